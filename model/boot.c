@@ -1,0 +1,586 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * boot.c - build a machine and boot it the way x86_64 Linux 6.1 does,
+ * as far as memory is concerned.
+ *
+ *  1. Lay out each node's memory in physical address order, skipping the
+ *     holes the scenario names (by default the legacy ISA hole
+ *     [640K, 1M) and the PCI hole [3G, 4G)), and register it with
+ *     memblock (e820 -> memblock_add_node).
+ *  2. Derive zones per node: DMA [0, 16M), DMA32 [16M, 4G), Normal above,
+ *     and Movable for the top of a node when asked (movablecore-like,
+ *     rounded to MAX_ORDER_NR_PAGES as find_zone_movable_pfns_for_nodes
+ *     does).
+ *  3. Carve memblock reservations: the first 1 MiB (x86 reserves it since
+ *     5.13), the kernel image at 16 MiB, per node the pglist_data and the
+ *     percpu first chunk, swiotlb's 64 MiB below 4G when memory reaches
+ *     above it, the scenario's reservations, and per node the memmap:
+ *     sparse_buffer_init() takes one node-local, top-down, PMD-aligned
+ *     buffer of section_map_size() per present section; vmemmap_populate
+ *     maps the memmap with 2 MiB PMDs taken from it in order, and the
+ *     unused tail of the buffer is given back (sparse_buffer_fini).
+ *  4. memblock_free_all: every free range goes to the buddy allocator in
+ *     the largest naturally aligned blocks, each to the tail of its list
+ *     (__free_pages_core with FPI_TO_TAIL), lowest addresses first.
+ *  5. Watermarks, lowmem reserves, per-cpu list sizes
+ *     (init_per_zone_wmark_min, khugepaged's min_free_kbytes raise).
+ *
+ * Simplified: the kernel image, percpu and other early allocations have
+ * plausible fixed sizes (the scenario can change the kernel's); page
+ * tables of the direct map are not modelled (1 GiB pages make them tiny).
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "page_alloc.h"
+#include "memblock.h"
+
+#define PERCPU_UNIT_BYTES	(256UL << 10)	/* pcpu-alloc: u262144 on Debian 6.1 */
+#define PGLIST_DATA_BYTES	(176UL << 10)
+#define SWIOTLB_BYTES		(64UL << 20)
+
+void machine_opts_default(struct machine_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->nr_nodes = 1;
+	o->node[0].mem_bytes = 4UL << 30;
+	o->nr_holes = 2;
+	o->hole[0] = (struct hole_desc){ 0xA0000, 0x100000 };
+	o->hole[1] = (struct hole_desc){ 3UL << 30, 4UL << 30 };
+	o->nr_cpus = 2;
+	o->struct_page_size = 64;
+	o->kernel_image_bytes = 32UL << 20;
+	o->watermark_scale_factor = 10;
+	o->thp = true;
+	o->seed = 1;
+}
+
+bool mm_fail(struct machine *m, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (m->fail.failed)
+		return false;
+	m->fail.failed = true;
+	va_start(ap, fmt);
+	vsnprintf(m->fail.msg, sizeof(m->fail.msg), fmt, ap);
+	va_end(ap);
+	return false;
+}
+
+/* -------------------------------------------------------------------------
+ * Randomness: xoshiro256**, seeded through splitmix64
+ */
+static uint64_t splitmix64(uint64_t *x)
+{
+	uint64_t z = (*x += 0x9e3779b97f4a7c15ULL);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+void mm_rng_seed(struct machine *m, uint64_t seed)
+{
+	for (int i = 0; i < 4; i++)
+		m->rng[i] = splitmix64(&seed);
+}
+
+static inline uint64_t rotl(uint64_t x, int k)
+{
+	return (x << k) | (x >> (64 - k));
+}
+
+uint64_t mm_rng_next(struct machine *m)
+{
+	uint64_t *s = m->rng;
+	uint64_t r = rotl(s[1] * 5, 7) * 9, t = s[1] << 17;
+
+	s[2] ^= s[0];
+	s[3] ^= s[1];
+	s[1] ^= s[2];
+	s[0] ^= s[3];
+	s[2] ^= t;
+	s[3] = rotl(s[3], 45);
+	return r;
+}
+
+/* -------------------------------------------------------------------------
+ * pfn -> node, zone
+ */
+int pfn_to_nid(const struct machine *m, unsigned long pfn)
+{
+	for (int n = 0; n < m->nr_nodes; n++) {
+		const struct pglist_data *pg = &m->node[n];
+
+		if (pfn >= pg->node_start_pfn && pfn < pg->node_start_pfn + pg->node_spanned_pages)
+			return n;
+	}
+	return 0;
+}
+
+struct zone *pfn_zone(struct machine *m, unsigned long pfn)
+{
+	struct pglist_data *pg = &m->node[pfn_to_nid(m, pfn)];
+
+	for (int z = 0; z < MAX_NR_ZONES; z++)
+		if (pg->node_zones[z].spanned_pages && zone_spans_pfn(&pg->node_zones[z], pfn))
+			return &pg->node_zones[z];
+	return NULL;
+}
+
+bool pfn_valid(const struct machine *m, unsigned long pfn)
+{
+	return pfn < m->max_pfn && pstore_page_mapped((struct machine *)m, pfn);
+}
+
+unsigned long global_zone_page_state(struct machine *m, int item)
+{
+	long sum = 0;
+	struct zone *z;
+
+	for_each_zone_of(m, z)
+		sum += z->vm_stat[item];
+	return sum < 0 ? 0 : (unsigned long)sum;
+}
+
+unsigned long totalram_pages(struct machine *m)
+{
+	unsigned long sum = 0;
+	struct zone *z;
+
+	for_each_zone_of(m, z)
+		sum += z->managed_pages;
+	return sum;
+}
+
+/* -------------------------------------------------------------------------
+ * Layout
+ */
+static bool err(char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static bool err(char *buf, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, len, fmt, ap);
+	va_end(ap);
+	return false;
+}
+
+static bool validate_opts(const struct machine_opts *o, char *e, size_t el)
+{
+	if (o->nr_nodes < 1 || o->nr_nodes > MAX_NUMNODES)
+		return err(e, el, "impossible machine: %d nodes (1..%d)", o->nr_nodes, MAX_NUMNODES);
+	if (o->nr_cpus < 1 || o->nr_cpus > MAX_CPUS)
+		return err(e, el, "impossible machine: %d CPUs (1..%d)", o->nr_cpus, MAX_CPUS);
+	if (o->struct_page_size < STRUCT_PAGE_MIN_SIZE || o->struct_page_size > 256 ||
+	    o->struct_page_size % 8)
+		return err(e, el, "impossible machine: struct page size %u (a multiple of 8 in [%d, 256])",
+			   o->struct_page_size, STRUCT_PAGE_MIN_SIZE);
+	for (int n = 0; n < o->nr_nodes; n++) {
+		const struct node_desc *nd = &o->node[n];
+
+		if (!nd->mem_bytes)
+			return err(e, el, "impossible machine: node %d has no memory", n);
+		if (nd->mem_bytes % PAGE_SIZE || nd->movable_bytes % PAGE_SIZE)
+			return err(e, el, "impossible machine: node %d memory is not a multiple of the page size", n);
+		if (nd->mem_bytes < (16UL << 20))
+			return err(e, el, "impossible machine: node %d has %lu bytes, less than 16 MiB",
+				   n, nd->mem_bytes);
+		if (nd->movable_bytes >= nd->mem_bytes)
+			return err(e, el, "impossible machine: node %d movable part %lu >= its memory",
+				   n, nd->movable_bytes);
+	}
+	for (int h = 0; h < o->nr_holes; h++)
+		if (o->hole[h].start >= o->hole[h].end || o->hole[h].start % PAGE_SIZE ||
+		    o->hole[h].end % PAGE_SIZE)
+			return err(e, el, "impossible machine: hole %d [%#lx, %#lx) is empty or not page aligned",
+				   h, o->hole[h].start, o->hole[h].end);
+	return true;
+}
+
+/* The hole containing phys, or NULL */
+static const struct hole_desc *hole_at(const struct machine_opts *o, unsigned long phys)
+{
+	for (int h = 0; h < o->nr_holes; h++)
+		if (phys >= o->hole[h].start && phys < o->hole[h].end)
+			return &o->hole[h];
+	return NULL;
+}
+
+static unsigned long next_hole_start(const struct machine_opts *o, unsigned long phys)
+{
+	unsigned long best = ~0UL;
+
+	for (int h = 0; h < o->nr_holes; h++)
+		if (o->hole[h].start > phys && o->hole[h].start < best)
+			best = o->hole[h].start;
+	return best;
+}
+
+static bool layout_memory(struct machine *m, char *e, size_t el)
+{
+	const struct machine_opts *o = &m->opts;
+	unsigned long phys = 0;
+
+	for (int n = 0; n < o->nr_nodes; n++) {
+		unsigned long left = o->node[n].mem_bytes;
+		struct pglist_data *pg = &m->node[n];
+		bool first = true;
+
+		pg->node_id = n;
+		pg->mem_bytes = left;
+		while (left) {
+			const struct hole_desc *h = hole_at(o, phys);
+			unsigned long chunk, nh;
+
+			if (h) {
+				phys = h->end;
+				continue;
+			}
+			nh = next_hole_start(o, phys);
+			chunk = nh - phys < left ? nh - phys : left;
+			if (first)
+				pg->node_start_pfn = phys >> PAGE_SHIFT;
+			first = false;
+			if (memblock_add_node(m, phys >> PAGE_SHIFT, (phys + chunk) >> PAGE_SHIFT, n))
+				return err(e, el, "out of host memory");
+			phys += chunk;
+			left -= chunk;
+		}
+		pg->node_spanned_pages = (phys >> PAGE_SHIFT) - pg->node_start_pfn;
+		pg->node_present_pages = o->node[n].mem_bytes >> PAGE_SHIFT;
+	}
+	m->max_pfn = phys >> PAGE_SHIFT;
+	if ((unsigned long)m->max_pfn > (1UL << (46 - PAGE_SHIFT)))
+		return err(e, el, "impossible machine: memory ends at %#lx, above MAX_PHYSMEM_BITS (46)",
+			   phys);
+	return true;
+}
+
+static unsigned long present_in(struct machine *m, unsigned long start, unsigned long end)
+{
+	unsigned long n = 0;
+
+	for (int i = 0; i < m->memblock.memory.cnt; i++) {
+		struct memblock_region *r = &m->memblock.memory.regions[i];
+		unsigned long lo = r->base_pfn > start ? r->base_pfn : start;
+		unsigned long hi = r->end_pfn < end ? r->end_pfn : end;
+
+		if (lo < hi)
+			n += hi - lo;
+	}
+	return n;
+}
+
+/* The pfn where a node's ZONE_MOVABLE starts (its top movable_bytes of memory) */
+static unsigned long zone_movable_pfn(struct machine *m, int nid)
+{
+	struct pglist_data *pg = &m->node[nid];
+	unsigned long want = m->opts.node[nid].movable_bytes >> PAGE_SHIFT;
+	unsigned long end = pg->node_start_pfn + pg->node_spanned_pages;
+
+	if (!want)
+		return end;
+	for (int i = m->memblock.memory.cnt - 1; i >= 0 && want; i--) {
+		struct memblock_region *r = &m->memblock.memory.regions[i];
+		unsigned long n = r->end_pfn - r->base_pfn;
+
+		if (r->nid != nid)
+			continue;
+		if (n >= want)
+			return (r->end_pfn - want + MAX_ORDER_NR_PAGES - 1) & ~(MAX_ORDER_NR_PAGES - 1);
+		want -= n;
+	}
+	return pg->node_start_pfn;
+}
+
+static bool setup_zones(struct machine *m, char *e, size_t el)
+{
+	static const unsigned long zone_lo[MAX_NR_ZONES] = { 0, DMA_PFN_END, DMA32_PFN_END, 0 };
+	static const unsigned long zone_hi[MAX_NR_ZONES] = { DMA_PFN_END, DMA32_PFN_END, ~0UL, ~0UL };
+
+	for (int n = 0; n < m->nr_nodes; n++) {
+		struct pglist_data *pg = &m->node[n];
+		unsigned long ns = pg->node_start_pfn, ne = ns + pg->node_spanned_pages;
+		unsigned long mv = zone_movable_pfn(m, n);
+
+		for (int zi = 0; zi < MAX_NR_ZONES; zi++) {
+			struct zone *z = &pg->node_zones[zi];
+			unsigned long lo = zone_lo[zi], hi = zone_hi[zi];
+
+			z->zone_pgdat = pg;
+			z->idx = zi;
+			z->name = zone_names[zi];
+			if (zi == ZONE_MOVABLE) {
+				lo = mv;
+			} else if (hi > mv) {
+				hi = mv;
+			}
+			lo = lo > ns ? lo : ns;
+			hi = hi < ne ? hi : ne;
+			for (int o = 0; o < MAX_ORDER; o++)
+				for (int t = 0; t < MIGRATE_TYPES; t++)
+					plist_init(&z->free_area[o].free_list[t]);
+			z->compact_order_failed = MAX_ORDER;
+			if (lo >= hi) {
+				z->zone_start_pfn = 0;
+				z->spanned_pages = 0;
+				continue;
+			}
+			/* trim the span to present memory, like zone_spanned_pages_in_node */
+			z->zone_start_pfn = lo;
+			z->spanned_pages = hi - lo;
+			z->present_pages = present_in(m, lo, hi);
+			if (!z->present_pages) {
+				z->spanned_pages = 0;
+				continue;
+			}
+			unsigned long first = z->zone_start_pfn & ~(pageblock_nr_pages - 1);
+			unsigned long nblocks = (zone_end_pfn(z) - first + pageblock_nr_pages - 1) >>
+						pageblock_order;
+
+			z->pageblock_flags = malloc(nblocks);
+			z->pcp = calloc((size_t)m->nr_cpus, sizeof(struct per_cpu_pages));
+			if (!z->pageblock_flags || !z->pcp)
+				return err(e, el, "out of host memory");
+			/* memmap_init marks every pageblock MIGRATE_MOVABLE */
+			memset(z->pageblock_flags, MIGRATE_MOVABLE, nblocks);
+			for (int c = 0; c < m->nr_cpus; c++) {
+				z->pcp[c].batch = 1;	/* boot pageset until zone_pcp_setup */
+				for (int l = 0; l < NR_PCP_LISTS; l++)
+					plist_init(&z->pcp[c].lists[l]);
+			}
+		}
+	}
+	return true;
+}
+
+/*
+ * Early memblock allocations, in the order a boot makes them.  Fixed
+ * ranges come first; allocations go top-down on their node.
+ */
+static bool reserve_early(struct machine *m, char *e, size_t el)
+{
+	const struct machine_opts *o = &m->opts;
+	unsigned long dma_limit = DMA_PFN_END;	/* __pa(MAX_DMA_ADDRESS) */
+
+	memblock_reserve(m, 0, SZ_1M >> PAGE_SHIFT, "real mode and BIOS");
+	if (o->kernel_image_bytes) {
+		unsigned long start = 16UL * SZ_1M >> PAGE_SHIFT;
+		unsigned long end = start + ((o->kernel_image_bytes + PAGE_SIZE - 1) >> PAGE_SHIFT);
+
+		if (end > m->max_pfn || present_in(m, start, end) != end - start)
+			return err(e, el, "impossible machine: the kernel image [16M, +%lu) is not in memory",
+				   o->kernel_image_bytes);
+		memblock_reserve(m, start, end, "kernel image");
+	}
+	for (int r = 0; r < o->nr_reserves; r++) {
+		const struct reserve_desc *rd = &o->reserve[r];
+		unsigned long nr = (rd->size + PAGE_SIZE - 1) >> PAGE_SHIFT;
+
+		if (!nr)
+			return err(e, el, "impossible machine: reservation %d is empty", r);
+		if (rd->nid < 0) {
+			unsigned long start = rd->start >> PAGE_SHIFT;
+
+			if (rd->start % PAGE_SIZE || start + nr > m->max_pfn ||
+			    present_in(m, start, start + nr) != nr)
+				return err(e, el, "impossible machine: reservation [%#lx, +%#lx) is not in memory",
+					   rd->start, rd->size);
+			memblock_reserve(m, start, start + nr, "scenario");
+		} else {
+			if (rd->nid >= m->nr_nodes)
+				return err(e, el, "impossible machine: reservation on node %d, which does not exist",
+					   rd->nid);
+			if (memblock_alloc_try_nid(m, nr, 1, dma_limit, ~0UL, rd->nid, true,
+						   "scenario") == PFN_NONE)
+				return err(e, el, "impossible machine: no room for a %lu-byte reservation on node %d",
+					   rd->size, rd->nid);
+		}
+	}
+	if (m->max_pfn > DMA32_PFN_END) {
+		if (memblock_alloc_try_nid(m, SWIOTLB_BYTES >> PAGE_SHIFT, 1, 0, DMA32_PFN_END, -1, false,
+					   "swiotlb") == PFN_NONE)
+			return err(e, el, "impossible machine: no room for swiotlb below 4G");
+	}
+	for (int n = 0; n < m->nr_nodes; n++) {
+		int cpus = 0;
+		unsigned long bytes;
+
+		for (int c = 0; c < m->nr_cpus; c++)
+			cpus += m->cpu_node[c] == n;
+		if (memblock_alloc_try_nid(m, PGLIST_DATA_BYTES >> PAGE_SHIFT, 1, dma_limit, ~0UL, n,
+					   false, "node_data") == PFN_NONE)
+			return err(e, el, "impossible machine: no room for node %d's pglist_data", n);
+		bytes = (cpus * PERCPU_UNIT_BYTES + PMD_SIZE - 1) & ~(PMD_SIZE - 1);
+		if (bytes && memblock_alloc_try_nid(m, bytes >> PAGE_SHIFT, PMD_SIZE >> PAGE_SHIFT,
+						    dma_limit, ~0UL, n, false, "percpu") == PFN_NONE)
+			return err(e, el, "impossible machine: no room for node %d's percpu area", n);
+	}
+	return true;
+}
+
+static unsigned long section_map_size(struct machine *m)
+{
+	return (PAGES_PER_SECTION * m->sps + PMD_SIZE - 1) & ~(PMD_SIZE - 1);
+}
+
+static bool section_present(struct machine *m, unsigned long sec)
+{
+	return present_in(m, sec << PFN_SECTION_SHIFT, (sec + 1) << PFN_SECTION_SHIFT) != 0;
+}
+
+/*
+ * sparse_init_nid + vmemmap_populate: map every present section's memmap
+ * with PMDs carved from the node's sparse buffer.
+ */
+static bool populate_memmap(struct machine *m, char *e, size_t el)
+{
+	unsigned long nsec = (m->max_pfn + PAGES_PER_SECTION - 1) >> PFN_SECTION_SHIFT;
+	unsigned long map_size = section_map_size(m) >> PAGE_SHIFT;
+
+	for (int n = 0; n < m->nr_nodes; n++) {
+		struct pglist_data *pg = &m->node[n];
+		unsigned long first_sec = pg->node_start_pfn >> PFN_SECTION_SHIFT;
+		unsigned long end_sec = (pg->node_start_pfn + pg->node_spanned_pages +
+					 PAGES_PER_SECTION - 1) >> PFN_SECTION_SHIFT;
+		unsigned long count = 0, buf, cur, buf_end;
+
+		for (unsigned long s = first_sec; s < end_sec && s < nsec; s++)
+			if (section_present(m, s) && pfn_to_nid(m, s << PFN_SECTION_SHIFT) == n)
+				count++;
+		if (!count)
+			continue;
+		buf = memblock_alloc_try_nid(m, count * map_size, map_size, DMA_PFN_END, ~0UL, n, true,
+					     "memmap");
+		if (buf == PFN_NONE)
+			return err(e, el, "impossible machine: node %d cannot hold its memmap (%lu MiB)",
+				   n, (count * map_size) >> (20 - PAGE_SHIFT));
+		cur = buf;
+		buf_end = buf + count * map_size;
+		for (unsigned long s = first_sec; s < end_sec && s < nsec; s++) {
+			uint64_t va, vend;
+
+			if (!section_present(m, s) || pfn_to_nid(m, s << PFN_SECTION_SHIFT) != n)
+				continue;
+			va = page_va(m, s << PFN_SECTION_SHIFT) & ~(PMD_SIZE - 1);
+			vend = page_va(m, (s + 1) << PFN_SECTION_SHIFT);
+			for (; va < vend; va += PMD_SIZE) {
+				unsigned long idx = (va - VMEMMAP_START) >> PMD_SHIFT;
+
+				(void)idx;
+				if (pstore_vmemmap_pmd_mapped(m, va))
+					continue;	/* vmemmap_use_sub_pmd: already there */
+				if (cur + (PMD_SIZE >> PAGE_SHIFT) > buf_end)
+					return err(e, el, "memmap buffer of node %d overflowed", n);
+				pstore_map_vmemmap_pmd(m, va, cur);
+				cur += PMD_SIZE >> PAGE_SHIFT;
+			}
+		}
+		if (cur < buf_end)
+			memblock_free(m, cur, buf_end);		/* sparse_buffer_fini */
+		pg->memmap_pages = cur - buf;
+	}
+	return true;
+}
+
+static void free_range_to_buddy(struct machine *m, unsigned long start, unsigned long end,
+				int nid, void *priv)
+{
+	(void)nid;
+	(void)priv;
+	while (start < end) {
+		unsigned int order = start ? (unsigned int)__builtin_ctzl(start) : MAX_ORDER - 1;
+
+		if (order > MAX_ORDER - 1)
+			order = MAX_ORDER - 1;
+		while (start + (1UL << order) > end)
+			order--;
+		/* a block never straddles zones: zone ends are page aligned only */
+		struct zone *z = pfn_zone(m, start);
+
+		while (z && start + (1UL << order) > zone_end_pfn(z))
+			order--;
+		if (z)
+			__free_pages_core(m, start, order);
+		start += 1UL << order;
+	}
+}
+
+struct machine *machine_create(const struct machine_opts *o, char *e, size_t el)
+{
+	struct machine *m;
+
+	if (!validate_opts(o, e, el))
+		return NULL;
+	m = calloc(1, sizeof(*m));
+	if (!m) {
+		err(e, el, "out of host memory");
+		return NULL;
+	}
+	m->opts = *o;
+	m->sps = o->struct_page_size;
+	m->nr_nodes = o->nr_nodes;
+	m->nr_cpus = o->nr_cpus;
+	for (int c = 0; c < m->nr_cpus; c++)
+		m->cpu_node[c] = c % m->nr_nodes;
+	mm_rng_seed(m, o->seed);
+
+	for (int a = 0; a < m->nr_nodes; a++) {
+		for (int b = 0; b < m->nr_nodes; b++)
+			m->distance[a][b] = o->distance[a][b] ? o->distance[a][b] : (a == b ? 10 : 20);
+		/* zonelist order: by distance, then node id (find_next_best_node) */
+		int used[MAX_NUMNODES] = { 0 };
+
+		for (int i = 0; i < m->nr_nodes; i++) {
+			int best = -1;
+
+			for (int b = 0; b < m->nr_nodes; b++)
+				if (!used[b] && (best < 0 || m->distance[a][b] < m->distance[a][best] ||
+						 (b == a && m->distance[a][b] == m->distance[a][best])))
+					best = b;
+			used[best] = 1;
+			m->node_order[a][i] = best;
+		}
+	}
+
+	if (!layout_memory(m, e, el) || !setup_zones(m, e, el))
+		goto fail;
+	if (pstore_init(m)) {
+		err(e, el, "out of host memory");
+		goto fail;
+	}
+	if (!reserve_early(m, e, el) || !populate_memmap(m, e, el))
+		goto fail;
+
+	pstore_flush_xc(m);
+	for_each_free_mem_range(m, free_range_to_buddy, NULL);
+	init_per_zone_wmark_min(m);
+	m->booted = true;
+	if (m->fail.failed) {
+		err(e, el, "boot failed: %s", m->fail.msg);
+		goto fail;
+	}
+	return m;
+fail:
+	machine_destroy(m);
+	return NULL;
+}
+
+void machine_destroy(struct machine *m)
+{
+	if (!m)
+		return;
+	for (int n = 0; n < MAX_NUMNODES; n++)
+		for (int zi = 0; zi < MAX_NR_ZONES; zi++) {
+			free(m->node[n].node_zones[zi].pageblock_flags);
+			free(m->node[n].node_zones[zi].pcp);
+		}
+	pstore_destroy(m);
+	memblock_destroy(m);
+	free(m);
+}

@@ -1,0 +1,632 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * compaction.c - memory compaction and contiguous range allocation
+ * (mm/compaction.c, mm/page_alloc.c:alloc_contig_range, Linux 6.1).
+ *
+ * A migrate scanner walks the zone upward a pageblock at a time and
+ * isolates movable in-use pages; a free scanner walks down from the top and
+ * isolates free pages in blocks that may receive movable data; migration
+ * copies each page into an order-0 target and frees the source (through
+ * the per-cpu lists, drained when the migrate scanner leaves an
+ * order-aligned block, as compact_zone does).  Compaction stops when the
+ * scanners meet or a free block of the wanted order exists.
+ *
+ * What is movable: pages the scenario allocated with a movable gfp and the
+ * runner marked as user data (mm_mark_movable_data: PageLRU and a movable
+ * mapping tag).  As in 6.1, compaction skips compound pages; only
+ * alloc_contig_range migrates them.
+ *
+ * Simplified, and what it changes: the scanners resume from the cached
+ * positions, but there are no pageblock skip hints and no fast free-page
+ * search, so a run may scan blocks the kernel would skip; no capture of
+ * freed pages for the caller, so a concurrent allocation could take the
+ * block first (there is none here).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "page_alloc.h"
+
+#define COMPACT_CLUSTER_MAX	32
+#define COMPACT_MAX_DEFER_SHIFT	6
+#define sysctl_extfrag_threshold 500
+
+enum migrate_mode { MIGRATE_ASYNC, MIGRATE_SYNC_LIGHT, MIGRATE_SYNC };
+
+struct compact_control {
+	struct zone *zone;
+	int order;			/* -1: compact everything */
+	int migratetype;
+	enum migrate_mode mode;
+	bool direct_compaction;
+	bool whole_zone;
+	unsigned int alloc_flags;
+	int highest_zoneidx;
+	unsigned long migrate_pfn, free_pfn;
+	unsigned long migratepages[COMPACT_CLUSTER_MAX];
+	int nr_migratepages;
+	unsigned long *freepages;	/* isolated order-0 free pages */
+	int nr_freepages, cap_freepages;
+};
+
+static bool is_movable_data(struct machine *m, unsigned long pfn)
+{
+	return PageLRU(m, pfn) && page_mapping(m, pfn) == PAGE_MAPPING_MOVABLE_DATA;
+}
+
+/* -------------------------------------------------------------------------
+ * Deferral (defer_compaction and friends)
+ */
+static void defer_compaction(struct zone *z, int order)
+{
+	z->compact_considered = 0;
+	if (z->compact_defer_shift < COMPACT_MAX_DEFER_SHIFT)
+		z->compact_defer_shift++;
+	if (order < z->compact_order_failed)
+		z->compact_order_failed = order;
+}
+
+static bool compaction_deferred(struct zone *z, int order)
+{
+	unsigned int limit = 1U << z->compact_defer_shift;
+
+	if (order < z->compact_order_failed)
+		return false;
+	if (++z->compact_considered >= limit) {
+		z->compact_considered = limit;
+		return false;
+	}
+	return true;
+}
+
+static void compaction_defer_reset(struct zone *z, int order, bool alloc_success)
+{
+	if (alloc_success) {
+		z->compact_considered = 0;
+		z->compact_defer_shift = 0;
+	}
+	if (order >= z->compact_order_failed)
+		z->compact_order_failed = order + 1;
+}
+
+/* -------------------------------------------------------------------------
+ * Suitability
+ */
+static enum compact_result __compaction_suitable(struct machine *m, struct zone *z, int order,
+						 unsigned int alloc_flags, int highest_zoneidx)
+{
+	unsigned long watermark;
+
+	if (order <= 0)
+		return COMPACT_CONTINUE;
+	watermark = wmark_pages(z, alloc_flags & ALLOC_WMARK_MASK);
+	if (zone_watermark_ok(m, z, (unsigned int)order, watermark, highest_zoneidx, alloc_flags))
+		return COMPACT_SUCCESS;
+	/* compact_gap: room for the migration targets */
+	watermark = (order > PAGE_ALLOC_COSTLY_ORDER) ? low_wmark_pages(z) : min_wmark_pages(z);
+	watermark += 2UL << order;
+	if (!__zone_watermark_ok(m, z, 0, watermark, highest_zoneidx, ALLOC_CMA,
+				 (long)zone_page_state(z, NR_FREE_PAGES)))
+		return COMPACT_SKIPPED;
+	return COMPACT_CONTINUE;
+}
+
+int compaction_suitable(struct machine *m, struct zone *z, unsigned int order,
+			unsigned int alloc_flags, int highest_zoneidx)
+{
+	enum compact_result ret = __compaction_suitable(m, z, (int)order, alloc_flags,
+							highest_zoneidx);
+
+	if (ret == COMPACT_CONTINUE && order > PAGE_ALLOC_COSTLY_ORDER) {
+		int fragindex = fragmentation_index(z, order);
+
+		if (fragindex >= 0 && fragindex <= sysctl_extfrag_threshold)
+			ret = COMPACT_NOT_SUITABLE_ZONE;
+	}
+	return ret;
+}
+
+static enum compact_result __compact_finished(struct machine *m, struct compact_control *cc)
+{
+	struct zone *z = cc->zone;
+
+	if (cc->free_pfn <= cc->migrate_pfn)
+		return COMPACT_COMPLETE;
+	if (cc->order < 0)
+		return COMPACT_CONTINUE;
+	for (int o = cc->order; o < MAX_ORDER; o++) {
+		struct free_area *area = &z->free_area[o];
+		bool can_steal;
+
+		if (!plist_empty(&area->free_list[cc->migratetype]))
+			return COMPACT_SUCCESS;
+		if (cc->migratetype == MIGRATE_MOVABLE && !plist_empty(&area->free_list[MIGRATE_CMA]))
+			return COMPACT_SUCCESS;
+		if (find_suitable_fallback_mt(area, (unsigned int)o, cc->migratetype, true,
+					      &can_steal) != -1)
+			return COMPACT_SUCCESS;
+	}
+	return COMPACT_CONTINUE;
+}
+
+/* -------------------------------------------------------------------------
+ * Scanners
+ */
+static bool suitable_migration_source(struct compact_control *cc, int block_mt)
+{
+	if (cc->mode != MIGRATE_ASYNC || !cc->direct_compaction)
+		return true;
+	if (cc->migratetype == MIGRATE_MOVABLE)
+		return is_migrate_movable(block_mt);
+	return block_mt == cc->migratetype;
+}
+
+static bool suitable_migration_target(struct machine *m, struct compact_control *cc,
+				      unsigned long pfn)
+{
+	if (PageBuddy(m, pfn) && buddy_order(m, pfn) >= pageblock_order)
+		return true;
+	return is_migrate_movable(get_pfnblock_migratetype(cc->zone, pfn));
+}
+
+/* Isolate movable pages from the next pageblock; returns false at the end */
+static bool isolate_migratepages(struct machine *m, struct compact_control *cc)
+{
+	struct zone *z = cc->zone;
+
+	while (cc->migrate_pfn < cc->free_pfn) {
+		unsigned long start = cc->migrate_pfn;
+		unsigned long end = (start | (pageblock_nr_pages - 1)) + 1;
+
+		if (end > zone_end_pfn(z))
+			end = zone_end_pfn(z);
+		cc->migrate_pfn = end;
+		if (!pfn_present_mem(m, start) ||
+		    !suitable_migration_source(cc, get_pfnblock_migratetype(z, start)))
+			continue;
+		for (unsigned long pfn = start; pfn < end; pfn++) {
+			count_vm_event(m, COMPACTMIGRATE_SCANNED);
+			if (!pfn_present_mem(m, pfn))
+				continue;
+			if (PageBuddy(m, pfn)) {
+				unsigned int o = buddy_order(m, pfn);
+
+				if (o < MAX_ORDER)
+					pfn += (1UL << o) - 1;
+				continue;
+			}
+			if (PageHead(m, pfn)) {
+				pfn += (1UL << compound_order(m, pfn)) - 1;
+				continue;
+			}
+			if (!is_movable_data(m, pfn))
+				continue;
+			ClearPageLRU(m, pfn);		/* isolate_lru_page */
+			cc->migratepages[cc->nr_migratepages++] = pfn;
+			count_vm_event(m, COMPACTISOLATED);
+			if (cc->nr_migratepages == COMPACT_CLUSTER_MAX) {
+				cc->migrate_pfn = pfn + 1;
+				return true;
+			}
+		}
+		if (cc->nr_migratepages)
+			return true;
+	}
+	return cc->nr_migratepages > 0;
+}
+
+static void isolate_one_free_block(struct machine *m, struct compact_control *cc,
+				   unsigned long pfn, unsigned int order)
+{
+	struct zone *z = cc->zone;
+	int mt = (int)page_index(m, pfn);
+	unsigned long nr = 1UL << order;
+	struct free_area *area = &z->free_area[order];
+
+	/* __isolate_free_page */
+	plist_del(m, &area->free_list[mt], pfn);
+	__ClearPageBuddy(m, pfn);
+	set_page_private(m, pfn, 0);
+	area->nr_free--;
+	area->nr_free_mt[mt]--;
+	z->vm_stat[NR_FREE_PAGES] -= (long)nr;
+	if (mt == MIGRATE_CMA)
+		z->vm_stat[NR_FREE_CMA_PAGES] -= (long)nr;
+	if (order >= pageblock_order - 1) {
+		for (unsigned long b = pfn; b < pfn + nr; b += pageblock_nr_pages) {
+			int bmt = get_pfnblock_migratetype(z, b);
+
+			if (bmt != MIGRATE_ISOLATE && bmt != MIGRATE_CMA && bmt != MIGRATE_HIGHATOMIC)
+				*pageblock_byte(z, b) = (uint8_t)((*pageblock_byte(z, b) & ~7) |
+								  MIGRATE_MOVABLE);
+		}
+	}
+	/* split_map_pages: order-0 pages with a reference each */
+	if (cc->nr_freepages + (int)nr > cc->cap_freepages) {
+		int cap = cc->cap_freepages ? cc->cap_freepages : 64;
+
+		while (cap < cc->nr_freepages + (int)nr)
+			cap *= 2;
+		cc->freepages = realloc(cc->freepages, (size_t)cap * sizeof(unsigned long));
+		if (!cc->freepages)
+			abort();
+		cc->cap_freepages = cap;
+	}
+	for (unsigned long i = 0; i < nr; i++) {
+		set_page_count(m, pfn + i, 1);
+		cc->freepages[cc->nr_freepages++] = pfn + i;
+	}
+	count_vm_events(m, COMPACTISOLATED, (long)nr);
+}
+
+static void isolate_freepages(struct machine *m, struct compact_control *cc)
+{
+	struct zone *z = cc->zone;
+
+	while (cc->free_pfn > cc->migrate_pfn && cc->nr_freepages < COMPACT_CLUSTER_MAX) {
+		unsigned long end = cc->free_pfn;
+		unsigned long start = (end - 1) & ~(pageblock_nr_pages - 1);
+
+		if (start < z->zone_start_pfn)
+			start = z->zone_start_pfn;
+		if (start < cc->migrate_pfn)
+			start = cc->migrate_pfn;
+		cc->free_pfn = start;
+		if (!pfn_present_mem(m, start) || !suitable_migration_target(m, cc, start))
+			continue;
+		for (unsigned long pfn = start; pfn < end; pfn++) {
+			count_vm_event(m, COMPACTFREE_SCANNED);
+			if (!pfn_present_mem(m, pfn) || !PageBuddy(m, pfn))
+				continue;
+			unsigned int o = buddy_order(m, pfn);
+
+			if (pfn + (1UL << o) > end)
+				break;
+			/* keep the zone above its min watermark */
+			if (!zone_watermark_ok(m, z, 0, z->_watermark[WMARK_MIN] + (1UL << o), 0,
+					       ALLOC_CMA))
+				return;
+			isolate_one_free_block(m, cc, pfn, o);
+			pfn += (1UL << o) - 1;
+		}
+	}
+}
+
+/* Move one movable order-0 page's contents to dst (migrate_page_move_mapping + copy) */
+static void migrate_one(struct machine *m, unsigned long src, unsigned long dst, unsigned int order)
+{
+	set_page_mapping(m, dst, page_mapping(m, src));
+	set_page_index(m, dst, page_index(m, src));
+	SetPageLRU(m, dst);		/* putback_lru_page of the new page */
+	if (m->migrate_notify)
+		m->migrate_notify(m->migrate_priv, src, dst, order);
+	set_page_mapping(m, src, 0);
+	count_vm_event(m, PGMIGRATE_SUCCESS);
+	__free_pages(m, src, order);
+}
+
+static enum compact_result compact_zone(struct machine *m, struct compact_control *cc)
+{
+	struct zone *z = cc->zone;
+	enum compact_result ret;
+	unsigned long last_migrated_pfn = 0;
+
+	if (cc->order >= 0) {
+		ret = (enum compact_result)compaction_suitable(m, z, (unsigned int)cc->order,
+							       cc->alloc_flags, cc->highest_zoneidx);
+		if (ret == COMPACT_SUCCESS)
+			return COMPACT_SUCCESS;
+		if (ret != COMPACT_CONTINUE)
+			return ret;
+	}
+	/*
+	 * Resume where the last run stopped (compact_cached_*_pfn), unless
+	 * asked for the whole zone; a run whose scanners met resets them.
+	 */
+	if (cc->whole_zone || !z->compact_cached_free_pfn ||
+	    z->compact_cached_migrate_pfn >= z->compact_cached_free_pfn) {
+		cc->migrate_pfn = z->zone_start_pfn;
+		cc->free_pfn = zone_end_pfn(z);
+	} else {
+		cc->migrate_pfn = z->compact_cached_migrate_pfn;
+		cc->free_pfn = z->compact_cached_free_pfn;
+	}
+
+	while ((ret = __compact_finished(m, cc)) == COMPACT_CONTINUE) {
+		if (!isolate_migratepages(m, cc))
+			continue;	/* migrate scanner reached the free scanner */
+		for (int i = 0; i < cc->nr_migratepages; i++) {
+			unsigned long src = cc->migratepages[i];
+
+			if (!cc->nr_freepages)
+				isolate_freepages(m, cc);
+			if (!cc->nr_freepages) {
+				/* no target: put the rest back (putback_movable_pages) */
+				for (int j = i; j < cc->nr_migratepages; j++)
+					SetPageLRU(m, cc->migratepages[j]);
+				count_vm_events(m, PGMIGRATE_FAIL, cc->nr_migratepages - i);
+				cc->nr_migratepages = 0;
+				cc->free_pfn = cc->migrate_pfn;	/* scanners meet */
+				break;
+			}
+			migrate_one(m, src, cc->freepages[--cc->nr_freepages], 0);
+			last_migrated_pfn = src;
+		}
+		cc->nr_migratepages = 0;
+		/* drain freed sources once the scanner left their order-aligned block */
+		if (cc->order > 0 && last_migrated_pfn) {
+			unsigned long block = cc->migrate_pfn & ~((1UL << cc->order) - 1);
+
+			if (last_migrated_pfn < block) {
+				drain_local_pages(m, z);
+				last_migrated_pfn = 0;
+			}
+		}
+	}
+	/* release_freepages */
+	while (cc->nr_freepages)
+		__free_pages(m, cc->freepages[--cc->nr_freepages], 0);
+	free(cc->freepages);
+	cc->freepages = NULL;
+	cc->cap_freepages = 0;
+	if (last_migrated_pfn || cc->order < 0)
+		drain_local_pages(m, z);
+	if (ret == COMPACT_CONTINUE)
+		ret = COMPACT_COMPLETE;
+	if (ret == COMPACT_COMPLETE) {
+		/* reset_cached_positions */
+		z->compact_cached_migrate_pfn = z->zone_start_pfn;
+		z->compact_cached_free_pfn = zone_end_pfn(z);
+	} else {
+		z->compact_cached_migrate_pfn = cc->migrate_pfn & ~(pageblock_nr_pages - 1);
+		z->compact_cached_free_pfn = cc->free_pfn;
+	}
+	return ret;
+}
+
+enum compact_result try_to_compact_pages(struct machine *m, gfp_t gfp, unsigned int order,
+					 int preferred_nid, unsigned int alloc_flags,
+					 enum compact_priority prio, unsigned long *captured)
+{
+	enum compact_result rc = COMPACT_SKIPPED;
+	int highest = gfp_zone(gfp);
+	int nodes = (gfp & __GFP_THISNODE) ? 1 : m->nr_nodes;
+
+	(void)captured;
+	if (!(gfp & __GFP_IO) || !(gfp & __GFP_FS))
+		return COMPACT_SKIPPED;	/* may_perform_io: sync compaction needs it */
+	for (int ni = 0; ni < nodes; ni++) {
+		int nid = m->node_order[preferred_nid][ni];
+
+		for (int zi = highest; zi >= 0; zi--) {
+			struct zone *z = zone_of(m, nid, zi);
+			struct compact_control cc = {
+				.zone = z, .order = (int)order,
+				.migratetype = gfp_migratetype(gfp),
+				.mode = prio == COMPACT_PRIO_ASYNC ? MIGRATE_ASYNC :
+					prio == COMPACT_PRIO_SYNC_LIGHT ? MIGRATE_SYNC_LIGHT : MIGRATE_SYNC,
+				.direct_compaction = true,
+				.whole_zone = prio == COMPACT_PRIO_SYNC_FULL,
+				.alloc_flags = alloc_flags,
+				.highest_zoneidx = highest,
+			};
+			enum compact_result status;
+
+			if (!managed_zone(z))
+				continue;
+			if (prio > COMPACT_PRIO_SYNC_FULL && compaction_deferred(z, (int)order)) {
+				if (rc < COMPACT_DEFERRED)
+					rc = COMPACT_DEFERRED;
+				continue;
+			}
+			status = compact_zone(m, &cc);
+			if (status > rc)
+				rc = status;
+			if (status == COMPACT_SUCCESS) {
+				compaction_defer_reset(z, (int)order, false);
+				return rc;
+			}
+			if (prio != COMPACT_PRIO_ASYNC &&
+			    (status == COMPACT_COMPLETE || status == COMPACT_PARTIAL_SKIPPED))
+				defer_compaction(z, (int)order);
+		}
+	}
+	return rc;
+}
+
+void compact_node(struct machine *m, int nid)
+{
+	for (int zi = 0; zi < MAX_NR_ZONES; zi++) {
+		struct zone *z = zone_of(m, nid, zi);
+		struct compact_control cc = {
+			.zone = z, .order = -1, .mode = MIGRATE_SYNC, .whole_zone = true,
+			.migratetype = MIGRATE_MOVABLE,
+		};
+
+		if (!managed_zone(z))
+			continue;
+		compact_zone(m, &cc);
+	}
+}
+
+/* -------------------------------------------------------------------------
+ * alloc_contig_range: isolate the pageblocks, migrate everything movable
+ * out (compound pages too), then take the now free range.
+ */
+static int isolate_range(struct machine *m, struct zone *z, unsigned long start, unsigned long end,
+			 uint8_t *saved)
+{
+	for (unsigned long b = start & ~(pageblock_nr_pages - 1), i = 0; b < end;
+	     b += pageblock_nr_pages, i++) {
+		saved[i] = (uint8_t)get_pfnblock_migratetype(z, b);
+		if (saved[i] == MIGRATE_ISOLATE)
+			return -1;
+		*pageblock_byte(z, b) = (uint8_t)((*pageblock_byte(z, b) & ~7) | MIGRATE_ISOLATE);
+		/* set_migratetype_isolate: isolated free pages stop counting as free */
+		z->vm_stat[NR_FREE_PAGES] -= move_freepages_block(m, z, b, MIGRATE_ISOLATE, NULL);
+	}
+	return 0;
+}
+
+static void undo_isolate_range(struct machine *m, struct zone *z, unsigned long start,
+			       unsigned long end, const uint8_t *saved)
+{
+	for (unsigned long b = start & ~(pageblock_nr_pages - 1), i = 0; b < end;
+	     b += pageblock_nr_pages, i++) {
+		/* free pages on the isolate list go back, and are accounted again */
+		for (unsigned long pfn = b; pfn < b + pageblock_nr_pages;) {
+			if (pfn_present_mem(m, pfn) && PageBuddy(m, pfn) &&
+			    (int)page_index(m, pfn) == MIGRATE_ISOLATE) {
+				unsigned int o = buddy_order(m, pfn);
+				struct free_area *area = &z->free_area[o];
+
+				plist_del(m, &area->free_list[MIGRATE_ISOLATE], pfn);
+				__ClearPageBuddy(m, pfn);
+				area->nr_free--;
+				area->nr_free_mt[MIGRATE_ISOLATE]--;
+				*pageblock_byte(z, b) = (uint8_t)((*pageblock_byte(z, b) & ~7) | saved[i]);
+				__free_one_page(m, pfn, z, o, saved[i], FPI_NONE);
+				pfn += 1UL << o;
+				continue;
+			}
+			pfn++;
+		}
+		*pageblock_byte(z, b) = (uint8_t)((*pageblock_byte(z, b) & ~7) | saved[i]);
+	}
+}
+
+int alloc_contig_range(struct machine *m, unsigned long start, unsigned long end,
+		       int migratetype, gfp_t gfp)
+{
+	struct zone *z = page_zone(m, start);
+	unsigned long nblocks = ((end - 1) >> pageblock_order) - (start >> pageblock_order) + 1;
+	uint8_t *saved = calloc(nblocks, 1);
+	int ret = 0;
+
+	(void)migratetype;
+	if (!saved)
+		abort();
+	if (isolate_range(m, z, start, end, saved)) {
+		free(saved);
+		return -16;	/* -EBUSY */
+	}
+	drain_all_pages(m, z);
+	for (unsigned long pfn = start; pfn < end && !ret;) {
+		unsigned int o;
+
+		if (PageBuddy(m, pfn)) {
+			pfn += 1UL << buddy_order(m, pfn);
+			continue;
+		}
+		if (PageHead(m, pfn) && is_movable_data(m, pfn)) {
+			o = compound_order(m, pfn);
+		} else if (is_movable_data(m, pfn)) {
+			o = 0;
+		} else {
+			ret = -16;	/* unmovable page in the range */
+			break;
+		}
+		unsigned long dst = __alloc_pages(m, (gfp & ~__GFP_THISNODE) | __GFP_MOVABLE |
+						  (o ? __GFP_COMP : 0), o, page_to_nid(m, pfn));
+		if (dst == PFN_NONE) {
+			ret = -12;	/* -ENOMEM */
+			break;
+		}
+		ClearPageLRU(m, pfn);
+		migrate_one(m, pfn, dst, o);
+		pfn += 1UL << o;
+	}
+	drain_all_pages(m, z);
+	if (!ret) {
+		/* everything is free now: take it (isolate_freepages_range) */
+		for (unsigned long pfn = start; pfn < end;) {
+			if (!PageBuddy(m, pfn)) {
+				ret = -16;
+				break;
+			}
+			pfn += 1UL << buddy_order(m, pfn);
+		}
+	}
+	if (!ret) {
+		for (unsigned long pfn = start & ~(MAX_ORDER_NR_PAGES - 1); pfn < end;) {
+			if (!PageBuddy(m, pfn)) {
+				pfn++;
+				continue;
+			}
+			unsigned int o = buddy_order(m, pfn);
+			struct free_area *area = &z->free_area[o];
+			int mt = (int)page_index(m, pfn);
+
+			if (pfn + (1UL << o) <= start) {
+				pfn += 1UL << o;
+				continue;
+			}
+			plist_del(m, &area->free_list[mt], pfn);
+			__ClearPageBuddy(m, pfn);
+			set_page_private(m, pfn, 0);
+			area->nr_free--;
+			area->nr_free_mt[mt]--;
+			if (mt != MIGRATE_ISOLATE)
+				z->vm_stat[NR_FREE_PAGES] -= 1L << o;
+			for (unsigned long i = 0; i < 1UL << o; i++) {
+				unsigned long p = pfn + i;
+
+				if (p < start || p >= end) {
+					/* the part outside the range goes back */
+					set_page_count(m, p, 0);
+					__free_one_page(m, p, z, 0, get_pfnblock_migratetype(z, p),
+							FPI_NONE);
+					continue;
+				}
+				set_page_count(m, p, 1);
+			}
+			pfn += 1UL << o;
+		}
+	}
+	undo_isolate_range(m, z, start, end, saved);
+	free(saved);
+	return ret;
+}
+
+static bool pfn_range_valid_contig(struct machine *m, struct zone *z, unsigned long start,
+				   unsigned long nr)
+{
+	for (unsigned long pfn = start; pfn < start + nr; pfn++) {
+		if (!pfn_present_mem(m, pfn) || page_zone(m, pfn) != z)
+			return false;
+		if (PageReserved(m, pfn))
+			return false;
+	}
+	return true;
+}
+
+unsigned long alloc_contig_pages(struct machine *m, unsigned long nr_pages, gfp_t gfp, int nid)
+{
+	int highest = gfp_zone(gfp);
+	int nodes = (gfp & __GFP_THISNODE) ? 1 : m->nr_nodes;
+
+	for (int ni = 0; ni < nodes; ni++) {
+		int n = m->node_order[nid][ni];
+
+		for (int zi = highest; zi >= 0; zi--) {
+			struct zone *z = zone_of(m, n, zi);
+			unsigned long pfn = (z->zone_start_pfn + nr_pages - 1) & ~(nr_pages - 1);
+
+			if (!managed_zone(z))
+				continue;
+			for (; pfn + nr_pages <= zone_end_pfn(z); pfn += nr_pages) {
+				if (!pfn_range_valid_contig(m, z, pfn, nr_pages))
+					continue;
+				if (alloc_contig_range(m, pfn, pfn + nr_pages, MIGRATE_MOVABLE, gfp) == 0)
+					return pfn;
+			}
+		}
+	}
+	return PFN_NONE;
+}
+
+void free_contig_range(struct machine *m, unsigned long pfn, unsigned long nr_pages)
+{
+	for (unsigned long i = 0; i < nr_pages; i++)
+		__free_pages(m, pfn + i, 0);
+}

@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * memblock.h - the boot-time memory allocator (mm/memblock.c).
+ */
+#ifndef MMSIM_MEMBLOCK_H
+#define MMSIM_MEMBLOCK_H
+
+#include "mm.h"
+
+#define MEMBLOCK_ALLOC_ANYWHERE	(~0UL)
+
+int memblock_add_node(struct machine *m, unsigned long base_pfn, unsigned long end_pfn, int nid);
+int memblock_reserve(struct machine *m, unsigned long base_pfn, unsigned long end_pfn,
+		     const char *what);
+void memblock_free(struct machine *m, unsigned long base_pfn, unsigned long end_pfn);
+/*
+ * Top-down allocation of nr_pages aligned to align pages inside
+ * [min_pfn, max_pfn) on node nid (exact_nid: that node only; otherwise
+ * any node if nid has no room).  Returns the base pfn or PFN_NONE.
+ */
+unsigned long memblock_alloc_try_nid(struct machine *m, unsigned long nr_pages,
+				     unsigned long align, unsigned long min_pfn,
+				     unsigned long max_pfn, int nid, bool exact_nid,
+				     const char *what);
+void memblock_destroy(struct machine *m);
+
+/* Iterate [start, end) ranges of memory that are not reserved, ascending */
+typedef void (*memblock_range_fn)(struct machine *m, unsigned long start,
+				  unsigned long end, int nid, void *priv);
+void for_each_free_mem_range(struct machine *m, memblock_range_fn fn, void *priv);
+unsigned long memblock_reserved_pages(struct machine *m, unsigned long start, unsigned long end);
+
+#endif /* MMSIM_MEMBLOCK_H */

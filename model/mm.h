@@ -1,0 +1,420 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * mm.h - the simulated machine: constants, nodes, zones, per-cpu state.
+ *
+ * Everything the model knows hangs off one struct machine; there is no
+ * global state, so several machines coexist in a process (compare runs one
+ * per policy) and a small one is built and torn down in microseconds.
+ *
+ * The reference kernel is Linux 6.1 on x86_64 with 4 KiB pages, as Debian 12
+ * ships it: MAX_ORDER 11 (orders 0..10), pageblock_order 9 (hugetlb on),
+ * 128 MiB sections with 2 MiB sub-sections, migratetypes including CMA and
+ * Isolate (Debian sets CONFIG_CMA and CONFIG_MEMORY_ISOLATION), THP on so
+ * the per-cpu lists also hold pageblock-order pages.
+ */
+#ifndef MMSIM_MM_H
+#define MMSIM_MM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define likely(x)	__builtin_expect(!!(x), 1)
+#define unlikely(x)	__builtin_expect(!!(x), 0)
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+
+#define PAGE_SHIFT		12
+#define PAGE_SIZE		(1UL << PAGE_SHIFT)
+#define MAX_ORDER		11	/* 6.1: exclusive bound, orders 0..10 */
+#define MAX_ORDER_NR_PAGES	(1UL << (MAX_ORDER - 1))
+#define PAGE_ALLOC_COSTLY_ORDER	3
+#define pageblock_order		9
+#define pageblock_nr_pages	(1UL << pageblock_order)
+#define SECTION_SIZE_BITS	27
+#define PFN_SECTION_SHIFT	(SECTION_SIZE_BITS - PAGE_SHIFT)
+#define PAGES_PER_SECTION	(1UL << PFN_SECTION_SHIFT)
+#define SUBSECTION_SHIFT	21
+#define PAGES_PER_SUBSECTION	(1UL << (SUBSECTION_SHIFT - PAGE_SHIFT))
+#define PMD_SHIFT		21
+#define PMD_SIZE		(1UL << PMD_SHIFT)
+
+#define VMEMMAP_START		0xffffea0000000000UL
+#define PAGE_OFFSET		0xffff888000000000UL	/* direct map */
+
+#define MAX_NUMNODES		16
+#define MAX_CPUS		64
+
+#define SZ_1M	(1UL << 20)
+#define SZ_1G	(1UL << 30)
+
+/* -------------------------------------------------------------------------
+ * Migratetypes (include/linux/mmzone.h, 6.1 with CMA and MEMORY_ISOLATION)
+ */
+enum migratetype {
+	MIGRATE_UNMOVABLE,
+	MIGRATE_MOVABLE,
+	MIGRATE_RECLAIMABLE,
+	MIGRATE_PCPTYPES,		/* number of types on the pcp lists */
+	MIGRATE_HIGHATOMIC = MIGRATE_PCPTYPES,
+	MIGRATE_CMA,
+	MIGRATE_ISOLATE,
+	MIGRATE_TYPES
+};
+
+extern const char *const migratetype_names[MIGRATE_TYPES];
+
+static inline bool is_migrate_movable(int mt)
+{
+	return mt == MIGRATE_MOVABLE || mt == MIGRATE_CMA;
+}
+
+/* Types that may merge with each other across pageblocks */
+static inline bool migratetype_is_mergeable(int mt)
+{
+	return mt < MIGRATE_PCPTYPES;
+}
+
+/* -------------------------------------------------------------------------
+ * Zones
+ */
+enum zone_type { ZONE_DMA, ZONE_DMA32, ZONE_NORMAL, ZONE_MOVABLE, MAX_NR_ZONES };
+extern const char *const zone_names[MAX_NR_ZONES];
+
+#define DMA_PFN_END	(16UL * SZ_1M >> PAGE_SHIFT)
+#define DMA32_PFN_END	(4UL * SZ_1G >> PAGE_SHIFT)
+
+enum zone_watermarks { WMARK_MIN, WMARK_LOW, WMARK_HIGH, WMARK_PROMO, NR_WMARK };
+
+/* Zone counters kept the kernel's way (a subset of enum zone_stat_item) */
+enum zone_stat_item {
+	NR_FREE_PAGES,
+	NR_ZONE_INACTIVE_ANON,
+	NR_ZONE_ACTIVE_ANON,
+	NR_ZONE_INACTIVE_FILE,
+	NR_ZONE_ACTIVE_FILE,
+	NR_ZONE_UNEVICTABLE,
+	NR_ZONE_WRITE_PENDING,
+	NR_MLOCK,
+	NR_BOUNCE,
+	NR_FREE_CMA_PAGES,
+	NR_VM_ZONE_STAT_ITEMS
+};
+
+/*
+ * Per-cpu page lists (struct per_cpu_pages).  Orders 0..3 get one list per
+ * pcp migratetype; pageblock_order gets two (THP: non-movable, movable).
+ */
+#define NR_LOWORDER_PCP_LISTS	(MIGRATE_PCPTYPES * (PAGE_ALLOC_COSTLY_ORDER + 1))
+#define NR_PCP_THP		2
+#define NR_PCP_LISTS		(NR_LOWORDER_PCP_LISTS + NR_PCP_THP)
+
+/*
+ * A list head inside the model's own data (a free list or a pcp list).
+ * List members are struct pages linked through their lru field, which holds
+ * pfns (see page.h); the head holds pfns of the first and last member.
+ */
+#define PFN_NONE	(~0UL)
+struct plist_head {
+	unsigned long first, last;
+};
+
+struct per_cpu_pages {
+	int count;			/* pages on the lists */
+	int high;			/* free to the buddy above this */
+	int batch;			/* chunk size for refill and drain */
+	short free_factor;		/* batch scaling for consecutive frees */
+	struct plist_head lists[NR_PCP_LISTS];
+	unsigned int lists_count[NR_PCP_LISTS];
+};
+
+struct free_area {
+	struct plist_head free_list[MIGRATE_TYPES];
+	unsigned long nr_free;		/* blocks, all migratetypes */
+	unsigned long nr_free_mt[MIGRATE_TYPES];	/* simulator bookkeeping */
+};
+
+struct pglist_data;
+
+struct zone {
+	struct pglist_data *zone_pgdat;
+	int idx;			/* enum zone_type */
+	const char *name;
+	unsigned long zone_start_pfn;
+	unsigned long spanned_pages;
+	unsigned long present_pages;
+	unsigned long managed_pages;
+	unsigned long cma_pages;
+	unsigned long _watermark[NR_WMARK];
+	unsigned long watermark_boost;
+	unsigned long nr_reserved_highatomic;
+	long lowmem_reserve[MAX_NR_ZONES];
+	struct free_area free_area[MAX_ORDER];
+	long vm_stat[NR_VM_ZONE_STAT_ITEMS];
+	/* one byte per pageblock: migratetype in bits 0-2, skip bit 3 */
+	uint8_t *pageblock_flags;
+	struct per_cpu_pages *pcp;	/* [machine.nr_cpus] */
+	/* compaction scanner state (struct zone, CONFIG_COMPACTION) */
+	unsigned long compact_cached_free_pfn;
+	unsigned long compact_cached_migrate_pfn;
+	unsigned int compact_considered, compact_defer_shift;
+	int compact_order_failed;
+};
+
+static inline bool populated_zone(const struct zone *z)
+{
+	return z->present_pages != 0;
+}
+
+static inline bool managed_zone(const struct zone *z)
+{
+	return z->managed_pages != 0;
+}
+
+static inline unsigned long zone_end_pfn(const struct zone *z)
+{
+	return z->zone_start_pfn + z->spanned_pages;
+}
+
+static inline bool zone_spans_pfn(const struct zone *z, unsigned long pfn)
+{
+	return pfn >= z->zone_start_pfn && pfn < zone_end_pfn(z);
+}
+
+static inline unsigned long wmark_pages(const struct zone *z, int w)
+{
+	return z->_watermark[w] + z->watermark_boost;
+}
+#define min_wmark_pages(z)	wmark_pages(z, WMARK_MIN)
+#define low_wmark_pages(z)	wmark_pages(z, WMARK_LOW)
+#define high_wmark_pages(z)	wmark_pages(z, WMARK_HIGH)
+
+static inline unsigned long zone_page_state(const struct zone *z, int item)
+{
+	long x = z->vm_stat[item];
+	return x < 0 ? 0 : (unsigned long)x;
+}
+
+/* Node counters (a subset of enum node_stat_item) */
+enum node_stat_item {
+	NR_INACTIVE_ANON,
+	NR_ACTIVE_ANON,
+	NR_INACTIVE_FILE,
+	NR_ACTIVE_FILE,
+	NR_UNEVICTABLE,
+	NR_SLAB_RECLAIMABLE_B,
+	NR_SLAB_UNRECLAIMABLE_B,
+	NR_ISOLATED_ANON,
+	NR_ISOLATED_FILE,
+	NR_ANON_MAPPED,
+	NR_FILE_MAPPED,
+	NR_FILE_PAGES,
+	NR_SHMEM,
+	NR_KERNEL_STACK_KB,
+	NR_PAGETABLE,
+	NR_UNRECLAIMABLE_PAGES,	/* simulated kernel allocations (unmovable) */
+	NR_VM_NODE_STAT_ITEMS
+};
+
+struct pglist_data {
+	int node_id;
+	struct zone node_zones[MAX_NR_ZONES];
+	unsigned long node_start_pfn;
+	unsigned long node_spanned_pages;
+	unsigned long node_present_pages;
+	unsigned long mem_bytes;		/* memory the scenario asked for */
+	long vm_stat[NR_VM_NODE_STAT_ITEMS];
+	unsigned long memmap_pages;		/* memmap backing, at boot */
+};
+
+/* -------------------------------------------------------------------------
+ * Events (enum vm_event_item), the part /proc/vmstat shows that we keep
+ */
+enum vm_event_item {
+	PGALLOC_DMA, PGALLOC_DMA32, PGALLOC_NORMAL, PGALLOC_MOVABLE,
+	PGFREE,
+	ALLOCSTALL_NORMAL,
+	COMPACTMIGRATE_SCANNED, COMPACTFREE_SCANNED, COMPACTISOLATED,
+	COMPACTSTALL, COMPACTFAIL, COMPACTSUCCESS,
+	KCOMPACTD_WAKE,
+	PGMIGRATE_SUCCESS, PGMIGRATE_FAIL,
+	HTLB_BUDDY_PGALLOC, HTLB_BUDDY_PGALLOC_FAIL,
+	NR_VM_EVENT_ITEMS
+};
+
+/* -------------------------------------------------------------------------
+ * memblock: the boot-time allocator (mm/memblock.c)
+ */
+struct memblock_region {
+	unsigned long base_pfn, end_pfn;	/* [base, end) */
+	int nid;
+	const char *what;			/* reserved: who asked */
+};
+
+struct memblock_type {
+	int cnt, max;
+	struct memblock_region *regions;	/* sorted, non-overlapping */
+};
+
+struct memblock {
+	struct memblock_type memory;
+	struct memblock_type reserved;
+};
+
+/* -------------------------------------------------------------------------
+ * The machine description a scenario builds before boot.
+ */
+struct node_desc {
+	unsigned long mem_bytes;	/* present memory on this node */
+	unsigned long movable_bytes;	/* top part of the node in ZONE_MOVABLE */
+};
+
+struct hole_desc {
+	unsigned long start, end;	/* physical byte range [start, end) */
+};
+
+struct reserve_desc {
+	unsigned long start, size;	/* physical bytes */
+	int nid;			/* -1: a fixed range; else size on nid */
+};
+
+#define MAX_HOLES	16
+#define MAX_RESERVES	32
+
+struct machine_opts {
+	int nr_nodes;
+	struct node_desc node[MAX_NUMNODES];
+	int nr_holes;
+	struct hole_desc hole[MAX_HOLES];
+	int nr_reserves;
+	struct reserve_desc reserve[MAX_RESERVES];
+	int nr_cpus;			/* spread round-robin over nodes */
+	unsigned int struct_page_size;	/* 56, 64, 72 ... */
+	unsigned long kernel_image_bytes;
+	unsigned long min_free_kbytes;	/* 0: computed */
+	unsigned int watermark_scale_factor;
+	unsigned int percpu_pagelist_high_fraction;
+	bool page_alloc_shuffle;	/* page_alloc.shuffle=1 */
+	bool thp;			/* khugepaged's min_free_kbytes bump */
+	uint64_t seed;
+	int distance[MAX_NUMNODES][MAX_NUMNODES];	/* 0: default 10/20 */
+};
+
+void machine_opts_default(struct machine_opts *o);
+
+/* -------------------------------------------------------------------------
+ * Hooks for the interleaving explorer: every model operation on shared
+ * state calls sched_point() when a scheduler is attached.
+ */
+enum sched_op {
+	SCHED_READ, SCHED_WRITE, SCHED_RMW,
+	SCHED_LOCK, SCHED_UNLOCK,
+	SCHED_TLB_FILL, SCHED_TLB_FLUSH, SCHED_COPY, SCHED_YIELD,
+};
+
+struct sched_hooks {
+	void (*point)(void *priv, enum sched_op op, uint64_t addr, unsigned int len);
+	void *priv;
+};
+
+/* -------------------------------------------------------------------------
+ * A simulated kernel failure: BUG_ON, a fault, a broken invariant.  It is
+ * recorded on the machine and becomes the outcome of the run.
+ */
+#define MM_FAIL_MSG	512
+struct mm_failure {
+	bool failed;
+	char msg[MM_FAIL_MSG];
+};
+
+struct pstore;	/* page.c */
+struct ps_cpu;	/* page.h */
+
+struct machine {
+	struct machine_opts opts;
+	unsigned int sps;		/* struct page size in bytes */
+	int nr_nodes;
+	struct pglist_data node[MAX_NUMNODES];
+	int nr_cpus;
+	int cpu_node[MAX_CPUS];
+	int cur_cpu;
+	unsigned long max_pfn;		/* highest present pfn + 1 */
+	struct memblock memblock;
+	bool booted;
+	struct pstore *ps;
+	struct ps_cpu *ps_cpu;		/* [nr_cpus] translation caches */
+	unsigned long min_free_kbytes;
+	unsigned long totalreserve_pages;
+	unsigned long vm_events[NR_VM_EVENT_ITEMS];
+	uint64_t rng[4];		/* xoshiro256** state */
+	struct sched_hooks *sched;
+	/* told when compaction migrates a block (page_alloc.h) */
+	void (*migrate_notify)(void *priv, unsigned long old_pfn, unsigned long new_pfn,
+			       unsigned int order);
+	void *migrate_priv;
+	/* lists the blocks the scenario holds, for the invariant checker */
+	void (*inuse_iter)(void *priv, void (*cb)(void *cbpriv, unsigned long pfn,
+						 unsigned int order), void *cbpriv);
+	void *inuse_priv;
+	struct mm_failure fail;
+	/* node fallback: zonelist order per node, by distance */
+	int node_order[MAX_NUMNODES][MAX_NUMNODES];
+	int distance[MAX_NUMNODES][MAX_NUMNODES];
+};
+
+/* Build and boot a machine; on failure returns NULL and fills err */
+struct machine *machine_create(const struct machine_opts *o, char *err, size_t errlen);
+void machine_destroy(struct machine *m);
+
+/* Record a simulated kernel failure (first one wins); returns false */
+bool mm_fail(struct machine *m, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+#define MM_BUG_ON(m, cond, ...) \
+	(unlikely(cond) ? (mm_fail((m), __VA_ARGS__), true) : false)
+
+static inline struct zone *page_zone_pfn(struct machine *m, unsigned long pfn);
+
+/* pfn -> node and zone by range lookup (the model's page_zone()) */
+int pfn_to_nid(const struct machine *m, unsigned long pfn);
+struct zone *pfn_zone(struct machine *m, unsigned long pfn);
+static inline struct zone *page_zone_pfn(struct machine *m, unsigned long pfn)
+{
+	return pfn_zone(m, pfn);
+}
+bool pfn_valid(const struct machine *m, unsigned long pfn);	/* has memmap */
+bool pfn_present_mem(const struct machine *m, unsigned long pfn);	/* memblock.memory */
+bool memblock_is_reserved(const struct machine *m, unsigned long pfn);
+
+static inline struct zone *zone_of(struct machine *m, int nid, int zid)
+{
+	return &m->node[nid].node_zones[zid];
+}
+
+#define for_each_node(m, nid) for ((nid) = 0; (nid) < (m)->nr_nodes; (nid)++)
+#define for_each_zone_of(m, z) \
+	for (int __n = 0; __n < (m)->nr_nodes; __n++) \
+		for ((z) = &(m)->node[__n].node_zones[0]; \
+		     (z) < &(m)->node[__n].node_zones[MAX_NR_ZONES]; (z)++)
+
+/* Deterministic randomness: one seed drives everything */
+void mm_rng_seed(struct machine *m, uint64_t seed);
+uint64_t mm_rng_next(struct machine *m);
+static inline uint64_t mm_rng_below(struct machine *m, uint64_t n)
+{
+	return n ? mm_rng_next(m) % n : 0;
+}
+
+static inline void count_vm_event(struct machine *m, enum vm_event_item i)
+{
+	m->vm_events[i]++;
+}
+static inline void count_vm_events(struct machine *m, enum vm_event_item i, long n)
+{
+	m->vm_events[i] += n;
+}
+
+/* Total pages on a node's or the machine's free lists, for meminfo */
+unsigned long global_zone_page_state(struct machine *m, int item);
+unsigned long totalram_pages(struct machine *m);
+
+#endif /* MMSIM_MM_H */

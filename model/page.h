@@ -1,0 +1,369 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * page.h - struct page, reached only through the vmemmap.
+ *
+ * A struct page lives at VMEMMAP_START + pfn * sps in the simulated kernel
+ * address space, sps being the machine's struct page size (56, 64, 72 ...).
+ * Every field access below translates that address to the frame that backs
+ * it and reads or writes the frame's bytes, so remapping the vmemmap
+ * changes what a struct page reads, exactly as in the kernel.  Model code
+ * never holds a host pointer to a struct page: it holds a pfn.
+ *
+ * Field layout inside the sps bytes follows x86_64 6.1 without debug
+ * options (the first 56 bytes; memcg_data follows when sps >= 64):
+ *
+ *   0  flags           u64   PG_* bits 0..22, zone at 51..53, node at 54..63
+ *   8  lru.next        u64   free and pcp lists: pfn of the next member
+ *      compound_head   u64   tail pages: vmemmap address of the head | 1
+ *  16  lru.prev        u64   pfn of the previous member
+ *      compound_dtor   u8    first tail page
+ *  17  compound_order  u8    first tail page
+ *  20  compound_mapcount s32 first tail page
+ *  24  compound_pincount s32 first tail page (6.1 keeps it at 24)
+ *  28  compound_nr     u32   first tail page
+ *  24  mapping         u64
+ *  32  index           u64   pcp: the migratetype the page was freed as
+ *  40  private         u64   buddy: the order of the free block
+ *  48  _mapcount       s32   page_type when below PAGE_MAPCOUNT_RESERVE
+ *  52  _refcount       s32
+ *  56  memcg_data      u64   (sps >= 64)
+ *
+ * List links hold pfns, not addresses: the list heads live in the model's
+ * own data, and a pfn keeps list surgery free of divisions by sps.
+ */
+#ifndef MMSIM_PAGE_H
+#define MMSIM_PAGE_H
+
+#include <string.h>
+#include "mm.h"
+
+/* page->flags bits (include/linux/page-flags.h, 6.1) */
+enum pageflags {
+	PG_locked, PG_referenced, PG_uptodate, PG_dirty, PG_lru, PG_active,
+	PG_workingset, PG_waiters, PG_error, PG_slab, PG_owner_priv_1,
+	PG_arch_1, PG_reserved, PG_private, PG_private_2, PG_writeback,
+	PG_head, PG_mappedtodisk, PG_reclaim, PG_swapbacked, PG_unevictable,
+	PG_mlocked, PG_hwpoison, __NR_PAGEFLAGS,
+	PG_vmemmap_self_hosted = PG_owner_priv_1,
+	PG_isolated = PG_reclaim,
+};
+
+#define PAGEFLAGS_MASK		((1UL << __NR_PAGEFLAGS) - 1)
+#define ZONES_PGSHIFT		51
+#define ZONES_MASK		0x7UL
+#define NODES_PGSHIFT		54
+#define NODES_MASK		0x3ffUL
+
+/* page_type values, stored inverted in _mapcount (6.1) */
+#define PAGE_TYPE_BASE		0xf0000000u
+#define PAGE_MAPCOUNT_RESERVE	(-128)
+#define PG_buddy		0x00000080u
+#define PG_offline		0x00000100u
+#define PG_table		0x00000200u
+#define PG_guard		0x00000400u
+
+/* struct page field offsets */
+#define PGOFF_FLAGS		0
+#define PGOFF_LRU_NEXT		8
+#define PGOFF_COMPOUND_HEAD	8
+#define PGOFF_LRU_PREV		16
+#define PGOFF_COMPOUND_DTOR	16
+#define PGOFF_COMPOUND_ORDER	17
+#define PGOFF_COMPOUND_MAPCOUNT	20
+#define PGOFF_COMPOUND_PINCOUNT	24
+#define PGOFF_COMPOUND_NR	28
+#define PGOFF_MAPPING		24
+#define PGOFF_INDEX		32
+#define PGOFF_PRIVATE		40
+#define PGOFF_MAPCOUNT		48
+#define PGOFF_REFCOUNT		52
+#define PGOFF_MEMCG		56
+#define STRUCT_PAGE_MIN_SIZE	56
+
+/* -------------------------------------------------------------------------
+ * Translation of vmemmap addresses to frame contents.
+ *
+ * Frame contents are stored in 512-byte chunks, materialised on first
+ * touch and filled with the state boot left there (see page.c).  Each CPU
+ * has a direct-mapped translation cache keyed by the chunk's virtual
+ * address, so the common struct page access is a multiply, a compare and
+ * a load.  The cache is flushed whenever a vmemmap mapping changes.
+ */
+#define PS_CHUNK_SHIFT		9
+#define PS_CHUNK_SIZE		(1UL << PS_CHUNK_SHIFT)
+#define PS_CHUNKS_PER_FRAME	(PAGE_SIZE / PS_CHUNK_SIZE)
+#define PS_XC_BITS		12
+#define PS_XC_SIZE		(1UL << PS_XC_BITS)
+
+struct ps_xc_ent {
+	uint64_t tag;		/* va >> PS_CHUNK_SHIFT, or ~0 */
+	uint8_t *host;		/* chunk contents */
+	bool writable;
+};
+
+struct ps_cpu {
+	struct ps_xc_ent xc[PS_XC_SIZE];
+	unsigned long hits, misses;
+};
+
+uint8_t *pstore_xlate_slow(struct machine *m, uint64_t va, bool write);
+void pstore_flush_xc(struct machine *m);	/* all CPUs */
+
+static inline struct ps_cpu *pstore_cpu(struct machine *m)
+{
+	return &m->ps_cpu[m->cur_cpu];
+}
+
+static inline uint64_t page_va(const struct machine *m, unsigned long pfn)
+{
+	return VMEMMAP_START + (uint64_t)pfn * m->sps;
+}
+
+static inline uint8_t *ps_xlate(struct machine *m, uint64_t va, bool write)
+{
+	struct ps_cpu *c = pstore_cpu(m);
+	uint64_t tag = va >> PS_CHUNK_SHIFT;
+	struct ps_xc_ent *e = &c->xc[tag & (PS_XC_SIZE - 1)];
+
+	if (likely(e->tag == tag && (e->writable || !write)))
+		return e->host + (va & (PS_CHUNK_SIZE - 1));
+	return pstore_xlate_slow(m, va, write);
+}
+
+#define PG_SCHED(m, op, va, len)					\
+	do {								\
+		if (unlikely((m)->sched))				\
+			(m)->sched->point((m)->sched->priv, (op), (va), (len)); \
+	} while (0)
+
+/* Raw field access.  A NULL translation is a simulated fault (recorded on
+ * the machine); reads then return 0 and writes are dropped. */
+#define PG_ACCESSORS(bits, type)						\
+static inline type pg_read##bits(struct machine *m, unsigned long pfn, unsigned off) \
+{									\
+	uint64_t va = page_va(m, pfn) + off;				\
+	uint8_t *p;							\
+	type v;								\
+	PG_SCHED(m, SCHED_READ, va, sizeof(type));			\
+	p = ps_xlate(m, va, false);					\
+	if (unlikely(!p))						\
+		return 0;						\
+	memcpy(&v, p, sizeof(v));					\
+	return v;							\
+}									\
+static inline void pg_write##bits(struct machine *m, unsigned long pfn, unsigned off, type v) \
+{									\
+	uint64_t va = page_va(m, pfn) + off;				\
+	uint8_t *p;							\
+	PG_SCHED(m, SCHED_WRITE, va, sizeof(type));			\
+	p = ps_xlate(m, va, true);					\
+	if (likely(p))							\
+		memcpy(p, &v, sizeof(v));				\
+}
+PG_ACCESSORS(64, uint64_t)
+PG_ACCESSORS(32, uint32_t)
+PG_ACCESSORS(8, uint8_t)
+#undef PG_ACCESSORS
+
+/* -------------------------------------------------------------------------
+ * The kernel's accessors, taking (machine, pfn) for (struct page *).
+ */
+static inline uint64_t page_flags(struct machine *m, unsigned long pfn)
+{
+	return pg_read64(m, pfn, PGOFF_FLAGS);
+}
+static inline void set_page_flags(struct machine *m, unsigned long pfn, uint64_t f)
+{
+	pg_write64(m, pfn, PGOFF_FLAGS, f);
+}
+static inline bool test_page_flag(struct machine *m, unsigned long pfn, int bit)
+{
+	return (page_flags(m, pfn) >> bit) & 1;
+}
+static inline void set_page_flag(struct machine *m, unsigned long pfn, int bit)
+{
+	set_page_flags(m, pfn, page_flags(m, pfn) | (1UL << bit));
+}
+static inline void clear_page_flag(struct machine *m, unsigned long pfn, int bit)
+{
+	set_page_flags(m, pfn, page_flags(m, pfn) & ~(1UL << bit));
+}
+
+#define PAGEFLAG(Name, bit)							\
+static inline bool Page##Name(struct machine *m, unsigned long pfn)		\
+{ return test_page_flag(m, pfn, bit); }						\
+static inline void SetPage##Name(struct machine *m, unsigned long pfn)		\
+{ set_page_flag(m, pfn, bit); }							\
+static inline void ClearPage##Name(struct machine *m, unsigned long pfn)	\
+{ clear_page_flag(m, pfn, bit); }
+PAGEFLAG(Locked, PG_locked)
+PAGEFLAG(Reserved, PG_reserved)
+PAGEFLAG(Head, PG_head)
+PAGEFLAG(LRU, PG_lru)
+PAGEFLAG(Slab, PG_slab)
+PAGEFLAG(HWPoison, PG_hwpoison)
+PAGEFLAG(Isolated, PG_isolated)
+PAGEFLAG(VmemmapSelfHosted, PG_vmemmap_self_hosted)
+#undef PAGEFLAG
+
+static inline int page_zonenum(struct machine *m, unsigned long pfn)
+{
+	return (page_flags(m, pfn) >> ZONES_PGSHIFT) & ZONES_MASK;
+}
+static inline int page_to_nid(struct machine *m, unsigned long pfn)
+{
+	return (page_flags(m, pfn) >> NODES_PGSHIFT) & NODES_MASK;
+}
+
+/* page_zone(): the zone recorded in the page's flags */
+static inline struct zone *page_zone(struct machine *m, unsigned long pfn)
+{
+	uint64_t f = page_flags(m, pfn);
+
+	return &m->node[(f >> NODES_PGSHIFT) & NODES_MASK].node_zones[(f >> ZONES_PGSHIFT) & ZONES_MASK];
+}
+
+static inline int page_ref_count(struct machine *m, unsigned long pfn)
+{
+	return (int)pg_read32(m, pfn, PGOFF_REFCOUNT);
+}
+static inline void set_page_count(struct machine *m, unsigned long pfn, int v)
+{
+	pg_write32(m, pfn, PGOFF_REFCOUNT, (uint32_t)v);
+}
+static inline void set_page_refcounted(struct machine *m, unsigned long pfn)
+{
+	set_page_count(m, pfn, 1);
+}
+/* Atomic read-modify-write of the refcount: one scheduling point */
+int page_ref_add_return(struct machine *m, unsigned long pfn, int nr);
+bool get_page_unless_zero(struct machine *m, unsigned long pfn);
+bool page_ref_freeze(struct machine *m, unsigned long pfn, int count);
+void page_ref_unfreeze(struct machine *m, unsigned long pfn, int count);
+
+static inline int page_mapcount_raw(struct machine *m, unsigned long pfn)
+{
+	return (int)pg_read32(m, pfn, PGOFF_MAPCOUNT);
+}
+static inline void page_mapcount_reset(struct machine *m, unsigned long pfn)
+{
+	pg_write32(m, pfn, PGOFF_MAPCOUNT, (uint32_t)-1);
+}
+
+static inline bool page_has_type_flag(struct machine *m, unsigned long pfn, uint32_t flag)
+{
+	uint32_t t = pg_read32(m, pfn, PGOFF_MAPCOUNT);
+	return (t & (PAGE_TYPE_BASE | flag)) == PAGE_TYPE_BASE;
+}
+static inline void page_set_type(struct machine *m, unsigned long pfn, uint32_t flag)
+{
+	pg_write32(m, pfn, PGOFF_MAPCOUNT, pg_read32(m, pfn, PGOFF_MAPCOUNT) & ~flag);
+}
+static inline void page_clear_type(struct machine *m, unsigned long pfn, uint32_t flag)
+{
+	pg_write32(m, pfn, PGOFF_MAPCOUNT, pg_read32(m, pfn, PGOFF_MAPCOUNT) | flag);
+}
+static inline bool PageBuddy(struct machine *m, unsigned long pfn)
+{ return page_has_type_flag(m, pfn, PG_buddy); }
+static inline void __SetPageBuddy(struct machine *m, unsigned long pfn)
+{ page_set_type(m, pfn, PG_buddy); }
+static inline void __ClearPageBuddy(struct machine *m, unsigned long pfn)
+{ page_clear_type(m, pfn, PG_buddy); }
+static inline bool PageTable(struct machine *m, unsigned long pfn)
+{ return page_has_type_flag(m, pfn, PG_table); }
+static inline void __SetPageTable(struct machine *m, unsigned long pfn)
+{ page_set_type(m, pfn, PG_table); }
+static inline void __ClearPageTable(struct machine *m, unsigned long pfn)
+{ page_clear_type(m, pfn, PG_table); }
+
+static inline unsigned long page_private(struct machine *m, unsigned long pfn)
+{
+	return pg_read64(m, pfn, PGOFF_PRIVATE);
+}
+static inline void set_page_private(struct machine *m, unsigned long pfn, unsigned long v)
+{
+	pg_write64(m, pfn, PGOFF_PRIVATE, v);
+}
+static inline unsigned long page_index(struct machine *m, unsigned long pfn)
+{
+	return pg_read64(m, pfn, PGOFF_INDEX);
+}
+static inline void set_page_index(struct machine *m, unsigned long pfn, unsigned long v)
+{
+	pg_write64(m, pfn, PGOFF_INDEX, v);
+}
+static inline uint64_t page_mapping(struct machine *m, unsigned long pfn)
+{
+	return pg_read64(m, pfn, PGOFF_MAPPING);
+}
+static inline void set_page_mapping(struct machine *m, unsigned long pfn, uint64_t v)
+{
+	pg_write64(m, pfn, PGOFF_MAPPING, v);
+}
+
+/* Buddy order of a free block head (valid only while PageBuddy) */
+static inline unsigned int buddy_order(struct machine *m, unsigned long pfn)
+{
+	return (unsigned int)page_private(m, pfn);
+}
+
+/* Compound pages */
+static inline uint64_t page_compound_head_raw(struct machine *m, unsigned long pfn)
+{
+	return pg_read64(m, pfn, PGOFF_COMPOUND_HEAD);
+}
+static inline bool PageTail(struct machine *m, unsigned long pfn)
+{
+	return page_compound_head_raw(m, pfn) & 1;
+}
+static inline bool PageCompound(struct machine *m, unsigned long pfn)
+{
+	return PageHead(m, pfn) || PageTail(m, pfn);
+}
+unsigned long compound_head(struct machine *m, unsigned long pfn);
+static inline unsigned int compound_order(struct machine *m, unsigned long pfn)
+{
+	if (!PageHead(m, pfn))
+		return 0;
+	return pg_read8(m, pfn + 1, PGOFF_COMPOUND_ORDER);
+}
+void prep_compound_page(struct machine *m, unsigned long pfn, unsigned int order);
+void destroy_compound_page(struct machine *m, unsigned long pfn, unsigned int order);
+
+/* List links through page->lru, holding pfns (see header comment) */
+static inline unsigned long page_lru_next(struct machine *m, unsigned long pfn)
+{
+	return pg_read64(m, pfn, PGOFF_LRU_NEXT);
+}
+static inline unsigned long page_lru_prev(struct machine *m, unsigned long pfn)
+{
+	return pg_read64(m, pfn, PGOFF_LRU_PREV);
+}
+void plist_init(struct plist_head *h);
+void plist_add(struct machine *m, struct plist_head *h, unsigned long pfn);
+void plist_add_tail(struct machine *m, struct plist_head *h, unsigned long pfn);
+void plist_del(struct machine *m, struct plist_head *h, unsigned long pfn);
+static inline bool plist_empty(const struct plist_head *h)
+{
+	return h->first == PFN_NONE;
+}
+#define plist_for_each(m, pfn, h) \
+	for ((pfn) = (h)->first; (pfn) != PFN_NONE; (pfn) = page_lru_next((m), (pfn)))
+
+/* -------------------------------------------------------------------------
+ * Storage and the boot-time vmemmap mapping (page.c)
+ */
+int pstore_init(struct machine *m);
+void pstore_destroy(struct machine *m);
+/* Map the vmemmap PMD covering va onto the 2 MiB block at backing_pfn.
+ * The caller flushes the translation caches (pstore_flush_xc). */
+void pstore_map_vmemmap_pmd(struct machine *m, uint64_t va, unsigned long backing_pfn);
+bool pstore_vmemmap_pmd_mapped(struct machine *m, uint64_t va);
+/* Is pfn's struct page mapped at all? */
+bool pstore_page_mapped(struct machine *m, unsigned long pfn);
+/* Host memory the store uses, for benchmarks */
+size_t pstore_host_bytes(struct machine *m);
+/* Fill buf[0..sps) with the struct page state boot leaves for pfn */
+void page_boot_state(struct machine *m, unsigned long pfn, uint8_t *buf);
+
+#endif /* MMSIM_PAGE_H */

@@ -1,0 +1,1471 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * page_alloc.c - the buddy allocator as Linux 6.1 has it (mm/page_alloc.c).
+ *
+ * Modelled at the level where fragmentation emerges: free lists per zone,
+ * order and migratetype, linked through the struct pages themselves;
+ * pageblocks with their migratetype; merging on free with the migratetype
+ * rule at pageblock order and above; head or tail placement (FPI_TO_TAIL,
+ * buddy_merge_likely, the optional shuffle of order-10 frees); fallback
+ * with whole-block stealing and its thresholds; watermark boosting; the
+ * per-cpu lists of orders 0-3 and 9 with batch, high, free_factor and
+ * drains; watermarks min/low/high and lowmem reserves; node fallback by
+ * distance, __GFP_THISNODE and ALLOC_NOFRAGMENT.
+ *
+ * Simplified, and what it changes:
+ * - There is no reclaim: every allocated page is held by the scenario, so
+ *   reclaim could never make progress.  The slow path goes straight to
+ *   direct compaction, which is the only thing that can rescue a costly
+ *   allocation here, and fails where the kernel would OOM-kill.
+ * - kswapd does not run by itself; a boosted watermark stays boosted until
+ *   kswapd_run() (scenario verb `kswapd`) clears it as balance_pgdat does.
+ * - No zone lock or pcp lock contention: outside the interleaving explorer
+ *   one CPU runs at a time.  pcp_spin_trylock always succeeds.
+ * - CMA areas and MIGRATE_HIGHATOMIC reserves exist in the lists and the
+ *   accounting, but nothing creates a CMA area yet, and highatomic blocks
+ *   are reserved only for ALLOC_HARDER (atomic) high-order allocations.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "page_alloc.h"
+#include "memblock.h"
+
+const char *const migratetype_names[MIGRATE_TYPES] = {
+	"Unmovable", "Movable", "Reclaimable", "HighAtomic", "CMA", "Isolate",
+};
+
+const char *const zone_names[MAX_NR_ZONES] = { "DMA", "DMA32", "Normal", "Movable" };
+
+static const int fallbacks[MIGRATE_TYPES][3] = {
+	[MIGRATE_UNMOVABLE]   = { MIGRATE_RECLAIMABLE, MIGRATE_MOVABLE,   MIGRATE_TYPES },
+	[MIGRATE_MOVABLE]     = { MIGRATE_RECLAIMABLE, MIGRATE_UNMOVABLE, MIGRATE_TYPES },
+	[MIGRATE_RECLAIMABLE] = { MIGRATE_UNMOVABLE,   MIGRATE_MOVABLE,   MIGRATE_TYPES },
+	[MIGRATE_HIGHATOMIC]  = { MIGRATE_TYPES },
+	[MIGRATE_CMA]         = { MIGRATE_TYPES },
+	[MIGRATE_ISOLATE]     = { MIGRATE_TYPES },
+};
+
+#define watermark_boost_factor	15000
+static const int sysctl_lowmem_reserve_ratio[MAX_NR_ZONES] = { 256, 256, 32, 0 };
+
+#define PAGE_FLAGS_CHECK_AT_FREE \
+	(1UL << PG_lru | 1UL << PG_locked | 1UL << PG_private | 1UL << PG_private_2 | \
+	 1UL << PG_writeback | 1UL << PG_reserved | 1UL << PG_slab | 1UL << PG_active | \
+	 1UL << PG_unevictable | 1UL << PG_mlocked)
+#define PAGE_FLAGS_CHECK_AT_PREP	(PAGEFLAGS_MASK & ~(1UL << PG_hwpoison))
+
+/* -------------------------------------------------------------------------
+ * gfp helpers
+ */
+int gfp_zone(gfp_t gfp)
+{
+	if (gfp & __GFP_DMA)
+		return ZONE_DMA;
+	if (gfp & __GFP_DMA32)
+		return ZONE_DMA32;
+	if ((gfp & (__GFP_MOVABLE | __GFP_HIGHMEM)) == (__GFP_MOVABLE | __GFP_HIGHMEM))
+		return ZONE_MOVABLE;
+	return ZONE_NORMAL;
+}
+
+static const struct { const char *name; gfp_t val; } gfp_names[] = {
+	/* composites first, so formatting prefers them */
+	{ "GFP_TRANSHUGE", GFP_TRANSHUGE },
+	{ "GFP_TRANSHUGE_LIGHT", GFP_TRANSHUGE_LIGHT },
+	{ "GFP_HIGHUSER_MOVABLE", GFP_HIGHUSER_MOVABLE },
+	{ "GFP_HIGHUSER", GFP_HIGHUSER },
+	{ "GFP_USER", GFP_USER },
+	{ "GFP_KERNEL", GFP_KERNEL },
+	{ "GFP_ATOMIC", GFP_ATOMIC },
+	{ "GFP_NOWAIT", GFP_NOWAIT },
+	{ "__GFP_DMA", __GFP_DMA },
+	{ "__GFP_HIGHMEM", __GFP_HIGHMEM },
+	{ "__GFP_DMA32", __GFP_DMA32 },
+	{ "__GFP_MOVABLE", __GFP_MOVABLE },
+	{ "__GFP_RECLAIMABLE", __GFP_RECLAIMABLE },
+	{ "__GFP_HIGH", __GFP_HIGH },
+	{ "__GFP_IO", __GFP_IO },
+	{ "__GFP_FS", __GFP_FS },
+	{ "__GFP_ZERO", __GFP_ZERO },
+	{ "__GFP_DIRECT_RECLAIM", __GFP_DIRECT_RECLAIM },
+	{ "__GFP_KSWAPD_RECLAIM", __GFP_KSWAPD_RECLAIM },
+	{ "__GFP_RECLAIM", __GFP_RECLAIM },
+	{ "__GFP_WRITE", __GFP_WRITE },
+	{ "__GFP_NOWARN", __GFP_NOWARN },
+	{ "__GFP_RETRY_MAYFAIL", __GFP_RETRY_MAYFAIL },
+	{ "__GFP_NOFAIL", __GFP_NOFAIL },
+	{ "__GFP_NORETRY", __GFP_NORETRY },
+	{ "__GFP_MEMALLOC", __GFP_MEMALLOC },
+	{ "__GFP_COMP", __GFP_COMP },
+	{ "__GFP_NOMEMALLOC", __GFP_NOMEMALLOC },
+	{ "__GFP_HARDWALL", __GFP_HARDWALL },
+	{ "__GFP_THISNODE", __GFP_THISNODE },
+	{ "__GFP_ACCOUNT", __GFP_ACCOUNT },
+};
+
+/*
+ * Parse "GFP_KERNEL|__GFP_COMP" (also accepts a number).  On failure *bad
+ * points at the offending token inside s.
+ */
+bool gfp_parse(const char *s, gfp_t *out, const char **bad)
+{
+	gfp_t v = 0;
+	const char *p = s;
+
+	if (!*s) {
+		*bad = s;
+		return false;
+	}
+	while (*p) {
+		const char *e = strchr(p, '|');
+		size_t n = e ? (size_t)(e - p) : strlen(p);
+		bool found = false;
+
+		if (n && (p[0] >= '0' && p[0] <= '9')) {
+			char *end;
+			unsigned long x = strtoul(p, &end, 0);
+
+			if ((size_t)(end - p) == n) {
+				v |= (gfp_t)x;
+				found = true;
+			}
+		}
+		for (size_t i = 0; !found && i < ARRAY_SIZE(gfp_names); i++) {
+			if (strlen(gfp_names[i].name) == n && !strncmp(p, gfp_names[i].name, n)) {
+				v |= gfp_names[i].val;
+				found = true;
+			}
+		}
+		if (!found) {
+			*bad = p;
+			return false;
+		}
+		p += n;
+		if (*p == '|') {
+			p++;
+			if (!*p) {
+				*bad = p;
+				return false;
+			}
+		}
+	}
+	*out = v;
+	return true;
+}
+
+void gfp_format(gfp_t gfp, char *buf, size_t len)
+{
+	size_t off = 0;
+	gfp_t left = gfp;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < ARRAY_SIZE(gfp_names) && left; i++) {
+		gfp_t v = gfp_names[i].val;
+
+		if ((left & v) != v || (gfp & v) != v)
+			continue;
+		off += (size_t)snprintf(buf + off, off < len ? len - off : 0, "%s%s",
+					off ? "|" : "", gfp_names[i].name);
+		left &= ~v;
+	}
+	if (left)
+		off += (size_t)snprintf(buf + off, off < len ? len - off : 0, "%s%#x",
+					off ? "|" : "", left);
+	if (!gfp)
+		snprintf(buf, len, "0");
+}
+
+/* -------------------------------------------------------------------------
+ * Pageblocks
+ */
+int get_pageblock_migratetype(struct machine *m, unsigned long pfn)
+{
+	return get_pfnblock_migratetype(pfn_zone(m, pfn), pfn);
+}
+
+void set_pageblock_migratetype(struct machine *m, unsigned long pfn, int mt)
+{
+	uint8_t *b = pageblock_byte(pfn_zone(m, pfn), pfn);
+
+	*b = (uint8_t)((*b & ~7) | mt);
+}
+
+bool get_pageblock_skip(struct machine *m, unsigned long pfn)
+{
+	return *pageblock_byte(pfn_zone(m, pfn), pfn) & 8;
+}
+
+void set_pageblock_skip(struct machine *m, unsigned long pfn, bool skip)
+{
+	uint8_t *b = pageblock_byte(pfn_zone(m, pfn), pfn);
+
+	*b = skip ? (*b | 8) : (*b & ~8);
+}
+
+static void set_zone_pageblock_mt(struct zone *z, unsigned long pfn, int mt)
+{
+	uint8_t *b = pageblock_byte(z, pfn);
+
+	*b = (uint8_t)((*b & ~7) | mt);
+}
+
+/* -------------------------------------------------------------------------
+ * Free lists
+ */
+static inline void __mod_zone_freepage_state(struct zone *z, long nr, int mt)
+{
+	z->vm_stat[NR_FREE_PAGES] += nr;
+	if (mt == MIGRATE_CMA)
+		z->vm_stat[NR_FREE_CMA_PAGES] += nr;
+}
+
+static inline void set_buddy_order(struct machine *m, unsigned long pfn, unsigned int order)
+{
+	set_page_private(m, pfn, order);
+	__SetPageBuddy(m, pfn);
+}
+
+static inline void add_to_free_list(struct machine *m, unsigned long pfn, struct zone *z,
+				    unsigned int order, int mt)
+{
+	struct free_area *area = &z->free_area[order];
+
+	plist_add(m, &area->free_list[mt], pfn);
+	set_page_index(m, pfn, (unsigned long)mt);
+	area->nr_free++;
+	area->nr_free_mt[mt]++;
+}
+
+static inline void add_to_free_list_tail(struct machine *m, unsigned long pfn, struct zone *z,
+					 unsigned int order, int mt)
+{
+	struct free_area *area = &z->free_area[order];
+
+	plist_add_tail(m, &area->free_list[mt], pfn);
+	set_page_index(m, pfn, (unsigned long)mt);
+	area->nr_free++;
+	area->nr_free_mt[mt]++;
+}
+
+/* The free list a block is on is not recorded in the page; callers know it */
+static inline void del_page_from_free_list(struct machine *m, unsigned long pfn, struct zone *z,
+					   unsigned int order, int mt)
+{
+	struct free_area *area = &z->free_area[order];
+
+	plist_del(m, &area->free_list[mt], pfn);
+	__ClearPageBuddy(m, pfn);
+	set_page_private(m, pfn, 0);
+	area->nr_free--;
+	area->nr_free_mt[mt]--;
+}
+
+static inline void move_to_free_list(struct machine *m, unsigned long pfn, struct zone *z,
+				     unsigned int order, int from_mt, int to_mt)
+{
+	struct free_area *area = &z->free_area[order];
+
+	plist_del(m, &area->free_list[from_mt], pfn);
+	plist_add_tail(m, &area->free_list[to_mt], pfn);
+	set_page_index(m, pfn, (unsigned long)to_mt);
+	area->nr_free_mt[from_mt]--;
+	area->nr_free_mt[to_mt]++;
+}
+
+/*
+ * Which list a free block is on.  The kernel never needs to know (list_del
+ * works through the page); this model keeps per-list counts, so a free
+ * block records its list's migratetype in page->index, the field the
+ * kernel uses for the pcp migratetype.
+ */
+static inline int free_block_list_mt(struct machine *m, struct zone *z, unsigned long pfn,
+				     unsigned int order)
+{
+	return (int)page_index(m, pfn);
+}
+
+static inline bool page_is_buddy(struct machine *m, struct zone *z, unsigned long pfn,
+				 unsigned int order)
+{
+	/* the buddy shares the pfn's section, so it has a struct page */
+	if (!zone_spans_pfn(z, pfn))
+		return false;
+	if (!PageBuddy(m, pfn) || buddy_order(m, pfn) != order)
+		return false;
+	return page_zonenum(m, pfn) == z->idx && page_to_nid(m, pfn) == z->zone_pgdat->node_id;
+}
+
+static bool buddy_merge_likely(struct machine *m, struct zone *z, unsigned long pfn,
+			       unsigned long buddy_pfn, unsigned int order)
+{
+	unsigned long higher;
+
+	if (order >= MAX_ORDER - 2)
+		return false;
+	higher = buddy_pfn & pfn;
+	return page_is_buddy(m, z, higher ^ (1UL << (order + 1)), order + 1);
+}
+
+void __free_one_page(struct machine *m, unsigned long pfn, struct zone *z,
+		     unsigned int order, int migratetype, fpi_t fpi)
+{
+	unsigned long buddy_pfn = 0, combined;
+	bool to_tail;
+
+	if (MM_BUG_ON(m, pfn & ((1UL << order) - 1), "__free_one_page: pfn %#lx not aligned to order %u", pfn, order))
+		return;
+	if (migratetype != MIGRATE_ISOLATE)
+		__mod_zone_freepage_state(z, 1L << order, migratetype);
+
+	while (order < MAX_ORDER - 1) {
+		buddy_pfn = pfn ^ (1UL << order);
+		if (!page_is_buddy(m, z, buddy_pfn, order))
+			break;
+		int buddy_list = free_block_list_mt(m, z, buddy_pfn, order);
+
+		if (order >= pageblock_order) {
+			int buddy_mt = get_pfnblock_migratetype(z, buddy_pfn);
+
+			if (migratetype != buddy_mt &&
+			    (!migratetype_is_mergeable(migratetype) ||
+			     !migratetype_is_mergeable(buddy_mt)))
+				break;
+		}
+		del_page_from_free_list(m, buddy_pfn, z, order, buddy_list);
+		combined = buddy_pfn & pfn;
+		pfn = combined;
+		order++;
+	}
+
+	set_buddy_order(m, pfn, order);
+
+	if (fpi & FPI_TO_TAIL)
+		to_tail = true;
+	else if (m->opts.page_alloc_shuffle && order >= MAX_ORDER - 1)
+		to_tail = mm_rng_next(m) & 1;		/* shuffle_pick_tail */
+	else
+		to_tail = buddy_merge_likely(m, z, pfn, buddy_pfn, order);
+
+	if (to_tail)
+		add_to_free_list_tail(m, pfn, z, order, migratetype);
+	else
+		add_to_free_list(m, pfn, z, order, migratetype);
+}
+
+static void free_one_page(struct machine *m, struct zone *z, unsigned long pfn,
+			  unsigned int order, int mt, fpi_t fpi)
+{
+	if (mt == MIGRATE_ISOLATE)
+		mt = get_pfnblock_migratetype(z, pfn);
+	__free_one_page(m, pfn, z, order, mt, fpi);
+}
+
+/*
+ * Check a page on its way to the allocator (free_pages_prepare): report a
+ * bad page state as a simulated kernel failure, then clear what the free
+ * path clears.
+ */
+static bool free_pages_prepare(struct machine *m, unsigned long pfn, unsigned int order)
+{
+	uint64_t flags = page_flags(m, pfn);
+	int mapcount = page_mapcount_raw(m, pfn);
+	uint64_t mapping = page_mapping(m, pfn);
+	int ref = page_ref_count(m, pfn);
+
+	if (unlikely(flags & PAGE_FLAGS_CHECK_AT_FREE || mapcount != -1 || mapping || ref)) {
+		const char *why = ref ? "nonzero _refcount" :
+				  mapcount != -1 ? "nonzero mapcount" :
+				  mapping ? "non-NULL mapping" : "PAGE_FLAGS_CHECK_AT_FREE flag(s) set";
+		if (PageBuddy(m, pfn))
+			why = "freeing a page that is already free (PageBuddy)";
+		mm_fail(m, "BUG: Bad page state: pfn:%#lx order:%u: %s", pfn, order, why);
+		return false;
+	}
+	if (order && PageHead(m, pfn)) {
+		unsigned int corder = compound_order(m, pfn);
+
+		if (MM_BUG_ON(m, corder != order, "BUG: freeing compound page %#lx order %u as order %u",
+			      pfn, corder, order))
+			return false;
+		destroy_compound_page(m, pfn, order);
+	}
+	set_page_flags(m, pfn, flags & ~(PAGEFLAGS_MASK & ~(1UL << PG_hwpoison)));
+	set_page_private(m, pfn, 0);
+	return true;
+}
+
+static void __free_pages_ok(struct machine *m, unsigned long pfn, unsigned int order, fpi_t fpi)
+{
+	struct zone *z = page_zone(m, pfn);
+
+	if (!free_pages_prepare(m, pfn, order))
+		return;
+	free_one_page(m, z, pfn, order, get_pfnblock_migratetype(z, pfn), fpi);
+	count_vm_events(m, PGFREE, 1L << order);
+}
+
+/* -------------------------------------------------------------------------
+ * Per-cpu lists
+ */
+static inline bool pcp_allowed_order(unsigned int order)
+{
+	return order <= PAGE_ALLOC_COSTLY_ORDER || (order == pageblock_order && true);
+}
+
+static inline unsigned int order_to_pindex(int mt, unsigned int order)
+{
+	if (order > PAGE_ALLOC_COSTLY_ORDER)
+		return NR_LOWORDER_PCP_LISTS + (mt == MIGRATE_MOVABLE);
+	return MIGRATE_PCPTYPES * order + mt;
+}
+
+static inline unsigned int pindex_to_order(unsigned int pindex)
+{
+	return pindex < NR_LOWORDER_PCP_LISTS ? pindex / MIGRATE_PCPTYPES : pageblock_order;
+}
+
+static inline struct per_cpu_pages *this_pcp(struct machine *m, struct zone *z)
+{
+	return &z->pcp[m->cur_cpu];
+}
+
+static unsigned long pcp_pop(struct machine *m, struct per_cpu_pages *pcp, unsigned int pindex,
+			     bool tail)
+{
+	struct plist_head *h = &pcp->lists[pindex];
+	unsigned long pfn = tail ? h->last : h->first;
+
+	plist_del(m, h, pfn);
+	pcp->lists_count[pindex]--;
+	return pfn;
+}
+
+static void free_pcppages_bulk(struct machine *m, struct zone *z, int count,
+			       struct per_cpu_pages *pcp, int pindex)
+{
+	int min_pindex = 0, max_pindex = NR_PCP_LISTS - 1;
+
+	if (count > pcp->count)
+		count = pcp->count;
+	pindex--;
+	while (count > 0) {
+		unsigned int order;
+		int nr;
+
+		for (;;) {
+			if (++pindex > max_pindex)
+				pindex = min_pindex;
+			if (!plist_empty(&pcp->lists[pindex]))
+				break;
+			if (pindex == max_pindex)
+				max_pindex--;
+			if (pindex == min_pindex)
+				min_pindex++;
+		}
+		order = pindex_to_order((unsigned int)pindex);
+		nr = 1 << order;
+		do {
+			unsigned long pfn = pcp_pop(m, pcp, (unsigned int)pindex, true);
+			int mt = (int)page_index(m, pfn);	/* get_pcppage_migratetype */
+
+			/* the pageblock may have been isolated meanwhile */
+			if (unlikely(get_pfnblock_migratetype(z, pfn) == MIGRATE_ISOLATE))
+				mt = MIGRATE_ISOLATE;
+			count -= nr;
+			pcp->count -= nr;
+			__free_one_page(m, pfn, z, order, mt, FPI_NONE);
+		} while (count > 0 && !plist_empty(&pcp->lists[pindex]));
+	}
+}
+
+static int nr_pcp_free(struct per_cpu_pages *pcp, int high, int batch, bool free_high)
+{
+	int min_nr_free, max_nr_free;
+
+	if (free_high)
+		return pcp->count;
+	if (high < batch)
+		return 1;
+	min_nr_free = batch;
+	max_nr_free = high - batch;
+	batch <<= pcp->free_factor;
+	if (batch < max_nr_free && pcp->free_factor < 5)	/* PCP_BATCH_SCALE_MAX */
+		pcp->free_factor++;
+	if (batch < min_nr_free)
+		batch = min_nr_free;
+	if (batch > max_nr_free)
+		batch = max_nr_free;
+	return batch;
+}
+
+static void free_unref_page_commit(struct machine *m, struct zone *z, struct per_cpu_pages *pcp,
+				   unsigned long pfn, int mt, unsigned int order)
+{
+	unsigned int pindex = order_to_pindex(mt, order);
+	bool free_high;
+	int high;
+
+	count_vm_events(m, PGFREE, 1L << order);
+	plist_add(m, &pcp->lists[pindex], pfn);
+	pcp->lists_count[pindex]++;
+	pcp->count += 1 << order;
+
+	free_high = pcp->free_factor && order && order <= PAGE_ALLOC_COSTLY_ORDER;
+	high = (!pcp->high || free_high) ? 0 : pcp->high;	/* nr_pcp_high, no reclaim */
+	if (pcp->count >= high)
+		free_pcppages_bulk(m, z, nr_pcp_free(pcp, high, pcp->batch, free_high), pcp,
+				   (int)pindex);
+}
+
+void free_unref_page(struct machine *m, unsigned long pfn, unsigned int order)
+{
+	struct zone *z = page_zone(m, pfn);
+	int mt, pcpmt;
+
+	if (!free_pages_prepare(m, pfn, order))
+		return;
+	mt = pcpmt = get_pfnblock_migratetype(z, pfn);
+	set_page_index(m, pfn, (unsigned long)mt);		/* set_pcppage_migratetype */
+	if (unlikely(mt >= MIGRATE_PCPTYPES)) {
+		if (mt == MIGRATE_ISOLATE) {
+			free_one_page(m, z, pfn, order, mt, FPI_NONE);
+			count_vm_events(m, PGFREE, 1L << order);
+			return;
+		}
+		pcpmt = MIGRATE_MOVABLE;
+	}
+	free_unref_page_commit(m, z, this_pcp(m, z), pfn, pcpmt, order);
+}
+
+static void free_the_page(struct machine *m, unsigned long pfn, unsigned int order)
+{
+	if (pcp_allowed_order(order))
+		free_unref_page(m, pfn, order);
+	else
+		__free_pages_ok(m, pfn, order, FPI_NONE);
+}
+
+/*
+ * Drop a reference; free when it was the last.  Pages the runner marked as
+ * movable user data are released the way the LRU release path does first.
+ */
+void __free_pages(struct machine *m, unsigned long pfn, unsigned int order)
+{
+	if (page_mapping(m, pfn) == PAGE_MAPPING_MOVABLE_DATA) {
+		set_page_mapping(m, pfn, 0);
+		ClearPageLRU(m, pfn);
+	}
+	if (page_ref_add_return(m, pfn, -1) == 0)
+		free_the_page(m, pfn, order);
+}
+
+void drain_zone_pages(struct machine *m, struct zone *z, struct per_cpu_pages *pcp)
+{
+	int to_drain = pcp->count < pcp->batch ? pcp->count : pcp->batch;
+
+	if (to_drain > 0)
+		free_pcppages_bulk(m, z, to_drain, pcp, 0);
+}
+
+static void drain_pages_zone(struct machine *m, int cpu, struct zone *z)
+{
+	struct per_cpu_pages *pcp = &z->pcp[cpu];
+
+	if (pcp->count)
+		free_pcppages_bulk(m, z, pcp->count, pcp, 0);
+}
+
+void drain_local_pages(struct machine *m, struct zone *z)
+{
+	struct zone *zz;
+
+	if (z) {
+		drain_pages_zone(m, m->cur_cpu, z);
+		return;
+	}
+	for_each_zone_of(m, zz)
+		if (zz->pcp)
+			drain_pages_zone(m, m->cur_cpu, zz);
+}
+
+void drain_all_pages(struct machine *m, struct zone *z)
+{
+	struct zone *zz;
+
+	for (int cpu = 0; cpu < m->nr_cpus; cpu++) {
+		if (z) {
+			drain_pages_zone(m, cpu, z);
+			continue;
+		}
+		for_each_zone_of(m, zz)
+			if (zz->pcp)
+				drain_pages_zone(m, cpu, zz);
+	}
+}
+
+unsigned long pcp_total(struct machine *m, struct zone *z)
+{
+	unsigned long n = 0;
+
+	if (!z->pcp)
+		return 0;
+	for (int cpu = 0; cpu < m->nr_cpus; cpu++)
+		n += (unsigned long)z->pcp[cpu].count;
+	return n;
+}
+
+/* -------------------------------------------------------------------------
+ * Taking pages out of the buddy lists
+ */
+static inline void expand(struct machine *m, struct zone *z, unsigned long pfn,
+			  unsigned int low, unsigned int high, int mt)
+{
+	unsigned long size = 1UL << high;
+
+	while (high > low) {
+		high--;
+		size >>= 1;
+		add_to_free_list(m, pfn + size, z, high, mt);
+		set_buddy_order(m, pfn + size, high);
+	}
+}
+
+static unsigned long __rmqueue_smallest(struct machine *m, struct zone *z, unsigned int order,
+					int mt)
+{
+	for (unsigned int o = order; o < MAX_ORDER; o++) {
+		struct free_area *area = &z->free_area[o];
+		unsigned long pfn = area->free_list[mt].first;
+
+		if (pfn == PFN_NONE)
+			continue;
+		del_page_from_free_list(m, pfn, z, o, mt);
+		expand(m, z, pfn, order, o, mt);
+		set_page_index(m, pfn, (unsigned long)mt);	/* set_pcppage_migratetype */
+		return pfn;
+	}
+	return PFN_NONE;
+}
+
+static bool can_steal_fallback(unsigned int order, int start_mt)
+{
+	if (order >= pageblock_order)
+		return true;
+	return order >= pageblock_order / 2 || start_mt == MIGRATE_RECLAIMABLE ||
+	       start_mt == MIGRATE_UNMOVABLE;
+}
+
+static bool boost_watermark(struct zone *z)
+{
+	unsigned long max_boost;
+
+	if (pageblock_nr_pages * 4 > z->managed_pages)
+		return false;
+	max_boost = z->_watermark[WMARK_HIGH] * watermark_boost_factor / 10000;
+	if (!max_boost)
+		return false;
+	if (max_boost < pageblock_nr_pages)
+		max_boost = pageblock_nr_pages;
+	z->watermark_boost += pageblock_nr_pages;
+	if (z->watermark_boost > max_boost)
+		z->watermark_boost = max_boost;
+	return true;
+}
+
+/*
+ * Move every free block in [start, end] to the mt lists; count in-use
+ * pages that look movable (LRU or movable mapping).
+ */
+static int move_freepages(struct machine *m, struct zone *z, unsigned long start,
+			  unsigned long end, int mt, int *num_movable)
+{
+	int moved = 0;
+
+	for (unsigned long pfn = start; pfn <= end;) {
+		if (!pfn_present_mem(m, pfn) || !PageBuddy(m, pfn)) {
+			if (num_movable && pfn_present_mem(m, pfn) &&
+			    (PageLRU(m, pfn) || (page_mapping(m, pfn) & PAGE_MAPPING_MOVABLE_DATA)))
+				(*num_movable)++;
+			pfn++;
+			continue;
+		}
+		unsigned int order = buddy_order(m, pfn);
+		int from = free_block_list_mt(m, z, pfn, order);
+
+		move_to_free_list(m, pfn, z, order, from, mt);
+		pfn += 1UL << order;
+		moved += 1 << order;
+	}
+	return moved;
+}
+
+int move_freepages_block(struct machine *m, struct zone *z, unsigned long pfn, int mt,
+			 int *num_movable)
+{
+	unsigned long start = pfn & ~(pageblock_nr_pages - 1);
+	unsigned long end = start + pageblock_nr_pages - 1;
+
+	if (num_movable)
+		*num_movable = 0;
+	if (!zone_spans_pfn(z, start))
+		start = pfn;
+	if (!zone_spans_pfn(z, end))
+		return 0;
+	return move_freepages(m, z, start, end, mt, num_movable);
+}
+
+static void steal_suitable_fallback(struct machine *m, struct zone *z, unsigned long pfn,
+				    int from_mt, unsigned int alloc_flags, int start_type,
+				    bool whole_block)
+{
+	unsigned int current_order = buddy_order(m, pfn);
+	int old_block_type = get_pfnblock_migratetype(z, pfn);
+	int free_pages, movable_pages, alike_pages;
+
+	if (old_block_type == MIGRATE_HIGHATOMIC)
+		goto single_page;
+	if (current_order >= pageblock_order) {
+		for (unsigned long i = 0; i < 1UL << (current_order - pageblock_order); i++)
+			set_zone_pageblock_mt(z, pfn + i * pageblock_nr_pages, start_type);
+		goto single_page;
+	}
+	boost_watermark(z);	/* ZONE_BOOSTED_WATERMARK: see kswapd_run() */
+	if (!whole_block)
+		goto single_page;
+
+	free_pages = move_freepages_block(m, z, pfn, start_type, &movable_pages);
+	if (start_type == MIGRATE_MOVABLE)
+		alike_pages = movable_pages;
+	else if (old_block_type == MIGRATE_MOVABLE)
+		alike_pages = (int)pageblock_nr_pages - (free_pages + movable_pages);
+	else
+		alike_pages = 0;
+	if (!free_pages)
+		goto single_page;
+	if (free_pages + alike_pages >= (1 << (pageblock_order - 1)))
+		set_zone_pageblock_mt(z, pfn, start_type);
+	return;
+
+single_page:
+	move_to_free_list(m, pfn, z, current_order, from_mt, start_type);
+}
+
+static int find_suitable_fallback(struct free_area *area, unsigned int order, int mt,
+				  bool only_stealable, bool *can_steal)
+{
+	if (!area->nr_free)
+		return -1;
+	*can_steal = false;
+	for (int i = 0; fallbacks[mt][i] != MIGRATE_TYPES; i++) {
+		int fmt = fallbacks[mt][i];
+
+		if (plist_empty(&area->free_list[fmt]))
+			continue;
+		if (can_steal_fallback(order, mt))
+			*can_steal = true;
+		if (!only_stealable || *can_steal)
+			return fmt;
+	}
+	return -1;
+}
+
+int find_suitable_fallback_mt(struct free_area *area, unsigned int order, int mt,
+			      bool only_stealable, bool *can_steal)
+{
+	return find_suitable_fallback(area, order, mt, only_stealable, can_steal);
+}
+
+static bool __rmqueue_fallback(struct machine *m, struct zone *z, int order, int start_mt,
+			       unsigned int alloc_flags)
+{
+	int current_order, min_order = order, fmt = -1;
+	bool can_steal = false;
+
+	if (order < pageblock_order && (alloc_flags & ALLOC_NOFRAGMENT))
+		min_order = pageblock_order;
+
+	for (current_order = MAX_ORDER - 1; current_order >= min_order; current_order--) {
+		fmt = find_suitable_fallback(&z->free_area[current_order], (unsigned int)current_order,
+					     start_mt, false, &can_steal);
+		if (fmt == -1)
+			continue;
+		if (!can_steal && start_mt == MIGRATE_MOVABLE && current_order > order)
+			goto find_smallest;
+		goto do_steal;
+	}
+	return false;
+
+find_smallest:
+	for (current_order = order; current_order < MAX_ORDER; current_order++) {
+		fmt = find_suitable_fallback(&z->free_area[current_order], (unsigned int)current_order,
+					     start_mt, false, &can_steal);
+		if (fmt != -1)
+			break;
+	}
+	if (MM_BUG_ON(m, current_order == MAX_ORDER, "__rmqueue_fallback: fallback vanished"))
+		return false;
+
+do_steal:
+	steal_suitable_fallback(m, z, z->free_area[current_order].free_list[fmt].first, fmt,
+				alloc_flags, start_mt, can_steal);
+	return true;
+}
+
+static unsigned long __rmqueue_cma_fallback(struct machine *m, struct zone *z, unsigned int order)
+{
+	return __rmqueue_smallest(m, z, order, MIGRATE_CMA);
+}
+
+static unsigned long __rmqueue(struct machine *m, struct zone *z, unsigned int order, int mt,
+			       unsigned int alloc_flags)
+{
+	unsigned long pfn;
+
+	if ((alloc_flags & ALLOC_CMA) &&
+	    zone_page_state(z, NR_FREE_CMA_PAGES) > zone_page_state(z, NR_FREE_PAGES) / 2) {
+		pfn = __rmqueue_cma_fallback(m, z, order);
+		if (pfn != PFN_NONE)
+			return pfn;
+	}
+retry:
+	pfn = __rmqueue_smallest(m, z, order, mt);
+	if (unlikely(pfn == PFN_NONE)) {
+		if (alloc_flags & ALLOC_CMA)
+			pfn = __rmqueue_cma_fallback(m, z, order);
+		if (pfn == PFN_NONE && __rmqueue_fallback(m, z, (int)order, mt, alloc_flags))
+			goto retry;
+	}
+	return pfn;
+}
+
+static int rmqueue_bulk(struct machine *m, struct zone *z, unsigned int order, int count,
+			struct per_cpu_pages *pcp, unsigned int pindex, int mt,
+			unsigned int alloc_flags)
+{
+	int i;
+
+	for (i = 0; i < count; i++) {
+		unsigned long pfn = __rmqueue(m, z, order, mt, alloc_flags);
+
+		if (pfn == PFN_NONE)
+			break;
+		plist_add_tail(m, &pcp->lists[pindex], pfn);
+		pcp->lists_count[pindex]++;
+		if ((int)page_index(m, pfn) == MIGRATE_CMA)
+			z->vm_stat[NR_FREE_CMA_PAGES] -= 1L << order;
+	}
+	z->vm_stat[NR_FREE_PAGES] -= (long)i << order;
+	return i;
+}
+
+static unsigned long rmqueue_pcplist(struct machine *m, struct zone *z, unsigned int order,
+				     int mt, unsigned int alloc_flags)
+{
+	struct per_cpu_pages *pcp = this_pcp(m, z);
+	unsigned int pindex = order_to_pindex(mt, order);
+
+	pcp->free_factor >>= 1;
+	if (plist_empty(&pcp->lists[pindex])) {
+		int batch = pcp->batch;
+
+		if (batch > 1) {
+			batch >>= order;
+			if (batch < 2)
+				batch = 2;
+		}
+		pcp->count += rmqueue_bulk(m, z, order, batch, pcp, pindex, mt, alloc_flags) << order;
+		if (plist_empty(&pcp->lists[pindex]))
+			return PFN_NONE;
+	}
+	pcp->count -= 1 << order;
+	return pcp_pop(m, pcp, pindex, false);
+}
+
+static unsigned long rmqueue_buddy(struct machine *m, struct zone *z, unsigned int order,
+				   unsigned int alloc_flags, int mt)
+{
+	unsigned long pfn = PFN_NONE;
+
+	if (order > 0 && (alloc_flags & ALLOC_HARDER))
+		pfn = __rmqueue_smallest(m, z, order, MIGRATE_HIGHATOMIC);
+	if (pfn == PFN_NONE)
+		pfn = __rmqueue(m, z, order, mt, alloc_flags);
+	if (pfn == PFN_NONE)
+		return PFN_NONE;
+	__mod_zone_freepage_state(z, -(1L << order), (int)page_index(m, pfn));
+	return pfn;
+}
+
+static unsigned long rmqueue(struct machine *m, struct zone *z, unsigned int order, gfp_t gfp,
+			     unsigned int alloc_flags, int mt)
+{
+	unsigned long pfn;
+
+	if (likely(pcp_allowed_order(order)) &&
+	    ((alloc_flags & ALLOC_CMA) || mt != MIGRATE_MOVABLE)) {
+		pfn = rmqueue_pcplist(m, z, order, mt, alloc_flags);
+		if (likely(pfn != PFN_NONE))
+			goto out;
+	}
+	pfn = rmqueue_buddy(m, z, order, alloc_flags, mt);
+	if (pfn == PFN_NONE)
+		return PFN_NONE;
+out:
+	count_vm_events(m, (enum vm_event_item)(PGALLOC_DMA + z->idx), 1L << order);
+	return pfn;
+}
+
+/* -------------------------------------------------------------------------
+ * Watermarks
+ */
+bool __zone_watermark_ok(struct machine *m, struct zone *z, unsigned int order,
+			 unsigned long mark, int highest_zoneidx, unsigned int alloc_flags,
+			 long free_pages)
+{
+	long min = (long)mark;
+	bool alloc_harder = alloc_flags & (ALLOC_HARDER | ALLOC_OOM);
+	long unusable = (1L << order) - 1;
+
+	if (!alloc_harder)
+		unusable += (long)z->nr_reserved_highatomic;
+	if (!(alloc_flags & ALLOC_CMA))
+		unusable += (long)zone_page_state(z, NR_FREE_CMA_PAGES);
+	free_pages -= unusable;
+
+	if (alloc_flags & ALLOC_HIGH)
+		min -= min / 2;
+	if (alloc_harder)
+		min -= (alloc_flags & ALLOC_OOM) ? min / 2 : min / 4;
+
+	if (free_pages <= min + z->lowmem_reserve[highest_zoneidx])
+		return false;
+	if (!order)
+		return true;
+	for (unsigned int o = order; o < MAX_ORDER; o++) {
+		struct free_area *area = &z->free_area[o];
+
+		if (!area->nr_free)
+			continue;
+		for (int mt = 0; mt < MIGRATE_PCPTYPES; mt++)
+			if (!plist_empty(&area->free_list[mt]))
+				return true;
+		if ((alloc_flags & ALLOC_CMA) && !plist_empty(&area->free_list[MIGRATE_CMA]))
+			return true;
+		if (alloc_harder && !plist_empty(&area->free_list[MIGRATE_HIGHATOMIC]))
+			return true;
+	}
+	return false;
+}
+
+bool zone_watermark_ok(struct machine *m, struct zone *z, unsigned int order,
+		       unsigned long mark, int highest_zoneidx, unsigned int alloc_flags)
+{
+	return __zone_watermark_ok(m, z, order, mark, highest_zoneidx, alloc_flags,
+				   (long)zone_page_state(z, NR_FREE_PAGES));
+}
+
+static bool zone_watermark_fast(struct machine *m, struct zone *z, unsigned int order,
+				unsigned long mark, int highest_zoneidx,
+				unsigned int alloc_flags, gfp_t gfp)
+{
+	long free_pages = (long)zone_page_state(z, NR_FREE_PAGES);
+
+	if (!order) {
+		long fast_free = free_pages;
+
+		if (!(alloc_flags & ALLOC_CMA))
+			fast_free -= (long)zone_page_state(z, NR_FREE_CMA_PAGES);
+		if (fast_free > (long)mark + z->lowmem_reserve[highest_zoneidx])
+			return true;
+	}
+	if (__zone_watermark_ok(m, z, order, mark, highest_zoneidx, alloc_flags, free_pages))
+		return true;
+	/* an atomic order-0 request may ignore the boost (6.1) */
+	if (!order && (gfp & __GFP_HIGH) && z->watermark_boost &&
+	    (alloc_flags & ALLOC_WMARK_MASK) == WMARK_MIN)
+		return __zone_watermark_ok(m, z, order, z->_watermark[WMARK_MIN],
+					   highest_zoneidx, alloc_flags, free_pages);
+	return false;
+}
+
+static unsigned long int_sqrt(unsigned long x)
+{
+	unsigned long r = 0, b = 1UL << (sizeof(long) * 8 - 2);
+
+	while (b > x)
+		b >>= 2;
+	while (b) {
+		if (x >= r + b) {
+			x -= r + b;
+			r = (r >> 1) + b;
+		} else {
+			r >>= 1;
+		}
+		b >>= 2;
+	}
+	return r;
+}
+
+/* nr_free_buffer_pages: managed pages above the high mark, zones <= Normal */
+static unsigned long nr_free_buffer_pages(struct machine *m)
+{
+	unsigned long sum = 0;
+	struct zone *z;
+
+	for_each_zone_of(m, z) {
+		if (z->idx > ZONE_NORMAL || !managed_zone(z))
+			continue;
+		if (z->managed_pages > high_wmark_pages(z))
+			sum += z->managed_pages - high_wmark_pages(z);
+	}
+	return sum;
+}
+
+static void calculate_totalreserve_pages(struct machine *m)
+{
+	struct zone *z;
+
+	m->totalreserve_pages = 0;
+	for_each_zone_of(m, z) {
+		long max = 0;
+
+		for (int j = z->idx; j < MAX_NR_ZONES; j++)
+			if (z->lowmem_reserve[j] > max)
+				max = z->lowmem_reserve[j];
+		max += (long)high_wmark_pages(z);
+		if (max > (long)z->managed_pages)
+			max = (long)z->managed_pages;
+		m->totalreserve_pages += (unsigned long)max;
+	}
+}
+
+void setup_per_zone_lowmem_reserve(struct machine *m)
+{
+	for (int nid = 0; nid < m->nr_nodes; nid++) {
+		for (int i = 0; i < MAX_NR_ZONES - 1; i++) {
+			struct zone *z = zone_of(m, nid, i);
+			int ratio = sysctl_lowmem_reserve_ratio[i];
+			bool clear = !ratio || !managed_zone(z);
+			unsigned long managed = 0;
+
+			for (int j = i + 1; j < MAX_NR_ZONES; j++) {
+				managed += zone_of(m, nid, j)->managed_pages;
+				z->lowmem_reserve[j] = clear ? 0 : (long)(managed / (unsigned long)ratio);
+			}
+		}
+	}
+	calculate_totalreserve_pages(m);
+}
+
+static int zone_batchsize(struct zone *z)
+{
+	unsigned long b = z->managed_pages >> 10;
+	int batch;
+
+	if (b > SZ_1M / PAGE_SIZE)
+		b = SZ_1M / PAGE_SIZE;
+	batch = (int)b / 4;
+	if (batch < 1)
+		batch = 1;
+	batch += batch / 2;
+	while (batch & (batch - 1))		/* rounddown_pow_of_two */
+		batch &= batch - 1;
+	return batch - 1;
+}
+
+static int zone_highsize(struct machine *m, struct zone *z, int batch)
+{
+	unsigned long total;
+	int nr_split_cpus = 0, high;
+
+	if (!m->opts.percpu_pagelist_high_fraction)
+		total = low_wmark_pages(z);
+	else
+		total = z->managed_pages / m->opts.percpu_pagelist_high_fraction;
+	for (int c = 0; c < m->nr_cpus; c++)
+		if (m->cpu_node[c] == z->zone_pgdat->node_id)
+			nr_split_cpus++;
+	if (!nr_split_cpus)
+		nr_split_cpus = m->nr_cpus;
+	high = (int)(total / (unsigned long)nr_split_cpus);
+	if (high < batch << 2)
+		high = batch << 2;
+	return high;
+}
+
+void zone_pcp_setup(struct machine *m)
+{
+	struct zone *z;
+
+	for_each_zone_of(m, z) {
+		if (!z->pcp)
+			continue;
+		int batch = zone_batchsize(z) > 1 ? zone_batchsize(z) : 1;
+		int high = zone_highsize(m, z, batch);
+
+		for (int c = 0; c < m->nr_cpus; c++) {
+			z->pcp[c].batch = batch;
+			z->pcp[c].high = high;
+		}
+	}
+}
+
+static void __setup_per_zone_wmarks(struct machine *m)
+{
+	unsigned long pages_min = m->min_free_kbytes >> (PAGE_SHIFT - 10);
+	unsigned long lowmem_pages = 0;
+	struct zone *z;
+
+	for_each_zone_of(m, z)
+		lowmem_pages += z->managed_pages;
+	for_each_zone_of(m, z) {
+		unsigned long tmp = lowmem_pages ? pages_min * z->managed_pages / lowmem_pages : 0;
+		unsigned long scaled = z->managed_pages * m->opts.watermark_scale_factor / 10000;
+
+		z->_watermark[WMARK_MIN] = tmp;
+		tmp = tmp >> 2 > scaled ? tmp >> 2 : scaled;
+		z->watermark_boost = 0;
+		z->_watermark[WMARK_LOW] = z->_watermark[WMARK_MIN] + tmp;
+		z->_watermark[WMARK_HIGH] = z->_watermark[WMARK_LOW] + tmp;
+		z->_watermark[WMARK_PROMO] = z->_watermark[WMARK_HIGH] + tmp;
+	}
+	calculate_totalreserve_pages(m);
+}
+
+void setup_per_zone_wmarks(struct machine *m)
+{
+	__setup_per_zone_wmarks(m);
+	zone_pcp_setup(m);
+}
+
+/*
+ * init_per_zone_wmark_min and khugepaged's set_recommended_min_free_kbytes:
+ * min_free_kbytes from the square root of lowmem, raised with THP on to
+ * 11 pageblocks per populated zone (capped at 5% of lowmem).
+ */
+void init_per_zone_wmark_min(struct machine *m)
+{
+	unsigned long lowmem_kbytes, v;
+	struct zone *z;
+
+	if (!m->opts.min_free_kbytes) {
+		lowmem_kbytes = nr_free_buffer_pages(m) * (PAGE_SIZE >> 10);
+		v = int_sqrt(lowmem_kbytes * 16);
+		m->min_free_kbytes = v < 128 ? 128 : v > 262144 ? 262144 : v;
+	} else {
+		m->min_free_kbytes = m->opts.min_free_kbytes;
+	}
+	setup_per_zone_wmarks(m);
+	setup_per_zone_lowmem_reserve(m);
+
+	if (m->opts.thp) {
+		unsigned long nr_zones = 0, rec;
+
+		for_each_zone_of(m, z)
+			if (populated_zone(z) && z->idx <= ZONE_NORMAL)
+				nr_zones++;
+		rec = pageblock_nr_pages * nr_zones * 2 +
+		      pageblock_nr_pages * nr_zones * MIGRATE_PCPTYPES * MIGRATE_PCPTYPES;
+		if (rec > nr_free_buffer_pages(m) / 20)
+			rec = nr_free_buffer_pages(m) / 20;
+		rec <<= PAGE_SHIFT - 10;
+		if (rec > m->min_free_kbytes && !m->opts.min_free_kbytes)
+			m->min_free_kbytes = rec;
+		setup_per_zone_wmarks(m);
+	}
+}
+
+/* kswapd's balance_pgdat, as far as this model has it: reset the boosts */
+void kswapd_run(struct machine *m, int nid)
+{
+	for (int zi = 0; zi < MAX_NR_ZONES; zi++)
+		zone_of(m, nid, zi)->watermark_boost = 0;
+}
+
+/* -------------------------------------------------------------------------
+ * The zonelist walk (get_page_from_freelist) and the entry points
+ */
+struct alloc_context {
+	int preferred_nid;
+	int highest_zoneidx;
+	int migratetype;
+	bool thisnode;
+	struct zone *preferred_zone;
+};
+
+#define for_each_zone_in_list(m, ac, z, nidx, zi)					\
+	for (int nidx = 0; nidx < ((ac)->thisnode ? 1 : (m)->nr_nodes); nidx++)	\
+		for (int zi = (ac)->highest_zoneidx; zi >= 0; zi--)			\
+			if (((z) = zone_of((m), (m)->node_order[(ac)->preferred_nid][nidx], zi)), \
+			    !managed_zone(z)) {} else
+
+static void prep_new_page(struct machine *m, unsigned long pfn, unsigned int order, gfp_t gfp)
+{
+	set_page_private(m, pfn, 0);
+	set_page_count(m, pfn, 1);		/* set_page_refcounted */
+	if (order && (gfp & __GFP_COMP))
+		prep_compound_page(m, pfn, order);
+}
+
+static void reserve_highatomic_pageblock(struct machine *m, unsigned long pfn, struct zone *z)
+{
+	unsigned long max_managed = z->managed_pages / 100 + pageblock_nr_pages;
+	int mt;
+
+	if (z->nr_reserved_highatomic >= max_managed)
+		return;
+	mt = get_pfnblock_migratetype(z, pfn);
+	if (mt == MIGRATE_HIGHATOMIC || mt == MIGRATE_ISOLATE || mt == MIGRATE_CMA)
+		return;
+	z->nr_reserved_highatomic += pageblock_nr_pages;
+	set_zone_pageblock_mt(z, pfn, MIGRATE_HIGHATOMIC);
+	move_freepages_block(m, z, pfn, MIGRATE_HIGHATOMIC, NULL);
+}
+
+static unsigned long get_page_from_freelist(struct machine *m, gfp_t gfp, unsigned int order,
+					    unsigned int alloc_flags, struct alloc_context *ac)
+{
+	struct zone *z;
+	bool no_fallback;
+
+retry:
+	no_fallback = alloc_flags & ALLOC_NOFRAGMENT;
+	for_each_zone_in_list(m, ac, z, nidx, zi) {
+		unsigned long mark, pfn;
+
+		if (no_fallback && m->nr_nodes > 1 && z != ac->preferred_zone &&
+		    z->zone_pgdat != ac->preferred_zone->zone_pgdat) {
+			alloc_flags &= ~ALLOC_NOFRAGMENT;
+			goto retry;
+		}
+		mark = wmark_pages(z, alloc_flags & ALLOC_WMARK_MASK);
+		if (!(alloc_flags & ALLOC_NO_WATERMARKS) &&
+		    !zone_watermark_fast(m, z, order, mark, ac->highest_zoneidx, alloc_flags, gfp))
+			continue;
+		pfn = rmqueue(m, z, order, gfp, alloc_flags, ac->migratetype);
+		if (pfn != PFN_NONE) {
+			prep_new_page(m, pfn, order, gfp);
+			if (order && (alloc_flags & ALLOC_HARDER))
+				reserve_highatomic_pageblock(m, pfn, z);
+			return pfn;
+		}
+	}
+	if (no_fallback) {
+		alloc_flags &= ~ALLOC_NOFRAGMENT;
+		goto retry;
+	}
+	return PFN_NONE;
+}
+
+static unsigned int alloc_flags_nofragment(struct machine *m, struct zone *z, gfp_t gfp)
+{
+	unsigned int flags = (gfp & __GFP_KSWAPD_RECLAIM) ? ALLOC_KSWAPD : 0;
+
+	if (!z || z->idx != ZONE_NORMAL)
+		return flags;
+	if (m->nr_nodes > 1 && !populated_zone(&z->zone_pgdat->node_zones[ZONE_DMA32]))
+		return flags;
+	return flags | ALLOC_NOFRAGMENT;
+}
+
+static unsigned int gfp_to_alloc_flags(gfp_t gfp, unsigned int order)
+{
+	unsigned int f = ALLOC_WMARK_MIN | ALLOC_CPUSET;
+
+	if (gfp & __GFP_HIGH)
+		f |= ALLOC_HIGH;
+	if (gfp & __GFP_KSWAPD_RECLAIM)
+		f |= ALLOC_KSWAPD;
+	if ((gfp & __GFP_HIGH) && !(gfp & __GFP_DIRECT_RECLAIM) && !(gfp & __GFP_NOMEMALLOC))
+		f |= ALLOC_HARDER;	/* GFP_ATOMIC */
+	if (gfp_migratetype(gfp) == MIGRATE_MOVABLE)
+		f |= ALLOC_CMA;
+	return f;
+}
+
+static bool prepare_alloc_pages(struct machine *m, gfp_t gfp, int preferred_nid,
+				struct alloc_context *ac)
+{
+	struct zone *z;
+
+	ac->preferred_nid = preferred_nid;
+	ac->highest_zoneidx = gfp_zone(gfp);
+	ac->migratetype = gfp_migratetype(gfp);
+	ac->thisnode = gfp & __GFP_THISNODE;
+	ac->preferred_zone = NULL;
+	for_each_zone_in_list(m, ac, z, nidx, zi) {
+		ac->preferred_zone = z;
+		break;
+	}
+	return ac->preferred_zone != NULL;
+}
+
+static unsigned long __alloc_pages_direct_compact(struct machine *m, gfp_t gfp, unsigned int order,
+						  unsigned int alloc_flags,
+						  struct alloc_context *ac,
+						  enum compact_priority prio,
+						  enum compact_result *result)
+{
+	unsigned long pfn;
+
+	if (!order)
+		return PFN_NONE;
+	*result = try_to_compact_pages(m, gfp, order, ac->preferred_nid, alloc_flags, prio, NULL);
+	if (*result == COMPACT_SKIPPED)
+		return PFN_NONE;
+	count_vm_event(m, COMPACTSTALL);
+	pfn = get_page_from_freelist(m, gfp, order, alloc_flags & ~ALLOC_NO_WATERMARKS, ac);
+	if (pfn != PFN_NONE) {
+		count_vm_event(m, COMPACTSUCCESS);
+		return pfn;
+	}
+	count_vm_event(m, COMPACTFAIL);
+	return PFN_NONE;
+}
+
+#define MAX_COMPACT_RETRIES	16
+
+/*
+ * The slow path without reclaim (see the header comment): direct
+ * compaction at rising priority while the kernel's retry rules allow.
+ */
+static unsigned long __alloc_pages_slowpath(struct machine *m, gfp_t gfp, unsigned int order,
+					    struct alloc_context *ac)
+{
+	bool can_direct_reclaim = gfp & __GFP_DIRECT_RECLAIM;
+	bool costly = order > PAGE_ALLOC_COSTLY_ORDER;
+	unsigned int alloc_flags = gfp_to_alloc_flags(gfp, order);
+	enum compact_priority prio = COMPACT_PRIO_ASYNC;
+	enum compact_result cres = COMPACT_SKIPPED;
+	int compaction_retries = 0;
+	unsigned long pfn;
+
+	pfn = get_page_from_freelist(m, gfp, order, alloc_flags, ac);
+	if (pfn != PFN_NONE)
+		return pfn;
+	if (!can_direct_reclaim)
+		return PFN_NONE;
+
+	if (costly || (order > 0 && ac->migratetype != MIGRATE_MOVABLE)) {
+		pfn = __alloc_pages_direct_compact(m, gfp, order, alloc_flags, ac, prio, &cres);
+		if (pfn != PFN_NONE)
+			return pfn;
+		if (costly && (gfp & __GFP_NORETRY)) {
+			if (cres == COMPACT_SKIPPED || cres == COMPACT_DEFERRED)
+				return PFN_NONE;
+			prio = COMPACT_PRIO_ASYNC;
+		}
+	}
+
+	for (;;) {
+		pfn = get_page_from_freelist(m, gfp, order, alloc_flags, ac);
+		if (pfn != PFN_NONE)
+			return pfn;
+		/* direct reclaim: nothing is reclaimable in this model */
+		count_vm_event(m, ALLOCSTALL_NORMAL);
+		pfn = __alloc_pages_direct_compact(m, gfp, order, alloc_flags, ac, prio, &cres);
+		if (pfn != PFN_NONE)
+			return pfn;
+		if (gfp & __GFP_NORETRY)
+			return PFN_NONE;
+		if (costly && !(gfp & __GFP_RETRY_MAYFAIL))
+			return PFN_NONE;
+		if (!order)
+			return PFN_NONE;	/* the kernel would OOM-kill here */
+		/* should_compact_retry */
+		if (cres == COMPACT_SKIPPED || cres == COMPACT_NOT_SUITABLE_ZONE)
+			return PFN_NONE;	/* no free memory compaction could use */
+		if (cres == COMPACT_COMPLETE || cres == COMPACT_PARTIAL_SKIPPED ||
+		    cres == COMPACT_DEFERRED) {
+			if (prio == COMPACT_PRIO_SYNC_FULL)
+				return PFN_NONE;
+			prio--;
+			compaction_retries = 0;
+			continue;
+		}
+		if (++compaction_retries > MAX_COMPACT_RETRIES)
+			return PFN_NONE;
+	}
+}
+
+unsigned long __alloc_pages(struct machine *m, gfp_t gfp, unsigned int order, int preferred_nid)
+{
+	struct alloc_context ac;
+	unsigned int alloc_flags = ALLOC_WMARK_LOW;
+	unsigned long pfn;
+
+	if (order >= MAX_ORDER) {
+		mm_fail(m, "WARNING: __alloc_pages order %u >= MAX_ORDER", order);
+		return PFN_NONE;
+	}
+	if (preferred_nid < 0 || preferred_nid >= m->nr_nodes)
+		preferred_nid = m->cpu_node[m->cur_cpu];
+	if (!prepare_alloc_pages(m, gfp, preferred_nid, &ac))
+		return PFN_NONE;
+	alloc_flags |= alloc_flags_nofragment(m, ac.preferred_zone, gfp);
+	if (gfp_migratetype(gfp) == MIGRATE_MOVABLE)
+		alloc_flags |= ALLOC_CMA;
+	pfn = get_page_from_freelist(m, gfp, order, alloc_flags, &ac);
+	if (pfn == PFN_NONE)
+		pfn = __alloc_pages_slowpath(m, gfp, order, &ac);
+	return pfn;
+}
+
+unsigned long alloc_pages_node(struct machine *m, int nid, gfp_t gfp, unsigned int order)
+{
+	return __alloc_pages(m, gfp, order, nid);
+}
+
+void split_page(struct machine *m, unsigned long pfn, unsigned int order)
+{
+	for (unsigned long i = 1; i < 1UL << order; i++)
+		set_page_count(m, pfn + i, 1);
+}
+
+/* -------------------------------------------------------------------------
+ * Boot-time release (memblock_free_all)
+ */
+void __free_pages_core(struct machine *m, unsigned long pfn, unsigned int order)
+{
+	struct zone *z = pfn_zone(m, pfn);
+
+	/*
+	 * The kernel clears PG_reserved and the refcount of every page here;
+	 * untouched struct pages already read as free (page_boot_state), so
+	 * only the head is written.
+	 */
+	set_page_flags(m, pfn, page_flags(m, pfn) & ~(1UL << PG_reserved));
+	set_page_count(m, pfn, 0);
+	z->managed_pages += 1UL << order;
+	__free_one_page(m, pfn, z, order, get_pfnblock_migratetype(z, pfn), FPI_TO_TAIL);
+}
+
+/* A boot memblock page going to the buddy later (free_bootmem_page) */
+void free_bootmem_page(struct machine *m, unsigned long pfn)
+{
+	struct zone *z = pfn_zone(m, pfn);
+
+	ClearPageReserved(m, pfn);
+	set_page_count(m, pfn, 1);
+	z->managed_pages++;
+	__free_pages(m, pfn, 0);
+}
+
+/* -------------------------------------------------------------------------
+ * Movable user data and its migration
+ */
+void mm_set_migrate_notify(struct machine *m, migrate_notify_fn fn, void *priv)
+{
+	m->migrate_notify = fn;
+	m->migrate_priv = priv;
+}
+
+void mm_mark_movable_data(struct machine *m, unsigned long pfn, unsigned int order)
+{
+	(void)order;
+	set_page_mapping(m, pfn, PAGE_MAPPING_MOVABLE_DATA);
+	SetPageLRU(m, pfn);
+}

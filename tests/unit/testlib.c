@@ -1,0 +1,61 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * testlib.c - small machines for unit tests (see testlib.h).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "testlib.h"
+
+void t_opts(struct machine_opts *o, int nodes, unsigned long mb_per_node, int cpus)
+{
+	machine_opts_default(o);
+	o->nr_nodes = nodes;
+	for (int n = 0; n < nodes; n++)
+		o->node[n].mem_bytes = mb_per_node << 20;
+	o->nr_holes = 0;
+	o->kernel_image_bytes = 0;
+	o->nr_cpus = cpus;
+	o->thp = false;
+}
+
+struct machine *t_boot(const struct machine_opts *o)
+{
+	char err[256];
+	struct machine *m = machine_create(o, err, sizeof(err));
+
+	if (!m)
+		fail_msg("machine_create: %s", err);
+	return m;
+}
+
+struct machine *t_machine(int nodes, unsigned long mb_per_node, int cpus)
+{
+	struct machine_opts o;
+
+	t_opts(&o, nodes, mb_per_node, cpus);
+	return t_boot(&o);
+}
+
+void t_check(struct machine *m)
+{
+	char err[512];
+
+	if (!mm_check_invariants(m, err, sizeof(err)))
+		fail_msg("invariant broken: %s", err);
+}
+
+unsigned long t_nr_free(struct machine *m, int nid, int zid, unsigned int order)
+{
+	return zone_of(m, nid, zid)->free_area[order].nr_free;
+}
+
+unsigned long t_nr_free_mt(struct machine *m, int nid, int zid, unsigned int order, int mt)
+{
+	return zone_of(m, nid, zid)->free_area[order].nr_free_mt[mt];
+}
+
+unsigned long t_zone_start(struct machine *m, int nid, int zid)
+{
+	return zone_of(m, nid, zid)->zone_start_pfn;
+}
