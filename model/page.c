@@ -400,6 +400,28 @@ void plist_del(struct machine *m, struct plist_head *h, unsigned long pfn)
 		pg_write64(m, next, PGOFF_LRU_PREV, prev);
 	else
 		h->last = prev;
-	pg_write64(m, pfn, PGOFF_LRU_NEXT, 0);
-	pg_write64(m, pfn, PGOFF_LRU_PREV, 0);
+}
+
+unsigned long plist_pop_head(struct machine *m, struct plist_head *h)
+{
+	unsigned long pfn = h->first, next = page_lru_next(m, pfn);
+
+	h->first = next;
+	if (next != PFN_NONE)
+		pg_write64(m, next, PGOFF_LRU_PREV, PFN_NONE);
+	else
+		h->last = PFN_NONE;
+	return pfn;
+}
+
+unsigned long plist_pop_tail(struct machine *m, struct plist_head *h)
+{
+	unsigned long pfn = h->last, prev = page_lru_prev(m, pfn);
+
+	h->last = prev;
+	if (prev != PFN_NONE)
+		pg_write64(m, prev, PGOFF_LRU_NEXT, PFN_NONE);
+	else
+		h->first = PFN_NONE;
+	return pfn;
 }

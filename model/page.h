@@ -343,6 +343,9 @@ void plist_init(struct plist_head *h);
 void plist_add(struct machine *m, struct plist_head *h, unsigned long pfn);
 void plist_add_tail(struct machine *m, struct plist_head *h, unsigned long pfn);
 void plist_del(struct machine *m, struct plist_head *h, unsigned long pfn);
+/* Remove and return the first / last member of a non-empty list */
+unsigned long plist_pop_head(struct machine *m, struct plist_head *h);
+unsigned long plist_pop_tail(struct machine *m, struct plist_head *h);
 static inline bool plist_empty(const struct plist_head *h)
 {
 	return h->first == PFN_NONE;

@@ -56,6 +56,8 @@ static const int sysctl_lowmem_reserve_ratio[MAX_NR_ZONES] = { 256, 256, 32, 0 }
 	 1UL << PG_writeback | 1UL << PG_reserved | 1UL << PG_slab | 1UL << PG_active | \
 	 1UL << PG_unevictable | 1UL << PG_mlocked)
 #define PAGE_FLAGS_CHECK_AT_PREP	(PAGEFLAGS_MASK & ~(1UL << PG_hwpoison))
+/* a bit no real page flag uses: free_pages_prepare() succeeded */
+#define FREE_PREP_OK			(1UL << 50)
 
 /* -------------------------------------------------------------------------
  * gfp helpers
@@ -366,15 +368,23 @@ static void free_one_page(struct machine *m, struct zone *z, unsigned long pfn,
 /*
  * Check a page on its way to the allocator (free_pages_prepare): report a
  * bad page state as a simulated kernel failure, then clear what the free
- * path clears.
+ * path clears.  Returns the page's flags (0 when the page was bad), which
+ * carry its zone and node.
  */
-static bool free_pages_prepare(struct machine *m, unsigned long pfn, unsigned int order)
+static uint64_t free_pages_prepare(struct machine *m, unsigned long pfn, unsigned int order)
 {
 	uint64_t flags = page_flags(m, pfn);
-	int mapcount = page_mapcount_raw(m, pfn);
+	uint64_t counts = pg_read64(m, pfn, PGOFF_MAPCOUNT);	/* _mapcount, _refcount */
+	int mapcount = (int)(uint32_t)counts, ref = (int)(uint32_t)(counts >> 32);
 	uint64_t mapping = page_mapping(m, pfn);
-	int ref = page_ref_count(m, pfn);
 
+	/* user data the scenario held: release it as the LRU release path does */
+	if (mapping == PAGE_MAPPING_MOVABLE_DATA) {
+		set_page_mapping(m, pfn, 0);
+		mapping = 0;
+		flags &= ~(1UL << PG_lru);
+		set_page_flags(m, pfn, flags);
+	}
 	if (unlikely(flags & PAGE_FLAGS_CHECK_AT_FREE || mapcount != -1 || mapping || ref)) {
 		const char *why = ref ? "nonzero _refcount" :
 				  mapcount != -1 ? "nonzero mapcount" :
@@ -382,27 +392,38 @@ static bool free_pages_prepare(struct machine *m, unsigned long pfn, unsigned in
 		if (PageBuddy(m, pfn))
 			why = "freeing a page that is already free (PageBuddy)";
 		mm_fail(m, "BUG: Bad page state: pfn:%#lx order:%u: %s", pfn, order, why);
-		return false;
+		return 0;
 	}
-	if (order && PageHead(m, pfn)) {
+	if (order && (flags & (1UL << PG_head))) {
 		unsigned int corder = compound_order(m, pfn);
 
 		if (MM_BUG_ON(m, corder != order, "BUG: freeing compound page %#lx order %u as order %u",
 			      pfn, corder, order))
-			return false;
+			return 0;
 		destroy_compound_page(m, pfn, order);
+		flags = page_flags(m, pfn);
 	}
-	set_page_flags(m, pfn, flags & ~(PAGEFLAGS_MASK & ~(1UL << PG_hwpoison)));
-	set_page_private(m, pfn, 0);
-	return true;
+	if (flags & PAGE_FLAGS_CHECK_AT_PREP) {
+		flags &= ~PAGE_FLAGS_CHECK_AT_PREP;
+		set_page_flags(m, pfn, flags);
+	}
+	return flags | FREE_PREP_OK;
+}
+
+static inline struct zone *flags_zone(struct machine *m, uint64_t flags)
+{
+	return &m->node[(flags >> NODES_PGSHIFT) & NODES_MASK]
+			.node_zones[(flags >> ZONES_PGSHIFT) & ZONES_MASK];
 }
 
 static void __free_pages_ok(struct machine *m, unsigned long pfn, unsigned int order, fpi_t fpi)
 {
-	struct zone *z = page_zone(m, pfn);
+	uint64_t flags = free_pages_prepare(m, pfn, order);
+	struct zone *z;
 
-	if (!free_pages_prepare(m, pfn, order))
+	if (!flags)
 		return;
+	z = flags_zone(m, flags);
 	free_one_page(m, z, pfn, order, get_pfnblock_migratetype(z, pfn), fpi);
 	count_vm_events(m, PGFREE, 1L << order);
 }
@@ -436,9 +457,8 @@ static unsigned long pcp_pop(struct machine *m, struct per_cpu_pages *pcp, unsig
 			     bool tail)
 {
 	struct plist_head *h = &pcp->lists[pindex];
-	unsigned long pfn = tail ? h->last : h->first;
+	unsigned long pfn = tail ? plist_pop_tail(m, h) : plist_pop_head(m, h);
 
-	plist_del(m, h, pfn);
 	pcp->lists_count[pindex]--;
 	return pfn;
 }
@@ -522,11 +542,13 @@ static void free_unref_page_commit(struct machine *m, struct zone *z, struct per
 
 void free_unref_page(struct machine *m, unsigned long pfn, unsigned int order)
 {
-	struct zone *z = page_zone(m, pfn);
+	uint64_t flags = free_pages_prepare(m, pfn, order);
+	struct zone *z;
 	int mt, pcpmt;
 
-	if (!free_pages_prepare(m, pfn, order))
+	if (!flags)
 		return;
+	z = flags_zone(m, flags);
 	mt = pcpmt = get_pfnblock_migratetype(z, pfn);
 	set_page_index(m, pfn, (unsigned long)mt);		/* set_pcppage_migratetype */
 	if (unlikely(mt >= MIGRATE_PCPTYPES)) {
@@ -550,14 +572,10 @@ static void free_the_page(struct machine *m, unsigned long pfn, unsigned int ord
 
 /*
  * Drop a reference; free when it was the last.  Pages the runner marked as
- * movable user data are released the way the LRU release path does first.
+ * movable user data are released on the way (free_pages_prepare).
  */
 void __free_pages(struct machine *m, unsigned long pfn, unsigned int order)
 {
-	if (page_mapping(m, pfn) == PAGE_MAPPING_MOVABLE_DATA) {
-		set_page_mapping(m, pfn, 0);
-		ClearPageLRU(m, pfn);
-	}
 	if (page_ref_add_return(m, pfn, -1) == 0)
 		free_the_page(m, pfn, order);
 }

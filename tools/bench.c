@@ -1,0 +1,214 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * bench.c - the benchmark driver.  Prints the figures the budgets in
+ * DESIGN section 8 are about:
+ *
+ *   pcp      order-0 alloc+free pairs per second through the per-cpu lists
+ *   buddy    the same with the per-cpu lists disabled (high 0, batch 1),
+ *            on a zone fragmented to one free page in two
+ *   boot     wall time and peak host RSS to boot and print /proc/buddyinfo
+ *            for a 128 GiB two-node machine and a 1 TiB machine
+ *
+ * Each boot figure comes from a child process, so its peak RSS is its own.
+ * When a sibling binary mmsim-bench-jemalloc exists (the same driver
+ * linked with jemalloc), the driver runs it too and prints both columns;
+ * that is how the project decides whether jemalloc earns its place.
+ *
+ *   mmsim-bench [--quick] [--only pcp|buddy|boot] [--no-jemalloc]
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+
+#include "page_alloc.h"
+#include "vmstat.h"
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static struct machine *bench_machine(int nodes, unsigned long gb_per_node, int cpus)
+{
+	struct machine_opts o;
+	char err[256];
+	struct machine *m;
+
+	machine_opts_default(&o);
+	o.nr_nodes = nodes;
+	for (int n = 0; n < nodes; n++)
+		o.node[n].mem_bytes = gb_per_node << 30;
+	o.nr_cpus = cpus;
+	m = machine_create(&o, err, sizeof(err));
+	if (!m) {
+		fprintf(stderr, "mmsim-bench: %s\n", err);
+		exit(1);
+	}
+	return m;
+}
+
+/* order-0 GFP_KERNEL alloc+free pairs per second */
+static double bench_pairs(struct machine *m, long pairs)
+{
+	double t0 = now();
+
+	for (long i = 0; i < pairs; i++) {
+		unsigned long pfn = __alloc_pages(m, GFP_KERNEL, 0, 0);
+
+		if (pfn == PFN_NONE) {
+			fprintf(stderr, "mmsim-bench: allocation failed\n");
+			exit(1);
+		}
+		__free_pages(m, pfn, 0);
+	}
+	return (double)pairs / (now() - t0);
+}
+
+static double bench_pcp(long pairs)
+{
+	struct machine *m = bench_machine(1, 4, 2);
+	double r = bench_pairs(m, pairs);
+
+	machine_destroy(m);
+	return r;
+}
+
+static double bench_buddy(long pairs)
+{
+	struct machine *m = bench_machine(1, 1, 2);
+	struct zone *z;
+	unsigned long *held = malloc(sizeof(unsigned long) * 300000);
+	long n = 0;
+	double r;
+
+	/* fragment: take everything movable can get, give back every other page */
+	for (;;) {
+		unsigned long pfn = __alloc_pages(m, GFP_HIGHUSER_MOVABLE | __GFP_NORETRY, 0, 0);
+
+		if (pfn == PFN_NONE || n == 300000)
+			break;
+		held[n++] = pfn;
+	}
+	for (long i = 0; i < n; i += 2)
+		__free_pages(m, held[i], 0);
+	drain_all_pages(m, NULL);
+	/* disable the per-cpu lists: every pair goes to the buddy lists */
+	for_each_zone_of(m, z)
+		if (z->pcp)
+			for (int c = 0; c < m->nr_cpus; c++) {
+				z->pcp[c].high = 0;
+				z->pcp[c].batch = 1;
+			}
+	r = bench_pairs(m, pairs);
+	free(held);
+	machine_destroy(m);
+	return r;
+}
+
+struct boot_fig {
+	double seconds;
+	long rss_kb;
+	size_t store_bytes;
+};
+
+static struct boot_fig bench_boot(int nodes, unsigned long gb_per_node)
+{
+	int fd[2];
+	struct boot_fig f = { 0 };
+	pid_t pid;
+
+	if (pipe(fd))
+		exit(1);
+	pid = fork();
+	if (pid == 0) {
+		double t0 = now();
+		struct machine *m = bench_machine(nodes, gb_per_node, 8);
+		struct sbuf sb;
+		struct rusage ru;
+
+		sb_init(&sb);
+		show_buddyinfo(m, &sb);
+		f.seconds = now() - t0;
+		f.store_bytes = pstore_host_bytes(m);
+		getrusage(RUSAGE_SELF, &ru);
+		f.rss_kb = ru.ru_maxrss;
+		if (write(fd[1], &f, sizeof(f)) != sizeof(f))
+			_exit(1);
+		_exit(0);
+	}
+	close(fd[1]);
+	if (read(fd[0], &f, sizeof(f)) != sizeof(f))
+		f.seconds = -1;
+	close(fd[0]);
+	waitpid(pid, NULL, 0);
+	return f;
+}
+
+int main(int argc, char **argv)
+{
+	bool quick = false, jemalloc_sibling = true;
+	const char *only = NULL;
+	long pairs;
+
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--quick"))
+			quick = true;
+		else if (!strcmp(argv[i], "--no-jemalloc"))
+			jemalloc_sibling = false;
+		else if (!strcmp(argv[i], "--only") && i + 1 < argc)
+			only = argv[++i];
+		else {
+			fprintf(stderr, "usage: mmsim-bench [--quick] [--only pcp|buddy|boot] [--no-jemalloc]\n");
+			return 2;
+		}
+	}
+	pairs = quick ? 2000000 : 20000000;
+
+#ifdef MMSIM_BENCH_LABEL
+	const char *label = MMSIM_BENCH_LABEL;
+#else
+	const char *label = "glibc malloc";
+#endif
+	printf("mmsim-bench %s (host allocator: %s)\n", MMSIM_VERSION, label);
+	if (!only || !strcmp(only, "pcp"))
+		printf("  order-0 alloc+free, pcp path:            %6.2f M pairs/s\n",
+		       bench_pcp(pairs) / 1e6);
+	if (!only || !strcmp(only, "buddy"))
+		printf("  order-0 alloc+free, buddy path (frag.):  %6.2f M pairs/s\n",
+		       bench_buddy(pairs / 4) / 1e6);
+	if (!only || !strcmp(only, "boot")) {
+		struct boot_fig a = bench_boot(2, 64), b = bench_boot(1, 1024);
+
+		printf("  boot + buddyinfo, 2 x 64 GiB:            %6.3f s, peak RSS %5ld MiB (struct page store %zu MiB)\n",
+		       a.seconds, a.rss_kb / 1024, a.store_bytes >> 20);
+		printf("  boot + buddyinfo, 1 TiB:                 %6.3f s, peak RSS %5ld MiB (struct page store %zu MiB)\n",
+		       b.seconds, b.rss_kb / 1024, b.store_bytes >> 20);
+	}
+	fflush(stdout);
+
+	/* the same driver linked with jemalloc, if it was built */
+	if (jemalloc_sibling && !strstr(argv[0], "jemalloc")) {
+		char path[4096];
+		const char *slash = strrchr(argv[0], '/');
+		int len = slash ? (int)(slash - argv[0]) + 1 : 0;
+
+		snprintf(path, sizeof(path), "%.*smmsim-bench-jemalloc", len, argv[0]);
+		if (access(path, X_OK) == 0) {
+			char **args = calloc((size_t)argc + 2, sizeof(char *));
+
+			args[0] = path;
+			for (int i = 1; i < argc; i++)
+				args[i] = argv[i];
+			args[argc] = "--no-jemalloc";
+			execv(path, args);
+		}
+	}
+	return 0;
+}
