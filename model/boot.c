@@ -107,6 +107,17 @@ uint64_t mm_rng_next(struct machine *m)
 	return r;
 }
 
+static bool err(char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static bool err(char *buf, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, len, fmt, ap);
+	va_end(ap);
+	return false;
+}
+
 /* -------------------------------------------------------------------------
  * pfn -> node, zone
  */
@@ -131,9 +142,42 @@ struct zone *pfn_zone(struct machine *m, unsigned long pfn)
 	return NULL;
 }
 
+/* pfn_valid with SPARSEMEM_VMEMMAP: the section has a memmap and the
+ * pfn's sub-section is populated (pfn_section_valid) */
 bool pfn_valid(const struct machine *m, unsigned long pfn)
 {
-	return pfn < m->max_pfn && pstore_page_mapped((struct machine *)m, pfn);
+	unsigned long sec = pfn >> PFN_SECTION_SHIFT;
+	const struct mem_section *ms;
+
+	if (sec >= m->nr_sections)
+		return false;
+	ms = &m->sections[sec];
+	return ms->has_memmap &&
+	       (ms->subsection_map >> ((pfn & (PAGES_PER_SECTION - 1)) / PAGES_PER_SUBSECTION) & 1);
+}
+
+/* sparse_init: record present sections and their sub-sections */
+static bool init_sections(struct machine *m, char *e, size_t el)
+{
+	m->nr_sections = (m->max_pfn + PAGES_PER_SECTION - 1) >> PFN_SECTION_SHIFT;
+	m->sections = calloc(m->nr_sections ? m->nr_sections : 1, sizeof(*m->sections));
+	if (!m->sections)
+		return err(e, el, "out of host memory");
+	for (int i = 0; i < m->memblock.memory.cnt; i++) {
+		struct memblock_region *r = &m->memblock.memory.regions[i];
+
+		for (unsigned long pfn = r->base_pfn; pfn < r->end_pfn;
+		     pfn = (pfn | (PAGES_PER_SUBSECTION - 1)) + 1) {
+			struct mem_section *ms = &m->sections[pfn >> PFN_SECTION_SHIFT];
+
+			if (!ms->present)
+				ms->nid = r->nid;
+			ms->present = true;
+			ms->subsection_map |= 1ULL << ((pfn & (PAGES_PER_SECTION - 1)) /
+						       PAGES_PER_SUBSECTION);
+		}
+	}
+	return true;
 }
 
 unsigned long global_zone_page_state(struct machine *m, int item)
@@ -159,17 +203,6 @@ unsigned long totalram_pages(struct machine *m)
 /* -------------------------------------------------------------------------
  * Layout
  */
-static bool err(char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static bool err(char *buf, size_t len, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(buf, len, fmt, ap);
-	va_end(ap);
-	return false;
-}
-
 static bool validate_opts(const struct machine_opts *o, char *e, size_t el)
 {
 	if (o->nr_nodes < 1 || o->nr_nodes > MAX_NUMNODES)
@@ -431,7 +464,7 @@ static unsigned long section_map_size(struct machine *m)
 
 static bool section_present(struct machine *m, unsigned long sec)
 {
-	return present_in(m, sec << PFN_SECTION_SHIFT, (sec + 1) << PFN_SECTION_SHIFT) != 0;
+	return sec < m->nr_sections && m->sections[sec].present;
 }
 
 /*
@@ -467,6 +500,7 @@ static bool populate_memmap(struct machine *m, char *e, size_t el)
 
 			if (!section_present(m, s) || pfn_to_nid(m, s << PFN_SECTION_SHIFT) != n)
 				continue;
+			m->sections[s].has_memmap = true;
 			va = page_va(m, s << PFN_SECTION_SHIFT) & ~(PMD_SIZE - 1);
 			vend = page_va(m, (s + 1) << PFN_SECTION_SHIFT);
 			for (; va < vend; va += PMD_SIZE) {
@@ -548,7 +582,7 @@ struct machine *machine_create(const struct machine_opts *o, char *e, size_t el)
 		}
 	}
 
-	if (!layout_memory(m, e, el) || !setup_zones(m, e, el))
+	if (!layout_memory(m, e, el) || !init_sections(m, e, el) || !setup_zones(m, e, el))
 		goto fail;
 	if (pstore_init(m)) {
 		err(e, el, "out of host memory");
@@ -559,6 +593,13 @@ struct machine *machine_create(const struct machine_opts *o, char *e, size_t el)
 
 	pstore_flush_xc(m);
 	for_each_free_mem_range(m, free_range_to_buddy, NULL);
+	if (o->page_alloc_shuffle) {
+		struct zone *z;
+
+		for_each_zone_of(m, z)
+			if (managed_zone(z))
+				shuffle_zone(m, z);
+	}
 	init_per_zone_wmark_min(m);
 	m->booted = true;
 	if (m->fail.failed) {
@@ -582,5 +623,6 @@ void machine_destroy(struct machine *m)
 		}
 	pstore_destroy(m);
 	memblock_destroy(m);
+	free(m->sections);
 	free(m);
 }

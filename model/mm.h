@@ -326,6 +326,18 @@ struct mm_failure {
 	char msg[MM_FAIL_MSG];
 };
 
+/*
+ * A 128 MiB memory section (struct mem_section): which of its 64 2 MiB
+ * sub-sections hold memory (subsection_map, as SPARSEMEM_VMEMMAP tracks
+ * for hotplug), its node, and whether its memmap is populated.
+ */
+struct mem_section {
+	uint64_t subsection_map;
+	int nid;
+	bool present;
+	bool has_memmap;
+};
+
 struct pstore;	/* page.c */
 struct ps_cpu;	/* page.h */
 
@@ -339,6 +351,8 @@ struct machine {
 	int cur_cpu;
 	unsigned long max_pfn;		/* highest present pfn + 1 */
 	struct memblock memblock;
+	unsigned long nr_sections;
+	struct mem_section *sections;	/* [nr_sections] */
 	bool booted;
 	struct pstore *ps;
 	struct ps_cpu *ps_cpu;		/* [nr_cpus] translation caches */

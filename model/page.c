@@ -425,3 +425,37 @@ unsigned long plist_pop_tail(struct machine *m, struct plist_head *h)
 		h->first = PFN_NONE;
 	return pfn;
 }
+
+/* Insert pfn after pos in h; pos PFN_NONE means at the head */
+static void plist_insert_after(struct machine *m, struct plist_head *h, unsigned long pos,
+			       unsigned long pfn)
+{
+	unsigned long next = pos == PFN_NONE ? h->first : page_lru_next(m, pos);
+
+	pg_write64(m, pfn, PGOFF_LRU_PREV, pos);
+	pg_write64(m, pfn, PGOFF_LRU_NEXT, next);
+	if (pos == PFN_NONE)
+		h->first = pfn;
+	else
+		pg_write64(m, pos, PGOFF_LRU_NEXT, pfn);
+	if (next == PFN_NONE)
+		h->last = pfn;
+	else
+		pg_write64(m, next, PGOFF_LRU_PREV, pfn);
+}
+
+/* list_swap: a and b, both on h, trade places */
+void plist_swap(struct machine *m, struct plist_head *h, unsigned long a, unsigned long b)
+{
+	unsigned long pos = page_lru_prev(m, b);
+
+	if (a == b)
+		return;
+	plist_del(m, h, b);
+	/* b takes a's place */
+	plist_insert_after(m, h, page_lru_prev(m, a), b);
+	plist_del(m, h, a);
+	if (pos == a)
+		pos = b;
+	plist_insert_after(m, h, pos, a);
+}

@@ -343,6 +343,7 @@ void plist_init(struct plist_head *h);
 void plist_add(struct machine *m, struct plist_head *h, unsigned long pfn);
 void plist_add_tail(struct machine *m, struct plist_head *h, unsigned long pfn);
 void plist_del(struct machine *m, struct plist_head *h, unsigned long pfn);
+void plist_swap(struct machine *m, struct plist_head *h, unsigned long a, unsigned long b);
 /* Remove and return the first / last member of a non-empty list */
 unsigned long plist_pop_head(struct machine *m, struct plist_head *h);
 unsigned long plist_pop_tail(struct machine *m, struct plist_head *h);

@@ -1461,6 +1461,45 @@ void __free_pages_core(struct machine *m, unsigned long pfn, unsigned int order)
 	__free_one_page(m, pfn, z, order, get_pfnblock_migratetype(z, pfn), FPI_TO_TAIL);
 }
 
+/*
+ * page_alloc.shuffle=1 at boot (__shuffle_zone): walk the zone's order-10
+ * free blocks and swap each with a random other one of the same type, up
+ * to SHUFFLE_RETRY draws, from the machine's seeded generator.
+ */
+#define SHUFFLE_ORDER	(MAX_ORDER - 1)
+#define SHUFFLE_RETRY	10
+
+static bool shuffle_valid_page(struct machine *m, struct zone *z, unsigned long pfn)
+{
+	return pfn_present_mem(m, pfn) && page_zone(m, pfn) == z && PageBuddy(m, pfn) &&
+	       buddy_order(m, pfn) == SHUFFLE_ORDER;
+}
+
+void shuffle_zone(struct machine *m, struct zone *z)
+{
+	unsigned long order_pages = 1UL << SHUFFLE_ORDER;
+	unsigned long start = (z->zone_start_pfn + order_pages - 1) & ~(order_pages - 1);
+
+	for (unsigned long i = start; i < zone_end_pfn(z); i += order_pages) {
+		unsigned long j = 0;
+		int retry, mt;
+
+		if (!shuffle_valid_page(m, z, i))
+			continue;
+		for (retry = 0; retry < SHUFFLE_RETRY; retry++) {
+			j = z->zone_start_pfn + (mm_rng_next(m) % z->spanned_pages & ~(order_pages - 1));
+			if (shuffle_valid_page(m, z, j) && j != i)
+				break;
+		}
+		if (retry >= SHUFFLE_RETRY)
+			continue;
+		mt = (int)page_index(m, i);
+		if ((int)page_index(m, j) != mt)
+			continue;
+		plist_swap(m, &z->free_area[SHUFFLE_ORDER].free_list[mt], i, j);
+	}
+}
+
 /* A boot memblock page going to the buddy later (free_bootmem_page) */
 void free_bootmem_page(struct machine *m, unsigned long pfn)
 {

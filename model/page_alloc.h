@@ -103,6 +103,8 @@ void free_unref_page(struct machine *m, unsigned long pfn, unsigned int order);
 /* Boot: release a memblock range to the buddy (memblock_free_all) */
 void __free_pages_core(struct machine *m, unsigned long pfn, unsigned int order);
 void free_bootmem_page(struct machine *m, unsigned long pfn);
+/* page_alloc.shuffle=1: shuffle a zone's order-10 free lists (boot) */
+void shuffle_zone(struct machine *m, struct zone *z);
 /* Free a block straight into the buddy lists (no pcp) */
 void __free_one_page(struct machine *m, unsigned long pfn, struct zone *z,
 		     unsigned int order, int migratetype, fpi_t fpi);
