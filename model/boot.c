@@ -4,8 +4,8 @@
  * as far as memory is concerned.
  *
  *  1. Lay out each node's memory in physical address order, skipping the
- *     holes the scenario names (by default the legacy ISA hole
- *     [640K, 1M) and the PCI hole [3G, 4G)), and register it with
+ *     holes the scenario names (by default a q35 guest's: the first
+ *     page, [0x9f000, 1M) and the PCI hole [2G, 4G)), and register it with
  *     memblock (e820 -> memblock_add_node).
  *  2. Derive zones per node: DMA [0, 16M), DMA32 [16M, 4G), Normal above,
  *     and Movable for the top of a node when asked (movablecore-like,
@@ -36,6 +36,7 @@
 
 #include "page_alloc.h"
 #include "memblock.h"
+#include "pgtable.h"
 
 #define PERCPU_UNIT_BYTES	(256UL << 10)	/* pcpu-alloc: u262144 on Debian 6.1 */
 #define PGLIST_DATA_BYTES	(176UL << 10)
@@ -46,9 +47,14 @@ void machine_opts_default(struct machine_opts *o)
 	memset(o, 0, sizeof(*o));
 	o->nr_nodes = 1;
 	o->node[0].mem_bytes = 4UL << 30;
-	o->nr_holes = 2;
-	o->hole[0] = (struct hole_desc){ 0xA0000, 0x100000 };
-	o->hole[1] = (struct hole_desc){ 3UL << 30, 4UL << 30 };
+	/*
+	 * A q35 guest's e820: the first page and [0x9f000, 1M) are not RAM,
+	 * and the PCI hole takes [2G, 4G) once memory passes 2.75 GiB.
+	 */
+	o->nr_holes = 3;
+	o->hole[0] = (struct hole_desc){ 0, 0x1000 };
+	o->hole[1] = (struct hole_desc){ 0x9f000, 0x100000 };
+	o->hole[2] = (struct hole_desc){ 2UL << 30, 4UL << 30 };
 	o->nr_cpus = 2;
 	o->struct_page_size = 64;
 	o->kernel_image_bytes = 32UL << 20;
@@ -491,10 +497,9 @@ static bool populate_memmap(struct machine *m, char *e, size_t el)
 		buf = memblock_alloc_try_nid(m, count * map_size, map_size, DMA_PFN_END, ~0UL, n, true,
 					     "memmap");
 		if (buf == PFN_NONE)
-			return err(e, el, "impossible machine: node %d cannot hold its memmap (%lu MiB)",
-				   n, (count * map_size) >> (20 - PAGE_SHIFT));
+			buf = 0;	/* no buffer: populate block by block below */
 		cur = buf;
-		buf_end = buf + count * map_size;
+		buf_end = buf ? buf + count * map_size : 0;
 		for (unsigned long s = first_sec; s < end_sec && s < nsec; s++) {
 			uint64_t va, vend;
 
@@ -504,20 +509,43 @@ static bool populate_memmap(struct machine *m, char *e, size_t el)
 			va = page_va(m, s << PFN_SECTION_SHIFT) & ~(PMD_SIZE - 1);
 			vend = page_va(m, (s + 1) << PFN_SECTION_SHIFT);
 			for (; va < vend; va += PMD_SIZE) {
-				unsigned long idx = (va - VMEMMAP_START) >> PMD_SHIFT;
+				unsigned long blk = PFN_NONE;
+				enum pt_level lvl;
 
-				(void)idx;
-				if (pstore_vmemmap_pmd_mapped(m, va))
+				if (pte_present(pt_walk(m, m->init_mm, va, &lvl, NULL, NULL)))
 					continue;	/* vmemmap_use_sub_pmd: already there */
-				if (cur + (PMD_SIZE >> PAGE_SHIFT) > buf_end)
-					return err(e, el, "memmap buffer of node %d overflowed", n);
-				pstore_map_vmemmap_pmd(m, va, cur);
-				cur += PMD_SIZE >> PAGE_SHIFT;
+				if (cur + (PMD_SIZE >> PAGE_SHIFT) <= buf_end) {
+					blk = cur;
+					cur += PMD_SIZE >> PAGE_SHIFT;
+				} else {
+					blk = memblock_alloc_try_nid(m, PMD_SIZE >> PAGE_SHIFT,
+								     PMD_SIZE >> PAGE_SHIFT, DMA_PFN_END,
+								     ~0UL, n, false, "memmap");
+				}
+				if (blk != PFN_NONE) {
+					if (pt_map(m, m->init_mm, va, blk, PAGE_KERNEL_LARGE, PT_PMD, n))
+						return err(e, el, "no memory for vmemmap page tables");
+					pstore_add_origin(m, blk, PMD_SIZE >> PAGE_SHIFT, va);
+					pg->memmap_pages += PMD_SIZE >> PAGE_SHIFT;
+					continue;
+				}
+				/* no 2 MiB block: base pages (vmemmap_populate_basepages) */
+				for (uint64_t pva = va; pva < va + PMD_SIZE; pva += PAGE_SIZE) {
+					unsigned long f = memblock_alloc_try_nid(m, 1, 1, DMA_PFN_END, ~0UL,
+										 n, false, "memmap");
+
+					if (f == PFN_NONE)
+						return err(e, el, "impossible machine: node %d cannot hold its memmap", n);
+					if (pt_map(m, m->init_mm, pva, f, PAGE_KERNEL, PT_PTE, n))
+						return err(e, el, "no memory for vmemmap page tables");
+					pstore_add_origin(m, f, 1, pva);
+					pg->memmap_pages++;
+				}
 			}
 		}
 		if (cur < buf_end)
 			memblock_free(m, cur, buf_end);		/* sparse_buffer_fini */
-		pg->memmap_pages = cur - buf;
+
 	}
 	return true;
 }
@@ -584,11 +612,19 @@ struct machine *machine_create(const struct machine_opts *o, char *e, size_t el)
 
 	if (!layout_memory(m, e, el) || !init_sections(m, e, el) || !setup_zones(m, e, el))
 		goto fail;
-	if (pstore_init(m)) {
+	m->init_mm = calloc(1, sizeof(*m->init_mm));
+	if (!m->init_mm || pstore_init(m)) {
 		err(e, el, "out of host memory");
 		goto fail;
 	}
-	if (!reserve_early(m, e, el) || !populate_memmap(m, e, el))
+	m->init_mm->is_init_mm = true;
+	if (!reserve_early(m, e, el))
+		goto fail;
+	if (mm_init_pgd(m, m->init_mm, 0)) {
+		err(e, el, "impossible machine: no room for the kernel's page tables");
+		goto fail;
+	}
+	if (!populate_memmap(m, e, el))
 		goto fail;
 
 	pstore_flush_xc(m);
@@ -624,5 +660,6 @@ void machine_destroy(struct machine *m)
 	pstore_destroy(m);
 	memblock_destroy(m);
 	free(m->sections);
+	free(m->init_mm);
 	free(m);
 }

@@ -8,9 +8,11 @@
  *
  * The reference kernel is Linux 6.1 on x86_64 with 4 KiB pages, as Debian 12
  * ships it: MAX_ORDER 11 (orders 0..10), pageblock_order 9 (hugetlb on),
- * 128 MiB sections with 2 MiB sub-sections, migratetypes including CMA and
- * Isolate (Debian sets CONFIG_CMA and CONFIG_MEMORY_ISOLATION), THP on so
- * the per-cpu lists also hold pageblock-order pages.
+ * 128 MiB sections with 2 MiB sub-sections, THP on so the per-cpu lists
+ * also hold pageblock-order pages.  Debian's amd64 config has
+ * CONFIG_MEMORY_ISOLATION but not CONFIG_CMA: MIGRATE_CMA exists in the
+ * enum below so the allocator's CMA paths read like the kernel's, but
+ * nothing creates a CMA block and the views do not print the type.
  */
 #ifndef MMSIM_MM_H
 #define MMSIM_MM_H
@@ -277,6 +279,14 @@ struct reserve_desc {
 	int nid;			/* -1: a fixed range; else size on nid */
 };
 
+/* hugepagesz=/hugepages= pairs from the kernel command line */
+struct hugetlb_boot {
+	unsigned long hugepagesz;	/* bytes */
+	long count;			/* hugepages=N; -1: only per-node counts */
+	long node_count[MAX_NUMNODES];	/* hugepages=0:N,1:M; -1: unset */
+};
+#define MAX_HUGETLB_BOOT	4
+
 #define MAX_HOLES	16
 #define MAX_RESERVES	32
 
@@ -297,6 +307,12 @@ struct machine_opts {
 	bool thp;			/* khugepaged's min_free_kbytes bump */
 	uint64_t seed;
 	int distance[MAX_NUMNODES][MAX_NUMNODES];	/* 0: default 10/20 */
+	/* hugetlb boot parameters (hugetlb.c parses them) */
+	int nr_hugetlb_boot;
+	struct hugetlb_boot hugetlb_boot[MAX_HUGETLB_BOOT];
+	unsigned long default_hugepagesz;	/* 0: 2 MiB */
+	bool hugetlb_free_vmemmap;		/* hugetlb_free_vmemmap=on */
+	char hvo_policy[32];			/* policy name; "" = reuse-head */
 };
 
 void machine_opts_default(struct machine_opts *o);
@@ -339,6 +355,8 @@ struct mem_section {
 };
 
 struct pstore;	/* page.c */
+struct hugetlb_ctx;	/* hugetlb.c */
+struct mm_struct;	/* pgtable.h */
 struct ps_cpu;	/* page.h */
 
 struct machine {
@@ -355,6 +373,9 @@ struct machine {
 	struct mem_section *sections;	/* [nr_sections] */
 	bool booted;
 	struct pstore *ps;
+	struct hugetlb_ctx *hugetlb;
+	struct mm_struct *init_mm;	/* kernel page tables (the vmemmap) */
+	unsigned long tlb_flushes;	/* flush_tlb_* calls */
 	struct ps_cpu *ps_cpu;		/* [nr_cpus] translation caches */
 	unsigned long min_free_kbytes;
 	unsigned long totalreserve_pages;

@@ -15,11 +15,16 @@
  * 1 GiB of host memory for the heads alone; 512-byte chunks keep 128 MiB
  * plus the index.
  *
- * Where translations come from.  At boot each vmemmap PMD is backed by a
- * 2 MiB block of node-local memblock memory (boot.c, as vmemmap_populate
- * does with PSE).  pstore_xlate_slow() resolves a vmemmap address through
- * that table, and every CPU caches the result per chunk; remapping any
- * part of the vmemmap must flush the caches (pstore_flush_xc()).
+ * Where translations come from.  At boot the vmemmap is mapped through
+ * init_mm's page tables onto node-local memblock memory, by 2 MiB PMDs
+ * where a block is available (boot.c, as vmemmap_populate does with PSE).
+ * pstore_xlate_slow() walks the tables (pgtable.c); every CPU caches the
+ * result per chunk in its TLB (struct ps_cpu) and keeps using it until a
+ * flush reaches it, so a write through a stale translation lands in the
+ * old frame, and a write through a read-only one is a simulated fault.
+ * The frame a vmemmap page was first backed by is its "origin": an
+ * untouched chunk of it reads as the boot state of the struct pages that
+ * originally lived there, wherever it is mapped now.
  *
  * Bytes of a vmemmap PMD that no struct page occupies read as PAGE_UNUSED
  * (0xFD), as x86 fills them since 5.12.
@@ -36,11 +41,18 @@ struct pframe {
 	uint8_t *chunk[PS_CHUNKS_PER_FRAME];
 };
 
+/* A boot vmemmap mapping: nr frames from pfn backed [va, va + nr pages) */
+struct ps_origin {
+	unsigned long pfn, nr;
+	uint64_t va;
+};
+
 struct pstore {
 	unsigned long nr_sec;
 	struct pframe ***sec;		/* [section][pfn in section] */
-	unsigned long nr_pmd;
-	unsigned long *vmemmap_pmd;	/* backing pfn of each vmemmap PMD */
+	struct ps_origin *origins;	/* sorted by pfn once boot is done */
+	size_t nr_origins, cap_origins;
+	bool origins_sorted;
 	size_t host_bytes;
 };
 
@@ -53,21 +65,16 @@ int pstore_init(struct machine *m)
 		return -1;
 	ps->nr_sec = (m->max_pfn + PAGES_PER_SECTION - 1) >> PFN_SECTION_SHIFT;
 	ps->sec = calloc(ps->nr_sec ? ps->nr_sec : 1, sizeof(*ps->sec));
-	ps->nr_pmd = ((uint64_t)ps->nr_sec * PAGES_PER_SECTION * m->sps + PMD_SIZE - 1) >> PMD_SHIFT;
-	ps->vmemmap_pmd = malloc((ps->nr_pmd ? ps->nr_pmd : 1) * sizeof(unsigned long));
-	m->ps_cpu = malloc(sizeof(struct ps_cpu) * (size_t)m->nr_cpus);
-	if (!ps->sec || !ps->vmemmap_pmd || !m->ps_cpu) {
+	m->ps_cpu = calloc((size_t)m->nr_cpus, sizeof(struct ps_cpu));
+	if (!ps->sec || !m->ps_cpu) {
 		free(ps->sec);
-		free(ps->vmemmap_pmd);
 		free(ps);
 		free(m->ps_cpu);
 		m->ps_cpu = NULL;
 		return -1;
 	}
-	for (i = 0; i < ps->nr_pmd; i++)
-		ps->vmemmap_pmd[i] = PFN_NONE;
+	(void)i;
 	ps->host_bytes = sizeof(*ps) + ps->nr_sec * sizeof(*ps->sec) +
-			 ps->nr_pmd * sizeof(unsigned long) +
 			 sizeof(struct ps_cpu) * (size_t)m->nr_cpus;
 	m->ps = ps;
 	pstore_flush_xc(m);
@@ -97,7 +104,7 @@ void pstore_destroy(struct machine *m)
 		free(ps->sec[s]);
 	}
 	free(ps->sec);
-	free(ps->vmemmap_pmd);
+	free(ps->origins);
 	free(ps);
 	free(m->ps_cpu);
 	m->ps = NULL;
@@ -116,26 +123,64 @@ void pstore_flush_xc(struct machine *m)
 			m->ps_cpu[c].xc[i].tag = ~0ULL;
 }
 
-void pstore_map_vmemmap_pmd(struct machine *m, uint64_t va, unsigned long backing_pfn)
+void pstore_flush_xc_range(struct machine *m, int cpu, uint64_t start, uint64_t end)
 {
-	unsigned long idx = (va - VMEMMAP_START) >> PMD_SHIFT;
+	struct ps_cpu *c = &m->ps_cpu[cpu];
 
-	if (idx < m->ps->nr_pmd)
-		m->ps->vmemmap_pmd[idx] = backing_pfn;
+	if ((end - start) >> PS_CHUNK_SHIFT >= PS_XC_SIZE) {
+		for (unsigned long i = 0; i < PS_XC_SIZE; i++)
+			c->xc[i].tag = ~0ULL;
+		return;
+	}
+	for (uint64_t t = start >> PS_CHUNK_SHIFT; t < (end + PS_CHUNK_SIZE - 1) >> PS_CHUNK_SHIFT; t++)
+		if (c->xc[t & (PS_XC_SIZE - 1)].tag == t)
+			c->xc[t & (PS_XC_SIZE - 1)].tag = ~0ULL;
 }
 
-bool pstore_vmemmap_pmd_mapped(struct machine *m, uint64_t va)
+void pstore_add_origin(struct machine *m, unsigned long pfn, unsigned long nr, uint64_t va)
 {
-	unsigned long idx = (va - VMEMMAP_START) >> PMD_SHIFT;
+	struct pstore *ps = m->ps;
 
-	return idx < m->ps->nr_pmd && m->ps->vmemmap_pmd[idx] != PFN_NONE;
+	if (ps->nr_origins == ps->cap_origins) {
+		ps->cap_origins = ps->cap_origins ? ps->cap_origins * 2 : 64;
+		ps->origins = realloc(ps->origins, ps->cap_origins * sizeof(*ps->origins));
+		if (!ps->origins)
+			abort();
+	}
+	ps->origins[ps->nr_origins++] = (struct ps_origin){ pfn, nr, va };
+	ps->origins_sorted = false;
 }
 
-bool pstore_page_mapped(struct machine *m, unsigned long pfn)
+static int origin_cmp(const void *a, const void *b)
 {
-	unsigned long idx = (page_va(m, pfn) - VMEMMAP_START) >> PMD_SHIFT;
+	const struct ps_origin *x = a, *y = b;
 
-	return idx < m->ps->nr_pmd && m->ps->vmemmap_pmd[idx] != PFN_NONE;
+	return x->pfn < y->pfn ? -1 : x->pfn > y->pfn;
+}
+
+/* The vmemmap address frame pfn backed at boot, or 0 */
+static uint64_t pstore_origin_va(struct machine *m, unsigned long pfn)
+{
+	struct pstore *ps = m->ps;
+	size_t lo = 0, hi;
+
+	if (!ps->origins_sorted) {
+		qsort(ps->origins, ps->nr_origins, sizeof(*ps->origins), origin_cmp);
+		ps->origins_sorted = true;
+	}
+	hi = ps->nr_origins;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		struct ps_origin *o = &ps->origins[mid];
+
+		if (pfn < o->pfn)
+			hi = mid;
+		else if (pfn >= o->pfn + o->nr)
+			lo = mid + 1;
+		else
+			return o->va + ((uint64_t)(pfn - o->pfn) << PAGE_SHIFT);
+	}
+	return 0;
 }
 
 /*
@@ -188,7 +233,7 @@ static void pstore_fill_chunk(struct machine *m, uint8_t *dst, uint64_t chunk_va
 	}
 }
 
-static struct pframe *pstore_frame(struct machine *m, unsigned long frame, uint64_t origin_va)
+static struct pframe *pstore_frame(struct machine *m, unsigned long frame)
 {
 	struct pstore *ps = m->ps;
 	unsigned long s = frame >> PFN_SECTION_SHIFT;
@@ -207,48 +252,97 @@ static struct pframe *pstore_frame(struct machine *m, unsigned long frame, uint6
 		*slot = calloc(1, sizeof(struct pframe));
 		if (!*slot)
 			abort();
-		(*slot)->origin_va = origin_va;
+		(*slot)->origin_va = pstore_origin_va(m, frame);
 		ps->host_bytes += sizeof(struct pframe);
 	}
 	return *slot;
 }
 
-uint8_t *pstore_xlate_slow(struct machine *m, uint64_t va, bool write)
+/* Chunk ci of frame pfn, materialised if needed (NULL beyond memory) */
+static uint8_t *pstore_chunk(struct machine *m, unsigned long pfn, unsigned int ci)
 {
-	struct pstore *ps = m->ps;
-	uint64_t off = va - VMEMMAP_START;
-	unsigned long idx = off >> PMD_SHIFT, frame;
-	struct pframe *pf;
-	unsigned int ci;
-	struct ps_xc_ent *e;
+	struct pframe *pf = pstore_frame(m, pfn);
 
-	if (va < VMEMMAP_START || idx >= ps->nr_pmd || ps->vmemmap_pmd[idx] == PFN_NONE) {
-		mm_fail(m, "BUG: unable to handle page fault for address: %#llx (vmemmap not mapped)",
-			(unsigned long long)va);
+	if (!pf)
 		return NULL;
-	}
-	frame = ps->vmemmap_pmd[idx] + ((off >> PAGE_SHIFT) & 511);
-	pf = pstore_frame(m, frame, va & ~(PAGE_SIZE - 1));
-	if (!pf) {
-		mm_fail(m, "vmemmap address %#llx maps beyond memory (frame %#lx)",
-			(unsigned long long)va, frame);
-		return NULL;
-	}
-	ci = (off >> PS_CHUNK_SHIFT) & (PS_CHUNKS_PER_FRAME - 1);
 	if (!pf->chunk[ci]) {
 		pf->chunk[ci] = malloc(PS_CHUNK_SIZE);
 		if (!pf->chunk[ci])
 			abort();
-		pstore_fill_chunk(m, pf->chunk[ci], pf->origin_va + ((uint64_t)ci << PS_CHUNK_SHIFT));
-		ps->host_bytes += PS_CHUNK_SIZE;
+		if (pf->origin_va)
+			pstore_fill_chunk(m, pf->chunk[ci], pf->origin_va + ((uint64_t)ci << PS_CHUNK_SHIFT));
+		else
+			memset(pf->chunk[ci], 0, PS_CHUNK_SIZE);
+		m->ps->host_bytes += PS_CHUNK_SIZE;
+	}
+	return pf->chunk[ci];
+}
+
+uint8_t *pstore_frame_bytes(struct machine *m, unsigned long pfn, unsigned int off)
+{
+	uint8_t *c = pstore_chunk(m, pfn, off >> PS_CHUNK_SHIFT);
+
+	return c ? c + (off & (PS_CHUNK_SIZE - 1)) : NULL;
+}
+
+void pstore_frame_zero(struct machine *m, unsigned long pfn)
+{
+	struct pframe *pf = pstore_frame(m, pfn);
+
+	if (!pf)
+		return;
+	pf->origin_va = 0;
+	for (unsigned int ci = 0; ci < PS_CHUNKS_PER_FRAME; ci++) {
+		if (!pf->chunk[ci])
+			pstore_chunk(m, pfn, ci);
+		else
+			memset(pf->chunk[ci], 0, PS_CHUNK_SIZE);
+	}
+}
+
+void pstore_frame_copy(struct machine *m, unsigned long dst, unsigned long src)
+{
+	PG_SCHED(m, SCHED_COPY, (uint64_t)src << PAGE_SHIFT, PAGE_SIZE);
+	for (unsigned int ci = 0; ci < PS_CHUNKS_PER_FRAME; ci++) {
+		uint8_t *s = pstore_chunk(m, src, ci), *d = pstore_chunk(m, dst, ci);
+
+		if (s && d)
+			memcpy(d, s, PS_CHUNK_SIZE);
+	}
+}
+
+uint8_t *pstore_xlate_slow(struct machine *m, uint64_t va, bool write)
+{
+	unsigned long frame;
+	bool writable;
+	uint8_t *chunk;
+	struct ps_xc_ent *e;
+
+	PG_SCHED(m, SCHED_TLB_FILL, va & ~(PAGE_SIZE - 1), PAGE_SIZE);
+	if (!vmemmap_translate(m, va, &frame, &writable)) {
+		mm_fail(m, "BUG: unable to handle page fault for address: %#llx "
+			"(#PF: supervisor %s access in kernel mode, not-present page)",
+			(unsigned long long)va, write ? "write" : "read");
+		return NULL;
+	}
+	if (write && !writable) {
+		mm_fail(m, "BUG: unable to handle page fault for address: %#llx "
+			"(#PF: supervisor write access in kernel mode, permissions violation: "
+			"read-only vmemmap, frame %#lx)", (unsigned long long)va, frame);
+		return NULL;
+	}
+	chunk = pstore_chunk(m, frame, (va >> PS_CHUNK_SHIFT) & (PS_CHUNKS_PER_FRAME - 1));
+	if (!chunk) {
+		mm_fail(m, "vmemmap address %#llx maps beyond memory (frame %#lx)",
+			(unsigned long long)va, frame);
+		return NULL;
 	}
 	e = &pstore_cpu(m)->xc[(va >> PS_CHUNK_SHIFT) & (PS_XC_SIZE - 1)];
 	e->tag = va >> PS_CHUNK_SHIFT;
-	e->host = pf->chunk[ci];
-	e->writable = true;
+	e->host = chunk;
+	e->writable = writable;
 	pstore_cpu(m)->misses++;
-	(void)write;
-	return e->host + (va & (PS_CHUNK_SIZE - 1));
+	return chunk + (va & (PS_CHUNK_SIZE - 1));
 }
 
 /* -------------------------------------------------------------------------

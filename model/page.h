@@ -359,12 +359,16 @@ static inline bool plist_empty(const struct plist_head *h)
  */
 int pstore_init(struct machine *m);
 void pstore_destroy(struct machine *m);
-/* Map the vmemmap PMD covering va onto the 2 MiB block at backing_pfn.
- * The caller flushes the translation caches (pstore_flush_xc). */
-void pstore_map_vmemmap_pmd(struct machine *m, uint64_t va, unsigned long backing_pfn);
-bool pstore_vmemmap_pmd_mapped(struct machine *m, uint64_t va);
-/* Is pfn's struct page mapped at all? */
-bool pstore_page_mapped(struct machine *m, unsigned long pfn);
+/* Boot records which vmemmap range nr frames from pfn back */
+void pstore_add_origin(struct machine *m, unsigned long pfn, unsigned long nr, uint64_t va);
+/* Drop one CPU's cached translations of [start, end) */
+void pstore_flush_xc_range(struct machine *m, int cpu, uint64_t start, uint64_t end);
+/* Frame contents by physical frame (page tables, copies) */
+uint8_t *pstore_frame_bytes(struct machine *m, unsigned long pfn, unsigned int off);
+void pstore_frame_zero(struct machine *m, unsigned long pfn);
+void pstore_frame_copy(struct machine *m, unsigned long dst, unsigned long src);
+/* The vmemmap translation through init_mm (pgtable.c) */
+bool vmemmap_translate(struct machine *m, uint64_t va, unsigned long *frame, bool *writable);
 /* Host memory the store uses, for benchmarks */
 size_t pstore_host_bytes(struct machine *m);
 /* Fill buf[0..sps) with the struct page state boot leaves for pfn */

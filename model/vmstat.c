@@ -217,7 +217,8 @@ static const struct vm_item node_stat_items[] = {
 };
 
 static const struct vm_item event_items[] = {
-	VM_ITEM("pgpgin", -1), VM_ITEM("pgpgout", -1), VM_ITEM("pswpin", -1), VM_ITEM("pswpout", -1),
+	VM_ITEM("pgpgin", -1), VM_ITEM("pgpgout", -1),
+	VM_ITEM("pswpin", -1), VM_ITEM("pswpout", -1),
 	VM_ITEM("pgalloc_dma", PGALLOC_DMA),
 	VM_ITEM("pgalloc_dma32", PGALLOC_DMA32),
 	VM_ITEM("pgalloc_normal", PGALLOC_NORMAL),
@@ -487,8 +488,9 @@ int unusable_free_index(struct zone *z, unsigned int order)
 {
 	struct contig_page_info info;
 
+	/* no block is that big: all free memory is unusable for it */
 	if (order >= MAX_ORDER)
-		return 0;
+		return 1000;
 	fill_contig_page_info(z, order, &info);
 	return __unusable_free_index(order, &info);
 }
@@ -512,7 +514,8 @@ static void buddyinfo_view(struct machine *m, struct vout *vo)
 				unsigned long n = z->free_area[order].nr_free;
 
 				vo_text(vo, "%6lu ", n);
-				vo_rec(vo, (long)n, "buddyinfo.%d.%s.%d", pgdat->node_id, zn, order);
+				vo_rec(vo, (long)n, "buddyinfo.%d.%s.%d", pgdat->node_id, zn,
+				       order);
 			}
 			vo_text(vo, "\n");
 		}
@@ -662,8 +665,6 @@ static long zone_protection(const struct zone *z, int j)
 	 * of the zones above up to Device, which has none: it equals the
 	 * reserve against ZONE_MOVABLE.  The Device zone itself reserves 0.
 	 */
-	if (!z)
-		return 0;
 	return z->lowmem_reserve[j < MAX_NR_ZONES ? j : MAX_NR_ZONES - 1];
 }
 
@@ -961,7 +962,8 @@ static void vmstat_view(struct machine *m, struct vout *vo)
 	unsigned long bg, dirty;
 
 	for (size_t i = 0; i < ARRAY_SIZE(zone_stat_items); i++)
-		vmstat_line(vo, zone_stat_items[i].name, global_zone_item(m, zone_stat_items[i].idx));
+		vmstat_line(vo, zone_stat_items[i].name,
+			    global_zone_item(m, zone_stat_items[i].idx));
 	for (size_t i = 0; i < ARRAY_SIZE(numa_stat_names); i++)
 		vmstat_line(vo, numa_stat_names[i], 0);
 	for (size_t i = 0; i < ARRAY_SIZE(node_stat_items); i++)
@@ -1289,6 +1291,19 @@ int mm_store_file(struct machine *m, const char *path, const char *val,
 
 /* -------------------------------------------------------------------------
  * Counters by name
+ *
+ * Every number a view prints is a counter (see vmstat.h for the scheme).
+ * Fields of zoneinfo.<nid>.<zone>.<field>:
+ *   free boost min low high spanned present managed cma    (every zone)
+ *   protection.<zone>                 lowmem_reserve against <zone>
+ *   <zone stat> <numa stat>           nr_free_pages ... numa_other
+ *   <node stat>                       nr_inactive_anon ..., only under
+ *                                     the node's first populated zone,
+ *                                     where the file prints them
+ *   cpu.<cpu>.count/high/batch/vm_stats_threshold, pcp_count (sum of
+ *   the counts), node_unreclaimable, start_pfn   (populated zones)
+ * pagetypeinfo.* reads the number as printed: a list of 100000 blocks
+ * or more (shown ">100000") reads 100000.
  */
 struct counter_ns {
 	const char *prefix;		/* up to and including the first '.' */

@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * hugetlb_vmemmap.h - HugeTLB Vmemmap Optimization (HVO) as a mechanism
+ * with policies (mm/hugetlb_vmemmap.c).
+ */
+#ifndef MMSIM_HUGETLB_VMEMMAP_H
+#define MMSIM_HUGETLB_VMEMMAP_H
+
+#include "hugetlb.h"
+
+/* Bytes of vmemmap a hugepage of h owns, and how many of them HVO frees */
+unsigned long hugetlb_vmemmap_size(struct machine *m, const struct hstate *h);
+unsigned long hugetlb_vmemmap_optimizable_size(struct machine *m, const struct hstate *h);
+static inline bool hugetlb_vmemmap_optimizable(struct machine *m, const struct hstate *h)
+{
+	return hugetlb_vmemmap_optimizable_size(m, h) != 0;
+}
+
+/*
+ * Called by hugetlb for each new pool page (__prep_new_huge_page) and
+ * before a pool page goes back to the buddy (__update_and_free_page).
+ * restore returns 0 or -ENOMEM; on failure the caller keeps the page as
+ * a surplus page, as 6.1 does.
+ */
+void hugetlb_vmemmap_optimize(struct machine *m, const struct hstate *h, unsigned long head);
+int hugetlb_vmemmap_restore(struct machine *m, const struct hstate *h, unsigned long head);
+
+/* Is HVO switched on (boot parameter or sysctl) */
+bool hugetlb_vmemmap_enabled(struct machine *m);
+void hugetlb_vmemmap_set_enabled(struct machine *m, bool on);
+
+#endif /* MMSIM_HUGETLB_VMEMMAP_H */

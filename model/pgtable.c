@@ -1,0 +1,228 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * pgtable.c - four-level x86_64 page tables in simulated frames, and TLB
+ * maintenance (arch/x86/mm, mm/sparse-vmemmap.c).
+ *
+ * Table pages are frames: from memblock while the machine boots (they are
+ * PageReserved, as vmemmap_alloc_block_zero leaves them), from the buddy
+ * allocator afterwards (GFP_KERNEL | __GFP_ZERO, as pte_alloc_one_kernel
+ * does), so splitting a vmemmap PMD costs a page of real memory.
+ *
+ * The TLB of each CPU is the translation cache of the frame store (see
+ * page.h): an entry stays until a flush reaches that CPU.
+ */
+#include "pgtable.h"
+#include "page.h"
+#include "page_alloc.h"
+#include "memblock.h"
+
+pteval_t pt_read(struct machine *m, unsigned long table, unsigned int idx)
+{
+	uint8_t *p;
+	pteval_t v;
+
+	PG_SCHED(m, SCHED_READ, ((uint64_t)table << PAGE_SHIFT) + idx * 8, 8);
+	p = pstore_frame_bytes(m, table, idx * 8);
+	if (!p)
+		return 0;
+	memcpy(&v, p, 8);
+	return v;
+}
+
+void pt_write(struct machine *m, unsigned long table, unsigned int idx, pteval_t v)
+{
+	uint8_t *p;
+
+	PG_SCHED(m, SCHED_WRITE, ((uint64_t)table << PAGE_SHIFT) + idx * 8, 8);
+	p = pstore_frame_bytes(m, table, idx * 8);
+	if (p)
+		memcpy(p, &v, 8);
+}
+
+unsigned long pgtable_alloc(struct machine *m, int nid)
+{
+	unsigned long pfn;
+
+	if (!m->booted) {
+		pfn = memblock_alloc_try_nid(m, 1, 1, DMA_PFN_END, ~0UL, nid, false, "page tables");
+	} else {
+		pfn = __alloc_pages(m, GFP_KERNEL | __GFP_ZERO, 0, nid);
+		if (pfn != PFN_NONE)
+			m->node[page_to_nid(m, pfn)].vm_stat[NR_PAGETABLE]++;
+	}
+	if (pfn != PFN_NONE)
+		pstore_frame_zero(m, pfn);
+	return pfn;
+}
+
+void pgtable_free(struct machine *m, unsigned long pfn)
+{
+	if (PageReserved(m, pfn)) {
+		free_bootmem_page(m, pfn);
+		return;
+	}
+	m->node[page_to_nid(m, pfn)].vm_stat[NR_PAGETABLE]--;
+	__free_pages(m, pfn, 0);
+}
+
+int mm_init_pgd(struct machine *m, struct mm_struct *mm, int nid)
+{
+	mm->pgd = pgtable_alloc(m, nid);
+	return mm->pgd == PFN_NONE ? -12 : 0;
+}
+
+static inline unsigned int pt_index(uint64_t va, enum pt_level level)
+{
+	static const unsigned int shift[] = { 0, PAGE_SHIFT, PMD_SHIFT, PUD_SHIFT, PGDIR_SHIFT };
+
+	return (unsigned int)(va >> shift[level]) & (PTRS_PER_TABLE - 1);
+}
+
+pteval_t pt_walk(struct machine *m, struct mm_struct *mm, uint64_t va, enum pt_level *level,
+		 unsigned long *table, unsigned int *idx)
+{
+	unsigned long t = mm->pgd;
+
+	for (enum pt_level l = PT_PGD; l >= PT_PTE; l--) {
+		unsigned int i = pt_index(va, l);
+		pteval_t e = pt_read(m, t, i);
+
+		*level = l;
+		if (table)
+			*table = t;
+		if (idx)
+			*idx = i;
+		if (!pte_present(e))
+			return 0;
+		if (l == PT_PTE || ((l == PT_PMD || l == PT_PUD) && (e & _PAGE_PSE)))
+			return e;
+		t = pte_pfn(e);
+	}
+	return 0;
+}
+
+int pt_map(struct machine *m, struct mm_struct *mm, uint64_t va, unsigned long pfn,
+	   pteval_t prot, enum pt_level level, int nid)
+{
+	unsigned long t = mm->pgd;
+
+	for (enum pt_level l = PT_PGD; l > level; l--) {
+		unsigned int i = pt_index(va, l);
+		pteval_t e = pt_read(m, t, i);
+
+		if (!pte_present(e)) {
+			unsigned long nt = pgtable_alloc(m, nid);
+
+			if (nt == PFN_NONE)
+				return -12;
+			mm->nr_pgtables++;
+			e = pfn_pte(nt, _KERNPG_TABLE);
+			pt_write(m, t, i, e);
+		} else if (e & _PAGE_PSE) {
+			return -17;	/* -EEXIST: a leaf is in the way */
+		}
+		t = pte_pfn(e);
+	}
+	pt_write(m, t, pt_index(va, level),
+		 pfn_pte(pfn, prot | (level > PT_PTE ? _PAGE_PSE : 0)));
+	return 0;
+}
+
+int pt_split_pmd(struct machine *m, struct mm_struct *mm, uint64_t va, int nid)
+{
+	enum pt_level level;
+	unsigned long table, pte_table, base;
+	unsigned int idx;
+	pteval_t e = pt_walk(m, mm, va, &level, &table, &idx), prot;
+
+	if (level != PT_PMD || !pmd_leaf(e))
+		return -22;	/* -EINVAL: not a huge PMD */
+	pte_table = pgtable_alloc(m, nid);
+	if (pte_table == PFN_NONE)
+		return -12;
+	mm->nr_pgtables++;
+	base = pte_pfn(e);
+	prot = e & ~(PTE_PFN_MASK | _PAGE_PSE);
+	for (unsigned int i = 0; i < PTRS_PER_TABLE; i++)
+		pt_write(m, pte_table, i, pfn_pte(base + i, prot));
+	pt_write(m, table, idx, pfn_pte(pte_table, _KERNPG_TABLE));
+	return 0;
+}
+
+int pt_collapse_pmd(struct machine *m, struct mm_struct *mm, uint64_t va)
+{
+	enum pt_level level;
+	unsigned long table, pte_table, base;
+	unsigned int idx;
+	pteval_t e = pt_walk(m, mm, va & ~(PMD_SIZE - 1), &level, &table, &idx), first, prot;
+
+	if (level != PT_PTE)
+		return -22;
+	/* the PMD entry that points at this PTE table */
+	pte_table = table;
+	first = pt_read(m, pte_table, 0);
+	base = pte_pfn(first);
+	prot = first & ~PTE_PFN_MASK;
+	if (base & (PTRS_PER_TABLE - 1))
+		return -22;
+	for (unsigned int i = 0; i < PTRS_PER_TABLE; i++) {
+		pteval_t pe = pt_read(m, pte_table, i);
+
+		if (!pte_present(pe) || pte_pfn(pe) != base + i || (pe & ~PTE_PFN_MASK) != prot)
+			return -22;
+	}
+	(void)e;
+	/* find the PMD slot again: walk to the PMD level */
+	{
+		unsigned long t = mm->pgd;
+
+		for (enum pt_level l = PT_PGD; l > PT_PMD; l--)
+			t = pte_pfn(pt_read(m, t, pt_index(va, l)));
+		pt_write(m, t, pt_index(va, PT_PMD), pfn_pte(base, prot | _PAGE_PSE));
+	}
+	flush_tlb_kernel_range(m, va & ~(PMD_SIZE - 1), (va & ~(PMD_SIZE - 1)) + PMD_SIZE);
+	pgtable_free(m, pte_table);
+	mm->nr_pgtables--;
+	return 0;
+}
+
+bool vmemmap_translate(struct machine *m, uint64_t va, unsigned long *frame, bool *writable)
+{
+	enum pt_level level;
+	pteval_t e;
+
+	if (!m->init_mm || va < VMEMMAP_START)
+		return false;
+	e = pt_walk(m, m->init_mm, va, &level, NULL, NULL);
+	if (!pte_present(e))
+		return false;
+	if (level == PT_PTE)
+		*frame = pte_pfn(e);
+	else if (level == PT_PMD)
+		*frame = pte_pfn(e) + ((va >> PAGE_SHIFT) & (PTRS_PER_TABLE - 1));
+	else
+		*frame = pte_pfn(e) + ((va >> PAGE_SHIFT) & ((1UL << (PUD_SHIFT - PAGE_SHIFT)) - 1));
+	*writable = pte_write(e);
+	return true;
+}
+
+void flush_tlb_cpu_range(struct machine *m, int cpu, uint64_t start, uint64_t end)
+{
+	PG_SCHED(m, SCHED_TLB_FLUSH, start, (unsigned int)((end - start) > 0xffffffffu ?
+							   0xffffffffu : end - start));
+	pstore_flush_xc_range(m, cpu, start, end);
+}
+
+void flush_tlb_kernel_range(struct machine *m, uint64_t start, uint64_t end)
+{
+	m->tlb_flushes++;
+	for (int c = 0; c < m->nr_cpus; c++)
+		flush_tlb_cpu_range(m, c, start, end);
+}
+
+void flush_tlb_all(struct machine *m)
+{
+	m->tlb_flushes++;
+	for (int c = 0; c < m->nr_cpus; c++)
+		flush_tlb_cpu_range(m, c, 0, ~0ULL);
+}
