@@ -629,6 +629,7 @@ struct machine *machine_create(const struct machine_opts *o, char *e, size_t el)
 
 	pstore_flush_xc(m);
 	for_each_free_mem_range(m, free_range_to_buddy, NULL);
+	m->buddy_up = true;
 	if (o->page_alloc_shuffle) {
 		struct zone *z;
 

@@ -1,9 +1,40 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * hugetlb_vmemmap.c - HugeTLB Vmemmap Optimization.  Placeholder until the
- * page-table based mechanism lands: nothing is optimised yet.
+ * hugetlb_vmemmap.c - HugeTLB Vmemmap Optimization (mm/hugetlb_vmemmap.c).
+ *
+ * A 2 MiB hugepage owns 8 vmemmap pages (512 struct pages of 64 bytes), a
+ * 1 GiB one 4096.  The struct pages of every tail after the first vmemmap
+ * page are identical in content to those in it, so the kernel maps the
+ * tail vmemmap pages read-only onto one page and frees the rest.
+ *
+ * The mechanism here is 6.1's walk over init_mm's real page tables:
+ *   - split each vmemmap PMD on the way (a PTE table page from the buddy,
+ *     split_page() of the backing block unless it is boot memmap, a flush
+ *     of the PMD range);
+ *   - the first PTE's frame becomes the reuse page, or, when the policy
+ *     asks for a new head, a newly allocated copy mapped read-write;
+ *   - every later PTE is remapped read-only onto the reuse page and its
+ *     frame queued;
+ *   - one flush of the range, then the queued frames are freed:
+ *     free_bootmem_page() for PageReserved boot memmap, __free_page()
+ *     otherwise, through the per-cpu lists unless the policy bypasses them.
+ * Restore allocates the frames back (the policy's gfp, on the hugepage's
+ * node), copies the reuse page into each with reset_struct_pages(), maps
+ * them read-write and flushes; it fails with -ENOMEM when memory is short.
+ *
+ * The policies (policies/hvo.c) decide the head page's fate, the gfp masks
+ * and the free path.
  */
+#include <stdlib.h>
+#include <string.h>
+
 #include "hugetlb_vmemmap.h"
+#include "page_alloc.h"
+#include "pgtable.h"
+#include "policies/hvo.h"
+
+#define HUGETLB_VMEMMAP_RESERVE_SIZE	PAGE_SIZE
+#define NR_RESET_STRUCT_PAGE		3
 
 unsigned long hugetlb_vmemmap_size(struct machine *m, const struct hstate *h)
 {
@@ -12,24 +43,11 @@ unsigned long hugetlb_vmemmap_size(struct machine *m, const struct hstate *h)
 
 unsigned long hugetlb_vmemmap_optimizable_size(struct machine *m, const struct hstate *h)
 {
-	(void)m;
-	(void)h;
-	return 0;
-}
+	long size = (long)hugetlb_vmemmap_size(m, h) - (long)HUGETLB_VMEMMAP_RESERVE_SIZE;
 
-void hugetlb_vmemmap_optimize(struct machine *m, const struct hstate *h, unsigned long head)
-{
-	(void)m;
-	(void)h;
-	(void)head;
-}
-
-int hugetlb_vmemmap_restore(struct machine *m, const struct hstate *h, unsigned long head)
-{
-	(void)m;
-	(void)h;
-	(void)head;
-	return 0;
+	if (m->sps & (m->sps - 1))
+		return 0;	/* struct page size not a power of two */
+	return size > 0 ? (unsigned long)size : 0;
 }
 
 bool hugetlb_vmemmap_enabled(struct machine *m)
@@ -40,4 +58,292 @@ bool hugetlb_vmemmap_enabled(struct machine *m)
 void hugetlb_vmemmap_set_enabled(struct machine *m, bool on)
 {
 	m->opts.hugetlb_free_vmemmap = on;
+}
+
+static const struct hvo_policy *hvo(struct machine *m)
+{
+	if (!m->hvo)
+		m->hvo = hvo_policy_find(m->opts.hvo_policy);
+	if (!m->hvo)
+		m->hvo = hvo_policy_at(0);
+	return m->hvo;
+}
+
+/* The frame backing vmemmap address va, found through init_mm */
+static unsigned long vmemmap_frame(struct machine *m, uint64_t va)
+{
+	unsigned long frame;
+	bool rw;
+
+	return vmemmap_translate(m, va, &frame, &rw) ? frame : PFN_NONE;
+}
+
+static void free_vmemmap_page(struct machine *m, unsigned long pfn, bool nonpcp)
+{
+	m->hvo_stats.vmemmap_pages_freed++;
+	if (PageReserved(m, pfn)) {
+		m->hvo_stats.bootmem_pages_freed++;
+		if (nonpcp) {
+			ClearPageReserved(m, pfn);
+			set_page_count(m, pfn, 1);
+			page_zone(m, pfn)->managed_pages++;
+			__free_pages_nonpcp(m, pfn);
+		} else {
+			free_bootmem_page(m, pfn);
+		}
+		return;
+	}
+	if (nonpcp)
+		__free_pages_nonpcp(m, pfn);
+	else
+		__free_pages(m, pfn, 0);
+}
+
+/*
+ * split_vmemmap_huge_pmd: give the PMD covering va a PTE table.  The new
+ * table page comes from the running CPU's node, as pte_alloc_one_kernel.
+ */
+static int split_vmemmap_huge_pmd(struct machine *m, uint64_t va)
+{
+	enum pt_level level;
+	pteval_t e = pt_walk(m, m->init_mm, va, &level, NULL, NULL);
+	unsigned long head;
+	int ret;
+
+	if (level != PT_PMD || !pmd_leaf(e))
+		return 0;
+	head = pte_pfn(e);
+	ret = pt_split_pmd(m, m->init_mm, va, -1);
+	if (ret)
+		return ret;
+	if (!PageReserved(m, head))
+		split_page(m, head, pageblock_order);
+	m->hvo_stats.pmd_splits++;
+	flush_tlb_kernel_range(m, va & ~(PMD_SIZE - 1), (va & ~(PMD_SIZE - 1)) + PMD_SIZE);
+	return 0;
+}
+
+/* Set the PTE mapping va (the PMD above it is split) */
+static void vmemmap_set_pte(struct machine *m, uint64_t va, unsigned long frame, pteval_t prot)
+{
+	enum pt_level level;
+	unsigned long table;
+	unsigned int idx;
+
+	pt_walk(m, m->init_mm, va, &level, &table, &idx);
+	if (MM_BUG_ON(m, level != PT_PTE, "vmemmap PTE for %#llx missing", (unsigned long long)va))
+		return;
+	pt_write(m, table, idx, pfn_pte(frame, prot));
+}
+
+/* reset_struct_pages: the first struct pages of a restored page get clean copies */
+static void reset_struct_pages(struct machine *m, unsigned long frame)
+{
+	for (unsigned int off = 0; off < NR_RESET_STRUCT_PAGE * m->sps; off += 8) {
+		uint8_t *d = pstore_frame_bytes(m, frame, off);
+		uint8_t *s = pstore_frame_bytes(m, frame, off + NR_RESET_STRUCT_PAGE * m->sps);
+
+		if (d && s)
+			memcpy(d, s, 8);
+	}
+}
+
+struct remap_walk {
+	unsigned long reuse_page;
+	unsigned long *queued;		/* frames to free, and the va they backed */
+	uint64_t *queued_va;
+	unsigned long nr_queued;
+};
+
+static void walk_queue(struct remap_walk *w, unsigned long frame, uint64_t va)
+{
+	w->queued[w->nr_queued] = frame;
+	w->queued_va[w->nr_queued++] = va;
+}
+
+/* Undo a partial remap: give the walked PTEs their own frames back */
+static void vmemmap_restore_walked(struct machine *m, struct remap_walk *w, uint64_t reuse)
+{
+	for (unsigned long i = 0; i < w->nr_queued; i++) {
+		if (w->queued_va[i] == reuse)
+			continue;
+		pstore_frame_copy(m, w->queued[i], w->reuse_page);
+		reset_struct_pages(m, w->queued[i]);
+		vmemmap_set_pte(m, w->queued_va[i], w->queued[i], PAGE_KERNEL);
+	}
+	w->nr_queued = 0;
+}
+
+static bool want_new_head(struct machine *m, const struct hvo_policy *p, uint64_t start)
+{
+	if (p->head != HVO_HEAD_NEW)
+		return false;
+	switch (p->when) {
+	case HVO_WHEN_ALWAYS:
+		return true;
+	case HVO_WHEN_BOOT:
+		return !m->booted;
+	case HVO_WHEN_ALIGNED:
+		return (start & (PAGE_SIZE - 1)) == 0;
+	}
+	return false;
+}
+
+/*
+ * vmemmap_remap_free: remap [reuse + PAGE_SIZE, end) onto the reuse page,
+ * which is the frame behind reuse or, with a new head, a copy of it.
+ */
+static int vmemmap_remap_free(struct machine *m, const struct hvo_policy *p, int nid,
+			      uint64_t reuse, uint64_t end)
+{
+	unsigned long nr = (unsigned long)((end - reuse) >> PAGE_SHIFT);
+	struct remap_walk w = { .reuse_page = PFN_NONE };
+	unsigned long new_head = PFN_NONE, old_head = PFN_NONE;
+	bool new = want_new_head(m, p, reuse + PAGE_SIZE);
+	int ret = 0;
+
+	w.queued = malloc(nr * sizeof(*w.queued));
+	w.queued_va = malloc(nr * sizeof(*w.queued_va));
+	if (!w.queued || !w.queued_va)
+		abort();
+
+	if (new) {
+		new_head = alloc_pages_node(m, nid, p->head_gfp, 0);
+		if (new_head == PFN_NONE) {
+			m->hvo_stats.head_alloc_failed++;
+			if (p->skip_if_no_head) {
+				ret = -12;
+				goto out;
+			}
+		} else {
+			m->hvo_stats.heads_allocated[page_to_nid(m, new_head)]++;
+			if (p->copy_at == HVO_COPY_BEFORE_WALK)
+				pstore_frame_copy(m, new_head, vmemmap_frame(m, reuse));
+		}
+	}
+
+	for (uint64_t va = reuse; va < end; va += PAGE_SIZE) {
+		unsigned long frame;
+
+		if (va == reuse || !(va & (PMD_SIZE - 1))) {
+			ret = split_vmemmap_huge_pmd(m, va);
+			if (ret)
+				break;
+		}
+		frame = vmemmap_frame(m, va);
+		if (va == reuse) {
+			old_head = frame;
+			if (new_head == PFN_NONE) {
+				w.reuse_page = frame;	/* reuse-head: keep it */
+				continue;
+			}
+			if (p->copy_at == HVO_COPY_IN_WALK)
+				pstore_frame_copy(m, new_head, old_head);
+			w.reuse_page = new_head;
+			vmemmap_set_pte(m, va, new_head, PAGE_KERNEL);
+			walk_queue(&w, old_head, va);
+			continue;
+		}
+		vmemmap_set_pte(m, va, w.reuse_page, PAGE_KERNEL_RO);
+		walk_queue(&w, frame, va);
+	}
+
+	if (ret) {
+		/* a split failed: put back what was walked (vmemmap_restore_pte) */
+		if (w.nr_queued)
+			vmemmap_restore_walked(m, &w, reuse);
+		if (new_head != PFN_NONE) {
+			if (vmemmap_frame(m, reuse) == new_head) {
+				pstore_frame_copy(m, old_head, new_head);
+				vmemmap_set_pte(m, reuse, old_head, PAGE_KERNEL);
+			}
+			flush_tlb_kernel_range(m, reuse, end);
+			__free_pages(m, new_head, 0);
+		}
+		goto out;
+	}
+	flush_tlb_kernel_range(m, new_head != PFN_NONE ? reuse : reuse + PAGE_SIZE, end);
+	if (p->free_nonpcp) {
+		/* zone_pcp_disable: drain, then free straight to the buddy */
+		for (unsigned long i = 0; i < w.nr_queued; i++)
+			drain_all_pages(m, page_zone(m, w.queued[i]));
+	}
+	for (unsigned long i = 0; i < w.nr_queued; i++)
+		free_vmemmap_page(m, w.queued[i], p->free_nonpcp);
+out:
+	free(w.queued);
+	free(w.queued_va);
+	return ret;
+}
+
+static bool vmemmap_should_optimize(struct machine *m, const struct hstate *h, unsigned long head)
+{
+	unsigned long frame;
+
+	if (!hugetlb_vmemmap_enabled(m) || !hugetlb_vmemmap_optimizable(m, h))
+		return false;
+	/* memmap_on_memory: a self-hosted vmemmap page cannot be freed */
+	frame = vmemmap_frame(m, page_va(m, head) & ~(PAGE_SIZE - 1));
+	if (frame == PFN_NONE || PageVmemmapSelfHosted(m, frame))
+		return false;
+	return true;
+}
+
+void hugetlb_vmemmap_optimize(struct machine *m, const struct hstate *h, unsigned long head)
+{
+	uint64_t reuse = page_va(m, head);
+	uint64_t end = reuse + hugetlb_vmemmap_size(m, h);
+
+	if (!vmemmap_should_optimize(m, h, head))
+		return;
+	if (vmemmap_remap_free(m, hvo(m), page_to_nid(m, head), reuse, end))
+		return;
+	SetHPageVmemmapOptimized(m, head);
+	m->hvo_stats.optimized++;
+}
+
+int hugetlb_vmemmap_restore(struct machine *m, const struct hstate *h, unsigned long head)
+{
+	uint64_t reuse = page_va(m, head);
+	uint64_t end = reuse + hugetlb_vmemmap_size(m, h);
+	unsigned long nr = (unsigned long)((end - reuse) >> PAGE_SHIFT) - 1, i = 0;
+	unsigned long *pages, reuse_page;
+	int nid = page_to_nid(m, head);
+
+	if (!HPageVmemmapOptimized(m, head))
+		return 0;
+	pages = malloc(nr * sizeof(*pages));
+	if (!pages)
+		abort();
+	for (i = 0; i < nr; i++) {
+		pages[i] = alloc_pages_node(m, nid, hvo(m)->restore_gfp, 0);
+		if (pages[i] == PFN_NONE)
+			break;
+	}
+	if (i < nr) {
+		while (i--)
+			__free_pages(m, pages[i], 0);
+		free(pages);
+		m->hvo_stats.restore_failed++;
+		return -12;
+	}
+	m->hvo_stats.restore_pages += nr;
+	reuse_page = vmemmap_frame(m, reuse);
+	for (i = 0; i < nr; i++) {
+		uint64_t va = reuse + ((i + 1) << PAGE_SHIFT);
+
+		if (MM_BUG_ON(m, vmemmap_frame(m, va) != reuse_page,
+			      "vmemmap_restore_pte: %#llx does not map the reuse page",
+			      (unsigned long long)va))
+			break;
+		pstore_frame_copy(m, pages[i], reuse_page);
+		reset_struct_pages(m, pages[i]);
+		vmemmap_set_pte(m, va, pages[i], PAGE_KERNEL);
+	}
+	flush_tlb_kernel_range(m, reuse + PAGE_SIZE, end);
+	free(pages);
+	ClearHPageVmemmapOptimized(m, head);
+	m->hvo_stats.optimized--;
+	m->hvo_stats.restored++;
+	return 0;
 }

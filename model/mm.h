@@ -357,6 +357,20 @@ struct mem_section {
 struct pstore;	/* page.c */
 struct hugetlb_ctx;	/* hugetlb.c */
 struct mm_struct;	/* pgtable.h */
+struct hvo_policy;	/* policies/hvo.h */
+
+/* What the vmemmap optimisation did, for reports and compare */
+struct hvo_stats {
+	unsigned long optimized;		/* hugepages optimised */
+	unsigned long vmemmap_pages_freed;	/* frames given back */
+	unsigned long bootmem_pages_freed;	/* ... of them boot memmap */
+	unsigned long heads_allocated[MAX_NUMNODES];	/* new head pages, by node */
+	unsigned long head_alloc_failed;	/* fell back to reuse / skipped */
+	unsigned long pmd_splits;		/* vmemmap PMDs split */
+	unsigned long restored;			/* hugepages restored */
+	unsigned long restore_failed;		/* restore ENOMEM (page kept as surplus) */
+	unsigned long restore_pages;		/* frames allocated by restore */
+};
 struct ps_cpu;	/* page.h */
 
 struct machine {
@@ -375,6 +389,9 @@ struct machine {
 	struct pstore *ps;
 	struct hugetlb_ctx *hugetlb;
 	struct mm_struct *init_mm;	/* kernel page tables (the vmemmap) */
+	bool buddy_up;			/* memblock_free_all has run */
+	const struct hvo_policy *hvo;	/* the vmemmap optimisation policy */
+	struct hvo_stats hvo_stats;
 	unsigned long tlb_flushes;	/* flush_tlb_* calls */
 	struct ps_cpu *ps_cpu;		/* [nr_cpus] translation caches */
 	unsigned long min_free_kbytes;

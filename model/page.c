@@ -408,12 +408,26 @@ void page_ref_unfreeze(struct machine *m, unsigned long pfn, int count)
 /* -------------------------------------------------------------------------
  * Compound pages (prep_compound_page, 6.1 layout)
  */
+unsigned long page_fixed_fake_head(struct machine *m, unsigned long pfn)
+{
+	uint64_t h;
+
+	if (!m->hvo_stats.optimized)		/* hugetlb_optimize_vmemmap_enabled() */
+		return pfn;
+	if ((page_va(m, pfn) & (PAGE_SIZE - 1)) || !PageHeadRaw(m, pfn))
+		return pfn;
+	h = page_compound_head_raw(m, pfn + 1);
+	if (h & 1)
+		return ((h - 1) - VMEMMAP_START) / m->sps;
+	return pfn;
+}
+
 unsigned long compound_head(struct machine *m, unsigned long pfn)
 {
 	uint64_t h = page_compound_head_raw(m, pfn);
 
 	if (!(h & 1))
-		return pfn;
+		return page_fixed_fake_head(m, pfn);
 	return ((h - 1) - VMEMMAP_START) / m->sps;
 }
 
@@ -422,7 +436,7 @@ void prep_compound_page(struct machine *m, unsigned long pfn, unsigned int order
 	unsigned long nr = 1UL << order, i;
 	uint64_t head = page_va(m, pfn) | 1;
 
-	set_page_flag(m, pfn, PG_head);
+	SetPageHead(m, pfn);
 	for (i = 1; i < nr; i++) {
 		pg_write64(m, pfn + i, PGOFF_COMPOUND_HEAD, head);
 		/* tails carry no references of their own */
@@ -441,13 +455,13 @@ void destroy_compound_page(struct machine *m, unsigned long pfn, unsigned int or
 {
 	unsigned long nr = 1UL << order, i;
 
-	clear_page_flag(m, pfn, PG_head);
+	ClearPageHead(m, pfn);
 	for (i = 1; i < nr; i++) {
 		pg_write64(m, pfn + i, PGOFF_COMPOUND_HEAD, 0);
 		pg_write64(m, pfn + i, PGOFF_MAPPING, 0);
 	}
 	if (nr > 1) {
-		pg_write64(m, pfn + 1, PGOFF_LRU_PREV, 0);
+		pg_write64(m, pfn + 1, PGOFF_COMPOUND_DTOR, 0);	/* dtor, order, mapcount */
 		pg_write32(m, pfn + 1, PGOFF_COMPOUND_NR, 0);
 	}
 }
@@ -462,10 +476,10 @@ void plist_init(struct plist_head *h)
 
 void plist_add(struct machine *m, struct plist_head *h, unsigned long pfn)
 {
-	pg_write64(m, pfn, PGOFF_LRU_PREV, PFN_NONE);
-	pg_write64(m, pfn, PGOFF_LRU_NEXT, h->first);
+	set_page_lru_prev(m, pfn, PFN_NONE);
+	set_page_lru_next(m, pfn, h->first);
 	if (h->first != PFN_NONE)
-		pg_write64(m, h->first, PGOFF_LRU_PREV, pfn);
+		set_page_lru_prev(m, h->first, pfn);
 	else
 		h->last = pfn;
 	h->first = pfn;
@@ -473,10 +487,10 @@ void plist_add(struct machine *m, struct plist_head *h, unsigned long pfn)
 
 void plist_add_tail(struct machine *m, struct plist_head *h, unsigned long pfn)
 {
-	pg_write64(m, pfn, PGOFF_LRU_NEXT, PFN_NONE);
-	pg_write64(m, pfn, PGOFF_LRU_PREV, h->last);
+	set_page_lru_next(m, pfn, PFN_NONE);
+	set_page_lru_prev(m, pfn, h->last);
 	if (h->last != PFN_NONE)
-		pg_write64(m, h->last, PGOFF_LRU_NEXT, pfn);
+		set_page_lru_next(m, h->last, pfn);
 	else
 		h->first = pfn;
 	h->last = pfn;
@@ -487,11 +501,11 @@ void plist_del(struct machine *m, struct plist_head *h, unsigned long pfn)
 	unsigned long next = page_lru_next(m, pfn), prev = page_lru_prev(m, pfn);
 
 	if (prev != PFN_NONE)
-		pg_write64(m, prev, PGOFF_LRU_NEXT, next);
+		set_page_lru_next(m, prev, next);
 	else
 		h->first = next;
 	if (next != PFN_NONE)
-		pg_write64(m, next, PGOFF_LRU_PREV, prev);
+		set_page_lru_prev(m, next, prev);
 	else
 		h->last = prev;
 }
@@ -502,7 +516,7 @@ unsigned long plist_pop_head(struct machine *m, struct plist_head *h)
 
 	h->first = next;
 	if (next != PFN_NONE)
-		pg_write64(m, next, PGOFF_LRU_PREV, PFN_NONE);
+		set_page_lru_prev(m, next, PFN_NONE);
 	else
 		h->last = PFN_NONE;
 	return pfn;
@@ -514,7 +528,7 @@ unsigned long plist_pop_tail(struct machine *m, struct plist_head *h)
 
 	h->last = prev;
 	if (prev != PFN_NONE)
-		pg_write64(m, prev, PGOFF_LRU_NEXT, PFN_NONE);
+		set_page_lru_next(m, prev, PFN_NONE);
 	else
 		h->first = PFN_NONE;
 	return pfn;
@@ -526,16 +540,16 @@ static void plist_insert_after(struct machine *m, struct plist_head *h, unsigned
 {
 	unsigned long next = pos == PFN_NONE ? h->first : page_lru_next(m, pos);
 
-	pg_write64(m, pfn, PGOFF_LRU_PREV, pos);
-	pg_write64(m, pfn, PGOFF_LRU_NEXT, next);
+	set_page_lru_prev(m, pfn, pos);
+	set_page_lru_next(m, pfn, next);
 	if (pos == PFN_NONE)
 		h->first = pfn;
 	else
-		pg_write64(m, pos, PGOFF_LRU_NEXT, pfn);
+		set_page_lru_next(m, pos, pfn);
 	if (next == PFN_NONE)
 		h->last = pfn;
 	else
-		pg_write64(m, next, PGOFF_LRU_PREV, pfn);
+		set_page_lru_prev(m, next, pfn);
 }
 
 /* list_swap: a and b, both on h, trade places */

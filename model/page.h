@@ -13,9 +13,9 @@
  * options (the first 56 bytes; memcg_data follows when sps >= 64):
  *
  *   0  flags           u64   PG_* bits 0..22, zone at 51..53, node at 54..63
- *   8  lru.next        u64   free and pcp lists: pfn of the next member
+ *   8  lru.next        u64   free and pcp lists: pfn << 1 of the next member
  *      compound_head   u64   tail pages: vmemmap address of the head | 1
- *  16  lru.prev        u64   pfn of the previous member
+ *  16  lru.prev        u64   pfn << 1 of the previous member
  *      compound_dtor   u8    first tail page
  *  17  compound_order  u8    first tail page
  *  20  compound_mapcount s32 first tail page
@@ -29,7 +29,8 @@
  *  56  memcg_data      u64   (sps >= 64)
  *
  * List links hold pfns, not addresses: the list heads live in the model's
- * own data, and a pfn keeps list surgery free of divisions by sps.
+ * own data, and a pfn keeps list surgery free of divisions by sps.  They
+ * are stored shifted left by one so bit 0 stays clear, as a pointer's is.
  */
 #ifndef MMSIM_PAGE_H
 #define MMSIM_PAGE_H
@@ -198,7 +199,7 @@ static inline void ClearPage##Name(struct machine *m, unsigned long pfn)	\
 { clear_page_flag(m, pfn, bit); }
 PAGEFLAG(Locked, PG_locked)
 PAGEFLAG(Reserved, PG_reserved)
-PAGEFLAG(Head, PG_head)
+PAGEFLAG(HeadRaw, PG_head)
 PAGEFLAG(LRU, PG_lru)
 PAGEFLAG(Slab, PG_slab)
 PAGEFLAG(HWPoison, PG_hwpoison)
@@ -312,13 +313,36 @@ static inline uint64_t page_compound_head_raw(struct machine *m, unsigned long p
 {
 	return pg_read64(m, pfn, PGOFF_COMPOUND_HEAD);
 }
+/*
+ * Fake heads (HVO): a tail struct page at the start of a vmemmap page that
+ * maps the reuse page reads the head's bytes, PG_head included.  As the
+ * kernel does, such a page is recognised through page[1].compound_head
+ * while any hugepage is optimised.  Returns the real head, or pfn.
+ */
+unsigned long page_fixed_fake_head(struct machine *m, unsigned long pfn);
+static inline bool page_is_fake_head(struct machine *m, unsigned long pfn)
+{
+	return page_fixed_fake_head(m, pfn) != pfn;
+}
+static inline bool PageHead(struct machine *m, unsigned long pfn)
+{
+	return PageHeadRaw(m, pfn) && !page_is_fake_head(m, pfn);
+}
+static inline void SetPageHead(struct machine *m, unsigned long pfn)
+{
+	SetPageHeadRaw(m, pfn);
+}
+static inline void ClearPageHead(struct machine *m, unsigned long pfn)
+{
+	ClearPageHeadRaw(m, pfn);
+}
 static inline bool PageTail(struct machine *m, unsigned long pfn)
 {
-	return page_compound_head_raw(m, pfn) & 1;
+	return (page_compound_head_raw(m, pfn) & 1) || page_is_fake_head(m, pfn);
 }
 static inline bool PageCompound(struct machine *m, unsigned long pfn)
 {
-	return PageHead(m, pfn) || PageTail(m, pfn);
+	return PageHeadRaw(m, pfn) || (page_compound_head_raw(m, pfn) & 1);
 }
 unsigned long compound_head(struct machine *m, unsigned long pfn);
 static inline unsigned int compound_order(struct machine *m, unsigned long pfn)
@@ -330,14 +354,35 @@ static inline unsigned int compound_order(struct machine *m, unsigned long pfn)
 void prep_compound_page(struct machine *m, unsigned long pfn, unsigned int order);
 void destroy_compound_page(struct machine *m, unsigned long pfn, unsigned int order);
 
-/* List links through page->lru, holding pfns (see header comment) */
+/*
+ * List links through page->lru hold pfns shifted left by one, so bit 0
+ * stays clear as in a real list pointer: lru.next shares its word with
+ * compound_head, whose bit 0 marks a tail page.
+ */
+#define LRU_LINK_NONE	(~1ULL)
+static inline uint64_t lru_link(unsigned long pfn)
+{
+	return pfn == PFN_NONE ? LRU_LINK_NONE : (uint64_t)pfn << 1;
+}
+static inline unsigned long lru_pfn(uint64_t link)
+{
+	return link == LRU_LINK_NONE ? PFN_NONE : (unsigned long)(link >> 1);
+}
 static inline unsigned long page_lru_next(struct machine *m, unsigned long pfn)
 {
-	return pg_read64(m, pfn, PGOFF_LRU_NEXT);
+	return lru_pfn(pg_read64(m, pfn, PGOFF_LRU_NEXT));
 }
 static inline unsigned long page_lru_prev(struct machine *m, unsigned long pfn)
 {
-	return pg_read64(m, pfn, PGOFF_LRU_PREV);
+	return lru_pfn(pg_read64(m, pfn, PGOFF_LRU_PREV));
+}
+static inline void set_page_lru_next(struct machine *m, unsigned long pfn, unsigned long next)
+{
+	pg_write64(m, pfn, PGOFF_LRU_NEXT, lru_link(next));
+}
+static inline void set_page_lru_prev(struct machine *m, unsigned long pfn, unsigned long prev)
+{
+	pg_write64(m, pfn, PGOFF_LRU_PREV, lru_link(prev));
 }
 void plist_init(struct plist_head *h);
 void plist_add(struct machine *m, struct plist_head *h, unsigned long pfn);

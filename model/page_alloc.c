@@ -580,6 +580,13 @@ void __free_pages(struct machine *m, unsigned long pfn, unsigned int order)
 		free_the_page(m, pfn, order);
 }
 
+/* Free an order-0 page straight into the buddy lists (pcp disabled) */
+void __free_pages_nonpcp(struct machine *m, unsigned long pfn)
+{
+	if (page_ref_add_return(m, pfn, -1) == 0)
+		__free_pages_ok(m, pfn, 0, FPI_NONE);
+}
+
 void drain_zone_pages(struct machine *m, struct zone *z, struct per_cpu_pages *pcp)
 {
 	int to_drain = pcp->count < pcp->batch ? pcp->count : pcp->batch;

@@ -100,6 +100,8 @@ unsigned long __alloc_pages(struct machine *m, gfp_t gfp, unsigned int order,
 unsigned long alloc_pages_node(struct machine *m, int nid, gfp_t gfp, unsigned int order);
 void __free_pages(struct machine *m, unsigned long pfn, unsigned int order);
 void free_unref_page(struct machine *m, unsigned long pfn, unsigned int order);
+/* Drop a reference to an order-0 page; free it bypassing the pcp lists */
+void __free_pages_nonpcp(struct machine *m, unsigned long pfn);
 /* Boot: release a memblock range to the buddy (memblock_free_all) */
 void __free_pages_core(struct machine *m, unsigned long pfn, unsigned int order);
 void free_bootmem_page(struct machine *m, unsigned long pfn);

@@ -43,10 +43,11 @@ unsigned long pgtable_alloc(struct machine *m, int nid)
 {
 	unsigned long pfn;
 
-	if (!m->booted) {
+	if (!m->buddy_up) {
 		pfn = memblock_alloc_try_nid(m, 1, 1, DMA_PFN_END, ~0UL, nid, false, "page tables");
 	} else {
-		pfn = __alloc_pages(m, GFP_KERNEL | __GFP_ZERO, 0, nid);
+		/* pte_alloc_one_kernel: the running CPU's node */
+		pfn = __alloc_pages(m, GFP_KERNEL | __GFP_ZERO, 0, nid >= 0 ? nid : m->cpu_node[m->cur_cpu]);
 		if (pfn != PFN_NONE)
 			m->node[page_to_nid(m, pfn)].vm_stat[NR_PAGETABLE]++;
 	}

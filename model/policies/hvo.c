@@ -1,0 +1,85 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * hvo.c - vmemmap optimisation policies (see hvo.h).
+ *
+ * reuse-head	Linux 6.1 (mm/hugetlb_vmemmap.c as of v6.1): the head
+ *		vmemmap page stays and becomes the page every tail PTE maps
+ *		read-only; 7 of 8 pages are freed per 2 MiB page.
+ * new-head	Linux 6.2, 11aad2631bf7 "mm/hugetlb_vmemmap: remap head page
+ *		to newly allocated page" (Joao Martins): before the walk a new
+ *		page is allocated with GFP_KERNEL|__GFP_THISNODE|__GFP_NORETRY|
+ *		__GFP_NOWARN on the hugepage's node and the head vmemmap page
+ *		copied into it; the head PTE maps it read-write, the tails
+ *		read-only, and all 8 original pages are freed.  If the
+ *		allocation fails the old head page is reused.
+ * new-head-v1	The seed's v1 patch (2022-08-02): the page is allocated with
+ *		GFP_KERNEL|__GFP_RETRY_MAYFAIL|__GFP_NOWARN (any node) before
+ *		the walk, and the copy is made inside the walk, at the first
+ *		PTE, after the PMD was split.
+ * new-head-boot Muchun Song's variant from the review (2022-08-03): only
+ *		while hugepages are allocated early at boot, with
+ *		GFP_KERNEL|__GFP_THISNODE|__GFP_NORETRY|__GFP_NOWARN, freeing
+ *		the vmemmap pages with the zone's per-cpu lists disabled.
+ * new-head-aligned Joao Martins's follow-up in the review (2022-08-03): v1,
+ *		but only when the head struct page starts its vmemmap page
+ *		(IS_ALIGNED(start, PAGE_SIZE)).  With power-of-two struct page
+ *		sizes, the only ones HVO accepts, a 2 MiB or 1 GiB head is
+ *		always aligned, so this behaves as new-head-v1.
+ */
+#include <string.h>
+
+#include "policies/hvo.h"
+#include "page_alloc.h"
+
+static const struct hvo_policy hvo_policies[] = {
+	{
+		.name = "reuse-head", .models = "Linux 6.1",
+		.head = HVO_HEAD_REUSE,
+		.restore_gfp = GFP_KERNEL | __GFP_NORETRY | __GFP_THISNODE,
+	},
+	{
+		.name = "new-head", .models = "Linux 6.2, commit 11aad2631bf7",
+		.head = HVO_HEAD_NEW, .when = HVO_WHEN_ALWAYS, .copy_at = HVO_COPY_BEFORE_WALK,
+		.head_gfp = GFP_KERNEL | __GFP_THISNODE | __GFP_NORETRY | __GFP_NOWARN,
+		.restore_gfp = GFP_KERNEL | __GFP_NORETRY | __GFP_THISNODE,
+	},
+	{
+		.name = "new-head-v1", .models = "seed 000 v1 patch, 2022-08-02",
+		.head = HVO_HEAD_NEW, .when = HVO_WHEN_ALWAYS, .copy_at = HVO_COPY_IN_WALK,
+		.head_gfp = GFP_KERNEL | __GFP_RETRY_MAYFAIL | __GFP_NOWARN,
+		.restore_gfp = GFP_KERNEL | __GFP_NORETRY | __GFP_THISNODE,
+	},
+	{
+		.name = "new-head-boot", .models = "seed 000 review, Muchun Song 2022-08-03",
+		.head = HVO_HEAD_NEW, .when = HVO_WHEN_BOOT, .copy_at = HVO_COPY_BEFORE_WALK,
+		.head_gfp = GFP_KERNEL | __GFP_THISNODE | __GFP_NORETRY | __GFP_NOWARN,
+		.free_nonpcp = true,
+		.restore_gfp = GFP_KERNEL | __GFP_NORETRY | __GFP_THISNODE,
+	},
+	{
+		.name = "new-head-aligned", .models = "seed 000 review, Joao Martins 2022-08-03",
+		.head = HVO_HEAD_NEW, .when = HVO_WHEN_ALIGNED, .copy_at = HVO_COPY_IN_WALK,
+		.head_gfp = GFP_KERNEL | __GFP_RETRY_MAYFAIL | __GFP_NOWARN,
+		.restore_gfp = GFP_KERNEL | __GFP_NORETRY | __GFP_THISNODE,
+	},
+};
+
+const struct hvo_policy *hvo_policy_find(const char *name)
+{
+	if (!name || !*name)
+		return &hvo_policies[0];
+	for (size_t i = 0; i < ARRAY_SIZE(hvo_policies); i++)
+		if (!strcmp(hvo_policies[i].name, name))
+			return &hvo_policies[i];
+	return NULL;
+}
+
+const struct hvo_policy *hvo_policy_at(unsigned int i)
+{
+	return i < ARRAY_SIZE(hvo_policies) ? &hvo_policies[i] : NULL;
+}
+
+unsigned int hvo_nr_policies(void)
+{
+	return ARRAY_SIZE(hvo_policies);
+}
