@@ -1,0 +1,325 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * test_hvo.c - the vmemmap optimisation mechanism under every policy.
+ *
+ * A 2 MiB hugepage's struct pages fill 8 vmemmap frames; 64 hugepages in a
+ * row fill one vmemmap PMD (one 2 MiB block of boot memmap):
+ *
+ *   vmemmap PMD  | hp0: f0 f1 f2..f3 f4..f7 | hp1: f8 .. f15 | ... | hp63 |
+ *   reuse-head   |     kept  o0  o1    o2   |   kept o0 o1 o2 | ...        |
+ *   new-head     |  all eight freed; later new heads reuse some of them  |
+ *
+ * The tests allocate hugepages straight from the buddy (as the pool
+ * would, refcount frozen) and call the HVO entry points directly.
+ */
+#include <stdio.h>
+
+#include "testlib.h"
+#include "pgtable.h"
+#include "hugetlb_vmemmap.h"
+#include "policies/hvo.h"
+
+static const struct hstate h2m = { .order = 9 };
+static const struct hstate h1g = { .order = 18 };
+
+static struct machine *hvo_machine(const char *policy, unsigned long mb, unsigned int sps)
+{
+	struct machine_opts o;
+
+	t_opts(&o, 1, mb, 2);
+	o.hugetlb_free_vmemmap = true;
+	o.struct_page_size = sps;
+	snprintf(o.hvo_policy, sizeof(o.hvo_policy), "%s", policy);
+	return t_boot(&o);
+}
+
+static unsigned long vframe(struct machine *m, uint64_t va)
+{
+	unsigned long f;
+	bool rw;
+
+	assert_true(vmemmap_translate(m, va, &f, &rw));
+	return f;
+}
+
+/* n hugepages, the first one starting a vmemmap PMD; their vmemmap frames in f[n][8] */
+static int alloc_hugepages(struct machine *m, unsigned long *heads, int n,
+			   unsigned long (*frames)[8])
+{
+	int got = 0;
+
+	for (int i = 0; i < n; i++) {
+		unsigned long p = alloc_pages_node(m, 0, GFP_HIGHUSER_MOVABLE | __GFP_COMP |
+						   __GFP_THISNODE | __GFP_RETRY_MAYFAIL, 9);
+
+		if (p == PFN_NONE)
+			break;
+		assert_true(page_ref_freeze(m, p, 1));
+		for (int k = 0; frames && k < 8; k++)
+			frames[got][k] = vframe(m, page_va(m, p) + ((uint64_t)k << PAGE_SHIFT));
+		heads[got++] = p;
+	}
+	return got;
+}
+
+/* The order of the free block containing pfn, or -1 if pfn is not free */
+static int free_order(struct machine *m, unsigned long pfn)
+{
+	for (int o = 0; o < MAX_ORDER; o++) {
+		unsigned long head = pfn & ~((1UL << o) - 1);
+
+		if (PageBuddy(m, head) && (int)buddy_order(m, head) >= o)
+			return (int)buddy_order(m, head);
+	}
+	return -1;
+}
+
+static void optimize_all(struct machine *m, const unsigned long *heads, int n)
+{
+	for (int i = 0; i < n; i++)
+		hugetlb_vmemmap_optimize(m, &h2m, heads[i]);
+}
+
+/* Every policy: the frame accounting, and the page walk the selftest does */
+static void check_policy(const char *name, bool new_head)
+{
+	struct machine *m = hvo_machine(name, 1024, 64);
+	unsigned long heads[64], frames[64][8];
+	unsigned long managed = zone_of(m, 0, ZONE_DMA32)->managed_pages;
+	int n = alloc_hugepages(m, heads, 64, frames);
+
+	assert_int_equal(n, 64);
+	optimize_all(m, heads, n);
+	assert_int_equal(m->hvo_stats.optimized, 64);
+	assert_int_equal(m->hvo_stats.vmemmap_pages_freed, (new_head ? 8 : 7) * 64);
+	assert_int_equal(m->hvo_stats.bootmem_pages_freed, (new_head ? 8 : 7) * 64);
+	assert_int_equal(m->hvo_stats.heads_allocated[0], new_head ? 64 : 0);
+	/* free_bootmem_page hands the boot memmap to the zone */
+	assert_int_equal(zone_of(m, 0, ZONE_DMA32)->managed_pages, managed + (new_head ? 8 : 7) * 64);
+
+	/* hugepage-vmemmap selftest: head is head, all 511 others tails of it */
+	for (int i = 0; i < n; i++) {
+		assert_true(HPageVmemmapOptimized(m, heads[i]));
+		assert_true(PageHead(m, heads[i]));
+		assert_false(PageTail(m, heads[i]));
+		for (unsigned long j = 1; j < 512; j++) {
+			assert_false(PageHead(m, heads[i] + j));
+			assert_true(PageTail(m, heads[i] + j));
+			assert_int_equal(compound_head(m, heads[i] + j), heads[i]);
+		}
+		/* the tail vmemmap pages all map one frame, read-only */
+		unsigned long reuse = vframe(m, page_va(m, heads[i]));
+
+		assert_int_equal(reuse == frames[i][0], !new_head);
+		for (int k = 1; k < 8; k++)
+			assert_int_equal(vframe(m, page_va(m, heads[i]) + ((uint64_t)k << PAGE_SHIFT)), reuse);
+	}
+	drain_all_pages(m, NULL);
+	if (new_head) {
+		/*
+		 * Every original frame is free again, except those the later
+		 * hugepages took as their new head page (the kernel reuses the
+		 * freshly freed frames the same way), and they merged.
+		 */
+		int reused = 0, max_order = 0;
+
+		for (int i = 0; i < n; i++)
+			for (int k = 0; k < 8; k++) {
+				int o = free_order(m, frames[i][k]);
+
+				if (o < 0) {
+					bool is_head = false;
+
+					for (int j = 0; j < n; j++)
+						is_head |= vframe(m, page_va(m, heads[j])) == frames[i][k];
+					assert_true(is_head);
+					reused++;
+				}
+				max_order = o > max_order ? o : max_order;
+			}
+		assert_in_range(reused, 0, n);
+		assert_true(max_order >= 3);
+	} else {
+		for (int i = 0; i < n; i++) {
+			assert_false(PageBuddy(m, frames[i][0]));
+			assert_true(PageBuddy(m, frames[i][1]));
+			assert_int_equal(buddy_order(m, frames[i][1]), 0);
+			assert_int_equal(buddy_order(m, frames[i][2]), 1);
+			assert_int_equal(buddy_order(m, frames[i][4]), 2);
+		}
+	}
+	t_check(m);
+	machine_destroy(m);
+}
+
+static void test_reuse_head(void **s) { (void)s; check_policy("reuse-head", false); }
+static void test_new_head(void **s) { (void)s; check_policy("new-head", true); }
+static void test_new_head_v1(void **s) { (void)s; check_policy("new-head-v1", true); }
+static void test_new_head_aligned(void **s) { (void)s; check_policy("new-head-aligned", true); }
+/* after boot the boot-only variant keeps the head, like 6.1 */
+static void test_new_head_boot_runtime(void **s) { (void)s; check_policy("new-head-boot", false); }
+
+/* While the machine still boots, new-head-boot replaces the head and frees without pcp */
+static void test_new_head_boot_early(void **state)
+{
+	struct machine *m = hvo_machine("new-head-boot", 512, 64);
+	unsigned long heads[4];
+	int n = alloc_hugepages(m, heads, 4, NULL);
+	struct zone *z = zone_of(m, 0, ZONE_DMA32);
+
+	(void)state;
+	drain_all_pages(m, NULL);
+	m->booted = false;		/* as if hugetlb_init ran before core_initcall */
+	optimize_all(m, heads, n);
+	m->booted = true;
+	assert_int_equal(m->hvo_stats.heads_allocated[0], 4);
+	assert_int_equal(m->hvo_stats.vmemmap_pages_freed, 32);
+	/* nothing went through the per-cpu lists, except the PTE table refill */
+	for (int c = 0; c < m->nr_cpus; c++)
+		for (int l = 0; l < NR_PCP_LISTS; l++)
+			if (l != MIGRATE_UNMOVABLE)
+				assert_int_equal(z->pcp[c].lists_count[l], 0);
+	t_check(m);
+	machine_destroy(m);
+}
+
+/* 1 GiB: reuse-head frees 4095 frames; new-head allocates one and frees 4096 */
+static void check_gigantic(const char *policy, unsigned long freed, unsigned long heads)
+{
+	struct machine *m = hvo_machine(policy, 4096, 64);
+	unsigned long p = alloc_contig_pages(m, 1UL << 18, GFP_HIGHUSER_MOVABLE | __GFP_THISNODE, 0);
+
+	assert_int_not_equal(p, PFN_NONE);
+	prep_compound_page(m, p, 18);
+	set_page_count(m, p, 0);
+	hugetlb_vmemmap_optimize(m, &h1g, p);
+	assert_int_equal(m->hvo_stats.vmemmap_pages_freed, freed);
+	assert_int_equal(m->hvo_stats.heads_allocated[0], heads);
+	assert_int_equal(m->hvo_stats.pmd_splits, 8);	/* 16 MiB of vmemmap */
+	assert_int_equal(compound_head(m, p + 200000), p);
+	assert_int_equal(hugetlb_vmemmap_restore(m, &h1g, p), 0);
+	assert_int_equal(m->hvo_stats.restore_pages, 4095);
+	assert_int_equal(compound_head(m, p + 200000), p);
+	t_check(m);
+	machine_destroy(m);
+}
+
+static void test_gigantic_reuse(void **s) { (void)s; check_gigantic("reuse-head", 4095, 0); }
+static void test_gigantic_new(void **s) { (void)s; check_gigantic("new-head", 4096, 1); }
+
+/* Restore gives every tail vmemmap page its own writable frame again */
+static void test_restore(void **state)
+{
+	struct machine *m = hvo_machine("reuse-head", 512, 64);
+	unsigned long heads[8];
+	int n = alloc_hugepages(m, heads, 8, NULL);
+
+	(void)state;
+	optimize_all(m, heads, n);
+	for (int i = 0; i < n; i++)
+		assert_int_equal(hugetlb_vmemmap_restore(m, &h2m, heads[i]), 0);
+	assert_int_equal(m->hvo_stats.restore_pages, 7UL * n);
+	assert_int_equal(m->hvo_stats.optimized, 0);
+	for (int i = 0; i < n; i++) {
+		assert_false(HPageVmemmapOptimized(m, heads[i]));
+		for (unsigned long j = 1; j < 512; j++)
+			assert_int_equal(compound_head(m, heads[i] + j), heads[i]);
+		/* tails are writable again: no fault */
+		set_page_private(m, heads[i] + 100, 5);
+		assert_false(m->fail.failed);
+		set_page_private(m, heads[i] + 100, 0);
+	}
+	t_check(m);
+	machine_destroy(m);
+}
+
+/* Restore fails with -ENOMEM when memory is exhausted, and the page stays optimised */
+static void test_restore_enomem(void **state)
+{
+	struct machine *m = hvo_machine("reuse-head", 256, 64);
+	unsigned long heads[1];
+	int n = alloc_hugepages(m, heads, 1, NULL);
+
+	(void)state;
+	assert_int_equal(n, 1);
+	optimize_all(m, heads, n);
+	while (alloc_pages_node(m, 0, GFP_ATOMIC | __GFP_NOWARN, 0) != PFN_NONE)
+		;
+	assert_int_equal(hugetlb_vmemmap_restore(m, &h2m, heads[0]), -12);
+	assert_int_equal(m->hvo_stats.restore_failed, 1);
+	assert_true(HPageVmemmapOptimized(m, heads[0]));
+	t_check(m);
+	machine_destroy(m);
+}
+
+/* A tail write after optimisation faults (the tails are read-only) */
+static void test_tail_write_faults(void **state)
+{
+	struct machine *m = hvo_machine("new-head", 512, 64);
+	unsigned long heads[1];
+
+	(void)state;
+	alloc_hugepages(m, heads, 1, NULL);
+	optimize_all(m, heads, 1);
+	set_page_private(m, heads[0] + 64, 1);
+	assert_true(m->fail.failed);
+	assert_non_null(strstr(m->fail.msg, "read-only vmemmap"));
+	machine_destroy(m);
+}
+
+/* Struct page sizes: 72 is not a power of two (nothing optimised); 128 frees 15 of 16 */
+static void test_struct_page_sizes(void **state)
+{
+	struct machine *m = hvo_machine("reuse-head", 512, 72);
+	unsigned long heads[1];
+
+	(void)state;
+	assert_int_equal(hugetlb_vmemmap_optimizable_size(m, &h2m), 0);
+	alloc_hugepages(m, heads, 1, NULL);
+	optimize_all(m, heads, 1);
+	assert_int_equal(m->hvo_stats.optimized, 0);
+	machine_destroy(m);
+
+	m = hvo_machine("reuse-head", 512, 128);
+	alloc_hugepages(m, heads, 1, NULL);
+	optimize_all(m, heads, 1);
+	assert_int_equal(m->hvo_stats.vmemmap_pages_freed, 15);
+	t_check(m);
+	machine_destroy(m);
+}
+
+/* HVO off: nothing happens */
+static void test_disabled(void **state)
+{
+	struct machine *m = hvo_machine("new-head", 512, 64);
+	unsigned long heads[1];
+
+	(void)state;
+	hugetlb_vmemmap_set_enabled(m, false);
+	alloc_hugepages(m, heads, 1, NULL);
+	optimize_all(m, heads, 1);
+	assert_int_equal(m->hvo_stats.optimized, 0);
+	assert_int_equal(m->hvo_stats.pmd_splits, 0);
+	machine_destroy(m);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_reuse_head),
+		cmocka_unit_test(test_new_head),
+		cmocka_unit_test(test_new_head_v1),
+		cmocka_unit_test(test_new_head_aligned),
+		cmocka_unit_test(test_new_head_boot_runtime),
+		cmocka_unit_test(test_new_head_boot_early),
+		cmocka_unit_test(test_gigantic_reuse),
+		cmocka_unit_test(test_gigantic_new),
+		cmocka_unit_test(test_restore),
+		cmocka_unit_test(test_restore_enomem),
+		cmocka_unit_test(test_tail_write_faults),
+		cmocka_unit_test(test_struct_page_sizes),
+		cmocka_unit_test(test_disabled),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
