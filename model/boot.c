@@ -626,6 +626,8 @@ struct machine *machine_create(const struct machine_opts *o, char *e, size_t el)
 	}
 	if (!populate_memmap(m, e, el))
 		goto fail;
+	for (int n = 0; n < m->nr_nodes; n++)
+		m->node[n].nr_memmap_boot_pages = (long)m->node[n].memmap_pages;
 
 	pstore_flush_xc(m);
 	for_each_free_mem_range(m, free_range_to_buddy, NULL);

@@ -78,9 +78,30 @@ static unsigned long vmemmap_frame(struct machine *m, uint64_t va)
 	return vmemmap_translate(m, va, &frame, &rw) ? frame : PFN_NONE;
 }
 
+/* A growable list of frames (the kernel threads them through page->lru) */
+struct frame_list {
+	unsigned long *pfn;
+	size_t n, cap;
+};
+
+static void fl_add(struct frame_list *l, unsigned long pfn)
+{
+	if (l->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 64;
+		l->pfn = realloc(l->pfn, l->cap * sizeof(*l->pfn));
+		if (!l->pfn)
+			abort();
+	}
+	l->pfn[l->n++] = pfn;
+}
+
 static void free_vmemmap_page(struct machine *m, unsigned long pfn, bool nonpcp)
 {
 	m->hvo_stats.vmemmap_pages_freed++;
+	if (PageReserved(m, pfn))
+		m->node[page_to_nid(m, pfn)].nr_memmap_boot_pages--;
+	else
+		m->node[page_to_nid(m, pfn)].nr_memmap_pages--;
 	if (PageReserved(m, pfn)) {
 		m->hvo_stats.bootmem_pages_freed++;
 		if (nonpcp) {
@@ -99,11 +120,26 @@ static void free_vmemmap_page(struct machine *m, unsigned long pfn, bool nonpcp)
 		__free_pages(m, pfn, 0);
 }
 
+static void free_vmemmap_page_list(struct machine *m, struct frame_list *l, bool nonpcp)
+{
+	if (nonpcp) {
+		/* zone_pcp_disable: drain, then free straight to the buddy */
+		for (size_t i = 0; i < l->n; i++)
+			drain_all_pages(m, page_zone(m, l->pfn[i]));
+	}
+	for (size_t i = 0; i < l->n; i++)
+		free_vmemmap_page(m, l->pfn[i], nonpcp);
+	l->n = 0;
+}
+
+#define VMEMMAP_SPLIT_NO_TLB_FLUSH	0x1
+#define VMEMMAP_REMAP_NO_TLB_FLUSH	0x2
+
 /*
  * split_vmemmap_huge_pmd: give the PMD covering va a PTE table.  The new
  * table page comes from the running CPU's node, as pte_alloc_one_kernel.
  */
-static int split_vmemmap_huge_pmd(struct machine *m, uint64_t va)
+static int split_vmemmap_huge_pmd(struct machine *m, uint64_t va, unsigned int flags)
 {
 	enum pt_level level;
 	pteval_t e = pt_walk(m, m->init_mm, va, &level, NULL, NULL);
@@ -119,7 +155,20 @@ static int split_vmemmap_huge_pmd(struct machine *m, uint64_t va)
 	if (!PageReserved(m, head))
 		split_page(m, head, pageblock_order);
 	m->hvo_stats.pmd_splits++;
-	flush_tlb_kernel_range(m, va & ~(PMD_SIZE - 1), (va & ~(PMD_SIZE - 1)) + PMD_SIZE);
+	if (!(flags & VMEMMAP_SPLIT_NO_TLB_FLUSH))
+		flush_tlb_kernel_range(m, va & ~(PMD_SIZE - 1), (va & ~(PMD_SIZE - 1)) + PMD_SIZE);
+	return 0;
+}
+
+/* vmemmap_remap_split: split every PMD of [start, end) without flushing */
+static int vmemmap_remap_split(struct machine *m, uint64_t start, uint64_t end)
+{
+	for (uint64_t va = start & ~(PMD_SIZE - 1); va < end; va += PMD_SIZE) {
+		int ret = split_vmemmap_huge_pmd(m, va, VMEMMAP_SPLIT_NO_TLB_FLUSH);
+
+		if (ret)
+			return ret;
+	}
 	return 0;
 }
 
@@ -139,6 +188,8 @@ static void vmemmap_set_pte(struct machine *m, uint64_t va, unsigned long frame,
 /* reset_struct_pages: the first struct pages of a restored page get clean copies */
 static void reset_struct_pages(struct machine *m, unsigned long frame)
 {
+	if (hvo(m)->no_reset_struct_pages)
+		return;
 	for (unsigned int off = 0; off < NR_RESET_STRUCT_PAGE * m->sps; off += 8) {
 		uint8_t *d = pstore_frame_bytes(m, frame, off);
 		uint8_t *s = pstore_frame_bytes(m, frame, off + NR_RESET_STRUCT_PAGE * m->sps);
@@ -194,7 +245,8 @@ static bool want_new_head(struct machine *m, const struct hvo_policy *p, uint64_
  * which is the frame behind reuse or, with a new head, a copy of it.
  */
 static int vmemmap_remap_free(struct machine *m, const struct hvo_policy *p, int nid,
-			      uint64_t reuse, uint64_t end)
+			      uint64_t reuse, uint64_t end, unsigned int flags,
+			      struct frame_list *out)
 {
 	unsigned long nr = (unsigned long)((end - reuse) >> PAGE_SHIFT);
 	struct remap_walk w = { .reuse_page = PFN_NONE };
@@ -217,6 +269,7 @@ static int vmemmap_remap_free(struct machine *m, const struct hvo_policy *p, int
 			}
 		} else {
 			m->hvo_stats.heads_allocated[page_to_nid(m, new_head)]++;
+			m->node[page_to_nid(m, new_head)].nr_memmap_pages++;
 			if (p->copy_at == HVO_COPY_BEFORE_WALK)
 				pstore_frame_copy(m, new_head, vmemmap_frame(m, reuse));
 		}
@@ -226,7 +279,7 @@ static int vmemmap_remap_free(struct machine *m, const struct hvo_policy *p, int
 		unsigned long frame;
 
 		if (va == reuse || !(va & (PMD_SIZE - 1))) {
-			ret = split_vmemmap_huge_pmd(m, va);
+			ret = split_vmemmap_huge_pmd(m, va, flags);
 			if (ret)
 				break;
 		}
@@ -258,18 +311,21 @@ static int vmemmap_remap_free(struct machine *m, const struct hvo_policy *p, int
 				vmemmap_set_pte(m, reuse, old_head, PAGE_KERNEL);
 			}
 			flush_tlb_kernel_range(m, reuse, end);
+			m->node[page_to_nid(m, new_head)].nr_memmap_pages--;
 			__free_pages(m, new_head, 0);
 		}
 		goto out;
 	}
-	flush_tlb_kernel_range(m, new_head != PFN_NONE ? reuse : reuse + PAGE_SIZE, end);
-	if (p->free_nonpcp) {
-		/* zone_pcp_disable: drain, then free straight to the buddy */
+	if (!(flags & VMEMMAP_REMAP_NO_TLB_FLUSH))
+		flush_tlb_kernel_range(m, new_head != PFN_NONE ? reuse : reuse + PAGE_SIZE, end);
+	if (out) {
 		for (unsigned long i = 0; i < w.nr_queued; i++)
-			drain_all_pages(m, page_zone(m, w.queued[i]));
+			fl_add(out, w.queued[i]);
+	} else {
+		struct frame_list l = { .pfn = w.queued, .n = w.nr_queued, .cap = w.nr_queued };
+
+		free_vmemmap_page_list(m, &l, p->free_nonpcp);
 	}
-	for (unsigned long i = 0; i < w.nr_queued; i++)
-		free_vmemmap_page(m, w.queued[i], p->free_nonpcp);
 out:
 	free(w.queued);
 	free(w.queued_va);
@@ -289,17 +345,78 @@ static bool vmemmap_should_optimize(struct machine *m, const struct hstate *h, u
 	return true;
 }
 
-void hugetlb_vmemmap_optimize(struct machine *m, const struct hstate *h, unsigned long head)
+static int __hugetlb_vmemmap_optimize(struct machine *m, const struct hstate *h,
+				      unsigned long head, unsigned int flags,
+				      struct frame_list *out)
 {
 	uint64_t reuse = page_va(m, head);
 	uint64_t end = reuse + hugetlb_vmemmap_size(m, h);
+	int ret;
 
 	if (!vmemmap_should_optimize(m, h, head))
-		return;
-	if (vmemmap_remap_free(m, hvo(m), page_to_nid(m, head), reuse, end))
-		return;
-	SetHPageVmemmapOptimized(m, head);
+		return 0;
+	/*
+	 * 6.7+ set the flag before the remap, so the head copy carries it;
+	 * set afterwards without a flush, the write could land in the old
+	 * head frame through a stale translation and be lost.
+	 */
+	if (hvo(m)->batch)
+		SetHPageVmemmapOptimized(m, head);
+	ret = vmemmap_remap_free(m, hvo(m), page_to_nid(m, head), reuse, end, flags, out);
+	if (ret) {
+		if (hvo(m)->batch)
+			ClearHPageVmemmapOptimized(m, head);
+		return ret;
+	}
+	if (!hvo(m)->batch)
+		SetHPageVmemmapOptimized(m, head);
 	m->hvo_stats.optimized++;
+	return 0;
+}
+
+void hugetlb_vmemmap_optimize(struct machine *m, const struct hstate *h, unsigned long head)
+{
+	__hugetlb_vmemmap_optimize(m, h, head, 0, NULL);
+}
+
+bool hugetlb_vmemmap_batched(struct machine *m)
+{
+	return hvo(m)->batch;
+}
+
+/*
+ * hugetlb_vmemmap_optimize_folios (6.7+): split the PMDs of the whole
+ * batch, one flush, remap every page collecting the freed frames, one
+ * flush, free them as one list.  A page whose remap runs out of memory
+ * gets one retry after the collected frames were freed.
+ */
+void hugetlb_vmemmap_optimize_folios(struct machine *m, const struct hstate *h,
+				     const unsigned long *heads, unsigned long n)
+{
+	struct frame_list l = { 0 };
+
+	for (unsigned long i = 0; i < n; i++) {
+		uint64_t start = page_va(m, heads[i]);
+
+		if (!vmemmap_should_optimize(m, h, heads[i]))
+			continue;
+		if (vmemmap_remap_split(m, start, start + hugetlb_vmemmap_size(m, h)) == -12)
+			break;
+	}
+	flush_tlb_all(m);
+	for (unsigned long i = 0; i < n; i++) {
+		int ret = __hugetlb_vmemmap_optimize(m, h, heads[i], VMEMMAP_REMAP_NO_TLB_FLUSH, &l);
+
+		if (ret == -12 && l.n) {
+			flush_tlb_all(m);
+			free_vmemmap_page_list(m, &l, hvo(m)->free_nonpcp);
+			m->hvo_stats.batch_retries++;
+			__hugetlb_vmemmap_optimize(m, h, heads[i], VMEMMAP_REMAP_NO_TLB_FLUSH, &l);
+		}
+	}
+	flush_tlb_all(m);
+	free_vmemmap_page_list(m, &l, hvo(m)->free_nonpcp);
+	free(l.pfn);
 }
 
 int hugetlb_vmemmap_restore(struct machine *m, const struct hstate *h, unsigned long head)
@@ -328,6 +445,7 @@ int hugetlb_vmemmap_restore(struct machine *m, const struct hstate *h, unsigned 
 		return -12;
 	}
 	m->hvo_stats.restore_pages += nr;
+	m->node[nid].nr_memmap_pages += (long)nr;
 	reuse_page = vmemmap_frame(m, reuse);
 	for (i = 0; i < nr; i++) {
 		uint64_t va = reuse + ((i + 1) << PAGE_SHIFT);

@@ -25,6 +25,15 @@ static inline bool hugetlb_vmemmap_optimizable(struct machine *m, const struct h
 void hugetlb_vmemmap_optimize(struct machine *m, const struct hstate *h, unsigned long head);
 int hugetlb_vmemmap_restore(struct machine *m, const struct hstate *h, unsigned long head);
 
+/*
+ * 6.7+ batching: a pool write allocates all its pages first, then
+ * optimises them together (one flush per phase).  hugetlb asks whether
+ * the policy batches; the batch entry point works for any policy.
+ */
+bool hugetlb_vmemmap_batched(struct machine *m);
+void hugetlb_vmemmap_optimize_folios(struct machine *m, const struct hstate *h,
+				     const unsigned long *heads, unsigned long n);
+
 /* Is HVO switched on (boot parameter or sysctl) */
 bool hugetlb_vmemmap_enabled(struct machine *m);
 void hugetlb_vmemmap_set_enabled(struct machine *m, bool on);

@@ -226,6 +226,8 @@ struct pglist_data {
 	unsigned long mem_bytes;		/* memory the scenario asked for */
 	long vm_stat[NR_VM_NODE_STAT_ITEMS];
 	unsigned long memmap_pages;		/* memmap backing, at boot */
+	/* 6.12's nr_memmap_pages / nr_memmap_boot_pages (mm/vmstat.c) */
+	long nr_memmap_pages, nr_memmap_boot_pages;
 };
 
 /* -------------------------------------------------------------------------
@@ -354,6 +356,15 @@ struct mem_section {
 	bool has_memmap;
 };
 
+/*
+ * Fault injection for tests (like fail_page_alloc): page-table page
+ * allocations number [fail_from, fail_from + fail_count) fail.
+ */
+struct mm_inject {
+	long pgtable_allocs;
+	long pgtable_fail_from, pgtable_fail_count;
+};
+
 struct pstore;	/* page.c */
 struct hugetlb_ctx;	/* hugetlb.c */
 struct mm_struct;	/* pgtable.h */
@@ -370,6 +381,7 @@ struct hvo_stats {
 	unsigned long restored;			/* hugepages restored */
 	unsigned long restore_failed;		/* restore ENOMEM (page kept as surplus) */
 	unsigned long restore_pages;		/* frames allocated by restore */
+	unsigned long batch_retries;		/* 6.7 batch: ENOMEM retries */
 };
 struct ps_cpu;	/* page.h */
 
@@ -392,6 +404,7 @@ struct machine {
 	bool buddy_up;			/* memblock_free_all has run */
 	const struct hvo_policy *hvo;	/* the vmemmap optimisation policy */
 	struct hvo_stats hvo_stats;
+	struct mm_inject inject;
 	unsigned long tlb_flushes;	/* flush_tlb_* calls */
 	struct ps_cpu *ps_cpu;		/* [nr_cpus] translation caches */
 	unsigned long min_free_kbytes;

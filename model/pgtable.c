@@ -46,6 +46,11 @@ unsigned long pgtable_alloc(struct machine *m, int nid)
 	if (!m->buddy_up) {
 		pfn = memblock_alloc_try_nid(m, 1, 1, DMA_PFN_END, ~0UL, nid, false, "page tables");
 	} else {
+		long nth = ++m->inject.pgtable_allocs;
+
+		if (m->inject.pgtable_fail_count && nth >= m->inject.pgtable_fail_from &&
+		    nth < m->inject.pgtable_fail_from + m->inject.pgtable_fail_count)
+			return PFN_NONE;
 		/* pte_alloc_one_kernel: the running CPU's node */
 		pfn = __alloc_pages(m, GFP_KERNEL | __GFP_ZERO, 0, nid >= 0 ? nid : m->cpu_node[m->cur_cpu]);
 		if (pfn != PFN_NONE)

@@ -25,6 +25,20 @@
  *		(IS_ALIGNED(start, PAGE_SIZE)).  With power-of-two struct page
  *		sizes, the only ones HVO accepts, a 2 MiB or 1 GiB head is
  *		always aligned, so this behaves as new-head-v1.
+ * new-head-6.7	Linux 6.7: 6a898c2757af drops __GFP_THISNODE from the head
+ *		allocation (GFP_KERNEL|__GFP_NORETRY|__GFP_NOWARN, so the new
+ *		head may come from another node), and the batching series
+ *		(hugetlb_vmemmap_optimize_folios, Mike Kravetz / Joao Martins):
+ *		split every PMD of the batch, one flush_tlb_all, remap all
+ *		collecting the freed pages, one flush_tlb_all, free them in one
+ *		list; on ENOMEM free what was collected and retry that page
+ *		once.  Restore allocates with GFP_KERNEL|__GFP_RETRY_MAYFAIL.
+ * new-head-6.12 Debian 6.12.117 (stable backport of "mm/hugetlb: refactor
+ *		code around vmemmap_walk", Kiryl Shutemov, 2025-26): the head
+ *		copy is always allocated with plain GFP_KERNEL and failure
+ *		leaves the page unoptimised; PTE 0 maps the copy read-write,
+ *		the rest read-only; every original page is freed; restore
+ *		copies without reset_struct_pages.  Batched as in 6.7.
  */
 #include <string.h>
 
@@ -61,6 +75,22 @@ static const struct hvo_policy hvo_policies[] = {
 		.head = HVO_HEAD_NEW, .when = HVO_WHEN_ALIGNED, .copy_at = HVO_COPY_IN_WALK,
 		.head_gfp = GFP_KERNEL | __GFP_RETRY_MAYFAIL | __GFP_NOWARN,
 		.restore_gfp = GFP_KERNEL | __GFP_NORETRY | __GFP_THISNODE,
+	},
+	{
+		.name = "new-head-6.7", .models = "Linux 6.7, commits 6a898c2757af and the HVO batching series",
+		.head = HVO_HEAD_NEW, .when = HVO_WHEN_ALWAYS, .copy_at = HVO_COPY_BEFORE_WALK,
+		.head_gfp = GFP_KERNEL | __GFP_NORETRY | __GFP_NOWARN,
+		.restore_gfp = GFP_KERNEL | __GFP_RETRY_MAYFAIL,
+		.batch = true,
+	},
+	{
+		.name = "new-head-6.12", .models = "Debian 6.12.117, mm/hugetlb: refactor code around vmemmap_walk",
+		.head = HVO_HEAD_NEW, .when = HVO_WHEN_ALWAYS, .copy_at = HVO_COPY_BEFORE_WALK,
+		.head_gfp = GFP_KERNEL,
+		.skip_if_no_head = true,
+		.restore_gfp = GFP_KERNEL | __GFP_RETRY_MAYFAIL,
+		.no_reset_struct_pages = true,
+		.batch = true,
 	},
 };
 

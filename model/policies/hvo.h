@@ -38,6 +38,8 @@ struct hvo_policy {
 	bool skip_if_no_head;		/* no fallback to reuse (6.12) */
 	bool free_nonpcp;		/* free bypassing the per-cpu lists */
 	unsigned int restore_gfp;	/* restore's order-0 allocations */
+	bool no_reset_struct_pages;	/* restore copies without reset_struct_pages (6.12) */
+	bool batch;			/* 6.7+: a pool write optimises its pages as one batch */
 };
 
 const struct hvo_policy *hvo_policy_find(const char *name);
