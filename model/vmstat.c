@@ -41,6 +41,7 @@
 #include <string.h>
 
 #include "vmstat.h"
+#include "pgtable.h"
 #include "page_alloc.h"
 
 /* -------------------------------------------------------------------------
@@ -1305,6 +1306,49 @@ int mm_store_file(struct machine *m, const char *path, const char *val,
  * pagetypeinfo.* reads the number as printed: a list of 100000 blocks
  * or more (shown ">100000") reads 100000.
  */
+/*
+ * Model counters no kernel file prints: the vmemmap optimisation's work
+ * (hvo.*) and per-node memory accounting (node.<nid>.*), including the
+ * nr_memmap_pages / nr_memmap_boot_pages that 6.12 adds to /proc/vmstat.
+ */
+static void hvo_view(struct machine *m, struct vout *vo)
+{
+	const struct hvo_stats *st = &m->hvo_stats;
+
+	vo_rec(vo, m->opts.hugetlb_free_vmemmap, "hvo.enabled");
+	vo_rec(vo, (long)st->optimized, "hvo.optimized");
+	vo_rec(vo, (long)st->vmemmap_pages_freed, "hvo.vmemmap_pages_freed");
+	vo_rec(vo, (long)st->bootmem_pages_freed, "hvo.bootmem_pages_freed");
+	vo_rec(vo, (long)st->head_alloc_failed, "hvo.head_alloc_failed");
+	vo_rec(vo, (long)st->pmd_splits, "hvo.pmd_splits");
+	vo_rec(vo, (long)st->restored, "hvo.restored");
+	vo_rec(vo, (long)st->restore_failed, "hvo.restore_failed");
+	vo_rec(vo, (long)st->restore_pages, "hvo.restore_pages");
+	vo_rec(vo, (long)st->batch_retries, "hvo.batch_retries");
+	vo_rec(vo, m->init_mm ? m->init_mm->nr_pgtables : 0, "hvo.pgtable_pages");
+	vo_rec(vo, (long)m->tlb_flushes, "hvo.tlb_flushes");
+	for (int n = 0; n < m->nr_nodes; n++)
+		vo_rec(vo, (long)st->heads_allocated[n], "hvo.heads_allocated.node%d", n);
+}
+
+static void node_view(struct machine *m, struct vout *vo)
+{
+	for (int n = 0; n < m->nr_nodes; n++) {
+		struct pglist_data *pg = &m->node[n];
+		long free = 0, pcp = 0;
+
+		for (int zi = 0; zi < MAX_NR_ZONES; zi++) {
+			free += pg->node_zones[zi].vm_stat[NR_FREE_PAGES];
+			pcp += (long)pcp_total(m, &pg->node_zones[zi]);
+		}
+		vo_rec(vo, free, "node.%d.free_pages", n);
+		vo_rec(vo, pcp, "node.%d.pcp_pages", n);
+		vo_rec(vo, pg->nr_memmap_pages, "node.%d.nr_memmap_pages", n);
+		vo_rec(vo, pg->nr_memmap_boot_pages, "node.%d.nr_memmap_boot_pages", n);
+		vo_rec(vo, pg->vm_stat[NR_PAGETABLE], "node.%d.nr_page_table_pages", n);
+	}
+}
+
 struct counter_ns {
 	const char *prefix;		/* up to and including the first '.' */
 	void (*view)(struct machine *m, struct vout *vo);
@@ -1319,6 +1363,8 @@ static const struct counter_ns counter_ns[] = {
 	{ "zoneinfo.", zoneinfo_view },
 	{ "unusable_index.", unusable_view },
 	{ "extfrag_index.", extfrag_view },
+	{ "hvo.", hvo_view },
+	{ "node.", node_view },
 };
 
 bool mm_counter(struct machine *m, const char *name, long *val)
@@ -1347,4 +1393,6 @@ void mm_counter_dump(struct machine *m, struct sbuf *sb)
 	zoneinfo_view(m, &vo);
 	unusable_view(m, &vo);
 	extfrag_view(m, &vo);
+	hvo_view(m, &vo);
+	node_view(m, &vo);
 }

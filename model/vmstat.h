@@ -46,6 +46,16 @@ int mm_store_file(struct machine *m, const char *path, const char *val,
  *                                       present managed pcp_count ...
  *   unusable_index.<nid>.<zone>.<order> x1000, as the debugfs file
  *   extfrag_index.<nid>.<zone>.<order>  x1000 (-1000 when suitable)
+ *   hvo.<what>                          the vmemmap optimisation's work:
+ *                                       optimized vmemmap_pages_freed
+ *                                       bootmem_pages_freed pmd_splits
+ *                                       head_alloc_failed restored
+ *                                       restore_failed restore_pages
+ *                                       batch_retries pgtable_pages
+ *                                       tlb_flushes heads_allocated.node<N>
+ *   node.<nid>.<what>                   free_pages pcp_pages
+ *                                       nr_memmap_pages nr_memmap_boot_pages
+ *                                       nr_page_table_pages
  * <zone> is the kernel's name (DMA, DMA32, Normal, Movable); <type> the
  * migratetype name (Unmovable, Movable, ...).  Returns false for an
  * unknown name.

@@ -1,0 +1,1671 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * hugetlb.c - HugeTLB pools as Linux 6.1 keeps them (mm/hugetlb.c).
+ *
+ * What is modelled, with the kernel's function names:
+ *   - two hstates, 2 MiB (order 9) and 1 GiB (order 18, gigantic), as x86_64
+ *     registers them with GBPAGES; the default one from default_hugepagesz;
+ *   - the boot parameters and their ordering rules (hugepages_setup,
+ *     hugepagesz_setup, default_hugepagesz_setup);
+ *   - boot allocation: gigantic pages from memblock before the buddy exists
+ *     (__alloc_bootmem_huge_page, not node-exact in 6.1: memblock falls back
+ *     to any node), turned into pool pages by gather_bootmem_prealloc with
+ *     adjust_managed_page_count; 2 MiB pages from the buddy in hugetlb_init
+ *     (hugetlb_hstate_alloc_pages[_onenode]), with the kernel's warnings;
+ *   - pool pages: compound pages with HUGETLB_PAGE_DTOR, head and tails
+ *     frozen (refcount 0) while free, HPage flags in the head's private,
+ *     per-node free lists through the head's lru, LIFO;
+ *   - set_max_huge_pages: surplus conversion, round-robin growth with
+ *     next_nid_to_alloc through alloc_pool_huge_page / alloc_buddy_huge_page
+ *     (node_alloc_noretry, HTLB_BUDDY_PGALLOC[_FAIL], page_ref_freeze) or
+ *     alloc_gigantic_page (alloc_contig_pages), shrink with next_nid_to_free
+ *     through update_and_free_page, which restores the vmemmap first and
+ *     keeps the page as a surplus page when that fails;
+ *   - the HVO calls exactly where 6.1 makes them (__prep_new_huge_page,
+ *     __update_and_free_page);
+ *   - the sysfs and sysctl files with the kernel's parsers (kstrtoul for
+ *     sysfs, proc_doulongvec_minmax and proc_dobool for /proc/sys/vm) and
+ *     hugetlb_report_meminfo.
+ *
+ * Simplified: no reservations, subpools, cgroups or mappings yet (so no
+ * in-use pages, resv_huge_pages stays 0 and surplus pages come only from
+ * failed vmemmap restores or a shrink below the in-use count); no hugetlb
+ * CMA; no demote files; mempolicy is the default one, so the _mempolicy
+ * files act on every node; freeing an optimised page is never deferred to
+ * a workqueue (the kernel flushes that work before a resize returns).
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hugetlb.h"
+#include "hugetlb_vmemmap.h"
+#include "memblock.h"
+#include "page_alloc.h"
+
+#define SZ_2M		(2UL << 20)
+#define HSTATE_2M	0
+#define HSTATE_1G	1
+
+/* A gigantic page taken from memblock, waiting for the memmap (huge_bootmem_page) */
+struct huge_bootmem_page {
+	unsigned long pfn;
+	struct hstate *h;
+};
+
+struct hugetlb_ctx {
+	struct hstate hstates[HUGE_MAX_HSTATE];	/* [HSTATE_2M], [HSTATE_1G] */
+	int reg_order[HUGE_MAX_HSTATE];		/* hstates in the kernel's registration order */
+	struct hstate *default_hstate;
+	struct huge_bootmem_page *boot_pages;	/* in allocation order */
+	int nr_boot_pages, boot_pages_cap;
+	bool counts_resolved;
+	bool bootmem_done;
+	bool init_done;
+	struct sbuf boot_log;			/* pr_warn / pr_info lines */
+};
+
+/* -------------------------------------------------------------------------
+ * Small helpers
+ */
+static int errf(char *err, size_t errlen, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static int errf(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err && errlen) {
+		va_start(ap, fmt);
+		vsnprintf(err, errlen, fmt, ap);
+		va_end(ap);
+	}
+	return -1;
+}
+
+static void boot_log(struct hugetlb_ctx *ctx, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void boot_log(struct hugetlb_ctx *ctx, const char *fmt, ...)
+{
+	char line[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	sb_puts(&ctx->boot_log, line);
+	sb_puts(&ctx->boot_log, "\n");
+}
+
+/* string_get_size(size, 1, STRING_UNITS_2): "2.00 MiB", "1.00 GiB" */
+static void size_string(unsigned long size, char *buf, size_t len)
+{
+	static const char *const units[] = { "B", "KiB", "MiB", "GiB", "TiB" };
+	unsigned int u = 0;
+	unsigned long rem = 0;
+
+	while (size >= 1024 && u + 1 < ARRAY_SIZE(units)) {
+		rem = size % 1024;
+		size /= 1024;
+		u++;
+	}
+	if (u == 0) {
+		snprintf(buf, len, "%lu %s", size, units[u]);
+		return;
+	}
+	rem = rem * 1000 / 1024;	/* three significant digits */
+	if (size < 10)
+		snprintf(buf, len, "%lu.%02lu %s", size, rem / 10, units[u]);
+	else if (size < 100)
+		snprintf(buf, len, "%lu.%01lu %s", size, rem / 100, units[u]);
+	else
+		snprintf(buf, len, "%lu %s", size, units[u]);
+}
+
+static unsigned long all_nodes_mask(struct machine *m)
+{
+	return m->nr_nodes >= (int)(8 * sizeof(unsigned long)) ? ~0UL : (1UL << m->nr_nodes) - 1;
+}
+
+static int nodes_weight(unsigned long mask)
+{
+	return __builtin_popcountl(mask);
+}
+
+/* next_node_in: the next node of mask after nid, wrapping around */
+static int next_node_in(int nid, unsigned long mask)
+{
+	for (int i = 1; i <= MAX_NUMNODES; i++) {
+		int n = (nid + i) % MAX_NUMNODES;
+
+		if ((mask >> n) & 1)
+			return n;
+	}
+	return MAX_NUMNODES;
+}
+
+static int get_valid_node_allowed(int nid, unsigned long mask)
+{
+	if (!((mask >> nid) & 1))
+		nid = next_node_in(nid, mask);
+	return nid;
+}
+
+static int hstate_next_node_to_alloc(struct hstate *h, unsigned long mask)
+{
+	int nid = get_valid_node_allowed(h->next_nid_to_alloc, mask);
+
+	h->next_nid_to_alloc = next_node_in(nid, mask);
+	return nid;
+}
+
+static int hstate_next_node_to_free(struct hstate *h, unsigned long mask)
+{
+	int nid = get_valid_node_allowed(h->next_nid_to_free, mask);
+
+	h->next_nid_to_free = next_node_in(nid, mask);
+	return nid;
+}
+
+#define for_each_node_mask_to_alloc(h, nr, node, mask)				\
+	for ((nr) = nodes_weight(mask);						\
+	     (nr) > 0 && (((node) = hstate_next_node_to_alloc((h), (mask))), 1);	\
+	     (nr)--)
+
+#define for_each_node_mask_to_free(h, nr, node, mask)				\
+	for ((nr) = nodes_weight(mask);						\
+	     (nr) > 0 && (((node) = hstate_next_node_to_free((h), (mask))), 1);	\
+	     (nr)--)
+
+/* htlb_alloc_mask: 2 MiB pages are movable on x86_64, gigantic ones are not */
+static gfp_t htlb_alloc_mask(const struct hstate *h)
+{
+	return hstate_is_gigantic(h) ? GFP_HIGHUSER : GFP_HIGHUSER_MOVABLE;
+}
+
+/* -------------------------------------------------------------------------
+ * hstates
+ */
+static void hugetlb_add_hstate(struct hstate *h, unsigned int order)
+{
+	memset(h, 0, sizeof(*h));
+	h->order = order;
+	for (int n = 0; n < MAX_NUMNODES; n++)
+		plist_init(&h->hugepage_freelists[n]);
+	h->next_nid_to_alloc = 0;	/* first_memory_node: every node has memory */
+	h->next_nid_to_free = 0;
+	snprintf(h->name, sizeof(h->name), "hugepages-%lukB", huge_page_size(h) / 1024);
+}
+
+static struct hstate *size_to_hstate(struct hugetlb_ctx *ctx, unsigned long size)
+{
+	for (int i = 0; i < HUGE_MAX_HSTATE; i++)
+		if (huge_page_size(&ctx->hstates[i]) == size)
+			return &ctx->hstates[i];
+	return NULL;
+}
+
+static bool valid_hugepagesz(unsigned long size)
+{
+	return size == PMD_SIZE || size == SZ_1G;	/* arch_hugetlb_valid_size, GBPAGES */
+}
+
+#define for_each_hstate(ctx, h)							\
+	for (int __i = 0; __i < HUGE_MAX_HSTATE &&					\
+	     (((h) = &(ctx)->hstates[(ctx)->reg_order[__i]]), 1); __i++)
+
+/*
+ * The kernel registers an hstate when hugepagesz= or default_hugepagesz=
+ * names it, then 1 GiB at arch_initcall (gigantic_pages_init) and 2 MiB in
+ * hugetlb_init.  Only the boot messages show the order.
+ */
+static void registration_order(struct hugetlb_ctx *ctx, const struct machine_opts *o)
+{
+	int n = 0;
+	bool seen[HUGE_MAX_HSTATE] = { false };
+
+#define REG(idx) do { if (!seen[idx]) { seen[idx] = true; ctx->reg_order[n++] = (idx); } } while (0)
+	if (o->default_hugepagesz) {
+		bool listed = false;
+
+		for (int i = 0; i < o->nr_hugetlb_boot; i++)
+			listed |= o->hugetlb_boot[i].hugepagesz == o->default_hugepagesz;
+		if (!listed && size_to_hstate(ctx, o->default_hugepagesz))
+			REG((int)(size_to_hstate(ctx, o->default_hugepagesz) - ctx->hstates));
+	}
+	for (int i = 0; i < o->nr_hugetlb_boot && i < MAX_HUGETLB_BOOT; i++) {
+		struct hstate *h = size_to_hstate(ctx, o->hugetlb_boot[i].hugepagesz);
+
+		if (h)
+			REG((int)(h - ctx->hstates));
+	}
+	REG(HSTATE_1G);
+	REG(HSTATE_2M);
+#undef REG
+}
+
+static struct hugetlb_ctx *hugetlb_ctx_create(struct machine *m)
+{
+	struct hugetlb_ctx *ctx = calloc(1, sizeof(*ctx));
+
+	if (!ctx)
+		abort();
+	hugetlb_add_hstate(&ctx->hstates[HSTATE_2M], HPAGE_PMD_ORDER);
+	hugetlb_add_hstate(&ctx->hstates[HSTATE_1G], HPAGE_PUD_ORDER);
+	sb_init(&ctx->boot_log);
+	registration_order(ctx, &m->opts);
+	ctx->default_hstate = size_to_hstate(ctx, m->opts.default_hugepagesz ?
+					     m->opts.default_hugepagesz : SZ_2M);
+	if (!ctx->default_hstate)
+		ctx->default_hstate = &ctx->hstates[HSTATE_2M];
+	m->hugetlb = ctx;
+	return ctx;
+}
+
+static struct hugetlb_ctx *hugetlb_ctx(struct machine *m)
+{
+	return m->hugetlb ? m->hugetlb : hugetlb_ctx_create(m);
+}
+
+struct hstate *hugetlb_size_to_hstate(struct machine *m, unsigned long size)
+{
+	return size_to_hstate(hugetlb_ctx(m), size);
+}
+
+struct hstate *hugetlb_default_hstate(struct machine *m)
+{
+	return hugetlb_ctx(m)->default_hstate;
+}
+
+/* -------------------------------------------------------------------------
+ * HVO calls, with the per-hstate count of optimised pool pages
+ */
+static void hugetlb_optimize(struct machine *m, struct hstate *h, unsigned long head)
+{
+	hugetlb_vmemmap_optimize(m, h, head);
+	if (HPageVmemmapOptimized(m, head))
+		h->nr_vmemmap_optimized++;
+}
+
+static int hugetlb_restore(struct machine *m, struct hstate *h, unsigned long head)
+{
+	bool was = HPageVmemmapOptimized(m, head);
+	int ret = hugetlb_vmemmap_restore(m, h, head);
+
+	if (was && !HPageVmemmapOptimized(m, head))
+		h->nr_vmemmap_optimized--;
+	return ret;
+}
+
+/* -------------------------------------------------------------------------
+ * Compound pages
+ */
+static void set_compound_order(struct machine *m, unsigned long head, unsigned int order)
+{
+	pg_write8(m, head + 1, PGOFF_COMPOUND_ORDER, (uint8_t)order);
+	pg_write32(m, head + 1, PGOFF_COMPOUND_NR, order ? 1U << order : 0);
+}
+
+static void set_compound_head(struct machine *m, unsigned long pfn, unsigned long head)
+{
+	pg_write64(m, pfn, PGOFF_COMPOUND_HEAD, page_va(m, head) | 1);
+}
+
+static void clear_compound_head(struct machine *m, unsigned long pfn)
+{
+	pg_write64(m, pfn, PGOFF_COMPOUND_HEAD, 0);
+}
+
+static void clear_page_reserved(struct machine *m, unsigned long pfn)
+{
+	uint64_t f = page_flags(m, pfn);
+
+	if (f & (1UL << PG_reserved))
+		set_page_flags(m, pfn, f & ~(1UL << PG_reserved));
+}
+
+/*
+ * __prep_compound_gigantic_page: make [pfn, pfn + 2^order) a compound page
+ * whose every struct page is frozen.  Memblock and alloc_contig_pages hand
+ * over pages with a refcount of 1 each; a page with another count cannot be
+ * used, and the conversion is undone.
+ */
+static bool prep_compound_gigantic_page(struct machine *m, unsigned long head, unsigned int order)
+{
+	unsigned long nr = 1UL << order, i, j;
+
+	set_compound_order(m, head, order);
+	clear_page_reserved(m, head);
+	SetPageHead(m, head);
+	for (i = 0; i < nr; i++) {
+		unsigned long p = head + i;
+
+		if (i)
+			clear_page_reserved(m, p);
+		if (!page_ref_freeze(m, p, 1))
+			goto out_error;
+		if (i)
+			set_compound_head(m, p, head);
+	}
+	pg_write32(m, head + 1, PGOFF_COMPOUND_MAPCOUNT, (uint32_t)-1);
+	pg_write32(m, head + 1, PGOFF_COMPOUND_PINCOUNT, 0);
+	return true;
+
+out_error:
+	for (j = 0; j < i; j++) {
+		if (j)
+			clear_compound_head(m, head + j);
+		set_page_refcounted(m, head + j);
+	}
+	for (; j < nr; j++)
+		clear_page_reserved(m, head + j);
+	set_compound_order(m, head, 0);
+	ClearPageHead(m, head);
+	return false;
+}
+
+static void destroy_compound_gigantic_page(struct machine *m, unsigned long head,
+					   unsigned int order)
+{
+	unsigned long nr = 1UL << order;
+
+	pg_write32(m, head + 1, PGOFF_COMPOUND_MAPCOUNT, 0);
+	pg_write32(m, head + 1, PGOFF_COMPOUND_PINCOUNT, 0);
+	for (unsigned long i = 1; i < nr; i++) {
+		set_page_mapping(m, head + i, 0);
+		clear_compound_head(m, head + i);
+		set_page_refcounted(m, head + i);
+	}
+	set_compound_order(m, head, 0);
+	ClearPageHead(m, head);
+}
+
+static void free_gigantic_page(struct machine *m, unsigned long head, unsigned int order)
+{
+	free_contig_range(m, head, 1UL << order);
+}
+
+/* -------------------------------------------------------------------------
+ * The pool lists and counters
+ */
+static void enqueue_huge_page(struct machine *m, struct hstate *h, unsigned long head)
+{
+	int nid = page_to_nid(m, head);
+
+	if (MM_BUG_ON(m, page_ref_count(m, head) != 0,
+		      "BUG: hugetlb page %#lx enqueued with refcount %d", head,
+		      page_ref_count(m, head)))
+		return;
+	plist_add(m, &h->hugepage_freelists[nid], head);
+	h->free_huge_pages++;
+	h->free_huge_pages_node[nid]++;
+	SetHPageFreed(m, head);
+}
+
+/* __clear_hugetlb_destructor: back to a plain compound page (gigantic: none) */
+static void __clear_hugetlb_destructor(struct machine *m, struct hstate *h, unsigned long head)
+{
+	set_compound_page_dtor(m, head, hstate_is_gigantic(h) ? NULL_COMPOUND_DTOR :
+				       COMPOUND_PAGE_DTOR);
+}
+
+/*
+ * remove_hugetlb_page: take a page out of the pool's accounting; it leaves
+ * with one reference, for update_and_free_page to drop.  Only free pages
+ * are on a list in this model (there are no in-use pages yet).
+ */
+static void remove_hugetlb_page(struct machine *m, struct hstate *h, unsigned long head,
+				bool adjust_surplus)
+{
+	int nid = page_to_nid(m, head);
+
+	if (HPageFreed(m, head)) {
+		plist_del(m, &h->hugepage_freelists[nid], head);
+		ClearHPageFreed(m, head);
+		h->free_huge_pages--;
+		h->free_huge_pages_node[nid]--;
+	}
+	if (adjust_surplus) {
+		h->surplus_huge_pages--;
+		h->surplus_huge_pages_node[nid]--;
+	}
+	/* with the vmemmap optimised the tails are read-only until restored */
+	if (!HPageVmemmapOptimized(m, head))
+		__clear_hugetlb_destructor(m, h, head);
+	set_page_refcounted(m, head);
+	h->nr_huge_pages--;
+	h->nr_huge_pages_node[nid]--;
+}
+
+/* add_hugetlb_page: a page whose vmemmap could not be restored goes back */
+static void add_hugetlb_page(struct machine *m, struct hstate *h, unsigned long head,
+			     bool adjust_surplus)
+{
+	int nid = page_to_nid(m, head);
+
+	h->nr_huge_pages++;
+	h->nr_huge_pages_node[nid]++;
+	if (adjust_surplus) {
+		h->surplus_huge_pages++;
+		h->surplus_huge_pages_node[nid]++;
+	}
+	set_compound_page_dtor(m, head, HUGETLB_PAGE_DTOR);
+	set_page_private(m, head, 0);
+	SetHPageVmemmapOptimized(m, head);
+	if (page_ref_add_return(m, head, -1) != 0)
+		return;		/* someone else's reference: they free it */
+	enqueue_huge_page(m, h, head);
+}
+
+/* Page flags the kernel clears on every subpage before the buddy gets them */
+#define HUGETLB_SUBPAGE_CLEAR \
+	(1UL << PG_locked | 1UL << PG_error | 1UL << PG_referenced | 1UL << PG_dirty | \
+	 1UL << PG_active | 1UL << PG_private | 1UL << PG_writeback)
+
+static void __update_and_free_page(struct machine *m, struct hstate *h, unsigned long head)
+{
+	if (HPageRawHwpUnreliable(m, head))
+		return;		/* leaked on purpose, as the kernel does */
+
+	if (hugetlb_restore(m, h, head)) {
+		/* no memory for the vmemmap: keep the page, as a surplus page */
+		add_hugetlb_page(m, h, head, true);
+		return;
+	}
+	if (compound_dtor(m, head) == HUGETLB_PAGE_DTOR)
+		__clear_hugetlb_destructor(m, h, head);
+
+	for (unsigned long i = 0; i < pages_per_huge_page(h); i++) {
+		uint64_t f = page_flags(m, head + i);
+
+		if (f & HUGETLB_SUBPAGE_CLEAR)
+			set_page_flags(m, head + i, f & ~HUGETLB_SUBPAGE_CLEAR);
+	}
+	if (hstate_is_gigantic(h)) {
+		destroy_compound_gigantic_page(m, head, huge_page_order(h));
+		free_gigantic_page(m, head, huge_page_order(h));
+	} else {
+		__free_pages(m, head, huge_page_order(h));
+	}
+}
+
+/*
+ * update_and_free_page: the kernel defers optimised pages freed from
+ * atomic context to a workqueue that every resize flushes; here the free
+ * is always immediate.
+ */
+static void update_and_free_page(struct machine *m, struct hstate *h, unsigned long head)
+{
+	__update_and_free_page(m, h, head);
+}
+
+/* free_huge_page: the last reference to a hugetlb page is gone */
+static void free_huge_page(struct machine *m, struct hstate *h, unsigned long head)
+{
+	int nid = page_to_nid(m, head);
+	bool restore_reserve;
+
+	if (MM_BUG_ON(m, page_ref_count(m, head) != 0,
+		      "BUG: free_huge_page %#lx with refcount %d", head, page_ref_count(m, head)))
+		return;
+	set_page_mapping(m, head, 0);
+	restore_reserve = HPageRestoreReserve(m, head);
+	ClearHPageRestoreReserve(m, head);
+	/* no subpool: hugepage_subpool_put_pages(NULL, 1) gives 1, nothing to restore */
+	ClearHPageMigratable(m, head);
+	if (restore_reserve)
+		h->resv_huge_pages++;
+
+	if (HPageTemporary(m, head)) {
+		remove_hugetlb_page(m, h, head, false);
+		update_and_free_page(m, h, head);
+	} else if (h->surplus_huge_pages_node[nid]) {
+		remove_hugetlb_page(m, h, head, true);
+		update_and_free_page(m, h, head);
+	} else {
+		enqueue_huge_page(m, h, head);
+	}
+}
+
+/* -------------------------------------------------------------------------
+ * New pool pages
+ */
+static void __prep_new_huge_page(struct machine *m, struct hstate *h, unsigned long head)
+{
+	hugetlb_optimize(m, h, head);
+	/* INIT_LIST_HEAD(&page->lru): the model's lists set the links on add */
+	set_compound_page_dtor(m, head, HUGETLB_PAGE_DTOR);
+	set_page_private(m, head + 1, 0);	/* hugetlb_set_page_subpool(NULL) */
+	set_page_private(m, head + 2, 0);	/* set_hugetlb_cgroup(NULL) */
+	set_page_private(m, head + 3, 0);	/* set_hugetlb_cgroup_rsvd(NULL) */
+}
+
+static void prep_new_huge_page(struct machine *m, struct hstate *h, unsigned long head, int nid)
+{
+	__prep_new_huge_page(m, h, head);
+	h->nr_huge_pages++;
+	h->nr_huge_pages_node[nid]++;
+}
+
+/*
+ * alloc_buddy_huge_page: one order-9 page from the buddy on nid.  A node
+ * that failed a __GFP_RETRY_MAYFAIL attempt during this resize is tried
+ * with __GFP_NORETRY until it gives a page again (node_alloc_noretry).
+ */
+static unsigned long alloc_buddy_huge_page(struct machine *m, struct hstate *h, gfp_t gfp,
+					   int nid, unsigned long *node_alloc_noretry)
+{
+	unsigned int order = huge_page_order(h);
+	bool alloc_try_hard = true, retry = true;
+	unsigned long pfn;
+
+	if (node_alloc_noretry && ((*node_alloc_noretry >> nid) & 1))
+		alloc_try_hard = false;
+	gfp |= __GFP_COMP | __GFP_NOWARN;
+	if (alloc_try_hard)
+		gfp |= __GFP_RETRY_MAYFAIL;
+again:
+	pfn = __alloc_pages(m, gfp, order, nid);
+	if (pfn != PFN_NONE && !page_ref_freeze(m, pfn, 1)) {
+		/* someone holds a reference already: give it back, retry once */
+		__free_pages(m, pfn, order);
+		if (retry) {
+			retry = false;
+			goto again;
+		}
+		pfn = PFN_NONE;
+	}
+	count_vm_event(m, pfn != PFN_NONE ? HTLB_BUDDY_PGALLOC : HTLB_BUDDY_PGALLOC_FAIL);
+
+	if (node_alloc_noretry && pfn != PFN_NONE && !alloc_try_hard)
+		*node_alloc_noretry &= ~(1UL << nid);
+	if (node_alloc_noretry && pfn == PFN_NONE && alloc_try_hard)
+		*node_alloc_noretry |= 1UL << nid;
+	return pfn;
+}
+
+/* alloc_gigantic_page: no hugetlb CMA areas, so alloc_contig_pages */
+static unsigned long alloc_gigantic_page(struct machine *m, struct hstate *h, gfp_t gfp, int nid)
+{
+	return alloc_contig_pages(m, pages_per_huge_page(h), gfp, nid);
+}
+
+/* alloc_fresh_huge_page: a new, frozen, accounted hugetlb page (not yet free) */
+static unsigned long alloc_fresh_huge_page(struct machine *m, struct hstate *h, gfp_t gfp,
+					   int nid, unsigned long *node_alloc_noretry)
+{
+	bool retried = false;
+	unsigned long pfn;
+
+again:
+	if (hstate_is_gigantic(h))
+		pfn = alloc_gigantic_page(m, h, gfp, nid);
+	else
+		pfn = alloc_buddy_huge_page(m, h, gfp, nid, node_alloc_noretry);
+	if (pfn == PFN_NONE)
+		return PFN_NONE;
+	if (hstate_is_gigantic(h) && !prep_compound_gigantic_page(m, pfn, huge_page_order(h))) {
+		free_gigantic_page(m, pfn, huge_page_order(h));
+		if (!retried) {
+			retried = true;
+			goto again;
+		}
+		return PFN_NONE;
+	}
+	prep_new_huge_page(m, h, pfn, page_to_nid(m, pfn));
+	return pfn;
+}
+
+/* alloc_pool_huge_page: one page for the pool, nodes taken round-robin */
+static int alloc_pool_huge_page(struct machine *m, struct hstate *h, unsigned long nodes_allowed,
+				unsigned long *node_alloc_noretry)
+{
+	gfp_t gfp = htlb_alloc_mask(h) | __GFP_THISNODE;
+	unsigned long pfn = PFN_NONE;
+	int nr_nodes, node;
+
+	for_each_node_mask_to_alloc(h, nr_nodes, node, nodes_allowed) {
+		pfn = alloc_fresh_huge_page(m, h, gfp, node, node_alloc_noretry);
+		if (pfn != PFN_NONE)
+			break;
+	}
+	if (pfn == PFN_NONE)
+		return 0;
+	free_huge_page(m, h, pfn);
+	return 1;
+}
+
+/* remove_pool_huge_page: a free page from the next node to free from */
+static unsigned long remove_pool_huge_page(struct machine *m, struct hstate *h,
+					   unsigned long nodes_allowed, bool acct_surplus)
+{
+	int nr_nodes, node;
+
+	for_each_node_mask_to_free(h, nr_nodes, node, nodes_allowed) {
+		if ((!acct_surplus || h->surplus_huge_pages_node[node]) &&
+		    !plist_empty(&h->hugepage_freelists[node])) {
+			unsigned long pfn = h->hugepage_freelists[node].first;
+
+			remove_hugetlb_page(m, h, pfn, acct_surplus);
+			return pfn;
+		}
+	}
+	return PFN_NONE;
+}
+
+static int adjust_pool_surplus(struct hstate *h, unsigned long nodes_allowed, int delta)
+{
+	int nr_nodes, node;
+
+	if (delta < 0) {
+		for_each_node_mask_to_alloc(h, nr_nodes, node, nodes_allowed)
+			if (h->surplus_huge_pages_node[node])
+				goto found;
+	} else {
+		for_each_node_mask_to_free(h, nr_nodes, node, nodes_allowed)
+			if (h->surplus_huge_pages_node[node] < h->nr_huge_pages_node[node])
+				goto found;
+	}
+	return 0;
+found:
+	h->surplus_huge_pages += delta;
+	h->surplus_huge_pages_node[node] += delta;
+	return 1;
+}
+
+static int set_max_huge_pages(struct machine *m, struct hstate *h, unsigned long count, int nid,
+			      unsigned long nodes_allowed)
+{
+	unsigned long node_alloc_noretry = 0, min_count;
+	struct plist_head page_list;
+
+	if (nid != NUMA_NO_NODE) {
+		unsigned long old_count = count;
+
+		/* the node's file: the other nodes keep what they have */
+		count += h->nr_huge_pages - h->nr_huge_pages_node[nid];
+		if (count < old_count)
+			count = ~0UL;
+	}
+
+	/* grow: surplus pages become persistent first, then fresh pages */
+	while (h->surplus_huge_pages && count > persistent_huge_pages(h))
+		if (!adjust_pool_surplus(h, nodes_allowed, -1))
+			break;
+	while (count > persistent_huge_pages(h))
+		if (!alloc_pool_huge_page(m, h, nodes_allowed, &node_alloc_noretry))
+			goto out;
+
+	/* shrink: free pages go back, keeping enough for reservations */
+	min_count = h->resv_huge_pages + h->nr_huge_pages - h->free_huge_pages;
+	if (min_count < count)
+		min_count = count;
+	/* try_to_free_low: HIGHMEM only */
+	plist_init(&page_list);
+	while (min_count < persistent_huge_pages(h)) {
+		unsigned long pfn = remove_pool_huge_page(m, h, nodes_allowed, false);
+
+		if (pfn == PFN_NONE)
+			break;
+		plist_add(m, &page_list, pfn);
+	}
+	/* update_and_free_pages_bulk: from the list head, the last removed first */
+	while (!plist_empty(&page_list))
+		update_and_free_page(m, h, plist_pop_head(m, &page_list));
+
+	/* what is still in use above the target becomes surplus */
+	while (count < persistent_huge_pages(h))
+		if (!adjust_pool_surplus(h, nodes_allowed, 1))
+			break;
+out:
+	h->max_huge_pages = persistent_huge_pages(h);
+	return 0;
+}
+
+int hugetlb_set_max_huge_pages(struct machine *m, struct hstate *h, unsigned long count, int nid)
+{
+	unsigned long mask = nid == NUMA_NO_NODE ? all_nodes_mask(m) : 1UL << nid;
+
+	if (nid != NUMA_NO_NODE && (nid < 0 || nid >= m->nr_nodes))
+		return -EINVAL;
+	return set_max_huge_pages(m, h, count, nid, mask);
+}
+
+/* -------------------------------------------------------------------------
+ * Boot
+ */
+static int alloc_bootmem_huge_page(struct machine *m, struct hstate *h, int nid)
+{
+	struct hugetlb_ctx *ctx = m->hugetlb;
+	unsigned long nr = pages_per_huge_page(h), pfn = PFN_NONE;
+	int nr_nodes, node;
+
+	if (nid != NUMA_NO_NODE) {
+		pfn = memblock_alloc_try_nid(m, nr, nr, 0, ~0UL, nid, false, "hugetlb");
+	} else {
+		for_each_node_mask_to_alloc(h, nr_nodes, node, all_nodes_mask(m)) {
+			pfn = memblock_alloc_try_nid(m, nr, nr, 0, ~0UL, node, false, "hugetlb");
+			break;	/* the kernel gives up after the first node's attempt */
+		}
+	}
+	if (pfn == PFN_NONE)
+		return 0;
+	if (ctx->nr_boot_pages == ctx->boot_pages_cap) {
+		int cap = ctx->boot_pages_cap ? 2 * ctx->boot_pages_cap : 16;
+		struct huge_bootmem_page *n = realloc(ctx->boot_pages, (size_t)cap * sizeof(*n));
+
+		if (!n)
+			abort();
+		ctx->boot_pages = n;
+		ctx->boot_pages_cap = cap;
+	}
+	ctx->boot_pages[ctx->nr_boot_pages++] = (struct huge_bootmem_page){ pfn, h };
+	return 1;
+}
+
+static void hugetlb_hstate_alloc_pages_onenode(struct machine *m, struct hstate *h, int nid)
+{
+	unsigned long i;
+	char buf[32];
+
+	for (i = 0; i < h->max_huge_pages_node[nid]; i++) {
+		if (hstate_is_gigantic(h)) {
+			if (!alloc_bootmem_huge_page(m, h, nid))
+				break;
+		} else {
+			gfp_t gfp = htlb_alloc_mask(h) | __GFP_THISNODE;
+			unsigned long pfn = alloc_fresh_huge_page(m, h, gfp, nid, NULL);
+
+			if (pfn == PFN_NONE)
+				break;
+			free_huge_page(m, h, pfn);
+		}
+	}
+	if (i == h->max_huge_pages_node[nid])
+		return;
+	size_string(huge_page_size(h), buf, sizeof(buf));
+	boot_log(m->hugetlb, "HugeTLB: allocating %lu of page size %s failed node%d.  "
+		 "Only allocated %lu hugepages.", h->max_huge_pages_node[nid], buf, nid, i);
+	h->max_huge_pages -= h->max_huge_pages_node[nid] - i;
+	h->max_huge_pages_node[nid] = i;
+}
+
+static void hugetlb_hstate_alloc_pages(struct machine *m, struct hstate *h)
+{
+	unsigned long i, node_alloc_noretry = 0;
+	bool node_specific_alloc = false;
+	char buf[32];
+
+	if (!h->max_huge_pages)
+		return;
+	for (int n = 0; n < m->nr_nodes; n++) {
+		if (h->max_huge_pages_node[n] > 0) {
+			hugetlb_hstate_alloc_pages_onenode(m, h, n);
+			node_specific_alloc = true;
+		}
+	}
+	if (node_specific_alloc)
+		return;
+
+	for (i = 0; i < h->max_huge_pages; i++) {
+		if (hstate_is_gigantic(h)) {
+			if (!alloc_bootmem_huge_page(m, h, NUMA_NO_NODE))
+				break;
+		} else if (!alloc_pool_huge_page(m, h, all_nodes_mask(m), &node_alloc_noretry)) {
+			break;
+		}
+	}
+	if (i < h->max_huge_pages) {
+		size_string(huge_page_size(h), buf, sizeof(buf));
+		boot_log(m->hugetlb, "HugeTLB: allocating %lu of page size %s failed.  "
+			 "Only allocated %lu hugepages.", h->max_huge_pages, buf, i);
+		h->max_huge_pages = i;
+	}
+}
+
+/* One hugetlb_boot entry into an hstate's boot counts */
+static int apply_boot_entry(struct machine *m, struct hstate *h, const struct hugetlb_boot *e,
+			    char *err, size_t errlen)
+{
+	bool per_node = false;
+
+	h->max_huge_pages = 0;
+	memset(h->max_huge_pages_node, 0, sizeof(h->max_huge_pages_node));
+	for (int n = 0; n < MAX_NUMNODES; n++) {
+		if (e->node_count[n] < 0)
+			continue;
+		if (n >= m->nr_nodes)
+			return errf(err, errlen, "hugepages=%d:%ld: node %d does not exist "
+				    "(the machine has %d node%s)", n, e->node_count[n], n,
+				    m->nr_nodes, m->nr_nodes == 1 ? "" : "s");
+		per_node = true;
+		h->max_huge_pages_node[n] = (unsigned long)e->node_count[n];
+		h->max_huge_pages += (unsigned long)e->node_count[n];
+	}
+	if (!per_node && e->count > 0)
+		h->max_huge_pages = (unsigned long)e->count;
+	return 0;
+}
+
+/*
+ * The boot counts of each hstate from machine_opts, with hugetlb_init's
+ * rule for a hugepages= that came before any size: it is the default
+ * size's count and overrides an explicit one.
+ */
+static int resolve_boot_counts(struct machine *m, struct hugetlb_ctx *ctx, char *err,
+			       size_t errlen)
+{
+	const struct machine_opts *o = &m->opts;
+	const struct hugetlb_boot *pending = NULL;
+	char buf[32];
+
+	if (ctx->counts_resolved)
+		return 0;
+	if (o->default_hugepagesz && !valid_hugepagesz(o->default_hugepagesz))
+		return errf(err, errlen, "default_hugepagesz=%lu: unsupported huge page size "
+			    "(x86_64 has 2M and 1G)", o->default_hugepagesz);
+	if (o->nr_hugetlb_boot < 0 || o->nr_hugetlb_boot > MAX_HUGETLB_BOOT)
+		return errf(err, errlen, "%d hugepagesz= entries (at most %d)",
+			    o->nr_hugetlb_boot, MAX_HUGETLB_BOOT);
+	for (int i = 0; i < o->nr_hugetlb_boot; i++) {
+		const struct hugetlb_boot *e = &o->hugetlb_boot[i];
+		struct hstate *h;
+
+		if (!e->hugepagesz) {
+			pending = e;
+			continue;
+		}
+		h = size_to_hstate(ctx, e->hugepagesz);
+		if (!h || !valid_hugepagesz(e->hugepagesz))
+			return errf(err, errlen, "hugepagesz=%lu: unsupported huge page size "
+				    "(x86_64 has 2M and 1G)", e->hugepagesz);
+		if (apply_boot_entry(m, h, e, err, errlen))
+			return -1;
+	}
+	if (pending) {
+		struct hstate *h = ctx->default_hstate;
+		unsigned long old = h->max_huge_pages;
+
+		if (apply_boot_entry(m, h, pending, err, errlen))
+			return -1;
+		if (old && h->max_huge_pages) {
+			size_string(huge_page_size(h), buf, sizeof(buf));
+			boot_log(ctx, "HugeTLB: Ignoring hugepages=%lu associated with %s page size",
+				 old, buf);
+			boot_log(ctx, "HugeTLB: Using hugepages=%lu for number of default huge pages",
+				 h->max_huge_pages);
+		}
+	}
+	ctx->counts_resolved = true;
+	return 0;
+}
+
+int hugetlb_reserve_bootmem(struct machine *m, char *err, size_t errlen)
+{
+	struct hugetlb_ctx *ctx = hugetlb_ctx(m);
+	struct hstate *h;
+
+	if (ctx->bootmem_done)
+		return 0;
+	if (resolve_boot_counts(m, ctx, err, errlen))
+		return -1;
+	/* hugepages_setup allocates gigantic pages while the command line is parsed */
+	for_each_hstate(ctx, h)
+		if (hstate_is_gigantic(h))
+			hugetlb_hstate_alloc_pages(m, h);
+	ctx->bootmem_done = true;
+	return 0;
+}
+
+/* gather_bootmem_prealloc: memblock's gigantic pages become pool pages */
+static void gather_bootmem_prealloc(struct machine *m, struct hugetlb_ctx *ctx)
+{
+	/* the kernel's list is LIFO: the last page allocated comes first */
+	for (int i = ctx->nr_boot_pages - 1; i >= 0; i--) {
+		unsigned long pfn = ctx->boot_pages[i].pfn;
+		struct hstate *h = ctx->boot_pages[i].h;
+
+		if (MM_BUG_ON(m, page_ref_count(m, pfn) != 1,
+			      "WARNING: bootmem hugepage %#lx has refcount %d", pfn,
+			      page_ref_count(m, pfn)))
+			continue;
+		if (prep_compound_gigantic_page(m, pfn, huge_page_order(h))) {
+			MM_BUG_ON(m, PageReserved(m, pfn), "WARNING: bootmem hugepage %#lx still reserved",
+				  pfn);
+			prep_new_huge_page(m, h, pfn, page_to_nid(m, pfn));
+			free_huge_page(m, h, pfn);
+		} else {
+			free_gigantic_page(m, pfn, huge_page_order(h));
+		}
+		/* these pages never went through memblock_free_all */
+		page_zone(m, pfn)->managed_pages += pages_per_huge_page(h);
+	}
+	ctx->nr_boot_pages = 0;
+}
+
+static void report_hugepages(struct machine *m, struct hugetlb_ctx *ctx)
+{
+	struct hstate *h;
+	char buf[32];
+
+	for_each_hstate(ctx, h) {
+		size_string(huge_page_size(h), buf, sizeof(buf));
+		boot_log(ctx, "HugeTLB: registered %s page size, pre-allocated %lu pages", buf,
+			 h->free_huge_pages);
+		boot_log(ctx, "HugeTLB: %lu KiB vmemmap can be freed for a %s page",
+			 hugetlb_vmemmap_optimizable_size(m, h) / 1024, buf);
+	}
+}
+
+int hugetlb_init(struct machine *m, char *err, size_t errlen)
+{
+	struct hugetlb_ctx *ctx = hugetlb_ctx(m);
+	struct hstate *h;
+
+	if (ctx->init_done)
+		return 0;
+	if (resolve_boot_counts(m, ctx, err, errlen))
+		return -1;
+	if (!ctx->bootmem_done) {
+		/* memblock is gone: gigantic boot pages cannot be had any more */
+		for_each_hstate(ctx, h) {
+			if (hstate_is_gigantic(h) && h->max_huge_pages) {
+				boot_log(ctx, "HugeTLB: %lu gigantic pages not allocated: "
+					 "hugetlb_reserve_bootmem did not run", h->max_huge_pages);
+				h->max_huge_pages = 0;
+				memset(h->max_huge_pages_node, 0, sizeof(h->max_huge_pages_node));
+			}
+		}
+		ctx->bootmem_done = true;
+	}
+	/* hugetlb_init_hstates: the non-gigantic boot pages, from the buddy */
+	for_each_hstate(ctx, h)
+		if (!hstate_is_gigantic(h))
+			hugetlb_hstate_alloc_pages(m, h);
+	gather_bootmem_prealloc(m, ctx);
+	report_hugepages(m, ctx);
+	ctx->init_done = true;
+	return 0;
+}
+
+void hugetlb_destroy(struct machine *m)
+{
+	struct hugetlb_ctx *ctx = m->hugetlb;
+
+	if (!ctx)
+		return;
+	free(ctx->boot_pages);
+	sb_free(&ctx->boot_log);
+	free(ctx);
+	m->hugetlb = NULL;
+}
+
+void hugetlb_show_boot_log(struct machine *m, struct sbuf *sb)
+{
+	struct hugetlb_ctx *ctx = hugetlb_ctx(m);
+
+	if (ctx->boot_log.len)
+		sb_puts(sb, ctx->boot_log.buf);
+}
+
+/* -------------------------------------------------------------------------
+ * Boot parameters
+ */
+
+/* memparse: a number (base 0) with an optional K/M/G/T/P/E suffix */
+static bool memparse_strict(const char *s, unsigned long *out)
+{
+	unsigned long long v;
+	unsigned int shift = 0;
+	char *end;
+
+	if (!isdigit((unsigned char)*s))
+		return false;
+	errno = 0;
+	v = strtoull(s, &end, 0);
+	if (errno)
+		return false;
+	switch (*end) {
+	case 'E': case 'e': shift += 10; /* fall through */
+	case 'P': case 'p': shift += 10; /* fall through */
+	case 'T': case 't': shift += 10; /* fall through */
+	case 'G': case 'g': shift += 10; /* fall through */
+	case 'M': case 'm': shift += 10; /* fall through */
+	case 'K': case 'k': shift += 10;
+		end++;
+		break;
+	default:
+		break;
+	}
+	if (*end || (shift && v > (~0ULL >> shift)))
+		return false;
+	*out = (unsigned long)(v << shift);
+	return true;
+}
+
+/* One decimal number (sscanf "%lu" without sign games); advances *pp */
+static bool parse_dec(const char **pp, unsigned long *out)
+{
+	const char *p = *pp;
+	unsigned long v = 0;
+
+	if (!isdigit((unsigned char)*p))
+		return false;
+	for (; isdigit((unsigned char)*p); p++) {
+		unsigned long d = (unsigned long)(*p - '0');
+
+		if (v > (~0UL - d) / 10)
+			return false;
+		v = v * 10 + d;
+	}
+	*pp = p;
+	*out = v;
+	return true;
+}
+
+static bool entry_has_count(const struct hugetlb_boot *e)
+{
+	if (e->count != 0)
+		return true;
+	for (int n = 0; n < MAX_NUMNODES; n++)
+		if (e->node_count[n] >= 0)
+			return true;
+	return false;
+}
+
+static int find_entry(struct machine_opts *o, unsigned long size)
+{
+	for (int i = 0; i < o->nr_hugetlb_boot; i++)
+		if (o->hugetlb_boot[i].hugepagesz == size)
+			return i;
+	return -1;
+}
+
+static struct hugetlb_boot *new_entry(struct machine_opts *o, unsigned long size)
+{
+	struct hugetlb_boot *e;
+
+	if (o->nr_hugetlb_boot >= MAX_HUGETLB_BOOT)
+		return NULL;
+	e = &o->hugetlb_boot[o->nr_hugetlb_boot++];
+	e->hugepagesz = size;
+	e->count = 0;
+	for (int n = 0; n < MAX_NUMNODES; n++)
+		e->node_count[n] = -1;
+	return e;
+}
+
+/* The entry becomes the last one: "the hstate hugepages= applies to" */
+static void move_entry_last(struct machine_opts *o, int i)
+{
+	struct hugetlb_boot e = o->hugetlb_boot[i];
+
+	memmove(&o->hugetlb_boot[i], &o->hugetlb_boot[i + 1],
+		(size_t)(o->nr_hugetlb_boot - i - 1) * sizeof(e));
+	o->hugetlb_boot[o->nr_hugetlb_boot - 1] = e;
+}
+
+/* The entry hugepages= applies to: the last named size, else the pending default */
+static struct hugetlb_boot *hugepages_target(struct machine_opts *o)
+{
+	int i;
+
+	for (i = o->nr_hugetlb_boot - 1; i >= 0; i--)
+		if (o->hugetlb_boot[i].hugepagesz)
+			return &o->hugetlb_boot[i];
+	i = find_entry(o, 0);
+	return i >= 0 ? &o->hugetlb_boot[i] : new_entry(o, 0);
+}
+
+static int parse_hugepagesz(struct machine_opts *o, const char *val, char *err, size_t errlen)
+{
+	unsigned long size;
+	int i;
+
+	if (!memparse_strict(val, &size) || !valid_hugepagesz(size))
+		return errf(err, errlen, "hugepagesz=%s: unsupported huge page size "
+			    "(x86_64 takes 2M, 2048K or 1G)", val);
+	i = find_entry(o, size);
+	if (i >= 0) {
+		/* allowed once more only for the default size before its hugepages= */
+		if (o->default_hugepagesz != size || entry_has_count(&o->hugetlb_boot[i]))
+			return errf(err, errlen, "hugepagesz=%s specified twice "
+				    "(the kernel ignores the second)", val);
+		move_entry_last(o, i);
+		return 0;
+	}
+	if (!new_entry(o, size))
+		return errf(err, errlen, "hugepagesz=%s: too many hugepagesz= parameters", val);
+	return 0;
+}
+
+static int parse_default_hugepagesz(struct machine_opts *o, const char *val, char *err,
+				    size_t errlen)
+{
+	unsigned long size;
+	int i, p;
+
+	if (o->default_hugepagesz)
+		return errf(err, errlen, "default_hugepagesz=%s: default_hugepagesz previously "
+			    "specified (the kernel ignores the second)", val);
+	if (!memparse_strict(val, &size) || !valid_hugepagesz(size))
+		return errf(err, errlen, "default_hugepagesz=%s: unsupported huge page size "
+			    "(x86_64 takes 2M, 2048K or 1G)", val);
+	/* hugetlb_add_hstate: a size already named keeps its place */
+	i = find_entry(o, size);
+	if (i < 0 && !new_entry(o, size))
+		return errf(err, errlen, "default_hugepagesz=%s: too many hugepagesz= parameters",
+			    val);
+	i = find_entry(o, size);
+	o->default_hugepagesz = size;
+	/* a hugepages= that came first is this size's count */
+	p = find_entry(o, 0);
+	if (p >= 0) {
+		struct hugetlb_boot pend = o->hugetlb_boot[p];
+
+		o->hugetlb_boot[i].count = pend.count;
+		memcpy(o->hugetlb_boot[i].node_count, pend.node_count, sizeof(pend.node_count));
+		memmove(&o->hugetlb_boot[p], &o->hugetlb_boot[p + 1],
+			(size_t)(o->nr_hugetlb_boot - p - 1) * sizeof(pend));
+		o->nr_hugetlb_boot--;
+	}
+	return 0;
+}
+
+static int parse_hugepages(struct machine_opts *o, const char *val, char *err, size_t errlen)
+{
+	struct hugetlb_boot *e = hugepages_target(o);
+	long node_count[MAX_NUMNODES];
+	const char *p = val;
+	unsigned long v, node;
+	bool per_node = false;
+
+	if (!e)
+		return errf(err, errlen, "hugepages=%s: too many hugepagesz= parameters", val);
+	if (entry_has_count(e))
+		return errf(err, errlen, "hugepages=%s: hugepages= specified twice without "
+			    "interleaving hugepagesz= (the kernel ignores the second)", val);
+	for (int n = 0; n < MAX_NUMNODES; n++)
+		node_count[n] = -1;
+	while (*p) {
+		const char *start = p;
+
+		if (!parse_dec(&p, &v))
+			return errf(err, errlen, "hugepages=%s: invalid number at '%s'", val, start);
+		if (*p != ':') {
+			if (start != val || *p)
+				return errf(err, errlen, "hugepages=%s: expected N or NODE:N[,NODE:N...]",
+					    val);
+			if ((long)v < 0)
+				return errf(err, errlen, "hugepages=%s: count too large", val);
+			e->count = (long)v;
+			return 0;
+		}
+		node = v;
+		if (node >= MAX_NUMNODES || (o->nr_nodes > 0 && node >= (unsigned long)o->nr_nodes))
+			return errf(err, errlen, "hugepages=%s: node %lu does not exist (the machine "
+				    "has %d node%s)", val, node, o->nr_nodes,
+				    o->nr_nodes == 1 ? "" : "s");
+		if (node_count[node] >= 0)
+			return errf(err, errlen, "hugepages=%s: node %lu given twice", val, node);
+		p++;
+		start = p;
+		if (!parse_dec(&p, &v) || (long)v < 0)
+			return errf(err, errlen, "hugepages=%s: invalid count at '%s'", val, start);
+		node_count[node] = (long)v;
+		per_node = true;
+		if (*p == ',')
+			p++;
+		else if (*p)
+			return errf(err, errlen, "hugepages=%s: unexpected '%s'", val, p);
+	}
+	if (!per_node)
+		return errf(err, errlen, "hugepages needs a value");
+	e->count = -1;
+	memcpy(e->node_count, node_count, sizeof(node_count));
+	return 0;
+}
+
+/* kstrtobool: y/Y/t/T/1, n/N/f/F/0, on/off; an empty value means on */
+static bool parse_kstrtobool(const char *s, bool *out)
+{
+	if (!s || !*s) {
+		*out = true;
+		return true;
+	}
+	switch (s[0]) {
+	case 'y': case 'Y': case 't': case 'T': case '1':
+		*out = true;
+		return true;
+	case 'n': case 'N': case 'f': case 'F': case '0':
+		*out = false;
+		return true;
+	case 'o': case 'O':
+		if (s[1] == 'n' || s[1] == 'N') {
+			*out = true;
+			return true;
+		}
+		if (s[1] == 'f' || s[1] == 'F') {
+			*out = false;
+			return true;
+		}
+		return false;
+	default:
+		return false;
+	}
+}
+
+int hugetlb_parse_param(struct machine_opts *o, const char *key, const char *val,
+			char *err, size_t errlen)
+{
+	bool b;
+
+	if (!val)
+		val = "";
+	if (!strcmp(key, "hugetlb_free_vmemmap")) {
+		if (!parse_kstrtobool(val, &b))
+			return errf(err, errlen, "hugetlb_free_vmemmap=%s: expected on/off, y/n or 1/0",
+				    val);
+		o->hugetlb_free_vmemmap = b;
+		return 0;
+	}
+	if (strcmp(key, "hugepagesz") && strcmp(key, "hugepages") &&
+	    strcmp(key, "default_hugepagesz"))
+		return 1;
+	if (!*val)
+		return errf(err, errlen, "%s needs a value", key);
+	if (!strcmp(key, "hugepagesz"))
+		return parse_hugepagesz(o, val, err, errlen);
+	if (!strcmp(key, "default_hugepagesz"))
+		return parse_default_hugepagesz(o, val, err, errlen);
+	return parse_hugepages(o, val, err, errlen);
+}
+
+/* -------------------------------------------------------------------------
+ * Files
+ */
+enum htlb_file {
+	F_NR, F_NR_MEMPOLICY, F_OVERCOMMIT, F_FREE, F_RESV, F_SURPLUS,
+	F_PROC_NR, F_PROC_NR_MEMPOLICY, F_PROC_OVERCOMMIT, F_PROC_OPTIMIZE_VMEMMAP,
+};
+
+static const struct {
+	const char *name;
+	enum htlb_file f;
+	bool per_node;		/* also under /sys/devices/system/node/nodeN */
+} hstate_files[] = {
+	{ "nr_hugepages", F_NR, true },
+	{ "nr_hugepages_mempolicy", F_NR_MEMPOLICY, false },
+	{ "nr_overcommit_hugepages", F_OVERCOMMIT, false },
+	{ "free_hugepages", F_FREE, true },
+	{ "resv_hugepages", F_RESV, false },
+	{ "surplus_hugepages", F_SURPLUS, true },
+};
+
+static bool some_hstate_optimizable(struct machine *m, struct hugetlb_ctx *ctx)
+{
+	for (int i = 0; i < HUGE_MAX_HSTATE; i++)
+		if (hugetlb_vmemmap_optimizable(m, &ctx->hstates[i]))
+			return true;
+	return false;
+}
+
+/* "hugepages-<kB>kB/<file>" after a directory prefix */
+static bool parse_hstate_file(struct hugetlb_ctx *ctx, const char *s, bool node,
+			      struct hstate **hp, enum htlb_file *fp)
+{
+	unsigned long kb;
+
+	if (strncmp(s, "hugepages-", 10))
+		return false;
+	s += 10;
+	if (!parse_dec(&s, &kb) || strncmp(s, "kB/", 3))
+		return false;
+	s += 3;
+	*hp = size_to_hstate(ctx, kb * 1024);
+	if (!*hp || kb > (~0UL >> 10))
+		return false;
+	for (size_t i = 0; i < ARRAY_SIZE(hstate_files); i++) {
+		if (strcmp(s, hstate_files[i].name))
+			continue;
+		if (node && !hstate_files[i].per_node)
+			return false;
+		*fp = hstate_files[i].f;
+		return true;
+	}
+	return false;
+}
+
+static bool parse_path(struct machine *m, struct hugetlb_ctx *ctx, const char *path,
+		       struct hstate **hp, int *nidp, enum htlb_file *fp)
+{
+	static const char sys_global[] = "/sys/kernel/mm/hugepages/";
+	static const char sys_node[] = "/sys/devices/system/node/node";
+	static const char proc_vm[] = "/proc/sys/vm/";
+
+	*nidp = NUMA_NO_NODE;
+	*hp = ctx->default_hstate;
+	if (!strncmp(path, sys_global, sizeof(sys_global) - 1))
+		return parse_hstate_file(ctx, path + sizeof(sys_global) - 1, false, hp, fp);
+	if (!strncmp(path, sys_node, sizeof(sys_node) - 1)) {
+		const char *s = path + sizeof(sys_node) - 1;
+		unsigned long nid;
+
+		if (!parse_dec(&s, &nid) || nid >= (unsigned long)m->nr_nodes ||
+		    strncmp(s, "/hugepages/", 11))
+			return false;
+		*nidp = (int)nid;
+		return parse_hstate_file(ctx, s + 11, true, hp, fp);
+	}
+	if (!strncmp(path, proc_vm, sizeof(proc_vm) - 1)) {
+		const char *s = path + sizeof(proc_vm) - 1;
+
+		if (!strcmp(s, "nr_hugepages"))
+			*fp = F_PROC_NR;
+		else if (!strcmp(s, "nr_hugepages_mempolicy"))
+			*fp = F_PROC_NR_MEMPOLICY;
+		else if (!strcmp(s, "nr_overcommit_hugepages"))
+			*fp = F_PROC_OVERCOMMIT;
+		else if (!strcmp(s, "hugetlb_optimize_vmemmap") && some_hstate_optimizable(m, ctx))
+			*fp = F_PROC_OPTIMIZE_VMEMMAP;	/* registered only then */
+		else
+			return false;
+		return true;
+	}
+	return false;
+}
+
+bool hugetlb_show_file(struct machine *m, const char *path, struct sbuf *sb)
+{
+	struct hugetlb_ctx *ctx = hugetlb_ctx(m);
+	enum htlb_file f;
+	struct hstate *h;
+	unsigned long v = 0;
+	int nid;
+
+	if (!parse_path(m, ctx, path, &h, &nid, &f))
+		return false;
+	switch (f) {
+	case F_NR:
+	case F_NR_MEMPOLICY:
+		v = nid == NUMA_NO_NODE ? h->nr_huge_pages : h->nr_huge_pages_node[nid];
+		break;
+	case F_OVERCOMMIT:
+	case F_PROC_OVERCOMMIT:
+		v = h->nr_overcommit_huge_pages;
+		break;
+	case F_FREE:
+		v = nid == NUMA_NO_NODE ? h->free_huge_pages : h->free_huge_pages_node[nid];
+		break;
+	case F_RESV:
+		v = h->resv_huge_pages;
+		break;
+	case F_SURPLUS:
+		v = nid == NUMA_NO_NODE ? h->surplus_huge_pages : h->surplus_huge_pages_node[nid];
+		break;
+	case F_PROC_NR:
+	case F_PROC_NR_MEMPOLICY:
+		v = h->max_huge_pages;		/* the sysctl shows max_huge_pages */
+		break;
+	case F_PROC_OPTIMIZE_VMEMMAP:
+		v = hugetlb_vmemmap_enabled(m);
+		break;
+	}
+	sb_printf(sb, "%lu\n", v);
+	return true;
+}
+
+/* kstrtoul(buf, 10): optional '+', decimal digits, one optional newline */
+static int kstrtoul10(const char *s, unsigned long *out)
+{
+	const char *p = s;
+	unsigned long v = 0;
+
+	if (*p == '+')
+		p++;
+	if (!isdigit((unsigned char)*p))
+		return -EINVAL;
+	for (; isdigit((unsigned char)*p); p++) {
+		unsigned long d = (unsigned long)(*p - '0');
+
+		if (v > (~0UL - d) / 10)
+			return -ERANGE;
+		v = v * 10 + d;
+	}
+	if (*p == '\n')
+		p++;
+	if (*p)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+static bool proc_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r';
+}
+
+/*
+ * A sysctl's first number as proc_doulongvec_minmax / proc_dointvec read
+ * it: leading white space, base 0 (0x.., 0..), then white space or the end;
+ * anything after the first value is ignored.  neg_ok: a '-' is accepted.
+ */
+static int proc_get_number(const char *s, bool neg_ok, unsigned long *out, bool *neg)
+{
+	unsigned long long v;
+	char *end;
+
+	while (proc_space(*s))
+		s++;
+	*neg = false;
+	if (*s == '-') {
+		*neg = true;
+		s++;
+	}
+	if (!isdigit((unsigned char)*s))
+		return -EINVAL;
+	errno = 0;
+	v = strtoull(s, &end, 0);
+	if (errno || (*end && !proc_space(*end) && *end != '\0'))
+		return -EINVAL;
+	if (*neg && !neg_ok)
+		return -EINVAL;
+	*out = (unsigned long)v;
+	return 0;
+}
+
+static const char *file_name(const char *path)
+{
+	const char *s = strrchr(path, '/');
+
+	return s ? s + 1 : path;
+}
+
+int hugetlb_store_file(struct machine *m, const char *path, const char *val,
+		       char *err, size_t errlen)
+{
+	struct hugetlb_ctx *ctx = hugetlb_ctx(m);
+	unsigned long count, mask;
+	enum htlb_file f;
+	struct hstate *h;
+	bool neg;
+	int nid, ret;
+
+	if (!parse_path(m, ctx, path, &h, &nid, &f))
+		return -ENOENT;
+	if (!val)
+		val = "";
+	switch (f) {
+	case F_FREE:
+	case F_RESV:
+	case F_SURPLUS:
+		errf(err, errlen, "%s: Permission denied (read-only file)", path);
+		return -EACCES;
+	case F_NR:
+	case F_NR_MEMPOLICY:
+		ret = kstrtoul10(val, &count);
+		if (ret) {
+			errf(err, errlen, "%s: %s: '%s' (kstrtoul takes a decimal number)", path,
+			     ret == -ERANGE ? "Numerical result out of range" : "Invalid argument",
+			     val);
+			return ret;
+		}
+		mask = nid == NUMA_NO_NODE ? all_nodes_mask(m) : 1UL << nid;
+		return set_max_huge_pages(m, h, count, nid, mask);
+	case F_OVERCOMMIT:
+		if (hstate_is_gigantic(h)) {
+			errf(err, errlen, "%s: Invalid argument (no overcommit for gigantic pages)",
+			     path);
+			return -EINVAL;
+		}
+		ret = kstrtoul10(val, &count);
+		if (ret) {
+			errf(err, errlen, "%s: %s: '%s' (kstrtoul takes a decimal number)", path,
+			     ret == -ERANGE ? "Numerical result out of range" : "Invalid argument",
+			     val);
+			return ret;
+		}
+		h->nr_overcommit_huge_pages = count;
+		return 0;
+	case F_PROC_NR:
+	case F_PROC_NR_MEMPOLICY:
+		if (proc_get_number(val, false, &count, &neg)) {
+			errf(err, errlen, "%s: Invalid argument: '%s'", path, val);
+			return -EINVAL;
+		}
+		return set_max_huge_pages(m, h, count, NUMA_NO_NODE, all_nodes_mask(m));
+	case F_PROC_OVERCOMMIT:
+		if (hstate_is_gigantic(h)) {
+			errf(err, errlen, "%s: Invalid argument (the default huge page size is "
+			     "gigantic)", path);
+			return -EINVAL;
+		}
+		if (proc_get_number(val, false, &count, &neg)) {
+			errf(err, errlen, "%s: Invalid argument: '%s'", path, val);
+			return -EINVAL;
+		}
+		h->nr_overcommit_huge_pages = count;
+		return 0;
+	case F_PROC_OPTIMIZE_VMEMMAP:
+		/* proc_dobool on an int: any integer, non-zero is on */
+		if (proc_get_number(val, true, &count, &neg)) {
+			errf(err, errlen, "%s: Invalid argument: '%s'", path, val);
+			return -EINVAL;
+		}
+		hugetlb_vmemmap_set_enabled(m, count != 0);
+		return 0;
+	}
+	errf(err, errlen, "%s: not writable", file_name(path));
+	return -EINVAL;
+}
+
+/* -------------------------------------------------------------------------
+ * meminfo and counters
+ */
+void hugetlb_report_meminfo(struct machine *m, struct sbuf *sb)
+{
+	struct hugetlb_ctx *ctx = hugetlb_ctx(m);
+	unsigned long total = 0;
+	struct hstate *h;
+
+	for_each_hstate(ctx, h) {
+		unsigned long count = h->nr_huge_pages;
+
+		total += huge_page_size(h) * count;
+		if (h == ctx->default_hstate)
+			sb_printf(sb,
+				  "HugePages_Total:   %5lu\n"
+				  "HugePages_Free:    %5lu\n"
+				  "HugePages_Rsvd:    %5lu\n"
+				  "HugePages_Surp:    %5lu\n"
+				  "Hugepagesize:   %8lu kB\n",
+				  count, h->free_huge_pages, h->resv_huge_pages,
+				  h->surplus_huge_pages, huge_page_size(h) / 1024);
+	}
+	sb_printf(sb, "Hugetlb:        %8lu kB\n", total / 1024);
+}
+
+unsigned long hugetlb_total_pages(struct machine *m)
+{
+	struct hugetlb_ctx *ctx = hugetlb_ctx(m);
+	unsigned long total = 0;
+
+	for (int i = 0; i < HUGE_MAX_HSTATE; i++)
+		total += ctx->hstates[i].nr_huge_pages * pages_per_huge_page(&ctx->hstates[i]);
+	return total;
+}
+
+static bool hstate_counter(struct hstate *h, int nid, const char *file, long *val)
+{
+	unsigned long v;
+
+	if (!strcmp(file, "nr_hugepages"))
+		v = nid < 0 ? h->nr_huge_pages : h->nr_huge_pages_node[nid];
+	else if (!strcmp(file, "free_hugepages"))
+		v = nid < 0 ? h->free_huge_pages : h->free_huge_pages_node[nid];
+	else if (!strcmp(file, "surplus_hugepages"))
+		v = nid < 0 ? h->surplus_huge_pages : h->surplus_huge_pages_node[nid];
+	else if (nid < 0 && !strcmp(file, "resv_hugepages"))
+		v = h->resv_huge_pages;
+	else if (nid < 0 && !strcmp(file, "nr_overcommit_hugepages"))
+		v = h->nr_overcommit_huge_pages;
+	else if (nid < 0 && !strcmp(file, "vmemmap_optimized"))
+		v = h->nr_vmemmap_optimized;
+	else
+		return false;
+	*val = (long)v;
+	return true;
+}
+
+bool hugetlb_counter(struct machine *m, const char *name, long *val)
+{
+	struct hugetlb_ctx *ctx;
+	const char *s = name;
+	unsigned long nid = ~0UL, kb;
+	struct hstate *h;
+
+	if (strncmp(s, "hugepages.", 10))
+		return false;
+	s += 10;
+	if (!strncmp(s, "node", 4)) {
+		s += 4;
+		if (!parse_dec(&s, &nid) || *s != '.' || nid >= (unsigned long)m->nr_nodes)
+			return false;
+		s++;
+	}
+	if (!parse_dec(&s, &kb) || strncmp(s, "kB.", 3) || kb > (~0UL >> 10))
+		return false;
+	s += 3;
+	ctx = hugetlb_ctx(m);
+	h = size_to_hstate(ctx, kb * 1024);
+	if (!h)
+		return false;
+	return hstate_counter(h, nid == ~0UL ? -1 : (int)nid, s, val);
+}
+
+void hugetlb_counter_dump(struct machine *m, struct sbuf *sb)
+{
+	static const char *const global[] = {
+		"nr_hugepages", "free_hugepages", "resv_hugepages", "surplus_hugepages",
+		"nr_overcommit_hugepages", "vmemmap_optimized",
+	};
+	static const char *const node[] = { "nr_hugepages", "free_hugepages", "surplus_hugepages" };
+	struct hugetlb_ctx *ctx = hugetlb_ctx(m);
+	long v;
+
+	for (int i = 0; i < HUGE_MAX_HSTATE; i++) {
+		struct hstate *h = &ctx->hstates[i];
+		unsigned long kb = huge_page_size(h) / 1024;
+
+		for (size_t f = 0; f < ARRAY_SIZE(global); f++)
+			if (hstate_counter(h, -1, global[f], &v))
+				sb_printf(sb, "hugepages.%lukB.%s %ld\n", kb, global[f], v);
+		for (int n = 0; n < m->nr_nodes; n++)
+			for (size_t f = 0; f < ARRAY_SIZE(node); f++)
+				if (hstate_counter(h, n, node[f], &v))
+					sb_printf(sb, "hugepages.node%d.%lukB.%s %ld\n", n, kb,
+						  node[f], v);
+	}
+}
