@@ -37,6 +37,8 @@
 #include "page_alloc.h"
 #include "memblock.h"
 #include "pgtable.h"
+#include "policies/hvo.h"
+#include "hugetlb.h"
 
 #define PERCPU_UNIT_BYTES	(256UL << 10)	/* pcpu-alloc: u262144 on Debian 6.1 */
 #define PGLIST_DATA_BYTES	(176UL << 10)
@@ -213,6 +215,8 @@ static bool validate_opts(const struct machine_opts *o, char *e, size_t el)
 {
 	if (o->nr_nodes < 1 || o->nr_nodes > MAX_NUMNODES)
 		return err(e, el, "impossible machine: %d nodes (1..%d)", o->nr_nodes, MAX_NUMNODES);
+	if (o->hvo_policy[0] && !hvo_policy_find(o->hvo_policy))
+		return err(e, el, "unknown hvo policy '%s'", o->hvo_policy);
 	if (o->nr_cpus < 1 || o->nr_cpus > MAX_CPUS)
 		return err(e, el, "impossible machine: %d CPUs (1..%d)", o->nr_cpus, MAX_CPUS);
 	if (o->struct_page_size < STRUCT_PAGE_MIN_SIZE || o->struct_page_size > 256 ||
@@ -586,6 +590,7 @@ struct machine *machine_create(const struct machine_opts *o, char *e, size_t el)
 	}
 	m->opts = *o;
 	m->sps = o->struct_page_size;
+	m->hvo = hvo_policy_find(o->hvo_policy);
 	m->nr_nodes = o->nr_nodes;
 	m->nr_cpus = o->nr_cpus;
 	for (int c = 0; c < m->nr_cpus; c++)
@@ -628,6 +633,8 @@ struct machine *machine_create(const struct machine_opts *o, char *e, size_t el)
 		goto fail;
 	for (int n = 0; n < m->nr_nodes; n++)
 		m->node[n].nr_memmap_boot_pages = (long)m->node[n].memmap_pages;
+	if (hugetlb_reserve_bootmem(m, e, el))
+		goto fail;
 
 	pstore_flush_xc(m);
 	for_each_free_mem_range(m, free_range_to_buddy, NULL);
@@ -640,6 +647,8 @@ struct machine *machine_create(const struct machine_opts *o, char *e, size_t el)
 				shuffle_zone(m, z);
 	}
 	init_per_zone_wmark_min(m);
+	if (hugetlb_init(m, e, el))
+		goto fail;
 	m->booted = true;
 	if (m->fail.failed) {
 		err(e, el, "boot failed: %s", m->fail.msg);
@@ -660,6 +669,7 @@ void machine_destroy(struct machine *m)
 			free(m->node[n].node_zones[zi].pageblock_flags);
 			free(m->node[n].node_zones[zi].pcp);
 		}
+	hugetlb_destroy(m);
 	pstore_destroy(m);
 	memblock_destroy(m);
 	free(m->sections);

@@ -165,7 +165,8 @@ static uint64_t pstore_origin_va(struct machine *m, unsigned long pfn)
 	size_t lo = 0, hi;
 
 	if (!ps->origins_sorted) {
-		qsort(ps->origins, ps->nr_origins, sizeof(*ps->origins), origin_cmp);
+		if (ps->nr_origins)
+			qsort(ps->origins, ps->nr_origins, sizeof(*ps->origins), origin_cmp);
 		ps->origins_sorted = true;
 	}
 	hi = ps->nr_origins;

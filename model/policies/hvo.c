@@ -42,7 +42,10 @@
  */
 #include <string.h>
 
+#include <stdio.h>
+
 #include "policies/hvo.h"
+#include "policy.h"
 #include "page_alloc.h"
 
 static const struct hvo_policy hvo_policies[] = {
@@ -112,4 +115,63 @@ const struct hvo_policy *hvo_policy_at(unsigned int i)
 unsigned int hvo_nr_policies(void)
 {
 	return ARRAY_SIZE(hvo_policies);
+}
+
+/* -------------------------------------------------------------------------
+ * The "hvo" family of the policy registry.  The names repeat the table
+ * above; hvo_family_check() (run by the tests) verifies they agree.
+ */
+static const struct policy hvo_family_policies[] = {
+	{ "reuse-head", "Linux 6.1: keep the head vmemmap page, free 7 of 8", &hvo_policies[0] },
+	{ "new-head", "Linux 6.2 (11aad2631bf7): copy the head into a new page, free all 8",
+	  &hvo_policies[1] },
+	{ "new-head-v1", "seed 000 v1: RETRY_MAYFAIL head, copy inside the walk", &hvo_policies[2] },
+	{ "new-head-boot", "review: new head only while booting, free without pcp",
+	  &hvo_policies[3] },
+	{ "new-head-aligned", "review: v1 when the head struct page is page aligned",
+	  &hvo_policies[4] },
+	{ "new-head-6.7", "Linux 6.7: no __GFP_THISNODE, batched optimisation", &hvo_policies[5] },
+	{ "new-head-6.12", "Debian 6.12: GFP_KERNEL head or no HVO, head/tail scheme",
+	  &hvo_policies[6] },
+};
+
+static int hvo_apply_opts(struct machine_opts *o, const struct policy *p, char *err, size_t errlen)
+{
+	const struct hvo_policy *hp = p->ops;
+
+	if ((size_t)snprintf(o->hvo_policy, sizeof(o->hvo_policy), "%s", hp->name) >=
+	    sizeof(o->hvo_policy)) {
+		snprintf(err, errlen, "hvo policy name '%s' too long", hp->name);
+		return -22;
+	}
+	return 0;
+}
+
+static int hvo_apply(struct machine *m, const struct policy *p, char *err, size_t errlen)
+{
+	(void)err;
+	(void)errlen;
+	m->hvo = p->ops;
+	return 0;
+}
+
+const struct policy_family policy_family_hvo = {
+	.name = "hvo",
+	.summary = "HugeTLB vmemmap optimisation: what happens to the head vmemmap page",
+	.policies = hvo_family_policies,
+	.nr_policies = ARRAY_SIZE(hvo_family_policies),
+	.default_idx = 0,
+	.apply = hvo_apply,
+	.apply_opts = hvo_apply_opts,
+};
+
+bool hvo_family_check(void)
+{
+	if (ARRAY_SIZE(hvo_family_policies) != ARRAY_SIZE(hvo_policies))
+		return false;
+	for (size_t i = 0; i < ARRAY_SIZE(hvo_policies); i++)
+		if (strcmp(hvo_family_policies[i].name, hvo_policies[i].name) ||
+		    hvo_family_policies[i].ops != &hvo_policies[i])
+			return false;
+	return true;
 }

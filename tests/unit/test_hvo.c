@@ -487,9 +487,19 @@ static void test_freed_vmemmap_via_pcp(void **state)
 	machine_destroy(m);
 }
 
+/* The registry's "hvo" family names the same policies as the model's table */
+static void test_family_matches_table(void **state)
+{
+	(void)state;
+	assert_true(hvo_family_check());
+	assert_null(hvo_policy_find("no-such-policy"));
+	assert_string_equal(hvo_policy_find("")->name, "reuse-head");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_family_matches_table),
 		cmocka_unit_test(test_reuse_head),
 		cmocka_unit_test(test_new_head),
 		cmocka_unit_test(test_new_head_v1),

@@ -1,0 +1,170 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * main.c - the mmsim command line.
+ *
+ *   mmsim run FILE [--seed N] [--check] [--policy FAMILY=NAME]... [--quiet]
+ *   mmsim compare FILE --policy FAMILY=A,B,... [--format text|json]
+ *   mmsim policies
+ *   mmsim --help | --version
+ *
+ * Exit codes: 0 ok; 1 an expect failed, an invariant broke or the
+ * simulated kernel failed; 2 bad input (scenario, trace, arguments).
+ * Results go to stdout, diagnostics to stderr.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "policy.h"
+#include "scn.h"
+#include "compare.h"
+
+static const char usage_text[] =
+	"usage: mmsim run FILE [--seed N] [--check] [--policy FAMILY=NAME]... [--quiet]\n"
+	"       mmsim compare FILE --policy FAMILY=A,B,... [--format text|json]\n"
+	"       mmsim policies\n"
+	"       mmsim --help | --version\n";
+
+static const char help_text[] =
+	"mmsim: a userspace simulator of Linux memory management (Linux 6.1 behaviour)\n"
+	"\n"
+	"Commands:\n"
+	"  run FILE        run a scenario file (see docs/scenario-language.md)\n"
+	"  compare FILE    run a scenario once per policy and compare the results\n"
+	"  policies        list the policy families and their entries\n"
+	"\n"
+	"Options of run:\n"
+	"  --seed N              override the scenario's seed\n"
+	"  --check               check the model's invariants after every step\n"
+	"  --policy FAMILY=NAME  pick a policy (repeatable; wins over the scenario's)\n"
+	"  --quiet               print nothing but diagnostics\n"
+	"\n"
+	"Exit status: 0 ok, 1 expect failed / invariant broken / simulated kernel\n"
+	"failure, 2 bad input or usage.\n";
+
+static int usage_error(const char *fmt, const char *arg)
+{
+	fputs("mmsim: ", stderr);
+	fprintf(stderr, fmt, arg);
+	fputc('\n', stderr);
+	fputs(usage_text, stderr);
+	return SCN_BAD_INPUT;
+}
+
+/* "--name VALUE" or "--name=VALUE"; returns the value or NULL */
+static const char *opt_value(int argc, char **argv, int *i, const char *name, bool *bad)
+{
+	size_t n = strlen(name);
+	const char *a = argv[*i];
+
+	*bad = false;
+	if (strncmp(a, name, n))
+		return NULL;
+	if (a[n] == '=')
+		return a + n + 1;
+	if (a[n])
+		return NULL;
+	if (*i + 1 >= argc) {
+		*bad = true;
+		return NULL;
+	}
+	return argv[++*i];
+}
+
+static int cmd_run(int argc, char **argv)
+{
+	struct scn_run_opts o = { .out = stdout, .err = stderr };
+	struct policy_set pols = { 0 };
+	struct scn_result r;
+	const char *file = NULL, *v;
+	bool bad;
+
+	for (int i = 2; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (!strcmp(a, "--check")) {
+			o.check = true;
+		} else if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) {
+			o.quiet = true;
+		} else if ((v = opt_value(argc, argv, &i, "--seed", &bad)) || bad) {
+			const char *why;
+			uint64_t seed;
+
+			if (bad)
+				return usage_error("%s needs a value", "--seed");
+			if (!scn_parse_u64(v, &seed, &why))
+				return usage_error("--seed: bad number '%s'", v);
+			o.seed = seed;
+			o.seed_set = true;
+		} else if ((v = opt_value(argc, argv, &i, "--policy", &bad)) || bad) {
+			const struct policy_family *f;
+			const struct policy *p;
+			char err[512];
+			size_t pos;
+
+			if (bad)
+				return usage_error("%s needs a value", "--policy");
+			if (!policy_parse_one(v, &f, &p, err, sizeof(err), &pos))
+				return usage_error("--policy: %s", err);
+			policy_set_put(&pols, f, p);
+		} else if (a[0] == '-' && a[1]) {
+			return usage_error("unknown option '%s'", a);
+		} else if (file) {
+			return usage_error("unexpected argument '%s' (one scenario per run)", a);
+		} else {
+			file = a;
+		}
+	}
+	if (!file)
+		return usage_error("%s: missing scenario FILE", "run");
+	o.policies = &pols;
+	scn_result_init(&r);
+	scn_run_file(file, &o, &r);
+	scn_result_free(&r);
+	return (int)r.status;
+}
+
+static int cmd_policies(void)
+{
+	size_t n = policy_nr_families();
+
+	if (!n) {
+		puts("no policy families registered yet");
+		return 0;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const struct policy_family *f = policy_family_at(i);
+
+		printf("%s: %s\n", f->name, f->summary ? f->summary : "");
+		for (unsigned int j = 0; j < f->nr_policies; j++)
+			printf("  %-20s %s%s\n", f->policies[j].name,
+			       f->policies[j].summary ? f->policies[j].summary : "",
+			       j == f->default_idx ? " (default)" : "");
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	const char *cmd = argc > 1 ? argv[1] : NULL;
+
+	if (!cmd)
+		return usage_error("%s", "missing command");
+	if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
+		fputs(usage_text, stdout);
+		fputc('\n', stdout);
+		fputs(help_text, stdout);
+		return 0;
+	}
+	if (!strcmp(cmd, "--version")) {
+		puts("mmsim " MMSIM_VERSION);
+		return 0;
+	}
+	if (!strcmp(cmd, "run"))
+		return cmd_run(argc, argv);
+	if (!strcmp(cmd, "policies"))
+		return argc > 2 ? usage_error("policies: unexpected argument '%s'", argv[2])
+				: cmd_policies();
+	if (!strcmp(cmd, "compare"))
+		return cmd_compare(argc, argv);
+	return usage_error("unknown command '%s'", cmd);
+}

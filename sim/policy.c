@@ -1,0 +1,167 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * policy.c - the policy registry (see policy.h).
+ *
+ * The registry is a const, NULL-terminated array of family descriptors,
+ * built at compile time from POLICY_FAMILIES below; each family is defined
+ * in its own model/policies/<family>.c.  Lookups are linear: there are a
+ * handful of families with a handful of entries each.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "policy.h"
+
+/*
+ * The registered families, one F(name) per family; F(hvo) refers to
+ * `const struct policy_family policy_family_hvo` in model/policies/hvo.c.
+ */
+#define POLICY_FAMILIES(F)	F(hvo)
+
+#define POLICY_DECLARE(n)	extern const struct policy_family policy_family_##n;
+#define POLICY_REF(n)		&policy_family_##n,
+POLICY_FAMILIES(POLICY_DECLARE)
+
+static const struct policy_family *const policy_families[] = {
+	POLICY_FAMILIES(POLICY_REF)
+	NULL
+};
+
+size_t policy_nr_families(void)
+{
+	size_t n = 0;
+
+	while (policy_families[n])
+		n++;
+	return n;
+}
+
+const struct policy_family *policy_family_at(size_t i)
+{
+	return i < policy_nr_families() ? policy_families[i] : NULL;
+}
+
+static bool name_is(const char *name, const char *s, size_t len)
+{
+	return strlen(name) == len && memcmp(name, s, len) == 0;
+}
+
+const struct policy_family *policy_family_find(const char *name, size_t len)
+{
+	for (const struct policy_family *const *f = policy_families; *f; f++)
+		if (name_is((*f)->name, name, len))
+			return *f;
+	return NULL;
+}
+
+const struct policy *policy_find(const struct policy_family *f, const char *name, size_t len)
+{
+	for (unsigned int i = 0; i < f->nr_policies; i++)
+		if (name_is(f->policies[i].name, name, len))
+			return &f->policies[i];
+	return NULL;
+}
+
+bool policy_parse_one(const char *spec, const struct policy_family **fam,
+		      const struct policy **pol, char *err, size_t errlen, size_t *errpos)
+{
+	const char *eq = strchr(spec, '=');
+	const struct policy_family *f;
+	const struct policy *p;
+	size_t flen, off, used;
+
+	*errpos = 0;
+	if (!eq || eq == spec) {
+		snprintf(err, errlen, "expected FAMILY=NAME, got '%s'", spec);
+		return false;
+	}
+	flen = (size_t)(eq - spec);
+	f = policy_family_find(spec, flen);
+	if (!f) {
+		snprintf(err, errlen, "unknown policy family '%.*s'", (int)flen, spec);
+		return false;
+	}
+	*errpos = flen + 1;
+	if (!eq[1]) {
+		snprintf(err, errlen, "missing policy name after '%s='", f->name);
+		return false;
+	}
+	p = policy_find(f, eq + 1, strlen(eq + 1));
+	if (!p) {
+		used = (size_t)snprintf(err, errlen, "unknown policy '%s' in family '%s' (known:",
+					eq + 1, f->name);
+		for (unsigned int i = 0; i < f->nr_policies && used < errlen; i++) {
+			off = used;
+			used += (size_t)snprintf(err + off, errlen - off, " %s", f->policies[i].name);
+		}
+		if (used < errlen)
+			snprintf(err + used, errlen - used, ")");
+		return false;
+	}
+	*fam = f;
+	*pol = p;
+	return true;
+}
+
+void policy_set_put(struct policy_set *s, const struct policy_family *f,
+		    const struct policy *p)
+{
+	for (unsigned int i = 0; i < s->n; i++) {
+		if (s->sel[i].family == f) {
+			s->sel[i].policy = p;
+			return;
+		}
+	}
+	/* Each family appears at most once, so the set cannot overflow. */
+	if (s->n < POLICY_SEL_MAX) {
+		s->sel[s->n].family = f;
+		s->sel[s->n].policy = p;
+		s->n++;
+	}
+}
+
+const struct policy *policy_set_get(const struct policy_set *s, const struct policy_family *f)
+{
+	for (unsigned int i = 0; s && i < s->n; i++)
+		if (s->sel[i].family == f)
+			return s->sel[i].policy;
+	return f->nr_policies ? &f->policies[f->default_idx] : NULL;
+}
+
+void policy_set_merge(struct policy_set *base, const struct policy_set *over)
+{
+	for (unsigned int i = 0; over && i < over->n; i++)
+		policy_set_put(base, over->sel[i].family, over->sel[i].policy);
+}
+
+int policy_apply_all(struct machine *m, const struct policy_set *s, char *err, size_t errlen)
+{
+	for (const struct policy_family *const *f = policy_families; *f; f++) {
+		const struct policy *p = policy_set_get(s, *f);
+		int ret;
+
+		if (!p || !(*f)->apply)
+			continue;
+		ret = (*f)->apply(m, p, err, errlen);
+		if (ret)
+			return ret < 0 ? ret : -EINVAL;
+	}
+	return 0;
+}
+
+int policy_apply_opts_all(struct machine_opts *o, const struct policy_set *s, char *err,
+			  size_t errlen)
+{
+	for (const struct policy_family *const *f = policy_families; *f; f++) {
+		const struct policy *p = policy_set_get(s, *f);
+		int ret;
+
+		if (!p || !(*f)->apply_opts)
+			continue;
+		ret = (*f)->apply_opts(o, p, err, errlen);
+		if (ret)
+			return ret < 0 ? ret : -EINVAL;
+	}
+	return 0;
+}

@@ -1,0 +1,251 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * scn.h - the scenario language: lexer, parser, runner and trace replay.
+ *
+ * A scenario is parsed whole before anything runs (scn_parse_*), so a
+ * typo on the last line costs no simulation time, then run (scn_run) any
+ * number of times: compare runs one parsed script once per policy, each
+ * run building its own machine and capturing its output.  The language is
+ * described in docs/scenario-language.md.
+ *
+ * Pipeline:
+ *   text --scn_tokenize--> words --scn_parse_*--> struct scn_script
+ *        (machine_opts, policy picks, a list of run statements, loaded
+ *        traces, id/group/snapshot names resolved to slots)
+ *   script --scn_run--> output + exit status
+ *
+ * Names are resolved at parse time because a scenario has no control flow:
+ * the text order is the execution order, so "free of an unknown id" and
+ * "double free" are found before the machine boots.
+ */
+#ifndef MMSIM_SCN_H
+#define MMSIM_SCN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "mm.h"
+#include "page_alloc.h"
+#include "policy.h"
+#include "sbuf.h"
+
+/* Exit statuses of a run */
+enum scn_status {
+	SCN_OK = 0,		/* every step ran, every expect held */
+	SCN_FAILED = 1,		/* expect failed, invariant broken, simulated kernel failure */
+	SCN_BAD_INPUT = 2,	/* scenario, trace or usage error */
+};
+
+/* A diagnostic about input: "file:line:col: msg" (col 0: none printed) */
+struct scn_diag {
+	char file[512];
+	int line, col;
+	char msg[512];
+};
+
+void scn_diag_set(struct scn_diag *d, const char *file, int line, int col,
+		  const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+/* Append "file:line:col: msg\n" to @sb */
+void scn_diag_format(const struct scn_diag *d, struct sbuf *sb);
+
+/* -------------------------------------------------------------------------
+ * Lexer (scn_lex.c): no machine needed, unit-tested on its own.
+ */
+enum scn_tok_kind {
+	SCN_TOK_WORD,
+	SCN_TOK_REDIR,		/* > */
+	SCN_TOK_APPEND,		/* >> */
+};
+
+struct scn_tok {
+	enum scn_tok_kind kind;
+	char *s;		/* unquoted text (owned) */
+	int col;		/* 1-based column of the first character */
+	bool quoted;		/* some part was quoted */
+};
+
+struct scn_toks {
+	int n, cap;
+	struct scn_tok *t;
+};
+
+/*
+ * Split one line into words the way a POSIX shell does for the subset
+ * scenarios use: blanks separate words, '...' and "..." quote (with \" \\
+ * escapes inside double quotes), a word starting with # begins a comment,
+ * > and >> are redirections.  Returns false with @col/@msg set on error.
+ */
+bool scn_tokenize(const char *line, struct scn_toks *out, int *col, char *msg, size_t msglen);
+void scn_toks_free(struct scn_toks *t);
+
+/*
+ * Numbers: decimal or 0x hex; sizes may carry a K/M/G/T suffix (powers
+ * of 1024, either case, as the kernel's memparse).  Return false with a
+ * reason in *why on a malformed or out-of-range number.
+ */
+bool scn_parse_u64(const char *s, uint64_t *out, const char **why);
+bool scn_parse_size(const char *s, uint64_t *out, const char **why);
+/* An identifier: [A-Za-z_][A-Za-z0-9_]* */
+bool scn_is_ident(const char *s);
+
+/* -------------------------------------------------------------------------
+ * Trace files (trace.c): ftrace text of kmem:mm_page_alloc/mm_page_free.
+ */
+enum trace_ev_kind { TRACE_ALLOC, TRACE_FREE };
+
+struct trace_event {
+	unsigned long pfn;	/* as the traced kernel saw it */
+	gfp_t gfp;
+	uint32_t line;		/* in the trace file */
+	int16_t cpu;		/* -1: unknown */
+	uint8_t kind;		/* enum trace_ev_kind */
+	uint8_t order;
+	bool failed;		/* an allocation the traced kernel failed */
+};
+
+struct trace {
+	char *path;
+	size_t n, cap;
+	struct trace_event *ev;
+	unsigned long ignored;	/* lines of other events, skipped */
+};
+
+/* Parse a whole trace; NULL with @d set on a malformed line */
+struct trace *trace_load(const char *path, struct scn_diag *d);
+struct trace *trace_parse(const char *path, const char *text, struct scn_diag *d);
+void trace_free(struct trace *t);
+
+/* -------------------------------------------------------------------------
+ * Parsed scenarios (scn_parse.c)
+ */
+enum scn_verb {
+	SCN_BOOT,		/* boot (explicit or inserted before the first step) */
+	SCN_CAT,		/* cat FILE... */
+	SCN_STORE,		/* echo VALUE > FILE */
+	SCN_PRINT_TEXT,		/* echo TEXT / print TEXT */
+	SCN_CPU,		/* cpu N */
+	SCN_ALLOC,		/* alloc ID order= gfp= [node=] [expect=] */
+	SCN_FREE,		/* free ID | free G[i] | free G all|every=|random= */
+	SCN_FILL,		/* fill G order= gfp= [node=] count=|tries=|until= */
+	SCN_DRAIN,		/* drain */
+	SCN_COMPACT,		/* compact [node=N] */
+	SCN_SNAPSHOT,		/* snapshot NAME [FILE...] */
+	SCN_PRINT_SNAPSHOT,	/* print snapshot NAME */
+	SCN_PRINT_DIFF,		/* print diff A [B] */
+	SCN_PRINT_COUNTERS,	/* print counters [PREFIX...] */
+	SCN_EXPECT,		/* expect EXPR OP EXPR */
+	SCN_REPLAY,		/* replay FILE [group=G] */
+};
+
+enum scn_free_mode { SCN_FREE_ID, SCN_FREE_MEMBER, SCN_FREE_ALL, SCN_FREE_EVERY, SCN_FREE_RANDOM };
+enum scn_fill_mode {
+	SCN_FILL_COUNT,		/* count=C: C members, stop at the first failure */
+	SCN_FILL_TRIES,		/* tries=C: C attempts, failures do not stop */
+	SCN_FILL_UNTIL_LOW,	/* until=low: stop before free drops below low */
+	SCN_FILL_UNTIL_MIN,	/* until=min: ... below min */
+	SCN_FILL_UNTIL_FAIL,	/* until=fail: until an allocation fails */
+};
+enum scn_alloc_expect { SCN_EXPECT_ANY, SCN_EXPECT_OK, SCN_EXPECT_FAIL };
+enum scn_cmp { SCN_EQ, SCN_NE, SCN_LT, SCN_LE, SCN_GT, SCN_GE };
+
+enum scn_term_kind { SCN_TERM_NUM, SCN_TERM_COUNTER, SCN_TERM_SNAP };
+
+struct scn_term {
+	enum scn_term_kind kind;
+	int sign;		/* +1, -1: starts a new product; 0: multiplies */
+	long num;		/* SCN_TERM_NUM */
+	char *name;		/* counter name (after "SNAP:" for SCN_TERM_SNAP) */
+	int snap;		/* snapshot slot */
+	int col;
+};
+
+struct scn_expr {
+	int n;
+	struct scn_term *t;
+};
+
+struct scn_stmt {
+	enum scn_verb verb;
+	int line, col;		/* of the verb */
+	bool implicit;		/* SCN_BOOT the parser inserted */
+	/* words: cat paths, snapshot files, counter prefixes */
+	int nargs;
+	char **args;
+	int *argcol;
+	char *text;		/* print text, store value, expect source, store path */
+	char *path;		/* store: the file written */
+	int path_col;
+	int slot;		/* id, group or snapshot slot */
+	int slot2;		/* print diff: second snapshot, -1 = the current state */
+	int name_col;		/* column of the id/group/snapshot name */
+	unsigned int order;
+	gfp_t gfp;
+	int node;		/* -1: none given */
+	int node_col;
+	int cpu;
+	int mode;		/* enum scn_free_mode / scn_fill_mode */
+	int expect_alloc;	/* enum scn_alloc_expect */
+	unsigned long count;	/* fill count/tries; free every=K */
+	unsigned long offset;	/* free every=K offset=J; free G[i]: i */
+	unsigned int pct;	/* free random=P% */
+	enum scn_cmp cmp;
+	struct scn_expr lhs, rhs;
+	struct trace *trace;	/* owned by the script */
+};
+
+struct scn_script {
+	char *file;		/* as given, for messages */
+	char *text;		/* the file's contents */
+	struct machine_opts opts;
+	bool have_machine;
+	bool seed_set;		/* a `seed` line */
+	struct policy_set policies;
+	int nstmts, cap;
+	struct scn_stmt *stmts;
+	int nids, ngroups, nsnaps;
+	char **id_names, **group_names, **snap_names;
+	struct scn_names *names;	/* parse-time name table (uthash) */
+};
+
+struct scn_script *scn_parse_string(const char *file, const char *text, struct scn_diag *d);
+struct scn_script *scn_parse_file(const char *path, struct scn_diag *d);
+void scn_script_free(struct scn_script *s);
+
+/* -------------------------------------------------------------------------
+ * Running (scn_run.c)
+ */
+struct scn_run_opts {
+	bool seed_set;			/* override the scenario's seed */
+	uint64_t seed;
+	bool check;			/* mm_check_invariants after every step */
+	bool quiet;			/* no step output on stdout */
+	const struct policy_set *policies;	/* override the scenario's picks */
+	/*
+	 * Where output goes: a stream (written as the run goes), or, when
+	 * NULL, the result's sbufs.
+	 */
+	FILE *out, *err;
+	bool want_counters;		/* fill result.counters at the end */
+};
+
+struct scn_result {
+	enum scn_status status;
+	struct sbuf out;		/* captured stdout (out stream NULL) */
+	struct sbuf err;		/* captured stderr (err stream NULL) */
+	struct sbuf counters;		/* "name value" lines at the end */
+	struct policy_set policies;	/* the picks the run used */
+};
+
+void scn_result_init(struct scn_result *r);
+void scn_result_free(struct scn_result *r);
+
+/* Run a parsed scenario on a new machine; returns r->status */
+enum scn_status scn_run(const struct scn_script *s, const struct scn_run_opts *o,
+			struct scn_result *r);
+
+/* Parse and run a file: the whole of `mmsim run` */
+enum scn_status scn_run_file(const char *path, const struct scn_run_opts *o,
+			     struct scn_result *r);
+
+#endif /* MMSIM_SCN_H */

@@ -1,0 +1,260 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * scn_lex.c - words and numbers of the scenario language.
+ *
+ * Lines are split the way a POSIX shell splits the small subset of shell
+ * a scenario uses (`cat FILE`, `echo VALUE > FILE`), so those lines mean
+ * the same thing when the file runs as a script in a real guest: blanks
+ * separate words, quotes group them, '#' at the start of a word begins a
+ * comment, '>' and '>>' redirect.  Everything else (gfp masks with '|',
+ * sizes, key=value options) is an ordinary word.
+ *
+ * Numbers follow the kernel's conventions: decimal or 0x hex, and sizes
+ * take memparse's K/M/G/T suffixes (powers of 1024, either case).
+ */
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "scn.h"
+
+void scn_diag_set(struct scn_diag *d, const char *file, int line, int col,
+		  const char *fmt, ...)
+{
+	va_list ap;
+
+	snprintf(d->file, sizeof(d->file), "%s", file ? file : "");
+	d->line = line;
+	d->col = col;
+	va_start(ap, fmt);
+	vsnprintf(d->msg, sizeof(d->msg), fmt, ap);
+	va_end(ap);
+}
+
+void scn_diag_format(const struct scn_diag *d, struct sbuf *sb)
+{
+	if (d->col > 0)
+		sb_printf(sb, "%s:%d:%d: %s\n", d->file, d->line, d->col, d->msg);
+	else if (d->line > 0)
+		sb_printf(sb, "%s:%d: %s\n", d->file, d->line, d->msg);
+	else
+		sb_printf(sb, "%s: %s\n", d->file, d->msg);
+}
+
+/* -------------------------------------------------------------------------
+ * Tokenizer
+ */
+static void toks_push(struct scn_toks *t, enum scn_tok_kind kind, char *s, int col, bool quoted)
+{
+	if (t->n == t->cap) {
+		int cap = t->cap ? t->cap * 2 : 16;
+		struct scn_tok *n = realloc(t->t, (size_t)cap * sizeof(*n));
+
+		if (!n)
+			abort();
+		t->t = n;
+		t->cap = cap;
+	}
+	t->t[t->n].kind = kind;
+	t->t[t->n].s = s;
+	t->t[t->n].col = col;
+	t->t[t->n].quoted = quoted;
+	t->n++;
+}
+
+void scn_toks_free(struct scn_toks *t)
+{
+	for (int i = 0; i < t->n; i++)
+		free(t->t[i].s);
+	free(t->t);
+	t->t = NULL;
+	t->n = t->cap = 0;
+}
+
+static bool is_blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
+}
+
+static bool all_digits(const struct sbuf *w)
+{
+	if (!w->len)
+		return false;
+	for (size_t i = 0; i < w->len; i++)
+		if (!isdigit((unsigned char)w->buf[i]))
+			return false;
+	return true;
+}
+
+bool scn_tokenize(const char *line, struct scn_toks *out, int *col, char *msg, size_t msglen)
+{
+	const char *p = line;
+	struct sbuf w;
+
+	sb_init(&w);
+	for (;;) {
+		while (is_blank(*p))
+			p++;
+		if (!*p || *p == '\n' || *p == '#')
+			break;
+		int start = (int)(p - line) + 1;
+
+		if (*p == '>') {
+			bool app = p[1] == '>';
+
+			toks_push(out, app ? SCN_TOK_APPEND : SCN_TOK_REDIR,
+				  strdup(app ? ">>" : ">"), start, false);
+			p += app ? 2 : 1;
+			continue;
+		}
+		bool quoted = false;
+
+		sb_reset(&w);
+		sb_puts(&w, "");
+		while (*p && *p != '\n' && !is_blank(*p) && *p != '>') {
+			if (*p == '\'') {
+				const char *q = strchr(p + 1, '\'');
+
+				if (!q) {
+					*col = (int)(p - line) + 1;
+					snprintf(msg, msglen, "unterminated quote");
+					sb_free(&w);
+					return false;
+				}
+				sb_printf(&w, "%.*s", (int)(q - p - 1), p + 1);
+				p = q + 1;
+				quoted = true;
+			} else if (*p == '"') {
+				const char *q = p + 1;
+
+				while (*q && *q != '"') {
+					if (*q == '\\' && q[1] && strchr("\"\\$`", q[1]))
+						q++;
+					sb_printf(&w, "%c", *q);
+					q++;
+				}
+				if (*q != '"') {
+					*col = (int)(p - line) + 1;
+					snprintf(msg, msglen, "unterminated quote");
+					sb_free(&w);
+					return false;
+				}
+				p = q + 1;
+				quoted = true;
+			} else if (*p == '\\' && p[1] && p[1] != '\n') {
+				sb_printf(&w, "%c", p[1]);
+				p += 2;
+			} else {
+				sb_printf(&w, "%c", *p);
+				p++;
+			}
+		}
+		if (*p == '>' && !quoted && all_digits(&w)) {
+			/* A shell reads "1>" as a redirection of descriptor 1. */
+			*col = start;
+			snprintf(msg, msglen,
+				 "'%s>' redirects file descriptor %s in a shell; "
+				 "write '%s > FILE'", w.buf, w.buf, w.buf);
+			sb_free(&w);
+			return false;
+		}
+		toks_push(out, SCN_TOK_WORD, sb_steal(&w), start, quoted);
+	}
+	sb_free(&w);
+	return true;
+}
+
+/* -------------------------------------------------------------------------
+ * Numbers
+ */
+static bool parse_digits(const char *s, uint64_t *out, const char **end, const char **why)
+{
+	unsigned int base = 10;
+	uint64_t v = 0;
+	const char *p = s;
+
+	if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) {
+		base = 16;
+		p += 2;
+		if (!isxdigit((unsigned char)*p)) {
+			*why = "malformed hex number";
+			return false;
+		}
+	} else if (!isdigit((unsigned char)*p)) {
+		*why = "expected a number";
+		return false;
+	}
+	for (;; p++) {
+		unsigned int d;
+
+		if (isdigit((unsigned char)*p))
+			d = (unsigned int)(*p - '0');
+		else if (base == 16 && isxdigit((unsigned char)*p))
+			d = (unsigned int)(tolower((unsigned char)*p) - 'a' + 10);
+		else
+			break;
+		if (v > (UINT64_MAX - d) / base) {
+			*why = "number out of range";
+			return false;
+		}
+		v = v * base + d;
+	}
+	*out = v;
+	*end = p;
+	return true;
+}
+
+bool scn_parse_u64(const char *s, uint64_t *out, const char **why)
+{
+	const char *end;
+
+	if (!parse_digits(s, out, &end, why))
+		return false;
+	if (*end) {
+		*why = "malformed number";
+		return false;
+	}
+	return true;
+}
+
+bool scn_parse_size(const char *s, uint64_t *out, const char **why)
+{
+	const char *end;
+	unsigned int shift = 0;
+	uint64_t v;
+
+	if (!parse_digits(s, &v, &end, why))
+		return false;
+	switch (*end) {
+	case 'k': case 'K': shift = 10; break;
+	case 'm': case 'M': shift = 20; break;
+	case 'g': case 'G': shift = 30; break;
+	case 't': case 'T': shift = 40; break;
+	case '\0': break;
+	default:
+		*why = "malformed size (expected a number with an optional K, M, G or T suffix)";
+		return false;
+	}
+	if (shift && end[1]) {
+		*why = "malformed size (expected a number with an optional K, M, G or T suffix)";
+		return false;
+	}
+	if (shift && v > (UINT64_MAX >> shift)) {
+		*why = "size out of range";
+		return false;
+	}
+	*out = v << shift;
+	return true;
+}
+
+bool scn_is_ident(const char *s)
+{
+	if (!isalpha((unsigned char)*s) && *s != '_')
+		return false;
+	for (s++; *s; s++)
+		if (!isalnum((unsigned char)*s) && *s != '_')
+			return false;
+	return true;
+}

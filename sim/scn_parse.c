@@ -1,0 +1,1514 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * scn_parse.c - scenario text to struct scn_script.
+ *
+ * One pass over the lines.  Machine description lines (machine, node,
+ * hole, reserve, distance, cmdline, seed, policy) fill the script's
+ * machine_opts and policy picks directly; every other line becomes a run
+ * statement with its arguments already converted (numbers, gfp masks,
+ * names resolved to slots, trace files loaded), so the runner never sees
+ * text it could fail to understand.  The first statement that needs a
+ * machine gets an implicit `boot` in front of it; description lines after
+ * that are an error, because the machine they describe already exists.
+ *
+ * Ids (alloc), groups (fill, replay) and snapshots are resolved here: a
+ * scenario has no control flow, so the text order is the run order and a
+ * free of an unknown id or a double free is a parse error.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <uthash.h>
+
+#include "scn.h"
+
+enum name_kind { NAME_ID, NAME_GROUP };
+
+struct scn_names {
+	char *name;
+	enum name_kind kind;
+	int slot;
+	int def_line;		/* first alloc/fill/replay */
+	bool live;		/* ids: allocated and not freed */
+	int alloc_line;		/* ids: the alloc that made it live */
+	int freed_line;		/* ids: the free that ended it */
+	UT_hash_handle hh;
+};
+
+struct parser {
+	struct scn_script *s;
+	struct scn_diag *d;
+	int line;
+	const char *linetext;
+	struct scn_toks tk;
+	int boot_line;		/* 0: not booted yet */
+	int machine_line;
+	char dir[512];		/* the scenario's directory, for replay paths */
+};
+
+static bool perr(struct parser *p, int col, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static bool perr(struct parser *p, int col, const char *fmt, ...)
+{
+	va_list ap;
+
+	p->d->line = p->line;
+	p->d->col = col;
+	snprintf(p->d->file, sizeof(p->d->file), "%s", p->s->file);
+	va_start(ap, fmt);
+	vsnprintf(p->d->msg, sizeof(p->d->msg), fmt, ap);
+	va_end(ap);
+	return false;
+}
+
+static void *xcalloc(size_t n, size_t sz)
+{
+	void *q = calloc(n ? n : 1, sz);
+
+	if (!q)
+		abort();
+	return q;
+}
+
+static char *xstrdup(const char *s)
+{
+	char *q = strdup(s);
+
+	if (!q)
+		abort();
+	return q;
+}
+
+static void *xrealloc(void *q, size_t sz)
+{
+	q = realloc(q, sz);
+	if (!q)
+		abort();
+	return q;
+}
+
+static struct scn_stmt *new_stmt(struct parser *p, enum scn_verb verb, int col)
+{
+	struct scn_script *s = p->s;
+	struct scn_stmt *st;
+
+	if (s->nstmts == s->cap) {
+		s->cap = s->cap ? s->cap * 2 : 32;
+		s->stmts = xrealloc(s->stmts, (size_t)s->cap * sizeof(*s->stmts));
+	}
+	st = &s->stmts[s->nstmts++];
+	memset(st, 0, sizeof(*st));
+	st->verb = verb;
+	st->line = p->line;
+	st->col = col;
+	st->node = -1;
+	st->slot = -1;
+	st->slot2 = -1;
+	return st;
+}
+
+static void stmt_add_arg(struct scn_stmt *st, const char *s, int col)
+{
+	st->args = xrealloc(st->args, (size_t)(st->nargs + 1) * sizeof(*st->args));
+	st->argcol = xrealloc(st->argcol, (size_t)(st->nargs + 1) * sizeof(*st->argcol));
+	st->args[st->nargs] = xstrdup(s);
+	st->argcol[st->nargs] = col;
+	st->nargs++;
+}
+
+static int add_name(char ***arr, int *n, const char *name)
+{
+	*arr = xrealloc(*arr, (size_t)(*n + 1) * sizeof(**arr));
+	(*arr)[*n] = xstrdup(name);
+	return (*n)++;
+}
+
+/* -------------------------------------------------------------------------
+ * Boot ordering
+ */
+static bool need_boot(struct parser *p, int col)
+{
+	struct scn_stmt *st;
+
+	if (p->boot_line)
+		return true;
+	if (!p->s->have_machine)
+		return perr(p, col, "no machine described: a 'machine' line must come before "
+			    "the first step");
+	st = new_stmt(p, SCN_BOOT, col);
+	st->implicit = true;
+	p->boot_line = p->line;
+	return true;
+}
+
+static bool before_boot(struct parser *p, const char *verb)
+{
+	if (!p->boot_line)
+		return true;
+	return perr(p, p->tk.n ? p->tk.t[0].col : 1,
+		    "'%s' describes the machine, but it already booted at line %d",
+		    verb, p->boot_line);
+}
+
+/* -------------------------------------------------------------------------
+ * key=value options
+ */
+struct kv {
+	const char *key;
+	const char *val;	/* NULL: not given */
+	int col;		/* of the value */
+	int kcol;		/* of the key */
+};
+
+#define KV(k)	{ .key = (k) }
+#define KV_END	{ .key = NULL }
+
+static struct kv *kv_get(struct kv *kv, const char *key)
+{
+	for (; kv->key; kv++)
+		if (!strcmp(kv->key, key))
+			return kv;
+	return NULL;
+}
+
+static void kv_list(struct kv *kv, char *buf, size_t len)
+{
+	size_t off = 0;
+
+	buf[0] = '\0';
+	for (; kv->key && off < len; kv++)
+		off += (size_t)snprintf(buf + off, len - off, "%s%s=", off ? ", " : "", kv->key);
+}
+
+/* Parse tokens [from, n) as key=value options of @verb */
+static bool parse_kv(struct parser *p, int from, const char *verb, struct kv *kv)
+{
+	char known[256];
+
+	for (int i = from; i < p->tk.n; i++) {
+		struct scn_tok *t = &p->tk.t[i];
+		char *eq = t->kind == SCN_TOK_WORD ? strchr(t->s, '=') : NULL;
+		struct kv *e;
+
+		kv_list(kv, known, sizeof(known));
+		if (!eq || eq == t->s)
+			return perr(p, t->col, "unexpected '%s' (%s takes %s)", t->s, verb,
+				    known[0] ? known : "no arguments here");
+		*eq = '\0';
+		e = kv_get(kv, t->s);
+		if (!e) {
+			perr(p, t->col, "unknown option '%s' for %s (known: %s)", t->s, verb,
+			     known);
+			*eq = '=';
+			return false;
+		}
+		*eq = '=';
+		if (e->val)
+			return perr(p, t->col, "%s= given twice", e->key);
+		e->val = eq + 1;
+		e->col = t->col + (int)(eq + 1 - t->s);
+		e->kcol = t->col;
+		if (!*e->val)
+			return perr(p, e->col, "missing value after '%s='", e->key);
+	}
+	return true;
+}
+
+static bool kv_require(struct parser *p, struct kv *e, const char *verb, int col)
+{
+	if (e->val)
+		return true;
+	return perr(p, col, "%s: missing %s=", verb, e->key);
+}
+
+static bool num_at(struct parser *p, const char *s, int col, uint64_t *v)
+{
+	const char *why;
+
+	if (!scn_parse_u64(s, v, &why))
+		return perr(p, col, "%s: '%s'", why, s);
+	return true;
+}
+
+static bool int_at(struct parser *p, const char *s, int col, uint64_t max, const char *what,
+		   uint64_t *v)
+{
+	if (!num_at(p, s, col, v))
+		return false;
+	if (*v > max)
+		return perr(p, col, "%s %llu out of range (at most %llu)", what,
+			    (unsigned long long)*v, (unsigned long long)max);
+	return true;
+}
+
+static bool size_at(struct parser *p, const char *s, int col, uint64_t *v)
+{
+	const char *why;
+
+	if (!scn_parse_size(s, v, &why))
+		return perr(p, col, "%s: '%s'", why, s);
+	if (*v % PAGE_SIZE)
+		return perr(p, col, "%s is not a multiple of the page size (%lu)", s, PAGE_SIZE);
+	return true;
+}
+
+static bool node_at(struct parser *p, const char *s, int col, int *nid)
+{
+	uint64_t v;
+
+	if (!num_at(p, s, col, &v))
+		return false;
+	if (v >= (uint64_t)p->s->opts.nr_nodes)
+		return perr(p, col, "node %llu does not exist (the machine has %d node%s)",
+			    (unsigned long long)v, p->s->opts.nr_nodes,
+			    p->s->opts.nr_nodes == 1 ? "" : "s");
+	*nid = (int)v;
+	return true;
+}
+
+static bool gfp_at(struct parser *p, const char *s, int col, gfp_t *g)
+{
+	const char *bad = s;
+
+	if (!gfp_parse(s, g, &bad)) {
+		const char *e = strchr(bad, '|');
+		int n = e ? (int)(e - bad) : (int)strlen(bad);
+
+		if (!n)
+			return perr(p, col + (int)(bad - s), "missing gfp flag in '%s'", s);
+		return perr(p, col + (int)(bad - s), "unknown gfp flag '%.*s'", n, bad);
+	}
+	return true;
+}
+
+static bool order_at(struct parser *p, struct kv *e, unsigned int *order)
+{
+	uint64_t v = 0;
+
+	if (!e->val) {
+		*order = 0;
+		return true;
+	}
+	if (!num_at(p, e->val, e->col, &v))
+		return false;
+	if (v >= MAX_ORDER)
+		return perr(p, e->col, "order %llu out of range (orders are 0..%d)",
+			    (unsigned long long)v, MAX_ORDER - 1);
+	*order = (unsigned int)v;
+	return true;
+}
+
+static bool want_args(struct parser *p, const char *verb, int min, int max, const char *usage)
+{
+	int nargs = p->tk.n - 1;
+
+	for (int i = 1; i < p->tk.n; i++)
+		if (p->tk.t[i].kind != SCN_TOK_WORD)
+			return perr(p, p->tk.t[i].col, "%s: unexpected redirection", verb);
+	if (nargs < min)
+		return perr(p, p->tk.n ? p->tk.t[p->tk.n - 1].col + (int)strlen(p->tk.t[p->tk.n - 1].s)
+			    : 1, "%s: missing arguments (usage: %s)", verb, usage);
+	if (max >= 0 && nargs > max)
+		return perr(p, p->tk.t[max + 1].col, "%s: unexpected '%s' (usage: %s)", verb,
+			    p->tk.t[max + 1].s, usage);
+	return true;
+}
+
+/* -------------------------------------------------------------------------
+ * Machine description
+ */
+static bool parse_machine(struct parser *p)
+{
+	struct machine_opts *o = &p->s->opts;
+	struct kv kv[] = { KV("nodes"), KV("mem"), KV("cpus"), KV("struct_page_size"),
+			   KV("kernel"), KV("holes"), KV_END };
+	uint64_t v;
+	int col = p->tk.t[0].col;
+
+	if (!before_boot(p, "machine"))
+		return false;
+	if (p->s->have_machine)
+		return perr(p, col, "machine already described at line %d", p->machine_line);
+	if (!want_args(p, "machine", 0, -1, "") || !parse_kv(p, 1, "machine", kv))
+		return false;
+	if (!kv_require(p, &kv[0], "machine", col) || !kv_require(p, &kv[1], "machine", col))
+		return false;
+	if (!num_at(p, kv[0].val, kv[0].col, &v))
+		return false;
+	if (v < 1 || v > MAX_NUMNODES)
+		return perr(p, kv[0].col, "nodes=%llu: a machine has 1 to %d nodes (MAX_NUMNODES)",
+			    (unsigned long long)v, MAX_NUMNODES);
+	o->nr_nodes = (int)v;
+	if (!size_at(p, kv[1].val, kv[1].col, &v))
+		return false;
+	memset(o->node, 0, sizeof(o->node));
+	for (int n = 0; n < o->nr_nodes; n++)
+		o->node[n].mem_bytes = v;
+	if (kv[2].val) {
+		if (!num_at(p, kv[2].val, kv[2].col, &v))
+			return false;
+		if (v < 1 || v > MAX_CPUS)
+			return perr(p, kv[2].col, "cpus=%llu: a machine has 1 to %d CPUs",
+				    (unsigned long long)v, MAX_CPUS);
+		o->nr_cpus = (int)v;
+	}
+	if (kv[3].val) {
+		if (!int_at(p, kv[3].val, kv[3].col, 4096, "struct_page_size", &v))
+			return false;
+		o->struct_page_size = (unsigned int)v;
+	}
+	if (kv[4].val) {
+		if (!size_at(p, kv[4].val, kv[4].col, &v))
+			return false;
+		o->kernel_image_bytes = v;
+	}
+	if (kv[5].val) {
+		/* the defaults are a q35 guest's e820 holes (machine_opts_default) */
+		if (!strcmp(kv[5].val, "none"))
+			o->nr_holes = 0;
+		else if (strcmp(kv[5].val, "q35"))
+			return perr(p, kv[5].col, "holes= takes q35 or none, not '%s'", kv[5].val);
+	}
+	p->s->have_machine = true;
+	p->machine_line = p->line;
+	return true;
+}
+
+static bool need_machine(struct parser *p, const char *verb)
+{
+	if (!before_boot(p, verb))
+		return false;
+	if (!p->s->have_machine)
+		return perr(p, p->tk.t[0].col, "'%s' before the 'machine' line", verb);
+	return true;
+}
+
+static bool parse_node(struct parser *p)
+{
+	struct machine_opts *o = &p->s->opts;
+	struct kv kv[] = { KV("mem"), KV("movable"), KV_END };
+	uint64_t v;
+	int nid;
+
+	if (!need_machine(p, "node"))
+		return false;
+	if (p->tk.n < 2 || strchr(p->tk.t[1].s, '='))
+		return perr(p, p->tk.n < 2 ? p->tk.t[0].col : p->tk.t[1].col,
+			    "node: expected a node number (usage: node N mem=SIZE [movable=SIZE])");
+	if (!node_at(p, p->tk.t[1].s, p->tk.t[1].col, &nid) || !parse_kv(p, 2, "node", kv))
+		return false;
+	if (!kv[0].val && !kv[1].val)
+		return perr(p, p->tk.t[0].col, "node: nothing to set (mem= or movable=)");
+	if (kv[0].val) {
+		if (!size_at(p, kv[0].val, kv[0].col, &v))
+			return false;
+		o->node[nid].mem_bytes = v;
+	}
+	if (kv[1].val) {
+		if (!size_at(p, kv[1].val, kv[1].col, &v))
+			return false;
+		o->node[nid].movable_bytes = v;
+	}
+	return true;
+}
+
+static bool parse_hole(struct parser *p)
+{
+	struct machine_opts *o = &p->s->opts;
+	uint64_t a, b;
+
+	if (!need_machine(p, "hole") || !want_args(p, "hole", 2, 2, "hole START END"))
+		return false;
+	if (!size_at(p, p->tk.t[1].s, p->tk.t[1].col, &a) ||
+	    !size_at(p, p->tk.t[2].s, p->tk.t[2].col, &b))
+		return false;
+	if (b <= a)
+		return perr(p, p->tk.t[2].col, "hole end %s is not above its start %s",
+			    p->tk.t[2].s, p->tk.t[1].s);
+	if (o->nr_holes >= MAX_HOLES)
+		return perr(p, p->tk.t[0].col, "too many holes (at most %d)", MAX_HOLES);
+	o->hole[o->nr_holes].start = a;
+	o->hole[o->nr_holes].end = b;
+	o->nr_holes++;
+	return true;
+}
+
+static bool parse_reserve(struct parser *p)
+{
+	struct machine_opts *o = &p->s->opts;
+	struct reserve_desc r = { .nid = -1 };
+	uint64_t v;
+
+	if (!need_machine(p, "reserve"))
+		return false;
+	if (o->nr_reserves >= MAX_RESERVES)
+		return perr(p, p->tk.t[0].col, "too many reservations (at most %d)", MAX_RESERVES);
+	if (p->tk.n >= 2 && strchr(p->tk.t[1].s, '=')) {
+		struct kv kv[] = { KV("node"), KV("size"), KV_END };
+
+		if (!parse_kv(p, 1, "reserve", kv) ||
+		    !kv_require(p, &kv[0], "reserve", p->tk.t[0].col) ||
+		    !kv_require(p, &kv[1], "reserve", p->tk.t[0].col))
+			return false;
+		if (!node_at(p, kv[0].val, kv[0].col, &r.nid) ||
+		    !size_at(p, kv[1].val, kv[1].col, &v))
+			return false;
+		r.size = v;
+	} else {
+		if (!want_args(p, "reserve", 2, 2, "reserve START SIZE | reserve node=N size=SIZE"))
+			return false;
+		if (!size_at(p, p->tk.t[1].s, p->tk.t[1].col, &v))
+			return false;
+		r.start = v;
+		if (!size_at(p, p->tk.t[2].s, p->tk.t[2].col, &v))
+			return false;
+		r.size = v;
+	}
+	if (!r.size)
+		return perr(p, p->tk.t[p->tk.n - 1].col, "reservation of 0 bytes");
+	o->reserve[o->nr_reserves++] = r;
+	return true;
+}
+
+static bool parse_distance(struct parser *p)
+{
+	uint64_t d;
+	int a, b;
+
+	if (!need_machine(p, "distance") ||
+	    !want_args(p, "distance", 3, 3, "distance NODE NODE DISTANCE"))
+		return false;
+	if (!node_at(p, p->tk.t[1].s, p->tk.t[1].col, &a) ||
+	    !node_at(p, p->tk.t[2].s, p->tk.t[2].col, &b) ||
+	    !num_at(p, p->tk.t[3].s, p->tk.t[3].col, &d))
+		return false;
+	if (a == b)
+		return perr(p, p->tk.t[2].col, "a node's distance to itself is always 10");
+	if (d <= 10 || d > 254)
+		return perr(p, p->tk.t[3].col, "distance %llu out of range (11..254, local is 10)",
+			    (unsigned long long)d);
+	p->s->opts.distance[a][b] = (int)d;
+	p->s->opts.distance[b][a] = (int)d;
+	return true;
+}
+
+/* Boot parameters, in the kernel's syntax.  Later modules add rows. */
+enum bootparam_kind { BP_BOOL, BP_UINT, BP_THP, BP_NOT_MODELLED };
+
+struct bootparam {
+	const char *name;
+	enum bootparam_kind kind;
+	size_t off;		/* in struct machine_opts */
+	uint64_t max;
+};
+
+#define BP_OPT(f)	offsetof(struct machine_opts, f)
+static const struct bootparam bootparams[] = {
+	{ "page_alloc.shuffle", BP_BOOL, BP_OPT(page_alloc_shuffle), 1 },
+	{ "transparent_hugepage", BP_THP, BP_OPT(thp), 1 },
+	{ "sysctl.vm.min_free_kbytes", BP_UINT, BP_OPT(min_free_kbytes), INT32_MAX },
+	{ "sysctl.vm.watermark_scale_factor", BP_UINT, BP_OPT(watermark_scale_factor), 3000 },
+	{ "sysctl.vm.percpu_pagelist_high_fraction", BP_UINT,
+	  BP_OPT(percpu_pagelist_high_fraction), INT32_MAX },
+	{ "hugetlb_free_vmemmap", BP_NOT_MODELLED, 0, 0 },
+	{ "hugepages", BP_NOT_MODELLED, 0, 0 },
+	{ "hugepagesz", BP_NOT_MODELLED, 0, 0 },
+	{ "default_hugepagesz", BP_NOT_MODELLED, 0, 0 },
+	{ "hugetlb_cma", BP_NOT_MODELLED, 0, 0 },
+	{ "kernelcore", BP_NOT_MODELLED, 0, 0 },
+	{ "movablecore", BP_NOT_MODELLED, 0, 0 },
+	{ "memmap_on_memory", BP_NOT_MODELLED, 0, 0 },
+};
+
+/* kstrtobool's spellings */
+static bool parse_kbool(const char *s, bool *b)
+{
+	static const char *const yes[] = { "1", "y", "Y", "on", "On", "ON" };
+	static const char *const no[] = { "0", "n", "N", "off", "Off", "OFF" };
+
+	for (size_t i = 0; i < ARRAY_SIZE(yes); i++) {
+		if (!strcmp(s, yes[i])) {
+			*b = true;
+			return true;
+		}
+		if (!strcmp(s, no[i])) {
+			*b = false;
+			return true;
+		}
+	}
+	return false;
+}
+
+static bool parse_cmdline(struct parser *p)
+{
+	struct machine_opts *o = &p->s->opts;
+
+	if (!need_machine(p, "cmdline") || !want_args(p, "cmdline", 1, -1, "cmdline PARAM=VALUE..."))
+		return false;
+	for (int i = 1; i < p->tk.n; i++) {
+		struct scn_tok *t = &p->tk.t[i];
+		char *eq = strchr(t->s, '=');
+		size_t n = eq ? (size_t)(eq - t->s) : strlen(t->s);
+		const struct bootparam *bp = NULL;
+		int vcol = t->col + (int)n + 1;
+		const char *val = eq ? eq + 1 : "";
+		uint64_t v;
+		bool b;
+
+		for (size_t j = 0; j < ARRAY_SIZE(bootparams); j++)
+			if (strlen(bootparams[j].name) == n && !strncmp(bootparams[j].name, t->s, n))
+				bp = &bootparams[j];
+		if (!bp) {
+			if (n == strlen("min_free_kbytes") && !strncmp(t->s, "min_free_kbytes", n))
+				return perr(p, t->col, "unknown boot parameter 'min_free_kbytes' "
+					    "(the kernel spells it sysctl.vm.min_free_kbytes)");
+			return perr(p, t->col, "unknown boot parameter '%.*s'", (int)n, t->s);
+		}
+		if (bp->kind == BP_NOT_MODELLED)
+			return perr(p, t->col, "boot parameter '%s' is not modelled yet", bp->name);
+		if (!eq || !*val)
+			return perr(p, eq ? vcol : t->col + (int)n, "%s needs a value", bp->name);
+		switch (bp->kind) {
+		case BP_BOOL:
+			if (!parse_kbool(val, &b))
+				return perr(p, vcol, "%s: expected 0/1, y/n or on/off, got '%s'",
+					    bp->name, val);
+			*(bool *)((char *)o + bp->off) = b;
+			break;
+		case BP_THP:
+			if (!strcmp(val, "always") || !strcmp(val, "madvise"))
+				o->thp = true;
+			else if (!strcmp(val, "never"))
+				o->thp = false;
+			else
+				return perr(p, vcol, "%s: expected always, madvise or never, got '%s'",
+					    bp->name, val);
+			break;
+		case BP_UINT:
+			if (!int_at(p, val, vcol, bp->max, bp->name, &v))
+				return false;
+			if (bp->off == BP_OPT(min_free_kbytes))
+				o->min_free_kbytes = v;
+			else
+				*(unsigned int *)((char *)o + bp->off) = (unsigned int)v;
+			break;
+		case BP_NOT_MODELLED:
+			break;
+		}
+	}
+	return true;
+}
+
+static bool parse_seed(struct parser *p)
+{
+	uint64_t v;
+
+	if (!before_boot(p, "seed") || !want_args(p, "seed", 1, 1, "seed N"))
+		return false;
+	if (!num_at(p, p->tk.t[1].s, p->tk.t[1].col, &v))
+		return false;
+	p->s->opts.seed = v;
+	p->s->seed_set = true;
+	return true;
+}
+
+static bool parse_policy(struct parser *p)
+{
+	if (!before_boot(p, "policy") || !want_args(p, "policy", 1, -1, "policy FAMILY=NAME..."))
+		return false;
+	for (int i = 1; i < p->tk.n; i++) {
+		const struct policy_family *f;
+		const struct policy *pol;
+		char err[512];
+		size_t pos;
+
+		if (!policy_parse_one(p->tk.t[i].s, &f, &pol, err, sizeof(err), &pos))
+			return perr(p, p->tk.t[i].col + (int)pos, "%s", err);
+		policy_set_put(&p->s->policies, f, pol);
+	}
+	return true;
+}
+
+/* -------------------------------------------------------------------------
+ * Names
+ */
+static struct scn_names *name_find(struct parser *p, const char *name)
+{
+	struct scn_names *n;
+
+	HASH_FIND_STR(p->s->names, name, n);
+	return n;
+}
+
+static struct scn_names *name_add(struct parser *p, const char *name, enum name_kind kind)
+{
+	struct scn_names *n = xcalloc(1, sizeof(*n));
+
+	n->name = xstrdup(name);
+	n->kind = kind;
+	n->def_line = p->line;
+	if (kind == NAME_ID)
+		n->slot = add_name(&p->s->id_names, &p->s->nids, name);
+	else
+		n->slot = add_name(&p->s->group_names, &p->s->ngroups, name);
+	HASH_ADD_KEYPTR(hh, p->s->names, n->name, strlen(n->name), n);
+	return n;
+}
+
+static bool ident_at(struct parser *p, const char *s, int col, const char *what)
+{
+	if (scn_is_ident(s))
+		return true;
+	return perr(p, col, "bad %s name '%s' (letters, digits and _, not starting with a digit)",
+		    what, s);
+}
+
+static bool group_at(struct parser *p, const char *s, int col, int *slot)
+{
+	struct scn_names *n;
+
+	if (!ident_at(p, s, col, "group"))
+		return false;
+	n = name_find(p, s);
+	if (n && n->kind != NAME_GROUP)
+		return perr(p, col, "'%s' is an id (alloc at line %d), not a group", s, n->def_line);
+	if (!n)
+		n = name_add(p, s, NAME_GROUP);
+	*slot = n->slot;
+	return true;
+}
+
+static int snap_find(struct parser *p, const char *s, size_t len)
+{
+	for (int i = 0; i < p->s->nsnaps; i++)
+		if (strlen(p->s->snap_names[i]) == len && !strncmp(p->s->snap_names[i], s, len))
+			return i;
+	return -1;
+}
+
+/* -------------------------------------------------------------------------
+ * Workload steps
+ */
+static bool parse_alloc(struct parser *p)
+{
+	struct kv kv[] = { KV("order"), KV("gfp"), KV("node"), KV("expect"), KV_END };
+	struct scn_stmt *st;
+	struct scn_names *n;
+	struct scn_tok *id;
+
+	if (p->tk.n < 2 || strchr(p->tk.t[1].s, '='))
+		return perr(p, p->tk.n < 2 ? p->tk.t[0].col : p->tk.t[1].col,
+			    "alloc: expected an id (usage: alloc ID order=N gfp=FLAGS [node=N] "
+			    "[expect=ok|fail])");
+	id = &p->tk.t[1];
+	if (!need_boot(p, p->tk.t[0].col) || !ident_at(p, id->s, id->col, "id") ||
+	    !parse_kv(p, 2, "alloc", kv) ||
+	    !kv_require(p, &kv[1], "alloc", p->tk.t[0].col))
+		return false;
+	n = name_find(p, id->s);
+	if (n && n->kind == NAME_GROUP)
+		return perr(p, id->col, "'%s' is a group (line %d), not an id", id->s, n->def_line);
+	if (n && n->live)
+		return perr(p, id->col, "'%s' is already allocated (line %d)", id->s, n->alloc_line);
+	st = new_stmt(p, SCN_ALLOC, p->tk.t[0].col);
+	st->name_col = id->col;
+	if (!order_at(p, &kv[0], &st->order) || !gfp_at(p, kv[1].val, kv[1].col, &st->gfp))
+		return false;
+	if (kv[2].val && !node_at(p, kv[2].val, kv[2].col, &st->node))
+		return false;
+	st->node_col = kv[2].col;
+	if (kv[3].val) {
+		if (!strcmp(kv[3].val, "ok"))
+			st->expect_alloc = SCN_EXPECT_OK;
+		else if (!strcmp(kv[3].val, "fail"))
+			st->expect_alloc = SCN_EXPECT_FAIL;
+		else
+			return perr(p, kv[3].col, "expect= takes ok or fail, not '%s'", kv[3].val);
+	}
+	if (!n)
+		n = name_add(p, id->s, NAME_ID);
+	n->live = true;
+	n->alloc_line = p->line;
+	st->slot = n->slot;
+	return true;
+}
+
+static bool parse_fill(struct parser *p)
+{
+	struct kv kv[] = { KV("order"), KV("gfp"), KV("node"), KV("count"), KV("tries"),
+			   KV("until"), KV_END };
+	struct scn_stmt *st;
+	struct scn_tok *g;
+	int given = 0, slot;
+
+	if (p->tk.n < 2 || strchr(p->tk.t[1].s, '='))
+		return perr(p, p->tk.n < 2 ? p->tk.t[0].col : p->tk.t[1].col,
+			    "fill: expected a group name (usage: fill GROUP order=N gfp=FLAGS "
+			    "[node=N] count=N|tries=N|until=low|min|fail)");
+	g = &p->tk.t[1];
+	if (!parse_kv(p, 2, "fill", kv) || !kv_require(p, &kv[1], "fill", p->tk.t[0].col))
+		return false;
+	for (int i = 3; i <= 5; i++)
+		given += kv[i].val != NULL;
+	if (given != 1)
+		return perr(p, given ? (kv[5].val ? kv[5].kcol : kv[4].kcol) : p->tk.t[0].col,
+			    "fill: give exactly one of count=, tries= or until=");
+	if (!need_boot(p, p->tk.t[0].col) || !group_at(p, g->s, g->col, &slot))
+		return false;
+	st = new_stmt(p, SCN_FILL, p->tk.t[0].col);
+	st->slot = slot;
+	st->name_col = g->col;
+	if (!order_at(p, &kv[0], &st->order) || !gfp_at(p, kv[1].val, kv[1].col, &st->gfp))
+		return false;
+	if (kv[2].val && !node_at(p, kv[2].val, kv[2].col, &st->node))
+		return false;
+	if (kv[3].val || kv[4].val) {
+		struct kv *e = kv[3].val ? &kv[3] : &kv[4];
+		uint64_t v;
+
+		if (!int_at(p, e->val, e->col, UINT32_MAX, e->key, &v))
+			return false;
+		st->count = v;
+		st->mode = kv[3].val ? SCN_FILL_COUNT : SCN_FILL_TRIES;
+	} else if (!strcmp(kv[5].val, "low")) {
+		st->mode = SCN_FILL_UNTIL_LOW;
+	} else if (!strcmp(kv[5].val, "min")) {
+		st->mode = SCN_FILL_UNTIL_MIN;
+	} else if (!strcmp(kv[5].val, "fail")) {
+		st->mode = SCN_FILL_UNTIL_FAIL;
+	} else {
+		return perr(p, kv[5].col, "until= takes low, min or fail, not '%s'", kv[5].val);
+	}
+	return true;
+}
+
+static bool parse_free(struct parser *p)
+{
+	struct scn_stmt *st;
+	struct scn_names *n;
+	struct scn_tok *t;
+	char *br;
+
+	if (p->tk.n < 2)
+		return perr(p, p->tk.t[0].col, "free: expected an id or a group (usage: free ID | "
+			    "free GROUP[i] | free GROUP all|every=K [offset=J]|random=P%%)");
+	for (int i = 1; i < p->tk.n; i++)
+		if (p->tk.t[i].kind != SCN_TOK_WORD)
+			return perr(p, p->tk.t[i].col, "free: unexpected redirection");
+	t = &p->tk.t[1];
+	br = strchr(t->s, '[');
+	if (br) {
+		/* free GROUP[i] */
+		char *end = strchr(br, ']');
+		uint64_t idx;
+		int slot;
+
+		if (!end || end[1])
+			return perr(p, t->col, "free: malformed member '%s' (expected GROUP[i])", t->s);
+		*br = *end = '\0';
+		n = name_find(p, t->s);
+		if (!n || n->kind != NAME_GROUP) {
+			perr(p, t->col, n ? "'%s' is an id, not a group" : "free of unknown group '%s'",
+			     t->s);
+			return false;
+		}
+		slot = n->slot;
+		if (!num_at(p, br + 1, t->col + (int)(br + 1 - t->s), &idx))
+			return false;
+		if (!want_args(p, "free", 1, 1, "free GROUP[i]") || !need_boot(p, p->tk.t[0].col))
+			return false;
+		st = new_stmt(p, SCN_FREE, p->tk.t[0].col);
+		st->mode = SCN_FREE_MEMBER;
+		st->slot = slot;
+		st->offset = idx;
+		st->name_col = t->col;
+		*br = '[';
+		*end = ']';
+		return true;
+	}
+	n = name_find(p, t->s);
+	if (!n) {
+		if (!scn_is_ident(t->s))
+			return ident_at(p, t->s, t->col, "id");
+		return perr(p, t->col, "free of unknown id '%s'", t->s);
+	}
+	if (n->kind == NAME_ID) {
+		if (!n->live)
+			return perr(p, t->col, "double free of '%s' (freed at line %d)", t->s,
+				    n->freed_line);
+		if (!want_args(p, "free", 1, 1, "free ID") || !need_boot(p, p->tk.t[0].col))
+			return false;
+		st = new_stmt(p, SCN_FREE, p->tk.t[0].col);
+		st->mode = SCN_FREE_ID;
+		st->slot = n->slot;
+		st->name_col = t->col;
+		n->live = false;
+		n->freed_line = p->line;
+		return true;
+	}
+	/* a group: all | every=K [offset=J] | random=P% */
+	if (p->tk.n < 3)
+		return perr(p, t->col + (int)strlen(t->s),
+			    "free: '%s' is a group: say which members (all, every=K [offset=J], "
+			    "random=P%%, or %s[i])", t->s, t->s);
+	if (!need_boot(p, p->tk.t[0].col))
+		return false;
+	st = new_stmt(p, SCN_FREE, p->tk.t[0].col);
+	st->slot = n->slot;
+	st->name_col = t->col;
+	if (!strcmp(p->tk.t[2].s, "all")) {
+		st->mode = SCN_FREE_ALL;
+		return want_args(p, "free", 2, 2, "free GROUP all");
+	}
+	struct kv kv[] = { KV("every"), KV("offset"), KV("random"), KV_END };
+	uint64_t v;
+
+	if (!parse_kv(p, 2, "free", kv))
+		return false;
+	if (kv[0].val && kv[2].val)
+		return perr(p, kv[2].kcol, "free: every= and random= exclude each other");
+	if (kv[0].val) {
+		if (!num_at(p, kv[0].val, kv[0].col, &v))
+			return false;
+		if (!v)
+			return perr(p, kv[0].col, "every=0: K must be at least 1");
+		st->mode = SCN_FREE_EVERY;
+		st->count = v;
+		if (kv[1].val) {
+			if (!num_at(p, kv[1].val, kv[1].col, &v))
+				return false;
+			if (v >= st->count)
+				return perr(p, kv[1].col, "offset=%llu must be below every=%lu",
+					    (unsigned long long)v, st->count);
+			st->offset = v;
+		}
+		return true;
+	}
+	if (kv[1].val)
+		return perr(p, kv[1].kcol, "free: offset= goes with every=");
+	if (kv[2].val) {
+		char buf[32];
+		size_t len = strlen(kv[2].val);
+
+		if (len >= sizeof(buf))
+			return perr(p, kv[2].col, "malformed percentage '%s'", kv[2].val);
+		memcpy(buf, kv[2].val, len + 1);
+		if (len && buf[len - 1] == '%')
+			buf[len - 1] = '\0';
+		if (!int_at(p, buf, kv[2].col, 100, "percentage", &v))
+			return false;
+		st->mode = SCN_FREE_RANDOM;
+		st->pct = (unsigned int)v;
+		return true;
+	}
+	return perr(p, p->tk.t[2].col, "free: expected all, every=K or random=P%%");
+}
+
+static bool parse_cpu(struct parser *p)
+{
+	struct scn_stmt *st;
+	uint64_t v;
+
+	if (!want_args(p, "cpu", 1, 1, "cpu N") || !need_boot(p, p->tk.t[0].col))
+		return false;
+	if (!num_at(p, p->tk.t[1].s, p->tk.t[1].col, &v))
+		return false;
+	if (v >= (uint64_t)p->s->opts.nr_cpus)
+		return perr(p, p->tk.t[1].col, "cpu %llu does not exist (the machine has %d CPU%s)",
+			    (unsigned long long)v, p->s->opts.nr_cpus,
+			    p->s->opts.nr_cpus == 1 ? "" : "s");
+	st = new_stmt(p, SCN_CPU, p->tk.t[0].col);
+	st->cpu = (int)v;
+	return true;
+}
+
+static bool parse_compact(struct parser *p)
+{
+	struct kv kv[] = { KV("node"), KV_END };
+	struct scn_stmt *st;
+	int nid = -1;
+
+	if (!need_boot(p, p->tk.t[0].col) || !parse_kv(p, 1, "compact", kv))
+		return false;
+	if (kv[0].val && !node_at(p, kv[0].val, kv[0].col, &nid))
+		return false;
+	st = new_stmt(p, SCN_COMPACT, p->tk.t[0].col);
+	st->node = nid;
+	return true;
+}
+
+static bool parse_simple(struct parser *p, enum scn_verb verb, const char *name)
+{
+	if (!want_args(p, name, 0, 0, name) || !need_boot(p, p->tk.t[0].col))
+		return false;
+	new_stmt(p, verb, p->tk.t[0].col);
+	return true;
+}
+
+static bool parse_boot(struct parser *p)
+{
+	if (p->boot_line)
+		return perr(p, p->tk.t[0].col, "the machine already booted at line %d",
+			    p->boot_line);
+	if (!want_args(p, "boot", 0, 0, "boot"))
+		return false;
+	if (!p->s->have_machine)
+		return perr(p, p->tk.t[0].col, "no machine described: a 'machine' line must come "
+			    "before 'boot'");
+	new_stmt(p, SCN_BOOT, p->tk.t[0].col);
+	p->boot_line = p->line;
+	return true;
+}
+
+static bool parse_cat(struct parser *p)
+{
+	struct scn_stmt *st;
+
+	if (!want_args(p, "cat", 1, -1, "cat FILE..."))
+		return false;
+	for (int i = 1; i < p->tk.n; i++)
+		if (p->tk.t[i].s[0] == '-')
+			return perr(p, p->tk.t[i].col, "cat: options are not supported");
+	if (!need_boot(p, p->tk.t[0].col))
+		return false;
+	st = new_stmt(p, SCN_CAT, p->tk.t[0].col);
+	for (int i = 1; i < p->tk.n; i++)
+		stmt_add_arg(st, p->tk.t[i].s, p->tk.t[i].col);
+	return true;
+}
+
+static char *join_words(struct parser *p, int from, int to)
+{
+	struct sbuf sb;
+
+	sb_init(&sb);
+	sb_puts(&sb, "");
+	for (int i = from; i < to; i++)
+		sb_printf(&sb, "%s%s", i > from ? " " : "", p->tk.t[i].s);
+	return sb_steal(&sb);
+}
+
+static bool parse_echo(struct parser *p)
+{
+	int first = 1, redir = -1;
+	bool newline = true;
+	struct scn_stmt *st;
+
+	if (p->tk.n > 1 && p->tk.t[1].kind == SCN_TOK_WORD && !strcmp(p->tk.t[1].s, "-n")) {
+		newline = false;
+		first = 2;
+	}
+	for (int i = first; i < p->tk.n; i++) {
+		if (p->tk.t[i].kind == SCN_TOK_WORD)
+			continue;
+		if (redir >= 0)
+			return perr(p, p->tk.t[i].col, "echo: more than one redirection");
+		redir = i;
+	}
+	if (redir < 0) {
+		st = new_stmt(p, SCN_PRINT_TEXT, p->tk.t[0].col);
+		st->text = join_words(p, first, p->tk.n);
+		st->mode = newline;
+		return true;
+	}
+	if (redir + 1 >= p->tk.n)
+		return perr(p, p->tk.t[redir].col + (int)strlen(p->tk.t[redir].s),
+			    "echo: missing file name after '%s'", p->tk.t[redir].s);
+	if (redir + 2 < p->tk.n)
+		return perr(p, p->tk.t[redir + 2].col,
+			    "echo: unexpected '%s' after the file name (put the value before '>')",
+			    p->tk.t[redir + 2].s);
+	if (!need_boot(p, p->tk.t[0].col))
+		return false;
+	st = new_stmt(p, SCN_STORE, p->tk.t[0].col);
+	st->text = join_words(p, first, redir);
+	st->path = xstrdup(p->tk.t[redir + 1].s);
+	st->path_col = p->tk.t[redir + 1].col;
+	return true;
+}
+
+static bool parse_snapshot(struct parser *p)
+{
+	struct scn_stmt *st;
+	struct scn_tok *t;
+	int slot;
+
+	if (!want_args(p, "snapshot", 1, -1, "snapshot NAME [FILE...]"))
+		return false;
+	t = &p->tk.t[1];
+	if (!ident_at(p, t->s, t->col, "snapshot"))
+		return false;
+	if (!strcmp(t->s, "now"))
+		return perr(p, t->col, "'now' names the current state; pick another snapshot name");
+	if (!need_boot(p, p->tk.t[0].col))
+		return false;
+	slot = snap_find(p, t->s, strlen(t->s));
+	if (slot < 0)
+		slot = add_name(&p->s->snap_names, &p->s->nsnaps, t->s);
+	st = new_stmt(p, SCN_SNAPSHOT, p->tk.t[0].col);
+	st->slot = slot;
+	st->name_col = t->col;
+	for (int i = 2; i < p->tk.n; i++)
+		stmt_add_arg(st, p->tk.t[i].s, p->tk.t[i].col);
+	return true;
+}
+
+static bool snap_at(struct parser *p, struct scn_tok *t, int *slot)
+{
+	*slot = snap_find(p, t->s, strlen(t->s));
+	if (*slot < 0)
+		return perr(p, t->col, "unknown snapshot '%s'", t->s);
+	return true;
+}
+
+static bool parse_print(struct parser *p)
+{
+	struct scn_stmt *st;
+	const char *w = p->tk.n > 1 ? p->tk.t[1].s : "";
+
+	for (int i = 1; i < p->tk.n; i++)
+		if (p->tk.t[i].kind != SCN_TOK_WORD)
+			return perr(p, p->tk.t[i].col, "print: unexpected redirection");
+	if (p->tk.n > 1 && !p->tk.t[1].quoted && !strcmp(w, "snapshot")) {
+		int slot;
+
+		if (!want_args(p, "print snapshot", 2, -1, "print snapshot NAME [PREFIX...]") ||
+		    !snap_at(p, &p->tk.t[2], &slot))
+			return false;
+		st = new_stmt(p, SCN_PRINT_SNAPSHOT, p->tk.t[0].col);
+		st->slot = slot;
+		for (int i = 3; i < p->tk.n; i++)
+			stmt_add_arg(st, p->tk.t[i].s, p->tk.t[i].col);
+		return true;
+	}
+	if (p->tk.n > 1 && !p->tk.t[1].quoted && !strcmp(w, "diff")) {
+		int a, b = -1, first = 3;
+
+		if (!want_args(p, "print diff", 2, -1,
+			       "print diff SNAPSHOT [SNAPSHOT|now] [PREFIX...]") ||
+		    !snap_at(p, &p->tk.t[2], &a))
+			return false;
+		/* the second word is a snapshot if it names one, else a prefix */
+		if (p->tk.n > 3) {
+			const char *x = p->tk.t[3].s;
+
+			if (!strcmp(x, "now"))
+				first = 4;
+			else if ((b = snap_find(p, x, strlen(x))) >= 0)
+				first = 4;
+		}
+		if (b < 0 && !need_boot(p, p->tk.t[0].col))
+			return false;
+		st = new_stmt(p, SCN_PRINT_DIFF, p->tk.t[0].col);
+		st->slot = a;
+		st->slot2 = b;
+		for (int i = first; i < p->tk.n; i++)
+			stmt_add_arg(st, p->tk.t[i].s, p->tk.t[i].col);
+		return true;
+	}
+	if (p->tk.n > 1 && !p->tk.t[1].quoted && !strcmp(w, "counters")) {
+		if (!need_boot(p, p->tk.t[0].col))
+			return false;
+		st = new_stmt(p, SCN_PRINT_COUNTERS, p->tk.t[0].col);
+		for (int i = 2; i < p->tk.n; i++)
+			stmt_add_arg(st, p->tk.t[i].s, p->tk.t[i].col);
+		return true;
+	}
+	st = new_stmt(p, SCN_PRINT_TEXT, p->tk.t[0].col);
+	st->text = join_words(p, 1, p->tk.n);
+	st->mode = 1;
+	return true;
+}
+
+static bool parse_replay(struct parser *p)
+{
+	struct kv kv[] = { KV("group"), KV_END };
+	const char *file, *gname = "replay";
+	struct scn_stmt *st;
+	struct scn_diag td;
+	char path[1024];
+	int slot, gcol;
+
+	if (p->tk.n < 2 || strchr(p->tk.t[1].s, '='))
+		return perr(p, p->tk.n < 2 ? p->tk.t[0].col : p->tk.t[1].col,
+			    "replay: expected a trace file (usage: replay FILE [group=NAME])");
+	if (p->tk.t[1].kind != SCN_TOK_WORD)
+		return perr(p, p->tk.t[1].col, "replay: unexpected redirection");
+	file = p->tk.t[1].s;
+	if (!parse_kv(p, 2, "replay", kv))
+		return false;
+	gcol = p->tk.t[0].col;
+	if (kv[0].val) {
+		gname = kv[0].val;
+		gcol = kv[0].col;
+	}
+	if (!group_at(p, gname, gcol, &slot) || !need_boot(p, p->tk.t[0].col))
+		return false;
+	if (file[0] == '/' || !p->dir[0])
+		snprintf(path, sizeof(path), "%s", file);
+	else
+		snprintf(path, sizeof(path), "%s/%s", p->dir, file);
+	st = new_stmt(p, SCN_REPLAY, p->tk.t[0].col);
+	st->slot = slot;
+	st->trace = trace_load(path, &td);
+	if (!st->trace) {
+		if (td.line > 0) {
+			*p->d = td;
+			return false;
+		}
+		return perr(p, p->tk.t[1].col, "%s", td.msg);
+	}
+	return true;
+}
+
+/* -------------------------------------------------------------------------
+ * expect EXPR OP EXPR
+ *
+ * Terms are numbers (sizes allowed), counter names (vmstat.compact_stall,
+ * meminfo.Active(anon), scn.allocated.G) or SNAPSHOT:COUNTER, joined by
+ * +, - and * (which binds tighter); arithmetic is on signed 64-bit values.
+ */
+static void skip_blanks(const char **pp)
+{
+	while (**pp == ' ' || **pp == '\t' || **pp == '\r')
+		(*pp)++;
+}
+
+static bool at_end(const char *s)
+{
+	return !*s || *s == '#' || *s == '\n';
+}
+
+static bool is_name_char(char c)
+{
+	return isalnum((unsigned char)c) || strchr("_.:()[]", c);
+}
+
+static bool expr_term(struct parser *p, const char **pp, int sign, struct scn_expr *e)
+{
+	const char *s = *pp, *q = s;
+	int col = (int)(s - p->linetext) + 1;
+	struct scn_term t = { .sign = sign, .col = col, .snap = -1 };
+	char buf[256];
+
+	while (*q && is_name_char(*q))
+		q++;
+	if (q == s && at_end(s))
+		return perr(p, col, "expected a counter or a number");
+	if (q == s)
+		return perr(p, col, "expected a counter or a number, got '%c'", *s);
+	if ((size_t)(q - s) >= sizeof(buf))
+		return perr(p, col, "name too long");
+	memcpy(buf, s, (size_t)(q - s));
+	buf[q - s] = '\0';
+	if (isdigit((unsigned char)buf[0])) {
+		uint64_t v;
+		const char *why;
+
+		if (!scn_parse_size(buf, &v, &why))
+			return perr(p, col, "%s: '%s'", why, buf);
+		if (v > (uint64_t)INT64_MAX)
+			return perr(p, col, "number out of range: '%s'", buf);
+		t.kind = SCN_TERM_NUM;
+		t.num = (long)v;
+	} else {
+		char *colon = strchr(buf, ':');
+
+		if (!isalpha((unsigned char)buf[0]) && buf[0] != '_')
+			return perr(p, col, "expected a counter or a number, got '%s'", buf);
+		if (colon) {
+			t.kind = SCN_TERM_SNAP;
+			t.snap = snap_find(p, buf, (size_t)(colon - buf));
+			if (t.snap < 0)
+				return perr(p, col, "unknown snapshot '%.*s'", (int)(colon - buf), buf);
+			if (!colon[1])
+				return perr(p, col + (int)(colon - buf) + 1,
+					    "missing counter name after '%.*s:'", (int)(colon - buf),
+					    buf);
+			t.name = xstrdup(colon + 1);
+		} else {
+			t.kind = SCN_TERM_COUNTER;
+			t.name = xstrdup(buf);
+		}
+	}
+	e->t = xrealloc(e->t, (size_t)(e->n + 1) * sizeof(*e->t));
+	e->t[e->n++] = t;
+	*pp = q;
+	return true;
+}
+
+/* An expression up to a comparison operator or the end of the line */
+static bool expr_parse(struct parser *p, const char **pp, struct scn_expr *e)
+{
+	int sign = 1;
+
+	skip_blanks(pp);
+	if (**pp == '-' || **pp == '+') {
+		sign = **pp == '-' ? -1 : 1;
+		(*pp)++;
+		skip_blanks(pp);
+	}
+	for (;;) {
+		if (!expr_term(p, pp, sign, e))
+			return false;
+		skip_blanks(pp);
+		if (**pp != '+' && **pp != '-' && **pp != '*')
+			return true;
+		sign = **pp == '-' ? -1 : **pp == '+' ? 1 : 0;
+		(*pp)++;
+		skip_blanks(pp);
+	}
+}
+
+static bool parse_expect(struct parser *p, const char *rest)
+{
+	static const struct { const char *s; enum scn_cmp op; } ops[] = {
+		{ "==", SCN_EQ }, { "!=", SCN_NE }, { "<=", SCN_LE }, { ">=", SCN_GE },
+		{ "<", SCN_LT }, { ">", SCN_GT },
+	};
+	int vcol = (int)(rest - p->linetext) + 1 - 6;
+	struct scn_stmt *st;
+	const char *q = rest, *start, *last;
+	int opcol;
+	size_t i;
+
+	skip_blanks(&q);
+	if (at_end(q))
+		return perr(p, (int)(q - p->linetext) + 1,
+			    "expect: missing condition (usage: expect COUNTER OP VALUE)");
+	start = q;
+	if (!need_boot(p, vcol))
+		return false;
+	st = new_stmt(p, SCN_EXPECT, vcol);
+	if (!expr_parse(p, &q, &st->lhs))
+		return false;
+	opcol = (int)(q - p->linetext) + 1;
+	for (i = 0; i < ARRAY_SIZE(ops); i++)
+		if (!strncmp(q, ops[i].s, strlen(ops[i].s)))
+			break;
+	if (i == ARRAY_SIZE(ops)) {
+		if (*q == '=')
+			return perr(p, opcol, "expect: '=' is not a comparison; use '=='");
+		return perr(p, opcol, at_end(q) ? "expect: missing comparison (==, !=, <, <=, >, >=)"
+			    : "expect: expected a comparison (==, !=, <, <=, >, >=)");
+	}
+	st->cmp = ops[i].op;
+	q += strlen(ops[i].s);
+	skip_blanks(&q);
+	if (at_end(q))
+		return perr(p, (int)(q - p->linetext) + 1, "expect: missing value after '%s'",
+			    ops[i].s);
+	if (!expr_parse(p, &q, &st->rhs))
+		return false;
+	last = q;
+	if (!at_end(q))
+		return perr(p, (int)(q - p->linetext) + 1, "expect: unexpected '%s'", q);
+	while (last > start && (last[-1] == ' ' || last[-1] == '\t'))
+		last--;
+	st->text = strndup(start, (size_t)(last - start));
+	if (!st->text)
+		abort();
+	return true;
+}
+
+/* -------------------------------------------------------------------------
+ * Lines
+ */
+struct verb {
+	const char *name;
+	bool (*fn)(struct parser *p);
+};
+
+static bool parse_drain(struct parser *p)
+{
+	return parse_simple(p, SCN_DRAIN, "drain");
+}
+
+static const struct verb verbs[] = {
+	{ "machine", parse_machine },
+	{ "node", parse_node },
+	{ "hole", parse_hole },
+	{ "reserve", parse_reserve },
+	{ "distance", parse_distance },
+	{ "cmdline", parse_cmdline },
+	{ "seed", parse_seed },
+	{ "policy", parse_policy },
+	{ "boot", parse_boot },
+	{ "cpu", parse_cpu },
+	{ "alloc", parse_alloc },
+	{ "free", parse_free },
+	{ "fill", parse_fill },
+	{ "drain", parse_drain },
+	{ "compact", parse_compact },
+	{ "snapshot", parse_snapshot },
+	{ "print", parse_print },
+	{ "cat", parse_cat },
+	{ "echo", parse_echo },
+	{ "replay", parse_replay },
+};
+
+static bool parse_line(struct parser *p, const char *line)
+{
+	const char *q = line;
+	char msg[256];
+	int col;
+
+	p->linetext = line;
+	skip_blanks(&q);
+	if (at_end(q))
+		return true;
+	/* expect has its own operators, '>' among them: lex it by hand */
+	if (!strncmp(q, "expect", 6) && (q[6] == ' ' || q[6] == '\t' || at_end(q + 6)))
+		return parse_expect(p, q + 6);
+
+	scn_toks_free(&p->tk);
+	if (!scn_tokenize(line, &p->tk, &col, msg, sizeof(msg)))
+		return perr(p, col, "%s", msg);
+	if (!p->tk.n)
+		return true;
+	if (p->tk.t[0].kind != SCN_TOK_WORD)
+		return perr(p, p->tk.t[0].col, "line starts with a redirection");
+	for (size_t i = 0; i < ARRAY_SIZE(verbs); i++)
+		if (!strcmp(p->tk.t[0].s, verbs[i].name))
+			return verbs[i].fn(p);
+	if (!strcmp(p->tk.t[0].s, "sysctl"))
+		return perr(p, p->tk.t[0].col, "unknown verb 'sysctl' (write the file: "
+			    "echo VALUE > /proc/sys/vm/NAME)");
+	return perr(p, p->tk.t[0].col, "unknown verb '%s'", p->tk.t[0].s);
+}
+
+static void set_dir(struct parser *p, const char *file)
+{
+	const char *slash = strrchr(file, '/');
+
+	p->dir[0] = '\0';
+	if (slash == file)
+		snprintf(p->dir, sizeof(p->dir), "/");
+	else if (slash)
+		snprintf(p->dir, sizeof(p->dir), "%.*s", (int)(slash - file), file);
+}
+
+struct scn_script *scn_parse_string(const char *file, const char *text, struct scn_diag *d)
+{
+	struct scn_script *s = xcalloc(1, sizeof(*s));
+	struct parser p = { .s = s, .d = d };
+	const char *line = text;
+	char *buf = NULL;
+	size_t cap = 0;
+	bool ok = true;
+
+	memset(d, 0, sizeof(*d));
+	s->file = xstrdup(file);
+	s->text = xstrdup(text);
+	machine_opts_default(&s->opts);
+	set_dir(&p, file);
+	while (ok && *line) {
+		const char *nl = strchr(line, '\n');
+		size_t len = nl ? (size_t)(nl - line) : strlen(line);
+
+		p.line++;
+		if (len + 1 > cap) {
+			cap = len + 1;
+			buf = xrealloc(buf, cap);
+		}
+		memcpy(buf, line, len);
+		buf[len] = '\0';
+		if (memchr(buf, '\0', len))
+			ok = perr(&p, (int)strlen(buf) + 1, "NUL byte in the scenario");
+		else
+			ok = parse_line(&p, buf);
+		line = nl ? nl + 1 : line + len;
+	}
+	free(buf);
+	scn_toks_free(&p.tk);
+	if (!ok) {
+		scn_script_free(s);
+		return NULL;
+	}
+	return s;
+}
+
+struct scn_script *scn_parse_file(const char *path, struct scn_diag *d)
+{
+	struct scn_script *s;
+	struct sbuf sb;
+	char chunk[65536];
+	size_t n;
+	FILE *f = fopen(path, "r");
+
+	if (!f) {
+		scn_diag_set(d, path, 0, 0, "cannot open: %s", strerror(errno));
+		return NULL;
+	}
+	sb_init(&sb);
+	sb_puts(&sb, "");
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
+		if (memchr(chunk, '\0', n)) {
+			fclose(f);
+			sb_free(&sb);
+			scn_diag_set(d, path, 0, 0, "binary file (NUL bytes), not a scenario");
+			return NULL;
+		}
+		sb_printf(&sb, "%.*s", (int)n, chunk);
+	}
+	if (ferror(f)) {
+		scn_diag_set(d, path, 0, 0, "read error: %s", strerror(errno));
+		fclose(f);
+		sb_free(&sb);
+		return NULL;
+	}
+	fclose(f);
+	s = scn_parse_string(path, sb.buf, d);
+	sb_free(&sb);
+	return s;
+}
+
+static void expr_free(struct scn_expr *e)
+{
+	for (int i = 0; i < e->n; i++)
+		free(e->t[i].name);
+	free(e->t);
+}
+
+void scn_script_free(struct scn_script *s)
+{
+	struct scn_names *n, *tmp;
+
+	if (!s)
+		return;
+	for (int i = 0; i < s->nstmts; i++) {
+		struct scn_stmt *st = &s->stmts[i];
+
+		for (int j = 0; j < st->nargs; j++)
+			free(st->args[j]);
+		free(st->args);
+		free(st->argcol);
+		free(st->text);
+		free(st->path);
+		expr_free(&st->lhs);
+		expr_free(&st->rhs);
+		trace_free(st->trace);
+	}
+	free(s->stmts);
+	for (int i = 0; i < s->nids; i++)
+		free(s->id_names[i]);
+	for (int i = 0; i < s->ngroups; i++)
+		free(s->group_names[i]);
+	for (int i = 0; i < s->nsnaps; i++)
+		free(s->snap_names[i]);
+	free(s->id_names);
+	free(s->group_names);
+	free(s->snap_names);
+	HASH_ITER(hh, s->names, n, tmp) {
+		HASH_DEL(s->names, n);
+		free(n->name);
+		free(n);
+	}
+	free(s->file);
+	free(s->text);
+	free(s);
+}

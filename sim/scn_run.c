@@ -1,0 +1,1092 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * scn_run.c - running a parsed scenario on a simulated machine.
+ *
+ * One struct scn_runner per run holds everything the run creates: the
+ * machine, the blocks the scenario allocated (by id, by group member and
+ * by pfn), snapshots and the runner's counters (scn.*).  Nothing is
+ * global, so compare can run one script under several policies in one
+ * process, one runner after the other or side by side.
+ *
+ * Ownership of allocated blocks.  Every live block the runner allocated
+ * is a struct scn_obj in a uthash keyed by its pfn.  Blocks allocated with
+ * a movable gfp mask are user data the model may migrate (compaction);
+ * the model reports each move through mm_set_migrate_notify() and the
+ * runner rehashes the object, so `free ID` frees wherever the data went.
+ * Ids own one embedded object each; groups own chunked arrays of members
+ * (4096 per chunk) so members never move in memory and a fill of millions
+ * of pages costs no per-member malloc.
+ *
+ * Randomness.  `free G random=P%` draws from the runner's own generator,
+ * seeded from the scenario seed but separate from the machine's, so a
+ * policy that consumes the machine's randomness differently still sees
+ * exactly the same workload.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/*
+ * Most keys here are pfns: hash 8-byte keys with one multiply (Fibonacci
+ * hashing) instead of uthash's byte-wise Jenkins hash, which cost half of
+ * a fill's time.  Other keys (snapshot counter names) keep Jenkins.
+ */
+#define HASH_FUNCTION(keyptr, keylen, hashv)					\
+	do {									\
+		if ((keylen) == sizeof(uint64_t)) {				\
+			uint64_t _k;						\
+			memcpy(&_k, (keyptr), sizeof(_k));			\
+			(hashv) = (unsigned)((_k * 0x9e3779b97f4a7c15ULL) >> 32); \
+		} else {							\
+			HASH_JEN((keyptr), (keylen), (hashv));			\
+		}								\
+	} while (0)
+#include <uthash.h>
+
+#include "scn.h"
+#include "vmstat.h"
+
+#define GROUP_CHUNK_SHIFT	12
+#define GROUP_CHUNK		(1UL << GROUP_CHUNK_SHIFT)
+#define NOT_A_MEMBER		UINT32_MAX
+
+struct scn_tent;
+
+struct scn_obj {
+	unsigned long pfn;		/* PFN_NONE: not live */
+	struct scn_tent *tent;		/* replay: the trace pfn mapped here */
+	int freed_line;
+	uint32_t owner;			/* id or group slot */
+	uint32_t index;			/* member index, NOT_A_MEMBER for an id */
+	uint8_t order;
+	UT_hash_handle hh;		/* runner.by_pfn while live */
+};
+
+/* Replay: a pfn of the traced kernel and the block allocated for it */
+struct scn_tent {
+	unsigned long tpfn;
+	struct scn_obj *obj;		/* NULL: the simulated allocation failed */
+	UT_hash_handle hh;
+};
+
+struct scn_group {
+	struct scn_obj **chunks;
+	size_t nchunks;
+	size_t n;			/* members ever created */
+	size_t live;
+	unsigned long failures;
+	struct scn_tent *tmap;		/* replay: trace pfn -> member */
+};
+
+struct snap_ent {
+	char *name;
+	long val;
+	UT_hash_handle hh;
+};
+
+struct scn_snap {
+	bool taken;
+	struct snap_ent *ents;		/* array, dump order */
+	size_t n;
+	struct snap_ent *by_name;	/* uthash over ents */
+	struct sbuf views;		/* the files listed on the snapshot line */
+	int nviews;
+};
+
+struct scn_counters {
+	long allocs, alloc_failures, frees, last_alloc, last_pfn;
+	long migrated, write_errors;
+	long replay_allocs, replay_frees, replay_unknown_frees, replay_alloc_failures;
+	long replay_trace_failures, replay_lost_frees, replay_ignored;
+};
+
+struct scn_runner {
+	const struct scn_script *s;
+	const struct scn_run_opts *o;
+	struct scn_result *r;
+	struct machine *m;
+	const struct scn_stmt *st;	/* the step running */
+	struct scn_obj *ids;		/* [s->nids] */
+	struct scn_group *groups;	/* [s->ngroups] */
+	struct scn_snap *snaps;		/* [s->nsnaps] */
+	struct scn_obj *by_pfn;
+	struct scn_counters c;
+	long live_allocs, live_pages;
+	uint64_t rng;
+	struct sbuf tmp;
+};
+
+/* -------------------------------------------------------------------------
+ * Output
+ */
+static void out_write(struct scn_runner *run, const char *s, size_t len)
+{
+	if (run->o->quiet || !len)
+		return;
+	if (run->o->out)
+		fwrite(s, 1, len, run->o->out);
+	else
+		sb_printf(&run->r->out, "%.*s", (int)len, s);
+}
+
+static void err_vprintf(struct scn_runner *run, const char *fmt, va_list ap)
+{
+	char buf[2048];
+
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	if (run->o->err) {
+		if (run->o->out)
+			fflush(run->o->out);
+		fputs(buf, run->o->err);
+	} else {
+		sb_puts(&run->r->err, buf);
+	}
+}
+
+static void err_printf(struct scn_runner *run, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void err_printf(struct scn_runner *run, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	err_vprintf(run, fmt, ap);
+	va_end(ap);
+}
+
+/* An input error found while running: file:line:col, exit 2 */
+static enum scn_status rt_error(struct scn_runner *run, int col, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static enum scn_status rt_error(struct scn_runner *run, int col, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	err_printf(run, "%s:%d:%d: %s\n", run->s->file, run->st->line, col, msg);
+	return SCN_BAD_INPUT;
+}
+
+/* -------------------------------------------------------------------------
+ * Blocks the runner owns
+ */
+static uint64_t runner_rand(struct scn_runner *run)
+{
+	/* splitmix64 */
+	uint64_t z = (run->rng += 0x9e3779b97f4a7c15ULL);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+static struct scn_obj *group_member(struct scn_group *g, size_t i)
+{
+	return &g->chunks[i >> GROUP_CHUNK_SHIFT][i & (GROUP_CHUNK - 1)];
+}
+
+static struct scn_obj *group_new_member(struct scn_group *g)
+{
+	struct scn_obj *o;
+
+	if (g->n == g->nchunks * GROUP_CHUNK) {
+		g->chunks = realloc(g->chunks, (g->nchunks + 1) * sizeof(*g->chunks));
+		if (!g->chunks)
+			abort();
+		g->chunks[g->nchunks] = calloc(GROUP_CHUNK, sizeof(struct scn_obj));
+		if (!g->chunks[g->nchunks])
+			abort();
+		g->nchunks++;
+	}
+	o = group_member(g, g->n);
+	memset(o, 0, sizeof(*o));
+	o->index = (uint32_t)g->n;
+	o->pfn = PFN_NONE;
+	g->n++;
+	return o;
+}
+
+static unsigned long runner_alloc(struct scn_runner *run, gfp_t gfp, unsigned int order, int nid)
+{
+	struct machine *m = run->m;
+	unsigned long pfn;
+
+	if (nid >= 0)
+		pfn = alloc_pages_node(m, nid, gfp, order);
+	else
+		pfn = __alloc_pages(m, gfp, order, m->cpu_node[m->cur_cpu]);
+	if (pfn == PFN_NONE)
+		return pfn;
+	if (gfp_migratetype(gfp) == MIGRATE_MOVABLE)
+		mm_mark_movable_data(m, pfn, order);
+	run->c.allocs++;
+	return pfn;
+}
+
+static void obj_own(struct scn_runner *run, struct scn_obj *o, unsigned long pfn,
+		    unsigned int order, uint32_t owner)
+{
+	o->pfn = pfn;
+	o->order = (uint8_t)order;
+	o->owner = owner;
+	o->freed_line = 0;
+	HASH_ADD(hh, run->by_pfn, pfn, sizeof(o->pfn), o);
+	run->live_allocs++;
+	run->live_pages += 1L << order;
+	if (o->index != NOT_A_MEMBER)
+		run->groups[owner].live++;
+}
+
+static void obj_free(struct scn_runner *run, struct scn_obj *o)
+{
+	HASH_DEL(run->by_pfn, o);
+	__free_pages(run->m, o->pfn, o->order);
+	run->c.frees++;
+	run->live_allocs--;
+	run->live_pages -= 1L << o->order;
+	o->pfn = PFN_NONE;
+	o->freed_line = run->st->line;
+	if (o->index != NOT_A_MEMBER)
+		run->groups[o->owner].live--;
+	if (o->tent) {
+		struct scn_group *g = &run->groups[o->owner];
+
+		HASH_DEL(g->tmap, o->tent);
+		free(o->tent);
+		o->tent = NULL;
+	}
+}
+
+/* The model moved a block (compaction): follow it */
+static void runner_migrated(void *priv, unsigned long old_pfn, unsigned long new_pfn,
+			    unsigned int order)
+{
+	struct scn_runner *run = priv;
+	struct scn_obj *o;
+
+	HASH_FIND(hh, run->by_pfn, &old_pfn, sizeof(old_pfn), o);
+	if (!o)
+		return;
+	HASH_DEL(run->by_pfn, o);
+	o->pfn = new_pfn;
+	HASH_ADD(hh, run->by_pfn, pfn, sizeof(o->pfn), o);
+	run->c.migrated++;
+}
+
+/* -------------------------------------------------------------------------
+ * Counters: the model's (mm_counter) and the runner's (scn.*)
+ */
+#define SCN_COUNTER(n)	{ "scn." #n, offsetof(struct scn_counters, n) }
+static const struct {
+	const char *name;
+	size_t off;
+} scn_counter_table[] = {
+	SCN_COUNTER(allocs), SCN_COUNTER(alloc_failures), SCN_COUNTER(frees),
+	SCN_COUNTER(last_alloc), SCN_COUNTER(last_pfn), SCN_COUNTER(migrated),
+	SCN_COUNTER(write_errors), SCN_COUNTER(replay_allocs), SCN_COUNTER(replay_frees),
+	SCN_COUNTER(replay_unknown_frees), SCN_COUNTER(replay_alloc_failures),
+	SCN_COUNTER(replay_trace_failures), SCN_COUNTER(replay_lost_frees),
+	SCN_COUNTER(replay_ignored),
+};
+
+static bool runner_counter(struct scn_runner *run, const char *name, long *v)
+{
+	const struct scn_script *s = run->s;
+	static const char *const per_group[] = { "scn.allocated.", "scn.members.",
+						 "scn.failures." };
+
+	for (size_t i = 0; i < ARRAY_SIZE(scn_counter_table); i++) {
+		if (!strcmp(name, scn_counter_table[i].name)) {
+			*v = *(long *)((char *)&run->c + scn_counter_table[i].off);
+			return true;
+		}
+	}
+	if (!strcmp(name, "scn.live_allocs")) {
+		*v = run->live_allocs;
+		return true;
+	}
+	if (!strcmp(name, "scn.live_pages")) {
+		*v = run->live_pages;
+		return true;
+	}
+	if (!strcmp(name, "scn.cpu")) {
+		*v = run->m ? run->m->cur_cpu : 0;
+		return true;
+	}
+	for (size_t k = 0; k < ARRAY_SIZE(per_group); k++) {
+		size_t n = strlen(per_group[k]);
+
+		if (strncmp(name, per_group[k], n))
+			continue;
+		for (int g = 0; g < s->ngroups; g++) {
+			if (strcmp(name + n, s->group_names[g]))
+				continue;
+			*v = k == 0 ? (long)run->groups[g].live :
+			     k == 1 ? (long)run->groups[g].n : (long)run->groups[g].failures;
+			return true;
+		}
+		return false;
+	}
+	if (!strncmp(name, "scn.pfn.", 8)) {
+		for (int i = 0; i < s->nids; i++) {
+			if (strcmp(name + 8, s->id_names[i]))
+				continue;
+			*v = run->ids[i].pfn == PFN_NONE ? -1 : (long)run->ids[i].pfn;
+			return true;
+		}
+	}
+	return false;
+}
+
+static void runner_counter_dump(struct scn_runner *run, struct sbuf *sb)
+{
+	const struct scn_script *s = run->s;
+
+	for (size_t i = 0; i < ARRAY_SIZE(scn_counter_table); i++)
+		sb_printf(sb, "%s %ld\n", scn_counter_table[i].name,
+			  *(long *)((char *)&run->c + scn_counter_table[i].off));
+	sb_printf(sb, "scn.live_allocs %ld\nscn.live_pages %ld\nscn.cpu %d\n",
+		  run->live_allocs, run->live_pages, run->m ? run->m->cur_cpu : 0);
+	for (int g = 0; g < s->ngroups; g++) {
+		struct scn_group *gr = &run->groups[g];
+
+		sb_printf(sb, "scn.allocated.%s %zu\n", s->group_names[g], gr->live);
+		sb_printf(sb, "scn.members.%s %zu\n", s->group_names[g], gr->n);
+		sb_printf(sb, "scn.failures.%s %lu\n", s->group_names[g], gr->failures);
+	}
+	for (int i = 0; i < s->nids; i++)
+		sb_printf(sb, "scn.pfn.%s %ld\n", s->id_names[i],
+			  run->ids[i].pfn == PFN_NONE ? -1L : (long)run->ids[i].pfn);
+}
+
+static void counter_dump(struct scn_runner *run, struct sbuf *sb)
+{
+	mm_counter_dump(run->m, sb);
+	runner_counter_dump(run, sb);
+}
+
+/* -------------------------------------------------------------------------
+ * Snapshots
+ */
+static void snap_clear(struct scn_snap *sn)
+{
+	HASH_CLEAR(hh, sn->by_name);
+	for (size_t i = 0; i < sn->n; i++)
+		free(sn->ents[i].name);
+	free(sn->ents);
+	sn->ents = NULL;
+	sn->n = 0;
+	sb_free(&sn->views);
+	sn->nviews = 0;
+	sn->taken = false;
+}
+
+/* Fill @sn with every counter's current value */
+static void snap_take_counters(struct scn_runner *run, struct scn_snap *sn)
+{
+	size_t n = 0, cap = 0;
+	char *line, *save = NULL;
+
+	sb_reset(&run->tmp);
+	counter_dump(run, &run->tmp);
+	if (!run->tmp.buf)
+		return;
+	for (line = strtok_r(run->tmp.buf, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		char *sp = strrchr(line, ' ');
+		struct snap_ent *e;
+
+		if (!sp)
+			continue;
+		*sp = '\0';
+		if (n == cap) {
+			cap = cap ? cap * 2 : 1024;
+			sn->ents = realloc(sn->ents, cap * sizeof(*sn->ents));
+			if (!sn->ents)
+				abort();
+		}
+		e = &sn->ents[n++];
+		memset(e, 0, sizeof(*e));
+		e->name = strdup(line);
+		if (!e->name)
+			abort();
+		e->val = strtol(sp + 1, NULL, 10);
+	}
+	sn->n = n;
+	/* the array is final now: hash it (pointers into it stay valid) */
+	for (size_t i = 0; i < n; i++) {
+		struct snap_ent *e = &sn->ents[i], *dup;
+
+		HASH_FIND_STR(sn->by_name, e->name, dup);
+		if (!dup)
+			HASH_ADD_KEYPTR(hh, sn->by_name, e->name, strlen(e->name), e);
+	}
+	sn->taken = true;
+}
+
+static struct snap_ent *snap_get(struct scn_snap *sn, const char *name)
+{
+	struct snap_ent *e;
+
+	HASH_FIND_STR(sn->by_name, name, e);
+	return e;
+}
+
+/* Does @name start with one of the statement's prefixes (or are there none)? */
+static bool stmt_wants(const struct scn_stmt *st, const char *name)
+{
+	if (!st->nargs)
+		return true;
+	for (int i = 0; i < st->nargs; i++)
+		if (!strncmp(name, st->args[i], strlen(st->args[i])))
+			return true;
+	return false;
+}
+
+/* -------------------------------------------------------------------------
+ * Steps
+ */
+typedef enum scn_status (*step_fn)(struct scn_runner *run, const struct scn_stmt *st);
+
+static enum scn_status step_boot(struct scn_runner *run, const struct scn_stmt *st)
+{
+	struct machine_opts opts = run->s->opts;
+	char err[512] = "";
+
+	if (run->o->seed_set)
+		opts.seed = run->o->seed;
+	if (policy_apply_opts_all(&opts, &run->r->policies, err, sizeof(err)))
+		return rt_error(run, st->col, "cannot apply the policies: %s", err);
+	run->m = machine_create(&opts, err, sizeof(err));
+	if (!run->m)
+		return rt_error(run, st->col, "cannot boot the machine: %s",
+				err[0] ? err : "machine_create failed");
+	if (policy_apply_all(run->m, &run->r->policies, err, sizeof(err)))
+		return rt_error(run, st->col, "cannot apply the policies: %s", err);
+	run->rng = opts.seed ^ 0x6d6d73696d2d7363ULL;	/* "mmsim-sc" */
+	mm_set_migrate_notify(run->m, runner_migrated, run);
+	return SCN_OK;
+}
+
+static enum scn_status step_cat(struct scn_runner *run, const struct scn_stmt *st)
+{
+	for (int i = 0; i < st->nargs; i++) {
+		sb_reset(&run->tmp);
+		if (!mm_show_file(run->m, st->args[i], &run->tmp))
+			return rt_error(run, st->argcol[i], "cat: %s: not a readable file of the model",
+					st->args[i]);
+		out_write(run, run->tmp.buf ? run->tmp.buf : "", run->tmp.len);
+	}
+	return SCN_OK;
+}
+
+static enum scn_status step_store(struct scn_runner *run, const struct scn_stmt *st)
+{
+	char err[512] = "";
+	int rc = mm_store_file(run->m, st->path, st->text, err, sizeof(err));
+
+	if (rc == -ENOENT)
+		return rt_error(run, st->path_col, "%s: not a file the model provides", st->path);
+	if (rc < 0) {
+		/* like a shell: report the write error and go on */
+		err_printf(run, "mmsim: %s\n", err[0] ? err : strerror(-rc));
+		run->c.write_errors++;
+	}
+	return SCN_OK;
+}
+
+static enum scn_status step_print_text(struct scn_runner *run, const struct scn_stmt *st)
+{
+	out_write(run, st->text, strlen(st->text));
+	if (st->mode)
+		out_write(run, "\n", 1);
+	return SCN_OK;
+}
+
+static enum scn_status step_cpu(struct scn_runner *run, const struct scn_stmt *st)
+{
+	if (st->cpu >= run->m->nr_cpus)
+		return rt_error(run, st->col, "cpu %d does not exist", st->cpu);
+	run->m->cur_cpu = st->cpu;
+	return SCN_OK;
+}
+
+static enum scn_status expect_failed(struct scn_runner *run, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static enum scn_status expect_failed(struct scn_runner *run, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	err_printf(run, "%s:%d: expect failed: %s\n", run->s->file, run->st->line, msg);
+	return SCN_FAILED;
+}
+
+static const char *stmt_source(struct scn_runner *run, const struct scn_stmt *st, char *buf,
+			       size_t len)
+{
+	/* the statement's own line, without comment and trailing blanks */
+	const char *p = run->s->text;
+	size_t n;
+
+	for (int l = 1; l < st->line && p; l++) {
+		p = strchr(p, '\n');
+		if (p)
+			p++;
+	}
+	if (!p)
+		return "";
+	while (*p == ' ' || *p == '\t')
+		p++;
+	n = strcspn(p, "#\n");
+	while (n && (p[n - 1] == ' ' || p[n - 1] == '\t' || p[n - 1] == '\r'))
+		n--;
+	snprintf(buf, len, "%.*s", (int)n, p);
+	return buf;
+}
+
+static enum scn_status step_alloc(struct scn_runner *run, const struct scn_stmt *st)
+{
+	struct scn_obj *o = &run->ids[st->slot];
+	unsigned long pfn = runner_alloc(run, st->gfp, st->order, st->node);
+	char src[512];
+
+	run->c.alloc_failures += pfn == PFN_NONE;
+	run->c.last_alloc = pfn != PFN_NONE;
+	run->c.last_pfn = pfn == PFN_NONE ? -1 : (long)pfn;
+	if (pfn != PFN_NONE) {
+		o->index = NOT_A_MEMBER;
+		obj_own(run, o, pfn, st->order, (uint32_t)st->slot);
+	}
+	if (st->expect_alloc == SCN_EXPECT_OK && pfn == PFN_NONE)
+		return expect_failed(run, "%s (the allocation failed)",
+				     stmt_source(run, st, src, sizeof(src)));
+	if (st->expect_alloc == SCN_EXPECT_FAIL && pfn != PFN_NONE)
+		return expect_failed(run, "%s (got pfn %#lx)",
+				     stmt_source(run, st, src, sizeof(src)), pfn);
+	return SCN_OK;
+}
+
+/*
+ * Would one more block take the free pages of the zones the mask may use
+ * (on the statement's node, or on every node) below the sum of their
+ * @wmark watermarks?
+ */
+static bool below_wmark(struct scn_runner *run, const struct scn_stmt *st, int wmark)
+{
+	struct machine *m = run->m;
+	int high = gfp_zone(st->gfp);
+	unsigned long free = 0, mark = 0;
+
+	for (int nid = 0; nid < m->nr_nodes; nid++) {
+		if (st->node >= 0 && nid != st->node)
+			continue;
+		for (int zid = 0; zid <= high; zid++) {
+			struct zone *z = zone_of(m, nid, zid);
+
+			if (!managed_zone(z))
+				continue;
+			free += zone_page_state(z, NR_FREE_PAGES);
+			mark += wmark_pages(z, wmark);
+		}
+	}
+	return free < mark + (1UL << st->order);
+}
+
+static enum scn_status step_fill(struct scn_runner *run, const struct scn_stmt *st)
+{
+	struct scn_group *g = &run->groups[st->slot];
+	unsigned long made = 0;
+
+	for (unsigned long tries = 0; !run->m->fail.failed; tries++) {
+		unsigned long pfn;
+		struct scn_obj *o;
+
+		if (st->mode == SCN_FILL_COUNT && made >= st->count)
+			break;
+		if (st->mode == SCN_FILL_TRIES && tries >= st->count)
+			break;
+		if (st->mode == SCN_FILL_UNTIL_LOW && below_wmark(run, st, WMARK_LOW))
+			break;
+		if (st->mode == SCN_FILL_UNTIL_MIN && below_wmark(run, st, WMARK_MIN))
+			break;
+		if (g->n >= NOT_A_MEMBER - 1)
+			return rt_error(run, st->col, "group '%s' is full (%u members)",
+					run->s->group_names[st->slot], NOT_A_MEMBER - 1);
+		pfn = runner_alloc(run, st->gfp, st->order, st->node);
+		if (pfn == PFN_NONE) {
+			g->failures++;
+			run->c.alloc_failures++;
+			if (st->mode == SCN_FILL_TRIES)
+				continue;
+			break;
+		}
+		o = group_new_member(g);
+		obj_own(run, o, pfn, st->order, (uint32_t)st->slot);
+		made++;
+	}
+	return SCN_OK;
+}
+
+static enum scn_status step_free(struct scn_runner *run, const struct scn_stmt *st)
+{
+	struct scn_group *g;
+	const char *gname;
+
+	if (st->mode == SCN_FREE_ID) {
+		struct scn_obj *o = &run->ids[st->slot];
+
+		if (o->pfn != PFN_NONE)		/* a failed alloc leaves nothing to free */
+			obj_free(run, o);
+		return SCN_OK;
+	}
+	g = &run->groups[st->slot];
+	gname = run->s->group_names[st->slot];
+	switch (st->mode) {
+	case SCN_FREE_MEMBER: {
+		struct scn_obj *o;
+
+		if (st->offset >= g->n)
+			return rt_error(run, st->name_col, "group '%s' has no member %lu "
+					"(it has %zu)", gname, st->offset, g->n);
+		o = group_member(g, st->offset);
+		if (o->pfn == PFN_NONE)
+			return rt_error(run, st->name_col, "double free of '%s[%lu]' (freed at "
+					"line %d)", gname, st->offset, o->freed_line);
+		obj_free(run, o);
+		break;
+	}
+	case SCN_FREE_ALL:
+	case SCN_FREE_EVERY:
+		for (size_t i = 0; i < g->n; i++) {
+			struct scn_obj *o = group_member(g, i);
+
+			if (o->pfn == PFN_NONE)
+				continue;
+			if (st->mode == SCN_FREE_EVERY && i % st->count != st->offset)
+				continue;
+			obj_free(run, o);
+		}
+		break;
+	case SCN_FREE_RANDOM: {
+		size_t n = 0, want;
+		uint32_t *idx;
+
+		if (!g->live)
+			break;
+		idx = malloc(g->live * sizeof(*idx));
+		if (!idx)
+			abort();
+		for (size_t i = 0; i < g->n; i++)
+			if (group_member(g, i)->pfn != PFN_NONE)
+				idx[n++] = (uint32_t)i;
+		want = (n * st->pct + 50) / 100;
+		/* partial Fisher-Yates: the first @want slots are the sample */
+		for (size_t i = 0; i < want; i++) {
+			size_t j = i + (size_t)(runner_rand(run) % (n - i));
+			uint32_t t = idx[i];
+
+			idx[i] = idx[j];
+			idx[j] = t;
+			obj_free(run, group_member(g, idx[i]));
+		}
+		free(idx);
+		break;
+	}
+	default:
+		break;
+	}
+	return SCN_OK;
+}
+
+static enum scn_status step_drain(struct scn_runner *run, const struct scn_stmt *st)
+{
+	drain_all_pages(run->m, NULL);
+	return SCN_OK;
+}
+
+static enum scn_status step_compact(struct scn_runner *run, const struct scn_stmt *st)
+{
+	for (int nid = 0; nid < run->m->nr_nodes; nid++)
+		if (st->node < 0 || st->node == nid)
+			compact_node(run->m, nid);
+	return SCN_OK;
+}
+
+static enum scn_status step_snapshot(struct scn_runner *run, const struct scn_stmt *st)
+{
+	struct scn_snap *sn = &run->snaps[st->slot];
+
+	snap_clear(sn);
+	for (int i = 0; i < st->nargs; i++) {
+		if (!mm_show_file(run->m, st->args[i], &sn->views))
+			return rt_error(run, st->argcol[i], "snapshot: %s: not a readable file "
+					"of the model", st->args[i]);
+		sn->nviews++;
+	}
+	snap_take_counters(run, sn);
+	return SCN_OK;
+}
+
+static enum scn_status step_print_snapshot(struct scn_runner *run, const struct scn_stmt *st)
+{
+	struct scn_snap *sn = &run->snaps[st->slot];
+
+	if (sn->nviews && !st->nargs) {
+		out_write(run, sn->views.buf, sn->views.len);
+		return SCN_OK;
+	}
+	sb_reset(&run->tmp);
+	for (size_t i = 0; i < sn->n; i++)
+		if (stmt_wants(st, sn->ents[i].name))
+			sb_printf(&run->tmp, "%s %ld\n", sn->ents[i].name, sn->ents[i].val);
+	out_write(run, run->tmp.buf ? run->tmp.buf : "", run->tmp.len);
+	return SCN_OK;
+}
+
+static enum scn_status step_print_diff(struct scn_runner *run, const struct scn_stmt *st)
+{
+	struct scn_snap *a = &run->snaps[st->slot], now = { 0 }, *b;
+	struct sbuf out;
+
+	if (st->slot2 >= 0) {
+		b = &run->snaps[st->slot2];
+	} else {
+		snap_take_counters(run, &now);
+		b = &now;
+	}
+	sb_init(&out);
+	for (size_t i = 0; i < a->n; i++) {
+		struct snap_ent *e = &a->ents[i], *f = snap_get(b, e->name);
+
+		if (!stmt_wants(st, e->name))
+			continue;
+		if (!f)
+			sb_printf(&out, "%s %ld -> (none)\n", e->name, e->val);
+		else if (f->val != e->val)
+			sb_printf(&out, "%s %ld -> %ld (%+ld)\n", e->name, e->val, f->val,
+				  f->val - e->val);
+	}
+	for (size_t i = 0; i < b->n; i++)
+		if (!snap_get(a, b->ents[i].name) && stmt_wants(st, b->ents[i].name))
+			sb_printf(&out, "%s (none) -> %ld\n", b->ents[i].name, b->ents[i].val);
+	out_write(run, out.buf ? out.buf : "", out.len);
+	sb_free(&out);
+	snap_clear(&now);
+	return SCN_OK;
+}
+
+static enum scn_status step_print_counters(struct scn_runner *run, const struct scn_stmt *st)
+{
+	struct sbuf out;
+	char *line, *save = NULL;
+
+	sb_reset(&run->tmp);
+	counter_dump(run, &run->tmp);
+	if (!run->tmp.buf)
+		return SCN_OK;
+	sb_init(&out);
+	for (line = strtok_r(run->tmp.buf, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		if (stmt_wants(st, line))
+			sb_printf(&out, "%s\n", line);
+	}
+	out_write(run, out.buf ? out.buf : "", out.len);
+	sb_free(&out);
+	return SCN_OK;
+}
+
+static enum scn_status eval_expr(struct scn_runner *run, const struct scn_expr *e, long *out)
+{
+	long sum = 0, prod = 0;
+
+	for (int i = 0; i < e->n; i++) {
+		const struct scn_term *t = &e->t[i];
+		long v = 0;
+
+		switch (t->kind) {
+		case SCN_TERM_NUM:
+			v = t->num;
+			break;
+		case SCN_TERM_COUNTER:
+			if (!strncmp(t->name, "scn.", 4) ? !runner_counter(run, t->name, &v)
+							 : !mm_counter(run->m, t->name, &v))
+				return rt_error(run, t->col, "unknown counter '%s'", t->name);
+			break;
+		case SCN_TERM_SNAP: {
+			struct snap_ent *se = snap_get(&run->snaps[t->snap], t->name);
+
+			if (!se)
+				return rt_error(run, t->col, "unknown counter '%s' in snapshot '%s'",
+						t->name, run->s->snap_names[t->snap]);
+			v = se->val;
+			break;
+		}
+		}
+		if (t->sign) {
+			sum += prod;
+			prod = t->sign * v;
+		} else {
+			prod *= v;
+		}
+	}
+	*out = sum + prod;
+	return SCN_OK;
+}
+
+static enum scn_status step_expect(struct scn_runner *run, const struct scn_stmt *st)
+{
+	static const char *const opname[] = { "==", "!=", "<", "<=", ">", ">=" };
+	enum scn_status rc;
+	long l, r;
+	bool ok = false;
+
+	rc = eval_expr(run, &st->lhs, &l);
+	if (rc == SCN_OK)
+		rc = eval_expr(run, &st->rhs, &r);
+	if (rc != SCN_OK)
+		return rc;
+	switch (st->cmp) {
+	case SCN_EQ: ok = l == r; break;
+	case SCN_NE: ok = l != r; break;
+	case SCN_LT: ok = l < r; break;
+	case SCN_LE: ok = l <= r; break;
+	case SCN_GT: ok = l > r; break;
+	case SCN_GE: ok = l >= r; break;
+	}
+	if (ok)
+		return SCN_OK;
+	if (st->rhs.n == 1 && st->rhs.t[0].kind == SCN_TERM_NUM)
+		return expect_failed(run, "%s (got %ld)", st->text, l);
+	return expect_failed(run, "%s (got %ld, want %s %ld)", st->text, l, opname[st->cmp], r);
+}
+
+static enum scn_status step_replay(struct scn_runner *run, const struct scn_stmt *st)
+{
+	struct machine *m = run->m;
+	struct scn_group *g = &run->groups[st->slot];
+	const struct trace *t = st->trace;
+	int saved_cpu = m->cur_cpu;
+
+	run->c.replay_ignored += (long)t->ignored;
+	for (size_t i = 0; i < t->n && !m->fail.failed; i++) {
+		const struct trace_event *ev = &t->ev[i];
+		unsigned long tpfn = ev->pfn, pfn;
+		struct scn_tent *te;
+		struct scn_obj *o;
+
+		if (ev->cpu >= 0 && ev->cpu < m->nr_cpus)
+			m->cur_cpu = ev->cpu;
+		HASH_FIND(hh, g->tmap, &tpfn, sizeof(tpfn), te);
+		if (ev->kind == TRACE_FREE) {
+			if (!te) {
+				run->c.replay_unknown_frees++;
+				continue;
+			}
+			if (te->obj)
+				obj_free(run, te->obj);	/* drops te */
+			else {
+				HASH_DEL(g->tmap, te);
+				free(te);
+			}
+			run->c.replay_frees++;
+			continue;
+		}
+		if (ev->failed) {
+			run->c.replay_trace_failures++;
+			continue;
+		}
+		if (te) {
+			/* allocated again without a free: the trace lost the free */
+			run->c.replay_lost_frees++;
+			if (te->obj)
+				obj_free(run, te->obj);
+			else {
+				HASH_DEL(g->tmap, te);
+				free(te);
+			}
+		}
+		te = calloc(1, sizeof(*te));
+		if (!te)
+			abort();
+		te->tpfn = tpfn;
+		HASH_ADD(hh, g->tmap, tpfn, sizeof(te->tpfn), te);
+		pfn = runner_alloc(run, ev->gfp, ev->order, -1);
+		if (pfn == PFN_NONE) {
+			run->c.replay_alloc_failures++;
+			g->failures++;
+			continue;
+		}
+		run->c.replay_allocs++;
+		o = group_new_member(g);
+		obj_own(run, o, pfn, ev->order, (uint32_t)st->slot);
+		o->tent = te;
+		te->obj = o;
+	}
+	m->cur_cpu = saved_cpu;
+	return SCN_OK;
+}
+
+static const step_fn steps[] = {
+	[SCN_BOOT] = step_boot,
+	[SCN_CAT] = step_cat,
+	[SCN_STORE] = step_store,
+	[SCN_PRINT_TEXT] = step_print_text,
+	[SCN_CPU] = step_cpu,
+	[SCN_ALLOC] = step_alloc,
+	[SCN_FREE] = step_free,
+	[SCN_FILL] = step_fill,
+	[SCN_DRAIN] = step_drain,
+	[SCN_COMPACT] = step_compact,
+	[SCN_SNAPSHOT] = step_snapshot,
+	[SCN_PRINT_SNAPSHOT] = step_print_snapshot,
+	[SCN_PRINT_DIFF] = step_print_diff,
+	[SCN_PRINT_COUNTERS] = step_print_counters,
+	[SCN_EXPECT] = step_expect,
+	[SCN_REPLAY] = step_replay,
+};
+
+/* -------------------------------------------------------------------------
+ * The run
+ */
+void scn_result_init(struct scn_result *r)
+{
+	memset(r, 0, sizeof(*r));
+	sb_init(&r->out);
+	sb_init(&r->err);
+	sb_init(&r->counters);
+}
+
+void scn_result_free(struct scn_result *r)
+{
+	sb_free(&r->out);
+	sb_free(&r->err);
+	sb_free(&r->counters);
+}
+
+static enum scn_status after_step(struct scn_runner *run, const struct scn_stmt *st)
+{
+	char err[1024];
+
+	if (!run->m)
+		return SCN_OK;
+	if (run->m->fail.failed) {
+		err_printf(run, "%s:%d: simulated kernel failure: %s\n", run->s->file, st->line,
+			   run->m->fail.msg);
+		return SCN_FAILED;
+	}
+	if (run->o->check) {
+		err[0] = '\0';
+		if (!mm_check_invariants(run->m, err, sizeof(err))) {
+			err_printf(run, "%s:%d: invariant broken after this step: %s\n",
+				   run->s->file, st->line, err);
+			return SCN_FAILED;
+		}
+	}
+	return SCN_OK;
+}
+
+static void runner_destroy(struct scn_runner *run)
+{
+	struct scn_tent *te, *tmp;
+
+	HASH_CLEAR(hh, run->by_pfn);
+	for (int g = 0; g < run->s->ngroups; g++) {
+		struct scn_group *gr = &run->groups[g];
+
+		HASH_ITER(hh, gr->tmap, te, tmp) {
+			HASH_DEL(gr->tmap, te);
+			free(te);
+		}
+		for (size_t c = 0; c < gr->nchunks; c++)
+			free(gr->chunks[c]);
+		free(gr->chunks);
+	}
+	for (int i = 0; i < run->s->nsnaps; i++)
+		snap_clear(&run->snaps[i]);
+	free(run->groups);
+	free(run->ids);
+	free(run->snaps);
+	sb_free(&run->tmp);
+	if (run->m)
+		machine_destroy(run->m);
+}
+
+static void *zalloc(size_t n, size_t sz)
+{
+	void *p = calloc(n ? n : 1, sz);
+
+	if (!p)
+		abort();
+	return p;
+}
+
+enum scn_status scn_run(const struct scn_script *s, const struct scn_run_opts *o,
+			struct scn_result *r)
+{
+	struct scn_runner run = { .s = s, .o = o, .r = r };
+	enum scn_status rc = SCN_OK;
+
+	sb_init(&run.tmp);
+	run.ids = zalloc((size_t)s->nids, sizeof(*run.ids));
+	for (int i = 0; i < s->nids; i++) {
+		run.ids[i].pfn = PFN_NONE;
+		run.ids[i].index = NOT_A_MEMBER;
+	}
+	run.groups = zalloc((size_t)s->ngroups, sizeof(*run.groups));
+	run.snaps = zalloc((size_t)s->nsnaps, sizeof(*run.snaps));
+	run.c.last_pfn = -1;
+	r->policies = s->policies;
+	policy_set_merge(&r->policies, o->policies);
+
+	for (int i = 0; i < s->nstmts && rc == SCN_OK; i++) {
+		const struct scn_stmt *st = &s->stmts[i];
+
+		run.st = st;
+		rc = steps[st->verb](&run, st);
+		if (rc == SCN_OK)
+			rc = after_step(&run, st);
+	}
+	if (run.m && o->want_counters)
+		counter_dump(&run, &r->counters);
+	if (o->out)
+		fflush(o->out);
+	runner_destroy(&run);
+	r->status = rc;
+	return rc;
+}
+
+enum scn_status scn_run_file(const char *path, const struct scn_run_opts *o,
+			     struct scn_result *r)
+{
+	struct scn_diag d;
+	struct scn_script *s = scn_parse_file(path, &d);
+	enum scn_status rc;
+
+	if (!s) {
+		struct sbuf sb;
+
+		sb_init(&sb);
+		scn_diag_format(&d, &sb);
+		if (o->err)
+			fputs(sb.buf, o->err);
+		else
+			sb_puts(&r->err, sb.buf);
+		sb_free(&sb);
+		r->status = SCN_BAD_INPUT;
+		return SCN_BAD_INPUT;
+	}
+	rc = scn_run(s, o, r);
+	scn_script_free(s);
+	return rc;
+}

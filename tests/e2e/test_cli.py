@@ -1,0 +1,138 @@
+# SPDX-License-Identifier: GPL-2.0-only
+"""The mmsim command line: help, version, usage errors and exit codes."""
+import re
+
+USAGE = "usage: mmsim run FILE [--seed N] [--check] [--policy FAMILY=NAME]... [--quiet]"
+
+OK_SCENARIO = """machine nodes=1 mem=256M
+alloc a order=0 gfp=GFP_KERNEL
+echo done
+expect scn.live_allocs == 1
+"""
+
+
+def test_help(mmsim):
+    r = mmsim("--help")
+    assert r.returncode == 0
+    assert r.stdout.startswith(USAGE + "\n")
+    assert "--check" in r.stdout and "Exit status" in r.stdout
+    assert r.stderr == ""
+
+
+def test_version(mmsim):
+    r = mmsim("--version")
+    assert r.returncode == 0
+    assert re.fullmatch(r"mmsim \d+\.\d+\.\d+\n", r.stdout)
+
+
+def test_no_command_is_a_usage_error(mmsim):
+    r = mmsim()
+    assert r.returncode == 2
+    assert r.stdout == ""
+    assert r.stderr.startswith("mmsim: missing command\n" + USAGE)
+
+
+def test_unknown_command(mmsim):
+    r = mmsim("frobnicate")
+    assert r.returncode == 2
+    assert r.stderr.startswith("mmsim: unknown command 'frobnicate'\n" + USAGE)
+
+
+def test_run_needs_a_file(mmsim):
+    r = mmsim("run")
+    assert r.returncode == 2
+    assert r.stderr.startswith("mmsim: run: missing scenario FILE\n" + USAGE)
+
+
+def test_run_missing_file(mmsim, tmp_path):
+    r = mmsim("run", "nope.scn", cwd=tmp_path)
+    assert r.returncode == 2
+    assert r.stderr == "nope.scn: cannot open: No such file or directory\n"
+
+
+def test_unknown_option(mmsim, tmp_path):
+    r = mmsim("run", "x.scn", "--bogus", cwd=tmp_path)
+    assert r.returncode == 2
+    assert r.stderr.startswith("mmsim: unknown option '--bogus'\n" + USAGE)
+
+
+def test_two_files(mmsim, tmp_path):
+    r = mmsim("run", "a.scn", "b.scn", cwd=tmp_path)
+    assert r.returncode == 2
+    assert "mmsim: unexpected argument 'b.scn'" in r.stderr
+
+
+def test_bad_seed(mmsim, tmp_path):
+    r = mmsim("run", "a.scn", "--seed", "12x", cwd=tmp_path)
+    assert r.returncode == 2
+    assert r.stderr.startswith("mmsim: --seed: bad number '12x'\n")
+    r = mmsim("run", "a.scn", "--seed", cwd=tmp_path)
+    assert r.returncode == 2
+    assert r.stderr.startswith("mmsim: --seed needs a value\n")
+
+
+def test_unknown_policy_family(mmsim, tmp_path):
+    r = mmsim("run", "a.scn", "--policy", "thp=reuse-head", cwd=tmp_path)
+    assert r.returncode == 2
+    assert r.stderr.startswith("mmsim: --policy: unknown policy family 'thp'\n" + USAGE)
+    r = mmsim("run", "a.scn", "--policy=hvo", cwd=tmp_path)
+    assert r.returncode == 2
+    assert "expected FAMILY=NAME" in r.stderr
+
+
+def test_compare_usage_errors(mmsim, tmp_path):
+    (tmp_path / "a.scn").write_text("machine nodes=1 mem=256M\n")
+    r = mmsim("compare", "a.scn", cwd=tmp_path)
+    assert r.returncode == 2
+    assert "missing --policy" in r.stderr
+    r = mmsim("compare", "a.scn", "--policy", "hvo=reuse-head,nope", cwd=tmp_path)
+    assert r.returncode == 2
+    assert "unknown hvo policy 'nope'" in r.stderr
+    r = mmsim("compare", "a.scn", "--policy", "hvo=reuse-head", "--format", "xml", cwd=tmp_path)
+    assert r.returncode == 2
+    assert "--format takes text or json" in r.stderr
+    r = mmsim("compare", "missing.scn", "--policy", "hvo=reuse-head", cwd=tmp_path)
+    assert r.returncode == 2
+
+
+def test_policies_lists_families(mmsim):
+    r = mmsim("policies")
+    assert r.returncode == 0
+    assert r.stdout != ""
+
+
+def test_exit_0_and_output_on_stdout(run_scenario):
+    r = run_scenario(OK_SCENARIO, "--check")
+    assert r.returncode == 0
+    assert r.stdout == "done\n"
+    assert r.stderr == ""
+
+
+def test_quiet_suppresses_step_output(run_scenario):
+    r = run_scenario(OK_SCENARIO, "--quiet")
+    assert r.returncode == 0
+    assert r.stdout == ""
+
+
+def test_exit_1_on_failed_expect(run_scenario):
+    r = run_scenario(OK_SCENARIO + "expect scn.live_allocs == 2\necho never\n")
+    assert r.returncode == 1
+    assert r.stdout == "done\n"
+    assert r.stderr == "t.scn:5: expect failed: scn.live_allocs == 2 (got 1)\n"
+
+
+def test_exit_2_on_bad_input_runs_nothing(run_scenario):
+    # the whole file is parsed first: the echo on line 2 never prints
+    r = run_scenario("machine nodes=1 mem=256M\necho hello\nfoo\n")
+    assert r.returncode == 2
+    assert r.stdout == ""
+    assert r.stderr == "t.scn:3:1: unknown verb 'foo'\n"
+
+
+def test_options_before_the_file(mmsim, tmp_path):
+    (tmp_path / "t.scn").write_text("machine nodes=1 mem=256M\nprint counters scn.live\n")
+    r = mmsim("run", "--check", "--seed=7", "--quiet", "t.scn", cwd=tmp_path)
+    assert r.returncode == 0 and r.stdout == "" and r.stderr == ""
+    r = mmsim("run", "--seed", "7", "t.scn", cwd=tmp_path)
+    assert r.returncode == 0
+    assert r.stdout == "scn.live_allocs 0\nscn.live_pages 0\n"

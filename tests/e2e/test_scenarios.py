@@ -1,0 +1,279 @@
+# SPDX-License-Identifier: GPL-2.0-only
+"""Every scenario in scenarios/ runs clean; the kernel views come out in the
+kernel's exact format; runs are deterministic; the shell-spelled lines mean
+what a shell means; replay and migration tracking do what they say."""
+import re
+import shutil
+import subprocess
+
+import pytest
+
+from conftest import SCENARIOS
+
+ALL_SCENARIOS = sorted(p.name for p in SCENARIOS.glob("*.scn"))
+
+# mm/vmstat.c frag_show_print: "Node %d, zone %8s " then "%6lu " per order
+BUDDYINFO_LINE = re.compile(r"Node (\d+), zone ([ A-Za-z0-9]{8}) ((?:[ \d]{5}\d )+)")
+
+PAGETYPEINFO_HEAD = (
+    "Page block order: 9\n"
+    "Pages per block:  512\n"
+    "\n"
+    "%-43s " % "Free pages count per migrate type at order"
+    + "".join("%6d " % o for o in range(11)) + "\n"
+)
+# Debian's 6.1 has CONFIG_CMA off: five migratetypes are shown
+MIGRATETYPES = ["Unmovable", "Movable", "Reclaimable", "HighAtomic", "Isolate"]
+PAGETYPEINFO_BLOCKS_HEAD = ("%-23s" % "Number of blocks type "
+                            + "".join("%12s " % t for t in MIGRATETYPES) + "\n")
+
+
+def test_scenarios_exist():
+    for name in ("boot-128g-2node.scn", "default.scn", "fragment-thpscale.scn",
+                 "stress-highalloc.scn", "trace-replay.scn"):
+        assert name in ALL_SCENARIOS
+
+
+@pytest.mark.parametrize("name", ALL_SCENARIOS)
+def test_scenario_runs_clean_with_check(mmsim, name):
+    r = mmsim.run_file(name, "--check", cwd=SCENARIOS)
+    assert r.stderr == ""
+    assert r.returncode == 0
+    assert r.stdout != ""
+
+
+def buddyinfo_rows(text):
+    rows = {}
+    for line in text.splitlines():
+        if not line.startswith("Node ") or ", type " in line or not line.endswith(" "):
+            continue
+        m = BUDDYINFO_LINE.fullmatch(line)
+        if m and len(m.group(3)) == 11 * 7:
+            rows[(int(m.group(1)), m.group(2).strip())] = [int(x) for x in m.group(3).split()]
+    return rows
+
+
+def test_boot_128g_buddyinfo_format(mmsim):
+    r = mmsim.run_file("boot-128g-2node.scn", cwd=SCENARIOS)
+    assert r.returncode == 0
+    # the buddyinfo block is the first lines, up to "Page block order"
+    end = r.stdout.index("Page block order:")
+    block = r.stdout[:end].splitlines(keepends=True)
+    assert block, "no buddyinfo output"
+    for line in block:
+        assert line.endswith(" \n"), repr(line)
+        assert BUDDYINFO_LINE.fullmatch(line[:-1]), repr(line)
+        assert len(line) == len("Node 0, zone   Normal ") + 11 * 7 + 1
+    rows = buddyinfo_rows(r.stdout[:end])
+    assert {nid for nid, _ in rows} == {0, 1}
+    # node 0 has DMA, DMA32 (below the 3G hole) and Normal; node 1 only Normal
+    assert list(rows) == [(0, "DMA"), (0, "DMA32"), (0, "Normal"), (1, "Normal")]
+    for nid in (0, 1):
+        counts = rows[(nid, "Normal")]
+        pages = sum(c << o for o, c in enumerate(counts))
+        # order 10 dominates: nearly all free memory is in order-10 blocks
+        assert max(counts) == counts[10]
+        assert counts[10] << 10 > 0.99 * pages
+        # 64 GiB node: about 16384 order-10 blocks, minus what boot reserved
+        assert 15000 < counts[10] <= 16384
+
+
+def test_boot_128g_pagetypeinfo_headers(mmsim):
+    r = mmsim.run_file("boot-128g-2node.scn", cwd=SCENARIOS)
+    text = r.stdout[r.stdout.index("Page block order:"):]
+    # one section per node with memory, each starting with the same header
+    assert text.count(PAGETYPEINFO_HEAD) == 2
+    assert text.startswith(PAGETYPEINFO_HEAD)
+    assert text.count("\n" + PAGETYPEINFO_BLOCKS_HEAD) == 2
+    rows = re.findall(r"^Node +(\d+), zone +(\w+), type +(\w+) ", text, re.M)
+    # every populated zone lists every shown migratetype, in order
+    assert [t for _, _, t in rows[:5]] == MIGRATETYPES
+    assert {(n, z) for n, z, _ in rows} == {("0", "DMA"), ("0", "DMA32"), ("0", "Normal"),
+                                           ("1", "Normal")}
+    row = re.search(r"^Node    1, zone   Normal, type      Movable ((?:[ >\d]{6} ){11})$",
+                    text, re.M)
+    assert row, "node 1 Movable row missing or misformatted"
+    blocks = re.search(r"^Node 1, zone   Normal ((?:[ \d]{12} ){5})$", text, re.M)
+    assert blocks
+    # 64 GiB = 32768 pageblocks, all movable after boot
+    assert [int(x) for x in blocks.group(1).split()] == [0, 32768, 0, 0, 0]
+
+
+def test_default_is_deterministic(mmsim):
+    a = mmsim.run_file("default.scn", cwd=SCENARIOS)
+    b = mmsim.run_file("default.scn", cwd=SCENARIOS)
+    assert a.returncode == 0
+    assert a.stdout == b.stdout
+    assert a.stdout != ""
+
+
+SHUFFLED = """machine nodes=1 mem=1G
+cmdline page_alloc.shuffle=1
+alloc first order=0 gfp=GFP_KERNEL
+fill f order=0 gfp=GFP_HIGHUSER_MOVABLE count=2000
+free f random=50%
+print counters scn.pfn.first
+cat /proc/buddyinfo
+"""
+
+
+def test_seed_changes_a_shuffled_run(run_scenario):
+    a = run_scenario(SHUFFLED, "--seed", "1")
+    b = run_scenario(SHUFFLED, "--seed", "1")
+    c = run_scenario(SHUFFLED, "--seed", "2")
+    assert a.returncode == b.returncode == c.returncode == 0
+    assert a.stdout == b.stdout
+    assert a.stdout != c.stdout
+
+
+def test_seed_line_is_the_default_seed(run_scenario):
+    a = run_scenario("seed 9\n" + SHUFFLED)
+    b = run_scenario(SHUFFLED, "--seed", "9")
+    c = run_scenario("seed 9\n" + SHUFFLED, "--seed", "10")
+    assert a.stdout == b.stdout
+    assert c.stdout != a.stdout
+
+
+SHELL_LINES = """# a scenario made only of shell lines
+echo hello world
+echo   'two  spaces'   kept
+echo "double \\"quoted\\"" word#hash   # a comment
+echo -n no newline
+echo
+"""
+
+
+@pytest.mark.skipif(shutil.which("sh") is None, reason="no /bin/sh")
+def test_echo_lines_print_as_in_a_shell(run_scenario, tmp_path):
+    r = run_scenario(SHELL_LINES, name="shell.scn")
+    sh = subprocess.run(["sh", str(tmp_path / "shell.scn")], capture_output=True, text=True)
+    assert r.returncode == 0 and sh.returncode == 0
+    assert r.stdout == sh.stdout
+
+
+def test_write_error_is_reported_and_the_run_goes_on(run_scenario):
+    r = run_scenario("machine nodes=1 mem=512M\n"
+                     "echo banana > /proc/sys/vm/min_free_kbytes\n"
+                     "echo after\n"
+                     "expect scn.write_errors == 1\n")
+    assert r.returncode == 0
+    assert r.stdout == "after\n"
+    assert r.stderr.startswith("mmsim: /proc/sys/vm/min_free_kbytes: write error: "
+                               "Invalid argument")
+
+
+def test_sysctl_write_takes_effect(run_scenario):
+    r = run_scenario("machine nodes=1 mem=512M\n"
+                     "echo 12345 > /proc/sys/vm/min_free_kbytes\n"
+                     "cat /proc/sys/vm/min_free_kbytes\n")
+    assert r.returncode == 0
+    assert r.stdout == "12345\n"
+
+
+MIGRATION = """machine nodes=1 mem=512M cpus=2
+fill user order=0 gfp=GFP_HIGHUSER_MOVABLE until=low
+free user every=2
+compact
+expect vmstat.pgmigrate_success > 0
+expect scn.migrated == vmstat.pgmigrate_success
+# the ids followed the pages: freeing them all gives every page back
+free user all
+drain
+expect scn.live_pages == 0
+expect vmstat.nr_free_pages == boot:vmstat.nr_free_pages
+"""
+
+
+def test_runner_follows_migrated_pages(run_scenario):
+    text = MIGRATION.replace("fill user", "snapshot boot\nfill user", 1)
+    r = run_scenario(text, "--check")
+    assert r.stderr == ""
+    assert r.returncode == 0
+
+
+def test_ids_follow_migration(run_scenario):
+    # one id among many movable pages; compaction moves it; free still works
+    r = run_scenario("machine nodes=1 mem=512M cpus=2\n"
+                     "snapshot boot\n"
+                     "fill a order=0 gfp=GFP_HIGHUSER_MOVABLE count=20000\n"
+                     "alloc mine order=0 gfp=GFP_HIGHUSER_MOVABLE\n"
+                     "fill b order=0 gfp=GFP_HIGHUSER_MOVABLE count=20000\n"
+                     "snapshot before\n"
+                     "free a all\n"
+                     "compact\n"
+                     "print counters scn.pfn.mine\n"
+                     "free mine\n"
+                     "free b all\n"
+                     "drain\n"
+                     "expect vmstat.nr_free_pages == boot:vmstat.nr_free_pages\n",
+                     "--check")
+    assert r.returncode == 0, r.stderr
+    assert re.fullmatch(r"scn\.pfn\.mine \d+\n", r.stdout)
+
+
+PERF_TRACE = """\
+# perf script output
+     stress 4410 [001] 10.000001: kmem:mm_page_alloc: page=0xffffea0004800000 pfn=0x120000 order=0 migratetype=1 gfp_flags=GFP_HIGHUSER_MOVABLE
+     stress 4410 [001] 10.000002: kmem:mm_page_alloc: page=0xffffea0004800040 pfn=0x120001 order=0 migratetype=0 gfp_flags=GFP_KERNEL
+     stress 4410 [003] 10.000003: kmem:mm_page_alloc: page=0xffffea0004800080 pfn=0x120002 order=2 migratetype=1 gfp_flags=GFP_HIGHUSER_MOVABLE|__GFP_COMP
+     stress 4410 [002] 10.000004: kmem:mm_page_free: page=0xffffea0004800000 pfn=0x120000 order=0
+     stress 4410 [002] 10.000005: kmem:mm_page_free: page=0xffffea0009000000 pfn=0x240000 order=0
+     stress 4410 [000] 10.000006: kmem:mm_page_alloc: page=0xffffea0004800000 pfn=0x120000 order=1 migratetype=1 gfp_flags=GFP_HIGHUSER_MOVABLE
+     stress 4410 [000] 10.000007: kmem:mm_page_alloc: page=0xffffea0004800000 pfn=0x120000 order=1 migratetype=1 gfp_flags=GFP_HIGHUSER_MOVABLE
+"""
+
+
+def test_replay_perf_script_trace(run_scenario):
+    r = run_scenario("machine nodes=1 mem=512M cpus=4\n"
+                     "replay t.trace group=t\n"
+                     "print counters scn.replay scn.allocated.t scn.live_pages\n"
+                     "free t all\n"
+                     "expect scn.live_pages == 0\n",
+                     "--check", files={"t.trace": PERF_TRACE})
+    assert r.returncode == 0, r.stderr
+    assert r.stdout == (
+        "scn.replay_allocs 5\n"
+        "scn.replay_frees 1\n"
+        "scn.replay_unknown_frees 1\n"
+        "scn.replay_alloc_failures 0\n"
+        "scn.replay_trace_failures 0\n"
+        # the same pfn allocated twice without a free in between
+        "scn.replay_lost_frees 1\n"
+        "scn.replay_ignored 0\n"
+        "scn.live_pages 7\n"
+        "scn.allocated.t 3\n")
+
+
+def test_print_diff_and_snapshot(run_scenario):
+    r = run_scenario("machine nodes=1 mem=256M\n"
+                     "snapshot a /proc/buddyinfo\n"
+                     "alloc x order=3 gfp=GFP_KERNEL\n"
+                     "snapshot b\n"
+                     "print diff a b scn.\n"
+                     "print snapshot b scn.pfn\n"
+                     "print snapshot a\n")
+    assert r.returncode == 0, r.stderr
+    lines = r.stdout.splitlines()
+    # the diff, limited to scn.*: only what changed
+    diff = [l for l in lines if "->" in l]
+    assert all(l.startswith("scn.") for l in diff)
+    assert "scn.allocs 0 -> 1 (+1)" in diff
+    assert "scn.live_pages 0 -> 8 (+8)" in diff
+    assert "scn.frees 0 -> 0 (+0)" not in diff
+    assert any(re.fullmatch(r"scn\.pfn\.x -1 -> \d+ \(\+\d+\)", l) for l in diff)
+    # print snapshot b scn.pfn: its counters with that prefix
+    assert re.fullmatch(r"scn\.pfn\.x \d+", lines[len(diff)])
+    # print snapshot a: the file captured, as it was then
+    assert lines[len(diff) + 1:] == [l for l in lines[len(diff) + 1:]
+                                     if l.startswith("Node 0, zone ")]
+    assert len(lines) > len(diff) + 1
+
+
+def test_alloc_expect_ok_and_fail(run_scenario):
+    r = run_scenario("machine nodes=1 mem=256M\n"
+                     "alloc big order=10 gfp=GFP_KERNEL|__GFP_THISNODE expect=ok\n"
+                     "expect scn.last_alloc == 1\n"
+                     "alloc huge order=10 gfp=GFP_KERNEL expect=fail\n")
+    assert r.returncode == 1
+    assert re.fullmatch(r"t\.scn:4: expect failed: alloc huge order=10 gfp=GFP_KERNEL "
+                        r"expect=fail \(got pfn 0x[0-9a-f]+\)\n", r.stderr)

@@ -1,0 +1,612 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * test_scn.c - the scenario language: the tokenizer, numbers and sizes,
+ * the parser's statements and machine description, its error positions,
+ * and the ftrace trace parser, none of which needs a machine; then the
+ * runner as the library call compare uses (two tiny runs).  The runner's
+ * steps are covered end to end by tests/e2e.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "scn.h"
+
+/* -------------------------------------------------------------------------
+ * Helpers
+ */
+static struct scn_toks tokenize_ok(const char *line)
+{
+	struct scn_toks t = { 0 };
+	char msg[256];
+	int col = 0;
+
+	assert_true(scn_tokenize(line, &t, &col, msg, sizeof(msg)));
+	return t;
+}
+
+static void tokenize_err(const char *line, int want_col, const char *want_msg)
+{
+	struct scn_toks t = { 0 };
+	char msg[256] = "";
+	int col = 0;
+
+	assert_false(scn_tokenize(line, &t, &col, msg, sizeof(msg)));
+	assert_int_equal(col, want_col);
+	assert_non_null(strstr(msg, want_msg));
+	scn_toks_free(&t);
+}
+
+static struct scn_script *parse_ok(const char *text)
+{
+	struct scn_diag d;
+	struct scn_script *s = scn_parse_string("t.scn", text, &d);
+
+	if (!s)
+		fail_msg("unexpected parse error: %s:%d:%d: %s", d.file, d.line, d.col, d.msg);
+	return s;
+}
+
+/* Parse must fail at line:col with a message containing @want */
+static void parse_err(const char *text, int line, int col, const char *want)
+{
+	struct scn_diag d;
+	struct scn_script *s = scn_parse_string("t.scn", text, &d);
+
+	if (s) {
+		scn_script_free(s);
+		fail_msg("parsed, but expected an error at %d:%d (%s)", line, col, want);
+	}
+	if (d.line != line || d.col != col || !strstr(d.msg, want))
+		fail_msg("got %d:%d: %s; want %d:%d: ...%s...", d.line, d.col, d.msg, line, col,
+			 want);
+	assert_string_equal(d.file, "t.scn");
+}
+
+#define M2 "machine nodes=2 mem=8G cpus=4\n"
+
+/* -------------------------------------------------------------------------
+ * Tokenizer
+ *
+ *   echo  'a b'  "c\"d" >>/sys/x # comment
+ *   1     7      14     21 23
+ */
+static void test_tokenize_words_quotes_redirects(void **state)
+{
+	struct scn_toks t = tokenize_ok("echo  'a b'  \"c\\\"d\" >>/sys/x # comment");
+
+	/* quotes group and vanish, >> splits off even when glued to the path */
+	assert_int_equal(t.n, 5);
+	assert_string_equal(t.t[0].s, "echo");
+	assert_int_equal(t.t[0].col, 1);
+	assert_string_equal(t.t[1].s, "a b");
+	assert_int_equal(t.t[1].col, 7);
+	assert_true(t.t[1].quoted);
+	assert_string_equal(t.t[2].s, "c\"d");
+	assert_int_equal(t.t[2].col, 14);
+	assert_int_equal(t.t[3].kind, SCN_TOK_APPEND);
+	assert_int_equal(t.t[3].col, 21);
+	assert_string_equal(t.t[4].s, "/sys/x");
+	assert_int_equal(t.t[4].col, 23);
+	assert_false(t.t[4].quoted);
+	scn_toks_free(&t);
+}
+
+static void test_tokenize_hash_inside_word_is_not_comment(void **state)
+{
+	/* a '#' only starts a comment at the start of a word, as in sh */
+	struct scn_toks t = tokenize_ok("\tprint a#b #c");
+
+	assert_int_equal(t.n, 2);
+	assert_string_equal(t.t[1].s, "a#b");
+	assert_int_equal(t.t[0].col, 2);
+	scn_toks_free(&t);
+}
+
+static void test_tokenize_errors(void **state)
+{
+	/* the column of the opening quote */
+	tokenize_err("echo 'abc", 6, "unterminated quote");
+	tokenize_err("echo x \"abc", 8, "unterminated quote");
+	/* "1>" is an fd redirection in a shell: refuse rather than differ */
+	tokenize_err("echo 1>/proc/sys/vm/compact_memory", 6, "file descriptor");
+	/* quoted digits before > are a plain word */
+	struct scn_toks t = tokenize_ok("echo '1'> /x");
+
+	assert_int_equal(t.n, 4);
+	assert_int_equal(t.t[2].kind, SCN_TOK_REDIR);
+	scn_toks_free(&t);
+}
+
+/* -------------------------------------------------------------------------
+ * Numbers and sizes
+ */
+static void test_numbers(void **state)
+{
+	const char *why;
+	uint64_t v;
+
+	assert_true(scn_parse_u64("0", &v, &why));
+	assert_int_equal(v, 0);
+	assert_true(scn_parse_u64("0x1F", &v, &why));
+	assert_int_equal(v, 31);
+	assert_true(scn_parse_u64("18446744073709551615", &v, &why));
+	assert_true(v == UINT64_MAX);
+	assert_false(scn_parse_u64("18446744073709551616", &v, &why));
+	assert_non_null(strstr(why, "out of range"));
+	assert_false(scn_parse_u64("12abc", &v, &why));
+	assert_false(scn_parse_u64("0x", &v, &why));
+	assert_false(scn_parse_u64("-1", &v, &why));
+	assert_false(scn_parse_u64("", &v, &why));
+	/* plain numbers take no suffix */
+	assert_false(scn_parse_u64("4K", &v, &why));
+}
+
+static void test_sizes(void **state)
+{
+	const char *why;
+	uint64_t v;
+
+	assert_true(scn_parse_size("4096", &v, &why));
+	assert_int_equal(v, 4096);
+	assert_true(scn_parse_size("4K", &v, &why));
+	assert_int_equal(v, 4096);
+	assert_true(scn_parse_size("32m", &v, &why));
+	assert_int_equal(v, 32UL << 20);
+	assert_true(scn_parse_size("64G", &v, &why));
+	assert_true(v == 64ULL << 30);
+	assert_true(scn_parse_size("1T", &v, &why));
+	assert_true(v == 1ULL << 40);
+	assert_true(scn_parse_size("0x100000000", &v, &why));
+	assert_true(v == 4ULL << 30);
+	assert_true(scn_parse_size("0x10M", &v, &why));
+	assert_true(v == 16ULL << 20);
+	/* memparse has no "KB" or "GiB" */
+	assert_false(scn_parse_size("4KB", &v, &why));
+	assert_false(scn_parse_size("2GiB", &v, &why));
+	assert_false(scn_parse_size("8Q", &v, &why));
+	/* 2^24 T overflows 64 bits */
+	assert_false(scn_parse_size("16777216T", &v, &why));
+	assert_non_null(strstr(why, "out of range"));
+}
+
+static void test_ident(void **state)
+{
+	assert_true(scn_is_ident("a"));
+	assert_true(scn_is_ident("_x9"));
+	assert_false(scn_is_ident("9x"));
+	assert_false(scn_is_ident("a-b"));
+	assert_false(scn_is_ident(""));
+}
+
+/* -------------------------------------------------------------------------
+ * Machine description
+ *
+ *   2 nodes x 8 GiB, node 1 overridden to 4 GiB with 1 GiB movable,
+ *   default PC holes cleared and one hole added, two reservations.
+ */
+static void test_machine_description(void **state)
+{
+	struct scn_script *s = parse_ok(
+		"# comment line\n"
+		"machine nodes=2 mem=8G cpus=4 struct_page_size=72 kernel=16M holes=none\n"
+		"node 1 mem=4G movable=1G\n"
+		"hole 0xc0000000 0x100000000\n"
+		"reserve 0x4000000 16M\n"
+		"reserve node=1 size=64M\n"
+		"distance 0 1 21\n"
+		"cmdline page_alloc.shuffle=1 transparent_hugepage=never sysctl.vm.min_free_kbytes=67584\n"
+		"seed 42\n");
+	const struct machine_opts *o = &s->opts;
+
+	assert_true(s->have_machine);
+	assert_int_equal(o->nr_nodes, 2);
+	assert_true(o->node[0].mem_bytes == 8UL << 30);
+	assert_true(o->node[1].mem_bytes == 4UL << 30);
+	assert_true(o->node[1].movable_bytes == 1UL << 30);
+	assert_int_equal(o->nr_cpus, 4);
+	assert_int_equal(o->struct_page_size, 72);
+	assert_true(o->kernel_image_bytes == 16UL << 20);
+	/* holes=none dropped the defaults: only the listed hole is left */
+	assert_int_equal(o->nr_holes, 1);
+	assert_true(o->hole[0].start == 0xc0000000UL && o->hole[0].end == 0x100000000UL);
+	assert_int_equal(o->nr_reserves, 2);
+	assert_true(o->reserve[0].start == 0x4000000UL && o->reserve[0].size == 16UL << 20);
+	assert_int_equal(o->reserve[0].nid, -1);
+	assert_int_equal(o->reserve[1].nid, 1);
+	assert_true(o->reserve[1].size == 64UL << 20);
+	assert_int_equal(o->distance[0][1], 21);
+	assert_int_equal(o->distance[1][0], 21);
+	assert_true(o->page_alloc_shuffle);
+	assert_false(o->thp);
+	assert_int_equal(o->min_free_kbytes, 67584);
+	assert_true(o->seed == 42 && s->seed_set);
+	/* nothing needed a machine yet: no statements, no boot */
+	assert_int_equal(s->nstmts, 0);
+	scn_script_free(s);
+}
+
+static void test_machine_errors(void **state)
+{
+	parse_err("machine nodes=17 mem=1G\n", 1, 15, "MAX_NUMNODES");
+	parse_err("machine nodes=0 mem=1G\n", 1, 15, "1 to 16 nodes");
+	parse_err("machine nodes=2\n", 1, 1, "missing mem=");
+	/* the column of the value, not of the key */
+	parse_err("machine nodes=2 mem=1000\n", 1, 21, "not a multiple of the page size (4096)");
+	parse_err("machine nodes=2 mem=8X\n", 1, 21, "malformed size");
+	parse_err("machine nodes=2 mem=8G cpus=65\n", 1, 29, "1 to 64 CPUs");
+	parse_err("machine nodes=2 mem=8G colour=red\n", 1, 24, "unknown option 'colour'");
+	parse_err("machine nodes=2 mem=8G mem=4G\n", 1, 24, "given twice");
+	parse_err(M2 "machine nodes=1 mem=8G\n", 2, 1, "already described at line 1");
+	parse_err("node 1 mem=1G\n", 1, 1, "before the 'machine' line");
+	parse_err(M2 "node 2 mem=1G\n", 2, 6, "node 2 does not exist (the machine has 2 nodes)");
+	parse_err(M2 "hole 0x2000 0x1000\n", 2, 13, "not above its start");
+	parse_err(M2 "hole 0x1000 0x2001\n", 2, 13, "not a multiple of the page size");
+	parse_err(M2 "distance 0 0 20\n", 2, 12, "always 10");
+	parse_err(M2 "distance 0 1 10\n", 2, 14, "out of range");
+	parse_err(M2 "reserve node=3 size=1M\n", 2, 14, "does not exist");
+	/* boot parameters: the column of the bad word or value */
+	parse_err(M2 "cmdline page_alloc.shuffle=1 foo=5\n", 2, 30, "unknown boot parameter 'foo'");
+	parse_err(M2 "cmdline min_free_kbytes=5\n", 2, 9, "sysctl.vm.min_free_kbytes");
+	parse_err(M2 "cmdline page_alloc.shuffle=maybe\n", 2, 28, "expected 0/1");
+	parse_err(M2 "cmdline transparent_hugepage=sometimes\n", 2, 30, "always, madvise or never");
+	parse_err(M2 "cmdline hugepages=16\n", 2, 9, "not modelled yet");
+	/* policy families: none registered yet */
+	parse_err(M2 "policy thp=reuse-head\n", 2, 8, "unknown policy family 'thp'");
+	parse_err(M2 "policy hvo=no-such\n", 2, 12, "unknown policy 'no-such' in family 'hvo'");
+	parse_err(M2 "policy hvo\n", 2, 8, "FAMILY=NAME");
+	/* description after boot */
+	parse_err(M2 "boot\nnode 1 mem=4G\n", 3, 1, "already booted at line 2");
+	parse_err(M2 "drain\nseed 5\n", 3, 1, "already booted at line 2");
+	parse_err(M2 "boot\nboot\n", 3, 1, "already booted at line 2");
+	parse_err("drain\n", 1, 1, "no machine described");
+}
+
+/* -------------------------------------------------------------------------
+ * Statements
+ *
+ *   line 1  machine ...
+ *   line 2  (blank)           -> nothing
+ *   line 3  echo hi there     -> PRINT_TEXT (no machine needed)
+ *   line 4  alloc a ...       -> implicit BOOT (line 4), then ALLOC
+ *   line 5  fill g ...        -> FILL
+ *   line 6  free g every=3 offset=1
+ *   line 7  free a
+ *   line 8  echo 1 > /proc/sys/vm/compact_memory -> STORE
+ */
+static void test_statements(void **state)
+{
+	struct scn_script *s = parse_ok(
+		M2
+		"\n"
+		"echo hi   there\n"
+		"alloc a order=3 gfp=GFP_KERNEL|__GFP_COMP node=1 expect=ok\n"
+		"fill g order=0 gfp=GFP_HIGHUSER_MOVABLE until=low\n"
+		"free g every=3 offset=1\n"
+		"free a\n"
+		"echo 1 > /proc/sys/vm/compact_memory\n"
+		"free g random=25%\n"
+		"cpu 3\n");
+	struct scn_stmt *st = s->stmts;
+
+	assert_int_equal(s->nstmts, 9);
+	assert_int_equal(st[0].verb, SCN_PRINT_TEXT);
+	assert_string_equal(st[0].text, "hi there");
+	assert_int_equal(st[1].verb, SCN_BOOT);
+	assert_true(st[1].implicit);
+	assert_int_equal(st[1].line, 4);
+	assert_int_equal(st[2].verb, SCN_ALLOC);
+	assert_int_equal(st[2].order, 3);
+	assert_int_equal(st[2].gfp, GFP_KERNEL | __GFP_COMP);
+	assert_int_equal(st[2].node, 1);
+	assert_int_equal(st[2].expect_alloc, SCN_EXPECT_OK);
+	assert_int_equal(st[3].verb, SCN_FILL);
+	assert_int_equal(st[3].mode, SCN_FILL_UNTIL_LOW);
+	assert_int_equal(st[3].node, -1);
+	assert_int_equal(st[4].verb, SCN_FREE);
+	assert_int_equal(st[4].mode, SCN_FREE_EVERY);
+	assert_int_equal(st[4].count, 3);
+	assert_int_equal(st[4].offset, 1);
+	assert_int_equal(st[4].slot, st[3].slot);
+	assert_int_equal(st[5].mode, SCN_FREE_ID);
+	assert_int_equal(st[5].slot, st[2].slot);
+	assert_int_equal(st[6].verb, SCN_STORE);
+	assert_string_equal(st[6].text, "1");
+	assert_string_equal(st[6].path, "/proc/sys/vm/compact_memory");
+	assert_int_equal(st[6].path_col, 10);
+	assert_int_equal(st[7].mode, SCN_FREE_RANDOM);
+	assert_int_equal(st[7].pct, 25);
+	assert_int_equal(st[8].verb, SCN_CPU);
+	assert_int_equal(st[8].cpu, 3);
+	assert_string_equal(s->id_names[st[2].slot], "a");
+	assert_string_equal(s->group_names[st[3].slot], "g");
+	scn_script_free(s);
+}
+
+static void test_workload_errors(void **state)
+{
+	parse_err(M2 "frobnicate 3\n", 2, 1, "unknown verb 'frobnicate'");
+	parse_err(M2 "   sysctl -w vm.x=1\n", 2, 4, "unknown verb 'sysctl'");
+	parse_err(M2 "alloc a order=11 gfp=GFP_KERNEL\n", 2, 15, "order 11 out of range");
+	parse_err(M2 "alloc a order=x gfp=GFP_KERNEL\n", 2, 15, "expected a number");
+	parse_err(M2 "alloc a order=1\n", 2, 1, "missing gfp=");
+	/* the column of the bad flag inside the mask */
+	parse_err(M2 "alloc a gfp=GFP_KERNEL|__GFP_BOGUS\n", 2, 24, "unknown gfp flag '__GFP_BOGUS'");
+	parse_err(M2 "alloc a gfp=GFP_KERNEL|\n", 2, 24, "missing gfp flag");
+	parse_err(M2 "alloc 9a gfp=GFP_KERNEL\n", 2, 7, "bad id name '9a'");
+	parse_err(M2 "alloc a gfp=GFP_KERNEL node=2\n", 2, 29, "node 2 does not exist");
+	parse_err(M2 "alloc a gfp=GFP_KERNEL expect=maybe\n", 2, 31, "ok or fail");
+	parse_err(M2 "alloc a gfp=GFP_KERNEL\nalloc a gfp=GFP_KERNEL\n", 3, 7,
+		  "'a' is already allocated (line 2)");
+	parse_err(M2 "free x\n", 2, 6, "free of unknown id 'x'");
+	parse_err(M2 "alloc x gfp=GFP_KERNEL\nfree x\n\nfree x\n", 5, 6,
+		  "double free of 'x' (freed at line 3)");
+	parse_err(M2 "fill g gfp=GFP_KERNEL\n", 2, 1, "exactly one of count=, tries= or until=");
+	parse_err(M2 "fill g gfp=GFP_KERNEL count=1 until=low\n", 2, 31, "exactly one of");
+	parse_err(M2 "fill g gfp=GFP_KERNEL until=never\n", 2, 29, "low, min or fail");
+	parse_err(M2 "fill g gfp=GFP_KERNEL count=5\nfree g\n", 3, 7, "is a group");
+	parse_err(M2 "fill g gfp=GFP_KERNEL count=5\nfree g every=0\n", 3, 14, "at least 1");
+	parse_err(M2 "fill g gfp=GFP_KERNEL count=5\nfree g every=2 offset=2\n", 3, 23,
+		  "must be below every=2");
+	parse_err(M2 "fill g gfp=GFP_KERNEL count=5\nfree g random=101%\n", 3, 15, "out of range");
+	parse_err(M2 "fill g gfp=GFP_KERNEL count=5\nalloc g gfp=GFP_KERNEL\n", 3, 7, "is a group");
+	parse_err(M2 "free g[2]\n", 2, 6, "unknown group 'g'");
+	parse_err(M2 "cpu 4\n", 2, 5, "cpu 4 does not exist (the machine has 4 CPUs)");
+	parse_err(M2 "compact node=5\n", 2, 14, "node 5 does not exist");
+	parse_err(M2 "drain now\n", 2, 7, "unexpected 'now'");
+	parse_err(M2 "cat\n", 2, 4, "missing arguments");
+	parse_err(M2 "echo 1 >\n", 2, 9, "missing file name");
+	parse_err(M2 "echo 1 > /a /b\n", 2, 13, "unexpected '/b'");
+	parse_err(M2 "print snapshot nope\n", 2, 16, "unknown snapshot 'nope'");
+	parse_err(M2 "snapshot now\n", 2, 10, "names the current state");
+	parse_err(M2 "echo 'oops\n", 2, 6, "unterminated quote");
+}
+
+/*
+ *   expect vmstat.pgfree + 2 * scn.allocated.g >= before:vmstat.pgfree - 4K  # c
+ *   col 1  8               24 28                  48                    70
+ */
+static void test_expect_expressions(void **state)
+{
+	struct scn_script *s = parse_ok(
+		M2
+		"snapshot before\n"
+		"expect vmstat.pgfree + 2 * scn.allocated.g >= before:vmstat.pgfree - 4K  # c\n"
+		"expect -1 == extfrag_index.0.Normal.9\n"
+		"expect meminfo.Active(anon)>0\n");
+	struct scn_stmt *e = &s->stmts[2];
+
+	assert_int_equal(e->verb, SCN_EXPECT);
+	assert_int_equal(e->cmp, SCN_GE);
+	assert_string_equal(e->text,
+			    "vmstat.pgfree + 2 * scn.allocated.g >= before:vmstat.pgfree - 4K");
+	/* lhs: +vmstat.pgfree, +2, *scn.allocated.g (sign 0 multiplies) */
+	assert_int_equal(e->lhs.n, 3);
+	assert_int_equal(e->lhs.t[0].kind, SCN_TERM_COUNTER);
+	assert_string_equal(e->lhs.t[0].name, "vmstat.pgfree");
+	assert_int_equal(e->lhs.t[0].col, 8);
+	assert_int_equal(e->lhs.t[1].kind, SCN_TERM_NUM);
+	assert_int_equal(e->lhs.t[1].num, 2);
+	assert_int_equal(e->lhs.t[1].sign, 1);
+	assert_int_equal(e->lhs.t[2].sign, 0);
+	assert_int_equal(e->lhs.t[2].col, 28);
+	/* rhs: snapshot term, then -4096 */
+	assert_int_equal(e->rhs.n, 2);
+	assert_int_equal(e->rhs.t[0].kind, SCN_TERM_SNAP);
+	assert_int_equal(e->rhs.t[0].snap, 0);
+	assert_string_equal(e->rhs.t[0].name, "vmstat.pgfree");
+	assert_int_equal(e->rhs.t[1].sign, -1);
+	assert_int_equal(e->rhs.t[1].num, 4096);
+	/* a leading minus, and '>' glued to names */
+	assert_int_equal(s->stmts[3].lhs.t[0].sign, -1);
+	assert_int_equal(s->stmts[4].cmp, SCN_GT);
+	assert_string_equal(s->stmts[4].lhs.t[0].name, "meminfo.Active(anon)");
+	scn_script_free(s);
+}
+
+static void test_expect_errors(void **state)
+{
+	parse_err(M2 "expect\n", 2, 7, "missing condition");
+	parse_err(M2 "expect vmstat.pgfree\n", 2, 21, "missing comparison");
+	parse_err(M2 "expect vmstat.pgfree = 3\n", 2, 22, "use '=='");
+	parse_err(M2 "expect vmstat.pgfree == \n", 2, 25, "missing value");
+	parse_err(M2 "expect vmstat.pgfree == 3 3\n", 2, 27, "unexpected '3'");
+	parse_err(M2 "expect vmstat.pgfree == 3x\n", 2, 25, "malformed size");
+	parse_err(M2 "expect old:vmstat.pgfree > 0\n", 2, 8, "unknown snapshot 'old'");
+	parse_err(M2 "snapshot s\nexpect s: > 0\n", 3, 10, "missing counter name");
+	parse_err(M2 "expect vmstat.pgfree > * 2\n", 2, 24, "got '*'");
+}
+
+static void test_print_forms(void **state)
+{
+	struct scn_script *s = parse_ok(
+		M2
+		"snapshot a /proc/buddyinfo\n"
+		"snapshot b\n"
+		"print diff a b vmstat. scn.\n"
+		"print diff a vmstat.compact\n"
+		"print diff a now\n"
+		"print snapshot a buddyinfo.\n"
+		"print counters\n"
+		"print 'snapshot' is a word\n");
+	struct scn_stmt *st = s->stmts;
+
+	assert_int_equal(st[1].verb, SCN_SNAPSHOT);
+	assert_int_equal(st[1].nargs, 1);
+	assert_string_equal(st[1].args[0], "/proc/buddyinfo");
+	assert_int_equal(st[3].verb, SCN_PRINT_DIFF);
+	assert_int_equal(st[3].slot, 0);
+	assert_int_equal(st[3].slot2, 1);
+	assert_int_equal(st[3].nargs, 2);
+	/* a second word that is no snapshot is a prefix; the diff is against now */
+	assert_int_equal(st[4].slot2, -1);
+	assert_int_equal(st[4].nargs, 1);
+	assert_int_equal(st[5].slot2, -1);
+	assert_int_equal(st[5].nargs, 0);
+	assert_int_equal(st[6].verb, SCN_PRINT_SNAPSHOT);
+	assert_int_equal(st[6].nargs, 1);
+	assert_int_equal(st[7].verb, SCN_PRINT_COUNTERS);
+	/* a quoted first word is plain text */
+	assert_int_equal(st[8].verb, SCN_PRINT_TEXT);
+	assert_string_equal(st[8].text, "snapshot is a word");
+	scn_script_free(s);
+}
+
+/* -------------------------------------------------------------------------
+ * Traces
+ */
+static const char trace_text[] =
+	"version = 6\n"
+	"cpus=4\n"
+	"             bash-2211 [001] .....  5123.400126: mm_page_free: page=0xffffea00027c0000 pfn=0x9f000 order=0\n"
+	"     stress-ng-vm-4411 [003] d..1.  5123.400615: mm_page_alloc: page=0xffffea0004800000 pfn=0x120000 order=1 migratetype=0 gfp_flags=GFP_NOWAIT|__GFP_NOWARN\n"
+	"  kworker/u8:1-97 [000] .....  5123.4011: mm_page_alloc_zone_locked: page=0xffffea0004800080 pfn=0x120002 order=2 migratetype=1 percpu_refill=1\n"
+	"CPU:2 [LOST 12 EVENTS]\n"
+	"   bash  2211 [002]  5123.402: kmem:mm_page_alloc: page=0000000000000000 pfn=0x0 order=9 migratetype=1 gfp_flags=GFP_TRANSHUGE\n"
+	"   bash  2211 [002]  5123.403: kmem:mm_page_free_batched: page=0xffffea0004800000 pfn=74096 order=0\n"
+	"   web content-77 [001] .....  1.5: mm_page_alloc: page=0xffff pfn=0x5 order=0 migratetype=2 gfp_flags=none\n";
+
+static void test_trace_parse(void **state)
+{
+	struct scn_diag d;
+	struct trace *t = trace_parse("x.trace", trace_text, &d);
+
+	if (!t)
+		fail_msg("%s:%d:%d: %s", d.file, d.line, d.col, d.msg);
+	/* comments, the lost-events note and zone_locked are not events */
+	assert_int_equal(t->n, 5);
+	assert_int_equal(t->ignored, 1);
+	assert_int_equal(t->ev[0].kind, TRACE_FREE);
+	assert_int_equal(t->ev[0].pfn, 0x9f000);
+	assert_int_equal(t->ev[0].cpu, 1);
+	assert_int_equal(t->ev[0].line, 3);
+	assert_int_equal(t->ev[1].kind, TRACE_ALLOC);
+	assert_int_equal(t->ev[1].cpu, 3);
+	assert_int_equal(t->ev[1].order, 1);
+	assert_int_equal(t->ev[1].gfp, GFP_NOWAIT | __GFP_NOWARN);
+	assert_false(t->ev[1].failed);
+	/* perf script format, a failed allocation */
+	assert_int_equal(t->ev[2].cpu, 2);
+	assert_true(t->ev[2].failed);
+	assert_int_equal(t->ev[2].order, 9);
+	/* old kernels print decimal pfns */
+	assert_int_equal(t->ev[3].kind, TRACE_FREE);
+	assert_int_equal(t->ev[3].pfn, 74096);
+	/* a task name with a blank; "none" is an empty mask */
+	assert_int_equal(t->ev[4].gfp, 0);
+	assert_int_equal(t->ev[4].pfn, 5);
+	trace_free(t);
+}
+
+static void trace_err(const char *line, int col, const char *want)
+{
+	struct scn_diag d;
+	char text[512];
+	struct trace *t;
+
+	snprintf(text, sizeof(text), "# header\n%s\n", line);
+	t = trace_parse("x.trace", text, &d);
+	if (t) {
+		trace_free(t);
+		fail_msg("parsed '%s'", line);
+	}
+	if (d.line != 2 || d.col != col || !strstr(d.msg, want))
+		fail_msg("got %d:%d: %s; want 2:%d: %s", d.line, d.col, d.msg, col, want);
+}
+
+static void test_trace_errors(void **state)
+{
+	trace_err("bash-1 [000] 1.0: mm_page_alloc: page=0x1 order=0 gfp_flags=GFP_KERNEL", 71,
+		  "missing pfn=");
+	trace_err("bash-1 [000] 1.0: mm_page_alloc: pfn=0x1 order=12 gfp_flags=GFP_KERNEL", 48,
+		  "order out of range");
+	trace_err("bash-1 [000] 1.0: mm_page_alloc: pfn=0xz1 order=0 gfp_flags=GFP_KERNEL", 38,
+		  "malformed pfn");
+	trace_err("bash-1 [000] 1.0: mm_page_alloc: pfn=1 order=0 gfp_flags=GFP_KERNEL|__GFP_X", 69,
+		  "unknown gfp flag '__GFP_X'");
+	trace_err("garbage line", 1, "no [CPU] field");
+	trace_err("bash-1 [000] 1.x: mm_page_free: pfn=1 order=0", 14, "malformed timestamp");
+	trace_err("bash-1 [000] 1.0: mm_page_free: pfn=1 order", 39, "expected key=value");
+}
+
+/* -------------------------------------------------------------------------
+ * The runner as a library call (what compare does once per policy)
+ *
+ *   one node of 64 MiB, no holes: allocate, print, expect
+ */
+static void test_run_captures_and_repeats(void **state)
+{
+	struct scn_script *s = parse_ok(
+		"machine nodes=1 mem=64M cpus=1 holes=none\n"
+		"alloc a order=2 gfp=GFP_KERNEL\n"
+		"print counters scn.live\n"
+		"echo oops > /proc/sys/vm/min_free_kbytes\n"
+		"expect scn.live_pages == 4\n");
+	struct scn_run_opts o = { .check = true, .want_counters = true };
+	struct scn_result r1, r2;
+
+	scn_result_init(&r1);
+	scn_result_init(&r2);
+	/* out/err NULL: everything lands in the result, nothing on stdout */
+	assert_int_equal(scn_run(s, &o, &r1), SCN_OK);
+	assert_int_equal(scn_run(s, &o, &r2), SCN_OK);
+	assert_string_equal(r1.out.buf, "scn.live_allocs 1\nscn.live_pages 4\n");
+	assert_non_null(strstr(r1.err.buf, "mmsim: /proc/sys/vm/min_free_kbytes: write error"));
+	assert_non_null(strstr(r1.counters.buf, "\nscn.write_errors 1\n"));
+	assert_non_null(strstr(r1.counters.buf, "vmstat.nr_free_pages "));
+	/* the same script runs again on a fresh machine, identically */
+	assert_string_equal(r1.out.buf, r2.out.buf);
+	assert_string_equal(r1.counters.buf, r2.counters.buf);
+	scn_result_free(&r1);
+	scn_result_free(&r2);
+	scn_script_free(s);
+}
+
+static void test_run_expect_failure_is_status_1(void **state)
+{
+	struct scn_script *s = parse_ok(
+		"machine nodes=1 mem=64M cpus=1 holes=none\n"
+		"expect scn.live_pages > 0\n"
+		"echo not reached\n");
+	struct scn_run_opts o = { 0 };
+	struct scn_result r;
+
+	scn_result_init(&r);
+	assert_int_equal(scn_run(s, &o, &r), SCN_FAILED);
+	assert_int_equal(r.status, SCN_FAILED);
+	assert_string_equal(r.err.buf, "t.scn:2: expect failed: scn.live_pages > 0 (got 0)\n");
+	assert_null(r.out.buf);
+	scn_result_free(&r);
+	scn_script_free(s);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_tokenize_words_quotes_redirects),
+		cmocka_unit_test(test_tokenize_hash_inside_word_is_not_comment),
+		cmocka_unit_test(test_tokenize_errors),
+		cmocka_unit_test(test_numbers),
+		cmocka_unit_test(test_sizes),
+		cmocka_unit_test(test_ident),
+		cmocka_unit_test(test_machine_description),
+		cmocka_unit_test(test_machine_errors),
+		cmocka_unit_test(test_statements),
+		cmocka_unit_test(test_workload_errors),
+		cmocka_unit_test(test_expect_expressions),
+		cmocka_unit_test(test_expect_errors),
+		cmocka_unit_test(test_print_forms),
+		cmocka_unit_test(test_trace_parse),
+		cmocka_unit_test(test_trace_errors),
+		cmocka_unit_test(test_run_captures_and_repeats),
+		cmocka_unit_test(test_run_expect_failure_is_status_1),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
