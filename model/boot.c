@@ -23,7 +23,8 @@
  *     the largest naturally aligned blocks, each to the tail of its list
  *     (__free_pages_core with FPI_TO_TAIL), lowest addresses first.
  *  5. Watermarks, lowmem reserves, per-cpu list sizes
- *     (init_per_zone_wmark_min, khugepaged's min_free_kbytes raise).
+ *     (init_per_zone_wmark_min); boot hugepages (hugetlb_init); then
+ *     khugepaged's min_free_kbytes raise, in initcall order.
  *
  * Simplified: the kernel image, percpu and other early allocations have
  * plausible fixed sizes (the scenario can change the kernel's); page
@@ -649,6 +650,7 @@ struct machine *machine_create(const struct machine_opts *o, char *e, size_t el)
 	init_per_zone_wmark_min(m);
 	if (hugetlb_init(m, e, el))
 		goto fail;
+	khugepaged_min_free_kbytes_update(m);
 	m->booted = true;
 	if (m->fail.failed) {
 		err(e, el, "boot failed: %s", m->fail.msg);

@@ -453,6 +453,18 @@ void compact_node(struct machine *m, int nid)
  * alloc_contig_range: isolate the pageblocks, migrate everything movable
  * out (compound pages too), then take the now free range.
  */
+/* The head of the free buddy block containing pfn, or PFN_NONE */
+static unsigned long free_block_head(struct machine *m, unsigned long pfn)
+{
+	for (unsigned int o = 0; o < MAX_ORDER; o++) {
+		unsigned long head = pfn & ~((1UL << o) - 1);
+
+		if (PageBuddy(m, head) && buddy_order(m, head) >= o)
+			return head;
+	}
+	return PFN_NONE;
+}
+
 static int isolate_range(struct machine *m, struct zone *z, unsigned long start, unsigned long end,
 			 uint8_t *saved)
 {
@@ -513,9 +525,11 @@ int alloc_contig_range(struct machine *m, unsigned long start, unsigned long end
 	drain_all_pages(m, z);
 	for (unsigned long pfn = start; pfn < end && !ret;) {
 		unsigned int o;
+		unsigned long fh = free_block_head(m, pfn);
 
-		if (PageBuddy(m, pfn)) {
-			pfn += 1UL << buddy_order(m, pfn);
+		/* inside a free block (a migrated page may have merged upward) */
+		if (fh != PFN_NONE) {
+			pfn = fh + (1UL << buddy_order(m, fh));
 			continue;
 		}
 		if (PageHead(m, pfn) && is_movable_data(m, pfn)) {
@@ -540,11 +554,13 @@ int alloc_contig_range(struct machine *m, unsigned long start, unsigned long end
 	if (!ret) {
 		/* everything is free now: take it (isolate_freepages_range) */
 		for (unsigned long pfn = start; pfn < end;) {
-			if (!PageBuddy(m, pfn)) {
+			unsigned long fh = free_block_head(m, pfn);
+
+			if (fh == PFN_NONE) {
 				ret = -16;
 				break;
 			}
-			pfn += 1UL << buddy_order(m, pfn);
+			pfn = fh + (1UL << buddy_order(m, fh));
 		}
 	}
 	if (!ret) {

@@ -58,7 +58,7 @@ struct huge_bootmem_page {
 
 struct hugetlb_ctx {
 	struct hstate hstates[HUGE_MAX_HSTATE];	/* [HSTATE_2M], [HSTATE_1G] */
-	int reg_order[HUGE_MAX_HSTATE];		/* hstates in the kernel's registration order */
+	int reg_order[HUGE_MAX_HSTATE];		/* the kernel's registration order */
 	struct hstate *default_hstate;
 	struct huge_bootmem_page *boot_pages;	/* in allocation order */
 	int nr_boot_pages, boot_pages_cap;
@@ -230,7 +230,7 @@ static void registration_order(struct hugetlb_ctx *ctx, const struct machine_opt
 	if (o->default_hugepagesz) {
 		bool listed = false;
 
-		for (int i = 0; i < o->nr_hugetlb_boot; i++)
+		for (int i = 0; i < o->nr_hugetlb_boot && i < MAX_HUGETLB_BOOT; i++)
 			listed |= o->hugetlb_boot[i].hugepagesz == o->default_hugepagesz;
 		if (!listed && size_to_hstate(ctx, o->default_hugepagesz))
 			REG((int)(size_to_hstate(ctx, o->default_hugepagesz) - ctx->hstates));
@@ -892,10 +892,10 @@ static int resolve_boot_counts(struct machine *m, struct hugetlb_ctx *ctx, char 
 			return -1;
 		if (old && h->max_huge_pages) {
 			size_string(huge_page_size(h), buf, sizeof(buf));
-			boot_log(ctx, "HugeTLB: Ignoring hugepages=%lu associated with %s page size",
-				 old, buf);
-			boot_log(ctx, "HugeTLB: Using hugepages=%lu for number of default huge pages",
-				 h->max_huge_pages);
+			boot_log(ctx, "HugeTLB: Ignoring hugepages=%lu associated with %s "
+				 "page size", old, buf);
+			boot_log(ctx, "HugeTLB: Using hugepages=%lu for number of default "
+				 "huge pages", h->max_huge_pages);
 		}
 	}
 	ctx->counts_resolved = true;
@@ -932,8 +932,8 @@ static void gather_bootmem_prealloc(struct machine *m, struct hugetlb_ctx *ctx)
 			      page_ref_count(m, pfn)))
 			continue;
 		if (prep_compound_gigantic_page(m, pfn, huge_page_order(h))) {
-			MM_BUG_ON(m, PageReserved(m, pfn), "WARNING: bootmem hugepage %#lx still reserved",
-				  pfn);
+			MM_BUG_ON(m, PageReserved(m, pfn),
+				  "WARNING: bootmem hugepage %#lx still reserved", pfn);
 			prep_new_huge_page(m, h, pfn, page_to_nid(m, pfn));
 			free_huge_page(m, h, pfn);
 		} else {
@@ -1193,11 +1193,12 @@ static int parse_hugepages(struct machine_opts *o, const char *val, char *err, s
 		const char *start = p;
 
 		if (!parse_dec(&p, &v))
-			return errf(err, errlen, "hugepages=%s: invalid number at '%s'", val, start);
+			return errf(err, errlen, "hugepages=%s: invalid number at '%s'", val,
+				    start);
 		if (*p != ':') {
 			if (start != val || *p)
-				return errf(err, errlen, "hugepages=%s: expected N or NODE:N[,NODE:N...]",
-					    val);
+				return errf(err, errlen, "hugepages=%s: expected N or "
+					    "NODE:N[,NODE:N...]", val);
 			if ((long)v < 0)
 				return errf(err, errlen, "hugepages=%s: count too large", val);
 			e->count = (long)v;
@@ -1205,8 +1206,8 @@ static int parse_hugepages(struct machine_opts *o, const char *val, char *err, s
 		}
 		node = v;
 		if (node >= MAX_NUMNODES || (o->nr_nodes > 0 && node >= (unsigned long)o->nr_nodes))
-			return errf(err, errlen, "hugepages=%s: node %lu does not exist (the machine "
-				    "has %d node%s)", val, node, o->nr_nodes,
+			return errf(err, errlen, "hugepages=%s: node %lu does not exist "
+				    "(the machine has %d node%s)", val, node, o->nr_nodes,
 				    o->nr_nodes == 1 ? "" : "s");
 		if (node_count[node] >= 0)
 			return errf(err, errlen, "hugepages=%s: node %lu given twice", val, node);
@@ -1266,8 +1267,8 @@ int hugetlb_parse_param(struct machine_opts *o, const char *key, const char *val
 		val = "";
 	if (!strcmp(key, "hugetlb_free_vmemmap")) {
 		if (!parse_kstrtobool(val, &b))
-			return errf(err, errlen, "hugetlb_free_vmemmap=%s: expected on/off, y/n or 1/0",
-				    val);
+			return errf(err, errlen, "hugetlb_free_vmemmap=%s: expected on/off, "
+				    "y/n or 1/0", val);
 		o->hugetlb_free_vmemmap = b;
 		return 0;
 	}
@@ -1468,19 +1469,12 @@ static int proc_get_number(const char *s, bool neg_ok, unsigned long *out, bool 
 		return -EINVAL;
 	errno = 0;
 	v = strtoull(s, &end, 0);
-	if (errno || (*end && !proc_space(*end) && *end != '\0'))
+	if (errno || (*end && !proc_space(*end)))
 		return -EINVAL;
 	if (*neg && !neg_ok)
 		return -EINVAL;
 	*out = (unsigned long)v;
 	return 0;
-}
-
-static const char *file_name(const char *path)
-{
-	const char *s = strrchr(path, '/');
-
-	return s ? s + 1 : path;
 }
 
 int hugetlb_store_file(struct machine *m, const char *path, const char *val,
@@ -1557,7 +1551,7 @@ int hugetlb_store_file(struct machine *m, const char *path, const char *val,
 		hugetlb_vmemmap_set_enabled(m, count != 0);
 		return 0;
 	}
-	errf(err, errlen, "%s: not writable", file_name(path));
+	errf(err, errlen, "%s: not writable", path);
 	return -EINVAL;
 }
 

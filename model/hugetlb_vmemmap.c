@@ -98,6 +98,7 @@ static void fl_add(struct frame_list *l, unsigned long pfn)
 static void free_vmemmap_page(struct machine *m, unsigned long pfn, bool nonpcp)
 {
 	m->hvo_stats.vmemmap_pages_freed++;
+	pstore_frame_release(m, pfn);
 	if (PageReserved(m, pfn))
 		m->node[page_to_nid(m, pfn)].nr_memmap_boot_pages--;
 	else

@@ -43,37 +43,54 @@ static void mb_remove(struct memblock_type *t, int i)
 }
 
 /*
- * Add [base, end) to a type.  Overlaps are merged; neighbours merge when
- * they have the same node (the reserved type keeps the first requester's
- * name for a merged range).
+ * Add [base, end) to a type, as memblock_add_range does: only the parts
+ * not already covered are inserted (covered parts keep their owner and
+ * name), then touching regions of the same node merge, the lower one
+ * keeping its name.
  */
 static int mb_add(struct memblock_type *t, unsigned long base, unsigned long end, int nid,
 		  const char *what)
 {
+	unsigned long pos = base;
 	int i;
 
 	if (base >= end)
 		return 0;
-	/* carve the overlapping parts out first so insertion stays simple */
-	for (i = 0; i < t->cnt; i++) {
+	for (i = 0; i < t->cnt && pos < end; i++) {
 		struct memblock_region *r = &t->regions[i];
 
-		if (r->end_pfn < base || r->base_pfn > end)
+		if (r->end_pfn <= pos)
 			continue;
-		if (r->nid != nid)
-			continue;
-		base = base < r->base_pfn ? base : r->base_pfn;
-		end = end > r->end_pfn ? end : r->end_pfn;
-		if (!what)
-			what = r->what;
-		mb_remove(t, i);
-		i--;
+		if (r->base_pfn >= end)
+			break;
+		if (r->base_pfn > pos) {
+			if (mb_grow(t))
+				return -1;
+			mb_insert(t, i, (struct memblock_region){ pos, t->regions[i].base_pfn, nid, what });
+			i++;
+		}
+		pos = t->regions[i].end_pfn;
 	}
-	if (mb_grow(t))
-		return -1;
-	for (i = 0; i < t->cnt && t->regions[i].base_pfn < base; i++)
-		;
-	mb_insert(t, i, (struct memblock_region){ base, end, nid, what });
+	if (pos < end) {
+		if (mb_grow(t))
+			return -1;
+		for (i = 0; i < t->cnt && t->regions[i].base_pfn < pos; i++)
+			;
+		mb_insert(t, i, (struct memblock_region){ pos, end, nid, what });
+	}
+	/* memblock_merge_regions */
+	for (i = 0; i + 1 < t->cnt;) {
+		struct memblock_region *r = &t->regions[i], *n = &t->regions[i + 1];
+
+		if (r->end_pfn == n->base_pfn && r->nid == n->nid) {
+			r->end_pfn = n->end_pfn;
+			if (!r->what)
+				r->what = n->what;
+			mb_remove(t, i + 1);
+			continue;
+		}
+		i++;
+	}
 	return 0;
 }
 
@@ -277,4 +294,34 @@ void for_each_free_mem_range(struct machine *m, memblock_range_fn fn, void *priv
 		if (pos < end)
 			fn(m, pos, end, mt->regions[i].nid, priv);
 	}
+}
+
+/* [start, end) is all memory and holds no reservation */
+bool memblock_range_plain(const struct machine *m, unsigned long start, unsigned long end)
+{
+	const struct memblock_type *t = &m->memblock.memory, *r = &m->memblock.reserved;
+	int lo = 0, hi = t->cnt;
+
+	while (lo < hi) {
+		int mid = (lo + hi) / 2;
+
+		if (t->regions[mid].end_pfn <= start)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo >= t->cnt || t->regions[lo].base_pfn > start || t->regions[lo].end_pfn < end)
+		return false;
+	/* the first reservation ending after start must begin at or after end */
+	lo = 0;
+	hi = r->cnt;
+	while (lo < hi) {
+		int mid = (lo + hi) / 2;
+
+		if (r->regions[mid].end_pfn <= start)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo >= r->cnt || r->regions[lo].base_pfn >= end;
 }

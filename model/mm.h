@@ -449,6 +449,7 @@ static inline struct zone *page_zone_pfn(struct machine *m, unsigned long pfn)
 bool pfn_valid(const struct machine *m, unsigned long pfn);	/* has memmap */
 bool pfn_present_mem(const struct machine *m, unsigned long pfn);	/* memblock.memory */
 bool memblock_is_reserved(const struct machine *m, unsigned long pfn);
+bool memblock_range_plain(const struct machine *m, unsigned long start, unsigned long end);
 
 static inline struct zone *zone_of(struct machine *m, int nid, int zid)
 {

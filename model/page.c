@@ -47,7 +47,22 @@ struct ps_origin {
 	uint64_t va;
 };
 
+/*
+ * Chunks come from 2 MiB slabs and go back to a free list, so the
+ * frames HVO frees (7 of every 8 it touched) give their host memory to
+ * the next hugepage instead of holding it: the seed experiment's peak
+ * RSS is what stays optimised, not all it ever touched.
+ */
+#define PS_SLAB_SIZE	(2UL << 20)
+
+struct ps_slab {
+	struct ps_slab *next;
+};
+
 struct pstore {
+	struct ps_slab *slabs;
+	uint8_t *slab_cur, *slab_end;
+	void *free_chunks;		/* singly linked through the chunks */
 	unsigned long nr_sec;
 	struct pframe ***sec;		/* [section][pfn in section] */
 	struct ps_origin *origins;	/* sorted by pfn once boot is done */
@@ -85,23 +100,21 @@ void pstore_destroy(struct machine *m)
 {
 	struct pstore *ps = m->ps;
 	unsigned long s, i;
-	unsigned int c;
 
 	if (!ps)
 		return;
 	for (s = 0; s < ps->nr_sec; s++) {
 		if (!ps->sec[s])
 			continue;
-		for (i = 0; i < PAGES_PER_SECTION; i++) {
-			struct pframe *pf = ps->sec[s][i];
-
-			if (!pf)
-				continue;
-			for (c = 0; c < PS_CHUNKS_PER_FRAME; c++)
-				free(pf->chunk[c]);
-			free(pf);
-		}
+		for (i = 0; i < PAGES_PER_SECTION; i++)
+			free(ps->sec[s][i]);
 		free(ps->sec[s]);
+	}
+	while (ps->slabs) {
+		struct ps_slab *next = ps->slabs->next;
+
+		free(ps->slabs);
+		ps->slabs = next;
 	}
 	free(ps->sec);
 	free(ps->origins);
@@ -118,15 +131,20 @@ size_t pstore_host_bytes(struct machine *m)
 
 void pstore_flush_xc(struct machine *m)
 {
-	for (int c = 0; c < m->nr_cpus; c++)
+	for (int c = 0; c < m->nr_cpus; c++) {
 		for (unsigned long i = 0; i < PS_XC_SIZE; i++)
 			m->ps_cpu[c].xc[i].tag = ~0ULL;
+		for (unsigned int i = 0; i < PS_PMDC_SIZE; i++)
+			m->ps_cpu[c].pmdc_tag[i] = ~0ULL;
+	}
 }
 
 void pstore_flush_xc_range(struct machine *m, int cpu, uint64_t start, uint64_t end)
 {
 	struct ps_cpu *c = &m->ps_cpu[cpu];
 
+	for (unsigned int i = 0; i < PS_PMDC_SIZE; i++)
+		c->pmdc_tag[i] = ~0ULL;
 	if ((end - start) >> PS_CHUNK_SHIFT >= PS_XC_SIZE) {
 		for (unsigned long i = 0; i < PS_XC_SIZE; i++)
 			c->xc[i].tag = ~0ULL;
@@ -217,12 +235,40 @@ void page_boot_state(struct machine *m, unsigned long pfn, uint8_t *buf)
 	memcpy(buf + PGOFF_REFCOUNT, &ref, 4);
 }
 
-/* Fill one chunk of a frame that backed [origin_va, origin_va + 4K) */
+/*
+ * Fill one chunk of a frame that backed [origin_va, origin_va + 4K).
+ * The common case, every struct page in the chunk free memory of one
+ * zone, stamps one template; anything else goes page by page.
+ */
 static void pstore_fill_chunk(struct machine *m, uint8_t *dst, uint64_t chunk_va)
 {
 	uint8_t tmp[256];
 	uint64_t end = chunk_va + PS_CHUNK_SIZE;
 	unsigned long pfn = (chunk_va - VMEMMAP_START) / m->sps;
+	unsigned long last = (end - 1 - VMEMMAP_START) / m->sps;
+
+	if (last < m->max_pfn && memblock_range_plain(m, pfn, last + 1)) {
+		struct zone *z = pfn_zone(m, pfn);
+
+		if (z && zone_spans_pfn(z, last)) {
+			/* free at boot: node and zone in flags, _mapcount -1, no refs */
+			uint64_t flags = ((uint64_t)z->zone_pgdat->node_id << NODES_PGSHIFT) |
+					 ((uint64_t)z->idx << ZONES_PGSHIFT);
+			uint32_t mapcount = (uint32_t)-1;
+
+			memset(tmp, 0, m->sps);
+			memcpy(tmp + PGOFF_FLAGS, &flags, 8);
+			memcpy(tmp + PGOFF_MAPCOUNT, &mapcount, 4);
+			for (; page_va(m, pfn) < end; pfn++) {
+				uint64_t pva = page_va(m, pfn);
+				uint64_t lo = pva > chunk_va ? pva : chunk_va;
+				uint64_t hi = pva + m->sps < end ? pva + m->sps : end;
+
+				memcpy(dst + (lo - chunk_va), tmp + (lo - pva), hi - lo);
+			}
+			return;
+		}
+	}
 
 	for (; page_va(m, pfn) < end; pfn++) {
 		uint64_t pva = page_va(m, pfn);
@@ -259,6 +305,59 @@ static struct pframe *pstore_frame(struct machine *m, unsigned long frame)
 	return *slot;
 }
 
+static uint8_t *ps_chunk_alloc(struct pstore *ps)
+{
+	uint8_t *c;
+
+	if (ps->free_chunks) {
+		c = ps->free_chunks;
+		memcpy(&ps->free_chunks, c, sizeof(void *));
+		return c;
+	}
+	if (ps->slab_cur == ps->slab_end) {
+		struct ps_slab *sl = malloc(PS_SLAB_SIZE);
+
+		if (!sl)
+			abort();
+		sl->next = ps->slabs;
+		ps->slabs = sl;
+		/* the first chunk's worth holds the slab header */
+		ps->slab_cur = (uint8_t *)sl + PS_CHUNK_SIZE;
+		ps->slab_end = (uint8_t *)sl + PS_SLAB_SIZE;
+		ps->host_bytes += PS_SLAB_SIZE;
+	}
+	c = ps->slab_cur;
+	ps->slab_cur += PS_CHUNK_SIZE;
+	return c;
+}
+
+/*
+ * A frame whose contents nobody will read again (a vmemmap page HVO gave
+ * back, after the flush that dropped every translation to it): its
+ * chunks return to the free list.  If the frame is used again its new
+ * owner writes it first (pstore_frame_zero or pstore_frame_copy).
+ */
+void pstore_frame_release(struct machine *m, unsigned long pfn)
+{
+	struct pstore *ps = m->ps;
+	unsigned long s = pfn >> PFN_SECTION_SHIFT;
+	struct pframe *pf;
+
+	if (s >= ps->nr_sec || !ps->sec[s])
+		return;
+	pf = ps->sec[s][pfn & (PAGES_PER_SECTION - 1)];
+	if (!pf)
+		return;
+	for (unsigned int ci = 0; ci < PS_CHUNKS_PER_FRAME; ci++) {
+		if (!pf->chunk[ci])
+			continue;
+		memcpy(pf->chunk[ci], &ps->free_chunks, sizeof(void *));
+		ps->free_chunks = pf->chunk[ci];
+		pf->chunk[ci] = NULL;
+	}
+	pf->origin_va = 0;
+}
+
 /* Chunk ci of frame pfn, materialised if needed (NULL beyond memory) */
 static uint8_t *pstore_chunk(struct machine *m, unsigned long pfn, unsigned int ci)
 {
@@ -267,14 +366,11 @@ static uint8_t *pstore_chunk(struct machine *m, unsigned long pfn, unsigned int 
 	if (!pf)
 		return NULL;
 	if (!pf->chunk[ci]) {
-		pf->chunk[ci] = malloc(PS_CHUNK_SIZE);
-		if (!pf->chunk[ci])
-			abort();
+		pf->chunk[ci] = ps_chunk_alloc(m->ps);
 		if (pf->origin_va)
 			pstore_fill_chunk(m, pf->chunk[ci], pf->origin_va + ((uint64_t)ci << PS_CHUNK_SHIFT));
 		else
 			memset(pf->chunk[ci], 0, PS_CHUNK_SIZE);
-		m->ps->host_bytes += PS_CHUNK_SIZE;
 	}
 	return pf->chunk[ci];
 }

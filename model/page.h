@@ -102,8 +102,17 @@ struct ps_xc_ent {
 	bool writable;
 };
 
+/*
+ * A CPU's paging-structure cache: the PMD entries of recent walks, so a
+ * TLB miss in a known 2 MiB range costs one PTE read, not four levels.
+ * Dropped with the TLB on every flush that reaches the CPU.
+ */
+#define PS_PMDC_SIZE	16
+
 struct ps_cpu {
 	struct ps_xc_ent xc[PS_XC_SIZE];
+	uint64_t pmdc_tag[PS_PMDC_SIZE];	/* va >> PMD_SHIFT, or ~0 */
+	uint64_t pmdc_val[PS_PMDC_SIZE];	/* the PMD entry */
 	unsigned long hits, misses;
 };
 
@@ -412,6 +421,7 @@ void pstore_flush_xc_range(struct machine *m, int cpu, uint64_t start, uint64_t 
 uint8_t *pstore_frame_bytes(struct machine *m, unsigned long pfn, unsigned int off);
 void pstore_frame_zero(struct machine *m, unsigned long pfn);
 void pstore_frame_copy(struct machine *m, unsigned long dst, unsigned long src);
+void pstore_frame_release(struct machine *m, unsigned long pfn);
 /* The vmemmap translation through init_mm (pgtable.c) */
 bool vmemmap_translate(struct machine *m, uint64_t va, unsigned long *frame, bool *writable);
 /* Host memory the store uses, for benchmarks */

@@ -1167,14 +1167,13 @@ void setup_per_zone_wmarks(struct machine *m)
 }
 
 /*
- * init_per_zone_wmark_min and khugepaged's set_recommended_min_free_kbytes:
- * min_free_kbytes from the square root of lowmem, raised with THP on to
- * 11 pageblocks per populated zone (capped at 5% of lowmem).
+ * init_per_zone_wmark_min: min_free_kbytes from the square root of
+ * lowmem, unless the scenario set it; then watermarks and reserves.
+ * khugepaged raises it later with THP on (below).
  */
 void init_per_zone_wmark_min(struct machine *m)
 {
 	unsigned long lowmem_kbytes, v;
-	struct zone *z;
 
 	if (!m->opts.min_free_kbytes) {
 		lowmem_kbytes = nr_free_buffer_pages(m) * (PAGE_SIZE >> 10);
@@ -1185,6 +1184,16 @@ void init_per_zone_wmark_min(struct machine *m)
 	}
 	setup_per_zone_wmarks(m);
 	setup_per_zone_lowmem_reserve(m);
+}
+
+/*
+ * khugepaged's set_recommended_min_free_kbytes, when THP is on: runs at
+ * hugepage_init, a subsys_initcall after hugetlb_init, so boot hugepages
+ * are allocated under the lower watermarks as in 6.1.
+ */
+void khugepaged_min_free_kbytes_update(struct machine *m)
+{
+	struct zone *z;
 
 	if (m->opts.thp) {
 		unsigned long nr_zones = 0, rec;

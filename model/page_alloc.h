@@ -171,6 +171,7 @@ int move_freepages_block(struct machine *m, struct zone *z, unsigned long pfn, i
 int find_suitable_fallback_mt(struct free_area *area, unsigned int order, int mt,
 			      bool only_stealable, bool *can_steal);
 void init_per_zone_wmark_min(struct machine *m);
+void khugepaged_min_free_kbytes_update(struct machine *m);
 /* kswapd's balance_pgdat as far as the model has it: reset watermark boosts */
 void kswapd_run(struct machine *m, int nid);
 

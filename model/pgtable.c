@@ -192,14 +192,47 @@ int pt_collapse_pmd(struct machine *m, struct mm_struct *mm, uint64_t va)
 	return 0;
 }
 
+/* The PMD entry above va (which has a PTE table) */
+static pteval_t pt_read_pmd_of(struct machine *m, uint64_t va)
+{
+	unsigned long t = m->init_mm->pgd;
+
+	for (enum pt_level l = PT_PGD; l > PT_PMD; l--)
+		t = pte_pfn(pt_read(m, t, pt_index(va, l)));
+	return pt_read(m, t, pt_index(va, PT_PMD));
+}
+
 bool vmemmap_translate(struct machine *m, uint64_t va, unsigned long *frame, bool *writable)
 {
+	struct ps_cpu *c = m->ps_cpu ? pstore_cpu(m) : NULL;
+	uint64_t tag = va >> PMD_SHIFT;
+	unsigned int slot = (unsigned int)(tag & (PS_PMDC_SIZE - 1));
 	enum pt_level level;
 	pteval_t e;
 
 	if (!m->init_mm || va < VMEMMAP_START)
 		return false;
-	e = pt_walk(m, m->init_mm, va, &level, NULL, NULL);
+	if (c && c->pmdc_tag[slot] == tag) {
+		pteval_t pmd = c->pmdc_val[slot];
+
+		if (pmd_leaf(pmd)) {
+			e = pmd;
+			level = PT_PMD;
+		} else {
+			e = pt_read(m, pte_pfn(pmd), (unsigned int)(va >> PAGE_SHIFT) &
+							 (PTRS_PER_TABLE - 1));
+			level = PT_PTE;
+		}
+	} else {
+		unsigned long table;
+		unsigned int idx;
+
+		e = pt_walk(m, m->init_mm, va, &level, &table, &idx);
+		if (c && pte_present(e) && level <= PT_PMD) {
+			c->pmdc_tag[slot] = tag;
+			c->pmdc_val[slot] = level == PT_PMD ? e : pt_read_pmd_of(m, va);
+		}
+	}
 	if (!pte_present(e))
 		return false;
 	if (level == PT_PTE)

@@ -42,6 +42,7 @@
 
 #include "vmstat.h"
 #include "pgtable.h"
+#include "hugetlb.h"
 #include "page_alloc.h"
 
 /* -------------------------------------------------------------------------
@@ -795,10 +796,8 @@ static void show_val_kb(struct vout *vo, const char *label, unsigned long pages)
 }
 
 /*
- * The default hstate's pool and the total hugetlb memory.  The hugetlb
- * module is not there yet: an empty 2 MiB pool.  When it comes, this is
- * the one function to change (fill the struct from the hstates); the
- * meminfo lines and CommitLimit follow.
+ * The default hstate's pool and the total hugetlb memory (hugetlb.c);
+ * the meminfo lines and CommitLimit follow from them.
  */
 struct hugetlb_meminfo {
 	unsigned long nr, free, resv, surplus;	/* default hstate, in hugepages */
@@ -808,11 +807,21 @@ struct hugetlb_meminfo {
 
 static void hugetlb_meminfo_counts(struct machine *m, struct hugetlb_meminfo *hi)
 {
+	struct hstate *h = m->hugetlb ? hugetlb_default_hstate(m) : NULL;
+
 	memset(hi, 0, sizeof(*hi));
 	hi->size_kb = 2048;
+	if (!h)
+		return;
+	hi->nr = h->nr_huge_pages;
+	hi->free = h->free_huge_pages;
+	hi->resv = h->resv_huge_pages;
+	hi->surplus = h->surplus_huge_pages;
+	hi->size_kb = huge_page_size(h) >> 10;
+	hi->total_kb = hugetlb_total_pages(m) << (PAGE_SHIFT - 10);
 }
 
-static void hugetlb_report_meminfo(const struct hugetlb_meminfo *hi, struct vout *vo)
+static void meminfo_hugetlb_lines(const struct hugetlb_meminfo *hi, struct vout *vo)
 {
 	meminfo_line(vo, "HugePages_Total:   ", 5, hi->nr, false);
 	meminfo_line(vo, "HugePages_Free:    ", 5, hi->free, false);
@@ -918,7 +927,7 @@ static void meminfo_view(struct machine *m, struct vout *vo)
 	show_val_kb(vo, "ShmemPmdMapped: ", 0);
 	show_val_kb(vo, "FileHugePages:  ", 0);
 	show_val_kb(vo, "FilePmdMapped:  ", 0);
-	hugetlb_report_meminfo(&hi, vo);
+	meminfo_hugetlb_lines(&hi, vo);
 	/* arch_report_meminfo: the direct map is not modelled */
 	meminfo_line(vo, "DirectMap4k:    ", 8, 0, true);
 	meminfo_line(vo, "DirectMap2M:    ", 8, 0, true);
@@ -1266,7 +1275,7 @@ bool mm_show_file(struct machine *m, const char *path, struct sbuf *sb)
 	const struct mm_file *f = mm_file_lookup(path);
 
 	if (!f)
-		return false;
+		return m->hugetlb && hugetlb_show_file(m, path, sb);
 	if (f->view) {
 		show_view(m, sb, f->view);
 		return true;
@@ -1279,8 +1288,13 @@ int mm_store_file(struct machine *m, const char *path, const char *val,
 {
 	const struct mm_file *f = mm_file_lookup(path);
 
-	if (!f)
+	if (!f) {
+		int ret = m->hugetlb ? hugetlb_store_file(m, path, val, err, errlen) : -ENOENT;
+
+		if (ret != -ENOENT)
+			return ret;
 		return store_error(err, errlen, path, ENOENT, "not a file the model provides");
+	}
 	if (!f->store) {
 		/* proc seq files answer EIO, debugfs files without write EINVAL */
 		int e = strncmp(path, "/sys/kernel/debug/", 18) ? EIO : EINVAL;
@@ -1369,6 +1383,8 @@ static const struct counter_ns counter_ns[] = {
 
 bool mm_counter(struct machine *m, const char *name, long *val)
 {
+	if (!strncmp(name, "hugepages.", 10))
+		return m->hugetlb && hugetlb_counter(m, name, val);
 	for (size_t i = 0; i < ARRAY_SIZE(counter_ns); i++) {
 		struct vout vo = { .want = name };
 
@@ -1395,4 +1411,6 @@ void mm_counter_dump(struct machine *m, struct sbuf *sb)
 	extfrag_view(m, &vo);
 	hvo_view(m, &vo);
 	node_view(m, &vo);
+	if (m->hugetlb)
+		hugetlb_counter_dump(m, sb);
 }

@@ -53,6 +53,10 @@ int mm_store_file(struct machine *m, const char *path, const char *val,
  *                                       restore_failed restore_pages
  *                                       batch_retries pgtable_pages
  *                                       tlb_flushes heads_allocated.node<N>
+ *   hugepages.<kB>kB.<file>             nr_hugepages free_hugepages
+ *   hugepages.node<N>.<kB>kB.<file>     resv_hugepages surplus_hugepages
+ *                                       nr_overcommit_hugepages
+ *                                       vmemmap_optimized (hugetlb.c)
  *   node.<nid>.<what>                   free_pages pcp_pages
  *                                       nr_memmap_pages nr_memmap_boot_pages
  *                                       nr_page_table_pages

@@ -24,6 +24,7 @@
 #include <uthash.h>
 
 #include "scn.h"
+#include "hugetlb.h"
 
 enum name_kind { NAME_ID, NAME_GROUP };
 
@@ -497,7 +498,7 @@ static bool parse_distance(struct parser *p)
 }
 
 /* Boot parameters, in the kernel's syntax.  Later modules add rows. */
-enum bootparam_kind { BP_BOOL, BP_UINT, BP_THP, BP_NOT_MODELLED };
+enum bootparam_kind { BP_BOOL, BP_UINT, BP_THP, BP_HUGETLB, BP_NOT_MODELLED };
 
 struct bootparam {
 	const char *name;
@@ -514,10 +515,10 @@ static const struct bootparam bootparams[] = {
 	{ "sysctl.vm.watermark_scale_factor", BP_UINT, BP_OPT(watermark_scale_factor), 3000 },
 	{ "sysctl.vm.percpu_pagelist_high_fraction", BP_UINT,
 	  BP_OPT(percpu_pagelist_high_fraction), INT32_MAX },
-	{ "hugetlb_free_vmemmap", BP_NOT_MODELLED, 0, 0 },
-	{ "hugepages", BP_NOT_MODELLED, 0, 0 },
-	{ "hugepagesz", BP_NOT_MODELLED, 0, 0 },
-	{ "default_hugepagesz", BP_NOT_MODELLED, 0, 0 },
+	{ "hugetlb_free_vmemmap", BP_HUGETLB, 0, 0 },
+	{ "hugepages", BP_HUGETLB, 0, 0 },
+	{ "hugepagesz", BP_HUGETLB, 0, 0 },
+	{ "default_hugepagesz", BP_HUGETLB, 0, 0 },
 	{ "hugetlb_cma", BP_NOT_MODELLED, 0, 0 },
 	{ "kernelcore", BP_NOT_MODELLED, 0, 0 },
 	{ "movablecore", BP_NOT_MODELLED, 0, 0 },
@@ -573,6 +574,14 @@ static bool parse_cmdline(struct parser *p)
 		if (!eq || !*val)
 			return perr(p, eq ? vcol : t->col + (int)n, "%s needs a value", bp->name);
 		switch (bp->kind) {
+		case BP_HUGETLB: {
+			char key[32], msg[256];
+
+			snprintf(key, sizeof(key), "%s", bp->name);
+			if (hugetlb_parse_param(o, key, val, msg, sizeof(msg)) < 0)
+				return perr(p, vcol, "%s", msg);
+			break;
+		}
 		case BP_BOOL:
 			if (!parse_kbool(val, &b))
 				return perr(p, vcol, "%s: expected 0/1, y/n or on/off, got '%s'",

@@ -1,0 +1,940 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * test_hugetlb.c - HugeTLB pools: boot parameters, boot-time pages, runtime
+ * resizing through the kernel's files, the pool page layout, meminfo and
+ * the counters.
+ *
+ * Most tests use machines without holes or a kernel image (testlib), so
+ * every free page is known after boot:
+ *
+ *   2 x 128 MiB   node0 [0, 128M)   node1 [128M, 256M)       2 MiB pools
+ *   1 x 3 GiB     [0, 1G) holds the reserved first MiB, [2G, 3G) the memmap,
+ *                 percpu and page tables at its top: [1G, 2G) is the only
+ *                 place a 1 GiB page fits
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "testlib.h"
+#include "hugetlb.h"
+#include "hugetlb_vmemmap.h"
+#include "sbuf.h"
+
+#define SYS_2M	"/sys/kernel/mm/hugepages/hugepages-2048kB/"
+#define SYS_1G	"/sys/kernel/mm/hugepages/hugepages-1048576kB/"
+#define NR_1G	(1UL << 18)
+
+/* Parse one "key=value" boot parameter into o; it must be accepted */
+static void param(struct machine_opts *o, const char *kv)
+{
+	char key[64], err[256];
+	const char *eq = strchr(kv, '=');
+	size_t n = eq ? (size_t)(eq - kv) : strlen(kv);
+
+	snprintf(key, sizeof(key), "%.*s", (int)n, kv);
+	if (hugetlb_parse_param(o, key, eq ? eq + 1 : "", err, sizeof(err)) != 0)
+		fail_msg("%s rejected: %s", kv, err);
+}
+
+/* A parameter that must be rejected, with msg in the error */
+static void param_bad(struct machine_opts *o, const char *key, const char *val, const char *msg)
+{
+	char err[256] = "";
+
+	assert_int_equal(hugetlb_parse_param(o, key, val, err, sizeof(err)), -1);
+	if (!strstr(err, msg))
+		fail_msg("%s=%s: error '%s' lacks '%s'", key, val, err, msg);
+}
+
+static unsigned long rd(struct machine *m, const char *path)
+{
+	struct sbuf sb;
+	unsigned long v;
+	char *end;
+
+	sb_init(&sb);
+	if (!hugetlb_show_file(m, path, &sb))
+		fail_msg("%s: not a hugetlb file", path);
+	v = strtoul(sb.buf, &end, 10);
+	assert_string_equal(end, "\n");
+	sb_free(&sb);
+	return v;
+}
+
+static unsigned long rd_node(struct machine *m, int nid, unsigned long kb, const char *file)
+{
+	char path[160];
+
+	snprintf(path, sizeof(path), "/sys/devices/system/node/node%d/hugepages/hugepages-%lukB/%s",
+		 nid, kb, file);
+	return rd(m, path);
+}
+
+static int wr(struct machine *m, const char *path, const char *val)
+{
+	char err[256];
+
+	return hugetlb_store_file(m, path, val, err, sizeof(err));
+}
+
+static int wr_node(struct machine *m, int nid, unsigned long kb, const char *val)
+{
+	char path[160];
+
+	snprintf(path, sizeof(path),
+		 "/sys/devices/system/node/node%d/hugepages/hugepages-%lukB/nr_hugepages", nid, kb);
+	return wr(m, path, val);
+}
+
+static long counter(struct machine *m, const char *name)
+{
+	long v;
+
+	if (!hugetlb_counter(m, name, &v))
+		fail_msg("no counter %s", name);
+	return v;
+}
+
+static unsigned long nr_free(struct machine *m)
+{
+	return global_zone_page_state(m, NR_FREE_PAGES);
+}
+
+/* Every free pool page of h on nid, in list order */
+static int pool_pages(struct machine *m, struct hstate *h, int nid, unsigned long *out, int max)
+{
+	unsigned long pfn;
+	int n = 0;
+
+	plist_for_each(m, pfn, &h->hugepage_freelists[nid]) {
+		if (n < max)
+			out[n] = pfn;
+		n++;
+	}
+	return n;
+}
+
+/* A free pool page: frozen head and tails, tails pointing at the head, hugetlb dtor */
+static void check_pool_page(struct machine *m, struct hstate *h, unsigned long head)
+{
+	assert_int_equal(head & (pages_per_huge_page(h) - 1), 0);
+	assert_int_equal(page_ref_count(m, head), 0);
+	assert_true(PageHead(m, head));
+	assert_int_equal(compound_order(m, head), h->order);
+	assert_int_equal(compound_dtor(m, head), HUGETLB_PAGE_DTOR);
+	assert_true(PageHeadHuge(m, head));
+	assert_true(HPageFreed(m, head));
+	assert_false(PageReserved(m, head));
+	for (unsigned long i = 1; i < pages_per_huge_page(h); i++) {
+		unsigned long t = head + i;
+
+		if (compound_head(m, t) != head || page_ref_count(m, t) != 0 || PageReserved(m, t))
+			fail_msg("tail %#lx of %#lx: head %#lx ref %d reserved %d", t, head,
+				 compound_head(m, t), page_ref_count(m, t), PageReserved(m, t));
+	}
+}
+
+/* Take every order-0 page of nid that GFP_KERNEL may have (down to the min watermark) */
+static unsigned long fill_node(struct machine *m, int nid)
+{
+	unsigned long n = 0;
+
+	while (alloc_pages_node(m, nid, GFP_KERNEL | __GFP_THISNODE | __GFP_NOWARN, 0) != PFN_NONE)
+		n++;
+	return n;
+}
+
+/* ------------------------------------------------------------------------- */
+
+/*
+ * 2 x 128 MiB, an empty 2 MiB pool.  Writes of the global file 1, 2, 3, 4
+ * then 3, 2: pages come from node0, node1, node0, node1 and go back from
+ * node0 then node1 (next_nid_to_alloc / next_nid_to_free round-robin).
+ */
+static void test_global_round_robin(void **state)
+{
+	struct machine *m = t_machine(2, 128, 2);
+	static const unsigned long want[][2] = { { 1, 0 }, { 1, 1 }, { 2, 1 }, { 2, 2 },
+						 { 1, 2 }, { 1, 1 } };
+	static const char *const val[] = { "1", "2", "3", "4", "3", "2" };
+
+	(void)state;
+	for (int i = 0; i < 6; i++) {
+		assert_int_equal(wr(m, SYS_2M "nr_hugepages", val[i]), 0);
+		assert_int_equal(rd_node(m, 0, 2048, "nr_hugepages"), want[i][0]);
+		assert_int_equal(rd_node(m, 1, 2048, "nr_hugepages"), want[i][1]);
+		assert_int_equal(rd(m, SYS_2M "nr_hugepages"), want[i][0] + want[i][1]);
+		assert_int_equal(rd(m, SYS_2M "free_hugepages"), want[i][0] + want[i][1]);
+	}
+	assert_int_equal(m->vm_events[HTLB_BUDDY_PGALLOC], 4);
+	assert_int_equal(m->vm_events[HTLB_BUDDY_PGALLOC_FAIL], 0);
+	t_check(m);
+	machine_destroy(m);
+}
+
+/*
+ * 2 x 128 MiB.  node1's file set to 3, node0's to 2, node1's to 0, then
+ * to ULONG_MAX: only the written node changes, and the global count follows.
+ */
+static void test_per_node_write(void **state)
+{
+	struct machine *m = t_machine(2, 128, 2);
+
+	(void)state;
+	assert_int_equal(wr_node(m, 1, 2048, "3"), 0);
+	assert_int_equal(rd_node(m, 0, 2048, "nr_hugepages"), 0);
+	assert_int_equal(rd_node(m, 1, 2048, "nr_hugepages"), 3);
+	assert_int_equal(rd_node(m, 1, 2048, "free_hugepages"), 3);
+	assert_int_equal(wr_node(m, 0, 2048, "2"), 0);
+	assert_int_equal(rd_node(m, 0, 2048, "nr_hugepages"), 2);
+	assert_int_equal(rd_node(m, 1, 2048, "nr_hugepages"), 3);
+	assert_int_equal(rd(m, SYS_2M "nr_hugepages"), 5);
+	assert_int_equal(wr_node(m, 1, 2048, "0\n"), 0);
+	assert_int_equal(rd_node(m, 0, 2048, "nr_hugepages"), 2);
+	assert_int_equal(rd_node(m, 1, 2048, "nr_hugepages"), 0);
+	assert_int_equal(rd(m, SYS_2M "nr_hugepages"), 2);
+	assert_int_equal(rd(m, "/proc/sys/vm/nr_hugepages"), 2);
+	/* ULONG_MAX for a node overflows the global target: as many as fit there */
+	assert_int_equal(wr_node(m, 1, 2048, "18446744073709551615"), 0);
+	assert_true(rd_node(m, 1, 2048, "nr_hugepages") > 40);
+	assert_int_equal(rd_node(m, 0, 2048, "nr_hugepages"), 2);
+	t_check(m);
+	machine_destroy(m);
+}
+
+/*
+ * 2 x 128 MiB, node1 filled with kernel pages down to its watermark.  A
+ * write of node1's file gets nothing (__GFP_THISNODE: node0's free memory
+ * is not used), and a global write gets everything from node0.
+ */
+static void test_thisnode_no_fallback(void **state)
+{
+	struct machine *m = t_machine(2, 128, 2);
+
+	(void)state;
+	assert_true(fill_node(m, 1) > 20000);
+	assert_int_equal(wr_node(m, 1, 2048, "2"), 0);
+	assert_int_equal(rd(m, SYS_2M "nr_hugepages"), 0);
+	assert_int_equal(m->vm_events[HTLB_BUDDY_PGALLOC_FAIL], 1);
+	assert_int_equal(wr(m, SYS_2M "nr_hugepages", "4"), 0);
+	assert_int_equal(rd_node(m, 0, 2048, "nr_hugepages"), 4);
+	assert_int_equal(rd_node(m, 1, 2048, "nr_hugepages"), 0);
+	t_check(m);
+	machine_destroy(m);
+}
+
+/*
+ * 1 x 64 MiB: asking for 1000 pages (2000 MiB) gets what fits; the write
+ * succeeds and every file reports the count reached, one failed attempt.
+ */
+static void test_partial_success(void **state)
+{
+	struct machine *m = t_machine(1, 64, 2);
+	unsigned long got;
+
+	(void)state;
+	assert_int_equal(wr(m, SYS_2M "nr_hugepages", "1000"), 0);
+	got = rd(m, SYS_2M "nr_hugepages");
+	assert_true(got > 10 && got < 32);
+	assert_int_equal(rd(m, "/proc/sys/vm/nr_hugepages"), got);
+	assert_int_equal(rd(m, SYS_2M "free_hugepages"), got);
+	assert_int_equal(m->vm_events[HTLB_BUDDY_PGALLOC], got);
+	assert_int_equal(m->vm_events[HTLB_BUDDY_PGALLOC_FAIL], 1);
+	/* nothing is left that the pool's own gfp could take */
+	assert_int_equal(alloc_pages_node(m, 0, GFP_HIGHUSER_MOVABLE | __GFP_COMP | __GFP_THISNODE |
+					  __GFP_RETRY_MAYFAIL | __GFP_NOWARN, 9), PFN_NONE);
+	t_check(m);
+	machine_destroy(m);
+}
+
+/*
+ * 2 x 128 MiB, 3 pages per node: every pool page is a frozen compound page
+ * of order 9 whose 511 tails point at it, with hugetlb's destructor, on
+ * the free list of its own node.
+ */
+static void test_pool_page_layout(void **state)
+{
+	struct machine *m = t_machine(2, 128, 2);
+	struct hstate *h = hugetlb_size_to_hstate(m, 2UL << 20);
+	unsigned long pages[8];
+
+	(void)state;
+	assert_non_null(h);
+	assert_int_equal(wr(m, SYS_2M "nr_hugepages", "6"), 0);
+	for (int nid = 0; nid < 2; nid++) {
+		assert_int_equal(pool_pages(m, h, nid, pages, 8), 3);
+		for (int i = 0; i < 3; i++) {
+			check_pool_page(m, h, pages[i]);
+			assert_int_equal(page_to_nid(m, pages[i]), nid);
+			assert_true(PageHuge(m, pages[i] + 100));
+		}
+	}
+	assert_int_equal(hugetlb_total_pages(m), 6 * 512);
+	machine_destroy(m);
+}
+
+/*
+ * 2 x 128 MiB: 20 pages then back to 0 and a drain: the free lists hold
+ * exactly what they held before, order by order (the pages merged back).
+ */
+static void test_shrink_returns_to_buddy(void **state)
+{
+	struct machine *m = t_machine(2, 128, 2);
+	unsigned long before[2][MAX_ORDER], free0;
+
+	(void)state;
+	drain_all_pages(m, NULL);
+	free0 = nr_free(m);
+	for (int n = 0; n < 2; n++)
+		for (int o = 0; o < MAX_ORDER; o++)
+			before[n][o] = t_nr_free(m, n, ZONE_DMA32, o);
+	assert_int_equal(wr(m, SYS_2M "nr_hugepages", "20"), 0);
+	assert_int_equal(rd(m, SYS_2M "nr_hugepages"), 20);
+	assert_true(nr_free(m) <= free0 - 20 * 512);
+	assert_int_equal(wr(m, SYS_2M "nr_hugepages", "0"), 0);
+	assert_int_equal(rd(m, SYS_2M "nr_hugepages"), 0);
+	assert_int_equal(rd(m, SYS_2M "free_hugepages"), 0);
+	drain_all_pages(m, NULL);
+	assert_int_equal(nr_free(m), free0);
+	for (int n = 0; n < 2; n++)
+		for (int o = 0; o < MAX_ORDER; o++)
+			assert_int_equal(t_nr_free(m, n, ZONE_DMA32, o), before[n][o]);
+	t_check(m);
+	machine_destroy(m);
+}
+
+/*
+ * 1 x 3 GiB: one 1 GiB page at run time comes from alloc_contig_pages at
+ * [1G, 2G), frozen with all 262143 tails; freeing it gives the buddy its
+ * 262144 pages back.
+ */
+static void test_gigantic_runtime(void **state)
+{
+	struct machine *m = t_machine(1, 3072, 2);
+	struct hstate *h = hugetlb_size_to_hstate(m, SZ_1G);
+	unsigned long free0, page = 0;
+
+	(void)state;
+	drain_all_pages(m, NULL);
+	free0 = nr_free(m);
+	assert_int_equal(wr(m, SYS_1G "nr_hugepages", "2"), 0);
+	assert_int_equal(rd(m, SYS_1G "nr_hugepages"), 1);
+	assert_int_equal(pool_pages(m, h, 0, &page, 1), 1);
+	assert_int_equal(page, SZ_1G >> PAGE_SHIFT);
+	check_pool_page(m, h, page);
+	drain_all_pages(m, NULL);
+	assert_int_equal(nr_free(m), free0 - NR_1G);
+	/* gigantic pages do not go through the buddy's hugetlb counters */
+	assert_int_equal(m->vm_events[HTLB_BUDDY_PGALLOC], 0);
+	assert_int_equal(wr(m, SYS_1G "nr_hugepages", "0"), 0);
+	assert_int_equal(rd(m, SYS_1G "nr_hugepages"), 0);
+	drain_all_pages(m, NULL);
+	assert_int_equal(nr_free(m), free0);
+	t_check(m);
+	machine_destroy(m);
+}
+
+struct moved {
+	unsigned long from, to;
+	int n;
+};
+
+static void note_move(void *priv, unsigned long old_pfn, unsigned long new_pfn, unsigned int order)
+{
+	struct moved *mv = priv;
+
+	(void)order;
+	mv->from = old_pfn;
+	mv->to = new_pfn;
+	mv->n++;
+}
+
+/*
+ * One in-use page at pfn p, the last page of a free order-10 block: take
+ * the block, give back all but p (merging back into buddies of orders 9..0
+ * below it).
+ */
+static void take_page(struct machine *m, unsigned long p, bool movable)
+{
+	unsigned long block = p & ~(MAX_ORDER_NR_PAGES - 1);
+
+	assert_int_equal(alloc_contig_range(m, block, block + MAX_ORDER_NR_PAGES, MIGRATE_MOVABLE,
+					    GFP_HIGHUSER_MOVABLE), 0);
+	for (unsigned long q = block; q < block + MAX_ORDER_NR_PAGES; q++)
+		if (q != p)
+			__free_pages(m, q, 0);
+	drain_all_pages(m, NULL);
+	if (movable)
+		mm_mark_movable_data(m, p, 0);
+	assert_int_equal(page_ref_count(m, p), 1);
+}
+
+/*
+ * 1 x 3 GiB with one movable user page at 1G + 52M - 4K: the 1 GiB page
+ * still comes from [1G, 2G), because alloc_contig_range migrates the user
+ * page out of the way.  With an unmovable page there instead, no 1 GiB
+ * page at all.
+ *
+ * (The page is the last of its order-10 block on purpose: the model's
+ * alloc_contig_range loses its walk when a migrated page merges with free
+ * pages above it, see the report.)
+ */
+static void test_gigantic_moves_movable(void **state)
+{
+	unsigned long p = (SZ_1G >> PAGE_SHIFT) + 13 * 1024 - 1, page = 0;
+	struct moved mv = { 0, 0, 0 };
+	struct machine *m;
+	struct hstate *h;
+
+	(void)state;
+	m = t_machine(1, 3072, 2);
+	h = hugetlb_size_to_hstate(m, SZ_1G);
+	take_page(m, p, true);
+	mm_set_migrate_notify(m, note_move, &mv);
+	assert_int_equal(wr(m, SYS_1G "nr_hugepages", "1"), 0);
+	assert_int_equal(rd(m, SYS_1G "nr_hugepages"), 1);
+	assert_int_equal(pool_pages(m, h, 0, &page, 1), 1);
+	assert_int_equal(page, SZ_1G >> PAGE_SHIFT);
+	assert_int_equal(mv.n, 1);
+	assert_int_equal(mv.from, p);
+	assert_true(mv.to < page || mv.to >= page + NR_1G);
+	assert_int_equal(page_mapping(m, mv.to), PAGE_MAPPING_MOVABLE_DATA);
+	assert_int_equal(m->vm_events[PGMIGRATE_SUCCESS], 1);
+	check_pool_page(m, h, page);
+	machine_destroy(m);
+
+	m = t_machine(1, 3072, 2);
+	take_page(m, p, false);
+	assert_int_equal(wr(m, SYS_1G "nr_hugepages", "1"), 0);
+	assert_int_equal(rd(m, SYS_1G "nr_hugepages"), 0);
+	assert_int_equal(page_ref_count(m, p), 1);
+	t_check(m);
+	machine_destroy(m);
+}
+
+/* Boot parameters: sizes, the pending default count, per-node counts, flags */
+static void test_boot_params_parse(void **state)
+{
+	struct machine_opts o;
+	char err[128];
+
+	(void)state;
+	t_opts(&o, 2, 64, 2);
+	param(&o, "hugepagesz=1G");
+	param(&o, "hugepages=2");
+	param(&o, "hugepagesz=2048K");
+	param(&o, "hugepages=0:512,1:256");
+	assert_int_equal(o.nr_hugetlb_boot, 2);
+	assert_int_equal(o.hugetlb_boot[0].hugepagesz, SZ_1G);
+	assert_int_equal(o.hugetlb_boot[0].count, 2);
+	assert_int_equal(o.hugetlb_boot[1].hugepagesz, 2UL << 20);
+	assert_int_equal(o.hugetlb_boot[1].count, -1);
+	assert_int_equal(o.hugetlb_boot[1].node_count[0], 512);
+	assert_int_equal(o.hugetlb_boot[1].node_count[1], 256);
+	assert_int_equal(o.hugetlb_boot[1].node_count[2], -1);
+
+	/* hugepages= first: the default size's count, kept aside until a default is named */
+	t_opts(&o, 1, 64, 2);
+	param(&o, "hugepages=3");
+	assert_int_equal(o.nr_hugetlb_boot, 1);
+	assert_int_equal(o.hugetlb_boot[0].hugepagesz, 0);
+	param(&o, "default_hugepagesz=1G");
+	assert_int_equal(o.default_hugepagesz, SZ_1G);
+	assert_int_equal(o.nr_hugetlb_boot, 1);
+	assert_int_equal(o.hugetlb_boot[0].hugepagesz, SZ_1G);
+	assert_int_equal(o.hugetlb_boot[0].count, 3);
+
+	/* default_hugepagesz=1G then hugepagesz=1G is allowed once, before a count */
+	t_opts(&o, 1, 64, 2);
+	param(&o, "default_hugepagesz=1G");
+	param(&o, "hugepagesz=2M");
+	param(&o, "hugepagesz=1G");
+	param(&o, "hugepages=1");
+	assert_int_equal(o.hugetlb_boot[1].hugepagesz, SZ_1G);
+	assert_int_equal(o.hugetlb_boot[1].count, 1);
+	assert_int_equal(o.hugetlb_boot[0].count, 0);
+
+	/* errors */
+	t_opts(&o, 2, 64, 2);
+	param_bad(&o, "hugepagesz", "4M", "unsupported");
+	param_bad(&o, "hugepagesz", "1T", "unsupported");
+	param_bad(&o, "hugepagesz", "2Mx", "unsupported");
+	param_bad(&o, "hugepagesz", "", "needs a value");
+	param_bad(&o, "hugepages", "abc", "invalid");
+	param_bad(&o, "hugepages", "0:1,2:1", "node 2 does not exist");
+	param_bad(&o, "hugepages", "0:1,0:2", "node 0 given twice");
+	param_bad(&o, "hugepages", "4,0:1", "expected");
+	param(&o, "hugepagesz=1G");
+	param_bad(&o, "hugepagesz", "1024M", "specified twice");
+	param(&o, "hugepages=1");
+	param_bad(&o, "hugepages", "2", "specified twice");
+	param(&o, "default_hugepagesz=2M");
+	param_bad(&o, "default_hugepagesz", "2M", "previously specified");
+	param_bad(&o, "hugetlb_free_vmemmap", "maybe", "expected");
+	assert_int_equal(hugetlb_parse_param(&o, "transparent_hugepage", "never", err, sizeof(err)),
+			 1);
+
+	param(&o, "hugetlb_free_vmemmap=on");
+	assert_true(o.hugetlb_free_vmemmap);
+	param(&o, "hugetlb_free_vmemmap=0");
+	assert_false(o.hugetlb_free_vmemmap);
+	param(&o, "hugetlb_free_vmemmap=Y");
+	assert_true(o.hugetlb_free_vmemmap);
+	param(&o, "hugetlb_free_vmemmap=off");
+	assert_false(o.hugetlb_free_vmemmap);
+}
+
+/*
+ * 1 x 5 GiB (swiotlb sits under 4G, the memmap at the top of [4G, 5G)):
+ * hugepagesz=1G hugepages=2 gives two pool pages straight after boot, at
+ * [2G, 3G) and [1G, 2G), taken from memblock; free pages drop by exactly
+ * 2 x 262144 against the same machine without them, managed pages not at
+ * all (gather_bootmem_prealloc adds them back).
+ */
+static void test_boot_gigantic_from_memblock(void **state)
+{
+	struct machine_opts o;
+	struct machine *plain, *m;
+	struct hstate *h;
+	unsigned long pages[2];
+
+	(void)state;
+	t_opts(&o, 1, 5120, 2);
+	plain = t_boot(&o);
+	param(&o, "hugepagesz=1G");
+	param(&o, "hugepages=2");
+	m = t_boot(&o);
+	h = hugetlb_size_to_hstate(m, SZ_1G);
+	assert_int_equal(rd(m, SYS_1G "nr_hugepages"), 2);
+	assert_int_equal(rd(m, SYS_1G "free_hugepages"), 2);
+	assert_int_equal(pool_pages(m, h, 0, pages, 2), 2);
+	/* memblock went top-down: [2G, 3G) first; the LIFO gather puts [1G, 2G) first */
+	assert_int_equal(pages[0], 2 * (SZ_1G >> PAGE_SHIFT));
+	assert_int_equal(pages[1], 1 * (SZ_1G >> PAGE_SHIFT));
+	check_pool_page(m, h, pages[0]);
+	check_pool_page(m, h, pages[1]);
+	assert_int_equal(nr_free(m), nr_free(plain) - 2 * NR_1G);
+	assert_int_equal(totalram_pages(m), totalram_pages(plain));
+	assert_int_equal(zone_of(m, 0, ZONE_DMA32)->managed_pages,
+			 zone_of(plain, 0, ZONE_DMA32)->managed_pages);
+	/* freed at run time, they join the buddy like any other page */
+	assert_int_equal(wr(m, SYS_1G "nr_hugepages", "0"), 0);
+	drain_all_pages(m, NULL);
+	assert_int_equal(nr_free(m), nr_free(plain));
+	assert_int_equal(totalram_pages(m), totalram_pages(plain));
+	t_check(m);
+	machine_destroy(m);
+	machine_destroy(plain);
+}
+
+/*
+ * 2 x 3 GiB: per-node boot counts for both sizes, and a leading hugepages=
+ * for the default (2 MiB) size spread round-robin.
+ */
+static void test_boot_per_node(void **state)
+{
+	struct machine_opts o;
+	struct machine *m;
+
+	(void)state;
+	t_opts(&o, 2, 3072, 2);
+	param(&o, "hugepagesz=1G");
+	param(&o, "hugepages=0:1,1:1");
+	param(&o, "hugepagesz=2M");
+	param(&o, "hugepages=0:3,1:5");
+	m = t_boot(&o);
+	assert_int_equal(rd_node(m, 0, 1048576, "nr_hugepages"), 1);
+	assert_int_equal(rd_node(m, 1, 1048576, "nr_hugepages"), 1);
+	assert_int_equal(rd_node(m, 0, 2048, "nr_hugepages"), 3);
+	assert_int_equal(rd_node(m, 1, 2048, "nr_hugepages"), 5);
+	assert_int_equal(rd(m, "/proc/sys/vm/nr_hugepages"), 8);
+	t_check(m);
+	machine_destroy(m);
+
+	t_opts(&o, 2, 128, 2);
+	param(&o, "hugepages=4");
+	m = t_boot(&o);
+	assert_int_equal(rd_node(m, 0, 2048, "nr_hugepages"), 2);
+	assert_int_equal(rd_node(m, 1, 2048, "nr_hugepages"), 2);
+	assert_int_equal(m->vm_events[HTLB_BUDDY_PGALLOC], 4);
+	machine_destroy(m);
+}
+
+/*
+ * 1 x 3 GiB asking for ten 1 GiB pages and 1000 2 MiB pages on node0: boot
+ * gets one and what fits, and says so in the kernel's words.
+ */
+static void test_boot_shortfall_log(void **state)
+{
+	struct machine_opts o;
+	struct machine *m;
+	struct sbuf sb;
+	char want[160];
+	unsigned long got;
+
+	(void)state;
+	t_opts(&o, 1, 3072, 2);
+	param(&o, "hugepagesz=1G");
+	param(&o, "hugepages=10");
+	param(&o, "hugepagesz=2M");
+	param(&o, "hugepages=0:1000");
+	m = t_boot(&o);
+	assert_int_equal(rd(m, SYS_1G "nr_hugepages"), 1);
+	got = rd(m, SYS_2M "nr_hugepages");
+	assert_true(got > 100 && got < 1000);
+	sb_init(&sb);
+	hugetlb_show_boot_log(m, &sb);
+	assert_non_null(strstr(sb.buf, "HugeTLB: allocating 10 of page size 1.00 GiB failed.  "
+				       "Only allocated 1 hugepages.\n"));
+	snprintf(want, sizeof(want), "HugeTLB: allocating 1000 of page size 2.00 MiB failed "
+		 "node0.  Only allocated %lu hugepages.\n", got);
+	assert_non_null(strstr(sb.buf, want));
+	assert_non_null(strstr(sb.buf, "HugeTLB: registered 1.00 GiB page size, "
+				       "pre-allocated 1 pages\n"));
+	/* the sysctl shows max_huge_pages, cut down to what boot got (default: 2 MiB) */
+	assert_int_equal(rd(m, "/proc/sys/vm/nr_hugepages"), got);
+	sb_free(&sb);
+	machine_destroy(m);
+}
+
+/* A hugepages= before any hugepagesz= overrides the default size's own count */
+static void test_boot_default_override(void **state)
+{
+	struct machine_opts o;
+	struct machine *m;
+	struct sbuf sb;
+
+	(void)state;
+	t_opts(&o, 1, 128, 2);
+	param(&o, "hugepages=5");
+	param(&o, "hugepagesz=2M");
+	param(&o, "hugepages=2");
+	m = t_boot(&o);
+	assert_int_equal(rd(m, SYS_2M "nr_hugepages"), 5);
+	sb_init(&sb);
+	hugetlb_show_boot_log(m, &sb);
+	assert_non_null(strstr(sb.buf, "HugeTLB: Ignoring hugepages=2 associated with "
+				       "2.00 MiB page size\n"));
+	assert_non_null(strstr(sb.buf, "HugeTLB: Using hugepages=5 for number of default "
+				       "huge pages\n"));
+	sb_free(&sb);
+	machine_destroy(m);
+}
+
+/* Files: formats, what each parser takes, read-only and missing files */
+static void test_file_formats(void **state)
+{
+	struct machine *m = t_machine(2, 128, 2);
+	struct sbuf sb;
+	char err[256];
+
+	(void)state;
+	sb_init(&sb);
+	assert_int_equal(wr(m, SYS_2M "nr_hugepages", "+3\n"), 0);
+	assert_true(hugetlb_show_file(m, SYS_2M "nr_hugepages", &sb));
+	assert_string_equal(sb.buf, "3\n");
+	sb_reset(&sb);
+	assert_true(hugetlb_show_file(m, SYS_2M "nr_hugepages_mempolicy", &sb));
+	assert_string_equal(sb.buf, "3\n");
+	sb_reset(&sb);
+	assert_true(hugetlb_show_file(m, SYS_2M "resv_hugepages", &sb));
+	assert_string_equal(sb.buf, "0\n");
+	sb_reset(&sb);
+	assert_true(hugetlb_show_file(m, SYS_2M "surplus_hugepages", &sb));
+	assert_string_equal(sb.buf, "0\n");
+	assert_int_equal(rd_node(m, 1, 2048, "free_hugepages"), 1);
+	assert_int_equal(rd_node(m, 1, 2048, "surplus_hugepages"), 0);
+
+	/* sysfs takes kstrtoul: decimal, optional '+', one trailing newline */
+	assert_int_equal(hugetlb_store_file(m, SYS_2M "nr_hugepages", "abc", err, sizeof(err)),
+			 -EINVAL);
+	assert_non_null(strstr(err, "Invalid argument"));
+	assert_int_equal(wr(m, SYS_2M "nr_hugepages", " 2"), -EINVAL);
+	assert_int_equal(wr(m, SYS_2M "nr_hugepages", "2 "), -EINVAL);
+	assert_int_equal(wr(m, SYS_2M "nr_hugepages", "-1"), -EINVAL);
+	assert_int_equal(wr(m, SYS_2M "nr_hugepages", "0x2"), -EINVAL);
+	assert_int_equal(wr(m, SYS_2M "nr_hugepages", ""), -EINVAL);
+	assert_int_equal(wr(m, SYS_2M "nr_hugepages", "99999999999999999999"), -ERANGE);
+	assert_int_equal(rd(m, SYS_2M "nr_hugepages"), 3);
+	assert_int_equal(wr(m, SYS_2M "nr_hugepages_mempolicy", "4"), 0);
+	assert_int_equal(rd(m, SYS_2M "nr_hugepages"), 4);
+	assert_int_equal(wr(m, SYS_2M "nr_overcommit_hugepages", "7\n"), 0);
+	assert_int_equal(rd(m, SYS_2M "nr_overcommit_hugepages"), 7);
+	assert_int_equal(rd(m, "/proc/sys/vm/nr_overcommit_hugepages"), 7);
+	assert_int_equal(wr(m, SYS_1G "nr_overcommit_hugepages", "1"), -EINVAL);
+
+	/* the sysctls take proc_doulongvec_minmax's numbers: base 0, white space */
+	assert_int_equal(wr(m, "/proc/sys/vm/nr_hugepages", " 0x2 9\n"), 0);
+	assert_int_equal(rd(m, SYS_2M "nr_hugepages"), 2);
+	assert_int_equal(rd(m, "/proc/sys/vm/nr_hugepages"), 2);
+	assert_int_equal(wr(m, "/proc/sys/vm/nr_hugepages", "-1"), -EINVAL);
+	assert_int_equal(wr(m, "/proc/sys/vm/nr_hugepages", "2x"), -EINVAL);
+	assert_int_equal(wr(m, "/proc/sys/vm/nr_overcommit_hugepages", "010"), 0);
+	assert_int_equal(rd(m, SYS_2M "nr_overcommit_hugepages"), 8);
+
+	/* read-only and missing files */
+	assert_int_equal(wr(m, SYS_2M "free_hugepages", "1"), -EACCES);
+	assert_int_equal(wr(m, SYS_2M "resv_hugepages", "1"), -EACCES);
+	assert_int_equal(wr_node(m, 2, 2048, "1"), -ENOENT);
+	assert_int_equal(wr(m, "/sys/kernel/mm/hugepages/hugepages-4096kB/nr_hugepages", "1"),
+			 -ENOENT);
+	assert_int_equal(wr(m, "/proc/sys/vm/compact_memory", "1"), -ENOENT);
+	sb_reset(&sb);
+	assert_false(hugetlb_show_file(m, "/sys/devices/system/node/node0/hugepages/"
+				       "hugepages-2048kB/resv_hugepages", &sb));
+	assert_false(hugetlb_show_file(m, "/proc/meminfo", &sb));
+	assert_int_equal(sb.len, 0);
+	sb_free(&sb);
+	machine_destroy(m);
+}
+
+/*
+ * /proc/meminfo's hugetlb lines, byte for byte: the default hstate's
+ * counts and the total of every pool (3 x 2 MiB + 1 x 1 GiB).
+ */
+static void test_meminfo_lines(void **state)
+{
+	struct machine_opts o;
+	struct machine *m;
+	struct sbuf sb;
+
+	(void)state;
+	sb_init(&sb);
+	m = t_machine(1, 3072, 2);
+	hugetlb_report_meminfo(m, &sb);
+	assert_string_equal(sb.buf,
+			    "HugePages_Total:       0\n"
+			    "HugePages_Free:        0\n"
+			    "HugePages_Rsvd:        0\n"
+			    "HugePages_Surp:        0\n"
+			    "Hugepagesize:       2048 kB\n"
+			    "Hugetlb:               0 kB\n");
+	assert_int_equal(wr(m, SYS_2M "nr_hugepages", "3"), 0);
+	assert_int_equal(wr(m, SYS_1G "nr_hugepages", "1"), 0);
+	sb_reset(&sb);
+	hugetlb_report_meminfo(m, &sb);
+	assert_string_equal(sb.buf,
+			    "HugePages_Total:       3\n"
+			    "HugePages_Free:        3\n"
+			    "HugePages_Rsvd:        0\n"
+			    "HugePages_Surp:        0\n"
+			    "Hugepagesize:       2048 kB\n"
+			    "Hugetlb:         1054720 kB\n");
+	assert_int_equal(hugetlb_total_pages(m), 3 * 512 + NR_1G);
+	machine_destroy(m);
+
+	t_opts(&o, 1, 3072, 2);
+	param(&o, "default_hugepagesz=1G");
+	param(&o, "hugepages=1");
+	m = t_boot(&o);
+	sb_reset(&sb);
+	hugetlb_report_meminfo(m, &sb);
+	assert_string_equal(sb.buf,
+			    "HugePages_Total:       1\n"
+			    "HugePages_Free:        1\n"
+			    "HugePages_Rsvd:        0\n"
+			    "HugePages_Surp:        0\n"
+			    "Hugepagesize:    1048576 kB\n"
+			    "Hugetlb:         1048576 kB\n");
+	assert_int_equal(rd(m, "/proc/sys/vm/nr_hugepages"), 1);
+	assert_int_equal(wr(m, "/proc/sys/vm/nr_overcommit_hugepages", "1"), -EINVAL);
+	sb_free(&sb);
+	machine_destroy(m);
+}
+
+/*
+ * 2 x 128 MiB, node1 fragmented: filled with kernel pages, every odd pfn
+ * freed again, so half of it is free but only in order-0 blocks nothing
+ * can merge or migrate.  A global write of 8 gets every page from node0;
+ * node1 fails 7 times.  Its first attempt tries hard (__GFP_RETRY_MAYFAIL:
+ * compaction at rising priority, 3 direct reclaim stalls); after that
+ * failure node_alloc_noretry drops __GFP_RETRY_MAYFAIL for node1 (one
+ * stall each).  The next write starts with a clean mask.
+ */
+static void test_node_alloc_noretry(void **state)
+{
+	struct machine *m = t_machine(2, 128, 2);
+	unsigned long *held = malloc(40000 * sizeof(*held)), n = 0, stall0;
+
+	(void)state;
+	assert_non_null(held);
+	while (n < 40000 && (held[n] = alloc_pages_node(m, 1, GFP_KERNEL | __GFP_THISNODE |
+							__GFP_NOWARN, 0)) != PFN_NONE)
+		n++;
+	assert_true(n > 20000 && n < 40000);
+	for (unsigned long i = 0; i < n; i++)
+		if (held[i] & 1)
+			__free_pages(m, held[i], 0);
+	free(held);
+	drain_all_pages(m, NULL);
+
+	stall0 = m->vm_events[ALLOCSTALL_NORMAL];
+	assert_int_equal(wr(m, SYS_2M "nr_hugepages", "8"), 0);
+	assert_int_equal(rd_node(m, 0, 2048, "nr_hugepages"), 8);
+	assert_int_equal(rd_node(m, 1, 2048, "nr_hugepages"), 0);
+	assert_int_equal(m->vm_events[HTLB_BUDDY_PGALLOC], 8);
+	assert_int_equal(m->vm_events[HTLB_BUDDY_PGALLOC_FAIL], 7);
+	assert_int_equal(m->vm_events[ALLOCSTALL_NORMAL] - stall0, 3 + 6 * 1);
+	assert_int_equal(wr(m, SYS_2M "nr_hugepages", "10"), 0);
+	assert_int_equal(rd_node(m, 0, 2048, "nr_hugepages"), 10);
+	assert_int_equal(m->vm_events[HTLB_BUDDY_PGALLOC_FAIL], 9);
+	assert_int_equal(m->vm_events[ALLOCSTALL_NORMAL] - stall0, 9 + 3 + 1);
+	machine_destroy(m);
+}
+
+/*
+ * 1 x 256 MiB, HVO on (reuse-head): one optimised pool page, then memory
+ * filled with atomic allocations.  Shrinking to 0 cannot restore the
+ * vmemmap, so the page stays as a surplus page; once memory is back,
+ * growing to 1 makes it persistent again and shrinking to 0 frees it.
+ */
+static void test_failed_restore_keeps_surplus(void **state)
+{
+	struct machine_opts o;
+	struct machine *m;
+	struct hstate *h;
+	unsigned long *held, n = 0, page = 0;
+
+	(void)state;
+	t_opts(&o, 1, 256, 2);
+	param(&o, "hugetlb_free_vmemmap=on");
+	m = t_boot(&o);
+	h = hugetlb_default_hstate(m);
+	assert_int_equal(wr(m, SYS_2M "nr_hugepages", "1"), 0);
+	assert_int_equal(counter(m, "hugepages.2048kB.vmemmap_optimized"), 1);
+	assert_int_equal(pool_pages(m, h, 0, &page, 1), 1);
+	assert_true(HPageVmemmapOptimized(m, page));
+
+	held = malloc(65536 * sizeof(*held));
+	assert_non_null(held);
+	while (n < 65536 &&
+	       (held[n] = alloc_pages_node(m, 0, GFP_ATOMIC | __GFP_NOWARN, 0)) != PFN_NONE)
+		n++;
+	assert_true(n < 65536);
+	assert_int_equal(wr(m, SYS_2M "nr_hugepages", "0"), 0);
+	assert_int_equal(rd(m, SYS_2M "nr_hugepages"), 1);
+	assert_int_equal(rd(m, SYS_2M "free_hugepages"), 1);
+	assert_int_equal(rd(m, SYS_2M "surplus_hugepages"), 1);
+	assert_int_equal(rd_node(m, 0, 2048, "surplus_hugepages"), 1);
+	assert_int_equal(rd(m, "/proc/sys/vm/nr_hugepages"), 0);
+	assert_int_equal(counter(m, "hugepages.2048kB.vmemmap_optimized"), 1);
+	assert_int_equal(m->hvo_stats.restore_failed, 1);
+	check_pool_page(m, h, page);
+	assert_true(HPageVmemmapOptimized(m, page));
+
+	while (n)
+		__free_pages(m, held[--n], 0);
+	free(held);
+	assert_int_equal(wr(m, SYS_2M "nr_hugepages", "1"), 0);
+	assert_int_equal(rd(m, SYS_2M "surplus_hugepages"), 0);
+	assert_int_equal(rd(m, SYS_2M "nr_hugepages"), 1);
+	assert_int_equal(m->vm_events[HTLB_BUDDY_PGALLOC], 1);	/* no new page was needed */
+	assert_int_equal(wr(m, SYS_2M "nr_hugepages", "0"), 0);
+	assert_int_equal(rd(m, SYS_2M "nr_hugepages"), 0);
+	assert_int_equal(counter(m, "hugepages.2048kB.vmemmap_optimized"), 0);
+	assert_int_equal(m->hvo_stats.restored, 1);
+	t_check(m);
+	machine_destroy(m);
+}
+
+/*
+ * hugetlb_optimize_vmemmap exists when an hstate is optimisable (64-byte
+ * struct pages, not 72); switching it on affects pages allocated after,
+ * not the pool's existing ones.
+ */
+static void test_optimize_vmemmap_sysctl(void **state)
+{
+	struct machine_opts o;
+	struct machine *m;
+	struct sbuf sb;
+
+	(void)state;
+	sb_init(&sb);
+	t_opts(&o, 1, 128, 2);
+	o.struct_page_size = 72;
+	m = t_boot(&o);
+	assert_false(hugetlb_show_file(m, "/proc/sys/vm/hugetlb_optimize_vmemmap", &sb));
+	assert_int_equal(wr(m, "/proc/sys/vm/hugetlb_optimize_vmemmap", "1"), -ENOENT);
+	machine_destroy(m);
+
+	m = t_machine(1, 128, 2);
+	assert_int_equal(rd(m, "/proc/sys/vm/hugetlb_optimize_vmemmap"), 0);
+	assert_int_equal(wr(m, SYS_2M "nr_hugepages", "2"), 0);
+	assert_int_equal(counter(m, "hugepages.2048kB.vmemmap_optimized"), 0);
+	assert_int_equal(wr(m, "/proc/sys/vm/hugetlb_optimize_vmemmap", "1\n"), 0);
+	assert_int_equal(rd(m, "/proc/sys/vm/hugetlb_optimize_vmemmap"), 1);
+	assert_true(hugetlb_vmemmap_enabled(m));
+	assert_int_equal(wr(m, SYS_2M "nr_hugepages", "5"), 0);
+	assert_int_equal(counter(m, "hugepages.2048kB.vmemmap_optimized"), 3);
+	assert_int_equal(wr(m, "/proc/sys/vm/hugetlb_optimize_vmemmap", "x"), -EINVAL);
+	assert_int_equal(wr(m, "/proc/sys/vm/hugetlb_optimize_vmemmap", "0"), 0);
+	assert_false(hugetlb_vmemmap_enabled(m));
+	assert_int_equal(wr(m, SYS_2M "nr_hugepages", "0"), 0);
+	assert_int_equal(counter(m, "hugepages.2048kB.vmemmap_optimized"), 0);
+	t_check(m);
+	sb_free(&sb);
+	machine_destroy(m);
+}
+
+/* Counter names for expect, and the dump listing them all */
+static void test_counters(void **state)
+{
+	struct machine *m = t_machine(2, 128, 2);
+	struct sbuf sb;
+	long v;
+
+	(void)state;
+	assert_int_equal(wr_node(m, 1, 2048, "2"), 0);
+	assert_int_equal(wr(m, SYS_2M "nr_overcommit_hugepages", "4"), 0);
+	assert_int_equal(counter(m, "hugepages.2048kB.nr_hugepages"), 2);
+	assert_int_equal(counter(m, "hugepages.2048kB.free_hugepages"), 2);
+	assert_int_equal(counter(m, "hugepages.2048kB.resv_hugepages"), 0);
+	assert_int_equal(counter(m, "hugepages.2048kB.surplus_hugepages"), 0);
+	assert_int_equal(counter(m, "hugepages.2048kB.nr_overcommit_hugepages"), 4);
+	assert_int_equal(counter(m, "hugepages.node1.2048kB.nr_hugepages"), 2);
+	assert_int_equal(counter(m, "hugepages.node0.2048kB.nr_hugepages"), 0);
+	assert_int_equal(counter(m, "hugepages.node1.2048kB.free_hugepages"), 2);
+	assert_int_equal(counter(m, "hugepages.1048576kB.nr_hugepages"), 0);
+	assert_false(hugetlb_counter(m, "hugepages.node2.2048kB.nr_hugepages", &v));
+	assert_false(hugetlb_counter(m, "hugepages.node1.2048kB.resv_hugepages", &v));
+	assert_false(hugetlb_counter(m, "hugepages.4096kB.nr_hugepages", &v));
+	assert_false(hugetlb_counter(m, "hugepages.2048kB.bogus", &v));
+	assert_false(hugetlb_counter(m, "vmstat.nr_free_pages", &v));
+	sb_init(&sb);
+	hugetlb_counter_dump(m, &sb);
+	assert_non_null(strstr(sb.buf, "hugepages.2048kB.nr_hugepages 2\n"));
+	assert_non_null(strstr(sb.buf, "hugepages.node1.2048kB.free_hugepages 2\n"));
+	assert_non_null(strstr(sb.buf, "hugepages.1048576kB.vmemmap_optimized 0\n"));
+	assert_null(strstr(sb.buf, "node2"));
+	sb_free(&sb);
+	machine_destroy(m);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_global_round_robin),
+		cmocka_unit_test(test_per_node_write),
+		cmocka_unit_test(test_thisnode_no_fallback),
+		cmocka_unit_test(test_partial_success),
+		cmocka_unit_test(test_pool_page_layout),
+		cmocka_unit_test(test_shrink_returns_to_buddy),
+		cmocka_unit_test(test_gigantic_runtime),
+		cmocka_unit_test(test_gigantic_moves_movable),
+		cmocka_unit_test(test_boot_params_parse),
+		cmocka_unit_test(test_boot_gigantic_from_memblock),
+		cmocka_unit_test(test_boot_per_node),
+		cmocka_unit_test(test_boot_shortfall_log),
+		cmocka_unit_test(test_boot_default_override),
+		cmocka_unit_test(test_file_formats),
+		cmocka_unit_test(test_meminfo_lines),
+		cmocka_unit_test(test_node_alloc_noretry),
+		cmocka_unit_test(test_failed_restore_keeps_surplus),
+		cmocka_unit_test(test_optimize_vmemmap_sysctl),
+		cmocka_unit_test(test_counters),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
