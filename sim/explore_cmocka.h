@@ -1,0 +1,99 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * explore_cmocka.h - one exploration is one CMocka test.
+ *
+ *	static const struct xp_test lost_update = { ... };
+ *	const struct CMUnitTest tests[] = { XP_UNIT_TEST(lost_update) };
+ *
+ * The explorer runs on the test's own (main) stack and returns; only then is
+ * a failure reported, with fail_msg(), so CMocka's longjmp never leaves a
+ * coroutine stack.  Do not call CMocka's assert_* inside CPU bodies: use
+ * xp_assert(), which ends the schedule and lets the explorer report it.
+ *
+ * Environment: MMSIM_REPLAY='xp1:...' replays that schedule instead of
+ * searching, in every exploration of the binary or, with
+ * MMSIM_REPLAY_TEST=name, only in the one of that name.
+ *
+ * A test with expect_failure passes when the search finds a failure and
+ * replaying its schedule string reproduces the same failure (kind and
+ * message); the failure is printed either way.
+ *
+ * Include after <cmocka.h>; only tests include this header (sim/ itself does
+ * not link CMocka).
+ */
+#ifndef MMSIM_EXPLORE_CMOCKA_H
+#define MMSIM_EXPLORE_CMOCKA_H
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "explore.h"
+
+static inline void xp_cmocka_run(const struct xp_test *t)
+{
+	const char *rep = getenv("MMSIM_REPLAY"), *only = getenv("MMSIM_REPLAY_TEST");
+	struct xp_opts o = t->opts;
+	struct xp_result r, again;
+	char msg[2 * XP_MSG + 256];
+	bool ok;
+
+	if (rep && *rep && (!only || !*only || !strcmp(only, t->name)))
+		o.replay = rep;
+	xp_explore(t, &o, &r);
+	xp_print_stats(stdout, t->name, &o, &r);
+	if (r.kind != XP_OK)
+		xp_print_failure(stdout, &r);
+	if (!t->expect_failure || r.kind == XP_FAIL_USAGE || r.kind == XP_FAIL_DIVERGED ||
+	    r.kind == XP_FAIL_NONDET) {
+		if (r.kind == XP_OK) {
+			xp_result_free(&r);
+			return;
+		}
+		snprintf(msg, sizeof(msg), "%s: %s: %s%s%s%s%s", t->name,
+			 xp_fail_kind_name(r.kind), r.msg,
+			 r.schedule ? "\n  replay: MMSIM_REPLAY='" : "",
+			 r.schedule ? r.schedule : "",
+			 r.schedule ? "' MMSIM_REPLAY_TEST=" : "", r.schedule ? t->name : "");
+		xp_result_free(&r);
+		fail_msg("%s", msg);
+		return;
+	}
+	if (r.kind == XP_OK || !r.schedule) {
+		snprintf(msg, sizeof(msg), "%s: expected a failure, none in %lu schedules%s",
+			 t->name, r.stats.schedules,
+			 r.stats.complete ? "" : " (the search was cut short)");
+		xp_result_free(&r);
+		fail_msg("%s", msg);
+		return;
+	}
+	if (o.replay) {
+		xp_result_free(&r);
+		return;
+	}
+	/* the string must reproduce the very same failure */
+	xp_replay(t, r.schedule, &again);
+	ok = again.kind == r.kind && !strcmp(again.msg, r.msg);
+	if (ok)
+		printf("xp: %s: expected failure found and reproduced by its replay string\n",
+		       t->name);
+	else
+		snprintf(msg, sizeof(msg), "%s: replaying '%s' gave %s: %s; the search had %s: %s",
+			 t->name, r.schedule, xp_fail_kind_name(again.kind), again.msg,
+			 xp_fail_kind_name(r.kind), r.msg);
+	xp_result_free(&again);
+	xp_result_free(&r);
+	if (!ok)
+		fail_msg("%s", msg);
+}
+
+static inline void xp_cmocka_test(void **state)
+{
+	xp_cmocka_run(*state);
+}
+
+#define XP_UNIT_TEST(t)							\
+	{ .name = (t).name, .test_func = xp_cmocka_test,		\
+	  .initial_state = (void *)&(t) }
+
+#endif /* MMSIM_EXPLORE_CMOCKA_H */

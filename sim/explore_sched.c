@@ -1,0 +1,576 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * explore_sched.c - schedule strings, traces, reports, replay and the
+ * shrinker of the interleaving explorer (see explore.h).
+ *
+ * A schedule string names one run exactly:
+ *
+ *	xp1:dpor:b1:0*2.1*2.e0>1.0:5c1e09a3
+ *	 |   |    |  |              checksum of what was enabled at each step
+ *	 |   |    |  choices: CPU n, n*count for count steps in a row, eK>n for
+ *	 |   |    |  the K-th event posted in the run, delivered to CPU n
+ *	 |   |    search parameters (bN bound, sN seed, dN PCT depth), "-": none
+ *	 |   strategy that found it: dfs, dpor, rnd, pct
+ *	 format version
+ *
+ * Only the choices drive a replay; the strategy and parameters say where
+ * the run came from.  The checksum (FNV-1a over the number of CPUs and,
+ * per step, the enabled CPUs and the numbers of the enabled events) tells a
+ * replay whose choices all succeeded but whose runnable sets changed (the
+ * model moved under the string) that it is no longer the recorded run.
+ */
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "explore_int.h"
+
+static const char *const op_names[] = {
+	[SCHED_READ] = "READ",		[SCHED_WRITE] = "WRITE",
+	[SCHED_RMW] = "RMW",		[SCHED_LOCK] = "LOCK",
+	[SCHED_UNLOCK] = "UNLOCK",	[SCHED_TLB_FILL] = "TLB_FILL",
+	[SCHED_TLB_FLUSH] = "TLB_FLUSH", [SCHED_COPY] = "COPY",
+	[SCHED_YIELD] = "YIELD",
+};
+
+const char *xp_op_name(enum sched_op op)
+{
+	if ((unsigned int)op < ARRAY_SIZE(op_names) && op_names[op])
+		return op_names[op];
+	return "?";
+}
+
+static const char *const kind_names[] = {
+	[XP_OK] = "ok",			[XP_FAIL_ASSERT] = "assertion",
+	[XP_FAIL_INVARIANT] = "invariant", [XP_FAIL_FINAL] = "final check",
+	[XP_FAIL_MODEL] = "kernel failure", [XP_FAIL_DEADLOCK] = "deadlock",
+	[XP_FAIL_STEPS] = "step limit",	[XP_FAIL_SOMETIMES] = "sometimes",
+	[XP_FAIL_DIVERGED] = "replay diverged", [XP_FAIL_NONDET] = "nondeterminism",
+	[XP_FAIL_USAGE] = "usage",
+};
+
+const char *xp_fail_kind_name(enum xp_fail_kind k)
+{
+	if ((unsigned int)k < ARRAY_SIZE(kind_names))
+		return kind_names[k];
+	return "?";
+}
+
+void xp_thread_str(struct xp_ctx *x, int tid, char *buf, size_t len)
+{
+	if (tid < x->ncpus)
+		snprintf(buf, len, "cpu%d", tid);
+	else if (x->ev_of_tid[tid] >= 0)
+		snprintf(buf, len, "e%d>%d", x->ev_of_tid[tid], x->ev[x->ev_of_tid[tid]].target);
+	else
+		snprintf(buf, len, "event#%d", tid);
+}
+
+const char *xp_addr_str(struct xp_ctx *x, uint64_t addr, char *buf, size_t len)
+{
+	for (int i = 0; i < x->nnames; i++)
+		if (addr >= x->names[i].base && addr - x->names[i].base < x->names[i].len) {
+			snprintf(buf, len, "%s+%llu", x->names[i].name,
+				 (unsigned long long)(addr - x->names[i].base));
+			return buf;
+		}
+	snprintf(buf, len, "%#llx", (unsigned long long)addr);
+	return buf;
+}
+
+/* -------------------------------------------------------------------------
+ * Formatting and parsing
+ */
+static void fnv(uint32_t *h, uint32_t v)
+{
+	for (int i = 0; i < 4; i++) {
+		*h ^= (v >> (8 * i)) & 0xff;
+		*h *= 16777619u;
+	}
+}
+
+uint32_t xp_run_checksum(struct xp_ctx *x)
+{
+	uint32_t h = 2166136261u;
+	xmask cpus = XBIT(x->ncpus) - 1;
+
+	fnv(&h, (uint32_t)x->ncpus);
+	for (size_t i = 0; i < x->n; i++) {
+		xmask en = x->steps[i].enabled;
+		int t;
+
+		fnv(&h, (uint32_t)(en & cpus));
+		xm_for_each(t, en & ~cpus)
+			fnv(&h, 0x10000u | (uint32_t)x->ev_of_tid[t]);
+		fnv(&h, 0xffffffffu);
+	}
+	return h;
+}
+
+struct sbuild {
+	char *s;
+	size_t len, cap;
+};
+
+static void sb_addf(struct sbuild *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void sb_addf(struct sbuild *b, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (!b->s)
+		return;
+	for (;;) {
+		va_start(ap, fmt);
+		n = vsnprintf(b->s + b->len, b->cap - b->len, fmt, ap);
+		va_end(ap);
+		if (n < 0)
+			return;
+		if ((size_t)n < b->cap - b->len)
+			break;
+		char *s = realloc(b->s, b->cap * 2 + (size_t)n);
+
+		if (!s) {
+			free(b->s);
+			b->s = NULL;
+			return;
+		}
+		b->s = s;
+		b->cap = b->cap * 2 + (size_t)n;
+	}
+	b->len += (size_t)n;
+}
+
+char *xp_format_schedule(struct xp_ctx *x)
+{
+	struct sbuild b = { malloc(128), 0, 128 };
+
+	sb_addf(&b, "xp1:%s:%s:", x->strat, x->params[0] ? x->params : "-");
+	if (!x->n)
+		sb_addf(&b, "-");
+	for (size_t i = 0; i < x->n;) {
+		const struct xp_step *s = &x->steps[i];
+
+		if (i)
+			sb_addf(&b, ".");
+		if (s->ev >= 0) {
+			sb_addf(&b, "e%d>%d", s->ev, s->fp.target);
+			i++;
+			continue;
+		}
+		size_t j = i + 1;
+
+		while (j < x->n && x->steps[j].tid == s->tid)
+			j++;
+		if (j - i > 1)
+			sb_addf(&b, "%d*%zu", s->tid, j - i);
+		else
+			sb_addf(&b, "%d", s->tid);
+		i = j;
+	}
+	sb_addf(&b, ":%08x", xp_run_checksum(x));
+	return b.s;
+}
+
+static bool parse_uint(const char **p, unsigned long *v)
+{
+	char *end;
+
+	if (!isdigit((unsigned char)**p))
+		return false;
+	*v = strtoul(*p, &end, 10);
+	*p = end;
+	return true;
+}
+
+int xp_parse_schedule(const char *str, struct xp_parsed *p, char *err, size_t errlen)
+{
+	const char *s = str, *f[4];
+	size_t flen[4], cap = 16;
+	unsigned long v, w;
+
+	memset(p, 0, sizeof(*p));
+	if (strncmp(s, "xp1:", 4)) {
+		snprintf(err, errlen, "schedule string, column 1: expected 'xp1:' (not an "
+			 "explorer schedule, or a newer format)");
+		return -1;
+	}
+	s += 4;
+	for (int i = 0; i < 4; i++) {
+		const char *e = strchr(s, ':');
+
+		if (i < 3 && !e) {
+			snprintf(err, errlen, "schedule string, column %zu: expected 5 fields "
+				 "separated by ':'", (size_t)(s - str) + 1);
+			return -1;
+		}
+		if (i == 3 && e) {
+			snprintf(err, errlen, "schedule string, column %zu: unexpected ':'",
+				 (size_t)(e - str) + 1);
+			return -1;
+		}
+		f[i] = s;
+		flen[i] = e ? (size_t)(e - s) : strlen(s);
+		s = e ? e + 1 : s + flen[i];
+	}
+	snprintf(p->strat, sizeof(p->strat), "%.*s", (int)flen[0], f[0]);
+	snprintf(p->params, sizeof(p->params), "%.*s", (int)flen[1], f[1]);
+	if (flen[3] != 8 || strspn(f[3], "0123456789abcdefABCDEF") < 8) {
+		snprintf(err, errlen, "schedule string, column %zu: expected an 8-digit hex "
+			 "checksum", (size_t)(f[3] - str) + 1);
+		return -1;
+	}
+	p->sum = (uint32_t)strtoul(f[3], NULL, 16);
+	p->choices = malloc(cap * sizeof(*p->choices));
+	if (!p->choices) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	if (flen[2] == 1 && f[2][0] == '-')
+		return 0;
+	for (const char *c = f[2], *end = f[2] + flen[2]; c < end;) {
+		const char *tok = c;
+		struct xp_choice ch = { .ev = -1 };
+		unsigned long count = 1;
+
+		if (*c == 'e') {
+			c++;
+			if (!parse_uint(&c, &v) || *c != '>' || (c++, !parse_uint(&c, &w)))
+				goto bad;
+			ch.ev = (int)v;
+			ch.cpu = (int)w;
+		} else {
+			if (!parse_uint(&c, &v))
+				goto bad;
+			ch.cpu = (int)v;
+			if (*c == '*') {
+				c++;
+				if (!parse_uint(&c, &count) || !count)
+					goto bad;
+			}
+		}
+		if (ch.cpu >= XP_MAX_CPUS || ch.ev >= XP_MAX_THREADS || count > 10000000UL)
+			goto bad;
+		if (c < end && *c != '.')
+			goto bad;
+		if (c < end && c + 1 == end)
+			goto bad;	/* trailing '.' */
+		if (c < end)
+			c++;
+		while (count--) {
+			if (p->n == cap) {
+				struct xp_choice *n = realloc(p->choices, 2 * cap * sizeof(*n));
+
+				if (!n) {
+					snprintf(err, errlen, "out of memory");
+					free(p->choices);
+					p->choices = NULL;
+					return -1;
+				}
+				p->choices = n;
+				cap *= 2;
+			}
+			p->choices[p->n++] = ch;
+		}
+		continue;
+bad:
+		snprintf(err, errlen, "schedule string, column %zu: bad choice '%.*s' (expected "
+			 "N, N*COUNT or eK>N, separated by '.')", (size_t)(tok - str) + 1,
+			 (int)strcspn(tok, ".:"), tok);
+		free(p->choices);
+		p->choices = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+/* -------------------------------------------------------------------------
+ * Capturing a failure
+ */
+void xp_capture(struct xp_ctx *x, struct xp_result *r)
+{
+	xp_result_free(r);
+	r->kind = x->fkind;
+	snprintf(r->msg, sizeof(r->msg), "%s", x->fmsg);
+	/* a diverged replay is no run to replay */
+	r->schedule = x->fkind == XP_FAIL_DIVERGED ? NULL : xp_format_schedule(x);
+	r->preemptions = x->preempt;
+	r->trace = calloc(x->n ? x->n : 1, sizeof(*r->trace));
+	if (!r->trace)
+		return;
+	r->ntrace = x->n;
+	for (size_t i = 0; i < x->n; i++) {
+		const struct xp_step *s = &x->steps[i];
+		struct xp_trace_ent *e = &r->trace[i];
+
+		e->step = (unsigned int)i;
+		e->cpu = s->ev >= 0 ? s->fp.target : s->tid;
+		e->event = s->ev;
+		e->op = (enum sched_op)s->fp.op;
+		e->addr = s->fp.addr;
+		e->len = s->fp.len;
+		e->where = s->fp.where;
+		e->preempt = s->preempted;
+		for (int k = 0; k < x->nnames; k++)
+			if (s->fp.addr >= x->names[k].base &&
+			    s->fp.addr - x->names[k].base < x->names[k].len) {
+				e->name = x->names[k].name;
+				e->off = s->fp.addr - x->names[k].base;
+				break;
+			}
+	}
+}
+
+void xp_print_failure(FILE *f, const struct xp_result *r)
+{
+	fprintf(f, "xp: FAILED (%s): %s\n", xp_fail_kind_name(r->kind), r->msg);
+	if (r->schedule)
+		fprintf(f, "xp:   replay: MMSIM_REPLAY='%s'\n", r->schedule);
+	if (!r->ntrace)
+		return;
+	fprintf(f, "xp:   %zu steps, %u preemptions (*):\n", r->ntrace, r->preemptions);
+	fprintf(f, "xp:   %5s  %-7s %-9s %-24s %s\n", "step", "thread", "op", "address", "where");
+	for (size_t i = 0; i < r->ntrace; i++) {
+		const struct xp_trace_ent *e = &r->trace[i];
+		char th[24], ad[64];
+
+		if (e->event >= 0)
+			snprintf(th, sizeof(th), "e%d>%d", e->event, e->cpu);
+		else
+			snprintf(th, sizeof(th), "cpu%d", e->cpu);
+		if (e->name)
+			snprintf(ad, sizeof(ad), "%s+%llu/%u", e->name, (unsigned long long)e->off,
+				 e->len);
+		else if (e->op == SCHED_YIELD && !e->addr)
+			snprintf(ad, sizeof(ad), "-");
+		else
+			snprintf(ad, sizeof(ad), "%#llx/%u", (unsigned long long)e->addr, e->len);
+		fprintf(f, "xp:   %5u%c %-7s %-9s %-24s %s\n", e->step, e->preempt ? '*' : ' ', th,
+			xp_op_name(e->op), ad, e->where ? e->where : "?");
+	}
+}
+
+void xp_print_stats(FILE *f, const char *name, const struct xp_opts *o,
+		    const struct xp_result *r)
+{
+	const struct xp_stats *s = &r->stats;
+	char how[64];
+
+	if (o->replay)
+		snprintf(how, sizeof(how), "replay");
+	else if (o->strategy == XP_RANDOM)
+		snprintf(how, sizeof(how), "random walk, seed %llu", (unsigned long long)o->seed);
+	else if (o->strategy == XP_PCT)
+		snprintf(how, sizeof(how), "PCT, seed %llu, depth %u", (unsigned long long)o->seed,
+			 o->pct_depth ? o->pct_depth : 3);
+	else
+		snprintf(how, sizeof(how), "%s",
+			 o->bounding == XP_BOUND ? "DFS, preemption bound" :
+			 o->bounding == XP_ITERATIVE ? "DFS, iterative preemption bound" :
+			 o->no_por ? "DFS" : "DPOR");
+	fprintf(f, "xp: %s: %s", name ? name : "?", how);
+	if (!o->replay && o->strategy == XP_DFS && o->bounding != XP_NO_BOUND)
+		fprintf(f, " %u", s->bound);
+	fprintf(f, ": %lu schedules", s->schedules);
+	if (s->sleep_blocked)
+		fprintf(f, ", %lu pruned by sleep sets", s->sleep_blocked);
+	if (s->bound_cut)
+		fprintf(f, ", %lu branches cut by the bound", s->bound_cut);
+	fprintf(f, ", %lu steps, depth %u, %.3f s", s->steps, s->max_depth, s->seconds);
+	if (s->seconds > 0)
+		fprintf(f, " (%.0f schedules/s)", (double)(s->schedules + s->sleep_blocked) /
+			s->seconds);
+	if (s->estimate > 0)
+		fprintf(f, ", estimate %.3g unreduced", s->estimate);
+	if (!o->replay && o->strategy == XP_DFS && r->kind == XP_OK)
+		fprintf(f, ", %s", s->exhaustive ? "exhaustive" :
+			s->complete ? "complete within the bound" :
+			s->time_out ? "INCOMPLETE (time budget)" : "INCOMPLETE (schedule limit)");
+	fprintf(f, "\n");
+}
+
+/* -------------------------------------------------------------------------
+ * Replay
+ */
+static void replay_run(struct xp_ctx *x, const struct xp_choice *c, size_t n, bool lenient)
+{
+	x->mode = lenient ? RM_LENIENT : RM_REPLAY;
+	x->choices = c;
+	x->nchoices = n;
+	xp_run_one(x);
+	x->stats.schedules++;
+}
+
+/* After an exact replay: did the run follow the string to its end? */
+static void replay_verdict(struct xp_ctx *x, uint32_t sum)
+{
+	char what[XP_MSG];
+
+	if (x->fkind == XP_FAIL_DIVERGED)
+		return;
+	if (x->fkind != XP_OK)
+		snprintf(what, sizeof(what), "%s: %.400s", xp_fail_kind_name(x->fkind), x->fmsg);
+	else
+		snprintf(what, sizeof(what), "%s", x->finished ? "all CPUs finished" : "stopped");
+	if (x->pos < x->nchoices) {
+		x->fkind = XP_OK;
+		snprintf(x->fmsg, sizeof(x->fmsg), "the run ended after %zu steps (%.200s) with "
+			 "%zu choices of the schedule left", x->n, what, x->nchoices - x->pos);
+		x->fkind = XP_FAIL_DIVERGED;
+		return;
+	}
+	uint32_t got = xp_run_checksum(x);
+
+	if (got != sum) {
+		snprintf(x->fmsg, sizeof(x->fmsg), "the choices were all possible but the "
+			 "runnable CPUs along the run differ from the recorded run (checksum "
+			 "%08x, recorded %08x); the run ended with %.200s", got, sum, what);
+		x->fkind = XP_FAIL_DIVERGED;
+	}
+}
+
+int xp_do_replay(struct xp_ctx *x, const char *schedule, struct xp_result *r)
+{
+	struct xp_parsed p;
+
+	if (xp_parse_schedule(schedule, &p, r->msg, sizeof(r->msg))) {
+		r->kind = XP_FAIL_USAGE;
+		return -1;
+	}
+	snprintf(x->strat, sizeof(x->strat), "%s", p.strat);
+	snprintf(x->params, sizeof(x->params), "%s", p.params);
+	replay_run(x, p.choices, p.n, false);
+	replay_verdict(x, p.sum);
+	if (x->fkind != XP_OK)
+		xp_capture(x, r);
+	free(p.choices);
+	return r->kind == XP_OK ? 0 : -1;
+}
+
+/* -------------------------------------------------------------------------
+ * Shrinking: greedy, keeps a variant when it fails the same way with fewer
+ * preemptions (or as many and fewer steps).  Variants, for each preemption
+ * of the best run so far: cut the schedule there (the default policy, which
+ * never preempts, finishes the run); drop that one choice; drop the block
+ * of choices of the thread that preempted.  Choices that are not possible
+ * in a variant are skipped (lenient replay).
+ */
+#define SHRINK_MAX_RUNS	4000
+
+struct shrink_best {
+	struct xp_choice *c;
+	size_t n;
+	unsigned int preempt;
+	size_t steps;
+};
+
+static int take_run(struct xp_ctx *x, struct shrink_best *b)
+{
+	struct xp_choice *c = malloc((x->n ? x->n : 1) * sizeof(*c));
+
+	if (!c)
+		return -1;
+	for (size_t i = 0; i < x->n; i++) {
+		const struct xp_step *s = &x->steps[i];
+
+		c[i].ev = s->ev;
+		c[i].cpu = s->ev >= 0 ? s->fp.target : s->tid;
+	}
+	free(b->c);
+	b->c = c;
+	b->n = x->n;
+	b->preempt = x->preempt;
+	b->steps = x->n;
+	return 0;
+}
+
+int xp_do_shrink(struct xp_ctx *x, const char *schedule, struct xp_result *r)
+{
+	struct shrink_best best = { 0 };
+	struct xp_parsed p;
+	enum xp_fail_kind kind;
+	struct xp_choice *v;
+	size_t *pre;
+	unsigned int runs = 0;
+
+	if (xp_parse_schedule(schedule, &p, r->msg, sizeof(r->msg))) {
+		r->kind = XP_FAIL_USAGE;
+		return -1;
+	}
+	snprintf(x->strat, sizeof(x->strat), "%s", p.strat);
+	snprintf(x->params, sizeof(x->params), "%s", p.params);
+	replay_run(x, p.choices, p.n, false);
+	replay_verdict(x, p.sum);
+	free(p.choices);
+	kind = x->fkind;
+	if (kind == XP_OK || kind == XP_FAIL_DIVERGED) {
+		if (kind != XP_OK)
+			xp_capture(x, r);
+		else
+			snprintf(r->msg, sizeof(r->msg), "shrink: the schedule does not fail");
+		return -1;
+	}
+	if (take_run(x, &best))
+		return -1;
+	for (bool improved = true; improved && runs < SHRINK_MAX_RUNS;) {
+		size_t np = 0;
+
+		improved = false;
+		v = malloc((best.n + 1) * sizeof(*v));
+		pre = malloc((best.n + 1) * sizeof(*pre));
+		if (!v || !pre) {
+			free(v);
+			free(pre);
+			break;
+		}
+		/* where the best run preempts (its steps are still in x->steps
+		 * only right after take_run, so recompute from a fresh run) */
+		replay_run(x, best.c, best.n, true);
+		for (size_t i = 0; i < x->n; i++)
+			if (x->steps[i].preempted)
+				pre[np++] = i;
+		for (int variant = 0; variant < 3 && !improved; variant++) {
+			for (size_t k = 0; k < np && !improved && runs < SHRINK_MAX_RUNS; k++) {
+				size_t at = pre[k], nv = 0, skip_to = at + 1;
+
+				if (variant == 2)
+					while (skip_to < best.n &&
+					       best.c[skip_to].cpu == best.c[at].cpu &&
+					       best.c[skip_to].ev == best.c[at].ev)
+						skip_to++;
+				for (size_t i = 0; i < best.n; i++) {
+					if (i == at && variant == 0)
+						break;
+					if (i >= at && i < skip_to && variant)
+						continue;
+					v[nv++] = best.c[i];
+				}
+				replay_run(x, v, nv, true);
+				runs++;
+				if (x->fkind == kind && (x->preempt < best.preempt ||
+				    (x->preempt == best.preempt && x->n < best.steps))) {
+					if (!take_run(x, &best))
+						improved = true;
+				}
+			}
+		}
+		free(v);
+		free(pre);
+	}
+	/* record the result as an exact run */
+	{
+		char params[64];
+
+		snprintf(params, sizeof(params), "%s", x->params);
+		if (!strcmp(params, "-") || !params[0])
+			snprintf(x->params, sizeof(x->params), "shrunk");
+		else if (!strstr(params, "shrunk"))
+			snprintf(x->params, sizeof(x->params), "%.50s,shrunk", params);
+	}
+	replay_run(x, best.c, best.n, false);
+	xp_capture(x, r);
+	free(best.c);
+	return 0;
+}

@@ -1,0 +1,1455 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * test_explore.c - the interleaving explorer on small programs whose
+ * schedules are known: closed-form counts, reduction, bounding, replay,
+ * checks, events, the model's locks and IPIs, and a cross-check of the
+ * reduced searches against plain enumeration on random programs.
+ *
+ * The toy programs share a struct toy: a few long variables the bodies
+ * touch through xp_read/xp_write/xp_add (one scheduling point each), toy
+ * mutexes, and a per-test configuration.  Setup clears the shared part, so
+ * every schedule starts from the same state.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "testlib.h"
+#include "cpu.h"
+#include "explore.h"
+#include "explore_cmocka.h"
+
+#define NVARS	8
+
+struct toy {
+	/* shared, cleared by setup */
+	long v[NVARS];
+	int lock[2];
+	long seen[XP_MAX_CPUS];
+	long flushed[XP_MAX_CPUS];
+	long tlb[XP_MAX_CPUS];
+	long pending;
+	spinlock_t sl[2];
+	struct rw_semaphore sem;
+	/* configuration and results, kept across schedules */
+	int steps[XP_MAX_CPUS];
+	bool shared;
+	int pad;
+	unsigned long finals;
+	unsigned long outcomes;	/* bitmask of observed outcome numbers */
+	struct machine *m;
+};
+
+static void *toy_setup(struct xp_ctx *x, void *arg)
+{
+	struct toy *t = arg;
+
+	memset(t->v, 0, sizeof(t->v));
+	memset(t->lock, 0, sizeof(t->lock));
+	memset(t->seen, 0, sizeof(t->seen));
+	memset(t->flushed, 0, sizeof(t->flushed));
+	memset(t->tlb, 0, sizeof(t->tlb));
+	t->pending = 0;
+	spin_lock_init(&t->sl[0]);
+	spin_lock_init(&t->sl[1]);
+	init_rwsem(&t->sem);
+	xp_name_range(x, t->v, sizeof(t->v), "v");
+	xp_name_range(x, t->lock, sizeof(t->lock), "lock");
+	xp_name_range(x, t->tlb, sizeof(t->tlb), "tlb");
+	return t;
+}
+
+static struct xp_test toy_test(const char *name, int ncpus, struct toy *t)
+{
+	return (struct xp_test){ .name = name, .ncpus = ncpus, .setup = toy_setup, .arg = t };
+}
+
+static unsigned long binom(unsigned int n, unsigned int k)
+{
+	unsigned long r = 1;
+
+	for (unsigned int i = 1; i <= k; i++)
+		r = r * (n - k + i) / i;
+	return r;
+}
+
+static void run_ok(const struct xp_test *t, const struct xp_opts *o, struct xp_result *r)
+{
+	xp_explore(t, o, r);
+	if (r->kind != XP_OK) {
+		xp_print_failure(stdout, r);
+		fail_msg("%s: unexpected %s: %s", t->name, xp_fail_kind_name(r->kind), r->msg);
+	}
+}
+
+/* -------------------------------------------------------------------------
+ * Counting schedules
+ *
+ *   v[0..7]: CPU c writes steps[c] times, to v[c] (private) or to v[0]
+ *   (shared); no other state.
+ */
+static void body_steps(struct xp_ctx *x, void *s)
+{
+	struct toy *t = s;
+	int c = xp_cpu(x);
+
+	for (int i = 0; i < t->steps[c]; i++)
+		xp_write(x, &t->v[t->shared ? 0 : c], i);
+}
+
+static void count_case(int ncpus, const int *steps, bool shared, bool no_por,
+		       unsigned long expect)
+{
+	struct toy t = { .shared = shared };
+	struct xp_test xt = toy_test("count", ncpus, &t);
+	struct xp_opts o = { .strategy = XP_DFS, .no_por = no_por };
+	struct xp_result r;
+
+	for (int c = 0; c < ncpus; c++) {
+		xt.cpu[c] = body_steps;
+		t.steps[c] = steps[c];
+	}
+	run_ok(&xt, &o, &r);
+	assert_int_equal(r.stats.schedules, expect);
+	assert_true(r.stats.complete && r.stats.exhaustive);
+	xp_result_free(&r);
+}
+
+/* Without reduction, 2 CPUs of a and b steps interleave in C(a+b, a) ways,
+ * 3 CPUs of a, b, c steps in (a+b+c)! / (a! b! c!) ways. */
+static void test_count_unreduced(void **state)
+{
+	static const struct { int n, s[3]; } cases[] = {
+		{ 2, { 1, 1 } }, { 2, { 2, 3 } }, { 2, { 3, 3 } }, { 2, { 4, 2 } },
+		{ 2, { 5, 5 } }, { 2, { 0, 4 } }, { 3, { 2, 2, 2 } }, { 3, { 1, 2, 3 } },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		const int *s = cases[i].s;
+		unsigned long expect = binom((unsigned)(s[0] + s[1]), (unsigned)s[0]);
+
+		if (cases[i].n == 3)
+			expect *= binom((unsigned)(s[0] + s[1] + s[2]), (unsigned)s[2]);
+		count_case(cases[i].n, s, false, true, expect);
+		count_case(cases[i].n, s, true, true, expect);
+	}
+}
+
+/* With reduction, CPUs on private variables need one schedule, however
+ * many steps they take; on one shared variable every order of the writes
+ * is a different outcome, and DPOR with sleep sets completes exactly one
+ * schedule per order. */
+static void test_count_reduced(void **state)
+{
+	static const int two[] = { 5, 5 }, three[] = { 2, 3, 4 }, eight[8] = {
+		3, 3, 3, 3, 3, 3, 3, 3 };
+
+	count_case(2, two, false, false, 1);
+	count_case(3, three, false, false, 1);
+	count_case(8, eight, false, false, 1);
+	count_case(2, (const int[]){ 3, 3 }, true, false, binom(6, 3));
+	count_case(3, (const int[]){ 1, 2, 2 }, true, false, binom(5, 1) * binom(4, 2));
+}
+
+/*
+ *   v[0] = x: CPU0 writes x; CPU1 and CPU2 each read x once.
+ * Four equivalence classes (each reader before or after the write): DPOR
+ * completes four schedules, the unreduced search all 3! = 6.
+ */
+static void body_writer(struct xp_ctx *x, void *s)
+{
+	xp_write(x, &((struct toy *)s)->v[0], 1);
+}
+
+static void body_reader(struct xp_ctx *x, void *s)
+{
+	struct toy *t = s;
+
+	t->seen[xp_cpu(x)] = xp_read(x, &t->v[0]);
+}
+
+static void test_count_readers_writer(void **state)
+{
+	struct toy t = { 0 };
+	struct xp_test xt = toy_test("rw", 3, &t);
+	struct xp_opts o = { .strategy = XP_DFS };
+	struct xp_result r;
+
+	xt.cpu[0] = body_writer;
+	xt.cpu[1] = body_reader;
+	xt.cpu[2] = body_reader;
+	run_ok(&xt, &o, &r);
+	assert_int_equal(r.stats.schedules, 4);
+	xp_result_free(&r);
+	o.no_por = true;
+	run_ok(&xt, &o, &r);
+	assert_int_equal(r.stats.schedules, 6);
+	xp_result_free(&r);
+}
+
+/* -------------------------------------------------------------------------
+ * The lost update
+ *
+ *   v[0] = x = 0; each CPU: r = x; x = r + 1.  Final check: x == 2.
+ * Only a switch between one CPU's read and write loses an update, which
+ * needs one preemption: bound 0 must pass, bound 1 must fail.
+ */
+static void body_incr(struct xp_ctx *x, void *s)
+{
+	struct toy *t = s;
+
+	for (int i = 0; i < t->pad; i++)
+		xp_write(x, &t->v[1 + xp_cpu(x)], i);
+	long r = xp_read(x, &t->v[0]);
+
+	xp_write(x, &t->v[0], r + 1);
+	for (int i = 0; i < t->pad; i++)
+		xp_write(x, &t->v[1 + xp_cpu(x)], i);
+}
+
+static void final_two(struct xp_ctx *x, void *s)
+{
+	struct toy *t = s;
+
+	xp_assert(x, t->v[0] == 2, "x = %ld", t->v[0]);
+}
+
+static struct xp_test lost_update_test(struct toy *t)
+{
+	struct xp_test xt = toy_test("lost_update", 2, t);
+
+	xt.cpu[0] = xt.cpu[1] = body_incr;
+	xt.final = final_two;
+	return xt;
+}
+
+static void test_lost_update_bounds(void **state)
+{
+	struct toy t = { 0 };
+	struct xp_test xt = lost_update_test(&t);
+	struct xp_result r;
+
+	for (int no_por = 0; no_por < 2; no_por++) {
+		struct xp_opts o = { .strategy = XP_DFS, .no_por = no_por, .bounding = XP_BOUND };
+
+		o.bound = 0;
+		run_ok(&xt, &o, &r);
+		assert_true(r.stats.complete);
+		assert_int_equal(r.stats.schedules, 2);	/* 0 then 1, or 1 then 0 */
+		assert_true(r.stats.bound_cut > 0);
+		xp_result_free(&r);
+
+		o.bound = 1;
+		assert_int_not_equal(xp_explore(&xt, &o, &r), 0);
+		assert_int_equal(r.kind, XP_FAIL_FINAL);
+		assert_int_equal(r.preemptions, 1);
+		assert_non_null(strstr(r.msg, "x = 1"));
+		assert_non_null(strstr(r.schedule, "xp1:dfs:b1:"));
+		/* the trace: four steps, two of them writes, one preemption */
+		assert_int_equal(r.ntrace, 4);
+		assert_int_equal(r.trace[0].op, SCHED_READ);
+		assert_string_equal(r.trace[0].name, "v");
+		assert_string_equal(r.trace[0].where, "body_incr");
+		xp_result_free(&r);
+	}
+}
+
+/*
+ *   v[1] = y, lock[0] = L.  CPU0: y = 10; lock L; y += 1; unlock L.
+ *   CPU1: lock L; y += 1; unlock L; r = y; asserts r != 10.
+ * r == 10 needs CPU0's store between CPU1's increment and CPU0's own:
+ * with one preemption only, inside CPU1's critical section, so that CPU0
+ * then blocks on L and the switch back is free.  Bounded POR's
+ * conservative points miss this run; the bounded search must find it.
+ */
+static void body_store_then_locked_inc(struct xp_ctx *x, void *s)
+{
+	struct toy *t = s;
+
+	xp_write(x, &t->v[1], 10);
+	xp_lock(x, &t->lock[0]);
+	xp_write(x, &t->v[1], xp_read(x, &t->v[1]) + 1);
+	xp_unlock(x, &t->lock[0]);
+}
+
+static void body_locked_inc_then_read(struct xp_ctx *x, void *s)
+{
+	struct toy *t = s;
+
+	xp_lock(x, &t->lock[0]);
+	xp_write(x, &t->v[1], xp_read(x, &t->v[1]) + 1);
+	xp_unlock(x, &t->lock[0]);
+	xp_assert(x, xp_read(x, &t->v[1]) != 10, "saw the store between the increments");
+}
+
+static void test_bound_lock_region(void **state)
+{
+	struct toy t = { 0 };
+	struct xp_test xt = toy_test("lock_region", 2, &t);
+	struct xp_opts o = { .strategy = XP_DFS, .bounding = XP_ITERATIVE };
+	struct xp_result r;
+
+	xt.cpu[0] = body_store_then_locked_inc;
+	xt.cpu[1] = body_locked_inc_then_read;
+	xp_explore(&xt, &o, &r);
+	assert_int_equal(r.kind, XP_FAIL_ASSERT);
+	assert_int_equal(r.stats.bound, 1);
+	assert_int_equal(r.preemptions, 1);
+	xp_result_free(&r);
+}
+
+/* Iterative bounding reports the failure at bound 1, with 1 preemption,
+ * and an unbounded DPOR search finds it too. */
+static void test_lost_update_iterative(void **state)
+{
+	struct toy t = { .pad = 3 };
+	struct xp_test xt = lost_update_test(&t);
+	struct xp_opts o = { .strategy = XP_DFS, .bounding = XP_ITERATIVE };
+	struct xp_result r;
+
+	assert_int_not_equal(xp_explore(&xt, &o, &r), 0);
+	assert_int_equal(r.kind, XP_FAIL_FINAL);
+	assert_int_equal(r.stats.bound, 1);
+	assert_int_equal(r.preemptions, 1);
+	xp_result_free(&r);
+
+	o.bounding = XP_NO_BOUND;
+	assert_int_not_equal(xp_explore(&xt, &o, &r), 0);
+	assert_int_equal(r.kind, XP_FAIL_FINAL);
+	xp_result_free(&r);
+}
+
+/* Random walk and PCT find the lost update with a fixed seed, and the same
+ * seed gives the same run (same string) every time. */
+static void test_lost_update_random_pct(void **state)
+{
+	struct toy t = { .pad = 4 };
+	struct xp_test xt = lost_update_test(&t);
+
+	for (int s = 0; s < 2; s++) {
+		struct xp_opts o = { .strategy = s ? XP_PCT : XP_RANDOM, .seed = 42,
+				     .max_schedules = 2000, .pct_depth = 2 };
+		struct xp_result a, b;
+
+		assert_int_not_equal(xp_explore(&xt, &o, &a), 0);
+		assert_int_equal(a.kind, XP_FAIL_FINAL);
+		assert_non_null(strstr(a.schedule, s ? "xp1:pct:s42,d2:" : "xp1:rnd:s42:"));
+		assert_int_not_equal(xp_explore(&xt, &o, &b), 0);
+		assert_string_equal(a.schedule, b.schedule);
+		assert_int_equal(a.stats.schedules, b.stats.schedules);
+		xp_result_free(&a);
+		xp_result_free(&b);
+	}
+}
+
+/* The whole DFS is deterministic too: same statistics, same failure. */
+static void test_determinism_dfs(void **state)
+{
+	struct toy t = { .pad = 2 };
+	struct xp_test xt = lost_update_test(&t);
+	struct xp_opts o = { .strategy = XP_DFS, .no_por = false };
+	struct xp_result a, b;
+
+	xp_explore(&xt, &o, &a);
+	xp_explore(&xt, &o, &b);
+	assert_int_equal(a.kind, XP_FAIL_FINAL);
+	assert_string_equal(a.schedule, b.schedule);
+	assert_int_equal(a.stats.schedules, b.stats.schedules);
+	assert_int_equal(a.stats.steps, b.stats.steps);
+	xp_result_free(&a);
+	xp_result_free(&b);
+}
+
+/* -------------------------------------------------------------------------
+ * Replay
+ */
+
+/* A failure's string replays to the same failure; altered strings are
+ * reported as divergence (a choice that cannot run, a schedule that ends
+ * early or late, runnable sets that differ) or as bad input. */
+static void test_replay(void **state)
+{
+	struct toy t = { 0 };
+	struct xp_test xt = lost_update_test(&t);
+	struct xp_opts o = { .strategy = XP_DFS, .bounding = XP_ITERATIVE };
+	struct xp_result r, p;
+	char s[256], *colon;
+
+	xp_explore(&xt, &o, &r);
+	assert_int_equal(r.kind, XP_FAIL_FINAL);
+	/* exact replay */
+	assert_int_not_equal(xp_replay(&xt, r.schedule, &p), 0);
+	assert_int_equal(p.kind, r.kind);
+	assert_string_equal(p.msg, r.msg);
+	assert_string_equal(p.schedule, r.schedule);
+	xp_result_free(&p);
+
+	/* a choice that is not enabled: CPU 0 has two steps, not five */
+	colon = strrchr(r.schedule, ':');
+	snprintf(s, sizeof(s), "xp1:dfs:b1:0*5%s", colon);
+	xp_replay(&xt, s, &p);
+	assert_int_equal(p.kind, XP_FAIL_DIVERGED);
+	assert_non_null(strstr(p.msg, "step 2: cpu0 is not enabled"));
+	xp_result_free(&p);
+
+	/* the schedule stops while CPUs can still run */
+	snprintf(s, sizeof(s), "xp1:dfs:b1:0.1%s", colon);
+	xp_replay(&xt, s, &p);
+	assert_int_equal(p.kind, XP_FAIL_DIVERGED);
+	assert_non_null(strstr(p.msg, "ends after 2 steps"));
+	xp_result_free(&p);
+
+	/* all choices possible, but the checksum is another run's */
+	snprintf(s, sizeof(s), "%.*s:%08x", (int)(colon - r.schedule), r.schedule,
+		 (unsigned int)strtoul(colon + 1, NULL, 16) ^ 1);
+	xp_replay(&xt, s, &p);
+	assert_int_equal(p.kind, XP_FAIL_DIVERGED);
+	assert_non_null(strstr(p.msg, "runnable CPUs along the run differ"));
+	xp_result_free(&p);
+
+	/* the same choices against a test with a different number of CPUs */
+	xt.ncpus = 3;
+	xt.cpu[2] = body_writer;
+	xp_replay(&xt, r.schedule, &p);
+	assert_int_equal(p.kind, XP_FAIL_DIVERGED);
+	xp_result_free(&p);
+	xt.ncpus = 2;
+
+	/* a passing schedule replays as a pass */
+	assert_int_equal(xp_replay(&xt, "xp1:dpor:-:0*2.1*2:00000000", &p), -1);
+	assert_int_equal(p.kind, XP_FAIL_DIVERGED);	/* wrong checksum... */
+	xp_result_free(&p);
+
+	/* bad strings */
+	static const char *const bad[] = {
+		"xp2:dpor:-:0:00000000", "xp1:dpor:-:0", "xp1:dpor:-:0.:00000000",
+		"xp1:dpor:-:0*0:00000000", "xp1:dpor:-:e1:00000000", "xp1:dpor:-:0:0000",
+		"xp1:dpor:-:x:00000000",
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+		xp_replay(&xt, bad[i], &p);
+		assert_int_equal(p.kind, XP_FAIL_USAGE);
+		assert_non_null(strstr(p.msg, "column"));
+		xp_result_free(&p);
+	}
+	xp_result_free(&r);
+}
+
+/* A schedule found by a random walk with several preemptions shrinks to a
+ * single one, and the shrunk string still fails the same way. */
+static void test_shrink(void **state)
+{
+	struct toy t = { .pad = 6 };
+	struct xp_test xt = lost_update_test(&t);
+	struct xp_opts o = { .strategy = XP_RANDOM, .seed = 7, .max_schedules = 5000 };
+	struct xp_result r, s, p;
+
+	xp_explore(&xt, &o, &r);
+	assert_int_equal(r.kind, XP_FAIL_FINAL);
+	assert_true(r.preemptions > 1);
+	assert_int_equal(xp_shrink(&xt, r.schedule, &s), 0);
+	assert_int_equal(s.kind, XP_FAIL_FINAL);
+	assert_int_equal(s.preemptions, 1);
+	assert_non_null(strstr(s.schedule, "xp1:rnd:s7,shrunk:"));
+	xp_replay(&xt, s.schedule, &p);
+	assert_int_equal(p.kind, XP_FAIL_FINAL);
+	assert_string_equal(p.msg, s.msg);
+	xp_result_free(&p);
+	xp_result_free(&s);
+
+	/* the search can shrink on its own */
+	o.shrink = true;
+	xp_explore(&xt, &o, &s);
+	assert_int_equal(s.kind, XP_FAIL_FINAL);
+	assert_int_equal(s.preemptions, 1);
+	xp_result_free(&s);
+
+	/* a passing schedule cannot be shrunk */
+	xt.final = NULL;
+	assert_int_not_equal(xp_shrink(&xt, r.schedule, &s), 0);
+	assert_int_equal(s.kind, XP_OK);
+	xp_result_free(&s);
+	xp_result_free(&r);
+}
+
+/* -------------------------------------------------------------------------
+ * Checks
+ */
+
+/*
+ *   v[0] = x; CPU0 writes 1 then 2; CPU1 reads x once.
+ * "saw_one" is reachable (CPU1 reads between the writes); "saw_three" is
+ * reached but its condition never holds (with pad set); "never" is
+ * declared and never executed: each of the last two fails the search.
+ */
+static void body_w12(struct xp_ctx *x, void *s)
+{
+	xp_write(x, &((struct toy *)s)->v[0], 1);
+	xp_write(x, &((struct toy *)s)->v[0], 2);
+}
+
+static void body_sometimes(struct xp_ctx *x, void *s)
+{
+	struct toy *t = s;
+	long v = xp_read(x, &t->v[0]);
+
+	xp_sometimes_if(x, "saw_one", v == 1);
+	if (t->pad)
+		xp_sometimes_if(x, "saw_three", v == 3);
+	if (v == 3)
+		xp_sometimes(x, "never");
+}
+
+static void test_sometimes(void **state)
+{
+	static const char *const ok[] = { "saw_one", NULL };
+	static const char *const unreached[] = { "saw_one", "never", NULL };
+	struct toy t = { 0 };
+	struct xp_test xt = toy_test("sometimes", 2, &t);
+	struct xp_result r;
+
+	xt.cpu[0] = body_w12;
+	xt.cpu[1] = body_sometimes;
+	xt.sometimes = ok;
+	run_ok(&xt, NULL, &r);
+	xp_result_free(&r);
+
+	t.pad = 1;	/* also undeclared ones must come true */
+	xp_explore(&xt, NULL, &r);
+	assert_int_equal(r.kind, XP_FAIL_SOMETIMES);
+	assert_non_null(strstr(r.msg, "'saw_three' was reached but never true"));
+	xp_result_free(&r);
+
+	t.pad = 0;
+	xt.sometimes = unreached;
+	xp_explore(&xt, NULL, &r);
+	assert_int_equal(r.kind, XP_FAIL_SOMETIMES);
+	assert_non_null(strstr(r.msg, "'never' was never reached"));
+	xp_result_free(&r);
+
+	/* bound 0: CPU1 never runs between the writes, the window stays shut */
+	xt.sometimes = ok;
+	xt.opts = (struct xp_opts){ .bounding = XP_BOUND, .bound = 0 };
+	xp_explore(&xt, NULL, &r);
+	assert_int_equal(r.kind, XP_FAIL_SOMETIMES);
+	xp_result_free(&r);
+}
+
+/*
+ *   v[0] = x; each CPU adds 2 then subtracts 1 (atomically).
+ * The invariant x <= 3 breaks only when both adds precede both
+ * subtractions (x = 4 for one step); it runs after every step and catches
+ * that state, two steps into the run.
+ */
+static void body_add2_sub1(struct xp_ctx *x, void *s)
+{
+	xp_add(x, &((struct toy *)s)->v[0], 2);
+	xp_add(x, &((struct toy *)s)->v[0], -1);
+}
+
+static void inv_le3(struct xp_ctx *x, void *s)
+{
+	xp_assert(x, ((struct toy *)s)->v[0] <= 3);
+}
+
+static void test_invariant(void **state)
+{
+	struct toy t = { 0 };
+	struct xp_test xt = toy_test("invariant", 2, &t);
+	struct xp_result r;
+
+	xt.cpu[0] = xt.cpu[1] = body_add2_sub1;
+	xt.invariant = inv_le3;
+	xp_explore(&xt, NULL, &r);
+	assert_int_equal(r.kind, XP_FAIL_INVARIANT);
+	assert_non_null(strstr(r.msg, "inv_le3 (test_explore.c:"));
+	assert_non_null(strstr(r.msg, "assertion '((struct toy *)s)->v[0] <= 3' failed"));
+	assert_int_equal(r.ntrace, 2);
+	assert_int_equal(r.preemptions, 1);
+	xp_result_free(&r);
+}
+
+/*
+ * An assertion deep inside a body (frames with arrays on the coroutine
+ * stack) ends the schedule with the CPU, file and line; the stack is
+ * abandoned and reused by later runs.
+ */
+static long deep(struct xp_ctx *x, struct toy *t, int depth)
+{
+	volatile char pad[128];
+
+	pad[0] = (char)depth;
+	if (depth == 0) {
+		long v = xp_read(x, &t->v[0]);
+
+		xp_assert(x, v != 1, "read %ld at depth %d", v, pad[0]);
+		return v;
+	}
+	return deep(x, t, depth - 1) + pad[0];
+}
+
+static void body_deep(struct xp_ctx *x, void *s)
+{
+	deep(x, s, 20);
+}
+
+static void test_assert_in_body(void **state)
+{
+	struct toy t = { 0 };
+	struct xp_test xt = toy_test("assert", 2, &t);
+	struct xp_opts o = { .strategy = XP_DFS, .no_por = true };
+	struct xp_result r;
+
+	xt.cpu[0] = body_w12;
+	xt.cpu[1] = body_deep;
+	xp_explore(&xt, &o, &r);
+	assert_int_equal(r.kind, XP_FAIL_ASSERT);
+	assert_non_null(strstr(r.msg, "cpu1 in deep (test_explore.c:"));
+	assert_non_null(strstr(r.msg, "assertion 'v != 1' failed: read 1 at depth 0"));
+	xp_result_free(&r);
+	/* the same bodies, checked differently, run all schedules on the
+	 * stacks the failing runs abandoned */
+	xt.cpu[1] = body_reader;
+	run_ok(&xt, &o, &r);
+	assert_int_equal(r.stats.schedules, 3);
+	xp_result_free(&r);
+}
+
+/*
+ *   lock[0] = A, lock[1] = B (toy mutexes).
+ * CPU0 takes A then B, CPU1 B then A: a deadlock with one preemption.
+ */
+static void take_two(struct xp_ctx *x, struct toy *t, int first, int second)
+{
+	xp_lock(x, &t->lock[first]);
+	xp_lock(x, &t->lock[second]);
+	xp_add(x, &t->v[0], 1);
+	xp_unlock(x, &t->lock[second]);
+	xp_unlock(x, &t->lock[first]);
+}
+
+static void body_ab(struct xp_ctx *x, void *s)
+{
+	take_two(x, s, 0, 1);
+}
+
+static void body_ba(struct xp_ctx *x, void *s)
+{
+	take_two(x, s, 1, 0);
+}
+
+static void test_deadlock(void **state)
+{
+	struct toy t = { 0 };
+	struct xp_test xt = toy_test("deadlock", 2, &t);
+	struct xp_opts o = { .strategy = XP_DFS, .bounding = XP_ITERATIVE };
+	struct xp_result r;
+
+	xt.cpu[0] = body_ab;
+	xt.cpu[1] = body_ba;
+	xp_explore(&xt, &o, &r);
+	assert_int_equal(r.kind, XP_FAIL_DEADLOCK);
+	assert_int_equal(r.preemptions, 1);
+	assert_non_null(strstr(r.msg, "cpu0 waits in take_two (LOCK lock+4)"));
+	assert_non_null(strstr(r.msg, "cpu1 waits in take_two (LOCK lock+0)"));
+	xp_result_free(&r);
+
+	/* same order on both CPUs: mutual exclusion, no deadlock, and the
+	 * counter is exact in every schedule */
+	xt.cpu[1] = body_ab;
+	xt.final = final_two;
+	o.bounding = XP_NO_BOUND;
+	run_ok(&xt, &o, &r);
+	assert_true(r.stats.schedules >= 2);
+	xp_result_free(&r);
+}
+
+/* A body that spins on a flag nobody sets exceeds the step limit. */
+static void body_spin(struct xp_ctx *x, void *s)
+{
+	while (!xp_read(x, &((struct toy *)s)->v[1]))
+		;
+}
+
+static void test_step_limit(void **state)
+{
+	struct toy t = { 0 };
+	struct xp_test xt = toy_test("spin", 2, &t);
+	struct xp_opts o = { .strategy = XP_DFS, .max_steps = 50 };
+	struct xp_result r;
+
+	xt.cpu[0] = body_spin;
+	xt.cpu[1] = body_w12;
+	xp_explore(&xt, &o, &r);
+	assert_int_equal(r.kind, XP_FAIL_STEPS);
+	assert_int_equal(r.ntrace, 50);
+	xp_result_free(&r);
+}
+
+/* A body whose behaviour depends on something outside the schedule is
+ * caught when a replayed prefix does not match. */
+static void body_nondet(struct xp_ctx *x, void *s)
+{
+	struct toy *t = s;
+
+	/* the number of steps changes from run to run */
+	t->finals++;
+	for (unsigned long i = 0; i < 1 + t->finals % 2; i++)
+		xp_write(x, &t->v[0], 1);
+}
+
+static void test_nondeterminism(void **state)
+{
+	struct toy t = { 0 };
+	struct xp_test xt = toy_test("nondet", 2, &t);
+	struct xp_opts o = { .strategy = XP_DFS, .no_por = true };
+	struct xp_result r;
+
+	xt.cpu[0] = body_nondet;
+	xt.cpu[1] = body_w12;
+	xp_explore(&xt, &o, &r);
+	assert_int_equal(r.kind, XP_FAIL_NONDET);
+	xp_result_free(&r);
+}
+
+/* Knuth's estimator: 2 CPUs of 5 steps have C(10, 5) = 252 unreduced
+ * schedules; 2000 probes land close, and the estimate is reproducible. */
+static void test_estimate(void **state)
+{
+	struct toy t = { .steps = { 5, 5 } };
+	struct xp_test xt = toy_test("estimate", 2, &t);
+	struct xp_opts o = { .seed = 3 };
+	double e1, e2;
+
+	xt.cpu[0] = xt.cpu[1] = body_steps;
+	e1 = xp_estimate(&xt, &o, 2000);
+	e2 = xp_estimate(&xt, &o, 2000);
+	assert_true(e1 == e2);
+	assert_true(e1 > 200 && e1 < 310);
+	/* bound 0: exactly two schedules, every probe sees it */
+	o.bounding = XP_BOUND;
+	assert_true(xp_estimate(&xt, &o, 10) == 2.0);
+}
+
+/* -------------------------------------------------------------------------
+ * Events
+ *
+ *   tlb[1]: 0 while CPU1 holds a stale TLB entry, 1 once flushed.  CPU0
+ *   writes v[0], then posts a "flush" to CPU1 (handler: tlb[1] = 1) and
+ *   waits for it (sync) or not (async).  CPU1 reads tlb[1] three times.
+ */
+static void flush_handler(struct xp_ctx *x, void *arg)
+{
+	struct toy *t = arg;
+	int c = xp_cpu(x);
+
+	t->tlb[c] = 1;		/* the stale entry is gone */
+	t->flushed[c]++;
+	t->pending--;
+}
+
+static bool flushes_done(void *arg)
+{
+	return ((struct toy *)arg)->pending == 0;
+}
+
+static void body_flusher(struct xp_ctx *x, void *s)
+{
+	struct toy *t = s;
+
+	xp_write(x, &t->v[0], 1);
+	xp_point(x, SCHED_TLB_FLUSH, 0, 0);
+	t->pending++;
+	xp_post(x, 1, SCHED_TLB_FLUSH, 0, 0, flush_handler, t);
+	if (t->shared) {	/* synchronous */
+		xp_wait(x, SCHED_YIELD, (uint64_t)(uintptr_t)&t->pending, sizeof(t->pending),
+			flushes_done, t);
+		xp_assert(x, t->flushed[1] == 1, "returned before the flush reached cpu1");
+	}
+}
+
+static void body_tlb_reader(struct xp_ctx *x, void *s)
+{
+	struct toy *t = s;
+
+	for (int i = 0; i < 3; i++)
+		t->seen[1] += xp_read(x, &t->tlb[1]);
+}
+
+static void final_outcome(struct xp_ctx *x, void *s)
+{
+	struct toy *t = s;
+
+	xp_assert(x, t->flushed[1] == 1);
+	t->outcomes |= 1UL << t->seen[1];
+}
+
+/* The delivery point is a choice like any other: CPU1's three reads see
+ * the flushed value 0, 1, 2 or 3 times across the explored schedules,
+ * with and without reduction, and a synchronous flush always lands before
+ * the poster continues. */
+static void test_events(void **state)
+{
+	struct toy t = { 0 };
+	struct xp_test xt = toy_test("events", 2, &t);
+	struct xp_result r;
+
+	xt.cpu[0] = body_flusher;
+	xt.cpu[1] = body_tlb_reader;
+	xt.final = final_outcome;
+	for (int sync = 0; sync < 2; sync++)
+		for (int no_por = 0; no_por < 2; no_por++) {
+			struct xp_opts o = { .strategy = XP_DFS, .no_por = no_por };
+
+			t.shared = sync;
+			t.outcomes = 0;
+			run_ok(&xt, &o, &r);
+			assert_int_equal(t.outcomes, 0xf);
+			xp_result_free(&r);
+		}
+}
+
+/*
+ * The classic use-after-unmap shape: CPU0 clears the mapping (v[0] = 1 means
+ * "freed") after posting an asynchronous flush; CPU1 may still use its
+ * stale TLB entry after the page is freed.  The failure's string names the
+ * event delivery, and replaying it reproduces the failure.
+ */
+static void final_seen2(struct xp_ctx *x, void *s)
+{
+	xp_assert(x, ((struct toy *)s)->seen[1] != 2, "two reads after the flush");
+}
+
+static void body_async_unmap(struct xp_ctx *x, void *s)
+{
+	struct toy *t = s;
+
+	xp_point(x, SCHED_TLB_FLUSH, 0, 0);
+	t->pending++;
+	xp_post(x, 1, SCHED_TLB_FLUSH, 0, 0, flush_handler, t);
+	xp_write(x, &t->v[1], 1);		/* page freed */
+}
+
+static void body_use_tlb(struct xp_ctx *x, void *s)
+{
+	struct toy *t = s;
+	long stale = xp_read(x, &t->tlb[1]) == 0;	/* still the old mapping */
+	long freed = xp_read(x, &t->v[1]);
+
+	xp_assert(x, !(stale && freed), "used a freed page through a stale TLB entry");
+}
+
+static void test_event_race(void **state)
+{
+	struct toy t = { 0 };
+	struct xp_test xt = toy_test("event_race", 2, &t);
+	struct xp_opts o = { .strategy = XP_DFS, .bounding = XP_ITERATIVE };
+	struct xp_result r, p;
+
+	xt.cpu[0] = body_async_unmap;
+	xt.cpu[1] = body_use_tlb;
+	xp_explore(&xt, &o, &r);
+	assert_int_equal(r.kind, XP_FAIL_ASSERT);
+	assert_non_null(strstr(r.msg, "stale TLB"));
+	xp_replay(&xt, r.schedule, &p);
+	assert_int_equal(p.kind, XP_FAIL_ASSERT);
+	assert_string_equal(p.msg, r.msg);
+	xp_result_free(&p);
+	xp_result_free(&r);
+
+	/* a failure that needs the delivery between CPU1's reads: its
+	 * string carries the delivery and replays; a wrong checksum or a
+	 * wrong target diverges */
+	xt.cpu[1] = body_tlb_reader;
+	xt.final = final_seen2;
+	xp_explore(&xt, &o, &r);
+	assert_int_equal(r.kind, XP_FAIL_FINAL);
+	assert_non_null(strstr(r.schedule, "e0>1"));
+	xp_replay(&xt, r.schedule, &p);
+	assert_int_equal(p.kind, XP_FAIL_FINAL);
+	assert_string_equal(p.msg, r.msg);
+	xp_result_free(&p);
+	xp_result_free(&r);
+	assert_int_equal(xp_replay(&xt, "xp1:dpor:-:0.e0>1.0.1*3:00000000", &p), -1);
+	assert_int_equal(p.kind, XP_FAIL_DIVERGED);
+	assert_non_null(strstr(p.msg, "checksum"));
+	xp_result_free(&p);
+	xp_replay(&xt, "xp1:dpor:-:0.e0>0.0.1*3:00000000", &p);
+	assert_int_equal(p.kind, XP_FAIL_DIVERGED);
+	assert_non_null(strstr(p.msg, "event e0 goes to cpu1, not cpu0"));
+	xp_result_free(&p);
+}
+
+/* -------------------------------------------------------------------------
+ * Eight CPUs
+ *
+ *   v[0] = counter; 8 CPUs each add 1 under lock[0] (or not).
+ */
+static void body_locked_add(struct xp_ctx *x, void *s)
+{
+	struct toy *t = s;
+
+	xp_lock(x, &t->lock[0]);
+	long v = xp_read(x, &t->v[0]);
+
+	xp_write(x, &t->v[0], v + 1);
+	xp_unlock(x, &t->lock[0]);
+}
+
+static void final_eight(struct xp_ctx *x, void *s)
+{
+	xp_assert(x, ((struct toy *)s)->v[0] == 8);
+}
+
+static void body_plain_add(struct xp_ctx *x, void *s)
+{
+	struct toy *t = s;
+	long v = xp_read(x, &t->v[0]);
+
+	xp_write(x, &t->v[0], v + 1);
+}
+
+static void test_eight_cpus(void **state)
+{
+	struct toy t = { 0 };
+	struct xp_test xt = toy_test("eight", 8, &t);
+	struct xp_opts o = { .strategy = XP_DFS, .bounding = XP_BOUND, .bound = 1 };
+	struct xp_result r;
+
+	for (int c = 0; c < 8; c++)
+		xt.cpu[c] = body_locked_add;
+	xt.final = final_eight;
+	run_ok(&xt, &o, &r);
+	assert_true(r.stats.schedules > 8);
+	xp_result_free(&r);
+	o = (struct xp_opts){ .strategy = XP_RANDOM, .seed = 1, .max_schedules = 300 };
+	run_ok(&xt, &o, &r);
+	assert_int_equal(r.stats.schedules, 300);
+	xp_result_free(&r);
+	for (int c = 0; c < 8; c++)
+		xt.cpu[c] = body_plain_add;
+	o = (struct xp_opts){ .strategy = XP_PCT, .seed = 5, .max_schedules = 1000,
+			      .pct_depth = 2 };
+	xp_explore(&xt, &o, &r);
+	assert_int_equal(r.kind, XP_FAIL_FINAL);
+	xp_result_free(&r);
+}
+
+/* -------------------------------------------------------------------------
+ * The model's locks and IPIs (model/cpu.c) on a hand-built machine: only
+ * the fields cpu.c uses (nr_cpus, cur_cpu, sched, fail) are set.
+ */
+static void *mach_setup(struct xp_ctx *x, void *arg)
+{
+	struct toy *t = toy_setup(x, arg);
+
+	memset(t->m, 0, sizeof(*t->m));
+	t->m->nr_cpus = 3;
+	xp_attach_machine(x, t->m);
+	return t;
+}
+
+static void body_spin_add(struct xp_ctx *x, void *s)
+{
+	struct toy *t = s;
+	struct machine *m = t->m;
+	SCHED_WHERE(m);
+
+	xp_assert(x, m->cur_cpu == xp_cpu(x));
+	spin_lock(m, &t->sl[0]);
+	xp_assert(x, assert_spin_locked(m, &t->sl[0]));
+	long v = xp_read(x, &t->v[0]);
+
+	xp_write(x, &t->v[0], v + 1);
+	spin_unlock(m, &t->sl[0]);
+	xp_assert(x, m->cur_cpu == xp_cpu(x));
+}
+
+static void final_two_plus(struct xp_ctx *x, void *s)
+{
+	struct toy *t = s;
+
+	xp_assert(x, t->v[0] == 2);
+	xp_assert(x, !t->m->fail.failed, "%s", t->m->fail.msg);
+}
+
+static void body_reader_sem(struct xp_ctx *x, void *s)
+{
+	struct toy *t = s;
+	struct machine *m = t->m;
+
+	down_read(m, &t->sem);
+	xp_assert(x, rwsem_held(m, &t->sem) && !rwsem_write_held(m, &t->sem));
+	xp_add(x, &t->v[1], 1);
+	xp_sometimes_if(x, "two_readers", xp_read(x, &t->v[1]) == 2);
+	xp_add(x, &t->v[1], -1);
+	up_read(m, &t->sem);
+}
+
+static void body_writer_sem(struct xp_ctx *x, void *s)
+{
+	struct toy *t = s;
+	struct machine *m = t->m;
+
+	down_write(m, &t->sem);
+	xp_assert(x, xp_read(x, &t->v[1]) == 0, "a reader is inside");
+	xp_assert(x, rwsem_write_held(m, &t->sem));
+	up_write(m, &t->sem);
+}
+
+static void ipi_count(struct machine *m, void *info)
+{
+	struct toy *t = info;
+
+	t->flushed[m->cur_cpu]++;
+}
+
+static void body_on_each_cpu(struct xp_ctx *x, void *s)
+{
+	struct toy *t = s;
+
+	on_each_cpu_op(t->m, SCHED_TLB_FLUSH, 0, 0, ipi_count, t, true);
+	for (int c = 0; c < 3; c++)
+		xp_assert(x, t->flushed[c] == 1, "cpu%d did not run it", c);
+}
+
+static void body_idle(struct xp_ctx *x, void *s)
+{
+	xp_yield(x);
+}
+
+static void test_model_locks(void **state)
+{
+	static const char *const two_readers[] = { "two_readers", NULL };
+	struct machine *m = calloc(1, sizeof(*m));
+	struct toy t = { .m = m };
+	struct xp_test xt = { .name = "model_locks", .ncpus = 2, .setup = mach_setup,
+			      .arg = &t };
+	struct xp_result r;
+
+	assert_non_null(m);
+	xt.cpu[0] = xt.cpu[1] = body_spin_add;
+	xt.final = final_two_plus;
+	run_ok(&xt, NULL, &r);
+	assert_true(r.stats.schedules >= 2);
+	xp_result_free(&r);
+	assert_null(m->sched);		/* detached after each run */
+
+	/* without the lock the same bodies lose an update */
+	xt.cpu[0] = xt.cpu[1] = body_plain_add;
+	xp_explore(&xt, NULL, &r);
+	assert_int_equal(r.kind, XP_FAIL_FINAL);
+	xp_result_free(&r);
+
+	/* rwsem: readers share, a writer excludes them */
+	xt.ncpus = 3;
+	xt.cpu[0] = xt.cpu[1] = body_reader_sem;
+	xt.cpu[2] = body_writer_sem;
+	xt.final = NULL;
+	xt.sometimes = two_readers;
+	run_ok(&xt, NULL, &r);
+	xp_result_free(&r);
+
+	/* a synchronous IPI has run everywhere when on_each_cpu returns */
+	xt.cpu[0] = body_on_each_cpu;
+	xt.cpu[1] = xt.cpu[2] = body_idle;
+	xt.sometimes = NULL;
+	run_ok(&xt, NULL, &r);
+	assert_true(r.stats.schedules > 1);
+	xp_result_free(&r);
+
+	/* without an explorer: an IPI runs on every CPU at once, a second
+	 * spin_lock by the owner is a recorded simulated failure */
+	memset(m, 0, sizeof(*m));
+	m->nr_cpus = 3;
+	m->cur_cpu = 1;
+	memset(t.flushed, 0, sizeof(t.flushed));
+	on_each_cpu(m, ipi_count, &t, true);
+	assert_int_equal(t.flushed[0] + t.flushed[1] + t.flushed[2], 3);
+	assert_int_equal(m->cur_cpu, 1);
+	spin_lock(m, &t.sl[0]);
+	assert_false(m->fail.failed);
+	spin_lock(m, &t.sl[0]);
+	assert_true(m->fail.failed);
+	assert_non_null(strstr(m->fail.msg, "spinlock recursion on CPU#1"));
+	free(m);
+}
+
+/* A lock-order deadlock between model spinlocks, labelled by SCHED_WHERE. */
+static void body_spin_ab(struct xp_ctx *x, void *s)
+{
+	struct toy *t = s;
+	struct machine *m = t->m;
+	spinlock_t *a = &t->sl[0], *b = &t->sl[1];
+	SCHED_WHERE(m);
+
+	if (xp_cpu(x)) {
+		spinlock_t *tmp = a;
+
+		a = b;
+		b = tmp;
+	}
+	spin_lock(m, a);
+	spin_lock(m, b);
+	spin_unlock(m, b);
+	spin_unlock(m, a);
+}
+
+static void test_model_deadlock(void **state)
+{
+	struct machine *m = calloc(1, sizeof(*m));
+	struct toy t = { .m = m };
+	struct xp_test xt = { .name = "model_deadlock", .ncpus = 2, .setup = mach_setup,
+			      .arg = &t };
+	struct xp_result r;
+
+	xt.cpu[0] = xt.cpu[1] = body_spin_ab;
+	xt.opts.bounding = XP_ITERATIVE;
+	xp_explore(&xt, NULL, &r);
+	assert_int_equal(r.kind, XP_FAIL_DEADLOCK);
+	assert_non_null(strstr(r.msg, "cpu0 waits in body_spin_ab (LOCK"));
+	assert_int_equal(r.preemptions, 1);
+	xp_result_free(&r);
+	free(m);
+}
+
+/* -------------------------------------------------------------------------
+ * A real machine: the struct page refcount RMWs of the model are
+ * scheduling points, m->cur_cpu follows the running CPU.
+ *
+ *   one node of 64 MiB, 2 CPUs; pfn P = a page allocated in setup
+ *   (refcount 1), its struct page already in both CPUs' TLBs.  Each CPU:
+ *   get_page_unless_zero(P), then drops it.
+ * Four atomic RMWs on one word: every order is its own class.
+ */
+struct real {
+	struct machine *m;
+	unsigned long pfn;
+};
+
+static void *real_setup(struct xp_ctx *x, void *arg)
+{
+	struct real *rl = arg;
+
+	rl->m = t_machine(1, 64, 2);
+	rl->pfn = alloc_pages_node(rl->m, 0, GFP_KERNEL, 0);
+	xp_assert(x, rl->pfn != PFN_NONE && page_ref_count(rl->m, rl->pfn) == 1);
+	/* warm both CPUs' TLBs, so the run has no page walks of its own */
+	for (int c = 1; c >= 0; c--) {
+		rl->m->cur_cpu = c;
+		page_ref_count(rl->m, rl->pfn);
+	}
+	xp_attach_machine(x, rl->m);
+	return rl;
+}
+
+static void real_teardown(struct xp_ctx *x, void *s)
+{
+	struct real *rl = s;
+
+	__free_pages(rl->m, rl->pfn, 0);
+	t_check(rl->m);
+	machine_destroy(rl->m);
+}
+
+static void body_get_put(struct xp_ctx *x, void *s)
+{
+	struct real *rl = s;
+
+	xp_assert(x, get_page_unless_zero(rl->m, rl->pfn));
+	xp_assert(x, rl->m->cur_cpu == xp_cpu(x));
+	page_ref_add_return(rl->m, rl->pfn, -1);
+}
+
+static void real_final(struct xp_ctx *x, void *s)
+{
+	struct real *rl = s;
+
+	xp_assert(x, page_ref_count(rl->m, rl->pfn) == 1);
+}
+
+static void test_real_machine(void **state)
+{
+	struct real rl = { 0 };
+	struct xp_test xt = { .name = "real", .ncpus = 2, .setup = real_setup,
+			      .teardown = real_teardown, .final = real_final, .arg = &rl };
+	struct xp_result r;
+
+	xt.cpu[0] = xt.cpu[1] = body_get_put;
+	run_ok(&xt, NULL, &r);
+	/* four atomic RMWs on one word, two per CPU: C(4, 2) orders */
+	assert_int_equal(r.stats.schedules, 6);
+	xp_result_free(&r);
+}
+
+/* -------------------------------------------------------------------------
+ * Cross-check on random programs: the set of final outcomes (variable
+ * values and every value each CPU read) is the same for the unreduced
+ * search and DPOR; bounded searches reach growing subsets of it.
+ * Programs use reads, writes, RMWs, yields, properly nested toy mutexes
+ * and asynchronous events that write a variable.
+ */
+enum { R_READ, R_WRITE, R_ADD, R_YIELD, R_LOCK, R_POST, R_NOPS };
+
+struct rprog {
+	int ncpus;
+	int len[3];
+	struct { int op, var; } ops[3][6];
+	/* outcome set, kept across schedules */
+	uint64_t *set;
+	size_t nset, cap;
+	struct toy st;
+};
+
+static uint64_t mix(uint64_t h, uint64_t v)
+{
+	h ^= v + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
+	return h * 0xff51afd7ed558ccdULL;
+}
+
+static void *rprog_setup(struct xp_ctx *x, void *arg)
+{
+	struct rprog *p = arg;
+
+	toy_setup(x, &p->st);
+	return p;
+}
+
+static void ev_write(struct xp_ctx *x, void *arg)
+{
+	long *v = arg;
+
+	*v = *v * 3 + 7;
+}
+
+static void body_rprog(struct xp_ctx *x, void *s)
+{
+	struct rprog *p = s;
+	struct toy *t = &p->st;
+	int c = xp_cpu(x);
+	long acc = c + 1;
+
+	for (int i = 0; i < p->len[c]; i++) {
+		int var = p->ops[c][i].var;
+
+		switch (p->ops[c][i].op) {
+		case R_READ:
+			acc = acc * 31 + xp_read(x, &t->v[var]);
+			break;
+		case R_WRITE:
+			xp_write(x, &t->v[var], acc * 10 + i);
+			break;
+		case R_ADD:
+			acc = acc * 17 + xp_add(x, &t->v[var], c + 1);
+			break;
+		case R_YIELD:
+			xp_yield(x);
+			break;
+		case R_LOCK:	/* lock var&1 around the next op */
+			xp_lock(x, &t->lock[var & 1]);
+			if (i + 1 < p->len[c]) {
+				i++;
+				acc = acc * 13 + xp_add(x, &t->v[p->ops[c][i].var], 1);
+			}
+			xp_unlock(x, &t->lock[var & 1]);
+			break;
+		case R_POST:
+			xp_post(x, (c + 1 + var) % p->ncpus, SCHED_WRITE,
+				(uint64_t)(uintptr_t)&t->v[var], sizeof(long), ev_write,
+				&t->v[var]);
+			break;
+		}
+	}
+	t->seen[c] = acc;
+}
+
+static void rprog_final(struct xp_ctx *x, void *s)
+{
+	struct rprog *p = s;
+	uint64_t h = 0;
+
+	for (int i = 0; i < 3; i++)
+		h = mix(h, (uint64_t)p->st.v[i]);
+	for (int c = 0; c < p->ncpus; c++)
+		h = mix(h, (uint64_t)p->st.seen[c]);
+	for (size_t i = 0; i < p->nset; i++)
+		if (p->set[i] == h)
+			return;
+	if (p->nset == p->cap) {
+		p->cap = p->cap ? 2 * p->cap : 64;
+		p->set = realloc(p->set, p->cap * sizeof(*p->set));
+		assert_non_null(p->set);
+	}
+	p->set[p->nset++] = h;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Explore and return the sorted outcome set (caller frees) */
+static uint64_t *outcomes(struct rprog *p, const struct xp_opts *o, size_t *n,
+			  unsigned long *schedules)
+{
+	struct xp_test xt = { .name = "rprog", .ncpus = p->ncpus, .setup = rprog_setup,
+			      .final = rprog_final, .arg = p };
+	struct xp_result r;
+	uint64_t *s;
+
+	for (int c = 0; c < p->ncpus; c++)
+		xt.cpu[c] = body_rprog;
+	p->set = NULL;
+	p->nset = p->cap = 0;
+	run_ok(&xt, o, &r);
+	*schedules = r.stats.schedules;
+	xp_result_free(&r);
+	qsort(p->set, p->nset, sizeof(*p->set), cmp_u64);
+	s = p->set;
+	*n = p->nset;
+	p->set = NULL;
+	return s;
+}
+
+/* 2 CPUs of 2..5 operations or 3 CPUs of 1..3, at most one event */
+static void gen_prog(struct rprog *p, uint64_t *seed)
+{
+	bool posted = false;
+
+	memset(p, 0, sizeof(*p));
+	p->ncpus = 2 + (int)(*seed >> 61) % 2;
+	for (int c = 0; c < p->ncpus; c++) {
+		*seed = *seed * 6364136223846793005ULL + 1442695040888963407ULL;
+		p->len[c] = p->ncpus == 2 ? 2 + (int)((*seed >> 40) % 4)
+					  : 1 + (int)((*seed >> 40) % 3);
+		for (int i = 0; i < p->len[c]; i++) {
+			*seed = *seed * 6364136223846793005ULL + 1442695040888963407ULL;
+			p->ops[c][i].op = (int)((*seed >> 33) % R_NOPS);
+			p->ops[c][i].var = (int)((*seed >> 45) % 3);
+			if (p->ops[c][i].op == R_POST && posted)
+				p->ops[c][i].op = R_READ;
+			posted |= p->ops[c][i].op == R_POST;
+		}
+	}
+}
+
+static void test_crosscheck(void **state)
+{
+	uint64_t seed = 12345;
+	unsigned long reduced = 0, full = 0;
+	int checked = 0;
+
+	for (int prog = 0; prog < 80; prog++) {
+		struct rprog p;
+		size_t nf, n;
+		unsigned long sf, s;
+		uint64_t *ref, *got;
+		struct xp_opts o = { .strategy = XP_DFS, .no_por = true };
+		struct xp_test xt = { .name = "rprog", .setup = rprog_setup, .arg = &p };
+
+		seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+		gen_prog(&p, &seed);
+		xt.ncpus = p.ncpus;
+		for (int c = 0; c < p.ncpus; c++)
+			xt.cpu[c] = body_rprog;
+		if (xp_estimate(&xt, &o, 64) > 20000)
+			continue;	/* keep the unreduced search small */
+		checked++;
+		ref = outcomes(&p, &o, &nf, &sf);
+		o.no_por = false;
+		got = outcomes(&p, &o, &n, &s);
+		if (n != nf || memcmp(ref, got, n * sizeof(*got)))
+			fail_msg("program %d: DPOR reached %zu outcomes, plain DFS %zu", prog, n,
+				 nf);
+		assert_true(s <= sf);
+		reduced += s;
+		full += sf;
+		free(got);
+		/* bounded searches: outcome sets grow with the bound, stay
+		 * within the full set, and reach it with a bound as large as
+		 * the longest run */
+		size_t nprev = 0;
+
+		for (unsigned int b = 0; b <= 2; b++) {
+			o = (struct xp_opts){ .strategy = XP_DFS, .bounding = XP_BOUND,
+					      .bound = b };
+			got = outcomes(&p, &o, &n, &s);
+			assert_true(n >= nprev && n <= nf);
+			for (size_t i = 0; i < n; i++)
+				assert_non_null(bsearch(&got[i], ref, nf, sizeof(*ref), cmp_u64));
+			nprev = n;
+			free(got);
+		}
+		o = (struct xp_opts){ .strategy = XP_DFS, .bounding = XP_BOUND, .bound = 40 };
+		got = outcomes(&p, &o, &n, &s);
+		assert_int_equal(s, sf);
+		assert_true(n == nf && !memcmp(ref, got, n * sizeof(*got)));
+		free(got);
+		free(ref);
+	}
+	/* enough programs were checked, and the reduction did reduce */
+	print_message("crosscheck: %d programs, %lu reduced vs %lu unreduced schedules\n",
+		      checked, reduced, full);
+	assert_true(checked >= 50);
+	assert_true(reduced * 2 < full);
+}
+
+/* -------------------------------------------------------------------------
+ * CMocka glue: one exploration per test
+ */
+static struct toy glue_toy = { .pad = 1 };
+static struct toy glue_toy2 = { 0 };
+
+static struct xp_test glue_lost_update = {
+	.name = "glue_lost_update", .ncpus = 2, .setup = toy_setup, .arg = &glue_toy,
+	.cpu = { body_incr, body_incr }, .final = final_two,
+	.opts = { .strategy = XP_DFS, .bounding = XP_ITERATIVE },
+	.expect_failure = true,
+};
+
+static struct xp_test glue_locked = {
+	.name = "glue_locked", .ncpus = 2, .setup = toy_setup, .arg = &glue_toy2,
+	.cpu = { body_ab, body_ab }, .final = final_two,
+};
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_count_unreduced),
+		cmocka_unit_test(test_count_reduced),
+		cmocka_unit_test(test_count_readers_writer),
+		cmocka_unit_test(test_lost_update_bounds),
+		cmocka_unit_test(test_lost_update_iterative),
+		cmocka_unit_test(test_bound_lock_region),
+		cmocka_unit_test(test_lost_update_random_pct),
+		cmocka_unit_test(test_determinism_dfs),
+		cmocka_unit_test(test_replay),
+		cmocka_unit_test(test_shrink),
+		cmocka_unit_test(test_sometimes),
+		cmocka_unit_test(test_invariant),
+		cmocka_unit_test(test_assert_in_body),
+		cmocka_unit_test(test_deadlock),
+		cmocka_unit_test(test_step_limit),
+		cmocka_unit_test(test_nondeterminism),
+		cmocka_unit_test(test_estimate),
+		cmocka_unit_test(test_events),
+		cmocka_unit_test(test_event_race),
+		cmocka_unit_test(test_eight_cpus),
+		cmocka_unit_test(test_model_locks),
+		cmocka_unit_test(test_model_deadlock),
+		cmocka_unit_test(test_real_machine),
+		cmocka_unit_test(test_crosscheck),
+		XP_UNIT_TEST(glue_lost_update),
+		XP_UNIT_TEST(glue_locked),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
