@@ -37,22 +37,28 @@ static void chk_fail(struct chk *c, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* Mark [pfn, pfn + nr) as free; report any overlap */
+/* Mark [pfn, pfn + nr) as free; report any overlap (word at a time) */
 static void chk_mark(struct chk *c, unsigned long pfn, unsigned long nr, const char *what)
 {
-	for (unsigned long p = pfn; p < pfn + nr; p++) {
-		unsigned long i = p - c->base;
+	unsigned long i = pfn - c->base, end = i + nr;
 
-		if (p < c->base || i >= c->nbits) {
-			chk_fail(c, "%s %#lx lies outside the machine", what, pfn);
-			return;
-		}
-		if (c->bits[i / 64] & (1ULL << (i % 64))) {
+	if (pfn < c->base || end > c->nbits) {
+		chk_fail(c, "%s %#lx lies outside the machine", what, pfn);
+		return;
+	}
+	while (i < end) {
+		unsigned int bit = i % 64;
+		unsigned long n = 64 - bit < end - i ? 64 - bit : end - i;
+		uint64_t mask = (n == 64 ? ~0ULL : ((1ULL << n) - 1)) << bit;
+		uint64_t *w = &c->bits[i / 64];
+
+		if (*w & mask) {
 			chk_fail(c, "%s %#lx (+%lu pages) overlaps another free or pcp page at %#lx",
-				 what, pfn, nr, p);
+				 what, pfn, nr, c->base + i / 64 * 64 + (unsigned long)__builtin_ctzll(*w & mask));
 			return;
 		}
-		c->bits[i / 64] |= 1ULL << (i % 64);
+		*w |= mask;
+		i += n;
 	}
 }
 

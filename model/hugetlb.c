@@ -532,9 +532,11 @@ static void free_huge_page(struct machine *m, struct hstate *h, unsigned long he
 /* -------------------------------------------------------------------------
  * New pool pages
  */
-static void __prep_new_huge_page(struct machine *m, struct hstate *h, unsigned long head)
+static void __prep_new_huge_page(struct machine *m, struct hstate *h, unsigned long head,
+				 bool optimize)
 {
-	hugetlb_optimize(m, h, head);
+	if (optimize)
+		hugetlb_optimize(m, h, head);
 	/* INIT_LIST_HEAD(&page->lru): the model's lists set the links on add */
 	set_compound_page_dtor(m, head, HUGETLB_PAGE_DTOR);
 	set_page_private(m, head + 1, 0);	/* hugetlb_set_page_subpool(NULL) */
@@ -544,7 +546,7 @@ static void __prep_new_huge_page(struct machine *m, struct hstate *h, unsigned l
 
 static void prep_new_huge_page(struct machine *m, struct hstate *h, unsigned long head, int nid)
 {
-	__prep_new_huge_page(m, h, head);
+	__prep_new_huge_page(m, h, head, true);
 	h->nr_huge_pages++;
 	h->nr_huge_pages_node[nid]++;
 }
@@ -592,9 +594,15 @@ static unsigned long alloc_gigantic_page(struct machine *m, struct hstate *h, gf
 	return alloc_contig_pages(m, pages_per_huge_page(h), gfp, nid);
 }
 
-/* alloc_fresh_huge_page: a new, frozen, accounted hugetlb page (not yet free) */
-static unsigned long alloc_fresh_huge_page(struct machine *m, struct hstate *h, gfp_t gfp,
-					   int nid, unsigned long *node_alloc_noretry)
+/*
+ * alloc_fresh_huge_page: a new, frozen, accounted hugetlb page (not yet
+ * free).  With batch set (6.7+, only_alloc_fresh_hugetlb_folio) the page
+ * is prepared but neither optimised nor accounted: the caller does both
+ * for the whole batch.
+ */
+static unsigned long alloc_fresh_huge_page_batch(struct machine *m, struct hstate *h, gfp_t gfp,
+						 int nid, unsigned long *node_alloc_noretry,
+						 bool batch)
 {
 	bool retried = false;
 	unsigned long pfn;
@@ -614,8 +622,44 @@ again:
 		}
 		return PFN_NONE;
 	}
-	prep_new_huge_page(m, h, pfn, page_to_nid(m, pfn));
+	if (batch)
+		__prep_new_huge_page(m, h, pfn, false);
+	else
+		prep_new_huge_page(m, h, pfn, page_to_nid(m, pfn));
 	return pfn;
+}
+
+static unsigned long alloc_fresh_huge_page(struct machine *m, struct hstate *h, gfp_t gfp,
+					   int nid, unsigned long *node_alloc_noretry)
+{
+	return alloc_fresh_huge_page_batch(m, h, gfp, nid, node_alloc_noretry, false);
+}
+
+/*
+ * prep_and_add_allocated_folios (6.7+): optimise the batch's vmemmap in
+ * one go, then account each page and put it in the pool.  The batch is
+ * a list the kernel builds with list_add, so the last page allocated is
+ * processed first.
+ */
+static void prep_and_add_allocated_pages(struct machine *m, struct hstate *h,
+					 unsigned long *pages, unsigned long n)
+{
+	for (unsigned long i = 0; i < n / 2; i++) {
+		unsigned long t = pages[i];
+
+		pages[i] = pages[n - 1 - i];
+		pages[n - 1 - i] = t;
+	}
+	hugetlb_vmemmap_optimize_folios(m, h, pages, n);
+	for (unsigned long i = 0; i < n; i++) {
+		int nid = page_to_nid(m, pages[i]);
+
+		if (HPageVmemmapOptimized(m, pages[i]))
+			h->nr_vmemmap_optimized++;
+		h->nr_huge_pages++;
+		h->nr_huge_pages_node[nid]++;
+		free_huge_page(m, h, pages[i]);
+	}
 }
 
 /* alloc_pool_huge_page: one page for the pool, nodes taken round-robin */
@@ -694,6 +738,35 @@ static int set_max_huge_pages(struct machine *m, struct hstate *h, unsigned long
 	while (h->surplus_huge_pages && count > persistent_huge_pages(h))
 		if (!adjust_pool_surplus(h, nodes_allowed, -1))
 			break;
+	if (hugetlb_vmemmap_batched(m)) {
+		/* 6.7+: allocate the whole batch, then optimise and add it */
+		unsigned long want = count - persistent_huge_pages(h), n = 0, *pages;
+		gfp_t gfp = htlb_alloc_mask(h) | __GFP_THISNODE;
+
+		if (count <= persistent_huge_pages(h))
+			want = 0;
+		pages = want ? malloc(want * sizeof(*pages)) : NULL;
+		if (want && !pages)
+			abort();
+		while (n < want) {
+			unsigned long pfn = PFN_NONE;
+			int nr_nodes, node;
+
+			for_each_node_mask_to_alloc(h, nr_nodes, node, nodes_allowed) {
+				pfn = alloc_fresh_huge_page_batch(m, h, gfp, node, &node_alloc_noretry,
+								  true);
+				if (pfn != PFN_NONE)
+					break;
+			}
+			if (pfn == PFN_NONE)
+				break;
+			pages[n++] = pfn;
+		}
+		prep_and_add_allocated_pages(m, h, pages, n);
+		free(pages);
+		if (n < want)
+			goto out;
+	}
 	while (count > persistent_huge_pages(h))
 		if (!alloc_pool_huge_page(m, h, nodes_allowed, &node_alloc_noretry))
 			goto out;
