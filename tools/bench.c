@@ -8,13 +8,16 @@
  *            on a zone fragmented to one free page in two
  *   boot     wall time and peak host RSS to boot and print /proc/buddyinfo
  *            for a 128 GiB two-node machine and a 1 TiB machine
+ *   seed000  the seed-000 experiment end to end: boot 2 x 64 GiB with
+ *            hugetlb_free_vmemmap=on, write 32768 into node 0's 2 MiB
+ *            nr_hugepages, print pagetypeinfo (reuse-head and new-head)
  *
  * Each boot figure comes from a child process, so its peak RSS is its own.
  * When a sibling binary mmsim-bench-jemalloc exists (the same driver
  * linked with jemalloc), the driver runs it too and prints both columns;
  * that is how the project decides whether jemalloc earns its place.
  *
- *   mmsim-bench [--quick] [--only pcp|buddy|boot] [--no-jemalloc]
+ *   mmsim-bench [--quick] [--only pcp|buddy|boot|seed000] [--no-jemalloc]
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -118,6 +121,56 @@ struct boot_fig {
 	size_t store_bytes;
 };
 
+/* In a child: the seed-000 experiment under one HVO policy */
+static struct boot_fig bench_seed000(const char *policy, long *hugepages)
+{
+	int fd[2];
+	struct { struct boot_fig f; long n; } res = { { 0 }, 0 };
+	pid_t pid;
+
+	if (pipe(fd))
+		exit(1);
+	pid = fork();
+	if (pid == 0) {
+		double t0 = now();
+		struct machine_opts o;
+		struct machine *m;
+		struct sbuf sb;
+		struct rusage ru;
+		char err[256];
+
+		machine_opts_default(&o);
+		o.nr_nodes = 2;
+		o.node[0].mem_bytes = o.node[1].mem_bytes = 64UL << 30;
+		o.nr_cpus = 4;
+		o.hugetlb_free_vmemmap = true;
+		snprintf(o.hvo_policy, sizeof(o.hvo_policy), "%s", policy);
+		m = machine_create(&o, err, sizeof(err));
+		if (!m)
+			_exit(1);
+		sb_init(&sb);
+		show_pagetypeinfo(m, &sb);
+		mm_store_file(m, "/sys/devices/system/node/node0/hugepages/hugepages-2048kB/nr_hugepages",
+			      "32768", err, sizeof(err));
+		mm_counter(m, "hugepages.node0.2048kB.nr_hugepages", &res.n);
+		show_pagetypeinfo(m, &sb);
+		res.f.seconds = now() - t0;
+		res.f.store_bytes = pstore_host_bytes(m);
+		getrusage(RUSAGE_SELF, &ru);
+		res.f.rss_kb = ru.ru_maxrss;
+		if (write(fd[1], &res, sizeof(res)) != sizeof(res))
+			_exit(1);
+		_exit(0);
+	}
+	close(fd[1]);
+	if (read(fd[0], &res, sizeof(res)) != sizeof(res))
+		res.f.seconds = -1;
+	close(fd[0]);
+	waitpid(pid, NULL, 0);
+	*hugepages = res.n;
+	return res.f;
+}
+
 static struct boot_fig bench_boot(int nodes, unsigned long gb_per_node)
 {
 	int fd[2];
@@ -165,7 +218,7 @@ int main(int argc, char **argv)
 		else if (!strcmp(argv[i], "--only") && i + 1 < argc)
 			only = argv[++i];
 		else {
-			fprintf(stderr, "usage: mmsim-bench [--quick] [--only pcp|buddy|boot] [--no-jemalloc]\n");
+			fprintf(stderr, "usage: mmsim-bench [--quick] [--only pcp|buddy|boot|seed000] [--no-jemalloc]\n");
 			return 2;
 		}
 	}
@@ -190,6 +243,17 @@ int main(int argc, char **argv)
 		       a.seconds, a.rss_kb / 1024, a.store_bytes >> 20);
 		printf("  boot + buddyinfo, 1 TiB:                 %6.3f s, peak RSS %5ld MiB (struct page store %zu MiB)\n",
 		       b.seconds, b.rss_kb / 1024, b.store_bytes >> 20);
+	}
+	if (!only || !strcmp(only, "seed000")) {
+		static const char *const pols[] = { "reuse-head", "new-head" };
+
+		for (size_t i = 0; i < ARRAY_SIZE(pols); i++) {
+			long n = 0;
+			struct boot_fig f = bench_seed000(pols[i], &n);
+
+			printf("  seed 000, 2 x 64 GiB, %-12s        %6.3f s, peak RSS %5ld MiB (%ld hugepages)\n",
+			       pols[i], f.seconds, f.rss_kb / 1024, n);
+		}
 	}
 	fflush(stdout);
 
