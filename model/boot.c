@@ -11,14 +11,15 @@
  *     and Movable for the top of a node when asked (movablecore-like,
  *     rounded to MAX_ORDER_NR_PAGES as find_zone_movable_pfns_for_nodes
  *     does).
- *  3. Carve memblock reservations: the first 1 MiB (x86 reserves it since
- *     5.13), the kernel image at 16 MiB, per node the pglist_data and the
- *     percpu first chunk, swiotlb's 64 MiB below 4G when memory reaches
- *     above it, the scenario's reservations, and per node the memmap:
+ *  3. Carve memblock reservations in boot order: the first 1 MiB (x86
+ *     reserves it since 5.13), the kernel image at 16 MiB, the scenario's
+ *     reservations, swiotlb's 64 MiB below 4G when memory reaches above
+ *     it, per node the pglist_data, then per node the memmap:
  *     sparse_buffer_init() takes one node-local, top-down, PMD-aligned
  *     buffer of section_map_size() per present section; vmemmap_populate
  *     maps the memmap with 2 MiB PMDs taken from it in order, and the
- *     unused tail of the buffer is given back (sparse_buffer_fini).
+ *     unused tail of the buffer is given back (sparse_buffer_fini); then
+ *     the percpu first chunk per node (setup_per_cpu_areas).
  *  4. memblock_free_all: every free range goes to the buddy allocator in
  *     the largest naturally aligned blocks, each to the tail of its list
  *     (__free_pages_core with FPI_TO_TAIL), lowest addresses first.
@@ -451,18 +452,35 @@ static bool reserve_early(struct machine *m, char *e, size_t el)
 					   "swiotlb") == PFN_NONE)
 			return err(e, el, "impossible machine: no room for swiotlb below 4G");
 	}
-	for (int n = 0; n < m->nr_nodes; n++) {
-		int cpus = 0;
-		unsigned long bytes;
-
-		for (int c = 0; c < m->nr_cpus; c++)
-			cpus += m->cpu_node[c] == n;
+	for (int n = 0; n < m->nr_nodes; n++)
 		if (memblock_alloc_try_nid(m, PGLIST_DATA_BYTES >> PAGE_SHIFT, 1, dma_limit, ~0UL, n,
 					   false, "node_data") == PFN_NONE)
 			return err(e, el, "impossible machine: no room for node %d's pglist_data", n);
+	return true;
+}
+
+/*
+ * setup_per_cpu_areas, which runs after sparse_init: the embedded first
+ * chunk wants PMD-aligned memory per node; without it the kernel falls
+ * back to a page-by-page first chunk (pcpu_page_first_chunk).
+ */
+static bool setup_per_cpu_areas(struct machine *m, char *e, size_t el)
+{
+	for (int n = 0; n < m->nr_nodes; n++) {
+		unsigned long bytes, pages;
+		int cpus = 0;
+
+		for (int c = 0; c < m->nr_cpus; c++)
+			cpus += m->cpu_node[c] == n;
+		if (!cpus)
+			continue;
 		bytes = (cpus * PERCPU_UNIT_BYTES + PMD_SIZE - 1) & ~(PMD_SIZE - 1);
-		if (bytes && memblock_alloc_try_nid(m, bytes >> PAGE_SHIFT, PMD_SIZE >> PAGE_SHIFT,
-						    dma_limit, ~0UL, n, false, "percpu") == PFN_NONE)
+		if (memblock_alloc_try_nid(m, bytes >> PAGE_SHIFT, PMD_SIZE >> PAGE_SHIFT, DMA_PFN_END,
+					   ~0UL, n, false, "percpu") != PFN_NONE)
+			continue;
+		pages = (unsigned long)cpus * PERCPU_UNIT_BYTES >> PAGE_SHIFT;
+		if (memblock_alloc_try_nid(m, pages, 1, DMA_PFN_END, ~0UL, n, false,
+					   "percpu (page first chunk)") == PFN_NONE)
 			return err(e, el, "impossible machine: no room for node %d's percpu area", n);
 	}
 	return true;
@@ -630,7 +648,7 @@ struct machine *machine_create(const struct machine_opts *o, char *e, size_t el)
 		err(e, el, "impossible machine: no room for the kernel's page tables");
 		goto fail;
 	}
-	if (!populate_memmap(m, e, el))
+	if (!populate_memmap(m, e, el) || !setup_per_cpu_areas(m, e, el))
 		goto fail;
 	for (int n = 0; n < m->nr_nodes; n++)
 		m->node[n].nr_memmap_boot_pages = (long)m->node[n].memmap_pages;

@@ -200,6 +200,39 @@ static void test_free_links_are_not_tails(void **state)
 	machine_destroy(m);
 }
 
+/*
+ *   [0 .. 2M) [2M .. 4M) ... [44M .. 46M) [46M .. 48M)
+ *    r         r                r          percpu
+ * One 4 KiB reservation at the start of every 2 MiB but the last, which
+ * the percpu area (allocated first, PMD-aligned) takes.  No 2 MiB block
+ * is left for the memmap, so vmemmap_populate falls back to base pages:
+ * the section's memmap is mapped by 4 KiB PTEs onto 512 single frames.
+ */
+static void test_vmemmap_base_page_fallback(void **state)
+{
+	struct machine_opts o;
+	struct machine *m;
+	enum pt_level level;
+
+	(void)state;
+	t_opts(&o, 1, 48, 1);
+	o.nr_reserves = 23;
+	for (int i = 0; i < 23; i++)
+		o.reserve[i] = (struct reserve_desc){ .start = (unsigned long)i << 21,
+						      .size = PAGE_SIZE, .nid = -1 };
+	m = t_boot(&o);
+	pt_walk(m, m->init_mm, page_va(m, 100), &level, NULL, NULL);
+	assert_int_equal(level, PT_PTE);
+	assert_int_equal(m->node[0].memmap_pages, 512);
+	assert_true(PageReserved(m, frame_of(m, page_va(m, 100))));
+	/* the struct pages still read the boot state */
+	assert_false(PageReserved(m, 5000));
+	assert_int_equal(page_zonenum(m, 5000), ZONE_DMA32);
+	assert_int_equal(page_zonenum(m, 2000), ZONE_DMA);
+	t_check(m);
+	machine_destroy(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -210,6 +243,7 @@ int main(void)
 		cmocka_unit_test(test_readonly_fault),
 		cmocka_unit_test(test_unmapped_vmemmap_faults),
 		cmocka_unit_test(test_free_links_are_not_tails),
+		cmocka_unit_test(test_vmemmap_base_page_fallback),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
