@@ -5,7 +5,9 @@
 # XML file written by `ctest --output-junit` or `pytest --junitxml`.
 #
 # Usage: junit_count.py ctest|pytest FILE
-# Prints "PASSED FAILED SKIPPED" on one line.  Only the standard library is
+# Prints "PASSED FAILED SKIPPED" on one line.  For ctest, the CMocka test
+# cases inside each test program are counted, from the program's output
+# (test.sh keeps it whole with --test-output-size-passed/failed).  Only the standard library is
 # used, so any python3 works.
 #
 # The two writers disagree on one point: ctest marks a test whose
@@ -13,8 +15,24 @@
 # <skipped> child, yet ctest itself counts it as failed.  Here a ctest
 # "notrun" is a skip only when the test asked for it (SKIP_RETURN_CODE or
 # SKIP_REGULAR_EXPRESSION) and a failure otherwise; disabled tests are skips.
+import re
 import sys
 import xml.etree.ElementTree as ET
+
+# CMocka's closing lines inside a ctest test's output: one ctest test is a
+# CMocka program holding many test cases, and those are what we count.
+CMOCKA_PASSED = re.compile(r"^\[  PASSED  \] (\d+) test", re.M)
+CMOCKA_FAILED = re.compile(r"^\[  FAILED  \] (\d+) test", re.M)
+
+
+def cmocka_counts(tc):
+    """(passed, failed) from a ctest testcase's output, or None."""
+    out = "".join(child.text or "" for child in tc if child.tag == "system-out")
+    p = CMOCKA_PASSED.findall(out)
+    f = CMOCKA_FAILED.findall(out)
+    if not p and not f:
+        return None
+    return sum(map(int, p)), sum(map(int, f))
 
 
 def count(kind, path):
@@ -23,7 +41,15 @@ def count(kind, path):
     for tc in root.iter("testcase"):
         tags = {child.tag for child in tc}
         status = tc.get("status", "")
-        if "failure" in tags or "error" in tags:
+        bad = "failure" in tags or "error" in tags
+        cm = cmocka_counts(tc) if kind == "ctest" else None
+        if cm is not None:
+            passed += cm[0]
+            # a program that failed after reporting no failed case (a
+            # crash, a sanitizer report at exit) still counts as one
+            failed += cm[1] if (cm[1] or not bad) else 1
+            continue
+        if bad:
             failed += 1
         elif kind == "ctest" and status == "disabled":
             skipped += 1

@@ -103,6 +103,7 @@ run_ctest() {
 		return
 	fi
 	ctest --test-dir "$dir" -j"$JOBS" --timeout 300 --output-on-failure \
+		--test-output-size-passed 1048576 --test-output-size-failed 1048576 \
 		--output-junit "$xml" </dev/null
 	rc=$?
 	p=0 f=0 s=0
