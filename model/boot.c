@@ -213,6 +213,60 @@ unsigned long totalram_pages(struct machine *m)
 /* -------------------------------------------------------------------------
  * Layout
  */
+/*
+ * find_next_best_node: the nearest unused node; among equals, nodes above
+ * the local one first, nodes without CPUs first, then the least loaded.
+ */
+#define PENALTY_FOR_NODE_WITH_CPUS	1
+#define NODES_SHIFT_MAX			1024	/* MAX_NUMNODES with NODES_SHIFT 10 */
+
+static int find_next_best_node(struct machine *m, int node, bool *used, const int *node_load)
+{
+	int best = -1;
+	long min_val = -1;
+
+	if (!used[node]) {
+		used[node] = true;
+		return node;
+	}
+	for (int n = 0; n < m->nr_nodes; n++) {
+		bool has_cpus = false;
+		long val;
+
+		if (used[n])
+			continue;
+		for (int c = 0; c < m->nr_cpus; c++)
+			has_cpus |= m->cpu_node[c] == n;
+		val = m->distance[node][n] + (n < node) + (has_cpus ? PENALTY_FOR_NODE_WITH_CPUS : 0);
+		val = val * NODES_SHIFT_MAX + node_load[n];
+		if (best < 0 || val < min_val) {
+			min_val = val;
+			best = n;
+		}
+	}
+	if (best >= 0)
+		used[best] = true;
+	return best;
+}
+
+/* build_all_zonelists: each node's fallback order, node_load shared across nodes */
+static void build_all_zonelists(struct machine *m)
+{
+	int node_load[MAX_NUMNODES] = { 0 };
+
+	for (int local = 0; local < m->nr_nodes; local++) {
+		bool used[MAX_NUMNODES] = { false };
+		int prev = local, node, nr = 0;
+
+		while ((node = find_next_best_node(m, local, used, node_load)) >= 0) {
+			if (m->distance[local][node] != m->distance[local][prev])
+				node_load[node] += 1;
+			m->node_order[local][nr++] = node;
+			prev = node;
+		}
+	}
+}
+
 static bool validate_opts(const struct machine_opts *o, char *e, size_t el)
 {
 	if (o->nr_nodes < 1 || o->nr_nodes > MAX_NUMNODES)
@@ -616,23 +670,10 @@ struct machine *machine_create(const struct machine_opts *o, char *e, size_t el)
 		m->cpu_node[c] = c % m->nr_nodes;
 	mm_rng_seed(m, o->seed);
 
-	for (int a = 0; a < m->nr_nodes; a++) {
+	for (int a = 0; a < m->nr_nodes; a++)
 		for (int b = 0; b < m->nr_nodes; b++)
 			m->distance[a][b] = o->distance[a][b] ? o->distance[a][b] : (a == b ? 10 : 20);
-		/* zonelist order: by distance, then node id (find_next_best_node) */
-		int used[MAX_NUMNODES] = { 0 };
-
-		for (int i = 0; i < m->nr_nodes; i++) {
-			int best = -1;
-
-			for (int b = 0; b < m->nr_nodes; b++)
-				if (!used[b] && (best < 0 || m->distance[a][b] < m->distance[a][best] ||
-						 (b == a && m->distance[a][b] == m->distance[a][best])))
-					best = b;
-			used[best] = 1;
-			m->node_order[a][i] = best;
-		}
-	}
+	build_all_zonelists(m);
 
 	if (!layout_memory(m, e, el) || !init_sections(m, e, el) || !setup_zones(m, e, el))
 		goto fail;

@@ -23,7 +23,9 @@
  *   one CPU runs at a time.  pcp_spin_trylock always succeeds.
  * - CMA areas and MIGRATE_HIGHATOMIC reserves exist in the lists and the
  *   accounting, but nothing creates a CMA area yet, and highatomic blocks
- *   are reserved only for ALLOC_HARDER (atomic) high-order allocations.
+ *   are reserved only for ALLOC_HIGHATOMIC (GFP_ATOMIC high-order)
+ *   allocations, with 6.1.192's reserve flags (ALLOC_NON_BLOCK,
+ *   ALLOC_MIN_RESERVE, ALLOC_HIGHATOMIC, backported from 6.3).
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -91,6 +93,7 @@ static const struct { const char *name; gfp_t val; } gfp_names[] = {
 	{ "__GFP_HIGH", __GFP_HIGH },
 	{ "__GFP_IO", __GFP_IO },
 	{ "__GFP_FS", __GFP_FS },
+	{ "__GFP_ATOMIC", __GFP_ATOMIC },
 	{ "__GFP_ZERO", __GFP_ZERO },
 	{ "__GFP_DIRECT_RECLAIM", __GFP_DIRECT_RECLAIM },
 	{ "__GFP_KSWAPD_RECLAIM", __GFP_KSWAPD_RECLAIM },
@@ -576,8 +579,29 @@ static void free_the_page(struct machine *m, unsigned long pfn, unsigned int ord
  */
 void __free_pages(struct machine *m, unsigned long pfn, unsigned int order)
 {
-	if (page_ref_add_return(m, pfn, -1) == 0)
+	/* PageHead before the reference goes; it only matters above order 0 */
+	bool head = order && PageHead(m, pfn);
+	int ref = page_ref_add_return(m, pfn, -1);
+
+	if (ref == 0) {
 		free_the_page(m, pfn, order);
+	} else if (ref < 0) {
+		/*
+		 * put_page_testzero's VM_BUG_ON_PAGE(page_ref_count(page) == 0):
+		 * the BUG fires before the count moves, so put it back.
+		 */
+		page_ref_add_return(m, pfn, 1);
+		mm_fail(m, "BUG: Bad page state: pfn:%#lx order:%u: page refcount underflow "
+			"(freeing a page nobody holds: double free?)", pfn, order);
+	} else if (!head) {
+		/*
+		 * Someone else (a speculative reference) holds the first page
+		 * of a non-compound block: it frees that page when it drops
+		 * the reference; the rest goes back now, in halves.
+		 */
+		while (order-- > 0)
+			free_the_page(m, pfn + (1UL << order), order);
+	}
 }
 
 /* Free an order-0 page straight into the buddy lists (pcp disabled) */
@@ -914,12 +938,16 @@ static unsigned long rmqueue_buddy(struct machine *m, struct zone *z, unsigned i
 {
 	unsigned long pfn = PFN_NONE;
 
-	if (order > 0 && (alloc_flags & ALLOC_HARDER))
+	if (alloc_flags & ALLOC_HIGHATOMIC)
 		pfn = __rmqueue_smallest(m, z, order, MIGRATE_HIGHATOMIC);
-	if (pfn == PFN_NONE)
+	if (pfn == PFN_NONE) {
 		pfn = __rmqueue(m, z, order, mt, alloc_flags);
-	if (pfn == PFN_NONE)
-		return PFN_NONE;
+		/* failing now is worse: OOM and atomic order-0 may take the reserve */
+		if (pfn == PFN_NONE && (alloc_flags & (ALLOC_OOM | ALLOC_NON_BLOCK)))
+			pfn = __rmqueue_smallest(m, z, order, MIGRATE_HIGHATOMIC);
+		if (pfn == PFN_NONE)
+			return PFN_NONE;
+	}
 	__mod_zone_freepage_state(z, -(1L << order), (int)page_index(m, pfn));
 	return pfn;
 }
@@ -946,24 +974,37 @@ out:
 /* -------------------------------------------------------------------------
  * Watermarks
  */
+/* Free pages a request may not count: its own order's tail, the highatomic
+ * reserve unless it may use reserves, CMA unless it may use CMA */
+static long __zone_watermark_unusable_free(struct zone *z, unsigned int order,
+					   unsigned int alloc_flags)
+{
+	long unusable = (1L << order) - 1;
+
+	if (!(alloc_flags & ALLOC_RESERVES))
+		unusable += (long)z->nr_reserved_highatomic;
+	if (!(alloc_flags & ALLOC_CMA))
+		unusable += (long)zone_page_state(z, NR_FREE_CMA_PAGES);
+	return unusable;
+}
+
 bool __zone_watermark_ok(struct machine *m, struct zone *z, unsigned int order,
 			 unsigned long mark, int highest_zoneidx, unsigned int alloc_flags,
 			 long free_pages)
 {
 	long min = (long)mark;
-	bool alloc_harder = alloc_flags & (ALLOC_HARDER | ALLOC_OOM);
-	long unusable = (1L << order) - 1;
 
-	if (!alloc_harder)
-		unusable += (long)z->nr_reserved_highatomic;
-	if (!(alloc_flags & ALLOC_CMA))
-		unusable += (long)zone_page_state(z, NR_FREE_CMA_PAGES);
-	free_pages -= unusable;
-
-	if (alloc_flags & ALLOC_HIGH)
-		min -= min / 2;
-	if (alloc_harder)
-		min -= (alloc_flags & ALLOC_OOM) ? min / 2 : min / 4;
+	free_pages -= __zone_watermark_unusable_free(z, order, alloc_flags);
+	if (alloc_flags & ALLOC_RESERVES) {
+		/* __GFP_HIGH: half of min; non-blocking on top: a quarter more */
+		if (alloc_flags & ALLOC_MIN_RESERVE) {
+			min -= min / 2;
+			if (alloc_flags & ALLOC_NON_BLOCK)
+				min -= min / 4;
+		}
+		if (alloc_flags & ALLOC_OOM)
+			min -= min / 2;
+	}
 
 	if (free_pages <= min + z->lowmem_reserve[highest_zoneidx])
 		return false;
@@ -979,7 +1020,8 @@ bool __zone_watermark_ok(struct machine *m, struct zone *z, unsigned int order,
 				return true;
 		if ((alloc_flags & ALLOC_CMA) && !plist_empty(&area->free_list[MIGRATE_CMA]))
 			return true;
-		if (alloc_harder && !plist_empty(&area->free_list[MIGRATE_HIGHATOMIC]))
+		if ((alloc_flags & (ALLOC_HIGHATOMIC | ALLOC_OOM)) &&
+		    !plist_empty(&area->free_list[MIGRATE_HIGHATOMIC]))
 			return true;
 	}
 	return false;
@@ -999,17 +1041,17 @@ static bool zone_watermark_fast(struct machine *m, struct zone *z, unsigned int 
 	long free_pages = (long)zone_page_state(z, NR_FREE_PAGES);
 
 	if (!order) {
-		long fast_free = free_pages;
+		long usable = free_pages;
+		long reserved = __zone_watermark_unusable_free(z, 0, alloc_flags);
 
-		if (!(alloc_flags & ALLOC_CMA))
-			fast_free -= (long)zone_page_state(z, NR_FREE_CMA_PAGES);
-		if (fast_free > (long)mark + z->lowmem_reserve[highest_zoneidx])
+		usable -= reserved < usable ? reserved : usable;
+		if (usable > (long)mark + z->lowmem_reserve[highest_zoneidx])
 			return true;
 	}
 	if (__zone_watermark_ok(m, z, order, mark, highest_zoneidx, alloc_flags, free_pages))
 		return true;
-	/* an atomic order-0 request may ignore the boost (6.1) */
-	if (!order && (gfp & __GFP_HIGH) && z->watermark_boost &&
+	/* an atomic order-0 request may ignore the boost */
+	if (!order && (gfp & __GFP_ATOMIC) && z->watermark_boost &&
 	    (alloc_flags & ALLOC_WMARK_MASK) == WMARK_MIN)
 		return __zone_watermark_ok(m, z, order, z->_watermark[WMARK_MIN],
 					   highest_zoneidx, alloc_flags, free_pages);
@@ -1252,7 +1294,7 @@ static void reserve_highatomic_pageblock(struct machine *m, unsigned long pfn, s
 	if (z->nr_reserved_highatomic >= max_managed)
 		return;
 	mt = get_pfnblock_migratetype(z, pfn);
-	if (mt == MIGRATE_HIGHATOMIC || mt == MIGRATE_ISOLATE || mt == MIGRATE_CMA)
+	if (!migratetype_is_mergeable(mt))	/* only normal pageblocks */
 		return;
 	z->nr_reserved_highatomic += pageblock_nr_pages;
 	set_zone_pageblock_mt(z, pfn, MIGRATE_HIGHATOMIC);
@@ -1282,7 +1324,7 @@ retry:
 		pfn = rmqueue(m, z, order, gfp, alloc_flags, ac->migratetype);
 		if (pfn != PFN_NONE) {
 			prep_new_page(m, pfn, order, gfp);
-			if (order && (alloc_flags & ALLOC_HARDER))
+			if (alloc_flags & ALLOC_HIGHATOMIC)
 				reserve_highatomic_pageblock(m, pfn, z);
 			return pfn;
 		}
@@ -1310,11 +1352,18 @@ static unsigned int gfp_to_alloc_flags(gfp_t gfp, unsigned int order)
 	unsigned int f = ALLOC_WMARK_MIN | ALLOC_CPUSET;
 
 	if (gfp & __GFP_HIGH)
-		f |= ALLOC_HIGH;
+		f |= ALLOC_MIN_RESERVE;
 	if (gfp & __GFP_KSWAPD_RECLAIM)
 		f |= ALLOC_KSWAPD;
-	if ((gfp & __GFP_HIGH) && !(gfp & __GFP_DIRECT_RECLAIM) && !(gfp & __GFP_NOMEMALLOC))
-		f |= ALLOC_HARDER;	/* GFP_ATOMIC */
+	if (!(gfp & __GFP_DIRECT_RECLAIM)) {
+		if (!(gfp & __GFP_NOMEMALLOC)) {
+			f |= ALLOC_NON_BLOCK;
+			if (order > 0 && (f & ALLOC_MIN_RESERVE))
+				f |= ALLOC_HIGHATOMIC;
+		}
+		if (f & ALLOC_MIN_RESERVE)
+			f &= ~ALLOC_CPUSET;
+	}
 	if (gfp_migratetype(gfp) == MIGRATE_MOVABLE)
 		f |= ALLOC_CMA;
 	return f;

@@ -18,6 +18,7 @@ typedef unsigned int gfp_t;
 #define __GFP_HIGH		0x20u
 #define __GFP_IO		0x40u
 #define __GFP_FS		0x80u
+#define __GFP_ATOMIC		0x200u
 #define __GFP_ZERO		0x100u
 #define __GFP_DIRECT_RECLAIM	0x400u
 #define __GFP_KSWAPD_RECLAIM	0x800u
@@ -34,7 +35,7 @@ typedef unsigned int gfp_t;
 #define __GFP_ACCOUNT		0x400000u
 
 #define __GFP_RECLAIM		(__GFP_DIRECT_RECLAIM | __GFP_KSWAPD_RECLAIM)
-#define GFP_ATOMIC		(__GFP_HIGH | __GFP_KSWAPD_RECLAIM)
+#define GFP_ATOMIC		(__GFP_HIGH | __GFP_ATOMIC | __GFP_KSWAPD_RECLAIM)
 #define GFP_KERNEL		(__GFP_RECLAIM | __GFP_IO | __GFP_FS)
 #define GFP_NOWAIT		(__GFP_KSWAPD_RECLAIM)
 #define GFP_USER		(GFP_KERNEL | __GFP_HARDWALL)
@@ -59,19 +60,25 @@ int gfp_zone(gfp_t gfp);
 bool gfp_parse(const char *s, gfp_t *out, const char **bad);
 void gfp_format(gfp_t gfp, char *buf, size_t len);
 
-/* alloc_flags (mm/internal.h) */
+/* alloc_flags (mm/internal.h, 6.1.192: the reserve flags 6.3 introduced
+ * were backported to 6.1 stable) */
 #define ALLOC_WMARK_MIN		WMARK_MIN
 #define ALLOC_WMARK_LOW		WMARK_LOW
 #define ALLOC_WMARK_HIGH	WMARK_HIGH
 #define ALLOC_NO_WATERMARKS	0x04
 #define ALLOC_WMARK_MASK	(ALLOC_NO_WATERMARKS - 1)
 #define ALLOC_OOM		0x08
-#define ALLOC_HARDER		0x10
-#define ALLOC_HIGH		0x20
+#define ALLOC_NON_BLOCK		0x10	/* caller cannot block: a bit more of min */
+#define ALLOC_MIN_RESERVE	0x20	/* __GFP_HIGH: half of min */
 #define ALLOC_CPUSET		0x40
 #define ALLOC_CMA		0x80
 #define ALLOC_NOFRAGMENT	0x100
+#define ALLOC_HIGHATOMIC	0x200	/* may use MIGRATE_HIGHATOMIC */
 #define ALLOC_KSWAPD		0x800
+#define ALLOC_RESERVES		(ALLOC_NON_BLOCK | ALLOC_MIN_RESERVE | ALLOC_HIGHATOMIC | ALLOC_OOM)
+/* the pre-backport names of the same bits, still used by some tests */
+#define ALLOC_HARDER		ALLOC_NON_BLOCK
+#define ALLOC_HIGH		ALLOC_MIN_RESERVE
 
 /* fpi flags (mm/page_alloc.c) */
 typedef unsigned int fpi_t;
