@@ -424,7 +424,7 @@ static bool setup_zones(struct machine *m, char *e, size_t el)
 			for (int o = 0; o < MAX_ORDER; o++)
 				for (int t = 0; t < MIGRATE_TYPES; t++)
 					plist_init(&z->free_area[o].free_list[t]);
-			z->compact_order_failed = MAX_ORDER;
+			z->compact_order_failed = 0;	/* as zone init leaves it */
 			if (lo >= hi) {
 				z->zone_start_pfn = 0;
 				z->spanned_pages = 0;

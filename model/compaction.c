@@ -120,9 +120,13 @@ int compaction_suitable(struct machine *m, struct zone *z, unsigned int order,
 	if (ret == COMPACT_CONTINUE && order > PAGE_ALLOC_COSTLY_ORDER) {
 		int fragindex = fragmentation_index(z, order);
 
+		/* the failure is lack of memory, not fragmentation */
 		if (fragindex >= 0 && fragindex <= sysctl_extfrag_threshold)
 			ret = COMPACT_NOT_SUITABLE_ZONE;
 	}
+	/* callers see NOT_SUITABLE_ZONE as SKIPPED (6.1 folds it here) */
+	if (ret == COMPACT_NOT_SUITABLE_ZONE)
+		ret = COMPACT_SKIPPED;
 	return ret;
 }
 
@@ -393,8 +397,8 @@ enum compact_result try_to_compact_pages(struct machine *m, gfp_t gfp, unsigned 
 	int nodes = (gfp & __GFP_THISNODE) ? 1 : m->nr_nodes;
 
 	(void)captured;
-	if (!(gfp & __GFP_IO) || !(gfp & __GFP_FS))
-		return COMPACT_SKIPPED;	/* may_perform_io: sync compaction needs it */
+	if (!(gfp & __GFP_IO))
+		return COMPACT_SKIPPED;	/* gfp_compaction_allowed */
 	for (int ni = 0; ni < nodes; ni++) {
 		int nid = m->node_order[preferred_nid][ni];
 

@@ -14,9 +14,11 @@
  *
  * Simplified, and what it changes:
  * - There is no reclaim: every allocated page is held by the scenario, so
- *   reclaim could never make progress.  The slow path goes straight to
- *   direct compaction, which is the only thing that can rescue a costly
- *   allocation here, and fails where the kernel would OOM-kill.
+ *   reclaim could never make progress.  The slow path runs as 6.1's does
+ *   in that case: compaction is the only rescue, should_compact_retry is
+ *   never reached (it needs reclaim progress), and the allocation fails
+ *   where the kernel would OOM-kill.  Highatomic reserves are never
+ *   unreserved (unreserve_highatomic_pageblock is not modelled).
  * - kswapd does not run by itself; a boosted watermark stays boosted until
  *   kswapd_run() (scenario verb `kswapd`) clears it as balance_pgdat does.
  * - No zone lock or pcp lock contention: outside the interleaving explorer
@@ -556,8 +558,7 @@ void free_unref_page(struct machine *m, unsigned long pfn, unsigned int order)
 	set_page_index(m, pfn, (unsigned long)mt);		/* set_pcppage_migratetype */
 	if (unlikely(mt >= MIGRATE_PCPTYPES)) {
 		if (mt == MIGRATE_ISOLATE) {
-			free_one_page(m, z, pfn, order, mt, FPI_NONE);
-			count_vm_events(m, PGFREE, 1L << order);
+			free_one_page(m, z, pfn, order, mt, FPI_NONE);	/* no PGFREE here in 6.1 */
 			return;
 		}
 		pcpmt = MIGRATE_MOVABLE;
@@ -976,7 +977,7 @@ out:
  */
 /* Free pages a request may not count: its own order's tail, the highatomic
  * reserve unless it may use reserves, CMA unless it may use CMA */
-static long __zone_watermark_unusable_free(struct zone *z, unsigned int order,
+static inline long __zone_watermark_unusable_free(struct zone *z, unsigned int order,
 					   unsigned int alloc_flags)
 {
 	long unusable = (1L << order) - 1;
@@ -1034,7 +1035,7 @@ bool zone_watermark_ok(struct machine *m, struct zone *z, unsigned int order,
 				   (long)zone_page_state(z, NR_FREE_PAGES));
 }
 
-static bool zone_watermark_fast(struct machine *m, struct zone *z, unsigned int order,
+static inline bool zone_watermark_fast(struct machine *m, struct zone *z, unsigned int order,
 				unsigned long mark, int highest_zoneidx,
 				unsigned int alloc_flags, gfp_t gfp)
 {
@@ -1379,10 +1380,12 @@ static bool prepare_alloc_pages(struct machine *m, gfp_t gfp, int preferred_nid,
 	ac->migratetype = gfp_migratetype(gfp);
 	ac->thisnode = gfp & __GFP_THISNODE;
 	ac->preferred_zone = NULL;
+	/* first_zones_zonelist: the first usable zone of the whole list */
 	for_each_zone_in_list(m, ac, z, nidx, zi) {
 		ac->preferred_zone = z;
-		break;
+		goto found;
 	}
+found:
 	return ac->preferred_zone != NULL;
 }
 
@@ -1409,21 +1412,64 @@ static unsigned long __alloc_pages_direct_compact(struct machine *m, gfp_t gfp, 
 	return PFN_NONE;
 }
 
-#define MAX_COMPACT_RETRIES	16
+#define MAX_RECLAIM_RETRIES	16
 
 /*
- * The slow path without reclaim (see the header comment): direct
- * compaction at rising priority while the kernel's retry rules allow.
+ * __perform_reclaim and the retry that follows it.  Nothing is
+ * reclaimable in this model (every page is held by the scenario), so
+ * reclaim makes no progress; what remains of __alloc_pages_direct_reclaim
+ * is its second chance: drain the per-cpu lists and try again.
+ */
+static unsigned long __alloc_pages_direct_reclaim(struct machine *m, gfp_t gfp, unsigned int order,
+						  unsigned int alloc_flags,
+						  struct alloc_context *ac)
+{
+	unsigned long pfn;
+
+	count_vm_event(m, ALLOCSTALL_NORMAL);
+	pfn = get_page_from_freelist(m, gfp, order, alloc_flags, ac);
+	if (pfn == PFN_NONE) {
+		drain_all_pages(m, NULL);
+		pfn = get_page_from_freelist(m, gfp, order, alloc_flags, ac);
+	}
+	return pfn;
+}
+
+/* should_reclaim_retry with no reclaim progress: only free memory counts */
+static bool should_reclaim_retry(struct machine *m, unsigned int order, struct alloc_context *ac,
+				 unsigned int alloc_flags, int *no_progress_loops)
+{
+	struct zone *z;
+
+	if (++*no_progress_loops > MAX_RECLAIM_RETRIES)
+		return false;
+	for_each_zone_in_list(m, ac, z, nidx, zi) {
+		if (__zone_watermark_ok(m, z, order, min_wmark_pages(z), ac->highest_zoneidx,
+					alloc_flags, (long)zone_page_state(z, NR_FREE_PAGES)))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * __alloc_pages_slowpath as 6.1.192 runs it when reclaim cannot make
+ * progress (see the header comment): an async compaction first for costly
+ * and non-movable high orders, then direct "reclaim" (a pcp drain and a
+ * retry) and compaction at DEF_COMPACT_PRIORITY; should_compact_retry is
+ * only consulted after reclaim progress, so it never is here; the OOM
+ * killer is not invoked for costly, __GFP_RETRY_MAYFAIL or __GFP_THISNODE
+ * requests, and has nothing to kill otherwise.
  */
 static unsigned long __alloc_pages_slowpath(struct machine *m, gfp_t gfp, unsigned int order,
 					    struct alloc_context *ac)
 {
 	bool can_direct_reclaim = gfp & __GFP_DIRECT_RECLAIM;
 	bool costly = order > PAGE_ALLOC_COSTLY_ORDER;
+	bool can_compact = (gfp & __GFP_IO) != 0;	/* gfp_compaction_allowed */
 	unsigned int alloc_flags = gfp_to_alloc_flags(gfp, order);
-	enum compact_priority prio = COMPACT_PRIO_ASYNC;
+	enum compact_priority prio = COMPACT_PRIO_SYNC_LIGHT;	/* DEF_COMPACT_PRIORITY */
 	enum compact_result cres = COMPACT_SKIPPED;
-	int compaction_retries = 0;
+	int no_progress_loops = 0;
 	unsigned long pfn;
 
 	pfn = get_page_from_freelist(m, gfp, order, alloc_flags, ac);
@@ -1432,45 +1478,37 @@ static unsigned long __alloc_pages_slowpath(struct machine *m, gfp_t gfp, unsign
 	if (!can_direct_reclaim)
 		return PFN_NONE;
 
-	if (costly || (order > 0 && ac->migratetype != MIGRATE_MOVABLE)) {
-		pfn = __alloc_pages_direct_compact(m, gfp, order, alloc_flags, ac, prio, &cres);
+	if (can_compact && (costly || (order > 0 && ac->migratetype != MIGRATE_MOVABLE))) {
+		pfn = __alloc_pages_direct_compact(m, gfp, order, alloc_flags, ac,
+						   COMPACT_PRIO_ASYNC, &cres);
 		if (pfn != PFN_NONE)
 			return pfn;
 		if (costly && (gfp & __GFP_NORETRY)) {
 			if (cres == COMPACT_SKIPPED || cres == COMPACT_DEFERRED)
 				return PFN_NONE;
-			prio = COMPACT_PRIO_ASYNC;
+			if (gfp & __GFP_THISNODE)
+				return PFN_NONE;
+			prio = COMPACT_PRIO_ASYNC;		/* INIT_COMPACT_PRIORITY */
 		}
 	}
 
 	for (;;) {
-		pfn = get_page_from_freelist(m, gfp, order, alloc_flags, ac);
+		pfn = __alloc_pages_direct_reclaim(m, gfp, order, alloc_flags, ac);
 		if (pfn != PFN_NONE)
 			return pfn;
-		/* direct reclaim: nothing is reclaimable in this model */
-		count_vm_event(m, ALLOCSTALL_NORMAL);
-		pfn = __alloc_pages_direct_compact(m, gfp, order, alloc_flags, ac, prio, &cres);
-		if (pfn != PFN_NONE)
-			return pfn;
+		if (can_compact) {
+			pfn = __alloc_pages_direct_compact(m, gfp, order, alloc_flags, ac, prio, &cres);
+			if (pfn != PFN_NONE)
+				return pfn;
+		}
 		if (gfp & __GFP_NORETRY)
 			return PFN_NONE;
-		if (costly && !(gfp & __GFP_RETRY_MAYFAIL))
+		if (costly && (!can_compact || !(gfp & __GFP_RETRY_MAYFAIL)))
 			return PFN_NONE;
-		if (!order)
-			return PFN_NONE;	/* the kernel would OOM-kill here */
-		/* should_compact_retry */
-		if (cres == COMPACT_SKIPPED || cres == COMPACT_NOT_SUITABLE_ZONE)
-			return PFN_NONE;	/* no free memory compaction could use */
-		if (cres == COMPACT_COMPLETE || cres == COMPACT_PARTIAL_SKIPPED ||
-		    cres == COMPACT_DEFERRED) {
-			if (prio == COMPACT_PRIO_SYNC_FULL)
-				return PFN_NONE;
-			prio--;
-			compaction_retries = 0;
+		if (should_reclaim_retry(m, order, ac, alloc_flags, &no_progress_loops))
 			continue;
-		}
-		if (++compaction_retries > MAX_COMPACT_RETRIES)
-			return PFN_NONE;
+		/* __alloc_pages_may_oom: nothing to kill, no progress */
+		return PFN_NONE;
 	}
 }
 

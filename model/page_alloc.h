@@ -76,9 +76,6 @@ void gfp_format(gfp_t gfp, char *buf, size_t len);
 #define ALLOC_HIGHATOMIC	0x200	/* may use MIGRATE_HIGHATOMIC */
 #define ALLOC_KSWAPD		0x800
 #define ALLOC_RESERVES		(ALLOC_NON_BLOCK | ALLOC_MIN_RESERVE | ALLOC_HIGHATOMIC | ALLOC_OOM)
-/* the pre-backport names of the same bits, still used by some tests */
-#define ALLOC_HARDER		ALLOC_NON_BLOCK
-#define ALLOC_HIGH		ALLOC_MIN_RESERVE
 
 /* fpi flags (mm/page_alloc.c) */
 typedef unsigned int fpi_t;

@@ -1,0 +1,413 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * test_page.c - struct page as the model keeps it: in the frames behind
+ * the vmemmap, reached through page_va() and the init_mm page tables.
+ *
+ * What is pinned down: the vmemmap address arithmetic for struct page
+ * sizes 56, 64 and 72 (each test that depends on it runs for all three);
+ * struct pages that straddle a frame boundary; the boot state a struct
+ * page reads before anything wrote it (reserved with one reference, or
+ * free with none, node and zone in the flags); the 0xFD fill of a
+ * partially used vmemmap PMD; compound pages and compound_head(); the
+ * list helpers that link free and pcp lists through page->lru; and the
+ * atomic refcount operations speculative users rely on.
+ *
+ * Machines are small t_opts() machines: no holes, no kernel image, so
+ * the only boot reservations are the first 1 MiB, node_data, percpu and
+ * the memmap at the top of each node.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <string.h>
+
+#include "testlib.h"
+#include "memblock.h"
+
+static const unsigned int sps_matrix[] = { 56, 64, 72 };
+
+static struct machine *machine_sps(unsigned int sps, unsigned long mb, int nodes)
+{
+	struct machine_opts o;
+
+	t_opts(&o, nodes, mb, 1);
+	o.struct_page_size = sps;
+	return t_boot(&o);
+}
+
+static unsigned long frame_of(struct machine *m, uint64_t va)
+{
+	unsigned long f;
+	bool rw;
+
+	assert_true(vmemmap_translate(m, va, &f, &rw));
+	return f;
+}
+
+/* An order-3 block this test owns, for pages it may scribble on */
+static unsigned long own_block(struct machine *m, unsigned int order)
+{
+	unsigned long pfn = __alloc_pages(m, GFP_KERNEL, order, 0);
+
+	assert_int_not_equal(pfn, PFN_NONE);
+	return pfn;
+}
+
+/*
+ *   vmemmap  VMEMMAP_START + pfn * sps
+ *   | page 0 | page 1 | ... | page p-1 | page p | page p+1 |
+ * For each struct page size: page_va is the linear stride, and writing
+ * every field of page p leaves pages p-1 and p+1 as boot left them (a
+ * stride of 64 hard-coded anywhere would overlap neighbours for 56/72).
+ */
+static void test_page_va_stride(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(sps_matrix); i++) {
+		unsigned int sps = sps_matrix[i];
+		struct machine *m = machine_sps(sps, 128, 1);
+		unsigned long p = own_block(m, 3) + 3;
+		uint64_t before_lo = page_flags(m, p - 1), before_hi = page_flags(m, p + 1);
+		int ref_lo = page_ref_count(m, p - 1), ref_hi = page_ref_count(m, p + 1);
+
+		assert_int_equal(m->sps, sps);
+		assert_int_equal(page_va(m, 0), VMEMMAP_START);
+		assert_int_equal(page_va(m, 12345), VMEMMAP_START + 12345ULL * sps);
+		assert_int_equal(page_va(m, p + 1) - page_va(m, p), sps);
+
+		set_page_flags(m, p, ~0ULL);
+		pg_write64(m, p, PGOFF_LRU_NEXT, ~0ULL);
+		pg_write64(m, p, PGOFF_LRU_PREV, ~0ULL);
+		set_page_mapping(m, p, ~0ULL);
+		set_page_index(m, p, ~0UL);
+		set_page_private(m, p, ~0UL);
+		pg_write32(m, p, PGOFF_MAPCOUNT, 0x12345678);
+		pg_write32(m, p, PGOFF_REFCOUNT, 0x9abcdef0);
+		if (sps >= 64)
+			pg_write64(m, p, PGOFF_MEMCG, ~0ULL);
+
+		assert_int_equal(page_flags(m, p - 1), before_lo);
+		assert_int_equal(page_flags(m, p + 1), before_hi);
+		assert_int_equal(page_ref_count(m, p - 1), ref_lo);
+		assert_int_equal(page_ref_count(m, p + 1), ref_hi);
+		assert_int_equal(page_mapcount_raw(m, p + 1), -1);
+		assert_int_equal(page_private(m, p - 1), 0);
+		assert_int_equal(pg_read32(m, p, PGOFF_REFCOUNT), 0x9abcdef0);
+		assert_int_equal(page_private(m, p), ~0UL);
+		assert_false(m->fail.failed);
+		machine_destroy(m);
+	}
+}
+
+/*
+ *   frame k                       | frame k+1
+ *   ... | page p: flags ... ------+---- ... _refcount | page p+1 ...
+ * With 56- and 72-byte struct pages some pages straddle a 4 KiB frame of
+ * the vmemmap (with 64 none do).  Expect such a page's fields to resolve
+ * to two different frames and still read back what was written, without
+ * touching the next page.
+ */
+static void test_page_straddles_frames(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(sps_matrix); i++) {
+		unsigned int sps = sps_matrix[i];
+		struct machine *m = machine_sps(sps, 128, 1);
+		unsigned long base = own_block(m, 9), p = PFN_NONE, nstraddle = 0;
+
+		for (unsigned long q = base; q < base + 512; q++) {
+			uint64_t off = page_va(m, q) & (PAGE_SIZE - 1);
+
+			if (off + sps > PAGE_SIZE) {
+				nstraddle++;
+				if (p == PFN_NONE && off + PGOFF_REFCOUNT >= PAGE_SIZE)
+					p = q;
+			}
+		}
+		if (sps == 64) {
+			assert_int_equal(nstraddle, 0);
+			machine_destroy(m);
+			continue;
+		}
+		assert_true(nstraddle > 0);
+		assert_int_not_equal(p, PFN_NONE);
+		assert_int_not_equal(frame_of(m, page_va(m, p)),
+				     frame_of(m, page_va(m, p) + PGOFF_REFCOUNT));
+		set_page_flags(m, p, 0x5aUL);
+		set_page_count(m, p, 77);
+		assert_int_equal(page_flags(m, p), 0x5a);
+		assert_int_equal(page_ref_count(m, p), 77);
+		assert_int_equal(page_ref_count(m, p + 1), 0);
+		assert_int_equal(page_mapcount_raw(m, p + 1), -1);
+		set_page_count(m, p, 0);
+		machine_destroy(m);
+	}
+}
+
+/*
+ *   pfn 0x0       0x100        0x200   ...   0x1000 (16M)  ... top of node
+ *       | resv 1M | free o8    | o9 ... o10  | DMA32 ...      | memmap etc |
+ * Nothing has written these struct pages yet: expect each to read the
+ * state boot leaves (lazy materialisation).  Reserved pages (the first
+ * 1 MiB, the memmap frames) are PageReserved with _refcount 1; free pages
+ * have _refcount 0; every page has _mapcount -1 and its node and zone in
+ * the flags; a free block head is PageBuddy with its order, its tails
+ * are not.
+ */
+static void test_boot_state_lazy(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(sps_matrix); i++) {
+		struct machine *m = machine_sps(sps_matrix[i], 128, 2);
+		unsigned long n1 = m->node[1].node_start_pfn;
+		unsigned long memmap_frame = frame_of(m, page_va(m, 0x2000));
+
+		assert_true(PageReserved(m, 0));
+		assert_int_equal(page_ref_count(m, 0), 1);
+		assert_int_equal(page_mapcount_raw(m, 0), -1);
+		assert_int_equal(page_zonenum(m, 0), ZONE_DMA);
+
+		assert_true(PageBuddy(m, 0x100));
+		assert_int_equal(buddy_order(m, 0x100), 8);
+		assert_false(PageReserved(m, 0x100));
+		assert_int_equal(page_ref_count(m, 0x100), 0);
+
+		assert_false(PageBuddy(m, 0x180));
+		assert_false(PageReserved(m, 0x180));
+		assert_int_equal(page_ref_count(m, 0x180), 0);
+		assert_int_equal(page_mapcount_raw(m, 0x180), -1);
+
+		assert_int_equal(page_zonenum(m, 0x2000), ZONE_DMA32);
+		assert_int_equal(page_to_nid(m, 0x2000), 0);
+		assert_true(PageReserved(m, memmap_frame));
+		assert_int_equal(page_ref_count(m, memmap_frame), 1);
+		assert_int_equal(pfn_to_nid(m, memmap_frame), 0);
+
+		assert_int_equal(page_to_nid(m, n1 + 0x400), 1);
+		assert_int_equal(page_zonenum(m, n1 + 0x400), ZONE_DMA32);
+		assert_ptr_equal(page_zone(m, n1 + 0x400), zone_of(m, 1, ZONE_DMA32));
+		assert_false(m->fail.failed);
+		machine_destroy(m);
+	}
+}
+
+/*
+ *   vmemmap PMD [2M, 4M) for sps 56 on a 128+128 MiB machine:
+ *   | struct pages of the last pfns | 0xFD 0xFD ... 0xFD |
+ *   2M                         max_pfn*56 (3.5M)          4M
+ * Bytes of a populated vmemmap PMD that no struct page uses read
+ * PAGE_UNUSED (0xFD), from the byte after the last struct page to the PMD
+ * end.  With 64-byte pages the memmap ends exactly on a PMD boundary, so
+ * the next address is not mapped: reading it is a simulated page fault.
+ */
+static void test_page_unused_fill(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(sps_matrix); i++) {
+		unsigned int sps = sps_matrix[i];
+		struct machine *m = machine_sps(sps, 128, 2);
+		unsigned long last = m->max_pfn - 1;
+		uint64_t end_va = page_va(m, m->max_pfn);
+		uint64_t pmd_end = (end_va + PMD_SIZE - 1) & ~(PMD_SIZE - 1);
+
+		assert_int_equal(page_mapcount_raw(m, last), -1);
+		assert_true(PageReserved(m, last));	/* node_data sits at the top */
+		if (sps == 64) {
+			assert_int_equal(end_va & (PMD_SIZE - 1), 0);
+			(void)pg_read64(m, m->max_pfn, 0);
+			assert_true(m->fail.failed);
+			assert_non_null(strstr(m->fail.msg, "page fault"));
+			machine_destroy(m);
+			continue;
+		}
+		assert_int_not_equal(end_va & (PMD_SIZE - 1), 0);
+		/* first unused byte, one in the middle, the last byte of the PMD */
+		assert_int_equal(pg_read64(m, m->max_pfn, 0), 0xfdfdfdfdfdfdfdfdULL);
+		assert_int_equal(pg_read8(m, m->max_pfn + 3, 11), 0xfd);
+		{
+			uint64_t va = pmd_end - 1;
+			unsigned long pfn = (va - VMEMMAP_START) / sps;
+
+			assert_int_equal(pg_read8(m, pfn, (unsigned int)(va - page_va(m, pfn))), 0xfd);
+		}
+		assert_false(m->fail.failed);
+		machine_destroy(m);
+	}
+}
+
+/*
+ *   pfn p     p+1          p+2 .. p+(1<<o)-1
+ *   | head  | first tail | tails: compound_head = va(p) | 1 |
+ * prep_compound_page for orders 1, 3 and 9: expect PageHead on p only,
+ * PageTail and compound_head() == p on every tail (the head is encoded
+ * as a vmemmap address, so a wrong stride decodes to the wrong pfn for
+ * 56/72), compound_order and compound_nr on the first tail, tails with no
+ * references; destroy_compound_page undoes all of it.
+ */
+static void test_compound_pages(void **state)
+{
+	static const unsigned int orders[] = { 1, 3, 9 };
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(sps_matrix); i++) {
+		struct machine *m = machine_sps(sps_matrix[i], 128, 1);
+
+		for (size_t j = 0; j < ARRAY_SIZE(orders); j++) {
+			unsigned int o = orders[j];
+			unsigned long p = own_block(m, o), n = 1UL << o;
+
+			prep_compound_page(m, p, o);
+			assert_true(PageHead(m, p));
+			assert_false(PageTail(m, p));
+			assert_int_equal(compound_order(m, p), o);
+			assert_int_equal(pg_read32(m, p + 1, PGOFF_COMPOUND_NR), n);
+			assert_int_equal(compound_head(m, p), p);
+			for (unsigned long t = 1; t < n; t++) {
+				assert_true(PageTail(m, p + t));
+				assert_true(PageCompound(m, p + t));
+				assert_false(PageHead(m, p + t));
+				assert_int_equal(compound_head(m, p + t), p);
+				assert_int_equal(page_ref_count(m, p + t), 0);
+			}
+			assert_int_equal(compound_head(m, p + n), p + n);
+			destroy_compound_page(m, p, o);
+			assert_false(PageHead(m, p));
+			for (unsigned long t = 1; t < n; t++)
+				assert_false(PageTail(m, p + t));
+			__free_pages(m, p, o);
+		}
+		t_check(m);
+		machine_destroy(m);
+	}
+}
+
+static void expect_list(struct machine *m, struct plist_head *h, const unsigned long *want,
+			int n)
+{
+	unsigned long pfn, prev = PFN_NONE;
+	int i = 0;
+
+	plist_for_each(m, pfn, h) {
+		assert_true(i < n);
+		if (pfn != want[i])
+			fail_msg("member %d is %#lx, expected %#lx", i, pfn, want[i]);
+		assert_int_equal(page_lru_prev(m, pfn), prev);
+		prev = pfn;
+		i++;
+	}
+	assert_int_equal(i, n);
+	assert_int_equal(h->last, n ? want[n - 1] : PFN_NONE);
+	assert_int_equal(h->first, n ? want[0] : PFN_NONE);
+}
+
+/*
+ *   pages a..g of an owned block, linked through page->lru:
+ *   add(a) add(b) add_tail(c) -> b a c
+ *   add_tail(d) add(e)        -> e b a c d
+ *   del(a) del(e) del(d)      -> b c
+ *   ...
+ * Expect list_add at the head, list_add_tail at the tail, del anywhere,
+ * pop from either end, and list_swap for adjacent pairs (both ways),
+ * distant pairs and the ends; links keep bit 0 clear, so a listed page
+ * never looks like a tail page.
+ */
+static void test_list_helpers(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(sps_matrix); i++) {
+		struct machine *m = machine_sps(sps_matrix[i], 128, 1);
+		unsigned long p = own_block(m, 3);
+		unsigned long a = p, b = p + 1, c = p + 2, d = p + 3, e = p + 4, f = p + 5;
+		struct plist_head h;
+
+		plist_init(&h);
+		assert_true(plist_empty(&h));
+		plist_add(m, &h, a);
+		plist_add(m, &h, b);
+		plist_add_tail(m, &h, c);
+		expect_list(m, &h, (unsigned long[]){ b, a, c }, 3);
+		plist_add_tail(m, &h, d);
+		plist_add(m, &h, e);
+		expect_list(m, &h, (unsigned long[]){ e, b, a, c, d }, 5);
+		for (unsigned long q = p; q < p + 5; q++)
+			assert_false(PageTail(m, q));
+		plist_del(m, &h, a);
+		plist_del(m, &h, e);
+		plist_del(m, &h, d);
+		expect_list(m, &h, (unsigned long[]){ b, c }, 2);
+		plist_add_tail(m, &h, d);
+		plist_add_tail(m, &h, e);
+		plist_add_tail(m, &h, f);		/* b c d e f */
+		plist_swap(m, &h, c, d);		/* adjacent, forward */
+		expect_list(m, &h, (unsigned long[]){ b, d, c, e, f }, 5);
+		plist_swap(m, &h, e, c);		/* adjacent, backward */
+		expect_list(m, &h, (unsigned long[]){ b, d, e, c, f }, 5);
+		plist_swap(m, &h, b, f);		/* the two ends */
+		expect_list(m, &h, (unsigned long[]){ f, d, e, c, b }, 5);
+		plist_swap(m, &h, d, c);		/* distant */
+		expect_list(m, &h, (unsigned long[]){ f, c, e, d, b }, 5);
+		assert_int_equal(plist_pop_head(m, &h), f);
+		assert_int_equal(plist_pop_tail(m, &h), b);
+		expect_list(m, &h, (unsigned long[]){ c, e, d }, 3);
+		plist_pop_head(m, &h);
+		plist_pop_head(m, &h);
+		plist_pop_tail(m, &h);
+		expect_list(m, &h, NULL, 0);
+		assert_true(plist_empty(&h));
+		__free_pages(m, p, 3);
+		t_check(m);
+		machine_destroy(m);
+	}
+}
+
+/*
+ *   page p: _refcount 0 (free)  ->  1 (owned)  ->  2 (speculative ref)
+ * get_page_unless_zero fails on a zero refcount and leaves it zero, and
+ * takes a reference otherwise; page_ref_freeze(p, n) succeeds only when
+ * the count is exactly n and leaves 0; unfreeze restores a value.
+ */
+static void test_refcount_ops(void **state)
+{
+	struct machine *m = machine_sps(64, 128, 1);
+	unsigned long p = own_block(m, 0);
+	unsigned long free_tail = 0x180;	/* a tail of the free order-8 block at 0x100 */
+
+	(void)state;
+	assert_int_equal(page_ref_count(m, free_tail), 0);
+	assert_false(get_page_unless_zero(m, free_tail));
+	assert_int_equal(page_ref_count(m, free_tail), 0);
+
+	assert_int_equal(page_ref_count(m, p), 1);
+	assert_true(get_page_unless_zero(m, p));
+	assert_int_equal(page_ref_count(m, p), 2);
+	assert_false(page_ref_freeze(m, p, 1));
+	assert_int_equal(page_ref_count(m, p), 2);
+	assert_true(page_ref_freeze(m, p, 2));
+	assert_int_equal(page_ref_count(m, p), 0);
+	assert_false(get_page_unless_zero(m, p));
+	page_ref_unfreeze(m, p, 1);
+	assert_int_equal(page_ref_count(m, p), 1);
+	assert_int_equal(page_ref_add_return(m, p, 3), 4);
+	assert_int_equal(page_ref_add_return(m, p, -3), 1);
+	__free_pages(m, p, 0);
+	t_check(m);
+	machine_destroy(m);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_page_va_stride),
+		cmocka_unit_test(test_page_straddles_frames),
+		cmocka_unit_test(test_boot_state_lazy),
+		cmocka_unit_test(test_page_unused_fill),
+		cmocka_unit_test(test_compound_pages),
+		cmocka_unit_test(test_list_helpers),
+		cmocka_unit_test(test_refcount_ops),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
