@@ -160,6 +160,7 @@ struct zone {
 	unsigned long compact_cached_migrate_pfn;
 	unsigned int compact_considered, compact_defer_shift;
 	int compact_order_failed;
+	bool boosted_watermark;		/* ZONE_BOOSTED_WATERMARK: kswapd to wake */
 };
 
 static inline bool populated_zone(const struct zone *z)
@@ -240,6 +241,7 @@ enum vm_event_item {
 	COMPACTMIGRATE_SCANNED, COMPACTFREE_SCANNED, COMPACTISOLATED,
 	COMPACTSTALL, COMPACTFAIL, COMPACTSUCCESS,
 	KCOMPACTD_WAKE,
+	PAGEOUTRUN,		/* kswapd's balance_pgdat runs */
 	PGMIGRATE_SUCCESS, PGMIGRATE_FAIL,
 	HTLB_BUDDY_PGALLOC, HTLB_BUDDY_PGALLOC_FAIL,
 	NR_VM_EVENT_ITEMS

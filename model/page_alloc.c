@@ -19,8 +19,10 @@
  *   never reached (it needs reclaim progress), and the allocation fails
  *   where the kernel would OOM-kill.  Highatomic reserves are never
  *   unreserved (unreserve_highatomic_pageblock is not modelled).
- * - kswapd does not run by itself; a boosted watermark stays boosted until
- *   kswapd_run() (scenario verb `kswapd`) clears it as balance_pgdat does.
+ * - kswapd runs between scenario steps (mm_background_work): a fallback
+ *   that boosted a zone's watermark wakes it, and, with nothing to
+ *   reclaim, balance_pgdat ends by taking the boost back.  Within one step
+ *   (a long fill) the boost stays, as it does until kswapd gets a CPU.
  * - No zone lock or pcp lock contention: outside the interleaving explorer
  *   one CPU runs at a time.  pcp_spin_trylock always succeeds.
  * - CMA areas and MIGRATE_HIGHATOMIC reserves exist in the lists and the
@@ -782,7 +784,8 @@ static void steal_suitable_fallback(struct machine *m, struct zone *z, unsigned 
 			set_zone_pageblock_mt(z, pfn + i * pageblock_nr_pages, start_type);
 		goto single_page;
 	}
-	boost_watermark(z);	/* ZONE_BOOSTED_WATERMARK: see kswapd_run() */
+	if (boost_watermark(z) && (alloc_flags & ALLOC_KSWAPD))
+		z->boosted_watermark = true;	/* rmqueue wakes kswapd */
 	if (!whole_block)
 		goto single_page;
 
@@ -1258,8 +1261,24 @@ void khugepaged_min_free_kbytes_update(struct machine *m)
 /* kswapd's balance_pgdat, as far as this model has it: reset the boosts */
 void kswapd_run(struct machine *m, int nid)
 {
-	for (int zi = 0; zi < MAX_NR_ZONES; zi++)
+	count_vm_event(m, PAGEOUTRUN);
+	for (int zi = 0; zi < MAX_NR_ZONES; zi++) {
 		zone_of(m, nid, zi)->watermark_boost = 0;
+		zone_of(m, nid, zi)->boosted_watermark = false;
+	}
+}
+
+/* What the kernel's background threads do while the scenario pauses */
+void mm_background_work(struct machine *m)
+{
+	for (int nid = 0; nid < m->nr_nodes; nid++) {
+		bool wake = false;
+
+		for (int zi = 0; zi < MAX_NR_ZONES; zi++)
+			wake |= zone_of(m, nid, zi)->boosted_watermark;
+		if (wake)
+			kswapd_run(m, nid);
+	}
 }
 
 /* -------------------------------------------------------------------------

@@ -178,6 +178,8 @@ void init_per_zone_wmark_min(struct machine *m);
 void khugepaged_min_free_kbytes_update(struct machine *m);
 /* kswapd's balance_pgdat as far as the model has it: reset watermark boosts */
 void kswapd_run(struct machine *m, int nid);
+/* Between scenario steps: kswapd for nodes whose watermark a fallback boosted */
+void mm_background_work(struct machine *m);
 
 /*
  * Invariant checker (check.c): walks every free and pcp list and

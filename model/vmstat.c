@@ -262,7 +262,7 @@ static const struct vm_item event_items[] = {
 	VM_ITEM("kswapd_inodesteal", -1),
 	VM_ITEM("kswapd_low_wmark_hit_quickly", -1),
 	VM_ITEM("kswapd_high_wmark_hit_quickly", -1),
-	VM_ITEM("pageoutrun", -1),
+	VM_ITEM("pageoutrun", PAGEOUTRUN),
 	VM_ITEM("pgrotated", -1),
 	VM_ITEM("drop_pagecache", -1),
 	VM_ITEM("drop_slab", -1),

@@ -277,3 +277,21 @@ def test_alloc_expect_ok_and_fail(run_scenario):
     assert r.returncode == 1
     assert re.fullmatch(r"t\.scn:4: expect failed: alloc huge order=10 gfp=GFP_KERNEL "
                         r"expect=fail \(got pfn 0x[0-9a-f]+\)\n", r.stderr)
+
+
+def test_watermark_boost_lasts_until_kswapd_runs(run_scenario):
+    # Unmovable allocations falling back into part of a movable pageblock
+    # (no whole free pageblock left: every block keeps a user page) boost
+    # the zone's watermarks (boost_watermark) and wake kswapd, which runs
+    # between steps and takes the boost back.
+    r = run_scenario(
+        "machine nodes=1 mem=1G holes=none\n"
+        "cmdline sysctl.vm.min_free_kbytes=128\n"
+        "boot\n"
+        "fill anon order=0 gfp=GFP_HIGHUSER_MOVABLE until=fail\n"
+        "free anon random=99%\n"
+        "expect vmstat.pageoutrun == 0\n"
+        "fill k order=0 gfp=GFP_KERNEL count=3000\n"
+        "expect zoneinfo.0.DMA32.boost == 0\n"
+        "expect vmstat.pageoutrun == 1\n")
+    assert r.returncode == 0, r.stderr
