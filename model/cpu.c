@@ -18,9 +18,9 @@ static bool spin_free(void *arg)
 
 void __spin_lock_sched(struct machine *m, spinlock_t *l)
 {
-	struct sched_hooks_x *h = sched_x(m);
+	struct sched_hooks *h = m->sched;
 
-	h->wait(h->base.priv, SCHED_LOCK, lock_addr(l), sizeof(*l), spin_free, l);
+	h->wait(h->priv, SCHED_LOCK, lock_addr(l), sizeof(*l), spin_free, l);
 	l->owner = m->cur_cpu + 1;
 }
 
@@ -98,9 +98,9 @@ static void rwsem_deadlock(struct machine *m, const struct rw_semaphore *s, cons
 void down_read(struct machine *m, struct rw_semaphore *s)
 {
 	if (unlikely(m->sched)) {
-		struct sched_hooks_x *h = sched_x(m);
+		struct sched_hooks *h = m->sched;
 
-		h->wait(h->base.priv, SCHED_RMW, lock_addr(s), sizeof(*s), rwsem_no_writer, s);
+		h->wait(h->priv, SCHED_RMW, lock_addr(s), sizeof(*s), rwsem_no_writer, s);
 	} else if (unlikely(s->count < 0)) {
 		rwsem_deadlock(m, s, "down_read would sleep forever");
 		return;
@@ -134,9 +134,9 @@ void up_read(struct machine *m, struct rw_semaphore *s)
 void down_write(struct machine *m, struct rw_semaphore *s)
 {
 	if (unlikely(m->sched)) {
-		struct sched_hooks_x *h = sched_x(m);
+		struct sched_hooks *h = m->sched;
 
-		h->wait(h->base.priv, SCHED_LOCK, lock_addr(s), sizeof(*s), rwsem_unlocked, s);
+		h->wait(h->priv, SCHED_LOCK, lock_addr(s), sizeof(*s), rwsem_unlocked, s);
 	} else if (unlikely(s->count != 0)) {
 		rwsem_deadlock(m, s, "down_write would sleep forever");
 		return;
@@ -226,7 +226,7 @@ static void smp_call_range(struct machine *m, int first, int last, enum sched_op
 			   uint64_t addr, unsigned int len, smp_call_func_t func, void *info,
 			   bool wait)
 {
-	struct sched_hooks_x *h = sched_x(m);
+	struct sched_hooks *h = m->sched;
 	struct smp_call calls[MAX_CPUS];
 	int self = m->cur_cpu, pending = 0;
 
@@ -242,15 +242,15 @@ static void smp_call_range(struct machine *m, int first, int last, enum sched_op
 		if (wait) {
 			calls[c] = (struct smp_call){ func, info, &pending };
 			pending++;
-			h->post(h->base.priv, c, op, addr, len, smp_call_run, &calls[c]);
+			h->post(h->priv, c, op, addr, len, smp_call_run, &calls[c]);
 		} else {
-			h->post(h->base.priv, c, op, addr, len, func, info);
+			h->post(h->priv, c, op, addr, len, func, info);
 		}
 	}
 	if (self >= first && self <= last)
 		func(m, info);
 	if (wait && pending)
-		h->wait(h->base.priv, SCHED_YIELD, lock_addr(&pending), sizeof(pending),
+		h->wait(h->priv, SCHED_YIELD, 0, 0,
 			smp_calls_done, &pending);
 }
 

@@ -16,12 +16,9 @@
  * (on_each_cpu(.., wait = true), as flush_tlb_kernel_range does) blocks
  * until every target has run it.
  *
- * The explorer needs more than mm.h's struct sched_hooks { point, priv }:
- * struct sched_hooks_x below adds the blocking wait, event posting and the
- * per-CPU label of the running model function.  It starts with struct
- * sched_hooks, and m->sched points at that first member, so the fields can
- * move into struct sched_hooks later without touching any caller of the
- * helpers in this file.
+ * The hooks themselves (struct sched_hooks: point, wait, post, report, priv
+ * and the label of the running model function) are declared in mm.h, so
+ * every model file sees them without this header.
  *
  * Announcements follow the explorer's independence rules (sim/explore.h):
  * SCHED_LOCK is a blocking exclusive acquire and SCHED_UNLOCK any release
@@ -36,43 +33,19 @@
 
 #include "mm.h"
 
-/* Runs on a target CPU (m->cur_cpu is the target while it runs) */
-typedef void (*smp_call_func_t)(struct machine *m, void *info);
-
-struct sched_hooks_x {
-	struct sched_hooks base;	/* point, priv: must stay first */
-	/*
-	 * Scheduling point announcing op on [addr, addr + len) that may only
-	 * proceed once ready(arg) is true.  ready() runs in the scheduler,
-	 * must not have side effects and may only read state that op on
-	 * [addr, addr + len) covers (the lock word).  When wait() returns,
-	 * ready(arg) holds and nothing else ran since it was evaluated.
-	 */
-	void (*wait)(void *priv, enum sched_op op, uint64_t addr, unsigned int len,
-		     bool (*ready)(void *arg), void *arg);
-	/*
-	 * Post fn(m, info) to run on cpu as an asynchronous event (an IPI).
-	 * op on [addr, addr + len) describes what the handler touches besides
-	 * the target CPU's own state (TLB), for independence; it is delivered
-	 * as one atomic step, with m->cur_cpu == cpu.
-	 */
-	void (*post)(void *priv, int cpu, enum sched_op op, uint64_t addr, unsigned int len,
-		     smp_call_func_t fn, void *info);
-	/* Label of the running model function (kept per CPU by the explorer) */
-	const char *where;
-};
-
-static inline struct sched_hooks_x *sched_x(const struct machine *m)
-{
-	return (struct sched_hooks_x *)m->sched;
-}
-
 /* A scheduling point: the CPU is about to do op on [addr, addr + len) */
 static inline void sched_point(struct machine *m, enum sched_op op, uint64_t addr,
 			       unsigned int len)
 {
 	if (unlikely(m->sched))
 		m->sched->point(m->sched->priv, op, addr, len);
+}
+
+/* Report a failure only the explorer sees (see struct sched_hooks.report) */
+static inline void sched_fail(struct machine *m, const char *msg)
+{
+	if (m->sched && m->sched->report)
+		m->sched->report(m->sched->priv, msg);
 }
 
 /* A pure scheduling point (the kernel's cond_resched(), a cpu_relax() loop) */
@@ -88,7 +61,7 @@ static inline void cond_resched(struct machine *m)
  * when no explorer is attached.
  */
 struct sched_where_scope {
-	struct sched_hooks_x *h;
+	struct sched_hooks *h;
 	const char *prev;
 };
 
@@ -97,7 +70,7 @@ static inline struct sched_where_scope sched_where_enter(struct machine *m, cons
 	struct sched_where_scope s = { NULL, NULL };
 
 	if (unlikely(m->sched)) {
-		s.h = sched_x(m);
+		s.h = m->sched;
 		s.prev = s.h->where;
 		s.h->where = fn;
 	}
@@ -110,10 +83,12 @@ static inline void sched_where_leave(struct sched_where_scope *s)
 		s->h->where = s->prev;
 }
 
-#define SCHED_WHERE(m)							\
+#define SCHED_WHERE(m)	SCHED_WHERE_AS((m), __func__)
+/* The same with a given label (an out-of-line explorer path of fn) */
+#define SCHED_WHERE_AS(m, fn)						\
 	struct sched_where_scope __sched_where				\
 		__attribute__((cleanup(sched_where_leave), unused)) =	\
-		sched_where_enter((m), __func__)
+		sched_where_enter((m), (fn))
 
 /* -------------------------------------------------------------------------
  * Spinlocks

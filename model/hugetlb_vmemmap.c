@@ -28,6 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cpu.h"
 #include "hugetlb_vmemmap.h"
 #include "page_alloc.h"
 #include "pgtable.h"
@@ -97,6 +98,8 @@ static void fl_add(struct frame_list *l, unsigned long pfn)
 
 static void free_vmemmap_page(struct machine *m, unsigned long pfn, bool nonpcp)
 {
+	SCHED_WHERE(m);
+
 	m->hvo_stats.vmemmap_pages_freed++;
 	pstore_frame_release(m, pfn);
 	if (PageReserved(m, pfn))
@@ -142,6 +145,7 @@ static void free_vmemmap_page_list(struct machine *m, struct frame_list *l, bool
  */
 static int split_vmemmap_huge_pmd(struct machine *m, uint64_t va, unsigned int flags)
 {
+	SCHED_WHERE(m);
 	enum pt_level level;
 	pteval_t e = pt_walk(m, m->init_mm, va, &level, NULL, NULL);
 	unsigned long head;
@@ -254,6 +258,7 @@ static int vmemmap_remap_free(struct machine *m, const struct hvo_policy *p, int
 	unsigned long new_head = PFN_NONE, old_head = PFN_NONE;
 	bool new = want_new_head(m, p, reuse + PAGE_SIZE);
 	int ret = 0;
+	SCHED_WHERE(m);
 
 	w.queued = malloc(nr * sizeof(*w.queued));
 	w.queued_va = malloc(nr * sizeof(*w.queued_va));

@@ -322,8 +322,11 @@ struct machine_opts {
 void machine_opts_default(struct machine_opts *o);
 
 /* -------------------------------------------------------------------------
- * Hooks for the interleaving explorer: every model operation on shared
- * state calls sched_point() when a scheduler is attached.
+ * Hooks for the interleaving explorer (sim/explore.c fills them in): every
+ * model operation on shared state is a scheduling point when m->sched is
+ * set (model/cpu.h has the helpers).  Addresses are physical for memory
+ * the model stores (struct pages through their backing frame, page-table
+ * entries, frame copies) and host addresses for locks.
  */
 enum sched_op {
 	SCHED_READ, SCHED_WRITE, SCHED_RMW,
@@ -331,9 +334,39 @@ enum sched_op {
 	SCHED_TLB_FILL, SCHED_TLB_FLUSH, SCHED_COPY, SCHED_YIELD,
 };
 
+struct machine;
+/* Runs on a target CPU (m->cur_cpu is the target while it runs) */
+typedef void (*smp_call_func_t)(struct machine *m, void *info);
+
 struct sched_hooks {
+	/* The running CPU is about to do op on [addr, addr + len) */
 	void (*point)(void *priv, enum sched_op op, uint64_t addr, unsigned int len);
+	/*
+	 * The same, but op may only proceed once ready(arg) is true.  ready()
+	 * runs in the scheduler, must not have side effects and may only read
+	 * state that op on [addr, addr + len) covers (the lock word).  When
+	 * wait() returns, ready(arg) holds and nothing else ran since it was
+	 * evaluated.
+	 */
+	void (*wait)(void *priv, enum sched_op op, uint64_t addr, unsigned int len,
+		     bool (*ready)(void *arg), void *arg);
+	/*
+	 * Post fn(m, info) to run on cpu as an asynchronous event (an IPI).
+	 * op on [addr, addr + len) describes what the handler touches besides
+	 * the target CPU's own state (TLB), for independence; it is delivered
+	 * as one atomic step, with m->cur_cpu == cpu.
+	 */
+	void (*post)(void *priv, int cpu, enum sched_op op, uint64_t addr, unsigned int len,
+		     smp_call_func_t fn, void *info);
+	/*
+	 * A failure only the explorer can see (a lost update: see page.c).
+	 * The run fails with msg; the caller carries on, so the model unwinds
+	 * normally.
+	 */
+	void (*report)(void *priv, const char *msg);
 	void *priv;
+	/* Label of the running model function (kept per CPU by the explorer) */
+	const char *where;
 };
 
 /* -------------------------------------------------------------------------

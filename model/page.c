@@ -28,10 +28,43 @@
  *
  * Bytes of a vmemmap PMD that no struct page occupies read as PAGE_UNUSED
  * (0xFD), as x86 fills them since 5.12.
+ *
+ * Under the interleaving explorer.  Accesses take pstore_access_sched():
+ * translate through the running CPU's TLB (a miss is a SCHED_TLB_FILL
+ * step that reads the deciding page-table entry and fills the whole 4 KiB
+ * page, as hardware does), announce the access at its physical address,
+ * and after resuming check that the translation is still cached: if a
+ * flush reached the CPU meanwhile, fill again.  The same path makes the
+ * lost-update check, reported to the explorer through sched_fail():
+ *   - a write through a stale translation (the page tables now map that
+ *     address to another frame, or not at all) is lost for every CPU that
+ *     walks the tables;
+ *   - a write through the current mapping stays pending until a copy of
+ *     the frame carries it (pstore_frame_copy() under the explorer records
+ *     source and destination); if its address is remapped away first it is
+ *     lost, reported by the page-table write that remaps it
+ *     (pstore_pt_changed()) or by the release of the frame.  Muchun Song's
+ *     race is this case: the reference lands in the old head frame after
+ *     the copy, and the head PTE moves to the copy;
+ *   - a TLB entry whose chunk was given back (pstore_frame_release())
+ *     would be a host use-after-free: it is reported before any byte is
+ *     touched (each TLB entry keeps its frame, and the frame's current
+ *     chunk must be the one the entry points at).
+ * The first two rules give the same verdict whichever order a write and
+ * another CPU's remap take, as the explorer's reduction needs (the two
+ * steps touch different addresses): written before the remap, the write
+ * is pending when the remap checks; after it, the write goes through a
+ * stale entry.  A copy and a write of the same frame are dependent (the
+ * copy is announced on the whole source frame).  HVO releases frames only
+ * after a synchronous flush, so outside the explorer none of this can
+ * happen, and none of it is checked.
  */
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "cpu.h"
 #include "page.h"
 
 #define PAGE_UNUSED	0xFD
@@ -59,7 +92,38 @@ struct ps_slab {
 	struct ps_slab *next;
 };
 
+/*
+ * Explorer only: what happened to a frame the running schedule wrote or
+ * copied.  A write through the frame's current mapping stays pending until
+ * a copy of the frame carries it; if its address is remapped away first,
+ * the write is lost.
+ */
+struct ps_track {
+	unsigned long frame;
+	unsigned long copied_to;	/* last copy's destination, or PFN_NONE */
+	bool pending;			/* written since then (or since tracked) */
+	uint64_t w_va;			/* the first such write */
+	unsigned int w_len;
+	int w_cpu;
+	const char *w_where;
+};
+
+/*
+ * Frame records come in blocks, so a machine is torn down in a few frees
+ * however many frames it touched (the explorer builds one per schedule).
+ */
+#define PS_PF_BLOCK	512
+
+struct ps_pfblock {
+	struct ps_pfblock *next;
+	struct pframe pf[PS_PF_BLOCK];
+};
+
 struct pstore {
+	struct ps_pfblock *pf_blocks;	/* the newest one is being filled */
+	unsigned int pf_used;		/* records used in it */
+	struct ps_track *track;		/* explorer only, unsorted */
+	size_t nr_track, cap_track, nr_pending;
 	struct ps_slab *slabs;
 	uint8_t *slab_cur, *slab_end;
 	void *free_chunks;		/* singly linked through the chunks */
@@ -92,23 +156,24 @@ int pstore_init(struct machine *m)
 	ps->host_bytes = sizeof(*ps) + ps->nr_sec * sizeof(*ps->sec) +
 			 sizeof(struct ps_cpu) * (size_t)m->nr_cpus;
 	m->ps = ps;
-	pstore_flush_xc(m);
+	/* calloc left every TLB and PMD-cache tag PS_TAG_NONE */
 	return 0;
 }
 
 void pstore_destroy(struct machine *m)
 {
 	struct pstore *ps = m->ps;
-	unsigned long s, i;
+	unsigned long s;
 
 	if (!ps)
 		return;
-	for (s = 0; s < ps->nr_sec; s++) {
-		if (!ps->sec[s])
-			continue;
-		for (i = 0; i < PAGES_PER_SECTION; i++)
-			free(ps->sec[s][i]);
+	for (s = 0; s < ps->nr_sec; s++)
 		free(ps->sec[s]);
+	while (ps->pf_blocks) {
+		struct ps_pfblock *next = ps->pf_blocks->next;
+
+		free(ps->pf_blocks);
+		ps->pf_blocks = next;
 	}
 	while (ps->slabs) {
 		struct ps_slab *next = ps->slabs->next;
@@ -118,6 +183,7 @@ void pstore_destroy(struct machine *m)
 	}
 	free(ps->sec);
 	free(ps->origins);
+	free(ps->track);
 	free(ps);
 	free(m->ps_cpu);
 	m->ps = NULL;
@@ -133,9 +199,9 @@ void pstore_flush_xc(struct machine *m)
 {
 	for (int c = 0; c < m->nr_cpus; c++) {
 		for (unsigned long i = 0; i < PS_XC_SIZE; i++)
-			m->ps_cpu[c].xc[i].tag = ~0ULL;
+			ps_xc_drop(&m->ps_cpu[c].xc[i]);
 		for (unsigned int i = 0; i < PS_PMDC_SIZE; i++)
-			m->ps_cpu[c].pmdc_tag[i] = ~0ULL;
+			m->ps_cpu[c].pmdc_tag[i] = PS_TAG_NONE;
 	}
 }
 
@@ -144,15 +210,15 @@ void pstore_flush_xc_range(struct machine *m, int cpu, uint64_t start, uint64_t 
 	struct ps_cpu *c = &m->ps_cpu[cpu];
 
 	for (unsigned int i = 0; i < PS_PMDC_SIZE; i++)
-		c->pmdc_tag[i] = ~0ULL;
+		c->pmdc_tag[i] = PS_TAG_NONE;
 	if ((end - start) >> PS_CHUNK_SHIFT >= PS_XC_SIZE) {
 		for (unsigned long i = 0; i < PS_XC_SIZE; i++)
-			c->xc[i].tag = ~0ULL;
+			ps_xc_drop(&c->xc[i]);
 		return;
 	}
 	for (uint64_t t = start >> PS_CHUNK_SHIFT; t < (end + PS_CHUNK_SIZE - 1) >> PS_CHUNK_SHIFT; t++)
 		if (c->xc[t & (PS_XC_SIZE - 1)].tag == t)
-			c->xc[t & (PS_XC_SIZE - 1)].tag = ~0ULL;
+			ps_xc_drop(&c->xc[t & (PS_XC_SIZE - 1)]);
 }
 
 void pstore_add_origin(struct machine *m, unsigned long pfn, unsigned long nr, uint64_t va)
@@ -296,11 +362,18 @@ static struct pframe *pstore_frame(struct machine *m, unsigned long frame)
 	}
 	slot = &ps->sec[s][frame & (PAGES_PER_SECTION - 1)];
 	if (!*slot) {
-		*slot = calloc(1, sizeof(struct pframe));
-		if (!*slot)
-			abort();
+		if (!ps->pf_blocks || ps->pf_used == PS_PF_BLOCK) {
+			struct ps_pfblock *b = calloc(1, sizeof(*b));
+
+			if (!b)
+				abort();
+			b->next = ps->pf_blocks;
+			ps->pf_blocks = b;
+			ps->pf_used = 0;
+			ps->host_bytes += sizeof(*b);
+		}
+		*slot = &ps->pf_blocks->pf[ps->pf_used++];
 		(*slot)->origin_va = pstore_origin_va(m, frame);
-		ps->host_bytes += sizeof(struct pframe);
 	}
 	return *slot;
 }
@@ -331,6 +404,197 @@ static uint8_t *ps_chunk_alloc(struct pstore *ps)
 	return c;
 }
 
+/* The frame's record, if it exists, without materialising it */
+static struct pframe *ps_frame_peek(struct pstore *ps, unsigned long frame)
+{
+	unsigned long s = frame >> PFN_SECTION_SHIFT;
+
+	if (s >= ps->nr_sec || !ps->sec[s])
+		return NULL;
+	return ps->sec[s][frame & (PAGES_PER_SECTION - 1)];
+}
+
+/* -------------------------------------------------------------------------
+ * The explorer's lost-update bookkeeping (see the header comment)
+ */
+static void ps_report(struct machine *m, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void ps_report(struct machine *m, const char *fmt, ...)
+{
+	char buf[448];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	sched_fail(m, buf);
+}
+
+static const char *ps_where(struct machine *m)
+{
+	return m->sched && m->sched->where ? m->sched->where : "?";
+}
+
+static struct ps_track *ps_track_of(struct pstore *ps, unsigned long frame)
+{
+	for (size_t i = 0; i < ps->nr_track; i++)
+		if (ps->track[i].frame == frame)
+			return &ps->track[i];
+	return NULL;
+}
+
+static struct ps_track *ps_track_new(struct pstore *ps, unsigned long frame)
+{
+	struct ps_track *t = ps_track_of(ps, frame);
+
+	if (t)
+		return t;
+	if (ps->nr_track == ps->cap_track) {
+		ps->cap_track = ps->cap_track ? 2 * ps->cap_track : 16;
+		ps->track = realloc(ps->track, ps->cap_track * sizeof(*ps->track));
+		if (!ps->track)
+			abort();
+	}
+	t = &ps->track[ps->nr_track++];
+	*t = (struct ps_track){ .frame = frame, .copied_to = PFN_NONE };
+	return t;
+}
+
+static void ps_track_clear_pending(struct pstore *ps, struct ps_track *t)
+{
+	if (t->pending)
+		ps->nr_pending--;
+	t->pending = false;
+}
+
+/* Where va maps now, by the page tables (PFN_NONE: nowhere) */
+static unsigned long ps_maps_now(struct machine *m, uint64_t va)
+{
+	unsigned long frame;
+	bool rw;
+
+	return vmemmap_peek(m, va, &frame, &rw, NULL) ? frame : PFN_NONE;
+}
+
+/*
+ * A pending write is lost: its address maps frame now (PFN_NONE: nothing)
+ * instead of t->frame, or (released) t->frame is being freed.
+ */
+static void ps_report_lost(struct machine *m, const struct ps_track *t, unsigned long now,
+			   bool released)
+{
+	char since[80] = "", then[96];
+
+	if (t->copied_to != PFN_NONE)
+		snprintf(since, sizeof(since), " after its contents were copied to frame %#lx",
+			 t->copied_to);
+	if (released)
+		snprintf(then, sizeof(then), "%s frees that frame", ps_where(m));
+	else if (now == PFN_NONE)
+		snprintf(then, sizeof(then), "%s unmaps that address", ps_where(m));
+	else
+		snprintf(then, sizeof(then), "%s now maps that address to frame %#lx",
+			 ps_where(m), now);
+	ps_report(m, "lost update: cpu%d in %s wrote %u bytes at %#llx into frame %#lx%s; %s",
+		  t->w_cpu, t->w_where, t->w_len, (unsigned long long)t->w_va, t->frame, since,
+		  then);
+}
+
+/* frame's contents are replaced (or released: then a pending write dies) */
+static void ps_track_forget(struct machine *m, unsigned long frame, bool released)
+{
+	struct pstore *ps = m->ps;
+	struct ps_track *t = ps_track_of(ps, frame);
+
+	if (!t)
+		return;
+	if (t->pending && released)
+		ps_report_lost(m, t, PFN_NONE, true);
+	ps_track_clear_pending(ps, t);
+	*t = ps->track[--ps->nr_track];
+}
+
+static void ps_track_copy(struct machine *m, unsigned long dst, unsigned long src)
+{
+	struct pstore *ps = m->ps;
+	struct ps_track *t;
+
+	if (src == dst)
+		return;
+	ps_track_forget(m, dst, false);
+	t = ps_track_new(ps, src);
+	ps_track_clear_pending(ps, t);	/* the copy carries the earlier writes */
+	t->copied_to = dst;
+}
+
+bool pstore_frame_copied(struct machine *m, unsigned long frame)
+{
+	struct ps_track *t = ps_track_of(m->ps, frame);
+
+	return t && t->copied_to != PFN_NONE;
+}
+
+void pstore_note_write(struct machine *m, uint64_t va, unsigned int len)
+{
+	struct ps_access *a = &pstore_cpu(m)->last;
+	struct pstore *ps = m->ps;
+	struct ps_track *t;
+
+	if (a->va != va)
+		return;		/* not the access just made: nothing to say */
+	a->write = true;
+	if (a->stale) {
+		unsigned long now = ps_maps_now(m, va);
+		char to[64] = "";
+
+		t = ps_track_of(ps, a->frame);
+		if (t && t->copied_to != PFN_NONE)
+			snprintf(to, sizeof(to), ", whose contents were copied to frame %#lx",
+				 t->copied_to);
+		if (now == PFN_NONE)
+			ps_report(m, "lost update: cpu%d in %s writes %u bytes at %#llx through a "
+				  "stale TLB entry into frame %#lx%s; that address is no longer "
+				  "mapped", m->cur_cpu, ps_where(m), len, (unsigned long long)va,
+				  a->frame, to);
+		else
+			ps_report(m, "lost update: cpu%d in %s writes %u bytes at %#llx through a "
+				  "stale TLB entry into frame %#lx%s; the page tables map that "
+				  "address to frame %#lx now", m->cur_cpu, ps_where(m), len,
+				  (unsigned long long)va, a->frame, to, now);
+		return;
+	}
+	t = ps_track_new(ps, a->frame);
+	if (!t->pending) {
+		t->pending = true;
+		t->w_va = va;
+		t->w_len = len;
+		t->w_cpu = m->cur_cpu;
+		t->w_where = ps_where(m);
+		ps->nr_pending++;
+	}
+}
+
+void pstore_pt_changed(struct machine *m)
+{
+	struct pstore *ps = m->ps;
+
+	if (!ps || !ps->nr_pending)
+		return;
+	for (size_t i = 0; i < ps->nr_track; i++) {
+		struct ps_track *t = &ps->track[i];
+		unsigned long now;
+
+		if (!t->pending)
+			continue;
+		now = ps_maps_now(m, t->w_va);
+		if (now == t->frame)
+			continue;
+		ps_track_clear_pending(ps, t);
+		ps_report_lost(m, t, now, false);
+	}
+}
+
 /*
  * A frame whose contents nobody will read again (a vmemmap page HVO gave
  * back, after the flush that dropped every translation to it): its
@@ -343,6 +607,8 @@ void pstore_frame_release(struct machine *m, unsigned long pfn)
 	unsigned long s = pfn >> PFN_SECTION_SHIFT;
 	struct pframe *pf;
 
+	if (unlikely(m->sched))
+		ps_track_forget(m, pfn, true);
 	if (s >= ps->nr_sec || !ps->sec[s])
 		return;
 	pf = ps->sec[s][pfn & (PAGES_PER_SECTION - 1)];
@@ -386,6 +652,8 @@ void pstore_frame_zero(struct machine *m, unsigned long pfn)
 {
 	struct pframe *pf = pstore_frame(m, pfn);
 
+	if (unlikely(m->sched))
+		ps_track_forget(m, pfn, false);
 	if (!pf)
 		return;
 	pf->origin_va = 0;
@@ -397,15 +665,43 @@ void pstore_frame_zero(struct machine *m, unsigned long pfn)
 	}
 }
 
+/*
+ * One step for the explorer: the copy reads src (announced) and writes dst,
+ * which only its new owner can reach until a page-table write publishes it.
+ */
 void pstore_frame_copy(struct machine *m, unsigned long dst, unsigned long src)
 {
-	PG_SCHED(m, SCHED_COPY, (uint64_t)src << PAGE_SHIFT, PAGE_SIZE);
+	SCHED_WHERE(m);
+
+	sched_point(m, SCHED_COPY, (uint64_t)src << PAGE_SHIFT, PAGE_SIZE);
 	for (unsigned int ci = 0; ci < PS_CHUNKS_PER_FRAME; ci++) {
 		uint8_t *s = pstore_chunk(m, src, ci), *d = pstore_chunk(m, dst, ci);
 
 		if (s && d)
 			memcpy(d, s, PS_CHUNK_SIZE);
 	}
+	if (unlikely(m->sched))
+		ps_track_copy(m, dst, src);
+}
+
+static void ps_fault_not_present(struct machine *m, uint64_t va, bool write)
+{
+	mm_fail(m, "BUG: unable to handle page fault for address: %#llx "
+		"(#PF: supervisor %s access in kernel mode, not-present page)",
+		(unsigned long long)va, write ? "write" : "read");
+}
+
+static void ps_fault_read_only(struct machine *m, uint64_t va, unsigned long frame)
+{
+	mm_fail(m, "BUG: unable to handle page fault for address: %#llx "
+		"(#PF: supervisor write access in kernel mode, permissions violation: "
+		"read-only vmemmap, frame %#lx)", (unsigned long long)va, frame);
+}
+
+static void ps_beyond_memory(struct machine *m, uint64_t va, unsigned long frame)
+{
+	mm_fail(m, "vmemmap address %#llx maps beyond memory (frame %#lx)",
+		(unsigned long long)va, frame);
 }
 
 uint8_t *pstore_xlate_slow(struct machine *m, uint64_t va, bool write)
@@ -415,91 +711,277 @@ uint8_t *pstore_xlate_slow(struct machine *m, uint64_t va, bool write)
 	uint8_t *chunk;
 	struct ps_xc_ent *e;
 
-	PG_SCHED(m, SCHED_TLB_FILL, va & ~(PAGE_SIZE - 1), PAGE_SIZE);
 	if (!vmemmap_translate(m, va, &frame, &writable)) {
-		mm_fail(m, "BUG: unable to handle page fault for address: %#llx "
-			"(#PF: supervisor %s access in kernel mode, not-present page)",
-			(unsigned long long)va, write ? "write" : "read");
+		ps_fault_not_present(m, va, write);
 		return NULL;
 	}
 	if (write && !writable) {
-		mm_fail(m, "BUG: unable to handle page fault for address: %#llx "
-			"(#PF: supervisor write access in kernel mode, permissions violation: "
-			"read-only vmemmap, frame %#lx)", (unsigned long long)va, frame);
+		ps_fault_read_only(m, va, frame);
 		return NULL;
 	}
 	chunk = pstore_chunk(m, frame, (va >> PS_CHUNK_SHIFT) & (PS_CHUNKS_PER_FRAME - 1));
 	if (!chunk) {
-		mm_fail(m, "vmemmap address %#llx maps beyond memory (frame %#lx)",
-			(unsigned long long)va, frame);
+		ps_beyond_memory(m, va, frame);
 		return NULL;
 	}
 	e = &pstore_cpu(m)->xc[(va >> PS_CHUNK_SHIFT) & (PS_XC_SIZE - 1)];
 	e->tag = va >> PS_CHUNK_SHIFT;
+	e->wtag = writable ? e->tag : PS_TAG_NONE;
 	e->host = chunk;
-	e->writable = writable;
+	e->fw = (uint64_t)frame << 1 | writable;
 	pstore_cpu(m)->misses++;
 	return chunk + (va & (PS_CHUNK_SIZE - 1));
 }
 
 /* -------------------------------------------------------------------------
- * Refcount operations that are one atomic step in the kernel.
+ * The explorer's access path
  */
-int page_ref_add_return(struct machine *m, unsigned long pfn, int nr)
+
+/*
+ * A TLB miss: one step that reads the page-table entry deciding va's
+ * translation (announced at its physical address) and fills the running
+ * CPU's TLB for the whole page.  The entry is found before the
+ * announcement and again after it; if another CPU changed the walk's path
+ * meanwhile (a PMD split), the fill is announced again at the new entry.
+ */
+static bool ps_fill_sched(struct machine *m, uint64_t va, bool write)
+{
+	uint64_t page = va & ~(PAGE_SIZE - 1), pa, pa2;
+	unsigned long frame;
+	struct ps_cpu *c;
+	bool rw, ok;
+
+	vmemmap_peek(m, va, &frame, &rw, &pa);
+	for (;;) {
+		sched_point(m, SCHED_TLB_FILL, pa, 8);
+		ok = vmemmap_peek(m, va, &frame, &rw, &pa2);
+		if (pa2 == pa)
+			break;
+		pa = pa2;
+	}
+	if (!ok) {
+		ps_fault_not_present(m, va, write);
+		return false;
+	}
+	if (write && !rw) {
+		ps_fault_read_only(m, va, frame);
+		return false;
+	}
+	c = pstore_cpu(m);
+	for (unsigned int ci = 0; ci < PS_CHUNKS_PER_FRAME; ci++) {
+		uint8_t *chunk = pstore_chunk(m, frame, ci);
+		uint64_t tag = (page >> PS_CHUNK_SHIFT) + ci;
+		struct ps_xc_ent *e = &c->xc[tag & (PS_XC_SIZE - 1)];
+
+		if (!chunk) {
+			ps_beyond_memory(m, va, frame);
+			return false;
+		}
+		e->tag = tag;
+		e->wtag = rw ? tag : PS_TAG_NONE;
+		e->host = chunk;
+		e->fw = (uint64_t)frame << 1 | rw;
+	}
+	c->misses++;
+	return true;
+}
+
+uint8_t *pstore_access_sched(struct machine *m, enum sched_op op, uint64_t va, unsigned int len)
+{
+	bool write = op != SCHED_READ;
+	uint64_t tag = va >> PS_CHUNK_SHIFT;
+	unsigned int ci = (unsigned int)tag & (PS_CHUNKS_PER_FRAME - 1);
+	struct ps_xc_ent *e;
+	struct ps_access *a;
+	struct pframe *pf;
+	unsigned long frame;
+	uint8_t *host;
+
+	for (;;) {
+		e = &pstore_cpu(m)->xc[tag & (PS_XC_SIZE - 1)];
+		if (e->tag != tag || (write && !(e->fw & 1))) {
+			if (!ps_fill_sched(m, va, write))
+				return NULL;
+			continue;
+		}
+		frame = (unsigned long)(e->fw >> 1);
+		host = e->host;
+		sched_point(m, op, ((uint64_t)frame << PAGE_SHIFT) | (va & (PAGE_SIZE - 1)), len);
+		/* a flush may have reached this CPU while it was stopped */
+		e = &pstore_cpu(m)->xc[tag & (PS_XC_SIZE - 1)];
+		if (e->tag == tag && e->host == host && (unsigned long)(e->fw >> 1) == frame &&
+		    (!write || (e->fw & 1)))
+			break;
+	}
+	pstore_cpu(m)->hits++;
+	pf = ps_frame_peek(m->ps, frame);
+	if (!pf || pf->chunk[ci] != host) {
+		ps_report(m, "use after free: cpu%d in %s %s %#llx through a TLB entry for frame "
+			  "%#lx, whose storage was released: the frame was freed before a flush "
+			  "reached this CPU", m->cur_cpu, ps_where(m), write ? "writes" : "reads",
+			  (unsigned long long)va, frame);
+		return NULL;
+	}
+	a = &pstore_cpu(m)->last;
+	a->va = va;
+	a->frame = frame;
+	a->write = false;
+	a->copied = pstore_frame_copied(m, frame);
+	a->stale = ps_maps_now(m, va) != frame;
+	if (op == SCHED_WRITE)
+		pstore_note_write(m, va, len);
+	return host + (va & (PS_CHUNK_SIZE - 1));
+}
+
+/* -------------------------------------------------------------------------
+ * Refcount and flag operations that are one atomic step in the kernel.
+ * Each body is written once and instantiated twice: the common path, and
+ * an out-of-line explorer path (one RMW scheduling point on the physical
+ * word, labelled with the kernel's name for the trace), so the common path
+ * costs one branch more than the plain update.
+ */
+static __attribute__((always_inline)) inline uint8_t *rmw_xlate(struct machine *m, bool sched,
+								 uint64_t va, unsigned int len)
+{
+	return sched ? pstore_access_sched(m, SCHED_RMW, va, len) : ps_xlate(m, va, true);
+}
+
+static __attribute__((always_inline)) inline void rmw_note(struct machine *m, bool sched,
+							   uint64_t va, unsigned int len)
+{
+	if (sched)
+		pstore_note_write(m, va, len);
+}
+
+static __attribute__((always_inline)) inline int ref_add_return(struct machine *m, bool sched,
+								unsigned long pfn, int nr)
 {
 	uint64_t va = page_va(m, pfn) + PGOFF_REFCOUNT;
-	uint8_t *p;
+	uint8_t *p = rmw_xlate(m, sched, va, 4);
 	int32_t v;
 
-	PG_SCHED(m, SCHED_RMW, va, 4);
-	p = ps_xlate(m, va, true);
 	if (!p)
 		return 0;
 	memcpy(&v, p, 4);
 	v += nr;
+	rmw_note(m, sched, va, 4);
 	memcpy(p, &v, 4);
 	return v;
 }
 
-bool get_page_unless_zero(struct machine *m, unsigned long pfn)
+static __attribute__((always_inline)) inline bool ref_get_unless_zero(struct machine *m,
+								      bool sched,
+								      unsigned long pfn)
 {
 	uint64_t va = page_va(m, pfn) + PGOFF_REFCOUNT;
-	uint8_t *p;
+	uint8_t *p = rmw_xlate(m, sched, va, 4);
 	int32_t v;
 
-	PG_SCHED(m, SCHED_RMW, va, 4);
-	p = ps_xlate(m, va, true);
 	if (!p)
 		return false;
 	memcpy(&v, p, 4);
 	if (v == 0)
 		return false;
 	v++;
+	rmw_note(m, sched, va, 4);
 	memcpy(p, &v, 4);
 	return true;
 }
 
-bool page_ref_freeze(struct machine *m, unsigned long pfn, int count)
+static __attribute__((always_inline)) inline bool ref_freeze(struct machine *m, bool sched,
+							     unsigned long pfn, int count)
 {
 	uint64_t va = page_va(m, pfn) + PGOFF_REFCOUNT;
-	uint8_t *p;
+	uint8_t *p = rmw_xlate(m, sched, va, 4);
 	int32_t v;
 
-	PG_SCHED(m, SCHED_RMW, va, 4);
-	p = ps_xlate(m, va, true);
 	if (!p)
 		return false;
 	memcpy(&v, p, 4);
 	if (v != count)
 		return false;
 	v = 0;
+	rmw_note(m, sched, va, 4);
 	memcpy(p, &v, 4);
 	return true;
 }
 
+static __attribute__((always_inline)) inline bool test_set_flag(struct machine *m, bool sched,
+								unsigned long pfn, int bit)
+{
+	uint64_t va = page_va(m, pfn) + PGOFF_FLAGS;
+	uint8_t *p = rmw_xlate(m, sched, va, 8);
+	uint64_t f;
+
+	if (!p)
+		return false;
+	memcpy(&f, p, 8);
+	if (f & (1UL << bit))
+		return true;
+	f |= 1UL << bit;
+	rmw_note(m, sched, va, 8);
+	memcpy(p, &f, 8);
+	return false;
+}
+
+static __attribute__((noinline)) int page_ref_add_return_sched(struct machine *m,
+								unsigned long pfn, int nr)
+{
+	SCHED_WHERE_AS(m, "page_ref_add_return");
+
+	return ref_add_return(m, true, pfn, nr);
+}
+
+int page_ref_add_return(struct machine *m, unsigned long pfn, int nr)
+{
+	if (unlikely(m->sched))
+		return page_ref_add_return_sched(m, pfn, nr);
+	return ref_add_return(m, false, pfn, nr);
+}
+
+static __attribute__((noinline)) bool get_page_unless_zero_sched(struct machine *m,
+								 unsigned long pfn)
+{
+	SCHED_WHERE_AS(m, "get_page_unless_zero");
+
+	return ref_get_unless_zero(m, true, pfn);
+}
+
+bool get_page_unless_zero(struct machine *m, unsigned long pfn)
+{
+	if (unlikely(m->sched))
+		return get_page_unless_zero_sched(m, pfn);
+	return ref_get_unless_zero(m, false, pfn);
+}
+
+static __attribute__((noinline)) bool page_ref_freeze_sched(struct machine *m,
+							    unsigned long pfn, int count)
+{
+	SCHED_WHERE_AS(m, "page_ref_freeze");
+
+	return ref_freeze(m, true, pfn, count);
+}
+
+bool page_ref_freeze(struct machine *m, unsigned long pfn, int count)
+{
+	if (unlikely(m->sched))
+		return page_ref_freeze_sched(m, pfn, count);
+	return ref_freeze(m, false, pfn, count);
+}
+
 void page_ref_unfreeze(struct machine *m, unsigned long pfn, int count)
 {
+	SCHED_WHERE(m);
+
 	set_page_count(m, pfn, count);
+}
+
+/* memory_failure()'s TestSetPageHWPoison: no reference taken */
+bool TestSetPageHWPoison(struct machine *m, unsigned long pfn)
+{
+	SCHED_WHERE(m);
+
+	return test_set_flag(m, m->sched != NULL, pfn, PG_hwpoison);
 }
 
 /* -------------------------------------------------------------------------

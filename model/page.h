@@ -89,6 +89,14 @@ enum pageflags {
  * has a direct-mapped translation cache keyed by the chunk's virtual
  * address, so the common struct page access is a multiply, a compare and
  * a load.  The cache is flushed whenever a vmemmap mapping changes.
+ *
+ * Under the interleaving explorer (m->sched set) every access takes the
+ * out-of-line path pstore_access_sched(): a TLB miss is a scheduling point
+ * of its own (SCHED_TLB_FILL, reading the page-table entry that decides),
+ * then the access is announced at the physical address it lands on
+ * (frame << PAGE_SHIFT | offset), so accesses through different virtual
+ * addresses to one frame, and copies of that frame, are dependent for the
+ * explorer's reduction.  See page.c for the lost-update check it makes.
  */
 #define PS_CHUNK_SHIFT		9
 #define PS_CHUNK_SIZE		(1UL << PS_CHUNK_SHIFT)
@@ -96,11 +104,22 @@ enum pageflags {
 #define PS_XC_BITS		12
 #define PS_XC_SIZE		(1UL << PS_XC_BITS)
 
+/* No vmemmap address gives tag 0 (it would be below VMEMMAP_START): unused */
+#define PS_TAG_NONE		0
+
 struct ps_xc_ent {
-	uint64_t tag;		/* va >> PS_CHUNK_SHIFT, or ~0 */
+	uint64_t tag;		/* va >> PS_CHUNK_SHIFT, or PS_TAG_NONE */
+	uint64_t wtag;		/* tag if the translation is writable, else PS_TAG_NONE */
 	uint8_t *host;		/* chunk contents */
-	bool writable;
+	uint64_t fw;		/* frame << 1 | writable */
 };
+
+/* Drop one cached translation (both tags: a write hit needs wtag) */
+static inline void ps_xc_drop(struct ps_xc_ent *e)
+{
+	e->tag = PS_TAG_NONE;
+	e->wtag = PS_TAG_NONE;
+}
 
 /*
  * A CPU's paging-structure cache: the PMD entries of recent walks, so a
@@ -109,15 +128,29 @@ struct ps_xc_ent {
  */
 #define PS_PMDC_SIZE	16
 
+/* What a CPU's last struct page access under the explorer saw (race tests) */
+struct ps_access {
+	uint64_t va;
+	unsigned long frame;	/* the frame it landed in */
+	bool write;		/* it wrote (an RMW that changed nothing did not) */
+	bool copied;		/* that frame's contents had been copied to another */
+	bool stale;		/* the page tables no longer map va to that frame */
+};
+
 struct ps_cpu {
 	struct ps_xc_ent xc[PS_XC_SIZE];
-	uint64_t pmdc_tag[PS_PMDC_SIZE];	/* va >> PMD_SHIFT, or ~0 */
+	uint64_t pmdc_tag[PS_PMDC_SIZE];	/* va >> PMD_SHIFT, or PS_TAG_NONE */
 	uint64_t pmdc_val[PS_PMDC_SIZE];	/* the PMD entry */
 	unsigned long hits, misses;
+	struct ps_access last;			/* explorer only */
 };
 
 uint8_t *pstore_xlate_slow(struct machine *m, uint64_t va, bool write);
 void pstore_flush_xc(struct machine *m);	/* all CPUs */
+/* The explorer's access path (op: SCHED_READ, SCHED_WRITE or SCHED_RMW) */
+uint8_t *pstore_access_sched(struct machine *m, enum sched_op op, uint64_t va, unsigned int len);
+/* An RMW under the explorer is about to write [va, va + len) */
+void pstore_note_write(struct machine *m, uint64_t va, unsigned int len);
 
 static inline struct ps_cpu *pstore_cpu(struct machine *m)
 {
@@ -135,16 +168,27 @@ static inline uint8_t *ps_xlate(struct machine *m, uint64_t va, bool write)
 	uint64_t tag = va >> PS_CHUNK_SHIFT;
 	struct ps_xc_ent *e = &c->xc[tag & (PS_XC_SIZE - 1)];
 
-	if (likely(e->tag == tag && (e->writable || !write)))
+	/* one compare per access: writes match wtag, reads tag */
+	if (likely((write ? e->wtag : e->tag) == tag))
 		return e->host + (va & (PS_CHUNK_SIZE - 1));
 	return pstore_xlate_slow(m, va, write);
 }
 
-#define PG_SCHED(m, op, va, len)					\
-	do {								\
-		if (unlikely((m)->sched))				\
-			(m)->sched->point((m)->sched->priv, (op), (va), (len)); \
-	} while (0)
+/* Host bytes behind [va, va + len) for op, through the running CPU's TLB */
+static inline uint8_t *pg_xlate(struct machine *m, enum sched_op op, uint64_t va,
+				unsigned int len)
+{
+	if (unlikely(m->sched))
+		return pstore_access_sched(m, op, va, len);
+	return ps_xlate(m, va, op != SCHED_READ);
+}
+
+/* Before the write half of an RMW that does write */
+static inline void pg_note_write(struct machine *m, uint64_t va, unsigned int len)
+{
+	if (unlikely(m->sched))
+		pstore_note_write(m, va, len);
+}
 
 /* Raw field access.  A NULL translation is a simulated fault (recorded on
  * the machine); reads then return 0 and writes are dropped. */
@@ -152,10 +196,8 @@ static inline uint8_t *ps_xlate(struct machine *m, uint64_t va, bool write)
 static inline type pg_read##bits(struct machine *m, unsigned long pfn, unsigned off) \
 {									\
 	uint64_t va = page_va(m, pfn) + off;				\
-	uint8_t *p;							\
+	uint8_t *p = pg_xlate(m, SCHED_READ, va, sizeof(type));	\
 	type v;								\
-	PG_SCHED(m, SCHED_READ, va, sizeof(type));			\
-	p = ps_xlate(m, va, false);					\
 	if (unlikely(!p))						\
 		return 0;						\
 	memcpy(&v, p, sizeof(v));					\
@@ -164,9 +206,7 @@ static inline type pg_read##bits(struct machine *m, unsigned long pfn, unsigned 
 static inline void pg_write##bits(struct machine *m, unsigned long pfn, unsigned off, type v) \
 {									\
 	uint64_t va = page_va(m, pfn) + off;				\
-	uint8_t *p;							\
-	PG_SCHED(m, SCHED_WRITE, va, sizeof(type));			\
-	p = ps_xlate(m, va, true);					\
+	uint8_t *p = pg_xlate(m, SCHED_WRITE, va, sizeof(type));	\
 	if (likely(p))							\
 		memcpy(p, &v, sizeof(v));				\
 }
@@ -250,6 +290,8 @@ int page_ref_add_return(struct machine *m, unsigned long pfn, int nr);
 bool get_page_unless_zero(struct machine *m, unsigned long pfn);
 bool page_ref_freeze(struct machine *m, unsigned long pfn, int count);
 void page_ref_unfreeze(struct machine *m, unsigned long pfn, int count);
+/* Atomic test_and_set_bit of PG_hwpoison, as memory_failure() sets it */
+bool TestSetPageHWPoison(struct machine *m, unsigned long pfn);
 
 static inline int page_mapcount_raw(struct machine *m, unsigned long pfn)
 {
@@ -424,6 +466,17 @@ void pstore_frame_copy(struct machine *m, unsigned long dst, unsigned long src);
 void pstore_frame_release(struct machine *m, unsigned long pfn);
 /* The vmemmap translation through init_mm (pgtable.c) */
 bool vmemmap_translate(struct machine *m, uint64_t va, unsigned long *frame, bool *writable);
+/*
+ * The same without scheduling points or caches: what the page tables say
+ * now.  *entry_pa (if not NULL) gets the physical address of the entry
+ * that decided (the leaf, or the first entry that is not present).
+ */
+bool vmemmap_peek(struct machine *m, uint64_t va, unsigned long *frame, bool *writable,
+		  uint64_t *entry_pa);
+/* A page-table entry changed under the explorer: re-check pending writes */
+void pstore_pt_changed(struct machine *m);
+/* Explorer bookkeeping for race tests: was frame's content copied away? */
+bool pstore_frame_copied(struct machine *m, unsigned long frame);
 /* Host memory the store uses, for benchmarks */
 size_t pstore_host_bytes(struct machine *m);
 /* Fill buf[0..sps) with the struct page state boot leaves for pfn */

@@ -9,8 +9,18 @@
  * does), so splitting a vmemmap PMD costs a page of real memory.
  *
  * The TLB of each CPU is the translation cache of the frame store (see
- * page.h): an entry stays until a flush reaches that CPU.
+ * page.h): an entry stays until a flush reaches that CPU.  Outside the
+ * explorer a flush reaches every CPU at once.  Under it, a kernel-range
+ * flush is a synchronous IPI (on_each_cpu_op, as x86's
+ * flush_tlb_kernel_range): the explorer chooses when it reaches each other
+ * CPU, and the flushing CPU goes on only when all have it.
+ *
+ * Entries are read and written at their physical address (table << 12 |
+ * index * 8), one scheduling point each.  A table being filled before it is
+ * linked in (a PMD split) is private to its CPU: those writes are not
+ * points.
  */
+#include "cpu.h"
 #include "pgtable.h"
 #include "page.h"
 #include "page_alloc.h"
@@ -21,7 +31,7 @@ pteval_t pt_read(struct machine *m, unsigned long table, unsigned int idx)
 	uint8_t *p;
 	pteval_t v;
 
-	PG_SCHED(m, SCHED_READ, ((uint64_t)table << PAGE_SHIFT) + idx * 8, 8);
+	sched_point(m, SCHED_READ, ((uint64_t)table << PAGE_SHIFT) + idx * 8, 8);
 	p = pstore_frame_bytes(m, table, idx * 8);
 	if (!p)
 		return 0;
@@ -29,14 +39,22 @@ pteval_t pt_read(struct machine *m, unsigned long table, unsigned int idx)
 	return v;
 }
 
-void pt_write(struct machine *m, unsigned long table, unsigned int idx, pteval_t v)
+/* Write an entry of a table nobody else can reach yet: no scheduling point */
+static void pt_write_private(struct machine *m, unsigned long table, unsigned int idx,
+			     pteval_t v)
 {
-	uint8_t *p;
+	uint8_t *p = pstore_frame_bytes(m, table, idx * 8);
 
-	PG_SCHED(m, SCHED_WRITE, ((uint64_t)table << PAGE_SHIFT) + idx * 8, 8);
-	p = pstore_frame_bytes(m, table, idx * 8);
 	if (p)
 		memcpy(p, &v, 8);
+}
+
+void pt_write(struct machine *m, unsigned long table, unsigned int idx, pteval_t v)
+{
+	sched_point(m, SCHED_WRITE, ((uint64_t)table << PAGE_SHIFT) + idx * 8, 8);
+	pt_write_private(m, table, idx, v);
+	if (unlikely(m->sched))
+		pstore_pt_changed(m);	/* a remap may have made a write lost */
 }
 
 unsigned long pgtable_alloc(struct machine *m, int nid)
@@ -149,8 +167,9 @@ int pt_split_pmd(struct machine *m, struct mm_struct *mm, uint64_t va, int nid)
 	mm->nr_pgtables++;
 	base = pte_pfn(e);
 	prot = e & ~(PTE_PFN_MASK | _PAGE_PSE);
+	/* fill the new table, then publish it (the kernel's pmd_populate) */
 	for (unsigned int i = 0; i < PTRS_PER_TABLE; i++)
-		pt_write(m, pte_table, i, pfn_pte(base + i, prot));
+		pt_write_private(m, pte_table, i, pfn_pte(base + i, prot));
 	pt_write(m, table, idx, pfn_pte(pte_table, _KERNPG_TABLE));
 	return 0;
 }
@@ -245,23 +264,87 @@ bool vmemmap_translate(struct machine *m, uint64_t va, unsigned long *frame, boo
 	return true;
 }
 
+bool vmemmap_peek(struct machine *m, uint64_t va, unsigned long *frame, bool *writable,
+		  uint64_t *entry_pa)
+{
+	unsigned long t;
+
+	if (entry_pa)
+		*entry_pa = 0;
+	if (!m->init_mm || va < VMEMMAP_START)
+		return false;
+	t = m->init_mm->pgd;
+	for (enum pt_level l = PT_PGD; l >= PT_PTE; l--) {
+		unsigned int i = pt_index(va, l);
+		uint8_t *p = pstore_frame_bytes(m, t, i * 8);
+		pteval_t e;
+
+		if (!p)
+			return false;
+		memcpy(&e, p, 8);
+		if (entry_pa)
+			*entry_pa = ((uint64_t)t << PAGE_SHIFT) + i * 8;
+		if (!pte_present(e))
+			return false;
+		if (l == PT_PTE || ((l == PT_PMD || l == PT_PUD) && (e & _PAGE_PSE))) {
+			unsigned long span = l == PT_PTE ? 1 : l == PT_PMD ? PTRS_PER_TABLE :
+					     1UL << (PUD_SHIFT - PAGE_SHIFT);
+
+			*frame = pte_pfn(e) + ((va >> PAGE_SHIFT) & (span - 1));
+			*writable = pte_write(e);
+			return true;
+		}
+		t = pte_pfn(e);
+	}
+	return false;
+}
+
 void flush_tlb_cpu_range(struct machine *m, int cpu, uint64_t start, uint64_t end)
 {
-	PG_SCHED(m, SCHED_TLB_FLUSH, start, (unsigned int)((end - start) > 0xffffffffu ?
-							   0xffffffffu : end - start));
+	sched_point(m, SCHED_TLB_FLUSH, start, (unsigned int)((end - start) > 0xffffffffu ?
+							    0xffffffffu : end - start));
 	pstore_flush_xc_range(m, cpu, start, end);
+}
+
+struct flush_range {
+	uint64_t start, end;
+};
+
+/* The IPI handler: runs on the CPU it was sent to */
+static void do_flush_tlb_range(struct machine *m, void *info)
+{
+	const struct flush_range *r = info;
+
+	pstore_flush_xc_range(m, m->cur_cpu, r->start, r->end);
+}
+
+static void flush_tlb_everywhere(struct machine *m, uint64_t start, uint64_t end)
+{
+	struct flush_range r = { start, end };
+
+	m->tlb_flushes++;
+	if (unlikely(m->sched)) {
+		uint64_t len = end - start;
+
+		on_each_cpu_op(m, SCHED_TLB_FLUSH, start,
+			       (unsigned int)(len > 0xffffffffu ? 0xffffffffu : len),
+			       do_flush_tlb_range, &r, true);
+		return;
+	}
+	for (int c = 0; c < m->nr_cpus; c++)
+		pstore_flush_xc_range(m, c, start, end);
 }
 
 void flush_tlb_kernel_range(struct machine *m, uint64_t start, uint64_t end)
 {
-	m->tlb_flushes++;
-	for (int c = 0; c < m->nr_cpus; c++)
-		flush_tlb_cpu_range(m, c, start, end);
+	SCHED_WHERE(m);
+
+	flush_tlb_everywhere(m, start, end);
 }
 
 void flush_tlb_all(struct machine *m)
 {
-	m->tlb_flushes++;
-	for (int c = 0; c < m->nr_cpus; c++)
-		flush_tlb_cpu_range(m, c, 0, ~0ULL);
+	SCHED_WHERE(m);
+
+	flush_tlb_everywhere(m, 0, ~0ULL);
 }

@@ -359,6 +359,15 @@ static void hook_post(void *priv, int cpu, enum sched_op op, uint64_t addr, unsi
 	post_event(x, cpu, op, addr, len, fn, NULL, info, x->hooks.where);
 }
 
+/* The model saw something only the explorer can judge (a lost update) */
+static void hook_report(void *priv, const char *msg)
+{
+	struct xp_ctx *x = priv;
+
+	if (!x->draining)
+		record_failure(x, XP_FAIL_CHECK, "%s", msg);
+}
+
 /* -------------------------------------------------------------------------
  * The API bodies and checks call
  */
@@ -376,7 +385,7 @@ void xp_attach_machine(struct xp_ctx *x, struct machine *m)
 	}
 	x->m = m;
 	x->cur_cpu = &m->cur_cpu;
-	m->sched = &x->hooks.base;
+	m->sched = &x->hooks;
 	m->cur_cpu = x->cur >= 0 ? x->cur : 0;
 }
 
@@ -534,6 +543,8 @@ void xp_sometimes_at(struct xp_ctx *x, const char *name, bool cond)
 {
 	int i;
 
+	if (x->draining)
+		return;		/* not part of any explored schedule */
 	for (i = 0; i < x->nst; i++)
 		if (x->st[i].name == name || !strcmp(x->st[i].name, name))
 			break;
@@ -977,6 +988,33 @@ static void begin_run(struct xp_ctx *x)
 	}
 }
 
+/*
+ * After a failure the CPUs still stopped at a point run to their end, so
+ * the model unwinds (memory it allocated on the way is freed; the machine
+ * is in a state teardown can destroy) instead of being abandoned halfway.
+ * Each runs in turn, events are delivered when no CPU can go on; nothing
+ * is recorded or checked.  A CPU that ended itself with xp_assert, or that
+ * blocks for good, stays where it is.
+ */
+static void drain(struct xp_ctx *x, unsigned long max_steps)
+{
+	x->draining = true;
+	for (unsigned long n = 0; n < max_steps; n++) {
+		xmask en = compute_enabled(x);
+		int tid;
+
+		if (!en)
+			break;
+		tid = default_choice(x, en);
+		if (tid < x->ncpus)
+			resume_cpu(x, tid);
+		else
+			deliver_event(x, &x->ev[x->ev_of_tid[tid]]);
+		x->prev_tid = tid;
+	}
+	x->draining = false;
+}
+
 void xp_run_one(struct xp_ctx *x)
 {
 	const struct xp_test *t = x->t;
@@ -1030,6 +1068,8 @@ void xp_run_one(struct xp_ctx *x)
 		if (x->fkind == XP_OK)
 			check_state(x);
 	}
+	if (x->fkind != XP_OK)
+		drain(x, max_steps);
 	if (x->finished && x->fkind == XP_OK && t->final) {
 		x->phase = PH_FINAL;
 		*x->cur_cpu = 0;
@@ -1078,10 +1118,11 @@ struct xp_ctx *xp_ctx_new(const struct xp_test *t, const struct xp_opts *o, char
 	x->nthr = t->ncpus;
 	x->clk_stride = 16;
 	coro_init_main(&x->main);
-	x->hooks.base.point = hook_point;
-	x->hooks.base.priv = x;
+	x->hooks.point = hook_point;
+	x->hooks.priv = x;
 	x->hooks.wait = hook_wait;
 	x->hooks.post = hook_post;
+	x->hooks.report = hook_report;
 	x->cur = -1;
 	x->cur_cpu = &x->cur_cpu_dummy;
 	x->pct_d = o->pct_depth ? o->pct_depth : XP_DEFAULT_PCT_D;
@@ -1128,6 +1169,19 @@ static bool out_of_budget(struct xp_ctx *x, unsigned long runs, unsigned long ma
 	return false;
 }
 
+/*
+ * A run failed: keep the first failure in r.  Returns true when the search
+ * stops here (always, unless keep_going; a broken test stops it anyway).
+ */
+static bool record_run_failure(struct xp_ctx *x, struct xp_result *r)
+{
+	bool broken = x->fkind == XP_FAIL_NONDET || x->fkind == XP_FAIL_USAGE;
+
+	if (!x->stats.failed++ || broken)
+		xp_capture(x, r);
+	return !x->o.keep_going || broken;
+}
+
 static void count_run(struct xp_ctx *x)
 {
 	if (x->sleep_blocked)
@@ -1163,10 +1217,8 @@ static bool dfs(struct xp_ctx *x, bool bounded, unsigned int bound, struct xp_re
 		xp_run_one(x);
 		count_run(x);
 		runs++;
-		if (x->fkind != XP_OK) {
-			xp_capture(x, r);
+		if (x->fkind != XP_OK && record_run_failure(x, r))
 			return true;
-		}
 		/* deepest node with something left to try within the bound */
 		size_t d = x->n;
 		int next = -1;
@@ -1195,10 +1247,10 @@ static bool dfs(struct xp_ctx *x, bool bounded, unsigned int bound, struct xp_re
 		}
 		if (next < 0) {
 			*complete = true;
-			return false;
+			return x->stats.failed != 0;
 		}
 		if (out_of_budget(x, runs, x->o.max_schedules))
-			return false;
+			return x->stats.failed != 0;
 		x->prefix = d;
 		x->forced = next;
 	}
@@ -1249,12 +1301,10 @@ static bool search_random(struct xp_ctx *x, struct xp_result *r)
 		count_run(x);
 		if (x->n > x->pct_k)
 			x->pct_k = x->n;
-		if (x->fkind != XP_OK) {
-			xp_capture(x, r);
+		if (x->fkind != XP_OK && record_run_failure(x, r))
 			return true;
-		}
 	}
-	return false;
+	return x->stats.failed != 0;
 }
 
 static double estimate(struct xp_ctx *x, unsigned int probes)

@@ -48,7 +48,12 @@
  * an invariant function after every step; a final function at the end of
  * every complete schedule; xp_sometimes() points that some explored schedule
  * must reach; deadlock (live CPUs all blocked); a simulated kernel failure
- * recorded on an attached machine (mm_fail).
+ * recorded on an attached machine (mm_fail); the model's own checks that
+ * only make sense under the explorer (sched_fail: a write lost in a frame
+ * that was copied or remapped away, see model/page.c).  After a failure
+ * the CPUs that were not ended by xp_assert run on to their end, unchecked
+ * and unrecorded, so the model code they were in unwinds and frees what it
+ * allocated.
  *
  * Reduction and per-step invariants: partial-order reduction preserves
  * every final state, deadlock and assertion along the way, but not every
@@ -110,6 +115,8 @@ struct xp_opts {
 	bool shrink;			/* shrink a failure found by RANDOM/PCT */
 	size_t stack_size;		/* per CPU; 0: CORO_STACK_DEFAULT */
 	const char *replay;		/* replay this schedule instead of searching */
+	bool keep_going;		/* go on after a failing schedule; stats.failed
+					 * counts them, the result is the first */
 };
 
 struct xp_test {
@@ -124,6 +131,7 @@ struct xp_test {
 	void *arg;
 	struct xp_opts opts;
 	bool expect_failure;		/* CMocka glue: the search must fail */
+	const char *expect_msg;		/* ... with a message containing this */
 };
 
 enum xp_fail_kind {
@@ -132,6 +140,7 @@ enum xp_fail_kind {
 	XP_FAIL_INVARIANT,	/* the invariant function */
 	XP_FAIL_FINAL,		/* the final function */
 	XP_FAIL_MODEL,		/* mm_fail() on the attached machine */
+	XP_FAIL_CHECK,		/* the model's explorer-only checks (lost updates) */
 	XP_FAIL_DEADLOCK,	/* live CPUs all blocked */
 	XP_FAIL_STEPS,		/* a schedule exceeded max_steps (livelock?) */
 	XP_FAIL_SOMETIMES,	/* a sometimes point no schedule reached */
@@ -158,6 +167,7 @@ struct xp_stats {
 	unsigned long schedules;	/* complete runs, failing ones included */
 	unsigned long sleep_blocked;	/* runs cut as redundant by sleep sets */
 	unsigned long bound_cut;	/* branches cut by the preemption bound */
+	unsigned long failed;		/* failing schedules (more than 1: keep_going) */
 	unsigned long steps;
 	unsigned int bound;		/* last bound searched */
 	unsigned int max_depth;
@@ -216,7 +226,7 @@ void xp_name_range(struct xp_ctx *x, const void *base, size_t len, const char *n
 /* A scheduling point for op on [addr, addr + len) */
 void xp_point_at(struct xp_ctx *x, enum sched_op op, uint64_t addr, unsigned int len,
 		 const char *where);
-/* Blocking point: proceeds only when ready(arg) (see struct sched_hooks_x) */
+/* Blocking point: proceeds only when ready(arg) (see struct sched_hooks) */
 void xp_wait_at(struct xp_ctx *x, enum sched_op op, uint64_t addr, unsigned int len,
 		bool (*ready)(void *arg), void *arg, const char *where);
 /* Post fn(x, arg) to run on cpu as an event; op/addr/len as for points */

@@ -14,9 +14,10 @@
  * searching, in every exploration of the binary or, with
  * MMSIM_REPLAY_TEST=name, only in the one of that name.
  *
- * A test with expect_failure passes when the search finds a failure and
- * replaying its schedule string reproduces the same failure (kind and
- * message); the failure is printed either way.
+ * A test with expect_failure passes when the search finds a failure (whose
+ * message contains expect_msg, if set) and replaying its schedule string
+ * reproduces the same failure (kind and message); the failure is printed
+ * either way.
  *
  * Include after <cmocka.h>; only tests include this header (sim/ itself does
  * not link CMocka).
@@ -63,6 +64,13 @@ static inline void xp_cmocka_run(const struct xp_test *t)
 		snprintf(msg, sizeof(msg), "%s: expected a failure, none in %lu schedules%s",
 			 t->name, r.stats.schedules,
 			 r.stats.complete ? "" : " (the search was cut short)");
+		xp_result_free(&r);
+		fail_msg("%s", msg);
+		return;
+	}
+	if (t->expect_msg && !strstr(r.msg, t->expect_msg)) {
+		snprintf(msg, sizeof(msg), "%s: expected a failure with '%s', found %s: %s",
+			 t->name, t->expect_msg, xp_fail_kind_name(r.kind), r.msg);
 		xp_result_free(&r);
 		fail_msg("%s", msg);
 		return;

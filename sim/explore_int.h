@@ -103,7 +103,7 @@ struct xp_ctx {
 	int cur;			/* CPU running, -1 on the main stack */
 	enum xp_phase phase;
 	void *state;
-	struct sched_hooks_x hooks;
+	struct sched_hooks hooks;
 	struct machine *m;
 	int *cur_cpu;
 	int cur_cpu_dummy;
@@ -126,6 +126,7 @@ struct xp_ctx {
 	char fmsg[XP_MSG];
 	bool sleep_blocked;
 	bool finished;			/* all CPUs returned */
+	bool draining;			/* after a failure: letting the CPUs unwind */
 	struct { uint64_t base, len; const char *name; } names[XP_MAX_NAMES];
 	int nnames;
 

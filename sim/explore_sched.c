@@ -44,7 +44,8 @@ const char *xp_op_name(enum sched_op op)
 static const char *const kind_names[] = {
 	[XP_OK] = "ok",			[XP_FAIL_ASSERT] = "assertion",
 	[XP_FAIL_INVARIANT] = "invariant", [XP_FAIL_FINAL] = "final check",
-	[XP_FAIL_MODEL] = "kernel failure", [XP_FAIL_DEADLOCK] = "deadlock",
+	[XP_FAIL_MODEL] = "kernel failure", [XP_FAIL_CHECK] = "model check",
+	[XP_FAIL_DEADLOCK] = "deadlock",
 	[XP_FAIL_STEPS] = "step limit",	[XP_FAIL_SOMETIMES] = "sometimes",
 	[XP_FAIL_DIVERGED] = "replay diverged", [XP_FAIL_NONDET] = "nondeterminism",
 	[XP_FAIL_USAGE] = "usage",
@@ -374,10 +375,14 @@ void xp_print_stats(FILE *f, const char *name, const struct xp_opts *o,
 	if (!o->replay && o->strategy == XP_DFS && o->bounding != XP_NO_BOUND)
 		fprintf(f, " %u", s->bound);
 	fprintf(f, ": %lu schedules", s->schedules);
-	if (s->sleep_blocked)
+	/* a reduced search always says how much it pruned, 0 included */
+	if (s->sleep_blocked || (!o->replay && o->strategy == XP_DFS && !o->no_por &&
+				 o->bounding == XP_NO_BOUND))
 		fprintf(f, ", %lu pruned by sleep sets", s->sleep_blocked);
 	if (s->bound_cut)
 		fprintf(f, ", %lu branches cut by the bound", s->bound_cut);
+	if (o->keep_going && s->failed)
+		fprintf(f, ", %lu failing", s->failed);
 	fprintf(f, ", %lu steps, depth %u, %.3f s", s->steps, s->max_depth, s->seconds);
 	if (s->seconds > 0)
 		fprintf(f, " (%.0f schedules/s)", (double)(s->schedules + s->sleep_blocked) /
