@@ -985,6 +985,89 @@ bool TestSetPageHWPoison(struct machine *m, unsigned long pfn)
 }
 
 /* -------------------------------------------------------------------------
+ * Page locks (PG_locked): lock_page, trylock_page, unlock_page
+ *
+ * The lock bit lives in the struct page, so acquiring it is one atomic
+ * RMW of page->flags through the vmemmap.  Under the explorer a contended
+ * lock_page blocks (the CPU is not scheduled until the bit reads clear),
+ * then tries again; sequentially nobody could ever unlock it, so that is
+ * a reported failure, like a spinlock taken twice.
+ */
+bool trylock_page(struct machine *m, unsigned long pfn)
+{
+	SCHED_WHERE(m);
+
+	return !test_set_flag(m, m->sched != NULL, pfn, PG_locked);
+}
+
+struct page_lock_wait {
+	struct machine *m;
+	unsigned long pfn;
+};
+
+/* Does PG_locked read clear right now (no scheduling point, no TLB)? */
+static bool page_lock_free(void *arg)
+{
+	struct page_lock_wait *w = arg;
+	uint64_t va = page_va(w->m, w->pfn) + PGOFF_FLAGS;
+	unsigned long frame;
+	uint64_t f;
+	uint8_t *p;
+	bool rw;
+
+	if (!vmemmap_peek(w->m, va, &frame, &rw, NULL))
+		return true;
+	p = pstore_frame_bytes(w->m, frame, (unsigned int)(va & (PAGE_SIZE - 1)));
+	if (!p)
+		return true;
+	memcpy(&f, p, 8);
+	return !(f & (1UL << PG_locked));
+}
+
+void lock_page(struct machine *m, unsigned long pfn)
+{
+	SCHED_WHERE(m);
+
+	while (test_set_flag(m, m->sched != NULL, pfn, PG_locked)) {
+		struct page_lock_wait w = { m, pfn };
+		uint64_t va = page_va(m, pfn) + PGOFF_FLAGS;
+		unsigned long frame = 0;
+		bool rw;
+
+		if (!m->sched) {
+			mm_fail(m, "BUG: lock_page(%#lx): the page is locked and no other CPU runs "
+				"to unlock it (deadlock)", pfn);
+			return;
+		}
+		vmemmap_peek(m, va, &frame, &rw, NULL);
+		m->sched->wait(m->sched->priv, SCHED_LOCK,
+			       ((uint64_t)frame << PAGE_SHIFT) | (va & (PAGE_SIZE - 1)), 8,
+			       page_lock_free, &w);
+	}
+}
+
+void unlock_page(struct machine *m, unsigned long pfn)
+{
+	bool sched = m->sched != NULL;
+	uint64_t va = page_va(m, pfn) + PGOFF_FLAGS;
+	uint8_t *p;
+	uint64_t f;
+	SCHED_WHERE(m);
+
+	p = rmw_xlate(m, sched, va, 8);	/* clear_bit_unlock: one atomic step */
+	if (!p)
+		return;
+	memcpy(&f, p, 8);
+	if (!(f & (1UL << PG_locked))) {
+		mm_fail(m, "BUG: unlock_page(%#lx) of a page that is not locked", pfn);
+		return;
+	}
+	f &= ~(1UL << PG_locked);
+	rmw_note(m, sched, va, 8);
+	memcpy(p, &f, 8);
+}
+
+/* -------------------------------------------------------------------------
  * Compound pages (prep_compound_page, 6.1 layout)
  */
 unsigned long page_fixed_fake_head(struct machine *m, unsigned long pfn)

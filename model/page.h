@@ -292,6 +292,10 @@ bool page_ref_freeze(struct machine *m, unsigned long pfn, int count);
 void page_ref_unfreeze(struct machine *m, unsigned long pfn, int count);
 /* Atomic test_and_set_bit of PG_hwpoison, as memory_failure() sets it */
 bool TestSetPageHWPoison(struct machine *m, unsigned long pfn);
+/* Page locks: PG_locked taken with one atomic RMW; lock_page blocks */
+bool trylock_page(struct machine *m, unsigned long pfn);
+void lock_page(struct machine *m, unsigned long pfn);
+void unlock_page(struct machine *m, unsigned long pfn);
 
 static inline int page_mapcount_raw(struct machine *m, unsigned long pfn)
 {
