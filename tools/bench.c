@@ -119,62 +119,18 @@ struct boot_fig {
 	double seconds;
 	long rss_kb;
 	size_t store_bytes;
+	long hugepages;
 };
 
-/* In a child: the seed-000 experiment under one HVO policy */
-static struct boot_fig bench_seed000(const char *policy, long *hugepages)
+/*
+ * Run job(arg) in a child process, so its peak RSS is its own; the child
+ * fills the figure's seconds from the time job returns, and RSS and store
+ * size from the machine job hands back (kept alive until measured).
+ */
+static struct boot_fig in_child(struct machine *(*job)(void *arg, struct boot_fig *f), void *arg)
 {
-	int fd[2];
-	struct { struct boot_fig f; long n; } res = { { 0 }, 0 };
-	pid_t pid;
-
-	if (pipe(fd))
-		exit(1);
-	pid = fork();
-	if (pid == 0) {
-		double t0 = now();
-		struct machine_opts o;
-		struct machine *m;
-		struct sbuf sb;
-		struct rusage ru;
-		char err[256];
-
-		machine_opts_default(&o);
-		o.nr_nodes = 2;
-		o.node[0].mem_bytes = o.node[1].mem_bytes = 64UL << 30;
-		o.nr_cpus = 4;
-		o.hugetlb_free_vmemmap = true;
-		snprintf(o.hvo_policy, sizeof(o.hvo_policy), "%s", policy);
-		m = machine_create(&o, err, sizeof(err));
-		if (!m)
-			_exit(1);
-		sb_init(&sb);
-		show_pagetypeinfo(m, &sb);
-		mm_store_file(m, "/sys/devices/system/node/node0/hugepages/hugepages-2048kB/nr_hugepages",
-			      "32768", err, sizeof(err));
-		mm_counter(m, "hugepages.node0.2048kB.nr_hugepages", &res.n);
-		show_pagetypeinfo(m, &sb);
-		res.f.seconds = now() - t0;
-		res.f.store_bytes = pstore_host_bytes(m);
-		getrusage(RUSAGE_SELF, &ru);
-		res.f.rss_kb = ru.ru_maxrss;
-		if (write(fd[1], &res, sizeof(res)) != sizeof(res))
-			_exit(1);
-		_exit(0);
-	}
-	close(fd[1]);
-	if (read(fd[0], &res, sizeof(res)) != sizeof(res))
-		res.f.seconds = -1;
-	close(fd[0]);
-	waitpid(pid, NULL, 0);
-	*hugepages = res.n;
-	return res.f;
-}
-
-static struct boot_fig bench_boot(int nodes, unsigned long gb_per_node)
-{
-	int fd[2];
 	struct boot_fig f = { 0 };
+	int fd[2];
 	pid_t pid;
 
 	if (pipe(fd))
@@ -182,14 +138,11 @@ static struct boot_fig bench_boot(int nodes, unsigned long gb_per_node)
 	pid = fork();
 	if (pid == 0) {
 		double t0 = now();
-		struct machine *m = bench_machine(nodes, gb_per_node, 8);
-		struct sbuf sb;
+		struct machine *m = job(arg, &f);
 		struct rusage ru;
 
-		sb_init(&sb);
-		show_buddyinfo(m, &sb);
 		f.seconds = now() - t0;
-		f.store_bytes = pstore_host_bytes(m);
+		f.store_bytes = m ? pstore_host_bytes(m) : 0;
 		getrusage(RUSAGE_SELF, &ru);
 		f.rss_kb = ru.ru_maxrss;
 		if (write(fd[1], &f, sizeof(f)) != sizeof(f))
@@ -202,6 +155,52 @@ static struct boot_fig bench_boot(int nodes, unsigned long gb_per_node)
 	close(fd[0]);
 	waitpid(pid, NULL, 0);
 	return f;
+}
+
+struct boot_job {
+	int nodes;
+	unsigned long gb_per_node;
+};
+
+/* Boot and print /proc/buddyinfo */
+static struct machine *boot_job(void *arg, struct boot_fig *f)
+{
+	struct boot_job *j = arg;
+	struct machine *m = bench_machine(j->nodes, j->gb_per_node, 8);
+	struct sbuf sb;
+
+	(void)f;
+	sb_init(&sb);
+	show_buddyinfo(m, &sb);
+	sb_free(&sb);
+	return m;
+}
+
+/* The seed-000 experiment under one HVO policy */
+static struct machine *seed000_job(void *arg, struct boot_fig *f)
+{
+	struct machine_opts o;
+	struct machine *m;
+	struct sbuf sb;
+	char err[256];
+
+	machine_opts_default(&o);
+	o.nr_nodes = 2;
+	o.node[0].mem_bytes = o.node[1].mem_bytes = 64UL << 30;
+	o.nr_cpus = 4;
+	o.hugetlb_free_vmemmap = true;
+	snprintf(o.hvo_policy, sizeof(o.hvo_policy), "%s", (const char *)arg);
+	m = machine_create(&o, err, sizeof(err));
+	if (!m)
+		_exit(1);
+	sb_init(&sb);
+	show_pagetypeinfo(m, &sb);
+	mm_store_file(m, "/sys/devices/system/node/node0/hugepages/hugepages-2048kB/nr_hugepages",
+		      "32768", err, sizeof(err));
+	mm_counter(m, "hugepages.node0.2048kB.nr_hugepages", &f->hugepages);
+	show_pagetypeinfo(m, &sb);
+	sb_free(&sb);
+	return m;
 }
 
 int main(int argc, char **argv)
@@ -237,7 +236,8 @@ int main(int argc, char **argv)
 		printf("  order-0 alloc+free, buddy path (frag.):  %6.2f M pairs/s\n",
 		       bench_buddy(pairs / 4) / 1e6);
 	if (!only || !strcmp(only, "boot")) {
-		struct boot_fig a = bench_boot(2, 64), b = bench_boot(1, 1024);
+		struct boot_job ja = { 2, 64 }, jb = { 1, 1024 };
+		struct boot_fig a = in_child(boot_job, &ja), b = in_child(boot_job, &jb);
 
 		printf("  boot + buddyinfo, 2 x 64 GiB:            %6.3f s, peak RSS %5ld MiB (struct page store %zu MiB)\n",
 		       a.seconds, a.rss_kb / 1024, a.store_bytes >> 20);
@@ -248,11 +248,10 @@ int main(int argc, char **argv)
 		static const char *const pols[] = { "reuse-head", "new-head" };
 
 		for (size_t i = 0; i < ARRAY_SIZE(pols); i++) {
-			long n = 0;
-			struct boot_fig f = bench_seed000(pols[i], &n);
+			struct boot_fig f = in_child(seed000_job, (void *)pols[i]);
 
 			printf("  seed 000, 2 x 64 GiB, %-12s        %6.3f s, peak RSS %5ld MiB (%ld hugepages)\n",
-			       pols[i], f.seconds, f.rss_kb / 1024, n);
+			       pols[i], f.seconds, f.rss_kb / 1024, f.hugepages);
 		}
 	}
 	fflush(stdout);
