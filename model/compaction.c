@@ -146,7 +146,7 @@ static enum compact_result __compact_finished(struct machine *m, struct compact_
 			return COMPACT_SUCCESS;
 		if (cc->migratetype == MIGRATE_MOVABLE && !plist_empty(&area->free_list[MIGRATE_CMA]))
 			return COMPACT_SUCCESS;
-		if (find_suitable_fallback_mt(area, (unsigned int)o, cc->migratetype, true,
+		if (find_suitable_fallback(area, (unsigned int)o, cc->migratetype, true,
 					      &can_steal) != -1)
 			return COMPACT_SUCCESS;
 	}
@@ -241,8 +241,7 @@ static void isolate_one_free_block(struct machine *m, struct compact_control *cc
 			int bmt = get_pfnblock_migratetype(z, b);
 
 			if (bmt != MIGRATE_ISOLATE && bmt != MIGRATE_CMA && bmt != MIGRATE_HIGHATOMIC)
-				*pageblock_byte(z, b) = (uint8_t)((*pageblock_byte(z, b) & ~7) |
-								  MIGRATE_MOVABLE);
+				set_pfnblock_migratetype(z, b, MIGRATE_MOVABLE);
 		}
 	}
 	/* split_map_pages: order-0 pages with a reference each */
@@ -477,7 +476,7 @@ static int isolate_range(struct machine *m, struct zone *z, unsigned long start,
 		saved[i] = (uint8_t)get_pfnblock_migratetype(z, b);
 		if (saved[i] == MIGRATE_ISOLATE)
 			return -1;
-		*pageblock_byte(z, b) = (uint8_t)((*pageblock_byte(z, b) & ~7) | MIGRATE_ISOLATE);
+		set_pfnblock_migratetype(z, b, MIGRATE_ISOLATE);
 		/* set_migratetype_isolate: isolated free pages stop counting as free */
 		z->vm_stat[NR_FREE_PAGES] -= move_freepages_block(m, z, b, MIGRATE_ISOLATE, NULL);
 	}
@@ -500,14 +499,14 @@ static void undo_isolate_range(struct machine *m, struct zone *z, unsigned long 
 				__ClearPageBuddy(m, pfn);
 				area->nr_free--;
 				area->nr_free_mt[MIGRATE_ISOLATE]--;
-				*pageblock_byte(z, b) = (uint8_t)((*pageblock_byte(z, b) & ~7) | saved[i]);
+				set_pfnblock_migratetype(z, b, saved[i]);
 				__free_one_page(m, pfn, z, o, saved[i], FPI_NONE);
 				pfn += 1UL << o;
 				continue;
 			}
 			pfn++;
 		}
-		*pageblock_byte(z, b) = (uint8_t)((*pageblock_byte(z, b) & ~7) | saved[i]);
+		set_pfnblock_migratetype(z, b, saved[i]);
 	}
 }
 

@@ -148,9 +148,9 @@ void memblock_destroy(struct machine *m)
 	memset(&m->memblock, 0, sizeof(m->memblock));
 }
 
-bool memblock_is_reserved(const struct machine *m, unsigned long pfn)
+/* Index of the first region of t that ends above pfn (t->cnt if none) */
+static int mb_search(const struct memblock_type *t, unsigned long pfn)
 {
-	const struct memblock_type *t = &m->memblock.reserved;
 	int lo = 0, hi = t->cnt;
 
 	while (lo < hi) {
@@ -158,30 +158,33 @@ bool memblock_is_reserved(const struct machine *m, unsigned long pfn)
 
 		if (t->regions[mid].end_pfn <= pfn)
 			lo = mid + 1;
-		else if (t->regions[mid].base_pfn > pfn)
-			hi = mid;
 		else
-			return true;
+			hi = mid;
 	}
-	return false;
+	return lo;
+}
+
+/* Does any region of t overlap [start, end)? */
+static bool mb_overlaps(const struct memblock_type *t, unsigned long start, unsigned long end)
+{
+	int i = mb_search(t, start);
+
+	return i < t->cnt && t->regions[i].base_pfn < end;
+}
+
+bool memblock_is_reserved(const struct machine *m, unsigned long pfn)
+{
+	return mb_overlaps(&m->memblock.reserved, pfn, pfn + 1);
 }
 
 bool pfn_present_mem(const struct machine *m, unsigned long pfn)
 {
-	const struct memblock_type *t = &m->memblock.memory;
-	int lo = 0, hi = t->cnt;
+	return mb_overlaps(&m->memblock.memory, pfn, pfn + 1);
+}
 
-	while (lo < hi) {
-		int mid = (lo + hi) / 2;
-
-		if (t->regions[mid].end_pfn <= pfn)
-			lo = mid + 1;
-		else if (t->regions[mid].base_pfn > pfn)
-			hi = mid;
-		else
-			return true;
-	}
-	return false;
+bool memblock_overlaps_memory(const struct machine *m, unsigned long start, unsigned long end)
+{
+	return mb_overlaps(&m->memblock.memory, start, end);
 }
 
 unsigned long memblock_reserved_pages(struct machine *m, unsigned long start, unsigned long end)
@@ -299,29 +302,10 @@ void for_each_free_mem_range(struct machine *m, memblock_range_fn fn, void *priv
 /* [start, end) is all memory and holds no reservation */
 bool memblock_range_plain(const struct machine *m, unsigned long start, unsigned long end)
 {
-	const struct memblock_type *t = &m->memblock.memory, *r = &m->memblock.reserved;
-	int lo = 0, hi = t->cnt;
+	const struct memblock_type *t = &m->memblock.memory;
+	int i = mb_search(t, start);
 
-	while (lo < hi) {
-		int mid = (lo + hi) / 2;
-
-		if (t->regions[mid].end_pfn <= start)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	if (lo >= t->cnt || t->regions[lo].base_pfn > start || t->regions[lo].end_pfn < end)
+	if (i >= t->cnt || t->regions[i].base_pfn > start || t->regions[i].end_pfn < end)
 		return false;
-	/* the first reservation ending after start must begin at or after end */
-	lo = 0;
-	hi = r->cnt;
-	while (lo < hi) {
-		int mid = (lo + hi) / 2;
-
-		if (r->regions[mid].end_pfn <= start)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo >= r->cnt || r->regions[lo].base_pfn >= end;
+	return !mb_overlaps(&m->memblock.reserved, start, end);
 }

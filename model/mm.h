@@ -472,19 +472,14 @@ bool mm_fail(struct machine *m, const char *fmt, ...)
 #define MM_BUG_ON(m, cond, ...) \
 	(unlikely(cond) ? (mm_fail((m), __VA_ARGS__), true) : false)
 
-static inline struct zone *page_zone_pfn(struct machine *m, unsigned long pfn);
-
 /* pfn -> node and zone by range lookup (the model's page_zone()) */
 int pfn_to_nid(const struct machine *m, unsigned long pfn);
 struct zone *pfn_zone(struct machine *m, unsigned long pfn);
-static inline struct zone *page_zone_pfn(struct machine *m, unsigned long pfn)
-{
-	return pfn_zone(m, pfn);
-}
 bool pfn_valid(const struct machine *m, unsigned long pfn);	/* has memmap */
 bool pfn_present_mem(const struct machine *m, unsigned long pfn);	/* memblock.memory */
 bool memblock_is_reserved(const struct machine *m, unsigned long pfn);
 bool memblock_range_plain(const struct machine *m, unsigned long start, unsigned long end);
+bool memblock_overlaps_memory(const struct machine *m, unsigned long start, unsigned long end);
 
 static inline struct zone *zone_of(struct machine *m, int nid, int zid)
 {

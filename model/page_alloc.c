@@ -197,9 +197,7 @@ int get_pageblock_migratetype(struct machine *m, unsigned long pfn)
 
 void set_pageblock_migratetype(struct machine *m, unsigned long pfn, int mt)
 {
-	uint8_t *b = pageblock_byte(pfn_zone(m, pfn), pfn);
-
-	*b = (uint8_t)((*b & ~7) | mt);
+	set_pfnblock_migratetype(pfn_zone(m, pfn), pfn, mt);
 }
 
 bool get_pageblock_skip(struct machine *m, unsigned long pfn)
@@ -212,13 +210,6 @@ void set_pageblock_skip(struct machine *m, unsigned long pfn, bool skip)
 	uint8_t *b = pageblock_byte(pfn_zone(m, pfn), pfn);
 
 	*b = skip ? (*b | 8) : (*b & ~8);
-}
-
-static void set_zone_pageblock_mt(struct zone *z, unsigned long pfn, int mt)
-{
-	uint8_t *b = pageblock_byte(z, pfn);
-
-	*b = (uint8_t)((*b & ~7) | mt);
 }
 
 /* -------------------------------------------------------------------------
@@ -781,7 +772,7 @@ static void steal_suitable_fallback(struct machine *m, struct zone *z, unsigned 
 		goto single_page;
 	if (current_order >= pageblock_order) {
 		for (unsigned long i = 0; i < 1UL << (current_order - pageblock_order); i++)
-			set_zone_pageblock_mt(z, pfn + i * pageblock_nr_pages, start_type);
+			set_pfnblock_migratetype(z, pfn + i * pageblock_nr_pages, start_type);
 		goto single_page;
 	}
 	if (boost_watermark(z) && (alloc_flags & ALLOC_KSWAPD))
@@ -799,15 +790,15 @@ static void steal_suitable_fallback(struct machine *m, struct zone *z, unsigned 
 	if (!free_pages)
 		goto single_page;
 	if (free_pages + alike_pages >= (1 << (pageblock_order - 1)))
-		set_zone_pageblock_mt(z, pfn, start_type);
+		set_pfnblock_migratetype(z, pfn, start_type);
 	return;
 
 single_page:
 	move_to_free_list(m, pfn, z, current_order, from_mt, start_type);
 }
 
-static int find_suitable_fallback(struct free_area *area, unsigned int order, int mt,
-				  bool only_stealable, bool *can_steal)
+int find_suitable_fallback(struct free_area *area, unsigned int order, int mt,
+			   bool only_stealable, bool *can_steal)
 {
 	if (!area->nr_free)
 		return -1;
@@ -823,12 +814,6 @@ static int find_suitable_fallback(struct free_area *area, unsigned int order, in
 			return fmt;
 	}
 	return -1;
-}
-
-int find_suitable_fallback_mt(struct free_area *area, unsigned int order, int mt,
-			      bool only_stealable, bool *can_steal)
-{
-	return find_suitable_fallback(area, order, mt, only_stealable, can_steal);
 }
 
 static bool __rmqueue_fallback(struct machine *m, struct zone *z, int order, int start_mt,
@@ -1317,7 +1302,7 @@ static void reserve_highatomic_pageblock(struct machine *m, unsigned long pfn, s
 	if (!migratetype_is_mergeable(mt))	/* only normal pageblocks */
 		return;
 	z->nr_reserved_highatomic += pageblock_nr_pages;
-	set_zone_pageblock_mt(z, pfn, MIGRATE_HIGHATOMIC);
+	set_pfnblock_migratetype(z, pfn, MIGRATE_HIGHATOMIC);
 	move_freepages_block(m, z, pfn, MIGRATE_HIGHATOMIC, NULL);
 }
 

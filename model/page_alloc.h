@@ -93,6 +93,12 @@ static inline int get_pfnblock_migratetype(struct zone *z, unsigned long pfn)
 {
 	return *pageblock_byte(z, pfn) & 7;
 }
+static inline void set_pfnblock_migratetype(struct zone *z, unsigned long pfn, int mt)
+{
+	uint8_t *b = pageblock_byte(z, pfn);
+
+	*b = (uint8_t)((*b & ~7) | mt);
+}
 int get_pageblock_migratetype(struct machine *m, unsigned long pfn);
 void set_pageblock_migratetype(struct machine *m, unsigned long pfn, int mt);
 bool get_pageblock_skip(struct machine *m, unsigned long pfn);
@@ -172,8 +178,8 @@ void mm_mark_movable_data(struct machine *m, unsigned long pfn, unsigned int ord
 /* Internals the compaction code and the tests use */
 int move_freepages_block(struct machine *m, struct zone *z, unsigned long pfn, int mt,
 			 int *num_movable);
-int find_suitable_fallback_mt(struct free_area *area, unsigned int order, int mt,
-			      bool only_stealable, bool *can_steal);
+int find_suitable_fallback(struct free_area *area, unsigned int order, int mt,
+			   bool only_stealable, bool *can_steal);
 void init_per_zone_wmark_min(struct machine *m);
 void khugepaged_min_free_kbytes_update(struct machine *m);
 /* kswapd's balance_pgdat as far as the model has it: reset watermark boosts */

@@ -299,13 +299,6 @@ bool vmemmap_peek(struct machine *m, uint64_t va, unsigned long *frame, bool *wr
 	return false;
 }
 
-void flush_tlb_cpu_range(struct machine *m, int cpu, uint64_t start, uint64_t end)
-{
-	sched_point(m, SCHED_TLB_FLUSH, start, (unsigned int)((end - start) > 0xffffffffu ?
-							    0xffffffffu : end - start));
-	pstore_flush_xc_range(m, cpu, start, end);
-}
-
 struct flush_range {
 	uint64_t start, end;
 };

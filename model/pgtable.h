@@ -97,11 +97,10 @@ int pt_collapse_pmd(struct machine *m, struct mm_struct *mm, uint64_t va);
 /*
  * TLB maintenance.  Each CPU keeps translations until a flush reaches it.
  * flush_tlb_kernel_range() and flush_tlb_all() reach every CPU (under the
- * explorer as a synchronous IPI: they return once every CPU has it);
- * flush_tlb_cpu_range() only the given one.  m->tlb_flushes counts calls.
+ * explorer as a synchronous IPI: they return once every CPU has it).
+ * m->tlb_flushes counts calls.
  */
 void flush_tlb_kernel_range(struct machine *m, uint64_t start, uint64_t end);
 void flush_tlb_all(struct machine *m);
-void flush_tlb_cpu_range(struct machine *m, int cpu, uint64_t start, uint64_t end);
 
 #endif /* MMSIM_PGTABLE_H */

@@ -536,23 +536,9 @@ static void buddyinfo_view(struct machine *m, struct vout *vo)
  */
 static bool pfn_block_online(const struct machine *m, unsigned long pfn)
 {
-	const struct memblock_type *t = &m->memblock.memory;
 	unsigned long start = pfn & ~(PAGES_PER_SUBSECTION - 1);
-	unsigned long end = start + PAGES_PER_SUBSECTION;
-	int lo = 0, hi = t->cnt;
 
-	if (pfn_present_mem(m, pfn))
-		return true;
-	/* first region ending above start */
-	while (lo < hi) {
-		int mid = (lo + hi) / 2;
-
-		if (t->regions[mid].end_pfn <= start)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < t->cnt && t->regions[lo].base_pfn < end;
+	return memblock_overlaps_memory(m, start, start + PAGES_PER_SUBSECTION);
 }
 
 static void pagetypeinfo_showfree(struct machine *m, struct pglist_data *pgdat,

@@ -84,6 +84,13 @@ void scn_toks_free(struct scn_toks *t);
  * of 1024, either case, as the kernel's memparse).  Return false with a
  * reason in *why on a malformed or out-of-range number.
  */
+/*
+ * Read a whole text file into sb (which the caller frees).  Returns
+ * SCN_READ_OK, or what went wrong, with errno in *errnum for OPEN and IO.
+ */
+enum scn_read { SCN_READ_OK, SCN_READ_OPEN, SCN_READ_BINARY, SCN_READ_IO };
+enum scn_read scn_read_text(const char *path, struct sbuf *sb, int *errnum);
+
 bool scn_parse_u64(const char *s, uint64_t *out, const char **why);
 bool scn_parse_size(const char *s, uint64_t *out, const char **why);
 /* An identifier: [A-Za-z_][A-Za-z0-9_]* */

@@ -13,6 +13,7 @@
  * take memparse's K/M/G/T suffixes (powers of 1024, either case).
  */
 #include <ctype.h>
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -257,4 +258,31 @@ bool scn_is_ident(const char *s)
 		if (!isalnum((unsigned char)*s) && *s != '_')
 			return false;
 	return true;
+}
+
+enum scn_read scn_read_text(const char *path, struct sbuf *sb, int *errnum)
+{
+	char chunk[65536];
+	enum scn_read ret = SCN_READ_OK;
+	size_t n;
+	FILE *f = fopen(path, "r");
+
+	if (!f) {
+		*errnum = errno;
+		return SCN_READ_OPEN;
+	}
+	sb_puts(sb, "");
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
+		if (memchr(chunk, '\0', n)) {
+			ret = SCN_READ_BINARY;
+			break;
+		}
+		sb_printf(sb, "%.*s", (int)n, chunk);
+	}
+	if (ret == SCN_READ_OK && ferror(f)) {
+		*errnum = errno;
+		ret = SCN_READ_IO;
+	}
+	fclose(f);
+	return ret;
 }

@@ -1443,35 +1443,25 @@ struct scn_script *scn_parse_string(const char *file, const char *text, struct s
 
 struct scn_script *scn_parse_file(const char *path, struct scn_diag *d)
 {
-	struct scn_script *s;
+	struct scn_script *s = NULL;
 	struct sbuf sb;
-	char chunk[65536];
-	size_t n;
-	FILE *f = fopen(path, "r");
+	int e = 0;
 
-	if (!f) {
-		scn_diag_set(d, path, 0, 0, "cannot open: %s", strerror(errno));
-		return NULL;
-	}
 	sb_init(&sb);
-	sb_puts(&sb, "");
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
-		if (memchr(chunk, '\0', n)) {
-			fclose(f);
-			sb_free(&sb);
-			scn_diag_set(d, path, 0, 0, "binary file (NUL bytes), not a scenario");
-			return NULL;
-		}
-		sb_printf(&sb, "%.*s", (int)n, chunk);
+	switch (scn_read_text(path, &sb, &e)) {
+	case SCN_READ_OK:
+		s = scn_parse_string(path, sb.buf, d);
+		break;
+	case SCN_READ_OPEN:
+		scn_diag_set(d, path, 0, 0, "cannot open: %s", strerror(e));
+		break;
+	case SCN_READ_BINARY:
+		scn_diag_set(d, path, 0, 0, "binary file (NUL bytes), not a scenario");
+		break;
+	case SCN_READ_IO:
+		scn_diag_set(d, path, 0, 0, "read error: %s", strerror(e));
+		break;
 	}
-	if (ferror(f)) {
-		scn_diag_set(d, path, 0, 0, "read error: %s", strerror(errno));
-		fclose(f);
-		sb_free(&sb);
-		return NULL;
-	}
-	fclose(f);
-	s = scn_parse_string(path, sb.buf, d);
 	sb_free(&sb);
 	return s;
 }

@@ -299,30 +299,26 @@ struct trace *trace_parse(const char *path, const char *text, struct scn_diag *d
 
 struct trace *trace_load(const char *path, struct scn_diag *d)
 {
-	struct trace *t;
+	struct trace *t = NULL;
 	struct sbuf sb;
-	char chunk[65536];
-	size_t n;
-	FILE *f = fopen(path, "r");
+	int e = 0;
 
-	if (!f) {
-		scn_diag_set(d, path, 0, 0, "cannot open trace '%s': %s", path, strerror(errno));
-		return NULL;
-	}
 	sb_init(&sb);
-	sb_puts(&sb, "");
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
-		if (memchr(chunk, '\0', n)) {
-			fclose(f);
-			sb_free(&sb);
-			scn_diag_set(d, path, 0, 0, "trace '%s' is a binary file (perf.data? "
-				     "convert it with perf script)", path);
-			return NULL;
-		}
-		sb_printf(&sb, "%.*s", (int)n, chunk);
+	switch (scn_read_text(path, &sb, &e)) {
+	case SCN_READ_OK:
+		t = trace_parse(path, sb.buf, d);
+		break;
+	case SCN_READ_OPEN:
+		scn_diag_set(d, path, 0, 0, "cannot open trace '%s': %s", path, strerror(e));
+		break;
+	case SCN_READ_BINARY:
+		scn_diag_set(d, path, 0, 0, "trace '%s' is a binary file (perf.data? "
+			     "convert it with perf script)", path);
+		break;
+	case SCN_READ_IO:
+		scn_diag_set(d, path, 0, 0, "read error in trace '%s': %s", path, strerror(e));
+		break;
 	}
-	fclose(f);
-	t = trace_parse(path, sb.buf, d);
 	sb_free(&sb);
 	return t;
 }

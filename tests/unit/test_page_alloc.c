@@ -437,13 +437,13 @@ static void test_can_steal_rule_matrix(void **state)
 	for (unsigned int o = 0; o < MAX_ORDER; o++) {
 		for (int t = 0; t < 3; t++) {
 			bool can = false, want = o >= 4 || t != M;
-			int fmt = find_suitable_fallback_mt(area, o, t, false, &can);
+			int fmt = find_suitable_fallback(area, o, t, false, &can);
 
 			if (can != want)
 				fail_msg("order %u %s: can_steal %d, expected %d", o,
 					 migratetype_names[t], can, want);
 			assert_int_not_equal(fmt, -1);
-			fmt = find_suitable_fallback_mt(area, o, t, true, &can);
+			fmt = find_suitable_fallback(area, o, t, true, &can);
 			assert_int_equal(fmt == -1, !want);
 		}
 	}
