@@ -170,9 +170,7 @@ bool pfn_valid(const struct machine *m, unsigned long pfn)
 static bool init_sections(struct machine *m, char *e, size_t el)
 {
 	m->nr_sections = (m->max_pfn + PAGES_PER_SECTION - 1) >> PFN_SECTION_SHIFT;
-	m->sections = calloc(m->nr_sections ? m->nr_sections : 1, sizeof(*m->sections));
-	if (!m->sections)
-		return err(e, el, "out of host memory");
+	m->sections = host_calloc(m->nr_sections, sizeof(*m->sections), "building the mem_section table");
 	for (int i = 0; i < m->memblock.memory.cnt; i++) {
 		struct memblock_region *r = &m->memblock.memory.regions[i];
 
@@ -345,8 +343,7 @@ static bool layout_memory(struct machine *m, char *e, size_t el)
 			if (first)
 				pg->node_start_pfn = phys >> PAGE_SHIFT;
 			first = false;
-			if (memblock_add_node(m, phys >> PAGE_SHIFT, (phys + chunk) >> PAGE_SHIFT, n))
-				return err(e, el, "out of host memory");
+			memblock_add_node(m, phys >> PAGE_SHIFT, (phys + chunk) >> PAGE_SHIFT, n);
 			phys += chunk;
 			left -= chunk;
 		}
@@ -442,10 +439,9 @@ static bool setup_zones(struct machine *m, char *e, size_t el)
 			unsigned long nblocks = (zone_end_pfn(z) - first + pageblock_nr_pages - 1) >>
 						pageblock_order;
 
-			z->pageblock_flags = malloc(nblocks);
-			z->pcp = calloc((size_t)m->nr_cpus, sizeof(struct per_cpu_pages));
-			if (!z->pageblock_flags || !z->pcp)
-				return err(e, el, "out of host memory");
+			z->pageblock_flags = host_malloc(nblocks, "setting up the pageblock flags");
+			z->pcp = host_calloc((size_t)m->nr_cpus, sizeof(struct per_cpu_pages),
+					     "setting up the per-cpu lists");
 			/* memmap_init marks every pageblock MIGRATE_MOVABLE */
 			memset(z->pageblock_flags, MIGRATE_MOVABLE, nblocks);
 			for (int c = 0; c < m->nr_cpus; c++) {
@@ -656,11 +652,7 @@ struct machine *machine_create(const struct machine_opts *o, char *e, size_t el)
 
 	if (!validate_opts(o, e, el))
 		return NULL;
-	m = calloc(1, sizeof(*m));
-	if (!m) {
-		err(e, el, "out of host memory");
-		return NULL;
-	}
+	m = host_calloc(1, sizeof(*m), "creating the machine");
 	m->opts = *o;
 	m->sps = o->struct_page_size;
 	m->hvo = hvo_policy_find(o->hvo_policy);
@@ -677,11 +669,8 @@ struct machine *machine_create(const struct machine_opts *o, char *e, size_t el)
 
 	if (!layout_memory(m, e, el) || !init_sections(m, e, el) || !setup_zones(m, e, el))
 		goto fail;
-	m->init_mm = calloc(1, sizeof(*m->init_mm));
-	if (!m->init_mm || pstore_init(m)) {
-		err(e, el, "out of host memory");
-		goto fail;
-	}
+	m->init_mm = host_calloc(1, sizeof(*m->init_mm), "creating init_mm");
+	pstore_init(m);
 	m->init_mm->is_init_mm = true;
 	if (!reserve_early(m, e, el))
 		goto fail;
@@ -727,13 +716,13 @@ void machine_destroy(struct machine *m)
 		return;
 	for (int n = 0; n < MAX_NUMNODES; n++)
 		for (int zi = 0; zi < MAX_NR_ZONES; zi++) {
-			free(m->node[n].node_zones[zi].pageblock_flags);
-			free(m->node[n].node_zones[zi].pcp);
+			host_free(m->node[n].node_zones[zi].pageblock_flags);
+			host_free(m->node[n].node_zones[zi].pcp);
 		}
 	hugetlb_destroy(m);
 	pstore_destroy(m);
 	memblock_destroy(m);
-	free(m->sections);
-	free(m->init_mm);
-	free(m);
+	host_free(m->sections);
+	host_free(m->init_mm);
+	host_free(m);
 }

@@ -200,11 +200,7 @@ bool mm_check_invariants(struct machine *m, char *err, size_t errlen)
 
 	c.base = 0;
 	c.nbits = m->max_pfn;
-	c.bits = calloc((c.nbits + 63) / 64 + 1, sizeof(uint64_t));
-	if (!c.bits) {
-		snprintf(err, errlen, "out of host memory for the checker");
-		return false;
-	}
+	c.bits = host_calloc((c.nbits + 63) / 64 + 1, sizeof(uint64_t), "checking invariants");
 	for_each_zone_of(m, z)
 		if (c.ok && z->pcp)
 			chk_zone(&c, z);
@@ -212,6 +208,6 @@ bool mm_check_invariants(struct machine *m, char *err, size_t errlen)
 		m->inuse_iter(m->inuse_priv, chk_inuse, &c);
 	if (c.ok && m->fail.failed)
 		chk_fail(&c, "simulated kernel failure: %s", m->fail.msg);
-	free(c.bits);
+	host_free(c.bits);
 	return c.ok;
 }

@@ -250,9 +250,8 @@ static void isolate_one_free_block(struct machine *m, struct compact_control *cc
 
 		while (cap < cc->nr_freepages + (int)nr)
 			cap *= 2;
-		cc->freepages = realloc(cc->freepages, (size_t)cap * sizeof(unsigned long));
-		if (!cc->freepages)
-			abort();
+		cc->freepages = host_reallocarray(cc->freepages, (size_t)cap, sizeof(unsigned long),
+						  "isolating free pages for compaction");
 		cc->cap_freepages = cap;
 	}
 	for (unsigned long i = 0; i < nr; i++) {
@@ -369,7 +368,7 @@ static enum compact_result compact_zone(struct machine *m, struct compact_contro
 	/* release_freepages */
 	while (cc->nr_freepages)
 		__free_pages(m, cc->freepages[--cc->nr_freepages], 0);
-	free(cc->freepages);
+	host_free(cc->freepages);
 	cc->freepages = NULL;
 	cc->cap_freepages = 0;
 	if (last_migrated_pfn || cc->order < 0)
@@ -515,14 +514,12 @@ int alloc_contig_range(struct machine *m, unsigned long start, unsigned long end
 {
 	struct zone *z = page_zone(m, start);
 	unsigned long nblocks = ((end - 1) >> pageblock_order) - (start >> pageblock_order) + 1;
-	uint8_t *saved = calloc(nblocks, 1);
+	uint8_t *saved = host_calloc(nblocks, 1, "isolating a range for alloc_contig_range");
 	int ret = 0;
 
 	(void)migratetype;
-	if (!saved)
-		abort();
 	if (isolate_range(m, z, start, end, saved)) {
-		free(saved);
+		host_free(saved);
 		return -16;	/* -EBUSY */
 	}
 	drain_all_pages(m, z);
@@ -603,7 +600,7 @@ int alloc_contig_range(struct machine *m, unsigned long start, unsigned long end
 		}
 	}
 	undo_isolate_range(m, z, start, end, saved);
-	free(saved);
+	host_free(saved);
 	return ret;
 }
 

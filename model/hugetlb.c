@@ -248,10 +248,8 @@ static void registration_order(struct hugetlb_ctx *ctx, const struct machine_opt
 
 static struct hugetlb_ctx *hugetlb_ctx_create(struct machine *m)
 {
-	struct hugetlb_ctx *ctx = calloc(1, sizeof(*ctx));
+	struct hugetlb_ctx *ctx = host_calloc(1, sizeof(*ctx), "setting up hugetlb");
 
-	if (!ctx)
-		abort();
 	hugetlb_add_hstate(&ctx->hstates[HSTATE_2M], HPAGE_PMD_ORDER);
 	hugetlb_add_hstate(&ctx->hstates[HSTATE_1G], HPAGE_PUD_ORDER);
 	sb_init(&ctx->boot_log);
@@ -739,15 +737,18 @@ static int set_max_huge_pages(struct machine *m, struct hstate *h, unsigned long
 		if (!adjust_pool_surplus(h, nodes_allowed, -1))
 			break;
 	if (hugetlb_vmemmap_batched(m)) {
-		/* 6.7+: allocate the whole batch, then optimise and add it */
-		unsigned long want = count - persistent_huge_pages(h), n = 0, *pages;
+		/*
+		 * 6.7+: allocate the whole batch, then optimise and add it.
+		 * The kernel threads the batch through folio->lru; here it
+		 * is an array that grows with what was allocated, never
+		 * with what was asked for (count is the user's number).
+		 */
+		unsigned long want = count - persistent_huge_pages(h), n = 0, cap = 0;
+		unsigned long *pages = NULL;
 		gfp_t gfp = htlb_alloc_mask(h) | __GFP_THISNODE;
 
 		if (count <= persistent_huge_pages(h))
 			want = 0;
-		pages = want ? malloc(want * sizeof(*pages)) : NULL;
-		if (want && !pages)
-			abort();
 		while (n < want) {
 			unsigned long pfn = PFN_NONE;
 			int nr_nodes, node;
@@ -760,10 +761,15 @@ static int set_max_huge_pages(struct machine *m, struct hstate *h, unsigned long
 			}
 			if (pfn == PFN_NONE)
 				break;
+			if (n == cap) {
+				cap = cap ? 2 * cap : 64;
+				pages = host_reallocarray(pages, cap, sizeof(*pages),
+							  "collecting a hugetlb batch");
+			}
 			pages[n++] = pfn;
 		}
 		prep_and_add_allocated_pages(m, h, pages, n);
-		free(pages);
+		host_free(pages);
 		if (n < want)
 			goto out;
 	}
@@ -827,11 +833,9 @@ static int alloc_bootmem_huge_page(struct machine *m, struct hstate *h, int nid)
 		return 0;
 	if (ctx->nr_boot_pages == ctx->boot_pages_cap) {
 		int cap = ctx->boot_pages_cap ? 2 * ctx->boot_pages_cap : 16;
-		struct huge_bootmem_page *n = realloc(ctx->boot_pages, (size_t)cap * sizeof(*n));
-
-		if (!n)
-			abort();
-		ctx->boot_pages = n;
+		ctx->boot_pages = host_reallocarray(ctx->boot_pages, (size_t)cap,
+						    sizeof(*ctx->boot_pages),
+						    "recording boot-time gigantic pages");
 		ctx->boot_pages_cap = cap;
 	}
 	ctx->boot_pages[ctx->nr_boot_pages++] = (struct huge_bootmem_page){ pfn, h };
@@ -1069,9 +1073,9 @@ void hugetlb_destroy(struct machine *m)
 
 	if (!ctx)
 		return;
-	free(ctx->boot_pages);
+	host_free(ctx->boot_pages);
 	sb_free(&ctx->boot_log);
-	free(ctx);
+	host_free(ctx);
 	m->hugetlb = NULL;
 }
 

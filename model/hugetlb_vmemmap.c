@@ -89,9 +89,8 @@ static void fl_add(struct frame_list *l, unsigned long pfn)
 {
 	if (l->n == l->cap) {
 		l->cap = l->cap ? l->cap * 2 : 64;
-		l->pfn = realloc(l->pfn, l->cap * sizeof(*l->pfn));
-		if (!l->pfn)
-			abort();
+		l->pfn = host_reallocarray(l->pfn, l->cap, sizeof(*l->pfn),
+					   "collecting freed vmemmap pages");
 	}
 	l->pfn[l->n++] = pfn;
 }
@@ -260,10 +259,8 @@ static int vmemmap_remap_free(struct machine *m, const struct hvo_policy *p, int
 	int ret = 0;
 	SCHED_WHERE(m);
 
-	w.queued = malloc(nr * sizeof(*w.queued));
-	w.queued_va = malloc(nr * sizeof(*w.queued_va));
-	if (!w.queued || !w.queued_va)
-		abort();
+	w.queued = host_calloc(nr, sizeof(*w.queued), "remapping the vmemmap");
+	w.queued_va = host_calloc(nr, sizeof(*w.queued_va), "remapping the vmemmap");
 
 	if (new) {
 		new_head = alloc_pages_node(m, nid, p->head_gfp, 0);
@@ -333,8 +330,8 @@ static int vmemmap_remap_free(struct machine *m, const struct hvo_policy *p, int
 		free_vmemmap_page_list(m, &l, p->free_nonpcp);
 	}
 out:
-	free(w.queued);
-	free(w.queued_va);
+	host_free(w.queued);
+	host_free(w.queued_va);
 	return ret;
 }
 
@@ -422,7 +419,7 @@ void hugetlb_vmemmap_optimize_folios(struct machine *m, const struct hstate *h,
 	}
 	flush_tlb_all(m);
 	free_vmemmap_page_list(m, &l, hvo(m)->free_nonpcp);
-	free(l.pfn);
+	host_free(l.pfn);
 }
 
 int hugetlb_vmemmap_restore(struct machine *m, const struct hstate *h, unsigned long head)
@@ -435,9 +432,7 @@ int hugetlb_vmemmap_restore(struct machine *m, const struct hstate *h, unsigned 
 
 	if (!HPageVmemmapOptimized(m, head))
 		return 0;
-	pages = malloc(nr * sizeof(*pages));
-	if (!pages)
-		abort();
+	pages = host_calloc(nr, sizeof(*pages), "restoring the vmemmap");
 	for (i = 0; i < nr; i++) {
 		pages[i] = alloc_pages_node(m, nid, hvo(m)->restore_gfp, 0);
 		if (pages[i] == PFN_NONE)
@@ -446,7 +441,7 @@ int hugetlb_vmemmap_restore(struct machine *m, const struct hstate *h, unsigned 
 	if (i < nr) {
 		while (i--)
 			__free_pages(m, pages[i], 0);
-		free(pages);
+		host_free(pages);
 		m->hvo_stats.restore_failed++;
 		return -12;
 	}
@@ -465,7 +460,7 @@ int hugetlb_vmemmap_restore(struct machine *m, const struct hstate *h, unsigned 
 		vmemmap_set_pte(m, va, pages[i], PAGE_KERNEL);
 	}
 	flush_tlb_kernel_range(m, reuse + PAGE_SIZE, end);
-	free(pages);
+	host_free(pages);
 	ClearHPageVmemmapOptimized(m, head);
 	m->hvo_stats.optimized--;
 	m->hvo_stats.restored++;

@@ -15,18 +15,18 @@
 
 #include "memblock.h"
 
-static int mb_grow(struct memblock_type *t)
+/*
+ * Room for one more region.  The kernel's memblock_double_array can fail
+ * for want of memory to move the array to; the model's arrays are host
+ * memory, so only running out of that can stop it, which ends the run.
+ */
+static void mb_grow(struct memblock_type *t)
 {
 	if (t->cnt < t->max)
-		return 0;
-	int max = t->max ? t->max * 2 : 16;
-	struct memblock_region *r = realloc(t->regions, (size_t)max * sizeof(*r));
-
-	if (!r)
-		return -1;
-	t->regions = r;
-	t->max = max;
-	return 0;
+		return;
+	t->max = t->max ? t->max * 2 : 16;
+	t->regions = host_reallocarray(t->regions, (size_t)t->max, sizeof(*t->regions),
+				       "growing a memblock array");
 }
 
 static void mb_insert(struct memblock_type *t, int i, struct memblock_region r)
@@ -48,14 +48,14 @@ static void mb_remove(struct memblock_type *t, int i)
  * name), then touching regions of the same node merge, the lower one
  * keeping its name.
  */
-static int mb_add(struct memblock_type *t, unsigned long base, unsigned long end, int nid,
+static void mb_add(struct memblock_type *t, unsigned long base, unsigned long end, int nid,
 		  const char *what)
 {
 	unsigned long pos = base;
 	int i;
 
 	if (base >= end)
-		return 0;
+		return;
 	for (i = 0; i < t->cnt && pos < end; i++) {
 		struct memblock_region *r = &t->regions[i];
 
@@ -64,16 +64,14 @@ static int mb_add(struct memblock_type *t, unsigned long base, unsigned long end
 		if (r->base_pfn >= end)
 			break;
 		if (r->base_pfn > pos) {
-			if (mb_grow(t))
-				return -1;
+			mb_grow(t);
 			mb_insert(t, i, (struct memblock_region){ pos, t->regions[i].base_pfn, nid, what });
 			i++;
 		}
 		pos = t->regions[i].end_pfn;
 	}
 	if (pos < end) {
-		if (mb_grow(t))
-			return -1;
+		mb_grow(t);
 		for (i = 0; i < t->cnt && t->regions[i].base_pfn < pos; i++)
 			;
 		mb_insert(t, i, (struct memblock_region){ pos, end, nid, what });
@@ -91,10 +89,9 @@ static int mb_add(struct memblock_type *t, unsigned long base, unsigned long end
 		}
 		i++;
 	}
-	return 0;
 }
 
-static int mb_del(struct memblock_type *t, unsigned long base, unsigned long end)
+static void mb_del(struct memblock_type *t, unsigned long base, unsigned long end)
 {
 	for (int i = 0; i < t->cnt; i++) {
 		struct memblock_region *r = &t->regions[i];
@@ -104,13 +101,12 @@ static int mb_del(struct memblock_type *t, unsigned long base, unsigned long end
 		if (r->base_pfn < base && r->end_pfn > end) {
 			struct memblock_region tail = *r;
 
-			if (mb_grow(t))
-				return -1;
+			mb_grow(t);
 			r = &t->regions[i];
 			tail.base_pfn = end;
 			r->end_pfn = base;
 			mb_insert(t, i + 1, tail);
-			return 0;
+			return;
 		}
 		if (r->base_pfn < base) {
 			r->end_pfn = base;
@@ -121,19 +117,18 @@ static int mb_del(struct memblock_type *t, unsigned long base, unsigned long end
 			i--;
 		}
 	}
-	return 0;
 }
 
-int memblock_add_node(struct machine *m, unsigned long base_pfn, unsigned long end_pfn, int nid)
+void memblock_add_node(struct machine *m, unsigned long base_pfn, unsigned long end_pfn, int nid)
 {
-	return mb_add(&m->memblock.memory, base_pfn, end_pfn, nid, NULL);
+	mb_add(&m->memblock.memory, base_pfn, end_pfn, nid, NULL);
 }
 
-int memblock_reserve(struct machine *m, unsigned long base_pfn, unsigned long end_pfn,
-		     const char *what)
+void memblock_reserve(struct machine *m, unsigned long base_pfn, unsigned long end_pfn,
+		      const char *what)
 {
 	/* reservations do not care about nodes: key them all as node 0 */
-	return mb_add(&m->memblock.reserved, base_pfn, end_pfn, 0, what);
+	mb_add(&m->memblock.reserved, base_pfn, end_pfn, 0, what);
 }
 
 void memblock_free(struct machine *m, unsigned long base_pfn, unsigned long end_pfn)
@@ -143,8 +138,8 @@ void memblock_free(struct machine *m, unsigned long base_pfn, unsigned long end_
 
 void memblock_destroy(struct machine *m)
 {
-	free(m->memblock.memory.regions);
-	free(m->memblock.reserved.regions);
+	host_free(m->memblock.memory.regions);
+	host_free(m->memblock.reserved.regions);
 	memset(&m->memblock, 0, sizeof(m->memblock));
 }
 

@@ -9,9 +9,9 @@
 
 #define MEMBLOCK_ALLOC_ANYWHERE	(~0UL)
 
-int memblock_add_node(struct machine *m, unsigned long base_pfn, unsigned long end_pfn, int nid);
-int memblock_reserve(struct machine *m, unsigned long base_pfn, unsigned long end_pfn,
-		     const char *what);
+void memblock_add_node(struct machine *m, unsigned long base_pfn, unsigned long end_pfn, int nid);
+void memblock_reserve(struct machine *m, unsigned long base_pfn, unsigned long end_pfn,
+		      const char *what);
 void memblock_free(struct machine *m, unsigned long base_pfn, unsigned long end_pfn);
 /*
  * Top-down allocation of nr_pages aligned to align pages inside

@@ -135,29 +135,17 @@ struct pstore {
 	size_t host_bytes;
 };
 
-int pstore_init(struct machine *m)
+void pstore_init(struct machine *m)
 {
-	struct pstore *ps = calloc(1, sizeof(*ps));
-	unsigned long i;
+	struct pstore *ps = host_calloc(1, sizeof(*ps), "creating the frame store");
 
-	if (!ps)
-		return -1;
 	ps->nr_sec = (m->max_pfn + PAGES_PER_SECTION - 1) >> PFN_SECTION_SHIFT;
-	ps->sec = calloc(ps->nr_sec ? ps->nr_sec : 1, sizeof(*ps->sec));
-	m->ps_cpu = calloc((size_t)m->nr_cpus, sizeof(struct ps_cpu));
-	if (!ps->sec || !m->ps_cpu) {
-		free(ps->sec);
-		free(ps);
-		free(m->ps_cpu);
-		m->ps_cpu = NULL;
-		return -1;
-	}
-	(void)i;
+	ps->sec = host_calloc(ps->nr_sec, sizeof(*ps->sec), "creating the frame store");
+	m->ps_cpu = host_calloc((size_t)m->nr_cpus, sizeof(struct ps_cpu), "creating the TLBs");
 	ps->host_bytes = sizeof(*ps) + ps->nr_sec * sizeof(*ps->sec) +
 			 sizeof(struct ps_cpu) * (size_t)m->nr_cpus;
 	m->ps = ps;
 	/* calloc left every TLB and PMD-cache tag PS_TAG_NONE */
-	return 0;
 }
 
 void pstore_destroy(struct machine *m)
@@ -168,24 +156,24 @@ void pstore_destroy(struct machine *m)
 	if (!ps)
 		return;
 	for (s = 0; s < ps->nr_sec; s++)
-		free(ps->sec[s]);
+		host_free(ps->sec[s]);
 	while (ps->pf_blocks) {
 		struct ps_pfblock *next = ps->pf_blocks->next;
 
-		free(ps->pf_blocks);
+		host_free(ps->pf_blocks);
 		ps->pf_blocks = next;
 	}
 	while (ps->slabs) {
 		struct ps_slab *next = ps->slabs->next;
 
-		free(ps->slabs);
+		host_free(ps->slabs);
 		ps->slabs = next;
 	}
-	free(ps->sec);
-	free(ps->origins);
-	free(ps->track);
-	free(ps);
-	free(m->ps_cpu);
+	host_free(ps->sec);
+	host_free(ps->origins);
+	host_free(ps->track);
+	host_free(ps);
+	host_free(m->ps_cpu);
 	m->ps = NULL;
 	m->ps_cpu = NULL;
 }
@@ -227,9 +215,8 @@ void pstore_add_origin(struct machine *m, unsigned long pfn, unsigned long nr, u
 
 	if (ps->nr_origins == ps->cap_origins) {
 		ps->cap_origins = ps->cap_origins ? ps->cap_origins * 2 : 64;
-		ps->origins = realloc(ps->origins, ps->cap_origins * sizeof(*ps->origins));
-		if (!ps->origins)
-			abort();
+		ps->origins = host_reallocarray(ps->origins, ps->cap_origins, sizeof(*ps->origins),
+						"recording the boot vmemmap");
 	}
 	ps->origins[ps->nr_origins++] = (struct ps_origin){ pfn, nr, va };
 	ps->origins_sorted = false;
@@ -355,18 +342,15 @@ static struct pframe *pstore_frame(struct machine *m, unsigned long frame)
 	if (s >= ps->nr_sec)
 		return NULL;
 	if (!ps->sec[s]) {
-		ps->sec[s] = calloc(PAGES_PER_SECTION, sizeof(struct pframe *));
-		if (!ps->sec[s])
-			abort();
+		ps->sec[s] = host_calloc(PAGES_PER_SECTION, sizeof(struct pframe *),
+					 "storing frame contents");
 		ps->host_bytes += PAGES_PER_SECTION * sizeof(struct pframe *);
 	}
 	slot = &ps->sec[s][frame & (PAGES_PER_SECTION - 1)];
 	if (!*slot) {
 		if (!ps->pf_blocks || ps->pf_used == PS_PF_BLOCK) {
-			struct ps_pfblock *b = calloc(1, sizeof(*b));
+			struct ps_pfblock *b = host_calloc(1, sizeof(*b), "storing frame contents");
 
-			if (!b)
-				abort();
 			b->next = ps->pf_blocks;
 			ps->pf_blocks = b;
 			ps->pf_used = 0;
@@ -388,10 +372,8 @@ static uint8_t *ps_chunk_alloc(struct pstore *ps)
 		return c;
 	}
 	if (ps->slab_cur == ps->slab_end) {
-		struct ps_slab *sl = malloc(PS_SLAB_SIZE);
+		struct ps_slab *sl = host_malloc(PS_SLAB_SIZE, "storing frame contents");
 
-		if (!sl)
-			abort();
 		sl->next = ps->slabs;
 		ps->slabs = sl;
 		/* the first chunk's worth holds the slab header */
@@ -452,9 +434,8 @@ static struct ps_track *ps_track_new(struct pstore *ps, unsigned long frame)
 		return t;
 	if (ps->nr_track == ps->cap_track) {
 		ps->cap_track = ps->cap_track ? 2 * ps->cap_track : 16;
-		ps->track = realloc(ps->track, ps->cap_track * sizeof(*ps->track));
-		if (!ps->track)
-			abort();
+		ps->track = host_reallocarray(ps->track, ps->cap_track, sizeof(*ps->track),
+					      "tracking frame copies");
 	}
 	t = &ps->track[ps->nr_track++];
 	*t = (struct ps_track){ .frame = frame, .copied_to = PFN_NONE };

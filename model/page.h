@@ -457,7 +457,7 @@ static inline bool plist_empty(const struct plist_head *h)
 /* -------------------------------------------------------------------------
  * Storage and the boot-time vmemmap mapping (page.c)
  */
-int pstore_init(struct machine *m);
+void pstore_init(struct machine *m);
 void pstore_destroy(struct machine *m);
 /* Boot records which vmemmap range nr frames from pfn back */
 void pstore_add_origin(struct machine *m, unsigned long pfn, unsigned long nr, uint64_t va);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "host.h"
 #include "sbuf.h"
 
 void sb_init(struct sbuf *sb)
@@ -17,7 +18,7 @@ void sb_init(struct sbuf *sb)
 
 void sb_free(struct sbuf *sb)
 {
-	free(sb->buf);
+	host_free(sb->buf);
 	sb_init(sb);
 }
 
@@ -37,9 +38,7 @@ static void sb_reserve(struct sbuf *sb, size_t more)
 	size_t cap = sb->cap ? sb->cap : 256;
 	while (cap < need)
 		cap *= 2;
-	char *n = realloc(sb->buf, cap);
-	if (!n)
-		abort();	/* host out of memory: nothing sensible to do */
+	char *n = host_reallocarray(sb->buf, cap, 1, "buffering output");
 	sb->buf = n;
 	sb->cap = cap;
 }
@@ -75,7 +74,7 @@ char *sb_steal(struct sbuf *sb)
 	char *s = sb->buf;
 
 	if (!s)
-		s = calloc(1, 1);
+		s = host_calloc(1, 1, "buffering output");
 	sb_init(sb);
 	return s;
 }

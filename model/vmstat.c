@@ -103,15 +103,13 @@ static void vo_text(struct vout *vo, const char *fmt, ...)
 		sb_puts(vo->sb, small);
 		return;
 	}
-	char *big = malloc((size_t)n + 1);
+	char *big = host_malloc((size_t)n + 1, "formatting a kernel view");
 
-	if (!big)
-		abort();
 	va_start(ap, fmt);
 	vsnprintf(big, (size_t)n + 1, fmt, ap);
 	va_end(ap);
 	sb_puts(vo->sb, big);
-	free(big);
+	host_free(big);
 }
 
 static void vo_put(struct vout *vo, const char *key, long v)

@@ -12,6 +12,7 @@
  * from the counters at the end of each run (mm_counter_dump plus the
  * runner's), so what the table shows is what `expect` can assert.
  */
+#include <assert.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,6 +39,10 @@ struct cmp_run {
 	long node_free[CMP_NODES], node_memmap[CMP_NODES], node_memmap_boot[CMP_NODES];
 	long node_heads[CMP_NODES], node_hugepages[CMP_NODES];
 };
+
+/* Rows build_rows makes: machine-wide ones, then CMP_NODE_ROWS per node */
+#define CMP_MACHINE_ROWS	(MAX_ORDER + 7)
+#define CMP_NODE_ROWS		5
 
 /* Value of an exact counter name in a dump, or 0 */
 static long cnt(const char *dump, const char *name)
@@ -146,18 +151,17 @@ struct cmp_row {
 	long v[CMP_MAX];
 };
 
-static int build_rows(const struct cmp_run *r, int nr, struct cmp_row *rows, int max)
+/* @rows has room for CMP_MACHINE_ROWS + CMP_NODE_ROWS * r[0].nr_nodes */
+static int build_rows(const struct cmp_run *r, int nr, struct cmp_row *rows)
 {
 	int n = 0;
 
 #define ROW(fmtlabel, expr, ...)						\
 	do {									\
-		if (n < max) {							\
-			snprintf(rows[n].label, sizeof(rows[n].label), fmtlabel, ##__VA_ARGS__); \
-			for (int i = 0; i < nr; i++)				\
-				rows[n].v[i] = (expr);				\
-			n++;							\
-		}								\
+		snprintf(rows[n].label, sizeof(rows[n].label), fmtlabel, ##__VA_ARGS__); \
+		for (int i = 0; i < nr; i++)					\
+			rows[n].v[i] = (expr);					\
+		n++;								\
 	} while (0)
 	ROW("hugepages", r[i].hugepages);
 	for (int o = 0; o < MAX_ORDER; o++)
@@ -275,7 +279,7 @@ int cmd_compare(int argc, char **argv)
 	const char *file = NULL, *spec = NULL, *format = "text";
 	const struct policy_family *fam = NULL;
 	struct cmp_run runs[CMP_MAX];
-	struct cmp_row rows[96];
+	struct cmp_row *rows;
 	struct scn_run_opts o = { 0 };
 	struct scn_script *s;
 	struct scn_diag d;
@@ -383,14 +387,18 @@ int cmd_compare(int argc, char **argv)
 	}
 	scn_script_free(s);
 
-	nrows = build_rows(runs, nr, rows, (int)(sizeof(rows) / sizeof(rows[0])));
+	rows = host_calloc(CMP_MACHINE_ROWS + CMP_NODE_ROWS * (size_t)runs[0].nr_nodes,
+			   sizeof(*rows), "building the compare table");
+	nrows = build_rows(runs, nr, rows);
+	assert(nrows == CMP_MACHINE_ROWS + CMP_NODE_ROWS * runs[0].nr_nodes);
 	if (!strcmp(format, "json"))
 		print_json(file, fam, runs, nr, rows, nrows);
 	else
 		print_text(file, fam, runs, nr, rows, nrows);
 	for (int i = 0; i < nr; i++) {
-		free(runs[i].counters);
-		free(runs[i].errtext);
+		host_free(runs[i].counters);
+		host_free(runs[i].errtext);
 	}
+	host_free(rows);
 	return worst;
 }

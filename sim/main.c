@@ -7,11 +7,17 @@
  *   mmsim policies
  *   mmsim --help | --version
  *
+ * run and compare also take --host-mem-limit SIZE (host.h).  The
+ * environment variable MMSIM_FAIL_ALLOC=N fails the Nth host allocation,
+ * for tests that check every failure point ends cleanly.
+ *
  * Exit codes: 0 ok; 1 an expect failed, an invariant broke or the
- * simulated kernel failed; 2 bad input (scenario, trace, arguments).
+ * simulated kernel failed; 2 bad input (scenario, trace, arguments);
+ * 3 out of host memory (or over --host-mem-limit).
  * Results go to stdout, diagnostics to stderr.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "policy.h"
@@ -21,6 +27,7 @@
 static const char usage_text[] =
 	"usage: mmsim run FILE [--seed N] [--check] [--policy FAMILY=NAME]... [--quiet]\n"
 	"       mmsim compare FILE --policy FAMILY=A,B,... [--format text|json]\n"
+	"       (run and compare also take --host-mem-limit SIZE)\n"
 	"       mmsim policies\n"
 	"       mmsim --help | --version\n";
 
@@ -37,9 +44,11 @@ static const char help_text[] =
 	"  --check               check the model's invariants after every step\n"
 	"  --policy FAMILY=NAME  pick a policy (repeatable; wins over the scenario's)\n"
 	"  --quiet               print nothing but diagnostics\n"
+	"  --host-mem-limit SIZE the most host memory the run may use (default: half\n"
+	"                        of the host's RAM; 0: no limit)\n"
 	"\n"
 	"Exit status: 0 ok, 1 expect failed / invariant broken / simulated kernel\n"
-	"failure, 2 bad input or usage.\n";
+	"failure, 2 bad input or usage, 3 out of host memory.\n";
 
 static int usage_error(const char *fmt, const char *arg)
 {
@@ -143,12 +152,56 @@ static int cmd_policies(void)
 	return 0;
 }
 
+/*
+ * Host options any command takes: --host-mem-limit SIZE (removed from
+ * argv here) and the MMSIM_FAIL_ALLOC environment variable.  Returns
+ * false after a usage error.
+ */
+static bool host_options(int *argc, char **argv)
+{
+	const char *fail = getenv("MMSIM_FAIL_ALLOC"), *why;
+	uint64_t v;
+	int out = 2;
+	bool bad;
+
+	host_mem.limit = host_mem_default_limit();
+	if (fail && *fail) {
+		if (!scn_parse_u64(fail, &v, &why)) {
+			usage_error("MMSIM_FAIL_ALLOC: bad number '%s'", fail);
+			return false;
+		}
+		host_mem.fail_at = (unsigned long)v;
+	}
+	for (int i = 2; i < *argc; i++) {
+		const char *a = opt_value(*argc, argv, &i, "--host-mem-limit", &bad);
+
+		if (bad) {
+			usage_error("%s needs a value", "--host-mem-limit");
+			return false;
+		}
+		if (!a) {
+			argv[out++] = argv[i];
+			continue;
+		}
+		if (!scn_parse_size(a, &v, &why) || v > SIZE_MAX) {
+			usage_error("--host-mem-limit: bad size '%s'", a);
+			return false;
+		}
+		host_mem.limit = (size_t)v;
+	}
+	*argc = out;
+	argv[out] = NULL;
+	return true;
+}
+
 int main(int argc, char **argv)
 {
 	const char *cmd = argc > 1 ? argv[1] : NULL;
 
 	if (!cmd)
 		return usage_error("%s", "missing command");
+	if (!host_options(&argc, argv))
+		return SCN_BAD_INPUT;
 	if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
 		fputs(usage_text, stdout);
 		fputc('\n', stdout);

@@ -51,11 +51,7 @@ static void toks_push(struct scn_toks *t, enum scn_tok_kind kind, char *s, int c
 {
 	if (t->n == t->cap) {
 		int cap = t->cap ? t->cap * 2 : 16;
-		struct scn_tok *n = realloc(t->t, (size_t)cap * sizeof(*n));
-
-		if (!n)
-			abort();
-		t->t = n;
+		t->t = host_reallocarray(t->t, (size_t)cap, sizeof(*t->t), "reading the scenario");
 		t->cap = cap;
 	}
 	t->t[t->n].kind = kind;
@@ -68,8 +64,8 @@ static void toks_push(struct scn_toks *t, enum scn_tok_kind kind, char *s, int c
 void scn_toks_free(struct scn_toks *t)
 {
 	for (int i = 0; i < t->n; i++)
-		free(t->t[i].s);
-	free(t->t);
+		host_free(t->t[i].s);
+	host_free(t->t);
 	t->t = NULL;
 	t->n = t->cap = 0;
 }
@@ -106,7 +102,7 @@ bool scn_tokenize(const char *line, struct scn_toks *out, int *col, char *msg, s
 			bool app = p[1] == '>';
 
 			toks_push(out, app ? SCN_TOK_APPEND : SCN_TOK_REDIR,
-				  strdup(app ? ">>" : ">"), start, false);
+				  host_strdup(app ? ">>" : ">", "reading the scenario"), start, false);
 			p += app ? 2 : 1;
 			continue;
 		}

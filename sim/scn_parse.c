@@ -21,9 +21,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <uthash.h>
 
 #include "scn.h"
+#include "hash.h"
 #include "hugetlb.h"
 
 enum name_kind { NAME_ID, NAME_GROUP };
@@ -68,28 +68,17 @@ static bool perr(struct parser *p, int col, const char *fmt, ...)
 
 static void *xcalloc(size_t n, size_t sz)
 {
-	void *q = calloc(n ? n : 1, sz);
-
-	if (!q)
-		abort();
-	return q;
+	return host_calloc(n, sz, "reading the scenario");
 }
 
 static char *xstrdup(const char *s)
 {
-	char *q = strdup(s);
-
-	if (!q)
-		abort();
-	return q;
+	return host_strdup(s, "reading the scenario");
 }
 
-static void *xrealloc(void *q, size_t sz)
+static void *xreallocarray(void *q, size_t n, size_t sz)
 {
-	q = realloc(q, sz);
-	if (!q)
-		abort();
-	return q;
+	return host_reallocarray(q, n, sz, "reading the scenario");
 }
 
 static struct scn_stmt *new_stmt(struct parser *p, enum scn_verb verb, int col)
@@ -99,7 +88,7 @@ static struct scn_stmt *new_stmt(struct parser *p, enum scn_verb verb, int col)
 
 	if (s->nstmts == s->cap) {
 		s->cap = s->cap ? s->cap * 2 : 32;
-		s->stmts = xrealloc(s->stmts, (size_t)s->cap * sizeof(*s->stmts));
+		s->stmts = xreallocarray(s->stmts, (size_t)s->cap, sizeof(*s->stmts));
 	}
 	st = &s->stmts[s->nstmts++];
 	memset(st, 0, sizeof(*st));
@@ -114,8 +103,8 @@ static struct scn_stmt *new_stmt(struct parser *p, enum scn_verb verb, int col)
 
 static void stmt_add_arg(struct scn_stmt *st, const char *s, int col)
 {
-	st->args = xrealloc(st->args, (size_t)(st->nargs + 1) * sizeof(*st->args));
-	st->argcol = xrealloc(st->argcol, (size_t)(st->nargs + 1) * sizeof(*st->argcol));
+	st->args = xreallocarray(st->args, (size_t)st->nargs + 1, sizeof(*st->args));
+	st->argcol = xreallocarray(st->argcol, (size_t)st->nargs + 1, sizeof(*st->argcol));
 	st->args[st->nargs] = xstrdup(s);
 	st->argcol[st->nargs] = col;
 	st->nargs++;
@@ -123,7 +112,7 @@ static void stmt_add_arg(struct scn_stmt *st, const char *s, int col)
 
 static int add_name(char ***arr, int *n, const char *name)
 {
-	*arr = xrealloc(*arr, (size_t)(*n + 1) * sizeof(**arr));
+	*arr = xreallocarray(*arr, (size_t)*n + 1, sizeof(**arr));
 	(*arr)[*n] = xstrdup(name);
 	return (*n)++;
 }
@@ -1244,7 +1233,7 @@ static bool expr_term(struct parser *p, const char **pp, int sign, struct scn_ex
 			t.name = xstrdup(buf);
 		}
 	}
-	e->t = xrealloc(e->t, (size_t)(e->n + 1) * sizeof(*e->t));
+	e->t = xreallocarray(e->t, (size_t)e->n + 1, sizeof(*e->t));
 	e->t[e->n++] = t;
 	*pp = q;
 	return true;
@@ -1318,9 +1307,7 @@ static bool parse_expect(struct parser *p, const char *rest)
 		return perr(p, (int)(q - p->linetext) + 1, "expect: unexpected '%s'", q);
 	while (last > start && (last[-1] == ' ' || last[-1] == '\t'))
 		last--;
-	st->text = strndup(start, (size_t)(last - start));
-	if (!st->text)
-		abort();
+	st->text = host_strndup(start, (size_t)(last - start), "reading the scenario");
 	return true;
 }
 
@@ -1422,7 +1409,7 @@ struct scn_script *scn_parse_string(const char *file, const char *text, struct s
 		p.line++;
 		if (len + 1 > cap) {
 			cap = len + 1;
-			buf = xrealloc(buf, cap);
+			buf = xreallocarray(buf, cap, 1);
 		}
 		memcpy(buf, line, len);
 		buf[len] = '\0';
@@ -1432,7 +1419,7 @@ struct scn_script *scn_parse_string(const char *file, const char *text, struct s
 			ok = parse_line(&p, buf);
 		line = nl ? nl + 1 : line + len;
 	}
-	free(buf);
+	host_free(buf);
 	scn_toks_free(&p.tk);
 	if (!ok) {
 		scn_script_free(s);
@@ -1469,8 +1456,8 @@ struct scn_script *scn_parse_file(const char *path, struct scn_diag *d)
 static void expr_free(struct scn_expr *e)
 {
 	for (int i = 0; i < e->n; i++)
-		free(e->t[i].name);
-	free(e->t);
+		host_free(e->t[i].name);
+	host_free(e->t);
 }
 
 void scn_script_free(struct scn_script *s)
@@ -1483,31 +1470,31 @@ void scn_script_free(struct scn_script *s)
 		struct scn_stmt *st = &s->stmts[i];
 
 		for (int j = 0; j < st->nargs; j++)
-			free(st->args[j]);
-		free(st->args);
-		free(st->argcol);
-		free(st->text);
-		free(st->path);
+			host_free(st->args[j]);
+		host_free(st->args);
+		host_free(st->argcol);
+		host_free(st->text);
+		host_free(st->path);
 		expr_free(&st->lhs);
 		expr_free(&st->rhs);
 		trace_free(st->trace);
 	}
-	free(s->stmts);
+	host_free(s->stmts);
 	for (int i = 0; i < s->nids; i++)
-		free(s->id_names[i]);
+		host_free(s->id_names[i]);
 	for (int i = 0; i < s->ngroups; i++)
-		free(s->group_names[i]);
+		host_free(s->group_names[i]);
 	for (int i = 0; i < s->nsnaps; i++)
-		free(s->snap_names[i]);
-	free(s->id_names);
-	free(s->group_names);
-	free(s->snap_names);
+		host_free(s->snap_names[i]);
+	host_free(s->id_names);
+	host_free(s->group_names);
+	host_free(s->snap_names);
 	HASH_ITER(hh, s->names, n, tmp) {
 		HASH_DEL(s->names, n);
-		free(n->name);
-		free(n);
+		host_free(n->name);
+		host_free(n);
 	}
-	free(s->file);
-	free(s->text);
-	free(s);
+	host_free(s->file);
+	host_free(s->text);
+	host_free(s);
 }

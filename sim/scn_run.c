@@ -43,9 +43,9 @@
 			HASH_JEN((keyptr), (keylen), (hashv));			\
 		}								\
 	} while (0)
-#include <uthash.h>
 
 #include "scn.h"
+#include "hash.h"
 #include "vmstat.h"
 
 #define GROUP_CHUNK_SHIFT	12
@@ -196,12 +196,10 @@ static struct scn_obj *group_new_member(struct scn_group *g)
 	struct scn_obj *o;
 
 	if (g->n == g->nchunks * GROUP_CHUNK) {
-		g->chunks = realloc(g->chunks, (g->nchunks + 1) * sizeof(*g->chunks));
-		if (!g->chunks)
-			abort();
-		g->chunks[g->nchunks] = calloc(GROUP_CHUNK, sizeof(struct scn_obj));
-		if (!g->chunks[g->nchunks])
-			abort();
+		g->chunks = host_reallocarray(g->chunks, g->nchunks + 1, sizeof(*g->chunks),
+					      "growing a group");
+		g->chunks[g->nchunks] = host_calloc(GROUP_CHUNK, sizeof(struct scn_obj),
+						    "growing a group");
 		g->nchunks++;
 	}
 	o = group_member(g, g->n);
@@ -258,7 +256,7 @@ static void obj_free(struct scn_runner *run, struct scn_obj *o)
 		struct scn_group *g = &run->groups[o->owner];
 
 		HASH_DEL(g->tmap, o->tent);
-		free(o->tent);
+		host_free(o->tent);
 		o->tent = NULL;
 	}
 }
@@ -378,8 +376,8 @@ static void snap_clear(struct scn_snap *sn)
 {
 	HASH_CLEAR(hh, sn->by_name);
 	for (size_t i = 0; i < sn->n; i++)
-		free(sn->ents[i].name);
-	free(sn->ents);
+		host_free(sn->ents[i].name);
+	host_free(sn->ents);
 	sn->ents = NULL;
 	sn->n = 0;
 	sb_free(&sn->views);
@@ -407,15 +405,12 @@ static void snap_take_counters(struct scn_runner *run, struct scn_snap *sn)
 		*sp = '\0';
 		if (n == cap) {
 			cap = cap ? cap * 2 : 1024;
-			sn->ents = realloc(sn->ents, cap * sizeof(*sn->ents));
-			if (!sn->ents)
-				abort();
+			sn->ents = host_reallocarray(sn->ents, cap, sizeof(*sn->ents),
+						     "taking a snapshot");
 		}
 		e = &sn->ents[n++];
 		memset(e, 0, sizeof(*e));
-		e->name = strdup(line);
-		if (!e->name)
-			abort();
+		e->name = host_strdup(line, "taking a snapshot");
 		e->val = strtol(sp + 1, NULL, 10);
 	}
 	sn->n = n;
@@ -684,9 +679,7 @@ static enum scn_status step_free(struct scn_runner *run, const struct scn_stmt *
 
 		if (!g->live)
 			break;
-		idx = malloc(g->live * sizeof(*idx));
-		if (!idx)
-			abort();
+		idx = host_calloc(g->live, sizeof(*idx), "sampling a group");
 		for (size_t i = 0; i < g->n; i++)
 			if (group_member(g, i)->pfn != PFN_NONE)
 				idx[n++] = (uint32_t)i;
@@ -700,7 +693,7 @@ static enum scn_status step_free(struct scn_runner *run, const struct scn_stmt *
 			idx[j] = t;
 			obj_free(run, group_member(g, idx[i]));
 		}
-		free(idx);
+		host_free(idx);
 		break;
 	}
 	default:
@@ -897,7 +890,7 @@ static enum scn_status step_replay(struct scn_runner *run, const struct scn_stmt
 				obj_free(run, te->obj);	/* drops te */
 			else {
 				HASH_DEL(g->tmap, te);
-				free(te);
+				host_free(te);
 			}
 			run->c.replay_frees++;
 			continue;
@@ -913,12 +906,10 @@ static enum scn_status step_replay(struct scn_runner *run, const struct scn_stmt
 				obj_free(run, te->obj);
 			else {
 				HASH_DEL(g->tmap, te);
-				free(te);
+				host_free(te);
 			}
 		}
-		te = calloc(1, sizeof(*te));
-		if (!te)
-			abort();
+		te = host_calloc(1, sizeof(*te), "replaying a trace");
 		te->tpfn = tpfn;
 		HASH_ADD(hh, g->tmap, tpfn, sizeof(te->tpfn), te);
 		pfn = runner_alloc(run, ev->gfp, ev->order, -1);
@@ -1007,17 +998,17 @@ static void runner_destroy(struct scn_runner *run)
 
 		HASH_ITER(hh, gr->tmap, te, tmp) {
 			HASH_DEL(gr->tmap, te);
-			free(te);
+			host_free(te);
 		}
 		for (size_t c = 0; c < gr->nchunks; c++)
-			free(gr->chunks[c]);
-		free(gr->chunks);
+			host_free(gr->chunks[c]);
+		host_free(gr->chunks);
 	}
 	for (int i = 0; i < run->s->nsnaps; i++)
 		snap_clear(&run->snaps[i]);
-	free(run->groups);
-	free(run->ids);
-	free(run->snaps);
+	host_free(run->groups);
+	host_free(run->ids);
+	host_free(run->snaps);
 	sb_free(&run->tmp);
 	if (run->m)
 		machine_destroy(run->m);
@@ -1025,11 +1016,7 @@ static void runner_destroy(struct scn_runner *run)
 
 static void *zalloc(size_t n, size_t sz)
 {
-	void *p = calloc(n ? n : 1, sz);
-
-	if (!p)
-		abort();
-	return p;
+	return host_calloc(n, sz, "starting the run");
 }
 
 enum scn_status scn_run(const struct scn_script *s, const struct scn_run_opts *o,

@@ -139,11 +139,7 @@ static void push(struct trace *t, const struct trace_event *ev)
 {
 	if (t->n == t->cap) {
 		size_t cap = t->cap ? t->cap * 2 : 256;
-		struct trace_event *n = realloc(t->ev, cap * sizeof(*n));
-
-		if (!n)
-			abort();
-		t->ev = n;
+		t->ev = host_reallocarray(t->ev, cap, sizeof(*t->ev), "loading a trace");
 		t->cap = cap;
 	}
 	t->ev[t->n++] = *ev;
@@ -262,38 +258,32 @@ static bool parse_line(struct tline *l, struct trace *t)
 
 struct trace *trace_parse(const char *path, const char *text, struct scn_diag *d)
 {
-	struct trace *t = calloc(1, sizeof(*t));
+	struct trace *t = host_calloc(1, sizeof(*t), "loading a trace");
 	struct tline l = { .path = path, .d = d };
 	char *buf = NULL;
 	size_t cap = 0;
 
-	if (!t)
-		abort();
-	t->path = strdup(path);
-	if (!t->path)
-		abort();
+	t->path = host_strdup(path, "loading a trace");
 	for (const char *p = text; *p;) {
 		const char *nl = strchr(p, '\n');
 		size_t len = nl ? (size_t)(nl - p) : strlen(p);
 
 		if (len + 1 > cap) {
 			cap = len + 1;
-			buf = realloc(buf, cap);
-			if (!buf)
-				abort();
+			buf = host_reallocarray(buf, cap, 1, "loading a trace");
 		}
 		memcpy(buf, p, len);
 		buf[len] = '\0';
 		l.line++;
 		l.text = buf;
 		if (!parse_line(&l, t)) {
-			free(buf);
+			host_free(buf);
 			trace_free(t);
 			return NULL;
 		}
 		p = nl ? nl + 1 : p + len;
 	}
-	free(buf);
+	host_free(buf);
 	return t;
 }
 
@@ -327,7 +317,7 @@ void trace_free(struct trace *t)
 {
 	if (!t)
 		return;
-	free(t->path);
-	free(t->ev);
-	free(t);
+	host_free(t->path);
+	host_free(t->ev);
+	host_free(t);
 }
