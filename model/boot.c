@@ -318,9 +318,13 @@ static unsigned long next_hole_start(const struct machine_opts *o, unsigned long
 	return best;
 }
 
+/* x86_64 with 4-level paging: physical addresses have 46 bits */
+#define MAX_PHYSMEM_BITS	46
+
 static bool layout_memory(struct machine *m, char *e, size_t el)
 {
 	const struct machine_opts *o = &m->opts;
+	const unsigned long phys_limit = 1UL << MAX_PHYSMEM_BITS;
 	unsigned long phys = 0;
 
 	for (int n = 0; n < o->nr_nodes; n++) {
@@ -340,6 +344,11 @@ static bool layout_memory(struct machine *m, char *e, size_t el)
 			}
 			nh = next_hole_start(o, phys);
 			chunk = nh - phys < left ? nh - phys : left;
+			/* checked before the sum, which could wrap past 2^64 */
+			if (phys >= phys_limit || chunk > phys_limit - phys)
+				return err(e, el, "impossible machine: node %d's memory ends above "
+					   "MAX_PHYSMEM_BITS (%d): %#lx bytes from %#lx with %#lx left",
+					   n, MAX_PHYSMEM_BITS, o->node[n].mem_bytes, phys, left);
 			if (first)
 				pg->node_start_pfn = phys >> PAGE_SHIFT;
 			first = false;
@@ -351,9 +360,6 @@ static bool layout_memory(struct machine *m, char *e, size_t el)
 		pg->node_present_pages = o->node[n].mem_bytes >> PAGE_SHIFT;
 	}
 	m->max_pfn = phys >> PAGE_SHIFT;
-	if ((unsigned long)m->max_pfn > (1UL << (46 - PAGE_SHIFT)))
-		return err(e, el, "impossible machine: memory ends at %#lx, above MAX_PHYSMEM_BITS (46)",
-			   phys);
 	return true;
 }
 

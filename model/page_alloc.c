@@ -79,40 +79,52 @@ int gfp_zone(gfp_t gfp)
 	return ZONE_NORMAL;
 }
 
+/*
+ * The names ftrace prints for gfp_flags, in the order it tries them
+ * (6.1 include/trace/events/mmflags.h): a composite is printed when all
+ * its bits are set, so formatting here gives what a trace shows, and a
+ * trace's names parse back.
+ */
 static const struct { const char *name; gfp_t val; } gfp_names[] = {
-	/* composites first, so formatting prefers them */
 	{ "GFP_TRANSHUGE", GFP_TRANSHUGE },
 	{ "GFP_TRANSHUGE_LIGHT", GFP_TRANSHUGE_LIGHT },
 	{ "GFP_HIGHUSER_MOVABLE", GFP_HIGHUSER_MOVABLE },
 	{ "GFP_HIGHUSER", GFP_HIGHUSER },
 	{ "GFP_USER", GFP_USER },
+	{ "GFP_KERNEL_ACCOUNT", GFP_KERNEL_ACCOUNT },
 	{ "GFP_KERNEL", GFP_KERNEL },
+	{ "GFP_NOFS", GFP_NOFS },
 	{ "GFP_ATOMIC", GFP_ATOMIC },
+	{ "GFP_NOIO", GFP_NOIO },
 	{ "GFP_NOWAIT", GFP_NOWAIT },
-	{ "__GFP_DMA", __GFP_DMA },
+	{ "GFP_DMA", GFP_DMA },
 	{ "__GFP_HIGHMEM", __GFP_HIGHMEM },
-	{ "__GFP_DMA32", __GFP_DMA32 },
-	{ "__GFP_MOVABLE", __GFP_MOVABLE },
-	{ "__GFP_RECLAIMABLE", __GFP_RECLAIMABLE },
+	{ "GFP_DMA32", GFP_DMA32 },
 	{ "__GFP_HIGH", __GFP_HIGH },
+	{ "__GFP_ATOMIC", __GFP_ATOMIC },
 	{ "__GFP_IO", __GFP_IO },
 	{ "__GFP_FS", __GFP_FS },
-	{ "__GFP_ATOMIC", __GFP_ATOMIC },
-	{ "__GFP_ZERO", __GFP_ZERO },
-	{ "__GFP_DIRECT_RECLAIM", __GFP_DIRECT_RECLAIM },
-	{ "__GFP_KSWAPD_RECLAIM", __GFP_KSWAPD_RECLAIM },
-	{ "__GFP_RECLAIM", __GFP_RECLAIM },
-	{ "__GFP_WRITE", __GFP_WRITE },
 	{ "__GFP_NOWARN", __GFP_NOWARN },
 	{ "__GFP_RETRY_MAYFAIL", __GFP_RETRY_MAYFAIL },
 	{ "__GFP_NOFAIL", __GFP_NOFAIL },
 	{ "__GFP_NORETRY", __GFP_NORETRY },
-	{ "__GFP_MEMALLOC", __GFP_MEMALLOC },
 	{ "__GFP_COMP", __GFP_COMP },
+	{ "__GFP_ZERO", __GFP_ZERO },
 	{ "__GFP_NOMEMALLOC", __GFP_NOMEMALLOC },
+	{ "__GFP_MEMALLOC", __GFP_MEMALLOC },
 	{ "__GFP_HARDWALL", __GFP_HARDWALL },
 	{ "__GFP_THISNODE", __GFP_THISNODE },
+	{ "__GFP_RECLAIMABLE", __GFP_RECLAIMABLE },
+	{ "__GFP_MOVABLE", __GFP_MOVABLE },
 	{ "__GFP_ACCOUNT", __GFP_ACCOUNT },
+	{ "__GFP_WRITE", __GFP_WRITE },
+	{ "__GFP_RECLAIM", __GFP_RECLAIM },
+	{ "__GFP_DIRECT_RECLAIM", __GFP_DIRECT_RECLAIM },
+	{ "__GFP_KSWAPD_RECLAIM", __GFP_KSWAPD_RECLAIM },
+	{ "__GFP_ZEROTAGS", __GFP_ZEROTAGS },
+	/* spellings scenarios use that ftrace never prints */
+	{ "__GFP_DMA", __GFP_DMA },
+	{ "__GFP_DMA32", __GFP_DMA32 },
 };
 
 /*

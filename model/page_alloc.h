@@ -33,11 +33,17 @@ typedef unsigned int gfp_t;
 #define __GFP_HARDWALL		0x100000u
 #define __GFP_THISNODE		0x200000u
 #define __GFP_ACCOUNT		0x400000u
+#define __GFP_ZEROTAGS		0x800000u	/* arm64 MTE: never set on x86, but ftrace names it */
 
 #define __GFP_RECLAIM		(__GFP_DIRECT_RECLAIM | __GFP_KSWAPD_RECLAIM)
 #define GFP_ATOMIC		(__GFP_HIGH | __GFP_ATOMIC | __GFP_KSWAPD_RECLAIM)
 #define GFP_KERNEL		(__GFP_RECLAIM | __GFP_IO | __GFP_FS)
 #define GFP_NOWAIT		(__GFP_KSWAPD_RECLAIM)
+#define GFP_KERNEL_ACCOUNT	(GFP_KERNEL | __GFP_ACCOUNT)
+#define GFP_NOIO		(__GFP_RECLAIM)
+#define GFP_NOFS		(__GFP_RECLAIM | __GFP_IO)
+#define GFP_DMA			__GFP_DMA
+#define GFP_DMA32		__GFP_DMA32
 #define GFP_USER		(GFP_KERNEL | __GFP_HARDWALL)
 #define GFP_HIGHUSER		(GFP_USER | __GFP_HIGHMEM)
 #define GFP_HIGHUSER_MOVABLE	(GFP_HIGHUSER | __GFP_MOVABLE)

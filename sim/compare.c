@@ -270,7 +270,7 @@ static int cmp_usage(const char *fmt, const char *arg)
 	fputs("mmsim: compare: ", stderr);
 	fprintf(stderr, fmt, arg);
 	fputs("\nusage: mmsim compare FILE --policy FAMILY=A,B,... [--format text|json] "
-	      "[--seed N] [--check]\n", stderr);
+	      "[--seed N] [--check|--no-check]\n", stderr);
 	return SCN_BAD_INPUT;
 }
 
@@ -310,7 +310,9 @@ int cmd_compare(int argc, char **argv)
 		} else if (!strncmp(a, "--format=", 9)) {
 			format = a + 9;
 		} else if (!strcmp(a, "--check")) {
-			o.check = true;
+			o.check = SCN_CHECK_STEPS;
+		} else if (!strcmp(a, "--no-check")) {
+			o.check = SCN_CHECK_OFF;
 		} else if (a[0] == '-' && a[1]) {
 			return cmp_usage("unknown option '%s'", a);
 		} else if (file) {

@@ -2,7 +2,7 @@
 /*
  * main.c - the mmsim command line.
  *
- *   mmsim run FILE [--seed N] [--check] [--policy FAMILY=NAME]... [--quiet]
+ *   mmsim run FILE [--seed N] [--check|--no-check] [--policy FAMILY=NAME]... [--quiet]
  *   mmsim compare FILE --policy FAMILY=A,B,... [--format text|json]
  *   mmsim policies
  *   mmsim --help | --version
@@ -25,7 +25,7 @@
 #include "compare.h"
 
 static const char usage_text[] =
-	"usage: mmsim run FILE [--seed N] [--check] [--policy FAMILY=NAME]... [--quiet]\n"
+	"usage: mmsim run FILE [--seed N] [--check|--no-check] [--policy FAMILY=NAME]... [--quiet]\n"
 	"       mmsim compare FILE --policy FAMILY=A,B,... [--format text|json]\n"
 	"       (run and compare also take --host-mem-limit SIZE)\n"
 	"       mmsim policies\n"
@@ -41,7 +41,10 @@ static const char help_text[] =
 	"\n"
 	"Options of run:\n"
 	"  --seed N              override the scenario's seed\n"
-	"  --check               check the model's invariants after every step\n"
+	"  --check               check the model's invariants after every step (by\n"
+	"                        default: after each step that moved as many pages\n"
+	"                        as a check reads, and at the end)\n"
+	"  --no-check            never check the invariants (for benchmarks)\n"
 	"  --policy FAMILY=NAME  pick a policy (repeatable; wins over the scenario's)\n"
 	"  --quiet               print nothing but diagnostics\n"
 	"  --host-mem-limit SIZE the most host memory the run may use (default: half\n"
@@ -91,7 +94,9 @@ static int cmd_run(int argc, char **argv)
 		const char *a = argv[i];
 
 		if (!strcmp(a, "--check")) {
-			o.check = true;
+			o.check = SCN_CHECK_STEPS;
+		} else if (!strcmp(a, "--no-check")) {
+			o.check = SCN_CHECK_OFF;
 		} else if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) {
 			o.quiet = true;
 		} else if ((v = opt_value(argc, argv, &i, "--seed", &bad)) || bad) {

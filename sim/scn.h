@@ -222,10 +222,22 @@ void scn_script_free(struct scn_script *s);
 /* -------------------------------------------------------------------------
  * Running (scn_run.c)
  */
+/*
+ * When the invariant checker (mm_check_invariants) runs.  AUTO, the
+ * default, checks after every step that moved at least as many pages as
+ * the check reads words (so it never costs more than the step did), and
+ * at the end of the run if anything moved since the last check.
+ */
+enum scn_check_mode {
+	SCN_CHECK_AUTO = 0,
+	SCN_CHECK_STEPS = 1,		/* after every step (--check) */
+	SCN_CHECK_OFF = 2,		/* never (--no-check, for benchmarks) */
+};
+
 struct scn_run_opts {
 	bool seed_set;			/* override the scenario's seed */
 	uint64_t seed;
-	bool check;			/* mm_check_invariants after every step */
+	enum scn_check_mode check;
 	bool quiet;			/* no step output on stdout */
 	const struct policy_set *policies;	/* override the scenario's picks */
 	/*
@@ -241,6 +253,7 @@ struct scn_result {
 	struct sbuf out;		/* captured stdout (out stream NULL) */
 	struct sbuf err;		/* captured stderr (err stream NULL) */
 	struct sbuf counters;		/* "name value" lines at the end */
+	unsigned long checks;		/* invariant checks the run made */
 	struct policy_set policies;	/* the picks the run used */
 };
 

@@ -1421,6 +1421,22 @@ struct scn_script *scn_parse_string(const char *file, const char *text, struct s
 	}
 	host_free(buf);
 	scn_toks_free(&p.tk);
+	/*
+	 * A machine line with no step after it still describes a machine,
+	 * and one that cannot boot is an error even when nothing runs on
+	 * it: boot it at the end.  A file with neither a machine nor a step
+	 * would print nothing and check nothing, which is never what was
+	 * meant.  (Steps that need no machine, echo alone, run without one.)
+	 */
+	if (ok && !p.boot_line) {
+		if (s->have_machine) {
+			p.line = p.machine_line;
+			ok = need_boot(&p, 1);
+		} else if (!s->nstmts) {
+			p.line = p.line ? p.line : 1;
+			ok = perr(&p, 1, "empty scenario: no 'machine' line and no step");
+		}
+	}
 	if (!ok) {
 		scn_script_free(s);
 		return NULL;

@@ -114,6 +114,7 @@ struct scn_runner {
 	struct scn_obj *by_pfn;
 	struct scn_counters c;
 	long live_allocs, live_pages;
+	long checked_moves;		/* run_moves() at the last invariant check */
 	uint64_t rng;
 	struct sbuf tmp;
 };
@@ -449,6 +450,16 @@ static bool stmt_wants(const struct scn_stmt *st, const char *name)
  */
 typedef enum scn_status (*step_fn)(struct scn_runner *run, const struct scn_stmt *st);
 
+/* The blocks the scenario holds, for the checker's "held and free" test */
+static void runner_inuse_iter(void *priv, mm_inuse_cb cb, void *cbpriv)
+{
+	struct scn_runner *run = priv;
+	struct scn_obj *o, *tmp;
+
+	HASH_ITER(hh, run->by_pfn, o, tmp)
+		cb(cbpriv, o->pfn, o->order);
+}
+
 static enum scn_status step_boot(struct scn_runner *run, const struct scn_stmt *st)
 {
 	struct machine_opts opts = run->s->opts;
@@ -466,6 +477,7 @@ static enum scn_status step_boot(struct scn_runner *run, const struct scn_stmt *
 		return rt_error(run, st->col, "cannot apply the policies: %s", err);
 	run->rng = opts.seed ^ 0x6d6d73696d2d7363ULL;	/* "mmsim-sc" */
 	mm_set_migrate_notify(run->m, runner_migrated, run);
+	mm_set_inuse_iter(run->m, runner_inuse_iter, run);
 	return SCN_OK;
 }
 
@@ -826,14 +838,15 @@ static enum scn_status eval_expr(struct scn_runner *run, const struct scn_expr *
 			break;
 		}
 		}
-		if (t->sign) {
-			sum += prod;
-			prod = t->sign * v;
-		} else {
-			prod *= v;
-		}
+		/* 64-bit signed arithmetic; a result out of range is an error, not a wrap */
+		if (t->sign ? __builtin_add_overflow(sum, prod, &sum) ||
+			      __builtin_mul_overflow((long)t->sign, v, &prod)
+			    : __builtin_mul_overflow(prod, v, &prod))
+			return rt_error(run, t->col, "expect: the value overflows 64-bit arithmetic here");
 	}
-	*out = sum + prod;
+	if (__builtin_add_overflow(sum, prod, out))
+		return rt_error(run, e->t[e->n - 1].col,
+				"expect: the value overflows 64-bit arithmetic here");
 	return SCN_OK;
 }
 
@@ -965,9 +978,44 @@ void scn_result_free(struct scn_result *r)
 	sb_free(&r->counters);
 }
 
+/* Pages allocated and freed so far: how much the allocator's state moved */
+static long run_moves(struct machine *m)
+{
+	long n = m->vm_events[PGFREE];
+
+	for (int z = 0; z < MAX_NR_ZONES; z++)
+		n += m->vm_events[PGALLOC_DMA + z];
+	return n;
+}
+
+/* What one check reads: a bitmap word per 64 pfns and every free block */
+static long check_cost(struct machine *m)
+{
+	long n = (long)(m->max_pfn / 64);
+	struct zone *z;
+
+	for_each_zone_of(m, z)
+		for (unsigned int o = 0; o < MAX_ORDER; o++)
+			n += (long)z->free_area[o].nr_free;
+	return n;
+}
+
+static enum scn_status run_check(struct scn_runner *run, const struct scn_stmt *st,
+				 const char *when)
+{
+	char err[1024] = "";
+
+	run->checked_moves = run_moves(run->m);
+	run->r->checks++;
+	if (mm_check_invariants(run->m, err, sizeof(err)))
+		return SCN_OK;
+	err_printf(run, "%s:%d: invariant broken %s: %s\n", run->s->file, st->line, when, err);
+	return SCN_FAILED;
+}
+
 static enum scn_status after_step(struct scn_runner *run, const struct scn_stmt *st)
 {
-	char err[1024];
+	long moved;
 
 	if (!run->m)
 		return SCN_OK;
@@ -977,15 +1025,26 @@ static enum scn_status after_step(struct scn_runner *run, const struct scn_stmt 
 			   run->m->fail.msg);
 		return SCN_FAILED;
 	}
-	if (run->o->check) {
-		err[0] = '\0';
-		if (!mm_check_invariants(run->m, err, sizeof(err))) {
-			err_printf(run, "%s:%d: invariant broken after this step: %s\n",
-				   run->s->file, st->line, err);
-			return SCN_FAILED;
-		}
+	moved = run_moves(run->m) - run->checked_moves;
+	switch (run->o->check) {
+	case SCN_CHECK_OFF:
+		return SCN_OK;
+	case SCN_CHECK_STEPS:
+		break;
+	case SCN_CHECK_AUTO:
+		if (st->verb != SCN_BOOT && moved < check_cost(run->m))
+			return SCN_OK;
+		break;
 	}
-	return SCN_OK;
+	return run_check(run, st, "after this step");
+}
+
+/* AUTO: what moved since the last check is checked once more at the end */
+static enum scn_status after_run(struct scn_runner *run, const struct scn_stmt *last)
+{
+	if (!run->m || run->o->check == SCN_CHECK_OFF || run_moves(run->m) == run->checked_moves)
+		return SCN_OK;
+	return run_check(run, last, "at the end of the run (last step)");
 }
 
 static void runner_destroy(struct scn_runner *run)
@@ -1045,6 +1104,8 @@ enum scn_status scn_run(const struct scn_script *s, const struct scn_run_opts *o
 		if (rc == SCN_OK)
 			rc = after_step(&run, st);
 	}
+	if (rc == SCN_OK && s->nstmts)
+		rc = after_run(&run, &s->stmts[s->nstmts - 1]);
 	if (run.m && o->want_counters)
 		counter_dump(&run, &r->counters);
 	if (o->out)

@@ -2,7 +2,7 @@
 """The mmsim command line: help, version, usage errors and exit codes."""
 import re
 
-USAGE = "usage: mmsim run FILE [--seed N] [--check] [--policy FAMILY=NAME]... [--quiet]"
+USAGE = "usage: mmsim run FILE [--seed N] [--check|--no-check] [--policy FAMILY=NAME]... [--quiet]"
 
 OK_SCENARIO = """machine nodes=1 mem=256M
 alloc a order=0 gfp=GFP_KERNEL

@@ -227,8 +227,10 @@ static void test_machine_description(void **state)
 	assert_false(o->thp);
 	assert_int_equal(o->min_free_kbytes, 67584);
 	assert_true(o->seed == 42 && s->seed_set);
-	/* nothing needed a machine yet: no statements, no boot */
-	assert_int_equal(s->nstmts, 0);
+	/* no step: the machine is still booted, by a boot the parser appends */
+	assert_int_equal(s->nstmts, 1);
+	assert_int_equal(s->stmts[0].verb, SCN_BOOT);
+	assert_true(s->stmts[0].implicit);
 	scn_script_free(s);
 }
 
