@@ -213,6 +213,7 @@ struct scn_script {
 	int nids, ngroups, nsnaps;
 	char **id_names, **group_names, **snap_names;
 	struct scn_names *names;	/* parse-time name table (uthash) */
+	struct scn_names *snap_index;	/* snapshot names -> slots (uthash) */
 };
 
 struct scn_script *scn_parse_string(const char *file, const char *text, struct scn_diag *d);

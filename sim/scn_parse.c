@@ -26,7 +26,7 @@
 #include "hash.h"
 #include "hugetlb.h"
 
-enum name_kind { NAME_ID, NAME_GROUP };
+enum name_kind { NAME_ID, NAME_GROUP, NAME_SNAP };
 
 struct scn_names {
 	char *name;
@@ -680,12 +680,25 @@ static bool group_at(struct parser *p, const char *s, int col, int *slot)
 	return true;
 }
 
+/* Snapshot names are a namespace of their own, hashed apart from ids and groups */
 static int snap_find(struct parser *p, const char *s, size_t len)
 {
-	for (int i = 0; i < p->s->nsnaps; i++)
-		if (strlen(p->s->snap_names[i]) == len && !strncmp(p->s->snap_names[i], s, len))
-			return i;
-	return -1;
+	struct scn_names *n;
+
+	HASH_FIND(hh, p->s->snap_index, s, len, n);
+	return n ? n->slot : -1;
+}
+
+static int snap_add(struct parser *p, const char *name)
+{
+	struct scn_names *n = xcalloc(1, sizeof(*n));
+
+	n->name = xstrdup(name);
+	n->kind = NAME_SNAP;
+	n->def_line = p->line;
+	n->slot = add_name(&p->s->snap_names, &p->s->nsnaps, name);
+	HASH_ADD_KEYPTR(hh, p->s->snap_index, n->name, strlen(n->name), n);
+	return n->slot;
 }
 
 /* -------------------------------------------------------------------------
@@ -1046,7 +1059,7 @@ static bool parse_snapshot(struct parser *p)
 		return false;
 	slot = snap_find(p, t->s, strlen(t->s));
 	if (slot < 0)
-		slot = add_name(&p->s->snap_names, &p->s->nsnaps, t->s);
+		slot = snap_add(p, t->s);
 	st = new_stmt(p, SCN_SNAPSHOT, p->tk.t[0].col);
 	st->slot = slot;
 	st->name_col = t->col;
@@ -1507,6 +1520,11 @@ void scn_script_free(struct scn_script *s)
 	host_free(s->snap_names);
 	HASH_ITER(hh, s->names, n, tmp) {
 		HASH_DEL(s->names, n);
+		host_free(n->name);
+		host_free(n);
+	}
+	HASH_ITER(hh, s->snap_index, n, tmp) {
+		HASH_DEL(s->snap_index, n);
 		host_free(n->name);
 		host_free(n);
 	}

@@ -80,17 +80,30 @@ struct scn_group {
 	struct scn_tent *tmap;		/* replay: trace pfn -> member */
 };
 
-struct snap_ent {
+/*
+ * Snapshots keep numbers, not names: every counter name the run has seen
+ * is interned once (struct cname, an id in first-seen order), and a
+ * snapshot is the ids of its counters in dump order, their values, and
+ * an id -> position index.  That is 16 bytes a counter instead of a
+ * string and a hash handle each.  A snapshot no later line reads is not
+ * stored at all, and one is dropped after the last line that reads it
+ * (uses_left, from snap_plan), so memory follows the snapshots still
+ * needed, not the number of snapshot lines.
+ */
+struct cname {
 	char *name;
-	long val;
+	uint32_t id;
 	UT_hash_handle hh;
 };
 
 struct scn_snap {
 	bool taken;
-	struct snap_ent *ents;		/* array, dump order */
 	size_t n;
-	struct snap_ent *by_name;	/* uthash over ents */
+	uint32_t *ids;			/* [n], dump order */
+	long *vals;			/* [n] */
+	uint32_t *pos;			/* [npos]: index + 1 of an id, 0: absent */
+	uint32_t npos;
+	long uses_left;			/* references still to come */
 	struct sbuf views;		/* the files listed on the snapshot line */
 	int nviews;
 };
@@ -111,6 +124,10 @@ struct scn_runner {
 	struct scn_obj *ids;		/* [s->nids] */
 	struct scn_group *groups;	/* [s->ngroups] */
 	struct scn_snap *snaps;		/* [s->nsnaps] */
+	long *snap_uses;		/* [s->nstmts]: for a snapshot line, reads of it to come */
+	struct cname *cnames;		/* interned counter names (uthash) */
+	char **cname_by_id;
+	uint32_t ncnames, cap_cnames;
 	struct scn_obj *by_pfn;
 	struct scn_counters c;
 	long live_allocs, live_pages;
@@ -375,15 +392,31 @@ static void counter_dump(struct scn_runner *run, struct sbuf *sb)
  */
 static void snap_clear(struct scn_snap *sn)
 {
-	HASH_CLEAR(hh, sn->by_name);
-	for (size_t i = 0; i < sn->n; i++)
-		host_free(sn->ents[i].name);
-	host_free(sn->ents);
-	sn->ents = NULL;
-	sn->n = 0;
+	host_free(sn->ids);
+	host_free(sn->vals);
+	host_free(sn->pos);
 	sb_free(&sn->views);
-	sn->nviews = 0;
-	sn->taken = false;
+	*sn = (struct scn_snap){ 0 };
+}
+
+static uint32_t cname_intern(struct scn_runner *run, const char *name)
+{
+	struct cname *c;
+
+	HASH_FIND_STR(run->cnames, name, c);
+	if (c)
+		return c->id;
+	if (run->ncnames == run->cap_cnames) {
+		run->cap_cnames = run->cap_cnames ? 2 * run->cap_cnames : 1024;
+		run->cname_by_id = host_reallocarray(run->cname_by_id, run->cap_cnames,
+						     sizeof(*run->cname_by_id), "taking a snapshot");
+	}
+	c = host_calloc(1, sizeof(*c), "taking a snapshot");
+	c->name = host_strdup(name, "taking a snapshot");
+	c->id = run->ncnames++;
+	run->cname_by_id[c->id] = c->name;
+	HASH_ADD_KEYPTR(hh, run->cnames, c->name, strlen(c->name), c);
+	return c->id;
 }
 
 /* Fill @sn with every counter's current value */
@@ -394,44 +427,109 @@ static void snap_take_counters(struct scn_runner *run, struct scn_snap *sn)
 
 	sb_reset(&run->tmp);
 	counter_dump(run, &run->tmp);
-	if (!run->tmp.buf)
-		return;
-	for (line = strtok_r(run->tmp.buf, "\n", &save); line;
+	for (line = run->tmp.buf ? strtok_r(run->tmp.buf, "\n", &save) : NULL; line;
 	     line = strtok_r(NULL, "\n", &save)) {
 		char *sp = strrchr(line, ' ');
-		struct snap_ent *e;
 
 		if (!sp)
 			continue;
 		*sp = '\0';
 		if (n == cap) {
 			cap = cap ? cap * 2 : 1024;
-			sn->ents = host_reallocarray(sn->ents, cap, sizeof(*sn->ents),
+			sn->ids = host_reallocarray(sn->ids, cap, sizeof(*sn->ids), "taking a snapshot");
+			sn->vals = host_reallocarray(sn->vals, cap, sizeof(*sn->vals),
 						     "taking a snapshot");
 		}
-		e = &sn->ents[n++];
-		memset(e, 0, sizeof(*e));
-		e->name = host_strdup(line, "taking a snapshot");
-		e->val = strtol(sp + 1, NULL, 10);
+		sn->ids[n] = cname_intern(run, line);
+		sn->vals[n++] = strtol(sp + 1, NULL, 10);
 	}
 	sn->n = n;
-	/* the array is final now: hash it (pointers into it stay valid) */
-	for (size_t i = 0; i < n; i++) {
-		struct snap_ent *e = &sn->ents[i], *dup;
-
-		HASH_FIND_STR(sn->by_name, e->name, dup);
-		if (!dup)
-			HASH_ADD_KEYPTR(hh, sn->by_name, e->name, strlen(e->name), e);
-	}
+	sn->npos = run->ncnames;
+	sn->pos = host_calloc(sn->npos, sizeof(*sn->pos), "taking a snapshot");
+	for (size_t i = n; i-- > 0;)		/* the first of a repeated name wins */
+		sn->pos[sn->ids[i]] = (uint32_t)i + 1;
 	sn->taken = true;
 }
 
-static struct snap_ent *snap_get(struct scn_snap *sn, const char *name)
+/* The value of counter @id in @sn; false if the snapshot has none */
+static bool snap_get_id(const struct scn_snap *sn, uint32_t id, long *v)
 {
-	struct snap_ent *e;
+	if (id >= sn->npos || !sn->pos[id])
+		return false;
+	*v = sn->vals[sn->pos[id] - 1];
+	return true;
+}
 
-	HASH_FIND_STR(sn->by_name, name, e);
-	return e;
+static bool snap_get(struct scn_runner *run, const struct scn_snap *sn, const char *name, long *v)
+{
+	struct cname *c;
+
+	HASH_FIND_STR(run->cnames, name, c);
+	return c && snap_get_id(sn, c->id, v);
+}
+
+/*
+ * Call @fn for each read a statement makes of a snapshot slot, once per
+ * mention: snap_plan counts them ahead, the runner counts them down.
+ */
+static void stmt_snap_reads(const struct scn_stmt *st, void (*fn)(void *priv, int slot),
+			    void *priv)
+{
+	switch (st->verb) {
+	case SCN_PRINT_SNAPSHOT:
+		fn(priv, st->slot);
+		break;
+	case SCN_PRINT_DIFF:
+		fn(priv, st->slot);
+		if (st->slot2 >= 0)
+			fn(priv, st->slot2);
+		break;
+	case SCN_EXPECT:
+		for (int i = 0; i < st->lhs.n; i++)
+			if (st->lhs.t[i].kind == SCN_TERM_SNAP)
+				fn(priv, st->lhs.t[i].snap);
+		for (int i = 0; i < st->rhs.n; i++)
+			if (st->rhs.t[i].kind == SCN_TERM_SNAP)
+				fn(priv, st->rhs.t[i].snap);
+		break;
+	default:
+		break;
+	}
+}
+
+static void count_read(void *priv, int slot)
+{
+	((long *)priv)[slot]++;
+}
+
+/* For every snapshot line: how many reads of what it takes are to come */
+static void snap_plan(struct scn_runner *run)
+{
+	const struct scn_script *s = run->s;
+	long *pending = host_calloc((size_t)s->nsnaps, sizeof(*pending), "planning snapshots");
+
+	run->snap_uses = host_calloc((size_t)s->nstmts, sizeof(*run->snap_uses),
+				     "planning snapshots");
+	for (int i = s->nstmts; i-- > 0;) {
+		const struct scn_stmt *st = &s->stmts[i];
+
+		if (st->verb == SCN_SNAPSHOT) {
+			run->snap_uses[i] = pending[st->slot];
+			pending[st->slot] = 0;	/* reads before this line read an older take */
+		} else {
+			stmt_snap_reads(st, count_read, pending);
+		}
+	}
+	host_free(pending);
+}
+
+static void drop_read(void *priv, int slot)
+{
+	struct scn_runner *run = priv;
+	struct scn_snap *sn = &run->snaps[slot];
+
+	if (--sn->uses_left == 0)
+		snap_clear(sn);
 }
 
 /* Does @name start with one of the statement's prefixes (or are there none)? */
@@ -733,13 +831,17 @@ static enum scn_status step_snapshot(struct scn_runner *run, const struct scn_st
 	struct scn_snap *sn = &run->snaps[st->slot];
 
 	snap_clear(sn);
+	sn->uses_left = run->snap_uses[st - run->s->stmts];
 	for (int i = 0; i < st->nargs; i++) {
 		if (!mm_show_file(run->m, st->args[i], &sn->views))
 			return rt_error(run, st->argcol[i], "snapshot: %s: not a readable file "
 					"of the model", st->args[i]);
 		sn->nviews++;
 	}
-	snap_take_counters(run, sn);
+	if (!sn->uses_left)
+		snap_clear(sn);		/* the files were read (and checked); nothing reads them */
+	else
+		snap_take_counters(run, sn);
 	return SCN_OK;
 }
 
@@ -752,9 +854,12 @@ static enum scn_status step_print_snapshot(struct scn_runner *run, const struct 
 		return SCN_OK;
 	}
 	sb_reset(&run->tmp);
-	for (size_t i = 0; i < sn->n; i++)
-		if (stmt_wants(st, sn->ents[i].name))
-			sb_printf(&run->tmp, "%s %ld\n", sn->ents[i].name, sn->ents[i].val);
+	for (size_t i = 0; i < sn->n; i++) {
+		const char *name = run->cname_by_id[sn->ids[i]];
+
+		if (stmt_wants(st, name))
+			sb_printf(&run->tmp, "%s %ld\n", name, sn->vals[i]);
+	}
 	out_write(run, run->tmp.buf ? run->tmp.buf : "", run->tmp.len);
 	return SCN_OK;
 }
@@ -772,19 +877,23 @@ static enum scn_status step_print_diff(struct scn_runner *run, const struct scn_
 	}
 	sb_init(&out);
 	for (size_t i = 0; i < a->n; i++) {
-		struct snap_ent *e = &a->ents[i], *f = snap_get(b, e->name);
+		const char *name = run->cname_by_id[a->ids[i]];
+		long av = a->vals[i], bv;
 
-		if (!stmt_wants(st, e->name))
+		if (!stmt_wants(st, name))
 			continue;
-		if (!f)
-			sb_printf(&out, "%s %ld -> (none)\n", e->name, e->val);
-		else if (f->val != e->val)
-			sb_printf(&out, "%s %ld -> %ld (%+ld)\n", e->name, e->val, f->val,
-				  f->val - e->val);
+		if (!snap_get_id(b, a->ids[i], &bv))
+			sb_printf(&out, "%s %ld -> (none)\n", name, av);
+		else if (bv != av)
+			sb_printf(&out, "%s %ld -> %ld (%+ld)\n", name, av, bv, bv - av);
 	}
-	for (size_t i = 0; i < b->n; i++)
-		if (!snap_get(a, b->ents[i].name) && stmt_wants(st, b->ents[i].name))
-			sb_printf(&out, "%s (none) -> %ld\n", b->ents[i].name, b->ents[i].val);
+	for (size_t i = 0; i < b->n; i++) {
+		const char *name = run->cname_by_id[b->ids[i]];
+		long av;
+
+		if (!snap_get_id(a, b->ids[i], &av) && stmt_wants(st, name))
+			sb_printf(&out, "%s (none) -> %ld\n", name, b->vals[i]);
+	}
 	out_write(run, out.buf ? out.buf : "", out.len);
 	sb_free(&out);
 	snap_clear(&now);
@@ -829,12 +938,9 @@ static enum scn_status eval_expr(struct scn_runner *run, const struct scn_expr *
 				return rt_error(run, t->col, "unknown counter '%s'", t->name);
 			break;
 		case SCN_TERM_SNAP: {
-			struct snap_ent *se = snap_get(&run->snaps[t->snap], t->name);
-
-			if (!se)
+			if (!snap_get(run, &run->snaps[t->snap], t->name, &v))
 				return rt_error(run, t->col, "unknown counter '%s' in snapshot '%s'",
 						t->name, run->s->snap_names[t->snap]);
-			v = se->val;
 			break;
 		}
 		}
@@ -1050,6 +1156,7 @@ static enum scn_status after_run(struct scn_runner *run, const struct scn_stmt *
 static void runner_destroy(struct scn_runner *run)
 {
 	struct scn_tent *te, *tmp;
+	struct cname *cn, *cntmp;
 
 	HASH_CLEAR(hh, run->by_pfn);
 	for (int g = 0; g < run->s->ngroups; g++) {
@@ -1065,6 +1172,13 @@ static void runner_destroy(struct scn_runner *run)
 	}
 	for (int i = 0; i < run->s->nsnaps; i++)
 		snap_clear(&run->snaps[i]);
+	HASH_ITER(hh, run->cnames, cn, cntmp) {
+		HASH_DEL(run->cnames, cn);
+		host_free(cn->name);
+		host_free(cn);
+	}
+	host_free(run->cname_by_id);
+	host_free(run->snap_uses);
 	host_free(run->groups);
 	host_free(run->ids);
 	host_free(run->snaps);
@@ -1092,6 +1206,7 @@ enum scn_status scn_run(const struct scn_script *s, const struct scn_run_opts *o
 	}
 	run.groups = zalloc((size_t)s->ngroups, sizeof(*run.groups));
 	run.snaps = zalloc((size_t)s->nsnaps, sizeof(*run.snaps));
+	snap_plan(&run);
 	run.c.last_pfn = -1;
 	r->policies = s->policies;
 	policy_set_merge(&r->policies, o->policies);
@@ -1101,6 +1216,7 @@ enum scn_status scn_run(const struct scn_script *s, const struct scn_run_opts *o
 
 		run.st = st;
 		rc = steps[st->verb](&run, st);
+		stmt_snap_reads(st, drop_read, &run);
 		if (rc == SCN_OK)
 			rc = after_step(&run, st);
 	}
