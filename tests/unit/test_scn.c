@@ -589,6 +589,50 @@ static void test_run_expect_failure_is_status_1(void **state)
 	scn_script_free(s);
 }
 
+/*
+ * When the checker runs.  64 MiB: a check reads 16384 / 64 = 256 bitmap
+ * words plus the free blocks (a few dozen), so
+ *
+ *   boot                      checked (always)
+ *   alloc order=0             1 page moved: not checked
+ *   cat                       nothing moved
+ *   fill 2000 pages           checked (2000 > ~300)
+ *   free the 2000             checked
+ *   alloc order=0 + cat       1 page: checked once more at the end
+ *
+ * AUTO makes 4 checks; --check one per step (7); --no-check none.
+ */
+static const char check_text[] =
+	"machine nodes=1 mem=64M cpus=1 holes=none\n"
+	"alloc a order=0 gfp=GFP_KERNEL\n"
+	"cat /proc/buddyinfo\n"
+	"fill g order=0 gfp=GFP_KERNEL count=2000\n"
+	"free g all\n"
+	"alloc b order=0 gfp=GFP_KERNEL\n"
+	"cat /proc/buddyinfo\n";
+
+static unsigned long checks_made(enum scn_check_mode mode)
+{
+	struct scn_script *s = parse_ok(check_text);
+	struct scn_run_opts o = { .check = mode, .quiet = true };
+	struct scn_result r;
+	unsigned long n;
+
+	scn_result_init(&r);
+	assert_int_equal(scn_run(s, &o, &r), SCN_OK);
+	n = r.checks;
+	scn_result_free(&r);
+	scn_script_free(s);
+	return n;
+}
+
+static void test_run_checks_by_default(void **state)
+{
+	assert_int_equal(checks_made(SCN_CHECK_AUTO), 4);
+	assert_int_equal(checks_made(SCN_CHECK_STEPS), 7);
+	assert_int_equal(checks_made(SCN_CHECK_OFF), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -609,6 +653,7 @@ int main(void)
 		cmocka_unit_test(test_trace_errors),
 		cmocka_unit_test(test_run_captures_and_repeats),
 		cmocka_unit_test(test_run_expect_failure_is_status_1),
+		cmocka_unit_test(test_run_checks_by_default),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
