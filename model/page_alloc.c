@@ -1659,9 +1659,20 @@ void mm_set_migrate_notify(struct machine *m, migrate_notify_fn fn, void *priv)
 	m->migrate_priv = priv;
 }
 
-void mm_mark_movable_data(struct machine *m, unsigned long pfn, unsigned int order)
+/*
+ * Movable user data is what the kernel keeps on the LRU, and an LRU page
+ * is a folio: an order-0 page or a compound page (a THP).  A non-compound
+ * block of order > 0 is neither an LRU folio nor a non-LRU movable page
+ * (__PageMovable), whatever gfp it came with: nothing can migrate it, so
+ * it stays unmarked, pinned memory in a movable pageblock.  Marking its
+ * head alone would let compaction move that one page as an order-0 page
+ * and leave the tails behind.
+ */
+bool mm_mark_movable_data(struct machine *m, unsigned long pfn, unsigned int order)
 {
-	(void)order;
+	if (order && !PageHead(m, pfn))
+		return false;
 	set_page_mapping(m, pfn, PAGE_MAPPING_MOVABLE_DATA);
 	SetPageLRU(m, pfn);
+	return true;
 }
