@@ -13,8 +13,13 @@
  *
  * What is movable: pages the scenario allocated with a movable gfp and the
  * runner marked as user data (mm_mark_movable_data: PageLRU and a movable
- * mapping tag).  As in 6.1, compaction skips compound pages; only
- * alloc_contig_range migrates them.
+ * mapping tag), i.e. what the kernel would have on the LRU: order-0 pages
+ * and compound pages.  As in 6.1, compaction skips compound pages; only
+ * alloc_contig_range migrates them.  A non-compound block of order > 0 is
+ * never marked: it is not an LRU folio, and its tails are not compound
+ * tails, so 6.1's isolate_migratepages_block fails its head and then each
+ * following pfn in turn (a sync run goes on to the next pfn), and the
+ * block stays where it is; alloc_contig_range over it fails with -EBUSY.
  *
  * Simplified, and what it changes: the scanners resume from the cached
  * positions, but there are no pageblock skip hints and no fast free-page
@@ -199,10 +204,16 @@ static bool isolate_migratepages(struct machine *m, struct compact_control *cc)
 					pfn += (1UL << o) - 1;
 				continue;
 			}
-			if (PageHead(m, pfn)) {
+			/* compound pages are skipped whole; a lone tail counts one pfn */
+			if (PageCompound(m, pfn)) {
 				pfn += (1UL << compound_order(m, pfn)) - 1;
 				continue;
 			}
+			/*
+			 * Only LRU pages (the model has no non-LRU movable
+			 * pages): kernel memory and every pfn of a non-compound
+			 * block of order > 0 fail here, one at a time.
+			 */
 			if (!is_movable_data(m, pfn))
 				continue;
 			ClearPageLRU(m, pfn);		/* isolate_lru_page */

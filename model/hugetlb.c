@@ -20,7 +20,9 @@
  *     (node_alloc_noretry, HTLB_BUDDY_PGALLOC[_FAIL], page_ref_freeze) or
  *     alloc_gigantic_page (alloc_contig_pages), shrink with next_nid_to_free
  *     through update_and_free_page, which restores the vmemmap first and
- *     keeps the page as a surplus page when that fails;
+ *     keeps the page as a surplus page when that fails (the page holds
+ *     one reference during the restore, as in 6.1, or, under policies
+ *     that model 6.12, stays frozen until after it);
  *   - the HVO calls exactly where 6.1 makes them (__prep_new_huge_page,
  *     __update_and_free_page);
  *   - the sysfs and sysctl files with the kernel's parsers (kstrtoul for
@@ -410,9 +412,11 @@ static void __clear_hugetlb_destructor(struct machine *m, struct hstate *h, unsi
 }
 
 /*
- * remove_hugetlb_page: take a page out of the pool's accounting; it leaves
- * with one reference, for update_and_free_page to drop.  Only free pages
- * are on a list in this model (there are no in-use pages yet).
+ * remove_hugetlb_page: take a page out of the pool's accounting.  In 6.1
+ * it leaves with one reference, for update_and_free_page to drop; in 6.12
+ * (remove_hugetlb_folio) it stays frozen until its vmemmap is restored.
+ * Only free pages are on a list in this model (there are no in-use pages
+ * yet).
  */
 static void remove_hugetlb_page(struct machine *m, struct hstate *h, unsigned long head,
 				bool adjust_surplus)
@@ -432,7 +436,8 @@ static void remove_hugetlb_page(struct machine *m, struct hstate *h, unsigned lo
 	/* with the vmemmap optimised the tails are read-only until restored */
 	if (!HPageVmemmapOptimized(m, head))
 		__clear_hugetlb_destructor(m, h, head);
-	set_page_refcounted(m, head);
+	if (!hugetlb_vmemmap_restore_frozen(m))
+		set_page_refcounted(m, head);
 	h->nr_huge_pages--;
 	h->nr_huge_pages_node[nid]--;
 }
@@ -452,7 +457,8 @@ static void add_hugetlb_page(struct machine *m, struct hstate *h, unsigned long 
 	set_compound_page_dtor(m, head, HUGETLB_PAGE_DTOR);
 	set_page_private(m, head, 0);
 	SetHPageVmemmapOptimized(m, head);
-	if (page_ref_add_return(m, head, -1) != 0)
+	/* 6.12: still frozen, nothing to drop */
+	if (!hugetlb_vmemmap_restore_frozen(m) && page_ref_add_return(m, head, -1) != 0)
 		return;		/* someone else's reference: they free it */
 	enqueue_huge_page(m, h, head);
 }
@@ -481,6 +487,9 @@ static void __update_and_free_page(struct machine *m, struct hstate *h, unsigned
 		if (f & HUGETLB_SUBPAGE_CLEAR)
 			set_page_flags(m, head + i, f & ~HUGETLB_SUBPAGE_CLEAR);
 	}
+	/* 6.12: folio_ref_unfreeze(folio, 1), now that the vmemmap is whole */
+	if (hugetlb_vmemmap_restore_frozen(m))
+		set_page_refcounted(m, head);
 	if (hstate_is_gigantic(h)) {
 		destroy_compound_gigantic_page(m, head, huge_page_order(h));
 		free_gigantic_page(m, head, huge_page_order(h));

@@ -387,6 +387,11 @@ bool hugetlb_vmemmap_batched(struct machine *m)
 	return hvo(m)->batch;
 }
 
+bool hugetlb_vmemmap_restore_frozen(struct machine *m)
+{
+	return hvo(m)->frozen_restore;
+}
+
 /*
  * hugetlb_vmemmap_optimize_folios (6.7+): split the PMDs of the whole
  * batch, one flush, remap every page collecting the freed frames, one
@@ -432,6 +437,17 @@ int hugetlb_vmemmap_restore(struct machine *m, const struct hstate *h, unsigned 
 
 	if (!HPageVmemmapOptimized(m, head))
 		return 0;
+	/*
+	 * Without reset_struct_pages each restored page starts with a byte
+	 * copy of the head struct page, refcount included: 6.12 restores
+	 * frozen pages only (VM_WARN_ON_ONCE_FOLIO on folio_ref_count), so
+	 * the copies read 0.  A reference here would be copied into seven
+	 * (2 MiB) or 4095 (1 GiB) tail struct pages and reach the buddy.
+	 */
+	if (MM_BUG_ON(m, hvo(m)->no_reset_struct_pages && page_ref_count(m, head) != 0,
+		      "WARNING: vmemmap restore of hugepage %#lx with refcount %d", head,
+		      page_ref_count(m, head)))
+		return -22;
 	pages = host_calloc(nr, sizeof(*pages), "restoring the vmemmap");
 	for (i = 0; i < nr; i++) {
 		pages[i] = alloc_pages_node(m, nid, hvo(m)->restore_gfp, 0);

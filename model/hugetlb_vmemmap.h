@@ -34,6 +34,12 @@ bool hugetlb_vmemmap_batched(struct machine *m);
 void hugetlb_vmemmap_optimize_folios(struct machine *m, const struct hstate *h,
 				     const unsigned long *heads, unsigned long n);
 
+/*
+ * 6.12: a pool page is restored while still frozen and gets its reference
+ * only afterwards; 6.1 takes the reference first (remove_hugetlb_page).
+ */
+bool hugetlb_vmemmap_restore_frozen(struct machine *m);
+
 /* Is HVO switched on (boot parameter or sysctl) */
 bool hugetlb_vmemmap_enabled(struct machine *m);
 void hugetlb_vmemmap_set_enabled(struct machine *m, bool on);

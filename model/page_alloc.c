@@ -376,6 +376,36 @@ static void free_one_page(struct machine *m, struct zone *z, unsigned long pfn,
 }
 
 /*
+ * The tails of a compound page on their way to the allocator, as 6.1's
+ * loop in free_pages_prepare treats them once free_tail_pages_check
+ * (destroy_compound_page here) cleared mapping and compound_head: each
+ * must look free (free_page_is_bad: no references, _mapcount -1, none of
+ * PAGE_FLAGS_CHECK_AT_FREE), and loses its page flags.  A tail can carry
+ * flags and counts when its struct page was a byte copy of the head (an
+ * HVO fake head that 6.12's restore copied without reset_struct_pages).
+ * Tails of non-compound blocks are not read: the model gives them no state
+ * and reading them would materialise their struct pages.
+ */
+static bool free_tail_pages_prepare(struct machine *m, unsigned long head, unsigned int order)
+{
+	for (unsigned long p = head + 1; p < head + (1UL << order); p++) {
+		uint64_t flags = page_flags(m, p);
+		uint64_t counts = pg_read64(m, p, PGOFF_MAPCOUNT);
+		int mapcount = (int)(uint32_t)counts, ref = (int)(uint32_t)(counts >> 32);
+
+		if (unlikely(flags & PAGE_FLAGS_CHECK_AT_FREE || mapcount != -1 || ref)) {
+			mm_fail(m, "BUG: Bad page state: pfn:%#lx (tail of %#lx order %u): %s", p, head,
+				order, ref ? "nonzero _refcount" : mapcount != -1 ? "nonzero mapcount" :
+				"PAGE_FLAGS_CHECK_AT_FREE flag(s) set");
+			return false;
+		}
+		if (flags & PAGE_FLAGS_CHECK_AT_PREP)
+			set_page_flags(m, p, flags & ~PAGE_FLAGS_CHECK_AT_PREP);
+	}
+	return true;
+}
+
+/*
  * Check a page on its way to the allocator (free_pages_prepare): report a
  * bad page state as a simulated kernel failure, then clear what the free
  * path clears.  Returns the page's flags (0 when the page was bad), which
@@ -411,6 +441,8 @@ static uint64_t free_pages_prepare(struct machine *m, unsigned long pfn, unsigne
 			      pfn, corder, order))
 			return 0;
 		destroy_compound_page(m, pfn, order);
+		if (!free_tail_pages_prepare(m, pfn, order))
+			return 0;
 		flags = page_flags(m, pfn);
 	}
 	if (flags & PAGE_FLAGS_CHECK_AT_PREP) {
@@ -1639,9 +1671,20 @@ void mm_set_migrate_notify(struct machine *m, migrate_notify_fn fn, void *priv)
 	m->migrate_priv = priv;
 }
 
-void mm_mark_movable_data(struct machine *m, unsigned long pfn, unsigned int order)
+/*
+ * Movable user data is what the kernel keeps on the LRU, and an LRU page
+ * is a folio: an order-0 page or a compound page (a THP).  A non-compound
+ * block of order > 0 is neither an LRU folio nor a non-LRU movable page
+ * (__PageMovable), whatever gfp it came with: nothing can migrate it, so
+ * it stays unmarked, pinned memory in a movable pageblock.  Marking its
+ * head alone would let compaction move that one page as an order-0 page
+ * and leave the tails behind.
+ */
+bool mm_mark_movable_data(struct machine *m, unsigned long pfn, unsigned int order)
 {
-	(void)order;
+	if (order && !PageHead(m, pfn))
+		return false;
 	set_page_mapping(m, pfn, PAGE_MAPPING_MOVABLE_DATA);
 	SetPageLRU(m, pfn);
+	return true;
 }

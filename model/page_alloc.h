@@ -177,9 +177,12 @@ typedef void (*migrate_notify_fn)(void *priv, unsigned long old_pfn,
 void mm_set_migrate_notify(struct machine *m, migrate_notify_fn fn, void *priv);
 
 /* A page allocated by the runner or a workload is "movable user data" when
- * it carries this mapping tag; compaction may migrate exactly those. */
+ * it carries this mapping tag (and PG_lru); compaction may migrate exactly
+ * those.  Only order-0 and compound blocks can be marked (the kernel's LRU
+ * holds folios); a non-compound block of order > 0 stays pinned: returns
+ * whether the block was marked. */
 #define PAGE_MAPPING_MOVABLE_DATA	0x2UL	/* like PAGE_MAPPING_MOVABLE */
-void mm_mark_movable_data(struct machine *m, unsigned long pfn, unsigned int order);
+bool mm_mark_movable_data(struct machine *m, unsigned long pfn, unsigned int order);
 
 /* Internals the compaction code and the tests use */
 int move_freepages_block(struct machine *m, struct zone *z, unsigned long pfn, int mt,

@@ -38,7 +38,14 @@
  *		copy is always allocated with plain GFP_KERNEL and failure
  *		leaves the page unoptimised; PTE 0 maps the copy read-write,
  *		the rest read-only; every original page is freed; restore
- *		copies without reset_struct_pages.  Batched as in 6.7.
+ *		copies without reset_struct_pages.  Batched as in 6.7.  A
+ *		pool page on its way back to the buddy stays frozen
+ *		(refcount 0) until its vmemmap is restored
+ *		(remove_hugetlb_folio takes no reference;
+ *		__update_and_free_hugetlb_folio calls folio_ref_unfreeze
+ *		after hugetlb_vmemmap_restore_folio, which warns on a
+ *		nonzero refcount): the struct pages that restore fills with
+ *		byte copies of the head so carry refcount 0 into the buddy.
  */
 #include <string.h>
 
@@ -93,6 +100,7 @@ static const struct hvo_policy hvo_policies[] = {
 		.skip_if_no_head = true,
 		.restore_gfp = GFP_KERNEL | __GFP_RETRY_MAYFAIL,
 		.no_reset_struct_pages = true,
+		.frozen_restore = true,
 		.batch = true,
 	},
 };

@@ -39,6 +39,7 @@ struct hvo_policy {
 	bool free_nonpcp;		/* free bypassing the per-cpu lists */
 	unsigned int restore_gfp;	/* restore's order-0 allocations */
 	bool no_reset_struct_pages;	/* restore copies without reset_struct_pages (6.12) */
+	bool frozen_restore;		/* a freed pool page stays frozen through restore (6.12) */
 	bool batch;			/* 6.7+: a pool write optimises its pages as one batch */
 };
 

@@ -16,6 +16,7 @@
 
 #include "testlib.h"
 #include "pgtable.h"
+#include "hugetlb.h"
 #include "hugetlb_vmemmap.h"
 #include "policies/hvo.h"
 
@@ -453,14 +454,96 @@ static void test_612_mapping_and_restore(void **state)
 	assert_int_equal(m->node[0].nr_memmap_pages, 8);
 	/*
 	 * Without reset_struct_pages the first struct page of each restored
-	 * vmemmap page is a byte copy of the head; how 6.12 treats those is
-	 * not verified, so only the others are checked here.
+	 * vmemmap page is a byte copy of the head (the frozen head: refcount
+	 * 0); free_pages_prepare clears it (test_pool_shrink_2m), so only the
+	 * others are checked here.
 	 */
+	for (unsigned long j = 64; j < 512; j += 64)
+		assert_int_equal(page_ref_count(m, heads[0] + j), 0);
 	for (unsigned long j = 1; j < 512; j++)
 		if (j % 64)
 			assert_int_equal(compound_head(m, heads[0] + j), heads[0]);
 	t_check(m);
 	machine_destroy(m);
+}
+
+/*
+ * A pool of nr hugepages of size kb on every node, then back to 0, through
+ * hugetlb_set_max_huge_pages as a write of nr_hugepages does.  After the
+ * shrink every pool page is free memory again, and the first struct page
+ * of each of its vmemmap pages (the one that read as a fake head while
+ * optimised, and that 6.12's restore refills with a byte copy of the head)
+ * is a plain free struct page: refcount 0, no PG_head.  All memory but the
+ * PTE tables of the split vmemmap PMDs is free again.
+ *
+ *   hugepage h:  struct pages  0 .. 63 | 64 .. 127 | ... | 448 .. 511
+ *   vmemmap:                    f0     |    f1     | ... |    f7
+ *   checked:                           h+64        ...  h+448
+ */
+static void check_pool_shrink(const char *policy, int nodes, unsigned long mb,
+			      unsigned long kb, unsigned long nr)
+{
+	struct machine_opts o;
+	struct machine *m;
+	struct hstate *h;
+	unsigned long heads[64], step, per_vpage, free_before;
+	int n = 0;
+
+	t_opts(&o, nodes, mb, 2);
+	o.hugetlb_free_vmemmap = true;
+	snprintf(o.hvo_policy, sizeof(o.hvo_policy), "%s", policy);
+	m = t_boot(&o);
+	h = hugetlb_size_to_hstate(m, kb << 10);
+	assert_non_null(h);
+	step = pages_per_huge_page(h);
+	per_vpage = PAGE_SIZE / m->sps;
+	drain_all_pages(m, NULL);
+	free_before = global_zone_page_state(m, NR_FREE_PAGES);
+
+	assert_int_equal(hugetlb_set_max_huge_pages(m, h, nr, NUMA_NO_NODE), 0);
+	for (unsigned long pfn = 0; pfn < m->max_pfn && n < 64; pfn += step)
+		if (pfn_valid(m, pfn) && PageHeadHuge(m, pfn))
+			heads[n++] = pfn;
+	assert_int_equal(n, nr);
+	assert_int_equal(m->hvo_stats.optimized, nr);
+
+	assert_int_equal(hugetlb_set_max_huge_pages(m, h, 0, NUMA_NO_NODE), 0);
+	assert_false(m->fail.failed);
+	assert_int_equal(h->nr_huge_pages, 0);
+	assert_int_equal(m->hvo_stats.restored, nr);
+	for (int i = 0; i < n; i++) {
+		for (unsigned long j = per_vpage; j < step; j += per_vpage) {
+			if (page_ref_count(m, heads[i] + j) || PageHeadRaw(m, heads[i] + j))
+				fail_msg("%s: hugepage %#lx struct page %lu: refcount %d, PG_head %d",
+					 policy, heads[i], j, page_ref_count(m, heads[i] + j),
+					 PageHeadRaw(m, heads[i] + j));
+		}
+	}
+	/* all memory is back but the PTE tables of the split vmemmap PMDs */
+	drain_all_pages(m, NULL);
+	assert_true(m->hvo_stats.pmd_splits > 0);
+	assert_int_equal(global_zone_page_state(m, NR_FREE_PAGES),
+			 free_before - m->hvo_stats.pmd_splits);
+	t_check(m);
+	machine_destroy(m);
+}
+
+/* Every policy: 8 2 MiB pages on one node, 8 over two nodes, shrunk to 0 */
+static void test_pool_shrink_2m(void **state)
+{
+	(void)state;
+	for (unsigned int i = 0; i < hvo_nr_policies(); i++) {
+		check_pool_shrink(hvo_policy_at(i)->name, 1, 512, 2048, 8);
+		check_pool_shrink(hvo_policy_at(i)->name, 2, 256, 2048, 8);
+	}
+}
+
+/* reuse-head and new-head-6.12: one 1 GiB page, shrunk to 0 */
+static void test_pool_shrink_1g(void **state)
+{
+	(void)state;
+	check_pool_shrink("reuse-head", 1, 3072, 1048576, 1);
+	check_pool_shrink("new-head-6.12", 1, 3072, 1048576, 1);
 }
 
 /* Freed vmemmap pages go through the per-cpu lists: buddy counts move only on drain */
@@ -520,6 +603,8 @@ int main(void)
 		cmocka_unit_test(test_612_no_head_no_hvo),
 		cmocka_unit_test(test_612_mapping_and_restore),
 		cmocka_unit_test(test_freed_vmemmap_via_pcp),
+		cmocka_unit_test(test_pool_shrink_2m),
+		cmocka_unit_test(test_pool_shrink_1g),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -2090,6 +2090,93 @@ static void test_compaction_cannot_move_unmovable(void **state)
 }
 
 /*
+ * compact_node over one pageblock B of movable allocations, held as the
+ * scenario runner holds them (mm_mark_movable_data), every other pageblock
+ * of the zone free:
+ *
+ *   B  [b, b+256)        32 x order 3 without __GFP_COMP   n3 n3 ... n3
+ *      [b+256, b+384)    16 x order 3 compound (THP-like)  C3 C3 ... C3
+ *      [b+384, b+512)   128 x order 0                      0 0 0 ... 0
+ *
+ * 6.1's isolate_migratepages_block takes LRU pages and __PageMovable ones.
+ * An LRU page is a folio, order 0 or compound, so a non-compound order-3
+ * block is neither; its tails are not compound tails either: the scanner
+ * fails each of its 8 pfns in turn and the block stays where it is, whole.
+ * Compound blocks are skipped whole (compaction does not migrate them).
+ * Only the 128 order-0 pages move; afterwards the order-3 blocks free as
+ * order 3 and B merges into one free block of order >= 9.
+ */
+static void test_compaction_leaves_noncompound_blocks(void **state)
+{
+	struct machine *m = one_zone(64, 1);
+	struct zone *z = dz(m);
+	struct migrations *mg = calloc(1, sizeof(*mg));
+	unsigned long b, blk;
+
+	*state = m;
+	assert_non_null(mg);
+	grab_zone(m, z);
+	b = next_grabbed_block(m, z, z->zone_start_pfn);
+	for (unsigned long p = b; p < b + 256; p += 8) {
+		for (unsigned long i = 1; i < 8; i++)
+			set_page_count(m, p + i, 0);	/* as __alloc_pages(order 3) */
+		mm_mark_movable_data(m, p, 3);
+	}
+	for (unsigned long p = b + 256; p < b + 384; p += 8) {
+		prep_compound_page(m, p, 3);
+		mm_mark_movable_data(m, p, 3);
+	}
+	for (unsigned long p = b + 384; p < b + 512; p++)
+		mm_mark_movable_data(m, p, 0);
+	for (blk = b + pageblock_nr_pages; blk + pageblock_nr_pages <= zone_end_pfn(z);
+	     blk += pageblock_nr_pages) {
+		bool all = true;
+
+		for (unsigned long p = blk; p < blk + pageblock_nr_pages && all; p++)
+			all = grabbed(m, p);
+		if (all)
+			give_back(m, blk, pageblock_order);
+	}
+
+	mm_set_migrate_notify(m, note_migration, mg);
+	compact_node(m, 0);
+	mm_set_migrate_notify(m, NULL, NULL);
+
+	assert_int_equal(mg->n, 128);
+	for (int i = 0; i < mg->n; i++)
+		if (mg->old_pfn[i] < b + 384 || mg->old_pfn[i] >= b + 512)
+			fail_msg("compaction moved %#lx, inside an order-3 block at %#lx",
+				 mg->old_pfn[i], b);
+	for (unsigned long p = b; p < b + 256; p += 8) {
+		assert_false(PageLRU(m, p));		/* never an LRU page */
+		assert_int_equal(page_ref_count(m, p), 1);
+		for (unsigned long i = 0; i < 8; i++)
+			assert_false(PageBuddy(m, p + i));
+	}
+	for (unsigned long p = b + 256; p < b + 384; p += 8)
+		assert_true(PageHead(m, p) && PageLRU(m, p));
+	t_check(m);
+
+	for (unsigned long p = b; p < b + 384; p += 8)
+		__free_pages(m, p, 3);
+	for (int i = 0; i < mg->n; i++)
+		__free_pages(m, mg->new_pfn[i], 0);
+	drain_all_pages(m, NULL);
+	assert_false(m->fail.failed);
+	/* B is free as a whole: inside one free block of order 9 or 10 */
+	blk = PFN_NONE;
+	for (unsigned int o = pageblock_order; o < MAX_ORDER && blk == PFN_NONE; o++) {
+		unsigned long head = b & ~((1UL << o) - 1);
+
+		if (PageBuddy(m, head) && buddy_order(m, head) >= o)
+			blk = head;
+	}
+	assert_int_not_equal(blk, PFN_NONE);
+	t_check(m);
+	free(mg);
+}
+
+/*
  * __GFP_NORETRY on a costly order: after the first direct compaction the
  * slow path gives up at once when compaction was DEFERRED or SKIPPED (no
  * reclaim attempt: allocstall unchanged); otherwise it makes one more
@@ -2608,6 +2695,7 @@ int main(void)
 		cmocka_unit_test(test_compaction_rescues_costly_movable),
 		cmocka_unit_test_teardown(test_nofs_allocation_compacts, destroy_machine),
 		cmocka_unit_test(test_compaction_cannot_move_unmovable),
+		cmocka_unit_test_teardown(test_compaction_leaves_noncompound_blocks, destroy_machine),
 		cmocka_unit_test(test_noretry_costly_rules),
 		cmocka_unit_test_teardown(test_noretry_thisnode_stops_after_first_compaction, destroy_machine),
 		cmocka_unit_test(test_costly_compaction_priorities),
