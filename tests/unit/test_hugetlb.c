@@ -842,6 +842,107 @@ static void test_failed_restore_keeps_surplus(void **state)
 }
 
 /*
+ *   2 x 128 MiB, HVO on:  node0 [0, 128M) free | node1 [128M, 256M): pool
+ *   page A (optimised), then node1 filled with atomic allocations
+ * Shrinking node1's pool to 0 cannot restore A's vmemmap on node1
+ * (restore allocates __GFP_THISNODE), so A goes back as a surplus page of
+ * node1 (add_hugetlb_page(.., true): the global and node1's surplus).
+ * Returns A; the caller owns the machine.
+ */
+static struct machine *surplus_on_node1(unsigned long *a)
+{
+	struct machine_opts o;
+	struct machine *m;
+	struct hstate *h;
+
+	t_opts(&o, 2, 128, 2);
+	param(&o, "hugetlb_free_vmemmap=on");
+	m = t_boot(&o);
+	h = hugetlb_default_hstate(m);
+	assert_int_equal(wr_node(m, 1, 2048, "1"), 0);
+	assert_int_equal(pool_pages(m, h, 1, a, 1), 1);
+	assert_int_equal(page_to_nid(m, *a), 1);
+	assert_true(HPageVmemmapOptimized(m, *a));
+	while (alloc_pages_node(m, 1, GFP_ATOMIC | __GFP_THISNODE | __GFP_NOWARN, 0) != PFN_NONE)
+		;
+	assert_int_equal(wr_node(m, 1, 2048, "0"), 0);
+	assert_int_equal(m->hvo_stats.restore_failed, 1);
+	return m;
+}
+
+/*
+ * The page kept after the failed restore counts as surplus on its own
+ * node, node1, and nowhere else; node1's file then turns it persistent
+ * again (adjust_pool_surplus finds node1's surplus) without a new page.
+ * A model that adds the surplus to another node (or to none) reads 0 on
+ * node1 and allocates (and fails) instead of converting.
+ */
+static void test_failed_restore_surplus_on_page_node(void **state)
+{
+	struct machine *m;
+	struct hstate *h;
+	unsigned long a, allocs;
+
+	(void)state;
+	m = surplus_on_node1(&a);
+	h = hugetlb_default_hstate(m);
+	assert_int_equal(rd_node(m, 1, 2048, "nr_hugepages"), 1);
+	assert_int_equal(rd_node(m, 1, 2048, "free_hugepages"), 1);
+	assert_int_equal(rd_node(m, 1, 2048, "surplus_hugepages"), 1);
+	assert_int_equal(rd_node(m, 0, 2048, "nr_hugepages"), 0);
+	assert_int_equal(rd_node(m, 0, 2048, "surplus_hugepages"), 0);
+	assert_int_equal(rd(m, SYS_2M "surplus_hugepages"), 1);
+	assert_int_equal(rd(m, "/proc/sys/vm/nr_hugepages"), 0);
+	check_pool_page(m, h, a);
+	assert_true(HPageVmemmapOptimized(m, a));
+
+	allocs = m->vm_events[HTLB_BUDDY_PGALLOC] + m->vm_events[HTLB_BUDDY_PGALLOC_FAIL];
+	assert_int_equal(wr_node(m, 1, 2048, "1"), 0);
+	assert_int_equal(rd_node(m, 1, 2048, "nr_hugepages"), 1);
+	assert_int_equal(rd_node(m, 1, 2048, "surplus_hugepages"), 0);
+	assert_int_equal(rd(m, SYS_2M "surplus_hugepages"), 0);
+	assert_int_equal(rd(m, "/proc/sys/vm/nr_hugepages"), 1);
+	assert_int_equal(m->vm_events[HTLB_BUDDY_PGALLOC] + m->vm_events[HTLB_BUDDY_PGALLOC_FAIL],
+			 allocs);
+	assert_int_equal(pool_pages(m, h, 1, &a, 1), 1);
+	t_check(m);
+	machine_destroy(m);
+}
+
+/*
+ *   node1: surplus page A (above); node0: empty pool, free memory
+ *   echo 1 > node0's nr_hugepages
+ * set_max_huge_pages for node0: count = 1 + (nr_huge_pages 1 - node0's 0)
+ * = 2, persistent_huge_pages = 1 - 1 = 0, node0 has no surplus to
+ * convert: two fresh pages on node0 (6.1 counts the other nodes' surplus
+ * pages in nr_huge_pages but not in persistent_huge_pages).  Each new
+ * page goes through free_huge_page, which must look at node0's surplus
+ * (none: enqueue it), not the global count (1: free it again as if it
+ * were node0's surplus, driving node0's surplus below 0).
+ */
+static void test_free_huge_page_uses_node_surplus(void **state)
+{
+	struct machine *m;
+	unsigned long a, allocs;
+
+	(void)state;
+	m = surplus_on_node1(&a);
+	allocs = m->vm_events[HTLB_BUDDY_PGALLOC];
+	assert_int_equal(wr_node(m, 0, 2048, "1"), 0);
+	assert_int_equal(m->vm_events[HTLB_BUDDY_PGALLOC] - allocs, 2);
+	assert_int_equal(rd_node(m, 0, 2048, "nr_hugepages"), 2);
+	assert_int_equal(rd_node(m, 0, 2048, "free_hugepages"), 2);
+	assert_int_equal(rd_node(m, 0, 2048, "surplus_hugepages"), 0);
+	assert_int_equal(rd_node(m, 1, 2048, "nr_hugepages"), 1);
+	assert_int_equal(rd_node(m, 1, 2048, "surplus_hugepages"), 1);
+	assert_int_equal(rd(m, SYS_2M "nr_hugepages"), 3);
+	assert_int_equal(rd(m, SYS_2M "surplus_hugepages"), 1);
+	assert_int_equal(rd(m, "/proc/sys/vm/nr_hugepages"), 2);
+	t_check(m);
+	machine_destroy(m);
+}
+
+/*
  * hugetlb_optimize_vmemmap exists when an hstate is optimisable (64-byte
  * struct pages, not 72); switching it on affects pages allocated after,
  * not the pool's existing ones.
@@ -934,6 +1035,8 @@ int main(void)
 		cmocka_unit_test(test_meminfo_lines),
 		cmocka_unit_test(test_node_alloc_noretry),
 		cmocka_unit_test(test_failed_restore_keeps_surplus),
+		cmocka_unit_test(test_failed_restore_surplus_on_page_node),
+		cmocka_unit_test(test_free_huge_page_uses_node_surplus),
 		cmocka_unit_test(test_optimize_vmemmap_sysctl),
 		cmocka_unit_test(test_counters),
 	};

@@ -570,6 +570,56 @@ static void test_freed_vmemmap_via_pcp(void **state)
 	machine_destroy(m);
 }
 
+/*
+ *   hugepage p, 2 CPUs; vmemmap of p: | v0: p..p+63 | v1: p+64..p+127 | ... | v7 |
+ *   cpu 1 reads struct page p+64 (its TLB now maps v1 -> its own frame)
+ *   cpu 0 optimises p: v1..v7 -> v0's frame, read-only; old frames freed
+ *   cpu 1 reads p+64 again: it must see v0's frame, i.e. the head's bytes
+ *   (a fake head), including what cpu 0 wrote into the head afterwards.
+ * Then the reverse: cpu 1 caches v1 -> v0's frame, cpu 0 restores (v1 gets
+ * a new frame) and writes p+64 there; cpu 1 must read that write.  A
+ * flush that reaches only the flushing CPU leaves cpu 1 on the old frame.
+ */
+static void test_remap_reaches_other_cpu(void **state)
+{
+	struct machine *m = hvo_machine("reuse-head", 256, 64);
+	unsigned long heads[1], p;
+
+	(void)state;
+	assert_int_equal(m->nr_cpus, 2);
+	assert_int_equal(alloc_hugepages(m, heads, 1, NULL), 1);
+	p = heads[0];
+
+	m->cur_cpu = 1;
+	assert_false(PageHeadRaw(m, p + 64));
+	assert_int_equal(page_compound_head_raw(m, p + 64), page_va(m, p) | 1);
+	m->cur_cpu = 0;
+	hugetlb_vmemmap_optimize(m, &h2m, p);
+	assert_true(HPageVmemmapOptimized(m, p));
+	set_page_index(m, p, 0x1234);
+	m->cur_cpu = 1;
+	assert_true(PageHeadRaw(m, p + 64));
+	assert_int_equal(page_compound_head_raw(m, p + 64), page_compound_head_raw(m, p));
+	assert_int_equal(page_index(m, p + 64), 0x1234);
+	/* v7 was never read by cpu 1, but its walk went through a PMD cpu 1 cached */
+	assert_true(PageHeadRaw(m, p + 448));
+
+	/* cpu 1 now caches v1 -> v0's frame; cpu 0 restores and writes the new v1 */
+	m->cur_cpu = 0;
+	set_page_index(m, p, 0);
+	assert_int_equal(hugetlb_vmemmap_restore(m, &h2m, p), 0);
+	set_page_index(m, p + 64, 0x5678);
+	m->cur_cpu = 1;
+	assert_false(PageHeadRaw(m, p + 64));
+	assert_int_equal(page_compound_head_raw(m, p + 64), page_va(m, p) | 1);
+	assert_int_equal(page_index(m, p + 64), 0x5678);
+	m->cur_cpu = 0;
+	set_page_index(m, p + 64, 0);
+	assert_false(m->fail.failed);
+	t_check(m);
+	machine_destroy(m);
+}
+
 /* The registry's "hvo" family names the same policies as the model's table */
 static void test_family_matches_table(void **state)
 {
@@ -605,6 +655,7 @@ int main(void)
 		cmocka_unit_test(test_freed_vmemmap_via_pcp),
 		cmocka_unit_test(test_pool_shrink_2m),
 		cmocka_unit_test(test_pool_shrink_1g),
+		cmocka_unit_test(test_remap_reaches_other_cpu),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

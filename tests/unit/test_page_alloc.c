@@ -2360,6 +2360,47 @@ static void test_compaction_suitable_reports_skipped(void **state)
 			 COMPACT_SKIPPED);
 }
 
+/*
+ *   one zone, every page held (unmovable) except:
+ *   A: | o3 free | held ...                  (a block below B: free memory)
+ *   B: | o0 free | 32 movable pages, B+1..B+32 | held ... B+511 |
+ *   no watermarks; echo 1 > /proc/sys/vm/compact_memory (compact_node)
+ * The migrate scanner isolates B+1..B+32 (COMPACT_CLUSTER_MAX) and stops
+ * at B+33, inside B.  The free scanner comes down from the top, finds no
+ * free page above the migrate scanner, and stops where they meet: it
+ * must not take B+0, which the migrate scanner has already passed (6.1
+ * never scans below pageblock_end_pfn(migrate_pfn)).  Nothing migrates;
+ * a free scanner that scans all of B moves B+1 down into B+0.
+ */
+static void test_compaction_free_scanner_stops_at_migrate_scanner(void **state)
+{
+	struct machine *m = one_zone(64, 1);
+	struct zone *z = dz(m);
+	unsigned long a, b, migrated;
+
+	*state = m;
+	grab_zone(m, z);
+	a = next_grabbed_block(m, z, z->zone_start_pfn);
+	b = next_grabbed_block(m, z, a + pageblock_nr_pages);
+	give_back(m, a, 3);
+	give_back(m, b, 0);
+	for (unsigned long p = b + 1; p <= b + 32; p++)
+		mm_mark_movable_data(m, p, 0);
+	no_watermarks(z);
+	migrated = ev(m, PGMIGRATE_SUCCESS);
+	compact_node(m, 0);
+	assert_int_equal(ev(m, PGMIGRATE_SUCCESS), migrated);
+	assert_true(PageBuddy(m, b));
+	assert_int_equal(buddy_order(m, b), 0);
+	for (unsigned long p = b + 1; p <= b + 32; p++) {
+		assert_int_equal(page_mapping(m, p), PAGE_MAPPING_MOVABLE_DATA);
+		assert_true(PageLRU(m, p));
+		assert_int_equal(page_ref_count(m, p), 1);
+	}
+	assert_int_equal(nr_free(z), 9);
+	t_check(m);
+}
+
 /* -------------------------------------------------------------------------
  * Contiguous ranges
  */
@@ -2701,6 +2742,8 @@ int main(void)
 		cmocka_unit_test(test_costly_compaction_priorities),
 		cmocka_unit_test(test_fragindex_declines_compaction),
 		cmocka_unit_test_teardown(test_compaction_suitable_reports_skipped, destroy_machine),
+		cmocka_unit_test_teardown(test_compaction_free_scanner_stops_at_migrate_scanner,
+					  destroy_machine),
 		/* contiguous ranges */
 		cmocka_unit_test(test_alloc_contig_range_migrates),
 		cmocka_unit_test(test_alloc_contig_range_ebusy),

@@ -633,6 +633,70 @@ static void test_run_checks_by_default(void **state)
 	assert_int_equal(checks_made(SCN_CHECK_OFF), 0);
 }
 
+/*
+ * Every expect operator at its boundaries, through the runner: with
+ * scn.live_pages = 4 (one order-2 allocation), each of ==, !=, <, <=, >,
+ * >= is compared with 3, 4 and 5, once with a plain number on the right
+ * and once with an expression (scn.live_allocs + 2/3/4, i.e. 3/4/5),
+ * whose failure message also names the operator and the value.  An
+ * operator evaluated wrongly at equal values or at one off fails here.
+ */
+static void test_expect_operator_boundaries(void **state)
+{
+	static const struct {
+		const char *op;
+		bool holds[3];		/* 4 OP 3, 4 OP 4, 4 OP 5 */
+	} ops[] = {
+		{ "==", { false, true, false } },
+		{ "!=", { true, false, true } },
+		{ "<", { false, false, true } },
+		{ "<=", { false, true, true } },
+		{ ">", { true, false, false } },
+		{ ">=", { true, true, false } },
+	};
+	struct scn_run_opts o = { .quiet = true };
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
+		for (int d = 0; d < 3; d++)
+			for (int form = 0; form < 2; form++) {
+				char text[256], cond[64], want[256];
+				struct scn_script *s;
+				struct scn_result r;
+				enum scn_status st;
+
+				if (form == 0)
+					snprintf(cond, sizeof(cond), "scn.live_pages %s %d", ops[i].op,
+						 3 + d);
+				else
+					snprintf(cond, sizeof(cond), "scn.live_pages %s scn.live_allocs + %d",
+						 ops[i].op, 2 + d);
+				snprintf(text, sizeof(text),
+					 "machine nodes=1 mem=64M cpus=1 holes=none\n"
+					 "alloc a order=2 gfp=GFP_KERNEL\n"
+					 "expect %s\n", cond);
+				s = parse_ok(text);
+				scn_result_init(&r);
+				st = scn_run(s, &o, &r);
+				if (st != (ops[i].holds[d] ? SCN_OK : SCN_FAILED))
+					fail_msg("expect %s: status %d, want %s", cond, st,
+						 ops[i].holds[d] ? "ok" : "failed");
+				if (ops[i].holds[d])
+					assert_null(r.err.buf);
+				else if (form == 0)
+					snprintf(want, sizeof(want),
+						 "t.scn:3: expect failed: %s (got 4)\n", cond);
+				else
+					snprintf(want, sizeof(want),
+						 "t.scn:3: expect failed: %s (got 4, want %s %d)\n",
+						 cond, ops[i].op, 3 + d);
+				if (!ops[i].holds[d])
+					assert_string_equal(r.err.buf, want);
+				scn_result_free(&r);
+				scn_script_free(s);
+			}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -654,6 +718,7 @@ int main(void)
 		cmocka_unit_test(test_run_captures_and_repeats),
 		cmocka_unit_test(test_run_expect_failure_is_status_1),
 		cmocka_unit_test(test_run_checks_by_default),
+		cmocka_unit_test(test_expect_operator_boundaries),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,735 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * test_check.c - the invariant checker (model/check.c), one invariant per
+ * test.
+ *
+ * Every test starts from the same small machine, checked clean, then
+ * corrupts its state in exactly one way and asserts that
+ * mm_check_invariants() fails with the exact message: the zone, order,
+ * migratetype, list and pfn it names are the ones corrupted.  A checker
+ * that misses a corruption, or blames the wrong block, fails here.
+ *
+ * The machine (ck_machine): one node of 66 MiB, two CPUs, no holes.
+ *
+ *   DMA   [0x0, 0x1000)       0x100 o8 | 0x200 o9 ISO | 0x400 0x800 0xc00 o10
+ *   DMA32 [0x1000, 0x4200)    H = [0x1000, 0x1200) held, pageblock HA
+ *                             0x1200 o9 CMA | 0x1400 ... o10 Movable |
+ *                             ... 0x4000 o8 ... | reserved top to 0x4200
+ *   pcp   cpu 0: order-0 Movable pages (list 1), order-9 pages (list 13)
+ *         cpu 1: order-0 Movable pages (list 1)
+ *
+ * The ISOLATE block is out of NR_FREE_PAGES (as set_migratetype_isolate
+ * leaves it), the CMA block is in NR_FREE_CMA_PAGES, the HighAtomic
+ * block is in nr_reserved_highatomic: the clean check walks every branch
+ * that a correct state takes.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "testlib.h"
+
+#define U	MIGRATE_UNMOVABLE
+#define M	MIGRATE_MOVABLE
+#define CMA	MIGRATE_CMA
+#define ISO	MIGRATE_ISOLATE
+#define HA	MIGRATE_HIGHATOMIC
+
+#define PCP_O0_MOVABLE	(MIGRATE_PCPTYPES * 0 + M)	/* pcp list of order-0 movable */
+#define PCP_THP_MOVABLE	(NR_LOWORDER_PCP_LISTS + 1)	/* pcp list of order-9 movable */
+
+/* The layout ck_machine builds (see the picture above) */
+#define H_START		0x1000UL	/* held, HighAtomic pageblock */
+#define CMA_BLOCK	0x1200UL
+#define ISO_BLOCK	0x200UL
+#define DMA_O8		0x100UL
+#define TOP_O8		0x4000UL
+
+static struct zone *dma(struct machine *m)
+{
+	return zone_of(m, 0, ZONE_DMA);
+}
+
+static struct zone *dma32(struct machine *m)
+{
+	return zone_of(m, 0, ZONE_DMA32);
+}
+
+/* Retype a pageblock and move its free blocks to the new type's list */
+static int retype(struct machine *m, struct zone *z, unsigned long pfn, int mt)
+{
+	set_pageblock_migratetype(m, pfn, mt);
+	return move_freepages_block(m, z, pfn, mt, NULL);
+}
+
+static bool free_block_is(struct machine *m, unsigned long pfn, unsigned int order)
+{
+	return PageBuddy(m, pfn) && buddy_order(m, pfn) == order;
+}
+
+/* Build the machine of the picture into *state (the teardown destroys it) */
+static struct machine *ck_machine(void **state)
+{
+	struct machine *m = t_machine(1, 66, 2);
+	struct zone *z = dma32(m);
+	int moved;
+
+	*state = m;
+	assert_int_equal(dma(m)->zone_start_pfn, 0);
+	assert_int_equal(z->zone_start_pfn, H_START);
+	assert_int_equal(zone_end_pfn(z), 0x4200);
+	assert_int_equal(m->max_pfn, 0x4200);
+	assert_true(free_block_is(m, DMA_O8, 8));
+	assert_true(free_block_is(m, ISO_BLOCK, 9));
+	assert_true(free_block_is(m, H_START, 10));
+	assert_true(free_block_is(m, TOP_O8, 8));
+
+	/* H: held page by page; the o9 half left over stays free */
+	assert_int_equal(alloc_contig_range(m, H_START, H_START + 512, M, GFP_KERNEL), 0);
+	assert_true(free_block_is(m, CMA_BLOCK, 9));
+	/* reserve_highatomic_pageblock's accounting, on a block with nothing free */
+	set_pageblock_migratetype(m, H_START, HA);
+	z->nr_reserved_highatomic += pageblock_nr_pages;
+	/* a CMA block: its free pages count in NR_FREE_CMA_PAGES too */
+	moved = retype(m, z, CMA_BLOCK, CMA);
+	assert_int_equal(moved, 512);
+	z->vm_stat[NR_FREE_CMA_PAGES] += moved;
+	/* set_migratetype_isolate: isolated free pages leave NR_FREE_PAGES */
+	moved = retype(m, dma(m), ISO_BLOCK, ISO);
+	assert_int_equal(moved, 512);
+	dma(m)->vm_stat[NR_FREE_PAGES] -= moved;
+
+	/* pcp pages: order 0 on both CPUs, order 9 on cpu 0 */
+	for (int c = 0; c < m->nr_cpus; c++) {
+		z->pcp[c].high = 4096;
+		z->pcp[c].batch = 8;
+		m->cur_cpu = c;
+		assert_int_not_equal(__alloc_pages(m, GFP_HIGHUSER_MOVABLE, 0, 0), PFN_NONE);
+		assert_true(z->pcp[c].lists_count[PCP_O0_MOVABLE] > 0);
+	}
+	m->cur_cpu = 0;
+	{
+		unsigned long p = __alloc_pages(m, GFP_HIGHUSER_MOVABLE, 9, 0);
+
+		assert_int_not_equal(p, PFN_NONE);
+		__free_pages(m, p, 9);
+		assert_true(z->pcp[0].lists_count[PCP_THP_MOVABLE] >= 1);
+	}
+	assert_true(free_block_is(m, TOP_O8, 8));
+	t_check(m);
+	return m;
+}
+
+/* The checker must fail with exactly this message */
+static void check_fails_with(struct machine *m, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void check_fails_with(struct machine *m, const char *fmt, ...)
+{
+	char err[512], want[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(want, sizeof(want), fmt, ap);
+	va_end(ap);
+	if (mm_check_invariants(m, err, sizeof(err)))
+		fail_msg("corruption not caught; expected \"%s\"", want);
+	assert_string_equal(err, want);
+}
+
+static int destroy_machine(void **state)
+{
+	machine_destroy(*state);
+	*state = NULL;
+	return 0;
+}
+
+/* The second member of a list with at least two */
+static unsigned long second(struct machine *m, const struct plist_head *h)
+{
+	unsigned long p = page_lru_next(m, h->first);
+
+	assert_int_not_equal(p, PFN_NONE);
+	return p;
+}
+
+/*
+ * Make [pfn, pfn + 2^order) of held pages look like a free block on z's
+ * list, with every counter the allocator keeps adjusted: only what the
+ * block itself breaks (its alignment, its zone, an overlap) is wrong.
+ */
+static void forge_free(struct machine *m, struct zone *z, unsigned long pfn, unsigned int order,
+		       int mt)
+{
+	struct free_area *area = &z->free_area[order];
+
+	set_page_count(m, pfn, 0);
+	set_page_private(m, pfn, order);
+	__SetPageBuddy(m, pfn);
+	set_page_index(m, pfn, (unsigned long)mt);
+	plist_add(m, &area->free_list[mt], pfn);
+	area->nr_free++;
+	area->nr_free_mt[mt]++;
+	if (mt != ISO)
+		z->vm_stat[NR_FREE_PAGES] += 1L << order;
+	if (mt == CMA)
+		z->vm_stat[NR_FREE_CMA_PAGES] += 1L << order;
+}
+
+/* The reverse of forge_free for a real free block (it is no longer free) */
+static void unlist_free(struct machine *m, struct zone *z, unsigned long pfn)
+{
+	unsigned int order = buddy_order(m, pfn);
+	int mt = (int)page_index(m, pfn);
+	struct free_area *area = &z->free_area[order];
+
+	plist_del(m, &area->free_list[mt], pfn);
+	__ClearPageBuddy(m, pfn);
+	set_page_private(m, pfn, 0);
+	set_page_count(m, pfn, 1);
+	area->nr_free--;
+	area->nr_free_mt[mt]--;
+	if (mt != ISO)
+		z->vm_stat[NR_FREE_PAGES] -= 1L << order;
+	if (mt == CMA)
+		z->vm_stat[NR_FREE_CMA_PAGES] -= 1L << order;
+}
+
+/* Put pfn on a pcp list of cpu with the pcp counters adjusted */
+static void forge_pcp(struct machine *m, struct zone *z, int cpu, int list, unsigned long pfn)
+{
+	struct per_cpu_pages *pcp = &z->pcp[cpu];
+
+	plist_add(m, &pcp->lists[list], pfn);
+	pcp->lists_count[list]++;
+	pcp->count += 1 << (list < NR_LOWORDER_PCP_LISTS ? list / MIGRATE_PCPTYPES : pageblock_order);
+}
+
+/* Is pfn inside a free block or a pcp page of z (found without the checker) */
+static bool free_or_pcp(struct machine *m, struct zone *z, unsigned long pfn)
+{
+	for (unsigned int o = 0; o < MAX_ORDER; o++) {
+		unsigned long hd = pfn & ~((1UL << o) - 1);
+
+		if (PageBuddy(m, hd) && buddy_order(m, hd) >= o)
+			return true;
+	}
+	for (int c = 0; c < m->nr_cpus; c++)
+		for (int l = 0; l < NR_PCP_LISTS; l++) {
+			unsigned long nr = 1UL << (l < NR_LOWORDER_PCP_LISTS ?
+						   l / MIGRATE_PCPTYPES : pageblock_order);
+			unsigned long p;
+
+			plist_for_each(m, p, &z->pcp[c].lists[l])
+				if (pfn >= p && pfn < p + nr)
+					return true;
+		}
+	return false;
+}
+
+/* -------------------------------------------------------------------------
+ * The clean machine
+ */
+
+/*
+ * The state ck_machine builds is consistent: free, isolated, CMA and
+ * HighAtomic blocks, pcp pages of order 0 and 9 on two CPUs, no failure.
+ * Draining the pcp lists keeps it so.
+ */
+static void test_clean_machine_passes(void **state)
+{
+	struct machine *m = ck_machine(state);
+	char err[512] = "";
+
+	assert_true(mm_check_invariants(m, err, sizeof(err)));
+	assert_string_equal(err, "");
+	drain_all_pages(m, NULL);
+	t_check(m);
+}
+
+/* -------------------------------------------------------------------------
+ * Free lists: links, membership, alignment, zone, refcount, tail
+ */
+
+/*
+ *   DMA32 order 10 Movable: first <-> second <-> ...
+ * second's prev link points nowhere: the walk reports the broken link
+ * at second.
+ */
+static void test_broken_prev_link(void **state)
+{
+	struct machine *m = ck_machine(state);
+	struct plist_head *h = &dma32(m)->free_area[10].free_list[M];
+	unsigned long b = second(m, h);
+
+	set_page_lru_prev(m, b, PFN_NONE);
+	check_fails_with(m, "node 0 DMA32 order 10 Movable: list links broken at %#lx", b);
+}
+
+/* The head of DMA's order-8 list loses PageBuddy: not a free block */
+static void test_listed_block_not_pagebuddy(void **state)
+{
+	struct machine *m = ck_machine(state);
+
+	__ClearPageBuddy(m, DMA_O8);
+	check_fails_with(m, "node 0 DMA order 8 Movable: block %#lx is not a free block of this list "
+			 "(PageBuddy 0, order 8, list type 1)", DMA_O8);
+}
+
+/* A block on the order-8 list whose page says order 7 */
+static void test_listed_block_wrong_order(void **state)
+{
+	struct machine *m = ck_machine(state);
+
+	set_page_private(m, DMA_O8, 7);
+	check_fails_with(m, "node 0 DMA order 8 Movable: block %#lx is not a free block of this list "
+			 "(PageBuddy 1, order 7, list type 1)", DMA_O8);
+}
+
+/* A block on the Movable list whose page records the Unmovable list */
+static void test_listed_block_wrong_type(void **state)
+{
+	struct machine *m = ck_machine(state);
+
+	set_page_index(m, DMA_O8, U);
+	check_fails_with(m, "node 0 DMA order 8 Movable: block %#lx is not a free block of this list "
+			 "(PageBuddy 1, order 8, list type 0)", DMA_O8);
+}
+
+/*
+ *   H: | held | 0x1001 o1 (forged) | held ...
+ * An order-1 block at an odd pfn: misaligned.
+ */
+static void test_misaligned_block(void **state)
+{
+	struct machine *m = ck_machine(state);
+
+	forge_free(m, dma32(m), H_START + 1, 1, M);
+	check_fails_with(m, "node 0 DMA32 order 1: block %#lx misaligned or outside the zone",
+			 H_START + 1);
+}
+
+/*
+ *   DMA [0, 0x1000): o8 at 0x100 moves to DMA32's order-8 list
+ * (both zones' counters follow it): a block that starts outside the zone
+ * whose list it is on.
+ */
+static void test_block_from_another_zone(void **state)
+{
+	struct machine *m = ck_machine(state);
+
+	unlist_free(m, dma(m), DMA_O8);
+	forge_free(m, dma32(m), DMA_O8, 8, M);
+	check_fails_with(m, "node 0 DMA32 order 8: block %#lx misaligned or outside the zone", DMA_O8);
+}
+
+/*
+ *   DMA32 ... | 0x4000 o8 -> recorded as o10: [0x4000, 0x4400) | end 0x4200
+ * An aligned block starting in the zone but ending past its end.
+ */
+static void test_block_past_zone_end(void **state)
+{
+	struct machine *m = ck_machine(state);
+
+	unlist_free(m, dma32(m), TOP_O8);
+	forge_free(m, dma32(m), TOP_O8, 10, M);
+	check_fails_with(m, "node 0 DMA32 order 10: block %#lx misaligned or outside the zone",
+			 TOP_O8);
+}
+
+/* A free block head with a reference */
+static void test_free_block_with_refcount(void **state)
+{
+	struct machine *m = ck_machine(state);
+
+	set_page_count(m, DMA_O8, 1);
+	check_fails_with(m, "free block %#lx has refcount 1", DMA_O8);
+}
+
+/* The list head's tail pointer names the first member, not the last */
+static void test_list_tail_wrong(void **state)
+{
+	struct machine *m = ck_machine(state);
+	struct plist_head *h = &dma32(m)->free_area[10].free_list[M];
+	unsigned long last = h->last;
+
+	h->last = h->first;
+	check_fails_with(m, "node 0 DMA32 order 10 Movable: list tail is %#lx, walk ended at %#lx",
+			 h->first, last);
+}
+
+/* -------------------------------------------------------------------------
+ * Free counters
+ */
+
+/* nr_free_mt[Movable] of order 10 one too high */
+static void test_nr_free_mt_drift(void **state)
+{
+	struct machine *m = ck_machine(state);
+	struct free_area *a = &dma32(m)->free_area[10];
+	unsigned long n = a->nr_free_mt[M];
+
+	a->nr_free_mt[M]++;
+	check_fails_with(m, "node 0 DMA32 order 10 Movable: %lu blocks on the list, counter says %lu",
+			 n, n + 1);
+}
+
+/* nr_free of DMA order 8 one too high (the per-type counters are right) */
+static void test_nr_free_drift(void **state)
+{
+	struct machine *m = ck_machine(state);
+	struct free_area *a = &dma(m)->free_area[8];
+
+	assert_int_equal(a->nr_free, 1);
+	a->nr_free = 2;
+	check_fails_with(m, "node 0 DMA order 8: nr_free 2 but 1 blocks on the lists");
+}
+
+/*
+ * DMA32's NR_FREE_PAGES one page short.  The isolated block of DMA is
+ * not counted, the CMA block of DMA32 is: a checker that counted the
+ * isolated block would fail the clean machine already.
+ */
+static void test_zone_free_pages_drift(void **state)
+{
+	struct machine *m = ck_machine(state);
+	long v = dma32(m)->vm_stat[NR_FREE_PAGES];
+
+	dma32(m)->vm_stat[NR_FREE_PAGES]--;
+	check_fails_with(m, "node 0 DMA32: NR_FREE_PAGES %ld but the free lists hold %ld pages",
+			 v - 1, v);
+}
+
+/* NR_FREE_CMA_PAGES of DMA32 (512: the CMA block) one short */
+static void test_zone_free_cma_drift(void **state)
+{
+	struct machine *m = ck_machine(state);
+
+	assert_int_equal(dma32(m)->vm_stat[NR_FREE_CMA_PAGES], 512);
+	dma32(m)->vm_stat[NR_FREE_CMA_PAGES] = 511;
+	check_fails_with(m, "node 0 DMA32: NR_FREE_CMA_PAGES 511 but the CMA lists hold 512");
+}
+
+/* Two drifts in one zone: the first one found is the one reported */
+static void test_first_failure_wins(void **state)
+{
+	struct machine *m = ck_machine(state);
+	long v = dma32(m)->vm_stat[NR_FREE_PAGES];
+
+	dma32(m)->vm_stat[NR_FREE_PAGES]++;
+	dma32(m)->vm_stat[NR_FREE_CMA_PAGES]++;
+	check_fails_with(m, "node 0 DMA32: NR_FREE_PAGES %ld but the free lists hold %ld pages",
+			 v + 1, v);
+}
+
+/* -------------------------------------------------------------------------
+ * Overlaps
+ */
+
+/*
+ *   DMA32 o10 block B (free, Movable) = [B, B + 1024)
+ *   B + 0x1a5 also listed as a free o0 block
+ * The order-0 list is walked first; B's block then overlaps it, and the
+ * message names the page where (in B's seventh 64-page word).
+ */
+static void test_free_blocks_overlap(void **state)
+{
+	struct machine *m = ck_machine(state);
+	struct zone *z = dma32(m);
+	unsigned long b = z->free_area[10].free_list[M].first;
+
+	forge_free(m, z, b + 0x1a5, 0, M);
+	check_fails_with(m, "free block %#lx (+1024 pages) overlaps another free or pcp page at %#lx",
+			 b, b + 0x1a5);
+}
+
+/*
+ *   DMA32 o10 block B (free) = [B, B + 1024); B + 5 also on cpu 1's
+ *   order-0 Movable pcp list (not PageBuddy: a tail of B)
+ * A page on a free list and a pcp list at once.
+ */
+static void test_pcp_page_inside_free_block(void **state)
+{
+	struct machine *m = ck_machine(state);
+	struct zone *z = dma32(m);
+	unsigned long b = z->free_area[10].free_list[M].first;
+
+	forge_pcp(m, z, 1, PCP_O0_MOVABLE, b + 5);
+	check_fails_with(m, "pcp page %#lx (+1 pages) overlaps another free or pcp page at %#lx",
+			 b + 5, b + 5);
+}
+
+/*
+ *   H + 7 (held): the only page of cpu 1's order-0 Unmovable pcp list
+ *   and, as a PageBuddy o0 block, the only member of DMA32's order-0
+ *   Unmovable free list (both lists empty before; counters adjusted)
+ * One page on a free list and a pcp list at once: the free list looks
+ * right on its own, the pcp walk finds a PageBuddy page.
+ */
+static void test_page_on_free_and_pcp_list(void **state)
+{
+	struct machine *m = ck_machine(state);
+	struct zone *z = dma32(m);
+	unsigned long p = H_START + 7;
+
+	assert_true(plist_empty(&z->free_area[0].free_list[U]));
+	assert_true(plist_empty(&z->pcp[1].lists[U]));
+	forge_free(m, z, p, 0, U);
+	/* the same lru links serve both heads: first = last = p, no neighbours */
+	forge_pcp(m, z, 1, U, p);
+	assert_int_equal(page_lru_next(m, p), PFN_NONE);
+	assert_int_equal(page_lru_prev(m, p), PFN_NONE);
+	check_fails_with(m, "cpu 1 node 0 DMA32 pcp list 0: page %#lx is PageBuddy "
+			 "or from another zone", p);
+}
+
+/* -------------------------------------------------------------------------
+ * Per-cpu lists
+ */
+
+/* A DMA page (the reserved first MiB) on DMA32's pcp list of cpu 1 */
+static void test_pcp_page_from_other_zone(void **state)
+{
+	struct machine *m = ck_machine(state);
+
+	assert_ptr_equal(page_zone(m, 0x80), dma(m));
+	forge_pcp(m, dma32(m), 1, PCP_O0_MOVABLE, 0x80);
+	check_fails_with(m, "cpu 1 node 0 DMA32 pcp list %d: page 0x80 is PageBuddy "
+			 "or from another zone", PCP_O0_MOVABLE);
+}
+
+/* lists_count of cpu 1's order-0 Movable list one too high */
+static void test_pcp_list_count_drift(void **state)
+{
+	struct machine *m = ck_machine(state);
+	struct per_cpu_pages *pcp = &dma32(m)->pcp[1];
+	unsigned int n = pcp->lists_count[PCP_O0_MOVABLE];
+
+	pcp->lists_count[PCP_O0_MOVABLE]++;
+	check_fails_with(m, "cpu 1 node 0 DMA32 pcp list %d: %u pages, counter %u", PCP_O0_MOVABLE,
+			 n, n + 1);
+}
+
+/*
+ * cpu 0's pcp count one too low: its lists hold order-0 and order-9
+ * pages, which the recount must weigh by their order.
+ */
+static void test_pcp_count_drift(void **state)
+{
+	struct machine *m = ck_machine(state);
+	struct per_cpu_pages *pcp = &dma32(m)->pcp[0];
+	int n = pcp->count;
+
+	assert_int_equal(n, (int)(pcp->lists_count[PCP_O0_MOVABLE] +
+				 512 * pcp->lists_count[PCP_THP_MOVABLE]));
+	pcp->count--;
+	check_fails_with(m, "cpu 0 node 0 DMA32: pcp count %d but the lists hold %d pages", n - 1, n);
+}
+
+/*
+ *   ... | reserved 0x41ff | max_pfn 0x4200
+ * The machine's last page on cpu 1's order-9 pcp list: its 512 pages
+ * would run past the machine.
+ */
+static void test_pcp_page_past_machine_end(void **state)
+{
+	struct machine *m = ck_machine(state);
+	unsigned long p = m->max_pfn - 1;
+
+	assert_ptr_equal(page_zone(m, p), dma32(m));
+	assert_false(PageBuddy(m, p));
+	forge_pcp(m, dma32(m), 1, PCP_THP_MOVABLE, p);
+	check_fails_with(m, "pcp page %#lx lies outside the machine", p);
+}
+
+/* -------------------------------------------------------------------------
+ * HighAtomic reserve
+ */
+
+/* nr_reserved_highatomic one pageblock more than DMA32's one HA block */
+static void test_highatomic_count_too_high(void **state)
+{
+	struct machine *m = ck_machine(state);
+
+	dma32(m)->nr_reserved_highatomic += pageblock_nr_pages;
+	check_fails_with(m, "node 0 DMA32: nr_reserved_highatomic 1024 but 1 HighAtomic pageblocks");
+}
+
+/* A second HighAtomic pageblock (the CMA block's) nobody accounted */
+static void test_highatomic_block_unaccounted(void **state)
+{
+	struct machine *m = ck_machine(state);
+
+	set_pageblock_migratetype(m, CMA_BLOCK, HA);
+	check_fails_with(m, "node 0 DMA32: nr_reserved_highatomic 512 but 2 HighAtomic pageblocks");
+}
+
+/* -------------------------------------------------------------------------
+ * Blocks the scenario holds (mm_set_inuse_iter)
+ */
+struct held {
+	int n;
+	struct { unsigned long pfn; unsigned int order; } b[8];
+	int calls;
+};
+
+static void held_iter(void *priv, mm_inuse_cb cb, void *cbpriv)
+{
+	struct held *h = priv;
+
+	h->calls++;
+	for (int i = 0; i < h->n; i++)
+		cb(cbpriv, h->b[i].pfn, h->b[i].order);
+}
+
+/* The held range H, reported as held, is fine; the iterator is asked once */
+static void test_held_blocks_clean(void **state)
+{
+	struct machine *m = ck_machine(state);
+	struct held h = { .n = 1, .b = { { H_START, 9 } } };
+
+	mm_set_inuse_iter(m, held_iter, &h);
+	t_check(m);
+	assert_int_equal(h.calls, 1);
+	mm_set_inuse_iter(m, NULL, NULL);
+}
+
+/*
+ *   held: [0x1000, 0x1400) as one o10 block
+ *         | H: held           | 0x1200 o9 CMA: free |
+ * The scenario's bookkeeping says the whole block is held, but its upper
+ * half is free: the first free page, 0x1200, is reported with the block.
+ */
+static void test_held_block_also_free(void **state)
+{
+	struct machine *m = ck_machine(state);
+	struct held h = { .n = 1, .b = { { H_START, 10 } } };
+
+	mm_set_inuse_iter(m, held_iter, &h);
+	check_fails_with(m, "page %#lx is in use (block %#lx order 10) and also free or on a pcp list",
+			 CMA_BLOCK, H_START);
+	mm_set_inuse_iter(m, NULL, NULL);
+}
+
+/* A held page that sits on cpu 1's pcp list */
+static void test_held_page_on_pcp(void **state)
+{
+	struct machine *m = ck_machine(state);
+	unsigned long p = dma32(m)->pcp[1].lists[PCP_O0_MOVABLE].first;
+	struct held h = { .n = 1, .b = { { p, 0 } } };
+
+	mm_set_inuse_iter(m, held_iter, &h);
+	check_fails_with(m, "page %#lx is in use (block %#lx order 0) and also free or on a pcp list",
+			 p, p);
+	mm_set_inuse_iter(m, NULL, NULL);
+}
+
+/*
+ *   held: [0x41c0, 0x4240): its top runs past max_pfn 0x4200
+ * The pages past the machine are skipped (no bitmap read beyond it);
+ * the free pages inside it are still found: the first one is reported.
+ */
+static void test_held_block_past_machine_end(void **state)
+{
+	struct machine *m = ck_machine(state);
+	struct zone *z = dma32(m);
+	struct held h = { .n = 1, .b = { { 0x41c0, 7 } } };
+	unsigned long first_free = PFN_NONE;
+	char err[512];
+
+	/* the lowest page of [0x41c0, 0x4200) on a free or pcp list */
+	for (unsigned long p = 0x41c0; p < 0x4200 && first_free == PFN_NONE; p++)
+		if (free_or_pcp(m, z, p))
+			first_free = p;
+	assert_int_not_equal(first_free, PFN_NONE);
+	mm_set_inuse_iter(m, held_iter, &h);
+	check_fails_with(m, "page %#lx is in use (block 0x41c0 order 7) and also free or on a pcp "
+			 "list", first_free);
+
+	/* entirely past the machine: nothing to compare */
+	h.b[0].pfn = 0x4400;
+	h.b[0].order = 9;
+	assert_true(mm_check_invariants(m, err, sizeof(err)));
+	mm_set_inuse_iter(m, NULL, NULL);
+}
+
+/* -------------------------------------------------------------------------
+ * Simulated kernel failures
+ */
+
+/* A recorded failure fails the check with its message */
+static void test_simulated_failure_reported(void **state)
+{
+	struct machine *m = ck_machine(state);
+
+	mm_fail(m, "BUG: test failure %d", 7);
+	check_fails_with(m, "simulated kernel failure: BUG: test failure 7");
+}
+
+static jmp_buf oom_jmp;
+static char oom_what[64];
+
+static void oom_catch(const char *what, size_t size, const char *why)
+{
+	snprintf(oom_what, sizeof(oom_what), "%s", what);
+	longjmp(oom_jmp, 1);
+}
+
+/*
+ * No host memory left for the checker's bitmap of the machine: the check
+ * ends in host.h's out-of-memory path (exit 3 in mmsim), never in a pass
+ * or a crash.
+ */
+static void test_no_host_memory_for_bitmap(void **state)
+{
+	struct machine *m = ck_machine(state);
+	char err[512] = "";
+
+	host_mem.oom = oom_catch;
+	host_mem.limit = host_mem.bytes + 1;
+	if (setjmp(oom_jmp) == 0) {
+		mm_check_invariants(m, err, sizeof(err));
+		host_mem.oom = host_oom_exit;
+		host_mem.limit = 0;
+		fail_msg("the checker ran without its bitmap");
+	}
+	host_mem.oom = host_oom_exit;
+	host_mem.limit = 0;
+	assert_string_equal(oom_what, "checking invariants");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_teardown(test_clean_machine_passes, destroy_machine),
+		cmocka_unit_test_teardown(test_broken_prev_link, destroy_machine),
+		cmocka_unit_test_teardown(test_listed_block_not_pagebuddy, destroy_machine),
+		cmocka_unit_test_teardown(test_listed_block_wrong_order, destroy_machine),
+		cmocka_unit_test_teardown(test_listed_block_wrong_type, destroy_machine),
+		cmocka_unit_test_teardown(test_misaligned_block, destroy_machine),
+		cmocka_unit_test_teardown(test_block_from_another_zone, destroy_machine),
+		cmocka_unit_test_teardown(test_block_past_zone_end, destroy_machine),
+		cmocka_unit_test_teardown(test_free_block_with_refcount, destroy_machine),
+		cmocka_unit_test_teardown(test_list_tail_wrong, destroy_machine),
+		cmocka_unit_test_teardown(test_nr_free_mt_drift, destroy_machine),
+		cmocka_unit_test_teardown(test_nr_free_drift, destroy_machine),
+		cmocka_unit_test_teardown(test_zone_free_pages_drift, destroy_machine),
+		cmocka_unit_test_teardown(test_zone_free_cma_drift, destroy_machine),
+		cmocka_unit_test_teardown(test_first_failure_wins, destroy_machine),
+		cmocka_unit_test_teardown(test_free_blocks_overlap, destroy_machine),
+		cmocka_unit_test_teardown(test_pcp_page_inside_free_block, destroy_machine),
+		cmocka_unit_test_teardown(test_page_on_free_and_pcp_list, destroy_machine),
+		cmocka_unit_test_teardown(test_pcp_page_from_other_zone, destroy_machine),
+		cmocka_unit_test_teardown(test_pcp_list_count_drift, destroy_machine),
+		cmocka_unit_test_teardown(test_pcp_count_drift, destroy_machine),
+		cmocka_unit_test_teardown(test_pcp_page_past_machine_end, destroy_machine),
+		cmocka_unit_test_teardown(test_highatomic_count_too_high, destroy_machine),
+		cmocka_unit_test_teardown(test_highatomic_block_unaccounted, destroy_machine),
+		cmocka_unit_test_teardown(test_held_blocks_clean, destroy_machine),
+		cmocka_unit_test_teardown(test_held_block_also_free, destroy_machine),
+		cmocka_unit_test_teardown(test_held_page_on_pcp, destroy_machine),
+		cmocka_unit_test_teardown(test_held_block_past_machine_end, destroy_machine),
+		cmocka_unit_test_teardown(test_simulated_failure_reported, destroy_machine),
+		cmocka_unit_test_teardown(test_no_host_memory_for_bitmap, destroy_machine),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
