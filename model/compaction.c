@@ -135,11 +135,31 @@ int compaction_suitable(struct machine *m, struct zone *z, unsigned int order,
 	return ret;
 }
 
+/*
+ * The model's free_pfn is the exclusive end of what the free scanner has
+ * left to scan; the kernel's cc->free_pfn is the start of the pageblock it
+ * scans next.  This gives the kernel's value.
+ */
+static unsigned long free_scanner_block(const struct compact_control *cc)
+{
+	return (cc->free_pfn - 1) & ~(pageblock_nr_pages - 1);
+}
+
+/*
+ * compact_scanners_met: the scanners meet as soon as they are in the same
+ * pageblock; neither ever scans the other's block.
+ */
+static bool compact_scanners_met(const struct compact_control *cc)
+{
+	return cc->free_pfn <= cc->migrate_pfn ||
+	       (free_scanner_block(cc) >> pageblock_order) <= (cc->migrate_pfn >> pageblock_order);
+}
+
 static enum compact_result __compact_finished(struct machine *m, struct compact_control *cc)
 {
 	struct zone *z = cc->zone;
 
-	if (cc->free_pfn <= cc->migrate_pfn)
+	if (compact_scanners_met(cc))
 		return COMPACT_COMPLETE;
 	if (cc->order < 0)
 		return COMPACT_CONTINUE;
@@ -183,12 +203,12 @@ static bool isolate_migratepages(struct machine *m, struct compact_control *cc)
 {
 	struct zone *z = cc->zone;
 
-	while (cc->migrate_pfn < cc->free_pfn) {
+	/* whole pageblocks below the one the free scanner scans next */
+	while (cc->free_pfn > cc->migrate_pfn &&
+	       (cc->migrate_pfn | (pageblock_nr_pages - 1)) + 1 <= free_scanner_block(cc)) {
 		unsigned long start = cc->migrate_pfn;
 		unsigned long end = (start | (pageblock_nr_pages - 1)) + 1;
 
-		if (end > zone_end_pfn(z))
-			end = zone_end_pfn(z);
 		cc->migrate_pfn = end;
 		if (!pfn_present_mem(m, start) ||
 		    !suitable_migration_source(cc, get_pfnblock_migratetype(z, start)))
@@ -276,14 +296,19 @@ static void isolate_freepages(struct machine *m, struct compact_control *cc)
 {
 	struct zone *z = cc->zone;
 
+	/* pageblock_end_pfn(migrate_pfn): never the migrate scanner's own block */
+	unsigned long low_pfn = (cc->migrate_pfn | (pageblock_nr_pages - 1)) + 1;
+
 	while (cc->free_pfn > cc->migrate_pfn && cc->nr_freepages < COMPACT_CLUSTER_MAX) {
 		unsigned long end = cc->free_pfn;
-		unsigned long start = (end - 1) & ~(pageblock_nr_pages - 1);
+		unsigned long start = free_scanner_block(cc);
 
+		if (start < low_pfn) {
+			cc->free_pfn = cc->migrate_pfn;	/* the scanners met */
+			break;
+		}
 		if (start < z->zone_start_pfn)
 			start = z->zone_start_pfn;
-		if (start < cc->migrate_pfn)
-			start = cc->migrate_pfn;
 		cc->free_pfn = start;
 		if (!pfn_present_mem(m, start) || !suitable_migration_target(m, cc, start))
 			continue;

@@ -2401,6 +2401,42 @@ static void test_compaction_free_scanner_stops_at_migrate_scanner(void **state)
 	t_check(m);
 }
 
+/*
+ *   one zone, every page held (unmovable) except:
+ *   A: | o3 free | held ...
+ *   B: | held | 32 movable, B+1..B+32 | held ... | o2 free at B+256 | held ... |
+ * The migrate scanner stops at B+33, inside B, with 32 pages isolated.
+ * 6.1's free scanner never enters the migrate scanner's pageblock
+ * (low_pfn = pageblock_end_pfn(migrate_pfn)), so the free pages at B+256,
+ * though above the migrate scanner, are not targets: the scanners meet and
+ * nothing migrates.  A free scanner that stops only at migrate_pfn moves
+ * four pages into B+256.
+ */
+static void test_compaction_free_scanner_skips_migrate_block(void **state)
+{
+	struct machine *m = one_zone(64, 1);
+	struct zone *z = dz(m);
+	unsigned long a, b, migrated;
+
+	*state = m;
+	grab_zone(m, z);
+	a = next_grabbed_block(m, z, z->zone_start_pfn);
+	b = next_grabbed_block(m, z, a + pageblock_nr_pages);
+	give_back(m, a, 3);
+	give_back(m, b + 256, 2);
+	for (unsigned long p = b + 1; p <= b + 32; p++)
+		mm_mark_movable_data(m, p, 0);
+	no_watermarks(z);
+	migrated = ev(m, PGMIGRATE_SUCCESS);
+	compact_node(m, 0);
+	assert_int_equal(ev(m, PGMIGRATE_SUCCESS), migrated);
+	assert_true(PageBuddy(m, b + 256));
+	assert_int_equal(buddy_order(m, b + 256), 2);
+	for (unsigned long p = b + 1; p <= b + 32; p++)
+		assert_true(PageLRU(m, p));
+	t_check(m);
+}
+
 /* -------------------------------------------------------------------------
  * Contiguous ranges
  */
@@ -2742,6 +2778,8 @@ int main(void)
 		cmocka_unit_test(test_costly_compaction_priorities),
 		cmocka_unit_test(test_fragindex_declines_compaction),
 		cmocka_unit_test_teardown(test_compaction_suitable_reports_skipped, destroy_machine),
+		cmocka_unit_test_teardown(test_compaction_free_scanner_skips_migrate_block,
+					  destroy_machine),
 		cmocka_unit_test_teardown(test_compaction_free_scanner_stops_at_migrate_scanner,
 					  destroy_machine),
 		/* contiguous ranges */
