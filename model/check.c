@@ -152,6 +152,9 @@ static void chk_zone(struct chk *c, struct zone *z)
 					return;
 				}
 				chk_mark(c, pfn, 1UL << order, "pcp page");
+				if (c->ok && (pfn & ((1UL << order) - 1)))
+					chk_fail(c, "cpu %d node %d %s pcp list %d: order-%u page %#lx "
+						 "is not aligned to its order", cpu, nid, zn, l, order, pfn);
 				n++;
 			}
 			if (n != pcp->lists_count[l])

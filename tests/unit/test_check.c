@@ -540,6 +540,20 @@ static void test_pcp_page_past_machine_end(void **state)
 	check_fails_with(m, "pcp page %#lx lies outside the machine", p);
 }
 
+/*
+ * An order-3 pcp page at H_START + 1, inside the held block: it overlaps
+ * nothing free, but no order-3 block starts at an odd pfn.
+ */
+static void test_pcp_page_misaligned(void **state)
+{
+	struct machine *m = ck_machine(state);
+	unsigned long p = H_START + 1;
+
+	forge_pcp(m, dma32(m), 1, MIGRATE_PCPTYPES * 3 + M, p);
+	check_fails_with(m, "cpu 1 node 0 DMA32 pcp list %d: order-3 page %#lx is not aligned "
+			 "to its order", MIGRATE_PCPTYPES * 3 + M, p);
+}
+
 /* -------------------------------------------------------------------------
  * HighAtomic reserve
  */
@@ -721,6 +735,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_pcp_list_count_drift, destroy_machine),
 		cmocka_unit_test_teardown(test_pcp_count_drift, destroy_machine),
 		cmocka_unit_test_teardown(test_pcp_page_past_machine_end, destroy_machine),
+		cmocka_unit_test_teardown(test_pcp_page_misaligned, destroy_machine),
 		cmocka_unit_test_teardown(test_highatomic_count_too_high, destroy_machine),
 		cmocka_unit_test_teardown(test_highatomic_block_unaccounted, destroy_machine),
 		cmocka_unit_test_teardown(test_held_blocks_clean, destroy_machine),
