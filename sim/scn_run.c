@@ -529,6 +529,7 @@ static enum scn_status expect_failed(struct scn_runner *run, const char *fmt, ..
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	err_printf(run, "%s:%d: expect failed: %s\n", run->s->file, run->st->line, msg);
+	run->r->fail = SCN_FAIL_EXPECT;
 	return SCN_FAILED;
 }
 
@@ -984,6 +985,7 @@ static enum scn_status after_step(struct scn_runner *run, const struct scn_stmt 
 	if (run->m->fail.failed) {
 		err_printf(run, "%s:%d: simulated kernel failure: %s\n", run->s->file, st->line,
 			   run->m->fail.msg);
+		run->r->fail = SCN_FAIL_KERNEL;
 		return SCN_FAILED;
 	}
 	if (run->o->check) {
@@ -991,6 +993,7 @@ static enum scn_status after_step(struct scn_runner *run, const struct scn_stmt 
 		if (!mm_check_invariants(run->m, err, sizeof(err))) {
 			err_printf(run, "%s:%d: invariant broken after this step: %s\n",
 				   run->s->file, st->line, err);
+			run->r->fail = SCN_FAIL_INVARIANT;
 			return SCN_FAILED;
 		}
 	}
@@ -1047,6 +1050,7 @@ enum scn_status scn_run(const struct scn_script *s, const struct scn_run_opts *o
 	run.groups = zalloc((size_t)s->ngroups, sizeof(*run.groups));
 	run.snaps = zalloc((size_t)s->nsnaps, sizeof(*run.snaps));
 	run.c.last_pfn = -1;
+	r->fail = SCN_FAIL_NONE;
 	r->policies = s->policies;
 	policy_set_merge(&r->policies, o->policies);
 
