@@ -249,8 +249,22 @@ struct scn_run_opts {
 	bool want_counters;		/* fill result.counters at the end */
 };
 
+/*
+ * Why a run ended with SCN_FAILED: the scenario's own verdict (an expect)
+ * or the model's (a simulated kernel failure, a broken invariant), which
+ * is a bug of the model or of the kernel behaviour it models, never an
+ * outcome a scenario asks for.  The fuzzers tell the two apart by this.
+ */
+enum scn_fail {
+	SCN_FAIL_NONE,		/* status is not SCN_FAILED */
+	SCN_FAIL_EXPECT,	/* an expect line or alloc expect= did not hold */
+	SCN_FAIL_KERNEL,	/* the simulated kernel hit a BUG, WARNING or fault */
+	SCN_FAIL_INVARIANT,	/* check: mm_check_invariants found a drift */
+};
+
 struct scn_result {
 	enum scn_status status;
+	enum scn_fail fail;		/* with SCN_FAILED: which kind */
 	struct sbuf out;		/* captured stdout (out stream NULL) */
 	struct sbuf err;		/* captured stderr (err stream NULL) */
 	struct sbuf counters;		/* "name value" lines at the end */

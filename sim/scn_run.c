@@ -634,6 +634,7 @@ static enum scn_status expect_failed(struct scn_runner *run, const char *fmt, ..
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	err_printf(run, "%s:%d: expect failed: %s\n", run->s->file, run->st->line, msg);
+	run->r->fail = SCN_FAIL_EXPECT;
 	return SCN_FAILED;
 }
 
@@ -1116,6 +1117,7 @@ static enum scn_status run_check(struct scn_runner *run, const struct scn_stmt *
 	if (mm_check_invariants(run->m, err, sizeof(err)))
 		return SCN_OK;
 	err_printf(run, "%s:%d: invariant broken %s: %s\n", run->s->file, st->line, when, err);
+	run->r->fail = SCN_FAIL_INVARIANT;
 	return SCN_FAILED;
 }
 
@@ -1129,6 +1131,7 @@ static enum scn_status after_step(struct scn_runner *run, const struct scn_stmt 
 	if (run->m->fail.failed) {
 		err_printf(run, "%s:%d: simulated kernel failure: %s\n", run->s->file, st->line,
 			   run->m->fail.msg);
+		run->r->fail = SCN_FAIL_KERNEL;
 		return SCN_FAILED;
 	}
 	moved = run_moves(run->m) - run->checked_moves;
@@ -1208,6 +1211,7 @@ enum scn_status scn_run(const struct scn_script *s, const struct scn_run_opts *o
 	run.snaps = zalloc((size_t)s->nsnaps, sizeof(*run.snaps));
 	snap_plan(&run);
 	run.c.last_pfn = -1;
+	r->fail = SCN_FAIL_NONE;
 	r->policies = s->policies;
 	policy_set_merge(&r->policies, o->policies);
 

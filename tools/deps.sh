@@ -25,6 +25,8 @@ PACKAGES=(
 	python3-pytest		# end-to-end tests (run as /usr/bin/python3 -m pytest)
 	gcovr			# tools/coverage.sh
 	pkg-config
+	clang-14		# tools/fuzz.sh: the libFuzzer targets (tests/fuzz)
+	libclang-rt-14-dev	# libFuzzer and the sanitizer runtimes for clang
 )
 
 say() { printf 'deps.sh: %s\n' "$*" >&2; }

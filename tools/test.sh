@@ -8,18 +8,22 @@
 #      the CMocka unit and race tests through ctest, then the pytest
 #      end-to-end tests against build/release/mmsim;
 #   3. build/asan (-DMMSIM_SANITIZE=ON: AddressSanitizer, LeakSanitizer and
-#      UndefinedBehaviorSanitizer): the same build and the same two runs.
+#      UndefinedBehaviorSanitizer): the same build and the same two runs;
+#   4. build/fuzz (clang, -DMMSIM_FUZZ=ON): each libFuzzer target of
+#      tests/fuzz for a few seconds from its seeds (tools/fuzz.sh
+#      --seeds-only), one test per target, failed on any finding.
 #
 # Every phase runs even when an earlier one failed; a build that fails is
 # built on with make -k so the tests that did build still run, and counts
-# as one failed test.  The last line is the total over both builds:
+# as one failed test.  The last line is the total over all builds:
 #
 #   N passed, N failed[, N skipped]
 #
 # Exit status 0 only when nothing failed and at least one test ran.
 #
 # Environment: MMSIM_JOBS (parallel jobs, default 2), MMSIM_PYTHON (the
-# interpreter that has pytest, default /usr/bin/python3).
+# interpreter that has pytest, default /usr/bin/python3), MMSIM_FUZZ_SECONDS
+# (seconds per fuzz target, default 3; 0 skips the fuzz phase).
 set -uo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -27,6 +31,7 @@ cd "$ROOT" || exit 2
 
 JOBS=${MMSIM_JOBS:-2}
 PY=${MMSIM_PYTHON:-/usr/bin/python3}
+FUZZ_SECONDS=${MMSIM_FUZZ_SECONDS:-3}
 COUNT="$ROOT/tools/junit_count.py"
 E2E=tests/e2e
 
@@ -172,6 +177,39 @@ lsan_works() {
 	return $rc
 }
 
+# fuzz: tools/fuzz.sh builds build/fuzz with clang and runs each target
+# for FUZZ_SECONDS from the seeds alone, so the time does not depend on
+# what long runs left in build/fuzz/corpus-*.  It prints "<target>: PASS"
+# or "<target>: FAIL" per target: each is one test here.
+phase_fuzz() {
+	local t0 log rc p f note
+	t0=$(now)
+	banner "fuzz: each libFuzzer target for ${FUZZ_SECONDS}s (tools/fuzz.sh)"
+	if [[ $FUZZ_SECONDS == 0 ]]; then
+		record fuzz "$(since "$t0")" 0 0 0 "skipped: MMSIM_FUZZ_SECONDS=0"
+		return
+	fi
+	if ! command -v clang-14 >/dev/null 2>&1 && ! command -v clang >/dev/null 2>&1; then
+		# tools/deps.sh installs it; this is a machine where it failed
+		record fuzz "$(since "$t0")" 0 1 0 "clang not found (tools/deps.sh installs it)"
+		return
+	fi
+	mkdir -p build/fuzz
+	log=build/fuzz/test.log
+	ASAN_OPTIONS="detect_leaks=$LEAKS" MMSIM_JOBS=$JOBS \
+		"$ROOT/tools/fuzz.sh" --seeds-only --seconds "$FUZZ_SECONDS" </dev/null 2>&1 | tee "$log"
+	rc=${PIPESTATUS[0]}
+	p=$(grep -cE '^fuzz_[a-z_]+: PASS$' "$log")
+	f=$(grep -cE '^fuzz_[a-z_]+: FAIL$' "$log")
+	note="rc $rc"
+	if ((rc != 0 && f == 0)); then
+		# the build or the script failed before any target ran
+		f=1
+		note="tools/fuzz.sh exited $rc (see $log)"
+	fi
+	record fuzz "$(since "$t0")" "$p" "$f" 0 "$note"
+}
+
 phase_deps
 
 build release build/release -DCMAKE_BUILD_TYPE=Release || true
@@ -191,6 +229,8 @@ build asan build/asan -DCMAKE_BUILD_TYPE=Release -DMMSIM_SANITIZE=ON || true
 run_ctest asan build/asan
 run_pytest asan build/asan
 unset ASAN_OPTIONS UBSAN_OPTIONS
+
+phase_fuzz
 
 banner "summary"
 for line in "${SUMMARY[@]}"; do

@@ -559,6 +559,7 @@ static void test_run_captures_and_repeats(void **state)
 	/* out/err NULL: everything lands in the result, nothing on stdout */
 	assert_int_equal(scn_run(s, &o, &r1), SCN_OK);
 	assert_int_equal(scn_run(s, &o, &r2), SCN_OK);
+	assert_int_equal(r1.fail, SCN_FAIL_NONE);
 	assert_string_equal(r1.out.buf, "scn.live_allocs 1\nscn.live_pages 4\n");
 	assert_non_null(strstr(r1.err.buf, "mmsim: /proc/sys/vm/min_free_kbytes: write error"));
 	assert_non_null(strstr(r1.counters.buf, "\nscn.write_errors 1\n"));
@@ -583,6 +584,8 @@ static void test_run_expect_failure_is_status_1(void **state)
 	scn_result_init(&r);
 	assert_int_equal(scn_run(s, &o, &r), SCN_FAILED);
 	assert_int_equal(r.status, SCN_FAILED);
+	/* the scenario's verdict, not the model's: the fuzzers ignore it */
+	assert_int_equal(r.fail, SCN_FAIL_EXPECT);
 	assert_string_equal(r.err.buf, "t.scn:2: expect failed: scn.live_pages > 0 (got 0)\n");
 	assert_null(r.out.buf);
 	scn_result_free(&r);
@@ -697,6 +700,23 @@ static void test_expect_operator_boundaries(void **state)
 			}
 }
 
+/* alloc expect=fail on an allocation that succeeds is an expect failure too */
+static void test_run_alloc_expect_is_expect_failure(void **state)
+{
+	struct scn_script *s = parse_ok(
+		"machine nodes=1 mem=64M cpus=1 holes=none\n"
+		"alloc a order=0 gfp=GFP_KERNEL expect=fail\n");
+	struct scn_run_opts o = { .check = true };
+	struct scn_result r;
+
+	scn_result_init(&r);
+	assert_int_equal(scn_run(s, &o, &r), SCN_FAILED);
+	assert_int_equal(r.fail, SCN_FAIL_EXPECT);
+	assert_non_null(strstr(r.err.buf, "t.scn:2: expect failed: alloc a order=0"));
+	scn_result_free(&r);
+	scn_script_free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -719,6 +739,7 @@ int main(void)
 		cmocka_unit_test(test_run_expect_failure_is_status_1),
 		cmocka_unit_test(test_run_checks_by_default),
 		cmocka_unit_test(test_expect_operator_boundaries),
+		cmocka_unit_test(test_run_alloc_expect_is_expect_failure),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
