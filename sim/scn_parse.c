@@ -489,46 +489,60 @@ static bool parse_distance(struct parser *p)
 /* Boot parameters, in the kernel's syntax.  Later modules add rows. */
 enum bootparam_kind { BP_BOOL, BP_UINT, BP_THP, BP_HUGETLB, BP_NOT_MODELLED };
 
+/*
+ * A sysctl.* boot parameter is written through the sysctl's own handler,
+ * so it takes exactly what writing the file takes: [min, max], and with
+ * min_nonzero set, 0 or at least min_nonzero (the range checks of 6.1's
+ * vm_table entries and percpu_pagelist_high_fraction_sysctl_handler).
+ */
 struct bootparam {
 	const char *name;
 	enum bootparam_kind kind;
 	size_t off;		/* in struct machine_opts */
-	uint64_t max;
+	uint64_t min, max;
+	uint64_t min_nonzero;
 };
 
 #define BP_OPT(f)	offsetof(struct machine_opts, f)
 static const struct bootparam bootparams[] = {
-	{ "page_alloc.shuffle", BP_BOOL, BP_OPT(page_alloc_shuffle), 1 },
-	{ "transparent_hugepage", BP_THP, BP_OPT(thp), 1 },
-	{ "sysctl.vm.min_free_kbytes", BP_UINT, BP_OPT(min_free_kbytes), INT32_MAX },
-	{ "sysctl.vm.watermark_scale_factor", BP_UINT, BP_OPT(watermark_scale_factor), 3000 },
-	{ "sysctl.vm.percpu_pagelist_high_fraction", BP_UINT,
-	  BP_OPT(percpu_pagelist_high_fraction), INT32_MAX },
-	{ "hugetlb_free_vmemmap", BP_HUGETLB, 0, 0 },
-	{ "hugepages", BP_HUGETLB, 0, 0 },
-	{ "hugepagesz", BP_HUGETLB, 0, 0 },
-	{ "default_hugepagesz", BP_HUGETLB, 0, 0 },
-	{ "hugetlb_cma", BP_NOT_MODELLED, 0, 0 },
-	{ "kernelcore", BP_NOT_MODELLED, 0, 0 },
-	{ "movablecore", BP_NOT_MODELLED, 0, 0 },
-	{ "memmap_on_memory", BP_NOT_MODELLED, 0, 0 },
+	{ .name = "page_alloc.shuffle", .kind = BP_BOOL, .off = BP_OPT(page_alloc_shuffle) },
+	{ .name = "transparent_hugepage", .kind = BP_THP, .off = BP_OPT(thp) },
+	{ .name = "sysctl.vm.min_free_kbytes", .kind = BP_UINT, .off = BP_OPT(min_free_kbytes),
+	  .min = 0, .max = INT32_MAX },
+	{ .name = "sysctl.vm.watermark_scale_factor", .kind = BP_UINT,
+	  .off = BP_OPT(watermark_scale_factor), .min = 1, .max = 3000 },
+	{ .name = "sysctl.vm.percpu_pagelist_high_fraction", .kind = BP_UINT,
+	  .off = BP_OPT(percpu_pagelist_high_fraction), .min = 0, .max = INT32_MAX,
+	  .min_nonzero = 8 },
+	{ .name = "hugetlb_free_vmemmap", .kind = BP_HUGETLB },
+	{ .name = "hugepages", .kind = BP_HUGETLB },
+	{ .name = "hugepagesz", .kind = BP_HUGETLB },
+	{ .name = "default_hugepagesz", .kind = BP_HUGETLB },
+	{ .name = "hugetlb_cma", .kind = BP_NOT_MODELLED },
+	{ .name = "kernelcore", .kind = BP_NOT_MODELLED },
+	{ .name = "movablecore", .kind = BP_NOT_MODELLED },
+	{ .name = "memmap_on_memory", .kind = BP_NOT_MODELLED },
 };
 
-/* kstrtobool's spellings */
+/*
+ * kstrtobool, which parses a bool parameter: the first character decides
+ * (y, t, 1 true; n, f, 0 false; either case), except that "on" and "off"
+ * need the second.  So "yes", "true" and "OFF" work as on a real
+ * command line.  @s is not empty.
+ */
 static bool parse_kbool(const char *s, bool *b)
 {
-	static const char *const yes[] = { "1", "y", "Y", "on", "On", "ON" };
-	static const char *const no[] = { "0", "n", "N", "off", "Off", "OFF" };
-
-	for (size_t i = 0; i < ARRAY_SIZE(yes); i++) {
-		if (!strcmp(s, yes[i])) {
-			*b = true;
-			return true;
-		}
-		if (!strcmp(s, no[i])) {
-			*b = false;
-			return true;
-		}
+	if (strchr("yYtT1", s[0])) {
+		*b = true;
+		return true;
+	}
+	if (strchr("nNfF0", s[0])) {
+		*b = false;
+		return true;
+	}
+	if ((s[0] == 'o' || s[0] == 'O') && s[1] && strchr("nNfF", s[1])) {
+		*b = s[1] == 'n' || s[1] == 'N';
+		return true;
 	}
 	return false;
 }
@@ -573,8 +587,8 @@ static bool parse_cmdline(struct parser *p)
 		}
 		case BP_BOOL:
 			if (!parse_kbool(val, &b))
-				return perr(p, vcol, "%s: expected 0/1, y/n or on/off, got '%s'",
-					    bp->name, val);
+				return perr(p, vcol, "%s: expected y/n, 1/0, true/false or on/off, "
+					    "got '%s'", bp->name, val);
 			*(bool *)((char *)o + bp->off) = b;
 			break;
 		case BP_THP:
@@ -587,8 +601,16 @@ static bool parse_cmdline(struct parser *p)
 					    bp->name, val);
 			break;
 		case BP_UINT:
-			if (!int_at(p, val, vcol, bp->max, bp->name, &v))
+			if (!num_at(p, val, vcol, &v))
 				return false;
+			if (v < bp->min || v > bp->max)
+				return perr(p, vcol, "%s=%llu: out of range (the sysctl takes %llu..%llu)",
+					    bp->name, (unsigned long long)v,
+					    (unsigned long long)bp->min, (unsigned long long)bp->max);
+			if (v && v < bp->min_nonzero)
+				return perr(p, vcol, "%s=%llu: the sysctl takes 0 or at least %llu",
+					    bp->name, (unsigned long long)v,
+					    (unsigned long long)bp->min_nonzero);
 			if (bp->off == BP_OPT(min_free_kbytes))
 				o->min_free_kbytes = v;
 			else

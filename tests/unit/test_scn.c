@@ -256,7 +256,7 @@ static void test_machine_errors(void **state)
 	/* boot parameters: the column of the bad word or value */
 	parse_err(M2 "cmdline page_alloc.shuffle=1 foo=5\n", 2, 30, "unknown boot parameter 'foo'");
 	parse_err(M2 "cmdline min_free_kbytes=5\n", 2, 9, "sysctl.vm.min_free_kbytes");
-	parse_err(M2 "cmdline page_alloc.shuffle=maybe\n", 2, 28, "expected 0/1");
+	parse_err(M2 "cmdline page_alloc.shuffle=maybe\n", 2, 28, "expected y/n, 1/0");
 	parse_err(M2 "cmdline transparent_hugepage=sometimes\n", 2, 30, "always, madvise or never");
 	parse_err(M2 "cmdline memmap_on_memory=1\n", 2, 9, "not modelled yet");
 	parse_err(M2 "cmdline hugepagesz=3M\n", 2, 20, "3M");
@@ -697,6 +697,140 @@ static void test_expect_operator_boundaries(void **state)
 			}
 }
 
+/* -------------------------------------------------------------------------
+ * Exact diagnostics
+ *
+ * The helpers below compare the whole "file:line:col: message" line, as
+ * mmsim prints it before exiting 2, so a message that changes wording or
+ * a column that moves off the offending word fails here.
+ */
+#define M1 "machine nodes=1 mem=1G cpus=1\n"
+
+/* Parse must fail with exactly @want ("t.scn:L:C: message") */
+static void parse_diag(const char *text, const char *want)
+{
+	struct scn_diag d;
+	struct scn_script *s = scn_parse_string("t.scn", text, &d);
+	struct sbuf sb;
+
+	if (s) {
+		scn_script_free(s);
+		fail_msg("parsed, but expected: %s", want);
+	}
+	sb_init(&sb);
+	scn_diag_format(&d, &sb);
+	if (strlen(sb.buf) < 1 || strncmp(sb.buf, want, strlen(sb.buf) - 1) ||
+	    strlen(want) != strlen(sb.buf) - 1)
+		fail_msg("got  %swant %s", sb.buf, want);
+	sb_free(&sb);
+}
+
+/* -------------------------------------------------------------------------
+ * cmdline, seed, policy
+ */
+static void test_cmdline_diags(void **state)
+{
+	parse_diag(M1 "cmdline\n",
+		   "t.scn:2:8: cmdline: missing arguments (usage: cmdline PARAM=VALUE...)");
+	parse_diag("cmdline page_alloc.shuffle=1\n",
+		   "t.scn:1:1: 'cmdline' before the 'machine' line");
+	/* no '=': the column just after the name; an empty value: after '=' */
+	parse_diag(M1 "cmdline page_alloc.shuffle\n",
+		   "t.scn:2:27: page_alloc.shuffle needs a value");
+	parse_diag(M1 "cmdline page_alloc.shuffle=\n",
+		   "t.scn:2:28: page_alloc.shuffle needs a value");
+	parse_diag(M1 "cmdline page_alloc.shuffle=o\n",
+		   "t.scn:2:28: page_alloc.shuffle: expected y/n, 1/0, true/false or on/off, got 'o'");
+	parse_diag(M1 "cmdline page_alloc.shuffle=oops\n",
+		   "t.scn:2:28: page_alloc.shuffle: expected y/n, 1/0, true/false or on/off, "
+		   "got 'oops'");
+	/* 15 characters, as long as min_free_kbytes, gets no hint */
+	parse_diag(M1 "cmdline watchdog_thresh=10\n",
+		   "t.scn:2:9: unknown boot parameter 'watchdog_thresh'");
+	parse_diag(M1 "cmdline sysctl.vm.min_free_kbytes=x\n",
+		   "t.scn:2:35: expected a number: 'x'");
+	parse_diag(M1 "cmdline sysctl.vm.min_free_kbytes=2147483648\n",
+		   "t.scn:2:35: sysctl.vm.min_free_kbytes=2147483648: out of range "
+		   "(the sysctl takes 0..2147483647)");
+}
+
+/*
+ * A sysctl.* boot parameter goes through the sysctl's handler, which
+ * refuses what writing the file refuses: watermark_scale_factor is 1..3000
+ * (6.1's vm_table: extra1 = SYSCTL_ONE, extra2 = SYSCTL_THREE_THOUSAND)
+ * and percpu_pagelist_high_fraction is 0 or at least 8
+ * (percpu_pagelist_high_fraction_sysctl_handler).  mmsim used to boot
+ * with 0 or 1..7, values no 6.1 kernel runs with.
+ */
+static void test_cmdline_sysctl_ranges(void **state)
+{
+	struct scn_script *s;
+
+	parse_diag(M1 "cmdline sysctl.vm.watermark_scale_factor=0\n",
+		   "t.scn:2:42: sysctl.vm.watermark_scale_factor=0: out of range "
+		   "(the sysctl takes 1..3000)");
+	parse_diag(M1 "cmdline sysctl.vm.watermark_scale_factor=3001\n",
+		   "t.scn:2:42: sysctl.vm.watermark_scale_factor=3001: out of range "
+		   "(the sysctl takes 1..3000)");
+	parse_diag(M1 "cmdline sysctl.vm.percpu_pagelist_high_fraction=1\n",
+		   "t.scn:2:49: sysctl.vm.percpu_pagelist_high_fraction=1: the sysctl takes 0 "
+		   "or at least 8");
+	parse_diag(M1 "cmdline sysctl.vm.percpu_pagelist_high_fraction=7\n",
+		   "t.scn:2:49: sysctl.vm.percpu_pagelist_high_fraction=7: the sysctl takes 0 "
+		   "or at least 8");
+	/* the bounds themselves are taken */
+	s = parse_ok(M1 "cmdline sysctl.vm.watermark_scale_factor=1 "
+		     "sysctl.vm.percpu_pagelist_high_fraction=8\n");
+	assert_int_equal(s->opts.watermark_scale_factor, 1);
+	assert_int_equal(s->opts.percpu_pagelist_high_fraction, 8);
+	scn_script_free(s);
+	s = parse_ok(M1 "cmdline sysctl.vm.watermark_scale_factor=3000 "
+		     "sysctl.vm.percpu_pagelist_high_fraction=0\n");
+	assert_int_equal(s->opts.watermark_scale_factor, 3000);
+	assert_int_equal(s->opts.percpu_pagelist_high_fraction, 0);
+	scn_script_free(s);
+}
+
+/*
+ * page_alloc.shuffle is parsed by kstrtobool: the first character decides
+ * (y/t/1, n/f/0, either case) and o needs n or f after it.  "true" and
+ * "yes" used to be refused; transparent_hugepage= takes always and madvise
+ * (THP on) or never.
+ */
+static void test_cmdline_kstrtobool_and_thp(void **state)
+{
+	static const struct { const char *v; bool b; } spellings[] = {
+		{ "1", true }, { "y", true }, { "Yes", true }, { "true", true }, { "T", true },
+		{ "on", true }, { "ON", true }, { "0", false }, { "n", false }, { "No", false },
+		{ "false", false }, { "F", false }, { "off", false }, { "OFF", false },
+	};
+	static const struct { const char *v; bool thp; } thp[] = {
+		{ "always", true }, { "madvise", true }, { "never", false },
+	};
+	char text[256];
+
+	for (size_t i = 0; i < ARRAY_SIZE(spellings); i++) {
+		struct scn_script *s;
+
+		/* start from the opposite value so the assignment is seen */
+		snprintf(text, sizeof(text), M1 "cmdline page_alloc.shuffle=%d "
+			 "page_alloc.shuffle=%s\n", !spellings[i].b, spellings[i].v);
+		s = parse_ok(text);
+		if (s->opts.page_alloc_shuffle != spellings[i].b)
+			fail_msg("page_alloc.shuffle=%s: got %d", spellings[i].v,
+				 s->opts.page_alloc_shuffle);
+		scn_script_free(s);
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(thp); i++) {
+		struct scn_script *s;
+
+		snprintf(text, sizeof(text), M1 "cmdline transparent_hugepage=%s\n", thp[i].v);
+		s = parse_ok(text);
+		assert_int_equal(s->opts.thp, thp[i].thp);
+		scn_script_free(s);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -719,6 +853,9 @@ int main(void)
 		cmocka_unit_test(test_run_expect_failure_is_status_1),
 		cmocka_unit_test(test_run_checks_by_default),
 		cmocka_unit_test(test_expect_operator_boundaries),
+		cmocka_unit_test(test_cmdline_diags),
+		cmocka_unit_test(test_cmdline_sysctl_ranges),
+		cmocka_unit_test(test_cmdline_kstrtobool_and_thp),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
