@@ -1205,15 +1205,22 @@ static bool parse_replay(struct parser *p)
  * meminfo.Active(anon), scn.allocated.G) or SNAPSHOT:COUNTER, joined by
  * +, - and * (which binds tighter); arithmetic is on signed 64-bit values.
  */
+/* The tokenizer's blanks, so that expect lines split where other lines do */
+static bool is_blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
+}
+
 static void skip_blanks(const char **pp)
 {
-	while (**pp == ' ' || **pp == '\t' || **pp == '\r')
+	while (is_blank(**pp))
 		(*pp)++;
 }
 
+/* (lines reach the parser without their '\n') */
 static bool at_end(const char *s)
 {
-	return !*s || *s == '#' || *s == '\n';
+	return !*s || *s == '#';
 }
 
 static bool is_name_char(char c)
@@ -1340,7 +1347,7 @@ static bool parse_expect(struct parser *p, const char *rest)
 	last = q;
 	if (!at_end(q))
 		return perr(p, (int)(q - p->linetext) + 1, "expect: unexpected '%s'", q);
-	while (last > start && (last[-1] == ' ' || last[-1] == '\t'))
+	while (last > start && is_blank(last[-1]))
 		last--;
 	st->text = host_strndup(start, (size_t)(last - start), "reading the scenario");
 	return true;
@@ -1393,14 +1400,13 @@ static bool parse_line(struct parser *p, const char *line)
 	if (at_end(q))
 		return true;
 	/* expect has its own operators, '>' among them: lex it by hand */
-	if (!strncmp(q, "expect", 6) && (q[6] == ' ' || q[6] == '\t' || at_end(q + 6)))
+	if (!strncmp(q, "expect", 6) && (is_blank(q[6]) || at_end(q + 6)))
 		return parse_expect(p, q + 6);
 
 	scn_toks_free(&p->tk);
+	/* not at the end after skip_blanks: there is at least one token */
 	if (!scn_tokenize(line, &p->tk, &col, msg, sizeof(msg)))
 		return perr(p, col, "%s", msg);
-	if (!p->tk.n)
-		return true;
 	if (p->tk.t[0].kind != SCN_TOK_WORD)
 		return perr(p, p->tk.t[0].col, "line starts with a redirection");
 	for (size_t i = 0; i < ARRAY_SIZE(verbs); i++)
@@ -1440,18 +1446,19 @@ struct scn_script *scn_parse_string(const char *file, const char *text, struct s
 	while (ok && *line) {
 		const char *nl = strchr(line, '\n');
 		size_t len = nl ? (size_t)(nl - line) : strlen(line);
+		size_t end = len;
 
+		/* a CRLF file reads as the same file with LF, columns included */
+		if (end && line[end - 1] == '\r')
+			end--;
 		p.line++;
 		if (len + 1 > cap) {
 			cap = len + 1;
 			buf = xreallocarray(buf, cap, 1);
 		}
-		memcpy(buf, line, len);
-		buf[len] = '\0';
-		if (memchr(buf, '\0', len))
-			ok = perr(&p, (int)strlen(buf) + 1, "NUL byte in the scenario");
-		else
-			ok = parse_line(&p, buf);
+		memcpy(buf, line, end);
+		buf[end] = '\0';
+		ok = parse_line(&p, buf);
 		line = nl ? nl + 1 : line + len;
 	}
 	host_free(buf);

@@ -831,6 +831,32 @@ static void test_cmdline_kstrtobool_and_thp(void **state)
 	}
 }
 
+/*
+ * A CRLF file parses as the same file with LF: the same statements, the
+ * same columns, and no CR in an expect's text (which a failure message
+ * prints: a CR there sent the terminal's cursor back over the message).
+ * A bare "expect" before CRLF used to be "unknown verb 'expect'".
+ */
+static void test_crlf_lines(void **state)
+{
+	struct scn_script *s = parse_ok("machine nodes=1 mem=1G\r\n"
+					"alloc a gfp=GFP_KERNEL\r\n"
+					"expect scn.live_pages == 1\r\n"
+					"\r\n"
+					"free a\r\n");
+
+	assert_int_equal(s->nstmts, 4);
+	assert_int_equal(s->stmts[2].verb, SCN_EXPECT);
+	assert_string_equal(s->stmts[2].text, "scn.live_pages == 1");
+	assert_int_equal(s->stmts[3].verb, SCN_FREE);
+	assert_int_equal(s->stmts[3].line, 5);
+	scn_script_free(s);
+	parse_diag("machine nodes=1 mem=1G\r\nexpect\r\n",
+		   "t.scn:2:7: expect: missing condition (usage: expect COUNTER OP VALUE)");
+	parse_diag("machine nodes=1 mem=1G\r\ncpu 2\r\n",
+		   "t.scn:2:5: cpu 2 does not exist (the machine has 2 CPUs)");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -856,6 +882,7 @@ int main(void)
 		cmocka_unit_test(test_cmdline_diags),
 		cmocka_unit_test(test_cmdline_sysctl_ranges),
 		cmocka_unit_test(test_cmdline_kstrtobool_and_thp),
+		cmocka_unit_test(test_crlf_lines),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
