@@ -139,7 +139,7 @@ static bool before_boot(struct parser *p, const char *verb)
 {
 	if (!p->boot_line)
 		return true;
-	return perr(p, p->tk.n ? p->tk.t[0].col : 1,
+	return perr(p, p->tk.t[0].col,
 		    "'%s' describes the machine, but it already booted at line %d",
 		    verb, p->boot_line);
 }
@@ -186,8 +186,7 @@ static bool parse_kv(struct parser *p, int from, const char *verb, struct kv *kv
 
 		kv_list(kv, known, sizeof(known));
 		if (!eq || eq == t->s)
-			return perr(p, t->col, "unexpected '%s' (%s takes %s)", t->s, verb,
-				    known[0] ? known : "no arguments here");
+			return perr(p, t->col, "unexpected '%s' (%s takes %s)", t->s, verb, known);
 		*eq = '\0';
 		e = kv_get(kv, t->s);
 		if (!e) {
@@ -300,8 +299,8 @@ static bool want_args(struct parser *p, const char *verb, int min, int max, cons
 		if (p->tk.t[i].kind != SCN_TOK_WORD)
 			return perr(p, p->tk.t[i].col, "%s: unexpected redirection", verb);
 	if (nargs < min)
-		return perr(p, p->tk.n ? p->tk.t[p->tk.n - 1].col + (int)strlen(p->tk.t[p->tk.n - 1].s)
-			    : 1, "%s: missing arguments (usage: %s)", verb, usage);
+		return perr(p, p->tk.t[p->tk.n - 1].col + (int)strlen(p->tk.t[p->tk.n - 1].s),
+			    "%s: missing arguments (usage: %s)", verb, usage);
 	if (max >= 0 && nargs > max)
 		return perr(p, p->tk.t[max + 1].col, "%s: unexpected '%s' (usage: %s)", verb,
 			    p->tk.t[max + 1].s, usage);
@@ -432,6 +431,7 @@ static bool parse_reserve(struct parser *p)
 	struct machine_opts *o = &p->s->opts;
 	struct reserve_desc r = { .nid = -1 };
 	uint64_t v;
+	int scol;		/* of the size */
 
 	if (!need_machine(p, "reserve"))
 		return false;
@@ -448,6 +448,7 @@ static bool parse_reserve(struct parser *p)
 		    !size_at(p, kv[1].val, kv[1].col, &v))
 			return false;
 		r.size = v;
+		scol = kv[1].col;
 	} else {
 		if (!want_args(p, "reserve", 2, 2, "reserve START SIZE | reserve node=N size=SIZE"))
 			return false;
@@ -457,9 +458,10 @@ static bool parse_reserve(struct parser *p)
 		if (!size_at(p, p->tk.t[2].s, p->tk.t[2].col, &v))
 			return false;
 		r.size = v;
+		scol = p->tk.t[2].col;
 	}
 	if (!r.size)
-		return perr(p, p->tk.t[p->tk.n - 1].col, "reservation of 0 bytes");
+		return perr(p, scol, "reserve: size 0 reserves nothing");
 	o->reserve[o->nr_reserves++] = r;
 	return true;
 }
@@ -776,7 +778,7 @@ static bool parse_fill(struct parser *p)
 			   KV("until"), KV_END };
 	struct scn_stmt *st;
 	struct scn_tok *g;
-	int given = 0, slot;
+	int given = 0, slot, col = p->tk.t[0].col;
 
 	if (p->tk.n < 2 || strchr(p->tk.t[1].s, '='))
 		return perr(p, p->tk.n < 2 ? p->tk.t[0].col : p->tk.t[1].col,
@@ -785,11 +787,16 @@ static bool parse_fill(struct parser *p)
 	g = &p->tk.t[1];
 	if (!parse_kv(p, 2, "fill", kv) || !kv_require(p, &kv[1], "fill", p->tk.t[0].col))
 		return false;
-	for (int i = 3; i <= 5; i++)
-		given += kv[i].val != NULL;
+	/* none: point at the verb; two or three: at the last one */
+	for (int i = 3; i <= 5; i++) {
+		if (!kv[i].val)
+			continue;
+		given++;
+		if (kv[i].kcol > col)
+			col = kv[i].kcol;
+	}
 	if (given != 1)
-		return perr(p, given ? (kv[5].val ? kv[5].kcol : kv[4].kcol) : p->tk.t[0].col,
-			    "fill: give exactly one of count=, tries= or until=");
+		return perr(p, col, "fill: give exactly one of count=, tries= or until=");
 	if (!need_boot(p, p->tk.t[0].col) || !group_at(p, g->s, g->col, &slot))
 		return false;
 	st = new_stmt(p, SCN_FILL, p->tk.t[0].col);
@@ -819,6 +826,10 @@ static bool parse_fill(struct parser *p)
 	return true;
 }
 
+/*
+ * An id or a group exists only once an alloc, fill or replay made it, and
+ * each of those booted the machine first: a free needs no need_boot().
+ */
 static bool parse_free(struct parser *p)
 {
 	struct scn_stmt *st;
@@ -844,15 +855,15 @@ static bool parse_free(struct parser *p)
 			return perr(p, t->col, "free: malformed member '%s' (expected GROUP[i])", t->s);
 		*br = *end = '\0';
 		n = name_find(p, t->s);
-		if (!n || n->kind != NAME_GROUP) {
-			perr(p, t->col, n ? "'%s' is an id, not a group" : "free of unknown group '%s'",
-			     t->s);
-			return false;
-		}
+		if (!n)
+			return perr(p, t->col, "free of unknown group '%s'", t->s);
+		if (n->kind != NAME_GROUP)
+			return perr(p, t->col, "'%s' is an id (alloc at line %d), not a group", t->s,
+				    n->def_line);
 		slot = n->slot;
 		if (!num_at(p, br + 1, t->col + (int)(br + 1 - t->s), &idx))
 			return false;
-		if (!want_args(p, "free", 1, 1, "free GROUP[i]") || !need_boot(p, p->tk.t[0].col))
+		if (!want_args(p, "free", 1, 1, "free GROUP[i]"))
 			return false;
 		st = new_stmt(p, SCN_FREE, p->tk.t[0].col);
 		st->mode = SCN_FREE_MEMBER;
@@ -873,7 +884,7 @@ static bool parse_free(struct parser *p)
 		if (!n->live)
 			return perr(p, t->col, "double free of '%s' (freed at line %d)", t->s,
 				    n->freed_line);
-		if (!want_args(p, "free", 1, 1, "free ID") || !need_boot(p, p->tk.t[0].col))
+		if (!want_args(p, "free", 1, 1, "free ID"))
 			return false;
 		st = new_stmt(p, SCN_FREE, p->tk.t[0].col);
 		st->mode = SCN_FREE_ID;
@@ -888,8 +899,6 @@ static bool parse_free(struct parser *p)
 		return perr(p, t->col + (int)strlen(t->s),
 			    "free: '%s' is a group: say which members (all, every=K [offset=J], "
 			    "random=P%%, or %s[i])", t->s, t->s);
-	if (!need_boot(p, p->tk.t[0].col))
-		return false;
 	st = new_stmt(p, SCN_FREE, p->tk.t[0].col);
 	st->slot = n->slot;
 	st->name_col = t->col;
@@ -900,6 +909,9 @@ static bool parse_free(struct parser *p)
 	struct kv kv[] = { KV("every"), KV("offset"), KV("random"), KV_END };
 	uint64_t v;
 
+	if (!strchr(p->tk.t[2].s, '='))
+		return perr(p, p->tk.t[2].col, "free: expected all, every=K or random=P%% after "
+			    "group '%s', not '%s'", t->s, p->tk.t[2].s);
 	if (!parse_kv(p, 2, "free", kv))
 		return false;
 	if (kv[0].val && kv[2].val)
@@ -908,7 +920,7 @@ static bool parse_free(struct parser *p)
 		if (!num_at(p, kv[0].val, kv[0].col, &v))
 			return false;
 		if (!v)
-			return perr(p, kv[0].col, "every=0: K must be at least 1");
+			return perr(p, kv[0].col, "every=0: must be at least 1");
 		st->mode = SCN_FREE_EVERY;
 		st->count = v;
 		if (kv[1].val) {
@@ -921,24 +933,26 @@ static bool parse_free(struct parser *p)
 		}
 		return true;
 	}
-	if (kv[1].val)
-		return perr(p, kv[1].kcol, "free: offset= goes with every=");
-	if (kv[2].val) {
+	if (kv[2].val && !kv[1].val) {
+		const char *why;
 		char buf[32];
 		size_t len = strlen(kv[2].val);
 
 		if (len >= sizeof(buf))
 			return perr(p, kv[2].col, "malformed percentage '%s'", kv[2].val);
 		memcpy(buf, kv[2].val, len + 1);
-		if (len && buf[len - 1] == '%')
+		if (buf[len - 1] == '%')	/* len > 0: parse_kv refuses "random=" */
 			buf[len - 1] = '\0';
-		if (!int_at(p, buf, kv[2].col, 100, "percentage", &v))
-			return false;
+		if (!scn_parse_u64(buf, &v, &why))
+			return perr(p, kv[2].col, "malformed percentage '%s'", kv[2].val);
+		if (v > 100)
+			return perr(p, kv[2].col, "random=%s: more than 100%%", kv[2].val);
 		st->mode = SCN_FREE_RANDOM;
 		st->pct = (unsigned int)v;
 		return true;
 	}
-	return perr(p, p->tk.t[2].col, "free: expected all, every=K or random=P%%");
+	/* parse_kv took at least one option, and it was neither of those */
+	return perr(p, kv[1].kcol, "free: offset= goes with every=");
 }
 
 static bool parse_cpu(struct parser *p)
@@ -1125,7 +1139,10 @@ static bool parse_print(struct parser *p)
 			       "print diff SNAPSHOT [SNAPSHOT|now] [PREFIX...]") ||
 		    !snap_at(p, &p->tk.t[2], &a))
 			return false;
-		/* the second word is a snapshot if it names one, else a prefix */
+		/*
+		 * The second word is a snapshot if it names one, else a prefix.
+		 * (Snapshot a exists, so the machine booted: no need_boot.)
+		 */
 		if (p->tk.n > 3) {
 			const char *x = p->tk.t[3].s;
 
@@ -1134,8 +1151,6 @@ static bool parse_print(struct parser *p)
 			else if ((b = snap_find(p, x, strlen(x))) >= 0)
 				first = 4;
 		}
-		if (b < 0 && !need_boot(p, p->tk.t[0].col))
-			return false;
 		st = new_stmt(p, SCN_PRINT_DIFF, p->tk.t[0].col);
 		st->slot = a;
 		st->slot2 = b;
@@ -1183,8 +1198,8 @@ static bool parse_replay(struct parser *p)
 		return false;
 	if (file[0] == '/' || !p->dir[0])
 		snprintf(path, sizeof(path), "%s", file);
-	else
-		snprintf(path, sizeof(path), "%s/%s", p->dir, file);
+	else	/* (dir is "/" for a scenario in the root directory) */
+		snprintf(path, sizeof(path), "%s%s%s", p->dir, strcmp(p->dir, "/") ? "/" : "", file);
 	st = new_stmt(p, SCN_REPLAY, p->tk.t[0].col);
 	st->slot = slot;
 	st->trace = trace_load(path, &td);
@@ -1242,7 +1257,7 @@ static bool expr_term(struct parser *p, const char **pp, int sign, struct scn_ex
 	if (q == s)
 		return perr(p, col, "expected a counter or a number, got '%c'", *s);
 	if ((size_t)(q - s) >= sizeof(buf))
-		return perr(p, col, "name too long");
+		return perr(p, col, "counter name too long (at most %zu characters)", sizeof(buf) - 1);
 	memcpy(buf, s, (size_t)(q - s));
 	buf[q - s] = '\0';
 	if (isdigit((unsigned char)buf[0])) {
@@ -1331,10 +1346,14 @@ static bool parse_expect(struct parser *p, const char *rest)
 		if (!strncmp(q, ops[i].s, strlen(ops[i].s)))
 			break;
 	if (i == ARRAY_SIZE(ops)) {
+		if (*q == '=' && (q[1] == '<' || q[1] == '>'))
+			return perr(p, opcol, "expect: '=%c' is not a comparison; use '%c='", q[1], q[1]);
 		if (*q == '=')
 			return perr(p, opcol, "expect: '=' is not a comparison; use '=='");
-		return perr(p, opcol, at_end(q) ? "expect: missing comparison (==, !=, <, <=, >, >=)"
-			    : "expect: expected a comparison (==, !=, <, <=, >, >=)");
+		if (at_end(q))
+			return perr(p, opcol, "expect: missing comparison (==, !=, <, <=, >, >=)");
+		return perr(p, opcol, "expect: expected a comparison (==, !=, <, <=, >, >=), "
+			    "got '%.*s'", (int)strcspn(q, " \t\r\v\f#"), q);
 	}
 	st->cmp = ops[i].op;
 	q += strlen(ops[i].s);
