@@ -531,9 +531,9 @@ static void test_trace_errors(void **state)
 	trace_err("bash-1 [000] 1.0: mm_page_alloc: page=0x1 order=0 gfp_flags=GFP_KERNEL", 71,
 		  "missing pfn=");
 	trace_err("bash-1 [000] 1.0: mm_page_alloc: pfn=0x1 order=12 gfp_flags=GFP_KERNEL", 48,
-		  "order out of range");
+		  "order 12 out of range (0..10)");
 	trace_err("bash-1 [000] 1.0: mm_page_alloc: pfn=0xz1 order=0 gfp_flags=GFP_KERNEL", 38,
-		  "malformed pfn");
+		  "malformed pfn value '0xz1'");
 	trace_err("bash-1 [000] 1.0: mm_page_alloc: pfn=1 order=0 gfp_flags=GFP_KERNEL|__GFP_X", 69,
 		  "unknown gfp flag '__GFP_X'");
 	trace_err("garbage line", 1, "no [CPU] field");
@@ -1587,6 +1587,138 @@ static void test_replay_paths(void **state)
 	scn_script_free(s);
 }
 
+/* -------------------------------------------------------------------------
+ * Traces: the other shapes real trace output takes
+ *
+ *   line 1  trace-cmd's header, CRLF line ends from here on
+ *   line 2  blank
+ *   line 3  tabs between fields
+ *   line 4  task names with brackets of their own before [CPU]
+ *   line 5  a CPU the machine cannot have: -1, replayed on the current one
+ *   line 6  perf script -F ...,period,...: a word between time and event
+ *   line 7-8 events as long as ours with other names: skipped
+ *   line 9  an unknown field; page=(null): a failed allocation
+ *   line 10 no task, [CPU] first; page=0, pfn=0: failed too
+ *   line 11 a real page at pfn 0 (vmemmap base): not failed
+ *   line 12 no page= at all: not failed
+ *   line 13 a free without order=: order 0
+ *   line 14 the last line, without a newline
+ */
+static const char trace_text2[] =
+	"version = 6\r\n"
+	"\r\n"
+	"bash-1\t[001]\t1.0:\tmm_page_free:\tpfn=0x10\torder=3\r\n"
+	"kworker/u8:[x] a [b] [12y] [5]x [1234567] [002] ..... 2.0: mm_page_free: pfn=0x11 order=0\r\n"
+	"big [99999] 3.0: mm_page_free: pfn=0x12 order=0\r\n"
+	"bash 1234 [003] 4.0: 1 kmem:mm_page_free: pfn=0x13 order=0\r\n"
+	"bash-1 [000] 5.0: softirq_entry: vec=1\r\n"
+	"bash-1 [000] 5.1: writeback_dirty_page: bdi 8:0: ino=12 index=0\r\n"
+	"bash-1 [000] 6.0: mm_page_alloc: page=(null) pfn=0 nid=0 order=1 migratetype=0 gfp_flags=GFP_KERNEL\r\n"
+	"[000] 7.0: mm_page_alloc: page=0 pfn=0x0 order=0 migratetype=0 gfp_flags=GFP_KERNEL\r\n"
+	"bash-1 [000] 8.0: mm_page_alloc: page=0xffffea0000000000 pfn=0x0 order=0 migratetype=0 gfp_flags=GFP_KERNEL\r\n"
+	"bash-1 [000] 9.0: mm_page_alloc: pfn=0 order=0 migratetype=0 gfp_flags=GFP_KERNEL\r\n"
+	"bash-1 [000] 10.0: mm_page_free: pfn=0x14\r\n"
+	"bash-1 [000] 11.0: mm_page_free: pfn=0x15 order=2";
+
+static void test_trace_shapes(void **state)
+{
+	struct scn_diag d;
+	struct trace *t = trace_parse("x.trace", trace_text2, &d);
+
+	if (!t)
+		fail_msg("%s:%d:%d: %s", d.file, d.line, d.col, d.msg);
+	assert_int_equal(t->n, 10);
+	assert_int_equal(t->ignored, 2);
+	assert_int_equal(t->ev[0].pfn, 0x10);
+	assert_int_equal(t->ev[0].order, 3);
+	assert_int_equal(t->ev[0].cpu, 1);
+	assert_int_equal(t->ev[1].pfn, 0x11);
+	assert_int_equal(t->ev[1].cpu, 2);
+	assert_int_equal(t->ev[2].cpu, -1);
+	assert_int_equal(t->ev[3].pfn, 0x13);
+	assert_int_equal(t->ev[3].cpu, 3);
+	assert_int_equal(t->ev[3].line, 6);
+	/* allocations: (null), 0x0, a real page, no page */
+	assert_true(t->ev[4].failed);
+	assert_int_equal(t->ev[4].order, 1);
+	assert_true(t->ev[5].failed);
+	assert_false(t->ev[6].failed);
+	assert_false(t->ev[7].failed);
+	assert_int_equal(t->ev[7].kind, TRACE_ALLOC);
+	assert_int_equal(t->ev[8].kind, TRACE_FREE);
+	assert_int_equal(t->ev[8].order, 0);
+	assert_int_equal(t->ev[9].pfn, 0x15);
+	assert_int_equal(t->ev[9].order, 2);
+	assert_int_equal(t->ev[9].line, 14);
+	trace_free(t);
+}
+
+/* 1000 events: all kept, in order, with their lines */
+static void test_trace_many_events(void **state)
+{
+	struct scn_diag d;
+	struct sbuf sb;
+	struct trace *t;
+
+	sb_init(&sb);
+	for (int i = 0; i < 1000; i++)
+		sb_printf(&sb, "a-1 [000] %d.0: mm_page_free: pfn=%d order=0\n", i, 1000 + i);
+	t = trace_parse("x.trace", sb.buf, &d);
+	assert_non_null(t);
+	assert_int_equal(t->n, 1000);
+	for (int i = 0; i < 1000; i++) {
+		assert_int_equal(t->ev[i].pfn, 1000 + i);
+		assert_int_equal(t->ev[i].line, i + 1);
+	}
+	trace_free(t);
+	sb_free(&sb);
+}
+
+/* Like trace_err, but the whole "x.trace:2:COL: message" */
+static void trace_diag(const char *line, const char *want)
+{
+	struct scn_diag d;
+	struct sbuf text, got;
+	struct trace *t;
+
+	sb_init(&text);
+	sb_init(&got);
+	sb_printf(&text, "# header\n%s\n", line);
+	t = trace_parse("x.trace", text.buf, &d);
+	if (t) {
+		trace_free(t);
+		fail_msg("parsed '%s'", line);
+	}
+	scn_diag_format(&d, &got);
+	if (strlen(got.buf) != strlen(want) + 1 || strncmp(got.buf, want, strlen(want)))
+		fail_msg("got  %swant %s", got.buf, want);
+	sb_free(&text);
+	sb_free(&got);
+}
+
+static void test_trace_diags(void **state)
+{
+	char line[1024];
+
+	trace_diag("bash [000] d..1.", "x.trace:2:17: malformed trace line: no timestamp");
+	trace_diag("bash [000] 1.0:", "x.trace:2:16: malformed trace line: no event name");
+	trace_diag("bash [000] 1.0: mm_page_alloc: pfn= order=0 gfp_flags=GFP_KERNEL",
+		   "x.trace:2:32: pfn= has no value");
+	trace_diag("bash [000] 1.0: mm_page_free: pfn=0x1 order=x",
+		   "x.trace:2:45: malformed order value 'x'");
+	trace_diag("bash [000] 1.0: mm_page_free: pfn=0x1 order=11",
+		   "x.trace:2:45: order 11 out of range (0..10)");
+	trace_diag("bash [000] 1.0: mm_page_free: pfn=1234567890123456789012345678901234567890",
+		   "x.trace:2:35: malformed pfn value '1234567890123456789012345678901234567890'");
+	trace_diag("bash [000] 1.0: mm_page_alloc: pfn=1 order=0 gfp_flags=__GFP_X|GFP_KERNEL",
+		   "x.trace:2:56: unknown gfp flag '__GFP_X'");
+	snprintf(line, sizeof(line), "bash [000] 1.0: mm_page_alloc: pfn=1 order=0 gfp_flags=");
+	for (int i = 0; i < 60; i++)
+		strcat(line, "GFP_KERNEL|");
+	strcat(line, "GFP_KERNEL");
+	trace_diag(line, "x.trace:2:56: gfp_flags too long");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1638,6 +1770,9 @@ int main(void)
 		cmocka_unit_test(test_names_at_scale),
 		cmocka_unit_test(test_replay_diags),
 		cmocka_unit_test(test_replay_paths),
+		cmocka_unit_test(test_trace_shapes),
+		cmocka_unit_test(test_trace_many_events),
+		cmocka_unit_test(test_trace_diags),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
