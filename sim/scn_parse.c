@@ -606,9 +606,11 @@ static bool parse_cmdline(struct parser *p)
 			if (!num_at(p, val, vcol, &v))
 				return false;
 			if (v < bp->min || v > bp->max)
-				return perr(p, vcol, "%s=%llu: out of range (the sysctl takes %llu..%llu)",
+				return perr(p, vcol,
+					    "%s=%llu: out of range (the sysctl takes %llu..%llu)",
 					    bp->name, (unsigned long long)v,
-					    (unsigned long long)bp->min, (unsigned long long)bp->max);
+					    (unsigned long long)bp->min,
+					    (unsigned long long)bp->max);
 			if (v && v < bp->min_nonzero)
 				return perr(p, vcol, "%s=%llu: the sysctl takes 0 or at least %llu",
 					    bp->name, (unsigned long long)v,
@@ -858,8 +860,8 @@ static bool parse_free(struct parser *p)
 		if (!n)
 			return perr(p, t->col, "free of unknown group '%s'", t->s);
 		if (n->kind != NAME_GROUP)
-			return perr(p, t->col, "'%s' is an id (alloc at line %d), not a group", t->s,
-				    n->def_line);
+			return perr(p, t->col, "'%s' is an id (alloc at line %d), not a group",
+				    t->s, n->def_line);
 		slot = n->slot;
 		if (!num_at(p, br + 1, t->col + (int)(br + 1 - t->s), &idx))
 			return false;
@@ -1199,7 +1201,8 @@ static bool parse_replay(struct parser *p)
 	if (file[0] == '/' || !p->dir[0])
 		snprintf(path, sizeof(path), "%s", file);
 	else	/* (dir is "/" for a scenario in the root directory) */
-		snprintf(path, sizeof(path), "%s%s%s", p->dir, strcmp(p->dir, "/") ? "/" : "", file);
+		snprintf(path, sizeof(path), "%s%s%s", p->dir, strcmp(p->dir, "/") ? "/" : "",
+			 file);
 	st = new_stmt(p, SCN_REPLAY, p->tk.t[0].col);
 	st->slot = slot;
 	st->trace = trace_load(path, &td);
@@ -1257,7 +1260,8 @@ static bool expr_term(struct parser *p, const char **pp, int sign, struct scn_ex
 	if (q == s)
 		return perr(p, col, "expected a counter or a number, got '%c'", *s);
 	if ((size_t)(q - s) >= sizeof(buf))
-		return perr(p, col, "counter name too long (at most %zu characters)", sizeof(buf) - 1);
+		return perr(p, col, "counter name too long (at most %zu characters)",
+			    sizeof(buf) - 1);
 	memcpy(buf, s, (size_t)(q - s));
 	buf[q - s] = '\0';
 	if (isdigit((unsigned char)buf[0])) {
@@ -1347,7 +1351,8 @@ static bool parse_expect(struct parser *p, const char *rest)
 			break;
 	if (i == ARRAY_SIZE(ops)) {
 		if (*q == '=' && (q[1] == '<' || q[1] == '>'))
-			return perr(p, opcol, "expect: '=%c' is not a comparison; use '%c='", q[1], q[1]);
+			return perr(p, opcol, "expect: '=%c' is not a comparison; use '%c='",
+				    q[1], q[1]);
 		if (*q == '=')
 			return perr(p, opcol, "expect: '=' is not a comparison; use '=='");
 		if (at_end(q))

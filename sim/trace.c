@@ -224,8 +224,8 @@ static bool parse_line(struct tline *l, struct trace *t)
 		if (!fields[i].val)
 			return terr(l, q, "missing %s= field", fields[i].key);
 		if (!fields[i].len)
-			return terr(l, fields[i].val - strlen(fields[i].key) - 1, "%s= has no value",
-				    fields[i].key);
+			return terr(l, fields[i].val - strlen(fields[i].key) - 1,
+				    "%s= has no value", fields[i].key);
 	}
 	if (!parse_num(l, &fields[1], &e.pfn))
 		return false;
@@ -233,7 +233,8 @@ static bool parse_line(struct tline *l, struct trace *t)
 		if (!parse_num(l, &fields[2], &v))
 			return false;
 		if (v >= MAX_ORDER)
-			return terr(l, fields[2].val, "order %lu out of range (0..%d)", v, MAX_ORDER - 1);
+			return terr(l, fields[2].val, "order %lu out of range (0..%d)", v,
+				    MAX_ORDER - 1);
 		e.order = (uint8_t)v;
 	}
 	if (e.kind == TRACE_ALLOC) {
