@@ -287,28 +287,33 @@ int cmd_compare(int argc, char **argv)
 
 	memset(runs, 0, sizeof(runs));
 	for (int i = 2; i < argc; i++) {
-		const char *a = argv[i];
+		const char *a = argv[i], *v = NULL;
 
+		/* --policy, --format and --seed take "--opt VALUE" or "--opt=VALUE" */
 		if (!strcmp(a, "--policy") || !strcmp(a, "--format") || !strcmp(a, "--seed")) {
 			if (i + 1 >= argc)
 				return cmp_usage("%s needs a value", a);
-			if (!strcmp(a, "--policy"))
-				spec = argv[++i];
-			else if (!strcmp(a, "--format"))
-				format = argv[++i];
-			else {
-				const char *why;
-				uint64_t seed;
+			v = argv[++i];
+		} else if (!strncmp(a, "--policy=", 9) || !strncmp(a, "--format=", 9) ||
+			   !strncmp(a, "--seed=", 7)) {
+			v = strchr(a, '=') + 1;
+		}
+		if (v && !strncmp(a, "--policy", 8)) {
+			/* a second --policy would silently replace the first */
+			if (spec)
+				return cmp_usage("%s", "--policy given twice: name every policy in "
+						 "one --policy FAMILY=A,B,...");
+			spec = v;
+		} else if (v && !strncmp(a, "--format", 8)) {
+			format = v;
+		} else if (v) {
+			const char *why;
+			uint64_t seed;
 
-				if (!scn_parse_u64(argv[++i], &seed, &why))
-					return cmp_usage("--seed: bad number '%s'", argv[i]);
-				o.seed = seed;
-				o.seed_set = true;
-			}
-		} else if (!strncmp(a, "--policy=", 9)) {
-			spec = a + 9;
-		} else if (!strncmp(a, "--format=", 9)) {
-			format = a + 9;
+			if (!scn_parse_u64(v, &seed, &why))
+				return cmp_usage("--seed: bad number '%s'", v);
+			o.seed = seed;
+			o.seed_set = true;
 		} else if (!strcmp(a, "--check")) {
 			o.check = SCN_CHECK_STEPS;
 		} else if (!strcmp(a, "--no-check")) {
@@ -334,8 +339,12 @@ int cmd_compare(int argc, char **argv)
 		if (!eq)
 			return cmp_usage("--policy '%s': expected FAMILY=A,B,...", spec);
 		fam = policy_family_find(spec, (size_t)(eq - spec));
-		if (!fam)
-			return cmp_usage("--policy: unknown policy family in '%s'", spec);
+		if (!fam) {
+			char name[64];
+
+			snprintf(name, sizeof(name), "%.*s", (int)(eq - spec), spec);
+			return cmp_usage("--policy: unknown policy family '%s'", name);
+		}
 		for (p = eq + 1; *p;) {
 			const char *c = strchr(p, ',');
 			size_t n = c ? (size_t)(c - p) : strlen(p);

@@ -110,9 +110,16 @@ static void stmt_add_arg(struct scn_stmt *st, const char *s, int col)
 	st->nargs++;
 }
 
+/*
+ * The arrays hold a power of two of names (at least 8) and double when
+ * full: growing them one name at a time copied the whole array for each
+ * new name wherever realloc moves the block (as ASan's always does), which
+ * made 100,000 snapshot lines take minutes.
+ */
 static int add_name(char ***arr, int *n, const char *name)
 {
-	*arr = xreallocarray(*arr, (size_t)*n + 1, sizeof(**arr));
+	if (!*n || (*n >= 8 && !(*n & (*n - 1))))
+		*arr = xreallocarray(*arr, *n ? 2 * (size_t)*n : 8, sizeof(**arr));
 	(*arr)[*n] = xstrdup(name);
 	return (*n)++;
 }
@@ -139,7 +146,7 @@ static bool before_boot(struct parser *p, const char *verb)
 {
 	if (!p->boot_line)
 		return true;
-	return perr(p, p->tk.n ? p->tk.t[0].col : 1,
+	return perr(p, p->tk.t[0].col,
 		    "'%s' describes the machine, but it already booted at line %d",
 		    verb, p->boot_line);
 }
@@ -186,8 +193,7 @@ static bool parse_kv(struct parser *p, int from, const char *verb, struct kv *kv
 
 		kv_list(kv, known, sizeof(known));
 		if (!eq || eq == t->s)
-			return perr(p, t->col, "unexpected '%s' (%s takes %s)", t->s, verb,
-				    known[0] ? known : "no arguments here");
+			return perr(p, t->col, "unexpected '%s' (%s takes %s)", t->s, verb, known);
 		*eq = '\0';
 		e = kv_get(kv, t->s);
 		if (!e) {
@@ -300,8 +306,8 @@ static bool want_args(struct parser *p, const char *verb, int min, int max, cons
 		if (p->tk.t[i].kind != SCN_TOK_WORD)
 			return perr(p, p->tk.t[i].col, "%s: unexpected redirection", verb);
 	if (nargs < min)
-		return perr(p, p->tk.n ? p->tk.t[p->tk.n - 1].col + (int)strlen(p->tk.t[p->tk.n - 1].s)
-			    : 1, "%s: missing arguments (usage: %s)", verb, usage);
+		return perr(p, p->tk.t[p->tk.n - 1].col + (int)strlen(p->tk.t[p->tk.n - 1].s),
+			    "%s: missing arguments (usage: %s)", verb, usage);
 	if (max >= 0 && nargs > max)
 		return perr(p, p->tk.t[max + 1].col, "%s: unexpected '%s' (usage: %s)", verb,
 			    p->tk.t[max + 1].s, usage);
@@ -432,6 +438,7 @@ static bool parse_reserve(struct parser *p)
 	struct machine_opts *o = &p->s->opts;
 	struct reserve_desc r = { .nid = -1 };
 	uint64_t v;
+	int scol;		/* of the size */
 
 	if (!need_machine(p, "reserve"))
 		return false;
@@ -448,6 +455,7 @@ static bool parse_reserve(struct parser *p)
 		    !size_at(p, kv[1].val, kv[1].col, &v))
 			return false;
 		r.size = v;
+		scol = kv[1].col;
 	} else {
 		if (!want_args(p, "reserve", 2, 2, "reserve START SIZE | reserve node=N size=SIZE"))
 			return false;
@@ -457,9 +465,10 @@ static bool parse_reserve(struct parser *p)
 		if (!size_at(p, p->tk.t[2].s, p->tk.t[2].col, &v))
 			return false;
 		r.size = v;
+		scol = p->tk.t[2].col;
 	}
 	if (!r.size)
-		return perr(p, p->tk.t[p->tk.n - 1].col, "reservation of 0 bytes");
+		return perr(p, scol, "reserve: size 0 reserves nothing");
 	o->reserve[o->nr_reserves++] = r;
 	return true;
 }
@@ -489,46 +498,60 @@ static bool parse_distance(struct parser *p)
 /* Boot parameters, in the kernel's syntax.  Later modules add rows. */
 enum bootparam_kind { BP_BOOL, BP_UINT, BP_THP, BP_HUGETLB, BP_NOT_MODELLED };
 
+/*
+ * A sysctl.* boot parameter is written through the sysctl's own handler,
+ * so it takes exactly what writing the file takes: [min, max], and with
+ * min_nonzero set, 0 or at least min_nonzero (the range checks of 6.1's
+ * vm_table entries and percpu_pagelist_high_fraction_sysctl_handler).
+ */
 struct bootparam {
 	const char *name;
 	enum bootparam_kind kind;
 	size_t off;		/* in struct machine_opts */
-	uint64_t max;
+	uint64_t min, max;
+	uint64_t min_nonzero;
 };
 
 #define BP_OPT(f)	offsetof(struct machine_opts, f)
 static const struct bootparam bootparams[] = {
-	{ "page_alloc.shuffle", BP_BOOL, BP_OPT(page_alloc_shuffle), 1 },
-	{ "transparent_hugepage", BP_THP, BP_OPT(thp), 1 },
-	{ "sysctl.vm.min_free_kbytes", BP_UINT, BP_OPT(min_free_kbytes), INT32_MAX },
-	{ "sysctl.vm.watermark_scale_factor", BP_UINT, BP_OPT(watermark_scale_factor), 3000 },
-	{ "sysctl.vm.percpu_pagelist_high_fraction", BP_UINT,
-	  BP_OPT(percpu_pagelist_high_fraction), INT32_MAX },
-	{ "hugetlb_free_vmemmap", BP_HUGETLB, 0, 0 },
-	{ "hugepages", BP_HUGETLB, 0, 0 },
-	{ "hugepagesz", BP_HUGETLB, 0, 0 },
-	{ "default_hugepagesz", BP_HUGETLB, 0, 0 },
-	{ "hugetlb_cma", BP_NOT_MODELLED, 0, 0 },
-	{ "kernelcore", BP_NOT_MODELLED, 0, 0 },
-	{ "movablecore", BP_NOT_MODELLED, 0, 0 },
-	{ "memmap_on_memory", BP_NOT_MODELLED, 0, 0 },
+	{ .name = "page_alloc.shuffle", .kind = BP_BOOL, .off = BP_OPT(page_alloc_shuffle) },
+	{ .name = "transparent_hugepage", .kind = BP_THP, .off = BP_OPT(thp) },
+	{ .name = "sysctl.vm.min_free_kbytes", .kind = BP_UINT, .off = BP_OPT(min_free_kbytes),
+	  .min = 0, .max = INT32_MAX },
+	{ .name = "sysctl.vm.watermark_scale_factor", .kind = BP_UINT,
+	  .off = BP_OPT(watermark_scale_factor), .min = 1, .max = 3000 },
+	{ .name = "sysctl.vm.percpu_pagelist_high_fraction", .kind = BP_UINT,
+	  .off = BP_OPT(percpu_pagelist_high_fraction), .min = 0, .max = INT32_MAX,
+	  .min_nonzero = 8 },
+	{ .name = "hugetlb_free_vmemmap", .kind = BP_HUGETLB },
+	{ .name = "hugepages", .kind = BP_HUGETLB },
+	{ .name = "hugepagesz", .kind = BP_HUGETLB },
+	{ .name = "default_hugepagesz", .kind = BP_HUGETLB },
+	{ .name = "hugetlb_cma", .kind = BP_NOT_MODELLED },
+	{ .name = "kernelcore", .kind = BP_NOT_MODELLED },
+	{ .name = "movablecore", .kind = BP_NOT_MODELLED },
+	{ .name = "memmap_on_memory", .kind = BP_NOT_MODELLED },
 };
 
-/* kstrtobool's spellings */
+/*
+ * kstrtobool, which parses a bool parameter: the first character decides
+ * (y, t, 1 true; n, f, 0 false; either case), except that "on" and "off"
+ * need the second.  So "yes", "true" and "OFF" work as on a real
+ * command line.  @s is not empty.
+ */
 static bool parse_kbool(const char *s, bool *b)
 {
-	static const char *const yes[] = { "1", "y", "Y", "on", "On", "ON" };
-	static const char *const no[] = { "0", "n", "N", "off", "Off", "OFF" };
-
-	for (size_t i = 0; i < ARRAY_SIZE(yes); i++) {
-		if (!strcmp(s, yes[i])) {
-			*b = true;
-			return true;
-		}
-		if (!strcmp(s, no[i])) {
-			*b = false;
-			return true;
-		}
+	if (strchr("yYtT1", s[0])) {
+		*b = true;
+		return true;
+	}
+	if (strchr("nNfF0", s[0])) {
+		*b = false;
+		return true;
+	}
+	if ((s[0] == 'o' || s[0] == 'O') && s[1] && strchr("nNfF", s[1])) {
+		*b = s[1] == 'n' || s[1] == 'N';
+		return true;
 	}
 	return false;
 }
@@ -573,8 +596,8 @@ static bool parse_cmdline(struct parser *p)
 		}
 		case BP_BOOL:
 			if (!parse_kbool(val, &b))
-				return perr(p, vcol, "%s: expected 0/1, y/n or on/off, got '%s'",
-					    bp->name, val);
+				return perr(p, vcol, "%s: expected y/n, 1/0, true/false or on/off, "
+					    "got '%s'", bp->name, val);
 			*(bool *)((char *)o + bp->off) = b;
 			break;
 		case BP_THP:
@@ -587,8 +610,18 @@ static bool parse_cmdline(struct parser *p)
 					    bp->name, val);
 			break;
 		case BP_UINT:
-			if (!int_at(p, val, vcol, bp->max, bp->name, &v))
+			if (!num_at(p, val, vcol, &v))
 				return false;
+			if (v < bp->min || v > bp->max)
+				return perr(p, vcol,
+					    "%s=%llu: out of range (the sysctl takes %llu..%llu)",
+					    bp->name, (unsigned long long)v,
+					    (unsigned long long)bp->min,
+					    (unsigned long long)bp->max);
+			if (v && v < bp->min_nonzero)
+				return perr(p, vcol, "%s=%llu: the sysctl takes 0 or at least %llu",
+					    bp->name, (unsigned long long)v,
+					    (unsigned long long)bp->min_nonzero);
 			if (bp->off == BP_OPT(min_free_kbytes))
 				o->min_free_kbytes = v;
 			else
@@ -754,7 +787,7 @@ static bool parse_fill(struct parser *p)
 			   KV("until"), KV_END };
 	struct scn_stmt *st;
 	struct scn_tok *g;
-	int given = 0, slot;
+	int given = 0, slot, col = p->tk.t[0].col;
 
 	if (p->tk.n < 2 || strchr(p->tk.t[1].s, '='))
 		return perr(p, p->tk.n < 2 ? p->tk.t[0].col : p->tk.t[1].col,
@@ -763,11 +796,16 @@ static bool parse_fill(struct parser *p)
 	g = &p->tk.t[1];
 	if (!parse_kv(p, 2, "fill", kv) || !kv_require(p, &kv[1], "fill", p->tk.t[0].col))
 		return false;
-	for (int i = 3; i <= 5; i++)
-		given += kv[i].val != NULL;
+	/* none: point at the verb; two or three: at the last one */
+	for (int i = 3; i <= 5; i++) {
+		if (!kv[i].val)
+			continue;
+		given++;
+		if (kv[i].kcol > col)
+			col = kv[i].kcol;
+	}
 	if (given != 1)
-		return perr(p, given ? (kv[5].val ? kv[5].kcol : kv[4].kcol) : p->tk.t[0].col,
-			    "fill: give exactly one of count=, tries= or until=");
+		return perr(p, col, "fill: give exactly one of count=, tries= or until=");
 	if (!need_boot(p, p->tk.t[0].col) || !group_at(p, g->s, g->col, &slot))
 		return false;
 	st = new_stmt(p, SCN_FILL, p->tk.t[0].col);
@@ -797,6 +835,10 @@ static bool parse_fill(struct parser *p)
 	return true;
 }
 
+/*
+ * An id or a group exists only once an alloc, fill or replay made it, and
+ * each of those booted the machine first: a free needs no need_boot().
+ */
 static bool parse_free(struct parser *p)
 {
 	struct scn_stmt *st;
@@ -822,15 +864,15 @@ static bool parse_free(struct parser *p)
 			return perr(p, t->col, "free: malformed member '%s' (expected GROUP[i])", t->s);
 		*br = *end = '\0';
 		n = name_find(p, t->s);
-		if (!n || n->kind != NAME_GROUP) {
-			perr(p, t->col, n ? "'%s' is an id, not a group" : "free of unknown group '%s'",
-			     t->s);
-			return false;
-		}
+		if (!n)
+			return perr(p, t->col, "free of unknown group '%s'", t->s);
+		if (n->kind != NAME_GROUP)
+			return perr(p, t->col, "'%s' is an id (alloc at line %d), not a group",
+				    t->s, n->def_line);
 		slot = n->slot;
 		if (!num_at(p, br + 1, t->col + (int)(br + 1 - t->s), &idx))
 			return false;
-		if (!want_args(p, "free", 1, 1, "free GROUP[i]") || !need_boot(p, p->tk.t[0].col))
+		if (!want_args(p, "free", 1, 1, "free GROUP[i]"))
 			return false;
 		st = new_stmt(p, SCN_FREE, p->tk.t[0].col);
 		st->mode = SCN_FREE_MEMBER;
@@ -851,7 +893,7 @@ static bool parse_free(struct parser *p)
 		if (!n->live)
 			return perr(p, t->col, "double free of '%s' (freed at line %d)", t->s,
 				    n->freed_line);
-		if (!want_args(p, "free", 1, 1, "free ID") || !need_boot(p, p->tk.t[0].col))
+		if (!want_args(p, "free", 1, 1, "free ID"))
 			return false;
 		st = new_stmt(p, SCN_FREE, p->tk.t[0].col);
 		st->mode = SCN_FREE_ID;
@@ -866,8 +908,6 @@ static bool parse_free(struct parser *p)
 		return perr(p, t->col + (int)strlen(t->s),
 			    "free: '%s' is a group: say which members (all, every=K [offset=J], "
 			    "random=P%%, or %s[i])", t->s, t->s);
-	if (!need_boot(p, p->tk.t[0].col))
-		return false;
 	st = new_stmt(p, SCN_FREE, p->tk.t[0].col);
 	st->slot = n->slot;
 	st->name_col = t->col;
@@ -878,6 +918,9 @@ static bool parse_free(struct parser *p)
 	struct kv kv[] = { KV("every"), KV("offset"), KV("random"), KV_END };
 	uint64_t v;
 
+	if (!strchr(p->tk.t[2].s, '='))
+		return perr(p, p->tk.t[2].col, "free: expected all, every=K or random=P%% after "
+			    "group '%s', not '%s'", t->s, p->tk.t[2].s);
 	if (!parse_kv(p, 2, "free", kv))
 		return false;
 	if (kv[0].val && kv[2].val)
@@ -886,7 +929,7 @@ static bool parse_free(struct parser *p)
 		if (!num_at(p, kv[0].val, kv[0].col, &v))
 			return false;
 		if (!v)
-			return perr(p, kv[0].col, "every=0: K must be at least 1");
+			return perr(p, kv[0].col, "every=0: must be at least 1");
 		st->mode = SCN_FREE_EVERY;
 		st->count = v;
 		if (kv[1].val) {
@@ -899,24 +942,26 @@ static bool parse_free(struct parser *p)
 		}
 		return true;
 	}
-	if (kv[1].val)
-		return perr(p, kv[1].kcol, "free: offset= goes with every=");
-	if (kv[2].val) {
+	if (kv[2].val && !kv[1].val) {
+		const char *why;
 		char buf[32];
 		size_t len = strlen(kv[2].val);
 
 		if (len >= sizeof(buf))
 			return perr(p, kv[2].col, "malformed percentage '%s'", kv[2].val);
 		memcpy(buf, kv[2].val, len + 1);
-		if (len && buf[len - 1] == '%')
+		if (buf[len - 1] == '%')	/* len > 0: parse_kv refuses "random=" */
 			buf[len - 1] = '\0';
-		if (!int_at(p, buf, kv[2].col, 100, "percentage", &v))
-			return false;
+		if (!scn_parse_u64(buf, &v, &why))
+			return perr(p, kv[2].col, "malformed percentage '%s'", kv[2].val);
+		if (v > 100)
+			return perr(p, kv[2].col, "random=%s: more than 100%%", kv[2].val);
 		st->mode = SCN_FREE_RANDOM;
 		st->pct = (unsigned int)v;
 		return true;
 	}
-	return perr(p, p->tk.t[2].col, "free: expected all, every=K or random=P%%");
+	/* parse_kv took at least one option, and it was neither of those */
+	return perr(p, kv[1].kcol, "free: offset= goes with every=");
 }
 
 static bool parse_cpu(struct parser *p)
@@ -1103,7 +1148,10 @@ static bool parse_print(struct parser *p)
 			       "print diff SNAPSHOT [SNAPSHOT|now] [PREFIX...]") ||
 		    !snap_at(p, &p->tk.t[2], &a))
 			return false;
-		/* the second word is a snapshot if it names one, else a prefix */
+		/*
+		 * The second word is a snapshot if it names one, else a prefix.
+		 * (Snapshot a exists, so the machine booted: no need_boot.)
+		 */
 		if (p->tk.n > 3) {
 			const char *x = p->tk.t[3].s;
 
@@ -1112,8 +1160,6 @@ static bool parse_print(struct parser *p)
 			else if ((b = snap_find(p, x, strlen(x))) >= 0)
 				first = 4;
 		}
-		if (b < 0 && !need_boot(p, p->tk.t[0].col))
-			return false;
 		st = new_stmt(p, SCN_PRINT_DIFF, p->tk.t[0].col);
 		st->slot = a;
 		st->slot2 = b;
@@ -1161,8 +1207,9 @@ static bool parse_replay(struct parser *p)
 		return false;
 	if (file[0] == '/' || !p->dir[0])
 		snprintf(path, sizeof(path), "%s", file);
-	else
-		snprintf(path, sizeof(path), "%s/%s", p->dir, file);
+	else	/* (dir is "/" for a scenario in the root directory) */
+		snprintf(path, sizeof(path), "%s%s%s", p->dir, strcmp(p->dir, "/") ? "/" : "",
+			 file);
 	st = new_stmt(p, SCN_REPLAY, p->tk.t[0].col);
 	st->slot = slot;
 	st->trace = trace_load(path, &td);
@@ -1183,15 +1230,22 @@ static bool parse_replay(struct parser *p)
  * meminfo.Active(anon), scn.allocated.G) or SNAPSHOT:COUNTER, joined by
  * +, - and * (which binds tighter); arithmetic is on signed 64-bit values.
  */
+/* The tokenizer's blanks, so that expect lines split where other lines do */
+static bool is_blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
+}
+
 static void skip_blanks(const char **pp)
 {
-	while (**pp == ' ' || **pp == '\t' || **pp == '\r')
+	while (is_blank(**pp))
 		(*pp)++;
 }
 
+/* (lines reach the parser without their '\n') */
 static bool at_end(const char *s)
 {
-	return !*s || *s == '#' || *s == '\n';
+	return !*s || *s == '#';
 }
 
 static bool is_name_char(char c)
@@ -1213,7 +1267,8 @@ static bool expr_term(struct parser *p, const char **pp, int sign, struct scn_ex
 	if (q == s)
 		return perr(p, col, "expected a counter or a number, got '%c'", *s);
 	if ((size_t)(q - s) >= sizeof(buf))
-		return perr(p, col, "name too long");
+		return perr(p, col, "counter name too long (at most %zu characters)",
+			    sizeof(buf) - 1);
 	memcpy(buf, s, (size_t)(q - s));
 	buf[q - s] = '\0';
 	if (isdigit((unsigned char)buf[0])) {
@@ -1302,10 +1357,15 @@ static bool parse_expect(struct parser *p, const char *rest)
 		if (!strncmp(q, ops[i].s, strlen(ops[i].s)))
 			break;
 	if (i == ARRAY_SIZE(ops)) {
+		if (*q == '=' && (q[1] == '<' || q[1] == '>'))
+			return perr(p, opcol, "expect: '=%c' is not a comparison; use '%c='",
+				    q[1], q[1]);
 		if (*q == '=')
 			return perr(p, opcol, "expect: '=' is not a comparison; use '=='");
-		return perr(p, opcol, at_end(q) ? "expect: missing comparison (==, !=, <, <=, >, >=)"
-			    : "expect: expected a comparison (==, !=, <, <=, >, >=)");
+		if (at_end(q))
+			return perr(p, opcol, "expect: missing comparison (==, !=, <, <=, >, >=)");
+		return perr(p, opcol, "expect: expected a comparison (==, !=, <, <=, >, >=), "
+			    "got '%.*s'", (int)strcspn(q, " \t\r\v\f#"), q);
 	}
 	st->cmp = ops[i].op;
 	q += strlen(ops[i].s);
@@ -1318,7 +1378,7 @@ static bool parse_expect(struct parser *p, const char *rest)
 	last = q;
 	if (!at_end(q))
 		return perr(p, (int)(q - p->linetext) + 1, "expect: unexpected '%s'", q);
-	while (last > start && (last[-1] == ' ' || last[-1] == '\t'))
+	while (last > start && is_blank(last[-1]))
 		last--;
 	st->text = host_strndup(start, (size_t)(last - start), "reading the scenario");
 	return true;
@@ -1371,14 +1431,13 @@ static bool parse_line(struct parser *p, const char *line)
 	if (at_end(q))
 		return true;
 	/* expect has its own operators, '>' among them: lex it by hand */
-	if (!strncmp(q, "expect", 6) && (q[6] == ' ' || q[6] == '\t' || at_end(q + 6)))
+	if (!strncmp(q, "expect", 6) && (is_blank(q[6]) || at_end(q + 6)))
 		return parse_expect(p, q + 6);
 
 	scn_toks_free(&p->tk);
+	/* not at the end after skip_blanks: there is at least one token */
 	if (!scn_tokenize(line, &p->tk, &col, msg, sizeof(msg)))
 		return perr(p, col, "%s", msg);
-	if (!p->tk.n)
-		return true;
 	if (p->tk.t[0].kind != SCN_TOK_WORD)
 		return perr(p, p->tk.t[0].col, "line starts with a redirection");
 	for (size_t i = 0; i < ARRAY_SIZE(verbs); i++)
@@ -1418,18 +1477,19 @@ struct scn_script *scn_parse_string(const char *file, const char *text, struct s
 	while (ok && *line) {
 		const char *nl = strchr(line, '\n');
 		size_t len = nl ? (size_t)(nl - line) : strlen(line);
+		size_t end = len;
 
+		/* a CRLF file reads as the same file with LF, columns included */
+		if (end && line[end - 1] == '\r')
+			end--;
 		p.line++;
 		if (len + 1 > cap) {
 			cap = len + 1;
 			buf = xreallocarray(buf, cap, 1);
 		}
-		memcpy(buf, line, len);
-		buf[len] = '\0';
-		if (memchr(buf, '\0', len))
-			ok = perr(&p, (int)strlen(buf) + 1, "NUL byte in the scenario");
-		else
-			ok = parse_line(&p, buf);
+		memcpy(buf, line, end);
+		buf[end] = '\0';
+		ok = parse_line(&p, buf);
 		line = nl ? nl + 1 : line + len;
 	}
 	host_free(buf);

@@ -102,11 +102,11 @@ static bool parse_num(struct tline *l, const struct field *f, unsigned long *out
 	uint64_t v;
 
 	if (f->len >= sizeof(buf))
-		return terr(l, f->val, "malformed %s value", f->key);
+		return terr(l, f->val, "malformed %s value '%.*s'", f->key, (int)f->len, f->val);
 	memcpy(buf, f->val, f->len);
 	buf[f->len] = '\0';
 	if (!scn_parse_u64(buf, &v, &why))
-		return terr(l, f->val, "malformed %s value", f->key);
+		return terr(l, f->val, "malformed %s value '%s'", f->key, buf);
 	*out = (unsigned long)v;
 	return true;
 }
@@ -221,8 +221,11 @@ static bool parse_line(struct tline *l, struct trace *t)
 		q = we;
 	}
 	for (size_t i = 1; i < (e.kind == TRACE_ALLOC ? 4u : 2u); i++) {
-		if (!fields[i].val || !fields[i].len)
+		if (!fields[i].val)
 			return terr(l, q, "missing %s= field", fields[i].key);
+		if (!fields[i].len)
+			return terr(l, fields[i].val - strlen(fields[i].key) - 1,
+				    "%s= has no value", fields[i].key);
 	}
 	if (!parse_num(l, &fields[1], &e.pfn))
 		return false;
@@ -230,7 +233,8 @@ static bool parse_line(struct tline *l, struct trace *t)
 		if (!parse_num(l, &fields[2], &v))
 			return false;
 		if (v >= MAX_ORDER)
-			return terr(l, fields[2].val, "order out of range (0..10)");
+			return terr(l, fields[2].val, "order %lu out of range (0..%d)", v,
+				    MAX_ORDER - 1);
 		e.order = (uint8_t)v;
 	}
 	if (e.kind == TRACE_ALLOC) {

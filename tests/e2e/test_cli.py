@@ -1,6 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0-only
 """The mmsim command line: help, version, usage errors and exit codes."""
+import os
 import re
+import subprocess
 
 USAGE = "usage: mmsim run FILE [--seed N] [--check|--no-check] [--policy FAMILY=NAME]... [--quiet]"
 
@@ -95,10 +97,102 @@ def test_compare_usage_errors(mmsim, tmp_path):
     assert r.returncode == 2
 
 
+def test_help_spellings(mmsim):
+    """-h and help print exactly what --help prints."""
+    want = mmsim("--help").stdout
+    for arg in ("-h", "help"):
+        r = mmsim(arg)
+        assert r.returncode == 0
+        assert r.stdout == want
+
+
 def test_policies_lists_families(mmsim):
+    """One line per family, then its entries indented, the default marked."""
     r = mmsim("policies")
     assert r.returncode == 0
-    assert r.stdout != ""
+    lines = r.stdout.splitlines()
+    assert lines[0] == "hvo: HugeTLB vmemmap optimisation: what happens to the head vmemmap page"
+    entries = lines[1:]
+    assert all(line.startswith("  ") for line in entries)
+    assert [line.split()[0] for line in entries][:2] == ["reuse-head", "new-head"]
+    assert [line for line in entries if line.endswith(" (default)")] == [
+        "  reuse-head           Linux 6.1: keep the head vmemmap page, free 7 of 8 (default)"]
+    r = mmsim("policies", "hvo")
+    assert r.returncode == 2
+    assert r.stderr.startswith("mmsim: policies: unexpected argument 'hvo'\n" + USAGE)
+
+
+def test_run_option_forms(mmsim, tmp_path):
+    """--check, --no-check and -q are options, not files; --seedx is none."""
+    (tmp_path / "t.scn").write_text(OK_SCENARIO)
+    for extra in (["--no-check"], ["--check"], []):
+        r = mmsim("run", "t.scn", *extra, cwd=tmp_path)
+        assert r.returncode == 0, r.stderr
+        assert r.stdout == "done\n"
+    r = mmsim("run", "-q", "t.scn", cwd=tmp_path)
+    assert r.returncode == 0 and r.stdout == "" and r.stderr == ""
+    r = mmsim("run", "t.scn", "--seedx=3", cwd=tmp_path)
+    assert r.returncode == 2
+    assert r.stderr.startswith("mmsim: unknown option '--seedx=3'\n" + USAGE)
+    r = mmsim("run", "t.scn", "--policy", cwd=tmp_path)
+    assert r.returncode == 2
+    assert r.stderr.startswith("mmsim: --policy needs a value\n" + USAGE)
+
+
+# 4 runtime 2 MiB hugepages with HVO: 6.1's reuse-head frees 7 vmemmap
+# pages of each 8 (28), new-head frees all 8 (32)
+HVO4 = """machine nodes=1 mem=1G
+cmdline hugetlb_free_vmemmap=on
+echo 4 > /proc/sys/vm/nr_hugepages
+print counters hvo.vmemmap_pages_freed
+"""
+
+
+def test_policy_picks(run_scenario):
+    """The last --policy of a family wins, and --policy wins over the
+    scenario's own policy line."""
+    r = run_scenario(HVO4, "--policy", "hvo=new-head")
+    assert r.stdout == "hvo.vmemmap_pages_freed 32\n"
+    r = run_scenario(HVO4, "--policy", "hvo=new-head", "--policy=hvo=reuse-head")
+    assert r.returncode == 0, r.stderr
+    assert r.stdout == "hvo.vmemmap_pages_freed 28\n"
+    picked = HVO4.replace("cmdline", "policy hvo=new-head\ncmdline")
+    r = run_scenario(picked)
+    assert r.stdout == "hvo.vmemmap_pages_freed 32\n"
+    r = run_scenario(picked, "--policy", "hvo=reuse-head")
+    assert r.stdout == "hvo.vmemmap_pages_freed 28\n"
+
+
+def test_fail_alloc_environment(mmsim_bin, tmp_path):
+    """MMSIM_FAIL_ALLOC empty means unset; a bad number is a usage error."""
+    (tmp_path / "t.scn").write_text(OK_SCENARIO)
+
+    def run(value):
+        env = dict(os.environ, MMSIM_FAIL_ALLOC=value)
+        return subprocess.run([str(mmsim_bin), "run", "t.scn"], cwd=tmp_path, env=env,
+                              capture_output=True, text=True, timeout=60,
+                              stdin=subprocess.DEVNULL)
+    r = run("")
+    assert r.returncode == 0 and r.stdout == "done\n"
+    r = run("12x")
+    assert r.returncode == 2
+    assert r.stdout == ""
+    assert r.stderr.startswith("mmsim: MMSIM_FAIL_ALLOC: bad number '12x'\n" + USAGE)
+
+
+def test_run_a_binary_file(mmsim, tmp_path):
+    (tmp_path / "x.scn").write_bytes(b"machine nodes=1 mem=1G\n\0\0\0\n")
+    r = mmsim("run", "x.scn", cwd=tmp_path)
+    assert r.returncode == 2
+    assert r.stdout == ""
+    assert r.stderr == "x.scn: binary file (NUL bytes), not a scenario\n"
+
+
+def test_run_a_directory(mmsim, tmp_path):
+    (tmp_path / "d.scn").mkdir()
+    r = mmsim("run", "d.scn", cwd=tmp_path)
+    assert r.returncode == 2
+    assert r.stderr == "d.scn: read error: Is a directory\n"
 
 
 def test_exit_0_and_output_on_stdout(run_scenario):

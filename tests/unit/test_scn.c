@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "scn.h"
 
@@ -114,6 +115,8 @@ static void test_tokenize_errors(void **state)
 	/* the column of the opening quote */
 	tokenize_err("echo 'abc", 6, "unterminated quote");
 	tokenize_err("echo x \"abc", 8, "unterminated quote");
+	/* a backslash cannot escape the end of the line inside quotes */
+	tokenize_err("echo \"abc\\", 6, "unterminated quote");
 	/* "1>" is an fd redirection in a shell: refuse rather than differ */
 	tokenize_err("echo 1>/proc/sys/vm/compact_memory", 6, "file descriptor");
 	/* quoted digits before > are a plain word */
@@ -256,7 +259,7 @@ static void test_machine_errors(void **state)
 	/* boot parameters: the column of the bad word or value */
 	parse_err(M2 "cmdline page_alloc.shuffle=1 foo=5\n", 2, 30, "unknown boot parameter 'foo'");
 	parse_err(M2 "cmdline min_free_kbytes=5\n", 2, 9, "sysctl.vm.min_free_kbytes");
-	parse_err(M2 "cmdline page_alloc.shuffle=maybe\n", 2, 28, "expected 0/1");
+	parse_err(M2 "cmdline page_alloc.shuffle=maybe\n", 2, 28, "expected y/n, 1/0");
 	parse_err(M2 "cmdline transparent_hugepage=sometimes\n", 2, 30, "always, madvise or never");
 	parse_err(M2 "cmdline memmap_on_memory=1\n", 2, 9, "not modelled yet");
 	parse_err(M2 "cmdline hugepagesz=3M\n", 2, 20, "3M");
@@ -357,7 +360,7 @@ static void test_workload_errors(void **state)
 	parse_err(M2 "fill g gfp=GFP_KERNEL count=5\nfree g every=0\n", 3, 14, "at least 1");
 	parse_err(M2 "fill g gfp=GFP_KERNEL count=5\nfree g every=2 offset=2\n", 3, 23,
 		  "must be below every=2");
-	parse_err(M2 "fill g gfp=GFP_KERNEL count=5\nfree g random=101%\n", 3, 15, "out of range");
+	parse_err(M2 "fill g gfp=GFP_KERNEL count=5\nfree g random=101%\n", 3, 15, "more than 100%");
 	parse_err(M2 "fill g gfp=GFP_KERNEL count=5\nalloc g gfp=GFP_KERNEL\n", 3, 7, "is a group");
 	parse_err(M2 "free g[2]\n", 2, 6, "unknown group 'g'");
 	parse_err(M2 "cpu 4\n", 2, 5, "cpu 4 does not exist (the machine has 4 CPUs)");
@@ -528,9 +531,9 @@ static void test_trace_errors(void **state)
 	trace_err("bash-1 [000] 1.0: mm_page_alloc: page=0x1 order=0 gfp_flags=GFP_KERNEL", 71,
 		  "missing pfn=");
 	trace_err("bash-1 [000] 1.0: mm_page_alloc: pfn=0x1 order=12 gfp_flags=GFP_KERNEL", 48,
-		  "order out of range");
+		  "order 12 out of range (0..10)");
 	trace_err("bash-1 [000] 1.0: mm_page_alloc: pfn=0xz1 order=0 gfp_flags=GFP_KERNEL", 38,
-		  "malformed pfn");
+		  "malformed pfn value '0xz1'");
 	trace_err("bash-1 [000] 1.0: mm_page_alloc: pfn=1 order=0 gfp_flags=GFP_KERNEL|__GFP_X", 69,
 		  "unknown gfp flag '__GFP_X'");
 	trace_err("garbage line", 1, "no [CPU] field");
@@ -717,6 +720,1025 @@ static void test_run_alloc_expect_is_expect_failure(void **state)
 	scn_script_free(s);
 }
 
+/* -------------------------------------------------------------------------
+ * Exact diagnostics
+ *
+ * The helpers below compare the whole "file:line:col: message" line, as
+ * mmsim prints it before exiting 2, so a message that changes wording or
+ * a column that moves off the offending word fails here.
+ */
+#define M1 "machine nodes=1 mem=1G cpus=1\n"
+
+/* Parse must fail with exactly @want ("t.scn:L:C: message") */
+static void parse_diag(const char *text, const char *want)
+{
+	struct scn_diag d;
+	struct scn_script *s = scn_parse_string("t.scn", text, &d);
+	struct sbuf sb;
+
+	if (s) {
+		scn_script_free(s);
+		fail_msg("parsed, but expected: %s", want);
+	}
+	sb_init(&sb);
+	scn_diag_format(&d, &sb);
+	if (strlen(sb.buf) < 1 || strncmp(sb.buf, want, strlen(sb.buf) - 1) ||
+	    strlen(want) != strlen(sb.buf) - 1)
+		fail_msg("got  %swant %s", sb.buf, want);
+	sb_free(&sb);
+}
+
+/*
+ * Tabs separate words as blanks do, and so does a CR (CRLF files); a word
+ * ends at '\n'; quoting follows sh: a backslash outside quotes quotes the
+ * next character, and inside double quotes it escapes only " \ $ and `.
+ *
+ *   a<TAB>b<CR>c<CR>      words at columns 1, 3, 5
+ */
+static void test_tokenize_blanks_and_escapes(void **state)
+{
+	struct scn_toks t = tokenize_ok("a\tb\rc\r");
+
+	assert_int_equal(t.n, 3);
+	assert_string_equal(t.t[1].s, "b");
+	assert_int_equal(t.t[1].col, 3);
+	assert_int_equal(t.t[2].col, 5);
+	assert_string_equal(t.t[2].s, "c");
+	scn_toks_free(&t);
+
+	/* a newline ends the line, even in the middle of a word */
+	t = tokenize_ok("cat /proc/buddyinfo\nfree a");
+	assert_int_equal(t.n, 2);
+	assert_string_equal(t.t[1].s, "/proc/buddyinfo");
+	scn_toks_free(&t);
+
+	/* echo a\ b "x\$y\`z\\w\q" */
+	t = tokenize_ok("echo a\\ b \"x\\$y\\`z\\\\w\\q\"");
+	assert_int_equal(t.n, 3);
+	assert_string_equal(t.t[1].s, "a b");
+	assert_false(t.t[1].quoted);
+	assert_string_equal(t.t[2].s, "x$y`z\\w\\q");
+	assert_int_equal(t.t[2].col, 11);
+	scn_toks_free(&t);
+
+	/* "abc>" is the word abc then a redirection: only digits name an fd */
+	t = tokenize_ok("echo abc>/x");
+	assert_int_equal(t.n, 4);
+	assert_string_equal(t.t[1].s, "abc");
+	assert_int_equal(t.t[2].kind, SCN_TOK_REDIR);
+	assert_int_equal(t.t[2].col, 9);
+	assert_string_equal(t.t[3].s, "/x");
+	scn_toks_free(&t);
+	t = tokenize_ok("echo 12a>/x");
+	assert_int_equal(t.n, 4);
+	assert_string_equal(t.t[1].s, "12a");
+	scn_toks_free(&t);
+}
+
+/* A line of 40 words: every word and its column survives the array growing */
+static void test_tokenize_many_words(void **state)
+{
+	char line[512] = "cat";
+	struct scn_toks t;
+
+	for (int i = 1; i < 40; i++)
+		snprintf(line + strlen(line), sizeof(line) - strlen(line), " /f%02d", i);
+	t = tokenize_ok(line);
+	assert_int_equal(t.n, 40);
+	for (int i = 1; i < 40; i++) {
+		char want[8];
+
+		snprintf(want, sizeof(want), "/f%02d", i);
+		assert_string_equal(t.t[i].s, want);
+		/* "cat" then " /fNN" (5 characters) per word */
+		assert_int_equal(t.t[i].col, 5 + 5 * (i - 1));
+	}
+	scn_toks_free(&t);
+}
+
+static void test_number_and_name_forms(void **state)
+{
+	const char *why;
+	uint64_t v;
+
+	/* 0X as well as 0x, as strtoul and memparse take */
+	assert_true(scn_parse_u64("0X1f", &v, &why));
+	assert_int_equal(v, 31);
+	assert_true(scn_parse_size("0X2k", &v, &why));
+	assert_int_equal(v, 2048);
+	/* a digit after the suffix is no size */
+	assert_false(scn_parse_size("4K0", &v, &why));
+	assert_string_equal(why,
+			    "malformed size (expected a number with an optional K, M, G or T suffix)");
+	assert_true(scn_is_ident("free_a_2"));
+	assert_false(scn_is_ident("a.b"));
+}
+
+/* A diagnostic without a column, or without a line, drops those parts */
+static void test_diag_format(void **state)
+{
+	struct scn_diag d;
+	struct sbuf sb;
+
+	sb_init(&sb);
+	scn_diag_set(&d, "f.scn", 3, 0, "expect failed: %s", "x");
+	scn_diag_format(&d, &sb);
+	scn_diag_set(&d, "f.scn", 0, 0, "cannot open: %s", "gone");
+	scn_diag_format(&d, &sb);
+	scn_diag_set(&d, "f.scn", 3, 9, "bad");
+	scn_diag_format(&d, &sb);
+	assert_string_equal(sb.buf, "f.scn:3: expect failed: x\nf.scn: cannot open: gone\n"
+			    "f.scn:3:9: bad\n");
+	sb_free(&sb);
+}
+
+/* -------------------------------------------------------------------------
+ * machine, node, hole, reserve, distance: each option's bad forms
+ */
+static void test_machine_option_diags(void **state)
+{
+	parse_diag("machine mem=1G\n", "t.scn:1:1: machine: missing nodes=");
+	parse_diag("machine nodes=x mem=1G\n", "t.scn:1:15: expected a number: 'x'");
+	parse_diag("machine nodes=1 mem=1G cpus=x\n", "t.scn:1:29: expected a number: 'x'");
+	parse_diag("machine nodes=1 mem=1G cpus=0\n",
+		   "t.scn:1:29: cpus=0: a machine has 1 to 64 CPUs");
+	parse_diag("machine nodes=1 mem=1G struct_page_size=5000\n",
+		   "t.scn:1:41: struct_page_size 5000 out of range (at most 4096)");
+	parse_diag("machine nodes=1 mem=1G struct_page_size=8x\n",
+		   "t.scn:1:41: malformed number: '8x'");
+	parse_diag("machine nodes=1 mem=1G kernel=1000\n",
+		   "t.scn:1:31: 1000 is not a multiple of the page size (4096)");
+	parse_diag("machine nodes=1 mem=1G holes=pc\n",
+		   "t.scn:1:30: holes= takes q35 or none, not 'pc'");
+	parse_diag("machine nodes=1 mem=1G > x\n", "t.scn:1:24: machine: unexpected redirection");
+	parse_diag("machine nodes=1 =1G\n",
+		   "t.scn:1:17: unexpected '=1G' (machine takes nodes=, mem=, cpus=, "
+		   "struct_page_size=, kernel=, holes=)");
+	parse_diag("machine nodes=1 1G\n",
+		   "t.scn:1:17: unexpected '1G' (machine takes nodes=, mem=, cpus=, "
+		   "struct_page_size=, kernel=, holes=)");
+	parse_diag("machine nodes=1 mem=\n", "t.scn:1:21: missing value after 'mem='");
+	parse_diag(M1 "cat /proc/buddyinfo\nmachine nodes=1 mem=1G\n",
+		   "t.scn:3:1: 'machine' describes the machine, but it already booted at line 2");
+}
+
+/* holes=q35 keeps the default e820 holes that holes=none drops */
+static void test_machine_holes_q35(void **state)
+{
+	struct scn_script *q35 = parse_ok("machine nodes=1 mem=1G holes=q35\n");
+	struct scn_script *dflt = parse_ok("machine nodes=1 mem=1G\n");
+
+	assert_true(q35->opts.nr_holes > 0);
+	assert_int_equal(q35->opts.nr_holes, dflt->opts.nr_holes);
+	assert_memory_equal(q35->opts.hole, dflt->opts.hole,
+			    sizeof(q35->opts.hole[0]) * (size_t)q35->opts.nr_holes);
+	scn_script_free(q35);
+	scn_script_free(dflt);
+}
+
+static void test_node_hole_diags(void **state)
+{
+	parse_diag(M1 "node\n",
+		   "t.scn:2:1: node: expected a node number (usage: node N mem=SIZE [movable=SIZE])");
+	parse_diag(M1 "node mem=1G\n",
+		   "t.scn:2:6: node: expected a node number (usage: node N mem=SIZE [movable=SIZE])");
+	parse_diag(M1 "node 0\n", "t.scn:2:1: node: nothing to set (mem= or movable=)");
+	parse_diag(M1 "node 0 size=1G\n",
+		   "t.scn:2:8: unknown option 'size' for node (known: mem=, movable=)");
+	parse_diag(M1 "node 0 mem=1000\n",
+		   "t.scn:2:12: 1000 is not a multiple of the page size (4096)");
+	parse_diag(M1 "node 0 movable=1x\n",
+		   "t.scn:2:16: malformed size (expected a number with an optional K, M, G or T "
+		   "suffix): '1x'");
+	parse_diag(M1 "node 1 mem=1G\n", "t.scn:2:6: node 1 does not exist (the machine has 1 node)");
+	parse_diag(M1 "node x mem=1G\n", "t.scn:2:6: expected a number: 'x'");
+	parse_diag(M1 "hole 0x1000\n",
+		   "t.scn:2:12: hole: missing arguments (usage: hole START END)");
+	parse_diag(M1 "hole 0x1000 0x2000 0x3000\n",
+		   "t.scn:2:20: hole: unexpected '0x3000' (usage: hole START END)");
+	parse_diag(M1 "hole 0x1000 > x\n", "t.scn:2:13: hole: unexpected redirection");
+	parse_diag(M1 "hole 1x 2M\n",
+		   "t.scn:2:6: malformed size (expected a number with an optional K, M, G or T "
+		   "suffix): '1x'");
+	parse_diag("hole 1M 2M\n", "t.scn:1:1: 'hole' before the 'machine' line");
+}
+
+/* node N movable= alone keeps the memory machine gave the node */
+static void test_node_movable_only(void **state)
+{
+	struct scn_script *s = parse_ok(M2 "node 1 movable=256M\n");
+
+	assert_true(s->opts.node[1].mem_bytes == 8UL << 30);
+	assert_true(s->opts.node[1].movable_bytes == 256UL << 20);
+	assert_true(s->opts.node[0].movable_bytes == 0);
+	scn_script_free(s);
+}
+
+/*
+ * MAX_HOLES (16) holes and MAX_RESERVES (32) reservations fit; one more
+ * is an error at the line that adds it.
+ *
+ *   holes:    [1G + 2i M, 1G + 2i M + 1M)   i = 0..16
+ *   reserves: [2i M, 2i M + 4K)             i = 0..32
+ */
+static void test_too_many_holes_and_reserves(void **state)
+{
+	char text[4096] = "machine nodes=1 mem=4G holes=none\n";
+	struct scn_script *s;
+
+	for (int i = 0; i < 16; i++)
+		snprintf(text + strlen(text), sizeof(text) - strlen(text), "hole %dM %dM\n",
+			 1024 + 2 * i, 1024 + 2 * i + 1);
+	s = parse_ok(text);
+	assert_int_equal(s->opts.nr_holes, 16);
+	assert_true(s->opts.hole[15].start == (1024UL + 30) << 20);
+	scn_script_free(s);
+	strcat(text, "hole 2000M 2001M\n");
+	parse_diag(text, "t.scn:18:1: too many holes (at most 16)");
+
+	strcpy(text, "machine nodes=1 mem=4G\n");
+	for (int i = 0; i < 32; i++)
+		snprintf(text + strlen(text), sizeof(text) - strlen(text), "reserve %dM 4K\n",
+			 2 * i);
+	s = parse_ok(text);
+	assert_int_equal(s->opts.nr_reserves, 32);
+	assert_true(s->opts.reserve[31].start == 62UL << 20);
+	scn_script_free(s);
+	strcat(text, "reserve 100M 4K\n");
+	parse_diag(text, "t.scn:34:1: too many reservations (at most 32)");
+}
+
+static void test_reserve_diags(void **state)
+{
+	parse_diag(M1 "reserve\n",
+		   "t.scn:2:8: reserve: missing arguments (usage: reserve START SIZE | "
+		   "reserve node=N size=SIZE)");
+	parse_diag(M1 "reserve 0x1000\n",
+		   "t.scn:2:15: reserve: missing arguments (usage: reserve START SIZE | "
+		   "reserve node=N size=SIZE)");
+	parse_diag(M1 "reserve 1x 4K\n",
+		   "t.scn:2:9: malformed size (expected a number with an optional K, M, G or T "
+		   "suffix): '1x'");
+	parse_diag(M1 "reserve 0x1000 4097\n",
+		   "t.scn:2:16: 4097 is not a multiple of the page size (4096)");
+	/* a zero size points at the size, wherever it stands */
+	parse_diag(M1 "reserve 0x1000 0\n", "t.scn:2:16: reserve: size 0 reserves nothing");
+	parse_diag(M1 "reserve size=0 node=0\n", "t.scn:2:14: reserve: size 0 reserves nothing");
+	parse_diag(M1 "reserve size=4M\n", "t.scn:2:1: reserve: missing node=");
+	parse_diag(M1 "reserve node=0\n", "t.scn:2:1: reserve: missing size=");
+	parse_diag(M1 "reserve node=0 size=4M colour=1\n",
+		   "t.scn:2:24: unknown option 'colour' for reserve (known: node=, size=)");
+	parse_diag(M1 "reserve node=0 size=5000\n",
+		   "t.scn:2:21: 5000 is not a multiple of the page size (4096)");
+	parse_diag(M1 "reserve node=x size=4M\n", "t.scn:2:14: expected a number: 'x'");
+	parse_diag("reserve 0 4K\n", "t.scn:1:1: 'reserve' before the 'machine' line");
+}
+
+static void test_distance_diags(void **state)
+{
+	parse_diag(M2 "distance 0 1\n",
+		   "t.scn:2:13: distance: missing arguments (usage: distance NODE NODE DISTANCE)");
+	parse_diag(M2 "distance 5 1 20\n",
+		   "t.scn:2:10: node 5 does not exist (the machine has 2 nodes)");
+	parse_diag(M2 "distance 0 5 20\n",
+		   "t.scn:2:12: node 5 does not exist (the machine has 2 nodes)");
+	parse_diag(M2 "distance 0 1 x\n", "t.scn:2:14: expected a number: 'x'");
+	parse_diag(M2 "distance 0 1 255\n",
+		   "t.scn:2:14: distance 255 out of range (11..254, local is 10)");
+	parse_diag("distance 0 1 20\n", "t.scn:1:1: 'distance' before the 'machine' line");
+}
+
+/* -------------------------------------------------------------------------
+ * cmdline, seed, policy
+ */
+static void test_cmdline_diags(void **state)
+{
+	parse_diag(M1 "cmdline\n",
+		   "t.scn:2:8: cmdline: missing arguments (usage: cmdline PARAM=VALUE...)");
+	parse_diag("cmdline page_alloc.shuffle=1\n",
+		   "t.scn:1:1: 'cmdline' before the 'machine' line");
+	/* no '=': the column just after the name; an empty value: after '=' */
+	parse_diag(M1 "cmdline page_alloc.shuffle\n",
+		   "t.scn:2:27: page_alloc.shuffle needs a value");
+	parse_diag(M1 "cmdline page_alloc.shuffle=\n",
+		   "t.scn:2:28: page_alloc.shuffle needs a value");
+	parse_diag(M1 "cmdline page_alloc.shuffle=o\n",
+		   "t.scn:2:28: page_alloc.shuffle: expected y/n, 1/0, true/false or on/off, got 'o'");
+	parse_diag(M1 "cmdline page_alloc.shuffle=oops\n",
+		   "t.scn:2:28: page_alloc.shuffle: expected y/n, 1/0, true/false or on/off, "
+		   "got 'oops'");
+	/* 15 characters, as long as min_free_kbytes, gets no hint */
+	parse_diag(M1 "cmdline watchdog_thresh=10\n",
+		   "t.scn:2:9: unknown boot parameter 'watchdog_thresh'");
+	parse_diag(M1 "cmdline sysctl.vm.min_free_kbytes=x\n",
+		   "t.scn:2:35: expected a number: 'x'");
+	parse_diag(M1 "cmdline sysctl.vm.min_free_kbytes=2147483648\n",
+		   "t.scn:2:35: sysctl.vm.min_free_kbytes=2147483648: out of range "
+		   "(the sysctl takes 0..2147483647)");
+}
+
+/*
+ * A sysctl.* boot parameter goes through the sysctl's handler, which
+ * refuses what writing the file refuses: watermark_scale_factor is 1..3000
+ * (6.1's vm_table: extra1 = SYSCTL_ONE, extra2 = SYSCTL_THREE_THOUSAND)
+ * and percpu_pagelist_high_fraction is 0 or at least 8
+ * (percpu_pagelist_high_fraction_sysctl_handler).  mmsim used to boot
+ * with 0 or 1..7, values no 6.1 kernel runs with.
+ */
+static void test_cmdline_sysctl_ranges(void **state)
+{
+	struct scn_script *s;
+
+	parse_diag(M1 "cmdline sysctl.vm.watermark_scale_factor=0\n",
+		   "t.scn:2:42: sysctl.vm.watermark_scale_factor=0: out of range "
+		   "(the sysctl takes 1..3000)");
+	parse_diag(M1 "cmdline sysctl.vm.watermark_scale_factor=3001\n",
+		   "t.scn:2:42: sysctl.vm.watermark_scale_factor=3001: out of range "
+		   "(the sysctl takes 1..3000)");
+	parse_diag(M1 "cmdline sysctl.vm.percpu_pagelist_high_fraction=1\n",
+		   "t.scn:2:49: sysctl.vm.percpu_pagelist_high_fraction=1: the sysctl takes 0 "
+		   "or at least 8");
+	parse_diag(M1 "cmdline sysctl.vm.percpu_pagelist_high_fraction=7\n",
+		   "t.scn:2:49: sysctl.vm.percpu_pagelist_high_fraction=7: the sysctl takes 0 "
+		   "or at least 8");
+	/* the bounds themselves are taken */
+	s = parse_ok(M1 "cmdline sysctl.vm.watermark_scale_factor=1 "
+		     "sysctl.vm.percpu_pagelist_high_fraction=8\n");
+	assert_int_equal(s->opts.watermark_scale_factor, 1);
+	assert_int_equal(s->opts.percpu_pagelist_high_fraction, 8);
+	scn_script_free(s);
+	s = parse_ok(M1 "cmdline sysctl.vm.watermark_scale_factor=3000 "
+		     "sysctl.vm.percpu_pagelist_high_fraction=0\n");
+	assert_int_equal(s->opts.watermark_scale_factor, 3000);
+	assert_int_equal(s->opts.percpu_pagelist_high_fraction, 0);
+	scn_script_free(s);
+}
+
+/*
+ * page_alloc.shuffle is parsed by kstrtobool: the first character decides
+ * (y/t/1, n/f/0, either case) and o needs n or f after it.  "true" and
+ * "yes" used to be refused; transparent_hugepage= takes always and madvise
+ * (THP on) or never.
+ */
+static void test_cmdline_kstrtobool_and_thp(void **state)
+{
+	static const struct { const char *v; bool b; } spellings[] = {
+		{ "1", true }, { "y", true }, { "Yes", true }, { "true", true }, { "T", true },
+		{ "on", true }, { "ON", true }, { "0", false }, { "n", false }, { "No", false },
+		{ "false", false }, { "F", false }, { "off", false }, { "OFF", false },
+	};
+	static const struct { const char *v; bool thp; } thp[] = {
+		{ "always", true }, { "madvise", true }, { "never", false },
+	};
+	char text[256];
+
+	for (size_t i = 0; i < ARRAY_SIZE(spellings); i++) {
+		struct scn_script *s;
+
+		/* start from the opposite value so the assignment is seen */
+		snprintf(text, sizeof(text), M1 "cmdline page_alloc.shuffle=%d "
+			 "page_alloc.shuffle=%s\n", !spellings[i].b, spellings[i].v);
+		s = parse_ok(text);
+		if (s->opts.page_alloc_shuffle != spellings[i].b)
+			fail_msg("page_alloc.shuffle=%s: got %d", spellings[i].v,
+				 s->opts.page_alloc_shuffle);
+		scn_script_free(s);
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(thp); i++) {
+		struct scn_script *s;
+
+		snprintf(text, sizeof(text), M1 "cmdline transparent_hugepage=%s\n", thp[i].v);
+		s = parse_ok(text);
+		assert_int_equal(s->opts.thp, thp[i].thp);
+		scn_script_free(s);
+	}
+}
+
+static void test_seed_policy_diags(void **state)
+{
+	struct scn_script *s;
+
+	parse_diag(M1 "seed\n", "t.scn:2:5: seed: missing arguments (usage: seed N)");
+	parse_diag(M1 "seed 1 2\n", "t.scn:2:8: seed: unexpected '2' (usage: seed N)");
+	parse_diag(M1 "seed x\n", "t.scn:2:6: expected a number: 'x'");
+	parse_diag(M1 "policy\n",
+		   "t.scn:2:7: policy: missing arguments (usage: policy FAMILY=NAME...)");
+	parse_diag(M1 "policy =reuse-head\n",
+		   "t.scn:2:8: expected FAMILY=NAME, got '=reuse-head'");
+	/* the column of the missing name, after '=' */
+	parse_diag(M1 "policy hvo=\n", "t.scn:2:12: missing policy name after 'hvo='");
+	parse_diag(M1 "boot\npolicy hvo=new-head\n",
+		   "t.scn:3:1: 'policy' describes the machine, but it already booted at line 2");
+	/* a family picked twice keeps the last pick, as --policy does */
+	s = parse_ok(M1 "policy hvo=new-head hvo=reuse-head\n");
+	assert_int_equal(s->policies.n, 1);
+	assert_string_equal(s->policies.sel[0].family->name, "hvo");
+	assert_string_equal(s->policies.sel[0].policy->name, "reuse-head");
+	scn_script_free(s);
+}
+
+/*
+ * The registry behind policy lines: lookups by (name, length), the
+ * default entry when a set has no pick, and an error message cut at the
+ * caller's buffer instead of overrunning it.
+ */
+static void test_policy_registry(void **state)
+{
+	const struct policy_family *f = policy_family_find("hvo=x", 3), *f2;
+	const struct policy *p;
+	struct policy_set set = { 0 };
+	char err[40];
+	size_t pos;
+
+	assert_non_null(f);
+	assert_ptr_equal(policy_family_at(0), f);
+	assert_null(policy_family_at(policy_nr_families()));
+	assert_null(policy_family_find("hv", 2));
+	/* no pick: the family's default, the unpatched 6.1 behaviour */
+	assert_ptr_equal(policy_set_get(NULL, f), &f->policies[f->default_idx]);
+	assert_string_equal(policy_set_get(&set, f)->name, "reuse-head");
+	assert_true(policy_parse_one("hvo=new-head", &f2, &p, err, sizeof(err), &pos));
+	policy_set_put(&set, f2, p);
+	assert_string_equal(policy_set_get(&set, f)->name, "new-head");
+	/* 40 bytes hold the start of the list of known names, NUL-terminated */
+	memset(err, 'x', sizeof(err));
+	assert_false(policy_parse_one("hvo=nope", &f2, &p, err, sizeof(err), &pos));
+	assert_int_equal(pos, 4);
+	assert_string_equal(err, "unknown policy 'nope' in family 'hvo' (");
+}
+
+/* -------------------------------------------------------------------------
+ * Workload steps
+ */
+static void test_alloc_fill_diags(void **state)
+{
+	static const char usage[] = "(usage: alloc ID order=N gfp=FLAGS [node=N] [expect=ok|fail])";
+	static const char fusage[] = "(usage: fill GROUP order=N gfp=FLAGS [node=N] "
+				     "count=N|tries=N|until=low|min|fail)";
+	char want[256];
+
+	snprintf(want, sizeof(want), "t.scn:2:1: alloc: expected an id %s", usage);
+	parse_diag(M1 "alloc\n", want);
+	snprintf(want, sizeof(want), "t.scn:2:7: alloc: expected an id %s", usage);
+	parse_diag(M1 "alloc gfp=GFP_KERNEL\n", want);
+	parse_diag("alloc a gfp=GFP_KERNEL\n",
+		   "t.scn:1:1: no machine described: a 'machine' line must come before the first step");
+	parse_diag(M1 "alloc a gfp=GFP_KERNEL count=1\n",
+		   "t.scn:2:24: unknown option 'count' for alloc (known: order=, gfp=, node=, expect=)");
+	parse_diag(M1 "alloc a gfp=BOGUS\n", "t.scn:2:13: unknown gfp flag 'BOGUS'");
+	parse_diag(M1 "alloc a gfp=__GFP_BOGUS|GFP_KERNEL\n",
+		   "t.scn:2:13: unknown gfp flag '__GFP_BOGUS'");
+	parse_diag(M1 "alloc a gfp=GFP_KERNEL node=x\n", "t.scn:2:29: expected a number: 'x'");
+	parse_diag(M1 "alloc a gfp=GFP_KERNEL node=1\n",
+		   "t.scn:2:29: node 1 does not exist (the machine has 1 node)");
+
+	snprintf(want, sizeof(want), "t.scn:2:1: fill: expected a group name %s", fusage);
+	parse_diag(M1 "fill\n", want);
+	snprintf(want, sizeof(want), "t.scn:2:6: fill: expected a group name %s", fusage);
+	parse_diag(M1 "fill count=5\n", want);
+	parse_diag(M1 "fill g count=5\n", "t.scn:2:1: fill: missing gfp=");
+	parse_diag(M1 "fill g gfp=GFP_KERNEL count=5 colour=red\n",
+		   "t.scn:2:31: unknown option 'colour' for fill (known: order=, gfp=, node=, "
+		   "count=, tries=, until=)");
+	/* two of count=, tries=, until=: the later one is the mistake */
+	parse_diag(M1 "fill g gfp=GFP_KERNEL tries=2 count=1\n",
+		   "t.scn:2:31: fill: give exactly one of count=, tries= or until=");
+	parse_diag(M1 "fill g gfp=GFP_KERNEL count=1 tries=2\n",
+		   "t.scn:2:31: fill: give exactly one of count=, tries= or until=");
+	parse_diag("fill g gfp=GFP_KERNEL count=1\n",
+		   "t.scn:1:1: no machine described: a 'machine' line must come before the first step");
+	parse_diag(M1 "fill 9g gfp=GFP_KERNEL count=1\n",
+		   "t.scn:2:6: bad group name '9g' (letters, digits and _, not starting with a digit)");
+	parse_diag(M1 "alloc a gfp=GFP_KERNEL\nfill a gfp=GFP_KERNEL count=1\n",
+		   "t.scn:3:6: 'a' is an id (alloc at line 2), not a group");
+	parse_diag(M1 "fill g order=11 gfp=GFP_KERNEL count=1\n",
+		   "t.scn:2:14: order 11 out of range (orders are 0..10)");
+	parse_diag(M1 "fill g gfp=GFP_KERNEL|__GFP_X count=1\n",
+		   "t.scn:2:23: unknown gfp flag '__GFP_X'");
+	parse_diag(M2 "fill g gfp=GFP_KERNEL node=2 count=1\n",
+		   "t.scn:2:28: node 2 does not exist (the machine has 2 nodes)");
+	parse_diag(M1 "fill g gfp=GFP_KERNEL count=4294967296\n",
+		   "t.scn:2:29: count 4294967296 out of range (at most 4294967295)");
+}
+
+/*
+ * The fill modes, a group filled twice (one slot, members appended), and
+ * an id allocated again after its free (the same slot, live again).
+ */
+static void test_fill_modes_and_realloc(void **state)
+{
+	struct scn_script *s = parse_ok(
+		M2
+		"fill g gfp=GFP_KERNEL until=min\n"
+		"fill g order=2 gfp=GFP_KERNEL node=1 until=fail\n"
+		"fill h gfp=GFP_KERNEL tries=7\n"
+		"alloc a gfp=GFP_KERNEL expect=fail\n"
+		"free a\n"
+		"alloc a gfp=GFP_KERNEL\n"
+		"free a\n");
+	struct scn_stmt *st = s->stmts;
+
+	assert_int_equal(st[0].verb, SCN_BOOT);
+	assert_int_equal(st[1].mode, SCN_FILL_UNTIL_MIN);
+	assert_int_equal(st[2].mode, SCN_FILL_UNTIL_FAIL);
+	assert_int_equal(st[2].node, 1);
+	assert_int_equal(st[2].order, 2);
+	assert_int_equal(st[2].slot, st[1].slot);
+	assert_int_equal(st[3].mode, SCN_FILL_TRIES);
+	assert_int_equal(st[3].count, 7);
+	assert_int_not_equal(st[3].slot, st[1].slot);
+	assert_int_equal(s->ngroups, 2);
+	assert_int_equal(st[4].expect_alloc, SCN_EXPECT_FAIL);
+	assert_int_equal(st[6].slot, st[4].slot);
+	assert_int_equal(st[7].slot, st[4].slot);
+	assert_int_equal(s->nids, 1);
+	scn_script_free(s);
+}
+
+static void test_free_diags(void **state)
+{
+#define FG M1 "fill g gfp=GFP_KERNEL count=4\n"
+#define AA M1 "alloc a gfp=GFP_KERNEL\n"
+	parse_diag(M1 "free\n",
+		   "t.scn:2:1: free: expected an id or a group (usage: free ID | free GROUP[i] | "
+		   "free GROUP all|every=K [offset=J]|random=P%)");
+	parse_diag(AA "free a > x\n", "t.scn:3:8: free: unexpected redirection");
+	parse_diag(FG "free g[1\n", "t.scn:3:6: free: malformed member 'g[1' (expected GROUP[i])");
+	parse_diag(FG "free g[1]x\n",
+		   "t.scn:3:6: free: malformed member 'g[1]x' (expected GROUP[i])");
+	parse_diag(AA "free a[0]\n", "t.scn:3:6: 'a' is an id (alloc at line 2), not a group");
+	parse_diag(FG "free g[x]\n", "t.scn:3:8: expected a number: 'x'");
+	parse_diag(FG "free g[1] now\n", "t.scn:3:11: free: unexpected 'now' (usage: free GROUP[i])");
+	parse_diag(M1 "free 9x\n",
+		   "t.scn:2:6: bad id name '9x' (letters, digits and _, not starting with a digit)");
+	parse_diag(AA "free a now\n", "t.scn:3:8: free: unexpected 'now' (usage: free ID)");
+	parse_diag(FG "free g half\n",
+		   "t.scn:3:8: free: expected all, every=K or random=P% after group 'g', not 'half'");
+	parse_diag(FG "free g all now\n", "t.scn:3:12: free: unexpected 'now' (usage: free GROUP all)");
+	parse_diag(FG "free g every=2 random=50%\n",
+		   "t.scn:3:16: free: every= and random= exclude each other");
+	parse_diag(FG "free g every=x\n", "t.scn:3:14: expected a number: 'x'");
+	parse_diag(FG "free g every=0\n", "t.scn:3:14: every=0: must be at least 1");
+	parse_diag(FG "free g every=2 offset=x\n", "t.scn:3:23: expected a number: 'x'");
+	parse_diag(FG "free g offset=1\n", "t.scn:3:8: free: offset= goes with every=");
+	parse_diag(FG "free g random=50% offset=1\n", "t.scn:3:19: free: offset= goes with every=");
+	parse_diag(FG "free g random=%\n", "t.scn:3:15: malformed percentage '%'");
+	parse_diag(FG "free g random=half\n", "t.scn:3:15: malformed percentage 'half'");
+	parse_diag(FG "free g random=0123456789012345678901234567890123456789%\n",
+		   "t.scn:3:15: malformed percentage '0123456789012345678901234567890123456789%'");
+	parse_diag(FG "free g random=101%\n", "t.scn:3:15: random=101%: more than 100%");
+	parse_diag(FG "free g foo=1\n",
+		   "t.scn:3:8: unknown option 'foo' for free (known: every=, offset=, random=)");
+#undef FG
+#undef AA
+}
+
+/* random= takes the percentage with or without its '%' */
+static void test_free_random_forms(void **state)
+{
+	struct scn_script *s = parse_ok(M1 "fill g gfp=GFP_KERNEL count=4\n"
+					"free g random=50\nfree g random=100%\nfree g random=0%\n");
+
+	assert_int_equal(s->stmts[2].mode, SCN_FREE_RANDOM);
+	assert_int_equal(s->stmts[2].pct, 50);
+	assert_int_equal(s->stmts[3].pct, 100);
+	assert_int_equal(s->stmts[4].pct, 0);
+	scn_script_free(s);
+}
+
+static void test_other_verb_diags(void **state)
+{
+	static const char no_machine[] =
+		"t.scn:1:1: no machine described: a 'machine' line must come before the first step";
+
+	parse_diag(M1 "cpu\n", "t.scn:2:4: cpu: missing arguments (usage: cpu N)");
+	parse_diag("cpu 0\n", no_machine);
+	parse_diag(M1 "cpu x\n", "t.scn:2:5: expected a number: 'x'");
+	parse_diag(M1 "cpu 1\n", "t.scn:2:5: cpu 1 does not exist (the machine has 1 CPU)");
+	parse_diag("compact\n", no_machine);
+	parse_diag(M1 "compact 0\n", "t.scn:2:9: unexpected '0' (compact takes node=)");
+	parse_diag(M1 "compact node=\n", "t.scn:2:14: missing value after 'node='");
+	parse_diag(M1 "compact node=x\n", "t.scn:2:14: expected a number: 'x'");
+	parse_diag(M1 "compact node=0 > /x\n", "t.scn:2:16: unexpected '>' (compact takes node=)");
+	parse_diag(M1 "boot now\n", "t.scn:2:6: boot: unexpected 'now' (usage: boot)");
+	parse_diag("boot\n",
+		   "t.scn:1:1: no machine described: a 'machine' line must come before 'boot'");
+	parse_diag(M1 "cat -A /proc/buddyinfo\n", "t.scn:2:5: cat: options are not supported");
+	parse_diag(M1 "echo 1 > /a > /b\n", "t.scn:2:13: echo: more than one redirection");
+	parse_diag("echo 1 > /proc/sys/vm/compact_memory\n", no_machine);
+	parse_diag(M1 "snapshot\n",
+		   "t.scn:2:9: snapshot: missing arguments (usage: snapshot NAME [FILE...])");
+	parse_diag(M1 "snapshot 1st\n",
+		   "t.scn:2:10: bad snapshot name '1st' (letters, digits and _, not starting with a "
+		   "digit)");
+	parse_diag("snapshot s\n", no_machine);
+	parse_diag(M1 "print snapshot\n",
+		   "t.scn:2:15: print snapshot: missing arguments (usage: print snapshot NAME "
+		   "[PREFIX...])");
+	parse_diag(M1 "print diff\n",
+		   "t.scn:2:11: print diff: missing arguments (usage: print diff SNAPSHOT "
+		   "[SNAPSHOT|now] [PREFIX...])");
+	parse_diag(M1 "print diff nope\n", "t.scn:2:12: unknown snapshot 'nope'");
+	parse_diag(M1 "print x > /y\n", "t.scn:2:9: print: unexpected redirection");
+	parse_diag("print counters\n", no_machine);
+	parse_diag(M1 "> /proc/buddyinfo\n", "t.scn:2:1: line starts with a redirection");
+	parse_diag(M1 "  >> /proc/buddyinfo\n", "t.scn:2:3: line starts with a redirection");
+	parse_diag(M1 "expected 3\n", "t.scn:2:1: unknown verb 'expected'");
+}
+
+/*
+ * Forms that parse: echo with no value writes an empty line (as sh does),
+ * echo -n, print with a word, nothing or a quoted verb word, print diff against
+ * now by default, compact on one node.
+ */
+static void test_verb_forms(void **state)
+{
+	struct scn_script *s = parse_ok(
+		M2
+		"echo > /proc/sys/vm/drop_caches\n"
+		"echo -n 3 > /proc/sys/vm/drop_caches\n"
+		"echo -n hi\n"
+		"print hello\n"
+		"print\n"
+		"print 'counters' \"diff\" now\n"
+		"snapshot a\n"
+		"print diff a\n"
+		"compact node=1\n"
+		"compact\n");
+	struct scn_stmt *st = s->stmts;
+
+	assert_int_equal(s->nstmts, 11);
+	assert_int_equal(st[1].verb, SCN_STORE);
+	assert_string_equal(st[1].text, "");
+	assert_string_equal(st[1].path, "/proc/sys/vm/drop_caches");
+	assert_int_equal(st[2].verb, SCN_STORE);
+	assert_string_equal(st[2].text, "3");
+	assert_int_equal(st[3].verb, SCN_PRINT_TEXT);
+	assert_string_equal(st[3].text, "hi");
+	assert_int_equal(st[3].mode, 0);
+	/* a word that is no verb of print is text */
+	assert_int_equal(st[4].verb, SCN_PRINT_TEXT);
+	assert_string_equal(st[4].text, "hello");
+	assert_int_equal(st[5].verb, SCN_PRINT_TEXT);
+	assert_string_equal(st[5].text, "");
+	assert_int_equal(st[5].mode, 1);
+	assert_int_equal(st[6].verb, SCN_PRINT_TEXT);
+	assert_string_equal(st[6].text, "counters diff now");
+	assert_int_equal(st[8].verb, SCN_PRINT_DIFF);
+	assert_int_equal(st[8].slot2, -1);
+	assert_int_equal(st[8].nargs, 0);
+	assert_int_equal(st[9].verb, SCN_COMPACT);
+	assert_int_equal(st[9].node, 1);
+	assert_int_equal(st[10].node, -1);
+	scn_script_free(s);
+}
+
+/* -------------------------------------------------------------------------
+ * expect: the remaining bad forms, and blanks
+ */
+static void test_expect_more_diags(void **state)
+{
+	char text[512];
+
+	parse_diag("expect 1 == 1\n",
+		   "t.scn:1:1: no machine described: a 'machine' line must come before the first step");
+	/* a dangling operator: the column where the term should be */
+	parse_diag(M1 "expect vmstat.pgfree + \n", "t.scn:2:24: expected a counter or a number");
+	parse_diag(M1 "expect x == 9223372036854775808\n",
+		   "t.scn:2:13: number out of range: '9223372036854775808'");
+	parse_diag(M1 "expect .5 == 1\n", "t.scn:2:8: expected a counter or a number, got '.5'");
+	parse_diag(M1 "expect (x) == 1\n", "t.scn:2:8: expected a counter or a number, got '(x)'");
+	parse_diag(M1 "expect vmstat.pgfree ~ 3\n",
+		   "t.scn:2:22: expect: expected a comparison (==, !=, <, <=, >, >=), got '~'");
+	parse_diag(M1 "expect vmstat.pgfree =< 3\n",
+		   "t.scn:2:22: expect: '=<' is not a comparison; use '<='");
+	parse_diag(M1 "expect vmstat.pgfree => 3\n",
+		   "t.scn:2:22: expect: '=>' is not a comparison; use '>='");
+	parse_diag(M1 "expect vmstat.pgfree ≥ 3\n",
+		   "t.scn:2:22: expect: expected a comparison (==, !=, <, <=, >, >=), got '≥'");
+	snprintf(text, sizeof(text), M1 "expect %0300d == 1\n", 0);
+	memset(text + strlen(M1) + 7, 'a', 300);
+	parse_diag(text, "t.scn:2:8: counter name too long (at most 255 characters)");
+}
+
+/*
+ *   expect<TAB>+9223372036854775807<TAB>>=<TAB>_x<TAB># c
+ * blanks may be tabs; a leading '+' is a sign; the largest signed 64-bit
+ * number is a number; a name may start with '_'; the text (for the
+ * failure message) loses the trailing tab and comment.
+ */
+static void test_expect_tabs_and_sign(void **state)
+{
+	struct scn_script *s = parse_ok(M1 "expect\t+9223372036854775807\t>=\t_x\t# c\n");
+	struct scn_stmt *e = &s->stmts[1];
+
+	assert_int_equal(e->verb, SCN_EXPECT);
+	assert_int_equal(e->cmp, SCN_GE);
+	assert_int_equal(e->lhs.n, 1);
+	assert_int_equal(e->lhs.t[0].sign, 1);
+	assert_true(e->lhs.t[0].num == INT64_MAX);
+	assert_string_equal(e->rhs.t[0].name, "_x");
+	assert_int_equal(e->rhs.t[0].col, 32);
+	assert_string_equal(e->text, "+9223372036854775807\t>=\t_x");
+	scn_script_free(s);
+}
+
+/*
+ * A CRLF file parses as the same file with LF: the same statements, the
+ * same columns, and no CR in an expect's text (which a failure message
+ * prints: a CR there sent the terminal's cursor back over the message).
+ * A bare "expect" before CRLF used to be "unknown verb 'expect'".
+ */
+static void test_crlf_lines(void **state)
+{
+	struct scn_script *s = parse_ok("machine nodes=1 mem=1G\r\n"
+					"alloc a gfp=GFP_KERNEL\r\n"
+					"expect scn.live_pages == 1\r\n"
+					"\r\n"
+					"free a\r\n");
+
+	assert_int_equal(s->nstmts, 4);
+	assert_int_equal(s->stmts[2].verb, SCN_EXPECT);
+	assert_string_equal(s->stmts[2].text, "scn.live_pages == 1");
+	assert_int_equal(s->stmts[3].verb, SCN_FREE);
+	assert_int_equal(s->stmts[3].line, 5);
+	scn_script_free(s);
+	parse_diag("machine nodes=1 mem=1G\r\nexpect\r\n",
+		   "t.scn:2:7: expect: missing condition (usage: expect COUNTER OP VALUE)");
+	parse_diag("machine nodes=1 mem=1G\r\ncpu 2\r\n",
+		   "t.scn:2:5: cpu 2 does not exist (the machine has 2 CPUs)");
+}
+
+/* The last line needs no newline; a line of blanks and a comment is nothing */
+static void test_last_line_without_newline(void **state)
+{
+	struct scn_script *s = parse_ok(M2 "  \t  \n   # note\ncpu 3");
+
+	assert_int_equal(s->nstmts, 2);
+	assert_int_equal(s->stmts[1].verb, SCN_CPU);
+	assert_int_equal(s->stmts[1].cpu, 3);
+	assert_int_equal(s->stmts[1].line, 4);
+	scn_script_free(s);
+}
+
+/*
+ * Names at scale: 600 ids, 400 groups and 300 snapshots, far past the
+ * name tables' first buckets.  Every name keeps its own slot, and the
+ * diagnostics still find the right one: a double free names the line of
+ * that id's free, an id used as a group names that id's alloc line.
+ *
+ *   line 1              machine
+ *   lines 2..601        alloc iN                       (N = 0..599)
+ *   lines 602..1001     fill gN ... count=1            (N = 0..399)
+ *   lines 1002..1301    snapshot sN                    (N = 0..299)
+ *   lines 1302..1901    free iN
+ *   line 1902           print diff s0 s299
+ */
+static void test_names_at_scale(void **state)
+{
+	struct sbuf sb;
+	struct scn_script *s;
+	char text[64];
+	size_t base;
+
+	sb_init(&sb);
+	sb_puts(&sb, "machine nodes=1 mem=1G\n");
+	for (int i = 0; i < 600; i++)
+		sb_printf(&sb, "alloc i%d gfp=GFP_KERNEL\n", i);
+	for (int i = 0; i < 400; i++)
+		sb_printf(&sb, "fill g%d gfp=GFP_KERNEL count=1\n", i);
+	for (int i = 0; i < 300; i++)
+		sb_printf(&sb, "snapshot s%d\n", i);
+	for (int i = 0; i < 600; i++)
+		sb_printf(&sb, "free i%d\n", i);
+	sb_puts(&sb, "print diff s0 s299\n");
+	base = sb.len;
+	s = parse_ok(sb.buf);
+	assert_int_equal(s->nids, 600);
+	assert_int_equal(s->ngroups, 400);
+	assert_int_equal(s->nsnaps, 300);
+	/* statement 1 + i is alloc iN, 601 + i fill gN, 1301 + i free iN */
+	for (int i = 0; i < 600; i++) {
+		snprintf(text, sizeof(text), "i%d", i);
+		assert_string_equal(s->id_names[s->stmts[1 + i].slot], text);
+		assert_int_equal(s->stmts[1301 + i].slot, s->stmts[1 + i].slot);
+	}
+	for (int i = 0; i < 400; i++) {
+		snprintf(text, sizeof(text), "g%d", i);
+		assert_string_equal(s->group_names[s->stmts[601 + i].slot], text);
+	}
+	for (int i = 0; i < 300; i++) {
+		snprintf(text, sizeof(text), "s%d", i);
+		assert_string_equal(s->snap_names[s->stmts[1001 + i].slot], text);
+	}
+	assert_int_equal(s->stmts[1901].slot, s->stmts[1001].slot);
+	assert_int_equal(s->stmts[1901].slot2, s->stmts[1300].slot);
+	scn_script_free(s);
+
+	sb_puts(&sb, "free i477\n");
+	parse_diag(sb.buf, "t.scn:1903:6: double free of 'i477' (freed at line 1779)");
+	sb.buf[base] = '\0';
+	sb.len = base;
+	sb_puts(&sb, "fill i123 gfp=GFP_KERNEL count=1\n");
+	parse_diag(sb.buf, "t.scn:1903:6: 'i123' is an id (alloc at line 125), not a group");
+	sb_free(&sb);
+}
+
+/* -------------------------------------------------------------------------
+ * replay: arguments and where the trace file is looked up
+ */
+static void test_replay_diags(void **state)
+{
+	parse_diag(M1 "replay\n",
+		   "t.scn:2:1: replay: expected a trace file (usage: replay FILE [group=NAME])");
+	parse_diag(M1 "replay group=g\n",
+		   "t.scn:2:8: replay: expected a trace file (usage: replay FILE [group=NAME])");
+	parse_diag(M1 "replay > x\n", "t.scn:2:8: replay: unexpected redirection");
+	parse_diag(M1 "replay x.trace colour=1\n",
+		   "t.scn:2:16: unknown option 'colour' for replay (known: group=)");
+	parse_diag(M1 "replay x.trace group=9\n",
+		   "t.scn:2:22: bad group name '9' (letters, digits and _, not starting with a digit)");
+	/* the default group is named replay: an id of that name is in the way */
+	parse_diag(M1 "alloc replay gfp=GFP_KERNEL\nreplay x.trace\n",
+		   "t.scn:3:1: 'replay' is an id (alloc at line 2), not a group");
+	parse_diag("replay x.trace\n",
+		   "t.scn:1:1: no machine described: a 'machine' line must come before the first step");
+}
+
+/*
+ * A relative trace path is relative to the scenario's directory: "t.scn"
+ * has none (the current one), "a/b/t.scn" has a/b, "/t.scn" has "/".  An
+ * absolute trace path is used as it is.
+ */
+static void test_replay_paths(void **state)
+{
+	char path[] = "/tmp/mmsim-test-scn-XXXXXX";
+	char text[256];
+	struct scn_script *s;
+	struct scn_diag d;
+	FILE *f;
+	int fd;
+
+	s = scn_parse_string("a/b/t.scn", M1 "replay x.trace\n", &d);
+	assert_null(s);
+	assert_string_equal(d.msg, "cannot open trace 'a/b/x.trace': No such file or directory");
+	assert_string_equal(d.file, "a/b/t.scn");
+	assert_int_equal(d.line, 2);
+	assert_int_equal(d.col, 8);
+	s = scn_parse_string("/t.scn", M1 "replay x.trace\n", &d);
+	assert_null(s);
+	assert_string_equal(d.msg, "cannot open trace '/x.trace': No such file or directory");
+
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	f = fdopen(fd, "w");
+	fputs("bash-1 [000] 1.0: mm_page_alloc: page=0x1 pfn=0x1234 order=0 migratetype=0 "
+	      "gfp_flags=GFP_KERNEL\n", f);
+	fclose(f);
+	snprintf(text, sizeof(text), M1 "replay %s group=r\n", path);
+	s = scn_parse_string("a/b/t.scn", text, &d);
+	unlink(path);
+	if (!s)
+		fail_msg("%s:%d:%d: %s", d.file, d.line, d.col, d.msg);
+	assert_int_equal(s->stmts[1].verb, SCN_REPLAY);
+	assert_int_equal(s->stmts[1].trace->n, 1);
+	assert_int_equal(s->stmts[1].trace->ev[0].pfn, 0x1234);
+	assert_string_equal(s->group_names[s->stmts[1].slot], "r");
+	scn_script_free(s);
+}
+
+/* -------------------------------------------------------------------------
+ * Traces: the other shapes real trace output takes
+ *
+ *   line 1  trace-cmd's header, CRLF line ends from here on
+ *   line 2  blank
+ *   line 3  tabs between fields
+ *   line 4  task names with brackets of their own before [CPU]
+ *   line 5  a CPU the machine cannot have: -1, replayed on the current one
+ *   line 6  perf script -F ...,period,...: a word between time and event
+ *   line 7-8 events as long as ours with other names: skipped
+ *   line 9  an unknown field; page=(null): a failed allocation
+ *   line 10 no task, [CPU] first; page=0, pfn=0: failed too
+ *   line 11 a real page at pfn 0 (vmemmap base): not failed
+ *   line 12 no page= at all: not failed
+ *   line 13 a free without order=: order 0
+ *   line 14 the last line, without a newline
+ */
+static const char trace_text2[] =
+	"version = 6\r\n"
+	"\r\n"
+	"bash-1\t[001]\t1.0:\tmm_page_free:\tpfn=0x10\torder=3\r\n"
+	"kworker/u8:[x] a [b] [12y] [5]x [1234567] [002] ..... 2.0: mm_page_free: pfn=0x11 order=0\r\n"
+	"big [99999] 3.0: mm_page_free: pfn=0x12 order=0\r\n"
+	"bash 1234 [003] 4.0: 1 kmem:mm_page_free: pfn=0x13 order=0\r\n"
+	"bash-1 [000] 5.0: softirq_entry: vec=1\r\n"
+	"bash-1 [000] 5.1: writeback_dirty_page: bdi 8:0: ino=12 index=0\r\n"
+	"bash-1 [000] 6.0: mm_page_alloc: page=(null) pfn=0 nid=0 order=1 migratetype=0 gfp_flags=GFP_KERNEL\r\n"
+	"[000] 7.0: mm_page_alloc: page=0 pfn=0x0 order=0 migratetype=0 gfp_flags=GFP_KERNEL\r\n"
+	"bash-1 [000] 8.0: mm_page_alloc: page=0xffffea0000000000 pfn=0x0 order=0 migratetype=0 gfp_flags=GFP_KERNEL\r\n"
+	"bash-1 [000] 9.0: mm_page_alloc: pfn=0 order=0 migratetype=0 gfp_flags=GFP_KERNEL\r\n"
+	"bash-1 [000] 10.0: mm_page_free: pfn=0x14\r\n"
+	"bash-1 [000] 11.0: mm_page_free: pfn=0x15 order=2";
+
+static void test_trace_shapes(void **state)
+{
+	struct scn_diag d;
+	struct trace *t = trace_parse("x.trace", trace_text2, &d);
+
+	if (!t)
+		fail_msg("%s:%d:%d: %s", d.file, d.line, d.col, d.msg);
+	assert_int_equal(t->n, 10);
+	assert_int_equal(t->ignored, 2);
+	assert_int_equal(t->ev[0].pfn, 0x10);
+	assert_int_equal(t->ev[0].order, 3);
+	assert_int_equal(t->ev[0].cpu, 1);
+	assert_int_equal(t->ev[1].pfn, 0x11);
+	assert_int_equal(t->ev[1].cpu, 2);
+	assert_int_equal(t->ev[2].cpu, -1);
+	assert_int_equal(t->ev[3].pfn, 0x13);
+	assert_int_equal(t->ev[3].cpu, 3);
+	assert_int_equal(t->ev[3].line, 6);
+	/* allocations: (null), 0x0, a real page, no page */
+	assert_true(t->ev[4].failed);
+	assert_int_equal(t->ev[4].order, 1);
+	assert_true(t->ev[5].failed);
+	assert_false(t->ev[6].failed);
+	assert_false(t->ev[7].failed);
+	assert_int_equal(t->ev[7].kind, TRACE_ALLOC);
+	assert_int_equal(t->ev[8].kind, TRACE_FREE);
+	assert_int_equal(t->ev[8].order, 0);
+	assert_int_equal(t->ev[9].pfn, 0x15);
+	assert_int_equal(t->ev[9].order, 2);
+	assert_int_equal(t->ev[9].line, 14);
+	trace_free(t);
+}
+
+/* 1000 events: all kept, in order, with their lines */
+static void test_trace_many_events(void **state)
+{
+	struct scn_diag d;
+	struct sbuf sb;
+	struct trace *t;
+
+	sb_init(&sb);
+	for (int i = 0; i < 1000; i++)
+		sb_printf(&sb, "a-1 [000] %d.0: mm_page_free: pfn=%d order=0\n", i, 1000 + i);
+	t = trace_parse("x.trace", sb.buf, &d);
+	assert_non_null(t);
+	assert_int_equal(t->n, 1000);
+	for (int i = 0; i < 1000; i++) {
+		assert_int_equal(t->ev[i].pfn, 1000 + i);
+		assert_int_equal(t->ev[i].line, i + 1);
+	}
+	trace_free(t);
+	sb_free(&sb);
+}
+
+/* Like trace_err, but the whole "x.trace:2:COL: message" */
+static void trace_diag(const char *line, const char *want)
+{
+	struct scn_diag d;
+	struct sbuf text, got;
+	struct trace *t;
+
+	sb_init(&text);
+	sb_init(&got);
+	sb_printf(&text, "# header\n%s\n", line);
+	t = trace_parse("x.trace", text.buf, &d);
+	if (t) {
+		trace_free(t);
+		fail_msg("parsed '%s'", line);
+	}
+	scn_diag_format(&d, &got);
+	if (strlen(got.buf) != strlen(want) + 1 || strncmp(got.buf, want, strlen(want)))
+		fail_msg("got  %swant %s", got.buf, want);
+	sb_free(&text);
+	sb_free(&got);
+}
+
+static void test_trace_diags(void **state)
+{
+	char line[1024];
+
+	trace_diag("bash [000] d..1.", "x.trace:2:17: malformed trace line: no timestamp");
+	trace_diag("bash [000] 1.0:", "x.trace:2:16: malformed trace line: no event name");
+	trace_diag("bash [000] 1.0: mm_page_alloc: pfn= order=0 gfp_flags=GFP_KERNEL",
+		   "x.trace:2:32: pfn= has no value");
+	trace_diag("bash [000] 1.0: mm_page_free: pfn=0x1 order=x",
+		   "x.trace:2:45: malformed order value 'x'");
+	trace_diag("bash [000] 1.0: mm_page_free: pfn=0x1 order=11",
+		   "x.trace:2:45: order 11 out of range (0..10)");
+	trace_diag("bash [000] 1.0: mm_page_free: pfn=1234567890123456789012345678901234567890",
+		   "x.trace:2:35: malformed pfn value '1234567890123456789012345678901234567890'");
+	trace_diag("bash [000] 1.0: mm_page_alloc: pfn=1 order=0 gfp_flags=__GFP_X|GFP_KERNEL",
+		   "x.trace:2:56: unknown gfp flag '__GFP_X'");
+	snprintf(line, sizeof(line), "bash [000] 1.0: mm_page_alloc: pfn=1 order=0 gfp_flags=");
+	for (int i = 0; i < 60; i++)
+		strcat(line, "GFP_KERNEL|");
+	strcat(line, "GFP_KERNEL");
+	trace_diag(line, "x.trace:2:56: gfp_flags too long");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -740,6 +1762,38 @@ int main(void)
 		cmocka_unit_test(test_run_checks_by_default),
 		cmocka_unit_test(test_expect_operator_boundaries),
 		cmocka_unit_test(test_run_alloc_expect_is_expect_failure),
+		cmocka_unit_test(test_tokenize_blanks_and_escapes),
+		cmocka_unit_test(test_tokenize_many_words),
+		cmocka_unit_test(test_number_and_name_forms),
+		cmocka_unit_test(test_diag_format),
+		cmocka_unit_test(test_machine_option_diags),
+		cmocka_unit_test(test_machine_holes_q35),
+		cmocka_unit_test(test_node_hole_diags),
+		cmocka_unit_test(test_node_movable_only),
+		cmocka_unit_test(test_too_many_holes_and_reserves),
+		cmocka_unit_test(test_reserve_diags),
+		cmocka_unit_test(test_distance_diags),
+		cmocka_unit_test(test_cmdline_diags),
+		cmocka_unit_test(test_cmdline_sysctl_ranges),
+		cmocka_unit_test(test_cmdline_kstrtobool_and_thp),
+		cmocka_unit_test(test_seed_policy_diags),
+		cmocka_unit_test(test_policy_registry),
+		cmocka_unit_test(test_alloc_fill_diags),
+		cmocka_unit_test(test_fill_modes_and_realloc),
+		cmocka_unit_test(test_free_diags),
+		cmocka_unit_test(test_free_random_forms),
+		cmocka_unit_test(test_other_verb_diags),
+		cmocka_unit_test(test_verb_forms),
+		cmocka_unit_test(test_expect_more_diags),
+		cmocka_unit_test(test_expect_tabs_and_sign),
+		cmocka_unit_test(test_crlf_lines),
+		cmocka_unit_test(test_last_line_without_newline),
+		cmocka_unit_test(test_names_at_scale),
+		cmocka_unit_test(test_replay_diags),
+		cmocka_unit_test(test_replay_paths),
+		cmocka_unit_test(test_trace_shapes),
+		cmocka_unit_test(test_trace_many_events),
+		cmocka_unit_test(test_trace_diags),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,149 @@
+# SPDX-License-Identifier: GPL-2.0-only
+"""`mmsim compare`: its option forms, the table with one policy, JSON
+escaping, --seed, runs that fail, and every usage error with its message.
+
+The scenario HVO4 asks for 4 runtime 2 MiB hugepages with HVO on: 6.1's
+reuse-head frees 7 of each page's 8 vmemmap pages (28), 6.2's new-head
+copies the head into a new page and frees all 8 (32, and 4 new heads).
+"""
+import json
+
+import pytest
+
+HVO4 = """machine nodes=1 mem=1G
+cmdline hugetlb_free_vmemmap=on
+echo 4 > /proc/sys/vm/nr_hugepages
+"""
+
+# 2000 order-0 pages, half of them freed at random and drained: which
+# half, and so the free blocks per order, depend on the seed
+RANDOM = """machine nodes=1 mem=256M cpus=1
+fill g order=0 gfp=GFP_KERNEL count=2000
+free g random=50%
+drain
+"""
+
+USAGE = ("usage: mmsim compare FILE --policy FAMILY=A,B,... [--format text|json] "
+         "[--seed N] [--check|--no-check]")
+
+
+def compare(mmsim, tmp_path, text, *args, name="t.scn"):
+    (tmp_path / name).write_text(text)
+    return mmsim("compare", name, *args, cwd=tmp_path)
+
+
+def rows(stdout):
+    """{label: [values...]} of the first table of the text format"""
+    table = {}
+    for line in stdout.split("\n\n")[1].splitlines()[1:]:
+        label, values = line[:28].rstrip(), line[28:].split()
+        table[label] = values
+    return table
+
+
+def test_one_policy_prints_no_difference(mmsim, tmp_path):
+    """With one policy there is nothing to subtract: the table only."""
+    r = compare(mmsim, tmp_path, HVO4, "--policy", "hvo=new-head")
+    assert r.returncode == 0, r.stderr
+    assert r.stderr == ""
+    assert r.stdout.startswith("mmsim compare t.scn, hvo=new-head\n\n")
+    assert "difference against" not in r.stdout
+    t = rows(r.stdout)
+    assert t["run"] == ["ok"]
+    assert t["hugepages"] == ["4"]
+    assert t["vmemmap pages freed"] == ["32"]
+    assert t["head pages allocated"] == ["4"]
+    assert t["node 0 head pages"] == ["4"]
+
+
+def test_equals_forms_match_separate_values(mmsim, tmp_path):
+    """--policy=, --format= and --seed= mean what --policy X etc. mean."""
+    a = compare(mmsim, tmp_path, HVO4, "--policy=hvo=reuse-head,new-head", "--format=json",
+                "--seed=3")
+    b = compare(mmsim, tmp_path, HVO4, "--policy", "hvo=reuse-head,new-head", "--format",
+                "json", "--seed", "3", "--check")
+    c = compare(mmsim, tmp_path, HVO4, "--no-check", "--policy", "hvo=reuse-head,new-head",
+                "--format", "json")
+    assert a.returncode == b.returncode == c.returncode == 0, a.stderr + b.stderr + c.stderr
+    assert a.stdout == b.stdout == c.stdout
+    j = json.loads(a.stdout)
+    assert [run["policy"] for run in j["runs"]] == ["reuse-head", "new-head"]
+    assert j["runs"][0]["figures"]["vmemmap pages freed"] == 28
+    assert j["runs"][1]["figures"]["vmemmap pages freed"] == 32
+    assert j["runs"][1]["difference"]["vmemmap pages freed"] == 4
+    assert j["runs"][0]["difference"]["vmemmap pages freed"] == 0
+
+
+def test_json_escapes_the_file_name(mmsim, tmp_path):
+    """A quote, a backslash and a tab in the file name stay valid JSON."""
+    name = 'a "b" \\c\td.scn'
+    r = compare(mmsim, tmp_path, HVO4, "--policy", "hvo=reuse-head", "--format", "json",
+                name=name)
+    assert r.returncode == 0, r.stderr
+    assert '"a \\"b\\" \\\\c\\u0009d.scn"' in r.stdout
+    assert json.loads(r.stdout)["scenario"] == name
+
+
+def test_seed_overrides_the_scenario_seed(mmsim, tmp_path):
+    """--seed 7 gives what a `seed 7` line gives, and seed 8 differs."""
+    seeded = RANDOM.replace("cpus=1\n", "cpus=1\nseed 7\n")
+    (tmp_path / "s.scn").write_text(seeded)
+    by_line = mmsim("compare", "s.scn", "--policy", "hvo=reuse-head", "--format", "json",
+                    cwd=tmp_path)
+    by_opt = compare(mmsim, tmp_path, RANDOM, "--policy", "hvo=reuse-head", "--format", "json",
+                     "--seed", "7")
+    other = compare(mmsim, tmp_path, RANDOM, "--policy", "hvo=reuse-head", "--format", "json",
+                    "--seed", "8")
+    assert by_line.returncode == by_opt.returncode == other.returncode == 0
+    f7 = json.loads(by_opt.stdout)["runs"][0]["figures"]
+    assert json.loads(by_line.stdout)["runs"][0]["figures"] == f7
+    assert json.loads(other.stdout)["runs"][0]["figures"] != f7
+
+
+def test_runs_that_cannot_boot(mmsim, tmp_path):
+    """Each policy's failure is reported on stderr, marked bad-input in the
+    table, and the exit status is 2."""
+    r = compare(mmsim, tmp_path, "machine nodes=2 mem=1G\nnode 1 mem=0\n",
+                "--policy", "hvo=reuse-head,new-head")
+    assert r.returncode == 2
+    err = r.stderr.splitlines()
+    assert len(err) == 2
+    assert err[0].startswith("mmsim: compare: hvo=reuse-head: t.scn:1:1: cannot boot the machine: ")
+    assert err[1].startswith("mmsim: compare: hvo=new-head: t.scn:1:1: cannot boot the machine: ")
+    assert rows(r.stdout)["run"] == ["bad-input", "bad-input"]
+
+
+def test_a_scenario_that_does_not_parse(mmsim, tmp_path):
+    """Parse errors stop compare before any run, with file:line:col."""
+    r = compare(mmsim, tmp_path, "machine nodes=1 mem=1G\nfoo\n", "--policy", "hvo=reuse-head")
+    assert r.returncode == 2
+    assert r.stdout == ""
+    assert r.stderr == "t.scn:2:1: unknown verb 'foo'\n"
+
+
+SEVENTEEN = "hvo=" + ",".join(["reuse-head"] * 17)
+
+
+@pytest.mark.parametrize("args, message", [
+    (["t.scn", "--policy"], "--policy needs a value"),
+    (["t.scn", "--policy", "hvo=reuse-head", "--format"], "--format needs a value"),
+    (["t.scn", "--policy", "hvo=reuse-head", "--seed"], "--seed needs a value"),
+    (["t.scn", "--policy", "hvo=reuse-head", "--seed", "x"], "--seed: bad number 'x'"),
+    (["t.scn", "--policy", "hvo=reuse-head", "--seed=-1"], "--seed: bad number '-1'"),
+    (["t.scn", "--policy", "hvo=reuse-head", "--quiet"], "unknown option '--quiet'"),
+    (["t.scn", "u.scn", "--policy", "hvo=reuse-head"], "unexpected argument 'u.scn'"),
+    (["--policy", "hvo=reuse-head"], "missing scenario FILE"),
+    (["t.scn", "--policy", "hvo"], "--policy 'hvo': expected FAMILY=A,B,..."),
+    (["t.scn", "--policy", "thp=always"], "--policy: unknown policy family 'thp'"),
+    (["t.scn", "--policy", "hvo="], "--policy 'hvo=' names no policy"),
+    (["t.scn", "--policy", SEVENTEEN], f"at most 16 policies, got more in '{SEVENTEEN}'"),
+    # a second --policy used to replace the first without a word
+    (["t.scn", "--policy", "hvo=reuse-head", "--policy=hvo=new-head"],
+     "--policy given twice: name every policy in one --policy FAMILY=A,B,..."),
+])
+def test_usage_errors(mmsim, tmp_path, args, message):
+    (tmp_path / "t.scn").write_text(HVO4)
+    r = mmsim("compare", *args, cwd=tmp_path)
+    assert r.returncode == 2
+    assert r.stdout == ""
+    assert r.stderr == f"mmsim: compare: {message}\n{USAGE}\n"
