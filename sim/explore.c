@@ -41,6 +41,7 @@
 #include <string.h>
 
 #include "explore_int.h"
+#include "host.h"
 
 #define XP_DEFAULT_STEPS	100000UL
 #define XP_DEFAULT_RUNS		1000UL
@@ -193,21 +194,16 @@ static xmask pending_threads(struct xp_ctx *x)
 /* -------------------------------------------------------------------------
  * Storage for steps and vector clocks
  */
-static int ensure_steps(struct xp_ctx *x, size_t n)
+static void ensure_steps(struct xp_ctx *x, size_t n)
 {
 	if (n <= x->cap)
-		return 0;
+		return;
 	size_t cap = x->cap ? x->cap * 2 : 256;
 
 	while (cap < n)
 		cap *= 2;
-	struct xp_step *s = realloc(x->steps, cap * sizeof(*s));
-
-	if (!s)
-		return -1;
-	x->steps = s;
+	x->steps = host_reallocarray(x->steps, cap, sizeof(*x->steps), "exploring schedules");
 	x->cap = cap;
-	return 0;
 }
 
 static uint32_t *clock_of(struct xp_ctx *x, size_t step)
@@ -215,7 +211,7 @@ static uint32_t *clock_of(struct xp_ctx *x, size_t step)
 	return x->clk + step * x->clk_stride;
 }
 
-static int ensure_clocks(struct xp_ctx *x, size_t n)
+static void ensure_clocks(struct xp_ctx *x, size_t n)
 {
 	unsigned int stride = x->clk_stride;
 
@@ -223,31 +219,27 @@ static int ensure_clocks(struct xp_ctx *x, size_t n)
 		stride *= 2;
 	if (stride != x->clk_stride) {
 		/* more threads than columns: re-lay the rows out, zero-filled */
-		uint32_t *c = calloc(x->clk_cap ? x->clk_cap : 1, stride * sizeof(*c));
+		uint32_t *c = host_calloc(x->clk_cap ? x->clk_cap : 1, stride * sizeof(*c),
+					  "exploring schedules");
 
-		if (!c)
-			return -1;
 		for (size_t i = 0; i < x->clk_cap; i++)
 			memcpy(c + i * stride, x->clk + i * x->clk_stride,
 			       x->clk_stride * sizeof(*c));
-		free(x->clk);
+		host_free(x->clk);
 		x->clk = c;
 		x->clk_stride = stride;
 	}
 	if (n > x->clk_cap) {
 		size_t cap = x->clk_cap ? x->clk_cap * 2 : 256;
+		uint32_t *c;
 
 		while (cap < n)
 			cap *= 2;
-		uint32_t *c = realloc(x->clk, cap * stride * sizeof(*c));
-
-		if (!c)
-			return -1;
+		c = host_reallocarray(x->clk, cap, stride * sizeof(*c), "exploring schedules");
 		memset(c + x->clk_cap * stride, 0, (cap - x->clk_cap) * stride * sizeof(*c));
 		x->clk = c;
 		x->clk_cap = cap;
 	}
-	return 0;
 }
 
 /* -------------------------------------------------------------------------
@@ -905,10 +897,7 @@ static void exec_step(struct xp_ctx *x, int tid, xmask enabled)
 		s->enabled = enabled;	/* DFS nodes hold it already */
 	s->lidx = ++x->lcount[tid];
 	if (analyse) {
-		if (ensure_clocks(x, i + 1)) {
-			record_failure(x, XP_FAIL_USAGE, "out of memory");
-			return;
-		}
+		ensure_clocks(x, i + 1);
 		compute_clock(x, i);
 	}
 	x->cur_step = (int)i;
@@ -1057,10 +1046,7 @@ void xp_run_one(struct xp_ctx *x)
 				       max_steps);
 			break;
 		}
-		if (ensure_steps(x, x->n + 1)) {
-			record_failure(x, XP_FAIL_USAGE, "out of memory");
-			break;
-		}
+		ensure_steps(x, x->n + 1);
 		tid = choose(x, en);
 		if (tid < 0)
 			break;
@@ -1107,11 +1093,7 @@ struct xp_ctx *xp_ctx_new(const struct xp_test *t, const struct xp_opts *o, char
 			snprintf(err, errlen, "CPU %d has no body", c);
 			return NULL;
 		}
-	x = calloc(1, sizeof(*x));
-	if (!x) {
-		snprintf(err, errlen, "out of memory");
-		return NULL;
-	}
+	x = host_calloc(1, sizeof(*x), "exploring schedules");
 	x->t = t;
 	x->o = *o;
 	x->ncpus = t->ncpus;
@@ -1150,9 +1132,9 @@ void xp_ctx_free(struct xp_ctx *x)
 		return;
 	for (int c = 0; c < x->ncpus; c++)
 		coro_destroy(&x->cpu[c].co);
-	free(x->steps);
-	free(x->clk);
-	free(x);
+	host_free(x->steps);
+	host_free(x->clk);
+	host_free(x);
 }
 
 /* -------------------------------------------------------------------------
@@ -1383,18 +1365,18 @@ int xp_explore(const struct xp_test *t, const struct xp_opts *o, struct xp_resul
 		failed = search_dfs(x, r);
 	} else {
 		failed = search_random(x, r);
-		if (failed && o->shrink && r->schedule) {
+		if (failed && o->shrink) {
 			struct xp_result s;
-			char *orig = strdup(r->schedule);
+			char *orig = host_strdup(r->schedule, "shrinking a schedule");
 
 			result_init(&s);
-			if (orig && !xp_do_shrink(x, orig, &s) && s.kind == r->kind) {
+			if (!xp_do_shrink(x, orig, &s) && s.kind == r->kind) {
 				xp_result_free(r);
 				*r = s;
 			} else {
 				xp_result_free(&s);
 			}
-			free(orig);
+			host_free(orig);
 		}
 	}
 	if (!failed)
@@ -1447,8 +1429,8 @@ double xp_estimate(const struct xp_test *t, const struct xp_opts *o, unsigned in
 
 void xp_result_free(struct xp_result *r)
 {
-	free(r->schedule);
-	free(r->trace);
+	host_free(r->schedule);
+	host_free(r->trace);
 	r->schedule = NULL;
 	r->trace = NULL;
 	r->ntrace = 0;
