@@ -920,9 +920,15 @@ static enum scn_status step_print_counters(struct scn_runner *run, const struct 
 	return SCN_OK;
 }
 
+static enum scn_status overflow_at(struct scn_runner *run, int col)
+{
+	return rt_error(run, col, "expect: the value overflows 64-bit arithmetic here");
+}
+
 static enum scn_status eval_expr(struct scn_runner *run, const struct scn_expr *e, long *out)
 {
 	long sum = 0, prod = 0;
+	int pcol = 0;		/* the term that starts the product in prod */
 
 	for (int i = 0; i < e->n; i++) {
 		const struct scn_term *t = &e->t[i];
@@ -944,15 +950,23 @@ static enum scn_status eval_expr(struct scn_runner *run, const struct scn_expr *
 			break;
 		}
 		}
-		/* 64-bit signed arithmetic; a result out of range is an error, not a wrap */
-		if (t->sign ? __builtin_add_overflow(sum, prod, &sum) ||
-			      __builtin_mul_overflow((long)t->sign, v, &prod)
-			    : __builtin_mul_overflow(prod, v, &prod))
-			return rt_error(run, t->col, "expect: the value overflows 64-bit arithmetic here");
+		/*
+		 * 64-bit signed arithmetic; a result out of range is an error,
+		 * not a wrap, at the term that took it there: a factor for a
+		 * product, the product's first term when it is added.
+		 */
+		if (t->sign) {
+			if (__builtin_add_overflow(sum, prod, &sum))
+				return overflow_at(run, pcol);
+			pcol = t->col;
+			if (__builtin_mul_overflow((long)t->sign, v, &prod))
+				return overflow_at(run, t->col);
+		} else if (__builtin_mul_overflow(prod, v, &prod)) {
+			return overflow_at(run, t->col);
+		}
 	}
 	if (__builtin_add_overflow(sum, prod, out))
-		return rt_error(run, e->t[e->n - 1].col,
-				"expect: the value overflows 64-bit arithmetic here");
+		return overflow_at(run, pcol);
 	return SCN_OK;
 }
 
