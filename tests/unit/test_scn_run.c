@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "scn.h"
 
@@ -73,6 +74,244 @@ static void run_expect(const char *text, enum scn_status status, const char *out
 	scn_result_free(&r);
 }
 
+/* A scratch directory for trace files, removed at the end */
+static char tmpdir[64];
+
+static int make_tmpdir(void **state)
+{
+	snprintf(tmpdir, sizeof(tmpdir), "/tmp/mmsim-test-scn-run-XXXXXX");
+	return mkdtemp(tmpdir) ? 0 : -1;
+}
+
+static int remove_tmpdir(void **state)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), "%s/t.trace", tmpdir);
+	unlink(path);
+	return rmdir(tmpdir);
+}
+
+/* -------------------------------------------------------------------------
+ * free GROUP every= / random= / all / GROUP[i]
+ *
+ *   members   0  1  2  3  4  5  6  7  8  9    (order 1 each)
+ *   every=3 offset=1  x        x        x
+ *   g[0]      x
+ *   random=0%                               nothing
+ *   every=4 (offset 0): 0, 4 and 8; only 8 is still live
+ *   random=50% of the 5 live (2 3 5 6 9): round(2.5) = 3
+ *   all, all again, random=100% of none
+ */
+static void test_free_modes(void **state)
+{
+	run_expect(M64
+		   "fill g order=1 gfp=GFP_KERNEL count=10\n"
+		   "free g every=3 offset=1\n"
+		   "free g[0]\n"
+		   "print counters scn.frees scn.live scn.allocated\n"
+		   "free g random=0%\n"
+		   "free g every=4\n"
+		   "print counters scn.frees scn.live scn.allocated\n"
+		   "free g random=50%\n"
+		   "print counters scn.frees scn.allocated\n"
+		   "free g all\n"
+		   "free g all\n"
+		   "free g random=100%\n"
+		   "print counters scn.frees scn.live scn.allocated scn.members\n",
+		   SCN_OK,
+		   "scn.frees 4\nscn.live_allocs 6\nscn.live_pages 12\nscn.allocated.g 6\n"
+		   "scn.frees 5\nscn.live_allocs 5\nscn.live_pages 10\nscn.allocated.g 5\n"
+		   "scn.frees 8\nscn.allocated.g 2\n"
+		   "scn.frees 10\nscn.live_allocs 0\nscn.live_pages 0\nscn.allocated.g 0\n"
+		   "scn.members.g 10\n", "");
+}
+
+/* every=K offset=J frees exactly the members i % K == J: member 4 was freed
+ * by line 3 (a second free names that line), member 5 is still live. */
+static void test_free_every_picks_members(void **state)
+{
+	run_expect(M64
+		   "fill g order=0 gfp=GFP_KERNEL count=10\n"
+		   "free g every=3 offset=1\n"
+		   "free g[5]\n"
+		   "free g[4]\n",
+		   SCN_BAD_INPUT, "", "t.scn:5:6: double free of 'g[4]' (freed at line 3)\n");
+	/* every=4 without offset: member 8 went at line 4, 9 is live */
+	run_expect(M64
+		   "fill g order=0 gfp=GFP_KERNEL count=10\n"
+		   "free g every=3 offset=1\n"
+		   "free g every=4\n"
+		   "free g[9]\n"
+		   "free g[8]\n",
+		   SCN_BAD_INPUT, "", "t.scn:6:6: double free of 'g[8]' (freed at line 4)\n");
+}
+
+/* Members are only known at run time: a member past the end is an input
+ * error at the group name, with the group's size. */
+static void test_free_member_out_of_range(void **state)
+{
+	run_expect(M64
+		   "fill g order=0 gfp=GFP_KERNEL count=3\n"
+		   "echo before\n"
+		   "free g[3]\n"
+		   "echo after\n",
+		   SCN_BAD_INPUT, "before\n", "t.scn:4:6: group 'g' has no member 3 (it has 3)\n");
+}
+
+/* -------------------------------------------------------------------------
+ * fill count= / tries= / until=
+ *
+ * Order-10 blocks of DMA: [0, 4096) minus its memmap leaves three of them
+ * (pfns 1024, 2048, 3072).
+ */
+static void test_fill_count_and_tries(void **state)
+{
+	/* count=5 stops at the first failure: 3 made, 1 failure */
+	run_expect(M64
+		   "fill a order=10 gfp=GFP_KERNEL|__GFP_DMA count=5\n"
+		   "print counters scn.allocs scn.alloc_failures scn.allocated scn.members "
+		   "scn.failures\n",
+		   SCN_OK,
+		   "scn.allocs 3\nscn.alloc_failures 1\n"
+		   "scn.allocated.a 3\nscn.members.a 3\nscn.failures.a 1\n", "");
+	/* tries=5 makes every attempt: 3 made, 2 failures */
+	run_expect(M64
+		   "fill a order=10 gfp=GFP_KERNEL|__GFP_DMA tries=5\n"
+		   "print counters scn.allocs scn.alloc_failures scn.allocated scn.members "
+		   "scn.failures\n",
+		   SCN_OK,
+		   "scn.allocs 3\nscn.alloc_failures 2\n"
+		   "scn.allocated.a 3\nscn.members.a 3\nscn.failures.a 2\n", "");
+	/* a second fill appends to the group; count=0 makes nothing */
+	run_expect(M64
+		   "fill a order=0 gfp=GFP_KERNEL count=2\n"
+		   "fill a order=1 gfp=GFP_KERNEL count=3\n"
+		   "fill a order=1 gfp=GFP_KERNEL count=0\n"
+		   "print counters scn.live scn.members\n",
+		   SCN_OK, "scn.live_allocs 5\nscn.live_pages 8\nscn.members.a 5\n", "");
+}
+
+/*
+ * until=low / until=min / until=fail on DMA alone (3840 free pages, min 187,
+ * low 233), with movable allocations (no pageblock steal, so no watermark
+ * boost moves the marks):
+ *
+ *   until=low   stops when one more page would leave free < low: free 233,
+ *               3840 - 233 = 3607 members, no failure
+ *   until=min   goes on to free = min = 187: 46 more, no failure
+ *   until=fail  nothing more is allowed (a normal allocation needs
+ *               free > min): 0 members, 1 failure
+ *   GFP_ATOMIC  may still dip below min (__zone_watermark_ok: ALLOC_HIGH
+ *               and ALLOC_HARDER lower the mark): free 186
+ */
+static void test_fill_until_watermarks(void **state)
+{
+	run_expect(M64
+		   "fill lo order=0 " DMA_MOV " until=low\n"
+		   "print counters zoneinfo.0.DMA.free scn.failures.lo scn.members.lo\n"
+		   "fill mi order=0 " DMA_MOV " until=min\n"
+		   "print counters zoneinfo.0.DMA.free scn.failures.mi scn.members.mi\n"
+		   "fill fa order=0 " DMA_MOV " until=fail\n"
+		   "print counters zoneinfo.0.DMA.free scn.failures.fa scn.members.fa\n"
+		   "alloc at order=0 gfp=GFP_ATOMIC|__GFP_DMA expect=ok\n"
+		   "print counters zoneinfo.0.DMA.free scn.last_alloc scn.alloc_failures\n",
+		   SCN_OK,
+		   "zoneinfo.0.DMA.free 233\nscn.members.lo 3607\nscn.failures.lo 0\n"
+		   "zoneinfo.0.DMA.free 187\nscn.members.mi 46\nscn.failures.mi 0\n"
+		   "zoneinfo.0.DMA.free 187\nscn.members.fa 0\nscn.failures.fa 1\n"
+		   "zoneinfo.0.DMA.free 186\nscn.alloc_failures 1\nscn.last_alloc 1\n", "");
+}
+
+/*
+ * until=low with node=: only that node's zones count.  Two nodes of 64 MiB,
+ * node 1 all DMA32: filling node 1 leaves node 0 untouched, needs no
+ * failed attempt, and stops with node 1's free pages (its per-cpu lists
+ * included) still at or above its low watermark.  Counting node 0's free
+ * pages too would let the fill run on until node 1 is exhausted.
+ */
+static void test_fill_until_low_on_one_node(void **state)
+{
+	struct scn_result r;
+
+	assert_int_equal(run_text(
+		"machine nodes=2 mem=64M cpus=2 holes=none kernel=0\n"
+		"snapshot boot\n"
+		"fill g order=0 gfp=GFP_HIGHUSER_MOVABLE|__GFP_THISNODE node=1 until=low\n"
+		"expect zoneinfo.1.DMA32.free + zoneinfo.1.DMA32.pcp_count >= zoneinfo.1.DMA32.low\n"
+		"expect zoneinfo.1.DMA32.free <= zoneinfo.1.DMA32.low\n"
+		"expect scn.members.g > 14000\n"
+		"expect scn.failures.g == 0\n"
+		"print diff boot zoneinfo.0. buddyinfo.0.\n", &r), SCN_OK);
+	assert_string_equal(str(&r.out), "");
+	assert_string_equal(str(&r.err), "");
+	scn_result_free(&r);
+}
+
+/* -------------------------------------------------------------------------
+ * alloc, its expect= and the counters it sets
+ */
+
+/* expect= failures quote the statement as written, without the leading
+ * blanks, the comment and the trailing blanks (a CRLF file included). */
+static void test_alloc_expect_messages(void **state)
+{
+	run_expect(M64
+		   "\t alloc  a order=10 gfp=GFP_KERNEL|__GFP_DMA expect=fail \t # no\r\n",
+		   SCN_FAILED, "",
+		   "t.scn:2: expect failed: alloc  a order=10 gfp=GFP_KERNEL|__GFP_DMA "
+		   "expect=fail (got pfn 0x400)\n");
+	run_expect(M64
+		   "fill f order=10 gfp=GFP_KERNEL|__GFP_DMA count=3\n"
+		   "  alloc e order=10 gfp=GFP_KERNEL|__GFP_DMA expect=ok   \r\n"
+		   "echo not reached\n",
+		   SCN_FAILED, "",
+		   "t.scn:3: expect failed: alloc e order=10 gfp=GFP_KERNEL|__GFP_DMA expect=ok "
+		   "(the allocation failed)\n");
+}
+
+/* A failed alloc sets scn.last_alloc 0, scn.last_pfn -1 and counts a
+ * failure; freeing that id does nothing; a later success sets them again. */
+static void test_alloc_counters(void **state)
+{
+	run_expect(M64
+		   "fill f order=10 gfp=GFP_KERNEL|__GFP_DMA count=3\n"
+		   "alloc a order=10 gfp=GFP_KERNEL|__GFP_DMA\n"
+		   "print counters scn.alloc_failures scn.last scn.pfn.a\n"
+		   "free a\n"
+		   "print counters scn.frees scn.live_allocs\n"
+		   "free f[1]\n"
+		   "alloc a order=10 gfp=GFP_KERNEL|__GFP_DMA expect=ok\n"
+		   "print counters scn.last scn.pfn.a\n"
+		   "free a\n"
+		   "print counters scn.pfn.a\n",
+		   SCN_OK,
+		   "scn.alloc_failures 1\nscn.last_alloc 0\nscn.last_pfn -1\nscn.pfn.a -1\n"
+		   "scn.frees 0\nscn.live_allocs 3\n"
+		   "scn.last_alloc 1\nscn.last_pfn 2048\nscn.pfn.a 2048\n"
+		   "scn.pfn.a -1\n", "");
+}
+
+/* -------------------------------------------------------------------------
+ * cpu N: later steps run on that CPU and allocate from its node
+ *
+ *   node 0: pfn [0, 16384)   cpu 0      node 1: pfn [16384, 32768)   cpu 1
+ */
+static void test_cpu_switching(void **state)
+{
+	run_expect("machine nodes=2 mem=64M cpus=2 holes=none kernel=0\n"
+		   "alloc a gfp=GFP_KERNEL\n"
+		   "cpu 1\n"
+		   "alloc b gfp=GFP_KERNEL\n"
+		   "alloc c gfp=GFP_KERNEL node=0\n"
+		   "print counters scn.cpu scn.pfn\n"
+		   "cpu 0\n"
+		   "print counters scn.cpu\n",
+		   SCN_OK,
+		   "scn.cpu 1\nscn.pfn.a 4096\nscn.pfn.b 16384\nscn.pfn.c 4097\n"
+		   "scn.cpu 0\n", "");
+}
+
 /* -------------------------------------------------------------------------
  * expect arithmetic: an overflow is reported at the term where it
  * happened.  "MAX + 1 + 0" leaves the range when the 1 is added (column
@@ -106,8 +345,17 @@ static void test_expect_overflow_column(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_free_modes),
+		cmocka_unit_test(test_free_every_picks_members),
+		cmocka_unit_test(test_free_member_out_of_range),
+		cmocka_unit_test(test_fill_count_and_tries),
+		cmocka_unit_test(test_fill_until_watermarks),
+		cmocka_unit_test(test_fill_until_low_on_one_node),
+		cmocka_unit_test(test_alloc_expect_messages),
+		cmocka_unit_test(test_alloc_counters),
+		cmocka_unit_test(test_cpu_switching),
 		cmocka_unit_test(test_expect_overflow_column),
 	};
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return cmocka_run_group_tests(tests, make_tmpdir, remove_tmpdir);
 }
