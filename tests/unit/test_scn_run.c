@@ -313,6 +313,204 @@ static void test_cpu_switching(void **state)
 }
 
 /* -------------------------------------------------------------------------
+ * The runner's counters
+ */
+
+/* print counters scn. lists every runner counter, groups and ids too, in
+ * a fixed order. */
+static void test_print_counters_scn(void **state)
+{
+	run_expect(M64
+		   "alloc a gfp=GFP_KERNEL\n"
+		   "alloc b order=2 gfp=GFP_KERNEL\n"
+		   "fill g order=1 gfp=GFP_KERNEL count=3\n"
+		   "free a\n"
+		   "print counters scn.\n"
+		   "print counters nothing.starts.so\n",
+		   SCN_OK,
+		   "scn.allocs 5\nscn.alloc_failures 0\nscn.frees 1\nscn.last_alloc 1\n"
+		   "scn.last_pfn 4100\nscn.migrated 0\nscn.write_errors 0\nscn.replay_allocs 0\n"
+		   "scn.replay_frees 0\nscn.replay_unknown_frees 0\nscn.replay_alloc_failures 0\n"
+		   "scn.replay_trace_failures 0\nscn.replay_lost_frees 0\nscn.replay_ignored 0\n"
+		   "scn.live_allocs 4\nscn.live_pages 10\nscn.cpu 0\nscn.allocated.g 3\n"
+		   "scn.members.g 3\nscn.failures.g 0\nscn.pfn.a -1\nscn.pfn.b 4100\n", "");
+}
+
+/* expect reads the same counters; a name the runner does not have is an
+ * input error at its column, whichever family it looks like. */
+static void test_scn_counters_in_expect(void **state)
+{
+	struct scn_result r;
+
+	assert_int_equal(run_text(M64
+		"fill f order=10 gfp=GFP_KERNEL|__GFP_DMA tries=4\n"
+		"alloc a gfp=GFP_KERNEL\n"
+		"cpu 1\n"
+		"expect scn.failures.f == 1\n"
+		"expect scn.members.f == 3\n"
+		"expect scn.allocated.f * 1024 == scn.live_pages - 1\n"
+		"expect scn.pfn.a == scn.last_pfn\n"
+		"expect scn.cpu == 1\n", &r), SCN_OK);
+	assert_string_equal(str(&r.err), "");
+	scn_result_free(&r);
+
+	static const char *const unknown[] = {
+		"scn.nosuch", "scn.allocated.nog", "scn.members.nog", "scn.failures.nog",
+		"scn.pfn.noid", "scn.pfn.", "vmstat.nosuch",
+	};
+	for (size_t i = 0; i < sizeof(unknown) / sizeof(unknown[0]); i++) {
+		char text[256], err[128];
+
+		snprintf(text, sizeof(text), M64 "fill f order=0 gfp=GFP_KERNEL count=1\n"
+			 "alloc a gfp=GFP_KERNEL\nexpect 1 + %s == 0\n", unknown[i]);
+		snprintf(err, sizeof(err), "t.scn:4:12: unknown counter '%s'\n", unknown[i]);
+		run_expect(text, SCN_BAD_INPUT, "", err);
+	}
+}
+
+/* -------------------------------------------------------------------------
+ * Snapshots: print snapshot, print diff, and their errors
+ *
+ * Five order-3 allocations split one order-10 block of DMA32:
+ * 1024 - 40 = 984 = 512 + 256 + 128 + 64 + 16 + 8 stay free.
+ */
+static void test_print_snapshot_and_diff(void **state)
+{
+	run_expect(M64
+		   "snapshot s0 /proc/buddyinfo\n"
+		   "snapshot s1\n"
+		   "fill g order=3 gfp=GFP_KERNEL count=5\n"
+		   "snapshot s2 /proc/buddyinfo /proc/sys/vm/min_free_kbytes\n"
+		   "echo '-- s0 files'\n"
+		   "print snapshot s0\n"
+		   "echo '-- s2 files'\n"
+		   "print snapshot s2\n"
+		   "echo '-- s2 prefixes'\n"
+		   "print snapshot s2 scn.a scn.live\n"
+		   "echo '-- s1 prefixes'\n"
+		   "print snapshot s1 buddyinfo.0.DMA32.3 scn.allocs\n"
+		   "echo '-- s1 s2'\n"
+		   "print diff s1 s2 scn.a buddyinfo.0.DMA32\n"
+		   "echo '-- s1 (now)'\n"
+		   "print diff s1 scn.allocs\n"
+		   "echo '-- s1 now'\n"
+		   "print diff s1 now scn.allocs\n"
+		   "free g all\n"
+		   "echo '-- s2 after free'\n"
+		   "print diff s2 scn.allocs scn.live\n"
+		   "echo '-- s2 s2, nothing'\n"
+		   "print diff s2 s2\n"
+		   "print snapshot s2 nothing.starts.so\n"
+		   "print diff s1 s2 nothing.starts.so\n"
+		   "echo end\n",
+		   SCN_OK,
+		   "-- s0 files\n"
+		   "Node 0, zone      DMA      0      0      0      0      0      0      0      0"
+		   "      1      1      3 \n"
+		   "Node 0, zone    DMA32      1      0      0      0      1      0      1      1"
+		   "      1      1     10 \n"
+		   "-- s2 files\n"
+		   "Node 0, zone      DMA      0      0      0      0      0      0      0      0"
+		   "      1      1      3 \n"
+		   "Node 0, zone    DMA32      1      0      0      1      2      0      2      2"
+		   "      2      2      9 \n"
+		   "2936\n"
+		   "-- s2 prefixes\n"
+		   "scn.allocs 5\nscn.alloc_failures 0\nscn.live_allocs 5\nscn.live_pages 40\n"
+		   "scn.allocated.g 5\n"
+		   "-- s1 prefixes\n"
+		   "buddyinfo.0.DMA32.3 0\nscn.allocs 0\n"
+		   "-- s1 s2\n"
+		   "buddyinfo.0.DMA32.3 0 -> 1 (+1)\nbuddyinfo.0.DMA32.4 1 -> 2 (+1)\n"
+		   "buddyinfo.0.DMA32.6 1 -> 2 (+1)\nbuddyinfo.0.DMA32.7 1 -> 2 (+1)\n"
+		   "buddyinfo.0.DMA32.8 1 -> 2 (+1)\nbuddyinfo.0.DMA32.9 1 -> 2 (+1)\n"
+		   "buddyinfo.0.DMA32.10 10 -> 9 (-1)\n"
+		   "scn.allocs 0 -> 5 (+5)\nscn.allocated.g 0 -> 5 (+5)\n"
+		   "-- s1 (now)\nscn.allocs 0 -> 5 (+5)\n"
+		   "-- s1 now\nscn.allocs 0 -> 5 (+5)\n"
+		   "-- s2 after free\n"
+		   "scn.live_allocs 5 -> 0 (-5)\nscn.live_pages 40 -> 0 (-40)\n"
+		   "-- s2 s2, nothing\n"
+		   "end\n", "");
+}
+
+/* A snapshot line reads its files when it runs, even when nothing reads
+ * the snapshot later: a file the model cannot show is an input error at
+ * its column, for snapshot as for cat (after what was printed). */
+static void test_snapshot_unreadable_file(void **state)
+{
+	run_expect(M64
+		   "snapshot s /proc/buddyinfo /proc/sys/vm/compact_memory\n",
+		   SCN_BAD_INPUT, "",
+		   "t.scn:2:28: snapshot: /proc/sys/vm/compact_memory: not a readable file of "
+		   "the model\n");
+	run_expect(M64
+		   "snapshot s /proc/nosuch\n"
+		   "print snapshot s\n",
+		   SCN_BAD_INPUT, "",
+		   "t.scn:2:12: snapshot: /proc/nosuch: not a readable file of the model\n");
+	run_expect(M64
+		   "cat /proc/sys/vm/min_free_kbytes /proc/nosuch\n",
+		   SCN_BAD_INPUT, "2936\n",
+		   "t.scn:2:34: cat: /proc/nosuch: not a readable file of the model\n");
+}
+
+/* A counter a snapshot does not have is an input error naming both. */
+static void test_snapshot_unknown_counter(void **state)
+{
+	run_expect(M64
+		   "snapshot s\n"
+		   "expect s:scn.allocs == 0\n"
+		   "expect s:vmstat.nosuch == 0\n",
+		   SCN_BAD_INPUT, "", "t.scn:4:8: unknown counter 'vmstat.nosuch' in snapshot 's'\n");
+}
+
+/* Reads of a snapshot taken again read the newest take; the values an
+ * expect sees are the ones of that take. */
+static void test_snapshot_retaken(void **state)
+{
+	run_expect(M64
+		   "snapshot s\n"
+		   "alloc a gfp=GFP_KERNEL\n"
+		   "expect s:scn.allocs == 0\n"
+		   "print diff s scn.allocs\n"
+		   "snapshot s\n"
+		   "expect s:scn.allocs == 1\n"
+		   "alloc b gfp=GFP_KERNEL\n"
+		   "print diff s scn.allocs\n",
+		   SCN_OK, "scn.allocs 0 -> 1 (+1)\nscn.allocs 1 -> 2 (+1)\n", "");
+}
+
+/* -------------------------------------------------------------------------
+ * echo VALUE > FILE
+ */
+
+/* A write the kernel refuses is reported like a shell does and counted;
+ * the run goes on.  A file the model does not have is an input error. */
+static void test_store_errors(void **state)
+{
+	run_expect(M64
+		   "echo 1 > /proc/buddyinfo\n"
+		   "echo 1 > /sys/kernel/debug/extfrag/unusable_index\n"
+		   "echo x > /sys/kernel/mm/hugepages/hugepages-2048kB/free_hugepages\n"
+		   "echo banana > /proc/sys/vm/min_free_kbytes\n"
+		   "echo 3000 > /proc/sys/vm/min_free_kbytes\n"
+		   "print counters scn.write_errors\n"
+		   "cat /proc/sys/vm/min_free_kbytes\n"
+		   "echo 1 > /proc/sys/vm/nosuch\n"
+		   "echo not reached\n",
+		   SCN_BAD_INPUT, "scn.write_errors 4\n3000\n",
+		   "mmsim: /proc/buddyinfo: write error: Input/output error (read-only file)\n"
+		   "mmsim: /sys/kernel/debug/extfrag/unusable_index: write error: Invalid "
+		   "argument (read-only file)\n"
+		   "mmsim: /sys/kernel/mm/hugepages/hugepages-2048kB/free_hugepages: "
+		   "Permission denied (read-only file)\n"
+		   "mmsim: /proc/sys/vm/min_free_kbytes: write error: Invalid argument "
+		   "(\"banana\" is not an integer)\n"
+		   "t.scn:9:10: /proc/sys/vm/nosuch: not a file the model provides\n");
+}
+
+/* -------------------------------------------------------------------------
  * expect arithmetic: an overflow is reported at the term where it
  * happened.  "MAX + 1 + 0" leaves the range when the 1 is added (column
  * 30), not at the 0 that follows; a product added to the sum is reported
@@ -354,6 +552,13 @@ int main(void)
 		cmocka_unit_test(test_alloc_expect_messages),
 		cmocka_unit_test(test_alloc_counters),
 		cmocka_unit_test(test_cpu_switching),
+		cmocka_unit_test(test_print_counters_scn),
+		cmocka_unit_test(test_scn_counters_in_expect),
+		cmocka_unit_test(test_print_snapshot_and_diff),
+		cmocka_unit_test(test_snapshot_unreadable_file),
+		cmocka_unit_test(test_snapshot_unknown_counter),
+		cmocka_unit_test(test_snapshot_retaken),
+		cmocka_unit_test(test_store_errors),
 		cmocka_unit_test(test_expect_overflow_column),
 	};
 
