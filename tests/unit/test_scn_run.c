@@ -540,6 +540,399 @@ static void test_expect_overflow_column(void **state)
 		   SCN_OK, "", "");
 }
 
+/* -------------------------------------------------------------------------
+ * compact, and ids and members following migrated data
+ */
+
+/*
+ * compact node=1 compacts node 1 only: node 0's free lists do not move,
+ * node 1's migrations are the runner's scn.migrated, and every block the
+ * runner holds is freed where its data went (the checker would report a
+ * free of a block the runner no longer holds as a broken invariant).
+ *
+ *   node 0 and node 1: 2000 movable pages each, every other one freed
+ */
+static void test_compact_one_node(void **state)
+{
+	struct scn_result r;
+
+	assert_int_equal(run_text(
+		"machine nodes=2 mem=64M cpus=2 holes=none kernel=0\n"
+		"fill a order=0 gfp=GFP_HIGHUSER_MOVABLE|__GFP_THISNODE node=0 count=2000\n"
+		"fill b order=0 gfp=GFP_HIGHUSER_MOVABLE|__GFP_THISNODE node=1 count=2000\n"
+		"free a every=2\n"
+		"free b every=2\n"
+		"drain\n"
+		"snapshot s\n"
+		"compact node=1\n"
+		"print diff s buddyinfo.0. pagetypeinfo.0.\n"
+		"expect scn.migrated > 0\n"
+		"expect scn.migrated == vmstat.pgmigrate_success - s:vmstat.pgmigrate_success\n"
+		"expect buddyinfo.1.DMA32.0 < s:buddyinfo.1.DMA32.0\n"
+		"free a all\n"
+		"free b all\n"
+		"drain\n"
+		"expect scn.live_pages == 0\n", &r), SCN_OK);
+	assert_string_equal(str(&r.out), "");
+	assert_string_equal(str(&r.err), "");
+	scn_result_free(&r);
+}
+
+/*
+ * The one block the runner holds migrates: x (allocated low while 1000
+ * movable pages took the small free blocks at the top of DMA32) moves up
+ * into those blocks once they are free again, and `free x` frees it there.
+ */
+static void test_compact_moves_a_lone_id(void **state)
+{
+	struct scn_result r;
+
+	assert_int_equal(run_text(M64
+		"snapshot boot /proc/buddyinfo\n"
+		"fill pad order=0 gfp=GFP_HIGHUSER_MOVABLE count=1000\n"
+		"alloc x gfp=GFP_HIGHUSER_MOVABLE\n"
+		"free pad all\n"
+		"drain\n"
+		"snapshot s\n"
+		"compact\n"
+		"expect scn.migrated == 1\n"
+		"expect scn.pfn.x > s:scn.pfn.x\n"
+		"free x\n"
+		"drain\n"
+		"expect scn.live_pages == 0\n"
+		"print snapshot boot\n"
+		"cat /proc/buddyinfo\n", &r), SCN_OK);
+	assert_string_equal(str(&r.err), "");
+	/* everything merged back: the free lists are the boot ones */
+	size_t half = r.out.len / 2;
+
+	assert_true(r.out.len == 2 * half);
+	assert_memory_equal(r.out.buf, r.out.buf + half, half);
+	scn_result_free(&r);
+}
+
+/* -------------------------------------------------------------------------
+ * replay
+ */
+static void write_trace(const char *text)
+{
+	char path[128];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/t.trace", tmpdir);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	assert_int_equal(fclose(f), 0);
+}
+
+/* Run @text as a scenario next to the trace file (replay t.trace finds it) */
+static enum scn_status run_in_tmpdir(const char *text, struct scn_result *r)
+{
+	char file[128];
+	struct scn_script *s;
+	struct scn_run_opts o = { 0 };
+	enum scn_status st;
+
+	snprintf(file, sizeof(file), "%s/t.scn", tmpdir);
+	s = parse_file_ok(file, text);
+	scn_result_init(r);
+	st = scn_run(s, &o, r);
+	scn_script_free(s);
+	return st;
+}
+
+#define TL(cpu, ts, rest) "            bash-1 [" cpu "] .....  1." ts ": " rest "\n"
+
+/*
+ * Every path of a replay, in order (t = the traced pfn):
+ *
+ *   1  alloc t=0x1000 o0            made (A)
+ *   2  free  t=0x1000               frees A                    replay_frees 1
+ *   3  free  t=0x2000               never allocated            unknown_frees 1
+ *   4  alloc NULL page, pfn 0       failed in the trace        trace_failures 1
+ *   5  alloc t=0x3000 o10           fails here (DMA32 has no   alloc_failures 1
+ *                                   order-10 block left)
+ *   6  free  t=0x3000               nothing to free            replay_frees 2
+ *   7  alloc t=0x4000 o10           fails here                 alloc_failures 2
+ *   8  alloc t=0x4000 o0            the free was lost          lost_frees 1
+ *                                   (nothing to free), made (B)
+ *   9  alloc t=0x4000 o1 [005]      lost again: frees B        lost_frees 2
+ *                                   made (C), on the current CPU
+ *  10  mm_page_pcpu_drain           ignored                    ignored 1
+ *  11  alloc t=0x5000 o0 [999]      made (D)
+ *
+ * The group keeps C and D (3 pages); 4 members were made, 2 attempts failed.
+ */
+static const char replay_trace[] =
+	"# tracer: nop\n"
+	TL("001", "000001", "mm_page_alloc: page=0xffffea0000040000 pfn=0x1000 order=0 "
+	   "migratetype=0 gfp_flags=GFP_KERNEL")
+	TL("001", "000002", "mm_page_free: page=0xffffea0000040000 pfn=0x1000 order=0")
+	TL("000", "000003", "mm_page_free: page=0xffffea0000080000 pfn=0x2000 order=0")
+	TL("000", "000004", "mm_page_alloc: page=0000000000000000 pfn=0 order=0 "
+	   "migratetype=0 gfp_flags=GFP_KERNEL")
+	TL("000", "000005", "mm_page_alloc: page=0xffffea00000c0000 pfn=0x3000 order=10 "
+	   "migratetype=0 gfp_flags=GFP_KERNEL")
+	TL("000", "000006", "mm_page_free: page=0xffffea00000c0000 pfn=0x3000 order=10")
+	TL("000", "000007", "mm_page_alloc: page=0xffffea0000100000 pfn=0x4000 order=10 "
+	   "migratetype=0 gfp_flags=GFP_KERNEL")
+	TL("000", "000008", "mm_page_alloc: page=0xffffea0000100000 pfn=0x4000 order=0 "
+	   "migratetype=0 gfp_flags=GFP_KERNEL")
+	TL("005", "000009", "mm_page_alloc: page=0xffffea0000100000 pfn=0x4000 order=1 "
+	   "migratetype=0 gfp_flags=GFP_KERNEL")
+	TL("000", "000010", "mm_page_pcpu_drain: page=0xffffea0000100000 pfn=0x4000 order=0 "
+	   "migratetype=0")
+	TL("999", "000011", "mm_page_alloc: page=0xffffea0000140000 pfn=0x5000 order=0 "
+	   "migratetype=0 gfp_flags=GFP_KERNEL");
+
+static void test_replay_paths(void **state)
+{
+	struct scn_result r;
+
+	write_trace(replay_trace);
+	assert_int_equal(run_in_tmpdir(M64
+		"fill big order=10 gfp=GFP_KERNEL until=fail\n"
+		"snapshot s\n"
+		"cpu 1\n"
+		"replay t.trace group=t\n"
+		"print diff s scn.\n"
+		"free t all\n"
+		"print counters scn.allocated.t scn.live_pages scn.frees\n", &r), SCN_OK);
+	assert_string_equal(str(&r.err), "");
+	assert_string_equal(str(&r.out),
+		"scn.allocs 13 -> 17 (+4)\n"
+		"scn.frees 0 -> 2 (+2)\n"
+		"scn.replay_allocs 0 -> 4 (+4)\n"
+		"scn.replay_frees 0 -> 2 (+2)\n"
+		"scn.replay_unknown_frees 0 -> 1 (+1)\n"
+		"scn.replay_alloc_failures 0 -> 2 (+2)\n"
+		"scn.replay_trace_failures 0 -> 1 (+1)\n"
+		"scn.replay_lost_frees 0 -> 2 (+2)\n"
+		"scn.replay_ignored 0 -> 1 (+1)\n"
+		"scn.live_allocs 13 -> 15 (+2)\n"
+		"scn.live_pages 13312 -> 13315 (+3)\n"
+		"scn.cpu 0 -> 1 (+1)\n"
+		"scn.allocated.t 0 -> 2 (+2)\n"
+		"scn.members.t 0 -> 4 (+4)\n"
+		"scn.failures.t 0 -> 2 (+2)\n"
+		"scn.frees 4\nscn.live_pages 13312\nscn.allocated.t 0\n");
+	scn_result_free(&r);
+}
+
+/*
+ * Events run on the traced CPU: a page allocated and freed on [001] ends
+ * on CPU 1's per-cpu list (count 1 there, 0 on CPU 0), and the replay
+ * leaves the scenario's own CPU (0) as it was.
+ */
+static void test_replay_runs_on_the_traced_cpu(void **state)
+{
+	struct scn_result r;
+
+	write_trace(TL("001", "000001", "mm_page_alloc: page=0xffffea0000040000 pfn=0x1000 "
+		       "order=0 migratetype=0 gfp_flags=GFP_KERNEL")
+		    TL("001", "000002", "mm_page_free: page=0xffffea0000040000 pfn=0x1000 "
+		       "order=0"));
+	assert_int_equal(run_in_tmpdir(M64
+		"replay t.trace\n"
+		"print counters zoneinfo.0.DMA32.cpu.0.count zoneinfo.0.DMA32.cpu.1.count "
+		"scn.cpu scn.replay_frees\n", &r), SCN_OK);
+	assert_string_equal(str(&r.out),
+		"zoneinfo.0.DMA32.cpu.0.count 0\nzoneinfo.0.DMA32.cpu.1.count 1\n"
+		"scn.replay_frees 1\nscn.cpu 0\n");
+	scn_result_free(&r);
+}
+
+/*
+ * Many pfns in flight: 1500 allocations of distinct pfns, then their frees
+ * in another order (every third first), then a second replay into the same
+ * group appends members.  Every block is freed where it was made.
+ */
+static void test_replay_many(void **state)
+{
+	struct sbuf t;
+	struct scn_result r;
+	const int n = 1500;
+
+	sb_init(&t);
+	for (int i = 0; i < n; i++)
+		sb_printf(&t, "  w-1 [000] ..... 2.%06d: mm_page_alloc: page=0xffffea0000000000 "
+			  "pfn=%#x order=0 migratetype=1 gfp_flags=GFP_HIGHUSER_MOVABLE\n",
+			  i, 0x100000 + 7 * i);
+	for (int pass = 0; pass < 3; pass++)
+		for (int i = pass; i < n; i += 3)
+			sb_printf(&t, "  w-1 [001] ..... 3.%06d: mm_page_free: page=0xffffea0000000000 "
+				  "pfn=%#x order=0\n", i, 0x100000 + 7 * i);
+	write_trace(t.buf);
+	sb_free(&t);
+	assert_int_equal(run_in_tmpdir(M64
+		"replay t.trace group=w\n"
+		"expect scn.replay_allocs == 1500\n"
+		"expect scn.replay_frees == 1500\n"
+		"expect scn.allocated.w == 0\n"
+		"replay t.trace group=w\n"
+		"expect scn.members.w == 3000\n"
+		"expect scn.live_pages == 0\n", &r), SCN_OK);
+	assert_string_equal(str(&r.err), "");
+	scn_result_free(&r);
+}
+
+/*
+ * Several trace pfns whose allocation failed here, freed or allocated
+ * again in an order that removes the middle, the last and then the first
+ * entry of the replay's pfn table.
+ */
+static void test_replay_failed_allocations_in_any_order(void **state)
+{
+	static const char *const order10 = "order=10 migratetype=0 gfp_flags=GFP_KERNEL";
+	static const unsigned int seq[][2] = {
+		/* kind (0 alloc order 10, 1 free, 2 alloc order 0), tpfn */
+		{ 0, 0x1000 }, { 0, 0x2000 }, { 0, 0x3000 },
+		{ 1, 0x2000 }, { 1, 0x3000 }, { 1, 0x1000 },
+		{ 0, 0x4000 }, { 0, 0x5000 }, { 0, 0x6000 },
+		{ 2, 0x5000 }, { 2, 0x6000 }, { 2, 0x4000 },
+	};
+	struct sbuf t;
+	struct scn_result r;
+
+	sb_init(&t);
+	for (size_t i = 0; i < sizeof(seq) / sizeof(seq[0]); i++) {
+		if (seq[i][0] == 1)
+			sb_printf(&t, "  w-1 [000] ..... 2.%06zu: mm_page_free: page=0xffffea00000"
+				  "00000 pfn=%#x order=10\n", i, seq[i][1]);
+		else
+			sb_printf(&t, "  w-1 [000] ..... 2.%06zu: mm_page_alloc: page=0xffffea00000"
+				  "00000 pfn=%#x %s\n", i, seq[i][1],
+				  seq[i][0] == 0 ? order10 : "order=0 migratetype=0 "
+				  "gfp_flags=GFP_KERNEL");
+	}
+	write_trace(t.buf);
+	sb_free(&t);
+	assert_int_equal(run_in_tmpdir(M64
+		"fill big order=10 gfp=GFP_KERNEL until=fail\n"
+		"replay t.trace group=w\n"
+		"print counters scn.replay scn.allocated.w scn.failures.w\n", &r), SCN_OK);
+	assert_string_equal(str(&r.out),
+		"scn.replay_allocs 3\nscn.replay_frees 3\nscn.replay_unknown_frees 0\n"
+		"scn.replay_alloc_failures 6\nscn.replay_trace_failures 0\n"
+		"scn.replay_lost_frees 3\nscn.replay_ignored 0\n"
+		"scn.allocated.w 3\nscn.failures.w 6\n");
+	scn_result_free(&r);
+}
+
+/* -------------------------------------------------------------------------
+ * Where output goes
+ */
+
+/* With streams, output is written as the run goes and the result's
+ * buffers stay empty; a diagnostic flushes stdout first, so a shell sees
+ * the lines in order.  With only an error stream, stdout is captured. */
+static void test_output_streams(void **state)
+{
+	struct scn_script *s = parse_file_ok("t.scn", M64
+		"echo one\n"
+		"echo 1 > /proc/buddyinfo\n"
+		"echo -n two\n");
+	char *ob = NULL, *eb = NULL;
+	size_t ol = 0, el = 0;
+	FILE *out = open_memstream(&ob, &ol), *err = open_memstream(&eb, &el);
+	struct scn_run_opts o = { .out = out, .err = err };
+	struct scn_result r;
+
+	scn_result_init(&r);
+	assert_int_equal(scn_run(s, &o, &r), SCN_OK);
+	/* the diagnostic came after "one" had reached the stream */
+	fflush(err);
+	assert_string_equal(ob, "one\ntwo");
+	assert_string_equal(eb, "mmsim: /proc/buddyinfo: write error: Input/output error "
+			    "(read-only file)\n");
+	assert_null(r.out.buf);
+	assert_null(r.err.buf);
+	scn_result_free(&r);
+	fclose(out);
+	free(ob);
+
+	/* errors to a stream, output captured; quiet prints nothing */
+	rewind(err);
+	o = (struct scn_run_opts){ .err = err };
+	scn_result_init(&r);
+	assert_int_equal(scn_run(s, &o, &r), SCN_OK);
+	assert_string_equal(str(&r.out), "one\ntwo");
+	assert_null(r.err.buf);
+	scn_result_free(&r);
+	o.quiet = true;
+	scn_result_init(&r);
+	assert_int_equal(scn_run(s, &o, &r), SCN_OK);
+	assert_null(r.out.buf);
+	scn_result_free(&r);
+	fclose(err);
+	assert_non_null(strstr(eb, "Input/output error"));
+	free(eb);
+	scn_script_free(s);
+}
+
+/* scn_run_file: a file that does not parse reports file:line:col to the
+ * error stream, or into the result, with status 2. */
+static void test_run_file(void **state)
+{
+	char path[128], *eb = NULL;
+	size_t el = 0;
+	FILE *f, *err;
+	struct scn_run_opts o = { 0 };
+	struct scn_result r;
+
+	snprintf(path, sizeof(path), "%s/bad.scn", tmpdir);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(M64 "frobnicate\n", f);
+	assert_int_equal(fclose(f), 0);
+
+	scn_result_init(&r);
+	assert_int_equal(scn_run_file(path, &o, &r), SCN_BAD_INPUT);
+	assert_int_equal(r.status, SCN_BAD_INPUT);
+	assert_non_null(strstr(str(&r.err), "/bad.scn:2:1: unknown verb 'frobnicate'"));
+	scn_result_free(&r);
+
+	err = open_memstream(&eb, &el);
+	o.err = err;
+	scn_result_init(&r);
+	assert_int_equal(scn_run_file(path, &o, &r), SCN_BAD_INPUT);
+	fclose(err);
+	assert_non_null(strstr(eb, "/bad.scn:2:1: unknown verb 'frobnicate'"));
+	assert_null(r.err.buf);
+	scn_result_free(&r);
+	free(eb);
+
+	/* a good file runs */
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(M64 "echo ok\n", f);
+	assert_int_equal(fclose(f), 0);
+	o.err = NULL;
+	scn_result_init(&r);
+	assert_int_equal(scn_run_file(path, &o, &r), SCN_OK);
+	assert_string_equal(str(&r.out), "ok\n");
+	scn_result_free(&r);
+	unlink(path);
+}
+
+/* A scenario of echo lines only needs no machine: nothing boots, nothing
+ * is checked, and the counters are not dumped. */
+static void test_run_without_machine(void **state)
+{
+	struct scn_script *s = parse_file_ok("t.scn", "echo a\nprint b c\n");
+	struct scn_run_opts o = { .want_counters = true };
+	struct scn_result r;
+
+	scn_result_init(&r);
+	assert_int_equal(scn_run(s, &o, &r), SCN_OK);
+	assert_string_equal(str(&r.out), "a\nb c\n");
+	assert_int_equal(r.checks, 0);
+	assert_null(r.counters.buf);
+	scn_result_free(&r);
+	scn_script_free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -560,6 +953,15 @@ int main(void)
 		cmocka_unit_test(test_snapshot_retaken),
 		cmocka_unit_test(test_store_errors),
 		cmocka_unit_test(test_expect_overflow_column),
+		cmocka_unit_test(test_compact_one_node),
+		cmocka_unit_test(test_compact_moves_a_lone_id),
+		cmocka_unit_test(test_replay_paths),
+		cmocka_unit_test(test_replay_runs_on_the_traced_cpu),
+		cmocka_unit_test(test_replay_many),
+		cmocka_unit_test(test_replay_failed_allocations_in_any_order),
+		cmocka_unit_test(test_output_streams),
+		cmocka_unit_test(test_run_file),
+		cmocka_unit_test(test_run_without_machine),
 	};
 
 	return cmocka_run_group_tests(tests, make_tmpdir, remove_tmpdir);
