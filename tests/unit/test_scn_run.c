@@ -271,12 +271,13 @@ static void test_alloc_expect_messages(void **state)
 }
 
 /* A failed alloc sets scn.last_alloc 0, scn.last_pfn -1 and counts a
- * failure; freeing that id does nothing; a later success sets them again. */
+ * failure (expect=fail holds); freeing that id does nothing; a later
+ * success sets them again, and scn.pfn.a is -1 once a is freed. */
 static void test_alloc_counters(void **state)
 {
 	run_expect(M64
 		   "fill f order=10 gfp=GFP_KERNEL|__GFP_DMA count=3\n"
-		   "alloc a order=10 gfp=GFP_KERNEL|__GFP_DMA\n"
+		   "alloc a order=10 gfp=GFP_KERNEL|__GFP_DMA expect=fail\n"
 		   "print counters scn.alloc_failures scn.last scn.pfn.a\n"
 		   "free a\n"
 		   "print counters scn.frees scn.live_allocs\n"
@@ -284,6 +285,7 @@ static void test_alloc_counters(void **state)
 		   "alloc a order=10 gfp=GFP_KERNEL|__GFP_DMA expect=ok\n"
 		   "print counters scn.last scn.pfn.a\n"
 		   "free a\n"
+		   "expect scn.pfn.a == 0 - 1\n"
 		   "print counters scn.pfn.a\n",
 		   SCN_OK,
 		   "scn.alloc_failures 1\nscn.last_alloc 0\nscn.last_pfn -1\nscn.pfn.a -1\n"
