@@ -292,17 +292,21 @@ static void hook_wait(void *priv, enum sched_op op, uint64_t addr, unsigned int 
 		wait_outside(x, ready, arg, x->hooks.where);
 }
 
+/* Run an event's handler: xp_cpu() is its target, a failure is the handler's */
 static void run_on_cpu_now(struct xp_ctx *x, int cpu, smp_call_func_t mfn,
 			   void (*xfn)(struct xp_ctx *, void *), void *arg)
 {
+	enum xp_phase phase = x->phase;
 	int saved = *x->cur_cpu;
 
+	x->phase = PH_EVENT;
 	*x->cur_cpu = cpu;
 	if (mfn)
 		mfn(x->m, arg);
 	else
 		xfn(x, arg);
 	*x->cur_cpu = saved;
+	x->phase = phase;
 }
 
 static void post_event(struct xp_ctx *x, int target, enum sched_op op, uint64_t addr,
@@ -872,13 +876,11 @@ static void deliver_event(struct xp_ctx *x, struct xp_event *e)
 {
 	const char *saved = x->hooks.where;
 
-	x->phase = PH_EVENT;
 	x->hooks.where = e->fp.where;
 	x->ev_pending &= ~XBIT(e->tid);
 	e->delivered = true;
 	run_on_cpu_now(x, e->target, e->mfn, e->xfn, e->arg);
 	x->hooks.where = saved;
-	x->phase = PH_RUN;
 }
 
 static void exec_step(struct xp_ctx *x, int tid, xmask enabled)

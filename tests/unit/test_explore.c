@@ -1403,6 +1403,102 @@ static void test_crosscheck(void **state)
 }
 
 /* -------------------------------------------------------------------------
+ * More on events
+ */
+
+/* An event posted by setup runs at once, on its target CPU. */
+static void handler_mark(struct xp_ctx *x, void *arg)
+{
+	struct toy *t = arg;
+
+	t->flushed[xp_cpu(x)]++;
+}
+
+static void *setup_posts(struct xp_ctx *x, void *arg)
+{
+	struct toy *t = toy_setup(x, arg);
+
+	memset(t->flushed, 0, sizeof(t->flushed));
+	xp_post(x, 1, SCHED_TLB_FLUSH, 0, 0, handler_mark, t);
+	return t;
+}
+
+static void body_check_flushed(struct xp_ctx *x, void *s)
+{
+	struct toy *t = s;
+
+	xp_assert(x, t->flushed[1] == 1 && t->flushed[0] == 0, "%ld %ld", t->flushed[0],
+		  t->flushed[1]);
+	xp_yield(x);
+}
+
+/*
+ * Two CPUs post one event each to CPU 2; the handlers do not commute
+ * (x = 2x and x = x + 1 on v[0]), so the two delivery orders are two
+ * outcomes, and the reduced search finds both, as the full one does.
+ */
+static void handler_double(struct xp_ctx *x, void *arg)
+{
+	((struct toy *)arg)->v[0] *= 2;
+}
+
+static void handler_inc(struct xp_ctx *x, void *arg)
+{
+	((struct toy *)arg)->v[0] += 1;
+}
+
+static void body_post_to_2(struct xp_ctx *x, void *s)
+{
+	struct toy *t = s;
+
+	xp_yield(x);
+	xp_post(x, 2, SCHED_WRITE, (uint64_t)(uintptr_t)&t->v[0], sizeof(long),
+		xp_cpu(x) ? handler_inc : handler_double, t);
+}
+
+static void *setup_one(struct xp_ctx *x, void *arg)
+{
+	struct toy *t = toy_setup(x, arg);
+
+	t->v[0] = 1;
+	return t;
+}
+
+static void final_record_v0(struct xp_ctx *x, void *s)
+{
+	struct toy *t = s;
+
+	t->outcomes |= 1UL << t->v[0];
+}
+
+static void test_events_to_one_cpu(void **state)
+{
+	struct toy t = { 0 };
+	struct xp_test xt = toy_test("to_one_cpu", 3, &t);
+	struct xp_result r;
+
+	/* setup's event ran before any CPU did */
+	xt.setup = setup_posts;
+	xt.cpu[0] = xt.cpu[1] = xt.cpu[2] = body_check_flushed;
+	run_ok(&xt, NULL, &r);
+	xp_result_free(&r);
+
+	xt.setup = setup_one;
+	xt.cpu[0] = xt.cpu[1] = body_post_to_2;
+	xt.cpu[2] = body_idle;
+	xt.final = final_record_v0;
+	for (int no_por = 0; no_por < 2; no_por++) {
+		struct xp_opts o = { .no_por = no_por };
+
+		t.outcomes = 0;
+		run_ok(&xt, &o, &r);
+		/* (1 * 2) + 1 = 3 or (1 + 1) * 2 = 4 */
+		assert_int_equal(t.outcomes, (1UL << 3) | (1UL << 4));
+		xp_result_free(&r);
+	}
+}
+
+/* -------------------------------------------------------------------------
  * CMocka glue: one exploration per test
  */
 static struct toy glue_toy = { .pad = 1 };
@@ -1447,6 +1543,7 @@ int main(void)
 		cmocka_unit_test(test_model_deadlock),
 		cmocka_unit_test(test_real_machine),
 		cmocka_unit_test(test_crosscheck),
+		cmocka_unit_test(test_events_to_one_cpu),
 		XP_UNIT_TEST(glue_lost_update),
 		XP_UNIT_TEST(glue_locked),
 	};
