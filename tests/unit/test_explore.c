@@ -1403,6 +1403,364 @@ static void test_crosscheck(void **state)
 }
 
 /* -------------------------------------------------------------------------
+ * Bad tests and bad options: XP_FAIL_USAGE with a message, nothing run
+ */
+static unsigned long teardowns;
+
+static void count_teardown(struct xp_ctx *x, void *s)
+{
+	teardowns++;
+}
+
+static void *setup_small_machine(struct xp_ctx *x, void *arg)
+{
+	struct toy *t = toy_setup(x, arg);
+
+	memset(t->m, 0, sizeof(*t->m));
+	t->m->nr_cpus = 1;
+	xp_attach_machine(x, t->m);	/* the test runs 2 CPUs */
+	return t;
+}
+
+static void *setup_fails(struct xp_ctx *x, void *arg)
+{
+	xp_fail(x, "no state for %s", "this run");
+	return toy_setup(x, arg);
+}
+
+static bool never_ready(void *arg)
+{
+	return false;
+}
+
+static bool always_ready(void *arg)
+{
+	return true;
+}
+
+static void *setup_waits(struct xp_ctx *x, void *arg)
+{
+	struct toy *t = toy_setup(x, arg);
+
+	/* a wait that holds is fine outside a CPU; one that would block is not */
+	xp_wait(x, SCHED_LOCK, 0, 0, always_ready, NULL);
+	xp_point(x, SCHED_READ, 0, 8);		/* not a CPU: no point */
+	if (t->pad)
+		xp_wait(x, SCHED_LOCK, 0, 0, never_ready, NULL);
+	return t;
+}
+
+static void test_usage_errors(void **state)
+{
+	struct machine *m = calloc(1, sizeof(*m));
+	struct toy t = { .m = m };
+	struct xp_test xt = toy_test("usage", 2, &t);
+	struct xp_opts o = { 0 };
+	struct xp_result r;
+
+	/* CPU counts outside 1..16, a missing body */
+	xt.ncpus = 0;
+	assert_int_equal(xp_explore(&xt, NULL, &r), -1);
+	assert_int_equal(r.kind, XP_FAIL_USAGE);
+	assert_string_equal(r.msg, "test has 0 CPUs (1..16)");
+	xp_result_free(&r);
+	xt.ncpus = XP_MAX_CPUS + 1;
+	assert_int_equal(xp_shrink(&xt, "xp1:dfs:-:0:00000000", &r), -1);
+	assert_string_equal(r.msg, "test has 17 CPUs (1..16)");
+	xp_result_free(&r);
+	assert_true(xp_estimate(&xt, NULL, 10) == -1);
+	xt.ncpus = 2;
+	xt.cpu[0] = body_w12;
+	assert_int_equal(xp_explore(&xt, NULL, &r), -1);
+	assert_string_equal(r.msg, "CPU 1 has no body");
+	xp_result_free(&r);
+
+	/* CPU stacks the host cannot map; a small stack that works */
+	xt.cpu[1] = body_reader;
+	o.stack_size = (size_t)1 << 62;
+	assert_int_equal(xp_explore(&xt, &o, &r), -1);
+	assert_int_equal(r.kind, XP_FAIL_USAGE);
+	assert_string_equal(r.msg, "cannot allocate CPU stacks");
+	xp_result_free(&r);
+	o.stack_size = 128 << 10;
+	run_ok(&xt, &o, &r);
+	assert_int_equal(r.stats.schedules, 3);
+	xp_result_free(&r);
+
+	/* a machine with fewer CPUs than the test: setup fails, teardown
+	 * still runs, the failure has no steps ("-") */
+	xt.setup = setup_small_machine;
+	xt.teardown = count_teardown;
+	teardowns = 0;
+	assert_int_equal(xp_explore(&xt, NULL, &r), -1);
+	assert_int_equal(r.kind, XP_FAIL_USAGE);
+	assert_string_equal(r.msg, "machine has 1 CPUs, the test runs 2");
+	assert_int_equal(teardowns, 1);
+	assert_int_equal(r.ntrace, 0);
+	assert_non_null(strstr(r.schedule, "xp1:dpor:-:-:"));
+	xp_result_free(&r);
+
+	/* xp_fail in setup is a usage failure at setup's line */
+	xt.setup = setup_fails;
+	xp_explore(&xt, NULL, &r);
+	assert_int_equal(r.kind, XP_FAIL_USAGE);
+	assert_non_null(strstr(r.msg, "setup_fails (test_explore.c:"));
+	assert_non_null(strstr(r.msg, "): no state for this run"));
+	xp_result_free(&r);
+
+	/* only CPU bodies may block */
+	xt.setup = setup_waits;
+	t.pad = 0;
+	run_ok(&xt, NULL, &r);
+	xp_result_free(&r);
+	t.pad = 1;
+	xp_explore(&xt, NULL, &r);
+	assert_int_equal(r.kind, XP_FAIL_USAGE);
+	assert_string_equal(r.msg, "setup blocks in setup_waits: only CPU bodies may wait");
+	xp_result_free(&r);
+	free(m);
+}
+
+/*
+ * Events a test may not post: to a CPU that does not exist (in the test, or
+ * on the attached machine), or more distinct events than the explorer has
+ * thread slots for (128, CPUs included).
+ */
+static void body_post_to(struct xp_ctx *x, void *s)
+{
+	struct toy *t = s;
+
+	for (int i = 0; i < t->steps[0]; i++)
+		xp_post(x, t->pad, SCHED_WRITE, 0, 8, flush_handler, t);
+	xp_yield(x);
+}
+
+static void test_bad_events(void **state)
+{
+	struct machine *m = calloc(1, sizeof(*m));
+	struct toy t = { .m = m, .steps = { 1 } };
+	struct xp_test xt = toy_test("bad_events", 2, &t);
+	struct xp_result r;
+
+	assert_non_null(m);
+	xt.cpu[0] = body_post_to;
+	xt.cpu[1] = body_idle;
+	t.pad = -1;
+	xp_explore(&xt, NULL, &r);
+	assert_int_equal(r.kind, XP_FAIL_USAGE);
+	assert_string_equal(r.msg, "event posted to CPU -1, which does not exist");
+	xp_result_free(&r);
+	t.pad = XP_MAX_CPUS;
+	xp_explore(&xt, NULL, &r);
+	assert_string_equal(r.msg, "event posted to CPU 16, which does not exist");
+	xp_result_free(&r);
+	/* the attached machine has 3 CPUs: CPU 3 does not exist */
+	xt.setup = mach_setup;
+	t.pad = 3;
+	xp_explore(&xt, NULL, &r);
+	assert_string_equal(r.msg, "event posted to CPU 3, which does not exist");
+	xp_result_free(&r);
+	/* 2 CPUs + 126 events fill the table; the 127th has no slot */
+	xt.setup = toy_setup;
+	t.pad = 1;
+	t.steps[0] = XP_MAX_THREADS - 2 + 1;
+	xp_explore(&xt, NULL, &r);
+	assert_int_equal(r.kind, XP_FAIL_USAGE);
+	assert_string_equal(r.msg, "more than 128 CPUs and distinct events");
+	xp_result_free(&r);
+	free(m);
+}
+
+/* -------------------------------------------------------------------------
+ * Where a failure is recorded, and what it says
+ */
+static void handler_asserts(struct xp_ctx *x, void *arg)
+{
+	xp_assert(x, xp_cpu(x) != 1, "delivered to cpu%d", xp_cpu(x));
+}
+
+static void body_post_failing(struct xp_ctx *x, void *s)
+{
+	xp_post(x, 1, SCHED_TLB_FLUSH, 0, 0, handler_asserts, s);
+	xp_yield(x);
+}
+
+static void teardown_fails(struct xp_ctx *x, void *s)
+{
+	xp_fail(x, "teardown found %d leaks", 2);
+}
+
+static void final_two_failures(struct xp_ctx *x, void *s)
+{
+	xp_assert(x, 0, "first");
+	xp_assert(x, 0, "second");
+}
+
+static void final_plain_file(struct xp_ctx *x, void *s)
+{
+	xp_fail_at(x, "plain.c", 7, "checker", "no directory in %s", "the path");
+}
+
+static void body_assert_at_once(struct xp_ctx *x, void *s)
+{
+	xp_assert(x, 0, "before any point");
+}
+
+static void body_bad_unlock(struct xp_ctx *x, void *s)
+{
+	struct toy *t = s;
+
+	xp_yield(x);
+	spin_unlock(t->m, &t->sl[0]);	/* never taken */
+	xp_yield(x);
+}
+
+static void test_failure_kinds(void **state)
+{
+	struct machine *m = calloc(1, sizeof(*m));
+	struct toy t = { .m = m };
+	struct xp_test xt = toy_test("kinds", 2, &t);
+	struct xp_result r;
+
+	assert_non_null(m);
+	/* an assertion in an event handler names the event's CPU */
+	xt.cpu[0] = body_post_failing;
+	xt.cpu[1] = body_idle;
+	xp_explore(&xt, NULL, &r);
+	assert_int_equal(r.kind, XP_FAIL_ASSERT);
+	assert_non_null(strstr(r.msg, "event on cpu1 in handler_asserts (test_explore.c:"));
+	assert_non_null(strstr(r.msg, "assertion 'xp_cpu(x) != 1' failed: delivered to cpu1"));
+	xp_result_free(&r);
+
+	/* teardown checks count as final checks */
+	xt.cpu[0] = xt.cpu[1] = body_idle;
+	xt.teardown = teardown_fails;
+	xp_explore(&xt, NULL, &r);
+	assert_int_equal(r.kind, XP_FAIL_FINAL);
+	assert_non_null(strstr(r.msg, "teardown_fails (test_explore.c:"));
+	assert_non_null(strstr(r.msg, "teardown found 2 leaks"));
+	xp_result_free(&r);
+	xt.teardown = NULL;
+
+	/* a check that fails twice reports its first failure */
+	xt.final = final_two_failures;
+	xp_explore(&xt, NULL, &r);
+	assert_int_equal(r.kind, XP_FAIL_FINAL);
+	assert_non_null(strstr(r.msg, "failed: first"));
+	xp_result_free(&r);
+	/* a file name without a directory is printed as it is */
+	xt.final = final_plain_file;
+	xp_explore(&xt, NULL, &r);
+	assert_string_equal(r.msg, "checker (plain.c:7): no directory in the path");
+	xp_result_free(&r);
+	xt.final = NULL;
+
+	/* failing before the first scheduling point: no step, string "-" */
+	xt.cpu[1] = body_assert_at_once;
+	xp_explore(&xt, NULL, &r);
+	assert_int_equal(r.kind, XP_FAIL_ASSERT);
+	assert_int_equal(r.ntrace, 0);
+	assert_non_null(strstr(r.schedule, "xp1:dpor:-:-:"));
+	xp_result_free(&r);
+
+	/* a simulated kernel failure on the attached machine ends the run */
+	xt.setup = mach_setup;
+	xt.cpu[1] = body_bad_unlock;
+	xp_explore(&xt, NULL, &r);
+	assert_int_equal(r.kind, XP_FAIL_MODEL);
+	assert_string_equal(r.msg, "BUG: spinlock already unlocked on CPU#1");
+	xp_result_free(&r);
+
+	/* without a setup the bodies get the test's arg as their state */
+	xt.setup = NULL;
+	xt.cpu[0] = body_w12;
+	xt.cpu[1] = body_reader;
+	memset(&t.v, 0, sizeof(t.v));
+	run_ok(&xt, NULL, &r);
+	assert_int_equal(r.stats.schedules, 3);
+	assert_int_equal(t.v[0], 2);
+	xp_result_free(&r);
+	free(m);
+}
+
+/*
+ *   lock[0] = A, lock[1] = B; CPU0 A then B, CPU1 B then A, CPU2 neither.
+ * The deadlock report names the two waiting CPUs, not the finished one.
+ */
+static void test_deadlock_names_the_waiters(void **state)
+{
+	struct toy t = { 0 };
+	struct xp_test xt = toy_test("deadlock3", 3, &t);
+	struct xp_opts o = { .strategy = XP_DFS, .bounding = XP_ITERATIVE };
+	struct xp_result r;
+
+	xt.cpu[0] = body_ab;
+	xt.cpu[1] = body_ba;
+	xt.cpu[2] = body_writer;
+	xp_explore(&xt, &o, &r);
+	assert_int_equal(r.kind, XP_FAIL_DEADLOCK);
+	assert_non_null(strstr(r.msg, ": cpu0 waits in take_two (LOCK lock+4), cpu1 waits in "
+			       "take_two (LOCK lock+0)"));
+	assert_null(strstr(r.msg, "cpu2"));
+	xp_result_free(&r);
+}
+
+/*
+ *   v[0] = x; each CPU: do { old = x; } while (!cas(x, old, old + 1)).
+ * Lock-free increments never lose an update, and some schedule makes a
+ * CAS fail and retry.
+ */
+static void body_cas_incr(struct xp_ctx *x, void *s)
+{
+	struct toy *t = s;
+	long old;
+
+	for (;;) {
+		old = xp_read(x, &t->v[0]);
+		if (xp_cas(x, &t->v[0], old, old + 1))
+			break;
+		xp_sometimes(x, "cas_retry");
+	}
+}
+
+static void test_cas(void **state)
+{
+	static const char *const retry[] = { "cas_retry", NULL };
+	struct toy t = { 0 };
+	struct xp_test xt = toy_test("cas", 2, &t);
+	struct xp_result r;
+
+	xt.cpu[0] = xt.cpu[1] = body_cas_incr;
+	xt.final = final_two;
+	xt.sometimes = retry;
+	run_ok(&xt, NULL, &r);
+	xp_result_free(&r);
+}
+
+/* A sometimes point is the same point whatever string carries its name. */
+static void body_sometimes_built(struct xp_ctx *x, void *s)
+{
+	char name[16];
+
+	snprintf(name, sizeof(name), "built_%d", 1);
+	xp_write(x, &((struct toy *)s)->v[xp_cpu(x)], 1);
+	xp_sometimes(x, name);
+}
+
+static void test_sometimes_by_name(void **state)
+{
+	static const char *const declared[] = { "built_1", NULL };
+	struct toy t = { 0 };
+	struct xp_test xt = toy_test("sometimes_name", 2, &t);
+	struct xp_result r;
+
+	xt.cpu[0] = xt.cpu[1] = body_sometimes_built;
+	xt.sometimes = declared;
+	run_ok(&xt, NULL, &r);
+	xp_result_free(&r);
+}
+
+/* -------------------------------------------------------------------------
  * More on events
  */
 
@@ -1498,6 +1856,277 @@ static void test_events_to_one_cpu(void **state)
 	}
 }
 
+/*
+ * Sixteen CPUs and one event are 17 threads, more than the 16 columns the
+ * vector clocks start with: when CPU 0 posts its event to CPU 1 after its
+ * own write, the clocks are laid out again.  The event and CPU 1's write
+ * are the only dependent pair: two schedules, both outcomes.
+ */
+static void handler_seen1(struct xp_ctx *x, void *arg)
+{
+	struct toy *t = arg;
+
+	t->outcomes |= 1UL << (t->seen[1] + 1);
+}
+
+static void body_sixteen(struct xp_ctx *x, void *s)
+{
+	struct toy *t = s;
+	int c = xp_cpu(x);
+
+	xp_write(x, &t->seen[c], c);
+	if (c == 0)
+		xp_post(x, 1, SCHED_WRITE, (uint64_t)(uintptr_t)&t->seen[1], sizeof(long),
+			handler_seen1, t);
+}
+
+static void test_sixteen_cpus_and_an_event(void **state)
+{
+	struct toy t = { 0 };
+	struct xp_test xt = toy_test("sixteen", XP_MAX_CPUS, &t);
+	struct xp_result r;
+
+	for (int c = 0; c < XP_MAX_CPUS; c++)
+		xt.cpu[c] = body_sixteen;
+	t.outcomes = 0;
+	run_ok(&xt, NULL, &r);
+	assert_int_equal(r.stats.schedules, 2);
+	/* the handler saw seen[1] still 0, or CPU 1's 1 */
+	assert_int_equal(t.outcomes, (1UL << 1) | (1UL << 2));
+	xp_result_free(&r);
+}
+
+/* PCT gives events priorities too: it finds the stale-TLB use of
+ * test_event_race, whose window is an event delivered late. */
+static void test_pct_with_events(void **state)
+{
+	struct toy t = { 0 };
+	struct xp_test xt = toy_test("pct_events", 2, &t);
+	struct xp_opts o = { .strategy = XP_PCT, .seed = 11, .max_schedules = 500 };
+	struct xp_result r;
+
+	xt.cpu[0] = body_async_unmap;
+	xt.cpu[1] = body_use_tlb;
+	xp_explore(&xt, &o, &r);
+	assert_int_equal(r.kind, XP_FAIL_ASSERT);
+	assert_non_null(strstr(r.msg, "stale TLB"));
+	assert_non_null(strstr(r.schedule, "xp1:pct:s11,d3:"));
+	xp_result_free(&r);
+}
+
+/* -------------------------------------------------------------------------
+ * Search budgets, statistics and their report
+ */
+static char *stats_line(const struct xp_test *xt, const struct xp_opts *o,
+			const struct xp_result *r)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	assert_non_null(f);
+	xp_print_stats(f, xt ? xt->name : NULL, o, r);
+	fclose(f);
+	return buf;
+}
+
+/* The statistics line up to its timing, and its verdict after it */
+static void check_stats(const struct xp_test *xt, const struct xp_opts *o,
+			const struct xp_result *r, const char *head, const char *tail)
+{
+	char *s = stats_line(xt, o, r);
+
+	if (strncmp(s, head, strlen(head)) || !strstr(s, tail))
+		fail_msg("stats line '%s': want '%s...%s'", s, head, tail);
+	free(s);
+}
+
+static void test_search_budgets(void **state)
+{
+	struct toy t = { .steps = { 3, 3 } };
+	struct xp_test xt = toy_test("budget", 2, &t);
+	struct xp_opts o = { .no_por = true, .max_schedules = 3 };
+	struct xp_result r;
+
+	xt.cpu[0] = xt.cpu[1] = body_steps;
+	/* 20 schedules exist; three are run */
+	run_ok(&xt, &o, &r);
+	assert_int_equal(r.stats.schedules, 3);
+	assert_false(r.stats.complete);
+	check_stats(&xt, &o, &r, "xp: budget: DFS: 3 schedules, ", ", INCOMPLETE (schedule limit)\n");
+	xp_result_free(&r);
+
+	/* a time budget every run exceeds (a picosecond): one run, then the
+	 * search stops, whatever the machine's speed */
+	o = (struct xp_opts){ .no_por = true, .max_seconds = 1e-12 };
+	run_ok(&xt, &o, &r);
+	assert_int_equal(r.stats.schedules, 1);
+	assert_true(r.stats.time_out);
+	check_stats(&xt, &o, &r, "xp: budget: DFS: 1 schedules, ", ", INCOMPLETE (time budget)\n");
+	xp_result_free(&r);
+
+	/* random walks default to 1000 */
+	o = (struct xp_opts){ .strategy = XP_RANDOM, .seed = 2 };
+	run_ok(&xt, &o, &r);
+	assert_int_equal(r.stats.schedules, 1000);
+	check_stats(&xt, &o, &r, "xp: budget: random walk, seed 2: 1000 schedules, 6000 steps",
+		    "\n");
+	xp_result_free(&r);
+
+	/*
+	 * A schedule of B blocks (runs of one CPU) has B - 2 preemptions: every
+	 * switch but the one after the first CPU to finish.  Of the 20, 2 have
+	 * B = 2, 4 B = 3, 8 B = 4, 4 B = 5, 2 B = 6.  Iterative bounding up to
+	 * 1 is complete within that bound, not exhaustive; bound 2 runs the
+	 * 14 with B <= 4; bound 5 cuts nothing.
+	 */
+	o = (struct xp_opts){ .bounding = XP_ITERATIVE, .bound = 1 };
+	run_ok(&xt, &o, &r);
+	assert_int_equal(r.stats.bound, 1);
+	assert_true(r.stats.complete);
+	assert_false(r.stats.exhaustive);
+	check_stats(&xt, &o, &r, "xp: budget: DFS, iterative preemption bound 1: ",
+		    ", complete within the bound\n");
+	xp_result_free(&r);
+	o.bounding = XP_BOUND;
+	o.bound = 2;
+	run_ok(&xt, &o, &r);
+	assert_int_equal(r.stats.schedules, 14);
+	assert_true(r.stats.bound_cut > 0);
+	check_stats(&xt, &o, &r, "xp: budget: DFS, preemption bound 2: 14 schedules, ",
+		    ", complete within the bound\n");
+	xp_result_free(&r);
+	o.bound = 5;
+	run_ok(&xt, &o, &r);
+	assert_int_equal(r.stats.schedules, 20);
+	check_stats(&xt, &o, &r, "xp: budget: DFS, preemption bound 5: 20 schedules, ",
+		    ", exhaustive\n");
+	xp_result_free(&r);
+}
+
+/* Knuth's estimate inside a search leaves the search's own statistics and
+ * sometimes points alone; the report shows it. */
+static void test_estimate_in_search(void **state)
+{
+	static const char *const st[] = { "saw_one", NULL };
+	struct toy t = { 0 };
+	struct xp_test xt = toy_test("estimate_in", 2, &t);
+	struct xp_opts o = { .no_por = true, .estimate_probes = 100, .seed = 1 };
+	struct xp_result r;
+
+	xt.cpu[0] = body_w12;
+	xt.cpu[1] = body_sometimes;
+	xt.sometimes = st;
+	/*
+	 * Three schedules: CPU1 first (branching 2, then 1: product 2), or
+	 * CPU0 first and then either (2 x 2 = 4); the mean is 3.
+	 */
+	double e = xp_estimate(&xt, &o, 100);
+
+	run_ok(&xt, &o, &r);
+	assert_int_equal(r.stats.schedules, 3);
+	assert_true(r.stats.estimate == e);
+	assert_true(e > 2.5 && e < 3.5);
+	check_stats(&xt, &o, &r, "xp: estimate_in: DFS: 3 schedules, ", ", estimate ");
+	xp_result_free(&r);
+	/* no probes: no estimate */
+	assert_true(xp_estimate(&xt, &o, 0) == 0);
+	/* iterative bounding without a limit, or with one no run exceeds
+	 * (every schedule here has at most 1 preemption), estimates the same */
+	o.bounding = XP_ITERATIVE;
+	o.bound = 0;
+	assert_true(xp_estimate(&xt, &o, 100) == e);
+	o.bound = 1;
+	assert_true(xp_estimate(&xt, &o, 100) == e);
+}
+
+/*
+ * keep_going counts every failing schedule: of the C(4, 2) = 6 orders of
+ * two read-then-write increments, 4 interleave and lose an update.  The
+ * result is the first failure.
+ */
+static void test_keep_going(void **state)
+{
+	struct toy t = { 0 };
+	struct xp_test xt = lost_update_test(&t);
+	struct xp_opts o = { .no_por = true, .keep_going = true };
+	struct xp_result r;
+
+	xp_explore(&xt, &o, &r);
+	assert_int_equal(r.kind, XP_FAIL_FINAL);
+	assert_int_equal(r.stats.schedules, 6);
+	assert_int_equal(r.stats.failed, 4);
+	assert_true(r.stats.complete);
+	check_stats(&xt, &o, &r, "xp: lost_update: DFS: 6 schedules, 4 failing, ", "\n");
+	xp_result_free(&r);
+
+	/* random walks too */
+	o = (struct xp_opts){ .strategy = XP_RANDOM, .seed = 3, .max_schedules = 50,
+			      .keep_going = true };
+	xp_explore(&xt, &o, &r);
+	assert_int_equal(r.stats.schedules, 50);
+	assert_true(r.stats.failed > 0 && r.stats.failed < 50);
+	xp_result_free(&r);
+}
+
+/*
+ * A broken test stops even a keep_going search, and is what is reported:
+ * CPU0 reads v[0] and, when it sees CPU1's write, posts to CPU 16, which
+ * no test has.  The first schedule (CPU0 first) fails the final check only;
+ * the second is broken.
+ */
+static void body_read_then_post(struct xp_ctx *x, void *s)
+{
+	struct toy *t = s;
+
+	if (xp_read(x, &t->v[0]))
+		xp_post(x, XP_MAX_CPUS, SCHED_WRITE, 0, 8, handler_inc, t);
+}
+
+static void final_fails(struct xp_ctx *x, void *s)
+{
+	xp_assert(x, 0, "always");
+}
+
+static void test_keep_going_stops_when_broken(void **state)
+{
+	struct toy t = { 0 };
+	struct xp_test xt = toy_test("broken", 2, &t);
+	struct xp_opts o = { .no_por = true, .keep_going = true };
+	struct xp_result r;
+
+	xt.cpu[0] = body_read_then_post;
+	xt.cpu[1] = body_writer;
+	xt.final = final_fails;
+	xp_explore(&xt, &o, &r);
+	assert_int_equal(r.kind, XP_FAIL_USAGE);
+	assert_string_equal(r.msg, "event posted to CPU 16, which does not exist");
+	assert_int_equal(r.stats.failed, 2);
+	assert_int_equal(r.stats.schedules, 2);
+	xp_result_free(&r);
+}
+
+/* PCT's depth is capped at 16 change points; the string says what ran. */
+static void test_pct_depth_cap(void **state)
+{
+	struct toy t = { .pad = 2 };
+	struct xp_test xt = lost_update_test(&t);
+	struct xp_opts o = { .strategy = XP_PCT, .seed = 9, .pct_depth = 40,
+			     .max_schedules = 2000 };
+	struct xp_result r;
+
+	xp_explore(&xt, &o, &r);
+	assert_int_equal(r.kind, XP_FAIL_FINAL);
+	assert_non_null(strstr(r.schedule, "xp1:pct:s9,d16:"));
+	check_stats(&xt, &o, &r, "xp: lost_update: PCT, seed 9, depth 40: ", "\n");
+	xp_result_free(&r);
+	/* a default depth reads 3 */
+	o.pct_depth = 0;
+	xp_explore(&xt, &o, &r);
+	check_stats(&xt, &o, &r, "xp: lost_update: PCT, seed 9, depth 3: ", "\n");
+	xp_result_free(&r);
+}
+
 /* -------------------------------------------------------------------------
  * CMocka glue: one exploration per test
  */
@@ -1543,7 +2172,20 @@ int main(void)
 		cmocka_unit_test(test_model_deadlock),
 		cmocka_unit_test(test_real_machine),
 		cmocka_unit_test(test_crosscheck),
+		cmocka_unit_test(test_usage_errors),
+		cmocka_unit_test(test_bad_events),
+		cmocka_unit_test(test_failure_kinds),
+		cmocka_unit_test(test_deadlock_names_the_waiters),
+		cmocka_unit_test(test_cas),
+		cmocka_unit_test(test_sometimes_by_name),
 		cmocka_unit_test(test_events_to_one_cpu),
+		cmocka_unit_test(test_sixteen_cpus_and_an_event),
+		cmocka_unit_test(test_pct_with_events),
+		cmocka_unit_test(test_search_budgets),
+		cmocka_unit_test(test_estimate_in_search),
+		cmocka_unit_test(test_keep_going),
+		cmocka_unit_test(test_keep_going_stops_when_broken),
+		cmocka_unit_test(test_pct_depth_cap),
 		XP_UNIT_TEST(glue_lost_update),
 		XP_UNIT_TEST(glue_locked),
 	};
