@@ -2128,6 +2128,220 @@ static void test_pct_depth_cap(void **state)
 }
 
 /* -------------------------------------------------------------------------
+ * Schedule strings: parsing, replay verdicts, reports
+ */
+static void test_schedule_string_errors(void **state)
+{
+	static const struct { const char *s, *msg; } bad[] = {
+		{ "xp1:dpor", "column 5: expected 5 fields separated by ':'" },
+		{ "xp1:dpor:-:0:00000000:1", "column 22: unexpected ':'" },
+		{ "xp1:dpor:-:0:0000000g", "column 14: expected an 8-digit hex checksum" },
+		{ "xp1:dpor:-:0:123456789", "column 14: expected an 8-digit hex checksum" },
+		{ "xp1:dpor:-:e1>:00000000", "column 12: bad choice 'e1>'" },
+		{ "xp1:dpor:-:e>1:00000000", "column 12: bad choice 'e>1'" },
+		{ "xp1:dpor:-:1.e1:00000000", "column 14: bad choice 'e1'" },
+		{ "xp1:dpor:-:0*:00000000", "column 12: bad choice '0*'" },
+		{ "xp1:dpor:-:16:00000000", "column 12: bad choice '16'" },
+		{ "xp1:dpor:-:e128>0:00000000", "column 12: bad choice 'e128>0'" },
+		{ "xp1:dpor:-:0*10000001:00000000", "column 12: bad choice '0*10000001'" },
+		{ "xp1:dpor:-:0x.1:00000000", "column 12: bad choice '0x'" },
+	};
+	struct toy t = { 0 };
+	struct xp_test xt = lost_update_test(&t);
+	struct xp_result r;
+
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+		assert_int_equal(xp_replay(&xt, bad[i].s, &r), -1);
+		assert_int_equal(r.kind, XP_FAIL_USAGE);
+		if (!strstr(r.msg, bad[i].msg))
+			fail_msg("'%s': got '%s', want '%s'", bad[i].s, r.msg, bad[i].msg);
+		assert_null(r.schedule);
+		xp_result_free(&r);
+		/* the shrinker refuses them the same way */
+		assert_int_equal(xp_shrink(&xt, bad[i].s, &r), -1);
+		assert_int_equal(r.kind, XP_FAIL_USAGE);
+		xp_result_free(&r);
+	}
+}
+
+/* The recorded checksum of a run, read from the divergence a wrong one gives */
+static unsigned int real_checksum(const struct xp_test *xt, const char *choices)
+{
+	char s[256];
+	struct xp_result r;
+	const char *p;
+	unsigned int sum;
+
+	snprintf(s, sizeof(s), "xp1:dfs:-:%s:00000000", choices);
+	xp_replay(xt, s, &r);
+	assert_int_equal(r.kind, XP_FAIL_DIVERGED);
+	p = strstr(r.msg, "(checksum ");
+	assert_non_null(p);
+	assert_int_equal(sscanf(p, "(checksum %x", &sum), 1);
+	xp_result_free(&r);
+	return sum;
+}
+
+static void test_replay_verdicts(void **state)
+{
+	struct toy t = { 0 };
+	struct xp_test xt = lost_update_test(&t);
+	struct xp_result r;
+	char s[256];
+	unsigned int sum = real_checksum(&xt, "0*2.1*2");
+
+	/* a passing schedule with its own checksum replays as a pass */
+	snprintf(s, sizeof(s), "xp1:dfs:-:0*2.1*2:%08x", sum);
+	assert_int_equal(xp_replay(&xt, s, &r), 0);
+	assert_int_equal(r.kind, XP_OK);
+	assert_int_equal(r.stats.schedules, 1);
+	xp_result_free(&r);
+
+	/* more choices than the run has steps */
+	snprintf(s, sizeof(s), "xp1:dfs:-:0*2.1*4:%08x", sum);
+	xp_replay(&xt, s, &r);
+	assert_int_equal(r.kind, XP_FAIL_DIVERGED);
+	assert_string_equal(r.msg, "the run ended after 4 steps (all CPUs finished) with 2 "
+			    "choices of the schedule left");
+	xp_result_free(&r);
+	/* a CPU or an event the test does not have */
+	snprintf(s, sizeof(s), "xp1:dfs:-:0.7:%08x", sum);
+	xp_replay(&xt, s, &r);
+	assert_string_equal(r.msg, "at step 1: cpu7 does not exist");
+	xp_result_free(&r);
+	snprintf(s, sizeof(s), "xp1:dfs:-:0.e5>1:%08x", sum);
+	xp_replay(&xt, s, &r);
+	assert_string_equal(r.msg, "at step 1: event e5 was not posted");
+	xp_result_free(&r);
+
+	/* a failing run replayed with choices left over: the failure ends it */
+	xp_replay(&xt, "xp1:dfs:-:0.1*2.0.1.0:00000000", &r);
+	assert_int_equal(r.kind, XP_FAIL_DIVERGED);
+	assert_non_null(strstr(r.msg, "the run ended after 4 steps (final check: final_two ("));
+	assert_non_null(strstr(r.msg, ") with 2 choices of the schedule left"));
+	assert_null(r.schedule);
+	xp_result_free(&r);
+
+	/* empty parameters print as "-" */
+	sum = real_checksum(&xt, "0.1*2.0");
+	snprintf(s, sizeof(s), "xp1:dfs::0.1*2.0:%08x", sum);
+	xp_replay(&xt, s, &r);
+	assert_int_equal(r.kind, XP_FAIL_FINAL);
+	assert_non_null(strstr(r.schedule, "xp1:dfs:-:0.1*2.0:"));
+	xp_result_free(&r);
+}
+
+/* A run of no steps (the bodies never reach a point) replays from "-" */
+static void body_nothing(struct xp_ctx *x, void *s)
+{
+}
+
+static void test_replay_no_steps(void **state)
+{
+	struct toy t = { 0 };
+	struct xp_test xt = toy_test("nothing", 2, &t);
+	struct xp_result r, p;
+
+	xt.cpu[0] = xt.cpu[1] = body_nothing;
+	xt.final = final_fails;
+	xp_explore(&xt, NULL, &r);
+	assert_int_equal(r.kind, XP_FAIL_FINAL);
+	assert_int_equal(r.ntrace, 0);
+	assert_non_null(strstr(r.schedule, "xp1:dpor:-:-:"));
+	xp_replay(&xt, r.schedule, &p);
+	assert_int_equal(p.kind, XP_FAIL_FINAL);
+	assert_string_equal(p.schedule, r.schedule);
+	xp_result_free(&p);
+	xp_result_free(&r);
+}
+
+/* Names of operations and failure kinds, and what is out of range */
+static void test_names(void **state)
+{
+	assert_string_equal(xp_op_name(SCHED_TLB_FLUSH), "TLB_FLUSH");
+	assert_string_equal(xp_op_name((enum sched_op)99), "?");
+	assert_string_equal(xp_fail_kind_name(XP_FAIL_DIVERGED), "replay diverged");
+	assert_string_equal(xp_fail_kind_name((enum xp_fail_kind)99), "?");
+}
+
+/*
+ * The failure report: kind and message, the replay string, then one line
+ * per step, events as eK>N, named ranges as name+offset, unnamed addresses
+ * in hex, a yield without an address as "-", preemptions starred.
+ *
+ *   CPU0: write v[0], post a flush of [0x1000, 0x2000) to CPU1, yield twice
+ *   CPU1: copy [0x5000, 0x6000), then assert the flush has not arrived
+ */
+static void body_report_cpu0(struct xp_ctx *x, void *s)
+{
+	struct toy *t = s;
+
+	xp_write(x, &t->v[0], 1);
+	xp_post(x, 1, SCHED_TLB_FLUSH, 0x1000, 4096, handler_mark, t);
+	xp_yield(x);
+	xp_yield(x);
+}
+
+static void body_report_cpu1(struct xp_ctx *x, void *s)
+{
+	struct toy *t = s;
+
+	xp_point(x, SCHED_COPY, 0x5000, 4096);
+	xp_assert(x, !t->flushed[1], "flushed");
+}
+
+static char *failure_text(const struct xp_result *r)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	assert_non_null(f);
+	xp_print_failure(f, r);
+	fclose(f);
+	return buf;
+}
+
+static void test_failure_report(void **state)
+{
+	struct toy t = { 0 };
+	struct xp_test xt = toy_test("report", 2, &t);
+	struct xp_result r;
+	char *text, want[1024], s[128];
+
+	xt.cpu[0] = body_report_cpu0;
+	xt.cpu[1] = body_report_cpu1;
+	/* the flush delivered while CPU0 could go on: a preemption */
+	snprintf(s, sizeof(s), "xp1:dpor:-:0*2.e0>1.1:%08x", real_checksum(&xt, "0*2.e0>1.1"));
+	xp_replay(&xt, s, &r);
+	assert_int_equal(r.kind, XP_FAIL_ASSERT);
+	assert_string_equal(r.schedule, s);
+	text = failure_text(&r);
+	snprintf(want, sizeof(want),
+		 "xp: FAILED (assertion): %s\n"
+		 "xp:   replay: MMSIM_REPLAY='%s'\n"
+		 "xp:   4 steps, 1 preemptions (*):\n"
+		 "xp:    step  thread  op        address                  where\n"
+		 "xp:       0  cpu0    WRITE     v+0/8                    body_report_cpu0\n"
+		 "xp:       1  cpu0    YIELD     -                        body_report_cpu0\n"
+		 "xp:       2* e0>1    TLB_FLUSH 0x1000/4096              body_report_cpu0\n"
+		 "xp:       3  cpu1    COPY      0x5000/4096              body_report_cpu1\n",
+		 r.msg, r.schedule);
+	assert_string_equal(text, want);
+	free(text);
+	xp_result_free(&r);
+
+	/* a diverged replay has no string to print; a failure of no step no
+	 * trace */
+	xp_replay(&xt, "xp1:dfs:-:e0>1:00000000", &r);
+	text = failure_text(&r);
+	assert_string_equal(text, "xp: FAILED (replay diverged): at step 0: event e0 was not "
+			    "posted\n");
+	free(text);
+	xp_result_free(&r);
+}
+
+/* -------------------------------------------------------------------------
  * CMocka glue: one exploration per test
  */
 static struct toy glue_toy = { .pad = 1 };
@@ -2186,6 +2400,11 @@ int main(void)
 		cmocka_unit_test(test_keep_going),
 		cmocka_unit_test(test_keep_going_stops_when_broken),
 		cmocka_unit_test(test_pct_depth_cap),
+		cmocka_unit_test(test_schedule_string_errors),
+		cmocka_unit_test(test_replay_verdicts),
+		cmocka_unit_test(test_replay_no_steps),
+		cmocka_unit_test(test_names),
+		cmocka_unit_test(test_failure_report),
 		XP_UNIT_TEST(glue_lost_update),
 		XP_UNIT_TEST(glue_locked),
 	};
