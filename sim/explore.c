@@ -545,8 +545,12 @@ void xp_sometimes_at(struct xp_ctx *x, const char *name, bool cond)
 		if (x->st[i].name == name || !strcmp(x->st[i].name, name))
 			break;
 	if (i == x->nst) {
-		if (x->nst >= XP_MAX_SOMETIMES)
+		/* a point not tracked could never fail the search: refuse */
+		if (x->nst >= XP_MAX_SOMETIMES) {
+			record_failure(x, XP_FAIL_USAGE, "more than %d sometimes points "
+				       "(XP_MAX_SOMETIMES)", XP_MAX_SOMETIMES);
 			return;
+		}
 		x->st[x->nst++] = (typeof(x->st[0])){ .name = name };
 	}
 	x->st[i].seen = true;
@@ -1095,6 +1099,12 @@ struct xp_ctx *xp_ctx_new(const struct xp_test *t, const struct xp_opts *o, char
 			snprintf(err, errlen, "CPU %d has no body", c);
 			return NULL;
 		}
+	for (int n = 0; t->sometimes && t->sometimes[n]; n++)
+		if (n >= XP_MAX_SOMETIMES) {
+			snprintf(err, errlen, "more than %d sometimes points (XP_MAX_SOMETIMES)",
+				 XP_MAX_SOMETIMES);
+			return NULL;
+		}
 	x = host_calloc(1, sizeof(*x), "exploring schedules");
 	x->t = t;
 	x->o = *o;
@@ -1122,8 +1132,7 @@ struct xp_ctx *xp_ctx_new(const struct xp_test *t, const struct xp_opts *o, char
 		}
 	}
 	for (const char *const *s = t->sometimes; s && *s; s++)
-		if (x->nst < XP_MAX_SOMETIMES)
-			x->st[x->nst++] = (typeof(x->st[0])){ .name = *s, .declared = true };
+		x->st[x->nst++] = (typeof(x->st[0])){ .name = *s, .declared = true };
 	clock_gettime(CLOCK_MONOTONIC, &x->t0);
 	return x;
 }

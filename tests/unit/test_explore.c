@@ -1760,6 +1760,45 @@ static void test_sometimes_by_name(void **state)
 	xp_result_free(&r);
 }
 
+/*
+ * More sometimes points than the explorer tracks (32) must not be dropped
+ * silently: a dropped point that never comes true would let the test pass.
+ * 33 declared points, the last never reached; 33 undeclared points, the
+ * last never true: both are usage errors, not passes.
+ */
+static const char *const many_points[] = {
+	"p00", "p01", "p02", "p03", "p04", "p05", "p06", "p07", "p08", "p09", "p10",
+	"p11", "p12", "p13", "p14", "p15", "p16", "p17", "p18", "p19", "p20", "p21",
+	"p22", "p23", "p24", "p25", "p26", "p27", "p28", "p29", "p30", "p31", "p32",
+	NULL,
+};
+
+static void body_many_points(struct xp_ctx *x, void *s)
+{
+	xp_write(x, &((struct toy *)s)->v[xp_cpu(x)], 1);
+	for (int i = 0; i < XP_MAX_SOMETIMES; i++)
+		xp_sometimes(x, many_points[i]);
+	xp_sometimes_if(x, many_points[XP_MAX_SOMETIMES], false);
+}
+
+static void test_too_many_sometimes(void **state)
+{
+	struct toy t = { 0 };
+	struct xp_test xt = toy_test("many_points", 2, &t);
+	struct xp_result r;
+
+	xt.cpu[0] = xt.cpu[1] = body_many_points;
+	xp_explore(&xt, NULL, &r);
+	assert_int_equal(r.kind, XP_FAIL_USAGE);
+	assert_string_equal(r.msg, "more than 32 sometimes points (XP_MAX_SOMETIMES)");
+	xp_result_free(&r);
+	xt.sometimes = many_points;
+	xp_explore(&xt, NULL, &r);
+	assert_int_equal(r.kind, XP_FAIL_USAGE);
+	assert_string_equal(r.msg, "more than 32 sometimes points (XP_MAX_SOMETIMES)");
+	xp_result_free(&r);
+}
+
 /* -------------------------------------------------------------------------
  * More on events
  */
@@ -2392,6 +2431,7 @@ int main(void)
 		cmocka_unit_test(test_deadlock_names_the_waiters),
 		cmocka_unit_test(test_cas),
 		cmocka_unit_test(test_sometimes_by_name),
+		cmocka_unit_test(test_too_many_sometimes),
 		cmocka_unit_test(test_events_to_one_cpu),
 		cmocka_unit_test(test_sixteen_cpus_and_an_event),
 		cmocka_unit_test(test_pct_with_events),
