@@ -2381,6 +2381,244 @@ static void test_failure_report(void **state)
 }
 
 /* -------------------------------------------------------------------------
+ * Locks outside CPUs, locks never released, more statistics
+ */
+
+/* A model spinlock taken twice by setup (or held when the final check
+ * takes it) would block outside a CPU: a usage error, "?" for a caller
+ * without SCHED_WHERE. */
+static void *setup_locks_twice(struct xp_ctx *x, void *arg)
+{
+	struct toy *t = mach_setup(x, arg);
+
+	spin_lock(t->m, &t->sl[0]);
+	spin_lock(t->m, &t->sl[0]);
+	return t;
+}
+
+static void body_spin_lock_keep(struct xp_ctx *x, void *s)
+{
+	struct toy *t = s;
+
+	spin_lock(t->m, &t->sl[0]);
+}
+
+static void final_takes_lock(struct xp_ctx *x, void *s)
+{
+	struct toy *t = s;
+
+	spin_lock(t->m, &t->sl[0]);
+}
+
+static void test_lock_outside_cpus(void **state)
+{
+	struct machine *m = calloc(1, sizeof(*m));
+	struct toy t = { .m = m };
+	struct xp_test xt = { .name = "lock_outside", .ncpus = 2, .setup = setup_locks_twice,
+			      .arg = &t };
+	struct xp_result r;
+
+	assert_non_null(m);
+	xt.cpu[0] = xt.cpu[1] = body_idle;
+	xp_explore(&xt, NULL, &r);
+	assert_int_equal(r.kind, XP_FAIL_USAGE);
+	assert_string_equal(r.msg, "setup blocks in ?: only CPU bodies may wait");
+	xp_result_free(&r);
+	/* CPU 0 keeps the lock; the final check cannot take it */
+	xt.setup = mach_setup;
+	xt.cpu[0] = body_spin_lock_keep;
+	xt.final = final_takes_lock;
+	xp_explore(&xt, NULL, &r);
+	assert_int_equal(r.kind, XP_FAIL_USAGE);
+	assert_string_equal(r.msg, "the final check blocks in ?: only CPU bodies may wait");
+	xp_result_free(&r);
+	free(m);
+}
+
+/*
+ * A toy lock its owner never releases: CPU 0 takes it and ends, the 15
+ * others wait for it forever.  That is a deadlock, reported with as many
+ * waiters as the message holds (512 bytes).
+ */
+static void body_lock_and_leave(struct xp_ctx *x, void *s)
+{
+	struct toy *t = s;
+
+	xp_lock(x, &t->lock[0]);
+	if (xp_cpu(x))
+		xp_unlock(x, &t->lock[0]);
+}
+
+static void test_lock_never_released(void **state)
+{
+	struct toy t = { 0 };
+	struct xp_test xt = toy_test("leaked_lock", XP_MAX_CPUS, &t);
+	struct xp_opts o = { .max_schedules = 1 };
+	struct xp_result r;
+
+	for (int c = 0; c < XP_MAX_CPUS; c++)
+		xt.cpu[c] = body_lock_and_leave;
+	xp_explore(&xt, &o, &r);
+	assert_int_equal(r.kind, XP_FAIL_DEADLOCK);
+	assert_int_equal(r.ntrace, 1);
+	assert_non_null(strstr(r.msg, "deadlock after 1 steps: cpu1 waits in body_lock_and_leave "
+			       "(LOCK lock+0), cpu2 waits in "));
+	assert_null(strstr(r.msg, "cpu0 "));
+	assert_int_equal(strlen(r.msg), XP_MSG - 1);	/* cut at the message size */
+	xp_result_free(&r);
+}
+
+static void test_more_statistics(void **state)
+{
+	struct toy t = { .pad = 1 };
+	struct xp_test xt = lost_update_test(&t);
+	struct xp_opts o = { .max_seconds = 1e6 };
+	struct xp_result r;
+
+	/* a time budget that is not reached changes nothing */
+	t.steps[0] = t.steps[1] = 2;
+	xt.cpu[0] = xt.cpu[1] = body_steps;
+	xt.final = NULL;
+	t.shared = true;
+	run_ok(&xt, &o, &r);
+	assert_true(r.stats.complete && !r.stats.time_out);
+	assert_int_equal(r.stats.schedules, 6);
+	check_stats(&(struct xp_test){ .name = "budget" }, &o, &r,
+		    "xp: budget: DPOR: 6 schedules, 0 pruned by sleep sets, ", ", exhaustive\n");
+	/* no name; keep_going without a failure says nothing of failures */
+	o.keep_going = true;
+	check_stats(NULL, &o, &r, "xp: ?: DPOR: 6 schedules, ", ", exhaustive\n");
+	xp_result_free(&r);
+
+	/* iterative bounding cut short by the schedule limit */
+	o = (struct xp_opts){ .bounding = XP_ITERATIVE, .max_schedules = 1 };
+	run_ok(&xt, &o, &r);
+	assert_int_equal(r.stats.bound, 0);
+	assert_false(r.stats.complete);
+	xp_result_free(&r);
+
+	/* a replay's statistics say so, and no verdict */
+	xt = lost_update_test(&t);
+	t.pad = 0;
+	xp_explore(&xt, &(struct xp_opts){ .bounding = XP_ITERATIVE }, &r);
+	o = (struct xp_opts){ .replay = r.schedule };
+	struct xp_result p;
+
+	xp_explore(&xt, &o, &p);
+	assert_int_equal(p.kind, XP_FAIL_FINAL);
+	check_stats(&xt, &o, &p, "xp: lost_update: replay: 1 schedules, 4 steps, depth 4, ",
+		    "schedules/s)\n");
+	xp_result_free(&p);
+	xp_result_free(&r);
+
+	/* runs pruned by sleep sets are reported whenever there are some;
+	 * no time spent, no rate */
+	struct xp_result fake = { .stats = { .schedules = 7, .sleep_blocked = 5, .steps = 70,
+					     .max_depth = 10, .complete = true } };
+	char *line = stats_line(&(struct xp_test){ .name = "fake" },
+				&(struct xp_opts){ .no_por = true }, &fake);
+
+	assert_string_equal(line, "xp: fake: DFS: 7 schedules, 5 pruned by sleep sets, 70 steps, "
+			    "depth 10, 0.000 s, complete within the bound\n");
+	free(line);
+}
+
+/* A divergence lists what could run, events included. */
+static void test_divergence_lists_events(void **state)
+{
+	struct toy t = { 0 };
+	struct xp_test xt = toy_test("report", 2, &t);
+	struct xp_result r;
+
+	xt.cpu[0] = body_report_cpu0;
+	xt.cpu[1] = body_report_cpu1;
+	xp_replay(&xt, "xp1:dfs:-:0.1.1:00000000", &r);
+	assert_int_equal(r.kind, XP_FAIL_DIVERGED);
+	assert_string_equal(r.msg, "at step 2: cpu1 is not enabled (enabled: cpu0,e0>1)");
+	xp_result_free(&r);
+}
+
+/*
+ * The shrinker on its own: a shrunk string shrinks to itself and says
+ * "shrunk" once; a string without parameters becomes "shrunk"; a string
+ * whose run is not the recorded one is a divergence; a failure of no
+ * step stays what it is; event deliveries survive shrinking.
+ */
+static char *with_params(const char *schedule, const char *params)
+{
+	const char *a = strchr(schedule + 4, ':'), *b = strchr(a + 1, ':');
+	char *s = malloc(strlen(schedule) + strlen(params) + 1);
+
+	assert_non_null(s);
+	sprintf(s, "%.*s%s%s", (int)(a + 1 - schedule), schedule, params, b);
+	return s;
+}
+
+static void test_shrink_more(void **state)
+{
+	struct toy t = { .pad = 6 };
+	struct xp_test xt = lost_update_test(&t);
+	struct xp_opts o = { .strategy = XP_RANDOM, .seed = 7, .max_schedules = 5000,
+			     .shrink = true };
+	struct xp_result r, s;
+	char *str;
+
+	xp_explore(&xt, &o, &r);
+	assert_int_equal(r.preemptions, 1);
+	assert_non_null(strstr(r.schedule, "xp1:rnd:s7,shrunk:"));
+	assert_int_equal(xp_shrink(&xt, r.schedule, &s), 0);
+	assert_string_equal(s.schedule, r.schedule);
+	xp_result_free(&s);
+	/* no parameters, or "-" */
+	for (int i = 0; i < 2; i++) {
+		str = with_params(r.schedule, i ? "-" : "");
+		assert_int_equal(xp_shrink(&xt, str, &s), 0);
+		assert_non_null(strstr(s.schedule, "xp1:rnd:shrunk:"));
+		xp_result_free(&s);
+		free(str);
+	}
+	/* another run's checksum */
+	str = strdup(r.schedule);
+	assert_non_null(str);
+	str[strlen(str) - 1] = str[strlen(str) - 1] == '0' ? '1' : '0';
+	assert_int_equal(xp_shrink(&xt, str, &s), -1);
+	assert_int_equal(s.kind, XP_FAIL_DIVERGED);
+	assert_non_null(strstr(s.msg, "checksum"));
+	xp_result_free(&s);
+	free(str);
+	xp_result_free(&r);
+
+	/* no step */
+	xt = toy_test("nothing", 2, &t);
+	xt.cpu[0] = xt.cpu[1] = body_nothing;
+	xt.final = final_fails;
+	xp_explore(&xt, NULL, &r);
+	assert_int_equal(xp_shrink(&xt, r.schedule, &s), 0);
+	assert_int_equal(s.kind, XP_FAIL_FINAL);
+	assert_int_equal(s.ntrace, 0);
+	assert_non_null(strstr(s.schedule, "xp1:dpor:shrunk:-:"));
+	xp_result_free(&s);
+	xp_result_free(&r);
+
+	/* two of CPU1's three reads after the flush: the delivery stays */
+	xt = toy_test("event_race", 2, &t);
+	xt.cpu[0] = body_async_unmap;
+	xt.cpu[1] = body_tlb_reader;
+	xt.final = final_seen2;
+	o = (struct xp_opts){ .strategy = XP_RANDOM, .seed = 1, .max_schedules = 1000,
+			      .shrink = true };
+	xp_explore(&xt, &o, &r);
+	assert_int_equal(r.kind, XP_FAIL_FINAL);
+	assert_non_null(strstr(r.schedule, ",shrunk:"));
+	assert_non_null(strstr(r.schedule, "e0>1"));
+	xp_replay(&xt, r.schedule, &s);
+	assert_int_equal(s.kind, XP_FAIL_FINAL);
+	assert_string_equal(s.msg, r.msg);
+	xp_result_free(&s);
+	xp_result_free(&r);
+}
+
+/* -------------------------------------------------------------------------
  * CMocka glue: one exploration per test
  */
 static struct toy glue_toy = { .pad = 1 };
@@ -2445,6 +2683,11 @@ int main(void)
 		cmocka_unit_test(test_replay_no_steps),
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_failure_report),
+		cmocka_unit_test(test_lock_outside_cpus),
+		cmocka_unit_test(test_lock_never_released),
+		cmocka_unit_test(test_more_statistics),
+		cmocka_unit_test(test_divergence_lists_events),
+		cmocka_unit_test(test_shrink_more),
 		XP_UNIT_TEST(glue_lost_update),
 		XP_UNIT_TEST(glue_locked),
 	};
