@@ -19,6 +19,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "testlib.h"
 #include "cpu.h"
@@ -2619,6 +2621,167 @@ static void test_shrink_more(void **state)
 }
 
 /* -------------------------------------------------------------------------
+ * The CMocka glue itself (explore_cmocka.h): what a race test's verdict
+ * and message are.  A failing verdict ends a CMocka test, so each case
+ * runs as a one-test group in a child process whose output and exit
+ * status (the number of failed tests) are checked here.
+ */
+static int glue_in_child(const struct xp_test *t, char *out, size_t outlen)
+{
+	size_t n = 0;
+	int fd[2], status;
+	ssize_t k;
+	pid_t pid;
+
+	assert_int_equal(pipe(fd), 0);
+	fflush(stdout);
+	fflush(stderr);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		const struct CMUnitTest one[] = {
+			{ .name = t->name, .test_func = xp_cmocka_test, .initial_state = (void *)t },
+		};
+
+		dup2(fd[1], 1);
+		dup2(fd[1], 2);
+		close(fd[0]);
+		close(fd[1]);
+		/* exit, not _exit: coverage data is written at exit */
+		exit(cmocka_run_group_tests_name("glue", one, NULL, NULL));
+	}
+	close(fd[1]);
+	while ((k = read(fd[0], out + n, outlen - 1 - n)) > 0)
+		if ((n += (size_t)k) == outlen - 1)
+			break;
+	out[n] = '\0';
+	close(fd[0]);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	return WEXITSTATUS(status);
+}
+
+static void glue_expect(const struct xp_test *t, int failed, const char *const *want)
+{
+	static char out[1 << 16];
+	int st = glue_in_child(t, out, sizeof(out));
+
+	if (st != failed)
+		fail_msg("%s: %d failed tests, want %d; output:\n%s", t->name, st, failed, out);
+	for (; *want; want++)
+		if (!strstr(out, *want))
+			fail_msg("%s: no '%s' in the output:\n%s", t->name, *want, out);
+}
+
+static struct toy glue_case_toy;
+static unsigned long flaky_calls;
+
+/* fails the first time only: the search sees it, its replay does not */
+static void final_flaky(struct xp_ctx *x, void *s)
+{
+	xp_assert(x, ++flaky_calls > 1, "first call");
+}
+
+static void test_glue_verdicts(void **state)
+{
+	struct xp_test lost = {
+		.name = "glue_case", .ncpus = 2, .setup = toy_setup, .arg = &glue_case_toy,
+		.cpu = { body_incr, body_incr }, .final = final_two,
+		.opts = { .strategy = XP_DFS, .bounding = XP_ITERATIVE },
+	};
+	struct xp_test t;
+
+	/* a failure of a test that expects none: the message carries the
+	 * replay command */
+	glue_expect(&lost, 1, (const char *const[]){
+		"glue_case: final check: final_two (test_explore.c:",
+		"\n  replay: MMSIM_REPLAY='xp1:dfs:b1:0.1*2.0:",
+		"' MMSIM_REPLAY_TEST=glue_case", NULL });
+
+	/* a test that is not even valid: no replay command */
+	t = lost;
+	t.ncpus = 0;
+	t.expect_failure = true;
+	glue_expect(&t, 1, (const char *const[]){
+		"glue_case: usage: test has 0 CPUs (1..16)\n", NULL });
+
+	/* expected a failure, found none (bounds 0, 1 and 2 run 2 + 4 + 6 of
+	 * the 6 orders); and the same cut short */
+	t = lost;
+	t.final = NULL;
+	t.expect_failure = true;
+	glue_expect(&t, 1, (const char *const[]){
+		"glue_case: expected a failure, none in 12 schedules\n", NULL });
+	t.opts.max_schedules = 1;
+	glue_expect(&t, 1, (const char *const[]){
+		"glue_case: expected a failure, none in 1 schedules (the search was cut short)",
+		NULL });
+
+	/* found a failure, but not the one expected */
+	t = lost;
+	t.expect_failure = true;
+	t.expect_msg = "deadlock";
+	glue_expect(&t, 1, (const char *const[]){
+		"glue_case: expected a failure with 'deadlock', found final check: final_two (", NULL });
+	t.expect_msg = "x = 1";
+	glue_expect(&t, 0, (const char *const[]){
+		"xp: glue_case: expected failure found and reproduced by its replay string", NULL });
+
+	/* a failure its own string does not reproduce */
+	t = lost;
+	t.expect_failure = true;
+	t.final = final_flaky;
+	flaky_calls = 0;
+	glue_expect(&t, 1, (const char *const[]){
+		"glue_case: replaying 'xp1:dfs:b0:0*2.1*2:", "' gave ok: ; the search had final check: "
+		"final_flaky (test_explore.c:", NULL });
+}
+
+static void test_glue_replay_environment(void **state)
+{
+	struct xp_test t = {
+		.name = "glue_env", .ncpus = 2, .setup = toy_setup, .arg = &glue_case_toy,
+		.cpu = { body_incr, body_incr }, .final = final_two,
+		.opts = { .strategy = XP_DFS, .bounding = XP_ITERATIVE }, .expect_failure = true,
+	};
+	char good[128];
+	struct xp_result r;
+
+	xp_explore(&t, NULL, &r);
+	snprintf(good, sizeof(good), "%s", r.schedule);
+	xp_result_free(&r);
+
+	/* MMSIM_REPLAY for this test, for every test, for another test */
+	setenv("MMSIM_REPLAY", good, 1);
+	setenv("MMSIM_REPLAY_TEST", "glue_env", 1);
+	glue_expect(&t, 0, (const char *const[]){ "xp: glue_env: replay: 1 schedules", NULL });
+	setenv("MMSIM_REPLAY_TEST", "", 1);
+	glue_expect(&t, 0, (const char *const[]){ "xp: glue_env: replay: 1 schedules", NULL });
+	unsetenv("MMSIM_REPLAY_TEST");
+	glue_expect(&t, 0, (const char *const[]){ "xp: glue_env: replay: 1 schedules", NULL });
+	setenv("MMSIM_REPLAY_TEST", "another_test", 1);
+	glue_expect(&t, 0, (const char *const[]){
+		"xp: glue_env: DFS, iterative preemption bound 1: ",
+		"expected failure found and reproduced", NULL });
+	/* an empty MMSIM_REPLAY is no replay */
+	setenv("MMSIM_REPLAY", "", 1);
+	unsetenv("MMSIM_REPLAY_TEST");
+	glue_expect(&t, 0, (const char *const[]){ "expected failure found and reproduced", NULL });
+	/* a string that no longer replays fails even a test expecting failure */
+	snprintf(good + strlen(good) - 8, 9, "%08x", 0u);
+	setenv("MMSIM_REPLAY", good, 1);
+	glue_expect(&t, 1, (const char *const[]){
+		"glue_env: replay diverged: the choices were all possible but the runnable CPUs",
+		NULL });
+	/* a test that expects no failure fails on a diverged replay too */
+	t.expect_failure = false;
+	t.final = NULL;
+	setenv("MMSIM_REPLAY", "xp1:dfs:-:0*2.1*2:00000000", 1);
+	glue_expect(&t, 1, (const char *const[]){ "glue_env: replay diverged", NULL });
+	unsetenv("MMSIM_REPLAY");
+}
+
+/* -------------------------------------------------------------------------
  * CMocka glue: one exploration per test
  */
 static struct toy glue_toy = { .pad = 1 };
@@ -2688,6 +2851,8 @@ int main(void)
 		cmocka_unit_test(test_more_statistics),
 		cmocka_unit_test(test_divergence_lists_events),
 		cmocka_unit_test(test_shrink_more),
+		cmocka_unit_test(test_glue_verdicts),
+		cmocka_unit_test(test_glue_replay_environment),
 		XP_UNIT_TEST(glue_lost_update),
 		XP_UNIT_TEST(glue_locked),
 	};
