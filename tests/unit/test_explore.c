@@ -2621,6 +2621,147 @@ static void test_shrink_more(void **state)
 }
 
 /* -------------------------------------------------------------------------
+ * Limits of names and messages
+ */
+
+/* The 16 CPUs of test_sixteen_cpus_and_an_event with the event posted
+ * before CPU 0's first point: the 17 threads are known before any clock
+ * exists.  The event now also races with its poster's write (an event is
+ * dependent with its poster's steps): 2 x 2 schedules, the same two
+ * outcomes. */
+static void body_sixteen_early(struct xp_ctx *x, void *s)
+{
+	struct toy *t = s;
+	int c = xp_cpu(x);
+
+	if (c == 0)
+		xp_post(x, 1, SCHED_WRITE, (uint64_t)(uintptr_t)&t->seen[1], sizeof(long),
+			handler_seen1, t);
+	xp_write(x, &t->seen[c], c);
+}
+
+static void test_sixteen_cpus_event_first(void **state)
+{
+	struct toy t = { 0 };
+	struct xp_test xt = toy_test("sixteen_early", XP_MAX_CPUS, &t);
+	struct xp_result r;
+
+	for (int c = 0; c < XP_MAX_CPUS; c++)
+		xt.cpu[c] = body_sixteen_early;
+	run_ok(&xt, NULL, &r);
+	assert_int_equal(r.stats.schedules, 4);
+	assert_int_equal(t.outcomes, (1UL << 1) | (1UL << 2));
+	xp_result_free(&r);
+}
+
+/* Names past the 32nd are not used: traces print those addresses raw. */
+static void *setup_many_names(struct xp_ctx *x, void *arg)
+{
+	static char dummy[32];
+	struct toy *t = arg;
+
+	memset(t->v, 0, sizeof(t->v));
+	for (int i = 0; i < 32; i++)
+		xp_name_range(x, &dummy[i], 1, "dummy");
+	xp_name_range(x, t->v, sizeof(t->v), "v");
+	return t;
+}
+
+static void test_too_many_names(void **state)
+{
+	struct toy t = { 0 };
+	struct xp_test xt = lost_update_test(&t);
+	struct xp_result r;
+
+	xt.setup = setup_many_names;
+	xp_explore(&xt, NULL, &r);
+	assert_int_equal(r.kind, XP_FAIL_FINAL);
+	assert_null(r.trace[0].name);
+	assert_true(r.trace[0].addr == (uint64_t)(uintptr_t)&t.v[0]);
+	xp_result_free(&r);
+}
+
+/*
+ * A deadlock on a lock outside every named range prints its address;
+ * a divergence with more runnable threads than its message holds lists
+ * as many as fit (126 characters).
+ */
+static int unnamed_lock;
+
+static void body_unnamed_lock(struct xp_ctx *x, void *s)
+{
+	xp_lock(x, &unnamed_lock);
+}
+
+static void body_many_posts(struct xp_ctx *x, void *s)
+{
+	struct toy *t = s;
+
+	if (xp_cpu(x) == 0)
+		for (int i = 0; i < 12; i++)
+			xp_post(x, 1, SCHED_WRITE, 0, 8, handler_inc, t);
+	if (xp_cpu(x) == XP_MAX_CPUS - 1)
+		xp_wait(x, SCHED_LOCK, 0, 8, never_ready, NULL);
+	xp_yield(x);
+}
+
+static void test_long_messages(void **state)
+{
+	struct toy t = { 0 };
+	struct xp_test xt = toy_test("unnamed", 2, &t);
+	struct xp_result r;
+	char want[64];
+
+	unnamed_lock = 0;
+	xt.cpu[0] = xt.cpu[1] = body_unnamed_lock;
+	xp_explore(&xt, &(struct xp_opts){ .max_schedules = 1 }, &r);
+	assert_int_equal(r.kind, XP_FAIL_DEADLOCK);
+	snprintf(want, sizeof(want), "cpu1 waits in body_unnamed_lock (LOCK %#llx)",
+		 (unsigned long long)(uintptr_t)&unnamed_lock);
+	assert_non_null(strstr(r.msg, want));
+	xp_result_free(&r);
+
+	xt = toy_test("crowded", XP_MAX_CPUS, &t);
+	for (int c = 0; c < XP_MAX_CPUS; c++)
+		xt.cpu[c] = body_many_posts;
+	xp_replay(&xt, "xp1:dfs:-:15:00000000", &r);
+	assert_int_equal(r.kind, XP_FAIL_DIVERGED);
+	assert_non_null(strstr(r.msg, "at step 0: cpu15 is not enabled (enabled: cpu0,cpu1,cpu2,"
+			       "cpu3,cpu4,cpu5,cpu6,cpu7,cpu8,cpu9,cpu10,cpu11,cpu12,cpu13,cpu14,"
+			       "e0>1,e1>1,e2>1,"));
+	assert_null(strstr(r.msg, "e11>1"));
+	xp_result_free(&r);
+}
+
+/* A body that posts an event in its first run only: the next run's replay
+ * of the prefix finds the event gone, and names it by its thread. */
+static unsigned long nondet_posts;
+
+static void body_posts_once(struct xp_ctx *x, void *s)
+{
+	if (++nondet_posts == 1)
+		xp_post(x, 1, SCHED_WRITE, 0, 8, handler_inc, s);
+	xp_yield(x);
+	xp_yield(x);
+}
+
+static void test_nondeterministic_event(void **state)
+{
+	struct toy t = { 0 };
+	struct xp_test xt = toy_test("nondet_event", 2, &t);
+	struct xp_result r;
+
+	nondet_posts = 0;
+	xt.cpu[0] = body_posts_once;
+	xt.cpu[1] = body_idle;
+	xp_explore(&xt, &(struct xp_opts){ .no_por = true }, &r);
+	assert_int_equal(r.kind, XP_FAIL_NONDET);
+	assert_non_null(strstr(r.msg, "has cpu0,cpu1 enabled, an earlier run had "
+			       "cpu0,cpu1,event#2 (bodies must be deterministic)"));
+	xp_result_free(&r);
+}
+
+/* -------------------------------------------------------------------------
  * The CMocka glue itself (explore_cmocka.h): what a race test's verdict
  * and message are.  A failing verdict ends a CMocka test, so each case
  * runs as a one-test group in a child process whose output and exit
@@ -2682,6 +2823,12 @@ static void final_flaky(struct xp_ctx *x, void *s)
 	xp_assert(x, ++flaky_calls > 1, "first call");
 }
 
+/* always fails, with a message that changes from call to call */
+static void final_counts(struct xp_ctx *x, void *s)
+{
+	xp_assert(x, 0, "call %lu", ++flaky_calls);
+}
+
 static void test_glue_verdicts(void **state)
 {
 	struct xp_test lost = {
@@ -2726,6 +2873,34 @@ static void test_glue_verdicts(void **state)
 	t.expect_msg = "x = 1";
 	glue_expect(&t, 0, (const char *const[]){
 		"xp: glue_case: expected failure found and reproduced by its replay string", NULL });
+
+	/* a test that does not behave the same on the same schedule */
+	t = lost;
+	t.expect_failure = true;
+	t.cpu[0] = body_nondet;
+	t.opts = (struct xp_opts){ .no_por = true };
+	glue_expect(&t, 1, (const char *const[]){
+		"glue_case: nondeterminism: same schedule prefix, different behaviour", NULL });
+
+	/* a search that fails only its sometimes check found no failing run */
+	static const char *const never[] = { "never", NULL };
+
+	t = lost;
+	t.expect_failure = true;
+	t.final = NULL;
+	t.sometimes = never;
+	glue_expect(&t, 1, (const char *const[]){
+		"glue_case: expected a failure, none in 12 schedules\n", NULL });
+
+	/* a failure its own string reproduces as the same kind, but not
+	 * with the same message */
+	t = lost;
+	t.expect_failure = true;
+	t.final = final_counts;
+	flaky_calls = 0;
+	glue_expect(&t, 1, (const char *const[]){
+		"' gave final check: final_counts (", "failed: call 2; the search had final check: "
+		"final_counts (", "failed: call 1", NULL });
 
 	/* a failure its own string does not reproduce */
 	t = lost;
@@ -2851,6 +3026,10 @@ int main(void)
 		cmocka_unit_test(test_more_statistics),
 		cmocka_unit_test(test_divergence_lists_events),
 		cmocka_unit_test(test_shrink_more),
+		cmocka_unit_test(test_sixteen_cpus_event_first),
+		cmocka_unit_test(test_too_many_names),
+		cmocka_unit_test(test_long_messages),
+		cmocka_unit_test(test_nondeterministic_event),
 		cmocka_unit_test(test_glue_verdicts),
 		cmocka_unit_test(test_glue_replay_environment),
 		XP_UNIT_TEST(glue_lost_update),
