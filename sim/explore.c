@@ -41,6 +41,7 @@
 #include <string.h>
 
 #include "explore_int.h"
+#include "host.h"
 
 #define XP_DEFAULT_STEPS	100000UL
 #define XP_DEFAULT_RUNS		1000UL
@@ -193,21 +194,16 @@ static xmask pending_threads(struct xp_ctx *x)
 /* -------------------------------------------------------------------------
  * Storage for steps and vector clocks
  */
-static int ensure_steps(struct xp_ctx *x, size_t n)
+static void ensure_steps(struct xp_ctx *x, size_t n)
 {
 	if (n <= x->cap)
-		return 0;
+		return;
 	size_t cap = x->cap ? x->cap * 2 : 256;
 
 	while (cap < n)
 		cap *= 2;
-	struct xp_step *s = realloc(x->steps, cap * sizeof(*s));
-
-	if (!s)
-		return -1;
-	x->steps = s;
+	x->steps = host_reallocarray(x->steps, cap, sizeof(*x->steps), "exploring schedules");
 	x->cap = cap;
-	return 0;
 }
 
 static uint32_t *clock_of(struct xp_ctx *x, size_t step)
@@ -215,7 +211,7 @@ static uint32_t *clock_of(struct xp_ctx *x, size_t step)
 	return x->clk + step * x->clk_stride;
 }
 
-static int ensure_clocks(struct xp_ctx *x, size_t n)
+static void ensure_clocks(struct xp_ctx *x, size_t n)
 {
 	unsigned int stride = x->clk_stride;
 
@@ -223,31 +219,27 @@ static int ensure_clocks(struct xp_ctx *x, size_t n)
 		stride *= 2;
 	if (stride != x->clk_stride) {
 		/* more threads than columns: re-lay the rows out, zero-filled */
-		uint32_t *c = calloc(x->clk_cap ? x->clk_cap : 1, stride * sizeof(*c));
+		uint32_t *c = host_calloc(x->clk_cap ? x->clk_cap : 1, stride * sizeof(*c),
+					  "exploring schedules");
 
-		if (!c)
-			return -1;
 		for (size_t i = 0; i < x->clk_cap; i++)
 			memcpy(c + i * stride, x->clk + i * x->clk_stride,
 			       x->clk_stride * sizeof(*c));
-		free(x->clk);
+		host_free(x->clk);
 		x->clk = c;
 		x->clk_stride = stride;
 	}
 	if (n > x->clk_cap) {
 		size_t cap = x->clk_cap ? x->clk_cap * 2 : 256;
+		uint32_t *c;
 
 		while (cap < n)
 			cap *= 2;
-		uint32_t *c = realloc(x->clk, cap * stride * sizeof(*c));
-
-		if (!c)
-			return -1;
+		c = host_reallocarray(x->clk, cap, stride * sizeof(*c), "exploring schedules");
 		memset(c + x->clk_cap * stride, 0, (cap - x->clk_cap) * stride * sizeof(*c));
 		x->clk = c;
 		x->clk_cap = cap;
 	}
-	return 0;
 }
 
 /* -------------------------------------------------------------------------
@@ -300,17 +292,21 @@ static void hook_wait(void *priv, enum sched_op op, uint64_t addr, unsigned int 
 		wait_outside(x, ready, arg, x->hooks.where);
 }
 
+/* Run an event's handler: xp_cpu() is its target, a failure is the handler's */
 static void run_on_cpu_now(struct xp_ctx *x, int cpu, smp_call_func_t mfn,
 			   void (*xfn)(struct xp_ctx *, void *), void *arg)
 {
+	enum xp_phase phase = x->phase;
 	int saved = *x->cur_cpu;
 
+	x->phase = PH_EVENT;
 	*x->cur_cpu = cpu;
 	if (mfn)
 		mfn(x->m, arg);
 	else
 		xfn(x, arg);
 	*x->cur_cpu = saved;
+	x->phase = phase;
 }
 
 static void post_event(struct xp_ctx *x, int target, enum sched_op op, uint64_t addr,
@@ -549,8 +545,12 @@ void xp_sometimes_at(struct xp_ctx *x, const char *name, bool cond)
 		if (x->st[i].name == name || !strcmp(x->st[i].name, name))
 			break;
 	if (i == x->nst) {
-		if (x->nst >= XP_MAX_SOMETIMES)
+		/* a point not tracked could never fail the search: refuse */
+		if (x->nst >= XP_MAX_SOMETIMES) {
+			record_failure(x, XP_FAIL_USAGE, "more than %d sometimes points "
+				       "(XP_MAX_SOMETIMES)", XP_MAX_SOMETIMES);
 			return;
+		}
 		x->st[x->nst++] = (typeof(x->st[0])){ .name = name };
 	}
 	x->st[i].seen = true;
@@ -880,13 +880,11 @@ static void deliver_event(struct xp_ctx *x, struct xp_event *e)
 {
 	const char *saved = x->hooks.where;
 
-	x->phase = PH_EVENT;
 	x->hooks.where = e->fp.where;
 	x->ev_pending &= ~XBIT(e->tid);
 	e->delivered = true;
 	run_on_cpu_now(x, e->target, e->mfn, e->xfn, e->arg);
 	x->hooks.where = saved;
-	x->phase = PH_RUN;
 }
 
 static void exec_step(struct xp_ctx *x, int tid, xmask enabled)
@@ -905,10 +903,7 @@ static void exec_step(struct xp_ctx *x, int tid, xmask enabled)
 		s->enabled = enabled;	/* DFS nodes hold it already */
 	s->lidx = ++x->lcount[tid];
 	if (analyse) {
-		if (ensure_clocks(x, i + 1)) {
-			record_failure(x, XP_FAIL_USAGE, "out of memory");
-			return;
-		}
+		ensure_clocks(x, i + 1);
 		compute_clock(x, i);
 	}
 	x->cur_step = (int)i;
@@ -1057,10 +1052,7 @@ void xp_run_one(struct xp_ctx *x)
 				       max_steps);
 			break;
 		}
-		if (ensure_steps(x, x->n + 1)) {
-			record_failure(x, XP_FAIL_USAGE, "out of memory");
-			break;
-		}
+		ensure_steps(x, x->n + 1);
 		tid = choose(x, en);
 		if (tid < 0)
 			break;
@@ -1107,11 +1099,13 @@ struct xp_ctx *xp_ctx_new(const struct xp_test *t, const struct xp_opts *o, char
 			snprintf(err, errlen, "CPU %d has no body", c);
 			return NULL;
 		}
-	x = calloc(1, sizeof(*x));
-	if (!x) {
-		snprintf(err, errlen, "out of memory");
-		return NULL;
-	}
+	for (int n = 0; t->sometimes && t->sometimes[n]; n++)
+		if (n >= XP_MAX_SOMETIMES) {
+			snprintf(err, errlen, "more than %d sometimes points (XP_MAX_SOMETIMES)",
+				 XP_MAX_SOMETIMES);
+			return NULL;
+		}
+	x = host_calloc(1, sizeof(*x), "exploring schedules");
 	x->t = t;
 	x->o = *o;
 	x->ncpus = t->ncpus;
@@ -1138,8 +1132,7 @@ struct xp_ctx *xp_ctx_new(const struct xp_test *t, const struct xp_opts *o, char
 		}
 	}
 	for (const char *const *s = t->sometimes; s && *s; s++)
-		if (x->nst < XP_MAX_SOMETIMES)
-			x->st[x->nst++] = (typeof(x->st[0])){ .name = *s, .declared = true };
+		x->st[x->nst++] = (typeof(x->st[0])){ .name = *s, .declared = true };
 	clock_gettime(CLOCK_MONOTONIC, &x->t0);
 	return x;
 }
@@ -1150,9 +1143,9 @@ void xp_ctx_free(struct xp_ctx *x)
 		return;
 	for (int c = 0; c < x->ncpus; c++)
 		coro_destroy(&x->cpu[c].co);
-	free(x->steps);
-	free(x->clk);
-	free(x);
+	host_free(x->steps);
+	host_free(x->clk);
+	host_free(x);
 }
 
 /* -------------------------------------------------------------------------
@@ -1383,18 +1376,18 @@ int xp_explore(const struct xp_test *t, const struct xp_opts *o, struct xp_resul
 		failed = search_dfs(x, r);
 	} else {
 		failed = search_random(x, r);
-		if (failed && o->shrink && r->schedule) {
+		if (failed && o->shrink) {
 			struct xp_result s;
-			char *orig = strdup(r->schedule);
+			char *orig = host_strdup(r->schedule, "shrinking a schedule");
 
 			result_init(&s);
-			if (orig && !xp_do_shrink(x, orig, &s) && s.kind == r->kind) {
+			if (!xp_do_shrink(x, orig, &s) && s.kind == r->kind) {
 				xp_result_free(r);
 				*r = s;
 			} else {
 				xp_result_free(&s);
 			}
-			free(orig);
+			host_free(orig);
 		}
 	}
 	if (!failed)
@@ -1447,8 +1440,8 @@ double xp_estimate(const struct xp_test *t, const struct xp_opts *o, unsigned in
 
 void xp_result_free(struct xp_result *r)
 {
-	free(r->schedule);
-	free(r->trace);
+	host_free(r->schedule);
+	host_free(r->trace);
 	r->schedule = NULL;
 	r->trace = NULL;
 	r->ntrace = 0;

@@ -179,7 +179,7 @@ uint32_t xp_run_checksum(struct xp_ctx *x);
 struct xp_parsed {
 	char strat[16];
 	char params[64];
-	struct xp_choice *choices;	/* malloc'd */
+	struct xp_choice *choices;	/* host_calloc'd */
 	size_t n;
 	uint32_t sum;
 };

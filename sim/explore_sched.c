@@ -20,11 +20,12 @@
  * model moved under the string) that it is no longer the recorded run.
  */
 #include <ctype.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "explore_int.h"
+#include "host.h"
+#include "sbuf.h"
 
 static const char *const op_names[] = {
 	[SCHED_READ] = "READ",		[SCHED_WRITE] = "WRITE",
@@ -109,55 +110,21 @@ uint32_t xp_run_checksum(struct xp_ctx *x)
 	return h;
 }
 
-struct sbuild {
-	char *s;
-	size_t len, cap;
-};
-
-static void sb_addf(struct sbuild *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void sb_addf(struct sbuild *b, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	if (!b->s)
-		return;
-	for (;;) {
-		va_start(ap, fmt);
-		n = vsnprintf(b->s + b->len, b->cap - b->len, fmt, ap);
-		va_end(ap);
-		if (n < 0)
-			return;
-		if ((size_t)n < b->cap - b->len)
-			break;
-		char *s = realloc(b->s, b->cap * 2 + (size_t)n);
-
-		if (!s) {
-			free(b->s);
-			b->s = NULL;
-			return;
-		}
-		b->s = s;
-		b->cap = b->cap * 2 + (size_t)n;
-	}
-	b->len += (size_t)n;
-}
-
 char *xp_format_schedule(struct xp_ctx *x)
 {
-	struct sbuild b = { malloc(128), 0, 128 };
+	struct sbuf b;
 
-	sb_addf(&b, "xp1:%s:%s:", x->strat, x->params[0] ? x->params : "-");
+	sb_init(&b);
+	sb_printf(&b, "xp1:%s:%s:", x->strat, x->params[0] ? x->params : "-");
 	if (!x->n)
-		sb_addf(&b, "-");
+		sb_puts(&b, "-");
 	for (size_t i = 0; i < x->n;) {
 		const struct xp_step *s = &x->steps[i];
 
 		if (i)
-			sb_addf(&b, ".");
+			sb_puts(&b, ".");
 		if (s->ev >= 0) {
-			sb_addf(&b, "e%d>%d", s->ev, s->fp.target);
+			sb_printf(&b, "e%d>%d", s->ev, s->fp.target);
 			i++;
 			continue;
 		}
@@ -166,13 +133,13 @@ char *xp_format_schedule(struct xp_ctx *x)
 		while (j < x->n && x->steps[j].tid == s->tid)
 			j++;
 		if (j - i > 1)
-			sb_addf(&b, "%d*%zu", s->tid, j - i);
+			sb_printf(&b, "%d*%zu", s->tid, j - i);
 		else
-			sb_addf(&b, "%d", s->tid);
+			sb_printf(&b, "%d", s->tid);
 		i = j;
 	}
-	sb_addf(&b, ":%08x", xp_run_checksum(x));
-	return b.s;
+	sb_printf(&b, ":%08x", xp_run_checksum(x));
+	return sb_steal(&b);
 }
 
 static bool parse_uint(const char **p, unsigned long *v)
@@ -224,11 +191,7 @@ int xp_parse_schedule(const char *str, struct xp_parsed *p, char *err, size_t er
 		return -1;
 	}
 	p->sum = (uint32_t)strtoul(f[3], NULL, 16);
-	p->choices = malloc(cap * sizeof(*p->choices));
-	if (!p->choices) {
-		snprintf(err, errlen, "out of memory");
-		return -1;
-	}
+	p->choices = host_calloc(cap, sizeof(*p->choices), "parsing a schedule");
 	if (flen[2] == 1 && f[2][0] == '-')
 		return 0;
 	for (const char *c = f[2], *end = f[2] + flen[2]; c < end;) {
@@ -262,16 +225,9 @@ int xp_parse_schedule(const char *str, struct xp_parsed *p, char *err, size_t er
 			c++;
 		while (count--) {
 			if (p->n == cap) {
-				struct xp_choice *n = realloc(p->choices, 2 * cap * sizeof(*n));
-
-				if (!n) {
-					snprintf(err, errlen, "out of memory");
-					free(p->choices);
-					p->choices = NULL;
-					return -1;
-				}
-				p->choices = n;
 				cap *= 2;
+				p->choices = host_reallocarray(p->choices, cap, sizeof(*p->choices),
+							       "parsing a schedule");
 			}
 			p->choices[p->n++] = ch;
 		}
@@ -280,7 +236,7 @@ bad:
 		snprintf(err, errlen, "schedule string, column %zu: bad choice '%.*s' (expected "
 			 "N, N*COUNT or eK>N, separated by '.')", (size_t)(tok - str) + 1,
 			 (int)strcspn(tok, ".:"), tok);
-		free(p->choices);
+		host_free(p->choices);
 		p->choices = NULL;
 		return -1;
 	}
@@ -298,9 +254,7 @@ void xp_capture(struct xp_ctx *x, struct xp_result *r)
 	/* a diverged replay is no run to replay */
 	r->schedule = x->fkind == XP_FAIL_DIVERGED ? NULL : xp_format_schedule(x);
 	r->preemptions = x->preempt;
-	r->trace = calloc(x->n ? x->n : 1, sizeof(*r->trace));
-	if (!r->trace)
-		return;
+	r->trace = host_calloc(x->n ? x->n : 1, sizeof(*r->trace), "reporting a failure");
 	r->ntrace = x->n;
 	for (size_t i = 0; i < x->n; i++) {
 		const struct xp_step *s = &x->steps[i];
@@ -450,7 +404,7 @@ int xp_do_replay(struct xp_ctx *x, const char *schedule, struct xp_result *r)
 	replay_verdict(x, p.sum);
 	if (x->fkind != XP_OK)
 		xp_capture(x, r);
-	free(p.choices);
+	host_free(p.choices);
 	return r->kind == XP_OK ? 0 : -1;
 }
 
@@ -471,24 +425,21 @@ struct shrink_best {
 	size_t steps;
 };
 
-static int take_run(struct xp_ctx *x, struct shrink_best *b)
+static void take_run(struct xp_ctx *x, struct shrink_best *b)
 {
-	struct xp_choice *c = malloc((x->n ? x->n : 1) * sizeof(*c));
+	struct xp_choice *c = host_calloc(x->n ? x->n : 1, sizeof(*c), "shrinking a schedule");
 
-	if (!c)
-		return -1;
 	for (size_t i = 0; i < x->n; i++) {
 		const struct xp_step *s = &x->steps[i];
 
 		c[i].ev = s->ev;
 		c[i].cpu = s->ev >= 0 ? s->fp.target : s->tid;
 	}
-	free(b->c);
+	host_free(b->c);
 	b->c = c;
 	b->n = x->n;
 	b->preempt = x->preempt;
 	b->steps = x->n;
-	return 0;
 }
 
 int xp_do_shrink(struct xp_ctx *x, const char *schedule, struct xp_result *r)
@@ -508,7 +459,7 @@ int xp_do_shrink(struct xp_ctx *x, const char *schedule, struct xp_result *r)
 	snprintf(x->params, sizeof(x->params), "%s", p.params);
 	replay_run(x, p.choices, p.n, false);
 	replay_verdict(x, p.sum);
-	free(p.choices);
+	host_free(p.choices);
 	kind = x->fkind;
 	if (kind == XP_OK || kind == XP_FAIL_DIVERGED) {
 		if (kind != XP_OK)
@@ -517,19 +468,13 @@ int xp_do_shrink(struct xp_ctx *x, const char *schedule, struct xp_result *r)
 			snprintf(r->msg, sizeof(r->msg), "shrink: the schedule does not fail");
 		return -1;
 	}
-	if (take_run(x, &best))
-		return -1;
+	take_run(x, &best);
 	for (bool improved = true; improved && runs < SHRINK_MAX_RUNS;) {
 		size_t np = 0;
 
 		improved = false;
-		v = malloc((best.n + 1) * sizeof(*v));
-		pre = malloc((best.n + 1) * sizeof(*pre));
-		if (!v || !pre) {
-			free(v);
-			free(pre);
-			break;
-		}
+		v = host_calloc(best.n + 1, sizeof(*v), "shrinking a schedule");
+		pre = host_calloc(best.n + 1, sizeof(*pre), "shrinking a schedule");
 		/* where the best run preempts (its steps are still in x->steps
 		 * only right after take_run, so recompute from a fresh run) */
 		replay_run(x, best.c, best.n, true);
@@ -556,13 +501,13 @@ int xp_do_shrink(struct xp_ctx *x, const char *schedule, struct xp_result *r)
 				runs++;
 				if (x->fkind == kind && (x->preempt < best.preempt ||
 				    (x->preempt == best.preempt && x->n < best.steps))) {
-					if (!take_run(x, &best))
-						improved = true;
+					take_run(x, &best);
+					improved = true;
 				}
 			}
 		}
-		free(v);
-		free(pre);
+		host_free(v);
+		host_free(pre);
 	}
 	/* record the result as an exact run */
 	{
@@ -576,6 +521,6 @@ int xp_do_shrink(struct xp_ctx *x, const char *schedule, struct xp_result *r)
 	}
 	replay_run(x, best.c, best.n, false);
 	xp_capture(x, r);
-	free(best.c);
+	host_free(best.c);
 	return 0;
 }

@@ -311,6 +311,8 @@ static const struct {
 	SCN_COUNTER(replay_ignored),
 };
 
+/* Counters are read only once the machine booted: expect, snapshot and
+ * print counters all need it (need_boot in scn_parse.c) */
 static bool runner_counter(struct scn_runner *run, const char *name, long *v)
 {
 	const struct scn_script *s = run->s;
@@ -332,7 +334,7 @@ static bool runner_counter(struct scn_runner *run, const char *name, long *v)
 		return true;
 	}
 	if (!strcmp(name, "scn.cpu")) {
-		*v = run->m ? run->m->cur_cpu : 0;
+		*v = run->m->cur_cpu;
 		return true;
 	}
 	for (size_t k = 0; k < ARRAY_SIZE(per_group); k++) {
@@ -368,7 +370,7 @@ static void runner_counter_dump(struct scn_runner *run, struct sbuf *sb)
 		sb_printf(sb, "%s %ld\n", scn_counter_table[i].name,
 			  *(long *)((char *)&run->c + scn_counter_table[i].off));
 	sb_printf(sb, "scn.live_allocs %ld\nscn.live_pages %ld\nscn.cpu %d\n",
-		  run->live_allocs, run->live_pages, run->m ? run->m->cur_cpu : 0);
+		  run->live_allocs, run->live_pages, run->m->cur_cpu);
 	for (int g = 0; g < s->ngroups; g++) {
 		struct scn_group *gr = &run->groups[g];
 
@@ -614,10 +616,9 @@ static enum scn_status step_print_text(struct scn_runner *run, const struct scn_
 	return SCN_OK;
 }
 
+/* The parser checked the CPU against the machine's (scn_parse.c:parse_cpu) */
 static enum scn_status step_cpu(struct scn_runner *run, const struct scn_stmt *st)
 {
-	if (st->cpu >= run->m->nr_cpus)
-		return rt_error(run, st->col, "cpu %d does not exist", st->cpu);
 	run->m->cur_cpu = st->cpu;
 	return SCN_OK;
 }
@@ -921,9 +922,15 @@ static enum scn_status step_print_counters(struct scn_runner *run, const struct 
 	return SCN_OK;
 }
 
+static enum scn_status overflow_at(struct scn_runner *run, int col)
+{
+	return rt_error(run, col, "expect: the value overflows 64-bit arithmetic here");
+}
+
 static enum scn_status eval_expr(struct scn_runner *run, const struct scn_expr *e, long *out)
 {
 	long sum = 0, prod = 0;
+	int pcol = 0;		/* the term that starts the product in prod */
 
 	for (int i = 0; i < e->n; i++) {
 		const struct scn_term *t = &e->t[i];
@@ -945,15 +952,23 @@ static enum scn_status eval_expr(struct scn_runner *run, const struct scn_expr *
 			break;
 		}
 		}
-		/* 64-bit signed arithmetic; a result out of range is an error, not a wrap */
-		if (t->sign ? __builtin_add_overflow(sum, prod, &sum) ||
-			      __builtin_mul_overflow((long)t->sign, v, &prod)
-			    : __builtin_mul_overflow(prod, v, &prod))
-			return rt_error(run, t->col, "expect: the value overflows 64-bit arithmetic here");
+		/*
+		 * 64-bit signed arithmetic; a result out of range is an error,
+		 * not a wrap, at the term that took it there: a factor for a
+		 * product, the product's first term when it is added.
+		 */
+		if (t->sign) {
+			if (__builtin_add_overflow(sum, prod, &sum))
+				return overflow_at(run, pcol);
+			pcol = t->col;
+			if (__builtin_mul_overflow((long)t->sign, v, &prod))
+				return overflow_at(run, t->col);
+		} else if (__builtin_mul_overflow(prod, v, &prod)) {
+			return overflow_at(run, t->col);
+		}
 	}
 	if (__builtin_add_overflow(sum, prod, out))
-		return rt_error(run, e->t[e->n - 1].col,
-				"expect: the value overflows 64-bit arithmetic here");
+		return overflow_at(run, pcol);
 	return SCN_OK;
 }
 

@@ -19,6 +19,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "testlib.h"
 #include "cpu.h"
@@ -1403,6 +1405,1558 @@ static void test_crosscheck(void **state)
 }
 
 /* -------------------------------------------------------------------------
+ * Bad tests and bad options: XP_FAIL_USAGE with a message, nothing run
+ */
+static unsigned long teardowns;
+
+static void count_teardown(struct xp_ctx *x, void *s)
+{
+	teardowns++;
+}
+
+static void *setup_small_machine(struct xp_ctx *x, void *arg)
+{
+	struct toy *t = toy_setup(x, arg);
+
+	memset(t->m, 0, sizeof(*t->m));
+	t->m->nr_cpus = 1;
+	xp_attach_machine(x, t->m);	/* the test runs 2 CPUs */
+	return t;
+}
+
+static void *setup_fails(struct xp_ctx *x, void *arg)
+{
+	xp_fail(x, "no state for %s", "this run");
+	return toy_setup(x, arg);
+}
+
+static bool never_ready(void *arg)
+{
+	return false;
+}
+
+static bool always_ready(void *arg)
+{
+	return true;
+}
+
+static void *setup_waits(struct xp_ctx *x, void *arg)
+{
+	struct toy *t = toy_setup(x, arg);
+
+	/* a wait that holds is fine outside a CPU; one that would block is not */
+	xp_wait(x, SCHED_LOCK, 0, 0, always_ready, NULL);
+	xp_point(x, SCHED_READ, 0, 8);		/* not a CPU: no point */
+	if (t->pad)
+		xp_wait(x, SCHED_LOCK, 0, 0, never_ready, NULL);
+	return t;
+}
+
+static void test_usage_errors(void **state)
+{
+	struct machine *m = calloc(1, sizeof(*m));
+	struct toy t = { .m = m };
+	struct xp_test xt = toy_test("usage", 2, &t);
+	struct xp_opts o = { 0 };
+	struct xp_result r;
+
+	/* CPU counts outside 1..16, a missing body */
+	xt.ncpus = 0;
+	assert_int_equal(xp_explore(&xt, NULL, &r), -1);
+	assert_int_equal(r.kind, XP_FAIL_USAGE);
+	assert_string_equal(r.msg, "test has 0 CPUs (1..16)");
+	xp_result_free(&r);
+	xt.ncpus = XP_MAX_CPUS + 1;
+	assert_int_equal(xp_shrink(&xt, "xp1:dfs:-:0:00000000", &r), -1);
+	assert_string_equal(r.msg, "test has 17 CPUs (1..16)");
+	xp_result_free(&r);
+	assert_true(xp_estimate(&xt, NULL, 10) == -1);
+	xt.ncpus = 2;
+	xt.cpu[0] = body_w12;
+	assert_int_equal(xp_explore(&xt, NULL, &r), -1);
+	assert_string_equal(r.msg, "CPU 1 has no body");
+	xp_result_free(&r);
+
+	/* CPU stacks the host cannot map; a small stack that works */
+	xt.cpu[1] = body_reader;
+	o.stack_size = (size_t)1 << 62;
+	assert_int_equal(xp_explore(&xt, &o, &r), -1);
+	assert_int_equal(r.kind, XP_FAIL_USAGE);
+	assert_string_equal(r.msg, "cannot allocate CPU stacks");
+	xp_result_free(&r);
+	o.stack_size = 128 << 10;
+	run_ok(&xt, &o, &r);
+	assert_int_equal(r.stats.schedules, 3);
+	xp_result_free(&r);
+
+	/* a machine with fewer CPUs than the test: setup fails, teardown
+	 * still runs, the failure has no steps ("-") */
+	xt.setup = setup_small_machine;
+	xt.teardown = count_teardown;
+	teardowns = 0;
+	assert_int_equal(xp_explore(&xt, NULL, &r), -1);
+	assert_int_equal(r.kind, XP_FAIL_USAGE);
+	assert_string_equal(r.msg, "machine has 1 CPUs, the test runs 2");
+	assert_int_equal(teardowns, 1);
+	assert_int_equal(r.ntrace, 0);
+	assert_non_null(strstr(r.schedule, "xp1:dpor:-:-:"));
+	xp_result_free(&r);
+
+	/* xp_fail in setup is a usage failure at setup's line */
+	xt.setup = setup_fails;
+	xp_explore(&xt, NULL, &r);
+	assert_int_equal(r.kind, XP_FAIL_USAGE);
+	assert_non_null(strstr(r.msg, "setup_fails (test_explore.c:"));
+	assert_non_null(strstr(r.msg, "): no state for this run"));
+	xp_result_free(&r);
+
+	/* only CPU bodies may block */
+	xt.setup = setup_waits;
+	t.pad = 0;
+	run_ok(&xt, NULL, &r);
+	xp_result_free(&r);
+	t.pad = 1;
+	xp_explore(&xt, NULL, &r);
+	assert_int_equal(r.kind, XP_FAIL_USAGE);
+	assert_string_equal(r.msg, "setup blocks in setup_waits: only CPU bodies may wait");
+	xp_result_free(&r);
+	free(m);
+}
+
+/*
+ * Events a test may not post: to a CPU that does not exist (in the test, or
+ * on the attached machine), or more distinct events than the explorer has
+ * thread slots for (128, CPUs included).
+ */
+static void body_post_to(struct xp_ctx *x, void *s)
+{
+	struct toy *t = s;
+
+	for (int i = 0; i < t->steps[0]; i++)
+		xp_post(x, t->pad, SCHED_WRITE, 0, 8, flush_handler, t);
+	xp_yield(x);
+}
+
+static void test_bad_events(void **state)
+{
+	struct machine *m = calloc(1, sizeof(*m));
+	struct toy t = { .m = m, .steps = { 1 } };
+	struct xp_test xt = toy_test("bad_events", 2, &t);
+	struct xp_result r;
+
+	assert_non_null(m);
+	xt.cpu[0] = body_post_to;
+	xt.cpu[1] = body_idle;
+	t.pad = -1;
+	xp_explore(&xt, NULL, &r);
+	assert_int_equal(r.kind, XP_FAIL_USAGE);
+	assert_string_equal(r.msg, "event posted to CPU -1, which does not exist");
+	xp_result_free(&r);
+	t.pad = XP_MAX_CPUS;
+	xp_explore(&xt, NULL, &r);
+	assert_string_equal(r.msg, "event posted to CPU 16, which does not exist");
+	xp_result_free(&r);
+	/* the attached machine has 3 CPUs: CPU 3 does not exist */
+	xt.setup = mach_setup;
+	t.pad = 3;
+	xp_explore(&xt, NULL, &r);
+	assert_string_equal(r.msg, "event posted to CPU 3, which does not exist");
+	xp_result_free(&r);
+	/* 2 CPUs + 126 events fill the table; the 127th has no slot */
+	xt.setup = toy_setup;
+	t.pad = 1;
+	t.steps[0] = XP_MAX_THREADS - 2 + 1;
+	xp_explore(&xt, NULL, &r);
+	assert_int_equal(r.kind, XP_FAIL_USAGE);
+	assert_string_equal(r.msg, "more than 128 CPUs and distinct events");
+	xp_result_free(&r);
+	free(m);
+}
+
+/* -------------------------------------------------------------------------
+ * Where a failure is recorded, and what it says
+ */
+static void handler_asserts(struct xp_ctx *x, void *arg)
+{
+	xp_assert(x, xp_cpu(x) != 1, "delivered to cpu%d", xp_cpu(x));
+}
+
+static void body_post_failing(struct xp_ctx *x, void *s)
+{
+	xp_post(x, 1, SCHED_TLB_FLUSH, 0, 0, handler_asserts, s);
+	xp_yield(x);
+}
+
+static void teardown_fails(struct xp_ctx *x, void *s)
+{
+	xp_fail(x, "teardown found %d leaks", 2);
+}
+
+static void final_two_failures(struct xp_ctx *x, void *s)
+{
+	xp_assert(x, 0, "first");
+	xp_assert(x, 0, "second");
+}
+
+static void final_plain_file(struct xp_ctx *x, void *s)
+{
+	xp_fail_at(x, "plain.c", 7, "checker", "no directory in %s", "the path");
+}
+
+static void body_assert_at_once(struct xp_ctx *x, void *s)
+{
+	xp_assert(x, 0, "before any point");
+}
+
+static void body_bad_unlock(struct xp_ctx *x, void *s)
+{
+	struct toy *t = s;
+
+	xp_yield(x);
+	spin_unlock(t->m, &t->sl[0]);	/* never taken */
+	xp_yield(x);
+}
+
+static void test_failure_kinds(void **state)
+{
+	struct machine *m = calloc(1, sizeof(*m));
+	struct toy t = { .m = m };
+	struct xp_test xt = toy_test("kinds", 2, &t);
+	struct xp_result r;
+
+	assert_non_null(m);
+	/* an assertion in an event handler names the event's CPU */
+	xt.cpu[0] = body_post_failing;
+	xt.cpu[1] = body_idle;
+	xp_explore(&xt, NULL, &r);
+	assert_int_equal(r.kind, XP_FAIL_ASSERT);
+	assert_non_null(strstr(r.msg, "event on cpu1 in handler_asserts (test_explore.c:"));
+	assert_non_null(strstr(r.msg, "assertion 'xp_cpu(x) != 1' failed: delivered to cpu1"));
+	xp_result_free(&r);
+
+	/* teardown checks count as final checks */
+	xt.cpu[0] = xt.cpu[1] = body_idle;
+	xt.teardown = teardown_fails;
+	xp_explore(&xt, NULL, &r);
+	assert_int_equal(r.kind, XP_FAIL_FINAL);
+	assert_non_null(strstr(r.msg, "teardown_fails (test_explore.c:"));
+	assert_non_null(strstr(r.msg, "teardown found 2 leaks"));
+	xp_result_free(&r);
+	xt.teardown = NULL;
+
+	/* a check that fails twice reports its first failure */
+	xt.final = final_two_failures;
+	xp_explore(&xt, NULL, &r);
+	assert_int_equal(r.kind, XP_FAIL_FINAL);
+	assert_non_null(strstr(r.msg, "failed: first"));
+	xp_result_free(&r);
+	/* a file name without a directory is printed as it is */
+	xt.final = final_plain_file;
+	xp_explore(&xt, NULL, &r);
+	assert_string_equal(r.msg, "checker (plain.c:7): no directory in the path");
+	xp_result_free(&r);
+	xt.final = NULL;
+
+	/* failing before the first scheduling point: no step, string "-" */
+	xt.cpu[1] = body_assert_at_once;
+	xp_explore(&xt, NULL, &r);
+	assert_int_equal(r.kind, XP_FAIL_ASSERT);
+	assert_int_equal(r.ntrace, 0);
+	assert_non_null(strstr(r.schedule, "xp1:dpor:-:-:"));
+	xp_result_free(&r);
+
+	/* a simulated kernel failure on the attached machine ends the run */
+	xt.setup = mach_setup;
+	xt.cpu[1] = body_bad_unlock;
+	xp_explore(&xt, NULL, &r);
+	assert_int_equal(r.kind, XP_FAIL_MODEL);
+	assert_string_equal(r.msg, "BUG: spinlock already unlocked on CPU#1");
+	xp_result_free(&r);
+
+	/* without a setup the bodies get the test's arg as their state */
+	xt.setup = NULL;
+	xt.cpu[0] = body_w12;
+	xt.cpu[1] = body_reader;
+	memset(&t.v, 0, sizeof(t.v));
+	run_ok(&xt, NULL, &r);
+	assert_int_equal(r.stats.schedules, 3);
+	assert_int_equal(t.v[0], 2);
+	xp_result_free(&r);
+	free(m);
+}
+
+/*
+ *   lock[0] = A, lock[1] = B; CPU0 A then B, CPU1 B then A, CPU2 neither.
+ * The deadlock report names the two waiting CPUs, not the finished one.
+ */
+static void test_deadlock_names_the_waiters(void **state)
+{
+	struct toy t = { 0 };
+	struct xp_test xt = toy_test("deadlock3", 3, &t);
+	struct xp_opts o = { .strategy = XP_DFS, .bounding = XP_ITERATIVE };
+	struct xp_result r;
+
+	xt.cpu[0] = body_ab;
+	xt.cpu[1] = body_ba;
+	xt.cpu[2] = body_writer;
+	xp_explore(&xt, &o, &r);
+	assert_int_equal(r.kind, XP_FAIL_DEADLOCK);
+	assert_non_null(strstr(r.msg, ": cpu0 waits in take_two (LOCK lock+4), cpu1 waits in "
+			       "take_two (LOCK lock+0)"));
+	assert_null(strstr(r.msg, "cpu2"));
+	xp_result_free(&r);
+}
+
+/*
+ *   v[0] = x; each CPU: do { old = x; } while (!cas(x, old, old + 1)).
+ * Lock-free increments never lose an update, and some schedule makes a
+ * CAS fail and retry.
+ */
+static void body_cas_incr(struct xp_ctx *x, void *s)
+{
+	struct toy *t = s;
+	long old;
+
+	for (;;) {
+		old = xp_read(x, &t->v[0]);
+		if (xp_cas(x, &t->v[0], old, old + 1))
+			break;
+		xp_sometimes(x, "cas_retry");
+	}
+}
+
+static void test_cas(void **state)
+{
+	static const char *const retry[] = { "cas_retry", NULL };
+	struct toy t = { 0 };
+	struct xp_test xt = toy_test("cas", 2, &t);
+	struct xp_result r;
+
+	xt.cpu[0] = xt.cpu[1] = body_cas_incr;
+	xt.final = final_two;
+	xt.sometimes = retry;
+	run_ok(&xt, NULL, &r);
+	xp_result_free(&r);
+}
+
+/* A sometimes point is the same point whatever string carries its name. */
+static void body_sometimes_built(struct xp_ctx *x, void *s)
+{
+	char name[16];
+
+	snprintf(name, sizeof(name), "built_%d", 1);
+	xp_write(x, &((struct toy *)s)->v[xp_cpu(x)], 1);
+	xp_sometimes(x, name);
+}
+
+static void test_sometimes_by_name(void **state)
+{
+	static const char *const declared[] = { "built_1", NULL };
+	struct toy t = { 0 };
+	struct xp_test xt = toy_test("sometimes_name", 2, &t);
+	struct xp_result r;
+
+	xt.cpu[0] = xt.cpu[1] = body_sometimes_built;
+	xt.sometimes = declared;
+	run_ok(&xt, NULL, &r);
+	xp_result_free(&r);
+}
+
+/*
+ * More sometimes points than the explorer tracks (32) must not be dropped
+ * silently: a dropped point that never comes true would let the test pass.
+ * 33 declared points, the last never reached; 33 undeclared points, the
+ * last never true: both are usage errors, not passes.
+ */
+static const char *const many_points[] = {
+	"p00", "p01", "p02", "p03", "p04", "p05", "p06", "p07", "p08", "p09", "p10",
+	"p11", "p12", "p13", "p14", "p15", "p16", "p17", "p18", "p19", "p20", "p21",
+	"p22", "p23", "p24", "p25", "p26", "p27", "p28", "p29", "p30", "p31", "p32",
+	NULL,
+};
+
+static void body_many_points(struct xp_ctx *x, void *s)
+{
+	xp_write(x, &((struct toy *)s)->v[xp_cpu(x)], 1);
+	for (int i = 0; i < XP_MAX_SOMETIMES; i++)
+		xp_sometimes(x, many_points[i]);
+	xp_sometimes_if(x, many_points[XP_MAX_SOMETIMES], false);
+}
+
+static void test_too_many_sometimes(void **state)
+{
+	struct toy t = { 0 };
+	struct xp_test xt = toy_test("many_points", 2, &t);
+	struct xp_result r;
+
+	xt.cpu[0] = xt.cpu[1] = body_many_points;
+	xp_explore(&xt, NULL, &r);
+	assert_int_equal(r.kind, XP_FAIL_USAGE);
+	assert_string_equal(r.msg, "more than 32 sometimes points (XP_MAX_SOMETIMES)");
+	xp_result_free(&r);
+	xt.sometimes = many_points;
+	xp_explore(&xt, NULL, &r);
+	assert_int_equal(r.kind, XP_FAIL_USAGE);
+	assert_string_equal(r.msg, "more than 32 sometimes points (XP_MAX_SOMETIMES)");
+	xp_result_free(&r);
+}
+
+/* -------------------------------------------------------------------------
+ * More on events
+ */
+
+/* An event posted by setup runs at once, on its target CPU. */
+static void handler_mark(struct xp_ctx *x, void *arg)
+{
+	struct toy *t = arg;
+
+	t->flushed[xp_cpu(x)]++;
+}
+
+static void *setup_posts(struct xp_ctx *x, void *arg)
+{
+	struct toy *t = toy_setup(x, arg);
+
+	memset(t->flushed, 0, sizeof(t->flushed));
+	xp_post(x, 1, SCHED_TLB_FLUSH, 0, 0, handler_mark, t);
+	return t;
+}
+
+static void body_check_flushed(struct xp_ctx *x, void *s)
+{
+	struct toy *t = s;
+
+	xp_assert(x, t->flushed[1] == 1 && t->flushed[0] == 0, "%ld %ld", t->flushed[0],
+		  t->flushed[1]);
+	xp_yield(x);
+}
+
+/*
+ * Two CPUs post one event each to CPU 2; the handlers do not commute
+ * (x = 2x and x = x + 1 on v[0]), so the two delivery orders are two
+ * outcomes, and the reduced search finds both, as the full one does.
+ */
+static void handler_double(struct xp_ctx *x, void *arg)
+{
+	((struct toy *)arg)->v[0] *= 2;
+}
+
+static void handler_inc(struct xp_ctx *x, void *arg)
+{
+	((struct toy *)arg)->v[0] += 1;
+}
+
+static void body_post_to_2(struct xp_ctx *x, void *s)
+{
+	struct toy *t = s;
+
+	xp_yield(x);
+	xp_post(x, 2, SCHED_WRITE, (uint64_t)(uintptr_t)&t->v[0], sizeof(long),
+		xp_cpu(x) ? handler_inc : handler_double, t);
+}
+
+static void *setup_one(struct xp_ctx *x, void *arg)
+{
+	struct toy *t = toy_setup(x, arg);
+
+	t->v[0] = 1;
+	return t;
+}
+
+static void final_record_v0(struct xp_ctx *x, void *s)
+{
+	struct toy *t = s;
+
+	t->outcomes |= 1UL << t->v[0];
+}
+
+static void test_events_to_one_cpu(void **state)
+{
+	struct toy t = { 0 };
+	struct xp_test xt = toy_test("to_one_cpu", 3, &t);
+	struct xp_result r;
+
+	/* setup's event ran before any CPU did */
+	xt.setup = setup_posts;
+	xt.cpu[0] = xt.cpu[1] = xt.cpu[2] = body_check_flushed;
+	run_ok(&xt, NULL, &r);
+	xp_result_free(&r);
+
+	xt.setup = setup_one;
+	xt.cpu[0] = xt.cpu[1] = body_post_to_2;
+	xt.cpu[2] = body_idle;
+	xt.final = final_record_v0;
+	for (int no_por = 0; no_por < 2; no_por++) {
+		struct xp_opts o = { .no_por = no_por };
+
+		t.outcomes = 0;
+		run_ok(&xt, &o, &r);
+		/* (1 * 2) + 1 = 3 or (1 + 1) * 2 = 4 */
+		assert_int_equal(t.outcomes, (1UL << 3) | (1UL << 4));
+		xp_result_free(&r);
+	}
+}
+
+/*
+ * Sixteen CPUs and one event are 17 threads, more than the 16 columns the
+ * vector clocks start with: when CPU 0 posts its event to CPU 1 after its
+ * own write, the clocks are laid out again.  The event and CPU 1's write
+ * are the only dependent pair: two schedules, both outcomes.
+ */
+static void handler_seen1(struct xp_ctx *x, void *arg)
+{
+	struct toy *t = arg;
+
+	t->outcomes |= 1UL << (t->seen[1] + 1);
+}
+
+static void body_sixteen(struct xp_ctx *x, void *s)
+{
+	struct toy *t = s;
+	int c = xp_cpu(x);
+
+	xp_write(x, &t->seen[c], c);
+	if (c == 0)
+		xp_post(x, 1, SCHED_WRITE, (uint64_t)(uintptr_t)&t->seen[1], sizeof(long),
+			handler_seen1, t);
+}
+
+static void test_sixteen_cpus_and_an_event(void **state)
+{
+	struct toy t = { 0 };
+	struct xp_test xt = toy_test("sixteen", XP_MAX_CPUS, &t);
+	struct xp_result r;
+
+	for (int c = 0; c < XP_MAX_CPUS; c++)
+		xt.cpu[c] = body_sixteen;
+	t.outcomes = 0;
+	run_ok(&xt, NULL, &r);
+	assert_int_equal(r.stats.schedules, 2);
+	/* the handler saw seen[1] still 0, or CPU 1's 1 */
+	assert_int_equal(t.outcomes, (1UL << 1) | (1UL << 2));
+	xp_result_free(&r);
+}
+
+/* PCT gives events priorities too: it finds the stale-TLB use of
+ * test_event_race, whose window is an event delivered late. */
+static void test_pct_with_events(void **state)
+{
+	struct toy t = { 0 };
+	struct xp_test xt = toy_test("pct_events", 2, &t);
+	struct xp_opts o = { .strategy = XP_PCT, .seed = 11, .max_schedules = 500 };
+	struct xp_result r;
+
+	xt.cpu[0] = body_async_unmap;
+	xt.cpu[1] = body_use_tlb;
+	xp_explore(&xt, &o, &r);
+	assert_int_equal(r.kind, XP_FAIL_ASSERT);
+	assert_non_null(strstr(r.msg, "stale TLB"));
+	assert_non_null(strstr(r.schedule, "xp1:pct:s11,d3:"));
+	xp_result_free(&r);
+}
+
+/* -------------------------------------------------------------------------
+ * Search budgets, statistics and their report
+ */
+static char *stats_line(const struct xp_test *xt, const struct xp_opts *o,
+			const struct xp_result *r)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	assert_non_null(f);
+	xp_print_stats(f, xt ? xt->name : NULL, o, r);
+	fclose(f);
+	return buf;
+}
+
+/* The statistics line up to its timing, and its verdict after it */
+static void check_stats(const struct xp_test *xt, const struct xp_opts *o,
+			const struct xp_result *r, const char *head, const char *tail)
+{
+	char *s = stats_line(xt, o, r);
+
+	if (strncmp(s, head, strlen(head)) || !strstr(s, tail))
+		fail_msg("stats line '%s': want '%s...%s'", s, head, tail);
+	free(s);
+}
+
+static void test_search_budgets(void **state)
+{
+	struct toy t = { .steps = { 3, 3 } };
+	struct xp_test xt = toy_test("budget", 2, &t);
+	struct xp_opts o = { .no_por = true, .max_schedules = 3 };
+	struct xp_result r;
+
+	xt.cpu[0] = xt.cpu[1] = body_steps;
+	/* 20 schedules exist; three are run */
+	run_ok(&xt, &o, &r);
+	assert_int_equal(r.stats.schedules, 3);
+	assert_false(r.stats.complete);
+	check_stats(&xt, &o, &r, "xp: budget: DFS: 3 schedules, ", ", INCOMPLETE (schedule limit)\n");
+	xp_result_free(&r);
+
+	/* a time budget every run exceeds (a picosecond): one run, then the
+	 * search stops, whatever the machine's speed */
+	o = (struct xp_opts){ .no_por = true, .max_seconds = 1e-12 };
+	run_ok(&xt, &o, &r);
+	assert_int_equal(r.stats.schedules, 1);
+	assert_true(r.stats.time_out);
+	check_stats(&xt, &o, &r, "xp: budget: DFS: 1 schedules, ", ", INCOMPLETE (time budget)\n");
+	xp_result_free(&r);
+
+	/* random walks default to 1000 */
+	o = (struct xp_opts){ .strategy = XP_RANDOM, .seed = 2 };
+	run_ok(&xt, &o, &r);
+	assert_int_equal(r.stats.schedules, 1000);
+	check_stats(&xt, &o, &r, "xp: budget: random walk, seed 2: 1000 schedules, 6000 steps",
+		    "\n");
+	xp_result_free(&r);
+
+	/*
+	 * A schedule of B blocks (runs of one CPU) has B - 2 preemptions: every
+	 * switch but the one after the first CPU to finish.  Of the 20, 2 have
+	 * B = 2, 4 B = 3, 8 B = 4, 4 B = 5, 2 B = 6.  Iterative bounding up to
+	 * 1 is complete within that bound, not exhaustive; bound 2 runs the
+	 * 14 with B <= 4; bound 5 cuts nothing.
+	 */
+	o = (struct xp_opts){ .bounding = XP_ITERATIVE, .bound = 1 };
+	run_ok(&xt, &o, &r);
+	assert_int_equal(r.stats.bound, 1);
+	assert_true(r.stats.complete);
+	assert_false(r.stats.exhaustive);
+	check_stats(&xt, &o, &r, "xp: budget: DFS, iterative preemption bound 1: ",
+		    ", complete within the bound\n");
+	xp_result_free(&r);
+	o.bounding = XP_BOUND;
+	o.bound = 2;
+	run_ok(&xt, &o, &r);
+	assert_int_equal(r.stats.schedules, 14);
+	assert_true(r.stats.bound_cut > 0);
+	check_stats(&xt, &o, &r, "xp: budget: DFS, preemption bound 2: 14 schedules, ",
+		    ", complete within the bound\n");
+	xp_result_free(&r);
+	o.bound = 5;
+	run_ok(&xt, &o, &r);
+	assert_int_equal(r.stats.schedules, 20);
+	check_stats(&xt, &o, &r, "xp: budget: DFS, preemption bound 5: 20 schedules, ",
+		    ", exhaustive\n");
+	xp_result_free(&r);
+}
+
+/* Knuth's estimate inside a search leaves the search's own statistics and
+ * sometimes points alone; the report shows it. */
+static void test_estimate_in_search(void **state)
+{
+	static const char *const st[] = { "saw_one", NULL };
+	struct toy t = { 0 };
+	struct xp_test xt = toy_test("estimate_in", 2, &t);
+	struct xp_opts o = { .no_por = true, .estimate_probes = 100, .seed = 1 };
+	struct xp_result r;
+
+	xt.cpu[0] = body_w12;
+	xt.cpu[1] = body_sometimes;
+	xt.sometimes = st;
+	/*
+	 * Three schedules: CPU1 first (branching 2, then 1: product 2), or
+	 * CPU0 first and then either (2 x 2 = 4); the mean is 3.
+	 */
+	double e = xp_estimate(&xt, &o, 100);
+
+	run_ok(&xt, &o, &r);
+	assert_int_equal(r.stats.schedules, 3);
+	assert_true(r.stats.estimate == e);
+	assert_true(e > 2.5 && e < 3.5);
+	check_stats(&xt, &o, &r, "xp: estimate_in: DFS: 3 schedules, ", ", estimate ");
+	xp_result_free(&r);
+	/* no probes: no estimate */
+	assert_true(xp_estimate(&xt, &o, 0) == 0);
+	/* iterative bounding without a limit, or with one no run exceeds
+	 * (every schedule here has at most 1 preemption), estimates the same */
+	o.bounding = XP_ITERATIVE;
+	o.bound = 0;
+	assert_true(xp_estimate(&xt, &o, 100) == e);
+	o.bound = 1;
+	assert_true(xp_estimate(&xt, &o, 100) == e);
+}
+
+/*
+ * keep_going counts every failing schedule: of the C(4, 2) = 6 orders of
+ * two read-then-write increments, 4 interleave and lose an update.  The
+ * result is the first failure.
+ */
+static void test_keep_going(void **state)
+{
+	struct toy t = { 0 };
+	struct xp_test xt = lost_update_test(&t);
+	struct xp_opts o = { .no_por = true, .keep_going = true };
+	struct xp_result r;
+
+	xp_explore(&xt, &o, &r);
+	assert_int_equal(r.kind, XP_FAIL_FINAL);
+	assert_int_equal(r.stats.schedules, 6);
+	assert_int_equal(r.stats.failed, 4);
+	assert_true(r.stats.complete);
+	check_stats(&xt, &o, &r, "xp: lost_update: DFS: 6 schedules, 4 failing, ", "\n");
+	xp_result_free(&r);
+
+	/* random walks too */
+	o = (struct xp_opts){ .strategy = XP_RANDOM, .seed = 3, .max_schedules = 50,
+			      .keep_going = true };
+	xp_explore(&xt, &o, &r);
+	assert_int_equal(r.stats.schedules, 50);
+	assert_true(r.stats.failed > 0 && r.stats.failed < 50);
+	xp_result_free(&r);
+}
+
+/*
+ * A broken test stops even a keep_going search, and is what is reported:
+ * CPU0 reads v[0] and, when it sees CPU1's write, posts to CPU 16, which
+ * no test has.  The first schedule (CPU0 first) fails the final check only;
+ * the second is broken.
+ */
+static void body_read_then_post(struct xp_ctx *x, void *s)
+{
+	struct toy *t = s;
+
+	if (xp_read(x, &t->v[0]))
+		xp_post(x, XP_MAX_CPUS, SCHED_WRITE, 0, 8, handler_inc, t);
+}
+
+static void final_fails(struct xp_ctx *x, void *s)
+{
+	xp_assert(x, 0, "always");
+}
+
+static void test_keep_going_stops_when_broken(void **state)
+{
+	struct toy t = { 0 };
+	struct xp_test xt = toy_test("broken", 2, &t);
+	struct xp_opts o = { .no_por = true, .keep_going = true };
+	struct xp_result r;
+
+	xt.cpu[0] = body_read_then_post;
+	xt.cpu[1] = body_writer;
+	xt.final = final_fails;
+	xp_explore(&xt, &o, &r);
+	assert_int_equal(r.kind, XP_FAIL_USAGE);
+	assert_string_equal(r.msg, "event posted to CPU 16, which does not exist");
+	assert_int_equal(r.stats.failed, 2);
+	assert_int_equal(r.stats.schedules, 2);
+	xp_result_free(&r);
+}
+
+/* PCT's depth is capped at 16 change points; the string says what ran. */
+static void test_pct_depth_cap(void **state)
+{
+	struct toy t = { .pad = 2 };
+	struct xp_test xt = lost_update_test(&t);
+	struct xp_opts o = { .strategy = XP_PCT, .seed = 9, .pct_depth = 40,
+			     .max_schedules = 2000 };
+	struct xp_result r;
+
+	xp_explore(&xt, &o, &r);
+	assert_int_equal(r.kind, XP_FAIL_FINAL);
+	assert_non_null(strstr(r.schedule, "xp1:pct:s9,d16:"));
+	check_stats(&xt, &o, &r, "xp: lost_update: PCT, seed 9, depth 40: ", "\n");
+	xp_result_free(&r);
+	/* a default depth reads 3 */
+	o.pct_depth = 0;
+	xp_explore(&xt, &o, &r);
+	check_stats(&xt, &o, &r, "xp: lost_update: PCT, seed 9, depth 3: ", "\n");
+	xp_result_free(&r);
+}
+
+/* -------------------------------------------------------------------------
+ * Schedule strings: parsing, replay verdicts, reports
+ */
+static void test_schedule_string_errors(void **state)
+{
+	static const struct { const char *s, *msg; } bad[] = {
+		{ "xp1:dpor", "column 5: expected 5 fields separated by ':'" },
+		{ "xp1:dpor:-:0:00000000:1", "column 22: unexpected ':'" },
+		{ "xp1:dpor:-:0:0000000g", "column 14: expected an 8-digit hex checksum" },
+		{ "xp1:dpor:-:0:123456789", "column 14: expected an 8-digit hex checksum" },
+		{ "xp1:dpor:-:e1>:00000000", "column 12: bad choice 'e1>'" },
+		{ "xp1:dpor:-:e>1:00000000", "column 12: bad choice 'e>1'" },
+		{ "xp1:dpor:-:1.e1:00000000", "column 14: bad choice 'e1'" },
+		{ "xp1:dpor:-:0*:00000000", "column 12: bad choice '0*'" },
+		{ "xp1:dpor:-:16:00000000", "column 12: bad choice '16'" },
+		{ "xp1:dpor:-:e128>0:00000000", "column 12: bad choice 'e128>0'" },
+		{ "xp1:dpor:-:0*10000001:00000000", "column 12: bad choice '0*10000001'" },
+		{ "xp1:dpor:-:0x.1:00000000", "column 12: bad choice '0x'" },
+	};
+	struct toy t = { 0 };
+	struct xp_test xt = lost_update_test(&t);
+	struct xp_result r;
+
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+		assert_int_equal(xp_replay(&xt, bad[i].s, &r), -1);
+		assert_int_equal(r.kind, XP_FAIL_USAGE);
+		if (!strstr(r.msg, bad[i].msg))
+			fail_msg("'%s': got '%s', want '%s'", bad[i].s, r.msg, bad[i].msg);
+		assert_null(r.schedule);
+		xp_result_free(&r);
+		/* the shrinker refuses them the same way */
+		assert_int_equal(xp_shrink(&xt, bad[i].s, &r), -1);
+		assert_int_equal(r.kind, XP_FAIL_USAGE);
+		xp_result_free(&r);
+	}
+}
+
+/* The recorded checksum of a run, read from the divergence a wrong one gives */
+static unsigned int real_checksum(const struct xp_test *xt, const char *choices)
+{
+	char s[256];
+	struct xp_result r;
+	const char *p;
+	unsigned int sum;
+
+	snprintf(s, sizeof(s), "xp1:dfs:-:%s:00000000", choices);
+	xp_replay(xt, s, &r);
+	assert_int_equal(r.kind, XP_FAIL_DIVERGED);
+	p = strstr(r.msg, "(checksum ");
+	assert_non_null(p);
+	assert_int_equal(sscanf(p, "(checksum %x", &sum), 1);
+	xp_result_free(&r);
+	return sum;
+}
+
+static void test_replay_verdicts(void **state)
+{
+	struct toy t = { 0 };
+	struct xp_test xt = lost_update_test(&t);
+	struct xp_result r;
+	char s[256];
+	unsigned int sum = real_checksum(&xt, "0*2.1*2");
+
+	/* a passing schedule with its own checksum replays as a pass */
+	snprintf(s, sizeof(s), "xp1:dfs:-:0*2.1*2:%08x", sum);
+	assert_int_equal(xp_replay(&xt, s, &r), 0);
+	assert_int_equal(r.kind, XP_OK);
+	assert_int_equal(r.stats.schedules, 1);
+	xp_result_free(&r);
+
+	/* more choices than the run has steps */
+	snprintf(s, sizeof(s), "xp1:dfs:-:0*2.1*4:%08x", sum);
+	xp_replay(&xt, s, &r);
+	assert_int_equal(r.kind, XP_FAIL_DIVERGED);
+	assert_string_equal(r.msg, "the run ended after 4 steps (all CPUs finished) with 2 "
+			    "choices of the schedule left");
+	xp_result_free(&r);
+	/* a CPU or an event the test does not have */
+	snprintf(s, sizeof(s), "xp1:dfs:-:0.7:%08x", sum);
+	xp_replay(&xt, s, &r);
+	assert_string_equal(r.msg, "at step 1: cpu7 does not exist");
+	xp_result_free(&r);
+	snprintf(s, sizeof(s), "xp1:dfs:-:0.e5>1:%08x", sum);
+	xp_replay(&xt, s, &r);
+	assert_string_equal(r.msg, "at step 1: event e5 was not posted");
+	xp_result_free(&r);
+
+	/* a failing run replayed with choices left over: the failure ends it */
+	xp_replay(&xt, "xp1:dfs:-:0.1*2.0.1.0:00000000", &r);
+	assert_int_equal(r.kind, XP_FAIL_DIVERGED);
+	assert_non_null(strstr(r.msg, "the run ended after 4 steps (final check: final_two ("));
+	assert_non_null(strstr(r.msg, ") with 2 choices of the schedule left"));
+	assert_null(r.schedule);
+	xp_result_free(&r);
+
+	/* empty parameters print as "-" */
+	sum = real_checksum(&xt, "0.1*2.0");
+	snprintf(s, sizeof(s), "xp1:dfs::0.1*2.0:%08x", sum);
+	xp_replay(&xt, s, &r);
+	assert_int_equal(r.kind, XP_FAIL_FINAL);
+	assert_non_null(strstr(r.schedule, "xp1:dfs:-:0.1*2.0:"));
+	xp_result_free(&r);
+}
+
+/* A run of no steps (the bodies never reach a point) replays from "-" */
+static void body_nothing(struct xp_ctx *x, void *s)
+{
+}
+
+static void test_replay_no_steps(void **state)
+{
+	struct toy t = { 0 };
+	struct xp_test xt = toy_test("nothing", 2, &t);
+	struct xp_result r, p;
+
+	xt.cpu[0] = xt.cpu[1] = body_nothing;
+	xt.final = final_fails;
+	xp_explore(&xt, NULL, &r);
+	assert_int_equal(r.kind, XP_FAIL_FINAL);
+	assert_int_equal(r.ntrace, 0);
+	assert_non_null(strstr(r.schedule, "xp1:dpor:-:-:"));
+	xp_replay(&xt, r.schedule, &p);
+	assert_int_equal(p.kind, XP_FAIL_FINAL);
+	assert_string_equal(p.schedule, r.schedule);
+	xp_result_free(&p);
+	xp_result_free(&r);
+}
+
+/* Names of operations and failure kinds, and what is out of range */
+static void test_names(void **state)
+{
+	assert_string_equal(xp_op_name(SCHED_TLB_FLUSH), "TLB_FLUSH");
+	assert_string_equal(xp_op_name((enum sched_op)99), "?");
+	assert_string_equal(xp_fail_kind_name(XP_FAIL_DIVERGED), "replay diverged");
+	assert_string_equal(xp_fail_kind_name((enum xp_fail_kind)99), "?");
+}
+
+/*
+ * The failure report: kind and message, the replay string, then one line
+ * per step, events as eK>N, named ranges as name+offset, unnamed addresses
+ * in hex, a yield without an address as "-", preemptions starred.
+ *
+ *   CPU0: write v[0], post a flush of [0x1000, 0x2000) to CPU1, yield twice
+ *   CPU1: copy [0x5000, 0x6000), then assert the flush has not arrived
+ */
+static void body_report_cpu0(struct xp_ctx *x, void *s)
+{
+	struct toy *t = s;
+
+	xp_write(x, &t->v[0], 1);
+	xp_post(x, 1, SCHED_TLB_FLUSH, 0x1000, 4096, handler_mark, t);
+	xp_yield(x);
+	xp_yield(x);
+}
+
+static void body_report_cpu1(struct xp_ctx *x, void *s)
+{
+	struct toy *t = s;
+
+	xp_point(x, SCHED_COPY, 0x5000, 4096);
+	xp_assert(x, !t->flushed[1], "flushed");
+}
+
+static char *failure_text(const struct xp_result *r)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	assert_non_null(f);
+	xp_print_failure(f, r);
+	fclose(f);
+	return buf;
+}
+
+static void test_failure_report(void **state)
+{
+	struct toy t = { 0 };
+	struct xp_test xt = toy_test("report", 2, &t);
+	struct xp_result r;
+	char *text, want[1024], s[128];
+
+	xt.cpu[0] = body_report_cpu0;
+	xt.cpu[1] = body_report_cpu1;
+	/* the flush delivered while CPU0 could go on: a preemption */
+	snprintf(s, sizeof(s), "xp1:dpor:-:0*2.e0>1.1:%08x", real_checksum(&xt, "0*2.e0>1.1"));
+	xp_replay(&xt, s, &r);
+	assert_int_equal(r.kind, XP_FAIL_ASSERT);
+	assert_string_equal(r.schedule, s);
+	text = failure_text(&r);
+	snprintf(want, sizeof(want),
+		 "xp: FAILED (assertion): %s\n"
+		 "xp:   replay: MMSIM_REPLAY='%s'\n"
+		 "xp:   4 steps, 1 preemptions (*):\n"
+		 "xp:    step  thread  op        address                  where\n"
+		 "xp:       0  cpu0    WRITE     v+0/8                    body_report_cpu0\n"
+		 "xp:       1  cpu0    YIELD     -                        body_report_cpu0\n"
+		 "xp:       2* e0>1    TLB_FLUSH 0x1000/4096              body_report_cpu0\n"
+		 "xp:       3  cpu1    COPY      0x5000/4096              body_report_cpu1\n",
+		 r.msg, r.schedule);
+	assert_string_equal(text, want);
+	free(text);
+	xp_result_free(&r);
+
+	/* a diverged replay has no string to print; a failure of no step no
+	 * trace */
+	xp_replay(&xt, "xp1:dfs:-:e0>1:00000000", &r);
+	text = failure_text(&r);
+	assert_string_equal(text, "xp: FAILED (replay diverged): at step 0: event e0 was not "
+			    "posted\n");
+	free(text);
+	xp_result_free(&r);
+}
+
+/* -------------------------------------------------------------------------
+ * Locks outside CPUs, locks never released, more statistics
+ */
+
+/* A model spinlock taken twice by setup (or held when the final check
+ * takes it) would block outside a CPU: a usage error, "?" for a caller
+ * without SCHED_WHERE. */
+static void *setup_locks_twice(struct xp_ctx *x, void *arg)
+{
+	struct toy *t = mach_setup(x, arg);
+
+	spin_lock(t->m, &t->sl[0]);
+	spin_lock(t->m, &t->sl[0]);
+	return t;
+}
+
+static void body_spin_lock_keep(struct xp_ctx *x, void *s)
+{
+	struct toy *t = s;
+
+	spin_lock(t->m, &t->sl[0]);
+}
+
+static void final_takes_lock(struct xp_ctx *x, void *s)
+{
+	struct toy *t = s;
+
+	spin_lock(t->m, &t->sl[0]);
+}
+
+static void test_lock_outside_cpus(void **state)
+{
+	struct machine *m = calloc(1, sizeof(*m));
+	struct toy t = { .m = m };
+	struct xp_test xt = { .name = "lock_outside", .ncpus = 2, .setup = setup_locks_twice,
+			      .arg = &t };
+	struct xp_result r;
+
+	assert_non_null(m);
+	xt.cpu[0] = xt.cpu[1] = body_idle;
+	xp_explore(&xt, NULL, &r);
+	assert_int_equal(r.kind, XP_FAIL_USAGE);
+	assert_string_equal(r.msg, "setup blocks in ?: only CPU bodies may wait");
+	xp_result_free(&r);
+	/* CPU 0 keeps the lock; the final check cannot take it */
+	xt.setup = mach_setup;
+	xt.cpu[0] = body_spin_lock_keep;
+	xt.final = final_takes_lock;
+	xp_explore(&xt, NULL, &r);
+	assert_int_equal(r.kind, XP_FAIL_USAGE);
+	assert_string_equal(r.msg, "the final check blocks in ?: only CPU bodies may wait");
+	xp_result_free(&r);
+	free(m);
+}
+
+/*
+ * A toy lock its owner never releases: CPU 0 takes it and ends, the 15
+ * others wait for it forever.  That is a deadlock, reported with as many
+ * waiters as the message holds (512 bytes).
+ */
+static void body_lock_and_leave(struct xp_ctx *x, void *s)
+{
+	struct toy *t = s;
+
+	xp_lock(x, &t->lock[0]);
+	if (xp_cpu(x))
+		xp_unlock(x, &t->lock[0]);
+}
+
+static void test_lock_never_released(void **state)
+{
+	struct toy t = { 0 };
+	struct xp_test xt = toy_test("leaked_lock", XP_MAX_CPUS, &t);
+	struct xp_opts o = { .max_schedules = 1 };
+	struct xp_result r;
+
+	for (int c = 0; c < XP_MAX_CPUS; c++)
+		xt.cpu[c] = body_lock_and_leave;
+	xp_explore(&xt, &o, &r);
+	assert_int_equal(r.kind, XP_FAIL_DEADLOCK);
+	assert_int_equal(r.ntrace, 1);
+	assert_non_null(strstr(r.msg, "deadlock after 1 steps: cpu1 waits in body_lock_and_leave "
+			       "(LOCK lock+0), cpu2 waits in "));
+	assert_null(strstr(r.msg, "cpu0 "));
+	assert_int_equal(strlen(r.msg), XP_MSG - 1);	/* cut at the message size */
+	xp_result_free(&r);
+}
+
+static void test_more_statistics(void **state)
+{
+	struct toy t = { .pad = 1 };
+	struct xp_test xt = lost_update_test(&t);
+	struct xp_opts o = { .max_seconds = 1e6 };
+	struct xp_result r;
+
+	/* a time budget that is not reached changes nothing */
+	t.steps[0] = t.steps[1] = 2;
+	xt.cpu[0] = xt.cpu[1] = body_steps;
+	xt.final = NULL;
+	t.shared = true;
+	run_ok(&xt, &o, &r);
+	assert_true(r.stats.complete && !r.stats.time_out);
+	assert_int_equal(r.stats.schedules, 6);
+	check_stats(&(struct xp_test){ .name = "budget" }, &o, &r,
+		    "xp: budget: DPOR: 6 schedules, 0 pruned by sleep sets, ", ", exhaustive\n");
+	/* no name; keep_going without a failure says nothing of failures */
+	o.keep_going = true;
+	check_stats(NULL, &o, &r, "xp: ?: DPOR: 6 schedules, ", ", exhaustive\n");
+	xp_result_free(&r);
+
+	/* iterative bounding cut short by the schedule limit */
+	o = (struct xp_opts){ .bounding = XP_ITERATIVE, .max_schedules = 1 };
+	run_ok(&xt, &o, &r);
+	assert_int_equal(r.stats.bound, 0);
+	assert_false(r.stats.complete);
+	xp_result_free(&r);
+
+	/* a replay's statistics say so, and no verdict */
+	xt = lost_update_test(&t);
+	t.pad = 0;
+	xp_explore(&xt, &(struct xp_opts){ .bounding = XP_ITERATIVE }, &r);
+	o = (struct xp_opts){ .replay = r.schedule };
+	struct xp_result p;
+
+	xp_explore(&xt, &o, &p);
+	assert_int_equal(p.kind, XP_FAIL_FINAL);
+	check_stats(&xt, &o, &p, "xp: lost_update: replay: 1 schedules, 4 steps, depth 4, ",
+		    "schedules/s)\n");
+	xp_result_free(&p);
+	xp_result_free(&r);
+
+	/* runs pruned by sleep sets are reported whenever there are some;
+	 * no time spent, no rate */
+	struct xp_result fake = { .stats = { .schedules = 7, .sleep_blocked = 5, .steps = 70,
+					     .max_depth = 10, .complete = true } };
+	char *line = stats_line(&(struct xp_test){ .name = "fake" },
+				&(struct xp_opts){ .no_por = true }, &fake);
+
+	assert_string_equal(line, "xp: fake: DFS: 7 schedules, 5 pruned by sleep sets, 70 steps, "
+			    "depth 10, 0.000 s, complete within the bound\n");
+	free(line);
+}
+
+/* A divergence lists what could run, events included. */
+static void test_divergence_lists_events(void **state)
+{
+	struct toy t = { 0 };
+	struct xp_test xt = toy_test("report", 2, &t);
+	struct xp_result r;
+
+	xt.cpu[0] = body_report_cpu0;
+	xt.cpu[1] = body_report_cpu1;
+	xp_replay(&xt, "xp1:dfs:-:0.1.1:00000000", &r);
+	assert_int_equal(r.kind, XP_FAIL_DIVERGED);
+	assert_string_equal(r.msg, "at step 2: cpu1 is not enabled (enabled: cpu0,e0>1)");
+	xp_result_free(&r);
+}
+
+/*
+ * The shrinker on its own: a shrunk string shrinks to itself and says
+ * "shrunk" once; a string without parameters becomes "shrunk"; a string
+ * whose run is not the recorded one is a divergence; a failure of no
+ * step stays what it is; event deliveries survive shrinking.
+ */
+static char *with_params(const char *schedule, const char *params)
+{
+	const char *a = strchr(schedule + 4, ':'), *b = strchr(a + 1, ':');
+	char *s = malloc(strlen(schedule) + strlen(params) + 1);
+
+	assert_non_null(s);
+	sprintf(s, "%.*s%s%s", (int)(a + 1 - schedule), schedule, params, b);
+	return s;
+}
+
+static void test_shrink_more(void **state)
+{
+	struct toy t = { .pad = 6 };
+	struct xp_test xt = lost_update_test(&t);
+	struct xp_opts o = { .strategy = XP_RANDOM, .seed = 7, .max_schedules = 5000,
+			     .shrink = true };
+	struct xp_result r, s;
+	char *str;
+
+	xp_explore(&xt, &o, &r);
+	assert_int_equal(r.preemptions, 1);
+	assert_non_null(strstr(r.schedule, "xp1:rnd:s7,shrunk:"));
+	assert_int_equal(xp_shrink(&xt, r.schedule, &s), 0);
+	assert_string_equal(s.schedule, r.schedule);
+	xp_result_free(&s);
+	/* no parameters, or "-" */
+	for (int i = 0; i < 2; i++) {
+		str = with_params(r.schedule, i ? "-" : "");
+		assert_int_equal(xp_shrink(&xt, str, &s), 0);
+		assert_non_null(strstr(s.schedule, "xp1:rnd:shrunk:"));
+		xp_result_free(&s);
+		free(str);
+	}
+	/* another run's checksum */
+	str = strdup(r.schedule);
+	assert_non_null(str);
+	str[strlen(str) - 1] = str[strlen(str) - 1] == '0' ? '1' : '0';
+	assert_int_equal(xp_shrink(&xt, str, &s), -1);
+	assert_int_equal(s.kind, XP_FAIL_DIVERGED);
+	assert_non_null(strstr(s.msg, "checksum"));
+	xp_result_free(&s);
+	free(str);
+	xp_result_free(&r);
+
+	/* no step */
+	xt = toy_test("nothing", 2, &t);
+	xt.cpu[0] = xt.cpu[1] = body_nothing;
+	xt.final = final_fails;
+	xp_explore(&xt, NULL, &r);
+	assert_int_equal(xp_shrink(&xt, r.schedule, &s), 0);
+	assert_int_equal(s.kind, XP_FAIL_FINAL);
+	assert_int_equal(s.ntrace, 0);
+	assert_non_null(strstr(s.schedule, "xp1:dpor:shrunk:-:"));
+	xp_result_free(&s);
+	xp_result_free(&r);
+
+	/* two of CPU1's three reads after the flush: the delivery stays */
+	xt = toy_test("event_race", 2, &t);
+	xt.cpu[0] = body_async_unmap;
+	xt.cpu[1] = body_tlb_reader;
+	xt.final = final_seen2;
+	o = (struct xp_opts){ .strategy = XP_RANDOM, .seed = 1, .max_schedules = 1000,
+			      .shrink = true };
+	xp_explore(&xt, &o, &r);
+	assert_int_equal(r.kind, XP_FAIL_FINAL);
+	assert_non_null(strstr(r.schedule, ",shrunk:"));
+	assert_non_null(strstr(r.schedule, "e0>1"));
+	xp_replay(&xt, r.schedule, &s);
+	assert_int_equal(s.kind, XP_FAIL_FINAL);
+	assert_string_equal(s.msg, r.msg);
+	xp_result_free(&s);
+	xp_result_free(&r);
+}
+
+/* -------------------------------------------------------------------------
+ * Limits of names and messages
+ */
+
+/* The 16 CPUs of test_sixteen_cpus_and_an_event with the event posted
+ * before CPU 0's first point: the 17 threads are known before any clock
+ * exists.  The event now also races with its poster's write (an event is
+ * dependent with its poster's steps): 2 x 2 schedules, the same two
+ * outcomes. */
+static void body_sixteen_early(struct xp_ctx *x, void *s)
+{
+	struct toy *t = s;
+	int c = xp_cpu(x);
+
+	if (c == 0)
+		xp_post(x, 1, SCHED_WRITE, (uint64_t)(uintptr_t)&t->seen[1], sizeof(long),
+			handler_seen1, t);
+	xp_write(x, &t->seen[c], c);
+}
+
+static void test_sixteen_cpus_event_first(void **state)
+{
+	struct toy t = { 0 };
+	struct xp_test xt = toy_test("sixteen_early", XP_MAX_CPUS, &t);
+	struct xp_result r;
+
+	for (int c = 0; c < XP_MAX_CPUS; c++)
+		xt.cpu[c] = body_sixteen_early;
+	run_ok(&xt, NULL, &r);
+	assert_int_equal(r.stats.schedules, 4);
+	assert_int_equal(t.outcomes, (1UL << 1) | (1UL << 2));
+	xp_result_free(&r);
+}
+
+/* Names past the 32nd are not used: traces print those addresses raw. */
+static void *setup_many_names(struct xp_ctx *x, void *arg)
+{
+	static char dummy[32];
+	struct toy *t = arg;
+
+	memset(t->v, 0, sizeof(t->v));
+	for (int i = 0; i < 32; i++)
+		xp_name_range(x, &dummy[i], 1, "dummy");
+	xp_name_range(x, t->v, sizeof(t->v), "v");
+	return t;
+}
+
+static void test_too_many_names(void **state)
+{
+	struct toy t = { 0 };
+	struct xp_test xt = lost_update_test(&t);
+	struct xp_result r;
+
+	xt.setup = setup_many_names;
+	xp_explore(&xt, NULL, &r);
+	assert_int_equal(r.kind, XP_FAIL_FINAL);
+	assert_null(r.trace[0].name);
+	assert_true(r.trace[0].addr == (uint64_t)(uintptr_t)&t.v[0]);
+	xp_result_free(&r);
+}
+
+/*
+ * A deadlock on a lock outside every named range prints its address;
+ * a divergence with more runnable threads than its message holds lists
+ * as many as fit (126 characters).
+ */
+static int unnamed_lock;
+
+static void body_unnamed_lock(struct xp_ctx *x, void *s)
+{
+	xp_lock(x, &unnamed_lock);
+}
+
+static void body_many_posts(struct xp_ctx *x, void *s)
+{
+	struct toy *t = s;
+
+	if (xp_cpu(x) == 0)
+		for (int i = 0; i < 12; i++)
+			xp_post(x, 1, SCHED_WRITE, 0, 8, handler_inc, t);
+	if (xp_cpu(x) == XP_MAX_CPUS - 1)
+		xp_wait(x, SCHED_LOCK, 0, 8, never_ready, NULL);
+	xp_yield(x);
+}
+
+static void test_long_messages(void **state)
+{
+	struct toy t = { 0 };
+	struct xp_test xt = toy_test("unnamed", 2, &t);
+	struct xp_result r;
+	char want[64];
+
+	unnamed_lock = 0;
+	xt.cpu[0] = xt.cpu[1] = body_unnamed_lock;
+	xp_explore(&xt, &(struct xp_opts){ .max_schedules = 1 }, &r);
+	assert_int_equal(r.kind, XP_FAIL_DEADLOCK);
+	snprintf(want, sizeof(want), "cpu1 waits in body_unnamed_lock (LOCK %#llx)",
+		 (unsigned long long)(uintptr_t)&unnamed_lock);
+	assert_non_null(strstr(r.msg, want));
+	xp_result_free(&r);
+
+	xt = toy_test("crowded", XP_MAX_CPUS, &t);
+	for (int c = 0; c < XP_MAX_CPUS; c++)
+		xt.cpu[c] = body_many_posts;
+	xp_replay(&xt, "xp1:dfs:-:15:00000000", &r);
+	assert_int_equal(r.kind, XP_FAIL_DIVERGED);
+	assert_non_null(strstr(r.msg, "at step 0: cpu15 is not enabled (enabled: cpu0,cpu1,cpu2,"
+			       "cpu3,cpu4,cpu5,cpu6,cpu7,cpu8,cpu9,cpu10,cpu11,cpu12,cpu13,cpu14,"
+			       "e0>1,e1>1,e2>1,"));
+	assert_null(strstr(r.msg, "e11>1"));
+	xp_result_free(&r);
+}
+
+/* A body that posts an event in its first run only: the next run's replay
+ * of the prefix finds the event gone, and names it by its thread. */
+static unsigned long nondet_posts;
+
+static void body_posts_once(struct xp_ctx *x, void *s)
+{
+	if (++nondet_posts == 1)
+		xp_post(x, 1, SCHED_WRITE, 0, 8, handler_inc, s);
+	xp_yield(x);
+	xp_yield(x);
+}
+
+static void test_nondeterministic_event(void **state)
+{
+	struct toy t = { 0 };
+	struct xp_test xt = toy_test("nondet_event", 2, &t);
+	struct xp_result r;
+
+	nondet_posts = 0;
+	xt.cpu[0] = body_posts_once;
+	xt.cpu[1] = body_idle;
+	xp_explore(&xt, &(struct xp_opts){ .no_por = true }, &r);
+	assert_int_equal(r.kind, XP_FAIL_NONDET);
+	assert_non_null(strstr(r.msg, "has cpu0,cpu1 enabled, an earlier run had "
+			       "cpu0,cpu1,event#2 (bodies must be deterministic)"));
+	xp_result_free(&r);
+}
+
+/* -------------------------------------------------------------------------
+ * The CMocka glue itself (explore_cmocka.h): what a race test's verdict
+ * and message are.  A failing verdict ends a CMocka test, so each case
+ * runs as a one-test group in a child process whose output and exit
+ * status (the number of failed tests) are checked here.
+ */
+static int glue_in_child(const struct xp_test *t, char *out, size_t outlen)
+{
+	size_t n = 0;
+	int fd[2], status;
+	ssize_t k;
+	pid_t pid;
+
+	assert_int_equal(pipe(fd), 0);
+	fflush(stdout);
+	fflush(stderr);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		const struct CMUnitTest one[] = {
+			{ .name = t->name, .test_func = xp_cmocka_test, .initial_state = (void *)t },
+		};
+
+		dup2(fd[1], 1);
+		dup2(fd[1], 2);
+		close(fd[0]);
+		close(fd[1]);
+		/* exit, not _exit: coverage data is written at exit */
+		exit(cmocka_run_group_tests_name("glue", one, NULL, NULL));
+	}
+	close(fd[1]);
+	while ((k = read(fd[0], out + n, outlen - 1 - n)) > 0)
+		if ((n += (size_t)k) == outlen - 1)
+			break;
+	out[n] = '\0';
+	close(fd[0]);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	return WEXITSTATUS(status);
+}
+
+static void glue_expect(const struct xp_test *t, int failed, const char *const *want)
+{
+	static char out[1 << 16];
+	int st = glue_in_child(t, out, sizeof(out));
+
+	if (st != failed)
+		fail_msg("%s: %d failed tests, want %d; output:\n%s", t->name, st, failed, out);
+	for (; *want; want++)
+		if (!strstr(out, *want))
+			fail_msg("%s: no '%s' in the output:\n%s", t->name, *want, out);
+}
+
+static struct toy glue_case_toy;
+static unsigned long flaky_calls;
+
+/* fails the first time only: the search sees it, its replay does not */
+static void final_flaky(struct xp_ctx *x, void *s)
+{
+	xp_assert(x, ++flaky_calls > 1, "first call");
+}
+
+/* always fails, with a message that changes from call to call */
+static void final_counts(struct xp_ctx *x, void *s)
+{
+	xp_assert(x, 0, "call %lu", ++flaky_calls);
+}
+
+static void test_glue_verdicts(void **state)
+{
+	struct xp_test lost = {
+		.name = "glue_case", .ncpus = 2, .setup = toy_setup, .arg = &glue_case_toy,
+		.cpu = { body_incr, body_incr }, .final = final_two,
+		.opts = { .strategy = XP_DFS, .bounding = XP_ITERATIVE },
+	};
+	struct xp_test t;
+
+	/* a failure of a test that expects none: the message carries the
+	 * replay command */
+	glue_expect(&lost, 1, (const char *const[]){
+		"glue_case: final check: final_two (test_explore.c:",
+		"\n  replay: MMSIM_REPLAY='xp1:dfs:b1:0.1*2.0:",
+		"' MMSIM_REPLAY_TEST=glue_case", NULL });
+
+	/* a test that is not even valid: no replay command */
+	t = lost;
+	t.ncpus = 0;
+	t.expect_failure = true;
+	glue_expect(&t, 1, (const char *const[]){
+		"glue_case: usage: test has 0 CPUs (1..16)\n", NULL });
+
+	/* expected a failure, found none (bounds 0, 1 and 2 run 2 + 4 + 6 of
+	 * the 6 orders); and the same cut short */
+	t = lost;
+	t.final = NULL;
+	t.expect_failure = true;
+	glue_expect(&t, 1, (const char *const[]){
+		"glue_case: expected a failure, none in 12 schedules\n", NULL });
+	t.opts.max_schedules = 1;
+	glue_expect(&t, 1, (const char *const[]){
+		"glue_case: expected a failure, none in 1 schedules (the search was cut short)",
+		NULL });
+
+	/* found a failure, but not the one expected */
+	t = lost;
+	t.expect_failure = true;
+	t.expect_msg = "deadlock";
+	glue_expect(&t, 1, (const char *const[]){
+		"glue_case: expected a failure with 'deadlock', found final check: final_two (", NULL });
+	t.expect_msg = "x = 1";
+	glue_expect(&t, 0, (const char *const[]){
+		"xp: glue_case: expected failure found and reproduced by its replay string", NULL });
+
+	/* a test that does not behave the same on the same schedule */
+	t = lost;
+	t.expect_failure = true;
+	t.cpu[0] = body_nondet;
+	t.opts = (struct xp_opts){ .no_por = true };
+	glue_expect(&t, 1, (const char *const[]){
+		"glue_case: nondeterminism: same schedule prefix, different behaviour", NULL });
+
+	/* a search that fails only its sometimes check found no failing run */
+	static const char *const never[] = { "never", NULL };
+
+	t = lost;
+	t.expect_failure = true;
+	t.final = NULL;
+	t.sometimes = never;
+	glue_expect(&t, 1, (const char *const[]){
+		"glue_case: expected a failure, none in 12 schedules\n", NULL });
+
+	/* a failure its own string reproduces as the same kind, but not
+	 * with the same message */
+	t = lost;
+	t.expect_failure = true;
+	t.final = final_counts;
+	flaky_calls = 0;
+	glue_expect(&t, 1, (const char *const[]){
+		"' gave final check: final_counts (", "failed: call 2; the search had final check: "
+		"final_counts (", "failed: call 1", NULL });
+
+	/* a failure its own string does not reproduce */
+	t = lost;
+	t.expect_failure = true;
+	t.final = final_flaky;
+	flaky_calls = 0;
+	glue_expect(&t, 1, (const char *const[]){
+		"glue_case: replaying 'xp1:dfs:b0:0*2.1*2:", "' gave ok: ; the search had final check: "
+		"final_flaky (test_explore.c:", NULL });
+}
+
+static void test_glue_replay_environment(void **state)
+{
+	struct xp_test t = {
+		.name = "glue_env", .ncpus = 2, .setup = toy_setup, .arg = &glue_case_toy,
+		.cpu = { body_incr, body_incr }, .final = final_two,
+		.opts = { .strategy = XP_DFS, .bounding = XP_ITERATIVE }, .expect_failure = true,
+	};
+	char good[128];
+	struct xp_result r;
+
+	xp_explore(&t, NULL, &r);
+	snprintf(good, sizeof(good), "%s", r.schedule);
+	xp_result_free(&r);
+
+	/* MMSIM_REPLAY for this test, for every test, for another test */
+	setenv("MMSIM_REPLAY", good, 1);
+	setenv("MMSIM_REPLAY_TEST", "glue_env", 1);
+	glue_expect(&t, 0, (const char *const[]){ "xp: glue_env: replay: 1 schedules", NULL });
+	setenv("MMSIM_REPLAY_TEST", "", 1);
+	glue_expect(&t, 0, (const char *const[]){ "xp: glue_env: replay: 1 schedules", NULL });
+	unsetenv("MMSIM_REPLAY_TEST");
+	glue_expect(&t, 0, (const char *const[]){ "xp: glue_env: replay: 1 schedules", NULL });
+	setenv("MMSIM_REPLAY_TEST", "another_test", 1);
+	glue_expect(&t, 0, (const char *const[]){
+		"xp: glue_env: DFS, iterative preemption bound 1: ",
+		"expected failure found and reproduced", NULL });
+	/* an empty MMSIM_REPLAY is no replay */
+	setenv("MMSIM_REPLAY", "", 1);
+	unsetenv("MMSIM_REPLAY_TEST");
+	glue_expect(&t, 0, (const char *const[]){ "expected failure found and reproduced", NULL });
+	/* a string that no longer replays fails even a test expecting failure */
+	snprintf(good + strlen(good) - 8, 9, "%08x", 0u);
+	setenv("MMSIM_REPLAY", good, 1);
+	glue_expect(&t, 1, (const char *const[]){
+		"glue_env: replay diverged: the choices were all possible but the runnable CPUs",
+		NULL });
+	/* a test that expects no failure fails on a diverged replay too */
+	t.expect_failure = false;
+	t.final = NULL;
+	setenv("MMSIM_REPLAY", "xp1:dfs:-:0*2.1*2:00000000", 1);
+	glue_expect(&t, 1, (const char *const[]){ "glue_env: replay diverged", NULL });
+	unsetenv("MMSIM_REPLAY");
+}
+
+/* -------------------------------------------------------------------------
  * CMocka glue: one exploration per test
  */
 static struct toy glue_toy = { .pad = 1 };
@@ -1447,6 +3001,37 @@ int main(void)
 		cmocka_unit_test(test_model_deadlock),
 		cmocka_unit_test(test_real_machine),
 		cmocka_unit_test(test_crosscheck),
+		cmocka_unit_test(test_usage_errors),
+		cmocka_unit_test(test_bad_events),
+		cmocka_unit_test(test_failure_kinds),
+		cmocka_unit_test(test_deadlock_names_the_waiters),
+		cmocka_unit_test(test_cas),
+		cmocka_unit_test(test_sometimes_by_name),
+		cmocka_unit_test(test_too_many_sometimes),
+		cmocka_unit_test(test_events_to_one_cpu),
+		cmocka_unit_test(test_sixteen_cpus_and_an_event),
+		cmocka_unit_test(test_pct_with_events),
+		cmocka_unit_test(test_search_budgets),
+		cmocka_unit_test(test_estimate_in_search),
+		cmocka_unit_test(test_keep_going),
+		cmocka_unit_test(test_keep_going_stops_when_broken),
+		cmocka_unit_test(test_pct_depth_cap),
+		cmocka_unit_test(test_schedule_string_errors),
+		cmocka_unit_test(test_replay_verdicts),
+		cmocka_unit_test(test_replay_no_steps),
+		cmocka_unit_test(test_names),
+		cmocka_unit_test(test_failure_report),
+		cmocka_unit_test(test_lock_outside_cpus),
+		cmocka_unit_test(test_lock_never_released),
+		cmocka_unit_test(test_more_statistics),
+		cmocka_unit_test(test_divergence_lists_events),
+		cmocka_unit_test(test_shrink_more),
+		cmocka_unit_test(test_sixteen_cpus_event_first),
+		cmocka_unit_test(test_too_many_names),
+		cmocka_unit_test(test_long_messages),
+		cmocka_unit_test(test_nondeterministic_event),
+		cmocka_unit_test(test_glue_verdicts),
+		cmocka_unit_test(test_glue_replay_environment),
 		XP_UNIT_TEST(glue_lost_update),
 		XP_UNIT_TEST(glue_locked),
 	};
