@@ -911,6 +911,19 @@ static void hugetlb_hstate_alloc_pages(struct machine *m, struct hstate *h)
 	}
 }
 
+/* The number of pages an entry asks for, over every node */
+static unsigned long entry_total(const struct hugetlb_boot *e)
+{
+	unsigned long total = 0;
+
+	if (e->count > 0)
+		return (unsigned long)e->count;
+	for (int n = 0; n < MAX_NUMNODES; n++)
+		if (e->node_count[n] > 0)
+			total += (unsigned long)e->node_count[n];
+	return total;
+}
+
 /* One hugetlb_boot entry into an hstate's boot counts */
 static int apply_boot_entry(struct machine *m, struct hstate *h, const struct hugetlb_boot *e,
 			    char *err, size_t errlen)
@@ -970,7 +983,8 @@ static int resolve_boot_counts(struct machine *m, struct hugetlb_ctx *ctx, char 
 		if (apply_boot_entry(m, h, e, err, errlen))
 			return -1;
 	}
-	if (pending) {
+	/* hugetlb_init: only a non-zero default_hstate_max_huge_pages applies */
+	if (pending && entry_total(pending)) {
 		struct hstate *h = ctx->default_hstate;
 		unsigned long old = h->max_huge_pages;
 
@@ -1151,6 +1165,7 @@ static bool parse_dec(const char **pp, unsigned long *out)
 	return true;
 }
 
+/* hugepages= was given for this entry (hugepages_setup's last_mhp), maybe as 0 */
 static bool entry_has_count(const struct hugetlb_boot *e)
 {
 	if (e->count != 0)
@@ -1246,13 +1261,16 @@ static int parse_default_hugepagesz(struct machine_opts *o, const char *val, cha
 			    val);
 	i = find_entry(o, size);
 	o->default_hugepagesz = size;
-	/* a hugepages= that came first is this size's count */
+	/* a hugepages= that came first is this size's count, unless it asked for none */
 	p = find_entry(o, 0);
 	if (p >= 0) {
 		struct hugetlb_boot pend = o->hugetlb_boot[p];
 
-		o->hugetlb_boot[i].count = pend.count;
-		memcpy(o->hugetlb_boot[i].node_count, pend.node_count, sizeof(pend.node_count));
+		if (entry_total(&pend)) {
+			o->hugetlb_boot[i].count = pend.count;
+			memcpy(o->hugetlb_boot[i].node_count, pend.node_count,
+			       sizeof(pend.node_count));
+		}
 		memmove(&o->hugetlb_boot[p], &o->hugetlb_boot[p + 1],
 			(size_t)(o->nr_hugetlb_boot - p - 1) * sizeof(pend));
 		o->nr_hugetlb_boot--;
@@ -1287,7 +1305,11 @@ static int parse_hugepages(struct machine_opts *o, const char *val, char *err, s
 					    "NODE:N[,NODE:N...]", val);
 			if ((long)v < 0)
 				return errf(err, errlen, "hugepages=%s: count too large", val);
-			e->count = (long)v;
+			/*
+			 * hugepages=0 is given (a second hugepages= is refused)
+			 * but asks for nothing: "per-node counts only", none
+			 */
+			e->count = v ? (long)v : -1;
 			return 0;
 		}
 		node = v;

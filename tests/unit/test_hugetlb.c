@@ -623,6 +623,69 @@ static void test_boot_default_override(void **state)
 	machine_destroy(m);
 }
 
+/* The boot log as one string (the caller frees it) */
+static char *boot_log_of(struct machine *m)
+{
+	struct sbuf sb;
+
+	sb_init(&sb);
+	hugetlb_show_boot_log(m, &sb);
+	return sb.buf;
+}
+
+/*
+ * "hugepages=0" is a count like any other (hugepages_setup records it in
+ * last_mhp), so a second hugepages= for the same size is refused; but a
+ * leading hugepages=0 leaves default_hstate_max_huge_pages at 0, and
+ * hugetlb_init / default_hugepagesz_setup only apply that number when it
+ * is non-zero: it overrides nothing.
+ *
+ *   hugepages=0 hugepagesz=2M hugepages=2            -> 2 pages, no warning
+ *   hugepages=0:0 hugepagesz=2M hugepages=2          -> 2 pages, no warning
+ *   hugepages=0 hugepagesz=1G hugepages=1 default_hugepagesz=1G -> 1 GiB page
+ *   hugepagesz=2M hugepages=0 hugepages=3            -> refused (twice)
+ *   hugepages=0 hugepages=3                          -> refused (twice)
+ */
+static void test_boot_hugepages_zero(void **state)
+{
+	static const char *const lead[] = { "hugepages=0", "hugepages=0:0" };
+	struct machine_opts o;
+	struct machine *m;
+	char *log;
+
+	(void)state;
+	for (int i = 0; i < 2; i++) {
+		t_opts(&o, 1, 128, 2);
+		param(&o, lead[i]);
+		param(&o, "hugepagesz=2M");
+		param(&o, "hugepages=2");
+		m = t_boot(&o);
+		assert_int_equal(rd(m, SYS_2M "nr_hugepages"), 2);
+		log = boot_log_of(m);
+		assert_null(strstr(log, "Ignoring"));
+		free(log);
+		machine_destroy(m);
+	}
+
+	t_opts(&o, 1, 3072, 2);
+	param(&o, "hugepages=0");
+	param(&o, "hugepagesz=1G");
+	param(&o, "hugepages=1");
+	param(&o, "default_hugepagesz=1G");
+	m = t_boot(&o);
+	assert_int_equal(rd(m, SYS_1G "nr_hugepages"), 1);
+	assert_int_equal(rd(m, "/proc/sys/vm/nr_hugepages"), 1);	/* the default is 1 GiB */
+	machine_destroy(m);
+
+	t_opts(&o, 1, 128, 2);
+	param(&o, "hugepagesz=2M");
+	param(&o, "hugepages=0");
+	param_bad(&o, "hugepages", "3", "specified twice");
+	t_opts(&o, 1, 128, 2);
+	param(&o, "hugepages=0");
+	param_bad(&o, "hugepages", "3", "specified twice");
+}
+
 /* Files: formats, what each parser takes, read-only and missing files */
 static void test_file_formats(void **state)
 {
@@ -1031,6 +1094,7 @@ int main(void)
 		cmocka_unit_test(test_boot_per_node),
 		cmocka_unit_test(test_boot_shortfall_log),
 		cmocka_unit_test(test_boot_default_override),
+		cmocka_unit_test(test_boot_hugepages_zero),
 		cmocka_unit_test(test_file_formats),
 		cmocka_unit_test(test_meminfo_lines),
 		cmocka_unit_test(test_node_alloc_noretry),
