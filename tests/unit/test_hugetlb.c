@@ -686,6 +686,304 @@ static void test_boot_hugepages_zero(void **state)
 	param_bad(&o, "hugepages", "3", "specified twice");
 }
 
+/* A parameter refused with exactly this message */
+static void param_msg(struct machine_opts *o, const char *key, const char *val, const char *msg)
+{
+	char err[256] = "";
+
+	assert_int_equal(hugetlb_parse_param(o, key, val, err, sizeof(err)), -1);
+	assert_string_equal(err, msg);
+}
+
+/*
+ * The values each boot parameter takes, and the message for each one it
+ * refuses (memparse for the sizes, hugepages_setup's N and NODE:N lists,
+ * kstrtobool for hugetlb_free_vmemmap).  A size is a number in any base
+ * memparse reads, with an optional K/M/G/T/P/E of either case.
+ */
+static void test_boot_params_values(void **state)
+{
+	struct machine_opts o;
+
+	(void)state;
+	/* sizes: bases and suffixes memparse reads */
+	t_opts(&o, 2, 64, 2);
+	param(&o, "hugepagesz=0x200000");
+	param(&o, "hugepagesz=1g");
+	assert_int_equal(o.hugetlb_boot[0].hugepagesz, 2UL << 20);
+	assert_int_equal(o.hugetlb_boot[1].hugepagesz, SZ_1G);
+	t_opts(&o, 2, 64, 2);
+	param(&o, "hugepagesz=2097152");
+	param(&o, "default_hugepagesz=1048576k");
+	assert_int_equal(o.default_hugepagesz, SZ_1G);
+	param_msg(&o, "hugepagesz", "M",
+		  "hugepagesz=M: unsupported huge page size (x86_64 takes 2M, 2048K or 1G)");
+	param_msg(&o, "hugepagesz", "99999999999999999999M",
+		  "hugepagesz=99999999999999999999M: unsupported huge page size "
+		  "(x86_64 takes 2M, 2048K or 1G)");
+	param_msg(&o, "hugepagesz", "1E",
+		  "hugepagesz=1E: unsupported huge page size (x86_64 takes 2M, 2048K or 1G)");
+	/* 2^24 T = 2^64 bytes: does not fit, must not wrap to 0 */
+	param_msg(&o, "hugepagesz", "16777216T",
+		  "hugepagesz=16777216T: unsupported huge page size (x86_64 takes 2M, 2048K or 1G)");
+	param_msg(&o, "hugepagesz", "1P",
+		  "hugepagesz=1P: unsupported huge page size (x86_64 takes 2M, 2048K or 1G)");
+
+	/* default_hugepagesz: once, and a size x86_64 has */
+	t_opts(&o, 2, 64, 2);
+	param_msg(&o, "default_hugepagesz", "4M",
+		  "default_hugepagesz=4M: unsupported huge page size (x86_64 takes 2M, 2048K or 1G)");
+	param_msg(&o, "default_hugepagesz", "x",
+		  "default_hugepagesz=x: unsupported huge page size (x86_64 takes 2M, 2048K or 1G)");
+	assert_int_equal(o.default_hugepagesz, 0);
+	/* a size already named keeps its place (hugetlb_add_hstate adds nothing) */
+	param(&o, "hugepagesz=1G");
+	param(&o, "hugepagesz=2M");
+	param(&o, "default_hugepagesz=1G");
+	assert_int_equal(o.nr_hugetlb_boot, 2);
+	assert_int_equal(o.hugetlb_boot[0].hugepagesz, SZ_1G);
+	assert_int_equal(o.default_hugepagesz, SZ_1G);
+	/* hugepages= still goes to the size named last */
+	param(&o, "hugepages=5");
+	assert_int_equal(o.hugetlb_boot[1].count, 5);
+	assert_int_equal(o.hugetlb_boot[0].count, 0);
+
+	/* hugepagesz= for the default size: refused once the default has a count */
+	t_opts(&o, 1, 64, 2);
+	param(&o, "default_hugepagesz=1G");
+	param(&o, "hugepages=2");
+	param_msg(&o, "hugepagesz", "1G",
+		  "hugepagesz=1G specified twice (the kernel ignores the second)");
+
+	/* hugepages= counts */
+	t_opts(&o, 1, 64, 2);
+	param(&o, "hugepagesz=2M");
+	param_msg(&o, "hugepages", "99999999999999999999",
+		  "hugepages=99999999999999999999: invalid number at '99999999999999999999'");
+	param_msg(&o, "hugepages", "9223372036854775808",
+		  "hugepages=9223372036854775808: count too large");
+	param_msg(&o, "hugepages", "5x", "hugepages=5x: expected N or NODE:N[,NODE:N...]");
+	param_msg(&o, "hugepages", "0:1,5", "hugepages=0:1,5: expected N or NODE:N[,NODE:N...]");
+	param_msg(&o, "hugepages", "16:1",
+		  "hugepages=16:1: node 16 does not exist (the machine has 1 node)");
+	param_msg(&o, "hugepages", "1:1",
+		  "hugepages=1:1: node 1 does not exist (the machine has 1 node)");
+	param_msg(&o, "hugepages", "0:", "hugepages=0:: invalid count at ''");
+	param_msg(&o, "hugepages", "0:9223372036854775808",
+		  "hugepages=0:9223372036854775808: invalid count at '9223372036854775808'");
+	param_msg(&o, "hugepages", "0:1x", "hugepages=0:1x: unexpected 'x'");
+	assert_int_equal(o.hugetlb_boot[0].count, 0);	/* nothing stuck */
+	param(&o, "hugepages=0:7,");
+	assert_int_equal(o.hugetlb_boot[0].count, -1);
+	assert_int_equal(o.hugetlb_boot[0].node_count[0], 7);
+
+	/* hugetlb_free_vmemmap: kstrtobool; no value is "on" (a bool core_param) */
+	param(&o, "hugetlb_free_vmemmap=oFf");
+	assert_false(o.hugetlb_free_vmemmap);
+	param(&o, "hugetlb_free_vmemmap=oN");
+	assert_true(o.hugetlb_free_vmemmap);
+	param(&o, "hugetlb_free_vmemmap=F");
+	assert_false(o.hugetlb_free_vmemmap);
+	param(&o, "hugetlb_free_vmemmap");
+	assert_true(o.hugetlb_free_vmemmap);
+	o.hugetlb_free_vmemmap = false;
+	assert_int_equal(hugetlb_parse_param(&o, "hugetlb_free_vmemmap", NULL, NULL, 0), 0);
+	assert_true(o.hugetlb_free_vmemmap);
+	param_msg(&o, "hugetlb_free_vmemmap", "ox",
+		  "hugetlb_free_vmemmap=ox: expected on/off, y/n or 1/0");
+	param_msg(&o, "hugepagesz", NULL, "hugepagesz needs a value");
+	/* no error buffer: still refused */
+	assert_int_equal(hugetlb_parse_param(&o, "hugepagesz", "4M", NULL, 0), -1);
+	assert_int_equal(o.nr_hugetlb_boot, 1);
+}
+
+/* machine_create refuses o with exactly this message */
+static void boot_refused(const struct machine_opts *o, const char *msg)
+{
+	char err[256] = "";
+	struct machine *m = machine_create(o, err, sizeof(err));
+
+	if (m) {
+		machine_destroy(m);
+		fail_msg("machine accepted, expected '%s'", msg);
+	}
+	assert_string_equal(err, msg);
+}
+
+/*
+ * hugetlb boot entries that reach machine_create without the parser (a
+ * program filling machine_opts itself, or a node count checked only once
+ * the machine has its nodes): each is refused before anything boots.
+ */
+static void test_boot_opts_refused(void **state)
+{
+	struct machine_opts o;
+
+	(void)state;
+	t_opts(&o, 2, 64, 2);
+	o.default_hugepagesz = 4UL << 20;
+	boot_refused(&o, "default_hugepagesz=4194304: unsupported huge page size "
+		     "(x86_64 has 2M and 1G)");
+
+	t_opts(&o, 2, 64, 2);
+	o.nr_hugetlb_boot = MAX_HUGETLB_BOOT + 1;
+	boot_refused(&o, "5 hugepagesz= entries (at most 4)");
+	o.nr_hugetlb_boot = -1;
+	boot_refused(&o, "-1 hugepagesz= entries (at most 4)");
+
+	t_opts(&o, 2, 64, 2);
+	param(&o, "hugepagesz=2M");
+	o.hugetlb_boot[0].hugepagesz = 4UL << 20;
+	boot_refused(&o, "hugepagesz=4194304: unsupported huge page size (x86_64 has 2M and 1G)");
+
+	/* per-node counts given while the machine had no nodes yet */
+	t_opts(&o, 2, 64, 2);
+	o.nr_nodes = 0;
+	param(&o, "hugepagesz=2M");
+	param(&o, "hugepages=3:1");
+	o.nr_nodes = 2;
+	boot_refused(&o, "hugepages=3:1: node 3 does not exist (the machine has 2 nodes)");
+	o.nr_nodes = 1;
+	boot_refused(&o, "hugepages=3:1: node 3 does not exist (the machine has 1 node)");
+	/* ... and the same for a leading hugepages= (the default size's) */
+	t_opts(&o, 2, 64, 2);
+	o.nr_nodes = 0;
+	param(&o, "hugepages=2:4");
+	o.nr_nodes = 2;
+	boot_refused(&o, "hugepages=2:4: node 2 does not exist (the machine has 2 nodes)");
+}
+
+/*
+ * The hstates are registered as the kernel does it: a size named by
+ * hugepagesz= or default_hugepagesz= first (hugetlb_add_hstate at parse
+ * time), then 1 GiB (gigantic_pages_init, arch_initcall), then 2 MiB
+ * (hugetlb_init); report_hugepages prints them in that order.
+ *
+ *   (nothing)                    1 GiB, 2 MiB
+ *   default_hugepagesz=2M        2 MiB, 1 GiB
+ *   (opts) default 2 MiB only    2 MiB, 1 GiB   (no hugepagesz entry for it)
+ *   (opts) default 1 GiB only    1 GiB, 2 MiB
+ */
+static void test_boot_registration_order(void **state)
+{
+	static const char reg_2m[] = "HugeTLB: registered 2.00 MiB page size, pre-allocated 0 pages";
+	static const char reg_1g[] = "HugeTLB: registered 1.00 GiB page size, pre-allocated 0 pages";
+	struct {
+		const char *param;
+		unsigned long dflt;
+		bool two_mb_first;
+	} cases[] = {
+		{ NULL, 0, false },
+		{ "default_hugepagesz=2M", 0, true },
+		{ NULL, 2UL << 20, true },
+		{ NULL, SZ_1G, false },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct machine_opts o;
+		struct machine *m;
+		char *log, *a, *b;
+
+		t_opts(&o, 1, 128, 2);
+		if (cases[i].param)
+			param(&o, cases[i].param);
+		if (cases[i].dflt)
+			o.default_hugepagesz = cases[i].dflt;
+		m = t_boot(&o);
+		log = boot_log_of(m);
+		a = strstr(log, reg_2m);
+		b = strstr(log, reg_1g);
+		assert_non_null(a);
+		assert_non_null(b);
+		if ((a < b) != cases[i].two_mb_first)
+			fail_msg("case %zu: wrong order:\n%s", i, log);
+		assert_non_null(strstr(log, "HugeTLB: 28 KiB vmemmap can be freed for a 2.00 MiB "
+					    "page\n"));
+		assert_non_null(strstr(log, "HugeTLB: 16380 KiB vmemmap can be freed for a "
+					    "1.00 GiB page\n"));
+		free(log);
+		assert_int_equal(hugetlb_default_hstate(m)->order, cases[i].dflt == SZ_1G ? 18 : 9);
+		machine_destroy(m);
+	}
+}
+
+/*
+ * Boot shortfalls on the paths test_boot_shortfall_log does not take:
+ *   1 x 3 GiB, hugepagesz=1G hugepages=0:5    one fits: the per-node warning
+ *   1 x 128 MiB, hugepages=1000 (2 MiB)       what fits: the global warning
+ * Each says how many were asked and how many were had, and max_huge_pages
+ * (the sysctl) is cut to what was had.
+ */
+static void test_boot_shortfall_other_paths(void **state)
+{
+	struct machine_opts o;
+	struct machine *m;
+	char *log, want[160];
+	unsigned long got;
+
+	(void)state;
+	t_opts(&o, 1, 3072, 2);
+	param(&o, "hugepagesz=1G");
+	param(&o, "hugepages=0:5");
+	m = t_boot(&o);
+	assert_int_equal(rd(m, SYS_1G "nr_hugepages"), 1);
+	assert_int_equal(hugetlb_size_to_hstate(m, SZ_1G)->max_huge_pages, 1);
+	assert_int_equal(hugetlb_size_to_hstate(m, SZ_1G)->max_huge_pages_node[0], 1);
+	log = boot_log_of(m);
+	assert_non_null(strstr(log, "HugeTLB: allocating 5 of page size 1.00 GiB failed node0.  "
+				    "Only allocated 1 hugepages.\n"));
+	free(log);
+	machine_destroy(m);
+
+	t_opts(&o, 1, 128, 2);
+	param(&o, "hugepages=1000");
+	m = t_boot(&o);
+	got = rd(m, SYS_2M "nr_hugepages");
+	assert_true(got > 20 && got < 64);
+	assert_int_equal(rd(m, "/proc/sys/vm/nr_hugepages"), got);
+	log = boot_log_of(m);
+	snprintf(want, sizeof(want), "HugeTLB: allocating 1000 of page size 2.00 MiB failed.  "
+		 "Only allocated %lu hugepages.\n", got);
+	assert_non_null(strstr(log, want));
+	free(log);
+	machine_destroy(m);
+}
+
+/*
+ * 1 x 20 GiB, hugepagesz=1G hugepages=17: more boot pages than the first
+ * batch of records holds; all 17 reach the pool, 1 GiB aligned, highest
+ * address first (memblock allocates top-down, gather_bootmem_prealloc
+ * walks its list LIFO, so the lowest page is enqueued first and the
+ * highest, enqueued last, heads the free list).
+ */
+static void test_boot_many_gigantic(void **state)
+{
+	struct machine_opts o;
+	struct machine *m;
+	struct hstate *h;
+	unsigned long pages[20];
+	int n;
+
+	(void)state;
+	t_opts(&o, 1, 20480, 2);
+	param(&o, "hugepagesz=1G");
+	param(&o, "hugepages=17");
+	m = t_boot(&o);
+	h = hugetlb_size_to_hstate(m, SZ_1G);
+	assert_int_equal(rd(m, SYS_1G "nr_hugepages"), 17);
+	assert_int_equal(rd(m, SYS_1G "free_hugepages"), 17);
+	n = pool_pages(m, h, 0, pages, 20);
+	assert_int_equal(n, 17);
+	for (int i = 0; i < n; i++) {
+		assert_int_equal(pages[i] & (NR_1G - 1), 0);
+		if (i)
+			assert_true(pages[i] < pages[i - 1]);
+	}
+	check_pool_page(m, h, pages[16]);
+	machine_destroy(m);
+}
+
 /* Files: formats, what each parser takes, read-only and missing files */
 static void test_file_formats(void **state)
 {
@@ -1095,6 +1393,11 @@ int main(void)
 		cmocka_unit_test(test_boot_shortfall_log),
 		cmocka_unit_test(test_boot_default_override),
 		cmocka_unit_test(test_boot_hugepages_zero),
+		cmocka_unit_test(test_boot_params_values),
+		cmocka_unit_test(test_boot_opts_refused),
+		cmocka_unit_test(test_boot_registration_order),
+		cmocka_unit_test(test_boot_shortfall_other_paths),
+		cmocka_unit_test(test_boot_many_gigantic),
 		cmocka_unit_test(test_file_formats),
 		cmocka_unit_test(test_meminfo_lines),
 		cmocka_unit_test(test_node_alloc_noretry),
