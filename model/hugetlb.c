@@ -1551,15 +1551,23 @@ static int kstrtoul10(const char *s, unsigned long *out)
 	return 0;
 }
 
+/* isspace(): what proc_skip_spaces skips before a number */
 static bool proc_space(char c)
 {
 	return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r';
 }
 
+/* proc_wspace_sep: what proc_get_long accepts right after a number */
+static bool proc_wspace_sep(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n';
+}
+
 /*
  * A sysctl's first number as proc_doulongvec_minmax / proc_dointvec read
- * it: leading white space, base 0 (0x.., 0..), then white space or the end;
- * anything after the first value is ignored.  neg_ok: a '-' is accepted.
+ * it: leading white space, base 0 (0x.., 0..), then a blank, a tab, a
+ * newline or the end; anything after the first value is ignored.  neg_ok:
+ * a '-' is accepted.
  */
 static int proc_get_number(const char *s, bool neg_ok, unsigned long *out, bool *neg)
 {
@@ -1577,7 +1585,7 @@ static int proc_get_number(const char *s, bool neg_ok, unsigned long *out, bool 
 		return -EINVAL;
 	errno = 0;
 	v = strtoull(s, &end, 0);
-	if (errno || (*end && !proc_space(*end)))
+	if (errno || (*end && !proc_wspace_sep(*end)))
 		return -EINVAL;
 	if (*neg && !neg_ok)
 		return -EINVAL;

@@ -1051,6 +1051,165 @@ static void test_file_formats(void **state)
 	machine_destroy(m);
 }
 
+/* A write refused with ret and exactly this message */
+static void wr_msg(struct machine *m, const char *path, const char *val, int ret, const char *msg)
+{
+	char err[256] = "";
+
+	assert_int_equal(hugetlb_store_file(m, path, val, err, sizeof(err)), ret);
+	assert_string_equal(err, msg);
+}
+
+/*
+ * Which paths name a hugetlb file: the hstate directory must be one of
+ * the registered sizes (hugepages-<kB>kB, the kB count must not wrap when
+ * multiplied out), the node must exist, the file must be one the
+ * directory has.  Anything else is not a file (ENOENT), written or read.
+ */
+static void test_file_paths(void **state)
+{
+	static const char *const bad[] = {
+		"/sys/kernel/mm/hugepages/foo",
+		"/sys/kernel/mm/hugepages/hugepages-abckB/nr_hugepages",
+		"/sys/kernel/mm/hugepages/hugepages-2048MB/nr_hugepages",
+		/* (2^54 + 2048) kB is 2 MiB modulo 2^64 */
+		"/sys/kernel/mm/hugepages/hugepages-18014398509484032kB/nr_hugepages",
+		"/sys/kernel/mm/hugepages/hugepages-2048kB/bogus",
+		"/sys/kernel/mm/hugepages/hugepages-2048kB",
+		"/sys/devices/system/node/nodeX/hugepages/hugepages-2048kB/nr_hugepages",
+		"/sys/devices/system/node/node0/meminfo",
+		"/sys/devices/system/node/node0/hugepages/hugepages-2048kB/nr_overcommit_hugepages",
+		"/proc/sys/vm/nr_hugepages_foo",
+	};
+	struct machine *m = t_machine(2, 128, 2);
+	struct sbuf sb;
+
+	(void)state;
+	sb_init(&sb);
+	assert_int_equal(18014398509484032UL * 1024, 2UL << 20);
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+		if (wr(m, bad[i], "1") != -ENOENT)
+			fail_msg("%s: writable", bad[i]);
+		if (hugetlb_show_file(m, bad[i], &sb))
+			fail_msg("%s: readable", bad[i]);
+	}
+	assert_int_equal(sb.len, 0);
+	assert_int_equal(rd(m, SYS_2M "nr_hugepages"), 0);
+	sb_free(&sb);
+	machine_destroy(m);
+}
+
+/*
+ * The sysctls read their first number as proc_doulongvec_minmax does
+ * (proc_get_long): white space before it, any base, and after it only
+ * one of proc_wspace_sep (' ', '\t', '\n') or the end; a '-' is refused.
+ * nr_hugepages_mempolicy is nr_hugepages under the default policy.  The
+ * sysfs nr_overcommit_hugepages takes kstrtoul like nr_hugepages.
+ */
+static void test_sysctl_and_overcommit_values(void **state)
+{
+	struct machine *m = t_machine(1, 128, 2);
+
+	(void)state;
+	assert_int_equal(wr(m, "/proc/sys/vm/nr_hugepages_mempolicy", " \t\v\f\r\n3\n"), 0);
+	assert_int_equal(rd(m, "/proc/sys/vm/nr_hugepages_mempolicy"), 3);
+	assert_int_equal(rd(m, SYS_2M "nr_hugepages"), 3);
+	assert_int_equal(wr(m, "/proc/sys/vm/nr_hugepages", "4\tjunk"), 0);
+	assert_int_equal(rd(m, SYS_2M "nr_hugepages"), 4);
+	assert_int_equal(wr(m, "/proc/sys/vm/nr_hugepages", "5 6"), 0);
+	assert_int_equal(rd(m, SYS_2M "nr_hugepages"), 5);
+	/* a terminator outside proc_wspace_sep is refused */
+	wr_msg(m, "/proc/sys/vm/nr_hugepages", "6\r", -EINVAL,
+	       "/proc/sys/vm/nr_hugepages: Invalid argument: '6\r'");
+	assert_int_equal(wr(m, "/proc/sys/vm/nr_hugepages", "6\v"), -EINVAL);
+	assert_int_equal(wr(m, "/proc/sys/vm/nr_hugepages", "6\f"), -EINVAL);
+	assert_int_equal(rd(m, SYS_2M "nr_hugepages"), 5);
+	wr_msg(m, "/proc/sys/vm/nr_hugepages", "99999999999999999999", -EINVAL,
+	       "/proc/sys/vm/nr_hugepages: Invalid argument: '99999999999999999999'");
+	wr_msg(m, "/proc/sys/vm/nr_overcommit_hugepages", "many", -EINVAL,
+	       "/proc/sys/vm/nr_overcommit_hugepages: Invalid argument: 'many'");
+	wr_msg(m, "/proc/sys/vm/nr_overcommit_hugepages", "-2", -EINVAL,
+	       "/proc/sys/vm/nr_overcommit_hugepages: Invalid argument: '-2'");
+	assert_int_equal(rd(m, "/proc/sys/vm/nr_overcommit_hugepages"), 0);
+
+	wr_msg(m, SYS_2M "nr_overcommit_hugepages", "many", -EINVAL,
+	       SYS_2M "nr_overcommit_hugepages: Invalid argument: 'many' "
+	       "(kstrtoul takes a decimal number)");
+	wr_msg(m, SYS_2M "nr_overcommit_hugepages", "18446744073709551616", -ERANGE,
+	       SYS_2M "nr_overcommit_hugepages: Numerical result out of range: "
+	       "'18446744073709551616' (kstrtoul takes a decimal number)");
+	wr_msg(m, SYS_2M "nr_hugepages", "18446744073709551616", -ERANGE,
+	       SYS_2M "nr_hugepages: Numerical result out of range: '18446744073709551616' "
+	       "(kstrtoul takes a decimal number)");
+	wr_msg(m, SYS_2M "nr_hugepages", NULL, -EINVAL,
+	       SYS_2M "nr_hugepages: Invalid argument: '' (kstrtoul takes a decimal number)");
+	wr_msg(m, SYS_2M "surplus_hugepages", "0", -EACCES,
+	       SYS_2M "surplus_hugepages: Permission denied (read-only file)");
+	assert_int_equal(wr(m, SYS_2M "nr_overcommit_hugepages", "18446744073709551615"), 0);
+	assert_int_equal(rd(m, SYS_2M "nr_overcommit_hugepages"), ~0UL);
+	assert_int_equal(rd(m, SYS_2M "nr_hugepages"), 5);
+
+	/* proc_dobool: the sign is dropped, any non-zero number is on */
+	assert_int_equal(wr(m, "/proc/sys/vm/hugetlb_optimize_vmemmap", "-1"), 0);
+	assert_true(hugetlb_vmemmap_enabled(m));
+	assert_int_equal(wr(m, "/proc/sys/vm/hugetlb_optimize_vmemmap", "-0"), 0);
+	assert_false(hugetlb_vmemmap_enabled(m));
+	t_check(m);
+	machine_destroy(m);
+}
+
+/*
+ * Counter names expect takes: hugepages.[nodeN.]<kB>kB.<file>; a name
+ * with a bad node, a bad size, or a size that wraps when multiplied out
+ * is no counter.
+ */
+static void test_counter_names_refused(void **state)
+{
+	static const char *const bad[] = {
+		"hugepages.nodeX.2048kB.nr_hugepages",
+		"hugepages.node0x2048kB.nr_hugepages",
+		"hugepages.node0",
+		"hugepages.abc.nr_hugepages",
+		"hugepages.2048MB.nr_hugepages",
+		"hugepages.18014398509484032kB.nr_hugepages",
+		"hugepages.node1.18014398509484032kB.nr_hugepages",
+	};
+	struct machine *m = t_machine(2, 128, 2);
+	long v = 12345;
+
+	(void)state;
+	assert_int_equal(wr(m, SYS_2M "nr_hugepages", "2"), 0);
+	assert_int_equal(counter(m, "hugepages.node1.2048kB.nr_hugepages"), 1);
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++)
+		if (hugetlb_counter(m, bad[i], &v))
+			fail_msg("%s: accepted", bad[i]);
+	assert_int_equal(v, 12345);
+	machine_destroy(m);
+}
+
+/*
+ * hugetlb_set_max_huge_pages with a node acts like that node's
+ * nr_hugepages file; a node the machine does not have is -EINVAL and
+ * changes nothing.
+ */
+static void test_set_max_huge_pages_node(void **state)
+{
+	struct machine *m = t_machine(2, 128, 2);
+	struct hstate *h = hugetlb_default_hstate(m);
+
+	(void)state;
+	assert_int_equal(hugetlb_set_max_huge_pages(m, h, 3, 1), 0);
+	assert_int_equal(rd_node(m, 1, 2048, "nr_hugepages"), 3);
+	assert_int_equal(rd_node(m, 0, 2048, "nr_hugepages"), 0);
+	assert_int_equal(hugetlb_set_max_huge_pages(m, h, 1, 2), -EINVAL);
+	assert_int_equal(hugetlb_set_max_huge_pages(m, h, 1, -5), -EINVAL);
+	assert_int_equal(hugetlb_set_max_huge_pages(m, h, 2, NUMA_NO_NODE), 0);
+	assert_int_equal(rd_node(m, 1, 2048, "nr_hugepages"), 2);
+	assert_int_equal(rd(m, SYS_2M "nr_hugepages"), 2);
+	t_check(m);
+	machine_destroy(m);
+}
+
 /*
  * /proc/meminfo's hugetlb lines, byte for byte: the default hstate's
  * counts and the total of every pool (3 x 2 MiB + 1 x 1 GiB).
@@ -1399,6 +1558,10 @@ int main(void)
 		cmocka_unit_test(test_boot_shortfall_other_paths),
 		cmocka_unit_test(test_boot_many_gigantic),
 		cmocka_unit_test(test_file_formats),
+		cmocka_unit_test(test_file_paths),
+		cmocka_unit_test(test_sysctl_and_overcommit_values),
+		cmocka_unit_test(test_counter_names_refused),
+		cmocka_unit_test(test_set_max_huge_pages_node),
 		cmocka_unit_test(test_meminfo_lines),
 		cmocka_unit_test(test_node_alloc_noretry),
 		cmocka_unit_test(test_failed_restore_keeps_surplus),
