@@ -20,6 +20,7 @@
 #include "testlib.h"
 #include "hugetlb.h"
 #include "hugetlb_vmemmap.h"
+#include "policies/hvo.h"
 #include "sbuf.h"
 
 #define SYS_2M	"/sys/kernel/mm/hugepages/hugepages-2048kB/"
@@ -1362,6 +1363,135 @@ static void test_failed_restore_keeps_surplus(void **state)
 }
 
 /*
+ * The same under every HVO policy: 1 x 256 MiB, one optimised pool page
+ * A, memory then filled with atomic allocations.
+ *   echo 0 > nr_hugepages     restore fails: A stays, as a free surplus
+ *                             page, frozen (refcount 0), still optimised
+ *   echo 0 > nr_hugepages     again: nothing to do (persistent is 0 and a
+ *                             free surplus page leaves only when freed)
+ *   memory back; echo 1, 0    A turns persistent, then is freed
+ * 6.12 keeps A frozen through the restore (remove_hugetlb_folio takes no
+ * reference), the others take one and drop it when A goes back
+ * (add_hugetlb_page): either way A is back on the free list with
+ * refcount 0.
+ */
+static void check_failed_restore(const char *policy)
+{
+	struct machine_opts o;
+	struct machine *m;
+	struct hstate *h;
+	unsigned long *held, n = 0, a = 0, b = 0, allocs;
+
+	t_opts(&o, 1, 256, 2);
+	param(&o, "hugetlb_free_vmemmap=on");
+	snprintf(o.hvo_policy, sizeof(o.hvo_policy), "%s", policy);
+	m = t_boot(&o);
+	h = hugetlb_default_hstate(m);
+	assert_int_equal(wr(m, SYS_2M "nr_hugepages", "1"), 0);
+	assert_int_equal(pool_pages(m, h, 0, &a, 1), 1);
+	assert_true(HPageVmemmapOptimized(m, a));
+	held = malloc(65536 * sizeof(*held));
+	assert_non_null(held);
+	while (n < 65536 &&
+	       (held[n] = alloc_pages_node(m, 0, GFP_ATOMIC | __GFP_NOWARN, 0)) != PFN_NONE)
+		n++;
+	assert_true(n < 65536);
+
+	assert_int_equal(wr(m, SYS_2M "nr_hugepages", "0"), 0);
+	if (m->fail.failed)
+		fail_msg("%s: %s", policy, m->fail.msg);
+	assert_int_equal(m->hvo_stats.restore_failed, 1);
+	assert_int_equal(rd(m, SYS_2M "nr_hugepages"), 1);
+	assert_int_equal(rd(m, SYS_2M "free_hugepages"), 1);
+	assert_int_equal(rd(m, SYS_2M "surplus_hugepages"), 1);
+	assert_int_equal(rd(m, "/proc/sys/vm/nr_hugepages"), 0);
+	assert_int_equal(pool_pages(m, h, 0, &b, 1), 1);
+	assert_int_equal(b, a);
+	assert_true(HPageVmemmapOptimized(m, a));
+	assert_int_equal(page_ref_count(m, a), 0);
+	assert_int_equal(compound_dtor(m, a), HUGETLB_PAGE_DTOR);
+	assert_int_equal(counter(m, "hugepages.2048kB.vmemmap_optimized"), 1);
+
+	allocs = m->hvo_stats.restore_failed + m->hvo_stats.restored;
+	assert_int_equal(wr(m, SYS_2M "nr_hugepages", "0"), 0);
+	assert_int_equal(rd(m, SYS_2M "surplus_hugepages"), 1);
+	assert_int_equal(rd(m, SYS_2M "nr_hugepages"), 1);
+	assert_int_equal(m->hvo_stats.restore_failed + m->hvo_stats.restored, allocs);
+
+	while (n)
+		__free_pages(m, held[--n], 0);
+	free(held);
+	assert_int_equal(wr(m, SYS_2M "nr_hugepages", "1"), 0);
+	assert_int_equal(rd(m, SYS_2M "surplus_hugepages"), 0);
+	assert_int_equal(wr(m, SYS_2M "nr_hugepages", "0"), 0);
+	assert_int_equal(rd(m, SYS_2M "nr_hugepages"), 0);
+	assert_int_equal(m->hvo_stats.restored, 1);
+	assert_int_equal(counter(m, "hugepages.2048kB.vmemmap_optimized"), 0);
+	if (m->fail.failed)
+		fail_msg("%s: %s", policy, m->fail.msg);
+	t_check(m);
+	machine_destroy(m);
+}
+
+static void test_failed_restore_every_policy(void **state)
+{
+	(void)state;
+	for (unsigned int i = 0; i < hvo_nr_policies(); i++)
+		check_failed_restore(hvo_policy_at(i)->name);
+}
+
+/*
+ * 1 x 128 MiB, one pool page P (HVO off), with page flags set on its
+ * struct pages as a user of the page could leave them:
+ *   P: PG_locked|PG_dirty   P+5: PG_active|PG_referenced
+ *   P+300: PG_private|PG_writeback   P+511: PG_error
+ * Shrinking the pool frees P to the buddy without a "Bad page state":
+ * __update_and_free_page clears locked, error, referenced, dirty, active,
+ * private and writeback on every subpage first (PG_active, PG_locked,
+ * PG_private and PG_writeback are in PAGE_FLAGS_CHECK_AT_FREE).
+ */
+static void test_free_clears_subpage_flags(void **state)
+{
+	struct machine *m = t_machine(1, 128, 2);
+	struct hstate *h = hugetlb_default_hstate(m);
+	static const struct {
+		unsigned long off;
+		uint64_t flags;
+	} set[] = {
+		{ 0, 1UL << PG_locked | 1UL << PG_dirty },
+		{ 5, 1UL << PG_active | 1UL << PG_referenced },
+		{ 300, 1UL << PG_private | 1UL << PG_writeback },
+		{ 511, 1UL << PG_error },
+	};
+	unsigned long p = 0;
+
+	(void)state;
+	assert_int_equal(wr(m, SYS_2M "nr_hugepages", "1"), 0);
+	assert_int_equal(pool_pages(m, h, 0, &p, 1), 1);
+	for (size_t i = 0; i < ARRAY_SIZE(set); i++)
+		set_page_flags(m, p + set[i].off, page_flags(m, p + set[i].off) | set[i].flags);
+	assert_int_equal(wr(m, SYS_2M "nr_hugepages", "0"), 0);
+	if (m->fail.failed)
+		fail_msg("%s", m->fail.msg);
+	drain_all_pages(m, NULL);
+	for (size_t i = 0; i < ARRAY_SIZE(set); i++)
+		assert_int_equal(page_flags(m, p + set[i].off) & set[i].flags, 0);
+	for (size_t i = 0; i < ARRAY_SIZE(set); i++) {
+		unsigned long q = p + set[i].off;
+		bool free = false;
+
+		for (unsigned int o = 0; o < MAX_ORDER && !free; o++) {
+			unsigned long head = q & ~((1UL << o) - 1);
+
+			free = PageBuddy(m, head) && buddy_order(m, head) >= o;
+		}
+		assert_true(free);
+	}
+	t_check(m);
+	machine_destroy(m);
+}
+
+/*
  *   2 x 128 MiB, HVO on:  node0 [0, 128M) free | node1 [128M, 256M): pool
  *   page A (optimised), then node1 filled with atomic allocations
  * Shrinking node1's pool to 0 cannot restore A's vmemmap on node1
@@ -1565,6 +1695,8 @@ int main(void)
 		cmocka_unit_test(test_meminfo_lines),
 		cmocka_unit_test(test_node_alloc_noretry),
 		cmocka_unit_test(test_failed_restore_keeps_surplus),
+		cmocka_unit_test(test_failed_restore_every_policy),
+		cmocka_unit_test(test_free_clears_subpage_flags),
 		cmocka_unit_test(test_failed_restore_surplus_on_page_node),
 		cmocka_unit_test(test_free_huge_page_uses_node_surplus),
 		cmocka_unit_test(test_optimize_vmemmap_sysctl),
