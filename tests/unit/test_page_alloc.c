@@ -2716,6 +2716,98 @@ static void test_free_pages_with_speculative_ref(void **state)
 }
 
 /*
+ *   one zone, checkerboard of movable user data (all free pages order 0)
+ *   the zone's deferral state: defer_shift 3, considered 8 (= 1 << 3, so
+ *   the next attempt is let through), order_failed 9
+ * A costly movable allocation (order 9) compacts and succeeds.  6.1's
+ * __alloc_pages_direct_compact then calls compaction_defer_reset(zone,
+ * order, true): considered and defer_shift go back to 0 and
+ * order_failed to order + 1.  Keeping the old shift would make the next
+ * failure defer compaction 16 times instead of twice.
+ */
+static void test_compaction_success_resets_deferral(void **state)
+{
+	struct machine *m = one_zone(128, 1);
+	struct zone *z = dz(m);
+	unsigned long pfn;
+
+	(void)state;
+	checkerboard(m, z, true);
+	z->compact_defer_shift = 3;
+	z->compact_considered = 8;
+	z->compact_order_failed = 9;
+	pfn = __alloc_pages(m, GFP_HIGHUSER_MOVABLE, 9, 0);
+	assert_int_not_equal(pfn, PFN_NONE);
+	assert_int_equal(ev(m, COMPACTSUCCESS), 1);
+	assert_int_equal(z->compact_considered, 0);
+	assert_int_equal(z->compact_defer_shift, 0);
+	assert_int_equal(z->compact_order_failed, 10);
+	t_check(m);
+	machine_destroy(m);
+}
+
+/*
+ * try_to_compact_pages' own rules, called as the slow path calls it:
+ *   - without __GFP_IO nothing is compacted (gfp_compaction_allowed):
+ *     COMPACT_SKIPPED, no page scanned
+ *   - a zone whose compaction is deferred for this order is skipped
+ *     (COMPACT_DEFERRED, the consideration counted) at the async and
+ *     sync-light priorities, but COMPACT_PRIO_SYNC_FULL compacts it
+ *     anyway, over the whole zone (cc->whole_zone)
+ *   - a sync run that completes without success defers the zone again:
+ *     defer_shift grows (up to COMPACT_MAX_DEFER_SHIFT, 6), considered
+ *     restarts at 0, order_failed drops to the order
+ * zone: a checkerboard of unmovable pages (nothing can move, nothing can
+ * ever succeed), so each run completes.
+ */
+static void test_try_to_compact_rules(void **state)
+{
+	struct machine *m = one_zone(64, 1);
+	struct zone *z = dz(m);
+	unsigned long scanned;
+	unsigned int flags = ALLOC_WMARK_MIN;
+
+	(void)state;
+	checkerboard(m, z, false);
+	scanned = ev(m, COMPACTMIGRATE_SCANNED) + ev(m, COMPACTFREE_SCANNED);
+	assert_int_equal(try_to_compact_pages(m, GFP_NOIO, 4, 0, flags, COMPACT_PRIO_SYNC_LIGHT,
+					      NULL), COMPACT_SKIPPED);
+	assert_int_equal(ev(m, COMPACTMIGRATE_SCANNED) + ev(m, COMPACTFREE_SCANNED), scanned);
+
+	z->compact_defer_shift = 5;
+	z->compact_considered = 0;
+	z->compact_order_failed = 2;
+	assert_int_equal(try_to_compact_pages(m, GFP_KERNEL, 4, 0, flags, COMPACT_PRIO_ASYNC, NULL),
+			 COMPACT_DEFERRED);
+	assert_int_equal(try_to_compact_pages(m, GFP_KERNEL, 4, 0, flags, COMPACT_PRIO_SYNC_LIGHT,
+					      NULL), COMPACT_DEFERRED);
+	assert_int_equal(z->compact_considered, 2);
+	/* below order_failed nothing is deferred */
+	assert_int_not_equal(try_to_compact_pages(m, GFP_KERNEL, 1, 0, flags, COMPACT_PRIO_ASYNC,
+						  NULL), COMPACT_DEFERRED);
+
+	z->compact_considered = 0;
+	assert_int_equal(try_to_compact_pages(m, GFP_KERNEL, 4, 0, flags, COMPACT_PRIO_SYNC_FULL,
+					      NULL), COMPACT_COMPLETE);
+	assert_int_equal(z->compact_considered, 0);	/* not consulted */
+	assert_int_equal(z->compact_defer_shift, 6);
+	assert_int_equal(z->compact_order_failed, 2);
+	assert_true(ev(m, COMPACTMIGRATE_SCANNED) > scanned);
+	/* the whole zone: the scanners start again from its ends */
+	assert_int_equal(z->compact_cached_migrate_pfn, z->zone_start_pfn);
+	assert_int_equal(z->compact_cached_free_pfn, zone_end_pfn(z));
+	assert_int_equal(try_to_compact_pages(m, GFP_KERNEL, 4, 0, flags, COMPACT_PRIO_SYNC_FULL,
+					      NULL), COMPACT_COMPLETE);
+	assert_int_equal(z->compact_defer_shift, 6);	/* COMPACT_MAX_DEFER_SHIFT */
+	z->compact_order_failed = 9;
+	assert_int_equal(try_to_compact_pages(m, GFP_KERNEL, 4, 0, flags, COMPACT_PRIO_SYNC_FULL,
+					      NULL), COMPACT_COMPLETE);
+	assert_int_equal(z->compact_order_failed, 4);
+	t_check(m);
+	machine_destroy(m);
+}
+
+/*
  * A page freed in a state the free path refuses: the failure message is
  * exactly the kernel's bad_page reason (6.1 page_bad_reason /
  * free_tail_pages_check / free_pages_prepare), with the pfn, the order
@@ -3014,6 +3106,8 @@ int main(void)
 		cmocka_unit_test(test_free_mapped_page_reported),
 		cmocka_unit_test(test_checker_catches_corruption),
 		cmocka_unit_test_teardown(test_free_pages_with_speculative_ref, destroy_machine),
+		cmocka_unit_test(test_compaction_success_resets_deferral),
+		cmocka_unit_test(test_try_to_compact_rules),
 		cmocka_unit_test(test_bad_free_reasons),
 		cmocka_unit_test(test_split_page_frees_each),
 		/* gfp names */
