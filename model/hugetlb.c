@@ -1566,16 +1566,19 @@ static bool proc_wspace_sep(char c)
 /*
  * A sysctl's first number as proc_doulongvec_minmax / proc_dointvec read
  * it: leading white space, base 0 (0x.., 0..), then a blank, a tab, a
- * newline or the end; anything after the first value is ignored.  neg_ok:
- * a '-' is accepted.
+ * newline or the end; anything after the first value is ignored.  The
+ * number, sign included, must be shorter than 21 characters.  neg_ok: a
+ * '-' is accepted.
  */
 static int proc_get_number(const char *s, bool neg_ok, unsigned long *out, bool *neg)
 {
 	unsigned long long v;
+	const char *tok;
 	char *end;
 
 	while (proc_space(*s))
 		s++;
+	tok = s;
 	*neg = false;
 	if (*s == '-') {
 		*neg = true;
@@ -1586,6 +1589,9 @@ static int proc_get_number(const char *s, bool neg_ok, unsigned long *out, bool 
 	errno = 0;
 	v = strtoull(s, &end, 0);
 	if (errno || (*end && !proc_wspace_sep(*end)))
+		return -EINVAL;
+	/* proc_get_long parses a copy of at most TMPBUFLEN - 1 (21) characters */
+	if (end - tok >= 21)
 		return -EINVAL;
 	if (*neg && !neg_ok)
 		return -EINVAL;

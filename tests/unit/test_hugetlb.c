@@ -1103,7 +1103,8 @@ static void test_file_paths(void **state)
 /*
  * The sysctls read their first number as proc_doulongvec_minmax does
  * (proc_get_long): white space before it, any base, and after it only
- * one of proc_wspace_sep (' ', '\t', '\n') or the end; a '-' is refused.
+ * one of proc_wspace_sep (' ', '\t', '\n') or the end; a '-' is refused;
+ * a number of 21 characters or more (TMPBUFLEN - 1) is refused.
  * nr_hugepages_mempolicy is nr_hugepages under the default policy.  The
  * sysfs nr_overcommit_hugepages takes kstrtoul like nr_hugepages.
  */
@@ -1149,6 +1150,17 @@ static void test_sysctl_and_overcommit_values(void **state)
 	assert_int_equal(wr(m, SYS_2M "nr_overcommit_hugepages", "18446744073709551615"), 0);
 	assert_int_equal(rd(m, SYS_2M "nr_overcommit_hugepages"), ~0UL);
 	assert_int_equal(rd(m, SYS_2M "nr_hugepages"), 5);
+
+	/* proc_get_long reads at most 21 characters: a 21-character number is refused */
+	assert_int_equal(wr(m, "/proc/sys/vm/nr_hugepages", "00000000000000000004"), 0);
+	assert_int_equal(rd(m, SYS_2M "nr_hugepages"), 4);
+	assert_int_equal(wr(m, "/proc/sys/vm/nr_hugepages", "000000000000000000005"), -EINVAL);
+	assert_int_equal(wr(m, "/proc/sys/vm/nr_hugepages", " 000000000000000000005"), -EINVAL);
+	assert_int_equal(rd(m, SYS_2M "nr_hugepages"), 4);
+	assert_int_equal(wr(m, "/proc/sys/vm/hugetlb_optimize_vmemmap",
+			    "-00000000000000000001"), -EINVAL);
+	assert_false(hugetlb_vmemmap_enabled(m));
+	assert_int_equal(wr(m, "/proc/sys/vm/nr_hugepages", "5"), 0);
 
 	/* proc_dobool: the sign is dropped, any non-zero number is on */
 	assert_int_equal(wr(m, "/proc/sys/vm/hugetlb_optimize_vmemmap", "-1"), 0);
