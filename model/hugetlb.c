@@ -1617,13 +1617,14 @@ int hugetlb_store_file(struct machine *m, const char *path, const char *val,
 	case F_FREE:
 	case F_RESV:
 	case F_SURPLUS:
-		errf(err, errlen, "%s: Permission denied (read-only file)", path);
+		errf(err, errlen, "%s: write error: Permission denied (read-only file)", path);
 		return -EACCES;
 	case F_NR:
 	case F_NR_MEMPOLICY:
 		ret = kstrtoul10(val, &count);
 		if (ret) {
-			errf(err, errlen, "%s: %s: '%s' (kstrtoul takes a decimal number)", path,
+			errf(err, errlen, "%s: write error: %s ('%s': kstrtoul takes a decimal "
+			     "number)", path,
 			     ret == -ERANGE ? "Numerical result out of range" : "Invalid argument",
 			     val);
 			return ret;
@@ -1632,13 +1633,14 @@ int hugetlb_store_file(struct machine *m, const char *path, const char *val,
 		return set_max_huge_pages(m, h, count, nid, mask);
 	case F_OVERCOMMIT:
 		if (hstate_is_gigantic(h)) {
-			errf(err, errlen, "%s: Invalid argument (no overcommit for gigantic pages)",
-			     path);
+			errf(err, errlen, "%s: write error: Invalid argument (no overcommit for "
+			     "gigantic pages)", path);
 			return -EINVAL;
 		}
 		ret = kstrtoul10(val, &count);
 		if (ret) {
-			errf(err, errlen, "%s: %s: '%s' (kstrtoul takes a decimal number)", path,
+			errf(err, errlen, "%s: write error: %s ('%s': kstrtoul takes a decimal "
+			     "number)", path,
 			     ret == -ERANGE ? "Numerical result out of range" : "Invalid argument",
 			     val);
 			return ret;
@@ -1648,18 +1650,20 @@ int hugetlb_store_file(struct machine *m, const char *path, const char *val,
 	case F_PROC_NR:
 	case F_PROC_NR_MEMPOLICY:
 		if (proc_get_number(val, false, &count, &neg)) {
-			errf(err, errlen, "%s: Invalid argument: '%s'", path, val);
+			errf(err, errlen, "%s: write error: Invalid argument ('%s' is not a number "
+			     "the sysctl takes)", path, val);
 			return -EINVAL;
 		}
 		return set_max_huge_pages(m, h, count, NUMA_NO_NODE, all_nodes_mask(m));
 	case F_PROC_OVERCOMMIT:
 		if (hstate_is_gigantic(h)) {
-			errf(err, errlen, "%s: Invalid argument (the default huge page size is "
-			     "gigantic)", path);
+			errf(err, errlen, "%s: write error: Invalid argument (the default huge page "
+			     "size is gigantic)", path);
 			return -EINVAL;
 		}
 		if (proc_get_number(val, false, &count, &neg)) {
-			errf(err, errlen, "%s: Invalid argument: '%s'", path, val);
+			errf(err, errlen, "%s: write error: Invalid argument ('%s' is not a number "
+			     "the sysctl takes)", path, val);
 			return -EINVAL;
 		}
 		h->nr_overcommit_huge_pages = count;
@@ -1667,13 +1671,14 @@ int hugetlb_store_file(struct machine *m, const char *path, const char *val,
 	case F_PROC_OPTIMIZE_VMEMMAP:
 		/* proc_dobool on an int: any integer, non-zero is on */
 		if (proc_get_number(val, true, &count, &neg)) {
-			errf(err, errlen, "%s: Invalid argument: '%s'", path, val);
+			errf(err, errlen, "%s: write error: Invalid argument ('%s' is not a number "
+			     "the sysctl takes)", path, val);
 			return -EINVAL;
 		}
 		hugetlb_vmemmap_set_enabled(m, count != 0);
 		return 0;
 	}
-	errf(err, errlen, "%s: not writable", path);
+	errf(err, errlen, "%s: write error: Invalid argument (not writable)", path);
 	return -EINVAL;
 }
 

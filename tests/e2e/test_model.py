@@ -26,8 +26,10 @@ expect hugepages.node0.2048kB.free_hugepages == 2
 
 
 def test_pool_files_write_errors_and_mempolicy(run_scenario):
-    """A value kstrtoul refuses is a write error the run survives (the
-    shell's echo fails, the pool is unchanged); nr_hugepages_mempolicy under
+    """A value kstrtoul refuses is a write error the run survives, reported
+    as docs/scenario-language.md says every refused write is ("mmsim: FILE:
+    write error: REASON"; the shell's echo fails, the pool is unchanged);
+    nr_hugepages_mempolicy under
     the default policy resizes the whole pool; the 1 GiB pool has no
     overcommit (-EINVAL)."""
     r = run_scenario(f"""machine nodes=2 mem=1G
@@ -43,8 +45,8 @@ expect hugepages.1048576kB.nr_overcommit_hugepages == 0
     assert r.returncode == 0, r.stderr
     assert r.stdout == "6\n3\n"
     assert r.stderr.splitlines() == [
-        f"mmsim: {SYS_2M}/nr_hugepages: Invalid argument: 'abc' (kstrtoul takes a decimal "
-        "number)",
+        f"mmsim: {SYS_2M}/nr_hugepages: write error: Invalid argument ('abc': kstrtoul "
+        "takes a decimal number)",
         "mmsim: /sys/kernel/mm/hugepages/hugepages-1048576kB/nr_overcommit_hugepages: "
-        "Invalid argument (no overcommit for gigantic pages)",
+        "write error: Invalid argument (no overcommit for gigantic pages)",
     ]

@@ -1122,31 +1122,36 @@ static void test_sysctl_and_overcommit_values(void **state)
 	assert_int_equal(rd(m, SYS_2M "nr_hugepages"), 5);
 	/* a terminator outside proc_wspace_sep is refused */
 	wr_msg(m, "/proc/sys/vm/nr_hugepages", "6\r", -EINVAL,
-	       "/proc/sys/vm/nr_hugepages: Invalid argument: '6\r'");
+	       "/proc/sys/vm/nr_hugepages: write error: Invalid argument ('6\r' is not a number "
+	       "the sysctl takes)");
 	assert_int_equal(wr(m, "/proc/sys/vm/nr_hugepages", "6\v"), -EINVAL);
 	assert_int_equal(wr(m, "/proc/sys/vm/nr_hugepages", "6\f"), -EINVAL);
 	assert_int_equal(rd(m, SYS_2M "nr_hugepages"), 5);
 	wr_msg(m, "/proc/sys/vm/nr_hugepages", "99999999999999999999", -EINVAL,
-	       "/proc/sys/vm/nr_hugepages: Invalid argument: '99999999999999999999'");
+	       "/proc/sys/vm/nr_hugepages: write error: Invalid argument ('99999999999999999999' "
+	       "is not a number the sysctl takes)");
 	wr_msg(m, "/proc/sys/vm/nr_overcommit_hugepages", "many", -EINVAL,
-	       "/proc/sys/vm/nr_overcommit_hugepages: Invalid argument: 'many'");
+	       "/proc/sys/vm/nr_overcommit_hugepages: write error: Invalid argument ('many' is "
+	       "not a number the sysctl takes)");
 	wr_msg(m, "/proc/sys/vm/nr_overcommit_hugepages", "-2", -EINVAL,
-	       "/proc/sys/vm/nr_overcommit_hugepages: Invalid argument: '-2'");
+	       "/proc/sys/vm/nr_overcommit_hugepages: write error: Invalid argument ('-2' is "
+	       "not a number the sysctl takes)");
 	assert_int_equal(rd(m, "/proc/sys/vm/nr_overcommit_hugepages"), 0);
 
 	wr_msg(m, SYS_2M "nr_overcommit_hugepages", "many", -EINVAL,
-	       SYS_2M "nr_overcommit_hugepages: Invalid argument: 'many' "
-	       "(kstrtoul takes a decimal number)");
+	       SYS_2M "nr_overcommit_hugepages: write error: Invalid argument ('many': "
+	       "kstrtoul takes a decimal number)");
 	wr_msg(m, SYS_2M "nr_overcommit_hugepages", "18446744073709551616", -ERANGE,
-	       SYS_2M "nr_overcommit_hugepages: Numerical result out of range: "
-	       "'18446744073709551616' (kstrtoul takes a decimal number)");
+	       SYS_2M "nr_overcommit_hugepages: write error: Numerical result out of range "
+	       "('18446744073709551616': kstrtoul takes a decimal number)");
 	wr_msg(m, SYS_2M "nr_hugepages", "18446744073709551616", -ERANGE,
-	       SYS_2M "nr_hugepages: Numerical result out of range: '18446744073709551616' "
-	       "(kstrtoul takes a decimal number)");
+	       SYS_2M "nr_hugepages: write error: Numerical result out of range "
+	       "('18446744073709551616': kstrtoul takes a decimal number)");
 	wr_msg(m, SYS_2M "nr_hugepages", NULL, -EINVAL,
-	       SYS_2M "nr_hugepages: Invalid argument: '' (kstrtoul takes a decimal number)");
+	       SYS_2M "nr_hugepages: write error: Invalid argument ('': kstrtoul takes a "
+	       "decimal number)");
 	wr_msg(m, SYS_2M "surplus_hugepages", "0", -EACCES,
-	       SYS_2M "surplus_hugepages: Permission denied (read-only file)");
+	       SYS_2M "surplus_hugepages: write error: Permission denied (read-only file)");
 	assert_int_equal(wr(m, SYS_2M "nr_overcommit_hugepages", "18446744073709551615"), 0);
 	assert_int_equal(rd(m, SYS_2M "nr_overcommit_hugepages"), ~0UL);
 	assert_int_equal(rd(m, SYS_2M "nr_hugepages"), 5);
