@@ -814,11 +814,10 @@ out:
 
 int hugetlb_set_max_huge_pages(struct machine *m, struct hstate *h, unsigned long count, int nid)
 {
-	unsigned long mask = nid == NUMA_NO_NODE ? all_nodes_mask(m) : 1UL << nid;
-
 	if (nid != NUMA_NO_NODE && (nid < 0 || nid >= m->nr_nodes))
 		return -EINVAL;
-	return set_max_huge_pages(m, h, count, nid, mask);
+	return set_max_huge_pages(m, h, count, nid,
+				  nid == NUMA_NO_NODE ? all_nodes_mask(m) : 1UL << nid);
 }
 
 /* -------------------------------------------------------------------------
