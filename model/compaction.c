@@ -84,7 +84,7 @@ static bool compaction_deferred(struct zone *z, int order)
 	return true;
 }
 
-static void compaction_defer_reset(struct zone *z, int order, bool alloc_success)
+void compaction_defer_reset(struct zone *z, int order, bool alloc_success)
 {
 	if (alloc_success) {
 		z->compact_considered = 0;

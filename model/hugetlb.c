@@ -814,11 +814,10 @@ out:
 
 int hugetlb_set_max_huge_pages(struct machine *m, struct hstate *h, unsigned long count, int nid)
 {
-	unsigned long mask = nid == NUMA_NO_NODE ? all_nodes_mask(m) : 1UL << nid;
-
 	if (nid != NUMA_NO_NODE && (nid < 0 || nid >= m->nr_nodes))
 		return -EINVAL;
-	return set_max_huge_pages(m, h, count, nid, mask);
+	return set_max_huge_pages(m, h, count, nid,
+				  nid == NUMA_NO_NODE ? all_nodes_mask(m) : 1UL << nid);
 }
 
 /* -------------------------------------------------------------------------
@@ -911,6 +910,19 @@ static void hugetlb_hstate_alloc_pages(struct machine *m, struct hstate *h)
 	}
 }
 
+/* The number of pages an entry asks for, over every node */
+static unsigned long entry_total(const struct hugetlb_boot *e)
+{
+	unsigned long total = 0;
+
+	if (e->count > 0)
+		return (unsigned long)e->count;
+	for (int n = 0; n < MAX_NUMNODES; n++)
+		if (e->node_count[n] > 0)
+			total += (unsigned long)e->node_count[n];
+	return total;
+}
+
 /* One hugetlb_boot entry into an hstate's boot counts */
 static int apply_boot_entry(struct machine *m, struct hstate *h, const struct hugetlb_boot *e,
 			    char *err, size_t errlen)
@@ -970,7 +982,8 @@ static int resolve_boot_counts(struct machine *m, struct hugetlb_ctx *ctx, char 
 		if (apply_boot_entry(m, h, e, err, errlen))
 			return -1;
 	}
-	if (pending) {
+	/* hugetlb_init: only a non-zero default_hstate_max_huge_pages applies */
+	if (pending && entry_total(pending)) {
 		struct hstate *h = ctx->default_hstate;
 		unsigned long old = h->max_huge_pages;
 
@@ -1151,6 +1164,7 @@ static bool parse_dec(const char **pp, unsigned long *out)
 	return true;
 }
 
+/* hugepages= was given for this entry (hugepages_setup's last_mhp), maybe as 0 */
 static bool entry_has_count(const struct hugetlb_boot *e)
 {
 	if (e->count != 0)
@@ -1246,13 +1260,16 @@ static int parse_default_hugepagesz(struct machine_opts *o, const char *val, cha
 			    val);
 	i = find_entry(o, size);
 	o->default_hugepagesz = size;
-	/* a hugepages= that came first is this size's count */
+	/* a hugepages= that came first is this size's count, unless it asked for none */
 	p = find_entry(o, 0);
 	if (p >= 0) {
 		struct hugetlb_boot pend = o->hugetlb_boot[p];
 
-		o->hugetlb_boot[i].count = pend.count;
-		memcpy(o->hugetlb_boot[i].node_count, pend.node_count, sizeof(pend.node_count));
+		if (entry_total(&pend)) {
+			o->hugetlb_boot[i].count = pend.count;
+			memcpy(o->hugetlb_boot[i].node_count, pend.node_count,
+			       sizeof(pend.node_count));
+		}
 		memmove(&o->hugetlb_boot[p], &o->hugetlb_boot[p + 1],
 			(size_t)(o->nr_hugetlb_boot - p - 1) * sizeof(pend));
 		o->nr_hugetlb_boot--;
@@ -1287,7 +1304,11 @@ static int parse_hugepages(struct machine_opts *o, const char *val, char *err, s
 					    "NODE:N[,NODE:N...]", val);
 			if ((long)v < 0)
 				return errf(err, errlen, "hugepages=%s: count too large", val);
-			e->count = (long)v;
+			/*
+			 * hugepages=0 is given (a second hugepages= is refused)
+			 * but asks for nothing: "per-node counts only", none
+			 */
+			e->count = v ? (long)v : -1;
 			return 0;
 		}
 		node = v;
@@ -1529,23 +1550,34 @@ static int kstrtoul10(const char *s, unsigned long *out)
 	return 0;
 }
 
+/* isspace(): what proc_skip_spaces skips before a number */
 static bool proc_space(char c)
 {
 	return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r';
 }
 
+/* proc_wspace_sep: what proc_get_long accepts right after a number */
+static bool proc_wspace_sep(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n';
+}
+
 /*
  * A sysctl's first number as proc_doulongvec_minmax / proc_dointvec read
- * it: leading white space, base 0 (0x.., 0..), then white space or the end;
- * anything after the first value is ignored.  neg_ok: a '-' is accepted.
+ * it: leading white space, base 0 (0x.., 0..), then a blank, a tab, a
+ * newline or the end; anything after the first value is ignored.  The
+ * number, sign included, must be shorter than 21 characters.  neg_ok: a
+ * '-' is accepted.
  */
 static int proc_get_number(const char *s, bool neg_ok, unsigned long *out, bool *neg)
 {
 	unsigned long long v;
+	const char *tok;
 	char *end;
 
 	while (proc_space(*s))
 		s++;
+	tok = s;
 	*neg = false;
 	if (*s == '-') {
 		*neg = true;
@@ -1555,7 +1587,10 @@ static int proc_get_number(const char *s, bool neg_ok, unsigned long *out, bool 
 		return -EINVAL;
 	errno = 0;
 	v = strtoull(s, &end, 0);
-	if (errno || (*end && !proc_space(*end)))
+	if (errno || (*end && !proc_wspace_sep(*end)))
+		return -EINVAL;
+	/* proc_get_long parses a copy of at most TMPBUFLEN - 1 (21) characters */
+	if (end - tok >= 21)
 		return -EINVAL;
 	if (*neg && !neg_ok)
 		return -EINVAL;
@@ -1581,13 +1616,14 @@ int hugetlb_store_file(struct machine *m, const char *path, const char *val,
 	case F_FREE:
 	case F_RESV:
 	case F_SURPLUS:
-		errf(err, errlen, "%s: Permission denied (read-only file)", path);
+		errf(err, errlen, "%s: write error: Permission denied (read-only file)", path);
 		return -EACCES;
 	case F_NR:
 	case F_NR_MEMPOLICY:
 		ret = kstrtoul10(val, &count);
 		if (ret) {
-			errf(err, errlen, "%s: %s: '%s' (kstrtoul takes a decimal number)", path,
+			errf(err, errlen, "%s: write error: %s ('%s': kstrtoul takes a decimal "
+			     "number)", path,
 			     ret == -ERANGE ? "Numerical result out of range" : "Invalid argument",
 			     val);
 			return ret;
@@ -1596,13 +1632,14 @@ int hugetlb_store_file(struct machine *m, const char *path, const char *val,
 		return set_max_huge_pages(m, h, count, nid, mask);
 	case F_OVERCOMMIT:
 		if (hstate_is_gigantic(h)) {
-			errf(err, errlen, "%s: Invalid argument (no overcommit for gigantic pages)",
-			     path);
+			errf(err, errlen, "%s: write error: Invalid argument (no overcommit for "
+			     "gigantic pages)", path);
 			return -EINVAL;
 		}
 		ret = kstrtoul10(val, &count);
 		if (ret) {
-			errf(err, errlen, "%s: %s: '%s' (kstrtoul takes a decimal number)", path,
+			errf(err, errlen, "%s: write error: %s ('%s': kstrtoul takes a decimal "
+			     "number)", path,
 			     ret == -ERANGE ? "Numerical result out of range" : "Invalid argument",
 			     val);
 			return ret;
@@ -1612,18 +1649,20 @@ int hugetlb_store_file(struct machine *m, const char *path, const char *val,
 	case F_PROC_NR:
 	case F_PROC_NR_MEMPOLICY:
 		if (proc_get_number(val, false, &count, &neg)) {
-			errf(err, errlen, "%s: Invalid argument: '%s'", path, val);
+			errf(err, errlen, "%s: write error: Invalid argument ('%s' is not a number "
+			     "the sysctl takes)", path, val);
 			return -EINVAL;
 		}
 		return set_max_huge_pages(m, h, count, NUMA_NO_NODE, all_nodes_mask(m));
 	case F_PROC_OVERCOMMIT:
 		if (hstate_is_gigantic(h)) {
-			errf(err, errlen, "%s: Invalid argument (the default huge page size is "
-			     "gigantic)", path);
+			errf(err, errlen, "%s: write error: Invalid argument (the default huge page "
+			     "size is gigantic)", path);
 			return -EINVAL;
 		}
 		if (proc_get_number(val, false, &count, &neg)) {
-			errf(err, errlen, "%s: Invalid argument: '%s'", path, val);
+			errf(err, errlen, "%s: write error: Invalid argument ('%s' is not a number "
+			     "the sysctl takes)", path, val);
 			return -EINVAL;
 		}
 		h->nr_overcommit_huge_pages = count;
@@ -1631,13 +1670,14 @@ int hugetlb_store_file(struct machine *m, const char *path, const char *val,
 	case F_PROC_OPTIMIZE_VMEMMAP:
 		/* proc_dobool on an int: any integer, non-zero is on */
 		if (proc_get_number(val, true, &count, &neg)) {
-			errf(err, errlen, "%s: Invalid argument: '%s'", path, val);
+			errf(err, errlen, "%s: write error: Invalid argument ('%s' is not a number "
+			     "the sysctl takes)", path, val);
 			return -EINVAL;
 		}
 		hugetlb_vmemmap_set_enabled(m, count != 0);
 		return 0;
 	}
-	errf(err, errlen, "%s: not writable", path);
+	errf(err, errlen, "%s: write error: Invalid argument (not writable)", path);
 	return -EINVAL;
 }
 

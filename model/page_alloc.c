@@ -1453,6 +1453,7 @@ static unsigned long __alloc_pages_direct_compact(struct machine *m, gfp_t gfp, 
 	count_vm_event(m, COMPACTSTALL);
 	pfn = get_page_from_freelist(m, gfp, order, alloc_flags & ~ALLOC_NO_WATERMARKS, ac);
 	if (pfn != PFN_NONE) {
+		compaction_defer_reset(page_zone(m, pfn), (int)order, true);
 		count_vm_event(m, COMPACTSUCCESS);
 		return pfn;
 	}

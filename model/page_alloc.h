@@ -163,6 +163,11 @@ enum compact_result try_to_compact_pages(struct machine *m, gfp_t gfp, unsigned 
 					 enum compact_priority prio, unsigned long *captured);
 int compaction_suitable(struct machine *m, struct zone *z, unsigned int order,
 			unsigned int alloc_flags, int highest_zoneidx);
+/*
+ * An allocation in z of this order is expected (false) or succeeded
+ * (true) after compaction: the zone's deferral is reset for it
+ */
+void compaction_defer_reset(struct zone *z, int order, bool alloc_success);
 /* Compact a whole node (echo 1 > /proc/sys/vm/compact_memory) */
 void compact_node(struct machine *m, int nid);
 /* Fragmentation index of a zone at an order, x1000 (fragmentation_index) */

@@ -486,6 +486,114 @@ static void test_invalid_machines(void **state)
 	}
 }
 
+/* machine_create refuses o with exactly msg */
+static void refused(const struct machine_opts *o, const char *msg)
+{
+	char err[256] = "";
+	struct machine *m = machine_create(o, err, sizeof(err));
+
+	if (m) {
+		machine_destroy(m);
+		fail_msg("accepted, expected \"%s\"", msg);
+	}
+	assert_string_equal(err, msg);
+}
+
+/*
+ * More impossible machines, each refused with its own message before
+ * any memory is touched:
+ *   an hvo policy nobody knows; a movable part or a hole end that is not
+ *   page aligned; a kernel image past the end of memory; an empty or an
+ *   unaligned or an out-of-memory fixed reservation; a machine above 4G
+ *   whose memory below 4G (32 MiB here) cannot hold swiotlb's 64 MiB.
+ */
+static void test_more_invalid_machines(void **state)
+{
+	struct machine_opts o;
+
+	(void)state;
+	t_opts(&o, 1, 64, 1);
+	snprintf(o.hvo_policy, sizeof(o.hvo_policy), "no-such-policy");
+	refused(&o, "unknown hvo policy 'no-such-policy'");
+
+	t_opts(&o, 1, 64, 1);
+	o.node[0].movable_bytes = MB(8) + 100;
+	refused(&o, "impossible machine: node 0 memory is not a multiple of the page size");
+
+	t_opts(&o, 1, 64, 1);
+	o.nr_holes = 1;
+	o.hole[0] = (struct hole_desc){ MB(32), MB(33) + 1 };
+	refused(&o, "impossible machine: hole 0 [0x2000000, 0x2100001) is empty or not page aligned");
+
+	t_opts(&o, 1, 64, 1);
+	o.kernel_image_bytes = MB(64);
+	refused(&o, "impossible machine: the kernel image [16M, +67108864) is not in memory");
+
+	t_opts(&o, 1, 64, 1);
+	o.nr_reserves = 1;
+	o.reserve[0] = (struct reserve_desc){ MB(4), 0, -1 };
+	refused(&o, "impossible machine: reservation 0 is empty");
+	o.reserve[0] = (struct reserve_desc){ MB(4) + 8, PAGE_SIZE, -1 };
+	refused(&o, "impossible machine: reservation [0x400008, +0x1000) is not in memory");
+	o.reserve[0] = (struct reserve_desc){ MB(63), MB(2), -1 };
+	refused(&o, "impossible machine: reservation [0x3f00000, +0x200000) is not in memory");
+
+	t_opts(&o, 1, 96, 1);
+	o.nr_holes = 1;
+	o.hole[0] = (struct hole_desc){ MB(32), 4UL << 30 };
+	refused(&o, "impossible machine: no room for swiotlb below 4G");
+}
+
+/*
+ *   node 0: 512 MiB with a hole at [256M, 384M), movable_bytes = 384 MiB
+ *   phys 0        256M      384M            640M
+ *        | RAM     | hole    | RAM (256M)    |
+ *   the top region holds only 256 MiB of the 384: the movable part goes
+ *   on into the region below, starting at 256M - 128M = 128M
+ *   node 1: 256 MiB after node 0, movable_bytes = 64 MiB: node 0's
+ *   regions above it are not counted for it
+ * ZONE_MOVABLE of node 0 is [128M, 640M) with 384 MiB present, DMA32
+ * ends at 128M; node 1's is its top 64 MiB.
+ */
+static void test_movable_part_spans_regions(void **state)
+{
+	struct machine_opts o;
+	struct machine *m;
+
+	(void)state;
+	t_opts(&o, 2, 512, 2);
+	o.node[1].mem_bytes = MB(256);
+	o.node[0].movable_bytes = MB(384);
+	o.node[1].movable_bytes = MB(64);
+	o.nr_holes = 1;
+	o.hole[0] = (struct hole_desc){ MB(256), MB(384) };
+	m = t_boot(&o);
+	assert_zone(m, 0, ZONE_MOVABLE, PFN_MB(128), PFN_MB(640 - 128), PFN_MB(384));
+	assert_zone(m, 0, ZONE_DMA32, PFN_MB(16), PFN_MB(128 - 16), PFN_MB(128 - 16));
+	assert_zone(m, 1, ZONE_MOVABLE, PFN_MB(640 + 192), PFN_MB(64), PFN_MB(64));
+	assert_zone(m, 1, ZONE_DMA32, PFN_MB(640), PFN_MB(192), PFN_MB(192));
+	t_check(m);
+	machine_destroy(m);
+}
+
+/*
+ * The first simulated failure recorded is the one a run reports: a later
+ * one does not overwrite it (mm_fail returns false either way).  And
+ * machine_destroy(NULL) does nothing, as kfree(NULL).
+ */
+static void test_first_failure_wins(void **state)
+{
+	struct machine *m = t_machine(1, 64, 1);
+
+	(void)state;
+	assert_false(mm_fail(m, "BUG: first %d", 1));
+	assert_false(mm_fail(m, "BUG: second %d", 2));
+	assert_true(m->fail.failed);
+	assert_string_equal(m->fail.msg, "BUG: first 1");
+	machine_destroy(m);
+	machine_destroy(NULL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -498,6 +606,9 @@ int main(void)
 		cmocka_unit_test(test_first_buddyinfo),
 		cmocka_unit_test(test_pageblocks_movable_after_boot),
 		cmocka_unit_test(test_invalid_machines),
+		cmocka_unit_test(test_more_invalid_machines),
+		cmocka_unit_test(test_movable_part_spans_regions),
+		cmocka_unit_test(test_first_failure_wins),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -118,6 +118,69 @@ static void test_fail_at(void **state)
 	host_free(b);
 }
 
+/*
+ * A zero-byte request still returns a block (a pointer that can be
+ * freed and grown, as malloc(0) may not), counted while held.
+ */
+static void test_zero_sizes(void **state)
+{
+	size_t before = host_mem.bytes;
+	char *a = host_malloc(0, "zero"), *b = host_calloc(0, 8, "zero");
+
+	assert_non_null(a);
+	assert_non_null(b);
+	assert_true(host_mem.bytes > before);
+	a = host_reallocarray(a, 0, 8, "zero");
+	assert_non_null(a);
+	a = host_reallocarray(a, 3, 8, "grow");
+	memset(a, 1, 24);
+	host_free(a);
+	host_free(b);
+	assert_int_equal(host_mem.bytes, before);
+}
+
+#ifdef MMSIM_SANITIZE
+/* Let ASan's malloc return NULL for an impossible size, as glibc's does */
+const char *__asan_default_options(void);
+const char *__asan_default_options(void)
+{
+	return "allocator_may_return_null=1";
+}
+#endif
+
+/*
+ * A request the C library itself refuses (4 EiB: no limit is set, so
+ * only malloc can say no) ends the run through the oom handler, naming
+ * the call that failed; a failed realloc leaves the block as it was.
+ */
+static void test_libc_refusal(void **state)
+{
+	const size_t huge = (size_t)1 << 62;
+	void *volatile p = host_malloc(16, "small");
+
+	if (setjmp(oom_jmp) == 0) {
+		host_malloc(huge, "huge malloc");
+		fail_msg("a 4 EiB malloc succeeded");
+	}
+	assert_string_equal(oom_what, "huge malloc");
+	assert_string_equal(oom_why, "malloc failed");
+	assert_int_equal(oom_size, huge);
+	if (setjmp(oom_jmp) == 0) {
+		host_calloc(huge / 8, 8, "huge calloc");
+		fail_msg("a 4 EiB calloc succeeded");
+	}
+	assert_string_equal(oom_why, "calloc failed");
+	memset(p, 7, 16);
+	if (setjmp(oom_jmp) == 0) {
+		host_reallocarray(p, huge / 8, 8, "huge realloc");
+		fail_msg("a 4 EiB realloc succeeded");
+	}
+	assert_string_equal(oom_what, "huge realloc");
+	assert_string_equal(oom_why, "realloc failed");
+	assert_int_equal(((unsigned char *)p)[15], 7);
+	host_free(p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -125,6 +188,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_accounting_balances, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_limit, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fail_at, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_zero_sizes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_libc_refusal, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

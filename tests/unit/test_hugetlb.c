@@ -20,6 +20,7 @@
 #include "testlib.h"
 #include "hugetlb.h"
 #include "hugetlb_vmemmap.h"
+#include "policies/hvo.h"
 #include "sbuf.h"
 
 #define SYS_2M	"/sys/kernel/mm/hugepages/hugepages-2048kB/"
@@ -623,6 +624,367 @@ static void test_boot_default_override(void **state)
 	machine_destroy(m);
 }
 
+/* The boot log as one string (the caller frees it) */
+static char *boot_log_of(struct machine *m)
+{
+	struct sbuf sb;
+
+	sb_init(&sb);
+	hugetlb_show_boot_log(m, &sb);
+	return sb.buf;
+}
+
+/*
+ * "hugepages=0" is a count like any other (hugepages_setup records it in
+ * last_mhp), so a second hugepages= for the same size is refused; but a
+ * leading hugepages=0 leaves default_hstate_max_huge_pages at 0, and
+ * hugetlb_init / default_hugepagesz_setup only apply that number when it
+ * is non-zero: it overrides nothing.
+ *
+ *   hugepages=0 hugepagesz=2M hugepages=2            -> 2 pages, no warning
+ *   hugepages=0:0 hugepagesz=2M hugepages=2          -> 2 pages, no warning
+ *   hugepages=0 hugepagesz=1G hugepages=1 default_hugepagesz=1G -> 1 GiB page
+ *   hugepagesz=2M hugepages=0 hugepages=3            -> refused (twice)
+ *   hugepages=0 hugepages=3                          -> refused (twice)
+ */
+static void test_boot_hugepages_zero(void **state)
+{
+	static const char *const lead[] = { "hugepages=0", "hugepages=0:0" };
+	struct machine_opts o;
+	struct machine *m;
+	char *log;
+
+	(void)state;
+	for (int i = 0; i < 2; i++) {
+		t_opts(&o, 1, 128, 2);
+		param(&o, lead[i]);
+		param(&o, "hugepagesz=2M");
+		param(&o, "hugepages=2");
+		m = t_boot(&o);
+		assert_int_equal(rd(m, SYS_2M "nr_hugepages"), 2);
+		log = boot_log_of(m);
+		assert_null(strstr(log, "Ignoring"));
+		free(log);
+		machine_destroy(m);
+	}
+
+	t_opts(&o, 1, 3072, 2);
+	param(&o, "hugepages=0");
+	param(&o, "hugepagesz=1G");
+	param(&o, "hugepages=1");
+	param(&o, "default_hugepagesz=1G");
+	m = t_boot(&o);
+	assert_int_equal(rd(m, SYS_1G "nr_hugepages"), 1);
+	assert_int_equal(rd(m, "/proc/sys/vm/nr_hugepages"), 1);	/* the default is 1 GiB */
+	machine_destroy(m);
+
+	t_opts(&o, 1, 128, 2);
+	param(&o, "hugepagesz=2M");
+	param(&o, "hugepages=0");
+	param_bad(&o, "hugepages", "3", "specified twice");
+	t_opts(&o, 1, 128, 2);
+	param(&o, "hugepages=0");
+	param_bad(&o, "hugepages", "3", "specified twice");
+}
+
+/* A parameter refused with exactly this message */
+static void param_msg(struct machine_opts *o, const char *key, const char *val, const char *msg)
+{
+	char err[256] = "";
+
+	assert_int_equal(hugetlb_parse_param(o, key, val, err, sizeof(err)), -1);
+	assert_string_equal(err, msg);
+}
+
+/*
+ * The values each boot parameter takes, and the message for each one it
+ * refuses (memparse for the sizes, hugepages_setup's N and NODE:N lists,
+ * kstrtobool for hugetlb_free_vmemmap).  A size is a number in any base
+ * memparse reads, with an optional K/M/G/T/P/E of either case.
+ */
+static void test_boot_params_values(void **state)
+{
+	struct machine_opts o;
+
+	(void)state;
+	/* sizes: bases and suffixes memparse reads */
+	t_opts(&o, 2, 64, 2);
+	param(&o, "hugepagesz=0x200000");
+	param(&o, "hugepagesz=1g");
+	assert_int_equal(o.hugetlb_boot[0].hugepagesz, 2UL << 20);
+	assert_int_equal(o.hugetlb_boot[1].hugepagesz, SZ_1G);
+	t_opts(&o, 2, 64, 2);
+	param(&o, "hugepagesz=2097152");
+	param(&o, "default_hugepagesz=1048576k");
+	assert_int_equal(o.default_hugepagesz, SZ_1G);
+	param_msg(&o, "hugepagesz", "M",
+		  "hugepagesz=M: unsupported huge page size (x86_64 takes 2M, 2048K or 1G)");
+	param_msg(&o, "hugepagesz", "99999999999999999999M",
+		  "hugepagesz=99999999999999999999M: unsupported huge page size "
+		  "(x86_64 takes 2M, 2048K or 1G)");
+	param_msg(&o, "hugepagesz", "1E",
+		  "hugepagesz=1E: unsupported huge page size (x86_64 takes 2M, 2048K or 1G)");
+	/* 2^24 T = 2^64 bytes: does not fit, must not wrap to 0 */
+	param_msg(&o, "hugepagesz", "16777216T",
+		  "hugepagesz=16777216T: unsupported huge page size (x86_64 takes 2M, 2048K or 1G)");
+	param_msg(&o, "hugepagesz", "1P",
+		  "hugepagesz=1P: unsupported huge page size (x86_64 takes 2M, 2048K or 1G)");
+
+	/* default_hugepagesz: once, and a size x86_64 has */
+	t_opts(&o, 2, 64, 2);
+	param_msg(&o, "default_hugepagesz", "4M",
+		  "default_hugepagesz=4M: unsupported huge page size (x86_64 takes 2M, 2048K or 1G)");
+	param_msg(&o, "default_hugepagesz", "x",
+		  "default_hugepagesz=x: unsupported huge page size (x86_64 takes 2M, 2048K or 1G)");
+	assert_int_equal(o.default_hugepagesz, 0);
+	/* a size already named keeps its place (hugetlb_add_hstate adds nothing) */
+	param(&o, "hugepagesz=1G");
+	param(&o, "hugepagesz=2M");
+	param(&o, "default_hugepagesz=1G");
+	assert_int_equal(o.nr_hugetlb_boot, 2);
+	assert_int_equal(o.hugetlb_boot[0].hugepagesz, SZ_1G);
+	assert_int_equal(o.default_hugepagesz, SZ_1G);
+	/* hugepages= still goes to the size named last */
+	param(&o, "hugepages=5");
+	assert_int_equal(o.hugetlb_boot[1].count, 5);
+	assert_int_equal(o.hugetlb_boot[0].count, 0);
+
+	/* hugepagesz= for the default size: refused once the default has a count */
+	t_opts(&o, 1, 64, 2);
+	param(&o, "default_hugepagesz=1G");
+	param(&o, "hugepages=2");
+	param_msg(&o, "hugepagesz", "1G",
+		  "hugepagesz=1G specified twice (the kernel ignores the second)");
+
+	/* hugepages= counts */
+	t_opts(&o, 1, 64, 2);
+	param(&o, "hugepagesz=2M");
+	param_msg(&o, "hugepages", "99999999999999999999",
+		  "hugepages=99999999999999999999: invalid number at '99999999999999999999'");
+	param_msg(&o, "hugepages", "9223372036854775808",
+		  "hugepages=9223372036854775808: count too large");
+	param_msg(&o, "hugepages", "5x", "hugepages=5x: expected N or NODE:N[,NODE:N...]");
+	param_msg(&o, "hugepages", "0:1,5", "hugepages=0:1,5: expected N or NODE:N[,NODE:N...]");
+	param_msg(&o, "hugepages", "16:1",
+		  "hugepages=16:1: node 16 does not exist (the machine has 1 node)");
+	param_msg(&o, "hugepages", "1:1",
+		  "hugepages=1:1: node 1 does not exist (the machine has 1 node)");
+	param_msg(&o, "hugepages", "0:", "hugepages=0:: invalid count at ''");
+	param_msg(&o, "hugepages", "0:9223372036854775808",
+		  "hugepages=0:9223372036854775808: invalid count at '9223372036854775808'");
+	param_msg(&o, "hugepages", "0:1x", "hugepages=0:1x: unexpected 'x'");
+	assert_int_equal(o.hugetlb_boot[0].count, 0);	/* nothing stuck */
+	param(&o, "hugepages=0:7,");
+	assert_int_equal(o.hugetlb_boot[0].count, -1);
+	assert_int_equal(o.hugetlb_boot[0].node_count[0], 7);
+
+	/* hugetlb_free_vmemmap: kstrtobool; no value is "on" (a bool core_param) */
+	param(&o, "hugetlb_free_vmemmap=oFf");
+	assert_false(o.hugetlb_free_vmemmap);
+	param(&o, "hugetlb_free_vmemmap=oN");
+	assert_true(o.hugetlb_free_vmemmap);
+	param(&o, "hugetlb_free_vmemmap=F");
+	assert_false(o.hugetlb_free_vmemmap);
+	param(&o, "hugetlb_free_vmemmap");
+	assert_true(o.hugetlb_free_vmemmap);
+	o.hugetlb_free_vmemmap = false;
+	assert_int_equal(hugetlb_parse_param(&o, "hugetlb_free_vmemmap", NULL, NULL, 0), 0);
+	assert_true(o.hugetlb_free_vmemmap);
+	param_msg(&o, "hugetlb_free_vmemmap", "ox",
+		  "hugetlb_free_vmemmap=ox: expected on/off, y/n or 1/0");
+	param_msg(&o, "hugepagesz", NULL, "hugepagesz needs a value");
+	/* no error buffer: still refused */
+	assert_int_equal(hugetlb_parse_param(&o, "hugepagesz", "4M", NULL, 0), -1);
+	assert_int_equal(o.nr_hugetlb_boot, 1);
+}
+
+/* machine_create refuses o with exactly this message */
+static void boot_refused(const struct machine_opts *o, const char *msg)
+{
+	char err[256] = "";
+	struct machine *m = machine_create(o, err, sizeof(err));
+
+	if (m) {
+		machine_destroy(m);
+		fail_msg("machine accepted, expected '%s'", msg);
+	}
+	assert_string_equal(err, msg);
+}
+
+/*
+ * hugetlb boot entries that reach machine_create without the parser (a
+ * program filling machine_opts itself, or a node count checked only once
+ * the machine has its nodes): each is refused before anything boots.
+ */
+static void test_boot_opts_refused(void **state)
+{
+	struct machine_opts o;
+
+	(void)state;
+	t_opts(&o, 2, 64, 2);
+	o.default_hugepagesz = 4UL << 20;
+	boot_refused(&o, "default_hugepagesz=4194304: unsupported huge page size "
+		     "(x86_64 has 2M and 1G)");
+
+	t_opts(&o, 2, 64, 2);
+	o.nr_hugetlb_boot = MAX_HUGETLB_BOOT + 1;
+	boot_refused(&o, "5 hugepagesz= entries (at most 4)");
+	o.nr_hugetlb_boot = -1;
+	boot_refused(&o, "-1 hugepagesz= entries (at most 4)");
+
+	t_opts(&o, 2, 64, 2);
+	param(&o, "hugepagesz=2M");
+	o.hugetlb_boot[0].hugepagesz = 4UL << 20;
+	boot_refused(&o, "hugepagesz=4194304: unsupported huge page size (x86_64 has 2M and 1G)");
+
+	/* per-node counts given while the machine had no nodes yet */
+	t_opts(&o, 2, 64, 2);
+	o.nr_nodes = 0;
+	param(&o, "hugepagesz=2M");
+	param(&o, "hugepages=3:1");
+	o.nr_nodes = 2;
+	boot_refused(&o, "hugepages=3:1: node 3 does not exist (the machine has 2 nodes)");
+	o.nr_nodes = 1;
+	boot_refused(&o, "hugepages=3:1: node 3 does not exist (the machine has 1 node)");
+	/* ... and the same for a leading hugepages= (the default size's) */
+	t_opts(&o, 2, 64, 2);
+	o.nr_nodes = 0;
+	param(&o, "hugepages=2:4");
+	o.nr_nodes = 2;
+	boot_refused(&o, "hugepages=2:4: node 2 does not exist (the machine has 2 nodes)");
+}
+
+/*
+ * The hstates are registered as the kernel does it: a size named by
+ * hugepagesz= or default_hugepagesz= first (hugetlb_add_hstate at parse
+ * time), then 1 GiB (gigantic_pages_init, arch_initcall), then 2 MiB
+ * (hugetlb_init); report_hugepages prints them in that order.
+ *
+ *   (nothing)                    1 GiB, 2 MiB
+ *   default_hugepagesz=2M        2 MiB, 1 GiB
+ *   (opts) default 2 MiB only    2 MiB, 1 GiB   (no hugepagesz entry for it)
+ *   (opts) default 1 GiB only    1 GiB, 2 MiB
+ */
+static void test_boot_registration_order(void **state)
+{
+	static const char reg_2m[] = "HugeTLB: registered 2.00 MiB page size, pre-allocated 0 pages";
+	static const char reg_1g[] = "HugeTLB: registered 1.00 GiB page size, pre-allocated 0 pages";
+	struct {
+		const char *param;
+		unsigned long dflt;
+		bool two_mb_first;
+	} cases[] = {
+		{ NULL, 0, false },
+		{ "default_hugepagesz=2M", 0, true },
+		{ NULL, 2UL << 20, true },
+		{ NULL, SZ_1G, false },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct machine_opts o;
+		struct machine *m;
+		char *log, *a, *b;
+
+		t_opts(&o, 1, 128, 2);
+		if (cases[i].param)
+			param(&o, cases[i].param);
+		if (cases[i].dflt)
+			o.default_hugepagesz = cases[i].dflt;
+		m = t_boot(&o);
+		log = boot_log_of(m);
+		a = strstr(log, reg_2m);
+		b = strstr(log, reg_1g);
+		assert_non_null(a);
+		assert_non_null(b);
+		if ((a < b) != cases[i].two_mb_first)
+			fail_msg("case %zu: wrong order:\n%s", i, log);
+		assert_non_null(strstr(log, "HugeTLB: 28 KiB vmemmap can be freed for a 2.00 MiB "
+					    "page\n"));
+		assert_non_null(strstr(log, "HugeTLB: 16380 KiB vmemmap can be freed for a "
+					    "1.00 GiB page\n"));
+		free(log);
+		assert_int_equal(hugetlb_default_hstate(m)->order, cases[i].dflt == SZ_1G ? 18 : 9);
+		machine_destroy(m);
+	}
+}
+
+/*
+ * Boot shortfalls on the paths test_boot_shortfall_log does not take:
+ *   1 x 3 GiB, hugepagesz=1G hugepages=0:5    one fits: the per-node warning
+ *   1 x 128 MiB, hugepages=1000 (2 MiB)       what fits: the global warning
+ * Each says how many were asked and how many were had, and max_huge_pages
+ * (the sysctl) is cut to what was had.
+ */
+static void test_boot_shortfall_other_paths(void **state)
+{
+	struct machine_opts o;
+	struct machine *m;
+	char *log, want[160];
+	unsigned long got;
+
+	(void)state;
+	t_opts(&o, 1, 3072, 2);
+	param(&o, "hugepagesz=1G");
+	param(&o, "hugepages=0:5");
+	m = t_boot(&o);
+	assert_int_equal(rd(m, SYS_1G "nr_hugepages"), 1);
+	assert_int_equal(hugetlb_size_to_hstate(m, SZ_1G)->max_huge_pages, 1);
+	assert_int_equal(hugetlb_size_to_hstate(m, SZ_1G)->max_huge_pages_node[0], 1);
+	log = boot_log_of(m);
+	assert_non_null(strstr(log, "HugeTLB: allocating 5 of page size 1.00 GiB failed node0.  "
+				    "Only allocated 1 hugepages.\n"));
+	free(log);
+	machine_destroy(m);
+
+	t_opts(&o, 1, 128, 2);
+	param(&o, "hugepages=1000");
+	m = t_boot(&o);
+	got = rd(m, SYS_2M "nr_hugepages");
+	assert_true(got > 20 && got < 64);
+	assert_int_equal(rd(m, "/proc/sys/vm/nr_hugepages"), got);
+	log = boot_log_of(m);
+	snprintf(want, sizeof(want), "HugeTLB: allocating 1000 of page size 2.00 MiB failed.  "
+		 "Only allocated %lu hugepages.\n", got);
+	assert_non_null(strstr(log, want));
+	free(log);
+	machine_destroy(m);
+}
+
+/*
+ * 1 x 20 GiB, hugepagesz=1G hugepages=17: more boot pages than the first
+ * batch of records holds; all 17 reach the pool, 1 GiB aligned, highest
+ * address first (memblock allocates top-down, gather_bootmem_prealloc
+ * walks its list LIFO, so the lowest page is enqueued first and the
+ * highest, enqueued last, heads the free list).
+ */
+static void test_boot_many_gigantic(void **state)
+{
+	struct machine_opts o;
+	struct machine *m;
+	struct hstate *h;
+	unsigned long pages[20];
+	int n;
+
+	(void)state;
+	t_opts(&o, 1, 20480, 2);
+	param(&o, "hugepagesz=1G");
+	param(&o, "hugepages=17");
+	m = t_boot(&o);
+	h = hugetlb_size_to_hstate(m, SZ_1G);
+	assert_int_equal(rd(m, SYS_1G "nr_hugepages"), 17);
+	assert_int_equal(rd(m, SYS_1G "free_hugepages"), 17);
+	n = pool_pages(m, h, 0, pages, 20);
+	assert_int_equal(n, 17);
+	for (int i = 0; i < n; i++) {
+		assert_int_equal(pages[i] & (NR_1G - 1), 0);
+		if (i)
+			assert_true(pages[i] < pages[i - 1]);
+	}
+	check_pool_page(m, h, pages[16]);
+	machine_destroy(m);
+}
+
 /* Files: formats, what each parser takes, read-only and missing files */
 static void test_file_formats(void **state)
 {
@@ -687,6 +1049,182 @@ static void test_file_formats(void **state)
 	assert_false(hugetlb_show_file(m, "/proc/meminfo", &sb));
 	assert_int_equal(sb.len, 0);
 	sb_free(&sb);
+	machine_destroy(m);
+}
+
+/* A write refused with ret and exactly this message */
+static void wr_msg(struct machine *m, const char *path, const char *val, int ret, const char *msg)
+{
+	char err[256] = "";
+
+	assert_int_equal(hugetlb_store_file(m, path, val, err, sizeof(err)), ret);
+	assert_string_equal(err, msg);
+}
+
+/*
+ * Which paths name a hugetlb file: the hstate directory must be one of
+ * the registered sizes (hugepages-<kB>kB, the kB count must not wrap when
+ * multiplied out), the node must exist, the file must be one the
+ * directory has.  Anything else is not a file (ENOENT), written or read.
+ */
+static void test_file_paths(void **state)
+{
+	static const char *const bad[] = {
+		"/sys/kernel/mm/hugepages/foo",
+		"/sys/kernel/mm/hugepages/hugepages-abckB/nr_hugepages",
+		"/sys/kernel/mm/hugepages/hugepages-2048MB/nr_hugepages",
+		/* (2^54 + 2048) kB is 2 MiB modulo 2^64 */
+		"/sys/kernel/mm/hugepages/hugepages-18014398509484032kB/nr_hugepages",
+		"/sys/kernel/mm/hugepages/hugepages-2048kB/bogus",
+		"/sys/kernel/mm/hugepages/hugepages-2048kB",
+		"/sys/devices/system/node/nodeX/hugepages/hugepages-2048kB/nr_hugepages",
+		"/sys/devices/system/node/node0/meminfo",
+		"/sys/devices/system/node/node0/hugepages/hugepages-2048kB/nr_overcommit_hugepages",
+		"/proc/sys/vm/nr_hugepages_foo",
+	};
+	struct machine *m = t_machine(2, 128, 2);
+	struct sbuf sb;
+
+	(void)state;
+	sb_init(&sb);
+	assert_int_equal(18014398509484032UL * 1024, 2UL << 20);
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+		if (wr(m, bad[i], "1") != -ENOENT)
+			fail_msg("%s: writable", bad[i]);
+		if (hugetlb_show_file(m, bad[i], &sb))
+			fail_msg("%s: readable", bad[i]);
+	}
+	assert_int_equal(sb.len, 0);
+	assert_int_equal(rd(m, SYS_2M "nr_hugepages"), 0);
+	sb_free(&sb);
+	machine_destroy(m);
+}
+
+/*
+ * The sysctls read their first number as proc_doulongvec_minmax does
+ * (proc_get_long): white space before it, any base, and after it only
+ * one of proc_wspace_sep (' ', '\t', '\n') or the end; a '-' is refused;
+ * a number of 21 characters or more (TMPBUFLEN - 1) is refused.
+ * nr_hugepages_mempolicy is nr_hugepages under the default policy.  The
+ * sysfs nr_overcommit_hugepages takes kstrtoul like nr_hugepages.
+ */
+static void test_sysctl_and_overcommit_values(void **state)
+{
+	struct machine *m = t_machine(1, 128, 2);
+
+	(void)state;
+	assert_int_equal(wr(m, "/proc/sys/vm/nr_hugepages_mempolicy", " \t\v\f\r\n3\n"), 0);
+	assert_int_equal(rd(m, "/proc/sys/vm/nr_hugepages_mempolicy"), 3);
+	assert_int_equal(rd(m, SYS_2M "nr_hugepages"), 3);
+	assert_int_equal(wr(m, "/proc/sys/vm/nr_hugepages", "4\tjunk"), 0);
+	assert_int_equal(rd(m, SYS_2M "nr_hugepages"), 4);
+	assert_int_equal(wr(m, "/proc/sys/vm/nr_hugepages", "5 6"), 0);
+	assert_int_equal(rd(m, SYS_2M "nr_hugepages"), 5);
+	/* a terminator outside proc_wspace_sep is refused */
+	wr_msg(m, "/proc/sys/vm/nr_hugepages", "6\r", -EINVAL,
+	       "/proc/sys/vm/nr_hugepages: write error: Invalid argument ('6\r' is not a number "
+	       "the sysctl takes)");
+	assert_int_equal(wr(m, "/proc/sys/vm/nr_hugepages", "6\v"), -EINVAL);
+	assert_int_equal(wr(m, "/proc/sys/vm/nr_hugepages", "6\f"), -EINVAL);
+	assert_int_equal(rd(m, SYS_2M "nr_hugepages"), 5);
+	wr_msg(m, "/proc/sys/vm/nr_hugepages", "99999999999999999999", -EINVAL,
+	       "/proc/sys/vm/nr_hugepages: write error: Invalid argument ('99999999999999999999' "
+	       "is not a number the sysctl takes)");
+	wr_msg(m, "/proc/sys/vm/nr_overcommit_hugepages", "many", -EINVAL,
+	       "/proc/sys/vm/nr_overcommit_hugepages: write error: Invalid argument ('many' is "
+	       "not a number the sysctl takes)");
+	wr_msg(m, "/proc/sys/vm/nr_overcommit_hugepages", "-2", -EINVAL,
+	       "/proc/sys/vm/nr_overcommit_hugepages: write error: Invalid argument ('-2' is "
+	       "not a number the sysctl takes)");
+	assert_int_equal(rd(m, "/proc/sys/vm/nr_overcommit_hugepages"), 0);
+
+	wr_msg(m, SYS_2M "nr_overcommit_hugepages", "many", -EINVAL,
+	       SYS_2M "nr_overcommit_hugepages: write error: Invalid argument ('many': "
+	       "kstrtoul takes a decimal number)");
+	wr_msg(m, SYS_2M "nr_overcommit_hugepages", "18446744073709551616", -ERANGE,
+	       SYS_2M "nr_overcommit_hugepages: write error: Numerical result out of range "
+	       "('18446744073709551616': kstrtoul takes a decimal number)");
+	wr_msg(m, SYS_2M "nr_hugepages", "18446744073709551616", -ERANGE,
+	       SYS_2M "nr_hugepages: write error: Numerical result out of range "
+	       "('18446744073709551616': kstrtoul takes a decimal number)");
+	wr_msg(m, SYS_2M "nr_hugepages", NULL, -EINVAL,
+	       SYS_2M "nr_hugepages: write error: Invalid argument ('': kstrtoul takes a "
+	       "decimal number)");
+	wr_msg(m, SYS_2M "surplus_hugepages", "0", -EACCES,
+	       SYS_2M "surplus_hugepages: write error: Permission denied (read-only file)");
+	assert_int_equal(wr(m, SYS_2M "nr_overcommit_hugepages", "18446744073709551615"), 0);
+	assert_int_equal(rd(m, SYS_2M "nr_overcommit_hugepages"), ~0UL);
+	assert_int_equal(rd(m, SYS_2M "nr_hugepages"), 5);
+
+	/* proc_get_long reads at most 21 characters: a 21-character number is refused */
+	assert_int_equal(wr(m, "/proc/sys/vm/nr_hugepages", "00000000000000000004"), 0);
+	assert_int_equal(rd(m, SYS_2M "nr_hugepages"), 4);
+	assert_int_equal(wr(m, "/proc/sys/vm/nr_hugepages", "000000000000000000005"), -EINVAL);
+	assert_int_equal(wr(m, "/proc/sys/vm/nr_hugepages", " 000000000000000000005"), -EINVAL);
+	assert_int_equal(rd(m, SYS_2M "nr_hugepages"), 4);
+	assert_int_equal(wr(m, "/proc/sys/vm/hugetlb_optimize_vmemmap",
+			    "-00000000000000000001"), -EINVAL);
+	assert_false(hugetlb_vmemmap_enabled(m));
+	assert_int_equal(wr(m, "/proc/sys/vm/nr_hugepages", "5"), 0);
+
+	/* proc_dobool: the sign is dropped, any non-zero number is on */
+	assert_int_equal(wr(m, "/proc/sys/vm/hugetlb_optimize_vmemmap", "-1"), 0);
+	assert_true(hugetlb_vmemmap_enabled(m));
+	assert_int_equal(wr(m, "/proc/sys/vm/hugetlb_optimize_vmemmap", "-0"), 0);
+	assert_false(hugetlb_vmemmap_enabled(m));
+	t_check(m);
+	machine_destroy(m);
+}
+
+/*
+ * Counter names expect takes: hugepages.[nodeN.]<kB>kB.<file>; a name
+ * with a bad node, a bad size, or a size that wraps when multiplied out
+ * is no counter.
+ */
+static void test_counter_names_refused(void **state)
+{
+	static const char *const bad[] = {
+		"hugepages.nodeX.2048kB.nr_hugepages",
+		"hugepages.node0x2048kB.nr_hugepages",
+		"hugepages.node0",
+		"hugepages.abc.nr_hugepages",
+		"hugepages.2048MB.nr_hugepages",
+		"hugepages.18014398509484032kB.nr_hugepages",
+		"hugepages.node1.18014398509484032kB.nr_hugepages",
+	};
+	struct machine *m = t_machine(2, 128, 2);
+	long v = 12345;
+
+	(void)state;
+	assert_int_equal(wr(m, SYS_2M "nr_hugepages", "2"), 0);
+	assert_int_equal(counter(m, "hugepages.node1.2048kB.nr_hugepages"), 1);
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++)
+		if (hugetlb_counter(m, bad[i], &v))
+			fail_msg("%s: accepted", bad[i]);
+	assert_int_equal(v, 12345);
+	machine_destroy(m);
+}
+
+/*
+ * hugetlb_set_max_huge_pages with a node acts like that node's
+ * nr_hugepages file; a node the machine does not have is -EINVAL and
+ * changes nothing.
+ */
+static void test_set_max_huge_pages_node(void **state)
+{
+	struct machine *m = t_machine(2, 128, 2);
+	struct hstate *h = hugetlb_default_hstate(m);
+
+	(void)state;
+	assert_int_equal(hugetlb_set_max_huge_pages(m, h, 3, 1), 0);
+	assert_int_equal(rd_node(m, 1, 2048, "nr_hugepages"), 3);
+	assert_int_equal(rd_node(m, 0, 2048, "nr_hugepages"), 0);
+	assert_int_equal(hugetlb_set_max_huge_pages(m, h, 1, 2), -EINVAL);
+	assert_int_equal(hugetlb_set_max_huge_pages(m, h, 1, -5), -EINVAL);
+	assert_int_equal(hugetlb_set_max_huge_pages(m, h, 2, NUMA_NO_NODE), 0);
+	assert_int_equal(rd_node(m, 1, 2048, "nr_hugepages"), 2);
+	assert_int_equal(rd(m, SYS_2M "nr_hugepages"), 2);
+	t_check(m);
 	machine_destroy(m);
 }
 
@@ -837,6 +1375,135 @@ static void test_failed_restore_keeps_surplus(void **state)
 	assert_int_equal(rd(m, SYS_2M "nr_hugepages"), 0);
 	assert_int_equal(counter(m, "hugepages.2048kB.vmemmap_optimized"), 0);
 	assert_int_equal(m->hvo_stats.restored, 1);
+	t_check(m);
+	machine_destroy(m);
+}
+
+/*
+ * The same under every HVO policy: 1 x 256 MiB, one optimised pool page
+ * A, memory then filled with atomic allocations.
+ *   echo 0 > nr_hugepages     restore fails: A stays, as a free surplus
+ *                             page, frozen (refcount 0), still optimised
+ *   echo 0 > nr_hugepages     again: nothing to do (persistent is 0 and a
+ *                             free surplus page leaves only when freed)
+ *   memory back; echo 1, 0    A turns persistent, then is freed
+ * 6.12 keeps A frozen through the restore (remove_hugetlb_folio takes no
+ * reference), the others take one and drop it when A goes back
+ * (add_hugetlb_page): either way A is back on the free list with
+ * refcount 0.
+ */
+static void check_failed_restore(const char *policy)
+{
+	struct machine_opts o;
+	struct machine *m;
+	struct hstate *h;
+	unsigned long *held, n = 0, a = 0, b = 0, allocs;
+
+	t_opts(&o, 1, 256, 2);
+	param(&o, "hugetlb_free_vmemmap=on");
+	snprintf(o.hvo_policy, sizeof(o.hvo_policy), "%s", policy);
+	m = t_boot(&o);
+	h = hugetlb_default_hstate(m);
+	assert_int_equal(wr(m, SYS_2M "nr_hugepages", "1"), 0);
+	assert_int_equal(pool_pages(m, h, 0, &a, 1), 1);
+	assert_true(HPageVmemmapOptimized(m, a));
+	held = malloc(65536 * sizeof(*held));
+	assert_non_null(held);
+	while (n < 65536 &&
+	       (held[n] = alloc_pages_node(m, 0, GFP_ATOMIC | __GFP_NOWARN, 0)) != PFN_NONE)
+		n++;
+	assert_true(n < 65536);
+
+	assert_int_equal(wr(m, SYS_2M "nr_hugepages", "0"), 0);
+	if (m->fail.failed)
+		fail_msg("%s: %s", policy, m->fail.msg);
+	assert_int_equal(m->hvo_stats.restore_failed, 1);
+	assert_int_equal(rd(m, SYS_2M "nr_hugepages"), 1);
+	assert_int_equal(rd(m, SYS_2M "free_hugepages"), 1);
+	assert_int_equal(rd(m, SYS_2M "surplus_hugepages"), 1);
+	assert_int_equal(rd(m, "/proc/sys/vm/nr_hugepages"), 0);
+	assert_int_equal(pool_pages(m, h, 0, &b, 1), 1);
+	assert_int_equal(b, a);
+	assert_true(HPageVmemmapOptimized(m, a));
+	assert_int_equal(page_ref_count(m, a), 0);
+	assert_int_equal(compound_dtor(m, a), HUGETLB_PAGE_DTOR);
+	assert_int_equal(counter(m, "hugepages.2048kB.vmemmap_optimized"), 1);
+
+	allocs = m->hvo_stats.restore_failed + m->hvo_stats.restored;
+	assert_int_equal(wr(m, SYS_2M "nr_hugepages", "0"), 0);
+	assert_int_equal(rd(m, SYS_2M "surplus_hugepages"), 1);
+	assert_int_equal(rd(m, SYS_2M "nr_hugepages"), 1);
+	assert_int_equal(m->hvo_stats.restore_failed + m->hvo_stats.restored, allocs);
+
+	while (n)
+		__free_pages(m, held[--n], 0);
+	free(held);
+	assert_int_equal(wr(m, SYS_2M "nr_hugepages", "1"), 0);
+	assert_int_equal(rd(m, SYS_2M "surplus_hugepages"), 0);
+	assert_int_equal(wr(m, SYS_2M "nr_hugepages", "0"), 0);
+	assert_int_equal(rd(m, SYS_2M "nr_hugepages"), 0);
+	assert_int_equal(m->hvo_stats.restored, 1);
+	assert_int_equal(counter(m, "hugepages.2048kB.vmemmap_optimized"), 0);
+	if (m->fail.failed)
+		fail_msg("%s: %s", policy, m->fail.msg);
+	t_check(m);
+	machine_destroy(m);
+}
+
+static void test_failed_restore_every_policy(void **state)
+{
+	(void)state;
+	for (unsigned int i = 0; i < hvo_nr_policies(); i++)
+		check_failed_restore(hvo_policy_at(i)->name);
+}
+
+/*
+ * 1 x 128 MiB, one pool page P (HVO off), with page flags set on its
+ * struct pages as a user of the page could leave them:
+ *   P: PG_locked|PG_dirty   P+5: PG_active|PG_referenced
+ *   P+300: PG_private|PG_writeback   P+511: PG_error
+ * Shrinking the pool frees P to the buddy without a "Bad page state":
+ * __update_and_free_page clears locked, error, referenced, dirty, active,
+ * private and writeback on every subpage first (PG_active, PG_locked,
+ * PG_private and PG_writeback are in PAGE_FLAGS_CHECK_AT_FREE).
+ */
+static void test_free_clears_subpage_flags(void **state)
+{
+	struct machine *m = t_machine(1, 128, 2);
+	struct hstate *h = hugetlb_default_hstate(m);
+	static const struct {
+		unsigned long off;
+		uint64_t flags;
+	} set[] = {
+		{ 0, 1UL << PG_locked | 1UL << PG_dirty },
+		{ 5, 1UL << PG_active | 1UL << PG_referenced },
+		{ 300, 1UL << PG_private | 1UL << PG_writeback },
+		{ 511, 1UL << PG_error },
+	};
+	unsigned long p = 0;
+
+	(void)state;
+	assert_int_equal(wr(m, SYS_2M "nr_hugepages", "1"), 0);
+	assert_int_equal(pool_pages(m, h, 0, &p, 1), 1);
+	for (size_t i = 0; i < ARRAY_SIZE(set); i++)
+		set_page_flags(m, p + set[i].off, page_flags(m, p + set[i].off) | set[i].flags);
+	assert_int_equal(wr(m, SYS_2M "nr_hugepages", "0"), 0);
+	if (m->fail.failed)
+		fail_msg("%s", m->fail.msg);
+	drain_all_pages(m, NULL);
+	for (size_t i = 0; i < ARRAY_SIZE(set); i++)
+		assert_int_equal(page_flags(m, p + set[i].off) & set[i].flags, 0);
+	for (size_t i = 0; i < ARRAY_SIZE(set); i++) {
+		unsigned long q = p + set[i].off;
+		bool free = false;
+
+		for (unsigned int o = 0; o < MAX_ORDER && !free; o++) {
+			unsigned long head = q & ~((1UL << o) - 1);
+
+			free = PageBuddy(m, head) && buddy_order(m, head) >= o;
+		}
+		assert_true(free);
+	}
 	t_check(m);
 	machine_destroy(m);
 }
@@ -1031,10 +1698,22 @@ int main(void)
 		cmocka_unit_test(test_boot_per_node),
 		cmocka_unit_test(test_boot_shortfall_log),
 		cmocka_unit_test(test_boot_default_override),
+		cmocka_unit_test(test_boot_hugepages_zero),
+		cmocka_unit_test(test_boot_params_values),
+		cmocka_unit_test(test_boot_opts_refused),
+		cmocka_unit_test(test_boot_registration_order),
+		cmocka_unit_test(test_boot_shortfall_other_paths),
+		cmocka_unit_test(test_boot_many_gigantic),
 		cmocka_unit_test(test_file_formats),
+		cmocka_unit_test(test_file_paths),
+		cmocka_unit_test(test_sysctl_and_overcommit_values),
+		cmocka_unit_test(test_counter_names_refused),
+		cmocka_unit_test(test_set_max_huge_pages_node),
 		cmocka_unit_test(test_meminfo_lines),
 		cmocka_unit_test(test_node_alloc_noretry),
 		cmocka_unit_test(test_failed_restore_keeps_surplus),
+		cmocka_unit_test(test_failed_restore_every_policy),
+		cmocka_unit_test(test_free_clears_subpage_flags),
 		cmocka_unit_test(test_failed_restore_surplus_on_page_node),
 		cmocka_unit_test(test_free_huge_page_uses_node_surplus),
 		cmocka_unit_test(test_optimize_vmemmap_sysctl),

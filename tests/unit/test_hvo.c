@@ -620,6 +620,236 @@ static void test_remap_reaches_other_cpu(void **state)
 	machine_destroy(m);
 }
 
+/*
+ * Every policy, one 2 MiB hugepage p:
+ *   optimise -> restore -> optimise -> restore
+ * The first optimisation frees boot memmap frames (PageReserved: the
+ * 6.12 nr_memmap_boot_pages count drops, free_bootmem_page hands them to
+ * the zone); restore backs the tails with buddy pages; the second
+ * optimisation frees those (plain __free_page, nr_memmap_pages drops)
+ * and no boot frame.  So after each optimisation the machine is in the
+ * same state: the same memmap counts, the same free memory, and p's
+ * vmemmap as before.  new-head-boot replaces the head and frees without
+ * the per-cpu lists when it runs before the machine has booted: that
+ * path is taken too (both optimisations "early").
+ */
+static void check_reoptimize(const char *policy, bool early)
+{
+	struct machine *m = hvo_machine(policy, 512, 64);
+	struct zone *z = zone_of(m, 0, ZONE_DMA32);
+	unsigned long heads[1], freed1, boot1, free1;
+	long memmap1, memmap_boot1;
+
+	assert_int_equal(alloc_hugepages(m, heads, 1, NULL), 1);
+	if (early)
+		m->booted = false;
+	optimize_all(m, heads, 1);
+	m->booted = true;
+	assert_true(HPageVmemmapOptimized(m, heads[0]));
+	freed1 = m->hvo_stats.vmemmap_pages_freed;
+	boot1 = m->hvo_stats.bootmem_pages_freed;
+	assert_int_equal(boot1, freed1);		/* all of it was boot memmap */
+	memmap1 = m->node[0].nr_memmap_pages;
+	memmap_boot1 = m->node[0].nr_memmap_boot_pages;
+	drain_all_pages(m, NULL);
+	free1 = zone_page_state(z, NR_FREE_PAGES);
+
+	assert_int_equal(hugetlb_vmemmap_restore(m, &h2m, heads[0]), 0);
+	assert_int_equal(m->node[0].nr_memmap_pages, memmap1 + 7);
+	if (early)
+		m->booted = false;
+	optimize_all(m, heads, 1);
+	m->booted = true;
+	assert_true(HPageVmemmapOptimized(m, heads[0]));
+	assert_int_equal(m->hvo_stats.vmemmap_pages_freed, 2 * freed1);
+	assert_int_equal(m->hvo_stats.bootmem_pages_freed, boot1);
+	assert_int_equal(m->node[0].nr_memmap_pages, memmap1);
+	assert_int_equal(m->node[0].nr_memmap_boot_pages, memmap_boot1);
+	drain_all_pages(m, NULL);
+	assert_int_equal(zone_page_state(z, NR_FREE_PAGES), free1);
+	for (unsigned long j = 1; j < 512; j++)
+		assert_int_equal(compound_head(m, heads[0] + j), heads[0]);
+	assert_int_equal(hugetlb_vmemmap_restore(m, &h2m, heads[0]), 0);
+	assert_false(HPageVmemmapOptimized(m, heads[0]));
+	t_check(m);
+	machine_destroy(m);
+}
+
+static void test_reoptimize_frees_buddy_frames(void **state)
+{
+	(void)state;
+	for (unsigned int i = 0; i < hvo_nr_policies(); i++)
+		check_reoptimize(hvo_policy_at(i)->name, false);
+	check_reoptimize("new-head-boot", true);
+}
+
+/*
+ * 1 GiB page p, its vmemmap 16 MiB = 8 PMDs, page-table allocation k of
+ * the remap fails (the split of PMD k):
+ *   | PMD 1 | PMD 2 | ... | PMD k: split fails | ... | PMD 8 |
+ *     walked: tails remapped to the reuse page, frames queued
+ * vmemmap_remap_free puts every walked PTE back on its own frame (6.1's
+ * vmemmap_restore_pte), frees the new head if it had one, and p stays
+ * unoptimised: every vmemmap page maps its own writable frame again and
+ * every tail still names p as its head.  Nothing leaks: only the PTE
+ * tables of the k - 1 PMDs that were split stay allocated.  With k = 1
+ * nothing was walked at all.
+ */
+static void check_remap_split_fails(const char *policy, long k)
+{
+	struct machine *m = hvo_machine(policy, 4096, 64);
+	struct zone *z = zone_of(m, 0, ZONE_DMA32);
+	unsigned long p, free0, frames[8];
+	uint64_t va;
+
+	p = alloc_contig_pages(m, 1UL << 18, GFP_HIGHUSER_MOVABLE | __GFP_THISNODE, 0);
+	assert_int_not_equal(p, PFN_NONE);
+	prep_compound_page(m, p, 18);
+	set_page_count(m, p, 0);
+	va = page_va(m, p);
+	for (int i = 0; i < 8; i++)
+		frames[i] = vframe(m, va + (uint64_t)i * PMD_SIZE + PAGE_SIZE);
+	drain_all_pages(m, NULL);
+	free0 = zone_page_state(z, NR_FREE_PAGES);
+	m->inject.pgtable_allocs = 0;
+	m->inject.pgtable_fail_from = k;
+	m->inject.pgtable_fail_count = 1;
+	hugetlb_vmemmap_optimize(m, &h1g, p);
+	m->inject.pgtable_fail_count = 0;
+
+	assert_false(HPageVmemmapOptimized(m, p));
+	assert_int_equal(m->hvo_stats.optimized, 0);
+	assert_int_equal(m->hvo_stats.vmemmap_pages_freed, 0);
+	assert_int_equal(m->hvo_stats.pmd_splits, k - 1);
+	for (int i = 0; i < 8; i++) {
+		unsigned long f;
+		bool rw;
+
+		assert_true(vmemmap_translate(m, va + (uint64_t)i * PMD_SIZE + PAGE_SIZE, &f, &rw));
+		assert_true(rw);
+		assert_int_equal(f, frames[i]);
+	}
+	for (unsigned long j = 1; j < (1UL << 18); j += 4093)
+		assert_int_equal(compound_head(m, p + j), p);
+	set_page_private(m, p + 64, 7);		/* tails are writable: no fault */
+	assert_false(m->fail.failed);
+	set_page_private(m, p + 64, 0);
+	drain_all_pages(m, NULL);
+	assert_int_equal(zone_page_state(z, NR_FREE_PAGES), free0 - (k - 1));
+	t_check(m);
+	machine_destroy(m);
+}
+
+static void test_remap_split_fails_reuse(void **state)
+{
+	(void)state;
+	check_remap_split_fails("reuse-head", 3);
+	check_remap_split_fails("reuse-head", 1);
+}
+
+static void test_remap_split_fails_new_head(void **state)
+{
+	(void)state;
+	check_remap_split_fails("new-head", 3);
+	check_remap_split_fails("new-head", 1);
+	check_remap_split_fails("new-head-v1", 2);
+}
+
+/*
+ *   256 MiB, no watermarks or reserves, p optimised, then every free page
+ *   taken but 3:
+ *   | 3 free order-0 pages | everything else held |
+ * Restoring p needs 7 pages: it takes the 3, fails on the 4th, gives the
+ * 3 back and reports -ENOMEM; p stays optimised (its tails still map the
+ * reuse page read-only) and no page is lost.
+ */
+static void test_restore_partial_alloc_gives_back(void **state)
+{
+	struct machine *m = hvo_machine("reuse-head", 256, 64);
+	struct zone *z;
+	static unsigned long held[70000];
+	unsigned long heads[1], n = 0, free0, f;
+	bool rw;
+
+	(void)state;
+	assert_int_equal(alloc_hugepages(m, heads, 1, NULL), 1);
+	optimize_all(m, heads, 1);
+	for_each_zone_of(m, z) {
+		for (int w = 0; w < NR_WMARK; w++)
+			z->_watermark[w] = 0;
+		z->watermark_boost = 0;
+		for (int zi = 0; zi < MAX_NR_ZONES; zi++)
+			z->lowmem_reserve[zi] = 0;
+	}
+	while (n < ARRAY_SIZE(held) &&
+	       (held[n] = alloc_pages_node(m, 0, GFP_KERNEL | __GFP_NOWARN, 0)) != PFN_NONE)
+		n++;
+	assert_true(n > 3 && n < ARRAY_SIZE(held));
+	drain_all_pages(m, NULL);
+	assert_int_equal(global_zone_page_state(m, NR_FREE_PAGES), 0);
+	for (int i = 0; i < 3; i++)
+		__free_pages(m, held[--n], 0);
+	drain_all_pages(m, NULL);
+	free0 = global_zone_page_state(m, NR_FREE_PAGES);
+	assert_int_equal(free0, 3);
+
+	assert_int_equal(hugetlb_vmemmap_restore(m, &h2m, heads[0]), -12);
+	assert_int_equal(m->hvo_stats.restore_failed, 1);
+	assert_int_equal(m->hvo_stats.restore_pages, 0);
+	assert_true(HPageVmemmapOptimized(m, heads[0]));
+	assert_true(vmemmap_translate(m, page_va(m, heads[0]) + PAGE_SIZE, &f, &rw));
+	assert_false(rw);
+	drain_all_pages(m, NULL);
+	assert_int_equal(global_zone_page_state(m, NR_FREE_PAGES), 3);
+	while (n)
+		__free_pages(m, held[--n], 0);
+	t_check(m);
+	machine_destroy(m);
+}
+
+/*
+ * 6.7 batch of four hugepages in one vmemmap PMD; page-table allocations
+ * 1 and 2 fail: the split phase stops at the first PMD, the remap of the
+ * first page fails too (nothing collected yet, so no retry: 6.7 retries
+ * only after freeing what it collected), the second page's split
+ * succeeds and it and the rest are optimised.
+ *   heads: | h0: ENOMEM, stays | h1 | h2 | h3 |   one PMD, split on h1
+ */
+static void test_batch_enomem_nothing_collected(void **state)
+{
+	struct machine *m = hvo_machine("new-head-6.7", 1024, 64);
+	static unsigned long all[256];
+	unsigned long *heads = NULL;
+	int n = alloc_hugepages(m, all, 256, NULL);
+
+	(void)state;
+	for (int i = 0; i + 4 <= n && !heads; i++)
+		if (!(page_va(m, all[i]) & (PMD_SIZE - 1)) && all[i + 3] == all[i] + 3 * 512)
+			heads = &all[i];
+	assert_non_null(heads);
+	m->inject.pgtable_allocs = 0;
+	m->inject.pgtable_fail_from = 1;
+	m->inject.pgtable_fail_count = 2;
+	hugetlb_vmemmap_optimize_folios(m, &h2m, heads, 4);
+	assert_int_equal(m->hvo_stats.batch_retries, 0);
+	assert_false(HPageVmemmapOptimized(m, heads[0]));
+	for (int i = 1; i < 4; i++)
+		assert_true(HPageVmemmapOptimized(m, heads[i]));
+	assert_int_equal(m->hvo_stats.optimized, 3);
+	assert_int_equal(m->hvo_stats.pmd_splits, 1);
+	t_check(m);
+	machine_destroy(m);
+
+	/* HVO off: the batch touches nothing */
+	m = hvo_machine("new-head-6.7", 512, 64);
+	hugetlb_vmemmap_set_enabled(m, false);
+	n = alloc_hugepages(m, all, 4, NULL);
+	hugetlb_vmemmap_optimize_folios(m, &h2m, all, (unsigned long)n);
+	assert_int_equal(m->hvo_stats.optimized, 0);
+	assert_int_equal(m->hvo_stats.pmd_splits, 0);
+	machine_destroy(m);
+}
+
 /* The registry's "hvo" family names the same policies as the model's table */
 static void test_family_matches_table(void **state)
 {
@@ -627,6 +857,10 @@ static void test_family_matches_table(void **state)
 	assert_true(hvo_family_check());
 	assert_null(hvo_policy_find("no-such-policy"));
 	assert_string_equal(hvo_policy_find("")->name, "reuse-head");
+	assert_string_equal(hvo_policy_find(NULL)->name, "reuse-head");
+	assert_string_equal(hvo_policy_find("new-head-6.12")->name, "new-head-6.12");
+	assert_ptr_equal(hvo_policy_at(hvo_nr_policies() - 1), hvo_policy_find("new-head-6.12"));
+	assert_null(hvo_policy_at(hvo_nr_policies()));
 }
 
 int main(void)
@@ -656,6 +890,11 @@ int main(void)
 		cmocka_unit_test(test_pool_shrink_2m),
 		cmocka_unit_test(test_pool_shrink_1g),
 		cmocka_unit_test(test_remap_reaches_other_cpu),
+		cmocka_unit_test(test_reoptimize_frees_buddy_frames),
+		cmocka_unit_test(test_remap_split_fails_reuse),
+		cmocka_unit_test(test_remap_split_fails_new_head),
+		cmocka_unit_test(test_restore_partial_alloc_gives_back),
+		cmocka_unit_test(test_batch_enomem_nothing_collected),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -22,10 +22,13 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "testlib.h"
 #include "memblock.h"
+#include "pgtable.h"
 
 static const unsigned int sps_matrix[] = { 56, 64, 72 };
 
@@ -397,6 +400,204 @@ static void test_refcount_ops(void **state)
 	machine_destroy(m);
 }
 
+/*
+ *   node 0: 64 MiB + 12 KiB          node 1: 64 MiB
+ *   pfn 16384 16385 16386 | 16387 16388 ... 16391
+ *       node 0: reserved  | node 1: free
+ *       (boot page tables, top-down)
+ *   one 512-byte chunk of the vmemmap holds the struct pages of
+ *   pfns 16384..16391 (sps 64)
+ * Every one of them reads the node, zone and state boot gave it: a chunk
+ * is filled from one template only when all its struct pages are free
+ * memory of one zone, otherwise page by page.
+ */
+static void test_chunk_across_nodes(void **state)
+{
+	struct machine_opts o;
+	struct machine *m;
+
+	(void)state;
+	t_opts(&o, 2, 64, 1);
+	o.node[0].mem_bytes += 3 * PAGE_SIZE;
+	m = t_boot(&o);
+	assert_int_equal(m->node[1].node_start_pfn, 16387);
+	for (unsigned long pfn = 16384; pfn < 16392; pfn++) {
+		int nid = pfn < 16387 ? 0 : 1;
+
+		assert_int_equal(page_to_nid(m, pfn), nid);
+		assert_int_equal(page_zonenum(m, pfn), ZONE_DMA32);
+		assert_ptr_equal(page_zone(m, pfn), zone_of(m, nid, ZONE_DMA32));
+		assert_int_equal(PageReserved(m, pfn), nid == 0);
+		assert_int_equal(page_ref_count(m, pfn), nid == 0);
+	}
+	t_check(m);
+	machine_destroy(m);
+}
+
+/*
+ * Frame contents the model stores are released and reused:
+ *   frame F (a page this test owns): bytes written in chunk 0 only
+ *   release F -> chunk 0 goes to the free list, F forgets its contents
+ *   read F again -> zeros, in a reused chunk (no new host memory)
+ * Releasing, zeroing or copying frames that hold nothing (never touched,
+ * or beyond the machine) does nothing, and a frame beyond the machine has
+ * no bytes at all.
+ */
+static void test_frame_store_release_reuse(void **state)
+{
+	struct machine *m = t_machine(1, 256, 1);
+	unsigned long f = own_block(m, 0), g = own_block(m, 0), beyond = m->max_pfn + (1UL << 20);
+	struct machine *bare = calloc(1, sizeof(*bare));
+	uint8_t *b;
+	size_t host;
+
+	(void)state;
+	assert_non_null(bare);
+	assert_int_equal(pstore_host_bytes(bare), 0);
+	free(bare);
+	assert_true(pstore_host_bytes(m) > 0);
+
+	b = pstore_frame_bytes(m, f, 100);
+	memset(b, 0xab, 8);
+	assert_int_equal(pstore_frame_bytes(m, f, 100)[7], 0xab);
+	host = pstore_host_bytes(m);
+	pstore_frame_release(m, f);
+	assert_int_equal(pstore_frame_bytes(m, f, 100)[0], 0);
+	assert_int_equal(pstore_frame_bytes(m, f, 100)[7], 0);
+	assert_int_equal(pstore_host_bytes(m), host);
+
+	/* zero a frame whose chunks exist, and one that is only partly there */
+	memset(pstore_frame_bytes(m, f, 200), 0xcd, 4);
+	memset(pstore_frame_bytes(m, g, 3000), 0xef, 4);
+	pstore_frame_copy(m, f, g);
+	assert_int_equal(pstore_frame_bytes(m, f, 3000)[3], 0xef);
+	assert_int_equal(pstore_frame_bytes(m, f, 200)[0], 0);
+	pstore_frame_zero(m, g);
+	for (unsigned int off = 0; off < PAGE_SIZE; off++)
+		if (pstore_frame_bytes(m, g, off)[0])
+			fail_msg("byte %u of the zeroed frame is %#x", off,
+				 pstore_frame_bytes(m, g, off)[0]);
+	assert_int_equal(pstore_frame_bytes(m, f, 3000)[3], 0xef);
+
+	/* nothing to do for frames that hold nothing */
+	pstore_frame_release(m, f + 1);
+	pstore_frame_release(m, beyond);
+	pstore_frame_zero(m, beyond);
+	pstore_frame_copy(m, f, beyond);
+	pstore_frame_copy(m, beyond, f);
+	assert_null(pstore_frame_bytes(m, beyond, 0));
+	assert_int_equal(pstore_frame_bytes(m, f, 3000)[3], 0xef);
+	pstore_frame_zero(m, f);
+	assert_false(m->fail.failed);
+	__free_pages(m, f, 0);
+	__free_pages(m, g, 0);
+	t_check(m);
+	machine_destroy(m);
+}
+
+/*
+ * A vmemmap PTE pointed at a frame beyond the machine's memory (a model
+ * bug such a test stands for): reading the struct page it backs is a
+ * recorded failure naming the address and the frame, not a host crash.
+ */
+static void test_vmemmap_maps_beyond_memory(void **state)
+{
+	struct machine *m = t_machine(1, 256, 1);
+	unsigned long p = 30000, bad = m->max_pfn + (1UL << 20);
+	uint64_t va = page_va(m, p) & ~(PAGE_SIZE - 1);
+	enum pt_level level;
+	unsigned long table;
+	unsigned int idx;
+	char want[160];
+
+	(void)state;
+	assert_int_equal(pt_split_pmd(m, m->init_mm, va, 0), 0);
+	pt_walk(m, m->init_mm, va, &level, &table, &idx);
+	pt_write(m, table, idx, pfn_pte(bad, PAGE_KERNEL));
+	flush_tlb_all(m);
+	(void)page_flags(m, p);
+	assert_true(m->fail.failed);
+	snprintf(want, sizeof(want), "vmemmap address %#llx maps beyond memory (frame %#lx)",
+		 (unsigned long long)page_va(m, p), bad);
+	assert_string_equal(m->fail.msg, want);
+	machine_destroy(m);
+}
+
+/*
+ * The atomic struct page operations on a struct page whose vmemmap is
+ * not mapped (far beyond the machine) fault like any access: the fault is
+ * recorded and the operation reports that it did nothing.
+ */
+static void test_atomic_ops_fault(void **state)
+{
+	unsigned long p = 1UL << 34;
+
+	(void)state;
+	for (int op = 0; op < 6; op++) {
+		struct machine *m = t_machine(1, 64, 1);
+		char want[200];
+
+		switch (op) {
+		case 0: assert_int_equal(page_ref_add_return(m, p, 1), 0); break;
+		case 1: assert_false(get_page_unless_zero(m, p)); break;
+		case 2: assert_false(page_ref_freeze(m, p, 1)); break;
+		case 3: assert_false(TestSetPageHWPoison(m, p)); break;
+		case 4: unlock_page(m, p); break;
+		case 5: lock_page(m, p); break;
+		}
+		snprintf(want, sizeof(want), "BUG: unable to handle page fault for address: %#llx "
+			 "(#PF: supervisor write access in kernel mode, not-present page)",
+			 (unsigned long long)(page_va(m, p) + (op < 3 ? PGOFF_REFCOUNT : PGOFF_FLAGS)));
+		assert_true(m->fail.failed);
+		assert_string_equal(m->fail.msg, want);
+		machine_destroy(m);
+	}
+}
+
+/*
+ * Corner cases of the compound and list helpers:
+ *   an order-0 "compound" page is PG_head alone (prep/destroy touch no
+ *   other struct page);
+ *   with HVO active, compound_head of a page-aligned PG_head struct page
+ *   whose next struct page is not a tail is the page itself (no fake
+ *   head), as is that of any struct page that is not page aligned;
+ *   list_swap of an entry with itself changes nothing.
+ */
+static void test_compound_and_list_corners(void **state)
+{
+	struct machine *m = t_machine(1, 64, 1);
+	unsigned long b = own_block(m, 3), pfn;
+	struct plist_head h;
+
+	(void)state;
+	assert_int_equal(b % 8, 0);
+	prep_compound_page(m, b, 0);
+	assert_true(PageHead(m, b));
+	assert_int_equal(compound_head(m, b + 1), b + 1);
+	m->hvo_stats.optimized = 1;		/* hugetlb_optimize_vmemmap_enabled() */
+	assert_int_equal(page_va(m, b) & (PAGE_SIZE - 1), 0);
+	assert_int_equal(compound_head(m, b), b);
+	assert_int_equal(compound_head(m, b + 3), b + 3);
+	m->hvo_stats.optimized = 0;
+	destroy_compound_page(m, b, 0);
+	assert_false(PageHead(m, b));
+
+	plist_init(&h);
+	plist_add_tail(m, &h, b);
+	plist_add_tail(m, &h, b + 1);
+	plist_swap(m, &h, b + 1, b + 1);
+	assert_int_equal(h.first, b);
+	assert_int_equal(h.last, b + 1);
+	pfn = plist_pop_head(m, &h);
+	assert_int_equal(pfn, b);
+	pfn = plist_pop_head(m, &h);
+	assert_int_equal(pfn, b + 1);
+	assert_true(plist_empty(&h));
+	__free_pages(m, b, 3);
+	t_check(m);
+	machine_destroy(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -407,6 +608,11 @@ int main(void)
 		cmocka_unit_test(test_compound_pages),
 		cmocka_unit_test(test_list_helpers),
 		cmocka_unit_test(test_refcount_ops),
+		cmocka_unit_test(test_chunk_across_nodes),
+		cmocka_unit_test(test_frame_store_release_reuse),
+		cmocka_unit_test(test_vmemmap_maps_beyond_memory),
+		cmocka_unit_test(test_atomic_ops_fault),
+		cmocka_unit_test(test_compound_and_list_corners),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

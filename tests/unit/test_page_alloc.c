@@ -2715,6 +2715,320 @@ static void test_free_pages_with_speculative_ref(void **state)
 	t_check(m);
 }
 
+/*
+ *   one zone, checkerboard of movable user data (all free pages order 0)
+ *   the zone's deferral state: defer_shift 3, considered 8 (= 1 << 3, so
+ *   the next attempt is let through), order_failed 9
+ * A costly movable allocation (order 9) compacts and succeeds.  6.1's
+ * __alloc_pages_direct_compact then calls compaction_defer_reset(zone,
+ * order, true): considered and defer_shift go back to 0 and
+ * order_failed to order + 1.  Keeping the old shift would make the next
+ * failure defer compaction 16 times instead of twice.
+ */
+static void test_compaction_success_resets_deferral(void **state)
+{
+	struct machine *m = one_zone(128, 1);
+	struct zone *z = dz(m);
+	unsigned long pfn;
+
+	(void)state;
+	checkerboard(m, z, true);
+	z->compact_defer_shift = 3;
+	z->compact_considered = 8;
+	z->compact_order_failed = 9;
+	pfn = __alloc_pages(m, GFP_HIGHUSER_MOVABLE, 9, 0);
+	assert_int_not_equal(pfn, PFN_NONE);
+	assert_int_equal(ev(m, COMPACTSUCCESS), 1);
+	assert_int_equal(z->compact_considered, 0);
+	assert_int_equal(z->compact_defer_shift, 0);
+	assert_int_equal(z->compact_order_failed, 10);
+	t_check(m);
+	machine_destroy(m);
+}
+
+/*
+ * try_to_compact_pages' own rules, called as the slow path calls it:
+ *   - without __GFP_IO nothing is compacted (gfp_compaction_allowed):
+ *     COMPACT_SKIPPED, no page scanned
+ *   - a zone whose compaction is deferred for this order is skipped
+ *     (COMPACT_DEFERRED, the consideration counted) at the async and
+ *     sync-light priorities, but COMPACT_PRIO_SYNC_FULL compacts it
+ *     anyway, over the whole zone (cc->whole_zone)
+ *   - a sync run that completes without success defers the zone again:
+ *     defer_shift grows (up to COMPACT_MAX_DEFER_SHIFT, 6), considered
+ *     restarts at 0, order_failed drops to the order
+ * zone: a checkerboard of unmovable pages (nothing can move, nothing can
+ * ever succeed), so each run completes.
+ */
+static void test_try_to_compact_rules(void **state)
+{
+	struct machine *m = one_zone(64, 1);
+	struct zone *z = dz(m);
+	unsigned long scanned;
+	unsigned int flags = ALLOC_WMARK_MIN;
+
+	(void)state;
+	checkerboard(m, z, false);
+	scanned = ev(m, COMPACTMIGRATE_SCANNED) + ev(m, COMPACTFREE_SCANNED);
+	assert_int_equal(try_to_compact_pages(m, GFP_NOIO, 4, 0, flags, COMPACT_PRIO_SYNC_LIGHT,
+					      NULL), COMPACT_SKIPPED);
+	assert_int_equal(ev(m, COMPACTMIGRATE_SCANNED) + ev(m, COMPACTFREE_SCANNED), scanned);
+
+	z->compact_defer_shift = 5;
+	z->compact_considered = 0;
+	z->compact_order_failed = 2;
+	assert_int_equal(try_to_compact_pages(m, GFP_KERNEL, 4, 0, flags, COMPACT_PRIO_ASYNC, NULL),
+			 COMPACT_DEFERRED);
+	assert_int_equal(try_to_compact_pages(m, GFP_KERNEL, 4, 0, flags, COMPACT_PRIO_SYNC_LIGHT,
+					      NULL), COMPACT_DEFERRED);
+	assert_int_equal(z->compact_considered, 2);
+	/* below order_failed nothing is deferred */
+	assert_int_not_equal(try_to_compact_pages(m, GFP_KERNEL, 1, 0, flags, COMPACT_PRIO_ASYNC,
+						  NULL), COMPACT_DEFERRED);
+
+	z->compact_considered = 0;
+	assert_int_equal(try_to_compact_pages(m, GFP_KERNEL, 4, 0, flags, COMPACT_PRIO_SYNC_FULL,
+					      NULL), COMPACT_COMPLETE);
+	assert_int_equal(z->compact_considered, 0);	/* not consulted */
+	assert_int_equal(z->compact_defer_shift, 6);
+	assert_int_equal(z->compact_order_failed, 2);
+	assert_true(ev(m, COMPACTMIGRATE_SCANNED) > scanned);
+	/* the whole zone: the scanners start again from its ends */
+	assert_int_equal(z->compact_cached_migrate_pfn, z->zone_start_pfn);
+	assert_int_equal(z->compact_cached_free_pfn, zone_end_pfn(z));
+	assert_int_equal(try_to_compact_pages(m, GFP_KERNEL, 4, 0, flags, COMPACT_PRIO_SYNC_FULL,
+					      NULL), COMPACT_COMPLETE);
+	assert_int_equal(z->compact_defer_shift, 6);	/* COMPACT_MAX_DEFER_SHIFT */
+	z->compact_order_failed = 9;
+	assert_int_equal(try_to_compact_pages(m, GFP_KERNEL, 4, 0, flags, COMPACT_PRIO_SYNC_FULL,
+					      NULL), COMPACT_COMPLETE);
+	assert_int_equal(z->compact_order_failed, 4);
+	t_check(m);
+	machine_destroy(m);
+}
+
+/*
+ * A page freed in a state the free path refuses: the failure message is
+ * exactly the kernel's bad_page reason (6.1 page_bad_reason /
+ * free_tail_pages_check / free_pages_prepare), with the pfn, the order
+ * and for a tail its head; nothing is freed (the block is leaked, as
+ * the kernel leaks a bad page).
+ */
+static void expect_bad_free(struct machine *m, unsigned long p, unsigned int order,
+			    const char *msg)
+{
+	struct zone *z = dz(m);
+	long total0;
+
+	drain_all_pages(m, NULL);
+	total0 = nr_free(z);
+	__free_pages(m, p, order);
+	drain_all_pages(m, NULL);
+	assert_true(m->fail.failed);
+	assert_string_equal(m->fail.msg, msg);
+	assert_int_equal(nr_free(z), total0);
+	m->fail.failed = false;
+}
+
+/*
+ *   order-2 compound page H: | H | H+1 | H+2 | H+3 |, one bad thing each time
+ *   H+2 with a reference, H+1 mapped, H+3 PG_active, H mapped,
+ *   H with a mapping, H PG_locked; then H freed as order 1
+ * Each is reported with the reason the kernel gives.  The order-4 block
+ * freed at an odd pfn trips __free_one_page's alignment check.
+ */
+static void test_bad_free_reasons(void **state)
+{
+	struct machine *m = one_zone(64, 1);
+	char want[160];
+	unsigned long h;
+
+	(void)state;
+	h = __alloc_pages(m, GFP_KERNEL | __GFP_COMP, 2, 0);
+	set_page_count(m, h + 2, 1);
+	snprintf(want, sizeof(want), "BUG: Bad page state: pfn:%#lx (tail of %#lx order 2): "
+		 "nonzero _refcount", h + 2, h);
+	expect_bad_free(m, h, 2, want);
+
+	h = __alloc_pages(m, GFP_KERNEL | __GFP_COMP, 2, 0);
+	pg_write32(m, h + 3, PGOFF_MAPCOUNT, 0);
+	snprintf(want, sizeof(want), "BUG: Bad page state: pfn:%#lx (tail of %#lx order 2): "
+		 "nonzero mapcount", h + 3, h);
+	expect_bad_free(m, h, 2, want);
+
+	h = __alloc_pages(m, GFP_KERNEL | __GFP_COMP, 2, 0);
+	set_page_flags(m, h + 3, page_flags(m, h + 3) | 1UL << PG_active);
+	snprintf(want, sizeof(want), "BUG: Bad page state: pfn:%#lx (tail of %#lx order 2): "
+		 "PAGE_FLAGS_CHECK_AT_FREE flag(s) set", h + 3, h);
+	expect_bad_free(m, h, 2, want);
+
+	h = __alloc_pages(m, GFP_KERNEL | __GFP_COMP, 2, 0);
+	pg_write32(m, h, PGOFF_MAPCOUNT, 0);
+	snprintf(want, sizeof(want), "BUG: Bad page state: pfn:%#lx order:2: nonzero mapcount", h);
+	expect_bad_free(m, h, 2, want);
+
+	h = __alloc_pages(m, GFP_KERNEL | __GFP_COMP, 2, 0);
+	set_page_mapping(m, h, 0x1000);
+	snprintf(want, sizeof(want), "BUG: Bad page state: pfn:%#lx order:2: non-NULL mapping", h);
+	expect_bad_free(m, h, 2, want);
+
+	h = __alloc_pages(m, GFP_KERNEL | __GFP_COMP, 2, 0);
+	set_page_flags(m, h, page_flags(m, h) | 1UL << PG_locked);
+	snprintf(want, sizeof(want), "BUG: Bad page state: pfn:%#lx order:2: "
+		 "PAGE_FLAGS_CHECK_AT_FREE flag(s) set", h);
+	expect_bad_free(m, h, 2, want);
+
+	h = __alloc_pages(m, GFP_KERNEL | __GFP_COMP, 2, 0);
+	snprintf(want, sizeof(want), "BUG: freeing compound page %#lx order 2 as order 1", h);
+	expect_bad_free(m, h, 1, want);
+
+	h = __alloc_pages(m, GFP_KERNEL, 5, 0);
+	snprintf(want, sizeof(want), "__free_one_page: pfn %#lx not aligned to order 4", h + 1);
+	set_page_count(m, h + 1, 1);
+	expect_bad_free(m, h + 1, 4, want);
+	machine_destroy(m);
+}
+
+/*
+ *   order-2 block P without __GFP_COMP: | P | P+1 | P+2 | P+3 |
+ * split_page gives each tail its own reference, so the four pages are
+ * freed one by one as order-0 pages and all come back.
+ */
+static void test_split_page_frees_each(void **state)
+{
+	struct machine *m = one_zone(64, 1);
+	struct zone *z = dz(m);
+	unsigned long p;
+	long free0;
+
+	(void)state;
+	drain_all_pages(m, NULL);
+	free0 = nr_free(z);
+	p = alloc_mt(m, U, 2);
+	drain_all_pages(m, NULL);
+	assert_int_equal(nr_free(z), free0 - 4);
+	split_page(m, p, 2);
+	for (unsigned long i = 0; i < 4; i++)
+		assert_int_equal(page_ref_count(m, p + i), 1);
+	for (unsigned long i = 0; i < 4; i++)
+		__free_pages(m, p + i, 0);
+	assert_false(m->fail.failed);
+	drain_all_pages(m, NULL);
+	assert_int_equal(nr_free(z), free0);
+	t_check(m);
+	machine_destroy(m);
+}
+
+/*
+ *   2 nodes; CPU#0 on node 0, CPU#1 on node 1
+ * alloc_pages_node(NUMA_NO_NODE) (or a node that does not exist) uses
+ * the running CPU's node (numa_mem_id()).  A GFP_DMA request on a
+ * machine without a DMA zone has no zone to try: it fails, changing
+ * nothing and reporting nothing.
+ */
+static void test_alloc_node_defaults_and_no_zone(void **state)
+{
+	struct machine *m = dma32_normal(0, 128);
+	unsigned long p;
+
+	(void)state;
+	for (int c = 0; c < 2; c++) {
+		m->cur_cpu = c;
+		p = alloc_pages_node(m, -1, GFP_KERNEL, 0);
+		assert_int_equal(pfn_to_nid(m, p), c);
+		__free_pages(m, p, 0);
+		p = alloc_pages_node(m, 7, GFP_KERNEL, 0);
+		assert_int_equal(pfn_to_nid(m, p), c);
+		__free_pages(m, p, 0);
+	}
+	m->cur_cpu = 0;
+	machine_destroy(m);
+
+	m = one_zone(64, 1);
+	drain_all_pages(m, NULL);
+	{
+		long free0 = nr_free(dz(m));
+
+		assert_int_equal(alloc_pages_node(m, 0, GFP_DMA | GFP_KERNEL, 0), PFN_NONE);
+		assert_int_equal(nr_free(dz(m)), free0);
+		assert_int_equal(ev(m, ALLOCSTALL_NORMAL), 0);
+		assert_false(m->fail.failed);
+	}
+	machine_destroy(m);
+}
+
+/*
+ * gfp_format prints a mask as ftrace's show_gfp_flags does (6.1
+ * include/trace/events/mmflags.h): composite names first when all their
+ * bits are set, then single flags, then what no name covers in hex, "|"
+ * between; 0 is "0".  Every mask it prints parses back to itself
+ * (gfp_parse takes names and numbers), and a short buffer truncates.
+ */
+static void test_gfp_format_and_parse(void **state)
+{
+	static const struct {
+		gfp_t gfp;
+		const char *s;
+	} cases[] = {
+		{ GFP_KERNEL, "GFP_KERNEL" },
+		{ GFP_HIGHUSER_MOVABLE | __GFP_COMP, "GFP_HIGHUSER_MOVABLE|__GFP_COMP" },
+		{ GFP_ATOMIC | __GFP_NOWARN, "GFP_ATOMIC|__GFP_NOWARN" },
+		{ GFP_TRANSHUGE, "GFP_TRANSHUGE" },
+		{ __GFP_THISNODE | __GFP_NORETRY, "__GFP_NORETRY|__GFP_THISNODE" },
+		{ GFP_KERNEL | 0x4000000u, "GFP_KERNEL|0x4000000" },
+		{ 0x4000000u, "0x4000000" },
+		{ 0, "0" },
+	};
+	static const gfp_t roundtrip[] = {
+		GFP_KERNEL | __GFP_ZERO, GFP_USER | __GFP_WRITE, GFP_HIGHUSER | __GFP_MEMALLOC,
+		GFP_NOWAIT | __GFP_NOMEMALLOC, __GFP_HIGH | __GFP_NOFAIL | 0x10000000u,
+		GFP_TRANSHUGE_LIGHT | __GFP_THISNODE, __GFP_RECLAIMABLE | GFP_KERNEL,
+	};
+	char buf[128];
+	const char *bad;
+	gfp_t g;
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		gfp_format(cases[i].gfp, buf, sizeof(buf));
+		assert_string_equal(buf, cases[i].s);
+		assert_true(gfp_parse(buf, &g, &bad));
+		assert_int_equal(g, cases[i].gfp);
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(roundtrip); i++) {
+		gfp_format(roundtrip[i], buf, sizeof(buf));
+		assert_true(gfp_parse(buf, &g, &bad));
+		if (g != roundtrip[i])
+			fail_msg("%#x printed as %s parses as %#x", roundtrip[i], buf, g);
+	}
+	/* a short buffer gets a terminated prefix */
+	gfp_format(GFP_HIGHUSER_MOVABLE | __GFP_COMP, buf, 8);
+	assert_string_equal(buf, "GFP_HIG");
+	gfp_format(GFP_KERNEL | 0x4000000u, buf, 12);
+	assert_string_equal(buf, "GFP_KERNEL|");
+
+	/* numbers in any base, alone or among names */
+	assert_true(gfp_parse("0x40000|GFP_KERNEL", &g, &bad));
+	assert_int_equal(g, GFP_KERNEL | __GFP_COMP);
+	assert_true(gfp_parse("8", &g, &bad));
+	assert_int_equal(g, __GFP_MOVABLE);
+	/* refused, pointing at the offending token */
+	{
+		static const char *const refused[][2] = {
+			{ "", "" },
+			{ "12abc|GFP_KERNEL", "12abc|GFP_KERNEL" },
+			{ "GFP_KERNEL||__GFP_COMP", "|__GFP_COMP" },
+			{ "GFP_KERNEL|", "" },
+			{ "GFP_KERNELX", "GFP_KERNELX" },
+		};
+
+		for (size_t i = 0; i < ARRAY_SIZE(refused); i++) {
+			assert_false(gfp_parse(refused[i][0], &g, &bad));
+			assert_string_equal(bad, refused[i][1]);
+		}
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -2792,6 +3106,13 @@ int main(void)
 		cmocka_unit_test(test_free_mapped_page_reported),
 		cmocka_unit_test(test_checker_catches_corruption),
 		cmocka_unit_test_teardown(test_free_pages_with_speculative_ref, destroy_machine),
+		cmocka_unit_test(test_compaction_success_resets_deferral),
+		cmocka_unit_test(test_try_to_compact_rules),
+		cmocka_unit_test(test_bad_free_reasons),
+		cmocka_unit_test(test_split_page_frees_each),
+		/* gfp names */
+		cmocka_unit_test(test_alloc_node_defaults_and_no_zone),
+		cmocka_unit_test(test_gfp_format_and_parse),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

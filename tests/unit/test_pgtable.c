@@ -233,6 +233,139 @@ static void test_vmemmap_base_page_fallback(void **state)
 	machine_destroy(m);
 }
 
+/*
+ * A page-table tree of its own (not init_mm), built after boot, so its
+ * tables come from the buddy allocator:
+ *   va 4M:  PGD -> PUD -> PMD -> PTE -> frame X      (pt_map at PT_PTE)
+ *   va 1G:  PGD -> PUD -> PMD leaf -> 2 MiB block B  (pt_map at PT_PMD)
+ * A table allocation that fails makes pt_map / mm_init_pgd return
+ * -ENOMEM and leaves what was built; mapping a PTE where a PMD leaf is
+ * is -EEXIST; splitting anything but a leaf PMD (a PMD or PUD entry that
+ * is not there) or collapsing anything but a PTE table is -EINVAL; and a
+ * PTE table collapses only if its 512 entries map one 2 MiB-aligned run
+ * of frames, every one present, with one protection (the split leaf's
+ * table does, until one of these is broken).
+ */
+static void test_own_tree_errors(void **state)
+{
+	struct machine *m = t_machine(1, 256, 1);
+	struct mm_struct mm = { 0 };
+	unsigned long x = alloc_pages_node(m, 0, GFP_KERNEL, 0);
+	unsigned long b = alloc_pages_node(m, 0, GFP_KERNEL, 9);
+	long tables0 = m->node[0].vm_stat[NR_PAGETABLE];
+	enum pt_level level;
+	unsigned long table;
+	unsigned int idx;
+	pteval_t e;
+
+	(void)state;
+	m->inject.pgtable_allocs = 0;
+	m->inject.pgtable_fail_from = 1;
+	m->inject.pgtable_fail_count = 1;
+	assert_int_equal(mm_init_pgd(m, &mm, 0), -12);
+	assert_int_equal(mm.pgd, PFN_NONE);
+	assert_int_equal(mm_init_pgd(m, &mm, 0), 0);
+	assert_int_equal(m->node[0].vm_stat[NR_PAGETABLE], tables0 + 1);
+
+	/* the PMD table (the 2nd table pt_map allocates) fails */
+	m->inject.pgtable_fail_from = m->inject.pgtable_allocs + 2;
+	assert_int_equal(pt_map(m, &mm, 4UL << 20, x, PAGE_KERNEL, PT_PTE, 0), -12);
+	assert_int_equal(mm.nr_pgtables, 1);
+	e = pt_walk(m, &mm, 4UL << 20, &level, NULL, NULL);
+	assert_int_equal(e, 0);
+	assert_int_equal(level, PT_PUD);
+	m->inject.pgtable_fail_count = 0;
+	assert_int_equal(pt_map(m, &mm, 4UL << 20, x, PAGE_KERNEL, PT_PTE, 0), 0);
+	assert_int_equal(mm.nr_pgtables, 3);
+	e = pt_walk(m, &mm, 4UL << 20, &level, NULL, NULL);
+	assert_int_equal(level, PT_PTE);
+	assert_int_equal(pte_pfn(e), x);
+	assert_int_equal(m->node[0].vm_stat[NR_PAGETABLE], tables0 + 4);
+
+	assert_int_equal(pt_map(m, &mm, SZ_1G, b, PAGE_KERNEL, PT_PMD, 0), 0);
+	assert_int_equal(pt_map(m, &mm, SZ_1G + PAGE_SIZE, x, PAGE_KERNEL, PT_PTE, 0), -17);
+	assert_int_equal(pt_collapse_pmd(m, &mm, SZ_1G), -22);		/* a leaf already */
+	assert_int_equal(pt_split_pmd(m, &mm, SZ_1G + PMD_SIZE, 0), -22);	/* no PMD there */
+	assert_int_equal(pt_split_pmd(m, &mm, 2 * SZ_1G, 0), -22);	/* no PUD there */
+
+	/* collapse refusals on the split leaf: first frame, a hole, a protection */
+	assert_int_equal(pt_split_pmd(m, &mm, SZ_1G, 0), 0);
+	pt_walk(m, &mm, SZ_1G, &level, &table, &idx);
+	assert_int_equal(level, PT_PTE);
+	/* one run, but of frames [b + 1, b + 513): not 2 MiB aligned */
+	for (unsigned int i = 0; i < 512; i++)
+		pt_write(m, table, i, pfn_pte(b + 1 + i, PAGE_KERNEL));
+	assert_int_equal(pt_collapse_pmd(m, &mm, SZ_1G), -22);
+	for (unsigned int i = 0; i < 512; i++)
+		pt_write(m, table, i, pfn_pte(b + i, PAGE_KERNEL));
+	pt_write(m, table, 5, 0);
+	assert_int_equal(pt_collapse_pmd(m, &mm, SZ_1G), -22);
+	pt_write(m, table, 5, pfn_pte(b + 5, PAGE_KERNEL_RO));
+	assert_int_equal(pt_collapse_pmd(m, &mm, SZ_1G), -22);
+	pt_write(m, table, 5, pfn_pte(b + 5, PAGE_KERNEL));
+	assert_int_equal(pt_collapse_pmd(m, &mm, SZ_1G), 0);
+	e = pt_walk(m, &mm, SZ_1G + 5 * PAGE_SIZE, &level, NULL, NULL);
+	assert_int_equal(level, PT_PMD);
+	assert_int_equal(pte_pfn(e), b);
+	assert_int_equal(mm.nr_pgtables, 4);
+	assert_false(m->fail.failed);
+	machine_destroy(m);
+}
+
+/*
+ *   1 x 256 MiB, every page GFP_KERNEL may take is taken
+ * A vmemmap PMD split needs a PTE table from the buddy: with none to be
+ * had it is -ENOMEM, the PMD stays a leaf and nothing is counted.
+ */
+static void test_split_without_memory(void **state)
+{
+	struct machine *m = t_machine(1, 256, 1);
+	uint64_t va = page_va(m, 4096) & ~(PMD_SIZE - 1);
+	long tables = m->init_mm->nr_pgtables;
+	enum pt_level level;
+
+	(void)state;
+	while (alloc_pages_node(m, 0, GFP_KERNEL | __GFP_NOWARN, 0) != PFN_NONE)
+		;
+	assert_int_equal(pt_split_pmd(m, m->init_mm, va, 0), -12);
+	pt_walk(m, m->init_mm, va, &level, NULL, NULL);
+	assert_int_equal(level, PT_PMD);
+	assert_int_equal(m->init_mm->nr_pgtables, tables);
+	assert_int_equal(m->node[0].vm_stat[NR_PAGETABLE], 0);
+	machine_destroy(m);
+}
+
+/*
+ *   | node memory [0, 130M) | nothing: (130M ...                        |
+ *   section [128M, 256M) has a memmap; its sub-section [128M, 130M) has
+ *   memory, [130M, 132M) does not
+ * Addresses below the vmemmap, and vmemmap addresses of struct pages
+ * that have no memmap (a sub-section without memory shares the section's
+ * memmap PMD, a section beyond the machine has none), do not translate:
+ * vmemmap_translate and vmemmap_peek both say so.  pfn_valid follows
+ * the sub-section map (pfn_section_valid).
+ */
+static void test_translate_outside_vmemmap(void **state)
+{
+	struct machine *m = t_machine(1, 130, 1);
+	unsigned long f, in = (129UL << 20) >> PAGE_SHIFT, hole = (131UL << 20) >> PAGE_SHIFT;
+	uint64_t pa;
+	bool rw;
+
+	(void)state;
+	assert_false(vmemmap_translate(m, PAGE_OFFSET, &f, &rw));
+	assert_false(vmemmap_peek(m, PAGE_OFFSET, &f, &rw, &pa));
+	assert_int_equal(pa, 0);
+	assert_true(vmemmap_peek(m, page_va(m, in), &f, &rw, &pa));
+	assert_int_equal(f, frame_of(m, page_va(m, in)));
+	assert_false(vmemmap_translate(m, page_va(m, 1UL << 34), &f, &rw));
+	assert_false(vmemmap_peek(m, page_va(m, 1UL << 34), &f, &rw, NULL));
+	assert_true(pfn_valid(m, in));
+	assert_false(pfn_valid(m, hole));
+	assert_false(pfn_valid(m, 1UL << 34));
+	machine_destroy(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -244,6 +377,9 @@ int main(void)
 		cmocka_unit_test(test_unmapped_vmemmap_faults),
 		cmocka_unit_test(test_free_links_are_not_tails),
 		cmocka_unit_test(test_vmemmap_base_page_fallback),
+		cmocka_unit_test(test_own_tree_errors),
+		cmocka_unit_test(test_split_without_memory),
+		cmocka_unit_test(test_translate_outside_vmemmap),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
