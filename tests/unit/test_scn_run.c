@@ -506,7 +506,7 @@ static void test_store_errors(void **state)
 		   "mmsim: /sys/kernel/debug/extfrag/unusable_index: write error: Invalid "
 		   "argument (read-only file)\n"
 		   "mmsim: /sys/kernel/mm/hugepages/hugepages-2048kB/free_hugepages: "
-		   "Permission denied (read-only file)\n"
+		   "write error: Permission denied (read-only file)\n"
 		   "mmsim: /proc/sys/vm/min_free_kbytes: write error: Invalid argument "
 		   "(\"banana\" is not an integer)\n"
 		   "t.scn:9:10: /proc/sys/vm/nosuch: not a file the model provides\n");
