@@ -1324,6 +1324,19 @@ static void test_node_alloc_noretry(void **state)
 	machine_destroy(m);
 }
 
+/* Take every page GFP_ATOMIC can get on node 0, down past min: memory is "full" */
+static unsigned long *hold_all_atomic(struct machine *m, unsigned long *n)
+{
+	unsigned long *held = malloc(65536 * sizeof(*held));
+
+	assert_non_null(held);
+	*n = 0;
+	while (*n < 65536 &&
+	       (held[*n] = alloc_pages_node(m, 0, GFP_ATOMIC | __GFP_NOWARN, 0)) != PFN_NONE)
+		(*n)++;
+	assert_true(*n < 65536);
+	return held;
+}
 /*
  * 1 x 256 MiB, HVO on (reuse-head): one optimised pool page, then memory
  * filled with atomic allocations.  Shrinking to 0 cannot restore the
@@ -1347,12 +1360,7 @@ static void test_failed_restore_keeps_surplus(void **state)
 	assert_int_equal(pool_pages(m, h, 0, &page, 1), 1);
 	assert_true(HPageVmemmapOptimized(m, page));
 
-	held = malloc(65536 * sizeof(*held));
-	assert_non_null(held);
-	while (n < 65536 &&
-	       (held[n] = alloc_pages_node(m, 0, GFP_ATOMIC | __GFP_NOWARN, 0)) != PFN_NONE)
-		n++;
-	assert_true(n < 65536);
+	held = hold_all_atomic(m, &n);
 	assert_int_equal(wr(m, SYS_2M "nr_hugepages", "0"), 0);
 	assert_int_equal(rd(m, SYS_2M "nr_hugepages"), 1);
 	assert_int_equal(rd(m, SYS_2M "free_hugepages"), 1);
@@ -1407,12 +1415,7 @@ static void check_failed_restore(const char *policy)
 	assert_int_equal(wr(m, SYS_2M "nr_hugepages", "1"), 0);
 	assert_int_equal(pool_pages(m, h, 0, &a, 1), 1);
 	assert_true(HPageVmemmapOptimized(m, a));
-	held = malloc(65536 * sizeof(*held));
-	assert_non_null(held);
-	while (n < 65536 &&
-	       (held[n] = alloc_pages_node(m, 0, GFP_ATOMIC | __GFP_NOWARN, 0)) != PFN_NONE)
-		n++;
-	assert_true(n < 65536);
+	held = hold_all_atomic(m, &n);
 
 	assert_int_equal(wr(m, SYS_2M "nr_hugepages", "0"), 0);
 	if (m->fail.failed)
