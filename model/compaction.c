@@ -27,6 +27,7 @@
  * freed pages for the caller, so a concurrent allocation could take the
  * block first (there is none here).
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -556,7 +557,7 @@ int alloc_contig_range(struct machine *m, unsigned long start, unsigned long end
 	(void)migratetype;
 	if (isolate_range(m, z, start, end, saved)) {
 		host_free(saved);
-		return -16;	/* -EBUSY */
+		return -EBUSY;
 	}
 	drain_all_pages(m, z);
 	for (unsigned long pfn = start; pfn < end && !ret;) {
@@ -573,13 +574,13 @@ int alloc_contig_range(struct machine *m, unsigned long start, unsigned long end
 		} else if (is_movable_data(m, pfn)) {
 			o = 0;
 		} else {
-			ret = -16;	/* unmovable page in the range */
+			ret = -EBUSY;	/* unmovable page in the range */
 			break;
 		}
 		unsigned long dst = __alloc_pages(m, (gfp & ~__GFP_THISNODE) | __GFP_MOVABLE |
 						  (o ? __GFP_COMP : 0), o, page_to_nid(m, pfn));
 		if (dst == PFN_NONE) {
-			ret = -12;	/* -ENOMEM */
+			ret = -ENOMEM;
 			break;
 		}
 		ClearPageLRU(m, pfn);
@@ -593,7 +594,7 @@ int alloc_contig_range(struct machine *m, unsigned long start, unsigned long end
 			unsigned long fh = free_block_head(m, pfn);
 
 			if (fh == PFN_NONE) {
-				ret = -16;
+				ret = -EBUSY;
 				break;
 			}
 			pfn = fh + (1UL << buddy_order(m, fh));

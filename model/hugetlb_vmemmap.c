@@ -25,6 +25,7 @@
  * The policies (policies/hvo.c) decide the head page's fate, the gfp masks
  * and the free path.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -267,7 +268,7 @@ static int vmemmap_remap_free(struct machine *m, const struct hvo_policy *p, int
 		if (new_head == PFN_NONE) {
 			m->hvo_stats.head_alloc_failed++;
 			if (p->skip_if_no_head) {
-				ret = -12;
+				ret = -ENOMEM;
 				goto out;
 			}
 		} else {
@@ -408,14 +409,14 @@ void hugetlb_vmemmap_optimize_folios(struct machine *m, const struct hstate *h,
 
 		if (!vmemmap_should_optimize(m, h, heads[i]))
 			continue;
-		if (vmemmap_remap_split(m, start, start + hugetlb_vmemmap_size(m, h)) == -12)
+		if (vmemmap_remap_split(m, start, start + hugetlb_vmemmap_size(m, h)) == -ENOMEM)
 			break;
 	}
 	flush_tlb_all(m);
 	for (unsigned long i = 0; i < n; i++) {
 		int ret = __hugetlb_vmemmap_optimize(m, h, heads[i], VMEMMAP_REMAP_NO_TLB_FLUSH, &l);
 
-		if (ret == -12 && l.n) {
+		if (ret == -ENOMEM && l.n) {
 			flush_tlb_all(m);
 			free_vmemmap_page_list(m, &l, hvo(m)->free_nonpcp);
 			m->hvo_stats.batch_retries++;
@@ -447,7 +448,7 @@ int hugetlb_vmemmap_restore(struct machine *m, const struct hstate *h, unsigned 
 	if (MM_BUG_ON(m, hvo(m)->no_reset_struct_pages && page_ref_count(m, head) != 0,
 		      "WARNING: vmemmap restore of hugepage %#lx with refcount %d", head,
 		      page_ref_count(m, head)))
-		return -22;
+		return -EINVAL;
 	pages = host_calloc(nr, sizeof(*pages), "restoring the vmemmap");
 	for (i = 0; i < nr; i++) {
 		pages[i] = alloc_pages_node(m, nid, hvo(m)->restore_gfp, 0);
@@ -459,7 +460,7 @@ int hugetlb_vmemmap_restore(struct machine *m, const struct hstate *h, unsigned 
 			__free_pages(m, pages[i], 0);
 		host_free(pages);
 		m->hvo_stats.restore_failed++;
-		return -12;
+		return -ENOMEM;
 	}
 	m->hvo_stats.restore_pages += nr;
 	m->node[nid].nr_memmap_pages += (long)nr;

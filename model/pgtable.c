@@ -20,6 +20,8 @@
  * linked in (a PMD split) is private to its CPU: those writes are not
  * points.
  */
+#include <errno.h>
+
 #include "cpu.h"
 #include "pgtable.h"
 #include "page.h"
@@ -92,7 +94,7 @@ void pgtable_free(struct machine *m, unsigned long pfn)
 int mm_init_pgd(struct machine *m, struct mm_struct *mm, int nid)
 {
 	mm->pgd = pgtable_alloc(m, nid);
-	return mm->pgd == PFN_NONE ? -12 : 0;
+	return mm->pgd == PFN_NONE ? -ENOMEM : 0;
 }
 
 static inline unsigned int pt_index(uint64_t va, enum pt_level level)
@@ -138,12 +140,12 @@ int pt_map(struct machine *m, struct mm_struct *mm, uint64_t va, unsigned long p
 			unsigned long nt = pgtable_alloc(m, nid);
 
 			if (nt == PFN_NONE)
-				return -12;
+				return -ENOMEM;
 			mm->nr_pgtables++;
 			e = pfn_pte(nt, _KERNPG_TABLE);
 			pt_write(m, t, i, e);
 		} else if (e & _PAGE_PSE) {
-			return -17;	/* -EEXIST: a leaf is in the way */
+			return -EEXIST;	/* a leaf is in the way */
 		}
 		t = pte_pfn(e);
 	}
@@ -160,10 +162,10 @@ int pt_split_pmd(struct machine *m, struct mm_struct *mm, uint64_t va, int nid)
 	pteval_t e = pt_walk(m, mm, va, &level, &table, &idx), prot;
 
 	if (level != PT_PMD || !pmd_leaf(e))
-		return -22;	/* -EINVAL: not a huge PMD */
+		return -EINVAL;	/* not a huge PMD */
 	pte_table = pgtable_alloc(m, nid);
 	if (pte_table == PFN_NONE)
-		return -12;
+		return -ENOMEM;
 	mm->nr_pgtables++;
 	base = pte_pfn(e);
 	prot = e & ~(PTE_PFN_MASK | _PAGE_PSE);
@@ -182,19 +184,19 @@ int pt_collapse_pmd(struct machine *m, struct mm_struct *mm, uint64_t va)
 	pteval_t e = pt_walk(m, mm, va & ~(PMD_SIZE - 1), &level, &table, &idx), first, prot;
 
 	if (level != PT_PTE)
-		return -22;
+		return -EINVAL;
 	/* the PMD entry that points at this PTE table */
 	pte_table = table;
 	first = pt_read(m, pte_table, 0);
 	base = pte_pfn(first);
 	prot = first & ~PTE_PFN_MASK;
 	if (base & (PTRS_PER_TABLE - 1))
-		return -22;
+		return -EINVAL;
 	for (unsigned int i = 0; i < PTRS_PER_TABLE; i++) {
 		pteval_t pe = pt_read(m, pte_table, i);
 
 		if (!pte_present(pe) || pte_pfn(pe) != base + i || (pe & ~PTE_PFN_MASK) != prot)
-			return -22;
+			return -EINVAL;
 	}
 	(void)e;
 	/* find the PMD slot again: walk to the PMD level */

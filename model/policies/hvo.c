@@ -47,9 +47,9 @@
  *		nonzero refcount): the struct pages that restore fills with
  *		byte copies of the head so carry refcount 0 into the buddy.
  */
-#include <string.h>
-
+#include <errno.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "policies/hvo.h"
 #include "policy.h"
@@ -150,7 +150,7 @@ static int hvo_apply_opts(struct machine_opts *o, const struct policy *p, char *
 	if ((size_t)snprintf(o->hvo_policy, sizeof(o->hvo_policy), "%s", hp->name) >=
 	    sizeof(o->hvo_policy)) {
 		snprintf(err, errlen, "hvo policy name '%s' too long", hp->name);
-		return -22;
+		return -EINVAL;
 	}
 	return 0;
 }
