@@ -426,7 +426,7 @@ static bool setup_zones(struct machine *m, char *e, size_t el)
 			hi = hi < ne ? hi : ne;
 			for (int o = 0; o < MAX_ORDER; o++)
 				for (int t = 0; t < MIGRATE_TYPES; t++)
-					plist_init(&z->free_area[o].free_list[t]);
+					pfnlist_init(&z->free_area[o].free_list[t]);
 			z->compact_order_failed = 0;	/* as zone init leaves it */
 			if (lo >= hi) {
 				z->zone_start_pfn = 0;
@@ -453,7 +453,7 @@ static bool setup_zones(struct machine *m, char *e, size_t el)
 			for (int c = 0; c < m->nr_cpus; c++) {
 				z->pcp[c].batch = 1;	/* boot pageset until zone_pcp_setup */
 				for (int l = 0; l < NR_PCP_LISTS; l++)
-					plist_init(&z->pcp[c].lists[l]);
+					pfnlist_init(&z->pcp[c].lists[l]);
 			}
 		}
 	}
@@ -604,7 +604,7 @@ static bool populate_memmap(struct machine *m, char *e, size_t el)
 				if (blk != PFN_NONE) {
 					if (pt_map(m, m->init_mm, va, blk, PAGE_KERNEL_LARGE, PT_PMD, n))
 						return err(e, el, "no memory for vmemmap page tables");
-					pstore_add_origin(m, blk, PMD_SIZE >> PAGE_SHIFT, va);
+					fstore_add_origin(m, blk, PMD_SIZE >> PAGE_SHIFT, va);
 					pg->memmap_pages += PMD_SIZE >> PAGE_SHIFT;
 					continue;
 				}
@@ -617,7 +617,7 @@ static bool populate_memmap(struct machine *m, char *e, size_t el)
 						return err(e, el, "impossible machine: node %d cannot hold its memmap", n);
 					if (pt_map(m, m->init_mm, pva, f, PAGE_KERNEL, PT_PTE, n))
 						return err(e, el, "no memory for vmemmap page tables");
-					pstore_add_origin(m, f, 1, pva);
+					fstore_add_origin(m, f, 1, pva);
 					pg->memmap_pages++;
 				}
 			}
@@ -676,7 +676,7 @@ struct machine *machine_create(const struct machine_opts *o, char *e, size_t el)
 	if (!layout_memory(m, e, el) || !init_sections(m, e, el) || !setup_zones(m, e, el))
 		goto fail;
 	m->init_mm = host_calloc(1, sizeof(*m->init_mm), "creating init_mm");
-	pstore_init(m);
+	fstore_init(m);
 	m->init_mm->is_init_mm = true;
 	if (!reserve_early(m, e, el))
 		goto fail;
@@ -691,7 +691,7 @@ struct machine *machine_create(const struct machine_opts *o, char *e, size_t el)
 	if (hugetlb_reserve_bootmem(m, e, el))
 		goto fail;
 
-	pstore_flush_xc(m);
+	fstore_flush_xc(m);
 	for_each_free_mem_range(m, free_range_to_buddy, NULL);
 	m->buddy_up = true;
 	if (o->page_alloc_shuffle) {
@@ -726,7 +726,7 @@ void machine_destroy(struct machine *m)
 			host_free(m->node[n].node_zones[zi].pcp);
 		}
 	hugetlb_destroy(m);
-	pstore_destroy(m);
+	fstore_destroy(m);
 	memblock_destroy(m);
 	host_free(m->sections);
 	host_free(m->init_mm);

@@ -75,10 +75,10 @@ static void chk_zone(struct chk *c, struct zone *z)
 		unsigned long total = 0;
 
 		for (int t = 0; t < MIGRATE_TYPES && c->ok; t++) {
-			struct plist_head *h = &area->free_list[t];
+			struct pfnlist_head *h = &area->free_list[t];
 			unsigned long n = 0, prev = PFN_NONE, pfn;
 
-			plist_for_each(m, pfn, h) {
+			pfnlist_for_each(m, pfn, h) {
 				if (page_lru_prev(m, pfn) != prev) {
 					chk_fail(c, "node %d %s order %u %s: list links broken at %#lx",
 						 nid, zn, o, migratetype_names[t], pfn);
@@ -145,7 +145,7 @@ static void chk_zone(struct chk *c, struct zone *z)
 					     pageblock_order;
 			unsigned long n = 0, pfn;
 
-			plist_for_each(m, pfn, &pcp->lists[l]) {
+			pfnlist_for_each(m, pfn, &pcp->lists[l]) {
 				if (PageBuddy(m, pfn) || page_zone(m, pfn) != z) {
 					chk_fail(c, "cpu %d node %d %s pcp list %d: page %#lx is PageBuddy "
 						 "or from another zone", cpu, nid, zn, l, pfn);

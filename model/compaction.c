@@ -168,9 +168,9 @@ static enum compact_result __compact_finished(struct machine *m, struct compact_
 		struct free_area *area = &z->free_area[o];
 		bool can_steal;
 
-		if (!plist_empty(&area->free_list[cc->migratetype]))
+		if (!pfnlist_empty(&area->free_list[cc->migratetype]))
 			return COMPACT_SUCCESS;
-		if (cc->migratetype == MIGRATE_MOVABLE && !plist_empty(&area->free_list[MIGRATE_CMA]))
+		if (cc->migratetype == MIGRATE_MOVABLE && !pfnlist_empty(&area->free_list[MIGRATE_CMA]))
 			return COMPACT_SUCCESS;
 		if (find_suitable_fallback(area, (unsigned int)o, cc->migratetype, true,
 					      &can_steal) != -1)
@@ -260,7 +260,7 @@ static void isolate_one_free_block(struct machine *m, struct compact_control *cc
 	struct free_area *area = &z->free_area[order];
 
 	/* __isolate_free_page */
-	plist_del(m, &area->free_list[mt], pfn);
+	pfnlist_del(m, &area->free_list[mt], pfn);
 	__ClearPageBuddy(m, pfn);
 	set_page_private(m, pfn, 0);
 	area->nr_free--;
@@ -531,7 +531,7 @@ static void undo_isolate_range(struct machine *m, struct zone *z, unsigned long 
 				unsigned int o = buddy_order(m, pfn);
 				struct free_area *area = &z->free_area[o];
 
-				plist_del(m, &area->free_list[MIGRATE_ISOLATE], pfn);
+				pfnlist_del(m, &area->free_list[MIGRATE_ISOLATE], pfn);
 				__ClearPageBuddy(m, pfn);
 				area->nr_free--;
 				area->nr_free_mt[MIGRATE_ISOLATE]--;
@@ -614,7 +614,7 @@ int alloc_contig_range(struct machine *m, unsigned long start, unsigned long end
 				pfn += 1UL << o;
 				continue;
 			}
-			plist_del(m, &area->free_list[mt], pfn);
+			pfnlist_del(m, &area->free_list[mt], pfn);
 			__ClearPageBuddy(m, pfn);
 			set_page_private(m, pfn, 0);
 			area->nr_free--;

@@ -195,7 +195,7 @@ static void hugetlb_add_hstate(struct hstate *h, unsigned int order)
 	memset(h, 0, sizeof(*h));
 	h->order = order;
 	for (int n = 0; n < MAX_NUMNODES; n++)
-		plist_init(&h->hugepage_freelists[n]);
+		pfnlist_init(&h->hugepage_freelists[n]);
 	h->next_nid_to_alloc = 0;	/* first_memory_node: every node has memory */
 	h->next_nid_to_free = 0;
 	snprintf(h->name, sizeof(h->name), "hugepages-%lukB", huge_page_size(h) / 1024);
@@ -398,7 +398,7 @@ static void enqueue_huge_page(struct machine *m, struct hstate *h, unsigned long
 		      "BUG: hugetlb page %#lx enqueued with refcount %d", head,
 		      page_ref_count(m, head)))
 		return;
-	plist_add(m, &h->hugepage_freelists[nid], head);
+	pfnlist_add(m, &h->hugepage_freelists[nid], head);
 	h->free_huge_pages++;
 	h->free_huge_pages_node[nid]++;
 	SetHPageFreed(m, head);
@@ -424,7 +424,7 @@ static void remove_hugetlb_page(struct machine *m, struct hstate *h, unsigned lo
 	int nid = page_to_nid(m, head);
 
 	if (HPageFreed(m, head)) {
-		plist_del(m, &h->hugepage_freelists[nid], head);
+		pfnlist_del(m, &h->hugepage_freelists[nid], head);
 		ClearHPageFreed(m, head);
 		h->free_huge_pages--;
 		h->free_huge_pages_node[nid]--;
@@ -696,7 +696,7 @@ static unsigned long remove_pool_huge_page(struct machine *m, struct hstate *h,
 
 	for_each_node_mask_to_free(h, nr_nodes, node, nodes_allowed) {
 		if ((!acct_surplus || h->surplus_huge_pages_node[node]) &&
-		    !plist_empty(&h->hugepage_freelists[node])) {
+		    !pfnlist_empty(&h->hugepage_freelists[node])) {
 			unsigned long pfn = h->hugepage_freelists[node].first;
 
 			remove_hugetlb_page(m, h, pfn, acct_surplus);
@@ -730,7 +730,7 @@ static int set_max_huge_pages(struct machine *m, struct hstate *h, unsigned long
 			      unsigned long nodes_allowed)
 {
 	unsigned long node_alloc_noretry = 0, min_count;
-	struct plist_head page_list;
+	struct pfnlist_head page_list;
 
 	if (nid != NUMA_NO_NODE) {
 		unsigned long old_count = count;
@@ -791,17 +791,17 @@ static int set_max_huge_pages(struct machine *m, struct hstate *h, unsigned long
 	if (min_count < count)
 		min_count = count;
 	/* try_to_free_low: HIGHMEM only */
-	plist_init(&page_list);
+	pfnlist_init(&page_list);
 	while (min_count < persistent_huge_pages(h)) {
 		unsigned long pfn = remove_pool_huge_page(m, h, nodes_allowed, false);
 
 		if (pfn == PFN_NONE)
 			break;
-		plist_add(m, &page_list, pfn);
+		pfnlist_add(m, &page_list, pfn);
 	}
 	/* update_and_free_pages_bulk: from the list head, the last removed first */
-	while (!plist_empty(&page_list))
-		update_and_free_page(m, h, plist_pop_head(m, &page_list));
+	while (!pfnlist_empty(&page_list))
+		update_and_free_page(m, h, pfnlist_pop_head(m, &page_list));
 
 	/* what is still in use above the target becomes surplus */
 	while (count < persistent_huge_pages(h))

@@ -52,7 +52,7 @@ struct hstate {
 	unsigned long free_huge_pages_node[MAX_NUMNODES];
 	unsigned long surplus_huge_pages_node[MAX_NUMNODES];
 	unsigned long max_huge_pages_node[MAX_NUMNODES];
-	struct plist_head hugepage_freelists[MAX_NUMNODES];	/* through head lru */
+	struct pfnlist_head hugepage_freelists[MAX_NUMNODES];	/* through head lru */
 	int next_nid_to_alloc, next_nid_to_free;
 	/*
 	 * Pool pages whose vmemmap is optimised now.  Kept by hugetlb.c

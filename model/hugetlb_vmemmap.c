@@ -101,7 +101,7 @@ static void free_vmemmap_page(struct machine *m, unsigned long pfn, bool nonpcp)
 	SCHED_WHERE(m);
 
 	m->hvo_stats.vmemmap_pages_freed++;
-	pstore_frame_release(m, pfn);
+	fstore_frame_release(m, pfn);
 	if (PageReserved(m, pfn))
 		m->node[page_to_nid(m, pfn)].nr_memmap_boot_pages--;
 	else
@@ -196,8 +196,8 @@ static void reset_struct_pages(struct machine *m, unsigned long frame)
 	if (hvo(m)->no_reset_struct_pages)
 		return;
 	for (unsigned int off = 0; off < NR_RESET_STRUCT_PAGE * m->sps; off += 8) {
-		uint8_t *d = pstore_frame_bytes(m, frame, off);
-		uint8_t *s = pstore_frame_bytes(m, frame, off + NR_RESET_STRUCT_PAGE * m->sps);
+		uint8_t *d = fstore_frame_bytes(m, frame, off);
+		uint8_t *s = fstore_frame_bytes(m, frame, off + NR_RESET_STRUCT_PAGE * m->sps);
 
 		if (d && s)
 			memcpy(d, s, 8);
@@ -223,7 +223,7 @@ static void vmemmap_restore_walked(struct machine *m, struct remap_walk *w, uint
 	for (unsigned long i = 0; i < w->nr_queued; i++) {
 		if (w->queued_va[i] == reuse)
 			continue;
-		pstore_frame_copy(m, w->queued[i], w->reuse_page);
+		fstore_frame_copy(m, w->queued[i], w->reuse_page);
 		reset_struct_pages(m, w->queued[i]);
 		vmemmap_set_pte(m, w->queued_va[i], w->queued[i], PAGE_KERNEL);
 	}
@@ -275,7 +275,7 @@ static int vmemmap_remap_free(struct machine *m, const struct hvo_policy *p, int
 			m->hvo_stats.heads_allocated[page_to_nid(m, new_head)]++;
 			m->node[page_to_nid(m, new_head)].nr_memmap_pages++;
 			if (p->copy_at == HVO_COPY_BEFORE_WALK)
-				pstore_frame_copy(m, new_head, vmemmap_frame(m, reuse));
+				fstore_frame_copy(m, new_head, vmemmap_frame(m, reuse));
 		}
 	}
 
@@ -295,7 +295,7 @@ static int vmemmap_remap_free(struct machine *m, const struct hvo_policy *p, int
 				continue;
 			}
 			if (p->copy_at == HVO_COPY_IN_WALK)
-				pstore_frame_copy(m, new_head, old_head);
+				fstore_frame_copy(m, new_head, old_head);
 			w.reuse_page = new_head;
 			vmemmap_set_pte(m, va, new_head, PAGE_KERNEL);
 			walk_queue(&w, old_head, va);
@@ -311,7 +311,7 @@ static int vmemmap_remap_free(struct machine *m, const struct hvo_policy *p, int
 			vmemmap_restore_walked(m, &w, reuse);
 		if (new_head != PFN_NONE) {
 			if (vmemmap_frame(m, reuse) == new_head) {
-				pstore_frame_copy(m, old_head, new_head);
+				fstore_frame_copy(m, old_head, new_head);
 				vmemmap_set_pte(m, reuse, old_head, PAGE_KERNEL);
 			}
 			flush_tlb_kernel_range(m, reuse, end);
@@ -472,7 +472,7 @@ int hugetlb_vmemmap_restore(struct machine *m, const struct hstate *h, unsigned 
 			      "vmemmap_restore_pte: %#llx does not map the reuse page",
 			      (unsigned long long)va))
 			break;
-		pstore_frame_copy(m, pages[i], reuse_page);
+		fstore_frame_copy(m, pages[i], reuse_page);
 		reset_struct_pages(m, pages[i]);
 		vmemmap_set_pte(m, va, pages[i], PAGE_KERNEL);
 	}

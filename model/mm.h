@@ -118,7 +118,7 @@ enum zone_stat_item {
  * pfns (see page.h); the head holds pfns of the first and last member.
  */
 #define PFN_NONE	(~0UL)
-struct plist_head {
+struct pfnlist_head {
 	unsigned long first, last;
 };
 
@@ -127,12 +127,12 @@ struct per_cpu_pages {
 	int high;			/* free to the buddy above this */
 	int batch;			/* chunk size for refill and drain */
 	short free_factor;		/* batch scaling for consecutive frees */
-	struct plist_head lists[NR_PCP_LISTS];
+	struct pfnlist_head lists[NR_PCP_LISTS];
 	unsigned int lists_count[NR_PCP_LISTS];
 };
 
 struct free_area {
-	struct plist_head free_list[MIGRATE_TYPES];
+	struct pfnlist_head free_list[MIGRATE_TYPES];
 	unsigned long nr_free;		/* blocks, all migratetypes */
 	unsigned long nr_free_mt[MIGRATE_TYPES];	/* simulator bookkeeping */
 };
@@ -402,7 +402,7 @@ struct mm_inject {
 	long pgtable_fail_from, pgtable_fail_count;
 };
 
-struct pstore;	/* page.c */
+struct fstore;	/* page.c */
 struct hugetlb_ctx;	/* hugetlb.c */
 struct mm_struct;	/* pgtable.h */
 struct hvo_policy;	/* policies/hvo.h */
@@ -420,7 +420,7 @@ struct hvo_stats {
 	unsigned long restore_pages;		/* frames allocated by restore */
 	unsigned long batch_retries;		/* 6.7 batch: ENOMEM retries */
 };
-struct ps_cpu;	/* page.h */
+struct fstore_cpu;	/* page.h */
 
 struct machine {
 	struct machine_opts opts;
@@ -435,7 +435,7 @@ struct machine {
 	unsigned long nr_sections;
 	struct mem_section *sections;	/* [nr_sections] */
 	bool booted;
-	struct pstore *ps;
+	struct fstore *fstore;
 	struct hugetlb_ctx *hugetlb;
 	struct mm_struct *init_mm;	/* kernel page tables (the vmemmap) */
 	bool buddy_up;			/* memblock_free_all has run */
@@ -443,7 +443,7 @@ struct machine {
 	struct hvo_stats hvo_stats;
 	struct mm_inject inject;
 	unsigned long tlb_flushes;	/* flush_tlb_* calls */
-	struct ps_cpu *ps_cpu;		/* [nr_cpus] translation caches */
+	struct fstore_cpu *fstore_cpu;		/* [nr_cpus] translation caches */
 	unsigned long min_free_kbytes;
 	unsigned long totalreserve_pages;
 	unsigned long vm_events[NR_VM_EVENT_ITEMS];

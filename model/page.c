@@ -18,8 +18,8 @@
  * Where translations come from.  At boot the vmemmap is mapped through
  * init_mm's page tables onto node-local memblock memory, by 2 MiB PMDs
  * where a block is available (boot.c, as vmemmap_populate does with PSE).
- * pstore_xlate_slow() walks the tables (pgtable.c); every CPU caches the
- * result per chunk in its TLB (struct ps_cpu) and keeps using it until a
+ * fstore_xlate_slow() walks the tables (pgtable.c); every CPU caches the
+ * result per chunk in its TLB (struct fstore_cpu) and keeps using it until a
  * flush reaches it, so a write through a stale translation lands in the
  * old frame, and a write through a read-only one is a simulated fault.
  * The frame a vmemmap page was first backed by is its "origin": an
@@ -29,7 +29,7 @@
  * Bytes of a vmemmap PMD that no struct page occupies read as PAGE_UNUSED
  * (0xFD), as x86 fills them since 5.12.
  *
- * Under the interleaving explorer.  Accesses take pstore_access_sched():
+ * Under the interleaving explorer.  Accesses take fstore_access_sched():
  * translate through the running CPU's TLB (a miss is a SCHED_TLB_FILL
  * step that reads the deciding page-table entry and fills the whole 4 KiB
  * page, as hardware does), announce the access at its physical address,
@@ -40,13 +40,13 @@
  *     address to another frame, or not at all) is lost for every CPU that
  *     walks the tables;
  *   - a write through the current mapping stays pending until a copy of
- *     the frame carries it (pstore_frame_copy() under the explorer records
+ *     the frame carries it (fstore_frame_copy() under the explorer records
  *     source and destination); if its address is remapped away first it is
  *     lost, reported by the page-table write that remaps it
- *     (pstore_pt_changed()) or by the release of the frame.  Muchun Song's
+ *     (fstore_pt_changed()) or by the release of the frame.  Muchun Song's
  *     race is this case: the reference lands in the old head frame after
  *     the copy, and the head PTE moves to the copy;
- *   - a TLB entry whose chunk was given back (pstore_frame_release())
+ *   - a TLB entry whose chunk was given back (fstore_frame_release())
  *     would be a host use-after-free: it is reported before any byte is
  *     touched (each TLB entry keeps its frame, and the frame's current
  *     chunk must be the one the entry points at).
@@ -71,11 +71,11 @@
 
 struct pframe {
 	uint64_t origin_va;		/* vmemmap page it backed at boot */
-	uint8_t *chunk[PS_CHUNKS_PER_FRAME];
+	uint8_t *chunk[FST_CHUNKS_PER_FRAME];
 };
 
 /* A boot vmemmap mapping: nr frames from pfn backed [va, va + nr pages) */
-struct ps_origin {
+struct fst_origin {
 	unsigned long pfn, nr;
 	uint64_t va;
 };
@@ -86,10 +86,10 @@ struct ps_origin {
  * the next hugepage instead of holding it: the seed experiment's peak
  * RSS is what stays optimised, not all it ever touched.
  */
-#define PS_SLAB_SIZE	(2UL << 20)
+#define FST_SLAB_SIZE	(2UL << 20)
 
-struct ps_slab {
-	struct ps_slab *next;
+struct fst_slab {
+	struct fst_slab *next;
 };
 
 /*
@@ -98,7 +98,7 @@ struct ps_slab {
  * a copy of the frame carries it; if its address is remapped away first,
  * the write is lost.
  */
-struct ps_track {
+struct fst_track {
 	unsigned long frame;
 	unsigned long copied_to;	/* last copy's destination, or PFN_NONE */
 	bool pending;			/* written since then (or since tracked) */
@@ -112,138 +112,138 @@ struct ps_track {
  * Frame records come in blocks, so a machine is torn down in a few frees
  * however many frames it touched (the explorer builds one per schedule).
  */
-#define PS_PF_BLOCK	512
+#define FST_PF_BLOCK	512
 
-struct ps_pfblock {
-	struct ps_pfblock *next;
-	struct pframe pf[PS_PF_BLOCK];
+struct fst_pfblock {
+	struct fst_pfblock *next;
+	struct pframe pf[FST_PF_BLOCK];
 };
 
-struct pstore {
-	struct ps_pfblock *pf_blocks;	/* the newest one is being filled */
+struct fstore {
+	struct fst_pfblock *pf_blocks;	/* the newest one is being filled */
 	unsigned int pf_used;		/* records used in it */
-	struct ps_track *track;		/* explorer only, unsorted */
+	struct fst_track *track;		/* explorer only, unsorted */
 	size_t nr_track, cap_track, nr_pending;
-	struct ps_slab *slabs;
+	struct fst_slab *slabs;
 	uint8_t *slab_cur, *slab_end;
 	void *free_chunks;		/* singly linked through the chunks */
 	unsigned long nr_sec;
 	struct pframe ***sec;		/* [section][pfn in section] */
-	struct ps_origin *origins;	/* sorted by pfn once boot is done */
+	struct fst_origin *origins;	/* sorted by pfn once boot is done */
 	size_t nr_origins, cap_origins;
 	bool origins_sorted;
 	size_t host_bytes;
 };
 
-void pstore_init(struct machine *m)
+void fstore_init(struct machine *m)
 {
-	struct pstore *ps = host_calloc(1, sizeof(*ps), "creating the frame store");
+	struct fstore *fs = host_calloc(1, sizeof(*fs), "creating the frame store");
 
-	ps->nr_sec = (m->max_pfn + PAGES_PER_SECTION - 1) >> PFN_SECTION_SHIFT;
-	ps->sec = host_calloc(ps->nr_sec, sizeof(*ps->sec), "creating the frame store");
-	m->ps_cpu = host_calloc((size_t)m->nr_cpus, sizeof(struct ps_cpu), "creating the TLBs");
-	ps->host_bytes = sizeof(*ps) + ps->nr_sec * sizeof(*ps->sec) +
-			 sizeof(struct ps_cpu) * (size_t)m->nr_cpus;
-	m->ps = ps;
-	/* calloc left every TLB and PMD-cache tag PS_TAG_NONE */
+	fs->nr_sec = (m->max_pfn + PAGES_PER_SECTION - 1) >> PFN_SECTION_SHIFT;
+	fs->sec = host_calloc(fs->nr_sec, sizeof(*fs->sec), "creating the frame store");
+	m->fstore_cpu = host_calloc((size_t)m->nr_cpus, sizeof(struct fstore_cpu), "creating the TLBs");
+	fs->host_bytes = sizeof(*fs) + fs->nr_sec * sizeof(*fs->sec) +
+			 sizeof(struct fstore_cpu) * (size_t)m->nr_cpus;
+	m->fstore = fs;
+	/* calloc left every TLB and PMD-cache tag FST_TAG_NONE */
 }
 
-void pstore_destroy(struct machine *m)
+void fstore_destroy(struct machine *m)
 {
-	struct pstore *ps = m->ps;
+	struct fstore *fs = m->fstore;
 	unsigned long s;
 
-	if (!ps)
+	if (!fs)
 		return;
-	for (s = 0; s < ps->nr_sec; s++)
-		host_free(ps->sec[s]);
-	while (ps->pf_blocks) {
-		struct ps_pfblock *next = ps->pf_blocks->next;
+	for (s = 0; s < fs->nr_sec; s++)
+		host_free(fs->sec[s]);
+	while (fs->pf_blocks) {
+		struct fst_pfblock *next = fs->pf_blocks->next;
 
-		host_free(ps->pf_blocks);
-		ps->pf_blocks = next;
+		host_free(fs->pf_blocks);
+		fs->pf_blocks = next;
 	}
-	while (ps->slabs) {
-		struct ps_slab *next = ps->slabs->next;
+	while (fs->slabs) {
+		struct fst_slab *next = fs->slabs->next;
 
-		host_free(ps->slabs);
-		ps->slabs = next;
+		host_free(fs->slabs);
+		fs->slabs = next;
 	}
-	host_free(ps->sec);
-	host_free(ps->origins);
-	host_free(ps->track);
-	host_free(ps);
-	host_free(m->ps_cpu);
-	m->ps = NULL;
-	m->ps_cpu = NULL;
+	host_free(fs->sec);
+	host_free(fs->origins);
+	host_free(fs->track);
+	host_free(fs);
+	host_free(m->fstore_cpu);
+	m->fstore = NULL;
+	m->fstore_cpu = NULL;
 }
 
-size_t pstore_host_bytes(struct machine *m)
+size_t fstore_host_bytes(struct machine *m)
 {
-	return m->ps ? m->ps->host_bytes : 0;
+	return m->fstore ? m->fstore->host_bytes : 0;
 }
 
-void pstore_flush_xc(struct machine *m)
+void fstore_flush_xc(struct machine *m)
 {
 	for (int c = 0; c < m->nr_cpus; c++) {
-		for (unsigned long i = 0; i < PS_XC_SIZE; i++)
-			ps_xc_drop(&m->ps_cpu[c].xc[i]);
-		for (unsigned int i = 0; i < PS_PMDC_SIZE; i++)
-			m->ps_cpu[c].pmdc_tag[i] = PS_TAG_NONE;
+		for (unsigned long i = 0; i < FST_XC_SIZE; i++)
+			fst_xc_drop(&m->fstore_cpu[c].xc[i]);
+		for (unsigned int i = 0; i < FST_PMDC_SIZE; i++)
+			m->fstore_cpu[c].pmdc_tag[i] = FST_TAG_NONE;
 	}
 }
 
-void pstore_flush_xc_range(struct machine *m, int cpu, uint64_t start, uint64_t end)
+void fstore_flush_xc_range(struct machine *m, int cpu, uint64_t start, uint64_t end)
 {
-	struct ps_cpu *c = &m->ps_cpu[cpu];
+	struct fstore_cpu *c = &m->fstore_cpu[cpu];
 
-	for (unsigned int i = 0; i < PS_PMDC_SIZE; i++)
-		c->pmdc_tag[i] = PS_TAG_NONE;
-	if ((end - start) >> PS_CHUNK_SHIFT >= PS_XC_SIZE) {
-		for (unsigned long i = 0; i < PS_XC_SIZE; i++)
-			ps_xc_drop(&c->xc[i]);
+	for (unsigned int i = 0; i < FST_PMDC_SIZE; i++)
+		c->pmdc_tag[i] = FST_TAG_NONE;
+	if ((end - start) >> FST_CHUNK_SHIFT >= FST_XC_SIZE) {
+		for (unsigned long i = 0; i < FST_XC_SIZE; i++)
+			fst_xc_drop(&c->xc[i]);
 		return;
 	}
-	for (uint64_t t = start >> PS_CHUNK_SHIFT; t < (end + PS_CHUNK_SIZE - 1) >> PS_CHUNK_SHIFT; t++)
-		if (c->xc[t & (PS_XC_SIZE - 1)].tag == t)
-			ps_xc_drop(&c->xc[t & (PS_XC_SIZE - 1)]);
+	for (uint64_t t = start >> FST_CHUNK_SHIFT; t < (end + FST_CHUNK_SIZE - 1) >> FST_CHUNK_SHIFT; t++)
+		if (c->xc[t & (FST_XC_SIZE - 1)].tag == t)
+			fst_xc_drop(&c->xc[t & (FST_XC_SIZE - 1)]);
 }
 
-void pstore_add_origin(struct machine *m, unsigned long pfn, unsigned long nr, uint64_t va)
+void fstore_add_origin(struct machine *m, unsigned long pfn, unsigned long nr, uint64_t va)
 {
-	struct pstore *ps = m->ps;
+	struct fstore *fs = m->fstore;
 
-	if (ps->nr_origins == ps->cap_origins) {
-		ps->cap_origins = ps->cap_origins ? ps->cap_origins * 2 : 64;
-		ps->origins = host_reallocarray(ps->origins, ps->cap_origins, sizeof(*ps->origins),
+	if (fs->nr_origins == fs->cap_origins) {
+		fs->cap_origins = fs->cap_origins ? fs->cap_origins * 2 : 64;
+		fs->origins = host_reallocarray(fs->origins, fs->cap_origins, sizeof(*fs->origins),
 						"recording the boot vmemmap");
 	}
-	ps->origins[ps->nr_origins++] = (struct ps_origin){ pfn, nr, va };
-	ps->origins_sorted = false;
+	fs->origins[fs->nr_origins++] = (struct fst_origin){ pfn, nr, va };
+	fs->origins_sorted = false;
 }
 
 static int origin_cmp(const void *a, const void *b)
 {
-	const struct ps_origin *x = a, *y = b;
+	const struct fst_origin *x = a, *y = b;
 
 	return x->pfn < y->pfn ? -1 : x->pfn > y->pfn;
 }
 
 /* The vmemmap address frame pfn backed at boot, or 0 */
-static uint64_t pstore_origin_va(struct machine *m, unsigned long pfn)
+static uint64_t fstore_origin_va(struct machine *m, unsigned long pfn)
 {
-	struct pstore *ps = m->ps;
+	struct fstore *fs = m->fstore;
 	size_t lo = 0, hi;
 
-	if (!ps->origins_sorted) {
-		if (ps->nr_origins)
-			qsort(ps->origins, ps->nr_origins, sizeof(*ps->origins), origin_cmp);
-		ps->origins_sorted = true;
+	if (!fs->origins_sorted) {
+		if (fs->nr_origins)
+			qsort(fs->origins, fs->nr_origins, sizeof(*fs->origins), origin_cmp);
+		fs->origins_sorted = true;
 	}
-	hi = ps->nr_origins;
+	hi = fs->nr_origins;
 	while (lo < hi) {
 		size_t mid = (lo + hi) / 2;
-		struct ps_origin *o = &ps->origins[mid];
+		struct fst_origin *o = &fs->origins[mid];
 
 		if (pfn < o->pfn)
 			hi = mid;
@@ -293,10 +293,10 @@ void page_boot_state(struct machine *m, unsigned long pfn, uint8_t *buf)
  * The common case, every struct page in the chunk free memory of one
  * zone, stamps one template; anything else goes page by page.
  */
-static void pstore_fill_chunk(struct machine *m, uint8_t *dst, uint64_t chunk_va)
+static void fstore_fill_chunk(struct machine *m, uint8_t *dst, uint64_t chunk_va)
 {
 	uint8_t tmp[256];
-	uint64_t end = chunk_va + PS_CHUNK_SIZE;
+	uint64_t end = chunk_va + FST_CHUNK_SIZE;
 	unsigned long pfn = (chunk_va - VMEMMAP_START) / m->sps;
 	unsigned long last = (end - 1 - VMEMMAP_START) / m->sps;
 
@@ -333,76 +333,76 @@ static void pstore_fill_chunk(struct machine *m, uint8_t *dst, uint64_t chunk_va
 	}
 }
 
-static struct pframe *pstore_frame(struct machine *m, unsigned long frame)
+static struct pframe *fstore_frame(struct machine *m, unsigned long frame)
 {
-	struct pstore *ps = m->ps;
+	struct fstore *fs = m->fstore;
 	unsigned long s = frame >> PFN_SECTION_SHIFT;
 	struct pframe **slot;
 
-	if (s >= ps->nr_sec)
+	if (s >= fs->nr_sec)
 		return NULL;
-	if (!ps->sec[s]) {
-		ps->sec[s] = host_calloc(PAGES_PER_SECTION, sizeof(struct pframe *),
+	if (!fs->sec[s]) {
+		fs->sec[s] = host_calloc(PAGES_PER_SECTION, sizeof(struct pframe *),
 					 "storing frame contents");
-		ps->host_bytes += PAGES_PER_SECTION * sizeof(struct pframe *);
+		fs->host_bytes += PAGES_PER_SECTION * sizeof(struct pframe *);
 	}
-	slot = &ps->sec[s][frame & (PAGES_PER_SECTION - 1)];
+	slot = &fs->sec[s][frame & (PAGES_PER_SECTION - 1)];
 	if (!*slot) {
-		if (!ps->pf_blocks || ps->pf_used == PS_PF_BLOCK) {
-			struct ps_pfblock *b = host_calloc(1, sizeof(*b), "storing frame contents");
+		if (!fs->pf_blocks || fs->pf_used == FST_PF_BLOCK) {
+			struct fst_pfblock *b = host_calloc(1, sizeof(*b), "storing frame contents");
 
-			b->next = ps->pf_blocks;
-			ps->pf_blocks = b;
-			ps->pf_used = 0;
-			ps->host_bytes += sizeof(*b);
+			b->next = fs->pf_blocks;
+			fs->pf_blocks = b;
+			fs->pf_used = 0;
+			fs->host_bytes += sizeof(*b);
 		}
-		*slot = &ps->pf_blocks->pf[ps->pf_used++];
-		(*slot)->origin_va = pstore_origin_va(m, frame);
+		*slot = &fs->pf_blocks->pf[fs->pf_used++];
+		(*slot)->origin_va = fstore_origin_va(m, frame);
 	}
 	return *slot;
 }
 
-static uint8_t *ps_chunk_alloc(struct pstore *ps)
+static uint8_t *fst_chunk_alloc(struct fstore *fs)
 {
 	uint8_t *c;
 
-	if (ps->free_chunks) {
-		c = ps->free_chunks;
-		memcpy(&ps->free_chunks, c, sizeof(void *));
+	if (fs->free_chunks) {
+		c = fs->free_chunks;
+		memcpy(&fs->free_chunks, c, sizeof(void *));
 		return c;
 	}
-	if (ps->slab_cur == ps->slab_end) {
-		struct ps_slab *sl = host_malloc(PS_SLAB_SIZE, "storing frame contents");
+	if (fs->slab_cur == fs->slab_end) {
+		struct fst_slab *sl = host_malloc(FST_SLAB_SIZE, "storing frame contents");
 
-		sl->next = ps->slabs;
-		ps->slabs = sl;
+		sl->next = fs->slabs;
+		fs->slabs = sl;
 		/* the first chunk's worth holds the slab header */
-		ps->slab_cur = (uint8_t *)sl + PS_CHUNK_SIZE;
-		ps->slab_end = (uint8_t *)sl + PS_SLAB_SIZE;
-		ps->host_bytes += PS_SLAB_SIZE;
+		fs->slab_cur = (uint8_t *)sl + FST_CHUNK_SIZE;
+		fs->slab_end = (uint8_t *)sl + FST_SLAB_SIZE;
+		fs->host_bytes += FST_SLAB_SIZE;
 	}
-	c = ps->slab_cur;
-	ps->slab_cur += PS_CHUNK_SIZE;
+	c = fs->slab_cur;
+	fs->slab_cur += FST_CHUNK_SIZE;
 	return c;
 }
 
 /* The frame's record, if it exists, without materialising it */
-static struct pframe *ps_frame_peek(struct pstore *ps, unsigned long frame)
+static struct pframe *fst_frame_peek(struct fstore *fs, unsigned long frame)
 {
 	unsigned long s = frame >> PFN_SECTION_SHIFT;
 
-	if (s >= ps->nr_sec || !ps->sec[s])
+	if (s >= fs->nr_sec || !fs->sec[s])
 		return NULL;
-	return ps->sec[s][frame & (PAGES_PER_SECTION - 1)];
+	return fs->sec[s][frame & (PAGES_PER_SECTION - 1)];
 }
 
 /* -------------------------------------------------------------------------
  * The explorer's lost-update bookkeeping (see the header comment)
  */
-static void ps_report(struct machine *m, const char *fmt, ...)
+static void fst_report(struct machine *m, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
-static void ps_report(struct machine *m, const char *fmt, ...)
+static void fst_report(struct machine *m, const char *fmt, ...)
 {
 	char buf[448];
 	va_list ap;
@@ -413,44 +413,44 @@ static void ps_report(struct machine *m, const char *fmt, ...)
 	sched_fail(m, buf);
 }
 
-static const char *ps_where(struct machine *m)
+static const char *fst_where(struct machine *m)
 {
 	return m->sched && m->sched->where ? m->sched->where : "?";
 }
 
-static struct ps_track *ps_track_of(struct pstore *ps, unsigned long frame)
+static struct fst_track *fst_track_of(struct fstore *fs, unsigned long frame)
 {
-	for (size_t i = 0; i < ps->nr_track; i++)
-		if (ps->track[i].frame == frame)
-			return &ps->track[i];
+	for (size_t i = 0; i < fs->nr_track; i++)
+		if (fs->track[i].frame == frame)
+			return &fs->track[i];
 	return NULL;
 }
 
-static struct ps_track *ps_track_new(struct pstore *ps, unsigned long frame)
+static struct fst_track *fst_track_new(struct fstore *fs, unsigned long frame)
 {
-	struct ps_track *t = ps_track_of(ps, frame);
+	struct fst_track *t = fst_track_of(fs, frame);
 
 	if (t)
 		return t;
-	if (ps->nr_track == ps->cap_track) {
-		ps->cap_track = ps->cap_track ? 2 * ps->cap_track : 16;
-		ps->track = host_reallocarray(ps->track, ps->cap_track, sizeof(*ps->track),
+	if (fs->nr_track == fs->cap_track) {
+		fs->cap_track = fs->cap_track ? 2 * fs->cap_track : 16;
+		fs->track = host_reallocarray(fs->track, fs->cap_track, sizeof(*fs->track),
 					      "tracking frame copies");
 	}
-	t = &ps->track[ps->nr_track++];
-	*t = (struct ps_track){ .frame = frame, .copied_to = PFN_NONE };
+	t = &fs->track[fs->nr_track++];
+	*t = (struct fst_track){ .frame = frame, .copied_to = PFN_NONE };
 	return t;
 }
 
-static void ps_track_clear_pending(struct pstore *ps, struct ps_track *t)
+static void fst_track_clear_pending(struct fstore *fs, struct fst_track *t)
 {
 	if (t->pending)
-		ps->nr_pending--;
+		fs->nr_pending--;
 	t->pending = false;
 }
 
 /* Where va maps now, by the page tables (PFN_NONE: nowhere) */
-static unsigned long ps_maps_now(struct machine *m, uint64_t va)
+static unsigned long fst_maps_now(struct machine *m, uint64_t va)
 {
 	unsigned long frame;
 	bool rw;
@@ -462,7 +462,7 @@ static unsigned long ps_maps_now(struct machine *m, uint64_t va)
  * A pending write is lost: its address maps frame now (PFN_NONE: nothing)
  * instead of t->frame, or (released) t->frame is being freed.
  */
-static void ps_report_lost(struct machine *m, const struct ps_track *t, unsigned long now,
+static void fst_report_lost(struct machine *m, const struct fst_track *t, unsigned long now,
 			   bool released)
 {
 	char since[80] = "", then[96];
@@ -471,108 +471,108 @@ static void ps_report_lost(struct machine *m, const struct ps_track *t, unsigned
 		snprintf(since, sizeof(since), " after its contents were copied to frame %#lx",
 			 t->copied_to);
 	if (released)
-		snprintf(then, sizeof(then), "%s frees that frame", ps_where(m));
+		snprintf(then, sizeof(then), "%s frees that frame", fst_where(m));
 	else if (now == PFN_NONE)
-		snprintf(then, sizeof(then), "%s unmaps that address", ps_where(m));
+		snprintf(then, sizeof(then), "%s unmaps that address", fst_where(m));
 	else
 		snprintf(then, sizeof(then), "%s now maps that address to frame %#lx",
-			 ps_where(m), now);
-	ps_report(m, "lost update: cpu%d in %s wrote %u bytes at %#llx into frame %#lx%s; %s",
+			 fst_where(m), now);
+	fst_report(m, "lost update: cpu%d in %s wrote %u bytes at %#llx into frame %#lx%s; %s",
 		  t->w_cpu, t->w_where, t->w_len, (unsigned long long)t->w_va, t->frame, since,
 		  then);
 }
 
 /* frame's contents are replaced (or released: then a pending write dies) */
-static void ps_track_forget(struct machine *m, unsigned long frame, bool released)
+static void fst_track_forget(struct machine *m, unsigned long frame, bool released)
 {
-	struct pstore *ps = m->ps;
-	struct ps_track *t = ps_track_of(ps, frame);
+	struct fstore *fs = m->fstore;
+	struct fst_track *t = fst_track_of(fs, frame);
 
 	if (!t)
 		return;
 	if (t->pending && released)
-		ps_report_lost(m, t, PFN_NONE, true);
-	ps_track_clear_pending(ps, t);
-	*t = ps->track[--ps->nr_track];
+		fst_report_lost(m, t, PFN_NONE, true);
+	fst_track_clear_pending(fs, t);
+	*t = fs->track[--fs->nr_track];
 }
 
-static void ps_track_copy(struct machine *m, unsigned long dst, unsigned long src)
+static void fst_track_copy(struct machine *m, unsigned long dst, unsigned long src)
 {
-	struct pstore *ps = m->ps;
-	struct ps_track *t;
+	struct fstore *fs = m->fstore;
+	struct fst_track *t;
 
 	if (src == dst)
 		return;
-	ps_track_forget(m, dst, false);
-	t = ps_track_new(ps, src);
-	ps_track_clear_pending(ps, t);	/* the copy carries the earlier writes */
+	fst_track_forget(m, dst, false);
+	t = fst_track_new(fs, src);
+	fst_track_clear_pending(fs, t);	/* the copy carries the earlier writes */
 	t->copied_to = dst;
 }
 
-bool pstore_frame_copied(struct machine *m, unsigned long frame)
+bool fstore_frame_copied(struct machine *m, unsigned long frame)
 {
-	struct ps_track *t = ps_track_of(m->ps, frame);
+	struct fst_track *t = fst_track_of(m->fstore, frame);
 
 	return t && t->copied_to != PFN_NONE;
 }
 
-void pstore_note_write(struct machine *m, uint64_t va, unsigned int len)
+void fstore_note_write(struct machine *m, uint64_t va, unsigned int len)
 {
-	struct ps_access *a = &pstore_cpu(m)->last;
-	struct pstore *ps = m->ps;
-	struct ps_track *t;
+	struct fst_access *a = &fstore_cpu(m)->last;
+	struct fstore *fs = m->fstore;
+	struct fst_track *t;
 
 	if (a->va != va)
 		return;		/* not the access just made: nothing to say */
 	a->write = true;
 	if (a->stale) {
-		unsigned long now = ps_maps_now(m, va);
+		unsigned long now = fst_maps_now(m, va);
 		char to[64] = "";
 
-		t = ps_track_of(ps, a->frame);
+		t = fst_track_of(fs, a->frame);
 		if (t && t->copied_to != PFN_NONE)
 			snprintf(to, sizeof(to), ", whose contents were copied to frame %#lx",
 				 t->copied_to);
 		if (now == PFN_NONE)
-			ps_report(m, "lost update: cpu%d in %s writes %u bytes at %#llx through a "
+			fst_report(m, "lost update: cpu%d in %s writes %u bytes at %#llx through a "
 				  "stale TLB entry into frame %#lx%s; that address is no longer "
-				  "mapped", m->cur_cpu, ps_where(m), len, (unsigned long long)va,
+				  "mapped", m->cur_cpu, fst_where(m), len, (unsigned long long)va,
 				  a->frame, to);
 		else
-			ps_report(m, "lost update: cpu%d in %s writes %u bytes at %#llx through a "
+			fst_report(m, "lost update: cpu%d in %s writes %u bytes at %#llx through a "
 				  "stale TLB entry into frame %#lx%s; the page tables map that "
-				  "address to frame %#lx now", m->cur_cpu, ps_where(m), len,
+				  "address to frame %#lx now", m->cur_cpu, fst_where(m), len,
 				  (unsigned long long)va, a->frame, to, now);
 		return;
 	}
-	t = ps_track_new(ps, a->frame);
+	t = fst_track_new(fs, a->frame);
 	if (!t->pending) {
 		t->pending = true;
 		t->w_va = va;
 		t->w_len = len;
 		t->w_cpu = m->cur_cpu;
-		t->w_where = ps_where(m);
-		ps->nr_pending++;
+		t->w_where = fst_where(m);
+		fs->nr_pending++;
 	}
 }
 
-void pstore_pt_changed(struct machine *m)
+void fstore_pt_changed(struct machine *m)
 {
-	struct pstore *ps = m->ps;
+	struct fstore *fs = m->fstore;
 
-	if (!ps || !ps->nr_pending)
+	if (!fs || !fs->nr_pending)
 		return;
-	for (size_t i = 0; i < ps->nr_track; i++) {
-		struct ps_track *t = &ps->track[i];
+	for (size_t i = 0; i < fs->nr_track; i++) {
+		struct fst_track *t = &fs->track[i];
 		unsigned long now;
 
 		if (!t->pending)
 			continue;
-		now = ps_maps_now(m, t->w_va);
+		now = fst_maps_now(m, t->w_va);
 		if (now == t->frame)
 			continue;
-		ps_track_clear_pending(ps, t);
-		ps_report_lost(m, t, now, false);
+		fst_track_clear_pending(fs, t);
+		fst_report_lost(m, t, now, false);
 	}
 }
 
@@ -580,69 +580,69 @@ void pstore_pt_changed(struct machine *m)
  * A frame whose contents nobody will read again (a vmemmap page HVO gave
  * back, after the flush that dropped every translation to it): its
  * chunks return to the free list.  If the frame is used again its new
- * owner writes it first (pstore_frame_zero or pstore_frame_copy).
+ * owner writes it first (fstore_frame_zero or fstore_frame_copy).
  */
-void pstore_frame_release(struct machine *m, unsigned long pfn)
+void fstore_frame_release(struct machine *m, unsigned long pfn)
 {
-	struct pstore *ps = m->ps;
+	struct fstore *fs = m->fstore;
 	unsigned long s = pfn >> PFN_SECTION_SHIFT;
 	struct pframe *pf;
 
 	if (unlikely(m->sched))
-		ps_track_forget(m, pfn, true);
-	if (s >= ps->nr_sec || !ps->sec[s])
+		fst_track_forget(m, pfn, true);
+	if (s >= fs->nr_sec || !fs->sec[s])
 		return;
-	pf = ps->sec[s][pfn & (PAGES_PER_SECTION - 1)];
+	pf = fs->sec[s][pfn & (PAGES_PER_SECTION - 1)];
 	if (!pf)
 		return;
-	for (unsigned int ci = 0; ci < PS_CHUNKS_PER_FRAME; ci++) {
+	for (unsigned int ci = 0; ci < FST_CHUNKS_PER_FRAME; ci++) {
 		if (!pf->chunk[ci])
 			continue;
-		memcpy(pf->chunk[ci], &ps->free_chunks, sizeof(void *));
-		ps->free_chunks = pf->chunk[ci];
+		memcpy(pf->chunk[ci], &fs->free_chunks, sizeof(void *));
+		fs->free_chunks = pf->chunk[ci];
 		pf->chunk[ci] = NULL;
 	}
 	pf->origin_va = 0;
 }
 
 /* Chunk ci of frame pfn, materialised if needed (NULL beyond memory) */
-static uint8_t *pstore_chunk(struct machine *m, unsigned long pfn, unsigned int ci)
+static uint8_t *fstore_chunk(struct machine *m, unsigned long pfn, unsigned int ci)
 {
-	struct pframe *pf = pstore_frame(m, pfn);
+	struct pframe *pf = fstore_frame(m, pfn);
 
 	if (!pf)
 		return NULL;
 	if (!pf->chunk[ci]) {
-		pf->chunk[ci] = ps_chunk_alloc(m->ps);
+		pf->chunk[ci] = fst_chunk_alloc(m->fstore);
 		if (pf->origin_va)
-			pstore_fill_chunk(m, pf->chunk[ci], pf->origin_va + ((uint64_t)ci << PS_CHUNK_SHIFT));
+			fstore_fill_chunk(m, pf->chunk[ci], pf->origin_va + ((uint64_t)ci << FST_CHUNK_SHIFT));
 		else
-			memset(pf->chunk[ci], 0, PS_CHUNK_SIZE);
+			memset(pf->chunk[ci], 0, FST_CHUNK_SIZE);
 	}
 	return pf->chunk[ci];
 }
 
-uint8_t *pstore_frame_bytes(struct machine *m, unsigned long pfn, unsigned int off)
+uint8_t *fstore_frame_bytes(struct machine *m, unsigned long pfn, unsigned int off)
 {
-	uint8_t *c = pstore_chunk(m, pfn, off >> PS_CHUNK_SHIFT);
+	uint8_t *c = fstore_chunk(m, pfn, off >> FST_CHUNK_SHIFT);
 
-	return c ? c + (off & (PS_CHUNK_SIZE - 1)) : NULL;
+	return c ? c + (off & (FST_CHUNK_SIZE - 1)) : NULL;
 }
 
-void pstore_frame_zero(struct machine *m, unsigned long pfn)
+void fstore_frame_zero(struct machine *m, unsigned long pfn)
 {
-	struct pframe *pf = pstore_frame(m, pfn);
+	struct pframe *pf = fstore_frame(m, pfn);
 
 	if (unlikely(m->sched))
-		ps_track_forget(m, pfn, false);
+		fst_track_forget(m, pfn, false);
 	if (!pf)
 		return;
 	pf->origin_va = 0;
-	for (unsigned int ci = 0; ci < PS_CHUNKS_PER_FRAME; ci++) {
+	for (unsigned int ci = 0; ci < FST_CHUNKS_PER_FRAME; ci++) {
 		if (!pf->chunk[ci])
-			pstore_chunk(m, pfn, ci);
+			fstore_chunk(m, pfn, ci);
 		else
-			memset(pf->chunk[ci], 0, PS_CHUNK_SIZE);
+			memset(pf->chunk[ci], 0, FST_CHUNK_SIZE);
 	}
 }
 
@@ -650,68 +650,68 @@ void pstore_frame_zero(struct machine *m, unsigned long pfn)
  * One step for the explorer: the copy reads src (announced) and writes dst,
  * which only its new owner can reach until a page-table write publishes it.
  */
-void pstore_frame_copy(struct machine *m, unsigned long dst, unsigned long src)
+void fstore_frame_copy(struct machine *m, unsigned long dst, unsigned long src)
 {
 	SCHED_WHERE(m);
 
 	sched_point(m, SCHED_COPY, (uint64_t)src << PAGE_SHIFT, PAGE_SIZE);
-	for (unsigned int ci = 0; ci < PS_CHUNKS_PER_FRAME; ci++) {
-		uint8_t *s = pstore_chunk(m, src, ci), *d = pstore_chunk(m, dst, ci);
+	for (unsigned int ci = 0; ci < FST_CHUNKS_PER_FRAME; ci++) {
+		uint8_t *s = fstore_chunk(m, src, ci), *d = fstore_chunk(m, dst, ci);
 
 		if (s && d)
-			memcpy(d, s, PS_CHUNK_SIZE);
+			memcpy(d, s, FST_CHUNK_SIZE);
 	}
 	if (unlikely(m->sched))
-		ps_track_copy(m, dst, src);
+		fst_track_copy(m, dst, src);
 }
 
-static void ps_fault_not_present(struct machine *m, uint64_t va, bool write)
+static void fst_fault_not_present(struct machine *m, uint64_t va, bool write)
 {
 	mm_fail(m, "BUG: unable to handle page fault for address: %#llx "
 		"(#PF: supervisor %s access in kernel mode, not-present page)",
 		(unsigned long long)va, write ? "write" : "read");
 }
 
-static void ps_fault_read_only(struct machine *m, uint64_t va, unsigned long frame)
+static void fst_fault_read_only(struct machine *m, uint64_t va, unsigned long frame)
 {
 	mm_fail(m, "BUG: unable to handle page fault for address: %#llx "
 		"(#PF: supervisor write access in kernel mode, permissions violation: "
 		"read-only vmemmap, frame %#lx)", (unsigned long long)va, frame);
 }
 
-static void ps_beyond_memory(struct machine *m, uint64_t va, unsigned long frame)
+static void fst_beyond_memory(struct machine *m, uint64_t va, unsigned long frame)
 {
 	mm_fail(m, "vmemmap address %#llx maps beyond memory (frame %#lx)",
 		(unsigned long long)va, frame);
 }
 
-uint8_t *pstore_xlate_slow(struct machine *m, uint64_t va, bool write)
+uint8_t *fstore_xlate_slow(struct machine *m, uint64_t va, bool write)
 {
 	unsigned long frame;
 	bool writable;
 	uint8_t *chunk;
-	struct ps_xc_ent *e;
+	struct fst_xc_ent *e;
 
 	if (!vmemmap_translate(m, va, &frame, &writable)) {
-		ps_fault_not_present(m, va, write);
+		fst_fault_not_present(m, va, write);
 		return NULL;
 	}
 	if (write && !writable) {
-		ps_fault_read_only(m, va, frame);
+		fst_fault_read_only(m, va, frame);
 		return NULL;
 	}
-	chunk = pstore_chunk(m, frame, (va >> PS_CHUNK_SHIFT) & (PS_CHUNKS_PER_FRAME - 1));
+	chunk = fstore_chunk(m, frame, (va >> FST_CHUNK_SHIFT) & (FST_CHUNKS_PER_FRAME - 1));
 	if (!chunk) {
-		ps_beyond_memory(m, va, frame);
+		fst_beyond_memory(m, va, frame);
 		return NULL;
 	}
-	e = &pstore_cpu(m)->xc[(va >> PS_CHUNK_SHIFT) & (PS_XC_SIZE - 1)];
-	e->tag = va >> PS_CHUNK_SHIFT;
-	e->wtag = writable ? e->tag : PS_TAG_NONE;
+	e = &fstore_cpu(m)->xc[(va >> FST_CHUNK_SHIFT) & (FST_XC_SIZE - 1)];
+	e->tag = va >> FST_CHUNK_SHIFT;
+	e->wtag = writable ? e->tag : FST_TAG_NONE;
 	e->host = chunk;
 	e->fw = (uint64_t)frame << 1 | writable;
-	pstore_cpu(m)->misses++;
-	return chunk + (va & (PS_CHUNK_SIZE - 1));
+	fstore_cpu(m)->misses++;
+	return chunk + (va & (FST_CHUNK_SIZE - 1));
 }
 
 /* -------------------------------------------------------------------------
@@ -725,11 +725,11 @@ uint8_t *pstore_xlate_slow(struct machine *m, uint64_t va, bool write)
  * announcement and again after it; if another CPU changed the walk's path
  * meanwhile (a PMD split), the fill is announced again at the new entry.
  */
-static bool ps_fill_sched(struct machine *m, uint64_t va, bool write)
+static bool fst_fill_sched(struct machine *m, uint64_t va, bool write)
 {
 	uint64_t page = va & ~(PAGE_SIZE - 1), pa, pa2;
 	unsigned long frame;
-	struct ps_cpu *c;
+	struct fstore_cpu *c;
 	bool rw, ok;
 
 	vmemmap_peek(m, va, &frame, &rw, &pa);
@@ -741,25 +741,25 @@ static bool ps_fill_sched(struct machine *m, uint64_t va, bool write)
 		pa = pa2;
 	}
 	if (!ok) {
-		ps_fault_not_present(m, va, write);
+		fst_fault_not_present(m, va, write);
 		return false;
 	}
 	if (write && !rw) {
-		ps_fault_read_only(m, va, frame);
+		fst_fault_read_only(m, va, frame);
 		return false;
 	}
-	c = pstore_cpu(m);
-	for (unsigned int ci = 0; ci < PS_CHUNKS_PER_FRAME; ci++) {
-		uint8_t *chunk = pstore_chunk(m, frame, ci);
-		uint64_t tag = (page >> PS_CHUNK_SHIFT) + ci;
-		struct ps_xc_ent *e = &c->xc[tag & (PS_XC_SIZE - 1)];
+	c = fstore_cpu(m);
+	for (unsigned int ci = 0; ci < FST_CHUNKS_PER_FRAME; ci++) {
+		uint8_t *chunk = fstore_chunk(m, frame, ci);
+		uint64_t tag = (page >> FST_CHUNK_SHIFT) + ci;
+		struct fst_xc_ent *e = &c->xc[tag & (FST_XC_SIZE - 1)];
 
 		if (!chunk) {
-			ps_beyond_memory(m, va, frame);
+			fst_beyond_memory(m, va, frame);
 			return false;
 		}
 		e->tag = tag;
-		e->wtag = rw ? tag : PS_TAG_NONE;
+		e->wtag = rw ? tag : FST_TAG_NONE;
 		e->host = chunk;
 		e->fw = (uint64_t)frame << 1 | rw;
 	}
@@ -767,21 +767,21 @@ static bool ps_fill_sched(struct machine *m, uint64_t va, bool write)
 	return true;
 }
 
-uint8_t *pstore_access_sched(struct machine *m, enum sched_op op, uint64_t va, unsigned int len)
+uint8_t *fstore_access_sched(struct machine *m, enum sched_op op, uint64_t va, unsigned int len)
 {
 	bool write = op != SCHED_READ;
-	uint64_t tag = va >> PS_CHUNK_SHIFT;
-	unsigned int ci = (unsigned int)tag & (PS_CHUNKS_PER_FRAME - 1);
-	struct ps_xc_ent *e;
-	struct ps_access *a;
+	uint64_t tag = va >> FST_CHUNK_SHIFT;
+	unsigned int ci = (unsigned int)tag & (FST_CHUNKS_PER_FRAME - 1);
+	struct fst_xc_ent *e;
+	struct fst_access *a;
 	struct pframe *pf;
 	unsigned long frame;
 	uint8_t *host;
 
 	for (;;) {
-		e = &pstore_cpu(m)->xc[tag & (PS_XC_SIZE - 1)];
+		e = &fstore_cpu(m)->xc[tag & (FST_XC_SIZE - 1)];
 		if (e->tag != tag || (write && !(e->fw & 1))) {
-			if (!ps_fill_sched(m, va, write))
+			if (!fst_fill_sched(m, va, write))
 				return NULL;
 			continue;
 		}
@@ -789,29 +789,29 @@ uint8_t *pstore_access_sched(struct machine *m, enum sched_op op, uint64_t va, u
 		host = e->host;
 		sched_point(m, op, ((uint64_t)frame << PAGE_SHIFT) | (va & (PAGE_SIZE - 1)), len);
 		/* a flush may have reached this CPU while it was stopped */
-		e = &pstore_cpu(m)->xc[tag & (PS_XC_SIZE - 1)];
+		e = &fstore_cpu(m)->xc[tag & (FST_XC_SIZE - 1)];
 		if (e->tag == tag && e->host == host && (unsigned long)(e->fw >> 1) == frame &&
 		    (!write || (e->fw & 1)))
 			break;
 	}
-	pstore_cpu(m)->hits++;
-	pf = ps_frame_peek(m->ps, frame);
+	fstore_cpu(m)->hits++;
+	pf = fst_frame_peek(m->fstore, frame);
 	if (!pf || pf->chunk[ci] != host) {
-		ps_report(m, "use after free: cpu%d in %s %s %#llx through a TLB entry for frame "
+		fst_report(m, "use after free: cpu%d in %s %s %#llx through a TLB entry for frame "
 			  "%#lx, whose storage was released: the frame was freed before a flush "
-			  "reached this CPU", m->cur_cpu, ps_where(m), write ? "writes" : "reads",
+			  "reached this CPU", m->cur_cpu, fst_where(m), write ? "writes" : "reads",
 			  (unsigned long long)va, frame);
 		return NULL;
 	}
-	a = &pstore_cpu(m)->last;
+	a = &fstore_cpu(m)->last;
 	a->va = va;
 	a->frame = frame;
 	a->write = false;
-	a->copied = pstore_frame_copied(m, frame);
-	a->stale = ps_maps_now(m, va) != frame;
+	a->copied = fstore_frame_copied(m, frame);
+	a->stale = fst_maps_now(m, va) != frame;
 	if (op == SCHED_WRITE)
-		pstore_note_write(m, va, len);
-	return host + (va & (PS_CHUNK_SIZE - 1));
+		fstore_note_write(m, va, len);
+	return host + (va & (FST_CHUNK_SIZE - 1));
 }
 
 /* -------------------------------------------------------------------------
@@ -824,14 +824,14 @@ uint8_t *pstore_access_sched(struct machine *m, enum sched_op op, uint64_t va, u
 static __attribute__((always_inline)) inline uint8_t *rmw_xlate(struct machine *m, bool sched,
 								 uint64_t va, unsigned int len)
 {
-	return sched ? pstore_access_sched(m, SCHED_RMW, va, len) : ps_xlate(m, va, true);
+	return sched ? fstore_access_sched(m, SCHED_RMW, va, len) : fst_xlate(m, va, true);
 }
 
 static __attribute__((always_inline)) inline void rmw_note(struct machine *m, bool sched,
 							   uint64_t va, unsigned int len)
 {
 	if (sched)
-		pstore_note_write(m, va, len);
+		fstore_note_write(m, va, len);
 }
 
 static __attribute__((always_inline)) inline int ref_add_return(struct machine *m, bool sched,
@@ -998,7 +998,7 @@ static bool page_lock_free(void *arg)
 
 	if (!vmemmap_peek(w->m, va, &frame, &rw, NULL))
 		return true;
-	p = pstore_frame_bytes(w->m, frame, (unsigned int)(va & (PAGE_SIZE - 1)));
+	p = fstore_frame_bytes(w->m, frame, (unsigned int)(va & (PAGE_SIZE - 1)));
 	if (!p)
 		return true;
 	memcpy(&f, p, 8);
@@ -1112,12 +1112,12 @@ void destroy_compound_page(struct machine *m, unsigned long pfn, unsigned int or
 /* -------------------------------------------------------------------------
  * Lists through page->lru (free lists and pcp lists)
  */
-void plist_init(struct plist_head *h)
+void pfnlist_init(struct pfnlist_head *h)
 {
 	h->first = h->last = PFN_NONE;
 }
 
-void plist_add(struct machine *m, struct plist_head *h, unsigned long pfn)
+void pfnlist_add(struct machine *m, struct pfnlist_head *h, unsigned long pfn)
 {
 	set_page_lru_prev(m, pfn, PFN_NONE);
 	set_page_lru_next(m, pfn, h->first);
@@ -1128,7 +1128,7 @@ void plist_add(struct machine *m, struct plist_head *h, unsigned long pfn)
 	h->first = pfn;
 }
 
-void plist_add_tail(struct machine *m, struct plist_head *h, unsigned long pfn)
+void pfnlist_add_tail(struct machine *m, struct pfnlist_head *h, unsigned long pfn)
 {
 	set_page_lru_next(m, pfn, PFN_NONE);
 	set_page_lru_prev(m, pfn, h->last);
@@ -1139,7 +1139,7 @@ void plist_add_tail(struct machine *m, struct plist_head *h, unsigned long pfn)
 	h->last = pfn;
 }
 
-void plist_del(struct machine *m, struct plist_head *h, unsigned long pfn)
+void pfnlist_del(struct machine *m, struct pfnlist_head *h, unsigned long pfn)
 {
 	unsigned long next = page_lru_next(m, pfn), prev = page_lru_prev(m, pfn);
 
@@ -1153,7 +1153,7 @@ void plist_del(struct machine *m, struct plist_head *h, unsigned long pfn)
 		h->last = prev;
 }
 
-unsigned long plist_pop_head(struct machine *m, struct plist_head *h)
+unsigned long pfnlist_pop_head(struct machine *m, struct pfnlist_head *h)
 {
 	unsigned long pfn = h->first, next = page_lru_next(m, pfn);
 
@@ -1165,7 +1165,7 @@ unsigned long plist_pop_head(struct machine *m, struct plist_head *h)
 	return pfn;
 }
 
-unsigned long plist_pop_tail(struct machine *m, struct plist_head *h)
+unsigned long pfnlist_pop_tail(struct machine *m, struct pfnlist_head *h)
 {
 	unsigned long pfn = h->last, prev = page_lru_prev(m, pfn);
 
@@ -1178,7 +1178,7 @@ unsigned long plist_pop_tail(struct machine *m, struct plist_head *h)
 }
 
 /* Insert pfn after pos in h; pos PFN_NONE means at the head */
-static void plist_insert_after(struct machine *m, struct plist_head *h, unsigned long pos,
+static void pfnlist_insert_after(struct machine *m, struct pfnlist_head *h, unsigned long pos,
 			       unsigned long pfn)
 {
 	unsigned long next = pos == PFN_NONE ? h->first : page_lru_next(m, pos);
@@ -1196,17 +1196,17 @@ static void plist_insert_after(struct machine *m, struct plist_head *h, unsigned
 }
 
 /* list_swap: a and b, both on h, trade places */
-void plist_swap(struct machine *m, struct plist_head *h, unsigned long a, unsigned long b)
+void pfnlist_swap(struct machine *m, struct pfnlist_head *h, unsigned long a, unsigned long b)
 {
 	unsigned long pos = page_lru_prev(m, b);
 
 	if (a == b)
 		return;
-	plist_del(m, h, b);
+	pfnlist_del(m, h, b);
 	/* b takes a's place */
-	plist_insert_after(m, h, page_lru_prev(m, a), b);
-	plist_del(m, h, a);
+	pfnlist_insert_after(m, h, page_lru_prev(m, a), b);
+	pfnlist_del(m, h, a);
 	if (pos == a)
 		pos = b;
-	plist_insert_after(m, h, pos, a);
+	pfnlist_insert_after(m, h, pos, a);
 }

@@ -91,34 +91,34 @@ enum pageflags {
  * a load.  The cache is flushed whenever a vmemmap mapping changes.
  *
  * Under the interleaving explorer (m->sched set) every access takes the
- * out-of-line path pstore_access_sched(): a TLB miss is a scheduling point
+ * out-of-line path fstore_access_sched(): a TLB miss is a scheduling point
  * of its own (SCHED_TLB_FILL, reading the page-table entry that decides),
  * then the access is announced at the physical address it lands on
  * (frame << PAGE_SHIFT | offset), so accesses through different virtual
  * addresses to one frame, and copies of that frame, are dependent for the
  * explorer's reduction.  See page.c for the lost-update check it makes.
  */
-#define PS_CHUNK_SHIFT		9
-#define PS_CHUNK_SIZE		(1UL << PS_CHUNK_SHIFT)
-#define PS_CHUNKS_PER_FRAME	(PAGE_SIZE / PS_CHUNK_SIZE)
-#define PS_XC_BITS		12
-#define PS_XC_SIZE		(1UL << PS_XC_BITS)
+#define FST_CHUNK_SHIFT		9
+#define FST_CHUNK_SIZE		(1UL << FST_CHUNK_SHIFT)
+#define FST_CHUNKS_PER_FRAME	(PAGE_SIZE / FST_CHUNK_SIZE)
+#define FST_XC_BITS		12
+#define FST_XC_SIZE		(1UL << FST_XC_BITS)
 
 /* No vmemmap address gives tag 0 (it would be below VMEMMAP_START): unused */
-#define PS_TAG_NONE		0
+#define FST_TAG_NONE		0
 
-struct ps_xc_ent {
-	uint64_t tag;		/* va >> PS_CHUNK_SHIFT, or PS_TAG_NONE */
-	uint64_t wtag;		/* tag if the translation is writable, else PS_TAG_NONE */
+struct fst_xc_ent {
+	uint64_t tag;		/* va >> FST_CHUNK_SHIFT, or FST_TAG_NONE */
+	uint64_t wtag;		/* tag if the translation is writable, else FST_TAG_NONE */
 	uint8_t *host;		/* chunk contents */
 	uint64_t fw;		/* frame << 1 | writable */
 };
 
 /* Drop one cached translation (both tags: a write hit needs wtag) */
-static inline void ps_xc_drop(struct ps_xc_ent *e)
+static inline void fst_xc_drop(struct fst_xc_ent *e)
 {
-	e->tag = PS_TAG_NONE;
-	e->wtag = PS_TAG_NONE;
+	e->tag = FST_TAG_NONE;
+	e->wtag = FST_TAG_NONE;
 }
 
 /*
@@ -126,10 +126,10 @@ static inline void ps_xc_drop(struct ps_xc_ent *e)
  * TLB miss in a known 2 MiB range costs one PTE read, not four levels.
  * Dropped with the TLB on every flush that reaches the CPU.
  */
-#define PS_PMDC_SIZE	16
+#define FST_PMDC_SIZE	16
 
 /* What a CPU's last struct page access under the explorer saw (race tests) */
-struct ps_access {
+struct fst_access {
 	uint64_t va;
 	unsigned long frame;	/* the frame it landed in */
 	bool write;		/* it wrote (an RMW that changed nothing did not) */
@@ -137,24 +137,24 @@ struct ps_access {
 	bool stale;		/* the page tables no longer map va to that frame */
 };
 
-struct ps_cpu {
-	struct ps_xc_ent xc[PS_XC_SIZE];
-	uint64_t pmdc_tag[PS_PMDC_SIZE];	/* va >> PMD_SHIFT, or PS_TAG_NONE */
-	uint64_t pmdc_val[PS_PMDC_SIZE];	/* the PMD entry */
+struct fstore_cpu {
+	struct fst_xc_ent xc[FST_XC_SIZE];
+	uint64_t pmdc_tag[FST_PMDC_SIZE];	/* va >> PMD_SHIFT, or FST_TAG_NONE */
+	uint64_t pmdc_val[FST_PMDC_SIZE];	/* the PMD entry */
 	unsigned long hits, misses;
-	struct ps_access last;			/* explorer only */
+	struct fst_access last;			/* explorer only */
 };
 
-uint8_t *pstore_xlate_slow(struct machine *m, uint64_t va, bool write);
-void pstore_flush_xc(struct machine *m);	/* all CPUs */
+uint8_t *fstore_xlate_slow(struct machine *m, uint64_t va, bool write);
+void fstore_flush_xc(struct machine *m);	/* all CPUs */
 /* The explorer's access path (op: SCHED_READ, SCHED_WRITE or SCHED_RMW) */
-uint8_t *pstore_access_sched(struct machine *m, enum sched_op op, uint64_t va, unsigned int len);
+uint8_t *fstore_access_sched(struct machine *m, enum sched_op op, uint64_t va, unsigned int len);
 /* An RMW under the explorer is about to write [va, va + len) */
-void pstore_note_write(struct machine *m, uint64_t va, unsigned int len);
+void fstore_note_write(struct machine *m, uint64_t va, unsigned int len);
 
-static inline struct ps_cpu *pstore_cpu(struct machine *m)
+static inline struct fstore_cpu *fstore_cpu(struct machine *m)
 {
-	return &m->ps_cpu[m->cur_cpu];
+	return &m->fstore_cpu[m->cur_cpu];
 }
 
 static inline uint64_t page_va(const struct machine *m, unsigned long pfn)
@@ -162,16 +162,16 @@ static inline uint64_t page_va(const struct machine *m, unsigned long pfn)
 	return VMEMMAP_START + (uint64_t)pfn * m->sps;
 }
 
-static inline uint8_t *ps_xlate(struct machine *m, uint64_t va, bool write)
+static inline uint8_t *fst_xlate(struct machine *m, uint64_t va, bool write)
 {
-	struct ps_cpu *c = pstore_cpu(m);
-	uint64_t tag = va >> PS_CHUNK_SHIFT;
-	struct ps_xc_ent *e = &c->xc[tag & (PS_XC_SIZE - 1)];
+	struct fstore_cpu *c = fstore_cpu(m);
+	uint64_t tag = va >> FST_CHUNK_SHIFT;
+	struct fst_xc_ent *e = &c->xc[tag & (FST_XC_SIZE - 1)];
 
 	/* one compare per access: writes match wtag, reads tag */
 	if (likely((write ? e->wtag : e->tag) == tag))
-		return e->host + (va & (PS_CHUNK_SIZE - 1));
-	return pstore_xlate_slow(m, va, write);
+		return e->host + (va & (FST_CHUNK_SIZE - 1));
+	return fstore_xlate_slow(m, va, write);
 }
 
 /* Host bytes behind [va, va + len) for op, through the running CPU's TLB */
@@ -179,15 +179,15 @@ static inline uint8_t *pg_xlate(struct machine *m, enum sched_op op, uint64_t va
 				unsigned int len)
 {
 	if (unlikely(m->sched))
-		return pstore_access_sched(m, op, va, len);
-	return ps_xlate(m, va, op != SCHED_READ);
+		return fstore_access_sched(m, op, va, len);
+	return fst_xlate(m, va, op != SCHED_READ);
 }
 
 /* Before the write half of an RMW that does write */
 static inline void pg_note_write(struct machine *m, uint64_t va, unsigned int len)
 {
 	if (unlikely(m->sched))
-		pstore_note_write(m, va, len);
+		fstore_note_write(m, va, len);
 }
 
 /* Raw field access.  A NULL translation is a simulated fault (recorded on
@@ -439,35 +439,35 @@ static inline void set_page_lru_prev(struct machine *m, unsigned long pfn, unsig
 {
 	pg_write64(m, pfn, PGOFF_LRU_PREV, lru_link(prev));
 }
-void plist_init(struct plist_head *h);
-void plist_add(struct machine *m, struct plist_head *h, unsigned long pfn);
-void plist_add_tail(struct machine *m, struct plist_head *h, unsigned long pfn);
-void plist_del(struct machine *m, struct plist_head *h, unsigned long pfn);
-void plist_swap(struct machine *m, struct plist_head *h, unsigned long a, unsigned long b);
+void pfnlist_init(struct pfnlist_head *h);
+void pfnlist_add(struct machine *m, struct pfnlist_head *h, unsigned long pfn);
+void pfnlist_add_tail(struct machine *m, struct pfnlist_head *h, unsigned long pfn);
+void pfnlist_del(struct machine *m, struct pfnlist_head *h, unsigned long pfn);
+void pfnlist_swap(struct machine *m, struct pfnlist_head *h, unsigned long a, unsigned long b);
 /* Remove and return the first / last member of a non-empty list */
-unsigned long plist_pop_head(struct machine *m, struct plist_head *h);
-unsigned long plist_pop_tail(struct machine *m, struct plist_head *h);
-static inline bool plist_empty(const struct plist_head *h)
+unsigned long pfnlist_pop_head(struct machine *m, struct pfnlist_head *h);
+unsigned long pfnlist_pop_tail(struct machine *m, struct pfnlist_head *h);
+static inline bool pfnlist_empty(const struct pfnlist_head *h)
 {
 	return h->first == PFN_NONE;
 }
-#define plist_for_each(m, pfn, h) \
+#define pfnlist_for_each(m, pfn, h) \
 	for ((pfn) = (h)->first; (pfn) != PFN_NONE; (pfn) = page_lru_next((m), (pfn)))
 
 /* -------------------------------------------------------------------------
  * Storage and the boot-time vmemmap mapping (page.c)
  */
-void pstore_init(struct machine *m);
-void pstore_destroy(struct machine *m);
+void fstore_init(struct machine *m);
+void fstore_destroy(struct machine *m);
 /* Boot records which vmemmap range nr frames from pfn back */
-void pstore_add_origin(struct machine *m, unsigned long pfn, unsigned long nr, uint64_t va);
+void fstore_add_origin(struct machine *m, unsigned long pfn, unsigned long nr, uint64_t va);
 /* Drop one CPU's cached translations of [start, end) */
-void pstore_flush_xc_range(struct machine *m, int cpu, uint64_t start, uint64_t end);
+void fstore_flush_xc_range(struct machine *m, int cpu, uint64_t start, uint64_t end);
 /* Frame contents by physical frame (page tables, copies) */
-uint8_t *pstore_frame_bytes(struct machine *m, unsigned long pfn, unsigned int off);
-void pstore_frame_zero(struct machine *m, unsigned long pfn);
-void pstore_frame_copy(struct machine *m, unsigned long dst, unsigned long src);
-void pstore_frame_release(struct machine *m, unsigned long pfn);
+uint8_t *fstore_frame_bytes(struct machine *m, unsigned long pfn, unsigned int off);
+void fstore_frame_zero(struct machine *m, unsigned long pfn);
+void fstore_frame_copy(struct machine *m, unsigned long dst, unsigned long src);
+void fstore_frame_release(struct machine *m, unsigned long pfn);
 /* The vmemmap translation through init_mm (pgtable.c) */
 bool vmemmap_translate(struct machine *m, uint64_t va, unsigned long *frame, bool *writable);
 /*
@@ -478,11 +478,11 @@ bool vmemmap_translate(struct machine *m, uint64_t va, unsigned long *frame, boo
 bool vmemmap_peek(struct machine *m, uint64_t va, unsigned long *frame, bool *writable,
 		  uint64_t *entry_pa);
 /* A page-table entry changed under the explorer: re-check pending writes */
-void pstore_pt_changed(struct machine *m);
+void fstore_pt_changed(struct machine *m);
 /* Explorer bookkeeping for race tests: was frame's content copied away? */
-bool pstore_frame_copied(struct machine *m, unsigned long frame);
+bool fstore_frame_copied(struct machine *m, unsigned long frame);
 /* Host memory the store uses, for benchmarks */
-size_t pstore_host_bytes(struct machine *m);
+size_t fstore_host_bytes(struct machine *m);
 /* Fill buf[0..sps) with the struct page state boot leaves for pfn */
 void page_boot_state(struct machine *m, unsigned long pfn, uint8_t *buf);
 

@@ -245,7 +245,7 @@ static inline void add_to_free_list(struct machine *m, unsigned long pfn, struct
 {
 	struct free_area *area = &z->free_area[order];
 
-	plist_add(m, &area->free_list[mt], pfn);
+	pfnlist_add(m, &area->free_list[mt], pfn);
 	set_page_index(m, pfn, (unsigned long)mt);
 	area->nr_free++;
 	area->nr_free_mt[mt]++;
@@ -256,7 +256,7 @@ static inline void add_to_free_list_tail(struct machine *m, unsigned long pfn, s
 {
 	struct free_area *area = &z->free_area[order];
 
-	plist_add_tail(m, &area->free_list[mt], pfn);
+	pfnlist_add_tail(m, &area->free_list[mt], pfn);
 	set_page_index(m, pfn, (unsigned long)mt);
 	area->nr_free++;
 	area->nr_free_mt[mt]++;
@@ -268,7 +268,7 @@ static inline void del_page_from_free_list(struct machine *m, unsigned long pfn,
 {
 	struct free_area *area = &z->free_area[order];
 
-	plist_del(m, &area->free_list[mt], pfn);
+	pfnlist_del(m, &area->free_list[mt], pfn);
 	__ClearPageBuddy(m, pfn);
 	set_page_private(m, pfn, 0);
 	area->nr_free--;
@@ -280,8 +280,8 @@ static inline void move_to_free_list(struct machine *m, unsigned long pfn, struc
 {
 	struct free_area *area = &z->free_area[order];
 
-	plist_del(m, &area->free_list[from_mt], pfn);
-	plist_add_tail(m, &area->free_list[to_mt], pfn);
+	pfnlist_del(m, &area->free_list[from_mt], pfn);
+	pfnlist_add_tail(m, &area->free_list[to_mt], pfn);
 	set_page_index(m, pfn, (unsigned long)to_mt);
 	area->nr_free_mt[from_mt]--;
 	area->nr_free_mt[to_mt]++;
@@ -498,8 +498,8 @@ static inline struct per_cpu_pages *this_pcp(struct machine *m, struct zone *z)
 static unsigned long pcp_pop(struct machine *m, struct per_cpu_pages *pcp, unsigned int pindex,
 			     bool tail)
 {
-	struct plist_head *h = &pcp->lists[pindex];
-	unsigned long pfn = tail ? plist_pop_tail(m, h) : plist_pop_head(m, h);
+	struct pfnlist_head *h = &pcp->lists[pindex];
+	unsigned long pfn = tail ? pfnlist_pop_tail(m, h) : pfnlist_pop_head(m, h);
 
 	pcp->lists_count[pindex]--;
 	return pfn;
@@ -520,7 +520,7 @@ static void free_pcppages_bulk(struct machine *m, struct zone *z, int count,
 		for (;;) {
 			if (++pindex > max_pindex)
 				pindex = min_pindex;
-			if (!plist_empty(&pcp->lists[pindex]))
+			if (!pfnlist_empty(&pcp->lists[pindex]))
 				break;
 			if (pindex == max_pindex)
 				max_pindex--;
@@ -539,7 +539,7 @@ static void free_pcppages_bulk(struct machine *m, struct zone *z, int count,
 			count -= nr;
 			pcp->count -= nr;
 			__free_one_page(m, pfn, z, order, mt, FPI_NONE);
-		} while (count > 0 && !plist_empty(&pcp->lists[pindex]));
+		} while (count > 0 && !pfnlist_empty(&pcp->lists[pindex]));
 	}
 }
 
@@ -571,7 +571,7 @@ static void free_unref_page_commit(struct machine *m, struct zone *z, struct per
 	int high;
 
 	count_vm_events(m, PGFREE, 1L << order);
-	plist_add(m, &pcp->lists[pindex], pfn);
+	pfnlist_add(m, &pcp->lists[pindex], pfn);
 	pcp->lists_count[pindex]++;
 	pcp->count += 1 << order;
 
@@ -850,7 +850,7 @@ int find_suitable_fallback(struct free_area *area, unsigned int order, int mt,
 	for (int i = 0; fallbacks[mt][i] != MIGRATE_TYPES; i++) {
 		int fmt = fallbacks[mt][i];
 
-		if (plist_empty(&area->free_list[fmt]))
+		if (pfnlist_empty(&area->free_list[fmt]))
 			continue;
 		if (can_steal_fallback(order, mt))
 			*can_steal = true;
@@ -934,7 +934,7 @@ static int rmqueue_bulk(struct machine *m, struct zone *z, unsigned int order, i
 
 		if (pfn == PFN_NONE)
 			break;
-		plist_add_tail(m, &pcp->lists[pindex], pfn);
+		pfnlist_add_tail(m, &pcp->lists[pindex], pfn);
 		pcp->lists_count[pindex]++;
 		if ((int)page_index(m, pfn) == MIGRATE_CMA)
 			z->vm_stat[NR_FREE_CMA_PAGES] -= 1L << order;
@@ -950,7 +950,7 @@ static unsigned long rmqueue_pcplist(struct machine *m, struct zone *z, unsigned
 	unsigned int pindex = order_to_pindex(mt, order);
 
 	pcp->free_factor >>= 1;
-	if (plist_empty(&pcp->lists[pindex])) {
+	if (pfnlist_empty(&pcp->lists[pindex])) {
 		int batch = pcp->batch;
 
 		if (batch > 1) {
@@ -959,7 +959,7 @@ static unsigned long rmqueue_pcplist(struct machine *m, struct zone *z, unsigned
 				batch = 2;
 		}
 		pcp->count += rmqueue_bulk(m, z, order, batch, pcp, pindex, mt, alloc_flags) << order;
-		if (plist_empty(&pcp->lists[pindex]))
+		if (pfnlist_empty(&pcp->lists[pindex]))
 			return PFN_NONE;
 	}
 	pcp->count -= 1 << order;
@@ -1049,12 +1049,12 @@ bool __zone_watermark_ok(struct machine *m, struct zone *z, unsigned int order,
 		if (!area->nr_free)
 			continue;
 		for (int mt = 0; mt < MIGRATE_PCPTYPES; mt++)
-			if (!plist_empty(&area->free_list[mt]))
+			if (!pfnlist_empty(&area->free_list[mt]))
 				return true;
-		if ((alloc_flags & ALLOC_CMA) && !plist_empty(&area->free_list[MIGRATE_CMA]))
+		if ((alloc_flags & ALLOC_CMA) && !pfnlist_empty(&area->free_list[MIGRATE_CMA]))
 			return true;
 		if ((alloc_flags & (ALLOC_HIGHATOMIC | ALLOC_OOM)) &&
-		    !plist_empty(&area->free_list[MIGRATE_HIGHATOMIC]))
+		    !pfnlist_empty(&area->free_list[MIGRATE_HIGHATOMIC]))
 			return true;
 	}
 	return false;
@@ -1648,7 +1648,7 @@ void shuffle_zone(struct machine *m, struct zone *z)
 		mt = (int)page_index(m, i);
 		if ((int)page_index(m, j) != mt)
 			continue;
-		plist_swap(m, &z->free_area[SHUFFLE_ORDER].free_list[mt], i, j);
+		pfnlist_swap(m, &z->free_area[SHUFFLE_ORDER].free_list[mt], i, j);
 	}
 }
 

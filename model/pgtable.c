@@ -34,7 +34,7 @@ pteval_t pt_read(struct machine *m, unsigned long table, unsigned int idx)
 	pteval_t v;
 
 	sched_point(m, SCHED_READ, ((uint64_t)table << PAGE_SHIFT) + idx * 8, 8);
-	p = pstore_frame_bytes(m, table, idx * 8);
+	p = fstore_frame_bytes(m, table, idx * 8);
 	if (!p)
 		return 0;
 	memcpy(&v, p, 8);
@@ -45,7 +45,7 @@ pteval_t pt_read(struct machine *m, unsigned long table, unsigned int idx)
 static void pt_write_private(struct machine *m, unsigned long table, unsigned int idx,
 			     pteval_t v)
 {
-	uint8_t *p = pstore_frame_bytes(m, table, idx * 8);
+	uint8_t *p = fstore_frame_bytes(m, table, idx * 8);
 
 	if (p)
 		memcpy(p, &v, 8);
@@ -56,7 +56,7 @@ void pt_write(struct machine *m, unsigned long table, unsigned int idx, pteval_t
 	sched_point(m, SCHED_WRITE, ((uint64_t)table << PAGE_SHIFT) + idx * 8, 8);
 	pt_write_private(m, table, idx, v);
 	if (unlikely(m->sched))
-		pstore_pt_changed(m);	/* a remap may have made a write lost */
+		fstore_pt_changed(m);	/* a remap may have made a write lost */
 }
 
 unsigned long pgtable_alloc(struct machine *m, int nid)
@@ -77,7 +77,7 @@ unsigned long pgtable_alloc(struct machine *m, int nid)
 			m->node[page_to_nid(m, pfn)].vm_stat[NR_PAGETABLE]++;
 	}
 	if (pfn != PFN_NONE)
-		pstore_frame_zero(m, pfn);
+		fstore_frame_zero(m, pfn);
 	return pfn;
 }
 
@@ -225,9 +225,9 @@ static pteval_t pt_read_pmd_of(struct machine *m, uint64_t va)
 
 bool vmemmap_translate(struct machine *m, uint64_t va, unsigned long *frame, bool *writable)
 {
-	struct ps_cpu *c = m->ps_cpu ? pstore_cpu(m) : NULL;
+	struct fstore_cpu *c = m->fstore_cpu ? fstore_cpu(m) : NULL;
 	uint64_t tag = va >> PMD_SHIFT;
-	unsigned int slot = (unsigned int)(tag & (PS_PMDC_SIZE - 1));
+	unsigned int slot = (unsigned int)(tag & (FST_PMDC_SIZE - 1));
 	enum pt_level level;
 	pteval_t e;
 
@@ -278,7 +278,7 @@ bool vmemmap_peek(struct machine *m, uint64_t va, unsigned long *frame, bool *wr
 	t = m->init_mm->pgd;
 	for (enum pt_level l = PT_PGD; l >= PT_PTE; l--) {
 		unsigned int i = pt_index(va, l);
-		uint8_t *p = pstore_frame_bytes(m, t, i * 8);
+		uint8_t *p = fstore_frame_bytes(m, t, i * 8);
 		pteval_t e;
 
 		if (!p)
@@ -310,7 +310,7 @@ static void do_flush_tlb_range(struct machine *m, void *info)
 {
 	const struct flush_range *r = info;
 
-	pstore_flush_xc_range(m, m->cur_cpu, r->start, r->end);
+	fstore_flush_xc_range(m, m->cur_cpu, r->start, r->end);
 }
 
 static void flush_tlb_everywhere(struct machine *m, uint64_t start, uint64_t end)
@@ -327,7 +327,7 @@ static void flush_tlb_everywhere(struct machine *m, uint64_t start, uint64_t end
 		return;
 	}
 	for (int c = 0; c < m->nr_cpus; c++)
-		pstore_flush_xc_range(m, c, start, end);
+		fstore_flush_xc_range(m, c, start, end);
 }
 
 void flush_tlb_kernel_range(struct machine *m, uint64_t start, uint64_t end)

@@ -1365,7 +1365,7 @@ static const struct counter_ns counter_ns[] = {
 	{ "node.", node_view },
 };
 
-bool mm_counter(struct machine *m, const char *name, long *val)
+bool counter_read(struct machine *m, const char *name, long *val)
 {
 	if (!strncmp(name, "hugepages.", 10))
 		return m->hugetlb && hugetlb_counter(m, name, val);
@@ -1382,7 +1382,7 @@ bool mm_counter(struct machine *m, const char *name, long *val)
 	return false;
 }
 
-void mm_counter_dump(struct machine *m, struct sbuf *sb)
+void counter_dump(struct machine *m, struct sbuf *sb)
 {
 	struct vout vo = { .dump = sb };
 

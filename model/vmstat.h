@@ -64,8 +64,8 @@ int mm_store_file(struct machine *m, const char *path, const char *val,
  * migratetype name (Unmovable, Movable, ...).  Returns false for an
  * unknown name.
  */
-bool mm_counter(struct machine *m, const char *name, long *val);
+bool counter_read(struct machine *m, const char *name, long *val);
 /* Every counter name with its value, one "name value" per line */
-void mm_counter_dump(struct machine *m, struct sbuf *sb);
+void counter_dump(struct machine *m, struct sbuf *sb);
 
 #endif /* MMSIM_VMSTAT_H */

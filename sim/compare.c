@@ -9,7 +9,7 @@
  *
  * Every run parses nothing again: the scenario is parsed once and run on
  * a fresh machine per policy, all output captured.  The figures come
- * from the counters at the end of each run (mm_counter_dump plus the
+ * from the counters at the end of each run (counter_dump plus the
  * runner's), so what the table shows is what `expect` can assert.
  */
 #include <assert.h>

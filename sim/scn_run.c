@@ -296,7 +296,7 @@ static void runner_migrated(void *priv, unsigned long old_pfn, unsigned long new
 }
 
 /* -------------------------------------------------------------------------
- * Counters: the model's (mm_counter) and the runner's (scn.*)
+ * Counters: the model's (counter_read) and the runner's (scn.*)
  */
 #define SCN_COUNTER(n)	{ "scn." #n, offsetof(struct scn_counters, n) }
 static const struct {
@@ -383,9 +383,9 @@ static void runner_counter_dump(struct scn_runner *run, struct sbuf *sb)
 			  run->ids[i].pfn == PFN_NONE ? -1L : (long)run->ids[i].pfn);
 }
 
-static void counter_dump(struct scn_runner *run, struct sbuf *sb)
+static void all_counter_dump(struct scn_runner *run, struct sbuf *sb)
 {
-	mm_counter_dump(run->m, sb);
+	counter_dump(run->m, sb);
 	runner_counter_dump(run, sb);
 }
 
@@ -428,7 +428,7 @@ static void snap_take_counters(struct scn_runner *run, struct scn_snap *sn)
 	char *line, *save = NULL;
 
 	sb_reset(&run->tmp);
-	counter_dump(run, &run->tmp);
+	all_counter_dump(run, &run->tmp);
 	for (line = run->tmp.buf ? strtok_r(run->tmp.buf, "\n", &save) : NULL; line;
 	     line = strtok_r(NULL, "\n", &save)) {
 		char *sp = strrchr(line, ' ');
@@ -908,7 +908,7 @@ static enum scn_status step_print_counters(struct scn_runner *run, const struct 
 	char *line, *save = NULL;
 
 	sb_reset(&run->tmp);
-	counter_dump(run, &run->tmp);
+	all_counter_dump(run, &run->tmp);
 	if (!run->tmp.buf)
 		return SCN_OK;
 	sb_init(&out);
@@ -942,7 +942,7 @@ static enum scn_status eval_expr(struct scn_runner *run, const struct scn_expr *
 			break;
 		case SCN_TERM_COUNTER:
 			if (!strncmp(t->name, "scn.", 4) ? !runner_counter(run, t->name, &v)
-							 : !mm_counter(run->m, t->name, &v))
+							 : !counter_read(run->m, t->name, &v))
 				return rt_error(run, t->col, "unknown counter '%s'", t->name);
 			break;
 		case SCN_TERM_SNAP: {
@@ -1242,7 +1242,7 @@ enum scn_status scn_run(const struct scn_script *s, const struct scn_run_opts *o
 	if (rc == SCN_OK && s->nstmts)
 		rc = after_run(&run, &s->stmts[s->nstmts - 1]);
 	if (run.m && o->want_counters)
-		counter_dump(&run, &r->counters);
+		all_counter_dump(&run, &r->counters);
 	if (o->out)
 		fflush(o->out);
 	runner_destroy(&run);

@@ -142,7 +142,7 @@ static struct boot_fig in_child(struct machine *(*job)(void *arg, struct boot_fi
 		struct rusage ru;
 
 		f.seconds = now() - t0;
-		f.store_bytes = m ? pstore_host_bytes(m) : 0;
+		f.store_bytes = m ? fstore_host_bytes(m) : 0;
 		getrusage(RUSAGE_SELF, &ru);
 		f.rss_kb = ru.ru_maxrss;
 		if (write(fd[1], &f, sizeof(f)) != sizeof(f))
@@ -197,7 +197,7 @@ static struct machine *seed000_job(void *arg, struct boot_fig *f)
 	show_pagetypeinfo(m, &sb);
 	mm_store_file(m, "/sys/devices/system/node/node0/hugepages/hugepages-2048kB/nr_hugepages",
 		      "32768", err, sizeof(err));
-	mm_counter(m, "hugepages.node0.2048kB.nr_hugepages", &f->hugepages);
+	counter_read(m, "hugepages.node0.2048kB.nr_hugepages", &f->hugepages);
 	show_pagetypeinfo(m, &sb);
 	sb_free(&sb);
 	return m;

@@ -160,7 +160,7 @@ static void cpu0_optimize(struct xp_ctx *x, void *s)
 /* Did CPU1's last struct page access land in H after H was copied away? */
 static bool landed_in_copied_head(struct race *r)
 {
-	const struct ps_access *a = &r->m->ps_cpu[1].last;
+	const struct fst_access *a = &r->m->fstore_cpu[1].last;
 
 	return a->frame == r->frame && a->copied;
 }
@@ -174,7 +174,7 @@ static void window_copied(struct xp_ctx *x, struct race *r)
 
 static void window_new_head(struct xp_ctx *x, struct race *r)
 {
-	unsigned long f = r->m->ps_cpu[1].last.frame;
+	unsigned long f = r->m->fstore_cpu[1].last.frame;
 
 	xp_sometimes_if(x, "cpu1 took its reference in the new head",
 			f != r->frame && f == frame_now(r->m, page_va(r->m, r->head)));
@@ -185,7 +185,7 @@ static void window_tails_remapped(struct xp_ctx *x, struct race *r)
 	struct machine *m = r->m;
 
 	xp_sometimes_if(x, "cpu1 took its reference while the tails mapped H",
-			m->ps_cpu[1].last.frame == r->frame &&
+			m->fstore_cpu[1].last.frame == r->frame &&
 			frame_now(m, page_va(m, r->head) + PAGE_SIZE) == r->frame);
 }
 
@@ -408,7 +408,7 @@ static void *nofl_setup(struct xp_ctx *x, void *arg)
 		xp_fail(x, "setup failed");
 		return n;
 	}
-	pstore_frame_copy(m, n->other, n->frame);
+	fstore_frame_copy(m, n->other, n->frame);
 	m->cur_cpu = 1;
 	page_ref_count(m, n->pfn);
 	xp_attach_machine(x, m);
@@ -434,7 +434,7 @@ static void remap_without_flush(struct machine *m, struct nofl *n)
 	pt_walk(m, m->init_mm, page_va(m, n->pfn), &level, &table, &idx);
 	pt_write(m, table, idx, pfn_pte(n->other, PAGE_KERNEL));
 	if (n->release)
-		pstore_frame_release(m, n->frame);
+		fstore_frame_release(m, n->frame);
 }
 
 static void cpu0_remap_without_flush(struct xp_ctx *x, void *s)

@@ -143,7 +143,7 @@ static int destroy_machine(void **state)
 }
 
 /* The second member of a list with at least two */
-static unsigned long second(struct machine *m, const struct plist_head *h)
+static unsigned long second(struct machine *m, const struct pfnlist_head *h)
 {
 	unsigned long p = page_lru_next(m, h->first);
 
@@ -165,7 +165,7 @@ static void forge_free(struct machine *m, struct zone *z, unsigned long pfn, uns
 	set_page_private(m, pfn, order);
 	__SetPageBuddy(m, pfn);
 	set_page_index(m, pfn, (unsigned long)mt);
-	plist_add(m, &area->free_list[mt], pfn);
+	pfnlist_add(m, &area->free_list[mt], pfn);
 	area->nr_free++;
 	area->nr_free_mt[mt]++;
 	if (mt != ISO)
@@ -181,7 +181,7 @@ static void unlist_free(struct machine *m, struct zone *z, unsigned long pfn)
 	int mt = (int)page_index(m, pfn);
 	struct free_area *area = &z->free_area[order];
 
-	plist_del(m, &area->free_list[mt], pfn);
+	pfnlist_del(m, &area->free_list[mt], pfn);
 	__ClearPageBuddy(m, pfn);
 	set_page_private(m, pfn, 0);
 	set_page_count(m, pfn, 1);
@@ -198,7 +198,7 @@ static void forge_pcp(struct machine *m, struct zone *z, int cpu, int list, unsi
 {
 	struct per_cpu_pages *pcp = &z->pcp[cpu];
 
-	plist_add(m, &pcp->lists[list], pfn);
+	pfnlist_add(m, &pcp->lists[list], pfn);
 	pcp->lists_count[list]++;
 	pcp->count += 1 << (list < NR_LOWORDER_PCP_LISTS ? list / MIGRATE_PCPTYPES : pageblock_order);
 }
@@ -218,7 +218,7 @@ static bool free_or_pcp(struct machine *m, struct zone *z, unsigned long pfn)
 						   l / MIGRATE_PCPTYPES : pageblock_order);
 			unsigned long p;
 
-			plist_for_each(m, p, &z->pcp[c].lists[l])
+			pfnlist_for_each(m, p, &z->pcp[c].lists[l])
 				if (pfn >= p && pfn < p + nr)
 					return true;
 		}
@@ -257,7 +257,7 @@ static void test_clean_machine_passes(void **state)
 static void test_broken_prev_link(void **state)
 {
 	struct machine *m = ck_machine(state);
-	struct plist_head *h = &dma32(m)->free_area[10].free_list[M];
+	struct pfnlist_head *h = &dma32(m)->free_area[10].free_list[M];
 	unsigned long b = second(m, h);
 
 	set_page_lru_prev(m, b, PFN_NONE);
@@ -348,7 +348,7 @@ static void test_free_block_with_refcount(void **state)
 static void test_list_tail_wrong(void **state)
 {
 	struct machine *m = ck_machine(state);
-	struct plist_head *h = &dma32(m)->free_area[10].free_list[M];
+	struct pfnlist_head *h = &dma32(m)->free_area[10].free_list[M];
 	unsigned long last = h->last;
 
 	h->last = h->first;
@@ -470,8 +470,8 @@ static void test_page_on_free_and_pcp_list(void **state)
 	struct zone *z = dma32(m);
 	unsigned long p = H_START + 7;
 
-	assert_true(plist_empty(&z->free_area[0].free_list[U]));
-	assert_true(plist_empty(&z->pcp[1].lists[U]));
+	assert_true(pfnlist_empty(&z->free_area[0].free_list[U]));
+	assert_true(pfnlist_empty(&z->pcp[1].lists[U]));
 	forge_free(m, z, p, 0, U);
 	/* the same lru links serve both heads: first = last = p, no neighbours */
 	forge_pcp(m, z, 1, U, p);

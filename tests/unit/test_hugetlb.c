@@ -109,7 +109,7 @@ static int pool_pages(struct machine *m, struct hstate *h, int nid, unsigned lon
 	unsigned long pfn;
 	int n = 0;
 
-	plist_for_each(m, pfn, &h->hugepage_freelists[nid]) {
+	pfnlist_for_each(m, pfn, &h->hugepage_freelists[nid]) {
 		if (n < max)
 			out[n] = pfn;
 		n++;

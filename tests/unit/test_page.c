@@ -287,13 +287,13 @@ static void test_compound_pages(void **state)
 	}
 }
 
-static void expect_list(struct machine *m, struct plist_head *h, const unsigned long *want,
+static void expect_list(struct machine *m, struct pfnlist_head *h, const unsigned long *want,
 			int n)
 {
 	unsigned long pfn, prev = PFN_NONE;
 	int i = 0;
 
-	plist_for_each(m, pfn, h) {
+	pfnlist_for_each(m, pfn, h) {
 		assert_true(i < n);
 		if (pfn != want[i])
 			fail_msg("member %d is %#lx, expected %#lx", i, pfn, want[i]);
@@ -324,42 +324,42 @@ static void test_list_helpers(void **state)
 		struct machine *m = machine_sps(sps_matrix[i], 128, 1);
 		unsigned long p = own_block(m, 3);
 		unsigned long a = p, b = p + 1, c = p + 2, d = p + 3, e = p + 4, f = p + 5;
-		struct plist_head h;
+		struct pfnlist_head h;
 
-		plist_init(&h);
-		assert_true(plist_empty(&h));
-		plist_add(m, &h, a);
-		plist_add(m, &h, b);
-		plist_add_tail(m, &h, c);
+		pfnlist_init(&h);
+		assert_true(pfnlist_empty(&h));
+		pfnlist_add(m, &h, a);
+		pfnlist_add(m, &h, b);
+		pfnlist_add_tail(m, &h, c);
 		expect_list(m, &h, (unsigned long[]){ b, a, c }, 3);
-		plist_add_tail(m, &h, d);
-		plist_add(m, &h, e);
+		pfnlist_add_tail(m, &h, d);
+		pfnlist_add(m, &h, e);
 		expect_list(m, &h, (unsigned long[]){ e, b, a, c, d }, 5);
 		for (unsigned long q = p; q < p + 5; q++)
 			assert_false(PageTail(m, q));
-		plist_del(m, &h, a);
-		plist_del(m, &h, e);
-		plist_del(m, &h, d);
+		pfnlist_del(m, &h, a);
+		pfnlist_del(m, &h, e);
+		pfnlist_del(m, &h, d);
 		expect_list(m, &h, (unsigned long[]){ b, c }, 2);
-		plist_add_tail(m, &h, d);
-		plist_add_tail(m, &h, e);
-		plist_add_tail(m, &h, f);		/* b c d e f */
-		plist_swap(m, &h, c, d);		/* adjacent, forward */
+		pfnlist_add_tail(m, &h, d);
+		pfnlist_add_tail(m, &h, e);
+		pfnlist_add_tail(m, &h, f);		/* b c d e f */
+		pfnlist_swap(m, &h, c, d);		/* adjacent, forward */
 		expect_list(m, &h, (unsigned long[]){ b, d, c, e, f }, 5);
-		plist_swap(m, &h, e, c);		/* adjacent, backward */
+		pfnlist_swap(m, &h, e, c);		/* adjacent, backward */
 		expect_list(m, &h, (unsigned long[]){ b, d, e, c, f }, 5);
-		plist_swap(m, &h, b, f);		/* the two ends */
+		pfnlist_swap(m, &h, b, f);		/* the two ends */
 		expect_list(m, &h, (unsigned long[]){ f, d, e, c, b }, 5);
-		plist_swap(m, &h, d, c);		/* distant */
+		pfnlist_swap(m, &h, d, c);		/* distant */
 		expect_list(m, &h, (unsigned long[]){ f, c, e, d, b }, 5);
-		assert_int_equal(plist_pop_head(m, &h), f);
-		assert_int_equal(plist_pop_tail(m, &h), b);
+		assert_int_equal(pfnlist_pop_head(m, &h), f);
+		assert_int_equal(pfnlist_pop_tail(m, &h), b);
 		expect_list(m, &h, (unsigned long[]){ c, e, d }, 3);
-		plist_pop_head(m, &h);
-		plist_pop_head(m, &h);
-		plist_pop_tail(m, &h);
+		pfnlist_pop_head(m, &h);
+		pfnlist_pop_head(m, &h);
+		pfnlist_pop_tail(m, &h);
 		expect_list(m, &h, NULL, 0);
-		assert_true(plist_empty(&h));
+		assert_true(pfnlist_empty(&h));
 		__free_pages(m, p, 3);
 		t_check(m);
 		machine_destroy(m);
@@ -453,41 +453,41 @@ static void test_frame_store_release_reuse(void **state)
 
 	(void)state;
 	assert_non_null(bare);
-	assert_int_equal(pstore_host_bytes(bare), 0);
+	assert_int_equal(fstore_host_bytes(bare), 0);
 	free(bare);
-	assert_true(pstore_host_bytes(m) > 0);
+	assert_true(fstore_host_bytes(m) > 0);
 
-	b = pstore_frame_bytes(m, f, 100);
+	b = fstore_frame_bytes(m, f, 100);
 	memset(b, 0xab, 8);
-	assert_int_equal(pstore_frame_bytes(m, f, 100)[7], 0xab);
-	host = pstore_host_bytes(m);
-	pstore_frame_release(m, f);
-	assert_int_equal(pstore_frame_bytes(m, f, 100)[0], 0);
-	assert_int_equal(pstore_frame_bytes(m, f, 100)[7], 0);
-	assert_int_equal(pstore_host_bytes(m), host);
+	assert_int_equal(fstore_frame_bytes(m, f, 100)[7], 0xab);
+	host = fstore_host_bytes(m);
+	fstore_frame_release(m, f);
+	assert_int_equal(fstore_frame_bytes(m, f, 100)[0], 0);
+	assert_int_equal(fstore_frame_bytes(m, f, 100)[7], 0);
+	assert_int_equal(fstore_host_bytes(m), host);
 
 	/* zero a frame whose chunks exist, and one that is only partly there */
-	memset(pstore_frame_bytes(m, f, 200), 0xcd, 4);
-	memset(pstore_frame_bytes(m, g, 3000), 0xef, 4);
-	pstore_frame_copy(m, f, g);
-	assert_int_equal(pstore_frame_bytes(m, f, 3000)[3], 0xef);
-	assert_int_equal(pstore_frame_bytes(m, f, 200)[0], 0);
-	pstore_frame_zero(m, g);
+	memset(fstore_frame_bytes(m, f, 200), 0xcd, 4);
+	memset(fstore_frame_bytes(m, g, 3000), 0xef, 4);
+	fstore_frame_copy(m, f, g);
+	assert_int_equal(fstore_frame_bytes(m, f, 3000)[3], 0xef);
+	assert_int_equal(fstore_frame_bytes(m, f, 200)[0], 0);
+	fstore_frame_zero(m, g);
 	for (unsigned int off = 0; off < PAGE_SIZE; off++)
-		if (pstore_frame_bytes(m, g, off)[0])
+		if (fstore_frame_bytes(m, g, off)[0])
 			fail_msg("byte %u of the zeroed frame is %#x", off,
-				 pstore_frame_bytes(m, g, off)[0]);
-	assert_int_equal(pstore_frame_bytes(m, f, 3000)[3], 0xef);
+				 fstore_frame_bytes(m, g, off)[0]);
+	assert_int_equal(fstore_frame_bytes(m, f, 3000)[3], 0xef);
 
 	/* nothing to do for frames that hold nothing */
-	pstore_frame_release(m, f + 1);
-	pstore_frame_release(m, beyond);
-	pstore_frame_zero(m, beyond);
-	pstore_frame_copy(m, f, beyond);
-	pstore_frame_copy(m, beyond, f);
-	assert_null(pstore_frame_bytes(m, beyond, 0));
-	assert_int_equal(pstore_frame_bytes(m, f, 3000)[3], 0xef);
-	pstore_frame_zero(m, f);
+	fstore_frame_release(m, f + 1);
+	fstore_frame_release(m, beyond);
+	fstore_frame_zero(m, beyond);
+	fstore_frame_copy(m, f, beyond);
+	fstore_frame_copy(m, beyond, f);
+	assert_null(fstore_frame_bytes(m, beyond, 0));
+	assert_int_equal(fstore_frame_bytes(m, f, 3000)[3], 0xef);
+	fstore_frame_zero(m, f);
 	assert_false(m->fail.failed);
 	__free_pages(m, f, 0);
 	__free_pages(m, g, 0);
@@ -567,7 +567,7 @@ static void test_compound_and_list_corners(void **state)
 {
 	struct machine *m = t_machine(1, 64, 1);
 	unsigned long b = own_block(m, 3), pfn;
-	struct plist_head h;
+	struct pfnlist_head h;
 
 	(void)state;
 	assert_int_equal(b % 8, 0);
@@ -582,17 +582,17 @@ static void test_compound_and_list_corners(void **state)
 	destroy_compound_page(m, b, 0);
 	assert_false(PageHead(m, b));
 
-	plist_init(&h);
-	plist_add_tail(m, &h, b);
-	plist_add_tail(m, &h, b + 1);
-	plist_swap(m, &h, b + 1, b + 1);
+	pfnlist_init(&h);
+	pfnlist_add_tail(m, &h, b);
+	pfnlist_add_tail(m, &h, b + 1);
+	pfnlist_swap(m, &h, b + 1, b + 1);
 	assert_int_equal(h.first, b);
 	assert_int_equal(h.last, b + 1);
-	pfn = plist_pop_head(m, &h);
+	pfn = pfnlist_pop_head(m, &h);
 	assert_int_equal(pfn, b);
-	pfn = plist_pop_head(m, &h);
+	pfn = pfnlist_pop_head(m, &h);
 	assert_int_equal(pfn, b + 1);
-	assert_true(plist_empty(&h));
+	assert_true(pfnlist_empty(&h));
 	__free_pages(m, b, 3);
 	t_check(m);
 	machine_destroy(m);

@@ -120,7 +120,7 @@ static bool on_pcp(struct machine *m, struct zone *z, unsigned long pfn)
 		for (int l = 0; l < NR_PCP_LISTS; l++) {
 			unsigned long p;
 
-			plist_for_each(m, p, &z->pcp[c].lists[l])
+			pfnlist_for_each(m, p, &z->pcp[c].lists[l])
 				if (p == pfn)
 					return true;
 		}
@@ -174,7 +174,7 @@ static void only_order10(struct machine *m, struct zone *z)
 	drain_all_pages(m, NULL);
 	for (unsigned int o = 0; o < MAX_ORDER - 1; o++)
 		for (int t = 0; t < MIGRATE_TYPES; t++)
-			while (!plist_empty(&z->free_area[o].free_list[t])) {
+			while (!pfnlist_empty(&z->free_area[o].free_list[t])) {
 				unsigned long h = z->free_area[o].free_list[t].first;
 
 				assert_int_equal(alloc_contig_range(m, h, h + (1UL << o),
@@ -740,7 +740,7 @@ static void test_fpi_to_tail_boot_order(void **state)
 	unsigned long pfn, prev = 0, n = 0, x;
 
 	(void)state;
-	plist_for_each(m, pfn, &z->free_area[10].free_list[M]) {
+	pfnlist_for_each(m, pfn, &z->free_area[10].free_list[M]) {
 		assert_true(n == 0 || pfn > prev);
 		prev = pfn;
 		n++;
@@ -776,7 +776,7 @@ static void test_buddy_merge_likely_tail_or_head(void **state)
 		unsigned long sz = 1UL << k;
 		struct machine *m = one_zone(64, 1);
 		struct zone *z = dz(m);
-		struct plist_head *h = &z->free_area[k].free_list[M];
+		struct pfnlist_head *h = &z->free_area[k].free_list[M];
 		unsigned long p, q, s;
 
 		grab_zone(m, z);
@@ -817,7 +817,7 @@ static void shuffle_run(uint64_t seed, bool shuffle, struct shuffle_log *l)
 	m = t_boot(&o);
 	z = dz(m);
 	memset(l, 0, sizeof(*l));
-	plist_for_each(m, pfn, &z->free_area[10].free_list[M])
+	pfnlist_for_each(m, pfn, &z->free_area[10].free_list[M])
 		if (l->nboot < 64)
 			l->boot[l->nboot++] = pfn;
 	for (int i = 0; i < 47; i++) {

@@ -119,7 +119,7 @@ static void test_tlb_stale_until_flush(void **state)
 	assert_int_equal(pt_split_pmd(m, m->init_mm, va, 0), 0);
 	/* the split changed no translation, so no flush is needed yet */
 	copy = alloc_pages_node(m, 0, GFP_KERNEL, 0);
-	pstore_frame_copy(m, copy, old);
+	fstore_frame_copy(m, copy, old);
 	pt_walk(m, m->init_mm, va, &level, &table, &idx);
 	pt_write(m, table, idx, pfn_pte(copy, PAGE_KERNEL));
 
@@ -193,7 +193,7 @@ static void test_free_links_are_not_tails(void **state)
 	drain_all_pages(m, NULL);
 	for (int o = 0; o < MAX_ORDER; o++)
 		for (int t = 0; t < MIGRATE_TYPES; t++)
-			plist_for_each(m, pfn, &z->free_area[o].free_list[t]) {
+			pfnlist_for_each(m, pfn, &z->free_area[o].free_list[t]) {
 				assert_false(PageTail(m, pfn));
 				assert_int_equal(compound_head(m, pfn), pfn);
 			}

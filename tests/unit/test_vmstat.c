@@ -114,7 +114,7 @@ static long counter(struct machine *m, const char *name)
 {
 	long v = -424242;
 
-	if (!mm_counter(m, name, &v))
+	if (!counter_read(m, name, &v))
 		fail_msg("counter %s not found", name);
 	return v;
 }
@@ -270,9 +270,9 @@ static void test_buddyinfo_format(void **state)
 	assert_int_equal(counter(m, "buddyinfo.0.Normal.0"), 3);
 	assert_int_equal(counter(m, "buddyinfo.0.Normal.10"), 1);
 	/* unpopulated zones and orders past 10 are not counters */
-	assert_false(mm_counter(m, "buddyinfo.0.DMA.0", NULL));
-	assert_false(mm_counter(m, "buddyinfo.0.Normal.11", NULL));
-	assert_false(mm_counter(m, "buddyinfo.1.Normal.0", NULL));
+	assert_false(counter_read(m, "buddyinfo.0.DMA.0", NULL));
+	assert_false(counter_read(m, "buddyinfo.0.Normal.11", NULL));
+	assert_false(counter_read(m, "buddyinfo.1.Normal.0", NULL));
 	free(s);
 	fake_free(m);
 }
@@ -325,8 +325,8 @@ static void test_pagetypeinfo_format(void **state)
 	assert_int_equal(counter(m, "pagetypeinfo.0.Normal.Reclaimable.0"), 7);
 	assert_int_equal(counter(m, "blocks.0.Normal.Movable"), 2);
 	assert_int_equal(counter(m, "blocks.0.Normal.Unmovable"), 1);
-	assert_false(mm_counter(m, "pagetypeinfo.0.Normal.CMA.0", NULL));
-	assert_false(mm_counter(m, "blocks.0.Normal.CMA", NULL));
+	assert_false(counter_read(m, "pagetypeinfo.0.Normal.CMA.0", NULL));
+	assert_false(counter_read(m, "blocks.0.Normal.CMA", NULL));
 	free(s);
 	fake_free(m);
 }
@@ -438,8 +438,8 @@ static void test_zoneinfo_unpopulated(void **state)
 		"        protection: (0, 0, 0, 0, 0)\n");
 	assert_int_equal(counter(m, "zoneinfo.0.DMA32.protection.Device"), 9);
 	/* an unpopulated zone has no zone stats or pagesets */
-	assert_false(mm_counter(m, "zoneinfo.0.DMA.nr_free_pages", NULL));
-	assert_false(mm_counter(m, "zoneinfo.0.DMA.pcp_count", NULL));
+	assert_false(counter_read(m, "zoneinfo.0.DMA.nr_free_pages", NULL));
+	assert_false(counter_read(m, "zoneinfo.0.DMA.pcp_count", NULL));
 	free(s);
 	fake_free(m);
 }
@@ -518,7 +518,7 @@ static void test_zoneinfo_populated(void **state)
 	assert_int_equal(counter(m, "zoneinfo.0.Normal.cpu.0.batch"), 63);
 	assert_int_equal(counter(m, "zoneinfo.0.Normal.nr_file_pages"), 77);
 	assert_int_equal(counter(m, "zoneinfo.0.Normal.start_pfn"), (long)FAKE_START);
-	assert_false(mm_counter(m, "zoneinfo.0.Normal.cpu.2.count", NULL));
+	assert_false(counter_read(m, "zoneinfo.0.Normal.cpu.2.count", NULL));
 	free(s);
 	fake_free(m);
 }
@@ -595,7 +595,7 @@ static void test_meminfo(void **state)
 	assert_string_equal(p, "");
 	assert_int_equal(counter(m, "meminfo.MemAvailable"), 11000);
 	assert_int_equal(counter(m, "meminfo.Hugepagesize"), 2048);
-	assert_false(mm_counter(m, "meminfo.Nope", NULL));
+	assert_false(counter_read(m, "meminfo.Nope", NULL));
 	free(s);
 	fake_free(m);
 }
@@ -666,8 +666,8 @@ static void test_vmstat(void **state)
 	}
 	/* 11 zone + 6 numa + 43 node + 2 writeback + 110 event items, nr_unstable */
 	assert_int_equal(lines, 11 + 6 + 43 + 2 + 110 + 1);
-	assert_false(mm_counter(m, "vmstat.nr_free", NULL));
-	assert_false(mm_counter(m, "vmstat.", NULL));
+	assert_false(counter_read(m, "vmstat.nr_free", NULL));
+	assert_false(counter_read(m, "vmstat.", NULL));
 	free(s);
 	fake_free(m);
 }
@@ -682,13 +682,13 @@ static void test_counter_unknown(void **state)
 	struct machine *m = fake_machine();
 	long v = 17;
 
-	assert_false(mm_counter(m, "nonsense", &v));
-	assert_false(mm_counter(m, "", &v));
-	assert_false(mm_counter(m, "vmstat", &v));
+	assert_false(counter_read(m, "nonsense", &v));
+	assert_false(counter_read(m, "", &v));
+	assert_false(counter_read(m, "vmstat", &v));
 	/* zone names are case-exact */
-	assert_false(mm_counter(m, "buddyinfo.0.normal.0", &v));
-	assert_false(mm_counter(m, "zoneinfo.0.Normal.nope", &v));
-	assert_false(mm_counter(m, "unusable_index.0.Normal.11", &v));
+	assert_false(counter_read(m, "buddyinfo.0.normal.0", &v));
+	assert_false(counter_read(m, "zoneinfo.0.Normal.nope", &v));
+	assert_false(counter_read(m, "unusable_index.0.Normal.11", &v));
 	assert_int_equal(v, 17);	/* untouched on failure */
 	fake_free(m);
 }
@@ -708,7 +708,7 @@ static void test_counter_dump(void **state)
 	set_free(z, 4, MIGRATE_MOVABLE, 9);
 	z->vm_stat[NR_FREE_PAGES] = 9 * 16;
 	sb_init(&sb);
-	mm_counter_dump(m, &sb);
+	counter_dump(m, &sb);
 	text = sb_steal(&sb);
 	assert_non_null(strstr(text, "\nbuddyinfo.0.Normal.4 9\n"));
 	assert_non_null(strstr(text, "\npagetypeinfo.0.Normal.Movable.4 9\n"));
