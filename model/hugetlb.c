@@ -46,6 +46,7 @@
 #include "hugetlb.h"
 #include "hugetlb_vmemmap.h"
 #include "memblock.h"
+#include "module.h"
 #include "page_alloc.h"
 
 #define SZ_2M		(2UL << 20)
@@ -1789,3 +1790,7 @@ void hugetlb_counter_dump(struct machine *m, struct sbuf *sb)
 						  node[f], v);
 	}
 }
+
+const struct mm_module mm_module_hugetlb = {
+	.name = "hugetlb",
+};

@@ -31,9 +31,11 @@
 
 #include "cpu.h"
 #include "hugetlb_vmemmap.h"
+#include "module.h"
 #include "page_alloc.h"
 #include "pgtable.h"
 #include "policies/hvo.h"
+#include "policy.h"
 
 #define HUGETLB_VMEMMAP_RESERVE_SIZE	PAGE_SIZE
 #define NR_RESET_STRUCT_PAGE		3
@@ -483,3 +485,13 @@ int hugetlb_vmemmap_restore(struct machine *m, const struct hstate *h, unsigned 
 	m->hvo_stats.restored++;
 	return 0;
 }
+
+static const struct policy_family *const hugetlb_vmemmap_families[] = {
+	&policy_family_hvo,
+};
+
+const struct mm_module mm_module_hugetlb_vmemmap = {
+	.name = "hugetlb_vmemmap",
+	.families = hugetlb_vmemmap_families,
+	.nr_families = ARRAY_SIZE(hugetlb_vmemmap_families),
+};

@@ -22,14 +22,15 @@
  *		.default_idx = 0, .apply = hvo_policy_apply,
  *	};
  *
- * and add one line, F(hvo), to POLICY_FAMILIES in sim/policy.c.  Adding an
- * entry to an existing family touches only the family's file.  The tables
+ * and list it in the .families of the mm_module holding its mechanism
+ * (module.h).  Adding an entry to an existing family touches only the
+ * family's file.  The tables
  * are const and static: the registry has no mutable state, so several
  * machines with different selections coexist (compare runs one per entry).
  *
  * This header depends on nothing but the C library; it lives in model/
  * so model/policies/ files can include it, while the registry itself
- * (sim/policy.c) is simulator machinery.
+ * (model/policy.c) reads the families from the module table.
  */
 #ifndef MMSIM_POLICY_H
 #define MMSIM_POLICY_H

@@ -41,9 +41,10 @@
 #include <string.h>
 
 #include "vmstat.h"
-#include "pgtable.h"
 #include "hugetlb.h"
+#include "module.h"
 #include "page_alloc.h"
+#include "pgtable.h"
 
 /* -------------------------------------------------------------------------
  * What the views show that the model does not have as such
@@ -1215,7 +1216,7 @@ static int store_percpu_pagelist_high_fraction(struct machine *m, const char *pa
  * how a module serves a whole sysfs directory (hugepages-<size>kB/...).
  * Modules that come later add their line here.
  */
-struct mm_file {
+struct vm_file {
 	const char *path;
 	void (*view)(struct machine *m, struct vout *vo);	/* whole-file view */
 	mm_file_show_fn show;		/* or a handler given the path */
@@ -1225,7 +1226,7 @@ struct mm_file {
 #define MM_VIEW(p, v)		{ .path = (p), .view = (v), .show = NULL, .store = NULL }
 #define MM_FILE(p, sh, st)	{ .path = (p), .view = NULL, .show = (sh), .store = (st) }
 
-static const struct mm_file mm_files[] = {
+static const struct vm_file mm_files[] = {
 	MM_VIEW("/proc/buddyinfo", buddyinfo_view),
 	MM_VIEW("/proc/pagetypeinfo", pagetypeinfo_view),
 	MM_VIEW("/proc/zoneinfo", zoneinfo_view),
@@ -1242,7 +1243,7 @@ static const struct mm_file mm_files[] = {
 		store_percpu_pagelist_high_fraction),
 };
 
-static const struct mm_file *mm_file_lookup(const char *path)
+static const struct vm_file *mm_file_lookup(const char *path)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(mm_files); i++) {
 		const char *p = mm_files[i].path;
@@ -1256,7 +1257,7 @@ static const struct mm_file *mm_file_lookup(const char *path)
 
 bool mm_show_file(struct machine *m, const char *path, struct sbuf *sb)
 {
-	const struct mm_file *f = mm_file_lookup(path);
+	const struct vm_file *f = mm_file_lookup(path);
 
 	if (!f)
 		return m->hugetlb && hugetlb_show_file(m, path, sb);
@@ -1270,7 +1271,7 @@ bool mm_show_file(struct machine *m, const char *path, struct sbuf *sb)
 int mm_store_file(struct machine *m, const char *path, const char *val,
 		  char *err, size_t errlen)
 {
-	const struct mm_file *f = mm_file_lookup(path);
+	const struct vm_file *f = mm_file_lookup(path);
 
 	if (!f) {
 		int ret = m->hugetlb ? hugetlb_store_file(m, path, val, err, errlen) : -ENOENT;
@@ -1347,12 +1348,12 @@ static void node_view(struct machine *m, struct vout *vo)
 	}
 }
 
-struct counter_ns {
+struct vm_counter_ns {
 	const char *prefix;		/* up to and including the first '.' */
 	void (*view)(struct machine *m, struct vout *vo);
 };
 
-static const struct counter_ns counter_ns[] = {
+static const struct vm_counter_ns counter_ns[] = {
 	{ "vmstat.", vmstat_view },
 	{ "meminfo.", meminfo_view },
 	{ "buddyinfo.", buddyinfo_view },
@@ -1398,3 +1399,7 @@ void counter_dump(struct machine *m, struct sbuf *sb)
 	if (m->hugetlb)
 		hugetlb_counter_dump(m, sb);
 }
+
+const struct mm_module mm_module_vmstat = {
+	.name = "vmstat",
+};

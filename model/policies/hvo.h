@@ -49,4 +49,8 @@ unsigned int hvo_nr_policies(void);
 /* The registry's names match the table (a test runs this) */
 bool hvo_family_check(void);
 
+/* The "hvo" family of the policy registry (policy.h) */
+struct policy_family;
+extern const struct policy_family policy_family_hvo;
+
 #endif /* MMSIM_POLICIES_HVO_H */

@@ -2,45 +2,45 @@
 /*
  * policy.c - the policy registry (see policy.h).
  *
- * The registry is a const, NULL-terminated array of family descriptors,
- * built at compile time from POLICY_FAMILIES below; each family is defined
- * in its own model/policies/<family>.c.  Lookups are linear: there are a
- * handful of families with a handful of entries each.
+ * The registry has no table of its own: each family is defined next to
+ * its mechanism and listed in the mm_module of that mechanism (module.h).
+ * Lookups are linear: there are a handful of families with a handful of
+ * entries each.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "module.h"
 #include "policy.h"
 
 /*
- * The registered families, one F(name) per family; F(hvo) refers to
- * `const struct policy_family policy_family_hvo` in model/policies/hvo.c.
+ * Families are found through the modules that hold their mechanism
+ * (module.h): the i-th family is counted across the modules in order.
  */
-#define POLICY_FAMILIES(F)	F(hvo)
-
-#define POLICY_DECLARE(n)	extern const struct policy_family policy_family_##n;
-#define POLICY_REF(n)		&policy_family_##n,
-POLICY_FAMILIES(POLICY_DECLARE)
-
-static const struct policy_family *const policy_families[] = {
-	POLICY_FAMILIES(POLICY_REF)
-	NULL
-};
-
 size_t policy_nr_families(void)
 {
 	size_t n = 0;
 
-	while (policy_families[n])
-		n++;
+	for (size_t i = 0; i < mm_nr_modules(); i++)
+		n += mm_module_at(i)->nr_families;
 	return n;
 }
 
 const struct policy_family *policy_family_at(size_t i)
 {
-	return i < policy_nr_families() ? policy_families[i] : NULL;
+	for (size_t k = 0; k < mm_nr_modules(); k++) {
+		const struct mm_module *mod = mm_module_at(k);
+
+		if (i < mod->nr_families)
+			return mod->families[i];
+		i -= mod->nr_families;
+	}
+	return NULL;
 }
+
+#define for_each_policy_family(f, i) \
+	for (size_t i = 0; ((f) = policy_family_at(i)); i++)
 
 static bool name_is(const char *name, const char *s, size_t len)
 {
@@ -49,9 +49,11 @@ static bool name_is(const char *name, const char *s, size_t len)
 
 const struct policy_family *policy_family_find(const char *name, size_t len)
 {
-	for (const struct policy_family *const *f = policy_families; *f; f++)
-		if (name_is((*f)->name, name, len))
-			return *f;
+	const struct policy_family *f;
+
+	for_each_policy_family(f, i)
+		if (name_is(f->name, name, len))
+			return f;
 	return NULL;
 }
 
@@ -137,13 +139,15 @@ void policy_set_merge(struct policy_set *base, const struct policy_set *over)
 
 int policy_apply_all(struct machine *m, const struct policy_set *s, char *err, size_t errlen)
 {
-	for (const struct policy_family *const *f = policy_families; *f; f++) {
-		const struct policy *p = policy_set_get(s, *f);
+	const struct policy_family *f;
+
+	for_each_policy_family(f, i) {
+		const struct policy *p = policy_set_get(s, f);
 		int ret;
 
-		if (!p || !(*f)->apply)
+		if (!p || !f->apply)
 			continue;
-		ret = (*f)->apply(m, p, err, errlen);
+		ret = f->apply(m, p, err, errlen);
 		if (ret)
 			return ret < 0 ? ret : -EINVAL;
 	}
@@ -153,13 +157,15 @@ int policy_apply_all(struct machine *m, const struct policy_set *s, char *err, s
 int policy_apply_opts_all(struct machine_opts *o, const struct policy_set *s, char *err,
 			  size_t errlen)
 {
-	for (const struct policy_family *const *f = policy_families; *f; f++) {
-		const struct policy *p = policy_set_get(s, *f);
+	const struct policy_family *f;
+
+	for_each_policy_family(f, i) {
+		const struct policy *p = policy_set_get(s, f);
 		int ret;
 
-		if (!p || !(*f)->apply_opts)
+		if (!p || !f->apply_opts)
 			continue;
-		ret = (*f)->apply_opts(o, p, err, errlen);
+		ret = f->apply_opts(o, p, err, errlen);
 		if (ret)
 			return ret < 0 ? ret : -EINVAL;
 	}
