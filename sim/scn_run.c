@@ -545,6 +545,47 @@ static bool stmt_wants(const struct scn_stmt *st, const char *name)
 	return false;
 }
 
+/*
+ * The PREFIX arguments of a print step that select no counter at all.  A
+ * misspelt prefix would otherwise print nothing, which reads as "nothing
+ * changed": each prefix is marked when some counter name starts with it,
+ * and the first one left unmarked is an error at its column.
+ */
+struct prefix_hits {
+	bool *hit;		/* [st->nargs] */
+};
+
+static void prefix_hits_init(struct prefix_hits *ph, const struct scn_stmt *st)
+{
+	ph->hit = st->nargs ? host_calloc((size_t)st->nargs, sizeof(*ph->hit),
+					  "checking print prefixes") : NULL;
+}
+
+static void prefix_hits_mark(struct prefix_hits *ph, const struct scn_stmt *st, const char *name)
+{
+	for (int i = 0; i < st->nargs; i++)
+		if (!ph->hit[i] && !strncmp(name, st->args[i], strlen(st->args[i])))
+			ph->hit[i] = true;
+}
+
+/* Frees ph; SCN_OK, or a run error at the first prefix nothing matched */
+static enum scn_status prefix_hits_done(struct scn_runner *run, struct prefix_hits *ph,
+					const struct scn_stmt *st, const char *what)
+{
+	enum scn_status ret = SCN_OK;
+
+	for (int i = 0; i < st->nargs; i++) {
+		if (ph->hit[i])
+			continue;
+		ret = rt_error(run, st->argcol[i], "%s: no counter name starts with '%s'", what,
+			       st->args[i]);
+		break;
+	}
+	host_free(ph->hit);
+	ph->hit = NULL;
+	return ret;
+}
+
 /* -------------------------------------------------------------------------
  * Steps
  */
@@ -850,18 +891,23 @@ static enum scn_status step_snapshot(struct scn_runner *run, const struct scn_st
 static enum scn_status step_print_snapshot(struct scn_runner *run, const struct scn_stmt *st)
 {
 	struct scn_snap *sn = &run->snaps[st->slot];
+	struct prefix_hits ph;
 
 	if (sn->nviews && !st->nargs) {
 		out_write(run, sn->views.buf, sn->views.len);
 		return SCN_OK;
 	}
 	sb_reset(&run->tmp);
+	prefix_hits_init(&ph, st);
 	for (size_t i = 0; i < sn->n; i++) {
 		const char *name = run->cname_by_id[sn->ids[i]];
 
+		prefix_hits_mark(&ph, st, name);
 		if (stmt_wants(st, name))
 			sb_printf(&run->tmp, "%s %ld\n", name, sn->vals[i]);
 	}
+	if (prefix_hits_done(run, &ph, st, "print snapshot") != SCN_OK)
+		return SCN_BAD_INPUT;
 	out_write(run, run->tmp.buf ? run->tmp.buf : "", run->tmp.len);
 	return SCN_OK;
 }
@@ -869,6 +915,8 @@ static enum scn_status step_print_snapshot(struct scn_runner *run, const struct 
 static enum scn_status step_print_diff(struct scn_runner *run, const struct scn_stmt *st)
 {
 	struct scn_snap *a = &run->snaps[st->slot], now = { 0 }, *b;
+	struct prefix_hits ph;
+	enum scn_status ret;
 	struct sbuf out;
 
 	if (st->slot2 >= 0) {
@@ -878,10 +926,12 @@ static enum scn_status step_print_diff(struct scn_runner *run, const struct scn_
 		b = &now;
 	}
 	sb_init(&out);
+	prefix_hits_init(&ph, st);
 	for (size_t i = 0; i < a->n; i++) {
 		const char *name = run->cname_by_id[a->ids[i]];
 		long av = a->vals[i], bv;
 
+		prefix_hits_mark(&ph, st, name);
 		if (!stmt_wants(st, name))
 			continue;
 		if (!snap_get_id(b, a->ids[i], &bv))
@@ -893,33 +943,42 @@ static enum scn_status step_print_diff(struct scn_runner *run, const struct scn_
 		const char *name = run->cname_by_id[b->ids[i]];
 		long av;
 
+		prefix_hits_mark(&ph, st, name);
 		if (!snap_get_id(a, b->ids[i], &av) && stmt_wants(st, name))
 			sb_printf(&out, "%s (none) -> %ld\n", name, b->vals[i]);
 	}
-	out_write(run, out.buf ? out.buf : "", out.len);
+	ret = prefix_hits_done(run, &ph, st, "print diff");
+	if (ret == SCN_OK)
+		out_write(run, out.buf ? out.buf : "", out.len);
 	sb_free(&out);
 	snap_clear(&now);
-	return SCN_OK;
+	return ret;
 }
 
 static enum scn_status step_print_counters(struct scn_runner *run, const struct scn_stmt *st)
 {
-	struct sbuf out;
 	char *line, *save = NULL;
+	struct prefix_hits ph;
+	enum scn_status ret;
+	struct sbuf out;
 
 	sb_reset(&run->tmp);
 	all_counter_dump(run, &run->tmp);
 	if (!run->tmp.buf)
 		return SCN_OK;
 	sb_init(&out);
+	prefix_hits_init(&ph, st);
 	for (line = strtok_r(run->tmp.buf, "\n", &save); line;
 	     line = strtok_r(NULL, "\n", &save)) {
+		prefix_hits_mark(&ph, st, line);
 		if (stmt_wants(st, line))
 			sb_printf(&out, "%s\n", line);
 	}
-	out_write(run, out.buf ? out.buf : "", out.len);
+	ret = prefix_hits_done(run, &ph, st, "print counters");
+	if (ret == SCN_OK)
+		out_write(run, out.buf ? out.buf : "", out.len);
 	sb_free(&out);
-	return SCN_OK;
+	return ret;
 }
 
 static enum scn_status overflow_at(struct scn_runner *run, int col)
