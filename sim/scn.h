@@ -247,6 +247,14 @@ struct scn_run_opts {
 	 */
 	FILE *out, *err;
 	bool want_counters;		/* fill result.counters at the end */
+	/*
+	 * Tests only (NULL otherwise): called after each step that ran on a
+	 * machine, before the step's invariant check, so a test can break
+	 * the machine's state the way a model bug would and see the check
+	 * report it.
+	 */
+	void (*step_hook)(void *priv, struct machine *m, int line);
+	void *step_hook_priv;
 };
 
 /*
