@@ -218,6 +218,8 @@ struct scn_script {
 
 struct scn_script *scn_parse_string(const char *file, const char *text, struct scn_diag *d);
 struct scn_script *scn_parse_file(const char *path, struct scn_diag *d);
+/* The i-th verb the parser knows (`mmsim verbs`), NULL past the last */
+const char *scn_verb_name(size_t i);
 void scn_script_free(struct scn_script *s);
 
 /* -------------------------------------------------------------------------
