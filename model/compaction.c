@@ -251,31 +251,14 @@ static bool isolate_migratepages(struct machine *m, struct compact_control *cc)
 	return cc->nr_migratepages > 0;
 }
 
-static void isolate_one_free_block(struct machine *m, struct compact_control *cc,
+/* isolate_freepages_block for one free block: false when the watermark refused it */
+static bool isolate_one_free_block(struct machine *m, struct compact_control *cc,
 				   unsigned long pfn, unsigned int order)
 {
-	struct zone *z = cc->zone;
-	int mt = (int)page_index(m, pfn);
 	unsigned long nr = 1UL << order;
-	struct free_area *area = &z->free_area[order];
 
-	/* __isolate_free_page */
-	pfnlist_del(m, &area->free_list[mt], pfn);
-	__ClearPageBuddy(m, pfn);
-	set_page_private(m, pfn, 0);
-	area->nr_free--;
-	area->nr_free_mt[mt]--;
-	z->vm_stat[NR_FREE_PAGES] -= (long)nr;
-	if (mt == MIGRATE_CMA)
-		z->vm_stat[NR_FREE_CMA_PAGES] -= (long)nr;
-	if (order >= pageblock_order - 1) {
-		for (unsigned long b = pfn; b < pfn + nr; b += pageblock_nr_pages) {
-			int bmt = get_pfnblock_migratetype(z, b);
-
-			if (bmt != MIGRATE_ISOLATE && bmt != MIGRATE_CMA && bmt != MIGRATE_HIGHATOMIC)
-				set_pfnblock_migratetype(z, b, MIGRATE_MOVABLE);
-		}
-	}
+	if (!__isolate_free_page(m, pfn, order))
+		return false;
 	/* split_map_pages: order-0 pages with a reference each */
 	if (cc->nr_freepages + (int)nr > cc->cap_freepages) {
 		int cap = cc->cap_freepages ? cc->cap_freepages : 64;
@@ -291,6 +274,7 @@ static void isolate_one_free_block(struct machine *m, struct compact_control *cc
 		cc->freepages[cc->nr_freepages++] = pfn + i;
 	}
 	count_vm_events(m, COMPACTISOLATED, (long)nr);
+	return true;
 }
 
 static void isolate_freepages(struct machine *m, struct compact_control *cc)
@@ -321,11 +305,9 @@ static void isolate_freepages(struct machine *m, struct compact_control *cc)
 
 			if (pfn + (1UL << o) > end)
 				break;
-			/* keep the zone above its min watermark */
-			if (!zone_watermark_ok(m, z, 0, z->_watermark[WMARK_MIN] + (1UL << o), 0,
-					       ALLOC_CMA))
+			/* the zone stays above its min watermark, or the scan stops */
+			if (!isolate_one_free_block(m, cc, pfn, o))
 				return;
-			isolate_one_free_block(m, cc, pfn, o);
 			pfn += (1UL << o) - 1;
 		}
 	}
@@ -529,12 +511,8 @@ static void undo_isolate_range(struct machine *m, struct zone *z, unsigned long 
 			if (pfn_present_mem(m, pfn) && PageBuddy(m, pfn) &&
 			    (int)page_index(m, pfn) == MIGRATE_ISOLATE) {
 				unsigned int o = buddy_order(m, pfn);
-				struct free_area *area = &z->free_area[o];
 
-				pfnlist_del(m, &area->free_list[MIGRATE_ISOLATE], pfn);
-				__ClearPageBuddy(m, pfn);
-				area->nr_free--;
-				area->nr_free_mt[MIGRATE_ISOLATE]--;
+				del_page_from_free_list(m, pfn, z, o, MIGRATE_ISOLATE);
 				set_pfnblock_migratetype(z, b, saved[i]);
 				__free_one_page(m, pfn, z, o, saved[i], FPI_NONE);
 				pfn += 1UL << o;
@@ -589,11 +567,14 @@ int alloc_contig_range(struct machine *m, unsigned long start, unsigned long end
 	}
 	drain_all_pages(m, z);
 	if (!ret) {
-		/* everything is free now: take it (isolate_freepages_range) */
+		/*
+		 * Everything is free now, in isolated pageblocks
+		 * (test_pages_isolated): take it (isolate_freepages_range).
+		 */
 		for (unsigned long pfn = start; pfn < end;) {
 			unsigned long fh = free_block_head(m, pfn);
 
-			if (fh == PFN_NONE) {
+			if (fh == PFN_NONE || get_pfnblock_migratetype(z, fh) != MIGRATE_ISOLATE) {
 				ret = -EBUSY;
 				break;
 			}
@@ -607,20 +588,13 @@ int alloc_contig_range(struct machine *m, unsigned long start, unsigned long end
 				continue;
 			}
 			unsigned int o = buddy_order(m, pfn);
-			struct free_area *area = &z->free_area[o];
-			int mt = (int)page_index(m, pfn);
 
 			if (pfn + (1UL << o) <= start) {
 				pfn += 1UL << o;
 				continue;
 			}
-			pfnlist_del(m, &area->free_list[mt], pfn);
-			__ClearPageBuddy(m, pfn);
-			set_page_private(m, pfn, 0);
-			area->nr_free--;
-			area->nr_free_mt[mt]--;
-			if (mt != MIGRATE_ISOLATE)
-				z->vm_stat[NR_FREE_PAGES] -= 1L << o;
+			/* isolated: no watermark, and the pages already left NR_FREE_PAGES */
+			__isolate_free_page(m, pfn, o);
 			for (unsigned long i = 0; i < 1UL << o; i++) {
 				unsigned long p = pfn + i;
 

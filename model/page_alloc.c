@@ -263,8 +263,8 @@ static inline void add_to_free_list_tail(struct machine *m, unsigned long pfn, s
 }
 
 /* The free list a block is on is not recorded in the page; callers know it */
-static inline void del_page_from_free_list(struct machine *m, unsigned long pfn, struct zone *z,
-					   unsigned int order, int mt)
+inline void del_page_from_free_list(struct machine *m, unsigned long pfn, struct zone *z,
+				    unsigned int order, int mt)
 {
 	struct free_area *area = &z->free_area[order];
 
@@ -1587,6 +1587,35 @@ unsigned long __alloc_pages(struct machine *m, gfp_t gfp, unsigned int order, in
 unsigned long alloc_pages_node(struct machine *m, int nid, gfp_t gfp, unsigned int order)
 {
 	return __alloc_pages(m, gfp, order, nid);
+}
+
+/*
+ * Take a free block off its free list for a caller that will use its pages
+ * (compaction's free scanner, alloc_contig_range).  Outside an isolated
+ * pageblock the zone must stay above its min watermark as if the block
+ * were allocated, and the pages stop counting as free; an isolated block's
+ * pages already do not count.  A block of half a pageblock or more turns
+ * its (mergeable) pageblocks movable.  Returns the pages taken, 0 when the
+ * watermark refused.
+ */
+int __isolate_free_page(struct machine *m, unsigned long pfn, unsigned int order)
+{
+	struct zone *z = pfn_zone(m, pfn);
+	int mt = get_pfnblock_migratetype(z, pfn);
+	unsigned long nr = 1UL << order;
+
+	if (mt != MIGRATE_ISOLATE) {
+		/* a raised order-0 mark stands in for the high-order check */
+		if (!zone_watermark_ok(m, z, 0, z->_watermark[WMARK_MIN] + nr, 0, ALLOC_CMA))
+			return 0;
+		__mod_zone_freepage_state(z, -(long)nr, mt);
+	}
+	del_page_from_free_list(m, pfn, z, order, free_block_list_mt(m, z, pfn, order));
+	if (order >= pageblock_order - 1)
+		for (unsigned long b = pfn; b < pfn + nr; b += pageblock_nr_pages)
+			if (migratetype_is_mergeable(get_pfnblock_migratetype(z, b)))
+				set_pfnblock_migratetype(z, b, MIGRATE_MOVABLE);
+	return (int)nr;
 }
 
 void split_page(struct machine *m, unsigned long pfn, unsigned int order)

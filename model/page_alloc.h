@@ -190,6 +190,11 @@ void mm_set_migrate_notify(struct machine *m, migrate_notify_fn fn, void *priv);
 bool mm_mark_movable_data(struct machine *m, unsigned long pfn, unsigned int order);
 
 /* Internals the compaction code and the tests use */
+/* Unlink a free block from the list of type mt (the caller knows which) */
+void del_page_from_free_list(struct machine *m, unsigned long pfn, struct zone *z,
+			     unsigned int order, int mt);
+/* Take a free block for use; 0 when the zone's min watermark refuses it */
+int __isolate_free_page(struct machine *m, unsigned long pfn, unsigned int order);
 int move_freepages_block(struct machine *m, struct zone *z, unsigned long pfn, int mt,
 			 int *num_movable);
 int find_suitable_fallback(struct free_area *area, unsigned int order, int mt,

@@ -5,6 +5,7 @@
  *   mmsim run FILE [--seed N] [--check|--no-check] [--policy FAMILY=NAME]... [--quiet]
  *   mmsim compare FILE --policy FAMILY=A,B,... [--format text|json]
  *   mmsim policies
+ *   mmsim verbs
  *   mmsim --help | --version
  *
  * run and compare also take --host-mem-limit SIZE (host.h).  The
@@ -29,6 +30,7 @@ static const char usage_text[] =
 	"       mmsim compare FILE --policy FAMILY=A,B,... [--format text|json]\n"
 	"       (run and compare also take --host-mem-limit SIZE)\n"
 	"       mmsim policies\n"
+	"       mmsim verbs\n"
 	"       mmsim --help | --version\n";
 
 static const char help_text[] =
@@ -38,6 +40,7 @@ static const char help_text[] =
 	"  run FILE        run a scenario file (see docs/scenario-language.md)\n"
 	"  compare FILE    run a scenario once per policy and compare the results\n"
 	"  policies        list the policy families and their entries\n"
+	"  verbs           list the scenario language's verbs, one per line\n"
 	"\n"
 	"Options of run:\n"
 	"  --seed N              override the scenario's seed\n"
@@ -157,6 +160,16 @@ static int cmd_policies(void)
 	return 0;
 }
 
+/* The parser's own verb table, so this list cannot drift from the language */
+static int cmd_verbs(void)
+{
+	const char *v;
+
+	for (size_t i = 0; (v = scn_verb_name(i)); i++)
+		puts(v);
+	return 0;
+}
+
 /*
  * Host options any command takes: --host-mem-limit SIZE (removed from
  * argv here) and the MMSIM_FAIL_ALLOC environment variable.  Returns
@@ -222,6 +235,9 @@ int main(int argc, char **argv)
 	if (!strcmp(cmd, "policies"))
 		return argc > 2 ? usage_error("policies: unexpected argument '%s'", argv[2])
 				: cmd_policies();
+	if (!strcmp(cmd, "verbs"))
+		return argc > 2 ? usage_error("verbs: unexpected argument '%s'", argv[2])
+				: cmd_verbs();
 	if (!strcmp(cmd, "compare"))
 		return cmd_compare(argc, argv);
 	return usage_error("unknown command '%s'", cmd);

@@ -218,6 +218,8 @@ struct scn_script {
 
 struct scn_script *scn_parse_string(const char *file, const char *text, struct scn_diag *d);
 struct scn_script *scn_parse_file(const char *path, struct scn_diag *d);
+/* The i-th verb the parser knows (`mmsim verbs`), NULL past the last */
+const char *scn_verb_name(size_t i);
 void scn_script_free(struct scn_script *s);
 
 /* -------------------------------------------------------------------------
@@ -247,6 +249,14 @@ struct scn_run_opts {
 	 */
 	FILE *out, *err;
 	bool want_counters;		/* fill result.counters at the end */
+	/*
+	 * Tests only (NULL otherwise): called after each step that ran on a
+	 * machine, before the step's invariant check, so a test can break
+	 * the machine's state the way a model bug would and see the check
+	 * report it.
+	 */
+	void (*step_hook)(void *priv, struct machine *m, int line);
+	void *step_hook_priv;
 };
 
 /*

@@ -1387,9 +1387,15 @@ static bool parse_expect(struct parser *p, const char *rest)
 /* -------------------------------------------------------------------------
  * Lines
  */
+/*
+ * Every verb of the language, in the order `mmsim verbs` lists them.  Most
+ * parse the line's words (fn); expect has its own operators, '>' among
+ * them, so it gets the raw text after the verb and lexes it itself.
+ */
 struct verb {
 	const char *name;
 	bool (*fn)(struct parser *p);
+	bool (*raw)(struct parser *p, const char *rest);
 };
 
 static bool parse_drain(struct parser *p)
@@ -1397,28 +1403,37 @@ static bool parse_drain(struct parser *p)
 	return parse_simple(p, SCN_DRAIN, "drain");
 }
 
+#define VERB(n, f)		{ .name = (n), .fn = (f), .raw = NULL }
+#define RAW_VERB(n, f)		{ .name = (n), .fn = NULL, .raw = (f) }
+
 static const struct verb verbs[] = {
-	{ "machine", parse_machine },
-	{ "node", parse_node },
-	{ "hole", parse_hole },
-	{ "reserve", parse_reserve },
-	{ "distance", parse_distance },
-	{ "cmdline", parse_cmdline },
-	{ "seed", parse_seed },
-	{ "policy", parse_policy },
-	{ "boot", parse_boot },
-	{ "cpu", parse_cpu },
-	{ "alloc", parse_alloc },
-	{ "free", parse_free },
-	{ "fill", parse_fill },
-	{ "drain", parse_drain },
-	{ "compact", parse_compact },
-	{ "snapshot", parse_snapshot },
-	{ "print", parse_print },
-	{ "cat", parse_cat },
-	{ "echo", parse_echo },
-	{ "replay", parse_replay },
+	VERB("machine", parse_machine),
+	VERB("node", parse_node),
+	VERB("hole", parse_hole),
+	VERB("reserve", parse_reserve),
+	VERB("distance", parse_distance),
+	VERB("cmdline", parse_cmdline),
+	VERB("seed", parse_seed),
+	VERB("policy", parse_policy),
+	VERB("boot", parse_boot),
+	VERB("cpu", parse_cpu),
+	VERB("alloc", parse_alloc),
+	VERB("free", parse_free),
+	VERB("fill", parse_fill),
+	VERB("drain", parse_drain),
+	VERB("compact", parse_compact),
+	VERB("snapshot", parse_snapshot),
+	VERB("print", parse_print),
+	VERB("cat", parse_cat),
+	VERB("echo", parse_echo),
+	VERB("replay", parse_replay),
+	RAW_VERB("expect", parse_expect),
 };
+
+const char *scn_verb_name(size_t i)
+{
+	return i < ARRAY_SIZE(verbs) ? verbs[i].name : NULL;
+}
 
 static bool parse_line(struct parser *p, const char *line)
 {
@@ -1430,9 +1445,13 @@ static bool parse_line(struct parser *p, const char *line)
 	skip_blanks(&q);
 	if (at_end(q))
 		return true;
-	/* expect has its own operators, '>' among them: lex it by hand */
-	if (!strncmp(q, "expect", 6) && (is_blank(q[6]) || at_end(q + 6)))
-		return parse_expect(p, q + 6);
+	for (size_t i = 0; i < ARRAY_SIZE(verbs); i++) {
+		size_t n = strlen(verbs[i].name);
+
+		if (verbs[i].raw && !strncmp(q, verbs[i].name, n) &&
+		    (is_blank(q[n]) || at_end(q + n)))
+			return verbs[i].raw(p, q + n);
+	}
 
 	scn_toks_free(&p->tk);
 	/* not at the end after skip_blanks: there is at least one token */
@@ -1441,7 +1460,7 @@ static bool parse_line(struct parser *p, const char *line)
 	if (p->tk.t[0].kind != SCN_TOK_WORD)
 		return perr(p, p->tk.t[0].col, "line starts with a redirection");
 	for (size_t i = 0; i < ARRAY_SIZE(verbs); i++)
-		if (!strcmp(p->tk.t[0].s, verbs[i].name))
+		if (verbs[i].fn && !strcmp(p->tk.t[0].s, verbs[i].name))
 			return verbs[i].fn(p);
 	if (!strcmp(p->tk.t[0].s, "sysctl"))
 		return perr(p, p->tk.t[0].col, "unknown verb 'sysctl' (write the file: "

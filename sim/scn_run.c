@@ -1202,6 +1202,8 @@ static enum scn_status after_step(struct scn_runner *run, const struct scn_stmt 
 	if (!run->m)
 		return SCN_OK;
 	mm_background_work(run->m);
+	if (run->o->step_hook)
+		run->o->step_hook(run->o->step_hook_priv, run->m, st->line);
 	if (run->m->fail.failed) {
 		err_printf(run, "%s:%d: simulated kernel failure: %s\n", run->s->file, st->line,
 			   run->m->fail.msg);

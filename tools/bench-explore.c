@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * bench-explore.c - speed of the interleaving explorer, in schedules per
- * second, on the toy the design budget names: 2 CPUs, each doing 10
+ * second (a budget of docs/design.md), on a small toy: 2 CPUs, each doing 10
  * operations on shared variables (reads and writes of two longs), run by
  * every search strategy; then on the seed-000 race of
  * tests/races/test_seed000.c (its first test: a new-head HVO on CPU0 while

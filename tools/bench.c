@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * bench.c - the benchmark driver.  Prints the figures the budgets in
- * DESIGN section 8 are about:
+ * docs/design.md (Budgets) are about:
  *
  *   pcp      order-0 alloc+free pairs per second through the per-cpu lists
  *   buddy    the same with the per-cpu lists disabled (high 0, batch 1),

@@ -122,6 +122,26 @@ def test_policies_lists_families(mmsim):
     assert r.stderr.startswith("mmsim: policies: unexpected argument 'hvo'\n" + USAGE)
 
 
+def test_verbs_lists_what_the_parser_knows(mmsim, run_scenario):
+    """`mmsim verbs` prints the parser's verbs, one per line, expect among
+    them: a line starting with any of them is parsed as that verb (whatever
+    else it says), and a word that is not one is an unknown verb."""
+    r = mmsim("verbs")
+    assert r.returncode == 0 and r.stderr == ""
+    verbs = r.stdout.splitlines()
+    assert verbs[0] == "machine" and "expect" in verbs and "print" in verbs
+    assert len(set(verbs)) == len(verbs)
+    assert all(re.fullmatch(r"[a-z]+", v) for v in verbs)
+    for v in verbs:
+        r = run_scenario(f"machine nodes=1 mem=64M\n{v}\n")
+        assert "unknown verb" not in r.stderr, (v, r.stderr)
+    r = run_scenario("machine nodes=1 mem=64M\nverbs\n")
+    assert r.returncode == 2 and r.stderr == "t.scn:2:1: unknown verb 'verbs'\n"
+    r = mmsim("verbs", "all")
+    assert r.returncode == 2
+    assert r.stderr.startswith("mmsim: verbs: unexpected argument 'all'\n" + USAGE)
+
+
 def test_run_option_forms(mmsim, tmp_path):
     """--check, --no-check and -q are options, not files; --seedx is none."""
     (tmp_path / "t.scn").write_text(OK_SCENARIO)

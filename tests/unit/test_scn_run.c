@@ -4,7 +4,9 @@
  * call compare uses: scn_parse_string, then scn_run with the output
  * captured in a struct scn_result.  Each test runs a small scenario on a
  * small machine and checks the exact output, the exact message and exit
- * status of an error, and the runner's counters (scn.*).
+ * status of an error, and the runner's counters (scn.*).  The last test
+ * breaks the machine from the runner's step hook (scn_run_opts.step_hook)
+ * to show that the invariant checker sees the blocks the scenario holds.
  *
  * Most machines are one node of 64 MiB without holes or kernel image:
  *
@@ -935,6 +937,116 @@ static void test_run_without_machine(void **state)
 	scn_script_free(s);
 }
 
+/* -------------------------------------------------------------------------
+ * The invariant checker sees what the scenario holds
+ */
+struct corrupt {
+	int line;			/* corrupt after the step on this line */
+	unsigned int order;		/* the held block to corrupt */
+	unsigned long pfn;		/* the block corrupted, PFN_NONE before */
+	int held;			/* blocks the runner's iterator reported */
+};
+
+static void find_held(void *cbpriv, unsigned long pfn, unsigned int order)
+{
+	struct corrupt *c = cbpriv;
+
+	c->held++;
+	if (order == c->order)
+		c->pfn = pfn;
+}
+
+/*
+ * The step hook: find the held block of c->order through the iterator the
+ * runner gave the checker, and put it on its zone's free list with every
+ * free-list counter adjusted, as a model bug that freed it behind the
+ * scenario's back would.  The free lists stay consistent on their own.
+ */
+static void corrupt_held_block(void *priv, struct machine *m, int line)
+{
+	struct corrupt *c = priv;
+	struct zone *z;
+	struct free_area *area;
+
+	if (line != c->line || c->pfn != PFN_NONE)
+		return;
+	assert_non_null(m->inuse_iter);
+	m->inuse_iter(m->inuse_priv, find_held, c);
+	assert_int_not_equal(c->pfn, PFN_NONE);
+	z = page_zone(m, c->pfn);
+	area = &z->free_area[c->order];
+	set_page_count(m, c->pfn, 0);
+	set_page_private(m, c->pfn, c->order);
+	__SetPageBuddy(m, c->pfn);
+	set_page_index(m, c->pfn, MIGRATE_UNMOVABLE);
+	pfnlist_add(m, &area->free_list[MIGRATE_UNMOVABLE], c->pfn);
+	area->nr_free++;
+	area->nr_free_mt[MIGRATE_UNMOVABLE]++;
+	z->vm_stat[NR_FREE_PAGES] += 1L << c->order;
+}
+
+#define HELD_SCN	M64 "alloc a order=2 gfp=GFP_KERNEL\n"	/* line 2 */ \
+			"alloc b gfp=GFP_KERNEL\n"		/* line 3 */ \
+			"echo done\n"				/* line 4 */
+
+static enum scn_status run_corrupted(enum scn_check_mode check, struct corrupt *c,
+				     struct scn_result *r)
+{
+	struct scn_script *s = parse_file_ok("t.scn", HELD_SCN);
+	struct scn_run_opts o = { .check = check, .step_hook = corrupt_held_block,
+				  .step_hook_priv = c };
+	enum scn_status st;
+
+	*c = (struct corrupt){ .line = 3, .order = 2, .pfn = PFN_NONE };
+	scn_result_init(r);
+	st = scn_run(s, &o, r);
+	scn_script_free(s);
+	return st;
+}
+
+/*
+ * `alloc a` holds an order-2 block; after line 3 the hook puts it on a
+ * free list.  With --check (a check after every step) the check after
+ * that very step reports the held block, naming line 3, after 3 checks
+ * (boot, line 2, line 3) and before `echo done` runs.  By default the
+ * small steps are not checked one by one, but the end-of-run check finds
+ * it.  With --no-check nothing notices: the free lists alone are
+ * consistent, so only the held-block test catches this.
+ */
+static void test_check_reports_held_block_made_free(void **state)
+{
+	struct scn_result r;
+	struct corrupt c;
+	char want[256];
+
+	assert_int_equal(run_corrupted(SCN_CHECK_STEPS, &c, &r), SCN_FAILED);
+	assert_int_equal(c.held, 2);
+	snprintf(want, sizeof(want), "t.scn:3: invariant broken after this step: page %#lx is in "
+		 "use (block %#lx order 2) and also free or on a pcp list\n", c.pfn, c.pfn);
+	assert_string_equal(str(&r.err), want);
+	assert_string_equal(str(&r.out), "");
+	assert_int_equal(r.fail, SCN_FAIL_INVARIANT);
+	assert_int_equal(r.checks, 3);
+	scn_result_free(&r);
+
+	assert_int_equal(run_corrupted(SCN_CHECK_AUTO, &c, &r), SCN_FAILED);
+	snprintf(want, sizeof(want), "t.scn:4: invariant broken at the end of the run (last step): "
+		 "page %#lx is in use (block %#lx order 2) and also free or on a pcp list\n",
+		 c.pfn, c.pfn);
+	assert_string_equal(str(&r.err), want);
+	assert_string_equal(str(&r.out), "done\n");
+	assert_int_equal(r.fail, SCN_FAIL_INVARIANT);
+	assert_int_equal(r.checks, 2);
+	scn_result_free(&r);
+
+	assert_int_equal(run_corrupted(SCN_CHECK_OFF, &c, &r), SCN_OK);
+	assert_int_not_equal(c.pfn, PFN_NONE);
+	assert_string_equal(str(&r.err), "");
+	assert_string_equal(str(&r.out), "done\n");
+	assert_int_equal(r.checks, 0);
+	scn_result_free(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -964,6 +1076,7 @@ int main(void)
 		cmocka_unit_test(test_output_streams),
 		cmocka_unit_test(test_run_file),
 		cmocka_unit_test(test_run_without_machine),
+		cmocka_unit_test(test_check_reports_held_block_made_free),
 	};
 
 	return cmocka_run_group_tests(tests, make_tmpdir, remove_tmpdir);
