@@ -329,8 +329,7 @@ static void test_print_counters_scn(void **state)
 		   "alloc b order=2 gfp=GFP_KERNEL\n"
 		   "fill g order=1 gfp=GFP_KERNEL count=3\n"
 		   "free a\n"
-		   "print counters scn.\n"
-		   "print counters nothing.starts.so\n",
+		   "print counters scn.\n",
 		   SCN_OK,
 		   "scn.allocs 5\nscn.alloc_failures 0\nscn.frees 1\nscn.last_alloc 1\n"
 		   "scn.last_pfn 4100\nscn.migrated 0\nscn.write_errors 0\nscn.replay_allocs 0\n"
@@ -404,8 +403,6 @@ static void test_print_snapshot_and_diff(void **state)
 		   "print diff s2 scn.allocs scn.live\n"
 		   "echo '-- s2 s2, nothing'\n"
 		   "print diff s2 s2\n"
-		   "print snapshot s2 nothing.starts.so\n"
-		   "print diff s1 s2 nothing.starts.so\n"
 		   "echo end\n",
 		   SCN_OK,
 		   "-- s0 files\n"
@@ -436,6 +433,40 @@ static void test_print_snapshot_and_diff(void **state)
 		   "scn.live_allocs 5 -> 0 (-5)\nscn.live_pages 40 -> 0 (-40)\n"
 		   "-- s2 s2, nothing\n"
 		   "end\n", "");
+}
+
+/*
+ * A prefix that starts no counter name is a misspelling: an input error at
+ * its column, before anything of the step is printed (it used to print
+ * nothing and go on, which print diff shows as "nothing changed").  A
+ * prefix that matches counters whose values did not change is fine.
+ */
+static void test_print_prefix_matches_nothing(void **state)
+{
+	static const struct {
+		const char *line, *err;
+	} cases[] = {
+		{ "print counters scn.allocs nothing.starts.so\n",
+		  "t.scn:4:27: print counters: no counter name starts with 'nothing.starts.so'\n" },
+		{ "print snapshot s nothing.starts.so\n",
+		  "t.scn:4:18: print snapshot: no counter name starts with 'nothing.starts.so'\n" },
+		{ "print diff s s nothing.starts.so\n",
+		  "t.scn:4:16: print diff: no counter name starts with 'nothing.starts.so'\n" },
+		{ "print diff s now scn.allocs buddyinfo.1.\n",
+		  "t.scn:4:29: print diff: no counter name starts with 'buddyinfo.1.'\n" },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char text[512];
+
+		snprintf(text, sizeof(text), M64 "snapshot s\nalloc a gfp=GFP_KERNEL\n%s",
+			 cases[i].line);
+		run_expect(text, SCN_BAD_INPUT, "", cases[i].err);
+	}
+	/* values that did not change: nothing to print, and no error */
+	run_expect(M64 "snapshot s\nalloc a gfp=GFP_KERNEL\nprint diff s now vmstat.compact_stall\n",
+		   SCN_OK, "", "");
 }
 
 /* A snapshot line reads its files when it runs, even when nothing reads
@@ -1060,6 +1091,7 @@ int main(void)
 		cmocka_unit_test(test_alloc_counters),
 		cmocka_unit_test(test_cpu_switching),
 		cmocka_unit_test(test_print_counters_scn),
+		cmocka_unit_test(test_print_prefix_matches_nothing),
 		cmocka_unit_test(test_scn_counters_in_expect),
 		cmocka_unit_test(test_print_snapshot_and_diff),
 		cmocka_unit_test(test_snapshot_unreadable_file),
