@@ -36,11 +36,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "page_alloc.h"
+#include "host.h"
+#include "hugetlb.h"
+#include "machine.h"
 #include "memblock.h"
+#include "mmzone.h"
+#include "page.h"
+#include "page_alloc.h"
 #include "pgtable.h"
 #include "policies/hvo.h"
-#include "hugetlb.h"
 
 #define PERCPU_UNIT_BYTES	(256UL << 10)	/* pcpu-alloc: u262144 on Debian 6.1 */
 #define PGLIST_DATA_BYTES	(176UL << 10)

@@ -13,6 +13,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "host.h"
+#include "machine.h"
+#include "mmzone.h"
+#include "page.h"
 #include "page_alloc.h"
 
 struct chk {

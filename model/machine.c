@@ -11,7 +11,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 
-#include "mm.h"
+#include "machine.h"
 
 bool mm_fail(struct machine *m, const char *fmt, ...)
 {

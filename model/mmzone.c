@@ -7,7 +7,8 @@
  * SPARSEMEM_VMEMMAP); and the machine-wide sums of zone counters that
  * /proc/meminfo reads (global_zone_page_state, totalram_pages).
  */
-#include "mm.h"
+#include "mmzone.h"
+#include "machine.h"
 
 /* -------------------------------------------------------------------------
  * pfn -> node, zone

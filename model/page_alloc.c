@@ -37,7 +37,11 @@
 #include <string.h>
 
 #include "page_alloc.h"
+#include "machine.h"
 #include "memblock.h"
+#include "mmzone.h"
+#include "page.h"
+#include "vm_event_item.h"
 
 const char *const migratetype_names[MIGRATE_TYPES] = {
 	"Unmovable", "Movable", "Reclaimable", "HighAtomic", "CMA", "Isolate",

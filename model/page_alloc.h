@@ -5,7 +5,7 @@
 #ifndef MMSIM_PAGE_ALLOC_H
 #define MMSIM_PAGE_ALLOC_H
 
-#include "mm.h"
+#include "mmzone.h"
 #include "page.h"
 
 /* gfp flags (include/linux/gfp_types.h, 6.1 values) */

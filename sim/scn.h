@@ -25,7 +25,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "mm.h"
+#include "machine.h"
 #include "page_alloc.h"
 #include "policy.h"
 #include "sbuf.h"

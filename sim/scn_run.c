@@ -47,6 +47,7 @@
 #include "scn.h"
 #include "hash.h"
 #include "vmstat.h"
+#include "host.h"
 
 #define GROUP_CHUNK_SHIFT	12
 #define GROUP_CHUNK		(1UL << GROUP_CHUNK_SHIFT)
