@@ -31,9 +31,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "compaction.h"
 #include "host.h"
 #include "machine.h"
 #include "memblock.h"
+#include "migrate.h"
 #include "mmzone.h"
 #include "page.h"
 #include "page_alloc.h"

@@ -187,11 +187,11 @@ struct machine {
 	unsigned long vm_events[NR_VM_EVENT_ITEMS];
 	uint64_t rng[4];		/* xoshiro256** state */
 	struct sched_hooks *sched;
-	/* told when compaction migrates a block (page_alloc.h) */
+	/* told when compaction migrates a block (migrate.h) */
 	void (*migrate_notify)(void *priv, unsigned long old_pfn, unsigned long new_pfn,
 			       unsigned int order);
 	void *migrate_priv;
-	/* lists the blocks the scenario holds, for the invariant checker */
+	/* lists the blocks the scenario holds, for the invariant checker (check.h) */
 	void (*inuse_iter)(void *priv, void (*cb)(void *cbpriv, unsigned long pfn,
 						 unsigned int order), void *cbpriv);
 	void *inuse_priv;

@@ -37,11 +37,14 @@
 #include <string.h>
 
 #include "page_alloc.h"
+#include "compaction.h"
 #include "machine.h"
 #include "memblock.h"
+#include "migrate.h"
 #include "mmzone.h"
 #include "page.h"
 #include "vm_event_item.h"
+#include "vmscan.h"
 
 const char *const migratetype_names[MIGRATE_TYPES] = {
 	"Unmovable", "Movable", "Reclaimable", "HighAtomic", "CMA", "Isolate",

@@ -41,6 +41,7 @@
 #include <string.h>
 
 #include "vmstat.h"
+#include "compaction.h"
 #include "host.h"
 #include "hugetlb.h"
 #include "machine.h"

@@ -26,6 +26,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "check.h"
 #include "host.h"
 #include "testlib.h"
 
