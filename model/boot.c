@@ -30,6 +30,11 @@
  * Simplified: the kernel image, percpu and other early allocations have
  * plausible fixed sizes (the scenario can change the kernel's); page
  * tables of the direct map are not modelled (1 GiB pages make them tiny).
+ *
+ * Only machine_opts_default, machine_create and machine_destroy are
+ * exported (machine.h), and no other model file calls them: the helpers
+ * every file uses are in machine.c (mm_fail, the RNG) and mmzone.c (pfn
+ * to node and zone).
  */
 #include <stdarg.h>
 #include <stdio.h>
