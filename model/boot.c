@@ -30,17 +30,26 @@
  * Simplified: the kernel image, percpu and other early allocations have
  * plausible fixed sizes (the scenario can change the kernel's); page
  * tables of the direct map are not modelled (1 GiB pages make them tiny).
+ *
+ * Only machine_opts_default, machine_create and machine_destroy are
+ * exported (machine.h), and no other model file calls them: the helpers
+ * every file uses are in machine.c (mm_fail, the RNG) and mmzone.c (pfn
+ * to node and zone).
  */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "page_alloc.h"
+#include "host.h"
+#include "hugetlb.h"
+#include "machine.h"
 #include "memblock.h"
+#include "mmzone.h"
+#include "page.h"
+#include "page_alloc.h"
 #include "pgtable.h"
 #include "policies/hvo.h"
-#include "hugetlb.h"
 
 #define PERCPU_UNIT_BYTES	(256UL << 10)	/* pcpu-alloc: u262144 on Debian 6.1 */
 #define PGLIST_DATA_BYTES	(176UL << 10)
@@ -67,56 +76,6 @@ void machine_opts_default(struct machine_opts *o)
 	o->seed = 1;
 }
 
-bool mm_fail(struct machine *m, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (m->fail.failed)
-		return false;
-	m->fail.failed = true;
-	va_start(ap, fmt);
-	vsnprintf(m->fail.msg, sizeof(m->fail.msg), fmt, ap);
-	va_end(ap);
-	return false;
-}
-
-/* -------------------------------------------------------------------------
- * Randomness: xoshiro256**, seeded through splitmix64
- */
-static uint64_t splitmix64(uint64_t *x)
-{
-	uint64_t z = (*x += 0x9e3779b97f4a7c15ULL);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
-
-void mm_rng_seed(struct machine *m, uint64_t seed)
-{
-	for (int i = 0; i < 4; i++)
-		m->rng[i] = splitmix64(&seed);
-}
-
-static inline uint64_t rotl(uint64_t x, int k)
-{
-	return (x << k) | (x >> (64 - k));
-}
-
-uint64_t mm_rng_next(struct machine *m)
-{
-	uint64_t *s = m->rng;
-	uint64_t r = rotl(s[1] * 5, 7) * 9, t = s[1] << 17;
-
-	s[2] ^= s[0];
-	s[3] ^= s[1];
-	s[1] ^= s[2];
-	s[0] ^= s[3];
-	s[2] ^= t;
-	s[3] = rotl(s[3], 45);
-	return r;
-}
-
 static bool err(char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static bool err(char *buf, size_t len, const char *fmt, ...)
 {
@@ -126,44 +85,6 @@ static bool err(char *buf, size_t len, const char *fmt, ...)
 	vsnprintf(buf, len, fmt, ap);
 	va_end(ap);
 	return false;
-}
-
-/* -------------------------------------------------------------------------
- * pfn -> node, zone
- */
-int pfn_to_nid(const struct machine *m, unsigned long pfn)
-{
-	for (int n = 0; n < m->nr_nodes; n++) {
-		const struct pglist_data *pg = &m->node[n];
-
-		if (pfn >= pg->node_start_pfn && pfn < pg->node_start_pfn + pg->node_spanned_pages)
-			return n;
-	}
-	return 0;
-}
-
-struct zone *pfn_zone(struct machine *m, unsigned long pfn)
-{
-	struct pglist_data *pg = &m->node[pfn_to_nid(m, pfn)];
-
-	for (int z = 0; z < MAX_NR_ZONES; z++)
-		if (pg->node_zones[z].spanned_pages && zone_spans_pfn(&pg->node_zones[z], pfn))
-			return &pg->node_zones[z];
-	return NULL;
-}
-
-/* pfn_valid with SPARSEMEM_VMEMMAP: the section has a memmap and the
- * pfn's sub-section is populated (pfn_section_valid) */
-bool pfn_valid(const struct machine *m, unsigned long pfn)
-{
-	unsigned long sec = pfn >> PFN_SECTION_SHIFT;
-	const struct mem_section *ms;
-
-	if (sec >= m->nr_sections)
-		return false;
-	ms = &m->sections[sec];
-	return ms->has_memmap &&
-	       (ms->subsection_map >> ((pfn & (PAGES_PER_SECTION - 1)) / PAGES_PER_SUBSECTION) & 1);
 }
 
 /* sparse_init: record present sections and their sub-sections */
@@ -186,26 +107,6 @@ static bool init_sections(struct machine *m, char *e, size_t el)
 		}
 	}
 	return true;
-}
-
-unsigned long global_zone_page_state(struct machine *m, int item)
-{
-	long sum = 0;
-	struct zone *z;
-
-	for_each_zone_of(m, z)
-		sum += z->vm_stat[item];
-	return sum < 0 ? 0 : (unsigned long)sum;
-}
-
-unsigned long totalram_pages(struct machine *m)
-{
-	unsigned long sum = 0;
-	struct zone *z;
-
-	for_each_zone_of(m, z)
-		sum += z->managed_pages;
-	return sum;
 }
 
 /* -------------------------------------------------------------------------

@@ -13,6 +13,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check.h"
+#include "host.h"
+#include "machine.h"
+#include "mmzone.h"
+#include "page.h"
 #include "page_alloc.h"
 
 struct chk {

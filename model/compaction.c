@@ -31,7 +31,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "compaction.h"
+#include "host.h"
+#include "machine.h"
+#include "memblock.h"
+#include "migrate.h"
+#include "mmzone.h"
+#include "page.h"
 #include "page_alloc.h"
+#include "vm_event_item.h"
 
 #define COMPACT_CLUSTER_MAX	32
 #define COMPACT_MAX_DEFER_SHIFT	6

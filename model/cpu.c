@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cpu.h"
+#include "machine.h"
 
 static bool spin_free(void *arg)
 {

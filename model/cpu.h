@@ -17,8 +17,8 @@
  * until every target has run it.
  *
  * The hooks themselves (struct sched_hooks: point, wait, post, report, priv
- * and the label of the running model function) are declared in mm.h, so
- * every model file sees them without this header.
+ * and the label of the running model function) are declared in machine.h,
+ * with struct machine, so every model file sees them without this header.
  *
  * Announcements follow the explorer's independence rules (sim/explore.h):
  * SCHED_LOCK is a blocking exclusive acquire and SCHED_UNLOCK any release
@@ -31,7 +31,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "mm.h"
+#include "machine.h"
 
 /* A scheduling point: the CPU is about to do op on [addr, addr + len) */
 static inline void sched_point(struct machine *m, enum sched_op op, uint64_t addr,

@@ -44,10 +44,16 @@
 #include <string.h>
 
 #include "hugetlb.h"
+#include "host.h"
 #include "hugetlb_vmemmap.h"
+#include "machine.h"
 #include "memblock.h"
+#include "mmzone.h"
 #include "module.h"
+#include "page.h"
 #include "page_alloc.h"
+#include "sbuf.h"
+#include "vm_event_item.h"
 
 #define SZ_2M		(2UL << 20)
 #define HSTATE_2M	0

@@ -18,7 +18,8 @@
 #ifndef MMSIM_HUGETLB_H
 #define MMSIM_HUGETLB_H
 
-#include "mm.h"
+#include "machine.h"
+#include "mmzone.h"
 #include "page.h"
 #include "sbuf.h"
 

@@ -30,8 +30,12 @@
 #include <string.h>
 
 #include "cpu.h"
+#include "host.h"
+#include "hugetlb.h"
 #include "hugetlb_vmemmap.h"
+#include "machine.h"
 #include "module.h"
+#include "page.h"
 #include "page_alloc.h"
 #include "pgtable.h"
 #include "policies/hvo.h"

@@ -14,6 +14,8 @@
 #include <stdio.h>
 
 #include "memblock.h"
+#include "host.h"
+#include "machine.h"
 
 /*
  * Room for one more region.  The kernel's memblock_double_array can fail

@@ -1,11 +1,28 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * memblock.h - the boot-time memory allocator (mm/memblock.c).
+ * memblock.h - the boot-time memory allocator (include/linux/memblock.h,
+ * mm/memblock.c): its types, which struct machine embeds, and its calls.
  */
 #ifndef MMSIM_MEMBLOCK_H
 #define MMSIM_MEMBLOCK_H
 
 #include "mm.h"
+
+struct memblock_region {
+	unsigned long base_pfn, end_pfn;	/* [base, end) */
+	int nid;
+	const char *what;			/* reserved: who asked */
+};
+
+struct memblock_type {
+	int cnt, max;
+	struct memblock_region *regions;	/* sorted, non-overlapping */
+};
+
+struct memblock {
+	struct memblock_type memory;
+	struct memblock_type reserved;
+};
 
 #define MEMBLOCK_ALLOC_ANYWHERE	(~0UL)
 
@@ -29,5 +46,11 @@ typedef void (*memblock_range_fn)(struct machine *m, unsigned long start,
 				  unsigned long end, int nid, void *priv);
 void for_each_free_mem_range(struct machine *m, memblock_range_fn fn, void *priv);
 unsigned long memblock_reserved_pages(struct machine *m, unsigned long start, unsigned long end);
+
+/* Queries on memblock.memory and memblock.reserved, after boot too */
+bool pfn_present_mem(const struct machine *m, unsigned long pfn);	/* memblock.memory */
+bool memblock_is_reserved(const struct machine *m, unsigned long pfn);
+bool memblock_range_plain(const struct machine *m, unsigned long start, unsigned long end);
+bool memblock_overlaps_memory(const struct machine *m, unsigned long start, unsigned long end);
 
 #endif /* MMSIM_MEMBLOCK_H */

@@ -65,6 +65,10 @@
 #include <string.h>
 
 #include "cpu.h"
+#include "host.h"
+#include "machine.h"
+#include "memblock.h"
+#include "mmzone.h"
 #include "page.h"
 
 #define PAGE_UNUSED	0xFD

@@ -36,7 +36,8 @@
 #define MMSIM_PAGE_H
 
 #include <string.h>
-#include "mm.h"
+#include "machine.h"
+#include "mmzone.h"
 
 /* page->flags bits (include/linux/page-flags.h, 6.1) */
 enum pageflags {

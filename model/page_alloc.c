@@ -30,6 +30,10 @@
  *   are reserved only for ALLOC_HIGHATOMIC (GFP_ATOMIC high-order)
  *   allocations, with 6.1.192's reserve flags (ALLOC_NON_BLOCK,
  *   ALLOC_MIN_RESERVE, ALLOC_HIGHATOMIC, backported from 6.3).
+ *
+ * Declared in page_alloc.h, except the gfp helpers (gfp.h), the marking of
+ * movable user data and the migration callback (migrate.h), and kswapd
+ * (vmscan.h); the zone and migratetype names are mmzone.h's.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -37,7 +41,14 @@
 #include <string.h>
 
 #include "page_alloc.h"
+#include "compaction.h"
+#include "machine.h"
 #include "memblock.h"
+#include "migrate.h"
+#include "mmzone.h"
+#include "page.h"
+#include "vm_event_item.h"
+#include "vmscan.h"
 
 const char *const migratetype_names[MIGRATE_TYPES] = {
 	"Unmovable", "Movable", "Reclaimable", "HighAtomic", "CMA", "Isolate",

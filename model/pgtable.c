@@ -22,11 +22,13 @@
  */
 #include <errno.h>
 
-#include "cpu.h"
 #include "pgtable.h"
+#include "cpu.h"
+#include "machine.h"
+#include "memblock.h"
+#include "mmzone.h"
 #include "page.h"
 #include "page_alloc.h"
-#include "memblock.h"
 
 pteval_t pt_read(struct machine *m, unsigned long table, unsigned int idx)
 {

@@ -41,10 +41,17 @@
 #include <string.h>
 
 #include "vmstat.h"
+#include "compaction.h"
+#include "host.h"
 #include "hugetlb.h"
+#include "machine.h"
+#include "memblock.h"
+#include "mmzone.h"
 #include "module.h"
 #include "page_alloc.h"
 #include "pgtable.h"
+#include "sbuf.h"
+#include "vm_event_item.h"
 
 /* -------------------------------------------------------------------------
  * What the views show that the model does not have as such

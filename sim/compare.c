@@ -21,6 +21,7 @@
 #include "scn.h"
 #include "policy.h"
 #include "compare.h"
+#include "host.h"
 
 #define CMP_MAX		16
 #define CMP_NODES	MAX_NUMNODES

@@ -78,7 +78,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "mm.h"
+#include "machine.h"
 #include "cpu.h"
 
 #define XP_MAX_CPUS		16

@@ -24,6 +24,7 @@
 #include "policy.h"
 #include "scn.h"
 #include "compare.h"
+#include "host.h"
 
 static const char usage_text[] =
 	"usage: mmsim run FILE [--seed N] [--check|--no-check] [--policy FAMILY=NAME]... [--quiet]\n"

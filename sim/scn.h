@@ -25,8 +25,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "mm.h"
-#include "page_alloc.h"
+#include "gfp.h"
+#include "machine.h"
 #include "policy.h"
 #include "sbuf.h"
 

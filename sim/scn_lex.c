@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "host.h"
 #include "scn.h"
 
 void scn_diag_set(struct scn_diag *d, const char *file, int line, int col,

@@ -25,6 +25,7 @@
 #include "scn.h"
 #include "hash.h"
 #include "hugetlb.h"
+#include "host.h"
 
 enum name_kind { NAME_ID, NAME_GROUP, NAME_SNAP };
 

@@ -47,6 +47,12 @@
 #include "scn.h"
 #include "hash.h"
 #include "vmstat.h"
+#include "host.h"
+#include "check.h"
+#include "compaction.h"
+#include "migrate.h"
+#include "page_alloc.h"
+#include "vmscan.h"
 
 #define GROUP_CHUNK_SHIFT	12
 #define GROUP_CHUNK		(1UL << GROUP_CHUNK_SHIFT)

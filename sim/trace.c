@@ -30,6 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "host.h"
 #include "scn.h"
 
 struct tline {

@@ -25,6 +25,7 @@
 #include "coro.h"
 #include "explore.h"
 #include "hugetlb_vmemmap.h"
+#include "machine.h"
 #include "page.h"
 #include "page_alloc.h"
 

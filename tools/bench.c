@@ -27,6 +27,8 @@
 #include <sys/resource.h>
 #include <sys/wait.h>
 
+#include "machine.h"
+#include "page.h"
 #include "page_alloc.h"
 #include "vmstat.h"
 

@@ -54,6 +54,7 @@
 #include "policies/hvo.h"
 #include "policy.h"
 #include "page_alloc.h"
+#include "machine.h"
 
 static const struct hvo_policy hvo_policies[] = {
 	{

@@ -34,6 +34,7 @@
 #include "pgtable.h"
 #include "hugetlb.h"
 #include "hugetlb_vmemmap.h"
+#include "check.h"
 
 static const struct hstate h2m = { .order = 9 };
 

@@ -26,6 +26,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "check.h"
+#include "host.h"
 #include "testlib.h"
 
 #define U	MIGRATE_UNMOVABLE

@@ -2,6 +2,7 @@
 /*
  * test_contig.c - alloc_contig_range / alloc_contig_pages regressions.
  */
+#include "migrate.h"
 #include "testlib.h"
 
 /*

@@ -22,6 +22,7 @@
 #include "hugetlb_vmemmap.h"
 #include "policies/hvo.h"
 #include "sbuf.h"
+#include "migrate.h"
 
 #define SYS_2M	"/sys/kernel/mm/hugepages/hugepages-2048kB/"
 #define SYS_1G	"/sys/kernel/mm/hugepages/hugepages-1048576kB/"

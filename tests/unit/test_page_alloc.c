@@ -39,6 +39,10 @@
 
 #include "testlib.h"
 #include "memblock.h"
+#include "check.h"
+#include "compaction.h"
+#include "migrate.h"
+#include "vmscan.h"
 
 /* 6.1.192 names of the reserve flags; older model headers used 6.1.0's */
 

@@ -27,6 +27,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "page.h"
+#include "page_alloc.h"
 #include "scn.h"
 
 #define M64	"machine nodes=1 mem=64M cpus=2 holes=none kernel=0\n"

@@ -23,6 +23,7 @@
 #include "testlib.h"
 #include "memblock.h"
 #include "vmstat.h"
+#include "compaction.h"
 
 /* -------------------------------------------------------------------------
  * A hand-built machine: one node, 2 CPUs, one Normal zone at 4 GiB

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "testlib.h"
+#include "check.h"
 
 void t_opts(struct machine_opts *o, int nodes, unsigned long mb_per_node, int cpus)
 {

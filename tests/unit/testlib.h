@@ -15,7 +15,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
-#include "mm.h"
+#include "machine.h"
 #include "page.h"
 #include "page_alloc.h"
 

@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * check.h - the model's invariant checker (check.c), for the runner, the
+ * fuzzer and the tests.  Not a kernel interface: the closest the kernel
+ * has is CONFIG_DEBUG_VM's checks, which look at one page at a time.
+ */
+#ifndef MMSIM_CHECK_H
+#define MMSIM_CHECK_H
+
+#include "mm.h"
+
+/*
+ * Invariant checker (check.c): walks every free and pcp list and
+ * recomputes the counters from the pages: nr_free per order and type,
+ * NR_FREE_PAGES, pcp counts, free blocks aligned, PageBuddy with the right
+ * order and list type, inside their zone, never overlapping each other or
+ * a pcp page, highatomic reserve = its blocks.  With an in-use iterator
+ * registered, also that no block the scenario holds is free.
+ */
+typedef void (*mm_inuse_cb)(void *cbpriv, unsigned long pfn, unsigned int order);
+typedef void (*mm_inuse_iter_fn)(void *priv, mm_inuse_cb cb, void *cbpriv);
+void mm_set_inuse_iter(struct machine *m, mm_inuse_iter_fn fn, void *priv);
+bool mm_check_invariants(struct machine *m, char *err, size_t errlen);
+
+#endif /* MMSIM_CHECK_H */

@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * compaction.h - memory compaction (include/linux/compaction.h,
+ * mm/compaction.c, Linux 6.1): direct compaction for the allocator's slow
+ * path, its suitability and deferral, whole-node compaction, and the
+ * fragmentation indices (vmstat.c computes them, as the kernel does).
+ */
+#ifndef MMSIM_COMPACTION_H
+#define MMSIM_COMPACTION_H
+
+#include "mm.h"
+#include "gfp.h"
+#include "mmzone.h"
+
+enum compact_result {
+	COMPACT_NOT_SUITABLE_ZONE, COMPACT_SKIPPED, COMPACT_DEFERRED,
+	COMPACT_NO_SUITABLE_PAGE, COMPACT_CONTINUE, COMPACT_COMPLETE,
+	COMPACT_PARTIAL_SKIPPED, COMPACT_CONTENDED, COMPACT_SUCCESS,
+};
+enum compact_priority { COMPACT_PRIO_SYNC_FULL, COMPACT_PRIO_SYNC_LIGHT, COMPACT_PRIO_ASYNC };
+enum compact_result try_to_compact_pages(struct machine *m, gfp_t gfp, unsigned int order,
+					 int preferred_nid, unsigned int alloc_flags,
+					 enum compact_priority prio, unsigned long *captured);
+int compaction_suitable(struct machine *m, struct zone *z, unsigned int order,
+			unsigned int alloc_flags, int highest_zoneidx);
+/*
+ * An allocation in z of this order is expected (false) or succeeded
+ * (true) after compaction: the zone's deferral is reset for it
+ */
+void compaction_defer_reset(struct zone *z, int order, bool alloc_success);
+/* Compact a whole node (echo 1 > /proc/sys/vm/compact_memory) */
+void compact_node(struct machine *m, int nid);
+/* Fragmentation index of a zone at an order, x1000 (fragmentation_index) */
+int fragmentation_index(struct zone *z, unsigned int order);
+int unusable_free_index(struct zone *z, unsigned int order);
+
+#endif /* MMSIM_COMPACTION_H */

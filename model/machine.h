@@ -1,0 +1,245 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * machine.h - the simulated machine: the description a scenario builds
+ * (struct machine_opts), struct machine that everything hangs off, the
+ * interleaving explorer's hooks, simulated kernel failures, fault
+ * injection, the machine's services (mm_fail and randomness in machine.c,
+ * event counts, walks over nodes and zones) and its life
+ * (machine_create/destroy in boot.c).
+ *
+ * Everything the model knows hangs off one struct machine; there is no
+ * global state, so several machines coexist in a process (compare runs one
+ * per policy) and a small one is built and torn down in microseconds.
+ */
+#ifndef MMSIM_MACHINE_H
+#define MMSIM_MACHINE_H
+
+#include "mm.h"
+#include "memblock.h"
+#include "mmzone.h"
+#include "vm_event_item.h"
+
+/* -------------------------------------------------------------------------
+ * The machine description a scenario builds before boot.
+ */
+struct node_desc {
+	unsigned long mem_bytes;	/* present memory on this node */
+	unsigned long movable_bytes;	/* top part of the node in ZONE_MOVABLE */
+};
+
+struct hole_desc {
+	unsigned long start, end;	/* physical byte range [start, end) */
+};
+
+struct reserve_desc {
+	unsigned long start, size;	/* physical bytes */
+	int nid;			/* -1: a fixed range; else size on nid */
+};
+
+/* hugepagesz=/hugepages= pairs from the kernel command line */
+struct hugetlb_boot {
+	unsigned long hugepagesz;	/* bytes */
+	long count;			/* hugepages=N; -1: only per-node counts */
+	long node_count[MAX_NUMNODES];	/* hugepages=0:N,1:M; -1: unset */
+};
+#define MAX_HUGETLB_BOOT	4
+
+#define MAX_HOLES	16
+#define MAX_RESERVES	32
+
+struct machine_opts {
+	int nr_nodes;
+	struct node_desc node[MAX_NUMNODES];
+	int nr_holes;
+	struct hole_desc hole[MAX_HOLES];
+	int nr_reserves;
+	struct reserve_desc reserve[MAX_RESERVES];
+	int nr_cpus;			/* spread round-robin over nodes */
+	unsigned int struct_page_size;	/* 56, 64, 72 ... */
+	unsigned long kernel_image_bytes;
+	unsigned long min_free_kbytes;	/* 0: computed */
+	unsigned int watermark_scale_factor;
+	unsigned int percpu_pagelist_high_fraction;
+	bool page_alloc_shuffle;	/* page_alloc.shuffle=1 */
+	bool thp;			/* khugepaged's min_free_kbytes bump */
+	uint64_t seed;
+	int distance[MAX_NUMNODES][MAX_NUMNODES];	/* 0: default 10/20 */
+	/* hugetlb boot parameters (hugetlb.c parses them) */
+	int nr_hugetlb_boot;
+	struct hugetlb_boot hugetlb_boot[MAX_HUGETLB_BOOT];
+	unsigned long default_hugepagesz;	/* 0: 2 MiB */
+	bool hugetlb_free_vmemmap;		/* hugetlb_free_vmemmap=on */
+	char hvo_policy[32];			/* policy name; "" = reuse-head */
+};
+
+void machine_opts_default(struct machine_opts *o);
+
+/* -------------------------------------------------------------------------
+ * Hooks for the interleaving explorer (sim/explore.c fills them in): every
+ * model operation on shared state is a scheduling point when m->sched is
+ * set (model/cpu.h has the helpers).  Addresses are physical for memory
+ * the model stores (struct pages through their backing frame, page-table
+ * entries, frame copies) and host addresses for locks.
+ */
+enum sched_op {
+	SCHED_READ, SCHED_WRITE, SCHED_RMW,
+	SCHED_LOCK, SCHED_UNLOCK,
+	SCHED_TLB_FILL, SCHED_TLB_FLUSH, SCHED_COPY, SCHED_YIELD,
+};
+
+/* Runs on a target CPU (m->cur_cpu is the target while it runs) */
+typedef void (*smp_call_func_t)(struct machine *m, void *info);
+
+struct sched_hooks {
+	/* The running CPU is about to do op on [addr, addr + len) */
+	void (*point)(void *priv, enum sched_op op, uint64_t addr, unsigned int len);
+	/*
+	 * The same, but op may only proceed once ready(arg) is true.  ready()
+	 * runs in the scheduler, must not have side effects and may only read
+	 * state that op on [addr, addr + len) covers (the lock word).  When
+	 * wait() returns, ready(arg) holds and nothing else ran since it was
+	 * evaluated.
+	 */
+	void (*wait)(void *priv, enum sched_op op, uint64_t addr, unsigned int len,
+		     bool (*ready)(void *arg), void *arg);
+	/*
+	 * Post fn(m, info) to run on cpu as an asynchronous event (an IPI).
+	 * op on [addr, addr + len) describes what the handler touches besides
+	 * the target CPU's own state (TLB), for independence; it is delivered
+	 * as one atomic step, with m->cur_cpu == cpu.
+	 */
+	void (*post)(void *priv, int cpu, enum sched_op op, uint64_t addr, unsigned int len,
+		     smp_call_func_t fn, void *info);
+	/*
+	 * A failure only the explorer can see (a lost update: see page.c).
+	 * The run fails with msg; the caller carries on, so the model unwinds
+	 * normally.
+	 */
+	void (*report)(void *priv, const char *msg);
+	void *priv;
+	/* Label of the running model function (kept per CPU by the explorer) */
+	const char *where;
+};
+
+/* -------------------------------------------------------------------------
+ * A simulated kernel failure: BUG_ON, a fault, a broken invariant.  It is
+ * recorded on the machine and becomes the outcome of the run.
+ */
+#define MM_FAIL_MSG	512
+struct mm_failure {
+	bool failed;
+	char msg[MM_FAIL_MSG];
+};
+
+/*
+ * Fault injection for tests (like fail_page_alloc): page-table page
+ * allocations number [fail_from, fail_from + fail_count) fail.
+ */
+struct mm_inject {
+	long pgtable_allocs;
+	long pgtable_fail_from, pgtable_fail_count;
+};
+
+struct fstore;	/* page.c */
+struct hugetlb_ctx;	/* hugetlb.c */
+struct mm_struct;	/* pgtable.h */
+struct hvo_policy;	/* policies/hvo.h */
+
+/* What the vmemmap optimisation did, for reports and compare */
+struct hvo_stats {
+	unsigned long optimized;		/* hugepages optimised */
+	unsigned long vmemmap_pages_freed;	/* frames given back */
+	unsigned long bootmem_pages_freed;	/* ... of them boot memmap */
+	unsigned long heads_allocated[MAX_NUMNODES];	/* new head pages, by node */
+	unsigned long head_alloc_failed;	/* fell back to reuse / skipped */
+	unsigned long pmd_splits;		/* vmemmap PMDs split */
+	unsigned long restored;			/* hugepages restored */
+	unsigned long restore_failed;		/* restore ENOMEM (page kept as surplus) */
+	unsigned long restore_pages;		/* frames allocated by restore */
+	unsigned long batch_retries;		/* 6.7 batch: ENOMEM retries */
+};
+struct fstore_cpu;	/* page.h */
+
+struct machine {
+	struct machine_opts opts;
+	unsigned int sps;		/* struct page size in bytes */
+	int nr_nodes;
+	struct pglist_data node[MAX_NUMNODES];
+	int nr_cpus;
+	int cpu_node[MAX_CPUS];
+	int cur_cpu;
+	unsigned long max_pfn;		/* highest present pfn + 1 */
+	struct memblock memblock;
+	unsigned long nr_sections;
+	struct mem_section *sections;	/* [nr_sections] */
+	bool booted;
+	struct fstore *fstore;
+	struct hugetlb_ctx *hugetlb;
+	struct mm_struct *init_mm;	/* kernel page tables (the vmemmap) */
+	bool buddy_up;			/* memblock_free_all has run */
+	const struct hvo_policy *hvo;	/* the vmemmap optimisation policy */
+	struct hvo_stats hvo_stats;
+	struct mm_inject inject;
+	unsigned long tlb_flushes;	/* flush_tlb_* calls */
+	struct fstore_cpu *fstore_cpu;		/* [nr_cpus] translation caches */
+	unsigned long min_free_kbytes;
+	unsigned long totalreserve_pages;
+	unsigned long vm_events[NR_VM_EVENT_ITEMS];
+	uint64_t rng[4];		/* xoshiro256** state */
+	struct sched_hooks *sched;
+	/* told when compaction migrates a block (migrate.h) */
+	void (*migrate_notify)(void *priv, unsigned long old_pfn, unsigned long new_pfn,
+			       unsigned int order);
+	void *migrate_priv;
+	/* lists the blocks the scenario holds, for the invariant checker (check.h) */
+	void (*inuse_iter)(void *priv, void (*cb)(void *cbpriv, unsigned long pfn,
+						 unsigned int order), void *cbpriv);
+	void *inuse_priv;
+	struct mm_failure fail;
+	/* node fallback: zonelist order per node, by distance */
+	int node_order[MAX_NUMNODES][MAX_NUMNODES];
+	int distance[MAX_NUMNODES][MAX_NUMNODES];
+};
+
+/* Build and boot a machine; on failure returns NULL and fills err */
+struct machine *machine_create(const struct machine_opts *o, char *err, size_t errlen);
+void machine_destroy(struct machine *m);
+
+/* Record a simulated kernel failure (first one wins); returns false */
+bool mm_fail(struct machine *m, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+#define MM_BUG_ON(m, cond, ...) \
+	(unlikely(cond) ? (mm_fail((m), __VA_ARGS__), true) : false)
+
+/* A node's zone, and walks over the machine's nodes and zones */
+static inline struct zone *zone_of(struct machine *m, int nid, int zid)
+{
+	return &m->node[nid].node_zones[zid];
+}
+
+#define for_each_node(m, nid) for ((nid) = 0; (nid) < (m)->nr_nodes; (nid)++)
+#define for_each_zone_of(m, z) \
+	for (int __n = 0; __n < (m)->nr_nodes; __n++) \
+		for ((z) = &(m)->node[__n].node_zones[0]; \
+		     (z) < &(m)->node[__n].node_zones[MAX_NR_ZONES]; (z)++)
+
+/* Deterministic randomness: one seed drives everything */
+void mm_rng_seed(struct machine *m, uint64_t seed);
+uint64_t mm_rng_next(struct machine *m);
+static inline uint64_t mm_rng_below(struct machine *m, uint64_t n)
+{
+	return n ? mm_rng_next(m) % n : 0;
+}
+
+/* Events (vm_event_item.h) are counted per machine */
+static inline void count_vm_event(struct machine *m, enum vm_event_item i)
+{
+	m->vm_events[i]++;
+}
+static inline void count_vm_events(struct machine *m, enum vm_event_item i, long n)
+{
+	m->vm_events[i] += n;
+}
+
+#endif /* MMSIM_MACHINE_H */

@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * migrate.h - migration of movable in-use blocks (include/linux/migrate.h):
+ * which blocks compaction may move, and who is told when one moves.
+ * page_alloc.c keeps the marking and the callback; compaction.c migrates.
+ */
+#ifndef MMSIM_MIGRATE_H
+#define MMSIM_MIGRATE_H
+
+#include "mm.h"
+
+/* Migration of one movable in-use block: allocate a target, move contents.
+ * The model's owner of the block is told so it can follow (page_alloc.c
+ * keeps a callback so the scenario runner's ids follow migrated pages). */
+typedef void (*migrate_notify_fn)(void *priv, unsigned long old_pfn,
+				  unsigned long new_pfn, unsigned int order);
+void mm_set_migrate_notify(struct machine *m, migrate_notify_fn fn, void *priv);
+
+/* A page allocated by the runner or a workload is "movable user data" when
+ * it carries this mapping tag (and PG_lru); compaction may migrate exactly
+ * those.  Only order-0 and compound blocks can be marked (the kernel's LRU
+ * holds folios); a non-compound block of order > 0 stays pinned: returns
+ * whether the block was marked. */
+#define PAGE_MAPPING_MOVABLE_DATA	0x2UL	/* like PAGE_MAPPING_MOVABLE */
+bool mm_mark_movable_data(struct machine *m, unsigned long pfn, unsigned int order);
+
+#endif /* MMSIM_MIGRATE_H */

@@ -1,0 +1,220 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * mmzone.h - zones and nodes (include/linux/mmzone.h, Linux 6.1):
+ * migratetypes, zone types and watermarks, the free areas and per-cpu
+ * lists of a zone, struct zone and struct pglist_data with their
+ * counters, memory sections, and the pfn -> node/zone lookups (mmzone.c).
+ *
+ * Debian's amd64 config has CONFIG_MEMORY_ISOLATION but not CONFIG_CMA:
+ * MIGRATE_CMA exists in the enum below so the allocator's CMA paths read
+ * like the kernel's, but nothing creates a CMA block and the views do not
+ * print the type.
+ */
+#ifndef MMSIM_MMZONE_H
+#define MMSIM_MMZONE_H
+
+#include "mm.h"
+
+/* -------------------------------------------------------------------------
+ * Migratetypes (include/linux/mmzone.h, 6.1 with CMA and MEMORY_ISOLATION)
+ */
+enum migratetype {
+	MIGRATE_UNMOVABLE,
+	MIGRATE_MOVABLE,
+	MIGRATE_RECLAIMABLE,
+	MIGRATE_PCPTYPES,		/* number of types on the pcp lists */
+	MIGRATE_HIGHATOMIC = MIGRATE_PCPTYPES,
+	MIGRATE_CMA,
+	MIGRATE_ISOLATE,
+	MIGRATE_TYPES
+};
+
+extern const char *const migratetype_names[MIGRATE_TYPES];
+
+static inline bool is_migrate_movable(int mt)
+{
+	return mt == MIGRATE_MOVABLE || mt == MIGRATE_CMA;
+}
+
+/* Types that may merge with each other across pageblocks */
+static inline bool migratetype_is_mergeable(int mt)
+{
+	return mt < MIGRATE_PCPTYPES;
+}
+
+/* -------------------------------------------------------------------------
+ * Zones
+ */
+enum zone_type { ZONE_DMA, ZONE_DMA32, ZONE_NORMAL, ZONE_MOVABLE, MAX_NR_ZONES };
+extern const char *const zone_names[MAX_NR_ZONES];
+
+#define DMA_PFN_END	(16UL * SZ_1M >> PAGE_SHIFT)
+#define DMA32_PFN_END	(4UL * SZ_1G >> PAGE_SHIFT)
+
+enum zone_watermarks { WMARK_MIN, WMARK_LOW, WMARK_HIGH, WMARK_PROMO, NR_WMARK };
+
+/* Zone counters kept the kernel's way (a subset of enum zone_stat_item) */
+enum zone_stat_item {
+	NR_FREE_PAGES,
+	NR_ZONE_INACTIVE_ANON,
+	NR_ZONE_ACTIVE_ANON,
+	NR_ZONE_INACTIVE_FILE,
+	NR_ZONE_ACTIVE_FILE,
+	NR_ZONE_UNEVICTABLE,
+	NR_ZONE_WRITE_PENDING,
+	NR_MLOCK,
+	NR_BOUNCE,
+	NR_FREE_CMA_PAGES,
+	NR_VM_ZONE_STAT_ITEMS
+};
+
+/*
+ * Per-cpu page lists (struct per_cpu_pages).  Orders 0..3 get one list per
+ * pcp migratetype; pageblock_order gets two (THP: non-movable, movable).
+ */
+#define NR_LOWORDER_PCP_LISTS	(MIGRATE_PCPTYPES * (PAGE_ALLOC_COSTLY_ORDER + 1))
+#define NR_PCP_THP		2
+#define NR_PCP_LISTS		(NR_LOWORDER_PCP_LISTS + NR_PCP_THP)
+
+/*
+ * A list head inside the model's own data (a free list or a pcp list).
+ * List members are struct pages linked through their lru field, which holds
+ * pfns (see page.h); the head holds pfns of the first and last member.
+ */
+struct pfnlist_head {
+	unsigned long first, last;
+};
+
+struct per_cpu_pages {
+	int count;			/* pages on the lists */
+	int high;			/* free to the buddy above this */
+	int batch;			/* chunk size for refill and drain */
+	short free_factor;		/* batch scaling for consecutive frees */
+	struct pfnlist_head lists[NR_PCP_LISTS];
+	unsigned int lists_count[NR_PCP_LISTS];
+};
+
+struct free_area {
+	struct pfnlist_head free_list[MIGRATE_TYPES];
+	unsigned long nr_free;		/* blocks, all migratetypes */
+	unsigned long nr_free_mt[MIGRATE_TYPES];	/* simulator bookkeeping */
+};
+
+struct pglist_data;
+
+struct zone {
+	struct pglist_data *zone_pgdat;
+	int idx;			/* enum zone_type */
+	const char *name;
+	unsigned long zone_start_pfn;
+	unsigned long spanned_pages;
+	unsigned long present_pages;
+	unsigned long managed_pages;
+	unsigned long cma_pages;
+	unsigned long _watermark[NR_WMARK];
+	unsigned long watermark_boost;
+	unsigned long nr_reserved_highatomic;
+	long lowmem_reserve[MAX_NR_ZONES];
+	struct free_area free_area[MAX_ORDER];
+	long vm_stat[NR_VM_ZONE_STAT_ITEMS];
+	/* one byte per pageblock: migratetype in bits 0-2, skip bit 3 */
+	uint8_t *pageblock_flags;
+	struct per_cpu_pages *pcp;	/* [machine.nr_cpus] */
+	/* compaction scanner state (struct zone, CONFIG_COMPACTION) */
+	unsigned long compact_cached_free_pfn;
+	unsigned long compact_cached_migrate_pfn;
+	unsigned int compact_considered, compact_defer_shift;
+	int compact_order_failed;
+	bool boosted_watermark;		/* ZONE_BOOSTED_WATERMARK: kswapd to wake */
+};
+
+static inline bool populated_zone(const struct zone *z)
+{
+	return z->present_pages != 0;
+}
+
+static inline bool managed_zone(const struct zone *z)
+{
+	return z->managed_pages != 0;
+}
+
+static inline unsigned long zone_end_pfn(const struct zone *z)
+{
+	return z->zone_start_pfn + z->spanned_pages;
+}
+
+static inline bool zone_spans_pfn(const struct zone *z, unsigned long pfn)
+{
+	return pfn >= z->zone_start_pfn && pfn < zone_end_pfn(z);
+}
+
+static inline unsigned long wmark_pages(const struct zone *z, int w)
+{
+	return z->_watermark[w] + z->watermark_boost;
+}
+#define min_wmark_pages(z)	wmark_pages(z, WMARK_MIN)
+#define low_wmark_pages(z)	wmark_pages(z, WMARK_LOW)
+#define high_wmark_pages(z)	wmark_pages(z, WMARK_HIGH)
+
+static inline unsigned long zone_page_state(const struct zone *z, int item)
+{
+	long x = z->vm_stat[item];
+	return x < 0 ? 0 : (unsigned long)x;
+}
+
+/* Node counters (a subset of enum node_stat_item) */
+enum node_stat_item {
+	NR_INACTIVE_ANON,
+	NR_ACTIVE_ANON,
+	NR_INACTIVE_FILE,
+	NR_ACTIVE_FILE,
+	NR_UNEVICTABLE,
+	NR_SLAB_RECLAIMABLE_B,
+	NR_SLAB_UNRECLAIMABLE_B,
+	NR_ISOLATED_ANON,
+	NR_ISOLATED_FILE,
+	NR_ANON_MAPPED,
+	NR_FILE_MAPPED,
+	NR_FILE_PAGES,
+	NR_SHMEM,
+	NR_KERNEL_STACK_KB,
+	NR_PAGETABLE,
+	NR_UNRECLAIMABLE_PAGES,	/* simulated kernel allocations (unmovable) */
+	NR_VM_NODE_STAT_ITEMS
+};
+
+struct pglist_data {
+	int node_id;
+	struct zone node_zones[MAX_NR_ZONES];
+	unsigned long node_start_pfn;
+	unsigned long node_spanned_pages;
+	unsigned long node_present_pages;
+	unsigned long mem_bytes;		/* memory the scenario asked for */
+	long vm_stat[NR_VM_NODE_STAT_ITEMS];
+	unsigned long memmap_pages;		/* memmap backing, at boot */
+	/* 6.12's nr_memmap_pages / nr_memmap_boot_pages (mm/vmstat.c) */
+	long nr_memmap_pages, nr_memmap_boot_pages;
+};
+
+/*
+ * A 128 MiB memory section (struct mem_section): which of its 64 2 MiB
+ * sub-sections hold memory (subsection_map, as SPARSEMEM_VMEMMAP tracks
+ * for hotplug), its node, and whether its memmap is populated.
+ */
+struct mem_section {
+	uint64_t subsection_map;
+	int nid;
+	bool present;
+	bool has_memmap;
+};
+
+/* pfn -> node and zone by range lookup (the model's page_zone()) */
+int pfn_to_nid(const struct machine *m, unsigned long pfn);
+struct zone *pfn_zone(struct machine *m, unsigned long pfn);
+bool pfn_valid(const struct machine *m, unsigned long pfn);	/* has memmap */
+
+/* Total pages on a node's or the machine's free lists, for meminfo */
+unsigned long global_zone_page_state(struct machine *m, int item);
+unsigned long totalram_pages(struct machine *m);
+
+#endif /* MMSIM_MMZONE_H */
