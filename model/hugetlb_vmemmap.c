@@ -66,11 +66,7 @@ void hugetlb_vmemmap_set_enabled(struct machine *m, bool on)
 
 static const struct hvo_policy *hvo(struct machine *m)
 {
-	if (!m->hvo)
-		m->hvo = hvo_policy_find(m->opts.hvo_policy);
-	if (!m->hvo)
-		m->hvo = hvo_policy_at(0);
-	return m->hvo;
+	return hvo_policy(m);
 }
 
 /* The frame backing vmemmap address va, found through init_mm */

@@ -19,12 +19,14 @@
  *	const struct policy_family policy_family_hvo = {
  *		.name = "hvo", .summary = "...",
  *		.policies = hvo_policies, .nr_policies = ARRAY_SIZE(hvo_policies),
- *		.default_idx = 0, .apply = hvo_policy_apply,
+ *		.default_idx = 0,
  *	};
  *
  * and list it in the .families of the mm_module holding its mechanism
  * (module.h).  Adding an entry to an existing family touches only the
- * family's file.  The tables
+ * family's file.  A struct policy_set in machine_opts holds the picks;
+ * machine_create() resolves it once, and the mechanism reaches its entry
+ * through machine_policy().  The tables
  * are const and static: the registry has no mutable state, so several
  * machines with different selections coexist (compare runs one per entry).
  *
@@ -39,7 +41,6 @@
 #include <stddef.h>
 
 struct machine;
-struct machine_opts;
 
 struct policy {
 	const char *name;		/* "reuse-head": [a-z0-9_-]+ */
@@ -53,17 +54,6 @@ struct policy_family {
 	const struct policy *policies;
 	unsigned int nr_policies;
 	unsigned int default_idx;	/* the unpatched kernel's behaviour */
-	/*
-	 * Install @p on a freshly created machine.  Returns 0, or a negative
-	 * errno with @err filled (the run then stops with exit 2).
-	 */
-	int (*apply)(struct machine *m, const struct policy *p, char *err, size_t errlen);
-	/*
-	 * Install @p in the machine description before boot, for families
-	 * whose mechanism already runs while the machine boots (HVO of boot
-	 * hugepages).  Optional; same return convention.
-	 */
-	int (*apply_opts)(struct machine_opts *o, const struct policy *p, char *err, size_t errlen);
 };
 
 /* One chosen entry per family */
@@ -96,9 +86,24 @@ const struct policy *policy_set_get(const struct policy_set *s, const struct pol
 /* Overlay @over on @base: @over's picks win */
 void policy_set_merge(struct policy_set *base, const struct policy_set *over);
 
-/* Apply, for every registered family, the set's pick or the default */
-int policy_apply_all(struct machine *m, const struct policy_set *s, char *err, size_t errlen);
-int policy_apply_opts_all(struct machine_opts *o, const struct policy_set *s, char *err,
-			  size_t errlen);
+/*
+ * Resolve a selection: @dst gets, for every registered family in registry
+ * order, @picks' entry or the family's default.  False, with @err filled,
+ * when @picks names a family that is not registered or an entry that is
+ * not one of its family's.  @dst and @picks are different sets.
+ * machine_create() does this once.
+ */
+bool policy_set_resolve(struct policy_set *dst, const struct policy_set *picks, char *err,
+			size_t errlen);
+
+/* Pick @family's entry @name by names (tests, tools); false when either is unknown */
+bool policy_set_pick(struct policy_set *s, const char *family, const char *name);
+
+/*
+ * The ops of the entry machine @m runs for family @f, from the selection
+ * machine_create() resolved.  Families wrap it with their type
+ * (hvo_policy(m) in policies/hvo.h).
+ */
+const void *machine_policy(const struct machine *m, const struct policy_family *f);
 
 #endif /* MMSIM_POLICY_H */

@@ -143,34 +143,12 @@ static const struct policy hvo_family_policies[] = {
 	  &hvo_policies[6] },
 };
 
-static int hvo_apply_opts(struct machine_opts *o, const struct policy *p, char *err, size_t errlen)
-{
-	const struct hvo_policy *hp = p->ops;
-
-	if ((size_t)snprintf(o->hvo_policy, sizeof(o->hvo_policy), "%s", hp->name) >=
-	    sizeof(o->hvo_policy)) {
-		snprintf(err, errlen, "hvo policy name '%s' too long", hp->name);
-		return -EINVAL;
-	}
-	return 0;
-}
-
-static int hvo_apply(struct machine *m, const struct policy *p, char *err, size_t errlen)
-{
-	(void)err;
-	(void)errlen;
-	m->hvo = p->ops;
-	return 0;
-}
-
 const struct policy_family policy_family_hvo = {
 	.name = "hvo",
 	.summary = "HugeTLB vmemmap optimisation: what happens to the head vmemmap page",
 	.policies = hvo_family_policies,
 	.nr_policies = ARRAY_SIZE(hvo_family_policies),
 	.default_idx = 0,
-	.apply = hvo_apply,
-	.apply_opts = hvo_apply_opts,
 };
 
 bool hvo_family_check(void)

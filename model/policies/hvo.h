@@ -11,6 +11,7 @@
 #define MMSIM_POLICIES_HVO_H
 
 #include "mm.h"
+#include "policy.h"
 
 enum hvo_head {
 	HVO_HEAD_REUSE,		/* keep the head vmemmap page, map the tails onto it */
@@ -50,7 +51,12 @@ unsigned int hvo_nr_policies(void);
 bool hvo_family_check(void);
 
 /* The "hvo" family of the policy registry (policy.h) */
-struct policy_family;
 extern const struct policy_family policy_family_hvo;
+
+/* The entry machine m runs */
+static inline const struct hvo_policy *hvo_policy(const struct machine *m)
+{
+	return machine_policy(m, &policy_family_hvo);
+}
 
 #endif /* MMSIM_POLICIES_HVO_H */

@@ -30,7 +30,7 @@ static struct machine *hvo_machine(const char *policy, unsigned long mb, unsigne
 	t_opts(&o, 1, mb, 2);
 	o.hugetlb_free_vmemmap = true;
 	o.struct_page_size = sps;
-	snprintf(o.hvo_policy, sizeof(o.hvo_policy), "%s", policy);
+	assert_true(policy_set_pick(&o.policies, "hvo", policy));
 	return t_boot(&o);
 }
 
@@ -375,7 +375,7 @@ static void check_head_node_fallback(const char *policy, bool from_node1)
 
 	t_opts(&o, 2, 512, 2);
 	o.hugetlb_free_vmemmap = true;
-	snprintf(o.hvo_policy, sizeof(o.hvo_policy), "%s", policy);
+	assert_true(policy_set_pick(&o.policies, "hvo", policy));
 	m = t_boot(&o);
 	n = alloc_hugepages(m, heads, 4, NULL);
 	assert_int_equal(n, 4);
@@ -491,7 +491,7 @@ static void check_pool_shrink(const char *policy, int nodes, unsigned long mb,
 
 	t_opts(&o, nodes, mb, 2);
 	o.hugetlb_free_vmemmap = true;
-	snprintf(o.hvo_policy, sizeof(o.hvo_policy), "%s", policy);
+	assert_true(policy_set_pick(&o.policies, "hvo", policy));
 	m = t_boot(&o);
 	h = hugetlb_size_to_hstate(m, kb << 10);
 	assert_non_null(h);
@@ -532,9 +532,9 @@ static void check_pool_shrink(const char *policy, int nodes, unsigned long mb,
 static void test_pool_shrink_2m(void **state)
 {
 	(void)state;
-	for (unsigned int i = 0; i < hvo_nr_policies(); i++) {
-		check_pool_shrink(hvo_policy_at(i)->name, 1, 512, 2048, 8);
-		check_pool_shrink(hvo_policy_at(i)->name, 2, 256, 2048, 8);
+	for (unsigned int i = 0; i < policy_family_hvo.nr_policies; i++) {
+		check_pool_shrink(policy_family_hvo.policies[i].name, 1, 512, 2048, 8);
+		check_pool_shrink(policy_family_hvo.policies[i].name, 2, 256, 2048, 8);
 	}
 }
 
@@ -678,8 +678,8 @@ static void check_reoptimize(const char *policy, bool early)
 static void test_reoptimize_frees_buddy_frames(void **state)
 {
 	(void)state;
-	for (unsigned int i = 0; i < hvo_nr_policies(); i++)
-		check_reoptimize(hvo_policy_at(i)->name, false);
+	for (unsigned int i = 0; i < policy_family_hvo.nr_policies; i++)
+		check_reoptimize(policy_family_hvo.policies[i].name, false);
 	check_reoptimize("new-head-boot", true);
 }
 
