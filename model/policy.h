@@ -45,6 +45,7 @@ struct machine;
 struct policy {
 	const char *name;		/* "reuse-head": [a-z0-9_-]+ */
 	const char *summary;		/* one line, for `mmsim policies` */
+	const char *models;		/* the kernel version or patch, with commits */
 	const void *ops;		/* the family's ops table */
 };
 
@@ -102,7 +103,7 @@ bool policy_set_pick(struct policy_set *s, const char *family, const char *name)
 /*
  * The ops of the entry machine @m runs for family @f, from the selection
  * machine_create() resolved.  Families wrap it with their type
- * (hvo_policy(m) in policies/hvo.h).
+ * (hvo_ops(m) in policies/hvo.h).
  */
 const void *machine_policy(const struct machine *m, const struct policy_family *f);
 
