@@ -49,7 +49,6 @@
 #include "page.h"
 #include "page_alloc.h"
 #include "pgtable.h"
-#include "policies/hvo.h"
 
 #define PERCPU_UNIT_BYTES	(256UL << 10)	/* pcpu-alloc: u262144 on Debian 6.1 */
 #define PGLIST_DATA_BYTES	(176UL << 10)
@@ -170,8 +169,6 @@ static bool validate_opts(const struct machine_opts *o, char *e, size_t el)
 {
 	if (o->nr_nodes < 1 || o->nr_nodes > MAX_NUMNODES)
 		return err(e, el, "impossible machine: %d nodes (1..%d)", o->nr_nodes, MAX_NUMNODES);
-	if (o->hvo_policy[0] && !hvo_policy_find(o->hvo_policy))
-		return err(e, el, "unknown hvo policy '%s'", o->hvo_policy);
 	if (o->nr_cpus < 1 || o->nr_cpus > MAX_CPUS)
 		return err(e, el, "impossible machine: %d CPUs (1..%d)", o->nr_cpus, MAX_CPUS);
 	if (o->struct_page_size < STRUCT_PAGE_MIN_SIZE || o->struct_page_size > 256 ||
@@ -555,14 +552,15 @@ static void free_range_to_buddy(struct machine *m, unsigned long start, unsigned
 
 struct machine *machine_create(const struct machine_opts *o, char *e, size_t el)
 {
+	struct policy_set policies;
 	struct machine *m;
 
-	if (!validate_opts(o, e, el))
+	if (!validate_opts(o, e, el) || !policy_set_resolve(&policies, &o->policies, e, el))
 		return NULL;
 	m = host_calloc(1, sizeof(*m), "creating the machine");
 	m->opts = *o;
+	m->opts.policies = policies;	/* the selection, for the machine's life */
 	m->sps = o->struct_page_size;
-	m->hvo = hvo_policy_find(o->hvo_policy);
 	m->nr_nodes = o->nr_nodes;
 	m->nr_cpus = o->nr_cpus;
 	for (int c = 0; c < m->nr_cpus; c++)

@@ -8,22 +8,24 @@
  * tail vmemmap pages read-only onto one page and frees the rest.
  *
  * The mechanism here is 6.1's walk over init_mm's real page tables:
+ *   - before the walk the policy may allocate a new head page
+ *     (hvo_ops.alloc_head);
  *   - split each vmemmap PMD on the way (a PTE table page from the buddy,
  *     split_page() of the backing block unless it is boot memmap, a flush
  *     of the PMD range);
- *   - the first PTE's frame becomes the reuse page, or, when the policy
- *     asks for a new head, a newly allocated copy mapped read-write;
- *   - every later PTE is remapped read-only onto the reuse page and its
- *     frame queued;
- *   - one flush of the range, then the queued frames are freed:
- *     free_bootmem_page() for PageReserved boot memmap, __free_page()
- *     otherwise, through the per-cpu lists unless the policy bypasses them.
+ *   - without a new head, the first PTE's frame becomes the reuse page;
+ *     every other PTE goes to the policy's remap_pte, which maps it onto
+ *     the reuse page and queues its frame;
+ *   - one flush of the range, then the policy frees the queued frames
+ *     (hvo_ops.free_vmemmap_page_list).
+ * A split that fails undoes the walk with the policy's restore_pte.
  * Restore allocates the frames back (the policy's gfp, on the hugepage's
- * node), copies the reuse page into each with reset_struct_pages(), maps
- * them read-write and flushes; it fails with -ENOMEM when memory is short.
+ * node), has restore_pte copy the reuse page into each and map it
+ * read-write, and flushes; it fails with -ENOMEM when memory is short.
  *
- * The policies (policies/hvo.c) decide the head page's fate, the gfp masks
- * and the free path.
+ * Everything that differs between the kernels the policies model is in
+ * their ops (policies/hvo.c), reached through hvo_ops(m); the mechanism
+ * branches on no policy.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -42,7 +44,6 @@
 #include "policy.h"
 
 #define HUGETLB_VMEMMAP_RESERVE_SIZE	PAGE_SIZE
-#define NR_RESET_STRUCT_PAGE		3
 
 unsigned long hugetlb_vmemmap_size(struct machine *m, const struct hstate *h)
 {
@@ -68,29 +69,13 @@ void hugetlb_vmemmap_set_enabled(struct machine *m, bool on)
 	m->opts.hugetlb_free_vmemmap = on;
 }
 
-static const struct hvo_policy *hvo(struct machine *m)
-{
-	if (!m->hvo)
-		m->hvo = hvo_policy_find(m->opts.hvo_policy);
-	if (!m->hvo)
-		m->hvo = hvo_policy_at(0);
-	return m->hvo;
-}
-
-/* The frame backing vmemmap address va, found through init_mm */
-static unsigned long vmemmap_frame(struct machine *m, uint64_t va)
+unsigned long vmemmap_frame(struct machine *m, uint64_t va)
 {
 	unsigned long frame;
 	bool rw;
 
 	return vmemmap_translate(m, va, &frame, &rw) ? frame : PFN_NONE;
 }
-
-/* A growable list of frames (the kernel threads them through page->lru) */
-struct frame_list {
-	unsigned long *pfn;
-	size_t n, cap;
-};
 
 static void fl_add(struct frame_list *l, unsigned long pfn)
 {
@@ -102,48 +87,32 @@ static void fl_add(struct frame_list *l, unsigned long pfn)
 	l->pfn[l->n++] = pfn;
 }
 
-static void free_vmemmap_page(struct machine *m, unsigned long pfn, bool nonpcp)
+bool vmemmap_free_account(struct machine *m, unsigned long pfn)
 {
-	SCHED_WHERE(m);
-
 	m->hvo_stats.vmemmap_pages_freed++;
 	fstore_frame_release(m, pfn);
 	if (PageReserved(m, pfn))
 		m->node[page_to_nid(m, pfn)].nr_memmap_boot_pages--;
 	else
 		m->node[page_to_nid(m, pfn)].nr_memmap_pages--;
-	if (PageReserved(m, pfn)) {
-		m->hvo_stats.bootmem_pages_freed++;
-		if (nonpcp) {
-			ClearPageReserved(m, pfn);
-			set_page_count(m, pfn, 1);
-			page_zone(m, pfn)->managed_pages++;
-			__free_pages_nonpcp(m, pfn);
-		} else {
-			free_bootmem_page(m, pfn);
-		}
-		return;
-	}
-	if (nonpcp)
-		__free_pages_nonpcp(m, pfn);
-	else
-		__free_pages(m, pfn, 0);
+	if (!PageReserved(m, pfn))
+		return false;
+	m->hvo_stats.bootmem_pages_freed++;
+	return true;
 }
 
-static void free_vmemmap_page_list(struct machine *m, struct frame_list *l, bool nonpcp)
+unsigned long vmemmap_alloc_head(struct machine *m, int nid, gfp_t gfp)
 {
-	if (nonpcp) {
-		/* zone_pcp_disable: drain, then free straight to the buddy */
-		for (size_t i = 0; i < l->n; i++)
-			drain_all_pages(m, page_zone(m, l->pfn[i]));
-	}
-	for (size_t i = 0; i < l->n; i++)
-		free_vmemmap_page(m, l->pfn[i], nonpcp);
-	l->n = 0;
-}
+	unsigned long page = alloc_pages_node(m, nid, gfp, 0);
 
-#define VMEMMAP_SPLIT_NO_TLB_FLUSH	0x1
-#define VMEMMAP_REMAP_NO_TLB_FLUSH	0x2
+	if (page == PFN_NONE) {
+		m->hvo_stats.head_alloc_failed++;
+		return PFN_NONE;
+	}
+	m->hvo_stats.heads_allocated[page_to_nid(m, page)]++;
+	m->node[page_to_nid(m, page)].nr_memmap_pages++;
+	return page;
+}
 
 /*
  * split_vmemmap_huge_pmd: give the PMD covering va a PTE table.  The new
@@ -183,8 +152,7 @@ static int vmemmap_remap_split(struct machine *m, uint64_t start, uint64_t end)
 	return 0;
 }
 
-/* Set the PTE mapping va (the PMD above it is split) */
-static void vmemmap_set_pte(struct machine *m, uint64_t va, unsigned long frame, pteval_t prot)
+void vmemmap_set_pte(struct machine *m, uint64_t va, unsigned long frame, pteval_t prot)
 {
 	enum pt_level level;
 	unsigned long table;
@@ -196,94 +164,35 @@ static void vmemmap_set_pte(struct machine *m, uint64_t va, unsigned long frame,
 	pt_write(m, table, idx, pfn_pte(frame, prot));
 }
 
-/* reset_struct_pages: the first struct pages of a restored page get clean copies */
-static void reset_struct_pages(struct machine *m, unsigned long frame)
-{
-	if (hvo(m)->no_reset_struct_pages)
-		return;
-	for (unsigned int off = 0; off < NR_RESET_STRUCT_PAGE * m->sps; off += 8) {
-		uint8_t *d = fstore_frame_bytes(m, frame, off);
-		uint8_t *s = fstore_frame_bytes(m, frame, off + NR_RESET_STRUCT_PAGE * m->sps);
-
-		if (d && s)
-			memcpy(d, s, 8);
-	}
-}
-
-struct remap_walk {
-	unsigned long reuse_page;
-	unsigned long *queued;		/* frames to free, and the va they backed */
-	uint64_t *queued_va;
-	unsigned long nr_queued;
-};
-
-static void walk_queue(struct remap_walk *w, unsigned long frame, uint64_t va)
-{
-	w->queued[w->nr_queued] = frame;
-	w->queued_va[w->nr_queued++] = va;
-}
-
 /* Undo a partial remap: give the walked PTEs their own frames back */
-static void vmemmap_restore_walked(struct machine *m, struct remap_walk *w, uint64_t reuse)
+static void vmemmap_restore_walked(struct machine *m, const struct hvo_ops *ops,
+				   struct vmemmap_remap_walk *w)
 {
 	for (unsigned long i = 0; i < w->nr_queued; i++) {
-		if (w->queued_va[i] == reuse)
+		if (w->queued_va[i] == w->reuse_addr)
 			continue;
-		fstore_frame_copy(m, w->queued[i], w->reuse_page);
-		reset_struct_pages(m, w->queued[i]);
-		vmemmap_set_pte(m, w->queued_va[i], w->queued[i], PAGE_KERNEL);
+		ops->restore_pte(m, w->queued_va[i], w->queued[i], w->reuse_page);
 	}
 	w->nr_queued = 0;
 }
 
-static bool want_new_head(struct machine *m, const struct hvo_policy *p, uint64_t start)
+int vmemmap_remap_free(struct machine *m, int nid, uint64_t reuse, uint64_t end,
+		       unsigned int flags, struct frame_list *out)
 {
-	if (p->head != HVO_HEAD_NEW)
-		return false;
-	switch (p->when) {
-	case HVO_WHEN_ALWAYS:
-		return true;
-	case HVO_WHEN_BOOT:
-		return !m->booted;
-	case HVO_WHEN_ALIGNED:
-		return (start & (PAGE_SIZE - 1)) == 0;
-	}
-	return false;
-}
-
-/*
- * vmemmap_remap_free: remap [reuse + PAGE_SIZE, end) onto the reuse page,
- * which is the frame behind reuse or, with a new head, a copy of it.
- */
-static int vmemmap_remap_free(struct machine *m, const struct hvo_policy *p, int nid,
-			      uint64_t reuse, uint64_t end, unsigned int flags,
-			      struct frame_list *out)
-{
+	const struct hvo_ops *ops = hvo_ops(m);
 	unsigned long nr = (unsigned long)((end - reuse) >> PAGE_SHIFT);
-	struct remap_walk w = { .reuse_page = PFN_NONE };
-	unsigned long new_head = PFN_NONE, old_head = PFN_NONE;
-	bool new = want_new_head(m, p, reuse + PAGE_SIZE);
-	int ret = 0;
+	struct vmemmap_remap_walk w = { .reuse_addr = reuse, .reuse_page = PFN_NONE };
+	unsigned long new_head, old_head = PFN_NONE;
+	int ret;
 	SCHED_WHERE(m);
 
 	w.queued = host_calloc(nr, sizeof(*w.queued), "remapping the vmemmap");
 	w.queued_va = host_calloc(nr, sizeof(*w.queued_va), "remapping the vmemmap");
 
-	if (new) {
-		new_head = alloc_pages_node(m, nid, p->head_gfp, 0);
-		if (new_head == PFN_NONE) {
-			m->hvo_stats.head_alloc_failed++;
-			if (p->skip_if_no_head) {
-				ret = -ENOMEM;
-				goto out;
-			}
-		} else {
-			m->hvo_stats.heads_allocated[page_to_nid(m, new_head)]++;
-			m->node[page_to_nid(m, new_head)].nr_memmap_pages++;
-			if (p->copy_at == HVO_COPY_BEFORE_WALK)
-				fstore_frame_copy(m, new_head, vmemmap_frame(m, reuse));
-		}
-	}
+	ret = ops->alloc_head(m, &w, nid, ops->head_gfp);
+	if (ret)
+		goto out;
+	new_head = w.reuse_page;
 
 	for (uint64_t va = reuse; va < end; va += PAGE_SIZE) {
 		unsigned long frame;
@@ -296,25 +205,18 @@ static int vmemmap_remap_free(struct machine *m, const struct hvo_policy *p, int
 		frame = vmemmap_frame(m, va);
 		if (va == reuse) {
 			old_head = frame;
-			if (new_head == PFN_NONE) {
-				w.reuse_page = frame;	/* reuse-head: keep it */
+			if (w.reuse_page == PFN_NONE) {
+				w.reuse_page = frame;	/* no new head: keep this one */
 				continue;
 			}
-			if (p->copy_at == HVO_COPY_IN_WALK)
-				fstore_frame_copy(m, new_head, old_head);
-			w.reuse_page = new_head;
-			vmemmap_set_pte(m, va, new_head, PAGE_KERNEL);
-			walk_queue(&w, old_head, va);
-			continue;
 		}
-		vmemmap_set_pte(m, va, w.reuse_page, PAGE_KERNEL_RO);
-		walk_queue(&w, frame, va);
+		ops->remap_pte(m, va, frame, &w);
 	}
 
 	if (ret) {
 		/* a split failed: put back what was walked (vmemmap_restore_pte) */
 		if (w.nr_queued)
-			vmemmap_restore_walked(m, &w, reuse);
+			vmemmap_restore_walked(m, ops, &w);
 		if (new_head != PFN_NONE) {
 			if (vmemmap_frame(m, reuse) == new_head) {
 				fstore_frame_copy(m, old_head, new_head);
@@ -334,7 +236,7 @@ static int vmemmap_remap_free(struct machine *m, const struct hvo_policy *p, int
 	} else {
 		struct frame_list l = { .pfn = w.queued, .n = w.nr_queued, .cap = w.nr_queued };
 
-		free_vmemmap_page_list(m, &l, p->free_nonpcp);
+		ops->free_vmemmap_page_list(m, &l);
 	}
 out:
 	host_free(w.queued);
@@ -342,7 +244,7 @@ out:
 	return ret;
 }
 
-static bool vmemmap_should_optimize(struct machine *m, const struct hstate *h, unsigned long head)
+bool vmemmap_should_optimize(struct machine *m, const struct hstate *h, unsigned long head)
 {
 	unsigned long frame;
 
@@ -355,48 +257,19 @@ static bool vmemmap_should_optimize(struct machine *m, const struct hstate *h, u
 	return true;
 }
 
-static int __hugetlb_vmemmap_optimize(struct machine *m, const struct hstate *h,
-				      unsigned long head, unsigned int flags,
-				      struct frame_list *out)
-{
-	uint64_t reuse = page_va(m, head);
-	uint64_t end = reuse + hugetlb_vmemmap_size(m, h);
-	int ret;
-
-	if (!vmemmap_should_optimize(m, h, head))
-		return 0;
-	/*
-	 * 6.7+ set the flag before the remap, so the head copy carries it;
-	 * set afterwards without a flush, the write could land in the old
-	 * head frame through a stale translation and be lost.
-	 */
-	if (hvo(m)->batch)
-		SetHPageVmemmapOptimized(m, head);
-	ret = vmemmap_remap_free(m, hvo(m), page_to_nid(m, head), reuse, end, flags, out);
-	if (ret) {
-		if (hvo(m)->batch)
-			ClearHPageVmemmapOptimized(m, head);
-		return ret;
-	}
-	if (!hvo(m)->batch)
-		SetHPageVmemmapOptimized(m, head);
-	m->hvo_stats.optimized++;
-	return 0;
-}
-
 void hugetlb_vmemmap_optimize(struct machine *m, const struct hstate *h, unsigned long head)
 {
-	__hugetlb_vmemmap_optimize(m, h, head, 0, NULL);
+	hvo_ops(m)->optimize_folio(m, h, head, 0, NULL);
 }
 
 bool hugetlb_vmemmap_batched(struct machine *m)
 {
-	return hvo(m)->batch;
+	return hvo_ops(m)->batch;
 }
 
 bool hugetlb_vmemmap_restore_frozen(struct machine *m)
 {
-	return hvo(m)->frozen_restore;
+	return hvo_ops(m)->restore_frozen;
 }
 
 /*
@@ -408,6 +281,7 @@ bool hugetlb_vmemmap_restore_frozen(struct machine *m)
 void hugetlb_vmemmap_optimize_folios(struct machine *m, const struct hstate *h,
 				     const unsigned long *heads, unsigned long n)
 {
+	const struct hvo_ops *ops = hvo_ops(m);
 	struct frame_list l = { 0 };
 
 	for (unsigned long i = 0; i < n; i++) {
@@ -420,22 +294,23 @@ void hugetlb_vmemmap_optimize_folios(struct machine *m, const struct hstate *h,
 	}
 	flush_tlb_all(m);
 	for (unsigned long i = 0; i < n; i++) {
-		int ret = __hugetlb_vmemmap_optimize(m, h, heads[i], VMEMMAP_REMAP_NO_TLB_FLUSH, &l);
+		int ret = ops->optimize_folio(m, h, heads[i], VMEMMAP_REMAP_NO_TLB_FLUSH, &l);
 
 		if (ret == -ENOMEM && l.n) {
 			flush_tlb_all(m);
-			free_vmemmap_page_list(m, &l, hvo(m)->free_nonpcp);
+			ops->free_vmemmap_page_list(m, &l);
 			m->hvo_stats.batch_retries++;
-			__hugetlb_vmemmap_optimize(m, h, heads[i], VMEMMAP_REMAP_NO_TLB_FLUSH, &l);
+			ops->optimize_folio(m, h, heads[i], VMEMMAP_REMAP_NO_TLB_FLUSH, &l);
 		}
 	}
 	flush_tlb_all(m);
-	free_vmemmap_page_list(m, &l, hvo(m)->free_nonpcp);
+	ops->free_vmemmap_page_list(m, &l);
 	host_free(l.pfn);
 }
 
 int hugetlb_vmemmap_restore(struct machine *m, const struct hstate *h, unsigned long head)
 {
+	const struct hvo_ops *ops = hvo_ops(m);
 	uint64_t reuse = page_va(m, head);
 	uint64_t end = reuse + hugetlb_vmemmap_size(m, h);
 	unsigned long nr = (unsigned long)((end - reuse) >> PAGE_SHIFT) - 1, i = 0;
@@ -445,19 +320,20 @@ int hugetlb_vmemmap_restore(struct machine *m, const struct hstate *h, unsigned 
 	if (!HPageVmemmapOptimized(m, head))
 		return 0;
 	/*
-	 * Without reset_struct_pages each restored page starts with a byte
-	 * copy of the head struct page, refcount included: 6.12 restores
-	 * frozen pages only (VM_WARN_ON_ONCE_FOLIO on folio_ref_count), so
-	 * the copies read 0.  A reference here would be copied into seven
-	 * (2 MiB) or 4095 (1 GiB) tail struct pages and reach the buddy.
+	 * A policy that restores frozen pages (6.12) gets them with refcount
+	 * 0 and warns otherwise (VM_WARN_ON_ONCE_FOLIO on folio_ref_count):
+	 * its restore_pte copies without reset_struct_pages, so each restored
+	 * page starts with a byte copy of the head struct page, refcount
+	 * included, and a reference here would be copied into seven (2 MiB)
+	 * or 4095 (1 GiB) tail struct pages and reach the buddy.
 	 */
-	if (MM_BUG_ON(m, hvo(m)->no_reset_struct_pages && page_ref_count(m, head) != 0,
+	if (MM_BUG_ON(m, ops->restore_frozen && page_ref_count(m, head) != 0,
 		      "WARNING: vmemmap restore of hugepage %#lx with refcount %d", head,
 		      page_ref_count(m, head)))
 		return -EINVAL;
 	pages = host_calloc(nr, sizeof(*pages), "restoring the vmemmap");
 	for (i = 0; i < nr; i++) {
-		pages[i] = alloc_pages_node(m, nid, hvo(m)->restore_gfp, 0);
+		pages[i] = alloc_pages_node(m, nid, ops->restore_gfp, 0);
 		if (pages[i] == PFN_NONE)
 			break;
 	}
@@ -478,9 +354,7 @@ int hugetlb_vmemmap_restore(struct machine *m, const struct hstate *h, unsigned 
 			      "vmemmap_restore_pte: %#llx does not map the reuse page",
 			      (unsigned long long)va))
 			break;
-		fstore_frame_copy(m, pages[i], reuse_page);
-		reset_struct_pages(m, pages[i]);
-		vmemmap_set_pte(m, va, pages[i], PAGE_KERNEL);
+		ops->restore_pte(m, va, pages[i], reuse_page);
 	}
 	flush_tlb_kernel_range(m, reuse + PAGE_SIZE, end);
 	host_free(pages);

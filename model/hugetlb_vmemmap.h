@@ -1,12 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * hugetlb_vmemmap.h - HugeTLB Vmemmap Optimization (HVO) as a mechanism
- * with policies (mm/hugetlb_vmemmap.c).
+ * with policies (mm/hugetlb_vmemmap.c).  The first part is what hugetlb
+ * calls; the second what the policies' ops (policies/hvo.h) are made of.
  */
 #ifndef MMSIM_HUGETLB_VMEMMAP_H
 #define MMSIM_HUGETLB_VMEMMAP_H
 
 #include "hugetlb.h"
+#include "page_alloc.h"
+#include "pgtable.h"
 
 /* Bytes of vmemmap a hugepage of h owns, and how many of them HVO frees */
 unsigned long hugetlb_vmemmap_size(struct machine *m, const struct hstate *h);
@@ -28,7 +31,8 @@ int hugetlb_vmemmap_restore(struct machine *m, const struct hstate *h, unsigned 
 /*
  * 6.7+ batching: a pool write allocates all its pages first, then
  * optimises them together (one flush per phase).  hugetlb asks whether
- * the policy batches; the batch entry point works for any policy.
+ * the policy batches (hvo_ops.batch); the batch entry point works for
+ * any policy.
  */
 bool hugetlb_vmemmap_batched(struct machine *m);
 void hugetlb_vmemmap_optimize_folios(struct machine *m, const struct hstate *h,
@@ -37,11 +41,67 @@ void hugetlb_vmemmap_optimize_folios(struct machine *m, const struct hstate *h,
 /*
  * 6.12: a pool page is restored while still frozen and gets its reference
  * only afterwards; 6.1 takes the reference first (remove_hugetlb_page).
+ * hugetlb asks which (hvo_ops.restore_frozen).
  */
 bool hugetlb_vmemmap_restore_frozen(struct machine *m);
 
 /* Is HVO switched on (boot parameter or sysctl) */
 bool hugetlb_vmemmap_enabled(struct machine *m);
 void hugetlb_vmemmap_set_enabled(struct machine *m, bool on);
+
+/* -------------------------------------------------------------------------
+ * The pieces the HVO policies (policies/hvo.c) build their ops from.
+ */
+
+/* Vmemmap frames to free (the kernel threads them through page->lru) */
+struct frame_list {
+	unsigned long *pfn;
+	size_t n, cap;
+};
+
+/*
+ * One remap of the vmemmap of a hugepage (struct vmemmap_remap_walk):
+ * the tails are mapped onto reuse_page, and the frames taken out of the
+ * vmemmap are queued, with the address each backed, to be freed.
+ */
+struct vmemmap_remap_walk {
+	uint64_t reuse_addr;		/* the head vmemmap page */
+	unsigned long reuse_page;	/* PFN_NONE: the frame at reuse_addr, found by the walk */
+	unsigned long *queued;
+	uint64_t *queued_va;
+	unsigned long nr_queued;
+};
+
+#define VMEMMAP_SPLIT_NO_TLB_FLUSH	0x1
+#define VMEMMAP_REMAP_NO_TLB_FLUSH	0x2
+
+/* The frame backing vmemmap address va, found through init_mm */
+unsigned long vmemmap_frame(struct machine *m, uint64_t va);
+/* Set the PTE mapping va (the PMD above it is split) */
+void vmemmap_set_pte(struct machine *m, uint64_t va, unsigned long frame, pteval_t prot);
+/* Queue frame, which backed va, on the walk's list of pages to free */
+static inline void vmemmap_walk_queue(struct vmemmap_remap_walk *walk, unsigned long frame,
+				      uint64_t va)
+{
+	walk->queued[walk->nr_queued] = frame;
+	walk->queued_va[walk->nr_queued++] = va;
+}
+/* Allocate a page to become a new head vmemmap page, counted as memmap; or PFN_NONE */
+unsigned long vmemmap_alloc_head(struct machine *m, int nid, gfp_t gfp);
+/*
+ * Count a vmemmap frame as freed and drop its contents; true when it is
+ * boot memmap (PageReserved), which needs freeing as such.
+ */
+bool vmemmap_free_account(struct machine *m, unsigned long pfn);
+
+/* Is the hugepage at head one HVO may optimise now */
+bool vmemmap_should_optimize(struct machine *m, const struct hstate *h, unsigned long head);
+/*
+ * Remap [reuse + PAGE_SIZE, end) onto the reuse page with the policy's
+ * ops and free what was taken out, or collect it into list when non-NULL.
+ * 0, or a negative errno with the vmemmap as it was.
+ */
+int vmemmap_remap_free(struct machine *m, int nid, uint64_t reuse, uint64_t end,
+		       unsigned int flags, struct frame_list *list);
 
 #endif /* MMSIM_HUGETLB_VMEMMAP_H */

@@ -17,6 +17,7 @@
 #include "mm.h"
 #include "memblock.h"
 #include "mmzone.h"
+#include "policy.h"
 #include "vm_event_item.h"
 
 /* -------------------------------------------------------------------------
@@ -69,7 +70,12 @@ struct machine_opts {
 	struct hugetlb_boot hugetlb_boot[MAX_HUGETLB_BOOT];
 	unsigned long default_hugepagesz;	/* 0: 2 MiB */
 	bool hugetlb_free_vmemmap;		/* hugetlb_free_vmemmap=on */
-	char hvo_policy[32];			/* policy name; "" = reuse-head */
+	/*
+	 * One entry per policy family (policy.h); a family not picked runs
+	 * its default.  machine_create() resolves it once into the
+	 * machine's m->opts.policies, read through machine_policy().
+	 */
+	struct policy_set policies;
 };
 
 void machine_opts_default(struct machine_opts *o);
@@ -143,7 +149,6 @@ struct mm_inject {
 struct fstore;	/* page.c */
 struct hugetlb_ctx;	/* hugetlb.c */
 struct mm_struct;	/* pgtable.h */
-struct hvo_policy;	/* policies/hvo.h */
 
 /* What the vmemmap optimisation did, for reports and compare */
 struct hvo_stats {
@@ -177,7 +182,6 @@ struct machine {
 	struct hugetlb_ctx *hugetlb;
 	struct mm_struct *init_mm;	/* kernel page tables (the vmemmap) */
 	bool buddy_up;			/* memblock_free_all has run */
-	const struct hvo_policy *hvo;	/* the vmemmap optimisation policy */
 	struct hvo_stats hvo_stats;
 	struct mm_inject inject;
 	unsigned long tlb_flushes;	/* flush_tlb_* calls */

@@ -7,10 +7,10 @@
  * Lookups are linear: there are a handful of families with a handful of
  * entries each.
  */
-#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "machine.h"
 #include "module.h"
 #include "policy.h"
 
@@ -137,37 +137,60 @@ void policy_set_merge(struct policy_set *base, const struct policy_set *over)
 		policy_set_put(base, over->sel[i].family, over->sel[i].policy);
 }
 
-int policy_apply_all(struct machine *m, const struct policy_set *s, char *err, size_t errlen)
+static bool policy_of(const struct policy_family *f, const struct policy *p)
 {
-	const struct policy_family *f;
-
-	for_each_policy_family(f, i) {
-		const struct policy *p = policy_set_get(s, f);
-		int ret;
-
-		if (!p || !f->apply)
-			continue;
-		ret = f->apply(m, p, err, errlen);
-		if (ret)
-			return ret < 0 ? ret : -EINVAL;
-	}
-	return 0;
+	for (unsigned int i = 0; i < f->nr_policies; i++)
+		if (&f->policies[i] == p)
+			return true;
+	return false;
 }
 
-int policy_apply_opts_all(struct machine_opts *o, const struct policy_set *s, char *err,
-			  size_t errlen)
+bool policy_set_resolve(struct policy_set *dst, const struct policy_set *picks, char *err,
+			size_t errlen)
 {
 	const struct policy_family *f;
 
-	for_each_policy_family(f, i) {
-		const struct policy *p = policy_set_get(s, f);
-		int ret;
+	for (unsigned int i = 0; picks && i < picks->n; i++) {
+		const struct policy_family *pf = picks->sel[i].family;
+		const struct policy *p = picks->sel[i].policy;
+		const struct policy_family *known = pf ? policy_family_find(pf->name, strlen(pf->name))
+						       : NULL;
 
-		if (!p || !f->apply_opts)
-			continue;
-		ret = f->apply_opts(o, p, err, errlen);
-		if (ret)
-			return ret < 0 ? ret : -EINVAL;
+		if (known != pf) {
+			snprintf(err, errlen, "policy family '%s' is not registered",
+				 pf ? pf->name : "(null)");
+			return false;
+		}
+		if (!p || !policy_of(pf, p)) {
+			snprintf(err, errlen, "policy '%s' is not an entry of family '%s'",
+				 p && p->name ? p->name : "(null)", pf->name);
+			return false;
+		}
 	}
-	return 0;
+	dst->n = 0;
+	for_each_policy_family(f, i)
+		if (f->nr_policies)
+			policy_set_put(dst, f, policy_set_get(picks, f));
+	return true;
+}
+
+bool policy_set_pick(struct policy_set *s, const char *family, const char *name)
+{
+	const struct policy_family *f = policy_family_find(family, strlen(family));
+	const struct policy *p = f ? policy_find(f, name, strlen(name)) : NULL;
+
+	if (!p)
+		return false;
+	policy_set_put(s, f, p);
+	return true;
+}
+
+const void *machine_policy(const struct machine *m, const struct policy_family *f)
+{
+	const struct policy_set *s = &m->opts.policies;
+
+	for (unsigned int i = 0; i < s->n; i++)
+		if (s->sel[i].family == f)
+			return s->sel[i].policy->ops;
+	return NULL;
 }

@@ -5,28 +5,41 @@
  * Every algorithm a seed patch changes is a mechanism in the model with a
  * hook; the implementations of that hook (today's kernel, the proposed
  * patch, its variants) form a family, e.g. family "hvo" with entries
- * "reuse-head", "alloc-head", ...  A scenario picks one entry per family
- * (`policy hvo=alloc-head`, or `--policy hvo=alloc-head` on the command
+ * "reuse-head", "new-head", ...  A scenario picks one entry per family
+ * (`policy hvo=new-head`, or `--policy hvo=new-head` on the command
  * line); a family nobody picks runs its default entry, the unpatched 6.1
  * behaviour, which is a policy like the others and never a special case.
  *
- * Adding a family: write model/policies/<family>.c defining
+ * Each entry is behaviour, not a bag of flags: its ops are the family's
+ * hooks (struct hvo_ops in policies/hvo.h), called by the mechanism at the
+ * points where the kernels differ, plus plain data such as gfp masks.
  *
- *	static const struct policy hvo_policies[] = {
- *		{ "reuse-head", "6.1: reuse the head vmemmap page", &hvo_reuse_head_ops },
- *		{ "alloc-head", "allocate a new head page",          &hvo_alloc_head_ops },
- *	};
+ * The selection is made once: a struct policy_set in machine_opts holds
+ * the picks, machine_create() completes it with every other family's
+ * default before anything boots, and the machine keeps it for its life.
+ * The mechanism reaches its entry through machine_policy(), wrapped per
+ * family (hvo_ops(m) in policies/hvo.h).
+ *
+ * Adding an entry to a family is one row of the family's table, e.g. in
+ * model/policies/hvo.c
+ *
+ *	{ .name = "new-head", .summary = "...", .models = "Linux 6.2, 11aad2631bf7",
+ *	  .ops = &(const struct hvo_ops){ .alloc_head = alloc_head_copy, ... } },
+ *
+ * plus the functions of any hook it does differently.  Adding a family:
+ * give the mechanism a hook struct and a typed accessor in
+ * model/policies/<family>.h, define the entries and
+ *
  *	const struct policy_family policy_family_hvo = {
  *		.name = "hvo", .summary = "...",
  *		.policies = hvo_policies, .nr_policies = ARRAY_SIZE(hvo_policies),
- *		.default_idx = 0, .apply = hvo_policy_apply,
+ *		.default_idx = 0,
  *	};
  *
- * and list it in the .families of the mm_module holding its mechanism
- * (module.h).  Adding an entry to an existing family touches only the
- * family's file.  The tables
- * are const and static: the registry has no mutable state, so several
- * machines with different selections coexist (compare runs one per entry).
+ * in model/policies/<family>.c, and list it in the .families of the
+ * mm_module holding its mechanism (module.h).  The tables are const and
+ * static: the registry has no mutable state, so several machines with
+ * different selections coexist (compare runs one per entry).
  *
  * This header depends on nothing but the C library; it lives in model/
  * so model/policies/ files can include it, while the registry itself
@@ -39,11 +52,11 @@
 #include <stddef.h>
 
 struct machine;
-struct machine_opts;
 
 struct policy {
 	const char *name;		/* "reuse-head": [a-z0-9_-]+ */
 	const char *summary;		/* one line, for `mmsim policies` */
+	const char *models;		/* the kernel version or patch, with commits */
 	const void *ops;		/* the family's ops table */
 };
 
@@ -53,17 +66,6 @@ struct policy_family {
 	const struct policy *policies;
 	unsigned int nr_policies;
 	unsigned int default_idx;	/* the unpatched kernel's behaviour */
-	/*
-	 * Install @p on a freshly created machine.  Returns 0, or a negative
-	 * errno with @err filled (the run then stops with exit 2).
-	 */
-	int (*apply)(struct machine *m, const struct policy *p, char *err, size_t errlen);
-	/*
-	 * Install @p in the machine description before boot, for families
-	 * whose mechanism already runs while the machine boots (HVO of boot
-	 * hugepages).  Optional; same return convention.
-	 */
-	int (*apply_opts)(struct machine_opts *o, const struct policy *p, char *err, size_t errlen);
 };
 
 /* One chosen entry per family */
@@ -96,9 +98,24 @@ const struct policy *policy_set_get(const struct policy_set *s, const struct pol
 /* Overlay @over on @base: @over's picks win */
 void policy_set_merge(struct policy_set *base, const struct policy_set *over);
 
-/* Apply, for every registered family, the set's pick or the default */
-int policy_apply_all(struct machine *m, const struct policy_set *s, char *err, size_t errlen);
-int policy_apply_opts_all(struct machine_opts *o, const struct policy_set *s, char *err,
-			  size_t errlen);
+/*
+ * Resolve a selection: @dst gets, for every registered family in registry
+ * order, @picks' entry or the family's default.  False, with @err filled,
+ * when @picks names a family that is not registered or an entry that is
+ * not one of its family's.  @dst and @picks are different sets.
+ * machine_create() does this once.
+ */
+bool policy_set_resolve(struct policy_set *dst, const struct policy_set *picks, char *err,
+			size_t errlen);
+
+/* Pick @family's entry @name by names (tests, tools); false when either is unknown */
+bool policy_set_pick(struct policy_set *s, const char *family, const char *name);
+
+/*
+ * The ops of the entry machine @m runs for family @f, from the selection
+ * machine_create() resolved.  Families wrap it with their type
+ * (hvo_ops(m) in policies/hvo.h).
+ */
+const void *machine_policy(const struct machine *m, const struct policy_family *f);
 
 #endif /* MMSIM_POLICY_H */

@@ -614,14 +614,11 @@ static enum scn_status step_boot(struct scn_runner *run, const struct scn_stmt *
 
 	if (run->o->seed_set)
 		opts.seed = run->o->seed;
-	if (policy_apply_opts_all(&opts, &run->r->policies, err, sizeof(err)))
-		return rt_error(run, st->col, "cannot apply the policies: %s", err);
+	opts.policies = run->r->policies;	/* machine_create resolves the rest */
 	run->m = machine_create(&opts, err, sizeof(err));
 	if (!run->m)
 		return rt_error(run, st->col, "cannot boot the machine: %s",
 				err[0] ? err : "machine_create failed");
-	if (policy_apply_all(run->m, &run->r->policies, err, sizeof(err)))
-		return rt_error(run, st->col, "cannot apply the policies: %s", err);
 	run->rng = opts.seed ^ 0x6d6d73696d2d7363ULL;	/* "mmsim-sc" */
 	mm_set_migrate_notify(run->m, runner_migrated, run);
 	mm_set_inuse_iter(run->m, runner_inuse_iter, run);

@@ -111,7 +111,7 @@ static void *seed000_setup(struct xp_ctx *x, void *arg)
 	o.nr_cpus = 2;
 	o.thp = false;
 	o.hugetlb_free_vmemmap = true;
-	snprintf(o.hvo_policy, sizeof(o.hvo_policy), "new-head");
+	policy_set_pick(&o.policies, "hvo", "new-head");
 	s->m = machine_create(&o, err, sizeof(err));
 	if (!s->m) {
 		xp_fail(x, "machine_create: %s", err);

@@ -191,7 +191,8 @@ static struct machine *seed000_job(void *arg, struct boot_fig *f)
 	o.node[0].mem_bytes = o.node[1].mem_bytes = 64UL << 30;
 	o.nr_cpus = 4;
 	o.hugetlb_free_vmemmap = true;
-	snprintf(o.hvo_policy, sizeof(o.hvo_policy), "%s", (const char *)arg);
+	if (!policy_set_pick(&o.policies, "hvo", (const char *)arg))
+		_exit(1);
 	m = machine_create(&o, err, sizeof(err));
 	if (!m)
 		_exit(1);

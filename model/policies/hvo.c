@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * hvo.c - vmemmap optimisation policies (see hvo.h).
+ * hvo.c - vmemmap optimisation policies (see hvo.h): the functions of the
+ * hooks where the kernels differ, and one table with an entry per variant
+ * (name, summary, what it models, its ops).
  *
  * reuse-head	Linux 6.1 (mm/hugetlb_vmemmap.c as of v6.1): the head
  *		vmemmap page stays and becomes the page every tail PTE maps
@@ -16,10 +18,11 @@
  *		GFP_KERNEL|__GFP_RETRY_MAYFAIL|__GFP_NOWARN (any node) before
  *		the walk, and the copy is made inside the walk, at the first
  *		PTE, after the PMD was split.
- * new-head-boot Muchun Song's variant from the review (2022-08-03): only
- *		while hugepages are allocated early at boot, with
- *		GFP_KERNEL|__GFP_THISNODE|__GFP_NORETRY|__GFP_NOWARN, freeing
- *		the vmemmap pages with the zone's per-cpu lists disabled.
+ * new-head-boot Muchun Song's variant from the review (2022-08-03): a new
+ *		head only while hugepages are allocated early at boot, with
+ *		GFP_KERNEL|__GFP_THISNODE|__GFP_NORETRY|__GFP_NOWARN, and the
+ *		vmemmap pages freed with the zone's per-cpu lists disabled
+ *		(the model frees so after boot too).
  * new-head-aligned Joao Martins's follow-up in the review (2022-08-03): v1,
  *		but only when the head struct page starts its vmemmap page
  *		(IS_ALIGNED(start, PAGE_SIZE)).  With power-of-two struct page
@@ -48,139 +51,340 @@
  *		byte copies of the head so carry refcount 0 into the buddy.
  */
 #include <errno.h>
-#include <stdio.h>
 #include <string.h>
 
+#include "cpu.h"
+#include "machine.h"
+#include "page_alloc.h"
 #include "policies/hvo.h"
 #include "policy.h"
-#include "page_alloc.h"
-#include "machine.h"
 
-static const struct hvo_policy hvo_policies[] = {
-	{
-		.name = "reuse-head", .models = "Linux 6.1",
-		.head = HVO_HEAD_REUSE,
-		.restore_gfp = GFP_KERNEL | __GFP_NORETRY | __GFP_THISNODE,
-	},
-	{
-		.name = "new-head", .models = "Linux 6.2, commit 11aad2631bf7",
-		.head = HVO_HEAD_NEW, .when = HVO_WHEN_ALWAYS, .copy_at = HVO_COPY_BEFORE_WALK,
-		.head_gfp = GFP_KERNEL | __GFP_THISNODE | __GFP_NORETRY | __GFP_NOWARN,
-		.restore_gfp = GFP_KERNEL | __GFP_NORETRY | __GFP_THISNODE,
-	},
-	{
-		.name = "new-head-v1", .models = "seed 000 v1 patch, 2022-08-02",
-		.head = HVO_HEAD_NEW, .when = HVO_WHEN_ALWAYS, .copy_at = HVO_COPY_IN_WALK,
-		.head_gfp = GFP_KERNEL | __GFP_RETRY_MAYFAIL | __GFP_NOWARN,
-		.restore_gfp = GFP_KERNEL | __GFP_NORETRY | __GFP_THISNODE,
-	},
-	{
-		.name = "new-head-boot", .models = "seed 000 review, Muchun Song 2022-08-03",
-		.head = HVO_HEAD_NEW, .when = HVO_WHEN_BOOT, .copy_at = HVO_COPY_BEFORE_WALK,
-		.head_gfp = GFP_KERNEL | __GFP_THISNODE | __GFP_NORETRY | __GFP_NOWARN,
-		.free_nonpcp = true,
-		.restore_gfp = GFP_KERNEL | __GFP_NORETRY | __GFP_THISNODE,
-	},
-	{
-		.name = "new-head-aligned", .models = "seed 000 review, Joao Martins 2022-08-03",
-		.head = HVO_HEAD_NEW, .when = HVO_WHEN_ALIGNED, .copy_at = HVO_COPY_IN_WALK,
-		.head_gfp = GFP_KERNEL | __GFP_RETRY_MAYFAIL | __GFP_NOWARN,
-		.restore_gfp = GFP_KERNEL | __GFP_NORETRY | __GFP_THISNODE,
-	},
-	{
-		.name = "new-head-6.7", .models = "Linux 6.7, commits 6a898c2757af and the HVO batching series",
-		.head = HVO_HEAD_NEW, .when = HVO_WHEN_ALWAYS, .copy_at = HVO_COPY_BEFORE_WALK,
-		.head_gfp = GFP_KERNEL | __GFP_NORETRY | __GFP_NOWARN,
-		.restore_gfp = GFP_KERNEL | __GFP_RETRY_MAYFAIL,
-		.batch = true,
-	},
-	{
-		.name = "new-head-6.12", .models = "Debian 6.12.117, mm/hugetlb: refactor code around vmemmap_walk",
-		.head = HVO_HEAD_NEW, .when = HVO_WHEN_ALWAYS, .copy_at = HVO_COPY_BEFORE_WALK,
-		.head_gfp = GFP_KERNEL,
-		.skip_if_no_head = true,
-		.restore_gfp = GFP_KERNEL | __GFP_RETRY_MAYFAIL,
-		.no_reset_struct_pages = true,
-		.frozen_restore = true,
-		.batch = true,
-	},
-};
+/* -------------------------------------------------------------------------
+ * The head page, before the walk (alloc_head)
+ */
 
-const struct hvo_policy *hvo_policy_find(const char *name)
+/* 6.1: no new head; the walk keeps the head vmemmap page as the reuse page */
+static int keep_head(struct machine *m, struct vmemmap_remap_walk *walk, int nid, gfp_t gfp)
 {
-	if (!name || !*name)
-		return &hvo_policies[0];
-	for (size_t i = 0; i < ARRAY_SIZE(hvo_policies); i++)
-		if (!strcmp(hvo_policies[i].name, name))
-			return &hvo_policies[i];
-	return NULL;
+	return 0;
 }
 
-const struct hvo_policy *hvo_policy_at(unsigned int i)
+/* 6.2: a new head, the head vmemmap page copied into it; without one the old head stays */
+static int alloc_head_copy(struct machine *m, struct vmemmap_remap_walk *walk, int nid, gfp_t gfp)
 {
-	return i < ARRAY_SIZE(hvo_policies) ? &hvo_policies[i] : NULL;
+	walk->reuse_page = vmemmap_alloc_head(m, nid, gfp);
+	if (walk->reuse_page != PFN_NONE)
+		fstore_frame_copy(m, walk->reuse_page, vmemmap_frame(m, walk->reuse_addr));
+	return 0;
 }
 
-unsigned int hvo_nr_policies(void)
+/* seed v1: a new head, filled in the walk (vmemmap_remap_pte_copy_head) */
+static int alloc_head_nocopy(struct machine *m, struct vmemmap_remap_walk *walk, int nid,
+			     gfp_t gfp)
 {
-	return ARRAY_SIZE(hvo_policies);
+	walk->reuse_page = vmemmap_alloc_head(m, nid, gfp);
+	return 0;
+}
+
+/* review (Muchun Song): 6.2's new head, only while the machine boots */
+static int alloc_head_copy_booting(struct machine *m, struct vmemmap_remap_walk *walk, int nid,
+				   gfp_t gfp)
+{
+	return m->booted ? 0 : alloc_head_copy(m, walk, nid, gfp);
+}
+
+/* review (Joao Martins): v1's new head, when the head struct page starts its vmemmap page */
+static int alloc_head_nocopy_aligned(struct machine *m, struct vmemmap_remap_walk *walk, int nid,
+				     gfp_t gfp)
+{
+	if (walk->reuse_addr & (PAGE_SIZE - 1))
+		return 0;
+	return alloc_head_nocopy(m, walk, nid, gfp);
+}
+
+/* 6.12: a new head or no optimisation at all */
+static int alloc_head_copy_or_skip(struct machine *m, struct vmemmap_remap_walk *walk, int nid,
+				   gfp_t gfp)
+{
+	walk->reuse_page = vmemmap_alloc_head(m, nid, gfp);
+	if (walk->reuse_page == PFN_NONE)
+		return -ENOMEM;
+	fstore_frame_copy(m, walk->reuse_page, vmemmap_frame(m, walk->reuse_addr));
+	return 0;
 }
 
 /* -------------------------------------------------------------------------
- * The "hvo" family of the policy registry.  The names repeat the table
- * above; hvo_family_check() (run by the tests) verifies they agree.
+ * The walk (remap_pte)
  */
-static const struct policy hvo_family_policies[] = {
-	{ "reuse-head", "Linux 6.1: keep the head vmemmap page, free 7 of 8", &hvo_policies[0] },
-	{ "new-head", "Linux 6.2 (11aad2631bf7): copy the head into a new page, free all 8",
-	  &hvo_policies[1] },
-	{ "new-head-v1", "seed 000 v1: RETRY_MAYFAIL head, copy inside the walk", &hvo_policies[2] },
-	{ "new-head-boot", "review: new head only while booting, free without pcp",
-	  &hvo_policies[3] },
-	{ "new-head-aligned", "review: v1 when the head struct page is page aligned",
-	  &hvo_policies[4] },
-	{ "new-head-6.7", "Linux 6.7: no __GFP_THISNODE, batched optimisation", &hvo_policies[5] },
-	{ "new-head-6.12", "Debian 6.12: GFP_KERNEL head or no HVO, head/tail scheme",
-	  &hvo_policies[6] },
-};
 
-static int hvo_apply_opts(struct machine_opts *o, const struct policy *p, char *err, size_t errlen)
+/*
+ * vmemmap_remap_pte (6.2): the head PTE maps the new head read-write,
+ * every other PTE the reuse page read-only; the frame it mapped is
+ * queued.  6.1's has no head case: without a new head the walk never
+ * passes the head PTE here.
+ */
+static void vmemmap_remap_pte(struct machine *m, uint64_t addr, unsigned long frame,
+			      struct vmemmap_remap_walk *walk)
 {
-	const struct hvo_policy *hp = p->ops;
+	pteval_t prot = addr == walk->reuse_addr ? PAGE_KERNEL : PAGE_KERNEL_RO;
 
-	if ((size_t)snprintf(o->hvo_policy, sizeof(o->hvo_policy), "%s", hp->name) >=
-	    sizeof(o->hvo_policy)) {
-		snprintf(err, errlen, "hvo policy name '%s' too long", hp->name);
-		return -EINVAL;
+	vmemmap_set_pte(m, addr, walk->reuse_page, prot);
+	vmemmap_walk_queue(walk, frame, addr);
+}
+
+/* seed v1: the head is copied into the new page at the head PTE, after the PMD split */
+static void vmemmap_remap_pte_copy_head(struct machine *m, uint64_t addr, unsigned long frame,
+					struct vmemmap_remap_walk *walk)
+{
+	if (addr == walk->reuse_addr)
+		fstore_frame_copy(m, walk->reuse_page, frame);
+	vmemmap_remap_pte(m, addr, frame, walk);
+}
+
+/* -------------------------------------------------------------------------
+ * Freeing the pages the walk took out (free_vmemmap_page_list)
+ */
+
+/* free_vmemmap_page (6.1): boot memmap through free_bootmem_page, the rest through the pcp lists */
+static void free_vmemmap_page(struct machine *m, unsigned long pfn)
+{
+	SCHED_WHERE(m);
+
+	if (vmemmap_free_account(m, pfn))
+		free_bootmem_page(m, pfn);
+	else
+		__free_pages(m, pfn, 0);
+}
+
+static void free_vmemmap_page_list(struct machine *m, struct frame_list *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		free_vmemmap_page(m, l->pfn[i]);
+	l->n = 0;
+}
+
+/* review (Muchun Song): the same with the zone's per-cpu lists off (zone_pcp_disable) */
+static void free_vmemmap_page_nonpcp(struct machine *m, unsigned long pfn)
+{
+	SCHED_WHERE_AS(m, "free_vmemmap_page");
+
+	if (vmemmap_free_account(m, pfn)) {
+		ClearPageReserved(m, pfn);
+		set_page_count(m, pfn, 1);
+		page_zone(m, pfn)->managed_pages++;
 	}
+	__free_pages_nonpcp(m, pfn);
+}
+
+static void free_vmemmap_page_list_nonpcp(struct machine *m, struct frame_list *l)
+{
+	/* zone_pcp_disable: drain, then free straight to the buddy */
+	for (size_t i = 0; i < l->n; i++)
+		drain_all_pages(m, page_zone(m, l->pfn[i]));
+	for (size_t i = 0; i < l->n; i++)
+		free_vmemmap_page_nonpcp(m, l->pfn[i]);
+	l->n = 0;
+}
+
+/* -------------------------------------------------------------------------
+ * One hugepage (optimize_folio)
+ */
+
+/* 6.1's hugetlb_vmemmap_optimize: the page is marked once its remap succeeded */
+static int __hugetlb_vmemmap_optimize(struct machine *m, const struct hstate *h,
+				      unsigned long head, unsigned int flags,
+				      struct frame_list *list)
+{
+	uint64_t reuse = page_va(m, head);
+	uint64_t end = reuse + hugetlb_vmemmap_size(m, h);
+	int ret;
+
+	if (!vmemmap_should_optimize(m, h, head))
+		return 0;
+	ret = vmemmap_remap_free(m, page_to_nid(m, head), reuse, end, flags, list);
+	if (ret)
+		return ret;
+	SetHPageVmemmapOptimized(m, head);
+	m->hvo_stats.optimized++;
 	return 0;
 }
 
-static int hvo_apply(struct machine *m, const struct policy *p, char *err, size_t errlen)
+/*
+ * 6.7+ __hugetlb_vmemmap_optimize_folio: the mark is set before the
+ * remap, so the head copy carries it; set afterwards without a flush, the
+ * write could land in the old head frame through a stale translation and
+ * be lost.
+ */
+static int __hugetlb_vmemmap_optimize_folio(struct machine *m, const struct hstate *h,
+					    unsigned long head, unsigned int flags,
+					    struct frame_list *list)
 {
-	(void)err;
-	(void)errlen;
-	m->hvo = p->ops;
+	uint64_t reuse = page_va(m, head);
+	uint64_t end = reuse + hugetlb_vmemmap_size(m, h);
+	int ret;
+
+	if (!vmemmap_should_optimize(m, h, head))
+		return 0;
+	SetHPageVmemmapOptimized(m, head);
+	ret = vmemmap_remap_free(m, page_to_nid(m, head), reuse, end, flags, list);
+	if (ret) {
+		ClearHPageVmemmapOptimized(m, head);
+		return ret;
+	}
+	m->hvo_stats.optimized++;
 	return 0;
 }
+
+/* -------------------------------------------------------------------------
+ * Restore (restore_pte)
+ */
+
+#define NR_RESET_STRUCT_PAGE		3
+
+/* reset_struct_pages: the first struct pages of a restored page get clean copies */
+static void reset_struct_pages(struct machine *m, unsigned long frame)
+{
+	for (unsigned int off = 0; off < NR_RESET_STRUCT_PAGE * m->sps; off += 8) {
+		uint8_t *d = fstore_frame_bytes(m, frame, off);
+		uint8_t *s = fstore_frame_bytes(m, frame, off + NR_RESET_STRUCT_PAGE * m->sps);
+
+		if (d && s)
+			memcpy(d, s, 8);
+	}
+}
+
+/* vmemmap_restore_pte (6.1): a copy of the reuse page, then reset_struct_pages */
+static void vmemmap_restore_pte(struct machine *m, uint64_t addr, unsigned long page,
+				unsigned long reuse_page)
+{
+	fstore_frame_copy(m, page, reuse_page);
+	reset_struct_pages(m, page);
+	vmemmap_set_pte(m, addr, page, PAGE_KERNEL);
+}
+
+/* 6.12: a byte copy of the reuse page, no reset_struct_pages */
+static void vmemmap_restore_pte_no_reset(struct machine *m, uint64_t addr, unsigned long page,
+					 unsigned long reuse_page)
+{
+	fstore_frame_copy(m, page, reuse_page);
+	vmemmap_set_pte(m, addr, page, PAGE_KERNEL);
+}
+
+/* -------------------------------------------------------------------------
+ * The variants, one entry each; the first is the default.
+ */
+#define GFP_HEAD_6_2	(GFP_KERNEL | __GFP_THISNODE | __GFP_NORETRY | __GFP_NOWARN)
+#define GFP_HEAD_V1	(GFP_KERNEL | __GFP_RETRY_MAYFAIL | __GFP_NOWARN)
+#define GFP_RESTORE_6_1	(GFP_KERNEL | __GFP_NORETRY | __GFP_THISNODE)
+#define GFP_RESTORE_6_7	(GFP_KERNEL | __GFP_RETRY_MAYFAIL)
+
+static const struct policy hvo_policies[] = {
+	{
+		.name = "reuse-head",
+		.summary = "Linux 6.1: keep the head vmemmap page, free 7 of 8",
+		.models = "Linux 6.1",
+		.ops = &(const struct hvo_ops){
+			.alloc_head = keep_head,
+			.remap_pte = vmemmap_remap_pte,
+			.free_vmemmap_page_list = free_vmemmap_page_list,
+			.optimize_folio = __hugetlb_vmemmap_optimize,
+			.restore_pte = vmemmap_restore_pte,
+			.restore_gfp = GFP_RESTORE_6_1,
+		},
+	},
+	{
+		.name = "new-head",
+		.summary = "Linux 6.2 (11aad2631bf7): copy the head into a new page, free all 8",
+		.models = "Linux 6.2, commit 11aad2631bf7",
+		.ops = &(const struct hvo_ops){
+			.alloc_head = alloc_head_copy,
+			.head_gfp = GFP_HEAD_6_2,
+			.remap_pte = vmemmap_remap_pte,
+			.free_vmemmap_page_list = free_vmemmap_page_list,
+			.optimize_folio = __hugetlb_vmemmap_optimize,
+			.restore_pte = vmemmap_restore_pte,
+			.restore_gfp = GFP_RESTORE_6_1,
+		},
+	},
+	{
+		.name = "new-head-v1",
+		.summary = "seed 000 v1: RETRY_MAYFAIL head, copy inside the walk",
+		.models = "seed 000 v1 patch, 2022-08-02",
+		.ops = &(const struct hvo_ops){
+			.alloc_head = alloc_head_nocopy,
+			.head_gfp = GFP_HEAD_V1,
+			.remap_pte = vmemmap_remap_pte_copy_head,
+			.free_vmemmap_page_list = free_vmemmap_page_list,
+			.optimize_folio = __hugetlb_vmemmap_optimize,
+			.restore_pte = vmemmap_restore_pte,
+			.restore_gfp = GFP_RESTORE_6_1,
+		},
+	},
+	{
+		.name = "new-head-boot",
+		.summary = "review: new head only while booting, free without pcp",
+		.models = "seed 000 review, Muchun Song 2022-08-03",
+		.ops = &(const struct hvo_ops){
+			.alloc_head = alloc_head_copy_booting,
+			.head_gfp = GFP_HEAD_6_2,
+			.remap_pte = vmemmap_remap_pte,
+			.free_vmemmap_page_list = free_vmemmap_page_list_nonpcp,
+			.optimize_folio = __hugetlb_vmemmap_optimize,
+			.restore_pte = vmemmap_restore_pte,
+			.restore_gfp = GFP_RESTORE_6_1,
+		},
+	},
+	{
+		.name = "new-head-aligned",
+		.summary = "review: v1 when the head struct page is page aligned",
+		.models = "seed 000 review, Joao Martins 2022-08-03",
+		.ops = &(const struct hvo_ops){
+			.alloc_head = alloc_head_nocopy_aligned,
+			.head_gfp = GFP_HEAD_V1,
+			.remap_pte = vmemmap_remap_pte_copy_head,
+			.free_vmemmap_page_list = free_vmemmap_page_list,
+			.optimize_folio = __hugetlb_vmemmap_optimize,
+			.restore_pte = vmemmap_restore_pte,
+			.restore_gfp = GFP_RESTORE_6_1,
+		},
+	},
+	{
+		.name = "new-head-6.7",
+		.summary = "Linux 6.7: no __GFP_THISNODE, batched optimisation",
+		.models = "Linux 6.7, commits 6a898c2757af and the HVO batching series",
+		.ops = &(const struct hvo_ops){
+			.alloc_head = alloc_head_copy,
+			.head_gfp = GFP_KERNEL | __GFP_NORETRY | __GFP_NOWARN,
+			.remap_pte = vmemmap_remap_pte,
+			.free_vmemmap_page_list = free_vmemmap_page_list,
+			.optimize_folio = __hugetlb_vmemmap_optimize_folio,
+			.restore_pte = vmemmap_restore_pte,
+			.restore_gfp = GFP_RESTORE_6_7,
+			.batch = true,
+		},
+	},
+	{
+		.name = "new-head-6.12",
+		.summary = "Debian 6.12: GFP_KERNEL head or no HVO, head/tail scheme",
+		.models = "Debian 6.12.117, mm/hugetlb: refactor code around vmemmap_walk",
+		.ops = &(const struct hvo_ops){
+			.alloc_head = alloc_head_copy_or_skip,
+			.head_gfp = GFP_KERNEL,
+			.remap_pte = vmemmap_remap_pte,
+			.free_vmemmap_page_list = free_vmemmap_page_list,
+			.optimize_folio = __hugetlb_vmemmap_optimize_folio,
+			.restore_pte = vmemmap_restore_pte_no_reset,
+			.restore_gfp = GFP_RESTORE_6_7,
+			.batch = true,
+			.restore_frozen = true,
+		},
+	},
+};
 
 const struct policy_family policy_family_hvo = {
 	.name = "hvo",
 	.summary = "HugeTLB vmemmap optimisation: what happens to the head vmemmap page",
-	.policies = hvo_family_policies,
-	.nr_policies = ARRAY_SIZE(hvo_family_policies),
+	.policies = hvo_policies,
+	.nr_policies = ARRAY_SIZE(hvo_policies),
 	.default_idx = 0,
-	.apply = hvo_apply,
-	.apply_opts = hvo_apply_opts,
 };
-
-bool hvo_family_check(void)
-{
-	if (ARRAY_SIZE(hvo_family_policies) != ARRAY_SIZE(hvo_policies))
-		return false;
-	for (size_t i = 0; i < ARRAY_SIZE(hvo_policies); i++)
-		if (strcmp(hvo_family_policies[i].name, hvo_policies[i].name) ||
-		    hvo_family_policies[i].ops != &hvo_policies[i])
-			return false;
-	return true;
-}

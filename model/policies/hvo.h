@@ -2,55 +2,73 @@
 /*
  * hvo.h - the family of vmemmap optimisation policies.
  *
- * The mechanism (hugetlb_vmemmap.c) splits, remaps, flushes and frees;
- * a policy decides what happens to the head vmemmap page and how pages
- * are allocated and freed.  Each policy says which kernel or patch it
- * models.  Adding a variant is one more table entry in hvo.c.
+ * The mechanism (hugetlb_vmemmap.c) splits, walks, flushes and frees; an
+ * entry's ops are what its kernel does at the points where the kernels
+ * differ: whether and how a new head page is allocated, how each PTE of
+ * the walk is remapped, how the freed pages are freed, when a page is
+ * marked optimised, how restore fills a page back in.  Each entry says
+ * which kernel or patch it models.  Adding a variant is one entry in
+ * hvo.c's table (plus the functions of whatever it does differently).
  */
 #ifndef MMSIM_POLICIES_HVO_H
 #define MMSIM_POLICIES_HVO_H
 
-#include "mm.h"
+#include "hugetlb_vmemmap.h"
+#include "policy.h"
 
-enum hvo_head {
-	HVO_HEAD_REUSE,		/* keep the head vmemmap page, map the tails onto it */
-	HVO_HEAD_NEW,		/* copy the head vmemmap page into a new page first */
+struct hvo_ops {
+	/*
+	 * Before the walk (vmemmap_remap_free): allocate the page that
+	 * becomes the new head into walk->reuse_page (vmemmap_alloc_head
+	 * with @gfp, head_gfp below) and copy the head vmemmap page into it
+	 * now or leave that to remap_pte; or leave reuse_page PFN_NONE and
+	 * the walk keeps the head vmemmap page.  0, or -ENOMEM to leave the
+	 * hugepage unoptimised.
+	 */
+	int (*alloc_head)(struct machine *m, struct vmemmap_remap_walk *walk, int nid, gfp_t gfp);
+	gfp_t head_gfp;
+	/*
+	 * walk->remap_pte: map the PTE of @addr, which maps @frame, onto
+	 * walk->reuse_page and queue @frame (vmemmap_walk_queue).  Called
+	 * for every PTE but the first, and for the first when there is a
+	 * new head.
+	 */
+	void (*remap_pte)(struct machine *m, uint64_t addr, unsigned long frame,
+			  struct vmemmap_remap_walk *walk);
+	/* Free the vmemmap pages a remap took out (vmemmap_free_account each); empties @list */
+	void (*free_vmemmap_page_list)(struct machine *m, struct frame_list *list);
+	/*
+	 * Optimise one hugepage: vmemmap_should_optimize, vmemmap_remap_free
+	 * (@flags, collecting into @list when non-NULL) and the
+	 * HPageVmemmapOptimized mark, set when this kernel sets it; counts
+	 * hvo_stats.optimized.  0 or a negative errno.
+	 */
+	int (*optimize_folio)(struct machine *m, const struct hstate *h, unsigned long head,
+			      unsigned int flags, struct frame_list *list);
+	/*
+	 * walk->restore_pte: give the PTE of @addr its own page @page again,
+	 * filled from @reuse_page, mapped read-write.  Used by restore and
+	 * to undo a remap whose split failed.
+	 */
+	void (*restore_pte)(struct machine *m, uint64_t addr, unsigned long page,
+			    unsigned long reuse_page);
+	gfp_t restore_gfp;		/* restore's order-0 allocations */
+	/*
+	 * How hugetlb (hugetlb.c) treats pool pages around the mechanism;
+	 * its code differs with these, read through hugetlb_vmemmap_batched()
+	 * and hugetlb_vmemmap_restore_frozen().
+	 */
+	bool batch;		/* 6.7+: a pool write allocates all, then optimize_folios */
+	bool restore_frozen;	/* 6.12: a pool page is restored at refcount 0 */
 };
-
-enum hvo_head_when {
-	HVO_WHEN_ALWAYS,
-	HVO_WHEN_BOOT,		/* only while the machine is still booting */
-	HVO_WHEN_ALIGNED,	/* only when the head struct page starts its vmemmap page */
-};
-
-enum hvo_copy_at {
-	HVO_COPY_BEFORE_WALK,	/* 6.2: copy, then split and remap */
-	HVO_COPY_IN_WALK,	/* v1: allocate first, copy at the first PTE after the split */
-};
-
-struct hvo_policy {
-	const char *name;
-	const char *models;		/* kernel version / patch and commit */
-	enum hvo_head head;
-	enum hvo_head_when when;
-	enum hvo_copy_at copy_at;
-	unsigned int head_gfp;		/* gfp of the new head page */
-	bool skip_if_no_head;		/* no fallback to reuse (6.12) */
-	bool free_nonpcp;		/* free bypassing the per-cpu lists */
-	unsigned int restore_gfp;	/* restore's order-0 allocations */
-	bool no_reset_struct_pages;	/* restore copies without reset_struct_pages (6.12) */
-	bool frozen_restore;		/* a freed pool page stays frozen through restore (6.12) */
-	bool batch;			/* 6.7+: a pool write optimises its pages as one batch */
-};
-
-const struct hvo_policy *hvo_policy_find(const char *name);
-const struct hvo_policy *hvo_policy_at(unsigned int i);
-unsigned int hvo_nr_policies(void);
-/* The registry's names match the table (a test runs this) */
-bool hvo_family_check(void);
 
 /* The "hvo" family of the policy registry (policy.h) */
-struct policy_family;
 extern const struct policy_family policy_family_hvo;
+
+/* The entry machine m runs */
+static inline const struct hvo_ops *hvo_ops(const struct machine *m)
+{
+	return machine_policy(m, &policy_family_hvo);
+}
 
 #endif /* MMSIM_POLICIES_HVO_H */

@@ -70,7 +70,8 @@ static void *race_setup(struct xp_ctx *x, void *arg)
 
 	t_opts(&o, 1, 64, 2);
 	o.hugetlb_free_vmemmap = true;
-	snprintf(o.hvo_policy, sizeof(o.hvo_policy), "%s", r->policy);
+	if (!policy_set_pick(&o.policies, "hvo", r->policy))
+		xp_fail(x, "unknown hvo policy '%s'", r->policy);
 	r->m = machine_create(&o, err, sizeof(err));
 	r->booted = 0;
 	if (!r->m) {

@@ -502,19 +502,28 @@ static void refused(const struct machine_opts *o, const char *msg)
 /*
  * More impossible machines, each refused with its own message before
  * any memory is touched:
- *   an hvo policy nobody knows; a movable part or a hole end that is not
+ *   a policy that is not an entry of its family, or of a family nobody
+ *   registered (a parsed name never gives either); a movable part or a
+ *   hole end that is not
  *   page aligned; a kernel image past the end of memory; an empty or an
  *   unaligned or an out-of-memory fixed reservation; a machine above 4G
  *   whose memory below 4G (32 MiB here) cannot hold swiotlb's 64 MiB.
  */
 static void test_more_invalid_machines(void **state)
 {
+	static const struct policy stray = { .name = "stray" };
+	static const struct policy_family lost = { .name = "lost", .policies = &stray,
+						   .nr_policies = 1 };
 	struct machine_opts o;
 
 	(void)state;
 	t_opts(&o, 1, 64, 1);
-	snprintf(o.hvo_policy, sizeof(o.hvo_policy), "no-such-policy");
-	refused(&o, "unknown hvo policy 'no-such-policy'");
+	policy_set_put(&o.policies, policy_family_find("hvo", 3), &stray);
+	refused(&o, "policy 'stray' is not an entry of family 'hvo'");
+
+	t_opts(&o, 1, 64, 1);
+	policy_set_put(&o.policies, &lost, &stray);
+	refused(&o, "policy family 'lost' is not registered");
 
 	t_opts(&o, 1, 64, 1);
 	o.node[0].movable_bytes = MB(8) + 100;

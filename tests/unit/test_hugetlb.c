@@ -1410,7 +1410,7 @@ static void check_failed_restore(const char *policy)
 
 	t_opts(&o, 1, 256, 2);
 	param(&o, "hugetlb_free_vmemmap=on");
-	snprintf(o.hvo_policy, sizeof(o.hvo_policy), "%s", policy);
+	assert_true(policy_set_pick(&o.policies, "hvo", policy));
 	m = t_boot(&o);
 	h = hugetlb_default_hstate(m);
 	assert_int_equal(wr(m, SYS_2M "nr_hugepages", "1"), 0);
@@ -1457,8 +1457,8 @@ static void check_failed_restore(const char *policy)
 static void test_failed_restore_every_policy(void **state)
 {
 	(void)state;
-	for (unsigned int i = 0; i < hvo_nr_policies(); i++)
-		check_failed_restore(hvo_policy_at(i)->name);
+	for (unsigned int i = 0; i < policy_family_hvo.nr_policies; i++)
+		check_failed_restore(policy_family_hvo.policies[i].name);
 }
 
 /*

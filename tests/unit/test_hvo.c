@@ -13,6 +13,7 @@
  * would, refcount frozen) and call the HVO entry points directly.
  */
 #include <stdio.h>
+#include <string.h>
 
 #include "testlib.h"
 #include "pgtable.h"
@@ -30,7 +31,7 @@ static struct machine *hvo_machine(const char *policy, unsigned long mb, unsigne
 	t_opts(&o, 1, mb, 2);
 	o.hugetlb_free_vmemmap = true;
 	o.struct_page_size = sps;
-	snprintf(o.hvo_policy, sizeof(o.hvo_policy), "%s", policy);
+	assert_true(policy_set_pick(&o.policies, "hvo", policy));
 	return t_boot(&o);
 }
 
@@ -375,7 +376,7 @@ static void check_head_node_fallback(const char *policy, bool from_node1)
 
 	t_opts(&o, 2, 512, 2);
 	o.hugetlb_free_vmemmap = true;
-	snprintf(o.hvo_policy, sizeof(o.hvo_policy), "%s", policy);
+	assert_true(policy_set_pick(&o.policies, "hvo", policy));
 	m = t_boot(&o);
 	n = alloc_hugepages(m, heads, 4, NULL);
 	assert_int_equal(n, 4);
@@ -491,7 +492,7 @@ static void check_pool_shrink(const char *policy, int nodes, unsigned long mb,
 
 	t_opts(&o, nodes, mb, 2);
 	o.hugetlb_free_vmemmap = true;
-	snprintf(o.hvo_policy, sizeof(o.hvo_policy), "%s", policy);
+	assert_true(policy_set_pick(&o.policies, "hvo", policy));
 	m = t_boot(&o);
 	h = hugetlb_size_to_hstate(m, kb << 10);
 	assert_non_null(h);
@@ -532,9 +533,9 @@ static void check_pool_shrink(const char *policy, int nodes, unsigned long mb,
 static void test_pool_shrink_2m(void **state)
 {
 	(void)state;
-	for (unsigned int i = 0; i < hvo_nr_policies(); i++) {
-		check_pool_shrink(hvo_policy_at(i)->name, 1, 512, 2048, 8);
-		check_pool_shrink(hvo_policy_at(i)->name, 2, 256, 2048, 8);
+	for (unsigned int i = 0; i < policy_family_hvo.nr_policies; i++) {
+		check_pool_shrink(policy_family_hvo.policies[i].name, 1, 512, 2048, 8);
+		check_pool_shrink(policy_family_hvo.policies[i].name, 2, 256, 2048, 8);
 	}
 }
 
@@ -678,8 +679,8 @@ static void check_reoptimize(const char *policy, bool early)
 static void test_reoptimize_frees_buddy_frames(void **state)
 {
 	(void)state;
-	for (unsigned int i = 0; i < hvo_nr_policies(); i++)
-		check_reoptimize(hvo_policy_at(i)->name, false);
+	for (unsigned int i = 0; i < policy_family_hvo.nr_policies; i++)
+		check_reoptimize(policy_family_hvo.policies[i].name, false);
 	check_reoptimize("new-head-boot", true);
 }
 
@@ -850,23 +851,63 @@ static void test_batch_enomem_nothing_collected(void **state)
 	machine_destroy(m);
 }
 
-/* The registry's "hvo" family names the same policies as the model's table */
-static void test_family_matches_table(void **state)
+/*
+ * The hvo table: every entry is named, says what it models and has every
+ * op (the mechanism calls them unchecked); the registry finds each by its
+ * name; the default is 6.1's.  The selection is resolved once: a machine
+ * given no pick runs every family's default, one given a pick runs it.
+ */
+static void test_policy_table(void **state)
 {
+	const struct policy_family *f = &policy_family_hvo;
+	struct policy_set none = { 0 }, all;
+	struct machine_opts o;
+	struct machine *m;
+	char err[128];
+
 	(void)state;
-	assert_true(hvo_family_check());
-	assert_null(hvo_policy_find("no-such-policy"));
-	assert_string_equal(hvo_policy_find("")->name, "reuse-head");
-	assert_string_equal(hvo_policy_find(NULL)->name, "reuse-head");
-	assert_string_equal(hvo_policy_find("new-head-6.12")->name, "new-head-6.12");
-	assert_ptr_equal(hvo_policy_at(hvo_nr_policies() - 1), hvo_policy_find("new-head-6.12"));
-	assert_null(hvo_policy_at(hvo_nr_policies()));
+	assert_ptr_equal(policy_family_find("hvo", 3), f);
+	assert_string_equal(f->policies[f->default_idx].name, "reuse-head");
+	for (unsigned int i = 0; i < f->nr_policies; i++) {
+		const struct policy *p = &f->policies[i];
+		const struct hvo_ops *ops = p->ops;
+
+		assert_non_null(p->name);
+		assert_non_null(p->summary);
+		assert_non_null(p->models);
+		assert_ptr_equal(policy_find(f, p->name, strlen(p->name)), p);
+		assert_non_null(ops);
+		assert_non_null(ops->alloc_head);
+		assert_non_null(ops->remap_pte);
+		assert_non_null(ops->free_vmemmap_page_list);
+		assert_non_null(ops->optimize_folio);
+		assert_non_null(ops->restore_pte);
+		assert_true(ops->restore_gfp & GFP_KERNEL);
+	}
+	assert_null(policy_find(f, "no-such-policy", 14));
+	assert_false(policy_set_pick(&none, "hvo", "no-such-policy"));
+	assert_false(policy_set_pick(&none, "no-such-family", "new-head"));
+	assert_int_equal(none.n, 0);
+
+	assert_true(policy_set_resolve(&all, &none, err, sizeof(err)));
+	assert_int_equal(all.n, policy_nr_families());
+	assert_ptr_equal(policy_set_get(&all, f), &f->policies[f->default_idx]);
+
+	t_opts(&o, 1, 64, 1);
+	m = t_boot(&o);
+	assert_ptr_equal(hvo_ops(m), f->policies[f->default_idx].ops);
+	machine_destroy(m);
+	m = hvo_machine("new-head-6.12", 64, 64);
+	assert_ptr_equal(hvo_ops(m), policy_find(f, "new-head-6.12", 13)->ops);
+	assert_true(hugetlb_vmemmap_batched(m));
+	assert_true(hugetlb_vmemmap_restore_frozen(m));
+	machine_destroy(m);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_family_matches_table),
+		cmocka_unit_test(test_policy_table),
 		cmocka_unit_test(test_reuse_head),
 		cmocka_unit_test(test_new_head),
 		cmocka_unit_test(test_new_head_v1),
