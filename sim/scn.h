@@ -247,6 +247,13 @@ struct scn_run_opts {
 	 */
 	FILE *out, *err;
 	bool want_counters;		/* fill result.counters at the end */
+	/*
+	 * Called with the machine at the end of the run, just before it is
+	 * destroyed, if the run got as far as making one (compare reads its
+	 * figures here).  Optional.
+	 */
+	void (*at_end)(void *arg, struct machine *m);
+	void *at_end_arg;
 };
 
 /*
