@@ -47,6 +47,18 @@ struct policy {
 	const void *ops;		/* the family's ops table */
 };
 
+/*
+ * A number `mmsim compare` prints for a family, read from the machine at
+ * the end of a run.  A machine-wide figure is read once with @nid -1; a
+ * per-node one once per node (0 .. m->nr_nodes - 1) and labelled
+ * "node <nid> <label>".
+ */
+struct policy_figure {
+	const char *label;		/* "vmemmap pages freed": shown as is */
+	long (*value)(struct machine *m, int nid);
+	bool per_node;
+};
+
 struct policy_family {
 	const char *name;		/* "hvo": [a-z0-9_]+ */
 	const char *summary;
@@ -64,6 +76,8 @@ struct policy_family {
 	 * hugepages).  Optional; same return convention.
 	 */
 	int (*apply_opts)(struct machine_opts *o, const struct policy *p, char *err, size_t errlen);
+	/* What compare prints for the family, ended by a NULL label.  Optional. */
+	const struct policy_figure *figures;
 };
 
 /* One chosen entry per family */

@@ -54,6 +54,7 @@
 #include "policies/hvo.h"
 #include "policy.h"
 #include "page_alloc.h"
+#include "pgtable.h"
 
 static const struct hvo_policy hvo_policies[] = {
 	{
@@ -163,6 +164,9 @@ static int hvo_apply(struct machine *m, const struct policy *p, char *err, size_
 	return 0;
 }
 
+/* compare's figures for the family, at the end of this file */
+extern const struct policy_figure hvo_compare_figures[];
+
 const struct policy_family policy_family_hvo = {
 	.name = "hvo",
 	.summary = "HugeTLB vmemmap optimisation: what happens to the head vmemmap page",
@@ -171,6 +175,7 @@ const struct policy_family policy_family_hvo = {
 	.default_idx = 0,
 	.apply = hvo_apply,
 	.apply_opts = hvo_apply_opts,
+	.figures = hvo_compare_figures,
 };
 
 bool hvo_family_check(void)
@@ -183,3 +188,50 @@ bool hvo_family_check(void)
 			return false;
 	return true;
 }
+
+/* -------------------------------------------------------------------------
+ * What `mmsim compare` prints for the family (policy.h): the vmemmap
+ * optimisation's work, machine-wide and, for new head pages, per node.
+ */
+static long hvo_fig_vmemmap_freed(struct machine *m, int nid)
+{
+	return (long)m->hvo_stats.vmemmap_pages_freed;
+}
+
+/* New head pages: on node @nid, or on every node for -1 */
+static long hvo_fig_heads(struct machine *m, int nid)
+{
+	unsigned long n = 0;
+
+	if (nid >= 0)
+		return (long)m->hvo_stats.heads_allocated[nid];
+	for (int i = 0; i < m->nr_nodes; i++)
+		n += m->hvo_stats.heads_allocated[i];
+	return (long)n;
+}
+
+static long hvo_fig_head_failed(struct machine *m, int nid)
+{
+	return (long)m->hvo_stats.head_alloc_failed;
+}
+
+/* The vmemmap's page tables: init_mm's table pages below the pgd */
+static long hvo_fig_pgtable_pages(struct machine *m, int nid)
+{
+	return m->init_mm ? m->init_mm->nr_pgtables : 0;
+}
+
+static long hvo_fig_tlb_flushes(struct machine *m, int nid)
+{
+	return (long)m->tlb_flushes;
+}
+
+const struct policy_figure hvo_compare_figures[] = {
+	{ "vmemmap pages freed", hvo_fig_vmemmap_freed, false },
+	{ "head pages allocated", hvo_fig_heads, false },
+	{ "head allocations failed", hvo_fig_head_failed, false },
+	{ "vmemmap page-table pages", hvo_fig_pgtable_pages, false },
+	{ "TLB flushes", hvo_fig_tlb_flushes, false },
+	{ "head pages", hvo_fig_heads, true },
+	{ NULL, NULL, false },
+};
