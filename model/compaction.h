@@ -33,5 +33,7 @@ void compact_node(struct machine *m, int nid);
 /* Fragmentation index of a zone at an order, x1000 (fragmentation_index) */
 int fragmentation_index(struct zone *z, unsigned int order);
 int unusable_free_index(struct zone *z, unsigned int order);
+/* The same from free block counts by order (e.g. summed over zones) */
+int unusable_free_index_blocks(const unsigned long nr_free[MAX_ORDER], unsigned int order);
 
 #endif /* MMSIM_COMPACTION_H */

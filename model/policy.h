@@ -60,12 +60,26 @@ struct policy {
 	const void *ops;		/* the family's ops table */
 };
 
+/*
+ * A number `mmsim compare` prints for a family, read from the machine at
+ * the end of a run.  A machine-wide figure is read once with @nid -1; a
+ * per-node one once per node (0 .. m->nr_nodes - 1) and labelled
+ * "node <nid> <label>".
+ */
+struct policy_figure {
+	const char *label;		/* "vmemmap pages freed": shown as is */
+	long (*value)(struct machine *m, int nid);
+	bool per_node;
+};
+
 struct policy_family {
 	const char *name;		/* "hvo": [a-z0-9_]+ */
 	const char *summary;
 	const struct policy *policies;
 	unsigned int nr_policies;
 	unsigned int default_idx;	/* the unpatched kernel's behaviour */
+	/* What compare prints for the family, ended by a NULL label.  Optional. */
+	const struct policy_figure *figures;
 };
 
 /* One chosen entry per family */

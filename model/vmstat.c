@@ -503,6 +503,26 @@ int unusable_free_index(struct zone *z, unsigned int order)
 	return __unusable_free_index(order, &info);
 }
 
+/*
+ * The same index over free block counts by order rather than one zone's
+ * free lists, e.g. counts summed over every zone of a machine (compare's
+ * machine-wide figure)
+ */
+int unusable_free_index_blocks(const unsigned long nr_free[MAX_ORDER], unsigned int order)
+{
+	struct contig_page_info info = { 0 };
+
+	if (order >= MAX_ORDER)
+		return 1000;
+	for (unsigned int o = 0; o < MAX_ORDER; o++) {
+		info.free_blocks_total += nr_free[o];
+		info.free_pages += nr_free[o] << o;
+		if (o >= order)
+			info.free_blocks_suitable += nr_free[o] << (o - order);
+	}
+	return __unusable_free_index(order, &info);
+}
+
 /* -------------------------------------------------------------------------
  * /proc/buddyinfo
  */

@@ -1,139 +1,310 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * compare.c - `mmsim compare`: run one scenario once per policy of a
- * family and print what each left behind, side by side, with the
- * difference of each against the first.
+ * compare.c - `mmsim compare`: run one scenario once per policy, or once
+ * per combination of policies of several families, and print what each
+ * run left behind, side by side, with the difference of each against the
+ * first.
  *
- *   mmsim compare FILE --policy FAMILY=A,B,... [--format text|json]
- *                 [--seed N] [--check]
+ *   mmsim compare FILE --policy FAMILY=A,B,... [--policy FAMILY2=X,Y,...]...
+ *                 [--format text|json] [--seed N] [--check|--no-check]
  *
- * Every run parses nothing again: the scenario is parsed once and run on
- * a fresh machine per policy, all output captured.  The figures come
- * from the counters at the end of each run (counter_dump plus the
- * runner's), so what the table shows is what `expect` can assert.
+ * The scenario is parsed once and run on a fresh machine per combination,
+ * all output captured.  Every figure is a number read from the machine at
+ * the end of the run (scn_run_opts.at_end): compare's own below, then the
+ * ones each varied family declares (policy_family.figures).
  */
 #include <assert.h>
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "scn.h"
-#include "policy.h"
+#include "compaction.h"
 #include "compare.h"
 #include "host.h"
+#include "hugetlb.h"
+#include "policy.h"
+#include "scn.h"
 
-#define CMP_MAX		16
-#define CMP_NODES	MAX_NUMNODES
+/* -------------------------------------------------------------------------
+ * compare's own figures: what every run has, whatever the families
+ */
 
-struct cmp_run {
-	const struct policy *pol;
-	enum scn_status status;
-	char *counters;			/* "name value" lines */
-	char *errtext;
-	/* figures */
-	long hugepages;
-	long free_blocks[MAX_ORDER];
-	long unusable9;
-	long vmemmap_freed, pgtable_pages, heads, head_fail, flushes;
-	int nr_nodes;
-	long node_free[CMP_NODES], node_memmap[CMP_NODES], node_memmap_boot[CMP_NODES];
-	long node_heads[CMP_NODES], node_hugepages[CMP_NODES];
+/* Hugepages of every size: on node @nid, or on the machine for -1 */
+static long fig_hugepages(struct machine *m, int nid)
+{
+	static const unsigned int orders[] = { HPAGE_PMD_ORDER, HPAGE_PUD_ORDER };
+	unsigned long n = 0;
+
+	_Static_assert(ARRAY_SIZE(orders) == HUGE_MAX_HSTATE, "one order per hstate");
+	if (!m->hugetlb)	/* hugetlb never set up: no pool */
+		return 0;
+	for (size_t i = 0; i < ARRAY_SIZE(orders); i++) {
+		const struct hstate *h = hugetlb_size_to_hstate(m, PAGE_SIZE << orders[i]);
+
+		if (h)
+			n += nid < 0 ? h->nr_huge_pages : h->nr_huge_pages_node[nid];
+	}
+	return (long)n;
+}
+
+/* Free blocks of one order over every zone of the machine, as buddyinfo counts them */
+static unsigned long free_blocks(struct machine *m, unsigned int order)
+{
+	unsigned long n = 0;
+
+	for (int nid = 0; nid < m->nr_nodes; nid++)
+		for (int zid = 0; zid < MAX_NR_ZONES; zid++) {
+			const struct zone *z = &m->node[nid].node_zones[zid];
+
+			if (populated_zone(z))
+				n += z->free_area[order].nr_free;
+		}
+	return n;
+}
+
+#define FIG_FREE_BLOCKS(o)							\
+	static long fig_free_blocks_##o(struct machine *m, int nid)		\
+	{									\
+		return (long)free_blocks(m, o);					\
+	}
+FIG_FREE_BLOCKS(0) FIG_FREE_BLOCKS(1) FIG_FREE_BLOCKS(2) FIG_FREE_BLOCKS(3)
+FIG_FREE_BLOCKS(4) FIG_FREE_BLOCKS(5) FIG_FREE_BLOCKS(6) FIG_FREE_BLOCKS(7)
+FIG_FREE_BLOCKS(8) FIG_FREE_BLOCKS(9) FIG_FREE_BLOCKS(10)
+#undef FIG_FREE_BLOCKS
+_Static_assert(MAX_ORDER == 11, "one free-blocks figure per order");
+
+/* The debugfs unusable index at a 2 MiB page's order, over the whole machine */
+static long fig_unusable_pmd(struct machine *m, int nid)
+{
+	unsigned long nr_free[MAX_ORDER];
+
+	for (unsigned int o = 0; o < MAX_ORDER; o++)
+		nr_free[o] = free_blocks(m, o);
+	return unusable_free_index_blocks(nr_free, HPAGE_PMD_ORDER);
+}
+
+static long fig_node_free(struct machine *m, int nid)
+{
+	long n = 0;
+
+	for (int zid = 0; zid < MAX_NR_ZONES; zid++)
+		n += m->node[nid].node_zones[zid].vm_stat[NR_FREE_PAGES];
+	return n;
+}
+
+static long fig_node_memmap(struct machine *m, int nid)
+{
+	return m->node[nid].nr_memmap_pages;
+}
+
+static long fig_node_memmap_boot(struct machine *m, int nid)
+{
+	return m->node[nid].nr_memmap_boot_pages;
+}
+
+static const struct policy_figure cmp_own_figures[] = {
+	{ "hugepages", fig_hugepages, false },
+	{ "free blocks order 0", fig_free_blocks_0, false },
+	{ "free blocks order 1", fig_free_blocks_1, false },
+	{ "free blocks order 2", fig_free_blocks_2, false },
+	{ "free blocks order 3", fig_free_blocks_3, false },
+	{ "free blocks order 4", fig_free_blocks_4, false },
+	{ "free blocks order 5", fig_free_blocks_5, false },
+	{ "free blocks order 6", fig_free_blocks_6, false },
+	{ "free blocks order 7", fig_free_blocks_7, false },
+	{ "free blocks order 8", fig_free_blocks_8, false },
+	{ "free blocks order 9", fig_free_blocks_9, false },
+	{ "free blocks order 10", fig_free_blocks_10, false },
+	{ "unusable index o9 (x1000)", fig_unusable_pmd, false },
+	{ "hugepages", fig_hugepages, true },
+	{ "free pages", fig_node_free, true },
+	{ "memmap pages", fig_node_memmap, true },
+	{ "boot memmap pages", fig_node_memmap_boot, true },
+	{ NULL, NULL, false },
 };
 
-/* Rows build_rows makes: machine-wide ones, then CMP_NODE_ROWS per node */
-#define CMP_MACHINE_ROWS	(MAX_ORDER + 7)
-#define CMP_NODE_ROWS		5
-
-/* Value of an exact counter name in a dump, or 0 */
-static long cnt(const char *dump, const char *name)
+/* -------------------------------------------------------------------------
+ * The grid
+ */
+int cmp_grid_add_family(struct cmp_grid *g, const struct policy_family *f)
 {
-	size_t n = strlen(name);
+	for (unsigned int i = 0; i < g->nr_axes; i++)
+		if (g->axis[i].family == f)
+			return -EEXIST;
+	if (g->nr_axes == CMP_MAX_AXES)
+		return -E2BIG;
+	g->axis[g->nr_axes].family = f;
+	g->axis[g->nr_axes].nr = 0;
+	return (int)g->nr_axes++;
+}
 
-	for (const char *p = dump; p && *p;) {
-		const char *nl = strchr(p, '\n');
-
-		if (!strncmp(p, name, n) && p[n] == ' ')
-			return strtol(p + n + 1, NULL, 10);
-		p = nl ? nl + 1 : NULL;
-	}
+int cmp_axis_add(struct cmp_axis *a, const struct policy *p)
+{
+	if (a->nr == CMP_MAX_RUNS)
+		return -E2BIG;
+	a->pick[a->nr++] = p;
 	return 0;
 }
 
-/*
- * Sum of the counters whose names match a pattern: the parts before and
- * after one "*" (which stands for a run of characters without '.'), and
- * a fixed tail.
+uint64_t cmp_grid_nr_runs(const struct cmp_grid *g)
+{
+	uint64_t n = g->nr_axes ? 1 : 0;
+
+	/* at most 16 picks on each of at most 8 axes: 2^32 at most */
+	for (unsigned int i = 0; i < g->nr_axes; i++)
+		n *= g->axis[i].nr;
+	return n;
+}
+
+/* -------------------------------------------------------------------------
+ * The table
  */
-static long cnt_sum(const char *dump, const char *pre, const char *post)
+struct cmp_reader {
+	const struct cmp_table *t;
+	struct cmp_run *r;
+};
+
+/* at_end: every figure of the run, read from its machine */
+static void cmp_read(void *arg, struct machine *m)
 {
-	size_t np = strlen(pre), nq = strlen(post);
-	long sum = 0;
+	const struct cmp_reader *rd = arg;
+	struct cmp_run *r = rd->r;
+	int nodes = m->nr_nodes < MAX_NUMNODES ? m->nr_nodes : MAX_NUMNODES;
 
-	for (const char *p = dump; p && *p;) {
-		const char *nl = strchr(p, '\n'), *sp = strchr(p, ' ');
+	r->nr_nodes = nodes;
+	for (unsigned int k = 0; k < rd->t->nr_figs; k++) {
+		const struct policy_figure *f = rd->t->fig[k];
+		long *v = &r->val[(size_t)k * MAX_NUMNODES];
 
-		if (sp && (!nl || sp < nl) && !strncmp(p, pre, np)) {
-			const char *mid = p + np;
-			const char *end = sp - nq;
-
-			if (end >= mid && !strncmp(end, post, nq) && !memchr(mid, '.', (size_t)(end - mid)))
-				sum += strtol(sp + 1, NULL, 10);
-		}
-		p = nl ? nl + 1 : NULL;
-	}
-	return sum;
-}
-
-static void cmp_figures(struct cmp_run *r)
-{
-	const char *d = r->counters;
-	long free_pages = 0, suitable = 0;
-	char name[96];
-
-	r->hugepages = cnt_sum(d, "hugepages.", ".nr_hugepages");
-	for (int o = 0; o < MAX_ORDER; o++) {
-		char post[8];
-
-		snprintf(post, sizeof(post), ".%d", o);
-		/* buddyinfo.<nid>.<zone>.<order>: two wildcards, so sum per node */
-		r->free_blocks[o] = 0;
-		for (int n = 0; n < CMP_NODES; n++) {
-			char pre[32];
-
-			snprintf(pre, sizeof(pre), "buddyinfo.%d.", n);
-			r->free_blocks[o] += cnt_sum(d, pre, post);
-		}
-		free_pages += r->free_blocks[o] << o;
-		if (o >= 9)
-			suitable += r->free_blocks[o] << (o - 9);
-	}
-	/* unusable_free_index at order 9 over the whole machine */
-	r->unusable9 = free_pages ? (free_pages - (suitable << 9)) * 1000 / free_pages : 1000;
-	r->vmemmap_freed = cnt(d, "hvo.vmemmap_pages_freed");
-	r->pgtable_pages = cnt(d, "hvo.pgtable_pages");
-	r->head_fail = cnt(d, "hvo.head_alloc_failed");
-	r->flushes = cnt(d, "hvo.tlb_flushes");
-	r->heads = 0;
-	r->nr_nodes = 0;
-	for (int n = 0; n < CMP_NODES; n++) {
-		snprintf(name, sizeof(name), "node.%d.free_pages", n);
-		if (!strstr(d, name))
-			break;
-		r->nr_nodes = n + 1;
-		r->node_free[n] = cnt(d, name);
-		snprintf(name, sizeof(name), "node.%d.nr_memmap_pages", n);
-		r->node_memmap[n] = cnt(d, name);
-		snprintf(name, sizeof(name), "node.%d.nr_memmap_boot_pages", n);
-		r->node_memmap_boot[n] = cnt(d, name);
-		snprintf(name, sizeof(name), "hvo.heads_allocated.node%d", n);
-		r->node_heads[n] = cnt(d, name);
-		r->heads += r->node_heads[n];
-		snprintf(name, sizeof(name), "hugepages.node%d.", n);
-		r->node_hugepages[n] = cnt_sum(d, name, ".nr_hugepages");
+		if (!f->per_node)
+			v[0] = f->value(m, -1);
+		else
+			for (int nid = 0; nid < nodes; nid++)
+				v[nid] = f->value(m, nid);
 	}
 }
 
+static unsigned int nr_figures(const struct policy_figure *f)
+{
+	unsigned int n = 0;
+
+	while (f && f[n].label)
+		n++;
+	return n;
+}
+
+static void add_figures(struct cmp_table *t, const struct policy_figure *f)
+{
+	for (unsigned int i = 0; i < nr_figures(f); i++)
+		t->fig[t->nr_figs++] = &f[i];
+}
+
+/* Combination @i: one pick per axis, the last axis varying fastest */
+static void cmp_combination(const struct cmp_table *t, unsigned int i, struct cmp_run *r)
+{
+	const struct cmp_grid *g = t->grid;
+	unsigned int pick[CMP_MAX_AXES];
+	size_t used = 0;
+
+	for (unsigned int a = g->nr_axes; a-- > 0;) {
+		pick[a] = i % g->axis[a].nr;
+		i /= g->axis[a].nr;
+	}
+	for (unsigned int a = 0; a < g->nr_axes; a++) {
+		const struct policy *p = g->axis[a].pick[pick[a]];
+
+		policy_set_put(&r->set, g->axis[a].family, p);
+		if (used < sizeof(r->label))
+			used += (size_t)snprintf(r->label + used, sizeof(r->label) - used, "%s%s",
+						 a ? "/" : "", p->name);
+	}
+}
+
+static void set_row_label(struct cmp_row *row, int nid, const char *label)
+{
+	if (nid < 0)
+		snprintf(row->label, sizeof(row->label), "%s", label);
+	else
+		snprintf(row->label, sizeof(row->label), "node %d %s", nid, label);
+}
+
+static void build_rows(struct cmp_table *t)
+{
+	unsigned int machine = 0, node = 0;
+
+	for (unsigned int k = 0; k < t->nr_figs; k++) {
+		if (t->fig[k]->per_node)
+			node++;
+		else
+			machine++;
+	}
+	t->rows = host_calloc(machine + node * (size_t)t->run[0].nr_nodes, sizeof(*t->rows),
+			      "building the compare table");
+	for (int nid = -1; nid < t->run[0].nr_nodes; nid++) {
+		for (unsigned int k = 0; k < t->nr_figs; k++) {
+			struct cmp_row *row = &t->rows[t->nr_rows];
+
+			if (t->fig[k]->per_node != (nid >= 0))
+				continue;
+			set_row_label(row, nid, t->fig[k]->label);
+			for (unsigned int i = 0; i < t->nr_runs; i++) {
+				const struct cmp_run *r = &t->run[i];
+
+				/* a run with fewer nodes has nothing on the others */
+				if (nid < r->nr_nodes)
+					row->v[i] = r->val[(size_t)k * MAX_NUMNODES + (nid < 0 ? 0 : nid)];
+			}
+			t->nr_rows++;
+		}
+	}
+	assert(t->nr_rows == machine + node * (size_t)t->run[0].nr_nodes);
+}
+
+void cmp_table_build(struct cmp_table *t, const struct cmp_grid *g, cmp_run_fn run, void *priv)
+{
+	uint64_t nr = cmp_grid_nr_runs(g);
+	unsigned int nfig = nr_figures(cmp_own_figures);
+
+	assert(nr >= 1 && nr <= CMP_MAX_RUNS);
+	memset(t, 0, sizeof(*t));
+	t->grid = g;
+	t->nr_runs = (unsigned int)nr;
+	t->worst = SCN_OK;
+	for (unsigned int a = 0; a < g->nr_axes; a++)
+		nfig += nr_figures(g->axis[a].family->figures);
+	t->fig = host_calloc(nfig, sizeof(*t->fig), "building the compare table");
+	add_figures(t, cmp_own_figures);
+	for (unsigned int a = 0; a < g->nr_axes; a++)
+		add_figures(t, g->axis[a].family->figures);
+
+	for (unsigned int i = 0; i < t->nr_runs; i++) {
+		struct cmp_run *r = &t->run[i];
+		struct cmp_reader rd = { .t = t, .r = r };
+
+		cmp_combination(t, i, r);
+		r->val = host_calloc((size_t)t->nr_figs * MAX_NUMNODES, sizeof(*r->val),
+				     "building the compare table");
+		r->status = run(priv, &r->set, cmp_read, &rd);
+		if (r->status > t->worst)
+			t->worst = r->status;
+	}
+	build_rows(t);
+}
+
+void cmp_table_free(struct cmp_table *t)
+{
+	for (unsigned int i = 0; i < t->nr_runs; i++)
+		host_free(t->run[i].val);
+	host_free(t->fig);
+	host_free(t->rows);
+	memset(t, 0, sizeof(*t));
+}
+
+/* -------------------------------------------------------------------------
+ * Text and JSON
+ */
 static const char *status_name(enum scn_status s)
 {
 	switch (s) {
@@ -146,147 +317,232 @@ static const char *status_name(enum scn_status s)
 	}
 }
 
-/* One row: a label and one value per run (and its delta against run 0) */
-struct cmp_row {
-	char label[48];
-	long v[CMP_MAX];
-};
-
-/* @rows has room for CMP_MACHINE_ROWS + CMP_NODE_ROWS * r[0].nr_nodes */
-static int build_rows(const struct cmp_run *r, int nr, struct cmp_row *rows)
+void cmp_table_text(const struct cmp_table *t, const char *file, struct sbuf *sb)
 {
-	int n = 0;
+	const struct cmp_grid *g = t->grid;
+	const struct cmp_run *r = t->run;
+	int w = 12, lw = 28;
 
-#define ROW(fmtlabel, expr, ...)						\
-	do {									\
-		snprintf(rows[n].label, sizeof(rows[n].label), fmtlabel, ##__VA_ARGS__); \
-		for (int i = 0; i < nr; i++)					\
-			rows[n].v[i] = (expr);					\
-		n++;								\
-	} while (0)
-	ROW("hugepages", r[i].hugepages);
-	for (int o = 0; o < MAX_ORDER; o++)
-		ROW("free blocks order %d", r[i].free_blocks[o], o);
-	ROW("unusable index o9 (x1000)", r[i].unusable9);
-	ROW("vmemmap pages freed", r[i].vmemmap_freed);
-	ROW("head pages allocated", r[i].heads);
-	ROW("head allocations failed", r[i].head_fail);
-	ROW("vmemmap page-table pages", r[i].pgtable_pages);
-	ROW("TLB flushes", r[i].flushes);
-	for (int nd = 0; nd < r[0].nr_nodes; nd++) {
-		ROW("node %d hugepages", r[i].node_hugepages[nd], nd);
-		ROW("node %d free pages", r[i].node_free[nd], nd);
-		ROW("node %d memmap pages", r[i].node_memmap[nd], nd);
-		ROW("node %d boot memmap pages", r[i].node_memmap_boot[nd], nd);
-		ROW("node %d head pages", r[i].node_heads[nd], nd);
+	for (unsigned int i = 0; i < t->nr_runs; i++)
+		if ((int)strlen(r[i].label) + 1 > w)
+			w = (int)strlen(r[i].label) + 1;
+	for (unsigned int k = 0; k < t->nr_rows; k++)
+		if ((int)strlen(t->rows[k].label) + 1 > lw)
+			lw = (int)strlen(t->rows[k].label) + 1;
+	sb_printf(sb, "mmsim compare %s, ", file);
+	for (unsigned int a = 0; a < g->nr_axes; a++) {
+		sb_printf(sb, "%s%s=", a ? " " : "", g->axis[a].family->name);
+		for (unsigned int j = 0; j < g->axis[a].nr; j++)
+			sb_printf(sb, "%s%s", j ? "," : "", g->axis[a].pick[j]->name);
 	}
-#undef ROW
-	return n;
-}
-
-static void print_text(const char *file, const struct policy_family *f, const struct cmp_run *r,
-		       int nr, const struct cmp_row *rows, int nrows)
-{
-	int w = 12;
-
-	for (int i = 0; i < nr; i++)
-		if ((int)strlen(r[i].pol->name) + 1 > w)
-			w = (int)strlen(r[i].pol->name) + 1;
-	printf("mmsim compare %s, %s=", file, f->name);
-	for (int i = 0; i < nr; i++)
-		printf("%s%s", i ? "," : "", r[i].pol->name);
-	printf("\n\n%-28s", "");
-	for (int i = 0; i < nr; i++)
-		printf("%*s", w, r[i].pol->name);
-	printf("\n%-28s", "run");
-	for (int i = 0; i < nr; i++)
-		printf("%*s", w, status_name(r[i].status));
-	putchar('\n');
-	for (int k = 0; k < nrows; k++) {
-		printf("%-28s", rows[k].label);
-		for (int i = 0; i < nr; i++)
-			printf("%*ld", w, rows[k].v[i]);
-		putchar('\n');
+	sb_printf(sb, "\n\n%-*s", lw, "");
+	for (unsigned int i = 0; i < t->nr_runs; i++)
+		sb_printf(sb, "%*s", w, r[i].label);
+	sb_printf(sb, "\n%-*s", lw, "run");
+	for (unsigned int i = 0; i < t->nr_runs; i++)
+		sb_printf(sb, "%*s", w, status_name(r[i].status));
+	sb_puts(sb, "\n");
+	for (unsigned int k = 0; k < t->nr_rows; k++) {
+		sb_printf(sb, "%-*s", lw, t->rows[k].label);
+		for (unsigned int i = 0; i < t->nr_runs; i++)
+			sb_printf(sb, "%*ld", w, t->rows[k].v[i]);
+		sb_puts(sb, "\n");
 	}
-	if (nr < 2)
+	if (t->nr_runs < 2)
 		return;
-	printf("\ndifference against %s\n%-28s", r[0].pol->name, "");
-	for (int i = 1; i < nr; i++)
-		printf("%*s", w, r[i].pol->name);
-	putchar('\n');
-	for (int k = 0; k < nrows; k++) {
-		printf("%-28s", rows[k].label);
-		for (int i = 1; i < nr; i++)
-			printf("%+*ld", w, rows[k].v[i] - rows[k].v[0]);
-		putchar('\n');
+	sb_printf(sb, "\ndifference against %s\n%-*s", r[0].label, lw, "");
+	for (unsigned int i = 1; i < t->nr_runs; i++)
+		sb_printf(sb, "%*s", w, r[i].label);
+	sb_puts(sb, "\n");
+	for (unsigned int k = 0; k < t->nr_rows; k++) {
+		sb_printf(sb, "%-*s", lw, t->rows[k].label);
+		for (unsigned int i = 1; i < t->nr_runs; i++)
+			sb_printf(sb, "%+*ld", w, t->rows[k].v[i] - t->rows[k].v[0]);
+		sb_puts(sb, "\n");
 	}
 }
 
-static void json_str(const char *s)
+static void json_str(struct sbuf *sb, const char *s)
 {
-	putchar('"');
+	sb_puts(sb, "\"");
 	for (; *s; s++) {
 		if (*s == '"' || *s == '\\')
-			printf("\\%c", *s);
+			sb_printf(sb, "\\%c", *s);
 		else if ((unsigned char)*s < 0x20)
-			printf("\\u%04x", *s);
+			sb_printf(sb, "\\u%04x", *s);
 		else
-			putchar(*s);
+			sb_printf(sb, "%c", *s);
 	}
-	putchar('"');
+	sb_puts(sb, "\"");
 }
 
-static void print_json(const char *file, const struct policy_family *f, const struct cmp_run *r,
-		       int nr, const struct cmp_row *rows, int nrows)
+/*
+ * One family: "family" and each run's "policy", as before grids.  A grid:
+ * "families" in axis order and each run's "policies" by family.
+ */
+void cmp_table_json(const struct cmp_table *t, const char *file, struct sbuf *sb)
 {
-	printf("{\n  \"scenario\": ");
-	json_str(file);
-	printf(",\n  \"family\": ");
-	json_str(f->name);
-	printf(",\n  \"runs\": [\n");
-	for (int i = 0; i < nr; i++) {
-		printf("    {\"policy\": ");
-		json_str(r[i].pol->name);
-		printf(", \"status\": ");
-		json_str(status_name(r[i].status));
-		printf(",\n     \"figures\": {");
-		for (int k = 0; k < nrows; k++) {
-			printf("%s", k ? ", " : "");
-			json_str(rows[k].label);
-			printf(": %ld", rows[k].v[i]);
+	const struct cmp_grid *g = t->grid;
+	bool one = g->nr_axes == 1;
+
+	sb_puts(sb, "{\n  \"scenario\": ");
+	json_str(sb, file);
+	if (one) {
+		sb_puts(sb, ",\n  \"family\": ");
+		json_str(sb, g->axis[0].family->name);
+	} else {
+		sb_puts(sb, ",\n  \"families\": [");
+		for (unsigned int a = 0; a < g->nr_axes; a++) {
+			sb_puts(sb, a ? ", " : "");
+			json_str(sb, g->axis[a].family->name);
 		}
-		printf("},\n     \"difference\": {");
-		for (int k = 0; k < nrows; k++) {
-			printf("%s", k ? ", " : "");
-			json_str(rows[k].label);
-			printf(": %ld", rows[k].v[i] - rows[k].v[0]);
-		}
-		printf("}}%s\n", i + 1 < nr ? "," : "");
+		sb_puts(sb, "]");
 	}
-	printf("  ]\n}\n");
+	sb_puts(sb, ",\n  \"runs\": [\n");
+	for (unsigned int i = 0; i < t->nr_runs; i++) {
+		const struct cmp_run *r = &t->run[i];
+
+		if (one) {
+			sb_puts(sb, "    {\"policy\": ");
+			json_str(sb, r->set.sel[0].policy->name);
+		} else {
+			sb_puts(sb, "    {\"policies\": {");
+			for (unsigned int a = 0; a < r->set.n; a++) {
+				sb_puts(sb, a ? ", " : "");
+				json_str(sb, r->set.sel[a].family->name);
+				sb_puts(sb, ": ");
+				json_str(sb, r->set.sel[a].policy->name);
+			}
+			sb_puts(sb, "}");
+		}
+		sb_puts(sb, ", \"status\": ");
+		json_str(sb, status_name(r->status));
+		sb_puts(sb, ",\n     \"figures\": {");
+		for (unsigned int k = 0; k < t->nr_rows; k++) {
+			sb_puts(sb, k ? ", " : "");
+			json_str(sb, t->rows[k].label);
+			sb_printf(sb, ": %ld", t->rows[k].v[i]);
+		}
+		sb_puts(sb, "},\n     \"difference\": {");
+		for (unsigned int k = 0; k < t->nr_rows; k++) {
+			sb_puts(sb, k ? ", " : "");
+			json_str(sb, t->rows[k].label);
+			sb_printf(sb, ": %ld", t->rows[k].v[i] - t->rows[k].v[0]);
+		}
+		sb_printf(sb, "}}%s\n", i + 1 < t->nr_runs ? "," : "");
+	}
+	sb_puts(sb, "  ]\n}\n");
 }
+
+/* -------------------------------------------------------------------------
+ * The command line
+ */
+static const char cmp_usage_text[] =
+	"usage: mmsim compare FILE --policy FAMILY=A,B,... [--policy FAMILY2=X,Y,...]... "
+	"[--format text|json] [--seed N] [--check|--no-check]\n";
 
 static int cmp_usage(const char *fmt, const char *arg)
 {
 	fputs("mmsim: compare: ", stderr);
 	fprintf(stderr, fmt, arg);
-	fputs("\nusage: mmsim compare FILE --policy FAMILY=A,B,... [--format text|json] "
-	      "[--seed N] [--check|--no-check]\n", stderr);
+	fputc('\n', stderr);
+	fputs(cmp_usage_text, stderr);
 	return SCN_BAD_INPUT;
+}
+
+/* What the command line's run function needs: the parsed scenario, the options */
+struct cmp_cli {
+	const struct scn_script *s;
+	struct scn_run_opts o;
+};
+
+/* Run the scenario with @set's picks; a run that does not end well says why on stderr */
+static enum scn_status cli_run(void *priv, const struct policy_set *set,
+			       void (*at_end)(void *arg, struct machine *m), void *arg)
+{
+	const struct cmp_cli *c = priv;
+	struct scn_run_opts o = c->o;
+	struct scn_result r;
+	enum scn_status st;
+
+	o.policies = set;
+	o.at_end = at_end;
+	o.at_end_arg = arg;
+	scn_result_init(&r);
+	st = scn_run(c->s, &o, &r);
+	if (st != SCN_OK) {
+		fputs("mmsim: compare: ", stderr);
+		for (unsigned int i = 0; i < set->n; i++)
+			fprintf(stderr, "%s%s=%s", i ? " " : "", set->sel[i].family->name,
+				set->sel[i].policy->name);
+		fputs(": ", stderr);
+		fputs(r.err.len ? r.err.buf : "run failed\n", stderr);
+	}
+	scn_result_free(&r);
+	return st;
+}
+
+/* "FAMILY=A,B,..." as the next axis of @g */
+static int parse_axis(struct cmp_grid *g, const char *spec)
+{
+	const char *eq = strchr(spec, '=');
+	const struct policy_family *fam;
+	struct cmp_axis *ax;
+	int idx;
+
+	if (!eq)
+		return cmp_usage("--policy '%s': expected FAMILY=A,B,...", spec);
+	fam = policy_family_find(spec, (size_t)(eq - spec));
+	if (!fam) {
+		char name[64];
+
+		snprintf(name, sizeof(name), "%.*s", (int)(eq - spec), spec);
+		return cmp_usage("--policy: unknown policy family '%s'", name);
+	}
+	idx = cmp_grid_add_family(g, fam);
+	if (idx == -EEXIST)	/* the option scan catches it first: same message */
+		return cmp_usage("%s", "--policy given twice: name every policy in one "
+				 "--policy FAMILY=A,B,...");
+	assert(idx >= 0);	/* no more axes than --policy options, checked by the scan */
+	ax = &g->axis[idx];
+	for (const char *p = eq + 1; *p;) {
+		const char *c = strchr(p, ',');
+		size_t n = c ? (size_t)(c - p) : strlen(p);
+		const struct policy *pol = policy_find(fam, p, n);
+
+		if (!pol) {
+			fprintf(stderr, "mmsim: compare: unknown %s policy '%.*s'\n", fam->name,
+				(int)n, p);
+			return SCN_BAD_INPUT;
+		}
+		if (cmp_axis_add(ax, pol))
+			return cmp_usage("at most 16 policies, got more in '%s'", spec);
+		p += n + (c ? 1 : 0);
+	}
+	if (!ax->nr)
+		return cmp_usage("--policy '%s' names no policy", spec);
+	return SCN_OK;
+}
+
+/* Length of the family name of "FAMILY=...", the whole spec without '=' */
+static size_t spec_family_len(const char *spec)
+{
+	return strcspn(spec, "=");
 }
 
 int cmd_compare(int argc, char **argv)
 {
-	const char *file = NULL, *spec = NULL, *format = "text";
-	const struct policy_family *fam = NULL;
-	struct cmp_run runs[CMP_MAX];
-	struct cmp_row *rows;
-	struct scn_run_opts o = { 0 };
+	const char *file = NULL, *format = "text";
+	const char *spec[CMP_MAX_AXES];
+	unsigned int nr_specs = 0;
+	struct cmp_cli cli = { 0 };
+	struct cmp_grid grid = { 0 };
+	struct cmp_table t;
 	struct scn_script *s;
 	struct scn_diag d;
-	int nr = 0, worst = SCN_OK, nrows;
+	struct sbuf out;
+	int worst;
 
-	memset(runs, 0, sizeof(runs));
 	for (int i = 2; i < argc; i++) {
 		const char *a = argv[i], *v = NULL;
 
@@ -300,11 +556,16 @@ int cmd_compare(int argc, char **argv)
 			v = strchr(a, '=') + 1;
 		}
 		if (v && !strncmp(a, "--policy", 8)) {
-			/* a second --policy would silently replace the first */
-			if (spec)
-				return cmp_usage("%s", "--policy given twice: name every policy in "
-						 "one --policy FAMILY=A,B,...");
-			spec = v;
+			size_t fl = spec_family_len(v);
+
+			/* a family's picks go in one --policy: a second would be ambiguous */
+			for (unsigned int j = 0; j < nr_specs; j++)
+				if (spec_family_len(spec[j]) == fl && !memcmp(spec[j], v, fl))
+					return cmp_usage("%s", "--policy given twice: name every policy "
+							 "in one --policy FAMILY=A,B,...");
+			if (nr_specs == CMP_MAX_AXES)
+				return cmp_usage("%s", "at most 8 --policy options, one per family");
+			spec[nr_specs++] = v;
 		} else if (v && !strncmp(a, "--format", 8)) {
 			format = v;
 		} else if (v) {
@@ -313,12 +574,12 @@ int cmd_compare(int argc, char **argv)
 
 			if (!scn_parse_u64(v, &seed, &why))
 				return cmp_usage("--seed: bad number '%s'", v);
-			o.seed = seed;
-			o.seed_set = true;
+			cli.o.seed = seed;
+			cli.o.seed_set = true;
 		} else if (!strcmp(a, "--check")) {
-			o.check = SCN_CHECK_STEPS;
+			cli.o.check = SCN_CHECK_STEPS;
 		} else if (!strcmp(a, "--no-check")) {
-			o.check = SCN_CHECK_OFF;
+			cli.o.check = SCN_CHECK_OFF;
 		} else if (a[0] == '-' && a[1]) {
 			return cmp_usage("unknown option '%s'", a);
 		} else if (file) {
@@ -329,40 +590,21 @@ int cmd_compare(int argc, char **argv)
 	}
 	if (!file)
 		return cmp_usage("%s", "missing scenario FILE");
-	if (!spec)
+	if (!nr_specs)
 		return cmp_usage("%s", "missing --policy FAMILY=A,B,...");
 	if (strcmp(format, "text") && strcmp(format, "json"))
 		return cmp_usage("--format takes text or json, not '%s'", format);
-	{
-		const char *eq = strchr(spec, '=');
-		const char *p;
+	for (unsigned int i = 0; i < nr_specs; i++) {
+		int rc = parse_axis(&grid, spec[i]);
 
-		if (!eq)
-			return cmp_usage("--policy '%s': expected FAMILY=A,B,...", spec);
-		fam = policy_family_find(spec, (size_t)(eq - spec));
-		if (!fam) {
-			char name[64];
+		if (rc != SCN_OK)
+			return rc;
+	}
+	if (cmp_grid_nr_runs(&grid) > CMP_MAX_RUNS) {
+		char nr[24];
 
-			snprintf(name, sizeof(name), "%.*s", (int)(eq - spec), spec);
-			return cmp_usage("--policy: unknown policy family '%s'", name);
-		}
-		for (p = eq + 1; *p;) {
-			const char *c = strchr(p, ',');
-			size_t n = c ? (size_t)(c - p) : strlen(p);
-			const struct policy *pol = policy_find(fam, p, n);
-
-			if (!pol) {
-				fprintf(stderr, "mmsim: compare: unknown %s policy '%.*s'\n", fam->name,
-					(int)n, p);
-				return SCN_BAD_INPUT;
-			}
-			if (nr == CMP_MAX)
-				return cmp_usage("at most 16 policies, got more in '%s'", spec);
-			runs[nr++].pol = pol;
-			p += n + (c ? 1 : 0);
-		}
-		if (!nr)
-			return cmp_usage("--policy '%s' names no policy", spec);
+		snprintf(nr, sizeof(nr), "%" PRIu64, cmp_grid_nr_runs(&grid));
+		return cmp_usage("at most 16 runs, the --policy options make %s", nr);
 	}
 
 	memset(&d, 0, sizeof(d));
@@ -376,41 +618,19 @@ int cmd_compare(int argc, char **argv)
 		sb_free(&sb);
 		return SCN_BAD_INPUT;
 	}
-	o.quiet = true;
-	o.want_counters = true;
-	for (int i = 0; i < nr; i++) {
-		struct policy_set set = { 0 };
-		struct scn_result r;
-
-		policy_set_put(&set, fam, runs[i].pol);
-		o.policies = &set;
-		scn_result_init(&r);
-		runs[i].status = scn_run(s, &o, &r);
-		runs[i].counters = sb_steal(&r.counters);
-		runs[i].errtext = sb_steal(&r.err);
-		scn_result_free(&r);
-		if (runs[i].status != SCN_OK) {
-			fprintf(stderr, "mmsim: compare: %s=%s: ", fam->name, runs[i].pol->name);
-			fputs(runs[i].errtext[0] ? runs[i].errtext : "run failed\n", stderr);
-			if ((int)runs[i].status > worst)
-				worst = (int)runs[i].status;
-		}
-		cmp_figures(&runs[i]);
-	}
+	cli.s = s;
+	cli.o.quiet = true;
+	cmp_table_build(&t, &grid, cli_run, &cli);
 	scn_script_free(s);
 
-	rows = host_calloc(CMP_MACHINE_ROWS + CMP_NODE_ROWS * (size_t)runs[0].nr_nodes,
-			   sizeof(*rows), "building the compare table");
-	nrows = build_rows(runs, nr, rows);
-	assert(nrows == CMP_MACHINE_ROWS + CMP_NODE_ROWS * runs[0].nr_nodes);
+	sb_init(&out);
 	if (!strcmp(format, "json"))
-		print_json(file, fam, runs, nr, rows, nrows);
+		cmp_table_json(&t, file, &out);
 	else
-		print_text(file, fam, runs, nr, rows, nrows);
-	for (int i = 0; i < nr; i++) {
-		host_free(runs[i].counters);
-		host_free(runs[i].errtext);
-	}
-	host_free(rows);
+		cmp_table_text(&t, file, &out);
+	fwrite(out.buf, 1, out.len, stdout);
+	sb_free(&out);
+	worst = (int)t.worst;
+	cmp_table_free(&t);
 	return worst;
 }

@@ -3,7 +3,8 @@
  * main.c - the mmsim command line.
  *
  *   mmsim run FILE [--seed N] [--check|--no-check] [--policy FAMILY=NAME]... [--quiet]
- *   mmsim compare FILE --policy FAMILY=A,B,... [--format text|json]
+ *   mmsim compare FILE --policy FAMILY=A,B,... [--policy FAMILY2=X,Y,...]...
+ *                 [--format text|json]
  *   mmsim policies
  *   mmsim verbs
  *   mmsim --help | --version
@@ -28,7 +29,8 @@
 
 static const char usage_text[] =
 	"usage: mmsim run FILE [--seed N] [--check|--no-check] [--policy FAMILY=NAME]... [--quiet]\n"
-	"       mmsim compare FILE --policy FAMILY=A,B,... [--format text|json]\n"
+	"       mmsim compare FILE --policy FAMILY=A,B,... [--policy FAMILY2=X,Y,...]...\n"
+	"                     [--format text|json]\n"
 	"       (run and compare also take --host-mem-limit SIZE)\n"
 	"       mmsim policies\n"
 	"       mmsim verbs\n"
@@ -40,6 +42,7 @@ static const char help_text[] =
 	"Commands:\n"
 	"  run FILE        run a scenario file (see docs/scenario-language.md)\n"
 	"  compare FILE    run a scenario once per policy and compare the results\n"
+	"                  (a --policy per family varied: once per combination)\n"
 	"  policies        list the policy families and their entries\n"
 	"  verbs           list the scenario language's verbs, one per line\n"
 	"\n"

@@ -257,6 +257,13 @@ struct scn_run_opts {
 	 */
 	void (*step_hook)(void *priv, struct machine *m, int line);
 	void *step_hook_priv;
+	/*
+	 * Called with the machine at the end of the run, just before it is
+	 * destroyed, if the run got as far as making one (compare reads its
+	 * figures here).  Optional.
+	 */
+	void (*at_end)(void *arg, struct machine *m);
+	void *at_end_arg;
 };
 
 /*

@@ -1307,6 +1307,8 @@ enum scn_status scn_run(const struct scn_script *s, const struct scn_run_opts *o
 		rc = after_run(&run, &s->stmts[s->nstmts - 1]);
 	if (run.m && o->want_counters)
 		all_counter_dump(&run, &r->counters);
+	if (run.m && o->at_end)
+		o->at_end(o->at_end_arg, run.m);
 	if (o->out)
 		fflush(o->out);
 	runner_destroy(&run);

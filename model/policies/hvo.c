@@ -56,6 +56,7 @@
 #include "cpu.h"
 #include "machine.h"
 #include "page_alloc.h"
+#include "pgtable.h"
 #include "policies/hvo.h"
 #include "policy.h"
 
@@ -381,10 +382,58 @@ static const struct policy hvo_policies[] = {
 	},
 };
 
+/* -------------------------------------------------------------------------
+ * What `mmsim compare` prints for the family (policy.h): the vmemmap
+ * optimisation's work, machine-wide and, for new head pages, per node.
+ */
+static long hvo_fig_vmemmap_freed(struct machine *m, int nid)
+{
+	return (long)m->hvo_stats.vmemmap_pages_freed;
+}
+
+/* New head pages: on node @nid, or on every node for -1 */
+static long hvo_fig_heads(struct machine *m, int nid)
+{
+	unsigned long n = 0;
+
+	if (nid >= 0)
+		return (long)m->hvo_stats.heads_allocated[nid];
+	for (int i = 0; i < m->nr_nodes; i++)
+		n += m->hvo_stats.heads_allocated[i];
+	return (long)n;
+}
+
+static long hvo_fig_head_failed(struct machine *m, int nid)
+{
+	return (long)m->hvo_stats.head_alloc_failed;
+}
+
+/* The vmemmap's page tables: init_mm's table pages below the pgd */
+static long hvo_fig_pgtable_pages(struct machine *m, int nid)
+{
+	return m->init_mm ? m->init_mm->nr_pgtables : 0;
+}
+
+static long hvo_fig_tlb_flushes(struct machine *m, int nid)
+{
+	return (long)m->tlb_flushes;
+}
+
+static const struct policy_figure hvo_compare_figures[] = {
+	{ "vmemmap pages freed", hvo_fig_vmemmap_freed, false },
+	{ "head pages allocated", hvo_fig_heads, false },
+	{ "head allocations failed", hvo_fig_head_failed, false },
+	{ "vmemmap page-table pages", hvo_fig_pgtable_pages, false },
+	{ "TLB flushes", hvo_fig_tlb_flushes, false },
+	{ "head pages", hvo_fig_heads, true },
+	{ NULL, NULL, false },
+};
+
 const struct policy_family policy_family_hvo = {
 	.name = "hvo",
 	.summary = "HugeTLB vmemmap optimisation: what happens to the head vmemmap page",
 	.policies = hvo_policies,
 	.nr_policies = ARRAY_SIZE(hvo_policies),
 	.default_idx = 0,
+	.figures = hvo_compare_figures,
 };

@@ -1,6 +1,9 @@
 # SPDX-License-Identifier: GPL-2.0-only
 """`mmsim compare`: its option forms, the table with one policy, JSON
-escaping, --seed, runs that fail, and every usage error with its message.
+escaping, --seed, runs that fail, and every usage error with its message,
+including the rules for several --policy options (one per family: a grid;
+the grid itself is unit-tested in tests/unit/test_compare.c with two fake
+families, the registry having only hvo).
 
 The scenario HVO4 asks for 4 runtime 2 MiB hugepages with HVO on: 6.1's
 reuse-head frees 7 of each page's 8 vmemmap pages (28), 6.2's new-head
@@ -23,8 +26,8 @@ free g random=50%
 drain
 """
 
-USAGE = ("usage: mmsim compare FILE --policy FAMILY=A,B,... [--format text|json] "
-         "[--seed N] [--check|--no-check]")
+USAGE = ("usage: mmsim compare FILE --policy FAMILY=A,B,... [--policy FAMILY2=X,Y,...]... "
+         "[--format text|json] [--seed N] [--check|--no-check]")
 
 
 def compare(mmsim, tmp_path, text, *args, name="t.scn"):
@@ -113,6 +116,20 @@ def test_runs_that_cannot_boot(mmsim, tmp_path):
     assert rows(r.stdout)["run"] == ["bad-input", "bad-input"]
 
 
+def test_a_run_that_fails_still_has_its_figures(mmsim, tmp_path):
+    """The figures are read from the machine at the end of every run that
+    had one, including a run whose expect failed."""
+    r = compare(mmsim, tmp_path, HVO4 + "expect hvo.vmemmap_pages_freed == 28\n",
+                "--policy", "hvo=reuse-head,new-head", "--format", "json")
+    assert r.returncode == 1
+    assert "mmsim: compare: hvo=new-head: t.scn:4: expect failed" in r.stderr
+    runs = json.loads(r.stdout)["runs"]
+    assert [run["status"] for run in runs] == ["ok", "failed"]
+    assert [run["figures"]["vmemmap pages freed"] for run in runs] == [28, 32]
+    assert [run["figures"]["node 0 head pages"] for run in runs] == [0, 4]
+    assert "families" not in json.loads(r.stdout)
+
+
 def test_a_scenario_that_does_not_parse(mmsim, tmp_path):
     """Parse errors stop compare before any run, with file:line:col."""
     r = compare(mmsim, tmp_path, "machine nodes=1 mem=1G\nfoo\n", "--policy", "hvo=reuse-head")
@@ -140,6 +157,20 @@ SEVENTEEN = "hvo=" + ",".join(["reuse-head"] * 17)
     # a second --policy used to replace the first without a word
     (["t.scn", "--policy", "hvo=reuse-head", "--policy=hvo=new-head"],
      "--policy given twice: name every policy in one --policy FAMILY=A,B,..."),
+    # a second --policy for another family makes a grid: the family must exist
+    (["t.scn", "--policy", "hvo=reuse-head", "--policy", "thp=always"],
+     "--policy: unknown policy family 'thp'"),
+    # the options are read in order: the first one's error wins
+    (["t.scn", "--policy", "thp=always", "--policy", "hvo=nope"],
+     "--policy: unknown policy family 'thp'"),
+    # a family is one axis: twice is an error however the second is spelled,
+    # found while reading the options (before a missing FILE)
+    (["t.scn", "--policy", "hvo=reuse-head", "--policy", "hvo"],
+     "--policy given twice: name every policy in one --policy FAMILY=A,B,..."),
+    (["--policy", "hvo=reuse-head", "--policy", "hvo=new-head"],
+     "--policy given twice: name every policy in one --policy FAMILY=A,B,..."),
+    (["t.scn"] + [a for f in "abcdefghi" for a in ("--policy", f + "=x")],
+     "at most 8 --policy options, one per family"),
 ])
 def test_usage_errors(mmsim, tmp_path, args, message):
     (tmp_path / "t.scn").write_text(HVO4)
