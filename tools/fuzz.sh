@@ -40,8 +40,10 @@
 # usage or build error.
 #
 # Environment: CC (default clang-14, else clang), MMSIM_JOBS (build jobs,
-# default 2), ASAN_OPTIONS (passed on; libFuzzer looks for leaks unless
-# it says detect_leaks=0).
+# default 2), MMSIM_FUZZ_TIMEOUT (seconds of wall time one input may take
+# before libFuzzer reports a timeout, default 20: raise it on a loaded
+# machine, where a starved 0.4 s input can pass 20 s), ASAN_OPTIONS
+# (passed on; libFuzzer looks for leaks unless it says detect_leaks=0).
 set -uo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -179,7 +181,7 @@ for t in "${TARGETS[@]}"; do
 	before=$(mktemp)
 	ls -1 "$FINDINGS_DIR" >"$before"
 	printf '\n===== %s: %ss x %d job(s) =====\n' "$t" "$SECONDS_EACH" "$JOBS"
-	args=(-max_total_time="$SECONDS_EACH" -timeout=20 -max_len="$maxlen"
+	args=(-max_total_time="$SECONDS_EACH" -timeout="${MMSIM_FUZZ_TIMEOUT:-20}" -max_len="$maxlen"
 	      -dict="$ROOT/tests/fuzz/$dict" -print_final_stats=1
 	      -artifact_prefix="$FINDINGS_DIR/$t-")
 	if ((JOBS > 1)); then
