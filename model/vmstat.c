@@ -23,8 +23,8 @@
  * DEBUG_TLBFLUSH, SHADOW_CALL_STACK, HIGHMEM, PAGE_OWNER off.
  *
  * One emitter for text and counters.  Every view is written once, against
- * a small output object (struct vout) that can carry a text buffer, a
- * counter being looked up, and a "name value" dump, in any combination.
+ * the output object of vout.h, which can carry a text buffer, a counter
+ * being looked up, and a "name value" dump, in any combination.
  * Each number is printed and recorded under its counter name from the
  * same variable in the same place, so a counter cannot drift from what the
  * file shows.  Lookups regenerate one view (they are rare); the dump walks
@@ -45,6 +45,7 @@
 #include "module.h"
 #include "page_alloc.h"
 #include "pgtable.h"
+#include "vout.h"
 
 /* -------------------------------------------------------------------------
  * What the views show that the model does not have as such
@@ -69,75 +70,6 @@ static const int shown_migratetypes[] = {
 /* x86_64, 4-level paging: 32 TiB of vmalloc space, minus one byte */
 #define VMALLOC_TOTAL		((32UL << 40) - 1)
 #define MIN_PERCPU_PAGELIST_HIGH_FRACTION	8
-
-/* -------------------------------------------------------------------------
- * Output: text, a counter lookup, a counter dump
- */
-struct vout {
-	struct sbuf *sb;	/* the file's text, or NULL */
-	const char *want;	/* the counter looked up, or NULL */
-	bool found;
-	long val;
-	struct sbuf *dump;	/* "name value" lines, or NULL */
-};
-
-static inline bool vo_keys(const struct vout *vo)
-{
-	return vo->want || vo->dump;
-}
-
-static void vo_text(struct vout *vo, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void vo_text(struct vout *vo, const char *fmt, ...)
-{
-	char small[256];
-	va_list ap;
-	int n;
-
-	if (!vo->sb)
-		return;
-	va_start(ap, fmt);
-	n = vsnprintf(small, sizeof(small), fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return;
-	if ((size_t)n < sizeof(small)) {
-		sb_puts(vo->sb, small);
-		return;
-	}
-	char *big = host_malloc((size_t)n + 1, "formatting a kernel view");
-
-	va_start(ap, fmt);
-	vsnprintf(big, (size_t)n + 1, fmt, ap);
-	va_end(ap);
-	sb_puts(vo->sb, big);
-	host_free(big);
-}
-
-static void vo_put(struct vout *vo, const char *key, long v)
-{
-	if (vo->want && !vo->found && strcmp(vo->want, key) == 0) {
-		vo->found = true;
-		vo->val = v;
-	}
-	if (vo->dump)
-		sb_printf(vo->dump, "%s %ld\n", key, v);
-}
-
-/* Record value v under the counter name built from kfmt */
-static void vo_rec(struct vout *vo, long v, const char *kfmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static void vo_rec(struct vout *vo, long v, const char *kfmt, ...)
-{
-	char key[192];
-	va_list ap;
-
-	if (!vo_keys(vo))
-		return;
-	va_start(ap, kfmt);
-	vsnprintf(key, sizeof(key), kfmt, ap);
-	va_end(ap);
-	vo_put(vo, key, v);
-}
 
 /* -------------------------------------------------------------------------
  * Counter names, in the order the 6.1 kernel prints them (vmstat_text[])
