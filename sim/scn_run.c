@@ -46,7 +46,7 @@
 
 #include "scn.h"
 #include "hash.h"
-#include "vmstat.h"
+#include "module.h"
 
 #define GROUP_CHUNK_SHIFT	12
 #define GROUP_CHUNK		(1UL << GROUP_CHUNK_SHIFT)

@@ -28,6 +28,7 @@
 #include <sys/wait.h>
 
 #include "page_alloc.h"
+#include "module.h"
 #include "vmstat.h"
 
 static double now(void)
