@@ -1695,7 +1695,7 @@ static void hugetlb_counters(struct machine *m, struct vout *vo)
 		for (int n = 0; n < m->nr_nodes; n++)
 			for (size_t f = 0; f < ARRAY_SIZE(node); f++)
 				vo_rec(vo, (long)htlb_file_value(m, h, n, node[f].f),
-				       "hugepages.node%d.%lukB.%s", n, kb, node[f].name);
+				       "hugepages.%d.%lukB.%s", n, kb, node[f].name);
 	}
 }
 

@@ -189,7 +189,7 @@ unsigned long hugetlb_total_pages(struct machine *m);
  *                                  surplus_hugepages nr_overcommit_hugepages,
  *                                  as the sysfs files show them, and
  *                                  vmemmap_optimized (pool pages optimised now)
- *   hugepages.node<nid>.<kB>kB.<file>  nr_hugepages free_hugepages surplus_hugepages
+ *   hugepages.<nid>.<kB>kB.<file>  nr_hugepages free_hugepages surplus_hugepages
  */
 
 #endif /* MMSIM_HUGETLB_H */

@@ -507,7 +507,7 @@ static void hugetlb_vmemmap_counters(struct machine *m, struct vout *vo)
 	vo_rec(vo, m->init_mm ? m->init_mm->nr_pgtables : 0, "hvo.pgtable_pages");
 	vo_rec(vo, (long)m->tlb_flushes, "hvo.tlb_flushes");
 	for (int n = 0; n < m->nr_nodes; n++)
-		vo_rec(vo, (long)st->heads_allocated[n], "hvo.heads_allocated.node%d", n);
+		vo_rec(vo, (long)st->heads_allocated[n], "hvo.heads_allocated.%d", n);
 }
 
 static const struct counter_ns hugetlb_vmemmap_counter_ns[] = {

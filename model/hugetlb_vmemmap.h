@@ -58,7 +58,7 @@ void hugetlb_vmemmap_set_enabled(struct machine *m, bool on);
  *   hvo.batch_retries            6.7 batching: retries after -ENOMEM
  *   hvo.pgtable_pages            init_mm's page table pages
  *   hvo.tlb_flushes              kernel TLB flushes
- *   hvo.heads_allocated.node<nid> new head pages, by node
+ *   hvo.heads_allocated.<nid>    new head pages, by node
  */
 
 #endif /* MMSIM_HUGETLB_VMEMMAP_H */

@@ -23,9 +23,9 @@
  *
  * Counter names.  A name is its namespace's prefix (up to and including
  * the first '.') and '.'-separated components: a node index is a bare
- * decimal component (buddyinfo.1.Normal.3) except in hugepages.node<nid>.*
- * and hvo.heads_allocated.node<nid>, a zone its kernel name (DMA, DMA32,
- * Normal, Movable), a page size "<kB>kB".  Each module documents its names in its
+ * decimal component (buddyinfo.1.Normal.3, hugepages.1.2048kB.nr_hugepages,
+ * hvo.heads_allocated.1), a zone its kernel name (DMA, DMA32, Normal,
+ * Movable), a page size "<kB>kB".  Each module documents its names in its
  * header (vmstat.h, hugetlb.h, hugetlb_vmemmap.h) or, without a header,
  * at its emitter (node.c).
  */

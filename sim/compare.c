@@ -125,10 +125,10 @@ static void cmp_figures(struct cmp_run *r)
 		r->node_memmap[n] = cnt(d, name);
 		snprintf(name, sizeof(name), "node.%d.nr_memmap_boot_pages", n);
 		r->node_memmap_boot[n] = cnt(d, name);
-		snprintf(name, sizeof(name), "hvo.heads_allocated.node%d", n);
+		snprintf(name, sizeof(name), "hvo.heads_allocated.%d", n);
 		r->node_heads[n] = cnt(d, name);
 		r->heads += r->node_heads[n];
-		snprintf(name, sizeof(name), "hugepages.node%d.", n);
+		snprintf(name, sizeof(name), "hugepages.%d.", n);
 		r->node_hugepages[n] = cnt_sum(d, name, ".nr_hugepages");
 	}
 }

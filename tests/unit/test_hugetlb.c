@@ -1183,9 +1183,10 @@ static void test_sysctl_and_overcommit_values(void **state)
 }
 
 /*
- * Counter names expect takes: hugepages.[nodeN.]<kB>kB.<file>, spelled as
- * the dump spells them; a name with a bad or missing node, a bad size, or
- * a size that wraps when multiplied out is no counter.
+ * Counter names expect takes: hugepages.[<nid>.]<kB>kB.<file>, spelled as
+ * the dump spells them; a name with a bad or missing node, a bad size, a
+ * size that wraps when multiplied out, or the old node<N> spelling is no
+ * counter.
  */
 static void test_counter_names_refused(void **state)
 {
@@ -1193,21 +1194,22 @@ static void test_counter_names_refused(void **state)
 		"hugepages.nodeX.2048kB.nr_hugepages",
 		"hugepages.node0x2048kB.nr_hugepages",
 		"hugepages.node0",
-		"hugepages.node01.2048kB.nr_hugepages",
-		"hugepages.node2.2048kB.nr_hugepages",
-		"hugepages.node1.2048kB.resv_hugepages",
+		"hugepages.node1.2048kB.nr_hugepages",
+		"hugepages.01.2048kB.nr_hugepages",
+		"hugepages.2.2048kB.nr_hugepages",
+		"hugepages.1.2048kB.resv_hugepages",
 		"hugepages.abc.nr_hugepages",
 		"hugepages.2048MB.nr_hugepages",
 		"hugepages.02048kB.nr_hugepages",
 		"hugepages.18014398509484032kB.nr_hugepages",
-		"hugepages.node1.18014398509484032kB.nr_hugepages",
+		"hugepages.1.18014398509484032kB.nr_hugepages",
 	};
 	struct machine *m = t_machine(2, 128, 2);
 	long v = 12345;
 
 	(void)state;
 	assert_int_equal(wr(m, SYS_2M "nr_hugepages", "2"), 0);
-	assert_int_equal(counter(m, "hugepages.node1.2048kB.nr_hugepages"), 1);
+	assert_int_equal(counter(m, "hugepages.1.2048kB.nr_hugepages"), 1);
 	for (size_t i = 0; i < ARRAY_SIZE(bad); i++)
 		if (counter_read(m, bad[i], &v))
 			fail_msg("%s: accepted", bad[i]);
@@ -1706,21 +1708,22 @@ static void test_counters(void **state)
 	assert_int_equal(counter(m, "hugepages.2048kB.resv_hugepages"), 0);
 	assert_int_equal(counter(m, "hugepages.2048kB.surplus_hugepages"), 0);
 	assert_int_equal(counter(m, "hugepages.2048kB.nr_overcommit_hugepages"), 4);
-	assert_int_equal(counter(m, "hugepages.node1.2048kB.nr_hugepages"), 2);
-	assert_int_equal(counter(m, "hugepages.node0.2048kB.nr_hugepages"), 0);
-	assert_int_equal(counter(m, "hugepages.node1.2048kB.free_hugepages"), 2);
+	assert_int_equal(counter(m, "hugepages.1.2048kB.nr_hugepages"), 2);
+	assert_int_equal(counter(m, "hugepages.0.2048kB.nr_hugepages"), 0);
+	assert_int_equal(counter(m, "hugepages.1.2048kB.free_hugepages"), 2);
 	assert_int_equal(counter(m, "hugepages.1048576kB.nr_hugepages"), 0);
-	assert_false(counter_read(m, "hugepages.node2.2048kB.nr_hugepages", &v));
-	assert_false(counter_read(m, "hugepages.node1.2048kB.resv_hugepages", &v));
+	assert_false(counter_read(m, "hugepages.2.2048kB.nr_hugepages", &v));
+	assert_false(counter_read(m, "hugepages.1.2048kB.resv_hugepages", &v));
 	assert_false(counter_read(m, "hugepages.4096kB.nr_hugepages", &v));
 	assert_false(counter_read(m, "hugepages.2048kB.bogus", &v));
 	sb_init(&sb);
 	counter_dump(m, &sb);
 	assert_non_null(strstr(sb.buf, "\nhugepages.2048kB.nr_hugepages 2\n"));
-	assert_non_null(strstr(sb.buf, "\nhugepages.node1.2048kB.free_hugepages 2\n"));
+	assert_non_null(strstr(sb.buf, "\nhugepages.1.2048kB.free_hugepages 2\n"));
 	assert_non_null(strstr(sb.buf, "\nhugepages.1048576kB.vmemmap_optimized 0\n"));
 	assert_null(strstr(sb.buf, "hugepages.2."));
-	assert_null(strstr(sb.buf, "node2"));
+	assert_null(strstr(sb.buf, "hugepages.node"));
+	assert_null(strstr(sb.buf, "heads_allocated.node"));
 	sb_free(&sb);
 	machine_destroy(m);
 }
