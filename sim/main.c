@@ -5,6 +5,7 @@
  *   mmsim run FILE [--seed N] [--check|--no-check] [--policy FAMILY=NAME]... [--quiet]
  *   mmsim compare FILE --policy FAMILY=A,B,... [--format text|json]
  *   mmsim policies
+ *   mmsim files
  *   mmsim --help | --version
  *
  * run and compare also take --host-mem-limit SIZE (host.h).  The
@@ -20,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "module.h"
 #include "policy.h"
 #include "scn.h"
 #include "compare.h"
@@ -29,6 +31,7 @@ static const char usage_text[] =
 	"       mmsim compare FILE --policy FAMILY=A,B,... [--format text|json]\n"
 	"       (run and compare also take --host-mem-limit SIZE)\n"
 	"       mmsim policies\n"
+	"       mmsim files\n"
 	"       mmsim --help | --version\n";
 
 static const char help_text[] =
@@ -38,6 +41,8 @@ static const char help_text[] =
 	"  run FILE        run a scenario file (see docs/scenario-language.md)\n"
 	"  compare FILE    run a scenario once per policy and compare the results\n"
 	"  policies        list the policy families and their entries\n"
+	"  files           list the kernel files the model provides: path pattern,\n"
+	"                  mode (r, w, rw) and the module serving it\n"
 	"\n"
 	"Options of run:\n"
 	"  --seed N              override the scenario's seed\n"
@@ -158,6 +163,29 @@ static int cmd_policies(void)
 }
 
 /*
+ * One line per kernel file, in table order: the pattern with <nid>, <kB>,
+ * <pid>, <name> for the parts that vary, the mode, the module.
+ */
+static int cmd_files(void)
+{
+	struct sbuf sb;
+
+	sb_init(&sb);
+	for (size_t i = 0; i < mm_nr_modules(); i++) {
+		const struct mm_module *mod = mm_module_at(i);
+
+		for (unsigned int j = 0; j < mod->nr_files; j++) {
+			mm_file_pattern_text(mod->files[j].pattern, &sb);
+			sb_printf(&sb, " %s %s\n", mm_file_mode(&mod->files[j]), mod->name);
+		}
+	}
+	if (sb.buf)
+		fputs(sb.buf, stdout);
+	sb_free(&sb);
+	return 0;
+}
+
+/*
  * Host options any command takes: --host-mem-limit SIZE (removed from
  * argv here) and the MMSIM_FAIL_ALLOC environment variable.  Returns
  * false after a usage error.
@@ -222,6 +250,9 @@ int main(int argc, char **argv)
 	if (!strcmp(cmd, "policies"))
 		return argc > 2 ? usage_error("policies: unexpected argument '%s'", argv[2])
 				: cmd_policies();
+	if (!strcmp(cmd, "files"))
+		return argc > 2 ? usage_error("files: unexpected argument '%s'", argv[2])
+				: cmd_files();
 	if (!strcmp(cmd, "compare"))
 		return cmd_compare(argc, argv);
 	return usage_error("unknown command '%s'", cmd);
