@@ -54,6 +54,7 @@
 #include "page_alloc.h"
 #include "sbuf.h"
 #include "vm_event_item.h"
+#include "vout.h"
 
 #define SZ_2M		(2UL << 20)
 #define HSTATE_2M	0
@@ -1399,24 +1400,11 @@ int hugetlb_parse_param(struct machine_opts *o, const char *key, const char *val
 }
 
 /* -------------------------------------------------------------------------
- * Files
+ * Files, one table entry each (hugetlb_files at the end)
  */
 enum htlb_file {
 	F_NR, F_NR_MEMPOLICY, F_OVERCOMMIT, F_FREE, F_RESV, F_SURPLUS,
 	F_PROC_NR, F_PROC_NR_MEMPOLICY, F_PROC_OVERCOMMIT, F_PROC_OPTIMIZE_VMEMMAP,
-};
-
-static const struct {
-	const char *name;
-	enum htlb_file f;
-	bool per_node;		/* also under /sys/devices/system/node/nodeN */
-} hstate_files[] = {
-	{ "nr_hugepages", F_NR, true },
-	{ "nr_hugepages_mempolicy", F_NR_MEMPOLICY, false },
-	{ "nr_overcommit_hugepages", F_OVERCOMMIT, false },
-	{ "free_hugepages", F_FREE, true },
-	{ "resv_hugepages", F_RESV, false },
-	{ "surplus_hugepages", F_SURPLUS, true },
 };
 
 static bool some_hstate_optimizable(struct machine *m, struct hugetlb_ctx *ctx)
@@ -1427,108 +1415,70 @@ static bool some_hstate_optimizable(struct machine *m, struct hugetlb_ctx *ctx)
 	return false;
 }
 
-/* "hugepages-<kB>kB/<file>" after a directory prefix */
-static bool parse_hstate_file(struct hugetlb_ctx *ctx, const char *s, bool node,
-			      struct hstate **hp, enum htlb_file *fp)
+/*
+ * The hstate a matched path is about: the directory's size for the sysfs
+ * files, the default size for the sysctls.  False when the size, the node
+ * or the file does not exist on this machine.
+ */
+static bool htlb_file_target(struct machine *m, const struct mm_file_args *a,
+			     struct hstate **hp)
 {
-	unsigned long kb;
+	struct hugetlb_ctx *ctx = m->hugetlb;
 
-	if (strncmp(s, "hugepages-", 10))
+	if (!ctx || a->nid >= m->nr_nodes)
 		return false;
-	s += 10;
-	if (!parse_dec(&s, &kb) || strncmp(s, "kB/", 3))
-		return false;
-	s += 3;
-	*hp = size_to_hstate(ctx, kb * 1024);
-	if (!*hp || kb > (~0UL >> 10))
-		return false;
-	for (size_t i = 0; i < ARRAY_SIZE(hstate_files); i++) {
-		if (strcmp(s, hstate_files[i].name))
-			continue;
-		if (node && !hstate_files[i].per_node)
-			return false;
-		*fp = hstate_files[i].f;
+	switch ((enum htlb_file)a->file->tag) {
+	case F_PROC_OPTIMIZE_VMEMMAP:
+		if (!some_hstate_optimizable(m, ctx))
+			return false;	/* registered only then */
+		/* fall through */
+	case F_PROC_NR:
+	case F_PROC_NR_MEMPOLICY:
+	case F_PROC_OVERCOMMIT:
+		*hp = ctx->default_hstate;
 		return true;
+	default:
+		/* the matcher took only sizes whose byte count fits */
+		*hp = size_to_hstate(ctx, a->kb * 1024);
+		return *hp != NULL;
 	}
-	return false;
 }
 
-static bool parse_path(struct machine *m, struct hugetlb_ctx *ctx, const char *path,
-		       struct hstate **hp, int *nidp, enum htlb_file *fp)
+/* The number file f of h shows; nid NUMA_NO_NODE for the global files */
+static unsigned long htlb_file_value(struct machine *m, const struct hstate *h, int nid,
+				     enum htlb_file f)
 {
-	static const char sys_global[] = "/sys/kernel/mm/hugepages/";
-	static const char sys_node[] = "/sys/devices/system/node/node";
-	static const char proc_vm[] = "/proc/sys/vm/";
+	bool node = nid != NUMA_NO_NODE;
 
-	*nidp = NUMA_NO_NODE;
-	*hp = ctx->default_hstate;
-	if (!strncmp(path, sys_global, sizeof(sys_global) - 1))
-		return parse_hstate_file(ctx, path + sizeof(sys_global) - 1, false, hp, fp);
-	if (!strncmp(path, sys_node, sizeof(sys_node) - 1)) {
-		const char *s = path + sizeof(sys_node) - 1;
-		unsigned long nid;
-
-		if (!parse_dec(&s, &nid) || nid >= (unsigned long)m->nr_nodes ||
-		    strncmp(s, "/hugepages/", 11))
-			return false;
-		*nidp = (int)nid;
-		return parse_hstate_file(ctx, s + 11, true, hp, fp);
-	}
-	if (!strncmp(path, proc_vm, sizeof(proc_vm) - 1)) {
-		const char *s = path + sizeof(proc_vm) - 1;
-
-		if (!strcmp(s, "nr_hugepages"))
-			*fp = F_PROC_NR;
-		else if (!strcmp(s, "nr_hugepages_mempolicy"))
-			*fp = F_PROC_NR_MEMPOLICY;
-		else if (!strcmp(s, "nr_overcommit_hugepages"))
-			*fp = F_PROC_OVERCOMMIT;
-		else if (!strcmp(s, "hugetlb_optimize_vmemmap") && some_hstate_optimizable(m, ctx))
-			*fp = F_PROC_OPTIMIZE_VMEMMAP;	/* registered only then */
-		else
-			return false;
-		return true;
-	}
-	return false;
-}
-
-bool hugetlb_show_file(struct machine *m, const char *path, struct sbuf *sb)
-{
-	struct hugetlb_ctx *ctx = hugetlb_ctx(m);
-	enum htlb_file f;
-	struct hstate *h;
-	unsigned long v = 0;
-	int nid;
-
-	if (!parse_path(m, ctx, path, &h, &nid, &f))
-		return false;
 	switch (f) {
 	case F_NR:
 	case F_NR_MEMPOLICY:
-		v = nid == NUMA_NO_NODE ? h->nr_huge_pages : h->nr_huge_pages_node[nid];
-		break;
+		return node ? h->nr_huge_pages_node[nid] : h->nr_huge_pages;
 	case F_OVERCOMMIT:
 	case F_PROC_OVERCOMMIT:
-		v = h->nr_overcommit_huge_pages;
-		break;
+		return h->nr_overcommit_huge_pages;
 	case F_FREE:
-		v = nid == NUMA_NO_NODE ? h->free_huge_pages : h->free_huge_pages_node[nid];
-		break;
+		return node ? h->free_huge_pages_node[nid] : h->free_huge_pages;
 	case F_RESV:
-		v = h->resv_huge_pages;
-		break;
+		return h->resv_huge_pages;
 	case F_SURPLUS:
-		v = nid == NUMA_NO_NODE ? h->surplus_huge_pages : h->surplus_huge_pages_node[nid];
-		break;
+		return node ? h->surplus_huge_pages_node[nid] : h->surplus_huge_pages;
 	case F_PROC_NR:
 	case F_PROC_NR_MEMPOLICY:
-		v = h->max_huge_pages;		/* the sysctl shows max_huge_pages */
-		break;
+		return h->max_huge_pages;	/* the sysctl shows max_huge_pages */
 	case F_PROC_OPTIMIZE_VMEMMAP:
-		v = hugetlb_vmemmap_enabled(m);
-		break;
+		return hugetlb_vmemmap_enabled(m);
 	}
-	sb_printf(sb, "%lu\n", v);
+	return 0;
+}
+
+static bool hugetlb_file_show(struct machine *m, const struct mm_file_args *a, struct sbuf *sb)
+{
+	struct hstate *h;
+
+	if (!htlb_file_target(m, a, &h))
+		return false;
+	sb_printf(sb, "%lu\n", htlb_file_value(m, h, a->nid, (enum htlb_file)a->file->tag));
 	return true;
 }
 
@@ -1605,26 +1555,20 @@ static int proc_get_number(const char *s, bool neg_ok, unsigned long *out, bool 
 	return 0;
 }
 
-int hugetlb_store_file(struct machine *m, const char *path, const char *val,
-		       char *err, size_t errlen)
+/* The writable files; the read-only ones have no store (module.c answers) */
+static int hugetlb_file_store(struct machine *m, const struct mm_file_args *a, const char *val,
+			      char *err, size_t errlen)
 {
-	struct hugetlb_ctx *ctx = hugetlb_ctx(m);
+	const char *path = a->path;
+	int nid = a->nid;
 	unsigned long count, mask;
-	enum htlb_file f;
 	struct hstate *h;
 	bool neg;
-	int nid, ret;
+	int ret;
 
-	if (!parse_path(m, ctx, path, &h, &nid, &f))
+	if (!htlb_file_target(m, a, &h))
 		return -ENOENT;
-	if (!val)
-		val = "";
-	switch (f) {
-	case F_FREE:
-	case F_RESV:
-	case F_SURPLUS:
-		errf(err, errlen, "%s: write error: Permission denied (read-only file)", path);
-		return -EACCES;
+	switch ((enum htlb_file)a->file->tag) {
 	case F_NR:
 	case F_NR_MEMPOLICY:
 		ret = kstrtoul10(val, &count);
@@ -1683,6 +1627,8 @@ int hugetlb_store_file(struct machine *m, const char *path, const char *val,
 		}
 		hugetlb_vmemmap_set_enabled(m, count != 0);
 		return 0;
+	default:
+		break;
 	}
 	errf(err, errlen, "%s: write error: Invalid argument (not writable)", path);
 	return -EINVAL;
@@ -1691,112 +1637,111 @@ int hugetlb_store_file(struct machine *m, const char *path, const char *val,
 /* -------------------------------------------------------------------------
  * meminfo and counters
  */
-void hugetlb_report_meminfo(struct machine *m, struct sbuf *sb)
+static void report_line(struct vout *vo, const char *fmt, const char *field, unsigned long v)
 {
-	struct hugetlb_ctx *ctx = hugetlb_ctx(m);
+	vo_text(vo, fmt, v);
+	vo_rec(vo, (long)v, "meminfo.%s", field);
+}
+
+/* The HugePages_* and Hugetlb lines of /proc/meminfo, for the meminfo view */
+void hugetlb_report_meminfo(struct machine *m, struct vout *vo)
+{
+	/* before hugetlb is set up: an empty pool of the default size */
+	static const struct hstate unset = { .order = HPAGE_PMD_ORDER };
+	struct hugetlb_ctx *ctx = m->hugetlb;
+	const struct hstate *def = ctx ? ctx->default_hstate : &unset;
 	unsigned long total = 0;
 	struct hstate *h;
 
-	for_each_hstate(ctx, h) {
-		unsigned long count = h->nr_huge_pages;
-
-		total += huge_page_size(h) * count;
-		if (h == ctx->default_hstate)
-			sb_printf(sb,
-				  "HugePages_Total:   %5lu\n"
-				  "HugePages_Free:    %5lu\n"
-				  "HugePages_Rsvd:    %5lu\n"
-				  "HugePages_Surp:    %5lu\n"
-				  "Hugepagesize:   %8lu kB\n",
-				  count, h->free_huge_pages, h->resv_huge_pages,
-				  h->surplus_huge_pages, huge_page_size(h) / 1024);
-	}
-	sb_printf(sb, "Hugetlb:        %8lu kB\n", total / 1024);
+	if (ctx)
+		for_each_hstate(ctx, h)
+			total += huge_page_size(h) * h->nr_huge_pages;
+	report_line(vo, "HugePages_Total:   %5lu\n", "HugePages_Total", def->nr_huge_pages);
+	report_line(vo, "HugePages_Free:    %5lu\n", "HugePages_Free", def->free_huge_pages);
+	report_line(vo, "HugePages_Rsvd:    %5lu\n", "HugePages_Rsvd", def->resv_huge_pages);
+	report_line(vo, "HugePages_Surp:    %5lu\n", "HugePages_Surp", def->surplus_huge_pages);
+	report_line(vo, "Hugepagesize:   %8lu kB\n", "Hugepagesize", huge_page_size(def) / 1024);
+	report_line(vo, "Hugetlb:        %8lu kB\n", "Hugetlb", total / 1024);
 }
 
 unsigned long hugetlb_total_pages(struct machine *m)
 {
-	struct hugetlb_ctx *ctx = hugetlb_ctx(m);
+	struct hugetlb_ctx *ctx = m->hugetlb;
 	unsigned long total = 0;
 
-	for (int i = 0; i < HUGE_MAX_HSTATE; i++)
+	for (int i = 0; ctx && i < HUGE_MAX_HSTATE; i++)
 		total += ctx->hstates[i].nr_huge_pages * pages_per_huge_page(&ctx->hstates[i]);
 	return total;
 }
 
-static bool hstate_counter(struct hstate *h, int nid, const char *file, long *val)
+/* hugepages.<kB>kB.<file> and hugepages.<nid>.<kB>kB.<file> (hugetlb.h) */
+static void hugetlb_counters(struct machine *m, struct vout *vo)
 {
-	unsigned long v;
-
-	if (!strcmp(file, "nr_hugepages"))
-		v = nid < 0 ? h->nr_huge_pages : h->nr_huge_pages_node[nid];
-	else if (!strcmp(file, "free_hugepages"))
-		v = nid < 0 ? h->free_huge_pages : h->free_huge_pages_node[nid];
-	else if (!strcmp(file, "surplus_hugepages"))
-		v = nid < 0 ? h->surplus_huge_pages : h->surplus_huge_pages_node[nid];
-	else if (nid < 0 && !strcmp(file, "resv_hugepages"))
-		v = h->resv_huge_pages;
-	else if (nid < 0 && !strcmp(file, "nr_overcommit_hugepages"))
-		v = h->nr_overcommit_huge_pages;
-	else if (nid < 0 && !strcmp(file, "vmemmap_optimized"))
-		v = h->nr_vmemmap_optimized;
-	else
-		return false;
-	*val = (long)v;
-	return true;
-}
-
-bool hugetlb_counter(struct machine *m, const char *name, long *val)
-{
-	struct hugetlb_ctx *ctx;
-	const char *s = name;
-	unsigned long nid = ~0UL, kb;
-	struct hstate *h;
-
-	if (strncmp(s, "hugepages.", 10))
-		return false;
-	s += 10;
-	if (!strncmp(s, "node", 4)) {
-		s += 4;
-		if (!parse_dec(&s, &nid) || *s != '.' || nid >= (unsigned long)m->nr_nodes)
-			return false;
-		s++;
-	}
-	if (!parse_dec(&s, &kb) || strncmp(s, "kB.", 3) || kb > (~0UL >> 10))
-		return false;
-	s += 3;
-	ctx = hugetlb_ctx(m);
-	h = size_to_hstate(ctx, kb * 1024);
-	if (!h)
-		return false;
-	return hstate_counter(h, nid == ~0UL ? -1 : (int)nid, s, val);
-}
-
-void hugetlb_counter_dump(struct machine *m, struct sbuf *sb)
-{
-	static const char *const global[] = {
-		"nr_hugepages", "free_hugepages", "resv_hugepages", "surplus_hugepages",
-		"nr_overcommit_hugepages", "vmemmap_optimized",
+	static const struct {
+		const char *name;
+		enum htlb_file f;
+	} global[] = {
+		{ "nr_hugepages", F_NR }, { "free_hugepages", F_FREE },
+		{ "resv_hugepages", F_RESV }, { "surplus_hugepages", F_SURPLUS },
+		{ "nr_overcommit_hugepages", F_OVERCOMMIT },
+	}, node[] = {
+		{ "nr_hugepages", F_NR }, { "free_hugepages", F_FREE },
+		{ "surplus_hugepages", F_SURPLUS },
 	};
-	static const char *const node[] = { "nr_hugepages", "free_hugepages", "surplus_hugepages" };
-	struct hugetlb_ctx *ctx = hugetlb_ctx(m);
-	long v;
+	struct hugetlb_ctx *ctx = m->hugetlb;
 
-	for (int i = 0; i < HUGE_MAX_HSTATE; i++) {
-		struct hstate *h = &ctx->hstates[i];
+	for (int i = 0; ctx && i < HUGE_MAX_HSTATE; i++) {
+		const struct hstate *h = &ctx->hstates[i];
 		unsigned long kb = huge_page_size(h) / 1024;
 
 		for (size_t f = 0; f < ARRAY_SIZE(global); f++)
-			if (hstate_counter(h, -1, global[f], &v))
-				sb_printf(sb, "hugepages.%lukB.%s %ld\n", kb, global[f], v);
+			vo_rec(vo, (long)htlb_file_value(m, h, NUMA_NO_NODE, global[f].f),
+			       "hugepages.%lukB.%s", kb, global[f].name);
+		vo_rec(vo, (long)h->nr_vmemmap_optimized, "hugepages.%lukB.vmemmap_optimized", kb);
 		for (int n = 0; n < m->nr_nodes; n++)
 			for (size_t f = 0; f < ARRAY_SIZE(node); f++)
-				if (hstate_counter(h, n, node[f], &v))
-					sb_printf(sb, "hugepages.node%d.%lukB.%s %ld\n", n, kb,
-						  node[f], v);
+				vo_rec(vo, (long)htlb_file_value(m, h, n, node[f].f),
+				       "hugepages.%d.%lukB.%s", n, kb, node[f].name);
 	}
 }
 
+/* -------------------------------------------------------------------------
+ * The module
+ */
+#define HTLB_SYSFS(file, t, st)							\
+	{ .pattern = "/sys/kernel/mm/hugepages/hugepages-%KkB/" file,		\
+	  .show = hugetlb_file_show, .store = (st), .tag = (t) }
+#define HTLB_NODE(file, t, st)							\
+	{ .pattern = "/sys/devices/system/node/node%N/hugepages/hugepages-%KkB/" file, \
+	  .show = hugetlb_file_show, .store = (st), .tag = (t) }
+#define HTLB_SYSCTL(file, t)							\
+	{ .pattern = "/proc/sys/vm/" file,					\
+	  .show = hugetlb_file_show, .store = hugetlb_file_store, .tag = (t) }
+
+static const struct mm_file hugetlb_files[] = {
+	HTLB_SYSFS("nr_hugepages", F_NR, hugetlb_file_store),
+	HTLB_SYSFS("nr_hugepages_mempolicy", F_NR_MEMPOLICY, hugetlb_file_store),
+	HTLB_SYSFS("nr_overcommit_hugepages", F_OVERCOMMIT, hugetlb_file_store),
+	HTLB_SYSFS("free_hugepages", F_FREE, NULL),
+	HTLB_SYSFS("resv_hugepages", F_RESV, NULL),
+	HTLB_SYSFS("surplus_hugepages", F_SURPLUS, NULL),
+	HTLB_NODE("nr_hugepages", F_NR, hugetlb_file_store),
+	HTLB_NODE("free_hugepages", F_FREE, NULL),
+	HTLB_NODE("surplus_hugepages", F_SURPLUS, NULL),
+	HTLB_SYSCTL("nr_hugepages", F_PROC_NR),
+	HTLB_SYSCTL("nr_hugepages_mempolicy", F_PROC_NR_MEMPOLICY),
+	HTLB_SYSCTL("nr_overcommit_hugepages", F_PROC_OVERCOMMIT),
+	HTLB_SYSCTL("hugetlb_optimize_vmemmap", F_PROC_OPTIMIZE_VMEMMAP),
+};
+
+static const struct counter_ns hugetlb_counter_ns[] = {
+	{ "hugepages.", hugetlb_counters },
+};
+
 const struct mm_module mm_module_hugetlb = {
 	.name = "hugetlb",
+	.files = hugetlb_files,
+	.nr_files = ARRAY_SIZE(hugetlb_files),
+	.counters = hugetlb_counter_ns,
+	.nr_counters = ARRAY_SIZE(hugetlb_counter_ns),
 };

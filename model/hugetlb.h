@@ -12,7 +12,7 @@
  *                            gigantic boot pages turned into pool pages
  *   hugetlb_destroy          machine_destroy: host memory only
  * Boot parameters reach machine_opts through hugetlb_parse_param(); the
- * pool is resized through the kernel's files (hugetlb_store_file) or
+ * pool is resized through the kernel's files (mm_store_file, module.h) or
  * hugetlb_set_max_huge_pages().
  */
 #ifndef MMSIM_HUGETLB_H
@@ -22,6 +22,8 @@
 #include "mmzone.h"
 #include "page.h"
 #include "sbuf.h"
+
+struct vout;
 
 #define HUGE_MAX_HSTATE		2
 #define HPAGE_PMD_ORDER		9
@@ -163,29 +165,32 @@ int hugetlb_set_max_huge_pages(struct machine *m, struct hstate *h, unsigned lon
 void hugetlb_show_boot_log(struct machine *m, struct sbuf *sb);
 
 /*
- * Files: /sys/kernel/mm/hugepages/hugepages-<kB>kB/<file>,
- * /sys/devices/system/node/node<N>/hugepages/hugepages-<kB>kB/<file>,
- * /proc/sys/vm/{nr_hugepages,nr_hugepages_mempolicy,nr_overcommit_hugepages,
- * hugetlb_optimize_vmemmap}.  show returns false for a path that is not
- * hugetlb's; store returns -ENOENT for one, a negative errno with err set
- * for a rejected write, 0 on success.
+ * Files (mm_module_hugetlb; read and write them with mm_show_file and
+ * mm_store_file, module.h), with the kernel's parsers and errors:
+ *   /sys/kernel/mm/hugepages/hugepages-<kB>kB/nr_hugepages, ..._mempolicy,
+ *       nr_overcommit_hugepages (rw), free_, resv_, surplus_hugepages (r)
+ *   /sys/devices/system/node/node<nid>/hugepages/hugepages-<kB>kB/
+ *       nr_hugepages (rw), free_hugepages, surplus_hugepages (r)
+ *   /proc/sys/vm/nr_hugepages, nr_hugepages_mempolicy,
+ *       nr_overcommit_hugepages, and hugetlb_optimize_vmemmap when some
+ *       hstate's vmemmap can be optimised (rw)
  */
-bool hugetlb_show_file(struct machine *m, const char *path, struct sbuf *sb);
-int hugetlb_store_file(struct machine *m, const char *path, const char *val,
-		       char *err, size_t errlen);
 
-/* The /proc/meminfo lines of hugetlb_report_meminfo(), and its total */
-void hugetlb_report_meminfo(struct machine *m, struct sbuf *sb);
+/*
+ * The HugePages_* and Hugetlb lines of /proc/meminfo, text and meminfo.*
+ * counters (the meminfo view calls it, as fs/proc/meminfo.c does), and
+ * the pages every pool holds.
+ */
+void hugetlb_report_meminfo(struct machine *m, struct vout *vo);
 unsigned long hugetlb_total_pages(struct machine *m);
 
 /*
- * Counters for `expect`:
- *   hugepages.<kB>kB.<file>          nr_hugepages free_hugepages resv_hugepages
- *                                    surplus_hugepages nr_overcommit_hugepages
- *                                    vmemmap_optimized (pool pages optimised now)
- *   hugepages.node<N>.<kB>kB.<file>  nr_hugepages free_hugepages surplus_hugepages
+ * Counters (read with counter_read, module.h):
+ *   hugepages.<kB>kB.<file>        nr_hugepages free_hugepages resv_hugepages
+ *                                  surplus_hugepages nr_overcommit_hugepages,
+ *                                  as the sysfs files show them, and
+ *                                  vmemmap_optimized (pool pages optimised now)
+ *   hugepages.<nid>.<kB>kB.<file>  nr_hugepages free_hugepages surplus_hugepages
  */
-bool hugetlb_counter(struct machine *m, const char *name, long *val);
-void hugetlb_counter_dump(struct machine *m, struct sbuf *sb);
 
 #endif /* MMSIM_HUGETLB_H */

@@ -42,6 +42,7 @@
 #include "pgtable.h"
 #include "policies/hvo.h"
 #include "policy.h"
+#include "vout.h"
 
 #define HUGETLB_VMEMMAP_RESERVE_SIZE	PAGE_SIZE
 
@@ -364,12 +365,41 @@ int hugetlb_vmemmap_restore(struct machine *m, const struct hstate *h, unsigned 
 	return 0;
 }
 
+/* -------------------------------------------------------------------------
+ * The module: the hvo family and the hvo.* counters (hugetlb_vmemmap.h)
+ */
+static void hugetlb_vmemmap_counters(struct machine *m, struct vout *vo)
+{
+	const struct hvo_stats *st = &m->hvo_stats;
+
+	vo_rec(vo, hugetlb_vmemmap_enabled(m), "hvo.enabled");
+	vo_rec(vo, (long)st->optimized, "hvo.optimized");
+	vo_rec(vo, (long)st->vmemmap_pages_freed, "hvo.vmemmap_pages_freed");
+	vo_rec(vo, (long)st->bootmem_pages_freed, "hvo.bootmem_pages_freed");
+	vo_rec(vo, (long)st->head_alloc_failed, "hvo.head_alloc_failed");
+	vo_rec(vo, (long)st->pmd_splits, "hvo.pmd_splits");
+	vo_rec(vo, (long)st->restored, "hvo.restored");
+	vo_rec(vo, (long)st->restore_failed, "hvo.restore_failed");
+	vo_rec(vo, (long)st->restore_pages, "hvo.restore_pages");
+	vo_rec(vo, (long)st->batch_retries, "hvo.batch_retries");
+	vo_rec(vo, m->init_mm ? m->init_mm->nr_pgtables : 0, "hvo.pgtable_pages");
+	vo_rec(vo, (long)m->tlb_flushes, "hvo.tlb_flushes");
+	for (int n = 0; n < m->nr_nodes; n++)
+		vo_rec(vo, (long)st->heads_allocated[n], "hvo.heads_allocated.%d", n);
+}
+
+static const struct counter_ns hugetlb_vmemmap_counter_ns[] = {
+	{ "hvo.", hugetlb_vmemmap_counters },
+};
+
 static const struct policy_family *const hugetlb_vmemmap_families[] = {
 	&policy_family_hvo,
 };
 
 const struct mm_module mm_module_hugetlb_vmemmap = {
 	.name = "hugetlb_vmemmap",
+	.counters = hugetlb_vmemmap_counter_ns,
+	.nr_counters = ARRAY_SIZE(hugetlb_vmemmap_counter_ns),
 	.families = hugetlb_vmemmap_families,
 	.nr_families = ARRAY_SIZE(hugetlb_vmemmap_families),
 };

@@ -103,5 +103,21 @@ bool vmemmap_should_optimize(struct machine *m, const struct hstate *h, unsigned
  */
 int vmemmap_remap_free(struct machine *m, int nid, uint64_t reuse, uint64_t end,
 		       unsigned int flags, struct frame_list *list);
+/*
+ * Counters (read with counter_read, module.h), the optimisation's work
+ * since boot:
+ *   hvo.enabled                  HVO on (boot parameter or sysctl)
+ *   hvo.optimized                pool pages whose vmemmap is optimised now
+ *   hvo.vmemmap_pages_freed      vmemmap pages freed, boot memmap included
+ *   hvo.bootmem_pages_freed      of them, boot (memblock) memmap
+ *   hvo.head_alloc_failed        new head pages not had (reused or skipped)
+ *   hvo.pmd_splits               vmemmap PMDs split into PTE tables
+ *   hvo.restored, hvo.restore_failed, hvo.restore_pages
+ *                                restores, failed ones, pages allocated
+ *   hvo.batch_retries            6.7 batching: retries after -ENOMEM
+ *   hvo.pgtable_pages            init_mm's page table pages
+ *   hvo.tlb_flushes              kernel TLB flushes
+ *   hvo.heads_allocated.<nid>    new head pages, by node
+ */
 
 #endif /* MMSIM_HUGETLB_VMEMMAP_H */

@@ -1,23 +1,33 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * module.h - what a model module registers with the rest of the simulator.
+ * module.h - what a model module registers with the rest of the simulator,
+ * and the lookups that go through the registrations.
  *
  * A module is one part of the model (the buddy allocator's views, hugetlb,
  * the vmemmap optimisation, ...).  It exports one const struct mm_module
  * naming what it provides to the outside:
  *
  *   files      the kernel files it serves, by path pattern (see struct
- *              mm_file), for `cat`/`echo` lines and snapshots;
+ *              mm_file), for `cat`/`echo` lines, snapshots and `mmsim files`;
  *   counters   the counter namespaces it provides ("hugepages.", "hvo."),
  *              for `expect`, `print counters`, snapshots and compare;
  *   families   the policy families whose mechanism it holds (policy.h).
  *
  * The view layer, the expect evaluator, the snapshot code and compare only
+ * call mm_show_file/mm_store_file/counter_read/counter_dump below, which
  * iterate these tables; none of them names a module.  Adding a module is
  * its own files plus one F(name) line in MM_MODULES (module.c).
  *
  * The tables are const: several machines coexist and nothing here is
  * per machine.
+ *
+ * Counter names.  A name is its namespace's prefix (up to and including
+ * the first '.') and '.'-separated components: a node index is a bare
+ * decimal component (buddyinfo.1.Normal.3, hugepages.1.2048kB.nr_hugepages,
+ * hvo.heads_allocated.1), a zone its kernel name (DMA, DMA32, Normal,
+ * Movable), a page size "<kB>kB".  Each module documents its names in its
+ * header (vmstat.h, hugetlb.h, hugetlb_vmemmap.h) or, without a header,
+ * at its emitter (node.c).
  */
 #ifndef MMSIM_MODULE_H
 #define MMSIM_MODULE_H
@@ -29,21 +39,29 @@ struct machine;
 struct sbuf;
 struct vout;
 struct policy_family;
+struct mm_file;
 
 /*
  * A kernel file or a family of them.  The pattern is the path with
  * placeholders for the components that vary (filled into mm_file_args):
- *   %N   a node id, decimal ("node%N" matches node0, node1, ...)
- *   %K   a size in kB, decimal ("hugepages-%KkB")
- *   %P   a process id, decimal ("/proc/%P/smaps")
- *   %S   one path component (no '/'), e.g. the file name in a directory
- * Everything else matches literally.
+ *   %N   a node id: decimal, no sign, no leading zero ("node%N" matches
+ *        node0, node1, ..., not node01), at most INT_MAX
+ *   %K   a size in kB, written the same way, whose byte count fits an
+ *        unsigned long ("hugepages-%KkB")
+ *   %P   a process id, written the same way, at most INT_MAX
+ *        ("/proc/%P/smaps")
+ *   %S   the rest of a path component (no '/', not empty): the pattern
+ *        goes on with '/' or ends after it
+ * Everything else matches literally.  Whether a node, a size or a process
+ * exists is the handler's business: the matcher only reads the numbers.
  */
 struct mm_file_args {
-	int nid;		/* %N, or -1 */
-	unsigned long kb;	/* %K, or 0 */
-	long pid;		/* %P, or -1 */
-	const char *name;	/* %S (points into the path), or NULL */
+	const char *path;		/* the whole path, for error texts */
+	const struct mm_file *file;	/* the table entry that matched */
+	int nid;			/* %N, or -1 */
+	unsigned long kb;		/* %K, or 0 */
+	long pid;			/* %P, or -1 */
+	const char *name;		/* %S (points into the path), or NULL */
 	size_t name_len;
 };
 
@@ -53,9 +71,14 @@ struct mm_file {
 	void (*view)(struct machine *m, struct vout *vo);
 	/* Or a handler; false when the arguments name nothing that exists */
 	bool (*show)(struct machine *m, const struct mm_file_args *a, struct sbuf *sb);
-	/* NULL: read-only.  0, or a negative errno with err filled */
+	/*
+	 * NULL: read-only.  Returns 0, -ENOENT when the arguments name
+	 * nothing that exists, or another negative errno with err filled.
+	 */
 	int (*store)(struct machine *m, const struct mm_file_args *a, const char *val,
 		     char *err, size_t errlen);
+	/* The module's own number for the file, for handlers several files share */
+	int tag;
 };
 
 /* A counter namespace: every counter whose name starts with prefix */
@@ -76,5 +99,55 @@ struct mm_module {
 
 size_t mm_nr_modules(void);
 const struct mm_module *mm_module_at(size_t i);
+
+/* -------------------------------------------------------------------------
+ * Files by path
+ */
+
+/* Does path match pattern?  Fills a (a->file stays NULL) */
+bool mm_file_match(const char *pattern, const char *path, struct mm_file_args *a);
+
+/*
+ * Read a kernel file ("/proc/buddyinfo", "/sys/kernel/mm/hugepages/...").
+ * The first pattern that matches, in module order, serves the path.
+ * Returns false if the model has no such file or it cannot be read.
+ */
+bool mm_show_file(struct machine *m, const char *path, struct sbuf *sb);
+
+/*
+ * Write one ("echo 1 > /proc/sys/vm/compact_memory").  Returns 0, or a
+ * negative errno with err filled (the scenario reports it): -ENOENT for
+ * a file the model does not have; for a read-only one that exists -EIO
+ * under /proc, -EINVAL under debugfs, -EACCES elsewhere in sysfs, as the
+ * kernel answers.
+ */
+int mm_store_file(struct machine *m, const char *path, const char *val,
+		  char *err, size_t errlen);
+
+/* "FILE: write error: <strerror of e> (<what>)"; returns -e */
+int mm_file_error(const struct mm_file_args *a, int e, const char *what, char *err,
+		  size_t errlen);
+
+/* The pattern as `mmsim files` prints it: %N as <nid>, %K <kB>, %P <pid>, %S <name> */
+void mm_file_pattern_text(const char *pattern, struct sbuf *sb);
+/* "r", "w" or "rw" */
+const char *mm_file_mode(const struct mm_file *f);
+
+/* -------------------------------------------------------------------------
+ * Counters by name
+ */
+
+/*
+ * The value of one counter: the namespace whose prefix starts the name
+ * regenerates its counters and picks the one named.  Returns false for
+ * an unknown name (val untouched).
+ */
+bool counter_read(struct machine *m, const char *name, long *val);
+/*
+ * Every counter, one "name value" line each: the modules in order, each
+ * module's namespaces in its order; an emitter listed under several
+ * prefixes runs once, at the first.
+ */
+void counter_dump(struct machine *m, struct sbuf *sb);
 
 #endif /* MMSIM_MODULE_H */

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * vmstat.c - the kernel's text views of the simulated machine and the
- * counter namespace that scenario `expect` lines read.
+ * counters they print, which scenario `expect` lines read.
  *
  * Views, byte-exact against Debian's 6.1 kernel (linux-image-amd64):
  *   /proc/buddyinfo, /proc/pagetypeinfo, /proc/zoneinfo   (mm/vmstat.c)
@@ -23,12 +23,12 @@
  * DEBUG_TLBFLUSH, SHADOW_CALL_STACK, HIGHMEM, PAGE_OWNER off.
  *
  * One emitter for text and counters.  Every view is written once, against
- * a small output object (struct vout) that can carry a text buffer, a
- * counter being looked up, and a "name value" dump, in any combination.
- * Each number is printed and recorded under its counter name from the
- * same variable in the same place, so a counter cannot drift from what the
- * file shows.  Lookups regenerate one view (they are rare); the dump walks
- * every view once.
+ * the output object of vout.h, so each number is printed and recorded
+ * under its counter name from the same variable in the same place.  The
+ * module's table (mm_module_vmstat, at the end) lists the files and the
+ * counter namespaces; a lookup regenerates one view, the dump each once.
+ * The meminfo view calls hugetlb's hugetlb_report_meminfo for its
+ * HugePages_* lines, as fs/proc/meminfo.c does.
  *
  * Counters the model does not keep print as 0, exactly where the kernel
  * prints them, so the files have the kernel's line set and order.
@@ -52,6 +52,7 @@
 #include "pgtable.h"
 #include "sbuf.h"
 #include "vm_event_item.h"
+#include "vout.h"
 
 /* -------------------------------------------------------------------------
  * What the views show that the model does not have as such
@@ -76,75 +77,6 @@ static const int shown_migratetypes[] = {
 /* x86_64, 4-level paging: 32 TiB of vmalloc space, minus one byte */
 #define VMALLOC_TOTAL		((32UL << 40) - 1)
 #define MIN_PERCPU_PAGELIST_HIGH_FRACTION	8
-
-/* -------------------------------------------------------------------------
- * Output: text, a counter lookup, a counter dump
- */
-struct vout {
-	struct sbuf *sb;	/* the file's text, or NULL */
-	const char *want;	/* the counter looked up, or NULL */
-	bool found;
-	long val;
-	struct sbuf *dump;	/* "name value" lines, or NULL */
-};
-
-static inline bool vo_keys(const struct vout *vo)
-{
-	return vo->want || vo->dump;
-}
-
-static void vo_text(struct vout *vo, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void vo_text(struct vout *vo, const char *fmt, ...)
-{
-	char small[256];
-	va_list ap;
-	int n;
-
-	if (!vo->sb)
-		return;
-	va_start(ap, fmt);
-	n = vsnprintf(small, sizeof(small), fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return;
-	if ((size_t)n < sizeof(small)) {
-		sb_puts(vo->sb, small);
-		return;
-	}
-	char *big = host_malloc((size_t)n + 1, "formatting a kernel view");
-
-	va_start(ap, fmt);
-	vsnprintf(big, (size_t)n + 1, fmt, ap);
-	va_end(ap);
-	sb_puts(vo->sb, big);
-	host_free(big);
-}
-
-static void vo_put(struct vout *vo, const char *key, long v)
-{
-	if (vo->want && !vo->found && strcmp(vo->want, key) == 0) {
-		vo->found = true;
-		vo->val = v;
-	}
-	if (vo->dump)
-		sb_printf(vo->dump, "%s %ld\n", key, v);
-}
-
-/* Record value v under the counter name built from kfmt */
-static void vo_rec(struct vout *vo, long v, const char *kfmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static void vo_rec(struct vout *vo, long v, const char *kfmt, ...)
-{
-	char key[192];
-	va_list ap;
-
-	if (!vo_keys(vo))
-		return;
-	va_start(ap, kfmt);
-	vsnprintf(key, sizeof(key), kfmt, ap);
-	va_end(ap);
-	vo_put(vo, key, v);
-}
 
 /* -------------------------------------------------------------------------
  * Counter names, in the order the 6.1 kernel prints them (vmstat_text[])
@@ -807,42 +739,6 @@ static void show_val_kb(struct vout *vo, const char *label, unsigned long pages)
 	meminfo_line(vo, label, 8, pages << (PAGE_SHIFT - 10), true);
 }
 
-/*
- * The default hstate's pool and the total hugetlb memory (hugetlb.c);
- * the meminfo lines and CommitLimit follow from them.
- */
-struct hugetlb_meminfo {
-	unsigned long nr, free, resv, surplus;	/* default hstate, in hugepages */
-	unsigned long size_kb;			/* default hstate page size */
-	unsigned long total_kb;			/* every hstate's pool, in kB */
-};
-
-static void hugetlb_meminfo_counts(struct machine *m, struct hugetlb_meminfo *hi)
-{
-	struct hstate *h = m->hugetlb ? hugetlb_default_hstate(m) : NULL;
-
-	memset(hi, 0, sizeof(*hi));
-	hi->size_kb = 2048;
-	if (!h)
-		return;
-	hi->nr = h->nr_huge_pages;
-	hi->free = h->free_huge_pages;
-	hi->resv = h->resv_huge_pages;
-	hi->surplus = h->surplus_huge_pages;
-	hi->size_kb = huge_page_size(h) >> 10;
-	hi->total_kb = hugetlb_total_pages(m) << (PAGE_SHIFT - 10);
-}
-
-static void meminfo_hugetlb_lines(const struct hugetlb_meminfo *hi, struct vout *vo)
-{
-	meminfo_line(vo, "HugePages_Total:   ", 5, hi->nr, false);
-	meminfo_line(vo, "HugePages_Free:    ", 5, hi->free, false);
-	meminfo_line(vo, "HugePages_Rsvd:    ", 5, hi->resv, false);
-	meminfo_line(vo, "HugePages_Surp:    ", 5, hi->surplus, false);
-	meminfo_line(vo, "Hugepagesize:   ", 8, hi->size_kb, true);
-	meminfo_line(vo, "Hugetlb:        ", 8, hi->total_kb, true);
-}
-
 static unsigned long sum_low_wmarks(const struct machine *m)
 {
 	unsigned long w = 0;
@@ -877,7 +773,6 @@ static unsigned long si_mem_available(const struct machine *m)
 
 static void meminfo_view(struct machine *m, struct vout *vo)
 {
-	struct hugetlb_meminfo hi;
 	unsigned long totalram = vm_totalram_pages(m);
 	unsigned long inactive_anon = global_node_raw(m, NR_INACTIVE_ANON);
 	unsigned long active_anon = global_node_raw(m, NR_ACTIVE_ANON);
@@ -889,8 +784,7 @@ static void meminfo_view(struct machine *m, struct vout *vo)
 	/* file pages less swap cache and block device buffers (both 0) */
 	unsigned long cached = global_node_raw(m, NR_FILE_PAGES);
 
-	hugetlb_meminfo_counts(m, &hi);
-	hugetlb_pages = hi.total_kb >> (PAGE_SHIFT - 10);
+	hugetlb_pages = hugetlb_total_pages(m);
 	commit_limit = (totalram > hugetlb_pages ? totalram - hugetlb_pages : 0) *
 		       VM_OVERCOMMIT_RATIO / 100;
 
@@ -939,7 +833,7 @@ static void meminfo_view(struct machine *m, struct vout *vo)
 	show_val_kb(vo, "ShmemPmdMapped: ", 0);
 	show_val_kb(vo, "FileHugePages:  ", 0);
 	show_val_kb(vo, "FilePmdMapped:  ", 0);
-	meminfo_hugetlb_lines(&hi, vo);
+	hugetlb_report_meminfo(m, vo);
 	/* arch_report_meminfo: the direct map is not modelled */
 	meminfo_line(vo, "DirectMap4k:    ", 8, 0, true);
 	meminfo_line(vo, "DirectMap2M:    ", 8, 0, true);
@@ -1096,6 +990,10 @@ void show_extfrag_index(struct machine *m, struct sbuf *sb)
 /* -------------------------------------------------------------------------
  * vm sysctls (/proc/sys/vm), parsed like proc_dointvec_minmax
  */
+enum vm_sysctl {
+	VM_COMPACT_MEMORY, VM_DROP_CACHES, VM_MIN_FREE_KBYTES, VM_WATERMARK_SCALE_FACTOR,
+	VM_PERCPU_PAGELIST_HIGH_FRACTION,
+};
 
 /* One decimal, octal or hex int with optional sign and surrounding blanks */
 static bool parse_sysctl_int(const char *s, long *out)
@@ -1125,53 +1023,41 @@ static bool parse_sysctl_int(const char *s, long *out)
 	return true;
 }
 
-static int store_error(char *err, size_t errlen, const char *path, int e, const char *what)
-{
-	static const char *const reason[] = {
-		[ENOENT] = "No such file or directory",
-		[EIO] = "Input/output error",
-		[EINVAL] = "Invalid argument",
-	};
-
-	if (err && errlen)
-		snprintf(err, errlen, "%s: write error: %s (%s)", path,
-			 e < (int)ARRAY_SIZE(reason) && reason[e] ? reason[e] : "error", what);
-	return -e;
-}
-
-static int parse_range(const char *path, const char *val, long min, long max, long *out,
-		       char *err, size_t errlen)
+static int parse_range(const struct mm_file_args *a, const char *val, long min, long max,
+		       long *out, char *err, size_t errlen)
 {
 	char what[96];
 
 	if (!parse_sysctl_int(val, out)) {
 		snprintf(what, sizeof(what), "\"%s\" is not an integer", val);
-		return store_error(err, errlen, path, EINVAL, what);
+		return mm_file_error(a, EINVAL, what, err, errlen);
 	}
 	if (*out < min || *out > max) {
 		snprintf(what, sizeof(what), "%ld is outside [%ld, %ld]", *out, min, max);
-		return store_error(err, errlen, path, EINVAL, what);
+		return mm_file_error(a, EINVAL, what, err, errlen);
 	}
 	return 0;
 }
 
-static bool show_vm_sysctl(struct machine *m, const char *path, struct sbuf *sb)
+static bool show_vm_sysctl(struct machine *m, const struct mm_file_args *a, struct sbuf *sb)
 {
-	const char *name = path + strlen("/proc/sys/vm/");
-
-	if (!strcmp(name, "min_free_kbytes"))
+	switch ((enum vm_sysctl)a->file->tag) {
+	case VM_MIN_FREE_KBYTES:
 		sb_printf(sb, "%lu\n", m->min_free_kbytes);
-	else if (!strcmp(name, "watermark_scale_factor"))
+		return true;
+	case VM_WATERMARK_SCALE_FACTOR:
 		sb_printf(sb, "%u\n", m->opts.watermark_scale_factor);
-	else if (!strcmp(name, "percpu_pagelist_high_fraction"))
+		return true;
+	case VM_PERCPU_PAGELIST_HIGH_FRACTION:
 		sb_printf(sb, "%u\n", m->opts.percpu_pagelist_high_fraction);
-	else
+		return true;
+	default:
 		return false;
-	return true;
+	}
 }
 
-static int store_compact_memory(struct machine *m, const char *path, const char *val,
-				char *err, size_t errlen)
+static int store_compact_memory(struct machine *m, const struct mm_file_args *a,
+				const char *val, char *err, size_t errlen)
 {
 	/* the kernel compacts on any write, without parsing the value */
 	for (int nid = 0; nid < m->nr_nodes; nid++)
@@ -1179,11 +1065,11 @@ static int store_compact_memory(struct machine *m, const char *path, const char 
 	return 0;
 }
 
-static int store_drop_caches(struct machine *m, const char *path, const char *val,
+static int store_drop_caches(struct machine *m, const struct mm_file_args *a, const char *val,
 			     char *err, size_t errlen)
 {
 	long v;
-	int rc = parse_range(path, val, 1, 4, &v, err, errlen);
+	int rc = parse_range(a, val, 1, 4, &v, err, errlen);
 
 	if (rc)
 		return rc;
@@ -1192,11 +1078,11 @@ static int store_drop_caches(struct machine *m, const char *path, const char *va
 	return 0;
 }
 
-static int store_min_free_kbytes(struct machine *m, const char *path, const char *val,
-				 char *err, size_t errlen)
+static int store_min_free_kbytes(struct machine *m, const struct mm_file_args *a,
+				 const char *val, char *err, size_t errlen)
 {
 	long v;
-	int rc = parse_range(path, val, 0, INT_MAX, &v, err, errlen);
+	int rc = parse_range(a, val, 0, INT_MAX, &v, err, errlen);
 
 	if (rc)
 		return rc;
@@ -1205,11 +1091,11 @@ static int store_min_free_kbytes(struct machine *m, const char *path, const char
 	return 0;
 }
 
-static int store_watermark_scale_factor(struct machine *m, const char *path, const char *val,
-					char *err, size_t errlen)
+static int store_watermark_scale_factor(struct machine *m, const struct mm_file_args *a,
+					const char *val, char *err, size_t errlen)
 {
 	long v;
-	int rc = parse_range(path, val, 1, 3000, &v, err, errlen);
+	int rc = parse_range(a, val, 1, 3000, &v, err, errlen);
 
 	if (rc)
 		return rc;
@@ -1218,16 +1104,16 @@ static int store_watermark_scale_factor(struct machine *m, const char *path, con
 	return 0;
 }
 
-static int store_percpu_pagelist_high_fraction(struct machine *m, const char *path,
+static int store_percpu_pagelist_high_fraction(struct machine *m, const struct mm_file_args *a,
 					       const char *val, char *err, size_t errlen)
 {
 	long v;
-	int rc = parse_range(path, val, 0, INT_MAX, &v, err, errlen);
+	int rc = parse_range(a, val, 0, INT_MAX, &v, err, errlen);
 
 	if (rc)
 		return rc;
 	if (v && v < MIN_PERCPU_PAGELIST_HIGH_FRACTION)
-		return store_error(err, errlen, path, EINVAL, "must be 0 or at least 8");
+		return mm_file_error(a, EINVAL, "must be 0 or at least 8", err, errlen);
 	if ((unsigned int)v == m->opts.percpu_pagelist_high_fraction)
 		return 0;
 	m->opts.percpu_pagelist_high_fraction = (unsigned int)v;
@@ -1236,90 +1122,9 @@ static int store_percpu_pagelist_high_fraction(struct machine *m, const char *pa
 }
 
 /* -------------------------------------------------------------------------
- * Files by path
+ * The module: its files and counter namespaces
  *
- * One table for every file the model provides.  A path ending in '/' is a
- * directory prefix: its show/store handlers get the full path, which is
- * how a module serves a whole sysfs directory (hugepages-<size>kB/...).
- * Modules that come later add their line here.
- */
-struct vm_file {
-	const char *path;
-	void (*view)(struct machine *m, struct vout *vo);	/* whole-file view */
-	mm_file_show_fn show;		/* or a handler given the path */
-	mm_file_store_fn store;		/* NULL: not writable */
-};
-
-#define MM_VIEW(p, v)		{ .path = (p), .view = (v), .show = NULL, .store = NULL }
-#define MM_FILE(p, sh, st)	{ .path = (p), .view = NULL, .show = (sh), .store = (st) }
-
-static const struct vm_file mm_files[] = {
-	MM_VIEW("/proc/buddyinfo", buddyinfo_view),
-	MM_VIEW("/proc/pagetypeinfo", pagetypeinfo_view),
-	MM_VIEW("/proc/zoneinfo", zoneinfo_view),
-	MM_VIEW("/proc/meminfo", meminfo_view),
-	MM_VIEW("/proc/vmstat", vmstat_view),
-	MM_VIEW("/sys/kernel/debug/extfrag/unusable_index", unusable_view),
-	MM_VIEW("/sys/kernel/debug/extfrag/extfrag_index", extfrag_view),
-	MM_FILE("/proc/sys/vm/compact_memory", NULL, store_compact_memory),
-	MM_FILE("/proc/sys/vm/drop_caches", NULL, store_drop_caches),
-	MM_FILE("/proc/sys/vm/min_free_kbytes", show_vm_sysctl, store_min_free_kbytes),
-	MM_FILE("/proc/sys/vm/watermark_scale_factor", show_vm_sysctl,
-		store_watermark_scale_factor),
-	MM_FILE("/proc/sys/vm/percpu_pagelist_high_fraction", show_vm_sysctl,
-		store_percpu_pagelist_high_fraction),
-};
-
-static const struct vm_file *mm_file_lookup(const char *path)
-{
-	for (size_t i = 0; i < ARRAY_SIZE(mm_files); i++) {
-		const char *p = mm_files[i].path;
-		size_t n = strlen(p);
-
-		if (p[n - 1] == '/' ? !strncmp(path, p, n) : !strcmp(path, p))
-			return &mm_files[i];
-	}
-	return NULL;
-}
-
-bool mm_show_file(struct machine *m, const char *path, struct sbuf *sb)
-{
-	const struct vm_file *f = mm_file_lookup(path);
-
-	if (!f)
-		return m->hugetlb && hugetlb_show_file(m, path, sb);
-	if (f->view) {
-		show_view(m, sb, f->view);
-		return true;
-	}
-	return f->show ? f->show(m, path, sb) : false;
-}
-
-int mm_store_file(struct machine *m, const char *path, const char *val,
-		  char *err, size_t errlen)
-{
-	const struct vm_file *f = mm_file_lookup(path);
-
-	if (!f) {
-		int ret = m->hugetlb ? hugetlb_store_file(m, path, val, err, errlen) : -ENOENT;
-
-		if (ret != -ENOENT)
-			return ret;
-		return store_error(err, errlen, path, ENOENT, "not a file the model provides");
-	}
-	if (!f->store) {
-		/* proc seq files answer EIO, debugfs files without write EINVAL */
-		int e = strncmp(path, "/sys/kernel/debug/", 18) ? EIO : EINVAL;
-
-		return store_error(err, errlen, path, e, "read-only file");
-	}
-	return f->store(m, path, val, err, errlen);
-}
-
-/* -------------------------------------------------------------------------
- * Counters by name
- *
- * Every number a view prints is a counter (see vmstat.h for the scheme).
+ * Every number a view prints is a counter (see vmstat.h for the names).
  * Fields of zoneinfo.<nid>.<zone>.<field>:
  *   free boost min low high spanned present managed cma    (every zone)
  *   protection.<zone>                 lowmem_reserve against <zone>
@@ -1332,55 +1137,29 @@ int mm_store_file(struct machine *m, const char *path, const char *val,
  * pagetypeinfo.* reads the number as printed: a list of 100000 blocks
  * or more (shown ">100000") reads 100000.
  */
-/*
- * Model counters no kernel file prints: the vmemmap optimisation's work
- * (hvo.*) and per-node memory accounting (node.<nid>.*), including the
- * nr_memmap_pages / nr_memmap_boot_pages that 6.12 adds to /proc/vmstat.
- */
-static void hvo_view(struct machine *m, struct vout *vo)
-{
-	const struct hvo_stats *st = &m->hvo_stats;
+#define VM_VIEW(p, v)		{ .pattern = (p), .view = (v) }
 
-	vo_rec(vo, m->opts.hugetlb_free_vmemmap, "hvo.enabled");
-	vo_rec(vo, (long)st->optimized, "hvo.optimized");
-	vo_rec(vo, (long)st->vmemmap_pages_freed, "hvo.vmemmap_pages_freed");
-	vo_rec(vo, (long)st->bootmem_pages_freed, "hvo.bootmem_pages_freed");
-	vo_rec(vo, (long)st->head_alloc_failed, "hvo.head_alloc_failed");
-	vo_rec(vo, (long)st->pmd_splits, "hvo.pmd_splits");
-	vo_rec(vo, (long)st->restored, "hvo.restored");
-	vo_rec(vo, (long)st->restore_failed, "hvo.restore_failed");
-	vo_rec(vo, (long)st->restore_pages, "hvo.restore_pages");
-	vo_rec(vo, (long)st->batch_retries, "hvo.batch_retries");
-	vo_rec(vo, m->init_mm ? m->init_mm->nr_pgtables : 0, "hvo.pgtable_pages");
-	vo_rec(vo, (long)m->tlb_flushes, "hvo.tlb_flushes");
-	for (int n = 0; n < m->nr_nodes; n++)
-		vo_rec(vo, (long)st->heads_allocated[n], "hvo.heads_allocated.node%d", n);
-}
-
-static void node_view(struct machine *m, struct vout *vo)
-{
-	for (int n = 0; n < m->nr_nodes; n++) {
-		struct pglist_data *pg = &m->node[n];
-		long free = 0, pcp = 0;
-
-		for (int zi = 0; zi < MAX_NR_ZONES; zi++) {
-			free += pg->node_zones[zi].vm_stat[NR_FREE_PAGES];
-			pcp += (long)pcp_total(m, &pg->node_zones[zi]);
-		}
-		vo_rec(vo, free, "node.%d.free_pages", n);
-		vo_rec(vo, pcp, "node.%d.pcp_pages", n);
-		vo_rec(vo, pg->nr_memmap_pages, "node.%d.nr_memmap_pages", n);
-		vo_rec(vo, pg->nr_memmap_boot_pages, "node.%d.nr_memmap_boot_pages", n);
-		vo_rec(vo, pg->vm_stat[NR_PAGETABLE], "node.%d.nr_page_table_pages", n);
-	}
-}
-
-struct vm_counter_ns {
-	const char *prefix;		/* up to and including the first '.' */
-	void (*view)(struct machine *m, struct vout *vo);
+static const struct mm_file vmstat_files[] = {
+	VM_VIEW("/proc/buddyinfo", buddyinfo_view),
+	VM_VIEW("/proc/pagetypeinfo", pagetypeinfo_view),
+	VM_VIEW("/proc/zoneinfo", zoneinfo_view),
+	VM_VIEW("/proc/meminfo", meminfo_view),
+	VM_VIEW("/proc/vmstat", vmstat_view),
+	VM_VIEW("/sys/kernel/debug/extfrag/unusable_index", unusable_view),
+	VM_VIEW("/sys/kernel/debug/extfrag/extfrag_index", extfrag_view),
+	{ .pattern = "/proc/sys/vm/compact_memory", .store = store_compact_memory,
+	  .tag = VM_COMPACT_MEMORY },
+	{ .pattern = "/proc/sys/vm/drop_caches", .store = store_drop_caches,
+	  .tag = VM_DROP_CACHES },
+	{ .pattern = "/proc/sys/vm/min_free_kbytes", .show = show_vm_sysctl,
+	  .store = store_min_free_kbytes, .tag = VM_MIN_FREE_KBYTES },
+	{ .pattern = "/proc/sys/vm/watermark_scale_factor", .show = show_vm_sysctl,
+	  .store = store_watermark_scale_factor, .tag = VM_WATERMARK_SCALE_FACTOR },
+	{ .pattern = "/proc/sys/vm/percpu_pagelist_high_fraction", .show = show_vm_sysctl,
+	  .store = store_percpu_pagelist_high_fraction, .tag = VM_PERCPU_PAGELIST_HIGH_FRACTION },
 };
 
-static const struct vm_counter_ns counter_ns[] = {
+static const struct counter_ns vmstat_counters[] = {
 	{ "vmstat.", vmstat_view },
 	{ "meminfo.", meminfo_view },
 	{ "buddyinfo.", buddyinfo_view },
@@ -1389,44 +1168,12 @@ static const struct vm_counter_ns counter_ns[] = {
 	{ "zoneinfo.", zoneinfo_view },
 	{ "unusable_index.", unusable_view },
 	{ "extfrag_index.", extfrag_view },
-	{ "hvo.", hvo_view },
-	{ "node.", node_view },
 };
-
-bool counter_read(struct machine *m, const char *name, long *val)
-{
-	if (!strncmp(name, "hugepages.", 10))
-		return m->hugetlb && hugetlb_counter(m, name, val);
-	for (size_t i = 0; i < ARRAY_SIZE(counter_ns); i++) {
-		struct vout vo = { .want = name };
-
-		if (strncmp(name, counter_ns[i].prefix, strlen(counter_ns[i].prefix)))
-			continue;
-		counter_ns[i].view(m, &vo);
-		if (vo.found && val)
-			*val = vo.val;
-		return vo.found;
-	}
-	return false;
-}
-
-void counter_dump(struct machine *m, struct sbuf *sb)
-{
-	struct vout vo = { .dump = sb };
-
-	vmstat_view(m, &vo);
-	meminfo_view(m, &vo);
-	buddyinfo_view(m, &vo);
-	pagetypeinfo_view(m, &vo);	/* pagetypeinfo.* and blocks.* */
-	zoneinfo_view(m, &vo);
-	unusable_view(m, &vo);
-	extfrag_view(m, &vo);
-	hvo_view(m, &vo);
-	node_view(m, &vo);
-	if (m->hugetlb)
-		hugetlb_counter_dump(m, sb);
-}
 
 const struct mm_module mm_module_vmstat = {
 	.name = "vmstat",
+	.files = vmstat_files,
+	.nr_files = ARRAY_SIZE(vmstat_files),
+	.counters = vmstat_counters,
+	.nr_counters = ARRAY_SIZE(vmstat_counters),
 };

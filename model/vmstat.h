@@ -1,13 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * vmstat.h - the kernel's views of the machine, byte-exact in format
- * (mm/vmstat.c, fs/proc/meminfo.c, mm/compaction.c debugfs), and the
- * counter namespace that scenario `expect` lines read.
+ * (mm/vmstat.c, fs/proc/meminfo.c, mm/compaction.c debugfs), and the vm
+ * sysctls.  The files are served through the module table
+ * (mm_module_vmstat; read and write them with mm_show_file/mm_store_file,
+ * module.h); the show_* functions give one view directly.
  */
 #ifndef MMSIM_VMSTAT_H
 #define MMSIM_VMSTAT_H
 
-#include <stdbool.h>
 #include "mm.h"
 #include "sbuf.h"
 
@@ -20,52 +21,21 @@ void show_unusable_index(struct machine *m, struct sbuf *sb);	/* extfrag/unusabl
 void show_extfrag_index(struct machine *m, struct sbuf *sb);	/* extfrag/extfrag_index */
 
 /*
- * A kernel file by path: "/proc/buddyinfo",
- * "/sys/kernel/debug/extfrag/unusable_index", ...  Returns false if the
- * path is not one the model provides.  Later modules (hugetlb sysfs)
- * register more paths through mm_register_file().
- */
-bool mm_show_file(struct machine *m, const char *path, struct sbuf *sb);
-
-typedef bool (*mm_file_show_fn)(struct machine *m, const char *path, struct sbuf *sb);
-typedef int (*mm_file_store_fn)(struct machine *m, const char *path, const char *val,
-				char *err, size_t errlen);
-/* Writable files ("echo 1 > /proc/sys/vm/compact_memory").  Returns 0, or
- * a negative errno with err filled (the scenario reports it). */
-int mm_store_file(struct machine *m, const char *path, const char *val,
-		  char *err, size_t errlen);
-
-/*
- * Counters by name, for `expect`:
+ * Counters (read with counter_read, module.h), every number the views
+ * print:
  *   vmstat.<field>                      any /proc/vmstat line
  *   meminfo.<Field>                     in kB, as /proc/meminfo prints it
+ *                                       (HugePages_* from hugetlb.c)
  *   buddyinfo.<nid>.<zone>.<order>      free blocks
  *   pagetypeinfo.<nid>.<zone>.<type>.<order>   free blocks of one type
  *   blocks.<nid>.<zone>.<type>          pageblocks of a type
  *   zoneinfo.<nid>.<zone>.<field>       free min low high boost spanned
  *                                       present managed pcp_count ...
+ *                                       (the full list is in vmstat.c)
  *   unusable_index.<nid>.<zone>.<order> x1000, as the debugfs file
  *   extfrag_index.<nid>.<zone>.<order>  x1000 (-1000 when suitable)
- *   hvo.<what>                          the vmemmap optimisation's work:
- *                                       optimized vmemmap_pages_freed
- *                                       bootmem_pages_freed pmd_splits
- *                                       head_alloc_failed restored
- *                                       restore_failed restore_pages
- *                                       batch_retries pgtable_pages
- *                                       tlb_flushes heads_allocated.node<N>
- *   hugepages.<kB>kB.<file>             nr_hugepages free_hugepages
- *   hugepages.node<N>.<kB>kB.<file>     resv_hugepages surplus_hugepages
- *                                       nr_overcommit_hugepages
- *                                       vmemmap_optimized (hugetlb.c)
- *   node.<nid>.<what>                   free_pages pcp_pages
- *                                       nr_memmap_pages nr_memmap_boot_pages
- *                                       nr_page_table_pages
  * <zone> is the kernel's name (DMA, DMA32, Normal, Movable); <type> the
- * migratetype name (Unmovable, Movable, ...).  Returns false for an
- * unknown name.
+ * migratetype name (Unmovable, Movable, ...).
  */
-bool counter_read(struct machine *m, const char *name, long *val);
-/* Every counter name with its value, one "name value" per line */
-void counter_dump(struct machine *m, struct sbuf *sb);
 
 #endif /* MMSIM_VMSTAT_H */

@@ -7,6 +7,7 @@
  *                 [--format text|json]
  *   mmsim policies
  *   mmsim verbs
+ *   mmsim files
  *   mmsim --help | --version
  *
  * run and compare also take --host-mem-limit SIZE (host.h).  The
@@ -22,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "module.h"
 #include "policy.h"
 #include "scn.h"
 #include "compare.h"
@@ -34,6 +36,7 @@ static const char usage_text[] =
 	"       (run and compare also take --host-mem-limit SIZE)\n"
 	"       mmsim policies\n"
 	"       mmsim verbs\n"
+	"       mmsim files\n"
 	"       mmsim --help | --version\n";
 
 static const char help_text[] =
@@ -45,6 +48,8 @@ static const char help_text[] =
 	"                  (a --policy per family varied: once per combination)\n"
 	"  policies        list the policy families and their entries\n"
 	"  verbs           list the scenario language's verbs, one per line\n"
+	"  files           list the kernel files the model provides: path pattern,\n"
+	"                  mode (r, w, rw) and the module serving it\n"
 	"\n"
 	"Options of run:\n"
 	"  --seed N              override the scenario's seed\n"
@@ -175,6 +180,29 @@ static int cmd_verbs(void)
 }
 
 /*
+ * One line per kernel file, in table order: the pattern with <nid>, <kB>,
+ * <pid>, <name> for the parts that vary, the mode, the module.
+ */
+static int cmd_files(void)
+{
+	struct sbuf sb;
+
+	sb_init(&sb);
+	for (size_t i = 0; i < mm_nr_modules(); i++) {
+		const struct mm_module *mod = mm_module_at(i);
+
+		for (unsigned int j = 0; j < mod->nr_files; j++) {
+			mm_file_pattern_text(mod->files[j].pattern, &sb);
+			sb_printf(&sb, " %s %s\n", mm_file_mode(&mod->files[j]), mod->name);
+		}
+	}
+	if (sb.buf)
+		fputs(sb.buf, stdout);
+	sb_free(&sb);
+	return 0;
+}
+
+/*
  * Host options any command takes: --host-mem-limit SIZE (removed from
  * argv here) and the MMSIM_FAIL_ALLOC environment variable.  Returns
  * false after a usage error.
@@ -242,6 +270,9 @@ int main(int argc, char **argv)
 	if (!strcmp(cmd, "verbs"))
 		return argc > 2 ? usage_error("verbs: unexpected argument '%s'", argv[2])
 				: cmd_verbs();
+	if (!strcmp(cmd, "files"))
+		return argc > 2 ? usage_error("files: unexpected argument '%s'", argv[2])
+				: cmd_files();
 	if (!strcmp(cmd, "compare"))
 		return cmd_compare(argc, argv);
 	return usage_error("unknown command '%s'", cmd);

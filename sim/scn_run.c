@@ -53,6 +53,7 @@
 #include "migrate.h"
 #include "page_alloc.h"
 #include "vmscan.h"
+#include "module.h"
 
 #define GROUP_CHUNK_SHIFT	12
 #define GROUP_CHUNK		(1UL << GROUP_CHUNK_SHIFT)

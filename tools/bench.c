@@ -30,6 +30,7 @@
 #include "machine.h"
 #include "page.h"
 #include "page_alloc.h"
+#include "module.h"
 #include "vmstat.h"
 
 static double now(void)
@@ -200,7 +201,7 @@ static struct machine *seed000_job(void *arg, struct boot_fig *f)
 	show_pagetypeinfo(m, &sb);
 	mm_store_file(m, "/sys/devices/system/node/node0/hugepages/hugepages-2048kB/nr_hugepages",
 		      "32768", err, sizeof(err));
-	counter_read(m, "hugepages.node0.2048kB.nr_hugepages", &f->hugepages);
+	counter_read(m, "hugepages.0.2048kB.nr_hugepages", &f->hugepages);
 	show_pagetypeinfo(m, &sb);
 	sb_free(&sb);
 	return m;

@@ -142,6 +142,71 @@ def test_verbs_lists_what_the_parser_knows(mmsim, run_scenario):
     assert r.stderr.startswith("mmsim: verbs: unexpected argument 'all'\n" + USAGE)
 
 
+FILE_LINE = re.compile(r"(/[^ ]+) (r|w|rw) ([a-z_]+)")
+
+
+def test_files_lists_every_kernel_file(mmsim):
+    """One line per file: pattern, mode, module; in table order."""
+    r = mmsim("files")
+    assert r.returncode == 0
+    assert r.stderr == ""
+    lines = r.stdout.splitlines()
+    assert all(FILE_LINE.fullmatch(line) for line in lines), lines
+    assert len(set(line.split()[0] for line in lines)) == len(lines)
+    want = [
+        "/proc/buddyinfo r vmstat",
+        "/sys/kernel/debug/extfrag/extfrag_index r vmstat",
+        "/proc/sys/vm/compact_memory w vmstat",
+        "/proc/sys/vm/min_free_kbytes rw vmstat",
+        "/sys/kernel/mm/hugepages/hugepages-<kB>kB/nr_hugepages rw hugetlb",
+        "/sys/kernel/mm/hugepages/hugepages-<kB>kB/resv_hugepages r hugetlb",
+        "/sys/devices/system/node/node<nid>/hugepages/hugepages-<kB>kB/nr_hugepages rw hugetlb",
+        "/sys/devices/system/node/node<nid>/hugepages/hugepages-<kB>kB/free_hugepages r hugetlb",
+        "/proc/sys/vm/hugetlb_optimize_vmemmap rw hugetlb",
+    ]
+    assert [line for line in lines if line in want] == want
+    r = mmsim("files", "--all")
+    assert r.returncode == 2
+    assert r.stderr.startswith("mmsim: files: unexpected argument '--all'\n" + USAGE)
+    assert "       mmsim files\n" in r.stderr
+
+
+def test_files_are_the_files_scenarios_reach(mmsim, run_scenario):
+    """Every listed file of the machine (process files need a process), on
+    node 1 with 2 MiB pages: readable ones can be cat, write-only ones
+    written, read-only ones refuse a write as the kernel does (and the run
+    goes on)."""
+    listing = mmsim("files").stdout.splitlines()
+    text = ["machine nodes=2 mem=512M", "boot"]
+    refused = []
+    for line in listing:
+        pattern, mode, _ = line.split()
+        if "<pid>" in pattern or "<name>" in pattern:
+            continue
+        path = pattern.replace("<nid>", "1").replace("<kB>", "2048")
+        if "r" in mode:
+            text.append(f"cat {path}")
+        if mode == "w":
+            text.append(f"echo 1 > {path}")
+        if mode == "r":
+            text.append(f"echo 1 > {path}")
+            refused.append(path)
+    text.append(f"expect scn.write_errors == {len(refused)}")
+    r = run_scenario("\n".join(text) + "\n")
+    assert r.returncode == 0, r.stderr
+    errors = r.stderr.splitlines()
+    assert len(errors) == len(refused)
+    for path, err in zip(refused, errors):
+        errno = ("Invalid argument" if path.startswith("/sys/kernel/debug/") else
+                 "Permission denied" if path.startswith("/sys/") else "Input/output error")
+        assert err == f"mmsim: {path}: write error: {errno} (read-only file)"
+    # a missing node is no file at all: an input error
+    r = run_scenario("machine nodes=2 mem=512M\nboot\n"
+                     "cat /sys/devices/system/node/node2/hugepages/hugepages-2048kB/nr_hugepages\n")
+    assert r.returncode == 2
+    assert "not a readable file of the model" in r.stderr
+
+
 def test_run_option_forms(mmsim, tmp_path):
     """--check, --no-check and -q are options, not files; --seedx is none."""
     (tmp_path / "t.scn").write_text(OK_SCENARIO)

@@ -192,10 +192,6 @@ def docs_files():
 
 def test_files_match_the_modules(mmsim):
     r = mmsim("files")
-    if r.returncode == 2 and "unknown command" in r.stderr:
-        # until `mmsim files` is merged; the merge removes this skip
-        pytest.skip("mmsim answers `files` with 'unknown command': nothing to compare "
-                    "the kernel-files list with")
     assert r.returncode == 0, r.stderr
     cmd = {}
     for line in r.stdout.splitlines():

@@ -18,7 +18,7 @@ def test_leading_hugepages_zero_overrides_nothing(run_scenario):
 cmdline hugepages=0 hugepagesz=2M hugepages=2
 cat {SYS_2M}/nr_hugepages /proc/sys/vm/nr_hugepages
 expect hugepages.2048kB.nr_hugepages == 2
-expect hugepages.node0.2048kB.free_hugepages == 2
+expect hugepages.0.2048kB.free_hugepages == 2
 """)
     assert r.returncode == 0, r.stderr
     assert r.stdout == "2\n2\n"

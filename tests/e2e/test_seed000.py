@@ -70,7 +70,7 @@ def test_compare_text_table(mmsim):
 
 def test_compare_failed_run_is_reported(mmsim, tmp_path):
     (tmp_path / "f.scn").write_text(
-        "machine nodes=1 mem=1G\nboot\nexpect hvo.heads_allocated.node0 > 0\n")
+        "machine nodes=1 mem=1G\nboot\nexpect hvo.heads_allocated.0 > 0\n")
     r = mmsim("compare", "f.scn", "--policy", "hvo=reuse-head,new-head", cwd=tmp_path)
     assert r.returncode == 1
     assert "hvo=reuse-head: f.scn:3: expect failed" in r.stderr

@@ -20,9 +20,12 @@
 #include "testlib.h"
 #include "hugetlb.h"
 #include "hugetlb_vmemmap.h"
+#include "module.h"
 #include "policies/hvo.h"
 #include "sbuf.h"
 #include "migrate.h"
+#include "vmstat.h"
+#include "vout.h"
 
 #define SYS_2M	"/sys/kernel/mm/hugepages/hugepages-2048kB/"
 #define SYS_1G	"/sys/kernel/mm/hugepages/hugepages-1048576kB/"
@@ -57,8 +60,8 @@ static unsigned long rd(struct machine *m, const char *path)
 	char *end;
 
 	sb_init(&sb);
-	if (!hugetlb_show_file(m, path, &sb))
-		fail_msg("%s: not a hugetlb file", path);
+	if (!mm_show_file(m, path, &sb))
+		fail_msg("%s: not a file", path);
 	v = strtoul(sb.buf, &end, 10);
 	assert_string_equal(end, "\n");
 	sb_free(&sb);
@@ -78,7 +81,7 @@ static int wr(struct machine *m, const char *path, const char *val)
 {
 	char err[256];
 
-	return hugetlb_store_file(m, path, val, err, sizeof(err));
+	return mm_store_file(m, path, val, err, sizeof(err));
 }
 
 static int wr_node(struct machine *m, int nid, unsigned long kb, const char *val)
@@ -94,7 +97,7 @@ static long counter(struct machine *m, const char *name)
 {
 	long v;
 
-	if (!hugetlb_counter(m, name, &v))
+	if (!counter_read(m, name, &v))
 		fail_msg("no counter %s", name);
 	return v;
 }
@@ -996,22 +999,22 @@ static void test_file_formats(void **state)
 	(void)state;
 	sb_init(&sb);
 	assert_int_equal(wr(m, SYS_2M "nr_hugepages", "+3\n"), 0);
-	assert_true(hugetlb_show_file(m, SYS_2M "nr_hugepages", &sb));
+	assert_true(mm_show_file(m, SYS_2M "nr_hugepages", &sb));
 	assert_string_equal(sb.buf, "3\n");
 	sb_reset(&sb);
-	assert_true(hugetlb_show_file(m, SYS_2M "nr_hugepages_mempolicy", &sb));
+	assert_true(mm_show_file(m, SYS_2M "nr_hugepages_mempolicy", &sb));
 	assert_string_equal(sb.buf, "3\n");
 	sb_reset(&sb);
-	assert_true(hugetlb_show_file(m, SYS_2M "resv_hugepages", &sb));
+	assert_true(mm_show_file(m, SYS_2M "resv_hugepages", &sb));
 	assert_string_equal(sb.buf, "0\n");
 	sb_reset(&sb);
-	assert_true(hugetlb_show_file(m, SYS_2M "surplus_hugepages", &sb));
+	assert_true(mm_show_file(m, SYS_2M "surplus_hugepages", &sb));
 	assert_string_equal(sb.buf, "0\n");
 	assert_int_equal(rd_node(m, 1, 2048, "free_hugepages"), 1);
 	assert_int_equal(rd_node(m, 1, 2048, "surplus_hugepages"), 0);
 
 	/* sysfs takes kstrtoul: decimal, optional '+', one trailing newline */
-	assert_int_equal(hugetlb_store_file(m, SYS_2M "nr_hugepages", "abc", err, sizeof(err)),
+	assert_int_equal(mm_store_file(m, SYS_2M "nr_hugepages", "abc", err, sizeof(err)),
 			 -EINVAL);
 	assert_non_null(strstr(err, "Invalid argument"));
 	assert_int_equal(wr(m, SYS_2M "nr_hugepages", " 2"), -EINVAL);
@@ -1043,11 +1046,14 @@ static void test_file_formats(void **state)
 	assert_int_equal(wr_node(m, 2, 2048, "1"), -ENOENT);
 	assert_int_equal(wr(m, "/sys/kernel/mm/hugepages/hugepages-4096kB/nr_hugepages", "1"),
 			 -ENOENT);
-	assert_int_equal(wr(m, "/proc/sys/vm/compact_memory", "1"), -ENOENT);
+	/* a read-only file of a node the machine lacks is missing, not read-only */
+	assert_int_equal(wr(m, "/sys/devices/system/node/node2/hugepages/hugepages-2048kB/"
+			    "free_hugepages", "1"), -ENOENT);
 	sb_reset(&sb);
-	assert_false(hugetlb_show_file(m, "/sys/devices/system/node/node0/hugepages/"
-				       "hugepages-2048kB/resv_hugepages", &sb));
-	assert_false(hugetlb_show_file(m, "/proc/meminfo", &sb));
+	assert_false(mm_show_file(m, "/sys/devices/system/node/node0/hugepages/"
+				  "hugepages-2048kB/resv_hugepages", &sb));
+	assert_false(mm_show_file(m, "/sys/devices/system/node/node2/hugepages/"
+				  "hugepages-2048kB/free_hugepages", &sb));
 	assert_int_equal(sb.len, 0);
 	sb_free(&sb);
 	machine_destroy(m);
@@ -1058,7 +1064,7 @@ static void wr_msg(struct machine *m, const char *path, const char *val, int ret
 {
 	char err[256] = "";
 
-	assert_int_equal(hugetlb_store_file(m, path, val, err, sizeof(err)), ret);
+	assert_int_equal(mm_store_file(m, path, val, err, sizeof(err)), ret);
 	assert_string_equal(err, msg);
 }
 
@@ -1092,7 +1098,7 @@ static void test_file_paths(void **state)
 	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
 		if (wr(m, bad[i], "1") != -ENOENT)
 			fail_msg("%s: writable", bad[i]);
-		if (hugetlb_show_file(m, bad[i], &sb))
+		if (mm_show_file(m, bad[i], &sb))
 			fail_msg("%s: readable", bad[i]);
 	}
 	assert_int_equal(sb.len, 0);
@@ -1178,9 +1184,10 @@ static void test_sysctl_and_overcommit_values(void **state)
 }
 
 /*
- * Counter names expect takes: hugepages.[nodeN.]<kB>kB.<file>; a name
- * with a bad node, a bad size, or a size that wraps when multiplied out
- * is no counter.
+ * Counter names expect takes: hugepages.[<nid>.]<kB>kB.<file>, spelled as
+ * the dump spells them; a name with a bad or missing node, a bad size, a
+ * size that wraps when multiplied out, or the old node<N> spelling is no
+ * counter.
  */
 static void test_counter_names_refused(void **state)
 {
@@ -1188,19 +1195,24 @@ static void test_counter_names_refused(void **state)
 		"hugepages.nodeX.2048kB.nr_hugepages",
 		"hugepages.node0x2048kB.nr_hugepages",
 		"hugepages.node0",
+		"hugepages.node1.2048kB.nr_hugepages",
+		"hugepages.01.2048kB.nr_hugepages",
+		"hugepages.2.2048kB.nr_hugepages",
+		"hugepages.1.2048kB.resv_hugepages",
 		"hugepages.abc.nr_hugepages",
 		"hugepages.2048MB.nr_hugepages",
+		"hugepages.02048kB.nr_hugepages",
 		"hugepages.18014398509484032kB.nr_hugepages",
-		"hugepages.node1.18014398509484032kB.nr_hugepages",
+		"hugepages.1.18014398509484032kB.nr_hugepages",
 	};
 	struct machine *m = t_machine(2, 128, 2);
 	long v = 12345;
 
 	(void)state;
 	assert_int_equal(wr(m, SYS_2M "nr_hugepages", "2"), 0);
-	assert_int_equal(counter(m, "hugepages.node1.2048kB.nr_hugepages"), 1);
+	assert_int_equal(counter(m, "hugepages.1.2048kB.nr_hugepages"), 1);
 	for (size_t i = 0; i < ARRAY_SIZE(bad); i++)
-		if (hugetlb_counter(m, bad[i], &v))
+		if (counter_read(m, bad[i], &v))
 			fail_msg("%s: accepted", bad[i]);
 	assert_int_equal(v, 12345);
 	machine_destroy(m);
@@ -1230,6 +1242,37 @@ static void test_set_max_huge_pages_node(void **state)
 }
 
 /*
+ * The HugePages_* and Hugetlb lines of /proc/meminfo as the meminfo view
+ * gets them from hugetlb_report_meminfo: returns them (caller frees) after
+ * checking that /proc/meminfo holds them, in one block before DirectMap4k,
+ * and that the meminfo.* counters read the numbers.
+ */
+static char *meminfo_lines(struct machine *m)
+{
+	struct sbuf sb, file;
+	struct vout vo = { .sb = &sb };
+	const char *at;
+	char *text;
+	long total, sz;
+
+	sb_init(&sb);
+	sb_init(&file);
+	hugetlb_report_meminfo(m, &vo);
+	text = sb_steal(&sb);
+	assert_true(mm_show_file(m, "/proc/meminfo", &file));
+	at = strstr(file.buf, text);
+	assert_non_null(at);
+	assert_true(at > file.buf && at[-1] == '\n');
+	assert_true(!strncmp(at + strlen(text), "DirectMap4k:", 12));
+	assert_true(counter_read(m, "meminfo.HugePages_Total", &total));
+	assert_true(counter_read(m, "meminfo.Hugepagesize", &sz));
+	assert_int_equal(total, strtol(text + strlen("HugePages_Total:"), NULL, 10));
+	assert_int_equal(sz, hugetlb_default_hstate(m)->order == 9 ? 2048 : 1048576);
+	sb_free(&file);
+	return text;
+}
+
+/*
  * /proc/meminfo's hugetlb lines, byte for byte: the default hstate's
  * counts and the total of every pool (3 x 2 MiB + 1 x 1 GiB).
  */
@@ -1237,30 +1280,30 @@ static void test_meminfo_lines(void **state)
 {
 	struct machine_opts o;
 	struct machine *m;
-	struct sbuf sb;
+	char *text;
 
 	(void)state;
-	sb_init(&sb);
 	m = t_machine(1, 3072, 2);
-	hugetlb_report_meminfo(m, &sb);
-	assert_string_equal(sb.buf,
+	text = meminfo_lines(m);
+	assert_string_equal(text,
 			    "HugePages_Total:       0\n"
 			    "HugePages_Free:        0\n"
 			    "HugePages_Rsvd:        0\n"
 			    "HugePages_Surp:        0\n"
 			    "Hugepagesize:       2048 kB\n"
 			    "Hugetlb:               0 kB\n");
+	free(text);
 	assert_int_equal(wr(m, SYS_2M "nr_hugepages", "3"), 0);
 	assert_int_equal(wr(m, SYS_1G "nr_hugepages", "1"), 0);
-	sb_reset(&sb);
-	hugetlb_report_meminfo(m, &sb);
-	assert_string_equal(sb.buf,
+	text = meminfo_lines(m);
+	assert_string_equal(text,
 			    "HugePages_Total:       3\n"
 			    "HugePages_Free:        3\n"
 			    "HugePages_Rsvd:        0\n"
 			    "HugePages_Surp:        0\n"
 			    "Hugepagesize:       2048 kB\n"
 			    "Hugetlb:         1054720 kB\n");
+	free(text);
 	assert_int_equal(hugetlb_total_pages(m), 3 * 512 + NR_1G);
 	machine_destroy(m);
 
@@ -1268,18 +1311,17 @@ static void test_meminfo_lines(void **state)
 	param(&o, "default_hugepagesz=1G");
 	param(&o, "hugepages=1");
 	m = t_boot(&o);
-	sb_reset(&sb);
-	hugetlb_report_meminfo(m, &sb);
-	assert_string_equal(sb.buf,
+	text = meminfo_lines(m);
+	assert_string_equal(text,
 			    "HugePages_Total:       1\n"
 			    "HugePages_Free:        1\n"
 			    "HugePages_Rsvd:        0\n"
 			    "HugePages_Surp:        0\n"
 			    "Hugepagesize:    1048576 kB\n"
 			    "Hugetlb:         1048576 kB\n");
+	free(text);
 	assert_int_equal(rd(m, "/proc/sys/vm/nr_hugepages"), 1);
 	assert_int_equal(wr(m, "/proc/sys/vm/nr_overcommit_hugepages", "1"), -EINVAL);
-	sb_free(&sb);
 	machine_destroy(m);
 }
 
@@ -1629,7 +1671,7 @@ static void test_optimize_vmemmap_sysctl(void **state)
 	t_opts(&o, 1, 128, 2);
 	o.struct_page_size = 72;
 	m = t_boot(&o);
-	assert_false(hugetlb_show_file(m, "/proc/sys/vm/hugetlb_optimize_vmemmap", &sb));
+	assert_false(mm_show_file(m, "/proc/sys/vm/hugetlb_optimize_vmemmap", &sb));
 	assert_int_equal(wr(m, "/proc/sys/vm/hugetlb_optimize_vmemmap", "1"), -ENOENT);
 	machine_destroy(m);
 
@@ -1667,21 +1709,22 @@ static void test_counters(void **state)
 	assert_int_equal(counter(m, "hugepages.2048kB.resv_hugepages"), 0);
 	assert_int_equal(counter(m, "hugepages.2048kB.surplus_hugepages"), 0);
 	assert_int_equal(counter(m, "hugepages.2048kB.nr_overcommit_hugepages"), 4);
-	assert_int_equal(counter(m, "hugepages.node1.2048kB.nr_hugepages"), 2);
-	assert_int_equal(counter(m, "hugepages.node0.2048kB.nr_hugepages"), 0);
-	assert_int_equal(counter(m, "hugepages.node1.2048kB.free_hugepages"), 2);
+	assert_int_equal(counter(m, "hugepages.1.2048kB.nr_hugepages"), 2);
+	assert_int_equal(counter(m, "hugepages.0.2048kB.nr_hugepages"), 0);
+	assert_int_equal(counter(m, "hugepages.1.2048kB.free_hugepages"), 2);
 	assert_int_equal(counter(m, "hugepages.1048576kB.nr_hugepages"), 0);
-	assert_false(hugetlb_counter(m, "hugepages.node2.2048kB.nr_hugepages", &v));
-	assert_false(hugetlb_counter(m, "hugepages.node1.2048kB.resv_hugepages", &v));
-	assert_false(hugetlb_counter(m, "hugepages.4096kB.nr_hugepages", &v));
-	assert_false(hugetlb_counter(m, "hugepages.2048kB.bogus", &v));
-	assert_false(hugetlb_counter(m, "vmstat.nr_free_pages", &v));
+	assert_false(counter_read(m, "hugepages.2.2048kB.nr_hugepages", &v));
+	assert_false(counter_read(m, "hugepages.1.2048kB.resv_hugepages", &v));
+	assert_false(counter_read(m, "hugepages.4096kB.nr_hugepages", &v));
+	assert_false(counter_read(m, "hugepages.2048kB.bogus", &v));
 	sb_init(&sb);
-	hugetlb_counter_dump(m, &sb);
-	assert_non_null(strstr(sb.buf, "hugepages.2048kB.nr_hugepages 2\n"));
-	assert_non_null(strstr(sb.buf, "hugepages.node1.2048kB.free_hugepages 2\n"));
-	assert_non_null(strstr(sb.buf, "hugepages.1048576kB.vmemmap_optimized 0\n"));
-	assert_null(strstr(sb.buf, "node2"));
+	counter_dump(m, &sb);
+	assert_non_null(strstr(sb.buf, "\nhugepages.2048kB.nr_hugepages 2\n"));
+	assert_non_null(strstr(sb.buf, "\nhugepages.1.2048kB.free_hugepages 2\n"));
+	assert_non_null(strstr(sb.buf, "\nhugepages.1048576kB.vmemmap_optimized 0\n"));
+	assert_null(strstr(sb.buf, "hugepages.2."));
+	assert_null(strstr(sb.buf, "hugepages.node"));
+	assert_null(strstr(sb.buf, "heads_allocated.node"));
 	sb_free(&sb);
 	machine_destroy(m);
 }

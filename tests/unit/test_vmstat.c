@@ -22,6 +22,7 @@
 
 #include "testlib.h"
 #include "memblock.h"
+#include "module.h"
 #include "vmstat.h"
 #include "compaction.h"
 
