@@ -54,6 +54,7 @@ struct compact_control {
 	enum migrate_mode mode;
 	bool direct_compaction;
 	bool whole_zone;
+	bool ignore_block_suitable;	/* free scanner: any pageblock type */
 	unsigned int alloc_flags;
 	int highest_zoneidx;
 	unsigned long migrate_pfn, free_pfn;
@@ -199,10 +200,19 @@ static bool suitable_migration_source(struct compact_control *cc, int block_mt)
 	return block_mt == cc->migratetype;
 }
 
+/*
+ * suitable_migration_target: may the free scanner take target pages from
+ * the pageblock starting at pfn?  Never from one that is a free block of
+ * pageblock order or more (splitting it would make the fragmentation
+ * compaction is there to remove); otherwise from a movable pageblock, or
+ * from any with ignore_block_suitable (the last, full-priority attempt).
+ */
 static bool suitable_migration_target(struct machine *m, struct compact_control *cc,
 				      unsigned long pfn)
 {
 	if (PageBuddy(m, pfn) && buddy_order(m, pfn) >= pageblock_order)
+		return false;
+	if (cc->ignore_block_suitable)
 		return true;
 	return is_migrate_movable(get_pfnblock_migratetype(cc->zone, pfn));
 }
@@ -436,6 +446,7 @@ enum compact_result try_to_compact_pages(struct machine *m, gfp_t gfp, unsigned 
 					prio == COMPACT_PRIO_SYNC_LIGHT ? MIGRATE_SYNC_LIGHT : MIGRATE_SYNC,
 				.direct_compaction = true,
 				.whole_zone = prio == COMPACT_PRIO_SYNC_FULL,
+				.ignore_block_suitable = prio == COMPACT_PRIO_SYNC_FULL,
 				.alloc_flags = alloc_flags,
 				.highest_zoneidx = highest,
 			};

@@ -2095,8 +2095,9 @@ static void test_compaction_cannot_move_unmovable(void **state)
 
 /*
  * compact_node over one pageblock B of movable allocations, held as the
- * scenario runner holds them (mm_mark_movable_data), every other pageblock
- * of the zone free:
+ * scenario runner holds them (mm_mark_movable_data), the first half of
+ * every other pageblock of the zone free (an order-8 block: 6.1's free
+ * scanner takes no targets from a pageblock that is one free block):
  *
  *   B  [b, b+256)        32 x order 3 without __GFP_COMP   n3 n3 ... n3
  *      [b+256, b+384)    16 x order 3 compound (THP-like)  C3 C3 ... C3
@@ -2139,7 +2140,7 @@ static void test_compaction_leaves_noncompound_blocks(void **state)
 		for (unsigned long p = blk; p < blk + pageblock_nr_pages && all; p++)
 			all = grabbed(m, p);
 		if (all)
-			give_back(m, blk, pageblock_order);
+			give_back(m, blk, pageblock_order - 1);
 	}
 
 	mm_set_migrate_notify(m, note_migration, mg);
@@ -2437,6 +2438,46 @@ static void test_compaction_free_scanner_skips_migrate_block(void **state)
 	assert_true(PageBuddy(m, b + 256));
 	assert_int_equal(buddy_order(m, b + 256), 2);
 	for (unsigned long p = b + 1; p <= b + 32; p++)
+		assert_true(PageLRU(m, p));
+	t_check(m);
+}
+
+/*
+ *   one zone, every page held (movable pageblocks) except:
+ *   A: | held | 32 movable, A+1..A+32 | held | o3 free at A+256 | held |
+ *   B: | free, one order-9 block (the whole pageblock)                |  (B >= A + 1024)
+ * The only free memory above the migrate scanner's pageblock is B, whole
+ * (the migrate scanner stops at A+33 with 32 pages isolated, and the free
+ * scanner never enters its pageblock; the order-3 block there only keeps
+ * the zone above the watermark __isolate_free_page checks).  6.1's
+ * suitable_migration_target refuses a pageblock whose first page is a
+ * free block of pageblock order or more (splitting it for targets would
+ * undo what compaction is for), and compact_node does not set
+ * ignore_block_suitable: nothing migrates and B stays one order-9 block.
+ * A model that takes B as a target moves A's 32 pages into it.
+ */
+static void test_compaction_free_scanner_skips_whole_free_pageblock(void **state)
+{
+	struct machine *m = one_zone(64, 1);
+	struct zone *z = dz(m);
+	unsigned long a, b, migrated;
+
+	*state = m;
+	grab_zone(m, z);
+	a = next_grabbed_block(m, z, z->zone_start_pfn);
+	b = next_grabbed_block(m, z, a + 2 * pageblock_nr_pages);
+	assert_int_equal(get_pageblock_migratetype(m, b), MIGRATE_MOVABLE);
+	give_back(m, b, pageblock_order);
+	give_back(m, a + 256, 3);
+	for (unsigned long p = a + 1; p <= a + 32; p++)
+		mm_mark_movable_data(m, p, 0);
+	no_watermarks(z);
+	migrated = ev(m, PGMIGRATE_SUCCESS);
+	compact_node(m, 0);
+	assert_int_equal(ev(m, PGMIGRATE_SUCCESS), migrated);
+	assert_true(PageBuddy(m, b));
+	assert_int_equal(buddy_order(m, b), pageblock_order);
+	for (unsigned long p = a + 1; p <= a + 32; p++)
 		assert_true(PageLRU(m, p));
 	t_check(m);
 }
@@ -3097,6 +3138,8 @@ int main(void)
 		cmocka_unit_test(test_fragindex_declines_compaction),
 		cmocka_unit_test_teardown(test_compaction_suitable_reports_skipped, destroy_machine),
 		cmocka_unit_test_teardown(test_compaction_free_scanner_skips_migrate_block,
+					  destroy_machine),
+		cmocka_unit_test_teardown(test_compaction_free_scanner_skips_whole_free_pageblock,
 					  destroy_machine),
 		cmocka_unit_test_teardown(test_compaction_free_scanner_stops_at_migrate_scanner,
 					  destroy_machine),
