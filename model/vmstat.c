@@ -371,20 +371,22 @@ struct contig_page_info {
 };
 
 /* Free pages, free blocks, and blocks big enough for suitable_order */
+/* Count @blocks free blocks of @order into @info */
+static void contig_page_info_add(struct contig_page_info *info, unsigned long blocks,
+				 unsigned int order, unsigned int suitable_order)
+{
+	info->free_blocks_total += blocks;
+	info->free_pages += blocks << order;
+	if (order >= suitable_order)
+		info->free_blocks_suitable += blocks << (order - suitable_order);
+}
+
 static void fill_contig_page_info(const struct zone *z, unsigned int suitable_order,
 				  struct contig_page_info *info)
 {
-	info->free_pages = 0;
-	info->free_blocks_total = 0;
-	info->free_blocks_suitable = 0;
-	for (unsigned int order = 0; order < MAX_ORDER; order++) {
-		unsigned long blocks = z->free_area[order].nr_free;
-
-		info->free_blocks_total += blocks;
-		info->free_pages += blocks << order;
-		if (order >= suitable_order)
-			info->free_blocks_suitable += blocks << (order - suitable_order);
-	}
+	*info = (struct contig_page_info){ 0 };
+	for (unsigned int order = 0; order < MAX_ORDER; order++)
+		contig_page_info_add(info, z->free_area[order].nr_free, order, suitable_order);
 }
 
 /*
@@ -446,12 +448,8 @@ int unusable_free_index_blocks(const unsigned long nr_free[MAX_ORDER], unsigned 
 
 	if (order >= MAX_ORDER)
 		return 1000;
-	for (unsigned int o = 0; o < MAX_ORDER; o++) {
-		info.free_blocks_total += nr_free[o];
-		info.free_pages += nr_free[o] << o;
-		if (o >= order)
-			info.free_blocks_suitable += nr_free[o] << (o - order);
-	}
+	for (unsigned int o = 0; o < MAX_ORDER; o++)
+		contig_page_info_add(&info, nr_free[o], o, order);
 	return __unusable_free_index(order, &info);
 }
 
