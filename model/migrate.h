@@ -22,6 +22,9 @@ void mm_set_migrate_notify(struct machine *m, migrate_notify_fn fn, void *priv);
  * holds folios); a non-compound block of order > 0 stays pinned: returns
  * whether the block was marked. */
 #define PAGE_MAPPING_MOVABLE_DATA	0x2UL	/* like PAGE_MAPPING_MOVABLE */
+/* page->mapping low bits (include/linux/page-flags.h) */
+#define PAGE_MAPPING_ANON		0x1UL
+#define PAGE_MAPPING_FLAGS		0x3UL
 bool mm_mark_movable_data(struct machine *m, unsigned long pfn, unsigned int order);
 
 #endif /* MMSIM_MIGRATE_H */

@@ -177,6 +177,11 @@ enum node_stat_item {
 	NR_FILE_MAPPED,
 	NR_FILE_PAGES,
 	NR_SHMEM,
+	NR_SHMEM_THPS,		/* in pages, as 6.1 counts them */
+	NR_SHMEM_PMDMAPPED,
+	NR_FILE_THPS,
+	NR_FILE_PMDMAPPED,
+	NR_ANON_THPS,
 	NR_KERNEL_STACK_KB,
 	NR_PAGETABLE,
 	NR_UNRECLAIMABLE_PAGES,	/* simulated kernel allocations (unmovable) */

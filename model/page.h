@@ -47,6 +47,7 @@ enum pageflags {
 	PG_head, PG_mappedtodisk, PG_reclaim, PG_swapbacked, PG_unevictable,
 	PG_mlocked, PG_hwpoison, __NR_PAGEFLAGS,
 	PG_vmemmap_self_hosted = PG_owner_priv_1,
+	PG_anon_exclusive = PG_mappedtodisk,
 	PG_isolated = PG_reclaim,
 };
 
@@ -255,6 +256,12 @@ PAGEFLAG(Slab, PG_slab)
 PAGEFLAG(HWPoison, PG_hwpoison)
 PAGEFLAG(Isolated, PG_isolated)
 PAGEFLAG(VmemmapSelfHosted, PG_vmemmap_self_hosted)
+PAGEFLAG(Uptodate, PG_uptodate)
+PAGEFLAG(Dirty, PG_dirty)
+PAGEFLAG(Referenced, PG_referenced)
+PAGEFLAG(Active, PG_active)
+PAGEFLAG(SwapBacked, PG_swapbacked)
+PAGEFLAG(AnonExclusive, PG_anon_exclusive)
 #undef PAGEFLAG
 
 static inline int page_zonenum(struct machine *m, unsigned long pfn)

@@ -435,6 +435,10 @@ static uint64_t free_pages_prepare(struct machine *m, unsigned long pfn, unsigne
 		mapping = 0;
 		flags &= ~(1UL << PG_lru);
 		set_page_flags(m, pfn, flags);
+	} else if (mapping & PAGE_MAPPING_FLAGS) {
+		/* an anon page keeps its anon_vma to the end (PageMappingFlags) */
+		set_page_mapping(m, pfn, 0);
+		mapping = 0;
 	}
 	if (unlikely(flags & PAGE_FLAGS_CHECK_AT_FREE || mapcount != -1 || mapping || ref)) {
 		const char *why = ref ? "nonzero _refcount" :

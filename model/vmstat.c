@@ -135,11 +135,11 @@ static const struct vm_item node_stat_items[] = {
 	VM_ITEM("nr_writeback", -1),
 	VM_ITEM("nr_writeback_temp", -1),
 	VM_ITEM("nr_shmem", NR_SHMEM),
-	VM_ITEM_THP("nr_shmem_hugepages", -1),
-	VM_ITEM_THP("nr_shmem_pmdmapped", -1),
-	VM_ITEM_THP("nr_file_hugepages", -1),
-	VM_ITEM_THP("nr_file_pmdmapped", -1),
-	VM_ITEM_THP("nr_anon_transparent_hugepages", -1),
+	VM_ITEM_THP("nr_shmem_hugepages", NR_SHMEM_THPS),
+	VM_ITEM_THP("nr_shmem_pmdmapped", NR_SHMEM_PMDMAPPED),
+	VM_ITEM_THP("nr_file_hugepages", NR_FILE_THPS),
+	VM_ITEM_THP("nr_file_pmdmapped", NR_FILE_PMDMAPPED),
+	VM_ITEM_THP("nr_anon_transparent_hugepages", NR_ANON_THPS),
 	VM_ITEM("nr_vmscan_write", -1),
 	VM_ITEM("nr_vmscan_immediate_reclaim", -1),
 	VM_ITEM("nr_dirtied", -1),
@@ -178,11 +178,11 @@ static const struct vm_item event_items[] = {
 	VM_ITEM("pgactivate", -1),
 	VM_ITEM("pgdeactivate", -1),
 	VM_ITEM("pglazyfree", -1),
-	VM_ITEM("pgfault", -1),
+	VM_ITEM("pgfault", PGFAULT),
 	VM_ITEM("pgmajfault", -1),
 	VM_ITEM("pglazyfreed", -1),
 	VM_ITEM("pgrefill", -1),
-	VM_ITEM("pgreuse", -1),
+	VM_ITEM("pgreuse", PGREUSE),
 	VM_ITEM("pgsteal_kswapd", -1),
 	VM_ITEM("pgsteal_direct", -1),
 	VM_ITEM("pgdemote_kswapd", -1),
@@ -233,25 +233,25 @@ static const struct vm_item event_items[] = {
 	VM_ITEM("unevictable_pgs_munlocked", -1),
 	VM_ITEM("unevictable_pgs_cleared", -1),
 	VM_ITEM("unevictable_pgs_stranded", -1),
-	VM_ITEM("thp_fault_alloc", -1),
-	VM_ITEM("thp_fault_fallback", -1),
-	VM_ITEM("thp_fault_fallback_charge", -1),
+	VM_ITEM("thp_fault_alloc", THP_FAULT_ALLOC),
+	VM_ITEM("thp_fault_fallback", THP_FAULT_FALLBACK),
+	VM_ITEM("thp_fault_fallback_charge", THP_FAULT_FALLBACK_CHARGE),
 	VM_ITEM("thp_collapse_alloc", -1),
 	VM_ITEM("thp_collapse_alloc_failed", -1),
-	VM_ITEM("thp_file_alloc", -1),
-	VM_ITEM("thp_file_fallback", -1),
-	VM_ITEM("thp_file_fallback_charge", -1),
-	VM_ITEM("thp_file_mapped", -1),
-	VM_ITEM("thp_split_page", -1),
-	VM_ITEM("thp_split_page_failed", -1),
-	VM_ITEM("thp_deferred_split_page", -1),
-	VM_ITEM("thp_split_pmd", -1),
+	VM_ITEM("thp_file_alloc", THP_FILE_ALLOC),
+	VM_ITEM("thp_file_fallback", THP_FILE_FALLBACK),
+	VM_ITEM("thp_file_fallback_charge", THP_FILE_FALLBACK_CHARGE),
+	VM_ITEM("thp_file_mapped", THP_FILE_MAPPED),
+	VM_ITEM("thp_split_page", THP_SPLIT_PAGE),
+	VM_ITEM("thp_split_page_failed", THP_SPLIT_PAGE_FAILED),
+	VM_ITEM("thp_deferred_split_page", THP_DEFERRED_SPLIT_PAGE),
+	VM_ITEM("thp_split_pmd", THP_SPLIT_PMD),
 	VM_ITEM("thp_scan_exceed_none_pte", -1),
 	VM_ITEM("thp_scan_exceed_swap_pte", -1),
 	VM_ITEM("thp_scan_exceed_share_pte", -1),
 	VM_ITEM("thp_split_pud", -1),
-	VM_ITEM("thp_zero_page_alloc", -1),
-	VM_ITEM("thp_zero_page_alloc_failed", -1),
+	VM_ITEM("thp_zero_page_alloc", THP_ZERO_PAGE_ALLOC),
+	VM_ITEM("thp_zero_page_alloc_failed", THP_ZERO_PAGE_ALLOC_FAILED),
 	VM_ITEM("thp_swpout", -1),
 	VM_ITEM("thp_swpout_fallback", -1),
 	VM_ITEM("balloon_inflate", -1),
@@ -826,11 +826,11 @@ static void meminfo_view(struct machine *m, struct vout *vo)
 	show_val_kb(vo, "VmallocChunk:   ", 0);
 	show_val_kb(vo, "Percpu:         ", 0);
 	meminfo_line(vo, "HardwareCorrupted: ", 5, 0, true);
-	show_val_kb(vo, "AnonHugePages:  ", 0);
-	show_val_kb(vo, "ShmemHugePages: ", 0);
-	show_val_kb(vo, "ShmemPmdMapped: ", 0);
-	show_val_kb(vo, "FileHugePages:  ", 0);
-	show_val_kb(vo, "FilePmdMapped:  ", 0);
+	show_val_kb(vo, "AnonHugePages:  ", global_node_raw(m, NR_ANON_THPS));
+	show_val_kb(vo, "ShmemHugePages: ", global_node_raw(m, NR_SHMEM_THPS));
+	show_val_kb(vo, "ShmemPmdMapped: ", global_node_raw(m, NR_SHMEM_PMDMAPPED));
+	show_val_kb(vo, "FileHugePages:  ", global_node_raw(m, NR_FILE_THPS));
+	show_val_kb(vo, "FilePmdMapped:  ", global_node_raw(m, NR_FILE_PMDMAPPED));
 	hugetlb_report_meminfo(m, vo);
 	/* arch_report_meminfo: the direct map is not modelled */
 	meminfo_line(vo, "DirectMap4k:    ", 8, 0, true);
