@@ -51,11 +51,7 @@ static inline bool pte_write(pteval_t e) { return e & _PAGE_RW; }
 static inline bool pmd_leaf(pteval_t e) { return (e & (_PAGE_PRESENT | _PAGE_PSE)) ==
 						(_PAGE_PRESENT | _PAGE_PSE); }
 
-struct mm_struct {
-	unsigned long pgd;		/* pfn of the top-level table */
-	long nr_pgtables;		/* table pages, beyond the pgd */
-	bool is_init_mm;
-};
+#include "mm_types.h"
 
 /* Read and write entry idx of the table in frame table_pfn */
 pteval_t pt_read(struct machine *m, unsigned long table_pfn, unsigned int idx);
