@@ -1,0 +1,1030 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * memory.c - user page tables, page faults, unmapping and fork's copy of
+ * the page tables (mm/memory.c, arch/x86/mm/pgtable.c, 6.1).
+ *
+ * User page tables use the same frames and entry accessors as init_mm
+ * (pgtable.c): every entry read and write is a scheduling point under the
+ * explorer.  Allocation and accounting follow x86_64 6.1:
+ *   - the pgd is an order-1 block (PGD_ALLOCATION_ORDER with
+ *     CONFIG_PAGE_TABLE_ISOLATION, as Debian builds it), counted nowhere;
+ *   - a PUD table counts in mm->pgtables_bytes only;
+ *   - PMD and PTE tables also get PageTable and NR_PAGETABLE (their
+ *     constructors), which is what meminfo's PageTables shows.
+ * All come from GFP_PGTABLE_USER (GFP_KERNEL_ACCOUNT | __GFP_ZERO) on the
+ * faulting CPU's node.  The kernel half of the pgd is not copied from
+ * init_mm: nothing user-side walks it.
+ *
+ * Locks: PMD and PTE tables each have their own lock (split page-table
+ * locks, as x86_64 with many CPUs has), created with the table; the PUD
+ * and pgd levels use mm->page_table_lock.  A fault reads the PTE without
+ * the lock, prepares, then takes the lock and checks the entry did not
+ * change (pte_same), as the kernel does; that window is what the race
+ * tests explore.
+ *
+ * Not modelled: a user TLB.  Every user access walks the page tables (a
+ * TLB that always misses), so user TLB flushes have nothing to do and are
+ * not counted in m->tlb_flushes.  The stale-translation races this hides
+ * (an access through a PTE already cleared) cannot be explored yet.
+ * Also not modelled: swap, userfaultfd, mlock, NUMA balancing, KSM,
+ * memcg charging, fault-around for file pages (one PTE per fault), and
+ * the per-CPU LRU batches (a new page is on its LRU list at once, where
+ * the kernel's counters lag by up to 15 pages per CPU).
+ */
+#include <errno.h>
+
+#include "memory.h"
+#include "cpu.h"
+#include "filemap.h"
+#include "gfp.h"
+#include "host.h"
+#include "huge_memory.h"
+#include "machine.h"
+#include "mmap.h"
+#include "mmzone.h"
+#include "page.h"
+#include "page_alloc.h"
+#include "rmap.h"
+#include "task.h"
+
+#define PGD_ALLOCATION_ORDER	1
+#define GFP_PGTABLE_USER	(GFP_KERNEL_ACCOUNT | __GFP_ZERO)
+#define PUD_SIZE		(1UL << PUD_SHIFT)
+#define PGDIR_SIZE		(1UL << PGDIR_SHIFT)
+
+/* ---- protections ------------------------------------------------------ */
+
+#define __PP	_PAGE_PRESENT
+#define __RW	_PAGE_RW
+#define _USR	_PAGE_USER
+#define ___A	_PAGE_ACCESSED
+#define __NX	_PAGE_NX
+
+pteval_t vm_get_page_prot(unsigned long vm_flags)
+{
+	bool r = vm_flags & VM_READ, w = vm_flags & VM_WRITE, x = vm_flags & VM_EXEC;
+	bool shared = vm_flags & VM_SHARED;
+
+	if (!r && !w && !x)
+		return _PAGE_PROTNONE | ___A;		/* PAGE_NONE */
+	/* private writable is PAGE_COPY: read-only until a write fault breaks COW */
+	return __PP | _USR | ___A | (shared && w ? __RW : 0) | (x ? 0 : __NX);
+}
+
+/* ---- references, LRU and content ------------------------------------ */
+
+void get_page(struct machine *m, unsigned long pfn)
+{
+	page_ref_add_return(m, pfn, 1);
+}
+
+static int lru_item(struct machine *m, unsigned long pfn, bool zone)
+{
+	bool anon = PageSwapBacked(m, pfn);
+
+	if (zone)
+		return anon ? NR_ZONE_INACTIVE_ANON : NR_ZONE_INACTIVE_FILE;
+	return anon ? NR_INACTIVE_ANON : NR_INACTIVE_FILE;
+}
+
+/* lru_cache_add_inactive_or_unevictable / folio_add_lru */
+void lru_cache_add(struct machine *m, unsigned long pfn, long nr)
+{
+	SetPageLRU(m, pfn);
+	m->node[page_to_nid(m, pfn)].vm_stat[lru_item(m, pfn, false)] += nr;
+	page_zone(m, pfn)->vm_stat[lru_item(m, pfn, true)] += nr;
+}
+
+/* __page_cache_release: off the LRU before the page goes back */
+static void lru_del(struct machine *m, unsigned long pfn, long nr)
+{
+	if (!PageLRU(m, pfn))
+		return;
+	m->node[page_to_nid(m, pfn)].vm_stat[lru_item(m, pfn, false)] -= nr;
+	page_zone(m, pfn)->vm_stat[lru_item(m, pfn, true)] -= nr;
+	ClearPageLRU(m, pfn);
+	ClearPageActive(m, pfn);
+}
+
+void put_page(struct machine *m, unsigned long pfn)
+{
+	unsigned int order = PageHead(m, pfn) ? compound_order(m, pfn) : 0;
+	int ref = page_ref_add_return(m, pfn, -1);
+
+	if (ref > 0)
+		return;
+	if (ref < 0) {
+		page_ref_add_return(m, pfn, 1);
+		mm_fail(m, "BUG: Bad page state: pfn:%#lx: put_page on a page nobody holds", pfn);
+		return;
+	}
+	lru_del(m, pfn, 1L << order);
+	xmap_del(&proc_ctx(m)->content, pfn);
+	if (order) {
+		free_compound_user_page(m, pfn, order);
+		return;
+	}
+	set_page_count(m, pfn, 1);	/* free_unref_page wants it held once */
+	page_ref_add_return(m, pfn, -1);
+	free_unref_page(m, pfn, 0);
+}
+
+uint64_t page_content(struct machine *m, unsigned long pfn)
+{
+	uint64_t tag = 0;
+
+	if (pfn == proc_ctx(m)->zero_pfn)
+		return 0;
+	xmap_get(&proc_ctx(m)->content, pfn, &tag);
+	return tag;
+}
+
+void set_page_content(struct machine *m, unsigned long pfn, uint64_t tag)
+{
+	if (tag)
+		xmap_set(&proc_ctx(m)->content, pfn, tag);
+	else
+		xmap_del(&proc_ctx(m)->content, pfn);
+}
+
+void page_content_write(struct machine *m, unsigned long pfn)
+{
+	set_page_content(m, pfn, ++proc_ctx(m)->next_tag);
+}
+
+/* ---- page-table pages ------------------------------------------------- */
+
+int user_mm_init(struct machine *m, struct mm_struct *mm)
+{
+	unsigned long pgd;
+
+	init_rwsem(&mm->mmap_lock);
+	spin_lock_init(&mm->page_table_lock);
+	xmap_init(&mm->ptlocks);
+	pgd = __alloc_pages(m, GFP_PGTABLE_USER, PGD_ALLOCATION_ORDER, m->cpu_node[m->cur_cpu]);
+	if (pgd == PFN_NONE)
+		return -ENOMEM;
+	/* __get_free_pages: a non-compound block, zeroed */
+	for (unsigned long i = 0; i < (1UL << PGD_ALLOCATION_ORDER); i++)
+		fstore_frame_zero(m, pgd + i);
+	mm->pgd = pgd;
+	return 0;
+}
+
+void user_mm_destroy(struct machine *m, struct mm_struct *mm)
+{
+	uint64_t key, val;
+
+	for (size_t i = 0; xmap_next(&mm->ptlocks, &i, &key, &val);)
+		host_free((void *)(uintptr_t)val);
+	xmap_destroy(&mm->ptlocks);
+	if (mm->pgd != PFN_NONE)
+		__free_pages(m, mm->pgd, PGD_ALLOCATION_ORDER);
+	mm->pgd = PFN_NONE;
+	host_free(mm->vmas);
+	mm->vmas = NULL;
+}
+
+spinlock_t *table_lock(struct machine *m, struct mm_struct *mm, unsigned long table)
+{
+	uint64_t v;
+	spinlock_t *l;
+
+	(void)m;
+	if (xmap_get(&mm->ptlocks, table, &v))
+		return (spinlock_t *)(uintptr_t)v;
+	l = host_calloc(1, sizeof(*l), "a page-table lock");
+	spin_lock_init(l);
+	xmap_set(&mm->ptlocks, table, (uint64_t)(uintptr_t)l);
+	return l;
+}
+
+static void table_lock_free(struct mm_struct *mm, unsigned long table)
+{
+	uint64_t v;
+
+	if (xmap_get(&mm->ptlocks, table, &v)) {
+		host_free((void *)(uintptr_t)v);
+		xmap_del(&mm->ptlocks, table);
+	}
+}
+
+static inline unsigned int idx_of(uint64_t va, enum pt_level level)
+{
+	static const unsigned int shift[] = { 0, PAGE_SHIFT, PMD_SHIFT, PUD_SHIFT, PGDIR_SHIFT };
+
+	return (unsigned int)(va >> shift[level]) & (PTRS_PER_TABLE - 1);
+}
+
+/* A user page-table page at level (PT_PUD: a PUD table, ...), zeroed */
+static unsigned long user_table_alloc(struct machine *m, struct mm_struct *mm,
+				      enum pt_level level)
+{
+	unsigned long pfn = __alloc_pages(m, GFP_PGTABLE_USER, 0, m->cpu_node[m->cur_cpu]);
+
+	if (pfn == PFN_NONE)
+		return PFN_NONE;
+	fstore_frame_zero(m, pfn);
+	if (level <= PT_PMD) {		/* pgtable_{pte,pmd}_page_ctor */
+		__SetPageTable(m, pfn);
+		m->node[page_to_nid(m, pfn)].vm_stat[NR_PAGETABLE]++;
+	}
+	mm->nr_pgtables++;
+	mm->pgtables_bytes += PAGE_SIZE;
+	return pfn;
+}
+
+static void user_table_free(struct machine *m, struct mm_struct *mm, unsigned long pfn,
+			    enum pt_level level)
+{
+	if (level <= PT_PMD) {		/* the destructors */
+		__ClearPageTable(m, pfn);
+		m->node[page_to_nid(m, pfn)].vm_stat[NR_PAGETABLE]--;
+		table_lock_free(mm, pfn);
+	}
+	mm->nr_pgtables--;
+	mm->pgtables_bytes -= PAGE_SIZE;
+	__free_pages(m, pfn, 0);
+}
+
+/*
+ * Make sure the entry at (table, i) points at a table of the next level
+ * down, allocating one the way __pud_alloc/__pmd_alloc/__pte_alloc do:
+ * allocate first, then populate under the lock unless someone else did.
+ */
+static int populate_entry(struct machine *m, struct mm_struct *mm, unsigned long table,
+			  unsigned int i, enum pt_level child, spinlock_t *lock, pteval_t *e)
+{
+	unsigned long nt = user_table_alloc(m, mm, child);
+
+	if (nt == PFN_NONE)
+		return -ENOMEM;
+	spin_lock(m, lock);
+	*e = pt_read(m, table, i);
+	if (!pte_present(*e)) {
+		*e = pfn_pte(nt, _PAGE_TABLE);
+		pt_write(m, table, i, *e);
+		nt = PFN_NONE;
+	}
+	spin_unlock(m, lock);
+	if (nt != PFN_NONE)		/* lost the race: free ours */
+		user_table_free(m, mm, nt, child);
+	return 0;
+}
+
+bool pmd_slot(struct machine *m, struct mm_struct *mm, uint64_t addr, bool alloc,
+	      unsigned long *table, unsigned int *idx, int *err)
+{
+	unsigned long t = mm->pgd;
+
+	if (err)
+		*err = 0;
+	for (enum pt_level l = PT_PGD; l > PT_PMD; l--) {
+		unsigned int i = idx_of(addr, l);
+		pteval_t e = pt_read(m, t, i);
+
+		if (!pte_present(e)) {
+			int r;
+
+			if (!alloc)
+				return false;
+			r = populate_entry(m, mm, t, i, l - 1, &mm->page_table_lock, &e);
+			if (r) {
+				if (err)
+					*err = r;
+				return false;
+			}
+		}
+		t = pte_pfn(e);
+	}
+	*table = t;
+	*idx = idx_of(addr, PT_PMD);
+	return true;
+}
+
+/* ---- freeing page tables (free_pgd_range and below) ------------------- */
+
+static void free_pte_range(struct machine *m, struct mm_struct *mm, unsigned long pmd_table,
+			   unsigned int i)
+{
+	pteval_t e = pt_read(m, pmd_table, i);
+
+	pt_write(m, pmd_table, i, 0);
+	user_table_free(m, mm, pte_pfn(e), PT_PTE);
+}
+
+/* Free the tables below the entries of table covering [addr, end), then
+ * the table itself when [start of its span, end) lies in [floor, ceiling) */
+static void free_level_range(struct machine *m, struct mm_struct *mm, unsigned long parent,
+			     enum pt_level level, uint64_t addr, uint64_t end, uint64_t floor,
+			     uint64_t ceiling)
+{
+	/* parent is the table of this level (a PUD or PMD table) */
+	uint64_t span = level == PT_PMD ? PUD_SIZE : PGDIR_SIZE;	/* one table's reach */
+	uint64_t entry = level == PT_PMD ? PMD_SIZE : PUD_SIZE;
+	uint64_t start = addr, next;
+
+	do {
+		unsigned int i = idx_of(addr, level);
+		pteval_t e = pt_read(m, parent, i);
+
+		next = (addr + entry) & ~(entry - 1);
+		if (next - 1 > end - 1)
+			next = end;
+		if (!pte_present(e))
+			continue;
+		if (level == PT_PMD)
+			free_pte_range(m, mm, parent, i);
+		else
+			free_level_range(m, mm, pte_pfn(e), PT_PMD, addr, next, floor, ceiling);
+	} while (addr = next, addr != end);
+
+	/* may the table at this level go too? */
+	start &= ~(span - 1);
+	if (start < floor)
+		return;
+	if (ceiling) {
+		ceiling &= ~(span - 1);
+		if (!ceiling)
+			return;
+	}
+	if (end - 1 > ceiling - 1)
+		return;
+	/* parent is now empty: clear the entry above it and free it */
+	{
+		unsigned long t = mm->pgd;
+		enum pt_level above = level + 1;
+
+		for (enum pt_level l = PT_PGD; l > above; l--)
+			t = pte_pfn(pt_read(m, t, idx_of(start, l)));
+		pt_write(m, t, idx_of(start, above), 0);
+		user_table_free(m, mm, parent, level);
+	}
+}
+
+static void free_pgd_range(struct machine *m, struct mm_struct *mm, uint64_t addr,
+			   uint64_t end, uint64_t floor, uint64_t ceiling)
+{
+	uint64_t next;
+
+	addr &= ~(PMD_SIZE - 1);
+	if (addr < floor) {
+		addr += PMD_SIZE;
+		if (!addr)
+			return;
+	}
+	if (ceiling) {
+		ceiling &= ~(PMD_SIZE - 1);
+		if (!ceiling)
+			return;
+	}
+	if (end - 1 > ceiling - 1)
+		end -= PMD_SIZE;
+	if (addr > end - 1)
+		return;
+	do {
+		unsigned int i = idx_of(addr, PT_PGD);
+		pteval_t e = pt_read(m, mm->pgd, i);
+
+		next = (addr + PGDIR_SIZE) & ~(PGDIR_SIZE - 1);
+		if (next - 1 > end - 1)
+			next = end;
+		if (pte_present(e))	/* p4d is folded: the pgd entry holds the PUD table */
+			free_level_range(m, mm, pte_pfn(e), PT_PUD, addr, next, floor, ceiling);
+	} while (addr = next, addr != end);
+}
+
+void free_pgtables(struct machine *m, struct mm_struct *mm, struct vm_area_struct **vmas,
+		   unsigned int n, uint64_t floor, uint64_t ceiling)
+{
+	for (unsigned int i = 0; i < n;) {
+		uint64_t addr = vmas[i]->vm_start;
+		unsigned int j = i;
+
+		/* gather VMAs closer than a PMD into one call, as the kernel does */
+		while (j + 1 < n && vmas[j + 1]->vm_start <= vmas[j]->vm_end + PMD_SIZE &&
+		       !(vmas[j + 1]->vm_flags & VM_HUGETLB))
+			j++;
+		free_pgd_range(m, mm, addr, vmas[j]->vm_end, floor,
+			       j + 1 < n ? vmas[j + 1]->vm_start : ceiling);
+		i = j + 1;
+	}
+}
+
+/* ---- faults ----------------------------------------------------------- */
+
+struct vm_fault {
+	struct vm_area_struct *vma;
+	uint64_t address;		/* page aligned */
+	unsigned int flags;
+	unsigned long pgoff;
+	unsigned long pmd_table;	/* the PMD table and index */
+	unsigned int pmd_idx;
+	unsigned long pte_table;	/* the PTE table and index */
+	unsigned int pte_idx;
+	pteval_t orig_pte;
+	spinlock_t *ptl;
+};
+
+static bool pte_same_locked(struct machine *m, struct vm_fault *vmf)
+{
+	return pt_read(m, vmf->pte_table, vmf->pte_idx) == vmf->orig_pte;
+}
+
+static void inc_mm_counter(struct mm_struct *mm, enum mm_counter c, long n)
+{
+	mm->rss_stat[c] += n;
+}
+
+/* mm_counter_file: shmem pages count as MM_SHMEMPAGES */
+static enum mm_counter mm_counter_of(struct machine *m, unsigned long pfn)
+{
+	if (PageAnon(m, pfn))
+		return MM_ANONPAGES;
+	return PageSwapBacked(m, pfn) ? MM_SHMEMPAGES : MM_FILEPAGES;
+}
+
+static pteval_t maybe_mkwrite(pteval_t e, const struct vm_area_struct *vma)
+{
+	return (vma->vm_flags & VM_WRITE) ? e | _PAGE_RW : e;
+}
+
+/* A zeroed anon page for addr (alloc_zeroed_user_highpage_movable) */
+static unsigned long alloc_user_page(struct machine *m)
+{
+	unsigned long pfn = __alloc_pages(m, GFP_HIGHUSER_MOVABLE | __GFP_ZERO, 0,
+					  m->cpu_node[m->cur_cpu]);
+
+	if (pfn != PFN_NONE) {
+		SetPageUptodate(m, pfn);
+		SetPageSwapBacked(m, pfn);	/* anon pages are swap-backed */
+	}
+	return pfn;
+}
+
+static vm_fault_t do_anonymous_page(struct machine *m, struct vm_fault *vmf)
+{
+	struct vm_area_struct *vma = vmf->vma;
+	unsigned long pfn;
+	pteval_t entry;
+
+	if (!(vmf->flags & FAULT_FLAG_WRITE)) {
+		/* a read maps the zero page, read-only and special */
+		entry = pfn_pte(proc_ctx(m)->zero_pfn, vm_get_page_prot(vma->vm_flags) & ~_PAGE_RW) |
+			_PAGE_SPECIAL;
+		vmf->ptl = table_lock(m, vma->vm_mm, vmf->pte_table);
+		spin_lock(m, vmf->ptl);
+		if (pte_same_locked(m, vmf))
+			pt_write(m, vmf->pte_table, vmf->pte_idx, entry);
+		spin_unlock(m, vmf->ptl);
+		return 0;
+	}
+	if (anon_vma_prepare(m, vma))
+		return VM_FAULT_OOM;
+	pfn = alloc_user_page(m);
+	if (pfn == PFN_NONE)
+		return VM_FAULT_OOM;
+	entry = pfn_pte(pfn, vm_get_page_prot(vma->vm_flags)) | _PAGE_DIRTY;
+	entry = maybe_mkwrite(entry, vma);
+	vmf->ptl = table_lock(m, vma->vm_mm, vmf->pte_table);
+	spin_lock(m, vmf->ptl);
+	if (!pte_same_locked(m, vmf)) {
+		/* someone else mapped it first: ours goes back */
+		spin_unlock(m, vmf->ptl);
+		put_page(m, pfn);
+		return 0;
+	}
+	inc_mm_counter(vma->vm_mm, MM_ANONPAGES, 1);
+	page_add_new_anon_rmap(m, pfn, vma, vmf->address);
+	lru_cache_add(m, pfn, 1);
+	pt_write(m, vmf->pte_table, vmf->pte_idx, entry);
+	spin_unlock(m, vmf->ptl);
+	return 0;
+}
+
+/* Break COW: a private copy of the old page (or of zeroes) replaces it */
+static vm_fault_t wp_page_copy(struct machine *m, struct vm_fault *vmf, unsigned long old)
+{
+	struct vm_area_struct *vma = vmf->vma;
+	struct mm_struct *mm = vma->vm_mm;
+	unsigned long pfn;
+	pteval_t entry;
+
+	if (anon_vma_prepare(m, vma))
+		goto oom;
+	pfn = alloc_user_page(m);
+	if (pfn == PFN_NONE)
+		goto oom;
+	if (old != PFN_NONE)
+		set_page_content(m, pfn, page_content(m, old));	/* cow_user_page */
+	spin_lock(m, vmf->ptl);
+	if (!pte_same_locked(m, vmf)) {
+		spin_unlock(m, vmf->ptl);
+		put_page(m, pfn);
+		if (old != PFN_NONE)
+			put_page(m, old);
+		return 0;
+	}
+	if (old != PFN_NONE) {
+		if (!PageAnon(m, old)) {
+			inc_mm_counter(mm, mm_counter_of(m, old), -1);
+			inc_mm_counter(mm, MM_ANONPAGES, 1);
+		}
+	} else {
+		inc_mm_counter(mm, MM_ANONPAGES, 1);
+	}
+	entry = maybe_mkwrite(pfn_pte(pfn, vm_get_page_prot(vma->vm_flags)) | _PAGE_DIRTY, vma);
+	page_add_new_anon_rmap(m, pfn, vma, vmf->address);
+	lru_cache_add(m, pfn, 1);
+	pt_write(m, vmf->pte_table, vmf->pte_idx, entry);
+	if (old != PFN_NONE)
+		page_remove_rmap(m, old, vma);
+	spin_unlock(m, vmf->ptl);
+	if (old != PFN_NONE) {
+		put_page(m, old);	/* the reference wp_page_copy took */
+		put_page(m, old);	/* the old PTE's */
+	}
+	return 0;
+oom:
+	if (old != PFN_NONE)
+		put_page(m, old);
+	return VM_FAULT_OOM;
+}
+
+static vm_fault_t wp_page_reuse(struct machine *m, struct vm_fault *vmf)
+{
+	pteval_t e = vmf->orig_pte | _PAGE_ACCESSED | _PAGE_DIRTY;
+
+	pt_write(m, vmf->pte_table, vmf->pte_idx, maybe_mkwrite(e, vmf->vma));
+	spin_unlock(m, vmf->ptl);
+	count_vm_event(m, PGREUSE);
+	return 0;
+}
+
+/* do_wp_page: a write to a present, write-protected PTE.  Entered with the ptl held */
+static vm_fault_t do_wp_page(struct machine *m, struct vm_fault *vmf)
+{
+	struct vm_area_struct *vma = vmf->vma;
+	unsigned long pfn = vm_normal_pfn(vmf->orig_pte);
+
+	if (pfn == PFN_NONE) {			/* the zero page */
+		spin_unlock(m, vmf->ptl);
+		return wp_page_copy(m, vmf, PFN_NONE);
+	}
+	if ((vma->vm_flags & (VM_WRITE | VM_SHARED)) == (VM_WRITE | VM_SHARED)) {
+		SetPageDirty(m, pfn);		/* wp_page_shared */
+		return wp_page_reuse(m, vmf);
+	}
+	if (PageAnon(m, pfn)) {
+		if (PageAnonExclusive(m, pfn))
+			return wp_page_reuse(m, vmf);
+		/* 6.1: reuse only when this mapping holds the only reference */
+		if (page_ref_count(m, pfn) == 1 && trylock_page(m, pfn)) {
+			bool reuse = page_ref_count(m, pfn) == 1;
+
+			if (reuse) {		/* page_move_anon_rmap */
+				set_page_mapping(m, pfn, anon_vma_addr(vma->anon_vma) |
+							 PAGE_MAPPING_ANON);
+				SetPageAnonExclusive(m, pfn);
+			}
+			unlock_page(m, pfn);
+			if (reuse)
+				return wp_page_reuse(m, vmf);
+		}
+	}
+	get_page(m, pfn);
+	spin_unlock(m, vmf->ptl);
+	return wp_page_copy(m, vmf, pfn);
+}
+
+/* Map a page-cache page at vmf (finish_fault / do_set_pte) */
+static vm_fault_t finish_fault(struct machine *m, struct vm_fault *vmf, unsigned long pfn,
+			       bool write)
+{
+	struct vm_area_struct *vma = vmf->vma;
+	pteval_t entry = pfn_pte(pfn, vm_get_page_prot(vma->vm_flags));
+
+	if (write)
+		entry = maybe_mkwrite(entry | _PAGE_DIRTY, vma);
+	vmf->ptl = table_lock(m, vma->vm_mm, vmf->pte_table);
+	spin_lock(m, vmf->ptl);
+	if (!pte_same_locked(m, vmf)) {
+		spin_unlock(m, vmf->ptl);
+		put_page(m, pfn);
+		return 0;
+	}
+	inc_mm_counter(vma->vm_mm, mm_counter_of(m, pfn), 1);
+	page_add_file_rmap(m, pfn, vma);
+	pt_write(m, vmf->pte_table, vmf->pte_idx, entry);
+	spin_unlock(m, vmf->ptl);
+	return 0;
+}
+
+/* do_read_fault, do_cow_fault, do_shared_fault */
+static vm_fault_t do_fault(struct machine *m, struct vm_fault *vmf)
+{
+	struct vm_area_struct *vma = vmf->vma;
+	unsigned long pfn;
+	vm_fault_t ret = filemap_fault(m, vma, vmf->pgoff, &pfn);	/* returns it referenced */
+
+	if (ret)
+		return ret;
+	if (!(vmf->flags & FAULT_FLAG_WRITE))
+		return finish_fault(m, vmf, pfn, false);
+	if (vma->vm_flags & VM_SHARED) {
+		SetPageDirty(m, pfn);
+		return finish_fault(m, vmf, pfn, true);
+	}
+	/* do_cow_fault: a private copy, the file page stays unmapped here */
+	{
+		unsigned long copy;
+		pteval_t entry;
+
+		if (anon_vma_prepare(m, vma) || (copy = alloc_user_page(m)) == PFN_NONE) {
+			put_page(m, pfn);
+			return VM_FAULT_OOM;
+		}
+		set_page_content(m, copy, page_content(m, pfn));
+		put_page(m, pfn);
+		entry = maybe_mkwrite(pfn_pte(copy, vm_get_page_prot(vma->vm_flags)) |
+				      _PAGE_DIRTY, vma);
+		vmf->ptl = table_lock(m, vma->vm_mm, vmf->pte_table);
+		spin_lock(m, vmf->ptl);
+		if (!pte_same_locked(m, vmf)) {
+			spin_unlock(m, vmf->ptl);
+			put_page(m, copy);
+			return 0;
+		}
+		inc_mm_counter(vma->vm_mm, MM_ANONPAGES, 1);
+		page_add_new_anon_rmap(m, copy, vma, vmf->address);
+		lru_cache_add(m, copy, 1);
+		pt_write(m, vmf->pte_table, vmf->pte_idx, entry);
+		spin_unlock(m, vmf->ptl);
+		return 0;
+	}
+}
+
+static vm_fault_t handle_pte_fault(struct machine *m, struct vm_fault *vmf)
+{
+	pteval_t e;
+
+	vmf->orig_pte = pt_read(m, vmf->pte_table, vmf->pte_idx);
+	if (!upte_present(vmf->orig_pte))
+		return vma_is_anonymous(vmf->vma) ? do_anonymous_page(m, vmf) : do_fault(m, vmf);
+	vmf->ptl = table_lock(m, vmf->vma->vm_mm, vmf->pte_table);
+	spin_lock(m, vmf->ptl);
+	if (!pte_same_locked(m, vmf)) {
+		spin_unlock(m, vmf->ptl);
+		return 0;
+	}
+	if ((vmf->flags & FAULT_FLAG_WRITE) && !pte_write(vmf->orig_pte))
+		return do_wp_page(m, vmf);
+	/* spurious: mark it young (and dirty for a write) */
+	e = vmf->orig_pte | _PAGE_ACCESSED | ((vmf->flags & FAULT_FLAG_WRITE) ? _PAGE_DIRTY : 0);
+	if (e != vmf->orig_pte)
+		pt_write(m, vmf->pte_table, vmf->pte_idx, e);
+	spin_unlock(m, vmf->ptl);
+	return 0;
+}
+
+vm_fault_t handle_mm_fault(struct machine *m, struct vm_area_struct *vma, uint64_t addr,
+			   unsigned int flags)
+{
+	struct mm_struct *mm = vma->vm_mm;
+	struct vm_fault vmf = {
+		.vma = vma,
+		.address = addr & ~(PAGE_SIZE - 1),
+		.flags = flags,
+		.pgoff = linear_page_index(vma, addr & ~(PAGE_SIZE - 1)),
+	};
+	pteval_t pmd;
+	int err;
+
+	SCHED_WHERE(m);
+	count_vm_event(m, PGFAULT);
+	if (!pmd_slot(m, mm, addr, true, &vmf.pmd_table, &vmf.pmd_idx, &err))
+		return VM_FAULT_OOM;
+	pmd = pt_read(m, vmf.pmd_table, vmf.pmd_idx);
+	if (!pte_present(pmd)) {
+		vm_fault_t r = create_huge_pmd(m, vma, addr, flags, vmf.pmd_table, vmf.pmd_idx);
+
+		if (!(r & VM_FAULT_FALLBACK))
+			return r;
+		if (populate_entry(m, mm, vmf.pmd_table, vmf.pmd_idx, PT_PTE,
+				   table_lock(m, mm, vmf.pmd_table), &pmd))
+			return VM_FAULT_OOM;
+	}
+	if (pmd_leaf(pmd)) {
+		vm_fault_t r = huge_pmd_fault(m, vma, addr, flags, vmf.pmd_table, vmf.pmd_idx, pmd);
+
+		if (!(r & VM_FAULT_FALLBACK))
+			return r;
+		pmd = pt_read(m, vmf.pmd_table, vmf.pmd_idx);
+		if (!pte_present(pmd) || pmd_leaf(pmd))
+			return 0;	/* changed under us: retry the access */
+	}
+	vmf.pte_table = pte_pfn(pmd);
+	vmf.pte_idx = idx_of(addr, PT_PTE);
+	return handle_pte_fault(m, &vmf);
+}
+
+/* ---- user accesses ---------------------------------------------------- */
+
+static struct vm_area_struct *find_vma_locked(struct mm_struct *mm, uint64_t addr)
+{
+	return find_vma(mm, addr);
+}
+
+enum user_access user_access(struct machine *m, struct mm_struct *mm, uint64_t addr, bool write)
+{
+	SCHED_WHERE(m);
+
+	for (int tries = 0; tries < 4; tries++) {
+		enum pt_level level;
+		unsigned long table;
+		unsigned int idx;
+		pteval_t e;
+		struct vm_area_struct *vma;
+		vm_fault_t r;
+
+		/* the TLB fill: a walk of the page tables */
+		sched_point(m, SCHED_TLB_FILL, addr & ~(PAGE_SIZE - 1), PAGE_SIZE);
+		e = pt_walk(m, mm, addr, &level, &table, &idx);
+		if (pte_present(e) && (e & _PAGE_USER) && (!write || pte_write(e))) {
+			unsigned long pfn = level == PT_PTE ? pte_pfn(e) :
+					    pte_pfn(e) + ((addr >> PAGE_SHIFT) & (PTRS_PER_TABLE - 1));
+
+			/* the CPU sets accessed and dirty in the entry */
+			if (!(e & _PAGE_ACCESSED) || (write && !(e & _PAGE_DIRTY)))
+				pt_write(m, table, idx, e | _PAGE_ACCESSED | (write ? _PAGE_DIRTY : 0));
+			if (write)
+				page_content_write(m, pfn);
+			return UA_OK;
+		}
+		/* do_user_addr_fault */
+		down_read(m, &mm->mmap_lock);
+		vma = find_vma_locked(mm, addr);
+		if (!vma || addr < vma->vm_start) {
+			up_read(m, &mm->mmap_lock);
+			return UA_SIGSEGV_MAPERR;
+		}
+		if (write ? !(vma->vm_flags & VM_WRITE) :
+			    !(vma->vm_flags & (VM_READ | VM_WRITE | VM_EXEC))) {
+			up_read(m, &mm->mmap_lock);
+			return UA_SIGSEGV_ACCERR;
+		}
+		r = handle_mm_fault(m, vma, addr, write ? FAULT_FLAG_WRITE : 0);
+		up_read(m, &mm->mmap_lock);
+		if (r & VM_FAULT_OOM)
+			return UA_OOM;
+		if (r & VM_FAULT_SIGBUS)
+			return UA_SIGBUS;
+		if (r & VM_FAULT_SIGSEGV)
+			return UA_SIGSEGV_ACCERR;
+	}
+	mm_fail(m, "user access at %#llx still faults after 4 tries", (unsigned long long)addr);
+	return UA_SIGSEGV_ACCERR;
+}
+
+/* ---- unmapping -------------------------------------------------------- */
+
+/* zap_pte_range for the PTEs of one table in [addr, end) */
+static void zap_pte_range(struct machine *m, struct vm_area_struct *vma, unsigned long pte_table,
+			  uint64_t addr, uint64_t end)
+{
+	struct mm_struct *mm = vma->vm_mm;
+	spinlock_t *ptl = table_lock(m, mm, pte_table);
+	unsigned long freed[PTRS_PER_TABLE];
+	unsigned int nr_freed = 0;
+
+	spin_lock(m, ptl);
+	for (; addr < end; addr += PAGE_SIZE) {
+		unsigned int i = idx_of(addr, PT_PTE);
+		pteval_t e = pt_read(m, pte_table, i);
+		unsigned long pfn;
+
+		if (!e)
+			continue;
+		pt_write(m, pte_table, i, 0);		/* ptep_get_and_clear_full */
+		pfn = vm_normal_pfn(e);
+		if (pfn == PFN_NONE)
+			continue;
+		inc_mm_counter(mm, mm_counter_of(m, pfn), -1);
+		if (!PageAnon(m, pfn) && (e & _PAGE_DIRTY))
+			SetPageDirty(m, pfn);
+		page_remove_rmap(m, pfn, vma);
+		freed[nr_freed++] = pfn;
+	}
+	spin_unlock(m, ptl);
+	/* tlb_finish_mmu: the pages go once the (not modelled) TLB flush is done */
+	for (unsigned int k = 0; k < nr_freed; k++)
+		put_page(m, freed[k]);
+}
+
+void zap_vma_range(struct machine *m, struct vm_area_struct *vma, uint64_t start, uint64_t end)
+{
+	struct mm_struct *mm = vma->vm_mm;
+	uint64_t addr = start < vma->vm_start ? vma->vm_start : start, next;
+
+	if (end > vma->vm_end)
+		end = vma->vm_end;
+	update_hiwater_rss(mm);
+	for (; addr < end; addr = next) {
+		unsigned long pmd_table;
+		unsigned int pmd_idx;
+		pteval_t pmd;
+
+		next = (addr + PMD_SIZE) & ~(PMD_SIZE - 1);
+		if (next > end)
+			next = end;
+		if (!pmd_slot(m, mm, addr, false, &pmd_table, &pmd_idx, NULL)) {
+			next = (addr + PUD_SIZE) & ~(PUD_SIZE - 1);
+			if (next > end)
+				next = end;
+			continue;
+		}
+		pmd = pt_read(m, pmd_table, pmd_idx);
+		if (!pte_present(pmd))
+			continue;
+		if (pmd_leaf(pmd)) {
+			if (next - addr == PMD_SIZE) {
+				zap_huge_pmd(m, vma, addr, pmd_table, pmd_idx);
+				continue;
+			}
+			__split_huge_pmd(m, vma, addr, pmd_table, pmd_idx);
+			pmd = pt_read(m, pmd_table, pmd_idx);
+			if (!pte_present(pmd) || pmd_leaf(pmd))
+				continue;
+		}
+		zap_pte_range(m, vma, pte_pfn(pmd), addr, next);
+	}
+}
+
+/* ---- fork ------------------------------------------------------------- */
+
+static bool is_cow_mapping(unsigned long flags)
+{
+	return (flags & (VM_SHARED | VM_MAYWRITE)) == VM_MAYWRITE;
+}
+
+static int copy_pte_range(struct machine *m, struct vm_area_struct *dst,
+			  struct vm_area_struct *src, unsigned long src_pte, unsigned long dst_pte,
+			  uint64_t addr, uint64_t end)
+{
+	spinlock_t *sptl = table_lock(m, src->vm_mm, src_pte);
+	spinlock_t *dptl = table_lock(m, dst->vm_mm, dst_pte);
+	bool cow = is_cow_mapping(src->vm_flags);
+
+	spin_lock(m, dptl);
+	spin_lock(m, sptl);
+	for (; addr < end; addr += PAGE_SIZE) {
+		unsigned int i = idx_of(addr, PT_PTE);
+		pteval_t e = pt_read(m, src_pte, i);
+		unsigned long pfn;
+
+		if (!upte_present(e))
+			continue;
+		pfn = vm_normal_pfn(e);
+		if (pfn != PFN_NONE) {
+			get_page(m, pfn);
+			if (PageAnon(m, pfn))
+				ClearPageAnonExclusive(m, pfn);	/* page_try_dup_anon_rmap */
+			page_dup_rmap(m, pfn);
+			inc_mm_counter(dst->vm_mm, mm_counter_of(m, pfn), 1);
+		}
+		if (cow && pte_write(e)) {			/* ptep_set_wrprotect */
+			e &= ~_PAGE_RW;
+			pt_write(m, src_pte, i, e);
+		}
+		if (src->vm_flags & VM_SHARED)
+			e &= ~_PAGE_DIRTY;			/* pte_mkclean */
+		pt_write(m, dst_pte, i, e & ~_PAGE_ACCESSED);	/* pte_mkold */
+	}
+	spin_unlock(m, sptl);
+	spin_unlock(m, dptl);
+	return 0;
+}
+
+int copy_page_range(struct machine *m, struct vm_area_struct *dst, struct vm_area_struct *src)
+{
+	uint64_t addr, next;
+
+	/* vma_needs_copy: file mappings without anon pages refault in the child */
+	if (!(src->vm_flags & (VM_HUGETLB | VM_PFNMAP | VM_MIXEDMAP)) && !src->anon_vma)
+		return 0;
+	for (addr = src->vm_start; addr < src->vm_end; addr = next) {
+		unsigned long spmd_t, dpmd_t;
+		unsigned int spmd_i, dpmd_i;
+		pteval_t spmd, dpmd;
+		int err;
+
+		next = (addr + PMD_SIZE) & ~(PMD_SIZE - 1);
+		if (next > src->vm_end)
+			next = src->vm_end;
+		if (!pmd_slot(m, src->vm_mm, addr, false, &spmd_t, &spmd_i, NULL))
+			continue;
+		spmd = pt_read(m, spmd_t, spmd_i);
+		if (!pte_present(spmd))
+			continue;
+		if (!pmd_slot(m, dst->vm_mm, addr, true, &dpmd_t, &dpmd_i, &err))
+			return err;
+		if (pmd_leaf(spmd)) {
+			err = copy_huge_pmd(m, dst, src, addr, dpmd_t, dpmd_i, spmd_t, spmd_i);
+			if (err != -EAGAIN) {
+				if (err)
+					return err;
+				continue;
+			}
+			spmd = pt_read(m, spmd_t, spmd_i);	/* split: copy the PTEs */
+		}
+		if (populate_entry(m, dst->vm_mm, dpmd_t, dpmd_i, PT_PTE,
+				   table_lock(m, dst->vm_mm, dpmd_t), &dpmd))
+			return -ENOMEM;
+		copy_pte_range(m, dst, src, pte_pfn(spmd), pte_pfn(dpmd), addr, next);
+	}
+	return 0;
+}
+
+/* ---- mprotect --------------------------------------------------------- */
+
+void change_protection(struct machine *m, struct vm_area_struct *vma, uint64_t start,
+		       uint64_t end, unsigned long newflags)
+{
+	struct mm_struct *mm = vma->vm_mm;
+	pteval_t prot = vm_get_page_prot(newflags);
+	pteval_t keep = PTE_PFN_MASK | _PAGE_DIRTY | _PAGE_ACCESSED | _PAGE_SPECIAL | _PAGE_PSE;
+	uint64_t addr, next;
+
+	for (addr = start; addr < end; addr = next) {
+		unsigned long pmd_t;
+		unsigned int pmd_i;
+		pteval_t pmd;
+		spinlock_t *ptl;
+
+		next = (addr + PMD_SIZE) & ~(PMD_SIZE - 1);
+		if (next > end)
+			next = end;
+		if (!pmd_slot(m, mm, addr, false, &pmd_t, &pmd_i, NULL))
+			continue;
+		pmd = pt_read(m, pmd_t, pmd_i);
+		if (!pte_present(pmd))
+			continue;
+		if (pmd_leaf(pmd)) {
+			if (next - addr < PMD_SIZE) {
+				__split_huge_pmd(m, vma, addr, pmd_t, pmd_i);
+				pmd = pt_read(m, pmd_t, pmd_i);
+			} else {
+				ptl = table_lock(m, mm, pmd_t);
+				spin_lock(m, ptl);
+				pmd = pt_read(m, pmd_t, pmd_i);
+				/* a huge PMD keeps write only where the PTE rule would */
+				pt_write(m, pmd_t, pmd_i, (pmd & keep) | (prot & ~_PAGE_RW) |
+					 ((pmd & _PAGE_RW) && (newflags & VM_WRITE) ? _PAGE_RW : 0));
+				spin_unlock(m, ptl);
+				continue;
+			}
+			if (!pte_present(pmd) || pmd_leaf(pmd))
+				continue;
+		}
+		ptl = table_lock(m, mm, pte_pfn(pmd));
+		spin_lock(m, ptl);
+		for (uint64_t a = addr; a < next; a += PAGE_SIZE) {
+			unsigned int i = idx_of(a, PT_PTE);
+			pteval_t e = pt_read(m, pte_pfn(pmd), i), n;
+			unsigned long pfn;
+			bool wr = false;
+
+			if (!upte_present(e))
+				continue;
+			/*
+			 * can_change_pte_writable: only a dirty PTE may be made
+			 * writable at once, and in a private mapping only when
+			 * the page is exclusively ours (anon and
+			 * PageAnonExclusive).  Everything else waits for the
+			 * write fault.
+			 */
+			pfn = vm_normal_pfn(e);
+			if ((newflags & VM_WRITE) && pfn != PFN_NONE && (e & _PAGE_DIRTY)) {
+				if (newflags & VM_SHARED)
+					wr = e & _PAGE_DIRTY;
+				else
+					wr = PageAnon(m, pfn) && PageAnonExclusive(m, pfn);
+			}
+			n = (e & keep) | (prot & ~_PAGE_RW) | (wr ? _PAGE_RW : 0);
+			if (prot & _PAGE_PROTNONE)
+				n &= ~_PAGE_PRESENT;
+			if (n != e)
+				pt_write(m, pte_pfn(pmd), i, n);
+		}
+		spin_unlock(m, ptl);
+	}
+}
+
+/* Is addr mapped so that an access of this kind would not fault? (follow_page) */
+bool follow_page_present(struct machine *m, struct vm_area_struct *vma, uint64_t addr, bool write)
+{
+	enum pt_level level;
+	pteval_t e = pt_walk(m, vma->vm_mm, addr, &level, NULL, NULL);
+
+	return pte_present(e) && (!write || pte_write(e));
+}

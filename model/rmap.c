@@ -1,0 +1,234 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * rmap.c - reverse mapping of user pages (mm/rmap.c, 6.1).
+ *
+ * A small page's _mapcount starts at -1 and counts its mappings from 0;
+ * the node counters NR_ANON_MAPPED and NR_FILE_MAPPED count pages mapped
+ * at least once, so they move only when a page gains its first mapping or
+ * loses its last.  A copy made at fork raises the mapcount without
+ * touching the counters (__page_dup_rmap) and clears PageAnonExclusive,
+ * which is what makes the next write to either copy break COW.
+ *
+ * Simplified here: anon_vma_prepare does not look for a neighbour's
+ * anon_vma to share (find_mergeable_anon_vma), and anon_vma_clone never
+ * reuses an idle anon_vma of the parent chain; both only change how many
+ * anon_vmas exist, not which pages are mapped where.
+ */
+#include <errno.h>
+
+#include "rmap.h"
+#include "cpu.h"
+#include "host.h"
+#include "machine.h"
+#include "mmzone.h"
+#include "page.h"
+#include "task.h"
+
+static struct xmap *anon_vma_index(struct machine *m);
+
+struct anon_vma *anon_vma_of_mapping(struct machine *m, uint64_t mapping)
+{
+	uint64_t v;
+
+	if (!(mapping & PAGE_MAPPING_ANON) || mapping < ANON_VMA_ADDR_BASE)
+		return NULL;
+	mapping &= ~PAGE_MAPPING_FLAGS;
+	if (!xmap_get(anon_vma_index(m), (mapping - ANON_VMA_ADDR_BASE) / RMAP_OBJ_STRIDE, &v))
+		return NULL;
+	return (struct anon_vma *)(uintptr_t)v;
+}
+
+static struct anon_vma *anon_vma_alloc(struct machine *m)
+{
+	struct proc_ctx *pc = proc_ctx(m);
+	struct anon_vma *av = host_calloc(1, sizeof(*av), "an anon_vma");
+
+	av->id = ++pc->next_anon_vma_id;
+	av->root = av;
+	init_rwsem(&av->rwsem);
+	xmap_set(anon_vma_index(m), av->id, (uint64_t)(uintptr_t)av);
+	return av;
+}
+
+static void put_anon_vma(struct machine *m, struct anon_vma *av)
+{
+	while (av && --av->refcount == 0) {
+		struct anon_vma *parent = av->parent;
+
+		xmap_del(anon_vma_index(m), av->id);
+		host_free(av->vmas);
+		host_free(av);
+		av = parent;
+	}
+}
+
+static void avc_link(struct vm_area_struct *vma, struct anon_vma *av)
+{
+	if (av->nr_vmas == av->cap_vmas) {
+		av->cap_vmas = av->cap_vmas ? av->cap_vmas * 2 : 4;
+		av->vmas = host_reallocarray(av->vmas, av->cap_vmas, sizeof(*av->vmas),
+					     "an anon_vma chain");
+	}
+	av->vmas[av->nr_vmas++] = vma;
+	av->refcount++;
+	if (vma->nr_avc == vma->cap_avc) {
+		vma->cap_avc = vma->cap_avc ? vma->cap_avc * 2 : 4;
+		vma->avc = host_reallocarray(vma->avc, vma->cap_avc, sizeof(*vma->avc),
+					     "an anon_vma chain");
+	}
+	vma->avc[vma->nr_avc++] = av;
+}
+
+int anon_vma_prepare(struct machine *m, struct vm_area_struct *vma)
+{
+	struct anon_vma *av;
+
+	if (vma->anon_vma)
+		return 0;
+	av = anon_vma_alloc(m);
+	down_write(m, &av->root->rwsem);
+	spin_lock(m, &vma->vm_mm->page_table_lock);
+	avc_link(vma, av);
+	vma->anon_vma = av;
+	spin_unlock(m, &vma->vm_mm->page_table_lock);
+	up_write(m, &av->root->rwsem);
+	return 0;
+}
+
+void anon_vma_clone(struct machine *m, struct vm_area_struct *dst,
+		    struct vm_area_struct *src)
+{
+	(void)m;
+	/* the chain is copied oldest first, as the kernel walks it in reverse */
+	for (unsigned int i = 0; i < src->nr_avc; i++)
+		avc_link(dst, src->avc[i]);
+}
+
+int anon_vma_fork(struct machine *m, struct vm_area_struct *vma, struct vm_area_struct *pvma)
+{
+	struct anon_vma *av;
+
+	vma->anon_vma = NULL;
+	vma->avc = NULL;
+	vma->nr_avc = vma->cap_avc = 0;
+	if (!pvma->anon_vma)
+		return 0;
+	anon_vma_clone(m, vma, pvma);
+	av = anon_vma_alloc(m);
+	av->root = pvma->anon_vma->root;
+	av->parent = pvma->anon_vma;
+	pvma->anon_vma->refcount++;	/* the child anon_vma pins its parent */
+	avc_link(vma, av);
+	vma->anon_vma = av;
+	return 0;
+}
+
+void unlink_anon_vmas(struct machine *m, struct vm_area_struct *vma)
+{
+	for (unsigned int i = vma->nr_avc; i-- > 0;) {
+		struct anon_vma *av = vma->avc[i];
+
+		for (unsigned int j = 0; j < av->nr_vmas; j++) {
+			if (av->vmas[j] == vma) {
+				av->vmas[j] = av->vmas[--av->nr_vmas];
+				break;
+			}
+		}
+		put_anon_vma(m, av);
+	}
+	host_free(vma->avc);
+	vma->avc = NULL;
+	vma->nr_avc = vma->cap_avc = 0;
+	vma->anon_vma = NULL;
+}
+
+int page_mapcount(struct machine *m, unsigned long pfn)
+{
+	return page_mapcount_raw(m, pfn) + 1;
+}
+
+static void mod_node_state(struct machine *m, unsigned long pfn, int item, long delta)
+{
+	m->node[page_to_nid(m, pfn)].vm_stat[item] += delta;
+}
+
+/* atomic_inc_and_test(&page->_mapcount): true for the first mapping */
+static bool mapcount_inc(struct machine *m, unsigned long pfn)
+{
+	int v;
+
+	sched_point(m, SCHED_RMW, page_va(m, pfn) + PGOFF_MAPCOUNT, 4);
+	v = page_mapcount_raw(m, pfn) + 1;
+	pg_write32(m, pfn, PGOFF_MAPCOUNT, (uint32_t)v);
+	return v == 0;
+}
+
+void page_add_new_anon_rmap(struct machine *m, unsigned long pfn, struct vm_area_struct *vma,
+			    uint64_t addr)
+{
+	/* a new page: nobody else can see it yet, so no atomics needed */
+	pg_write32(m, pfn, PGOFF_MAPCOUNT, 0);
+	mod_node_state(m, pfn, NR_ANON_MAPPED, 1);
+	set_page_mapping(m, pfn, anon_vma_addr(vma->anon_vma) | PAGE_MAPPING_ANON);
+	set_page_index(m, pfn, linear_page_index(vma, addr));
+	SetPageAnonExclusive(m, pfn);
+}
+
+void page_dup_rmap(struct machine *m, unsigned long pfn)
+{
+	mapcount_inc(m, pfn);
+}
+
+void page_add_file_rmap(struct machine *m, unsigned long pfn, struct vm_area_struct *vma)
+{
+	(void)vma;
+	if (mapcount_inc(m, pfn))
+		mod_node_state(m, pfn, NR_FILE_MAPPED, 1);
+}
+
+void page_remove_rmap(struct machine *m, unsigned long pfn, struct vm_area_struct *vma)
+{
+	int v;
+
+	(void)vma;
+	sched_point(m, SCHED_RMW, page_va(m, pfn) + PGOFF_MAPCOUNT, 4);
+	v = page_mapcount_raw(m, pfn) - 1;
+	pg_write32(m, pfn, PGOFF_MAPCOUNT, (uint32_t)v);
+	if (v < -1) {
+		mm_fail(m, "BUG: Bad page map: pfn:%#lx mapcount underflow", pfn);
+		return;
+	}
+	if (v == -1)
+		mod_node_state(m, pfn, PageAnon(m, pfn) ? NR_ANON_MAPPED : NR_FILE_MAPPED, -1);
+}
+
+void rmap_walk(struct machine *m, unsigned long pfn, rmap_one_fn fn, void *arg)
+{
+	uint64_t mapping = page_mapping(m, pfn);
+	unsigned long index = page_index(m, pfn);
+
+	if (mapping & PAGE_MAPPING_ANON) {
+		struct anon_vma *av = anon_vma_of_mapping(m, mapping);
+
+		if (!av)
+			return;
+		down_read(m, &av->root->rwsem);
+		for (unsigned int i = 0; i < av->nr_vmas; i++) {
+			struct vm_area_struct *vma = av->vmas[i];
+			uint64_t addr = vma_address_of(vma, index);
+
+			if (index < vma->vm_pgoff || addr >= vma->vm_end)
+				continue;
+			if (!fn(m, vma, addr, arg))
+				break;
+		}
+		up_read(m, &av->root->rwsem);
+		return;
+	}
+	rmap_walk_file(m, pfn, fn, arg);
+}
+
+static struct xmap *anon_vma_index(struct machine *m)
+{
+	return &proc_ctx(m)->anon_vmas;
+}

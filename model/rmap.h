@@ -1,0 +1,78 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * rmap.h - reverse mapping (mm/rmap.c): anon_vmas, the mapcounts of
+ * struct pages, and the walk from a page to every place that maps it.
+ */
+#ifndef MMSIM_RMAP_H
+#define MMSIM_RMAP_H
+
+#include "mm.h"
+#include "mm_types.h"
+
+/* Made-up kernel addresses that name objects in page->mapping */
+#define ANON_VMA_ADDR_BASE	0xffff88a000000000UL
+#define MAPPING_ADDR_BASE	0xffff88b000000000UL
+#define RMAP_OBJ_STRIDE		0x100UL
+
+static inline uint64_t anon_vma_addr(const struct anon_vma *av)
+{
+	return ANON_VMA_ADDR_BASE + av->id * RMAP_OBJ_STRIDE;
+}
+
+/* The anon_vma a page->mapping value names, or NULL */
+struct anon_vma *anon_vma_of_mapping(struct machine *m, uint64_t mapping);
+
+/* Give vma an anon_vma before its first anonymous page: 0 or -ENOMEM */
+int anon_vma_prepare(struct machine *m, struct vm_area_struct *vma);
+/* Chain dst to every anon_vma src is chained to (split, fork) */
+void anon_vma_clone(struct machine *m, struct vm_area_struct *dst,
+		    struct vm_area_struct *src);
+/* fork: clone the parent's chain and give the child VMA an anon_vma of its own */
+int anon_vma_fork(struct machine *m, struct vm_area_struct *vma,
+		  struct vm_area_struct *pvma);
+/* Drop every chain of vma (it is going away) */
+void unlink_anon_vmas(struct machine *m, struct vm_area_struct *vma);
+
+/* The virtual address of page index pgoff in vma */
+static inline uint64_t vma_address_of(const struct vm_area_struct *vma, unsigned long pgoff)
+{
+	return vma->vm_start + ((pgoff - vma->vm_pgoff) << PAGE_SHIFT);
+}
+static inline unsigned long linear_page_index(const struct vm_area_struct *vma, uint64_t addr)
+{
+	return ((addr - vma->vm_start) >> PAGE_SHIFT) + vma->vm_pgoff;
+}
+
+/* page_mapcount of a small page */
+int page_mapcount(struct machine *m, unsigned long pfn);
+static inline bool PageAnon(struct machine *m, unsigned long pfn);
+
+/* A new anonymous page, mapped once at addr in vma (exclusive) */
+void page_add_new_anon_rmap(struct machine *m, unsigned long pfn, struct vm_area_struct *vma,
+			    uint64_t addr);
+/* One more mapping of a page already mapped (fork's copy) */
+void page_dup_rmap(struct machine *m, unsigned long pfn);
+/* A file page gains a mapping */
+void page_add_file_rmap(struct machine *m, unsigned long pfn, struct vm_area_struct *vma);
+/* A page loses a mapping */
+void page_remove_rmap(struct machine *m, unsigned long pfn, struct vm_area_struct *vma);
+
+/*
+ * Visit every (vma, address) at which the page may be mapped: the VMAs
+ * of its anon_vma tree, or of its file's i_mmap.  Stops when fn returns
+ * false.
+ */
+typedef bool (*rmap_one_fn)(struct machine *m, struct vm_area_struct *vma, uint64_t addr,
+			    void *arg);
+void rmap_walk(struct machine *m, unsigned long pfn, rmap_one_fn fn, void *arg);
+/* The file half of rmap_walk, in filemap.c */
+void rmap_walk_file(struct machine *m, unsigned long pfn, rmap_one_fn fn, void *arg);
+
+#include "page.h"
+#include "migrate.h"
+static inline bool PageAnon(struct machine *m, unsigned long pfn)
+{
+	return page_mapping(m, pfn) & PAGE_MAPPING_ANON;
+}
+
+#endif /* MMSIM_RMAP_H */
