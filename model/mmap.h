@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * mmap.h - the VMA set of an address space and the system calls that
+ * change it (mm/mmap.c, mm/mprotect.c, mm/madvise.c, 6.1).
+ *
+ * System calls return what the kernel's return: an address or 0, or a
+ * negative errno.  They take the mmap lock as the kernel does.
+ */
+#ifndef MMSIM_MMAP_H
+#define MMSIM_MMAP_H
+
+#include "mm.h"
+#include "mm_types.h"
+
+struct task;
+struct file;
+
+/* x86_64, 4-level paging, no randomisation (arch/x86/mm/mmap.c) */
+#define TASK_SIZE		0x7ffffffff000UL	/* TASK_SIZE_MAX */
+#define MMAP_MIN_ADDR		65536UL		/* Debian's vm.mmap_min_addr */
+#define STACK_RLIMIT		(8UL << 20)	/* ulimit -s 8192 */
+#define STACK_GUARD_GAP		(256UL << PAGE_SHIFT)
+#define SYSCTL_MAX_MAP_COUNT	65530
+#define TASK_UNMAPPED_BASE	((TASK_SIZE / 3 + 4095) & ~4095UL)
+
+/* The first VMA with vm_end > addr, or NULL */
+struct vm_area_struct *find_vma(struct mm_struct *mm, uint64_t addr);
+/* Index of that VMA in mm->vmas (nr_vmas when none) */
+unsigned int find_vma_index(const struct mm_struct *mm, uint64_t addr);
+/* The first VMA intersecting [start, end), or NULL */
+struct vm_area_struct *find_vma_intersection(struct mm_struct *mm, uint64_t start,
+					     uint64_t end);
+
+/* mmap_base without randomisation (mmap_base() with rnd = 0) */
+unsigned long mmap_base_norandom(void);
+
+long ksys_mmap_pgoff(struct machine *m, struct task *t, uint64_t addr, uint64_t len,
+		     long prot, long flags, int fd, uint64_t off);
+long vm_munmap(struct machine *m, struct task *t, uint64_t start, uint64_t len);
+long do_mprotect_pkey(struct machine *m, struct task *t, uint64_t start, uint64_t len,
+		      long prot);
+long do_madvise(struct machine *m, struct task *t, uint64_t start, uint64_t len_in,
+		long behavior);
+
+/* Is the madvise behaviour one the model carries out? */
+bool madvise_modelled(long behavior);
+
+/* fork's dup_mmap: 0 or -ENOMEM */
+int dup_mmap(struct machine *m, struct mm_struct *mm, struct mm_struct *oldmm);
+/* exit_mmap: everything unmapped and freed, page tables included */
+void exit_mmap(struct machine *m, struct mm_struct *mm);
+
+/* The counters vm_stat_account keeps (total_vm, exec_vm, stack_vm, data_vm) */
+void vm_stat_account(struct mm_struct *mm, unsigned long flags, long npages);
+
+#endif /* MMSIM_MMAP_H */
