@@ -47,6 +47,7 @@
 #include "memblock.h"
 #include "mmzone.h"
 #include "page.h"
+#include "task.h"
 #include "page_alloc.h"
 #include "pgtable.h"
 
@@ -619,6 +620,7 @@ void machine_destroy(struct machine *m)
 {
 	if (!m)
 		return;
+	proc_ctx_destroy(m);
 	for (int n = 0; n < MAX_NUMNODES; n++)
 		for (int zi = 0; zi < MAX_NR_ZONES; zi++) {
 			host_free(m->node[n].node_zones[zi].pageblock_flags);

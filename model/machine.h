@@ -149,6 +149,7 @@ struct mm_inject {
 struct fstore;	/* page.c */
 struct hugetlb_ctx;	/* hugetlb.c */
 struct mm_struct;	/* pgtable.h */
+struct proc_ctx;	/* task.h */
 
 /* What the vmemmap optimisation did, for reports and compare */
 struct hvo_stats {
@@ -180,6 +181,7 @@ struct machine {
 	bool booted;
 	struct fstore *fstore;
 	struct hugetlb_ctx *hugetlb;
+	struct proc_ctx *procs;		/* processes and files, created on first use */
 	struct mm_struct *init_mm;	/* kernel page tables (the vmemmap) */
 	bool buddy_up;			/* memblock_free_all has run */
 	struct hvo_stats hvo_stats;

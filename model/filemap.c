@@ -1,0 +1,454 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * filemap.c - tmpfs files and their page cache (mm/shmem.c, mm/filemap.c,
+ * mm/truncate.c, fs/open.c, 6.1).
+ *
+ * A tmpfs page is swap-backed (PG_swapbacked), sits on the anon LRU,
+ * counts in NR_FILE_PAGES and NR_SHMEM (meminfo's Cached and Shmem), and
+ * when mapped in NR_FILE_MAPPED and the mm's MM_SHMEMPAGES.  The page
+ * cache holds one reference per page.  A fault beyond EOF is SIGBUS.
+ * Truncation unmaps the pages past the new size from every mapping
+ * (unmap_mapping_range) and then drops them from the cache.
+ *
+ * Simplified: files are order-0 pages only here; a directory tree is not
+ * modelled (a file lives directly in its mount's directory); there are
+ * no permissions, no block accounting beyond size=, no read(2)/write(2)
+ * (data gets into a file through a shared mapping).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "filemap.h"
+#include "cpu.h"
+#include "gfp.h"
+#include "host.h"
+#include "machine.h"
+#include "mman.h"
+#include "mmzone.h"
+#include "page.h"
+#include "page_alloc.h"
+#include "rmap.h"
+#include "task.h"
+
+static struct shmem_sb *find_mount(struct machine *m, const char *path, const char **name)
+{
+	struct proc_ctx *pc = proc_ctx(m);
+	const char *slash = strrchr(path, '/');
+
+	if (!slash)
+		return NULL;
+	for (unsigned int i = 0; i < pc->nr_mounts; i++) {
+		size_t n = strlen(pc->mounts[i]->dir);
+
+		if ((size_t)(slash - path) == n && !memcmp(path, pc->mounts[i]->dir, n)) {
+			*name = slash + 1;
+			return pc->mounts[i];
+		}
+	}
+	return NULL;
+}
+
+static bool parse_huge(const char *v, size_t n, int *huge)
+{
+	static const struct { const char *name; int val; } tab[] = {
+		{ "never", SHMEM_HUGE_NEVER }, { "always", SHMEM_HUGE_ALWAYS },
+		{ "within_size", SHMEM_HUGE_WITHIN_SIZE }, { "advise", SHMEM_HUGE_ADVISE },
+	};
+
+	for (size_t i = 0; i < sizeof(tab) / sizeof(tab[0]); i++) {
+		if (strlen(tab[i].name) == n && !memcmp(tab[i].name, v, n)) {
+			*huge = tab[i].val;
+			return true;
+		}
+	}
+	return false;
+}
+
+int shmem_mount(struct machine *m, const char *dir, const char *opts, char *err, size_t errlen)
+{
+	struct proc_ctx *pc = proc_ctx(m);
+	struct shmem_sb sb = { .huge = SHMEM_HUGE_NEVER };
+	size_t dl = strlen(dir);
+
+	while (dl > 1 && dir[dl - 1] == '/')
+		dl--;
+	if (dir[0] != '/') {
+		snprintf(err, errlen, "mount point '%s' is not an absolute path", dir);
+		return -EINVAL;
+	}
+	for (unsigned int i = 0; i < pc->nr_mounts; i++) {
+		if (strlen(pc->mounts[i]->dir) == dl && !memcmp(pc->mounts[i]->dir, dir, dl)) {
+			snprintf(err, errlen, "%.*s is already a tmpfs mount", (int)dl, dir);
+			return -EBUSY;
+		}
+	}
+	for (const char *o = opts; o && *o;) {
+		const char *e = strchr(o, ','), *eq;
+		size_t n = e ? (size_t)(e - o) : strlen(o);
+
+		eq = memchr(o, '=', n);
+		if (eq && eq - o == 4 && !memcmp(o, "huge", 4)) {
+			if (!parse_huge(eq + 1, n - 5, &sb.huge)) {
+				snprintf(err, errlen, "tmpfs: bad value '%.*s' for huge= "
+					 "(never, always, within_size, advise)", (int)(n - 5), eq + 1);
+				return -EINVAL;
+			}
+		} else if (eq && eq - o == 4 && !memcmp(o, "size", 4)) {
+			char buf[32], *end;
+			unsigned long long v;
+
+			if (n - 5 >= sizeof(buf) || n == 5)
+				goto bad;
+			memcpy(buf, eq + 1, n - 5);
+			buf[n - 5] = 0;
+			v = strtoull(buf, &end, 0);
+			switch (*end) {	/* memparse */
+			case 'k': case 'K': v <<= 10; end++; break;
+			case 'm': case 'M': v <<= 20; end++; break;
+			case 'g': case 'G': v <<= 30; end++; break;
+			case 't': case 'T': v <<= 40; end++; break;
+			}
+			if (*end)
+				goto bad;
+			sb.max_blocks = (v + PAGE_SIZE - 1) >> PAGE_SHIFT;
+		} else if (!(n == 0 || (n == 8 && !memcmp(o, "defaults", 8)))) {
+			goto bad;
+		}
+		o = e ? e + 1 : NULL;
+		continue;
+bad:
+		snprintf(err, errlen, "tmpfs: unknown or bad option '%.*s' (huge=, size=)", (int)n, o);
+		return -EINVAL;
+	}
+	pc->mounts = host_reallocarray(pc->mounts, pc->nr_mounts + 1, sizeof(*pc->mounts),
+				       "the mount table");
+	pc->mounts[pc->nr_mounts] = host_malloc(sizeof(sb), "a tmpfs mount");
+	*pc->mounts[pc->nr_mounts] = sb;
+	pc->mounts[pc->nr_mounts]->dir = host_malloc(dl + 1, "a tmpfs mount");
+	memcpy(pc->mounts[pc->nr_mounts]->dir, dir, dl);
+	pc->mounts[pc->nr_mounts]->dir[dl] = 0;
+	pc->nr_mounts++;
+	return 0;
+}
+
+static struct inode *inode_new(struct machine *m, struct shmem_sb *sb, const char *path)
+{
+	struct proc_ctx *pc = proc_ctx(m);
+	struct inode *inode = host_calloc(1, sizeof(*inode), "an inode");
+
+	inode->id = ++pc->next_inode_id;
+	inode->i_ino = ++pc->next_ino;
+	inode->path = host_strdup(path, "a file name");
+	inode->shmem = true;
+	inode->sb = sb;
+	inode->huge = sb ? sb->huge : SHMEM_HUGE_NEVER;
+	inode->refcount = 1;
+	xmap_init(&inode->i_pages);
+	init_rwsem(&inode->i_mmap_rwsem);
+	xmap_set(&pc->inodes_by_id, inode->id, (uint64_t)(uintptr_t)inode);
+	if (pc->nr_inodes == pc->cap_inodes) {
+		pc->cap_inodes = pc->cap_inodes ? pc->cap_inodes * 2 : 8;
+		pc->inodes = host_reallocarray(pc->inodes, pc->cap_inodes, sizeof(*pc->inodes),
+					       "the inode table");
+	}
+	pc->inodes[pc->nr_inodes++] = inode;
+	return inode;
+}
+
+struct inode *inode_next(struct machine *m, size_t *i)
+{
+	struct proc_ctx *pc = proc_ctx(m);
+
+	return *i < pc->nr_inodes ? pc->inodes[(*i)++] : NULL;
+}
+
+static struct inode *lookup_path(struct machine *m, const char *path)
+{
+	struct proc_ctx *pc = proc_ctx(m);
+
+	for (unsigned int i = 0; i < pc->nr_inodes; i++)
+		if (!pc->inodes[i]->unlinked && !strcmp(pc->inodes[i]->path, path))
+			return pc->inodes[i];
+	return NULL;
+}
+
+/* ---- the page cache ---------------------------------------------------- */
+
+static void page_cache_add(struct machine *m, struct inode *inode, unsigned long index,
+			   unsigned long pfn)
+{
+	xmap_set(&inode->i_pages, index, pfn);
+	inode->nrpages++;
+	set_page_mapping(m, pfn, mapping_addr(inode));
+	set_page_index(m, pfn, index);
+	m->node[page_to_nid(m, pfn)].vm_stat[NR_FILE_PAGES]++;
+	m->node[page_to_nid(m, pfn)].vm_stat[NR_SHMEM]++;
+	lru_cache_add(m, pfn, 1);
+	if (inode->sb)
+		inode->sb->used_blocks++;
+}
+
+/* __filemap_remove_folio + the cache's reference */
+static void page_cache_delete(struct machine *m, struct inode *inode, unsigned long index)
+{
+	uint64_t pfn;
+
+	if (!xmap_get(&inode->i_pages, index, &pfn))
+		return;
+	xmap_del(&inode->i_pages, index);
+	inode->nrpages--;
+	if (page_mapcount(m, pfn) > 0)
+		mm_fail(m, "BUG: page %#lx removed from the page cache while still mapped",
+			(unsigned long)pfn);
+	set_page_mapping(m, pfn, 0);
+	m->node[page_to_nid(m, pfn)].vm_stat[NR_FILE_PAGES]--;
+	m->node[page_to_nid(m, pfn)].vm_stat[NR_SHMEM]--;
+	ClearPageDirty(m, pfn);
+	if (inode->sb)
+		inode->sb->used_blocks--;
+	put_page(m, pfn);
+}
+
+vm_fault_t filemap_fault(struct machine *m, struct vm_area_struct *vma, unsigned long pgoff,
+			 unsigned long *pfn_out)
+{
+	struct inode *inode = vma->vm_file;
+	uint64_t pfn;
+
+	if (pgoff >= (inode->i_size + PAGE_SIZE - 1) >> PAGE_SHIFT)
+		return VM_FAULT_SIGBUS;
+	if (!xmap_get(&inode->i_pages, pgoff, &pfn)) {
+		/* shmem_get_folio_gfp: a new zeroed page in the cache */
+		if (inode->sb && inode->sb->max_blocks &&
+		    inode->sb->used_blocks >= inode->sb->max_blocks)
+			return VM_FAULT_SIGBUS;		/* -ENOSPC */
+		pfn = __alloc_pages(m, GFP_HIGHUSER_MOVABLE, 0, m->cpu_node[m->cur_cpu]);
+		if (pfn == PFN_NONE)
+			return VM_FAULT_OOM;
+		SetPageUptodate(m, pfn);
+		SetPageSwapBacked(m, pfn);
+		page_cache_add(m, inode, pgoff, pfn);
+	}
+	get_page(m, pfn);
+	*pfn_out = pfn;
+	return 0;
+}
+
+void rmap_walk_file(struct machine *m, unsigned long pfn, rmap_one_fn fn, void *arg)
+{
+	uint64_t mapping = page_mapping(m, pfn);
+	unsigned long index = page_index(m, pfn);
+	struct inode *inode = NULL;
+	uint64_t v;
+
+	if (mapping >= MAPPING_ADDR_BASE &&
+	    xmap_get(&proc_ctx(m)->inodes_by_id, (mapping - MAPPING_ADDR_BASE) / RMAP_OBJ_STRIDE, &v))
+		inode = (struct inode *)(uintptr_t)v;
+	if (!inode)
+		return;
+	down_read(m, &inode->i_mmap_rwsem);
+	for (unsigned int i = 0; i < inode->nr_mmap; i++) {
+		struct vm_area_struct *vma = inode->i_mmap[i];
+
+		if (index < vma->vm_pgoff || index >= vma->vm_pgoff + vma_pages(vma))
+			continue;
+		if (!fn(m, vma, vma_address_of(vma, index), arg))
+			break;
+	}
+	up_read(m, &inode->i_mmap_rwsem);
+}
+
+/* unmap_mapping_range + truncate_inode_pages_range for pages >= first */
+static void truncate_pagecache(struct machine *m, struct inode *inode, unsigned long first)
+{
+	uint64_t key, val;
+	unsigned long *idx;
+	size_t n = 0;
+
+	down_read(m, &inode->i_mmap_rwsem);
+	for (unsigned int i = 0; i < inode->nr_mmap; i++) {
+		struct vm_area_struct *vma = inode->i_mmap[i];
+		unsigned long end_pg = vma->vm_pgoff + vma_pages(vma);
+
+		if (end_pg <= first)
+			continue;
+		/* even_cows: private copies past EOF go too */
+		zap_vma_range(m, vma, first > vma->vm_pgoff ? vma_address_of(vma, first) :
+				      vma->vm_start, vma->vm_end);
+	}
+	up_read(m, &inode->i_mmap_rwsem);
+	idx = host_malloc((inode->i_pages.nr + 1) * sizeof(*idx), "truncating a file");
+	for (size_t i = 0; xmap_next(&inode->i_pages, &i, &key, &val);)
+		if (key >= first)
+			idx[n++] = key;
+	for (size_t i = 0; i < n; i++)
+		page_cache_delete(m, inode, idx[i]);
+	host_free(idx);
+}
+
+static void inode_free(struct machine *m, struct inode *inode)
+{
+	struct proc_ctx *pc = proc_ctx(m);
+
+	truncate_pagecache(m, inode, 0);
+	xmap_destroy(&inode->i_pages);
+	xmap_del(&pc->inodes_by_id, inode->id);
+	for (unsigned int i = 0; i < pc->nr_inodes; i++) {
+		if (pc->inodes[i] == inode) {
+			memmove(&pc->inodes[i], &pc->inodes[i + 1],
+				(pc->nr_inodes - i - 1) * sizeof(*pc->inodes));
+			pc->nr_inodes--;
+			break;
+		}
+	}
+	host_free(inode->i_mmap);
+	host_free(inode->path);
+	host_free(inode);
+}
+
+void iput(struct machine *m, struct inode *inode)
+{
+	if (--inode->refcount == 0)
+		inode_free(m, inode);
+}
+
+struct inode *shmem_zero_setup(struct machine *m, uint64_t size)
+{
+	struct inode *inode = inode_new(m, NULL, "/dev/zero");
+
+	inode->i_size = size;
+	inode->unlinked = true;		/* shows as "/dev/zero (deleted)" */
+	return inode;
+}
+
+void shmem_align(struct machine *m, struct inode *file, uint64_t len, unsigned long pgoff,
+		 uint64_t *align, uint64_t *align_off)
+{
+	(void)m;
+	(void)file;
+	(void)len;
+	(void)pgoff;
+	*align = 0;	/* order-0 files: no alignment wanted */
+	*align_off = 0;
+}
+
+/* ---- system calls -------------------------------------------------------- */
+
+static int fd_alloc(struct task *t)
+{
+	for (int fd = 3; fd < TASK_MAX_FDS; fd++)	/* 0-2 are the standard streams */
+		if (!t->fd[fd])
+			return fd;
+	return -EMFILE;
+}
+
+long do_sys_open(struct machine *m, struct task *t, const char *path, long flags)
+{
+	struct shmem_sb *sb;
+	const char *name;
+	struct inode *inode;
+	struct file *f;
+	int fd = fd_alloc(t);
+
+	if (fd < 0)
+		return fd;
+	sb = find_mount(m, path, &name);
+	inode = lookup_path(m, path);
+	if (!inode) {
+		if (!sb || !*name)
+			return -ENOENT;
+		if (!(flags & O_CREAT))
+			return -ENOENT;
+		inode = inode_new(m, sb, path);
+	} else if ((flags & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL)) {
+		return -EEXIST;
+	}
+	inode->refcount++;	/* the open file's; the directory entry holds the first */
+	if ((flags & O_TRUNC) && (flags & O_ACCMODE) != O_RDONLY && inode->i_size) {
+		truncate_pagecache(m, inode, 0);
+		inode->i_size = 0;
+	}
+	f = host_calloc(1, sizeof(*f), "an open file");
+	f->inode = inode;
+	f->f_flags = (int)(flags & O_ACCMODE);
+	t->fd[fd] = f;
+	return fd;
+}
+
+long ksys_close(struct machine *m, struct task *t, int fd)
+{
+	struct file *f;
+
+	if (fd < 0 || fd >= TASK_MAX_FDS || !t->fd[fd])
+		return -EBADF;
+	f = t->fd[fd];
+	t->fd[fd] = NULL;
+	iput(m, f->inode);
+	host_free(f);
+	return 0;
+}
+
+static long inode_truncate(struct machine *m, struct inode *inode, uint64_t length)
+{
+	uint64_t old = inode->i_size;
+
+	inode->i_size = length;
+	if (length < old)
+		truncate_pagecache(m, inode, (length + PAGE_SIZE - 1) >> PAGE_SHIFT);
+	return 0;
+}
+
+long do_ftruncate(struct machine *m, struct task *t, int fd, uint64_t length)
+{
+	struct file *f;
+
+	if (fd < 0 || fd >= TASK_MAX_FDS || !t->fd[fd])
+		return -EBADF;
+	f = t->fd[fd];
+	if ((int64_t)length < 0)
+		return -EINVAL;
+	if ((f->f_flags & O_ACCMODE) == O_RDONLY)
+		return -EINVAL;		/* not open for writing */
+	return inode_truncate(m, f->inode, length);
+}
+
+long do_truncate_path(struct machine *m, const char *path, uint64_t length)
+{
+	struct inode *inode = lookup_path(m, path);
+	struct shmem_sb *sb;
+	const char *name;
+
+	if (!inode) {
+		sb = find_mount(m, path, &name);
+		if (!sb || !*name)
+			return -ENOENT;
+		inode = inode_new(m, sb, path);
+	}
+	return inode_truncate(m, inode, length);
+}
+
+long do_unlink(struct machine *m, const char *path)
+{
+	struct inode *inode = lookup_path(m, path);
+
+	if (!inode)
+		return -ENOENT;
+	inode->unlinked = true;
+	iput(m, inode);		/* the directory entry's reference */
+	return 0;
+}
+
+void filemap_destroy(struct machine *m)
+{
+	struct proc_ctx *pc = proc_ctx(m);
+
+	for (unsigned int i = 0; i < pc->nr_mounts; i++) {
+		host_free(pc->mounts[i]->dir);
+		host_free(pc->mounts[i]);
+	}
+	host_free(pc->mounts);
+	pc->mounts = NULL;
+	pc->nr_mounts = 0;
+}

@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * filemap.h - files on tmpfs mounts and their page cache (mm/shmem.c,
+ * mm/filemap.c, mm/truncate.c, fs/open.c): what a file mapping faults
+ * its pages from.
+ */
+#ifndef MMSIM_FILEMAP_H
+#define MMSIM_FILEMAP_H
+
+#include "mm.h"
+#include "mm_types.h"
+#include "memory.h"
+#include "rmap.h"
+
+struct task;
+
+/* shmem huge= values (mm/shmem.c) */
+enum shmem_huge { SHMEM_HUGE_NEVER, SHMEM_HUGE_ALWAYS, SHMEM_HUGE_WITHIN_SIZE,
+		  SHMEM_HUGE_ADVISE, SHMEM_HUGE_DENY = -1, SHMEM_HUGE_FORCE = -2 };
+
+/* A tmpfs mount */
+struct shmem_sb {
+	char *dir;			/* where it is mounted, no trailing slash */
+	int huge;			/* enum shmem_huge */
+	uint64_t max_blocks;		/* size= in pages, 0: unlimited */
+	uint64_t used_blocks;
+};
+
+/* An open file (struct file): the inode and how it was opened */
+struct file {
+	struct inode *inode;
+	int f_flags;			/* O_RDONLY / O_WRONLY / O_RDWR */
+};
+
+static inline uint64_t mapping_addr(const struct inode *inode)
+{
+	return MAPPING_ADDR_BASE + inode->id * RMAP_OBJ_STRIDE;
+}
+
+/* mount -t tmpfs -o OPTS none DIR: 0 or -errno, with a reason in err */
+int shmem_mount(struct machine *m, const char *dir, const char *opts, char *err, size_t errlen);
+
+/* open(2), close(2), ftruncate(2), unlink(2) */
+long do_sys_open(struct machine *m, struct task *t, const char *path, long flags);
+long ksys_close(struct machine *m, struct task *t, int fd);
+long do_ftruncate(struct machine *m, struct task *t, int fd, uint64_t length);
+long do_unlink(struct machine *m, const char *path);
+/* truncate -s SIZE PATH, as coreutils does it (open with O_CREAT, ftruncate) */
+long do_truncate_path(struct machine *m, const char *path, uint64_t length);
+
+/* Drop a reference to an inode; the last one of an unlinked file frees it */
+void iput(struct machine *m, struct inode *inode);
+
+/* shmem_zero_setup: the file behind a MAP_SHARED|MAP_ANONYMOUS mapping */
+struct inode *shmem_zero_setup(struct machine *m, uint64_t size);
+
+/* How shmem_get_unmapped_area wants a mapping of file aligned */
+void shmem_align(struct machine *m, struct inode *file, uint64_t len, unsigned long pgoff,
+		 uint64_t *align, uint64_t *align_off);
+
+/*
+ * The page at pgoff of the VMA's file, referenced for the caller;
+ * VM_FAULT_SIGBUS beyond EOF, VM_FAULT_OOM when no page can be had.
+ */
+vm_fault_t filemap_fault(struct machine *m, struct vm_area_struct *vma, unsigned long pgoff,
+			 unsigned long *pfn);
+
+/* Every inode (for the checker and the views); NULL-terminated walk */
+struct inode *inode_next(struct machine *m, size_t *i);
+void filemap_destroy(struct machine *m);
+
+#endif /* MMSIM_FILEMAP_H */
