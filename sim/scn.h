@@ -143,6 +143,43 @@ enum scn_verb {
 	SCN_PRINT_COUNTERS,	/* print counters [PREFIX...] */
 	SCN_EXPECT,		/* expect EXPR OP EXPR */
 	SCN_REPLAY,		/* replay FILE [group=G] */
+	SCN_PROCESS,		/* process NAME */
+	SCN_CALL,		/* NAME: [VAR =] CALL(ARGS) [= RESULT] */
+	SCN_MOUNT,		/* mount -t tmpfs [-o OPTS] none DIR */
+	SCN_TRUNCATE,		/* truncate -s SIZE PATH */
+	SCN_RM,			/* rm PATH */
+	SCN_STRACE,		/* strace on|off */
+};
+
+/* System calls (and the touch pseudo-call) of simulated processes */
+enum scn_call_kind {
+	SC_MMAP, SC_MUNMAP, SC_MPROTECT, SC_MADVISE, SC_FORK, SC_EXIT, SC_OPEN, SC_CLOSE,
+	SC_FTRUNCATE, SC_TOUCH,
+};
+
+enum scn_arg_kind { SCN_ARG_NUM, SCN_ARG_VAR, SCN_ARG_STR, SCN_ARG_NULL };
+
+struct scn_arg {
+	enum scn_arg_kind kind;
+	uint64_t num;		/* NUM; VAR: the offset added */
+	int var;		/* VAR: the variable's slot */
+	char *str;		/* STR */
+	int col;
+};
+
+enum scn_call_expect { SCN_RET_ANY, SCN_RET_VALUE, SCN_RET_ERRNO, SCN_RET_SIGNAL };
+
+#define SCN_CALL_MAX_ARGS	6
+struct scn_call {
+	enum scn_call_kind kind;
+	int proc;		/* the process's slot */
+	int ret_var;		/* the variable the result goes to, or -1 */
+	int child;		/* fork: the new process's slot */
+	int nargs;
+	struct scn_arg a[SCN_CALL_MAX_ARGS];
+	enum scn_call_expect expect;
+	uint64_t expect_val;	/* VALUE: the value; ERRNO: the errno; SIGNAL: the signal */
+	int expect_col;
 };
 
 enum scn_free_mode { SCN_FREE_ID, SCN_FREE_MEMBER, SCN_FREE_ALL, SCN_FREE_EVERY, SCN_FREE_RANDOM };
@@ -199,6 +236,7 @@ struct scn_stmt {
 	enum scn_cmp cmp;
 	struct scn_expr lhs, rhs;
 	struct trace *trace;	/* owned by the script */
+	struct scn_call *call;	/* SCN_CALL, SCN_PROCESS (proc slot) */
 };
 
 struct scn_script {
@@ -212,6 +250,8 @@ struct scn_script {
 	struct scn_stmt *stmts;
 	int nids, ngroups, nsnaps;
 	char **id_names, **group_names, **snap_names;
+	int nprocs, nvars;
+	char **proc_names, **var_names;
 	struct scn_names *names;	/* parse-time name table (uthash) */
 	struct scn_names *snap_index;	/* snapshot names -> slots (uthash) */
 };

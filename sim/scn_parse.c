@@ -26,6 +26,8 @@
 #include "hash.h"
 #include "hugetlb.h"
 #include "host.h"
+#include "mman.h"
+#include "mmap.h"
 
 enum name_kind { NAME_ID, NAME_GROUP, NAME_SNAP };
 
@@ -49,6 +51,7 @@ struct parser {
 	int boot_line;		/* 0: not booted yet */
 	int machine_line;
 	char dir[512];		/* the scenario's directory, for replay paths */
+	int *proc_exit_line;	/* [s->nprocs]: where each process exited, 0: alive */
 };
 
 static bool perr(struct parser *p, int col, const char *fmt, ...)
@@ -1399,6 +1402,447 @@ struct verb {
 	bool (*raw)(struct parser *p, const char *rest);
 };
 
+
+/* -------------------------------------------------------------------------
+ * Processes: `process P`, `P: [VAR =] CALL(ARGS) [= RESULT]`, files
+ */
+static int proc_find(struct parser *p, const char *name, size_t len)
+{
+	for (int i = 0; i < p->s->nprocs; i++)
+		if (strlen(p->s->proc_names[i]) == len && !memcmp(p->s->proc_names[i], name, len))
+			return i;
+	return -1;
+}
+
+static bool proc_new(struct parser *p, const char *name, size_t len, int col, int *slot)
+{
+	char buf[64];
+	int i = proc_find(p, name, len);
+
+	if (len >= sizeof(buf))
+		return perr(p, col, "process name too long (at most %zu characters)", sizeof(buf) - 1);
+	memcpy(buf, name, len);
+	buf[len] = 0;
+	if (!scn_is_ident(buf))
+		return perr(p, col, "bad process name '%s' (letters, digits and _, not starting "
+			    "with a digit)", buf);
+	if (i >= 0)
+		return perr(p, col, "process '%s' already exists (line %d)", buf,
+			    p->proc_exit_line[i] ? p->proc_exit_line[i] : 0);
+	*slot = add_name(&p->s->proc_names, &p->s->nprocs, buf);
+	p->proc_exit_line = xreallocarray(p->proc_exit_line, (size_t)p->s->nprocs, sizeof(int));
+	p->proc_exit_line[*slot] = 0;
+	return true;
+}
+
+static bool parse_process(struct parser *p)
+{
+	struct scn_stmt *st;
+	int slot;
+
+	if (!want_args(p, "process", 1, 1, "process NAME") || !need_boot(p, p->tk.t[0].col))
+		return false;
+	if (!proc_new(p, p->tk.t[1].s, strlen(p->tk.t[1].s), p->tk.t[1].col, &slot))
+		return false;
+	st = new_stmt(p, SCN_PROCESS, p->tk.t[0].col);
+	st->slot = slot;
+	return true;
+}
+
+static bool parse_strace(struct parser *p)
+{
+	struct scn_stmt *st;
+
+	if (!want_args(p, "strace", 1, 1, "strace on|off"))
+		return false;
+	if (strcmp(p->tk.t[1].s, "on") && strcmp(p->tk.t[1].s, "off"))
+		return perr(p, p->tk.t[1].col, "strace: expected 'on' or 'off', got '%s'",
+			    p->tk.t[1].s);
+	st = new_stmt(p, SCN_STRACE, p->tk.t[0].col);
+	st->mode = !strcmp(p->tk.t[1].s, "on");
+	return true;
+}
+
+/* mount -t tmpfs [-o OPTIONS] SOURCE DIR */
+static bool parse_mount(struct parser *p)
+{
+	struct scn_stmt *st;
+	const char *type = NULL, *opts = NULL;
+	int i = 1, pos[2], npos = 0;
+
+	while (i < p->tk.n) {
+		struct scn_tok *t = &p->tk.t[i];
+
+		if (t->kind != SCN_TOK_WORD)
+			return perr(p, t->col, "mount: unexpected redirection");
+		if (!strcmp(t->s, "-t") || !strcmp(t->s, "-o")) {
+			if (i + 1 >= p->tk.n)
+				return perr(p, t->col, "mount: %s needs a value", t->s);
+			if (t->s[1] == 't')
+				type = p->tk.t[i + 1].s;
+			else
+				opts = p->tk.t[i + 1].s;
+			i += 2;
+			continue;
+		}
+		if (t->s[0] == '-')
+			return perr(p, t->col, "mount: unknown option '%s' (-t, -o)", t->s);
+		if (npos == 2)
+			return perr(p, t->col, "mount: too many arguments "
+				    "(mount -t tmpfs [-o OPTIONS] SOURCE DIR)");
+		pos[npos++] = i++;
+	}
+	if (!type || strcmp(type, "tmpfs"))
+		return perr(p, p->tk.t[0].col, "mount: only '-t tmpfs' is modelled");
+	if (npos != 2)
+		return perr(p, p->tk.t[0].col, "mount: expected SOURCE and DIR "
+			    "(mount -t tmpfs [-o OPTIONS] none DIR)");
+	if (p->tk.t[pos[1]].s[0] != '/')
+		return perr(p, p->tk.t[pos[1]].col, "mount: '%s' is not an absolute path",
+			    p->tk.t[pos[1]].s);
+	if (!need_boot(p, p->tk.t[0].col))
+		return false;
+	st = new_stmt(p, SCN_MOUNT, p->tk.t[0].col);
+	st->path = xstrdup(p->tk.t[pos[1]].s);
+	st->path_col = p->tk.t[pos[1]].col;
+	st->text = xstrdup(opts ? opts : "");
+	return true;
+}
+
+/* truncate -s SIZE PATH, rm PATH */
+static bool parse_truncate(struct parser *p)
+{
+	struct scn_stmt *st;
+	uint64_t v;
+
+	if (!want_args(p, "truncate", 3, 3, "truncate -s SIZE FILE"))
+		return false;
+	if (strcmp(p->tk.t[1].s, "-s"))
+		return perr(p, p->tk.t[1].col, "truncate: expected -s SIZE");
+	{
+		const char *why;
+
+		if (!scn_parse_size(p->tk.t[2].s, &v, &why))
+			return perr(p, p->tk.t[2].col, "%s: '%s'", why, p->tk.t[2].s);
+	}
+	if (!need_boot(p, p->tk.t[0].col))
+		return false;
+	st = new_stmt(p, SCN_TRUNCATE, p->tk.t[0].col);
+	st->count = v;
+	st->path = xstrdup(p->tk.t[3].s);
+	st->path_col = p->tk.t[3].col;
+	return true;
+}
+
+static bool parse_rm(struct parser *p)
+{
+	struct scn_stmt *st;
+
+	if (!want_args(p, "rm", 1, 1, "rm FILE") || !need_boot(p, p->tk.t[0].col))
+		return false;
+	st = new_stmt(p, SCN_RM, p->tk.t[0].col);
+	st->path = xstrdup(p->tk.t[1].s);
+	st->path_col = p->tk.t[1].col;
+	return true;
+}
+
+static const struct {
+	const char *name;
+	enum scn_call_kind kind;
+	int min, max;
+	const char *usage;
+} calls[] = {
+	{ "mmap", SC_MMAP, 6, 6, "mmap(ADDR, LEN, PROT, FLAGS, FD, OFFSET)" },
+	{ "munmap", SC_MUNMAP, 2, 2, "munmap(ADDR, LEN)" },
+	{ "mprotect", SC_MPROTECT, 3, 3, "mprotect(ADDR, LEN, PROT)" },
+	{ "madvise", SC_MADVISE, 3, 3, "madvise(ADDR, LEN, ADVICE)" },
+	{ "fork", SC_FORK, 0, 0, "CHILD = fork()" },
+	{ "exit", SC_EXIT, 1, 1, "exit(CODE)" },
+	{ "open", SC_OPEN, 2, 3, "FD = open(\"PATH\", FLAGS[, MODE])" },
+	{ "close", SC_CLOSE, 1, 1, "close(FD)" },
+	{ "ftruncate", SC_FTRUNCATE, 2, 2, "ftruncate(FD, LENGTH)" },
+	{ "touch", SC_TOUCH, 3, 3, "touch(ADDR, LEN, READ|WRITE)" },
+};
+
+static int var_find(struct parser *p, const char *name, size_t len)
+{
+	for (int i = 0; i < p->s->nvars; i++)
+		if (strlen(p->s->var_names[i]) == len && !memcmp(p->s->var_names[i], name, len))
+			return i;
+	return -1;
+}
+
+static int lcol(struct parser *p, const char *q)
+{
+	return (int)(q - p->linetext) + 1;
+}
+
+/* Which flag table argument i of a call takes, or NULL */
+static const struct mman_name *arg_names(enum scn_call_kind k, int i)
+{
+	switch (k) {
+	case SC_MMAP: return i == 2 ? mman_prot_names : i == 3 ? mman_map_names : NULL;
+	case SC_MPROTECT: return i == 2 ? mman_prot_names : NULL;
+	case SC_MADVISE: return i == 2 ? mman_madv_names : NULL;
+	case SC_OPEN: return i == 1 ? mman_open_names : NULL;
+	default: return NULL;
+	}
+}
+
+/* One argument: NULL, a number or size, a variable [+|- size], FLAG|FLAG, "string" */
+static bool parse_call_arg(struct parser *p, const char **pp, enum scn_call_kind k, int i,
+			   struct scn_arg *a)
+{
+	const char *q = *pp, *e;
+	const struct mman_name *names = arg_names(k, i);
+	char buf[128];
+
+	skip_blanks(&q);
+	a->col = lcol(p, q);
+	if (*q == '"') {
+		e = strchr(q + 1, '"');
+		if (!e)
+			return perr(p, a->col, "unterminated string");
+		a->kind = SCN_ARG_STR;
+		a->str = xcalloc(1, (size_t)(e - q));
+		memcpy(a->str, q + 1, (size_t)(e - q - 1));
+		*pp = e + 1;
+		return true;
+	}
+	e = q;
+	while (*e && *e != ',' && *e != ')' && !is_blank(*e))
+		e++;
+	if (e == q)
+		return perr(p, a->col, "expected an argument");
+	if ((size_t)(e - q) >= sizeof(buf))
+		return perr(p, a->col, "argument too long");
+	memcpy(buf, q, (size_t)(e - q));
+	buf[e - q] = 0;
+	*pp = e;
+	if (!strcmp(buf, "NULL")) {
+		a->kind = SCN_ARG_NULL;
+		return true;
+	}
+	if (k == SC_TOUCH && i == 2) {
+		if (strcmp(buf, "READ") && strcmp(buf, "WRITE"))
+			return perr(p, a->col, "touch: expected READ or WRITE, got '%s'", buf);
+		a->kind = SCN_ARG_NUM;
+		a->num = !strcmp(buf, "WRITE");
+		return true;
+	}
+	if (names && (isupper((unsigned char)buf[0]) || buf[0] == '0')) {
+		const char *bad;
+		size_t badlen;
+		long v;
+
+		if (names == mman_madv_names && strchr(buf, '|'))
+			return perr(p, a->col, "madvise takes one advice, not flags");
+		if (!mman_parse_flags(names, buf, strlen(buf), &v, &bad, &badlen))
+			return perr(p, a->col + (int)(bad - buf), "unknown flag '%.*s'", (int)badlen,
+				    bad);
+		a->kind = SCN_ARG_NUM;
+		a->num = (uint64_t)v;
+		if (k == SC_MMAP && i == 3 && (v & MAP_HUGETLB))
+			return perr(p, a->col, "MAP_HUGETLB mappings are not modelled yet");
+		if (k == SC_MADVISE && !madvise_modelled(v) && v != MADV_COLLAPSE &&
+		    names == mman_madv_names)
+			return perr(p, a->col, "%s is not modelled yet", buf);
+		if (k == SC_MADVISE && v == MADV_COLLAPSE)
+			return perr(p, a->col, "MADV_COLLAPSE is not modelled yet");
+		return true;
+	}
+	if (k == SC_OPEN && i == 2) {		/* a mode: C reads 0644 as octal */
+		char *end;
+
+		a->kind = SCN_ARG_NUM;
+		a->num = strtoull(buf, &end, buf[0] == '0' && buf[1] != 'x' ? 8 : 0);
+		if (*end || buf[0] == '-')
+			return perr(p, a->col, "bad mode '%s' (octal, as 0644)", buf);
+		return true;
+	}
+	if (buf[0] == '-' || isdigit((unsigned char)buf[0])) {
+		const char *why;
+		uint64_t v;
+
+		if (!scn_parse_size(buf + (buf[0] == '-'), &v, &why))
+			return perr(p, a->col, "%s: '%s'", why, buf);
+		a->kind = SCN_ARG_NUM;
+		a->num = buf[0] == '-' ? (uint64_t)-(int64_t)v : v;
+		return true;
+	}
+	if (isalpha((unsigned char)buf[0]) || buf[0] == '_') {
+		char *op = buf + strcspn(buf, "+-");
+		int v = var_find(p, buf, (size_t)(op - buf));
+
+		if (v < 0)
+			return perr(p, a->col, "unknown name '%.*s' (not a mapping, file "
+				    "descriptor or flag defined above)", (int)(op - buf), buf);
+		a->kind = SCN_ARG_VAR;
+		a->var = v;
+		a->num = 0;
+		if (*op) {
+			const char *why;
+			uint64_t off;
+
+			if (!scn_parse_size(op + 1, &off, &why))
+				return perr(p, a->col + (int)(op + 1 - buf), "%s: '%s'", why, op + 1);
+			a->num = *op == '-' ? (uint64_t)-(int64_t)off : off;
+		}
+		return true;
+	}
+	return perr(p, a->col, "bad argument '%s'", buf);
+}
+
+/* PROC: [VAR =] CALL(ARGS) [= RESULT] */
+static bool parse_call(struct parser *p, const char *line, const char *colon)
+{
+	const char *q = line, *name, *var = NULL;
+	size_t namelen, varlen = 0;
+	struct scn_call c = { .ret_var = -1, .child = -1 };
+	struct scn_stmt *st;
+	int proc, k = -1, varcol = 0;
+
+	skip_blanks(&q);
+	proc = proc_find(p, q, (size_t)(colon - q));
+	if (proc < 0)
+		return perr(p, lcol(p, q), "unknown process '%.*s' (create it with 'process "
+			    "NAME' or NAME = fork())", (int)(colon - q), q);
+	if (p->proc_exit_line[proc])
+		return perr(p, lcol(p, q), "process '%.*s' exited at line %d", (int)(colon - q), q,
+			    p->proc_exit_line[proc]);
+	c.proc = proc;
+	q = colon + 1;
+	skip_blanks(&q);
+	name = q;
+	while (isalnum((unsigned char)*q) || *q == '_')
+		q++;
+	namelen = (size_t)(q - name);
+	skip_blanks(&q);
+	if (*q == '=' && q[1] != '=') {
+		var = name;
+		varlen = namelen;
+		varcol = lcol(p, name);
+		q++;
+		skip_blanks(&q);
+		name = q;
+		while (isalnum((unsigned char)*q) || *q == '_')
+			q++;
+		namelen = (size_t)(q - name);
+		skip_blanks(&q);
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(calls); i++)
+		if (strlen(calls[i].name) == namelen && !memcmp(calls[i].name, name, namelen))
+			k = (int)i;
+	if (k < 0)
+		return perr(p, lcol(p, name), "unknown system call '%.*s' (mmap, munmap, mprotect, "
+			    "madvise, fork, exit, open, close, ftruncate, touch)", (int)namelen, name);
+	c.kind = calls[k].kind;
+	if (*q != '(')
+		return perr(p, lcol(p, q), "expected '(' after %s", calls[k].name);
+	q++;
+	skip_blanks(&q);
+	while (*q != ')') {
+		if (c.nargs == SCN_CALL_MAX_ARGS || c.nargs == calls[k].max)
+			return perr(p, lcol(p, q), "too many arguments: %s", calls[k].usage);
+		if (!parse_call_arg(p, &q, c.kind, c.nargs, &c.a[c.nargs]))
+			goto fail;
+		c.nargs++;
+		skip_blanks(&q);
+		if (*q == ',') {
+			q++;
+			continue;
+		}
+		if (*q != ')') {
+			perr(p, lcol(p, q), "expected ',' or ')'");
+			goto fail;
+		}
+	}
+	if (c.nargs < calls[k].min) {
+		perr(p, lcol(p, q), "too few arguments: %s", calls[k].usage);
+		goto fail;
+	}
+	q++;
+	skip_blanks(&q);
+	if (*q == '=') {
+		char buf[64];
+		const char *e;
+
+		q++;
+		skip_blanks(&q);
+		c.expect_col = lcol(p, q);
+		e = q;
+		while (*e && !is_blank(*e) && *e != '#')
+			e++;
+		snprintf(buf, sizeof(buf), "%.*s", (int)(e - q), q);
+		if (!strcmp(buf, "-1")) {
+			const char *en = e;
+			int er;
+
+			skip_blanks(&en);
+			e = en;
+			while (*e && !is_blank(*e) && *e != '#')
+				e++;
+			if (!errno_parse(en, (size_t)(e - en), &er)) {
+				perr(p, lcol(p, en), "expected an errno name after '= -1' (EINVAL, "
+				     "ENOMEM, ...)");
+				goto fail;
+			}
+			c.expect = SCN_RET_ERRNO;
+			c.expect_val = (uint64_t)er;
+		} else if (!strcmp(buf, "SIGSEGV") || !strcmp(buf, "SIGBUS")) {
+			c.expect = SCN_RET_SIGNAL;
+			c.expect_val = buf[4] == 'E' ? 11 : 7;
+		} else {
+			const char *why;
+
+			if (!scn_parse_size(buf, &c.expect_val, &why)) {
+				perr(p, c.expect_col, "expected a result (a number, -1 ERRNO, SIGSEGV, "
+				     "SIGBUS): %s", why);
+				goto fail;
+			}
+			c.expect = SCN_RET_VALUE;
+		}
+		q = e;
+		skip_blanks(&q);
+	}
+	if (!at_end(q)) {
+		perr(p, lcol(p, q), "unexpected text after the call");
+		goto fail;
+	}
+	if (var) {
+		char vb[64];
+
+		snprintf(vb, sizeof(vb), "%.*s", (int)varlen, var);
+		if (c.kind == SC_FORK) {
+			if (!proc_new(p, var, varlen, varcol, &c.child))
+				goto fail;
+		} else {
+			if (!scn_is_ident(vb)) {
+				perr(p, varcol, "bad name '%s'", vb);
+				goto fail;
+			}
+			c.ret_var = var_find(p, var, varlen);
+			if (c.ret_var < 0)
+				c.ret_var = add_name(&p->s->var_names, &p->s->nvars, vb);
+		}
+	} else if (c.kind == SC_FORK) {
+		perr(p, lcol(p, name), "fork needs a name for the child: CHILD = fork()");
+		goto fail;
+	}
+	if (!need_boot(p, lcol(p, line)))
+		goto fail;
+	if (c.kind == SC_EXIT)
+		p->proc_exit_line[proc] = p->line;
+	st = new_stmt(p, SCN_CALL, lcol(p, line));
+	st->call = xcalloc(1, sizeof(*st->call));
+	*st->call = c;
+	return true;
+fail:
+	for (int i = 0; i < c.nargs + 1 && i < SCN_CALL_MAX_ARGS; i++)
+		host_free(c.a[i].str);
+	return false;
+}
+
 static bool parse_drain(struct parser *p)
 {
 	return parse_simple(p, SCN_DRAIN, "drain");
@@ -1429,6 +1873,11 @@ static const struct verb verbs[] = {
 	VERB("echo", parse_echo),
 	VERB("replay", parse_replay),
 	RAW_VERB("expect", parse_expect),
+	VERB("process", parse_process),
+	VERB("mount", parse_mount),
+	VERB("truncate", parse_truncate),
+	VERB("rm", parse_rm),
+	VERB("strace", parse_strace),
 };
 
 const char *scn_verb_name(size_t i)
@@ -1446,6 +1895,15 @@ static bool parse_line(struct parser *p, const char *line)
 	skip_blanks(&q);
 	if (at_end(q))
 		return true;
+	/* NAME: ... is a process's system call */
+	{
+		const char *e = q;
+
+		while (isalnum((unsigned char)*e) || *e == '_')
+			e++;
+		if (e > q && *e == ':' && (is_blank(e[1]) || at_end(e + 1)))
+			return parse_call(p, line, e);
+	}
 	for (size_t i = 0; i < ARRAY_SIZE(verbs); i++) {
 		size_t n = strlen(verbs[i].name);
 
@@ -1513,6 +1971,7 @@ struct scn_script *scn_parse_string(const char *file, const char *text, struct s
 		line = nl ? nl + 1 : line + len;
 	}
 	host_free(buf);
+	host_free(p.proc_exit_line);
 	scn_toks_free(&p.tk);
 	/*
 	 * A machine line with no step after it still describes a machine,
@@ -1587,8 +2046,18 @@ void scn_script_free(struct scn_script *s)
 		expr_free(&st->lhs);
 		expr_free(&st->rhs);
 		trace_free(st->trace);
+		if (st->call)
+			for (int j = 0; j < st->call->nargs; j++)
+				host_free(st->call->a[j].str);
+		host_free(st->call);
 	}
 	host_free(s->stmts);
+	for (int i = 0; i < s->nprocs; i++)
+		host_free(s->proc_names[i]);
+	for (int i = 0; i < s->nvars; i++)
+		host_free(s->var_names[i]);
+	host_free(s->proc_names);
+	host_free(s->var_names);
 	for (int i = 0; i < s->nids; i++)
 		host_free(s->id_names[i]);
 	for (int i = 0; i < s->ngroups; i++)

@@ -54,6 +54,11 @@
 #include "page_alloc.h"
 #include "vmscan.h"
 #include "module.h"
+#include "filemap.h"
+#include "memory.h"
+#include "mman.h"
+#include "mmap.h"
+#include "task.h"
 
 #define GROUP_CHUNK_SHIFT	12
 #define GROUP_CHUNK		(1UL << GROUP_CHUNK_SHIFT)
@@ -141,6 +146,8 @@ struct scn_runner {
 	long checked_moves;		/* run_moves() at the last invariant check */
 	uint64_t rng;
 	struct sbuf tmp;
+	uint64_t *vars;			/* [s->nvars]: what each call returned */
+	bool strace;			/* print calls as strace does */
 };
 
 /* -------------------------------------------------------------------------
@@ -1126,6 +1133,276 @@ static enum scn_status step_replay(struct scn_runner *run, const struct scn_stmt
 	return SCN_OK;
 }
 
+
+/* -------------------------------------------------------------------------
+ * Processes
+ */
+static struct task *proc_task(struct scn_runner *run, int slot, int col, enum scn_status *st)
+{
+	const char *name = run->s->proc_names[slot];
+	struct task *t = find_task_by_name(run->m, name, strlen(name));
+
+	*st = SCN_OK;
+	if (!t || !t->mm) {
+		*st = rt_error(run, col, "process '%s' does not exist (%s)", name,
+			       t ? "it was killed by a signal" : "its fork failed");
+		return NULL;
+	}
+	return t;
+}
+
+static enum scn_status step_process(struct scn_runner *run, const struct scn_stmt *st)
+{
+	int err = 0;
+
+	if (!task_create(run->m, run->s->proc_names[st->slot], &err))
+		return rt_error(run, st->col, "cannot create process '%s': %s",
+				run->s->proc_names[st->slot], errno_text(-err));
+	return SCN_OK;
+}
+
+static uint64_t arg_val(struct scn_runner *run, const struct scn_arg *a)
+{
+	switch (a->kind) {
+	case SCN_ARG_VAR:
+		return run->vars[a->var] + a->num;
+	case SCN_ARG_NUM:
+		return a->num;
+	default:
+		return 0;
+	}
+}
+
+/* An argument as strace prints it */
+static void arg_print(struct scn_runner *run, struct sbuf *sb, const struct scn_call *c, int i)
+{
+	const struct scn_arg *a = &c->a[i];
+	uint64_t v = arg_val(run, a);
+
+	if (a->kind == SCN_ARG_STR) {
+		sb_printf(sb, "\"%s\"", a->str);
+		return;
+	}
+	switch (c->kind) {
+	case SC_MMAP:
+		if (i == 0) {
+			if (v)
+				sb_printf(sb, "%#llx", (unsigned long long)v);
+			else
+				sb_printf(sb, "NULL");
+		} else if (i == 2) {
+			mman_format_flags(sb, mman_prot_names, (long)v, false);
+		} else if (i == 3) {
+			mman_format_flags(sb, mman_map_names, (long)v, true);
+		} else if (i == 4) {
+			sb_printf(sb, "%d", (int)v);
+		} else if (i == 5) {
+			sb_printf(sb, "%#llx", (unsigned long long)v);	/* 0 prints as 0 */
+		} else {
+			sb_printf(sb, "%llu", (unsigned long long)v);
+		}
+		return;
+	case SC_MUNMAP: case SC_MPROTECT: case SC_MADVISE: case SC_TOUCH:
+		if (i == 0)
+			sb_printf(sb, "%#llx", (unsigned long long)v);
+		else if (i == 1)
+			sb_printf(sb, "%llu", (unsigned long long)v);
+		else if (c->kind == SC_MPROTECT)
+			mman_format_flags(sb, mman_prot_names, (long)v, false);
+		else if (c->kind == SC_MADVISE)
+			mman_format_flags(sb, mman_madv_names, (long)v, false);
+		else
+			sb_printf(sb, "%s", v ? "WRITE" : "READ");
+		return;
+	case SC_OPEN:
+		if (i == 1)
+			mman_format_flags(sb, mman_open_names, (long)v, false);
+		else
+			sb_printf(sb, "%#llo", (unsigned long long)v);
+		return;
+	default:
+		sb_printf(sb, "%lld", (long long)v);
+	}
+}
+
+static const char *const call_names[] = {
+	[SC_MMAP] = "mmap", [SC_MUNMAP] = "munmap", [SC_MPROTECT] = "mprotect",
+	[SC_MADVISE] = "madvise", [SC_FORK] = "fork", [SC_EXIT] = "exit_group",
+	[SC_OPEN] = "open", [SC_CLOSE] = "close", [SC_FTRUNCATE] = "ftruncate",
+	[SC_TOUCH] = "touch",
+};
+
+static enum scn_status step_call(struct scn_runner *run, const struct scn_stmt *st)
+{
+	const struct scn_call *c = st->call;
+	struct machine *m = run->m;
+	enum scn_status status;
+	struct task *t = proc_task(run, c->proc, st->col, &status);
+	uint64_t a[SCN_CALL_MAX_ARGS] = { 0 };
+	long ret = 0;
+	int sig = 0, si_code = 0;
+	uint64_t fault_addr = 0;
+	struct sbuf *sb = &run->tmp;
+	long pid;
+
+	if (!t)
+		return status;
+	pid = t->pid;
+	for (int i = 0; i < c->nargs; i++)
+		a[i] = arg_val(run, &c->a[i]);
+	switch (c->kind) {
+	case SC_MMAP:
+		ret = ksys_mmap_pgoff(m, t, a[0], a[1], (long)a[2], (long)a[3], (int)a[4], a[5]);
+		break;
+	case SC_MUNMAP:
+		ret = vm_munmap(m, t, a[0], a[1]);
+		break;
+	case SC_MPROTECT:
+		ret = do_mprotect_pkey(m, t, a[0], a[1], (long)a[2]);
+		break;
+	case SC_MADVISE:
+		ret = do_madvise(m, t, a[0], a[1], (long)a[2]);
+		break;
+	case SC_FORK: {
+		int err = 0;
+		struct task *child = do_fork(m, t, run->s->proc_names[c->child], &err);
+
+		ret = child ? child->pid : err;
+		break;
+	}
+	case SC_EXIT:
+		do_exit(m, t, (int)a[0]);
+		break;
+	case SC_OPEN:
+		ret = do_sys_open(m, t, c->a[0].str ? c->a[0].str : "", (long)a[1]);
+		break;
+	case SC_CLOSE:
+		ret = ksys_close(m, t, (int)a[0]);
+		break;
+	case SC_FTRUNCATE:
+		ret = do_ftruncate(m, t, (int)a[0], a[1]);
+		break;
+	case SC_TOUCH:
+		for (uint64_t off = 0; off < a[1] && !sig; off += PAGE_SIZE) {
+			enum user_access ua = user_access(m, t->mm, a[0] + off, a[2]);
+
+			if (ua == UA_OK)
+				continue;
+			fault_addr = a[0] + off;
+			sig = ua == UA_SIGBUS ? 7 : 11;
+			si_code = ua == UA_SIGSEGV_MAPERR ? 1 : ua == UA_SIGBUS ? 2 : 2;
+			if (ua == UA_OOM) {
+				sig = 9;	/* the OOM killer's */
+			}
+		}
+		break;
+	}
+	if (c->ret_var >= 0 && c->kind != SC_TOUCH)
+		run->vars[c->ret_var] = (uint64_t)ret;
+	if (run->strace) {
+		sb->len = 0;
+		sb_puts(sb, "");
+		if (c->kind == SC_TOUCH) {
+			if (sig)
+				sb_printf(sb, "[pid %ld] --- %s {si_signo=%s, si_code=%s, si_addr=%#llx} ---\n"
+					  "[pid %ld] +++ killed by %s +++\n", pid,
+					  sig == 7 ? "SIGBUS" : sig == 9 ? "SIGKILL" : "SIGSEGV",
+					  sig == 7 ? "SIGBUS" : sig == 9 ? "SIGKILL" : "SIGSEGV",
+					  sig == 7 ? "BUS_ADRERR" : si_code == 1 ? "SEGV_MAPERR" :
+					  "SEGV_ACCERR", (unsigned long long)fault_addr, pid,
+					  sig == 7 ? "SIGBUS" : sig == 9 ? "SIGKILL" : "SIGSEGV");
+		} else {
+			sb_printf(sb, "[pid %ld] %s(", pid, call_names[c->kind]);
+			for (int i = 0; i < c->nargs; i++) {
+				if (i)
+					sb_puts(sb, ", ");
+				arg_print(run, sb, c, i);
+			}
+			if (c->kind == SC_EXIT)
+				sb_printf(sb, ") = ?\n[pid %ld] +++ exited with %d +++\n", pid,
+					  (int)a[0]);
+			else if (ret < 0)
+				sb_printf(sb, ") = -1 %s (%s)\n", errno_name((int)-ret),
+					  errno_text((int)-ret));
+			else if (c->kind == SC_MMAP)
+				sb_printf(sb, ") = %#lx\n", ret);
+			else
+				sb_printf(sb, ") = %ld\n", ret);
+		}
+		out_write(run, sb->buf, sb->len);
+	}
+	if (sig)
+		do_exit(m, t, 128 + sig);	/* the default action kills it */
+	/* the line's own expectation: "= VALUE", "= -1 ERRNO", "= SIGSEGV" */
+	switch (c->expect) {
+	case SCN_RET_ANY:
+		break;
+	case SCN_RET_VALUE:
+		if (sig || ret < 0 || (uint64_t)ret != c->expect_val)
+			goto mismatch;
+		break;
+	case SCN_RET_ERRNO:
+		if (sig || ret != -(long)c->expect_val)
+			goto mismatch;
+		break;
+	case SCN_RET_SIGNAL:
+		if ((uint64_t)sig != c->expect_val)
+			goto mismatch;
+		break;
+	}
+	if (!c->expect && sig == 9)
+		return expect_failed(run, "the process ran out of memory on a fault (killed)");
+	return SCN_OK;
+mismatch:
+	{
+		char src[256];
+
+		if (sig)
+			return expect_failed(run, "%s (got %s at %#llx)",
+					     stmt_source(run, st, src, sizeof(src)),
+					     sig == 7 ? "SIGBUS" : sig == 9 ? "SIGKILL" : "SIGSEGV",
+					     (unsigned long long)fault_addr);
+		if (ret < 0)
+			return expect_failed(run, "%s (got -1 %s)", stmt_source(run, st, src, sizeof(src)),
+					     errno_name((int)-ret));
+		return expect_failed(run, "%s (got %#lx)", stmt_source(run, st, src, sizeof(src)), ret);
+	}
+}
+
+static enum scn_status step_mount(struct scn_runner *run, const struct scn_stmt *st)
+{
+	char err[256];
+
+	if (shmem_mount(run->m, st->path, st->text, err, sizeof(err)))
+		return rt_error(run, st->path_col, "mount: %s", err);
+	return SCN_OK;
+}
+
+static enum scn_status step_truncate(struct scn_runner *run, const struct scn_stmt *st)
+{
+	long r = do_truncate_path(run->m, st->path, st->count);
+
+	if (r < 0)
+		err_printf(run, "truncate: cannot open '%s' for writing: %s\n", st->path,
+			   errno_text((int)-r));
+	return SCN_OK;
+}
+
+static enum scn_status step_rm(struct scn_runner *run, const struct scn_stmt *st)
+{
+	long r = do_unlink(run->m, st->path);
+
+	if (r < 0)
+		err_printf(run, "rm: cannot remove '%s': %s\n", st->path, errno_text((int)-r));
+	return SCN_OK;
+}
+
+static enum scn_status step_strace(struct scn_runner *run, const struct scn_stmt *st)
+{
+	run->strace = st->mode;
+	return SCN_OK;
+}
+
 static const step_fn steps[] = {
 	[SCN_BOOT] = step_boot,
 	[SCN_CAT] = step_cat,
@@ -1143,6 +1420,12 @@ static const step_fn steps[] = {
 	[SCN_PRINT_COUNTERS] = step_print_counters,
 	[SCN_EXPECT] = step_expect,
 	[SCN_REPLAY] = step_replay,
+	[SCN_PROCESS] = step_process,
+	[SCN_CALL] = step_call,
+	[SCN_MOUNT] = step_mount,
+	[SCN_TRUNCATE] = step_truncate,
+	[SCN_RM] = step_rm,
+	[SCN_STRACE] = step_strace,
 };
 
 /* -------------------------------------------------------------------------
@@ -1265,6 +1548,7 @@ static void runner_destroy(struct scn_runner *run)
 	host_free(run->groups);
 	host_free(run->ids);
 	host_free(run->snaps);
+	host_free(run->vars);
 	sb_free(&run->tmp);
 	if (run->m)
 		machine_destroy(run->m);
@@ -1289,6 +1573,7 @@ enum scn_status scn_run(const struct scn_script *s, const struct scn_run_opts *o
 	}
 	run.groups = zalloc((size_t)s->ngroups, sizeof(*run.groups));
 	run.snaps = zalloc((size_t)s->nsnaps, sizeof(*run.snaps));
+	run.vars = zalloc((size_t)s->nvars, sizeof(*run.vars));
 	snap_plan(&run);
 	run.c.last_pfn = -1;
 	r->fail = SCN_FAIL_NONE;
