@@ -1,0 +1,108 @@
+"""End-to-end tests of simulated processes: system calls as C spells
+them, strace-style output, faults, fork/COW, tmpfs files, and the input
+errors the parser finds before the machine boots."""
+import re
+
+import pytest
+
+HEAD = "machine nodes=1 mem=1G\n"
+MMAP4M = ("p: a = mmap(NULL, 4M, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0)\n")
+
+
+def meminfo_kb(text, field):
+    """The last value of a meminfo field in the output, in kB."""
+    vals = re.findall(r"^%s:\s+(\d+) kB$" % re.escape(field), text, re.M)
+    assert vals, field
+    return int(vals[-1])
+
+
+def test_strace_prints_calls_as_strace_does(run_scenario):
+    # The first mmap of N bytes lands at mmap_base - N, mmap_base being
+    # 0x7ffff7fff000 without randomisation.
+    r = run_scenario(HEAD + "strace on\nprocess p\n" + MMAP4M +
+                     "p: munmap(a+1, 4096)\np: q = fork()\nq: exit(3)\n")
+    assert r.returncode == 0, r.stderr
+    assert r.stdout == (
+        "[pid 100] mmap(NULL, 4194304, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0)"
+        " = 0x7ffff7bff000\n"
+        "[pid 100] munmap(0x7ffff7bff001, 4096) = -1 EINVAL (Invalid argument)\n"
+        "[pid 100] fork() = 101\n"
+        "[pid 101] exit_group(3) = ?\n"
+        "[pid 101] +++ exited with 3 +++\n")
+
+
+def test_fork_cow_and_exit_give_everything_back(run_scenario):
+    # 1024 pages written by the parent; the child rewrites 512 of them
+    # (COW copies); MADV_DONTNEED of 256 shared ones leaves them with the
+    # child.  After both exit, memory is back to what it was before.
+    r = run_scenario(HEAD + "cat /proc/meminfo\nprocess p\n" + MMAP4M +
+                     "p: touch(a, 4M, WRITE)\np: c = fork()\nc: touch(a, 2M, WRITE)\n"
+                     "p: madvise(a+2M, 1M, MADV_DONTNEED) = 0\ncat /proc/meminfo\n"
+                     "c: exit(0)\np: exit(0)\ndrain\ncat /proc/meminfo\n", "--check")
+    assert r.returncode == 0, r.stderr
+    blocks = r.stdout.split("MemTotal:")
+    boot, mid, end = blocks[1], blocks[2], blocks[3]
+    assert meminfo_kb("MemTotal:" + mid, "AnonPages") == 4 * (1024 + 512)
+    assert meminfo_kb("MemTotal:" + mid, "PageTables") > 0
+    assert meminfo_kb("MemTotal:" + end, "MemFree") == meminfo_kb("MemTotal:" + boot, "MemFree")
+    assert "AnonPages:             0 kB" in end
+    assert "PageTables:            0 kB" in end
+
+
+def test_signals_are_outcomes(run_scenario):
+    # A store to a read-only mapping is SIGSEGV (SEGV_ACCERR); a load past
+    # the end of a tmpfs file is SIGBUS.  Both kill the process only.
+    r = run_scenario(HEAD + "strace on\nprocess p\n" + MMAP4M +
+                     "p: mprotect(a, 4M, PROT_READ) = 0\np: touch(a, 4K, WRITE) = SIGSEGV\n"
+                     "mount -t tmpfs none /mnt\nprocess f\n"
+                     "f: fd = open(\"/mnt/x\", O_RDWR|O_CREAT, 0644) = 3\n"
+                     "f: ftruncate(fd, 4K) = 0\n"
+                     "f: m = mmap(NULL, 8K, PROT_READ, MAP_SHARED, fd, 0)\n"
+                     "f: touch(m, 4K, READ)\nf: touch(m+4K, 4K, READ) = SIGBUS\n", "--check")
+    assert r.returncode == 0, r.stderr
+    assert ("[pid 100] --- SIGSEGV {si_signo=SIGSEGV, si_code=SEGV_ACCERR, "
+            "si_addr=0x7ffff7bff000} ---\n[pid 100] +++ killed by SIGSEGV +++\n") in r.stdout
+    assert "+++ killed by SIGBUS +++" in r.stdout
+    assert "open(\"/mnt/x\", O_RDWR|O_CREAT, 0644) = 3" in r.stdout
+
+
+def test_shared_file_pages_stay_in_the_page_cache(run_scenario):
+    # Pages written through a shared mapping belong to the file: they stay
+    # (Shmem, Cached) after the process exits, and go with rm.
+    r = run_scenario(HEAD + "mount -t tmpfs -o size=16M none /mnt\ntruncate -s 1M /mnt/f\n"
+                     "process p\np: fd = open(\"/mnt/f\", O_RDWR)\n"
+                     "p: m = mmap(NULL, 1M, PROT_READ|PROT_WRITE, MAP_SHARED, fd, 0)\n"
+                     "p: touch(m, 1M, WRITE)\ncat /proc/meminfo\np: exit(0)\n"
+                     "cat /proc/meminfo\nrm /mnt/f\ncat /proc/meminfo\n", "--check")
+    assert r.returncode == 0, r.stderr
+    mapped, exited, removed = r.stdout.split("MemTotal:")[1:]
+    assert meminfo_kb("MemTotal:" + mapped, "Mapped") == 1024
+    assert meminfo_kb("MemTotal:" + mapped, "Shmem") == 1024
+    assert meminfo_kb("MemTotal:" + exited, "Mapped") == 0
+    assert meminfo_kb("MemTotal:" + exited, "Shmem") == 1024
+    assert meminfo_kb("MemTotal:" + removed, "Shmem") == 0
+
+
+def test_wrong_result_fails_the_run(run_scenario):
+    r = run_scenario(HEAD + "process p\n" + MMAP4M + "p: munmap(a, 0) = 0\n")
+    assert r.returncode == 1
+    assert r.stderr == "t.scn:4: expect failed: p: munmap(a, 0) = 0 (got -1 EINVAL)\n"
+
+
+@pytest.mark.parametrize("line,err", [
+    ("p: a = mmap(NULL, 4M, PROT_READ, MAP_PRIVATE|MAP_ANONYMUS, -1, 0)\n",
+     "t.scn:3:46: unknown flag 'MAP_ANONYMUS'"),
+    ("p: a = mmapp(NULL, 4M, PROT_READ, MAP_PRIVATE, -1, 0)\n",
+     "t.scn:3:8: unknown system call 'mmapp'"),
+    ("p: munmap(b, 4096)\n", "t.scn:3:11: unknown name 'b'"),
+    ("q: exit(0)\n", "t.scn:3:1: unknown process 'q'"),
+    ("p: exit(0)\np: exit(0)\n", "t.scn:4:1: process 'p' exited at line 3"),
+    ("p: fork()\n", "t.scn:3:4: fork needs a name for the child"),
+    ("p: madvise(0, 4096, MADV_COLLAPSE)\n", "t.scn:3:21: MADV_COLLAPSE is not modelled yet"),
+    ("p: munmap(0, 4096\n", "t.scn:3:18: expected ',' or ')'"),
+])
+def test_bad_calls_are_input_errors(run_scenario, line, err):
+    r = run_scenario(HEAD + "process p\n" + line)
+    assert r.returncode == 2
+    assert r.stderr.startswith(err), r.stderr
+    assert r.stdout == ""
