@@ -26,7 +26,6 @@
 struct vout;
 
 #define HUGE_MAX_HSTATE		2
-#define HPAGE_PMD_ORDER		9
 #define HPAGE_PUD_ORDER		18
 #define NUMA_NO_NODE		(-1)
 

@@ -42,6 +42,9 @@
 #define PAGES_PER_SUBSECTION	(1UL << (SUBSECTION_SHIFT - PAGE_SHIFT))
 #define PMD_SHIFT		21
 #define PMD_SIZE		(1UL << PMD_SHIFT)
+#define HPAGE_PMD_ORDER		9	/* a THP: one PMD of 4 KiB pages */
+#define HPAGE_PMD_NR		(1UL << HPAGE_PMD_ORDER)
+#define HPAGE_PMD_SIZE		PMD_SIZE
 
 #define VMEMMAP_START		0xffffea0000000000UL
 #define PAGE_OFFSET		0xffff888000000000UL	/* direct map */

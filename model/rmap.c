@@ -23,6 +23,7 @@
 #include "mmzone.h"
 #include "page.h"
 #include "task.h"
+#include "vm_event_item.h"
 
 static struct xmap *anon_vma_index(struct machine *m);
 
@@ -142,9 +143,22 @@ void unlink_anon_vmas(struct machine *m, struct vm_area_struct *vma)
 	vma->anon_vma = NULL;
 }
 
+/*
+ * page_mapcount (6.1's __page_mapcount): a file THP's subpage _mapcount
+ * already counts its PMD mappings; an anon THP's does not, so the PMD
+ * mappings are added, less the one PageDoubleMap stands for.
+ */
 int page_mapcount(struct machine *m, unsigned long pfn)
 {
-	return page_mapcount_raw(m, pfn) + 1;
+	unsigned long head;
+	int r = page_mapcount_raw(m, pfn) + 1;
+
+	if (!PageCompound(m, pfn))
+		return r;
+	head = page_head(m, pfn);
+	if (!PageAnon(m, head))
+		return r;
+	return r + compound_mapcount(m, head) - (PageDoubleMap(m, head) ? 1 : 0);
 }
 
 static void mod_node_state(struct machine *m, unsigned long pfn, int item, long delta)
@@ -163,6 +177,28 @@ static bool mapcount_inc(struct machine *m, unsigned long pfn)
 	return v == 0;
 }
 
+/* atomic_add_negative(-1, &page->_mapcount): true when the last mapping went */
+static bool mapcount_dec(struct machine *m, unsigned long pfn)
+{
+	int v;
+
+	sched_point(m, SCHED_RMW, page_va(m, pfn) + PGOFF_MAPCOUNT, 4);
+	v = page_mapcount_raw(m, pfn) - 1;
+	pg_write32(m, pfn, PGOFF_MAPCOUNT, (uint32_t)v);
+	if (v < -1)
+		mm_fail(m, "BUG: Bad page map: pfn:%#lx mapcount underflow", pfn);
+	return v == -1;
+}
+
+static int compound_mapcount_add(struct machine *m, unsigned long head, int d)
+{
+	int v = (int)pg_read32(m, head + 1, PGOFF_COMPOUND_MAPCOUNT) + d;
+
+	sched_point(m, SCHED_RMW, page_va(m, head + 1) + PGOFF_COMPOUND_MAPCOUNT, 4);
+	pg_write32(m, head + 1, PGOFF_COMPOUND_MAPCOUNT, (uint32_t)v);
+	return v;
+}
+
 void page_add_new_anon_rmap(struct machine *m, unsigned long pfn, struct vm_area_struct *vma,
 			    uint64_t addr)
 {
@@ -174,32 +210,122 @@ void page_add_new_anon_rmap(struct machine *m, unsigned long pfn, struct vm_area
 	SetPageAnonExclusive(m, pfn);
 }
 
+void page_add_new_anon_rmap_pmd(struct machine *m, unsigned long head, struct vm_area_struct *vma,
+				uint64_t haddr)
+{
+	SetPageSwapBacked(m, head);
+	pg_write32(m, head + 1, PGOFF_COMPOUND_MAPCOUNT, 0);
+	pg_write32(m, head + 1, PGOFF_COMPOUND_PINCOUNT, 0);
+	mod_node_state(m, head, NR_ANON_THPS, HPAGE_PMD_NR);
+	mod_node_state(m, head, NR_ANON_MAPPED, HPAGE_PMD_NR);
+	set_page_mapping(m, head, anon_vma_addr(vma->anon_vma) | PAGE_MAPPING_ANON);
+	set_page_index(m, head, linear_page_index(vma, haddr));
+	SetPageAnonExclusive(m, head);
+}
+
 void page_dup_rmap(struct machine *m, unsigned long pfn)
 {
 	mapcount_inc(m, pfn);
 }
 
+void page_dup_rmap_pmd(struct machine *m, unsigned long head)
+{
+	compound_mapcount_add(m, head, 1);
+}
+
 void page_add_file_rmap(struct machine *m, unsigned long pfn, struct vm_area_struct *vma)
 {
 	(void)vma;
+	if (PageTail(m, pfn) || PageHead(m, pfn))	/* a subpage of a THP in the cache */
+		set_page_flag(m, page_head(m, pfn) + 1, PG_workingset);	/* SetPageDoubleMap */
 	if (mapcount_inc(m, pfn))
 		mod_node_state(m, pfn, NR_FILE_MAPPED, 1);
 }
 
-void page_remove_rmap(struct machine *m, unsigned long pfn, struct vm_area_struct *vma)
+void page_add_file_rmap_pmd(struct machine *m, unsigned long head)
 {
-	int v;
+	long nr = 0;
 
-	(void)vma;
-	sched_point(m, SCHED_RMW, page_va(m, pfn) + PGOFF_MAPCOUNT, 4);
-	v = page_mapcount_raw(m, pfn) - 1;
-	pg_write32(m, pfn, PGOFF_MAPCOUNT, (uint32_t)v);
-	if (v < -1) {
-		mm_fail(m, "BUG: Bad page map: pfn:%#lx mapcount underflow", pfn);
+	for (unsigned long i = 0; i < HPAGE_PMD_NR; i++)
+		nr += mapcount_inc(m, head + i);
+	if (compound_mapcount_add(m, head, 1) == 0) {
+		if (nr == (long)HPAGE_PMD_NR && PageDoubleMap(m, head))
+			clear_page_flag(m, head + 1, PG_workingset);
+		mod_node_state(m, head, PageSwapBacked(m, head) ? NR_SHMEM_PMDMAPPED :
+				       NR_FILE_PMDMAPPED, HPAGE_PMD_NR);
+	}
+	if (nr)
+		mod_node_state(m, head, NR_FILE_MAPPED, nr);
+}
+
+void deferred_split_huge_page(struct machine *m, unsigned long head)
+{
+	/* queued once (page[2]'s deferred list in the kernel): the model
+	 * keeps the queued flag in PG_private of the second tail */
+	if (test_page_flag(m, head + 2, PG_private))
+		return;
+	set_page_flag(m, head + 2, PG_private);
+	count_vm_event(m, THP_DEFERRED_SPLIT_PAGE);
+}
+
+void page_remove_rmap_pmd(struct machine *m, unsigned long head)
+{
+	long nr = 0;
+
+	if (!PageAnon(m, head)) {
+		for (unsigned long i = 0; i < HPAGE_PMD_NR; i++)
+			nr += mapcount_dec(m, head + i);
+		if (compound_mapcount_add(m, head, -1) < 0)
+			mod_node_state(m, head, PageSwapBacked(m, head) ? NR_SHMEM_PMDMAPPED :
+					       NR_FILE_PMDMAPPED, -HPAGE_PMD_NR);
+		mod_node_state(m, head, NR_FILE_MAPPED, -nr);
 		return;
 	}
-	if (v == -1)
-		mod_node_state(m, pfn, PageAnon(m, pfn) ? NR_ANON_MAPPED : NR_FILE_MAPPED, -1);
+	if (compound_mapcount_add(m, head, -1) >= 0)
+		return;
+	mod_node_state(m, head, NR_ANON_THPS, -HPAGE_PMD_NR);
+	if (PageDoubleMap(m, head)) {
+		clear_page_flag(m, head + 1, PG_workingset);
+		for (unsigned long i = 0; i < HPAGE_PMD_NR; i++)
+			nr += mapcount_dec(m, head + i);
+		if (nr && nr < (long)HPAGE_PMD_NR)
+			deferred_split_huge_page(m, head);
+	} else {
+		nr = HPAGE_PMD_NR;
+	}
+	mod_node_state(m, head, NR_ANON_MAPPED, -nr);
+}
+
+void page_rmap_split_pmd_anon(struct machine *m, unsigned long head)
+{
+	for (unsigned long i = 0; i < HPAGE_PMD_NR; i++)
+		mapcount_inc(m, head + i);
+	/* another PMD still maps it: its PTE view needs the DoubleMap +1 */
+	if (compound_mapcount(m, head) > 1 && !PageDoubleMap(m, head)) {
+		set_page_flag(m, head + 1, PG_workingset);
+		for (unsigned long i = 0; i < HPAGE_PMD_NR; i++)
+			mapcount_inc(m, head + i);
+	}
+	if (compound_mapcount_add(m, head, -1) < 0) {
+		mod_node_state(m, head, NR_ANON_THPS, -HPAGE_PMD_NR);
+		if (PageDoubleMap(m, head)) {
+			clear_page_flag(m, head + 1, PG_workingset);
+			for (unsigned long i = 0; i < HPAGE_PMD_NR; i++)
+				mapcount_dec(m, head + i);
+		}
+	}
+}
+
+void page_remove_rmap(struct machine *m, unsigned long pfn, struct vm_area_struct *vma)
+{
+	bool anon = PageAnon(m, pfn);
+
+	(void)vma;
+	if (!mapcount_dec(m, pfn))
+		return;
+	mod_node_state(m, pfn, anon ? NR_ANON_MAPPED : NR_FILE_MAPPED, -1);
+	if (anon && PageCompound(m, pfn))
+		deferred_split_huge_page(m, page_head(m, pfn));
 }
 
 void rmap_walk(struct machine *m, unsigned long pfn, rmap_one_fn fn, void *arg)

@@ -70,9 +70,39 @@ void rmap_walk_file(struct machine *m, unsigned long pfn, rmap_one_fn fn, void *
 
 #include "page.h"
 #include "migrate.h"
+
+/* The head of the folio pfn belongs to (pfn itself for a small page) */
+static inline unsigned long page_head(struct machine *m, unsigned long pfn)
+{
+	return PageTail(m, pfn) ? compound_head(m, pfn) : pfn;
+}
+
 static inline bool PageAnon(struct machine *m, unsigned long pfn)
 {
-	return page_mapping(m, pfn) & PAGE_MAPPING_ANON;
+	return page_mapping(m, page_head(m, pfn)) & PAGE_MAPPING_ANON;
 }
+
+/* PageDoubleMap: PG_workingset of the first tail page (6.1) */
+static inline bool PageDoubleMap(struct machine *m, unsigned long head)
+{
+	return test_page_flag(m, head + 1, PG_workingset);
+}
+
+/* The number of PMD mappings of a THP (compound_mapcount) */
+static inline int compound_mapcount(struct machine *m, unsigned long head)
+{
+	return (int)pg_read32(m, head + 1, PGOFF_COMPOUND_MAPCOUNT) + 1;
+}
+
+/* A THP mapped by a PMD: the PMD's rmap (compound) */
+void page_add_new_anon_rmap_pmd(struct machine *m, unsigned long head, struct vm_area_struct *vma,
+				uint64_t haddr);
+void page_dup_rmap_pmd(struct machine *m, unsigned long head);
+void page_add_file_rmap_pmd(struct machine *m, unsigned long head);
+void page_remove_rmap_pmd(struct machine *m, unsigned long head);
+/* A PMD mapping of an anon THP becomes 512 PTE mappings (__split_huge_pmd_locked) */
+void page_rmap_split_pmd_anon(struct machine *m, unsigned long head);
+/* The THP lost some of its mappings and may be split later */
+void deferred_split_huge_page(struct machine *m, unsigned long head);
 
 #endif /* MMSIM_RMAP_H */

@@ -68,7 +68,6 @@ static const int shown_migratetypes[] = {
 	MIGRATE_HIGHATOMIC, MIGRATE_ISOLATE,
 };
 
-#define HPAGE_PMD_NR		(1UL << 9)
 #define PAGECOUNT_CAP		100000UL	/* pagetypeinfo list walk cap */
 #define MAX_RECLAIM_RETRIES	16
 #define VM_OVERCOMMIT_RATIO	50		/* vm.overcommit_ratio default */
