@@ -73,6 +73,7 @@ void machine_opts_default(struct machine_opts *o)
 	o->kernel_image_bytes = 32UL << 20;
 	o->watermark_scale_factor = 10;
 	o->thp = true;
+	o->thp_enabled = 0;	/* THP_ALWAYS: Debian's CONFIG_TRANSPARENT_HUGEPAGE_ALWAYS */
 	o->seed = 1;
 }
 

@@ -71,6 +71,7 @@ void proc_ctx_destroy(struct machine *m)
 			for (size_t k = 0; xmap_next(&t->mm->ptlocks, &k, &key, &val);)
 				host_free((void *)(uintptr_t)val);
 			xmap_destroy(&t->mm->ptlocks);
+			xmap_destroy(&t->mm->deposited);
 			host_free(t->mm->vmas);
 			host_free(t->mm);
 		}

@@ -1,68 +1,522 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * huge_memory.c - transparent huge pages in user mappings
- * (mm/huge_memory.c, 6.1).
+ * (mm/huge_memory.c, mm/memory.c's PMD paths, 6.1), and the THP files
+ * under /sys/kernel/mm/transparent_hugepage/.
  *
- * Not modelled yet: faults never map a THP (create_huge_pmd falls back to
- * PTEs, as with THP "never"), so no user PMD is ever huge and the huge
- * PMD paths below report a simulated kernel failure if they are reached.
- * What is here is the VMA flag logic of MADV_HUGEPAGE/MADV_NOHUGEPAGE.
+ * Anonymous THPs: a fault on an empty PMD of a VMA that may have THPs
+ * (hugepage_vma_check) and covers the aligned 2 MiB maps an order-9 folio
+ * by PMD, or on a read the huge zero page; every such PMD carries a
+ * deposited page table, counted in PageTables and VmPTE, that becomes the
+ * PTE table when the PMD is split.  A write to a PMD that is not
+ * exclusively ours splits it and copies one 4 KiB page (6.1 has no 2 MiB
+ * COW).  fork copies anonymous PMDs write-protected; file PMDs are not
+ * copied (the child refaults).
+ *
+ * File (tmpfs) THPs: a fault that finds an order-9 folio maps it by PMD
+ * when the VMA is suitably aligned (do_set_pmd); splitting such a PMD
+ * just unmaps it, and the pages refault by PTE.
+ *
+ * split_huge_page turns a THP into 512 pages: reachable through the
+ * kernel's debugfs file /sys/kernel/debug/split_huge_pages and partial
+ * truncation.  Anonymous subpages are remapped PTE by PTE; file pages are
+ * unmapped and refault.  The deferred split queue is only counted
+ * (thp_deferred_split_page): the shrinker that would split queued THPs
+ * under memory pressure is not modelled.
+ *
+ * The mapcount rules are 6.1's (PageDoubleMap, compound_mapcount): see
+ * rmap.c.
  */
 #include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "huge_memory.h"
+#include "cpu.h"
+#include "filemap.h"
+#include "gfp.h"
 #include "machine.h"
 #include "mman.h"
+#include "mmap.h"
+#include "mmzone.h"
+#include "module.h"
+#include "page.h"
+#include "page_alloc.h"
+#include "rmap.h"
+#include "sbuf.h"
+#include "task.h"
+#include "vout.h"
+
+struct thp_settings *thp_settings(struct machine *m)
+{
+	struct proc_ctx *pc = proc_ctx(m);
+
+	if (!pc->thp.init) {
+		pc->thp.init = true;
+		pc->thp.enabled = m->opts.thp_enabled;
+		pc->thp.defrag = THP_DEFRAG_MADVISE;
+		pc->thp.use_zero_page = true;
+		pc->thp.shmem_enabled = SHMEM_HUGE_NEVER;
+		pc->thp.huge_zero_pfn = PFN_NONE;
+	}
+	return &pc->thp;
+}
+
+/* transhuge_vma_suitable: the aligned 2 MiB around addr lies in the VMA,
+ * and a file's pages line up with PMDs */
+bool transhuge_vma_suitable(const struct vm_area_struct *vma, uint64_t addr)
+{
+	uint64_t haddr = addr & ~(HPAGE_PMD_SIZE - 1);
+
+	if (!vma_is_anonymous(vma) &&
+	    (((vma->vm_start >> PAGE_SHIFT) - vma->vm_pgoff) & (HPAGE_PMD_NR - 1)))
+		return false;
+	return haddr >= vma->vm_start && haddr + HPAGE_PMD_SIZE <= vma->vm_end;
+}
+
+/* hugepage_vma_check(vma, vm_flags, smaps, in_pf, enforce_sysfs) for an anonymous VMA */
+bool hugepage_vma_check(struct machine *m, const struct vm_area_struct *vma, bool smaps,
+			bool in_pf)
+{
+	struct thp_settings *t = thp_settings(m);
+	unsigned long f = vma->vm_flags;
+
+	if ((f & VM_NOHUGEPAGE) || (vma->vm_mm->flags & (1UL << MMF_DISABLE_THP)))
+		return false;
+	if (f & (VM_SPECIAL | VM_HUGETLB))
+		return false;
+	if (!in_pf && !transhuge_vma_suitable(vma, vma->vm_end - HPAGE_PMD_SIZE))
+		return false;
+	if (t->enabled == THP_NEVER || (!(f & VM_HUGEPAGE) && t->enabled != THP_ALWAYS))
+		return false;
+	if (!in_pf && vma->vm_file && vma->vm_file->shmem)
+		return shmem_is_huge(m, vma, vma->vm_file, vma->vm_pgoff);
+	if (!vma_is_anonymous(vma))
+		return false;
+	if (!vma->anon_vma)
+		return smaps || in_pf;
+	return true;
+}
+
+/* vma_thp_gfp_mask: how hard a THP allocation tries, by the defrag setting */
+gfp_t vma_thp_gfp_mask(struct machine *m, const struct vm_area_struct *vma)
+{
+	bool madvised = vma && (vma->vm_flags & VM_HUGEPAGE);
+
+	switch (thp_settings(m)->defrag) {
+	case THP_DEFRAG_ALWAYS:
+		return GFP_TRANSHUGE | (madvised ? 0 : __GFP_NORETRY);
+	case THP_DEFRAG_DEFER:
+		return GFP_TRANSHUGE_LIGHT | __GFP_KSWAPD_RECLAIM;
+	case THP_DEFRAG_DEFER_MADVISE:
+		return GFP_TRANSHUGE_LIGHT | (madvised ? __GFP_DIRECT_RECLAIM : __GFP_KSWAPD_RECLAIM);
+	case THP_DEFRAG_MADVISE:
+		return GFP_TRANSHUGE_LIGHT | (madvised ? __GFP_DIRECT_RECLAIM : 0);
+	default:
+		return GFP_TRANSHUGE_LIGHT;
+	}
+}
+
+/* A zeroed table for the PMD to carry (pte_alloc_one) */
+static unsigned long deposit_table_alloc(struct machine *m)
+{
+	unsigned long pfn = __alloc_pages(m, GFP_KERNEL_ACCOUNT | __GFP_ZERO, 0,
+					  m->cpu_node[m->cur_cpu]);
+
+	if (pfn == PFN_NONE)
+		return PFN_NONE;
+	fstore_frame_zero(m, pfn);
+	__SetPageTable(m, pfn);
+	m->node[page_to_nid(m, pfn)].vm_stat[NR_PAGETABLE]++;
+	return pfn;
+}
+
+static void deposit_table_free(struct machine *m, unsigned long pfn)
+{
+	__ClearPageTable(m, pfn);
+	m->node[page_to_nid(m, pfn)].vm_stat[NR_PAGETABLE]--;
+	__free_pages(m, pfn, 0);
+}
+
+/* pgtable_trans_huge_deposit / withdraw: the model keeps the deposited
+ * table in an xmap of the mm, keyed by the PMD slot (table pfn << 9 | index) */
+static void deposit(struct mm_struct *mm, unsigned long pmd_table, unsigned int idx,
+		    unsigned long pt)
+{
+	xmap_set(&mm->deposited, ((uint64_t)pmd_table << 9) | idx, pt);
+	mm->nr_pgtables++;
+	mm->pgtables_bytes += PAGE_SIZE;
+}
+
+static unsigned long withdraw(struct mm_struct *mm, unsigned long pmd_table, unsigned int idx)
+{
+	uint64_t pt = PFN_NONE;
+
+	if (xmap_get(&mm->deposited, ((uint64_t)pmd_table << 9) | idx, &pt))
+		xmap_del(&mm->deposited, ((uint64_t)pmd_table << 9) | idx);
+	return (unsigned long)pt;
+}
+
+/* get_huge_zero_page: allocated on first use, kept (the shrinker is not modelled) */
+static unsigned long mm_get_huge_zero_page(struct machine *m, struct mm_struct *mm)
+{
+	struct thp_settings *t = thp_settings(m);
+
+	if (t->huge_zero_pfn == PFN_NONE) {
+		unsigned long pfn = __alloc_pages(m, (GFP_TRANSHUGE | __GFP_ZERO) & ~__GFP_MOVABLE,
+						  HPAGE_PMD_ORDER, m->cpu_node[m->cur_cpu]);
+
+		if (pfn == PFN_NONE) {
+			count_vm_event(m, THP_ZERO_PAGE_ALLOC_FAILED);
+			return PFN_NONE;
+		}
+		count_vm_event(m, THP_ZERO_PAGE_ALLOC);
+		t->huge_zero_pfn = pfn;
+	}
+	if (!(mm->flags & (1UL << MMF_HUGE_ZERO_PAGE))) {
+		mm->flags |= 1UL << MMF_HUGE_ZERO_PAGE;
+		t->huge_zero_users++;
+	}
+	return t->huge_zero_pfn;
+}
+
+bool is_huge_zero_pmd(struct machine *m, pteval_t pmd)
+{
+	struct thp_settings *t = thp_settings(m);
+
+	return t->huge_zero_pfn != PFN_NONE && pte_pfn(pmd) == t->huge_zero_pfn;
+}
+
+static vm_fault_t do_huge_pmd_anonymous_page(struct machine *m, struct vm_area_struct *vma,
+					     uint64_t addr, unsigned int flags,
+					     unsigned long pmd_table, unsigned int pmd_idx)
+{
+	struct mm_struct *mm = vma->vm_mm;
+	uint64_t haddr = addr & ~(HPAGE_PMD_SIZE - 1);
+	spinlock_t *ptl;
+	unsigned long pt, head;
+	pteval_t entry;
+
+	if (!transhuge_vma_suitable(vma, haddr))
+		return VM_FAULT_FALLBACK;
+	if (anon_vma_prepare(m, vma))
+		return VM_FAULT_OOM;
+	if (!(flags & FAULT_FLAG_WRITE) && thp_settings(m)->use_zero_page) {
+		unsigned long zp;
+
+		pt = deposit_table_alloc(m);
+		if (pt == PFN_NONE)
+			return VM_FAULT_OOM;
+		zp = mm_get_huge_zero_page(m, mm);
+		if (zp == PFN_NONE) {
+			deposit_table_free(m, pt);
+			count_vm_event(m, THP_FAULT_FALLBACK);
+			return VM_FAULT_FALLBACK;
+		}
+		ptl = table_lock(m, mm, pmd_table);
+		spin_lock(m, ptl);
+		if (!pte_present(pt_read(m, pmd_table, pmd_idx))) {
+			deposit(mm, pmd_table, pmd_idx, pt);
+			entry = pfn_pte(zp, vm_get_page_prot(vma->vm_flags) & ~_PAGE_RW) | _PAGE_PSE;
+			pt_write(m, pmd_table, pmd_idx, entry);
+			pt = PFN_NONE;
+		}
+		spin_unlock(m, ptl);
+		if (pt != PFN_NONE)
+			deposit_table_free(m, pt);
+		return 0;
+	}
+	head = __alloc_pages(m, vma_thp_gfp_mask(m, vma), HPAGE_PMD_ORDER, m->cpu_node[m->cur_cpu]);
+	if (head == PFN_NONE) {
+		count_vm_event(m, THP_FAULT_FALLBACK);
+		return VM_FAULT_FALLBACK;
+	}
+	pt = deposit_table_alloc(m);
+	if (pt == PFN_NONE) {
+		put_page(m, head);
+		return VM_FAULT_OOM;
+	}
+	SetPageUptodate(m, head);
+	ptl = table_lock(m, mm, pmd_table);
+	spin_lock(m, ptl);
+	if (pte_present(pt_read(m, pmd_table, pmd_idx))) {
+		spin_unlock(m, ptl);
+		deposit_table_free(m, pt);
+		put_page(m, head);
+		return 0;
+	}
+	entry = pfn_pte(head, vm_get_page_prot(vma->vm_flags)) | _PAGE_PSE | _PAGE_DIRTY;
+	if (vma->vm_flags & VM_WRITE)
+		entry |= _PAGE_RW;
+	page_add_new_anon_rmap_pmd(m, head, vma, haddr);
+	lru_cache_add(m, head, HPAGE_PMD_NR);
+	deposit(mm, pmd_table, pmd_idx, pt);
+	pt_write(m, pmd_table, pmd_idx, entry);
+	inc_mm_counter(mm, MM_ANONPAGES, HPAGE_PMD_NR);
+	spin_unlock(m, ptl);
+	count_vm_event(m, THP_FAULT_ALLOC);
+	return 0;
+}
 
 vm_fault_t create_huge_pmd(struct machine *m, struct vm_area_struct *vma, uint64_t addr,
 			   unsigned int flags, unsigned long pmd_table, unsigned int pmd_idx)
 {
-	(void)m, (void)vma, (void)addr, (void)flags, (void)pmd_table, (void)pmd_idx;
-	return VM_FAULT_FALLBACK;
+	if (!vma_is_anonymous(vma) || !hugepage_vma_check(m, vma, false, true))
+		return VM_FAULT_FALLBACK;
+	return do_huge_pmd_anonymous_page(m, vma, addr, flags, pmd_table, pmd_idx);
 }
 
-vm_fault_t huge_pmd_fault(struct machine *m, struct vm_area_struct *vma, uint64_t addr,
-			  unsigned int flags, unsigned long pmd_table, unsigned int pmd_idx,
-			  pteval_t pmd)
+/* do_set_pmd: map a file THP by PMD, or VM_FAULT_FALLBACK */
+vm_fault_t do_set_pmd(struct machine *m, struct vm_area_struct *vma, uint64_t addr,
+		      unsigned long head, bool write, unsigned long pmd_table, unsigned int pmd_idx)
 {
-	(void)vma, (void)addr, (void)flags, (void)pmd_table, (void)pmd_idx, (void)pmd;
-	mm_fail(m, "a fault on a huge user PMD: user THPs are not modelled yet");
-	return VM_FAULT_SIGBUS;
+	struct mm_struct *mm = vma->vm_mm;
+	spinlock_t *ptl;
+	pteval_t entry;
+
+	if (!transhuge_vma_suitable(vma, addr) || !PageHead(m, head) ||
+	    compound_order(m, head) != HPAGE_PMD_ORDER)
+		return VM_FAULT_FALLBACK;
+	ptl = table_lock(m, mm, pmd_table);
+	spin_lock(m, ptl);
+	if (pte_present(pt_read(m, pmd_table, pmd_idx))) {
+		spin_unlock(m, ptl);
+		put_page(m, head);
+		return 0;
+	}
+	entry = pfn_pte(head, vm_get_page_prot(vma->vm_flags)) | _PAGE_PSE;
+	if (write)
+		entry |= _PAGE_DIRTY | ((vma->vm_flags & VM_WRITE) ? _PAGE_RW : 0);
+	inc_mm_counter(mm, mm_counter_of(m, head), HPAGE_PMD_NR);
+	page_add_file_rmap_pmd(m, head);
+	pt_write(m, pmd_table, pmd_idx, entry);
+	spin_unlock(m, ptl);
+	count_vm_event(m, THP_FILE_MAPPED);
+	return 0;
 }
 
-void zap_huge_pmd(struct machine *m, struct vm_area_struct *vma, uint64_t addr,
-		  unsigned long pmd_table, unsigned int pmd_idx)
+/* ---- splitting a PMD ------------------------------------------------------ */
+
+/*
+ * __split_huge_pmd_locked.  Anonymous: the deposited table gets 512 PTEs
+ * onto the subpages.  The huge zero page: 512 PTEs onto the 4 KiB zero
+ * page.  File: the PMD just goes (the pages refault).
+ */
+static void split_huge_pmd_locked(struct machine *m, struct vm_area_struct *vma, uint64_t haddr,
+				  unsigned long pmd_table, unsigned int pmd_idx, pteval_t pmd)
 {
-	(void)vma, (void)addr, (void)pmd_table, (void)pmd_idx;
-	mm_fail(m, "zap of a huge user PMD: user THPs are not modelled yet");
+	struct mm_struct *mm = vma->vm_mm;
+	unsigned long head = pte_pfn(pmd), pt;
+	pteval_t prot = (pmd & ~(PTE_PFN_MASK | _PAGE_PSE | _PAGE_DIRTY));
+
+	count_vm_event(m, THP_SPLIT_PMD);
+	if (!vma_is_anonymous(vma)) {
+		pt_write(m, pmd_table, pmd_idx, 0);
+		if (pmd & _PAGE_DIRTY)
+			SetPageDirty(m, head);
+		page_remove_rmap_pmd(m, head);
+		inc_mm_counter(mm, mm_counter_of(m, head), -(long)HPAGE_PMD_NR);
+		put_page(m, head);
+		return;
+	}
+	pt = withdraw(mm, pmd_table, pmd_idx);
+	if (pt == PFN_NONE) {
+		mm_fail(m, "BUG: split of an anonymous PMD at %#llx without a deposited table",
+			(unsigned long long)haddr);
+		return;
+	}
+	if (is_huge_zero_pmd(m, pmd)) {
+		for (unsigned int i = 0; i < PTRS_PER_TABLE; i++)
+			pt_write(m, pt, i, pfn_pte(proc_ctx(m)->zero_pfn, prot & ~_PAGE_RW) |
+					   _PAGE_SPECIAL);
+	} else {
+		bool exclusive = PageAnonExclusive(m, head);
+
+		if (pmd & _PAGE_DIRTY)
+			SetPageDirty(m, head);
+		page_ref_add_return(m, head, HPAGE_PMD_NR - 1);	/* one per PTE */
+		for (unsigned int i = 0; i < PTRS_PER_TABLE; i++) {
+			if (exclusive)
+				SetPageAnonExclusive(m, head + i);
+			pt_write(m, pt, i, pfn_pte(head + i, prot));
+		}
+		page_rmap_split_pmd_anon(m, head);
+	}
+	/* the deposited table is now a PTE table like any other */
+	pt_write(m, pmd_table, pmd_idx, pfn_pte(pt, _PAGE_TABLE));
 }
 
 void __split_huge_pmd(struct machine *m, struct vm_area_struct *vma, uint64_t addr,
 		      unsigned long pmd_table, unsigned int pmd_idx)
 {
-	(void)vma, (void)addr, (void)pmd_table, (void)pmd_idx;
-	mm_fail(m, "split of a huge user PMD: user THPs are not modelled yet");
+	spinlock_t *ptl = table_lock(m, vma->vm_mm, pmd_table);
+	pteval_t pmd;
+
+	spin_lock(m, ptl);
+	pmd = pt_read(m, pmd_table, pmd_idx);
+	if (pmd_leaf(pmd))
+		split_huge_pmd_locked(m, vma, addr & ~(HPAGE_PMD_SIZE - 1), pmd_table, pmd_idx, pmd);
+	spin_unlock(m, ptl);
+}
+
+/* split_huge_pmd_address: split the huge PMD mapping addr, if there is one */
+void split_huge_pmd_address(struct machine *m, struct vm_area_struct *vma, uint64_t addr)
+{
+	unsigned long pmd_table;
+	unsigned int pmd_idx;
+
+	if (pmd_slot(m, vma->vm_mm, addr, false, &pmd_table, &pmd_idx, NULL) &&
+	    pmd_leaf(pt_read(m, pmd_table, pmd_idx)))
+		__split_huge_pmd(m, vma, addr, pmd_table, pmd_idx);
+}
+
+void vma_adjust_trans_huge(struct machine *m, struct vm_area_struct *vma, uint64_t addr)
+{
+	/* a boundary inside a PMD: split it (split_huge_pmd_if_needed) */
+	if (addr & (HPAGE_PMD_SIZE - 1))
+		split_huge_pmd_address(m, vma, addr);
+}
+
+/* ---- faults on a huge PMD ----------------------------------------------- */
+
+vm_fault_t huge_pmd_fault(struct machine *m, struct vm_area_struct *vma, uint64_t addr,
+			  unsigned int flags, unsigned long pmd_table, unsigned int pmd_idx,
+			  pteval_t pmd)
+{
+	spinlock_t *ptl = table_lock(m, vma->vm_mm, pmd_table);
+	unsigned long head = pte_pfn(pmd);
+
+	if (!(flags & FAULT_FLAG_WRITE) || pte_write(pmd)) {
+		/* huge_pmd_set_accessed */
+		spin_lock(m, ptl);
+		if (pt_read(m, pmd_table, pmd_idx) == pmd)
+			pt_write(m, pmd_table, pmd_idx, pmd | _PAGE_ACCESSED |
+				 ((flags & FAULT_FLAG_WRITE) ? _PAGE_DIRTY : 0));
+		spin_unlock(m, ptl);
+		return 0;
+	}
+	/* wp_huge_pmd */
+	if (vma_is_anonymous(vma) && !is_huge_zero_pmd(m, pmd)) {
+		bool reuse = false;
+
+		spin_lock(m, ptl);
+		if (pt_read(m, pmd_table, pmd_idx) != pmd) {
+			spin_unlock(m, ptl);
+			return 0;
+		}
+		if (PageAnonExclusive(m, head)) {
+			reuse = true;
+		} else if (page_ref_count(m, head) == 1 && trylock_page(m, head)) {
+			if (page_ref_count(m, head) == 1) {
+				set_page_mapping(m, head, anon_vma_addr(vma->anon_vma) |
+							  PAGE_MAPPING_ANON);
+				SetPageAnonExclusive(m, head);
+				reuse = true;
+			}
+			unlock_page(m, head);
+		}
+		if (reuse) {
+			pt_write(m, pmd_table, pmd_idx, pmd | _PAGE_ACCESSED | _PAGE_DIRTY |
+				 ((vma->vm_flags & VM_WRITE) ? _PAGE_RW : 0));
+			spin_unlock(m, ptl);
+			return 0;
+		}
+		split_huge_pmd_locked(m, vma, addr & ~(HPAGE_PMD_SIZE - 1), pmd_table, pmd_idx, pmd);
+		spin_unlock(m, ptl);
+		return VM_FAULT_FALLBACK;
+	}
+	/* the huge zero page, or a file PMD in a private mapping: split, COW by PTE */
+	__split_huge_pmd(m, vma, addr, pmd_table, pmd_idx);
+	return VM_FAULT_FALLBACK;
+}
+
+/* ---- unmap and fork ------------------------------------------------------- */
+
+void zap_huge_pmd(struct machine *m, struct vm_area_struct *vma, uint64_t addr,
+		  unsigned long pmd_table, unsigned int pmd_idx)
+{
+	struct mm_struct *mm = vma->vm_mm;
+	spinlock_t *ptl = table_lock(m, mm, pmd_table);
+	pteval_t pmd;
+	unsigned long head;
+
+	(void)addr;
+	spin_lock(m, ptl);
+	pmd = pt_read(m, pmd_table, pmd_idx);
+	if (!pmd_leaf(pmd)) {
+		spin_unlock(m, ptl);
+		return;
+	}
+	pt_write(m, pmd_table, pmd_idx, 0);
+	head = pte_pfn(pmd);
+	if (vma_is_anonymous(vma)) {
+		unsigned long pt = withdraw(mm, pmd_table, pmd_idx);
+
+		if (pt != PFN_NONE) {
+			mm->nr_pgtables--;
+			mm->pgtables_bytes -= PAGE_SIZE;
+			deposit_table_free(m, pt);
+		}
+	}
+	if (is_huge_zero_pmd(m, pmd)) {
+		spin_unlock(m, ptl);
+		return;
+	}
+	if (!vma_is_anonymous(vma) && (pmd & _PAGE_DIRTY))
+		SetPageDirty(m, head);
+	inc_mm_counter(mm, mm_counter_of(m, head), -(long)HPAGE_PMD_NR);
+	page_remove_rmap_pmd(m, head);
+	spin_unlock(m, ptl);
+	put_page(m, head);
 }
 
 int copy_huge_pmd(struct machine *m, struct vm_area_struct *dst, struct vm_area_struct *src,
 		  uint64_t addr, unsigned long dst_pmd_table, unsigned int dst_pmd_idx,
 		  unsigned long src_pmd_table, unsigned int src_pmd_idx)
 {
-	(void)dst, (void)src, (void)addr, (void)dst_pmd_table, (void)dst_pmd_idx;
-	(void)src_pmd_table, (void)src_pmd_idx;
-	mm_fail(m, "fork of a huge user PMD: user THPs are not modelled yet");
-	return -ENOMEM;
+	spinlock_t *sptl, *dptl;
+	unsigned long pt, head;
+	pteval_t pmd;
+
+	(void)addr;
+	if (!vma_is_anonymous(src))
+		return 0;		/* file PMDs are not copied: the child refaults */
+	pt = deposit_table_alloc(m);
+	if (pt == PFN_NONE)
+		return -ENOMEM;
+	dptl = table_lock(m, dst->vm_mm, dst_pmd_table);
+	sptl = table_lock(m, src->vm_mm, src_pmd_table);
+	spin_lock(m, dptl);
+	spin_lock(m, sptl);
+	pmd = pt_read(m, src_pmd_table, src_pmd_idx);
+	head = pte_pfn(pmd);
+	if (is_huge_zero_pmd(m, pmd)) {
+		mm_get_huge_zero_page(m, dst->vm_mm);
+	} else {
+		get_page(m, head);
+		ClearPageAnonExclusive(m, head);	/* page_try_dup_anon_rmap */
+		page_dup_rmap_pmd(m, head);
+		inc_mm_counter(dst->vm_mm, MM_ANONPAGES, HPAGE_PMD_NR);
+		if (pte_write(pmd)) {
+			pmd &= ~_PAGE_RW;
+			pt_write(m, src_pmd_table, src_pmd_idx, pmd);
+		}
+	}
+	deposit(dst->vm_mm, dst_pmd_table, dst_pmd_idx, pt);
+	pt_write(m, dst_pmd_table, dst_pmd_idx, pmd & ~_PAGE_ACCESSED);
+	spin_unlock(m, sptl);
+	spin_unlock(m, dptl);
+	return 0;
 }
 
-void free_compound_user_page(struct machine *m, unsigned long pfn, unsigned int order)
+void free_compound_user_page(struct machine *m, unsigned long head, unsigned int order)
 {
-	mm_fail(m, "free of compound user page %#lx order %u: user THPs are not modelled yet",
-		pfn, order);
-}
-
-void vma_adjust_trans_huge(struct machine *m, struct vm_area_struct *vma, uint64_t addr)
-{
-	(void)m, (void)vma, (void)addr;	/* no huge PMDs exist to split */
+	/* free_transhuge_page: off the deferred split queue */
+	clear_page_flag(m, head + 2, PG_private);
+	clear_page_flag(m, head + 1, PG_workingset);
+	set_page_count(m, head, 1);
+	__free_pages(m, head, order);
 }
 
 int hugepage_madvise(struct machine *m, struct vm_area_struct *vma, unsigned long *vm_flags,
@@ -72,10 +526,286 @@ int hugepage_madvise(struct machine *m, struct vm_area_struct *vma, unsigned lon
 	if (advice == MADV_HUGEPAGE) {
 		*vm_flags &= ~VM_NOHUGEPAGE;
 		*vm_flags |= VM_HUGEPAGE;
-		/* VM_NO_KHUGEPAGED VMAs take the flag but khugepaged skips them */
 	} else {
 		*vm_flags &= ~VM_HUGEPAGE;
 		*vm_flags |= VM_NOHUGEPAGE;
 	}
 	return 0;
 }
+
+/* ---- split_huge_page ------------------------------------------------------ */
+
+struct unmap_arg {
+	unsigned long head;
+};
+
+/* try_to_unmap / try_to_migrate for one VMA: split PMDs, clear PTEs of the folio */
+static bool unmap_folio_one(struct machine *m, struct vm_area_struct *vma, uint64_t addr,
+			    void *arg)
+{
+	struct unmap_arg *u = arg;
+
+	split_huge_pmd_address(m, vma, addr);
+	if (!vma_is_anonymous(vma)) {
+		/* file: every PTE of the folio in this VMA goes */
+		uint64_t start = addr & ~(HPAGE_PMD_SIZE - 1);
+
+		for (uint64_t a = start; a < start + HPAGE_PMD_SIZE; a += PAGE_SIZE) {
+			enum pt_level level;
+			pteval_t e;
+
+			if (a < vma->vm_start || a >= vma->vm_end)
+				continue;
+			e = pt_walk(m, vma->vm_mm, a, &level, NULL, NULL);
+			if (level == PT_PTE && pte_present(e) && !(e & _PAGE_SPECIAL) &&
+			    pte_pfn(e) - u->head < HPAGE_PMD_NR)
+				zap_vma_range(m, vma, a, a + PAGE_SIZE);
+		}
+	}
+	return true;
+}
+
+/*
+ * split_huge_page: the folio at head becomes 512 order-0 pages.  The
+ * caller holds one reference, which stays on the head page.  Returns 0,
+ * or -EAGAIN when references other than mappings, the page cache and the
+ * caller's exist (can_split_folio), -EBUSY for what cannot be split.
+ */
+int split_huge_page(struct machine *m, unsigned long head)
+{
+	bool anon = PageAnon(m, head);
+	struct unmap_arg u = { head };
+	uint64_t mapping = page_mapping(m, head);
+	unsigned long index = page_index(m, head);
+	bool cached = !anon && mapping;
+	long mapcount = 0;
+	uint64_t flags;
+
+	if (!PageHead(m, head) || compound_order(m, head) != HPAGE_PMD_ORDER ||
+	    head == thp_settings(m)->huge_zero_pfn)
+		return -EBUSY;
+	if (!trylock_page(m, head))
+		return -EAGAIN;
+	/* unmap_folio: PMDs split everywhere (anon: remapped by PTE); file PTEs go */
+	rmap_walk(m, head, unmap_folio_one, &u);
+	for (unsigned long i = 0; i < HPAGE_PMD_NR; i++)
+		mapcount += page_mapcount(m, head + i);
+	if (compound_mapcount(m, head) > 0 ||
+	    mapcount != page_ref_count(m, head) - (cached ? (long)HPAGE_PMD_NR : 0) - 1) {
+		unlock_page(m, head);
+		count_vm_event(m, THP_SPLIT_PAGE_FAILED);
+		return -EAGAIN;
+	}
+	/* __split_huge_page: the tails become pages of their own */
+	flags = page_flags(m, head) & ((1UL << PG_referenced) | (1UL << PG_swapbacked) |
+				       (1UL << PG_uptodate) | (1UL << PG_active) |
+				       (1UL << PG_dirty) | (1UL << PG_lru));
+	clear_page_flag(m, head + 2, PG_private);	/* off the deferred list */
+	clear_page_flag(m, head + 1, PG_workingset);
+	if (cached)
+		m->node[page_to_nid(m, head)].vm_stat[PageSwapBacked(m, head) ?
+						      NR_SHMEM_THPS : NR_FILE_THPS] -= HPAGE_PMD_NR;
+	destroy_compound_page(m, head, HPAGE_PMD_ORDER);
+	for (unsigned long i = 0; i < HPAGE_PMD_NR; i++) {
+		unsigned long p = head + i;
+		int maps = page_mapcount_raw(m, p) + 1;
+
+		if (i) {
+			set_page_flags(m, p, (page_flags(m, p) & ~PAGEFLAGS_MASK) | flags |
+					     (page_flags(m, p) & (1UL << PG_anon_exclusive)));
+			set_page_mapping(m, p, mapping);
+			set_page_index(m, p, index + i);
+		}
+		/* one reference per mapping, one for the page cache, the caller's on the head */
+		set_page_count(m, p, maps + (cached ? 1 : 0) + (i ? 0 : 1));
+	}
+	count_vm_event(m, THP_SPLIT_PAGE);
+	unlock_page(m, head);
+	/* anon subpages nobody maps any more go now */
+	for (unsigned long i = 1; i < HPAGE_PMD_NR; i++) {
+		if (page_ref_count(m, head + i) == 0) {
+			set_page_count(m, head + i, 1);
+			put_page(m, head + i);
+		}
+	}
+	return 0;
+}
+
+/* split_huge_pages_pid: split every THP mapped in [start, end) of mm */
+void split_huge_pages_in(struct machine *m, struct mm_struct *mm, uint64_t start, uint64_t end)
+{
+	down_read(m, &mm->mmap_lock);
+	for (uint64_t addr = start; addr < end;) {
+		struct vm_area_struct *vma = find_vma(mm, addr);
+		enum pt_level level;
+		unsigned long pfn, head;
+		pteval_t e;
+
+		if (!vma || vma->vm_start >= end)
+			break;
+		if (addr < vma->vm_start)
+			addr = vma->vm_start;
+		e = pt_walk(m, mm, addr, &level, NULL, NULL);
+		if (!pte_present(e) || level > PT_PMD) {
+			addr = (addr + PMD_SIZE) & ~(PMD_SIZE - 1);
+			continue;
+		}
+		pfn = level == PT_PMD ? pte_pfn(e) : pte_pfn(e);
+		if ((e & _PAGE_SPECIAL) || is_huge_zero_pmd(m, e) || !PageCompound(m, pfn)) {
+			addr += PAGE_SIZE;
+			continue;
+		}
+		head = page_head(m, pfn);
+		get_page(m, head);
+		up_read(m, &mm->mmap_lock);
+		split_huge_page(m, head);
+		put_page(m, head);
+		down_read(m, &mm->mmap_lock);
+		addr += PAGE_SIZE;
+	}
+	up_read(m, &mm->mmap_lock);
+}
+
+/* ---- /sys/kernel/mm/transparent_hugepage ---------------------------------- */
+
+enum thp_file { TF_ENABLED, TF_DEFRAG, TF_USE_ZERO_PAGE, TF_HPAGE_PMD_SIZE, TF_SHMEM_ENABLED,
+		TF_SPLIT };
+
+static const char *const enabled_words[] = { "always", "madvise", "never" };
+static const char *const defrag_words[] = { "always", "defer", "defer+madvise", "madvise",
+					    "never" };
+/* shmem_enabled: the order the kernel prints them in, with their values */
+static const struct { const char *w; int v; } shmem_words[] = {
+	{ "always", SHMEM_HUGE_ALWAYS }, { "within_size", SHMEM_HUGE_WITHIN_SIZE },
+	{ "advise", SHMEM_HUGE_ADVISE }, { "never", SHMEM_HUGE_NEVER },
+	{ "deny", SHMEM_HUGE_DENY }, { "force", SHMEM_HUGE_FORCE },
+};
+
+static bool thp_file_show(struct machine *m, const struct mm_file_args *a, struct sbuf *sb)
+{
+	struct thp_settings *t = thp_settings(m);
+
+	switch (a->file->tag) {
+	case TF_ENABLED:
+		for (int i = 0; i < 3; i++)
+			sb_printf(sb, i == t->enabled ? "%s[%s]" : "%s%s", i ? " " : "",
+				  enabled_words[i]);
+		sb_puts(sb, "\n");
+		return true;
+	case TF_DEFRAG:
+		for (int i = 0; i < 5; i++)
+			sb_printf(sb, i == t->defrag ? "%s[%s]" : "%s%s", i ? " " : "",
+				  defrag_words[i]);
+		sb_puts(sb, "\n");
+		return true;
+	case TF_USE_ZERO_PAGE:
+		sb_printf(sb, "%d\n", t->use_zero_page);
+		return true;
+	case TF_HPAGE_PMD_SIZE:
+		sb_printf(sb, "%lu\n", HPAGE_PMD_SIZE);
+		return true;
+	case TF_SHMEM_ENABLED:
+		for (size_t i = 0; i < sizeof(shmem_words) / sizeof(shmem_words[0]); i++)
+			sb_printf(sb, shmem_words[i].v == t->shmem_enabled ? "%s[%s]" : "%s%s",
+				  i ? " " : "", shmem_words[i].w);
+		sb_puts(sb, "\n");
+		return true;
+	}
+	return false;
+}
+
+static bool word_is(const char *val, const char *w)
+{
+	size_t n = strlen(w);
+
+	/* sysfs_streq: a trailing newline is fine */
+	return !strncmp(val, w, n) && (!val[n] || (val[n] == '\n' && !val[n + 1]));
+}
+
+/* echo PID,START,END or 1 > /sys/kernel/debug/split_huge_pages */
+static int split_huge_pages_write(struct machine *m, const struct mm_file_args *a, const char *val,
+				  char *err, size_t errlen)
+{
+	unsigned long long pid, start, end;
+	struct task *t;
+	char tail;
+
+	if (word_is(val, "1")) {
+		/* split_huge_pages_all: every THP mapped anywhere */
+		struct proc_ctx *pc = proc_ctx(m);
+
+		for (unsigned int i = 0; i < pc->nr_tasks; i++)
+			if (pc->tasks[i]->mm)
+				split_huge_pages_in(m, pc->tasks[i]->mm, 0, TASK_SIZE);
+		return 0;
+	}
+	if (sscanf(val, "%llu,0x%llx,0x%llx%c", &pid, &start, &end, &tail) < 3 &&
+	    sscanf(val, "%llu,%llu,%llu%c", &pid, &start, &end, &tail) < 3)
+		return mm_file_error(a, EINVAL, "expected 1 or PID,0xSTART,0xEND", err, errlen);
+	t = find_task_by_pid(m, (long)pid);
+	if (!t || !t->mm)
+		return mm_file_error(a, EINVAL, "no such process", err, errlen);
+	split_huge_pages_in(m, t->mm, start & ~(PAGE_SIZE - 1), end);
+	return 0;
+}
+
+static int thp_file_store(struct machine *m, const struct mm_file_args *a, const char *val,
+			  char *err, size_t errlen)
+{
+	struct thp_settings *t = thp_settings(m);
+
+	switch (a->file->tag) {
+	case TF_ENABLED:
+		for (int i = 0; i < 3; i++)
+			if (word_is(val, enabled_words[i])) {
+				t->enabled = i;
+				return 0;
+			}
+		break;
+	case TF_DEFRAG:
+		for (int i = 0; i < 5; i++)
+			if (word_is(val, defrag_words[i])) {
+				t->defrag = i;
+				return 0;
+			}
+		break;
+	case TF_USE_ZERO_PAGE:
+		if (word_is(val, "0") || word_is(val, "1")) {
+			t->use_zero_page = val[0] == '1';
+			return 0;
+		}
+		break;
+	case TF_SHMEM_ENABLED:
+		for (size_t i = 0; i < sizeof(shmem_words) / sizeof(shmem_words[0]); i++)
+			if (word_is(val, shmem_words[i].w)) {
+				t->shmem_enabled = shmem_words[i].v;
+				if (shmem_words[i].v >= 0)	/* deny and force leave shm_mnt alone */
+					t->shm_mnt_huge = shmem_words[i].v;
+				return 0;
+			}
+		break;
+	case TF_SPLIT:
+		return split_huge_pages_write(m, a, val, err, errlen);
+	}
+	return mm_file_error(a, EINVAL, "not one of the words the file lists", err, errlen);
+}
+
+#define THP_FILE(name, t, st)							\
+	{ .pattern = "/sys/kernel/mm/transparent_hugepage/" name,		\
+	  .show = thp_file_show, .store = (st), .tag = (t) }
+
+static const struct mm_file thp_files[] = {
+	THP_FILE("enabled", TF_ENABLED, thp_file_store),
+	THP_FILE("defrag", TF_DEFRAG, thp_file_store),
+	THP_FILE("use_zero_page", TF_USE_ZERO_PAGE, thp_file_store),
+	THP_FILE("hpage_pmd_size", TF_HPAGE_PMD_SIZE, NULL),
+	THP_FILE("shmem_enabled", TF_SHMEM_ENABLED, thp_file_store),
+	{ .pattern = "/sys/kernel/debug/split_huge_pages", .store = thp_file_store,
+	  .tag = TF_SPLIT },
+};
+
+const struct mm_module mm_module_huge_memory = {
+	.name = "huge_memory",
+	.files = thp_files,
+	.nr_files = sizeof(thp_files) / sizeof(thp_files[0]),
+};

@@ -6,7 +6,39 @@
 #ifndef MMSIM_HUGE_MEMORY_H
 #define MMSIM_HUGE_MEMORY_H
 
+#include "gfp.h"
 #include "memory.h"
+
+/* /sys/kernel/mm/transparent_hugepage/enabled and defrag values */
+enum thp_enabled { THP_ALWAYS, THP_MADVISE, THP_NEVER };
+enum thp_defrag { THP_DEFRAG_ALWAYS, THP_DEFRAG_DEFER, THP_DEFRAG_DEFER_MADVISE,
+		  THP_DEFRAG_MADVISE, THP_DEFRAG_NEVER };
+
+struct thp_settings {
+	bool init;
+	int enabled;			/* enum thp_enabled */
+	int defrag;			/* enum thp_defrag */
+	bool use_zero_page;
+	int shmem_enabled;		/* enum shmem_huge (filemap.h) */
+	int shm_mnt_huge;		/* huge= of the internal mount (shared anon memory) */
+	unsigned long huge_zero_pfn;	/* PFN_NONE until first used */
+	long huge_zero_users;		/* mms that hold it */
+};
+
+struct thp_settings *thp_settings(struct machine *m);
+bool transhuge_vma_suitable(const struct vm_area_struct *vma, uint64_t addr);
+/* May this VMA have THPs (smaps: for THPeligible; in_pf: in a fault)? */
+bool hugepage_vma_check(struct machine *m, const struct vm_area_struct *vma, bool smaps,
+			bool in_pf);
+gfp_t vma_thp_gfp_mask(struct machine *m, const struct vm_area_struct *vma);
+bool is_huge_zero_pmd(struct machine *m, pteval_t pmd);
+/* Map the file THP at head by PMD (consumes the caller's reference), or FALLBACK */
+vm_fault_t do_set_pmd(struct machine *m, struct vm_area_struct *vma, uint64_t addr,
+		      unsigned long head, bool write, unsigned long pmd_table, unsigned int pmd_idx);
+void split_huge_pmd_address(struct machine *m, struct vm_area_struct *vma, uint64_t addr);
+/* 0, -EAGAIN (extra references) or -EBUSY; the caller holds a reference */
+int split_huge_page(struct machine *m, unsigned long head);
+void split_huge_pages_in(struct machine *m, struct mm_struct *mm, uint64_t start, uint64_t end);
 
 /* A fault on an empty PMD: map a THP, or VM_FAULT_FALLBACK for PTEs */
 vm_fault_t create_huge_pmd(struct machine *m, struct vm_area_struct *vma, uint64_t addr,

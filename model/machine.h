@@ -63,6 +63,7 @@ struct machine_opts {
 	unsigned int percpu_pagelist_high_fraction;
 	bool page_alloc_shuffle;	/* page_alloc.shuffle=1 */
 	bool thp;			/* khugepaged's min_free_kbytes bump */
+	int thp_enabled;		/* transparent_hugepage= (enum thp_enabled) */
 	uint64_t seed;
 	int distance[MAX_NUMNODES][MAX_NUMNODES];	/* 0: default 10/20 */
 	/* hugetlb boot parameters (hugetlb.c parses them) */

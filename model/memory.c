@@ -75,12 +75,12 @@ pteval_t vm_get_page_prot(unsigned long vm_flags)
 
 void get_page(struct machine *m, unsigned long pfn)
 {
-	page_ref_add_return(m, pfn, 1);
+	page_ref_add_return(m, page_head(m, pfn), 1);
 }
 
 static int lru_item(struct machine *m, unsigned long pfn, bool zone)
 {
-	bool anon = PageSwapBacked(m, pfn);
+	bool anon = PageSwapBacked(m, page_head(m, pfn));
 
 	if (zone)
 		return anon ? NR_ZONE_INACTIVE_ANON : NR_ZONE_INACTIVE_FILE;
@@ -108,8 +108,12 @@ static void lru_del(struct machine *m, unsigned long pfn, long nr)
 
 void put_page(struct machine *m, unsigned long pfn)
 {
-	unsigned int order = PageHead(m, pfn) ? compound_order(m, pfn) : 0;
-	int ref = page_ref_add_return(m, pfn, -1);
+	unsigned int order;
+	int ref;
+
+	pfn = page_head(m, pfn);
+	order = PageHead(m, pfn) ? compound_order(m, pfn) : 0;
+	ref = page_ref_add_return(m, pfn, -1);
 
 	if (ref > 0)
 		return;
@@ -161,6 +165,7 @@ int user_mm_init(struct machine *m, struct mm_struct *mm)
 	init_rwsem(&mm->mmap_lock);
 	spin_lock_init(&mm->page_table_lock);
 	xmap_init(&mm->ptlocks);
+	xmap_init(&mm->deposited);
 	pgd = __alloc_pages(m, GFP_PGTABLE_USER, PGD_ALLOCATION_ORDER, m->cpu_node[m->cur_cpu]);
 	if (pgd == PFN_NONE)
 		return -ENOMEM;
@@ -178,6 +183,7 @@ void user_mm_destroy(struct machine *m, struct mm_struct *mm)
 	for (size_t i = 0; xmap_next(&mm->ptlocks, &i, &key, &val);)
 		host_free((void *)(uintptr_t)val);
 	xmap_destroy(&mm->ptlocks);
+	xmap_destroy(&mm->deposited);
 	if (mm->pgd != PFN_NONE)
 		__free_pages(m, mm->pgd, PGD_ALLOCATION_ORDER);
 	mm->pgd = PFN_NONE;
@@ -431,14 +437,15 @@ static bool pte_same_locked(struct machine *m, struct vm_fault *vmf)
 	return pt_read(m, vmf->pte_table, vmf->pte_idx) == vmf->orig_pte;
 }
 
-static void inc_mm_counter(struct mm_struct *mm, enum mm_counter c, long n)
+void inc_mm_counter(struct mm_struct *mm, enum mm_counter c, long n)
 {
 	mm->rss_stat[c] += n;
 }
 
 /* mm_counter_file: shmem pages count as MM_SHMEMPAGES */
-static enum mm_counter mm_counter_of(struct machine *m, unsigned long pfn)
+enum mm_counter mm_counter_of(struct machine *m, unsigned long pfn)
 {
+	pfn = page_head(m, pfn);
 	if (PageAnon(m, pfn))
 		return MM_ANONPAGES;
 	return PageSwapBacked(m, pfn) ? MM_SHMEMPAGES : MM_FILEPAGES;
@@ -579,15 +586,17 @@ static vm_fault_t do_wp_page(struct machine *m, struct vm_fault *vmf)
 		if (PageAnonExclusive(m, pfn))
 			return wp_page_reuse(m, vmf);
 		/* 6.1: reuse only when this mapping holds the only reference */
-		if (page_ref_count(m, pfn) == 1 && trylock_page(m, pfn)) {
-			bool reuse = page_ref_count(m, pfn) == 1;
+		unsigned long head = page_head(m, pfn);
+
+		if (page_ref_count(m, head) == 1 && trylock_page(m, head)) {
+			bool reuse = page_ref_count(m, head) == 1;
 
 			if (reuse) {		/* page_move_anon_rmap */
-				set_page_mapping(m, pfn, anon_vma_addr(vma->anon_vma) |
-							 PAGE_MAPPING_ANON);
+				set_page_mapping(m, head, anon_vma_addr(vma->anon_vma) |
+							  PAGE_MAPPING_ANON);
 				SetPageAnonExclusive(m, pfn);
 			}
-			unlock_page(m, pfn);
+			unlock_page(m, head);
 			if (reuse)
 				return wp_page_reuse(m, vmf);
 		}
@@ -620,19 +629,54 @@ static vm_fault_t finish_fault(struct machine *m, struct vm_fault *vmf, unsigned
 	return 0;
 }
 
-/* do_read_fault, do_cow_fault, do_shared_fault */
+/* The PMD was empty: give it a PTE table now (pte_alloc) */
+static vm_fault_t fault_pte_table(struct machine *m, struct vm_fault *vmf)
+{
+	struct mm_struct *mm = vmf->vma->vm_mm;
+	pteval_t pmd;
+
+	if (populate_entry(m, mm, vmf->pmd_table, vmf->pmd_idx, PT_PTE,
+			   table_lock(m, mm, vmf->pmd_table), &pmd))
+		return VM_FAULT_OOM;
+	if (pmd_leaf(pmd))
+		return VM_FAULT_RETRY;		/* someone mapped a huge PMD meanwhile */
+	vmf->pte_table = pte_pfn(pmd);
+	vmf->pte_idx = idx_of(vmf->address, PT_PTE);
+	vmf->orig_pte = pt_read(m, vmf->pte_table, vmf->pte_idx);
+	return 0;
+}
+
+/*
+ * do_read_fault, do_cow_fault, do_shared_fault.  With the PMD still empty
+ * (vmf->pte_table == PFN_NONE), a THP from the page cache is mapped by
+ * PMD when it can be (finish_fault's do_set_pmd); otherwise one PTE.
+ */
 static vm_fault_t do_fault(struct machine *m, struct vm_fault *vmf)
 {
 	struct vm_area_struct *vma = vmf->vma;
+	bool write = vmf->flags & FAULT_FLAG_WRITE, cow = write && !(vma->vm_flags & VM_SHARED);
 	unsigned long pfn;
 	vm_fault_t ret = filemap_fault(m, vma, vmf->pgoff, &pfn);	/* returns it referenced */
 
 	if (ret)
 		return ret;
-	if (!(vmf->flags & FAULT_FLAG_WRITE))
+	if (vmf->pte_table == PFN_NONE) {
+		if (!cow && PageCompound(m, pfn)) {
+			ret = do_set_pmd(m, vma, vmf->address, page_head(m, pfn), write,
+					 vmf->pmd_table, vmf->pmd_idx);
+			if (!(ret & VM_FAULT_FALLBACK))
+				return ret;
+		}
+		ret = fault_pte_table(m, vmf);
+		if (ret || upte_present(vmf->orig_pte)) {
+			put_page(m, pfn);
+			return ret & VM_FAULT_RETRY ? 0 : ret;
+		}
+	}
+	if (!write)
 		return finish_fault(m, vmf, pfn, false);
-	if (vma->vm_flags & VM_SHARED) {
-		SetPageDirty(m, pfn);
+	if (!cow) {
+		SetPageDirty(m, page_head(m, pfn));
 		return finish_fault(m, vmf, pfn, true);
 	}
 	/* do_cow_fault: a private copy, the file page stays unmapped here */
@@ -710,6 +754,10 @@ vm_fault_t handle_mm_fault(struct machine *m, struct vm_area_struct *vma, uint64
 
 		if (!(r & VM_FAULT_FALLBACK))
 			return r;
+		if (!vma_is_anonymous(vma)) {
+			vmf.pte_table = PFN_NONE;	/* do_fault decides: PMD or PTE table */
+			return do_fault(m, &vmf);
+		}
 		if (populate_entry(m, mm, vmf.pmd_table, vmf.pmd_idx, PT_PTE,
 				   table_lock(m, mm, vmf.pmd_table), &pmd))
 			return VM_FAULT_OOM;
@@ -811,7 +859,7 @@ static void zap_pte_range(struct machine *m, struct vm_area_struct *vma, unsigne
 			continue;
 		inc_mm_counter(mm, mm_counter_of(m, pfn), -1);
 		if (!PageAnon(m, pfn) && (e & _PAGE_DIRTY))
-			SetPageDirty(m, pfn);
+			SetPageDirty(m, page_head(m, pfn));
 		page_remove_rmap(m, pfn, vma);
 		freed[nr_freed++] = pfn;
 	}

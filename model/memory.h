@@ -102,6 +102,10 @@ void change_protection(struct machine *m, struct vm_area_struct *vma, uint64_t s
 bool follow_page_present(struct machine *m, struct vm_area_struct *vma, uint64_t addr,
 			 bool write);
 
+/* The rss counter a mapped page counts in (mm_counter / mm_counter_file) */
+enum mm_counter mm_counter_of(struct machine *m, unsigned long pfn);
+void inc_mm_counter(struct mm_struct *mm, enum mm_counter c, long n);
+
 /* Put a user page on its LRU list (folio_add_lru) */
 void lru_cache_add(struct machine *m, unsigned long pfn, long nr);
 

@@ -71,6 +71,7 @@ struct shmem_sb;
 enum mm_counter { MM_FILEPAGES, MM_ANONPAGES, MM_SWAPENTS, MM_SHMEMPAGES, NR_MM_COUNTERS };
 
 /* mm->flags */
+#define MMF_HUGE_ZERO_PAGE	23
 #define MMF_DISABLE_THP	24
 
 /*
@@ -135,9 +136,8 @@ struct mm_struct {
 	/* The rest describes user address spaces (memory.c, mmap.c) */
 	struct rw_semaphore mmap_lock;
 	spinlock_t page_table_lock;	/* PMD-level changes (pmd_lock) */
-	struct xmap ptlocks;		/* PTE table pfn -> index into ptl[] */
-	spinlock_t *ptl;		/* split PTE locks, one per PTE table */
-	unsigned int nr_ptl, cap_ptl;
+	struct xmap ptlocks;		/* table pfn -> its spinlock_t (host pointer) */
+	struct xmap deposited;		/* PMD slot -> the table an anon huge PMD carries */
 
 	struct vm_area_struct **vmas;	/* sorted by vm_start */
 	unsigned int nr_vmas, cap_vmas;

@@ -24,7 +24,8 @@
 	F(vmstat)		\
 	F(hugetlb_vmemmap)	\
 	F(node)			\
-	F(hugetlb)
+	F(hugetlb)		\
+	F(huge_memory)
 
 #define MM_MODULE_DECLARE(n)	extern const struct mm_module mm_module_##n;
 #define MM_MODULE_REF(n)	&mm_module_##n,

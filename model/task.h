@@ -13,6 +13,7 @@
 
 #include "mm_types.h"
 #include "xmap.h"
+#include "huge_memory.h"
 
 #define TASK_COMM_LEN	16
 #define TASK_MAX_FDS	64
@@ -49,6 +50,7 @@ struct proc_ctx {
 	struct inode **inodes;		/* every live inode, by creation */
 	unsigned int nr_inodes, cap_inodes;
 	unsigned long next_ino;
+	struct thp_settings thp;
 };
 
 struct proc_ctx *proc_ctx(struct machine *m);	/* created on first use */

@@ -609,6 +609,8 @@ static bool parse_cmdline(struct parser *p)
 				o->thp = true;
 			else if (!strcmp(val, "never"))
 				o->thp = false;
+			if (!strcmp(val, "always") || !strcmp(val, "madvise") || !strcmp(val, "never"))
+				o->thp_enabled = val[0] == 'a' ? 0 : val[0] == 'm' ? 1 : 2;
 			else
 				return perr(p, vcol, "%s: expected always, madvise or never, got '%s'",
 					    bp->name, val);
