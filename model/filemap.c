@@ -24,6 +24,7 @@
 #include "cpu.h"
 #include "gfp.h"
 #include "host.h"
+#include "huge_memory.h"
 #include "machine.h"
 #include "mman.h"
 #include "mmzone.h"
@@ -176,39 +177,113 @@ static struct inode *lookup_path(struct machine *m, const char *path)
 
 /* ---- the page cache ---------------------------------------------------- */
 
+/* shmem_add_to_page_cache: a folio of nr pages at index (aligned to nr) */
 static void page_cache_add(struct machine *m, struct inode *inode, unsigned long index,
-			   unsigned long pfn)
+			   unsigned long pfn, unsigned long nr)
 {
-	xmap_set(&inode->i_pages, index, pfn);
-	inode->nrpages++;
+	struct pglist_data *pg = &m->node[page_to_nid(m, pfn)];
+
+	for (unsigned long i = 0; i < nr; i++)
+		xmap_set(&inode->i_pages, index + i, pfn + i);
+	inode->nrpages += nr;
+	page_ref_add_return(m, pfn, (int)nr - 1);	/* the cache holds nr references */
 	set_page_mapping(m, pfn, mapping_addr(inode));
 	set_page_index(m, pfn, index);
-	m->node[page_to_nid(m, pfn)].vm_stat[NR_FILE_PAGES]++;
-	m->node[page_to_nid(m, pfn)].vm_stat[NR_SHMEM]++;
-	lru_cache_add(m, pfn, 1);
+	pg->vm_stat[NR_FILE_PAGES] += (long)nr;
+	pg->vm_stat[NR_SHMEM] += (long)nr;
+	if (nr == HPAGE_PMD_NR) {
+		pg->vm_stat[NR_SHMEM_THPS] += (long)nr;
+		count_vm_event(m, THP_FILE_ALLOC);
+	}
+	lru_cache_add(m, pfn, (long)nr);
 	if (inode->sb)
-		inode->sb->used_blocks++;
+		inode->sb->used_blocks += nr;
 }
 
-/* __filemap_remove_folio + the cache's reference */
+/* __filemap_remove_folio for the folio holding index, and the cache's references */
 static void page_cache_delete(struct machine *m, struct inode *inode, unsigned long index)
 {
 	uint64_t pfn;
+	unsigned long head, nr, first;
+	struct pglist_data *pg;
 
 	if (!xmap_get(&inode->i_pages, index, &pfn))
 		return;
-	xmap_del(&inode->i_pages, index);
-	inode->nrpages--;
-	if (page_mapcount(m, pfn) > 0)
-		mm_fail(m, "BUG: page %#lx removed from the page cache while still mapped",
-			(unsigned long)pfn);
-	set_page_mapping(m, pfn, 0);
-	m->node[page_to_nid(m, pfn)].vm_stat[NR_FILE_PAGES]--;
-	m->node[page_to_nid(m, pfn)].vm_stat[NR_SHMEM]--;
-	ClearPageDirty(m, pfn);
+	head = page_head(m, pfn);
+	nr = PageHead(m, head) ? 1UL << compound_order(m, head) : 1;
+	first = page_index(m, head);
+	pg = &m->node[page_to_nid(m, head)];
+	for (unsigned long i = 0; i < nr; i++) {
+		xmap_del(&inode->i_pages, first + i);
+		if (page_mapcount(m, head + i) > 0)
+			mm_fail(m, "BUG: page %#lx removed from the page cache while still mapped",
+				head + i);
+	}
+	inode->nrpages -= nr;
+	set_page_mapping(m, head, 0);
+	pg->vm_stat[NR_FILE_PAGES] -= (long)nr;
+	pg->vm_stat[NR_SHMEM] -= (long)nr;
+	if (nr == HPAGE_PMD_NR)
+		pg->vm_stat[NR_SHMEM_THPS] -= (long)nr;
+	ClearPageDirty(m, head);
 	if (inode->sb)
-		inode->sb->used_blocks--;
-	put_page(m, pfn);
+		inode->sb->used_blocks -= nr;
+	page_ref_add_return(m, head, -((int)nr - 1));
+	put_page(m, head);
+}
+
+bool shmem_is_huge(struct machine *m, const struct vm_area_struct *vma, struct inode *inode,
+		   unsigned long index)
+{
+	struct thp_settings *t = thp_settings(m);
+	int huge = inode->sb ? inode->sb->huge : t->shm_mnt_huge;
+
+	if (vma && ((vma->vm_flags & VM_NOHUGEPAGE) ||
+		    (vma->vm_mm->flags & (1UL << MMF_DISABLE_THP))))
+		return false;
+	if (t->shmem_enabled == SHMEM_HUGE_DENY)
+		return false;
+	if (t->shmem_enabled == SHMEM_HUGE_FORCE)
+		return true;
+	switch (huge) {
+	case SHMEM_HUGE_ALWAYS:
+		return true;
+	case SHMEM_HUGE_WITHIN_SIZE: {
+		unsigned long idx_end = (index + HPAGE_PMD_NR) & ~(HPAGE_PMD_NR - 1);
+
+		if (((inode->i_size + PAGE_SIZE - 1) >> PAGE_SHIFT) >= idx_end)
+			return true;
+	}
+		/* fall through */
+	case SHMEM_HUGE_ADVISE:
+		return vma && (vma->vm_flags & VM_HUGEPAGE);
+	default:
+		return false;
+	}
+}
+
+/* An order-9 folio for the aligned 2 MiB around index, or PFN_NONE */
+static unsigned long shmem_alloc_huge(struct machine *m, struct vm_area_struct *vma,
+				      struct inode *inode, unsigned long index)
+{
+	unsigned long hindex = index & ~(HPAGE_PMD_NR - 1), head;
+
+	if (inode->sb && inode->sb->max_blocks &&
+	    inode->sb->used_blocks + HPAGE_PMD_NR > inode->sb->max_blocks)
+		return PFN_NONE;			/* ENOSPC: small pages, no event */
+	for (unsigned long i = 0; i < HPAGE_PMD_NR; i++)
+		if (xmap_get(&inode->i_pages, hindex + i, NULL))
+			return PFN_NONE;		/* something is in the way: no event */
+	head = __alloc_pages(m, vma_thp_gfp_mask(m, vma), HPAGE_PMD_ORDER,
+			     m->cpu_node[m->cur_cpu]);
+	if (head == PFN_NONE) {
+		count_vm_event(m, THP_FILE_FALLBACK);
+		return PFN_NONE;
+	}
+	SetPageUptodate(m, head);
+	SetPageSwapBacked(m, head);
+	page_cache_add(m, inode, hindex, head, HPAGE_PMD_NR);
+	return head + (index - hindex);
 }
 
 vm_fault_t filemap_fault(struct machine *m, struct vm_area_struct *vma, unsigned long pgoff,
@@ -224,12 +299,17 @@ vm_fault_t filemap_fault(struct machine *m, struct vm_area_struct *vma, unsigned
 		if (inode->sb && inode->sb->max_blocks &&
 		    inode->sb->used_blocks >= inode->sb->max_blocks)
 			return VM_FAULT_SIGBUS;		/* -ENOSPC */
-		pfn = __alloc_pages(m, GFP_HIGHUSER_MOVABLE, 0, m->cpu_node[m->cur_cpu]);
-		if (pfn == PFN_NONE)
-			return VM_FAULT_OOM;
-		SetPageUptodate(m, pfn);
-		SetPageSwapBacked(m, pfn);
-		page_cache_add(m, inode, pgoff, pfn);
+		pfn = PFN_NONE;
+		if (shmem_is_huge(m, vma, inode, pgoff))
+			pfn = shmem_alloc_huge(m, vma, inode, pgoff);
+		if (pfn == PFN_NONE) {
+			pfn = __alloc_pages(m, GFP_HIGHUSER_MOVABLE, 0, m->cpu_node[m->cur_cpu]);
+			if (pfn == PFN_NONE)
+				return VM_FAULT_OOM;
+			SetPageUptodate(m, pfn);
+			SetPageSwapBacked(m, pfn);
+			page_cache_add(m, inode, pgoff, pfn, 1);
+		}
 	}
 	get_page(m, pfn);
 	*pfn_out = pfn;
@@ -238,8 +318,9 @@ vm_fault_t filemap_fault(struct machine *m, struct vm_area_struct *vma, unsigned
 
 void rmap_walk_file(struct machine *m, unsigned long pfn, rmap_one_fn fn, void *arg)
 {
-	uint64_t mapping = page_mapping(m, pfn);
-	unsigned long index = page_index(m, pfn);
+	unsigned long head = page_head(m, pfn);
+	uint64_t mapping = page_mapping(m, head);
+	unsigned long index = page_index(m, head) + (pfn - head);
 	struct inode *inode = NULL;
 	uint64_t v;
 
@@ -283,8 +364,23 @@ static void truncate_pagecache(struct machine *m, struct inode *inode, unsigned 
 	for (size_t i = 0; xmap_next(&inode->i_pages, &i, &key, &val);)
 		if (key >= first)
 			idx[n++] = key;
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
+		uint64_t pfn;
+		unsigned long head;
+
+		if (!xmap_get(&inode->i_pages, idx[i], &pfn))
+			continue;		/* went with its folio */
+		head = page_head(m, pfn);
+		if (PageHead(m, head) && page_index(m, head) < first) {
+			/* a THP straddling the new end: split it, keep its front */
+			get_page(m, head);
+			split_huge_page(m, head);
+			put_page(m, head);
+			if (PageHead(m, head))
+				continue;	/* could not split: the folio stays whole */
+		}
 		page_cache_delete(m, inode, idx[i]);
+	}
 	host_free(idx);
 }
 
@@ -323,15 +419,27 @@ struct inode *shmem_zero_setup(struct machine *m, uint64_t size)
 	return inode;
 }
 
+/*
+ * shmem_get_unmapped_area's wish: a PMD-aligned address (offset by the
+ * file offset) when the mapping could hold THPs.
+ */
 void shmem_align(struct machine *m, struct inode *file, uint64_t len, unsigned long pgoff,
 		 uint64_t *align, uint64_t *align_off)
 {
-	(void)m;
-	(void)file;
-	(void)len;
-	(void)pgoff;
-	*align = 0;	/* order-0 files: no alignment wanted */
+	struct thp_settings *t = thp_settings(m);
+	int huge = file && file->sb ? file->sb->huge : t->shm_mnt_huge;
+	uint64_t off = (uint64_t)pgoff << PAGE_SHIFT;
+
+	*align = 0;
 	*align_off = 0;
+	if (t->shmem_enabled == SHMEM_HUGE_DENY || len < HPAGE_PMD_SIZE)
+		return;
+	if (huge == SHMEM_HUGE_NEVER && t->shmem_enabled != SHMEM_HUGE_FORCE)
+		return;
+	if (off && off + len < 2 * HPAGE_PMD_SIZE)
+		return;
+	*align = HPAGE_PMD_SIZE;
+	*align_off = off & (HPAGE_PMD_SIZE - 1);
 }
 
 /* ---- system calls -------------------------------------------------------- */

@@ -65,6 +65,10 @@ void shmem_align(struct machine *m, struct inode *file, uint64_t len, unsigned l
 vm_fault_t filemap_fault(struct machine *m, struct vm_area_struct *vma, unsigned long pgoff,
 			 unsigned long *pfn);
 
+/* shmem_is_huge: may the page at index of inode be part of a THP? */
+bool shmem_is_huge(struct machine *m, const struct vm_area_struct *vma, struct inode *inode,
+		   unsigned long index);
+
 /* Every inode (for the checker and the views); NULL-terminated walk */
 struct inode *inode_next(struct machine *m, size_t *i);
 void filemap_destroy(struct machine *m);
