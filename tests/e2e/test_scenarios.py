@@ -10,7 +10,8 @@ import pytest
 
 from conftest import SCENARIOS
 
-ALL_SCENARIOS = sorted(p.name for p in SCENARIOS.glob("*.scn"))
+ALL_SCENARIOS = sorted(p.name for p in SCENARIOS.glob("*.scn")) + \
+    sorted("processes/" + p.name for p in (SCENARIOS / "processes").glob("*.scn"))
 
 # mm/vmstat.c frag_show_print: "Node %d, zone %8s " then "%6lu " per order
 BUDDYINFO_LINE = re.compile(r"Node (\d+), zone ([ A-Za-z0-9]{8}) ((?:[ \d]{5}\d )+)")
