@@ -17,7 +17,7 @@
  * linked with jemalloc), the driver runs it too and prints both columns;
  * that is how the project decides whether jemalloc earns its place.
  *
- *   mmsim-bench [--quick] [--only pcp|buddy|boot|seed000] [--no-jemalloc]
+ *   mmsim-bench [--quick] [--only pcp|buddy|boot|seed000|proc] [--no-jemalloc]
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,6 +30,11 @@
 #include "machine.h"
 #include "page.h"
 #include "page_alloc.h"
+#include "huge_memory.h"
+#include "memory.h"
+#include "mman.h"
+#include "mmap.h"
+#include "task.h"
 #include "module.h"
 #include "vmstat.h"
 
@@ -207,6 +212,87 @@ static struct machine *seed000_job(void *arg, struct boot_fig *f)
 	return m;
 }
 
+/* ---- processes ---------------------------------------------------------- */
+
+struct proc_figs {
+	double faults_per_s;		/* anonymous write faults, 4 KiB each */
+	double mmap_pairs_per_s;	/* mmap + munmap of 1 MiB */
+	double fork_s, fork_thp_s;	/* fork with 1 GiB touched: 4 KiB pages, THPs */
+};
+
+static struct task *bench_task(struct machine *m, bool thp)
+{
+	int err;
+	struct task *t = task_create(m, "bench", &err);
+
+	if (!t) {
+		fprintf(stderr, "mmsim-bench: cannot create a process\n");
+		exit(1);
+	}
+	thp_settings(m)->enabled = thp ? THP_ALWAYS : THP_NEVER;
+	return t;
+}
+
+static uint64_t bench_map(struct machine *m, struct task *t, uint64_t len)
+{
+	long a = ksys_mmap_pgoff(m, t, 0, len, PROT_READ | PROT_WRITE,
+				 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (a < 0) {
+		fprintf(stderr, "mmsim-bench: mmap failed: %ld\n", a);
+		exit(1);
+	}
+	return (uint64_t)a;
+}
+
+static void bench_touch(struct machine *m, struct task *t, uint64_t a, uint64_t len)
+{
+	for (uint64_t off = 0; off < len; off += PAGE_SIZE)
+		if (user_access(m, t->mm, a + off, true) != UA_OK) {
+			fprintf(stderr, "mmsim-bench: fault failed\n");
+			exit(1);
+		}
+}
+
+static struct proc_figs bench_proc(bool quick)
+{
+	struct machine *m = bench_machine(1, 64, 2);
+	struct proc_figs f;
+	uint64_t len = quick ? (1UL << 30) : (8UL << 30), a;
+	struct task *t = bench_task(m, false), *c;
+	long pairs = quick ? 100000 : 1000000;
+	double t0;
+	int err;
+
+	a = bench_map(m, t, len);
+	t0 = now();
+	bench_touch(m, t, a, len);
+	f.faults_per_s = (double)(len >> PAGE_SHIFT) / (now() - t0);
+	vm_munmap(m, t, a, len);
+
+	t0 = now();
+	for (long i = 0; i < pairs; i++)
+		vm_munmap(m, t, bench_map(m, t, 1UL << 20), 1UL << 20);
+	f.mmap_pairs_per_s = (double)pairs / (now() - t0);
+
+	a = bench_map(m, t, 1UL << 30);
+	bench_touch(m, t, a, 1UL << 30);
+	t0 = now();
+	c = do_fork(m, t, "child", &err);
+	f.fork_s = now() - t0;
+	do_exit(m, c, 0);
+	do_exit(m, t, 0);
+
+	t = bench_task(m, true);
+	a = bench_map(m, t, 1UL << 30);
+	bench_touch(m, t, a, 1UL << 30);
+	t0 = now();
+	c = do_fork(m, t, "child", &err);
+	f.fork_thp_s = now() - t0;
+	machine_destroy(m);
+	return f;
+}
+
 int main(int argc, char **argv)
 {
 	bool quick = false, jemalloc_sibling = true;
@@ -221,7 +307,7 @@ int main(int argc, char **argv)
 		else if (!strcmp(argv[i], "--only") && i + 1 < argc)
 			only = argv[++i];
 		else {
-			fprintf(stderr, "usage: mmsim-bench [--quick] [--only pcp|buddy|boot|seed000] [--no-jemalloc]\n");
+			fprintf(stderr, "usage: mmsim-bench [--quick] [--only pcp|buddy|boot|seed000|proc] [--no-jemalloc]\n");
 			return 2;
 		}
 	}
@@ -247,6 +333,15 @@ int main(int argc, char **argv)
 		       a.seconds, a.rss_kb / 1024, a.store_bytes >> 20);
 		printf("  boot + buddyinfo, 1 TiB:                 %6.3f s, peak RSS %5ld MiB (struct page store %zu MiB)\n",
 		       b.seconds, b.rss_kb / 1024, b.store_bytes >> 20);
+	}
+	if (!only || !strcmp(only, "proc")) {
+		struct proc_figs f = bench_proc(quick);
+
+		printf("  anon write faults (4 KiB), 64 GiB:       %6.2f M/s\n", f.faults_per_s / 1e6);
+		printf("  mmap + munmap of 1 MiB:                  %6.2f M pairs/s\n",
+		       f.mmap_pairs_per_s / 1e6);
+		printf("  fork, 1 GiB touched, 4 KiB pages:        %6.3f s\n", f.fork_s);
+		printf("  fork, 1 GiB touched, THPs:               %6.3f s\n", f.fork_thp_s);
 	}
 	if (!only || !strcmp(only, "seed000")) {
 		static const char *const pols[] = { "reuse-head", "new-head" };
