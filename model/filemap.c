@@ -232,6 +232,14 @@ static void page_cache_delete(struct machine *m, struct inode *inode, unsigned l
 	put_page(m, head);
 }
 
+unsigned long page_cache_lookup(struct machine *m, struct inode *inode, unsigned long index)
+{
+	uint64_t pfn;
+
+	(void)m;
+	return xmap_get(&inode->i_pages, index, &pfn) ? (unsigned long)pfn : PFN_NONE;
+}
+
 bool shmem_is_huge(struct machine *m, const struct vm_area_struct *vma, struct inode *inode,
 		   unsigned long index)
 {

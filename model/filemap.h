@@ -65,6 +65,9 @@ void shmem_align(struct machine *m, struct inode *file, uint64_t len, unsigned l
 vm_fault_t filemap_fault(struct machine *m, struct vm_area_struct *vma, unsigned long pgoff,
 			 unsigned long *pfn);
 
+/* The page at index in the page cache, or PFN_NONE */
+unsigned long page_cache_lookup(struct machine *m, struct inode *inode, unsigned long index);
+
 /* shmem_is_huge: may the page at index of inode be part of a THP? */
 bool shmem_is_huge(struct machine *m, const struct vm_area_struct *vma, struct inode *inode,
 		   unsigned long index);

@@ -27,7 +27,7 @@
  * not counted in m->tlb_flushes.  The stale-translation races this hides
  * (an access through a PTE already cleared) cannot be explored yet.
  * Also not modelled: swap, userfaultfd, mlock, NUMA balancing, KSM,
- * memcg charging, fault-around for file pages (one PTE per fault), and
+ * memcg charging, and
  * the per-CPU LRU batches (a new page is on its LRU list at once, where
  * the kernel's counters lag by up to 15 pages per CPU).
  */
@@ -646,6 +646,74 @@ static vm_fault_t fault_pte_table(struct machine *m, struct vm_fault *vmf)
 	return 0;
 }
 
+#define FAULT_AROUND_PAGES	16	/* fault_around_bytes: 64 KiB */
+
+/*
+ * do_fault_around + filemap_map_pages: on a read fault, map the pages of
+ * the 64 KiB window around the address that are already in the page
+ * cache (clipped to the VMA, the PTE table and EOF).  A THP found first
+ * may be mapped by PMD instead.  Returns VM_FAULT_NOPAGE when the
+ * faulting address got mapped.
+ */
+static vm_fault_t do_fault_around(struct machine *m, struct vm_fault *vmf)
+{
+	struct vm_area_struct *vma = vmf->vma;
+	struct inode *inode = vma->vm_file;
+	uint64_t address = vmf->address & ~(FAULT_AROUND_PAGES * PAGE_SIZE - 1);
+	unsigned long start_pgoff, end_pgoff, eof, first = PFN_NONE, idx;
+	vm_fault_t ret = 0;
+
+	if (address < vma->vm_start)
+		address = vma->vm_start;
+	start_pgoff = vmf->pgoff - ((vmf->address - address) >> PAGE_SHIFT);
+	end_pgoff = start_pgoff - ((address >> PAGE_SHIFT) & (PTRS_PER_TABLE - 1)) +
+		    PTRS_PER_TABLE - 1;
+	if (end_pgoff > vma->vm_pgoff + vma_pages(vma) - 1)
+		end_pgoff = vma->vm_pgoff + vma_pages(vma) - 1;
+	if (end_pgoff > start_pgoff + FAULT_AROUND_PAGES - 1)
+		end_pgoff = start_pgoff + FAULT_AROUND_PAGES - 1;
+	for (idx = start_pgoff; idx <= end_pgoff && first == PFN_NONE; idx++)
+		first = page_cache_lookup(m, inode, idx);
+	if (first == PFN_NONE)
+		return 0;
+	idx--;
+	if (vmf->pte_table == PFN_NONE) {
+		/* filemap_map_pmd */
+		if (PageCompound(m, first)) {
+			get_page(m, first);
+			ret = do_set_pmd(m, vma, vma_address_of(vma, idx), page_head(m, first), false,
+					 vmf->pmd_table, vmf->pmd_idx);
+			if (!(ret & VM_FAULT_FALLBACK))
+				return VM_FAULT_NOPAGE;
+			put_page(m, first);
+		}
+		ret = fault_pte_table(m, vmf);
+		if (ret)
+			return ret & VM_FAULT_RETRY ? VM_FAULT_NOPAGE : ret;
+	}
+	eof = (inode->i_size + PAGE_SIZE - 1) >> PAGE_SHIFT;
+	if (end_pgoff > eof - 1)
+		end_pgoff = eof - 1;
+	vmf->ptl = table_lock(m, vma->vm_mm, vmf->pte_table);
+	spin_lock(m, vmf->ptl);
+	for (; idx <= end_pgoff && idx >= start_pgoff; idx++) {
+		unsigned long pfn = page_cache_lookup(m, inode, idx);
+		uint64_t a = vma_address_of(vma, idx);
+		unsigned int i = idx_of(a, PT_PTE);
+
+		if (pfn == PFN_NONE || pt_read(m, vmf->pte_table, i))
+			continue;
+		get_page(m, pfn);
+		inc_mm_counter(vma->vm_mm, mm_counter_of(m, pfn), 1);
+		page_add_file_rmap(m, pfn, vma);
+		pt_write(m, vmf->pte_table, i, pfn_pte(pfn, vm_get_page_prot(vma->vm_flags)));
+		if (a == vmf->address)
+			ret = VM_FAULT_NOPAGE;
+	}
+	spin_unlock(m, vmf->ptl);
+	return ret;
+}
+
 /*
  * do_read_fault, do_cow_fault, do_shared_fault.  With the PMD still empty
  * (vmf->pte_table == PFN_NONE), a THP from the page cache is mapped by
@@ -656,8 +724,16 @@ static vm_fault_t do_fault(struct machine *m, struct vm_fault *vmf)
 	struct vm_area_struct *vma = vmf->vma;
 	bool write = vmf->flags & FAULT_FLAG_WRITE, cow = write && !(vma->vm_flags & VM_SHARED);
 	unsigned long pfn;
-	vm_fault_t ret = filemap_fault(m, vma, vmf->pgoff, &pfn);	/* returns it referenced */
+	vm_fault_t ret;
 
+	if (!write) {			/* do_read_fault: fault-around first */
+		ret = do_fault_around(m, vmf);
+		if (ret)
+			return ret & VM_FAULT_NOPAGE ? 0 : ret;
+		if (vmf->pte_table != PFN_NONE)
+			vmf->orig_pte = pt_read(m, vmf->pte_table, vmf->pte_idx);
+	}
+	ret = filemap_fault(m, vma, vmf->pgoff, &pfn);	/* returns it referenced */
 	if (ret)
 		return ret;
 	if (vmf->pte_table == PFN_NONE) {
