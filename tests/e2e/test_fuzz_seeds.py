@@ -19,6 +19,7 @@ ALL_SEEDS = sorted(p.name for p in SEEDS.glob("*.scn"))
 def test_seeds_exist():
     assert "every-verb.scn" in ALL_SEEDS
     assert "two-nodes.scn" in ALL_SEEDS
+    assert "processes.scn" in ALL_SEEDS
 
 
 @pytest.mark.parametrize("name", ALL_SEEDS)
