@@ -6,7 +6,9 @@
  * Table pages are frames: from memblock while the machine boots (they are
  * PageReserved, as vmemmap_alloc_block_zero leaves them), from the buddy
  * allocator afterwards (GFP_KERNEL | __GFP_ZERO, as pte_alloc_one_kernel
- * does), so splitting a vmemmap PMD costs a page of real memory.
+ * does), so splitting a vmemmap PMD costs a page of real memory.  Kernel
+ * tables are not counted in NR_PAGETABLE, as in 6.1; user tables are
+ * (memory.c).
  *
  * The TLB of each CPU is the translation cache of the frame store (see
  * page.h): an entry stays until a flush reaches that CPU.  Outside the
@@ -73,10 +75,12 @@ unsigned long pgtable_alloc(struct machine *m, int nid)
 		if (m->inject.pgtable_fail_count && nth >= m->inject.pgtable_fail_from &&
 		    nth < m->inject.pgtable_fail_from + m->inject.pgtable_fail_count)
 			return PFN_NONE;
-		/* pte_alloc_one_kernel: the running CPU's node */
+		/*
+		 * pte_alloc_one_kernel: the running CPU's node.  6.1 gives a
+		 * kernel table no constructor, so it is not PageTable and not
+		 * in NR_PAGETABLE (meminfo's PageTables counts user tables).
+		 */
 		pfn = __alloc_pages(m, GFP_KERNEL | __GFP_ZERO, 0, nid >= 0 ? nid : m->cpu_node[m->cur_cpu]);
-		if (pfn != PFN_NONE)
-			m->node[page_to_nid(m, pfn)].vm_stat[NR_PAGETABLE]++;
 	}
 	if (pfn != PFN_NONE)
 		fstore_frame_zero(m, pfn);
@@ -89,7 +93,6 @@ void pgtable_free(struct machine *m, unsigned long pfn)
 		free_bootmem_page(m, pfn);
 		return;
 	}
-	m->node[page_to_nid(m, pfn)].vm_stat[NR_PAGETABLE]--;
 	__free_pages(m, pfn, 0);
 }
 

@@ -43,7 +43,8 @@ static void test_vmemmap_pmd_node_local(void **state)
 
 /*
  * PMD leaf -> split -> 512 PTEs mapping base+i -> collapse -> leaf again.
- * The split costs one buddy page (NR_PAGETABLE), the collapse frees it.
+ * The split costs one buddy page, the collapse frees it.  A kernel table
+ * is not in NR_PAGETABLE (6.1's pte_alloc_one_kernel has no constructor).
  */
 static void test_split_collapse(void **state)
 {
@@ -58,7 +59,7 @@ static void test_split_collapse(void **state)
 	(void)state;
 	assert_int_equal(pt_split_pmd(m, m->init_mm, va, 0), 0);
 	assert_int_equal(m->init_mm->nr_pgtables, tables + 1);
-	assert_int_equal(m->node[0].vm_stat[NR_PAGETABLE], 1);
+	assert_int_equal(m->node[0].vm_stat[NR_PAGETABLE], 0);
 	for (unsigned int i = 0; i < 512; i++) {
 		pt_walk(m, m->init_mm, va + ((uint64_t)i << PAGE_SHIFT), &level, &table, &idx);
 		assert_int_equal(level, PT_PTE);
@@ -265,7 +266,7 @@ static void test_own_tree_errors(void **state)
 	assert_int_equal(mm_init_pgd(m, &mm, 0), -12);
 	assert_int_equal(mm.pgd, PFN_NONE);
 	assert_int_equal(mm_init_pgd(m, &mm, 0), 0);
-	assert_int_equal(m->node[0].vm_stat[NR_PAGETABLE], tables0 + 1);
+	assert_int_equal(m->node[0].vm_stat[NR_PAGETABLE], tables0);	/* kernel tables */
 
 	/* the PMD table (the 2nd table pt_map allocates) fails */
 	m->inject.pgtable_fail_from = m->inject.pgtable_allocs + 2;
@@ -280,7 +281,7 @@ static void test_own_tree_errors(void **state)
 	e = pt_walk(m, &mm, 4UL << 20, &level, NULL, NULL);
 	assert_int_equal(level, PT_PTE);
 	assert_int_equal(pte_pfn(e), x);
-	assert_int_equal(m->node[0].vm_stat[NR_PAGETABLE], tables0 + 4);
+	assert_int_equal(m->node[0].vm_stat[NR_PAGETABLE], tables0);
 
 	assert_int_equal(pt_map(m, &mm, SZ_1G, b, PAGE_KERNEL, PT_PMD, 0), 0);
 	assert_int_equal(pt_map(m, &mm, SZ_1G + PAGE_SIZE, x, PAGE_KERNEL, PT_PTE, 0), -17);
