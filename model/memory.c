@@ -725,6 +725,19 @@ vm_fault_t handle_mm_fault(struct machine *m, struct vm_area_struct *vma, uint64
 
 /* ---- user accesses ---------------------------------------------------- */
 
+/* The fault's mmap_read_lock, unless a test asked for a fault path without it */
+static void mmap_read_lock_fault(struct machine *m, struct mm_struct *mm)
+{
+	if (!m->inject.fault_skip_mmap_lock)
+		down_read(m, &mm->mmap_lock);
+}
+
+static void mmap_read_unlock_fault(struct machine *m, struct mm_struct *mm)
+{
+	if (!m->inject.fault_skip_mmap_lock)
+		up_read(m, &mm->mmap_lock);
+}
+
 static struct vm_area_struct *find_vma_locked(struct machine *m, struct mm_struct *mm,
 					      uint64_t addr)
 {
@@ -759,19 +772,19 @@ enum user_access user_access(struct machine *m, struct mm_struct *mm, uint64_t a
 			return UA_OK;
 		}
 		/* do_user_addr_fault */
-		down_read(m, &mm->mmap_lock);
+		mmap_read_lock_fault(m, mm);
 		vma = find_vma_locked(m, mm, addr);
 		if (!vma || addr < vma->vm_start) {
-			up_read(m, &mm->mmap_lock);
+			mmap_read_unlock_fault(m, mm);
 			return UA_SIGSEGV_MAPERR;
 		}
 		if (write ? !(vma->vm_flags & VM_WRITE) :
 			    !(vma->vm_flags & (VM_READ | VM_WRITE | VM_EXEC))) {
-			up_read(m, &mm->mmap_lock);
+			mmap_read_unlock_fault(m, mm);
 			return UA_SIGSEGV_ACCERR;
 		}
 		r = handle_mm_fault(m, vma, addr, write ? FAULT_FLAG_WRITE : 0);
-		up_read(m, &mm->mmap_lock);
+		mmap_read_unlock_fault(m, mm);
 		if (r & VM_FAULT_OOM)
 			return UA_OOM;
 		if (r & VM_FAULT_SIGBUS)
