@@ -16,11 +16,15 @@
  * init_mm: nothing user-side walks it.
  *
  * Locks: PMD and PTE tables each have their own lock (split page-table
- * locks, as x86_64 with many CPUs has), created with the table; the PUD
+ * locks, as x86_64 with many CPUs has), created on first use; the PUD
  * and pgd levels use mm->page_table_lock.  A fault reads the PTE without
  * the lock, prepares, then takes the lock and checks the entry did not
  * change (pte_same), as the kernel does; that window is what the race
- * tests explore.
+ * tests explore.  A table's lock lives as long as its mm, as the kernel's
+ * lives in the table's struct page: a CPU still holding a pointer to the
+ * lock of a table freed under it (a fault racing munmap without the mmap
+ * lock) takes a lock nobody else uses, where a freed host object would
+ * make the simulator itself misbehave.
  *
  * Not modelled: a user TLB.  Every user access walks the page tables (a
  * TLB that always misses), so user TLB flushes have nothing to do and are
@@ -205,16 +209,6 @@ spinlock_t *table_lock(struct machine *m, struct mm_struct *mm, unsigned long ta
 	return l;
 }
 
-static void table_lock_free(struct mm_struct *mm, unsigned long table)
-{
-	uint64_t v;
-
-	if (xmap_get(&mm->ptlocks, table, &v)) {
-		host_free((void *)(uintptr_t)v);
-		xmap_del(&mm->ptlocks, table);
-	}
-}
-
 static inline unsigned int idx_of(uint64_t va, enum pt_level level)
 {
 	static const unsigned int shift[] = { 0, PAGE_SHIFT, PMD_SHIFT, PUD_SHIFT, PGDIR_SHIFT };
@@ -246,7 +240,6 @@ static void user_table_free(struct machine *m, struct mm_struct *mm, unsigned lo
 	if (level <= PT_PMD) {		/* the destructors */
 		__ClearPageTable(m, pfn);
 		m->node[page_to_nid(m, pfn)].vm_stat[NR_PAGETABLE]--;
-		table_lock_free(mm, pfn);
 	}
 	mm->nr_pgtables--;
 	mm->pgtables_bytes -= PAGE_SIZE;
@@ -403,6 +396,8 @@ static void free_pgd_range(struct machine *m, struct mm_struct *mm, uint64_t add
 void free_pgtables(struct machine *m, struct mm_struct *mm, struct vm_area_struct **vmas,
 		   unsigned int n, uint64_t floor, uint64_t ceiling)
 {
+	SCHED_WHERE(m);
+
 	for (unsigned int i = 0; i < n;) {
 		uint64_t addr = vmas[i]->vm_start;
 		unsigned int j = i;
@@ -854,8 +849,23 @@ vm_fault_t handle_mm_fault(struct machine *m, struct vm_area_struct *vma, uint64
 
 /* ---- user accesses ---------------------------------------------------- */
 
-static struct vm_area_struct *find_vma_locked(struct mm_struct *mm, uint64_t addr)
+/* The fault's mmap_read_lock, unless a test asked for a fault path without it */
+static void mmap_read_lock_fault(struct machine *m, struct mm_struct *mm)
 {
+	if (!m->inject.fault_skip_mmap_lock)
+		down_read(m, &mm->mmap_lock);
+}
+
+static void mmap_read_unlock_fault(struct machine *m, struct mm_struct *mm)
+{
+	if (!m->inject.fault_skip_mmap_lock)
+		up_read(m, &mm->mmap_lock);
+}
+
+static struct vm_area_struct *find_vma_locked(struct machine *m, struct mm_struct *mm,
+					      uint64_t addr)
+{
+	vma_set_point(m, mm, SCHED_READ);
 	return find_vma(mm, addr);
 }
 
@@ -886,19 +896,19 @@ enum user_access user_access(struct machine *m, struct mm_struct *mm, uint64_t a
 			return UA_OK;
 		}
 		/* do_user_addr_fault */
-		down_read(m, &mm->mmap_lock);
-		vma = find_vma_locked(mm, addr);
+		mmap_read_lock_fault(m, mm);
+		vma = find_vma_locked(m, mm, addr);
 		if (!vma || addr < vma->vm_start) {
-			up_read(m, &mm->mmap_lock);
+			mmap_read_unlock_fault(m, mm);
 			return UA_SIGSEGV_MAPERR;
 		}
 		if (write ? !(vma->vm_flags & VM_WRITE) :
 			    !(vma->vm_flags & (VM_READ | VM_WRITE | VM_EXEC))) {
-			up_read(m, &mm->mmap_lock);
+			mmap_read_unlock_fault(m, mm);
 			return UA_SIGSEGV_ACCERR;
 		}
 		r = handle_mm_fault(m, vma, addr, write ? FAULT_FLAG_WRITE : 0);
-		up_read(m, &mm->mmap_lock);
+		mmap_read_unlock_fault(m, mm);
 		if (r & VM_FAULT_OOM)
 			return UA_OOM;
 		if (r & VM_FAULT_SIGBUS)
@@ -949,6 +959,7 @@ void zap_vma_range(struct machine *m, struct vm_area_struct *vma, uint64_t start
 {
 	struct mm_struct *mm = vma->vm_mm;
 	uint64_t addr = start < vma->vm_start ? vma->vm_start : start, next;
+	SCHED_WHERE(m);
 
 	if (end > vma->vm_end)
 		end = vma->vm_end;

@@ -267,6 +267,7 @@ static int do_munmap_locked(struct machine *m, struct mm_struct *mm, uint64_t st
 
 	if (i == mm->nr_vmas || mm->vmas[i]->vm_start >= end)
 		return 0;
+	vma_set_point(m, mm, SCHED_WRITE);
 	if (start > mm->vmas[i]->vm_start) {
 		/* the kernel checks the map count before the first split */
 		if (end < mm->vmas[i]->vm_end && mm->map_count >= SYSCTL_MAX_MAP_COUNT)
@@ -294,6 +295,7 @@ long vm_munmap(struct machine *m, struct task *t, uint64_t start, uint64_t len)
 	struct mm_struct *mm = t->mm;
 	uint64_t end;
 	int ret;
+	SCHED_WHERE(m);
 
 	if ((start & (PAGE_SIZE - 1)) || start > TASK_SIZE || len > TASK_SIZE - start)
 		return -EINVAL;
@@ -459,6 +461,7 @@ static long mmap_region(struct machine *m, struct mm_struct *mm, struct inode *f
 		vma->vm_file = file;
 		vma_link_file(m, vma);
 	}
+	vma_set_point(m, mm, SCHED_WRITE);
 	i = find_vma_index(mm, addr);
 	vma_insert_at(mm, i, vma);
 	vma_merge_neighbours(m, mm, i);
@@ -614,6 +617,7 @@ static long vma_modify_flags(struct machine *m, struct mm_struct *mm, unsigned i
 
 	if (newflags == vma->vm_flags)
 		return i;
+	vma_set_point(m, mm, SCHED_WRITE);
 	if (start > vma->vm_start) {
 		err = split_vma(m, mm, i, start);
 		if (err)

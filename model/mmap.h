@@ -10,6 +10,7 @@
 #define MMSIM_MMAP_H
 
 #include "mm.h"
+#include "cpu.h"
 #include "mm_types.h"
 
 struct task;
@@ -22,6 +23,20 @@ struct file;
 #define STACK_GUARD_GAP		(256UL << PAGE_SHIFT)
 #define SYSCTL_MAX_MAP_COUNT	65530
 #define TASK_UNMAPPED_BASE	((TASK_SIZE / 3 + 4095) & ~4095UL)
+
+/*
+ * For the interleaving explorer: reading the VMA set (a fault's find_vma)
+ * and changing it (VMAs inserted, removed, split, merged or given new
+ * flags) are scheduling points on mm->vmas, so that a search orders a
+ * fault against a change even where the mmap lock does not (a fault path
+ * without the lock, m->inject.fault_skip_mmap_lock).  A change announces
+ * itself once, before its first step: a split and the removal that follows
+ * it are one step.
+ */
+static inline void vma_set_point(struct machine *m, struct mm_struct *mm, enum sched_op op)
+{
+	sched_point(m, op, (uint64_t)(uintptr_t)&mm->vmas, sizeof(mm->vmas));
+}
 
 /* The first VMA with vm_end > addr, or NULL */
 struct vm_area_struct *find_vma(struct mm_struct *mm, uint64_t addr);

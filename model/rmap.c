@@ -80,19 +80,43 @@ static void avc_link(struct vm_area_struct *vma, struct anon_vma *av)
 	vma->avc[vma->nr_avc++] = av;
 }
 
+/* An anon_vma nothing was ever linked to */
+static void anon_vma_free_unused(struct machine *m, struct anon_vma *av)
+{
+	xmap_del(anon_vma_index(m), av->id);
+	host_free(av->vmas);
+	host_free(av);
+}
+
+/*
+ * Faults of two threads of one mm may both find the VMA without an
+ * anon_vma (they hold the mmap lock for read): each allocates one, and the
+ * VMA takes the first to get the page_table_lock; the other is freed.
+ * vma->anon_vma is read without a lock, so its read and write are
+ * scheduling points (at its host address, as locks are).
+ */
 int anon_vma_prepare(struct machine *m, struct vm_area_struct *vma)
 {
-	struct anon_vma *av;
+	uint64_t field = (uint64_t)(uintptr_t)&vma->anon_vma;
+	struct anon_vma *av, *allocated;
 
+	sched_point(m, SCHED_READ, field, sizeof(vma->anon_vma));
 	if (vma->anon_vma)
 		return 0;
-	av = anon_vma_alloc(m);
+	av = allocated = anon_vma_alloc(m);
 	down_write(m, &av->root->rwsem);
 	spin_lock(m, &vma->vm_mm->page_table_lock);
-	avc_link(vma, av);
-	vma->anon_vma = av;
+	sched_point(m, SCHED_READ, field, sizeof(vma->anon_vma));
+	if (!vma->anon_vma) {
+		avc_link(vma, av);
+		sched_point(m, SCHED_WRITE, field, sizeof(vma->anon_vma));
+		vma->anon_vma = av;
+		allocated = NULL;
+	}
 	spin_unlock(m, &vma->vm_mm->page_table_lock);
 	up_write(m, &av->root->rwsem);
+	if (allocated)
+		anon_vma_free_unused(m, allocated);
 	return 0;
 }
 

@@ -252,7 +252,8 @@ static void cpu_stop(struct xp_ctx *x, enum sched_op op, uint64_t addr, unsigned
 
 	c->next = (struct xp_fp){
 		.addr = addr, .len = len ? len : 1, .op = (uint8_t)op,
-		.cpu = (int8_t)c->id, .target = -1, .poster = -1, .where = where,
+		.cpu = (int8_t)c->id, .target = -1, .poster = -1, .wait = ready != NULL,
+		.where = where,
 	};
 	c->ready = ready;
 	c->ready_arg = arg;
@@ -612,13 +613,44 @@ static void source_race(struct xp_ctx *x, size_t j, size_t k)
 }
 
 /*
+ * May release step j (earlier) and acquire step i be enabled together?
+ * Besides fp_coenabled's rule: a blocking shared acquire (a waiting RMW,
+ * down_read) waits only for an exclusive holder, so it is never enabled
+ * together with the release of a thread that took the lock exclusively,
+ * with a blocking LOCK (down_write, spin_lock), as its last acquire of that
+ * lock before j.  The release of a shared holder (up_read) stays a race.
+ */
+static bool steps_coenabled(struct xp_ctx *x, size_t j, size_t i)
+{
+	const struct xp_step *o = &x->steps[j], *s = &x->steps[i];
+
+	if (!fp_coenabled(&o->fp, &s->fp))
+		return false;
+	if (o->fp.op != SCHED_UNLOCK || s->fp.op != SCHED_RMW || !s->fp.wait ||
+	    !fp_overlap(&o->fp, &s->fp))
+		return true;
+	for (size_t u = j; u-- > 0;) {
+		const struct xp_step *a = &x->steps[u];
+
+		if (a->tid != o->tid || !fp_overlap(&a->fp, &o->fp))
+			continue;
+		if (a->fp.op == SCHED_LOCK)
+			return false;
+		if (a->fp.op == SCHED_RMW || a->fp.op == SCHED_UNLOCK)
+			return true;
+	}
+	return true;
+}
+
+/*
  * Vector clock of step i: its thread's previous step (or, for an event, the
  * step that posted it) joined with every earlier step it depends on.  The
  * same walk finds the races of step i: dependent steps not already ordered
  * before it (by the clock d, which is c without the edges below).  A
- * release followed by a blocking acquire of the same lock is no race
- * (never both enabled); d skips that edge, so the walk goes on to the
- * acquire the release ended, which is the race to reverse.
+ * release followed by a blocking acquire of the same lock that it could
+ * not have been enabled with (steps_coenabled) is no race; d skips that
+ * edge, so the walk goes on to the acquire the release ended, which is the
+ * race to reverse.
  */
 static void compute_clock(struct xp_ctx *x, size_t i)
 {
@@ -646,7 +678,7 @@ static void compute_clock(struct xp_ctx *x, size_t i)
 			continue;
 		if (c[o->tid] < o->lidx)
 			join_clock(c, clock_of(x, j), n);
-		if (fp_coenabled(&o->fp, &s->fp)) {
+		if (steps_coenabled(x, j, i)) {
 			join_clock(d, clock_of(x, j), n);
 			if (nraces < ARRAY_SIZE(races))
 				races[nraces++] = j;

@@ -39,6 +39,7 @@ struct xp_fp {
 	int8_t cpu;		/* the CPU running it, -1 for an event */
 	int8_t target;		/* events: the CPU it is delivered to, else -1 */
 	int8_t poster;		/* events: the CPU that posted it, else -1 */
+	bool wait;		/* a blocking point (xp_wait, hooks.wait) */
 	const char *where;
 };
 

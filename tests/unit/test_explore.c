@@ -1005,6 +1005,28 @@ static void body_writer_sem(struct xp_ctx *x, void *s)
 	up_write(m, &t->sem);
 }
 
+/* The writer sets v[2]; a reader sees it set or not, depending on who went first */
+static void body_writer_sets(struct xp_ctx *x, void *s)
+{
+	struct toy *t = s;
+
+	down_write(t->m, &t->sem);
+	xp_write(x, &t->v[2], 1);
+	up_write(t->m, &t->sem);
+}
+
+static void body_reader_looks(struct xp_ctx *x, void *s)
+{
+	struct toy *t = s;
+	long v;
+
+	down_read(t->m, &t->sem);
+	v = xp_read(x, &t->v[2]);
+	xp_sometimes_if(x, "reader_first", v == 0);
+	xp_sometimes_if(x, "writer_first", v == 1);
+	up_read(t->m, &t->sem);
+}
+
 static void ipi_count(struct machine *m, void *info)
 {
 	struct toy *t = info;
@@ -1057,6 +1079,24 @@ static void test_model_locks(void **state)
 	xt.sometimes = two_readers;
 	run_ok(&xt, NULL, &r);
 	xp_result_free(&r);
+
+	/*
+	 * Both orders of a writer (CPU0, scheduled first) and a reader: the
+	 * reader's down_read after up_write is no race to reverse (it waits
+	 * while the writer holds the lock); the acquires are.
+	 */
+	{
+		static const char *const both_orders[] = { "reader_first", "writer_first", NULL };
+
+		xt.ncpus = 2;
+		xt.cpu[0] = body_writer_sets;
+		xt.cpu[1] = body_reader_looks;
+		xt.sometimes = both_orders;
+		run_ok(&xt, NULL, &r);
+		assert_int_equal(r.stats.schedules, 2);
+		xp_result_free(&r);
+		xt.ncpus = 3;
+	}
 
 	/* a synchronous IPI has run everywhere when on_each_cpu returns */
 	xt.cpu[0] = body_on_each_cpu;
