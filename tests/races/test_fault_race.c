@@ -56,6 +56,7 @@
 #include "cpu.h"
 #include "memory.h"
 #include "mman.h"
+#include "huge_memory.h"
 #include "mmap.h"
 #include "pgtable.h"
 #include "rmap.h"
@@ -132,6 +133,7 @@ static void *fr_setup(struct xp_ctx *x, void *arg)
 	int e;
 
 	t_opts(&o, 1, 64, 2);
+	o.thp_enabled = THP_NEVER;	/* every fault here is a 4 KiB one */
 	s->m = machine_create(&o, err, sizeof(err));
 	s->t = NULL;
 	s->res[0] = s->res[1] = -1;
