@@ -48,7 +48,8 @@ struct proc_ctx {
 	unsigned int nr_mounts;
 	struct inode **inodes;		/* every live inode, by creation */
 	unsigned int nr_inodes, cap_inodes;
-	unsigned long next_ino;
+	unsigned long next_ino;		/* shm_mnt's inode counter (filemap.c) */
+	unsigned long shm_ino_batch[MAX_CPUS];	/* its per-CPU batches */
 };
 
 struct proc_ctx *proc_ctx(struct machine *m);	/* created on first use */
