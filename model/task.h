@@ -23,7 +23,8 @@ struct shmem_sb;
 
 struct task {
 	long pid;
-	char comm[TASK_COMM_LEN];	/* the scenario's name for it, cut as the kernel cuts */
+	char comm[TASK_COMM_LEN];	/* the scenario's name, cut as the kernel cuts; a
+					 * forked child keeps its parent's (no exec) */
 	char *name;			/* the scenario's name, whole */
 	struct mm_struct *mm;		/* NULL once it exited */
 	long ppid;
