@@ -8,7 +8,7 @@
  * file.  The order is the order of `print counters`, of `mmsim policies`,
  * of `mmsim files` and of file lookups.  It keeps the counter order
  * `print counters` always had: the kernel views, hvo.*, node.*,
- * hugepages.*.
+ * hugepages.*; then the processes' proc.*.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -24,7 +24,8 @@
 	F(vmstat)		\
 	F(hugetlb_vmemmap)	\
 	F(node)			\
-	F(hugetlb)
+	F(hugetlb)		\
+	F(task_mmu)
 
 #define MM_MODULE_DECLARE(n)	extern const struct mm_module mm_module_##n;
 #define MM_MODULE_REF(n)	&mm_module_##n,
