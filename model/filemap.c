@@ -70,7 +70,7 @@ static bool parse_huge(const char *v, size_t n, int *huge)
 int shmem_mount(struct machine *m, const char *dir, const char *opts, char *err, size_t errlen)
 {
 	struct proc_ctx *pc = proc_ctx(m);
-	struct shmem_sb sb = { .huge = SHMEM_HUGE_NEVER };
+	struct shmem_sb sb = { .huge = SHMEM_HUGE_NEVER, .next_ino = 2 };
 	size_t dl = strlen(dir);
 
 	while (dl > 1 && dir[dl - 1] == '/')
@@ -125,6 +125,7 @@ bad:
 	}
 	pc->mounts = host_reallocarray(pc->mounts, pc->nr_mounts + 1, sizeof(*pc->mounts),
 				       "the mount table");
+	sb.dev_minor = TMPFS_FIRST_MINOR + pc->nr_mounts;
 	pc->mounts[pc->nr_mounts] = host_malloc(sizeof(sb), "a tmpfs mount");
 	*pc->mounts[pc->nr_mounts] = sb;
 	pc->mounts[pc->nr_mounts]->dir = host_malloc(dl + 1, "a tmpfs mount");
@@ -134,13 +135,45 @@ bad:
 	return 0;
 }
 
+/*
+ * shmem_reserve_inode's inode number.  A mounted tmpfs counts from 1 in
+ * its superblock, and its root directory took 1.  The internal shm_mnt
+ * (sb == NULL) hands out numbers in per-CPU batches of SHMEM_INO_BATCH
+ * taken from its superblock's counter; at boot its root directory took
+ * the first number of the boot CPU's batch, 1 (0 is skipped).
+ */
+#define SHMEM_INO_BATCH	1024
+
+static unsigned long shmem_next_ino(struct machine *m, struct shmem_sb *sb)
+{
+	struct proc_ctx *pc = proc_ctx(m);
+	unsigned long *batch = &pc->shm_ino_batch[m->cur_cpu];
+	unsigned long ino;
+
+	if (sb)
+		return sb->next_ino++;
+	if (!pc->next_ino) {		/* shmem_init: the root directory, on CPU 0 */
+		pc->next_ino = SHMEM_INO_BATCH;
+		pc->shm_ino_batch[0] = 2;
+	}
+	ino = *batch;
+	if (ino % SHMEM_INO_BATCH == 0) {
+		ino = pc->next_ino;
+		pc->next_ino += SHMEM_INO_BATCH;
+		if (!ino)
+			ino++;
+	}
+	*batch = ino + 1;
+	return ino;
+}
+
 static struct inode *inode_new(struct machine *m, struct shmem_sb *sb, const char *path)
 {
 	struct proc_ctx *pc = proc_ctx(m);
 	struct inode *inode = host_calloc(1, sizeof(*inode), "an inode");
 
 	inode->id = ++pc->next_inode_id;
-	inode->i_ino = ++pc->next_ino;
+	inode->i_ino = shmem_next_ino(m, sb);
 	inode->path = host_strdup(path, "a file name");
 	inode->shmem = true;
 	inode->sb = sb;

@@ -18,13 +18,34 @@ struct task;
 enum shmem_huge { SHMEM_HUGE_NEVER, SHMEM_HUGE_ALWAYS, SHMEM_HUGE_WITHIN_SIZE,
 		  SHMEM_HUGE_ADVISE, SHMEM_HUGE_DENY = -1, SHMEM_HUGE_FORCE = -2 };
 
+/*
+ * Device numbers (s_dev) of tmpfs superblocks, as maps shows them: every
+ * tmpfs has an anonymous device, major 0 and the lowest free minor
+ * (get_anon_bdev).  The kernel's internal shm_mnt, which holds shared
+ * anonymous memory, is the first superblock mounted at boot (mnt_init:
+ * shmem_init before the rootfs), so it is 00:01.  A booted Debian system
+ * holds a few dozen more (sysfs, proc, devpts, /run, /dev/shm, cgroup2,
+ * ...); the model gives the scenario's mounts 00:30, 00:31, ... in mount
+ * order (no unmount, so none is ever reused).
+ */
+#define SHM_MNT_MINOR		1
+#define TMPFS_FIRST_MINOR	0x30
+
 /* A tmpfs mount */
 struct shmem_sb {
 	char *dir;			/* where it is mounted, no trailing slash */
 	int huge;			/* enum shmem_huge */
 	uint64_t max_blocks;		/* size= in pages, 0: unlimited */
 	uint64_t used_blocks;
+	unsigned int dev_minor;		/* s_dev is 0:dev_minor */
+	unsigned long next_ino;		/* the next inode number (the root directory is 1) */
 };
+
+/* MINOR(inode->i_sb->s_dev) of a tmpfs inode (the major is 0) */
+static inline unsigned int shmem_dev_minor(const struct inode *inode)
+{
+	return inode->sb ? inode->sb->dev_minor : SHM_MNT_MINOR;
+}
 
 /* An open file (struct file): the inode and how it was opened */
 struct file {

@@ -178,6 +178,8 @@ struct task *do_fork(struct machine *m, struct task *parent, const char *name, i
 {
 	struct task *t = task_alloc(m, name);
 
+	/* dup_task_struct: the child runs the parent's program, under its comm */
+	memcpy(t->comm, parent->comm, sizeof(t->comm));
 	t->ppid = parent->pid;
 	t->mm = mm_alloc(m, t, err);
 	if (!t->mm) {

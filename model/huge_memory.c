@@ -88,10 +88,11 @@ bool hugepage_vma_check(struct machine *m, const struct vm_area_struct *vma, boo
 		return false;
 	if (!in_pf && !transhuge_vma_suitable(vma, vma->vm_end - HPAGE_PMD_SIZE))
 		return false;
-	if (t->enabled == THP_NEVER || (!(f & VM_HUGEPAGE) && t->enabled != THP_ALWAYS))
-		return false;
+	/* shmem has its own settings: before (and instead of) sysfs enabled */
 	if (!in_pf && vma->vm_file && vma->vm_file->shmem)
 		return shmem_is_huge(m, vma, vma->vm_file, vma->vm_pgoff);
+	if (t->enabled == THP_NEVER || (!(f & VM_HUGEPAGE) && t->enabled != THP_ALWAYS))
+		return false;
 	if (!vma_is_anonymous(vma))
 		return false;
 	if (!vma->anon_vma)

@@ -248,6 +248,7 @@ static void remove_vmas(struct machine *m, struct mm_struct *mm, unsigned int fi
 	memcpy(gone, &mm->vmas[first], n * sizeof(*gone));
 	for (unsigned int k = 0; k < n; k++)
 		vma_remove_at(mm, first);
+	update_hiwater_vm(mm);		/* remove_mt: before total_vm goes down */
 	for (unsigned int k = 0; k < n; k++) {
 		vm_stat_account(mm, gone[k]->vm_flags, -(long)vma_pages(gone[k]));
 		zap_vma_range(m, gone[k], gone[k]->vm_start, gone[k]->vm_end);

@@ -8,7 +8,7 @@
  * file.  The order is the order of `print counters`, of `mmsim policies`,
  * of `mmsim files` and of file lookups.  It keeps the counter order
  * `print counters` always had: the kernel views, hvo.*, node.*,
- * hugepages.*.
+ * hugepages.*; then the processes' proc.*.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -25,7 +25,8 @@
 	F(hugetlb_vmemmap)	\
 	F(node)			\
 	F(hugetlb)		\
-	F(huge_memory)
+	F(huge_memory)		\
+	F(task_mmu)
 
 #define MM_MODULE_DECLARE(n)	extern const struct mm_module mm_module_##n;
 #define MM_MODULE_REF(n)	&mm_module_##n,
@@ -69,6 +70,21 @@ static bool match_number(const char **pp, unsigned long max, unsigned long *out)
 	return true;
 }
 
+/* A process name as the scenario spells one: a letter or '_', then letters, digits, '_' */
+static bool match_proc_name(const char **pp, const char **name, size_t *len)
+{
+	const char *p = *pp;
+
+	if (!isalpha((unsigned char)*p) && *p != '_')
+		return false;
+	while (isalnum((unsigned char)*p) || *p == '_')
+		p++;
+	*name = *pp;
+	*len = (size_t)(p - *pp);
+	*pp = p;
+	return true;
+}
+
 bool mm_file_match(const char *pattern, const char *path, struct mm_file_args *a)
 {
 	const char *p = pattern, *s = path;
@@ -96,9 +112,15 @@ bool mm_file_match(const char *pattern, const char *path, struct mm_file_args *a
 			a->kb = v;
 			break;
 		case 'P':
-			if (!match_number(&s, INT_MAX, &v))
+			if (match_number(&s, INT_MAX, &v)) {
+				a->pid = (long)v;
+				a->proc_name = NULL;
+				a->proc_name_len = 0;
+			} else if (match_proc_name(&s, &a->proc_name, &a->proc_name_len)) {
+				a->pid = -1;
+			} else {
 				return false;
-			a->pid = (long)v;
+			}
 			break;
 		case 'S':
 			n = strcspn(s, "/");
@@ -200,10 +222,15 @@ int mm_store_file(struct machine *m, const char *path, const char *val,
 	if (!f->store) {
 		if (!mm_file_readable(m, &a))
 			return mm_file_error(&a, ENOENT, missing, err, errlen);
-		/* proc seq files answer EIO, debugfs files without write EINVAL,
-		 * sysfs files without write permission EACCES */
+		/*
+		 * proc seq files answer EIO (pde_write), but a /proc/<pid>
+		 * file with no write method EINVAL (vfs_write: the file was
+		 * opened without FMODE_CAN_WRITE); debugfs files without write
+		 * EINVAL, sysfs files without write permission EACCES
+		 */
 		e = starts_with(path, "/sys/kernel/debug/") ? EINVAL :
-		    starts_with(path, "/sys/") ? EACCES : EIO;
+		    starts_with(path, "/sys/") ? EACCES :
+		    strstr(f->pattern, "%P") ? EINVAL : EIO;
 		return mm_file_error(&a, e, "read-only file", err, errlen);
 	}
 	ret = f->store(m, &a, val ? val : "", err, errlen);

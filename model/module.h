@@ -48,8 +48,9 @@ struct mm_file;
  *        node0, node1, ..., not node01), at most INT_MAX
  *   %K   a size in kB, written the same way, whose byte count fits an
  *        unsigned long ("hugepages-%KkB")
- *   %P   a process id, written the same way, at most INT_MAX
- *        ("/proc/%P/smaps")
+ *   %P   a process: its id, written the same way, at most INT_MAX
+ *        ("/proc/100/smaps"), or its name as the scenario spells it, a
+ *        letter or '_' then letters, digits and '_' ("/proc/parent/smaps")
  *   %S   the rest of a path component (no '/', not empty): the pattern
  *        goes on with '/' or ends after it
  * Everything else matches literally.  Whether a node, a size or a process
@@ -60,7 +61,9 @@ struct mm_file_args {
 	const struct mm_file *file;	/* the table entry that matched */
 	int nid;			/* %N, or -1 */
 	unsigned long kb;		/* %K, or 0 */
-	long pid;			/* %P, or -1 */
+	long pid;			/* %P as a number, or -1 */
+	const char *proc_name;		/* %P as a name (points into the path), or NULL */
+	size_t proc_name_len;
 	const char *name;		/* %S (points into the path), or NULL */
 	size_t name_len;
 };

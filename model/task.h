@@ -24,7 +24,8 @@ struct shmem_sb;
 
 struct task {
 	long pid;
-	char comm[TASK_COMM_LEN];	/* the scenario's name for it, cut as the kernel cuts */
+	char comm[TASK_COMM_LEN];	/* the scenario's name, cut as the kernel cuts; a
+					 * forked child keeps its parent's (no exec) */
 	char *name;			/* the scenario's name, whole */
 	struct mm_struct *mm;		/* NULL once it exited */
 	long ppid;
@@ -49,7 +50,8 @@ struct proc_ctx {
 	unsigned int nr_mounts;
 	struct inode **inodes;		/* every live inode, by creation */
 	unsigned int nr_inodes, cap_inodes;
-	unsigned long next_ino;
+	unsigned long next_ino;		/* shm_mnt's inode counter (filemap.c) */
+	unsigned long shm_ino_batch[MAX_CPUS];	/* its per-CPU batches */
 	struct thp_settings thp;
 };
 

@@ -4,9 +4,8 @@
  * placeholders, the tables every module registers, file lookups and
  * counter lookups through them.
  *
- * The matcher is tested on patterns no module provides yet (/proc/%P/smaps,
- * a %S directory) as well as on the registered ones: a process file must
- * be matchable before the first module serves one.
+ * The matcher is tested on patterns no module provides (a %S directory,
+ * two %P in one path) as well as on the registered ones.
  */
 #include <errno.h>
 #include <limits.h>
@@ -17,6 +16,9 @@
 #include "testlib.h"
 #include "module.h"
 #include "sbuf.h"
+#include "mman.h"
+#include "mmap.h"
+#include "task.h"
 
 static bool match(const char *pattern, const char *path, struct mm_file_args *a)
 {
@@ -110,7 +112,7 @@ static void test_match_node_and_size(void **state)
 	no_match(pat, "/sys/devices/system/node/node0/hugepages/hugepages-2048kB/");
 }
 
-/* %P: a process file no module provides yet */
+/* %P: a process file, by pid */
 static void test_match_process(void **state)
 {
 	static const char pat[] = "/proc/%P/smaps";
@@ -132,7 +134,6 @@ static void test_match_process(void **state)
 	snprintf(path, sizeof(path), "/proc/%ld/smaps", (long)INT_MAX + 1);
 	no_match(pat, path);
 	no_match(pat, "/proc/184467440737095516160/smaps");
-	no_match(pat, "/proc/self/smaps");
 	no_match(pat, "/proc//smaps");
 	no_match(pat, "/proc/-1/smaps");
 	no_match(pat, "/proc/+1/smaps");
@@ -146,6 +147,48 @@ static void test_match_process(void **state)
 	/* two placeholders in one path */
 	assert_true(match("/proc/%P/task/%P/stat", "/proc/7/task/9/stat", &a));
 	assert_int_equal(a.pid, 9);	/* the last one */
+	assert_null(a.proc_name);
+}
+
+/*
+ *   /proc/parent/smaps     %P = the name "parent", pid -1
+ *   /proc/100/smaps        %P = pid 100, no name
+ * %P also takes a process name as the scenario spells one (a letter or
+ * '_', then letters, digits and '_'); a number is always a pid, and
+ * anything else matches nothing.
+ */
+static void test_match_process_name(void **state)
+{
+	static const char pat[] = "/proc/%P/smaps";
+	const char *path = "/proc/parent/smaps";
+	struct mm_file_args a;
+
+	(void)state;
+	assert_true(match(pat, path, &a));
+	assert_int_equal(a.pid, -1);
+	assert_ptr_equal(a.proc_name, path + strlen("/proc/"));
+	assert_int_equal(a.proc_name_len, strlen("parent"));
+	assert_true(match(pat, "/proc/_x9_/smaps", &a));
+	assert_int_equal(a.proc_name_len, 4);
+	assert_true(match(pat, "/proc/self/smaps", &a));	/* a name; no process has it */
+	assert_int_equal(a.proc_name_len, 4);
+	assert_true(match(pat, "/proc/100/smaps", &a));
+	assert_int_equal(a.pid, 100);
+	assert_null(a.proc_name);
+	assert_int_equal(a.proc_name_len, 0);
+	no_match(pat, "/proc/9lives/smaps");
+	no_match(pat, "/proc/a-b/smaps");
+	no_match(pat, "/proc/a.b/smaps");
+	no_match(pat, "/proc/-x/smaps");
+	no_match(pat, "/proc/parent/smaps_rollup");
+	no_match(pat, "/proc/parent/");
+	/* two: the last one decides */
+	assert_true(match("/proc/%P/task/%P/stat", "/proc/p/task/9/stat", &a));
+	assert_int_equal(a.pid, 9);
+	assert_null(a.proc_name);
+	assert_true(match("/proc/%P/task/%P/stat", "/proc/7/task/q/stat", &a));
+	assert_int_equal(a.pid, -1);
+	assert_memory_equal(a.proc_name, "q", 1);
 }
 
 /* %S: one path component, not empty, no '/' */
@@ -283,7 +326,7 @@ static void test_tables(void **state)
 	}
 }
 
-/* The pattern with sample values: node 0, 2 MiB pages, pid 1, name "x" */
+/* The pattern with sample values: node 0, 2 MiB pages, pid 100, name "x" */
 static void instantiate(const char *pattern, char *buf, size_t len)
 {
 	size_t o = 0;
@@ -294,24 +337,31 @@ static void instantiate(const char *pattern, char *buf, size_t len)
 			continue;
 		}
 		p++;
-		o += (size_t)snprintf(buf + o, len - o, "%s",
-				      *p == 'N' ? "0" : *p == 'K' ? "2048" : *p == 'P' ? "1" : "x");
+		o += (size_t)snprintf(buf + o, len - o, "%s", *p == 'N' ? "0" :
+				      *p == 'K' ? "2048" : *p == 'P' ? "100" : "x");
 	}
 	buf[o] = '\0';
 }
 
 /*
- * On a booted 2-node machine, every registered file with sample values
- * resolves to its own table entry and behaves as its mode says: readable
- * ones read, write-only ones do not; a read-only one refuses a write with
- * the kernel's errno for where it lives, and the message names the path.
+ * On a booted 2-node machine with one process (pid 100, one VMA), every
+ * registered file with sample values resolves to its own table entry and
+ * behaves as its mode says: readable ones read, write-only ones do not; a
+ * read-only one refuses a write with the kernel's errno for where it
+ * lives, and the message names the path.
  */
 static void test_every_file(void **state)
 {
 	struct machine *m = t_machine(2, 128, 2);
 	struct sbuf sb;
+	struct task *t;
+	int e;
 
 	(void)state;
+	t = task_create(m, "x", &e);
+	assert_non_null(t);	/* with one mapping, so that its maps is not empty */
+	assert_true(ksys_mmap_pgoff(m, t, 0, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS,
+				    -1, 0) > 0);
 	sb_init(&sb);
 	for (size_t i = 0; i < mm_nr_modules(); i++) {
 		const struct mm_module *mod = mm_module_at(i);
@@ -334,7 +384,8 @@ static void test_every_file(void **state)
 			if (strcmp(mode, "r"))
 				continue;
 			int want = !strncmp(path, "/sys/kernel/debug/", 18) ? -EINVAL :
-				   !strncmp(path, "/sys/", 5) ? -EACCES : -EIO;
+				   !strncmp(path, "/sys/", 5) ? -EACCES :
+				   strstr(f->pattern, "%P") ? -EINVAL : -EIO;
 
 			assert_int_equal(mm_store_file(m, path, "1", err, sizeof(err)), want);
 			assert_true(!strncmp(err, path, strlen(path)));
@@ -463,6 +514,7 @@ int main(void)
 		cmocka_unit_test(test_match_literal),
 		cmocka_unit_test(test_match_node_and_size),
 		cmocka_unit_test(test_match_process),
+		cmocka_unit_test(test_match_process_name),
 		cmocka_unit_test(test_match_name),
 		cmocka_unit_test(test_match_broken_pattern),
 		cmocka_unit_test(test_pattern_text_and_mode),
