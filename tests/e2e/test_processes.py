@@ -106,3 +106,20 @@ def test_bad_calls_are_input_errors(run_scenario, line, err):
     assert r.returncode == 2
     assert r.stderr.startswith(err), r.stderr
     assert r.stdout == ""
+
+
+def test_read_fault_maps_the_cached_pages_around_it(run_scenario):
+    # A writer fills a 1 MiB tmpfs file through a shared mapping; a reader's
+    # first load maps the 16 cached pages of the aligned 64 KiB around it
+    # (fault-around), in one fault.  The writer dirtied them (PageDirty).
+    r = run_scenario(HEAD + "mount -t tmpfs none /mnt\ntruncate -s 1M /mnt/f\n"
+                     "process w\nw: fd = open(\"/mnt/f\", O_RDWR)\n"
+                     "w: m = mmap(NULL, 1M, PROT_READ|PROT_WRITE, MAP_SHARED, fd, 0)\n"
+                     "w: touch(m, 1M, WRITE)\nsnapshot s\n"
+                     "process r\nr: fd = open(\"/mnt/f\", O_RDONLY)\n"
+                     "r: m = mmap(NULL, 1M, PROT_READ, MAP_SHARED, fd, 0)\n"
+                     "r: touch(m+72K, 4K, READ)\n"
+                     "expect vmstat.pgfault == s:vmstat.pgfault + 1\n"
+                     "expect proc.r.RssShmem == 64\n"
+                     "expect proc.r.Shared_Dirty == 64\n", "--check")
+    assert r.returncode == 0, r.stderr
