@@ -123,3 +123,12 @@ def test_read_fault_maps_the_cached_pages_around_it(run_scenario):
                      "expect proc.r.RssShmem == 64\n"
                      "expect proc.r.Shared_Dirty == 64\n", "--check")
     assert r.returncode == 0, r.stderr
+
+
+def test_outcome_counters(run_scenario):
+    r = run_scenario(HEAD + "process p\n" + MMAP4M +
+                     "p: munmap(a+1, 4K)\np: mprotect(a, 4K, PROT_READ)\n"
+                     "p: touch(a, 4K, WRITE)\n"
+                     "expect scn.syscall_errors == 1\nexpect scn.killed_sigsegv == 1\n"
+                     "expect scn.killed_sigbus == 0\n")
+    assert r.returncode == 0, r.stderr
