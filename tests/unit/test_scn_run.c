@@ -337,6 +337,7 @@ static void test_print_counters_scn(void **state)
 		   "scn.last_pfn 4100\nscn.migrated 0\nscn.write_errors 0\nscn.replay_allocs 0\n"
 		   "scn.replay_frees 0\nscn.replay_unknown_frees 0\nscn.replay_alloc_failures 0\n"
 		   "scn.replay_trace_failures 0\nscn.replay_lost_frees 0\nscn.replay_ignored 0\n"
+		   "scn.syscall_errors 0\nscn.killed_sigsegv 0\nscn.killed_sigbus 0\nscn.killed_oom 0\n"
 		   "scn.live_allocs 4\nscn.live_pages 10\nscn.cpu 0\nscn.allocated.g 3\n"
 		   "scn.members.g 3\nscn.failures.g 0\nscn.pfn.a -1\nscn.pfn.b 4100\n", "");
 }
