@@ -73,11 +73,6 @@
 
 #define PAGE_UNUSED	0xFD
 
-struct pframe {
-	uint64_t origin_va;		/* vmemmap page it backed at boot */
-	uint8_t *chunk[FST_CHUNKS_PER_FRAME];
-};
-
 /* A boot vmemmap mapping: nr frames from pfn backed [va, va + nr pages) */
 struct fst_origin {
 	unsigned long pfn, nr;
@@ -124,6 +119,7 @@ struct fst_pfblock {
 };
 
 struct fstore {
+	struct fstore_index ix;		/* first: page.h reads it */
 	struct fst_pfblock *pf_blocks;	/* the newest one is being filled */
 	unsigned int pf_used;		/* records used in it */
 	struct fst_track *track;		/* explorer only, unsorted */
@@ -131,8 +127,6 @@ struct fstore {
 	struct fst_slab *slabs;
 	uint8_t *slab_cur, *slab_end;
 	void *free_chunks;		/* singly linked through the chunks */
-	unsigned long nr_sec;
-	struct pframe ***sec;		/* [section][pfn in section] */
 	struct fst_origin *origins;	/* sorted by pfn once boot is done */
 	size_t nr_origins, cap_origins;
 	bool origins_sorted;
@@ -143,10 +137,10 @@ void fstore_init(struct machine *m)
 {
 	struct fstore *fs = host_calloc(1, sizeof(*fs), "creating the frame store");
 
-	fs->nr_sec = (m->max_pfn + PAGES_PER_SECTION - 1) >> PFN_SECTION_SHIFT;
-	fs->sec = host_calloc(fs->nr_sec, sizeof(*fs->sec), "creating the frame store");
+	fs->ix.nr_sec = (m->max_pfn + PAGES_PER_SECTION - 1) >> PFN_SECTION_SHIFT;
+	fs->ix.sec = host_calloc(fs->ix.nr_sec, sizeof(*fs->ix.sec), "creating the frame store");
 	m->fstore_cpu = host_calloc((size_t)m->nr_cpus, sizeof(struct fstore_cpu), "creating the TLBs");
-	fs->host_bytes = sizeof(*fs) + fs->nr_sec * sizeof(*fs->sec) +
+	fs->host_bytes = sizeof(*fs) + fs->ix.nr_sec * sizeof(*fs->ix.sec) +
 			 sizeof(struct fstore_cpu) * (size_t)m->nr_cpus;
 	m->fstore = fs;
 	/* calloc left every TLB and PMD-cache tag FST_TAG_NONE */
@@ -159,8 +153,8 @@ void fstore_destroy(struct machine *m)
 
 	if (!fs)
 		return;
-	for (s = 0; s < fs->nr_sec; s++)
-		host_free(fs->sec[s]);
+	for (s = 0; s < fs->ix.nr_sec; s++)
+		host_free(fs->ix.sec[s]);
 	while (fs->pf_blocks) {
 		struct fst_pfblock *next = fs->pf_blocks->next;
 
@@ -173,7 +167,7 @@ void fstore_destroy(struct machine *m)
 		host_free(fs->slabs);
 		fs->slabs = next;
 	}
-	host_free(fs->sec);
+	host_free(fs->ix.sec);
 	host_free(fs->origins);
 	host_free(fs->track);
 	host_free(fs);
@@ -343,14 +337,14 @@ static struct pframe *fstore_frame(struct machine *m, unsigned long frame)
 	unsigned long s = frame >> PFN_SECTION_SHIFT;
 	struct pframe **slot;
 
-	if (s >= fs->nr_sec)
+	if (s >= fs->ix.nr_sec)
 		return NULL;
-	if (!fs->sec[s]) {
-		fs->sec[s] = host_calloc(PAGES_PER_SECTION, sizeof(struct pframe *),
+	if (!fs->ix.sec[s]) {
+		fs->ix.sec[s] = host_calloc(PAGES_PER_SECTION, sizeof(struct pframe *),
 					 "storing frame contents");
 		fs->host_bytes += PAGES_PER_SECTION * sizeof(struct pframe *);
 	}
-	slot = &fs->sec[s][frame & (PAGES_PER_SECTION - 1)];
+	slot = &fs->ix.sec[s][frame & (PAGES_PER_SECTION - 1)];
 	if (!*slot) {
 		if (!fs->pf_blocks || fs->pf_used == FST_PF_BLOCK) {
 			struct fst_pfblock *b = host_calloc(1, sizeof(*b), "storing frame contents");
@@ -395,9 +389,9 @@ static struct pframe *fst_frame_peek(struct fstore *fs, unsigned long frame)
 {
 	unsigned long s = frame >> PFN_SECTION_SHIFT;
 
-	if (s >= fs->nr_sec || !fs->sec[s])
+	if (s >= fs->ix.nr_sec || !fs->ix.sec[s])
 		return NULL;
-	return fs->sec[s][frame & (PAGES_PER_SECTION - 1)];
+	return fs->ix.sec[s][frame & (PAGES_PER_SECTION - 1)];
 }
 
 /* -------------------------------------------------------------------------
@@ -594,9 +588,9 @@ void fstore_frame_release(struct machine *m, unsigned long pfn)
 
 	if (unlikely(m->sched))
 		fst_track_forget(m, pfn, true);
-	if (s >= fs->nr_sec || !fs->sec[s])
+	if (s >= fs->ix.nr_sec || !fs->ix.sec[s])
 		return;
-	pf = fs->sec[s][pfn & (PAGES_PER_SECTION - 1)];
+	pf = fs->ix.sec[s][pfn & (PAGES_PER_SECTION - 1)];
 	if (!pf)
 		return;
 	for (unsigned int ci = 0; ci < FST_CHUNKS_PER_FRAME; ci++) {
@@ -628,7 +622,11 @@ static uint8_t *fstore_chunk(struct machine *m, unsigned long pfn, unsigned int 
 
 uint8_t *fstore_frame_bytes(struct machine *m, unsigned long pfn, unsigned int off)
 {
-	uint8_t *c = fstore_chunk(m, pfn, off >> FST_CHUNK_SHIFT);
+	uint8_t *c = fstore_frame_bytes_present(m, pfn, off);
+
+	if (likely(c))
+		return c;
+	c = fstore_chunk(m, pfn, off >> FST_CHUNK_SHIFT);
 
 	return c ? c + (off & (FST_CHUNK_SIZE - 1)) : NULL;
 }

@@ -465,6 +465,42 @@ static inline bool pfnlist_empty(const struct pfnlist_head *h)
 /* -------------------------------------------------------------------------
  * Storage and the boot-time vmemmap mapping (page.c)
  */
+
+/*
+ * The hot path's view of the frame store, which page.c owns: a frame's
+ * record (its chunks, NULL until materialised) and the index of records
+ * by physical section, the first member of struct fstore.  Page-table
+ * entry accesses (pgtable.c) read a chunk that exists through it without
+ * a call; everything else, materialising included, is page.c's.
+ */
+struct pframe {
+	uint64_t origin_va;		/* vmemmap page it backed at boot */
+	uint8_t *chunk[FST_CHUNKS_PER_FRAME];
+};
+
+struct fstore_index {
+	unsigned long nr_sec;
+	struct pframe ***sec;		/* [section][pfn in section], NULL until used */
+};
+
+/* Frame pfn's bytes at off if its chunk exists, else NULL (nothing is created) */
+static inline uint8_t *fstore_frame_bytes_present(struct machine *m, unsigned long pfn,
+						  unsigned int off)
+{
+	const struct fstore_index *ix = (const struct fstore_index *)m->fstore;
+	unsigned long s = pfn >> PFN_SECTION_SHIFT;
+	struct pframe *pf;
+	uint8_t *c;
+
+	if (unlikely(s >= ix->nr_sec || !ix->sec[s]))
+		return NULL;
+	pf = ix->sec[s][pfn & (PAGES_PER_SECTION - 1)];
+	if (unlikely(!pf))
+		return NULL;
+	c = pf->chunk[off >> FST_CHUNK_SHIFT];
+	return likely(c) ? c + (off & (FST_CHUNK_SIZE - 1)) : NULL;
+}
+
 void fstore_init(struct machine *m);
 void fstore_destroy(struct machine *m);
 /* Boot records which vmemmap range nr frames from pfn back */

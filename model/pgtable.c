@@ -30,13 +30,13 @@
 #include "page.h"
 #include "page_alloc.h"
 
-pteval_t pt_read(struct machine *m, unsigned long table, unsigned int idx)
+pteval_t pt_read_sched(struct machine *m, unsigned long table, unsigned int idx)
 {
 	uint8_t *p;
 	pteval_t v;
 
 	sched_point(m, SCHED_READ, ((uint64_t)table << PAGE_SHIFT) + idx * 8, 8);
-	p = fstore_frame_bytes(m, table, idx * 8);
+	p = pt_entry_bytes(m, table, idx);
 	if (!p)
 		return 0;
 	memcpy(&v, p, 8);
@@ -47,17 +47,17 @@ pteval_t pt_read(struct machine *m, unsigned long table, unsigned int idx)
 static void pt_write_private(struct machine *m, unsigned long table, unsigned int idx,
 			     pteval_t v)
 {
-	uint8_t *p = fstore_frame_bytes(m, table, idx * 8);
+	uint8_t *p = pt_entry_bytes(m, table, idx);
 
 	if (p)
 		memcpy(p, &v, 8);
 }
 
-void pt_write(struct machine *m, unsigned long table, unsigned int idx, pteval_t v)
+void pt_write_sched(struct machine *m, unsigned long table, unsigned int idx, pteval_t v)
 {
 	sched_point(m, SCHED_WRITE, ((uint64_t)table << PAGE_SHIFT) + idx * 8, 8);
 	pt_write_private(m, table, idx, v);
-	if (unlikely(m->sched))
+	if (m->sched)
 		fstore_pt_changed(m);	/* a remap may have made a write lost */
 }
 
