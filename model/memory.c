@@ -123,7 +123,7 @@ void put_page(struct machine *m, unsigned long pfn)
 		return;
 	}
 	lru_del(m, pfn, 1L << order);
-	xmap_del(&proc_ctx(m)->content, pfn);
+	pfnmap_set(&proc_ctx(m)->content, pfn, 0);
 	if (order) {
 		free_compound_user_page(m, pfn, order);
 		return;
@@ -135,20 +135,14 @@ void put_page(struct machine *m, unsigned long pfn)
 
 uint64_t page_content(struct machine *m, unsigned long pfn)
 {
-	uint64_t tag = 0;
-
 	if (pfn == proc_ctx(m)->zero_pfn)
 		return 0;
-	xmap_get(&proc_ctx(m)->content, pfn, &tag);
-	return tag;
+	return pfnmap_get(&proc_ctx(m)->content, pfn);
 }
 
 void set_page_content(struct machine *m, unsigned long pfn, uint64_t tag)
 {
-	if (tag)
-		xmap_set(&proc_ctx(m)->content, pfn, tag);
-	else
-		xmap_del(&proc_ctx(m)->content, pfn);
+	pfnmap_set(&proc_ctx(m)->content, pfn, tag);
 }
 
 void page_content_write(struct machine *m, unsigned long pfn)
