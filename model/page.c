@@ -816,6 +816,30 @@ uint8_t *fstore_access_sched(struct machine *m, enum sched_op op, uint64_t va, u
 	return host + (va & (FST_CHUNK_SIZE - 1));
 }
 
+/* The general path of page.h's field accessors (explorer, TLB miss, fault) */
+#define PG_ACCESSORS_SLOW(bits, type)						\
+type pg_read##bits##_slow(struct machine *m, uint64_t va)			\
+{									\
+	uint8_t *p = pg_xlate(m, SCHED_READ, va, sizeof(type));		\
+	type v;								\
+									\
+	if (unlikely(!p))						\
+		return 0;						\
+	memcpy(&v, p, sizeof(v));					\
+	return v;							\
+}									\
+void pg_write##bits##_slow(struct machine *m, uint64_t va, type v)	\
+{									\
+	uint8_t *p = pg_xlate(m, SCHED_WRITE, va, sizeof(type));	\
+									\
+	if (likely(p))							\
+		memcpy(p, &v, sizeof(v));				\
+}
+PG_ACCESSORS_SLOW(64, uint64_t)
+PG_ACCESSORS_SLOW(32, uint32_t)
+PG_ACCESSORS_SLOW(8, uint8_t)
+#undef PG_ACCESSORS_SLOW
+
 /* -------------------------------------------------------------------------
  * Refcount and flag operations that are one atomic step in the kernel.
  * Each body is written once and instantiated twice: the common path, and

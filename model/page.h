@@ -192,25 +192,47 @@ static inline void pg_note_write(struct machine *m, uint64_t va, unsigned int le
 		fstore_note_write(m, va, len);
 }
 
-/* Raw field access.  A NULL translation is a simulated fault (recorded on
- * the machine); reads then return 0 and writes are dropped. */
+/*
+ * Raw field access.  A NULL translation is a simulated fault (recorded on
+ * the machine); reads then return 0 and writes are dropped.
+ *
+ * Inline is only the common case: no explorer and a TLB hit, where the
+ * translation cannot fail.  Everything else (the explorer's path, a miss,
+ * a fault) is the out-of-line pg_readN_slow/pg_writeN_slow in page.c,
+ * which take the general path through pg_xlate().
+ */
+static inline struct fst_xc_ent *fst_xc_ent(struct machine *m, uint64_t va)
+{
+	return &fstore_cpu(m)->xc[(va >> FST_CHUNK_SHIFT) & (FST_XC_SIZE - 1)];
+}
+
 #define PG_ACCESSORS(bits, type)						\
+type pg_read##bits##_slow(struct machine *m, uint64_t va);			\
+void pg_write##bits##_slow(struct machine *m, uint64_t va, type v);		\
 static inline type pg_read##bits(struct machine *m, unsigned long pfn, unsigned off) \
 {									\
 	uint64_t va = page_va(m, pfn) + off;				\
-	uint8_t *p = pg_xlate(m, SCHED_READ, va, sizeof(type));	\
 	type v;								\
-	if (unlikely(!p))						\
-		return 0;						\
-	memcpy(&v, p, sizeof(v));					\
-	return v;							\
+	if (likely(!m->sched)) {					\
+		const struct fst_xc_ent *e = fst_xc_ent(m, va);		\
+		if (likely(e->tag == va >> FST_CHUNK_SHIFT)) {		\
+			memcpy(&v, e->host + (va & (FST_CHUNK_SIZE - 1)), sizeof(v)); \
+			return v;					\
+		}							\
+	}								\
+	return pg_read##bits##_slow(m, va);				\
 }									\
 static inline void pg_write##bits(struct machine *m, unsigned long pfn, unsigned off, type v) \
 {									\
 	uint64_t va = page_va(m, pfn) + off;				\
-	uint8_t *p = pg_xlate(m, SCHED_WRITE, va, sizeof(type));	\
-	if (likely(p))							\
-		memcpy(p, &v, sizeof(v));				\
+	if (likely(!m->sched)) {					\
+		const struct fst_xc_ent *e = fst_xc_ent(m, va);		\
+		if (likely(e->wtag == va >> FST_CHUNK_SHIFT)) {		\
+			memcpy(e->host + (va & (FST_CHUNK_SIZE - 1)), &v, sizeof(v)); \
+			return;						\
+		}							\
+	}								\
+	pg_write##bits##_slow(m, va, v);				\
 }
 PG_ACCESSORS(64, uint64_t)
 PG_ACCESSORS(32, uint32_t)
@@ -385,6 +407,9 @@ static inline uint64_t page_compound_head_raw(struct machine *m, unsigned long p
 unsigned long page_fixed_fake_head(struct machine *m, unsigned long pfn);
 static inline bool page_is_fake_head(struct machine *m, unsigned long pfn)
 {
+	/* page_fixed_fake_head's first test, inline: nothing is optimised */
+	if (!m->hvo_stats.optimized)
+		return false;
 	return page_fixed_fake_head(m, pfn) != pfn;
 }
 static inline bool PageHead(struct machine *m, unsigned long pfn)

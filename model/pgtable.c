@@ -110,23 +110,28 @@ pteval_t pt_walk(struct machine *m, struct mm_struct *mm, uint64_t va, enum pt_l
 		 unsigned long *table, unsigned int *idx)
 {
 	unsigned long t = mm->pgd;
+	enum pt_level l;
+	unsigned int i;
+	pteval_t e;
 
-	for (enum pt_level l = PT_PGD; l >= PT_PTE; l--) {
-		unsigned int i = pt_index(va, l);
-		pteval_t e = pt_read(m, t, i);
-
-		*level = l;
-		if (table)
-			*table = t;
-		if (idx)
-			*idx = i;
-		if (!pte_present(e))
-			return 0;
+	/* PT_PTE ends the walk at the latest; a leaf or a hole ends it earlier */
+	for (l = PT_PGD;; l--) {
+		i = (unsigned int)(va >> (PAGE_SHIFT + 9 * (l - 1))) & (PTRS_PER_TABLE - 1);
+		e = pt_read(m, t, i);
+		if (!pte_present(e)) {
+			e = 0;
+			break;
+		}
 		if (l == PT_PTE || ((l == PT_PMD || l == PT_PUD) && (e & _PAGE_PSE)))
-			return e;
+			break;
 		t = pte_pfn(e);
 	}
-	return 0;
+	*level = l;
+	if (table)
+		*table = t;
+	if (idx)
+		*idx = i;
+	return e;
 }
 
 int pt_map(struct machine *m, struct mm_struct *mm, uint64_t va, unsigned long pfn,
