@@ -302,20 +302,24 @@ static void fstore_fill_chunk(struct machine *m, uint8_t *dst, uint64_t chunk_va
 		struct zone *z = pfn_zone(m, pfn);
 
 		if (z && zone_spans_pfn(z, last)) {
-			/* free at boot: node and zone in flags, _mapcount -1, no refs */
+			/*
+			 * Free at boot: node and zone in flags, _mapcount -1,
+			 * everything else 0.  Fields are 8-byte aligned in a
+			 * struct page and sps is a multiple of 8, so each of
+			 * the two non-zero words lies wholly inside the chunk
+			 * or wholly outside it.
+			 */
 			uint64_t flags = ((uint64_t)z->zone_pgdat->node_id << NODES_PGSHIFT) |
 					 ((uint64_t)z->idx << ZONES_PGSHIFT);
 			uint32_t mapcount = (uint32_t)-1;
+			uint64_t pva = page_va(m, pfn);
 
-			memset(tmp, 0, m->sps);
-			memcpy(tmp + PGOFF_FLAGS, &flags, 8);
-			memcpy(tmp + PGOFF_MAPCOUNT, &mapcount, 4);
-			for (; page_va(m, pfn) < end; pfn++) {
-				uint64_t pva = page_va(m, pfn);
-				uint64_t lo = pva > chunk_va ? pva : chunk_va;
-				uint64_t hi = pva + m->sps < end ? pva + m->sps : end;
-
-				memcpy(dst + (lo - chunk_va), tmp + (lo - pva), hi - lo);
+			memset(dst, 0, FST_CHUNK_SIZE);
+			for (; pva < end; pva += m->sps) {
+				if (pva + PGOFF_FLAGS >= chunk_va && pva + PGOFF_FLAGS < end)
+					memcpy(dst + (pva + PGOFF_FLAGS - chunk_va), &flags, 8);
+				if (pva + PGOFF_MAPCOUNT >= chunk_va && pva + PGOFF_MAPCOUNT < end)
+					memcpy(dst + (pva + PGOFF_MAPCOUNT - chunk_va), &mapcount, 4);
 			}
 			return;
 		}
