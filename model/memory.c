@@ -90,9 +90,26 @@ static int lru_item(struct machine *m, unsigned long pfn, bool zone)
 /* lru_cache_add_inactive_or_unevictable / folio_add_lru */
 void lru_cache_add(struct machine *m, unsigned long pfn, long nr)
 {
-	SetPageLRU(m, pfn);
-	m->node[page_to_nid(m, pfn)].vm_stat[lru_item(m, pfn, false)] += nr;
-	page_zone(m, pfn)->vm_stat[lru_item(m, pfn, true)] += nr;
+	uint64_t f;
+	unsigned long head;
+	struct pglist_data *pgdat;
+	bool anon;
+
+	if (unlikely(m->sched)) {	/* every read is a scheduling point */
+		SetPageLRU(m, pfn);
+		m->node[page_to_nid(m, pfn)].vm_stat[lru_item(m, pfn, false)] += nr;
+		page_zone(m, pfn)->vm_stat[lru_item(m, pfn, true)] += nr;
+		return;
+	}
+	/* the same, with the flags the other reads would see read once */
+	f = page_flags(m, pfn) | (1UL << PG_lru);
+	set_page_flags(m, pfn, f);
+	head = page_head(m, pfn);
+	anon = head == pfn ? (f >> PG_swapbacked) & 1 : PageSwapBacked(m, head);
+	pgdat = &m->node[(f >> NODES_PGSHIFT) & NODES_MASK];
+	pgdat->vm_stat[anon ? NR_INACTIVE_ANON : NR_INACTIVE_FILE] += nr;
+	pgdat->node_zones[(f >> ZONES_PGSHIFT) & ZONES_MASK].vm_stat[anon ? NR_ZONE_INACTIVE_ANON :
+									  NR_ZONE_INACTIVE_FILE] += nr;
 }
 
 /* __page_cache_release: off the LRU before the page goes back */
@@ -456,9 +473,14 @@ static unsigned long alloc_user_page(struct machine *m)
 	unsigned long pfn = __alloc_pages(m, GFP_HIGHUSER_MOVABLE | __GFP_ZERO, 0,
 					  m->cpu_node[m->cur_cpu]);
 
-	if (pfn != PFN_NONE) {
+	if (pfn == PFN_NONE)
+		return pfn;
+	if (unlikely(m->sched)) {
 		SetPageUptodate(m, pfn);
 		SetPageSwapBacked(m, pfn);	/* anon pages are swap-backed */
+	} else {				/* the same in one update */
+		set_page_flags(m, pfn, page_flags(m, pfn) | (1UL << PG_uptodate) |
+				       (1UL << PG_swapbacked));
 	}
 	return pfn;
 }
