@@ -801,19 +801,35 @@ static struct vm_area_struct *find_vma_locked(struct mm_struct *mm, uint64_t add
 
 enum user_access user_access(struct machine *m, struct mm_struct *mm, uint64_t addr, bool write)
 {
+	enum pt_level level;
+	unsigned long table;
+	unsigned int idx;
+	uint64_t changes = 0;
+	bool walked = false;
 	SCHED_WHERE(m);
 
 	for (int tries = 0; tries < 4; tries++) {
-		enum pt_level level;
-		unsigned long table;
-		unsigned int idx;
 		pteval_t e;
 		struct vm_area_struct *vma;
 		vm_fault_t r;
 
 		/* the TLB fill: a walk of the page tables */
 		sched_point(m, SCHED_TLB_FILL, addr & ~(PAGE_SIZE - 1), PAGE_SIZE);
-		e = pt_walk(m, mm, addr, &level, &table, &idx);
+		if (walked && !m->sched && level == PT_PTE && m->pt_changes == changes + 1 &&
+		    m->pt_last_change == pt_change_key(table, idx)) {
+			/*
+			 * The fault changed one entry, the PTE the last walk
+			 * ended at, and nothing else in any page table: this
+			 * walk would read the same upper entries and end there.
+			 */
+			e = pt_read(m, table, idx);
+			if (!pte_present(e))
+				e = 0;
+		} else {
+			e = pt_walk(m, mm, addr, &level, &table, &idx);
+		}
+		walked = true;
+		changes = m->pt_changes;
 		if (pte_present(e) && (e & _PAGE_USER) && (!write || pte_write(e))) {
 			unsigned long pfn = level == PT_PTE ? pte_pfn(e) :
 					    pte_pfn(e) + ((addr >> PAGE_SHIFT) & (PTRS_PER_TABLE - 1));

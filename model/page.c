@@ -70,6 +70,7 @@
 #include "memblock.h"
 #include "mmzone.h"
 #include "page.h"
+#include "pgtable.h"
 
 #define PAGE_UNUSED	0xFD
 
@@ -590,6 +591,7 @@ void fstore_frame_release(struct machine *m, unsigned long pfn)
 	unsigned long s = pfn >> PFN_SECTION_SHIFT;
 	struct pframe *pf;
 
+	pt_note_change(m, PT_CHANGE_FRAME);	/* the frame may be a page table */
 	if (unlikely(m->sched))
 		fst_track_forget(m, pfn, true);
 	if (s >= fs->ix.nr_sec || !fs->ix.sec[s])
@@ -639,6 +641,7 @@ void fstore_frame_zero(struct machine *m, unsigned long pfn)
 {
 	struct pframe *pf = fstore_frame(m, pfn);
 
+	pt_note_change(m, PT_CHANGE_FRAME);	/* the frame may be a page table */
 	if (unlikely(m->sched))
 		fst_track_forget(m, pfn, false);
 	if (!pf)
@@ -660,6 +663,7 @@ void fstore_frame_copy(struct machine *m, unsigned long dst, unsigned long src)
 {
 	SCHED_WHERE(m);
 
+	pt_note_change(m, PT_CHANGE_FRAME);	/* the frame may be a page table */
 	sched_point(m, SCHED_COPY, (uint64_t)src << PAGE_SHIFT, PAGE_SIZE);
 	for (unsigned int ci = 0; ci < FST_CHUNKS_PER_FRAME; ci++) {
 		uint8_t *s = fstore_chunk(m, src, ci), *d = fstore_chunk(m, dst, ci);

@@ -49,6 +49,7 @@ static void pt_write_private(struct machine *m, unsigned long table, unsigned in
 {
 	uint8_t *p = pt_entry_bytes(m, table, idx);
 
+	pt_note_change(m, pt_change_key(table, idx));
 	if (p)
 		memcpy(p, &v, 8);
 }

@@ -62,6 +62,19 @@ static inline bool pmd_leaf(pteval_t e) { return (e & (_PAGE_PRESENT | _PAGE_PSE
 pteval_t pt_read_sched(struct machine *m, unsigned long table_pfn, unsigned int idx);
 void pt_write_sched(struct machine *m, unsigned long table_pfn, unsigned int idx, pteval_t v);
 
+/* The key m->pt_last_change records for entry idx of table_pfn, or a whole frame */
+#define PT_CHANGE_FRAME	(~0ULL)
+static inline uint64_t pt_change_key(unsigned long table_pfn, unsigned int idx)
+{
+	return (uint64_t)table_pfn << 9 | idx;
+}
+
+static inline void pt_note_change(struct machine *m, uint64_t key)
+{
+	m->pt_changes++;
+	m->pt_last_change = key;
+}
+
 static inline uint8_t *pt_entry_bytes(struct machine *m, unsigned long table_pfn,
 				      unsigned int idx)
 {
@@ -93,6 +106,7 @@ static inline void pt_write(struct machine *m, unsigned long table_pfn, unsigned
 		pt_write_sched(m, table_pfn, idx, v);
 		return;
 	}
+	pt_note_change(m, pt_change_key(table_pfn, idx));
 	p = pt_entry_bytes(m, table_pfn, idx);
 	if (likely(p))
 		memcpy(p, &v, 8);

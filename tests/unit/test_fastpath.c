@@ -13,12 +13,15 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "filemap.h"
 #include "host.h"
 #include "huge_memory.h"
 #include "memory.h"
 #include "mman.h"
 #include "mmap.h"
+#include "module.h"
 #include "pgtable.h"
+#include "sbuf.h"
 #include "task.h"
 #include "testlib.h"
 #include "xmap.h"
@@ -177,6 +180,143 @@ static void test_content_tags(void **state)
 	machine_destroy(m);
 }
 
+/*
+ * Hooks that make every operation take the explorer's path without
+ * exploring anything: one CPU runs, in program order.
+ */
+static struct machine *seq_m;
+
+static void seq_point(void *priv, enum sched_op op, uint64_t addr, unsigned int len)
+{
+	(void)priv, (void)op, (void)addr, (void)len;
+}
+
+static void seq_wait(void *priv, enum sched_op op, uint64_t addr, unsigned int len,
+		     bool (*ready)(void *arg), void *arg)
+{
+	(void)priv, (void)op, (void)addr, (void)len;
+	assert_true(ready(arg));	/* nothing else runs to make it so */
+}
+
+static void seq_post(void *priv, int cpu, enum sched_op op, uint64_t addr, unsigned int len,
+		     smp_call_func_t fn, void *info)
+{
+	int self = seq_m->cur_cpu;
+
+	(void)priv, (void)op, (void)addr, (void)len;
+	seq_m->cur_cpu = cpu;
+	fn(seq_m, info);
+	seq_m->cur_cpu = self;
+}
+
+static void seq_report(void *priv, const char *msg)
+{
+	(void)priv;
+	fail_msg("%s", msg);
+}
+
+static struct sched_hooks seq_hooks = { seq_point, seq_wait, seq_post, seq_report, NULL, NULL };
+
+/* What a run leaves: results, every PTE and content tag of [a, a + len) */
+static void digest_range(struct machine *m, struct task *t, uint64_t a, uint64_t len,
+			 struct sbuf *sb)
+{
+	for (uint64_t off = 0; off < len; off += PAGE_SIZE) {
+		enum pt_level level;
+		pteval_t e = pt_walk(m, t->mm, a + off, &level, NULL, NULL);
+		unsigned long pfn = level == PT_PTE ? pte_pfn(e) :
+				    pte_pfn(e) + (((a + off) >> PAGE_SHIFT) & 511);
+
+		sb_printf(sb, "%d %#llx", level, (unsigned long long)e);
+		if (pte_present(e))
+			sb_printf(sb, " %llu %#llx %#llx", (unsigned long long)page_content(m, pfn),
+				  (unsigned long long)page_flags(m, pfn),
+				  (unsigned long long)pg_read64(m, pfn, PGOFF_MAPCOUNT));
+		sb_puts(sb, "\n");
+	}
+}
+
+static void touch(struct machine *m, struct task *t, uint64_t a, uint64_t len, bool write,
+		  struct sbuf *sb)
+{
+	for (uint64_t off = 0; off < len; off += PAGE_SIZE)
+		sb_printf(sb, "%d", user_access(m, t->mm, a + off, write));
+	sb_puts(sb, "\n");
+}
+
+/* Faults of every kind, then the machine's counters and the mappings */
+static char *fault_workload(bool sequential_explorer)
+{
+	struct machine *m = t_machine(2, 256, 2);
+	struct sbuf sb;
+	struct task *p, *c;
+	uint64_t a, b, f, g;
+	char err[128];
+	long fd;
+	int e;
+
+	sb_init(&sb);
+	seq_m = m;
+	if (sequential_explorer)
+		m->sched = &seq_hooks;
+	thp_settings(m)->enabled = THP_NEVER;
+	p = task_create(m, "p", &e);
+	a = (uint64_t)ksys_mmap_pgoff(m, p, 0, 8UL << 20, PROT_READ | PROT_WRITE,
+				      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	touch(m, p, a, 3UL << 20, true, &sb);		/* new tables, then one PTE each */
+	touch(m, p, a + (3UL << 20), 2UL << 20, false, &sb);	/* the zero page */
+	touch(m, p, a + (4UL << 20), 2UL << 20, true, &sb);	/* COW of the zero page */
+	c = do_fork(m, p, "c", &e);
+	touch(m, c, a, 2UL << 20, true, &sb);			/* COW after fork */
+	touch(m, p, a + (1UL << 20), 2UL << 20, true, &sb);	/* reuse or copy */
+	do_mprotect_pkey(m, p, a + (6UL << 20), 1UL << 20, PROT_READ);
+	touch(m, p, a + (6UL << 20), 2UL << 20, true, &sb);	/* SIGSEGV part way */
+	m->cur_cpu = 1;
+	thp_settings(m)->enabled = THP_ALWAYS;
+	b = (uint64_t)ksys_mmap_pgoff(m, c, 0, 8UL << 20, PROT_READ | PROT_WRITE,
+				      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	touch(m, c, b, 8UL << 20, false, &sb);			/* huge zero page, PTEs at the ends */
+	touch(m, c, b + (2UL << 20), 4UL << 20, true, &sb);
+	assert_int_equal(shmem_mount(m, "/mnt", "huge=never,size=16M", err, sizeof(err)), 0);
+	fd = do_sys_open(m, p, "/mnt/f", O_RDWR | O_CREAT);
+	assert_true(fd >= 0);
+	assert_int_equal(do_ftruncate(m, p, (int)fd, 1UL << 20), 0);
+	f = (uint64_t)ksys_mmap_pgoff(m, p, 0, 2UL << 20, PROT_READ | PROT_WRITE, MAP_SHARED,
+				      (int)fd, 0);
+	g = (uint64_t)ksys_mmap_pgoff(m, p, 0, 2UL << 20, PROT_READ | PROT_WRITE, MAP_PRIVATE,
+				      (int)fd, 0);
+	touch(m, p, f, 512UL << 10, true, &sb);		/* shared file pages */
+	touch(m, p, g, 2UL << 20, false, &sb);			/* SIGBUS beyond EOF */
+	touch(m, p, g + (256UL << 10), 512UL << 10, true, &sb);	/* COW of file pages */
+	m->sched = NULL;
+	digest_range(m, p, a, 8UL << 20, &sb);
+	digest_range(m, c, a, 8UL << 20, &sb);
+	digest_range(m, c, b, 8UL << 20, &sb);
+	digest_range(m, p, f, 1UL << 20, &sb);
+	digest_range(m, p, g, 1UL << 20, &sb);
+	counter_dump(m, &sb);
+	assert_false(m->fail.failed);
+	machine_destroy(m);
+	return sb_steal(&sb);
+}
+
+/*
+ * The shortcuts apply only outside the explorer, where they must change
+ * nothing: the same faults under hooks that run one CPU in program order
+ * (so every shortcut is off) end in the same results, PTEs, tags, struct
+ * page fields and counters.
+ */
+static void test_shortcuts_match_the_explorer_path(void **state)
+{
+	char *fast = fault_workload(false), *slow = fault_workload(true);
+
+	(void)state;
+	assert_string_equal(fast, slow);
+	assert_non_null(strstr(fast, "vmstat.pgfault"));
+	host_free(fast);
+	host_free(slow);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -184,6 +324,7 @@ int main(void)
 		cmocka_unit_test(test_pfnmap_host_memory),
 		cmocka_unit_test(test_pt_inline_matches_the_frame_store),
 		cmocka_unit_test(test_content_tags),
+		cmocka_unit_test(test_shortcuts_match_the_explorer_path),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
