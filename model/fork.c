@@ -32,7 +32,7 @@ struct proc_ctx *proc_ctx(struct machine *m)
 			       ((m->opts.kernel_image_bytes + PAGE_SIZE - 1) >> PAGE_SHIFT) - 1;
 	else
 		pc->zero_pfn = 1;	/* reserved low memory */
-	xmap_init(&pc->content);
+	pfnmap_init(&pc->content);
 	xmap_init(&pc->anon_vmas);
 	xmap_init(&pc->inodes_by_id);
 	m->procs = pc;
@@ -94,7 +94,7 @@ void proc_ctx_destroy(struct machine *m)
 	}
 	host_free(pc->inodes);
 	filemap_destroy(m);
-	xmap_destroy(&pc->content);
+	pfnmap_destroy(&pc->content);
 	xmap_destroy(&pc->anon_vmas);
 	xmap_destroy(&pc->inodes_by_id);
 	host_free(pc);

@@ -191,6 +191,15 @@ struct machine {
 	struct hvo_stats hvo_stats;
 	struct mm_inject inject;
 	unsigned long tlb_flushes;	/* flush_tlb_* calls */
+	/*
+	 * Changes to frames that can hold page-table entries: entry writes
+	 * (pgtable.h) and frame zero, copy and release (page.c), with the
+	 * entry the last one wrote (table << 9 | index; ~0 for a whole
+	 * frame).  Struct page writes do not count: vmemmap frames never
+	 * hold page tables.  user_access() uses these to skip a walk it can
+	 * tell would only repeat the last one.
+	 */
+	uint64_t pt_changes, pt_last_change;
 	struct fstore_cpu *fstore_cpu;		/* [nr_cpus] translation caches */
 	unsigned long min_free_kbytes;
 	unsigned long totalreserve_pages;

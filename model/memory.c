@@ -94,9 +94,26 @@ static int lru_item(struct machine *m, unsigned long pfn, bool zone)
 /* lru_cache_add_inactive_or_unevictable / folio_add_lru */
 void lru_cache_add(struct machine *m, unsigned long pfn, long nr)
 {
-	SetPageLRU(m, pfn);
-	m->node[page_to_nid(m, pfn)].vm_stat[lru_item(m, pfn, false)] += nr;
-	page_zone(m, pfn)->vm_stat[lru_item(m, pfn, true)] += nr;
+	uint64_t f;
+	unsigned long head;
+	struct pglist_data *pgdat;
+	bool anon;
+
+	if (unlikely(m->sched)) {	/* every read is a scheduling point */
+		SetPageLRU(m, pfn);
+		m->node[page_to_nid(m, pfn)].vm_stat[lru_item(m, pfn, false)] += nr;
+		page_zone(m, pfn)->vm_stat[lru_item(m, pfn, true)] += nr;
+		return;
+	}
+	/* the same, with the flags the other reads would see read once */
+	f = page_flags(m, pfn) | (1UL << PG_lru);
+	set_page_flags(m, pfn, f);
+	head = page_head(m, pfn);
+	anon = head == pfn ? (f >> PG_swapbacked) & 1 : PageSwapBacked(m, head);
+	pgdat = &m->node[(f >> NODES_PGSHIFT) & NODES_MASK];
+	pgdat->vm_stat[anon ? NR_INACTIVE_ANON : NR_INACTIVE_FILE] += nr;
+	pgdat->node_zones[(f >> ZONES_PGSHIFT) & ZONES_MASK].vm_stat[anon ? NR_ZONE_INACTIVE_ANON :
+									  NR_ZONE_INACTIVE_FILE] += nr;
 }
 
 /* __page_cache_release: off the LRU before the page goes back */
@@ -127,7 +144,7 @@ void put_page(struct machine *m, unsigned long pfn)
 		return;
 	}
 	lru_del(m, pfn, 1L << order);
-	xmap_del(&proc_ctx(m)->content, pfn);
+	pfnmap_set(&proc_ctx(m)->content, pfn, 0);
 	if (order) {
 		free_compound_user_page(m, pfn, order);
 		return;
@@ -139,20 +156,14 @@ void put_page(struct machine *m, unsigned long pfn)
 
 uint64_t page_content(struct machine *m, unsigned long pfn)
 {
-	uint64_t tag = 0;
-
 	if (pfn == proc_ctx(m)->zero_pfn)
 		return 0;
-	xmap_get(&proc_ctx(m)->content, pfn, &tag);
-	return tag;
+	return pfnmap_get(&proc_ctx(m)->content, pfn);
 }
 
 void set_page_content(struct machine *m, unsigned long pfn, uint64_t tag)
 {
-	if (tag)
-		xmap_set(&proc_ctx(m)->content, pfn, tag);
-	else
-		xmap_del(&proc_ctx(m)->content, pfn);
+	pfnmap_set(&proc_ctx(m)->content, pfn, tag);
 }
 
 void page_content_write(struct machine *m, unsigned long pfn)
@@ -457,9 +468,14 @@ static unsigned long alloc_user_page(struct machine *m)
 	unsigned long pfn = __alloc_pages(m, GFP_HIGHUSER_MOVABLE | __GFP_ZERO, 0,
 					  m->cpu_node[m->cur_cpu]);
 
-	if (pfn != PFN_NONE) {
+	if (pfn == PFN_NONE)
+		return pfn;
+	if (unlikely(m->sched)) {
 		SetPageUptodate(m, pfn);
 		SetPageSwapBacked(m, pfn);	/* anon pages are swap-backed */
+	} else {				/* the same in one update */
+		set_page_flags(m, pfn, page_flags(m, pfn) | (1UL << PG_uptodate) |
+				       (1UL << PG_swapbacked));
 	}
 	return pfn;
 }
@@ -871,19 +887,35 @@ static struct vm_area_struct *find_vma_locked(struct machine *m, struct mm_struc
 
 enum user_access user_access(struct machine *m, struct mm_struct *mm, uint64_t addr, bool write)
 {
+	enum pt_level level;
+	unsigned long table;
+	unsigned int idx;
+	uint64_t changes = 0;
+	bool walked = false;
 	SCHED_WHERE(m);
 
 	for (int tries = 0; tries < 4; tries++) {
-		enum pt_level level;
-		unsigned long table;
-		unsigned int idx;
 		pteval_t e;
 		struct vm_area_struct *vma;
 		vm_fault_t r;
 
 		/* the TLB fill: a walk of the page tables */
 		sched_point(m, SCHED_TLB_FILL, addr & ~(PAGE_SIZE - 1), PAGE_SIZE);
-		e = pt_walk(m, mm, addr, &level, &table, &idx);
+		if (walked && !m->sched && level == PT_PTE && m->pt_changes == changes + 1 &&
+		    m->pt_last_change == pt_change_key(table, idx)) {
+			/*
+			 * The fault changed one entry, the PTE the last walk
+			 * ended at, and nothing else in any page table: this
+			 * walk would read the same upper entries and end there.
+			 */
+			e = pt_read(m, table, idx);
+			if (!pte_present(e))
+				e = 0;
+		} else {
+			e = pt_walk(m, mm, addr, &level, &table, &idx);
+		}
+		walked = true;
+		changes = m->pt_changes;
 		if (pte_present(e) && (e & _PAGE_USER) && (!write || pte_write(e))) {
 			unsigned long pfn = level == PT_PTE ? pte_pfn(e) :
 					    pte_pfn(e) + ((addr >> PAGE_SHIFT) & (PTRS_PER_TABLE - 1));

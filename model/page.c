@@ -70,13 +70,9 @@
 #include "memblock.h"
 #include "mmzone.h"
 #include "page.h"
+#include "pgtable.h"
 
 #define PAGE_UNUSED	0xFD
-
-struct pframe {
-	uint64_t origin_va;		/* vmemmap page it backed at boot */
-	uint8_t *chunk[FST_CHUNKS_PER_FRAME];
-};
 
 /* A boot vmemmap mapping: nr frames from pfn backed [va, va + nr pages) */
 struct fst_origin {
@@ -124,6 +120,7 @@ struct fst_pfblock {
 };
 
 struct fstore {
+	struct fstore_index ix;		/* first: page.h reads it */
 	struct fst_pfblock *pf_blocks;	/* the newest one is being filled */
 	unsigned int pf_used;		/* records used in it */
 	struct fst_track *track;		/* explorer only, unsorted */
@@ -131,8 +128,6 @@ struct fstore {
 	struct fst_slab *slabs;
 	uint8_t *slab_cur, *slab_end;
 	void *free_chunks;		/* singly linked through the chunks */
-	unsigned long nr_sec;
-	struct pframe ***sec;		/* [section][pfn in section] */
 	struct fst_origin *origins;	/* sorted by pfn once boot is done */
 	size_t nr_origins, cap_origins;
 	bool origins_sorted;
@@ -143,10 +138,10 @@ void fstore_init(struct machine *m)
 {
 	struct fstore *fs = host_calloc(1, sizeof(*fs), "creating the frame store");
 
-	fs->nr_sec = (m->max_pfn + PAGES_PER_SECTION - 1) >> PFN_SECTION_SHIFT;
-	fs->sec = host_calloc(fs->nr_sec, sizeof(*fs->sec), "creating the frame store");
+	fs->ix.nr_sec = (m->max_pfn + PAGES_PER_SECTION - 1) >> PFN_SECTION_SHIFT;
+	fs->ix.sec = host_calloc(fs->ix.nr_sec, sizeof(*fs->ix.sec), "creating the frame store");
 	m->fstore_cpu = host_calloc((size_t)m->nr_cpus, sizeof(struct fstore_cpu), "creating the TLBs");
-	fs->host_bytes = sizeof(*fs) + fs->nr_sec * sizeof(*fs->sec) +
+	fs->host_bytes = sizeof(*fs) + fs->ix.nr_sec * sizeof(*fs->ix.sec) +
 			 sizeof(struct fstore_cpu) * (size_t)m->nr_cpus;
 	m->fstore = fs;
 	/* calloc left every TLB and PMD-cache tag FST_TAG_NONE */
@@ -159,8 +154,8 @@ void fstore_destroy(struct machine *m)
 
 	if (!fs)
 		return;
-	for (s = 0; s < fs->nr_sec; s++)
-		host_free(fs->sec[s]);
+	for (s = 0; s < fs->ix.nr_sec; s++)
+		host_free(fs->ix.sec[s]);
 	while (fs->pf_blocks) {
 		struct fst_pfblock *next = fs->pf_blocks->next;
 
@@ -173,7 +168,7 @@ void fstore_destroy(struct machine *m)
 		host_free(fs->slabs);
 		fs->slabs = next;
 	}
-	host_free(fs->sec);
+	host_free(fs->ix.sec);
 	host_free(fs->origins);
 	host_free(fs->track);
 	host_free(fs);
@@ -308,20 +303,24 @@ static void fstore_fill_chunk(struct machine *m, uint8_t *dst, uint64_t chunk_va
 		struct zone *z = pfn_zone(m, pfn);
 
 		if (z && zone_spans_pfn(z, last)) {
-			/* free at boot: node and zone in flags, _mapcount -1, no refs */
+			/*
+			 * Free at boot: node and zone in flags, _mapcount -1,
+			 * everything else 0.  Fields are 8-byte aligned in a
+			 * struct page and sps is a multiple of 8, so each of
+			 * the two non-zero words lies wholly inside the chunk
+			 * or wholly outside it.
+			 */
 			uint64_t flags = ((uint64_t)z->zone_pgdat->node_id << NODES_PGSHIFT) |
 					 ((uint64_t)z->idx << ZONES_PGSHIFT);
 			uint32_t mapcount = (uint32_t)-1;
+			uint64_t pva = page_va(m, pfn);
 
-			memset(tmp, 0, m->sps);
-			memcpy(tmp + PGOFF_FLAGS, &flags, 8);
-			memcpy(tmp + PGOFF_MAPCOUNT, &mapcount, 4);
-			for (; page_va(m, pfn) < end; pfn++) {
-				uint64_t pva = page_va(m, pfn);
-				uint64_t lo = pva > chunk_va ? pva : chunk_va;
-				uint64_t hi = pva + m->sps < end ? pva + m->sps : end;
-
-				memcpy(dst + (lo - chunk_va), tmp + (lo - pva), hi - lo);
+			memset(dst, 0, FST_CHUNK_SIZE);
+			for (; pva < end; pva += m->sps) {
+				if (pva + PGOFF_FLAGS >= chunk_va && pva + PGOFF_FLAGS < end)
+					memcpy(dst + (pva + PGOFF_FLAGS - chunk_va), &flags, 8);
+				if (pva + PGOFF_MAPCOUNT >= chunk_va && pva + PGOFF_MAPCOUNT < end)
+					memcpy(dst + (pva + PGOFF_MAPCOUNT - chunk_va), &mapcount, 4);
 			}
 			return;
 		}
@@ -343,14 +342,14 @@ static struct pframe *fstore_frame(struct machine *m, unsigned long frame)
 	unsigned long s = frame >> PFN_SECTION_SHIFT;
 	struct pframe **slot;
 
-	if (s >= fs->nr_sec)
+	if (s >= fs->ix.nr_sec)
 		return NULL;
-	if (!fs->sec[s]) {
-		fs->sec[s] = host_calloc(PAGES_PER_SECTION, sizeof(struct pframe *),
+	if (!fs->ix.sec[s]) {
+		fs->ix.sec[s] = host_calloc(PAGES_PER_SECTION, sizeof(struct pframe *),
 					 "storing frame contents");
 		fs->host_bytes += PAGES_PER_SECTION * sizeof(struct pframe *);
 	}
-	slot = &fs->sec[s][frame & (PAGES_PER_SECTION - 1)];
+	slot = &fs->ix.sec[s][frame & (PAGES_PER_SECTION - 1)];
 	if (!*slot) {
 		if (!fs->pf_blocks || fs->pf_used == FST_PF_BLOCK) {
 			struct fst_pfblock *b = host_calloc(1, sizeof(*b), "storing frame contents");
@@ -395,9 +394,9 @@ static struct pframe *fst_frame_peek(struct fstore *fs, unsigned long frame)
 {
 	unsigned long s = frame >> PFN_SECTION_SHIFT;
 
-	if (s >= fs->nr_sec || !fs->sec[s])
+	if (s >= fs->ix.nr_sec || !fs->ix.sec[s])
 		return NULL;
-	return fs->sec[s][frame & (PAGES_PER_SECTION - 1)];
+	return fs->ix.sec[s][frame & (PAGES_PER_SECTION - 1)];
 }
 
 /* -------------------------------------------------------------------------
@@ -592,11 +591,12 @@ void fstore_frame_release(struct machine *m, unsigned long pfn)
 	unsigned long s = pfn >> PFN_SECTION_SHIFT;
 	struct pframe *pf;
 
+	pt_note_change(m, PT_CHANGE_FRAME);	/* the frame may be a page table */
 	if (unlikely(m->sched))
 		fst_track_forget(m, pfn, true);
-	if (s >= fs->nr_sec || !fs->sec[s])
+	if (s >= fs->ix.nr_sec || !fs->ix.sec[s])
 		return;
-	pf = fs->sec[s][pfn & (PAGES_PER_SECTION - 1)];
+	pf = fs->ix.sec[s][pfn & (PAGES_PER_SECTION - 1)];
 	if (!pf)
 		return;
 	for (unsigned int ci = 0; ci < FST_CHUNKS_PER_FRAME; ci++) {
@@ -628,7 +628,11 @@ static uint8_t *fstore_chunk(struct machine *m, unsigned long pfn, unsigned int 
 
 uint8_t *fstore_frame_bytes(struct machine *m, unsigned long pfn, unsigned int off)
 {
-	uint8_t *c = fstore_chunk(m, pfn, off >> FST_CHUNK_SHIFT);
+	uint8_t *c = fstore_frame_bytes_present(m, pfn, off);
+
+	if (likely(c))
+		return c;
+	c = fstore_chunk(m, pfn, off >> FST_CHUNK_SHIFT);
 
 	return c ? c + (off & (FST_CHUNK_SIZE - 1)) : NULL;
 }
@@ -637,6 +641,7 @@ void fstore_frame_zero(struct machine *m, unsigned long pfn)
 {
 	struct pframe *pf = fstore_frame(m, pfn);
 
+	pt_note_change(m, PT_CHANGE_FRAME);	/* the frame may be a page table */
 	if (unlikely(m->sched))
 		fst_track_forget(m, pfn, false);
 	if (!pf)
@@ -658,6 +663,7 @@ void fstore_frame_copy(struct machine *m, unsigned long dst, unsigned long src)
 {
 	SCHED_WHERE(m);
 
+	pt_note_change(m, PT_CHANGE_FRAME);	/* the frame may be a page table */
 	sched_point(m, SCHED_COPY, (uint64_t)src << PAGE_SHIFT, PAGE_SIZE);
 	for (unsigned int ci = 0; ci < FST_CHUNKS_PER_FRAME; ci++) {
 		uint8_t *s = fstore_chunk(m, src, ci), *d = fstore_chunk(m, dst, ci);
@@ -817,6 +823,30 @@ uint8_t *fstore_access_sched(struct machine *m, enum sched_op op, uint64_t va, u
 		fstore_note_write(m, va, len);
 	return host + (va & (FST_CHUNK_SIZE - 1));
 }
+
+/* The general path of page.h's field accessors (explorer, TLB miss, fault) */
+#define PG_ACCESSORS_SLOW(bits, type)						\
+type pg_read##bits##_slow(struct machine *m, uint64_t va)			\
+{									\
+	uint8_t *p = pg_xlate(m, SCHED_READ, va, sizeof(type));		\
+	type v;								\
+									\
+	if (unlikely(!p))						\
+		return 0;						\
+	memcpy(&v, p, sizeof(v));					\
+	return v;							\
+}									\
+void pg_write##bits##_slow(struct machine *m, uint64_t va, type v)	\
+{									\
+	uint8_t *p = pg_xlate(m, SCHED_WRITE, va, sizeof(type));	\
+									\
+	if (likely(p))							\
+		memcpy(p, &v, sizeof(v));				\
+}
+PG_ACCESSORS_SLOW(64, uint64_t)
+PG_ACCESSORS_SLOW(32, uint32_t)
+PG_ACCESSORS_SLOW(8, uint8_t)
+#undef PG_ACCESSORS_SLOW
 
 /* -------------------------------------------------------------------------
  * Refcount and flag operations that are one atomic step in the kernel.

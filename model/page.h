@@ -192,25 +192,47 @@ static inline void pg_note_write(struct machine *m, uint64_t va, unsigned int le
 		fstore_note_write(m, va, len);
 }
 
-/* Raw field access.  A NULL translation is a simulated fault (recorded on
- * the machine); reads then return 0 and writes are dropped. */
+/*
+ * Raw field access.  A NULL translation is a simulated fault (recorded on
+ * the machine); reads then return 0 and writes are dropped.
+ *
+ * Inline is only the common case: no explorer and a TLB hit, where the
+ * translation cannot fail.  Everything else (the explorer's path, a miss,
+ * a fault) is the out-of-line pg_readN_slow/pg_writeN_slow in page.c,
+ * which take the general path through pg_xlate().
+ */
+static inline struct fst_xc_ent *fst_xc_ent(struct machine *m, uint64_t va)
+{
+	return &fstore_cpu(m)->xc[(va >> FST_CHUNK_SHIFT) & (FST_XC_SIZE - 1)];
+}
+
 #define PG_ACCESSORS(bits, type)						\
+type pg_read##bits##_slow(struct machine *m, uint64_t va);			\
+void pg_write##bits##_slow(struct machine *m, uint64_t va, type v);		\
 static inline type pg_read##bits(struct machine *m, unsigned long pfn, unsigned off) \
 {									\
 	uint64_t va = page_va(m, pfn) + off;				\
-	uint8_t *p = pg_xlate(m, SCHED_READ, va, sizeof(type));	\
 	type v;								\
-	if (unlikely(!p))						\
-		return 0;						\
-	memcpy(&v, p, sizeof(v));					\
-	return v;							\
+	if (likely(!m->sched)) {					\
+		const struct fst_xc_ent *e = fst_xc_ent(m, va);		\
+		if (likely(e->tag == va >> FST_CHUNK_SHIFT)) {		\
+			memcpy(&v, e->host + (va & (FST_CHUNK_SIZE - 1)), sizeof(v)); \
+			return v;					\
+		}							\
+	}								\
+	return pg_read##bits##_slow(m, va);				\
 }									\
 static inline void pg_write##bits(struct machine *m, unsigned long pfn, unsigned off, type v) \
 {									\
 	uint64_t va = page_va(m, pfn) + off;				\
-	uint8_t *p = pg_xlate(m, SCHED_WRITE, va, sizeof(type));	\
-	if (likely(p))							\
-		memcpy(p, &v, sizeof(v));				\
+	if (likely(!m->sched)) {					\
+		const struct fst_xc_ent *e = fst_xc_ent(m, va);		\
+		if (likely(e->wtag == va >> FST_CHUNK_SHIFT)) {		\
+			memcpy(e->host + (va & (FST_CHUNK_SIZE - 1)), &v, sizeof(v)); \
+			return;						\
+		}							\
+	}								\
+	pg_write##bits##_slow(m, va, v);				\
 }
 PG_ACCESSORS(64, uint64_t)
 PG_ACCESSORS(32, uint32_t)
@@ -385,6 +407,9 @@ static inline uint64_t page_compound_head_raw(struct machine *m, unsigned long p
 unsigned long page_fixed_fake_head(struct machine *m, unsigned long pfn);
 static inline bool page_is_fake_head(struct machine *m, unsigned long pfn)
 {
+	/* page_fixed_fake_head's first test, inline: nothing is optimised */
+	if (!m->hvo_stats.optimized)
+		return false;
 	return page_fixed_fake_head(m, pfn) != pfn;
 }
 static inline bool PageHead(struct machine *m, unsigned long pfn)
@@ -465,6 +490,42 @@ static inline bool pfnlist_empty(const struct pfnlist_head *h)
 /* -------------------------------------------------------------------------
  * Storage and the boot-time vmemmap mapping (page.c)
  */
+
+/*
+ * The hot path's view of the frame store, which page.c owns: a frame's
+ * record (its chunks, NULL until materialised) and the index of records
+ * by physical section, the first member of struct fstore.  Page-table
+ * entry accesses (pgtable.c) read a chunk that exists through it without
+ * a call; everything else, materialising included, is page.c's.
+ */
+struct pframe {
+	uint64_t origin_va;		/* vmemmap page it backed at boot */
+	uint8_t *chunk[FST_CHUNKS_PER_FRAME];
+};
+
+struct fstore_index {
+	unsigned long nr_sec;
+	struct pframe ***sec;		/* [section][pfn in section], NULL until used */
+};
+
+/* Frame pfn's bytes at off if its chunk exists, else NULL (nothing is created) */
+static inline uint8_t *fstore_frame_bytes_present(struct machine *m, unsigned long pfn,
+						  unsigned int off)
+{
+	const struct fstore_index *ix = (const struct fstore_index *)m->fstore;
+	unsigned long s = pfn >> PFN_SECTION_SHIFT;
+	struct pframe *pf;
+	uint8_t *c;
+
+	if (unlikely(s >= ix->nr_sec || !ix->sec[s]))
+		return NULL;
+	pf = ix->sec[s][pfn & (PAGES_PER_SECTION - 1)];
+	if (unlikely(!pf))
+		return NULL;
+	c = pf->chunk[off >> FST_CHUNK_SHIFT];
+	return likely(c) ? c + (off & (FST_CHUNK_SIZE - 1)) : NULL;
+}
+
 void fstore_init(struct machine *m);
 void fstore_destroy(struct machine *m);
 /* Boot records which vmemmap range nr frames from pfn back */

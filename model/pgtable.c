@@ -32,13 +32,13 @@
 #include "page.h"
 #include "page_alloc.h"
 
-pteval_t pt_read(struct machine *m, unsigned long table, unsigned int idx)
+pteval_t pt_read_sched(struct machine *m, unsigned long table, unsigned int idx)
 {
 	uint8_t *p;
 	pteval_t v;
 
 	sched_point(m, SCHED_READ, ((uint64_t)table << PAGE_SHIFT) + idx * 8, 8);
-	p = fstore_frame_bytes(m, table, idx * 8);
+	p = pt_entry_bytes(m, table, idx);
 	if (!p)
 		return 0;
 	memcpy(&v, p, 8);
@@ -49,17 +49,18 @@ pteval_t pt_read(struct machine *m, unsigned long table, unsigned int idx)
 static void pt_write_private(struct machine *m, unsigned long table, unsigned int idx,
 			     pteval_t v)
 {
-	uint8_t *p = fstore_frame_bytes(m, table, idx * 8);
+	uint8_t *p = pt_entry_bytes(m, table, idx);
 
+	pt_note_change(m, pt_change_key(table, idx));
 	if (p)
 		memcpy(p, &v, 8);
 }
 
-void pt_write(struct machine *m, unsigned long table, unsigned int idx, pteval_t v)
+void pt_write_sched(struct machine *m, unsigned long table, unsigned int idx, pteval_t v)
 {
 	sched_point(m, SCHED_WRITE, ((uint64_t)table << PAGE_SHIFT) + idx * 8, 8);
 	pt_write_private(m, table, idx, v);
-	if (unlikely(m->sched))
+	if (m->sched)
 		fstore_pt_changed(m);	/* a remap may have made a write lost */
 }
 
@@ -113,23 +114,28 @@ pteval_t pt_walk(struct machine *m, struct mm_struct *mm, uint64_t va, enum pt_l
 		 unsigned long *table, unsigned int *idx)
 {
 	unsigned long t = mm->pgd;
+	enum pt_level l;
+	unsigned int i;
+	pteval_t e;
 
-	for (enum pt_level l = PT_PGD; l >= PT_PTE; l--) {
-		unsigned int i = pt_index(va, l);
-		pteval_t e = pt_read(m, t, i);
-
-		*level = l;
-		if (table)
-			*table = t;
-		if (idx)
-			*idx = i;
-		if (!pte_present(e))
-			return 0;
+	/* PT_PTE ends the walk at the latest; a leaf or a hole ends it earlier */
+	for (l = PT_PGD;; l--) {
+		i = (unsigned int)(va >> (PAGE_SHIFT + 9 * (l - 1))) & (PTRS_PER_TABLE - 1);
+		e = pt_read(m, t, i);
+		if (!pte_present(e)) {
+			e = 0;
+			break;
+		}
 		if (l == PT_PTE || ((l == PT_PMD || l == PT_PUD) && (e & _PAGE_PSE)))
-			return e;
+			break;
 		t = pte_pfn(e);
 	}
-	return 0;
+	*level = l;
+	if (table)
+		*table = t;
+	if (idx)
+		*idx = i;
+	return e;
 }
 
 int pt_map(struct machine *m, struct mm_struct *mm, uint64_t va, unsigned long pfn,

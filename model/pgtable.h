@@ -52,10 +52,65 @@ static inline bool pmd_leaf(pteval_t e) { return (e & (_PAGE_PRESENT | _PAGE_PSE
 						(_PAGE_PRESENT | _PAGE_PSE); }
 
 #include "mm_types.h"
+#include "page.h"
 
-/* Read and write entry idx of the table in frame table_pfn */
-pteval_t pt_read(struct machine *m, unsigned long table_pfn, unsigned int idx);
-void pt_write(struct machine *m, unsigned long table_pfn, unsigned int idx, pteval_t v);
+/*
+ * Read and write entry idx of the table in frame table_pfn.  Under the
+ * explorer each is a scheduling point (the out-of-line *_sched versions);
+ * otherwise an entry whose chunk exists is read or written inline.
+ */
+pteval_t pt_read_sched(struct machine *m, unsigned long table_pfn, unsigned int idx);
+void pt_write_sched(struct machine *m, unsigned long table_pfn, unsigned int idx, pteval_t v);
+
+/* The key m->pt_last_change records for entry idx of table_pfn, or a whole frame */
+#define PT_CHANGE_FRAME	(~0ULL)
+static inline uint64_t pt_change_key(unsigned long table_pfn, unsigned int idx)
+{
+	return (uint64_t)table_pfn << 9 | idx;
+}
+
+static inline void pt_note_change(struct machine *m, uint64_t key)
+{
+	m->pt_changes++;
+	m->pt_last_change = key;
+}
+
+static inline uint8_t *pt_entry_bytes(struct machine *m, unsigned long table_pfn,
+				      unsigned int idx)
+{
+	uint8_t *p = fstore_frame_bytes_present(m, table_pfn, idx * 8);
+
+	return likely(p) ? p : fstore_frame_bytes(m, table_pfn, idx * 8);
+}
+
+static inline pteval_t pt_read(struct machine *m, unsigned long table_pfn, unsigned int idx)
+{
+	uint8_t *p;
+	pteval_t v;
+
+	if (unlikely(m->sched))
+		return pt_read_sched(m, table_pfn, idx);
+	p = pt_entry_bytes(m, table_pfn, idx);
+	if (unlikely(!p))
+		return 0;
+	memcpy(&v, p, 8);
+	return v;
+}
+
+static inline void pt_write(struct machine *m, unsigned long table_pfn, unsigned int idx,
+			    pteval_t v)
+{
+	uint8_t *p;
+
+	if (unlikely(m->sched)) {
+		pt_write_sched(m, table_pfn, idx, v);
+		return;
+	}
+	pt_note_change(m, pt_change_key(table_pfn, idx));
+	p = pt_entry_bytes(m, table_pfn, idx);
+	if (likely(p))
+		memcpy(p, &v, 8);
+}
 
 /* A zeroed table page: from memblock on node nid before the buddy is up
  * (vmemmap_alloc_block_zero), from the buddy after (pte_alloc_one_kernel).

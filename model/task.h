@@ -39,7 +39,7 @@ struct proc_ctx {
 	unsigned int nr_tasks, cap_tasks;
 	long next_pid;
 	unsigned long zero_pfn;		/* empty_zero_page, in the kernel image */
-	struct xmap content;		/* pfn -> tag, for pages not all zero */
+	struct pfnmap content;		/* pfn -> tag, for pages not all zero */
 	uint64_t next_tag;
 	uint32_t next_anon_vma_id;
 	struct xmap anon_vmas;		/* id -> struct anon_vma *, for page->mapping */

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * xmap.c - open-addressed 64-bit map (see xmap.h).
+ * xmap.c - open-addressed 64-bit map and the dense pfn map (see xmap.h).
  */
 #include <stdlib.h>
+#include <string.h>
 
 #include "host.h"
 #include "xmap.h"
@@ -108,4 +109,31 @@ bool xmap_next(const struct xmap *x, size_t *i, uint64_t *key, uint64_t *val)
 		}
 	}
 	return false;
+}
+
+void pfnmap_destroy(struct pfnmap *p)
+{
+	for (size_t l = 0; l < p->nr_leaves; l++)
+		if (p->leaf[l])
+			host_free(p->leaf[l]);
+	host_free(p->leaf);
+	pfnmap_init(p);
+}
+
+uint64_t *pfnmap_slot_alloc(struct pfnmap *p, uint64_t key)
+{
+	uint64_t l = key >> PFNMAP_LEAF_SHIFT;
+
+	if (l >= p->nr_leaves) {
+		size_t n = p->nr_leaves ? p->nr_leaves : 64;
+
+		while (n <= l)
+			n *= 2;
+		p->leaf = host_reallocarray(p->leaf, n, sizeof(*p->leaf), "growing a model index");
+		memset(p->leaf + p->nr_leaves, 0, (n - p->nr_leaves) * sizeof(*p->leaf));
+		p->nr_leaves = n;
+	}
+	if (!p->leaf[l])
+		p->leaf[l] = host_calloc(PFNMAP_LEAF_SIZE, sizeof(uint64_t), "growing a model index");
+	return &p->leaf[l][key & (PFNMAP_LEAF_SIZE - 1)];
 }
