@@ -7,6 +7,13 @@
  * a counter and the lists it summarises is reported with the zone, order
  * and type involved.  Cost is linear in free blocks plus pcp pages plus a
  * bitmap of the zone span, so it can run after every scenario step.
+ *
+ * User address spaces are checked the same way: each mm's page tables are
+ * walked once and what they map is tallied per page in an xmap, then
+ * compared with the mapcounts, refcounts, rss counters and node counters
+ * that the fault, fork and unmap paths keep.  That adds a cost linear in
+ * page-table pages and mapped pages (plus the page cache, walked to find
+ * file pages whose mapcount outlived their last PTE).
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -14,11 +21,16 @@
 #include <string.h>
 
 #include "check.h"
+#include "filemap.h"
 #include "host.h"
 #include "machine.h"
+#include "memory.h"
+#include "mmap.h"
 #include "mmzone.h"
 #include "page.h"
 #include "page_alloc.h"
+#include "rmap.h"
+#include "task.h"
 
 struct chk {
 	struct machine *m;
@@ -195,6 +207,410 @@ static void chk_inuse(void *cbpriv, unsigned long pfn, unsigned int order)
 	}
 }
 
+/* ---- user address spaces ---------------------------------------------- */
+
+/* A page that present PTEs map: how often, and the first place seen */
+struct chk_mapped {
+	unsigned long count;
+	long pid;
+	uint64_t addr;
+};
+
+/* A page-table page and the first entry seen reaching it */
+struct chk_table {
+	long pid;
+	uint64_t addr;		/* the first address it covers */
+};
+
+struct chk_user {
+	struct xmap mapped_idx;		/* pfn -> index in mapped[] */
+	struct chk_mapped *mapped;
+	size_t nr_mapped, cap_mapped;
+	struct xmap tables;		/* pfn -> index in tabs[] */
+	struct chk_table *tabs;
+	size_t nr_tabs, cap_tabs;
+	long pagetable;			/* PMD and PTE tables of every mm */
+};
+
+/* One mm being walked */
+struct chk_mm {
+	struct chk *c;
+	struct chk_user *u;
+	long pid;
+	struct mm_struct *mm;
+	unsigned int vi;		/* the VMA at or after the address walked */
+	long rss[NR_MM_COUNTERS];
+	long tables;			/* table pages below the pgd */
+};
+
+static const char *const mm_counter_names[NR_MM_COUNTERS] = {
+	[MM_FILEPAGES] = "MM_FILEPAGES", [MM_ANONPAGES] = "MM_ANONPAGES",
+	[MM_SWAPENTS] = "MM_SWAPENTS", [MM_SHMEMPAGES] = "MM_SHMEMPAGES",
+};
+
+static const char *const table_names[] = {
+	[PT_PTE] = "PTE table", [PT_PMD] = "PMD table", [PT_PUD] = "PUD table", [PT_PGD] = "pgd",
+};
+
+static bool chk_is_free(const struct chk *c, unsigned long pfn)
+{
+	unsigned long i = pfn - c->base;
+
+	return pfn >= c->base && i < c->nbits && (c->bits[i / 64] & (1ULL << (i % 64)));
+}
+
+/* An entry read without a scheduling point: the checker only looks */
+static pteval_t chk_entry(struct machine *m, unsigned long table, unsigned int i)
+{
+	uint8_t *p = fstore_frame_bytes(m, table, i * 8);
+	pteval_t v = 0;
+
+	if (p)
+		memcpy(&v, p, 8);
+	return v;
+}
+
+/* Record the table page at pfn (of level, covering from addr); false on a failure */
+static bool chk_table_page(struct chk_mm *cm, unsigned long pfn, enum pt_level level,
+			   uint64_t addr)
+{
+	struct chk *c = cm->c;
+	struct chk_user *u = cm->u;
+	uint64_t idx;
+
+	if (pfn >= c->m->max_pfn) {
+		chk_fail(c, "pid %ld: the %s for %#llx is pfn %#lx, beyond the end of memory",
+			 cm->pid, table_names[level], (unsigned long long)addr, pfn);
+		return false;
+	}
+	if (chk_is_free(c, pfn)) {
+		chk_fail(c, "pid %ld: the %s for %#llx is page %#lx, which is free",
+			 cm->pid, table_names[level], (unsigned long long)addr, pfn);
+		return false;
+	}
+	if (xmap_get(&u->tables, pfn, &idx)) {
+		chk_fail(c, "page-table page %#lx is reached twice: from pid %ld for %#llx and "
+			 "from pid %ld for %#llx", pfn, u->tabs[idx].pid,
+			 (unsigned long long)u->tabs[idx].addr, cm->pid, (unsigned long long)addr);
+		return false;
+	}
+	if ((level == PT_PMD || level == PT_PTE) && !PageTable(c->m, pfn)) {
+		chk_fail(c, "pid %ld: the %s for %#llx (page %#lx) is not PageTable",
+			 cm->pid, table_names[level], (unsigned long long)addr, pfn);
+		return false;
+	}
+	if (u->nr_tabs == u->cap_tabs) {
+		u->cap_tabs = u->cap_tabs ? u->cap_tabs * 2 : 64;
+		u->tabs = host_reallocarray(u->tabs, u->cap_tabs, sizeof(*u->tabs),
+					    "checking page tables");
+	}
+	u->tabs[u->nr_tabs] = (struct chk_table){ .pid = cm->pid, .addr = addr };
+	xmap_set(&u->tables, pfn, u->nr_tabs++);
+	if (level != PT_PGD)
+		cm->tables++;
+	if (level == PT_PMD || level == PT_PTE)
+		u->pagetable++;
+	return true;
+}
+
+/* mm_counter_of in memory.c: which rss counter a mapped page counts in */
+static enum mm_counter chk_mm_counter(struct machine *m, unsigned long pfn)
+{
+	if (PageAnon(m, pfn))
+		return MM_ANONPAGES;
+	return PageSwapBacked(m, pfn) ? MM_SHMEMPAGES : MM_FILEPAGES;
+}
+
+static void chk_pte(struct chk_mm *cm, uint64_t addr, pteval_t e)
+{
+	struct chk *c = cm->c;
+	struct machine *m = c->m;
+	struct mm_struct *mm = cm->mm;
+	struct chk_user *u = cm->u;
+	unsigned long pfn = pte_pfn(e);
+	uint64_t idx;
+
+	if (!upte_present(e)) {
+		chk_fail(c, "pid %ld: the PTE for %#llx is %#llx: neither present nor empty",
+			 cm->pid, (unsigned long long)addr, (unsigned long long)e);
+		return;
+	}
+	while (cm->vi < mm->nr_vmas && mm->vmas[cm->vi]->vm_end <= addr)
+		cm->vi++;
+	if (cm->vi == mm->nr_vmas || mm->vmas[cm->vi]->vm_start > addr) {
+		chk_fail(c, "pid %ld: the PTE for %#llx maps page %#lx outside every VMA",
+			 cm->pid, (unsigned long long)addr, pfn);
+		return;
+	}
+	if (vm_normal_pfn(e) == PFN_NONE) {
+		if (pfn != m->procs->zero_pfn)
+			chk_fail(c, "pid %ld: the special PTE for %#llx maps %#lx, not the zero page",
+				 cm->pid, (unsigned long long)addr, pfn);
+		return;
+	}
+	if (pfn >= m->max_pfn) {
+		chk_fail(c, "pid %ld: the PTE for %#llx maps pfn %#lx, beyond the end of memory",
+			 cm->pid, (unsigned long long)addr, pfn);
+		return;
+	}
+	if (chk_is_free(c, pfn)) {
+		chk_fail(c, "pid %ld: the PTE for %#llx maps page %#lx, which is free",
+			 cm->pid, (unsigned long long)addr, pfn);
+		return;
+	}
+	cm->rss[chk_mm_counter(m, pfn)]++;
+	if (xmap_get(&u->mapped_idx, pfn, &idx)) {
+		u->mapped[idx].count++;
+		return;
+	}
+	if (u->nr_mapped == u->cap_mapped) {
+		u->cap_mapped = u->cap_mapped ? u->cap_mapped * 2 : 256;
+		u->mapped = host_reallocarray(u->mapped, u->cap_mapped, sizeof(*u->mapped),
+					      "checking mapped pages");
+	}
+	u->mapped[u->nr_mapped] = (struct chk_mapped){ .count = 1, .pid = cm->pid, .addr = addr };
+	xmap_set(&u->mapped_idx, pfn, u->nr_mapped++);
+}
+
+/* Walk the entries of a table at level (a PUD, PMD or PTE table) from base */
+static void chk_walk(struct chk_mm *cm, unsigned long table, enum pt_level level, uint64_t base)
+{
+	static const unsigned int shift[] = { [PT_PTE] = PAGE_SHIFT, [PT_PMD] = PMD_SHIFT,
+					      [PT_PUD] = PUD_SHIFT, [PT_PGD] = PGDIR_SHIFT };
+	struct chk *c = cm->c;
+
+	for (unsigned int i = 0; i < PTRS_PER_TABLE && c->ok; i++) {
+		uint64_t addr = base + ((uint64_t)i << shift[level]);
+		pteval_t e = chk_entry(c->m, table, i);
+
+		if (level == PT_PTE) {
+			if (e)
+				chk_pte(cm, addr, e);
+			continue;
+		}
+		if (!e)
+			continue;
+		if (!pte_present(e)) {
+			chk_fail(c, "pid %ld: the %s entry for %#llx is %#llx: neither present nor empty",
+				 cm->pid, table_names[level], (unsigned long long)addr,
+				 (unsigned long long)e);
+			return;
+		}
+		if (e & _PAGE_PSE) {
+			chk_fail(c, "pid %ld: a huge entry maps %#llx: the checker does not know "
+				 "user THPs", cm->pid, (unsigned long long)addr);
+			return;
+		}
+		if (chk_table_page(cm, pte_pfn(e), level - 1, addr))
+			chk_walk(cm, pte_pfn(e), level - 1, addr);
+	}
+}
+
+static void chk_vmas(struct chk *c, long pid, struct mm_struct *mm)
+{
+	if (mm->map_count < 0 || (unsigned int)mm->map_count != mm->nr_vmas) {
+		chk_fail(c, "pid %ld: map_count %d but %u VMAs", pid, mm->map_count, mm->nr_vmas);
+		return;
+	}
+	for (unsigned int i = 0; i < mm->nr_vmas && c->ok; i++) {
+		struct vm_area_struct *v = mm->vmas[i];
+
+		if (v->vm_mm != mm)
+			chk_fail(c, "pid %ld: VMA [%#lx, %#lx) has another vm_mm", pid, v->vm_start,
+				 v->vm_end);
+		else if ((v->vm_start | v->vm_end) & (PAGE_SIZE - 1))
+			chk_fail(c, "pid %ld: VMA [%#lx, %#lx) is not page aligned", pid, v->vm_start,
+				 v->vm_end);
+		else if (v->vm_start >= v->vm_end)
+			chk_fail(c, "pid %ld: VMA [%#lx, %#lx) is empty", pid, v->vm_start,
+				 v->vm_end);
+		else if (v->vm_end > TASK_SIZE)
+			chk_fail(c, "pid %ld: VMA [%#lx, %#lx) ends above TASK_SIZE", pid,
+				 v->vm_start, v->vm_end);
+		else if (i && mm->vmas[i - 1]->vm_end > v->vm_start)
+			chk_fail(c, "pid %ld: VMAs [%#lx, %#lx) and [%#lx, %#lx) overlap or are out "
+				 "of order", pid, mm->vmas[i - 1]->vm_start, mm->vmas[i - 1]->vm_end,
+				 v->vm_start, v->vm_end);
+	}
+}
+
+static void chk_user_mm(struct chk *c, struct chk_user *u, long pid, struct mm_struct *mm)
+{
+	struct chk_mm cm = { .c = c, .u = u, .pid = pid, .mm = mm };
+
+	chk_vmas(c, pid, mm);
+	if (!c->ok)
+		return;
+	/* the pgd is an order-1 block: both pages belong to this mm */
+	if (!chk_table_page(&cm, mm->pgd, PT_PGD, 0) || !chk_table_page(&cm, mm->pgd + 1, PT_PGD, 0))
+		return;
+	chk_walk(&cm, mm->pgd, PT_PGD, 0);
+	if (!c->ok)
+		return;
+	if (mm->nr_pgtables != cm.tables) {
+		chk_fail(c, "pid %ld: nr_pgtables %ld but its page tables have %ld pages below the pgd",
+			 pid, mm->nr_pgtables, cm.tables);
+		return;
+	}
+	if (mm->pgtables_bytes != cm.tables * (long)PAGE_SIZE) {
+		chk_fail(c, "pid %ld: pgtables_bytes %ld but its page tables have %ld bytes below "
+			 "the pgd", pid, mm->pgtables_bytes, cm.tables * (long)PAGE_SIZE);
+		return;
+	}
+	for (int k = 0; k < NR_MM_COUNTERS; k++) {
+		if (mm->rss_stat[k] != cm.rss[k]) {
+			chk_fail(c, "pid %ld: rss %s is %ld but its page tables map %ld such pages",
+				 pid, mm_counter_names[k], mm->rss_stat[k], cm.rss[k]);
+			return;
+		}
+	}
+}
+
+/* Is pfn in the page cache of the file its mapping names? */
+static bool chk_in_page_cache(struct machine *m, unsigned long pfn)
+{
+	uint64_t mapping = page_mapping(m, pfn), v;
+	struct inode *inode;
+
+	if (!mapping || (mapping & PAGE_MAPPING_ANON) || mapping < MAPPING_ADDR_BASE ||
+	    !xmap_get(&m->procs->inodes_by_id, (mapping - MAPPING_ADDR_BASE) / RMAP_OBJ_STRIDE, &v))
+		return false;
+	inode = (struct inode *)(uintptr_t)v;
+	return xmap_get(&inode->i_pages, page_index(m, pfn), &v) && v == pfn;
+}
+
+/* Pages, not counted in NR_PAGETABLE, of the table pages init_mm got from memblock */
+static long chk_init_mm_pagetable(struct machine *m)
+{
+	struct mm_struct *mm = m->init_mm;
+	long n;
+
+	if (!mm || mm->pgd == PFN_NONE)
+		return 0;
+	n = !PageReserved(m, mm->pgd);
+	for (unsigned int g = 0; g < PTRS_PER_TABLE; g++) {
+		pteval_t pg = chk_entry(m, mm->pgd, g);
+
+		if (!pte_present(pg))
+			continue;
+		n += !PageReserved(m, pte_pfn(pg));
+		for (unsigned int u = 0; u < PTRS_PER_TABLE; u++) {
+			pteval_t pu = chk_entry(m, pte_pfn(pg), u);
+
+			if (!pte_present(pu) || (pu & _PAGE_PSE))
+				continue;
+			n += !PageReserved(m, pte_pfn(pu));
+			for (unsigned int d = 0; d < PTRS_PER_TABLE; d++) {
+				pteval_t pd = chk_entry(m, pte_pfn(pu), d);
+
+				if (pte_present(pd) && !(pd & _PAGE_PSE))
+					n += !PageReserved(m, pte_pfn(pd));
+			}
+		}
+	}
+	return n;
+}
+
+static long chk_node_sum(struct machine *m, int item)
+{
+	long v = 0;
+
+	for (int n = 0; n < m->nr_nodes; n++)
+		v += m->node[n].vm_stat[item];
+	return v;
+}
+
+/* What the mms' page tables map against the pages' rmap state and the counters */
+static void chk_user_pages(struct chk *c, struct chk_user *u)
+{
+	struct machine *m = c->m;
+	long anon = 0, file = 0, pt, init_pt;
+	uint64_t pfn, idx, v;
+	struct inode *inode;
+
+	for (size_t i = 0; c->ok && xmap_next(&u->mapped_idx, &i, &pfn, &idx);) {
+		struct chk_mapped *pm = &u->mapped[idx];
+		int mapcount = page_mapcount(m, pfn), ref = page_ref_count(m, pfn);
+		bool cached = chk_in_page_cache(m, pfn);
+
+		if (xmap_get(&u->tables, pfn, &v)) {
+			chk_fail(c, "page %#lx is a page-table page and also mapped by pid %ld at %#llx",
+				 (unsigned long)pfn, pm->pid, (unsigned long long)pm->addr);
+			return;
+		}
+		if (mapcount < 0 || (unsigned long)mapcount != pm->count) {
+			chk_fail(c, "page %#lx: mapcount %d but %lu PTEs map it (pid %ld at %#llx)",
+				 (unsigned long)pfn, mapcount, pm->count, pm->pid,
+				 (unsigned long long)pm->addr);
+			return;
+		}
+		if (ref < mapcount + cached) {
+			chk_fail(c, "page %#lx: refcount %d below its %d mappings%s (pid %ld at %#llx)",
+				 (unsigned long)pfn, ref, mapcount, cached ? " and the page cache" : "",
+				 pm->pid, (unsigned long long)pm->addr);
+			return;
+		}
+		if (PageAnon(m, pfn))
+			anon++;
+		else
+			file++;
+	}
+	/* a file page whose mapcount says mapped while no PTE maps it */
+	for (size_t k = 0; c->ok && (inode = inode_next(m, &k));) {
+		for (size_t i = 0; c->ok && xmap_next(&inode->i_pages, &i, &idx, &pfn);) {
+			if (chk_is_free(c, pfn))
+				chk_fail(c, "page %#lx of %s (index %lu) is in the page cache and free",
+					 (unsigned long)pfn, inode->path, (unsigned long)idx);
+			else if (page_mapcount(m, pfn) > 0 && !xmap_get(&u->mapped_idx, pfn, &v))
+				chk_fail(c, "page %#lx of %s (index %lu): mapcount %d but no PTE maps it",
+					 (unsigned long)pfn, inode->path, (unsigned long)idx,
+					 page_mapcount(m, pfn));
+		}
+	}
+	if (!c->ok)
+		return;
+	if (chk_node_sum(m, NR_ANON_MAPPED) != anon) {
+		chk_fail(c, "NR_ANON_MAPPED is %ld but page tables map %ld anon pages",
+			 chk_node_sum(m, NR_ANON_MAPPED), anon);
+		return;
+	}
+	if (chk_node_sum(m, NR_FILE_MAPPED) != file) {
+		chk_fail(c, "NR_FILE_MAPPED is %ld but page tables map %ld file pages",
+			 chk_node_sum(m, NR_FILE_MAPPED), file);
+		return;
+	}
+	pt = chk_node_sum(m, NR_PAGETABLE);
+	init_pt = chk_init_mm_pagetable(m);
+	if (pt != u->pagetable + init_pt)
+		chk_fail(c, "NR_PAGETABLE is %ld but user PMD and PTE tables are %ld pages and "
+			 "init_mm's tables from the buddy allocator %ld", pt, u->pagetable, init_pt);
+}
+
+/*
+ * Every live mm: its VMAs, its page tables against its counters, and
+ * what all of them map against the pages' mapcounts, refcounts and the
+ * node counters.  Linear in mapped pages and table pages.
+ */
+static void chk_user(struct chk *c)
+{
+	struct proc_ctx *pc = c->m->procs;
+	struct chk_user u = { 0 };
+
+	if (!pc)
+		return;
+	xmap_init(&u.mapped_idx);
+	xmap_init(&u.tables);
+	for (unsigned int i = 0; i < pc->nr_tasks && c->ok; i++)
+		if (pc->tasks[i]->mm)
+			chk_user_mm(c, &u, pc->tasks[i]->pid, pc->tasks[i]->mm);
+	if (c->ok)
+		chk_user_pages(c, &u);
+	xmap_destroy(&u.mapped_idx);
+	xmap_destroy(&u.tables);
+	host_free(u.mapped);
+	host_free(u.tabs);
+}
+
 void mm_set_inuse_iter(struct machine *m, mm_inuse_iter_fn fn, void *priv)
 {
 	m->inuse_iter = fn;
@@ -214,6 +630,8 @@ bool mm_check_invariants(struct machine *m, char *err, size_t errlen)
 			chk_zone(&c, z);
 	if (c.ok && m->inuse_iter)
 		m->inuse_iter(m->inuse_priv, chk_inuse, &c);
+	if (c.ok)
+		chk_user(&c);
 	if (c.ok && m->fail.failed)
 		chk_fail(&c, "simulated kernel failure: %s", m->fail.msg);
 	host_free(c.bits);

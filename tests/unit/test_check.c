@@ -27,7 +27,13 @@
 #include <string.h>
 
 #include "check.h"
+#include "filemap.h"
 #include "host.h"
+#include "memory.h"
+#include "mman.h"
+#include "mmap.h"
+#include "rmap.h"
+#include "task.h"
 #include "testlib.h"
 
 #define U	MIGRATE_UNMOVABLE
@@ -737,6 +743,406 @@ static void test_no_host_memory_for_bitmap(void **state)
 	assert_string_equal(oom_what, "checking invariants");
 }
 
+/* ---- user address spaces ---------------------------------------------------
+ *
+ * uc_machine: one node of 64 MiB, one CPU, a tmpfs at /mnt, and two
+ * processes.  The parent (pid 100) maps, top-down from mmap_base:
+ *
+ *   A  [0x7ffff7ffb000, +4 pages)  private anon RW: page 0 written, page 1 read
+ *                                  (the zero page), pages 2-3 untouched
+ *   S  [0x7ffff7ffa000, +1 page)   MAP_SHARED|MAP_ANONYMOUS, written
+ *   F  [0x7ffff7ff8000, +2 pages)  MAP_SHARED of /mnt/f (8 KiB), page 0 written
+ *
+ * then forks the child (pid 101).  fork copies the page tables of A only
+ * (the only VMA with an anon_vma): A's page 0 is mapped twice, S and F
+ * once.  Every table sits in one PTE table under one PMD and one PUD
+ * table per process.
+ */
+#define UC_A	0x7ffff7ffb000UL
+#define UC_S	0x7ffff7ffa000UL
+#define UC_F	0x7ffff7ff8000UL
+#define UC_2M	0x7ffff7e00000UL	/* the 2 MiB the PTE tables cover */
+
+struct uc {
+	struct machine *m;
+	struct task *p, *c;
+};
+
+static struct uc uc;
+
+static struct machine *uc_machine(void **state)
+{
+	char err[128];
+	int e, fd;
+
+	uc.m = t_machine(1, 64, 1);
+	*state = uc.m;
+	assert_int_equal(shmem_mount(uc.m, "/mnt", "", err, sizeof(err)), 0);
+	uc.p = task_create(uc.m, "parent", &e);
+	assert_non_null(uc.p);
+	assert_int_equal(uc.p->pid, 100);
+	fd = (int)do_sys_open(uc.m, uc.p, "/mnt/f", O_RDWR | O_CREAT);
+	assert_true(fd >= 0);
+	assert_int_equal(do_ftruncate(uc.m, uc.p, fd, 8192), 0);
+	assert_int_equal(ksys_mmap_pgoff(uc.m, uc.p, 0, 4 * PAGE_SIZE, PROT_READ | PROT_WRITE,
+					 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), UC_A);
+	assert_int_equal(ksys_mmap_pgoff(uc.m, uc.p, 0, PAGE_SIZE, PROT_READ | PROT_WRITE,
+					 MAP_SHARED | MAP_ANONYMOUS, -1, 0), UC_S);
+	assert_int_equal(ksys_mmap_pgoff(uc.m, uc.p, 0, 2 * PAGE_SIZE, PROT_READ | PROT_WRITE,
+					 MAP_SHARED, fd, 0), UC_F);
+	assert_int_equal(user_access(uc.m, uc.p->mm, UC_A, true), UA_OK);
+	assert_int_equal(user_access(uc.m, uc.p->mm, UC_A + PAGE_SIZE, false), UA_OK);
+	assert_int_equal(user_access(uc.m, uc.p->mm, UC_S, true), UA_OK);
+	assert_int_equal(user_access(uc.m, uc.p->mm, UC_F, true), UA_OK);
+	uc.c = do_fork(uc.m, uc.p, "child", &e);
+	assert_non_null(uc.c);
+	assert_int_equal(uc.c->pid, 101);
+	t_check(uc.m);
+	return uc.m;
+}
+
+/* The PTE for addr in t's page tables: its table and index */
+static pteval_t uc_pte(struct task *t, uint64_t addr, unsigned long *table, unsigned int *idx)
+{
+	enum pt_level level;
+	pteval_t e = pt_walk(uc.m, t->mm, addr, &level, table, idx);
+
+	assert_int_equal(level, PT_PTE);
+	return e;
+}
+
+static unsigned long uc_pfn(struct task *t, uint64_t addr)
+{
+	return pte_pfn(uc_pte(t, addr, NULL, NULL));
+}
+
+/* Rewrite the PTE for addr behind the kernel's back */
+static void uc_set_pte(struct task *t, uint64_t addr, pteval_t v)
+{
+	unsigned long table;
+	unsigned int idx;
+
+	uc_pte(t, addr, &table, &idx);
+	pt_write(uc.m, table, idx, v);
+}
+
+/* The PMD entry above addr: its table and index */
+static pteval_t uc_pmd(struct task *t, uint64_t addr, unsigned long *table, unsigned int *idx)
+{
+	assert_true(pmd_slot(uc.m, t->mm, addr, false, table, idx, NULL));
+	return pt_read(uc.m, *table, *idx);
+}
+
+/* A page that is free (on the pcp list) right now */
+static unsigned long uc_free_page(void)
+{
+	unsigned long pfn = __alloc_pages(uc.m, GFP_KERNEL, 0, 0);
+
+	assert_int_not_equal(pfn, PFN_NONE);
+	__free_pages(uc.m, pfn, 0);
+	return pfn;
+}
+
+static void test_user_clean(void **state)
+{
+	struct machine *m = uc_machine(state);
+
+	/* the picture: A's page 0 twice, S and F once */
+	assert_int_equal(uc_pfn(uc.p, UC_A), uc_pfn(uc.c, UC_A));
+	assert_int_equal(page_mapcount(m, uc_pfn(uc.p, UC_A)), 2);
+	assert_int_equal(uc.p->mm->nr_pgtables, 3);
+	assert_int_equal(uc.c->mm->nr_pgtables, 3);
+	assert_int_equal(pt_walk(m, uc.c->mm, UC_S, &(enum pt_level){ 0 }, NULL, NULL), 0);
+	/* exited processes are skipped, their pages and tables gone */
+	do_exit(m, uc.c, 0);
+	t_check(m);
+	do_exit(m, uc.p, 0);
+	t_check(m);
+}
+
+static void test_user_no_procs_no_ctx(void **state)
+{
+	struct machine *m = t_machine(1, 64, 1);
+
+	*state = m;
+	t_check(m);
+	assert_null(m->procs);	/* the checker does not create the process table */
+}
+
+static void test_user_map_count(void **state)
+{
+	uc_machine(state);
+	uc.p->mm->map_count++;
+	check_fails_with(uc.m, "pid 100: map_count 4 but 3 VMAs");
+}
+
+static void test_user_vma_other_mm(void **state)
+{
+	uc_machine(state);
+	uc.c->mm->vmas[2]->vm_mm = uc.p->mm;
+	check_fails_with(uc.m, "pid 101: VMA [%#lx, %#lx) has another vm_mm", UC_A,
+			 UC_A + 4 * PAGE_SIZE);
+}
+
+static void test_user_vma_unaligned(void **state)
+{
+	uc_machine(state);
+	uc.p->mm->vmas[1]->vm_end -= 8;
+	check_fails_with(uc.m, "pid 100: VMA [%#lx, %#lx) is not page aligned", UC_S,
+			 UC_S + PAGE_SIZE - 8);
+}
+
+static void test_user_vma_empty(void **state)
+{
+	uc_machine(state);
+	uc.p->mm->vmas[1]->vm_end = UC_S;
+	check_fails_with(uc.m, "pid 100: VMA [%#lx, %#lx) is empty", UC_S, UC_S);
+}
+
+static void test_user_vma_overlap(void **state)
+{
+	uc_machine(state);
+	uc.p->mm->vmas[1]->vm_end = UC_A + PAGE_SIZE;
+	check_fails_with(uc.m, "pid 100: VMAs [%#lx, %#lx) and [%#lx, %#lx) overlap or are out of "
+			 "order", UC_S, UC_A + PAGE_SIZE, UC_A, UC_A + 4 * PAGE_SIZE);
+}
+
+static void test_user_vma_above_task_size(void **state)
+{
+	uc_machine(state);
+	uc.p->mm->vmas[2]->vm_end = TASK_SIZE + PAGE_SIZE;
+	check_fails_with(uc.m, "pid 100: VMA [%#lx, %#lx) ends above TASK_SIZE", UC_A,
+			 TASK_SIZE + PAGE_SIZE);
+}
+
+/* "No PTE points at a free frame" */
+static void test_user_pte_maps_free_page(void **state)
+{
+	unsigned long pfn;
+
+	uc_machine(state);
+	pfn = uc_free_page();
+	uc_set_pte(uc.p, UC_A + PAGE_SIZE, pfn_pte(pfn, _PAGE_PRESENT | _PAGE_USER));
+	check_fails_with(uc.m, "pid 100: the PTE for %#lx maps page %#lx, which is free",
+			 UC_A + PAGE_SIZE, pfn);
+}
+
+static void test_user_pte_outside_vmas(void **state)
+{
+	unsigned long pfn;
+
+	uc_machine(state);
+	pfn = uc_pfn(uc.c, UC_A);
+	uc.c->mm->vmas[2]->vm_start += PAGE_SIZE;	/* as if munmap forgot to zap */
+	check_fails_with(uc.m, "pid 101: the PTE for %#lx maps page %#lx outside every VMA", UC_A,
+			 pfn);
+}
+
+static void test_user_special_pte_not_zero_page(void **state)
+{
+	unsigned long pfn;
+
+	uc_machine(state);
+	pfn = uc_pfn(uc.p, UC_A);
+	uc_set_pte(uc.p, UC_A, uc_pte(uc.p, UC_A, NULL, NULL) | _PAGE_SPECIAL);
+	check_fails_with(uc.m, "pid 100: the special PTE for %#lx maps %#lx, not the zero page",
+			 UC_A, pfn);
+}
+
+static void test_user_pte_not_present(void **state)
+{
+	uc_machine(state);
+	uc_set_pte(uc.p, UC_A + 2 * PAGE_SIZE, 0x1000);	/* a swap entry would look like this */
+	check_fails_with(uc.m, "pid 100: the PTE for %#lx is 0x1000: neither present nor empty",
+			 UC_A + 2 * PAGE_SIZE);
+}
+
+/* "Every page-table page is reached from exactly one entry of exactly one mm" */
+static void test_user_table_shared_by_two_mms(void **state)
+{
+	unsigned long pt, ct;
+	unsigned int pi, ci;
+	pteval_t e;
+
+	uc_machine(state);
+	e = uc_pmd(uc.p, UC_A, &pt, &pi);
+	uc_pmd(uc.c, UC_A, &ct, &ci);
+	pt_write(uc.m, ct, ci, e);	/* the child's PMD entry onto the parent's PTE table */
+	check_fails_with(uc.m, "page-table page %#lx is reached twice: from pid 100 for %#lx and "
+			 "from pid 101 for %#lx", pte_pfn(e), UC_2M, UC_2M);
+}
+
+static void test_user_table_free(void **state)
+{
+	unsigned long t, pfn;
+	unsigned int i;
+
+	uc_machine(state);
+	uc_pmd(uc.p, UC_A, &t, &i);
+	pfn = uc_free_page();
+	pt_write(uc.m, t, i, pfn_pte(pfn, _PAGE_TABLE));
+	check_fails_with(uc.m, "pid 100: the PTE table for %#lx is page %#lx, which is free", UC_2M,
+			 pfn);
+}
+
+static void test_user_table_not_pagetable(void **state)
+{
+	unsigned long t;
+	unsigned int i;
+	pteval_t e;
+
+	uc_machine(state);
+	e = uc_pmd(uc.c, UC_A, &t, &i);
+	__ClearPageTable(uc.m, pte_pfn(e));
+	check_fails_with(uc.m, "pid 101: the PTE table for %#lx (page %#lx) is not PageTable", UC_2M,
+			 pte_pfn(e));
+	__SetPageTable(uc.m, pte_pfn(e));
+}
+
+static void test_user_huge_pmd(void **state)
+{
+	unsigned long t;
+	unsigned int i;
+
+	uc_machine(state);
+	uc_pmd(uc.p, UC_A, &t, &i);
+	pt_write(uc.m, t, i, pt_read(uc.m, t, i) | _PAGE_PSE);
+	check_fails_with(uc.m, "pid 100: a huge entry maps %#lx: the checker does not know user THPs",
+			 UC_2M);
+}
+
+static void test_user_nr_pgtables(void **state)
+{
+	uc_machine(state);
+	uc.c->mm->nr_pgtables++;
+	check_fails_with(uc.m, "pid 101: nr_pgtables 4 but its page tables have 3 pages below the "
+			 "pgd");
+}
+
+static void test_user_pgtables_bytes(void **state)
+{
+	uc_machine(state);
+	uc.p->mm->pgtables_bytes -= PAGE_SIZE;
+	check_fails_with(uc.m, "pid 100: pgtables_bytes 8192 but its page tables have 12288 bytes "
+			 "below the pgd");
+}
+
+static void test_user_nr_pagetable(void **state)
+{
+	uc_machine(state);
+	uc.m->node[0].vm_stat[NR_PAGETABLE]++;
+	/* PUD tables are in pgtables_bytes only: 2 PMD + 2 PTE tables */
+	check_fails_with(uc.m, "NR_PAGETABLE is 5 but user PMD and PTE tables are 4 pages and "
+			 "init_mm's tables from the buddy allocator 0");
+}
+
+static void test_user_rss_counter(void **state)
+{
+	uc_machine(state);
+	uc.p->mm->rss_stat[MM_ANONPAGES]++;
+	check_fails_with(uc.m, "pid 100: rss MM_ANONPAGES is 2 but its page tables map 1 such pages");
+}
+
+static void test_user_rss_shmem(void **state)
+{
+	uc_machine(state);
+	/* S and F are tmpfs pages: MM_SHMEMPAGES, not MM_FILEPAGES */
+	assert_int_equal(uc.p->mm->rss_stat[MM_SHMEMPAGES], 2);
+	uc.p->mm->rss_stat[MM_SHMEMPAGES]--;
+	uc.p->mm->rss_stat[MM_FILEPAGES]++;
+	check_fails_with(uc.m, "pid 100: rss MM_FILEPAGES is 1 but its page tables map 0 such pages");
+}
+
+/* A PTE cleared without page_remove_rmap: the page still counts the mapping */
+static void test_user_pte_cleared_without_rmap(void **state)
+{
+	unsigned long pfn;
+
+	uc_machine(state);
+	pfn = uc_pfn(uc.c, UC_A);
+	uc_set_pte(uc.c, UC_A, 0);
+	uc.c->mm->rss_stat[MM_ANONPAGES]--;
+	check_fails_with(uc.m, "page %#lx: mapcount 2 but 1 PTEs map it (pid 100 at %#lx)", pfn,
+			 UC_A);
+}
+
+/* The same for a page mapped once: no PTE is left to find it by */
+static void test_user_last_pte_cleared_without_rmap(void **state)
+{
+	uc_machine(state);
+	assert_int_equal(user_access(uc.m, uc.p->mm, UC_A + 2 * PAGE_SIZE, true), UA_OK);
+	t_check(uc.m);
+	uc_set_pte(uc.p, UC_A + 2 * PAGE_SIZE, 0);
+	uc.p->mm->rss_stat[MM_ANONPAGES]--;
+	check_fails_with(uc.m, "NR_ANON_MAPPED is 2 but page tables map 1 anon pages");
+}
+
+/* A file page is found through its page cache even with no PTE left */
+static void test_user_file_pte_cleared_without_rmap(void **state)
+{
+	unsigned long pfn;
+
+	uc_machine(state);
+	pfn = uc_pfn(uc.p, UC_F);
+	uc_set_pte(uc.p, UC_F, 0);
+	uc.p->mm->rss_stat[MM_SHMEMPAGES]--;
+	check_fails_with(uc.m, "page %#lx of /mnt/f (index 0): mapcount 1 but no PTE maps it", pfn);
+}
+
+static void test_user_refcount_below_mapcount(void **state)
+{
+	unsigned long pfn;
+
+	uc_machine(state);
+	pfn = uc_pfn(uc.p, UC_A);
+	set_page_count(uc.m, pfn, 1);
+	check_fails_with(uc.m, "page %#lx: refcount 1 below its 2 mappings (pid 100 at %#lx)", pfn,
+			 UC_A);
+	set_page_count(uc.m, pfn, 2);
+}
+
+static void test_user_refcount_misses_page_cache(void **state)
+{
+	unsigned long pfn;
+
+	uc_machine(state);
+	pfn = uc_pfn(uc.p, UC_S);
+	assert_int_equal(page_ref_count(uc.m, pfn), 2);
+	set_page_count(uc.m, pfn, 1);
+	check_fails_with(uc.m, "page %#lx: refcount 1 below its 1 mappings and the page cache "
+			 "(pid 100 at %#lx)", pfn, UC_S);
+	set_page_count(uc.m, pfn, 2);
+}
+
+static void test_user_nr_file_mapped(void **state)
+{
+	uc_machine(state);
+	uc.m->node[0].vm_stat[NR_FILE_MAPPED]++;
+	check_fails_with(uc.m, "NR_FILE_MAPPED is 3 but page tables map 2 file pages");
+}
+
+static void test_user_nr_anon_mapped(void **state)
+{
+	uc_machine(state);
+	uc.m->node[0].vm_stat[NR_ANON_MAPPED]--;
+	check_fails_with(uc.m, "NR_ANON_MAPPED is 0 but page tables map 1 anon pages");
+}
+
+static void test_user_pte_maps_page_table(void **state)
+{
+	unsigned long t;
+	unsigned int i;
+	pteval_t pmd;
+
+	uc_machine(state);
+	pmd = uc_pmd(uc.c, UC_A, &t, &i);
+	/* the parent's zero-page PTE now maps the child's PTE table */
+	uc_set_pte(uc.p, UC_A + PAGE_SIZE, pfn_pte(pte_pfn(pmd), _PAGE_PRESENT | _PAGE_USER));
+	uc.p->mm->rss_stat[MM_FILEPAGES]++;	/* what the checker counts it as */
+	check_fails_with(uc.m, "page %#lx is a page-table page and also mapped by pid 100 at %#lx",
+			 pte_pfn(pmd), UC_A + PAGE_SIZE);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -772,6 +1178,35 @@ int main(void)
 		cmocka_unit_test_teardown(test_held_block_past_machine_end, destroy_machine),
 		cmocka_unit_test_teardown(test_simulated_failure_reported, destroy_machine),
 		cmocka_unit_test_teardown(test_no_host_memory_for_bitmap, destroy_machine),
+		cmocka_unit_test_teardown(test_user_clean, destroy_machine),
+		cmocka_unit_test_teardown(test_user_no_procs_no_ctx, destroy_machine),
+		cmocka_unit_test_teardown(test_user_map_count, destroy_machine),
+		cmocka_unit_test_teardown(test_user_vma_other_mm, destroy_machine),
+		cmocka_unit_test_teardown(test_user_vma_unaligned, destroy_machine),
+		cmocka_unit_test_teardown(test_user_vma_empty, destroy_machine),
+		cmocka_unit_test_teardown(test_user_vma_overlap, destroy_machine),
+		cmocka_unit_test_teardown(test_user_vma_above_task_size, destroy_machine),
+		cmocka_unit_test_teardown(test_user_pte_maps_free_page, destroy_machine),
+		cmocka_unit_test_teardown(test_user_pte_outside_vmas, destroy_machine),
+		cmocka_unit_test_teardown(test_user_special_pte_not_zero_page, destroy_machine),
+		cmocka_unit_test_teardown(test_user_pte_not_present, destroy_machine),
+		cmocka_unit_test_teardown(test_user_table_shared_by_two_mms, destroy_machine),
+		cmocka_unit_test_teardown(test_user_table_free, destroy_machine),
+		cmocka_unit_test_teardown(test_user_table_not_pagetable, destroy_machine),
+		cmocka_unit_test_teardown(test_user_huge_pmd, destroy_machine),
+		cmocka_unit_test_teardown(test_user_nr_pgtables, destroy_machine),
+		cmocka_unit_test_teardown(test_user_pgtables_bytes, destroy_machine),
+		cmocka_unit_test_teardown(test_user_nr_pagetable, destroy_machine),
+		cmocka_unit_test_teardown(test_user_rss_counter, destroy_machine),
+		cmocka_unit_test_teardown(test_user_rss_shmem, destroy_machine),
+		cmocka_unit_test_teardown(test_user_pte_cleared_without_rmap, destroy_machine),
+		cmocka_unit_test_teardown(test_user_last_pte_cleared_without_rmap, destroy_machine),
+		cmocka_unit_test_teardown(test_user_file_pte_cleared_without_rmap, destroy_machine),
+		cmocka_unit_test_teardown(test_user_refcount_below_mapcount, destroy_machine),
+		cmocka_unit_test_teardown(test_user_refcount_misses_page_cache, destroy_machine),
+		cmocka_unit_test_teardown(test_user_nr_file_mapped, destroy_machine),
+		cmocka_unit_test_teardown(test_user_nr_anon_mapped, destroy_machine),
+		cmocka_unit_test_teardown(test_user_pte_maps_page_table, destroy_machine),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
