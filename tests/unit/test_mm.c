@@ -11,7 +11,9 @@
  * the counters.
  *
  * Machines: one node of 64 MiB, one CPU, a tmpfs at /mnt.  The first mmap
- * of a fresh process ends at mmap_base, 0x7ffff7fff000 (section 1).
+ * of a fresh process ends at mmap_base, 0x7ffff7fff000 (section 1).  THP is
+ * "never" (these are the 4 KiB rules; test_huge_memory.c has the THP
+ * ones) except where a test says otherwise.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -20,6 +22,7 @@
 #include "testlib.h"
 #include "check.h"
 #include "filemap.h"
+#include "huge_memory.h"
 #include "memory.h"
 #include "mman.h"
 #include "mmap.h"
@@ -34,14 +37,23 @@
 
 /* ---- helpers -------------------------------------------------------------- */
 
-static struct machine *mm_machine(void **state)
+static struct machine *mm_machine_thp(void **state, int thp_enabled)
 {
 	char err[128];
-	struct machine *m = t_machine(1, 64, 1);
+	struct machine_opts o;
+	struct machine *m;
 
+	t_opts(&o, 1, 64, 1);
+	o.thp_enabled = thp_enabled;
+	m = t_boot(&o);
 	*state = m;
 	assert_int_equal(shmem_mount(m, "/mnt", "", err, sizeof(err)), 0);
 	return m;
+}
+
+static struct machine *mm_machine(void **state)
+{
+	return mm_machine_thp(state, THP_NEVER);
 }
 
 static int destroy_machine(void **state)
