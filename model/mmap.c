@@ -40,6 +40,8 @@
 #include "rmap.h"
 #include "task.h"
 
+#define MAX_LFS_FILESIZE	((uint64_t)INT64_MAX)
+
 /* ---- the VMA set ------------------------------------------------------ */
 
 unsigned int find_vma_index(const struct mm_struct *mm, uint64_t addr)
@@ -545,8 +547,8 @@ long ksys_mmap_pgoff(struct machine *m, struct task *t, uint64_t addr, uint64_t 
 		bool can_write = (f->f_flags & O_ACCMODE) != O_RDONLY;
 		bool can_read = (f->f_flags & O_ACCMODE) != O_WRONLY;
 
-		ret = -EOVERFLOW;		/* file_mmap_ok */
-		if (pgoff > (UINT64_MAX >> PAGE_SHIFT) - (len >> PAGE_SHIFT))
+		ret = -EOVERFLOW;		/* file_mmap_ok: a regular file ends at MAX_LFS_FILESIZE */
+		if (len > MAX_LFS_FILESIZE || pgoff > (MAX_LFS_FILESIZE - len) >> PAGE_SHIFT)
 			goto out;
 		switch (flags & MAP_TYPE) {
 		case MAP_SHARED:

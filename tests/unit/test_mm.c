@@ -766,6 +766,7 @@ static const struct mmap_case mmap_cases[] = {
 	/* off >> 12 cannot make pgoff + pages wrap on 64-bit: only file_mmap_ok can refuse */
 	{ "file offset near 2^64", 0, 2 * PG, RW, MAP_PRIVATE, 3, -PG, -EOVERFLOW },
 	{ "anonymous private ignores the offset", 0, 2 * PG, RW, ANON_PRIV, -1, -PG, OK },
+	{ "file offset past MAX_LFS_FILESIZE", 0, PG, RW, MAP_PRIVATE, 3, 1UL << 63, -EOVERFLOW },
 	{ "file offset at the MAX_LFS_FILESIZE limit", 0, PG, PROT_READ, MAP_PRIVATE, 3,
 	  (0x7fffffffffffffffUL - PG) & ~(PG - 1), OK },
 	{ "length above TASK_SIZE", 0, TASK_SIZE + PG, RW, ANON_PRIV, -1, 0, -ENOMEM },
