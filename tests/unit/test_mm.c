@@ -784,6 +784,8 @@ static const struct mmap_case mmap_cases[] = {
 	{ "MAP_SHARED drops unknown flags", 0, PG, RW, MAP_SHARED | MAP_SYNC, 3, 0, OK },
 	{ "MAP_SHARED_VALIDATE refuses MAP_SYNC on tmpfs", 0, PG, RW, MAP_SHARED_VALIDATE | MAP_SYNC,
 	  3, 0, -EOPNOTSUPP },
+	{ "MAP_SHARED_VALIDATE takes MAP_HUGE_2MB (legacy)", 0, PG, RW,
+	  MAP_SHARED_VALIDATE | MAP_HUGE_2MB, 3, 0, OK },
 	{ "shared writable of an O_RDONLY file", 0, PG, RW, MAP_SHARED, 4, 0, -EACCES },
 	{ "shared read-only of an O_RDONLY file", 0, PG, PROT_READ, MAP_SHARED, 4, 0, OK },
 	{ "private of an O_WRONLY file", 0, PG, PROT_READ, MAP_PRIVATE, 5, 0, -EACCES },
