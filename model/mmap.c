@@ -162,20 +162,27 @@ void vm_stat_account(struct mm_struct *mm, unsigned long flags, long npages)
 /*
  * __split_vma: vmas[i] becomes [vm_start, addr) and a new VMA [addr,
  * vm_end) after it.  A huge PMD straddling addr is split first
- * (vma_adjust_trans_huge).
+ * (vma_adjust_trans_huge).  No limit on the map count: munmap checks it
+ * itself, and only for the split that leaves one more VMA.
  */
-static int split_vma(struct machine *m, struct mm_struct *mm, unsigned int i, uint64_t addr)
+static void __split_vma(struct machine *m, struct mm_struct *mm, unsigned int i, uint64_t addr)
 {
 	struct vm_area_struct *vma = mm->vmas[i], *new;
 
-	if (mm->map_count >= SYSCTL_MAX_MAP_COUNT)
-		return -ENOMEM;
 	vma_adjust_trans_huge(m, vma, addr);
 	new = vm_area_dup(m, vma);
 	new->vm_start = addr;
 	new->vm_pgoff += (addr - vma->vm_start) >> PAGE_SHIFT;
 	vma->vm_end = addr;
 	vma_insert_at(mm, i + 1, new);
+}
+
+/* split_vma: __split_vma within sysctl_max_map_count (mprotect, madvise) */
+static int split_vma(struct machine *m, struct mm_struct *mm, unsigned int i, uint64_t addr)
+{
+	if (mm->map_count >= SYSCTL_MAX_MAP_COUNT)
+		return -ENOMEM;
+	__split_vma(m, mm, i, addr);
 	return 0;
 }
 
@@ -266,25 +273,20 @@ static int do_munmap_locked(struct machine *m, struct mm_struct *mm, uint64_t st
 			    uint64_t end)
 {
 	unsigned int i = find_vma_index(mm, start), j;
-	int err;
 
 	if (i == mm->nr_vmas || mm->vmas[i]->vm_start >= end)
 		return 0;
 	vma_set_point(m, mm, SCHED_WRITE);
 	if (start > mm->vmas[i]->vm_start) {
-		/* the kernel checks the map count before the first split */
+		/* only a hole in the middle leaves one more VMA than before */
 		if (end < mm->vmas[i]->vm_end && mm->map_count >= SYSCTL_MAX_MAP_COUNT)
 			return -ENOMEM;
-		err = split_vma(m, mm, i, start);
-		if (err)
-			return err;
+		__split_vma(m, mm, i, start);
 		i++;
 	}
 	for (j = i; j < mm->nr_vmas && mm->vmas[j]->vm_start < end; j++) {
 		if (mm->vmas[j]->vm_end > end) {
-			err = split_vma(m, mm, j, end);
-			if (err)
-				return err;
+			__split_vma(m, mm, j, end);
 			j++;
 			break;
 		}

@@ -829,6 +829,32 @@ static void test_mmap_errors(void **state)
 	t_check(m);
 }
 
+/* The mm's map_count above the limit: mmap refuses, munmap of a middle too */
+static void test_mmap_map_count_limit(void **state)
+{
+	struct machine *m = mm_machine(state);
+	struct task *t = proc(m, "t");
+	long a = mmap_anon(m, t, 0, 4 * PG, RW, MAP_PRIVATE);
+	int real = t->mm->map_count;
+
+	/* "map_count > sysctl_max_map_count": at the limit a new mapping still goes */
+	t->mm->map_count = SYSCTL_MAX_MAP_COUNT;
+	assert_true(mmap_anon(m, t, 0, PG, PROT_READ, MAP_PRIVATE) > 0);
+	t->mm->map_count = SYSCTL_MAX_MAP_COUNT + 1;
+	assert_int_equal(mmap_anon(m, t, 0, PG, PROT_READ, MAP_PRIVATE), -ENOMEM);
+	/* munmap: a hole in the middle needs one more VMA: ENOMEM at the limit ... */
+	t->mm->map_count = SYSCTL_MAX_MAP_COUNT;
+	assert_int_equal(vm_munmap(m, t, a + PG, PG), -ENOMEM);
+	/* ... but cutting off the head or the tail does not (__split_vma, no check) */
+	assert_int_equal(vm_munmap(m, t, a, PG), 0);
+	assert_int_equal(vm_munmap(m, t, a + 3 * PG, PG), 0);
+	/* mprotect's split_vma checks: ENOMEM; madvise's turns it into EAGAIN */
+	assert_int_equal(do_mprotect_pkey(m, t, a + PG, PG, PROT_READ), -ENOMEM);
+	t->mm->map_count = real + 1;	/* the PROT_READ mapping; the munmaps split nothing new */
+	assert_int_equal(t->mm->map_count, (int)t->mm->nr_vmas);
+	t_check(m);
+}
+
 /* vm_flags as do_mmap and __mmap_region compute them (section 2.3) */
 static void test_mmap_vm_flags(void **state)
 {
@@ -964,6 +990,7 @@ static void test_madvise_dontneed_locked(void **state)
 
 static const struct CMUnitTest syscall_tests[] = {
 	cmocka_unit_test_teardown(test_mmap_errors, destroy_machine),
+	cmocka_unit_test_teardown(test_mmap_map_count_limit, destroy_machine),
 	cmocka_unit_test_teardown(test_mmap_vm_flags, destroy_machine),
 	cmocka_unit_test_teardown(test_munmap_errors, destroy_machine),
 	cmocka_unit_test_teardown(test_mprotect_errors, destroy_machine),
