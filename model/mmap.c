@@ -746,6 +746,7 @@ static long madvise_one(struct machine *m, struct mm_struct *mm, unsigned int i,
 {
 	struct vm_area_struct *vma = mm->vmas[i];
 	unsigned long f = vma->vm_flags;
+	long ret;
 
 	switch (behavior) {
 	case MADV_DONTNEED:
@@ -795,7 +796,9 @@ static long madvise_one(struct machine *m, struct mm_struct *mm, unsigned int i,
 			return -EINVAL;
 		break;
 	}
-	return vma_modify_flags(m, mm, i, start, end, f);
+	ret = vma_modify_flags(m, mm, i, start, end, f);
+	/* madvise_vma_behavior: no room for a VMA is "try again" */
+	return ret == -ENOMEM ? -EAGAIN : ret;
 }
 
 long do_madvise(struct machine *m, struct task *t, uint64_t start, uint64_t len_in, long behavior)

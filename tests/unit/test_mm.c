@@ -850,6 +850,7 @@ static void test_mmap_map_count_limit(void **state)
 	assert_int_equal(vm_munmap(m, t, a + 3 * PG, PG), 0);
 	/* mprotect's split_vma checks: ENOMEM; madvise's turns it into EAGAIN */
 	assert_int_equal(do_mprotect_pkey(m, t, a + PG, PG, PROT_READ), -ENOMEM);
+	assert_int_equal(do_madvise(m, t, a + PG, PG, MADV_DONTFORK), -EAGAIN);
 	t->mm->map_count = real + 1;	/* the PROT_READ mapping; the munmaps split nothing new */
 	assert_int_equal(t->mm->map_count, (int)t->mm->nr_vmas);
 	t_check(m);
