@@ -665,6 +665,10 @@ long do_mprotect_pkey(struct machine *m, struct task *t, uint64_t start, uint64_
 	if (i == mm->nr_vmas)
 		goto out;
 	if (grows & PROT_GROWSDOWN) {
+		/* from the start of the VMA at or above start, which must be a stack */
+		if (mm->vmas[i]->vm_start >= end)
+			goto out;
+		start = mm->vmas[i]->vm_start;
 		err = -EINVAL;
 		if (!(mm->vmas[i]->vm_flags & VM_GROWSDOWN))
 			goto out;

@@ -921,10 +921,30 @@ static void test_mprotect_errors(void **state)
 	assert_int_equal(do_mprotect_pkey(m, t, a - PG, 2 * PG, PROT_READ), -ENOMEM);	/* hole */
 	/* PROT_GROWSDOWN on a VMA without VM_GROWSDOWN: EINVAL ... */
 	assert_int_equal(do_mprotect_pkey(m, t, a, PG, PROT_READ | PROT_GROWSDOWN), -EINVAL);
+	/* ... but ENOMEM when the first VMA after start begins at or after end */
+	assert_int_equal(do_mprotect_pkey(m, t, low + PG, PG, PROT_READ | PROT_GROWSDOWN), -ENOMEM);
 	/* a hole after the first VMA: ENOMEM, and the first part stays changed */
 	assert_int_equal(do_mprotect_pkey(m, t, a, 3 * PG, PROT_READ), -ENOMEM);
 	assert_int_equal(vma_at(t, a)->vm_flags & VM_ACCESS_FLAGS, VM_READ);
 	assert_int_equal(vma_at(t, a)->vm_end, a + 2 * PG);
+	t_check(m);
+}
+
+/*
+ *   [G growsdown, RW] ; mprotect(G + 1 page, 1 page, PROT_READ|PROT_GROWSDOWN)
+ * PROT_GROWSDOWN extends the range down to the VMA's start.
+ */
+static void test_mprotect_growsdown_from_vma_start(void **state)
+{
+	struct machine *m = mm_machine(state);
+	struct task *t = proc(m, "t");
+	long g = mmap_anon(m, t, 0, 4 * PG, RW, MAP_PRIVATE | MAP_GROWSDOWN);
+
+	assert_int_equal(do_mprotect_pkey(m, t, g + PG, PG, PROT_READ | PROT_GROWSDOWN), 0);
+	assert_int_equal(t->mm->nr_vmas, 2);
+	assert_int_equal(vma_at(t, g)->vm_end, g + 2 * PG);
+	assert_int_equal(vma_at(t, g)->vm_flags & VM_ACCESS_FLAGS, VM_READ);
+	assert_int_equal(vma_at(t, g + 2 * PG)->vm_flags & VM_ACCESS_FLAGS, VM_READ | VM_WRITE);
 	t_check(m);
 }
 
@@ -995,6 +1015,7 @@ static const struct CMUnitTest syscall_tests[] = {
 	cmocka_unit_test_teardown(test_mmap_vm_flags, destroy_machine),
 	cmocka_unit_test_teardown(test_munmap_errors, destroy_machine),
 	cmocka_unit_test_teardown(test_mprotect_errors, destroy_machine),
+	cmocka_unit_test_teardown(test_mprotect_growsdown_from_vma_start, destroy_machine),
 	cmocka_unit_test_teardown(test_madvise_errors, destroy_machine),
 	cmocka_unit_test_teardown(test_madvise_hole_enomem_after_work, destroy_machine),
 	cmocka_unit_test_teardown(test_madvise_dontneed_locked, destroy_machine),
