@@ -20,8 +20,11 @@
  * merges the changed VMA with each neighbour it is compatible with
  * (is_mergeable_vma and is_mergeable_anon_vma: flags equal but for
  * VM_SOFTDIRTY, same file, contiguous pgoff, anon_vmas equal or one of
- * them absent while the other VMA's chain is a single link).  The layout
- * this leaves is the one vma_merge leaves for mmap, mprotect and madvise;
+ * them absent while the other VMA's chain is a single link), in the
+ * kernel's order: a new mapping tries next then prev (vma_expand), a
+ * changed range takes prev over next when the two cannot meet
+ * (vma_merge).  The layout this leaves is the one 6.1 leaves for mmap,
+ * mprotect and madvise;
  * what is not modelled: mempolicies, userfaultfd contexts and anon VMA
  * names as merge criteria (none of them exist here), and the "expand
  * instead of allocate" reuse of the VMA object (only identities differ).
@@ -228,12 +231,42 @@ static void merge_next(struct machine *m, struct mm_struct *mm, unsigned int i)
 	vm_area_free(m, b);
 }
 
-/* Merge vmas[i] with its neighbours where the kernel would; returns its new index */
+/*
+ * A new mapping vmas[i] merges with its neighbours as __mmap_region's
+ * vma_expand does: next first, then prev, which must then accept the
+ * anon_vma next brought in.  Returns its new index.
+ */
 static unsigned int vma_merge_neighbours(struct machine *m, struct mm_struct *mm, unsigned int i)
 {
 	if (i + 1 < mm->nr_vmas && can_merge(mm->vmas[i], mm->vmas[i + 1], mm->vmas[i + 1]))
 		merge_next(m, mm, i);
 	if (i > 0 && can_merge(mm->vmas[i - 1], mm->vmas[i], mm->vmas[i - 1])) {
+		merge_next(m, mm, i - 1);
+		i--;
+	}
+	return i;
+}
+
+/*
+ * vmas[i], whose flags just changed, merges as vma_merge decides for
+ * mprotect and madvise: each neighbour must accept it on its own, both
+ * together only when their anon_vmas may meet (is_mergeable_anon_vma
+ * without a chain test), and otherwise prev wins over next.  Returns its
+ * new index.
+ */
+static unsigned int vma_merge(struct machine *m, struct mm_struct *mm, unsigned int i)
+{
+	struct vm_area_struct *prev = i > 0 ? mm->vmas[i - 1] : NULL;
+	struct vm_area_struct *next = i + 1 < mm->nr_vmas ? mm->vmas[i + 1] : NULL;
+	bool with_prev = prev && can_merge(prev, mm->vmas[i], prev);
+	bool with_next = next && can_merge(mm->vmas[i], next, next);
+
+	if (with_prev && with_next && prev->anon_vma && next->anon_vma &&
+	    prev->anon_vma != next->anon_vma)
+		with_next = false;
+	if (with_next)
+		merge_next(m, mm, i);
+	if (with_prev) {
 		merge_next(m, mm, i - 1);
 		i--;
 	}
@@ -635,7 +668,7 @@ static long vma_modify_flags(struct machine *m, struct mm_struct *mm, unsigned i
 			return err;
 	}
 	mm->vmas[i]->vm_flags = newflags;
-	return vma_merge_neighbours(m, mm, i);
+	return vma_merge(m, mm, i);
 }
 
 long do_mprotect_pkey(struct machine *m, struct task *t, uint64_t start, uint64_t len, long prot)

@@ -1174,6 +1174,33 @@ static void test_forked_vma_does_not_merge(void **state)
 }
 
 /*
+ *   [P: own anon_vma][R: none][N: another anon_vma] ; mprotect R to match both
+ * vma_merge: prev and next each accept R, but not each other (two
+ * different anon_vmas): the kernel merges R into prev (case 2/5 before 3).
+ */
+static void test_mprotect_merge_prefers_prev(void **state)
+{
+	struct machine *m = mm_machine(state);
+	struct task *t = proc(m, "t");
+	long n = mmap_anon(m, t, 0, PG, RW, MAP_PRIVATE);
+	long r = mmap_anon(m, t, 0, PG, PROT_READ, MAP_PRIVATE);
+	long p = mmap_anon(m, t, 0, PG, RW | PROT_EXEC, MAP_PRIVATE);
+
+	assert_int_equal(r, n - PG);
+	assert_int_equal(p, r - PG);
+	assert_int_equal(do_mprotect_pkey(m, t, p, PG, RW), 0);	/* P: same flags as N now */
+	touch(m, t, p, true);
+	touch(m, t, n, true);
+	assert_ptr_not_equal(vma_at(t, p)->anon_vma, vma_at(t, n)->anon_vma);
+	assert_int_equal(t->mm->nr_vmas, 3);
+	/* R was never writable: make it RW with VM_ACCOUNT like the others */
+	assert_int_equal(do_mprotect_pkey(m, t, r, PG, RW), 0);
+	assert_int_equal(t->mm->nr_vmas, 2);
+	assert_string_equal(layout(t), "[0x7ffff7ffc000,0x7ffff7ffe000) [0x7ffff7ffe000,0x7ffff7fff000)");
+	t_check(m);
+}
+
+/*
  *   [P: own anon_vma] hole [N: another anon_vma] ; mmap into the hole
  * At mmap the kernel tries next first (vma_expand, 6.2): the area joins N
  * and P then refuses N's anon_vma: [P][RN], the mirror of mprotect's choice.
@@ -1200,6 +1227,7 @@ static const struct CMUnitTest vma_tests[] = {
 	cmocka_unit_test_teardown(test_noop_changes_nothing, destroy_machine),
 	cmocka_unit_test_teardown(test_mmap_merges_with_neighbour, destroy_machine),
 	cmocka_unit_test_teardown(test_forked_vma_does_not_merge, destroy_machine),
+	cmocka_unit_test_teardown(test_mprotect_merge_prefers_prev, destroy_machine),
 	cmocka_unit_test_teardown(test_mmap_merge_prefers_next, destroy_machine),
 };
 
