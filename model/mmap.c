@@ -432,10 +432,10 @@ static long get_unmapped_area(struct machine *m, struct mm_struct *mm, struct in
 			goto check;
 		}
 	}
-	ret = unmapped_area_topdown(mm, len, PAGE_SIZE > MMAP_MIN_ADDR ? PAGE_SIZE : MMAP_MIN_ADDR,
-				    mm->mmap_base, align, align_off);
+	/* the search goes down to PAGE_SIZE; below mmap_min_addr is refused after it */
+	ret = unmapped_area_topdown(mm, len, PAGE_SIZE, mm->mmap_base, align, align_off);
 	if (ret == -ENOMEM && align)
-		ret = unmapped_area_topdown(mm, len, MMAP_MIN_ADDR, mm->mmap_base, 0, 0);
+		ret = unmapped_area_topdown(mm, len, PAGE_SIZE, mm->mmap_base, 0, 0);
 	/* arch_get_unmapped_area_topdown's fallback: bottom-up from TASK_UNMAPPED_BASE */
 	if (ret == -ENOMEM)
 		ret = unmapped_area_bottomup(mm, len, TASK_UNMAPPED_BASE, TASK_SIZE);

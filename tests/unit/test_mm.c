@@ -1295,6 +1295,23 @@ static void test_layout_map_fixed(void **state)
 	t_check(m);
 }
 
+/*
+ *   [0x1000 ... 0x11000) hole, everything above full
+ * The top-down search looks down to PAGE_SIZE, not mmap_min_addr (2.4):
+ * it finds 0x1000, which security_mmap_addr then refuses with EPERM.
+ */
+static void test_layout_search_low_limit(void **state)
+{
+	struct machine *m = mm_machine(state);
+	struct task *t = proc(m, "t");
+
+	assert_int_equal(mmap_anon(m, t, 0x11000, TASK_SIZE - 0x11000, PROT_NONE,
+				   MAP_PRIVATE | MAP_FIXED | MAP_NORESERVE), 0x11000);
+	assert_int_equal(mmap_anon(m, t, 0, 0x10000, RW, MAP_PRIVATE), -EPERM);
+	assert_int_equal(mmap_anon(m, t, 0, 0x11000, RW, MAP_PRIVATE), -ENOMEM);
+	t_check(m);
+}
+
 /* ---- free_pgtables floor and ceiling (section 3.1) ------------------------- */
 
 /*
@@ -1439,6 +1456,7 @@ static void test_exit_returns_every_page(void **state)
 static const struct CMUnitTest layout_tests[] = {
 	cmocka_unit_test_teardown(test_layout_top_down_and_hints, destroy_machine),
 	cmocka_unit_test_teardown(test_layout_map_fixed, destroy_machine),
+	cmocka_unit_test_teardown(test_layout_search_low_limit, destroy_machine),
 	cmocka_unit_test_teardown(test_free_pgtables_floor_ceiling, destroy_machine),
 	cmocka_unit_test_teardown(test_free_pgtables_partial_munmap, destroy_machine),
 	cmocka_unit_test_teardown(test_exit_returns_every_page, destroy_machine),
