@@ -11,7 +11,8 @@
  * Layout: top-down from mmap_base, which without randomisation is
  * TASK_SIZE less the stack gap clamped to at least 128 MiB:
  * 0x7ffff7fff000 (the addresses gdb users know).  The gap search is
- * vm_unmapped_area's: the highest hole below mmap_base that fits.  A
+ * vm_unmapped_area's: the highest hole below mmap_base that fits, with
+ * the stack guard gap (1 MiB below a VM_GROWSDOWN VMA) kept free.  A
  * simulated process starts with an empty address space: no program
  * text, heap, stack or vdso (what exec would map is not modelled).
  *
@@ -360,13 +361,31 @@ unsigned long mmap_base_norandom(void)
 	return (TASK_SIZE - gap) & ~(PAGE_SIZE - 1);
 }
 
-/* vm_unmapped_area, top-down: the highest [addr, addr + len) in a hole of
- * [low, high) with addr = pgoff_align mod align (align a power of two, or 0) */
+/* vm_start_gap: where a VMA begins for placing others, a stack's guard gap included */
+static uint64_t vm_start_gap(const struct vm_area_struct *vma)
+{
+	uint64_t start = vma->vm_start;
+
+	if (vma->vm_flags & VM_GROWSDOWN) {
+		start -= STACK_GUARD_GAP;
+		if (start > vma->vm_start)
+			start = 0;
+	}
+	return start;
+}
+
+/*
+ * vm_unmapped_area, top-down: the highest [addr, addr + len) in a hole of
+ * [low, high) with addr = pgoff_align mod align (align a power of two, or
+ * 0).  A hole under a stack is searched again below its guard gap, as
+ * unmapped_area_topdown retries with a lower high_limit.
+ */
 static long unmapped_area_topdown(struct mm_struct *mm, uint64_t len, uint64_t low,
 				  uint64_t high, uint64_t align, uint64_t align_off)
 {
 	uint64_t need = len + (align ? align - PAGE_SIZE : 0);
 
+retry:
 	for (unsigned int i = mm->nr_vmas + 1; i-- > 0;) {
 		uint64_t gap_end = i < mm->nr_vmas ? mm->vmas[i]->vm_start : high;
 		uint64_t gap_start = i ? mm->vmas[i - 1]->vm_end : 0;
@@ -378,6 +397,11 @@ static long unmapped_area_topdown(struct mm_struct *mm, uint64_t len, uint64_t l
 			gap_start = low;
 		if (gap_end <= gap_start || gap_end - gap_start < need)
 			continue;
+		if (i < mm->nr_vmas && (mm->vmas[i]->vm_flags & VM_GROWSDOWN) &&
+		    vm_start_gap(mm->vmas[i]) < gap_end) {
+			high = vm_start_gap(mm->vmas[i]);
+			goto retry;
+		}
 		addr = gap_end - len;
 		if (align)
 			addr -= (addr - align_off) & (align - 1);
@@ -386,9 +410,11 @@ static long unmapped_area_topdown(struct mm_struct *mm, uint64_t len, uint64_t l
 	return -ENOMEM;
 }
 
+/* unmapped_area: the lowest fit, again keeping a stack's guard gap free */
 static long unmapped_area_bottomup(struct mm_struct *mm, uint64_t len, uint64_t low,
 				   uint64_t high)
 {
+retry:
 	for (unsigned int i = 0; i <= mm->nr_vmas; i++) {
 		uint64_t gap_start = i ? mm->vmas[i - 1]->vm_end : 0;
 		uint64_t gap_end = i < mm->nr_vmas ? mm->vmas[i]->vm_start : high;
@@ -397,8 +423,14 @@ static long unmapped_area_bottomup(struct mm_struct *mm, uint64_t len, uint64_t 
 			gap_start = low;
 		if (gap_end > high)
 			gap_end = high;
-		if (gap_end > gap_start && gap_end - gap_start >= len)
-			return (long)gap_start;
+		if (gap_end <= gap_start || gap_end - gap_start < len)
+			continue;
+		if (i < mm->nr_vmas && (mm->vmas[i]->vm_flags & VM_GROWSDOWN) &&
+		    vm_start_gap(mm->vmas[i]) < gap_start + len) {
+			low = mm->vmas[i]->vm_end;
+			goto retry;
+		}
+		return (long)gap_start;
 	}
 	return -ENOMEM;
 }
@@ -426,7 +458,7 @@ static long get_unmapped_area(struct machine *m, struct mm_struct *mm, struct in
 
 		addr = (addr + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
 		if (TASK_SIZE - len >= addr && addr >= MMAP_MIN_ADDR &&
-		    (!vma || addr + len <= vma->vm_start) && (!prev || addr >= prev->vm_end) &&
+		    (!vma || addr + len <= vm_start_gap(vma)) && (!prev || addr >= prev->vm_end) &&
 		    (!align || ((addr - align_off) & (align - 1)) == 0)) {
 			ret = (long)addr;
 			goto check;

@@ -1312,6 +1312,25 @@ static void test_layout_search_low_limit(void **state)
 	t_check(m);
 }
 
+/*
+ *   [G growsdown] with 1 MiB guard below ; mmap(len) is placed below G - 1 MiB
+ * vm_start_gap keeps the stack guard gap free of new mappings, for the
+ * search and for hints.
+ */
+static void test_layout_stack_guard_gap(void **state)
+{
+	struct machine *m = mm_machine(state);
+	struct task *t = proc(m, "t");
+	long g = mmap_anon(m, t, 0, 16 * PG, RW, MAP_PRIVATE | MAP_GROWSDOWN);
+
+	assert_int_equal(g, MMAP_BASE - 16 * PG);
+	assert_int_equal(mmap_anon(m, t, 0, PG, PROT_READ, MAP_PRIVATE), g - (1 << 20) - PG);
+	/* a hint inside the gap is not usable: the search places it below */
+	assert_int_equal(mmap_anon(m, t, g - 2 * PG, PG, PROT_EXEC, MAP_PRIVATE),
+			 g - (1 << 20) - 2 * PG);
+	t_check(m);
+}
+
 /* ---- free_pgtables floor and ceiling (section 3.1) ------------------------- */
 
 /*
@@ -1457,6 +1476,7 @@ static const struct CMUnitTest layout_tests[] = {
 	cmocka_unit_test_teardown(test_layout_top_down_and_hints, destroy_machine),
 	cmocka_unit_test_teardown(test_layout_map_fixed, destroy_machine),
 	cmocka_unit_test_teardown(test_layout_search_low_limit, destroy_machine),
+	cmocka_unit_test_teardown(test_layout_stack_guard_gap, destroy_machine),
 	cmocka_unit_test_teardown(test_free_pgtables_floor_ceiling, destroy_machine),
 	cmocka_unit_test_teardown(test_free_pgtables_partial_munmap, destroy_machine),
 	cmocka_unit_test_teardown(test_exit_returns_every_page, destroy_machine),
