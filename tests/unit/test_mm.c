@@ -1410,6 +1410,28 @@ static void test_free_pgtables_partial_munmap(void **state)
 	t_check(m);
 }
 
+/*
+ *   [F read beyond EOF -> SIGBUS]
+ * A file fault that ends in SIGBUS leaves no PTE table behind: do_fault
+ * frees its preallocated table, finish_fault never ran (8.5).  The PUD and
+ * PMD tables __handle_mm_fault allocated stay.
+ */
+static void test_sigbus_fault_leaves_no_pte_table(void **state)
+{
+	struct machine *m = mm_machine(state);
+	struct task *t = proc(m, "t");
+	int fd = file(m, t, "/mnt/f", PG);
+	long a = ksys_mmap_pgoff(m, t, 0, 2 * PG, RW, MAP_SHARED, fd, 0);
+
+	assert_int_equal(user_access(m, t->mm, a + PG, false), UA_SIGBUS);
+	assert_int_equal(t->mm->nr_pgtables, 2);
+	assert_int_equal(user_access(m, t->mm, a + PG, true), UA_SIGBUS);
+	assert_int_equal(t->mm->nr_pgtables, 2);
+	touch(m, t, a, false);
+	assert_int_equal(t->mm->nr_pgtables, 3);
+	t_check(m);
+}
+
 /* ---- exit (section 9) ------------------------------------------------------ */
 
 /*
@@ -1479,6 +1501,7 @@ static const struct CMUnitTest layout_tests[] = {
 	cmocka_unit_test_teardown(test_layout_stack_guard_gap, destroy_machine),
 	cmocka_unit_test_teardown(test_free_pgtables_floor_ceiling, destroy_machine),
 	cmocka_unit_test_teardown(test_free_pgtables_partial_munmap, destroy_machine),
+	cmocka_unit_test_teardown(test_sigbus_fault_leaves_no_pte_table, destroy_machine),
 	cmocka_unit_test_teardown(test_exit_returns_every_page, destroy_machine),
 };
 
