@@ -1432,6 +1432,32 @@ static void test_sigbus_fault_leaves_no_pte_table(void **state)
 	t_check(m);
 }
 
+/*
+ *   P: [anon VMA with an anon_vma, no PTE table left] + another VMA in the same 1 GiB
+ *   fork: the child gets a PUD and a PMD table for the VMA, no PTE table
+ * copy_page_range allocates the child's table at each level where the
+ * parent has a present entry above the VMA's range (7.1), even if nothing
+ * below it maps anything.
+ */
+static void test_fork_copies_upper_tables(void **state)
+{
+	struct machine *m = mm_machine(state);
+	struct task *p = proc(m, "p"), *c;
+	const uint64_t base = 0x7f0000000000UL;
+
+	/* V spans [base, base + 4M): write its first page, then unmap that 2 MiB */
+	assert_int_equal(mmap_anon(m, p, base, 0x400000, RW, MAP_PRIVATE | MAP_FIXED), base);
+	touch(m, p, base, true);
+	assert_int_equal(vm_munmap(m, p, base, 0x200000), 0);
+	/* its PTE table went (nothing below base to keep it), the PMD and PUD stay */
+	assert_int_equal(p->mm->nr_pgtables, 2);
+	assert_non_null(vma_at(p, base + 0x200000)->anon_vma);
+	c = fork_of(m, p, "c");
+	assert_int_equal(c->mm->nr_pgtables, 2);
+	assert_int_equal(c->mm->pgtables_bytes, 2 * PG);
+	t_check(m);
+}
+
 /* ---- exit (section 9) ------------------------------------------------------ */
 
 /*
@@ -1502,6 +1528,7 @@ static const struct CMUnitTest layout_tests[] = {
 	cmocka_unit_test_teardown(test_free_pgtables_floor_ceiling, destroy_machine),
 	cmocka_unit_test_teardown(test_free_pgtables_partial_munmap, destroy_machine),
 	cmocka_unit_test_teardown(test_sigbus_fault_leaves_no_pte_table, destroy_machine),
+	cmocka_unit_test_teardown(test_fork_copies_upper_tables, destroy_machine),
 	cmocka_unit_test_teardown(test_exit_returns_every_page, destroy_machine),
 };
 
