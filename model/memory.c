@@ -1197,20 +1197,19 @@ void change_protection(struct machine *m, struct vm_area_struct *vma, uint64_t s
 			if (!upte_present(e))
 				continue;
 			/*
-			 * can_change_pte_writable: only a dirty PTE may be made
-			 * writable at once, and in a private mapping only when
-			 * the page is exclusively ours (anon and
-			 * PageAnonExclusive).  Everything else waits for the
-			 * write fault.
+			 * pte_modify takes RW from vm_page_prot: a shared
+			 * writable mapping of tmpfs has it (shmem wants no
+			 * write notification), a private one never does.
+			 * There can_change_pte_writable makes a PTE writable at
+			 * once only when it is dirty and its page exclusively
+			 * ours (anon and PageAnonExclusive); everything else
+			 * waits for the write fault.
 			 */
 			pfn = vm_normal_pfn(e);
-			if ((newflags & VM_WRITE) && pfn != PFN_NONE && (e & _PAGE_DIRTY)) {
-				if (newflags & VM_SHARED)
-					wr = e & _PAGE_DIRTY;
-				else
-					wr = PageAnon(m, pfn) && PageAnonExclusive(m, pfn);
-			}
-			n = (e & keep) | (prot & ~_PAGE_RW) | (wr ? _PAGE_RW : 0);
+			if ((newflags & (VM_WRITE | VM_SHARED)) == VM_WRITE && pfn != PFN_NONE &&
+			    (e & _PAGE_DIRTY))
+				wr = PageAnon(m, pfn) && PageAnonExclusive(m, pfn);
+			n = (e & keep) | prot | (wr ? _PAGE_RW : 0);
 			if (prot & _PAGE_PROTNONE)
 				n &= ~_PAGE_PRESENT;
 			if (n != e)

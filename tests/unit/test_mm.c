@@ -1458,6 +1458,31 @@ static void test_fork_copies_upper_tables(void **state)
 	t_check(m);
 }
 
+/*
+ *   [A private RW written] ; mprotect R, then RW on a MAP_SHARED tmpfs mapping
+ * Shared shmem mappings have no writenotify: mprotect back to RW makes
+ * every PTE writable, clean ones included, so no write fault follows (4.3).
+ */
+static void test_mprotect_shared_rw_ptes(void **state)
+{
+	struct machine *m = mm_machine(state);
+	struct task *t = proc(m, "t");
+	long s = mmap_anon(m, t, 0, 2 * PG, RW, MAP_SHARED);
+	unsigned long faults;
+
+	touch(m, t, s, false);		/* clean, writable (PAGE_SHARED) */
+	touch(m, t, s + PG, true);	/* dirty */
+	assert_int_equal(do_mprotect_pkey(m, t, s, 2 * PG, PROT_READ), 0);
+	assert_false(pte_write(pte_at(m, t, s)));
+	assert_int_equal(do_mprotect_pkey(m, t, s, 2 * PG, RW), 0);
+	assert_true(pte_write(pte_at(m, t, s + PG)));
+	assert_true(pte_write(pte_at(m, t, s)));
+	faults = m->vm_events[PGFAULT];
+	touch(m, t, s, true);
+	assert_int_equal(m->vm_events[PGFAULT], faults);
+	t_check(m);
+}
+
 /* ---- exit (section 9) ------------------------------------------------------ */
 
 /*
@@ -1529,6 +1554,7 @@ static const struct CMUnitTest layout_tests[] = {
 	cmocka_unit_test_teardown(test_free_pgtables_partial_munmap, destroy_machine),
 	cmocka_unit_test_teardown(test_sigbus_fault_leaves_no_pte_table, destroy_machine),
 	cmocka_unit_test_teardown(test_fork_copies_upper_tables, destroy_machine),
+	cmocka_unit_test_teardown(test_mprotect_shared_rw_ptes, destroy_machine),
 	cmocka_unit_test_teardown(test_exit_returns_every_page, destroy_machine),
 };
 
