@@ -1220,6 +1220,32 @@ static void test_mmap_merge_prefers_next(void **state)
 	t_check(m);
 }
 
+/*
+ *   [A RW][B RWX][C RW]  split before any fault ; write A, then B
+ *   B's first fault reuses A's anon_vma (find_mergeable_anon_vma: adjacent,
+ *   flags differing only in access bits, A's chain a single link)
+ *   mprotect(B, RW): A absorbs B; C, never faulted, takes no anon_vma region
+ */
+static void test_anon_vma_reused_from_neighbour(void **state)
+{
+	struct machine *m = mm_machine(state);
+	struct task *t = proc(m, "t");
+	long a = mmap_anon(m, t, 0, 3 * PG, RW, MAP_PRIVATE);
+	char want[128];
+
+	assert_int_equal(do_mprotect_pkey(m, t, a + PG, PG, RW | PROT_EXEC), 0);
+	assert_int_equal(t->mm->nr_vmas, 3);
+	touch(m, t, a, true);
+	touch(m, t, a + PG, true);
+	assert_ptr_equal(vma_at(t, a + PG)->anon_vma, vma_at(t, a)->anon_vma);
+	assert_int_equal(vma_at(t, a + PG)->nr_avc, 1);
+	assert_int_equal(do_mprotect_pkey(m, t, a + PG, PG, RW), 0);
+	snprintf(want, sizeof(want), "[%#lx,%#lx) [%#lx,%#lx)", a, a + 2 * PG, a + 2 * PG,
+		 a + 3 * PG);
+	assert_string_equal(layout(t), want);
+	t_check(m);
+}
+
 static const struct CMUnitTest vma_tests[] = {
 	cmocka_unit_test_teardown(test_munmap_splits, destroy_machine),
 	cmocka_unit_test_teardown(test_mprotect_split_and_merge_back, destroy_machine),
@@ -1229,6 +1255,7 @@ static const struct CMUnitTest vma_tests[] = {
 	cmocka_unit_test_teardown(test_forked_vma_does_not_merge, destroy_machine),
 	cmocka_unit_test_teardown(test_mprotect_merge_prefers_prev, destroy_machine),
 	cmocka_unit_test_teardown(test_mmap_merge_prefers_next, destroy_machine),
+	cmocka_unit_test_teardown(test_anon_vma_reused_from_neighbour, destroy_machine),
 };
 
 /* ---- layout (sections 1, 2.4) ---------------------------------------------- */
