@@ -20,7 +20,7 @@
  * eight cases in its comment applies.  The model splits first and then
  * merges the changed VMA with each neighbour it is compatible with
  * (is_mergeable_vma and is_mergeable_anon_vma: flags equal but for
- * VM_SOFTDIRTY, same file, contiguous pgoff, anon_vmas equal or one of
+ * VM_SOFTDIRTY, same open file, contiguous pgoff, anon_vmas equal or one of
  * them absent while the other VMA's chain is a single link), in the
  * kernel's order: a new mapping tries next then prev (vma_expand), a
  * changed range takes prev over next when the two cannot meet
@@ -212,7 +212,7 @@ static bool can_merge(const struct vm_area_struct *a, const struct vm_area_struc
 	return a->vm_end == b->vm_start &&
 	       !((a->vm_flags ^ b->vm_flags) & ~VM_SOFTDIRTY) &&
 	       !(a->vm_flags & VM_SPECIAL) &&
-	       a->vm_file == b->vm_file &&
+	       a->vm_file == b->vm_file && a->vm_file_id == b->vm_file_id &&
 	       a->vm_pgoff + vma_pages(a) == b->vm_pgoff &&
 	       anon_vma_compatible(n, n == a ? b : a);
 }
@@ -503,7 +503,8 @@ static bool accountable_mapping(struct inode *file, unsigned long vm_flags)
 
 /* __mmap_region: the new VMA, merged with its neighbours where it can be */
 static long mmap_region(struct machine *m, struct mm_struct *mm, struct inode *file,
-			uint64_t addr, uint64_t len, unsigned long vm_flags, unsigned long pgoff)
+			uint64_t file_id, uint64_t addr, uint64_t len, unsigned long vm_flags,
+			unsigned long pgoff)
 {
 	struct vm_area_struct *vma;
 	unsigned int i;
@@ -525,10 +526,12 @@ static long mmap_region(struct machine *m, struct mm_struct *mm, struct inode *f
 			return -ENOMEM;
 		}
 		vma->vm_file = file;
+		vma->vm_file_id = ++proc_ctx(m)->next_file_id;
 		vma_link_file(m, vma);
 		iput(m, file);		/* the mapping holds it now */
 	} else if (file) {
 		vma->vm_file = file;
+		vma->vm_file_id = file_id;
 		vma_link_file(m, vma);
 	}
 	vma_set_point(m, mm, SCHED_WRITE);
@@ -663,7 +666,7 @@ long ksys_mmap_pgoff(struct machine *m, struct task *t, uint64_t addr, uint64_t 
 	}
 	if (flags & MAP_NORESERVE)
 		vm_flags |= VM_NORESERVE;	/* overcommit heuristic, the default */
-	ret = mmap_region(m, mm, file, addr, len, vm_flags, pgoff);
+	ret = mmap_region(m, mm, file, f ? f->f_id : 0, addr, len, vm_flags, pgoff);
 out:
 	up_write(m, &mm->mmap_lock);
 	if (ret >= 0 && ((vm_flags & VM_LOCKED) ||

@@ -96,6 +96,7 @@ static void anon_vma_free_unused(struct machine *m, struct anon_vma *av)
 static bool anon_vma_compatible(const struct vm_area_struct *a, const struct vm_area_struct *b)
 {
 	return a->vm_end == b->vm_start && a->vm_file == b->vm_file &&
+	       a->vm_file_id == b->vm_file_id &&
 	       !((a->vm_flags ^ b->vm_flags) & ~(VM_ACCESS_FLAGS | VM_SOFTDIRTY)) &&
 	       b->vm_pgoff == a->vm_pgoff + ((b->vm_start - a->vm_start) >> PAGE_SHIFT);
 }

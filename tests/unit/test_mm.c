@@ -1246,6 +1246,42 @@ static void test_anon_vma_reused_from_neighbour(void **state)
 	t_check(m);
 }
 
+/*
+ *   fd 3 and fd 4: two opens of /mnt/f ; [fd3 pgoff 0][fd4 pgoff 1]  ->  two VMAs
+ *   remap the second page from fd 3  ->  [fd3 pgoff 0-1], one VMA
+ * is_mergeable_vma compares the struct file, not the inode: mappings made
+ * through two opens of one file never merge, through one open they do
+ * (in a child too, whose descriptors share the parent's open files).
+ */
+static void test_merge_needs_the_same_open_file(void **state)
+{
+	struct machine *m = mm_machine(state);
+	struct task *t = proc(m, "t"), *c;
+	long a;
+
+	assert_int_equal(file(m, t, "/mnt/f", 4 * PG), 3);
+	assert_int_equal(do_sys_open(m, t, "/mnt/f", O_RDWR), 4);
+	a = ksys_mmap_pgoff(m, t, 0, PG, RW, MAP_SHARED, 3, 0);
+	assert_int_equal(ksys_mmap_pgoff(m, t, a + PG, PG, RW, MAP_SHARED | MAP_FIXED, 4, PG),
+			 a + PG);
+	assert_int_equal(t->mm->nr_vmas, 2);
+	assert_int_equal(ksys_mmap_pgoff(m, t, a + PG, PG, RW, MAP_SHARED | MAP_FIXED, 3, PG),
+			 a + PG);
+	assert_int_equal(t->mm->nr_vmas, 1);
+	/* the child's fd 3 is the same open file: its mapping merges with the inherited one */
+	c = fork_of(m, t, "c");
+	assert_int_equal(ksys_mmap_pgoff(m, c, a + 2 * PG, PG, RW, MAP_SHARED | MAP_FIXED, 3,
+					 2 * PG), a + 2 * PG);
+	assert_int_equal(c->mm->nr_vmas, 1);
+	assert_int_equal(ksys_mmap_pgoff(m, c, a + 3 * PG, PG, RW, MAP_SHARED | MAP_FIXED, 4,
+					 3 * PG), a + 3 * PG);
+	assert_int_equal(c->mm->nr_vmas, 2);
+	/* mprotect does not join them either */
+	assert_int_equal(do_mprotect_pkey(m, c, a, 4 * PG, PROT_READ), 0);
+	assert_int_equal(c->mm->nr_vmas, 2);
+	t_check(m);
+}
+
 static const struct CMUnitTest vma_tests[] = {
 	cmocka_unit_test_teardown(test_munmap_splits, destroy_machine),
 	cmocka_unit_test_teardown(test_mprotect_split_and_merge_back, destroy_machine),
@@ -1256,6 +1292,7 @@ static const struct CMUnitTest vma_tests[] = {
 	cmocka_unit_test_teardown(test_mprotect_merge_prefers_prev, destroy_machine),
 	cmocka_unit_test_teardown(test_mmap_merge_prefers_next, destroy_machine),
 	cmocka_unit_test_teardown(test_anon_vma_reused_from_neighbour, destroy_machine),
+	cmocka_unit_test_teardown(test_merge_needs_the_same_open_file, destroy_machine),
 };
 
 /* ---- layout (sections 1, 2.4) ---------------------------------------------- */
