@@ -479,38 +479,6 @@ static bool chk_in_page_cache(struct machine *m, unsigned long pfn)
 	return xmap_get(&inode->i_pages, page_index(m, pfn), &v) && v == pfn;
 }
 
-/* Pages, not counted in NR_PAGETABLE, of the table pages init_mm got from memblock */
-static long chk_init_mm_pagetable(struct machine *m)
-{
-	struct mm_struct *mm = m->init_mm;
-	long n;
-
-	if (!mm || mm->pgd == PFN_NONE)
-		return 0;
-	n = !PageReserved(m, mm->pgd);
-	for (unsigned int g = 0; g < PTRS_PER_TABLE; g++) {
-		pteval_t pg = chk_entry(m, mm->pgd, g);
-
-		if (!pte_present(pg))
-			continue;
-		n += !PageReserved(m, pte_pfn(pg));
-		for (unsigned int u = 0; u < PTRS_PER_TABLE; u++) {
-			pteval_t pu = chk_entry(m, pte_pfn(pg), u);
-
-			if (!pte_present(pu) || (pu & _PAGE_PSE))
-				continue;
-			n += !PageReserved(m, pte_pfn(pu));
-			for (unsigned int d = 0; d < PTRS_PER_TABLE; d++) {
-				pteval_t pd = chk_entry(m, pte_pfn(pu), d);
-
-				if (pte_present(pd) && !(pd & _PAGE_PSE))
-					n += !PageReserved(m, pte_pfn(pd));
-			}
-		}
-	}
-	return n;
-}
-
 static long chk_node_sum(struct machine *m, int item)
 {
 	long v = 0;
@@ -524,7 +492,7 @@ static long chk_node_sum(struct machine *m, int item)
 static void chk_user_pages(struct chk *c, struct chk_user *u)
 {
 	struct machine *m = c->m;
-	long anon = 0, file = 0, pt, init_pt;
+	long anon = 0, file = 0, pt;
 	uint64_t pfn, idx, v;
 	struct inode *inode;
 
@@ -579,11 +547,11 @@ static void chk_user_pages(struct chk *c, struct chk_user *u)
 			 chk_node_sum(m, NR_FILE_MAPPED), file);
 		return;
 	}
+	/* 6.1 counts user PMD and PTE tables only: no PUD tables, no kernel ones */
 	pt = chk_node_sum(m, NR_PAGETABLE);
-	init_pt = chk_init_mm_pagetable(m);
-	if (pt != u->pagetable + init_pt)
-		chk_fail(c, "NR_PAGETABLE is %ld but user PMD and PTE tables are %ld pages and "
-			 "init_mm's tables from the buddy allocator %ld", pt, u->pagetable, init_pt);
+	if (pt != u->pagetable)
+		chk_fail(c, "NR_PAGETABLE is %ld but user PMD and PTE tables are %ld pages", pt,
+			 u->pagetable);
 }
 
 /*
