@@ -1475,6 +1475,43 @@ static void test_free_pgtables_partial_munmap(void **state)
 }
 
 /*
+ * The same with THP "always": each 2 MiB is one THP with a deposited
+ * table, so the count of tables below the PUD is the same 5.  munmap
+ * splits the two PMDs the range cuts (vma_adjust_trans_huge: their
+ * deposited tables become PTE tables) and zaps the middle one with its
+ * deposit; half of each outer THP stays mapped by 256 PTEs, and both go
+ * on the deferred split queue.
+ */
+static void test_free_pgtables_partial_munmap_thp(void **state)
+{
+	struct machine *m = mm_machine_thp(state, THP_ALWAYS);
+	struct task *t = proc(m, "t");
+	const uint64_t base = 0x7f0000000000UL;
+	long pt0 = node_stat(m, NR_PAGETABLE);
+
+	assert_int_equal(mmap_anon(m, t, base, 0x600000, RW, MAP_PRIVATE | MAP_FIXED), base);
+	for (uint64_t a = base; a < base + 0x600000; a += 0x200000)
+		touch(m, t, a + 0x1000, true);
+	assert_int_equal(node_stat(m, NR_ANON_THPS), 3 * 512);
+	assert_int_equal(t->mm->nr_pgtables, 5);	/* PUD, PMD, three deposits */
+	assert_int_equal(node_stat(m, NR_PAGETABLE), pt0 + 4);
+	t_check(m);
+	assert_int_equal(vm_munmap(m, t, base + 0x100000, 0x400000), 0);
+	assert_int_equal(m->vm_events[THP_SPLIT_PMD], 2);
+	assert_int_equal(m->vm_events[THP_DEFERRED_SPLIT_PAGE], 2);
+	assert_int_equal(t->mm->nr_pgtables, 4);
+	assert_int_equal(node_stat(m, NR_PAGETABLE), pt0 + 3);
+	assert_int_equal(node_stat(m, NR_ANON_THPS), 0);
+	assert_int_equal(node_stat(m, NR_ANON_MAPPED), 512);
+	assert_int_equal(rss(t, MM_ANONPAGES), 512);
+	t_check(m);
+	do_exit(m, t, 0);
+	assert_int_equal(node_stat(m, NR_ANON_MAPPED), 0);
+	assert_int_equal(node_stat(m, NR_PAGETABLE), pt0);
+	t_check(m);
+}
+
+/*
  *   [F read beyond EOF -> SIGBUS]
  * A file fault that ends in SIGBUS leaves no PTE table behind: do_fault
  * frees its preallocated table, finish_fault never ran (8.5).  The PUD and
@@ -1616,6 +1653,7 @@ static const struct CMUnitTest layout_tests[] = {
 	cmocka_unit_test_teardown(test_layout_stack_guard_gap, destroy_machine),
 	cmocka_unit_test_teardown(test_free_pgtables_floor_ceiling, destroy_machine),
 	cmocka_unit_test_teardown(test_free_pgtables_partial_munmap, destroy_machine),
+	cmocka_unit_test_teardown(test_free_pgtables_partial_munmap_thp, destroy_machine),
 	cmocka_unit_test_teardown(test_sigbus_fault_leaves_no_pte_table, destroy_machine),
 	cmocka_unit_test_teardown(test_fork_copies_upper_tables, destroy_machine),
 	cmocka_unit_test_teardown(test_mprotect_shared_rw_ptes, destroy_machine),
