@@ -1177,9 +1177,13 @@ void change_protection(struct machine *m, struct vm_area_struct *vma, uint64_t s
 				ptl = table_lock(m, mm, pmd_t);
 				spin_lock(m, ptl);
 				pmd = pt_read(m, pmd_t, pmd_i);
-				/* a huge PMD keeps write only where the PTE rule would */
-				pt_write(m, pmd_t, pmd_i, (pmd & keep) | (prot & ~_PAGE_RW) |
-					 ((pmd & _PAGE_RW) && (newflags & VM_WRITE) ? _PAGE_RW : 0));
+				/*
+				 * change_huge_pmd: pmd_modify takes RW from
+				 * the new prot alone (shared shmem: yes;
+				 * private: never, 6.1 has no
+				 * can_change_pmd_writable)
+				 */
+				pt_write(m, pmd_t, pmd_i, (pmd & keep) | prot);
 				spin_unlock(m, ptl);
 				continue;
 			}

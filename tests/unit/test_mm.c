@@ -1584,6 +1584,59 @@ static void test_mprotect_shared_rw_ptes(void **state)
 	t_check(m);
 }
 
+/* The huge PMD for addr, or 0 when the entry there is not one */
+static pteval_t pmd_at(struct machine *m, struct task *t, uint64_t addr)
+{
+	enum pt_level level;
+	pteval_t e = pt_walk(m, t->mm, addr, &level, NULL, NULL);
+
+	return level == PT_PMD ? e : 0;
+}
+
+/*
+ * The same rule for huge PMDs (change_huge_pmd: pmd_modify takes RW from
+ * the new vm_page_prot).  A shmem THP mapped shared by PMD is writable
+ * again after mprotect back to RW, so the write neither faults nor splits
+ * the PMD; a private anonymous PMD is never made writable by mprotect
+ * (6.1 has no can_change_pmd_writable), so the next write faults and
+ * reuses the exclusive THP.
+ */
+static void test_mprotect_huge_pmd_write(void **state)
+{
+	struct machine *m = mm_machine_thp(state, THP_ALWAYS);
+	struct task *t = proc(m, "t");
+	const uint64_t sh = 0x7f0000000000UL, an = 0x7f0000400000UL;
+	unsigned long faults;
+	char err[128];
+	int fd;
+
+	assert_int_equal(shmem_mount(m, "/huge", "huge=always", err, sizeof(err)), 0);
+	fd = file(m, t, "/huge/f", PMD_SIZE);
+	assert_int_equal(ksys_mmap_pgoff(m, t, sh, PMD_SIZE, RW, MAP_SHARED | MAP_FIXED, fd, 0), sh);
+	assert_int_equal(mmap_anon(m, t, an, PMD_SIZE, RW, MAP_PRIVATE | MAP_FIXED), an);
+	touch(m, t, sh, false);
+	touch(m, t, an, true);
+	assert_true(pte_write(pmd_at(m, t, sh)));	/* PAGE_SHARED: no writenotify */
+	assert_true(pte_write(pmd_at(m, t, an)));
+	assert_int_equal(do_mprotect_pkey(m, t, sh, PMD_SIZE, PROT_READ), 0);
+	assert_false(pte_write(pmd_at(m, t, sh)));
+	assert_int_equal(do_mprotect_pkey(m, t, sh, PMD_SIZE, RW), 0);
+	assert_true(pte_write(pmd_at(m, t, sh)));
+	assert_int_equal(do_mprotect_pkey(m, t, an, PMD_SIZE, RW | PROT_EXEC), 0);
+	assert_false(pte_write(pmd_at(m, t, an)));
+	faults = m->vm_events[PGFAULT];
+	touch(m, t, sh + 5 * PG, true);
+	assert_int_equal(m->vm_events[PGFAULT], faults);
+	assert_int_equal(m->vm_events[THP_SPLIT_PMD], 0);
+	assert_int_equal(node_stat(m, NR_SHMEM_PMDMAPPED), 512);
+	touch(m, t, an + 5 * PG, true);
+	assert_int_equal(m->vm_events[PGFAULT], faults + 1);
+	assert_true(pte_write(pmd_at(m, t, an)));	/* reused: still one THP */
+	assert_int_equal(m->vm_events[THP_SPLIT_PMD], 0);
+	assert_int_equal(node_stat(m, NR_ANON_THPS), 512);
+	t_check(m);
+}
+
 /* ---- exit (section 9) ------------------------------------------------------ */
 
 /*
@@ -1657,6 +1710,7 @@ static const struct CMUnitTest layout_tests[] = {
 	cmocka_unit_test_teardown(test_sigbus_fault_leaves_no_pte_table, destroy_machine),
 	cmocka_unit_test_teardown(test_fork_copies_upper_tables, destroy_machine),
 	cmocka_unit_test_teardown(test_mprotect_shared_rw_ptes, destroy_machine),
+	cmocka_unit_test_teardown(test_mprotect_huge_pmd_write, destroy_machine),
 	cmocka_unit_test_teardown(test_exit_returns_every_page, destroy_machine),
 };
 
