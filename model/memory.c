@@ -1181,9 +1181,12 @@ void change_protection(struct machine *m, struct vm_area_struct *vma, uint64_t s
 				 * change_huge_pmd: pmd_modify takes RW from
 				 * the new prot alone (shared shmem: yes;
 				 * private: never, 6.1 has no
-				 * can_change_pmd_writable)
+				 * can_change_pmd_writable).  A PROT_NONE
+				 * PMD stays pmd_present: the model keeps
+				 * _PAGE_PRESENT on it (without _PAGE_USER
+				 * the CPU still faults).
 				 */
-				pt_write(m, pmd_t, pmd_i, (pmd & keep) | prot);
+				pt_write(m, pmd_t, pmd_i, (pmd & keep) | prot | _PAGE_PRESENT);
 				spin_unlock(m, ptl);
 				continue;
 			}

@@ -1637,6 +1637,56 @@ static void test_mprotect_huge_pmd_write(void **state)
 	t_check(m);
 }
 
+/*
+ * mprotect(PROT_NONE) over an anonymous THP keeps its huge PMD (6.1's
+ * pmd_present counts PROTNONE): accesses fault and get SIGSEGV, mprotect
+ * back to RW finds the same THP again, and a PROT_NONE range inside a
+ * PMD splits it into PROT_NONE PTEs.  Everything goes at munmap.
+ */
+static void test_mprotect_none_huge_pmd(void **state)
+{
+	struct machine *m = mm_machine_thp(state, THP_ALWAYS);
+	struct task *t = proc(m, "t");
+	const uint64_t a = 0x7f0000000000UL;
+	long pt0 = node_stat(m, NR_PAGETABLE);
+
+	assert_int_equal(mmap_anon(m, t, a, 2 * PMD_SIZE, RW, MAP_PRIVATE | MAP_FIXED), a);
+	touch(m, t, a, true);
+	touch(m, t, a + PMD_SIZE, true);
+	assert_int_equal(do_mprotect_pkey(m, t, a, PMD_SIZE, PROT_NONE), 0);
+	assert_int_not_equal(pmd_at(m, t, a), 0);
+	assert_int_equal(user_access(m, t->mm, a + PG, false), UA_SIGSEGV_ACCERR);
+	assert_int_equal(node_stat(m, NR_ANON_THPS), 1024);
+	t_check(m);
+	assert_int_equal(do_mprotect_pkey(m, t, a, PMD_SIZE, RW), 0);
+	touch(m, t, a + PG, true);
+	assert_int_equal(m->vm_events[THP_FAULT_ALLOC], 2);
+	assert_int_equal(rss(t, MM_ANONPAGES), 1024);
+	t_check(m);
+	assert_int_equal(do_mprotect_pkey(m, t, a + PMD_SIZE / 2, PMD_SIZE, PROT_NONE), 0);
+	assert_int_equal(m->vm_events[THP_SPLIT_PMD], 2);
+	{
+		enum pt_level level;
+		unsigned long table;
+		unsigned int idx;
+		pteval_t e;
+
+		pt_walk(m, t->mm, a + PMD_SIZE / 2, &level, &table, &idx);
+		assert_int_equal(level, PT_PTE);
+		e = pt_read(m, table, idx);
+		assert_true((e & _PAGE_PROTNONE) && !(e & _PAGE_PRESENT));
+	}
+	assert_int_equal(user_access(m, t->mm, a + PMD_SIZE, false), UA_SIGSEGV_ACCERR);
+	assert_int_equal(user_access(m, t->mm, a, false), UA_OK);
+	assert_int_equal(node_stat(m, NR_ANON_THPS), 0);
+	assert_int_equal(node_stat(m, NR_ANON_MAPPED), 1024);
+	t_check(m);
+	assert_int_equal(vm_munmap(m, t, a, 2 * PMD_SIZE), 0);
+	assert_int_equal(node_stat(m, NR_ANON_MAPPED), 0);
+	assert_int_equal(node_stat(m, NR_PAGETABLE), pt0);	/* free_pgtables: no VMA left */
+	t_check(m);
+}
+
 /* ---- exit (section 9) ------------------------------------------------------ */
 
 /*
@@ -1711,6 +1761,7 @@ static const struct CMUnitTest layout_tests[] = {
 	cmocka_unit_test_teardown(test_fork_copies_upper_tables, destroy_machine),
 	cmocka_unit_test_teardown(test_mprotect_shared_rw_ptes, destroy_machine),
 	cmocka_unit_test_teardown(test_mprotect_huge_pmd_write, destroy_machine),
+	cmocka_unit_test_teardown(test_mprotect_none_huge_pmd, destroy_machine),
 	cmocka_unit_test_teardown(test_exit_returns_every_page, destroy_machine),
 };
 
