@@ -7,6 +7,18 @@
  * a counter and the lists it summarises is reported with the zone, order
  * and type involved.  Cost is linear in free blocks plus pcp pages plus a
  * bitmap of the zone span, so it can run after every scenario step.
+ *
+ * User address spaces are checked the same way: each mm's page tables are
+ * walked once and what they map is tallied per page in an xmap, then
+ * compared with the mapcounts, refcounts, rss counters and node counters
+ * that the fault, fork and unmap paths keep.  Transparent huge pages follow
+ * 6.1: a huge PMD counts 512 pages of rss and one in the folio's
+ * compound_mapcount, an anonymous one carries a deposited table (a table
+ * page in every count), page_mapcount of a subpage is its PTE mappings
+ * plus the PMD ones, and NR_ANON_THPS, NR_*_PMDMAPPED and NR_SHMEM_THPS
+ * are recomputed.  That adds a cost linear in page-table pages and mapped
+ * pages (512 per THP), plus the page cache, walked to find file pages
+ * whose mapcount outlived their last mapping.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -14,11 +26,16 @@
 #include <string.h>
 
 #include "check.h"
+#include "filemap.h"
 #include "host.h"
 #include "machine.h"
+#include "memory.h"
+#include "mmap.h"
 #include "mmzone.h"
 #include "page.h"
 #include "page_alloc.h"
+#include "rmap.h"
+#include "task.h"
 
 struct chk {
 	struct machine *m;
@@ -195,6 +212,653 @@ static void chk_inuse(void *cbpriv, unsigned long pfn, unsigned int order)
 	}
 }
 
+/* ---- user address spaces ---------------------------------------------- */
+
+/* A page that present PTEs map: how often, and the first place seen */
+struct chk_mapped {
+	unsigned long count;
+	long pid;
+	uint64_t addr;
+};
+
+/* A THP (an order-9 folio) that PMDs or PTEs map: its PMD mappings, and the first place seen */
+struct chk_folio {
+	unsigned long pmds;
+	long pid;
+	uint64_t addr;
+};
+
+/* A page-table page and the first entry seen reaching it */
+struct chk_table {
+	long pid;
+	uint64_t addr;		/* the first address it covers */
+};
+
+struct chk_user {
+	struct xmap mapped_idx;		/* pfn -> index in mapped[] */
+	struct chk_mapped *mapped;
+	size_t nr_mapped, cap_mapped;
+	struct xmap folio_idx;		/* head pfn -> index in folios[] */
+	struct chk_folio *folios;
+	size_t nr_folios, cap_folios;
+	struct xmap tables;		/* pfn -> index in tabs[] */
+	struct chk_table *tabs;
+	size_t nr_tabs, cap_tabs;
+	long pagetable;			/* PMD and PTE tables of every mm, deposited ones too */
+	unsigned long huge_zero;	/* the huge zero page, or PFN_NONE */
+};
+
+/* One mm being walked */
+struct chk_mm {
+	struct chk *c;
+	struct chk_user *u;
+	long pid;
+	struct mm_struct *mm;
+	unsigned int vi;		/* the VMA at or after the address walked */
+	long rss[NR_MM_COUNTERS];
+	long tables;			/* table pages below the pgd, deposited ones too */
+	long deposits;			/* deposited tables found under huge PMDs */
+};
+
+static const char *const mm_counter_names[NR_MM_COUNTERS] = {
+	[MM_FILEPAGES] = "MM_FILEPAGES", [MM_ANONPAGES] = "MM_ANONPAGES",
+	[MM_SWAPENTS] = "MM_SWAPENTS", [MM_SHMEMPAGES] = "MM_SHMEMPAGES",
+};
+
+static const char *const table_names[] = {
+	[PT_PTE] = "PTE table", [PT_PMD] = "PMD table", [PT_PUD] = "PUD table", [PT_PGD] = "pgd",
+};
+
+static bool chk_is_free(const struct chk *c, unsigned long pfn)
+{
+	unsigned long i = pfn - c->base;
+
+	return pfn >= c->base && i < c->nbits && (c->bits[i / 64] & (1ULL << (i % 64)));
+}
+
+/* An entry read without a scheduling point: the checker only looks */
+static pteval_t chk_entry(struct machine *m, unsigned long table, unsigned int i)
+{
+	uint8_t *p = fstore_frame_bytes(m, table, i * 8);
+	pteval_t v = 0;
+
+	if (p)
+		memcpy(&v, p, 8);
+	return v;
+}
+
+/* Record the table page at pfn (of level, covering from addr); false on a failure */
+static bool chk_table_page(struct chk_mm *cm, unsigned long pfn, enum pt_level level,
+			   uint64_t addr)
+{
+	struct chk *c = cm->c;
+	struct chk_user *u = cm->u;
+	uint64_t idx;
+
+	if (pfn >= c->m->max_pfn) {
+		chk_fail(c, "pid %ld: the %s for %#llx is pfn %#lx, beyond the end of memory",
+			 cm->pid, table_names[level], (unsigned long long)addr, pfn);
+		return false;
+	}
+	if (chk_is_free(c, pfn)) {
+		chk_fail(c, "pid %ld: the %s for %#llx is page %#lx, which is free",
+			 cm->pid, table_names[level], (unsigned long long)addr, pfn);
+		return false;
+	}
+	if (xmap_get(&u->tables, pfn, &idx)) {
+		chk_fail(c, "page-table page %#lx is reached twice: from pid %ld for %#llx and "
+			 "from pid %ld for %#llx", pfn, u->tabs[idx].pid,
+			 (unsigned long long)u->tabs[idx].addr, cm->pid, (unsigned long long)addr);
+		return false;
+	}
+	if ((level == PT_PMD || level == PT_PTE) && !PageTable(c->m, pfn)) {
+		chk_fail(c, "pid %ld: the %s for %#llx (page %#lx) is not PageTable",
+			 cm->pid, table_names[level], (unsigned long long)addr, pfn);
+		return false;
+	}
+	if (u->nr_tabs == u->cap_tabs) {
+		u->cap_tabs = u->cap_tabs ? u->cap_tabs * 2 : 64;
+		u->tabs = host_reallocarray(u->tabs, u->cap_tabs, sizeof(*u->tabs),
+					    "checking page tables");
+	}
+	u->tabs[u->nr_tabs] = (struct chk_table){ .pid = cm->pid, .addr = addr };
+	xmap_set(&u->tables, pfn, u->nr_tabs++);
+	if (level != PT_PGD)
+		cm->tables++;
+	if (level == PT_PMD || level == PT_PTE)
+		u->pagetable++;
+	return true;
+}
+
+/* The VMA holding addr, or NULL (addresses are walked in ascending order) */
+static struct vm_area_struct *chk_vma_at(struct chk_mm *cm, uint64_t addr)
+{
+	struct mm_struct *mm = cm->mm;
+
+	while (cm->vi < mm->nr_vmas && mm->vmas[cm->vi]->vm_end <= addr)
+		cm->vi++;
+	if (cm->vi == mm->nr_vmas || mm->vmas[cm->vi]->vm_start > addr)
+		return NULL;
+	return mm->vmas[cm->vi];
+}
+
+/* The THP at head as seen from the mappings, recorded on first sight */
+static struct chk_folio *chk_folio_of(struct chk_user *u, unsigned long head, long pid,
+				      uint64_t addr)
+{
+	uint64_t idx;
+
+	if (xmap_get(&u->folio_idx, head, &idx))
+		return &u->folios[idx];
+	if (u->nr_folios == u->cap_folios) {
+		u->cap_folios = u->cap_folios ? u->cap_folios * 2 : 16;
+		u->folios = host_reallocarray(u->folios, u->cap_folios, sizeof(*u->folios),
+					      "checking THPs");
+	}
+	u->folios[u->nr_folios] = (struct chk_folio){ .pid = pid, .addr = addr };
+	xmap_set(&u->folio_idx, head, u->nr_folios);
+	return &u->folios[u->nr_folios++];
+}
+
+static void chk_pte(struct chk_mm *cm, uint64_t addr, pteval_t e)
+{
+	struct chk *c = cm->c;
+	struct machine *m = c->m;
+	struct chk_user *u = cm->u;
+	unsigned long pfn = pte_pfn(e);
+	uint64_t idx;
+
+	if (!upte_present(e)) {
+		chk_fail(c, "pid %ld: the PTE for %#llx is %#llx: neither present nor empty",
+			 cm->pid, (unsigned long long)addr, (unsigned long long)e);
+		return;
+	}
+	if (!chk_vma_at(cm, addr)) {
+		chk_fail(c, "pid %ld: the PTE for %#llx maps page %#lx outside every VMA",
+			 cm->pid, (unsigned long long)addr, pfn);
+		return;
+	}
+	if (vm_normal_pfn(e) == PFN_NONE) {
+		if (pfn != m->procs->zero_pfn)
+			chk_fail(c, "pid %ld: the special PTE for %#llx maps %#lx, not the zero page",
+				 cm->pid, (unsigned long long)addr, pfn);
+		return;
+	}
+	if (pfn >= m->max_pfn) {
+		chk_fail(c, "pid %ld: the PTE for %#llx maps pfn %#lx, beyond the end of memory",
+			 cm->pid, (unsigned long long)addr, pfn);
+		return;
+	}
+	if (chk_is_free(c, pfn)) {
+		chk_fail(c, "pid %ld: the PTE for %#llx maps page %#lx, which is free",
+			 cm->pid, (unsigned long long)addr, pfn);
+		return;
+	}
+	if (pfn - u->huge_zero < HPAGE_PMD_NR) {
+		chk_fail(c, "pid %ld: the PTE for %#llx maps page %#lx of the huge zero page",
+			 cm->pid, (unsigned long long)addr, pfn);
+		return;
+	}
+	/* 6.1: an anon page is mapped writable only while it is exclusively ours */
+	if (pte_write(e) && PageAnon(m, pfn) && !PageAnonExclusive(m, pfn)) {
+		chk_fail(c, "pid %ld: the PTE for %#llx maps anon page %#lx writable, but it is "
+			 "not PageAnonExclusive", cm->pid, (unsigned long long)addr, pfn);
+		return;
+	}
+	if (PageCompound(m, pfn))
+		chk_folio_of(u, page_head(m, pfn), cm->pid, addr);
+	cm->rss[mm_counter_of(m, pfn)]++;
+	if (xmap_get(&u->mapped_idx, pfn, &idx)) {
+		u->mapped[idx].count++;
+		return;
+	}
+	if (u->nr_mapped == u->cap_mapped) {
+		u->cap_mapped = u->cap_mapped ? u->cap_mapped * 2 : 256;
+		u->mapped = host_reallocarray(u->mapped, u->cap_mapped, sizeof(*u->mapped),
+					      "checking mapped pages");
+	}
+	u->mapped[u->nr_mapped] = (struct chk_mapped){ .count = 1, .pid = cm->pid, .addr = addr };
+	xmap_set(&u->mapped_idx, pfn, u->nr_mapped++);
+}
+
+/*
+ * A huge PMD (6.1, x86): it lies inside one VMA; an anonymous VMA's
+ * carries a deposited PTE table (a table page like any other: PageTable,
+ * in nr_pgtables, pgtables_bytes and NR_PAGETABLE), a file VMA's none.
+ * The huge zero page maps nothing that counts; anything else is the head
+ * of an order-9 folio (anon in an anonymous VMA, the page cache's folio
+ * in a file VMA) and counts 512 pages of rss.
+ */
+static void chk_pmd(struct chk_mm *cm, unsigned long table, unsigned int i, uint64_t addr,
+		    pteval_t e)
+{
+	struct chk *c = cm->c;
+	struct machine *m = c->m;
+	struct mm_struct *mm = cm->mm;
+	unsigned long pfn = pte_pfn(e);
+	struct vm_area_struct *vma = chk_vma_at(cm, addr);
+	uint64_t pt;
+	bool anon, deposited = xmap_get(&mm->deposited, ((uint64_t)table << 9) | i, &pt);
+
+	if (!vma) {
+		chk_fail(c, "pid %ld: the huge PMD for %#llx maps page %#lx outside every VMA",
+			 cm->pid, (unsigned long long)addr, pfn);
+		return;
+	}
+	if (addr + HPAGE_PMD_SIZE > vma->vm_end) {
+		chk_fail(c, "pid %ld: the huge PMD for %#llx crosses the end of VMA [%#lx, %#lx)",
+			 cm->pid, (unsigned long long)addr, vma->vm_start, vma->vm_end);
+		return;
+	}
+	anon = vma_is_anonymous(vma);
+	if (anon != deposited) {
+		chk_fail(c, anon ? "pid %ld: the anonymous huge PMD for %#llx has no deposited table" :
+			 "pid %ld: the file huge PMD for %#llx has a deposited table",
+			 cm->pid, (unsigned long long)addr);
+		return;
+	}
+	if (deposited) {
+		if (!chk_table_page(cm, (unsigned long)pt, PT_PTE, addr))
+			return;
+		cm->deposits++;
+	}
+	if (pfn == cm->u->huge_zero) {
+		if (!anon)
+			chk_fail(c, "pid %ld: the huge zero page is mapped at %#llx in a file VMA",
+				 cm->pid, (unsigned long long)addr);
+		else if (pte_write(e))
+			chk_fail(c, "pid %ld: the huge zero page is mapped writable at %#llx",
+				 cm->pid, (unsigned long long)addr);
+		else if (!(mm->flags & (1UL << MMF_HUGE_ZERO_PAGE)))
+			chk_fail(c, "pid %ld: maps the huge zero page at %#llx without "
+				 "MMF_HUGE_ZERO_PAGE", cm->pid, (unsigned long long)addr);
+		return;
+	}
+	if (pfn >= m->max_pfn) {
+		chk_fail(c, "pid %ld: the huge PMD for %#llx maps pfn %#lx, beyond the end of memory",
+			 cm->pid, (unsigned long long)addr, pfn);
+		return;
+	}
+	if (chk_is_free(c, pfn)) {
+		chk_fail(c, "pid %ld: the huge PMD for %#llx maps page %#lx, which is free",
+			 cm->pid, (unsigned long long)addr, pfn);
+		return;
+	}
+	if (!PageHead(m, pfn) || compound_order(m, pfn) != HPAGE_PMD_ORDER) {
+		chk_fail(c, "pid %ld: the huge PMD for %#llx maps page %#lx, not the head of an "
+			 "order-9 folio", cm->pid, (unsigned long long)addr, pfn);
+		return;
+	}
+	if (anon != PageAnon(m, pfn)) {
+		chk_fail(c, "pid %ld: the huge PMD for %#llx maps THP %#lx, %sPageAnon, in %s VMA",
+			 cm->pid, (unsigned long long)addr, pfn, anon ? "not " : "",
+			 anon ? "an anonymous" : "a file");
+		return;
+	}
+	if (!anon && page_cache_lookup(m, vma->vm_file, linear_page_index(vma, addr)) != pfn) {
+		chk_fail(c, "pid %ld: the huge PMD for %#llx maps THP %#lx, not the folio at index "
+			 "%lu of %s", cm->pid, (unsigned long long)addr, pfn,
+			 linear_page_index(vma, addr), vma->vm_file->path);
+		return;
+	}
+	if (pte_write(e) && anon && !PageAnonExclusive(m, pfn)) {
+		chk_fail(c, "pid %ld: the huge PMD for %#llx maps anon THP %#lx writable, but it is "
+			 "not PageAnonExclusive", cm->pid, (unsigned long long)addr, pfn);
+		return;
+	}
+	cm->rss[mm_counter_of(m, pfn)] += HPAGE_PMD_NR;
+	chk_folio_of(cm->u, pfn, cm->pid, addr)->pmds++;
+}
+
+/* Walk the entries of a table at level (a PUD, PMD or PTE table) from base */
+static void chk_walk(struct chk_mm *cm, unsigned long table, enum pt_level level, uint64_t base)
+{
+	static const unsigned int shift[] = { [PT_PTE] = PAGE_SHIFT, [PT_PMD] = PMD_SHIFT,
+					      [PT_PUD] = PUD_SHIFT, [PT_PGD] = PGDIR_SHIFT };
+	struct chk *c = cm->c;
+
+	for (unsigned int i = 0; i < PTRS_PER_TABLE && c->ok; i++) {
+		uint64_t addr = base + ((uint64_t)i << shift[level]);
+		pteval_t e = chk_entry(c->m, table, i);
+
+		if (level == PT_PTE) {
+			if (e)
+				chk_pte(cm, addr, e);
+			continue;
+		}
+		if (!e)
+			continue;
+		if (level == PT_PMD && (e & _PAGE_PSE) && upte_present(e)) {
+			chk_pmd(cm, table, i, addr, e);
+			continue;
+		}
+		if (!pte_present(e)) {
+			chk_fail(c, "pid %ld: the %s entry for %#llx is %#llx: neither present nor empty",
+				 cm->pid, table_names[level], (unsigned long long)addr,
+				 (unsigned long long)e);
+			return;
+		}
+		if (e & _PAGE_PSE) {
+			chk_fail(c, "pid %ld: a huge %s entry maps %#llx: user mappings have no such "
+				 "pages", cm->pid, table_names[level], (unsigned long long)addr);
+			return;
+		}
+		if (chk_table_page(cm, pte_pfn(e), level - 1, addr))
+			chk_walk(cm, pte_pfn(e), level - 1, addr);
+	}
+}
+
+static void chk_vmas(struct chk *c, long pid, struct mm_struct *mm)
+{
+	if (mm->map_count < 0 || (unsigned int)mm->map_count != mm->nr_vmas) {
+		chk_fail(c, "pid %ld: map_count %d but %u VMAs", pid, mm->map_count, mm->nr_vmas);
+		return;
+	}
+	for (unsigned int i = 0; i < mm->nr_vmas && c->ok; i++) {
+		struct vm_area_struct *v = mm->vmas[i];
+
+		if (v->vm_mm != mm)
+			chk_fail(c, "pid %ld: VMA [%#lx, %#lx) has another vm_mm", pid, v->vm_start,
+				 v->vm_end);
+		else if ((v->vm_start | v->vm_end) & (PAGE_SIZE - 1))
+			chk_fail(c, "pid %ld: VMA [%#lx, %#lx) is not page aligned", pid, v->vm_start,
+				 v->vm_end);
+		else if (v->vm_start >= v->vm_end)
+			chk_fail(c, "pid %ld: VMA [%#lx, %#lx) is empty", pid, v->vm_start,
+				 v->vm_end);
+		else if (v->vm_end > TASK_SIZE)
+			chk_fail(c, "pid %ld: VMA [%#lx, %#lx) ends above TASK_SIZE", pid,
+				 v->vm_start, v->vm_end);
+		else if (i && mm->vmas[i - 1]->vm_end > v->vm_start)
+			chk_fail(c, "pid %ld: VMAs [%#lx, %#lx) and [%#lx, %#lx) overlap or are out "
+				 "of order", pid, mm->vmas[i - 1]->vm_start, mm->vmas[i - 1]->vm_end,
+				 v->vm_start, v->vm_end);
+	}
+}
+
+static void chk_user_mm(struct chk *c, struct chk_user *u, long pid, struct mm_struct *mm)
+{
+	struct chk_mm cm = { .c = c, .u = u, .pid = pid, .mm = mm };
+
+	chk_vmas(c, pid, mm);
+	if (!c->ok)
+		return;
+	/* the pgd is an order-1 block: both pages belong to this mm */
+	if (!chk_table_page(&cm, mm->pgd, PT_PGD, 0) || !chk_table_page(&cm, mm->pgd + 1, PT_PGD, 0))
+		return;
+	chk_walk(&cm, mm->pgd, PT_PGD, 0);
+	if (!c->ok)
+		return;
+	if ((long)mm->deposited.nr != cm.deposits) {
+		chk_fail(c, "pid %ld: %ld deposited tables but %ld anonymous huge PMDs carry one",
+			 pid, (long)mm->deposited.nr, cm.deposits);
+		return;
+	}
+	if (mm->nr_pgtables != cm.tables) {
+		chk_fail(c, "pid %ld: nr_pgtables %ld but its page tables have %ld pages below the pgd",
+			 pid, mm->nr_pgtables, cm.tables);
+		return;
+	}
+	if (mm->pgtables_bytes != cm.tables * (long)PAGE_SIZE) {
+		chk_fail(c, "pid %ld: pgtables_bytes %ld but its page tables have %ld bytes below "
+			 "the pgd", pid, mm->pgtables_bytes, cm.tables * (long)PAGE_SIZE);
+		return;
+	}
+	for (int k = 0; k < NR_MM_COUNTERS; k++) {
+		if (mm->rss_stat[k] != cm.rss[k]) {
+			chk_fail(c, "pid %ld: rss %s is %ld but its page tables map %ld such pages",
+				 pid, mm_counter_names[k], mm->rss_stat[k], cm.rss[k]);
+			return;
+		}
+	}
+}
+
+/* Is pfn (a small page or a THP's head) in the page cache of the file its mapping names? */
+static bool chk_in_page_cache(struct machine *m, unsigned long pfn)
+{
+	uint64_t mapping = page_mapping(m, pfn), v;
+	struct inode *inode;
+
+	if (!mapping || (mapping & PAGE_MAPPING_ANON) || mapping < MAPPING_ADDR_BASE ||
+	    !xmap_get(&m->procs->inodes_by_id, (mapping - MAPPING_ADDR_BASE) / RMAP_OBJ_STRIDE, &v))
+		return false;
+	inode = (struct inode *)(uintptr_t)v;
+	return xmap_get(&inode->i_pages, page_index(m, pfn), &v) && v == pfn;
+}
+
+static long chk_node_sum(struct machine *m, int item)
+{
+	long v = 0;
+
+	for (int n = 0; n < m->nr_nodes; n++)
+		v += m->node[n].vm_stat[item];
+	return v;
+}
+
+/* What the walk found of a THP and its 512 pages, by the mappings seen */
+struct chk_thp_sums {
+	long anon, file;		/* distinct pages mapped (NR_ANON_MAPPED, NR_FILE_MAPPED) */
+	long anon_thps;			/* anon THPs mapped by a PMD */
+	long pmd_mapped[2];		/* file THPs mapped by a PMD: [PageSwapBacked] */
+};
+
+/*
+ * A THP against 6.1's mapcounts: compound_mapcount counts its PMD
+ * mappings, page_mapcount of each subpage its PTE mappings plus the PMD
+ * ones (rmap.c's page_mapcount: PageDoubleMap and the file rule), tails
+ * hold no references of their own, and the head's refcount covers every
+ * mapping plus the page cache's 512.
+ */
+static void chk_thp(struct chk *c, struct chk_user *u, unsigned long head,
+		    const struct chk_folio *f, struct chk_thp_sums *s)
+{
+	struct machine *m = c->m;
+	bool anon, cached;
+	long total = (long)f->pmds;
+	int ref;
+
+	if (!PageHead(m, head) || compound_order(m, head) != HPAGE_PMD_ORDER) {
+		chk_fail(c, "page %#lx (pid %ld at %#llx) is in a compound page that is not an "
+			 "order-9 THP", head, f->pid, (unsigned long long)f->addr);
+		return;
+	}
+	anon = PageAnon(m, head);
+	cached = chk_in_page_cache(m, head);
+	if (compound_mapcount(m, head) < 0 || (unsigned long)compound_mapcount(m, head) != f->pmds) {
+		chk_fail(c, "THP %#lx: compound_mapcount %d but %lu PMDs map it (pid %ld at %#llx)",
+			 head, compound_mapcount(m, head), f->pmds, f->pid,
+			 (unsigned long long)f->addr);
+		return;
+	}
+	if (anon && PageDoubleMap(m, head) && !f->pmds) {
+		chk_fail(c, "THP %#lx: PageDoubleMap but no PMD maps it (pid %ld at %#llx)", head,
+			 f->pid, (unsigned long long)f->addr);
+		return;
+	}
+	for (unsigned long i = 0; i < HPAGE_PMD_NR; i++) {
+		unsigned long p = head + i, ptes = 0;
+		uint64_t idx;
+		int mc = page_mapcount(m, p);
+
+		if (xmap_get(&u->mapped_idx, p, &idx))
+			ptes = u->mapped[idx].count;
+		if (mc < 0 || (unsigned long)mc != ptes + f->pmds) {
+			chk_fail(c, "page %#lx (subpage %lu of THP %#lx): mapcount %d but %lu PTEs and "
+				 "%lu PMDs map it", p, i, head, mc, ptes, f->pmds);
+			return;
+		}
+		if (i && page_ref_count(m, p)) {
+			chk_fail(c, "page %#lx (subpage %lu of THP %#lx): a tail page with refcount %d",
+				 p, i, head, page_ref_count(m, p));
+			return;
+		}
+		total += (long)ptes;
+	}
+	ref = page_ref_count(m, head);
+	if (ref < total + (cached ? (long)HPAGE_PMD_NR : 0)) {
+		chk_fail(c, "THP %#lx: refcount %d below its %ld mappings%s (pid %ld at %#llx)", head,
+			 ref, total, cached ? " and the page cache's 512" : "", f->pid,
+			 (unsigned long long)f->addr);
+		return;
+	}
+	if (!f->pmds)
+		return;		/* its PTE-mapped pages were counted one by one */
+	if (anon) {
+		s->anon_thps++;
+		s->anon += HPAGE_PMD_NR;
+	} else {
+		s->pmd_mapped[PageSwapBacked(m, head)]++;
+		s->file += HPAGE_PMD_NR;
+	}
+}
+
+/* The page caches: no page free, no mapcount without a mapping; THPs counted */
+static void chk_page_caches(struct chk *c, struct chk_user *u, long cache_thps[2])
+{
+	struct machine *m = c->m;
+	struct inode *inode;
+	uint64_t pfn, idx, v;
+
+	for (size_t k = 0; c->ok && (inode = inode_next(m, &k));) {
+		for (size_t i = 0; c->ok && xmap_next(&inode->i_pages, &i, &idx, &pfn);) {
+			unsigned long head = page_head(m, pfn);
+
+			if (chk_is_free(c, pfn)) {
+				chk_fail(c, "page %#lx of %s (index %lu) is in the page cache and free",
+					 (unsigned long)pfn, inode->path, (unsigned long)idx);
+				return;
+			}
+			if (PageCompound(m, pfn)) {
+				if (pfn == head && compound_order(m, head) == HPAGE_PMD_ORDER)
+					cache_thps[PageSwapBacked(m, head)]++;
+				if (xmap_get(&u->folio_idx, head, &v))
+					continue;	/* checked with its mappings */
+				if (pfn == head && compound_mapcount(m, head)) {
+					chk_fail(c, "THP %#lx of %s (index %lu): compound_mapcount %d but "
+						 "no PMD maps it", head, inode->path,
+						 (unsigned long)idx, compound_mapcount(m, head));
+					return;
+				}
+			}
+			if (page_mapcount(m, pfn) > 0 && !xmap_get(&u->mapped_idx, pfn, &v))
+				chk_fail(c, "page %#lx of %s (index %lu): mapcount %d but no PTE maps it",
+					 (unsigned long)pfn, inode->path, (unsigned long)idx,
+					 page_mapcount(m, pfn));
+		}
+	}
+}
+
+/* A node counter against what the walk found; fmt takes the counter, then want */
+#define chk_counter(c, item, want, fmt)						\
+	do {									\
+		long v_ = chk_node_sum((c)->m, item), w_ = (want);		\
+										\
+		if ((c)->ok && v_ != w_)					\
+			chk_fail(c, fmt, v_, w_);				\
+	} while (0)
+
+/* What the mms' page tables map against the pages' rmap state and the counters */
+static void chk_user_pages(struct chk *c, struct chk_user *u)
+{
+	struct machine *m = c->m;
+	struct chk_thp_sums s = { 0 };
+	long cache_thps[2] = { 0 };
+	uint64_t pfn, idx, v;
+
+	for (size_t i = 0; c->ok && xmap_next(&u->mapped_idx, &i, &pfn, &idx);) {
+		struct chk_mapped *pm = &u->mapped[idx];
+		int mapcount, ref;
+		bool cached;
+
+		if (xmap_get(&u->tables, pfn, &v)) {
+			chk_fail(c, "page %#lx is a page-table page and also mapped by pid %ld at %#llx",
+				 (unsigned long)pfn, pm->pid, (unsigned long long)pm->addr);
+			return;
+		}
+		if (PageCompound(m, pfn)) {
+			/* checked with its THP; counted there if a PMD maps it too */
+			xmap_get(&u->folio_idx, page_head(m, pfn), &v);
+			if (u->folios[v].pmds)
+				continue;
+		} else {
+			mapcount = page_mapcount(m, pfn);
+			ref = page_ref_count(m, pfn);
+			cached = chk_in_page_cache(m, pfn);
+			if (mapcount < 0 || (unsigned long)mapcount != pm->count) {
+				chk_fail(c, "page %#lx: mapcount %d but %lu PTEs map it (pid %ld at %#llx)",
+					 (unsigned long)pfn, mapcount, pm->count, pm->pid,
+					 (unsigned long long)pm->addr);
+				return;
+			}
+			if (ref < mapcount + cached) {
+				chk_fail(c, "page %#lx: refcount %d below its %d mappings%s (pid %ld at "
+					 "%#llx)", (unsigned long)pfn, ref, mapcount,
+					 cached ? " and the page cache" : "", pm->pid,
+					 (unsigned long long)pm->addr);
+				return;
+			}
+		}
+		if (PageAnon(m, pfn))
+			s.anon++;
+		else
+			s.file++;
+	}
+	for (size_t i = 0; c->ok && xmap_next(&u->folio_idx, &i, &pfn, &idx);)
+		chk_thp(c, u, (unsigned long)pfn, &u->folios[idx], &s);
+	if (c->ok)
+		chk_page_caches(c, u, cache_thps);
+	chk_counter(c, NR_ANON_MAPPED, s.anon, "NR_ANON_MAPPED is %ld but page tables map %ld anon pages");
+	chk_counter(c, NR_FILE_MAPPED, s.file, "NR_FILE_MAPPED is %ld but page tables map %ld file pages");
+	chk_counter(c, NR_ANON_THPS, s.anon_thps * HPAGE_PMD_NR,
+		    "NR_ANON_THPS is %ld but PMDs map anon THPs of %ld pages");
+	chk_counter(c, NR_SHMEM_PMDMAPPED, s.pmd_mapped[1] * HPAGE_PMD_NR,
+		    "NR_SHMEM_PMDMAPPED is %ld but PMDs map shmem THPs of %ld pages");
+	chk_counter(c, NR_FILE_PMDMAPPED, s.pmd_mapped[0] * HPAGE_PMD_NR,
+		    "NR_FILE_PMDMAPPED is %ld but PMDs map file THPs of %ld pages");
+	chk_counter(c, NR_SHMEM_THPS, cache_thps[1] * HPAGE_PMD_NR,
+		    "NR_SHMEM_THPS is %ld but tmpfs page caches hold THPs of %ld pages");
+	chk_counter(c, NR_FILE_THPS, cache_thps[0] * HPAGE_PMD_NR,
+		    "NR_FILE_THPS is %ld but other page caches hold THPs of %ld pages");
+	/* 6.1 counts user PMD and PTE tables only: no PUD tables, no kernel ones */
+	chk_counter(c, NR_PAGETABLE, u->pagetable,
+		    "NR_PAGETABLE is %ld but user PMD and PTE tables (deposited ones too) are %ld "
+		    "pages");
+}
+
+/*
+ * Every live mm: its VMAs, its page tables against its counters, and
+ * what all of them map against the pages' mapcounts, refcounts and the
+ * node counters.  Linear in mapped pages, table pages and page-cache
+ * pages (512 per THP seen).
+ */
+static void chk_user(struct chk *c)
+{
+	struct proc_ctx *pc = c->m->procs;
+	struct chk_user u = { 0 };
+
+	if (!pc)
+		return;
+	u.huge_zero = pc->thp.init ? pc->thp.huge_zero_pfn : PFN_NONE;
+	if (u.huge_zero != PFN_NONE && chk_is_free(c, u.huge_zero)) {
+		chk_fail(c, "the huge zero page %#lx is free", u.huge_zero);
+		return;
+	}
+	xmap_init(&u.mapped_idx);
+	xmap_init(&u.folio_idx);
+	xmap_init(&u.tables);
+	for (unsigned int i = 0; i < pc->nr_tasks && c->ok; i++)
+		if (pc->tasks[i]->mm)
+			chk_user_mm(c, &u, pc->tasks[i]->pid, pc->tasks[i]->mm);
+	if (c->ok)
+		chk_user_pages(c, &u);
+	xmap_destroy(&u.mapped_idx);
+	xmap_destroy(&u.folio_idx);
+	xmap_destroy(&u.tables);
+	host_free(u.mapped);
+	host_free(u.folios);
+	host_free(u.tabs);
+}
+
 void mm_set_inuse_iter(struct machine *m, mm_inuse_iter_fn fn, void *priv)
 {
 	m->inuse_iter = fn;
@@ -214,6 +878,8 @@ bool mm_check_invariants(struct machine *m, char *err, size_t errlen)
 			chk_zone(&c, z);
 	if (c.ok && m->inuse_iter)
 		m->inuse_iter(m->inuse_priv, chk_inuse, &c);
+	if (c.ok)
+		chk_user(&c);
 	if (c.ok && m->fail.failed)
 		chk_fail(&c, "simulated kernel failure: %s", m->fail.msg);
 	host_free(c.bits);

@@ -522,6 +522,7 @@ long do_sys_open(struct machine *m, struct task *t, const char *path, long flags
 	f = host_calloc(1, sizeof(*f), "an open file");
 	f->inode = inode;
 	f->f_flags = (int)(flags & O_ACCMODE);
+	f->f_id = ++proc_ctx(m)->next_file_id;
 	t->fd[fd] = f;
 	return fd;
 }

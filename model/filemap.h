@@ -51,6 +51,7 @@ static inline unsigned int shmem_dev_minor(const struct inode *inode)
 struct file {
 	struct inode *inode;
 	int f_flags;			/* O_RDONLY / O_WRONLY / O_RDWR */
+	uint64_t f_id;			/* names this open file: fork's copies share it */
 };
 
 static inline uint64_t mapping_addr(const struct inode *inode)

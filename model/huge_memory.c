@@ -311,6 +311,8 @@ static void split_huge_pmd_locked(struct machine *m, struct vm_area_struct *vma,
 	unsigned long head = pte_pfn(pmd), pt;
 	pteval_t prot = (pmd & ~(PTE_PFN_MASK | _PAGE_PSE | _PAGE_DIRTY));
 
+	if (prot & _PAGE_PROTNONE)	/* a PROT_NONE PTE is not _PAGE_PRESENT */
+		prot &= ~_PAGE_PRESENT;
 	count_vm_event(m, THP_SPLIT_PMD);
 	if (!vma_is_anonymous(vma)) {
 		pt_write(m, pmd_table, pmd_idx, 0);

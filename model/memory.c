@@ -1072,42 +1072,107 @@ static int copy_pte_range(struct machine *m, struct vm_area_struct *dst,
 	return 0;
 }
 
+/* The child's entry at (table, i): a table of the next level down, allocated if missing */
+static int dup_table_entry(struct machine *m, struct mm_struct *mm, unsigned long table,
+			   unsigned int i, enum pt_level child, spinlock_t *lock, pteval_t *e)
+{
+	*e = pt_read(m, table, i);
+	if (pte_present(*e))
+		return 0;
+	return populate_entry(m, mm, table, i, child, lock, e);
+}
+
+/* copy_pmd_range: a child PTE table for each parent PMD entry that has one */
+static int copy_pmd_range(struct machine *m, struct vm_area_struct *dst,
+			  struct vm_area_struct *src, unsigned long spmd_t, unsigned long dpmd_t,
+			  uint64_t addr, uint64_t end)
+{
+	uint64_t next;
+
+	for (; addr < end; addr = next) {
+		unsigned int i = idx_of(addr, PT_PMD);
+		pteval_t spmd = pt_read(m, spmd_t, i), dpmd;
+		int err;
+
+		next = (addr + PMD_SIZE) & ~(PMD_SIZE - 1);
+		if (next > end)
+			next = end;
+		if (!pte_present(spmd))
+			continue;
+		if (pmd_leaf(spmd)) {
+			err = copy_huge_pmd(m, dst, src, addr, dpmd_t, i, spmd_t, i);
+			if (err != -EAGAIN) {
+				if (err)
+					return err;
+				continue;
+			}
+			spmd = pt_read(m, spmd_t, i);	/* split: copy the PTEs */
+		}
+		if (dup_table_entry(m, dst->vm_mm, dpmd_t, i, PT_PTE,
+				    table_lock(m, dst->vm_mm, dpmd_t), &dpmd))
+			return -ENOMEM;
+		copy_pte_range(m, dst, src, pte_pfn(spmd), pte_pfn(dpmd), addr, next);
+	}
+	return 0;
+}
+
+/* copy_pud_range: a child PMD table for each parent PUD entry that has one */
+static int copy_pud_range(struct machine *m, struct vm_area_struct *dst,
+			  struct vm_area_struct *src, unsigned long spud_t, unsigned long dpud_t,
+			  uint64_t addr, uint64_t end)
+{
+	uint64_t next;
+
+	for (; addr < end; addr = next) {
+		unsigned int i = idx_of(addr, PT_PUD);
+		pteval_t spud = pt_read(m, spud_t, i), dpud;
+		int err;
+
+		next = (addr + PUD_SIZE) & ~(PUD_SIZE - 1);
+		if (next > end)
+			next = end;
+		if (!pte_present(spud))
+			continue;
+		if (dup_table_entry(m, dst->vm_mm, dpud_t, i, PT_PMD, &dst->vm_mm->page_table_lock,
+				    &dpud))
+			return -ENOMEM;
+		err = copy_pmd_range(m, dst, src, pte_pfn(spud), pte_pfn(dpud), addr, next);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+/*
+ * copy_page_range: walk the parent's tables level by level, giving the
+ * child a table wherever the parent has a present entry above the VMA's
+ * range (pud_alloc, pmd_alloc, and a PTE table per PMD entry), even when
+ * nothing below it maps a page.
+ */
 int copy_page_range(struct machine *m, struct vm_area_struct *dst, struct vm_area_struct *src)
 {
+	struct mm_struct *smm = src->vm_mm, *dmm = dst->vm_mm;
 	uint64_t addr, next;
 
 	/* vma_needs_copy: file mappings without anon pages refault in the child */
 	if (!(src->vm_flags & (VM_HUGETLB | VM_PFNMAP | VM_MIXEDMAP)) && !src->anon_vma)
 		return 0;
 	for (addr = src->vm_start; addr < src->vm_end; addr = next) {
-		unsigned long spmd_t, dpmd_t;
-		unsigned int spmd_i, dpmd_i;
-		pteval_t spmd, dpmd;
+		unsigned int i = idx_of(addr, PT_PGD);
+		pteval_t spgd = pt_read(m, smm->pgd, i), dpgd;
 		int err;
 
-		next = (addr + PMD_SIZE) & ~(PMD_SIZE - 1);
+		next = (addr + PGDIR_SIZE) & ~(PGDIR_SIZE - 1);
 		if (next > src->vm_end)
 			next = src->vm_end;
-		if (!pmd_slot(m, src->vm_mm, addr, false, &spmd_t, &spmd_i, NULL))
+		if (!pte_present(spgd))
 			continue;
-		spmd = pt_read(m, spmd_t, spmd_i);
-		if (!pte_present(spmd))
-			continue;
-		if (!pmd_slot(m, dst->vm_mm, addr, true, &dpmd_t, &dpmd_i, &err))
-			return err;
-		if (pmd_leaf(spmd)) {
-			err = copy_huge_pmd(m, dst, src, addr, dpmd_t, dpmd_i, spmd_t, spmd_i);
-			if (err != -EAGAIN) {
-				if (err)
-					return err;
-				continue;
-			}
-			spmd = pt_read(m, spmd_t, spmd_i);	/* split: copy the PTEs */
-		}
-		if (populate_entry(m, dst->vm_mm, dpmd_t, dpmd_i, PT_PTE,
-				   table_lock(m, dst->vm_mm, dpmd_t), &dpmd))
+		/* p4d is folded: the pgd entry holds the PUD table */
+		if (dup_table_entry(m, dmm, dmm->pgd, i, PT_PUD, &dmm->page_table_lock, &dpgd))
 			return -ENOMEM;
-		copy_pte_range(m, dst, src, pte_pfn(spmd), pte_pfn(dpmd), addr, next);
+		err = copy_pud_range(m, dst, src, pte_pfn(spgd), pte_pfn(dpgd), addr, next);
+		if (err)
+			return err;
 	}
 	return 0;
 }
@@ -1144,9 +1209,16 @@ void change_protection(struct machine *m, struct vm_area_struct *vma, uint64_t s
 				ptl = table_lock(m, mm, pmd_t);
 				spin_lock(m, ptl);
 				pmd = pt_read(m, pmd_t, pmd_i);
-				/* a huge PMD keeps write only where the PTE rule would */
-				pt_write(m, pmd_t, pmd_i, (pmd & keep) | (prot & ~_PAGE_RW) |
-					 ((pmd & _PAGE_RW) && (newflags & VM_WRITE) ? _PAGE_RW : 0));
+				/*
+				 * change_huge_pmd: pmd_modify takes RW from
+				 * the new prot alone (shared shmem: yes;
+				 * private: never, 6.1 has no
+				 * can_change_pmd_writable).  A PROT_NONE
+				 * PMD stays pmd_present: the model keeps
+				 * _PAGE_PRESENT on it (without _PAGE_USER
+				 * the CPU still faults).
+				 */
+				pt_write(m, pmd_t, pmd_i, (pmd & keep) | prot | _PAGE_PRESENT);
 				spin_unlock(m, ptl);
 				continue;
 			}
@@ -1164,20 +1236,19 @@ void change_protection(struct machine *m, struct vm_area_struct *vma, uint64_t s
 			if (!upte_present(e))
 				continue;
 			/*
-			 * can_change_pte_writable: only a dirty PTE may be made
-			 * writable at once, and in a private mapping only when
-			 * the page is exclusively ours (anon and
-			 * PageAnonExclusive).  Everything else waits for the
-			 * write fault.
+			 * pte_modify takes RW from vm_page_prot: a shared
+			 * writable mapping of tmpfs has it (shmem wants no
+			 * write notification), a private one never does.
+			 * There can_change_pte_writable makes a PTE writable at
+			 * once only when it is dirty and its page exclusively
+			 * ours (anon and PageAnonExclusive); everything else
+			 * waits for the write fault.
 			 */
 			pfn = vm_normal_pfn(e);
-			if ((newflags & VM_WRITE) && pfn != PFN_NONE && (e & _PAGE_DIRTY)) {
-				if (newflags & VM_SHARED)
-					wr = e & _PAGE_DIRTY;
-				else
-					wr = PageAnon(m, pfn) && PageAnonExclusive(m, pfn);
-			}
-			n = (e & keep) | (prot & ~_PAGE_RW) | (wr ? _PAGE_RW : 0);
+			if ((newflags & (VM_WRITE | VM_SHARED)) == VM_WRITE && pfn != PFN_NONE &&
+			    (e & _PAGE_DIRTY))
+				wr = PageAnon(m, pfn) && PageAnonExclusive(m, pfn);
+			n = (e & keep) | prot | (wr ? _PAGE_RW : 0);
 			if (prot & _PAGE_PROTNONE)
 				n &= ~_PAGE_PRESENT;
 			if (n != e)

@@ -123,6 +123,7 @@ struct vm_area_struct {
 	unsigned long vm_pgoff;		/* offset in PAGE_SIZE units (file) or va >> PAGE_SHIFT (anon) */
 	struct mm_struct *vm_mm;
 	struct inode *vm_file;		/* the file's inode; NULL for anonymous memory */
+	uint64_t vm_file_id;		/* the open file mapped through (struct file *) */
 	struct anon_vma *anon_vma;	/* the VMA's own, set on its first anon fault */
 	struct anon_vma **avc;		/* every anon_vma this VMA is chained to */
 	unsigned int nr_avc, cap_avc;

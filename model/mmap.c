@@ -11,7 +11,8 @@
  * Layout: top-down from mmap_base, which without randomisation is
  * TASK_SIZE less the stack gap clamped to at least 128 MiB:
  * 0x7ffff7fff000 (the addresses gdb users know).  The gap search is
- * vm_unmapped_area's: the highest hole below mmap_base that fits.  A
+ * vm_unmapped_area's: the highest hole below mmap_base that fits, with
+ * the stack guard gap (1 MiB below a VM_GROWSDOWN VMA) kept free.  A
  * simulated process starts with an empty address space: no program
  * text, heap, stack or vdso (what exec would map is not modelled).
  *
@@ -19,9 +20,12 @@
  * eight cases in its comment applies.  The model splits first and then
  * merges the changed VMA with each neighbour it is compatible with
  * (is_mergeable_vma and is_mergeable_anon_vma: flags equal but for
- * VM_SOFTDIRTY, same file, contiguous pgoff, anon_vmas equal or one of
- * them absent while the other VMA's chain is a single link).  The layout
- * this leaves is the one vma_merge leaves for mmap, mprotect and madvise;
+ * VM_SOFTDIRTY, same open file, contiguous pgoff, anon_vmas equal or one of
+ * them absent while the other VMA's chain is a single link), in the
+ * kernel's order: a new mapping tries next then prev (vma_expand), a
+ * changed range takes prev over next when the two cannot meet
+ * (vma_merge).  The layout this leaves is the one 6.1 leaves for mmap,
+ * mprotect and madvise;
  * what is not modelled: mempolicies, userfaultfd contexts and anon VMA
  * names as merge criteria (none of them exist here), and the "expand
  * instead of allocate" reuse of the VMA object (only identities differ).
@@ -39,6 +43,8 @@
 #include "mman.h"
 #include "rmap.h"
 #include "task.h"
+
+#define MAX_LFS_FILESIZE	((uint64_t)INT64_MAX)
 
 /* ---- the VMA set ------------------------------------------------------ */
 
@@ -160,20 +166,27 @@ void vm_stat_account(struct mm_struct *mm, unsigned long flags, long npages)
 /*
  * __split_vma: vmas[i] becomes [vm_start, addr) and a new VMA [addr,
  * vm_end) after it.  A huge PMD straddling addr is split first
- * (vma_adjust_trans_huge).
+ * (vma_adjust_trans_huge).  No limit on the map count: munmap checks it
+ * itself, and only for the split that leaves one more VMA.
  */
-static int split_vma(struct machine *m, struct mm_struct *mm, unsigned int i, uint64_t addr)
+static void __split_vma(struct machine *m, struct mm_struct *mm, unsigned int i, uint64_t addr)
 {
 	struct vm_area_struct *vma = mm->vmas[i], *new;
 
-	if (mm->map_count >= SYSCTL_MAX_MAP_COUNT)
-		return -ENOMEM;
 	vma_adjust_trans_huge(m, vma, addr);
 	new = vm_area_dup(m, vma);
 	new->vm_start = addr;
 	new->vm_pgoff += (addr - vma->vm_start) >> PAGE_SHIFT;
 	vma->vm_end = addr;
 	vma_insert_at(mm, i + 1, new);
+}
+
+/* split_vma: __split_vma within sysctl_max_map_count (mprotect, madvise) */
+static int split_vma(struct machine *m, struct mm_struct *mm, unsigned int i, uint64_t addr)
+{
+	if (mm->map_count >= SYSCTL_MAX_MAP_COUNT)
+		return -ENOMEM;
+	__split_vma(m, mm, i, addr);
 	return 0;
 }
 
@@ -199,7 +212,7 @@ static bool can_merge(const struct vm_area_struct *a, const struct vm_area_struc
 	return a->vm_end == b->vm_start &&
 	       !((a->vm_flags ^ b->vm_flags) & ~VM_SOFTDIRTY) &&
 	       !(a->vm_flags & VM_SPECIAL) &&
-	       a->vm_file == b->vm_file &&
+	       a->vm_file == b->vm_file && a->vm_file_id == b->vm_file_id &&
 	       a->vm_pgoff + vma_pages(a) == b->vm_pgoff &&
 	       anon_vma_compatible(n, n == a ? b : a);
 }
@@ -219,12 +232,42 @@ static void merge_next(struct machine *m, struct mm_struct *mm, unsigned int i)
 	vm_area_free(m, b);
 }
 
-/* Merge vmas[i] with its neighbours where the kernel would; returns its new index */
+/*
+ * A new mapping vmas[i] merges with its neighbours as __mmap_region's
+ * vma_expand does: next first, then prev, which must then accept the
+ * anon_vma next brought in.  Returns its new index.
+ */
 static unsigned int vma_merge_neighbours(struct machine *m, struct mm_struct *mm, unsigned int i)
 {
 	if (i + 1 < mm->nr_vmas && can_merge(mm->vmas[i], mm->vmas[i + 1], mm->vmas[i + 1]))
 		merge_next(m, mm, i);
 	if (i > 0 && can_merge(mm->vmas[i - 1], mm->vmas[i], mm->vmas[i - 1])) {
+		merge_next(m, mm, i - 1);
+		i--;
+	}
+	return i;
+}
+
+/*
+ * vmas[i], whose flags just changed, merges as vma_merge decides for
+ * mprotect and madvise: each neighbour must accept it on its own, both
+ * together only when their anon_vmas may meet (is_mergeable_anon_vma
+ * without a chain test), and otherwise prev wins over next.  Returns its
+ * new index.
+ */
+static unsigned int vma_merge(struct machine *m, struct mm_struct *mm, unsigned int i)
+{
+	struct vm_area_struct *prev = i > 0 ? mm->vmas[i - 1] : NULL;
+	struct vm_area_struct *next = i + 1 < mm->nr_vmas ? mm->vmas[i + 1] : NULL;
+	bool with_prev = prev && can_merge(prev, mm->vmas[i], prev);
+	bool with_next = next && can_merge(mm->vmas[i], next, next);
+
+	if (with_prev && with_next && prev->anon_vma && next->anon_vma &&
+	    prev->anon_vma != next->anon_vma)
+		with_next = false;
+	if (with_next)
+		merge_next(m, mm, i);
+	if (with_prev) {
 		merge_next(m, mm, i - 1);
 		i--;
 	}
@@ -264,25 +307,20 @@ static int do_munmap_locked(struct machine *m, struct mm_struct *mm, uint64_t st
 			    uint64_t end)
 {
 	unsigned int i = find_vma_index(mm, start), j;
-	int err;
 
 	if (i == mm->nr_vmas || mm->vmas[i]->vm_start >= end)
 		return 0;
 	vma_set_point(m, mm, SCHED_WRITE);
 	if (start > mm->vmas[i]->vm_start) {
-		/* the kernel checks the map count before the first split */
+		/* only a hole in the middle leaves one more VMA than before */
 		if (end < mm->vmas[i]->vm_end && mm->map_count >= SYSCTL_MAX_MAP_COUNT)
 			return -ENOMEM;
-		err = split_vma(m, mm, i, start);
-		if (err)
-			return err;
+		__split_vma(m, mm, i, start);
 		i++;
 	}
 	for (j = i; j < mm->nr_vmas && mm->vmas[j]->vm_start < end; j++) {
 		if (mm->vmas[j]->vm_end > end) {
-			err = split_vma(m, mm, j, end);
-			if (err)
-				return err;
+			__split_vma(m, mm, j, end);
 			j++;
 			break;
 		}
@@ -323,13 +361,31 @@ unsigned long mmap_base_norandom(void)
 	return (TASK_SIZE - gap) & ~(PAGE_SIZE - 1);
 }
 
-/* vm_unmapped_area, top-down: the highest [addr, addr + len) in a hole of
- * [low, high) with addr = pgoff_align mod align (align a power of two, or 0) */
+/* vm_start_gap: where a VMA begins for placing others, a stack's guard gap included */
+static uint64_t vm_start_gap(const struct vm_area_struct *vma)
+{
+	uint64_t start = vma->vm_start;
+
+	if (vma->vm_flags & VM_GROWSDOWN) {
+		start -= STACK_GUARD_GAP;
+		if (start > vma->vm_start)
+			start = 0;
+	}
+	return start;
+}
+
+/*
+ * vm_unmapped_area, top-down: the highest [addr, addr + len) in a hole of
+ * [low, high) with addr = pgoff_align mod align (align a power of two, or
+ * 0).  A hole under a stack is searched again below its guard gap, as
+ * unmapped_area_topdown retries with a lower high_limit.
+ */
 static long unmapped_area_topdown(struct mm_struct *mm, uint64_t len, uint64_t low,
 				  uint64_t high, uint64_t align, uint64_t align_off)
 {
 	uint64_t need = len + (align ? align - PAGE_SIZE : 0);
 
+retry:
 	for (unsigned int i = mm->nr_vmas + 1; i-- > 0;) {
 		uint64_t gap_end = i < mm->nr_vmas ? mm->vmas[i]->vm_start : high;
 		uint64_t gap_start = i ? mm->vmas[i - 1]->vm_end : 0;
@@ -341,6 +397,11 @@ static long unmapped_area_topdown(struct mm_struct *mm, uint64_t len, uint64_t l
 			gap_start = low;
 		if (gap_end <= gap_start || gap_end - gap_start < need)
 			continue;
+		if (i < mm->nr_vmas && (mm->vmas[i]->vm_flags & VM_GROWSDOWN) &&
+		    vm_start_gap(mm->vmas[i]) < gap_end) {
+			high = vm_start_gap(mm->vmas[i]);
+			goto retry;
+		}
 		addr = gap_end - len;
 		if (align)
 			addr -= (addr - align_off) & (align - 1);
@@ -349,9 +410,11 @@ static long unmapped_area_topdown(struct mm_struct *mm, uint64_t len, uint64_t l
 	return -ENOMEM;
 }
 
+/* unmapped_area: the lowest fit, again keeping a stack's guard gap free */
 static long unmapped_area_bottomup(struct mm_struct *mm, uint64_t len, uint64_t low,
 				   uint64_t high)
 {
+retry:
 	for (unsigned int i = 0; i <= mm->nr_vmas; i++) {
 		uint64_t gap_start = i ? mm->vmas[i - 1]->vm_end : 0;
 		uint64_t gap_end = i < mm->nr_vmas ? mm->vmas[i]->vm_start : high;
@@ -360,8 +423,14 @@ static long unmapped_area_bottomup(struct mm_struct *mm, uint64_t len, uint64_t 
 			gap_start = low;
 		if (gap_end > high)
 			gap_end = high;
-		if (gap_end > gap_start && gap_end - gap_start >= len)
-			return (long)gap_start;
+		if (gap_end <= gap_start || gap_end - gap_start < len)
+			continue;
+		if (i < mm->nr_vmas && (mm->vmas[i]->vm_flags & VM_GROWSDOWN) &&
+		    vm_start_gap(mm->vmas[i]) < gap_start + len) {
+			low = mm->vmas[i]->vm_end;
+			goto retry;
+		}
+		return (long)gap_start;
 	}
 	return -ENOMEM;
 }
@@ -389,16 +458,16 @@ static long get_unmapped_area(struct machine *m, struct mm_struct *mm, struct in
 
 		addr = (addr + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
 		if (TASK_SIZE - len >= addr && addr >= MMAP_MIN_ADDR &&
-		    (!vma || addr + len <= vma->vm_start) && (!prev || addr >= prev->vm_end) &&
+		    (!vma || addr + len <= vm_start_gap(vma)) && (!prev || addr >= prev->vm_end) &&
 		    (!align || ((addr - align_off) & (align - 1)) == 0)) {
 			ret = (long)addr;
 			goto check;
 		}
 	}
-	ret = unmapped_area_topdown(mm, len, PAGE_SIZE > MMAP_MIN_ADDR ? PAGE_SIZE : MMAP_MIN_ADDR,
-				    mm->mmap_base, align, align_off);
+	/* the search goes down to PAGE_SIZE; below mmap_min_addr is refused after it */
+	ret = unmapped_area_topdown(mm, len, PAGE_SIZE, mm->mmap_base, align, align_off);
 	if (ret == -ENOMEM && align)
-		ret = unmapped_area_topdown(mm, len, MMAP_MIN_ADDR, mm->mmap_base, 0, 0);
+		ret = unmapped_area_topdown(mm, len, PAGE_SIZE, mm->mmap_base, 0, 0);
 	/* arch_get_unmapped_area_topdown's fallback: bottom-up from TASK_UNMAPPED_BASE */
 	if (ret == -ENOMEM)
 		ret = unmapped_area_bottomup(mm, len, TASK_UNMAPPED_BASE, TASK_SIZE);
@@ -434,7 +503,8 @@ static bool accountable_mapping(struct inode *file, unsigned long vm_flags)
 
 /* __mmap_region: the new VMA, merged with its neighbours where it can be */
 static long mmap_region(struct machine *m, struct mm_struct *mm, struct inode *file,
-			uint64_t addr, uint64_t len, unsigned long vm_flags, unsigned long pgoff)
+			uint64_t file_id, uint64_t addr, uint64_t len, unsigned long vm_flags,
+			unsigned long pgoff)
 {
 	struct vm_area_struct *vma;
 	unsigned int i;
@@ -456,10 +526,12 @@ static long mmap_region(struct machine *m, struct mm_struct *mm, struct inode *f
 			return -ENOMEM;
 		}
 		vma->vm_file = file;
+		vma->vm_file_id = ++proc_ctx(m)->next_file_id;
 		vma_link_file(m, vma);
 		iput(m, file);		/* the mapping holds it now */
 	} else if (file) {
 		vma->vm_file = file;
+		vma->vm_file_id = file_id;
 		vma_link_file(m, vma);
 	}
 	vma_set_point(m, mm, SCHED_WRITE);
@@ -545,8 +617,8 @@ long ksys_mmap_pgoff(struct machine *m, struct task *t, uint64_t addr, uint64_t 
 		bool can_write = (f->f_flags & O_ACCMODE) != O_RDONLY;
 		bool can_read = (f->f_flags & O_ACCMODE) != O_WRONLY;
 
-		ret = -EOVERFLOW;		/* file_mmap_ok */
-		if (pgoff > (UINT64_MAX >> PAGE_SHIFT) - (len >> PAGE_SHIFT))
+		ret = -EOVERFLOW;		/* file_mmap_ok: a regular file ends at MAX_LFS_FILESIZE */
+		if (len > MAX_LFS_FILESIZE || pgoff > (MAX_LFS_FILESIZE - len) >> PAGE_SHIFT)
 			goto out;
 		switch (flags & MAP_TYPE) {
 		case MAP_SHARED:
@@ -594,7 +666,7 @@ long ksys_mmap_pgoff(struct machine *m, struct task *t, uint64_t addr, uint64_t 
 	}
 	if (flags & MAP_NORESERVE)
 		vm_flags |= VM_NORESERVE;	/* overcommit heuristic, the default */
-	ret = mmap_region(m, mm, file, addr, len, vm_flags, pgoff);
+	ret = mmap_region(m, mm, file, f ? f->f_id : 0, addr, len, vm_flags, pgoff);
 out:
 	up_write(m, &mm->mmap_lock);
 	if (ret >= 0 && ((vm_flags & VM_LOCKED) ||
@@ -631,7 +703,7 @@ static long vma_modify_flags(struct machine *m, struct mm_struct *mm, unsigned i
 			return err;
 	}
 	mm->vmas[i]->vm_flags = newflags;
-	return vma_merge_neighbours(m, mm, i);
+	return vma_merge(m, mm, i);
 }
 
 long do_mprotect_pkey(struct machine *m, struct task *t, uint64_t start, uint64_t len, long prot)
@@ -661,6 +733,10 @@ long do_mprotect_pkey(struct machine *m, struct task *t, uint64_t start, uint64_
 	if (i == mm->nr_vmas)
 		goto out;
 	if (grows & PROT_GROWSDOWN) {
+		/* from the start of the VMA at or above start, which must be a stack */
+		if (mm->vmas[i]->vm_start >= end)
+			goto out;
+		start = mm->vmas[i]->vm_start;
 		err = -EINVAL;
 		if (!(mm->vmas[i]->vm_flags & VM_GROWSDOWN))
 			goto out;
@@ -742,6 +818,7 @@ static long madvise_one(struct machine *m, struct mm_struct *mm, unsigned int i,
 {
 	struct vm_area_struct *vma = mm->vmas[i];
 	unsigned long f = vma->vm_flags;
+	long ret;
 
 	switch (behavior) {
 	case MADV_DONTNEED:
@@ -791,7 +868,9 @@ static long madvise_one(struct machine *m, struct mm_struct *mm, unsigned int i,
 			return -EINVAL;
 		break;
 	}
-	return vma_modify_flags(m, mm, i, start, end, f);
+	ret = vma_modify_flags(m, mm, i, start, end, f);
+	/* madvise_vma_behavior: no room for a VMA is "try again" */
+	return ret == -ENOMEM ? -EAGAIN : ret;
 }
 
 long do_madvise(struct machine *m, struct task *t, uint64_t start, uint64_t len_in, long behavior)

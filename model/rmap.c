@@ -9,10 +9,13 @@
  * touching the counters (__page_dup_rmap) and clears PageAnonExclusive,
  * which is what makes the next write to either copy break COW.
  *
- * Simplified here: anon_vma_prepare does not look for a neighbour's
- * anon_vma to share (find_mergeable_anon_vma), and anon_vma_clone never
- * reuses an idle anon_vma of the parent chain; both only change how many
- * anon_vmas exist, not which pages are mapped where.
+ * anon_vma_prepare shares a neighbour's anon_vma when the two VMAs
+ * differ only in protection (find_mergeable_anon_vma), which keeps them
+ * mergeable when mprotect makes their flags equal again.
+ *
+ * Simplified here: anon_vma_clone never reuses an idle anon_vma of the
+ * parent chain; that only changes how many anon_vmas exist, not which
+ * pages are mapped where or which VMAs merge.
  */
 #include <errno.h>
 
@@ -20,6 +23,7 @@
 #include "cpu.h"
 #include "host.h"
 #include "machine.h"
+#include "mmap.h"
 #include "mmzone.h"
 #include "page.h"
 #include "task.h"
@@ -88,6 +92,52 @@ static void anon_vma_free_unused(struct machine *m, struct anon_vma *av)
 	host_free(av);
 }
 
+/* a and b (a first) could be one VMA but for their access bits */
+static bool anon_vma_compatible(const struct vm_area_struct *a, const struct vm_area_struct *b)
+{
+	return a->vm_end == b->vm_start && a->vm_file == b->vm_file &&
+	       a->vm_file_id == b->vm_file_id &&
+	       !((a->vm_flags ^ b->vm_flags) & ~(VM_ACCESS_FLAGS | VM_SOFTDIRTY)) &&
+	       b->vm_pgoff == a->vm_pgoff + ((b->vm_start - a->vm_start) >> PAGE_SHIFT);
+}
+
+/*
+ * old's anon_vma, if a and b may share it and old got it by itself (not
+ * by fork).  Another fault may be setting old->anon_vma meanwhile (the
+ * kernel's READ_ONCE), so the read is a scheduling point.
+ */
+static struct anon_vma *reusable_anon_vma(struct machine *m, const struct vm_area_struct *old,
+					  const struct vm_area_struct *a,
+					  const struct vm_area_struct *b)
+{
+	if (!anon_vma_compatible(a, b))
+		return NULL;
+	sched_point(m, SCHED_READ, (uint64_t)(uintptr_t)&old->anon_vma, sizeof(old->anon_vma));
+	if (old->anon_vma && old->nr_avc == 1)
+		return old->anon_vma;
+	return NULL;
+}
+
+/*
+ * find_mergeable_anon_vma: the anon_vma of the next VMA, else of the
+ * previous one, when it could have merged with vma but for protection.
+ * Sharing it keeps the two mergeable should their flags meet again.
+ */
+static struct anon_vma *find_mergeable_anon_vma(struct machine *m, struct vm_area_struct *vma)
+{
+	struct mm_struct *mm = vma->vm_mm;
+	unsigned int i = find_vma_index(mm, vma->vm_start);
+	struct anon_vma *av = NULL;
+
+	if (i >= mm->nr_vmas || mm->vmas[i] != vma)
+		return NULL;
+	if (i + 1 < mm->nr_vmas)
+		av = reusable_anon_vma(m, mm->vmas[i + 1], vma, mm->vmas[i + 1]);
+	if (!av && i > 0)
+		av = reusable_anon_vma(m, mm->vmas[i - 1], mm->vmas[i - 1], vma);
+	return av;
+}
+
 /*
  * Faults of two threads of one mm may both find the VMA without an
  * anon_vma (they hold the mmap lock for read): each allocates one, and the
@@ -98,12 +148,14 @@ static void anon_vma_free_unused(struct machine *m, struct anon_vma *av)
 int anon_vma_prepare(struct machine *m, struct vm_area_struct *vma)
 {
 	uint64_t field = (uint64_t)(uintptr_t)&vma->anon_vma;
-	struct anon_vma *av, *allocated;
+	struct anon_vma *av, *allocated = NULL;
 
 	sched_point(m, SCHED_READ, field, sizeof(vma->anon_vma));
 	if (vma->anon_vma)
 		return 0;
-	av = allocated = anon_vma_alloc(m);
+	av = find_mergeable_anon_vma(m, vma);
+	if (!av)
+		av = allocated = anon_vma_alloc(m);
 	down_write(m, &av->root->rwsem);
 	spin_lock(m, &vma->vm_mm->page_table_lock);
 	sched_point(m, SCHED_READ, field, sizeof(vma->anon_vma));
@@ -115,7 +167,7 @@ int anon_vma_prepare(struct machine *m, struct vm_area_struct *vma)
 	}
 	spin_unlock(m, &vma->vm_mm->page_table_lock);
 	up_write(m, &av->root->rwsem);
-	if (allocated)
+	if (allocated)		/* someone else prepared it first */
 		anon_vma_free_unused(m, allocated);
 	return 0;
 }

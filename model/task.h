@@ -53,6 +53,7 @@ struct proc_ctx {
 	unsigned long next_ino;		/* shm_mnt's inode counter (filemap.c) */
 	unsigned long shm_ino_batch[MAX_CPUS];	/* its per-CPU batches */
 	struct thp_settings thp;
+	uint64_t next_file_id;		/* names open files (struct file) for VMA merging */
 };
 
 struct proc_ctx *proc_ctx(struct machine *m);	/* created on first use */

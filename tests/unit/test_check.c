@@ -27,7 +27,14 @@
 #include <string.h>
 
 #include "check.h"
+#include "filemap.h"
 #include "host.h"
+#include "huge_memory.h"
+#include "memory.h"
+#include "mman.h"
+#include "mmap.h"
+#include "rmap.h"
+#include "task.h"
 #include "testlib.h"
 
 #define U	MIGRATE_UNMOVABLE
@@ -737,6 +744,892 @@ static void test_no_host_memory_for_bitmap(void **state)
 	assert_string_equal(oom_what, "checking invariants");
 }
 
+/* ---- user address spaces ---------------------------------------------------
+ *
+ * uc_machine: one node of 64 MiB, one CPU, a tmpfs at /mnt, and two
+ * processes.  The parent (pid 100) maps, top-down from mmap_base:
+ *
+ *   A  [0x7ffff7ffb000, +4 pages)  private anon RW: page 0 written, page 1 read
+ *                                  (the zero page), pages 2-3 untouched
+ *   S  [0x7ffff7ffa000, +1 page)   MAP_SHARED|MAP_ANONYMOUS, written
+ *   F  [0x7ffff7ff8000, +2 pages)  MAP_SHARED of /mnt/f (8 KiB), page 0 written
+ *
+ * then forks the child (pid 101).  fork copies the page tables of A only
+ * (the only VMA with an anon_vma): A's page 0 is mapped twice, S and F
+ * once.  Every table sits in one PTE table under one PMD and one PUD
+ * table per process.
+ */
+#define UC_A	0x7ffff7ffb000UL
+#define UC_S	0x7ffff7ffa000UL
+#define UC_F	0x7ffff7ff8000UL
+#define UC_2M	0x7ffff7e00000UL	/* the 2 MiB the PTE tables cover */
+
+struct uc {
+	struct machine *m;
+	struct task *p, *c;
+};
+
+static struct uc uc;
+
+static struct machine *uc_machine(void **state)
+{
+	char err[128];
+	int e, fd;
+
+	uc.m = t_machine(1, 64, 1);
+	*state = uc.m;
+	assert_int_equal(shmem_mount(uc.m, "/mnt", "", err, sizeof(err)), 0);
+	uc.p = task_create(uc.m, "parent", &e);
+	assert_non_null(uc.p);
+	assert_int_equal(uc.p->pid, 100);
+	fd = (int)do_sys_open(uc.m, uc.p, "/mnt/f", O_RDWR | O_CREAT);
+	assert_true(fd >= 0);
+	assert_int_equal(do_ftruncate(uc.m, uc.p, fd, 8192), 0);
+	assert_int_equal(ksys_mmap_pgoff(uc.m, uc.p, 0, 4 * PAGE_SIZE, PROT_READ | PROT_WRITE,
+					 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), UC_A);
+	assert_int_equal(ksys_mmap_pgoff(uc.m, uc.p, 0, PAGE_SIZE, PROT_READ | PROT_WRITE,
+					 MAP_SHARED | MAP_ANONYMOUS, -1, 0), UC_S);
+	assert_int_equal(ksys_mmap_pgoff(uc.m, uc.p, 0, 2 * PAGE_SIZE, PROT_READ | PROT_WRITE,
+					 MAP_SHARED, fd, 0), UC_F);
+	assert_int_equal(user_access(uc.m, uc.p->mm, UC_A, true), UA_OK);
+	assert_int_equal(user_access(uc.m, uc.p->mm, UC_A + PAGE_SIZE, false), UA_OK);
+	assert_int_equal(user_access(uc.m, uc.p->mm, UC_S, true), UA_OK);
+	assert_int_equal(user_access(uc.m, uc.p->mm, UC_F, true), UA_OK);
+	uc.c = do_fork(uc.m, uc.p, "child", &e);
+	assert_non_null(uc.c);
+	assert_int_equal(uc.c->pid, 101);
+	t_check(uc.m);
+	return uc.m;
+}
+
+/* The PTE for addr in t's page tables: its table and index */
+static pteval_t uc_pte(struct task *t, uint64_t addr, unsigned long *table, unsigned int *idx)
+{
+	enum pt_level level;
+	pteval_t e = pt_walk(uc.m, t->mm, addr, &level, table, idx);
+
+	assert_int_equal(level, PT_PTE);
+	return e;
+}
+
+static unsigned long uc_pfn(struct task *t, uint64_t addr)
+{
+	return pte_pfn(uc_pte(t, addr, NULL, NULL));
+}
+
+/* Rewrite the PTE for addr behind the kernel's back */
+static void uc_set_pte(struct task *t, uint64_t addr, pteval_t v)
+{
+	unsigned long table;
+	unsigned int idx;
+
+	uc_pte(t, addr, &table, &idx);
+	pt_write(uc.m, table, idx, v);
+}
+
+/* The PMD entry above addr: its table and index */
+static pteval_t uc_pmd(struct task *t, uint64_t addr, unsigned long *table, unsigned int *idx)
+{
+	assert_true(pmd_slot(uc.m, t->mm, addr, false, table, idx, NULL));
+	return pt_read(uc.m, *table, *idx);
+}
+
+/* A page that is free (on the pcp list) right now */
+static unsigned long uc_free_page(void)
+{
+	unsigned long pfn = __alloc_pages(uc.m, GFP_KERNEL, 0, 0);
+
+	assert_int_not_equal(pfn, PFN_NONE);
+	__free_pages(uc.m, pfn, 0);
+	return pfn;
+}
+
+static void test_user_clean(void **state)
+{
+	struct machine *m = uc_machine(state);
+
+	/* the picture: A's page 0 twice, S and F once */
+	assert_int_equal(uc_pfn(uc.p, UC_A), uc_pfn(uc.c, UC_A));
+	assert_int_equal(page_mapcount(m, uc_pfn(uc.p, UC_A)), 2);
+	assert_int_equal(uc.p->mm->nr_pgtables, 3);
+	assert_int_equal(uc.c->mm->nr_pgtables, 3);
+	assert_int_equal(pt_walk(m, uc.c->mm, UC_S, &(enum pt_level){ 0 }, NULL, NULL), 0);
+	/* exited processes are skipped, their pages and tables gone */
+	do_exit(m, uc.c, 0);
+	t_check(m);
+	do_exit(m, uc.p, 0);
+	t_check(m);
+}
+
+static void test_user_no_procs_no_ctx(void **state)
+{
+	struct machine *m = t_machine(1, 64, 1);
+
+	*state = m;
+	t_check(m);
+	assert_null(m->procs);	/* the checker does not create the process table */
+}
+
+static void test_user_map_count(void **state)
+{
+	uc_machine(state);
+	uc.p->mm->map_count++;
+	check_fails_with(uc.m, "pid 100: map_count 4 but 3 VMAs");
+}
+
+static void test_user_vma_other_mm(void **state)
+{
+	uc_machine(state);
+	uc.c->mm->vmas[2]->vm_mm = uc.p->mm;
+	check_fails_with(uc.m, "pid 101: VMA [%#lx, %#lx) has another vm_mm", UC_A,
+			 UC_A + 4 * PAGE_SIZE);
+}
+
+static void test_user_vma_unaligned(void **state)
+{
+	uc_machine(state);
+	uc.p->mm->vmas[1]->vm_end -= 8;
+	check_fails_with(uc.m, "pid 100: VMA [%#lx, %#lx) is not page aligned", UC_S,
+			 UC_S + PAGE_SIZE - 8);
+}
+
+static void test_user_vma_empty(void **state)
+{
+	uc_machine(state);
+	uc.p->mm->vmas[1]->vm_end = UC_S;
+	check_fails_with(uc.m, "pid 100: VMA [%#lx, %#lx) is empty", UC_S, UC_S);
+}
+
+static void test_user_vma_overlap(void **state)
+{
+	uc_machine(state);
+	uc.p->mm->vmas[1]->vm_end = UC_A + PAGE_SIZE;
+	check_fails_with(uc.m, "pid 100: VMAs [%#lx, %#lx) and [%#lx, %#lx) overlap or are out of "
+			 "order", UC_S, UC_A + PAGE_SIZE, UC_A, UC_A + 4 * PAGE_SIZE);
+}
+
+static void test_user_vma_above_task_size(void **state)
+{
+	uc_machine(state);
+	uc.p->mm->vmas[2]->vm_end = TASK_SIZE + PAGE_SIZE;
+	check_fails_with(uc.m, "pid 100: VMA [%#lx, %#lx) ends above TASK_SIZE", UC_A,
+			 TASK_SIZE + PAGE_SIZE);
+}
+
+/* "No PTE points at a free frame" */
+static void test_user_pte_maps_free_page(void **state)
+{
+	unsigned long pfn;
+
+	uc_machine(state);
+	pfn = uc_free_page();
+	uc_set_pte(uc.p, UC_A + PAGE_SIZE, pfn_pte(pfn, _PAGE_PRESENT | _PAGE_USER));
+	check_fails_with(uc.m, "pid 100: the PTE for %#lx maps page %#lx, which is free",
+			 UC_A + PAGE_SIZE, pfn);
+}
+
+static void test_user_pte_outside_vmas(void **state)
+{
+	unsigned long pfn;
+
+	uc_machine(state);
+	pfn = uc_pfn(uc.c, UC_A);
+	uc.c->mm->vmas[2]->vm_start += PAGE_SIZE;	/* as if munmap forgot to zap */
+	check_fails_with(uc.m, "pid 101: the PTE for %#lx maps page %#lx outside every VMA", UC_A,
+			 pfn);
+}
+
+static void test_user_special_pte_not_zero_page(void **state)
+{
+	unsigned long pfn;
+
+	uc_machine(state);
+	pfn = uc_pfn(uc.p, UC_A);
+	uc_set_pte(uc.p, UC_A, uc_pte(uc.p, UC_A, NULL, NULL) | _PAGE_SPECIAL);
+	check_fails_with(uc.m, "pid 100: the special PTE for %#lx maps %#lx, not the zero page",
+			 UC_A, pfn);
+}
+
+static void test_user_pte_not_present(void **state)
+{
+	uc_machine(state);
+	uc_set_pte(uc.p, UC_A + 2 * PAGE_SIZE, 0x1000);	/* a swap entry would look like this */
+	check_fails_with(uc.m, "pid 100: the PTE for %#lx is 0x1000: neither present nor empty",
+			 UC_A + 2 * PAGE_SIZE);
+}
+
+/* "Every page-table page is reached from exactly one entry of exactly one mm" */
+static void test_user_table_shared_by_two_mms(void **state)
+{
+	unsigned long pt, ct;
+	unsigned int pi, ci;
+	pteval_t e;
+
+	uc_machine(state);
+	e = uc_pmd(uc.p, UC_A, &pt, &pi);
+	uc_pmd(uc.c, UC_A, &ct, &ci);
+	pt_write(uc.m, ct, ci, e);	/* the child's PMD entry onto the parent's PTE table */
+	check_fails_with(uc.m, "page-table page %#lx is reached twice: from pid 100 for %#lx and "
+			 "from pid 101 for %#lx", pte_pfn(e), UC_2M, UC_2M);
+}
+
+static void test_user_table_free(void **state)
+{
+	unsigned long t, pfn;
+	unsigned int i;
+
+	uc_machine(state);
+	uc_pmd(uc.p, UC_A, &t, &i);
+	pfn = uc_free_page();
+	pt_write(uc.m, t, i, pfn_pte(pfn, _PAGE_TABLE));
+	check_fails_with(uc.m, "pid 100: the PTE table for %#lx is page %#lx, which is free", UC_2M,
+			 pfn);
+}
+
+static void test_user_table_not_pagetable(void **state)
+{
+	unsigned long t;
+	unsigned int i;
+	pteval_t e;
+
+	uc_machine(state);
+	e = uc_pmd(uc.c, UC_A, &t, &i);
+	__ClearPageTable(uc.m, pte_pfn(e));
+	check_fails_with(uc.m, "pid 101: the PTE table for %#lx (page %#lx) is not PageTable", UC_2M,
+			 pte_pfn(e));
+	__SetPageTable(uc.m, pte_pfn(e));
+}
+
+/* User mappings have PTEs and, for THPs, PMDs: nothing maps 1 GiB */
+static void test_user_huge_pud(void **state)
+{
+	unsigned long t;
+	unsigned int i;
+
+	uc_machine(state);
+	t = pte_pfn(pt_read(uc.m, uc.p->mm->pgd, (unsigned int)(UC_A >> PGDIR_SHIFT) & 511));
+	i = (unsigned int)(UC_A >> PUD_SHIFT) & 511;
+	pt_write(uc.m, t, i, pt_read(uc.m, t, i) | _PAGE_PSE);
+	check_fails_with(uc.m, "pid 100: a huge PUD table entry maps %#lx: user mappings have no "
+			 "such pages", UC_A & ~((1UL << PUD_SHIFT) - 1));
+}
+
+static void test_user_nr_pgtables(void **state)
+{
+	uc_machine(state);
+	uc.c->mm->nr_pgtables++;
+	check_fails_with(uc.m, "pid 101: nr_pgtables 4 but its page tables have 3 pages below the "
+			 "pgd");
+}
+
+static void test_user_pgtables_bytes(void **state)
+{
+	uc_machine(state);
+	uc.p->mm->pgtables_bytes -= PAGE_SIZE;
+	check_fails_with(uc.m, "pid 100: pgtables_bytes 8192 but its page tables have 12288 bytes "
+			 "below the pgd");
+}
+
+static void test_user_nr_pagetable(void **state)
+{
+	uc_machine(state);
+	uc.m->node[0].vm_stat[NR_PAGETABLE]++;
+	/* PUD tables are in pgtables_bytes only: 2 PMD + 2 PTE tables */
+	check_fails_with(uc.m, "NR_PAGETABLE is 5 but user PMD and PTE tables (deposited ones too) "
+			 "are 4 pages");
+}
+
+/*
+ * A vmemmap PMD split after boot takes its PTE table from the buddy
+ * allocator, but 6.1's pte_alloc_one_kernel has no constructor: the
+ * table is not PageTable and NR_PAGETABLE (PageTables) stays the user
+ * tables' count.
+ */
+static void test_user_nr_pagetable_no_kernel_tables(void **state)
+{
+	enum pt_level level;
+	unsigned long table;
+
+	uc_machine(state);
+	assert_int_equal(pt_split_pmd(uc.m, uc.m->init_mm, page_va(uc.m, 0x2000), -1), 0);
+	pt_walk(uc.m, uc.m->init_mm, page_va(uc.m, 0x2000), &level, &table, NULL);
+	assert_int_equal(level, PT_PTE);
+	assert_false(PageTable(uc.m, table));
+	assert_int_equal(uc.m->node[0].vm_stat[NR_PAGETABLE], 4);
+	t_check(uc.m);
+	uc.m->node[0].vm_stat[NR_PAGETABLE]++;	/* as if it were counted */
+	check_fails_with(uc.m, "NR_PAGETABLE is 5 but user PMD and PTE tables (deposited ones too) "
+			 "are 4 pages");
+}
+
+static void test_user_rss_counter(void **state)
+{
+	uc_machine(state);
+	uc.p->mm->rss_stat[MM_ANONPAGES]++;
+	check_fails_with(uc.m, "pid 100: rss MM_ANONPAGES is 2 but its page tables map 1 such pages");
+}
+
+static void test_user_rss_shmem(void **state)
+{
+	uc_machine(state);
+	/* S and F are tmpfs pages: MM_SHMEMPAGES, not MM_FILEPAGES */
+	assert_int_equal(uc.p->mm->rss_stat[MM_SHMEMPAGES], 2);
+	uc.p->mm->rss_stat[MM_SHMEMPAGES]--;
+	uc.p->mm->rss_stat[MM_FILEPAGES]++;
+	check_fails_with(uc.m, "pid 100: rss MM_FILEPAGES is 1 but its page tables map 0 such pages");
+}
+
+/* A PTE cleared without page_remove_rmap: the page still counts the mapping */
+static void test_user_pte_cleared_without_rmap(void **state)
+{
+	unsigned long pfn;
+
+	uc_machine(state);
+	pfn = uc_pfn(uc.c, UC_A);
+	uc_set_pte(uc.c, UC_A, 0);
+	uc.c->mm->rss_stat[MM_ANONPAGES]--;
+	check_fails_with(uc.m, "page %#lx: mapcount 2 but 1 PTEs map it (pid 100 at %#lx)", pfn,
+			 UC_A);
+}
+
+/* The same for a page mapped once: no PTE is left to find it by */
+static void test_user_last_pte_cleared_without_rmap(void **state)
+{
+	uc_machine(state);
+	assert_int_equal(user_access(uc.m, uc.p->mm, UC_A + 2 * PAGE_SIZE, true), UA_OK);
+	t_check(uc.m);
+	uc_set_pte(uc.p, UC_A + 2 * PAGE_SIZE, 0);
+	uc.p->mm->rss_stat[MM_ANONPAGES]--;
+	check_fails_with(uc.m, "NR_ANON_MAPPED is 2 but page tables map 1 anon pages");
+}
+
+/* A file page is found through its page cache even with no PTE left */
+static void test_user_file_pte_cleared_without_rmap(void **state)
+{
+	unsigned long pfn;
+
+	uc_machine(state);
+	pfn = uc_pfn(uc.p, UC_F);
+	uc_set_pte(uc.p, UC_F, 0);
+	uc.p->mm->rss_stat[MM_SHMEMPAGES]--;
+	check_fails_with(uc.m, "page %#lx of /mnt/f (index 0): mapcount 1 but no PTE maps it", pfn);
+}
+
+static void test_user_refcount_below_mapcount(void **state)
+{
+	unsigned long pfn;
+
+	uc_machine(state);
+	pfn = uc_pfn(uc.p, UC_A);
+	set_page_count(uc.m, pfn, 1);
+	check_fails_with(uc.m, "page %#lx: refcount 1 below its 2 mappings (pid 100 at %#lx)", pfn,
+			 UC_A);
+	set_page_count(uc.m, pfn, 2);
+}
+
+static void test_user_refcount_misses_page_cache(void **state)
+{
+	unsigned long pfn;
+
+	uc_machine(state);
+	pfn = uc_pfn(uc.p, UC_S);
+	assert_int_equal(page_ref_count(uc.m, pfn), 2);
+	set_page_count(uc.m, pfn, 1);
+	check_fails_with(uc.m, "page %#lx: refcount 1 below its 1 mappings and the page cache "
+			 "(pid 100 at %#lx)", pfn, UC_S);
+	set_page_count(uc.m, pfn, 2);
+}
+
+static void test_user_nr_file_mapped(void **state)
+{
+	uc_machine(state);
+	uc.m->node[0].vm_stat[NR_FILE_MAPPED]++;
+	check_fails_with(uc.m, "NR_FILE_MAPPED is 3 but page tables map 2 file pages");
+}
+
+static void test_user_nr_anon_mapped(void **state)
+{
+	uc_machine(state);
+	uc.m->node[0].vm_stat[NR_ANON_MAPPED]--;
+	check_fails_with(uc.m, "NR_ANON_MAPPED is 0 but page tables map 1 anon pages");
+}
+
+static void test_user_pte_maps_page_table(void **state)
+{
+	unsigned long t;
+	unsigned int i;
+	pteval_t pmd;
+
+	uc_machine(state);
+	pmd = uc_pmd(uc.c, UC_A, &t, &i);
+	/* the parent's zero-page PTE now maps the child's PTE table */
+	uc_set_pte(uc.p, UC_A + PAGE_SIZE, pfn_pte(pte_pfn(pmd), _PAGE_PRESENT | _PAGE_USER));
+	uc.p->mm->rss_stat[MM_FILEPAGES]++;	/* what the checker counts it as */
+	check_fails_with(uc.m, "page %#lx is a page-table page and also mapped by pid 100 at %#lx",
+			 pte_pfn(pmd), UC_A + PAGE_SIZE);
+}
+
+/* 6.1: an anon page mapped writable is PageAnonExclusive; after fork A's page 0 is not */
+static void test_user_writable_pte_not_exclusive(void **state)
+{
+	uc_machine(state);
+	assert_false(pte_write(uc_pte(uc.c, UC_A, NULL, NULL)));
+	uc_set_pte(uc.c, UC_A, uc_pte(uc.c, UC_A, NULL, NULL) | _PAGE_RW);
+	check_fails_with(uc.m, "pid 101: the PTE for %#lx maps anon page %#lx writable, but it is "
+			 "not PageAnonExclusive", UC_A, uc_pfn(uc.c, UC_A));
+}
+
+/* ---- user THPs -------------------------------------------------------------
+ *
+ * tc_machine: THP "always", one node of 64 MiB, one CPU, a tmpfs at /mnt
+ * mounted huge=always.  The parent (pid 100) maps at fixed, 2 MiB-aligned
+ * addresses:
+ *
+ *   T  [TC_T, +2 MiB)  private anon RW, written: an anon THP by PMD
+ *   Z  [TC_Z, +2 MiB)  private anon RW, read: the huge zero page by PMD
+ *   H  [TC_H, +2 MiB)  MAP_SHARED of /mnt/h (2 MiB), read: a shmem THP by PMD
+ *
+ * then forks the child (pid 101), which writes page 1 of T.  The child's
+ * copy of T's PMD splits (its deposited table becomes the PTE table, the
+ * THP gets PageDoubleMap) and page 1 is copied: the THP is mapped by the
+ * parent's PMD and by 511 of the child's PTEs.  Z's PMD is copied with a
+ * deposit of its own; H's is not (the child would refault it).
+ *
+ *   pid 100: PUD, PMD table, deposits under T and Z      nr_pgtables 4
+ *   pid 101: PUD, PMD table, T's PTE table, Z's deposit  nr_pgtables 4
+ *   NR_PAGETABLE 6 (no PUD tables), NR_ANON_THPS 512, NR_SHMEM_PMDMAPPED 512
+ */
+#define TC_T	0x7fff00000000UL
+#define TC_Z	0x7fff00400000UL
+#define TC_H	0x7fff00800000UL
+
+struct tc {
+	struct machine *m;
+	struct task *p, *c;
+	unsigned long t, h;	/* the heads of T's and H's THPs */
+};
+
+static struct tc tc;
+
+/* The PMD entry above addr in t: its table and index (either may be NULL) */
+static pteval_t tc_pmd(struct task *t, uint64_t addr, unsigned long *table, unsigned int *idx)
+{
+	unsigned long tb;
+	unsigned int i;
+
+	assert_true(pmd_slot(tc.m, t->mm, addr, false, &tb, &i, NULL));
+	if (table)
+		*table = tb;
+	if (idx)
+		*idx = i;
+	return pt_read(tc.m, tb, i);
+}
+
+/* The key of the deposited table under the PMD for addr in t */
+static uint64_t tc_deposit_key(struct task *t, uint64_t addr)
+{
+	unsigned long tb;
+	unsigned int i;
+
+	tc_pmd(t, addr, &tb, &i);
+	return ((uint64_t)tb << 9) | i;
+}
+
+static void tc_set_pmd(struct task *t, uint64_t addr, pteval_t v)
+{
+	unsigned long tb;
+	unsigned int i;
+
+	tc_pmd(t, addr, &tb, &i);
+	pt_write(tc.m, tb, i, v);
+}
+
+/* Rewrite the PTE for addr in t behind the kernel's back */
+static void tc_set_pte(struct task *t, uint64_t addr, pteval_t v)
+{
+	enum pt_level level;
+	unsigned long table;
+	unsigned int idx;
+
+	pt_walk(tc.m, t->mm, addr, &level, &table, &idx);
+	assert_int_equal(level, PT_PTE);
+	pt_write(tc.m, table, idx, v);
+}
+
+/* A page that is free (on the pcp list) right now */
+static unsigned long tc_free_page(void)
+{
+	unsigned long pfn = __alloc_pages(tc.m, GFP_KERNEL, 0, 0);
+
+	assert_int_not_equal(pfn, PFN_NONE);
+	__free_pages(tc.m, pfn, 0);
+	return pfn;
+}
+
+static void tc_add_mapcount(unsigned long pfn, int d)
+{
+	pg_write32(tc.m, pfn, PGOFF_MAPCOUNT, (uint32_t)(page_mapcount_raw(tc.m, pfn) + d));
+}
+
+static struct machine *tc_machine(void **state)
+{
+	struct machine_opts o;
+	char err[128];
+	int e, fd;
+
+	t_opts(&o, 1, 64, 1);
+	o.thp_enabled = THP_ALWAYS;
+	tc.m = t_boot(&o);
+	*state = tc.m;
+	assert_int_equal(shmem_mount(tc.m, "/mnt", "huge=always", err, sizeof(err)), 0);
+	tc.p = task_create(tc.m, "parent", &e);
+	assert_non_null(tc.p);
+	fd = (int)do_sys_open(tc.m, tc.p, "/mnt/h", O_RDWR | O_CREAT);
+	assert_true(fd >= 0);
+	assert_int_equal(do_ftruncate(tc.m, tc.p, fd, HPAGE_PMD_SIZE), 0);
+	assert_int_equal(ksys_mmap_pgoff(tc.m, tc.p, TC_T, HPAGE_PMD_SIZE, PROT_READ | PROT_WRITE,
+					 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0), TC_T);
+	assert_int_equal(ksys_mmap_pgoff(tc.m, tc.p, TC_Z, HPAGE_PMD_SIZE, PROT_READ | PROT_WRITE,
+					 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0), TC_Z);
+	assert_int_equal(ksys_mmap_pgoff(tc.m, tc.p, TC_H, HPAGE_PMD_SIZE, PROT_READ | PROT_WRITE,
+					 MAP_SHARED | MAP_FIXED, fd, 0), TC_H);
+	assert_int_equal(user_access(tc.m, tc.p->mm, TC_T, true), UA_OK);
+	assert_int_equal(user_access(tc.m, tc.p->mm, TC_Z, false), UA_OK);
+	assert_int_equal(user_access(tc.m, tc.p->mm, TC_H, false), UA_OK);
+	tc.c = do_fork(tc.m, tc.p, "child", &e);
+	assert_non_null(tc.c);
+	assert_int_equal(user_access(tc.m, tc.c->mm, TC_T + PAGE_SIZE, true), UA_OK);
+	tc.t = pte_pfn(tc_pmd(tc.p, TC_T, NULL, NULL));
+	tc.h = pte_pfn(tc_pmd(tc.p, TC_H, NULL, NULL));
+	t_check(tc.m);
+	return tc.m;
+}
+
+/* The picture, as the checker sees it */
+static void test_thp_clean(void **state)
+{
+	struct machine *m = tc_machine(state);
+
+	assert_true(pmd_leaf(tc_pmd(tc.p, TC_T, NULL, NULL)));
+	assert_false(pmd_leaf(tc_pmd(tc.c, TC_T, NULL, NULL)));
+	assert_true(is_huge_zero_pmd(m, tc_pmd(tc.p, TC_Z, NULL, NULL)));
+	assert_true(is_huge_zero_pmd(m, tc_pmd(tc.c, TC_Z, NULL, NULL)));
+	assert_true(pmd_leaf(tc_pmd(tc.p, TC_H, NULL, NULL)));
+	assert_int_equal(tc_pmd(tc.c, TC_H, NULL, NULL), 0);
+	assert_int_equal(compound_mapcount(m, tc.t), 1);
+	assert_true(PageDoubleMap(m, tc.t));
+	assert_int_equal(page_mapcount(m, tc.t), 2);
+	assert_int_equal(page_mapcount(m, tc.t + 1), 1);	/* the child copied it */
+	assert_int_equal(page_ref_count(m, tc.t), 512);		/* a PMD and 511 PTEs */
+	assert_int_equal(compound_mapcount(m, tc.h), 1);
+	assert_int_equal(page_mapcount(m, tc.h + 9), 1);
+	assert_int_equal(page_ref_count(m, tc.h), 512 + 1);	/* the page cache and a PMD */
+	assert_int_equal(tc.p->mm->nr_pgtables, 4);
+	assert_int_equal(tc.c->mm->nr_pgtables, 4);
+	assert_int_equal(m->node[0].vm_stat[NR_PAGETABLE], 6);
+	assert_int_equal(m->node[0].vm_stat[NR_ANON_THPS], 512);
+	assert_int_equal(m->node[0].vm_stat[NR_ANON_MAPPED], 513);
+	assert_int_equal(m->node[0].vm_stat[NR_FILE_MAPPED], 512);
+	assert_int_equal(m->node[0].vm_stat[NR_SHMEM_PMDMAPPED], 512);
+	assert_int_equal(m->node[0].vm_stat[NR_SHMEM_THPS], 512);
+	assert_int_equal(tc.p->mm->rss_stat[MM_ANONPAGES], 512);
+	assert_int_equal(tc.p->mm->rss_stat[MM_SHMEMPAGES], 512);
+	assert_int_equal(tc.c->mm->rss_stat[MM_ANONPAGES], 512);
+	do_exit(m, tc.c, 0);
+	t_check(m);
+	do_exit(m, tc.p, 0);
+	t_check(m);
+}
+
+/* "compound_mapcount counts the PMDs that map the THP" */
+static void test_thp_compound_mapcount(void **state)
+{
+	tc_machine(state);
+	pg_write32(tc.m, tc.t + 1, PGOFF_COMPOUND_MAPCOUNT, 1);
+	check_fails_with(tc.m, "THP %#lx: compound_mapcount 2 but 1 PMDs map it (pid 100 at %#lx)",
+			 tc.t, TC_T);
+}
+
+/* "page_mapcount of a subpage is its PTE mappings plus the THP's PMD mappings" */
+static void test_thp_subpage_mapcount(void **state)
+{
+	tc_machine(state);
+	tc_add_mapcount(tc.t + 5, 1);
+	check_fails_with(tc.m, "page %#lx (subpage 5 of THP %#lx): mapcount 3 but 1 PTEs and 1 "
+			 "PMDs map it", tc.t + 5, tc.t);
+}
+
+/* Without PageDoubleMap the child's PTEs would count twice */
+static void test_thp_double_map_cleared(void **state)
+{
+	tc_machine(state);
+	clear_page_flag(tc.m, tc.t + 1, PG_workingset);
+	check_fails_with(tc.m, "page %#lx (subpage 0 of THP %#lx): mapcount 3 but 1 PTEs and 1 "
+			 "PMDs map it", tc.t, tc.t);
+}
+
+/* An anon THP's PageDoubleMap goes with its last PMD mapping */
+static void test_thp_double_map_without_pmd(void **state)
+{
+	tc_machine(state);
+	do_exit(tc.m, tc.p, 0);
+	assert_false(PageDoubleMap(tc.m, tc.t));
+	t_check(tc.m);
+	set_page_flag(tc.m, tc.t + 1, PG_workingset);
+	check_fails_with(tc.m, "THP %#lx: PageDoubleMap but no PMD maps it (pid 101 at %#lx)",
+			 tc.t, TC_T);
+}
+
+/* A file PMD raises every subpage's _mapcount */
+static void test_thp_file_subpage_mapcount(void **state)
+{
+	tc_machine(state);
+	tc_add_mapcount(tc.h + 7, -1);
+	check_fails_with(tc.m, "page %#lx (subpage 7 of THP %#lx): mapcount 0 but 0 PTEs and 1 "
+			 "PMDs map it", tc.h + 7, tc.h);
+}
+
+/* A file PMD cleared behind the kernel's back: found through the page cache */
+static void test_thp_file_pmd_cleared_without_rmap(void **state)
+{
+	pteval_t pmd;
+
+	tc_machine(state);
+	pmd = tc_pmd(tc.p, TC_H, NULL, NULL);
+	tc_set_pmd(tc.p, TC_H, 0);
+	tc.p->mm->rss_stat[MM_SHMEMPAGES] -= 512;
+	check_fails_with(tc.m, "THP %#lx of /mnt/h (index 0): compound_mapcount 1 but no PMD maps "
+			 "it", tc.h);
+	tc_set_pmd(tc.p, TC_H, pmd);
+	tc.p->mm->rss_stat[MM_SHMEMPAGES] += 512;
+}
+
+/* "Every anonymous huge PMD carries a deposited table" */
+static void test_thp_no_deposit(void **state)
+{
+	uint64_t key, pt;
+
+	tc_machine(state);
+	key = tc_deposit_key(tc.p, TC_T);
+	assert_true(xmap_get(&tc.p->mm->deposited, key, &pt));
+	xmap_del(&tc.p->mm->deposited, key);
+	check_fails_with(tc.m, "pid 100: the anonymous huge PMD for %#lx has no deposited table",
+			 TC_T);
+	xmap_set(&tc.p->mm->deposited, key, pt);
+}
+
+/* "... and a file PMD none (x86)" */
+static void test_thp_file_pmd_deposit(void **state)
+{
+	uint64_t key, pt;
+
+	tc_machine(state);
+	assert_true(xmap_get(&tc.p->mm->deposited, tc_deposit_key(tc.p, TC_Z), &pt));
+	key = tc_deposit_key(tc.p, TC_H);
+	xmap_set(&tc.p->mm->deposited, key, pt);
+	check_fails_with(tc.m, "pid 100: the file huge PMD for %#lx has a deposited table", TC_H);
+	xmap_del(&tc.p->mm->deposited, key);
+}
+
+/* A deposit left behind where no huge PMD is */
+static void test_thp_stray_deposit(void **state)
+{
+	uint64_t key;
+
+	tc_machine(state);
+	key = tc_deposit_key(tc.p, TC_H + HPAGE_PMD_SIZE);
+	xmap_set(&tc.p->mm->deposited, key, tc_free_page());
+	check_fails_with(tc.m, "pid 100: 3 deposited tables but 2 anonymous huge PMDs carry one");
+	xmap_del(&tc.p->mm->deposited, key);
+}
+
+static void test_thp_deposit_not_pagetable(void **state)
+{
+	uint64_t pt;
+
+	tc_machine(state);
+	assert_true(xmap_get(&tc.c->mm->deposited, tc_deposit_key(tc.c, TC_Z), &pt));
+	__ClearPageTable(tc.m, pt);
+	check_fails_with(tc.m, "pid 101: the PTE table for %#lx (page %#lx) is not PageTable", TC_Z,
+			 (unsigned long)pt);
+	__SetPageTable(tc.m, pt);
+}
+
+/* Deposited tables count in pgtables_bytes (VmPTE) ... */
+static void test_thp_pgtables_bytes_deposit(void **state)
+{
+	tc_machine(state);
+	tc.p->mm->pgtables_bytes -= PAGE_SIZE;
+	check_fails_with(tc.m, "pid 100: pgtables_bytes 12288 but its page tables have 16384 bytes "
+			 "below the pgd");
+}
+
+/* ... and in NR_PAGETABLE (PageTables), which has no PUD and no kernel tables */
+static void test_thp_nr_pagetable_deposit(void **state)
+{
+	tc_machine(state);
+	tc.m->node[0].vm_stat[NR_PAGETABLE] -= 2;
+	check_fails_with(tc.m, "NR_PAGETABLE is 4 but user PMD and PTE tables (deposited ones too) "
+			 "are 6 pages");
+}
+
+/* A PMD mapping counts 512 pages of rss */
+static void test_thp_rss_anon_pmd(void **state)
+{
+	tc_machine(state);
+	tc.p->mm->rss_stat[MM_ANONPAGES] -= 511;
+	check_fails_with(tc.m, "pid 100: rss MM_ANONPAGES is 1 but its page tables map 512 such "
+			 "pages");
+}
+
+static void test_thp_rss_shmem_pmd(void **state)
+{
+	tc_machine(state);
+	tc.p->mm->rss_stat[MM_SHMEMPAGES] += 1;
+	check_fails_with(tc.m, "pid 100: rss MM_SHMEMPAGES is 513 but its page tables map 512 such "
+			 "pages");
+}
+
+static void test_thp_nr_anon_thps(void **state)
+{
+	tc_machine(state);
+	tc.m->node[0].vm_stat[NR_ANON_THPS] += 512;
+	check_fails_with(tc.m, "NR_ANON_THPS is 1024 but PMDs map anon THPs of 512 pages");
+}
+
+/* A THP mapped only by PTEs is not in AnonHugePages */
+static void test_thp_nr_anon_thps_pte_mapped(void **state)
+{
+	tc_machine(state);
+	do_exit(tc.m, tc.p, 0);
+	assert_int_equal(tc.m->node[0].vm_stat[NR_ANON_THPS], 0);
+	assert_int_equal(tc.m->node[0].vm_stat[NR_ANON_MAPPED], 512);
+	t_check(tc.m);
+	tc.m->node[0].vm_stat[NR_ANON_THPS] += 512;
+	check_fails_with(tc.m, "NR_ANON_THPS is 512 but PMDs map anon THPs of 0 pages");
+}
+
+static void test_thp_nr_shmem_pmdmapped(void **state)
+{
+	tc_machine(state);
+	tc.m->node[0].vm_stat[NR_SHMEM_PMDMAPPED] -= 512;
+	check_fails_with(tc.m, "NR_SHMEM_PMDMAPPED is 0 but PMDs map shmem THPs of 512 pages");
+}
+
+static void test_thp_nr_shmem_thps(void **state)
+{
+	tc_machine(state);
+	tc.m->node[0].vm_stat[NR_SHMEM_THPS] += 512;
+	check_fails_with(tc.m, "NR_SHMEM_THPS is 1024 but tmpfs page caches hold THPs of 512 pages");
+}
+
+/* NR_FILE_MAPPED counts each subpage of a PMD-mapped file THP */
+static void test_thp_nr_file_mapped(void **state)
+{
+	tc_machine(state);
+	tc.m->node[0].vm_stat[NR_FILE_MAPPED] -= 1;
+	check_fails_with(tc.m, "NR_FILE_MAPPED is 511 but page tables map 512 file pages");
+}
+
+/* NR_ANON_MAPPED: 512 for the PMD-mapped THP (the child's PTEs add none) + the copy */
+static void test_thp_nr_anon_mapped(void **state)
+{
+	tc_machine(state);
+	tc.m->node[0].vm_stat[NR_ANON_MAPPED] += 511;
+	check_fails_with(tc.m, "NR_ANON_MAPPED is 1024 but page tables map 513 anon pages");
+}
+
+/* The huge zero page is never writable, and the mm holds a reference to it */
+static void test_thp_huge_zero_writable(void **state)
+{
+	tc_machine(state);
+	tc_set_pmd(tc.p, TC_Z, tc_pmd(tc.p, TC_Z, NULL, NULL) | _PAGE_RW);
+	check_fails_with(tc.m, "pid 100: the huge zero page is mapped writable at %#lx", TC_Z);
+}
+
+static void test_thp_huge_zero_no_mm_flag(void **state)
+{
+	tc_machine(state);
+	tc.c->mm->flags &= ~(1UL << MMF_HUGE_ZERO_PAGE);
+	check_fails_with(tc.m, "pid 101: maps the huge zero page at %#lx without "
+			 "MMF_HUGE_ZERO_PAGE", TC_Z);
+}
+
+static void test_thp_pte_maps_huge_zero_page(void **state)
+{
+	unsigned long zp;
+
+	tc_machine(state);
+	zp = pte_pfn(tc_pmd(tc.p, TC_Z, NULL, NULL));
+	tc_set_pte(tc.c, TC_T + 2 * PAGE_SIZE, pfn_pte(zp + 2, _PAGE_PRESENT | _PAGE_USER));
+	check_fails_with(tc.m, "pid 101: the PTE for %#lx maps page %#lx of the huge zero page",
+			 TC_T + 2 * PAGE_SIZE, zp + 2);
+}
+
+/* The head's refcount: one per PMD and per PTE mapping ... */
+static void test_thp_refcount(void **state)
+{
+	tc_machine(state);
+	set_page_count(tc.m, tc.t, 511);
+	check_fails_with(tc.m, "THP %#lx: refcount 511 below its 512 mappings (pid 100 at %#lx)",
+			 tc.t, TC_T);
+	set_page_count(tc.m, tc.t, 512);
+}
+
+/* ... plus 512 for the page cache */
+static void test_thp_refcount_page_cache(void **state)
+{
+	tc_machine(state);
+	set_page_count(tc.m, tc.h, 512);
+	check_fails_with(tc.m, "THP %#lx: refcount 512 below its 1 mappings and the page cache's "
+			 "512 (pid 100 at %#lx)", tc.h, TC_H);
+	set_page_count(tc.m, tc.h, 513);
+}
+
+/* Tail pages hold no references: page_count reads the head's */
+static void test_thp_tail_refcount(void **state)
+{
+	tc_machine(state);
+	set_page_count(tc.m, tc.t + 3, 1);
+	check_fails_with(tc.m, "page %#lx (subpage 3 of THP %#lx): a tail page with refcount 1",
+			 tc.t + 3, tc.t);
+	set_page_count(tc.m, tc.t + 3, 0);
+}
+
+static void test_thp_pmd_not_head(void **state)
+{
+	pteval_t pmd;
+
+	tc_machine(state);
+	pmd = tc_pmd(tc.p, TC_T, NULL, NULL);
+	tc_set_pmd(tc.p, TC_T, pmd + PAGE_SIZE);	/* the next pfn: the first tail */
+	check_fails_with(tc.m, "pid 100: the huge PMD for %#lx maps page %#lx, not the head of an "
+			 "order-9 folio", TC_T, tc.t + 1);
+	tc_set_pmd(tc.p, TC_T, pmd);
+}
+
+/* A VMA boundary inside a PMD splits it first (vma_adjust_trans_huge) */
+static void test_thp_pmd_crosses_vma_end(void **state)
+{
+	struct vm_area_struct *vma;
+
+	tc_machine(state);
+	vma = find_vma(tc.p->mm, TC_T);
+	vma->vm_end = TC_T + HPAGE_PMD_SIZE / 2;
+	check_fails_with(tc.m, "pid 100: the huge PMD for %#lx crosses the end of VMA [%#lx, %#lx)",
+			 TC_T, TC_T, TC_T + HPAGE_PMD_SIZE / 2);
+	vma->vm_end = TC_T + HPAGE_PMD_SIZE;
+}
+
+/* After fork the THP is not exclusive: its PMDs must stay write-protected */
+static void test_thp_writable_pmd_not_exclusive(void **state)
+{
+	tc_machine(state);
+	tc_set_pmd(tc.p, TC_T, tc_pmd(tc.p, TC_T, NULL, NULL) | _PAGE_RW);
+	check_fails_with(tc.m, "pid 100: the huge PMD for %#lx maps anon THP %#lx writable, but it "
+			 "is not PageAnonExclusive", TC_T, tc.t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -772,6 +1665,67 @@ int main(void)
 		cmocka_unit_test_teardown(test_held_block_past_machine_end, destroy_machine),
 		cmocka_unit_test_teardown(test_simulated_failure_reported, destroy_machine),
 		cmocka_unit_test_teardown(test_no_host_memory_for_bitmap, destroy_machine),
+		cmocka_unit_test_teardown(test_user_clean, destroy_machine),
+		cmocka_unit_test_teardown(test_user_no_procs_no_ctx, destroy_machine),
+		cmocka_unit_test_teardown(test_user_map_count, destroy_machine),
+		cmocka_unit_test_teardown(test_user_vma_other_mm, destroy_machine),
+		cmocka_unit_test_teardown(test_user_vma_unaligned, destroy_machine),
+		cmocka_unit_test_teardown(test_user_vma_empty, destroy_machine),
+		cmocka_unit_test_teardown(test_user_vma_overlap, destroy_machine),
+		cmocka_unit_test_teardown(test_user_vma_above_task_size, destroy_machine),
+		cmocka_unit_test_teardown(test_user_pte_maps_free_page, destroy_machine),
+		cmocka_unit_test_teardown(test_user_pte_outside_vmas, destroy_machine),
+		cmocka_unit_test_teardown(test_user_special_pte_not_zero_page, destroy_machine),
+		cmocka_unit_test_teardown(test_user_pte_not_present, destroy_machine),
+		cmocka_unit_test_teardown(test_user_table_shared_by_two_mms, destroy_machine),
+		cmocka_unit_test_teardown(test_user_table_free, destroy_machine),
+		cmocka_unit_test_teardown(test_user_table_not_pagetable, destroy_machine),
+		cmocka_unit_test_teardown(test_user_huge_pud, destroy_machine),
+		cmocka_unit_test_teardown(test_user_nr_pgtables, destroy_machine),
+		cmocka_unit_test_teardown(test_user_pgtables_bytes, destroy_machine),
+		cmocka_unit_test_teardown(test_user_nr_pagetable, destroy_machine),
+		cmocka_unit_test_teardown(test_user_nr_pagetable_no_kernel_tables, destroy_machine),
+		cmocka_unit_test_teardown(test_user_rss_counter, destroy_machine),
+		cmocka_unit_test_teardown(test_user_rss_shmem, destroy_machine),
+		cmocka_unit_test_teardown(test_user_pte_cleared_without_rmap, destroy_machine),
+		cmocka_unit_test_teardown(test_user_last_pte_cleared_without_rmap, destroy_machine),
+		cmocka_unit_test_teardown(test_user_file_pte_cleared_without_rmap, destroy_machine),
+		cmocka_unit_test_teardown(test_user_refcount_below_mapcount, destroy_machine),
+		cmocka_unit_test_teardown(test_user_refcount_misses_page_cache, destroy_machine),
+		cmocka_unit_test_teardown(test_user_nr_file_mapped, destroy_machine),
+		cmocka_unit_test_teardown(test_user_nr_anon_mapped, destroy_machine),
+		cmocka_unit_test_teardown(test_user_pte_maps_page_table, destroy_machine),
+		cmocka_unit_test_teardown(test_user_writable_pte_not_exclusive, destroy_machine),
+		cmocka_unit_test_teardown(test_thp_clean, destroy_machine),
+		cmocka_unit_test_teardown(test_thp_compound_mapcount, destroy_machine),
+		cmocka_unit_test_teardown(test_thp_subpage_mapcount, destroy_machine),
+		cmocka_unit_test_teardown(test_thp_double_map_cleared, destroy_machine),
+		cmocka_unit_test_teardown(test_thp_double_map_without_pmd, destroy_machine),
+		cmocka_unit_test_teardown(test_thp_file_subpage_mapcount, destroy_machine),
+		cmocka_unit_test_teardown(test_thp_file_pmd_cleared_without_rmap, destroy_machine),
+		cmocka_unit_test_teardown(test_thp_no_deposit, destroy_machine),
+		cmocka_unit_test_teardown(test_thp_file_pmd_deposit, destroy_machine),
+		cmocka_unit_test_teardown(test_thp_stray_deposit, destroy_machine),
+		cmocka_unit_test_teardown(test_thp_deposit_not_pagetable, destroy_machine),
+		cmocka_unit_test_teardown(test_thp_pgtables_bytes_deposit, destroy_machine),
+		cmocka_unit_test_teardown(test_thp_nr_pagetable_deposit, destroy_machine),
+		cmocka_unit_test_teardown(test_thp_rss_anon_pmd, destroy_machine),
+		cmocka_unit_test_teardown(test_thp_rss_shmem_pmd, destroy_machine),
+		cmocka_unit_test_teardown(test_thp_nr_anon_thps, destroy_machine),
+		cmocka_unit_test_teardown(test_thp_nr_anon_thps_pte_mapped, destroy_machine),
+		cmocka_unit_test_teardown(test_thp_nr_shmem_pmdmapped, destroy_machine),
+		cmocka_unit_test_teardown(test_thp_nr_shmem_thps, destroy_machine),
+		cmocka_unit_test_teardown(test_thp_nr_file_mapped, destroy_machine),
+		cmocka_unit_test_teardown(test_thp_nr_anon_mapped, destroy_machine),
+		cmocka_unit_test_teardown(test_thp_huge_zero_writable, destroy_machine),
+		cmocka_unit_test_teardown(test_thp_huge_zero_no_mm_flag, destroy_machine),
+		cmocka_unit_test_teardown(test_thp_pte_maps_huge_zero_page, destroy_machine),
+		cmocka_unit_test_teardown(test_thp_refcount, destroy_machine),
+		cmocka_unit_test_teardown(test_thp_refcount_page_cache, destroy_machine),
+		cmocka_unit_test_teardown(test_thp_tail_refcount, destroy_machine),
+		cmocka_unit_test_teardown(test_thp_pmd_not_head, destroy_machine),
+		cmocka_unit_test_teardown(test_thp_pmd_crosses_vma_end, destroy_machine),
+		cmocka_unit_test_teardown(test_thp_writable_pmd_not_exclusive, destroy_machine),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
