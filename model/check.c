@@ -394,7 +394,7 @@ static void chk_pte(struct chk_mm *cm, uint64_t addr, pteval_t e)
 			 cm->pid, (unsigned long long)addr, pfn);
 		return;
 	}
-	if (pfn - u->huge_zero < HPAGE_PMD_NR) {
+	if (u->huge_zero != PFN_NONE && pfn - u->huge_zero < HPAGE_PMD_NR) {
 		chk_fail(c, "pid %ld: the PTE for %#llx maps page %#lx of the huge zero page",
 			 cm->pid, (unsigned long long)addr, pfn);
 		return;
