@@ -1183,7 +1183,8 @@ void change_protection(struct machine *m, struct vm_area_struct *vma, uint64_t s
 		       uint64_t end, unsigned long newflags)
 {
 	struct mm_struct *mm = vma->vm_mm;
-	pteval_t prot = vm_get_page_prot(newflags);
+	/* pte_modify keeps the accessed and dirty bits (_PAGE_CHG_MASK) */
+	pteval_t prot = vm_get_page_prot(newflags) & ~_PAGE_ACCESSED;
 	pteval_t keep = PTE_PFN_MASK | _PAGE_DIRTY | _PAGE_ACCESSED | _PAGE_SPECIAL | _PAGE_PSE;
 	uint64_t addr, next;
 

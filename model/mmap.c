@@ -776,9 +776,12 @@ long do_mprotect_pkey(struct machine *m, struct task *t, uint64_t start, uint64_
 			err = r;
 			break;
 		}
-		vm_stat_account(mm, oldflags, -(long)((tmp - nstart) >> PAGE_SHIFT));
-		vm_stat_account(mm, newflags, (long)((tmp - nstart) >> PAGE_SHIFT));
-		change_protection(m, mm->vmas[r], nstart, tmp, newflags);
+		/* mprotect_fixup: nothing to do when the flags stay */
+		if (newflags != oldflags) {
+			vm_stat_account(mm, oldflags, -(long)((tmp - nstart) >> PAGE_SHIFT));
+			vm_stat_account(mm, newflags, (long)((tmp - nstart) >> PAGE_SHIFT));
+			change_protection(m, mm->vmas[r], nstart, tmp, newflags);
+		}
 		nstart = tmp;
 	}
 out:

@@ -142,3 +142,20 @@ def test_low_pfns_are_not_the_huge_zero_page(run_scenario):
                      "q: b = mmap(NULL, 200M, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0)\n"
                      "q: touch(b, 200M, WRITE)\n", "--check")
     assert r.returncode == 0, r.stderr
+
+
+@pytest.mark.parametrize("scn", [
+    # mprotect to the flags a range already has touches no entry
+    # (mprotect_fixup returns early): the THP stays writable, no new fault
+    "p: a = mmap(0x7f0000000000, 2M, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS|MAP_FIXED, -1, 0)\n"
+    "p: touch(a, 2M, WRITE)\nsnapshot s\np: mprotect(a, 2M, PROT_READ|PROT_WRITE) = 0\n"
+    "p: touch(a, 4K, WRITE)\nexpect vmstat.pgfault == s:vmstat.pgfault\n",
+    # pte_modify keeps the accessed bit: a child's old PTEs stay old
+    "echo never > /sys/kernel/mm/transparent_hugepage/enabled\n"
+    "p: a = mmap(NULL, 64K, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0)\n"
+    "p: touch(a, 64K, WRITE)\np: c = fork()\nexpect proc.c.Referenced == 0\n"
+    "c: mprotect(a, 64K, PROT_READ) = 0\nexpect proc.c.Referenced == 0\n",
+])
+def test_mprotect_changes_only_what_it_should(run_scenario, scn):
+    r = run_scenario(HEAD + "process p\n" + scn, "--check")
+    assert r.returncode == 0, r.stderr
