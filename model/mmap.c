@@ -795,7 +795,7 @@ bool madvise_modelled(long behavior)
 	case MADV_NORMAL: case MADV_RANDOM: case MADV_SEQUENTIAL: case MADV_WILLNEED:
 	case MADV_DONTNEED: case MADV_DONTFORK: case MADV_DOFORK: case MADV_HUGEPAGE:
 	case MADV_NOHUGEPAGE: case MADV_DONTDUMP: case MADV_DODUMP: case MADV_WIPEONFORK:
-	case MADV_KEEPONFORK: case MADV_COLD:
+	case MADV_KEEPONFORK:
 		return true;
 	}
 	return false;
@@ -830,8 +830,7 @@ static long madvise_one(struct machine *m, struct mm_struct *mm, unsigned int i,
 		zap_vma_range(m, vma, start, end);
 		return i;
 	case MADV_WILLNEED:
-	case MADV_COLD:
-		return i;	/* readahead and deactivation: nothing the model shows */
+		return i;	/* no swap, and tmpfs has no readahead: nothing to do */
 	case MADV_NORMAL:
 		f &= ~(VM_RAND_READ | VM_SEQ_READ);
 		break;

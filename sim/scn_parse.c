@@ -1591,6 +1591,36 @@ static const struct mman_name *arg_names(enum scn_call_kind k, int i)
 	}
 }
 
+/*
+ * Flags and advice the model does not carry out are refused before the
+ * run, however they are spelled (a name or a number): a call that
+ * silently did nothing would print a wrong answer.  Values the kernel
+ * itself rejects go through, to fail with its errno.
+ */
+static bool arg_modelled(struct parser *p, enum scn_call_kind k, int i, const struct scn_arg *a)
+{
+	long v = (long)a->num;
+
+	if (k == SC_MMAP && i == 3 && (v & MAP_HUGETLB))
+		return perr(p, a->col, "MAP_HUGETLB mappings are not modelled yet");
+	if (k == SC_MMAP && i == 3 && (v & MAP_32BIT))
+		return perr(p, a->col, "MAP_32BIT is not modelled yet");
+	if (k == SC_MMAP && i == 3 && (v & MAP_LOCKED))
+		return perr(p, a->col, "MAP_LOCKED is not modelled yet (mlock is not)");
+	if (k == SC_MMAP && i == 3 && (v & MAP_GROWSDOWN))
+		return perr(p, a->col, "MAP_GROWSDOWN is not modelled yet (stacks do not grow)");
+	if (k == SC_MADVISE && i == 2 && v >= 0 && v <= MADV_COLLAPSE && !madvise_modelled(v)) {
+		const char *name = NULL;
+
+		for (const struct mman_name *n = mman_madv_names; n->name; n++)
+			if (n->value == v)
+				name = n->name;
+		if (name)
+			return perr(p, a->col, "%s is not modelled yet", name);
+	}
+	return true;
+}
+
 /* One argument: NULL, a number or size, a variable [+|- size], FLAG|FLAG, "string" */
 static bool parse_call_arg(struct parser *p, const char **pp, enum scn_call_kind k, int i,
 			   struct scn_arg *a)
@@ -1644,14 +1674,7 @@ static bool parse_call_arg(struct parser *p, const char **pp, enum scn_call_kind
 				    bad);
 		a->kind = SCN_ARG_NUM;
 		a->num = (uint64_t)v;
-		if (k == SC_MMAP && i == 3 && (v & MAP_HUGETLB))
-			return perr(p, a->col, "MAP_HUGETLB mappings are not modelled yet");
-		if (k == SC_MADVISE && !madvise_modelled(v) && v != MADV_COLLAPSE &&
-		    names == mman_madv_names)
-			return perr(p, a->col, "%s is not modelled yet", buf);
-		if (k == SC_MADVISE && v == MADV_COLLAPSE)
-			return perr(p, a->col, "MADV_COLLAPSE is not modelled yet");
-		return true;
+		return arg_modelled(p, k, i, a);
 	}
 	if (k == SC_OPEN && i == 2) {		/* a mode: C reads 0644 as octal */
 		char *end;
@@ -1670,7 +1693,7 @@ static bool parse_call_arg(struct parser *p, const char **pp, enum scn_call_kind
 			return perr(p, a->col, "%s: '%s'", why, buf);
 		a->kind = SCN_ARG_NUM;
 		a->num = buf[0] == '-' ? (uint64_t)-(int64_t)v : v;
-		return true;
+		return arg_modelled(p, k, i, a);
 	}
 	if (isalpha((unsigned char)buf[0]) || buf[0] == '_') {
 		char *op = buf + strcspn(buf, "+-");

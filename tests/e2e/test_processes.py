@@ -159,3 +159,27 @@ def test_low_pfns_are_not_the_huge_zero_page(run_scenario):
 def test_mprotect_changes_only_what_it_should(run_scenario, scn):
     r = run_scenario(HEAD + "process p\n" + scn, "--check")
     assert r.returncode == 0, r.stderr
+
+
+@pytest.mark.parametrize("line,err", [
+    ("p: madvise(0, 4096, 8)\n", "t.scn:3:21: MADV_FREE is not modelled yet"),
+    ("p: madvise(0, 4096, MADV_COLD)\n", "t.scn:3:21: MADV_COLD is not modelled yet"),
+    ("p: a = mmap(NULL, 4096, PROT_READ, 262178, -1, 0)\n",
+     "t.scn:3:36: MAP_HUGETLB mappings are not modelled yet"),
+    ("p: a = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE|MAP_ANONYMOUS|MAP_LOCKED, -1, 0)\n",
+     "t.scn:3:36: MAP_LOCKED is not modelled yet"),
+])
+def test_unmodelled_flags_are_refused_by_value(run_scenario, line, err):
+    # Regression: a number slipped past the refusals the names got, and
+    # the call returned 0 having done nothing.
+    r = run_scenario(HEAD + "process p\n" + line)
+    assert r.returncode == 2
+    assert r.stderr.startswith(err), r.stderr
+
+
+def test_prot_none_is_a_name(run_scenario):
+    r = run_scenario(HEAD + "strace on\nprocess p\n"
+                     "p: a = mmap(NULL, 4096, PROT_NONE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0)\n"
+                     "p: touch(a, 4K, READ) = SIGSEGV\n")
+    assert r.returncode == 0, r.stderr
+    assert "mmap(NULL, 4096, PROT_NONE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0)" in r.stdout
