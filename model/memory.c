@@ -683,6 +683,12 @@ static vm_fault_t do_fault_around(struct machine *m, struct vm_fault *vmf)
 		end_pgoff = vma->vm_pgoff + vma_pages(vma) - 1;
 	if (end_pgoff > start_pgoff + FAULT_AROUND_PAGES - 1)
 		end_pgoff = start_pgoff + FAULT_AROUND_PAGES - 1;
+	/* next_uptodate_page: nothing at or past EOF is mapped */
+	eof = (inode->i_size + PAGE_SIZE - 1) >> PAGE_SHIFT;
+	if (!eof || start_pgoff >= eof)
+		return 0;
+	if (end_pgoff > eof - 1)
+		end_pgoff = eof - 1;
 	for (idx = start_pgoff; idx <= end_pgoff && first == PFN_NONE; idx++)
 		first = page_cache_lookup(m, inode, idx);
 	if (first == PFN_NONE)
@@ -702,9 +708,6 @@ static vm_fault_t do_fault_around(struct machine *m, struct vm_fault *vmf)
 		if (ret)
 			return ret & VM_FAULT_RETRY ? VM_FAULT_NOPAGE : ret;
 	}
-	eof = (inode->i_size + PAGE_SIZE - 1) >> PAGE_SHIFT;
-	if (end_pgoff > eof - 1)
-		end_pgoff = eof - 1;
 	vmf->ptl = table_lock(m, vma->vm_mm, vmf->pte_table);
 	spin_lock(m, vmf->ptl);
 	for (; idx <= end_pgoff && idx >= start_pgoff; idx++) {
@@ -749,6 +752,8 @@ static vm_fault_t do_fault(struct machine *m, struct vm_fault *vmf)
 		return ret;
 	if (vmf->pte_table == PFN_NONE) {
 		if (!cow && PageCompound(m, pfn)) {
+			if (write)		/* do_shared_fault's fault_dirty_shared_page */
+				SetPageDirty(m, page_head(m, pfn));
 			ret = do_set_pmd(m, vma, vmf->address, page_head(m, pfn), write,
 					 vmf->pmd_table, vmf->pmd_idx);
 			if (!(ret & VM_FAULT_FALLBACK))
@@ -855,6 +860,11 @@ vm_fault_t handle_mm_fault(struct machine *m, struct vm_area_struct *vma, uint64
 		if (!(r & VM_FAULT_FALLBACK))
 			return r;
 		pmd = pt_read(m, vmf.pmd_table, vmf.pmd_idx);
+		/* a file PMD split is an unmap: go on as for an empty PMD, in this fault */
+		if (!pte_present(pmd) && !vma_is_anonymous(vma)) {
+			vmf.pte_table = PFN_NONE;
+			return do_fault(m, &vmf);
+		}
 		if (!pte_present(pmd) || pmd_leaf(pmd))
 			return 0;	/* changed under us: retry the access */
 	}

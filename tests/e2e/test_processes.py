@@ -183,3 +183,31 @@ def test_prot_none_is_a_name(run_scenario):
                      "p: touch(a, 4K, READ) = SIGSEGV\n")
     assert r.returncode == 0, r.stderr
     assert "mmap(NULL, 4096, PROT_NONE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0)" in r.stdout
+
+
+TMPFS_HUGE = ("mount -t tmpfs -o huge=always none /mnt\ntruncate -s {size} /mnt/f\n"
+              "process p\np: fd = open(\"/mnt/f\", O_RDWR)\n"
+              "p: m = mmap(NULL, 2M, PROT_READ|PROT_WRITE, {kind}, fd, 0) = 0x7ffff7c00000\n")
+
+
+@pytest.mark.parametrize("scn", [
+    # fault-around maps nothing at or past EOF (next_uptodate_page), so a
+    # read past the end of a 1 MiB file is SIGBUS even with its THP cached
+    TMPFS_HUGE.format(size="1M", kind="MAP_SHARED") +
+    "p: touch(m, 4K, READ)\nexpect proc.p.ShmemPmdMapped == 2048\n"
+    "p: madvise(m, 2M, MADV_DONTNEED) = 0\np: touch(m+1M, 4K, READ) = SIGBUS\n",
+    # a shared write mapping a THP by PMD dirties it (fault_dirty_shared_page)
+    TMPFS_HUGE.format(size="2M", kind="MAP_SHARED") +
+    "p: touch(m, 4K, WRITE)\nprocess q\nq: fd = open(\"/mnt/f\", O_RDONLY)\n"
+    "q: n = mmap(NULL, 64K, PROT_READ, MAP_SHARED, fd, 0)\nq: touch(n, 4K, READ)\n"
+    "expect proc.q.Shared_Dirty == 64\n",
+    # a write to a read-only file PMD in a private mapping: the PMD goes and
+    # the COW happens in the same fault
+    TMPFS_HUGE.format(size="2M", kind="MAP_PRIVATE") +
+    "p: touch(m, 4K, READ)\nexpect vmstat.thp_file_mapped == 1\nsnapshot r\n"
+    "p: touch(m, 4K, WRITE)\nexpect vmstat.pgfault == r:vmstat.pgfault + 1\n"
+    "expect proc.p.RssAnon == 4\n",
+])
+def test_tmpfs_thp_faults(run_scenario, scn):
+    r = run_scenario(HEAD + scn, "--check")
+    assert r.returncode == 0, r.stderr
