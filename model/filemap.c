@@ -515,7 +515,8 @@ long do_sys_open(struct machine *m, struct task *t, const char *path, long flags
 		return -EEXIST;
 	}
 	inode->refcount++;	/* the open file's; the directory entry holds the first */
-	if ((flags & O_TRUNC) && (flags & O_ACCMODE) != O_RDONLY && inode->i_size) {
+	/* do_open: O_TRUNC truncates whatever the access mode (root may write) */
+	if ((flags & O_TRUNC) && inode->i_size) {
 		truncate_pagecache(m, inode, 0);
 		inode->i_size = 0;
 	}
@@ -554,11 +555,12 @@ long do_ftruncate(struct machine *m, struct task *t, int fd, uint64_t length)
 {
 	struct file *f;
 
+	/* do_sys_ftruncate: the length before the descriptor */
+	if ((int64_t)length < 0)
+		return -EINVAL;
 	if (fd < 0 || fd >= TASK_MAX_FDS || !t->fd[fd])
 		return -EBADF;
 	f = t->fd[fd];
-	if ((int64_t)length < 0)
-		return -EINVAL;
 	if ((f->f_flags & O_ACCMODE) == O_RDONLY)
 		return -EINVAL;		/* not open for writing */
 	return inode_truncate(m, f->inode, length);
@@ -570,6 +572,8 @@ long do_truncate_path(struct machine *m, const char *path, uint64_t length)
 	struct shmem_sb *sb;
 	const char *name;
 
+	if ((int64_t)length < 0)
+		return -EINVAL;		/* a negative off_t to ftruncate */
 	if (!inode) {
 		sb = find_mount(m, path, &name);
 		if (!sb || !*name)

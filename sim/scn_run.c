@@ -1396,9 +1396,13 @@ static enum scn_status step_truncate(struct scn_runner *run, const struct scn_st
 {
 	long r = do_truncate_path(run->m, st->path, st->count);
 
-	if (r < 0)
+	/* coreutils' two messages: the open, then the ftruncate */
+	if (r == -ENOENT)
 		err_printf(run, "truncate: cannot open '%s' for writing: %s\n", st->path,
 			   errno_text((int)-r));
+	else if (r < 0)
+		err_printf(run, "truncate: failed to truncate '%s' at %llu bytes: %s\n", st->path,
+			   (unsigned long long)st->count, errno_text((int)-r));
 	return SCN_OK;
 }
 

@@ -211,3 +211,17 @@ TMPFS_HUGE = ("mount -t tmpfs -o huge=always none /mnt\ntruncate -s {size} /mnt/
 def test_tmpfs_thp_faults(run_scenario, scn):
     r = run_scenario(HEAD + scn, "--check")
     assert r.returncode == 0, r.stderr
+
+
+def test_truncate_and_open_as_the_kernel_does(run_scenario):
+    # ftruncate checks the length before the descriptor; O_TRUNC truncates
+    # even a read-only open (root); a size that is a negative off_t fails.
+    r = run_scenario(HEAD + "mount -t tmpfs none /mnt\ntruncate -s 1M /mnt/f\n"
+                     "truncate -s 9223372036854775808 /mnt/f\n"
+                     "process p\np: ftruncate(9, -1) = -1 EINVAL\n"
+                     "p: fd = open(\"/mnt/f\", O_RDONLY|O_TRUNC) = 3\n"
+                     "p: m = mmap(NULL, 4K, PROT_READ, MAP_SHARED, fd, 0)\n"
+                     "p: touch(m, 4K, READ) = SIGBUS\n")
+    assert r.returncode == 0, r.stderr
+    assert r.stderr == ("truncate: failed to truncate '/mnt/f' at 9223372036854775808 "
+                        "bytes: Invalid argument\n")
