@@ -315,8 +315,7 @@ static unsigned long shmem_alloc_huge(struct machine *m, struct vm_area_struct *
 	for (unsigned long i = 0; i < HPAGE_PMD_NR; i++)
 		if (xmap_get(&inode->i_pages, hindex + i, NULL))
 			return PFN_NONE;		/* something is in the way: no event */
-	head = __alloc_pages(m, vma_thp_gfp_mask(m, vma), HPAGE_PMD_ORDER,
-			     m->cpu_node[m->cur_cpu]);
+	head = vma_alloc_hugepage(m, vma_thp_gfp_mask(m, vma));
 	if (head == PFN_NONE) {
 		count_vm_event(m, THP_FILE_FALLBACK);
 		return PFN_NONE;

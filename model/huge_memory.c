@@ -119,6 +119,22 @@ gfp_t vma_thp_gfp_mask(struct machine *m, const struct vm_area_struct *vma)
 	}
 }
 
+/*
+ * vma_alloc_folio(hugepage=true) with the default mempolicy: the local
+ * node only (__GFP_THISNODE | __GFP_NORETRY); other nodes only when the
+ * mask may reclaim directly (defrag always, or a madvised VMA).
+ */
+unsigned long vma_alloc_hugepage(struct machine *m, gfp_t gfp)
+{
+	int nid = m->cpu_node[m->cur_cpu];
+	unsigned long pfn = __alloc_pages(m, gfp | __GFP_THISNODE | __GFP_NORETRY, HPAGE_PMD_ORDER,
+					  nid);
+
+	if (pfn == PFN_NONE && (gfp & __GFP_DIRECT_RECLAIM))
+		pfn = __alloc_pages(m, gfp, HPAGE_PMD_ORDER, nid);
+	return pfn;
+}
+
 /* A zeroed table for the PMD to carry (pte_alloc_one) */
 static unsigned long deposit_table_alloc(struct machine *m)
 {
@@ -228,7 +244,7 @@ static vm_fault_t do_huge_pmd_anonymous_page(struct machine *m, struct vm_area_s
 			deposit_table_free(m, pt);
 		return 0;
 	}
-	head = __alloc_pages(m, vma_thp_gfp_mask(m, vma), HPAGE_PMD_ORDER, m->cpu_node[m->cur_cpu]);
+	head = vma_alloc_hugepage(m, vma_thp_gfp_mask(m, vma));
 	if (head == PFN_NONE) {
 		count_vm_event(m, THP_FAULT_FALLBACK);
 		return VM_FAULT_FALLBACK;

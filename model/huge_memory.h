@@ -31,6 +31,8 @@ bool transhuge_vma_suitable(const struct vm_area_struct *vma, uint64_t addr);
 bool hugepage_vma_check(struct machine *m, const struct vm_area_struct *vma, bool smaps,
 			bool in_pf);
 gfp_t vma_thp_gfp_mask(struct machine *m, const struct vm_area_struct *vma);
+/* An order-9 folio for a fault: local node first, as vma_alloc_folio does */
+unsigned long vma_alloc_hugepage(struct machine *m, gfp_t gfp);
 bool is_huge_zero_pmd(struct machine *m, pteval_t pmd);
 /* Map the file THP at head by PMD (consumes the caller's reference), or FALLBACK */
 vm_fault_t do_set_pmd(struct machine *m, struct vm_area_struct *vma, uint64_t addr,

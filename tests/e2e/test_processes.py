@@ -225,3 +225,17 @@ def test_truncate_and_open_as_the_kernel_does(run_scenario):
     assert r.returncode == 0, r.stderr
     assert r.stderr == ("truncate: failed to truncate '/mnt/f' at 9223372036854775808 "
                         "bytes: Invalid argument\n")
+
+
+def test_thp_faults_stay_on_the_local_node(run_scenario):
+    # vma_alloc_folio(hugepage=true): the local node only unless the mask
+    # may reclaim directly; with node 0 out of order-9 blocks the fault
+    # falls back to 4 KiB instead of taking a THP from node 1.
+    r = run_scenario("machine nodes=2 mem=1G cpus=2\n"
+                     "fill g order=9 gfp=GFP_HIGHUSER_MOVABLE|__GFP_COMP|__GFP_THISNODE|"
+                     "__GFP_NORETRY node=0 until=fail\ncpu 0\nprocess p\n"
+                     "p: a = mmap(0x7f0000000000, 2M, PROT_READ|PROT_WRITE, "
+                     "MAP_PRIVATE|MAP_ANONYMOUS|MAP_FIXED, -1, 0)\n"
+                     "p: touch(a, 4K, WRITE)\nexpect vmstat.thp_fault_alloc == 0\n"
+                     "expect vmstat.thp_fault_fallback == 1\n", "--check")
+    assert r.returncode == 0, r.stderr
