@@ -361,6 +361,8 @@ void rmap_walk_file(struct machine *m, unsigned long pfn, rmap_one_fn fn, void *
 	unsigned long head = page_head(m, pfn);
 	uint64_t mapping = page_mapping(m, head);
 	unsigned long index = page_index(m, head) + (pfn - head);
+	/* the head of a folio stands for all of it: [index, index + nr) */
+	unsigned long nr = pfn == head && PageHead(m, head) ? 1UL << compound_order(m, head) : 1;
 	struct inode *inode = NULL;
 	uint64_t v;
 
@@ -373,9 +375,11 @@ void rmap_walk_file(struct machine *m, unsigned long pfn, rmap_one_fn fn, void *
 	for (unsigned int i = 0; i < inode->nr_mmap; i++) {
 		struct vm_area_struct *vma = inode->i_mmap[i];
 
-		if (index < vma->vm_pgoff || index >= vma->vm_pgoff + vma_pages(vma))
+		if (index + nr <= vma->vm_pgoff || index >= vma->vm_pgoff + vma_pages(vma))
 			continue;
-		if (!fn(m, vma, vma_address_of(vma, index), arg))
+		/* vma_address: where the folio starts, or the VMA if it starts inside */
+		if (!fn(m, vma, index < vma->vm_pgoff ? vma->vm_start : vma_address_of(vma, index),
+			arg))
 			break;
 	}
 	up_read(m, &inode->i_mmap_rwsem);

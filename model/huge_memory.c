@@ -556,6 +556,7 @@ int hugepage_madvise(struct machine *m, struct vm_area_struct *vma, unsigned lon
 
 struct unmap_arg {
 	unsigned long head;
+	unsigned long index;	/* the folio's first page index in its file */
 };
 
 /* try_to_unmap / try_to_migrate for one VMA: split PMDs, clear PTEs of the folio */
@@ -566,18 +567,19 @@ static bool unmap_folio_one(struct machine *m, struct vm_area_struct *vma, uint6
 
 	split_huge_pmd_address(m, vma, addr);
 	if (!vma_is_anonymous(vma)) {
-		/* file: every PTE of the folio in this VMA goes */
-		uint64_t start = addr & ~(HPAGE_PMD_SIZE - 1);
-
-		for (uint64_t a = start; a < start + HPAGE_PMD_SIZE; a += PAGE_SIZE) {
+		/* file: every PTE onto the folio in this VMA goes (try_to_unmap) */
+		for (unsigned long i = 0; i < HPAGE_PMD_NR; i++) {
+			unsigned long idx = u->index + i;
 			enum pt_level level;
+			uint64_t a;
 			pteval_t e;
 
-			if (a < vma->vm_start || a >= vma->vm_end)
+			if (idx < vma->vm_pgoff || idx >= vma->vm_pgoff + vma_pages(vma))
 				continue;
+			a = vma_address_of(vma, idx);
 			e = pt_walk(m, vma->vm_mm, a, &level, NULL, NULL);
 			if (level == PT_PTE && pte_present(e) && !(e & _PAGE_SPECIAL) &&
-			    pte_pfn(e) - u->head < HPAGE_PMD_NR)
+			    pte_pfn(e) == u->head + i)
 				zap_vma_range(m, vma, a, a + PAGE_SIZE);
 		}
 	}
@@ -593,7 +595,7 @@ static bool unmap_folio_one(struct machine *m, struct vm_area_struct *vma, uint6
 int split_huge_page(struct machine *m, unsigned long head)
 {
 	bool anon = PageAnon(m, head);
-	struct unmap_arg u = { head };
+	struct unmap_arg u = { head, page_index(m, head) };
 	uint64_t mapping = page_mapping(m, head);
 	unsigned long index = page_index(m, head);
 	bool cached = !anon && mapping;

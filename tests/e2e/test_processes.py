@@ -239,3 +239,17 @@ def test_thp_faults_stay_on_the_local_node(run_scenario):
                      "p: touch(a, 4K, WRITE)\nexpect vmstat.thp_fault_alloc == 0\n"
                      "expect vmstat.thp_fault_fallback == 1\n", "--check")
     assert r.returncode == 0, r.stderr
+
+
+def test_splitting_a_file_thp_unmaps_it_everywhere(run_scenario):
+    # A mapping at file offset 4K holds 511 pages of the first THP and one
+    # of the second by PTE.  Truncating to 1M splits the first THP, and
+    # unmap_folio removes every mapping of it (and the rest goes with the
+    # truncation), however the VMA lines up with the folio.
+    r = run_scenario(HEAD + "mount -t tmpfs -o huge=always none /mnt\ntruncate -s 4M /mnt/f\n"
+                     "process p\np: fd = open(\"/mnt/f\", O_RDWR)\n"
+                     "p: m = mmap(NULL, 2M, PROT_READ|PROT_WRITE, MAP_SHARED, fd, 4K)\n"
+                     "p: touch(m, 2M, WRITE)\nexpect vmstat.nr_shmem_hugepages == 2\n"
+                     "p: ftruncate(fd, 1M) = 0\nexpect vmstat.thp_split_page == 1\n"
+                     "expect proc.p.RssShmem == 0\nexpect vmstat.nr_mapped == 0\n", "--check")
+    assert r.returncode == 0, r.stderr
