@@ -208,6 +208,11 @@ static struct inode *lookup_path(struct machine *m, const char *path)
 	return NULL;
 }
 
+struct inode *inode_lookup(struct machine *m, const char *path)
+{
+	return lookup_path(m, path);
+}
+
 /* ---- the page cache ---------------------------------------------------- */
 
 /* shmem_add_to_page_cache: a folio of nr pages at index (aligned to nr) */

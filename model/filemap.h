@@ -87,6 +87,9 @@ void shmem_align(struct machine *m, struct inode *file, uint64_t len, unsigned l
 vm_fault_t filemap_fault(struct machine *m, struct vm_area_struct *vma, unsigned long pgoff,
 			 unsigned long *pfn);
 
+/* The file at path (not unlinked), or NULL */
+struct inode *inode_lookup(struct machine *m, const char *path);
+
 /* The page at index in the page cache, or PFN_NONE */
 unsigned long page_cache_lookup(struct machine *m, struct inode *inode, unsigned long index);
 

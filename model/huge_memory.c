@@ -652,39 +652,75 @@ int split_huge_page(struct machine *m, unsigned long head)
 	return 0;
 }
 
-/* split_huge_pages_pid: split every THP mapped in [start, end) of mm */
+/* Split the THP behind pfn (a mapped page), holding a reference meanwhile */
+static void split_one(struct machine *m, unsigned long pfn)
+{
+	unsigned long head = page_head(m, pfn);
+
+	get_page(m, head);
+	split_huge_page(m, head);
+	put_page(m, head);
+}
+
+/*
+ * split_huge_pages_pid: every THP mapped in [start, end) of mm, page by
+ * page; the walk stops at the first address no VMA covers (vma_lookup).
+ */
 void split_huge_pages_in(struct machine *m, struct mm_struct *mm, uint64_t start, uint64_t end)
 {
 	down_read(m, &mm->mmap_lock);
-	for (uint64_t addr = start; addr < end;) {
+	for (uint64_t addr = start; addr < end; addr += PAGE_SIZE) {
 		struct vm_area_struct *vma = find_vma(mm, addr);
 		enum pt_level level;
-		unsigned long pfn, head;
+		unsigned long pfn;
 		pteval_t e;
 
-		if (!vma || vma->vm_start >= end)
+		if (!vma || vma->vm_start > addr)
 			break;
-		if (addr < vma->vm_start)
-			addr = vma->vm_start;
 		e = pt_walk(m, mm, addr, &level, NULL, NULL);
-		if (!pte_present(e) || level > PT_PMD) {
-			addr = (addr + PMD_SIZE) & ~(PMD_SIZE - 1);
+		if (!pte_present(e) || (e & _PAGE_SPECIAL) || is_huge_zero_pmd(m, e))
 			continue;
-		}
-		pfn = level == PT_PMD ? pte_pfn(e) : pte_pfn(e);
-		if ((e & _PAGE_SPECIAL) || is_huge_zero_pmd(m, e) || !PageCompound(m, pfn)) {
-			addr += PAGE_SIZE;
+		pfn = pte_pfn(e) + (level == PT_PMD ? (addr >> PAGE_SHIFT) & (HPAGE_PMD_NR - 1) : 0);
+		if (!PageCompound(m, pfn))
 			continue;
-		}
-		head = page_head(m, pfn);
-		get_page(m, head);
 		up_read(m, &mm->mmap_lock);
-		split_huge_page(m, head);
-		put_page(m, head);
+		split_one(m, pfn);
 		down_read(m, &mm->mmap_lock);
-		addr += PAGE_SIZE;
 	}
 	up_read(m, &mm->mmap_lock);
+}
+
+/* split_huge_pages_in_file: the THPs of a file in [first, last) page indices */
+static void split_huge_pages_in_file(struct machine *m, struct inode *inode, unsigned long first,
+				     unsigned long last)
+{
+	for (unsigned long idx = first; idx < last; idx++) {
+		unsigned long pfn = page_cache_lookup(m, inode, idx);
+
+		if (pfn != PFN_NONE && PageCompound(m, pfn))
+			split_one(m, pfn);
+	}
+}
+
+/*
+ * split_huge_pages_all: every THP on an LRU list.  A user THP is in a
+ * page cache or mapped by some process, so those two walks find them all
+ * (the kernel scans every pfn).
+ */
+static void split_huge_pages_all(struct machine *m)
+{
+	struct proc_ctx *pc = proc_ctx(m);
+	struct inode *inode;
+
+	for (size_t i = 0; (inode = inode_next(m, &i)) != NULL;)
+		split_huge_pages_in_file(m, inode, 0,
+					 (inode->i_size + PAGE_SIZE - 1) >> PAGE_SHIFT);
+	for (unsigned int i = 0; i < pc->nr_tasks; i++) {
+		struct mm_struct *mm = pc->tasks[i]->mm;
+
+		for (unsigned int k = 0; mm && k < mm->nr_vmas; k++)
+			split_huge_pages_in(m, mm, mm->vmas[k]->vm_start, mm->vmas[k]->vm_end);
+	}
 }
 
 /* ---- /sys/kernel/mm/transparent_hugepage ---------------------------------- */
@@ -744,26 +780,40 @@ static bool word_is(const char *val, const char *w)
 }
 
 /* echo PID,START,END or 1 > /sys/kernel/debug/split_huge_pages */
+/* echo 1, PID,0xSTART,0xEND or /PATH,0xSTART,0xEND > /sys/kernel/debug/split_huge_pages */
 static int split_huge_pages_write(struct machine *m, const struct mm_file_args *a, const char *val,
 				  char *err, size_t errlen)
 {
-	unsigned long long pid, start, end;
+	unsigned long long start, end;
+	long pid;
+	int n;
 	struct task *t;
-	char tail;
 
-	if (word_is(val, "1")) {
-		/* split_huge_pages_all: every THP mapped anywhere */
-		struct proc_ctx *pc = proc_ctx(m);
+	if (val[0] == '/') {
+		/* a file: PATH,0xOFF_START,0xOFF_END in pages */
+		const char *comma = strchr(val, ',');
+		char path[256];
+		struct inode *inode;
 
-		for (unsigned int i = 0; i < pc->nr_tasks; i++)
-			if (pc->tasks[i]->mm)
-				split_huge_pages_in(m, pc->tasks[i]->mm, 0, TASK_SIZE);
+		if (!comma || (size_t)(comma - val) >= sizeof(path) ||
+		    sscanf(comma, ",0x%llx,0x%llx", &start, &end) != 2)
+			return mm_file_error(a, EINVAL, "expected PATH,0xSTART,0xEND", err, errlen);
+		memcpy(path, val, (size_t)(comma - val));
+		path[comma - val] = 0;
+		inode = inode_lookup(m, path);
+		if (!inode)
+			return mm_file_error(a, EINVAL, "no such file", err, errlen);
+		split_huge_pages_in_file(m, inode, start, end);
 		return 0;
 	}
-	if (sscanf(val, "%llu,0x%llx,0x%llx%c", &pid, &start, &end, &tail) < 3 &&
-	    sscanf(val, "%llu,%llu,%llu%c", &pid, &start, &end, &tail) < 3)
+	n = sscanf(val, "%ld,0x%llx,0x%llx", &pid, &start, &end);
+	if (n == 1 && pid == 1) {
+		split_huge_pages_all(m);
+		return 0;
+	}
+	if (n != 3)
 		return mm_file_error(a, EINVAL, "expected 1 or PID,0xSTART,0xEND", err, errlen);
-	t = find_task_by_pid(m, (long)pid);
+	t = find_task_by_pid(m, pid);
 	if (!t || !t->mm)
 		return mm_file_error(a, EINVAL, "no such process", err, errlen);
 	split_huge_pages_in(m, t->mm, start & ~(PAGE_SIZE - 1), end);

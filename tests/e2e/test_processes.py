@@ -253,3 +253,15 @@ def test_splitting_a_file_thp_unmaps_it_everywhere(run_scenario):
                      "p: ftruncate(fd, 1M) = 0\nexpect vmstat.thp_split_page == 1\n"
                      "expect proc.p.RssShmem == 0\nexpect vmstat.nr_mapped == 0\n", "--check")
     assert r.returncode == 0, r.stderr
+
+
+SPLIT_SCENARIOS = ['machine nodes=1 mem=1G\nprocess p\np: a = mmap(0x7f0000000000, 2M, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS|MAP_FIXED, -1, 0)\np: touch(a, 2M, WRITE)\nexpect vmstat.thp_fault_alloc == 1\np: madvise(a, 4K, MADV_DONTNEED) = 0\nexpect vmstat.thp_split_pmd == 1\necho 1 > /sys/kernel/debug/split_huge_pages\nexpect vmstat.thp_split_page == 1\n', 'machine nodes=1 mem=1G\nmount -t tmpfs -o huge=always none /mnt\ntruncate -s 2M /mnt/f\nprocess p\np: fd = open("/mnt/f", O_RDWR)\np: m = mmap(NULL, 2M, PROT_READ|PROT_WRITE, MAP_SHARED, fd, 0)\np: touch(m, 4K, WRITE)\np: munmap(m, 2M) = 0\nexpect vmstat.nr_shmem_hugepages == 1\necho 1 > /sys/kernel/debug/split_huge_pages\nexpect vmstat.thp_split_page == 1\n', 'machine nodes=1 mem=1G\nprocess p\np: a = mmap(0x7f0000000000, 2M, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS|MAP_FIXED, -1, 0)\np: touch(a, 2M, WRITE)\nexpect vmstat.thp_fault_alloc == 1\np: madvise(a, 4K, MADV_DONTNEED) = 0\nexpect vmstat.thp_split_pmd == 1\necho 100,0x7f0000000000,0x7f0000200000 > /sys/kernel/debug/split_huge_pages\nexpect vmstat.thp_split_page == 1\n', 'machine nodes=1 mem=1G\nprocess p\np: a = mmap(0x7f0000000000, 4K, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS|MAP_FIXED, -1, 0)\np: b = mmap(0x7f0000400000, 2M, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS|MAP_FIXED, -1, 0)\np: touch(b, 2M, WRITE)\necho 100,0x7f0000000000,0x7f0000600000 > /sys/kernel/debug/split_huge_pages\nexpect vmstat.thp_split_page == 0\n']
+
+
+@pytest.mark.parametrize("scn", SPLIT_SCENARIOS)
+def test_debugfs_split_huge_pages(run_scenario, scn):
+    # split_huge_pages as 6.1's debugfs file: "1" splits every THP on an
+    # LRU (unmapped tmpfs THPs too), PTE-mapped THPs are found page by
+    # page, and the PID form stops at the first hole.
+    r = run_scenario(scn, "--check")
+    assert r.returncode == 0, r.stderr
