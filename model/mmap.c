@@ -145,10 +145,16 @@ static struct vm_area_struct *vm_area_dup(struct machine *m, struct vm_area_stru
 	return new;
 }
 
-static void vm_area_free(struct machine *m, struct vm_area_struct *vma)
+/* Hide a VMA from rmap: off its anon_vmas and its file's i_mmap */
+static void vma_unlink_rmap(struct machine *m, struct vm_area_struct *vma)
 {
 	unlink_anon_vmas(m, vma);
 	vma_unlink_file(m, vma);
+}
+
+static void vm_area_free(struct machine *m, struct vm_area_struct *vma)
+{
+	vma_unlink_rmap(m, vma);
 	host_free(vma);
 }
 
@@ -296,9 +302,12 @@ static void remove_vmas(struct machine *m, struct mm_struct *mm, unsigned int fi
 		vm_stat_account(mm, gone[k]->vm_flags, -(long)vma_pages(gone[k]));
 		zap_vma_range(m, gone[k], gone[k]->vm_start, gone[k]->vm_end);
 	}
+	/* free_pgtables hides the VMAs from rmap before freeing their tables */
+	for (unsigned int k = 0; k < n; k++)
+		vma_unlink_rmap(m, gone[k]);
 	free_pgtables(m, mm, gone, n, floor, ceiling);
 	for (unsigned int k = 0; k < n; k++)
-		vm_area_free(m, gone[k]);
+		host_free(gone[k]);
 	host_free(gone);
 }
 
@@ -982,10 +991,12 @@ void exit_mmap(struct machine *m, struct mm_struct *mm)
 		memcpy(all, mm->vmas, n * sizeof(*all));
 		for (unsigned int k = 0; k < n; k++)
 			zap_vma_range(m, all[k], all[k]->vm_start, all[k]->vm_end);
+		for (unsigned int k = 0; k < n; k++)
+			vma_unlink_rmap(m, all[k]);
 		free_pgtables(m, mm, all, n, 0, 0);
 		for (unsigned int k = 0; k < n; k++) {
 			vm_stat_account(mm, all[k]->vm_flags, -(long)vma_pages(all[k]));
-			vm_area_free(m, all[k]);
+			host_free(all[k]);
 		}
 		mm->nr_vmas = 0;
 		mm->map_count = 0;

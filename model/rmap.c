@@ -172,13 +172,23 @@ int anon_vma_prepare(struct machine *m, struct vm_area_struct *vma)
 	return 0;
 }
 
+/*
+ * The chains of one family of anon_vmas all hang off one root, whose
+ * rwsem the rmap walk takes for read: changing a chain takes it for
+ * write (lock_anon_vma_root), so a walk never sees an array being moved.
+ */
 void anon_vma_clone(struct machine *m, struct vm_area_struct *dst,
 		    struct vm_area_struct *src)
 {
-	(void)m;
+	struct anon_vma *root = src->nr_avc ? src->avc[0]->root : NULL;
+
+	if (!root)
+		return;
+	down_write(m, &root->rwsem);
 	/* the chain is copied oldest first, as the kernel walks it in reverse */
 	for (unsigned int i = 0; i < src->nr_avc; i++)
 		avc_link(dst, src->avc[i]);
+	up_write(m, &root->rwsem);
 }
 
 int anon_vma_fork(struct machine *m, struct vm_area_struct *vma, struct vm_area_struct *pvma)
@@ -194,25 +204,35 @@ int anon_vma_fork(struct machine *m, struct vm_area_struct *vma, struct vm_area_
 	av = anon_vma_alloc(m);
 	av->root = pvma->anon_vma->root;
 	av->parent = pvma->anon_vma;
+	down_write(m, &av->root->rwsem);
 	pvma->anon_vma->refcount++;	/* the child anon_vma pins its parent */
 	avc_link(vma, av);
+	up_write(m, &av->root->rwsem);
 	vma->anon_vma = av;
 	return 0;
 }
 
 void unlink_anon_vmas(struct machine *m, struct vm_area_struct *vma)
 {
-	for (unsigned int i = vma->nr_avc; i-- > 0;) {
-		struct anon_vma *av = vma->avc[i];
+	struct anon_vma *root = vma->nr_avc ? vma->avc[0]->root : NULL;
 
-		for (unsigned int j = 0; j < av->nr_vmas; j++) {
-			if (av->vmas[j] == vma) {
-				av->vmas[j] = av->vmas[--av->nr_vmas];
-				break;
+	if (root) {
+		down_write(m, &root->rwsem);
+		for (unsigned int i = vma->nr_avc; i-- > 0;) {
+			struct anon_vma *av = vma->avc[i];
+
+			for (unsigned int j = 0; j < av->nr_vmas; j++) {
+				if (av->vmas[j] == vma) {
+					av->vmas[j] = av->vmas[--av->nr_vmas];
+					break;
+				}
 			}
 		}
-		put_anon_vma(m, av);
+		up_write(m, &root->rwsem);
 	}
+	/* the references go once the root's lock is dropped: the root may go too */
+	for (unsigned int i = vma->nr_avc; i-- > 0;)
+		put_anon_vma(m, vma->avc[i]);
 	host_free(vma->avc);
 	vma->avc = NULL;
 	vma->nr_avc = vma->cap_avc = 0;
