@@ -444,22 +444,11 @@ retry:
 	return -ENOMEM;
 }
 
-static long get_unmapped_area(struct machine *m, struct mm_struct *mm, struct inode *file,
-		       uint64_t addr, uint64_t len, unsigned long pgoff, long flags)
+/* arch_get_unmapped_area_topdown: the hint if it fits, else the search */
+static long arch_get_unmapped_area_topdown(struct mm_struct *mm, uint64_t addr, uint64_t len)
 {
-	uint64_t align = 0, align_off = 0;
 	long ret;
 
-	(void)m;
-	if (len > TASK_SIZE)
-		return -ENOMEM;
-	if (flags & MAP_FIXED) {
-		ret = (long)addr;
-		goto check;
-	}
-	/* shmem_get_unmapped_area: huge-capable shmem wants PMD alignment */
-	if ((file && file->shmem) || (!file && (flags & MAP_SHARED)))
-		shmem_align(m, file, len, file ? pgoff : 0, &align, &align_off);
 	if (addr) {
 		struct vm_area_struct *vma = find_vma(mm, addr);
 		unsigned int i = find_vma_index(mm, addr);
@@ -467,22 +456,62 @@ static long get_unmapped_area(struct machine *m, struct mm_struct *mm, struct in
 
 		addr = (addr + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
 		if (TASK_SIZE - len >= addr && addr >= MMAP_MIN_ADDR &&
-		    (!vma || addr + len <= vm_start_gap(vma)) && (!prev || addr >= prev->vm_end) &&
-		    (!align || ((addr - align_off) & (align - 1)) == 0)) {
-			ret = (long)addr;
-			goto check;
-		}
+		    (!vma || addr + len <= vm_start_gap(vma)) && (!prev || addr >= prev->vm_end))
+			return (long)addr;
 	}
 	/* the search goes down to PAGE_SIZE; below mmap_min_addr is refused after it */
-	ret = unmapped_area_topdown(mm, len, PAGE_SIZE, mm->mmap_base, align, align_off);
-	if (ret == -ENOMEM && align)
-		ret = unmapped_area_topdown(mm, len, PAGE_SIZE, mm->mmap_base, 0, 0);
-	/* arch_get_unmapped_area_topdown's fallback: bottom-up from TASK_UNMAPPED_BASE */
+	ret = unmapped_area_topdown(mm, len, PAGE_SIZE, mm->mmap_base, 0, 0);
+	/* the fallback: bottom-up from TASK_UNMAPPED_BASE */
 	if (ret == -ENOMEM)
 		ret = unmapped_area_bottomup(mm, len, TASK_UNMAPPED_BASE, TASK_SIZE);
+	return ret;
+}
+
+/*
+ * shmem_get_unmapped_area: take the plain answer when the hint was taken
+ * or it already lines up with the file's THPs; otherwise search for room
+ * for len + 2 MiB - 4 KiB and place the mapping aligned inside it.
+ */
+static long shmem_get_unmapped_area(struct machine *m, struct mm_struct *mm, struct inode *file,
+				    uint64_t uaddr, uint64_t len, unsigned long pgoff)
+{
+	long addr = arch_get_unmapped_area_topdown(mm, uaddr, len), inflated;
+	uint64_t align, offset, inflated_len = len + HPAGE_PMD_SIZE - PAGE_SIZE, ioff;
+
+	if (addr < 0 || (uint64_t)addr > TASK_SIZE - len || (uint64_t)addr == uaddr)
+		return addr;
+	shmem_align(m, file, len, pgoff, &align, &offset);
+	if (!align || ((uint64_t)addr & (HPAGE_PMD_SIZE - 1)) == offset)
+		return addr;
+	if (inflated_len > TASK_SIZE || inflated_len < len)
+		return addr;
+	inflated = arch_get_unmapped_area_topdown(mm, uaddr, inflated_len);
+	if (inflated < 0 || (inflated & (PAGE_SIZE - 1)))
+		return addr;
+	ioff = (uint64_t)inflated & (HPAGE_PMD_SIZE - 1);
+	inflated += (long)offset - (long)ioff;
+	if (ioff > offset)
+		inflated += HPAGE_PMD_SIZE;
+	if ((uint64_t)inflated > TASK_SIZE - len)
+		return addr;
+	return inflated;
+}
+
+static long get_unmapped_area(struct machine *m, struct mm_struct *mm, struct inode *file,
+			      uint64_t addr, uint64_t len, unsigned long pgoff, long flags)
+{
+	long ret;
+
+	if (len > TASK_SIZE)
+		return -ENOMEM;
+	if (flags & MAP_FIXED)
+		ret = (long)addr;
+	else if ((file && file->shmem) || (!file && (flags & MAP_SHARED)))
+		ret = shmem_get_unmapped_area(m, mm, file, addr, len, file ? pgoff : 0);
+	else
+		ret = arch_get_unmapped_area_topdown(mm, addr, len);
 	if (ret < 0)
 		return ret;
-check:
 	if ((uint64_t)ret > TASK_SIZE - len)
 		return -ENOMEM;
 	if (ret & (PAGE_SIZE - 1))

@@ -265,3 +265,14 @@ def test_debugfs_split_huge_pages(run_scenario, scn):
     # page, and the PID form stops at the first hole.
     r = run_scenario(scn, "--check")
     assert r.returncode == 0, r.stderr
+
+
+SHMEM_PLACEMENT = ['machine nodes=1 mem=1G\nmount -t tmpfs -o huge=always none /mnt\ntruncate -s 4M /mnt/f\nprocess p\np: fd = open("/mnt/f", O_RDWR)\np: m = mmap(0x7f0000001000, 2M, PROT_READ|PROT_WRITE, MAP_SHARED, fd, 0) = 0x7f0000001000\n', 'machine nodes=1 mem=1G\nmount -t tmpfs -o huge=always none /mnt\ntruncate -s 4M /mnt/f\nprocess p\np: a = mmap(NULL, 6M, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7ffff79ff000\np: munmap(0x7ffff7c00000, 2M) = 0\np: fd = open("/mnt/f", O_RDWR)\np: m = mmap(NULL, 2M, PROT_READ|PROT_WRITE, MAP_SHARED, fd, 0) = 0x7ffff7c00000\n']
+
+
+@pytest.mark.parametrize("scn", SHMEM_PLACEMENT)
+def test_shmem_placement_as_shmem_get_unmapped_area(run_scenario, scn):
+    # A free hint is taken as it is, and a plain top-down answer that
+    # already lines up with the THPs is kept (an exactly 2 MiB hole).
+    r = run_scenario(scn, "--check")
+    assert r.returncode == 0, r.stderr
