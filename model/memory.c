@@ -144,7 +144,8 @@ void put_page(struct machine *m, unsigned long pfn)
 		return;
 	}
 	lru_del(m, pfn, 1L << order);
-	pfnmap_set(&proc_ctx(m)->content, pfn, 0);
+	for (unsigned long i = 0; i < 1UL << order; i++)	/* every subpage's data goes */
+		pfnmap_set(&proc_ctx(m)->content, pfn + i, 0);
 	if (order) {
 		free_compound_user_page(m, pfn, order);
 		return;

@@ -73,6 +73,8 @@ enum mm_counter { MM_FILEPAGES, MM_ANONPAGES, MM_SWAPENTS, MM_SHMEMPAGES, NR_MM_
 /* mm->flags */
 #define MMF_HUGE_ZERO_PAGE	23
 #define MMF_DISABLE_THP	24
+/* What fork passes on (MMF_INIT_MASK; the dump flags are not modelled) */
+#define MMF_INIT_MASK	(1UL << MMF_DISABLE_THP)
 
 /*
  * An anon_vma (mm/rmap.c).  The kernel links VMAs to anon_vmas through

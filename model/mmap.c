@@ -981,7 +981,7 @@ int dup_mmap(struct machine *m, struct mm_struct *mm, struct mm_struct *oldmm)
 	mm->exec_vm = oldmm->exec_vm;
 	mm->stack_vm = oldmm->stack_vm;
 	mm->def_flags = oldmm->def_flags;
-	mm->flags = oldmm->flags;
+	mm->flags = oldmm->flags & MMF_INIT_MASK;	/* not MMF_HUGE_ZERO_PAGE */
 	for (unsigned int i = 0; i < oldmm->nr_vmas && !err; i++) {
 		struct vm_area_struct *mpnt = oldmm->vmas[i], *tmp;
 

@@ -87,7 +87,11 @@ static void test_anon_thp_fault(void **state)
 	assert_int_equal(t->mm->pgtables_bytes, 3 * PAGE_SIZE);
 	assert_int_equal(m->vm_events[THP_FAULT_ALLOC], 1);
 	t_check(m);
+	touch(m, t, A, PMD_SIZE, true);		/* every subpage gets data */
+	assert_int_not_equal(page_content(m, head + 7), 0);
 	do_exit(m, t, 0);
+	/* the freed THP's subpages hold nothing any more */
+	assert_int_equal(page_content(m, head + 7), 0);
 	assert_int_equal(node_stat(m, NR_ANON_THPS), 0);
 	assert_int_equal(node_stat(m, NR_PAGETABLE), tables);
 	t_check(m);
@@ -108,6 +112,15 @@ static void test_huge_zero_page(void **state)
 	assert_true(pmd_leaf(pmd) && is_huge_zero_pmd(m, pmd));
 	assert_int_equal(m->vm_events[THP_ZERO_PAGE_ALLOC], 1);
 	assert_int_equal(t->mm->rss_stat[MM_ANONPAGES], 0);
+	/* a child copies the zero PMD and holds the zero page itself (MMF_INIT_MASK) */
+	{
+		int err;
+		struct task *c = do_fork(m, t, "c", &err);
+
+		assert_non_null(c);
+		assert_int_equal(thp_settings(m)->huge_zero_users, 2);
+		do_exit(m, c, 0);
+	}
 	touch(m, t, A + PAGE_SIZE, PAGE_SIZE, true);
 	assert_false(pmd_leaf(pmd_of(m, t, A)));
 	assert_int_equal(m->vm_events[THP_SPLIT_PMD], 1);
