@@ -175,8 +175,9 @@ bool mman_parse_flags(const struct mman_name *tab, const char *s, size_t len, lo
 				goto bad;
 			memcpy(buf, s + i, j - i);
 			buf[j - i] = 0;
+			errno = 0;
 			x = strtoul(buf, &end, 0);
-			if (*end)
+			if (*end || errno == ERANGE)
 				goto bad;
 			*v |= (long)x;
 			found = true;

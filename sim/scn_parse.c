@@ -52,6 +52,7 @@ struct parser {
 	int machine_line;
 	char dir[512];		/* the scenario's directory, for replay paths */
 	int *proc_exit_line;	/* [s->nprocs]: where each process exited, 0: alive */
+	int *proc_def_line;	/* [s->nprocs]: where each process was made */
 };
 
 static bool perr(struct parser *p, int col, const char *fmt, ...)
@@ -1429,10 +1430,12 @@ static bool proc_new(struct parser *p, const char *name, size_t len, int col, in
 		return perr(p, col, "bad process name '%s' (letters, digits and _, not starting "
 			    "with a digit)", buf);
 	if (i >= 0)
-		return perr(p, col, "process '%s' already exists (line %d)", buf,
-			    p->proc_exit_line[i] ? p->proc_exit_line[i] : 0);
+		return perr(p, col, "process '%s' already exists (made at line %d)", buf,
+			    p->proc_def_line[i]);
 	*slot = add_name(&p->s->proc_names, &p->s->nprocs, buf);
 	p->proc_exit_line = xreallocarray(p->proc_exit_line, (size_t)p->s->nprocs, sizeof(int));
+	p->proc_def_line = xreallocarray(p->proc_def_line, (size_t)p->s->nprocs, sizeof(int));
+	p->proc_def_line[*slot] = p->line;
 	p->proc_exit_line[*slot] = 0;
 	return true;
 }
@@ -1632,6 +1635,8 @@ static bool parse_call_arg(struct parser *p, const char **pp, enum scn_call_kind
 	skip_blanks(&q);
 	a->col = lcol(p, q);
 	if (*q == '"') {
+		if (k != SC_OPEN || i != 0)
+			return perr(p, a->col, "a string where a number goes");
 		e = strchr(q + 1, '"');
 		if (!e)
 			return perr(p, a->col, "unterminated string");
@@ -1651,6 +1656,8 @@ static bool parse_call_arg(struct parser *p, const char **pp, enum scn_call_kind
 	memcpy(buf, q, (size_t)(e - q));
 	buf[e - q] = 0;
 	*pp = e;
+	if (k == SC_OPEN && i == 0)
+		return perr(p, a->col, "open: the path is a \"string\"");
 	if (!strcmp(buf, "NULL")) {
 		a->kind = SCN_ARG_NULL;
 		return true;
@@ -1798,6 +1805,10 @@ static bool parse_call(struct parser *p, const char *line, const char *colon)
 		e = q;
 		while (*e && !is_blank(*e) && *e != '#')
 			e++;
+		if ((size_t)(e - q) >= sizeof(buf)) {
+			perr(p, c.expect_col, "result too long");
+			goto fail;
+		}
 		snprintf(buf, sizeof(buf), "%.*s", (int)(e - q), q);
 		if (!strcmp(buf, "-1")) {
 			const char *en = e;
@@ -1837,6 +1848,10 @@ static bool parse_call(struct parser *p, const char *line, const char *colon)
 	if (var) {
 		char vb[64];
 
+		if (varlen >= sizeof(vb)) {
+			perr(p, varcol, "name too long (at most %zu characters)", sizeof(vb) - 1);
+			goto fail;
+		}
 		snprintf(vb, sizeof(vb), "%.*s", (int)varlen, var);
 		if (c.kind == SC_FORK) {
 			if (!proc_new(p, var, varlen, varcol, &c.child))
@@ -1997,6 +2012,7 @@ struct scn_script *scn_parse_string(const char *file, const char *text, struct s
 	}
 	host_free(buf);
 	host_free(p.proc_exit_line);
+	host_free(p.proc_def_line);
 	scn_toks_free(&p.tk);
 	/*
 	 * A machine line with no step after it still describes a machine,

@@ -100,6 +100,12 @@ def test_wrong_result_fails_the_run(run_scenario):
     ("p: fork()\n", "t.scn:3:4: fork needs a name for the child"),
     ("p: madvise(0, 4096, MADV_COLLAPSE)\n", "t.scn:3:21: MADV_COLLAPSE is not modelled yet"),
     ("p: munmap(0, 4096\n", "t.scn:3:18: expected ',' or ')'"),
+    ("p: a = mmap(\"x\", 4K, PROT_READ, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0)\n",
+     "t.scn:3:13: a string where a number goes"),
+    ("p: fd = open(foo, O_RDONLY)\n", "t.scn:3:14: open: the path is a \"string\""),
+    ("p: a = mmap(NULL, 4K, PROT_READ, 0xffffffffffffffffff, -1, 0)\n",
+     "t.scn:3:34: unknown flag '0xffffffffffffffffff'"),
+    ("process p\n", "t.scn:3:9: process 'p' already exists (made at line 2)"),
 ])
 def test_bad_calls_are_input_errors(run_scenario, line, err):
     r = run_scenario(HEAD + "process p\n" + line)
