@@ -385,15 +385,14 @@ static uint64_t vm_start_gap(const struct vm_area_struct *vma)
 
 /*
  * vm_unmapped_area, top-down: the highest [addr, addr + len) in a hole of
- * [low, high) with addr = pgoff_align mod align (align a power of two, or
- * 0).  A hole under a stack is searched again below its guard gap, as
- * unmapped_area_topdown retries with a lower high_limit.
+ * [low, high).  A hole under a stack is searched again below its guard
+ * gap, as unmapped_area_topdown retries with a lower high_limit.
+ * (shmem's alignment is shmem_get_unmapped_area's business: it asks for
+ * a longer range.)
  */
 static long unmapped_area_topdown(struct mm_struct *mm, uint64_t len, uint64_t low,
-				  uint64_t high, uint64_t align, uint64_t align_off)
+				  uint64_t high)
 {
-	uint64_t need = len + (align ? align - PAGE_SIZE : 0);
-
 retry:
 	for (unsigned int i = mm->nr_vmas + 1; i-- > 0;) {
 		uint64_t gap_end = i < mm->nr_vmas ? mm->vmas[i]->vm_start : high;
@@ -404,7 +403,7 @@ retry:
 			gap_end = high;
 		if (gap_start < low)
 			gap_start = low;
-		if (gap_end <= gap_start || gap_end - gap_start < need)
+		if (gap_end <= gap_start || gap_end - gap_start < len)
 			continue;
 		if (i < mm->nr_vmas && (mm->vmas[i]->vm_flags & VM_GROWSDOWN) &&
 		    vm_start_gap(mm->vmas[i]) < gap_end) {
@@ -412,8 +411,6 @@ retry:
 			goto retry;
 		}
 		addr = gap_end - len;
-		if (align)
-			addr -= (addr - align_off) & (align - 1);
 		return (long)addr;
 	}
 	return -ENOMEM;
@@ -460,7 +457,7 @@ static long arch_get_unmapped_area_topdown(struct mm_struct *mm, uint64_t addr, 
 			return (long)addr;
 	}
 	/* the search goes down to PAGE_SIZE; below mmap_min_addr is refused after it */
-	ret = unmapped_area_topdown(mm, len, PAGE_SIZE, mm->mmap_base, 0, 0);
+	ret = unmapped_area_topdown(mm, len, PAGE_SIZE, mm->mmap_base);
 	/* the fallback: bottom-up from TASK_UNMAPPED_BASE */
 	if (ret == -ENOMEM)
 		ret = unmapped_area_bottomup(mm, len, TASK_UNMAPPED_BASE, TASK_SIZE);
