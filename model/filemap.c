@@ -248,6 +248,7 @@ static void page_cache_delete(struct machine *m, struct inode *inode, unsigned l
 	if (!xmap_get(&inode->i_pages, index, &pfn))
 		return;
 	head = page_head(m, pfn);
+	lock_page(m, head);		/* find_lock_entries: faults map it only locked */
 	nr = PageHead(m, head) ? 1UL << compound_order(m, head) : 1;
 	first = page_index(m, head);
 	pg = &m->node[page_to_nid(m, head)];
@@ -266,6 +267,7 @@ static void page_cache_delete(struct machine *m, struct inode *inode, unsigned l
 	ClearPageDirty(m, head);
 	if (inode->sb)
 		inode->sb->used_blocks -= nr;
+	unlock_page(m, head);
 	page_ref_add_return(m, head, -((int)nr - 1));
 	put_page(m, head);
 }

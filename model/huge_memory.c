@@ -299,8 +299,7 @@ vm_fault_t do_set_pmd(struct machine *m, struct vm_area_struct *vma, uint64_t ad
 	spin_lock(m, ptl);
 	if (pte_present(pt_read(m, pmd_table, pmd_idx))) {
 		spin_unlock(m, ptl);
-		put_page(m, head);
-		return 0;
+		return VM_FAULT_NOPAGE;		/* raced: the reference stays the caller's */
 	}
 	entry = pfn_pte(head, vm_get_page_prot(vma->vm_flags)) | _PAGE_PSE;
 	if (write)

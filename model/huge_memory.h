@@ -34,7 +34,12 @@ gfp_t vma_thp_gfp_mask(struct machine *m, const struct vm_area_struct *vma);
 /* An order-9 folio for a fault: local node first, as vma_alloc_folio does */
 unsigned long vma_alloc_hugepage(struct machine *m, gfp_t gfp);
 bool is_huge_zero_pmd(struct machine *m, pteval_t pmd);
-/* Map the file THP at head by PMD (consumes the caller's reference), or FALLBACK */
+/*
+ * Map the file THP at head by PMD: 0 (the caller's reference is the PMD's
+ * now), VM_FAULT_NOPAGE (someone mapped the PMD first) or
+ * VM_FAULT_FALLBACK; in both of those the reference stays the caller's.
+ * The caller holds the folio lock.
+ */
 vm_fault_t do_set_pmd(struct machine *m, struct vm_area_struct *vma, uint64_t addr,
 		      unsigned long head, bool write, unsigned long pmd_table, unsigned int pmd_idx);
 void split_huge_pmd_address(struct machine *m, struct vm_area_struct *vma, uint64_t addr);

@@ -618,9 +618,9 @@ static vm_fault_t do_wp_page(struct machine *m, struct vm_fault *vmf)
 	return wp_page_copy(m, vmf, pfn);
 }
 
-/* Map a page-cache page at vmf (finish_fault / do_set_pte) */
-static vm_fault_t finish_fault(struct machine *m, struct vm_fault *vmf, unsigned long pfn,
-			       bool write)
+/* Map a page-cache page at vmf (finish_fault / do_set_pte): true when it
+ * did (the caller's reference is the PTE's), false when the PTE changed */
+static bool finish_fault(struct machine *m, struct vm_fault *vmf, unsigned long pfn, bool write)
 {
 	struct vm_area_struct *vma = vmf->vma;
 	pteval_t entry = pfn_pte(pfn, vm_get_page_prot(vma->vm_flags));
@@ -631,14 +631,13 @@ static vm_fault_t finish_fault(struct machine *m, struct vm_fault *vmf, unsigned
 	spin_lock(m, vmf->ptl);
 	if (!pte_same_locked(m, vmf)) {
 		spin_unlock(m, vmf->ptl);
-		put_page(m, pfn);
-		return 0;
+		return false;
 	}
 	inc_mm_counter(vma->vm_mm, mm_counter_of(m, pfn), 1);
 	page_add_file_rmap(m, pfn, vma);
 	pt_write(m, vmf->pte_table, vmf->pte_idx, entry);
 	spin_unlock(m, vmf->ptl);
-	return 0;
+	return true;
 }
 
 /* The PMD was empty: give it a PTE table now (pte_alloc) */
@@ -696,14 +695,18 @@ static vm_fault_t do_fault_around(struct machine *m, struct vm_fault *vmf)
 		return 0;
 	idx--;
 	if (vmf->pte_table == PFN_NONE) {
-		/* filemap_map_pmd */
-		if (PageCompound(m, first)) {
+		/* filemap_map_pmd, on the first folio, trylocked as next_uptodate_page does */
+		unsigned long head = page_head(m, first);
+
+		if (PageCompound(m, first) && trylock_page(m, head)) {
 			get_page(m, first);
-			ret = do_set_pmd(m, vma, vma_address_of(vma, idx), page_head(m, first), false,
+			ret = do_set_pmd(m, vma, vma_address_of(vma, idx), head, false,
 					 vmf->pmd_table, vmf->pmd_idx);
+			unlock_page(m, head);
+			if (ret)
+				put_page(m, first);
 			if (!(ret & VM_FAULT_FALLBACK))
 				return VM_FAULT_NOPAGE;
-			put_page(m, first);
 		}
 		ret = fault_pte_table(m, vmf);
 		if (ret)
@@ -718,10 +721,14 @@ static vm_fault_t do_fault_around(struct machine *m, struct vm_fault *vmf)
 
 		if (pfn == PFN_NONE || pt_read(m, vmf->pte_table, i))
 			continue;
+		/* a locked folio is skipped (someone is truncating or filling it) */
+		if (!trylock_page(m, page_head(m, pfn)))
+			continue;
 		get_page(m, pfn);
 		inc_mm_counter(vma->vm_mm, mm_counter_of(m, pfn), 1);
 		page_add_file_rmap(m, pfn, vma);
 		pt_write(m, vmf->pte_table, i, pfn_pte(pfn, vm_get_page_prot(vma->vm_flags)));
+		unlock_page(m, page_head(m, pfn));
 		if (a == vmf->address)
 			ret = VM_FAULT_NOPAGE;
 	}
@@ -738,7 +745,9 @@ static vm_fault_t do_fault(struct machine *m, struct vm_fault *vmf)
 {
 	struct vm_area_struct *vma = vmf->vma;
 	bool write = vmf->flags & FAULT_FLAG_WRITE, cow = write && !(vma->vm_flags & VM_SHARED);
-	unsigned long pfn;
+	bool mapped = false;
+	unsigned long pfn, head, copy;
+	pteval_t entry;
 	vm_fault_t ret;
 
 	if (!write) {			/* do_read_fault: fault-around first */
@@ -751,54 +760,63 @@ static vm_fault_t do_fault(struct machine *m, struct vm_fault *vmf)
 	ret = filemap_fault(m, vma, vmf->pgoff, &pfn);	/* returns it referenced */
 	if (ret)
 		return ret;
+	/* __do_fault returns the folio locked; a truncation meanwhile means retry */
+	head = page_head(m, pfn);
+	lock_page(m, head);
+	if (page_mapping(m, head) != mapping_addr(vma->vm_file))
+		goto out;
 	if (vmf->pte_table == PFN_NONE) {
 		if (!cow && PageCompound(m, pfn)) {
 			if (write)		/* do_shared_fault's fault_dirty_shared_page */
-				SetPageDirty(m, page_head(m, pfn));
-			ret = do_set_pmd(m, vma, vmf->address, page_head(m, pfn), write,
-					 vmf->pmd_table, vmf->pmd_idx);
-			if (!(ret & VM_FAULT_FALLBACK))
-				return ret;
+				SetPageDirty(m, head);
+			ret = do_set_pmd(m, vma, vmf->address, head, write, vmf->pmd_table,
+					 vmf->pmd_idx);
+			mapped = !ret;
+			if (!(ret & VM_FAULT_FALLBACK)) {
+				ret = 0;
+				goto out;
+			}
 		}
 		ret = fault_pte_table(m, vmf);
 		if (ret || upte_present(vmf->orig_pte)) {
-			put_page(m, pfn);
-			return ret & VM_FAULT_RETRY ? 0 : ret;
+			ret = ret & VM_FAULT_RETRY ? 0 : ret;
+			goto out;
 		}
 	}
-	if (!write)
-		return finish_fault(m, vmf, pfn, false);
 	if (!cow) {
-		SetPageDirty(m, page_head(m, pfn));
-		return finish_fault(m, vmf, pfn, true);
+		if (write)
+			SetPageDirty(m, head);
+		mapped = finish_fault(m, vmf, pfn, write);
+		goto out;
 	}
 	/* do_cow_fault: a private copy, the file page stays unmapped here */
-	{
-		unsigned long copy;
-		pteval_t entry;
-
-		if (anon_vma_prepare(m, vma) || (copy = alloc_user_page(m)) == PFN_NONE) {
-			put_page(m, pfn);
-			return VM_FAULT_OOM;
-		}
-		set_page_content(m, copy, page_content(m, pfn));
-		put_page(m, pfn);
-		entry = maybe_mkwrite(pfn_pte(copy, vm_get_page_prot(vma->vm_flags)) |
-				      _PAGE_DIRTY, vma);
-		vmf->ptl = table_lock(m, vma->vm_mm, vmf->pte_table);
-		spin_lock(m, vmf->ptl);
-		if (!pte_same_locked(m, vmf)) {
-			spin_unlock(m, vmf->ptl);
-			put_page(m, copy);
-			return 0;
-		}
-		inc_mm_counter(vma->vm_mm, MM_ANONPAGES, 1);
-		page_add_new_anon_rmap(m, copy, vma, vmf->address);
-		lru_cache_add(m, copy, 1);
-		pt_write(m, vmf->pte_table, vmf->pte_idx, entry);
+	if (anon_vma_prepare(m, vma) || (copy = alloc_user_page(m)) == PFN_NONE) {
+		ret = VM_FAULT_OOM;
+		goto out;
+	}
+	set_page_content(m, copy, page_content(m, pfn));
+	unlock_page(m, head);
+	put_page(m, pfn);
+	entry = maybe_mkwrite(pfn_pte(copy, vm_get_page_prot(vma->vm_flags)) | _PAGE_DIRTY, vma);
+	vmf->ptl = table_lock(m, vma->vm_mm, vmf->pte_table);
+	spin_lock(m, vmf->ptl);
+	if (!pte_same_locked(m, vmf)) {
 		spin_unlock(m, vmf->ptl);
+		put_page(m, copy);
 		return 0;
 	}
+	inc_mm_counter(vma->vm_mm, MM_ANONPAGES, 1);
+	page_add_new_anon_rmap(m, copy, vma, vmf->address);
+	lru_cache_add(m, copy, 1);
+	pt_write(m, vmf->pte_table, vmf->pte_idx, entry);
+	spin_unlock(m, vmf->ptl);
+	return 0;
+out:
+	/* unlock first, then drop the reference when no entry took it */
+	unlock_page(m, head);
+	if (!mapped)
+		put_page(m, pfn);
+	return ret;
 }
 
 static vm_fault_t handle_pte_fault(struct machine *m, struct vm_fault *vmf)

@@ -267,6 +267,42 @@ static void test_shmem_thp_pmd(void **state)
 	machine_destroy(m);
 }
 
+/*
+ * The file fault paths hold the folio lock while they map (the kernel's
+ * __do_fault returns it locked) and leave every folio unlocked: read
+ * (with fault-around), shared write, private COW, and truncation.
+ */
+static void test_file_faults_leave_folios_unlocked(void **state)
+{
+	struct machine *m = t_machine(1, 256, 1);
+	struct task *t = proc(m, "p");
+	char err[128];
+	long fd;
+
+	(void)state;
+	thp_settings(m)->enabled = THP_NEVER;
+	assert_int_equal(shmem_mount(m, "/mnt", "", err, sizeof(err)), 0);
+	fd = do_sys_open(m, t, "/mnt/f", O_RDWR | O_CREAT);
+	assert_int_equal(do_ftruncate(m, t, (int)fd, 64 * PAGE_SIZE), 0);
+	assert_int_equal(ksys_mmap_pgoff(m, t, A, 64 * PAGE_SIZE, RW, MAP_SHARED | MAP_FIXED,
+					 (int)fd, 0), (long)A);
+	assert_int_equal(ksys_mmap_pgoff(m, t, A + PMD_SIZE, 64 * PAGE_SIZE, RW,
+					 MAP_PRIVATE | MAP_FIXED, (int)fd, 0), (long)(A + PMD_SIZE));
+	touch(m, t, A, 32 * PAGE_SIZE, true);			/* shared writes */
+	touch(m, t, A + PMD_SIZE, 64 * PAGE_SIZE, false);	/* reads, fault-around */
+	touch(m, t, A + PMD_SIZE, 4 * PAGE_SIZE, true);		/* private COW */
+	for (unsigned long i = 0; i < 64; i++) {
+		unsigned long pfn = page_cache_lookup(m, find_vma(t->mm, A)->vm_file, i);
+
+		assert_int_not_equal(pfn, PFN_NONE);
+		assert_false(PageLocked(m, pfn));
+	}
+	assert_int_equal(do_ftruncate(m, t, (int)fd, 0), 0);
+	assert_int_equal(t->mm->rss_stat[MM_SHMEMPAGES], 0);
+	t_check(m);
+	machine_destroy(m);
+}
+
 /* THP never: a covered 2 MiB still faults 4 KiB pages */
 static void test_thp_never(void **state)
 {
@@ -300,6 +336,7 @@ int main(void)
 		cmocka_unit_test(test_split_huge_page_anon),
 		cmocka_unit_test(test_split_refused_with_a_pin),
 		cmocka_unit_test(test_shmem_thp_pmd),
+		cmocka_unit_test(test_file_faults_leave_folios_unlocked),
 		cmocka_unit_test(test_thp_never),
 	};
 
