@@ -1725,6 +1725,17 @@ static bool parse_call_arg(struct parser *p, const char **pp, enum scn_call_kind
 	return perr(p, a->col, "bad argument '%s'", buf);
 }
 
+/* Skip blanks, take a C identifier's characters (possibly none), skip blanks */
+static void scan_word(const char **pp, const char **word, size_t *len)
+{
+	skip_blanks(pp);
+	*word = *pp;
+	while (isalnum((unsigned char)**pp) || **pp == '_')
+		(*pp)++;
+	*len = (size_t)(*pp - *word);
+	skip_blanks(pp);
+}
+
 /* PROC: [VAR =] CALL(ARGS) [= RESULT] */
 static bool parse_call(struct parser *p, const char *line, const char *colon)
 {
@@ -1744,23 +1755,13 @@ static bool parse_call(struct parser *p, const char *line, const char *colon)
 			    p->proc_exit_line[proc]);
 	c.proc = proc;
 	q = colon + 1;
-	skip_blanks(&q);
-	name = q;
-	while (isalnum((unsigned char)*q) || *q == '_')
-		q++;
-	namelen = (size_t)(q - name);
-	skip_blanks(&q);
+	scan_word(&q, &name, &namelen);
 	if (*q == '=' && q[1] != '=') {
 		var = name;
 		varlen = namelen;
 		varcol = lcol(p, name);
 		q++;
-		skip_blanks(&q);
-		name = q;
-		while (isalnum((unsigned char)*q) || *q == '_')
-			q++;
-		namelen = (size_t)(q - name);
-		skip_blanks(&q);
+		scan_word(&q, &name, &namelen);
 	}
 	for (size_t i = 0; i < ARRAY_SIZE(calls); i++)
 		if (strlen(calls[i].name) == namelen && !memcmp(calls[i].name, name, namelen))
