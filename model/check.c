@@ -276,6 +276,23 @@ static bool chk_is_free(const struct chk *c, unsigned long pfn)
 	return pfn >= c->base && i < c->nbits && (c->bits[i / 64] & (1ULL << (i % 64)));
 }
 
+/* A frame a PTE or huge PMD (what) maps must exist and be in use */
+static bool chk_frame_in_use(struct chk *c, long pid, const char *what, uint64_t addr,
+			     unsigned long pfn)
+{
+	if (pfn >= c->m->max_pfn) {
+		chk_fail(c, "pid %ld: the %s for %#llx maps pfn %#lx, beyond the end of memory",
+			 pid, what, (unsigned long long)addr, pfn);
+		return false;
+	}
+	if (chk_is_free(c, pfn)) {
+		chk_fail(c, "pid %ld: the %s for %#llx maps page %#lx, which is free", pid, what,
+			 (unsigned long long)addr, pfn);
+		return false;
+	}
+	return true;
+}
+
 /* An entry read without a scheduling point: the checker only looks */
 static pteval_t chk_entry(struct machine *m, unsigned long table, unsigned int i)
 {
@@ -384,16 +401,8 @@ static void chk_pte(struct chk_mm *cm, uint64_t addr, pteval_t e)
 				 cm->pid, (unsigned long long)addr, pfn);
 		return;
 	}
-	if (pfn >= m->max_pfn) {
-		chk_fail(c, "pid %ld: the PTE for %#llx maps pfn %#lx, beyond the end of memory",
-			 cm->pid, (unsigned long long)addr, pfn);
+	if (!chk_frame_in_use(c, cm->pid, "PTE", addr, pfn))
 		return;
-	}
-	if (chk_is_free(c, pfn)) {
-		chk_fail(c, "pid %ld: the PTE for %#llx maps page %#lx, which is free",
-			 cm->pid, (unsigned long long)addr, pfn);
-		return;
-	}
 	if (u->huge_zero != PFN_NONE && pfn - u->huge_zero < HPAGE_PMD_NR) {
 		chk_fail(c, "pid %ld: the PTE for %#llx maps page %#lx of the huge zero page",
 			 cm->pid, (unsigned long long)addr, pfn);
@@ -474,16 +483,8 @@ static void chk_pmd(struct chk_mm *cm, unsigned long table, unsigned int i, uint
 				 "MMF_HUGE_ZERO_PAGE", cm->pid, (unsigned long long)addr);
 		return;
 	}
-	if (pfn >= m->max_pfn) {
-		chk_fail(c, "pid %ld: the huge PMD for %#llx maps pfn %#lx, beyond the end of memory",
-			 cm->pid, (unsigned long long)addr, pfn);
+	if (!chk_frame_in_use(c, cm->pid, "huge PMD", addr, pfn))
 		return;
-	}
-	if (chk_is_free(c, pfn)) {
-		chk_fail(c, "pid %ld: the huge PMD for %#llx maps page %#lx, which is free",
-			 cm->pid, (unsigned long long)addr, pfn);
-		return;
-	}
 	if (!PageHead(m, pfn) || compound_order(m, pfn) != HPAGE_PMD_ORDER) {
 		chk_fail(c, "pid %ld: the huge PMD for %#llx maps page %#lx, not the head of an "
 			 "order-9 folio", cm->pid, (unsigned long long)addr, pfn);
