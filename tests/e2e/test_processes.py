@@ -282,3 +282,21 @@ def test_shmem_placement_as_shmem_get_unmapped_area(run_scenario, scn):
     # already lines up with the THPs is kept (an exactly 2 MiB hole).
     r = run_scenario(scn, "--check")
     assert r.returncode == 0, r.stderr
+
+
+@pytest.mark.parametrize("line,err", [
+    ("mount -t ext4 none /mnt", "t.scn:2:1: mount: only '-t tmpfs' is modelled"),
+    ("mount -t tmpfs none mnt", "t.scn:2:21: mount: 'mnt' is not an absolute path"),
+    ("mount -t tmpfs -o huge=sometimes none /mnt",
+     "t.scn:2:39: mount: tmpfs: bad value 'sometimes' for huge="),
+    ("truncate 4M /mnt/f", "t.scn:2:19: truncate: missing arguments"),
+    ("truncate -s 4Q /mnt/f", "t.scn:2:13: malformed size"),
+    ("rm", "t.scn:2:3: rm: missing arguments"),
+    ("strace maybe", "t.scn:2:8: strace: expected 'on' or 'off', got 'maybe'"),
+    ("process 9p", "t.scn:2:9: bad process name '9p'"),
+    ("process", "t.scn:2:8: process: missing arguments"),
+])
+def test_bad_process_verbs(run_scenario, line, err):
+    r = run_scenario("machine nodes=1 mem=64M\n" + line + "\n")
+    assert r.returncode == 2
+    assert r.stderr.startswith(err), r.stderr
