@@ -8,6 +8,8 @@
  *   mmsim policies
  *   mmsim verbs
  *   mmsim files
+ *   mmsim guest-plan FILE DIR
+ *   mmsim diff-real DIR [--tolerance N|P%] [--all] [--format text|json]
  *   mmsim --help | --version
  *
  * run and compare also take --host-mem-limit SIZE (host.h).  The
@@ -28,6 +30,7 @@
 #include "scn.h"
 #include "compare.h"
 #include "host.h"
+#include "realkernel.h"
 
 static const char usage_text[] =
 	"usage: mmsim run FILE [--seed N] [--check|--no-check] [--policy FAMILY=NAME]... [--quiet]\n"
@@ -37,6 +40,8 @@ static const char usage_text[] =
 	"       mmsim policies\n"
 	"       mmsim verbs\n"
 	"       mmsim files\n"
+	"       mmsim guest-plan FILE DIR\n"
+	"       mmsim diff-real DIR [--tolerance N|P%] [--all] [--format text|json]\n"
 	"       mmsim --help | --version\n";
 
 static const char help_text[] =
@@ -50,6 +55,11 @@ static const char help_text[] =
 	"  verbs           list the scenario language's verbs, one per line\n"
 	"  files           list the kernel files the model provides: path pattern,\n"
 	"                  mode (r, w, rw) and the module serving it\n"
+	"  guest-plan FILE DIR  the scenario as a real guest runs it: DIR/init, the\n"
+	"                  qemu machine and kernel command line (tools/realkernel/run)\n"
+	"  diff-real DIR   the scenario in the model against what a real guest\n"
+	"                  printed (DIR from tools/realkernel/run); exit 1 on a\n"
+	"                  difference beyond --tolerance N or P%\n"
 	"\n"
 	"Options of run:\n"
 	"  --seed N              override the scenario's seed\n"
@@ -275,5 +285,9 @@ int main(int argc, char **argv)
 				: cmd_files();
 	if (!strcmp(cmd, "compare"))
 		return cmd_compare(argc, argv);
+	if (!strcmp(cmd, "guest-plan"))
+		return cmd_guest_plan(argc, argv);
+	if (!strcmp(cmd, "diff-real"))
+		return cmd_diff_real(argc, argv);
 	return usage_error("unknown command '%s'", cmd);
 }

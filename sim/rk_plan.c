@@ -1,0 +1,409 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * rk_plan.c - a scenario as a real guest runs it: the /init script, the
+ * qemu machine and the kernel command line (realkernel.h).
+ *
+ * The scenario language spells kernel-file lines as a shell does, so most
+ * of a scenario is already a shell script; this file frames each of those
+ * lines so that what it prints reaches the host on the data port with
+ * the scenario line it belongs to, and translates the rest:
+ *
+ *   machine, node, distance   qemu's -smp/-m/-numa (one memory backend per
+ *                             node, reserve=off so a 128 GiB guest costs the
+ *                             host only what the guest touches)
+ *   cmdline                   appended to the kernel command line as written
+ *   cpu N                     taskset of the init shell (CPU k is guest CPU
+ *                             k + 1, realkernel.h)
+ *   drain                     every CPU that can go offline goes offline and
+ *                             back: 6.1 and 6.12 have no file that drains the
+ *                             per-cpu lists, but a CPU going offline drains its
+ *                             own (page_alloc_cpu_dead -> drain_pages)
+ *   compact [node=N]          /proc/sys/vm/compact_memory or the node's compact
+ *   snapshot NAME [FILE...]   a dump of the files the model's snapshot figures
+ *                             come from, plus the FILEs
+ *   mount, truncate, rm       run as written (busybox has them)
+ *
+ * Lines that stand for something no file or command does in a guest
+ * (alloc, free, fill, replay: allocations from inside the kernel; process
+ * lines: a program of their own) are refused before anything boots, as
+ * are machine shapes qemu cannot give (hole, reserve, movable=).  Lines
+ * that only steer or print the model (seed, policy, expect, print ...)
+ * are left out and listed in the plan's notes.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "realkernel.h"
+
+void rk_plan_init(struct rk_plan *p)
+{
+	memset(p, 0, sizeof(*p));
+	sb_init(&p->init);
+	sb_init(&p->qemu);
+	sb_init(&p->cmdline);
+	sb_init(&p->notes);
+}
+
+void rk_plan_free(struct rk_plan *p)
+{
+	sb_free(&p->init);
+	sb_free(&p->qemu);
+	sb_free(&p->cmdline);
+	sb_free(&p->notes);
+}
+
+/* @s as one sh word in single quotes */
+static void sh_quote(struct sbuf *sb, const char *s)
+{
+	sb_puts(sb, "'");
+	for (; *s; s++) {
+		if (*s == '\'')
+			sb_puts(sb, "'\\''");
+		else
+			sb_printf(sb, "%c", *s);
+	}
+	sb_puts(sb, "'");
+}
+
+/* Everything before the first line: the shell's set-up and the helpers */
+static const char init_head[] =
+	"#!/bin/busybox sh\n"
+	"/bin/busybox --install -s /bin\n"
+	"export PATH=/bin\n"
+	"mount -t proc proc /proc\n"
+	"mount -t sysfs sysfs /sys\n"
+	"mount -t devtmpfs devtmpfs /dev\n"
+	"mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null\n"
+	"mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null\n"
+	"stty -F /dev/ttyS1 raw -echo\n"
+	"exec 3>/dev/ttyS1\n"
+	"\n"
+	"# rk_cat LINE FILE: the file's text, framed\n"
+	"rk_cat() {\n"
+	"\techo \"@@mmsim cat $1 $2\" >&3\n"
+	"\tcat \"$2\" >&3 2>&1\n"
+	"\trk_rc=$?\n"
+	"\techo >&3\n"
+	"\techo \"@@mmsim end $rk_rc\" >&3\n"
+	"}\n"
+	"# rk_do KIND LINE WHAT CMD: run CMD, its output and errors framed\n"
+	"rk_do() {\n"
+	"\techo \"@@mmsim $1 $2 $3\" >&3\n"
+	"\teval \"$4\" >&3 2>&3\n"
+	"\trk_rc=$?\n"
+	"\techo >&3\n"
+	"\techo \"@@mmsim end $rk_rc\" >&3\n"
+	"}\n"
+	"# rk_snapshot LINE NAME [FILE...]: the files snapshot figures come from\n"
+	"rk_snapshot() {\n"
+	"\trk_line=$1\n"
+	"\techo \"@@mmsim snapshot $1 $2\" >&3\n"
+	"\tshift 2\n"
+	"\tfor f in /proc/buddyinfo /proc/pagetypeinfo /proc/zoneinfo /proc/meminfo /proc/vmstat; do\n"
+	"\t\trk_cat $rk_line $f\n"
+	"\tdone\n"
+	"\tfor d in /sys/kernel/mm/hugepages/hugepages-*; do\n"
+	"\t\tfor f in nr_hugepages free_hugepages resv_hugepages surplus_hugepages nr_overcommit_hugepages; do\n"
+	"\t\t\t[ -e $d/$f ] && rk_cat $rk_line $d/$f\n"
+	"\t\tdone\n"
+	"\tdone\n"
+	"\tfor d in /sys/devices/system/node/node*/hugepages/hugepages-*; do\n"
+	"\t\tfor f in nr_hugepages free_hugepages surplus_hugepages; do\n"
+	"\t\t\t[ -e $d/$f ] && rk_cat $rk_line $d/$f\n"
+	"\t\tdone\n"
+	"\tdone\n"
+	"\tfor f in \"$@\"; do\n"
+	"\t\trk_cat $rk_line \"$f\"\n"
+	"\tdone\n"
+	"}\n"
+	"# rk_cpu GUEST_CPU: the init shell and everything it starts run there\n"
+	"rk_cpu() {\n"
+	"\trk_cur=$1\n"
+	"\ttaskset -p -c $1 $$ >/dev/null\n"
+	"}\n"
+	"# rk_drain LINE: each CPU that can go offline does, and comes back; going\n"
+	"# offline drains its per-cpu lists (page_alloc_cpu_dead).  CPU 0 cannot,\n"
+	"# and runs nothing of the scenario\n"
+	"rk_drain() {\n"
+	"\ttaskset -p -c 0 $$ >/dev/null\n"
+	"\trk_n=0\n"
+	"\tfor c in /sys/devices/system/cpu/cpu[0-9]*; do\n"
+	"\t\t[ -e $c/online ] || continue\n"
+	"\t\techo 0 > $c/online && echo 1 > $c/online && rk_n=$((rk_n + 1))\n"
+	"\tdone\n"
+	"\ttaskset -p -c $rk_cur $$ >/dev/null\n"
+	"\techo \"@@mmsim note line $1: drain: $rk_n cpus offline and back\" >&3\n"
+	"}\n"
+	"\n"
+	"echo \"@@mmsim begin $(uname -r)\" >&3\n"
+	"echo \"@@mmsim cmdline $(cat /proc/cmdline)\" >&3\n";
+
+static const char init_tail[] =
+	"\n"
+	"echo \"@@mmsim done\" >&3\n"
+	"exec 3>&-\n"
+	"poweroff -f\n";
+
+struct planner {
+	const struct scn_script *s;
+	struct rk_plan *p;
+	struct scn_diag *d;
+	int line;
+};
+
+static int refuse(struct planner *pl, int col, const char *why)
+{
+	scn_diag_set(pl->d, pl->s->file, pl->line, col, "not runnable on a real kernel: %s", why);
+	return SCN_BAD_INPUT;
+}
+
+static void note(struct planner *pl, const char *what)
+{
+	sb_printf(&pl->p->notes, "line %d: %s\n", pl->line, what);
+}
+
+/* The token whose text starts with @prefix, or NULL */
+static const struct scn_tok *tok_with(const struct scn_toks *tk, const char *prefix)
+{
+	for (int i = 1; i < tk->n; i++)
+		if (!strncmp(tk->t[i].s, prefix, strlen(prefix)))
+			return &tk->t[i];
+	return NULL;
+}
+
+static bool is_description(const char *verb)
+{
+	static const char *const verbs[] = { "machine", "node", "hole", "reserve", "distance",
+					     "cmdline", "seed", "policy", NULL };
+
+	for (const char *const *v = verbs; *v; v++)
+		if (!strcmp(verb, *v))
+			return true;
+	return false;
+}
+
+/* machine, node, hole, reserve, distance, cmdline, seed, policy */
+static int plan_description(struct planner *pl, const struct scn_toks *tk)
+{
+	const char *v = tk->t[0].s;
+	const struct scn_tok *t;
+
+	if (!strcmp(v, "machine")) {
+		t = tok_with(tk, "struct_page_size=");
+		if (t && strcmp(t->s, "struct_page_size=64"))
+			return refuse(pl, t->col, "x86_64 kernels have 64-byte struct pages");
+		t = tok_with(tk, "holes=");
+		if (t && strcmp(t->s, "holes=q35"))
+			return refuse(pl, t->col, "a q35 guest always has its e820 holes");
+		if (tok_with(tk, "kernel="))
+			note(pl, "machine kernel=: the model's stand-in for the kernel image; "
+				 "the guest has its own");
+		return 0;
+	}
+	if (!strcmp(v, "node")) {
+		t = tok_with(tk, "movable=");
+		if (t)
+			return refuse(pl, t->col, "qemu cannot place ZONE_MOVABLE on part of a node");
+		return 0;
+	}
+	if (!strcmp(v, "hole"))
+		return refuse(pl, tk->t[0].col, "qemu lays out guest memory itself");
+	if (!strcmp(v, "reserve"))
+		return refuse(pl, tk->t[0].col, "memblock reservations are the firmware's");
+	if (!strcmp(v, "cmdline")) {
+		for (int i = 1; i < tk->n; i++)
+			sb_printf(&pl->p->cmdline, " %s", tk->t[i].s);
+		return 0;
+	}
+	if (!strcmp(v, "seed"))
+		note(pl, "seed: a guest has no seed");
+	else if (!strcmp(v, "policy"))
+		note(pl, "policy: a guest runs its own kernel's behaviour");
+	return 0;	/* distance: machine_opts has it */
+}
+
+static void plan_machine(struct planner *pl)
+{
+	const struct machine_opts *o = &pl->s->opts;
+	struct sbuf *q = &pl->p->qemu;
+	unsigned long total = 0;
+	int ncpu = o->nr_cpus;
+
+	for (int n = 0; n < o->nr_nodes; n++)
+		total += o->node[n].mem_bytes;
+	/* 2 GiB below 4 GiB at any size, as the model's q35 e820 has it; one
+	 * CPU more than the model's, guest CPU 0 (realkernel.h) */
+	sb_printf(q, "-machine\nq35,max-ram-below-4g=2G\n-smp\n%d\n-m\n%luM\n", ncpu + 1,
+		  total >> 20);
+	for (int n = 0; n < o->nr_nodes; n++) {
+		sb_printf(q, "-object\nmemory-backend-ram,id=mem%d,size=%luM,reserve=off\n", n,
+			  o->node[n].mem_bytes >> 20);
+		sb_printf(q, "-numa\nnode,nodeid=%d,memdev=mem%d", n, n);
+		if (!n)
+			sb_puts(q, ",cpus=0");
+		/* the model's CPU k is on node k % nodes and is guest CPU rk_guest_cpu(k) */
+		for (int k = n; k < ncpu; k += o->nr_nodes)
+			sb_printf(q, ",cpus=%d", rk_guest_cpu(k));
+		sb_puts(q, "\n");
+	}
+	for (int a = 0; a < o->nr_nodes; a++)
+		for (int b = 0; b < o->nr_nodes; b++)
+			if (a != b && o->distance[a][b])
+				sb_printf(q, "-numa\ndist,src=%d,dst=%d,val=%d\n", a, b,
+					  o->distance[a][b]);
+}
+
+/* The source text of line @line (1-based), without its newline */
+static char *source_line(const char *text, int line)
+{
+	const char *s = text, *e;
+
+	for (int i = 1; i < line && s; i++) {
+		s = strchr(s, '\n');
+		if (s)
+			s++;
+	}
+	if (!s)
+		return strdup("");
+	e = strchr(s, '\n');
+	return strndup(s, e ? (size_t)(e - s) : strlen(s));
+}
+
+static int plan_stmt(struct planner *pl, const struct scn_stmt *st, const struct scn_toks *tk)
+{
+	struct sbuf *sb = &pl->p->init;
+	struct sbuf cmd;
+	char *src;
+
+	switch (st->verb) {
+	case SCN_BOOT:
+		if (!st->implicit)
+			sb_printf(sb, "echo \"@@mmsim note line %d: boot\" >&3\n", st->line);
+		return 0;
+	case SCN_CAT:
+		for (int i = 0; i < st->nargs; i++) {
+			sb_printf(sb, "rk_cat %d ", st->line);
+			sh_quote(sb, st->args[i]);
+			sb_puts(sb, "\n");
+		}
+		return 0;
+	case SCN_STORE:
+	case SCN_PRINT_TEXT:
+		sb_init(&cmd);
+		sb_puts(&cmd, st->verb == SCN_PRINT_TEXT && !st->mode ? "echo -n " : "echo ");
+		sh_quote(&cmd, st->text);
+		if (st->verb == SCN_STORE) {
+			sb_puts(&cmd, " > ");
+			sh_quote(&cmd, st->path);
+		}
+		sb_printf(sb, "rk_do %s %d ", st->verb == SCN_STORE ? "store" : "print", st->line);
+		sh_quote(sb, st->verb == SCN_STORE ? st->path : "-");
+		sb_puts(sb, " ");
+		sh_quote(sb, cmd.buf);
+		sb_puts(sb, "\n");
+		sb_free(&cmd);
+		return 0;
+	case SCN_CPU:
+		sb_printf(sb, "rk_cpu %d\n", rk_guest_cpu(st->cpu));
+		return 0;
+	case SCN_DRAIN:
+		sb_printf(sb, "rk_drain %d\n", st->line);
+		return 0;
+	case SCN_COMPACT:
+		sb_printf(sb, "rk_do store %d ", st->line);
+		if (st->node < 0) {
+			sb_puts(sb, "/proc/sys/vm/compact_memory "
+				    "'echo 1 > /proc/sys/vm/compact_memory'\n");
+		} else {
+			sb_printf(sb, "/sys/devices/system/node/node%d/compact "
+				  "'echo 1 > /sys/devices/system/node/node%d/compact'\n",
+				  st->node, st->node);
+		}
+		return 0;
+	case SCN_SNAPSHOT:
+		sb_printf(sb, "rk_snapshot %d %s", st->line, pl->s->snap_names[st->slot]);
+		for (int i = 0; i < st->nargs; i++) {
+			sb_puts(sb, " ");
+			sh_quote(sb, st->args[i]);
+		}
+		sb_puts(sb, "\n");
+		return 0;
+	case SCN_MOUNT:
+	case SCN_TRUNCATE:
+	case SCN_RM:
+		src = source_line(pl->s->text, st->line);
+		sb_init(&cmd);
+		if (st->verb == SCN_MOUNT) {
+			sb_puts(&cmd, "mkdir -p ");
+			sh_quote(&cmd, tk->t[tk->n - 1].s);
+			sb_puts(&cmd, " && ");
+		}
+		sb_puts(&cmd, src);
+		sb_printf(sb, "rk_do store %d %s ", st->line, tk->t[0].s);
+		sh_quote(sb, cmd.buf);
+		sb_puts(sb, "\n");
+		sb_free(&cmd);
+		free(src);
+		return 0;
+	case SCN_PRINT_SNAPSHOT:
+	case SCN_PRINT_DIFF:
+	case SCN_PRINT_COUNTERS:
+		note(pl, "print: the model's figures; diff-real prints the guest's");
+		return 0;
+	case SCN_EXPECT:
+		note(pl, "expect: checked by the model only");
+		return 0;
+	case SCN_ALLOC:
+	case SCN_FREE:
+	case SCN_FILL:
+	case SCN_REPLAY:
+		return refuse(pl, st->col, "allocations from inside the kernel have no "
+			      "userspace interface");
+	case SCN_PROCESS:
+	case SCN_CALL:
+	case SCN_STRACE:
+		return refuse(pl, st->col, "process lines need a guest program of their own "
+			      "(not built yet)");
+	}
+	return refuse(pl, st->col, "no guest equivalent");
+}
+
+int rk_plan_build(const struct scn_script *s, struct rk_plan *p, struct scn_diag *d)
+{
+	struct planner pl = { .s = s, .p = p, .d = d };
+	const char *text = s->text, *e;
+	int next = 0, rc = 0;
+
+	sb_puts(&p->cmdline, "console=ttyS0 panic=-1 init_on_alloc=0");
+	sb_puts(&p->init, init_head);
+	sb_printf(&p->init, "rk_cpu %d\n", rk_guest_cpu(0));
+	plan_machine(&pl);
+
+	for (pl.line = 1; text && !rc; pl.line++, text = e ? e + 1 : NULL) {
+		char *line, msg[256];
+		struct scn_toks tk = { 0 };
+		int col;
+
+		e = strchr(text, '\n');
+		line = strndup(text, e ? (size_t)(e - text) : strlen(text));
+		if (!scn_tokenize(line, &tk, &col, msg, sizeof(msg)) || !tk.n) {
+			/* blank, comment (the parser already accepted the file) */
+			free(line);
+			scn_toks_free(&tk);
+			continue;
+		}
+		while (next < s->nstmts && s->stmts[next].line < pl.line)
+			next++;
+		if (is_description(tk.t[0].s))
+			rc = plan_description(&pl, &tk);
+		/* the parser's implicit boot shares the line of the first step
+		 * (or of the last line, in a file without steps) */
+		for (; !rc && next < s->nstmts && s->stmts[next].line == pl.line; next++)
+			rc = plan_stmt(&pl, &s->stmts[next], &tk);
+		free(line);
+		scn_toks_free(&tk);
+	}
+	sb_puts(&p->init, init_tail);
+	return rc;
+}
