@@ -10,6 +10,9 @@
 # directly, or through sudo when not root and sudo exists.  It never asks
 # a question (DEBIAN_FRONTEND=noninteractive), so it runs unattended in CI.
 #
+# `tools/deps.sh realkernel` installs what tools/realkernel/run needs
+# instead (qemu, a static busybox for the guest, cpio, GNU time).
+#
 # Exit status: 0 when everything is installed afterwards, 1 otherwise.
 set -euo pipefail
 
@@ -28,6 +31,15 @@ PACKAGES=(
 	clang-14		# tools/fuzz.sh: the libFuzzer targets (tests/fuzz)
 	libclang-rt-14-dev	# libFuzzer and the sanitizer runtimes for clang
 )
+if [[ ${1:-} == realkernel ]]; then
+	PACKAGES=(
+		qemu-system-x86	# the guest
+		busybox-static	# its userland (/bin/busybox, statically linked)
+		cpio		# the initramfs
+		time		# /usr/bin/time: the host memory a guest took
+		ca-certificates
+	)
+fi
 
 say() { printf 'deps.sh: %s\n' "$*" >&2; }
 

@@ -1,0 +1,107 @@
+# SPDX-License-Identifier: GPL-2.0-only
+"""End-to-end tests of the real-kernel comparison: `mmsim guest-plan`,
+`mmsim diff-real` on recorded guest output (tests/data/realkernel), and,
+when qemu and a cached Debian kernel are on the machine, one real guest
+through tools/realkernel/run.  CI has neither, so that last test is
+skipped there (counted as skipped, with the reason)."""
+import json
+import os
+import pathlib
+import shutil
+import subprocess
+
+import pytest
+
+from conftest import REPO
+
+DATA = REPO / "tests" / "data" / "realkernel"
+CACHE = pathlib.Path(os.environ.get(
+    "MMSIM_REALKERNEL_CACHE",
+    pathlib.Path(os.environ.get("XDG_CACHE_HOME", pathlib.Path.home() / ".cache"))
+    / "mmsim-realkernel"))
+
+
+def test_guest_plan_writes_the_guest(mmsim, tmp_path):
+    scn = tmp_path / "t.scn"
+    scn.write_text("machine nodes=2 mem=1G cpus=2\nseed 4\ncat /proc/buddyinfo\n"
+                   "snapshot a\ndrain\n")
+    out = tmp_path / "out"
+    r = mmsim("guest-plan", scn, out)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout == "line 2: seed: a guest has no seed\n"
+    init = (out / "init").read_text()
+    assert init.startswith("#!/bin/busybox sh\n")
+    assert "rk_cat 3 '/proc/buddyinfo'\nrk_snapshot 4 a\nrk_drain 5\n" in init
+    args = (out / "qemu-args").read_text().split("\n")
+    assert args[:6] == ["-machine", "q35,max-ram-below-4g=2G", "-smp", "3", "-m", "2048M"]
+    assert (out / "cmdline").read_text() == "console=ttyS0 panic=-1 init_on_alloc=0"
+    assert (out / "scenario.scn").read_text() == scn.read_text()
+
+
+@pytest.mark.parametrize("line, col, why", [
+    ("fill g order=0 gfp=GFP_KERNEL count=1", 2, "allocations from inside the kernel"),
+    ("process p", 2, "process lines"),
+])
+def test_guest_plan_refuses_before_booting(mmsim, tmp_path, line, col, why):
+    scn = tmp_path / "t.scn"
+    scn.write_text("machine nodes=1 mem=1G\n" + line + "\n")
+    r = mmsim("guest-plan", scn, tmp_path / "out")
+    assert r.returncode == 2
+    assert r.stderr.startswith(f"{scn}:{col}:1: not runnable on a real kernel: ")
+    assert why in r.stderr
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("rec", ["tiny-6.1", "tiny-6.12"])
+def test_diff_real_on_recorded_guest(mmsim, tmp_path, rec):
+    d = tmp_path / rec
+    shutil.copytree(DATA / rec, d)
+    r = mmsim("diff-real", d)
+    assert r.returncode == 1, r.stderr    # a real kernel is not the model
+    release = (d / "kernel.txt").read_text().split()[0].replace("linux-image-", "")
+    assert f"kernel:   Linux {release}\n" in r.stdout
+    assert "== line 8: snapshot after (changes since boot) ==" in r.stdout
+    assert "are not files of the model" in r.stdout
+    j = mmsim("diff-real", d, "--format", "json", "--figures", "hugepages.", "--all")
+    assert j.returncode == 0, j.stderr    # the pool sizes agree exactly
+    doc = json.loads(j.stdout)
+    after = [g for g in doc["groups"] if g["snapshot"] == "after"][0]
+    total = {f["name"]: f for f in after["figures"]}["hugepages.2048kB.nr_hugepages"]
+    assert (total["kernel"], total["model"]) == (16, 16)
+    assert (total["kernel_change"], total["model_change"]) == (16, 16)
+    assert doc["summary"]["differ"] == 0
+
+
+def test_diff_real_bad_input(mmsim, tmp_path):
+    r = mmsim("diff-real", tmp_path)
+    assert r.returncode == 2
+    assert "scenario.scn" in r.stderr
+    shutil.copy(DATA / "tiny.scn", tmp_path / "scenario.scn")
+    (tmp_path / "data.txt").write_text("@@mmsim begin x\n@@mmsim cat 5 /proc/buddyinfo\n")
+    r = mmsim("diff-real", tmp_path)
+    assert r.returncode == 2
+    assert r.stderr == f"{tmp_path}/data.txt:2: record without its end (guest stopped?)\n"
+    r = mmsim("diff-real", tmp_path, "--tolerance", "x")
+    assert r.returncode == 2 and "--tolerance" in r.stderr
+
+
+def _cached_kernel():
+    kernels = CACHE / "kernels"
+    return kernels.is_dir() and any(
+        (k / ".done").exists() for k in kernels.glob("linux-image-6.1.*"))
+
+
+@pytest.mark.skipif(shutil.which("qemu-system-x86_64") is None or not _cached_kernel(),
+                    reason="needs qemu-system-x86_64 and a Debian 6.1 kernel in the cache "
+                           "(run tools/realkernel/run once)")
+def test_real_guest(mmsim_bin, tmp_path):
+    out = tmp_path / "out"
+    env = dict(os.environ, MMSIM_BIN=str(mmsim_bin))
+    r = subprocess.run([str(REPO / "tools/realkernel/run"), str(DATA / "tiny.scn"),
+                        "--out", str(out)], capture_output=True, text=True, env=env, timeout=900,
+                       stdin=subprocess.DEVNULL)
+    assert r.returncode in (0, 1), r.stderr
+    data = (out / "data.txt").read_text()
+    assert data.rstrip().endswith("@@mmsim done")
+    assert "hugepages.2048kB.nr_hugepages" not in r.stdout  # equal: no row
+    assert (out / "diff.txt").read_text() == r.stdout
