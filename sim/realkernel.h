@@ -30,6 +30,8 @@
  *                                     as cat records of the same LINE
  *   @@mmsim store LINE PATH ... end RC   an echo > FILE, with any error
  *   @@mmsim print LINE ... end RC     an echo without redirection
+ *   @@mmsim call LINE PROC ... end 0  a process line: the guest program's
+ *                                     answer (tools/realkernel/guest.c)
  *   @@mmsim note TEXT                 what the guest script did by itself
  *   @@mmsim done                      the script reached its end
  *
@@ -76,17 +78,23 @@ static inline int rk_model_cpu(int g)
 
 /* ---- the guest's data ---------------------------------------------------- */
 
-enum rk_rec_kind { RK_CAT, RK_STORE, RK_PRINT };
+enum rk_rec_kind { RK_CAT, RK_STORE, RK_PRINT, RK_CALL };
 
 struct rk_rec {
 	enum rk_rec_kind kind;
 	int line;		/* scenario line */
 	int snap;		/* index into rk_data.snaps, -1: a plain cat */
 	int rc;			/* exit status the guest reported */
-	char *path;		/* CAT, STORE: the file */
-	char *text;		/* what the guest printed (file text, error) */
+	char *path;		/* CAT, STORE: the file; CALL: the process */
+	char *text;		/* what the guest printed (file text, error; CALL:
+				 * "R VALUE ERRNO", "S SIGNO" or "X") */
 	char *model;		/* CAT: the model's text of the same file, or NULL */
 	bool model_missing;	/* CAT: the model has no such file */
+	/* CALL: the model's result (a negative errno) and killing signal */
+	bool model_called;
+	long model_ret;
+	int model_sig;
+	int call_kind;		/* CALL: enum scn_call_kind, -1 unknown */
 };
 
 struct rk_snap {

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mman.h"
 #include "module.h"
 #include "realkernel.h"
 
@@ -118,12 +119,13 @@ bool rk_data_parse(const char *text, struct rk_data *d, char *why, size_t whylen
 			d->nsnaps++;
 			free(tmp);
 		} else if (!strncmp(m, "cat ", 4) || !strncmp(m, "store ", 6) ||
-			   !strncmp(m, "print ", 6)) {
+			   !strncmp(m, "print ", 6) || !strncmp(m, "call ", 5)) {
 			const char *body, *end;
 			char *hdr;
-			size_t skip = m[0] == 'c' ? 4 : 6;
+			size_t skip = m[1] == 'a' ? (m[2] == 't' ? 4 : 5) : 6;
 
-			kind = m[0] == 'c' ? RK_CAT : m[0] == 's' ? RK_STORE : RK_PRINT;
+			kind = m[1] == 'a' ? (m[2] == 't' ? RK_CAT : RK_CALL) :
+			       m[0] == 's' ? RK_STORE : RK_PRINT;
 			hdr = xstrndup(m + skip, len - 8 - skip);
 			if (!line_and_rest(hdr, &line, &rest)) {
 				free(hdr);
@@ -145,6 +147,7 @@ bool rk_data_parse(const char *text, struct rk_data *d, char *why, size_t whylen
 			r->text = end > body ? xstrndup(body, (size_t)(end - body)) : strdup("");
 			r->rc = atoi(end + 13);
 			r->snap = -1;
+			r->call_kind = -1;
 			if (d->nsnaps && d->snaps[d->nsnaps - 1].line == line)
 				r->snap = d->nsnaps - 1;
 			free(hdr);
@@ -454,6 +457,22 @@ static void diff_step_hook(void *priv, struct machine *m, int line)
 	}
 }
 
+/* After each system call: the model's result, for the guest's of that line */
+static void diff_call_hook(void *priv, int line, long ret, int signo)
+{
+	struct diff_run *dr = priv;
+
+	for (int i = 0; i < dr->d->nrecs; i++) {
+		struct rk_rec *r = &dr->d->recs[i];
+
+		if (r->kind == RK_CALL && r->line == line) {
+			r->model_called = true;
+			r->model_ret = ret;
+			r->model_sig = signo;
+		}
+	}
+}
+
 enum scn_status rk_diff_run(const struct scn_script *s, struct rk_data *d,
 			    const struct rk_diff_opts *o, struct sbuf *out, struct sbuf *err,
 			    bool *differs)
@@ -463,11 +482,18 @@ enum scn_status rk_diff_run(const struct scn_script *s, struct rk_data *d,
 		.quiet = true,
 		.step_hook = diff_step_hook,
 		.step_hook_priv = &dr,
+		.call_hook = diff_call_hook,
+		.hook_priv_call = &dr,
 	};
 	struct scn_result r;
 	enum scn_status st;
 
 	d->guest_cpus = true;
+	for (int i = 0; i < d->nrecs; i++)
+		for (int j = 0; j < s->nstmts; j++)
+			if (d->recs[i].kind == RK_CALL && s->stmts[j].line == d->recs[i].line &&
+			    s->stmts[j].verb == SCN_CALL)
+				d->recs[i].call_kind = (int)s->stmts[j].call->kind;
 	scn_result_init(&r);
 	st = scn_run(s, &ro, &r);
 	if (r.err.len)
@@ -693,9 +719,74 @@ static bool print_group(const struct rk_figs *kf, const struct rk_figs *mf,
 	return differs;
 }
 
+/* "-1 ENOMEM", "killed by signal 11", "0", "ok" (values that differ between
+ * address spaces: mmap's address, fork's pid) */
+static void outcome(char *buf, size_t len, int kind, long ret, int sig, bool exited)
+{
+	if (sig)
+		snprintf(buf, len, "killed by signal %d", sig);
+	else if (exited)
+		snprintf(buf, len, "exited");
+	else if (ret < 0)
+		snprintf(buf, len, "-1 %s", errno_name((int)-ret));
+	else if (kind == SC_MMAP || kind == SC_FORK)
+		snprintf(buf, len, "ok");
+	else
+		snprintf(buf, len, "%ld", ret);
+}
+
+/* The calls whose outcome differs; returns how many */
+static long diff_calls(const struct rk_data *d, const struct rk_diff_opts *o, struct sbuf *out,
+		       long *ncalls)
+{
+	long n = 0;
+	bool any = false;
+
+	for (int i = 0; i < d->nrecs; i++) {
+		const struct rk_rec *r = &d->recs[i];
+		char k[64], m[64];
+		long v = 0, e = 0;
+		int sig = 0;
+
+		if (r->kind != RK_CALL)
+			continue;
+		(*ncalls)++;
+		if (r->text[0] == 'R')
+			sscanf(r->text, "R %ld %ld", &v, &e);
+		else if (r->text[0] == 'S')
+			sscanf(r->text, "S %d", &sig);
+		outcome(k, sizeof(k), r->call_kind, e ? -e : v, sig, r->text[0] == 'X');
+		if (!r->model_called)
+			snprintf(m, sizeof(m), "not run");
+		else
+			outcome(m, sizeof(m), r->call_kind, r->model_ret, r->model_sig,
+				r->call_kind == SC_EXIT);
+		if (!strcmp(k, m) && !o->all)
+			continue;
+		n += !!strcmp(k, m);
+		if (o->json) {
+			sb_printf(out, "%s\n    {\"line\": %d, \"process\": ", any ? "," : "", r->line);
+			json_str(out, r->path);
+			sb_puts(out, ", \"kernel\": ");
+			json_str(out, k);
+			sb_puts(out, ", \"model\": ");
+			json_str(out, m);
+			sb_puts(out, "}");
+		} else {
+			if (!any)
+				sb_printf(out, "\n== system calls ==\n  %-6s %-10s %-28s %s\n", "line",
+					  "process", "kernel", "model");
+			sb_printf(out, "  %-6d %-10s %-28s %s\n", r->line, r->path, k, m);
+		}
+		any = true;
+	}
+	return n;
+}
+
 bool rk_diff_print(const struct rk_data *d, const char *scenario, const struct rk_diff_opts *o,
 		   struct sbuf *out)
 {
+	long ncalls = 0, calls_differ;
 	struct rk_figs pk = { 0 }, pm = { 0 };
 	struct tally t = { 0 };
 	const char *prev_name = NULL;
@@ -781,16 +872,23 @@ bool rk_diff_print(const struct rk_data *d, const char *scenario, const struct r
 	}
 	rk_figs_free(&pk);
 	rk_figs_free(&pm);
-	differs |= t.text_differ || t.missing;
+	if (o->json)
+		sb_puts(out, "\n  ],\n  \"calls\": [");
+	calls_differ = diff_calls(d, o, out, &ncalls);
+	differs |= t.text_differ || t.missing || calls_differ;
 	if (o->json) {
 		sb_printf(out, "\n  ],\n  \"summary\": {\"figures\": %ld, \"differ\": %ld, "
 			  "\"only_kernel\": %ld, \"only_model\": %ld, \"text_differ\": %ld, "
-			  "\"not_in_model\": %ld}\n}\n", t.figures, t.differ, t.only_kernel,
-			  t.only_model, t.text_differ, t.missing);
+			  "\"not_in_model\": %ld, \"calls\": %ld, \"calls_differ\": %ld}\n}\n",
+			  t.figures, t.differ, t.only_kernel, t.only_model, t.text_differ, t.missing,
+			  ncalls, calls_differ);
 		return differs;
 	}
 	sb_printf(out, "\n%ld figures compared: %ld differ, %ld only in the kernel, %ld only in the\n"
-		  "model; %ld files differ as text, %ld are not files of the model\n", t.figures,
-		  t.differ, t.only_kernel, t.only_model, t.text_differ, t.missing);
+		  "model; %ld files differ as text, %ld are not files of the model",
+		  t.figures, t.differ, t.only_kernel, t.only_model, t.text_differ, t.missing);
+	if (ncalls)
+		sb_printf(out, "; %ld of %ld system calls had another outcome", calls_differ, ncalls);
+	sb_puts(out, "\n");
 	return differs;
 }

@@ -22,11 +22,13 @@
  *   snapshot NAME [FILE...]   a dump of the files the model's snapshot figures
  *                             come from, plus the FILEs
  *   mount, truncate, rm       run as written (busybox has them)
+ *   process, NAME: call(...)  tools/realkernel/guest.c, one real process per
+ *                             scenario process, driven through FIFOs
  *
  * Lines that stand for something no file or command does in a guest
- * (alloc, free, fill, replay: allocations from inside the kernel; process
- * lines: a program of their own) are refused before anything boots, as
- * are machine shapes qemu cannot give (hole, reserve, movable=).  Lines
+ * (alloc, free, fill, replay: allocations from inside the kernel) are
+ * refused before anything boots, as are machine shapes qemu cannot give
+ * (hole, reserve, movable=).  Lines
  * that only steer or print the model (seed, policy, expect, print ...)
  * are left out and listed in the plan's notes.
  */
@@ -82,7 +84,7 @@ static const char init_head[] =
 	"# rk_cat LINE FILE: the file's text, framed\n"
 	"rk_cat() {\n"
 	"\techo \"@@mmsim cat $1 $2\" >&3\n"
-	"\tcat \"$2\" >&3 2>&1\n"
+	"\tcat \"$(rk_path \"$2\")\" >&3 2>&1\n"
 	"\trk_rc=$?\n"
 	"\techo >&3\n"
 	"\techo \"@@mmsim end $rk_rc\" >&3\n"
@@ -116,6 +118,40 @@ static const char init_head[] =
 	"\tfor f in \"$@\"; do\n"
 	"\t\trk_cat $rk_line \"$f\"\n"
 	"\tdone\n"
+	"}\n"
+	"# rk_process LINE NAME: a new process (tools/realkernel/guest.c)\n"
+	"rk_process() {\n"
+	"\tmkdir -p /run/rk\n"
+	"\t/bin/mmsim-guest serve $2 /run/rk &\n"
+	"\twhile [ ! -e /run/rk/$2.pid ]; do :; done\n"
+	"\techo \"@@mmsim note line $1: process $2 is pid $(cat /run/rk/$2.pid)\" >&3\n"
+	"}\n"
+	"# rk_gone PID: its address space is gone (it is a zombie or reaped)\n"
+	"rk_gone() {\n"
+	"\twhile [ -e /proc/$1 ] && ! grep -q '^State:.*Z' /proc/$1/status 2>/dev/null; do :; done\n"
+	"}\n"
+	"# rk_call LINE PROC VAR CMD: PROC runs CMD; VAR (or -) gets the result\n"
+	"rk_call() {\n"
+	"\trk_pid=$(cat /run/rk/$2.pid)\n"
+	"\techo \"$4\" > /run/rk/$2.cmd\n"
+	"\tread rk_ans < /run/rk/$2.ack\n"
+	"\tprintf '@@mmsim call %s %s\\n%s\\n\\n@@mmsim end 0\\n' \"$1\" \"$2\" \"$rk_ans\" >&3\n"
+	"\tset -- \"$1\" \"$2\" \"$3\" $rk_ans\n"
+	"\tcase $4 in\n"
+	"\tR) [ \"$3\" = - ] || eval \"v_$3=$5\" ;;\n"
+	"\t*) rk_gone $rk_pid ;;\n"
+	"\tesac\n"
+	"}\n"
+	"# rk_path PATH: /proc/NAME/... of a scenario process as /proc/PID/...\n"
+	"rk_path() {\n"
+	"\tcase $1 in\n"
+	"\t/proc/*/*)\n"
+	"\t\trk_n=${1#/proc/}; rk_n=${rk_n%%/*}\n"
+	"\t\tif [ -e /run/rk/$rk_n.pid ]; then\n"
+	"\t\t\techo /proc/$(cat /run/rk/$rk_n.pid)/${1#/proc/$rk_n/}; return\n"
+	"\t\tfi ;;\n"
+	"\tesac\n"
+	"\techo \"$1\"\n"
 	"}\n"
 	"# rk_cpu GUEST_CPU: the init shell and everything it starts run there\n"
 	"rk_cpu() {\n"
@@ -270,6 +306,53 @@ static char *source_line(const char *text, int line)
 	return strndup(s, e ? (size_t)(e - s) : strlen(s));
 }
 
+/* The guest program's command words for a call (tools/realkernel/guest.c) */
+static const char *const guest_calls[] = {
+	[SC_MMAP] = "mmap", [SC_MUNMAP] = "munmap", [SC_MPROTECT] = "mprotect",
+	[SC_MADVISE] = "madvise", [SC_FORK] = "fork", [SC_EXIT] = "exit",
+	[SC_OPEN] = "open", [SC_CLOSE] = "close", [SC_FTRUNCATE] = "ftruncate",
+	[SC_TOUCH] = "touch",
+};
+
+/* rk_call LINE PROC VAR "CMD ARGS": variables are the init shell's v_NAME */
+static int plan_call(struct planner *pl, const struct scn_stmt *st)
+{
+	const struct scn_call *c = st->call;
+	struct sbuf *sb = &pl->p->init;
+
+	if ((size_t)c->kind >= sizeof(guest_calls) / sizeof(guest_calls[0]) ||
+	    !guest_calls[c->kind])
+		return refuse(pl, st->col, "the guest program has no such call yet");
+	sb_printf(sb, "rk_call %d %s %s \"%s", st->line, pl->s->proc_names[c->proc],
+		  c->ret_var >= 0 && c->kind != SC_TOUCH ? pl->s->var_names[c->ret_var] : "-",
+		  guest_calls[c->kind]);
+	if (c->kind == SC_FORK)
+		sb_printf(sb, " %s", pl->s->proc_names[c->child]);
+	for (int i = 0; i < c->nargs; i++) {
+		const struct scn_arg *a = &c->a[i];
+
+		switch (a->kind) {
+		case SCN_ARG_NUM:
+			sb_printf(sb, " %lld", (long long)a->num);
+			break;
+		case SCN_ARG_NULL:
+			sb_puts(sb, " 0");
+			break;
+		case SCN_ARG_VAR:
+			sb_printf(sb, " $((v_%s + %lld))", pl->s->var_names[a->var],
+				  (long long)a->num);
+			break;
+		case SCN_ARG_STR:
+			sb_puts(sb, " ");
+			for (const char *q = a->str; *q; q++)
+				sb_printf(sb, "%02x", (unsigned char)*q);
+			break;
+		}
+	}
+	sb_puts(sb, "\"\n");
+	return 0;
+}
+
 static int plan_stmt(struct planner *pl, const struct scn_stmt *st, const struct scn_toks *tk)
 {
 	struct sbuf *sb = &pl->p->init;
@@ -361,10 +444,13 @@ static int plan_stmt(struct planner *pl, const struct scn_stmt *st, const struct
 		return refuse(pl, st->col, "allocations from inside the kernel have no "
 			      "userspace interface");
 	case SCN_PROCESS:
+		sb_printf(sb, "rk_process %d %s\n", st->line, pl->s->proc_names[st->slot]);
+		return 0;
 	case SCN_CALL:
+		return plan_call(pl, st);
 	case SCN_STRACE:
-		return refuse(pl, st->col, "process lines need a guest program of their own "
-			      "(not built yet)");
+		note(pl, "strace: the model's output; diff-real compares each call's result");
+		return 0;
 	}
 	return refuse(pl, st->col, "no guest equivalent");
 }

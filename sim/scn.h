@@ -304,6 +304,14 @@ struct scn_run_opts {
 	 */
 	void (*at_end)(void *arg, struct machine *m);
 	void *at_end_arg;
+	/*
+	 * Called after each system call of a process line with its result
+	 * (a negative errno on failure) and the signal that killed the
+	 * process (0: none).  Optional; diff-real compares them with a real
+	 * guest's.
+	 */
+	void (*call_hook)(void *priv, int line, long ret, int signo);
+	void *hook_priv_call;
 };
 
 /*

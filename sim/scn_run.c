@@ -1350,6 +1350,8 @@ static enum scn_status step_call(struct scn_runner *run, const struct scn_stmt *
 		else
 			run->c.killed_oom++;
 	}
+	if (run->o->call_hook)
+		run->o->call_hook(run->o->hook_priv_call, st->line, ret, sig ? sig->signo : 0);
 	/* the line's own expectation: "= VALUE", "= -1 ERRNO", "= SIGSEGV" */
 	switch (c->expect) {
 	case SCN_RET_ANY:

@@ -40,7 +40,7 @@ def test_guest_plan_writes_the_guest(mmsim, tmp_path):
 
 @pytest.mark.parametrize("line, col, why", [
     ("fill g order=0 gfp=GFP_KERNEL count=1", 2, "allocations from inside the kernel"),
-    ("process p", 2, "process lines"),
+    ("alloc a order=0 gfp=GFP_KERNEL", 2, "allocations from inside the kernel"),
 ])
 def test_guest_plan_refuses_before_booting(mmsim, tmp_path, line, col, why):
     scn = tmp_path / "t.scn"
@@ -105,3 +105,54 @@ def test_real_guest(mmsim_bin, tmp_path):
     assert data.rstrip().endswith("@@mmsim done")
     assert "hugepages.2048kB.nr_hugepages" not in r.stdout  # equal: no row
     assert (out / "diff.txt").read_text() == r.stdout
+
+
+def _guest_program(mmsim_bin, tmp_path):
+    """The guest program: next to mmsim, or built from source with cc."""
+    exe = pathlib.Path(mmsim_bin).parent / "mmsim-guest"
+    if exe.is_file():
+        return exe
+    cc = shutil.which("cc")
+    if cc is None:
+        pytest.skip("no mmsim-guest next to mmsim and no cc to build it")
+    exe = tmp_path / "mmsim-guest"
+    subprocess.run([cc, "-O2", "-o", str(exe), str(REPO / "tools/realkernel/guest.c")],
+                   check=True)
+    return exe
+
+
+def test_guest_program_on_the_host(mmsim_bin, tmp_path):
+    """tools/realkernel/guest.c, run here: one command per open of NAME.cmd,
+    one answer on NAME.ack, the results the kernel gives."""
+    exe = _guest_program(mmsim_bin, tmp_path)
+    run = tmp_path / "run"
+    run.mkdir()
+    proc = subprocess.Popen([str(exe), "serve", "p", str(run)])
+
+    def call(name, cmd):
+        with open(run / f"{name}.cmd", "w") as f:
+            f.write(cmd + "\n")
+        with open(run / f"{name}.ack") as f:
+            return f.read().split()
+
+    try:
+        for _ in range(100000):
+            if (run / "p.pid").exists():
+                break
+        assert int((run / "p.pid").read_text()) == proc.pid
+        r = call("p", "mmap 0 8192 3 34 -1 0")      # PROT_READ|WRITE, PRIVATE|ANONYMOUS
+        assert r[0] == "R" and int(r[1]) > 0 and r[2] == "0"
+        addr = int(r[1])
+        assert call("p", f"munmap {addr + 1} 4096") == ["R", "-1", "22"]     # EINVAL
+        assert call("p", f"touch {addr} 8192 1") == ["R", "0", "0"]
+        r = call("p", "fork q")
+        child = int(r[1])
+        assert int((run / "q.pid").read_text()) == child
+        assert call("q", f"munmap {addr} 8192") == ["R", "0", "0"]
+        assert call("q", f"touch {addr} 4096 0") == ["S", "11"]       # then it dies
+        assert call("p", "open " + "/nonexistent".encode().hex() + " 0 0") == ["R", "-1", "2"]
+        assert call("p", "exit 0") == ["X"]
+        assert proc.wait(timeout=60) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()

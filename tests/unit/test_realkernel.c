@@ -132,6 +132,35 @@ static void test_plan_script(void **state)
 	rk_plan_free(&p);
 }
 
+/*
+ * Process lines drive tools/realkernel/guest.c: a variable's value is the
+ * shell's v_NAME, offsets added by the shell, paths hex-encoded, fork
+ * names its child; cat of /proc/NAME/ is resolved in the guest (rk_path).
+ */
+static void test_plan_processes(void **state)
+{
+	struct rk_plan p;
+	const char *at;
+
+	plan("machine nodes=1 mem=1G\n"
+	     "process p\n"						/* 2 */
+	     "p: a = mmap(NULL, 4M, PROT_READ, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0)\n"	/* 3 */
+	     "p: munmap(a+4096, 4096) = 0\n"				/* 4 */
+	     "p: q = fork()\n"						/* 5 */
+	     "q: fd = open(\"/mnt/a b\", O_RDWR|O_CREAT, 0644)\n"	/* 6 */
+	     "q: touch(a, 8K, WRITE) = SIGSEGV\n"			/* 7 */
+	     "cat /proc/p/smaps\n",					/* 8 */
+	     &p);
+	at = expect_after(p.init.buf, NULL, "rk_process 2 p\n");
+	at = expect_after(p.init.buf, at, "rk_call 3 p a \"mmap 0 4194304 1 34 -1 0\"\n");
+	at = expect_after(p.init.buf, at, "rk_call 4 p - \"munmap $((v_a + 4096)) 4096\"\n");
+	at = expect_after(p.init.buf, at, "rk_call 5 p - \"fork q\"\n");
+	at = expect_after(p.init.buf, at, "rk_call 6 q fd \"open 2f6d6e742f612062 66 420\"\n");
+	at = expect_after(p.init.buf, at, "rk_call 7 q - \"touch $((v_a + 0)) 8192 1\"\n");
+	expect_after(p.init.buf, at, "rk_cat 8 '/proc/p/smaps'\n");
+	rk_plan_free(&p);
+}
+
 /* Lines a guest cannot run are refused at their own line and column */
 static void test_plan_refusals(void **state)
 {
@@ -142,8 +171,6 @@ static void test_plan_refusals(void **state)
 	refused(buf, 2, 1, "userspace interface");
 	snprintf(buf, sizeof(buf), "%s%s", m, "boot\n  fill g order=0 gfp=GFP_KERNEL count=3\n");
 	refused(buf, 3, 3, "userspace interface");
-	snprintf(buf, sizeof(buf), "%s%s", m, "process p\n");
-	refused(buf, 2, 1, "process lines");
 	refused("machine nodes=1 mem=1G struct_page_size=72\n", 1, 24, "64-byte");
 	refused("machine nodes=1 mem=1G holes=none\n", 1, 24, "e820");
 	refused("machine nodes=2 mem=1G\nnode 1 mem=1G movable=512M\n", 2, 15, "ZONE_MOVABLE");
@@ -173,6 +200,7 @@ static const char stream[] =
 	"\n"
 	"@@mmsim end 1\n"
 	"@@mmsim note line 7: drain: 2 cpus offline and back\n"
+	"@@mmsim call 8 p\nR -1 22\n\n@@mmsim end 0\n"
 	"@@mmsim done\n";
 
 /* Records keep the file's text exactly (the guest's added newline gone),
@@ -186,7 +214,7 @@ static void test_data_parse(void **state)
 	assert_string_equal(d.release, "6.1.0-57-amd64");
 	assert_string_equal(d.cmdline, "console=ttyS0 x=1");
 	assert_true(d.done);
-	assert_int_equal(d.nrecs, 4);
+	assert_int_equal(d.nrecs, 5);
 	assert_int_equal(d.nsnaps, 1);
 	assert_string_equal(d.snaps[0].name, "boot");
 	assert_int_equal(d.recs[0].kind, RK_CAT);
@@ -200,6 +228,9 @@ static void test_data_parse(void **state)
 	assert_string_equal(d.recs[2].text, "sh: write error: Invalid argument\n");
 	assert_int_equal(d.recs[3].rc, 1);
 	assert_string_equal(d.recs[3].text, "");
+	assert_int_equal(d.recs[4].kind, RK_CALL);
+	assert_string_equal(d.recs[4].path, "p");
+	assert_string_equal(d.recs[4].text, "R -1 22\n");
 	rk_data_free(&d);
 }
 
@@ -385,7 +416,7 @@ static void diff_recorded(const char *dir, const char *release)
 	assert_true(differs);	/* a real kernel is not the model */
 	snprintf(path, sizeof(path), "\"kernel\": \"%s\"", release);
 	expect_after(out.buf, NULL, path);
-	expect_after(out.buf, NULL, "\"not_in_model\": 0}");
+	expect_after(out.buf, NULL, "\"not_in_model\": 0, \"calls\": 0");
 	for (int i = 0; i < d.nrecs; i++) {
 		struct rk_rec *r = &d.recs[i];
 
@@ -432,6 +463,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_plan_machine),
 		cmocka_unit_test(test_plan_script),
+		cmocka_unit_test(test_plan_processes),
 		cmocka_unit_test(test_plan_refusals),
 		cmocka_unit_test(test_data_parse),
 		cmocka_unit_test(test_data_parse_bad),
