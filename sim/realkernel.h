@@ -49,6 +49,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "policy.h"
 #include "sbuf.h"
 #include "scn.h"
 
@@ -151,6 +152,9 @@ struct rk_diff_opts {
 	/* figure patterns (rk_diff.c fig_match), NULL-terminated; NULL: the
 	 * default set, {"all"}: every figure */
 	const char *const *figures;
+	/* the model's policy picks (`--policy`; e.g. hvo=new-head-6.12 beside
+	 * a 6.12 guest), NULL: the scenario's */
+	const struct policy_set *policies;
 };
 
 /*

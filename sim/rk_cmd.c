@@ -6,7 +6,7 @@
  *   mmsim guest-plan FILE DIR   DIR/init, DIR/qemu-args, DIR/cmdline,
  *                               DIR/notes and DIR/scenario.scn (a copy)
  *   mmsim diff-real DIR [--tolerance N|P%] [--all] [--figures PATTERN...]
- *                       [--format text|json]
+ *                       [--policy FAMILY=NAME]... [--format text|json]
  *                               DIR/scenario.scn in the model against what
  *                               the guest wrote to DIR/data.txt
  *
@@ -20,6 +20,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "policy.h"
 #include "realkernel.h"
 
 static int rk_usage(const char *fmt, const char *arg)
@@ -28,7 +29,7 @@ static int rk_usage(const char *fmt, const char *arg)
 	fprintf(stderr, fmt, arg);
 	fputs("\nusage: mmsim guest-plan FILE DIR\n"
 	      "       mmsim diff-real DIR [--tolerance N|P%] [--all] [--figures PATTERN...]\n"
-	      "                           [--format text|json]\n",
+	      "                           [--policy FAMILY=NAME]... [--format text|json]\n",
 	      stderr);
 	return SCN_BAD_INPUT;
 }
@@ -125,6 +126,7 @@ int cmd_diff_real(int argc, char **argv)
 {
 	struct rk_diff_opts o = { 0 };
 	const char *figs[65] = { 0 };	/* NULL-terminated */
+	struct policy_set pols = { 0 };
 	int nfigs = 0;
 	struct scn_diag d = { 0 };
 	struct sbuf text, out, err;
@@ -141,6 +143,18 @@ int cmd_diff_real(int argc, char **argv)
 
 		if (!strcmp(a, "--all")) {
 			o.all = true;
+		} else if (!strcmp(a, "--policy")) {
+			const struct policy_family *f;
+			const struct policy *pol;
+			char perr[512];
+			size_t pos;
+
+			if (i + 1 >= argc)
+				return rk_usage("%s needs FAMILY=NAME", a);
+			if (!policy_parse_one(argv[++i], &f, &pol, perr, sizeof(perr), &pos))
+				return rk_usage("--policy: %s", perr);
+			policy_set_put(&pols, f, pol);
+			o.policies = &pols;
 		} else if (!strcmp(a, "--figures")) {
 			/* the patterns run to the next option */
 			while (i + 1 < argc && argv[i + 1][0] != '-') {

@@ -484,6 +484,7 @@ enum scn_status rk_diff_run(const struct scn_script *s, struct rk_data *d,
 		.step_hook_priv = &dr,
 		.call_hook = diff_call_hook,
 		.hook_priv_call = &dr,
+		.policies = o->policies,
 	};
 	struct scn_result r;
 	enum scn_status st;
@@ -805,6 +806,13 @@ bool rk_diff_print(const struct rk_data *d, const char *scenario, const struct r
 	} else {
 		sb_printf(out, "scenario: %s\nkernel:   Linux %s\ncmdline:  %s\n", scenario,
 			  d->release ? d->release : "?", d->cmdline ? d->cmdline : "?");
+		if (o->policies) {
+			sb_puts(out, "model:   ");
+			for (unsigned int k = 0; k < o->policies->n; k++)
+				sb_printf(out, " %s=%s", o->policies->sel[k].family->name,
+					  o->policies->sel[k].policy->name);
+			sb_puts(out, "\n");
+		}
 		if (o->tol_abs || o->tol_pct > 0)
 			sb_printf(out, "tolerance: %lld, or %g%% of the kernel's figure\n", o->tol_abs,
 				  o->tol_pct);

@@ -270,8 +270,8 @@ static void plan_machine(struct planner *pl)
 		total += o->node[n].mem_bytes;
 	/* 2 GiB below 4 GiB at any size, as the model's q35 e820 has it; one
 	 * CPU more than the model's, guest CPU 0 (realkernel.h) */
-	sb_printf(q, "-machine\nq35,max-ram-below-4g=2G\n-smp\n%d\n-m\n%luM\n", ncpu + 1,
-		  total >> 20);
+	sb_printf(q, "-machine\nq35,max-ram-below-4g=2G\n-smp\n%d,sockets=%d,cores=1,threads=1\n"
+		  "-m\n%luM\n", ncpu + 1, ncpu + 1, total >> 20);
 	for (int n = 0; n < o->nr_nodes; n++) {
 		sb_printf(q, "-object\nmemory-backend-ram,id=mem%d,size=%luM,reserve=off\n", n,
 			  o->node[n].mem_bytes >> 20);

@@ -33,7 +33,8 @@ def test_guest_plan_writes_the_guest(mmsim, tmp_path):
     assert init.startswith("#!/bin/busybox sh\n")
     assert "rk_cat 3 '/proc/buddyinfo'\nrk_snapshot 4 a\nrk_drain 5\n" in init
     args = (out / "qemu-args").read_text().split("\n")
-    assert args[:6] == ["-machine", "q35,max-ram-below-4g=2G", "-smp", "3", "-m", "2048M"]
+    assert args[:6] == ["-machine", "q35,max-ram-below-4g=2G", "-smp",
+                         "3,sockets=3,cores=1,threads=1", "-m", "2048M"]
     assert (out / "cmdline").read_text() == "console=ttyS0 panic=-1 init_on_alloc=0"
     assert (out / "scenario.scn").read_text() == scn.read_text()
 

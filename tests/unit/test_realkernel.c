@@ -83,7 +83,8 @@ static void test_plan_machine(void **state)
 	plan("machine nodes=2 mem=1G cpus=3\ndistance 0 1 21\ncmdline page_alloc.shuffle=1\n"
 	     "boot\n", &p);
 	assert_string_equal(p.qemu.buf,
-			    "-machine\nq35,max-ram-below-4g=2G\n-smp\n4\n-m\n2048M\n"
+			    "-machine\nq35,max-ram-below-4g=2G\n-smp\n4,sockets=4,cores=1,threads=1\n"
+			    "-m\n2048M\n"
 			    "-object\nmemory-backend-ram,id=mem0,size=1024M,reserve=off\n"
 			    "-numa\nnode,nodeid=0,memdev=mem0,cpus=0,cpus=1,cpus=3\n"
 			    "-object\nmemory-backend-ram,id=mem1,size=1024M,reserve=off\n"
