@@ -157,3 +157,17 @@ def test_guest_program_on_the_host(mmsim_bin, tmp_path):
     finally:
         if proc.poll() is None:
             proc.kill()
+
+
+@pytest.mark.skipif(shutil.which("qemu-system-x86_64") is None or not _cached_kernel(),
+                    reason="needs qemu-system-x86_64 and a Debian 6.1 kernel in the cache "
+                           "(run tools/realkernel/run once)")
+def test_real_guest_that_does_not_finish(mmsim_bin, tmp_path):
+    """A guest stopped before the end of its scenario: exit 3, the console's tail."""
+    env = dict(os.environ, MMSIM_BIN=str(mmsim_bin))
+    r = subprocess.run([str(REPO / "tools/realkernel/run"), str(DATA / "tiny.scn"),
+                        "--out", str(tmp_path / "out"), "--timeout", "1"],
+                       capture_output=True, text=True, env=env, timeout=300,
+                       stdin=subprocess.DEVNULL)
+    assert r.returncode == 3, r.stderr
+    assert "did not reach the end of the scenario" in r.stderr
