@@ -400,11 +400,49 @@ static bool single_number(const char *text, long long *v)
 	return !*end;
 }
 
+/*
+ * /proc/NAME/smaps, smaps_rollup, status: "Key: N kB" lines, summed over
+ * the mappings, as proc.NAME.Key (the model's task_mmu counters).  A real
+ * process also has its program's text, stack and vdso; the model's has
+ * none, so the sums differ by those few hundred kB.
+ */
+static bool parse_proc(const char *path, const char *text, struct rk_figs *out)
+{
+	char proc[64], file[32], line[4096], key[128], name[512];
+	long long v;
+
+	if (sscanf(path, "/proc/%63[^/]/%31s", proc, file) != 2 ||
+	    (strcmp(file, "smaps") && strcmp(file, "smaps_rollup") && strcmp(file, "status")))
+		return false;
+	for_each_line(text, line, sizeof(line)) {
+		char unit[8] = "";
+		struct rk_fig *f = NULL;
+
+		if (sscanf(line, "%127[^: \t]:%lld %7s", key, &v, unit) < 2 || strcmp(unit, "kB"))
+			continue;
+		/* a page size per mapping, not an amount: nothing to sum */
+		if (!strcmp(key, "KernelPageSize") || !strcmp(key, "MMUPageSize"))
+			continue;
+		snprintf(name, sizeof(name), "proc.%s.%s", proc, key);
+		for (int i = 0; i < out->n; i++)
+			if (!strcmp(out->f[i].name, name))
+				f = &out->f[i];
+		if (f)
+			f->val += v;
+		else
+			fig_add(out, name, v);
+	}
+	return true;
+}
+
 void rk_figures(const char *path, const char *text, bool guest, struct rk_figs *out)
 {
 	char name[512], size[32], file[64];
 	long long v;
 	int nid;
+
+	if (parse_proc(path, text, out))
+		return;
 
 	if (!strcmp(path, "/proc/buddyinfo"))
 		return parse_orders(text, "buddyinfo", false, out);
@@ -518,6 +556,8 @@ static const char *const default_figures[] = {
 	"zoneinfo.*.*.spanned", "zoneinfo.*.*.present", "zoneinfo.*.*.managed",
 	"zoneinfo.*.*.cpu.*.count",
 	"vmstat.nr_free_pages", "vmstat.compact_", "vmstat.pgmigrate_",
+	"vmstat.thp_", "vmstat.nr_anon_", "meminfo.AnonHugePages", "meminfo.AnonPages",
+	"meminfo.PageTables", "meminfo.Shmem", "proc.",
 	NULL,
 };
 

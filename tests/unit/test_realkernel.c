@@ -322,6 +322,18 @@ static void test_figures(void **state)
 	assert_int_equal(fig(&fs, "unusable_index.0.Normal.1"), 12);
 	assert_int_equal(fig(&fs, "unusable_index.0.Normal.2"), -1000);
 	rk_figs_free(&fs);
+	/* smaps: every mapping's amounts summed, page sizes left out */
+	rk_figures("/proc/p/smaps",
+		   "7ffff7bff000-7ffff7fff000 rw-p 00000000 00:00 0\nSize:               4096 kB\n"
+		   "KernelPageSize:        4 kB\nAnonHugePages:      2048 kB\n"
+		   "VmFlags: rd wr mr mw me ac\n"
+		   "7ffff8000000-7ffff8001000 r--p 00000000 00:00 0\nSize:                  4 kB\n"
+		   "KernelPageSize:        4 kB\nAnonHugePages:         0 kB\n", false, &fs);
+	assert_int_equal(fig(&fs, "proc.p.Size"), 4100);
+	assert_int_equal(fig(&fs, "proc.p.AnonHugePages"), 2048);
+	assert_null(rk_figs_find(&fs, "proc.p.KernelPageSize"));
+	assert_int_equal(fs.n, 2);
+	rk_figs_free(&fs);
 	/* text that is not one number gives nothing */
 	rk_figures("/sys/kernel/mm/transparent_hugepage/enabled", "[always] madvise never\n",
 		   false, &fs);
