@@ -88,7 +88,8 @@ struct rk_rec {
 	int rc;			/* exit status the guest reported */
 	char *path;		/* CAT, STORE: the file; CALL: the process */
 	char *text;		/* what the guest printed (file text, error; CALL:
-				 * "R VALUE ERRNO", "S SIGNO" or "X") */
+				 * "R VALUE ERRNO", "S SIGNO", "X", or "D" when the
+				 * process was already gone) */
 	char *model;		/* CAT: the model's text of the same file, or NULL */
 	bool model_missing;	/* CAT: the model has no such file */
 	/* CALL: the model's result (a negative errno) and killing signal */

@@ -764,7 +764,9 @@ static bool print_group(const struct rk_figs *kf, const struct rk_figs *mf,
  * address spaces: mmap's address, fork's pid) */
 static void outcome(char *buf, size_t len, int kind, long ret, int sig, bool exited)
 {
-	if (sig)
+	if (sig < 0)
+		snprintf(buf, len, "the process was gone");
+	else if (sig)
 		snprintf(buf, len, "killed by signal %d", sig);
 	else if (exited)
 		snprintf(buf, len, "exited");
@@ -796,6 +798,8 @@ static long diff_calls(const struct rk_data *d, const struct rk_diff_opts *o, st
 			sscanf(r->text, "R %ld %ld", &v, &e);
 		else if (r->text[0] == 'S')
 			sscanf(r->text, "S %d", &sig);
+		else if (r->text[0] == 'D')
+			sig = -1;
 		outcome(k, sizeof(k), r->call_kind, e ? -e : v, sig, r->text[0] == 'X');
 		if (!r->model_called)
 			snprintf(m, sizeof(m), "not run");

@@ -128,7 +128,11 @@ def test_guest_program_on_the_host(mmsim_bin, tmp_path):
     exe = _guest_program(mmsim_bin, tmp_path)
     run = tmp_path / "run"
     run.mkdir()
-    proc = subprocess.Popen([str(exe), "serve", "p", str(run)])
+    # an fd the program inherits (the init shell's data port, in a guest)
+    # is closed: the process's first open() returns 3, as in the model
+    inherited = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(inherited, 3) if inherited != 3 else None
+    proc = subprocess.Popen([str(exe), "serve", "p", str(run)], pass_fds=(3,))
 
     def call(name, cmd):
         with open(run / f"{name}.cmd", "w") as f:
@@ -152,6 +156,7 @@ def test_guest_program_on_the_host(mmsim_bin, tmp_path):
         assert call("q", f"munmap {addr} 8192") == ["R", "0", "0"]
         assert call("q", f"touch {addr} 4096 0") == ["S", "11"]       # then it dies
         assert call("p", "open " + "/nonexistent".encode().hex() + " 0 0") == ["R", "-1", "2"]
+        assert call("p", "open " + os.devnull.encode().hex() + " 0") == ["R", "3", "0"]
         assert call("p", "exit 0") == ["X"]
         assert proc.wait(timeout=60) == 0
     finally:

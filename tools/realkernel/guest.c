@@ -14,7 +14,7 @@
  *
  *   mmap ADDR LEN PROT FLAGS FD OFF    munmap ADDR LEN
  *   mprotect ADDR LEN PROT             madvise ADDR LEN ADVICE
- *   open HEXPATH FLAGS MODE            close FD
+ *   open HEXPATH FLAGS [MODE]          close FD
  *   ftruncate FD LEN                   touch ADDR LEN WRITE
  *   fork CHILD                         exit CODE
  *
@@ -154,7 +154,8 @@ static int serve_one(const char *line)
 	if (!strcmp(cmd, "open")) {
 		char *path;
 
-		if (sscanf(line, "%4095s %lld %lld", arg, &a[1], &a[2]) != 3)
+		/* open(path, flags) or open(path, flags, mode) */
+		if (sscanf(line, "%4095s %lld %lld", arg, &a[1], &a[2]) < 2)
 			return answer("R %ld %ld", -1, EINVAL), 1;
 		path = unhex(arg);
 		ret = open(path, (int)a[1], (mode_t)a[2]);
@@ -252,10 +253,16 @@ int main(int argc, char **argv)
 		execv("/proc/self/exe", argv);	/* with the new layout; go on if not */
 	}
 	dir = argv[3];
-	/* fds 0-2 taken, so the first open() returns 3 as in the model */
-	fd = open("/dev/null", O_RDWR);
-	while (fd >= 0 && fd < 2)
-		fd = dup(fd);
+	/*
+	 * Only fds 0-2, as a process the model creates has: the first open()
+	 * returns 3 in both.  The init shell's data port (its fd 3) is not
+	 * the process's business.
+	 */
+	for (fd = 3; fd < 1024; fd++)
+		close(fd);
+	for (fd = 0; fd < 3; fd++)
+		if (fcntl(fd, F_GETFD) < 0 && open("/dev/null", O_RDWR) != fd)
+			die("stdio");
 	become(argv[2]);
 	serve();
 	return 0;
