@@ -1176,11 +1176,10 @@ static uint64_t arg_val(struct scn_runner *run, const struct scn_arg *a)
 	}
 }
 
-/* An argument as strace prints it */
-static void arg_print(struct scn_runner *run, struct sbuf *sb, const struct scn_call *c, int i)
+/* An argument as strace prints it: v is its value when the call was made */
+static void arg_print(struct sbuf *sb, const struct scn_call *c, int i, uint64_t v)
 {
 	const struct scn_arg *a = &c->a[i];
-	uint64_t v = arg_val(run, a);
 
 	if (a->kind == SCN_ARG_STR) {
 		sb_printf(sb, "\"%s\"", a->str);
@@ -1346,7 +1345,7 @@ static enum scn_status step_call(struct scn_runner *run, const struct scn_stmt *
 			for (int i = 0; i < nprint; i++) {
 				if (i)
 					sb_puts(sb, ", ");
-				arg_print(run, sb, c, i);
+				arg_print(sb, c, i, a[i]);
 			}
 			if (c->kind == SC_EXIT)
 				sb_printf(sb, ") = ?\n[pid %ld] +++ exited with %d +++\n", pid,
