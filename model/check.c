@@ -377,12 +377,54 @@ static struct chk_folio *chk_folio_of(struct chk_user *u, unsigned long head, lo
 	return &u->folios[u->nr_folios++];
 }
 
+/*
+ * rmap must find the mapping of pfn at addr in vma (what migration and
+ * split_huge_page rely on): the page's index (a THP's head index plus the
+ * subpage's offset) is the VMA's linear index of addr, and its mapping
+ * names an anon_vma the VMA is chained to, or the VMA's file.  mremap
+ * keeps this by giving the new VMA the old pgoff.
+ */
+static bool chk_rmap(struct chk_mm *cm, struct vm_area_struct *vma, const char *what,
+		     uint64_t addr, unsigned long pfn)
+{
+	struct chk *c = cm->c;
+	struct machine *m = c->m;
+	unsigned long head = page_head(m, pfn);
+	uint64_t mapping = page_mapping(m, head);
+	unsigned long index = page_index(m, head) + (pfn - head);
+
+	if (index != linear_page_index(vma, addr)) {
+		chk_fail(c, "pid %ld: the %s for %#llx maps page %#lx of index %lu, but rmap looks "
+			 "for it at index %lu", cm->pid, what, (unsigned long long)addr, pfn, index,
+			 linear_page_index(vma, addr));
+		return false;
+	}
+	if (mapping & PAGE_MAPPING_ANON) {
+		struct anon_vma *av = anon_vma_of_mapping(m, mapping);
+
+		for (unsigned int i = 0; av && i < vma->nr_avc; i++)
+			if (vma->avc[i] == av)
+				return true;
+		chk_fail(c, "pid %ld: the %s for %#llx maps anon page %#lx, whose anon_vma VMA "
+			 "[%#lx, %#lx) is not chained to", cm->pid, what, (unsigned long long)addr,
+			 pfn, vma->vm_start, vma->vm_end);
+		return false;
+	}
+	if (!vma->vm_file || mapping != mapping_addr(vma->vm_file)) {
+		chk_fail(c, "pid %ld: the %s for %#llx maps file page %#lx, not a page of the VMA's "
+			 "file", cm->pid, what, (unsigned long long)addr, pfn);
+		return false;
+	}
+	return true;
+}
+
 static void chk_pte(struct chk_mm *cm, uint64_t addr, pteval_t e)
 {
 	struct chk *c = cm->c;
 	struct machine *m = c->m;
 	struct chk_user *u = cm->u;
 	unsigned long pfn = pte_pfn(e);
+	struct vm_area_struct *vma;
 	uint64_t idx;
 
 	if (!upte_present(e)) {
@@ -390,7 +432,8 @@ static void chk_pte(struct chk_mm *cm, uint64_t addr, pteval_t e)
 			 cm->pid, (unsigned long long)addr, (unsigned long long)e);
 		return;
 	}
-	if (!chk_vma_at(cm, addr)) {
+	vma = chk_vma_at(cm, addr);
+	if (!vma) {
 		chk_fail(c, "pid %ld: the PTE for %#llx maps page %#lx outside every VMA",
 			 cm->pid, (unsigned long long)addr, pfn);
 		return;
@@ -414,6 +457,9 @@ static void chk_pte(struct chk_mm *cm, uint64_t addr, pteval_t e)
 			 "not PageAnonExclusive", cm->pid, (unsigned long long)addr, pfn);
 		return;
 	}
+	/* (a page-table page mapped by a PTE is the page pass's to report) */
+	if (!PageTable(m, pfn) && !chk_rmap(cm, vma, "PTE", addr, pfn))
+		return;
 	if (PageCompound(m, pfn))
 		chk_folio_of(u, page_head(m, pfn), cm->pid, addr);
 	cm->rss[mm_counter_of(m, pfn)]++;
@@ -507,6 +553,8 @@ static void chk_pmd(struct chk_mm *cm, unsigned long table, unsigned int i, uint
 			 "not PageAnonExclusive", cm->pid, (unsigned long long)addr, pfn);
 		return;
 	}
+	if (!chk_rmap(cm, vma, "huge PMD", addr, pfn))
+		return;
 	cm->rss[mm_counter_of(m, pfn)] += HPAGE_PMD_NR;
 	chk_folio_of(cm->u, pfn, cm->pid, addr)->pmds++;
 }

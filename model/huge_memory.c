@@ -528,6 +528,51 @@ int copy_huge_pmd(struct machine *m, struct vm_area_struct *dst, struct vm_area_
 	return 0;
 }
 
+/*
+ * move_huge_pmd: mremap moves a whole huge PMD to an empty PMD entry,
+ * under both PMD locks.  The kernel moves an anonymous PMD's deposited
+ * table only when the two PMDs have different locks (in the same PMD
+ * table it stays on that table's list); the model keys deposits by the
+ * PMD slot, so it always moves the key, and the counters stay.
+ */
+bool move_huge_pmd(struct machine *m, struct vm_area_struct *vma, uint64_t old_addr,
+		   uint64_t new_addr, unsigned long old_pmd_table, unsigned int old_pmd_idx,
+		   unsigned long new_pmd_table, unsigned int new_pmd_idx)
+{
+	struct mm_struct *mm = vma->vm_mm;
+	spinlock_t *old_ptl, *new_ptl;
+	pteval_t pmd;
+
+	(void)old_addr;
+	if (pt_read(m, new_pmd_table, new_pmd_idx)) {
+		mm_fail(m, "WARNING: move_huge_pmd: the PMD for %#llx is not empty",
+			(unsigned long long)new_addr);
+		return false;
+	}
+	old_ptl = table_lock(m, mm, old_pmd_table);
+	spin_lock(m, old_ptl);			/* __pmd_trans_huge_lock */
+	pmd = pt_read(m, old_pmd_table, old_pmd_idx);
+	if (!pmd_leaf(pmd)) {
+		spin_unlock(m, old_ptl);
+		return false;
+	}
+	new_ptl = table_lock(m, mm, new_pmd_table);
+	if (new_ptl != old_ptl)
+		spin_lock(m, new_ptl);
+	pt_write(m, old_pmd_table, old_pmd_idx, 0);	/* pmdp_huge_get_and_clear */
+	if (vma_is_anonymous(vma)) {
+		unsigned long pt = withdraw(mm, old_pmd_table, old_pmd_idx);
+
+		if (pt != PFN_NONE)
+			xmap_set(&mm->deposited, ((uint64_t)new_pmd_table << 9) | new_pmd_idx, pt);
+	}
+	pt_write(m, new_pmd_table, new_pmd_idx, pmd);	/* set_pmd_at; no user TLB to flush */
+	if (new_ptl != old_ptl)
+		spin_unlock(m, new_ptl);
+	spin_unlock(m, old_ptl);
+	return true;
+}
+
 void free_compound_user_page(struct machine *m, unsigned long head, unsigned int order)
 {
 	/* free_transhuge_page: off the deferred split queue */

@@ -64,6 +64,10 @@ void __split_huge_pmd(struct machine *m, struct vm_area_struct *vma, uint64_t ad
 int copy_huge_pmd(struct machine *m, struct vm_area_struct *dst, struct vm_area_struct *src,
 		  uint64_t addr, unsigned long dst_pmd_table, unsigned int dst_pmd_idx,
 		  unsigned long src_pmd_table, unsigned int src_pmd_idx);
+/* mremap: move the huge PMD at old to the empty PMD entry at new; false if it is not huge */
+bool move_huge_pmd(struct machine *m, struct vm_area_struct *vma, uint64_t old_addr,
+		   uint64_t new_addr, unsigned long old_pmd_table, unsigned int old_pmd_idx,
+		   unsigned long new_pmd_table, unsigned int new_pmd_idx);
 /* The last reference to a compound user page went */
 void free_compound_user_page(struct machine *m, unsigned long pfn, unsigned int order);
 /* A VMA boundary is moving to addr: split a huge PMD across it */

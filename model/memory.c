@@ -313,6 +313,41 @@ bool pmd_slot(struct machine *m, struct mm_struct *mm, uint64_t addr, bool alloc
 	return true;
 }
 
+bool pud_slot(struct machine *m, struct mm_struct *mm, uint64_t addr, bool alloc,
+	      unsigned long *table, unsigned int *idx, int *err)
+{
+	unsigned int i = idx_of(addr, PT_PGD);
+	pteval_t e = pt_read(m, mm->pgd, i);
+
+	if (err)
+		*err = 0;
+	if (!pte_present(e)) {		/* p4d is folded: the pgd entry holds the PUD table */
+		int r;
+
+		if (!alloc)
+			return false;
+		r = populate_entry(m, mm, mm->pgd, i, PT_PUD, &mm->page_table_lock, &e);
+		if (r) {
+			if (err)
+				*err = r;
+			return false;
+		}
+	}
+	*table = pte_pfn(e);
+	*idx = idx_of(addr, PT_PUD);
+	return true;
+}
+
+int __pte_alloc(struct machine *m, struct mm_struct *mm, unsigned long pmd_table,
+		unsigned int pmd_idx)
+{
+	pteval_t pmd = pt_read(m, pmd_table, pmd_idx);
+
+	if (pte_present(pmd))
+		return 0;
+	return populate_entry(m, mm, pmd_table, pmd_idx, PT_PTE, table_lock(m, mm, pmd_table), &pmd);
+}
+
 /* ---- freeing page tables (free_pgd_range and below) ------------------- */
 
 static void free_pte_range(struct machine *m, struct mm_struct *mm, unsigned long pmd_table,

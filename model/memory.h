@@ -66,6 +66,13 @@ spinlock_t *table_lock(struct machine *m, struct mm_struct *mm, unsigned long ta
 bool pmd_slot(struct machine *m, struct mm_struct *mm, uint64_t addr, bool alloc,
 	      unsigned long *table, unsigned int *idx, int *err);
 
+/* The PUD entry for addr (the p4d level is folded), as pmd_slot */
+bool pud_slot(struct machine *m, struct mm_struct *mm, uint64_t addr, bool alloc,
+	      unsigned long *table, unsigned int *idx, int *err);
+/* pte_alloc: the PMD entry at (pmd_table, pmd_idx) gets a PTE table if empty: 0 or -ENOMEM */
+int __pte_alloc(struct machine *m, struct mm_struct *mm, unsigned long pmd_table,
+		unsigned int pmd_idx);
+
 /* ---- faults, unmap, fork ---------------------------------------------- */
 vm_fault_t handle_mm_fault(struct machine *m, struct vm_area_struct *vma, uint64_t addr,
 			   unsigned int flags);

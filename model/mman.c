@@ -26,6 +26,10 @@ const struct mman_name mman_map_names[] = {
 	{ "MAP_ANON", MAP_ANONYMOUS }, { NULL, 0 }
 };
 
+const struct mman_name mman_mremap_names[] = {
+	N(MREMAP_MAYMOVE), N(MREMAP_FIXED), N(MREMAP_DONTUNMAP), { NULL, 0 }
+};
+
 const struct mman_name mman_madv_names[] = {
 	N(MADV_NORMAL), N(MADV_RANDOM), N(MADV_SEQUENTIAL), N(MADV_WILLNEED),
 	N(MADV_DONTNEED), N(MADV_FREE), N(MADV_REMOVE), N(MADV_DONTFORK), N(MADV_DOFORK),

@@ -52,6 +52,11 @@
 			 MAP_GROWSDOWN | MAP_LOCKED | MAP_NORESERVE | MAP_POPULATE | \
 			 MAP_NONBLOCK | MAP_STACK | MAP_HUGETLB | MAP_HUGE_2MB | MAP_HUGE_1GB)
 
+/* mremap(2) flags (include/uapi/linux/mman.h) */
+#define MREMAP_MAYMOVE		1
+#define MREMAP_FIXED		2
+#define MREMAP_DONTUNMAP	4
+
 #define MADV_NORMAL		0
 #define MADV_RANDOM		1
 #define MADV_SEQUENTIAL		2
@@ -97,6 +102,7 @@ struct mman_name {
 /* NULL-terminated tables of names, for parsing and printing */
 extern const struct mman_name mman_prot_names[];
 extern const struct mman_name mman_map_names[];
+extern const struct mman_name mman_mremap_names[];
 extern const struct mman_name mman_madv_names[];
 extern const struct mman_name mman_open_names[];
 extern const struct mman_name mman_falloc_names[];

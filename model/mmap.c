@@ -280,6 +280,91 @@ static unsigned int vma_merge(struct machine *m, struct mm_struct *mm, unsigned 
 	return i;
 }
 
+/*
+ * vma_merge for [addr, end), a range no VMA overlaps, as a region with
+ * the flags, file and anon_vma of @like and page offset @pgoff: the VMA
+ * ending at addr grows over it, or the one starting at end grows down
+ * over it, or both become one VMA when their anon_vmas may meet (the
+ * kernel's cases 1, 2 and 3).  mremap's expansion and copy_vma call it
+ * so.  Returns the VMA that covers the range now, or NULL.
+ */
+struct vm_area_struct *vma_merge_range(struct machine *m, struct mm_struct *mm, uint64_t addr,
+				       uint64_t end, const struct vm_area_struct *like,
+				       unsigned long pgoff)
+{
+	struct vm_area_struct region = *like;
+	unsigned int i = find_vma_index(mm, addr);
+	struct vm_area_struct *prev = i ? mm->vmas[i - 1] : NULL;
+	struct vm_area_struct *next = i < mm->nr_vmas ? mm->vmas[i] : NULL;
+	bool with_prev, with_next;
+
+	if (like->vm_flags & VM_SPECIAL)
+		return NULL;
+	region.vm_start = addr;
+	region.vm_end = end;
+	region.vm_pgoff = pgoff;
+	with_prev = prev && prev->vm_end == addr && can_merge(prev, &region, prev);
+	with_next = next && next->vm_start == end && can_merge(&region, next, next);
+	if (!with_prev && !with_next)
+		return NULL;
+	vma_set_point(m, mm, SCHED_WRITE);
+	if (with_prev) {
+		prev->vm_end = end;
+		/* both, unless two different anon_vmas would meet */
+		if (with_next && (!prev->anon_vma || !next->anon_vma ||
+				   prev->anon_vma == next->anon_vma))
+			merge_next(m, mm, i - 1);
+		return prev;
+	}
+	next->vm_start = addr;
+	next->vm_pgoff = pgoff;
+	return next;
+}
+
+struct vm_area_struct *copy_vma(struct machine *m, struct vm_area_struct **vmap, uint64_t addr,
+				uint64_t len, unsigned long pgoff, bool *need_rmap_locks,
+				bool keep_source)
+{
+	struct vm_area_struct *vma = *vmap, *new_vma;
+	struct mm_struct *mm = vma->vm_mm;
+	uint64_t vma_start = vma->vm_start;
+	bool faulted_in_anon_vma = true, can_self_merge = false;
+
+	/* never faulted: the new range's pgoff follows its address, to merge more often */
+	if (vma_is_anonymous(vma) && !vma->anon_vma) {
+		pgoff = addr >> PAGE_SHIFT;
+		faulted_in_anon_vma = false;
+		can_self_merge = true;
+	}
+	if (find_vma_intersection(mm, addr, addr + len))
+		return NULL;		/* the caller made room: cannot happen */
+	/* MREMAP_DONTUNMAP keeps the source: it must not merge with the copy */
+	if (can_self_merge && keep_source && (addr == vma->vm_end || vma->vm_start == addr + len))
+		new_vma = NULL;
+	else
+		new_vma = vma_merge_range(m, mm, addr, addr + len, vma, pgoff);
+	if (new_vma) {
+		/* the source itself took the range (it may have been freed into new_vma) */
+		if (vma_start >= new_vma->vm_start && vma_start < new_vma->vm_end) {
+			if (faulted_in_anon_vma)
+				mm_fail(m, "BUG: copy_vma merged the faulted VMA at %#llx with its copy",
+					(unsigned long long)vma_start);
+			*vmap = vma = new_vma;
+		}
+		*need_rmap_locks = new_vma->vm_pgoff <= vma->vm_pgoff;
+		return new_vma;
+	}
+	new_vma = vm_area_dup(m, vma);
+	new_vma->vm_start = addr;
+	new_vma->vm_end = addr + len;
+	new_vma->vm_pgoff = pgoff;
+	/* vm_ops->open: hugetlb_vm_op_open once hugetlb VMAs exist; no other VMA has one */
+	vma_set_point(m, mm, SCHED_WRITE);
+	vma_insert_at(mm, find_vma_index(mm, addr), new_vma);
+	*need_rmap_locks = false;
+	return new_vma;
+}
+
 /* ---- unmapping -------------------------------------------------------- */
 
 /* Remove vmas[first, last) (already split to the range), as unmap_region does */
@@ -336,6 +421,18 @@ static int do_munmap_locked(struct machine *m, struct mm_struct *mm, uint64_t st
 	}
 	remove_vmas(m, mm, i, j);
 	return 0;
+}
+
+int do_munmap(struct machine *m, struct mm_struct *mm, uint64_t start, uint64_t len)
+{
+	uint64_t end;
+
+	if ((start & (PAGE_SIZE - 1)) || start > TASK_SIZE || len > TASK_SIZE - start)
+		return -EINVAL;
+	end = start + ((len + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1));
+	if (end == start)
+		return -EINVAL;
+	return do_munmap_locked(m, mm, start, end);
 }
 
 long vm_munmap(struct machine *m, struct task *t, uint64_t start, uint64_t len)
@@ -494,8 +591,8 @@ static long shmem_get_unmapped_area(struct machine *m, struct mm_struct *mm, str
 	return inflated;
 }
 
-static long get_unmapped_area(struct machine *m, struct mm_struct *mm, struct inode *file,
-			      uint64_t addr, uint64_t len, unsigned long pgoff, long flags)
+long get_unmapped_area(struct machine *m, struct mm_struct *mm, struct inode *file, uint64_t addr,
+		       uint64_t len, unsigned long pgoff, long flags)
 {
 	long ret;
 

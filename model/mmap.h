@@ -57,6 +57,35 @@ long do_mprotect_pkey(struct machine *m, struct task *t, uint64_t start, uint64_
 long do_madvise(struct machine *m, struct task *t, uint64_t start, uint64_t len_in,
 		long behavior);
 
+/*
+ * For mremap (mremap.c), with the mmap lock held for write:
+ * do_munmap is do_mas_munmap with its argument checks (0 or -EINVAL,
+ * -ENOMEM); get_unmapped_area returns an address or a negative errno as
+ * the kernel's does (MAP_FIXED and MAP_SHARED in flags).
+ */
+int do_munmap(struct machine *m, struct mm_struct *mm, uint64_t start, uint64_t len);
+long get_unmapped_area(struct machine *m, struct mm_struct *mm, struct inode *file, uint64_t addr,
+		       uint64_t len, unsigned long pgoff, long flags);
+/*
+ * vma_merge for [addr, end), which no VMA overlaps, as a region with
+ * like's flags, file and anon_vma at page offset pgoff: a neighbour (or
+ * both) grows over it.  The VMA covering it, or NULL when neither can.
+ */
+struct vm_area_struct *vma_merge_range(struct machine *m, struct mm_struct *mm, uint64_t addr,
+				       uint64_t end, const struct vm_area_struct *like,
+				       unsigned long pgoff);
+/*
+ * copy_vma: a VMA for [addr, addr + len) like *vmap at pgoff, merged
+ * with a neighbour when it can be (*vmap itself, when it was never
+ * faulted, in which case *vmap becomes the merged VMA), unless
+ * keep_source and the neighbour is *vmap.  *need_rmap_locks says whether
+ * rmap might walk the new VMA before the old one.  NULL when the range
+ * is not free.
+ */
+struct vm_area_struct *copy_vma(struct machine *m, struct vm_area_struct **vmap, uint64_t addr,
+				uint64_t len, unsigned long pgoff, bool *need_rmap_locks,
+				bool keep_source);
+
 /* Is the madvise behaviour one the model carries out? */
 bool madvise_modelled(long behavior);
 

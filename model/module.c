@@ -8,7 +8,8 @@
  * file.  The order is the order of `print counters`, of `mmsim policies`,
  * of `mmsim files` and of file lookups.  It keeps the counter order
  * `print counters` always had: the kernel views, hvo.*, node.*,
- * hugepages.*; then the processes' proc.*.
+ * hugepages.*; then the processes' proc.*.  mremap registers only its
+ * policy family (hugetlb-mremap).
  */
 #include <ctype.h>
 #include <errno.h>
@@ -26,7 +27,8 @@
 	F(node)			\
 	F(hugetlb)		\
 	F(huge_memory)		\
-	F(task_mmu)
+	F(task_mmu)		\
+	F(mremap)
 
 #define MM_MODULE_DECLARE(n)	extern const struct mm_module mm_module_##n;
 #define MM_MODULE_REF(n)	&mm_module_##n,

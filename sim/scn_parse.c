@@ -1559,6 +1559,7 @@ static const struct {
 } calls[] = {
 	{ "mmap", SC_MMAP, 6, 6, "mmap(ADDR, LEN, PROT, FLAGS, FD, OFFSET)" },
 	{ "munmap", SC_MUNMAP, 2, 2, "munmap(ADDR, LEN)" },
+	{ "mremap", SC_MREMAP, 4, 5, "mremap(ADDR, OLD_LEN, NEW_LEN, FLAGS[, NEW_ADDR])" },
 	{ "mprotect", SC_MPROTECT, 3, 3, "mprotect(ADDR, LEN, PROT)" },
 	{ "madvise", SC_MADVISE, 3, 3, "madvise(ADDR, LEN, ADVICE)" },
 	{ "fork", SC_FORK, 0, 0, "CHILD = fork()" },
@@ -1587,6 +1588,7 @@ static const struct mman_name *arg_names(enum scn_call_kind k, int i)
 {
 	switch (k) {
 	case SC_MMAP: return i == 2 ? mman_prot_names : i == 3 ? mman_map_names : NULL;
+	case SC_MREMAP: return i == 3 ? mman_mremap_names : NULL;
 	case SC_MPROTECT: return i == 2 ? mman_prot_names : NULL;
 	case SC_MADVISE: return i == 2 ? mman_madv_names : NULL;
 	case SC_OPEN: return i == 1 ? mman_open_names : NULL;
@@ -1767,8 +1769,9 @@ static bool parse_call(struct parser *p, const char *line, const char *colon)
 		if (strlen(calls[i].name) == namelen && !memcmp(calls[i].name, name, namelen))
 			k = (int)i;
 	if (k < 0)
-		return perr(p, lcol(p, name), "unknown system call '%.*s' (mmap, munmap, mprotect, "
-			    "madvise, fork, exit, open, close, ftruncate, touch)", (int)namelen, name);
+		return perr(p, lcol(p, name), "unknown system call '%.*s' (mmap, munmap, mremap, "
+			    "mprotect, madvise, fork, exit, open, close, ftruncate, touch)", (int)namelen,
+			    name);
 	c.kind = calls[k].kind;
 	if (*q != '(')
 		return perr(p, lcol(p, q), "expected '(' after %s", calls[k].name);

@@ -58,6 +58,7 @@
 #include "memory.h"
 #include "mman.h"
 #include "mmap.h"
+#include "mremap.h"
 #include "task.h"
 
 #define GROUP_CHUNK_SHIFT	12
@@ -1175,11 +1176,10 @@ static uint64_t arg_val(struct scn_runner *run, const struct scn_arg *a)
 	}
 }
 
-/* An argument as strace prints it */
-static void arg_print(struct scn_runner *run, struct sbuf *sb, const struct scn_call *c, int i)
+/* An argument as strace prints it: v is its value when the call was made */
+static void arg_print(struct sbuf *sb, const struct scn_call *c, int i, uint64_t v)
 {
 	const struct scn_arg *a = &c->a[i];
-	uint64_t v = arg_val(run, a);
 
 	if (a->kind == SCN_ARG_STR) {
 		sb_printf(sb, "\"%s\"", a->str);
@@ -1200,6 +1200,18 @@ static void arg_print(struct scn_runner *run, struct sbuf *sb, const struct scn_
 			sb_printf(sb, "%d", (int)v);
 		} else if (i == 5) {
 			sb_printf(sb, "%#llx", (unsigned long long)v);	/* 0 prints as 0 */
+		} else {
+			sb_printf(sb, "%llu", (unsigned long long)v);
+		}
+		return;
+	case SC_MREMAP:
+		if (i == 0 || i == 4) {		/* printaddr */
+			if (v)
+				sb_printf(sb, "%#llx", (unsigned long long)v);
+			else
+				sb_printf(sb, "NULL");
+		} else if (i == 3) {
+			mman_format_flags(sb, mman_mremap_names, (long)v, false);
 		} else {
 			sb_printf(sb, "%llu", (unsigned long long)v);
 		}
@@ -1242,7 +1254,7 @@ static const char *const call_names[] = {
 	[SC_MMAP] = "mmap", [SC_MUNMAP] = "munmap", [SC_MPROTECT] = "mprotect",
 	[SC_MADVISE] = "madvise", [SC_FORK] = "fork", [SC_EXIT] = "exit_group",
 	[SC_OPEN] = "open", [SC_CLOSE] = "close", [SC_FTRUNCATE] = "ftruncate",
-	[SC_TOUCH] = "touch",
+	[SC_TOUCH] = "touch", [SC_MREMAP] = "mremap",
 };
 
 static enum scn_status step_call(struct scn_runner *run, const struct scn_stmt *st)
@@ -1269,6 +1281,9 @@ static enum scn_status step_call(struct scn_runner *run, const struct scn_stmt *
 		break;
 	case SC_MUNMAP:
 		ret = vm_munmap(m, t, a[0], a[1]);
+		break;
+	case SC_MREMAP:
+		ret = sys_mremap(m, t, a[0], a[1], a[2], (unsigned long)a[3], a[4]);
 		break;
 	case SC_MPROTECT:
 		ret = do_mprotect_pkey(m, t, a[0], a[1], (long)a[2]);
@@ -1320,11 +1335,17 @@ static enum scn_status step_call(struct scn_runner *run, const struct scn_stmt *
 			if (sig)
 				sb_printf(sb, "[pid %ld] +++ killed by %s +++\n", pid, sig->name);
 		} else {
+			int nprint = c->nargs;
+
+			/* strace shows mremap's new address only with MAYMOVE|FIXED */
+			if (c->kind == SC_MREMAP)
+				nprint = (a[3] & (MREMAP_MAYMOVE | MREMAP_FIXED)) ==
+					 (MREMAP_MAYMOVE | MREMAP_FIXED) ? 5 : 4;
 			sb_printf(sb, "[pid %ld] %s(", pid, call_names[c->kind]);
-			for (int i = 0; i < c->nargs; i++) {
+			for (int i = 0; i < nprint; i++) {
 				if (i)
 					sb_puts(sb, ", ");
-				arg_print(run, sb, c, i);
+				arg_print(sb, c, i, a[i]);
 			}
 			if (c->kind == SC_EXIT)
 				sb_printf(sb, ") = ?\n[pid %ld] +++ exited with %d +++\n", pid,
@@ -1332,7 +1353,7 @@ static enum scn_status step_call(struct scn_runner *run, const struct scn_stmt *
 			else if (ret < 0)
 				sb_printf(sb, ") = -1 %s (%s)\n", errno_name((int)-ret),
 					  errno_text((int)-ret));
-			else if (c->kind == SC_MMAP)
+			else if (c->kind == SC_MMAP || c->kind == SC_MREMAP)
 				sb_printf(sb, ") = %#lx\n", ret);
 			else
 				sb_printf(sb, ") = %ld\n", ret);

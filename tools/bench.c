@@ -8,6 +8,8 @@
  *            on a zone fragmented to one free page in two
  *   boot     wall time and peak host RSS to boot and print /proc/buddyinfo
  *            for a 128 GiB two-node machine and a 1 TiB machine
+ *   proc     processes: anonymous faults, mmap + munmap, mremap moves of
+ *            1 MiB (PTE by PTE) and of 2 MiB aligned (PMD entries), fork
  *   seed000  the seed-000 experiment end to end: boot 2 x 64 GiB with
  *            hugetlb_free_vmemmap=on, write 32768 into node 0's 2 MiB
  *            nr_hugepages, print pagetypeinfo (reuse-head and new-head)
@@ -34,6 +36,7 @@
 #include "memory.h"
 #include "mman.h"
 #include "mmap.h"
+#include "mremap.h"
 #include "task.h"
 #include "module.h"
 #include "vmstat.h"
@@ -218,6 +221,8 @@ struct proc_figs {
 	double faults_per_s;		/* anonymous write faults, 4 KiB each */
 	double mmap_pairs_per_s;	/* mmap + munmap of 1 MiB */
 	double fork_s, fork_thp_s;	/* fork with 1 GiB touched: 4 KiB pages, THPs */
+	double mremap_1m_per_s;		/* mremap moves of 1 MiB touched: PTE by PTE */
+	double mremap_2m_per_s;		/* of 2 MiB touched, 2 MiB aligned: one PTE table */
 };
 
 static struct task *bench_task(struct machine *m, bool thp)
@@ -254,6 +259,35 @@ static void bench_touch(struct machine *m, struct task *t, uint64_t a, uint64_t 
 		}
 }
 
+/*
+ * mremap(MREMAP_MAYMOVE|MREMAP_FIXED) of a touched anonymous mapping of
+ * len back and forth between two addresses, n moves: per second
+ */
+static double bench_mremap(struct machine *m, struct task *t, uint64_t a, uint64_t b,
+			   uint64_t len, long n)
+{
+	double t0;
+
+	if (ksys_mmap_pgoff(m, t, a, len, PROT_READ | PROT_WRITE,
+			    MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) != (long)a) {
+		fprintf(stderr, "mmsim-bench: mmap at %#llx failed\n", (unsigned long long)a);
+		exit(1);
+	}
+	bench_touch(m, t, a, len);
+	t0 = now();
+	for (long i = 0; i < n; i++) {
+		uint64_t from = i & 1 ? b : a, to = i & 1 ? a : b;
+
+		if (sys_mremap(m, t, from, len, len, MREMAP_MAYMOVE | MREMAP_FIXED, to) != (long)to) {
+			fprintf(stderr, "mmsim-bench: mremap failed\n");
+			exit(1);
+		}
+	}
+	t0 = now() - t0;
+	vm_munmap(m, t, n & 1 ? b : a, len);
+	return (double)n / t0;
+}
+
 static struct proc_figs bench_proc(bool quick)
 {
 	struct machine *m = bench_machine(1, 64, 2);
@@ -274,6 +308,12 @@ static struct proc_figs bench_proc(bool quick)
 	for (long i = 0; i < pairs; i++)
 		vm_munmap(m, t, bench_map(m, t, 1UL << 20), 1UL << 20);
 	f.mmap_pairs_per_s = (double)pairs / (now() - t0);
+
+	/* 1 MiB not 2 MiB aligned: PTEs one by one; 2 MiB aligned: PMD entries */
+	f.mremap_1m_per_s = bench_mremap(m, t, 0x10001000UL, 0x20001000UL, 1UL << 20,
+					 quick ? 20000 : 200000);
+	f.mremap_2m_per_s = bench_mremap(m, t, 0x10000000UL, 0x20000000UL, 2UL << 20,
+					 quick ? 200000 : 2000000);
 
 	a = bench_map(m, t, 1UL << 30);
 	bench_touch(m, t, a, 1UL << 30);
@@ -340,6 +380,10 @@ int main(int argc, char **argv)
 		printf("  anon write faults (4 KiB), 64 GiB:       %6.2f M/s\n", f.faults_per_s / 1e6);
 		printf("  mmap + munmap of 1 MiB:                  %6.2f M pairs/s\n",
 		       f.mmap_pairs_per_s / 1e6);
+		printf("  mremap move of 1 MiB touched:            %6.2f k/s\n",
+		       f.mremap_1m_per_s / 1e3);
+		printf("  mremap move of 2 MiB touched, aligned:   %6.2f k/s\n",
+		       f.mremap_2m_per_s / 1e3);
 		printf("  fork, 1 GiB touched, 4 KiB pages:        %6.3f s\n", f.fork_s);
 		printf("  fork, 1 GiB touched, THPs:               %6.3f s\n", f.fork_thp_s);
 	}

@@ -111,12 +111,18 @@ def test_policies_lists_families(mmsim):
     r = mmsim("policies")
     assert r.returncode == 0
     lines = r.stdout.splitlines()
+    heads = [i for i, line in enumerate(lines) if not line.startswith("  ")]
+    assert [lines[i].split(":")[0] for i in heads] == ["hvo", "hugetlb-mremap"]
     assert lines[0] == "hvo: HugeTLB vmemmap optimisation: what happens to the head vmemmap page"
-    entries = lines[1:]
-    assert all(line.startswith("  ") for line in entries)
+    blocks = [lines[a + 1:b] for a, b in zip(heads, heads[1:] + [len(lines)])]
+    assert all(block for block in blocks)
+    # one default per family
+    assert [len([e for e in block if e.endswith(" (default)")]) for block in blocks] == [1, 1]
+    entries = blocks[0]
     assert [line.split()[0] for line in entries][:2] == ["reuse-head", "new-head"]
     assert [line for line in entries if line.endswith(" (default)")] == [
         "  reuse-head           Linux 6.1: keep the head vmemmap page, free 7 of 8 (default)"]
+    assert [line.split()[0] for line in blocks[1]] == ["reject", "move-v1", "move"]
     r = mmsim("policies", "hvo")
     assert r.returncode == 2
     assert r.stderr.startswith("mmsim: policies: unexpected argument 'hvo'\n" + USAGE)

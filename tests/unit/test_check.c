@@ -1115,6 +1115,62 @@ static void test_user_file_pte_cleared_without_rmap(void **state)
 	check_fails_with(uc.m, "page %#lx of /mnt/f (index 0): mapcount 1 but no PTE maps it", pfn);
 }
 
+/*
+ * A PTE moved to another address without the VMA's pgoff following it
+ * (an mremap that forgot copy_vma's pgoff): rmap would look for A's page 0
+ * at A's start, where nothing maps it.
+ */
+static void test_user_pte_where_rmap_does_not_look(void **state)
+{
+	unsigned long pfn;
+	pteval_t e;
+
+	uc_machine(state);
+	pfn = uc_pfn(uc.p, UC_A);
+	e = uc_pte(uc.p, UC_A, NULL, NULL);
+	uc_set_pte(uc.p, UC_A, 0);
+	uc_set_pte(uc.p, UC_A + 3 * PAGE_SIZE, e);
+	check_fails_with(uc.m, "pid 100: the PTE for %#lx maps page %#lx of index %lu, but rmap "
+			 "looks for it at index %lu", UC_A + 3 * PAGE_SIZE, pfn, UC_A >> PAGE_SHIFT,
+			 (UC_A >> PAGE_SHIFT) + 3);
+	uc_set_pte(uc.p, UC_A + 3 * PAGE_SIZE, 0);
+	uc_set_pte(uc.p, UC_A, e);
+	t_check(uc.m);
+}
+
+/* An anon page naming the child's own anon_vma: the parent's VMA is not chained to it */
+static void test_user_anon_page_of_unchained_anon_vma(void **state)
+{
+	struct anon_vma *child_av;
+	unsigned long pfn;
+	uint64_t mapping;
+
+	uc_machine(state);
+	pfn = uc_pfn(uc.p, UC_A);
+	mapping = page_mapping(uc.m, pfn);
+	child_av = find_vma(uc.c->mm, UC_A)->anon_vma;
+	assert_ptr_not_equal(child_av, find_vma(uc.p->mm, UC_A)->anon_vma);
+	set_page_mapping(uc.m, pfn, anon_vma_addr(child_av) | PAGE_MAPPING_ANON);
+	check_fails_with(uc.m, "pid 100: the PTE for %#lx maps anon page %#lx, whose anon_vma VMA "
+			 "[%#lx, %#lx) is not chained to", UC_A, pfn, UC_A, UC_A + 4 * PAGE_SIZE);
+	set_page_mapping(uc.m, pfn, mapping);
+}
+
+/* F's page claiming to be S's (shared anonymous memory's file) */
+static void test_user_file_page_of_another_file(void **state)
+{
+	unsigned long pfn;
+	uint64_t mapping;
+
+	uc_machine(state);
+	pfn = uc_pfn(uc.p, UC_F);
+	mapping = page_mapping(uc.m, pfn);
+	set_page_mapping(uc.m, pfn, mapping_addr(find_vma(uc.p->mm, UC_S)->vm_file));
+	check_fails_with(uc.m, "pid 100: the PTE for %#lx maps file page %#lx, not a page of the "
+			 "VMA's file", UC_F, pfn);
+	set_page_mapping(uc.m, pfn, mapping);
+}
+
 static void test_user_refcount_below_mapcount(void **state)
 {
 	unsigned long pfn;
@@ -1689,6 +1745,9 @@ int main(void)
 		cmocka_unit_test_teardown(test_user_rss_shmem, destroy_machine),
 		cmocka_unit_test_teardown(test_user_pte_cleared_without_rmap, destroy_machine),
 		cmocka_unit_test_teardown(test_user_last_pte_cleared_without_rmap, destroy_machine),
+		cmocka_unit_test_teardown(test_user_pte_where_rmap_does_not_look, destroy_machine),
+		cmocka_unit_test_teardown(test_user_anon_page_of_unchained_anon_vma, destroy_machine),
+		cmocka_unit_test_teardown(test_user_file_page_of_another_file, destroy_machine),
 		cmocka_unit_test_teardown(test_user_file_pte_cleared_without_rmap, destroy_machine),
 		cmocka_unit_test_teardown(test_user_refcount_below_mapcount, destroy_machine),
 		cmocka_unit_test_teardown(test_user_refcount_misses_page_cache, destroy_machine),
