@@ -761,7 +761,7 @@ static bool print_group(const struct rk_figs *kf, const struct rk_figs *mf,
 }
 
 /* "-1 ENOMEM", "killed by signal 11", "0", "ok" (values that differ between
- * address spaces: mmap's address, fork's pid) */
+ * address spaces: mmap's and mremap's address, fork's pid) */
 static void outcome(char *buf, size_t len, int kind, long ret, int sig, bool exited)
 {
 	if (sig < 0)
@@ -772,7 +772,7 @@ static void outcome(char *buf, size_t len, int kind, long ret, int sig, bool exi
 		snprintf(buf, len, "exited");
 	else if (ret < 0)
 		snprintf(buf, len, "-1 %s", errno_name((int)-ret));
-	else if (kind == SC_MMAP || kind == SC_FORK)
+	else if (kind == SC_MMAP || kind == SC_FORK || kind == SC_MREMAP)
 		snprintf(buf, len, "ok");
 	else
 		snprintf(buf, len, "%ld", ret);

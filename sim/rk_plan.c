@@ -316,7 +316,7 @@ static const char *const guest_calls[] = {
 	[SC_MMAP] = "mmap", [SC_MUNMAP] = "munmap", [SC_MPROTECT] = "mprotect",
 	[SC_MADVISE] = "madvise", [SC_FORK] = "fork", [SC_EXIT] = "exit",
 	[SC_OPEN] = "open", [SC_CLOSE] = "close", [SC_FTRUNCATE] = "ftruncate",
-	[SC_TOUCH] = "touch",
+	[SC_TOUCH] = "touch", [SC_MREMAP] = "mremap",
 };
 
 /* rk_call LINE PROC VAR "CMD ARGS": variables are the init shell's v_NAME */

@@ -16,6 +16,7 @@
  *   mprotect ADDR LEN PROT             madvise ADDR LEN ADVICE
  *   open HEXPATH FLAGS [MODE]          close FD
  *   ftruncate FD LEN                   touch ADDR LEN WRITE
+ *   mremap ADDR OLD NEW FLAGS [NEWADDR]
  *   fork CHILD                         exit CODE
  *
  * Answers: "R VALUE ERRNO" (ERRNO 0 on success), "S SIGNO" when touch
@@ -24,8 +25,9 @@
  *
  * touch stores or loads one byte per 4 KiB page of [ADDR, ADDR + LEN), as
  * the model's touch() does.  The process disables address randomisation
- * (re-executing itself once), so addresses repeat between boots; they
- * still differ from the model's, which has no text, stack or vdso.
+ * (re-executing itself once) and unmaps its vdso and vvar, so its mmaps
+ * land where the model's do; it still has its text, heap and stack, which
+ * the model's processes lack.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -187,6 +189,11 @@ static int serve_one(const char *line)
 				       (int)a[4], (off_t)a[5]);
 
 			ret = p == MAP_FAILED ? -1 : (long)(uintptr_t)p;
+		} else if (!strcmp(cmd, "mremap")) {
+			void *p = mremap((void *)(uintptr_t)a[0], (size_t)a[1], (size_t)a[2],
+					 (int)a[3], (void *)(uintptr_t)a[4]);
+
+			ret = p == MAP_FAILED ? -1 : (long)(uintptr_t)p;
 		} else if (!strcmp(cmd, "munmap")) {
 			ret = munmap((void *)(uintptr_t)a[0], (size_t)a[1]);
 		} else if (!strcmp(cmd, "mprotect")) {
@@ -240,6 +247,31 @@ static void serve(void)
 	}
 }
 
+/*
+ * The model's processes have no vdso and no vvar: with them gone, and no
+ * randomisation, this process's first mmap() lands where the model's
+ * does (mmap_base 0x7ffff7fff000 less the length), so scenarios that
+ * place MAP_FIXED mappings next to an earlier one mean the same here.
+ * Nothing in this program calls into the vdso.
+ */
+static void drop_vdso(void)
+{
+	char line[512];
+	FILE *f = fopen("/proc/self/maps", "r");
+	uintptr_t lo[8], hi[8];
+	int n = 0;
+
+	if (!f)
+		return;
+	while (n < 8 && fgets(line, sizeof(line), f))
+		if ((strstr(line, "[vdso]") || strstr(line, "[vvar")) &&	/* [vvar_vclock] too */
+		    sscanf(line, "%lx-%lx", &lo[n], &hi[n]) == 2)
+			n++;
+	fclose(f);
+	while (n--)
+		munmap((void *)lo[n], hi[n] - lo[n]);
+}
+
 int main(int argc, char **argv)
 {
 	int fd;
@@ -263,6 +295,7 @@ int main(int argc, char **argv)
 	for (fd = 0; fd < 3; fd++)
 		if (fcntl(fd, F_GETFD) < 0 && open("/dev/null", O_RDWR) != fd)
 			die("stdio");
+	drop_vdso();
 	become(argv[2]);
 	serve();
 	return 0;
