@@ -958,6 +958,65 @@ struct rw_semaphore *hugetlb_fault_mutex(struct machine *m, const struct inode *
 	return &ctx->fault_mutex_table[x & (ctx->num_fault_mutexes - 1)];
 }
 
+struct hstate *hugetlb_hstate_at(struct machine *m, int i)
+{
+	return m->hugetlb && i >= 0 && i < HUGE_MAX_HSTATE ? &m->hugetlb->hstates[i] : NULL;
+}
+
+/*
+ * The pool of h against its counters: every page on a free list is a free
+ * huge page of h on that node, frozen (refcount 0), and the lists, the
+ * node counters and the global ones agree.
+ */
+bool hugetlb_check_pool(struct machine *m, const struct hstate *h, char *err, size_t errlen)
+{
+	unsigned long free = 0, nr = 0, surplus = 0, pfn;
+
+	for (int n = 0; n < m->nr_nodes; n++) {
+		unsigned long count = 0;
+
+		pfnlist_for_each(m, pfn, &h->hugepage_freelists[n]) {
+			const char *why = NULL;
+
+			if (page_to_nid(m, pfn) != n)
+				why = "is on another node";
+			else if (!PageHeadHuge(m, pfn) || compound_order(m, pfn) != h->order)
+				why = "is not a huge page of this size";
+			else if (page_ref_count(m, pfn))
+				why = "is not frozen (refcount not 0)";
+			else if (!HPageFreed(m, pfn))
+				why = "is not HPageFreed";
+			else if (HPageRestoreReserve(m, pfn))
+				why = "has HPageRestoreReserve";
+			if (why) {
+				snprintf(err, errlen, "%s: page %#lx on node %d's free list %s", h->name,
+					 pfn, n, why);
+				return false;
+			}
+			count++;
+		}
+		if (count != h->free_huge_pages_node[n] ||
+		    h->surplus_huge_pages_node[n] > h->nr_huge_pages_node[n] ||
+		    h->free_huge_pages_node[n] > h->nr_huge_pages_node[n]) {
+			snprintf(err, errlen, "%s: node %d has %lu free pages listed, counters nr %lu "
+				 "free %lu surplus %lu", h->name, n, count, h->nr_huge_pages_node[n],
+				 h->free_huge_pages_node[n], h->surplus_huge_pages_node[n]);
+			return false;
+		}
+		free += count;
+		nr += h->nr_huge_pages_node[n];
+		surplus += h->surplus_huge_pages_node[n];
+	}
+	if (free != h->free_huge_pages || nr != h->nr_huge_pages ||
+	    surplus != h->surplus_huge_pages) {
+		snprintf(err, errlen, "%s: nr_huge_pages %lu free %lu surplus %lu, but the nodes have "
+			 "%lu, %lu, %lu", h->name, h->nr_huge_pages, h->free_huge_pages,
+			 h->surplus_huge_pages, nr, free, surplus);
+		return false;
+	}
+	return true;
+}
+
 /* -------------------------------------------------------------------------
  * Subpools: a hugetlbfs mount's size= and min_size=
  */

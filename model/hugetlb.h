@@ -315,6 +315,11 @@ static inline unsigned long huge_page_mask(const struct hstate *h)
 	return ~(huge_page_size(h) - 1);
 }
 
+/* The hstates by index (0..HUGE_MAX_HSTATE-1), NULL before hugetlb is set up */
+struct hstate *hugetlb_hstate_at(struct machine *m, int i);
+/* The checker's look at a pool: free lists against the counters (check.c) */
+bool hugetlb_check_pool(struct machine *m, const struct hstate *h, char *err, size_t errlen);
+
 /* free_huge_page: the compound destructor of a hugetlb page (put_page calls it) */
 void free_huge_page(struct machine *m, unsigned long head);
 /* The hugetlb_lock (taken where 6.1 takes it in the mapping paths) */
@@ -511,5 +516,70 @@ int hugetlb_add_to_page_cache(struct machine *m, unsigned long head, struct inod
 void hugetlb_delete_from_page_cache(struct machine *m, struct inode *inode, unsigned long head);
 /* The content tags of a huge page: gone (freed), copied (COW) */
 void hugetlb_clear_content(struct machine *m, unsigned long head, unsigned long nr);
+
+
+/* -------------------------------------------------------------------------
+ * hugetlbfs (hugetlbfs.c): mounts, files, the internal mounts MAP_HUGETLB
+ * uses, and the file operations hugetlb mappings go through.
+ */
+#define HUGETLB_ANON_FILE	"anon_hugepage"
+
+/* What mount -o gives hugetlbfs (struct hugetlbfs_fs_context) */
+enum hugetlbfs_size_type { NO_SIZE, SIZE_STD, SIZE_PERCENT };
+struct hugetlbfs_mount_opts {
+	unsigned long pagesize;		/* 0: the default hstate's */
+	unsigned long long max_size_opt, min_size_opt;
+	enum hugetlbfs_size_type max_val_type, min_val_type;
+	long nr_inodes;			/* -1: no limit */
+	unsigned int mode;		/* 0755 */
+	unsigned int uid, gid;
+};
+
+/*
+ * hugetlbfs_parse_param for each option of "opt,opt=val,...": 0, or
+ * -EINVAL with the reason in err and *bad_off at the option in opts.
+ * Needs no machine: x86_64 has both page sizes.
+ */
+int hugetlbfs_parse_options(const char *opts, struct hugetlbfs_mount_opts *o, char *err,
+			    size_t errlen, size_t *bad_off);
+/*
+ * mount -t hugetlbfs -o OPTS none DIR: 0, -EINVAL (bad options, or
+ * min_size above size), -EBUSY (DIR is a mount already), -ENOMEM (the
+ * pool cannot hold min_size); err says why.
+ */
+int hugetlbfs_mount(struct machine *m, const char *dir, const char *opts, char *err,
+		    size_t errlen);
+/* The mount a path is in (its directory), with *name the file's name in it, or NULL */
+struct hugetlbfs_sb_info *hugetlbfs_find_mount(struct machine *m, const char *path,
+					       const char **name);
+/* Is dir (len bytes) a hugetlbfs mount point? */
+bool hugetlbfs_is_mount_dir(struct machine *m, const char *dir, size_t len);
+/* open(O_CREAT) of a new file on a hugetlbfs mount; NULL and *err -ENOSPC past nr_inodes */
+struct inode *hugetlbfs_create(struct machine *m, struct hugetlbfs_sb_info *sb, const char *path,
+			       long *err);
+/*
+ * hugetlb_file_setup: an unlinked file of size bytes on the internal mount
+ * of the page size 2^page_size_log (0: the default), reserved for unless
+ * acctflag has VM_NORESERVE; NULL with *err (-EINVAL no such size,
+ * -ENOMEM no reservation).
+ */
+struct inode *hugetlb_file_setup(struct machine *m, const char *name, uint64_t size,
+				 unsigned long acctflag, int page_size_log, long *err);
+/* hugetlb_get_unmapped_area (arch/x86/mm/hugetlbpage.c) */
+long hugetlb_get_unmapped_area(struct machine *m, struct mm_struct *mm, struct inode *file,
+			       uint64_t addr, uint64_t len, unsigned long pgoff, long flags);
+/* hugetlbfs_file_mmap: the VMA becomes a hugetlb VMA with its reservations; 0 or -errno */
+int hugetlbfs_file_mmap(struct machine *m, struct inode *inode, struct vm_area_struct *vma);
+/* hugetlbfs_setattr with ATTR_SIZE: truncate or extend; -EINVAL if not huge page aligned */
+long hugetlbfs_setattr_size(struct machine *m, struct inode *inode, uint64_t newsize);
+/* hugetlbfs_fallocate: mode 0, FALLOC_FL_KEEP_SIZE, or FALLOC_FL_PUNCH_HOLE|KEEP_SIZE */
+long hugetlbfs_fallocate(struct machine *m, struct inode *inode, int mode, uint64_t offset,
+			 uint64_t len);
+/* The last reference went (hugetlbfs_evict_inode, hugetlbfs_destroy_inode) */
+void hugetlbfs_evict_inode(struct machine *m, struct inode *inode);
+/* Host memory of the mounts, at the end of the process table */
+void hugetlbfs_destroy(struct machine *m);
+/* get_next_ino: the inode numbers hugetlbfs (and every pseudo file system) hands out */
+unsigned long get_next_ino(struct machine *m);
 
 #endif /* MMSIM_HUGETLB_H */
