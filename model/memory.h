@@ -66,6 +66,10 @@ spinlock_t *table_lock(struct machine *m, struct mm_struct *mm, unsigned long ta
 bool pmd_slot(struct machine *m, struct mm_struct *mm, uint64_t addr, bool alloc,
 	      unsigned long *table, unsigned int *idx, int *err);
 
+/* The same for the PUD entry of addr (pud_alloc with alloc), for 1 GiB hugetlb pages */
+bool pud_slot(struct machine *m, struct mm_struct *mm, uint64_t addr, bool alloc,
+	      unsigned long *table, unsigned int *idx, int *err);
+
 /* ---- faults, unmap, fork ---------------------------------------------- */
 vm_fault_t handle_mm_fault(struct machine *m, struct vm_area_struct *vma, uint64_t addr,
 			   unsigned int flags);
