@@ -168,6 +168,24 @@ def test_sysfs_and_meminfo_agree(run_scenario):
     assert meminfo(r.stdout, "Hugetlb") == [6144]
 
 
+def test_split_huge_pages_leaves_hugetlb_alone(run_scenario):
+    # The debugfs split walks every VMA and page cache; hugetlb pages are not
+    # THPs and stay whole (the checker would see a split one).
+    r = run_scenario(HEAD + "echo 3 > /proc/sys/vm/nr_hugepages\n"
+                     "mount -t hugetlbfs none /dev/hugepages\nprocess p\n" + MAP_PRIV +
+                     "p: touch(a, 2M, WRITE)\n"
+                     "p: fd = open(\"/dev/hugepages/f\", O_RDWR|O_CREAT, 0600)\n"
+                     "p: fallocate(fd, 0, 0, 2M) = 0\n"
+                     "echo 1 > /sys/kernel/debug/split_huge_pages\n"
+                     "echo 100,0x7ffff7a00000,0x7ffff7e00000 > "
+                     "/sys/kernel/debug/split_huge_pages\n"
+                     "echo /dev/hugepages/f,0x0,0x200 > /sys/kernel/debug/split_huge_pages\n"
+                     "expect proc.p.HugetlbPages == 2048\n"
+                     "expect meminfo.HugePages_Free == 1\n"
+                     "expect meminfo.HugePages_Rsvd == 1\n", "--check")
+    assert r.returncode == 0, r.stderr
+
+
 @pytest.mark.parametrize("line,err", [
     ("mount -t hugetlbfs -o pagesize=4M none /dev/hugepages",
      "t.scn:2:23: mount: hugetlbfs: Unsupported page size 4 MB ('4M': 2M or 1G)"),

@@ -543,6 +543,124 @@ static void test_gigantic(void **state)
 	t_check(m);
 }
 
+/* ---- subpool arithmetic ---------------------------------------------------------------- */
+
+/*
+ * hugepage_subpool_get_pages / put_pages with size=4 pages, min_size=2:
+ * the minimum is reserved at creation (rsv_hpages 2, resv_huge_pages 2);
+ * a get takes from rsv_hpages first and returns what the global pool must
+ * still reserve; past max_hpages it is -ENOMEM; a put that leaves the
+ * subpool below its minimum keeps the pages as rsv_hpages (up to min) and
+ * returns only what goes beyond.
+ */
+static void test_subpool_arithmetic(void **state)
+{
+	struct machine *m = htlb_machine(state, 4, 0);
+	struct hstate *h = hugetlb_default_hstate(m);
+	struct hugepage_subpool *sp = hugepage_new_subpool(m, h, 4, 2);
+
+	assert_non_null(sp);
+	assert_int_equal(sp->rsv_hpages, 2);
+	assert_int_equal(h->resv_huge_pages, 2);
+	assert_int_equal(hugepage_subpool_get_pages(m, sp, 1), 0);	/* from the minimum */
+	assert_int_equal(sp->rsv_hpages, 1);
+	assert_int_equal(hugepage_subpool_get_pages(m, sp, 2), 1);	/* 1 covered, 1 global */
+	assert_int_equal(sp->rsv_hpages, 0);
+	assert_int_equal(sp->used_hpages, 3);
+	assert_int_equal(hugepage_subpool_get_pages(m, sp, 2), -ENOMEM);	/* 5 > max 4 */
+	assert_int_equal(sp->used_hpages, 3);
+	assert_int_equal(hugepage_subpool_put_pages(m, sp, 1), 1);	/* used 2: not below min */
+	assert_int_equal(hugepage_subpool_put_pages(m, sp, 2), 0);	/* used 0 < 2: kept */
+	assert_int_equal(sp->rsv_hpages, 2);
+	assert_int_equal(sp->used_hpages, 0);
+	/* NULL (no size= or min_size=): everything is the global pool's */
+	assert_int_equal(hugepage_subpool_get_pages(m, NULL, 3), 3);
+	assert_int_equal(hugepage_subpool_put_pages(m, NULL, 3), 3);
+	/* a subpool whose minimum the pool cannot hold is not made */
+	assert_null(hugepage_new_subpool(m, h, -1, 3));
+	assert_int_equal(h->resv_huge_pages, 2);
+	hugepage_put_subpool(m, sp);	/* unused and unheld: released with its minimum */
+	assert_int_equal(h->resv_huge_pages, 0);
+	assert_false(m->fail.failed);
+}
+
+/* ---- populate, mprotect, truncation of privately mapped files ------------------------ */
+
+/* MAP_POPULATE faults every huge page in at mmap (one fault each) */
+static void test_populate(void **state)
+{
+	struct machine *m = htlb_machine(state, 3, 0);
+	struct task *p = proc(m, "p");
+	unsigned long faults = m->vm_events[PGFAULT];
+	long a = map(m, p, 3 * M2, HUGE_PRIV | MAP_POPULATE);
+
+	assert_true(a > 0);
+	assert_int_equal(m->vm_events[PGFAULT] - faults, 3);
+	assert_counts(m, 3, 0, 0, 0);
+	assert_true(pte_write(huge_entry(m, p, (uint64_t)a + 2 * M2, NULL)));
+}
+
+/*
+ * mprotect: PROT_NONE takes access away (SIGSEGV from the VMA); back to
+ * read-write a private entry stays read-only (huge_pte_modify takes RW
+ * from vm_page_prot, which a private mapping never has) until the write
+ * fault, which reuses the page (hugetlb_wp).
+ */
+static void test_mprotect(void **state)
+{
+	struct machine *m = htlb_machine(state, 1, 0);
+	struct task *p = proc(m, "p");
+	long a = map(m, p, M2, HUGE_PRIV);
+	unsigned long page;
+
+	assert_int_equal(touch(m, p, (uint64_t)a, true), UA_OK);
+	page = pte_pfn(huge_entry(m, p, (uint64_t)a, NULL));
+	assert_int_equal(do_mprotect_pkey(m, p, (uint64_t)a, M2, PROT_NONE), 0);
+	t_check(m);
+	assert_int_equal(touch(m, p, (uint64_t)a, false), UA_SIGSEGV_ACCERR);
+	assert_int_equal(do_mprotect_pkey(m, p, (uint64_t)a, M2, RW), 0);
+	assert_false(pte_write(huge_entry(m, p, (uint64_t)a, NULL)));
+	assert_int_equal(touch(m, p, (uint64_t)a, true), UA_OK);
+	assert_int_equal(pte_pfn(huge_entry(m, p, (uint64_t)a, NULL)), page);
+	assert_counts(m, 1, 0, 0, 0);
+}
+
+/*
+ * A private mapping of a hugetlbfs file: a read maps the file's page
+ * read-only; a write copies it into an anonymous page, using the owner's
+ * reservation (the page is the file's: hugetlb_wp's outside_reserve is 0).
+ * Truncating the file unmaps its range from every mapping, the private
+ * copy included (hugetlb_vmdelete_list), as 6.1 does.
+ */
+static void test_private_file_cow_and_truncate(void **state)
+{
+	struct machine *m = htlb_machine(state, 3, 0);
+	struct task *p = proc(m, "p");
+	char err[128];
+	long a;
+	int fd;
+
+	assert_int_equal(hugetlbfs_mount(m, "/huge", "", err, sizeof(err)), 0);
+	fd = hfile(m, p, "/huge/f");
+	assert_int_equal(ksys_fallocate(m, p, fd, 0, 0, M2), 0);
+	assert_counts(m, 3, 2, 0, 0);
+	a = ksys_mmap_pgoff(m, p, 0, M2, RW, MAP_PRIVATE, fd, 0);
+	assert_counts(m, 3, 2, 1, 0);	/* a private mapping reserves its whole range */
+	assert_int_equal(touch(m, p, (uint64_t)a, false), UA_OK);
+	assert_int_equal(pte_pfn(huge_entry(m, p, (uint64_t)a, NULL)),
+			 page_cache_lookup(m, p->fd[fd]->inode, 0));
+	assert_counts(m, 3, 2, 1, 0);	/* the file's page: nothing allocated */
+	assert_int_equal(touch(m, p, (uint64_t)a, true), UA_OK);
+	assert_true(pte_pfn(huge_entry(m, p, (uint64_t)a, NULL)) !=
+		    page_cache_lookup(m, p->fd[fd]->inode, 0));
+	assert_counts(m, 3, 1, 0, 0);	/* the copy used the reservation */
+	assert_int_equal(do_ftruncate(m, p, fd, 0), 0);
+	assert_int_equal(huge_entry(m, p, (uint64_t)a, NULL), 0);
+	assert_counts(m, 3, 3, 0, 0);
+	/* the refault finds no page in the file and the file ends at 0: SIGBUS */
+	assert_int_equal(touch(m, p, (uint64_t)a, false), UA_SIGBUS);
+}
+
 /* ---- counters that would wrap ------------------------------------------------------------ */
 
 /*
@@ -612,6 +730,10 @@ int main(void)
 		cmocka_unit_test_teardown(test_fallocate_punch_truncate, destroy_machine),
 		cmocka_unit_test_teardown(test_file_shared_reservations, destroy_machine),
 		cmocka_unit_test_teardown(test_gigantic, destroy_machine),
+		cmocka_unit_test_teardown(test_subpool_arithmetic, destroy_machine),
+		cmocka_unit_test_teardown(test_populate, destroy_machine),
+		cmocka_unit_test_teardown(test_mprotect, destroy_machine),
+		cmocka_unit_test_teardown(test_private_file_cow_and_truncate, destroy_machine),
 		cmocka_unit_test_teardown(test_underflow_is_reported, destroy_machine),
 		cmocka_unit_test_teardown(test_checker_sees_wrong_counts, destroy_machine),
 	};
