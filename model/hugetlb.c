@@ -29,12 +29,19 @@
  *     sysfs, proc_doulongvec_minmax and proc_dobool for /proc/sys/vm) and
  *     hugetlb_report_meminfo.
  *
- * Simplified: no reservations, subpools, cgroups or mappings yet (so no
- * in-use pages, resv_huge_pages stays 0 and surplus pages come only from
- * failed vmemmap restores or a shrink below the in-use count); no hugetlb
- * CMA; no demote files; mempolicy is the default one, so the _mempolicy
- * files act on every node; freeing an optimised page is never deferred to
- * a workqueue (the kernel flushes that work before a resize returns).
+ *   - for mappings: subpools (hugepage_subpool_get/put_pages), global
+ *     reservations (hugetlb_acct_memory with gather_surplus_pages and
+ *     return_unused_surplus_pages, surplus pages within
+ *     nr_overcommit_hugepages), pages for faults (dequeue_huge_page_vma,
+ *     alloc_huge_page) and free_huge_page's reservation and subpool
+ *     bookkeeping; the reserve maps are in hugetlb_resv.c, the page
+ *     tables and faults in hugetlb_memory.c, hugetlbfs in hugetlbfs.c.
+ *
+ * Simplified: no cgroups; no hugetlb CMA; no demote files; mempolicy is
+ * the default one, so the _mempolicy files act on every node and faults
+ * take the local node first; freeing an optimised page is never deferred
+ * to a workqueue (the kernel flushes that work before a resize returns);
+ * the pool-resizing paths do not take hugetlb_lock (the mapping paths do).
  */
 #include <ctype.h>
 #include <errno.h>

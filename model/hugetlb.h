@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * hugetlb.h - HugeTLB pools (mm/hugetlb.c, Linux 6.1): hstates for 2 MiB
- * and 1 GiB pages, per-node pools, surplus and overcommit, the sysfs and
- * meminfo views, boot-time allocation.
+ * hugetlb.h - HugeTLB (mm/hugetlb.c, fs/hugetlbfs/inode.c, Linux 6.1):
+ * hstates for 2 MiB and 1 GiB pages, per-node pools, surplus and
+ * overcommit, the sysfs and meminfo views, boot-time allocation; and, in
+ * the sections further down, reservations (resv_map, subpools), hugetlb
+ * mappings (the VMA side, page tables and faults) and hugetlbfs.
  *
  * Life of the module on a machine (boot.c makes the first three calls):
  *   hugetlb_reserve_bootmem  before memblock_free_all: gigantic boot pages
