@@ -28,6 +28,7 @@
 #include "check.h"
 #include "filemap.h"
 #include "host.h"
+#include "hugetlb.h"
 #include "machine.h"
 #include "memory.h"
 #include "mmap.h"
@@ -228,6 +229,13 @@ struct chk_folio {
 	uint64_t addr;
 };
 
+/* A hugetlb page that huge entries map: how often, and the first place seen */
+struct chk_htlb {
+	unsigned long maps;
+	long pid;
+	uint64_t addr;
+};
+
 /* A page-table page and the first entry seen reaching it */
 struct chk_table {
 	long pid;
@@ -246,6 +254,11 @@ struct chk_user {
 	size_t nr_tabs, cap_tabs;
 	long pagetable;			/* PMD and PTE tables of every mm, deposited ones too */
 	unsigned long huge_zero;	/* the huge zero page, or PFN_NONE */
+	struct xmap htlb_idx;		/* hugetlb head -> index in htlb[] */
+	struct chk_htlb *htlb;
+	size_t nr_htlb, cap_htlb;
+	/* reservations the VMAs hold, per hstate (private owners' unconsumed pages) */
+	long resv_private[HUGE_MAX_HSTATE];
 };
 
 /* One mm being walked */
@@ -258,6 +271,7 @@ struct chk_mm {
 	long rss[NR_MM_COUNTERS];
 	long tables;			/* table pages below the pgd, deposited ones too */
 	long deposits;			/* deposited tables found under huge PMDs */
+	long hugetlb_usage;		/* 4 KiB pages of the hugetlb pages mapped */
 };
 
 static const char *const mm_counter_names[NR_MM_COUNTERS] = {
@@ -559,6 +573,80 @@ static void chk_pmd(struct chk_mm *cm, unsigned long table, unsigned int i, uint
 	chk_folio_of(cm->u, pfn, cm->pid, addr)->pmds++;
 }
 
+static bool chk_in_hugetlb_vma(struct chk_mm *cm, uint64_t addr)
+{
+	struct vm_area_struct *vma = chk_vma_at(cm, addr);
+
+	return vma && is_vm_hugetlb_page(vma);
+}
+
+/*
+ * A hugetlb entry (6.1, x86): a PMD entry for a 2 MiB page, a PUD entry
+ * for a 1 GiB one, aligned and inside a hugetlb VMA of that page size,
+ * mapping the head of a hugetlb page of that size.  A shared VMA maps the
+ * file's page at that index; a private one its own anonymous page (the
+ * only kind it may map writable, and then exclusively) or, read-only,
+ * the file's.  No rss counter, only hugetlb_usage, counts it.
+ */
+static void chk_hugetlb(struct chk_mm *cm, enum pt_level level, uint64_t addr, pteval_t e)
+{
+	struct chk *c = cm->c;
+	struct machine *m = c->m;
+	struct chk_user *u = cm->u;
+	struct vm_area_struct *vma = chk_vma_at(cm, addr);
+	struct hstate *h = hstate_vma(vma);
+	unsigned long hsz = huge_page_size(h), pfn = pte_pfn(e), idx;
+	uint64_t i;
+	bool anon;
+
+	if (level != (hsz == (1UL << PUD_SHIFT) ? PT_PUD : PT_PMD) || (addr & (hsz - 1)) ||
+	    addr + hsz > vma->vm_end) {
+		chk_fail(c, "pid %ld: a hugetlb %s entry for %#llx in a VMA [%#lx, %#lx) of %lu kB "
+			 "pages", cm->pid, table_names[level], (unsigned long long)addr,
+			 vma->vm_start, vma->vm_end, hsz >> 10);
+		return;
+	}
+	if (!chk_frame_in_use(c, cm->pid, "hugetlb entry", addr, pfn))
+		return;
+	if (!PageHeadHuge(m, pfn) || compound_order(m, pfn) != h->order) {
+		chk_fail(c, "pid %ld: the hugetlb entry for %#llx maps page %#lx, not the head of a "
+			 "%lu kB hugetlb page", cm->pid, (unsigned long long)addr, pfn, hsz >> 10);
+		return;
+	}
+	anon = PageAnon(m, pfn);
+	idx = vma_hugecache_offset(h, vma, addr);
+	if ((vma->vm_flags & VM_MAYSHARE) && anon) {
+		chk_fail(c, "pid %ld: the shared hugetlb mapping at %#llx maps anonymous page %#lx",
+			 cm->pid, (unsigned long long)addr, pfn);
+		return;
+	}
+	if (!anon && page_cache_lookup(m, vma->vm_file, idx) != pfn) {
+		chk_fail(c, "pid %ld: the hugetlb entry for %#llx maps page %#lx, not the page at "
+			 "index %lu of %s", cm->pid, (unsigned long long)addr, pfn, idx,
+			 vma->vm_file->path);
+		return;
+	}
+	if (pte_write(e) && !(vma->vm_flags & VM_MAYSHARE) &&
+	    (!anon || !PageAnonExclusive(m, pfn))) {
+		chk_fail(c, "pid %ld: the private hugetlb entry for %#llx maps page %#lx writable, "
+			 "but it is not an exclusive anonymous page", cm->pid,
+			 (unsigned long long)addr, pfn);
+		return;
+	}
+	cm->hugetlb_usage += (long)pages_per_huge_page(h);
+	if (xmap_get(&u->htlb_idx, pfn, &i)) {
+		u->htlb[i].maps++;
+		return;
+	}
+	if (u->nr_htlb == u->cap_htlb) {
+		u->cap_htlb = u->cap_htlb ? 2 * u->cap_htlb : 16;
+		u->htlb = host_reallocarray(u->htlb, u->cap_htlb, sizeof(*u->htlb),
+					    "checking hugetlb pages");
+	}
+	u->htlb[u->nr_htlb] = (struct chk_htlb){ .maps = 1, .pid = cm->pid, .addr = addr };
+	xmap_set(&u->htlb_idx, pfn, u->nr_htlb++);
+}
+
 /* Walk the entries of a table at level (a PUD, PMD or PTE table) from base */
 static void chk_walk(struct chk_mm *cm, unsigned long table, enum pt_level level, uint64_t base)
 {
@@ -578,7 +666,10 @@ static void chk_walk(struct chk_mm *cm, unsigned long table, enum pt_level level
 		if (!e)
 			continue;
 		if (level == PT_PMD && (e & _PAGE_PSE) && upte_present(e)) {
-			chk_pmd(cm, table, i, addr, e);
+			if (chk_in_hugetlb_vma(cm, addr))
+				chk_hugetlb(cm, level, addr, e);
+			else
+				chk_pmd(cm, table, i, addr, e);
 			continue;
 		}
 		if (!pte_present(e)) {
@@ -586,6 +677,10 @@ static void chk_walk(struct chk_mm *cm, unsigned long table, enum pt_level level
 				 cm->pid, table_names[level], (unsigned long long)addr,
 				 (unsigned long long)e);
 			return;
+		}
+		if (level == PT_PUD && (e & _PAGE_PSE) && chk_in_hugetlb_vma(cm, addr)) {
+			chk_hugetlb(cm, level, addr, e);
+			continue;
 		}
 		if (e & _PAGE_PSE) {
 			chk_fail(c, "pid %ld: a huge %s entry maps %#llx: user mappings have no such "
@@ -659,6 +754,30 @@ static void chk_user_mm(struct chk *c, struct chk_user *u, long pid, struct mm_s
 				 pid, mm_counter_names[k], mm->rss_stat[k], cm.rss[k]);
 			return;
 		}
+	}
+	if (mm->hugetlb_usage != cm.hugetlb_usage) {
+		chk_fail(c, "pid %ld: hugetlb_usage is %ld but its page tables map %ld pages of "
+			 "hugetlb pages", pid, mm->hugetlb_usage, cm.hugetlb_usage);
+		return;
+	}
+	/* a private owner's reservations: its range less what its faults consumed */
+	for (unsigned int i = 0; i < mm->nr_vmas; i++) {
+		struct vm_area_struct *v = mm->vmas[i];
+		struct resv_map *resv;
+		const struct file_region *rg;
+		struct hstate *h;
+		long start, end, used = 0;
+
+		if (!is_vm_hugetlb_page(v) || (v->vm_flags & VM_MAYSHARE) ||
+		    !is_vma_resv_set(v, HPAGE_RESV_OWNER) || !(resv = vma_resv_map(v)))
+			continue;
+		h = hstate_vma(v);
+		start = (long)vma_hugecache_offset(h, v, v->vm_start);
+		end = (long)vma_hugecache_offset(h, v, v->vm_end);
+		resv_for_each_region(resv, rg)
+			if (rg->to > start && rg->from < end)
+				used += (rg->to < end ? rg->to : end) - (rg->from > start ? rg->from : start);
+		u->resv_private[hstate_index(c->m, h)] += end - start - used;
 	}
 }
 
@@ -769,6 +888,8 @@ static void chk_page_caches(struct chk *c, struct chk_user *u, long cache_thps[2
 	uint64_t pfn, idx, v;
 
 	for (size_t k = 0; c->ok && (inode = inode_next(m, &k));) {
+		if (is_file_hugepages(inode))
+			continue;	/* chk_hugetlb_pages */
 		for (size_t i = 0; c->ok && xmap_next(&inode->i_pages, &i, &idx, &pfn);) {
 			unsigned long head = page_head(m, pfn);
 
@@ -874,6 +995,128 @@ static void chk_user_pages(struct chk *c, struct chk_user *u)
 		    "pages");
 }
 
+/* A hugetlb page in use (mapped or cached): frozen tails, its mapcounts, its references */
+static void chk_hugetlb_page(struct chk *c, unsigned long head, unsigned long maps, bool cached,
+			     long pid, uint64_t addr)
+{
+	struct machine *m = c->m;
+	int cm = (int)pg_read32(m, head + 1, PGOFF_COMPOUND_MAPCOUNT) + 1;
+
+	if (page_mapcount_raw(m, head) != -1) {
+		chk_fail(c, "hugetlb page %#lx: its own _mapcount is %d (only the compound one "
+			 "counts)", head, page_mapcount_raw(m, head));
+		return;
+	}
+	if (cm < 0 || (unsigned long)cm != maps) {
+		chk_fail(c, "hugetlb page %#lx: compound_mapcount %d but %lu entries map it "
+			 "(pid %ld at %#llx)", head, cm, maps, pid, (unsigned long long)addr);
+		return;
+	}
+	if (page_ref_count(m, head) < (long)maps + cached) {
+		chk_fail(c, "hugetlb page %#lx: refcount %d below its %lu mappings%s", head,
+			 page_ref_count(m, head), maps, cached ? " and the page cache" : "");
+		return;
+	}
+	if (HPageFreed(m, head))
+		chk_fail(c, "hugetlb page %#lx is in use and on a free list", head);
+}
+
+/*
+ * Hugetlb pages and reservations: every page the walks found mapped or a
+ * hugetlbfs page cache holds, each pool against its free lists, and
+ * resv_huge_pages of each size recomputed from what holds reservations:
+ *   subpools with a minimum: rsv_hpages (reserved for the mount, unused);
+ *   hugetlbfs files: the pages of their reserve map regions that have no
+ *     page in the cache yet;
+ *   private mappings: each owner VMA's range less the pages its map says
+ *     its faults consumed;
+ *   pages in use still carrying HPageRestoreReserve (a reservation taken
+ *     by alloc_huge_page that no mapping or cache insertion has yet made
+ *     its own).
+ */
+static void chk_hugetlb_pages(struct chk *c, struct chk_user *u)
+{
+	struct machine *m = c->m;
+	long resv_files[HUGE_MAX_HSTATE] = { 0 }, resv_pages[HUGE_MAX_HSTATE] = { 0 };
+	long resv_spool[HUGE_MAX_HSTATE] = { 0 };
+	struct hugepage_subpool *spool;
+	struct inode *inode;
+	uint64_t pfn, idx, v;
+
+	for (size_t k = 0; c->ok && m->procs && (inode = inode_next(m, &k));) {
+		struct hstate *h;
+		const struct file_region *rg;
+		int hi;
+
+		if (!is_file_hugepages(inode))
+			continue;
+		h = hstate_inode(inode);
+		hi = hstate_index(m, h);
+		for (size_t i = 0; c->ok && xmap_next(&inode->i_pages, &i, &idx, &pfn);) {
+			unsigned long maps = 0;
+
+			if (chk_is_free(c, pfn) || !PageHeadHuge(m, pfn) ||
+			    compound_order(m, pfn) != h->order || page_index(m, pfn) != idx ||
+			    page_mapping(m, pfn) != mapping_addr(inode)) {
+				chk_fail(c, "page %#lx at index %lu of %s is not a %lu kB hugetlb page "
+					 "of that file at that index", (unsigned long)pfn,
+					 (unsigned long)idx, inode->path, huge_page_size(h) >> 10);
+				return;
+			}
+			if (xmap_get(&u->htlb_idx, pfn, &v)) {
+				maps = u->htlb[v].maps;
+				u->htlb[v].maps = ~0UL;		/* seen with its cache */
+			}
+			chk_hugetlb_page(c, (unsigned long)pfn, maps, true, 0, 0);
+			resv_pages[hi] += HPageRestoreReserve(m, pfn);
+		}
+		if (!inode->resv_map)
+			continue;
+		resv_for_each_region(inode->resv_map, rg)
+			for (long i = rg->from; i < rg->to; i++)
+				resv_files[hi] += page_cache_lookup(m, inode, (unsigned long)i) == PFN_NONE;
+	}
+	for (size_t i = 0; c->ok && xmap_next(&u->htlb_idx, &i, &pfn, &idx);) {
+		const struct chk_htlb *f = &u->htlb[idx];
+		struct hstate *h;
+
+		if (f->maps == ~0UL)
+			continue;
+		chk_hugetlb_page(c, (unsigned long)pfn, f->maps, false, f->pid, f->addr);
+		h = hugetlb_order_to_hstate(m, compound_order(m, (unsigned long)pfn));
+		resv_pages[hstate_index(m, h)] += HPageRestoreReserve(m, (unsigned long)pfn);
+	}
+	for (size_t i = 0; c->ok && (spool = hugetlb_subpool_next(m, &i));) {
+		if ((spool->max_hpages != -1 && (spool->used_hpages < 0 ||
+						 spool->used_hpages > spool->max_hpages)) ||
+		    (spool->min_hpages != -1 && (spool->rsv_hpages < 0 ||
+						 spool->rsv_hpages > spool->min_hpages))) {
+			chk_fail(c, "hugetlbfs subpool %u: used %ld of max %ld, rsv %ld of min %ld",
+				 spool->id, spool->used_hpages, spool->max_hpages, spool->rsv_hpages,
+				 spool->min_hpages);
+			return;
+		}
+		if (spool->min_hpages != -1)
+			resv_spool[hstate_index(m, spool->hstate)] += spool->rsv_hpages;
+	}
+	for (int i = 0; c->ok && i < HUGE_MAX_HSTATE; i++) {
+		struct hstate *h = hugetlb_hstate_at(m, i);
+		long want = resv_spool[i] + resv_files[i] + u->resv_private[i] + resv_pages[i];
+
+		if (!h)
+			break;
+		if (!hugetlb_check_pool(m, h, c->err, c->errlen)) {
+			c->ok = false;
+			return;
+		}
+		if ((long)h->resv_huge_pages != want)
+			chk_fail(c, "%s: resv_huge_pages is %lu but the reservations held add up to "
+				 "%ld (subpool minimums %ld, hugetlbfs files %ld, private mappings "
+				 "%ld, pages not yet mapped %ld)", h->name, h->resv_huge_pages, want,
+				 resv_spool[i], resv_files[i], u->resv_private[i], resv_pages[i]);
+	}
+}
+
 /*
  * Every live mm: its VMAs, its page tables against its counters, and
  * what all of them map against the pages' mapcounts, refcounts and the
@@ -885,8 +1128,12 @@ static void chk_user(struct chk *c)
 	struct proc_ctx *pc = c->m->procs;
 	struct chk_user u = { 0 };
 
-	if (!pc)
+	if (!pc) {
+		xmap_init(&u.htlb_idx);
+		if (c->m->hugetlb)
+			chk_hugetlb_pages(c, &u);	/* the pools alone */
 		return;
+	}
 	u.huge_zero = pc->thp.init ? pc->thp.huge_zero_pfn : PFN_NONE;
 	if (u.huge_zero != PFN_NONE && chk_is_free(c, u.huge_zero)) {
 		chk_fail(c, "the huge zero page %#lx is free", u.huge_zero);
@@ -895,14 +1142,19 @@ static void chk_user(struct chk *c)
 	xmap_init(&u.mapped_idx);
 	xmap_init(&u.folio_idx);
 	xmap_init(&u.tables);
+	xmap_init(&u.htlb_idx);
 	for (unsigned int i = 0; i < pc->nr_tasks && c->ok; i++)
 		if (pc->tasks[i]->mm)
 			chk_user_mm(c, &u, pc->tasks[i]->pid, pc->tasks[i]->mm);
 	if (c->ok)
 		chk_user_pages(c, &u);
+	if (c->ok && c->m->hugetlb)
+		chk_hugetlb_pages(c, &u);
 	xmap_destroy(&u.mapped_idx);
 	xmap_destroy(&u.folio_idx);
 	xmap_destroy(&u.tables);
+	xmap_destroy(&u.htlb_idx);
+	host_free(u.htlb);
 	host_free(u.mapped);
 	host_free(u.folios);
 	host_free(u.tabs);

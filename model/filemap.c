@@ -25,6 +25,7 @@
 #include "gfp.h"
 #include "host.h"
 #include "huge_memory.h"
+#include "hugetlb.h"
 #include "machine.h"
 #include "mman.h"
 #include "mmzone.h"
@@ -67,6 +68,16 @@ static bool parse_huge(const char *v, size_t n, int *huge)
 	return false;
 }
 
+bool shmem_is_mount_dir(struct machine *m, const char *dir, size_t len)
+{
+	struct proc_ctx *pc = proc_ctx(m);
+
+	for (unsigned int i = 0; i < pc->nr_mounts; i++)
+		if (strlen(pc->mounts[i]->dir) == len && !memcmp(pc->mounts[i]->dir, dir, len))
+			return true;
+	return false;
+}
+
 int shmem_mount(struct machine *m, const char *dir, const char *opts, char *err, size_t errlen)
 {
 	struct proc_ctx *pc = proc_ctx(m);
@@ -79,11 +90,13 @@ int shmem_mount(struct machine *m, const char *dir, const char *opts, char *err,
 		snprintf(err, errlen, "mount point '%s' is not an absolute path", dir);
 		return -EINVAL;
 	}
-	for (unsigned int i = 0; i < pc->nr_mounts; i++) {
-		if (strlen(pc->mounts[i]->dir) == dl && !memcmp(pc->mounts[i]->dir, dir, dl)) {
-			snprintf(err, errlen, "%.*s is already a tmpfs mount", (int)dl, dir);
-			return -EBUSY;
-		}
+	if (shmem_is_mount_dir(m, dir, dl)) {
+		snprintf(err, errlen, "%.*s is already a tmpfs mount", (int)dl, dir);
+		return -EBUSY;
+	}
+	if (hugetlbfs_is_mount_dir(m, dir, dl)) {
+		snprintf(err, errlen, "%.*s is already a hugetlbfs mount", (int)dl, dir);
+		return -EBUSY;
 	}
 	for (const char *o = opts; o && *o;) {
 		const char *e = strchr(o, ','), *eq;
@@ -125,7 +138,7 @@ bad:
 	}
 	pc->mounts = host_reallocarray(pc->mounts, pc->nr_mounts + 1, sizeof(*pc->mounts),
 				       "the mount table");
-	sb.dev_minor = TMPFS_FIRST_MINOR + pc->nr_mounts;
+	sb.dev_minor = TMPFS_FIRST_MINOR + pc->nr_mounts + pc->nr_hugetlbfs_mounts;
 	pc->mounts[pc->nr_mounts] = host_malloc(sizeof(sb), "a tmpfs mount");
 	*pc->mounts[pc->nr_mounts] = sb;
 	pc->mounts[pc->nr_mounts]->dir = host_malloc(dl + 1, "a tmpfs mount");
@@ -167,17 +180,13 @@ static unsigned long shmem_next_ino(struct machine *m, struct shmem_sb *sb)
 	return ino;
 }
 
-static struct inode *inode_new(struct machine *m, struct shmem_sb *sb, const char *path)
+struct inode *inode_alloc(struct machine *m, const char *path)
 {
 	struct proc_ctx *pc = proc_ctx(m);
 	struct inode *inode = host_calloc(1, sizeof(*inode), "an inode");
 
 	inode->id = ++pc->next_inode_id;
-	inode->i_ino = shmem_next_ino(m, sb);
 	inode->path = host_strdup(path, "a file name");
-	inode->shmem = true;
-	inode->sb = sb;
-	inode->huge = sb ? sb->huge : SHMEM_HUGE_NEVER;
 	inode->refcount = 1;
 	xmap_init(&inode->i_pages);
 	init_rwsem(&inode->i_mmap_rwsem);
@@ -188,6 +197,17 @@ static struct inode *inode_new(struct machine *m, struct shmem_sb *sb, const cha
 					       "the inode table");
 	}
 	pc->inodes[pc->nr_inodes++] = inode;
+	return inode;
+}
+
+static struct inode *inode_new(struct machine *m, struct shmem_sb *sb, const char *path)
+{
+	struct inode *inode = inode_alloc(m, path);
+
+	inode->i_ino = shmem_next_ino(m, sb);
+	inode->shmem = true;
+	inode->sb = sb;
+	inode->huge = sb ? sb->huge : SHMEM_HUGE_NEVER;
 	return inode;
 }
 
@@ -439,7 +459,10 @@ static void inode_free(struct machine *m, struct inode *inode)
 {
 	struct proc_ctx *pc = proc_ctx(m);
 
-	truncate_pagecache(m, inode, 0);
+	if (is_file_hugepages(inode))		/* evict_inode */
+		hugetlbfs_evict_inode(m, inode);
+	else
+		truncate_pagecache(m, inode, 0);
 	xmap_destroy(&inode->i_pages);
 	xmap_del(&pc->inodes_by_id, inode->id);
 	for (unsigned int i = 0; i < pc->nr_inodes; i++) {
@@ -516,19 +539,32 @@ long do_sys_open(struct machine *m, struct task *t, const char *path, long flags
 	sb = find_mount(m, path, &name);
 	inode = lookup_path(m, path);
 	if (!inode) {
-		if (!sb || !*name)
+		struct hugetlbfs_sb_info *hsb = sb ? NULL : hugetlbfs_find_mount(m, path, &name);
+		long err = 0;
+
+		if ((!sb && !hsb) || !*name)
 			return -ENOENT;
 		if (!(flags & O_CREAT))
 			return -ENOENT;
-		inode = inode_new(m, sb, path);
+		if (hsb) {
+			inode = hugetlbfs_create(m, hsb, path, &err);
+			if (!inode)
+				return err;
+		} else {
+			inode = inode_new(m, sb, path);
+		}
 	} else if ((flags & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL)) {
 		return -EEXIST;
 	}
 	inode->refcount++;	/* the open file's; the directory entry holds the first */
 	/* do_open: O_TRUNC truncates whatever the access mode (root may write) */
 	if ((flags & O_TRUNC) && inode->i_size) {
-		truncate_pagecache(m, inode, 0);
-		inode->i_size = 0;
+		if (is_file_hugepages(inode)) {
+			hugetlbfs_setattr_size(m, inode, 0);
+		} else {
+			truncate_pagecache(m, inode, 0);
+			inode->i_size = 0;
+		}
 	}
 	f = host_calloc(1, sizeof(*f), "an open file");
 	f->inode = inode;
@@ -555,6 +591,8 @@ static long inode_truncate(struct machine *m, struct inode *inode, uint64_t leng
 {
 	uint64_t old = inode->i_size;
 
+	if (is_file_hugepages(inode))		/* hugetlbfs_setattr */
+		return hugetlbfs_setattr_size(m, inode, length);
 	inode->i_size = length;
 	if (length < old)
 		truncate_pagecache(m, inode, (length + PAGE_SIZE - 1) >> PAGE_SHIFT);
@@ -585,10 +623,20 @@ long do_truncate_path(struct machine *m, const char *path, uint64_t length)
 	if ((int64_t)length < 0)
 		return -EINVAL;		/* a negative off_t to ftruncate */
 	if (!inode) {
+		struct hugetlbfs_sb_info *hsb;
+		long err = 0;
+
 		sb = find_mount(m, path, &name);
-		if (!sb || !*name)
+		hsb = sb ? NULL : hugetlbfs_find_mount(m, path, &name);
+		if ((!sb && !hsb) || !*name)
 			return -ENOENT;
-		inode = inode_new(m, sb, path);
+		if (hsb) {
+			inode = hugetlbfs_create(m, hsb, path, &err);
+			if (!inode)
+				return err;
+		} else {
+			inode = inode_new(m, sb, path);
+		}
 	}
 	return inode_truncate(m, inode, length);
 }
@@ -602,6 +650,42 @@ long do_unlink(struct machine *m, const char *path)
 	inode->unlinked = true;
 	iput(m, inode);		/* the directory entry's reference */
 	return 0;
+}
+
+long ksys_fallocate(struct machine *m, struct task *t, int fd, int mode, int64_t offset,
+		    int64_t len)
+{
+	struct file *f;
+	struct inode *inode;
+
+	if (fd < 0 || fd >= TASK_MAX_FDS || !t->fd[fd])
+		return -EBADF;
+	f = t->fd[fd];
+	inode = f->inode;
+	/* vfs_fallocate's checks, in its order */
+	if (offset < 0 || len <= 0)
+		return -EINVAL;
+	if (mode & ~FALLOC_FL_SUPPORTED_MASK)
+		return -EOPNOTSUPP;
+	if ((mode & (FALLOC_FL_PUNCH_HOLE | FALLOC_FL_ZERO_RANGE)) ==
+	    (FALLOC_FL_PUNCH_HOLE | FALLOC_FL_ZERO_RANGE))
+		return -EOPNOTSUPP;
+	if ((mode & FALLOC_FL_PUNCH_HOLE) && !(mode & FALLOC_FL_KEEP_SIZE))
+		return -EOPNOTSUPP;
+	if ((mode & FALLOC_FL_COLLAPSE_RANGE) && (mode & ~FALLOC_FL_COLLAPSE_RANGE))
+		return -EINVAL;
+	if ((mode & FALLOC_FL_INSERT_RANGE) && (mode & ~FALLOC_FL_INSERT_RANGE))
+		return -EINVAL;
+	if ((mode & FALLOC_FL_UNSHARE_RANGE) &&
+	    (mode & ~(FALLOC_FL_UNSHARE_RANGE | FALLOC_FL_KEEP_SIZE)))
+		return -EINVAL;
+	if ((f->f_flags & O_ACCMODE) == O_RDONLY)
+		return -EBADF;				/* not FMODE_WRITE */
+	if ((uint64_t)offset + (uint64_t)len > INT64_MAX)
+		return -EFBIG;				/* s_maxbytes, or wrapped */
+	if (!is_file_hugepages(inode))
+		return -ENOSYS;		/* shmem_fallocate: not modelled (the runner refuses it) */
+	return hugetlbfs_fallocate(m, inode, mode, (uint64_t)offset, (uint64_t)len);
 }
 
 void filemap_destroy(struct machine *m)

@@ -61,12 +61,22 @@ static inline uint64_t mapping_addr(const struct inode *inode)
 
 /* mount -t tmpfs -o OPTS none DIR: 0 or -errno, with a reason in err */
 int shmem_mount(struct machine *m, const char *dir, const char *opts, char *err, size_t errlen);
+/* Is dir (len bytes) a tmpfs mount point? */
+bool shmem_is_mount_dir(struct machine *m, const char *dir, size_t len);
+/* new_inode: an inode in the table, its path, one reference; the file system sets the rest */
+struct inode *inode_alloc(struct machine *m, const char *path);
 
 /* open(2), close(2), ftruncate(2), unlink(2) */
 long do_sys_open(struct machine *m, struct task *t, const char *path, long flags);
 long ksys_close(struct machine *m, struct task *t, int fd);
 long do_ftruncate(struct machine *m, struct task *t, int fd, uint64_t length);
 long do_unlink(struct machine *m, const char *path);
+/*
+ * fallocate(2) with vfs_fallocate's checks; hugetlbfs files only (-ENOSYS
+ * for tmpfs: shmem_fallocate is not modelled)
+ */
+long ksys_fallocate(struct machine *m, struct task *t, int fd, int mode, int64_t offset,
+		    int64_t len);
 /* truncate -s SIZE PATH, as coreutils does it (open with O_CREAT, ftruncate) */
 long do_truncate_path(struct machine *m, const char *path, uint64_t length);
 

@@ -14,6 +14,7 @@
 #include "task.h"
 #include "filemap.h"
 #include "host.h"
+#include "hugetlb.h"
 #include "machine.h"
 #include "mmap.h"
 #include "memory.h"
@@ -65,6 +66,7 @@ void proc_ctx_destroy(struct machine *m)
 			host_free(t->fd[fd]);
 		if (t->mm) {
 			for (unsigned int k = 0; k < t->mm->nr_vmas; k++) {
+				hugetlb_vma_destroy_host(m, t->mm->vmas[k]);
 				host_free(t->mm->vmas[k]->avc);
 				host_free(t->mm->vmas[k]);
 			}
@@ -88,12 +90,15 @@ void proc_ctx_destroy(struct machine *m)
 		struct inode *inode = pc->inodes[i];
 
 		xmap_destroy(&inode->i_pages);
+		if (inode->resv_map)
+			resv_map_free_host(inode->resv_map);
 		host_free(inode->i_mmap);
 		host_free(inode->path);
 		host_free(inode);
 	}
 	host_free(pc->inodes);
 	filemap_destroy(m);
+	hugetlbfs_destroy(m);
 	pfnmap_destroy(&pc->content);
 	xmap_destroy(&pc->anon_vmas);
 	xmap_destroy(&pc->inodes_by_id);

@@ -721,6 +721,10 @@ void split_huge_pages_in(struct machine *m, struct mm_struct *mm, uint64_t start
 
 		if (!vma || vma->vm_start > addr)
 			break;
+		if (vma->vm_flags & VM_HUGETLB) {	/* not a THP: follow_page's page is PageHuge */
+			addr = vma->vm_end - PAGE_SIZE;
+			continue;
+		}
 		e = pt_walk(m, mm, addr, &level, NULL, NULL);
 		if (!pte_present(e) || (e & _PAGE_SPECIAL) || is_huge_zero_pmd(m, e))
 			continue;
@@ -738,6 +742,8 @@ void split_huge_pages_in(struct machine *m, struct mm_struct *mm, uint64_t start
 static void split_huge_pages_in_file(struct machine *m, struct inode *inode, unsigned long first,
 				     unsigned long last)
 {
+	if (inode->hugetlbfs)	/* hugetlb pages are no THPs: nothing splits them */
+		return;
 	for (unsigned long idx = first; idx < last; idx++) {
 		unsigned long pfn = page_cache_lookup(m, inode, idx);
 

@@ -29,12 +29,19 @@
  *     sysfs, proc_doulongvec_minmax and proc_dobool for /proc/sys/vm) and
  *     hugetlb_report_meminfo.
  *
- * Simplified: no reservations, subpools, cgroups or mappings yet (so no
- * in-use pages, resv_huge_pages stays 0 and surplus pages come only from
- * failed vmemmap restores or a shrink below the in-use count); no hugetlb
- * CMA; no demote files; mempolicy is the default one, so the _mempolicy
- * files act on every node; freeing an optimised page is never deferred to
- * a workqueue (the kernel flushes that work before a resize returns).
+ *   - for mappings: subpools (hugepage_subpool_get/put_pages), global
+ *     reservations (hugetlb_acct_memory with gather_surplus_pages and
+ *     return_unused_surplus_pages, surplus pages within
+ *     nr_overcommit_hugepages), pages for faults (dequeue_huge_page_vma,
+ *     alloc_huge_page) and free_huge_page's reservation and subpool
+ *     bookkeeping; the reserve maps are in hugetlb_resv.c, the page
+ *     tables and faults in hugetlb_memory.c, hugetlbfs in hugetlbfs.c.
+ *
+ * Simplified: no cgroups; no hugetlb CMA; no demote files; mempolicy is
+ * the default one, so the _mempolicy files act on every node and faults
+ * take the local node first; freeing an optimised page is never deferred
+ * to a workqueue (the kernel flushes that work before a resize returns);
+ * the pool-resizing paths do not take hugetlb_lock (the mapping paths do).
  */
 #include <ctype.h>
 #include <errno.h>
@@ -48,6 +55,7 @@
 #include "hugetlb_vmemmap.h"
 #include "machine.h"
 #include "memblock.h"
+#include "migrate.h"
 #include "mmzone.h"
 #include "module.h"
 #include "page.h"
@@ -76,6 +84,11 @@ struct hugetlb_ctx {
 	bool bootmem_done;
 	bool init_done;
 	struct sbuf boot_log;			/* pr_warn / pr_info lines */
+	spinlock_t hugetlb_lock;		/* taken by the mapping paths, as 6.1 does */
+	struct hugepage_subpool **subpools;	/* by id; NULL once released */
+	unsigned int nr_subpools, cap_subpools;
+	struct rw_semaphore *fault_mutex_table;	/* hugetlb_fault_mutex_table */
+	unsigned int num_fault_mutexes;
 };
 
 /* -------------------------------------------------------------------------
@@ -423,8 +436,8 @@ static void __clear_hugetlb_destructor(struct machine *m, struct hstate *h, unsi
  * remove_hugetlb_page: take a page out of the pool's accounting.  In 6.1
  * it leaves with one reference, for update_and_free_page to drop; in 6.12
  * (remove_hugetlb_folio) it stays frozen until its vmemmap is restored.
- * Only free pages are on a list in this model (there are no in-use pages
- * yet).
+ * Only free pages are on a list in this model: the kernel's
+ * hugepage_activelist of pages in use is not kept (nothing walks it here).
  */
 static void remove_hugetlb_page(struct machine *m, struct hstate *h, unsigned long head,
 				bool adjust_surplus)
@@ -516,31 +529,79 @@ static void update_and_free_page(struct machine *m, struct hstate *h, unsigned l
 	__update_and_free_page(m, h, head);
 }
 
-/* free_huge_page: the last reference to a hugetlb page is gone */
-static void free_huge_page(struct machine *m, struct hstate *h, unsigned long head)
+/* hugetlb_page_subpool: the subpool page[1].private names, or NULL */
+static struct hugepage_subpool *hugetlb_page_subpool(struct machine *m, unsigned long head)
 {
+	struct hugetlb_ctx *ctx = m->hugetlb;
+	uint64_t addr = page_private(m, head + 1), i;
+
+	if (!addr || addr < SUBPOOL_ADDR_BASE)
+		return NULL;
+	i = (addr - SUBPOOL_ADDR_BASE) / 0x100;
+	return i < ctx->nr_subpools ? ctx->subpools[i] : NULL;
+}
+
+static void hugetlb_set_page_subpool(struct machine *m, unsigned long head,
+				     struct hugepage_subpool *spool)
+{
+	set_page_private(m, head + 1, subpool_addr(spool));
+}
+
+/*
+ * free_huge_page: the last reference to a hugetlb page is gone.  A page
+ * that consumed a reservation gives it back (HPageRestoreReserve); one
+ * that did not gives its subpool page back, and when that leaves the
+ * subpool below its minimum the reservation is restored all the same.
+ * Then the page leaves the pool if the pool has surplus pages on its
+ * node (or it was temporary), else it goes on the free list.
+ */
+void free_huge_page(struct machine *m, unsigned long head)
+{
+	struct hstate *h = hugetlb_order_to_hstate(m, compound_order(m, head));
 	int nid = page_to_nid(m, head);
+	struct hugepage_subpool *spool;
 	bool restore_reserve;
 
 	if (MM_BUG_ON(m, page_ref_count(m, head) != 0,
 		      "BUG: free_huge_page %#lx with refcount %d", head, page_ref_count(m, head)))
 		return;
+	if (MM_BUG_ON(m, !h, "BUG: free_huge_page %#lx of order %u: no such hstate", head,
+		      compound_order(m, head)))
+		return;
+	MM_BUG_ON(m, pg_read32(m, head + 1, PGOFF_COMPOUND_MAPCOUNT) != (uint32_t)-1,
+		  "BUG: free_huge_page %#lx still mapped (compound_mapcount %d)", head,
+		  (int)pg_read32(m, head + 1, PGOFF_COMPOUND_MAPCOUNT) + 1);
+	spool = hugetlb_page_subpool(m, head);
+	hugetlb_set_page_subpool(m, head, NULL);
+	if (page_mapping(m, head) & PAGE_MAPPING_ANON)
+		ClearPageAnonExclusive(m, head);
 	set_page_mapping(m, head, 0);
 	restore_reserve = HPageRestoreReserve(m, head);
 	ClearHPageRestoreReserve(m, head);
-	/* no subpool: hugepage_subpool_put_pages(NULL, 1) gives 1, nothing to restore */
+	/*
+	 * Not consuming a reservation, the page had a subpool page; giving it
+	 * back may leave the subpool below its minimum, which then keeps the
+	 * page's reservation (put_pages returns 0).
+	 */
+	if (!restore_reserve && hugepage_subpool_put_pages(m, spool, 1) == 0)
+		restore_reserve = true;
+
+	spin_lock(m, &m->hugetlb->hugetlb_lock);
 	ClearHPageMigratable(m, head);
 	if (restore_reserve)
 		h->resv_huge_pages++;
 
 	if (HPageTemporary(m, head)) {
 		remove_hugetlb_page(m, h, head, false);
+		spin_unlock(m, &m->hugetlb->hugetlb_lock);
 		update_and_free_page(m, h, head);
 	} else if (h->surplus_huge_pages_node[nid]) {
 		remove_hugetlb_page(m, h, head, true);
+		spin_unlock(m, &m->hugetlb->hugetlb_lock);
 		update_and_free_page(m, h, head);
 	} else {
 		enqueue_huge_page(m, h, head);
+		spin_unlock(m, &m->hugetlb->hugetlb_lock);
 	}
 }
 
@@ -583,6 +644,8 @@ static unsigned long alloc_buddy_huge_page(struct machine *m, struct hstate *h, 
 	gfp |= __GFP_COMP | __GFP_NOWARN;
 	if (alloc_try_hard)
 		gfp |= __GFP_RETRY_MAYFAIL;
+	if (nid == NUMA_NO_NODE)
+		nid = m->cpu_node[m->cur_cpu];		/* numa_mem_id() */
 again:
 	pfn = __alloc_pages(m, gfp, order, nid);
 	if (pfn != PFN_NONE && !page_ref_freeze(m, pfn, 1)) {
@@ -673,7 +736,7 @@ static void prep_and_add_allocated_pages(struct machine *m, struct hstate *h,
 			h->nr_vmemmap_optimized++;
 		h->nr_huge_pages++;
 		h->nr_huge_pages_node[nid]++;
-		free_huge_page(m, h, pages[i]);
+		free_huge_page(m, pages[i]);
 	}
 }
 
@@ -692,7 +755,7 @@ static int alloc_pool_huge_page(struct machine *m, struct hstate *h, unsigned lo
 	}
 	if (pfn == PFN_NONE)
 		return 0;
-	free_huge_page(m, h, pfn);
+	free_huge_page(m, pfn);
 	return 1;
 }
 
@@ -829,6 +892,568 @@ int hugetlb_set_max_huge_pages(struct machine *m, struct hstate *h, unsigned lon
 }
 
 /* -------------------------------------------------------------------------
+ * hstates by size and order, the locks of the mapping paths
+ */
+struct hstate *hugetlb_order_to_hstate(struct machine *m, unsigned int order)
+{
+	struct hugetlb_ctx *ctx = hugetlb_ctx(m);
+
+	for (int i = 0; i < HUGE_MAX_HSTATE; i++)
+		if (ctx->hstates[i].order == order)
+			return &ctx->hstates[i];
+	return NULL;
+}
+
+struct hstate *hstate_sizelog(struct machine *m, int page_size_log)
+{
+	if (!page_size_log)
+		return hugetlb_default_hstate(m);
+	if (page_size_log < 64)
+		return hugetlb_size_to_hstate(m, 1UL << page_size_log);
+	return NULL;
+}
+
+int hstate_index(struct machine *m, const struct hstate *h)
+{
+	return (int)(h - hugetlb_ctx(m)->hstates);
+}
+
+spinlock_t *hugetlb_lock(struct machine *m)
+{
+	return &hugetlb_ctx(m)->hugetlb_lock;
+}
+
+bool hugetlb_counter_sub(struct machine *m, const struct hstate *h, unsigned long *counter,
+			 unsigned long n, const char *name, const char *where)
+{
+	if (*counter >= n) {
+		*counter -= n;
+		return true;
+	}
+	mm_fail(m, "hugetlb: %s of %s would go below zero (%lu - %lu) in %s: the kernel's "
+		"unsigned counter wraps to %lu", name, h->name, *counter, n, where, *counter - n);
+	*counter = 0;
+	return false;
+}
+
+/*
+ * hugetlb_fault_mutex_table: 8 per possible CPU, rounded up to a power of
+ * two, as hugetlb_init sizes it.  The kernel hashes the address_space
+ * pointer and the index with jhash2; the model mixes the inode's id and
+ * the index (which pairs collide differs, which only changes contention).
+ */
+struct rw_semaphore *hugetlb_fault_mutex(struct machine *m, const struct inode *inode,
+					 unsigned long idx)
+{
+	struct hugetlb_ctx *ctx = hugetlb_ctx(m);
+	uint64_t x = ((uint64_t)inode->id << 32) ^ idx;
+
+	if (!ctx->fault_mutex_table) {
+		unsigned int n = 1;
+
+		while (n < 8U * (unsigned int)m->nr_cpus)
+			n <<= 1;
+		ctx->num_fault_mutexes = n;
+		ctx->fault_mutex_table = host_calloc(n, sizeof(*ctx->fault_mutex_table),
+						     "the hugetlb fault mutexes");
+		for (unsigned int i = 0; i < n; i++)
+			init_rwsem(&ctx->fault_mutex_table[i]);
+	}
+	x ^= x >> 33;
+	x *= 0xff51afd7ed558ccdULL;
+	x ^= x >> 33;
+	return &ctx->fault_mutex_table[x & (ctx->num_fault_mutexes - 1)];
+}
+
+struct hstate *hugetlb_hstate_at(struct machine *m, int i)
+{
+	return m->hugetlb && i >= 0 && i < HUGE_MAX_HSTATE ? &m->hugetlb->hstates[i] : NULL;
+}
+
+/*
+ * The pool of h against its counters: every page on a free list is a free
+ * huge page of h on that node, frozen (refcount 0), and the lists, the
+ * node counters and the global ones agree.
+ */
+bool hugetlb_check_pool(struct machine *m, const struct hstate *h, char *err, size_t errlen)
+{
+	unsigned long free = 0, nr = 0, surplus = 0, pfn;
+
+	for (int n = 0; n < m->nr_nodes; n++) {
+		unsigned long count = 0;
+
+		pfnlist_for_each(m, pfn, &h->hugepage_freelists[n]) {
+			const char *why = NULL;
+
+			if (page_to_nid(m, pfn) != n)
+				why = "is on another node";
+			else if (!PageHeadHuge(m, pfn) || compound_order(m, pfn) != h->order)
+				why = "is not a huge page of this size";
+			else if (page_ref_count(m, pfn))
+				why = "is not frozen (refcount not 0)";
+			else if (!HPageFreed(m, pfn))
+				why = "is not HPageFreed";
+			else if (HPageRestoreReserve(m, pfn))
+				why = "has HPageRestoreReserve";
+			if (why) {
+				snprintf(err, errlen, "%s: page %#lx on node %d's free list %s", h->name,
+					 pfn, n, why);
+				return false;
+			}
+			count++;
+		}
+		if (count != h->free_huge_pages_node[n] ||
+		    h->surplus_huge_pages_node[n] > h->nr_huge_pages_node[n] ||
+		    h->free_huge_pages_node[n] > h->nr_huge_pages_node[n]) {
+			snprintf(err, errlen, "%s: node %d has %lu free pages listed, counters nr %lu "
+				 "free %lu surplus %lu", h->name, n, count, h->nr_huge_pages_node[n],
+				 h->free_huge_pages_node[n], h->surplus_huge_pages_node[n]);
+			return false;
+		}
+		free += count;
+		nr += h->nr_huge_pages_node[n];
+		surplus += h->surplus_huge_pages_node[n];
+	}
+	if (free != h->free_huge_pages || nr != h->nr_huge_pages ||
+	    surplus != h->surplus_huge_pages) {
+		snprintf(err, errlen, "%s: nr_huge_pages %lu free %lu surplus %lu, but the nodes have "
+			 "%lu, %lu, %lu", h->name, h->nr_huge_pages, h->free_huge_pages,
+			 h->surplus_huge_pages, nr, free, surplus);
+		return false;
+	}
+	return true;
+}
+
+/* -------------------------------------------------------------------------
+ * Subpools: a hugetlbfs mount's size= and min_size=
+ */
+static bool subpool_is_free(const struct hugepage_subpool *spool)
+{
+	if (spool->count)
+		return false;
+	if (spool->max_hpages != -1)
+		return spool->used_hpages == 0;
+	if (spool->min_hpages != -1)
+		return spool->rsv_hpages == spool->min_hpages;
+	return true;
+}
+
+/* Unlock; a subpool nobody holds or uses goes, with its minimum's reservation */
+static void unlock_or_release_subpool(struct machine *m, struct hugepage_subpool *spool)
+{
+	struct hugetlb_ctx *ctx = m->hugetlb;
+
+	spin_unlock(m, &spool->lock);
+	if (subpool_is_free(spool)) {
+		if (spool->min_hpages != -1)
+			hugetlb_acct_memory(m, spool->hstate, -spool->min_hpages);
+		ctx->subpools[spool->id] = NULL;
+		host_free(spool);
+	}
+}
+
+struct hugepage_subpool *hugepage_new_subpool(struct machine *m, struct hstate *h,
+					      long max_hpages, long min_hpages)
+{
+	struct hugetlb_ctx *ctx = hugetlb_ctx(m);
+	struct hugepage_subpool *spool = host_calloc(1, sizeof(*spool), "a hugetlbfs subpool");
+
+	spin_lock_init(&spool->lock);
+	spool->count = 1;
+	spool->max_hpages = max_hpages;
+	spool->hstate = h;
+	spool->min_hpages = min_hpages;
+	if (min_hpages != -1 && hugetlb_acct_memory(m, h, min_hpages)) {
+		host_free(spool);
+		return NULL;
+	}
+	spool->rsv_hpages = min_hpages;
+	if (ctx->nr_subpools == ctx->cap_subpools) {
+		ctx->cap_subpools = ctx->cap_subpools ? 2 * ctx->cap_subpools : 4;
+		ctx->subpools = host_reallocarray(ctx->subpools, ctx->cap_subpools,
+						  sizeof(*ctx->subpools), "the hugetlbfs subpools");
+	}
+	spool->id = ctx->nr_subpools;
+	ctx->subpools[ctx->nr_subpools++] = spool;
+	return spool;
+}
+
+void hugepage_put_subpool(struct machine *m, struct hugepage_subpool *spool)
+{
+	spin_lock(m, &spool->lock);
+	MM_BUG_ON(m, !spool->count, "BUG: hugepage_put_subpool with count 0");
+	spool->count--;
+	unlock_or_release_subpool(m, spool);
+}
+
+struct hugepage_subpool *hugetlb_subpool_next(struct machine *m, size_t *i)
+{
+	struct hugetlb_ctx *ctx = m->hugetlb;
+
+	while (ctx && *i < ctx->nr_subpools) {
+		struct hugepage_subpool *spool = ctx->subpools[(*i)++];
+
+		if (spool)
+			return spool;
+	}
+	return NULL;
+}
+
+/*
+ * hugepage_subpool_get_pages: delta pages of the subpool for an
+ * allocation or a reservation.  -ENOMEM past max_hpages; otherwise how
+ * many the global pool must reserve: fewer than delta when the minimum's
+ * reservation (rsv_hpages) covers some.
+ */
+long hugepage_subpool_get_pages(struct machine *m, struct hugepage_subpool *spool, long delta)
+{
+	long ret = delta;
+
+	if (!spool)
+		return ret;
+	spin_lock(m, &spool->lock);
+	if (spool->max_hpages != -1) {
+		if (spool->used_hpages + delta <= spool->max_hpages) {
+			spool->used_hpages += delta;
+		} else {
+			ret = -ENOMEM;
+			goto unlock;
+		}
+	}
+	if (spool->min_hpages != -1 && spool->rsv_hpages) {
+		if (delta > spool->rsv_hpages) {
+			ret = delta - spool->rsv_hpages;
+			spool->rsv_hpages = 0;
+		} else {
+			ret = 0;
+			spool->rsv_hpages -= delta;
+		}
+	}
+unlock:
+	spin_unlock(m, &spool->lock);
+	return ret;
+}
+
+/*
+ * hugepage_subpool_put_pages: delta pages back; returns how many global
+ * reservations go with them (fewer when the subpool falls below its
+ * minimum and keeps them in rsv_hpages).
+ */
+long hugepage_subpool_put_pages(struct machine *m, struct hugepage_subpool *spool, long delta)
+{
+	long ret = delta;
+
+	if (!spool)
+		return delta;
+	spin_lock(m, &spool->lock);
+	if (spool->max_hpages != -1)
+		spool->used_hpages -= delta;
+	if (spool->min_hpages != -1 && spool->used_hpages < spool->min_hpages) {
+		if (spool->rsv_hpages + delta <= spool->min_hpages)
+			ret = 0;
+		else
+			ret = spool->rsv_hpages + delta - spool->min_hpages;
+		spool->rsv_hpages += delta;
+		if (spool->rsv_hpages > spool->min_hpages)
+			spool->rsv_hpages = spool->min_hpages;
+	}
+	unlock_or_release_subpool(m, spool);
+	return ret;
+}
+
+/* -------------------------------------------------------------------------
+ * Surplus pages and global reservations
+ */
+
+/* alloc_surplus_huge_page: a fresh page beyond the persistent pool, within overcommit */
+static unsigned long alloc_surplus_huge_page(struct machine *m, struct hstate *h, gfp_t gfp,
+					     int nid)
+{
+	spinlock_t *lock = &m->hugetlb->hugetlb_lock;
+	unsigned long pfn;
+
+	if (hstate_is_gigantic(h))
+		return PFN_NONE;
+	spin_lock(m, lock);
+	if (h->surplus_huge_pages >= h->nr_overcommit_huge_pages) {
+		spin_unlock(m, lock);
+		return PFN_NONE;
+	}
+	spin_unlock(m, lock);
+	pfn = alloc_fresh_huge_page(m, h, gfp, nid, NULL);
+	if (pfn == PFN_NONE)
+		return PFN_NONE;
+	spin_lock(m, lock);
+	/* the pool may have changed meanwhile: a temporary page frees itself */
+	if (h->surplus_huge_pages >= h->nr_overcommit_huge_pages) {
+		SetHPageTemporary(m, pfn);
+		spin_unlock(m, lock);
+		free_huge_page(m, pfn);
+		return PFN_NONE;
+	}
+	h->surplus_huge_pages++;
+	h->surplus_huge_pages_node[page_to_nid(m, pfn)]++;
+	spin_unlock(m, lock);
+	return pfn;
+}
+
+/*
+ * gather_surplus_pages: make the pool hold resv_huge_pages + delta free
+ * pages, allocating surplus pages for the shortfall, and commit the
+ * reservation; -ENOMEM (nothing committed) when they cannot all be had.
+ * Called with hugetlb_lock held; drops it to allocate.
+ */
+static int gather_surplus_pages(struct machine *m, struct hstate *h, long delta)
+{
+	spinlock_t *lock = &m->hugetlb->hugetlb_lock;
+	long needed, allocated = 0, i;
+	unsigned long *list = NULL;	/* surplus_list, in allocation order */
+	size_t n = 0, cap = 0;
+	bool alloc_ok = true;
+	int ret = -ENOMEM;
+
+	needed = (long)(h->resv_huge_pages + delta) - (long)h->free_huge_pages;
+	if (needed <= 0) {
+		h->resv_huge_pages += delta;
+		return 0;
+	}
+retry:
+	spin_unlock(m, lock);
+	for (i = 0; i < needed; i++) {
+		unsigned long pfn = alloc_surplus_huge_page(m, h, htlb_alloc_mask(h), NUMA_NO_NODE);
+
+		if (pfn == PFN_NONE) {
+			alloc_ok = false;
+			break;
+		}
+		if (n == cap) {
+			cap = cap ? 2 * cap : 8;
+			list = host_reallocarray(list, cap, sizeof(*list), "gathering surplus pages");
+		}
+		list[n++] = pfn;
+		cond_resched(m);
+	}
+	allocated += i;
+	spin_lock(m, lock);
+	needed = (long)(h->resv_huge_pages + delta) - (long)(h->free_huge_pages + allocated);
+	if (needed > 0) {
+		if (alloc_ok)
+			goto retry;
+		goto free;	/* not enough: give back what was allocated */
+	}
+	/* commit first, so that nobody takes the pages before they are reserved */
+	needed += allocated;
+	h->resv_huge_pages += delta;
+	ret = 0;
+	/* the kernel's list_add order: the last page allocated is enqueued first */
+	while (n && needed-- > 0)
+		enqueue_huge_page(m, h, list[--n]);
+free:
+	spin_unlock(m, lock);
+	while (n)
+		free_huge_page(m, list[--n]);	/* frozen: straight to the destructor */
+	host_free(list);
+	spin_lock(m, lock);
+	return ret;
+}
+
+/*
+ * return_unused_surplus_pages: uncommit unused_resv_pages reservations and
+ * free up to as many surplus pages, node by node.  Called with
+ * hugetlb_lock held; drops it to free.
+ */
+static void return_unused_surplus_pages(struct machine *m, struct hstate *h,
+					unsigned long unused_resv_pages)
+{
+	spinlock_t *lock = &m->hugetlb->hugetlb_lock;
+	unsigned long nr_pages;
+	struct pfnlist_head page_list;
+
+	hugetlb_counter_sub(m, h, &h->resv_huge_pages, unused_resv_pages, "resv_huge_pages",
+			    "return_unused_surplus_pages");
+	pfnlist_init(&page_list);
+	/* gigantic pages can be freed at run time (CONTIG_ALLOC), so no skip */
+	nr_pages = unused_resv_pages < h->surplus_huge_pages ? unused_resv_pages :
+							       h->surplus_huge_pages;
+	while (nr_pages--) {
+		unsigned long pfn = remove_pool_huge_page(m, h, all_nodes_mask(m), true);
+
+		if (pfn == PFN_NONE)
+			break;
+		pfnlist_add(m, &page_list, pfn);
+	}
+	spin_unlock(m, lock);
+	while (!pfnlist_empty(&page_list))
+		update_and_free_page(m, h, pfnlist_pop_head(m, &page_list));
+	spin_lock(m, lock);
+}
+
+/* allowed_mems_nr: free pages on the nodes the task may use (all: no cpusets) */
+static unsigned long allowed_mems_nr(struct machine *m, const struct hstate *h)
+{
+	unsigned long nr = 0;
+
+	for (int n = 0; n < m->nr_nodes; n++)
+		nr += h->free_huge_pages_node[n];
+	return nr;
+}
+
+int hugetlb_acct_memory(struct machine *m, struct hstate *h, long delta)
+{
+	spinlock_t *lock = hugetlb_lock(m);
+	int ret = -ENOMEM;
+
+	if (!delta)
+		return 0;
+	spin_lock(m, lock);
+	if (delta > 0) {
+		if (gather_surplus_pages(m, h, delta) < 0)
+			goto out;
+		if ((unsigned long)delta > allowed_mems_nr(m, h)) {
+			return_unused_surplus_pages(m, h, (unsigned long)delta);
+			goto out;
+		}
+	}
+	ret = 0;
+	if (delta < 0)
+		return_unused_surplus_pages(m, h, (unsigned long)-delta);
+out:
+	spin_unlock(m, lock);
+	return ret;
+}
+
+/* -------------------------------------------------------------------------
+ * Pages for mappings
+ */
+
+/* dequeue_huge_page_node_exact: the first free page of nid, now referenced */
+static unsigned long dequeue_huge_page_node_exact(struct machine *m, struct hstate *h, int nid)
+{
+	unsigned long pfn;
+
+	pfnlist_for_each(m, pfn, &h->hugepage_freelists[nid]) {
+		if (PageHWPoison(m, pfn))
+			continue;
+		pfnlist_del(m, &h->hugepage_freelists[nid], pfn);
+		set_page_refcounted(m, pfn);
+		ClearHPageFreed(m, pfn);
+		h->free_huge_pages--;
+		h->free_huge_pages_node[nid]--;
+		return pfn;
+	}
+	return PFN_NONE;
+}
+
+/* dequeue_huge_page_nodemask: nodes in the zonelist order of nid */
+static unsigned long dequeue_huge_page_nodemask(struct machine *m, struct hstate *h, int nid)
+{
+	for (int i = 0; i < m->nr_nodes; i++) {
+		unsigned long pfn = dequeue_huge_page_node_exact(m, h, m->node_order[nid][i]);
+
+		if (pfn != PFN_NONE)
+			return pfn;
+	}
+	return PFN_NONE;
+}
+
+/* free_huge_pages - resv_huge_pages, unsigned as the kernel computes it */
+static unsigned long available_huge_pages(const struct hstate *h)
+{
+	return h->free_huge_pages - h->resv_huge_pages;
+}
+
+/*
+ * dequeue_huge_page_vma: a free page for vma, consuming its reservation
+ * when it has one (chg from vma_needs_reservation/the subpool).  Without
+ * one, only pages beyond the reserved ones may be taken, so that a child
+ * of a private mapping's owner cannot steal the parent's reservation.
+ * With hugetlb_lock held.  huge_node: the default mempolicy (local node).
+ */
+static unsigned long dequeue_huge_page_vma(struct machine *m, struct hstate *h,
+					   struct vm_area_struct *vma, unsigned long address,
+					   long chg)
+{
+	unsigned long pfn;
+
+	(void)address;
+	if (!vma_has_reserves(vma, chg) && !available_huge_pages(h))
+		return PFN_NONE;
+	pfn = dequeue_huge_page_nodemask(m, h, m->cpu_node[m->cur_cpu]);
+	if (pfn != PFN_NONE && vma_has_reserves(vma, chg)) {
+		SetHPageRestoreReserve(m, pfn);
+		hugetlb_counter_sub(m, h, &h->resv_huge_pages, 1, "resv_huge_pages",
+				    "dequeue_huge_page_vma");
+	}
+	return pfn;
+}
+
+unsigned long alloc_huge_page(struct machine *m, struct vm_area_struct *vma,
+			      unsigned long addr, int avoid_reserve, int *err)
+{
+	struct hugepage_subpool *spool = subpool_vma(vma);
+	struct hstate *h = hstate_vma(vma);
+	spinlock_t *lock = hugetlb_lock(m);
+	long map_chg, map_commit, gbl_chg;
+	unsigned long pfn;
+	SCHED_WHERE(m);
+
+	/* 0: a reservation exists for the page (no change to the map needed) */
+	map_chg = gbl_chg = vma_needs_reservation(m, h, vma, addr);
+	if (map_chg < 0) {
+		*err = -ENOMEM;
+		return PFN_NONE;
+	}
+	/* without one (or avoiding it), the subpool must have room for the page */
+	if (map_chg || avoid_reserve) {
+		gbl_chg = hugepage_subpool_get_pages(m, spool, 1);
+		if (gbl_chg < 0) {
+			vma_end_reservation(m, h, vma, addr);
+			*err = -ENOSPC;
+			return PFN_NONE;
+		}
+	}
+	/* hugetlb cgroup charges would go here: not modelled */
+	spin_lock(m, lock);
+	pfn = dequeue_huge_page_vma(m, h, vma, addr, gbl_chg);
+	if (pfn == PFN_NONE) {
+		spin_unlock(m, lock);
+		/* alloc_buddy_huge_page_with_mpol, default policy: the local node */
+		pfn = alloc_surplus_huge_page(m, h, htlb_alloc_mask(h), m->cpu_node[m->cur_cpu]);
+		if (pfn == PFN_NONE)
+			goto out_subpool_put;
+		spin_lock(m, lock);
+		if (!avoid_reserve && vma_has_reserves(vma, gbl_chg)) {
+			SetHPageRestoreReserve(m, pfn);
+			hugetlb_counter_sub(m, h, &h->resv_huge_pages, 1, "resv_huge_pages",
+					    "alloc_huge_page");
+		}
+		set_page_refcounted(m, pfn);
+	}
+	spin_unlock(m, lock);
+	hugetlb_set_page_subpool(m, pfn, spool);
+
+	map_commit = vma_commit_reservation(m, h, vma, addr);
+	if (unlikely(map_chg > map_commit)) {
+		/*
+		 * A reservation for this page was added between needs and
+		 * commit (a racing hugetlb_reserve_pages): its subpool page
+		 * and global reservation are one too many.
+		 */
+		long rsv_adjust = hugepage_subpool_put_pages(m, spool, 1);
+
+		hugetlb_acct_memory(m, h, -rsv_adjust);
+	}
+	return pfn;
+
+out_subpool_put:
+	if (map_chg || avoid_reserve)
+		hugepage_subpool_put_pages(m, spool, 1);
+	vma_end_reservation(m, h, vma, addr);
+	*err = -ENOSPC;
+	return PFN_NONE;
+}
+
+/* -------------------------------------------------------------------------
  * Boot
  */
 static int alloc_bootmem_huge_page(struct machine *m, struct hstate *h, int nid)
@@ -873,7 +1498,7 @@ static void hugetlb_hstate_alloc_pages_onenode(struct machine *m, struct hstate 
 
 			if (pfn == PFN_NONE)
 				break;
-			free_huge_page(m, h, pfn);
+			free_huge_page(m, pfn);
 		}
 	}
 	if (i == h->max_huge_pages_node[nid])
@@ -1042,7 +1667,7 @@ static void gather_bootmem_prealloc(struct machine *m, struct hugetlb_ctx *ctx)
 			MM_BUG_ON(m, PageReserved(m, pfn),
 				  "WARNING: bootmem hugepage %#lx still reserved", pfn);
 			prep_new_huge_page(m, h, pfn, page_to_nid(m, pfn));
-			free_huge_page(m, h, pfn);
+			free_huge_page(m, pfn);
 		} else {
 			free_gigantic_page(m, pfn, huge_page_order(h));
 		}
@@ -1103,6 +1728,10 @@ void hugetlb_destroy(struct machine *m)
 
 	if (!ctx)
 		return;
+	for (unsigned int i = 0; i < ctx->nr_subpools; i++)
+		host_free(ctx->subpools[i]);
+	host_free(ctx->subpools);
+	host_free(ctx->fault_mutex_table);
 	host_free(ctx->boot_pages);
 	sb_free(&ctx->boot_log);
 	host_free(ctx);

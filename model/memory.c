@@ -43,6 +43,7 @@
 #include "gfp.h"
 #include "host.h"
 #include "huge_memory.h"
+#include "hugetlb.h"
 #include "machine.h"
 #include "mmap.h"
 #include "mmzone.h"
@@ -141,6 +142,11 @@ void put_page(struct machine *m, unsigned long pfn)
 	if (ref < 0) {
 		page_ref_add_return(m, pfn, 1);
 		mm_fail(m, "BUG: Bad page state: pfn:%#lx: put_page on a page nobody holds", pfn);
+		return;
+	}
+	if (order && PageHeadHuge(m, pfn)) {	/* the hugetlb destructor */
+		hugetlb_clear_content(m, pfn, 1UL << order);
+		free_huge_page(m, pfn);
 		return;
 	}
 	lru_del(m, pfn, 1L << order);
@@ -449,8 +455,10 @@ void free_pgtables(struct machine *m, struct mm_struct *mm, struct vm_area_struc
 		uint64_t addr = vmas[i]->vm_start;
 		unsigned int j = i;
 
-		/* gather VMAs closer than a PMD into one call, as the kernel does */
-		while (j + 1 < n && vmas[j + 1]->vm_start <= vmas[j]->vm_end + PMD_SIZE &&
+		/* gather VMAs closer than a PMD into one call, as the kernel does
+		 * (a hugetlb VMA alone: hugetlb_free_pgd_range, free_pgd_range on x86) */
+		while (!(vmas[i]->vm_flags & VM_HUGETLB) && j + 1 < n &&
+		       vmas[j + 1]->vm_start <= vmas[j]->vm_end + PMD_SIZE &&
 		       !(vmas[j + 1]->vm_flags & VM_HUGETLB))
 			j++;
 		free_pgd_range(m, mm, addr, vmas[j]->vm_end, floor,
@@ -892,6 +900,8 @@ vm_fault_t handle_mm_fault(struct machine *m, struct vm_area_struct *vma, uint64
 
 	SCHED_WHERE(m);
 	count_vm_event(m, PGFAULT);
+	if (unlikely(is_vm_hugetlb_page(vma)))
+		return hugetlb_fault(m, mm, vma, addr, flags);
 	if (!pmd_slot(m, mm, addr, true, &vmf.pmd_table, &vmf.pmd_idx, &err))
 		return VM_FAULT_OOM;
 	pmd = pt_read(m, vmf.pmd_table, vmf.pmd_idx);
@@ -981,8 +991,10 @@ enum user_access user_access(struct machine *m, struct mm_struct *mm, uint64_t a
 		walked = true;
 		changes = m->pt_changes;
 		if (pte_present(e) && (e & _PAGE_USER) && (!write || pte_write(e))) {
+			/* a leaf PMD maps 512 pages, a leaf PUD (hugetlb) 512 * 512 */
 			unsigned long pfn = level == PT_PTE ? pte_pfn(e) :
-					    pte_pfn(e) + ((addr >> PAGE_SHIFT) & (PTRS_PER_TABLE - 1));
+					    pte_pfn(e) + ((addr >> PAGE_SHIFT) &
+							  ((1UL << (9 * (level - 1))) - 1));
 
 			/* the CPU sets accessed and dirty in the entry */
 			if (!(e & _PAGE_ACCESSED) || (write && !(e & _PAGE_DIRTY)))
@@ -1059,6 +1071,11 @@ void zap_vma_range(struct machine *m, struct vm_area_struct *vma, uint64_t start
 
 	if (end > vma->vm_end)
 		end = vma->vm_end;
+	if (unlikely(is_vm_hugetlb_page(vma))) {	/* unmap_single_vma */
+		if (addr < end)
+			__unmap_hugepage_range_final(m, vma, addr, end, PFN_NONE, 0);
+		return;
+	}
 	update_hiwater_rss(mm);
 	for (; addr < end; addr = next) {
 		unsigned long pmd_table;
@@ -1221,6 +1238,8 @@ int copy_page_range(struct machine *m, struct vm_area_struct *dst, struct vm_are
 	/* vma_needs_copy: file mappings without anon pages refault in the child */
 	if (!(src->vm_flags & (VM_HUGETLB | VM_PFNMAP | VM_MIXEDMAP)) && !src->anon_vma)
 		return 0;
+	if (is_vm_hugetlb_page(src))
+		return copy_hugetlb_page_range(m, dmm, smm, dst, src);
 	for (addr = src->vm_start; addr < src->vm_end; addr = next) {
 		unsigned int i = idx_of(addr, PT_PGD);
 		pteval_t spgd = pt_read(m, smm->pgd, i), dpgd;
@@ -1251,6 +1270,11 @@ void change_protection(struct machine *m, struct vm_area_struct *vma, uint64_t s
 	pteval_t prot = vm_get_page_prot(newflags) & ~_PAGE_ACCESSED;
 	pteval_t keep = PTE_PFN_MASK | _PAGE_DIRTY | _PAGE_ACCESSED | _PAGE_SPECIAL | _PAGE_PSE;
 	uint64_t addr, next;
+
+	if (is_vm_hugetlb_page(vma)) {
+		hugetlb_change_protection(m, vma, start, end, newflags);
+		return;
+	}
 
 	for (addr = start; addr < end; addr = next) {
 		unsigned long pmd_t;

@@ -32,6 +32,8 @@ struct machine;
 struct task;
 struct inode;
 struct shmem_sb;
+struct hugetlbfs_sb_info;
+struct resv_map;
 
 /* vma->vm_flags (include/linux/mm.h, 6.1) */
 #define VM_NONE		0x00000000UL
@@ -117,6 +119,9 @@ struct inode {
 	bool unlinked;
 	int refcount;			/* open files, mappings and the directory entry */
 	struct shmem_sb *sb;
+	/* a hugetlbfs file: its superblock, and i_data.private_data, its reserve map */
+	struct hugetlbfs_sb_info *hugetlbfs;
+	struct resv_map *resv_map;
 };
 
 struct vm_area_struct {
@@ -129,6 +134,7 @@ struct vm_area_struct {
 	struct anon_vma *anon_vma;	/* the VMA's own, set on its first anon fault */
 	struct anon_vma **avc;		/* every anon_vma this VMA is chained to */
 	unsigned int nr_avc, cap_avc;
+	void *vm_private_data;		/* hugetlb: its VMA lock or resv_map (hugetlb.h) */
 };
 
 struct mm_struct {
@@ -154,6 +160,7 @@ struct mm_struct {
 
 	long rss_stat[NR_MM_COUNTERS];
 	long pgtables_bytes;		/* PUD, PMD and PTE tables, as VmPTE shows */
+	long hugetlb_usage;		/* 4 KiB pages of hugetlb pages mapped (HugetlbPages) */
 	unsigned long total_vm, locked_vm, pinned_vm, data_vm, exec_vm, stack_vm;
 	unsigned long hiwater_rss, hiwater_vm;
 	struct task *owner;

@@ -44,7 +44,9 @@ const struct mman_name mman_open_names[] = {
 };
 
 const struct mman_name mman_falloc_names[] = {
-	N(FALLOC_FL_KEEP_SIZE), N(FALLOC_FL_PUNCH_HOLE), { NULL, 0 }
+	N(FALLOC_FL_KEEP_SIZE), N(FALLOC_FL_PUNCH_HOLE), N(FALLOC_FL_NO_HIDE_STALE),
+	N(FALLOC_FL_COLLAPSE_RANGE), N(FALLOC_FL_ZERO_RANGE), N(FALLOC_FL_INSERT_RANGE),
+	N(FALLOC_FL_UNSHARE_RANGE), { NULL, 0 }
 };
 
 const struct mman_name mman_errno_names[] = {

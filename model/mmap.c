@@ -38,6 +38,7 @@
 #include "filemap.h"
 #include "host.h"
 #include "huge_memory.h"
+#include "hugetlb.h"
 #include "machine.h"
 #include "memory.h"
 #include "mman.h"
@@ -171,20 +172,33 @@ void vm_stat_account(struct mm_struct *mm, unsigned long flags, long npages)
 
 /*
  * __split_vma: vmas[i] becomes [vm_start, addr) and a new VMA [addr,
- * vm_end) after it.  A huge PMD straddling addr is split first
- * (vma_adjust_trans_huge).  No limit on the map count: munmap checks it
- * itself, and only for the split that leaves one more VMA.
+ * vm_end) after it.  A hugetlb VMA splits only at a huge page boundary
+ * (may_split: hugetlb_vm_op_split, -EINVAL), and the copy is opened
+ * (hugetlb_vm_op_open: a private owner's reserve map is shared, a shared
+ * VMA's lock is not).  A huge PMD straddling addr is split first
+ * (vma_adjust_trans_huge; 6.1's hugetlb_split would unshare PMDs here).
+ * No limit on the map count: munmap checks it itself, and only for the
+ * split that leaves one more VMA.
  */
-static void __split_vma(struct machine *m, struct mm_struct *mm, unsigned int i, uint64_t addr)
+static int __split_vma(struct machine *m, struct mm_struct *mm, unsigned int i, uint64_t addr)
 {
 	struct vm_area_struct *vma = mm->vmas[i], *new;
 
+	if (is_vm_hugetlb_page(vma)) {
+		int err = hugetlb_vm_op_split(vma, addr);
+
+		if (err)
+			return err;
+	}
 	vma_adjust_trans_huge(m, vma, addr);
 	new = vm_area_dup(m, vma);
 	new->vm_start = addr;
 	new->vm_pgoff += (addr - vma->vm_start) >> PAGE_SHIFT;
+	if (is_vm_hugetlb_page(new))
+		hugetlb_vm_op_open(m, new);
 	vma->vm_end = addr;
 	vma_insert_at(mm, i + 1, new);
+	return 0;
 }
 
 /* split_vma: __split_vma within sysctl_max_map_count (mprotect, madvise) */
@@ -192,8 +206,7 @@ static int split_vma(struct machine *m, struct mm_struct *mm, unsigned int i, ui
 {
 	if (mm->map_count >= SYSCTL_MAX_MAP_COUNT)
 		return -ENOMEM;
-	__split_vma(m, mm, i, addr);
-	return 0;
+	return __split_vma(m, mm, i, addr);
 }
 
 /*
@@ -367,6 +380,23 @@ struct vm_area_struct *copy_vma(struct machine *m, struct vm_area_struct **vmap,
 
 /* ---- unmapping -------------------------------------------------------- */
 
+/* unmap_vmas' unmap_single_vma for a VMA that goes: all of it, ZAP_FLAG_UNMAP */
+static void unmap_single_vma_final(struct machine *m, struct vm_area_struct *vma)
+{
+	if (is_vm_hugetlb_page(vma))
+		__unmap_hugepage_range_final(m, vma, vma->vm_start, vma->vm_end, PFN_NONE,
+					     ZAP_FLAG_DROP_MARKER | ZAP_FLAG_UNMAP);
+	else
+		zap_vma_range(m, vma, vma->vm_start, vma->vm_end);
+}
+
+/* vma->vm_ops->close */
+static void vma_close(struct machine *m, struct vm_area_struct *vma)
+{
+	if (is_vm_hugetlb_page(vma))
+		hugetlb_vm_op_close(m, vma);
+}
+
 /* Remove vmas[first, last) (already split to the range), as unmap_region does */
 static void remove_vmas(struct machine *m, struct mm_struct *mm, unsigned int first,
 			unsigned int last)
@@ -385,11 +415,17 @@ static void remove_vmas(struct machine *m, struct mm_struct *mm, unsigned int fi
 	update_hiwater_vm(mm);		/* remove_mt: before total_vm goes down */
 	for (unsigned int k = 0; k < n; k++) {
 		vm_stat_account(mm, gone[k]->vm_flags, -(long)vma_pages(gone[k]));
-		zap_vma_range(m, gone[k], gone[k]->vm_start, gone[k]->vm_end);
+		unmap_single_vma_final(m, gone[k]);
 	}
-	/* free_pgtables hides the VMAs from rmap before freeing their tables */
-	for (unsigned int k = 0; k < n; k++)
+	/*
+	 * free_pgtables hides the VMAs from rmap before freeing their tables;
+	 * remove_vma calls vm_ops->close before the file goes (here before
+	 * the unlink, which drops the file too)
+	 */
+	for (unsigned int k = 0; k < n; k++) {
+		vma_close(m, gone[k]);
 		vma_unlink_rmap(m, gone[k]);
+	}
 	free_pgtables(m, mm, gone, n, floor, ceiling);
 	for (unsigned int k = 0; k < n; k++)
 		host_free(gone[k]);
@@ -401,6 +437,7 @@ static int do_munmap_locked(struct machine *m, struct mm_struct *mm, uint64_t st
 			    uint64_t end)
 {
 	unsigned int i = find_vma_index(mm, start), j;
+	int err;
 
 	if (i == mm->nr_vmas || mm->vmas[i]->vm_start >= end)
 		return 0;
@@ -409,12 +446,17 @@ static int do_munmap_locked(struct machine *m, struct mm_struct *mm, uint64_t st
 		/* only a hole in the middle leaves one more VMA than before */
 		if (end < mm->vmas[i]->vm_end && mm->map_count >= SYSCTL_MAX_MAP_COUNT)
 			return -ENOMEM;
-		__split_vma(m, mm, i, start);
+		err = __split_vma(m, mm, i, start);
+		if (err)
+			return err;
 		i++;
 	}
 	for (j = i; j < mm->nr_vmas && mm->vmas[j]->vm_start < end; j++) {
 		if (mm->vmas[j]->vm_end > end) {
-			__split_vma(m, mm, j, end);
+			/* a failure here leaves the first split in place, as 6.1 does */
+			err = __split_vma(m, mm, j, end);
+			if (err)
+				return err;
 			j++;
 			break;
 		}
@@ -482,14 +524,19 @@ static uint64_t vm_start_gap(const struct vm_area_struct *vma)
 
 /*
  * vm_unmapped_area, top-down: the highest [addr, addr + len) in a hole of
- * [low, high).  A hole under a stack is searched again below its guard
- * gap, as unmapped_area_topdown retries with a lower high_limit.
- * (shmem's alignment is shmem_get_unmapped_area's business: it asks for
- * a longer range.)
+ * [low, high), with addr & align_mask == 0 (the hole must then hold len +
+ * align_mask, the worst case, as the kernel searches).  A hole under a
+ * stack is searched again below its guard gap, as unmapped_area_topdown
+ * retries with a lower high_limit.  (shmem's alignment is
+ * shmem_get_unmapped_area's business: it asks for a longer range.)
  */
 static long unmapped_area_topdown(struct mm_struct *mm, uint64_t len, uint64_t low,
-				  uint64_t high)
+				  uint64_t high, uint64_t align_mask)
 {
+	uint64_t length = len + align_mask;
+
+	if (length < len)
+		return -ENOMEM;
 retry:
 	for (unsigned int i = mm->nr_vmas + 1; i-- > 0;) {
 		uint64_t gap_end = i < mm->nr_vmas ? mm->vmas[i]->vm_start : high;
@@ -500,7 +547,7 @@ retry:
 			gap_end = high;
 		if (gap_start < low)
 			gap_start = low;
-		if (gap_end <= gap_start || gap_end - gap_start < len)
+		if (gap_end <= gap_start || gap_end - gap_start < length)
 			continue;
 		if (i < mm->nr_vmas && (mm->vmas[i]->vm_flags & VM_GROWSDOWN) &&
 		    vm_start_gap(mm->vmas[i]) < gap_end) {
@@ -508,6 +555,7 @@ retry:
 			goto retry;
 		}
 		addr = gap_end - len;
+		addr -= addr & align_mask;
 		return (long)addr;
 	}
 	return -ENOMEM;
@@ -515,8 +563,12 @@ retry:
 
 /* unmapped_area: the lowest fit, again keeping a stack's guard gap free */
 static long unmapped_area_bottomup(struct mm_struct *mm, uint64_t len, uint64_t low,
-				   uint64_t high)
+				   uint64_t high, uint64_t align_mask)
 {
+	uint64_t length = len + align_mask;
+
+	if (length < len)
+		return -ENOMEM;
 retry:
 	for (unsigned int i = 0; i <= mm->nr_vmas; i++) {
 		uint64_t gap_start = i ? mm->vmas[i - 1]->vm_end : 0;
@@ -526,8 +578,9 @@ retry:
 			gap_start = low;
 		if (gap_end > high)
 			gap_end = high;
-		if (gap_end <= gap_start || gap_end - gap_start < len)
+		if (gap_end <= gap_start || gap_end - gap_start < length)
 			continue;
+		gap_start += -gap_start & align_mask;
 		if (i < mm->nr_vmas && (mm->vmas[i]->vm_flags & VM_GROWSDOWN) &&
 		    vm_start_gap(mm->vmas[i]) < gap_start + len) {
 			low = mm->vmas[i]->vm_end;
@@ -554,11 +607,28 @@ static long arch_get_unmapped_area_topdown(struct mm_struct *mm, uint64_t addr, 
 			return (long)addr;
 	}
 	/* the search goes down to PAGE_SIZE; below mmap_min_addr is refused after it */
-	ret = unmapped_area_topdown(mm, len, PAGE_SIZE, mm->mmap_base);
+	ret = unmapped_area_topdown(mm, len, PAGE_SIZE, mm->mmap_base, 0);
 	/* the fallback: bottom-up from TASK_UNMAPPED_BASE */
 	if (ret == -ENOMEM)
-		ret = unmapped_area_bottomup(mm, len, TASK_UNMAPPED_BASE, TASK_SIZE);
+		ret = unmapped_area_bottomup(mm, len, TASK_UNMAPPED_BASE, TASK_SIZE, 0);
 	return ret;
+}
+
+long vm_unmapped_area(struct mm_struct *mm, const struct vm_unmapped_area_info *info)
+{
+	if (info->flags & VM_UNMAPPED_AREA_TOPDOWN)
+		return unmapped_area_topdown(mm, info->length, info->low_limit, info->high_limit,
+					     info->align_mask);
+	return unmapped_area_bottomup(mm, info->length, info->low_limit, info->high_limit,
+				      info->align_mask);
+}
+
+/* vm_start_gap of the first VMA ending above addr, for the hint checks (TASK_SIZE: none) */
+uint64_t vma_start_gap_after(struct mm_struct *mm, uint64_t addr)
+{
+	struct vm_area_struct *vma = find_vma(mm, addr);
+
+	return vma ? vm_start_gap(vma) : TASK_SIZE;
 }
 
 /*
@@ -598,7 +668,9 @@ long get_unmapped_area(struct machine *m, struct mm_struct *mm, struct inode *fi
 
 	if (len > TASK_SIZE)
 		return -ENOMEM;
-	if (flags & MAP_FIXED)
+	if (is_file_hugepages(file))		/* file->f_op->get_unmapped_area */
+		ret = hugetlb_get_unmapped_area(m, mm, file, addr, len, pgoff, flags);
+	else if (flags & MAP_FIXED)
 		ret = (long)addr;
 	else if ((file && file->shmem) || (!file && (flags & MAP_SHARED)))
 		ret = shmem_get_unmapped_area(m, mm, file, addr, len, file ? pgoff : 0);
@@ -629,7 +701,8 @@ static unsigned long calc_vm_flag_bits(long flags)
 
 static bool accountable_mapping(struct inode *file, unsigned long vm_flags)
 {
-	(void)file;
+	if (is_file_hugepages(file))	/* hugetlb has its own accounting */
+		return false;
 	return (vm_flags & (VM_NORESERVE | VM_SHARED | VM_WRITE)) == VM_WRITE;
 }
 
@@ -664,6 +737,15 @@ static long mmap_region(struct machine *m, struct mm_struct *mm, struct inode *f
 	} else if (file) {
 		vma->vm_file = file;
 		vma->vm_file_id = file_id;
+		if (is_file_hugepages(file)) {		/* mmap_file: hugetlbfs_file_mmap */
+			int err = hugetlbfs_file_mmap(m, file, vma);
+
+			if (err) {
+				host_free(vma);
+				return err;
+			}
+			vm_flags = vma->vm_flags;
+		}
 		vma_link_file(m, vma);
 	}
 	vma_set_point(m, mm, SCHED_WRITE);
@@ -676,13 +758,17 @@ static long mmap_region(struct machine *m, struct mm_struct *mm, struct inode *f
 	return (long)addr;
 }
 
-/* mm_populate: fault the range in, as a write when the mapping is writable */
+/*
+ * mm_populate: fault the range in, as a write when the mapping is
+ * writable; a hugetlb VMA a huge page at a time (follow_hugetlb_page)
+ */
 static void mm_populate(struct machine *m, struct mm_struct *mm, uint64_t start, uint64_t len)
 {
-	for (uint64_t a = start; a < start + len; a += PAGE_SIZE) {
+	for (uint64_t a = start, step; a < start + len; a += step) {
 		struct vm_area_struct *vma;
 		unsigned int flags;
 
+		step = PAGE_SIZE;
 		down_read(m, &mm->mmap_lock);
 		vma = find_vma(mm, a);
 		if (!vma || vma->vm_start > a ||
@@ -690,6 +776,7 @@ static void mm_populate(struct machine *m, struct mm_struct *mm, uint64_t start,
 			up_read(m, &mm->mmap_lock);
 			continue;
 		}
+		step = vma_kernel_pagesize(vma) - (a & (vma_kernel_pagesize(vma) - 1));
 		/* populate_vma_page_range: FOLL_WRITE for private writable mappings */
 		flags = (vma->vm_flags & (VM_WRITE | VM_SHARED)) == VM_WRITE ? FAULT_FLAG_WRITE : 0;
 		if (!follow_page_present(m, vma, a, flags & FAULT_FLAG_WRITE))
@@ -702,9 +789,10 @@ long ksys_mmap_pgoff(struct machine *m, struct task *t, uint64_t addr, uint64_t 
 		     long flags, int fd, uint64_t off)
 {
 	struct mm_struct *mm = t->mm;
-	struct inode *file = NULL;
+	struct inode *file = NULL, *huge_file = NULL;
 	struct file *f = NULL;
-	unsigned long vm_flags, pgoff;
+	unsigned long vm_flags = 0, pgoff;
+	uint64_t file_id = 0;
 	long ret;
 
 	/* the mmap system call: the offset must be page aligned */
@@ -716,10 +804,35 @@ long ksys_mmap_pgoff(struct machine *m, struct task *t, uint64_t addr, uint64_t 
 			return -EBADF;
 		f = t->fd[fd];
 		file = f->inode;
+		file_id = f->f_id;
+		if (is_file_hugepages(file)) {
+			uint64_t hsz = huge_page_size(hstate_inode(file));
+
+			len = (len + hsz - 1) & ~(hsz - 1);	/* ALIGN: may wrap to 0 */
+		} else if (flags & MAP_HUGETLB) {
+			return -EINVAL;
+		}
+	} else if (flags & MAP_HUGETLB) {
+		/* an unlinked file on the internal mount of the size bits 26..31 name */
+		int log = (int)((flags >> MAP_HUGE_SHIFT) & MAP_HUGE_MASK);
+		struct hstate *hs = hstate_sizelog(m, log);
+		uint64_t hsz;
+
+		if (!hs)
+			return -EINVAL;
+		hsz = huge_page_size(hs);
+		len = (len + hsz - 1) & ~(hsz - 1);
+		/* VM_NORESERVE: the reservation is taken by hugetlbfs_file_mmap */
+		huge_file = hugetlb_file_setup(m, HUGETLB_ANON_FILE, len, VM_NORESERVE, log, &ret);
+		if (!huge_file)
+			return ret;
+		file = huge_file;
+		file_id = ++proc_ctx(m)->next_file_id;
 	}
 	/* do_mmap */
+	ret = -EINVAL;
 	if (!len)
-		return -EINVAL;
+		goto out_fput;
 	if (flags & MAP_FIXED_NOREPLACE)
 		flags |= MAP_FIXED;
 	if (!(flags & MAP_FIXED)) {
@@ -728,10 +841,12 @@ long ksys_mmap_pgoff(struct machine *m, struct task *t, uint64_t addr, uint64_t 
 			addr = MMAP_MIN_ADDR;
 	}
 	len = (len + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
+	ret = -ENOMEM;
 	if (!len)
-		return -ENOMEM;
+		goto out_fput;
+	ret = -EOVERFLOW;
 	if (pgoff + (len >> PAGE_SHIFT) < pgoff)
-		return -EOVERFLOW;
+		goto out_fput;
 	down_write(m, &mm->mmap_lock);
 	ret = -ENOMEM;
 	if (mm->map_count > SYSCTL_MAX_MAP_COUNT)
@@ -746,8 +861,9 @@ long ksys_mmap_pgoff(struct machine *m, struct task *t, uint64_t addr, uint64_t 
 	vm_flags = calc_vm_prot_bits(prot) | calc_vm_flag_bits(flags) | mm->def_flags |
 		   VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC;
 	if (file) {
-		bool can_write = (f->f_flags & O_ACCMODE) != O_RDONLY;
-		bool can_read = (f->f_flags & O_ACCMODE) != O_WRONLY;
+		/* hugetlb_file_setup's pseudo file is O_RDWR */
+		bool can_write = !f || (f->f_flags & O_ACCMODE) != O_RDONLY;
+		bool can_read = !f || (f->f_flags & O_ACCMODE) != O_WRONLY;
 
 		ret = -EOVERFLOW;		/* file_mmap_ok: a regular file ends at MAX_LFS_FILESIZE */
 		if (len > MAX_LFS_FILESIZE || pgoff > (MAX_LFS_FILESIZE - len) >> PAGE_SHIFT)
@@ -796,14 +912,22 @@ long ksys_mmap_pgoff(struct machine *m, struct task *t, uint64_t addr, uint64_t 
 			goto out;
 		}
 	}
+	/*
+	 * MAP_NORESERVE is honoured unless vm.overcommit_memory is 2 (never;
+	 * the model runs the default heuristic), and for hugetlb files always:
+	 * hugetlb otherwise applies strict overcommit (reservations).
+	 */
 	if (flags & MAP_NORESERVE)
-		vm_flags |= VM_NORESERVE;	/* overcommit heuristic, the default */
-	ret = mmap_region(m, mm, file, f ? f->f_id : 0, addr, len, vm_flags, pgoff);
+		vm_flags |= VM_NORESERVE;
+	ret = mmap_region(m, mm, file, file_id, addr, len, vm_flags, pgoff);
 out:
 	up_write(m, &mm->mmap_lock);
 	if (ret >= 0 && ((vm_flags & VM_LOCKED) ||
 			 (flags & (MAP_POPULATE | MAP_NONBLOCK)) == MAP_POPULATE))
 		mm_populate(m, mm, (uint64_t)ret, len);
+out_fput:
+	if (huge_file)
+		iput(m, huge_file);	/* fput: the mapping holds the file now */
 	return ret;
 }
 
@@ -957,7 +1081,22 @@ static long madvise_one(struct machine *m, struct mm_struct *mm, unsigned int i,
 
 	switch (behavior) {
 	case MADV_DONTNEED:
-		if (f & (VM_LOCKED | VM_PFNMAP | VM_HUGETLB))
+		if (f & VM_HUGETLB) {
+			/*
+			 * madvise_dontneed_free_valid_vma: the start must be huge
+			 * page aligned; the end is rounded down, so that no page
+			 * the caller did not cover goes
+			 */
+			unsigned long hsz = huge_page_size(hstate_vma(vma));
+
+			if (start & (hsz - 1))
+				return -EINVAL;
+			end &= ~(uint64_t)(hsz - 1);
+			if (start < end)
+				zap_vma_range(m, vma, start, end);
+			return i;
+		}
+		if (f & (VM_LOCKED | VM_PFNMAP))
 			return -EINVAL;
 		zap_vma_range(m, vma, start, end);
 		return i;
@@ -1095,6 +1234,11 @@ int dup_mmap(struct machine *m, struct mm_struct *mm, struct mm_struct *oldmm)
 			anon_vma_fork(m, tmp, mpnt);
 		}
 		tmp->vm_flags &= ~VM_LOCKED;
+		/* a private reservation stays with the parent; a shared VMA gets its own lock */
+		if (is_vm_hugetlb_page(tmp)) {
+			hugetlb_dup_vma_private(tmp);
+			hugetlb_vm_op_open(m, tmp);
+		}
 		vma_link_file(m, tmp);
 		vma_insert_at(mm, mm->nr_vmas, tmp);
 		if (!(tmp->vm_flags & VM_WIPEONFORK))
@@ -1113,9 +1257,12 @@ void exit_mmap(struct machine *m, struct mm_struct *mm)
 
 		memcpy(all, mm->vmas, n * sizeof(*all));
 		for (unsigned int k = 0; k < n; k++)
-			zap_vma_range(m, all[k], all[k]->vm_start, all[k]->vm_end);
-		for (unsigned int k = 0; k < n; k++)
+			unmap_single_vma_final(m, all[k]);
+		/* remove_vma's close before the file goes with the unlink */
+		for (unsigned int k = 0; k < n; k++) {
+			vma_close(m, all[k]);
 			vma_unlink_rmap(m, all[k]);
+		}
 		free_pgtables(m, mm, all, n, 0, 0);
 		for (unsigned int k = 0; k < n; k++) {
 			vm_stat_account(mm, all[k]->vm_flags, -(long)vma_pages(all[k]));

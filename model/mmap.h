@@ -46,6 +46,18 @@ unsigned int find_vma_index(const struct mm_struct *mm, uint64_t addr);
 struct vm_area_struct *find_vma_intersection(struct mm_struct *mm, uint64_t start,
 					     uint64_t end);
 
+/* vm_unmapped_area: a free range as struct vm_unmapped_area_info asks */
+#define VM_UNMAPPED_AREA_TOPDOWN	1
+struct vm_unmapped_area_info {
+	unsigned long flags;
+	uint64_t length;
+	uint64_t low_limit, high_limit;	/* [low, high) */
+	uint64_t align_mask;		/* align_offset is 0 for every caller here */
+};
+long vm_unmapped_area(struct mm_struct *mm, const struct vm_unmapped_area_info *info);
+/* vm_start_gap(find_vma(mm, addr)), or TASK_SIZE when no VMA ends above addr */
+uint64_t vma_start_gap_after(struct mm_struct *mm, uint64_t addr);
+
 /* mmap_base without randomisation (mmap_base() with rnd = 0) */
 unsigned long mmap_base_norandom(void);
 

@@ -21,6 +21,7 @@
 
 struct file;
 struct shmem_sb;
+struct hugetlbfs_sb_info;
 
 struct task {
 	long pid;
@@ -52,6 +53,11 @@ struct proc_ctx {
 	unsigned int nr_inodes, cap_inodes;
 	unsigned long next_ino;		/* shm_mnt's inode counter (filemap.c) */
 	unsigned long shm_ino_batch[MAX_CPUS];	/* its per-CPU batches */
+	struct hugetlbfs_sb_info **hugetlbfs_mounts;	/* the scenario's, in mount order */
+	unsigned int nr_hugetlbfs_mounts;
+	struct hugetlbfs_sb_info *hugetlbfs_vfsmount[2];	/* internal, per hstate */
+	unsigned long last_ino_shared;		/* get_next_ino's counter */
+	unsigned long last_ino[MAX_CPUS];	/* and its per-CPU batches */
 	struct thp_settings thp;
 	uint64_t next_file_id;		/* names open files (struct file) for VMA merging */
 };

@@ -14,10 +14,12 @@
  * (/proc/100/smaps, /proc/parent/smaps).  A process that exited, or
  * never existed, has no files.
  *
- * maps.  A file mapping shows the file's path, its tmpfs device (major
- * 0, minor from filemap.h: the internal shm_mnt is 00:01, the scenario's
- * mounts 00:30 up) and i_ino; an unlinked file is "PATH (deleted)", and
- * shared anonymous memory is its shm_mnt file "/dev/zero (deleted)".  No
+ * maps.  A file mapping shows the file's path, its device (major 0,
+ * minor from filemap.h for tmpfs: the internal shm_mnt is 00:01, the
+ * scenario's mounts 00:30 up; hugetlbfs.c for hugetlbfs) and i_ino; an
+ * unlinked file is "PATH (deleted)", shared anonymous memory is its
+ * shm_mnt file "/dev/zero (deleted)" and MAP_HUGETLB memory its file on
+ * the internal hugetlbfs mount, "/anon_hugepage (deleted)".  No
  * [heap], [stack], [vdso] or [vvar] line: nothing execs, so no VMA has
  * them (and Debian's LEGACY_VSYSCALL_NONE leaves no [vsyscall]).
  *
@@ -29,8 +31,11 @@
  * huge PMD (none exist until THPs are modelled) counts 2 MiB into
  * AnonHugePages, ShmemPmdMapped or FilePmdMapped by its folio's kind and
  * is accounted as one compound page, per-subpage mapcounts as 6.1 reads
- * them (DoubleMap included).  Not modelled, so always 0: Swap, SwapPss,
- * LazyFree (no MADV_FREE), the hugetlb lines (no hugetlb mappings).
+ * them (DoubleMap included).  A hugetlb VMA is walked a huge entry at
+ * a time (smaps_hugetlb_range): a page mapped more than once counts in
+ * Shared_Hugetlb, else in Private_Hugetlb, and nothing else (Rss and the
+ * rest stay 0); KernelPageSize and MMUPageSize are its page size.  Not
+ * modelled, so always 0: Swap, SwapPss, LazyFree (no MADV_FREE).
  * ProtectionKey is not printed: the simulated CPU has no OSPKE.
  *
  * THPeligible is 6.1's hugepage_vma_check for smaps (huge_memory.c),
@@ -66,6 +71,7 @@
 #include "module.h"
 #include "filemap.h"
 #include "huge_memory.h"
+#include "hugetlb.h"
 #include "machine.h"
 #include "memory.h"
 #include "mmzone.h"
@@ -142,6 +148,12 @@ static void file_path(struct sbuf *sb, const struct inode *inode)
 		sb_puts(sb, " (deleted)");
 }
 
+/* MINOR(inode->i_sb->s_dev) of a file (the major is 0) */
+static unsigned int file_dev_minor(const struct inode *file)
+{
+	return is_file_hugepages(file) ? file->hugetlbfs->dev_minor : shmem_dev_minor(file);
+}
+
 /* show_map_vma */
 static void show_map_vma(struct sbuf *sb, const struct vm_area_struct *vma)
 {
@@ -152,7 +164,7 @@ static void show_map_vma(struct sbuf *sb, const struct vm_area_struct *vma)
 	if (file)
 		n = vma_header_prefix(buf, sizeof(buf), vma->vm_start, vma->vm_end, vma->vm_flags,
 				      (unsigned long long)vma->vm_pgoff << PAGE_SHIFT, 0,
-				      shmem_dev_minor(file), file->i_ino);
+				      file_dev_minor(file), file->i_ino);
 	else
 		n = vma_header_prefix(buf, sizeof(buf), vma->vm_start, vma->vm_end, vma->vm_flags,
 				      0, 0, 0, 0);
@@ -328,6 +340,40 @@ static bool pmd_huge_entry(pteval_t pmd)
 	return (pmd & _PAGE_PSE) && (pmd & (_PAGE_PRESENT | _PAGE_PROTNONE));
 }
 
+/*
+ * walk_hugetlb_range with smaps_hugetlb_range: a page mapped more than once
+ * is shared (6.1 also counts a shared PMD table as shared; no PMD is
+ * shared in the model)
+ */
+static void smaps_hugetlb_range(struct machine *m, struct vm_area_struct *vma,
+				struct mem_size_stats *mss)
+{
+	struct hstate *h = hstate_vma(vma);
+	unsigned long hsz = huge_page_size(h);
+
+	for (uint64_t addr = vma->vm_start; addr < vma->vm_end; addr += hsz) {
+		struct huge_pte ptep;
+		spinlock_t *ptl;
+		pteval_t e;
+
+		if (!huge_pte_offset(m, vma->vm_mm, addr, hsz, &ptep))
+			continue;
+		ptl = huge_pte_lockptr(m, vma->vm_mm, &ptep);
+		spin_lock(m, ptl);
+		e = pt_read(m, ptep.table, ptep.idx);
+		if (pte_present(e)) {
+			unsigned long head = pte_pfn(e);
+			int mapcount = (int)pg_read32(m, head + 1, PGOFF_COMPOUND_MAPCOUNT) + 1;
+
+			if (mapcount >= 2)
+				mss->shared_hugetlb += hsz;
+			else
+				mss->private_hugetlb += hsz;
+		}
+		spin_unlock(m, ptl);
+	}
+}
+
 /* smap_gather_stats: walk_page_vma with smaps_pte_range at each PMD */
 static void smap_gather_stats(struct machine *m, struct vm_area_struct *vma,
 			      struct mem_size_stats *mss)
@@ -337,12 +383,16 @@ static void smap_gather_stats(struct machine *m, struct vm_area_struct *vma,
 	uint64_t addr, next;
 
 	/*
-	 * walk_page_test: a VM_PFNMAP VMA is not walked.  A hugetlb VMA
-	 * would go to smaps_hugetlb_range; the model has none.  shmem's
-	 * swap usage is 0: the model has no swap.
+	 * walk_page_test: a VM_PFNMAP VMA is not walked; a hugetlb VMA goes
+	 * to smaps_hugetlb_range.  shmem's swap usage is 0: the model has no
+	 * swap.
 	 */
-	if (vma->vm_flags & (VM_PFNMAP | VM_HUGETLB))
+	if (vma->vm_flags & VM_PFNMAP)
 		return;
+	if (is_vm_hugetlb_page(vma)) {
+		smaps_hugetlb_range(m, vma, mss);
+		return;
+	}
 	for (addr = vma->vm_start; addr < vma->vm_end; addr = next) {
 		unsigned long pmd_table, pte_table;
 		unsigned int pmd_idx;
@@ -477,10 +527,10 @@ static bool proc_pid_smaps_show(struct machine *m, const struct mm_file_args *a,
 
 		smap_gather_stats(m, vma, &mss);
 		show_map_vma(sb, vma);
-		/* vma_kernel_pagesize and vma_mmu_pagesize: 4 kB without hugetlb */
+		/* vma_kernel_pagesize and vma_mmu_pagesize: the same on x86 */
 		sb_printf(sb, "Size:           %8lu kB\n", (vma->vm_end - vma->vm_start) >> 10);
-		sb_printf(sb, "KernelPageSize: %8lu kB\n", PAGE_SIZE >> 10);
-		sb_printf(sb, "MMUPageSize:    %8lu kB\n", PAGE_SIZE >> 10);
+		sb_printf(sb, "KernelPageSize: %8lu kB\n", vma_kernel_pagesize(vma) >> 10);
+		sb_printf(sb, "MMUPageSize:    %8lu kB\n", vma_kernel_pagesize(vma) >> 10);
 		show_smap_lines(&vo, &mss, NULL);
 		sb_printf(sb, "THPeligible:    %d\n", hugepage_vma_check(m, vma, true, false));
 		show_smap_vma_flags(sb, vma->vm_flags);
@@ -603,7 +653,7 @@ static void task_mem(const struct task *t, struct vout *vo)
 		{ "VmLib", lib >> 10 },
 		{ "VmPTE", (unsigned long)mm->pgtables_bytes >> 10 },
 		{ "VmSwap", get_mm_counter(mm, MM_SWAPENTS) << 2 },
-		{ "HugetlbPages", 0 },	/* hugetlb_report_usage: no hugetlb mappings */
+		{ "HugetlbPages", (unsigned long)mm->hugetlb_usage << 2 },	/* hugetlb_report_usage */
 	};
 
 	for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {

@@ -154,7 +154,7 @@ enum scn_verb {
 /* System calls (and the touch pseudo-call) of simulated processes */
 enum scn_call_kind {
 	SC_MMAP, SC_MUNMAP, SC_MPROTECT, SC_MADVISE, SC_FORK, SC_EXIT, SC_OPEN, SC_CLOSE,
-	SC_FTRUNCATE, SC_TOUCH, SC_MREMAP,
+	SC_FTRUNCATE, SC_TOUCH, SC_MREMAP, SC_FALLOCATE,
 };
 
 enum scn_arg_kind { SCN_ARG_NUM, SCN_ARG_VAR, SCN_ARG_STR, SCN_ARG_NULL };

@@ -1468,12 +1468,13 @@ static bool parse_strace(struct parser *p)
 	return true;
 }
 
-/* mount -t tmpfs [-o OPTIONS] SOURCE DIR */
+/* mount -t tmpfs|hugetlbfs [-o OPTIONS] SOURCE DIR */
 static bool parse_mount(struct parser *p)
 {
 	struct scn_stmt *st;
 	const char *type = NULL, *opts = NULL;
-	int i = 1, pos[2], npos = 0;
+	int i = 1, pos[2], npos = 0, opts_col = 0;
+	bool hugetlbfs;
 
 	while (i < p->tk.n) {
 		struct scn_tok *t = &p->tk.t[i];
@@ -1483,10 +1484,12 @@ static bool parse_mount(struct parser *p)
 		if (!strcmp(t->s, "-t") || !strcmp(t->s, "-o")) {
 			if (i + 1 >= p->tk.n)
 				return perr(p, t->col, "mount: %s needs a value", t->s);
-			if (t->s[1] == 't')
+			if (t->s[1] == 't') {
 				type = p->tk.t[i + 1].s;
-			else
+			} else {
 				opts = p->tk.t[i + 1].s;
+				opts_col = p->tk.t[i + 1].col;
+			}
 			i += 2;
 			continue;
 		}
@@ -1497,20 +1500,32 @@ static bool parse_mount(struct parser *p)
 				    "(mount -t tmpfs [-o OPTIONS] SOURCE DIR)");
 		pos[npos++] = i++;
 	}
-	if (!type || strcmp(type, "tmpfs"))
-		return perr(p, p->tk.t[0].col, "mount: only '-t tmpfs' is modelled");
+	if (!type || (strcmp(type, "tmpfs") && strcmp(type, "hugetlbfs")))
+		return perr(p, p->tk.t[0].col, "mount: only '-t tmpfs' and '-t hugetlbfs' are "
+			    "modelled");
+	hugetlbfs = !strcmp(type, "hugetlbfs");
 	if (npos != 2)
 		return perr(p, p->tk.t[0].col, "mount: expected SOURCE and DIR "
-			    "(mount -t tmpfs [-o OPTIONS] none DIR)");
+			    "(mount -t %s [-o OPTIONS] none DIR)", type);
 	if (p->tk.t[pos[1]].s[0] != '/')
 		return perr(p, p->tk.t[pos[1]].col, "mount: '%s' is not an absolute path",
 			    p->tk.t[pos[1]].s);
+	if (hugetlbfs && opts) {
+		/* the options' spelling is checked now; what they ask of the pool, at run time */
+		struct hugetlbfs_mount_opts o;
+		char err[256];
+		size_t bad = 0;
+
+		if (hugetlbfs_parse_options(opts, &o, err, sizeof(err), &bad))
+			return perr(p, opts_col + (int)bad, "mount: %s", err);
+	}
 	if (!need_boot(p, p->tk.t[0].col))
 		return false;
 	st = new_stmt(p, SCN_MOUNT, p->tk.t[0].col);
 	st->path = xstrdup(p->tk.t[pos[1]].s);
 	st->path_col = p->tk.t[pos[1]].col;
 	st->text = xstrdup(opts ? opts : "");
+	st->mode = hugetlbfs;
 	return true;
 }
 
@@ -1567,6 +1582,7 @@ static const struct {
 	{ "open", SC_OPEN, 2, 3, "FD = open(\"PATH\", FLAGS[, MODE])" },
 	{ "close", SC_CLOSE, 1, 1, "close(FD)" },
 	{ "ftruncate", SC_FTRUNCATE, 2, 2, "ftruncate(FD, LENGTH)" },
+	{ "fallocate", SC_FALLOCATE, 4, 4, "fallocate(FD, MODE, OFFSET, LEN)" },
 	{ "touch", SC_TOUCH, 3, 3, "touch(ADDR, LEN, READ|WRITE)" },
 };
 
@@ -1592,6 +1608,7 @@ static const struct mman_name *arg_names(enum scn_call_kind k, int i)
 	case SC_MPROTECT: return i == 2 ? mman_prot_names : NULL;
 	case SC_MADVISE: return i == 2 ? mman_madv_names : NULL;
 	case SC_OPEN: return i == 1 ? mman_open_names : NULL;
+	case SC_FALLOCATE: return i == 1 ? mman_falloc_names : NULL;
 	default: return NULL;
 	}
 }
@@ -1606,8 +1623,6 @@ static bool arg_modelled(struct parser *p, enum scn_call_kind k, int i, const st
 {
 	long v = (long)a->num;
 
-	if (k == SC_MMAP && i == 3 && (v & MAP_HUGETLB))
-		return perr(p, a->col, "MAP_HUGETLB mappings are not modelled yet");
 	if (k == SC_MMAP && i == 3 && (v & MAP_32BIT))
 		return perr(p, a->col, "MAP_32BIT is not modelled yet");
 	if (k == SC_MMAP && i == 3 && (v & MAP_LOCKED))
@@ -1770,8 +1785,8 @@ static bool parse_call(struct parser *p, const char *line, const char *colon)
 			k = (int)i;
 	if (k < 0)
 		return perr(p, lcol(p, name), "unknown system call '%.*s' (mmap, munmap, mremap, "
-			    "mprotect, madvise, fork, exit, open, close, ftruncate, touch)", (int)namelen,
-			    name);
+			    "mprotect, madvise, fork, exit, open, close, ftruncate, fallocate, touch)",
+			    (int)namelen, name);
 	c.kind = calls[k].kind;
 	if (*q != '(')
 		return perr(p, lcol(p, q), "expected '(' after %s", calls[k].name);

@@ -55,6 +55,7 @@
 #include "vmscan.h"
 #include "module.h"
 #include "filemap.h"
+#include "hugetlb.h"
 #include "memory.h"
 #include "mman.h"
 #include "mmap.h"
@@ -1234,6 +1235,12 @@ static void arg_print(struct sbuf *sb, const struct scn_call *c, int i, uint64_t
 		else
 			sb_printf(sb, "%#llo", (unsigned long long)v);
 		return;
+	case SC_FALLOCATE:
+		if (i == 1)
+			mman_format_flags(sb, mman_falloc_names, (long)v, false);
+		else
+			sb_printf(sb, "%lld", (long long)v);
+		return;
 	default:
 		sb_printf(sb, "%lld", (long long)v);
 	}
@@ -1254,7 +1261,7 @@ static const char *const call_names[] = {
 	[SC_MMAP] = "mmap", [SC_MUNMAP] = "munmap", [SC_MPROTECT] = "mprotect",
 	[SC_MADVISE] = "madvise", [SC_FORK] = "fork", [SC_EXIT] = "exit_group",
 	[SC_OPEN] = "open", [SC_CLOSE] = "close", [SC_FTRUNCATE] = "ftruncate",
-	[SC_TOUCH] = "touch", [SC_MREMAP] = "mremap",
+	[SC_TOUCH] = "touch", [SC_MREMAP] = "mremap", [SC_FALLOCATE] = "fallocate",
 };
 
 static enum scn_status step_call(struct scn_runner *run, const struct scn_stmt *st)
@@ -1309,6 +1316,12 @@ static enum scn_status step_call(struct scn_runner *run, const struct scn_stmt *
 		break;
 	case SC_FTRUNCATE:
 		ret = do_ftruncate(m, t, (int)a[0], a[1]);
+		break;
+	case SC_FALLOCATE:
+		ret = ksys_fallocate(m, t, (int)a[0], (int)a[1], (int64_t)a[2], (int64_t)a[3]);
+		if (ret == -ENOSYS)
+			return rt_error(run, st->col, "fallocate on a tmpfs file is not modelled yet "
+					"(hugetlbfs files only)");
 		break;
 	case SC_TOUCH:
 		for (uint64_t off = 0; off < a[1] && !sig; off += PAGE_SIZE) {
@@ -1409,9 +1422,25 @@ mismatch:
 static enum scn_status step_mount(struct scn_runner *run, const struct scn_stmt *st)
 {
 	char err[256];
+	int r;
 
-	if (shmem_mount(run->m, st->path, st->text, err, sizeof(err)))
+	if (!st->mode) {
+		if (shmem_mount(run->m, st->path, st->text, err, sizeof(err)))
+			return rt_error(run, st->path_col, "mount: %s", err);
+		return SCN_OK;
+	}
+	r = hugetlbfs_mount(run->m, st->path, st->text, err, sizeof(err));
+	if (r == -EBUSY || (r == -EINVAL && strstr(err, "absolute")))
 		return rt_error(run, st->path_col, "mount: %s", err);
+	if (r) {
+		/*
+		 * What the pool cannot give (min_size) or a size the pool's
+		 * size makes wrong (N%) is an outcome, as mount(8) reports it
+		 */
+		err_printf(run, "mount: %s: mount(2) system call failed: %s (%s).\n", st->path,
+			   errno_text(-r), err);
+		run->c.syscall_errors++;
+	}
 	return SCN_OK;
 }
 

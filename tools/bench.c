@@ -13,13 +13,16 @@
  *   seed000  the seed-000 experiment end to end: boot 2 x 64 GiB with
  *            hugetlb_free_vmemmap=on, write 32768 into node 0's 2 MiB
  *            nr_hugepages, print pagetypeinfo (reuse-head and new-head)
+ *   proc     anonymous faults, mmap+munmap pairs, fork
+ *   hugetlb  hugetlb faults (2 MiB pages from a reserved pool), and mmap +
+ *            touch + munmap of a 1 GiB MAP_HUGETLB mapping of 2 MiB pages
  *
  * Each boot figure comes from a child process, so its peak RSS is its own.
  * When a sibling binary mmsim-bench-jemalloc exists (the same driver
  * linked with jemalloc), the driver runs it too and prints both columns;
  * that is how the project decides whether jemalloc earns its place.
  *
- *   mmsim-bench [--quick] [--only pcp|buddy|boot|seed000|proc] [--no-jemalloc]
+ *   mmsim-bench [--quick] [--only pcp|buddy|boot|seed000|proc|hugetlb] [--no-jemalloc]
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,6 +36,7 @@
 #include "page.h"
 #include "page_alloc.h"
 #include "huge_memory.h"
+#include "hugetlb.h"
 #include "memory.h"
 #include "mman.h"
 #include "mmap.h"
@@ -333,6 +337,74 @@ static struct proc_figs bench_proc(bool quick)
 	return f;
 }
 
+/* ---- hugetlb ------------------------------------------------------------------- */
+
+struct hugetlb_figs {
+	double faults_per_s;		/* write faults of 2 MiB hugetlb pages */
+	double gb_cycles_per_s;		/* mmap + touch + munmap of 1 GiB (512 pages) */
+};
+
+static uint64_t bench_map_huge(struct machine *m, struct task *t, uint64_t len)
+{
+	long a = ksys_mmap_pgoff(m, t, 0, len, PROT_READ | PROT_WRITE,
+				 MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB, -1, 0);
+
+	if (a < 0) {
+		fprintf(stderr, "mmsim-bench: hugetlb mmap failed: %ld\n", a);
+		exit(1);
+	}
+	return (uint64_t)a;
+}
+
+/* One store per huge page: the fault, then nothing more to fault */
+static void bench_touch_huge(struct machine *m, struct task *t, uint64_t a, uint64_t len)
+{
+	for (uint64_t off = 0; off < len; off += PMD_SIZE)
+		if (user_access(m, t->mm, a + off, true) != UA_OK) {
+			fprintf(stderr, "mmsim-bench: hugetlb fault failed\n");
+			exit(1);
+		}
+}
+
+static struct hugetlb_figs bench_hugetlb(bool quick)
+{
+	struct machine *m = bench_machine(1, 64, 2);
+	unsigned long pool = quick ? 4096 : 16384;	/* 8 or 32 GiB */
+	long rounds = quick ? 4 : 8, cycles = quick ? 200 : 1000;
+	struct hugetlb_figs f;
+	struct task *t;
+	double t0;
+
+	hugetlb_set_max_huge_pages(m, hugetlb_default_hstate(m), pool, NUMA_NO_NODE);
+	if (hugetlb_default_hstate(m)->nr_huge_pages != pool) {
+		fprintf(stderr, "mmsim-bench: the hugetlb pool got %lu pages\n",
+			hugetlb_default_hstate(m)->nr_huge_pages);
+		exit(1);
+	}
+	t = bench_task(m, false);
+	f.faults_per_s = 0;
+	for (long r = 0; r < rounds; r++) {
+		uint64_t a = bench_map_huge(m, t, pool * PMD_SIZE);
+
+		t0 = now();
+		bench_touch_huge(m, t, a, pool * PMD_SIZE);
+		f.faults_per_s += now() - t0;		/* the faults' time only */
+		vm_munmap(m, t, a, pool * PMD_SIZE);
+	}
+	f.faults_per_s = (double)(pool * rounds) / f.faults_per_s;
+
+	t0 = now();
+	for (long i = 0; i < cycles; i++) {
+		uint64_t a = bench_map_huge(m, t, 1UL << 30);
+
+		bench_touch_huge(m, t, a, 1UL << 30);
+		vm_munmap(m, t, a, 1UL << 30);
+	}
+	f.gb_cycles_per_s = (double)cycles / (now() - t0);
+	machine_destroy(m);
+	return f;
+}
+
 int main(int argc, char **argv)
 {
 	bool quick = false, jemalloc_sibling = true;
@@ -347,7 +419,7 @@ int main(int argc, char **argv)
 		else if (!strcmp(argv[i], "--only") && i + 1 < argc)
 			only = argv[++i];
 		else {
-			fprintf(stderr, "usage: mmsim-bench [--quick] [--only pcp|buddy|boot|seed000|proc] [--no-jemalloc]\n");
+			fprintf(stderr, "usage: mmsim-bench [--quick] [--only pcp|buddy|boot|seed000|proc|hugetlb] [--no-jemalloc]\n");
 			return 2;
 		}
 	}
@@ -386,6 +458,12 @@ int main(int argc, char **argv)
 		       f.mremap_2m_per_s / 1e3);
 		printf("  fork, 1 GiB touched, 4 KiB pages:        %6.3f s\n", f.fork_s);
 		printf("  fork, 1 GiB touched, THPs:               %6.3f s\n", f.fork_thp_s);
+	}
+	if (!only || !strcmp(only, "hugetlb")) {
+		struct hugetlb_figs f = bench_hugetlb(quick);
+
+		printf("  hugetlb write faults (2 MiB, reserved): %6.2f k/s\n", f.faults_per_s / 1e3);
+		printf("  mmap + touch + munmap, 1 GiB hugetlb:   %6.1f /s\n", f.gb_cycles_per_s);
 	}
 	if (!only || !strcmp(only, "seed000")) {
 		static const char *const pols[] = { "reuse-head", "new-head" };

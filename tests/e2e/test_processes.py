@@ -170,8 +170,8 @@ def test_mprotect_changes_only_what_it_should(run_scenario, scn):
 @pytest.mark.parametrize("line,err", [
     ("p: madvise(0, 4096, 8)\n", "t.scn:3:21: MADV_FREE is not modelled yet"),
     ("p: madvise(0, 4096, MADV_COLD)\n", "t.scn:3:21: MADV_COLD is not modelled yet"),
-    ("p: a = mmap(NULL, 4096, PROT_READ, 262178, -1, 0)\n",
-     "t.scn:3:36: MAP_HUGETLB mappings are not modelled yet"),
+    ("p: a = mmap(NULL, 4096, PROT_READ, 98, -1, 0)\n",
+     "t.scn:3:36: MAP_32BIT is not modelled yet"),
     ("p: a = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE|MAP_ANONYMOUS|MAP_LOCKED, -1, 0)\n",
      "t.scn:3:36: MAP_LOCKED is not modelled yet"),
 ])
@@ -285,7 +285,8 @@ def test_shmem_placement_as_shmem_get_unmapped_area(run_scenario, scn):
 
 
 @pytest.mark.parametrize("line,err", [
-    ("mount -t ext4 none /mnt", "t.scn:2:1: mount: only '-t tmpfs' is modelled"),
+    ("mount -t ext4 none /mnt",
+     "t.scn:2:1: mount: only '-t tmpfs' and '-t hugetlbfs' are modelled"),
     ("mount -t tmpfs none mnt", "t.scn:2:21: mount: 'mnt' is not an absolute path"),
     ("mount -t tmpfs -o huge=sometimes none /mnt",
      "t.scn:2:39: mount: tmpfs: bad value 'sometimes' for huge="),
