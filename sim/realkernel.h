@@ -66,6 +66,10 @@ void rk_plan_free(struct rk_plan *p);
 /* 0, or SCN_BAD_INPUT with @d set at the first line a guest cannot run */
 int rk_plan_build(const struct scn_script *s, struct rk_plan *p, struct scn_diag *d);
 
+/* The kernel file the model's counter @name is read from, as a path (false:
+ * no kernel file shows it, e.g. scn.* or hvo.*) */
+bool rk_counter_file(const char *name, char *path, size_t len);
+
 /* The model's CPU k is the guest's CPU rk_guest_cpu(k) (see above) */
 static inline int rk_guest_cpu(int k)
 {
@@ -104,13 +108,24 @@ struct rk_snap {
 	char *name;
 };
 
+/* An expect line evaluated on each side's figures (rk_diff_run) */
+struct rk_expect {
+	int line;
+	char *src;		/* the line's expression */
+	/* 1 holds, 0 fails, -1 not known (a figure the side lacks) */
+	int kernel_ok, model_ok;
+	long long kl, kr, ml, mr;	/* the two sides' values */
+	char *missing;		/* the first figure a side lacked, or NULL */
+};
+
 struct rk_data {
 	char *release;		/* uname -r */
 	char *cmdline;
 	bool done;		/* the guest reached the end of the script */
-	int nrecs, nsnaps;
+	int nrecs, nsnaps, nexpects;
 	struct rk_rec *recs;
 	struct rk_snap *snaps;
+	struct rk_expect *expects;	/* filled by rk_diff_run */
 	bool guest_cpus;	/* renumber zoneinfo's CPUs (rk_model_cpu) */
 };
 

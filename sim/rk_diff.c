@@ -47,6 +47,11 @@ void rk_data_free(struct rk_data *d)
 	}
 	for (int i = 0; i < d->nsnaps; i++)
 		free(d->snaps[i].name);
+	for (int i = 0; i < d->nexpects; i++) {
+		free(d->expects[i].src);
+		free(d->expects[i].missing);
+	}
+	free(d->expects);
 	free(d->recs);
 	free(d->snaps);
 	free(d->release);
@@ -511,6 +516,115 @@ static void diff_call_hook(void *priv, int line, long ret, int signo)
 	}
 }
 
+/* ---- expect lines on both sides ----------------------------------------------- */
+
+/* Every figure the files read at @line show, kernel side or model side */
+static void line_figures(const struct rk_data *d, int line, bool model, struct rk_figs *out)
+{
+	for (int i = 0; i < d->nrecs; i++) {
+		const struct rk_rec *r = &d->recs[i];
+
+		if (r->kind != RK_CAT || r->line != line || r->rc)
+			continue;
+		if (model && r->model)
+			rk_figures(r->path, r->model, false, out);
+		else if (!model)
+			rk_figures(r->path, r->text, d->guest_cpus, out);
+	}
+}
+
+/* The expression's value; false with *missing (owned) on an unknown figure */
+static bool eval_side(const struct scn_script *s, const struct rk_data *d,
+		      const struct scn_expr *e, const struct rk_figs *now, bool model,
+		      long long *out, char **missing)
+{
+	long long sum = 0, prod = 0;
+
+	for (int i = 0; i < e->n; i++) {
+		const struct scn_term *t = &e->t[i];
+		const struct rk_fig *f = NULL;
+		struct rk_figs snap = { 0 };
+		long long v = 0;
+
+		if (t->kind == SCN_TERM_NUM) {
+			v = t->num;
+		} else if (t->kind == SCN_TERM_COUNTER) {
+			f = rk_figs_find(now, t->name);
+		} else {
+			/* SNAP:counter: the snapshot's own dump, at its line */
+			for (int k = 0; k < d->nsnaps; k++)
+				if (!strcmp(d->snaps[k].name, s->snap_names[t->snap]))
+					line_figures(d, d->snaps[k].line, model, &snap);
+			f = rk_figs_find(&snap, t->name);
+		}
+		if (t->kind != SCN_TERM_NUM) {
+			if (!f) {
+				rk_figs_free(&snap);
+				*missing = strdup(t->name);
+				return false;
+			}
+			v = f->val;
+		}
+		rk_figs_free(&snap);
+		if (t->sign) {
+			sum += prod;
+			prod = t->sign * v;
+		} else {
+			prod *= v;
+		}
+	}
+	*out = sum + prod;
+	return true;
+}
+
+static bool cmp_holds(enum scn_cmp c, long long a, long long b)
+{
+	switch (c) {
+	case SCN_EQ: return a == b;
+	case SCN_NE: return a != b;
+	case SCN_LT: return a < b;
+	case SCN_LE: return a <= b;
+	case SCN_GT: return a > b;
+	case SCN_GE: return a >= b;
+	}
+	return false;
+}
+
+/* Each expect line of @s whose figures the guest read, on both sides */
+static void eval_expects(const struct scn_script *s, struct rk_data *d)
+{
+	for (int i = 0; i < s->nstmts; i++) {
+		const struct scn_stmt *st = &s->stmts[i];
+		struct rk_figs kf = { 0 }, mf = { 0 };
+		struct rk_expect *x;
+		bool read = false;
+
+		if (st->verb != SCN_EXPECT)
+			continue;
+		for (int j = 0; j < d->nrecs; j++)
+			read |= d->recs[j].kind == RK_CAT && d->recs[j].line == st->line;
+		if (!read)
+			continue;	/* nothing a kernel file shows: the model's own */
+		d->expects = xrealloc(d->expects, (size_t)(d->nexpects + 1) * sizeof(*d->expects));
+		x = &d->expects[d->nexpects++];
+		memset(x, 0, sizeof(*x));
+		x->line = st->line;
+		x->src = strdup(st->text ? st->text : "");
+		line_figures(d, st->line, false, &kf);
+		line_figures(d, st->line, true, &mf);
+		x->kernel_ok = x->model_ok = -1;
+		if (eval_side(s, d, &st->lhs, &kf, false, &x->kl, &x->missing) &&
+		    eval_side(s, d, &st->rhs, &kf, false, &x->kr, &x->missing))
+			x->kernel_ok = cmp_holds(st->cmp, x->kl, x->kr);
+		if (!x->missing &&
+		    eval_side(s, d, &st->lhs, &mf, true, &x->ml, &x->missing) &&
+		    eval_side(s, d, &st->rhs, &mf, true, &x->mr, &x->missing))
+			x->model_ok = cmp_holds(st->cmp, x->ml, x->mr);
+		rk_figs_free(&kf);
+		rk_figs_free(&mf);
+	}
+}
+
 enum scn_status rk_diff_run(const struct scn_script *s, struct rk_data *d,
 			    const struct rk_diff_opts *o, struct sbuf *out, struct sbuf *err,
 			    bool *differs)
@@ -538,6 +652,7 @@ enum scn_status rk_diff_run(const struct scn_script *s, struct rk_data *d,
 	if (r.err.len)
 		sb_puts(err, r.err.buf);
 	scn_result_free(&r);
+	eval_expects(s, d);
 	*differs = rk_diff_print(d, s->file, o, out);
 	return st;
 }
@@ -828,10 +943,58 @@ static long diff_calls(const struct rk_data *d, const struct rk_diff_opts *o, st
 	return n;
 }
 
+static const char *verdict(int ok)
+{
+	return ok < 0 ? "?" : ok ? "holds" : "FAILS";
+}
+
+/* The expect lines whose verdict differs (all with --all); returns how many
+ * fail on the kernel */
+static long print_expects(const struct rk_data *d, const struct rk_diff_opts *o,
+			  struct sbuf *out)
+{
+	long failed = 0;
+	bool any = false;
+
+	for (int i = 0; i < d->nexpects; i++) {
+		const struct rk_expect *x = &d->expects[i];
+
+		failed += x->kernel_ok == 0;
+		if (x->kernel_ok == 1 && x->model_ok == 1 && !o->all)
+			continue;
+		if (o->json) {
+			sb_printf(out, "%s\n    {\"line\": %d, \"expect\": ", any ? "," : "", x->line);
+			json_str(out, x->src);
+			sb_printf(out, ", \"kernel\": \"%s\", \"model\": \"%s\"",
+				  verdict(x->kernel_ok), verdict(x->model_ok));
+			if (x->kernel_ok >= 0)
+				sb_printf(out, ", \"kernel_values\": [%lld, %lld]", x->kl, x->kr);
+			if (x->model_ok >= 0)
+				sb_printf(out, ", \"model_values\": [%lld, %lld]", x->ml, x->mr);
+			sb_puts(out, "}");
+		} else {
+			if (!any)
+				sb_puts(out, "\n== expect lines on the kernel's figures ==\n");
+			sb_printf(out, "  line %d: %s\n    kernel %s", x->line, x->src,
+				  verdict(x->kernel_ok));
+			if (x->kernel_ok >= 0)
+				sb_printf(out, " (%lld vs %lld)", x->kl, x->kr);
+			sb_printf(out, ", model %s", verdict(x->model_ok));
+			if (x->model_ok >= 0)
+				sb_printf(out, " (%lld vs %lld)", x->ml, x->mr);
+			if (x->missing)
+				sb_printf(out, "; no figure %s", x->missing);
+			sb_puts(out, "\n");
+		}
+		any = true;
+	}
+	return failed;
+}
+
 bool rk_diff_print(const struct rk_data *d, const char *scenario, const struct rk_diff_opts *o,
 		   struct sbuf *out)
 {
-	long ncalls = 0, calls_differ;
+	long ncalls = 0, calls_differ, expects_failed;
 	struct rk_figs pk = { 0 }, pm = { 0 };
 	struct tally t = { 0 };
 	const char *prev_name = NULL;
@@ -873,7 +1036,12 @@ bool rk_diff_print(const struct rk_data *d, const char *scenario, const struct r
 		struct sbuf notes, rows;
 		bool have_prev = snap && prev_name;
 
-		if (d->recs[i].kind != RK_CAT) {
+		bool expect_line = false;
+
+		for (int k = 0; k < d->nexpects; k++)
+			expect_line |= d->expects[k].line == line;
+		if (d->recs[i].kind != RK_CAT || expect_line) {
+			/* an expect line's files: its verdict says what they show */
 			i++;
 			continue;
 		}
@@ -927,13 +1095,17 @@ bool rk_diff_print(const struct rk_data *d, const char *scenario, const struct r
 	if (o->json)
 		sb_puts(out, "\n  ],\n  \"calls\": [");
 	calls_differ = diff_calls(d, o, out, &ncalls);
-	differs |= t.text_differ || t.missing || calls_differ;
+	if (o->json)
+		sb_puts(out, "\n  ],\n  \"expects\": [");
+	expects_failed = print_expects(d, o, out);
+	differs |= t.text_differ || t.missing || calls_differ || expects_failed;
 	if (o->json) {
 		sb_printf(out, "\n  ],\n  \"summary\": {\"figures\": %ld, \"differ\": %ld, "
 			  "\"only_kernel\": %ld, \"only_model\": %ld, \"text_differ\": %ld, "
-			  "\"not_in_model\": %ld, \"calls\": %ld, \"calls_differ\": %ld}\n}\n",
+			  "\"not_in_model\": %ld, \"calls\": %ld, \"calls_differ\": %ld, "
+			  "\"expects\": %d, \"expects_failed_on_kernel\": %ld}\n}\n",
 			  t.figures, t.differ, t.only_kernel, t.only_model, t.text_differ, t.missing,
-			  ncalls, calls_differ);
+			  ncalls, calls_differ, d->nexpects, expects_failed);
 		return differs;
 	}
 	sb_printf(out, "\n%ld figures compared: %ld differ, %ld only in the kernel, %ld only in the\n"
@@ -941,6 +1113,9 @@ bool rk_diff_print(const struct rk_data *d, const char *scenario, const struct r
 		  t.figures, t.differ, t.only_kernel, t.only_model, t.text_differ, t.missing);
 	if (ncalls)
 		sb_printf(out, "; %ld of %ld system calls had another outcome", calls_differ, ncalls);
+	if (d->nexpects)
+		sb_printf(out, "; %ld of %d expect lines fail on the kernel", expects_failed,
+			  d->nexpects);
 	sb_puts(out, "\n");
 	return differs;
 }

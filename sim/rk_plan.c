@@ -21,6 +21,8 @@
  *   compact [node=N]          /proc/sys/vm/compact_memory or the node's compact
  *   snapshot NAME [FILE...]   a dump of the files the model's snapshot figures
  *                             come from, plus the FILEs
+ *   expect ...                the files its counters come from, read at its
+ *                             line: diff-real evaluates it on the kernel's
  *   mount, truncate, rm       run as written (busybox has them)
  *   process, NAME: call(...)  tools/realkernel/guest.c, one real process per
  *                             scenario process, driven through FIFOs
@@ -29,8 +31,8 @@
  * (alloc, free, fill, replay: allocations from inside the kernel) are
  * refused before anything boots, as are machine shapes qemu cannot give
  * (hole, reserve, movable=).  Lines
- * that only steer or print the model (seed, policy, expect, print ...)
- * are left out and listed in the plan's notes.
+ * that only steer or print the model (seed, policy, print ...) are left
+ * out and listed in the plan's notes.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -224,6 +226,43 @@ static bool is_description(const char *verb)
 	return false;
 }
 
+bool rk_counter_file(const char *name, char *path, size_t len)
+{
+	static const struct { const char *prefix, *file; } files[] = {
+		{ "meminfo.", "/proc/meminfo" }, { "vmstat.", "/proc/vmstat" },
+		{ "buddyinfo.", "/proc/buddyinfo" }, { "pagetypeinfo.", "/proc/pagetypeinfo" },
+		{ "blocks.", "/proc/pagetypeinfo" }, { "zoneinfo.", "/proc/zoneinfo" },
+		{ "unusable_index.", "/sys/kernel/debug/extfrag/unusable_index" },
+		{ "extfrag_index.", "/sys/kernel/debug/extfrag/extfrag_index" },
+	};
+	char a[64], b[64], c[64];
+	int nid;
+
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++)
+		if (!strncmp(name, files[i].prefix, strlen(files[i].prefix))) {
+			snprintf(path, len, "%s", files[i].file);
+			return true;
+		}
+	if (sscanf(name, "hugepages.%d.%63[0-9kB].%63s", &nid, a, b) == 3) {
+		snprintf(path, len, "/sys/devices/system/node/node%d/hugepages/hugepages-%s/%s",
+			 nid, a, b);
+		return true;
+	}
+	if (sscanf(name, "hugepages.%63[0-9kB].%63s", a, b) == 2 && strchr(a, 'k')) {
+		snprintf(path, len, "/sys/kernel/mm/hugepages/hugepages-%s/%s", a, b);
+		return true;
+	}
+	if (sscanf(name, "proc.%63[^.].%63s", a, c) == 2) {
+		/* status has Vm*, Rss* and HugetlbPages; smaps_rollup the rest */
+		bool status = !strncmp(c, "Vm", 2) || !strcmp(c, "HugetlbPages") ||
+			      (!strncmp(c, "Rss", 3) && c[3]);
+
+		snprintf(path, len, "/proc/%s/%s", a, status ? "status" : "smaps_rollup");
+		return true;
+	}
+	return false;
+}
+
 /* machine, node, hole, reserve, distance, cmdline, seed, policy */
 static int plan_description(struct planner *pl, const struct scn_toks *tk)
 {
@@ -309,6 +348,54 @@ static char *source_line(const char *text, int line)
 		return strdup("");
 	e = strchr(s, '\n');
 	return strndup(s, e ? (size_t)(e - s) : strlen(s));
+}
+
+/*
+ * An expect line: the guest reads, at that line, every file its counters
+ * come from, and diff-real evaluates the line on the kernel's figures.
+ * Counters no kernel file shows (scn.*, hvo.*, ...) leave it to the model.
+ */
+static int plan_expect(struct planner *pl, const struct scn_stmt *st)
+{
+	const char *files[16];
+	int n = 0;
+	bool model_only = false;
+
+	for (int side = 0; side < 2; side++) {
+		const struct scn_expr *e = side ? &st->rhs : &st->lhs;
+
+		for (int i = 0; i < e->n; i++) {
+			char path[512];
+
+			if (e->t[i].kind == SCN_TERM_NUM)
+				continue;
+			if (e->t[i].kind == SCN_TERM_SNAP)
+				continue;	/* the snapshot's own dump has it, or nothing does */
+			if (!rk_counter_file(e->t[i].name, path, sizeof(path))) {
+				model_only = true;
+				continue;
+			}
+			for (int j = 0; j < n; j++)
+				if (!strcmp(files[j], path))
+					goto have;
+			if (n < 16)
+				files[n++] = strdup(path);
+have:;
+		}
+	}
+	if (model_only) {
+		char msg[128];
+
+		snprintf(msg, sizeof(msg), "expect: a counter no kernel file shows; the model's only");
+		note(pl, msg);
+	}
+	for (int j = 0; j < n; j++) {
+		sb_printf(&pl->p->init, "rk_cat %d ", st->line);
+		sh_quote(&pl->p->init, files[j]);
+		sb_puts(&pl->p->init, "\n");
+		free((void *)files[j]);
+	}
+	return 0;
 }
 
 /* The guest program's command words for a call (tools/realkernel/guest.c) */
@@ -440,8 +527,7 @@ static int plan_stmt(struct planner *pl, const struct scn_stmt *st, const struct
 		note(pl, "print: the model's figures; diff-real prints the guest's");
 		return 0;
 	case SCN_EXPECT:
-		note(pl, "expect: checked by the model only");
-		return 0;
+		return plan_expect(pl, st);
 	case SCN_ALLOC:
 	case SCN_FREE:
 	case SCN_FILL:

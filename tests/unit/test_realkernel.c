@@ -123,13 +123,13 @@ static void test_plan_script(void **state)
 	at = expect_after(p.init.buf, at, "rk_snapshot 7 s '/proc/vmstat'\n");
 	at = expect_after(p.init.buf, at, "rk_drain 8\n");
 	at = expect_after(p.init.buf, at, "rk_do store 9 /sys/devices/system/node/node0/compact");
+	at = expect_after(p.init.buf, at, "rk_cat 10 '/proc/meminfo'\n");
 	at = expect_after(p.init.buf, at, "rk_do store 11 mount 'mkdir -p '\\''/mnt/t'\\'' && "
 				      "mount -t tmpfs -o size=4M none /mnt/t'\n");
 	at = expect_after(p.init.buf, at, "@@mmsim done");
 	expect_after(p.init.buf, at, "poweroff -f\n");
 	/* what was left out, and why */
 	expect_after(p.notes.buf, NULL, "line 2: seed");
-	expect_after(p.notes.buf, NULL, "line 10: expect");
 	rk_plan_free(&p);
 }
 
@@ -386,6 +386,90 @@ static void test_diff_print(void **state)
 	rk_data_free(&d);
 }
 
+/* Which kernel file each kind of counter is read from */
+static void test_counter_files(void **state)
+{
+	char p[256];
+
+	assert_true(rk_counter_file("meminfo.HugePages_Rsvd", p, sizeof(p)));
+	assert_string_equal(p, "/proc/meminfo");
+	assert_true(rk_counter_file("blocks.0.Normal.Movable", p, sizeof(p)));
+	assert_string_equal(p, "/proc/pagetypeinfo");
+	assert_true(rk_counter_file("hugepages.1.2048kB.free_hugepages", p, sizeof(p)));
+	assert_string_equal(p, "/sys/devices/system/node/node1/hugepages/hugepages-2048kB/"
+			       "free_hugepages");
+	assert_true(rk_counter_file("hugepages.1048576kB.resv_hugepages", p, sizeof(p)));
+	assert_string_equal(p, "/sys/kernel/mm/hugepages/hugepages-1048576kB/resv_hugepages");
+	assert_true(rk_counter_file("proc.p.VmPTE", p, sizeof(p)));
+	assert_string_equal(p, "/proc/p/status");
+	assert_true(rk_counter_file("proc.p.RssShmem", p, sizeof(p)));
+	assert_string_equal(p, "/proc/p/status");
+	assert_true(rk_counter_file("proc.p.AnonHugePages", p, sizeof(p)));
+	assert_string_equal(p, "/proc/p/smaps_rollup");
+	assert_false(rk_counter_file("scn.allocated.thp", p, sizeof(p)));
+	assert_false(rk_counter_file("hvo.optimized", p, sizeof(p)));
+}
+
+/*
+ * An expect line is read in the guest (the files of its counters, at its
+ * line) and evaluated on each side's figures, snapshot terms included:
+ *   line 2: snapshot a         MemFree 1000 (kernel)
+ *   line 3: expect MemFree > a:MemFree - 50     kernel 940: holds
+ *   line 4: expect MemFree == 958000 ...       the model's own figure
+ */
+static void test_expects_on_both_sides(void **state)
+{
+	struct scn_script *s = parse("machine nodes=1 mem=1G\nsnapshot a\n"
+				     "expect meminfo.MemFree > a:meminfo.MemFree - 50\n"
+				     "expect meminfo.MemFree == 940\n"
+				     "expect scn.live_pages == 0\n");
+	static const char data[] =
+		"@@mmsim begin 6.1.0\n@@mmsim cmdline c\n@@mmsim snapshot 2 a\n"
+		"@@mmsim cat 2 /proc/meminfo\nMemFree: 1000 kB\n\n@@mmsim end 0\n"
+		"@@mmsim cat 3 /proc/meminfo\nMemFree: 960 kB\n\n@@mmsim end 0\n"
+		"@@mmsim cat 4 /proc/meminfo\nMemFree: 940 kB\n\n@@mmsim end 0\n"
+		"@@mmsim done\n";
+	struct rk_diff_opts o = { 0 };
+	struct rk_plan p;
+	struct scn_diag dg = { 0 };
+	struct rk_data d;
+	struct sbuf out, err;
+	bool differs;
+	char why[64];
+
+	/* the plan reads /proc/meminfo at lines 3 and 4, nothing at line 5 */
+	rk_plan_init(&p);
+	assert_int_equal(rk_plan_build(s, &p, &dg), 0);
+	expect_after(p.init.buf, NULL, "rk_cat 3 '/proc/meminfo'\nrk_cat 4 '/proc/meminfo'\n");
+	assert_null(strstr(p.init.buf, "rk_cat 5"));
+	expect_after(p.notes.buf, NULL, "line 5: expect: a counter no kernel file shows");
+	rk_plan_free(&p);
+
+	assert_true(rk_data_parse(data, &d, why, sizeof(why)));
+	sb_init(&out);
+	sb_init(&err);
+	/* the model's own run fails line 4: the diff is made all the same */
+	assert_int_equal(rk_diff_run(s, &d, &o, &out, &err, &differs), SCN_FAILED);
+	assert_int_equal(d.nexpects, 2);
+	assert_int_equal(d.expects[0].line, 3);
+	assert_int_equal(d.expects[0].kernel_ok, 1);
+	assert_int_equal(d.expects[0].kl, 960);
+	assert_int_equal(d.expects[0].kr, 950);
+	assert_int_equal(d.expects[0].model_ok, 1);	/* the model's MemFree did not move */
+	assert_int_equal(d.expects[1].kernel_ok, 1);
+	/* the model's run stopped at this line (~1 GiB free, not 940 kB):
+	 * its side was never read */
+	assert_int_equal(d.expects[1].model_ok, -1);
+	expect_after(err.buf, NULL, "t.scn:4:");
+	expect_after(out.buf, NULL, "  line 4: meminfo.MemFree == 940\n    kernel holds (940 vs 940), "
+				    "model ?");
+	expect_after(out.buf, NULL, "0 of 2 expect lines fail on the kernel");
+	sb_free(&out);
+	sb_free(&err);
+	rk_data_free(&d);
+	scn_script_free(s);
+}
+
 static char *slurp(const char *path)
 {
 	struct sbuf sb;
@@ -482,6 +566,8 @@ int main(void)
 		cmocka_unit_test(test_data_parse_bad),
 		cmocka_unit_test(test_figures),
 		cmocka_unit_test(test_diff_print),
+		cmocka_unit_test(test_counter_files),
+		cmocka_unit_test(test_expects_on_both_sides),
 		cmocka_unit_test(test_diff_recorded_61),
 		cmocka_unit_test(test_diff_recorded_612),
 	};
