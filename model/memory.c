@@ -313,6 +313,16 @@ bool pmd_slot(struct machine *m, struct mm_struct *mm, uint64_t addr, bool alloc
 	return true;
 }
 
+int pte_alloc(struct machine *m, struct mm_struct *mm, unsigned long pmd_table,
+	      unsigned int pmd_idx)
+{
+	pteval_t e;
+
+	if (pte_present(pt_read(m, pmd_table, pmd_idx)))
+		return 0;
+	return populate_entry(m, mm, pmd_table, pmd_idx, PT_PTE, table_lock(m, mm, pmd_table), &e);
+}
+
 /* ---- freeing page tables (free_pgd_range and below) ------------------- */
 
 static void free_pte_range(struct machine *m, struct mm_struct *mm, unsigned long pmd_table,

@@ -66,6 +66,13 @@ spinlock_t *table_lock(struct machine *m, struct mm_struct *mm, unsigned long ta
 bool pmd_slot(struct machine *m, struct mm_struct *mm, uint64_t addr, bool alloc,
 	      unsigned long *table, unsigned int *idx, int *err);
 
+/*
+ * pte_alloc: give the PMD entry (pmd_table, pmd_idx) a PTE table when it
+ * is empty; 0, or -ENOMEM.  A huge PMD or an existing table stays.
+ */
+int pte_alloc(struct machine *m, struct mm_struct *mm, unsigned long pmd_table,
+	      unsigned int pmd_idx);
+
 /* ---- faults, unmap, fork ---------------------------------------------- */
 vm_fault_t handle_mm_fault(struct machine *m, struct vm_area_struct *vma, uint64_t addr,
 			   unsigned int flags);
