@@ -365,6 +365,7 @@ static void test_split_pmd_file_thp(void **state)
 	struct task *t = proc(m, "p");
 	int fd = make_file(m, t, "huge=always", PMD_SIZE, O_RDONLY);
 	unsigned long page, head;
+	struct thp_census c;
 	long tables;
 
 	(void)state;
@@ -375,8 +376,16 @@ static void test_split_pmd_file_thp(void **state)
 	head = pte_pfn(pmd_of(m, t, A));
 	tables = node_stat(m, NR_PAGETABLE);
 	assert_int_equal(node_stat(m, NR_SHMEM_PMDMAPPED), HPAGE_PMD_NR);
+	thp_census(m, &c);
+	assert_int_equal(c.pmd_maps, 1);
+	assert_int_equal(c.pmd_mapped, 1);
+	assert_int_equal(c.pte_mapped, 0);
 
 	assert_int_equal(gup(m, t, A + 5 * PAGE_SIZE, 1, FOLL_FORCE | FOLL_SPLIT_PMD, &page), 1);
+	thp_census(m, &c);
+	assert_int_equal(c.pmd_mapped, 0);
+	assert_int_equal(c.pte_maps, 16);
+	assert_int_equal(c.pte_mapped, 1);
 	assert_int_equal(page, head + 5);
 	assert_true(PageHead(m, head));
 	assert_int_equal(node_stat(m, NR_PAGETABLE), tables + 1);
