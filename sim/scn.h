@@ -228,7 +228,7 @@ struct scn_stmt {
 	int node;		/* -1: none given */
 	int node_col;
 	int cpu;
-	int mode;		/* enum scn_free_mode / scn_fill_mode */
+	int mode;		/* enum scn_free_mode / scn_fill_mode; store: 1 for >> */
 	int expect_alloc;	/* enum scn_alloc_expect */
 	unsigned long count;	/* fill count/tries; free every=K */
 	unsigned long offset;	/* free every=K offset=J; free G[i]: i */

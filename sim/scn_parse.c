@@ -28,6 +28,7 @@
 #include "host.h"
 #include "mman.h"
 #include "mmap.h"
+#include "module.h"
 
 enum name_kind { NAME_ID, NAME_GROUP, NAME_SNAP };
 
@@ -1055,6 +1056,37 @@ static char *join_words(struct parser *p, int from, int to)
 	return sb_steal(&sb);
 }
 
+/*
+ * A value the kernel refuses whatever the state (the file's check, e.g.
+ * uprobe_events syntax) is bad input: an error at the column it is about,
+ * found in the words the value was joined from (one blank between each).
+ */
+static bool check_store_value(struct parser *p, int first, int redir, const struct scn_stmt *st)
+{
+	char msg[256] = "";
+	size_t pos, at = 0;
+	int i;
+
+	if (!mm_check_store(st->path, st->text, &pos, msg, sizeof(msg)))
+		return true;
+	for (i = first; i < redir - 1; i++) {
+		size_t len = strlen(p->tk.t[i].s);
+
+		if (pos <= at + len)
+			break;
+		at += len + 1;
+	}
+	if (i >= redir)
+		i = redir - 1;
+	/* a word that starts with a quote has its text one column on */
+	pos = pos >= at ? pos - at : 0;
+	if (i >= first && (p->linetext[p->tk.t[i].col - 1] == '\'' ||
+			   p->linetext[p->tk.t[i].col - 1] == '"'))
+		pos++;
+	return perr(p, i >= first ? p->tk.t[i].col + (int)pos : p->tk.t[redir].col,
+		    "%s: %s", st->path, msg);
+}
+
 static bool parse_echo(struct parser *p)
 {
 	int first = 1, redir = -1;
@@ -1091,7 +1123,8 @@ static bool parse_echo(struct parser *p)
 	st->text = join_words(p, first, redir);
 	st->path = xstrdup(p->tk.t[redir + 1].s);
 	st->path_col = p->tk.t[redir + 1].col;
-	return true;
+	st->mode = p->tk.t[redir].kind == SCN_TOK_APPEND;
+	return check_store_value(p, first, redir, st);
 }
 
 static bool parse_snapshot(struct parser *p)

@@ -650,9 +650,10 @@ static enum scn_status step_cat(struct scn_runner *run, const struct scn_stmt *s
 static enum scn_status step_store(struct scn_runner *run, const struct scn_stmt *st)
 {
 	char err[512] = "";
-	int rc = mm_store_file(run->m, st->path, st->text, err, sizeof(err));
+	bool no_file;
+	int rc = mm_write_file(run->m, st->path, st->text, st->mode, &no_file, err, sizeof(err));
 
-	if (rc == -ENOENT)
+	if (no_file)
 		return rt_error(run, st->path_col, "%s: not a file the model provides", st->path);
 	if (rc < 0) {
 		/* like a shell: report the write error and go on */
