@@ -26,7 +26,8 @@
 	F(node)			\
 	F(hugetlb)		\
 	F(huge_memory)		\
-	F(task_mmu)
+	F(task_mmu)		\
+	F(uprobes)
 
 #define MM_MODULE_DECLARE(n)	extern const struct mm_module mm_module_##n;
 #define MM_MODULE_REF(n)	&mm_module_##n,
