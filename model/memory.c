@@ -50,6 +50,7 @@
 #include "page_alloc.h"
 #include "rmap.h"
 #include "task.h"
+#include "uprobes.h"
 
 #define PGD_ALLOCATION_ORDER	1
 #define GFP_PGTABLE_USER	(GFP_KERNEL_ACCOUNT | __GFP_ZERO)
@@ -1034,6 +1035,8 @@ void zap_vma_range(struct machine *m, struct vm_area_struct *vma, uint64_t start
 
 	if (end > vma->vm_end)
 		end = vma->vm_end;
+	if (vma->vm_file)		/* unmap_single_vma */
+		uprobe_munmap(m, vma, addr, end);
 	update_hiwater_rss(mm);
 	for (; addr < end; addr = next) {
 		unsigned long pmd_table;
