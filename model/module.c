@@ -27,7 +27,8 @@
 	F(hugetlb)		\
 	F(huge_memory)		\
 	F(task_mmu)		\
-	F(uprobes)
+	F(uprobes)		\
+	F(trace_uprobe)
 
 #define MM_MODULE_DECLARE(n)	extern const struct mm_module mm_module_##n;
 #define MM_MODULE_REF(n)	&mm_module_##n,

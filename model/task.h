@@ -22,6 +22,7 @@
 struct file;
 struct shmem_sb;
 struct uprobes_ctx;
+struct trace_uprobe_ctx;
 
 struct task {
 	long pid;
@@ -56,6 +57,7 @@ struct proc_ctx {
 	struct thp_settings thp;
 	uint64_t next_file_id;		/* names open files (struct file) for VMA merging */
 	struct uprobes_ctx *uprobes;	/* uprobes.c, created on first use */
+	struct trace_uprobe_ctx *trace_uprobes;	/* trace_uprobe.c, the tracefs events */
 };
 
 struct proc_ctx *proc_ctx(struct machine *m);	/* created on first use */
