@@ -235,6 +235,9 @@ struct scn_stmt {
 	unsigned int pct;	/* free random=P% */
 	enum scn_cmp cmp;
 	struct scn_expr lhs, rhs;
+	/* expect FAMILY=A,B: ...: checked only when the run picks one of the entries */
+	const struct policy_family *guard;
+	uint64_t guard_mask;	/* bit i: guard->policies[i] */
 	struct trace *trace;	/* owned by the script */
 	struct scn_call *call;	/* SCN_CALL, SCN_PROCESS (proc slot) */
 };

@@ -1370,6 +1370,54 @@ static bool expr_parse(struct parser *p, const char **pp, struct scn_expr *e)
 	}
 }
 
+/*
+ * `expect FAMILY=A[,B...]: EXPR OP EXPR`: the expect holds only for runs
+ * that pick one of those entries (a counter name never has '=' before a
+ * ':', so the guard cannot be read as an expression).  Advances *qp past
+ * it; false after an error.
+ */
+static bool parse_expect_guard(struct parser *p, const char **qp, struct scn_stmt *st)
+{
+	const char *q = *qp, *word_end = q, *eq, *name;
+	const struct policy_family *f;
+
+	while (*word_end && !is_blank(*word_end) && *word_end != ':')
+		word_end++;
+	eq = memchr(q, '=', (size_t)(word_end - q));
+	if (*word_end != ':' || !eq || eq == q)
+		return true;
+	for (const char *c = q; c < eq; c++)	/* a family name, not 'a>=snap:b' */
+		if (!islower((unsigned char)*c) && !isdigit((unsigned char)*c) && *c != '_' &&
+		    *c != '-')
+			return true;
+	f = policy_family_find(q, (size_t)(eq - q));
+	if (!f)
+		return perr(p, (int)(q - p->linetext) + 1, "expect: unknown policy family '%.*s'",
+			    (int)(eq - q), q);
+	st->guard = f;
+	for (name = eq + 1; name <= word_end;) {
+		const char *end = name;
+		const struct policy *pol;
+
+		while (end < word_end && *end != ',')
+			end++;
+		pol = policy_find(f, name, (size_t)(end - name));
+		if (!pol)
+			return perr(p, (int)(name - p->linetext) + 1,
+				    "expect: unknown policy '%.*s' in family '%s'", (int)(end - name),
+				    name, f->name);
+		st->guard_mask |= 1ULL << (pol - f->policies);
+		name = end + 1;
+	}
+	q = word_end + 1;
+	skip_blanks(&q);
+	if (at_end(q))
+		return perr(p, (int)(q - p->linetext) + 1,
+			    "expect: missing condition after '%.*s'", (int)(word_end + 1 - *qp), *qp);
+	*qp = q;
+	return true;
+}
+
 static bool parse_expect(struct parser *p, const char *rest)
 {
 	static const struct { const char *s; enum scn_cmp op; } ops[] = {
@@ -1386,10 +1434,12 @@ static bool parse_expect(struct parser *p, const char *rest)
 	if (at_end(q))
 		return perr(p, (int)(q - p->linetext) + 1,
 			    "expect: missing condition (usage: expect COUNTER OP VALUE)");
-	start = q;
 	if (!need_boot(p, vcol))
 		return false;
 	st = new_stmt(p, SCN_EXPECT, vcol);
+	if (!parse_expect_guard(p, &q, st))
+		return false;
+	start = q;
 	if (!expr_parse(p, &q, &st->lhs))
 		return false;
 	opcol = (int)(q - p->linetext) + 1;

@@ -1057,6 +1057,13 @@ static enum scn_status step_expect(struct scn_runner *run, const struct scn_stmt
 		rc = eval_expr(run, &st->rhs, &r);
 	if (rc != SCN_OK)
 		return rc;
+	if (st->guard) {
+		/* evaluated all the same, so a misspelt counter is caught under every policy */
+		const struct policy *pol = policy_set_get(&run->m->opts.policies, st->guard);
+
+		if (!(st->guard_mask & (1ULL << (pol - st->guard->policies))))
+			return SCN_OK;
+	}
 	switch (st->cmp) {
 	case SCN_EQ: ok = l == r; break;
 	case SCN_NE: ok = l != r; break;
