@@ -112,11 +112,20 @@ def test_policies_lists_families(mmsim):
     assert r.returncode == 0
     lines = r.stdout.splitlines()
     assert lines[0] == "hvo: HugeTLB vmemmap optimisation: what happens to the head vmemmap page"
-    entries = lines[1:]
-    assert all(line.startswith("  ") for line in entries)
+    families = {}
+    for line in lines:
+        if not line.startswith("  "):
+            name = line.split(":")[0]
+            families[name] = []
+        else:
+            families[name].append(line)
+    assert list(families) == ["hvo", "thp-uprobe"]
+    entries = families["hvo"]
     assert [line.split()[0] for line in entries][:2] == ["reuse-head", "new-head"]
     assert [line for line in entries if line.endswith(" (default)")] == [
         "  reuse-head           Linux 6.1: keep the head vmemmap page, free 7 of 8 (default)"]
+    assert [line.split()[0] for line in families["thp-uprobe"]
+            if line.endswith(" (default)")] == ["split-pmd-collapse"]
     r = mmsim("policies", "hvo")
     assert r.returncode == 2
     assert r.stderr.startswith("mmsim: policies: unexpected argument 'hvo'\n" + USAGE)
