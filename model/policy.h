@@ -73,7 +73,7 @@ struct policy_figure {
 };
 
 struct policy_family {
-	const char *name;		/* "hvo": [a-z0-9_]+ */
+	const char *name;		/* "hvo", "thp-uprobe": [a-z0-9_-]+ */
 	const char *summary;
 	const struct policy *policies;
 	unsigned int nr_policies;

@@ -167,7 +167,7 @@ def test_policies_spelled_anywhere_exist(mmsim):
     problems = []
     for path in [README, *DOCS]:
         for n, line in enumerate(path.read_text().splitlines(), 1):
-            for fam, names in re.findall(r"\b([a-z][a-z0-9_]*)=([A-Za-z0-9][\w.,-]*)", line):
+            for fam, names in re.findall(r"\b([a-z][a-z0-9_-]*)=([A-Za-z0-9][\w.,-]*)", line):
                 if fam not in families:
                     continue
                 for name in names.rstrip(".,").split(","):
