@@ -353,26 +353,31 @@ static unsigned long shmem_alloc_huge(struct machine *m, struct vm_area_struct *
 	return head + (index - hindex);
 }
 
-vm_fault_t filemap_fault(struct machine *m, struct vm_area_struct *vma, unsigned long pgoff,
-			 unsigned long *pfn_out)
+/*
+ * shmem_get_folio_gfp(SGP_CACHE) for one page: the page at pgoff of
+ * inode, found in the cache or added to it (a THP when the VMA, or the
+ * file without one, may have them), returned with a reference.  0,
+ * -EINVAL beyond EOF, -ENOSPC past size=, -ENOMEM.
+ */
+static int shmem_get_page(struct machine *m, struct vm_area_struct *vma, struct inode *inode,
+			  unsigned long pgoff, unsigned long *pfn_out)
 {
-	struct inode *inode = vma->vm_file;
 	uint64_t pfn;
 
 	if (pgoff >= (inode->i_size + PAGE_SIZE - 1) >> PAGE_SHIFT)
-		return VM_FAULT_SIGBUS;
+		return -EINVAL;
 	if (!xmap_get(&inode->i_pages, pgoff, &pfn)) {
-		/* shmem_get_folio_gfp: a new zeroed page in the cache */
+		/* a new zeroed page in the cache */
 		if (inode->sb && inode->sb->max_blocks &&
 		    inode->sb->used_blocks >= inode->sb->max_blocks)
-			return VM_FAULT_SIGBUS;		/* -ENOSPC */
+			return -ENOSPC;
 		pfn = PFN_NONE;
 		if (shmem_is_huge(m, vma, inode, pgoff))
 			pfn = shmem_alloc_huge(m, vma, inode, pgoff);
 		if (pfn == PFN_NONE) {
 			pfn = __alloc_pages(m, GFP_HIGHUSER_MOVABLE, 0, m->cpu_node[m->cur_cpu]);
 			if (pfn == PFN_NONE)
-				return VM_FAULT_OOM;
+				return -ENOMEM;
 			SetPageUptodate(m, pfn);
 			SetPageSwapBacked(m, pfn);
 			page_cache_add(m, inode, pgoff, pfn, 1);
@@ -381,6 +386,22 @@ vm_fault_t filemap_fault(struct machine *m, struct vm_area_struct *vma, unsigned
 	get_page(m, pfn);
 	*pfn_out = pfn;
 	return 0;
+}
+
+vm_fault_t filemap_fault(struct machine *m, struct vm_area_struct *vma, unsigned long pgoff,
+			 unsigned long *pfn_out)
+{
+	int err = shmem_get_page(m, vma, vma->vm_file, pgoff, pfn_out);
+
+	if (err == -ENOMEM)
+		return VM_FAULT_OOM;
+	return err ? VM_FAULT_SIGBUS : 0;
+}
+
+int shmem_read_mapping_page(struct machine *m, struct inode *inode, unsigned long index,
+			    unsigned long *pfn)
+{
+	return shmem_get_page(m, NULL, inode, index, pfn);
 }
 
 void rmap_walk_file(struct machine *m, unsigned long pfn, rmap_one_fn fn, void *arg)

@@ -97,6 +97,15 @@ void shmem_align(struct machine *m, struct inode *file, uint64_t len, unsigned l
 vm_fault_t filemap_fault(struct machine *m, struct vm_area_struct *vma, unsigned long pgoff,
 			 unsigned long *pfn);
 
+/*
+ * shmem_read_mapping_page: the page at index of a tmpfs file, read into
+ * the page cache if it is not there (without a VMA: the mount's huge=
+ * decides whether it comes as a THP), returned with a reference.  0,
+ * -EINVAL beyond EOF, -ENOSPC, -ENOMEM.
+ */
+int shmem_read_mapping_page(struct machine *m, struct inode *inode, unsigned long index,
+			    unsigned long *pfn);
+
 /* The file at path (not unlinked), or NULL */
 struct inode *inode_lookup(struct machine *m, const char *path);
 

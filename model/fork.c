@@ -18,6 +18,8 @@
 #include "machine.h"
 #include "mmap.h"
 #include "memory.h"
+#include "trace_uprobe.h"
+#include "uprobes.h"
 
 struct proc_ctx *proc_ctx(struct machine *m)
 {
@@ -80,6 +82,8 @@ void proc_ctx_destroy(struct machine *m)
 		task_free_host(t);
 	}
 	host_free(pc->tasks);
+	trace_uprobes_destroy(m);
+	uprobes_destroy(m);
 	for (size_t k = 0; xmap_next(&pc->anon_vmas, &k, &key, &val);) {
 		struct anon_vma *av = (struct anon_vma *)(uintptr_t)val;
 

@@ -773,6 +773,84 @@ static void split_huge_pages_all(struct machine *m)
 	}
 }
 
+/* ---- how THPs are mapped (thp.* counters) --------------------------------- */
+
+static void census_vma(struct machine *m, struct vm_area_struct *vma, struct thp_census *c,
+		       struct xmap *pmd_heads, struct xmap *pte_heads)
+{
+	uint64_t addr, next;
+
+	for (addr = vma->vm_start; addr < vma->vm_end; addr = next) {
+		unsigned long pmd_table;
+		unsigned int pmd_idx;
+		pteval_t pmd;
+
+		next = (addr + PMD_SIZE) & ~(PMD_SIZE - 1);
+		if (next > vma->vm_end)
+			next = vma->vm_end;
+		if (!pmd_slot(m, vma->vm_mm, addr, false, &pmd_table, &pmd_idx, NULL))
+			continue;
+		pmd = pt_read(m, pmd_table, pmd_idx);
+		if (!pte_present(pmd))
+			continue;
+		if (pmd_leaf(pmd)) {
+			if (!is_huge_zero_pmd(m, pmd)) {
+				c->pmd_maps++;
+				xmap_set(pmd_heads, pte_pfn(pmd), 1);
+			}
+			continue;
+		}
+		for (uint64_t a = addr; a < next; a += PAGE_SIZE) {
+			pteval_t e = pt_read(m, pte_pfn(pmd), (unsigned int)(a >> PAGE_SHIFT) &
+								 (PTRS_PER_TABLE - 1));
+			unsigned long pfn;
+
+			if (!upte_present(e) || (pfn = vm_normal_pfn(e)) == PFN_NONE ||
+			    !PageCompound(m, pfn))
+				continue;
+			c->pte_maps++;
+			xmap_set(pte_heads, page_head(m, pfn), 1);
+		}
+	}
+}
+
+void thp_census(struct machine *m, struct thp_census *c)
+{
+	struct proc_ctx *pc = m->procs;		/* not proc_ctx(): reading creates nothing */
+	struct xmap pmd_heads, pte_heads;
+
+	*c = (struct thp_census){ 0 };
+	if (!pc)
+		return;
+	xmap_init(&pmd_heads);
+	xmap_init(&pte_heads);
+	for (unsigned int i = 0; i < pc->nr_tasks; i++) {
+		struct mm_struct *mm = pc->tasks[i]->mm;
+
+		for (unsigned int k = 0; mm && k < mm->nr_vmas; k++)
+			census_vma(m, mm->vmas[k], c, &pmd_heads, &pte_heads);
+	}
+	c->pmd_mapped = (long)pmd_heads.nr;
+	c->pte_mapped = (long)pte_heads.nr;
+	xmap_destroy(&pmd_heads);
+	xmap_destroy(&pte_heads);
+}
+
+static void thp_counters(struct machine *m, struct vout *vo)
+{
+	struct thp_census c;
+
+	thp_census(m, &c);
+	vo_rec(vo, c.pmd_maps, "thp.pmd_maps");
+	vo_rec(vo, c.pmd_mapped, "thp.pmd_mapped");
+	vo_rec(vo, c.pte_maps, "thp.pte_maps");
+	vo_rec(vo, c.pte_mapped, "thp.pte_mapped");
+}
+
+static const struct counter_ns thp_counter_ns[] = {
+	{ "thp.", thp_counters },
+};
+
 /* ---- /sys/kernel/mm/transparent_hugepage ---------------------------------- */
 
 enum thp_file { TF_ENABLED, TF_DEFRAG, TF_USE_ZERO_PAGE, TF_HPAGE_PMD_SIZE, TF_SHMEM_ENABLED,
@@ -929,4 +1007,6 @@ const struct mm_module mm_module_huge_memory = {
 	.name = "huge_memory",
 	.files = thp_files,
 	.nr_files = sizeof(thp_files) / sizeof(thp_files[0]),
+	.counters = thp_counter_ns,
+	.nr_counters = ARRAY_SIZE(thp_counter_ns),
 };

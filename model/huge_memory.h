@@ -76,4 +76,17 @@ void vma_adjust_trans_huge(struct machine *m, struct vm_area_struct *vma, uint64
 int hugepage_madvise(struct machine *m, struct vm_area_struct *vma, unsigned long *vm_flags,
 		     long advice);
 
+/*
+ * How THPs are mapped right now, over every live process (no kernel file
+ * shows it; the thp.* counters and compare's thp-uprobe figures do):
+ * huge PMDs onto THPs (the huge zero page not counted) and the THPs they
+ * map, PTEs onto subpages of THPs and the THPs those belong to.  A THP
+ * mapped both ways counts in both.
+ */
+struct thp_census {
+	long pmd_maps, pmd_mapped;	/* thp.pmd_maps, thp.pmd_mapped */
+	long pte_maps, pte_mapped;	/* thp.pte_maps, thp.pte_mapped */
+};
+void thp_census(struct machine *m, struct thp_census *c);
+
 #endif /* MMSIM_HUGE_MEMORY_H */

@@ -51,6 +51,7 @@
 #include "page_alloc.h"
 #include "rmap.h"
 #include "task.h"
+#include "uprobes.h"
 
 #define PGD_ALLOCATION_ORDER	1
 #define GFP_PGTABLE_USER	(GFP_KERNEL_ACCOUNT | __GFP_ZERO)
@@ -1071,6 +1072,8 @@ void zap_vma_range(struct machine *m, struct vm_area_struct *vma, uint64_t start
 
 	if (end > vma->vm_end)
 		end = vma->vm_end;
+	if (vma->vm_file)		/* unmap_single_vma */
+		uprobe_munmap(m, vma, addr, end);
 	if (unlikely(is_vm_hugetlb_page(vma))) {	/* unmap_single_vma */
 		if (addr < end)
 			__unmap_hugepage_range_final(m, vma, addr, end, PFN_NONE, 0);

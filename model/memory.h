@@ -72,6 +72,12 @@ bool pud_slot(struct machine *m, struct mm_struct *mm, uint64_t addr, bool alloc
 /* pte_alloc: the PMD entry at (pmd_table, pmd_idx) gets a PTE table if empty: 0 or -ENOMEM */
 int __pte_alloc(struct machine *m, struct mm_struct *mm, unsigned long pmd_table,
 		unsigned int pmd_idx);
+/* pte_alloc: the same, as the kernel's wrapper spells it (gup, uprobes) */
+static inline int pte_alloc(struct machine *m, struct mm_struct *mm, unsigned long pmd_table,
+			    unsigned int pmd_idx)
+{
+	return __pte_alloc(m, mm, pmd_table, pmd_idx);
+}
 
 /* ---- faults, unmap, fork ---------------------------------------------- */
 vm_fault_t handle_mm_fault(struct machine *m, struct vm_area_struct *vma, uint64_t addr,

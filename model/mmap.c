@@ -44,6 +44,7 @@
 #include "mman.h"
 #include "rmap.h"
 #include "task.h"
+#include "uprobes.h"
 
 #define MAX_LFS_FILESIZE	((uint64_t)INT64_MAX)
 
@@ -755,6 +756,8 @@ static long mmap_region(struct machine *m, struct mm_struct *mm, struct inode *f
 	vm_stat_account(mm, vm_flags, (long)(len >> PAGE_SHIFT));
 	vma = find_vma(mm, addr);
 	vma->vm_flags |= VM_SOFTDIRTY;
+	if (file)
+		uprobe_mmap(m, vma);	/* breakpoints registered before this mapping */
 	return (long)addr;
 }
 
@@ -1208,6 +1211,7 @@ int dup_mmap(struct machine *m, struct mm_struct *mm, struct mm_struct *oldmm)
 {
 	int err = 0;
 
+	uprobe_start_dup_mmap(m);
 	down_write(m, &oldmm->mmap_lock);
 	mm->total_vm = oldmm->total_vm;
 	mm->data_vm = oldmm->data_vm;
@@ -1215,6 +1219,7 @@ int dup_mmap(struct machine *m, struct mm_struct *mm, struct mm_struct *oldmm)
 	mm->stack_vm = oldmm->stack_vm;
 	mm->def_flags = oldmm->def_flags;
 	mm->flags = oldmm->flags & MMF_INIT_MASK;	/* not MMF_HUGE_ZERO_PAGE */
+	uprobe_dup_mmap(oldmm, mm);
 	for (unsigned int i = 0; i < oldmm->nr_vmas && !err; i++) {
 		struct vm_area_struct *mpnt = oldmm->vmas[i], *tmp;
 
@@ -1245,6 +1250,7 @@ int dup_mmap(struct machine *m, struct mm_struct *mm, struct mm_struct *oldmm)
 			err = copy_page_range(m, tmp, mpnt);
 	}
 	up_write(m, &oldmm->mmap_lock);
+	uprobe_end_dup_mmap(m);
 	return err;
 }
 

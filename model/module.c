@@ -28,7 +28,9 @@
 	F(hugetlb)		\
 	F(huge_memory)		\
 	F(task_mmu)		\
-	F(mremap)
+	F(mremap)		\
+	F(uprobes)		\
+	F(trace_uprobe)
 
 #define MM_MODULE_DECLARE(n)	extern const struct mm_module mm_module_##n;
 #define MM_MODULE_REF(n)	&mm_module_##n,
@@ -197,6 +199,9 @@ int mm_file_error(const struct mm_file_args *a, int e, const char *what, char *e
 		[EACCES] = "Permission denied",
 		[EINVAL] = "Invalid argument",
 		[ERANGE] = "Numerical result out of range",
+		[EBUSY] = "Device or resource busy",
+		[EEXIST] = "File exists",
+		[ENOMEM] = "Cannot allocate memory",
 	};
 
 	if (err && errlen)
@@ -211,19 +216,22 @@ static bool starts_with(const char *s, const char *prefix)
 	return !strncmp(s, prefix, strlen(prefix));
 }
 
-int mm_store_file(struct machine *m, const char *path, const char *val,
-		  char *err, size_t errlen)
+int mm_write_file(struct machine *m, const char *path, const char *val, bool append,
+		  bool *no_file, char *err, size_t errlen)
 {
 	static const char missing[] = "not a file the model provides";
 	struct mm_file_args a;
 	const struct mm_file *f = mm_file_find(path, &a);
+	char scratch[1];
 	int e, ret;
 
+	*no_file = true;
 	if (!f)
 		return mm_file_error(&a, ENOENT, missing, err, errlen);
 	if (!f->store) {
 		if (!mm_file_readable(m, &a))
 			return mm_file_error(&a, ENOENT, missing, err, errlen);
+		*no_file = false;
 		/*
 		 * proc seq files answer EIO (pde_write), but a /proc/<pid>
 		 * file with no write method EINVAL (vfs_write: the file was
@@ -235,10 +243,37 @@ int mm_store_file(struct machine *m, const char *path, const char *val,
 		    strstr(f->pattern, "%P") ? EINVAL : EIO;
 		return mm_file_error(&a, e, "read-only file", err, errlen);
 	}
+	a.append = append;
+	if (!err || !errlen) {
+		err = scratch;
+		errlen = sizeof(scratch);
+	}
+	err[0] = '\0';
 	ret = f->store(m, &a, val ? val : "", err, errlen);
-	if (ret == -ENOENT)
+	/* -ENOENT with no reason: the arguments name nothing that exists */
+	if (ret == -ENOENT && !err[0])
 		return mm_file_error(&a, ENOENT, missing, err, errlen);
+	*no_file = false;
 	return ret;
+}
+
+int mm_store_file(struct machine *m, const char *path, const char *val,
+		  char *err, size_t errlen)
+{
+	bool no_file;
+
+	return mm_write_file(m, path, val, false, &no_file, err, errlen);
+}
+
+int mm_check_store(const char *path, const char *val, size_t *errpos, char *err, size_t errlen)
+{
+	struct mm_file_args a;
+	const struct mm_file *f = mm_file_find(path, &a);
+
+	*errpos = 0;
+	if (!f || !f->check)
+		return 0;
+	return f->check(&a, val ? val : "", errpos, err, errlen);
 }
 
 void mm_file_pattern_text(const char *pattern, struct sbuf *sb)

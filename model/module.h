@@ -66,6 +66,7 @@ struct mm_file_args {
 	size_t proc_name_len;
 	const char *name;		/* %S (points into the path), or NULL */
 	size_t name_len;
+	bool append;			/* a store through `>>` (O_APPEND), not `>` (O_TRUNC) */
 };
 
 struct mm_file {
@@ -75,13 +76,22 @@ struct mm_file {
 	/* Or a handler; false when the arguments name nothing that exists */
 	bool (*show)(struct machine *m, const struct mm_file_args *a, struct sbuf *sb);
 	/*
-	 * NULL: read-only.  Returns 0, -ENOENT when the arguments name
-	 * nothing that exists, or another negative errno with err filled.
+	 * NULL: read-only.  Returns 0, -ENOENT (err left empty) when the
+	 * arguments name nothing that exists, or a negative errno with err
+	 * filled.
 	 */
 	int (*store)(struct machine *m, const struct mm_file_args *a, const char *val,
 		     char *err, size_t errlen);
 	/* The module's own number for the file, for handlers several files share */
 	int tag;
+	/*
+	 * Optional: check a value before anything runs (the scenario parser
+	 * calls it for `echo VALUE > FILE`), for what the kernel would refuse
+	 * whatever the state: 0, or a negative errno with err filled and
+	 * *errpos the offset in val the error is about.
+	 */
+	int (*check)(const struct mm_file_args *a, const char *val, size_t *errpos, char *err,
+		     size_t errlen);
 };
 
 /* A counter namespace: every counter whose name starts with prefix */
@@ -126,6 +136,24 @@ bool mm_show_file(struct machine *m, const char *path, struct sbuf *sb);
  */
 int mm_store_file(struct machine *m, const char *path, const char *val,
 		  char *err, size_t errlen);
+
+/*
+ * The write an echo makes: through `>` (O_TRUNC), or `>>` with @append
+ * (the handler sees a->append).  The same returns, and *no_file tells a
+ * path the model has no file at from a write the file itself refused
+ * with ENOENT (a handler does that by filling err; -ENOENT without a
+ * reason means its arguments name nothing that exists).
+ */
+int mm_write_file(struct machine *m, const char *path, const char *val, bool append,
+		  bool *no_file, char *err, size_t errlen);
+
+/*
+ * Check a value a scenario will write to path, before anything runs
+ * (struct mm_file's check): 0 when it is fine or the file has no check
+ * (or does not exist: running the write says so), else a negative errno
+ * with err filled ("<what>", no path) and *errpos the offset in val.
+ */
+int mm_check_store(const char *path, const char *val, size_t *errpos, char *err, size_t errlen);
 
 /* "FILE: write error: <strerror of e> (<what>)"; returns -e */
 int mm_file_error(const struct mm_file_args *a, int e, const char *what, char *err,

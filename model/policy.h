@@ -73,7 +73,7 @@ struct policy_figure {
 };
 
 struct policy_family {
-	const char *name;		/* "hvo", "hugetlb-mremap": [a-z0-9_-]+ */
+	const char *name;		/* "hvo", "hugetlb-mremap", "thp-uprobe": [a-z0-9_-]+ */
 	const char *summary;
 	const struct policy *policies;
 	unsigned int nr_policies;

@@ -22,6 +22,8 @@
 struct file;
 struct shmem_sb;
 struct hugetlbfs_sb_info;
+struct uprobes_ctx;
+struct trace_uprobe_ctx;
 
 struct task {
 	long pid;
@@ -60,6 +62,8 @@ struct proc_ctx {
 	unsigned long last_ino[MAX_CPUS];	/* and its per-CPU batches */
 	struct thp_settings thp;
 	uint64_t next_file_id;		/* names open files (struct file) for VMA merging */
+	struct uprobes_ctx *uprobes;	/* uprobes.c, created on first use */
+	struct trace_uprobe_ctx *trace_uprobes;	/* trace_uprobe.c, the tracefs events */
 };
 
 struct proc_ctx *proc_ctx(struct machine *m);	/* created on first use */

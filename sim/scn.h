@@ -228,13 +228,16 @@ struct scn_stmt {
 	int node;		/* -1: none given */
 	int node_col;
 	int cpu;
-	int mode;		/* enum scn_free_mode / scn_fill_mode */
+	int mode;		/* enum scn_free_mode / scn_fill_mode; store: 1 for >> */
 	int expect_alloc;	/* enum scn_alloc_expect */
 	unsigned long count;	/* fill count/tries; free every=K */
 	unsigned long offset;	/* free every=K offset=J; free G[i]: i */
 	unsigned int pct;	/* free random=P% */
 	enum scn_cmp cmp;
 	struct scn_expr lhs, rhs;
+	/* expect FAMILY=A,B: ...: checked only when the run picks one of the entries */
+	const struct policy_family *guard;
+	uint64_t guard_mask;	/* bit i: guard->policies[i] */
 	struct trace *trace;	/* owned by the script */
 	struct scn_call *call;	/* SCN_CALL, SCN_PROCESS (proc slot) */
 };

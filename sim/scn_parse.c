@@ -28,6 +28,7 @@
 #include "host.h"
 #include "mman.h"
 #include "mmap.h"
+#include "module.h"
 
 enum name_kind { NAME_ID, NAME_GROUP, NAME_SNAP };
 
@@ -1055,6 +1056,37 @@ static char *join_words(struct parser *p, int from, int to)
 	return sb_steal(&sb);
 }
 
+/*
+ * A value the kernel refuses whatever the state (the file's check, e.g.
+ * uprobe_events syntax) is bad input: an error at the column it is about,
+ * found in the words the value was joined from (one blank between each).
+ */
+static bool check_store_value(struct parser *p, int first, int redir, const struct scn_stmt *st)
+{
+	char msg[256] = "";
+	size_t pos, at = 0;
+	int i;
+
+	if (!mm_check_store(st->path, st->text, &pos, msg, sizeof(msg)))
+		return true;
+	for (i = first; i < redir - 1; i++) {
+		size_t len = strlen(p->tk.t[i].s);
+
+		if (pos <= at + len)
+			break;
+		at += len + 1;
+	}
+	if (i >= redir)
+		i = redir - 1;
+	/* a word that starts with a quote has its text one column on */
+	pos = pos >= at ? pos - at : 0;
+	if (i >= first && (p->linetext[p->tk.t[i].col - 1] == '\'' ||
+			   p->linetext[p->tk.t[i].col - 1] == '"'))
+		pos++;
+	return perr(p, i >= first ? p->tk.t[i].col + (int)pos : p->tk.t[redir].col,
+		    "%s: %s", st->path, msg);
+}
+
 static bool parse_echo(struct parser *p)
 {
 	int first = 1, redir = -1;
@@ -1091,7 +1123,8 @@ static bool parse_echo(struct parser *p)
 	st->text = join_words(p, first, redir);
 	st->path = xstrdup(p->tk.t[redir + 1].s);
 	st->path_col = p->tk.t[redir + 1].col;
-	return true;
+	st->mode = p->tk.t[redir].kind == SCN_TOK_APPEND;
+	return check_store_value(p, first, redir, st);
 }
 
 static bool parse_snapshot(struct parser *p)
@@ -1337,6 +1370,54 @@ static bool expr_parse(struct parser *p, const char **pp, struct scn_expr *e)
 	}
 }
 
+/*
+ * `expect FAMILY=A[,B...]: EXPR OP EXPR`: the expect holds only for runs
+ * that pick one of those entries (a counter name never has '=' before a
+ * ':', so the guard cannot be read as an expression).  Advances *qp past
+ * it; false after an error.
+ */
+static bool parse_expect_guard(struct parser *p, const char **qp, struct scn_stmt *st)
+{
+	const char *q = *qp, *word_end = q, *eq, *name;
+	const struct policy_family *f;
+
+	while (*word_end && !is_blank(*word_end) && *word_end != ':')
+		word_end++;
+	eq = memchr(q, '=', (size_t)(word_end - q));
+	if (*word_end != ':' || !eq || eq == q)
+		return true;
+	for (const char *c = q; c < eq; c++)	/* a family name, not 'a>=snap:b' */
+		if (!islower((unsigned char)*c) && !isdigit((unsigned char)*c) && *c != '_' &&
+		    *c != '-')
+			return true;
+	f = policy_family_find(q, (size_t)(eq - q));
+	if (!f)
+		return perr(p, (int)(q - p->linetext) + 1, "expect: unknown policy family '%.*s'",
+			    (int)(eq - q), q);
+	st->guard = f;
+	for (name = eq + 1; name <= word_end;) {
+		const char *end = name;
+		const struct policy *pol;
+
+		while (end < word_end && *end != ',')
+			end++;
+		pol = policy_find(f, name, (size_t)(end - name));
+		if (!pol)
+			return perr(p, (int)(name - p->linetext) + 1,
+				    "expect: unknown policy '%.*s' in family '%s'", (int)(end - name),
+				    name, f->name);
+		st->guard_mask |= 1ULL << (pol - f->policies);
+		name = end + 1;
+	}
+	q = word_end + 1;
+	skip_blanks(&q);
+	if (at_end(q))
+		return perr(p, (int)(q - p->linetext) + 1,
+			    "expect: missing condition after '%.*s'", (int)(word_end + 1 - *qp), *qp);
+	*qp = q;
+	return true;
+}
+
 static bool parse_expect(struct parser *p, const char *rest)
 {
 	static const struct { const char *s; enum scn_cmp op; } ops[] = {
@@ -1353,10 +1434,12 @@ static bool parse_expect(struct parser *p, const char *rest)
 	if (at_end(q))
 		return perr(p, (int)(q - p->linetext) + 1,
 			    "expect: missing condition (usage: expect COUNTER OP VALUE)");
-	start = q;
 	if (!need_boot(p, vcol))
 		return false;
 	st = new_stmt(p, SCN_EXPECT, vcol);
+	if (!parse_expect_guard(p, &q, st))
+		return false;
+	start = q;
 	if (!expr_parse(p, &q, &st->lhs))
 		return false;
 	opcol = (int)(q - p->linetext) + 1;

@@ -652,9 +652,10 @@ static enum scn_status step_cat(struct scn_runner *run, const struct scn_stmt *s
 static enum scn_status step_store(struct scn_runner *run, const struct scn_stmt *st)
 {
 	char err[512] = "";
-	int rc = mm_store_file(run->m, st->path, st->text, err, sizeof(err));
+	bool no_file;
+	int rc = mm_write_file(run->m, st->path, st->text, st->mode, &no_file, err, sizeof(err));
 
-	if (rc == -ENOENT)
+	if (no_file)
 		return rt_error(run, st->path_col, "%s: not a file the model provides", st->path);
 	if (rc < 0) {
 		/* like a shell: report the write error and go on */
@@ -1058,6 +1059,13 @@ static enum scn_status step_expect(struct scn_runner *run, const struct scn_stmt
 		rc = eval_expr(run, &st->rhs, &r);
 	if (rc != SCN_OK)
 		return rc;
+	if (st->guard) {
+		/* evaluated all the same, so a misspelt counter is caught under every policy */
+		const struct policy *pol = policy_set_get(&run->m->opts.policies, st->guard);
+
+		if (!(st->guard_mask & (1ULL << (pol - st->guard->policies))))
+			return SCN_OK;
+	}
 	switch (st->cmp) {
 	case SCN_EQ: ok = l == r; break;
 	case SCN_NE: ok = l != r; break;

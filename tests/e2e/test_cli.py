@@ -114,15 +114,21 @@ def test_policies_lists_families(mmsim):
     heads = [i for i, line in enumerate(lines) if not line.startswith("  ")]
     assert [lines[i].split(":")[0] for i in heads] == ["hvo", "hugetlb-mremap"]
     assert lines[0] == "hvo: HugeTLB vmemmap optimisation: what happens to the head vmemmap page"
-    blocks = [lines[a + 1:b] for a, b in zip(heads, heads[1:] + [len(lines)])]
-    assert all(block for block in blocks)
-    # one default per family
-    assert [len([e for e in block if e.endswith(" (default)")]) for block in blocks] == [1, 1]
-    entries = blocks[0]
+    families = {}
+    for line in lines:
+        if not line.startswith("  "):
+            name = line.split(":")[0]
+            families[name] = []
+        else:
+            families[name].append(line)
+    assert list(families) == ["hvo", "hugetlb-mremap", "thp-uprobe"]
+    entries = families["hvo"]
     assert [line.split()[0] for line in entries][:2] == ["reuse-head", "new-head"]
     assert [line for line in entries if line.endswith(" (default)")] == [
         "  reuse-head           Linux 6.1: keep the head vmemmap page, free 7 of 8 (default)"]
-    assert [line.split()[0] for line in blocks[1]] == ["reject", "move-v1", "move"]
+    assert [line.split()[0] for line in families["thp-uprobe"]
+            if line.endswith(" (default)")] == ["split-pmd-collapse"]
+    assert [line.split()[0] for line in families["hugetlb-mremap"]] == ["reject", "move-v1", "move"]
     r = mmsim("policies", "hvo")
     assert r.returncode == 2
     assert r.stderr.startswith("mmsim: policies: unexpected argument 'hvo'\n" + USAGE)

@@ -18,6 +18,7 @@
 #include "sbuf.h"
 #include "mman.h"
 #include "mmap.h"
+#include "filemap.h"
 #include "task.h"
 
 static bool match(const char *pattern, const char *path, struct mm_file_args *a)
@@ -362,6 +363,17 @@ static void test_every_file(void **state)
 	assert_non_null(t);	/* with one mapping, so that its maps is not empty */
 	assert_true(ksys_mmap_pgoff(m, t, 0, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS,
 				    -1, 0) > 0);
+	/* a uprobe event x/x, so that uprobe_events and events/x/x/enable have something */
+	{
+		char err[256];
+
+		assert_int_equal(shmem_mount(m, "/mnt", "", err, sizeof(err)), 0);
+		assert_int_equal(do_truncate_path(m, "/mnt/p", 4096), 0);
+		bool no_file;
+
+		assert_int_equal(mm_write_file(m, "/sys/kernel/tracing/uprobe_events",
+					       "p:x/x /mnt/p:0", true, &no_file, err, sizeof(err)), 0);
+	}
 	sb_init(&sb);
 	for (size_t i = 0; i < mm_nr_modules(); i++) {
 		const struct mm_module *mod = mm_module_at(i);
