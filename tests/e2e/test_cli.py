@@ -112,7 +112,7 @@ def test_policies_lists_families(mmsim):
     assert r.returncode == 0
     lines = r.stdout.splitlines()
     heads = [i for i, line in enumerate(lines) if not line.startswith("  ")]
-    assert [lines[i].split(":")[0] for i in heads] == ["hvo", "hugetlb-mremap"]
+    assert [lines[i].split(":")[0] for i in heads] == ["hvo", "hugetlb-mremap", "thp-uprobe"]
     assert lines[0] == "hvo: HugeTLB vmemmap optimisation: what happens to the head vmemmap page"
     families = {}
     for line in lines:
