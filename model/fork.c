@@ -17,6 +17,7 @@
 #include "machine.h"
 #include "mmap.h"
 #include "memory.h"
+#include "rcu.h"
 
 struct proc_ctx *proc_ctx(struct machine *m)
 {
@@ -93,6 +94,7 @@ void proc_ctx_destroy(struct machine *m)
 		host_free(inode);
 	}
 	host_free(pc->inodes);
+	rcu_state_destroy(m);
 	filemap_destroy(m);
 	pfnmap_destroy(&pc->content);
 	xmap_destroy(&pc->anon_vmas);

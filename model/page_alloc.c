@@ -47,6 +47,7 @@
 #include "migrate.h"
 #include "mmzone.h"
 #include "page.h"
+#include "rcu.h"
 #include "vm_event_item.h"
 #include "vmscan.h"
 
@@ -1323,6 +1324,7 @@ void mm_background_work(struct machine *m)
 		if (wake)
 			kswapd_run(m, nid);
 	}
+	rcu_barrier_tables(m);		/* a grace period ends between steps */
 }
 
 /* -------------------------------------------------------------------------

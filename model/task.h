@@ -21,6 +21,7 @@
 
 struct file;
 struct shmem_sb;
+struct rcu_state;
 
 struct task {
 	long pid;
@@ -54,6 +55,7 @@ struct proc_ctx {
 	unsigned long shm_ino_batch[MAX_CPUS];	/* its per-CPU batches */
 	struct thp_settings thp;
 	uint64_t next_file_id;		/* names open files (struct file) for VMA merging */
+	struct rcu_state *rcu;		/* rcu.c's, made on first use */
 };
 
 struct proc_ctx *proc_ctx(struct machine *m);	/* created on first use */
