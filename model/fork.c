@@ -14,6 +14,7 @@
 #include "task.h"
 #include "filemap.h"
 #include "host.h"
+#include "khugepaged.h"
 #include "machine.h"
 #include "mmap.h"
 #include "memory.h"
@@ -94,6 +95,7 @@ void proc_ctx_destroy(struct machine *m)
 		host_free(inode);
 	}
 	host_free(pc->inodes);
+	khugepaged_destroy(m);
 	rcu_state_destroy(m);
 	filemap_destroy(m);
 	pfnmap_destroy(&pc->content);
@@ -197,6 +199,7 @@ struct task *do_fork(struct machine *m, struct task *parent, const char *name, i
 		t->exited = true;
 		return NULL;
 	}
+	khugepaged_fork(m, t->mm, parent->mm);
 	t->mm->hiwater_rss = get_mm_rss(t->mm);
 	t->mm->hiwater_vm = t->mm->total_vm;
 	/* open files are shared: the child gets its own references */
@@ -216,6 +219,7 @@ void do_exit(struct machine *m, struct task *t, int code)
 		if (t->fd[fd])
 			ksys_close(m, t, fd);
 	if (t->mm) {
+		khugepaged_exit(m, t->mm);	/* __mmput: before exit_mmap */
 		exit_mmap(m, t->mm);
 		mm_free(m, t->mm);
 		t->mm = NULL;

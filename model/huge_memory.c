@@ -36,6 +36,7 @@
 #include "cpu.h"
 #include "filemap.h"
 #include "gfp.h"
+#include "khugepaged.h"
 #include "machine.h"
 #include "mman.h"
 #include "mmap.h"
@@ -236,6 +237,7 @@ static vm_fault_t do_huge_pmd_anonymous_page(struct machine *m, struct vm_area_s
 		return VM_FAULT_FALLBACK;
 	if (anon_vma_prepare(m, vma))
 		return VM_FAULT_OOM;
+	khugepaged_enter_vma(m, vma, vma->vm_flags);
 	if (!(flags & FAULT_FLAG_WRITE) && thp_settings(m)->use_zero_page) {
 		unsigned long zp;
 
@@ -557,10 +559,11 @@ void free_compound_user_page(struct machine *m, unsigned long head, unsigned int
 int hugepage_madvise(struct machine *m, struct vm_area_struct *vma, unsigned long *vm_flags,
 		     long advice)
 {
-	(void)m, (void)vma;
 	if (advice == MADV_HUGEPAGE) {
 		*vm_flags &= ~VM_NOHUGEPAGE;
 		*vm_flags |= VM_HUGEPAGE;
+		/* eligible now: register without waiting for a fault */
+		khugepaged_enter_vma(m, vma, *vm_flags);
 	} else {
 		*vm_flags &= ~VM_HUGEPAGE;
 		*vm_flags |= VM_NOHUGEPAGE;

@@ -26,6 +26,7 @@
 	F(node)			\
 	F(hugetlb)		\
 	F(huge_memory)		\
+	F(khugepaged)		\
 	F(task_mmu)
 
 #define MM_MODULE_DECLARE(n)	extern const struct mm_module mm_module_##n;

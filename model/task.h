@@ -21,6 +21,7 @@
 
 struct file;
 struct shmem_sb;
+struct khugepaged;
 struct rcu_state;
 
 struct task {
@@ -55,6 +56,7 @@ struct proc_ctx {
 	unsigned long shm_ino_batch[MAX_CPUS];	/* its per-CPU batches */
 	struct thp_settings thp;
 	uint64_t next_file_id;		/* names open files (struct file) for VMA merging */
+	struct khugepaged *khugepaged;	/* khugepaged.c's state, made on first use */
 	struct rcu_state *rcu;		/* rcu.c's, made on first use */
 };
 
