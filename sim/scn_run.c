@@ -55,6 +55,7 @@
 #include "vmscan.h"
 #include "module.h"
 #include "filemap.h"
+#include "khugepaged.h"
 #include "memory.h"
 #include "mman.h"
 #include "mmap.h"
@@ -1415,6 +1416,12 @@ static enum scn_status step_rm(struct scn_runner *run, const struct scn_stmt *st
 	return SCN_OK;
 }
 
+static enum scn_status step_khugepaged(struct scn_runner *run, const struct scn_stmt *st)
+{
+	khugepaged_run(run->m, st->count);
+	return SCN_OK;
+}
+
 static enum scn_status step_strace(struct scn_runner *run, const struct scn_stmt *st)
 {
 	run->strace = st->mode;
@@ -1444,6 +1451,7 @@ static const step_fn steps[] = {
 	[SCN_TRUNCATE] = step_truncate,
 	[SCN_RM] = step_rm,
 	[SCN_STRACE] = step_strace,
+	[SCN_KHUGEPAGED] = step_khugepaged,
 };
 
 /* -------------------------------------------------------------------------
