@@ -1046,6 +1046,7 @@ static int retract_page_tables_61(struct machine *m, struct inode *mapping, unsi
 				    sizeof(vma->anon_vma));
 			if (vma->anon_vma) {
 				result = SCAN_PAGE_ANON;
+				k->st.retract_anon_recheck++;
 			} else {
 				collapse_and_free_pmd(m, mm, vma, addr, pmd_table, pmd_idx);
 				if (!cc->is_khugepaged && is_target)
@@ -1120,10 +1121,12 @@ static void retract_page_tables_66(struct machine *m, struct inode *mapping, uns
 		/* the THP is locked, but a private COW may have come in meanwhile */
 		sched_point(m, SCHED_READ, (uint64_t)(uintptr_t)&vma->anon_vma,
 			    sizeof(vma->anon_vma));
-		if (vma->anon_vma)
+		if (vma->anon_vma) {
 			skipped = true;
-		else
+			k->st.retract_anon_recheck++;
+		} else {
 			pt_write(m, pmd_table, pmd_idx, 0);	/* pmdp_collapse_flush */
+		}
 		spin_unlock(m, ptl);
 		spin_unlock(m, pml);
 		if (skipped) {
@@ -2072,6 +2075,7 @@ void khugepaged_counters(struct machine *m, struct vout *vo)
 	vo_rec(vo, (long)st->pte_mapped_thp_dropped, "khugepaged.pte_mapped_thp_dropped");
 	vo_rec(vo, (long)st->tables_retracted, "khugepaged.tables_retracted");
 	vo_rec(vo, (long)st->retract_deferred, "khugepaged.retract_deferred");
+	vo_rec(vo, (long)st->retract_anon_recheck, "khugepaged.retract_anon_recheck");
 	vo_rec(vo, (long)rcu_deferred_tables(m), "khugepaged.rcu_deferred_tables");
 	for (size_t t = 0; t < sizeof(tables) / sizeof(tables[0]); t++) {
 		const unsigned long *v = (const unsigned long *)((const char *)st + tables[t].off);
