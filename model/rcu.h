@@ -11,9 +11,9 @@
  * rcu_barrier_tables, which first waits for a grace period
  * (synchronize_rcu: every CPU that was inside a read-side section when it
  * started has left it).  The kernel's grace periods elapse on their own;
- * the model ends one between scenario steps (mm_background_work), at the
- * end of a khugepaged run, and where a race test calls it, so the
- * explorer can interleave it with a walker.
+ * the model ends one between scenario steps (the runner calls
+ * rcu_barrier_tables after each), after each khugepaged wake-up, and where
+ * a race test calls it, so the explorer can interleave it with a walker.
  *
  * Under the explorer, rcu_read_lock and rcu_read_unlock are scheduling
  * points on the CPU's nesting counter and synchronize_rcu waits on each

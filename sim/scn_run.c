@@ -56,6 +56,7 @@
 #include "module.h"
 #include "filemap.h"
 #include "khugepaged.h"
+#include "rcu.h"
 #include "memory.h"
 #include "mman.h"
 #include "mmap.h"
@@ -1515,6 +1516,7 @@ static enum scn_status after_step(struct scn_runner *run, const struct scn_stmt 
 	if (!run->m)
 		return SCN_OK;
 	mm_background_work(run->m);
+	rcu_barrier_tables(run->m);	/* an RCU grace period ends between steps */
 	if (run->o->step_hook)
 		run->o->step_hook(run->o->step_hook_priv, run->m, st->line);
 	if (run->m->fail.failed) {
