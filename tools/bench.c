@@ -11,13 +11,17 @@
  *   seed000  the seed-000 experiment end to end: boot 2 x 64 GiB with
  *            hugetlb_free_vmemmap=on, write 32768 into node 0's 2 MiB
  *            nr_hugepages, print pagetypeinfo (reuse-head and new-head)
+ *   khugepaged  pages khugepaged scans per second (2 MiB ranges it gives up
+ *            on after reading their 512 PTEs: read-only) and collapses per
+ *            second (4 KiB anonymous pages into THPs), on 1 GiB (--quick:
+ *            256 MiB) of one process
  *
  * Each boot figure comes from a child process, so its peak RSS is its own.
  * When a sibling binary mmsim-bench-jemalloc exists (the same driver
  * linked with jemalloc), the driver runs it too and prints both columns;
  * that is how the project decides whether jemalloc earns its place.
  *
- *   mmsim-bench [--quick] [--only pcp|buddy|boot|seed000|proc] [--no-jemalloc]
+ *   mmsim-bench [--quick] [--only pcp|buddy|boot|seed000|proc|khugepaged] [--no-jemalloc]
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,6 +35,7 @@
 #include "page.h"
 #include "page_alloc.h"
 #include "huge_memory.h"
+#include "khugepaged.h"
 #include "memory.h"
 #include "mman.h"
 #include "mmap.h"
@@ -293,6 +298,61 @@ static struct proc_figs bench_proc(bool quick)
 	return f;
 }
 
+/* ---- khugepaged ---------------------------------------------------------- */
+
+struct kh_figs {
+	double scanned_per_s;		/* pages of scan progress per second */
+	double collapses_per_s;		/* anonymous 2 MiB ranges collapsed per second */
+};
+
+/* Wake khugepaged until a full scan ends; returns the seconds it took */
+static double bench_khugepaged_until_full_scan(struct machine *m)
+{
+	const struct khugepaged_stats *st = khugepaged_stats(m);
+	unsigned long full = st->full_scans;
+	double t0 = now();
+
+	while (st->full_scans == full)
+		khugepaged_do_scan(m);
+	return now() - t0;
+}
+
+static struct kh_figs bench_khugepaged(bool quick)
+{
+	struct machine *m = bench_machine(1, 4, 2);
+	const struct khugepaged_stats *st = khugepaged_stats(m);
+	uint64_t len = quick ? (256UL << 20) : (1UL << 30), a;
+	struct task *t = bench_task(m, false);
+	unsigned long scanned, collapsed;
+	struct kh_figs f;
+	double secs;
+
+	khugepaged_settings(m)->pages_to_scan = 64 * HPAGE_PMD_NR;
+	a = bench_map(m, t, len);
+	bench_touch(m, t, a, len);
+	/* THP "never" at fault time, "always" for khugepaged */
+	thp_settings(m)->enabled = THP_ALWAYS;
+	do_madvise(m, t, a, len, MADV_HUGEPAGE);
+
+	/* read-only: each range is scanned to its last PTE, then given up */
+	do_mprotect_pkey(m, t, a, len, PROT_READ);
+	scanned = st->pages_scanned;
+	secs = bench_khugepaged_until_full_scan(m);
+	f.scanned_per_s = (double)(st->pages_scanned - scanned) / secs;
+
+	do_mprotect_pkey(m, t, a, len, PROT_READ | PROT_WRITE);
+	collapsed = st->pages_collapsed;
+	secs = bench_khugepaged_until_full_scan(m);
+	f.collapses_per_s = (double)(st->pages_collapsed - collapsed) / secs;
+	if (st->pages_collapsed - collapsed < (len >> PMD_SHIFT) - 1) {
+		fprintf(stderr, "mmsim-bench: khugepaged collapsed only %lu ranges\n",
+			st->pages_collapsed - collapsed);
+		exit(1);
+	}
+	machine_destroy(m);
+	return f;
+}
+
 int main(int argc, char **argv)
 {
 	bool quick = false, jemalloc_sibling = true;
@@ -307,7 +367,8 @@ int main(int argc, char **argv)
 		else if (!strcmp(argv[i], "--only") && i + 1 < argc)
 			only = argv[++i];
 		else {
-			fprintf(stderr, "usage: mmsim-bench [--quick] [--only pcp|buddy|boot|seed000|proc] [--no-jemalloc]\n");
+			fprintf(stderr, "usage: mmsim-bench [--quick] [--only pcp|buddy|boot|seed000|proc|"
+				"khugepaged] [--no-jemalloc]\n");
 			return 2;
 		}
 	}
@@ -342,6 +403,13 @@ int main(int argc, char **argv)
 		       f.mmap_pairs_per_s / 1e6);
 		printf("  fork, 1 GiB touched, 4 KiB pages:        %6.3f s\n", f.fork_s);
 		printf("  fork, 1 GiB touched, THPs:               %6.3f s\n", f.fork_thp_s);
+	}
+	if (!only || !strcmp(only, "khugepaged")) {
+		struct kh_figs f = bench_khugepaged(quick);
+
+		printf("  khugepaged scan (read-only ranges):      %6.2f M pages/s\n",
+		       f.scanned_per_s / 1e6);
+		printf("  khugepaged collapses (anon 2 MiB):       %6.0f /s\n", f.collapses_per_s);
 	}
 	if (!only || !strcmp(only, "seed000")) {
 		static const char *const pols[] = { "reuse-head", "new-head" };
