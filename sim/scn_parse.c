@@ -1468,8 +1468,12 @@ static bool parse_strace(struct parser *p)
 	return true;
 }
 
-/* khugepaged [N]: N wake-ups of khugepaged (default 1) */
-#define KHUGEPAGED_MAX_WAKEUPS	1000000
+/*
+ * khugepaged [N]: N wake-ups of khugepaged (default 1).  A wake-up reads
+ * up to pages_to_scan PTEs (4096 by default, about 0.3 ms): the bound keeps
+ * one line of a scenario (or of a fuzzer's) within seconds.
+ */
+#define KHUGEPAGED_MAX_WAKEUPS	10000
 
 static bool parse_khugepaged(struct parser *p)
 {
