@@ -94,7 +94,7 @@ static const char *const scan_names[NR_SCAN_RESULTS] = {
 	[SCAN_ADDRESS_RANGE] = "not_suitable_address_range",
 	[SCAN_DEL_PAGE_LRU] = "could_not_delete_page_from_lru",
 	[SCAN_ALLOC_HUGE_PAGE_FAIL] = "alloc_huge_page_failed",
-	[SCAN_CGROUP_CHARGE_FAIL] = "ccgroup_charge_failed",	/* sic, as the kernel prints it */
+	[SCAN_CGROUP_CHARGE_FAIL] = "ccgroup_charge_failed",	/* sic: the kernel's */
 	[SCAN_TRUNCATED] = "truncated",
 	[SCAN_PAGE_HAS_PRIVATE] = "page_has_private",
 	[SCAN_STORE_FAILED] = "store_failed",
@@ -678,7 +678,8 @@ static void __collapse_huge_page_copy(struct machine *m, unsigned long pte_table
 			continue;
 		}
 		src = pte_pfn(e);
-		set_page_content(m, hpage + i, page_content(m, src));	/* copy_user_highpage */
+		/* copy_user_highpage */
+		set_page_content(m, hpage + i, page_content(m, src));
 		if (!PageCompound(m, src))
 			release_pte_page(m, src);
 		spin_lock(m, ptl);
@@ -825,11 +826,9 @@ int hpage_collapse_scan_pmd(struct machine *m, struct mm_struct *mm,
 	ptl = table_lock(m, mm, pte_table);
 	spin_lock(m, ptl);
 	for (unsigned int i = 0; i < HPAGE_PMD_NR; i++) {
-		uint64_t a = address + ((uint64_t)i << PAGE_SHIFT);
 		pteval_t e = pt_read(m, pte_table, i);
 		unsigned long pfn, head;
 
-		(void)a;
 		if (is_swap_pte(e)) {
 			if (!cc->is_khugepaged || ++unmapped <= (int)s->max_ptes_swap)
 				continue;

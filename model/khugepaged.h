@@ -104,7 +104,8 @@ struct khugepaged_stats {
 	unsigned long pte_mapped_thp_dropped;	/* ... found the array full (or no mm_slot) */
 	unsigned long tables_retracted;		/* PTE tables retract_page_tables freed */
 	unsigned long retract_deferred;		/* mmap_write_trylock failed (6.1) */
-	unsigned long retract_anon_recheck;	/* the re-check under the lock found an anon_vma */
+	unsigned long retract_anon_recheck;	/* ... its re-check under the lock found
+						 * an anon_vma */
 	unsigned long scan[NR_SCAN_RESULTS];	/* each range khugepaged scanned */
 	unsigned long madvise[NR_SCAN_RESULTS];	/* each range MADV_COLLAPSE tried */
 	unsigned long cpmt[NR_SCAN_RESULTS];	/* collapse_pte_mapped_thp's results */

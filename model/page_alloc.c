@@ -47,7 +47,6 @@
 #include "migrate.h"
 #include "mmzone.h"
 #include "page.h"
-#include "rcu.h"
 #include "vm_event_item.h"
 #include "vmscan.h"
 
@@ -1324,7 +1323,6 @@ void mm_background_work(struct machine *m)
 		if (wake)
 			kswapd_run(m, nid);
 	}
-	rcu_barrier_tables(m);		/* a grace period ends between steps */
 }
 
 /* -------------------------------------------------------------------------

@@ -99,8 +99,8 @@ void synchronize_rcu(struct machine *m)
 		if (!rc->nesting)
 			continue;
 		if (!m->sched) {
-			mm_fail(m, "BUG: synchronize_rcu: cpu %d stays in a read-side section and no "
-				"other CPU runs (deadlock)", c);
+			mm_fail(m, "BUG: synchronize_rcu: cpu %d stays in a read-side section "
+				"and no other CPU runs (deadlock)", c);
 			return;
 		}
 		w.exits = rc->exits;

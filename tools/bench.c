@@ -367,8 +367,8 @@ int main(int argc, char **argv)
 		else if (!strcmp(argv[i], "--only") && i + 1 < argc)
 			only = argv[++i];
 		else {
-			fprintf(stderr, "usage: mmsim-bench [--quick] [--only pcp|buddy|boot|seed000|proc|"
-				"khugepaged] [--no-jemalloc]\n");
+			fprintf(stderr, "usage: mmsim-bench [--quick] [--only pcp|buddy|boot|"
+				"seed000|proc|khugepaged] [--no-jemalloc]\n");
 			return 2;
 		}
 	}

@@ -402,7 +402,8 @@ static void run_race(void **state)
 			 n > 1 ? "not exhaustive" : "the race has no scheduling points");
 }
 
-#define RACE_TEST(t)	{ .name = (t).name, .test_func = run_race, .initial_state = (void *)&(t) }
+#define RACE_TEST(t)	{ .name = (t).name, .test_func = run_race,			\
+			  .initial_state = (void *)&(t) }
 
 /* The mutants: each must be found, and its replay string reproduce it */
 static struct kr read_early_st = { .body = B_READ, .unlock_early = true };
