@@ -35,6 +35,7 @@
 #include "mmzone.h"
 #include "page.h"
 #include "page_alloc.h"
+#include "rcu.h"
 #include "rmap.h"
 #include "task.h"
 
@@ -1146,6 +1147,8 @@ static void chk_user(struct chk *c)
 	for (unsigned int i = 0; i < pc->nr_tasks && c->ok; i++)
 		if (pc->tasks[i]->mm)
 			chk_user_mm(c, &u, pc->tasks[i]->pid, pc->tasks[i]->mm);
+	/* tables waiting for an RCU grace period are still PageTable and counted */
+	u.pagetable += (long)rcu_deferred_tables(c->m);
 	if (c->ok)
 		chk_user_pages(c, &u);
 	if (c->ok && c->m->hugetlb)

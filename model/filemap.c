@@ -300,8 +300,8 @@ unsigned long page_cache_lookup(struct machine *m, struct inode *inode, unsigned
 	return xmap_get(&inode->i_pages, index, &pfn) ? (unsigned long)pfn : PFN_NONE;
 }
 
-bool shmem_is_huge(struct machine *m, const struct vm_area_struct *vma, struct inode *inode,
-		   unsigned long index)
+bool __shmem_is_huge(struct machine *m, const struct vm_area_struct *vma, struct inode *inode,
+		     unsigned long index, bool shmem_huge_force)
 {
 	struct thp_settings *t = thp_settings(m);
 	int huge = inode->sb ? inode->sb->huge : t->shm_mnt_huge;
@@ -311,7 +311,7 @@ bool shmem_is_huge(struct machine *m, const struct vm_area_struct *vma, struct i
 		return false;
 	if (t->shmem_enabled == SHMEM_HUGE_DENY)
 		return false;
-	if (t->shmem_enabled == SHMEM_HUGE_FORCE)
+	if (shmem_huge_force || t->shmem_enabled == SHMEM_HUGE_FORCE)
 		return true;
 	switch (huge) {
 	case SHMEM_HUGE_ALWAYS:
@@ -328,6 +328,12 @@ bool shmem_is_huge(struct machine *m, const struct vm_area_struct *vma, struct i
 	default:
 		return false;
 	}
+}
+
+bool shmem_is_huge(struct machine *m, const struct vm_area_struct *vma, struct inode *inode,
+		   unsigned long index)
+{
+	return __shmem_is_huge(m, vma, inode, index, false);
 }
 
 /* An order-9 folio for the aligned 2 MiB around index, or PFN_NONE */

@@ -115,6 +115,9 @@ unsigned long page_cache_lookup(struct machine *m, struct inode *inode, unsigned
 /* shmem_is_huge: may the page at index of inode be part of a THP? */
 bool shmem_is_huge(struct machine *m, const struct vm_area_struct *vma, struct inode *inode,
 		   unsigned long index);
+/* ... with shmem_huge_force (MADV_COLLAPSE): yes unless denied or disabled */
+bool __shmem_is_huge(struct machine *m, const struct vm_area_struct *vma, struct inode *inode,
+		     unsigned long index, bool shmem_huge_force);
 
 /* Every inode (for the checker and the views); NULL-terminated walk */
 struct inode *inode_next(struct machine *m, size_t *i);

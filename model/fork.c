@@ -15,9 +15,11 @@
 #include "filemap.h"
 #include "host.h"
 #include "hugetlb.h"
+#include "khugepaged.h"
 #include "machine.h"
-#include "mmap.h"
 #include "memory.h"
+#include "mmap.h"
+#include "rcu.h"
 #include "trace_uprobe.h"
 #include "uprobes.h"
 
@@ -101,6 +103,8 @@ void proc_ctx_destroy(struct machine *m)
 		host_free(inode);
 	}
 	host_free(pc->inodes);
+	khugepaged_destroy(m);
+	rcu_state_destroy(m);
 	filemap_destroy(m);
 	hugetlbfs_destroy(m);
 	pfnmap_destroy(&pc->content);
@@ -204,6 +208,7 @@ struct task *do_fork(struct machine *m, struct task *parent, const char *name, i
 		t->exited = true;
 		return NULL;
 	}
+	khugepaged_fork(m, t->mm, parent->mm);
 	t->mm->hiwater_rss = get_mm_rss(t->mm);
 	t->mm->hiwater_vm = t->mm->total_vm;
 	/* open files are shared: the child gets its own references */
@@ -223,6 +228,7 @@ void do_exit(struct machine *m, struct task *t, int code)
 		if (t->fd[fd])
 			ksys_close(m, t, fd);
 	if (t->mm) {
+		khugepaged_exit(m, t->mm);	/* __mmput: before exit_mmap */
 		exit_mmap(m, t->mm);
 		mm_free(m, t->mm);
 		t->mm = NULL;

@@ -36,6 +36,7 @@
 #include "cpu.h"
 #include "filemap.h"
 #include "gfp.h"
+#include "khugepaged.h"
 #include "machine.h"
 #include "mman.h"
 #include "mmap.h"
@@ -75,12 +76,15 @@ bool transhuge_vma_suitable(const struct vm_area_struct *vma, uint64_t addr)
 	return haddr >= vma->vm_start && haddr + HPAGE_PMD_SIZE <= vma->vm_end;
 }
 
-/* hugepage_vma_check(vma, vm_flags, smaps, in_pf, enforce_sysfs) for an anonymous VMA */
-bool hugepage_vma_check(struct machine *m, const struct vm_area_struct *vma, bool smaps,
-			bool in_pf)
+/*
+ * hugepage_vma_check(vma, vm_flags, smaps, in_pf, enforce_sysfs): faults
+ * and smaps enforce the sysfs setting, MADV_COLLAPSE does not (and asks
+ * shmem with shmem_huge_force).
+ */
+bool hugepage_vma_check_flags(struct machine *m, const struct vm_area_struct *vma,
+			      unsigned long f, bool smaps, bool in_pf, bool enforce_sysfs)
 {
 	struct thp_settings *t = thp_settings(m);
-	unsigned long f = vma->vm_flags;
 
 	if ((f & VM_NOHUGEPAGE) || (vma->vm_mm->flags & (1UL << MMF_DISABLE_THP)))
 		return false;
@@ -90,14 +94,21 @@ bool hugepage_vma_check(struct machine *m, const struct vm_area_struct *vma, boo
 		return false;
 	/* shmem has its own settings: before (and instead of) sysfs enabled */
 	if (!in_pf && vma->vm_file && vma->vm_file->shmem)
-		return shmem_is_huge(m, vma, vma->vm_file, vma->vm_pgoff);
-	if (t->enabled == THP_NEVER || (!(f & VM_HUGEPAGE) && t->enabled != THP_ALWAYS))
+		return __shmem_is_huge(m, vma, vma->vm_file, vma->vm_pgoff, !enforce_sysfs);
+	if (enforce_sysfs && (t->enabled == THP_NEVER ||
+			      (!(f & VM_HUGEPAGE) && t->enabled != THP_ALWAYS)))
 		return false;
 	if (!vma_is_anonymous(vma))
 		return false;
 	if (!vma->anon_vma)
 		return smaps || in_pf;
 	return true;
+}
+
+bool hugepage_vma_check(struct machine *m, const struct vm_area_struct *vma, bool smaps,
+			bool in_pf)
+{
+	return hugepage_vma_check_flags(m, vma, vma->vm_flags, smaps, in_pf, true);
 }
 
 /* vma_thp_gfp_mask: how hard a THP allocation tries, by the defrag setting */
@@ -158,10 +169,17 @@ static void deposit_table_free(struct machine *m, unsigned long pfn)
 
 /* pgtable_trans_huge_deposit / withdraw: the model keeps the deposited
  * table in an xmap of the mm, keyed by the PMD slot (table pfn << 9 | index) */
+void pgtable_trans_huge_deposit(struct mm_struct *mm, unsigned long pmd_table, unsigned int idx,
+				unsigned long pt)
+{
+	xmap_set(&mm->deposited, ((uint64_t)pmd_table << 9) | idx, pt);
+}
+
+/* A table allocated for the deposit (deposit_table_alloc) starts counting in mm here */
 static void deposit(struct mm_struct *mm, unsigned long pmd_table, unsigned int idx,
 		    unsigned long pt)
 {
-	xmap_set(&mm->deposited, ((uint64_t)pmd_table << 9) | idx, pt);
+	pgtable_trans_huge_deposit(mm, pmd_table, idx, pt);
 	mm->nr_pgtables++;
 	mm->pgtables_bytes += PAGE_SIZE;
 }
@@ -219,6 +237,7 @@ static vm_fault_t do_huge_pmd_anonymous_page(struct machine *m, struct vm_area_s
 		return VM_FAULT_FALLBACK;
 	if (anon_vma_prepare(m, vma))
 		return VM_FAULT_OOM;
+	khugepaged_enter_vma(m, vma, vma->vm_flags);
 	if (!(flags & FAULT_FLAG_WRITE) && thp_settings(m)->use_zero_page) {
 		unsigned long zp;
 
@@ -585,10 +604,11 @@ void free_compound_user_page(struct machine *m, unsigned long head, unsigned int
 int hugepage_madvise(struct machine *m, struct vm_area_struct *vma, unsigned long *vm_flags,
 		     long advice)
 {
-	(void)m, (void)vma;
 	if (advice == MADV_HUGEPAGE) {
 		*vm_flags &= ~VM_NOHUGEPAGE;
 		*vm_flags |= VM_HUGEPAGE;
+		/* eligible now: register without waiting for a fault */
+		khugepaged_enter_vma(m, vma, *vm_flags);
 	} else {
 		*vm_flags &= ~VM_HUGEPAGE;
 		*vm_flags |= VM_NOHUGEPAGE;

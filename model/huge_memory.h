@@ -30,6 +30,12 @@ bool transhuge_vma_suitable(const struct vm_area_struct *vma, uint64_t addr);
 /* May this VMA have THPs (smaps: for THPeligible; in_pf: in a fault)? */
 bool hugepage_vma_check(struct machine *m, const struct vm_area_struct *vma, bool smaps,
 			bool in_pf);
+/* The same for flags vm_flags; enforce_sysfs false for MADV_COLLAPSE */
+bool hugepage_vma_check_flags(struct machine *m, const struct vm_area_struct *vma,
+			      unsigned long vm_flags, bool smaps, bool in_pf, bool enforce_sysfs);
+/* Deposit pt, a PTE table mm already counts, under the huge PMD at (pmd_table, idx) */
+void pgtable_trans_huge_deposit(struct mm_struct *mm, unsigned long pmd_table, unsigned int idx,
+				unsigned long pt);
 gfp_t vma_thp_gfp_mask(struct machine *m, const struct vm_area_struct *vma);
 /* An order-9 folio for a fault: local node first, as vma_alloc_folio does */
 unsigned long vma_alloc_hugepage(struct machine *m, gfp_t gfp);

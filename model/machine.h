@@ -148,6 +148,14 @@ struct mm_inject {
 	long pgtable_allocs;
 	long pgtable_fail_from, pgtable_fail_count;
 	bool fault_skip_mmap_lock;
+	/*
+	 * khugepaged mutants for the race tests: collapse_file unlocks the
+	 * new THP before retract_page_tables (no page lock to stop faults
+	 * mapping it), 6.6's retraction frees the PTE table at once instead
+	 * of after an RCU grace period.
+	 */
+	bool khugepaged_unlock_early;
+	bool khugepaged_free_table_early;
 };
 
 struct fstore;	/* page.c */

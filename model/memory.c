@@ -118,8 +118,8 @@ void lru_cache_add(struct machine *m, unsigned long pfn, long nr)
 									  NR_ZONE_INACTIVE_FILE] += nr;
 }
 
-/* __page_cache_release: off the LRU before the page goes back */
-static void lru_del(struct machine *m, unsigned long pfn, long nr)
+/* __page_cache_release: off the LRU before the page goes back (and isolation) */
+void lru_del(struct machine *m, unsigned long pfn, long nr)
 {
 	if (!PageLRU(m, pfn))
 		return;

@@ -121,6 +121,8 @@ void inc_mm_counter(struct mm_struct *mm, enum mm_counter c, long n);
 
 /* Put a user page on its LRU list (folio_add_lru) */
 void lru_cache_add(struct machine *m, unsigned long pfn, long nr);
+/* Take it off (isolation, or before it is freed); nothing if it is not on one */
+void lru_del(struct machine *m, unsigned long pfn, long nr);
 
 /* The page a present PTE maps, or PFN_NONE for the zero page (vm_normal_page) */
 static inline unsigned long vm_normal_pfn(pteval_t e)

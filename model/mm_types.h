@@ -73,6 +73,7 @@ struct resv_map;
 enum mm_counter { MM_FILEPAGES, MM_ANONPAGES, MM_SWAPENTS, MM_SHMEMPAGES, NR_MM_COUNTERS };
 
 /* mm->flags */
+#define MMF_VM_HUGEPAGE		17	/* registered with khugepaged */
 #define MMF_HUGE_ZERO_PAGE	23
 #define MMF_DISABLE_THP	24
 /* What fork passes on (MMF_INIT_MASK; the dump flags are not modelled) */

@@ -39,6 +39,7 @@
 #include "host.h"
 #include "huge_memory.h"
 #include "hugetlb.h"
+#include "khugepaged.h"
 #include "machine.h"
 #include "memory.h"
 #include "mman.h"
@@ -755,6 +756,7 @@ static long mmap_region(struct machine *m, struct mm_struct *mm, struct inode *f
 	vma_merge_neighbours(m, mm, i);
 	vm_stat_account(mm, vm_flags, (long)(len >> PAGE_SHIFT));
 	vma = find_vma(mm, addr);
+	khugepaged_enter_vma(m, vma, vma->vm_flags);
 	vma->vm_flags |= VM_SOFTDIRTY;
 	if (file)
 		uprobe_mmap(m, vma);	/* breakpoints registered before this mapping */
@@ -1054,7 +1056,7 @@ bool madvise_modelled(long behavior)
 	case MADV_NORMAL: case MADV_RANDOM: case MADV_SEQUENTIAL: case MADV_WILLNEED:
 	case MADV_DONTNEED: case MADV_DONTFORK: case MADV_DOFORK: case MADV_HUGEPAGE:
 	case MADV_NOHUGEPAGE: case MADV_DONTDUMP: case MADV_DODUMP: case MADV_WIPEONFORK:
-	case MADV_KEEPONFORK:
+	case MADV_KEEPONFORK: case MADV_COLLAPSE:
 		return true;
 	}
 	return false;
@@ -1143,6 +1145,10 @@ static long madvise_one(struct machine *m, struct mm_struct *mm, unsigned int i,
 		if (hugepage_madvise(m, vma, &f, behavior))
 			return -EINVAL;
 		break;
+	case MADV_COLLAPSE:
+		/* its own errnos, ENOMEM included (not turned into EAGAIN) */
+		ret = madvise_collapse(m, vma, start, end);
+		return ret ? ret : i;
 	}
 	ret = vma_modify_flags(m, mm, i, start, end, f);
 	/* madvise_vma_behavior: no room for a VMA is "try again" */
@@ -1169,7 +1175,8 @@ long do_madvise(struct machine *m, struct task *t, uint64_t start, uint64_t len_
 	if (end == start)
 		return 0;
 	/* madvise_need_mmap_write: these take the lock for read */
-	if (behavior == MADV_DONTNEED || behavior == MADV_WILLNEED || behavior == MADV_COLD)
+	if (behavior == MADV_DONTNEED || behavior == MADV_WILLNEED || behavior == MADV_COLD ||
+	    behavior == MADV_COLLAPSE)
 		write = false;
 	if (write)
 		down_write(m, &mm->mmap_lock);

@@ -27,6 +27,7 @@
 	F(node)			\
 	F(hugetlb)		\
 	F(huge_memory)		\
+	F(khugepaged)		\
 	F(task_mmu)		\
 	F(mremap)		\
 	F(uprobes)		\

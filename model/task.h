@@ -24,6 +24,8 @@ struct shmem_sb;
 struct hugetlbfs_sb_info;
 struct uprobes_ctx;
 struct trace_uprobe_ctx;
+struct khugepaged;
+struct rcu_state;
 
 struct task {
 	long pid;
@@ -64,6 +66,8 @@ struct proc_ctx {
 	uint64_t next_file_id;		/* names open files (struct file) for VMA merging */
 	struct uprobes_ctx *uprobes;	/* uprobes.c, created on first use */
 	struct trace_uprobe_ctx *trace_uprobes;	/* trace_uprobe.c, the tracefs events */
+	struct khugepaged *khugepaged;	/* khugepaged.c's state, made on first use */
+	struct rcu_state *rcu;		/* rcu.c's, made on first use */
 };
 
 struct proc_ctx *proc_ctx(struct machine *m);	/* created on first use */

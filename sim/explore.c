@@ -619,27 +619,37 @@ static void source_race(struct xp_ctx *x, size_t j, size_t k)
  * together with the release of a thread that took the lock exclusively,
  * with a blocking LOCK (down_write, spin_lock), as its last acquire of that
  * lock before j.  The release of a shared holder (up_read) stays a race.
+ *
+ * COENABLED_MAYBE: the releaser's last acquire was an RMW, which is a
+ * shared acquire (down_read: a race) or a successful trylock, which may
+ * have been exclusive (down_write_trylock: then the waiter was blocked
+ * until j, and the race to reverse is with that trylock).  Both are
+ * reported: j as a race, and the walk goes on past it to the trylock.
  */
-static bool steps_coenabled(struct xp_ctx *x, size_t j, size_t i)
+enum { COENABLED_NO, COENABLED_YES, COENABLED_MAYBE };
+
+static int steps_coenabled(struct xp_ctx *x, size_t j, size_t i)
 {
 	const struct xp_step *o = &x->steps[j], *s = &x->steps[i];
 
 	if (!fp_coenabled(&o->fp, &s->fp))
-		return false;
+		return COENABLED_NO;
 	if (o->fp.op != SCHED_UNLOCK || s->fp.op != SCHED_RMW || !s->fp.wait ||
 	    !fp_overlap(&o->fp, &s->fp))
-		return true;
+		return COENABLED_YES;
 	for (size_t u = j; u-- > 0;) {
 		const struct xp_step *a = &x->steps[u];
 
 		if (a->tid != o->tid || !fp_overlap(&a->fp, &o->fp))
 			continue;
 		if (a->fp.op == SCHED_LOCK)
-			return false;
-		if (a->fp.op == SCHED_RMW || a->fp.op == SCHED_UNLOCK)
-			return true;
+			return COENABLED_NO;
+		if (a->fp.op == SCHED_RMW)
+			return COENABLED_MAYBE;
+		if (a->fp.op == SCHED_UNLOCK)
+			return COENABLED_YES;
 	}
-	return true;
+	return COENABLED_YES;
 }
 
 /*
@@ -650,7 +660,8 @@ static bool steps_coenabled(struct xp_ctx *x, size_t j, size_t i)
  * release followed by a blocking acquire of the same lock that it could
  * not have been enabled with (steps_coenabled) is no race; d skips that
  * edge, so the walk goes on to the acquire the release ended, which is the
- * race to reverse.
+ * race to reverse.  After a release that may or may not have been
+ * exclusive (COENABLED_MAYBE) the walk reports the race and goes on.
  */
 static void compute_clock(struct xp_ctx *x, size_t i)
 {
@@ -660,6 +671,7 @@ static void compute_clock(struct xp_ctx *x, size_t i)
 	int t = s->tid, base = x->last_step[t];
 	size_t races[64];
 	unsigned int nraces = 0;
+	int co;
 
 	if (base < 0 && t >= x->ncpus)
 		base = x->ev[s->ev].post_step;
@@ -678,8 +690,10 @@ static void compute_clock(struct xp_ctx *x, size_t i)
 			continue;
 		if (c[o->tid] < o->lidx)
 			join_clock(c, clock_of(x, j), n);
-		if (steps_coenabled(x, j, i)) {
-			join_clock(d, clock_of(x, j), n);
+		co = steps_coenabled(x, j, i);
+		if (co != COENABLED_NO) {
+			if (co == COENABLED_YES)
+				join_clock(d, clock_of(x, j), n);
 			if (nraces < ARRAY_SIZE(races))
 				races[nraces++] = j;
 			else	/* too many to analyse: every thread is a superset */

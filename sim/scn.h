@@ -149,6 +149,7 @@ enum scn_verb {
 	SCN_TRUNCATE,		/* truncate -s SIZE PATH */
 	SCN_RM,			/* rm PATH */
 	SCN_STRACE,		/* strace on|off */
+	SCN_KHUGEPAGED,		/* khugepaged [N] */
 };
 
 /* System calls (and the touch pseudo-call) of simulated processes */

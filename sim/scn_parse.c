@@ -1551,6 +1551,34 @@ static bool parse_strace(struct parser *p)
 	return true;
 }
 
+/*
+ * khugepaged [N]: N wake-ups of khugepaged (default 1).  A wake-up reads
+ * up to pages_to_scan PTEs (4096 by default, about 0.3 ms): the bound keeps
+ * one line of a scenario (or of a fuzzer's) within seconds.
+ */
+#define KHUGEPAGED_MAX_WAKEUPS	10000
+
+static bool parse_khugepaged(struct parser *p)
+{
+	struct scn_stmt *st;
+	uint64_t n = 1;
+
+	if (!want_args(p, "khugepaged", 0, 1, "khugepaged [N]"))
+		return false;
+	if (p->tk.n == 2) {
+		if (!int_at(p, p->tk.t[1].s, p->tk.t[1].col, KHUGEPAGED_MAX_WAKEUPS,
+			    "khugepaged: wake-ups", &n))
+			return false;
+		if (!n)
+			return perr(p, p->tk.t[1].col, "khugepaged: at least one wake-up");
+	}
+	if (!need_boot(p, p->tk.t[0].col))
+		return false;
+	st = new_stmt(p, SCN_KHUGEPAGED, p->tk.t[0].col);
+	st->count = (unsigned long)n;
+	return true;
+}
+
 /* mount -t tmpfs|hugetlbfs [-o OPTIONS] SOURCE DIR */
 static bool parse_mount(struct parser *p)
 {
@@ -2020,6 +2048,7 @@ static const struct verb verbs[] = {
 	VERB("truncate", parse_truncate),
 	VERB("rm", parse_rm),
 	VERB("strace", parse_strace),
+	VERB("khugepaged", parse_khugepaged),
 };
 
 const char *scn_verb_name(size_t i)

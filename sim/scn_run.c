@@ -56,6 +56,8 @@
 #include "module.h"
 #include "filemap.h"
 #include "hugetlb.h"
+#include "khugepaged.h"
+#include "rcu.h"
 #include "memory.h"
 #include "mman.h"
 #include "mmap.h"
@@ -1475,6 +1477,12 @@ static enum scn_status step_rm(struct scn_runner *run, const struct scn_stmt *st
 	return SCN_OK;
 }
 
+static enum scn_status step_khugepaged(struct scn_runner *run, const struct scn_stmt *st)
+{
+	khugepaged_run(run->m, st->count);
+	return SCN_OK;
+}
+
 static enum scn_status step_strace(struct scn_runner *run, const struct scn_stmt *st)
 {
 	run->strace = st->mode;
@@ -1504,6 +1512,7 @@ static const step_fn steps[] = {
 	[SCN_TRUNCATE] = step_truncate,
 	[SCN_RM] = step_rm,
 	[SCN_STRACE] = step_strace,
+	[SCN_KHUGEPAGED] = step_khugepaged,
 };
 
 /* -------------------------------------------------------------------------
@@ -1567,6 +1576,7 @@ static enum scn_status after_step(struct scn_runner *run, const struct scn_stmt 
 	if (!run->m)
 		return SCN_OK;
 	mm_background_work(run->m);
+	rcu_barrier_tables(run->m);	/* an RCU grace period ends between steps */
 	if (run->o->step_hook)
 		run->o->step_hook(run->o->step_hook_priv, run->m, st->line);
 	if (run->m->fail.failed) {

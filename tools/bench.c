@@ -16,13 +16,17 @@
  *   proc     anonymous faults, mmap+munmap pairs, fork
  *   hugetlb  hugetlb faults (2 MiB pages from a reserved pool), and mmap +
  *            touch + munmap of a 1 GiB MAP_HUGETLB mapping of 2 MiB pages
+ *   khugepaged  pages khugepaged scans per second (2 MiB ranges it gives up
+ *            on after reading their 512 PTEs: read-only) and collapses per
+ *            second (4 KiB anonymous pages into THPs), on 1 GiB (--quick:
+ *            256 MiB) of one process
  *
  * Each boot figure comes from a child process, so its peak RSS is its own.
  * When a sibling binary mmsim-bench-jemalloc exists (the same driver
  * linked with jemalloc), the driver runs it too and prints both columns;
  * that is how the project decides whether jemalloc earns its place.
  *
- *   mmsim-bench [--quick] [--only pcp|buddy|boot|seed000|proc|hugetlb] [--no-jemalloc]
+ *   mmsim-bench [--quick] [--only pcp|buddy|boot|seed000|proc|hugetlb|khugepaged] [--no-jemalloc]
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,6 +41,7 @@
 #include "page_alloc.h"
 #include "huge_memory.h"
 #include "hugetlb.h"
+#include "khugepaged.h"
 #include "memory.h"
 #include "mman.h"
 #include "mmap.h"
@@ -401,6 +406,57 @@ static struct hugetlb_figs bench_hugetlb(bool quick)
 		vm_munmap(m, t, a, 1UL << 30);
 	}
 	f.gb_cycles_per_s = (double)cycles / (now() - t0);
+/* ---- khugepaged ---------------------------------------------------------- */
+
+struct kh_figs {
+	double scanned_per_s;		/* pages of scan progress per second */
+	double collapses_per_s;		/* anonymous 2 MiB ranges collapsed per second */
+};
+
+/* Wake khugepaged until a full scan ends; returns the seconds it took */
+static double bench_khugepaged_until_full_scan(struct machine *m)
+{
+	const struct khugepaged_stats *st = khugepaged_stats(m);
+	unsigned long full = st->full_scans;
+	double t0 = now();
+
+	while (st->full_scans == full)
+		khugepaged_do_scan(m);
+	return now() - t0;
+}
+
+static struct kh_figs bench_khugepaged(bool quick)
+{
+	struct machine *m = bench_machine(1, 4, 2);
+	const struct khugepaged_stats *st = khugepaged_stats(m);
+	uint64_t len = quick ? (256UL << 20) : (1UL << 30), a;
+	struct task *t = bench_task(m, false);
+	unsigned long scanned, collapsed;
+	struct kh_figs f;
+	double secs;
+
+	khugepaged_settings(m)->pages_to_scan = 64 * HPAGE_PMD_NR;
+	a = bench_map(m, t, len);
+	bench_touch(m, t, a, len);
+	/* THP "never" at fault time, "always" for khugepaged */
+	thp_settings(m)->enabled = THP_ALWAYS;
+	do_madvise(m, t, a, len, MADV_HUGEPAGE);
+
+	/* read-only: each range is scanned to its last PTE, then given up */
+	do_mprotect_pkey(m, t, a, len, PROT_READ);
+	scanned = st->pages_scanned;
+	secs = bench_khugepaged_until_full_scan(m);
+	f.scanned_per_s = (double)(st->pages_scanned - scanned) / secs;
+
+	do_mprotect_pkey(m, t, a, len, PROT_READ | PROT_WRITE);
+	collapsed = st->pages_collapsed;
+	secs = bench_khugepaged_until_full_scan(m);
+	f.collapses_per_s = (double)(st->pages_collapsed - collapsed) / secs;
+	if (st->pages_collapsed - collapsed < (len >> PMD_SHIFT) - 1) {
+		fprintf(stderr, "mmsim-bench: khugepaged collapsed only %lu ranges\n",
+			st->pages_collapsed - collapsed);
+		exit(1);
+	}
 	machine_destroy(m);
 	return f;
 }
@@ -419,7 +475,8 @@ int main(int argc, char **argv)
 		else if (!strcmp(argv[i], "--only") && i + 1 < argc)
 			only = argv[++i];
 		else {
-			fprintf(stderr, "usage: mmsim-bench [--quick] [--only pcp|buddy|boot|seed000|proc|hugetlb] [--no-jemalloc]\n");
+			fprintf(stderr, "usage: mmsim-bench [--quick] [--only pcp|buddy|boot|"
+					"seed000|proc|hugetlb|khugepaged] [--no-jemalloc]\n");
 			return 2;
 		}
 	}
@@ -464,6 +521,12 @@ int main(int argc, char **argv)
 
 		printf("  hugetlb write faults (2 MiB, reserved): %6.2f k/s\n", f.faults_per_s / 1e3);
 		printf("  mmap + touch + munmap, 1 GiB hugetlb:   %6.1f /s\n", f.gb_cycles_per_s);
+	if (!only || !strcmp(only, "khugepaged")) {
+		struct kh_figs f = bench_khugepaged(quick);
+
+		printf("  khugepaged scan (read-only ranges):      %6.2f M pages/s\n",
+		       f.scanned_per_s / 1e6);
+		printf("  khugepaged collapses (anon 2 MiB):       %6.0f /s\n", f.collapses_per_s);
 	}
 	if (!only || !strcmp(only, "seed000")) {
 		static const char *const pols[] = { "reuse-head", "new-head" };

@@ -98,7 +98,7 @@ def test_wrong_result_fails_the_run(run_scenario):
     ("q: exit(0)\n", "t.scn:3:1: unknown process 'q'"),
     ("p: exit(0)\np: exit(0)\n", "t.scn:4:1: process 'p' exited at line 3"),
     ("p: fork()\n", "t.scn:3:4: fork needs a name for the child"),
-    ("p: madvise(0, 4096, MADV_COLLAPSE)\n", "t.scn:3:21: MADV_COLLAPSE is not modelled yet"),
+    ("p: madvise(0, 4096, MADV_FREE)\n", "t.scn:3:21: MADV_FREE is not modelled yet"),
     ("p: munmap(0, 4096\n", "t.scn:3:18: expected ',' or ')'"),
     ("p: a = mmap(\"x\", 4K, PROT_READ, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0)\n",
      "t.scn:3:13: a string where a number goes"),
