@@ -46,6 +46,7 @@
 #include <string.h>
 
 #include "khugepaged.h"
+#include "policies/thp_uprobe.h"
 #include "cpu.h"
 #include "filemap.h"
 #include "gfp.h"
@@ -140,7 +141,25 @@ static struct khugepaged *kh(struct machine *m)
 	k->s.scan_sleep_millisecs = 10000;
 	k->s.alloc_sleep_millisecs = 60000;
 	k->s.defrag = true;			/* TRANSPARENT_HUGEPAGE_DEFRAG_KHUGEPAGED_FLAG */
-	k->s.variant = KHUGEPAGED_6_1;
+	/*
+	 * Which khugepaged the thp-uprobe policy models: 6.1's, 6.6's, or one
+	 * from before seed 001's collapse patches (5.4), which finds a THP
+	 * already in the page cache compound and leaves it PTE-mapped.
+	 */
+	switch (thp_uprobe_ops(m)->collapse) {
+	case THP_UPROBE_COLLAPSE_NONE:
+		k->s.variant = KHUGEPAGED_6_1;
+		k->s.pte_mapped_thp = false;
+		break;
+	case THP_UPROBE_COLLAPSE_6_1:
+		k->s.variant = KHUGEPAGED_6_1;
+		k->s.pte_mapped_thp = true;
+		break;
+	case THP_UPROBE_COLLAPSE_6_6:
+		k->s.variant = KHUGEPAGED_6_6;
+		k->s.pte_mapped_thp = true;
+		break;
+	}
 	spin_lock_init(&k->mm_lock);
 	xmap_init(&k->hash);
 	k->head.next = k->head.prev = &k->head;
@@ -1230,8 +1249,8 @@ int collapse_file(struct machine *m, struct mm_struct *mm, uint64_t addr, struct
 		get_page(m, head);
 		if (PageCompound(m, page)) {
 			result = compound_order(m, head) == HPAGE_PMD_ORDER &&
-				 page_index(m, head) == start ? SCAN_PTE_MAPPED_HUGEPAGE :
-				 SCAN_PAGE_COMPOUND;
+				 page_index(m, head) == start && kh(m)->s.pte_mapped_thp ?
+				 SCAN_PTE_MAPPED_HUGEPAGE : SCAN_PAGE_COMPOUND;
 			goto out_unlock;
 		}
 		if (page_mapping(m, page) != mapping_addr(file)) {
@@ -1330,8 +1349,8 @@ int hpage_collapse_scan_file(struct machine *m, struct mm_struct *mm, uint64_t a
 		head = page_head(m, page);
 		if (PageCompound(m, page)) {
 			result = compound_order(m, head) == HPAGE_PMD_ORDER &&
-				 page_index(m, head) == start ? SCAN_PTE_MAPPED_HUGEPAGE :
-				 SCAN_PAGE_COMPOUND;
+				 page_index(m, head) == start && kh(m)->s.pte_mapped_thp ?
+				 SCAN_PTE_MAPPED_HUGEPAGE : SCAN_PAGE_COMPOUND;
 			break;
 		}
 		cc->node_load[page_to_nid(m, page)]++;

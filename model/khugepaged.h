@@ -92,6 +92,9 @@ struct khugepaged_settings {
 	unsigned int alloc_sleep_millisecs;	/* 60000: shown, not a time */
 	bool defrag;				/* 1: GFP_TRANSHUGE, 0: _LIGHT */
 	enum khugepaged_variant variant;
+	/* false before 5.4: a THP found in the page cache is SCAN_PAGE_COMPOUND,
+	 * never collapsed back to a PMD (the thp-uprobe policy decides) */
+	bool pte_mapped_thp;
 };
 
 /* What khugepaged did, for the khugepaged.* counters and the benchmark */

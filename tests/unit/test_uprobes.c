@@ -370,13 +370,9 @@ static void test_pmd_mapped_shmem_thp(void **state)
 	assert_int_equal(uprobe_stats(m)->orig_restored, 1);
 	assert_int_equal(uprobe_stats(m)->after_restore, 1);
 	assert_int_equal(t->mm->rss_stat[MM_ANONPAGES], 0);
-#ifdef MMSIM_KHUGEPAGED_STUB
-	assert_int_equal(page_ref_count(m, head), HPAGE_PMD_NR + 15);	/* nothing collapsed */
-#else
 	/* the table was retracted: only the page cache holds H until a refault */
 	assert_int_equal(pmd_of(m, t, A), 0);
 	assert_int_equal(page_ref_count(m, head), HPAGE_PMD_NR);
-#endif
 	t_check(m);
 	machine_destroy(m);
 }
@@ -712,9 +708,6 @@ static void test_restore_then_pmd_mapped_again(void **state)
 	struct state start, end;
 
 	(void)state;
-#ifdef MMSIM_KHUGEPAGED_STUB
-	skip();		/* collapse_pte_mapped_thp is this branch's stub */
-#endif
 	m = machine_with(NULL);
 	t = proc(m, "p");
 	inode = make_prog(m, "huge=always", PMD_SIZE);
