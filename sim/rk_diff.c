@@ -590,9 +590,16 @@ static bool cmp_holds(enum scn_cmp c, long long a, long long b)
 	return false;
 }
 
-/* Each expect line of @s whose figures the guest read, on both sides */
-static void eval_expects(const struct scn_script *s, struct rk_data *d)
+/* Each expect line of @s whose figures the guest read, on both sides; a
+ * line guarded by policies (`expect FAMILY=A,B: ...`) only when the
+ * model's run picked one of them, as the run itself does */
+static void eval_expects(const struct scn_script *s, struct rk_data *d,
+			 const struct policy_set *picks)
 {
+	struct policy_set run = s->policies;
+
+	if (picks)
+		policy_set_merge(&run, picks);
 	for (int i = 0; i < s->nstmts; i++) {
 		const struct scn_stmt *st = &s->stmts[i];
 		struct rk_figs kf = { 0 }, mf = { 0 };
@@ -601,6 +608,12 @@ static void eval_expects(const struct scn_script *s, struct rk_data *d)
 
 		if (st->verb != SCN_EXPECT)
 			continue;
+		if (st->guard) {
+			const struct policy *pol = policy_set_get(&run, st->guard);
+
+			if (!(st->guard_mask & (1ULL << (pol - st->guard->policies))))
+				continue;
+		}
 		for (int j = 0; j < d->nrecs; j++)
 			read |= d->recs[j].kind == RK_CAT && d->recs[j].line == st->line;
 		if (!read)
@@ -652,7 +665,7 @@ enum scn_status rk_diff_run(const struct scn_script *s, struct rk_data *d,
 	if (r.err.len)
 		sb_puts(err, r.err.buf);
 	scn_result_free(&r);
-	eval_expects(s, d);
+	eval_expects(s, d, o->policies);
 	*differs = rk_diff_print(d, s->file, o, out);
 	return st;
 }
