@@ -978,6 +978,8 @@ static int thp_file_store(struct machine *m, const struct mm_file_args *a, const
 		for (int i = 0; i < 3; i++)
 			if (word_is(val, enabled_words[i])) {
 				t->enabled = i;
+				/* enabled_store -> start_stop_khugepaged */
+				set_recommended_min_free_kbytes(m, t->enabled != THP_NEVER);
 				return 0;
 			}
 		break;

@@ -210,6 +210,10 @@ struct machine {
 	uint64_t pt_changes, pt_last_change;
 	struct fstore_cpu *fstore_cpu;		/* [nr_cpus] translation caches */
 	unsigned long min_free_kbytes;
+	/* user_min_free_kbytes: what /proc/sys/vm/min_free_kbytes (or its boot
+	 * parameter) was last set to, -1 for never; calculate_min_free_kbytes
+	 * never goes below it */
+	long user_min_free_kbytes;
 	unsigned long totalreserve_pages;
 	unsigned long vm_events[NR_VM_EVENT_ITEMS];
 	uint64_t rng[4];		/* xoshiro256** state */

@@ -1261,45 +1261,86 @@ void setup_per_zone_wmarks(struct machine *m)
  * lowmem, unless the scenario set it; then watermarks and reserves.
  * khugepaged raises it later with THP on (below).
  */
+/* calculate_min_free_kbytes: 4 * sqrt(lowmem in kB), never below what
+ * the user set */
+static void calculate_min_free_kbytes(struct machine *m)
+{
+	unsigned long lowmem_kbytes = nr_free_buffer_pages(m) * (PAGE_SIZE >> 10);
+	unsigned long v = int_sqrt(lowmem_kbytes * 16);
+
+	if ((long)v > m->user_min_free_kbytes)
+		m->min_free_kbytes = v < 128 ? 128 : v > 262144 ? 262144 : v;
+}
+
 void init_per_zone_wmark_min(struct machine *m)
 {
-	unsigned long lowmem_kbytes, v;
-
+	m->user_min_free_kbytes = -1;
 	if (!m->opts.min_free_kbytes) {
-		lowmem_kbytes = nr_free_buffer_pages(m) * (PAGE_SIZE >> 10);
-		v = int_sqrt(lowmem_kbytes * 16);
-		m->min_free_kbytes = v < 128 ? 128 : v > 262144 ? 262144 : v;
+		calculate_min_free_kbytes(m);
 	} else {
+		/* sysctl.vm.min_free_kbytes= is the sysctl's write, at boot */
 		m->min_free_kbytes = m->opts.min_free_kbytes;
+		m->user_min_free_kbytes = (long)m->opts.min_free_kbytes;
 	}
 	setup_per_zone_wmarks(m);
 	setup_per_zone_lowmem_reserve(m);
 }
 
+/* THP's recommended min_free_kbytes: two pageblocks free per zone, and
+ * room for a pageblock of each of MIGRATE_PCPTYPES to fall back to each
+ * other, at most 5% of lowmem */
+static unsigned long recommended_min_free_kbytes(struct machine *m)
+{
+	unsigned long nr_zones = 0, rec;
+	struct zone *z;
+
+	for_each_zone_of(m, z)
+		if (populated_zone(z) && z->idx <= ZONE_NORMAL)
+			nr_zones++;
+	rec = pageblock_nr_pages * nr_zones * 2 +
+	      pageblock_nr_pages * nr_zones * MIGRATE_PCPTYPES * MIGRATE_PCPTYPES;
+	if (rec > nr_free_buffer_pages(m) / 20)
+		rec = nr_free_buffer_pages(m) / 20;
+	return rec << (PAGE_SHIFT - 10);
+}
+
 /*
- * khugepaged's set_recommended_min_free_kbytes, when THP is on: runs at
- * hugepage_init, a subsys_initcall after hugetlb_init, so boot hugepages
- * are allocated under the lower watermarks as in 6.1.
+ * khugepaged's set_recommended_min_free_kbytes (start_stop_khugepaged) on
+ * a write to THP's `enabled`: THP on raises min_free_kbytes to the
+ * recommended value, even over the user's; THP off recomputes it
+ * (calculate_min_free_kbytes, 6.1.192; a real 6.1 guest shows the lower
+ * watermarks after `echo never`).
+ */
+void set_recommended_min_free_kbytes(struct machine *m, bool thp_enabled)
+{
+	if (thp_enabled) {
+		unsigned long rec = recommended_min_free_kbytes(m);
+
+		if (rec > m->min_free_kbytes)
+			m->min_free_kbytes = rec;
+	} else {
+		calculate_min_free_kbytes(m);
+	}
+	setup_per_zone_wmarks(m);
+}
+
+/*
+ * The same at hugepage_init, a subsys_initcall after hugetlb_init (so boot
+ * hugepages are allocated under the lower watermarks, as in 6.1), when THP
+ * is on.  A sysctl.vm.min_free_kbytes= boot parameter is applied after the
+ * initcalls (do_sysctl_args), so it wins.
  */
 void khugepaged_min_free_kbytes_update(struct machine *m)
 {
-	struct zone *z;
+	if (!m->opts.thp)
+		return;
+	if (!m->opts.min_free_kbytes) {
+		unsigned long rec = recommended_min_free_kbytes(m);
 
-	if (m->opts.thp) {
-		unsigned long nr_zones = 0, rec;
-
-		for_each_zone_of(m, z)
-			if (populated_zone(z) && z->idx <= ZONE_NORMAL)
-				nr_zones++;
-		rec = pageblock_nr_pages * nr_zones * 2 +
-		      pageblock_nr_pages * nr_zones * MIGRATE_PCPTYPES * MIGRATE_PCPTYPES;
-		if (rec > nr_free_buffer_pages(m) / 20)
-			rec = nr_free_buffer_pages(m) / 20;
-		rec <<= PAGE_SHIFT - 10;
-		if (rec > m->min_free_kbytes && !m->opts.min_free_kbytes)
+		if (rec > m->min_free_kbytes)
 			m->min_free_kbytes = rec;
-		setup_per_zone_wmarks(m);
 	}
+	setup_per_zone_wmarks(m);
 }
 
 /* kswapd's balance_pgdat, as far as this model has it: reset the boosts */

@@ -110,5 +110,7 @@ int find_suitable_fallback(struct free_area *area, unsigned int order, int mt,
 			   bool only_stealable, bool *can_steal);
 void init_per_zone_wmark_min(struct machine *m);
 void khugepaged_min_free_kbytes_update(struct machine *m);
+/* start_stop_khugepaged's min_free_kbytes: raised with THP on, recomputed off */
+void set_recommended_min_free_kbytes(struct machine *m, bool thp_enabled);
 
 #endif /* MMSIM_PAGE_ALLOC_H */

@@ -1084,6 +1084,7 @@ static int store_min_free_kbytes(struct machine *m, const struct mm_file_args *a
 	if (rc)
 		return rc;
 	m->min_free_kbytes = (unsigned long)v;
+	m->user_min_free_kbytes = v;
 	setup_per_zone_wmarks(m);
 	return 0;
 }

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "testlib.h"
+#include "module.h"
 #include "filemap.h"
 #include "huge_memory.h"
 #include "memory.h"
@@ -327,10 +328,50 @@ static void test_thp_never(void **state)
 	machine_destroy(m);
 }
 
+/*
+ * start_stop_khugepaged's watermark: a 1 GiB q35 machine boots with THP
+ * on, so khugepaged raised min_free_kbytes to its recommended value;
+ * `echo never > enabled` recomputes the default (4 * sqrt(lowmem kB)),
+ * `always` raises it again, and a value the user wrote is a floor for
+ * the recomputation (calculate_min_free_kbytes), not for the raise.
+ */
+static void test_enabled_moves_min_free_kbytes(void **state)
+{
+	struct machine_opts o;
+	struct machine *m;
+	char err[256];
+	unsigned long raised, dflt;
+
+	(void)state;
+	machine_opts_default(&o);
+	o.node[0].mem_bytes = 1UL << 30;
+	m = t_boot(&o);
+	raised = m->min_free_kbytes;
+	assert_int_equal(mm_store_file(m, "/sys/kernel/mm/transparent_hugepage/enabled", "never",
+				       err, sizeof(err)), 0);
+	dflt = m->min_free_kbytes;
+	assert_true(dflt < raised / 4);
+	assert_true(dflt > 3000 && dflt < 4200);	/* 4 * sqrt(~900 MiB in kB) */
+	assert_int_equal(mm_store_file(m, "/sys/kernel/mm/transparent_hugepage/enabled", "madvise",
+				       err, sizeof(err)), 0);
+	assert_int_equal(m->min_free_kbytes, raised);
+	assert_int_equal(mm_store_file(m, "/proc/sys/vm/min_free_kbytes", "50000", err,
+				       sizeof(err)), 0);
+	assert_int_equal(mm_store_file(m, "/sys/kernel/mm/transparent_hugepage/enabled", "never",
+				       err, sizeof(err)), 0);
+	assert_int_equal(m->min_free_kbytes, 50000);	/* the user's floor */
+	assert_int_equal(mm_store_file(m, "/sys/kernel/mm/transparent_hugepage/enabled", "always",
+				       err, sizeof(err)), 0);
+	assert_int_equal(m->min_free_kbytes, raised > 50000 ? raised : 50000);
+	t_check(m);
+	machine_destroy(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_anon_thp_fault),
+		cmocka_unit_test(test_enabled_moves_min_free_kbytes),
 		cmocka_unit_test(test_huge_zero_page),
 		cmocka_unit_test(test_cow_after_fork_splits_the_writer),
 		cmocka_unit_test(test_split_huge_page_anon),
