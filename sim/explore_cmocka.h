@@ -104,4 +104,46 @@ static inline void xp_cmocka_test(void **state)
 	{ .name = (t).name, .test_func = xp_cmocka_test,		\
 	  .initial_state = (void *)&(t) }
 
+/*
+ * A race that must be searched to the end: it passes only when the search
+ * found nothing, was exhaustive, and saw more than one schedule (one means
+ * the race has no scheduling points: nothing was tested).  A failure
+ * prints its replay string; MMSIM_REPLAY replays as xp_cmocka_run does.
+ */
+static inline void xp_cmocka_test_exhaustive(void **state)
+{
+	const struct xp_test *t = *state;
+	struct xp_result r;
+	unsigned long n;
+	bool ok;
+
+	if (getenv("MMSIM_REPLAY") && *getenv("MMSIM_REPLAY")) {
+		xp_cmocka_run(t);
+		return;
+	}
+	xp_explore(t, NULL, &r);
+	xp_print_stats(stdout, t->name, &t->opts, &r);
+	if (r.kind != XP_OK) {
+		char msg[2 * XP_MSG + 256];
+
+		xp_print_failure(stdout, &r);
+		snprintf(msg, sizeof(msg), "%s: %s: %s\n  replay: MMSIM_REPLAY='%s' "
+			 "MMSIM_REPLAY_TEST=%s", t->name, xp_fail_kind_name(r.kind), r.msg,
+			 r.schedule ? r.schedule : "", t->name);
+		xp_result_free(&r);
+		fail_msg("%s", msg);
+		return;
+	}
+	ok = r.stats.exhaustive && r.stats.schedules > 1;
+	n = r.stats.schedules;
+	xp_result_free(&r);
+	if (!ok)
+		fail_msg("%s: %lu schedules, %s", t->name, n,
+			 n > 1 ? "not exhaustive" : "the race has no scheduling points");
+}
+
+#define XP_UNIT_TEST_EXHAUSTIVE(t)					\
+	{ .name = (t).name, .test_func = xp_cmocka_test_exhaustive,	\
+	  .initial_state = (void *)&(t) }
+
 #endif /* MMSIM_EXPLORE_CMOCKA_H */

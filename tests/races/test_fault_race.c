@@ -477,39 +477,7 @@ FR_TEST(t_munmap, "fault_race_munmap",
  * A passing exploration that must also have explored more than one
  * schedule: a fault path without scheduling points would pass trivially.
  */
-static void run_race(void **state)
-{
-	const struct xp_test *t = *state;
-	struct xp_result r;
-	unsigned long n;
-	bool ok;
-
-	if (getenv("MMSIM_REPLAY") && *getenv("MMSIM_REPLAY")) {
-		xp_cmocka_run(t);
-		return;
-	}
-	xp_explore(t, NULL, &r);
-	xp_print_stats(stdout, t->name, &t->opts, &r);
-	if (r.kind != XP_OK) {
-		char msg[2 * XP_MSG + 256];
-
-		xp_print_failure(stdout, &r);
-		snprintf(msg, sizeof(msg), "%s: %s: %s\n  replay: MMSIM_REPLAY='%s' "
-			 "MMSIM_REPLAY_TEST=%s", t->name, xp_fail_kind_name(r.kind), r.msg,
-			 r.schedule ? r.schedule : "", t->name);
-		xp_result_free(&r);
-		fail_msg("%s", msg);
-		return;
-	}
-	ok = r.stats.exhaustive && r.stats.schedules > 1;
-	n = r.stats.schedules;
-	xp_result_free(&r);
-	if (!ok)
-		fail_msg("%s: %lu schedules, %s", t->name, n,
-			 n > 1 ? "not exhaustive" : "the race has no scheduling points");
-}
-
-#define RACE_TEST(t)	{ .name = (t).name, .test_func = run_race, .initial_state = (void *)&(t) }
+#define RACE_TEST(t)	XP_UNIT_TEST_EXHAUSTIVE(t)
 
 /* 3. The fault path without the mmap lock: munmap frees T_A under it */
 static struct fr no_lock_st = { .no_mmap_lock = true, .body = { B_MUNMAP, B_WRITE } };

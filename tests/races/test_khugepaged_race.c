@@ -370,40 +370,7 @@ KR_TEST(t_walk, "retract_66_vs_lockless_walker",
 	((struct kr){ .body = B_WALK, .variant_66 = true }), s_walk);
 
 /* A passing, exhaustive exploration of more than one schedule */
-static void run_race(void **state)
-{
-	const struct xp_test *t = *state;
-	struct xp_result r;
-	unsigned long n;
-	bool ok;
-
-	if (getenv("MMSIM_REPLAY") && *getenv("MMSIM_REPLAY")) {
-		xp_cmocka_run(t);
-		return;
-	}
-	xp_explore(t, NULL, &r);
-	xp_print_stats(stdout, t->name, &t->opts, &r);
-	if (r.kind != XP_OK) {
-		char msg[2 * XP_MSG + 256];
-
-		xp_print_failure(stdout, &r);
-		snprintf(msg, sizeof(msg), "%s: %s: %s\n  replay: MMSIM_REPLAY='%s' "
-			 "MMSIM_REPLAY_TEST=%s", t->name, xp_fail_kind_name(r.kind), r.msg,
-			 r.schedule ? r.schedule : "", t->name);
-		xp_result_free(&r);
-		fail_msg("%s", msg);
-		return;
-	}
-	ok = r.stats.exhaustive && r.stats.schedules > 1;
-	n = r.stats.schedules;
-	xp_result_free(&r);
-	if (!ok)
-		fail_msg("%s: %lu schedules, %s", t->name, n,
-			 n > 1 ? "not exhaustive" : "the race has no scheduling points");
-}
-
-#define RACE_TEST(t)	{ .name = (t).name, .test_func = run_race,			\
-			  .initial_state = (void *)&(t) }
+#define RACE_TEST(t)	XP_UNIT_TEST_EXHAUSTIVE(t)
 
 /* The mutants: each must be found, and its replay string reproduce it */
 static struct kr read_early_st = { .body = B_READ, .unlock_early = true };
