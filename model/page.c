@@ -600,6 +600,11 @@ void fstore_frame_release(struct machine *m, unsigned long pfn)
 	if (!pf)
 		return;
 	for (unsigned int ci = 0; ci < FST_CHUNKS_PER_FRAME; ci++) {
+		uint64_t key = fst_ptc_key(pfn, ci << FST_CHUNK_SHIFT);
+		struct fst_ptc_ent *e = &fs->ix.ptc[key & (FST_PTC_SIZE - 1)];
+
+		if (e->key == key)	/* the chunk is going: so is its cached address */
+			e->key = 0;
 		if (!pf->chunk[ci])
 			continue;
 		memcpy(pf->chunk[ci], &fs->free_chunks, sizeof(void *));
@@ -635,6 +640,20 @@ uint8_t *fstore_frame_bytes(struct machine *m, unsigned long pfn, unsigned int o
 	c = fstore_chunk(m, pfn, off >> FST_CHUNK_SHIFT);
 
 	return c ? c + (off & (FST_CHUNK_SIZE - 1)) : NULL;
+}
+
+/* A miss of fstore_table_bytes(): materialise the chunk and remember it */
+uint8_t *fstore_table_bytes_fill(struct machine *m, unsigned long pfn, unsigned int off)
+{
+	uint64_t key = fst_ptc_key(pfn, off);
+	struct fst_ptc_ent *e = &m->fstore->ix.ptc[key & (FST_PTC_SIZE - 1)];
+	uint8_t *c = fstore_chunk(m, pfn, off >> FST_CHUNK_SHIFT);
+
+	if (!c)
+		return NULL;
+	e->key = key;
+	e->chunk = c;
+	return c + (off & (FST_CHUNK_SIZE - 1));
 }
 
 void fstore_frame_zero(struct machine *m, unsigned long pfn)

@@ -503,9 +503,31 @@ struct pframe {
 	uint8_t *chunk[FST_CHUNKS_PER_FRAME];
 };
 
+/*
+ * Page-table entries are read by frame number (pgtable.h), and a walk
+ * reads the same few table chunks again and again: a direct-mapped cache
+ * of their host addresses, keyed by frame and chunk, spares the section
+ * index.  A frame's chunk, once materialised, stays where it is until
+ * fstore_frame_release() gives it back, which drops the frame's keys, so
+ * a hit is exactly what the index would say.  It caches host addresses
+ * only: no simulated structure (TLB, paging-structure cache) stands for it.
+ */
+#define FST_PTC_SIZE		256
+
+struct fst_ptc_ent {
+	uint64_t key;			/* (frame << 3 | chunk) + 1, or 0: unused */
+	uint8_t *chunk;
+};
+
+static inline uint64_t fst_ptc_key(unsigned long pfn, unsigned int off)
+{
+	return ((uint64_t)pfn << 3 | off >> FST_CHUNK_SHIFT) + 1;
+}
+
 struct fstore_index {
 	unsigned long nr_sec;
 	struct pframe ***sec;		/* [section][pfn in section], NULL until used */
+	struct fst_ptc_ent ptc[FST_PTC_SIZE];
 };
 
 /* Frame pfn's bytes at off if its chunk exists, else NULL (nothing is created) */
@@ -534,6 +556,18 @@ void fstore_add_origin(struct machine *m, unsigned long pfn, unsigned long nr, u
 void fstore_flush_xc_range(struct machine *m, int cpu, uint64_t start, uint64_t end);
 /* Frame contents by physical frame (page tables, copies) */
 uint8_t *fstore_frame_bytes(struct machine *m, unsigned long pfn, unsigned int off);
+/* The same through the page-table chunk cache (struct fstore_index) */
+uint8_t *fstore_table_bytes_fill(struct machine *m, unsigned long pfn, unsigned int off);
+static inline uint8_t *fstore_table_bytes(struct machine *m, unsigned long pfn, unsigned int off)
+{
+	struct fstore_index *ix = (struct fstore_index *)m->fstore;
+	uint64_t key = fst_ptc_key(pfn, off);
+	const struct fst_ptc_ent *e = &ix->ptc[key & (FST_PTC_SIZE - 1)];
+
+	if (likely(e->key == key))
+		return e->chunk + (off & (FST_CHUNK_SIZE - 1));
+	return fstore_table_bytes_fill(m, pfn, off);
+}
 void fstore_frame_zero(struct machine *m, unsigned long pfn);
 void fstore_frame_copy(struct machine *m, unsigned long dst, unsigned long src);
 void fstore_frame_release(struct machine *m, unsigned long pfn);

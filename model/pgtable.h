@@ -78,9 +78,7 @@ static inline void pt_note_change(struct machine *m, uint64_t key)
 static inline uint8_t *pt_entry_bytes(struct machine *m, unsigned long table_pfn,
 				      unsigned int idx)
 {
-	uint8_t *p = fstore_frame_bytes_present(m, table_pfn, idx * 8);
-
-	return likely(p) ? p : fstore_frame_bytes(m, table_pfn, idx * 8);
+	return fstore_table_bytes(m, table_pfn, idx * 8);
 }
 
 static inline pteval_t pt_read(struct machine *m, unsigned long table_pfn, unsigned int idx)
