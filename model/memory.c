@@ -94,6 +94,7 @@ static int lru_item(struct machine *m, unsigned long pfn, bool zone)
 /* lru_cache_add_inactive_or_unevictable / folio_add_lru */
 void lru_cache_add(struct machine *m, unsigned long pfn, long nr)
 {
+	struct page_handle p;
 	uint64_t f;
 	unsigned long head;
 	struct pglist_data *pgdat;
@@ -106,9 +107,12 @@ void lru_cache_add(struct machine *m, unsigned long pfn, long nr)
 		return;
 	}
 	/* the same, with the flags the other reads would see read once */
-	f = page_flags(m, pfn) | (1UL << PG_lru);
-	set_page_flags(m, pfn, f);
-	head = page_head(m, pfn);
+	p = page_handle(m, pfn);
+	f = ph_page_flags(m, &p) | (1UL << PG_lru);
+	ph_set_page_flags(m, &p, f);
+	/* page_head: PageTail, then compound_head only for a tail */
+	head = (ph_page_compound_head_raw(m, &p) & 1) || page_is_fake_head(m, pfn) ?
+	       compound_head(m, pfn) : pfn;
 	anon = head == pfn ? (f >> PG_swapbacked) & 1 : PageSwapBacked(m, head);
 	pgdat = &m->node[(f >> NODES_PGSHIFT) & NODES_MASK];
 	pgdat->vm_stat[anon ? NR_INACTIVE_ANON : NR_INACTIVE_FILE] += nr;
@@ -468,6 +472,7 @@ static unsigned long alloc_user_page(struct machine *m)
 {
 	unsigned long pfn = __alloc_pages(m, GFP_HIGHUSER_MOVABLE | __GFP_ZERO, 0,
 					  m->cpu_node[m->cur_cpu]);
+	struct page_handle p;
 
 	if (pfn == PFN_NONE)
 		return pfn;
@@ -475,8 +480,9 @@ static unsigned long alloc_user_page(struct machine *m)
 		SetPageUptodate(m, pfn);
 		SetPageSwapBacked(m, pfn);	/* anon pages are swap-backed */
 	} else {				/* the same in one update */
-		set_page_flags(m, pfn, page_flags(m, pfn) | (1UL << PG_uptodate) |
-				       (1UL << PG_swapbacked));
+		p = page_handle(m, pfn);
+		ph_set_page_flags(m, &p, ph_page_flags(m, &p) | (1UL << PG_uptodate) |
+					 (1UL << PG_swapbacked));
 	}
 	return pfn;
 }

@@ -1172,8 +1172,10 @@ void pfnlist_init(struct pfnlist_head *h)
 
 void pfnlist_add(struct machine *m, struct pfnlist_head *h, unsigned long pfn)
 {
-	set_page_lru_prev(m, pfn, PFN_NONE);
-	set_page_lru_next(m, pfn, h->first);
+	struct page_handle p = page_handle(m, pfn);
+
+	ph_set_page_lru_prev(m, &p, PFN_NONE);
+	ph_set_page_lru_next(m, &p, h->first);
 	if (h->first != PFN_NONE)
 		set_page_lru_prev(m, h->first, pfn);
 	else
@@ -1183,8 +1185,10 @@ void pfnlist_add(struct machine *m, struct pfnlist_head *h, unsigned long pfn)
 
 void pfnlist_add_tail(struct machine *m, struct pfnlist_head *h, unsigned long pfn)
 {
-	set_page_lru_next(m, pfn, PFN_NONE);
-	set_page_lru_prev(m, pfn, h->last);
+	struct page_handle p = page_handle(m, pfn);
+
+	ph_set_page_lru_next(m, &p, PFN_NONE);
+	ph_set_page_lru_prev(m, &p, h->last);
 	if (h->last != PFN_NONE)
 		set_page_lru_next(m, h->last, pfn);
 	else
@@ -1194,7 +1198,8 @@ void pfnlist_add_tail(struct machine *m, struct pfnlist_head *h, unsigned long p
 
 void pfnlist_del(struct machine *m, struct pfnlist_head *h, unsigned long pfn)
 {
-	unsigned long next = page_lru_next(m, pfn), prev = page_lru_prev(m, pfn);
+	struct page_handle p = page_handle(m, pfn);
+	unsigned long next = ph_page_lru_next(m, &p), prev = ph_page_lru_prev(m, &p);
 
 	if (prev != PFN_NONE)
 		set_page_lru_next(m, prev, next);

@@ -239,6 +239,78 @@ PG_ACCESSORS(32, uint32_t)
 PG_ACCESSORS(8, uint8_t)
 #undef PG_ACCESSORS
 
+/*
+ * Page handles: one struct page, translated once for a run of accesses.
+ *
+ * page_handle() looks the struct page up in the running CPU's TLB the way an
+ * access would, without filling anything, and keeps the host address the
+ * entry gives (w: only if the entry allows writes).  Each access through
+ * the handle is then a plain load or store.  That is exactly what the
+ * accesses one by one would do, provided the entry cannot change between
+ * them, so a handle is used only for accesses to its page with none of
+ * these in between: an access to another struct page (a miss there could
+ * evict the entry), a TLB flush, a page-table change, a CPU switch, a
+ * scheduling point.  Take it again with page_handle() after any of them.  The
+ * rest falls back to the general path, access by access:
+ *   - a miss, or a struct page that spans two chunks (sps not dividing
+ *     the chunk), leaves the handle empty; the general access fills
+ *     the entry, and the handle is looked up again after it;
+ *   - a read-only translation gives no write address, so a write takes
+ *     the general path and faults there, as it always did;
+ *   - under the explorer (m->sched) the handle stays empty: every
+ *     access is still its own scheduling point, in the order the code
+ *     makes them.
+ */
+struct page_handle {
+	unsigned long pfn;
+	uint8_t *r;		/* the struct page's bytes for reads, or NULL */
+	uint8_t *w;		/* the same for writes, or NULL */
+};
+
+static inline struct page_handle page_handle(struct machine *m, unsigned long pfn)
+{
+	struct page_handle p = { pfn, NULL, NULL };
+	uint64_t va = page_va(m, pfn), tag = va >> FST_CHUNK_SHIFT;
+	const struct fst_xc_ent *e;
+
+	if (unlikely(m->sched))
+		return p;
+	e = fst_xc_ent(m, va);
+	if (likely(e->tag == tag) && likely((va & (FST_CHUNK_SIZE - 1)) + m->sps <= FST_CHUNK_SIZE)) {
+		p.r = e->host + (va & (FST_CHUNK_SIZE - 1));
+		if (likely(e->wtag == tag))
+			p.w = p.r;
+	}
+	return p;
+}
+
+#define PH_ACCESSORS(bits, type)						\
+static inline type ph_read##bits(struct machine *m, struct page_handle *p, unsigned int off) \
+{									\
+	type v;								\
+	if (likely(p->r)) {						\
+		memcpy(&v, p->r + off, sizeof(v));			\
+		return v;						\
+	}								\
+	v = pg_read##bits##_slow(m, page_va(m, p->pfn) + off);		\
+	*p = page_handle(m, p->pfn);		/* that access filled the entry */ \
+	return v;							\
+}									\
+static inline void ph_write##bits(struct machine *m, struct page_handle *p, unsigned int off, \
+				     type v)					\
+{									\
+	if (likely(p->w)) {						\
+		memcpy(p->w + off, &v, sizeof(v));			\
+		return;							\
+	}								\
+	pg_write##bits##_slow(m, page_va(m, p->pfn) + off, v);		\
+	*p = page_handle(m, p->pfn);						\
+}
+PH_ACCESSORS(64, uint64_t)
+PH_ACCESSORS(32, uint32_t)
+PH_ACCESSORS(8, uint8_t)
+#undef PH_ACCESSORS
+
 /* -------------------------------------------------------------------------
  * The kernel's accessors, taking (machine, pfn) for (struct page *).
  */
@@ -472,6 +544,69 @@ static inline void set_page_lru_prev(struct machine *m, unsigned long pfn, unsig
 {
 	pg_write64(m, pfn, PGOFF_LRU_PREV, lru_link(prev));
 }
+/*
+ * The same fields through a page handle (page_handle() says when one may
+ * be used): ph_ and the accessor's name.
+ */
+static inline uint64_t ph_page_flags(struct machine *m, struct page_handle *h)
+{
+	return ph_read64(m, h, PGOFF_FLAGS);
+}
+static inline void ph_set_page_flags(struct machine *m, struct page_handle *h, uint64_t f)
+{
+	ph_write64(m, h, PGOFF_FLAGS, f);
+}
+static inline void ph_set_page_count(struct machine *m, struct page_handle *h, int v)
+{
+	ph_write32(m, h, PGOFF_REFCOUNT, (uint32_t)v);
+}
+static inline void ph_set_page_private(struct machine *m, struct page_handle *h, unsigned long v)
+{
+	ph_write64(m, h, PGOFF_PRIVATE, v);
+}
+static inline unsigned long ph_page_index(struct machine *m, struct page_handle *h)
+{
+	return ph_read64(m, h, PGOFF_INDEX);
+}
+static inline void ph_set_page_index(struct machine *m, struct page_handle *h, unsigned long v)
+{
+	ph_write64(m, h, PGOFF_INDEX, v);
+}
+static inline void ph_set_page_mapping(struct machine *m, struct page_handle *h, uint64_t v)
+{
+	ph_write64(m, h, PGOFF_MAPPING, v);
+}
+static inline void ph_page_set_type(struct machine *m, struct page_handle *h, uint32_t flag)
+{
+	ph_write32(m, h, PGOFF_MAPCOUNT, ph_read32(m, h, PGOFF_MAPCOUNT) & ~flag);
+}
+static inline void ph_page_clear_type(struct machine *m, struct page_handle *h, uint32_t flag)
+{
+	ph_write32(m, h, PGOFF_MAPCOUNT, ph_read32(m, h, PGOFF_MAPCOUNT) | flag);
+}
+static inline uint64_t ph_page_compound_head_raw(struct machine *m, struct page_handle *h)
+{
+	return ph_read64(m, h, PGOFF_COMPOUND_HEAD);
+}
+static inline unsigned long ph_page_lru_next(struct machine *m, struct page_handle *h)
+{
+	return lru_pfn(ph_read64(m, h, PGOFF_LRU_NEXT));
+}
+static inline unsigned long ph_page_lru_prev(struct machine *m, struct page_handle *h)
+{
+	return lru_pfn(ph_read64(m, h, PGOFF_LRU_PREV));
+}
+static inline void ph_set_page_lru_next(struct machine *m, struct page_handle *h,
+					unsigned long next)
+{
+	ph_write64(m, h, PGOFF_LRU_NEXT, lru_link(next));
+}
+static inline void ph_set_page_lru_prev(struct machine *m, struct page_handle *h,
+					unsigned long prev)
+{
+	ph_write64(m, h, PGOFF_LRU_PREV, lru_link(prev));
+}
+
 void pfnlist_init(struct pfnlist_head *h);
 void pfnlist_add(struct machine *m, struct pfnlist_head *h, unsigned long pfn);
 void pfnlist_add_tail(struct machine *m, struct pfnlist_head *h, unsigned long pfn);

@@ -247,8 +247,10 @@ static inline void __mod_zone_freepage_state(struct zone *z, long nr, int mt)
 
 static inline void set_buddy_order(struct machine *m, unsigned long pfn, unsigned int order)
 {
-	set_page_private(m, pfn, order);
-	__SetPageBuddy(m, pfn);
+	struct page_handle p = page_handle(m, pfn);
+
+	ph_set_page_private(m, &p, order);
+	ph_page_set_type(m, &p, PG_buddy);		/* __SetPageBuddy */
 }
 
 static inline void add_to_free_list(struct machine *m, unsigned long pfn, struct zone *z,
@@ -278,10 +280,12 @@ inline void del_page_from_free_list(struct machine *m, unsigned long pfn, struct
 				    unsigned int order, int mt)
 {
 	struct free_area *area = &z->free_area[order];
+	struct page_handle p;
 
 	pfnlist_del(m, &area->free_list[mt], pfn);
-	__ClearPageBuddy(m, pfn);
-	set_page_private(m, pfn, 0);
+	p = page_handle(m, pfn);
+	ph_page_clear_type(m, &p, PG_buddy);		/* __ClearPageBuddy */
+	ph_set_page_private(m, &p, 0);
 	area->nr_free--;
 	area->nr_free_mt[mt]--;
 }
@@ -1344,8 +1348,10 @@ struct alloc_context {
 
 static void prep_new_page(struct machine *m, unsigned long pfn, unsigned int order, gfp_t gfp)
 {
-	set_page_private(m, pfn, 0);
-	set_page_count(m, pfn, 1);		/* set_page_refcounted */
+	struct page_handle p = page_handle(m, pfn);
+
+	ph_set_page_private(m, &p, 0);
+	ph_set_page_count(m, &p, 1);		/* set_page_refcounted */
 	if (order && (gfp & __GFP_COMP))
 		prep_compound_page(m, pfn, order);
 }
