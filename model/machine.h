@@ -143,11 +143,15 @@ struct mm_failure {
  * allocations number [fail_from, fail_from + fail_count) fail.
  * fault_skip_mmap_lock makes user_access() handle its faults without the
  * mmap lock: a wrong kernel on purpose, for the race tests to catch.
+ * step_by_step turns off the shortcuts that do several of the kernel's
+ * steps at once (as the explorer does), so tests can check that both
+ * ways leave the same state.
  */
 struct mm_inject {
 	long pgtable_allocs;
 	long pgtable_fail_from, pgtable_fail_count;
 	bool fault_skip_mmap_lock;
+	bool step_by_step;
 };
 
 struct fstore;	/* page.c */

@@ -942,13 +942,111 @@ retry:
 	return pfn;
 }
 
+/*
+ * rmqueue_bulk's order-0 refill, a block at a time.  Each round of the
+ * loop below takes the first block of the smallest non-empty order of
+ * mt's free lists (__rmqueue_smallest), splits it down to one page
+ * (expand, each half going to the head of its list) and appends that page
+ * to the pcp list.  When the block taken has order o, every list below o
+ * is empty, so the rounds that follow hand out the block's pages in pfn
+ * order, each list below o holding at most one block of it at a time.
+ * After n rounds, pages [pfn, pfn + n) are on the pcp list in that order
+ * and the rest of the block lies on the lists as one block per set bit of
+ * 2^o - n, in rising order from pfn + n, each alone on its list.
+ *
+ * This writes that end state directly: for each page handed out, its
+ * pcp links, index (the migratetype, as expand and set_pcppage_migratetype
+ * leave it), private 0 and PG_buddy clear (set as a buddy, cleared as
+ * taken: one read-modify-write of _mapcount); for each block left, its
+ * links (alone on its list), index, order and PG_buddy; the free_area
+ * counts by their net change.  Struct page contents, list order and
+ * counters are the rounds' own.  What differs is only which struct page
+ * accesses happen, and in which order: the same chunks are touched, so
+ * each TLB ends up holding the same translations unless two of them
+ * collide in one slot, and then either is the page tables' current
+ * translation (free pages' struct pages are never remapped: HVO remaps
+ * the vmemmap of hugetlb pages only, and flushes before they go back).
+ * Under the explorer, where each access is a scheduling point, and with
+ * m->inject.step_by_step, the rounds run one by one.
+ *
+ * Returns the pages taken, fewer than count when mt's lists ran out (the
+ * caller goes on round by round, through the fallback).
+ */
+static int rmqueue_bulk_blocks(struct machine *m, struct zone *z, int count,
+			       struct pfnlist_head *list, int mt)
+{
+	int i = 0;
+
+	while (i < count) {
+		unsigned long pfn = PFN_NONE, rest, next, x;
+		unsigned int o;
+		int n;
+
+		for (o = 0; o < MAX_ORDER; o++) {
+			pfn = z->free_area[o].free_list[mt].first;
+			if (pfn != PFN_NONE)
+				break;
+		}
+		if (pfn == PFN_NONE)
+			break;
+		n = count - i < (1 << o) ? count - i : 1 << o;
+		/* the first round's del_page_from_free_list, as it makes it */
+		del_page_from_free_list(m, pfn, z, o, mt);
+		for (x = pfn; x < pfn + (unsigned long)n; x++) {
+			struct page_handle p = page_handle(m, x);
+
+			if (x != pfn) {		/* a buddy of an earlier round, now taken */
+				ph_page_clear_type(m, &p, PG_buddy);
+				ph_set_page_private(m, &p, 0);
+			}
+			ph_set_page_index(m, &p, (unsigned long)mt);
+			ph_set_page_lru_prev(m, &p, x == pfn ? list->last : x - 1);
+			ph_set_page_lru_next(m, &p, x + 1 < pfn + (unsigned long)n ? x + 1 : PFN_NONE);
+		}
+		if (list->last != PFN_NONE)
+			set_page_lru_next(m, list->last, pfn);
+		else
+			list->first = pfn;
+		list->last = pfn + (unsigned long)n - 1;
+		/* what the rounds left of the block: one block per set bit */
+		rest = (1UL << o) - (unsigned long)n;
+		next = pfn + (unsigned long)n;
+		for (unsigned int k = 0; k < o; k++) {
+			struct free_area *area = &z->free_area[k];
+			struct page_handle p;
+
+			if (!(rest & (1UL << k)))
+				continue;
+			p = page_handle(m, next);
+			ph_set_page_lru_prev(m, &p, PFN_NONE);	/* add_to_free_list */
+			ph_set_page_lru_next(m, &p, PFN_NONE);
+			ph_set_page_index(m, &p, (unsigned long)mt);
+			ph_set_page_private(m, &p, k);		/* set_buddy_order */
+			ph_page_set_type(m, &p, PG_buddy);
+			area->free_list[mt].first = area->free_list[mt].last = next;
+			area->nr_free++;
+			area->nr_free_mt[mt]++;
+			next += 1UL << k;
+		}
+		i += n;
+	}
+	return i;
+}
+
 static int rmqueue_bulk(struct machine *m, struct zone *z, unsigned int order, int count,
 			struct per_cpu_pages *pcp, unsigned int pindex, int mt,
 			unsigned int alloc_flags)
 {
-	int i;
+	int i = 0;
 
-	for (i = 0; i < count; i++) {
+	/* __rmqueue's CMA-first test cannot change while only mt's lists are used */
+	if (!order && !m->sched && !m->inject.step_by_step && mt != MIGRATE_CMA &&
+	    !((alloc_flags & ALLOC_CMA) &&
+	      zone_page_state(z, NR_FREE_CMA_PAGES) > zone_page_state(z, NR_FREE_PAGES) / 2)) {
+		i = rmqueue_bulk_blocks(m, z, count, &pcp->lists[pindex], mt);
+		pcp->lists_count[pindex] += (unsigned int)i;
+	}
+	for (; i < count; i++) {
 		unsigned long pfn = __rmqueue(m, z, order, mt, alloc_flags);
 
 		if (pfn == PFN_NONE)
