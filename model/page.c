@@ -601,7 +601,7 @@ void fstore_frame_release(struct machine *m, unsigned long pfn)
 		return;
 	for (unsigned int ci = 0; ci < FST_CHUNKS_PER_FRAME; ci++) {
 		uint64_t key = fst_ptc_key(pfn, ci << FST_CHUNK_SHIFT);
-		struct fst_ptc_ent *e = &fs->ix.ptc[key & (FST_PTC_SIZE - 1)];
+		struct fst_ptc_ent *e = &fs->ix.ptc[fst_ptc_slot(key)];
 
 		if (e->key == key)	/* the chunk is going: so is its cached address */
 			e->key = 0;
@@ -646,7 +646,7 @@ uint8_t *fstore_frame_bytes(struct machine *m, unsigned long pfn, unsigned int o
 uint8_t *fstore_table_bytes_fill(struct machine *m, unsigned long pfn, unsigned int off)
 {
 	uint64_t key = fst_ptc_key(pfn, off);
-	struct fst_ptc_ent *e = &m->fstore->ix.ptc[key & (FST_PTC_SIZE - 1)];
+	struct fst_ptc_ent *e = &m->fstore->ix.ptc[fst_ptc_slot(key)];
 	uint8_t *c = fstore_chunk(m, pfn, off >> FST_CHUNK_SHIFT);
 
 	if (!c)

@@ -647,7 +647,8 @@ struct pframe {
  * a hit is exactly what the index would say.  It caches host addresses
  * only: no simulated structure (TLB, paging-structure cache) stands for it.
  */
-#define FST_PTC_SIZE		256
+#define FST_PTC_BITS		8
+#define FST_PTC_SIZE		(1U << FST_PTC_BITS)
 
 struct fst_ptc_ent {
 	uint64_t key;			/* (frame << 3 | chunk) + 1, or 0: unused */
@@ -657,6 +658,12 @@ struct fst_ptc_ent {
 static inline uint64_t fst_ptc_key(unsigned long pfn, unsigned int off)
 {
 	return ((uint64_t)pfn << 3 | off >> FST_CHUNK_SHIFT) + 1;
+}
+
+/* The slot: a multiplicative hash, as tables a power of two apart are common */
+static inline unsigned int fst_ptc_slot(uint64_t key)
+{
+	return (unsigned int)((key * 0x9e3779b97f4a7c15ULL) >> (64 - FST_PTC_BITS));
 }
 
 struct fstore_index {
@@ -697,7 +704,7 @@ static inline uint8_t *fstore_table_bytes(struct machine *m, unsigned long pfn, 
 {
 	struct fstore_index *ix = (struct fstore_index *)m->fstore;
 	uint64_t key = fst_ptc_key(pfn, off);
-	const struct fst_ptc_ent *e = &ix->ptc[key & (FST_PTC_SIZE - 1)];
+	const struct fst_ptc_ent *e = &ix->ptc[fst_ptc_slot(key)];
 
 	if (likely(e->key == key))
 		return e->chunk + (off & (FST_CHUNK_SIZE - 1));
