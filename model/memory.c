@@ -186,6 +186,7 @@ int user_mm_init(struct machine *m, struct mm_struct *mm)
 	spin_lock_init(&mm->page_table_lock);
 	xmap_init(&mm->ptlocks);
 	xmap_init(&mm->deposited);
+	mm->walk_memo.pmd_range = ~0ULL;
 	pgd = __alloc_pages(m, GFP_PGTABLE_USER, PGD_ALLOCATION_ORDER, m->cpu_node[m->cur_cpu]);
 	if (pgd == PFN_NONE)
 		return -ENOMEM;
@@ -287,6 +288,75 @@ static int populate_entry(struct machine *m, struct mm_struct *mm, unsigned long
 	return 0;
 }
 
+/*
+ * The walk memo (mm->walk_memo): where the last walk through addr's
+ * pgd and pud entries ended, the PMD entry's table and index.  While no
+ * page-table entry anywhere has changed since (m->pt_changes counts every
+ * entry write and every zeroed, copied or released frame), walking again
+ * would read the same entries and end at the same PMD entry.  Outside the
+ * explorer those reads have no other effect, so skipping them changes
+ * nothing; under it each read is a scheduling point, and the memo is not
+ * used.
+ */
+static inline bool walk_memo_hit(struct machine *m, struct mm_struct *mm, uint64_t addr)
+{
+	return !m->sched && mm->walk_memo.changes == m->pt_changes &&
+	       mm->walk_memo.pmd_range == addr >> PMD_SHIFT;
+}
+
+static inline void walk_memo_set(struct machine *m, struct mm_struct *mm, uint64_t addr,
+				 unsigned long table, unsigned int idx)
+{
+	mm->walk_memo.changes = m->pt_changes;
+	mm->walk_memo.pmd_range = addr >> PMD_SHIFT;
+	mm->walk_memo.pmd_table = table;
+	mm->walk_memo.pmd_idx = idx;
+}
+
+/* pt_walk() of a user address, through the walk memo when it holds */
+static pteval_t user_walk(struct machine *m, struct mm_struct *mm, uint64_t addr,
+			  enum pt_level *level, unsigned long *table, unsigned int *idx)
+{
+	unsigned long t;
+	unsigned int i;
+	pteval_t e;
+
+	if (unlikely(m->sched))
+		return pt_walk(m, mm, addr, level, table, idx);
+	if (walk_memo_hit(m, mm, addr)) {
+		t = mm->walk_memo.pmd_table;
+		i = mm->walk_memo.pmd_idx;
+	} else {
+		t = mm->pgd;
+		/* pt_walk's first two levels: a hole ends it, so does a PUD leaf */
+		for (enum pt_level l = PT_PGD; l > PT_PMD; l--) {
+			i = idx_of(addr, l);
+			e = pt_read(m, t, i);
+			if (!pte_present(e) || (l == PT_PUD && (e & _PAGE_PSE))) {
+				*level = l;
+				*table = t;
+				*idx = i;
+				return pte_present(e) ? e : 0;
+			}
+			t = pte_pfn(e);
+		}
+		i = idx_of(addr, PT_PMD);
+		walk_memo_set(m, mm, addr, t, i);
+	}
+	e = pt_read(m, t, i);
+	if (pte_present(e) && !(e & _PAGE_PSE)) {
+		t = pte_pfn(e);
+		i = idx_of(addr, PT_PTE);
+		e = pt_read(m, t, i);
+		*level = PT_PTE;
+	} else {
+		*level = PT_PMD;
+	}
+	*table = t;
+	*idx = i;
+	return pte_present(e) ? e : 0;
+}
+
 bool pmd_slot(struct machine *m, struct mm_struct *mm, uint64_t addr, bool alloc,
 	      unsigned long *table, unsigned int *idx, int *err)
 {
@@ -294,6 +364,11 @@ bool pmd_slot(struct machine *m, struct mm_struct *mm, uint64_t addr, bool alloc
 
 	if (err)
 		*err = 0;
+	if (walk_memo_hit(m, mm, addr)) {
+		*table = mm->walk_memo.pmd_table;
+		*idx = mm->walk_memo.pmd_idx;
+		return true;
+	}
 	for (enum pt_level l = PT_PGD; l > PT_PMD; l--) {
 		unsigned int i = idx_of(addr, l);
 		pteval_t e = pt_read(m, t, i);
@@ -314,6 +389,8 @@ bool pmd_slot(struct machine *m, struct mm_struct *mm, uint64_t addr, bool alloc
 	}
 	*table = t;
 	*idx = idx_of(addr, PT_PMD);
+	if (!m->sched)
+		walk_memo_set(m, mm, addr, t, *idx);
 	return true;
 }
 
@@ -946,8 +1023,12 @@ enum user_access user_access(struct machine *m, struct mm_struct *mm, uint64_t a
 			e = pt_read(m, table, idx);
 			if (!pte_present(e))
 				e = 0;
+			/* and the walk memo's path is still what it was */
+			if (mm->walk_memo.changes == changes &&
+			    mm->walk_memo.pmd_range == addr >> PMD_SHIFT)
+				mm->walk_memo.changes = m->pt_changes;
 		} else {
-			e = pt_walk(m, mm, addr, &level, &table, &idx);
+			e = user_walk(m, mm, addr, &level, &table, &idx);
 		}
 		walked = true;
 		changes = m->pt_changes;

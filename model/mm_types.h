@@ -157,6 +157,17 @@ struct mm_struct {
 	unsigned long total_vm, locked_vm, pinned_vm, data_vm, exec_vm, stack_vm;
 	unsigned long hiwater_rss, hiwater_vm;
 	struct task *owner;
+
+	/*
+	 * A host-side memo of memory.c, no kernel counterpart: the last walk
+	 * to a PMD entry, good while m->pt_changes has not moved.
+	 */
+	struct {
+		uint64_t changes;
+		uint64_t pmd_range;		/* addr >> PMD_SHIFT, or ~0: none */
+		unsigned long pmd_table;
+		unsigned int pmd_idx;
+	} walk_memo;
 };
 
 static inline unsigned long vma_pages(const struct vm_area_struct *vma)
