@@ -187,6 +187,7 @@ int user_mm_init(struct machine *m, struct mm_struct *mm)
 	xmap_init(&mm->ptlocks);
 	xmap_init(&mm->deposited);
 	mm->walk_memo.pmd_range = ~0ULL;
+	mm->ptl_table = PFN_NONE;
 	pgd = __alloc_pages(m, GFP_PGTABLE_USER, PGD_ALLOCATION_ORDER, m->cpu_node[m->cur_cpu]);
 	if (pgd == PFN_NONE)
 		return -ENOMEM;
@@ -218,11 +219,18 @@ spinlock_t *table_lock(struct machine *m, struct mm_struct *mm, unsigned long ta
 	spinlock_t *l;
 
 	(void)m;
-	if (xmap_get(&mm->ptlocks, table, &v))
-		return (spinlock_t *)(uintptr_t)v;
-	l = host_calloc(1, sizeof(*l), "a page-table lock");
-	spin_lock_init(l);
-	xmap_set(&mm->ptlocks, table, (uint64_t)(uintptr_t)l);
+	/* a lock, once made, stays the table's until the mm goes: remember the last */
+	if (mm->ptl_table == table)
+		return mm->ptl;
+	if (xmap_get(&mm->ptlocks, table, &v)) {
+		l = (spinlock_t *)(uintptr_t)v;
+	} else {
+		l = host_calloc(1, sizeof(*l), "a page-table lock");
+		spin_lock_init(l);
+		xmap_set(&mm->ptlocks, table, (uint64_t)(uintptr_t)l);
+	}
+	mm->ptl_table = table;
+	mm->ptl = l;
 	return l;
 }
 

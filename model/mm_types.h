@@ -159,8 +159,9 @@ struct mm_struct {
 	struct task *owner;
 
 	/*
-	 * A host-side memo of memory.c, no kernel counterpart: the last walk
-	 * to a PMD entry, good while m->pt_changes has not moved.
+	 * Host-side memos of memory.c, no kernel counterpart: the last walk
+	 * to a PMD entry, good while m->pt_changes has not moved, and the
+	 * last table_lock() lookup (a table's lock lives as long as the mm).
 	 */
 	struct {
 		uint64_t changes;
@@ -168,6 +169,8 @@ struct mm_struct {
 		unsigned long pmd_table;
 		unsigned int pmd_idx;
 	} walk_memo;
+	unsigned long ptl_table;		/* PFN_NONE: none */
+	spinlock_t *ptl;
 };
 
 static inline unsigned long vma_pages(const struct vm_area_struct *vma)
