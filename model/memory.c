@@ -91,13 +91,15 @@ static int lru_item(struct machine *m, unsigned long pfn, bool zone)
 	return anon ? NR_INACTIVE_ANON : NR_INACTIVE_FILE;
 }
 
-/* lru_cache_add_inactive_or_unevictable / folio_add_lru */
-void lru_cache_add(struct machine *m, unsigned long pfn, long nr)
+/*
+ * lru_cache_add_inactive_or_unevictable / folio_add_lru, for the page a
+ * handle stands for (page.h says when one may be passed down).
+ */
+static void lru_cache_add_ph(struct machine *m, struct page_handle *p, long nr)
 {
-	struct page_handle p;
-	uint64_t f;
-	unsigned long head;
+	unsigned long pfn = p->pfn, head;
 	struct pglist_data *pgdat;
+	uint64_t f;
 	bool anon;
 
 	if (unlikely(m->sched)) {	/* every read is a scheduling point */
@@ -107,17 +109,23 @@ void lru_cache_add(struct machine *m, unsigned long pfn, long nr)
 		return;
 	}
 	/* the same, with the flags the other reads would see read once */
-	p = page_handle(m, pfn);
-	f = ph_page_flags(m, &p) | (1UL << PG_lru);
-	ph_set_page_flags(m, &p, f);
+	f = ph_page_flags(m, p) | (1UL << PG_lru);
+	ph_set_page_flags(m, p, f);
 	/* page_head: PageTail, then compound_head only for a tail */
-	head = (ph_page_compound_head_raw(m, &p) & 1) || page_is_fake_head(m, pfn) ?
+	head = (ph_page_compound_head_raw(m, p) & 1) || page_is_fake_head(m, pfn) ?
 	       compound_head(m, pfn) : pfn;
 	anon = head == pfn ? (f >> PG_swapbacked) & 1 : PageSwapBacked(m, head);
 	pgdat = &m->node[(f >> NODES_PGSHIFT) & NODES_MASK];
 	pgdat->vm_stat[anon ? NR_INACTIVE_ANON : NR_INACTIVE_FILE] += nr;
 	pgdat->node_zones[(f >> ZONES_PGSHIFT) & ZONES_MASK].vm_stat[anon ? NR_ZONE_INACTIVE_ANON :
 									  NR_ZONE_INACTIVE_FILE] += nr;
+}
+
+void lru_cache_add(struct machine *m, unsigned long pfn, long nr)
+{
+	struct page_handle p = page_handle(m, pfn);
+
+	lru_cache_add_ph(m, &p, nr);
 }
 
 /* __page_cache_release: off the LRU before the page goes back */
@@ -173,7 +181,9 @@ void set_page_content(struct machine *m, unsigned long pfn, uint64_t tag)
 
 void page_content_write(struct machine *m, unsigned long pfn)
 {
-	set_page_content(m, pfn, ++proc_ctx(m)->next_tag);
+	struct proc_ctx *pc = proc_ctx(m);
+
+	pfnmap_set(&pc->content, pfn, ++pc->next_tag);
 }
 
 /* ---- page-table pages ------------------------------------------------- */
@@ -552,22 +562,24 @@ static pteval_t maybe_mkwrite(pteval_t e, const struct vm_area_struct *vma)
 	return (vma->vm_flags & VM_WRITE) ? e | _PAGE_RW : e;
 }
 
-/* A zeroed anon page for addr (alloc_zeroed_user_highpage_movable) */
-static unsigned long alloc_user_page(struct machine *m)
+/*
+ * A zeroed anon page for addr (alloc_zeroed_user_highpage_movable), and
+ * in *p a handle to it for the caller's next accesses to it
+ */
+static unsigned long alloc_user_page(struct machine *m, struct page_handle *p)
 {
 	unsigned long pfn = __alloc_pages(m, GFP_HIGHUSER_MOVABLE | __GFP_ZERO, 0,
 					  m->cpu_node[m->cur_cpu]);
-	struct page_handle p;
 
 	if (pfn == PFN_NONE)
 		return pfn;
+	*p = page_handle(m, pfn);
 	if (unlikely(m->sched)) {
 		SetPageUptodate(m, pfn);
 		SetPageSwapBacked(m, pfn);	/* anon pages are swap-backed */
 	} else {				/* the same in one update */
-		p = page_handle(m, pfn);
-		ph_set_page_flags(m, &p, ph_page_flags(m, &p) | (1UL << PG_uptodate) |
-					 (1UL << PG_swapbacked));
+		ph_set_page_flags(m, p, ph_page_flags(m, p) | (1UL << PG_uptodate) |
+					(1UL << PG_swapbacked));
 	}
 	return pfn;
 }
@@ -575,6 +587,7 @@ static unsigned long alloc_user_page(struct machine *m)
 static vm_fault_t do_anonymous_page(struct machine *m, struct vm_fault *vmf)
 {
 	struct vm_area_struct *vma = vmf->vma;
+	struct page_handle p;
 	unsigned long pfn;
 	pteval_t entry;
 
@@ -591,7 +604,7 @@ static vm_fault_t do_anonymous_page(struct machine *m, struct vm_fault *vmf)
 	}
 	if (anon_vma_prepare(m, vma))
 		return VM_FAULT_OOM;
-	pfn = alloc_user_page(m);
+	pfn = alloc_user_page(m, &p);
 	if (pfn == PFN_NONE)
 		return VM_FAULT_OOM;
 	entry = pfn_pte(pfn, vm_get_page_prot(vma->vm_flags)) | _PAGE_DIRTY;
@@ -605,8 +618,13 @@ static vm_fault_t do_anonymous_page(struct machine *m, struct vm_fault *vmf)
 		return 0;
 	}
 	inc_mm_counter(vma->vm_mm, MM_ANONPAGES, 1);
-	page_add_new_anon_rmap(m, pfn, vma, vmf->address);
-	lru_cache_add(m, pfn, 1);
+	/*
+	 * Since alloc_user_page, only page-table entries and host data were
+	 * touched (no struct page, no flush, no scheduling point outside the
+	 * explorer): its handle to the new page still holds.
+	 */
+	page_add_new_anon_rmap_ph(m, &p, vma, vmf->address);
+	lru_cache_add_ph(m, &p, 1);
 	pt_write(m, vmf->pte_table, vmf->pte_idx, entry);
 	spin_unlock(m, vmf->ptl);
 	return 0;
@@ -617,12 +635,13 @@ static vm_fault_t wp_page_copy(struct machine *m, struct vm_fault *vmf, unsigned
 {
 	struct vm_area_struct *vma = vmf->vma;
 	struct mm_struct *mm = vma->vm_mm;
+	struct page_handle p;
 	unsigned long pfn;
 	pteval_t entry;
 
 	if (anon_vma_prepare(m, vma))
 		goto oom;
-	pfn = alloc_user_page(m);
+	pfn = alloc_user_page(m, &p);
 	if (pfn == PFN_NONE)
 		goto oom;
 	if (old != PFN_NONE)
@@ -838,6 +857,7 @@ static vm_fault_t do_fault(struct machine *m, struct vm_fault *vmf)
 	bool write = vmf->flags & FAULT_FLAG_WRITE, cow = write && !(vma->vm_flags & VM_SHARED);
 	bool mapped = false;
 	unsigned long pfn, head, copy;
+	struct page_handle copy_p;
 	pteval_t entry;
 	vm_fault_t ret;
 
@@ -881,7 +901,7 @@ static vm_fault_t do_fault(struct machine *m, struct vm_fault *vmf)
 		goto out;
 	}
 	/* do_cow_fault: a private copy, the file page stays unmapped here */
-	if (anon_vma_prepare(m, vma) || (copy = alloc_user_page(m)) == PFN_NONE) {
+	if (anon_vma_prepare(m, vma) || (copy = alloc_user_page(m, &copy_p)) == PFN_NONE) {
 		ret = VM_FAULT_OOM;
 		goto out;
 	}

@@ -145,14 +145,12 @@ static struct anon_vma *find_mergeable_anon_vma(struct machine *m, struct vm_are
  * vma->anon_vma is read without a lock, so its read and write are
  * scheduling points (at its host address, as locks are).
  */
-int anon_vma_prepare(struct machine *m, struct vm_area_struct *vma)
+/* anon_vma_prepare (rmap.h) found none: find or make one */
+int __anon_vma_prepare(struct machine *m, struct vm_area_struct *vma)
 {
 	uint64_t field = (uint64_t)(uintptr_t)&vma->anon_vma;
 	struct anon_vma *av, *allocated = NULL;
 
-	sched_point(m, SCHED_READ, field, sizeof(vma->anon_vma));
-	if (vma->anon_vma)
-		return 0;
 	av = find_mergeable_anon_vma(m, vma);
 	if (!av)
 		av = allocated = anon_vma_alloc(m);
@@ -295,17 +293,23 @@ static int compound_mapcount_add(struct machine *m, unsigned long head, int d)
 	return v;
 }
 
+void page_add_new_anon_rmap_ph(struct machine *m, struct page_handle *p,
+			       struct vm_area_struct *vma, uint64_t addr)
+{
+	/* a new page: nobody else can see it yet, so no atomics needed */
+	ph_write32(m, p, PGOFF_MAPCOUNT, 0);
+	m->node[(ph_page_flags(m, p) >> NODES_PGSHIFT) & NODES_MASK].vm_stat[NR_ANON_MAPPED]++;
+	ph_set_page_mapping(m, p, anon_vma_addr(vma->anon_vma) | PAGE_MAPPING_ANON);
+	ph_set_page_index(m, p, linear_page_index(vma, addr));
+	ph_set_page_flags(m, p, ph_page_flags(m, p) | (1UL << PG_anon_exclusive));
+}
+
 void page_add_new_anon_rmap(struct machine *m, unsigned long pfn, struct vm_area_struct *vma,
 			    uint64_t addr)
 {
 	struct page_handle p = page_handle(m, pfn);
 
-	/* a new page: nobody else can see it yet, so no atomics needed */
-	ph_write32(m, &p, PGOFF_MAPCOUNT, 0);
-	m->node[(ph_page_flags(m, &p) >> NODES_PGSHIFT) & NODES_MASK].vm_stat[NR_ANON_MAPPED]++;
-	ph_set_page_mapping(m, &p, anon_vma_addr(vma->anon_vma) | PAGE_MAPPING_ANON);
-	ph_set_page_index(m, &p, linear_page_index(vma, addr));
-	ph_set_page_flags(m, &p, ph_page_flags(m, &p) | (1UL << PG_anon_exclusive));
+	page_add_new_anon_rmap_ph(m, &p, vma, addr);
 }
 
 void page_add_new_anon_rmap_pmd(struct machine *m, unsigned long head, struct vm_area_struct *vma,

@@ -23,7 +23,14 @@ static inline uint64_t anon_vma_addr(const struct anon_vma *av)
 struct anon_vma *anon_vma_of_mapping(struct machine *m, uint64_t mapping);
 
 /* Give vma an anon_vma before its first anonymous page: 0 or -ENOMEM */
-int anon_vma_prepare(struct machine *m, struct vm_area_struct *vma);
+int __anon_vma_prepare(struct machine *m, struct vm_area_struct *vma);
+static inline int anon_vma_prepare(struct machine *m, struct vm_area_struct *vma)
+{
+	sched_point(m, SCHED_READ, (uint64_t)(uintptr_t)&vma->anon_vma, sizeof(vma->anon_vma));
+	if (likely(vma->anon_vma))
+		return 0;
+	return __anon_vma_prepare(m, vma);
+}
 /* Chain dst to every anon_vma src is chained to (split, fork) */
 void anon_vma_clone(struct machine *m, struct vm_area_struct *dst,
 		    struct vm_area_struct *src);
@@ -50,6 +57,10 @@ static inline bool PageAnon(struct machine *m, unsigned long pfn);
 /* A new anonymous page, mapped once at addr in vma (exclusive) */
 void page_add_new_anon_rmap(struct machine *m, unsigned long pfn, struct vm_area_struct *vma,
 			    uint64_t addr);
+/* The same for the page a handle stands for (page.h says when one may be passed) */
+struct page_handle;
+void page_add_new_anon_rmap_ph(struct machine *m, struct page_handle *p,
+			       struct vm_area_struct *vma, uint64_t addr);
 /* One more mapping of a page already mapped (fork's copy) */
 void page_dup_rmap(struct machine *m, unsigned long pfn);
 /* A file page gains a mapping */
