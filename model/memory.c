@@ -64,15 +64,26 @@
 #define ___A	_PAGE_ACCESSED
 #define __NX	_PAGE_NX
 
+/*
+ * protection_map: the PTE protection for VM_READ | VM_WRITE | VM_EXEC |
+ * VM_SHARED.  No access at all is PAGE_NONE; private writable is
+ * PAGE_COPY, read-only until a write fault breaks COW.
+ */
+#define PROT_OF(r, w, x, shared)						\
+	(!(r) && !(w) && !(x) ? _PAGE_PROTNONE | ___A :				\
+	 __PP | _USR | ___A | ((shared) && (w) ? __RW : 0) | ((x) ? 0 : __NX))
+#define PROT_MAP(i)	PROT_OF((i) & VM_READ, (i) & VM_WRITE, (i) & VM_EXEC, (i) & VM_SHARED)
+
+static const pteval_t protection_map[16] = {
+	PROT_MAP(0), PROT_MAP(1), PROT_MAP(2), PROT_MAP(3),
+	PROT_MAP(4), PROT_MAP(5), PROT_MAP(6), PROT_MAP(7),
+	PROT_MAP(8), PROT_MAP(9), PROT_MAP(10), PROT_MAP(11),
+	PROT_MAP(12), PROT_MAP(13), PROT_MAP(14), PROT_MAP(15),
+};
+
 pteval_t vm_get_page_prot(unsigned long vm_flags)
 {
-	bool r = vm_flags & VM_READ, w = vm_flags & VM_WRITE, x = vm_flags & VM_EXEC;
-	bool shared = vm_flags & VM_SHARED;
-
-	if (!r && !w && !x)
-		return _PAGE_PROTNONE | ___A;		/* PAGE_NONE */
-	/* private writable is PAGE_COPY: read-only until a write fault breaks COW */
-	return __PP | _USR | ___A | (shared && w ? __RW : 0) | (x ? 0 : __NX);
+	return protection_map[vm_flags & (VM_READ | VM_WRITE | VM_EXEC | VM_SHARED)];
 }
 
 /* ---- references, LRU and content ------------------------------------ */
@@ -246,9 +257,8 @@ spinlock_t *table_lock(struct machine *m, struct mm_struct *mm, unsigned long ta
 
 static inline unsigned int idx_of(uint64_t va, enum pt_level level)
 {
-	static const unsigned int shift[] = { 0, PAGE_SHIFT, PMD_SHIFT, PUD_SHIFT, PGDIR_SHIFT };
-
-	return (unsigned int)(va >> shift[level]) & (PTRS_PER_TABLE - 1);
+	/* PT_PTE: PAGE_SHIFT, each level up 9 bits more */
+	return (unsigned int)(va >> (PAGE_SHIFT + 9 * (level - PT_PTE))) & (PTRS_PER_TABLE - 1);
 }
 
 /* A user page-table page at level (PT_PUD: a PUD table, ...), zeroed */

@@ -1211,18 +1211,6 @@ void pfnlist_del(struct machine *m, struct pfnlist_head *h, unsigned long pfn)
 		h->last = prev;
 }
 
-unsigned long pfnlist_pop_head(struct machine *m, struct pfnlist_head *h)
-{
-	unsigned long pfn = h->first, next = page_lru_next(m, pfn);
-
-	h->first = next;
-	if (next != PFN_NONE)
-		set_page_lru_prev(m, next, PFN_NONE);
-	else
-		h->last = PFN_NONE;
-	return pfn;
-}
-
 unsigned long pfnlist_pop_tail(struct machine *m, struct pfnlist_head *h)
 {
 	unsigned long pfn = h->last, prev = page_lru_prev(m, pfn);

@@ -613,7 +613,17 @@ void pfnlist_add_tail(struct machine *m, struct pfnlist_head *h, unsigned long p
 void pfnlist_del(struct machine *m, struct pfnlist_head *h, unsigned long pfn);
 void pfnlist_swap(struct machine *m, struct pfnlist_head *h, unsigned long a, unsigned long b);
 /* Remove and return the first / last member of a non-empty list */
-unsigned long pfnlist_pop_head(struct machine *m, struct pfnlist_head *h);
+static inline unsigned long pfnlist_pop_head(struct machine *m, struct pfnlist_head *h)
+{
+	unsigned long pfn = h->first, next = page_lru_next(m, pfn);
+
+	h->first = next;
+	if (next != PFN_NONE)
+		set_page_lru_prev(m, next, PFN_NONE);
+	else
+		h->last = PFN_NONE;
+	return pfn;
+}
 unsigned long pfnlist_pop_tail(struct machine *m, struct pfnlist_head *h);
 static inline bool pfnlist_empty(const struct pfnlist_head *h)
 {

@@ -105,9 +105,8 @@ int mm_init_pgd(struct machine *m, struct mm_struct *mm, int nid)
 
 static inline unsigned int pt_index(uint64_t va, enum pt_level level)
 {
-	static const unsigned int shift[] = { 0, PAGE_SHIFT, PMD_SHIFT, PUD_SHIFT, PGDIR_SHIFT };
-
-	return (unsigned int)(va >> shift[level]) & (PTRS_PER_TABLE - 1);
+	/* PT_PTE: PAGE_SHIFT, each level up 9 bits more */
+	return (unsigned int)(va >> (PAGE_SHIFT + 9 * (level - PT_PTE))) & (PTRS_PER_TABLE - 1);
 }
 
 /*
