@@ -18,7 +18,7 @@
 #include "mmap.h"
 #include "memory.h"
 
-struct proc_ctx *proc_ctx(struct machine *m)
+struct proc_ctx *proc_ctx_create(struct machine *m)
 {
 	struct proc_ctx *pc = m->procs;
 

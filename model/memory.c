@@ -106,20 +106,28 @@ static int lru_item(struct machine *m, unsigned long pfn, bool zone)
  * lru_cache_add_inactive_or_unevictable / folio_add_lru, for the page a
  * handle stands for (page.h says when one may be passed down).
  */
-static void lru_cache_add_ph(struct machine *m, struct page_handle *p, long nr)
+static __attribute__((noinline)) void lru_cache_add_sched(struct machine *m, unsigned long pfn,
+							   long nr)
+{
+	/* every read is a scheduling point */
+	SetPageLRU(m, pfn);
+	m->node[page_to_nid(m, pfn)].vm_stat[lru_item(m, pfn, false)] += nr;
+	page_zone(m, pfn)->vm_stat[lru_item(m, pfn, true)] += nr;
+}
+
+static __attribute__((always_inline)) inline void lru_cache_add_ph(struct machine *m,
+								   struct page_handle *p, long nr)
 {
 	unsigned long pfn = p->pfn, head;
 	struct pglist_data *pgdat;
 	uint64_t f;
 	bool anon;
 
-	if (unlikely(m->sched)) {	/* every read is a scheduling point */
-		SetPageLRU(m, pfn);
-		m->node[page_to_nid(m, pfn)].vm_stat[lru_item(m, pfn, false)] += nr;
-		page_zone(m, pfn)->vm_stat[lru_item(m, pfn, true)] += nr;
+	if (unlikely(m->sched)) {
+		lru_cache_add_sched(m, pfn, nr);
 		return;
 	}
-	/* the same, with the flags the other reads would see read once */
+	/* lru_cache_add_sched's steps, with the flags its reads would see read once */
 	f = ph_page_flags(m, p) | (1UL << PG_lru);
 	ph_set_page_flags(m, p, f);
 	/* page_head: PageTail, then compound_head only for a tail */
@@ -576,7 +584,8 @@ static pteval_t maybe_mkwrite(pteval_t e, const struct vm_area_struct *vma)
  * A zeroed anon page for addr (alloc_zeroed_user_highpage_movable), and
  * in *p a handle to it for the caller's next accesses to it
  */
-static unsigned long alloc_user_page(struct machine *m, struct page_handle *p)
+static __attribute__((always_inline)) inline unsigned long alloc_user_page(struct machine *m,
+									 struct page_handle *p)
 {
 	unsigned long pfn = __alloc_pages(m, GFP_HIGHUSER_MOVABLE | __GFP_ZERO, 0,
 					  m->cpu_node[m->cur_cpu]);

@@ -1033,9 +1033,11 @@ static int rmqueue_bulk_blocks(struct machine *m, struct zone *z, int count,
 	return i;
 }
 
-static int rmqueue_bulk(struct machine *m, struct zone *z, unsigned int order, int count,
-			struct per_cpu_pages *pcp, unsigned int pindex, int mt,
-			unsigned int alloc_flags)
+/* Once per pcp->batch allocations: kept out of the allocation's fast path */
+static __attribute__((noinline)) int rmqueue_bulk(struct machine *m, struct zone *z,
+						  unsigned int order, int count,
+						  struct per_cpu_pages *pcp, unsigned int pindex,
+						  int mt, unsigned int alloc_flags)
 {
 	int i = 0;
 

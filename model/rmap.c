@@ -293,17 +293,6 @@ static int compound_mapcount_add(struct machine *m, unsigned long head, int d)
 	return v;
 }
 
-void page_add_new_anon_rmap_ph(struct machine *m, struct page_handle *p,
-			       struct vm_area_struct *vma, uint64_t addr)
-{
-	/* a new page: nobody else can see it yet, so no atomics needed */
-	ph_write32(m, p, PGOFF_MAPCOUNT, 0);
-	m->node[(ph_page_flags(m, p) >> NODES_PGSHIFT) & NODES_MASK].vm_stat[NR_ANON_MAPPED]++;
-	ph_set_page_mapping(m, p, anon_vma_addr(vma->anon_vma) | PAGE_MAPPING_ANON);
-	ph_set_page_index(m, p, linear_page_index(vma, addr));
-	ph_set_page_flags(m, p, ph_page_flags(m, p) | (1UL << PG_anon_exclusive));
-}
-
 void page_add_new_anon_rmap(struct machine *m, unsigned long pfn, struct vm_area_struct *vma,
 			    uint64_t addr)
 {

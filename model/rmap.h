@@ -57,10 +57,6 @@ static inline bool PageAnon(struct machine *m, unsigned long pfn);
 /* A new anonymous page, mapped once at addr in vma (exclusive) */
 void page_add_new_anon_rmap(struct machine *m, unsigned long pfn, struct vm_area_struct *vma,
 			    uint64_t addr);
-/* The same for the page a handle stands for (page.h says when one may be passed) */
-struct page_handle;
-void page_add_new_anon_rmap_ph(struct machine *m, struct page_handle *p,
-			       struct vm_area_struct *vma, uint64_t addr);
 /* One more mapping of a page already mapped (fork's copy) */
 void page_dup_rmap(struct machine *m, unsigned long pfn);
 /* A file page gains a mapping */
@@ -81,6 +77,21 @@ void rmap_walk_file(struct machine *m, unsigned long pfn, rmap_one_fn fn, void *
 
 #include "page.h"
 #include "migrate.h"
+
+/*
+ * page_add_new_anon_rmap for the page a handle stands for (page.h says
+ * when one may be passed on)
+ */
+static inline void page_add_new_anon_rmap_ph(struct machine *m, struct page_handle *p,
+					     struct vm_area_struct *vma, uint64_t addr)
+{
+	/* a new page: nobody else can see it yet, so no atomics needed */
+	ph_write32(m, p, PGOFF_MAPCOUNT, 0);
+	m->node[(ph_page_flags(m, p) >> NODES_PGSHIFT) & NODES_MASK].vm_stat[NR_ANON_MAPPED]++;
+	ph_set_page_mapping(m, p, anon_vma_addr(vma->anon_vma) | PAGE_MAPPING_ANON);
+	ph_set_page_index(m, p, linear_page_index(vma, addr));
+	ph_set_page_flags(m, p, ph_page_flags(m, p) | (1UL << PG_anon_exclusive));
+}
 
 /* The head of the folio pfn belongs to (pfn itself for a small page) */
 static inline unsigned long page_head(struct machine *m, unsigned long pfn)
