@@ -987,8 +987,12 @@ vm_fault_t handle_mm_fault(struct machine *m, struct vm_area_struct *vma, uint64
 
 	SCHED_WHERE(m);
 	count_vm_event(m, PGFAULT);
-	if (!pmd_slot(m, mm, addr, true, &vmf.pmd_table, &vmf.pmd_idx, &err))
+	if (walk_memo_hit(m, mm, addr)) {	/* pmd_slot's own first test, inline */
+		vmf.pmd_table = mm->walk_memo.pmd_table;
+		vmf.pmd_idx = mm->walk_memo.pmd_idx;
+	} else if (!pmd_slot(m, mm, addr, true, &vmf.pmd_table, &vmf.pmd_idx, &err)) {
 		return VM_FAULT_OOM;
+	}
 	pmd = pt_read(m, vmf.pmd_table, vmf.pmd_idx);
 	if (!pte_present(pmd)) {
 		vm_fault_t r = create_huge_pmd(m, vma, addr, flags, vmf.pmd_table, vmf.pmd_idx);
