@@ -147,6 +147,8 @@ struct mm_failure {
  * steps at once (as the explorer does), so tests can check that both
  * ways leave the same state.
  */
+enum { ZONELIST_FALLBACK, ZONELIST_NOFALLBACK, MAX_ZONELISTS };
+
 struct mm_inject {
 	long pgtable_allocs;
 	long pgtable_fail_from, pgtable_fail_count;
@@ -222,6 +224,13 @@ struct machine {
 	/* node fallback: zonelist order per node, by distance */
 	int node_order[MAX_NUMNODES][MAX_NUMNODES];
 	int distance[MAX_NUMNODES][MAX_NUMNODES];
+	/*
+	 * Each node's zonelists (build_zonelists, page_alloc.c): the zones
+	 * that span memory, node by node in node_order and highest first
+	 * within a node, NULL-terminated; [ZONELIST_NOFALLBACK] holds the
+	 * first node's only (__GFP_THISNODE).
+	 */
+	struct zone *zonelists[MAX_NUMNODES][MAX_ZONELISTS][MAX_NUMNODES * MAX_NR_ZONES + 1];
 };
 
 /* Build and boot a machine; on failure returns NULL and fills err */

@@ -1440,11 +1440,38 @@ struct alloc_context {
 	struct zone *preferred_zone;
 };
 
-#define for_each_zone_in_list(m, ac, z, nidx, zi)					\
-	for (int nidx = 0; nidx < ((ac)->thisnode ? 1 : (m)->nr_nodes); nidx++)	\
-		for (int zi = (ac)->highest_zoneidx; zi >= 0; zi--)			\
-			if (((z) = zone_of((m), (m)->node_order[(ac)->preferred_nid][nidx], zi)), \
-			    !managed_zone(z)) {} else
+/*
+ * build_zonelists: every zone that spans memory, node by node in
+ * node_order and from the highest zone down; the no-fallback list stops
+ * after the first node.  A zone that spans nothing can never gain
+ * managed pages, so leaving it out changes no walk.
+ */
+void build_zonelists(struct machine *m)
+{
+	for (int nid = 0; nid < m->nr_nodes; nid++) {
+		struct zone **fb = m->zonelists[nid][ZONELIST_FALLBACK];
+		struct zone **nf = m->zonelists[nid][ZONELIST_NOFALLBACK];
+
+		for (int nidx = 0; nidx < m->nr_nodes; nidx++)
+			for (int zi = MAX_NR_ZONES - 1; zi >= 0; zi--) {
+				struct zone *z = zone_of(m, m->node_order[nid][nidx], zi);
+
+				if (!z->spanned_pages)
+					continue;
+				*fb++ = z;
+				if (!nidx)
+					*nf++ = z;
+			}
+		*fb = NULL;
+		*nf = NULL;
+	}
+}
+
+/* The zones an allocation may use, in the order it tries them */
+#define for_each_zone_in_list(m, ac, z, zr)						\
+	for (struct zone *const *zr = (m)->zonelists[(ac)->preferred_nid][(ac)->thisnode]; \
+	     ((z) = *zr); zr++)								\
+		if ((z)->idx > (ac)->highest_zoneidx || !managed_zone(z)) {} else
 
 static void prep_new_page(struct machine *m, unsigned long pfn, unsigned int order, gfp_t gfp)
 {
@@ -1479,7 +1506,7 @@ static unsigned long get_page_from_freelist(struct machine *m, gfp_t gfp, unsign
 
 retry:
 	no_fallback = alloc_flags & ALLOC_NOFRAGMENT;
-	for_each_zone_in_list(m, ac, z, nidx, zi) {
+	for_each_zone_in_list(m, ac, z, zr) {
 		unsigned long mark, pfn;
 
 		if (no_fallback && m->nr_nodes > 1 && z != ac->preferred_zone &&
@@ -1550,7 +1577,7 @@ static bool prepare_alloc_pages(struct machine *m, gfp_t gfp, int preferred_nid,
 	ac->thisnode = gfp & __GFP_THISNODE;
 	ac->preferred_zone = NULL;
 	/* first_zones_zonelist: the first usable zone of the whole list */
-	for_each_zone_in_list(m, ac, z, nidx, zi) {
+	for_each_zone_in_list(m, ac, z, zr) {
 		ac->preferred_zone = z;
 		goto found;
 	}
@@ -1613,7 +1640,7 @@ static bool should_reclaim_retry(struct machine *m, unsigned int order, struct a
 
 	if (++*no_progress_loops > MAX_RECLAIM_RETRIES)
 		return false;
-	for_each_zone_in_list(m, ac, z, nidx, zi) {
+	for_each_zone_in_list(m, ac, z, zr) {
 		if (__zone_watermark_ok(m, z, order, min_wmark_pages(z), ac->highest_zoneidx,
 					alloc_flags, (long)zone_page_state(z, NR_FREE_PAGES)))
 			return true;
