@@ -552,13 +552,42 @@ struct vm_fault {
 	unsigned int pmd_idx;
 	unsigned long pte_table;	/* the PTE table and index */
 	unsigned int pte_idx;
+	/*
+	 * pte_offset_map: the PTE's host bytes, found once by handle_mm_fault
+	 * outside the explorer (NULL under it, or for a table found later).
+	 * A table frame's chunk stays where it is until fstore_frame_release,
+	 * which only HVO calls, on vmemmap frames, so the address holds for
+	 * the whole fault.
+	 */
+	uint8_t *pte;
 	pteval_t orig_pte;
 	spinlock_t *ptl;
 };
 
+/* pt_read / pt_write of the fault's PTE, through vmf->pte when it is there */
+static inline pteval_t vmf_read_pte(struct machine *m, const struct vm_fault *vmf)
+{
+	pteval_t v;
+
+	if (!vmf->pte)
+		return pt_read(m, vmf->pte_table, vmf->pte_idx);
+	memcpy(&v, vmf->pte, 8);
+	return v;
+}
+
+static inline void vmf_set_pte(struct machine *m, struct vm_fault *vmf, pteval_t v)
+{
+	if (!vmf->pte) {
+		pt_write(m, vmf->pte_table, vmf->pte_idx, v);
+		return;
+	}
+	pt_note_change(m, pt_change_key(vmf->pte_table, vmf->pte_idx));
+	memcpy(vmf->pte, &v, 8);
+}
+
 static bool pte_same_locked(struct machine *m, struct vm_fault *vmf)
 {
-	return pt_read(m, vmf->pte_table, vmf->pte_idx) == vmf->orig_pte;
+	return vmf_read_pte(m, vmf) == vmf->orig_pte;
 }
 
 void inc_mm_counter(struct mm_struct *mm, enum mm_counter c, long n)
@@ -617,7 +646,7 @@ static vm_fault_t do_anonymous_page(struct machine *m, struct vm_fault *vmf)
 		vmf->ptl = table_lock(m, vma->vm_mm, vmf->pte_table);
 		spin_lock(m, vmf->ptl);
 		if (pte_same_locked(m, vmf))
-			pt_write(m, vmf->pte_table, vmf->pte_idx, entry);
+			vmf_set_pte(m, vmf, entry);
 		spin_unlock(m, vmf->ptl);
 		return 0;
 	}
@@ -644,7 +673,7 @@ static vm_fault_t do_anonymous_page(struct machine *m, struct vm_fault *vmf)
 	 */
 	page_add_new_anon_rmap_ph(m, &p, vma, vmf->address);
 	lru_cache_add_ph(m, &p, 1);
-	pt_write(m, vmf->pte_table, vmf->pte_idx, entry);
+	vmf_set_pte(m, vmf, entry);
 	spin_unlock(m, vmf->ptl);
 	return 0;
 }
@@ -684,7 +713,7 @@ static vm_fault_t wp_page_copy(struct machine *m, struct vm_fault *vmf, unsigned
 	entry = maybe_mkwrite(pfn_pte(pfn, vm_get_page_prot(vma->vm_flags)) | _PAGE_DIRTY, vma);
 	page_add_new_anon_rmap(m, pfn, vma, vmf->address);
 	lru_cache_add(m, pfn, 1);
-	pt_write(m, vmf->pte_table, vmf->pte_idx, entry);
+	vmf_set_pte(m, vmf, entry);
 	if (old != PFN_NONE)
 		page_remove_rmap(m, old, vma);
 	spin_unlock(m, vmf->ptl);
@@ -703,7 +732,7 @@ static vm_fault_t wp_page_reuse(struct machine *m, struct vm_fault *vmf)
 {
 	pteval_t e = vmf->orig_pte | _PAGE_ACCESSED | _PAGE_DIRTY;
 
-	pt_write(m, vmf->pte_table, vmf->pte_idx, maybe_mkwrite(e, vmf->vma));
+	vmf_set_pte(m, vmf, maybe_mkwrite(e, vmf->vma));
 	spin_unlock(m, vmf->ptl);
 	count_vm_event(m, PGREUSE);
 	return 0;
@@ -764,7 +793,7 @@ static bool finish_fault(struct machine *m, struct vm_fault *vmf, unsigned long 
 	}
 	inc_mm_counter(vma->vm_mm, mm_counter_of(m, pfn), 1);
 	page_add_file_rmap(m, pfn, vma);
-	pt_write(m, vmf->pte_table, vmf->pte_idx, entry);
+	vmf_set_pte(m, vmf, entry);
 	spin_unlock(m, vmf->ptl);
 	return true;
 }
@@ -782,6 +811,7 @@ static vm_fault_t fault_pte_table(struct machine *m, struct vm_fault *vmf)
 		return VM_FAULT_RETRY;		/* someone mapped a huge PMD meanwhile */
 	vmf->pte_table = pte_pfn(pmd);
 	vmf->pte_idx = idx_of(vmf->address, PT_PTE);
+	vmf->pte = NULL;		/* found late: pt_read and pt_write it */
 	vmf->orig_pte = pt_read(m, vmf->pte_table, vmf->pte_idx);
 	return 0;
 }
@@ -938,7 +968,7 @@ static vm_fault_t do_fault(struct machine *m, struct vm_fault *vmf)
 	inc_mm_counter(vma->vm_mm, MM_ANONPAGES, 1);
 	page_add_new_anon_rmap(m, copy, vma, vmf->address);
 	lru_cache_add(m, copy, 1);
-	pt_write(m, vmf->pte_table, vmf->pte_idx, entry);
+	vmf_set_pte(m, vmf, entry);
 	spin_unlock(m, vmf->ptl);
 	return 0;
 out:
@@ -953,7 +983,7 @@ static vm_fault_t handle_pte_fault(struct machine *m, struct vm_fault *vmf)
 {
 	pteval_t e;
 
-	vmf->orig_pte = pt_read(m, vmf->pte_table, vmf->pte_idx);
+	vmf->orig_pte = vmf_read_pte(m, vmf);
 	if (!upte_present(vmf->orig_pte))
 		return vma_is_anonymous(vmf->vma) ? do_anonymous_page(m, vmf) : do_fault(m, vmf);
 	vmf->ptl = table_lock(m, vmf->vma->vm_mm, vmf->pte_table);
@@ -967,7 +997,7 @@ static vm_fault_t handle_pte_fault(struct machine *m, struct vm_fault *vmf)
 	/* spurious: mark it young (and dirty for a write) */
 	e = vmf->orig_pte | _PAGE_ACCESSED | ((vmf->flags & FAULT_FLAG_WRITE) ? _PAGE_DIRTY : 0);
 	if (e != vmf->orig_pte)
-		pt_write(m, vmf->pte_table, vmf->pte_idx, e);
+		vmf_set_pte(m, vmf, e);
 	spin_unlock(m, vmf->ptl);
 	return 0;
 }
@@ -1023,6 +1053,8 @@ vm_fault_t handle_mm_fault(struct machine *m, struct vm_area_struct *vma, uint64
 	}
 	vmf.pte_table = pte_pfn(pmd);
 	vmf.pte_idx = idx_of(addr, PT_PTE);
+	if (!m->sched)
+		vmf.pte = pt_entry_bytes(m, vmf.pte_table, vmf.pte_idx);
 	return handle_pte_fault(m, &vmf);
 }
 
