@@ -1146,12 +1146,16 @@ void prep_compound_page(struct machine *m, unsigned long pfn, unsigned int order
 {
 	unsigned long nr = 1UL << order, i;
 	uint64_t head = page_va(m, pfn) | 1;
+	struct page_handle t;
 
 	SetPageHead(m, pfn);
+	t = page_handle(m, pfn);
 	for (i = 1; i < nr; i++) {
-		pg_write64(m, pfn + i, PGOFF_COMPOUND_HEAD, head);
+		/* each tail's accesses follow the last one's: page_handle_next holds */
+		t = page_handle_next(m, &t);
+		ph_write64(m, &t, PGOFF_COMPOUND_HEAD, head);
 		/* tails carry no references of their own */
-		set_page_count(m, pfn + i, 0);
+		ph_set_page_count(m, &t, 0);
 	}
 	if (nr > 1) {
 		pg_write8(m, pfn + 1, PGOFF_COMPOUND_DTOR, 1);	/* COMPOUND_PAGE_DTOR */

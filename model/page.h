@@ -284,6 +284,21 @@ static inline struct page_handle page_handle(struct machine *m, unsigned long pf
 	return p;
 }
 
+/*
+ * The handle of pfn + 1, from the handle of pfn when both struct pages lie
+ * in one chunk: the same TLB entry translates both, so this is what
+ * page_handle() would find, provided (as for any handle) nothing could
+ * have changed that entry since p was taken or last used.
+ */
+static inline struct page_handle page_handle_next(struct machine *m, const struct page_handle *p)
+{
+	uint64_t off = page_va(m, p->pfn + 1) & (FST_CHUNK_SIZE - 1);
+
+	if (p->r && off >= m->sps && off + m->sps <= FST_CHUNK_SIZE)
+		return (struct page_handle){ p->pfn + 1, p->r + m->sps, p->w ? p->w + m->sps : NULL };
+	return page_handle(m, p->pfn + 1);
+}
+
 #define PH_ACCESSORS(bits, type)						\
 static inline type ph_read##bits(struct machine *m, struct page_handle *p, unsigned int off) \
 {									\

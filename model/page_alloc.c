@@ -979,6 +979,7 @@ static int rmqueue_bulk_blocks(struct machine *m, struct zone *z, int count,
 
 	while (i < count) {
 		unsigned long pfn = PFN_NONE, rest, next, x;
+		struct page_handle p;
 		unsigned int o;
 		int n;
 
@@ -993,8 +994,8 @@ static int rmqueue_bulk_blocks(struct machine *m, struct zone *z, int count,
 		/* the first round's del_page_from_free_list, as it makes it */
 		del_page_from_free_list(m, pfn, z, o, mt);
 		for (x = pfn; x < pfn + (unsigned long)n; x++) {
-			struct page_handle p = page_handle(m, x);
-
+			/* each page's accesses follow the last one's: page_handle_next holds */
+			p = x == pfn ? page_handle(m, x) : page_handle_next(m, &p);
 			if (x != pfn) {		/* a buddy of an earlier round, now taken */
 				ph_page_clear_type(m, &p, PG_buddy);
 				ph_set_page_private(m, &p, 0);
@@ -1013,7 +1014,6 @@ static int rmqueue_bulk_blocks(struct machine *m, struct zone *z, int count,
 		next = pfn + (unsigned long)n;
 		for (unsigned int k = 0; k < o; k++) {
 			struct free_area *area = &z->free_area[k];
-			struct page_handle p;
 
 			if (!(rest & (1UL << k)))
 				continue;
