@@ -203,9 +203,10 @@ struct machine {
 	 * entry the last one wrote (table << 9 | index; ~0 for a whole
 	 * frame).  Struct page writes do not count: vmemmap frames never
 	 * hold page tables.  user_access() uses these to skip a walk it can
-	 * tell would only repeat the last one.
+	 * tell would only repeat the last one.  pt_last_value is what the
+	 * last entry write wrote (meaningless after a frame change).
 	 */
-	uint64_t pt_changes, pt_last_change;
+	uint64_t pt_changes, pt_last_change, pt_last_value;
 	struct fstore_cpu *fstore_cpu;		/* [nr_cpus] translation caches */
 	unsigned long min_free_kbytes;
 	unsigned long totalreserve_pages;

@@ -347,6 +347,20 @@ static inline void walk_memo_set(struct machine *m, struct mm_struct *mm, uint64
 	mm->walk_memo.pmd_range = addr >> PMD_SHIFT;
 	mm->walk_memo.pmd_table = table;
 	mm->walk_memo.pmd_idx = idx;
+	mm->walk_memo.pmd_known = false;
+}
+
+/*
+ * The PMD entry itself, remembered the same way once it was read: while
+ * no entry changed, a read of it would give the same value
+ */
+static inline pteval_t walk_memo_pmd(struct machine *m, struct mm_struct *mm)
+{
+	if (!mm->walk_memo.pmd_known) {
+		mm->walk_memo.pmd = pt_read(m, mm->walk_memo.pmd_table, mm->walk_memo.pmd_idx);
+		mm->walk_memo.pmd_known = true;
+	}
+	return mm->walk_memo.pmd;
 }
 
 /* pt_walk() of a user address, through the walk memo when it holds */
@@ -379,7 +393,7 @@ static pteval_t user_walk(struct machine *m, struct mm_struct *mm, uint64_t addr
 		i = idx_of(addr, PT_PMD);
 		walk_memo_set(m, mm, addr, t, i);
 	}
-	e = pt_read(m, t, i);
+	e = walk_memo_pmd(m, mm);
 	if (pte_present(e) && !(e & _PAGE_PSE)) {
 		t = pte_pfn(e);
 		i = idx_of(addr, PT_PTE);
@@ -581,7 +595,7 @@ static inline void vmf_set_pte(struct machine *m, struct vm_fault *vmf, pteval_t
 		pt_write(m, vmf->pte_table, vmf->pte_idx, v);
 		return;
 	}
-	pt_note_change(m, pt_change_key(vmf->pte_table, vmf->pte_idx));
+	pt_note_write(m, pt_change_key(vmf->pte_table, vmf->pte_idx), v);
 	memcpy(vmf->pte, &v, 8);
 }
 
@@ -1020,10 +1034,12 @@ vm_fault_t handle_mm_fault(struct machine *m, struct vm_area_struct *vma, uint64
 	if (walk_memo_hit(m, mm, addr)) {	/* pmd_slot's own first test, inline */
 		vmf.pmd_table = mm->walk_memo.pmd_table;
 		vmf.pmd_idx = mm->walk_memo.pmd_idx;
-	} else if (!pmd_slot(m, mm, addr, true, &vmf.pmd_table, &vmf.pmd_idx, &err)) {
+		pmd = walk_memo_pmd(m, mm);
+	} else if (pmd_slot(m, mm, addr, true, &vmf.pmd_table, &vmf.pmd_idx, &err)) {
+		pmd = pt_read(m, vmf.pmd_table, vmf.pmd_idx);
+	} else {
 		return VM_FAULT_OOM;
 	}
-	pmd = pt_read(m, vmf.pmd_table, vmf.pmd_idx);
 	if (!pte_present(pmd)) {
 		vm_fault_t r = create_huge_pmd(m, vma, addr, flags, vmf.pmd_table, vmf.pmd_idx);
 
@@ -1101,9 +1117,10 @@ enum user_access user_access(struct machine *m, struct mm_struct *mm, uint64_t a
 			/*
 			 * The fault changed one entry, the PTE the last walk
 			 * ended at, and nothing else in any page table: this
-			 * walk would read the same upper entries and end there.
+			 * walk would read the same upper entries and end there,
+			 * at the value that write left.
 			 */
-			e = pt_read(m, table, idx);
+			e = m->pt_last_value;
 			if (!pte_present(e))
 				e = 0;
 			/* and the walk memo's path is still what it was */

@@ -168,6 +168,8 @@ struct mm_struct {
 		uint64_t pmd_range;		/* addr >> PMD_SHIFT, or ~0: none */
 		unsigned long pmd_table;
 		unsigned int pmd_idx;
+		bool pmd_known;			/* pmd holds the entry's value */
+		uint64_t pmd;
 	} walk_memo;
 	unsigned long ptl_table;		/* PFN_NONE: none */
 	spinlock_t *ptl;

@@ -51,7 +51,7 @@ static void pt_write_private(struct machine *m, unsigned long table, unsigned in
 {
 	uint8_t *p = pt_entry_bytes(m, table, idx);
 
-	pt_note_change(m, pt_change_key(table, idx));
+	pt_note_write(m, pt_change_key(table, idx), p ? v : 0);	/* none: reads 0 */
 	if (p)
 		memcpy(p, &v, 8);
 }
