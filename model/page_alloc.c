@@ -1437,6 +1437,8 @@ struct alloc_context {
 	int highest_zoneidx;
 	int migratetype;
 	bool thisnode;
+	struct zone *const *zonelist;		/* m->zonelists[preferred_nid][thisnode] */
+	struct zone *const *preferred_zoneref;	/* its first usable zone */
 	struct zone *preferred_zone;
 };
 
@@ -1467,11 +1469,11 @@ void build_zonelists(struct machine *m)
 	}
 }
 
-/* The zones an allocation may use, in the order it tries them */
-#define for_each_zone_in_list(m, ac, z, zr)						\
-	for (struct zone *const *zr = (m)->zonelists[(ac)->preferred_nid][(ac)->thisnode]; \
-	     ((z) = *zr); zr++)								\
+/* The zones an allocation may use, in the order it tries them, from zoneref start */
+#define for_next_zone_in_list(ac, z, zr, start)						\
+	for (struct zone *const *zr = (start); ((z) = *zr); zr++)			\
 		if ((z)->idx > (ac)->highest_zoneidx || !managed_zone(z)) {} else
+#define for_each_zone_in_list(ac, z, zr)	for_next_zone_in_list(ac, z, zr, (ac)->zonelist)
 
 static void prep_new_page(struct machine *m, unsigned long pfn, unsigned int order, gfp_t gfp)
 {
@@ -1506,7 +1508,12 @@ static unsigned long get_page_from_freelist(struct machine *m, gfp_t gfp, unsign
 
 retry:
 	no_fallback = alloc_flags & ALLOC_NOFRAGMENT;
-	for_each_zone_in_list(m, ac, z, zr) {
+	/*
+	 * From the preferred zone, as 6.1 does: the zones before it are above
+	 * highest_zoneidx or not managed, and a zone gains managed pages only
+	 * when boot memory is freed, never during an allocation
+	 */
+	for_next_zone_in_list(ac, z, zr, ac->preferred_zoneref) {
 		unsigned long mark, pfn;
 
 		if (no_fallback && m->nr_nodes > 1 && z != ac->preferred_zone &&
@@ -1575,13 +1582,14 @@ static bool prepare_alloc_pages(struct machine *m, gfp_t gfp, int preferred_nid,
 	ac->highest_zoneidx = gfp_zone(gfp);
 	ac->migratetype = gfp_migratetype(gfp);
 	ac->thisnode = gfp & __GFP_THISNODE;
+	ac->zonelist = m->zonelists[preferred_nid][ac->thisnode];
 	ac->preferred_zone = NULL;
 	/* first_zones_zonelist: the first usable zone of the whole list */
-	for_each_zone_in_list(m, ac, z, zr) {
+	for_each_zone_in_list(ac, z, zr) {
+		ac->preferred_zoneref = zr;
 		ac->preferred_zone = z;
-		goto found;
+		break;
 	}
-found:
 	return ac->preferred_zone != NULL;
 }
 
@@ -1640,7 +1648,7 @@ static bool should_reclaim_retry(struct machine *m, unsigned int order, struct a
 
 	if (++*no_progress_loops > MAX_RECLAIM_RETRIES)
 		return false;
-	for_each_zone_in_list(m, ac, z, zr) {
+	for_each_zone_in_list(ac, z, zr) {
 		if (__zone_watermark_ok(m, z, order, min_wmark_pages(z), ac->highest_zoneidx,
 					alloc_flags, (long)zone_page_state(z, NR_FREE_PAGES)))
 			return true;
