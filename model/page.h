@@ -640,6 +640,30 @@ static inline unsigned long pfnlist_pop_head(struct machine *m, struct pfnlist_h
 	return pfn;
 }
 unsigned long pfnlist_pop_tail(struct machine *m, struct pfnlist_head *h);
+/*
+ * pfnlist_pop_head, the same accesses in the same order, leaving in *p a
+ * handle to the page taken: one that still holds when the write to its
+ * successor went through a handle without touching the TLB, else empty
+ */
+static inline unsigned long pfnlist_pop_head_ph(struct machine *m, struct pfnlist_head *h,
+						struct page_handle *p)
+{
+	unsigned long pfn = h->first, next;
+	struct page_handle n;
+
+	*p = page_handle(m, pfn);
+	next = ph_page_lru_next(m, p);
+	h->first = next;
+	if (next == PFN_NONE) {
+		h->last = PFN_NONE;
+		return pfn;
+	}
+	n = next == pfn + 1 ? page_handle_next(m, p) : page_handle(m, next);
+	if (!n.w)	/* the general path may fill the TLB: p no longer holds */
+		p->r = p->w = NULL;
+	ph_set_page_lru_prev(m, &n, PFN_NONE);
+	return pfn;
+}
 static inline bool pfnlist_empty(const struct pfnlist_head *h)
 {
 	return h->first == PFN_NONE;

@@ -1063,7 +1063,7 @@ static __attribute__((noinline)) int rmqueue_bulk(struct machine *m, struct zone
 }
 
 static unsigned long rmqueue_pcplist(struct machine *m, struct zone *z, unsigned int order,
-				     int mt, unsigned int alloc_flags)
+				     int mt, unsigned int alloc_flags, struct page_handle *p)
 {
 	struct per_cpu_pages *pcp = this_pcp(m, z);
 	unsigned int pindex = order_to_pindex(mt, order);
@@ -1082,7 +1082,8 @@ static unsigned long rmqueue_pcplist(struct machine *m, struct zone *z, unsigned
 			return PFN_NONE;
 	}
 	pcp->count -= 1 << order;
-	return pcp_pop(m, pcp, pindex, false);
+	pcp->lists_count[pindex]--;		/* pcp_pop, keeping a handle to the page */
+	return pfnlist_pop_head_ph(m, &pcp->lists[pindex], p);
 }
 
 static unsigned long rmqueue_buddy(struct machine *m, struct zone *z, unsigned int order,
@@ -1104,17 +1105,23 @@ static unsigned long rmqueue_buddy(struct machine *m, struct zone *z, unsigned i
 	return pfn;
 }
 
+/*
+ * Sets *p to a handle to the page it returns, empty where none is at
+ * hand; nothing after it touches a struct page, so it holds for the
+ * caller's prep_new_page
+ */
 static unsigned long rmqueue(struct machine *m, struct zone *z, unsigned int order, gfp_t gfp,
-			     unsigned int alloc_flags, int mt)
+			     unsigned int alloc_flags, int mt, struct page_handle *p)
 {
 	unsigned long pfn;
 
 	if (likely(pcp_allowed_order(order)) &&
 	    ((alloc_flags & ALLOC_CMA) || mt != MIGRATE_MOVABLE)) {
-		pfn = rmqueue_pcplist(m, z, order, mt, alloc_flags);
+		pfn = rmqueue_pcplist(m, z, order, mt, alloc_flags, p);
 		if (likely(pfn != PFN_NONE))
 			goto out;
 	}
+	p->r = p->w = NULL;
 	pfn = rmqueue_buddy(m, z, order, alloc_flags, mt);
 	if (pfn == PFN_NONE)
 		return PFN_NONE;
@@ -1475,10 +1482,12 @@ void build_zonelists(struct machine *m)
 		if ((z)->idx > (ac)->highest_zoneidx || !managed_zone(z)) {} else
 #define for_each_zone_in_list(ac, z, zr)	for_next_zone_in_list(ac, z, zr, (ac)->zonelist)
 
-static void prep_new_page(struct machine *m, unsigned long pfn, unsigned int order, gfp_t gfp)
+/* p: a handle to pfn if one holds, else empty */
+static void prep_new_page(struct machine *m, unsigned long pfn, struct page_handle p,
+			  unsigned int order, gfp_t gfp)
 {
-	struct page_handle p = page_handle(m, pfn);
-
+	if (!p.r)
+		p = page_handle(m, pfn);
 	ph_set_page_private(m, &p, 0);
 	ph_set_page_count(m, &p, 1);		/* set_page_refcounted */
 	if (order && (gfp & __GFP_COMP))
@@ -1515,6 +1524,7 @@ retry:
 	 */
 	for_next_zone_in_list(ac, z, zr, ac->preferred_zoneref) {
 		unsigned long mark, pfn;
+		struct page_handle p;
 
 		if (no_fallback && m->nr_nodes > 1 && z != ac->preferred_zone &&
 		    z->zone_pgdat != ac->preferred_zone->zone_pgdat) {
@@ -1525,9 +1535,9 @@ retry:
 		if (!(alloc_flags & ALLOC_NO_WATERMARKS) &&
 		    !zone_watermark_fast(m, z, order, mark, ac->highest_zoneidx, alloc_flags, gfp))
 			continue;
-		pfn = rmqueue(m, z, order, gfp, alloc_flags, ac->migratetype);
+		pfn = rmqueue(m, z, order, gfp, alloc_flags, ac->migratetype, &p);
 		if (pfn != PFN_NONE) {
-			prep_new_page(m, pfn, order, gfp);
+			prep_new_page(m, pfn, p, order, gfp);
 			if (alloc_flags & ALLOC_HIGHATOMIC)
 				reserve_highatomic_pageblock(m, pfn, z);
 			return pfn;
