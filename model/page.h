@@ -7,7 +7,9 @@
  * Every field access below translates that address to the frame that backs
  * it and reads or writes the frame's bytes, so remapping the vmemmap
  * changes what a struct page reads, exactly as in the kernel.  Model code
- * never holds a host pointer to a struct page: it holds a pfn.
+ * holds a pfn, not a host pointer to a struct page; a page handle (below)
+ * keeps one only for a run of accesses the running CPU's TLB entry stands
+ * behind, unchanged.
  *
  * Field layout inside the sps bytes follows x86_64 6.1 without debug
  * options (the first 56 bytes; memcg_data follows when sps >= 64):
