@@ -278,7 +278,8 @@ static inline struct page_handle page_handle(struct machine *m, unsigned long pf
 	if (unlikely(m->sched))
 		return p;
 	e = fst_xc_ent(m, va);
-	if (likely(e->tag == tag) && likely((va & (FST_CHUNK_SIZE - 1)) + m->sps <= FST_CHUNK_SIZE)) {
+	if (likely(e->tag == tag) &&
+	    likely((va & (FST_CHUNK_SIZE - 1)) + m->sps <= FST_CHUNK_SIZE)) {
 		p.r = e->host + (va & (FST_CHUNK_SIZE - 1));
 		if (likely(e->wtag == tag))
 			p.w = p.r;
@@ -297,7 +298,8 @@ static inline struct page_handle page_handle_next(struct machine *m, const struc
 	uint64_t off = page_va(m, p->pfn + 1) & (FST_CHUNK_SIZE - 1);
 
 	if (p->r && off >= m->sps && off + m->sps <= FST_CHUNK_SIZE)
-		return (struct page_handle){ p->pfn + 1, p->r + m->sps, p->w ? p->w + m->sps : NULL };
+		return (struct page_handle){ p->pfn + 1, p->r + m->sps,
+					     p->w ? p->w + m->sps : NULL };
 	return page_handle(m, p->pfn + 1);
 }
 

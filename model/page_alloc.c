@@ -1002,7 +1002,8 @@ static int rmqueue_bulk_blocks(struct machine *m, struct zone *z, int count,
 			}
 			ph_set_page_index(m, &p, (unsigned long)mt);
 			ph_set_page_lru_prev(m, &p, x == pfn ? list->last : x - 1);
-			ph_set_page_lru_next(m, &p, x + 1 < pfn + (unsigned long)n ? x + 1 : PFN_NONE);
+			ph_set_page_lru_next(m, &p,
+					     x + 1 < pfn + (unsigned long)n ? x + 1 : PFN_NONE);
 		}
 		if (list->last != PFN_NONE)
 			set_page_lru_next(m, list->last, pfn);

@@ -236,8 +236,10 @@ static void digest_allocator(struct machine *m, struct sbuf *sb)
 /* Allocations of mixed orders and types on two CPUs, and frees, in a fixed order */
 static char *alloc_workload(bool step_by_step, unsigned int sps)
 {
-	static const gfp_t gfps[] = { GFP_HIGHUSER_MOVABLE, GFP_KERNEL, GFP_KERNEL_ACCOUNT,
-				      GFP_KERNEL | __GFP_RECLAIMABLE, GFP_HIGHUSER_MOVABLE | __GFP_COMP };
+	static const gfp_t gfps[] = {
+		GFP_HIGHUSER_MOVABLE, GFP_KERNEL, GFP_KERNEL_ACCOUNT,
+		GFP_KERNEL | __GFP_RECLAIMABLE, GFP_HIGHUSER_MOVABLE | __GFP_COMP,
+	};
 	struct machine_opts o;
 	struct machine *m;
 	unsigned long held[4096], nheld = 0;
@@ -262,7 +264,8 @@ static char *alloc_workload(bool step_by_step, unsigned int sps)
 			continue;
 		}
 		order[nheld] = (x >> 20) % 7 == 0 ? (unsigned int)((x >> 24) % 4) : 0;
-		held[nheld] = __alloc_pages(m, gfps[(x >> 28) % 5], order[nheld], (int)(x >> 50) & 1);
+		held[nheld] = __alloc_pages(m, gfps[(x >> 28) % 5], order[nheld],
+					    (int)(x >> 50) & 1);
 		sb_printf(&sb, "%lx ", held[nheld]);
 		if (held[nheld] != PFN_NONE)
 			nheld++;
