@@ -576,6 +576,7 @@ struct machine *machine_create(const struct machine_opts *o, char *e, size_t el)
 
 	if (!layout_memory(m, e, el) || !init_sections(m, e, el) || !setup_zones(m, e, el))
 		goto fail;
+	build_zonelists(m);	/* the rest of build_all_zonelists, now that zones exist */
 	m->init_mm = host_calloc(1, sizeof(*m->init_mm), "creating init_mm");
 	fstore_init(m);
 	m->init_mm->is_init_mm = true;

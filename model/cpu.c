@@ -96,7 +96,8 @@ static void rwsem_deadlock(struct machine *m, const struct rw_semaphore *s, cons
 			(s->readers >> m->cur_cpu) & 1 ? ", this one included" : "");
 }
 
-void down_read(struct machine *m, struct rw_semaphore *s)
+/* down_read when it is not the inline case of cpu.h: the explorer, or a writer */
+void __down_read_slow(struct machine *m, struct rw_semaphore *s)
 {
 	if (unlikely(m->sched)) {
 		struct sched_hooks *h = m->sched;
@@ -118,7 +119,8 @@ bool down_read_trylock(struct machine *m, struct rw_semaphore *s)
 	return true;
 }
 
-void up_read(struct machine *m, struct rw_semaphore *s)
+/* up_read when it is not the inline case of cpu.h: the explorer, or a bad release */
+void __up_read_slow(struct machine *m, struct rw_semaphore *s)
 {
 	int c = m->cur_cpu;
 

@@ -162,9 +162,37 @@ struct rw_semaphore {
 };
 
 void init_rwsem(struct rw_semaphore *s);
-void down_read(struct machine *m, struct rw_semaphore *s);
+void __down_read_slow(struct machine *m, struct rw_semaphore *s);
+void __up_read_slow(struct machine *m, struct rw_semaphore *s);
+
+/* Outside the explorer, with no writer: the reader count and this CPU's nesting */
+static inline void down_read(struct machine *m, struct rw_semaphore *s)
+{
+	int c = m->cur_cpu;
+
+	if (unlikely(m->sched || s->count < 0)) {
+		__down_read_slow(m, s);
+		return;
+	}
+	s->count++;
+	s->depth[c]++;
+	s->readers |= 1ULL << c;
+}
+
+/* Outside the explorer, held for read by this CPU: the same taken back */
+static inline void up_read(struct machine *m, struct rw_semaphore *s)
+{
+	int c = m->cur_cpu;
+
+	if (unlikely(m->sched || s->count <= 0 || !s->depth[c])) {
+		__up_read_slow(m, s);
+		return;
+	}
+	s->count--;
+	if (!--s->depth[c])
+		s->readers &= ~(1ULL << c);
+}
 bool down_read_trylock(struct machine *m, struct rw_semaphore *s);
-void up_read(struct machine *m, struct rw_semaphore *s);
 void down_write(struct machine *m, struct rw_semaphore *s);
 bool down_write_trylock(struct machine *m, struct rw_semaphore *s);
 void up_write(struct machine *m, struct rw_semaphore *s);

@@ -23,7 +23,7 @@
 #include "trace_uprobe.h"
 #include "uprobes.h"
 
-struct proc_ctx *proc_ctx(struct machine *m)
+struct proc_ctx *proc_ctx_create(struct machine *m)
 {
 	struct proc_ctx *pc = m->procs;
 

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "host.h"
@@ -122,6 +123,36 @@ void host_free(void *p)
 		return;
 	host_mem.bytes -= malloc_usable_size(p);
 	free(p);
+}
+
+void *host_map_aligned(size_t size, size_t align, const char *what)
+{
+	size_t len = size + align, lead;
+	uint8_t *p;
+
+	host_account_try(what, size, 0);
+	p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		host_fail(what, size, "mmap failed");
+	/* keep the aligned size bytes, give the rest back */
+	lead = (align - ((uintptr_t)p & (align - 1))) & (align - 1);
+	if (lead)
+		munmap(p, lead);
+	munmap(p + lead + size, len - lead - size);
+	p += lead;
+	madvise(p, size, MADV_HUGEPAGE);	/* a hint: without it, small pages */
+	host_mem.bytes += size;
+	if (host_mem.bytes > host_mem.peak)
+		host_mem.peak = host_mem.bytes;
+	return p;
+}
+
+void host_unmap(void *p, size_t size)
+{
+	if (!p)
+		return;
+	munmap(p, size);
+	host_mem.bytes -= size;
 }
 
 size_t host_mem_default_limit(void)

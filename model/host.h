@@ -60,6 +60,14 @@ void *host_reallocarray(void *p, size_t n, size_t size, const char *what);
 char *host_strdup(const char *s, const char *what);
 char *host_strndup(const char *s, size_t n, const char *what);
 void host_free(void *p);
+/*
+ * size bytes straight from the kernel, zeroed, at an address aligned to
+ * align (a power of two and a multiple of the page size), counted as size
+ * bytes; the host is asked to back them with huge pages.  For large
+ * long-lived blocks; host_unmap gives one back.
+ */
+void *host_map_aligned(size_t size, size_t align, const char *what);
+void host_unmap(void *p, size_t size);
 
 /* The default oom handler (what host_mem.oom starts as) */
 void host_oom_exit(const char *what, size_t size, const char *why) __attribute__((noreturn));

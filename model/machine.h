@@ -143,7 +143,12 @@ struct mm_failure {
  * allocations number [fail_from, fail_from + fail_count) fail.
  * fault_skip_mmap_lock makes user_access() handle its faults without the
  * mmap lock: a wrong kernel on purpose, for the race tests to catch.
+ * step_by_step turns off the shortcuts that do several of the kernel's
+ * steps at once (as the explorer does), so tests can check that both
+ * ways leave the same state.
  */
+enum { ZONELIST_FALLBACK, ZONELIST_NOFALLBACK, MAX_ZONELISTS };
+
 struct mm_inject {
 	long pgtable_allocs;
 	long pgtable_fail_from, pgtable_fail_count;
@@ -156,6 +161,7 @@ struct mm_inject {
 	 */
 	bool khugepaged_unlock_early;
 	bool khugepaged_free_table_early;
+	bool step_by_step;
 };
 
 struct fstore;	/* page.c */
@@ -205,9 +211,10 @@ struct machine {
 	 * entry the last one wrote (table << 9 | index; ~0 for a whole
 	 * frame).  Struct page writes do not count: vmemmap frames never
 	 * hold page tables.  user_access() uses these to skip a walk it can
-	 * tell would only repeat the last one.
+	 * tell would only repeat the last one.  pt_last_value is what the
+	 * last entry write wrote (meaningless after a frame change).
 	 */
-	uint64_t pt_changes, pt_last_change;
+	uint64_t pt_changes, pt_last_change, pt_last_value;
 	struct fstore_cpu *fstore_cpu;		/* [nr_cpus] translation caches */
 	unsigned long min_free_kbytes;
 	/* user_min_free_kbytes: what /proc/sys/vm/min_free_kbytes (or its boot
@@ -230,6 +237,13 @@ struct machine {
 	/* node fallback: zonelist order per node, by distance */
 	int node_order[MAX_NUMNODES][MAX_NUMNODES];
 	int distance[MAX_NUMNODES][MAX_NUMNODES];
+	/*
+	 * Each node's zonelists (build_zonelists, page_alloc.c): the zones
+	 * that span memory, node by node in node_order and highest first
+	 * within a node, NULL-terminated; [ZONELIST_NOFALLBACK] holds the
+	 * first node's only (__GFP_THISNODE).
+	 */
+	struct zone *zonelists[MAX_NUMNODES][MAX_ZONELISTS][MAX_NUMNODES * MAX_NR_ZONES + 1];
 };
 
 /* Build and boot a machine; on failure returns NULL and fills err */

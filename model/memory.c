@@ -66,15 +66,26 @@
 #define ___A	_PAGE_ACCESSED
 #define __NX	_PAGE_NX
 
+/*
+ * protection_map: the PTE protection for VM_READ | VM_WRITE | VM_EXEC |
+ * VM_SHARED.  No access at all is PAGE_NONE; private writable is
+ * PAGE_COPY, read-only until a write fault breaks COW.
+ */
+#define PROT_OF(r, w, x, shared)						\
+	(!(r) && !(w) && !(x) ? _PAGE_PROTNONE | ___A :				\
+	 __PP | _USR | ___A | ((shared) && (w) ? __RW : 0) | ((x) ? 0 : __NX))
+#define PROT_MAP(i)	PROT_OF((i) & VM_READ, (i) & VM_WRITE, (i) & VM_EXEC, (i) & VM_SHARED)
+
+static const pteval_t protection_map[16] = {
+	PROT_MAP(0), PROT_MAP(1), PROT_MAP(2), PROT_MAP(3),
+	PROT_MAP(4), PROT_MAP(5), PROT_MAP(6), PROT_MAP(7),
+	PROT_MAP(8), PROT_MAP(9), PROT_MAP(10), PROT_MAP(11),
+	PROT_MAP(12), PROT_MAP(13), PROT_MAP(14), PROT_MAP(15),
+};
+
 pteval_t vm_get_page_prot(unsigned long vm_flags)
 {
-	bool r = vm_flags & VM_READ, w = vm_flags & VM_WRITE, x = vm_flags & VM_EXEC;
-	bool shared = vm_flags & VM_SHARED;
-
-	if (!r && !w && !x)
-		return _PAGE_PROTNONE | ___A;		/* PAGE_NONE */
-	/* private writable is PAGE_COPY: read-only until a write fault breaks COW */
-	return __PP | _USR | ___A | (shared && w ? __RW : 0) | (x ? 0 : __NX);
+	return protection_map[vm_flags & (VM_READ | VM_WRITE | VM_EXEC | VM_SHARED)];
 }
 
 /* ---- references, LRU and content ------------------------------------ */
@@ -93,29 +104,49 @@ static int lru_item(struct machine *m, unsigned long pfn, bool zone)
 	return anon ? NR_INACTIVE_ANON : NR_INACTIVE_FILE;
 }
 
-/* lru_cache_add_inactive_or_unevictable / folio_add_lru */
-void lru_cache_add(struct machine *m, unsigned long pfn, long nr)
+/*
+ * lru_cache_add_inactive_or_unevictable / folio_add_lru, for the page a
+ * handle stands for (page.h says when one may be passed down).
+ */
+static __attribute__((noinline)) void lru_cache_add_sched(struct machine *m, unsigned long pfn,
+							   long nr)
 {
-	uint64_t f;
-	unsigned long head;
+	/* every read is a scheduling point */
+	SetPageLRU(m, pfn);
+	m->node[page_to_nid(m, pfn)].vm_stat[lru_item(m, pfn, false)] += nr;
+	page_zone(m, pfn)->vm_stat[lru_item(m, pfn, true)] += nr;
+}
+
+static __attribute__((always_inline)) inline void lru_cache_add_ph(struct machine *m,
+								   struct page_handle *p, long nr)
+{
+	unsigned long pfn = p->pfn, head;
 	struct pglist_data *pgdat;
+	uint64_t f;
 	bool anon;
 
-	if (unlikely(m->sched)) {	/* every read is a scheduling point */
-		SetPageLRU(m, pfn);
-		m->node[page_to_nid(m, pfn)].vm_stat[lru_item(m, pfn, false)] += nr;
-		page_zone(m, pfn)->vm_stat[lru_item(m, pfn, true)] += nr;
+	if (unlikely(m->sched)) {
+		lru_cache_add_sched(m, pfn, nr);
 		return;
 	}
-	/* the same, with the flags the other reads would see read once */
-	f = page_flags(m, pfn) | (1UL << PG_lru);
-	set_page_flags(m, pfn, f);
-	head = page_head(m, pfn);
+	/* lru_cache_add_sched's steps, with the flags its reads would see read once */
+	f = ph_page_flags(m, p) | (1UL << PG_lru);
+	ph_set_page_flags(m, p, f);
+	/* page_head: PageTail, then compound_head only for a tail */
+	head = (ph_page_compound_head_raw(m, p) & 1) || page_is_fake_head(m, pfn) ?
+	       compound_head(m, pfn) : pfn;
 	anon = head == pfn ? (f >> PG_swapbacked) & 1 : PageSwapBacked(m, head);
 	pgdat = &m->node[(f >> NODES_PGSHIFT) & NODES_MASK];
 	pgdat->vm_stat[anon ? NR_INACTIVE_ANON : NR_INACTIVE_FILE] += nr;
 	pgdat->node_zones[(f >> ZONES_PGSHIFT) & ZONES_MASK].vm_stat[anon ? NR_ZONE_INACTIVE_ANON :
 									  NR_ZONE_INACTIVE_FILE] += nr;
+}
+
+void lru_cache_add(struct machine *m, unsigned long pfn, long nr)
+{
+	struct page_handle p = page_handle(m, pfn);
+
+	lru_cache_add_ph(m, &p, nr);
 }
 
 /* __page_cache_release: off the LRU before the page goes back (and isolation) */
@@ -176,7 +207,9 @@ void set_page_content(struct machine *m, unsigned long pfn, uint64_t tag)
 
 void page_content_write(struct machine *m, unsigned long pfn)
 {
-	set_page_content(m, pfn, ++proc_ctx(m)->next_tag);
+	struct proc_ctx *pc = proc_ctx(m);
+
+	pfnmap_set(&pc->content, pfn, ++pc->next_tag);
 }
 
 /* ---- page-table pages ------------------------------------------------- */
@@ -189,6 +222,8 @@ int user_mm_init(struct machine *m, struct mm_struct *mm)
 	spin_lock_init(&mm->page_table_lock);
 	xmap_init(&mm->ptlocks);
 	xmap_init(&mm->deposited);
+	mm->walk_memo.pmd_range = ~0ULL;
+	mm->ptl_table = PFN_NONE;
 	pgd = __alloc_pages(m, GFP_PGTABLE_USER, PGD_ALLOCATION_ORDER, m->cpu_node[m->cur_cpu]);
 	if (pgd == PFN_NONE)
 		return -ENOMEM;
@@ -220,19 +255,25 @@ spinlock_t *table_lock(struct machine *m, struct mm_struct *mm, unsigned long ta
 	spinlock_t *l;
 
 	(void)m;
-	if (xmap_get(&mm->ptlocks, table, &v))
-		return (spinlock_t *)(uintptr_t)v;
-	l = host_calloc(1, sizeof(*l), "a page-table lock");
-	spin_lock_init(l);
-	xmap_set(&mm->ptlocks, table, (uint64_t)(uintptr_t)l);
+	/* a lock, once made, stays the table's until the mm goes: remember the last */
+	if (mm->ptl_table == table)
+		return mm->ptl;
+	if (xmap_get(&mm->ptlocks, table, &v)) {
+		l = (spinlock_t *)(uintptr_t)v;
+	} else {
+		l = host_calloc(1, sizeof(*l), "a page-table lock");
+		spin_lock_init(l);
+		xmap_set(&mm->ptlocks, table, (uint64_t)(uintptr_t)l);
+	}
+	mm->ptl_table = table;
+	mm->ptl = l;
 	return l;
 }
 
 static inline unsigned int idx_of(uint64_t va, enum pt_level level)
 {
-	static const unsigned int shift[] = { 0, PAGE_SHIFT, PMD_SHIFT, PUD_SHIFT, PGDIR_SHIFT };
-
-	return (unsigned int)(va >> shift[level]) & (PTRS_PER_TABLE - 1);
+	/* PT_PTE: PAGE_SHIFT, each level up 9 bits more */
+	return (unsigned int)(va >> (PAGE_SHIFT + 9 * (level - PT_PTE))) & (PTRS_PER_TABLE - 1);
 }
 
 /* A user page-table page at level (PT_PUD: a PUD table, ...), zeroed */
@@ -290,6 +331,89 @@ static int populate_entry(struct machine *m, struct mm_struct *mm, unsigned long
 	return 0;
 }
 
+/*
+ * The walk memo (mm->walk_memo): where the last walk through addr's
+ * pgd and pud entries ended, the PMD entry's table and index.  While no
+ * page-table entry anywhere has changed since (m->pt_changes counts every
+ * entry write and every zeroed, copied or released frame), walking again
+ * would read the same entries and end at the same PMD entry.  Outside the
+ * explorer those reads have no other effect, so skipping them changes
+ * nothing; under it each read is a scheduling point, and the memo is not
+ * used.
+ */
+static inline bool walk_memo_hit(struct machine *m, struct mm_struct *mm, uint64_t addr)
+{
+	return !m->sched && mm->walk_memo.changes == m->pt_changes &&
+	       mm->walk_memo.pmd_range == addr >> PMD_SHIFT;
+}
+
+static inline void walk_memo_set(struct machine *m, struct mm_struct *mm, uint64_t addr,
+				 unsigned long table, unsigned int idx)
+{
+	mm->walk_memo.changes = m->pt_changes;
+	mm->walk_memo.pmd_range = addr >> PMD_SHIFT;
+	mm->walk_memo.pmd_table = table;
+	mm->walk_memo.pmd_idx = idx;
+	mm->walk_memo.pmd_known = false;
+}
+
+/*
+ * The PMD entry itself, remembered the same way once it was read: while
+ * no entry changed, a read of it would give the same value
+ */
+static inline pteval_t walk_memo_pmd(struct machine *m, struct mm_struct *mm)
+{
+	if (!mm->walk_memo.pmd_known) {
+		mm->walk_memo.pmd = pt_read(m, mm->walk_memo.pmd_table, mm->walk_memo.pmd_idx);
+		mm->walk_memo.pmd_known = true;
+	}
+	return mm->walk_memo.pmd;
+}
+
+/* pt_walk() of a user address, through the walk memo when it holds */
+static pteval_t user_walk(struct machine *m, struct mm_struct *mm, uint64_t addr,
+			  enum pt_level *level, unsigned long *table, unsigned int *idx)
+{
+	unsigned long t;
+	unsigned int i;
+	pteval_t e;
+
+	if (unlikely(m->sched))
+		return pt_walk(m, mm, addr, level, table, idx);
+	if (walk_memo_hit(m, mm, addr)) {
+		t = mm->walk_memo.pmd_table;
+		i = mm->walk_memo.pmd_idx;
+	} else {
+		t = mm->pgd;
+		/* pt_walk's first two levels: a hole ends it, so does a PUD leaf */
+		for (enum pt_level l = PT_PGD; l > PT_PMD; l--) {
+			i = idx_of(addr, l);
+			e = pt_read(m, t, i);
+			if (!pte_present(e) || (l == PT_PUD && (e & _PAGE_PSE))) {
+				*level = l;
+				*table = t;
+				*idx = i;
+				return pte_present(e) ? e : 0;
+			}
+			t = pte_pfn(e);
+		}
+		i = idx_of(addr, PT_PMD);
+		walk_memo_set(m, mm, addr, t, i);
+	}
+	e = walk_memo_pmd(m, mm);
+	if (pte_present(e) && !(e & _PAGE_PSE)) {
+		t = pte_pfn(e);
+		i = idx_of(addr, PT_PTE);
+		e = pt_read(m, t, i);
+		*level = PT_PTE;
+	} else {
+		*level = PT_PMD;
+	}
+	*table = t;
+	*idx = i;
+	return pte_present(e) ? e : 0;
+}
+
 bool pmd_slot(struct machine *m, struct mm_struct *mm, uint64_t addr, bool alloc,
 	      unsigned long *table, unsigned int *idx, int *err)
 {
@@ -297,6 +421,11 @@ bool pmd_slot(struct machine *m, struct mm_struct *mm, uint64_t addr, bool alloc
 
 	if (err)
 		*err = 0;
+	if (walk_memo_hit(m, mm, addr)) {
+		*table = mm->walk_memo.pmd_table;
+		*idx = mm->walk_memo.pmd_idx;
+		return true;
+	}
 	for (enum pt_level l = PT_PGD; l > PT_PMD; l--) {
 		unsigned int i = idx_of(addr, l);
 		pteval_t e = pt_read(m, t, i);
@@ -317,6 +446,8 @@ bool pmd_slot(struct machine *m, struct mm_struct *mm, uint64_t addr, bool alloc
 	}
 	*table = t;
 	*idx = idx_of(addr, PT_PMD);
+	if (!m->sched)
+		walk_memo_set(m, mm, addr, t, *idx);
 	return true;
 }
 
@@ -479,13 +610,42 @@ struct vm_fault {
 	unsigned int pmd_idx;
 	unsigned long pte_table;	/* the PTE table and index */
 	unsigned int pte_idx;
+	/*
+	 * pte_offset_map: the PTE's host bytes, found once by handle_mm_fault
+	 * outside the explorer (NULL under it, or for a table found later).
+	 * A table frame's chunk stays where it is until fstore_frame_release,
+	 * which only HVO calls, on vmemmap frames, so the address holds for
+	 * the whole fault.
+	 */
+	uint8_t *pte;
 	pteval_t orig_pte;
 	spinlock_t *ptl;
 };
 
+/* pt_read / pt_write of the fault's PTE, through vmf->pte when it is there */
+static inline pteval_t vmf_read_pte(struct machine *m, const struct vm_fault *vmf)
+{
+	pteval_t v;
+
+	if (!vmf->pte)
+		return pt_read(m, vmf->pte_table, vmf->pte_idx);
+	memcpy(&v, vmf->pte, 8);
+	return v;
+}
+
+static inline void vmf_set_pte(struct machine *m, struct vm_fault *vmf, pteval_t v)
+{
+	if (!vmf->pte) {
+		pt_write(m, vmf->pte_table, vmf->pte_idx, v);
+		return;
+	}
+	pt_note_write(m, pt_change_key(vmf->pte_table, vmf->pte_idx), v);
+	memcpy(vmf->pte, &v, 8);
+}
+
 static bool pte_same_locked(struct machine *m, struct vm_fault *vmf)
 {
-	return pt_read(m, vmf->pte_table, vmf->pte_idx) == vmf->orig_pte;
+	return vmf_read_pte(m, vmf) == vmf->orig_pte;
 }
 
 void inc_mm_counter(struct mm_struct *mm, enum mm_counter c, long n)
@@ -507,20 +667,25 @@ static pteval_t maybe_mkwrite(pteval_t e, const struct vm_area_struct *vma)
 	return (vma->vm_flags & VM_WRITE) ? e | _PAGE_RW : e;
 }
 
-/* A zeroed anon page for addr (alloc_zeroed_user_highpage_movable) */
-static unsigned long alloc_user_page(struct machine *m)
+/*
+ * A zeroed anon page for addr (alloc_zeroed_user_highpage_movable), and
+ * in *p a handle to it for the caller's next accesses to it
+ */
+static __attribute__((always_inline)) inline unsigned long alloc_user_page(struct machine *m,
+									 struct page_handle *p)
 {
 	unsigned long pfn = __alloc_pages(m, GFP_HIGHUSER_MOVABLE | __GFP_ZERO, 0,
 					  m->cpu_node[m->cur_cpu]);
 
 	if (pfn == PFN_NONE)
 		return pfn;
+	*p = page_handle(m, pfn);
 	if (unlikely(m->sched)) {
 		SetPageUptodate(m, pfn);
 		SetPageSwapBacked(m, pfn);	/* anon pages are swap-backed */
 	} else {				/* the same in one update */
-		set_page_flags(m, pfn, page_flags(m, pfn) | (1UL << PG_uptodate) |
-				       (1UL << PG_swapbacked));
+		ph_set_page_flags(m, p, ph_page_flags(m, p) | (1UL << PG_uptodate) |
+					(1UL << PG_swapbacked));
 	}
 	return pfn;
 }
@@ -528,6 +693,7 @@ static unsigned long alloc_user_page(struct machine *m)
 static vm_fault_t do_anonymous_page(struct machine *m, struct vm_fault *vmf)
 {
 	struct vm_area_struct *vma = vmf->vma;
+	struct page_handle p;
 	unsigned long pfn;
 	pteval_t entry;
 
@@ -538,13 +704,13 @@ static vm_fault_t do_anonymous_page(struct machine *m, struct vm_fault *vmf)
 		vmf->ptl = table_lock(m, vma->vm_mm, vmf->pte_table);
 		spin_lock(m, vmf->ptl);
 		if (pte_same_locked(m, vmf))
-			pt_write(m, vmf->pte_table, vmf->pte_idx, entry);
+			vmf_set_pte(m, vmf, entry);
 		spin_unlock(m, vmf->ptl);
 		return 0;
 	}
 	if (anon_vma_prepare(m, vma))
 		return VM_FAULT_OOM;
-	pfn = alloc_user_page(m);
+	pfn = alloc_user_page(m, &p);
 	if (pfn == PFN_NONE)
 		return VM_FAULT_OOM;
 	entry = pfn_pte(pfn, vm_get_page_prot(vma->vm_flags)) | _PAGE_DIRTY;
@@ -558,9 +724,14 @@ static vm_fault_t do_anonymous_page(struct machine *m, struct vm_fault *vmf)
 		return 0;
 	}
 	inc_mm_counter(vma->vm_mm, MM_ANONPAGES, 1);
-	page_add_new_anon_rmap(m, pfn, vma, vmf->address);
-	lru_cache_add(m, pfn, 1);
-	pt_write(m, vmf->pte_table, vmf->pte_idx, entry);
+	/*
+	 * Since alloc_user_page, only page-table entries and host data were
+	 * touched (no struct page, no flush, no scheduling point outside the
+	 * explorer): its handle to the new page still holds.
+	 */
+	page_add_new_anon_rmap_ph(m, &p, vma, vmf->address);
+	lru_cache_add_ph(m, &p, 1);
+	vmf_set_pte(m, vmf, entry);
 	spin_unlock(m, vmf->ptl);
 	return 0;
 }
@@ -570,12 +741,13 @@ static vm_fault_t wp_page_copy(struct machine *m, struct vm_fault *vmf, unsigned
 {
 	struct vm_area_struct *vma = vmf->vma;
 	struct mm_struct *mm = vma->vm_mm;
+	struct page_handle p;
 	unsigned long pfn;
 	pteval_t entry;
 
 	if (anon_vma_prepare(m, vma))
 		goto oom;
-	pfn = alloc_user_page(m);
+	pfn = alloc_user_page(m, &p);
 	if (pfn == PFN_NONE)
 		goto oom;
 	if (old != PFN_NONE)
@@ -599,7 +771,7 @@ static vm_fault_t wp_page_copy(struct machine *m, struct vm_fault *vmf, unsigned
 	entry = maybe_mkwrite(pfn_pte(pfn, vm_get_page_prot(vma->vm_flags)) | _PAGE_DIRTY, vma);
 	page_add_new_anon_rmap(m, pfn, vma, vmf->address);
 	lru_cache_add(m, pfn, 1);
-	pt_write(m, vmf->pte_table, vmf->pte_idx, entry);
+	vmf_set_pte(m, vmf, entry);
 	if (old != PFN_NONE)
 		page_remove_rmap(m, old, vma);
 	spin_unlock(m, vmf->ptl);
@@ -618,7 +790,7 @@ static vm_fault_t wp_page_reuse(struct machine *m, struct vm_fault *vmf)
 {
 	pteval_t e = vmf->orig_pte | _PAGE_ACCESSED | _PAGE_DIRTY;
 
-	pt_write(m, vmf->pte_table, vmf->pte_idx, maybe_mkwrite(e, vmf->vma));
+	vmf_set_pte(m, vmf, maybe_mkwrite(e, vmf->vma));
 	spin_unlock(m, vmf->ptl);
 	count_vm_event(m, PGREUSE);
 	return 0;
@@ -679,7 +851,7 @@ static bool finish_fault(struct machine *m, struct vm_fault *vmf, unsigned long 
 	}
 	inc_mm_counter(vma->vm_mm, mm_counter_of(m, pfn), 1);
 	page_add_file_rmap(m, pfn, vma);
-	pt_write(m, vmf->pte_table, vmf->pte_idx, entry);
+	vmf_set_pte(m, vmf, entry);
 	spin_unlock(m, vmf->ptl);
 	return true;
 }
@@ -697,6 +869,7 @@ static vm_fault_t fault_pte_table(struct machine *m, struct vm_fault *vmf)
 		return VM_FAULT_RETRY;		/* someone mapped a huge PMD meanwhile */
 	vmf->pte_table = pte_pfn(pmd);
 	vmf->pte_idx = idx_of(vmf->address, PT_PTE);
+	vmf->pte = NULL;		/* found late: pt_read and pt_write it */
 	vmf->orig_pte = pt_read(m, vmf->pte_table, vmf->pte_idx);
 	return 0;
 }
@@ -791,6 +964,7 @@ static vm_fault_t do_fault(struct machine *m, struct vm_fault *vmf)
 	bool write = vmf->flags & FAULT_FLAG_WRITE, cow = write && !(vma->vm_flags & VM_SHARED);
 	bool mapped = false;
 	unsigned long pfn, head, copy;
+	struct page_handle copy_p;
 	pteval_t entry;
 	vm_fault_t ret;
 
@@ -834,7 +1008,7 @@ static vm_fault_t do_fault(struct machine *m, struct vm_fault *vmf)
 		goto out;
 	}
 	/* do_cow_fault: a private copy, the file page stays unmapped here */
-	if (anon_vma_prepare(m, vma) || (copy = alloc_user_page(m)) == PFN_NONE) {
+	if (anon_vma_prepare(m, vma) || (copy = alloc_user_page(m, &copy_p)) == PFN_NONE) {
 		ret = VM_FAULT_OOM;
 		goto out;
 	}
@@ -852,7 +1026,7 @@ static vm_fault_t do_fault(struct machine *m, struct vm_fault *vmf)
 	inc_mm_counter(vma->vm_mm, MM_ANONPAGES, 1);
 	page_add_new_anon_rmap(m, copy, vma, vmf->address);
 	lru_cache_add(m, copy, 1);
-	pt_write(m, vmf->pte_table, vmf->pte_idx, entry);
+	vmf_set_pte(m, vmf, entry);
 	spin_unlock(m, vmf->ptl);
 	return 0;
 out:
@@ -867,7 +1041,7 @@ static vm_fault_t handle_pte_fault(struct machine *m, struct vm_fault *vmf)
 {
 	pteval_t e;
 
-	vmf->orig_pte = pt_read(m, vmf->pte_table, vmf->pte_idx);
+	vmf->orig_pte = vmf_read_pte(m, vmf);
 	if (!upte_present(vmf->orig_pte))
 		return vma_is_anonymous(vmf->vma) ? do_anonymous_page(m, vmf) : do_fault(m, vmf);
 	vmf->ptl = table_lock(m, vmf->vma->vm_mm, vmf->pte_table);
@@ -881,7 +1055,7 @@ static vm_fault_t handle_pte_fault(struct machine *m, struct vm_fault *vmf)
 	/* spurious: mark it young (and dirty for a write) */
 	e = vmf->orig_pte | _PAGE_ACCESSED | ((vmf->flags & FAULT_FLAG_WRITE) ? _PAGE_DIRTY : 0);
 	if (e != vmf->orig_pte)
-		pt_write(m, vmf->pte_table, vmf->pte_idx, e);
+		vmf_set_pte(m, vmf, e);
 	spin_unlock(m, vmf->ptl);
 	return 0;
 }
@@ -903,9 +1077,15 @@ vm_fault_t handle_mm_fault(struct machine *m, struct vm_area_struct *vma, uint64
 	count_vm_event(m, PGFAULT);
 	if (unlikely(is_vm_hugetlb_page(vma)))
 		return hugetlb_fault(m, mm, vma, addr, flags);
-	if (!pmd_slot(m, mm, addr, true, &vmf.pmd_table, &vmf.pmd_idx, &err))
+	if (walk_memo_hit(m, mm, addr)) {	/* pmd_slot's own first test, inline */
+		vmf.pmd_table = mm->walk_memo.pmd_table;
+		vmf.pmd_idx = mm->walk_memo.pmd_idx;
+		pmd = walk_memo_pmd(m, mm);
+	} else if (pmd_slot(m, mm, addr, true, &vmf.pmd_table, &vmf.pmd_idx, &err)) {
+		pmd = pt_read(m, vmf.pmd_table, vmf.pmd_idx);
+	} else {
 		return VM_FAULT_OOM;
-	pmd = pt_read(m, vmf.pmd_table, vmf.pmd_idx);
+	}
 	if (!pte_present(pmd)) {
 		vm_fault_t r = create_huge_pmd(m, vma, addr, flags, vmf.pmd_table, vmf.pmd_idx);
 
@@ -935,6 +1115,8 @@ vm_fault_t handle_mm_fault(struct machine *m, struct vm_area_struct *vma, uint64
 	}
 	vmf.pte_table = pte_pfn(pmd);
 	vmf.pte_idx = idx_of(addr, PT_PTE);
+	if (!m->sched)
+		vmf.pte = pt_entry_bytes(m, vmf.pte_table, vmf.pte_idx);
 	return handle_pte_fault(m, &vmf);
 }
 
@@ -981,13 +1163,18 @@ enum user_access user_access(struct machine *m, struct mm_struct *mm, uint64_t a
 			/*
 			 * The fault changed one entry, the PTE the last walk
 			 * ended at, and nothing else in any page table: this
-			 * walk would read the same upper entries and end there.
+			 * walk would read the same upper entries and end there,
+			 * at the value that write left.
 			 */
-			e = pt_read(m, table, idx);
+			e = m->pt_last_value;
 			if (!pte_present(e))
 				e = 0;
+			/* and the walk memo's path is still what it was */
+			if (mm->walk_memo.changes == changes &&
+			    mm->walk_memo.pmd_range == addr >> PMD_SHIFT)
+				mm->walk_memo.changes = m->pt_changes;
 		} else {
-			e = pt_walk(m, mm, addr, &level, &table, &idx);
+			e = user_walk(m, mm, addr, &level, &table, &idx);
 		}
 		walked = true;
 		changes = m->pt_changes;

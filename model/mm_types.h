@@ -165,6 +165,22 @@ struct mm_struct {
 	unsigned long total_vm, locked_vm, pinned_vm, data_vm, exec_vm, stack_vm;
 	unsigned long hiwater_rss, hiwater_vm;
 	struct task *owner;
+
+	/*
+	 * Host-side memos of memory.c, no kernel counterpart: the last walk
+	 * to a PMD entry, good while m->pt_changes has not moved, and the
+	 * last table_lock() lookup (a table's lock lives as long as the mm).
+	 */
+	struct {
+		uint64_t changes;
+		uint64_t pmd_range;		/* addr >> PMD_SHIFT, or ~0: none */
+		unsigned long pmd_table;
+		unsigned int pmd_idx;
+		bool pmd_known;			/* pmd holds the entry's value */
+		uint64_t pmd;
+	} walk_memo;
+	unsigned long ptl_table;		/* PFN_NONE: none */
+	spinlock_t *ptl;
 };
 
 static inline unsigned long vma_pages(const struct vm_area_struct *vma)

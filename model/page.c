@@ -85,11 +85,19 @@ struct fst_origin {
  * frames HVO frees (7 of every 8 it touched) give their host memory to
  * the next hugepage instead of holding it: the seed experiment's peak
  * RSS is what stays optimised, not all it ever touched.
+ *
+ * A machine's first slab comes from malloc, whose memory small machines
+ * (the explorer builds one per schedule) reuse; the others are 2 MiB
+ * aligned blocks the host may back with huge pages (host_map_aligned).
+ * A big machine's new struct pages touch a fresh 4 KiB of host memory
+ * every eight chunks, and where a first touch is dear (a virtual
+ * machine) that was half the time of mmsim-bench's anonymous faults.
  */
 #define FST_SLAB_SIZE	(2UL << 20)
 
 struct fst_slab {
 	struct fst_slab *next;
+	bool mapped;		/* host_map_aligned, not malloc */
 };
 
 /*
@@ -165,7 +173,10 @@ void fstore_destroy(struct machine *m)
 	while (fs->slabs) {
 		struct fst_slab *next = fs->slabs->next;
 
-		host_free(fs->slabs);
+		if (fs->slabs->mapped)
+			host_unmap(fs->slabs, FST_SLAB_SIZE);
+		else
+			host_free(fs->slabs);
 		fs->slabs = next;
 	}
 	host_free(fs->ix.sec);
@@ -375,8 +386,12 @@ static uint8_t *fst_chunk_alloc(struct fstore *fs)
 		return c;
 	}
 	if (fs->slab_cur == fs->slab_end) {
-		struct fst_slab *sl = host_malloc(FST_SLAB_SIZE, "storing frame contents");
+		bool mapped = fs->slabs != NULL;
+		struct fst_slab *sl = mapped ?
+			host_map_aligned(FST_SLAB_SIZE, FST_SLAB_SIZE, "storing frame contents") :
+			host_malloc(FST_SLAB_SIZE, "storing frame contents");
 
+		sl->mapped = mapped;
 		sl->next = fs->slabs;
 		fs->slabs = sl;
 		/* the first chunk's worth holds the slab header */
@@ -600,6 +615,11 @@ void fstore_frame_release(struct machine *m, unsigned long pfn)
 	if (!pf)
 		return;
 	for (unsigned int ci = 0; ci < FST_CHUNKS_PER_FRAME; ci++) {
+		uint64_t key = fst_ptc_key(pfn, ci << FST_CHUNK_SHIFT);
+		struct fst_ptc_ent *e = &fs->ix.ptc[fst_ptc_slot(key)];
+
+		if (e->key == key)	/* the chunk is going: so is its cached address */
+			e->key = 0;
 		if (!pf->chunk[ci])
 			continue;
 		memcpy(pf->chunk[ci], &fs->free_chunks, sizeof(void *));
@@ -635,6 +655,20 @@ uint8_t *fstore_frame_bytes(struct machine *m, unsigned long pfn, unsigned int o
 	c = fstore_chunk(m, pfn, off >> FST_CHUNK_SHIFT);
 
 	return c ? c + (off & (FST_CHUNK_SIZE - 1)) : NULL;
+}
+
+/* A miss of fstore_table_bytes(): materialise the chunk and remember it */
+uint8_t *fstore_table_bytes_fill(struct machine *m, unsigned long pfn, unsigned int off)
+{
+	uint64_t key = fst_ptc_key(pfn, off);
+	struct fst_ptc_ent *e = &m->fstore->ix.ptc[fst_ptc_slot(key)];
+	uint8_t *c = fstore_chunk(m, pfn, off >> FST_CHUNK_SHIFT);
+
+	if (!c)
+		return NULL;
+	e->key = key;
+	e->chunk = c;
+	return c + (off & (FST_CHUNK_SIZE - 1));
 }
 
 void fstore_frame_zero(struct machine *m, unsigned long pfn)
@@ -1112,12 +1146,16 @@ void prep_compound_page(struct machine *m, unsigned long pfn, unsigned int order
 {
 	unsigned long nr = 1UL << order, i;
 	uint64_t head = page_va(m, pfn) | 1;
+	struct page_handle t;
 
 	SetPageHead(m, pfn);
+	t = page_handle(m, pfn);
 	for (i = 1; i < nr; i++) {
-		pg_write64(m, pfn + i, PGOFF_COMPOUND_HEAD, head);
+		/* each tail's accesses follow the last one's: page_handle_next holds */
+		t = page_handle_next(m, &t);
+		ph_write64(m, &t, PGOFF_COMPOUND_HEAD, head);
 		/* tails carry no references of their own */
-		set_page_count(m, pfn + i, 0);
+		ph_set_page_count(m, &t, 0);
 	}
 	if (nr > 1) {
 		pg_write8(m, pfn + 1, PGOFF_COMPOUND_DTOR, 1);	/* COMPOUND_PAGE_DTOR */
@@ -1153,8 +1191,10 @@ void pfnlist_init(struct pfnlist_head *h)
 
 void pfnlist_add(struct machine *m, struct pfnlist_head *h, unsigned long pfn)
 {
-	set_page_lru_prev(m, pfn, PFN_NONE);
-	set_page_lru_next(m, pfn, h->first);
+	struct page_handle p = page_handle(m, pfn);
+
+	ph_set_page_lru_prev(m, &p, PFN_NONE);
+	ph_set_page_lru_next(m, &p, h->first);
 	if (h->first != PFN_NONE)
 		set_page_lru_prev(m, h->first, pfn);
 	else
@@ -1164,8 +1204,10 @@ void pfnlist_add(struct machine *m, struct pfnlist_head *h, unsigned long pfn)
 
 void pfnlist_add_tail(struct machine *m, struct pfnlist_head *h, unsigned long pfn)
 {
-	set_page_lru_next(m, pfn, PFN_NONE);
-	set_page_lru_prev(m, pfn, h->last);
+	struct page_handle p = page_handle(m, pfn);
+
+	ph_set_page_lru_next(m, &p, PFN_NONE);
+	ph_set_page_lru_prev(m, &p, h->last);
 	if (h->last != PFN_NONE)
 		set_page_lru_next(m, h->last, pfn);
 	else
@@ -1175,7 +1217,8 @@ void pfnlist_add_tail(struct machine *m, struct pfnlist_head *h, unsigned long p
 
 void pfnlist_del(struct machine *m, struct pfnlist_head *h, unsigned long pfn)
 {
-	unsigned long next = page_lru_next(m, pfn), prev = page_lru_prev(m, pfn);
+	struct page_handle p = page_handle(m, pfn);
+	unsigned long next = ph_page_lru_next(m, &p), prev = ph_page_lru_prev(m, &p);
 
 	if (prev != PFN_NONE)
 		set_page_lru_next(m, prev, next);
@@ -1185,18 +1228,6 @@ void pfnlist_del(struct machine *m, struct pfnlist_head *h, unsigned long pfn)
 		set_page_lru_prev(m, next, prev);
 	else
 		h->last = prev;
-}
-
-unsigned long pfnlist_pop_head(struct machine *m, struct pfnlist_head *h)
-{
-	unsigned long pfn = h->first, next = page_lru_next(m, pfn);
-
-	h->first = next;
-	if (next != PFN_NONE)
-		set_page_lru_prev(m, next, PFN_NONE);
-	else
-		h->last = PFN_NONE;
-	return pfn;
 }
 
 unsigned long pfnlist_pop_tail(struct machine *m, struct pfnlist_head *h)

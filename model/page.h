@@ -7,7 +7,9 @@
  * Every field access below translates that address to the frame that backs
  * it and reads or writes the frame's bytes, so remapping the vmemmap
  * changes what a struct page reads, exactly as in the kernel.  Model code
- * never holds a host pointer to a struct page: it holds a pfn.
+ * holds a pfn, not a host pointer to a struct page; a page handle (below)
+ * keeps one only for a run of accesses the running CPU's TLB entry stands
+ * behind, unchanged.
  *
  * Field layout inside the sps bytes follows x86_64 6.1 without debug
  * options (the first 56 bytes; memcg_data follows when sps >= 64):
@@ -238,6 +240,95 @@ PG_ACCESSORS(64, uint64_t)
 PG_ACCESSORS(32, uint32_t)
 PG_ACCESSORS(8, uint8_t)
 #undef PG_ACCESSORS
+
+/*
+ * Page handles: one struct page, translated once for a run of accesses.
+ *
+ * page_handle() looks the struct page up in the running CPU's TLB the way an
+ * access would, without filling anything, and keeps the host address the
+ * entry gives (w: only if the entry allows writes).  Each access through
+ * the handle is then a plain load or store.  That is exactly what the
+ * accesses one by one would do, provided the entry cannot change between
+ * them, so a handle is used only for accesses to its page with none of
+ * these in between: an access to another struct page (a miss there could
+ * evict the entry), a TLB flush, a page-table change, a CPU switch, a
+ * scheduling point.  Take it again with page_handle() after any of them.  The
+ * rest falls back to the general path, access by access:
+ *   - a miss, or a struct page that spans two chunks (sps not dividing
+ *     the chunk), leaves the handle empty; the general access fills
+ *     the entry, and the handle is looked up again after it;
+ *   - a read-only translation gives no write address, so a write takes
+ *     the general path and faults there, as it always did;
+ *   - under the explorer (m->sched) the handle stays empty: every
+ *     access is still its own scheduling point, in the order the code
+ *     makes them.
+ */
+struct page_handle {
+	unsigned long pfn;
+	uint8_t *r;		/* the struct page's bytes for reads, or NULL */
+	uint8_t *w;		/* the same for writes, or NULL */
+};
+
+static inline struct page_handle page_handle(struct machine *m, unsigned long pfn)
+{
+	struct page_handle p = { pfn, NULL, NULL };
+	uint64_t va = page_va(m, pfn), tag = va >> FST_CHUNK_SHIFT;
+	const struct fst_xc_ent *e;
+
+	if (unlikely(m->sched))
+		return p;
+	e = fst_xc_ent(m, va);
+	if (likely(e->tag == tag) &&
+	    likely((va & (FST_CHUNK_SIZE - 1)) + m->sps <= FST_CHUNK_SIZE)) {
+		p.r = e->host + (va & (FST_CHUNK_SIZE - 1));
+		if (likely(e->wtag == tag))
+			p.w = p.r;
+	}
+	return p;
+}
+
+/*
+ * The handle of pfn + 1, from the handle of pfn when both struct pages lie
+ * in one chunk: the same TLB entry translates both, so this is what
+ * page_handle() would find, provided (as for any handle) nothing could
+ * have changed that entry since p was taken or last used.
+ */
+static inline struct page_handle page_handle_next(struct machine *m, const struct page_handle *p)
+{
+	uint64_t off = page_va(m, p->pfn + 1) & (FST_CHUNK_SIZE - 1);
+
+	if (p->r && off >= m->sps && off + m->sps <= FST_CHUNK_SIZE)
+		return (struct page_handle){ p->pfn + 1, p->r + m->sps,
+					     p->w ? p->w + m->sps : NULL };
+	return page_handle(m, p->pfn + 1);
+}
+
+#define PH_ACCESSORS(bits, type)						\
+static inline type ph_read##bits(struct machine *m, struct page_handle *p, unsigned int off) \
+{									\
+	type v;								\
+	if (likely(p->r)) {						\
+		memcpy(&v, p->r + off, sizeof(v));			\
+		return v;						\
+	}								\
+	v = pg_read##bits##_slow(m, page_va(m, p->pfn) + off);		\
+	*p = page_handle(m, p->pfn);		/* that access filled the entry */ \
+	return v;							\
+}									\
+static inline void ph_write##bits(struct machine *m, struct page_handle *p, unsigned int off, \
+				     type v)					\
+{									\
+	if (likely(p->w)) {						\
+		memcpy(p->w + off, &v, sizeof(v));			\
+		return;							\
+	}								\
+	pg_write##bits##_slow(m, page_va(m, p->pfn) + off, v);		\
+	*p = page_handle(m, p->pfn);						\
+}
+PH_ACCESSORS(64, uint64_t)
+PH_ACCESSORS(32, uint32_t)
+PH_ACCESSORS(8, uint8_t)
+#undef PH_ACCESSORS
 
 /* -------------------------------------------------------------------------
  * The kernel's accessors, taking (machine, pfn) for (struct page *).
@@ -472,14 +563,111 @@ static inline void set_page_lru_prev(struct machine *m, unsigned long pfn, unsig
 {
 	pg_write64(m, pfn, PGOFF_LRU_PREV, lru_link(prev));
 }
+/*
+ * The same fields through a page handle (page_handle() says when one may
+ * be used): ph_ and the accessor's name.
+ */
+static inline uint64_t ph_page_flags(struct machine *m, struct page_handle *h)
+{
+	return ph_read64(m, h, PGOFF_FLAGS);
+}
+static inline void ph_set_page_flags(struct machine *m, struct page_handle *h, uint64_t f)
+{
+	ph_write64(m, h, PGOFF_FLAGS, f);
+}
+static inline void ph_set_page_count(struct machine *m, struct page_handle *h, int v)
+{
+	ph_write32(m, h, PGOFF_REFCOUNT, (uint32_t)v);
+}
+static inline void ph_set_page_private(struct machine *m, struct page_handle *h, unsigned long v)
+{
+	ph_write64(m, h, PGOFF_PRIVATE, v);
+}
+static inline unsigned long ph_page_index(struct machine *m, struct page_handle *h)
+{
+	return ph_read64(m, h, PGOFF_INDEX);
+}
+static inline void ph_set_page_index(struct machine *m, struct page_handle *h, unsigned long v)
+{
+	ph_write64(m, h, PGOFF_INDEX, v);
+}
+static inline void ph_set_page_mapping(struct machine *m, struct page_handle *h, uint64_t v)
+{
+	ph_write64(m, h, PGOFF_MAPPING, v);
+}
+static inline void ph_page_set_type(struct machine *m, struct page_handle *h, uint32_t flag)
+{
+	ph_write32(m, h, PGOFF_MAPCOUNT, ph_read32(m, h, PGOFF_MAPCOUNT) & ~flag);
+}
+static inline void ph_page_clear_type(struct machine *m, struct page_handle *h, uint32_t flag)
+{
+	ph_write32(m, h, PGOFF_MAPCOUNT, ph_read32(m, h, PGOFF_MAPCOUNT) | flag);
+}
+static inline uint64_t ph_page_compound_head_raw(struct machine *m, struct page_handle *h)
+{
+	return ph_read64(m, h, PGOFF_COMPOUND_HEAD);
+}
+static inline unsigned long ph_page_lru_next(struct machine *m, struct page_handle *h)
+{
+	return lru_pfn(ph_read64(m, h, PGOFF_LRU_NEXT));
+}
+static inline unsigned long ph_page_lru_prev(struct machine *m, struct page_handle *h)
+{
+	return lru_pfn(ph_read64(m, h, PGOFF_LRU_PREV));
+}
+static inline void ph_set_page_lru_next(struct machine *m, struct page_handle *h,
+					unsigned long next)
+{
+	ph_write64(m, h, PGOFF_LRU_NEXT, lru_link(next));
+}
+static inline void ph_set_page_lru_prev(struct machine *m, struct page_handle *h,
+					unsigned long prev)
+{
+	ph_write64(m, h, PGOFF_LRU_PREV, lru_link(prev));
+}
+
 void pfnlist_init(struct pfnlist_head *h);
 void pfnlist_add(struct machine *m, struct pfnlist_head *h, unsigned long pfn);
 void pfnlist_add_tail(struct machine *m, struct pfnlist_head *h, unsigned long pfn);
 void pfnlist_del(struct machine *m, struct pfnlist_head *h, unsigned long pfn);
 void pfnlist_swap(struct machine *m, struct pfnlist_head *h, unsigned long a, unsigned long b);
 /* Remove and return the first / last member of a non-empty list */
-unsigned long pfnlist_pop_head(struct machine *m, struct pfnlist_head *h);
+static inline unsigned long pfnlist_pop_head(struct machine *m, struct pfnlist_head *h)
+{
+	unsigned long pfn = h->first, next = page_lru_next(m, pfn);
+
+	h->first = next;
+	if (next != PFN_NONE)
+		set_page_lru_prev(m, next, PFN_NONE);
+	else
+		h->last = PFN_NONE;
+	return pfn;
+}
 unsigned long pfnlist_pop_tail(struct machine *m, struct pfnlist_head *h);
+/*
+ * pfnlist_pop_head, the same accesses in the same order, leaving in *p a
+ * handle to the page taken: one that still holds when the write to its
+ * successor went through a handle without touching the TLB, else empty
+ */
+static inline unsigned long pfnlist_pop_head_ph(struct machine *m, struct pfnlist_head *h,
+						struct page_handle *p)
+{
+	unsigned long pfn = h->first, next;
+	struct page_handle n;
+
+	*p = page_handle(m, pfn);
+	next = ph_page_lru_next(m, p);
+	h->first = next;
+	if (next == PFN_NONE) {
+		h->last = PFN_NONE;
+		return pfn;
+	}
+	n = next == pfn + 1 ? page_handle_next(m, p) : page_handle(m, next);
+	if (!n.w)	/* the general path may fill the TLB: p no longer holds */
+		p->r = p->w = NULL;
+	ph_set_page_lru_prev(m, &n, PFN_NONE);
+	return pfn;
+}
 static inline bool pfnlist_empty(const struct pfnlist_head *h)
 {
 	return h->first == PFN_NONE;
@@ -503,9 +691,38 @@ struct pframe {
 	uint8_t *chunk[FST_CHUNKS_PER_FRAME];
 };
 
+/*
+ * Page-table entries are read by frame number (pgtable.h), and a walk
+ * reads the same few table chunks again and again: a direct-mapped cache
+ * of their host addresses, keyed by frame and chunk, spares the section
+ * index.  A frame's chunk, once materialised, stays where it is until
+ * fstore_frame_release() gives it back, which drops the frame's keys, so
+ * a hit is exactly what the index would say.  It caches host addresses
+ * only: no simulated structure (TLB, paging-structure cache) stands for it.
+ */
+#define FST_PTC_BITS		8
+#define FST_PTC_SIZE		(1U << FST_PTC_BITS)
+
+struct fst_ptc_ent {
+	uint64_t key;			/* (frame << 3 | chunk) + 1, or 0: unused */
+	uint8_t *chunk;
+};
+
+static inline uint64_t fst_ptc_key(unsigned long pfn, unsigned int off)
+{
+	return ((uint64_t)pfn << 3 | off >> FST_CHUNK_SHIFT) + 1;
+}
+
+/* The slot: a multiplicative hash, as tables a power of two apart are common */
+static inline unsigned int fst_ptc_slot(uint64_t key)
+{
+	return (unsigned int)((key * 0x9e3779b97f4a7c15ULL) >> (64 - FST_PTC_BITS));
+}
+
 struct fstore_index {
 	unsigned long nr_sec;
 	struct pframe ***sec;		/* [section][pfn in section], NULL until used */
+	struct fst_ptc_ent ptc[FST_PTC_SIZE];
 };
 
 /* Frame pfn's bytes at off if its chunk exists, else NULL (nothing is created) */
@@ -534,6 +751,18 @@ void fstore_add_origin(struct machine *m, unsigned long pfn, unsigned long nr, u
 void fstore_flush_xc_range(struct machine *m, int cpu, uint64_t start, uint64_t end);
 /* Frame contents by physical frame (page tables, copies) */
 uint8_t *fstore_frame_bytes(struct machine *m, unsigned long pfn, unsigned int off);
+/* The same through the page-table chunk cache (struct fstore_index) */
+uint8_t *fstore_table_bytes_fill(struct machine *m, unsigned long pfn, unsigned int off);
+static inline uint8_t *fstore_table_bytes(struct machine *m, unsigned long pfn, unsigned int off)
+{
+	struct fstore_index *ix = (struct fstore_index *)m->fstore;
+	uint64_t key = fst_ptc_key(pfn, off);
+	const struct fst_ptc_ent *e = &ix->ptc[fst_ptc_slot(key)];
+
+	if (likely(e->key == key))
+		return e->chunk + (off & (FST_CHUNK_SIZE - 1));
+	return fstore_table_bytes_fill(m, pfn, off);
+}
 void fstore_frame_zero(struct machine *m, unsigned long pfn);
 void fstore_frame_copy(struct machine *m, unsigned long dst, unsigned long src);
 void fstore_frame_release(struct machine *m, unsigned long pfn);

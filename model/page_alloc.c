@@ -247,8 +247,10 @@ static inline void __mod_zone_freepage_state(struct zone *z, long nr, int mt)
 
 static inline void set_buddy_order(struct machine *m, unsigned long pfn, unsigned int order)
 {
-	set_page_private(m, pfn, order);
-	__SetPageBuddy(m, pfn);
+	struct page_handle p = page_handle(m, pfn);
+
+	ph_set_page_private(m, &p, order);
+	ph_page_set_type(m, &p, PG_buddy);		/* __SetPageBuddy */
 }
 
 static inline void add_to_free_list(struct machine *m, unsigned long pfn, struct zone *z,
@@ -278,10 +280,12 @@ inline void del_page_from_free_list(struct machine *m, unsigned long pfn, struct
 				    unsigned int order, int mt)
 {
 	struct free_area *area = &z->free_area[order];
+	struct page_handle p;
 
 	pfnlist_del(m, &area->free_list[mt], pfn);
-	__ClearPageBuddy(m, pfn);
-	set_page_private(m, pfn, 0);
+	p = page_handle(m, pfn);
+	ph_page_clear_type(m, &p, PG_buddy);		/* __ClearPageBuddy */
+	ph_set_page_private(m, &p, 0);
 	area->nr_free--;
 	area->nr_free_mt[mt]--;
 }
@@ -938,13 +942,114 @@ retry:
 	return pfn;
 }
 
-static int rmqueue_bulk(struct machine *m, struct zone *z, unsigned int order, int count,
-			struct per_cpu_pages *pcp, unsigned int pindex, int mt,
-			unsigned int alloc_flags)
+/*
+ * rmqueue_bulk's order-0 refill, a block at a time.  Each round of the
+ * loop below takes the first block of the smallest non-empty order of
+ * mt's free lists (__rmqueue_smallest), splits it down to one page
+ * (expand, each half going to the head of its list) and appends that page
+ * to the pcp list.  When the block taken has order o, every list below o
+ * is empty, so the rounds that follow hand out the block's pages in pfn
+ * order, each list below o holding at most one block of it at a time.
+ * After n rounds, pages [pfn, pfn + n) are on the pcp list in that order
+ * and the rest of the block lies on the lists as one block per set bit of
+ * 2^o - n, in rising order from pfn + n, each alone on its list.
+ *
+ * This writes that end state directly: for each page handed out, its
+ * pcp links, index (the migratetype, as expand and set_pcppage_migratetype
+ * leave it), private 0 and PG_buddy clear (set as a buddy, cleared as
+ * taken: one read-modify-write of _mapcount); for each block left, its
+ * links (alone on its list), index, order and PG_buddy; the free_area
+ * counts by their net change.  Struct page contents, list order and
+ * counters are the rounds' own.  What differs is only which struct page
+ * accesses happen, and in which order: the same chunks are touched, so
+ * each TLB ends up holding the same translations unless two of them
+ * collide in one slot, and then either is the page tables' current
+ * translation (free pages' struct pages are never remapped: HVO remaps
+ * the vmemmap of hugetlb pages only, and flushes before they go back).
+ * Under the explorer, where each access is a scheduling point, and with
+ * m->inject.step_by_step, the rounds run one by one.
+ *
+ * Returns the pages taken, fewer than count when mt's lists ran out (the
+ * caller goes on round by round, through the fallback).
+ */
+static int rmqueue_bulk_blocks(struct machine *m, struct zone *z, int count,
+			       struct pfnlist_head *list, int mt)
 {
-	int i;
+	int i = 0;
 
-	for (i = 0; i < count; i++) {
+	while (i < count) {
+		unsigned long pfn = PFN_NONE, rest, next, x;
+		struct page_handle p;
+		unsigned int o;
+		int n;
+
+		for (o = 0; o < MAX_ORDER; o++) {
+			pfn = z->free_area[o].free_list[mt].first;
+			if (pfn != PFN_NONE)
+				break;
+		}
+		if (pfn == PFN_NONE)
+			break;
+		n = count - i < (1 << o) ? count - i : 1 << o;
+		/* the first round's del_page_from_free_list, as it makes it */
+		del_page_from_free_list(m, pfn, z, o, mt);
+		for (x = pfn; x < pfn + (unsigned long)n; x++) {
+			/* each page's accesses follow the last one's: page_handle_next holds */
+			p = x == pfn ? page_handle(m, x) : page_handle_next(m, &p);
+			if (x != pfn) {		/* a buddy of an earlier round, now taken */
+				ph_page_clear_type(m, &p, PG_buddy);
+				ph_set_page_private(m, &p, 0);
+			}
+			ph_set_page_index(m, &p, (unsigned long)mt);
+			ph_set_page_lru_prev(m, &p, x == pfn ? list->last : x - 1);
+			ph_set_page_lru_next(m, &p,
+					     x + 1 < pfn + (unsigned long)n ? x + 1 : PFN_NONE);
+		}
+		if (list->last != PFN_NONE)
+			set_page_lru_next(m, list->last, pfn);
+		else
+			list->first = pfn;
+		list->last = pfn + (unsigned long)n - 1;
+		/* what the rounds left of the block: one block per set bit */
+		rest = (1UL << o) - (unsigned long)n;
+		next = pfn + (unsigned long)n;
+		for (unsigned int k = 0; k < o; k++) {
+			struct free_area *area = &z->free_area[k];
+
+			if (!(rest & (1UL << k)))
+				continue;
+			p = page_handle(m, next);
+			ph_set_page_lru_prev(m, &p, PFN_NONE);	/* add_to_free_list */
+			ph_set_page_lru_next(m, &p, PFN_NONE);
+			ph_set_page_index(m, &p, (unsigned long)mt);
+			ph_set_page_private(m, &p, k);		/* set_buddy_order */
+			ph_page_set_type(m, &p, PG_buddy);
+			area->free_list[mt].first = area->free_list[mt].last = next;
+			area->nr_free++;
+			area->nr_free_mt[mt]++;
+			next += 1UL << k;
+		}
+		i += n;
+	}
+	return i;
+}
+
+/* Once per pcp->batch allocations: kept out of the allocation's fast path */
+static __attribute__((noinline)) int rmqueue_bulk(struct machine *m, struct zone *z,
+						  unsigned int order, int count,
+						  struct per_cpu_pages *pcp, unsigned int pindex,
+						  int mt, unsigned int alloc_flags)
+{
+	int i = 0;
+
+	/* __rmqueue's CMA-first test cannot change while only mt's lists are used */
+	if (!order && !m->sched && !m->inject.step_by_step && mt != MIGRATE_CMA &&
+	    !((alloc_flags & ALLOC_CMA) &&
+	      zone_page_state(z, NR_FREE_CMA_PAGES) > zone_page_state(z, NR_FREE_PAGES) / 2)) {
+		i = rmqueue_bulk_blocks(m, z, count, &pcp->lists[pindex], mt);
+		pcp->lists_count[pindex] += (unsigned int)i;
+	}
+	for (; i < count; i++) {
 		unsigned long pfn = __rmqueue(m, z, order, mt, alloc_flags);
 
 		if (pfn == PFN_NONE)
@@ -959,7 +1064,7 @@ static int rmqueue_bulk(struct machine *m, struct zone *z, unsigned int order, i
 }
 
 static unsigned long rmqueue_pcplist(struct machine *m, struct zone *z, unsigned int order,
-				     int mt, unsigned int alloc_flags)
+				     int mt, unsigned int alloc_flags, struct page_handle *p)
 {
 	struct per_cpu_pages *pcp = this_pcp(m, z);
 	unsigned int pindex = order_to_pindex(mt, order);
@@ -978,7 +1083,8 @@ static unsigned long rmqueue_pcplist(struct machine *m, struct zone *z, unsigned
 			return PFN_NONE;
 	}
 	pcp->count -= 1 << order;
-	return pcp_pop(m, pcp, pindex, false);
+	pcp->lists_count[pindex]--;		/* pcp_pop, keeping a handle to the page */
+	return pfnlist_pop_head_ph(m, &pcp->lists[pindex], p);
 }
 
 static unsigned long rmqueue_buddy(struct machine *m, struct zone *z, unsigned int order,
@@ -1000,17 +1106,23 @@ static unsigned long rmqueue_buddy(struct machine *m, struct zone *z, unsigned i
 	return pfn;
 }
 
+/*
+ * Sets *p to a handle to the page it returns, empty where none is at
+ * hand; nothing after it touches a struct page, so it holds for the
+ * caller's prep_new_page
+ */
 static unsigned long rmqueue(struct machine *m, struct zone *z, unsigned int order, gfp_t gfp,
-			     unsigned int alloc_flags, int mt)
+			     unsigned int alloc_flags, int mt, struct page_handle *p)
 {
 	unsigned long pfn;
 
 	if (likely(pcp_allowed_order(order)) &&
 	    ((alloc_flags & ALLOC_CMA) || mt != MIGRATE_MOVABLE)) {
-		pfn = rmqueue_pcplist(m, z, order, mt, alloc_flags);
+		pfn = rmqueue_pcplist(m, z, order, mt, alloc_flags, p);
 		if (likely(pfn != PFN_NONE))
 			goto out;
 	}
+	p->r = p->w = NULL;
 	pfn = rmqueue_buddy(m, z, order, alloc_flags, mt);
 	if (pfn == PFN_NONE)
 		return PFN_NONE;
@@ -1374,19 +1486,52 @@ struct alloc_context {
 	int highest_zoneidx;
 	int migratetype;
 	bool thisnode;
+	struct zone *const *zonelist;		/* m->zonelists[preferred_nid][thisnode] */
+	struct zone *const *preferred_zoneref;	/* its first usable zone */
 	struct zone *preferred_zone;
 };
 
-#define for_each_zone_in_list(m, ac, z, nidx, zi)					\
-	for (int nidx = 0; nidx < ((ac)->thisnode ? 1 : (m)->nr_nodes); nidx++)	\
-		for (int zi = (ac)->highest_zoneidx; zi >= 0; zi--)			\
-			if (((z) = zone_of((m), (m)->node_order[(ac)->preferred_nid][nidx], zi)), \
-			    !managed_zone(z)) {} else
-
-static void prep_new_page(struct machine *m, unsigned long pfn, unsigned int order, gfp_t gfp)
+/*
+ * build_zonelists: every zone that spans memory, node by node in
+ * node_order and from the highest zone down; the no-fallback list stops
+ * after the first node.  A zone that spans nothing can never gain
+ * managed pages, so leaving it out changes no walk.
+ */
+void build_zonelists(struct machine *m)
 {
-	set_page_private(m, pfn, 0);
-	set_page_count(m, pfn, 1);		/* set_page_refcounted */
+	for (int nid = 0; nid < m->nr_nodes; nid++) {
+		struct zone **fb = m->zonelists[nid][ZONELIST_FALLBACK];
+		struct zone **nf = m->zonelists[nid][ZONELIST_NOFALLBACK];
+
+		for (int nidx = 0; nidx < m->nr_nodes; nidx++)
+			for (int zi = MAX_NR_ZONES - 1; zi >= 0; zi--) {
+				struct zone *z = zone_of(m, m->node_order[nid][nidx], zi);
+
+				if (!z->spanned_pages)
+					continue;
+				*fb++ = z;
+				if (!nidx)
+					*nf++ = z;
+			}
+		*fb = NULL;
+		*nf = NULL;
+	}
+}
+
+/* The zones an allocation may use, in the order it tries them, from zoneref start */
+#define for_next_zone_in_list(ac, z, zr, start)						\
+	for (struct zone *const *zr = (start); ((z) = *zr); zr++)			\
+		if ((z)->idx > (ac)->highest_zoneidx || !managed_zone(z)) {} else
+#define for_each_zone_in_list(ac, z, zr)	for_next_zone_in_list(ac, z, zr, (ac)->zonelist)
+
+/* p: a handle to pfn if one holds, else empty */
+static void prep_new_page(struct machine *m, unsigned long pfn, struct page_handle p,
+			  unsigned int order, gfp_t gfp)
+{
+	if (!p.r)
+		p = page_handle(m, pfn);
+	ph_set_page_private(m, &p, 0);
+	ph_set_page_count(m, &p, 1);		/* set_page_refcounted */
 	if (order && (gfp & __GFP_COMP))
 		prep_compound_page(m, pfn, order);
 }
@@ -1414,8 +1559,14 @@ static unsigned long get_page_from_freelist(struct machine *m, gfp_t gfp, unsign
 
 retry:
 	no_fallback = alloc_flags & ALLOC_NOFRAGMENT;
-	for_each_zone_in_list(m, ac, z, nidx, zi) {
+	/*
+	 * From the preferred zone, as 6.1 does: the zones before it are above
+	 * highest_zoneidx or not managed, and a zone gains managed pages only
+	 * when boot memory is freed, never during an allocation
+	 */
+	for_next_zone_in_list(ac, z, zr, ac->preferred_zoneref) {
 		unsigned long mark, pfn;
+		struct page_handle p;
 
 		if (no_fallback && m->nr_nodes > 1 && z != ac->preferred_zone &&
 		    z->zone_pgdat != ac->preferred_zone->zone_pgdat) {
@@ -1426,9 +1577,9 @@ retry:
 		if (!(alloc_flags & ALLOC_NO_WATERMARKS) &&
 		    !zone_watermark_fast(m, z, order, mark, ac->highest_zoneidx, alloc_flags, gfp))
 			continue;
-		pfn = rmqueue(m, z, order, gfp, alloc_flags, ac->migratetype);
+		pfn = rmqueue(m, z, order, gfp, alloc_flags, ac->migratetype, &p);
 		if (pfn != PFN_NONE) {
-			prep_new_page(m, pfn, order, gfp);
+			prep_new_page(m, pfn, p, order, gfp);
 			if (alloc_flags & ALLOC_HIGHATOMIC)
 				reserve_highatomic_pageblock(m, pfn, z);
 			return pfn;
@@ -1483,13 +1634,14 @@ static bool prepare_alloc_pages(struct machine *m, gfp_t gfp, int preferred_nid,
 	ac->highest_zoneidx = gfp_zone(gfp);
 	ac->migratetype = gfp_migratetype(gfp);
 	ac->thisnode = gfp & __GFP_THISNODE;
+	ac->zonelist = m->zonelists[preferred_nid][ac->thisnode];
 	ac->preferred_zone = NULL;
 	/* first_zones_zonelist: the first usable zone of the whole list */
-	for_each_zone_in_list(m, ac, z, nidx, zi) {
+	for_each_zone_in_list(ac, z, zr) {
+		ac->preferred_zoneref = zr;
 		ac->preferred_zone = z;
-		goto found;
+		break;
 	}
-found:
 	return ac->preferred_zone != NULL;
 }
 
@@ -1548,7 +1700,7 @@ static bool should_reclaim_retry(struct machine *m, unsigned int order, struct a
 
 	if (++*no_progress_loops > MAX_RECLAIM_RETRIES)
 		return false;
-	for_each_zone_in_list(m, ac, z, nidx, zi) {
+	for_each_zone_in_list(ac, z, zr) {
 		if (__zone_watermark_ok(m, z, order, min_wmark_pages(z), ac->highest_zoneidx,
 					alloc_flags, (long)zone_page_state(z, NR_FREE_PAGES)))
 			return true;

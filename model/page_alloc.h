@@ -84,6 +84,8 @@ unsigned long pcp_total(struct machine *m, struct zone *z);	/* pages on all cpus
 void setup_per_zone_wmarks(struct machine *m);
 void setup_per_zone_lowmem_reserve(struct machine *m);
 void zone_pcp_setup(struct machine *m);
+/* m->zonelists from node_order and the zones' spans (once the zones are set up) */
+void build_zonelists(struct machine *m);
 bool zone_watermark_ok(struct machine *m, struct zone *z, unsigned int order,
 		       unsigned long mark, int highest_zoneidx, unsigned int alloc_flags);
 bool __zone_watermark_ok(struct machine *m, struct zone *z, unsigned int order,

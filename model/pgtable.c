@@ -51,7 +51,7 @@ static void pt_write_private(struct machine *m, unsigned long table, unsigned in
 {
 	uint8_t *p = pt_entry_bytes(m, table, idx);
 
-	pt_note_change(m, pt_change_key(table, idx));
+	pt_note_write(m, pt_change_key(table, idx), p ? v : 0);	/* none: reads 0 */
 	if (p)
 		memcpy(p, &v, 8);
 }
@@ -105,9 +105,27 @@ int mm_init_pgd(struct machine *m, struct mm_struct *mm, int nid)
 
 static inline unsigned int pt_index(uint64_t va, enum pt_level level)
 {
-	static const unsigned int shift[] = { 0, PAGE_SHIFT, PMD_SHIFT, PUD_SHIFT, PGDIR_SHIFT };
+	/* PT_PTE: PAGE_SHIFT, each level up 9 bits more */
+	return (unsigned int)(va >> (PAGE_SHIFT + 9 * (level - PT_PTE))) & (PTRS_PER_TABLE - 1);
+}
 
-	return (unsigned int)(va >> shift[level]) & (PTRS_PER_TABLE - 1);
+/*
+ * One level of pt_walk: read the entry for va in table t.  Returns true
+ * when the walk ends here (a hole, or a leaf at a level that has them).
+ */
+static inline bool pt_walk_step(struct machine *m, uint64_t va, enum pt_level l,
+				unsigned long *t, unsigned int *i, pteval_t *e)
+{
+	*i = pt_index(va, l);
+	*e = pt_read(m, *t, *i);
+	if (!pte_present(*e)) {
+		*e = 0;
+		return true;
+	}
+	if (l == PT_PTE || ((l == PT_PMD || l == PT_PUD) && (*e & _PAGE_PSE)))
+		return true;
+	*t = pte_pfn(*e);
+	return false;
 }
 
 pteval_t pt_walk(struct machine *m, struct mm_struct *mm, uint64_t va, enum pt_level *level,
@@ -119,17 +137,12 @@ pteval_t pt_walk(struct machine *m, struct mm_struct *mm, uint64_t va, enum pt_l
 	pteval_t e;
 
 	/* PT_PTE ends the walk at the latest; a leaf or a hole ends it earlier */
-	for (l = PT_PGD;; l--) {
-		i = (unsigned int)(va >> (PAGE_SHIFT + 9 * (l - 1))) & (PTRS_PER_TABLE - 1);
-		e = pt_read(m, t, i);
-		if (!pte_present(e)) {
-			e = 0;
-			break;
-		}
-		if (l == PT_PTE || ((l == PT_PMD || l == PT_PUD) && (e & _PAGE_PSE)))
-			break;
-		t = pte_pfn(e);
-	}
+	_Pragma("GCC unroll 4")	/* written out level by level */
+	for (l = PT_PGD; l > PT_PTE; l--)
+		if (pt_walk_step(m, va, l, &t, &i, &e))
+			goto out;
+	pt_walk_step(m, va, PT_PTE, &t, &i, &e);
+out:
 	*level = l;
 	if (table)
 		*table = t;

@@ -75,12 +75,17 @@ static inline void pt_note_change(struct machine *m, uint64_t key)
 	m->pt_last_change = key;
 }
 
+/* An entry write: the change, and the value a read finds now */
+static inline void pt_note_write(struct machine *m, uint64_t key, pteval_t v)
+{
+	pt_note_change(m, key);
+	m->pt_last_value = v;
+}
+
 static inline uint8_t *pt_entry_bytes(struct machine *m, unsigned long table_pfn,
 				      unsigned int idx)
 {
-	uint8_t *p = fstore_frame_bytes_present(m, table_pfn, idx * 8);
-
-	return likely(p) ? p : fstore_frame_bytes(m, table_pfn, idx * 8);
+	return fstore_table_bytes(m, table_pfn, idx * 8);
 }
 
 static inline pteval_t pt_read(struct machine *m, unsigned long table_pfn, unsigned int idx)
@@ -106,8 +111,8 @@ static inline void pt_write(struct machine *m, unsigned long table_pfn, unsigned
 		pt_write_sched(m, table_pfn, idx, v);
 		return;
 	}
-	pt_note_change(m, pt_change_key(table_pfn, idx));
 	p = pt_entry_bytes(m, table_pfn, idx);
+	pt_note_write(m, pt_change_key(table_pfn, idx), p ? v : 0);	/* none: reads 0 */
 	if (likely(p))
 		memcpy(p, &v, 8);
 }

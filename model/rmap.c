@@ -145,14 +145,12 @@ static struct anon_vma *find_mergeable_anon_vma(struct machine *m, struct vm_are
  * vma->anon_vma is read without a lock, so its read and write are
  * scheduling points (at its host address, as locks are).
  */
-int anon_vma_prepare(struct machine *m, struct vm_area_struct *vma)
+/* anon_vma_prepare (rmap.h) found none: find or make one */
+int __anon_vma_prepare(struct machine *m, struct vm_area_struct *vma)
 {
 	uint64_t field = (uint64_t)(uintptr_t)&vma->anon_vma;
 	struct anon_vma *av, *allocated = NULL;
 
-	sched_point(m, SCHED_READ, field, sizeof(vma->anon_vma));
-	if (vma->anon_vma)
-		return 0;
 	av = find_mergeable_anon_vma(m, vma);
 	if (!av)
 		av = allocated = anon_vma_alloc(m);
@@ -298,12 +296,9 @@ static int compound_mapcount_add(struct machine *m, unsigned long head, int d)
 void page_add_new_anon_rmap(struct machine *m, unsigned long pfn, struct vm_area_struct *vma,
 			    uint64_t addr)
 {
-	/* a new page: nobody else can see it yet, so no atomics needed */
-	pg_write32(m, pfn, PGOFF_MAPCOUNT, 0);
-	mod_node_state(m, pfn, NR_ANON_MAPPED, 1);
-	set_page_mapping(m, pfn, anon_vma_addr(vma->anon_vma) | PAGE_MAPPING_ANON);
-	set_page_index(m, pfn, linear_page_index(vma, addr));
-	SetPageAnonExclusive(m, pfn);
+	struct page_handle p = page_handle(m, pfn);
+
+	page_add_new_anon_rmap_ph(m, &p, vma, addr);
 }
 
 void page_add_new_anon_rmap_pmd(struct machine *m, unsigned long head, struct vm_area_struct *vma,

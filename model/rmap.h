@@ -23,7 +23,14 @@ static inline uint64_t anon_vma_addr(const struct anon_vma *av)
 struct anon_vma *anon_vma_of_mapping(struct machine *m, uint64_t mapping);
 
 /* Give vma an anon_vma before its first anonymous page: 0 or -ENOMEM */
-int anon_vma_prepare(struct machine *m, struct vm_area_struct *vma);
+int __anon_vma_prepare(struct machine *m, struct vm_area_struct *vma);
+static inline int anon_vma_prepare(struct machine *m, struct vm_area_struct *vma)
+{
+	sched_point(m, SCHED_READ, (uint64_t)(uintptr_t)&vma->anon_vma, sizeof(vma->anon_vma));
+	if (likely(vma->anon_vma))
+		return 0;
+	return __anon_vma_prepare(m, vma);
+}
 /* Chain dst to every anon_vma src is chained to (split, fork) */
 void anon_vma_clone(struct machine *m, struct vm_area_struct *dst,
 		    struct vm_area_struct *src);
@@ -70,6 +77,21 @@ void rmap_walk_file(struct machine *m, unsigned long pfn, rmap_one_fn fn, void *
 
 #include "page.h"
 #include "migrate.h"
+
+/*
+ * page_add_new_anon_rmap for the page a handle stands for (page.h says
+ * when one may be passed on)
+ */
+static inline void page_add_new_anon_rmap_ph(struct machine *m, struct page_handle *p,
+					     struct vm_area_struct *vma, uint64_t addr)
+{
+	/* a new page: nobody else can see it yet, so no atomics needed */
+	ph_write32(m, p, PGOFF_MAPCOUNT, 0);
+	m->node[(ph_page_flags(m, p) >> NODES_PGSHIFT) & NODES_MASK].vm_stat[NR_ANON_MAPPED]++;
+	ph_set_page_mapping(m, p, anon_vma_addr(vma->anon_vma) | PAGE_MAPPING_ANON);
+	ph_set_page_index(m, p, linear_page_index(vma, addr));
+	ph_set_page_flags(m, p, ph_page_flags(m, p) | (1UL << PG_anon_exclusive));
+}
 
 /* The head of the folio pfn belongs to (pfn itself for a small page) */
 static inline unsigned long page_head(struct machine *m, unsigned long pfn)

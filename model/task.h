@@ -70,7 +70,11 @@ struct proc_ctx {
 	struct rcu_state *rcu;		/* rcu.c's, made on first use */
 };
 
-struct proc_ctx *proc_ctx(struct machine *m);	/* created on first use */
+struct proc_ctx *proc_ctx_create(struct machine *m);
+static inline struct proc_ctx *proc_ctx(struct machine *m)	/* created on first use */
+{
+	return likely(m->procs) ? m->procs : proc_ctx_create(m);
+}
 void proc_ctx_destroy(struct machine *m);
 
 /* The task with this pid or name, or NULL (exited tasks are found too) */

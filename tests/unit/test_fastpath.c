@@ -2,8 +2,9 @@
 /*
  * test_fastpath.c - the shortcuts of the fault path: page-table entries
  * read and written inline (pgtable.h over page.h's view of the frame
- * store), and the dense map that holds the content tags of data pages
- * (struct pfnmap, xmap.h).  Each shortcut must give what the long way
+ * store), the dense map that holds the content tags of data pages
+ * (struct pfnmap, xmap.h), page handles (page.h) and the block-at-a-time
+ * pcp refill (page_alloc.c).  Each shortcut must give what the long way
  * gives.
  */
 #include <setjmp.h>
@@ -181,6 +182,121 @@ static void test_content_tags(void **state)
 }
 
 /*
+ * What the allocator's state is: every free and pcp list in order, the
+ * counts, and a hash of every struct page's bytes.
+ */
+static void digest_allocator(struct machine *m, struct sbuf *sb)
+{
+	uint64_t h = 1469598103934665603ULL;
+	struct zone *z;
+	unsigned long pfn;
+
+	for_each_zone_of(m, z) {
+		if (!z->spanned_pages)
+			continue;
+		sb_printf(sb, "zone %d/%d free %ld\n", z->zone_pgdat->node_id, z->idx,
+			  (long)z->vm_stat[NR_FREE_PAGES]);
+		for (unsigned int o = 0; o < MAX_ORDER; o++) {
+			sb_printf(sb, " o%u %lu:", o, z->free_area[o].nr_free);
+			for (int mt = 0; mt < MIGRATE_TYPES; mt++) {
+				struct pfnlist_head *l = &z->free_area[o].free_list[mt];
+
+				sb_printf(sb, " [%lu", z->free_area[o].nr_free_mt[mt]);
+				pfnlist_for_each(m, pfn, l)
+					sb_printf(sb, " %lx", pfn);
+				sb_printf(sb, " last %lx]", l->last);
+			}
+			sb_puts(sb, "\n");
+		}
+		for (int cpu = 0; z->pcp && cpu < m->nr_cpus; cpu++) {
+			struct per_cpu_pages *pcp = &z->pcp[cpu];
+
+			sb_printf(sb, " cpu%d %d %d:", cpu, pcp->count, pcp->free_factor);
+			for (int i = 0; i < NR_PCP_LISTS; i++) {
+				sb_printf(sb, " [%u", pcp->lists_count[i]);
+				pfnlist_for_each(m, pfn, &pcp->lists[i])
+					sb_printf(sb, " %lx", pfn);
+				sb_printf(sb, " last %lx]", pcp->lists[i].last);
+			}
+			sb_puts(sb, "\n");
+		}
+	}
+	for (pfn = 0; pfn < m->max_pfn; pfn++) {
+		if (!pfn_valid(m, pfn))
+			continue;
+		for (unsigned int off = 0; off + 8 <= m->sps; off += 8) {
+			h ^= pg_read64(m, pfn, off);
+			h *= 1099511628211ULL;
+		}
+	}
+	sb_printf(sb, "struct pages %#llx\n", (unsigned long long)h);
+	counter_dump(m, sb);
+}
+
+/* Allocations of mixed orders and types on two CPUs, and frees, in a fixed order */
+static char *alloc_workload(bool step_by_step, unsigned int sps)
+{
+	static const gfp_t gfps[] = {
+		GFP_HIGHUSER_MOVABLE, GFP_KERNEL, GFP_KERNEL_ACCOUNT,
+		GFP_KERNEL | __GFP_RECLAIMABLE, GFP_HIGHUSER_MOVABLE | __GFP_COMP,
+	};
+	struct machine_opts o;
+	struct machine *m;
+	unsigned long held[4096], nheld = 0;
+	unsigned int order[4096];
+	uint64_t x = 12345;
+	struct sbuf sb;
+
+	t_opts(&o, 2, 128, 2);
+	o.struct_page_size = sps;
+	m = t_boot(&o);
+	m->inject.step_by_step = step_by_step;
+	sb_init(&sb);
+	for (int i = 0; i < 30000; i++) {
+		x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+		m->cur_cpu = (int)(x >> 60) & 1;
+		if (nheld && ((x >> 33) % 5 == 0 || nheld == 4096)) {
+			unsigned long k = (x >> 40) % nheld;
+
+			__free_pages(m, held[k], order[k]);
+			held[k] = held[--nheld];
+			order[k] = order[nheld];
+			continue;
+		}
+		order[nheld] = (x >> 20) % 7 == 0 ? (unsigned int)((x >> 24) % 4) : 0;
+		held[nheld] = __alloc_pages(m, gfps[(x >> 28) % 5], order[nheld],
+					    (int)(x >> 50) & 1);
+		sb_printf(&sb, "%lx ", held[nheld]);
+		if (held[nheld] != PFN_NONE)
+			nheld++;
+	}
+	sb_puts(&sb, "\n");
+	digest_allocator(m, &sb);
+	assert_false(m->fail.failed);
+	machine_destroy(m);
+	return sb_steal(&sb);
+}
+
+/*
+ * The pcp refill that takes a block at a time (rmqueue_bulk_blocks) leaves
+ * what the rounds one by one leave: the same pages handed out, lists in
+ * the same order, the same counts and struct page bytes, with struct
+ * pages that fit a chunk evenly and ones that straddle chunks.
+ */
+static void test_refill_by_blocks_matches_rounds(void **state)
+{
+	(void)state;
+	for (unsigned int sps = 56; sps <= 72; sps += 8) {
+		char *fast = alloc_workload(false, sps), *slow = alloc_workload(true, sps);
+
+		assert_string_equal(fast, slow);
+		assert_non_null(strstr(fast, "struct pages"));
+		host_free(fast);
+		host_free(slow);
+	}
+}
+
+/*
  * Hooks that make every operation take the explorer's path without
  * exploring anything: one CPU runs, in program order.
  */
@@ -294,7 +410,7 @@ static char *fault_workload(bool sequential_explorer)
 	digest_range(m, c, b, 8UL << 20, &sb);
 	digest_range(m, p, f, 1UL << 20, &sb);
 	digest_range(m, p, g, 1UL << 20, &sb);
-	counter_dump(m, &sb);
+	digest_allocator(m, &sb);
 	assert_false(m->fail.failed);
 	machine_destroy(m);
 	return sb_steal(&sb);
@@ -325,6 +441,7 @@ int main(void)
 		cmocka_unit_test(test_pt_inline_matches_the_frame_store),
 		cmocka_unit_test(test_content_tags),
 		cmocka_unit_test(test_shortcuts_match_the_explorer_path),
+		cmocka_unit_test(test_refill_by_blocks_matches_rounds),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
