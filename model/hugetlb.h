@@ -551,6 +551,16 @@ vm_fault_t hugetlb_fault(struct machine *m, struct mm_struct *mm, struct vm_area
 			 unsigned long address, unsigned int flags);
 int copy_hugetlb_page_range(struct machine *m, struct mm_struct *dst, struct mm_struct *src,
 			    struct vm_area_struct *dst_vma, struct vm_area_struct *src_vma);
+/*
+ * move_hugetlb_page_tables (mremap): move the entries of [old_addr,
+ * old_addr + len) of vma to new_addr in new_vma, under the VMA lock and
+ * i_mmap_rwsem; returns how many bytes it went through (less than len
+ * when a table could not be allocated).  flags: HUGETLB_MOVE_* below.
+ */
+#define HUGETLB_MOVE_V1		(1U << 0)	/* seed 003 v1: no unshare, BUG_ON(vma_shareable) */
+unsigned long move_hugetlb_page_tables(struct machine *m, struct vm_area_struct *vma,
+				       struct vm_area_struct *new_vma, unsigned long old_addr,
+				       unsigned long new_addr, unsigned long len, unsigned int flags);
 /* zap_flags for the unmap calls */
 #define ZAP_FLAG_DROP_MARKER	(1U << 0)
 #define ZAP_FLAG_UNMAP		(1U << 1)

@@ -1035,6 +1035,112 @@ int copy_hugetlb_page_range(struct machine *m, struct mm_struct *dst, struct mm_
 	return ret;
 }
 
+/* ---- mremap ------------------------------------------------------------------------ */
+
+/*
+ * vma_shareable as 5.14 had it, the test of seed 003 v1's BUG_ON: a
+ * VM_MAYSHARE VMA that covers the whole PUD around addr, whether or not
+ * a table there is actually shared.
+ */
+static bool vma_shareable_v1(const struct vm_area_struct *vma, unsigned long addr)
+{
+	unsigned long base = addr & ~(PUD_SIZE - 1);
+
+	return (vma->vm_flags & VM_MAYSHARE) && range_in_vma(vma, base, base + PUD_SIZE);
+}
+
+/*
+ * move_huge_pte: move one huge entry under both table locks (the mmap
+ * lock held for write, and i_mmap_rwsem, order the two locks).  Like the
+ * kernel's, it writes the destination without looking at it: a
+ * destination in a table another mm shares and already maps there has
+ * that mapping overwritten, which the invariant checker then reports.
+ */
+static void move_huge_pte(struct machine *m, struct vm_area_struct *vma, const struct huge_pte *src,
+			  const struct huge_pte *dst)
+{
+	struct mm_struct *mm = vma->vm_mm;
+	spinlock_t *dst_ptl = huge_pte_lockptr(m, mm, dst), *src_ptl = huge_pte_lockptr(m, mm, src);
+	pteval_t pte;
+
+	spin_lock(m, dst_ptl);
+	if (src_ptl != dst_ptl)
+		spin_lock(m, src_ptl);
+	pte = huge_ptep_get(m, src);
+	set_huge_pte_at(m, src, 0);		/* huge_ptep_get_and_clear */
+	set_huge_pte_at(m, dst, pte);
+	if (src_ptl != dst_ptl)
+		spin_unlock(m, src_ptl);
+	spin_unlock(m, dst_ptl);
+}
+
+/*
+ * move_hugetlb_page_tables (6.1.192, mm/hugetlb.c), and with
+ * HUGETLB_MOVE_V1 the seed 003 v1 loop: no huge_pmd_unshare, the
+ * destination allocated for the old VMA (v1 had no new_vma argument, so
+ * it never shares a destination table), and BUG_ON(vma_shareable()) on
+ * every entry it is about to move, reported as a simulated kernel BUG.
+ * v1 predates the VMA lock and takes i_mmap_rwsem only.  The pages, their
+ * mapcounts and hugetlb_usage stay: an entry only changes place.
+ */
+unsigned long move_hugetlb_page_tables(struct machine *m, struct vm_area_struct *vma,
+				       struct vm_area_struct *new_vma, unsigned long old_addr,
+				       unsigned long new_addr, unsigned long len, unsigned int flags)
+{
+	struct hstate *h = hstate_vma(vma);
+	struct inode *mapping = vma->vm_file;
+	struct mm_struct *mm = vma->vm_mm;
+	unsigned long sz = huge_page_size(h), last_addr_mask = hugetlb_mask_last_page(h);
+	unsigned long old_end = old_addr + len, range_start = old_addr, range_end = old_end;
+	bool v1 = flags & HUGETLB_MOVE_V1;
+	bool take_i_mmap = !m->inject.hugetlb_move_skip_locks;
+	bool take_vma_lock = !v1 && take_i_mmap && !m->inject.hugetlb_move_skip_vma_lock;
+	SCHED_WHERE(m);
+
+	/* the mmu-notifier range, widened to whole PUDs where PMDs may be shared: no notifiers */
+	if (!v1)
+		adjust_range_if_pmd_sharing_possible(vma, &range_start, &range_end);
+	/* against truncation, and against huge_pmd_share while entries move */
+	if (take_vma_lock)
+		hugetlb_vma_lock_write(m, vma);
+	if (take_i_mmap)
+		down_write(m, &mapping->i_mmap_rwsem);
+	for (; old_addr < old_end; old_addr += sz, new_addr += sz) {
+		unsigned long offset_to_last_entry = (old_addr | last_addr_mask) - old_addr;
+		struct huge_pte src, dst;
+
+		if (!huge_pte_offset(m, mm, old_addr, sz, &src)) {
+			old_addr += offset_to_last_entry;
+			new_addr += offset_to_last_entry;
+			continue;
+		}
+		if (huge_pte_none(huge_ptep_get(m, &src)))
+			continue;
+		if (!v1 && huge_pmd_unshare(m, vma, old_addr, &src)) {
+			/* the other mms keep the table: this mm refaults into the new range */
+			old_addr += offset_to_last_entry;
+			new_addr += offset_to_last_entry;
+			continue;
+		}
+		if (v1 && vma_shareable_v1(vma, old_addr)) {
+			mm_fail(m, "kernel BUG at mm/hugetlb.c: move_huge_pte: "
+				"BUG_ON(vma_shareable(vma, %#lx)) (seed 003 v1: shared page tables "
+				"are not handled; the PMD table there is %s)", old_addr,
+				hugetlb_pmd_shared(m, &src) ? "shared" : "not shared");
+			break;
+		}
+		if (huge_pte_alloc(m, mm, v1 ? vma : new_vma, new_addr, sz, &dst))
+			break;
+		move_huge_pte(m, vma, &src, &dst);
+	}
+	/* huge_pmd_unshare_flush and the TLB flush: no user TLB */
+	if (take_i_mmap)
+		up_write(m, &mapping->i_mmap_rwsem);
+	if (take_vma_lock)
+		hugetlb_vma_unlock_write(m, vma);
+	return len + old_addr - old_end;
+}
+
 /* ---- mprotect ---------------------------------------------------------------------- */
 
 long hugetlb_change_protection(struct machine *m, struct vm_area_struct *vma,

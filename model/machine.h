@@ -142,12 +142,17 @@ struct mm_failure {
  * Fault injection for tests (like fail_page_alloc): page-table page
  * allocations number [fail_from, fail_from + fail_count) fail.
  * fault_skip_mmap_lock makes user_access() handle its faults without the
- * mmap lock: a wrong kernel on purpose, for the race tests to catch.
+ * mmap lock; hugetlb_move_skip_vma_lock makes move_hugetlb_page_tables
+ * (mremap) skip the hugetlb VMA lock, hugetlb_move_skip_locks skip both
+ * it and i_mmap_rwsem: wrong kernels on purpose, for the race tests to
+ * catch.
  */
 struct mm_inject {
 	long pgtable_allocs;
 	long pgtable_fail_from, pgtable_fail_count;
 	bool fault_skip_mmap_lock;
+	bool hugetlb_move_skip_vma_lock;
+	bool hugetlb_move_skip_locks;
 };
 
 struct fstore;	/* page.c */

@@ -374,7 +374,9 @@ struct vm_area_struct *copy_vma(struct machine *m, struct vm_area_struct **vmap,
 	new_vma->vm_start = addr;
 	new_vma->vm_end = addr + len;
 	new_vma->vm_pgoff = pgoff;
-	/* vm_ops->open: hugetlb_vm_op_open once hugetlb VMAs exist; no other VMA has one */
+	/* vm_ops->open: hugetlb's is the only one (a reserve map reference, a VMA lock) */
+	if (is_vm_hugetlb_page(new_vma))
+		hugetlb_vm_op_open(m, new_vma);
 	vma_set_point(m, mm, SCHED_WRITE);
 	vma_insert_at(mm, find_vma_index(mm, addr), new_vma);
 	*need_rmap_locks = false;
