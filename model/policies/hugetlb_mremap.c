@@ -143,8 +143,8 @@ static const struct policy hugetlb_mremap_policies[] = {
 	},
 	{
 		.name = "move-v1",
-		.summary = "seed 003 v1 as posted: no PMD unshare, BUG_ON(vma_shareable), old "
-			   "reservation cleared",
+		.summary = "seed 003 v1: no unshare, BUG_ON(vma_shareable); clears the old "
+			   "reservation",
 		.models = "seed 003, v1 (2021-07-30) as quoted in the review",
 		.ops = &(const struct hugetlb_mremap_ops){
 			.mremap_check = mremap_check_aligned,
@@ -155,8 +155,7 @@ static const struct policy hugetlb_mremap_policies[] = {
 	},
 	{
 		.name = "move-noclear",
-		.summary = "v1 without clear_vma_resv_huge_pages: the old VMA's unmap uncharges the "
-			   "reservation twice",
+		.summary = "v1 without clear_vma_resv_huge_pages: the reservation uncharged twice",
 		.models = "seed 003 v1 less clear_vma_resv_huge_pages (Mina Almasry's reply)",
 		.ops = &(const struct hugetlb_mremap_ops){
 			.mremap_check = mremap_check_aligned,
