@@ -122,7 +122,7 @@ def test_policies_lists_families(mmsim):
     assert [line.split()[0] for line in entries][:2] == ["reuse-head", "new-head"]
     assert [line for line in entries if line.endswith(" (default)")] == [
         "  reuse-head           Linux 6.1: keep the head vmemmap page, free 7 of 8 (default)"]
-    assert [line.split()[0] for line in blocks[1]] == ["reject", "move-v1", "move"]
+    assert [line.split()[0] for line in blocks[1]] == ["reject", "move-v1", "move-noclear", "move"]
     r = mmsim("policies", "hvo")
     assert r.returncode == 2
     assert r.stderr.startswith("mmsim: policies: unexpected argument 'hvo'\n" + USAGE)
