@@ -241,6 +241,8 @@ struct chk_htlb {
 struct chk_table {
 	long pid;
 	uint64_t addr;		/* the first address it covers */
+	enum pt_level level;
+	unsigned int reached;	/* mms whose tables reach it: more than one for a shared PMD table */
 };
 
 struct chk_user {
@@ -273,6 +275,7 @@ struct chk_mm {
 	long tables;			/* table pages below the pgd, deposited ones too */
 	long deposits;			/* deposited tables found under huge PMDs */
 	long hugetlb_usage;		/* 4 KiB pages of the hugetlb pages mapped */
+	bool again;			/* walking a shared PMD table another mm walked */
 };
 
 static const char *const mm_counter_names[NR_MM_COUNTERS] = {
@@ -319,9 +322,52 @@ static pteval_t chk_entry(struct machine *m, unsigned long table, unsigned int i
 	return v;
 }
 
-/* Record the table page at pfn (of level, covering from addr); false on a failure */
-static bool chk_table_page(struct chk_mm *cm, unsigned long pfn, enum pt_level level,
-			   uint64_t addr)
+static struct vm_area_struct *chk_vma_at(struct chk_mm *cm, uint64_t addr);
+
+/*
+ * A PMD table reached again, from another mm: hugetlb PMD sharing.  The
+ * table must say it is shared (pt_share_count, compared with the number
+ * of mms at the end), and this mm's VMA must be one that may share it: a
+ * shared hugetlb VMA of 2 MiB pages covering the table's whole 1 GiB.
+ */
+static bool chk_shared_pmd(struct chk_mm *cm, unsigned long pfn, uint64_t addr,
+			   struct chk_table *t)
+{
+	struct chk *c = cm->c;
+	struct vm_area_struct *vma = chk_vma_at(cm, addr);
+
+	if (!pt_share_count(c->m, pfn)) {
+		chk_fail(c, "page-table page %#lx is reached twice: from pid %ld for %#llx and "
+			 "from pid %ld for %#llx", pfn, t->pid, (unsigned long long)t->addr, cm->pid,
+			 (unsigned long long)addr);
+		return false;
+	}
+	if (!vma || !is_vm_hugetlb_page(vma) || !(vma->vm_flags & VM_MAYSHARE) ||
+	    huge_page_size(hstate_vma(vma)) != PMD_SIZE || vma->vm_start > addr ||
+	    vma->vm_end < addr + (1UL << PUD_SHIFT)) {
+		chk_fail(c, "pid %ld: the shared PMD table %#lx (also pid %ld's at %#llx) maps "
+			 "[%#llx, +1G), which no shared hugetlb VMA of 2 MiB pages of pid %ld covers",
+			 cm->pid, pfn, t->pid, (unsigned long long)t->addr, (unsigned long long)addr,
+			 cm->pid);
+		return false;
+	}
+	if (!cm->mm->hugetlb_pmd_shared_seen) {
+		chk_fail(c, "pid %ld: holds the shared PMD table %#lx without having shared one",
+			 cm->pid, pfn);
+		return false;
+	}
+	t->reached++;
+	cm->tables++;		/* mm_inc_nr_pmds: each holder counts it, NR_PAGETABLE once */
+	return true;
+}
+
+/*
+ * Record the table page at pfn (of level, covering from addr): 0 on a
+ * failure, 1 the first time, 2 for a shared PMD table another mm reached
+ * first (its entries are counted once, with that mm).
+ */
+static int chk_table_ref(struct chk_mm *cm, unsigned long pfn, enum pt_level level,
+			 uint64_t addr)
 {
 	struct chk *c = cm->c;
 	struct chk_user *u = cm->u;
@@ -338,28 +384,57 @@ static bool chk_table_page(struct chk_mm *cm, unsigned long pfn, enum pt_level l
 		return false;
 	}
 	if (xmap_get(&u->tables, pfn, &idx)) {
+		if (level == PT_PMD && u->tabs[idx].level == PT_PMD && u->tabs[idx].pid != cm->pid)
+			return chk_shared_pmd(cm, pfn, addr, &u->tabs[idx]) ? 2 : 0;
 		chk_fail(c, "page-table page %#lx is reached twice: from pid %ld for %#llx and "
 			 "from pid %ld for %#llx", pfn, u->tabs[idx].pid,
 			 (unsigned long long)u->tabs[idx].addr, cm->pid, (unsigned long long)addr);
-		return false;
+		return 0;
 	}
 	if ((level == PT_PMD || level == PT_PTE) && !PageTable(c->m, pfn)) {
 		chk_fail(c, "pid %ld: the %s for %#llx (page %#lx) is not PageTable",
 			 cm->pid, table_names[level], (unsigned long long)addr, pfn);
-		return false;
+		return 0;
 	}
 	if (u->nr_tabs == u->cap_tabs) {
 		u->cap_tabs = u->cap_tabs ? u->cap_tabs * 2 : 64;
 		u->tabs = host_reallocarray(u->tabs, u->cap_tabs, sizeof(*u->tabs),
 					    "checking page tables");
 	}
-	u->tabs[u->nr_tabs] = (struct chk_table){ .pid = cm->pid, .addr = addr };
+	u->tabs[u->nr_tabs] = (struct chk_table){ .pid = cm->pid, .addr = addr, .level = level,
+						  .reached = 1 };
 	xmap_set(&u->tables, pfn, u->nr_tabs++);
 	if (level != PT_PGD)
 		cm->tables++;
 	if (level == PT_PMD || level == PT_PTE)
 		u->pagetable++;
-	return true;
+	return 1;
+}
+
+/* A table page only one mm may reach (the pgd, a deposited table) */
+static bool chk_table_page(struct chk_mm *cm, unsigned long pfn, enum pt_level level,
+			   uint64_t addr)
+{
+	return chk_table_ref(cm, pfn, level, addr) == 1;
+}
+
+/* Every PMD table's pt_share_count against the mms that hold it */
+static void chk_pt_share_counts(struct chk *c, struct chk_user *u)
+{
+	uint64_t pfn, idx;
+
+	for (size_t i = 0; c->ok && xmap_next(&u->tables, &i, &pfn, &idx);) {
+		const struct chk_table *t = &u->tabs[idx];
+		int sc;
+
+		if (t->level != PT_PMD)
+			continue;
+		sc = pt_share_count(c->m, (unsigned long)pfn);
+		if (sc < 0 || (unsigned int)sc != t->reached - 1)
+			chk_fail(c, "PMD table %#lx (pid %ld at %#llx): pt_share_count %d but %u mms "
+				 "hold it", (unsigned long)pfn, t->pid, (unsigned long long)t->addr, sc,
+				 t->reached);
+	}
 }
 
 /* The VMA holding addr, or NULL (addresses are walked in ascending order) */
@@ -635,6 +710,8 @@ static void chk_hugetlb(struct chk_mm *cm, enum pt_level level, uint64_t addr, p
 		return;
 	}
 	cm->hugetlb_usage += (long)pages_per_huge_page(h);
+	if (cm->again)
+		return;		/* counted with the mm that reached the shared table first */
 	if (xmap_get(&u->htlb_idx, pfn, &i)) {
 		u->htlb[i].maps++;
 		return;
@@ -688,8 +765,16 @@ static void chk_walk(struct chk_mm *cm, unsigned long table, enum pt_level level
 				 "pages", cm->pid, table_names[level], (unsigned long long)addr);
 			return;
 		}
-		if (chk_table_page(cm, pte_pfn(e), level - 1, addr))
+		switch (chk_table_ref(cm, pte_pfn(e), level - 1, addr)) {
+		case 1:
 			chk_walk(cm, pte_pfn(e), level - 1, addr);
+			break;
+		case 2:
+			cm->again = true;
+			chk_walk(cm, pte_pfn(e), level - 1, addr);
+			cm->again = false;
+			break;
+		}
 	}
 }
 
@@ -756,7 +841,8 @@ static void chk_user_mm(struct chk *c, struct chk_user *u, long pid, struct mm_s
 			return;
 		}
 	}
-	if (mm->hugetlb_usage != cm.hugetlb_usage) {
+	/* once PMD tables were shared, 6.1 counts the faults of this mm, not what it maps */
+	if (!mm->hugetlb_pmd_shared_seen && mm->hugetlb_usage != cm.hugetlb_usage) {
 		chk_fail(c, "pid %ld: hugetlb_usage is %ld but its page tables map %ld pages of "
 			 "hugetlb pages", pid, mm->hugetlb_usage, cm.hugetlb_usage);
 		return;
@@ -1149,6 +1235,8 @@ static void chk_user(struct chk *c)
 			chk_user_mm(c, &u, pc->tasks[i]->pid, pc->tasks[i]->mm);
 	/* tables waiting for an RCU grace period are still PageTable and counted */
 	u.pagetable += (long)rcu_deferred_tables(c->m);
+	if (c->ok)
+		chk_pt_share_counts(c, &u);
 	if (c->ok)
 		chk_user_pages(c, &u);
 	if (c->ok && c->m->hugetlb)

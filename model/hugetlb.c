@@ -89,6 +89,8 @@ struct hugetlb_ctx {
 	unsigned int nr_subpools, cap_subpools;
 	struct rw_semaphore *fault_mutex_table;	/* hugetlb_fault_mutex_table */
 	unsigned int num_fault_mutexes;
+	struct xmap pmd_ptlocks;		/* PMD table pfn -> its spinlock_t (host) */
+	struct hugetlb_stats stats;
 };
 
 /* -------------------------------------------------------------------------
@@ -930,10 +932,37 @@ bool hugetlb_counter_sub(struct machine *m, const struct hstate *h, unsigned lon
 		*counter -= n;
 		return true;
 	}
+	hugetlb_ctx(m)->stats.underflows++;
 	mm_fail(m, "hugetlb: %s of %s would go below zero (%lu - %lu) in %s: the kernel's "
 		"unsigned counter wraps to %lu", name, h->name, *counter, n, where, *counter - n);
 	*counter = 0;
 	return false;
+}
+
+struct hugetlb_stats *hugetlb_stats(struct machine *m)
+{
+	return &hugetlb_ctx(m)->stats;
+}
+
+/*
+ * The split lock of a PMD table that maps hugetlb pages.  The kernel's
+ * lives in the table's struct page, so every mm that shares the table
+ * takes the same one; the model keeps one per table pfn for the machine's
+ * life (a lock is host memory, never freed under a CPU that still holds
+ * a pointer to it).
+ */
+spinlock_t *hugetlb_pmd_lockptr(struct machine *m, unsigned long table)
+{
+	struct hugetlb_ctx *ctx = hugetlb_ctx(m);
+	spinlock_t *l;
+	uint64_t v;
+
+	if (xmap_get(&ctx->pmd_ptlocks, table, &v))
+		return (spinlock_t *)(uintptr_t)v;
+	l = host_calloc(1, sizeof(*l), "a hugetlb PMD table lock");
+	spin_lock_init(l);
+	xmap_set(&ctx->pmd_ptlocks, table, (uint64_t)(uintptr_t)l);
+	return l;
 }
 
 /*
@@ -1725,6 +1754,7 @@ int hugetlb_init(struct machine *m, char *err, size_t errlen)
 void hugetlb_destroy(struct machine *m)
 {
 	struct hugetlb_ctx *ctx = m->hugetlb;
+	uint64_t key, val;
 
 	if (!ctx)
 		return;
@@ -1732,6 +1762,9 @@ void hugetlb_destroy(struct machine *m)
 		host_free(ctx->subpools[i]);
 	host_free(ctx->subpools);
 	host_free(ctx->fault_mutex_table);
+	for (size_t i = 0; xmap_next(&ctx->pmd_ptlocks, &i, &key, &val);)
+		host_free((void *)(uintptr_t)val);
+	xmap_destroy(&ctx->pmd_ptlocks);
 	host_free(ctx->boot_pages);
 	sb_free(&ctx->boot_log);
 	host_free(ctx);
@@ -2334,6 +2367,17 @@ static void hugetlb_counters(struct machine *m, struct vout *vo)
 	}
 }
 
+/* hugetlb.<name>: PMD sharing and counter underflows (hugetlb.h, struct hugetlb_stats) */
+static void hugetlb_stat_counters(struct machine *m, struct vout *vo)
+{
+	const struct hugetlb_stats *st = m->hugetlb ? &m->hugetlb->stats : NULL;
+
+	vo_rec(vo, st ? (long)st->shared_pmds : 0, "hugetlb.shared_pmds");
+	vo_rec(vo, st ? (long)st->pmd_shares : 0, "hugetlb.pmd_shares");
+	vo_rec(vo, st ? (long)st->pmd_unshares : 0, "hugetlb.pmd_unshares");
+	vo_rec(vo, st ? (long)st->underflows : 0, "hugetlb.counter_underflows");
+}
+
 /* -------------------------------------------------------------------------
  * The module
  */
@@ -2365,6 +2409,7 @@ static const struct mm_file hugetlb_files[] = {
 
 static const struct counter_ns hugetlb_counter_ns[] = {
 	{ "hugepages.", hugetlb_counters },
+	{ "hugetlb.", hugetlb_stat_counters },
 };
 
 const struct mm_module mm_module_hugetlb = {

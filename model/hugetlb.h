@@ -328,6 +328,19 @@ void free_huge_page(struct machine *m, unsigned long head);
 spinlock_t *hugetlb_lock(struct machine *m);
 
 /*
+ * What the model counts about hugetlb that no kernel file shows: PMD
+ * sharing and counter underflows (counters hugetlb.shared_pmds,
+ * hugetlb.pmd_shares, hugetlb.pmd_unshares, hugetlb.counter_underflows).
+ */
+struct hugetlb_stats {
+	unsigned long shared_pmds;	/* PMD tables shared now (pt_share_count > 0) */
+	unsigned long pmd_shares;	/* huge_pmd_share put a table into a second mm */
+	unsigned long pmd_unshares;	/* huge_pmd_unshare took one out again */
+	unsigned long underflows;	/* hugetlb_counter_sub found a counter too small */
+};
+struct hugetlb_stats *hugetlb_stats(struct machine *m);
+
+/*
  * A counter of h going down by n.  The kernel's are unsigned and wrap
  * silently; the model reports the step that would wrap one (mm_fail,
  * "hugetlb: resv_huge_pages of hugepages-2048kB would go below zero")
@@ -489,11 +502,65 @@ int huge_pte_alloc(struct machine *m, struct mm_struct *mm, struct vm_area_struc
 /* huge_pte_lockptr: the PMD table's split lock, or page_table_lock for a PUD */
 spinlock_t *huge_pte_lockptr(struct machine *m, struct mm_struct *mm,
 			     const struct huge_pte *ptep);
+/* The split lock of a PMD table, one per table for every mm that maps it (hugetlb.c) */
+spinlock_t *hugetlb_pmd_lockptr(struct machine *m, unsigned long table);
+
+/*
+ * PMD sharing (CONFIG_ARCH_WANT_HUGE_PMD_SHARE, x86_64): shared hugetlb
+ * mappings of 2 MiB pages of one file, each covering the same PUD_SIZE
+ * (1 GiB) aligned stretch of the file at the same offset within a PUD,
+ * with the same flags and a VMA lock, use one PMD table: the first fault
+ * in a new mm finds another mm's table through the file's i_mmap and puts
+ * it in its own PUD entry (huge_pmd_share).  The table page counts how
+ * many more mms than one hold it in pt_share_count (6.1.192, backported
+ * from 6.13: "mm: hugetlb: independent PMD page table shared count";
+ * 6.1.0 counted them in the page's refcount), which overlays page->index.
+ * A table is PageTable and in NR_PAGETABLE once; each mm that holds it
+ * counts it in pgtables_bytes (mm_inc_nr_pmds).  Whoever unmaps, changes
+ * or splits a range of a shared table takes it out of its own PUD entry
+ * first (huge_pmd_unshare), leaving the entries to the other mms.
+ */
+#define PGOFF_PT_SHARE_COUNT	PGOFF_INDEX
+static inline int pt_share_count(struct machine *m, unsigned long table)
+{
+	return (int)pg_read32(m, table, PGOFF_PT_SHARE_COUNT);
+}
+/* hugetlb_pmd_shared: the table holding this entry is shared */
+static inline bool hugetlb_pmd_shared(struct machine *m, const struct huge_pte *ptep)
+{
+	return ptep->level == PT_PMD && pt_share_count(m, ptep->table);
+}
+/* want_pmd_share: may a fault at addr of vma share a PMD table? */
+bool want_pmd_share(const struct vm_area_struct *vma, unsigned long addr);
+/* The range a change to [*start, *end) of vma may reach through shared PMDs, PUD-aligned */
+void adjust_range_if_pmd_sharing_possible(const struct vm_area_struct *vma, unsigned long *start,
+					  unsigned long *end);
+/*
+ * huge_pmd_unshare: if the PMD table of ptep (an entry of vma at addr) is
+ * shared, clear this mm's PUD entry for it and return 1; else 0.  The
+ * caller holds the table's lock, i_mmap_rwsem for write and the VMA lock.
+ */
+int huge_pmd_unshare(struct machine *m, struct vm_area_struct *vma, unsigned long addr,
+		     const struct huge_pte *ptep);
+/* hugetlb_split: a split of vma at addr unshares the PUD range around addr (mmap.c) */
+void hugetlb_split(struct machine *m, struct vm_area_struct *vma, unsigned long addr);
+/* hugetlb_unshare_all_pmds: unshare every PMD table of vma, under its locks */
+void hugetlb_unshare_all_pmds(struct machine *m, struct vm_area_struct *vma);
 
 vm_fault_t hugetlb_fault(struct machine *m, struct mm_struct *mm, struct vm_area_struct *vma,
 			 unsigned long address, unsigned int flags);
 int copy_hugetlb_page_range(struct machine *m, struct mm_struct *dst, struct mm_struct *src,
 			    struct vm_area_struct *dst_vma, struct vm_area_struct *src_vma);
+/*
+ * move_hugetlb_page_tables (mremap): move the entries of [old_addr,
+ * old_addr + len) of vma to new_addr in new_vma, under the VMA lock and
+ * i_mmap_rwsem; returns how many bytes it went through (less than len
+ * when a table could not be allocated).  flags: HUGETLB_MOVE_* below.
+ */
+#define HUGETLB_MOVE_V1		(1U << 0)	/* seed 003 v1: no unshare, BUG_ON(vma_shareable) */
+unsigned long move_hugetlb_page_tables(struct machine *m, struct vm_area_struct *vma,
+				       struct vm_area_struct *new_vma, unsigned long old_addr,
+				       unsigned long new_addr, unsigned long len, unsigned int flags);
 /* zap_flags for the unmap calls */
 #define ZAP_FLAG_DROP_MARKER	(1U << 0)
 #define ZAP_FLAG_UNMAP		(1U << 1)

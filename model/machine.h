@@ -142,10 +142,12 @@ struct mm_failure {
  * Fault injection for tests (like fail_page_alloc): page-table page
  * allocations number [fail_from, fail_from + fail_count) fail.
  * fault_skip_mmap_lock makes user_access() handle its faults without the
- * mmap lock: a wrong kernel on purpose, for the race tests to catch.
- * step_by_step turns off the shortcuts that do several of the kernel's
- * steps at once (as the explorer does), so tests can check that both
- * ways leave the same state.
+ * mmap lock; hugetlb_move_skip_vma_lock makes move_hugetlb_page_tables
+ * (mremap) skip the hugetlb VMA lock, hugetlb_move_skip_locks skip both
+ * it and i_mmap_rwsem: wrong kernels on purpose, for the race tests to
+ * catch.  step_by_step turns off the shortcuts that do several of the
+ * kernel's steps at once (as the explorer does), so tests can check that
+ * both ways leave the same state.
  */
 enum { ZONELIST_FALLBACK, ZONELIST_NOFALLBACK, MAX_ZONELISTS };
 
@@ -162,6 +164,8 @@ struct mm_inject {
 	bool khugepaged_unlock_early;
 	bool khugepaged_free_table_early;
 	bool step_by_step;
+	bool hugetlb_move_skip_vma_lock;
+	bool hugetlb_move_skip_locks;
 };
 
 struct fstore;	/* page.c */

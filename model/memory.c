@@ -288,6 +288,8 @@ static unsigned long user_table_alloc(struct machine *m, struct mm_struct *mm,
 	if (level <= PT_PMD) {		/* pgtable_{pte,pmd}_page_ctor */
 		__SetPageTable(m, pfn);
 		m->node[page_to_nid(m, pfn)].vm_stat[NR_PAGETABLE]++;
+		if (level == PT_PMD)	/* no other mm shares it (hugetlb.h) */
+			pg_write32(m, pfn, PGOFF_PT_SHARE_COUNT, 0);
 	}
 	mm->nr_pgtables++;
 	mm->pgtables_bytes += PAGE_SIZE;

@@ -162,6 +162,13 @@ struct mm_struct {
 	long rss_stat[NR_MM_COUNTERS];
 	long pgtables_bytes;		/* PUD, PMD and PTE tables, as VmPTE shows */
 	long hugetlb_usage;		/* 4 KiB pages of hugetlb pages mapped (HugetlbPages) */
+	/*
+	 * Not the kernel's: a PMD table was shared into or out of this mm.
+	 * From then on hugetlb_usage counts what this mm's own faults
+	 * mapped, as 6.1 counts it, not what its page tables map; the
+	 * invariant checker stops comparing the two.
+	 */
+	bool hugetlb_pmd_shared_seen;
 	unsigned long total_vm, locked_vm, pinned_vm, data_vm, exec_vm, stack_vm;
 	unsigned long hiwater_rss, hiwater_vm;
 	struct task *owner;

@@ -178,7 +178,8 @@ void vm_stat_account(struct mm_struct *mm, unsigned long flags, long npages)
  * (may_split: hugetlb_vm_op_split, -EINVAL), and the copy is opened
  * (hugetlb_vm_op_open: a private owner's reserve map is shared, a shared
  * VMA's lock is not).  A huge PMD straddling addr is split first
- * (vma_adjust_trans_huge; 6.1's hugetlb_split would unshare PMDs here).
+ * (vma_adjust_trans_huge), and a shared hugetlb PMD table around addr
+ * unshared (hugetlb_split).
  * No limit on the map count: munmap checks it itself, and only for the
  * split that leaves one more VMA.
  */
@@ -193,6 +194,8 @@ static int __split_vma(struct machine *m, struct mm_struct *mm, unsigned int i, 
 			return err;
 	}
 	vma_adjust_trans_huge(m, vma, addr);
+	if (is_vm_hugetlb_page(vma))		/* no shared PMD may straddle addr */
+		hugetlb_split(m, vma, addr);
 	new = vm_area_dup(m, vma);
 	new->vm_start = addr;
 	new->vm_pgoff += (addr - vma->vm_start) >> PAGE_SHIFT;
@@ -373,7 +376,9 @@ struct vm_area_struct *copy_vma(struct machine *m, struct vm_area_struct **vmap,
 	new_vma->vm_start = addr;
 	new_vma->vm_end = addr + len;
 	new_vma->vm_pgoff = pgoff;
-	/* vm_ops->open: hugetlb_vm_op_open once hugetlb VMAs exist; no other VMA has one */
+	/* vm_ops->open: hugetlb's is the only one (a reserve map reference, a VMA lock) */
+	if (is_vm_hugetlb_page(new_vma))
+		hugetlb_vm_op_open(m, new_vma);
 	vma_set_point(m, mm, SCHED_WRITE);
 	vma_insert_at(mm, find_vma_index(mm, addr), new_vma);
 	*need_rmap_locks = false;

@@ -25,8 +25,8 @@
  *
  * Hugetlb VMAs: the four places where 6.1 treats them differently go
  * through the hugetlb-mremap policy family (policies/hugetlb_mremap.h),
- * each marked "hugetlb branch" below.  The model has no hugetlb VMAs yet,
- * so in a scenario no VMA takes them.
+ * each marked "hugetlb branch" below; move_hugetlb_page_tables
+ * (hugetlb_memory.c) moves their entries.
  *
  * Not modelled: userfaultfd (no mremap events), mlock (VM_LOCKED: the
  * RLIMIT_MEMLOCK check, locked_vm and populating the new part), the
@@ -42,6 +42,7 @@
 #include "mremap.h"
 #include "cpu.h"
 #include "huge_memory.h"
+#include "hugetlb.h"
 #include "machine.h"
 #include "memory.h"
 #include "mman.h"
@@ -53,12 +54,6 @@
 #include "task.h"
 
 #define PUD_SIZE	(1UL << PUD_SHIFT)
-
-/* is_vm_hugetlb_page(), until hugetlb.h has it with hugetlb VMAs */
-static bool vma_is_hugetlb(const struct vm_area_struct *vma)
-{
-	return vma->vm_flags & VM_HUGETLB;
-}
 
 /* vma_lookup: the VMA containing addr, or NULL */
 static struct vm_area_struct *vma_lookup(struct mm_struct *mm, uint64_t addr)
@@ -243,7 +238,7 @@ uint64_t move_page_tables(struct machine *m, struct vm_area_struct *vma, uint64_
 	old_end = old_addr + len;
 
 	/* hugetlb branch: move_hugetlb_page_tables */
-	if (vma_is_hugetlb(vma))
+	if (is_vm_hugetlb_page(vma))
 		return hugetlb_mremap_ops(m)->move_page_tables(m, vma, new_vma, old_addr, new_addr,
 							       len);
 
@@ -347,7 +342,7 @@ static long move_vma(struct machine *m, struct vm_area_struct *vma, uint64_t old
 	}
 
 	/* hugetlb branch: clear_vma_resv_huge_pages */
-	if (vma_is_hugetlb(vma))
+	if (is_vm_hugetlb_page(vma))
 		hugetlb_mremap_ops(m)->clear_resv(m, vma);
 
 	/* hide VM_ACCOUNT so that the unmap does not give the charge back */
@@ -400,7 +395,7 @@ static struct vm_area_struct *vma_to_resize(struct machine *m, struct mm_struct 
 	if ((flags & MREMAP_DONTUNMAP) && (vma->vm_flags & (VM_DONTEXPAND | VM_PFNMAP)))
 		return NULL;
 	/* hugetlb branch: refused here before 5.17 */
-	if (vma_is_hugetlb(vma)) {
+	if (is_vm_hugetlb_page(vma)) {
 		*err = hugetlb_mremap_ops(m)->resize_check(m, vma);
 		if (*err)
 			return NULL;
@@ -521,7 +516,7 @@ long sys_mremap(struct machine *m, struct task *t, uint64_t addr, uint64_t old_l
 	}
 
 	/* hugetlb branch: huge-page alignment, no growth */
-	if (vma_is_hugetlb(vma)) {
+	if (is_vm_hugetlb_page(vma)) {
 		ret = hugetlb_mremap_ops(m)->mremap_check(m, vma, addr, new_addr, &old_len,
 							  &new_len);
 		if (ret)

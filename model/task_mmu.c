@@ -32,8 +32,9 @@
  * AnonHugePages, ShmemPmdMapped or FilePmdMapped by its folio's kind and
  * is accounted as one compound page, per-subpage mapcounts as 6.1 reads
  * them (DoubleMap included).  A hugetlb VMA is walked a huge entry at
- * a time (smaps_hugetlb_range): a page mapped more than once counts in
- * Shared_Hugetlb, else in Private_Hugetlb, and nothing else (Rss and the
+ * a time (smaps_hugetlb_range): a page mapped more than once, or through
+ * a shared PMD table, counts in Shared_Hugetlb, else in Private_Hugetlb,
+ * and nothing else (Rss and the
  * rest stay 0); KernelPageSize and MMUPageSize are its page size.  Not
  * modelled, so always 0: Swap, SwapPss, LazyFree (no MADV_FREE).
  * ProtectionKey is not printed: the simulated CPU has no OSPKE.
@@ -341,9 +342,8 @@ static bool pmd_huge_entry(pteval_t pmd)
 }
 
 /*
- * walk_hugetlb_range with smaps_hugetlb_range: a page mapped more than once
- * is shared (6.1 also counts a shared PMD table as shared; no PMD is
- * shared in the model)
+ * walk_hugetlb_range with smaps_hugetlb_range: a page mapped more than once,
+ * or mapped through a PMD table other mms share, is shared
  */
 static void smaps_hugetlb_range(struct machine *m, struct vm_area_struct *vma,
 				struct mem_size_stats *mss)
@@ -365,7 +365,7 @@ static void smaps_hugetlb_range(struct machine *m, struct vm_area_struct *vma,
 			unsigned long head = pte_pfn(e);
 			int mapcount = (int)pg_read32(m, head + 1, PGOFF_COMPOUND_MAPCOUNT) + 1;
 
-			if (mapcount >= 2)
+			if (mapcount >= 2 || hugetlb_pmd_shared(m, &ptep))
 				mss->shared_hugetlb += hsz;
 			else
 				mss->private_hugetlb += hsz;

@@ -14,8 +14,9 @@
  *            hugetlb_free_vmemmap=on, write 32768 into node 0's 2 MiB
  *            nr_hugepages, print pagetypeinfo (reuse-head and new-head)
  *   proc     anonymous faults, mmap+munmap pairs, fork
- *   hugetlb  hugetlb faults (2 MiB pages from a reserved pool), and mmap +
- *            touch + munmap of a 1 GiB MAP_HUGETLB mapping of 2 MiB pages
+ *   hugetlb  hugetlb faults (2 MiB pages from a reserved pool), mmap +
+ *            touch + munmap of a 1 GiB MAP_HUGETLB mapping of 2 MiB pages,
+ *            and mremap moves of such a mapping, touched (512 entries)
  *
  * Each boot figure comes from a child process, so its peak RSS is its own.
  * When a sibling binary mmsim-bench-jemalloc exists (the same driver
@@ -353,6 +354,7 @@ static struct proc_figs bench_proc(bool quick)
 struct hugetlb_figs {
 	double faults_per_s;		/* write faults of 2 MiB hugetlb pages */
 	double gb_cycles_per_s;		/* mmap + touch + munmap of 1 GiB (512 pages) */
+	double gb_moves_per_s;		/* mremap of 1 GiB touched, to and fro */
 };
 
 static uint64_t bench_map_huge(struct machine *m, struct task *t, uint64_t len)
@@ -412,6 +414,28 @@ static struct hugetlb_figs bench_hugetlb(bool quick)
 		vm_munmap(m, t, a, 1UL << 30);
 	}
 	f.gb_cycles_per_s = (double)cycles / (now() - t0);
+
+	/* a private mapping (no PMD sharing): move_hugetlb_page_tables, 512 entries a move */
+	{
+		uint64_t a = bench_map_huge(m, t, 1UL << 30), at[2] = { 4UL << 30, 8UL << 30 };
+
+		bench_touch_huge(m, t, a, 1UL << 30);
+		if (sys_mremap(m, t, a, 1UL << 30, 1UL << 30, MREMAP_MAYMOVE | MREMAP_FIXED,
+			       at[0]) != (long)at[0]) {
+			fprintf(stderr, "mmsim-bench: hugetlb mremap failed\n");
+			exit(1);
+		}
+		t0 = now();
+		for (long i = 0; i < cycles; i++)
+			if (sys_mremap(m, t, at[i & 1], 1UL << 30, 1UL << 30,
+				       MREMAP_MAYMOVE | MREMAP_FIXED, at[!(i & 1)]) !=
+			    (long)at[!(i & 1)]) {
+				fprintf(stderr, "mmsim-bench: hugetlb mremap failed\n");
+				exit(1);
+			}
+		f.gb_moves_per_s = (double)cycles / (now() - t0);
+		vm_munmap(m, t, at[cycles & 1], 1UL << 30);
+	}
 	machine_destroy(m);
 	return f;
 }
@@ -531,6 +555,7 @@ int main(int argc, char **argv)
 
 		printf("  hugetlb write faults (2 MiB, reserved): %6.2f k/s\n", f.faults_per_s / 1e3);
 		printf("  mmap + touch + munmap, 1 GiB hugetlb:   %6.1f /s\n", f.gb_cycles_per_s);
+		printf("  mremap move, 1 GiB hugetlb touched:     %6.1f /s\n", f.gb_moves_per_s);
 	}
 	if (!only || !strcmp(only, "khugepaged")) {
 		struct kh_figs f = bench_khugepaged(quick);

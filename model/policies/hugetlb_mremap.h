@@ -10,11 +10,12 @@
  *   move_page_tables  move_page_tables' hugetlb branch
  *   clear_resv        move_vma, after the tables moved
  *
- * Until the model has hugetlb VMAs (mmap with MAP_HUGETLB, hugetlbfs
- * files), no VMA takes these branches in a scenario: the family decides
- * them and nothing else, and the hooks that need hugetlb mappings
- * (move_hugetlb_page_tables, clear_vma_resv_huge_pages) are placeholders
- * that the hugetlb mapping work fills in.
+ * The entries (hugetlb_mremap.c): reject (before 5.17), move-v1 (seed
+ * 003 v1 as posted), move-noclear (v1 without clear_vma_resv_huge_pages)
+ * and move (5.17, 6.1; the default).  The family's compare figures are
+ * the default huge page size's HugePages_Total/Free/Rsvd/Surp, the
+ * hugetlb counter underflows reported, the PMD tables shared at the end
+ * and the unshares done.
  */
 #ifndef MMSIM_POLICIES_HUGETLB_MREMAP_H
 #define MMSIM_POLICIES_HUGETLB_MREMAP_H

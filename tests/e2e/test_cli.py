@@ -128,7 +128,7 @@ def test_policies_lists_families(mmsim):
         "  reuse-head           Linux 6.1: keep the head vmemmap page, free 7 of 8 (default)"]
     assert [line.split()[0] for line in families["thp-uprobe"]
             if line.endswith(" (default)")] == ["split-pmd-collapse"]
-    assert [line.split()[0] for line in families["hugetlb-mremap"]] == ["reject", "move-v1", "move"]
+    assert [line.split()[0] for line in families["hugetlb-mremap"]] == ["reject", "move-v1", "move-noclear", "move"]
     r = mmsim("policies", "hvo")
     assert r.returncode == 2
     assert r.stderr.startswith("mmsim: policies: unexpected argument 'hvo'\n" + USAGE)

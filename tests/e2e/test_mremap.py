@@ -108,19 +108,20 @@ def test_wrong_result_fails_the_run(run_scenario):
 def test_hugetlb_mremap_family(mmsim, run_scenario, tmp_path):
     """The family is listed, picked by --policy or a policy line, refused
     with its entries named when the entry is unknown, and compare runs it
-    (the same result under each entry while no hugetlb VMA exists)."""
+    (an anonymous VMA takes no hugetlb branch: the same result under each
+    entry)."""
     r = mmsim("policies")
     assert r.returncode == 0
     fam = r.stdout.split("hugetlb-mremap:", 1)
     assert len(fam) == 2
-    entries = [line.split()[0] for line in fam[1].splitlines()[1:4]]
-    assert entries == ["reject", "move-v1", "move"]
-    assert "move " in fam[1] and fam[1].splitlines()[3].endswith("(default)")
+    entries = [line.split()[0] for line in fam[1].splitlines()[1:5]]
+    assert entries == ["reject", "move-v1", "move-noclear", "move"]
+    assert "move " in fam[1] and fam[1].splitlines()[4].endswith("(default)")
 
     # nothing above the mapping (no stack in the model): it grows in place
     text = "machine nodes=1 mem=1G\nprocess p\n" + MMAP4M + \
         "p: mremap(a, 4M, 8M, MREMAP_MAYMOVE) = 0x7ffff7bff000\n"
-    for pick in ("reject", "move-v1", "move"):
+    for pick in ("reject", "move-v1", "move-noclear", "move"):
         r = run_scenario(text, "--policy", "hugetlb-mremap=" + pick, "--check")
         assert r.returncode == 0, r.stderr
     r = run_scenario("policy hugetlb-mremap=reject\n" + text, "--check")
@@ -128,7 +129,7 @@ def test_hugetlb_mremap_family(mmsim, run_scenario, tmp_path):
     r = run_scenario("policy hugetlb-mremap=move-v2\n" + text)
     assert r.returncode == 2
     assert r.stderr.startswith("t.scn:1:23: unknown policy 'move-v2' in family "
-                               "'hugetlb-mremap' (known: reject move-v1 move)"), r.stderr
+                               "'hugetlb-mremap' (known: reject move-v1 move-noclear move)"), r.stderr
 
     (tmp_path / "c.scn").write_text(text)
     r = mmsim("compare", "c.scn", "--policy", "hugetlb-mremap=reject,move-v1,move",

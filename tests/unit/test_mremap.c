@@ -3,7 +3,8 @@
  * test_mremap.c - mremap (mremap.c, with copy_vma and vma_merge_range in
  * mmap.c and move_huge_pmd in huge_memory.c): shrink, grow in place,
  * move, MREMAP_FIXED, MREMAP_DONTUNMAP, every errno of 6.1's checks, and
- * the hugetlb branch as the hugetlb-mremap policies decide it.
+ * hugetlb VMAs as the hugetlb-mremap policies move them (private ones with
+ * their reserve map, shared ones with PMD sharing).
  *
  * Each test draws the VMAs (and page tables where they matter) before
  * and after, and says in one sentence what it expects.  The expected
@@ -24,6 +25,7 @@
 #include "testlib.h"
 #include "filemap.h"
 #include "huge_memory.h"
+#include "hugetlb.h"
 #include "memory.h"
 #include "mman.h"
 #include "mmap.h"
@@ -998,67 +1000,265 @@ static void test_dontexpand_and_map_count(void **state)
 
 /* ---- the hugetlb branch ---------------------------------------------------- */
 
+/* A machine for the hugetlb tests: a pool of 8 2 MiB pages */
+static struct machine *htlb_machine(void **state, const char *policy)
+{
+	struct machine *m = mr_machine_opts(state, THP_NEVER, policy);
+
+	hugetlb_set_max_huge_pages(m, hugetlb_default_hstate(m), 8, NUMA_NO_NODE);
+	return m;
+}
+
+/* A MAP_HUGETLB mapping of 2 MiB pages at addr (MAP_FIXED) */
+static void huge(struct machine *m, struct task *t, uint64_t addr, uint64_t len, long flags)
+{
+	assert_int_equal(ksys_mmap_pgoff(m, t, addr, len, RW,
+					 flags | MAP_ANONYMOUS | MAP_HUGETLB | MAP_FIXED, -1, 0),
+			 (long)addr);
+}
+
+/* free and resv of the 2 MiB pool */
+#define assert_pool(m, free, resv)							\
+	do {										\
+		struct hstate *h_ = hugetlb_default_hstate(m);				\
+											\
+		if (h_->free_huge_pages != (free) || h_->resv_huge_pages != (resv))	\
+			fail_msg("HugePages_Free/Rsvd %lu/%lu, want %lu/%lu",		\
+				 h_->free_huge_pages, h_->resv_huge_pages,		\
+				 (unsigned long)(free), (unsigned long)(resv));		\
+	} while (0)
+
+/* The page the huge PMD for addr maps, or PFN_NONE */
+static unsigned long huge_page_at(struct machine *m, struct task *t, uint64_t addr)
+{
+	pteval_t e = pmd_at(m, t, addr, NULL, NULL);
+
+	return pte_present(e) && (e & _PAGE_PSE) ? pte_pfn(e) : PFN_NONE;
+}
+
 /*
- * Hugetlb VMAs do not exist yet: a VMA is marked VM_HUGETLB by hand, so
- * that only the checks (no page tables) are exercised.
- *   [X ...... X+4M)   anonymous, never faulted, marked VM_HUGETLB
- * move (6.1): lengths round up to 2 MiB; unaligned addresses and growth
- * are EINVAL; a shrink unmaps whole huge pages.
- * reject (before 5.17): growing and moving are EINVAL (vma_to_resize); a
- * shrink is still a plain unmap.
+ *   [X ...... X+4M)   MAP_PRIVATE|MAP_HUGETLB, 2 pages reserved
+ * move (6.1): lengths round up to 2 MiB; an unaligned address or
+ * new_addr (even as a mere hint) and growth are EINVAL; the same size is
+ * a no-op; a shrink unmaps whole huge pages and gives their
+ * reservations back (hugetlb_vm_op_close of the tail).
  */
 static void test_hugetlb_branch_move(void **state)
 {
-	/*
-	 * Marking an anonymous VMA VM_HUGETLB stood in for hugetlb VMAs
-	 * before they existed; now the flag sends munmap and the checker
-	 * into the hugetlb paths with no resv_map behind it.  The hugetlb
-	 * mremap work rewrites this on a real MAP_HUGETLB mapping.
-	 */
-	skip();
-	struct machine *m = mr_machine_opts(state, THP_NEVER, "move");
+	struct machine *m = htlb_machine(state, "move");
 	struct task *t = proc(m, "t");
 
-	anon(m, t, X, 2 * PMD_SIZE, RW);
-	vma_at(t, X)->vm_flags |= VM_HUGETLB;
+	huge(m, t, X, 2 * PMD_SIZE, MAP_PRIVATE);
+	assert_pool(m, 8, 2);
 	assert_int_equal(mremap_(m, t, X + PG, PG, PG, 0, 0), -EINVAL);
 	assert_int_equal(mremap_(m, t, X, PMD_SIZE, PMD_SIZE, FIXED, Y + PG), -EINVAL);
-	/* new_addr is checked even when it is only a hint */
 	assert_int_equal(mremap_(m, t, X, PMD_SIZE, PMD_SIZE, MAYMOVE, PG), -EINVAL);
 	assert_int_equal(mremap_(m, t, X, PMD_SIZE, 2 * PMD_SIZE, MAYMOVE, 0), -EINVAL);
+	/* MREMAP_DONTUNMAP: hugetlb VMAs are VM_DONTEXPAND */
+	assert_int_equal(mremap_(m, t, X, 2 * PMD_SIZE, 2 * PMD_SIZE, DONTUNMAP, 0), -EINVAL);
 	/* 4 KiB rounds up to one huge page: the same size, no growth */
 	assert_int_equal(mremap_(m, t, X, PG, PMD_SIZE, 0, 0), X);
+	assert_pool(m, 8, 2);
 	/* a shrink of 4M - 4K to 4K: 4M to 2M */
 	assert_int_equal(mremap_(m, t, X, 2 * PMD_SIZE - PG, PG, 0, 0), X);
 	assert_string_equal(layout(t), "[0x10000000,0x10200000)");
-	vma_at(t, X)->vm_flags &= ~VM_HUGETLB;
+	assert_pool(m, 8, 1);
 	t_check(m);
 }
 
+/*
+ *   [X ...... X+4M)   MAP_PRIVATE|MAP_HUGETLB, 2 pages reserved
+ * reject (before 5.17): growing and moving are EINVAL (vma_to_resize);
+ * a shrink is a plain munmap, which must still split at a huge page
+ * boundary (hugetlb_vm_op_split: EINVAL for 4 KiB).
+ */
 static void test_hugetlb_branch_reject(void **state)
 {
-	/*
-	 * Marking an anonymous VMA VM_HUGETLB stood in for hugetlb VMAs
-	 * before they existed; now the flag sends munmap and the checker
-	 * into the hugetlb paths with no resv_map behind it.  The hugetlb
-	 * mremap work rewrites this on a real MAP_HUGETLB mapping.
-	 */
-	skip();
-	struct machine *m = mr_machine_opts(state, THP_NEVER, "reject");
+	struct machine *m = htlb_machine(state, "reject");
 	struct task *t = proc(m, "t");
 
-	anon(m, t, X, 2 * PMD_SIZE, RW);
-	vma_at(t, X)->vm_flags |= VM_HUGETLB;
+	huge(m, t, X, 2 * PMD_SIZE, MAP_PRIVATE);
 	assert_int_equal(mremap_(m, t, X, PMD_SIZE, PMD_SIZE, FIXED, Y), -EINVAL);
 	assert_int_equal(mremap_(m, t, X, PMD_SIZE, PMD_SIZE, DONTUNMAP, 0), -EINVAL);
 	assert_int_equal(mremap_(m, t, X, 2 * PMD_SIZE, 4 * PMD_SIZE, MAYMOVE, 0), -EINVAL);
-	/* no alignment rule before 5.17: a 4 KiB shrink is a 4 KiB munmap */
-	assert_int_equal(mremap_(m, t, X, 2 * PMD_SIZE, 2 * PMD_SIZE - PG, 0, 0), X);
-	assert_string_equal(layout(t), "[0x10000000,0x103ff000)");
+	assert_int_equal(mremap_(m, t, X, 2 * PMD_SIZE, 2 * PMD_SIZE - PG, 0, 0), -EINVAL);
+	assert_string_equal(layout(t), "[0x10000000,0x10400000)");
+	assert_int_equal(mremap_(m, t, X, 2 * PMD_SIZE, PMD_SIZE, 0, 0), X);
+	assert_string_equal(layout(t), "[0x10000000,0x10200000)");
+	assert_pool(m, 8, 1);
 	/* EFAULT still comes first for an address in no VMA */
 	assert_int_equal(mremap_(m, t, Y, PG, PG, FIXED, X + 8 * PMD_SIZE), -EFAULT);
-	vma_at(t, X)->vm_flags &= ~VM_HUGETLB;
 	t_check(m);
+}
+
+/*
+ *   before  [X .. X+4M) private hugetlb: P0 written at X (its reservation
+ *           consumed), X+2M untouched (1 reservation left)
+ *   mremap(X, 4M, 4M, MAYMOVE|FIXED, Y)
+ *   after   [Y .. Y+4M): P0 at Y, same content, nothing at Y+2M; the new
+ *           VMA owns the reserve map (copy_vma took a reference, the old
+ *           VMA's was dropped by clear_vma_resv_huge_pages before its unmap)
+ * move and move-v1 (which also clears) keep every count: HugePages_Free 7,
+ * Rsvd 1 before and after; the write at Y+2M consumes the last
+ * reservation, and the munmap gives all back: Free 8, Rsvd 0.
+ */
+static void hugetlb_move_private(void **state, const char *policy)
+{
+	struct machine *m = htlb_machine(state, policy);
+	struct task *t = proc(m, "t");
+	unsigned long p0;
+	uint64_t tag;
+
+	huge(m, t, X, 2 * PMD_SIZE, MAP_PRIVATE);
+	touch(m, t, X, PG, true);
+	p0 = huge_page_at(m, t, X);
+	tag = page_content(m, p0);
+	assert_pool(m, 7, 1);
+	assert_int_equal(mremap_(m, t, X, 2 * PMD_SIZE, 2 * PMD_SIZE, FIXED, Y), Y);
+	assert_string_equal(layout(t), "[0x20000000,0x20400000)");
+	assert_int_equal(huge_page_at(m, t, Y), p0);
+	assert_int_equal(page_content(m, p0), tag);
+	assert_int_equal(huge_page_at(m, t, Y + PMD_SIZE), PFN_NONE);
+	assert_true(is_vma_resv_set(vma_at(t, Y), HPAGE_RESV_OWNER));
+	assert_int_equal(vma_resv_map(vma_at(t, Y))->refs, 1);
+	assert_int_equal(t->mm->hugetlb_usage, 512);
+	assert_pool(m, 7, 1);
+	t_check(m);
+	touch(m, t, Y + PMD_SIZE, PG, true);
+	assert_pool(m, 6, 0);
+	assert_int_equal(vm_munmap(m, t, Y, 2 * PMD_SIZE), 0);
+	assert_pool(m, 8, 0);
+	t_check(m);
+}
+
+static void test_hugetlb_move_private(void **state)
+{
+	hugetlb_move_private(state, "move");
+}
+
+static void test_hugetlb_move_private_v1(void **state)
+{
+	hugetlb_move_private(state, "move-v1");
+}
+
+/*
+ * move-noclear (v1 without clear_vma_resv_huge_pages), the seed's
+ * experiment: [X .. X+2M) private hugetlb, reserved (Rsvd 1), not touched.
+ *   mremap(X, 2M, 2M, FIXED, Y): copy_vma's hugetlb_vm_op_open takes a
+ *   second reference to the reserve map; the unmap of the old VMA
+ *   (hugetlb_vm_op_close, still an owner) gives the reservation back:
+ *   Rsvd 0 while the new VMA still counts on it.
+ *   munmap(Y, 2M): the new VMA's close gives it back again: resv_huge_pages
+ *   would go below zero, the report names hugetlb_acct_memory's path.
+ * With a write at Y before the munmap, the fault believes the reservation
+ * is there and takes it: the same report, from dequeue_huge_page_vma.
+ */
+static void test_hugetlb_move_noclear_underflows(void **state)
+{
+	struct machine *m = htlb_machine(state, "move-noclear");
+	struct task *t = proc(m, "t");
+
+	huge(m, t, X, PMD_SIZE, MAP_PRIVATE);
+	assert_pool(m, 8, 1);
+	assert_int_equal(mremap_(m, t, X, PMD_SIZE, PMD_SIZE, FIXED, Y), Y);
+	assert_pool(m, 8, 0);
+	assert_int_equal(vma_resv_map(vma_at(t, Y))->refs, 1);
+	assert_false(m->fail.failed);
+	assert_int_equal(vm_munmap(m, t, Y, PMD_SIZE), 0);
+	assert_true(m->fail.failed);
+	assert_non_null(strstr(m->fail.msg, "resv_huge_pages of hugepages-2048kB would go below "
+				"zero (0 - 1) in return_unused_surplus_pages"));
+	assert_int_equal(hugetlb_stats(m)->underflows, 1);
+}
+
+static void test_hugetlb_move_noclear_touched(void **state)
+{
+	struct machine *m = htlb_machine(state, "move-noclear");
+	struct task *t = proc(m, "t");
+
+	huge(m, t, X, PMD_SIZE, MAP_PRIVATE);
+	assert_int_equal(mremap_(m, t, X, PMD_SIZE, PMD_SIZE, FIXED, Y), Y);
+	assert_int_equal(user_access(m, t->mm, Y, true), UA_OK);
+	assert_true(m->fail.failed);
+	assert_non_null(strstr(m->fail.msg, "in dequeue_huge_page_vma"));
+}
+
+/*
+ * A shared hugetlb mapping whose PMD table a child shares after fork:
+ *   parent [G1 .. 2G) MAP_SHARED|MAP_ANONYMOUS|MAP_HUGETLB|MAP_NORESERVE,
+ *   P0, P1 written; fork: the child's PUD entry points at the same table T
+ *   mremap(G1, 1G, 1G, FIXED, 3G + 2M) in the parent
+ * move (6.1): the first entry finds T shared: huge_pmd_unshare takes the
+ * parent out of T and the rest of the PUD is skipped; nothing moves (the
+ * new range refaults P0, P1 from the file); the child keeps T with both.
+ * move-v1: BUG_ON(vma_shareable) on the first entry: a simulated kernel BUG.
+ */
+static void hugetlb_move_shared(void **state, const char *policy)
+{
+	struct machine *m = htlb_machine(state, policy);
+	struct task *p = proc(m, "p"), *c;
+	uint64_t dst = 3 * G1 + PMD_SIZE;
+	unsigned long t, p0, p1;
+	int err;
+
+	huge(m, p, G1, G1, MAP_SHARED | MAP_NORESERVE);
+	touch(m, p, G1, PG, true);
+	touch(m, p, G1 + PMD_SIZE, PG, true);
+	p0 = huge_page_at(m, p, G1);
+	p1 = huge_page_at(m, p, G1 + PMD_SIZE);
+	c = do_fork(m, p, "c", &err);
+	assert_non_null(c);
+	pmd_at(m, c, G1, &t, NULL);
+	assert_int_equal(pt_share_count(m, t), 1);
+	if (!strcmp(policy, "move-v1")) {
+		mremap_(m, p, G1, G1, G1, FIXED, dst);
+		assert_true(m->fail.failed);
+		assert_non_null(strstr(m->fail.msg, "BUG_ON(vma_shareable(vma, 0x40000000))"));
+		assert_non_null(strstr(m->fail.msg, "is shared"));
+		return;
+	}
+	assert_int_equal(mremap_(m, p, G1, G1, G1, FIXED, dst), dst);
+	assert_int_equal(pt_share_count(m, t), 0);
+	assert_int_equal(pud_at(m, p, G1), 0);
+	assert_int_equal(huge_page_at(m, p, dst), PFN_NONE);
+	assert_int_equal(huge_page_at(m, c, G1), p0);
+	assert_int_equal(huge_page_at(m, c, G1 + PMD_SIZE), p1);
+	assert_int_equal(hugetlb_stats(m)->pmd_unshares, 1);
+	t_check(m);
+	touch(m, p, dst + PMD_SIZE, PG, false);
+	assert_int_equal(huge_page_at(m, p, dst + PMD_SIZE), p1);
+	t_check(m);
+}
+
+static void test_hugetlb_move_shared(void **state)
+{
+	hugetlb_move_shared(state, "move");
+}
+
+static void test_hugetlb_move_shared_v1(void **state)
+{
+	hugetlb_move_shared(state, "move-v1");
+}
+
+/*
+ * move (6.1) into a range that may share: a shared 1 GiB mapping at G1,
+ * P0 written, nobody else maps the file; mremap(G1, 1G, 1G, FIXED, 2G).
+ * move_hugetlb_page_tables holds i_mmap_rwsem for write and allocates the
+ * destination entry with huge_pte_alloc(new_vma): the new VMA covers its
+ * whole PUD and has a VMA lock (hugetlb_vm_op_open gave it one), the PUD
+ * entry is empty, so huge_pmd_share takes i_mmap_rwsem for read: the task
+ * waits for itself, reported as blocked forever.
+ */
+static void test_hugetlb_move_into_shareable_pud(void **state)
+{
+	struct machine *m = htlb_machine(state, "move");
+	struct task *p = proc(m, "p");
+
+	huge(m, p, G1, G1, MAP_SHARED | MAP_NORESERVE);
+	touch(m, p, G1, PG, true);
+	mremap_(m, p, G1, G1, G1, FIXED, 2 * G1);
+	assert_true(m->fail.failed);
+	assert_non_null(strstr(m->fail.msg, "task blocked forever: huge_pmd_share at 0x80000000"));
 }
 
 int main(void)
@@ -1085,6 +1285,13 @@ int main(void)
 		cmocka_unit_test_teardown(test_dontexpand_and_map_count, destroy_machine),
 		cmocka_unit_test_teardown(test_hugetlb_branch_move, destroy_machine),
 		cmocka_unit_test_teardown(test_hugetlb_branch_reject, destroy_machine),
+		cmocka_unit_test_teardown(test_hugetlb_move_private, destroy_machine),
+		cmocka_unit_test_teardown(test_hugetlb_move_private_v1, destroy_machine),
+		cmocka_unit_test_teardown(test_hugetlb_move_noclear_underflows, destroy_machine),
+		cmocka_unit_test_teardown(test_hugetlb_move_noclear_touched, destroy_machine),
+		cmocka_unit_test_teardown(test_hugetlb_move_shared, destroy_machine),
+		cmocka_unit_test_teardown(test_hugetlb_move_shared_v1, destroy_machine),
+		cmocka_unit_test_teardown(test_hugetlb_move_into_shareable_pud, destroy_machine),
 	};
 
 	return cmocka_run_group_tests_name("mremap", tests, NULL, NULL);
