@@ -292,45 +292,11 @@ static const struct xp_test t_deadlock = {
 };
 
 /* A passing exploration must be exhaustive and see more than one schedule */
-static void run_race(void **state)
-{
-	const struct xp_test *t = *state;
-	struct xp_result r;
-	unsigned long n;
-	bool ok;
-
-	if (getenv("MMSIM_REPLAY") && *getenv("MMSIM_REPLAY")) {
-		xp_cmocka_run(t);
-		return;
-	}
-	xp_explore(t, NULL, &r);
-	xp_print_stats(stdout, t->name, &t->opts, &r);
-	if (r.kind != XP_OK) {
-		char msg[2 * XP_MSG + 256];
-
-		xp_print_failure(stdout, &r);
-		snprintf(msg, sizeof(msg), "%s: %s: %s\n  replay: MMSIM_REPLAY='%s' "
-			 "MMSIM_REPLAY_TEST=%s", t->name, xp_fail_kind_name(r.kind), r.msg,
-			 r.schedule ? r.schedule : "", t->name);
-		xp_result_free(&r);
-		fail_msg("%s", msg);
-		return;
-	}
-	ok = r.stats.exhaustive && r.stats.schedules > 1;
-	n = r.stats.schedules;
-	xp_result_free(&r);
-	if (!ok)
-		fail_msg("%s: %lu schedules, %s", t->name, n,
-			 n > 1 ? "not exhaustive" : "the race has no scheduling points");
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		{ .name = "hugetlb_mremap_race", .test_func = run_race,
-		  .initial_state = (void *)&t_locked },
-		{ .name = "hugetlb_mremap_race_no_vma_lock", .test_func = run_race,
-		  .initial_state = (void *)&t_no_vma_lock },
+		XP_UNIT_TEST_EXHAUSTIVE(t_locked),
+		XP_UNIT_TEST_EXHAUSTIVE(t_no_vma_lock),
 		XP_UNIT_TEST(t_no_locks),
 		XP_UNIT_TEST(t_deadlock),
 	};
