@@ -1427,8 +1427,12 @@ int copy_page_range(struct machine *m, struct vm_area_struct *dst, struct vm_are
 	struct mm_struct *smm = src->vm_mm, *dmm = dst->vm_mm;
 	uint64_t addr, next;
 
-	/* vma_needs_copy: file mappings without anon pages refault in the child */
-	if (!(src->vm_flags & (VM_HUGETLB | VM_PFNMAP | VM_MIXEDMAP)) && !src->anon_vma)
+	/*
+	 * vma_needs_copy (6.1): mappings without anon pages refault in the
+	 * child, hugetlb ones too (a shared hugetlb mapping, or a private one
+	 * that only read the file's pages)
+	 */
+	if (!(src->vm_flags & (VM_PFNMAP | VM_MIXEDMAP)) && !src->anon_vma)
 		return 0;
 	if (is_vm_hugetlb_page(src))
 		return copy_hugetlb_page_range(m, dmm, smm, dst, src);

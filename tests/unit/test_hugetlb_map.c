@@ -350,7 +350,11 @@ static void test_fork_child_cow_copies(void **state)
 	assert_counts(m, 3, 3, 0, 0);
 }
 
-/* Shared mappings stay shared across fork: both map the file's page, writable */
+/*
+ * Shared mappings stay shared across fork: both map the file's page,
+ * writable.  6.1's fork copies no entry of a VMA without an anon_vma
+ * (vma_needs_copy): the child maps the page at its first touch.
+ */
 static void test_fork_shared(void **state)
 {
 	struct machine *m = htlb_machine(state, 1, 0);
@@ -359,8 +363,11 @@ static void test_fork_shared(void **state)
 
 	assert_int_equal(touch(m, p, (uint64_t)a, true), UA_OK);
 	c = fork_of(m, p, "c");
-	assert_true(pte_write(huge_entry(m, c, (uint64_t)a, NULL)));
+	assert_int_equal(huge_entry(m, c, (uint64_t)a, NULL), 0);
 	assert_int_equal(touch(m, c, (uint64_t)a, true), UA_OK);
+	assert_true(pte_write(huge_entry(m, c, (uint64_t)a, NULL)));
+	assert_int_equal(pte_pfn(huge_entry(m, c, (uint64_t)a, NULL)),
+			 pte_pfn(huge_entry(m, p, (uint64_t)a, NULL)));
 	assert_counts(m, 1, 0, 0, 0);
 	do_exit(m, p, 0);
 	assert_counts(m, 1, 0, 0, 0);	/* the child still maps it */

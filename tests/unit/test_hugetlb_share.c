@@ -361,9 +361,11 @@ static void test_unshare_all_pmds(void **state)
 
 /*
  *   parent: [A, A+1G) MAP_SHARED|MAP_ANONYMOUS|MAP_HUGETLB, P0 written
- *   fork: the child's VMA gets its own VMA lock (hugetlb_vm_op_open), and
- *   copy_hugetlb_page_range's huge_pte_alloc finds the parent's table:
- *   parent PUD[1] -> T <- child PUD[1]; nothing copied, no mapcount taken
+ *   fork: 6.1 copies nothing of a VMA without an anon_vma (vma_needs_copy):
+ *   the child's PUD entry is empty; its VMA has a VMA lock of its own
+ *   (hugetlb_vm_op_open)
+ *   the child reads A: its fault finds the parent's table (huge_pmd_share)
+ *   parent PUD[1] -> T <- child PUD[1]; P0 mapped once, no fault counted
  */
 static void test_fork_shares(void **state)
 {
@@ -380,6 +382,11 @@ static void test_fork_shares(void **state)
 	p0 = page_at(m, p, A);
 	c = do_fork(m, p, "c", &err);
 	assert_non_null(c);
+	assert_int_equal(pmd_table(m, c, A), PFN_NONE);
+	assert_int_equal(pt_share_count(m, t), 0);
+	t_check(m);
+	/* the child reads P0: the fault shares the parent's table, whose entry is there */
+	touch(m, c, A, false);
 	assert_int_equal(pmd_table(m, c, A), t);
 	assert_int_equal(pt_share_count(m, t), 1);
 	assert_int_equal(mapcount(m, p0), 1);

@@ -1186,7 +1186,9 @@ static void test_hugetlb_move_noclear_touched(void **state)
 /*
  * A shared hugetlb mapping whose PMD table a child shares after fork:
  *   parent [G1 .. 2G) MAP_SHARED|MAP_ANONYMOUS|MAP_HUGETLB|MAP_NORESERVE,
- *   P0, P1 written; fork: the child's PUD entry points at the same table T
+ *   P0, P1 written; fork, and the child's first read (fork copies nothing
+ *   of a shared hugetlb VMA) takes the parent's table: both PUD entries
+ *   point at T
  *   mremap(G1, 1G, 1G, FIXED, 3G + 2M) in the parent
  * move (6.1): the first entry finds T shared: huge_pmd_unshare takes the
  * parent out of T and the rest of the PUD is skipped; nothing moves (the
@@ -1208,6 +1210,7 @@ static void hugetlb_move_shared(void **state, const char *policy)
 	p1 = huge_page_at(m, p, G1 + PMD_SIZE);
 	c = do_fork(m, p, "c", &err);
 	assert_non_null(c);
+	touch(m, c, G1, PG, false);	/* fork copied nothing: the child's fault shares T */
 	pmd_at(m, c, G1, &t, NULL);
 	assert_int_equal(pt_share_count(m, t), 1);
 	if (!strcmp(policy, "move-v1")) {
