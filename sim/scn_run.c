@@ -1564,6 +1564,18 @@ static enum scn_status run_check(struct scn_runner *run, const struct scn_stmt *
 	run->r->checks++;
 	if (mm_check_invariants(run->m, err, sizeof(err)))
 		return SCN_OK;
+	for (unsigned int i = 0; i < run->m->opts.policies.n; i++) {
+		const struct policy *p = run->m->opts.policies.sel[i].policy;
+
+		if (!p->breaks_books)
+			continue;
+		/* the modelled kernel's own bug, as the policy says */
+		err_printf(run, "%s:%d: simulated kernel failure %s: %s=%s breaks the books: %s\n",
+			   run->s->file, st->line, when, run->m->opts.policies.sel[i].family->name,
+			   p->name, err);
+		run->r->fail = SCN_FAIL_KERNEL;
+		return SCN_FAILED;
+	}
 	err_printf(run, "%s:%d: invariant broken %s: %s\n", run->s->file, st->line, when, err);
 	run->r->fail = SCN_FAIL_INVARIANT;
 	return SCN_FAILED;

@@ -157,6 +157,7 @@ static const struct policy hugetlb_mremap_policies[] = {
 		.name = "move-noclear",
 		.summary = "v1 without clear_vma_resv_huge_pages: the reservation uncharged twice",
 		.models = "seed 003 v1 less clear_vma_resv_huge_pages (Mina Almasry's reply)",
+		.breaks_books = true,	/* two VMAs own one reservation */
 		.ops = &(const struct hugetlb_mremap_ops){
 			.mremap_check = mremap_check_aligned,
 			.resize_check = resize_allow,
