@@ -179,6 +179,9 @@ static void *sr_setup(struct xp_ctx *x, void *arg)
 	s->buddy0 = global_zone_page_state(s->m, NR_FREE_PAGES);
 	xp_name_range(x, &s->a->mm->mmap_lock, sizeof(s->a->mm->mmap_lock), "a.mmap_lock");
 	xp_name_range(x, &s->b->mm->mmap_lock, sizeof(s->b->mm->mmap_lock), "b.mmap_lock");
+	/* host objects: named, so that messages do not depend on where malloc put them */
+	xp_name_range(x, &s->a->fd[s->fd]->inode->i_mmap_rwsem,
+		      sizeof(s->a->fd[s->fd]->inode->i_mmap_rwsem), "f.i_mmap_rwsem");
 	xp_attach_machine(x, s->m);
 	return s;
 }
