@@ -2144,29 +2144,15 @@ static bool hugetlb_file_show(struct machine *m, const struct mm_file_args *a, s
 	return true;
 }
 
-/* kstrtoul(buf, 10): optional '+', decimal digits, one optional newline */
+/* kstrtoul(buf, 10) */
 static int kstrtoul10(const char *s, unsigned long *out)
 {
-	const char *p = s;
-	unsigned long v = 0;
+	unsigned long long v;
+	int err = kstrtoull(s, 10, &v);
 
-	if (*p == '+')
-		p++;
-	if (!isdigit((unsigned char)*p))
-		return -EINVAL;
-	for (; isdigit((unsigned char)*p); p++) {
-		unsigned long d = (unsigned long)(*p - '0');
-
-		if (v > (~0UL - d) / 10)
-			return -ERANGE;
-		v = v * 10 + d;
-	}
-	if (*p == '\n')
-		p++;
-	if (*p)
-		return -EINVAL;
-	*out = v;
-	return 0;
+	if (!err)
+		*out = (unsigned long)v;
+	return err;
 }
 
 /* isspace(): what proc_skip_spaces skips before a number */

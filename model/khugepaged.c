@@ -1935,36 +1935,11 @@ enum kh_file { KF_DEFRAG, KF_MAX_PTES_NONE, KF_MAX_PTES_SWAP, KF_MAX_PTES_SHARED
 	       KF_PAGES_TO_SCAN, KF_PAGES_COLLAPSED, KF_FULL_SCANS, KF_SCAN_SLEEP,
 	       KF_ALLOC_SLEEP };
 
-/* kstrtoull(s, 10): an optional '+', decimal digits, one optional newline */
-static int kstrtoull10(const char *s, unsigned long long *out)
-{
-	unsigned long long v = 0;
-	const char *p = s;
-
-	if (*p == '+')
-		p++;
-	if (*p < '0' || *p > '9')
-		return -EINVAL;
-	for (; *p >= '0' && *p <= '9'; p++) {
-		unsigned int d = (unsigned int)(*p - '0');
-
-		if (v > (~0ULL - d) / 10)
-			return -ERANGE;
-		v = v * 10 + d;
-	}
-	if (*p == '\n')
-		p++;
-	if (*p)
-		return -EINVAL;
-	*out = v;
-	return 0;
-}
-
 /* kstrtouint: the same, within an unsigned int */
 static int kstrtouint10(const char *s, unsigned int *out)
 {
 	unsigned long long v;
-	int err = kstrtoull10(s, &v);
+	int err = kstrtoull(s, 10, &v);
 
 	if (err)
 		return err;
@@ -2004,7 +1979,7 @@ static int kh_file_store(struct machine *m, const struct mm_file_args *a, const 
 
 	switch ((enum kh_file)a->file->tag) {
 	case KF_DEFRAG:			/* single_hugepage_flag_store */
-		e = kstrtoull10(val, &v);
+		e = kstrtoull(val, 10, &v);
 		if (e)
 			return mm_file_error(a, -e, "kstrtoul takes a decimal 0 or 1", err,
 					     errlen);
@@ -2015,7 +1990,7 @@ static int kh_file_store(struct machine *m, const struct mm_file_args *a, const 
 	case KF_MAX_PTES_NONE:
 	case KF_MAX_PTES_SWAP:
 	case KF_MAX_PTES_SHARED:
-		if (kstrtoull10(val, &v) || v > HPAGE_PMD_NR - 1)
+		if (kstrtoull(val, 10, &v) || v > HPAGE_PMD_NR - 1)
 			return mm_file_error(a, EINVAL, "a decimal from 0 to 511", err, errlen);
 		if (a->file->tag == KF_MAX_PTES_NONE)
 			k->s.max_ptes_none = (unsigned int)v;

@@ -159,6 +159,47 @@ static const struct mm_file *mm_file_find(const char *path, struct mm_file_args 
 	return NULL;
 }
 
+int kstrtoull(const char *s, unsigned int base, unsigned long long *res)
+{
+	unsigned long long v = 0;
+	const char *p = s;
+	size_t n = 0;
+
+	if (*p == '+')
+		p++;
+	if (!base || base == 16) {
+		if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X') && isxdigit((unsigned char)p[2])) {
+			base = 16;
+			p += 2;
+		} else if (!base) {
+			base = p[0] == '0' ? 8 : 10;
+		}
+	}
+	for (;; p++, n++) {
+		unsigned int d;
+
+		if (*p >= '0' && *p <= '9')
+			d = (unsigned int)(*p - '0');
+		else if (isxdigit((unsigned char)*p))
+			d = (unsigned int)(tolower((unsigned char)*p) - 'a' + 10);
+		else
+			break;
+		if (d >= base)
+			break;
+		if (v > (~0ULL - d) / base)
+			return -ERANGE;
+		v = v * base + d;
+	}
+	if (!n)
+		return -EINVAL;
+	if (*p == '\n')
+		p++;
+	if (*p)
+		return -EINVAL;
+	*res = v;
+	return 0;
+}
+
 bool mm_show_file(struct machine *m, const char *path, struct sbuf *sb)
 {
 	struct mm_file_args a;

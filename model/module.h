@@ -125,6 +125,13 @@ bool mm_file_match(const char *pattern, const char *path, struct mm_file_args *a
  * The first pattern that matches, in module order, serves the path.
  * Returns false if the model has no such file or it cannot be read.
  */
+/*
+ * kstrtoull (lib/kstrtox.c), for the files' store handlers: an optional
+ * '+', digits of @base (0: 0x... hex, 0... octal, else decimal), one
+ * optional trailing newline and nothing else.  0, -EINVAL or -ERANGE.
+ */
+int kstrtoull(const char *s, unsigned int base, unsigned long long *res);
+
 bool mm_show_file(struct machine *m, const char *path, struct sbuf *sb);
 
 /*

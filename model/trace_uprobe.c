@@ -172,44 +172,6 @@ static bool good_name(const char *name, bool group)
 	return true;
 }
 
-/* kstrtoul(s, base 0): 0, -EINVAL (not a number) or -ERANGE */
-static int kstrtoul0(const char *s, uint64_t *out)
-{
-	unsigned int base = 10;
-	uint64_t v = 0;
-	const char *p = s;
-
-	if (*p == '+')
-		p++;
-	if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X') && isxdigit((unsigned char)p[2])) {
-		base = 16;
-		p += 2;
-	} else if (p[0] == '0') {
-		base = 8;
-	}
-	if (!*p)
-		return -EINVAL;
-	for (; *p && *p != '\n'; p++) {
-		unsigned int d;
-
-		if (isdigit((unsigned char)*p))
-			d = (unsigned int)(*p - '0');
-		else if (isxdigit((unsigned char)*p))
-			d = (unsigned int)(tolower((unsigned char)*p) - 'a' + 10);
-		else
-			return -EINVAL;
-		if (d >= base)
-			return -EINVAL;
-		if (v > (UINT64_MAX - d) / base)
-			return -ERANGE;
-		v = v * base + d;
-	}
-	if (*p == '\n' && p[1])
-		return -EINVAL;
-	*out = v;
-	return 0;
-}
-
 /* traceprobe_parse_event_name: [GRP/|GRP.]EVENT; an empty EVENT after a group is allowed */
 static int parse_event_name(struct probe_cmd *c, const char *name, size_t pos, size_t *errpos,
 			    char *err, size_t errlen)
@@ -262,6 +224,7 @@ static int parse_probe_cmd(const char *line, struct probe_cmd *c, size_t *errpos
 	struct probe_cmd *w = c;
 	char *colon, *arg, *tmp;
 	size_t apos;
+	unsigned long long off = 0;
 	int ret;
 
 	memset(c, 0, sizeof(*c));
@@ -335,7 +298,8 @@ static int parse_probe_cmd(const char *line, struct probe_cmd *c, size_t *errpos
 		*tmp = 0;
 		c->is_return = true;
 	}
-	ret = kstrtoul0(arg, &c->offset);
+	ret = kstrtoull(arg, 0, &off);
+	c->offset = off;
 	if (ret)
 		return cmd_error(-ret, apos, errpos, err, errlen,
 				 ret == -ERANGE ? "offset '%s' is out of range" :

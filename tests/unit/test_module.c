@@ -520,9 +520,39 @@ static void test_counter_dump_and_read(void **state)
 	machine_destroy(m);
 }
 
+/* kstrtoull, the one number parser of the files' store handlers */
+static void test_kstrtoull(void **state)
+{
+	unsigned long long v = 7;
+
+	(void)state;
+	assert_int_equal(kstrtoull("42\n", 10, &v), 0);
+	assert_int_equal(v, 42);
+	assert_int_equal(kstrtoull("+8", 10, &v), 0);
+	assert_int_equal(v, 8);
+	assert_int_equal(kstrtoull("0x1f", 0, &v), 0);
+	assert_int_equal(v, 31);
+	assert_int_equal(kstrtoull("010", 0, &v), 0);
+	assert_int_equal(v, 8);
+	assert_int_equal(kstrtoull("0", 0, &v), 0);
+	assert_int_equal(v, 0);
+	assert_int_equal(kstrtoull("18446744073709551615", 10, &v), 0);
+	assert_true(v == ~0ULL);
+	v = 7;
+	assert_int_equal(kstrtoull("18446744073709551616", 10, &v), -ERANGE);
+	assert_int_equal(kstrtoull("", 10, &v), -EINVAL);
+	assert_int_equal(kstrtoull("-1", 10, &v), -EINVAL);
+	assert_int_equal(kstrtoull("12a", 10, &v), -EINVAL);
+	assert_int_equal(kstrtoull("08", 0, &v), -EINVAL);	/* octal has no 8 */
+	assert_int_equal(kstrtoull("1\n\n", 10, &v), -EINVAL);
+	assert_int_equal(kstrtoull("0x", 0, &v), -EINVAL);
+	assert_int_equal(v, 7);	/* untouched on failure */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_kstrtoull),
 		cmocka_unit_test(test_match_literal),
 		cmocka_unit_test(test_match_node_and_size),
 		cmocka_unit_test(test_match_process),
