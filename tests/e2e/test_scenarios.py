@@ -245,6 +245,22 @@ def test_replay_perf_script_trace(run_scenario):
         "scn.allocated.t 3\n")
 
 
+def test_replay_counts_nil_page_as_a_failure(run_scenario):
+    # perf script / trace-cmd report print a NULL page as glibc does, "(nil)":
+    # a failed allocation, not a success at pfn 0
+    trace = PERF_TRACE + (
+        "     stress 4410 [000] 10.000008: kmem:mm_page_alloc: page=(nil) pfn=0x0 "
+        "order=9 migratetype=1 gfp_flags=GFP_HIGHUSER_MOVABLE|__GFP_COMP\n")
+    r = run_scenario("machine nodes=1 mem=512M cpus=4\n"
+                     "replay t.trace group=t\n"
+                     "print counters scn.replay_allocs scn.replay_trace_failures scn.live_pages\n",
+                     files={"t.trace": trace})
+    assert r.returncode == 0, r.stderr
+    assert r.stdout == ("scn.replay_allocs 5\n"
+                        "scn.replay_trace_failures 1\n"
+                        "scn.live_pages 7\n")
+
+
 def test_print_diff_and_snapshot(run_scenario):
     r = run_scenario("machine nodes=1 mem=256M\n"
                      "snapshot a /proc/buddyinfo\n"
