@@ -348,7 +348,7 @@ static bool setup_zones(struct machine *m, char *e, size_t el)
 			z->pageblock_flags = host_malloc(nblocks, "setting up the pageblock flags");
 			z->pcp = host_calloc((size_t)m->nr_cpus, sizeof(struct per_cpu_pages),
 					     "setting up the per-cpu lists");
-			/* memmap_init marks every pageblock MIGRATE_MOVABLE */
+			/* memmap_init_pageblocks sets the types once memblock is done */
 			memset(z->pageblock_flags, MIGRATE_MOVABLE, nblocks);
 			for (int c = 0; c < m->nr_cpus; c++) {
 				z->pcp[c].batch = 1;	/* boot pageset until zone_pcp_setup */
@@ -529,6 +529,87 @@ static bool populate_memmap(struct machine *m, char *e, size_t el)
 	return true;
 }
 
+/*
+ * The first pfn defer_init() leaves to deferred_init_memmap on node nid
+ * (CONFIG_DEFERRED_STRUCT_PAGE_INIT=y, Debian's config): in the node's
+ * last zone, the first section-aligned pfn of memory after more than a
+ * section's worth of that zone's memory pfns, counted from its start.
+ * ~0UL when the node has no such pfn or the machine has
+ * CONFIG_DEFERRED_STRUCT_PAGE_INIT off (nothing deferred).
+ */
+static unsigned long first_deferred_pfn(struct machine *m, int nid)
+{
+	struct pglist_data *pg = &m->node[nid];
+	unsigned long node_end = pg->node_start_pfn + pg->node_spanned_pages;
+	const struct memblock_type *mem = &m->memblock.memory;
+	unsigned long counted = 0;
+	struct zone *last = NULL;
+
+	for (int zi = 0; zi < MAX_NR_ZONES; zi++) {
+		struct zone *z = &pg->node_zones[zi];
+
+		if (z->spanned_pages && zone_end_pfn(z) == node_end)
+			last = z;
+	}
+	if (!last || m->opts.no_deferred_struct_page_init)
+		return ~0UL;
+	for (int i = 0; i < mem->cnt; i++) {
+		unsigned long lo = mem->regions[i].base_pfn, hi = mem->regions[i].end_pfn, sec;
+
+		lo = lo > last->zone_start_pfn ? lo : last->zone_start_pfn;
+		hi = hi < zone_end_pfn(last) ? hi : zone_end_pfn(last);
+		if (lo >= hi)
+			continue;
+		/* the first section boundary in [lo, hi) whose count exceeds a section */
+		if (counted + (hi - lo) > PAGES_PER_SECTION) {
+			/* the count exceeds a section from pfn need on */
+			unsigned long need = counted >= PAGES_PER_SECTION ? lo :
+					     lo + PAGES_PER_SECTION - counted;
+
+			sec = (need + PAGES_PER_SECTION - 1) & ~(PAGES_PER_SECTION - 1);
+			if (sec < hi)
+				return sec;
+		}
+		counted += hi - lo;
+	}
+	return ~0UL;
+}
+
+/*
+ * The migratetype boot leaves in each pageblock.  The bitmap starts as
+ * zeroes, MIGRATE_UNMOVABLE.  memmap_init_range marks MOVABLE the block of
+ * every pageblock-aligned pfn of memblock.memory it initialises; in each
+ * node's last zone it stops at first_deferred_pfn, and from there
+ * deferred_free_range marks only the blocks whose aligned pfn it frees.
+ * So a block that starts in a hole (the DMA zone's first, pfn 0 being
+ * e820-reserved) or, past first_deferred_pfn, in memory reserved at boot
+ * (the memmap, percpu, node_data, page tables, bootmem hugepages) stays
+ * Unmovable, and whatever is freed into it later (HVO's vmemmap pages,
+ * a bootmem gigantic page) goes to the Unmovable free lists.
+ */
+static void memmap_init_pageblocks(struct machine *m)
+{
+	for (int n = 0; n < m->nr_nodes; n++) {
+		unsigned long deferred = first_deferred_pfn(m, n);
+
+		for (int zi = 0; zi < MAX_NR_ZONES; zi++) {
+			struct zone *z = &m->node[n].node_zones[zi];
+			unsigned long pfn;
+
+			if (!z->spanned_pages || !z->pageblock_flags)
+				continue;
+			for (pfn = z->zone_start_pfn & ~(pageblock_nr_pages - 1); pfn < zone_end_pfn(z);
+			     pfn += pageblock_nr_pages) {
+				bool movable = pfn_present_mem(m, pfn) &&
+					       (pfn < deferred || !memblock_is_reserved(m, pfn));
+
+				set_pfnblock_migratetype(z, pfn, movable ? MIGRATE_MOVABLE :
+									     MIGRATE_UNMOVABLE);
+			}
+		}
+	}
+}
+
 static void free_range_to_buddy(struct machine *m, unsigned long start, unsigned long end,
 				int nid, void *priv)
 {
@@ -594,6 +675,7 @@ struct machine *machine_create(const struct machine_opts *o, char *e, size_t el)
 		goto fail;
 
 	fstore_flush_xc(m);
+	memmap_init_pageblocks(m);
 	for_each_free_mem_range(m, free_range_to_buddy, NULL);
 	m->buddy_up = true;
 	if (o->page_alloc_shuffle) {

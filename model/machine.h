@@ -62,6 +62,7 @@ struct machine_opts {
 	unsigned int watermark_scale_factor;
 	unsigned int percpu_pagelist_high_fraction;
 	bool page_alloc_shuffle;	/* page_alloc.shuffle=1 */
+	bool no_deferred_struct_page_init;	/* CONFIG_DEFERRED_STRUCT_PAGE_INIT=n */
 	bool thp;			/* khugepaged's min_free_kbytes bump */
 	int thp_enabled;		/* transparent_hugepage= (enum thp_enabled) */
 	uint64_t seed;

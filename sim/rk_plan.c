@@ -287,6 +287,11 @@ static int plan_description(struct planner *pl, const struct scn_toks *tk)
 		if (tok_with(tk, "kernel="))
 			note(pl, "machine kernel=: the model's stand-in for the kernel image; "
 				 "the guest has its own");
+		t = tok_with(tk, "deferred_struct_page_init=");
+		if (t && strchr("nN0", t->s[strlen("deferred_struct_page_init=")]))
+			note(pl, "machine deferred_struct_page_init=n: Debian's kernels defer it, so "
+				 "the guest's boot-reserved pageblocks past each node's first section "
+				 "stay Unmovable where the model's are Movable");
 		return 0;
 	}
 	if (!strcmp(v, "node")) {

@@ -323,11 +323,14 @@ static bool want_args(struct parser *p, const char *verb, int min, int max, cons
 /* -------------------------------------------------------------------------
  * Machine description
  */
+static bool parse_kbool(const char *s, bool *b);
+
 static bool parse_machine(struct parser *p)
 {
 	struct machine_opts *o = &p->s->opts;
 	struct kv kv[] = { KV("nodes"), KV("mem"), KV("cpus"), KV("struct_page_size"),
-			   KV("kernel"), KV("holes"), KV_END };
+			   KV("kernel"), KV("holes"), KV("deferred_struct_page_init"), KV_END };
+	bool deferred;
 	uint64_t v;
 	int col = p->tk.t[0].col;
 
@@ -374,6 +377,13 @@ static bool parse_machine(struct parser *p)
 			o->nr_holes = 0;
 		else if (strcmp(kv[5].val, "q35"))
 			return perr(p, kv[5].col, "holes= takes q35 or none, not '%s'", kv[5].val);
+	}
+	if (kv[6].val) {
+		/* CONFIG_DEFERRED_STRUCT_PAGE_INIT: y in Debian's config */
+		if (!parse_kbool(kv[6].val, &deferred))
+			return perr(p, kv[6].col, "deferred_struct_page_init= takes y or n, not '%s'",
+				    kv[6].val);
+		o->no_deferred_struct_page_init = !deferred;
 	}
 	p->s->have_machine = true;
 	p->machine_line = p->line;

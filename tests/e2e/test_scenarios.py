@@ -96,8 +96,14 @@ def test_boot_128g_pagetypeinfo_headers(mmsim):
     assert row, "node 1 Movable row missing or misformatted"
     blocks = re.search(r"^Node 1, zone   Normal ((?:[ \d]{12} ){5})$", text, re.M)
     assert blocks
-    # 64 GiB = 32768 pageblocks, all movable after boot
-    assert [int(x) for x in blocks.group(1).split()] == [0, 32768, 0, 0, 0]
+    # 64 GiB = 32768 pageblocks, movable after boot but for those past
+    # first_deferred_pfn that start in reserved memory: the node's memmap
+    # (1 GiB, 512 blocks) and its percpu area and page tables (a real 6.1
+    # boot: 552 Unmovable, 6 Reclaimable with the kernel's own allocations)
+    unmovable, movable, *rest = [int(x) for x in blocks.group(1).split()]
+    assert 512 <= unmovable <= 520
+    assert unmovable + movable == 32768
+    assert rest == [0, 0, 0]
 
 
 def test_default_is_deterministic(mmsim):

@@ -870,13 +870,15 @@ static void test_machine_option_diags(void **state)
 		   "t.scn:1:31: 1000 is not a multiple of the page size (4096)");
 	parse_diag("machine nodes=1 mem=1G holes=pc\n",
 		   "t.scn:1:30: holes= takes q35 or none, not 'pc'");
+	parse_diag("machine nodes=1 mem=1G deferred_struct_page_init=maybe\n",
+		   "t.scn:1:50: deferred_struct_page_init= takes y or n, not 'maybe'");
 	parse_diag("machine nodes=1 mem=1G > x\n", "t.scn:1:24: machine: unexpected redirection");
 	parse_diag("machine nodes=1 =1G\n",
 		   "t.scn:1:17: unexpected '=1G' (machine takes nodes=, mem=, cpus=, "
-		   "struct_page_size=, kernel=, holes=)");
+		   "struct_page_size=, kernel=, holes=, deferred_struct_page_init=)");
 	parse_diag("machine nodes=1 1G\n",
 		   "t.scn:1:17: unexpected '1G' (machine takes nodes=, mem=, cpus=, "
-		   "struct_page_size=, kernel=, holes=)");
+		   "struct_page_size=, kernel=, holes=, deferred_struct_page_init=)");
 	parse_diag("machine nodes=1 mem=\n", "t.scn:1:21: missing value after 'mem='");
 	parse_diag(M1 "cat /proc/buddyinfo\nmachine nodes=1 mem=1G\n",
 		   "t.scn:3:1: 'machine' describes the machine, but it already booted at line 2");
