@@ -496,6 +496,9 @@ static int plan_stmt(struct planner *pl, const struct scn_stmt *st, const struct
 		sb_printf(sb, "rk_cpu %d\n", rk_guest_cpu(st->cpu));
 		return 0;
 	case SCN_DRAIN:
+		if (st->node >= 0 || st->mode)
+			return refuse(pl, st->col, "the guest drains a CPU's lists by taking it "
+				      "offline, every zone at once: no node= or zone=");
 		sb_printf(sb, "rk_drain %d\n", st->line);
 		return 0;
 	case SCN_COMPACT:

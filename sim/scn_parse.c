@@ -1015,14 +1015,6 @@ static bool parse_compact(struct parser *p)
 	return true;
 }
 
-static bool parse_simple(struct parser *p, enum scn_verb verb, const char *name)
-{
-	if (!want_args(p, name, 0, 0, name) || !need_boot(p, p->tk.t[0].col))
-		return false;
-	new_stmt(p, verb, p->tk.t[0].col);
-	return true;
-}
-
 static bool parse_boot(struct parser *p)
 {
 	if (p->boot_line)
@@ -2023,9 +2015,29 @@ fail:
 	return false;
 }
 
+/* drain [node=N] [zone=NAME]: mode is the zone index + 1, 0 for every zone */
 static bool parse_drain(struct parser *p)
 {
-	return parse_simple(p, SCN_DRAIN, "drain");
+	struct kv kv[] = { KV("node"), KV("zone"), KV_END };
+	struct scn_stmt *st;
+	int nid = -1, zone = -1;
+
+	if (!need_boot(p, p->tk.t[0].col) || !parse_kv(p, 1, "drain", kv))
+		return false;
+	if (kv[0].val && !node_at(p, kv[0].val, kv[0].col, &nid))
+		return false;
+	if (kv[1].val) {
+		for (int z = 0; z < MAX_NR_ZONES; z++)
+			if (!strcmp(kv[1].val, zone_names[z]))
+				zone = z;
+		if (zone < 0)
+			return perr(p, kv[1].col, "zone=%s: the zones are DMA, DMA32, Normal and "
+				    "Movable", kv[1].val);
+	}
+	st = new_stmt(p, SCN_DRAIN, p->tk.t[0].col);
+	st->node = nid;
+	st->mode = zone + 1;
+	return true;
 }
 
 #define VERB(n, f)		{ .name = (n), .fn = (f), .raw = NULL }

@@ -873,9 +873,27 @@ static enum scn_status step_free(struct scn_runner *run, const struct scn_stmt *
 	return SCN_OK;
 }
 
+/*
+ * drain_all_pages for every zone, or for the zones a node and/or a zone
+ * name pick: each CPU's lists of that zone (drain_all_pages(zone), as
+ * alloc_contig_range and memory offlining call it).
+ */
 static enum scn_status step_drain(struct scn_runner *run, const struct scn_stmt *st)
 {
-	drain_all_pages(run->m, NULL);
+	struct machine *m = run->m;
+
+	if (st->node < 0 && !st->mode) {
+		drain_all_pages(m, NULL);
+		return SCN_OK;
+	}
+	for (int nid = 0; nid < m->nr_nodes; nid++)
+		for (int zi = 0; zi < MAX_NR_ZONES; zi++) {
+			struct zone *z = &m->node[nid].node_zones[zi];
+
+			if ((st->node < 0 || st->node == nid) && (!st->mode || st->mode == zi + 1) &&
+			    populated_zone(z))
+				drain_all_pages(m, z);
+		}
 	return SCN_OK;
 }
 

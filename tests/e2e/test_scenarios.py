@@ -320,3 +320,38 @@ def test_watermark_boost_lasts_until_kswapd_runs(run_scenario):
         "expect zoneinfo.0.DMA32.boost == 0\n"
         "expect vmstat.pageoutrun == 1\n")
     assert r.returncode == 0, r.stderr
+
+
+def test_drain_by_node_and_zone(run_scenario):
+    # Pages freed on each node's CPU sit on that zone's pcp lists; `drain
+    # node=0` empties node 0's zones only, `drain zone=Normal` every node's
+    # Normal zone only, a bare `drain` everything.
+    r = run_scenario(
+        "machine nodes=2 mem=3G cpus=2 holes=none\n"
+        "alloc a order=0 gfp=GFP_KERNEL node=0\n"
+        "alloc b order=0 gfp=GFP_KERNEL node=1\n"
+        "free a\n"
+        "cpu 1\n"
+        "free b\n"
+        "expect zoneinfo.0.DMA32.pcp_count > 0\n"
+        "expect zoneinfo.1.Normal.pcp_count > 0\n"
+        "drain node=1 zone=DMA32\n"
+        "expect zoneinfo.0.DMA32.pcp_count > 0\n"
+        "expect zoneinfo.1.Normal.pcp_count > 0\n"
+        "drain zone=Normal\n"
+        "expect zoneinfo.0.DMA32.pcp_count > 0\n"
+        "expect zoneinfo.1.Normal.pcp_count == 0\n"
+        "drain node=0\n"
+        "expect zoneinfo.0.DMA32.pcp_count == 0\n", "--check")
+    assert r.returncode == 0, r.stderr
+
+
+@pytest.mark.parametrize("line,col,msg", [
+    ("drain zone=Highmem", 12, "zone=Highmem: the zones are DMA, DMA32, Normal and Movable"),
+    ("drain node=2", 12, "node 2 does not exist (the machine has 2 nodes)"),
+    ("drain all", 7, "unexpected 'all'"),
+])
+def test_drain_bad_input(run_scenario, line, col, msg):
+    r = run_scenario("machine nodes=2 mem=1G\n" + line + "\n")
+    assert r.returncode == 2
+    assert r.stderr.startswith(f"t.scn:2:{col}: {msg}"), r.stderr
