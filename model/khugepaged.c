@@ -1450,7 +1450,7 @@ static int cpmt_check_ptes(struct machine *m, struct vm_area_struct *vma,
 			continue;			/* not faulted in: fine */
 		if (!upte_present(e))
 			return SCAN_PTE_NON_PRESENT;
-		if (vm_normal_pfn(e) != hpage + i)
+		if (vm_normal_pfn(e) != hpage + i && !m->inject.khugepaged_cpmt_skip_subpage_check)
 			return SCAN_FAIL;
 		(*count)++;
 	}
