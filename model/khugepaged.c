@@ -63,6 +63,7 @@
 #include "rmap.h"
 #include "sbuf.h"
 #include "task.h"
+#include "uprobes.h"
 #include "vout.h"
 #include "xmap.h"
 
@@ -1805,6 +1806,7 @@ void khugepaged_do_scan(struct machine *m)
 		}
 	}
 	k->st.pages_scanned += scanned;
+	uprobe_remap_check(m);
 }
 
 /*
