@@ -160,10 +160,13 @@ struct mm_inject {
 	 * khugepaged mutants for the race tests: collapse_file unlocks the
 	 * new THP before retract_page_tables (no page lock to stop faults
 	 * mapping it), 6.6's retraction frees the PTE table at once instead
-	 * of after an RCU grace period.
+	 * of after an RCU grace period; collapse_pte_mapped_thp skips its
+	 * check that each present PTE maps the THP's subpage of its offset
+	 * (so a uprobe's anonymous copy there goes with the table).
 	 */
 	bool khugepaged_unlock_early;
 	bool khugepaged_free_table_early;
+	bool khugepaged_cpmt_skip_subpage_check;
 	bool step_by_step;
 	bool hugetlb_move_skip_vma_lock;
 	bool hugetlb_move_skip_locks;

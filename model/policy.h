@@ -48,6 +48,7 @@
 #ifndef MMSIM_POLICY_H
 #define MMSIM_POLICY_H
 
+#include <limits.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -78,6 +79,9 @@ struct policy_figure {
 	long (*value)(struct machine *m, int nid);
 	bool per_node;
 };
+
+/* A figure's value for "it never happened": compare prints "never" */
+#define POLICY_FIG_NEVER	LONG_MIN
 
 struct policy_family {
 	const char *name;		/* "hvo", "hugetlb-mremap", "thp-uprobe": [a-z0-9_-]+ */

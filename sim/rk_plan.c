@@ -482,7 +482,8 @@ static int plan_stmt(struct planner *pl, const struct scn_stmt *st, const struct
 		sb_puts(&cmd, st->verb == SCN_PRINT_TEXT && !st->mode ? "echo -n " : "echo ");
 		sh_quote(&cmd, st->text);
 		if (st->verb == SCN_STORE) {
-			sb_puts(&cmd, " > ");
+			/* `>>` stays O_APPEND: tracefs's uprobe_events clears itself on O_TRUNC */
+			sb_puts(&cmd, st->mode ? " >> " : " > ");
 			sh_quote(&cmd, st->path);
 		}
 		sb_printf(sb, "rk_do %s %d ", st->verb == SCN_STORE ? "store" : "print", st->line);
