@@ -122,9 +122,11 @@ struct zone {
 	struct per_cpu_pages *pcp;	/* [machine.nr_cpus] */
 	/* compaction scanner state (struct zone, CONFIG_COMPACTION) */
 	unsigned long compact_cached_free_pfn;
-	unsigned long compact_cached_migrate_pfn;
+	unsigned long compact_cached_migrate_pfn[2];	/* [0] async, [1] sync */
+	unsigned long compact_init_migrate_pfn, compact_init_free_pfn;
 	unsigned int compact_considered, compact_defer_shift;
 	int compact_order_failed;
+	bool compact_blockskip_flush;	/* clear the skip hints when kswapd sleeps */
 	bool boosted_watermark;		/* ZONE_BOOSTED_WATERMARK: kswapd to wake */
 };
 

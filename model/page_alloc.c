@@ -336,9 +336,35 @@ static bool buddy_merge_likely(struct machine *m, struct zone *z, unsigned long 
 	return page_is_buddy(m, z, higher ^ (1UL << (order + 1)), order + 1);
 }
 
+/* The running direct compaction's capture control, for frees into its zone */
+static inline struct capture_control *task_capc(struct machine *m, struct zone *z)
+{
+	struct capture_control *capc = m->capture_control;
+
+	return unlikely(capc) && capc->page == PFN_NONE && capc->zone == z ? capc : NULL;
+}
+
+/*
+ * compaction_capture: a block of the compactor's order is its; never from
+ * CMA or isolated blocks, nor a movable one smaller than a pageblock
+ */
+static inline bool compaction_capture(struct capture_control *capc, unsigned long pfn,
+				      unsigned int order, int migratetype)
+{
+	if (!capc || (int)order != capc->order)
+		return false;
+	if (migratetype == MIGRATE_CMA || migratetype == MIGRATE_ISOLATE)
+		return false;
+	if (order < pageblock_order && migratetype == MIGRATE_MOVABLE)
+		return false;
+	capc->page = pfn;
+	return true;
+}
+
 void __free_one_page(struct machine *m, unsigned long pfn, struct zone *z,
 		     unsigned int order, int migratetype, fpi_t fpi)
 {
+	struct capture_control *capc = task_capc(m, z);
 	unsigned long buddy_pfn = 0, combined;
 	bool to_tail;
 
@@ -348,6 +374,10 @@ void __free_one_page(struct machine *m, unsigned long pfn, struct zone *z,
 		__mod_zone_freepage_state(z, 1L << order, migratetype);
 
 	while (order < MAX_ORDER - 1) {
+		if (compaction_capture(capc, pfn, order, migratetype)) {
+			__mod_zone_freepage_state(z, -(1L << order), migratetype);
+			return;
+		}
 		buddy_pfn = pfn ^ (1UL << order);
 		if (!page_is_buddy(m, z, buddy_pfn, order))
 			break;
@@ -1655,13 +1685,20 @@ static unsigned long __alloc_pages_direct_compact(struct machine *m, gfp_t gfp, 
 
 	if (!order)
 		return PFN_NONE;
-	*result = try_to_compact_pages(m, gfp, order, ac->preferred_nid, alloc_flags, prio, NULL);
+	*result = try_to_compact_pages(m, gfp, order, ac->preferred_nid, alloc_flags, prio, &pfn);
 	if (*result == COMPACT_SKIPPED)
 		return PFN_NONE;
 	count_vm_event(m, COMPACTSTALL);
-	pfn = get_page_from_freelist(m, gfp, order, alloc_flags & ~ALLOC_NO_WATERMARKS, ac);
+	/* a block captured while it was freed needs no watermark check */
+	if (pfn != PFN_NONE)
+		prep_new_page(m, pfn, (struct page_handle){ 0 }, order, gfp);
+	else
+		pfn = get_page_from_freelist(m, gfp, order, alloc_flags, ac);
 	if (pfn != PFN_NONE) {
-		compaction_defer_reset(page_zone(m, pfn), (int)order, true);
+		struct zone *z = page_zone(m, pfn);
+
+		z->compact_blockskip_flush = false;
+		compaction_defer_reset(z, (int)order, true);
 		count_vm_event(m, COMPACTSUCCESS);
 		return pfn;
 	}
@@ -1708,12 +1745,13 @@ static bool should_reclaim_retry(struct machine *m, unsigned int order, struct a
 
 /*
  * __alloc_pages_slowpath as 6.1.192 runs it when reclaim cannot make
- * progress (see the header comment): an async compaction first for costly
- * and non-movable high orders, then direct reclaim (a stall that frees
- * nothing) and compaction at DEF_COMPACT_PRIORITY; should_compact_retry is
- * only consulted after reclaim progress, so it never is here; the OOM
- * killer is not invoked for costly, __GFP_RETRY_MAYFAIL or __GFP_THISNODE
- * requests, and has nothing to kill otherwise.
+ * progress (see the header comment): an async compaction comes first for
+ * costly and non-movable high orders, then each retry tries the free lists, direct
+ * reclaim (a stall that frees nothing) and compaction at
+ * DEF_COMPACT_PRIORITY.  should_compact_retry, which would raise the
+ * priority, is only consulted after reclaim progress, so it never is
+ * here; the OOM killer is not invoked for costly, __GFP_RETRY_MAYFAIL or
+ * __GFP_THISNODE requests, and has nothing to kill otherwise.
  */
 static unsigned long __alloc_pages_slowpath(struct machine *m, gfp_t gfp, unsigned int order,
 					    struct alloc_context *ac)
@@ -1722,7 +1760,7 @@ static unsigned long __alloc_pages_slowpath(struct machine *m, gfp_t gfp, unsign
 	bool costly = order > PAGE_ALLOC_COSTLY_ORDER;
 	bool can_compact = (gfp & __GFP_IO) != 0;	/* gfp_compaction_allowed */
 	unsigned int alloc_flags = gfp_to_alloc_flags(gfp, order);
-	enum compact_priority prio = COMPACT_PRIO_SYNC_LIGHT;	/* DEF_COMPACT_PRIORITY */
+	enum compact_priority prio = DEF_COMPACT_PRIORITY;
 	enum compact_result cres = COMPACT_SKIPPED;
 	int no_progress_loops = 0;
 	unsigned long pfn;
@@ -1730,12 +1768,11 @@ static unsigned long __alloc_pages_slowpath(struct machine *m, gfp_t gfp, unsign
 	pfn = get_page_from_freelist(m, gfp, order, alloc_flags, ac);
 	if (pfn != PFN_NONE)
 		return pfn;
-	if (!can_direct_reclaim)
-		return PFN_NONE;
 
-	if (can_compact && (costly || (order > 0 && ac->migratetype != MIGRATE_MOVABLE))) {
+	if (can_direct_reclaim && can_compact &&
+	    (costly || (order > 0 && ac->migratetype != MIGRATE_MOVABLE))) {
 		pfn = __alloc_pages_direct_compact(m, gfp, order, alloc_flags, ac,
-						   COMPACT_PRIO_ASYNC, &cres);
+						   INIT_COMPACT_PRIORITY, &cres);
 		if (pfn != PFN_NONE)
 			return pfn;
 		if (costly && (gfp & __GFP_NORETRY)) {
@@ -1743,26 +1780,29 @@ static unsigned long __alloc_pages_slowpath(struct machine *m, gfp_t gfp, unsign
 				return PFN_NONE;
 			if (gfp & __GFP_THISNODE)
 				return PFN_NONE;
-			prio = COMPACT_PRIO_ASYNC;		/* INIT_COMPACT_PRIORITY */
+			prio = INIT_COMPACT_PRIORITY;	/* keep to async compaction */
 		}
 	}
 
-	for (;;) {
+	for (;;) {	/* retry: */
+		pfn = get_page_from_freelist(m, gfp, order, alloc_flags, ac);
+		if (pfn != PFN_NONE)
+			return pfn;
+		if (!can_direct_reclaim)
+			return PFN_NONE;
 		pfn = __alloc_pages_direct_reclaim(m, gfp, order, alloc_flags, ac);
 		if (pfn != PFN_NONE)
 			return pfn;
-		if (can_compact) {
-			pfn = __alloc_pages_direct_compact(m, gfp, order, alloc_flags, ac, prio, &cres);
-			if (pfn != PFN_NONE)
-				return pfn;
-		}
+		pfn = __alloc_pages_direct_compact(m, gfp, order, alloc_flags, ac, prio, &cres);
+		if (pfn != PFN_NONE)
+			return pfn;
 		if (gfp & __GFP_NORETRY)
 			return PFN_NONE;
 		if (costly && (!can_compact || !(gfp & __GFP_RETRY_MAYFAIL)))
 			return PFN_NONE;
 		if (should_reclaim_retry(m, order, ac, alloc_flags, &no_progress_loops))
 			continue;
-		/* __alloc_pages_may_oom: nothing to kill, no progress */
+		/* no reclaim progress: no should_compact_retry; __alloc_pages_may_oom: nothing */
 		return PFN_NONE;
 	}
 }
