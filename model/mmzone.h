@@ -201,6 +201,10 @@ struct pglist_data {
 	unsigned long memmap_pages;		/* memmap backing, at boot */
 	/* 6.12's nr_memmap_pages / nr_memmap_boot_pages (mm/vmstat.c) */
 	long nr_memmap_pages, nr_memmap_boot_pages;
+	/* kswapd (mm/vmscan.c): woken and not yet run, and what for */
+	bool kswapd_woken;
+	int kswapd_order, kswapd_highest_zoneidx;	/* MAX_NR_ZONES: none asked */
+	int kswapd_failures;		/* balance_pgdat runs that reclaimed nothing */
 };
 
 /*

@@ -1485,25 +1485,174 @@ void khugepaged_min_free_kbytes_update(struct machine *m)
 	setup_per_zone_wmarks(m);
 }
 
-/* kswapd's balance_pgdat, as far as this model has it: reset the boosts */
+/*
+ * kswapd (mm/vmscan.c) with nothing to reclaim.  pgdat_balanced: some
+ * zone up to highest_zoneidx meets its high watermark (boost included) at
+ * this order.
+ */
+static bool pgdat_balanced(struct machine *m, struct pglist_data *pgdat, int order,
+			   int highest_zoneidx)
+{
+	bool managed = false;
+
+	for (int zi = 0; zi <= highest_zoneidx; zi++) {
+		struct zone *z = &pgdat->node_zones[zi];
+
+		if (!managed_zone(z))
+			continue;
+		managed = true;
+		if (zone_watermark_ok(m, z, (unsigned int)order, high_wmark_pages(z),
+				      highest_zoneidx, 0))
+			return true;
+	}
+	return !managed;
+}
+
+/*
+ * balance_pgdat: a run that had to reclaim (the node is not balanced at
+ * this order, or a zone is boosted) reclaims nothing and counts a failure;
+ * the boosts it found are taken back.  Returns the order it ends at (no
+ * progress: the order it was asked for).
+ */
+static int balance_pgdat(struct machine *m, struct pglist_data *pgdat, int order,
+			 int highest_zoneidx)
+{
+	unsigned long nr_boost_reclaim = 0, zone_boosts[MAX_NR_ZONES] = { 0 };
+	bool boosted;
+
+	count_vm_event(m, PAGEOUTRUN);
+	for (int zi = 0; zi <= highest_zoneidx; zi++) {
+		struct zone *z = &pgdat->node_zones[zi];
+
+		if (!managed_zone(z))
+			continue;
+		nr_boost_reclaim += z->watermark_boost;
+		zone_boosts[zi] = z->watermark_boost;
+	}
+	boosted = nr_boost_reclaim;
+	if (pgdat_balanced(m, pgdat, order, highest_zoneidx)) {
+		if (!nr_boost_reclaim)
+			goto out;
+	}
+	/* the priority loop: nothing is reclaimable */
+	pgdat->kswapd_failures++;
+out:
+	if (boosted) {
+		for (int zi = 0; zi <= highest_zoneidx; zi++) {
+			struct zone *z = &pgdat->node_zones[zi];
+
+			z->watermark_boost -= z->watermark_boost < zone_boosts[zi] ?
+					      z->watermark_boost : zone_boosts[zi];
+		}
+	}
+	return order;
+}
+
+/* prepare_kswapd_sleep: a hopeless node, or a balanced one, lets kswapd sleep */
+static bool prepare_kswapd_sleep(struct machine *m, struct pglist_data *pgdat, int order,
+				 int highest_zoneidx)
+{
+	if (pgdat->kswapd_failures >= MAX_RECLAIM_RETRIES)
+		return true;
+	return pgdat_balanced(m, pgdat, order, highest_zoneidx);
+}
+
+static int kswapd_highest_zoneidx(struct pglist_data *pgdat, int prev)
+{
+	return pgdat->kswapd_highest_zoneidx == MAX_NR_ZONES ? prev :
+	       pgdat->kswapd_highest_zoneidx;
+}
+
+/*
+ * kswapd(): one wake-up, run until it sleeps.  Between scenario steps
+ * nothing wakes it again meanwhile, so its short sleep (HZ/10) is never
+ * cut short.  Going to sleep clears the compaction skip hints where a
+ * direct compaction's scanners met (reset_isolation_suitable); it would
+ * also wake kcompactd for the order it was woken for, and kcompactd is
+ * not modelled (see docs/model-notes.md).
+ */
 void kswapd_run(struct machine *m, int nid)
 {
-	count_vm_event(m, PAGEOUTRUN);
-	for (int zi = 0; zi < MAX_NR_ZONES; zi++) {
-		zone_of(m, nid, zi)->watermark_boost = 0;
-		zone_of(m, nid, zi)->boosted_watermark = false;
+	struct pglist_data *pgdat = &m->node[nid];
+	int highest = kswapd_highest_zoneidx(pgdat, MAX_NR_ZONES - 1);
+	int alloc_order = pgdat->kswapd_order, reclaim_order;
+
+	pgdat->kswapd_woken = false;
+	pgdat->kswapd_order = 0;
+	pgdat->kswapd_highest_zoneidx = MAX_NR_ZONES;
+	for (;;) {
+		/* no progress: balance_pgdat ends at the order it began with */
+		balance_pgdat(m, pgdat, alloc_order, highest);
+		/* kswapd_try_to_sleep: nobody asked for more, so for order 0 */
+		alloc_order = reclaim_order = 0;
+		if (prepare_kswapd_sleep(m, pgdat, reclaim_order, highest)) {
+			reset_isolation_suitable(m, nid);
+			break;
+		}
 	}
+}
+
+/*
+ * wakeup_kswapd: record the order and zone asked for; a hopeless node, or
+ * one balanced and not boosted, is not woken
+ */
+static void wakeup_kswapd(struct machine *m, struct zone *z, int order, int highest_zoneidx)
+{
+	struct pglist_data *pgdat = z->zone_pgdat;
+
+	if (!managed_zone(z))
+		return;
+	if (pgdat->kswapd_highest_zoneidx == MAX_NR_ZONES ||
+	    pgdat->kswapd_highest_zoneidx < highest_zoneidx)
+		pgdat->kswapd_highest_zoneidx = highest_zoneidx;
+	if (pgdat->kswapd_order < order)
+		pgdat->kswapd_order = order;
+	if (pgdat->kswapd_woken)
+		return;
+	if (pgdat->kswapd_failures >= MAX_RECLAIM_RETRIES)
+		return;
+	if (pgdat_balanced(m, pgdat, order, highest_zoneidx)) {
+		bool boosted = false;
+
+		for (int zi = 0; zi <= highest_zoneidx; zi++)
+			boosted |= pgdat->node_zones[zi].watermark_boost != 0;
+		if (!boosted)
+			return;
+	}
+	pgdat->kswapd_woken = true;
+}
+
+/*
+ * The kswapds the slow path woke run once the allocating task reaches a
+ * scheduling point: its direct reclaim or compaction.  kswapd is bound to
+ * its node's CPUs and preempts the waker there (or runs at once on an idle
+ * one); a balance_pgdat with nothing to reclaim is short.  So by the time
+ * the allocation compacts, kswapd has failed once more and gone back to
+ * sleep, clearing the skip hints if a direct compaction's scanners had met.
+ */
+static void kswapd_run_woken(struct machine *m)
+{
+	for (int nid = 0; nid < m->nr_nodes; nid++)
+		if (m->node[nid].kswapd_woken)
+			kswapd_run(m, nid);
 }
 
 /* What the kernel's background threads do while the scenario pauses */
 void mm_background_work(struct machine *m)
 {
 	for (int nid = 0; nid < m->nr_nodes; nid++) {
-		bool wake = false;
+		struct pglist_data *pgdat = &m->node[nid];
 
-		for (int zi = 0; zi < MAX_NR_ZONES; zi++)
-			wake |= zone_of(m, nid, zi)->boosted_watermark;
-		if (wake)
+		/* rmqueue's wake-up for a zone whose watermark a fallback boosted */
+		for (int zi = 0; zi < MAX_NR_ZONES; zi++) {
+			struct zone *z = &pgdat->node_zones[zi];
+
+			if (z->boosted_watermark) {
+				z->boosted_watermark = false;
+				wakeup_kswapd(m, z, 0, zi);
+			}
+		}
+		if (pgdat->kswapd_woken)
 			kswapd_run(m, nid);
 	}
 }
@@ -1685,6 +1834,7 @@ static unsigned long __alloc_pages_direct_compact(struct machine *m, gfp_t gfp, 
 
 	if (!order)
 		return PFN_NONE;
+	kswapd_run_woken(m);
 	*result = try_to_compact_pages(m, gfp, order, ac->preferred_nid, alloc_flags, prio, &pfn);
 	if (*result == COMPACT_SKIPPED)
 		return PFN_NONE;
@@ -1706,8 +1856,6 @@ static unsigned long __alloc_pages_direct_compact(struct machine *m, gfp_t gfp, 
 	return PFN_NONE;
 }
 
-#define MAX_RECLAIM_RETRIES	16
-
 /*
  * __alloc_pages_direct_reclaim when nothing can be reclaimed (every page
  * is held by the scenario): do_try_to_free_pages counts the stall in
@@ -1723,6 +1871,7 @@ static unsigned long __alloc_pages_direct_reclaim(struct machine *m, gfp_t gfp, 
 	(void)gfp;
 	(void)order;
 	(void)alloc_flags;
+	kswapd_run_woken(m);
 	count_vm_event(m, ALLOCSTALL_DMA + ac->highest_zoneidx);
 	return PFN_NONE;
 }
@@ -1743,10 +1892,25 @@ static bool should_reclaim_retry(struct machine *m, unsigned int order, struct a
 	return false;
 }
 
+/* wake_all_kswapds: each node of the zonelist once */
+static void wake_all_kswapds(struct machine *m, unsigned int order, struct alloc_context *ac)
+{
+	struct pglist_data *last_pgdat = NULL;
+	struct zone *z;
+
+	for_each_zone_in_list(ac, z, zr) {
+		if (last_pgdat != z->zone_pgdat) {
+			wakeup_kswapd(m, z, (int)order, ac->highest_zoneidx);
+			last_pgdat = z->zone_pgdat;
+		}
+	}
+}
+
 /*
  * __alloc_pages_slowpath as 6.1.192 runs it when reclaim cannot make
- * progress (see the header comment): an async compaction comes first for
- * costly and non-movable high orders, then each retry tries the free lists, direct
+ * progress (see the header comment): kswapd is woken (it runs between
+ * scenario steps), an async compaction comes first for costly and
+ * non-movable high orders, then each retry tries the free lists, direct
  * reclaim (a stall that frees nothing) and compaction at
  * DEF_COMPACT_PRIORITY.  should_compact_retry, which would raise the
  * priority, is only consulted after reclaim progress, so it never is
@@ -1765,6 +1929,8 @@ static unsigned long __alloc_pages_slowpath(struct machine *m, gfp_t gfp, unsign
 	int no_progress_loops = 0;
 	unsigned long pfn;
 
+	if (alloc_flags & ALLOC_KSWAPD)
+		wake_all_kswapds(m, order, ac);
 	pfn = get_page_from_freelist(m, gfp, order, alloc_flags, ac);
 	if (pfn != PFN_NONE)
 		return pfn;
@@ -1785,6 +1951,8 @@ static unsigned long __alloc_pages_slowpath(struct machine *m, gfp_t gfp, unsign
 	}
 
 	for (;;) {	/* retry: */
+		if (alloc_flags & ALLOC_KSWAPD)
+			wake_all_kswapds(m, order, ac);
 		pfn = get_page_from_freelist(m, gfp, order, alloc_flags, ac);
 		if (pfn != PFN_NONE)
 			return pfn;

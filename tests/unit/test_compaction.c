@@ -26,6 +26,7 @@
 #include "mmzone.h"
 #include "task.h"
 #include "vm_event_item.h"
+#include "vmscan.h"
 
 #define MB(x)		((unsigned long)(x) << 20)
 #define NBLOCKS		16
@@ -206,6 +207,79 @@ static void test_skip_only_from_first_pfn(void **state)
 	assert_int_equal(compact(m, COMPACT_PRIO_SYNC_LIGHT, 9, NULL), COMPACT_SUCCESS);
 	assert_true(get_pageblock_skip(m, blk(z, 0)));
 	assert_false(get_pageblock_skip(m, blk(z, 1)));
+	t_check(m);
+	machine_destroy(m);
+}
+
+/*
+ *   B0..B15: u/. with the first four pages of each eight free
+ * Nothing can move: the migrate scanner marks every block it passes and
+ * the scanners meet, COMPACT_PARTIAL_SKIPPED (the run did not start at
+ * the zone's first block a reset chose), and compact_blockskip_flush is
+ * set.  The next run passes every marked block: it scans nothing.  kswapd
+ * going to sleep (__reset_isolation_suitable) walks the zone from both
+ * ends at once and clears the flush flag and the hints of blocks where
+ * its one-in-eight sample sees a page the scanner from that end could
+ * use: from the bottom an LRU page (none here: B0..B7 stay marked), from
+ * the top a free page (B8..B12 are cleared).
+ */
+static void test_hints_persist_until_kswapd_sleeps(void **state)
+{
+	struct machine *m = small_zone(1);
+	struct zone *z = dz(m);
+	unsigned long scanned;
+
+	(void)state;
+	grab_zone(m, z);
+	for (int i = 0; i < NBLOCKS; i++)
+		layout(m, z, i, false, first4of8);
+	drain_all_pages(m, NULL);
+	assert_int_equal(compact(m, COMPACT_PRIO_SYNC_LIGHT, 9, NULL), COMPACT_PARTIAL_SKIPPED);
+	assert_true(z->compact_blockskip_flush);
+	for (int i = 0; i < NBLOCKS - 1; i++)
+		assert_true(get_pageblock_skip(m, blk(z, i)));
+	scanned = ev(m, COMPACTMIGRATE_SCANNED);
+	assert_true(scanned > 0);
+	/* the failed sync run deferred the zone: not what this test is about */
+	compaction_defer_reset(z, 9, true);
+	assert_int_equal(compact(m, COMPACT_PRIO_SYNC_LIGHT, 9, NULL), COMPACT_PARTIAL_SKIPPED);
+	assert_int_equal(ev(m, COMPACTMIGRATE_SCANNED), scanned);
+
+	kswapd_run(m, 0);
+	assert_false(z->compact_blockskip_flush);
+	/* from the bottom only an LRU page clears a hint: none here */
+	for (int i = 0; i < NBLOCKS / 2; i++)
+		assert_true(get_pageblock_skip(m, blk(z, i)));
+	/* from the top a free page does */
+	for (int i = NBLOCKS / 2; i < NUSABLE; i++)
+		assert_false(get_pageblock_skip(m, blk(z, i)));
+	/* the memmap's blocks: the sample sees nothing free or on the LRU */
+	assert_true(get_pageblock_skip(m, blk(z, 13)));
+	t_check(m);
+	machine_destroy(m);
+}
+
+/*
+ *   B0..B15: u/. (free pages at odd offsets only)
+ * The same run, but kswapd's sample (offsets 0, 8, 16, ...) finds neither
+ * an LRU page nor a free one in any block: it leaves every hint in
+ * place (6.1 clears only what its sample shows may be scanned).
+ */
+static void test_reset_samples_one_page_in_eight(void **state)
+{
+	struct machine *m = small_zone(1);
+	struct zone *z = dz(m);
+
+	(void)state;
+	grab_zone(m, z);
+	for (int i = 0; i < NBLOCKS; i++)
+		layout(m, z, i, false, odd);
+	drain_all_pages(m, NULL);
+	assert_int_equal(compact(m, COMPACT_PRIO_SYNC_LIGHT, 9, NULL), COMPACT_PARTIAL_SKIPPED);
+	kswapd_run(m, 0);
+	assert_false(z->compact_blockskip_flush);
+	for (int i = 0; i < NBLOCKS - 1; i++)
+		assert_true(get_pageblock_skip(m, blk(z, i)));
 	t_check(m);
 	machine_destroy(m);
 }
@@ -464,6 +538,78 @@ static void test_no_target_fails_one_page(void **state)
 	machine_destroy(m);
 }
 
+/*
+ *   B0..B15: u/. with the first four pages of each eight free (nothing can move)
+ * A costly __GFP_RETRY_MAYFAIL allocation (a hugetlb pool page) with
+ * nothing reclaimable: it wakes kswapd, which runs at the allocation's
+ * first scheduling point (before its compaction): balance_pgdat cannot
+ * balance order 9 (a failure), then kswapd sleeps, order 0 being
+ * balanced.  Then async compaction, direct reclaim (no progress),
+ * sync-light compaction, and it fails: two stalls, two failures, one
+ * allocstall; the sync failure defers the zone, and the scanners met, so
+ * kswapd's next sleep will clear the hints.  The retry woke kswapd again
+ * (a second failure).  After 16 such runs the node is hopeless: kswapd is
+ * no longer woken (node_unreclaimable).
+ */
+static void test_costly_retry_mayfail_slowpath(void **state)
+{
+	struct machine *m = small_zone(1);
+	struct zone *z = dz(m);
+	struct pglist_data *pgdat = &m->node[0];
+
+	(void)state;
+	grab_zone(m, z);
+	for (int i = 0; i < NBLOCKS; i++)
+		layout(m, z, i, false, first4of8);
+	drain_all_pages(m, NULL);
+	assert_int_equal(__alloc_pages(m, ANON_GFP, 9, 0), PFN_NONE);
+	assert_int_equal(ev(m, COMPACTSTALL), 2);
+	assert_int_equal(ev(m, COMPACTFAIL), 2);
+	assert_int_equal(ev(m, ALLOCSTALL_DMA + ZONE_MOVABLE), 1);
+	assert_int_equal(z->compact_defer_shift, 1);
+	/* woken at the start and again at the retry: two runs */
+	assert_int_equal(ev(m, PAGEOUTRUN), 2);
+	assert_int_equal(pgdat->kswapd_failures, 2);
+	assert_false(pgdat->kswapd_woken);
+	assert_true(z->compact_blockskip_flush);
+	/* the next one: kswapd runs and sleeps first, clearing the hints */
+	assert_int_equal(__alloc_pages(m, ANON_GFP, 9, 0), PFN_NONE);
+	assert_int_equal(ev(m, PAGEOUTRUN), 4);
+	for (int i = 2; i < 8; i++)
+		__alloc_pages(m, ANON_GFP, 9, 0);
+	assert_int_equal(ev(m, PAGEOUTRUN), 16);
+	assert_int_equal(pgdat->kswapd_failures, 16);
+	__alloc_pages(m, ANON_GFP, 9, 0);
+	mm_background_work(m);
+	assert_int_equal(ev(m, PAGEOUTRUN), 16);
+	t_check(m);
+	machine_destroy(m);
+}
+
+/*
+ *   the whole zone held by the scenario: nothing free
+ * An order-0 allocation fails and wakes kswapd (it runs at the direct
+ * reclaim); with nothing free, order 0 is not balanced either, so kswapd
+ * keeps failing until the node is hopeless (16 runs of balance_pgdat) and
+ * only then sleeps.
+ */
+static void test_kswapd_gives_up_after_16_failures(void **state)
+{
+	struct machine *m = small_zone(1);
+	struct zone *z = dz(m);
+
+	(void)state;
+	grab_zone(m, z);
+	z->_watermark[WMARK_MIN] = 1;
+	z->_watermark[WMARK_LOW] = 2;
+	z->_watermark[WMARK_HIGH] = 3;
+	assert_int_equal(__alloc_pages(m, GFP_KERNEL, 0, 0), PFN_NONE);
+	assert_int_equal(ev(m, PAGEOUTRUN), 16);
+	assert_int_equal(m->node[0].kswapd_failures, 16);
+	t_check(m);
+	machine_destroy(m);
+}
+
 /* -------------------------------------------------------------------------
  * Anonymous pages of processes
  */
@@ -571,6 +717,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_migrate_scanner_marks_blocks),
 		cmocka_unit_test(test_skip_only_from_first_pfn),
+		cmocka_unit_test(test_hints_persist_until_kswapd_sleeps),
+		cmocka_unit_test(test_reset_samples_one_page_in_eight),
 		cmocka_unit_test(test_min_priority_ignores_hints),
 		cmocka_unit_test(test_restart_after_longest_deferral_resets),
 		cmocka_unit_test(test_fast_free_search_takes_from_list_tail),
@@ -578,6 +726,8 @@ int main(void)
 		cmocka_unit_test(test_async_skips_block_on_failure),
 		cmocka_unit_test(test_finishes_the_pageblock),
 		cmocka_unit_test(test_no_target_fails_one_page),
+		cmocka_unit_test(test_costly_retry_mayfail_slowpath),
+		cmocka_unit_test(test_kswapd_gives_up_after_16_failures),
 		cmocka_unit_test(test_compact_migrates_anon_pages),
 		cmocka_unit_test(test_pinned_anon_page_stays),
 	};
