@@ -99,7 +99,7 @@ struct compact_control {
 	bool whole_zone;
 	bool ignore_skip_hint;
 	bool ignore_block_suitable;	/* free scanner: any pageblock type */
-	bool rescan;			/* the migrate scanner is in the block it migrated from */
+	bool rescan;			/* in the block it last migrated from */
 	unsigned int alloc_flags;
 	int highest_zoneidx;
 	unsigned long migrate_pfn, free_pfn;
@@ -1138,7 +1138,8 @@ static enum compact_result compact_zone(struct machine *m, struct compact_contro
 			cc->whole_zone = true;
 	}
 	/* keep the async and sync positions together until something is isolated */
-	update_cached = !sync && z->compact_cached_migrate_pfn[0] == z->compact_cached_migrate_pfn[1];
+	update_cached = !sync &&
+			z->compact_cached_migrate_pfn[0] == z->compact_cached_migrate_pfn[1];
 
 	while ((ret = compact_finished(m, cc)) == COMPACT_CONTINUE) {
 		unsigned long iteration_start_pfn = cc->migrate_pfn;

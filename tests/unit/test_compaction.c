@@ -79,8 +79,8 @@ static void grab_zone(struct machine *m, struct zone *z)
 		if (pfn_present_mem(m, pfn) && PageBuddy(m, pfn)) {
 			unsigned int o = buddy_order(m, pfn);
 
-			assert_int_equal(alloc_contig_range(m, pfn, pfn + (1UL << o), MIGRATE_MOVABLE,
-							    GFP_KERNEL), 0);
+			assert_int_equal(alloc_contig_range(m, pfn, pfn + (1UL << o),
+							    MIGRATE_MOVABLE, GFP_KERNEL), 0);
 			pfn += 1UL << o;
 			continue;
 		}
@@ -705,8 +705,8 @@ static void test_pinned_anon_page_stays(void **state)
 	drain_all_pages(m, NULL);
 	compact_node(m, 0);
 	assert_true(ev(m, PGMIGRATE_SUCCESS) > 0);
-	assert_int_equal(pte_pfn(pt_walk(m, t->mm, (uint64_t)a + 4 * PAGE_SIZE, &level, NULL, NULL)),
-			 pinned);
+	assert_int_equal(pte_pfn(pt_walk(m, t->mm, (uint64_t)a + 4 * PAGE_SIZE, &level, NULL,
+					 NULL)), pinned);
 	put_page(m, pinned);
 	t_check(m);
 	machine_destroy(m);

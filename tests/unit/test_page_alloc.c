@@ -2888,7 +2888,8 @@ static void test_try_to_compact_rules(void **state)
 	/* the whole zone: the scanners start again from its ends (the last block's start) */
 	assert_int_equal(z->compact_cached_migrate_pfn[0], z->zone_start_pfn);
 	assert_int_equal(z->compact_cached_migrate_pfn[1], z->zone_start_pfn);
-	assert_int_equal(z->compact_cached_free_pfn, (zone_end_pfn(z) - 1) & ~(pageblock_nr_pages - 1));
+	assert_int_equal(z->compact_cached_free_pfn,
+			 (zone_end_pfn(z) - 1) & ~(pageblock_nr_pages - 1));
 	assert_int_equal(try_to_compact_pages(m, GFP_KERNEL, 4, 0, flags, COMPACT_PRIO_SYNC_FULL,
 					      NULL), COMPACT_COMPLETE);
 	assert_int_equal(z->compact_defer_shift, 6);	/* COMPACT_MAX_DEFER_SHIFT */
