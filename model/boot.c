@@ -103,6 +103,7 @@ static bool init_sections(struct machine *m, char *e, size_t el)
 			if (!ms->present)
 				ms->nid = r->nid;
 			ms->present = true;
+			ms->online = true;	/* memory_present: boot memory is online */
 			ms->subsection_map |= 1ULL << ((pfn & (PAGES_PER_SECTION - 1)) /
 						       PAGES_PER_SUBSECTION);
 		}

@@ -26,7 +26,13 @@ int pfn_to_nid(const struct machine *m, unsigned long pfn)
 
 struct zone *pfn_zone(struct machine *m, unsigned long pfn)
 {
-	struct pglist_data *pg = &m->node[pfn_to_nid(m, pfn)];
+	unsigned long sec = pfn >> PFN_SECTION_SHIFT;
+	struct pglist_data *pg;
+
+	/* a section memory hotplug onlined: zone spans may overlap there */
+	if (sec < m->nr_sections && m->sections[sec].zone)
+		return m->sections[sec].zone;
+	pg = &m->node[pfn_to_nid(m, pfn)];
 
 	for (int z = 0; z < MAX_NR_ZONES; z++)
 		if (pg->node_zones[z].spanned_pages && zone_spans_pfn(&pg->node_zones[z], pfn))
@@ -46,6 +52,13 @@ bool pfn_valid(const struct machine *m, unsigned long pfn)
 	ms = &m->sections[sec];
 	return ms->has_memmap &&
 	       (ms->subsection_map >> ((pfn & (PAGES_PER_SECTION - 1)) / PAGES_PER_SUBSECTION) & 1);
+}
+
+bool pfn_is_online(const struct machine *m, unsigned long pfn)
+{
+	unsigned long sec = pfn >> PFN_SECTION_SHIFT;
+
+	return sec < m->nr_sections && m->sections[sec].online && pfn_valid(m, pfn);
 }
 
 /* -------------------------------------------------------------------------

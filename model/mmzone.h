@@ -205,18 +205,30 @@ struct pglist_data {
  * A 128 MiB memory section (struct mem_section): which of its 64 2 MiB
  * sub-sections hold memory (subsection_map, as SPARSEMEM_VMEMMAP tracks
  * for hotplug), its node, and whether its memmap is populated.
+ *
+ * online is the kernel's SECTION_IS_ONLINE: boot memory is online, memory
+ * hotplug takes a section offline and back (online_mem_sections).  zone
+ * is the model's: the zone memory hotplug onlined the section into, what
+ * page_zone() of its pages says, or NULL for boot sections, whose zone
+ * the zone spans decide (pfn_zone).  Hotplug lets zone spans overlap (a
+ * block onlined movable inside ZONE_NORMAL's span), which spans alone
+ * cannot resolve.
  */
 struct mem_section {
 	uint64_t subsection_map;
 	int nid;
 	bool present;
 	bool has_memmap;
+	bool online;
+	struct zone *zone;
 };
 
 /* pfn -> node and zone by range lookup (the model's page_zone()) */
 int pfn_to_nid(const struct machine *m, unsigned long pfn);
 struct zone *pfn_zone(struct machine *m, unsigned long pfn);
 bool pfn_valid(const struct machine *m, unsigned long pfn);	/* has memmap */
+/* pfn_to_online_page(pfn) != NULL: an online section and a valid sub-section */
+bool pfn_is_online(const struct machine *m, unsigned long pfn);
 
 /* Total pages on a node's or the machine's free lists, for meminfo */
 unsigned long global_zone_page_state(struct machine *m, int item);
