@@ -226,6 +226,13 @@ struct machine {
 	 * never goes below it */
 	long user_min_free_kbytes;
 	unsigned long totalreserve_pages;
+	/*
+	 * khugepaged runs (khugepaged_thread): hugepage_init starts it with
+	 * THP on, a write to THP's `enabled` starts or stops it
+	 * (set_recommended_min_free_kbytes keeps this); memory hotplug's
+	 * init_per_zone_wmark_min raises min_free_kbytes again when it runs
+	 */
+	bool khugepaged_thread;
 	unsigned long vm_events[NR_VM_EVENT_ITEMS];
 	uint64_t rng[4];		/* xoshiro256** state */
 	struct sched_hooks *sched;
