@@ -172,6 +172,7 @@ struct fstore;	/* page.c */
 struct hugetlb_ctx;	/* hugetlb.c */
 struct mm_struct;	/* pgtable.h */
 struct proc_ctx;	/* task.h */
+struct memory_hotplug;	/* memory_hotplug.h */
 
 /* What the vmemmap optimisation did, for reports and compare */
 struct hvo_stats {
@@ -204,6 +205,7 @@ struct machine {
 	struct fstore *fstore;
 	struct hugetlb_ctx *hugetlb;
 	struct proc_ctx *procs;		/* processes and files, created on first use */
+	struct memory_hotplug *hotplug;	/* memory blocks (memory_dev_init) */
 	struct mm_struct *init_mm;	/* kernel page tables (the vmemmap) */
 	bool buddy_up;			/* memblock_free_all has run */
 	struct hvo_stats hvo_stats;
