@@ -120,6 +120,7 @@ struct zone {
 	/* one byte per pageblock: migratetype in bits 0-2, skip bit 3 */
 	uint8_t *pageblock_flags;
 	struct per_cpu_pages *pcp;	/* [machine.nr_cpus] */
+	int pageset_high, pageset_batch;	/* what zone_pcp_update gave every CPU */
 	/* compaction scanner state (struct zone, CONFIG_COMPACTION) */
 	unsigned long compact_cached_free_pfn;
 	unsigned long compact_cached_migrate_pfn;

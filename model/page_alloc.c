@@ -1332,6 +1332,8 @@ void zone_pcp_update(struct machine *m, struct zone *z)
 
 	if (!z->pcp)
 		return;
+	z->pageset_high = high;
+	z->pageset_batch = batch;
 	for (int c = 0; c < m->nr_cpus; c++) {
 		z->pcp[c].batch = batch;
 		z->pcp[c].high = high;
@@ -1362,10 +1364,9 @@ void setup_zone_pageset(struct machine *m, struct zone *z)
 /*
  * zone_pcp_disable: high 0 and batch 1 on every CPU, then drain them, so
  * a page freed meanwhile goes straight to the buddy lists (an isolated
- * pageblock's to the isolate list); zone_pcp_enable puts the zone's
- * values back.  The kernel restores the high and batch it cached in the
- * zone; nothing can change the zone's size in between (pcp_batch_high_lock
- * is held), so computing them again gives the same.
+ * pageblock's to the isolate list); zone_pcp_enable puts back the values
+ * zone_pcp_update last gave (computing them again could differ: a boosted
+ * watermark raises the low mark they come from).
  */
 void zone_pcp_disable(struct machine *m, struct zone *z)
 {
@@ -1378,7 +1379,10 @@ void zone_pcp_disable(struct machine *m, struct zone *z)
 
 void zone_pcp_enable(struct machine *m, struct zone *z)
 {
-	zone_pcp_update(m, z);
+	for (int c = 0; c < m->nr_cpus; c++) {
+		z->pcp[c].high = z->pageset_high;
+		z->pcp[c].batch = z->pageset_batch;
+	}
 }
 
 /* zone_pcp_reset: a zone left without memory goes back to the boot pageset */
