@@ -332,13 +332,15 @@ static unsigned long find_smallest_section_pfn(struct machine *m, int nid, struc
 static unsigned long find_biggest_section_pfn(struct machine *m, int nid, struct zone *z,
 					      unsigned long start_pfn, unsigned long end_pfn)
 {
-	for (unsigned long pfn = end_pfn - 1; pfn >= start_pfn && pfn + 1 > 0;
-	     pfn -= PAGES_PER_SUBSECTION) {
-		if (!pfn_is_online(m, pfn))
+	/* pfns are below 2^46: signed, the walk can step below start_pfn and stop */
+	for (long pfn = (long)end_pfn - 1; pfn >= (long)start_pfn;
+	     pfn -= (long)PAGES_PER_SUBSECTION) {
+		if (!pfn_is_online(m, (unsigned long)pfn))
 			continue;
-		if (page_to_nid(m, pfn) != nid || page_zone(m, pfn) != z)
+		if (page_to_nid(m, (unsigned long)pfn) != nid ||
+		    page_zone(m, (unsigned long)pfn) != z)
 			continue;
-		return pfn;
+		return (unsigned long)pfn;
 	}
 	return 0;
 }
