@@ -147,31 +147,37 @@ static int mhp_online_type_from_str(const char *str)
  */
 void mem_hotplug_begin(struct machine *m)
 {
+	SCHED_WHERE(m);
 	down_write(m, &mhp(m)->mem_hotplug_lock);
 }
 
 void mem_hotplug_done(struct machine *m)
 {
+	SCHED_WHERE(m);
 	up_write(m, &mhp(m)->mem_hotplug_lock);
 }
 
 void get_online_mems(struct machine *m)
 {
+	SCHED_WHERE(m);
 	down_read(m, &mhp(m)->mem_hotplug_lock);
 }
 
 void put_online_mems(struct machine *m)
 {
+	SCHED_WHERE(m);
 	up_read(m, &mhp(m)->mem_hotplug_lock);
 }
 
 void lock_device_hotplug(struct machine *m)
 {
+	SCHED_WHERE(m);
 	down_write(m, &mhp(m)->device_hotplug_lock);
 }
 
 void unlock_device_hotplug(struct machine *m)
 {
+	SCHED_WHERE(m);
 	up_write(m, &mhp(m)->device_hotplug_lock);
 }
 
