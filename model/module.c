@@ -250,6 +250,7 @@ int mm_file_error(const struct mm_file_args *a, int e, const char *what, char *e
 		[EBUSY] = "Device or resource busy",
 		[EEXIST] = "File exists",
 		[ENOMEM] = "Cannot allocate memory",
+		[EINTR] = "Interrupted system call",
 	};
 
 	if (err && errlen)

@@ -587,6 +587,7 @@ static void test_offline_without_room_is_eintr(void **state)
 	snap_zone(m, zone_of(m, 0, ZONE_DMA32), &before);
 	assert_int_equal(write_file(m, MEM "memory3/state", "offline", err, sizeof(err)),
 			 -EINTR);
+	assert_non_null(strstr(err, "write error: Interrupted system call (offline_pages: pfn"));
 	assert_non_null(strstr(err, "no memory to migrate it to"));
 	assert_non_null(strstr(err, "retries until a signal"));
 	snap_zone(m, zone_of(m, 0, ZONE_DMA32), &after);
