@@ -564,6 +564,64 @@ static void test_default_is_6_1(void **state)
 	m->fail.failed = false;
 }
 
+
+/* -------------------------------------------------------------------------
+ * Entries that imply another family's entry (struct policy.implies)
+ */
+static const char *resolved(const struct policy_set *picks, const char *family)
+{
+	const struct policy_family *f = policy_family_find(family, strlen(family));
+	struct policy_set all;
+	char err[128];
+
+	assert_true(policy_set_resolve(&all, picks, err, sizeof(err)));
+	return policy_set_get(&all, f)->name;
+}
+
+/*
+ * Every implies names an entry of another registered family; an implied
+ * entry fills a family nobody picked, an explicit pick wins whatever the
+ * order the picks were made in.
+ */
+static void test_implies(void **state)
+{
+	const struct policy_family *f, *pw = policy_family_find("pagewalk-lock", 13);
+	struct policy_set picks = { 0 };
+
+	(void)state;
+	for (size_t i = 0; (f = policy_family_at(i)); i++) {
+		for (unsigned int j = 0; j < f->nr_policies; j++) {
+			const struct policy *p = &f->policies[j], *tp;
+			const struct policy_family *tf;
+
+			if (!p->implies)
+				continue;
+			if (!policy_implies(p, &tf, &tp) || tf == f)
+				fail_msg("%s=%s implies '%s': no entry of another family", f->name,
+					 p->name, p->implies);
+		}
+	}
+	assert_string_equal(resolved(&picks, "pagewalk-lock"), "6.1");
+	assert_null(policy_set_implied(&picks, pw));
+	assert_true(policy_set_pick(&picks, "hvo", "new-head-6.12"));
+	assert_string_equal(resolved(&picks, "pagewalk-lock"), "6.17");
+	assert_string_equal(policy_set_get(&picks, pw)->name, "6.17");
+	assert_true(policy_set_pick(&picks, "pagewalk-lock", "6.1"));
+	assert_string_equal(resolved(&picks, "pagewalk-lock"), "6.1");
+	assert_string_equal(policy_set_implied(&picks, pw)->name, "6.17");
+	assert_string_equal(resolved(&picks, "hvo"), "new-head-6.12");
+
+	memset(&picks, 0, sizeof(picks));
+	assert_true(policy_set_pick(&picks, "pagewalk-lock", "6.8"));
+	assert_true(policy_set_pick(&picks, "hvo", "new-head-6.12"));
+	assert_string_equal(resolved(&picks, "pagewalk-lock"), "6.8");
+	assert_true(policy_set_pick(&picks, "hvo", "reuse-head"));
+	assert_string_equal(resolved(&picks, "pagewalk-lock"), "6.8");
+	memset(&picks, 0, sizeof(picks));
+	assert_true(policy_set_pick(&picks, "hvo", "new-head-6.7"));
+	assert_string_equal(resolved(&picks, "pagewalk-lock"), "6.1");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -576,6 +634,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_vma_walk, setup, teardown),
 		cmocka_unit_test(test_lock_matrix),
 		cmocka_unit_test_setup_teardown(test_default_is_6_1, setup, teardown),
+		cmocka_unit_test(test_implies),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
