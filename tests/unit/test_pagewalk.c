@@ -24,6 +24,8 @@
 #include <string.h>
 
 #include "testlib.h"
+#include "explore.h"
+#include "explore_cmocka.h"
 #include "cpu.h"
 #include "mman.h"
 #include "mmap.h"
@@ -622,6 +624,105 @@ static void test_implies(void **state)
 	assert_string_equal(resolved(&picks, "pagewalk-lock"), "6.1");
 }
 
+/* -------------------------------------------------------------------------
+ * Under the explorer: each entry the walk reads is a scheduling point.
+ *
+ *   CPU0: mmap_read_lock(&init_mm); walk_page_range_novma over two vmemmap
+ *         PTEs (pte_entry notes the frame each maps); unlock
+ *   CPU1: remaps the second PTE to another frame (no lock: a writer the
+ *         lock does not stop, as hot-remove's table changes are not)
+ *
+ * Both orders of CPU1's write and CPU0's read of that PTE must be seen,
+ * the write must be able to land between the walk's two PTE reads, and
+ * the read lock must be held across the whole walk (pagewalk-lock=6.8
+ * accepts it: no WARNING in any schedule).
+ */
+struct pw_race {
+	struct machine *m;
+	uint64_t va;
+	unsigned long old1, other;
+	unsigned long seen[2];
+	bool unlocked;		/* a PTE was seen without init_mm's lock held */
+	int n;
+};
+
+static void *pw_setup(struct xp_ctx *x, void *arg)
+{
+	struct pw_race *r = arg;
+	struct machine_opts o;
+	bool rw;
+
+	t_opts(&o, 1, 64, 2);
+	policy_set_pick(&o.policies, "pagewalk-lock", "6.8");
+	r->m = t_boot(&o);
+	r->va = page_va(r->m, 4096) & ~(PMD_SIZE - 1);
+	r->n = 0;
+	r->unlocked = false;
+	r->other = alloc_pages_node(r->m, 0, GFP_KERNEL, 0);
+	if (pt_split_pmd(r->m, r->m->init_mm, r->va, 0) ||
+	    !vmemmap_peek(r->m, r->va + K4, &r->old1, &rw, NULL))
+		xp_fail(x, "setup failed");
+	xp_attach_machine(x, r->m);
+	return r;
+}
+
+static void pw_teardown(struct xp_ctx *x, void *s)
+{
+	struct pw_race *r = s;
+
+	machine_destroy(r->m);
+	r->m = NULL;
+}
+
+static int pw_pte(struct machine *m, const struct pt_slot *pte, uint64_t a, uint64_t n,
+		  struct mm_walk *w)
+{
+	struct pw_race *r = w->private;
+
+	r->seen[r->n++] = pte_pfn(pt_slot_read(m, pte));
+	r->unlocked |= !rwsem_held(m, &m->init_mm->mmap_lock);
+	return 0;
+}
+
+static void pw_cpu0(struct xp_ctx *x, void *s)
+{
+	static const struct mm_walk_ops ops = { .pte_entry = pw_pte };
+	struct pw_race *r = s;
+	struct machine *m = r->m;
+
+	down_read(m, &m->init_mm->mmap_lock);
+	walk_page_range_novma(m, m->init_mm, r->va, r->va + 2 * K4, &ops, PFN_NONE, r);
+	up_read(m, &m->init_mm->mmap_lock);
+	xp_assert(x, r->n == 2 && !r->unlocked);
+	xp_sometimes_if(x, "the walk read the second PTE before the remap", r->seen[1] == r->old1);
+	xp_sometimes_if(x, "the walk read the second PTE after the remap", r->seen[1] == r->other);
+}
+
+static void pw_cpu1(struct xp_ctx *x, void *s)
+{
+	struct pw_race *r = s;
+	struct machine *m = r->m;
+	enum pt_level level;
+	unsigned long table;
+	unsigned int idx;
+
+	pt_walk(m, m->init_mm, r->va + K4, &level, &table, &idx);
+	xp_sometimes_if(x, "the remap came between the walk's two PTE reads", r->n == 1);
+	pt_write(m, table, idx, pfn_pte(r->other, PAGE_KERNEL));
+}
+
+static struct pw_race pw_race;
+static const char *const pw_sometimes[] = {
+	"the walk read the second PTE before the remap",
+	"the walk read the second PTE after the remap",
+	"the remap came between the walk's two PTE reads", NULL,
+};
+static const struct xp_test t_pw_race = {
+	.name = "pagewalk_reads_are_scheduling_points", .ncpus = 2, .setup = pw_setup,
+	.teardown = pw_teardown, .cpu = { pw_cpu0, pw_cpu1 }, .arg = &pw_race,
+	.sometimes = pw_sometimes,
+};
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -635,6 +736,7 @@ int main(void)
 		cmocka_unit_test(test_lock_matrix),
 		cmocka_unit_test_setup_teardown(test_default_is_6_1, setup, teardown),
 		cmocka_unit_test(test_implies),
+		XP_UNIT_TEST_EXHAUSTIVE(t_pw_race),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
