@@ -884,6 +884,7 @@ static void test_policy_table(void **state)
 		assert_non_null(ops->optimize_folio);
 		assert_non_null(ops->restore_pte);
 		assert_true(ops->restore_gfp & GFP_KERNEL);
+		assert_non_null(ops->walk);
 	}
 	assert_null(policy_find(f, "no-such-policy", 14));
 	assert_false(policy_set_pick(&none, "hvo", "no-such-policy"));
