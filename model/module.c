@@ -31,7 +31,8 @@
 	F(task_mmu)		\
 	F(mremap)		\
 	F(uprobes)		\
-	F(trace_uprobe)
+	F(trace_uprobe)		\
+	F(sparse)
 
 #define MM_MODULE_DECLARE(n)	extern const struct mm_module mm_module_##n;
 #define MM_MODULE_REF(n)	&mm_module_##n,
