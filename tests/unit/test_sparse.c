@@ -21,6 +21,8 @@
 
 #include "testlib.h"
 #include "check.h"
+#include "hugetlb.h"
+#include "hugetlb_vmemmap.h"
 #include "mmzone.h"
 #include "pgtable.h"
 #include "policies/vmemmap_subpmd.h"
@@ -85,39 +87,34 @@ struct row {
 #define E(p, t, l, b)	{ (p), (t), (l), (b) }
 #define SAME(e)		{ e, e }
 
-/*
- * (a) a section added and removed
- *   72: | PMD 18-20: s8 | PMD 20-22: s8 [20, 20.25) 00/fd ...  |
- *       the second PMD is partial: unused-0xfd marks its tail when the
- *       PMD goes, leak leaves it 00 and the PMD stays (0.25 MiB of fd
- *       from the removal)
- *   56: | PMD 14-16: s8 [14, 15.75) + tail |  same story
- *   64: | PMD 16-18: s8 |  exact fit: freed under both
- * (b) sections 8 and 9 added one by one, 8 removed: they share a PMD
- *   72: | 18-20: s8 | 20-22: s8 [20,20.25) s9 [20.25,22) | 22-24: s9 [22,22.5) tail |
- *       after -8: PMD 18-20 freed; 20-22 kept for s9 with 0.25 MiB fd;
- *       22-24 keeps s9 and, under unused-0xfd, its tail was marked by the
- *       flush (1.5 MiB fd)
- *   56: | 14-16: s8 [14,15.75) s9 [15.75,16) | 16-18: s9 [16,17.5) tail |
- * (c) then 9 removed too: unused-0xfd frees everything; leak frees the
- *     shared PMD (s8's and s9's removals marked all of it) but not s9's
- *     tail PMD
- * (d) one sub-section: its memmap (7, 8 or 9 pages) is less than a
- *     section's, so base pages in a PTE table, freed with it
- * (e) a sub-section, then a section after it: the section's first PMD
- *     is the sub-section's PTE table, which base pages fill
- *   72: | 18-20: PTE table (s8 sub 63 [20.25M-36K) ... ) | wait: see row
- */
 static const struct row rows[] = {
+	/*
+	 * (a) a section added and removed
+	 *   56: | PMD 14-16: s8 [14, 15.75) | 00 [15.75, 16) |
+	 *   64: | PMD 16-18: s8 |                   exact fit: freed under both
+	 *   72: | PMD 18-20: s8 | PMD 20-22: s8 [20, 20.25) | 00 [20.25, 22) |
+	 * The partial PMD: unused-0xfd marks its tail (pending in
+	 * unused_pmd_start) and frees it when the removal marks the rest;
+	 * under leak the tail stays 00, the removal leaves fd where s8 was,
+	 * and the PMD stays.
+	 */
 	{
 		"(a) +s8 -s8",
 		{ { '+', SEC(0), PAGES_PER_SECTION }, { '-', SEC(0), PAGES_PER_SECTION } },
 		{
-			{ E(0, 0, 0, 0), E(1, 0, 1, 1835008) },	/* 56 */
+			{ E(0, 0, 0, 0), E(1, 0, 1, 1835008) },	/* 56: fd 1.75 MiB */
 			SAME(E(0, 0, 0, 0)),				/* 64 */
-			{ E(0, 0, 0, 0), E(1, 0, 1, 262144) },	/* 72 */
+			{ E(0, 0, 0, 0), E(1, 0, 1, 262144) },	/* 72: fd 0.25 MiB */
 		},
 	},
+	/*
+	 * (b) sections 8 and 9 added one by one, then 8 removed: they share a PMD
+	 *   56: | 14-16: s8 [14, 15.75) s9 [15.75, 16) | 16-18: s9 [16, 17.5) tail |
+	 *   64: | 16-18: s8 | 18-20: s9 |
+	 *   72: | 18-20: s8 | 20-22: s8 [20, 20.25) s9 [20.25, 22) | 22-24: s9 [22, 22.5) tail |
+	 * After -s8 the shared PMD stays for s9 with fd where s8 was; s9's
+	 * tail PMD was marked by the flush under unused-0xfd only.
+	 */
 	{
 		"(b) +s8 +s9 -s8",
 		{ { '+', SEC(0), PAGES_PER_SECTION }, { '+', SEC(1), PAGES_PER_SECTION },
@@ -128,6 +125,13 @@ static const struct row rows[] = {
 			{ E(2, 0, 0, 1835008), E(2, 0, 0, 262144) },
 		},
 	},
+	/*
+	 * (c) then s9 removed too (pictures as in (b)): unused-0xfd frees
+	 * every PMD; leak frees the shared one (the two removals marked all
+	 * of it) but not s9's tail PMD, whose tail nobody marked
+	 *   56 leak: | 16-18: fd [16, 17.5) 00 [17.5, 18) |  leaked
+	 *   72 leak: | 22-24: fd [22, 22.5) 00 [22.5, 24) |  leaked
+	 */
 	{
 		"(c) +s8 +s9 -s8 -s9",
 		{ { '+', SEC(0), PAGES_PER_SECTION }, { '+', SEC(1), PAGES_PER_SECTION },
@@ -138,27 +142,35 @@ static const struct row rows[] = {
 			{ E(0, 0, 0, 0), E(1, 0, 1, 524288) },
 		},
 	},
+	/*
+	 * (d) one sub-section: its memmap (7, 8 or 9 pages) is less than a
+	 * section's, so vmemmap_populate maps it with base pages
+	 *   56: | 14-16: PTE table: s8.sub0 [14M, 14M + 28K) |
+	 *   64: | 16-18: PTE table: s8.sub0 [16M, 16M + 32K) |
+	 *   72: | 18-20: PTE table: s8.sub0 [18M, 18M + 36K) |
+	 */
 	{
 		"(d) +s8.sub0",
 		{ { '+', SEC(0), SUB } },
 		{ SAME(E(0, 1, 0, 0)), SAME(E(0, 1, 0, 0)), SAME(E(0, 1, 0, 0)) },
 	},
+	/* (d') and removed: the pages and the emptied PTE table go */
 	{
 		"(d') +s8.sub0 -s8.sub0",
 		{ { '+', SEC(0), SUB }, { '-', SEC(0), SUB } },
 		{ SAME(E(0, 0, 0, 0)), SAME(E(0, 0, 0, 0)), SAME(E(0, 0, 0, 0)) },
 	},
+	/*
+	 * (e) a range from s8's last sub-section to the end of s9, added and
+	 * removed.  s8.sub63 goes first (base pages), so s9's huge populate
+	 * finds a PTE table in their shared PMD and fills it with base pages;
+	 * on removal the table empties and goes; s9's partial tail PMD is
+	 * freed or leaked by policy.
+	 *   56: | 14-16: PTE table: s8.sub63, s9 [15.75, 16) | 16-18: s9 [16, 17.5) + tail |
+	 *   64: | 16-18: PTE table: s8.sub63 | 18-20: s9 |
+	 *   72: | 20-22: PTE table: s8.sub63, s9 [20.25, 22) | 22-24: s9 [22, 22.5) + tail |
+	 */
 	{
-		/*
-		 * 72: | 20-22: PTE table: s8.sub63 [20.25M-36K, 20.25M), s9 [20.25, 22) |
-		 *     | 22-24: s9 [22, 22.5) + tail |
-		 * the range's last sub-section of s8 goes first (base pages),
-		 * so s9's huge populate finds a PTE table at 20-22 and fills
-		 * it with base pages; on removal the table empties and goes;
-		 * the partial PMD 22-24 is freed or leaked by policy.
-		 * 56: | 14-16: PTE table (s8.sub63, s9 [15.75, 16)) | 16-18: s9 + tail |
-		 * 64: | 16-18: PTE table (s8.sub63) | 18-20: s9 |
-		 */
 		"(e) +[s8.sub63, s10) -[s8.sub63, s10)",
 		{ { '+', SEC(1) - SUB, PAGES_PER_SECTION + SUB },
 		  { '-', SEC(1) - SUB, PAGES_PER_SECTION + SUB } },
@@ -216,10 +228,11 @@ static void test_subpmd_matrix(void **state)
 
 /*
  * Repeated add and remove of a section at spaced addresses (every other
- * section, so no two share a PMD): under leak each cycle leaves its
- * partial PMDs (72: one, the tail [s*2.25M+2M, +0.25M) of 8 cycles'
- * sections at even s... plus the head of odd ones), under unused-0xfd the
- * count returns to where it was.
+ * section, so no two share a PMD).  Under leak each cycle leaves the PMDs
+ * its memmap fills in part: 72: s8 its tail PMD, s10, s12 and s14 their
+ * head and tail PMDs, each holding 512 pages the buddy allocator never
+ * gets back; under unused-0xfd (and with 64-byte struct pages under
+ * both) the PMD count and the free pages return to where they were.
  */
 static void test_cycles(void **state)
 {
@@ -468,6 +481,45 @@ static void test_early_section_reuse(void **state)
 	machine_destroy(m);
 }
 
+/*
+ * HVO refuses where the kernel refuses: struct pages of 56 and 72 bytes
+ * (not a power of two), and a hugepage whose head's vmemmap page is
+ * PageVmemmapSelfHosted (memmap_on_memory: the page is part of the memory
+ * it describes and cannot be freed)
+ */
+static void test_hvo_refusals(void **state)
+{
+	static const struct hstate h2m = { .order = 9 };
+	const unsigned int sizes[] = { 56, 72, 64 };
+
+	(void)state;
+	for (int i = 0; i < 3; i++) {
+		struct machine_opts o;
+		struct machine *m;
+		unsigned long head, frame;
+		bool w;
+
+		t_opts(&o, 1, 256, 2);
+		o.struct_page_size = sizes[i];
+		o.hugetlb_free_vmemmap = true;
+		m = t_boot(&o);
+		head = alloc_pages_node(m, 0, GFP_HIGHUSER_MOVABLE | __GFP_COMP | __GFP_THISNODE, 9);
+		assert_int_not_equal(head, PFN_NONE);
+		assert_true(page_ref_freeze(m, head, 1));
+		if (sizes[i] != 64) {
+			assert_int_equal(hugetlb_vmemmap_optimizable_size(m, &h2m), 0);
+		} else {
+			assert_true(vmemmap_peek(m, page_va(m, head), &frame, &w, NULL));
+			SetPageVmemmapSelfHosted(m, frame);
+		}
+		hugetlb_vmemmap_optimize(m, &h2m, head);
+		assert_int_equal(m->hvo_stats.optimized, 0);
+		assert_int_equal(m->hvo_stats.vmemmap_pages_freed, 0);
+		assert_false(m->fail.failed);
+		machine_destroy(m);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -480,6 +532,7 @@ int main(void)
 		cmocka_unit_test(test_altmap),
 		cmocka_unit_test(test_basepages_over_huge_pmd),
 		cmocka_unit_test(test_early_section_reuse),
+		cmocka_unit_test(test_hvo_refusals),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
