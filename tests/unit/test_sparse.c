@@ -21,11 +21,14 @@
 
 #include "testlib.h"
 #include "check.h"
+#include "compaction.h"
 #include "hugetlb.h"
 #include "hugetlb_vmemmap.h"
 #include "mmzone.h"
+#include "module.h"
 #include "pgtable.h"
 #include "policies/vmemmap_subpmd.h"
+#include "sbuf.h"
 #include "sparse.h"
 
 #define HOT_PFN		0x40000UL	/* 1 GiB: section 8 */
@@ -520,6 +523,54 @@ static void test_hvo_refusals(void **state)
 	}
 }
 
+/*
+ * What loops over pfns or trusts max_pfn copes with memory added above the
+ * machine and not onlined: it is in no zone, so the zones' spans and
+ * present pages and MemTotal stay; the only change the views show is the
+ * memmap's own memory (three 2 MiB blocks for two 72-byte sections,
+ * unmovable, so their pageblocks change type);
+ * compaction does not touch it, the checker passes, and max_pfn moved
+ * (x86's update_end_of_memory_vars)
+ */
+static void test_views_ignore_memory_not_online(void **state)
+{
+	static const char *const views[] = {
+		"/proc/buddyinfo", "/proc/pagetypeinfo", "/proc/zoneinfo", "/proc/meminfo",
+		"/proc/vmstat", "/sys/kernel/debug/extfrag/unusable_index",
+	};
+	static const char *const same[] = {
+		"meminfo.MemTotal", "zoneinfo.0.DMA32.spanned", "zoneinfo.0.DMA32.present",
+		"zoneinfo.0.DMA32.managed",
+	};
+	struct machine *m = hot_machine(72, "unused-0xfd");
+	long before[ARRAY_SIZE(same)], v, free0, free1;
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(same); i++)
+		assert_true(counter_read(m, same[i], &before[i]));
+	free0 = (long)free_pages_all(m);
+	assert_int_equal(add(m, SEC(0), 2 * PAGES_PER_SECTION), 0);
+	assert_int_equal(m->max_pfn, SEC(2));
+	for (size_t i = 0; i < ARRAY_SIZE(views); i++) {
+		struct sbuf sb;
+
+		sb_init(&sb);
+		assert_true(mm_show_file(m, views[i], &sb));
+		sb_free(&sb);
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(same); i++) {
+		assert_true(counter_read(m, same[i], &v));
+		assert_int_equal(v, before[i]);
+	}
+	free1 = (long)free_pages_all(m);
+	assert_int_equal(free0 - free1, 3 * 512);
+	compact_node(m, 0);
+	assert_int_equal((long)free_pages_all(m), free1);
+	assert_false(m->fail.failed);
+	t_check(m);
+	machine_destroy(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -533,6 +584,7 @@ int main(void)
 		cmocka_unit_test(test_basepages_over_huge_pmd),
 		cmocka_unit_test(test_early_section_reuse),
 		cmocka_unit_test(test_hvo_refusals),
+		cmocka_unit_test(test_views_ignore_memory_not_online),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
