@@ -112,7 +112,8 @@ def test_policies_lists_families(mmsim):
     assert r.returncode == 0
     lines = r.stdout.splitlines()
     heads = [i for i, line in enumerate(lines) if not line.startswith("  ")]
-    assert [lines[i].split(":")[0] for i in heads] == ["hvo", "hugetlb-mremap", "thp-uprobe"]
+    assert [lines[i].split(":")[0] for i in heads] == ["hvo", "hugetlb-mremap", "thp-uprobe",
+                                                        "vmemmap-subpmd"]
     assert lines[0] == "hvo: HugeTLB vmemmap optimisation: what happens to the head vmemmap page"
     families = {}
     for line in lines:
@@ -121,7 +122,8 @@ def test_policies_lists_families(mmsim):
             families[name] = []
         else:
             families[name].append(line)
-    assert list(families) == ["hvo", "hugetlb-mremap", "thp-uprobe"]
+    assert list(families) == ["hvo", "hugetlb-mremap", "thp-uprobe",
+                                                        "vmemmap-subpmd"]
     entries = families["hvo"]
     assert [line.split()[0] for line in entries][:2] == ["reuse-head", "new-head"]
     assert [line for line in entries if line.endswith(" (default)")] == [
