@@ -120,17 +120,6 @@ static bool known_failing(const struct scn_script *s)
 	return false;
 }
 
-/*
- * A simulated kernel failure that is 6.1's own behaviour under any policy,
- * not a finding: a sub-section's base-page populate that meets a huge
- * vmemmap PMD (struct pages of 56 or 72 bytes; model/sparse.c,
- * docs/model-notes.md).
- */
-static bool known_kernel_hazard(const struct scn_result *r)
-{
-	return r->fail == SCN_FAIL_KERNEL && strstr(sb_str(&r->err), "pte_offset_kernel()");
-}
-
 static bool env_on(const char *name)
 {
 	const char *v = getenv(name);
@@ -165,6 +154,17 @@ static bool twice(void)
 static const char *sb_str(const struct sbuf *sb)
 {
 	return sb->buf ? sb->buf : "";
+}
+
+/*
+ * A simulated kernel failure that is 6.1's own behaviour under any policy,
+ * not a finding: a sub-section's base-page populate that meets a huge
+ * vmemmap PMD (struct pages of 56 or 72 bytes; model/sparse.c,
+ * docs/model-notes.md).
+ */
+static bool known_kernel_hazard(const struct scn_result *r)
+{
+	return r->fail == SCN_FAIL_KERNEL && strstr(sb_str(&r->err), "pte_offset_kernel()");
 }
 
 static void check_repeat(const struct scn_script *s, const struct scn_run_opts *o,
