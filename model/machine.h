@@ -192,6 +192,40 @@ struct hvo_stats {
 };
 struct fstore_cpu;	/* page.h */
 
+/*
+ * The sparse vmemmap after boot (sparse.c): x86's unused_pmd_start (the
+ * start of the last populated PMD's unused tail, not yet marked
+ * PAGE_UNUSED; 0 for none), boot's per-node sparse buffer
+ * (sparse_buffer_init, as pfns [buf, buf_end); 0 when there is none),
+ * and what populate and free did, for the vmemmap.* counters.
+ */
+struct vmemmap_fill {
+	uint64_t va, len;
+	uint8_t byte;
+};
+
+struct vmemmap_state {
+	uint64_t unused_pmd_start;
+	unsigned long sparsemap_buf, sparsemap_buf_end;
+	/*
+	 * Boot: the memmap is not initialised yet (the frame store's lazy
+	 * boot state stands for memmap_init, which runs later), so
+	 * vmemmap_memset queues its fills here until boot applies them
+	 * (vmemmap_boot_fills_apply).
+	 */
+	bool defer_fills;
+	struct vmemmap_fill *fills;
+	size_t nr_fills, cap_fills;
+	unsigned long pmds_populated;		/* 2 MiB blocks mapped */
+	unsigned long pmds_freed;		/* ... unmapped and freed */
+	unsigned long ptes_populated;		/* base pages mapped */
+	unsigned long ptes_freed;
+	unsigned long basepage_fallbacks;	/* PMDs populated with base pages instead */
+	unsigned long pte_on_huge_pmd;		/* base-page populate met a huge PMD */
+	unsigned long sections_added;		/* sparse_add_section calls that succeeded */
+	unsigned long sections_removed;		/* sparse_remove_section calls */
+};
+
 struct machine {
 	struct machine_opts opts;
 	unsigned int sps;		/* struct page size in bytes */
@@ -200,9 +234,9 @@ struct machine {
 	int nr_cpus;
 	int cpu_node[MAX_CPUS];
 	int cur_cpu;
-	unsigned long max_pfn;		/* highest present pfn + 1 */
+	unsigned long max_pfn;		/* highest present pfn + 1 (hot-add raises it) */
 	struct memblock memblock;
-	unsigned long nr_sections;
+	unsigned long nr_sections;	/* grows with hot-add (sparse_index_init) */
 	struct mem_section *sections;	/* [nr_sections] */
 	bool booted;
 	struct fstore *fstore;
@@ -211,6 +245,7 @@ struct machine {
 	struct mm_struct *init_mm;	/* kernel page tables (the vmemmap) */
 	bool buddy_up;			/* memblock_free_all has run */
 	struct hvo_stats hvo_stats;
+	struct vmemmap_state vmemmap;
 	struct mm_inject inject;
 	unsigned long tlb_flushes;	/* flush_tlb_* calls */
 	/*

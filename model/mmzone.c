@@ -27,6 +27,17 @@ int pfn_to_nid(const struct machine *m, unsigned long pfn)
 struct zone *pfn_zone(struct machine *m, unsigned long pfn)
 {
 	struct pglist_data *pg = &m->node[pfn_to_nid(m, pfn)];
+	unsigned long sec = pfn >> PFN_SECTION_SHIFT;
+
+	if (sec < m->nr_sections) {
+		const struct mem_section *ms = &m->sections[sec];
+
+		if (ms->present && !ms->online)
+			return NULL;	/* hot-added, not onlined */
+		if (ms->zone_device_map &&
+		    (ms->zone_device_map >> ((pfn & (PAGES_PER_SECTION - 1)) / PAGES_PER_SUBSECTION) & 1))
+			return NULL;	/* a driver's memory */
+	}
 
 	for (int z = 0; z < MAX_NR_ZONES; z++)
 		if (pg->node_zones[z].spanned_pages && zone_spans_pfn(&pg->node_zones[z], pfn))

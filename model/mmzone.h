@@ -204,16 +204,29 @@ struct pglist_data {
 /*
  * A 128 MiB memory section (struct mem_section): which of its 64 2 MiB
  * sub-sections hold memory (subsection_map, as SPARSEMEM_VMEMMAP tracks
- * for hotplug), its node, and whether its memmap is populated.
+ * for hotplug), its node, and the section_mem_map flags: present
+ * (SECTION_MARKED_PRESENT), memmap populated (SECTION_HAS_MEM_MAP),
+ * online (SECTION_IS_ONLINE: boot sections, and hot-added ones once
+ * onlined), early (SECTION_IS_EARLY: present at boot).  zone_device_map
+ * marks the sub-sections a driver added (memremap_pages, memremap.h):
+ * device memory in no zone of the model.  The table grows when memory is
+ * hot-added above it (sparse.c: sparse_index_init).
  */
 struct mem_section {
 	uint64_t subsection_map;
+	uint64_t zone_device_map;
 	int nid;
 	bool present;
 	bool has_memmap;
+	bool online;
+	bool early;
 };
 
-/* pfn -> node and zone by range lookup (the model's page_zone()) */
+/*
+ * pfn -> node and zone by range lookup (the model's page_zone()).  A pfn
+ * of a section that is present but not online (hot-added, not onlined),
+ * or of a driver's sub-section, is in no zone: NULL.
+ */
 int pfn_to_nid(const struct machine *m, unsigned long pfn);
 struct zone *pfn_zone(struct machine *m, unsigned long pfn);
 bool pfn_valid(const struct machine *m, unsigned long pfn);	/* has memmap */

@@ -32,6 +32,7 @@
 	F(mremap)		\
 	F(uprobes)		\
 	F(trace_uprobe)		\
+	F(sparse)		\
 	F(pagewalk)
 
 #define MM_MODULE_DECLARE(n)	extern const struct mm_module mm_module_##n;

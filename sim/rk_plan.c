@@ -545,6 +545,9 @@ static int plan_stmt(struct planner *pl, const struct scn_stmt *st, const struct
 		return 0;
 	case SCN_EXPECT:
 		return plan_expect(pl, st);
+	case SCN_SUBSECTION:
+		return refuse(pl, st->col, "sub-sections are added by drivers (memremap_pages); "
+			      "no file adds them");
 	case SCN_KHUGEPAGED:
 		return refuse(pl, st->col, "khugepaged wakes on its own timer in a real kernel; "
 			      "no file makes it scan now");

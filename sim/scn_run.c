@@ -57,6 +57,7 @@
 #include "filemap.h"
 #include "hugetlb.h"
 #include "khugepaged.h"
+#include "memremap.h"
 #include "rcu.h"
 #include "memory.h"
 #include "mman.h"
@@ -1501,6 +1502,30 @@ static enum scn_status step_khugepaged(struct scn_runner *run, const struct scn_
 	return SCN_OK;
 }
 
+/* The parser checked alignment, size, node and overlaps between the script's own ranges */
+static enum scn_status step_subsection(struct scn_runner *run, const struct scn_stmt *st)
+{
+	unsigned long pfn = st->offset >> PAGE_SHIFT, nr = st->count >> PAGE_SHIFT;
+	int rc;
+
+	if (st->mode) {
+		rc = memunmap_pages(run->m, pfn, nr);
+	} else {
+		rc = memremap_pages(run->m, st->node, pfn, nr);
+		if (rc == -ENXIO)
+			return rt_error(run, st->name_col, "subsection add: [%#lx, %#lx) overlaps "
+					"System RAM (memremap_pages refuses it)", st->offset,
+					st->offset + st->count);
+	}
+	if (rc < 0) {
+		/* like a driver's probe failing: report it and go on */
+		err_printf(run, "mmsim: subsection %s %#lx %#lx: %s\n", st->mode ? "remove" : "add",
+			   st->offset, st->count, strerror(-rc));
+		run->c.write_errors++;
+	}
+	return SCN_OK;
+}
+
 static enum scn_status step_strace(struct scn_runner *run, const struct scn_stmt *st)
 {
 	run->strace = st->mode;
@@ -1531,6 +1556,7 @@ static const step_fn steps[] = {
 	[SCN_RM] = step_rm,
 	[SCN_STRACE] = step_strace,
 	[SCN_KHUGEPAGED] = step_khugepaged,
+	[SCN_SUBSECTION] = step_subsection,
 };
 
 /* -------------------------------------------------------------------------

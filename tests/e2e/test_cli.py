@@ -113,7 +113,7 @@ def test_policies_lists_families(mmsim):
     lines = r.stdout.splitlines()
     heads = [i for i, line in enumerate(lines) if not line.startswith("  ")]
     assert [lines[i].split(":")[0] for i in heads] == ["hvo", "hugetlb-mremap", "thp-uprobe",
-                                                       "pagewalk-lock"]
+                                                       "vmemmap-subpmd", "pagewalk-lock"]
     assert lines[0] == "hvo: HugeTLB vmemmap optimisation: what happens to the head vmemmap page"
     families = {}
     for line in lines:
@@ -122,7 +122,7 @@ def test_policies_lists_families(mmsim):
             families[name] = []
         else:
             families[name].append(line)
-    assert list(families) == ["hvo", "hugetlb-mremap", "thp-uprobe", "pagewalk-lock"]
+    assert list(families) == ["hvo", "hugetlb-mremap", "thp-uprobe", "vmemmap-subpmd", "pagewalk-lock"]
     entries = families["hvo"]
     assert [line.split()[0] for line in entries][:2] == ["reuse-head", "new-head"]
     assert [line for line in entries if line.endswith(" (default)")] == [

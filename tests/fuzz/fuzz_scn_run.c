@@ -26,7 +26,8 @@
  * known_failing() below), or that override an entry another pick implies
  * (pagewalk-lock=6.1 under hvo=new-head-6.12), are kept out too: their
  * simulated kernel failures are the outcome they exist to show, not
- * findings.
+ * findings.  So is a failure 6.1 itself has under every policy
+ * (known_kernel_hazard()).
  */
 #include <stdio.h>
 
@@ -168,6 +169,17 @@ static const char *sb_str(const struct sbuf *sb)
 	return sb->buf ? sb->buf : "";
 }
 
+/*
+ * A simulated kernel failure that is 6.1's own behaviour under any policy,
+ * not a finding: a sub-section's base-page populate that meets a huge
+ * vmemmap PMD (struct pages of 56 or 72 bytes; model/sparse.c,
+ * docs/model-notes.md).
+ */
+static bool known_kernel_hazard(const struct scn_result *r)
+{
+	return r->fail == SCN_FAIL_KERNEL && strstr(sb_str(&r->err), "pte_offset_kernel()");
+}
+
 static void check_repeat(const struct scn_script *s, const struct scn_run_opts *o,
 			 const struct scn_result *r1)
 {
@@ -212,7 +224,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (verbose())
 		fprintf(stderr, "fuzz_scn_run: status %d fail %d\n--- stdout\n%s--- stderr\n%s",
 			r.status, r.fail, sb_str(&r.out), sb_str(&r.err));
-	if (r.status == SCN_FAILED && r.fail != SCN_FAIL_EXPECT) {
+	if (r.status == SCN_FAILED && r.fail != SCN_FAIL_EXPECT && !known_kernel_hazard(&r)) {
 		fprintf(stderr, "fuzz_scn_run: %s\n%s",
 			r.fail == SCN_FAIL_INVARIANT ? "invariant broken" :
 			r.fail == SCN_FAIL_KERNEL ? "simulated kernel failure" :
