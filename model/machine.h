@@ -244,6 +244,7 @@ struct machine {
 	struct proc_ctx *procs;		/* processes and files, created on first use */
 	struct mm_struct *init_mm;	/* kernel page tables (the vmemmap) */
 	bool buddy_up;			/* memblock_free_all has run */
+	bool thp_off_at_boot;		/* hugepage_init: below 512 MiB of RAM */
 	struct hvo_stats hvo_stats;
 	struct vmemmap_state vmemmap;
 	struct mm_inject inject;

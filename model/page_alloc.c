@@ -1444,7 +1444,16 @@ void set_recommended_min_free_kbytes(struct machine *m, bool thp_enabled)
  */
 void khugepaged_min_free_kbytes_update(struct machine *m)
 {
-	if (!m->opts.thp)
+	/*
+	 * hugepage_init: with less than 512 MiB of RAM THP starts off
+	 * altogether (transparent_hugepage_flags = 0: enabled and defrag
+	 * never, no huge zero page, even over transparent_hugepage=), so
+	 * khugepaged neither starts nor raises min_free_kbytes.  An admin's
+	 * write to `enabled` turns it on (set_recommended_min_free_kbytes).
+	 */
+	if (totalram_pages(m) < (512UL << (20 - PAGE_SHIFT)))
+		m->thp_off_at_boot = true;
+	if (!m->opts.thp || m->thp_off_at_boot)
 		return;
 	if (!m->opts.min_free_kbytes) {
 		unsigned long rec = recommended_min_free_kbytes(m);
