@@ -17,6 +17,7 @@
  *     it, per node the pglist_data, then per node the memmap:
  *     sparse_buffer_init() takes one node-local, top-down, PMD-aligned
  *     buffer of section_map_size() per present section; vmemmap_populate
+ *     (sparse.c, with the sub-PMD rules of the vmemmap-subpmd policy)
  *     maps the memmap with 2 MiB PMDs taken from it in order, and the
  *     unused tail of the buffer is given back (sparse_buffer_fini); then
  *     the percpu first chunk per node (setup_per_cpu_areas).
@@ -51,6 +52,7 @@
 #include "task.h"
 #include "page_alloc.h"
 #include "pgtable.h"
+#include "sparse.h"
 
 #define PERCPU_UNIT_BYTES	(256UL << 10)	/* pcpu-alloc: u262144 on Debian 6.1 */
 #define PGLIST_DATA_BYTES	(176UL << 10)
@@ -104,7 +106,8 @@ static bool init_sections(struct machine *m, char *e, size_t el)
 			if (!ms->present)
 				ms->nid = r->nid;
 			ms->present = true;
-			ms->online = true;	/* memory_present: boot memory is online */
+			ms->early = true;
+			ms->online = true;	/* boot memory is online */
 			ms->subsection_map |= 1ULL << ((pfn & (PAGES_PER_SECTION - 1)) /
 						       PAGES_PER_SUBSECTION);
 		}
@@ -219,9 +222,6 @@ static unsigned long next_hole_start(const struct machine_opts *o, unsigned long
 			best = o->hole[h].start;
 	return best;
 }
-
-/* x86_64 with 4-level paging: physical addresses have 46 bits */
-#define MAX_PHYSMEM_BITS	46
 
 static bool layout_memory(struct machine *m, char *e, size_t el)
 {
@@ -350,7 +350,7 @@ static bool setup_zones(struct machine *m, char *e, size_t el)
 			z->pageblock_flags = host_malloc(nblocks, "setting up the pageblock flags");
 			z->pcp = host_calloc((size_t)m->nr_cpus, sizeof(struct per_cpu_pages),
 					     "setting up the per-cpu lists");
-			/* memmap_init marks every pageblock MIGRATE_MOVABLE */
+			/* memmap_init_pageblocks sets the types once memblock is done */
 			memset(z->pageblock_flags, MIGRATE_MOVABLE, nblocks);
 			for (int c = 0; c < m->nr_cpus; c++) {
 				z->pcp[c].batch = 1;	/* boot pageset until zone_pcp_setup */
@@ -455,20 +455,24 @@ static bool section_present(struct machine *m, unsigned long sec)
 }
 
 /*
- * sparse_init_nid + vmemmap_populate: map every present section's memmap
- * with PMDs carved from the node's sparse buffer.
+ * sparse_init_nid: map every present section's memmap with
+ * vmemmap_populate (sparse.c), whose 2 MiB blocks come from the node's
+ * sparse buffer first; the buffer's unused tail goes back to memblock
+ * (sparse_buffer_fini).
  */
 static bool populate_memmap(struct machine *m, char *e, size_t el)
 {
 	unsigned long nsec = (m->max_pfn + PAGES_PER_SECTION - 1) >> PFN_SECTION_SHIFT;
 	unsigned long map_size = section_map_size(m) >> PAGE_SHIFT;
+	struct vmemmap_state *st = &m->vmemmap;
 
+	st->defer_fills = true;		/* until vmemmap_boot_fills_apply */
 	for (int n = 0; n < m->nr_nodes; n++) {
 		struct pglist_data *pg = &m->node[n];
 		unsigned long first_sec = pg->node_start_pfn >> PFN_SECTION_SHIFT;
 		unsigned long end_sec = (pg->node_start_pfn + pg->node_spanned_pages +
 					 PAGES_PER_SECTION - 1) >> PFN_SECTION_SHIFT;
-		unsigned long count = 0, buf, cur, buf_end;
+		unsigned long count = 0, buf;
 
 		for (unsigned long s = first_sec; s < end_sec && s < nsec; s++)
 			if (section_present(m, s) && pfn_to_nid(m, s << PFN_SECTION_SHIFT) == n)
@@ -477,58 +481,105 @@ static bool populate_memmap(struct machine *m, char *e, size_t el)
 			continue;
 		buf = memblock_alloc_try_nid(m, count * map_size, map_size, DMA_PFN_END, ~0UL, n, true,
 					     "memmap");
-		if (buf == PFN_NONE)
-			buf = 0;	/* no buffer: populate block by block below */
-		cur = buf;
-		buf_end = buf ? buf + count * map_size : 0;
+		/* sparse_buffer_init; no buffer: vmemmap_alloc_block block by block */
+		st->sparsemap_buf = buf == PFN_NONE ? 0 : buf;
+		st->sparsemap_buf_end = buf == PFN_NONE ? 0 : buf + count * map_size;
 		for (unsigned long s = first_sec; s < end_sec && s < nsec; s++) {
-			uint64_t va, vend;
+			unsigned long pfn = s << PFN_SECTION_SHIFT;
 
-			if (!section_present(m, s) || pfn_to_nid(m, s << PFN_SECTION_SHIFT) != n)
+			if (!section_present(m, s) || pfn_to_nid(m, pfn) != n)
 				continue;
 			m->sections[s].has_memmap = true;
-			va = page_va(m, s << PFN_SECTION_SHIFT) & ~(PMD_SIZE - 1);
-			vend = page_va(m, (s + 1) << PFN_SECTION_SHIFT);
-			for (; va < vend; va += PMD_SIZE) {
-				unsigned long blk = PFN_NONE;
-				enum pt_level lvl;
-
-				if (pte_present(pt_walk(m, m->init_mm, va, &lvl, NULL, NULL)))
-					continue;	/* vmemmap_use_sub_pmd: already there */
-				if (cur + (PMD_SIZE >> PAGE_SHIFT) <= buf_end) {
-					blk = cur;
-					cur += PMD_SIZE >> PAGE_SHIFT;
-				} else {
-					blk = memblock_alloc_try_nid(m, PMD_SIZE >> PAGE_SHIFT,
-								     PMD_SIZE >> PAGE_SHIFT, DMA_PFN_END,
-								     ~0UL, n, false, "memmap");
-				}
-				if (blk != PFN_NONE) {
-					if (pt_map(m, m->init_mm, va, blk, PAGE_KERNEL_LARGE, PT_PMD, n))
-						return err(e, el, "no memory for vmemmap page tables");
-					fstore_add_origin(m, blk, PMD_SIZE >> PAGE_SHIFT, va);
-					pg->memmap_pages += PMD_SIZE >> PAGE_SHIFT;
-					continue;
-				}
-				/* no 2 MiB block: base pages (vmemmap_populate_basepages) */
-				for (uint64_t pva = va; pva < va + PMD_SIZE; pva += PAGE_SIZE) {
-					unsigned long f = memblock_alloc_try_nid(m, 1, 1, DMA_PFN_END, ~0UL,
-										 n, false, "memmap");
-
-					if (f == PFN_NONE)
-						return err(e, el, "impossible machine: node %d cannot hold its memmap", n);
-					if (pt_map(m, m->init_mm, pva, f, PAGE_KERNEL, PT_PTE, n))
-						return err(e, el, "no memory for vmemmap page tables");
-					fstore_add_origin(m, f, 1, pva);
-					pg->memmap_pages++;
-				}
-			}
+			if (vmemmap_populate(m, page_va(m, pfn), page_va(m, pfn + PAGES_PER_SECTION), n,
+					     NULL))
+				return err(e, el, "impossible machine: node %d cannot hold its memmap", n);
 		}
-		if (cur < buf_end)
-			memblock_free(m, cur, buf_end);		/* sparse_buffer_fini */
-
+		if (st->sparsemap_buf < st->sparsemap_buf_end)
+			memblock_free(m, st->sparsemap_buf, st->sparsemap_buf_end);
+		st->sparsemap_buf = st->sparsemap_buf_end = 0;
 	}
 	return true;
+}
+
+/*
+ * The first pfn defer_init() leaves to deferred_init_memmap on node nid
+ * (CONFIG_DEFERRED_STRUCT_PAGE_INIT=y, Debian's config): in the node's
+ * last zone, the first section-aligned pfn of memory after more than a
+ * section's worth of that zone's memory pfns, counted from its start.
+ * ~0UL when the node has no such pfn or the machine has
+ * CONFIG_DEFERRED_STRUCT_PAGE_INIT off (nothing deferred).
+ */
+static unsigned long first_deferred_pfn(struct machine *m, int nid)
+{
+	struct pglist_data *pg = &m->node[nid];
+	unsigned long node_end = pg->node_start_pfn + pg->node_spanned_pages;
+	const struct memblock_type *mem = &m->memblock.memory;
+	unsigned long counted = 0;
+	struct zone *last = NULL;
+
+	for (int zi = 0; zi < MAX_NR_ZONES; zi++) {
+		struct zone *z = &pg->node_zones[zi];
+
+		if (z->spanned_pages && zone_end_pfn(z) == node_end)
+			last = z;
+	}
+	if (!last || m->opts.no_deferred_struct_page_init)
+		return ~0UL;
+	for (int i = 0; i < mem->cnt; i++) {
+		unsigned long lo = mem->regions[i].base_pfn, hi = mem->regions[i].end_pfn, sec;
+
+		lo = lo > last->zone_start_pfn ? lo : last->zone_start_pfn;
+		hi = hi < zone_end_pfn(last) ? hi : zone_end_pfn(last);
+		if (lo >= hi)
+			continue;
+		/* the first section boundary in [lo, hi) whose count exceeds a section */
+		if (counted + (hi - lo) > PAGES_PER_SECTION) {
+			/* the count exceeds a section from pfn need on */
+			unsigned long need = counted >= PAGES_PER_SECTION ? lo :
+					     lo + PAGES_PER_SECTION - counted;
+
+			sec = (need + PAGES_PER_SECTION - 1) & ~(PAGES_PER_SECTION - 1);
+			if (sec < hi)
+				return sec;
+		}
+		counted += hi - lo;
+	}
+	return ~0UL;
+}
+
+/*
+ * The migratetype boot leaves in each pageblock.  The bitmap starts as
+ * zeroes, MIGRATE_UNMOVABLE.  memmap_init_range marks MOVABLE the block of
+ * every pageblock-aligned pfn of memblock.memory it initialises; in each
+ * node's last zone it stops at first_deferred_pfn, and from there
+ * deferred_free_range marks only the blocks whose aligned pfn it frees.
+ * So a block that starts in a hole (the DMA zone's first, pfn 0 being
+ * e820-reserved) or, past first_deferred_pfn, in memory reserved at boot
+ * (the memmap, percpu, node_data, page tables, bootmem hugepages) stays
+ * Unmovable, and whatever is freed into it later (HVO's vmemmap pages,
+ * a bootmem gigantic page) goes to the Unmovable free lists.
+ */
+static void memmap_init_pageblocks(struct machine *m)
+{
+	for (int n = 0; n < m->nr_nodes; n++) {
+		unsigned long deferred = first_deferred_pfn(m, n);
+
+		for (int zi = 0; zi < MAX_NR_ZONES; zi++) {
+			struct zone *z = &m->node[n].node_zones[zi];
+			unsigned long pfn;
+
+			if (!z->spanned_pages || !z->pageblock_flags)
+				continue;
+			for (pfn = z->zone_start_pfn & ~(pageblock_nr_pages - 1); pfn < zone_end_pfn(z);
+			     pfn += pageblock_nr_pages) {
+				bool movable = pfn_present_mem(m, pfn) &&
+					       (pfn < deferred || !memblock_is_reserved(m, pfn));
+
+				set_pfnblock_migratetype(z, pfn, movable ? MIGRATE_MOVABLE :
+									     MIGRATE_UNMOVABLE);
+			}
+		}
+	}
 }
 
 static void free_range_to_buddy(struct machine *m, unsigned long start, unsigned long end,
@@ -595,7 +646,9 @@ struct machine *machine_create(const struct machine_opts *o, char *e, size_t el)
 	if (hugetlb_reserve_bootmem(m, e, el))
 		goto fail;
 
+	vmemmap_boot_fills_apply(m);	/* every memblock reservation is made */
 	fstore_flush_xc(m);
+	memmap_init_pageblocks(m);
 	for_each_free_mem_range(m, free_range_to_buddy, NULL);
 	m->buddy_up = true;
 	if (o->page_alloc_shuffle) {
@@ -636,6 +689,7 @@ void machine_destroy(struct machine *m)
 	fstore_destroy(m);
 	memblock_destroy(m);
 	host_free(m->sections);
+	host_free(m->vmemmap.fills);
 	host_free(m->init_mm);
 	host_free(m);
 }

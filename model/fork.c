@@ -202,6 +202,7 @@ struct task *do_fork(struct machine *m, struct task *parent, const char *name, i
 	*err = dup_mmap(m, t->mm, parent->mm);
 	if (*err) {
 		/* the kernel's dup_mmap failure path: undo what was copied */
+		uprobe_clear_state(m, t->mm);
 		exit_mmap(m, t->mm);
 		mm_free(m, t->mm);
 		t->mm = NULL;
@@ -228,6 +229,7 @@ void do_exit(struct machine *m, struct task *t, int code)
 		if (t->fd[fd])
 			ksys_close(m, t, fd);
 	if (t->mm) {
+		uprobe_clear_state(m, t->mm);	/* __mmput */
 		khugepaged_exit(m, t->mm);	/* __mmput: before exit_mmap */
 		exit_mmap(m, t->mm);
 		mm_free(m, t->mm);

@@ -63,6 +63,7 @@
 #include "rmap.h"
 #include "sbuf.h"
 #include "task.h"
+#include "uprobes.h"
 #include "vout.h"
 #include "xmap.h"
 
@@ -1450,7 +1451,7 @@ static int cpmt_check_ptes(struct machine *m, struct vm_area_struct *vma,
 			continue;			/* not faulted in: fine */
 		if (!upte_present(e))
 			return SCAN_PTE_NON_PRESENT;
-		if (vm_normal_pfn(e) != hpage + i)
+		if (vm_normal_pfn(e) != hpage + i && !m->inject.khugepaged_cpmt_skip_subpage_check)
 			return SCAN_FAIL;
 		(*count)++;
 	}
@@ -1805,6 +1806,7 @@ void khugepaged_do_scan(struct machine *m)
 		}
 	}
 	k->st.pages_scanned += scanned;
+	uprobe_remap_check(m);
 }
 
 /*

@@ -62,6 +62,7 @@ struct machine_opts {
 	unsigned int watermark_scale_factor;
 	unsigned int percpu_pagelist_high_fraction;
 	bool page_alloc_shuffle;	/* page_alloc.shuffle=1 */
+	bool no_deferred_struct_page_init;	/* CONFIG_DEFERRED_STRUCT_PAGE_INIT=n */
 	bool thp;			/* khugepaged's min_free_kbytes bump */
 	int thp_enabled;		/* transparent_hugepage= (enum thp_enabled) */
 	uint64_t seed;
@@ -159,10 +160,13 @@ struct mm_inject {
 	 * khugepaged mutants for the race tests: collapse_file unlocks the
 	 * new THP before retract_page_tables (no page lock to stop faults
 	 * mapping it), 6.6's retraction frees the PTE table at once instead
-	 * of after an RCU grace period.
+	 * of after an RCU grace period; collapse_pte_mapped_thp skips its
+	 * check that each present PTE maps the THP's subpage of its offset
+	 * (so a uprobe's anonymous copy there goes with the table).
 	 */
 	bool khugepaged_unlock_early;
 	bool khugepaged_free_table_early;
+	bool khugepaged_cpmt_skip_subpage_check;
 	bool step_by_step;
 	bool hugetlb_move_skip_vma_lock;
 	bool hugetlb_move_skip_locks;
@@ -189,6 +193,40 @@ struct hvo_stats {
 };
 struct fstore_cpu;	/* page.h */
 
+/*
+ * The sparse vmemmap after boot (sparse.c): x86's unused_pmd_start (the
+ * start of the last populated PMD's unused tail, not yet marked
+ * PAGE_UNUSED; 0 for none), boot's per-node sparse buffer
+ * (sparse_buffer_init, as pfns [buf, buf_end); 0 when there is none),
+ * and what populate and free did, for the vmemmap.* counters.
+ */
+struct vmemmap_fill {
+	uint64_t va, len;
+	uint8_t byte;
+};
+
+struct vmemmap_state {
+	uint64_t unused_pmd_start;
+	unsigned long sparsemap_buf, sparsemap_buf_end;
+	/*
+	 * Boot: the memmap is not initialised yet (the frame store's lazy
+	 * boot state stands for memmap_init, which runs later), so
+	 * vmemmap_memset queues its fills here until boot applies them
+	 * (vmemmap_boot_fills_apply).
+	 */
+	bool defer_fills;
+	struct vmemmap_fill *fills;
+	size_t nr_fills, cap_fills;
+	unsigned long pmds_populated;		/* 2 MiB blocks mapped */
+	unsigned long pmds_freed;		/* ... unmapped and freed */
+	unsigned long ptes_populated;		/* base pages mapped */
+	unsigned long ptes_freed;
+	unsigned long basepage_fallbacks;	/* PMDs populated with base pages instead */
+	unsigned long pte_on_huge_pmd;		/* base-page populate met a huge PMD */
+	unsigned long sections_added;		/* sparse_add_section calls that succeeded */
+	unsigned long sections_removed;		/* sparse_remove_section calls */
+};
+
 struct machine {
 	struct machine_opts opts;
 	unsigned int sps;		/* struct page size in bytes */
@@ -197,9 +235,9 @@ struct machine {
 	int nr_cpus;
 	int cpu_node[MAX_CPUS];
 	int cur_cpu;
-	unsigned long max_pfn;		/* highest present pfn + 1 */
+	unsigned long max_pfn;		/* highest present pfn + 1 (hot-add raises it) */
 	struct memblock memblock;
-	unsigned long nr_sections;
+	unsigned long nr_sections;	/* grows with hot-add (sparse_index_init) */
 	struct mem_section *sections;	/* [nr_sections] */
 	bool booted;
 	struct fstore *fstore;
@@ -208,7 +246,9 @@ struct machine {
 	struct memory_hotplug *hotplug;	/* memory blocks (memory_dev_init) */
 	struct mm_struct *init_mm;	/* kernel page tables (the vmemmap) */
 	bool buddy_up;			/* memblock_free_all has run */
+	bool thp_off_at_boot;		/* hugepage_init: below 512 MiB of RAM */
 	struct hvo_stats hvo_stats;
+	struct vmemmap_state vmemmap;
 	struct mm_inject inject;
 	unsigned long tlb_flushes;	/* flush_tlb_* calls */
 	/*

@@ -186,7 +186,7 @@ void unlock_device_hotplug(struct machine *m)
  */
 static bool early_section_nr(struct machine *m, unsigned long nr)
 {
-	return nr < mhp(m)->nr_early && mhp(m)->early[nr];
+	return nr < m->nr_sections && m->sections[nr].early;
 }
 
 /* online_mem_sections / offline_mem_sections */
@@ -979,11 +979,7 @@ void memory_dev_init(struct machine *m)
 	h->online_policy = ONLINE_POLICY_CONTIG_ZONES;
 	h->auto_movable_ratio = 301;
 	h->auto_movable_numa_aware = true;
-	/* boot sections are early (SECTION_IS_EARLY); zones start with all their pages early */
-	h->nr_early = m->nr_sections;
-	h->early = host_calloc(h->nr_early ? h->nr_early : 1, 1, "setting up memory hotplug");
-	for (unsigned long nr = 0; nr < m->nr_sections; nr++)
-		h->early[nr] = m->sections[nr].present;
+	/* zones start with all their pages early (boot marks the sections SECTION_IS_EARLY) */
 	for (int n = 0; n < m->nr_nodes; n++)
 		for (int zi = 0; zi < MAX_NR_ZONES; zi++)
 			h->present_early_pages[n][zi] = zone_of(m, n, zi)->present_pages;
@@ -1021,7 +1017,6 @@ void memory_hotplug_destroy(struct machine *m)
 	for (unsigned long id = 0; id < h->nr_blocks; id++)
 		host_free(h->blocks[id]);
 	host_free(h->blocks);
-	host_free(h->early);
 	host_free(h);
 	m->hotplug = NULL;
 }

@@ -86,8 +86,6 @@ struct memory_hotplug {
 	bool movable_node_enabled;
 	struct memory_block **blocks;		/* by block id, NULL: none */
 	unsigned long nr_blocks;		/* slots in blocks[] */
-	uint8_t *early;				/* by section: present at boot (early_section) */
-	unsigned long nr_early;
 	unsigned long present_early_pages[MAX_NUMNODES][MAX_NR_ZONES];
 	struct mhp_stats stats;
 	char why[200];				/* why the last online/offline failed */

@@ -26,13 +26,21 @@ int pfn_to_nid(const struct machine *m, unsigned long pfn)
 
 struct zone *pfn_zone(struct machine *m, unsigned long pfn)
 {
+	struct pglist_data *pg = &m->node[pfn_to_nid(m, pfn)];
 	unsigned long sec = pfn >> PFN_SECTION_SHIFT;
-	struct pglist_data *pg;
 
-	/* a section memory hotplug onlined: zone spans may overlap there */
-	if (sec < m->nr_sections && m->sections[sec].zone)
-		return m->sections[sec].zone;
-	pg = &m->node[pfn_to_nid(m, pfn)];
+	if (sec < m->nr_sections) {
+		const struct mem_section *ms = &m->sections[sec];
+
+		/* onlined by memory hotplug (zone spans may overlap there) */
+		if (ms->zone)
+			return ms->zone;
+		if (ms->present && !ms->online)
+			return NULL;	/* hot-added not onlined, or offline */
+		if (ms->zone_device_map &&
+		    (ms->zone_device_map >> ((pfn & (PAGES_PER_SECTION - 1)) / PAGES_PER_SUBSECTION) & 1))
+			return NULL;	/* a driver's memory */
+	}
 
 	for (int z = 0; z < MAX_NR_ZONES; z++)
 		if (pg->node_zones[z].spanned_pages && zone_spans_pfn(&pg->node_zones[z], pfn))

@@ -9,7 +9,7 @@
  * of `mmsim files` and of file lookups.  It keeps the counter order
  * `print counters` always had: the kernel views, hvo.*, node.*,
  * hugepages.*; then the processes' proc.*.  mremap registers only its
- * policy family (hugetlb-mremap).
+ * policy family (hugetlb-mremap), pagewalk only its own (pagewalk-lock).
  */
 #include <ctype.h>
 #include <errno.h>
@@ -32,6 +32,8 @@
 	F(mremap)		\
 	F(uprobes)		\
 	F(trace_uprobe)		\
+	F(sparse)		\
+	F(pagewalk)		\
 	F(memory_hotplug)
 
 #define MM_MODULE_DECLARE(n)	extern const struct mm_module mm_module_##n;

@@ -1398,7 +1398,7 @@ void zone_pcp_reset(struct machine *m, struct zone *z)
 
 void adjust_managed_page_count(struct machine *m, unsigned long pfn, long count)
 {
-	struct zone *z = pfn_zone(m, pfn);
+	struct zone *z = page_zone(m, pfn);	/* the memmap's: pfn may be offline already */
 
 	z->managed_pages = (unsigned long)((long)z->managed_pages + count);
 }
@@ -1521,7 +1521,16 @@ void set_recommended_min_free_kbytes(struct machine *m, bool thp_enabled)
  */
 void khugepaged_min_free_kbytes_update(struct machine *m)
 {
-	if (!m->opts.thp)
+	/*
+	 * hugepage_init: with less than 512 MiB of RAM THP starts off
+	 * altogether (transparent_hugepage_flags = 0: enabled and defrag
+	 * never, no huge zero page, even over transparent_hugepage=), so
+	 * khugepaged neither starts nor raises min_free_kbytes.  An admin's
+	 * write to `enabled` turns it on (set_recommended_min_free_kbytes).
+	 */
+	if (totalram_pages(m) < (512UL << (20 - PAGE_SHIFT)))
+		m->thp_off_at_boot = true;
+	if (!m->opts.thp || m->thp_off_at_boot)
 		return;
 	m->khugepaged_thread = true;	/* hugepage_init starts khugepaged */
 	if (!m->opts.min_free_kbytes) {
@@ -1750,24 +1759,22 @@ static unsigned long __alloc_pages_direct_compact(struct machine *m, gfp_t gfp, 
 #define MAX_RECLAIM_RETRIES	16
 
 /*
- * __perform_reclaim and the retry that follows it.  Nothing is
- * reclaimable in this model (every page is held by the scenario), so
- * reclaim makes no progress; what remains of __alloc_pages_direct_reclaim
- * is its second chance: drain the per-cpu lists and try again.
+ * __alloc_pages_direct_reclaim when nothing can be reclaimed (every page
+ * is held by the scenario): do_try_to_free_pages counts the stall in
+ * allocstall_<zone of gfp_zone()> and makes no progress, and 6.1 then
+ * returns at once: the get_page_from_freelist retry and the
+ * drain_all_pages that follows a failed retry run only after progress.
+ * Pages on other CPUs' pcp lists stay there.
  */
 static unsigned long __alloc_pages_direct_reclaim(struct machine *m, gfp_t gfp, unsigned int order,
 						  unsigned int alloc_flags,
 						  struct alloc_context *ac)
 {
-	unsigned long pfn;
-
-	count_vm_event(m, ALLOCSTALL_NORMAL);
-	pfn = get_page_from_freelist(m, gfp, order, alloc_flags, ac);
-	if (pfn == PFN_NONE) {
-		drain_all_pages(m, NULL);
-		pfn = get_page_from_freelist(m, gfp, order, alloc_flags, ac);
-	}
-	return pfn;
+	(void)gfp;
+	(void)order;
+	(void)alloc_flags;
+	count_vm_event(m, ALLOCSTALL_DMA + ac->highest_zoneidx);
+	return PFN_NONE;
 }
 
 /* should_reclaim_retry with no reclaim progress: only free memory counts */
@@ -1789,8 +1796,8 @@ static bool should_reclaim_retry(struct machine *m, unsigned int order, struct a
 /*
  * __alloc_pages_slowpath as 6.1.192 runs it when reclaim cannot make
  * progress (see the header comment): an async compaction first for costly
- * and non-movable high orders, then direct "reclaim" (a pcp drain and a
- * retry) and compaction at DEF_COMPACT_PRIORITY; should_compact_retry is
+ * and non-movable high orders, then direct reclaim (a stall that frees
+ * nothing) and compaction at DEF_COMPACT_PRIORITY; should_compact_retry is
  * only consulted after reclaim progress, so it never is here; the OOM
  * killer is not invoked for costly, __GFP_RETRY_MAYFAIL or __GFP_THISNODE
  * requests, and has nothing to kill otherwise.

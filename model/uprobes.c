@@ -63,6 +63,8 @@
 #include "filemap.h"
 #include "gup.h"
 #include "host.h"
+#include "huge_memory.h"
+#include "khugepaged.h"
 #include "machine.h"
 #include "memory.h"
 #include "mmap.h"
@@ -96,6 +98,12 @@ struct uprobes_ctx {
 	unsigned int nr_contents, cap_contents;
 	struct xmap content_by_tag;	/* tag -> index in contents */
 	struct uprobe_stats stats;
+	/* uprobe_remap_wakeups: the ranges breakpoints went into, and when */
+	struct remap_range { struct mm_struct *mm; uint64_t haddr; } *probed;
+	unsigned int nr_probed, cap_probed;
+	enum { REMAP_NONE, REMAP_PROBED, REMAP_WAITING, REMAP_DONE } remap;
+	unsigned long remap_wakeups0;	/* khugepaged's wake-ups at the last unregister */
+	long remap_result;
 };
 
 static struct uprobes_ctx *uprobes_ctx(struct machine *m)
@@ -135,6 +143,7 @@ void uprobes_destroy(struct machine *m)
 	for (unsigned int i = 0; i < u->nr_contents; i++)
 		host_free(u->contents[i].offs);
 	host_free(u->contents);
+	host_free(u->probed);
 	xmap_destroy(&u->content_by_tag);
 	host_free(u);
 	m->procs->uprobes = NULL;
@@ -515,6 +524,97 @@ put_old:
 	return (int)ret;
 }
 
+/* ---- when the text is PMD-mapped again (uprobe_remap_wakeups) ------------ */
+
+#define HPAGE_PMD_MASK	(~(HPAGE_PMD_SIZE - 1))
+
+/* A breakpoint went into mm at vaddr: its 2 MiB range is a probed one */
+static void remap_note_install(struct uprobes_ctx *u, struct mm_struct *mm, uint64_t vaddr)
+{
+	uint64_t haddr = vaddr & HPAGE_PMD_MASK;
+
+	if (u->remap != REMAP_PROBED) {		/* a new round of probes */
+		u->nr_probed = 0;
+		u->remap = REMAP_PROBED;
+	}
+	for (unsigned int i = 0; i < u->nr_probed; i++)
+		if (u->probed[i].mm == mm && u->probed[i].haddr == haddr)
+			return;
+	if (u->nr_probed == u->cap_probed) {
+		u->cap_probed = u->cap_probed ? 2 * u->cap_probed : 8;
+		u->probed = host_reallocarray(u->probed, u->cap_probed, sizeof(*u->probed),
+					      "the probed ranges");
+	}
+	u->probed[u->nr_probed].mm = mm;
+	u->probed[u->nr_probed].haddr = haddr;
+	u->nr_probed++;
+}
+
+/*
+ * uprobe_clear_state (__mmput): the mm goes, and with it what uprobes
+ * kept for it; the model keeps its probed ranges (no XOL area, no
+ * delayed uprobes), which need no re-mapping now.
+ */
+void uprobe_clear_state(struct machine *m, struct mm_struct *mm)
+{
+	struct uprobes_ctx *u = m->procs ? m->procs->uprobes : NULL;
+
+	for (unsigned int i = 0; u && i < u->nr_probed;) {
+		if (u->probed[i].mm == mm)
+			u->probed[i] = u->probed[--u->nr_probed];
+		else
+			i++;
+	}
+}
+
+/* A huge PMD maps the range, or no table does and the page cache holds its THP */
+static bool range_pmd_mappable(struct machine *m, struct mm_struct *mm, uint64_t haddr)
+{
+	struct vm_area_struct *vma = find_vma(mm, haddr);
+	unsigned long table, pfn;
+	unsigned int idx;
+	pteval_t pmd = 0;
+
+	if (!vma || vma->vm_start > haddr || !vma->vm_file)
+		return true;			/* nothing of the text left there */
+	if (pmd_slot(m, mm, haddr, false, &table, &idx, NULL))
+		pmd = pt_read(m, table, idx);
+	if (pte_present(pmd))
+		return pmd_leaf(pmd);
+	if (vma->vm_end < haddr + HPAGE_PMD_SIZE)
+		return false;
+	pfn = page_cache_lookup(m, vma->vm_file, linear_page_index(vma, haddr));
+	return pfn != PFN_NONE && PageHead(m, pfn) && compound_order(m, pfn) == HPAGE_PMD_ORDER;
+}
+
+static void remap_check(struct machine *m, struct uprobes_ctx *u)
+{
+	if (u->remap != REMAP_WAITING)
+		return;
+	for (unsigned int i = 0; i < u->nr_probed; i++)
+		if (!range_pmd_mappable(m, u->probed[i].mm, u->probed[i].haddr))
+			return;
+	u->remap_result = (long)(khugepaged_stats(m)->wakeups - u->remap_wakeups0);
+	u->remap = REMAP_DONE;
+}
+
+void uprobe_remap_check(struct machine *m)
+{
+	struct uprobes_ctx *u = m->procs ? m->procs->uprobes : NULL;
+
+	if (u)
+		remap_check(m, u);
+}
+
+long uprobe_remap_wakeups(struct machine *m)
+{
+	struct uprobes_ctx *u = m->procs ? m->procs->uprobes : NULL;
+
+	if (!u || u->remap == REMAP_NONE)
+		return 0;
+	return u->remap == REMAP_DONE ? u->remap_result : UPROBE_REMAP_NEVER;
+}
+
 /* ---- install and remove ------------------------------------------------- */
 
 /*
@@ -580,8 +680,10 @@ static int install_breakpoint(struct machine *m, struct uprobe *up, struct mm_st
 	if (first_uprobe)
 		mm->flags |= 1UL << MMF_HAS_UPROBES;
 	ret = uprobe_write_opcode(m, up, mm, vaddr, true);
-	if (!ret)
+	if (!ret) {
 		mm->flags &= ~(1UL << MMF_RECALC_UPROBES);
+		remap_note_install(uprobes_ctx(m), mm, vaddr);
+	}
 	else if (first_uprobe)
 		mm->flags &= ~(1UL << MMF_HAS_UPROBES);
 	return ret;
@@ -688,6 +790,16 @@ void uprobe_unregister(struct machine *m, struct inode *inode, uint64_t offset,
 	__uprobe_unregister(m, up, uc);
 	up_write(m, &up->register_rwsem);
 	put_uprobe(up);
+	if (no_uprobe_events(m)) {
+		struct uprobes_ctx *u = uprobes_ctx(m);
+
+		/* the last uprobe went: from here, khugepaged's wake-ups count */
+		if (u->remap == REMAP_PROBED) {
+			u->remap = REMAP_WAITING;
+			u->remap_wakeups0 = khugepaged_stats(m)->wakeups;
+		}
+		remap_check(m, u);
+	}
 }
 
 int uprobe_register(struct machine *m, struct inode *inode, uint64_t offset,

@@ -107,6 +107,23 @@ bool page_has_swbp(struct machine *m, unsigned long pfn, unsigned int off);
 uint64_t swbp_content(struct machine *m, uint64_t tag, unsigned int off, bool set);
 
 const struct uprobe_stats *uprobe_stats(struct machine *m);
+
+/*
+ * How long after the last uprobe went the probed text was PMD-mappable
+ * again, in khugepaged wake-ups: every 2 MiB range a breakpoint went into
+ * (per mm, since the uprobe table was last empty) is mapped by a huge PMD,
+ * or has no page table and a PMD-sized THP in the page cache at its
+ * offset (the next access maps it by PMD).  Checked when the last uprobe
+ * is unregistered (0 if already so) and after every khugepaged wake-up.
+ * UPROBE_REMAP_NEVER while it is not so, or while uprobes remain; 0 when
+ * no breakpoint was ever installed.
+ */
+#define UPROBE_REMAP_NEVER	(-1L)
+long uprobe_remap_wakeups(struct machine *m);
+/* After a khugepaged wake-up (khugepaged_do_scan) */
+void uprobe_remap_check(struct machine *m);
+/* __mmput: the mm is going */
+void uprobe_clear_state(struct machine *m, struct mm_struct *mm);
 /* Free everything (machine teardown) */
 void uprobes_destroy(struct machine *m);
 

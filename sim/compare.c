@@ -11,7 +11,9 @@
  * The scenario is parsed once and run on a fresh machine per combination,
  * all output captured.  Every figure is a number read from the machine at
  * the end of the run (scn_run_opts.at_end): compare's own below, then the
- * ones each varied family declares (policy_family.figures).
+ * ones each varied family declares (policy_family.figures).  A figure of
+ * POLICY_FIG_NEVER prints as "never" (JSON: the string), and its
+ * difference against a number as "-" (JSON: null).
  */
 #include <assert.h>
 #include <errno.h>
@@ -344,8 +346,12 @@ void cmp_table_text(const struct cmp_table *t, const char *file, struct sbuf *sb
 	sb_puts(sb, "\n");
 	for (unsigned int k = 0; k < t->nr_rows; k++) {
 		sb_printf(sb, "%-*s", lw, t->rows[k].label);
-		for (unsigned int i = 0; i < t->nr_runs; i++)
-			sb_printf(sb, "%*ld", w, t->rows[k].v[i]);
+		for (unsigned int i = 0; i < t->nr_runs; i++) {
+			if (t->rows[k].v[i] == POLICY_FIG_NEVER)
+				sb_printf(sb, "%*s", w, "never");
+			else
+				sb_printf(sb, "%*ld", w, t->rows[k].v[i]);
+		}
 		sb_puts(sb, "\n");
 	}
 	if (t->nr_runs < 2)
@@ -356,8 +362,15 @@ void cmp_table_text(const struct cmp_table *t, const char *file, struct sbuf *sb
 	sb_puts(sb, "\n");
 	for (unsigned int k = 0; k < t->nr_rows; k++) {
 		sb_printf(sb, "%-*s", lw, t->rows[k].label);
-		for (unsigned int i = 1; i < t->nr_runs; i++)
-			sb_printf(sb, "%+*ld", w, t->rows[k].v[i] - t->rows[k].v[0]);
+		for (unsigned int i = 1; i < t->nr_runs; i++) {
+			long a = t->rows[k].v[0], b = t->rows[k].v[i];
+
+			/* never against a number has no difference; never against never is none */
+			if (a == POLICY_FIG_NEVER || b == POLICY_FIG_NEVER)
+				sb_printf(sb, "%*s", w, a == b ? "+0" : "-");
+			else
+				sb_printf(sb, "%+*ld", w, b - a);
+		}
 		sb_puts(sb, "\n");
 	}
 }
@@ -421,13 +434,21 @@ void cmp_table_json(const struct cmp_table *t, const char *file, struct sbuf *sb
 		for (unsigned int k = 0; k < t->nr_rows; k++) {
 			sb_puts(sb, k ? ", " : "");
 			json_str(sb, t->rows[k].label);
-			sb_printf(sb, ": %ld", t->rows[k].v[i]);
+			if (t->rows[k].v[i] == POLICY_FIG_NEVER)
+				sb_puts(sb, ": \"never\"");
+			else
+				sb_printf(sb, ": %ld", t->rows[k].v[i]);
 		}
 		sb_puts(sb, "},\n     \"difference\": {");
 		for (unsigned int k = 0; k < t->nr_rows; k++) {
+			long a = t->rows[k].v[0], b = t->rows[k].v[i];
+
 			sb_puts(sb, k ? ", " : "");
 			json_str(sb, t->rows[k].label);
-			sb_printf(sb, ": %ld", t->rows[k].v[i] - t->rows[k].v[0]);
+			if (a == POLICY_FIG_NEVER || b == POLICY_FIG_NEVER)
+				sb_puts(sb, a == b ? ": 0" : ": null");
+			else
+				sb_printf(sb, ": %ld", b - a);
 		}
 		sb_printf(sb, "}}%s\n", i + 1 < t->nr_runs ? "," : "");
 	}

@@ -12,12 +12,18 @@
  *
  * Environment: MMSIM_REPLAY='xp1:...' replays that schedule instead of
  * searching, in every exploration of the binary or, with
- * MMSIM_REPLAY_TEST=name, only in the one of that name.
+ * MMSIM_REPLAY_TEST=name, only in the one of that name: every other test
+ * of the binary is skipped (a CMocka test filter, set before main runs,
+ * plus a skip here for groups run later).  A replay is a question, "does
+ * this schedule still fail?": it fails the test when the schedule fails,
+ * whether or not the test expects a failure, so the binary exits non-zero
+ * when the failure reproduces; a clean replay passes a test that expects
+ * no failure and fails one that does.
  *
- * A test with expect_failure passes when the search finds a failure (whose
- * message contains expect_msg, if set) and replaying its schedule string
- * reproduces the same failure (kind and message); the failure is printed
- * either way.
+ * Without a replay, a test with expect_failure passes when the search
+ * finds a failure (whose message contains expect_msg, if set) and
+ * replaying its schedule string reproduces the same failure (kind and
+ * message); the failure is printed either way.
  *
  * Include after <cmocka.h>; only tests include this header (sim/ itself does
  * not link CMocka).
@@ -56,6 +62,33 @@ static inline bool xp_same_failure_msg(const char *a, const char *b)
 	return *a == *b;
 }
 
+/* MMSIM_REPLAY_TEST names one test: the binary runs that one only */
+__attribute__((constructor)) static void xp_cmocka_filter(void)
+{
+	const char *only = getenv("MMSIM_REPLAY_TEST");
+
+	if (only && *only)
+		cmocka_set_test_filter(only);
+}
+
+/* A replayed schedule: its outcome is the verdict (see the top comment) */
+static inline void xp_cmocka_replayed(const struct xp_test *t, struct xp_result *r)
+{
+	char msg[2 * XP_MSG + 256];
+
+	if (r->kind == XP_OK) {
+		xp_result_free(r);
+		if (t->expect_failure)
+			fail_msg("%s: the replayed schedule ran without a failure", t->name);
+		return;
+	}
+	snprintf(msg, sizeof(msg), "%s: %s%s: %s", t->name,
+		 r->kind == XP_FAIL_DIVERGED || r->kind == XP_FAIL_USAGE ?
+		 "" : "the replay reproduced the failure: ", xp_fail_kind_name(r->kind), r->msg);
+	xp_result_free(r);
+	fail_msg("%s", msg);
+}
+
 static inline void xp_cmocka_run(const struct xp_test *t)
 {
 	const char *rep = getenv("MMSIM_REPLAY"), *only = getenv("MMSIM_REPLAY_TEST");
@@ -64,12 +97,20 @@ static inline void xp_cmocka_run(const struct xp_test *t)
 	char msg[2 * XP_MSG + 256];
 	bool ok;
 
-	if (rep && *rep && (!only || !*only || !strcmp(only, t->name)))
+	if (only && *only && strcmp(only, t->name)) {
+		skip();
+		return;
+	}
+	if (rep && *rep)
 		o.replay = rep;
 	xp_explore(t, &o, &r);
 	xp_print_stats(stdout, t->name, &o, &r);
 	if (r.kind != XP_OK)
 		xp_print_failure(stdout, &r);
+	if (o.replay) {
+		xp_cmocka_replayed(t, &r);
+		return;
+	}
 	if (!t->expect_failure || r.kind == XP_FAIL_USAGE || r.kind == XP_FAIL_DIVERGED ||
 	    r.kind == XP_FAIL_NONDET) {
 		if (r.kind == XP_OK) {
@@ -98,10 +139,6 @@ static inline void xp_cmocka_run(const struct xp_test *t)
 			 t->name, t->expect_msg, xp_fail_kind_name(r.kind), r.msg);
 		xp_result_free(&r);
 		fail_msg("%s", msg);
-		return;
-	}
-	if (o.replay) {
-		xp_result_free(&r);
 		return;
 	}
 	/* the string must reproduce the very same failure */
@@ -139,9 +176,14 @@ static inline void xp_cmocka_test_exhaustive(void **state)
 {
 	const struct xp_test *t = *state;
 	struct xp_result r;
+	const char *only = getenv("MMSIM_REPLAY_TEST");
 	unsigned long n;
 	bool ok;
 
+	if (only && *only && strcmp(only, t->name)) {
+		skip();
+		return;
+	}
 	if (getenv("MMSIM_REPLAY") && *getenv("MMSIM_REPLAY")) {
 		xp_cmocka_run(t);
 		return;

@@ -287,6 +287,11 @@ static int plan_description(struct planner *pl, const struct scn_toks *tk)
 		if (tok_with(tk, "kernel="))
 			note(pl, "machine kernel=: the model's stand-in for the kernel image; "
 				 "the guest has its own");
+		t = tok_with(tk, "deferred_struct_page_init=");
+		if (t && strchr("nN0", t->s[strlen("deferred_struct_page_init=")]))
+			note(pl, "machine deferred_struct_page_init=n: Debian's kernels defer it, so "
+				 "the guest's boot-reserved pageblocks past each node's first section "
+				 "stay Unmovable where the model's are Movable");
 		return 0;
 	}
 	if (!strcmp(v, "node")) {
@@ -477,7 +482,8 @@ static int plan_stmt(struct planner *pl, const struct scn_stmt *st, const struct
 		sb_puts(&cmd, st->verb == SCN_PRINT_TEXT && !st->mode ? "echo -n " : "echo ");
 		sh_quote(&cmd, st->text);
 		if (st->verb == SCN_STORE) {
-			sb_puts(&cmd, " > ");
+			/* `>>` stays O_APPEND: tracefs's uprobe_events clears itself on O_TRUNC */
+			sb_puts(&cmd, st->mode ? " >> " : " > ");
 			sh_quote(&cmd, st->path);
 		}
 		sb_printf(sb, "rk_do %s %d ", st->verb == SCN_STORE ? "store" : "print", st->line);
@@ -491,6 +497,9 @@ static int plan_stmt(struct planner *pl, const struct scn_stmt *st, const struct
 		sb_printf(sb, "rk_cpu %d\n", rk_guest_cpu(st->cpu));
 		return 0;
 	case SCN_DRAIN:
+		if (st->node >= 0 || st->mode)
+			return refuse(pl, st->col, "the guest drains a CPU's lists by taking it "
+				      "offline, every zone at once: no node= or zone=");
 		sb_printf(sb, "rk_drain %d\n", st->line);
 		return 0;
 	case SCN_COMPACT:
@@ -536,6 +545,9 @@ static int plan_stmt(struct planner *pl, const struct scn_stmt *st, const struct
 		return 0;
 	case SCN_EXPECT:
 		return plan_expect(pl, st);
+	case SCN_SUBSECTION:
+		return refuse(pl, st->col, "sub-sections are added by drivers (memremap_pages); "
+			      "no file adds them");
 	case SCN_KHUGEPAGED:
 		return refuse(pl, st->col, "khugepaged wakes on its own timer in a real kernel; "
 			      "no file makes it scan now");

@@ -135,7 +135,7 @@ enum scn_verb {
 	SCN_ALLOC,		/* alloc ID order= gfp= [node=] [expect=] */
 	SCN_FREE,		/* free ID | free G[i] | free G all|every=|random= */
 	SCN_FILL,		/* fill G order= gfp= [node=] count=|tries=|until= */
-	SCN_DRAIN,		/* drain */
+	SCN_DRAIN,		/* drain [node=N] [zone=NAME] */
 	SCN_COMPACT,		/* compact [node=N] */
 	SCN_SNAPSHOT,		/* snapshot NAME [FILE...] */
 	SCN_PRINT_SNAPSHOT,	/* print snapshot NAME */
@@ -150,6 +150,7 @@ enum scn_verb {
 	SCN_RM,			/* rm PATH */
 	SCN_STRACE,		/* strace on|off */
 	SCN_KHUGEPAGED,		/* khugepaged [N] */
+	SCN_SUBSECTION,		/* subsection add ADDR SIZE [node=N] | subsection remove ADDR SIZE */
 };
 
 /* System calls (and the touch pseudo-call) of simulated processes */

@@ -54,6 +54,12 @@ struct parser {
 	char dir[512];		/* the scenario's directory, for replay paths */
 	int *proc_exit_line;	/* [s->nprocs]: where each process exited, 0: alive */
 	int *proc_def_line;	/* [s->nprocs]: where each process was made */
+	/* `subsection add` ranges not removed yet, [start, end) bytes, and their lines */
+	struct dev_range {
+		uint64_t start, end;
+		int line;
+	} *dev;
+	int ndev;
 };
 
 static bool perr(struct parser *p, int col, const char *fmt, ...)
@@ -323,11 +329,14 @@ static bool want_args(struct parser *p, const char *verb, int min, int max, cons
 /* -------------------------------------------------------------------------
  * Machine description
  */
+static bool parse_kbool(const char *s, bool *b);
+
 static bool parse_machine(struct parser *p)
 {
 	struct machine_opts *o = &p->s->opts;
 	struct kv kv[] = { KV("nodes"), KV("mem"), KV("cpus"), KV("struct_page_size"),
-			   KV("kernel"), KV("holes"), KV_END };
+			   KV("kernel"), KV("holes"), KV("deferred_struct_page_init"), KV_END };
+	bool deferred;
 	uint64_t v;
 	int col = p->tk.t[0].col;
 
@@ -374,6 +383,13 @@ static bool parse_machine(struct parser *p)
 			o->nr_holes = 0;
 		else if (strcmp(kv[5].val, "q35"))
 			return perr(p, kv[5].col, "holes= takes q35 or none, not '%s'", kv[5].val);
+	}
+	if (kv[6].val) {
+		/* CONFIG_DEFERRED_STRUCT_PAGE_INIT: y in Debian's config */
+		if (!parse_kbool(kv[6].val, &deferred))
+			return perr(p, kv[6].col, "deferred_struct_page_init= takes y or n, not '%s'",
+				    kv[6].val);
+		o->no_deferred_struct_page_init = !deferred;
 	}
 	p->s->have_machine = true;
 	p->machine_line = p->line;
@@ -1005,14 +1021,6 @@ static bool parse_compact(struct parser *p)
 	return true;
 }
 
-static bool parse_simple(struct parser *p, enum scn_verb verb, const char *name)
-{
-	if (!want_args(p, name, 0, 0, name) || !need_boot(p, p->tk.t[0].col))
-		return false;
-	new_stmt(p, verb, p->tk.t[0].col);
-	return true;
-}
-
 static bool parse_boot(struct parser *p)
 {
 	if (p->boot_line)
@@ -1579,6 +1587,87 @@ static bool parse_khugepaged(struct parser *p)
 	return true;
 }
 
+/*
+ * subsection add ADDR SIZE [node=N] | subsection remove ADDR SIZE: a
+ * driver maps (memremap_pages) or unmaps device memory in 2 MiB
+ * sub-sections, as pmem does.  What can be told before the machine
+ * boots is checked here: alignment, size, the 46-bit limit, the node, an
+ * add overlapping an earlier one not removed yet, a remove of something
+ * no add mapped (a driver unmaps its range whole).  An add over System
+ * RAM is the runner's to find.
+ */
+static bool parse_subsection(struct parser *p)
+{
+	static const char usage[] = "subsection add ADDR SIZE [node=N] | subsection remove ADDR SIZE";
+	struct kv kv[] = { KV("node"), KV_END };
+	uint64_t addr, size;
+	const char *why;
+	bool remove;
+	int nid = 0, i;
+	struct scn_stmt *st;
+
+	if (!want_args(p, "subsection", 3, -1, usage))
+		return false;
+	if (strcmp(p->tk.t[1].s, "add") && strcmp(p->tk.t[1].s, "remove"))
+		return perr(p, p->tk.t[1].col, "subsection: expected 'add' or 'remove', got '%s'",
+			    p->tk.t[1].s);
+	remove = p->tk.t[1].s[0] == 'r';
+	if (!num_at(p, p->tk.t[2].s, p->tk.t[2].col, &addr))
+		return false;
+	if (!scn_parse_size(p->tk.t[3].s, &size, &why))
+		return perr(p, p->tk.t[3].col, "%s: '%s'", why, p->tk.t[3].s);
+	if (addr % (2UL << 20))
+		return perr(p, p->tk.t[2].col, "subsection: %#llx is not 2 MiB aligned (a sub-section "
+			    "starts on a 2 MiB boundary)", (unsigned long long)addr);
+	if (!size || size % (2UL << 20))
+		return perr(p, p->tk.t[3].col, "subsection: size %s is not a non-zero multiple of "
+			    "2 MiB", p->tk.t[3].s);
+	if (addr >= MAX_PHYS_PFN << PAGE_SHIFT || size > (MAX_PHYS_PFN << PAGE_SHIFT) - addr)
+		return perr(p, p->tk.t[2].col, "subsection: [%#llx, +%#llx) ends beyond "
+			    "MAX_PHYSMEM_BITS (%d bits: %#lx)", (unsigned long long)addr,
+			    (unsigned long long)size, MAX_PHYSMEM_BITS, MAX_PHYS_PFN << PAGE_SHIFT);
+	if (remove) {
+		if (p->tk.n > 4)
+			return perr(p, p->tk.t[4].col, "subsection remove: unexpected '%s' (usage: %s)",
+				    p->tk.t[4].s, usage);
+	} else {
+		if (!parse_kv(p, 4, "subsection add", kv))
+			return false;
+		if (kv[0].val && !node_at(p, kv[0].val, kv[0].col, &nid))
+			return false;
+	}
+	for (i = 0; i < p->ndev; i++) {
+		const struct dev_range *r = &p->dev[i];
+
+		if (remove && r->start == addr && r->end == addr + size)
+			break;
+		if (!remove && r->start < addr + size && addr < r->end)
+			return perr(p, p->tk.t[2].col, "subsection add: [%#llx, %#llx) overlaps "
+				    "[%#llx, %#llx), added at line %d", (unsigned long long)addr,
+				    (unsigned long long)(addr + size), (unsigned long long)r->start,
+				    (unsigned long long)r->end, r->line);
+	}
+	if (remove && i == p->ndev)
+		return perr(p, p->tk.t[2].col, "subsection remove: no 'subsection add' mapped "
+			    "[%#llx, %#llx) (a driver unmaps the range it mapped, whole)",
+			    (unsigned long long)addr, (unsigned long long)(addr + size));
+	if (!need_boot(p, p->tk.t[0].col))
+		return false;
+	if (remove) {
+		p->dev[i] = p->dev[--p->ndev];
+	} else {
+		p->dev = xreallocarray(p->dev, (size_t)p->ndev + 1, sizeof(*p->dev));
+		p->dev[p->ndev++] = (struct dev_range){ addr, addr + size, p->line };
+	}
+	st = new_stmt(p, SCN_SUBSECTION, p->tk.t[0].col);
+	st->mode = remove;
+	st->offset = addr;
+	st->count = size;
+	st->node = nid;
+	st->name_col = p->tk.t[2].col;
+	return true;
+}
+
 /* mount -t tmpfs|hugetlbfs [-o OPTIONS] SOURCE DIR */
 static bool parse_mount(struct parser *p)
 {
@@ -2013,9 +2102,29 @@ fail:
 	return false;
 }
 
+/* drain [node=N] [zone=NAME]: mode is the zone index + 1, 0 for every zone */
 static bool parse_drain(struct parser *p)
 {
-	return parse_simple(p, SCN_DRAIN, "drain");
+	struct kv kv[] = { KV("node"), KV("zone"), KV_END };
+	struct scn_stmt *st;
+	int nid = -1, zone = -1;
+
+	if (!need_boot(p, p->tk.t[0].col) || !parse_kv(p, 1, "drain", kv))
+		return false;
+	if (kv[0].val && !node_at(p, kv[0].val, kv[0].col, &nid))
+		return false;
+	if (kv[1].val) {
+		for (int z = 0; z < MAX_NR_ZONES; z++)
+			if (!strcmp(kv[1].val, zone_names[z]))
+				zone = z;
+		if (zone < 0)
+			return perr(p, kv[1].col, "zone=%s: the zones are DMA, DMA32, Normal and "
+				    "Movable", kv[1].val);
+	}
+	st = new_stmt(p, SCN_DRAIN, p->tk.t[0].col);
+	st->node = nid;
+	st->mode = zone + 1;
+	return true;
 }
 
 #define VERB(n, f)		{ .name = (n), .fn = (f), .raw = NULL }
@@ -2049,6 +2158,7 @@ static const struct verb verbs[] = {
 	VERB("rm", parse_rm),
 	VERB("strace", parse_strace),
 	VERB("khugepaged", parse_khugepaged),
+	VERB("subsection", parse_subsection),
 };
 
 const char *scn_verb_name(size_t i)
@@ -2143,6 +2253,7 @@ struct scn_script *scn_parse_string(const char *file, const char *text, struct s
 	}
 	host_free(buf);
 	host_free(p.proc_exit_line);
+	host_free(p.dev);
 	host_free(p.proc_def_line);
 	scn_toks_free(&p.tk);
 	/*

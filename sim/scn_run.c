@@ -57,6 +57,7 @@
 #include "filemap.h"
 #include "hugetlb.h"
 #include "khugepaged.h"
+#include "memremap.h"
 #include "rcu.h"
 #include "memory.h"
 #include "mman.h"
@@ -873,9 +874,27 @@ static enum scn_status step_free(struct scn_runner *run, const struct scn_stmt *
 	return SCN_OK;
 }
 
+/*
+ * drain_all_pages for every zone, or for the zones a node and/or a zone
+ * name pick: each CPU's lists of that zone (drain_all_pages(zone), as
+ * alloc_contig_range and memory offlining call it).
+ */
 static enum scn_status step_drain(struct scn_runner *run, const struct scn_stmt *st)
 {
-	drain_all_pages(run->m, NULL);
+	struct machine *m = run->m;
+
+	if (st->node < 0 && !st->mode) {
+		drain_all_pages(m, NULL);
+		return SCN_OK;
+	}
+	for (int nid = 0; nid < m->nr_nodes; nid++)
+		for (int zi = 0; zi < MAX_NR_ZONES; zi++) {
+			struct zone *z = &m->node[nid].node_zones[zi];
+
+			if ((st->node < 0 || st->node == nid) && (!st->mode || st->mode == zi + 1) &&
+			    populated_zone(z))
+				drain_all_pages(m, z);
+		}
 	return SCN_OK;
 }
 
@@ -1483,6 +1502,30 @@ static enum scn_status step_khugepaged(struct scn_runner *run, const struct scn_
 	return SCN_OK;
 }
 
+/* The parser checked alignment, size, node and overlaps between the script's own ranges */
+static enum scn_status step_subsection(struct scn_runner *run, const struct scn_stmt *st)
+{
+	unsigned long pfn = st->offset >> PAGE_SHIFT, nr = st->count >> PAGE_SHIFT;
+	int rc;
+
+	if (st->mode) {
+		rc = memunmap_pages(run->m, pfn, nr);
+	} else {
+		rc = memremap_pages(run->m, st->node, pfn, nr);
+		if (rc == -ENXIO)
+			return rt_error(run, st->name_col, "subsection add: [%#lx, %#lx) overlaps "
+					"System RAM (memremap_pages refuses it)", st->offset,
+					st->offset + st->count);
+	}
+	if (rc < 0) {
+		/* like a driver's probe failing: report it and go on */
+		err_printf(run, "mmsim: subsection %s %#lx %#lx: %s\n", st->mode ? "remove" : "add",
+			   st->offset, st->count, strerror(-rc));
+		run->c.write_errors++;
+	}
+	return SCN_OK;
+}
+
 static enum scn_status step_strace(struct scn_runner *run, const struct scn_stmt *st)
 {
 	run->strace = st->mode;
@@ -1513,6 +1556,7 @@ static const step_fn steps[] = {
 	[SCN_RM] = step_rm,
 	[SCN_STRACE] = step_strace,
 	[SCN_KHUGEPAGED] = step_khugepaged,
+	[SCN_SUBSECTION] = step_subsection,
 };
 
 /* -------------------------------------------------------------------------

@@ -18,7 +18,8 @@
  * allocator's internal steps, which the simulated allocator takes by
  * itself, and any other event is skipped.
  * The pfn is decimal in kernels before 5.x ("pfn=74096") and hex with 0x
- * since; both are read.  A failed allocation prints a NULL page and pfn 0.
+ * since; both are read.  A failed allocation prints a NULL page and pfn 0;
+ * the NULL page reads "(null)", zeros, or "(nil)" (libtraceevent).
  *
  * The whole file is parsed up front, so a malformed line stops the run
  * before the machine boots, with trace-file:line:col.
@@ -241,12 +242,17 @@ static bool parse_line(struct tline *l, struct trace *t)
 	if (e.kind == TRACE_ALLOC) {
 		if (!parse_gfp(l, &fields[3], &e.gfp))
 			return false;
-		/* a failed allocation: NULL page, pfn 0 */
+		/*
+		 * A failed allocation: a NULL page and pfn 0.  The kernel's %p
+		 * prints NULL as zeros ("(null)" before hashed pointers, 4.15),
+		 * libtraceevent (trace-cmd report, perf script) as glibc's "(nil)".
+		 */
 		if (fields[0].val && e.pfn == 0) {
 			const char *pv = fields[0].val;
 			size_t k = 0;
 
-			if (!strncmp(pv, "(null)", 6)) {
+			if ((fields[0].len == 6 && !strncmp(pv, "(null)", 6)) ||
+			    (fields[0].len == 5 && !strncmp(pv, "(nil)", 5))) {
 				e.failed = true;
 			} else {
 				if (fields[0].len > 2 && pv[0] == '0' && pv[1] == 'x')

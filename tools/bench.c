@@ -27,17 +27,19 @@
  *            on after reading their 512 PTEs: read-only) and collapses per
  *            second (4 KiB anonymous pages into THPs), on 1 GiB (--quick:
  *            256 MiB) of one process
+ *   sparse   memory hot-add + remove cycles per second (arch_add_memory,
+ *            arch_remove_memory) of a 2 MiB sub-section and of a 128 MiB
+ *            section, 72-byte struct pages
+ *   hotplug  offline + online cycles per second of one 128 MiB block of
+ *            boot memory through its sysfs state file, free, and with
+ *            2048 movable pages that offlining migrates out
  *
  * Each boot figure comes from a child process, so its peak RSS is its own.
  * When a sibling binary mmsim-bench-jemalloc exists (the same driver
  * linked with jemalloc), the driver runs it too and prints both columns;
  * that is how the project decides whether jemalloc earns its place.
  *
- *   hotplug  offline + online cycles per second of one 128 MiB block of
- *            boot memory through its sysfs state file, free, and with
- *            2048 movable pages that offlining migrates out
- *
- *   mmsim-bench [--quick] [--only pcp|buddy|boot|seed000|proc|hugetlb|khugepaged|hotplug] [--no-jemalloc]
+ *   mmsim-bench [--quick] [--only pcp|buddy|boot|seed000|proc|hugetlb|khugepaged|sparse|hotplug] [--no-jemalloc]
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -60,6 +62,7 @@
 #include "mremap.h"
 #include "task.h"
 #include "module.h"
+#include "sparse.h"
 #include "vmstat.h"
 
 static double now(void)
@@ -500,6 +503,62 @@ static struct kh_figs bench_khugepaged(bool quick)
 	return f;
 }
 
+/* ---- sparse ------------------------------------------------------------- */
+/*
+ * Memory hot-add and remove cycles per second (arch_add_memory +
+ * arch_remove_memory, model/sparse.c) on a 1 GiB machine with 72-byte
+ * struct pages: one 2 MiB sub-section above 4G (its memmap in base pages),
+ * and one whole 128 MiB section (2 MiB PMDs, one of them partly used, so
+ * the sub-PMD rules mark it 0xFD and check all of it on removal).
+ */
+struct sparse_figs {
+	double sub_per_s, sec_per_s;
+};
+
+static double bench_hotplug_cycles(struct machine *m, unsigned long nr_pages, long cycles)
+{
+	struct mhp_params p = { .pgprot = PAGE_KERNEL };
+	const unsigned long base = (4UL << 30) >> PAGE_SHIFT;
+	double t0 = now();
+
+	for (long i = 0; i < cycles; i++) {
+		/* walk over 16 sections, so the PMDs are not always the same */
+		unsigned long pfn = base + (unsigned long)(i % 16) * 2 * PAGES_PER_SECTION;
+
+		if (arch_add_memory(m, 0, pfn, nr_pages, &p)) {
+			fprintf(stderr, "mmsim-bench: arch_add_memory failed\n");
+			exit(1);
+		}
+		arch_remove_memory(m, pfn, nr_pages, NULL);
+	}
+	if (m->fail.failed) {
+		fprintf(stderr, "mmsim-bench: %s\n", m->fail.msg);
+		exit(1);
+	}
+	return (double)cycles / (now() - t0);
+}
+
+static struct sparse_figs bench_sparse(bool quick)
+{
+	struct machine_opts o;
+	struct machine *m;
+	struct sparse_figs f;
+	char err[256];
+
+	machine_opts_default(&o);
+	o.node[0].mem_bytes = 1UL << 30;
+	o.struct_page_size = 72;
+	m = machine_create(&o, err, sizeof(err));
+	if (!m) {
+		fprintf(stderr, "mmsim-bench: %s\n", err);
+		exit(1);
+	}
+	f.sub_per_s = bench_hotplug_cycles(m, PAGES_PER_SUBSECTION, quick ? 20000 : 200000);
+	f.sec_per_s = bench_hotplug_cycles(m, PAGES_PER_SECTION, quick ? 500 : 5000);
+	machine_destroy(m);
+	return f;
+}
+
 /* ---- memory hotplug ------------------------------------------------------ */
 
 struct hotplug_figs {
@@ -575,7 +634,7 @@ int main(int argc, char **argv)
 			only = argv[++i];
 		else {
 			fprintf(stderr, "usage: mmsim-bench [--quick] [--only pcp|buddy|boot|"
-				"seed000|proc|hugetlb|khugepaged|hotplug] [--no-jemalloc]\n");
+				"seed000|proc|hugetlb|khugepaged|sparse|hotplug] [--no-jemalloc]\n");
 			return 2;
 		}
 	}
@@ -628,6 +687,13 @@ int main(int argc, char **argv)
 		printf("  khugepaged scan (read-only ranges):      %6.2f M pages/s\n",
 		       f.scanned_per_s / 1e6);
 		printf("  khugepaged collapses (anon 2 MiB):       %6.0f /s\n", f.collapses_per_s);
+	}
+	if (!only || !strcmp(only, "sparse")) {
+		struct sparse_figs f = bench_sparse(quick);
+
+		printf("  hot-add+remove, 2 MiB sub-section (72 B): %6.1f k cycles/s\n",
+		       f.sub_per_s / 1e3);
+		printf("  hot-add+remove, 128 MiB section (72 B):   %6.0f cycles/s\n", f.sec_per_s);
 	}
 	if (!only || !strcmp(only, "hotplug")) {
 		struct hotplug_figs f = bench_hotplug(quick);

@@ -36,6 +36,7 @@
 #include "mmzone.h"
 #include "page.h"
 #include "rmap.h"
+#include "uprobes.h"
 
 /* -------------------------------------------------------------------------
  * On removal: the page cache's page, or the copy (use_orig_page)
@@ -180,6 +181,33 @@ static long fig_file_mapped(struct machine *m, int nid)
 	return node_sum(m, NR_FILE_MAPPED);
 }
 
+static long fig_kh_wakeups(struct machine *m, int nid)
+{
+	return (long)khugepaged_stats(m)->wakeups;
+}
+
+static long fig_kh_full_scans(struct machine *m, int nid)
+{
+	return (long)khugepaged_stats(m)->full_scans;
+}
+
+static long fig_kh_collapsed(struct machine *m, int nid)
+{
+	return (long)khugepaged_stats(m)->pages_collapsed;
+}
+
+static long fig_kh_thps(struct machine *m, int nid)
+{
+	return (long)m->vm_events[THP_COLLAPSE_ALLOC];
+}
+
+static long fig_remap(struct machine *m, int nid)
+{
+	long n = uprobe_remap_wakeups(m);
+
+	return n == UPROBE_REMAP_NEVER ? POLICY_FIG_NEVER : n;
+}
+
 static const struct policy_figure thp_uprobe_figures[] = {
 	{ "PMD-mapped THPs", fig_pmd_mapped, false },
 	{ "PTE-mapped THPs", fig_pte_mapped, false },
@@ -187,6 +215,11 @@ static const struct policy_figure thp_uprobe_figures[] = {
 	{ "page-table pages", fig_pgtables, false },
 	{ "anon pages", fig_anon, false },
 	{ "file pages mapped", fig_file_mapped, false },
+	{ "khugepaged wake-ups", fig_kh_wakeups, false },
+	{ "khugepaged full scans", fig_kh_full_scans, false },
+	{ "khugepaged pages_collapsed", fig_kh_collapsed, false },
+	{ "THPs khugepaged made", fig_kh_thps, false },
+	{ "wake-ups until PMD-mapped", fig_remap, false },
 	{ NULL, NULL, false },
 };
 

@@ -42,6 +42,7 @@ def test_guest_plan_writes_the_guest(mmsim, tmp_path):
 @pytest.mark.parametrize("line, col, why", [
     ("fill g order=0 gfp=GFP_KERNEL count=1", 2, "allocations from inside the kernel"),
     ("alloc a order=0 gfp=GFP_KERNEL", 2, "allocations from inside the kernel"),
+    ("drain zone=DMA32", 2, "every zone at once"),
 ])
 def test_guest_plan_refuses_before_booting(mmsim, tmp_path, line, col, why):
     scn = tmp_path / "t.scn"

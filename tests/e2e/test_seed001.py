@@ -44,9 +44,10 @@ def test_compare_tells_the_policies_apart(mmsim):
     runs = {run["policy"]: run for run in data["runs"]}
     assert all(run["status"] == "ok" for run in runs.values())
     fs, sp = runs["foll-split"]["figures"], runs["split-pmd"]["figures"]
-    # 5.3: the first THP was split for good; the copies stayed (2 pages x 2 processes)
+    # 5.3: the first THP was split for good; the copies stayed (2 pages x 2 processes);
+    # khugepaged made a new THP of its pages, which the copies keep PTE-mapped
     assert fs["split THPs"] == 1
-    assert fs["PTE-mapped THPs"] == 0
+    assert fs["PTE-mapped THPs"] == 1
     assert fs["anon pages"] == 4
     # the series without collapse: the THP is whole, PTE-mapped, the copies gone
     assert sp["split THPs"] == 0
@@ -55,6 +56,46 @@ def test_compare_tells_the_policies_apart(mmsim):
     for f in (fs, sp):
         assert f["PMD-mapped THPs"] == 1
         assert f["page-table pages"] == 4
+
+
+def test_compare_khugepaged_figures(mmsim):
+    # four khugepaged wake-ups after the last uprobe went: what each policy's
+    # khugepaged did, and how many wake-ups it took until the probed text was
+    # PMD-mapped again (never for the two without the collapse patches)
+    r = mmsim("compare", SEED / "uprobe-text.scn", "--policy",
+              "thp-uprobe=" + ",".join(POLICIES), "--format", "json")
+    assert r.returncode == 0, r.stderr
+    runs = {run["policy"]: run for run in json.loads(r.stdout)["runs"]}
+    want = {
+        #                     wake-ups full  collapsed made  until
+        "foll-split":         (4,       4,    0,        1,    "never"),
+        "split-pmd":          (4,       4,    0,        0,    "never"),
+        "split-pmd-collapse": (4,       4,    0,        0,    0),
+        "collapse-6.6":       (4,       4,    16,       0,    0),
+    }
+    for policy, w in want.items():
+        f = runs[policy]["figures"]
+        got = (f["khugepaged wake-ups"], f["khugepaged full scans"],
+               f["khugepaged pages_collapsed"], f["THPs khugepaged made"],
+               f["wake-ups until PMD-mapped"])
+        assert got == w, (policy, got)
+    # never against a number has no difference
+    assert runs["split-pmd"]["difference"]["wake-ups until PMD-mapped"] == 0
+    assert runs["split-pmd-collapse"]["difference"]["wake-ups until PMD-mapped"] is None
+    assert runs["collapse-6.6"]["difference"]["khugepaged pages_collapsed"] == 16
+
+
+def test_compare_text_says_never(mmsim):
+    r = mmsim("compare", SEED / "uprobe-text.scn", "--policy",
+              "thp-uprobe=split-pmd,split-pmd-collapse")
+    assert r.returncode == 0, r.stderr
+    table, diff = r.stdout.split("\ndifference against split-pmd\n")
+    rows = {line[:28].strip(): line[28:].split() for line in table.splitlines()}
+    assert rows["wake-ups until PMD-mapped"] == ["never", "0"]
+    assert rows["khugepaged wake-ups"] == ["4", "4"]
+    drows = {line[:28].strip(): line[28:].split() for line in diff.splitlines()}
+    assert drows["wake-ups until PMD-mapped"] == ["-"]
+    assert drows["PMD-mapped THPs"] == ["+1"]
 
 
 def test_define_enable_disable_delete(run_scenario):

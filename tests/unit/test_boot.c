@@ -98,6 +98,16 @@ static void test_default_q35_layout(void **state)
 	assert_false(memblock_is_reserved(m, 0x3000));
 	assert_int_equal(memblock_reserved_pages(m, 0x80000 - PFN_MB(64), 0x80000), PFN_MB(64));
 	assert_false(memblock_is_reserved(m, 0x80000 - PFN_MB(64) - 1));
+
+	/*
+	 * Pageblock types (real 6.1: "DMA 1 Unmovable 7 Movable" after boot):
+	 * the DMA zone's first block starts at pfn 0, not memory, so memmap_init
+	 * never marks it; swiotlb's 64 MiB, reserved below the deferred part
+	 * (DMA32 is not node 0's last zone), stays Movable.
+	 */
+	assert_int_equal(get_pageblock_migratetype(m, 1), MIGRATE_UNMOVABLE);
+	assert_int_equal(get_pageblock_migratetype(m, 0x200), MIGRATE_MOVABLE);
+	assert_int_equal(get_pageblock_migratetype(m, 0x80000 - PFN_MB(64)), MIGRATE_MOVABLE);
 	t_check(m);
 	machine_destroy(m);
 }
@@ -376,29 +386,77 @@ static void test_first_buddyinfo(void **state)
 }
 
 /*
- *   every pageblock (512 pages) of every populated zone, two nodes
- *   | M | M | M | ... | M |
- * memmap_init marks every pageblock MIGRATE_MOVABLE, reserved or not.
+ *   node 0 [0, 512M), no holes                        node 1 [512M, 1G)
+ *   DMA           DMA32                               DMA32
+ *   |M..M|  |M..M[kernel image]M..M|M..M..[memmap]|    |M..M|M..M..[memmap]|
+ *   ^first 1M reserved             ^256M deferred         ^640M deferred
+ *
+ * Boot marks a pageblock Movable when it initialises the block's first
+ * pfn: every block starting in memory below first_deferred_pfn (the
+ * kernel image's, reserved, too), and past it (CONFIG_DEFERRED_STRUCT_
+ * PAGE_INIT: the last zone's memory beyond its first 128 MiB, rounded up
+ * to a section) only blocks starting in free memory.  Blocks starting in
+ * a hole (test_default_q35_layout) or in reserved memory past it stay
+ * Unmovable (the bitmap's 0).
  */
-static void test_pageblocks_movable_after_boot(void **state)
+static void test_pageblocks_after_boot(void **state)
 {
-	struct machine *m = t_machine(2, 256, 2);
+	unsigned long deferred[2] = { 0x10000, 0x28000 }, unmovable = 0, frame;
+	struct machine_opts o;
+	struct machine *m;
 	struct zone *z;
-	unsigned long blocks = 0;
+	bool rw;
 
 	(void)state;
+	t_opts(&o, 2, 512, 2);
+	o.kernel_image_bytes = 32UL << 20;
+	m = t_boot(&o);
 	assert_int_equal(pageblock_order, 9);
 	assert_int_equal(pageblock_nr_pages, 512);
+	assert_true(memblock_is_reserved(m, 0));
+	assert_int_equal(get_pageblock_migratetype(m, 0), MIGRATE_MOVABLE);
+	/* the kernel image: reserved, before the deferred part, Movable */
+	assert_true(memblock_is_reserved(m, 0x2000));
+	assert_int_equal(get_pageblock_migratetype(m, 0x2000), MIGRATE_MOVABLE);
+	/* each node's memmap: reserved, deferred, Unmovable */
+	for (int n = 0; n < 2; n++) {
+		assert_true(vmemmap_translate(m, page_va(m, m->node[n].node_start_pfn + 1), &frame, &rw));
+		assert_int_equal(pfn_to_nid(m, frame), n);
+		assert_true(frame >= deferred[n] && memblock_is_reserved(m, frame));
+		assert_int_equal(get_pageblock_migratetype(m, frame & ~511UL), MIGRATE_UNMOVABLE);
+	}
 	for_each_zone_of(m, z) {
 		if (!populated_zone(z))
 			continue;
-		for (unsigned long b = z->zone_start_pfn; b < zone_end_pfn(z);
-		     b += pageblock_nr_pages) {
-			assert_int_equal(get_pfnblock_migratetype(z, b), MIGRATE_MOVABLE);
-			blocks++;
+		for (unsigned long b = z->zone_start_pfn & ~511UL; b < zone_end_pfn(z); b += 512) {
+			int nid = z->zone_pgdat->node_id, mt = get_pfnblock_migratetype(z, b);
+			bool free = pfn_present_mem(m, b) && !memblock_is_reserved(m, b);
+
+			if (mt == MIGRATE_MOVABLE) {
+				assert_true(pfn_present_mem(m, b));
+				assert_true(free || b < deferred[nid]);
+			} else {
+				assert_int_equal(mt, MIGRATE_UNMOVABLE);
+				assert_false(free);
+				assert_true(!pfn_present_mem(m, b) || b >= deferred[nid]);
+				unmovable++;
+			}
 		}
 	}
-	assert_int_equal(blocks, 2 * PFN_MB(256) / 512);
+	/* the memmap, percpu and page tables of each node */
+	assert_in_range(unmovable, 4, 16);
+	t_check(m);
+	machine_destroy(m);
+
+	/* CONFIG_DEFERRED_STRUCT_PAGE_INIT=n: every block of memory Movable */
+	o.no_deferred_struct_page_init = true;
+	m = t_boot(&o);
+	for_each_zone_of(m, z) {
+		if (!populated_zone(z))
+			continue;
+		for (unsigned long b = z->zone_start_pfn & ~511UL; b < zone_end_pfn(z); b += 512)
+			assert_int_equal(get_pfnblock_migratetype(z, b), MIGRATE_MOVABLE);
+	}
 	machine_destroy(m);
 }
 
@@ -613,7 +671,7 @@ int main(void)
 		cmocka_unit_test(test_memmap_top_of_node_pmd_aligned),
 		cmocka_unit_test(test_reservations_carved_per_node),
 		cmocka_unit_test(test_first_buddyinfo),
-		cmocka_unit_test(test_pageblocks_movable_after_boot),
+		cmocka_unit_test(test_pageblocks_after_boot),
 		cmocka_unit_test(test_invalid_machines),
 		cmocka_unit_test(test_more_invalid_machines),
 		cmocka_unit_test(test_movable_part_spans_regions),

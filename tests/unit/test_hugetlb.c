@@ -1353,17 +1353,17 @@ static void test_node_alloc_noretry(void **state)
 	free(held);
 	drain_all_pages(m, NULL);
 
-	stall0 = m->vm_events[ALLOCSTALL_NORMAL];
+	stall0 = m->vm_events[ALLOCSTALL_MOVABLE];	/* htlb_alloc_mask: GFP_HIGHUSER_MOVABLE */
 	assert_int_equal(wr(m, SYS_2M "nr_hugepages", "8"), 0);
 	assert_int_equal(rd_node(m, 0, 2048, "nr_hugepages"), 8);
 	assert_int_equal(rd_node(m, 1, 2048, "nr_hugepages"), 0);
 	assert_int_equal(m->vm_events[HTLB_BUDDY_PGALLOC], 8);
 	assert_int_equal(m->vm_events[HTLB_BUDDY_PGALLOC_FAIL], 7);
-	assert_int_equal(m->vm_events[ALLOCSTALL_NORMAL] - stall0, 7);
+	assert_int_equal(m->vm_events[ALLOCSTALL_MOVABLE] - stall0, 7);
 	assert_int_equal(wr(m, SYS_2M "nr_hugepages", "10"), 0);
 	assert_int_equal(rd_node(m, 0, 2048, "nr_hugepages"), 10);
 	assert_int_equal(m->vm_events[HTLB_BUDDY_PGALLOC_FAIL], 9);
-	assert_int_equal(m->vm_events[ALLOCSTALL_NORMAL] - stall0, 9);
+	assert_int_equal(m->vm_events[ALLOCSTALL_MOVABLE] - stall0, 9);
 	machine_destroy(m);
 }
 

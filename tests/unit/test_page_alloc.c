@@ -1386,7 +1386,8 @@ static void test_zone_watermarks_matrix(void **state)
  * lowmem zones, with the marks before the raise); only ever raises.
  *   2 GiB: DMA + DMA32                    -> 2 * 22528 = 45056 kB
  *   6 GiB, 1 GiB movable: DMA, DMA32, Normal (+ Movable) -> 67584 kB
- *   256 MiB: 2 zones but 5% of lowmem is less than 45056 kB -> the cap
+ *   640 MiB: 2 zones but 5% of lowmem is less than 45056 kB -> the cap
+ *   256 MiB: below 512 MiB of RAM hugepage_init starts THP off: no raise
  *   THP off: the square-root value stays
  */
 static void test_thp_raises_min_free_kbytes(void **state)
@@ -1412,7 +1413,7 @@ static void test_thp_raises_min_free_kbytes(void **state)
 	assert_int_equal(m->min_free_kbytes, 3 * 22528);
 	machine_destroy(m);
 
-	t_opts(&o, 1, 256, 1);
+	t_opts(&o, 1, 640, 1);
 	o.thp = true;
 	m = t_boot(&o);
 	sq = isqrt(lowmem_managed(m) * 64);
@@ -1422,6 +1423,12 @@ static void test_thp_raises_min_free_kbytes(void **state)
 			nfb += z->managed_pages - w[0][z->idx][WMARK_HIGH];
 	assert_int_equal(m->min_free_kbytes, nfb / 20 * 4);
 	assert_true(m->min_free_kbytes < 2 * 22528);
+	machine_destroy(m);
+
+	t_opts(&o, 1, 256, 1);
+	o.thp = true;
+	m = t_boot(&o);
+	assert_int_equal(m->min_free_kbytes, isqrt(lowmem_managed(m) * 64));
 	machine_destroy(m);
 
 	t_opts(&o, 1, 2048, 1);
@@ -2182,6 +2189,48 @@ static void test_compaction_leaves_noncompound_blocks(void **state)
 }
 
 /*
+ *   DMA32 zone: every page held      CPU 1 pcp: 8 freed pages
+ *   |##################|             [p p p p p p p p]
+ * A GFP_KERNEL order-0 allocation on CPU 0 finds no free page; direct
+ * reclaim makes no progress (nothing is reclaimable), and 6.1 then
+ * returns before its get_page_from_freelist retry and drain_all_pages:
+ * the allocation fails, CPU 1 keeps its 8 pages, and the stall is
+ * counted under the zone gfp_zone() names (allocstall_normal for
+ * GFP_KERNEL, allocstall_movable for GFP_HIGHUSER_MOVABLE).
+ */
+static void test_direct_reclaim_without_progress_keeps_pcp(void **state)
+{
+	struct machine *m = one_zone(128, 2);
+	struct zone *z = dz(m);
+	unsigned long normal, movable;
+	int freed = 0;
+
+	(void)state;
+	grab_zone(m, z);
+	m->cur_cpu = 1;
+	for (unsigned long pfn = z->zone_start_pfn; freed < 8 && pfn < zone_end_pfn(z); pfn++)
+		if (grabbed(m, pfn)) {
+			__free_pages(m, pfn, 0);
+			freed++;
+		}
+	m->cur_cpu = 0;
+	assert_int_equal(z->pcp[1].count, 8);
+	assert_int_equal(nr_free(z), 0);
+	normal = ev(m, ALLOCSTALL_NORMAL);
+	movable = ev(m, ALLOCSTALL_MOVABLE);
+	assert_int_equal(__alloc_pages(m, GFP_KERNEL, 0, 0), PFN_NONE);
+	assert_int_equal(__alloc_pages(m, GFP_HIGHUSER_MOVABLE, 0, 0), PFN_NONE);
+	assert_int_equal(z->pcp[1].count, 8);
+	assert_int_equal(ev(m, ALLOCSTALL_NORMAL) - normal, 1);
+	assert_int_equal(ev(m, ALLOCSTALL_MOVABLE) - movable, 1);
+	/* the pages were there all along: a drain gives them to the buddy lists */
+	drain_all_pages(m, NULL);
+	assert_int_equal(nr_free(z), 8);
+	t_check(m);
+	machine_destroy(m);
+}
+
+/*
  * __GFP_NORETRY on a costly order: after the first direct compaction the
  * slow path gives up at once when compaction was DEFERRED or SKIPPED (no
  * reclaim attempt: allocstall unchanged); otherwise it makes one more
@@ -2221,14 +2270,14 @@ static void test_noretry_costly_rules(void **state)
 			z->compact_order_failed = 0;
 		}
 		stall = ev(m, COMPACTSTALL);
-		astall = ev(m, ALLOCSTALL_NORMAL);
+		astall = ev(m, ALLOCSTALL_MOVABLE);
 		scanned = ev(m, COMPACTMIGRATE_SCANNED);
 		assert_int_equal(__alloc_pages(m, GFP_HIGHUSER_MOVABLE | __GFP_NORETRY, 9, 0),
 				 PFN_NONE);
 		if (ev(m, COMPACTSTALL) - stall != want[c].stall ||
-		    ev(m, ALLOCSTALL_NORMAL) - astall != want[c].allocstall)
+		    ev(m, ALLOCSTALL_MOVABLE) - astall != want[c].allocstall)
 			fail_msg("case %d: %lu stalls, %lu allocstalls; expected %lu, %lu", c,
-				 ev(m, COMPACTSTALL) - stall, ev(m, ALLOCSTALL_NORMAL) - astall,
+				 ev(m, COMPACTSTALL) - stall, ev(m, ALLOCSTALL_MOVABLE) - astall,
 				 want[c].stall, want[c].allocstall);
 		if (c != COMPLETE)
 			assert_int_equal(ev(m, COMPACTMIGRATE_SCANNED), scanned);
@@ -3133,6 +3182,7 @@ int main(void)
 		cmocka_unit_test(test_compaction_cannot_move_unmovable),
 		cmocka_unit_test_teardown(test_compaction_leaves_noncompound_blocks, destroy_machine),
 		cmocka_unit_test(test_noretry_costly_rules),
+		cmocka_unit_test(test_direct_reclaim_without_progress_keeps_pcp),
 		cmocka_unit_test_teardown(test_noretry_thisnode_stops_after_first_compaction, destroy_machine),
 		cmocka_unit_test(test_costly_compaction_priorities),
 		cmocka_unit_test(test_fragindex_declines_compaction),

@@ -134,6 +134,30 @@ static void test_plan_script(void **state)
 }
 
 /*
+ * `echo V >> FILE` stays an append on the guest: a write to tracefs's
+ * uprobe_events through `>` (O_TRUNC) deletes every probe first, so seed
+ * 001's second and third probes were lost on the guest when the plan
+ * wrote every store with `>`.
+ */
+static void test_plan_append(void **state)
+{
+	struct rk_plan p;
+	const char *at;
+
+	plan("machine nodes=1 mem=1G\n"
+	     "echo 'p:a /mnt/prog:0x1000' > /sys/kernel/tracing/uprobe_events\n"	/* 2 */
+	     "echo 'p:b /mnt/prog:0x2000' >> /sys/kernel/tracing/uprobe_events\n",	/* 3 */
+	     &p);
+	at = expect_after(p.init.buf, NULL, "rk_do store 2 '/sys/kernel/tracing/uprobe_events' "
+				      "'echo '\\''p:a /mnt/prog:0x1000'\\'' > "
+				      "'\\''/sys/kernel/tracing/uprobe_events'\\'''\n");
+	expect_after(p.init.buf, at, "rk_do store 3 '/sys/kernel/tracing/uprobe_events' "
+				 "'echo '\\''p:b /mnt/prog:0x2000'\\'' >> "
+				 "'\\''/sys/kernel/tracing/uprobe_events'\\'''\n");
+	rk_plan_free(&p);
+}
+
+/*
  * Process lines drive tools/realkernel/guest.c: a variable's value is the
  * shell's v_NAME, offsets added by the shell, paths hex-encoded, fork
  * names its child; cat of /proc/NAME/ is resolved in the guest (rk_path).
@@ -560,6 +584,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_plan_machine),
 		cmocka_unit_test(test_plan_script),
+		cmocka_unit_test(test_plan_append),
 		cmocka_unit_test(test_plan_processes),
 		cmocka_unit_test(test_plan_refusals),
 		cmocka_unit_test(test_data_parse),

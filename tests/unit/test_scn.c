@@ -870,13 +870,15 @@ static void test_machine_option_diags(void **state)
 		   "t.scn:1:31: 1000 is not a multiple of the page size (4096)");
 	parse_diag("machine nodes=1 mem=1G holes=pc\n",
 		   "t.scn:1:30: holes= takes q35 or none, not 'pc'");
+	parse_diag("machine nodes=1 mem=1G deferred_struct_page_init=maybe\n",
+		   "t.scn:1:50: deferred_struct_page_init= takes y or n, not 'maybe'");
 	parse_diag("machine nodes=1 mem=1G > x\n", "t.scn:1:24: machine: unexpected redirection");
 	parse_diag("machine nodes=1 =1G\n",
 		   "t.scn:1:17: unexpected '=1G' (machine takes nodes=, mem=, cpus=, "
-		   "struct_page_size=, kernel=, holes=)");
+		   "struct_page_size=, kernel=, holes=, deferred_struct_page_init=)");
 	parse_diag("machine nodes=1 1G\n",
 		   "t.scn:1:17: unexpected '1G' (machine takes nodes=, mem=, cpus=, "
-		   "struct_page_size=, kernel=, holes=)");
+		   "struct_page_size=, kernel=, holes=, deferred_struct_page_init=)");
 	parse_diag("machine nodes=1 mem=\n", "t.scn:1:21: missing value after 'mem='");
 	parse_diag(M1 "cat /proc/buddyinfo\nmachine nodes=1 mem=1G\n",
 		   "t.scn:3:1: 'machine' describes the machine, but it already booted at line 2");
@@ -1673,6 +1675,34 @@ static void test_trace_shapes(void **state)
 	trace_free(t);
 }
 
+/*
+ * A failed allocation as each tool spells the NULL page: the kernel's %p
+ * (zeros), trace_pipe of older kernels "(null)", and libtraceevent's
+ * (trace-cmd report, perf script) glibc "(nil)", which replay used to
+ * take for a successful allocation at pfn 0.
+ */
+static void test_trace_failed_spellings(void **state)
+{
+	static const char text[] =
+		"a-1 [000] 1.0: mm_page_alloc: page=(nil) pfn=0x0 order=0 migratetype=0 gfp_flags=GFP_KERNEL\n"
+		"a 1 [000] 2.0: kmem:mm_page_alloc: page=(nil) pfn=0x0 order=9 migratetype=1 gfp_flags=GFP_HIGHUSER_MOVABLE|__GFP_COMP\n"
+		"a-1 [000] 3.0: mm_page_alloc: page=0000000000000000 pfn=0x0 order=0 migratetype=0 gfp_flags=GFP_KERNEL\n"
+		"a-1 [000] 4.0: mm_page_alloc: page=(null) pfn=0 order=0 migratetype=0 gfp_flags=GFP_KERNEL\n"
+		"a-1 [000] 5.0: mm_page_alloc: page=000000003a0f1b2c pfn=0x0 order=0 migratetype=0 gfp_flags=GFP_KERNEL\n";
+	struct scn_diag d;
+	struct trace *t = trace_parse("x.trace", text, &d);
+
+	if (!t)
+		fail_msg("%s:%d:%d: %s", d.file, d.line, d.col, d.msg);
+	assert_int_equal(t->n, 5);
+	for (int i = 0; i < 4; i++)
+		if (!t->ev[i].failed)
+			fail_msg("line %d: a failed allocation replayed as a success", i + 1);
+	assert_int_equal(t->ev[1].order, 9);
+	assert_false(t->ev[4].failed);		/* a hashed pointer: a real page */
+	trace_free(t);
+}
+
 /* 1000 events: all kept, in order, with their lines */
 static void test_trace_many_events(void **state)
 {
@@ -1792,6 +1822,7 @@ int main(void)
 		cmocka_unit_test(test_replay_diags),
 		cmocka_unit_test(test_replay_paths),
 		cmocka_unit_test(test_trace_shapes),
+		cmocka_unit_test(test_trace_failed_spellings),
 		cmocka_unit_test(test_trace_many_events),
 		cmocka_unit_test(test_trace_diags),
 	};

@@ -724,6 +724,62 @@ static void test_restore_then_pmd_mapped_again(void **state)
 	machine_destroy(m);
 }
 
+/*
+ * The wake-ups until the probed text is PMD-mapped again
+ * (uprobe_remap_wakeups), under 6.1.  The restore's collapse cannot
+ * happen while the table holds a non-present PTE (written by the test:
+ * swap is not modelled), so the range waits for khugepaged: each
+ * wake-up's scan finds T mapped by PTEs and puts the range in the mm's
+ * array, and the mm's next turn (in the same wake-up: the file scan
+ * dropped the mmap lock) tries it.  Once the entry is gone, the second
+ * wake-up collapses it.  A second round of probes starts the count
+ * again, and without the entry the restore collapses at once: 0.
+ *
+ *	register   PMD[A] -> table: PTE[5] -> C, PTE[20] = swp
+ *	unregister PTE[5] -, collapse: pte_non_present       never
+ *	khugepaged 1: into the array, tried: pte_non_present never
+ *	PTE[20] -, khugepaged 1: the table goes              2
+ */
+static void test_remap_wakeups(void **state)
+{
+	struct machine *m = machine_with(NULL);
+	struct task *t = proc(m, "p");
+	struct inode *inode = make_prog(m, "huge=always", PMD_SIZE);
+	struct uprobe_consumer uc;
+	unsigned long table;
+
+	(void)state;
+	assert_int_equal(uprobe_remap_wakeups(m), 0);		/* nothing probed yet */
+	map_text(m, t, PMD_SIZE);
+	touch(m, t, A, PMD_SIZE);
+	assert_int_equal(reg(m, inode, 0x5123, &uc), 0);
+	assert_int_equal(uprobe_remap_wakeups(m), UPROBE_REMAP_NEVER);
+	table = pte_pfn(pmd_of(m, t, A));
+	pt_write(m, table, 20, 0x1234000ULL);			/* not present, not none */
+	uprobe_unregister(m, inode, 0x5123, &uc);
+	assert_int_equal(khugepaged_stats(m)->cpmt[SCAN_PTE_NON_PRESENT], 1);
+	assert_int_equal(uprobe_remap_wakeups(m), UPROBE_REMAP_NEVER);
+	khugepaged_run(m, 1);
+	assert_int_equal(khugepaged_stats(m)->pte_mapped_thp_added, 1);
+	assert_int_equal(khugepaged_stats(m)->cpmt[SCAN_PTE_NON_PRESENT], 2);
+	assert_int_equal(khugepaged_nr_pte_mapped_thp(m, t->mm, NULL), 0);
+	assert_int_equal(uprobe_remap_wakeups(m), UPROBE_REMAP_NEVER);
+	pt_write(m, table, 20, 0);
+	khugepaged_run(m, 1);
+	assert_int_equal(pmd_of(m, t, A), 0);			/* the table went */
+	assert_int_equal(uprobe_remap_wakeups(m), 2);
+	touch(m, t, A, PMD_SIZE);
+	assert_true(pmd_leaf(pmd_of(m, t, A)));
+	t_check(m);
+
+	assert_int_equal(reg(m, inode, 0x5123, &uc), 0);
+	assert_int_equal(uprobe_remap_wakeups(m), UPROBE_REMAP_NEVER);
+	uprobe_unregister(m, inode, 0x5123, &uc);
+	assert_int_equal(uprobe_remap_wakeups(m), 0);
+	t_check(m);
+	machine_destroy(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -740,6 +796,7 @@ int main(void)
 		cmocka_unit_test(test_register_refused),
 		cmocka_unit_test(test_write_opcode_refusals),
 		cmocka_unit_test(test_restore_then_pmd_mapped_again),
+		cmocka_unit_test(test_remap_wakeups),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
