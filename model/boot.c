@@ -46,6 +46,7 @@
 #include "hugetlb.h"
 #include "machine.h"
 #include "memblock.h"
+#include "memory_hotplug.h"
 #include "mmzone.h"
 #include "page.h"
 #include "task.h"
@@ -106,7 +107,7 @@ static bool init_sections(struct machine *m, char *e, size_t el)
 				ms->nid = r->nid;
 			ms->present = true;
 			ms->early = true;
-			ms->online = true;
+			ms->online = true;	/* boot memory is online */
 			ms->subsection_map |= 1ULL << ((pfn & (PAGES_PER_SECTION - 1)) /
 						       PAGES_PER_SUBSECTION);
 		}
@@ -661,6 +662,7 @@ struct machine *machine_create(const struct machine_opts *o, char *e, size_t el)
 	if (hugetlb_init(m, e, el))
 		goto fail;
 	khugepaged_min_free_kbytes_update(m);
+	memory_dev_init(m);
 	m->booted = true;
 	if (m->fail.failed) {
 		err(e, el, "boot failed: %s", m->fail.msg);
@@ -677,6 +679,7 @@ void machine_destroy(struct machine *m)
 	if (!m)
 		return;
 	proc_ctx_destroy(m);
+	memory_hotplug_destroy(m);
 	for (int n = 0; n < MAX_NUMNODES; n++)
 		for (int zi = 0; zi < MAX_NR_ZONES; zi++) {
 			host_free(m->node[n].node_zones[zi].pageblock_flags);

@@ -31,6 +31,7 @@
 #include "hugetlb.h"
 #include "machine.h"
 #include "memory.h"
+#include "memory_hotplug.h"
 #include "mmap.h"
 #include "mmzone.h"
 #include "page.h"
@@ -128,6 +129,13 @@ static void chk_zone(struct chk *c, struct zone *z)
 						 page_ref_count(m, pfn));
 					return;
 				}
+				/* memory hotplug: offline memory is in no free list */
+				if (!pfn_is_online(m, pfn) || pfn_zone(m, pfn) != z) {
+					chk_fail(c, "node %d %s order %u: free block %#lx lies in %s",
+						 nid, zn, o, pfn, pfn_is_online(m, pfn) ?
+						 "another zone's section" : "an offline section");
+					return;
+				}
 				chk_mark(c, pfn, 1UL << o, "free block");
 				prev = pfn;
 				n++;
@@ -176,6 +184,11 @@ static void chk_zone(struct chk *c, struct zone *z)
 						 "or from another zone", cpu, nid, zn, l, pfn);
 					return;
 				}
+				if (!pfn_is_online(m, pfn)) {
+					chk_fail(c, "cpu %d node %d %s pcp list %d: page %#lx lies in an "
+						 "offline section", cpu, nid, zn, l, pfn);
+					return;
+				}
 				chk_mark(c, pfn, 1UL << order, "pcp page");
 				if (c->ok && (pfn & ((1UL << order) - 1)))
 					chk_fail(c, "cpu %d node %d %s pcp list %d: order-%u page %#lx "
@@ -193,9 +206,17 @@ static void chk_zone(struct chk *c, struct zone *z)
 	}
 
 	for (unsigned long b = z->zone_start_pfn & ~(pageblock_nr_pages - 1); b < zone_end_pfn(z);
-	     b += pageblock_nr_pages)
-		if (get_pfnblock_migratetype(z, b) == MIGRATE_HIGHATOMIC)
+	     b += pageblock_nr_pages) {
+		unsigned long p = b < z->zone_start_pfn ? z->zone_start_pfn : b;
+		int mt;
+
+		/* the zone's own online pageblocks: hotplug leaves others in its span */
+		if (!pfn_is_online(m, p) || pfn_zone(m, p) != z)
+			continue;
+		mt = get_pfnblock_migratetype(z, b);
+		if (mt == MIGRATE_HIGHATOMIC)
 			highatomic_blocks++;
+	}
 	if (c->ok && highatomic_blocks * pageblock_nr_pages != z->nr_reserved_highatomic)
 		chk_fail(c, "node %d %s: nr_reserved_highatomic %lu but %lu HighAtomic pageblocks",
 			 nid, zn, z->nr_reserved_highatomic, highatomic_blocks);
@@ -211,6 +232,9 @@ static void chk_inuse(void *cbpriv, unsigned long pfn, unsigned int order)
 			continue;
 		if (c->bits[i / 64] & (1ULL << (i % 64)))
 			chk_fail(c, "page %#lx is in use (block %#lx order %u) and also free or on a pcp list",
+				 pfn + k, pfn, order);
+		else if (!pfn_is_online(c->m, pfn + k))
+			chk_fail(c, "page %#lx is in use (block %#lx order %u) in an offline section",
 				 pfn + k, pfn, order);
 	}
 }
@@ -1338,6 +1362,8 @@ bool mm_check_invariants(struct machine *m, char *err, size_t errlen)
 		m->inuse_iter(m->inuse_priv, chk_inuse, &c);
 	if (c.ok)
 		chk_user(&c);
+	if (c.ok && !memory_hotplug_check(m, err, errlen))
+		c.ok = false;
 	if (c.ok)
 		chk_sparse(&c);
 	if (c.ok && m->fail.failed)

@@ -64,9 +64,19 @@ struct compact_control {
 	int nr_freepages, cap_freepages;
 };
 
-static bool is_movable_data(struct machine *m, unsigned long pfn)
+bool is_movable_data(struct machine *m, unsigned long pfn)
 {
 	return PageLRU(m, pfn) && page_mapping(m, pfn) == PAGE_MAPPING_MOVABLE_DATA;
+}
+
+/*
+ * pageblock_pfn_to_page: may the scanners look at the pageblock at pfn?
+ * Only when it is online and in this zone: memory hotplug leaves offline
+ * sections inside zone spans and lets the spans of two zones overlap.
+ */
+static bool pageblock_in_zone(struct machine *m, struct zone *z, unsigned long pfn)
+{
+	return pfn_is_online(m, pfn) && pfn_zone(m, pfn) == z;
 }
 
 /* -------------------------------------------------------------------------
@@ -229,7 +239,7 @@ static bool isolate_migratepages(struct machine *m, struct compact_control *cc)
 		unsigned long end = (start | (pageblock_nr_pages - 1)) + 1;
 
 		cc->migrate_pfn = end;
-		if (!pfn_present_mem(m, start) ||
+		if (!pfn_present_mem(m, start) || !pageblock_in_zone(m, z, start) ||
 		    !suitable_migration_source(cc, get_pfnblock_migratetype(z, start)))
 			continue;
 		for (unsigned long pfn = start; pfn < end; pfn++) {
@@ -313,7 +323,8 @@ static void isolate_freepages(struct machine *m, struct compact_control *cc)
 		if (start < z->zone_start_pfn)
 			start = z->zone_start_pfn;
 		cc->free_pfn = start;
-		if (!pfn_present_mem(m, start) || !suitable_migration_target(m, cc, start))
+		if (!pfn_present_mem(m, start) || !pageblock_in_zone(m, z, start) ||
+		    !suitable_migration_target(m, cc, start))
 			continue;
 		for (unsigned long pfn = start; pfn < end; pfn++) {
 			count_vm_event(m, COMPACTFREE_SCANNED);
@@ -331,8 +342,9 @@ static void isolate_freepages(struct machine *m, struct compact_control *cc)
 	}
 }
 
-/* Move one movable order-0 page's contents to dst (migrate_page_move_mapping + copy) */
-static void migrate_one(struct machine *m, unsigned long src, unsigned long dst, unsigned int order)
+/* Move one movable block's contents to dst (migrate_page_move_mapping + copy) */
+void migrate_movable_block(struct machine *m, unsigned long src, unsigned long dst,
+			   unsigned int order)
 {
 	set_page_mapping(m, dst, page_mapping(m, src));
 	set_page_index(m, dst, page_index(m, src));
@@ -388,7 +400,7 @@ static enum compact_result compact_zone(struct machine *m, struct compact_contro
 				cc->free_pfn = cc->migrate_pfn;	/* scanners meet */
 				break;
 			}
-			migrate_one(m, src, cc->freepages[--cc->nr_freepages], 0);
+			migrate_movable_block(m, src, cc->freepages[--cc->nr_freepages], 0);
 			last_migrated_pfn = src;
 		}
 		cc->nr_migratepages = 0;
@@ -581,7 +593,7 @@ int alloc_contig_range(struct machine *m, unsigned long start, unsigned long end
 			break;
 		}
 		ClearPageLRU(m, pfn);
-		migrate_one(m, pfn, dst, o);
+		migrate_movable_block(m, pfn, dst, o);
 		pfn += 1UL << o;
 	}
 	drain_all_pages(m, z);
@@ -638,7 +650,7 @@ static bool pfn_range_valid_contig(struct machine *m, struct zone *z, unsigned l
 				   unsigned long nr)
 {
 	for (unsigned long pfn = start; pfn < start + nr; pfn++) {
-		if (!pfn_present_mem(m, pfn) || page_zone(m, pfn) != z)
+		if (!pfn_present_mem(m, pfn) || !pfn_is_online(m, pfn) || page_zone(m, pfn) != z)
 			return false;
 		if (PageReserved(m, pfn))
 			return false;

@@ -176,6 +176,7 @@ struct fstore;	/* page.c */
 struct hugetlb_ctx;	/* hugetlb.c */
 struct mm_struct;	/* pgtable.h */
 struct proc_ctx;	/* task.h */
+struct memory_hotplug;	/* memory_hotplug.h */
 
 /* What the vmemmap optimisation did, for reports and compare */
 struct hvo_stats {
@@ -242,6 +243,7 @@ struct machine {
 	struct fstore *fstore;
 	struct hugetlb_ctx *hugetlb;
 	struct proc_ctx *procs;		/* processes and files, created on first use */
+	struct memory_hotplug *hotplug;	/* memory blocks (memory_dev_init) */
 	struct mm_struct *init_mm;	/* kernel page tables (the vmemmap) */
 	bool buddy_up;			/* memblock_free_all has run */
 	bool thp_off_at_boot;		/* hugepage_init: below 512 MiB of RAM */
@@ -266,6 +268,13 @@ struct machine {
 	 * never goes below it */
 	long user_min_free_kbytes;
 	unsigned long totalreserve_pages;
+	/*
+	 * khugepaged runs (khugepaged_thread): hugepage_init starts it with
+	 * THP on, a write to THP's `enabled` starts or stops it
+	 * (set_recommended_min_free_kbytes keeps this); memory hotplug's
+	 * init_per_zone_wmark_min raises min_free_kbytes again when it runs
+	 */
+	bool khugepaged_thread;
 	unsigned long vm_events[NR_VM_EVENT_ITEMS];
 	uint64_t rng[4];		/* xoshiro256** state */
 	struct sched_hooks *sched;

@@ -32,8 +32,11 @@ struct zone *pfn_zone(struct machine *m, unsigned long pfn)
 	if (sec < m->nr_sections) {
 		const struct mem_section *ms = &m->sections[sec];
 
+		/* onlined by memory hotplug (zone spans may overlap there) */
+		if (ms->zone)
+			return ms->zone;
 		if (ms->present && !ms->online)
-			return NULL;	/* hot-added, not onlined */
+			return NULL;	/* hot-added not onlined, or offline */
 		if (ms->zone_device_map &&
 		    (ms->zone_device_map >> ((pfn & (PAGES_PER_SECTION - 1)) / PAGES_PER_SUBSECTION) & 1))
 			return NULL;	/* a driver's memory */
@@ -57,6 +60,13 @@ bool pfn_valid(const struct machine *m, unsigned long pfn)
 	ms = &m->sections[sec];
 	return ms->has_memmap &&
 	       (ms->subsection_map >> ((pfn & (PAGES_PER_SECTION - 1)) / PAGES_PER_SUBSECTION) & 1);
+}
+
+bool pfn_is_online(const struct machine *m, unsigned long pfn)
+{
+	unsigned long sec = pfn >> PFN_SECTION_SHIFT;
+
+	return sec < m->nr_sections && m->sections[sec].online && pfn_valid(m, pfn);
 }
 
 /* -------------------------------------------------------------------------

@@ -30,13 +30,16 @@
  *   sparse   memory hot-add + remove cycles per second (arch_add_memory,
  *            arch_remove_memory) of a 2 MiB sub-section and of a 128 MiB
  *            section, 72-byte struct pages
+ *   hotplug  offline + online cycles per second of one 128 MiB block of
+ *            boot memory through its sysfs state file, free, and with
+ *            2048 movable pages that offlining migrates out
  *
  * Each boot figure comes from a child process, so its peak RSS is its own.
  * When a sibling binary mmsim-bench-jemalloc exists (the same driver
  * linked with jemalloc), the driver runs it too and prints both columns;
  * that is how the project decides whether jemalloc earns its place.
  *
- *   mmsim-bench [--quick] [--only pcp|buddy|boot|seed000|proc|hugetlb|khugepaged|sparse] [--no-jemalloc]
+ *   mmsim-bench [--quick] [--only pcp|buddy|boot|seed000|proc|hugetlb|khugepaged|sparse|hotplug] [--no-jemalloc]
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -53,6 +56,7 @@
 #include "hugetlb.h"
 #include "khugepaged.h"
 #include "memory.h"
+#include "migrate.h"
 #include "mman.h"
 #include "mmap.h"
 #include "mremap.h"
@@ -555,6 +559,66 @@ static struct sparse_figs bench_sparse(bool quick)
 	return f;
 }
 
+/* ---- memory hotplug ------------------------------------------------------ */
+
+struct hotplug_figs {
+	double free_cycles_per_s;	/* offline + online of a free 128 MiB block */
+	double migrate_cycles_per_s;	/* the same with 8 MiB of movable pages to migrate */
+};
+
+static void bench_set_block(struct machine *m, const char *path, const char *state)
+{
+	char err[512];
+
+	if (mm_store_file(m, path, state, err, sizeof(err))) {
+		fprintf(stderr, "mmsim-bench: %s\n", err);
+		exit(1);
+	}
+}
+
+/*
+ * One 128 MiB block of a 4 GiB machine, offline and online again, as
+ * `echo offline > .../memory5/state` and `echo online > ...` do it: first
+ * free, then holding 2048 movable pages that each offline migrates out
+ * (they come back as the next cycle's pages are put there again).
+ */
+static struct hotplug_figs bench_hotplug(bool quick)
+{
+	static const char state[] = "/sys/devices/system/memory/memory5/state";
+	struct machine *m = bench_machine(1, 4, 2);
+	unsigned long base = 5UL << (27 - PAGE_SHIFT);
+	int cycles = quick ? 50 : 500;
+	struct hotplug_figs f;
+	double t0, secs;
+
+	t0 = now();
+	for (int i = 0; i < cycles; i++) {
+		bench_set_block(m, state, "offline");
+		bench_set_block(m, state, "online");
+	}
+	f.free_cycles_per_s = cycles / (now() - t0);
+
+	/* only the offline and online are timed, not putting the pages there */
+	cycles /= 5;
+	secs = 0;
+	for (int i = 0; i < cycles; i++) {
+		for (unsigned long p = base; p < base + 2048; p++) {
+			if (alloc_contig_range(m, p, p + 1, MIGRATE_MOVABLE, GFP_KERNEL)) {
+				fprintf(stderr, "mmsim-bench: no page at %#lx\n", p);
+				exit(1);
+			}
+			mm_mark_movable_data(m, p, 0);
+		}
+		t0 = now();
+		bench_set_block(m, state, "offline");
+		bench_set_block(m, state, "online");
+		secs += now() - t0;
+	}
+	f.migrate_cycles_per_s = cycles / secs;
+	machine_destroy(m);
+	return f;
+}
+
 int main(int argc, char **argv)
 {
 	bool quick = false, jemalloc_sibling = true;
@@ -570,7 +634,7 @@ int main(int argc, char **argv)
 			only = argv[++i];
 		else {
 			fprintf(stderr, "usage: mmsim-bench [--quick] [--only pcp|buddy|boot|"
-				"seed000|proc|hugetlb|khugepaged|sparse] [--no-jemalloc]\n");
+				"seed000|proc|hugetlb|khugepaged|sparse|hotplug] [--no-jemalloc]\n");
 			return 2;
 		}
 	}
@@ -630,6 +694,13 @@ int main(int argc, char **argv)
 		printf("  hot-add+remove, 2 MiB sub-section (72 B): %6.1f k cycles/s\n",
 		       f.sub_per_s / 1e3);
 		printf("  hot-add+remove, 128 MiB section (72 B):   %6.0f cycles/s\n", f.sec_per_s);
+	}
+	if (!only || !strcmp(only, "hotplug")) {
+		struct hotplug_figs f = bench_hotplug(quick);
+
+		printf("  offline + online, free 128 MiB block:    %6.0f /s\n", f.free_cycles_per_s);
+		printf("  the same, 2048 pages migrated out:       %6.0f /s\n",
+		       f.migrate_cycles_per_s);
 	}
 	if (!only || !strcmp(only, "seed000")) {
 		static const char *const pols[] = { "reuse-head", "new-head" };

@@ -202,7 +202,7 @@ def test_files_are_the_files_scenarios_reach(mmsim, run_scenario):
         pattern, mode, _ = line.split()
         if "<pid>" in pattern or "<name>" in pattern:
             continue
-        path = pattern.replace("<nid>", "1").replace("<kB>", "2048")
+        path = pattern.replace("<nid>", "1").replace("<kB>", "2048").replace("<block>", "1")
         if "r" in mode:
             text.append(f"cat {path}")
         if mode == "w":
