@@ -72,6 +72,7 @@ struct machine_opts {
 	struct hugetlb_boot hugetlb_boot[MAX_HUGETLB_BOOT];
 	unsigned long default_hugepagesz;	/* 0: 2 MiB */
 	bool hugetlb_free_vmemmap;		/* hugetlb_free_vmemmap=on */
+	bool memmap_on_memory;			/* memory_hotplug.memmap_on_memory=1 */
 	/*
 	 * One entry per policy family (policy.h); a family not picked runs
 	 * its default.  machine_create() resolves it once into the

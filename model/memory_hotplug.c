@@ -81,12 +81,14 @@
 #include "machine.h"
 #include "memblock.h"
 #include "migrate.h"
+#include "mman.h"
 #include "mmzone.h"
 #include "module.h"
 #include "page.h"
 #include "page_alloc.h"
 #include "page_isolation.h"
 #include "sbuf.h"
+#include "sparse.h"
 #include "vm_event_item.h"
 #include "vout.h"
 
@@ -198,12 +200,16 @@ static void set_sections_online(struct machine *m, unsigned long start_pfn, unsi
 		m->sections[nr].online = online;
 }
 
-/* The zone a section is in for pfn_zone (mmzone.h): set while online */
+/*
+ * The zone a section is in for pfn_zone (mmzone.h): set while online.
+ * Every section the range touches: memmap_on_memory moves a block's first
+ * pages into the zone before the rest.
+ */
 static void set_sections_zone(struct machine *m, unsigned long start_pfn, unsigned long end_pfn,
 			      struct zone *z)
 {
-	for (unsigned long nr = start_pfn >> PFN_SECTION_SHIFT; nr < end_pfn >> PFN_SECTION_SHIFT;
-	     nr++)
+	for (unsigned long nr = start_pfn >> PFN_SECTION_SHIFT;
+	     nr < (end_pfn + PAGES_PER_SECTION - 1) >> PFN_SECTION_SHIFT; nr++)
 		m->sections[nr].zone = z;
 }
 
@@ -686,21 +692,29 @@ static void do_migrate_range(struct machine *m, unsigned long start_pfn, unsigne
 	}
 }
 
-/* count_system_ram_pages_cb over walk_system_ram_range: memory, not holes */
+/* The pages [lo, hi) and [start, end) share */
+static unsigned long overlap(unsigned long lo, unsigned long hi, unsigned long start,
+			     unsigned long end)
+{
+	lo = lo > start ? lo : start;
+	hi = hi < end ? hi : end;
+	return lo < hi ? hi - lo : 0;
+}
+
+/*
+ * count_system_ram_pages_cb over walk_system_ram_range: memory, not holes.
+ * System RAM is boot memory (memblock.memory) and what hotplug added.
+ */
 static unsigned long system_ram_pages(struct machine *m, unsigned long start_pfn,
 				      unsigned long nr_pages)
 {
-	unsigned long n = 0;
+	unsigned long n = 0, end = start_pfn + nr_pages;
 
-	for (int i = 0; i < m->memblock.memory.cnt; i++) {
-		const struct memblock_region *r = &m->memblock.memory.regions[i];
-		unsigned long lo = r->base_pfn > start_pfn ? r->base_pfn : start_pfn;
-		unsigned long hi = r->end_pfn < start_pfn + nr_pages ? r->end_pfn :
-				   start_pfn + nr_pages;
-
-		if (lo < hi)
-			n += hi - lo;
-	}
+	for (int i = 0; i < m->memblock.memory.cnt; i++)
+		n += overlap(m->memblock.memory.regions[i].base_pfn,
+			     m->memblock.memory.regions[i].end_pfn, start_pfn, end);
+	for (unsigned long i = 0; i < mhp(m)->nr_ram; i++)
+		n += overlap(mhp(m)->ram[i].start_pfn, mhp(m)->ram[i].end_pfn, start_pfn, end);
 	return n;
 }
 
@@ -979,6 +993,7 @@ void memory_dev_init(struct machine *m)
 	h->online_policy = ONLINE_POLICY_CONTIG_ZONES;
 	h->auto_movable_ratio = 301;
 	h->auto_movable_numa_aware = true;
+	h->memmap_on_memory = m->opts.memmap_on_memory;
 	/* zones start with all their pages early (boot marks the sections SECTION_IS_EARLY) */
 	for (int n = 0; n < m->nr_nodes; n++)
 		for (int zi = 0; zi < MAX_NR_ZONES; zi++)
@@ -1017,28 +1032,56 @@ void memory_hotplug_destroy(struct machine *m)
 	for (unsigned long id = 0; id < h->nr_blocks; id++)
 		host_free(h->blocks[id]);
 	host_free(h->blocks);
+	host_free(h->ram);
 	host_free(h);
 	m->hotplug = NULL;
 }
 
-/* memory_block_online: with mem_hotplug_lock held for write */
+/*
+ * mhp_init_memmap_on_memory: the block's own memmap pages join the zone
+ * first, unmovable and marked self-hosted (HVO leaves hugepages whose
+ * vmemmap they hold alone); mhp_deinit_memmap_on_memory undoes it.
+ */
+static void mhp_init_memmap_on_memory(struct machine *m, unsigned long pfn,
+				      unsigned long nr_pages, struct zone *zone)
+{
+	move_pfn_range_to_zone(m, zone, pfn, nr_pages, MIGRATE_UNMOVABLE);
+	for (unsigned long i = 0; i < nr_pages; i++)
+		SetPageVmemmapSelfHosted(m, pfn + i);
+	if (nr_pages >= PAGES_PER_SECTION)
+		set_sections_online(m, pfn, (pfn + nr_pages) & ~(PAGES_PER_SECTION - 1), true);
+}
+
+static void mhp_deinit_memmap_on_memory(struct machine *m, unsigned long pfn,
+					unsigned long nr_pages)
+{
+	if (nr_pages >= PAGES_PER_SECTION)
+		set_sections_online(m, pfn, (pfn + nr_pages) & ~(PAGES_PER_SECTION - 1), false);
+	remove_pfn_range_from_zone(m, page_zone(m, pfn), pfn, nr_pages);
+}
+
+/* memory_block_online: takes mem_hotplug_lock for write */
 static int memory_block_online(struct machine *m, struct memory_block *mem)
 {
 	unsigned long start_pfn = memory_block_start_pfn(mem), nr_pages = pages_per_block(m);
+	unsigned long nr_vmemmap_pages = mem->nr_vmemmap_pages;
 	struct zone *zone = zone_for_pfn_range(m, mem->online_type, mem->nid, start_pfn, nr_pages);
 	int ret;
 
-	if (MM_BUG_ON(m, mem->nr_vmemmap_pages, "memory_block_online: memmap_on_memory is not "
-		      "modelled yet")) {
-		why(m, "memmap_on_memory is not modelled yet");
-		return -EINVAL;
-	}
 	mem_hotplug_begin(m);
-	ret = online_pages(m, start_pfn, nr_pages, zone);
-	if (!ret)
-		mem->zone = zone;
-	else
+	if (nr_vmemmap_pages)
+		mhp_init_memmap_on_memory(m, start_pfn, nr_vmemmap_pages, zone);
+	ret = online_pages(m, start_pfn + nr_vmemmap_pages, nr_pages - nr_vmemmap_pages, zone);
+	if (ret) {
+		if (nr_vmemmap_pages)
+			mhp_deinit_memmap_on_memory(m, start_pfn, nr_vmemmap_pages);
 		mhp(m)->stats.online_failed++;
+	} else {
+		/* counted once onlining worked: the zone is populated now */
+		if (nr_vmemmap_pages)
+			adjust_present_page_count(m, start_pfn, (long)nr_vmemmap_pages);
+		mem->zone = zone;
+	}
 	mem_hotplug_done(m);
 	return ret;
 }
@@ -1046,6 +1089,7 @@ static int memory_block_online(struct machine *m, struct memory_block *mem)
 static int memory_block_offline(struct machine *m, struct memory_block *mem)
 {
 	unsigned long start_pfn = memory_block_start_pfn(mem), nr_pages = pages_per_block(m);
+	unsigned long nr_vmemmap_pages = mem->nr_vmemmap_pages;
 	int ret;
 
 	/* spanning several zones or nodes (boot memory): it stays */
@@ -1055,9 +1099,19 @@ static int memory_block_offline(struct machine *m, struct memory_block *mem)
 		return -EINVAL;
 	}
 	mem_hotplug_begin(m);
-	ret = offline_pages(m, start_pfn, nr_pages, mem->zone);
-	if (!ret)
+	/* uncounted first, so an emptied zone can be torn down in offline_pages */
+	if (nr_vmemmap_pages)
+		adjust_present_page_count(m, start_pfn, -(long)nr_vmemmap_pages);
+	ret = offline_pages(m, start_pfn + nr_vmemmap_pages, nr_pages - nr_vmemmap_pages,
+			    mem->zone);
+	if (ret) {
+		if (nr_vmemmap_pages)
+			adjust_present_page_count(m, start_pfn, (long)nr_vmemmap_pages);
+	} else {
+		if (nr_vmemmap_pages)
+			mhp_deinit_memmap_on_memory(m, start_pfn, nr_vmemmap_pages);
 		mem->zone = NULL;
+	}
 	mem_hotplug_done(m);
 	return ret;
 }
@@ -1225,10 +1279,310 @@ int memory_blocks_offlined(struct machine *m, unsigned long start, unsigned long
 }
 
 /* -------------------------------------------------------------------------
+ * Hot-add and hot-remove of memory (mm/memory_hotplug.c): add_memory and
+ * add_memory_resource, remove_memory and try_remove_memory
+ */
+
+/* Does [start, end) meet hot-added System RAM? */
+static bool ram_overlaps(struct machine *m, unsigned long start, unsigned long end)
+{
+	for (unsigned long i = 0; i < mhp(m)->nr_ram; i++)
+		if (mhp(m)->ram[i].start_pfn < end && start < mhp(m)->ram[i].end_pfn)
+			return true;
+	return false;
+}
+
+bool mhp_range_is_hotadded(struct machine *m, unsigned long start_pfn, unsigned long end_pfn)
+{
+	unsigned long pfn = start_pfn;
+
+	for (unsigned long i = 0; i < mhp(m)->nr_ram && pfn < end_pfn; i++) {
+		const struct mhp_ram *r = &mhp(m)->ram[i];
+
+		if (r->end_pfn <= pfn)
+			continue;
+		if (r->start_pfn > pfn)
+			return false;
+		pfn = r->end_pfn;
+	}
+	return pfn >= end_pfn;
+}
+
+/* Does [start, end) meet a driver's sub-sections (memremap_pages)? */
+static bool device_overlaps(struct machine *m, unsigned long start, unsigned long end)
+{
+	for (unsigned long pfn = start & ~(PAGES_PER_SUBSECTION - 1); pfn < end;
+	     pfn += PAGES_PER_SUBSECTION) {
+		unsigned long sec = pfn >> PFN_SECTION_SHIFT;
+
+		if (sec >= m->nr_sections)
+			break;
+		if (m->sections[sec].zone_device_map >>
+		    ((pfn & (PAGES_PER_SECTION - 1)) / PAGES_PER_SUBSECTION) & 1)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * register_memory_resource: a busy System RAM resource for the range, the
+ * kernel's __request_region of iomem_resource.  Boot RAM, memory added
+ * before and a driver's memory are resources already (-EEXIST).
+ */
+static int register_memory_resource(struct machine *m, unsigned long start_pfn,
+				    unsigned long end_pfn)
+{
+	struct memory_hotplug *h = mhp(m);
+	unsigned long i;
+
+	if (memblock_overlaps_memory(m, start_pfn, end_pfn) || ram_overlaps(m, start_pfn, end_pfn) ||
+	    device_overlaps(m, start_pfn, end_pfn)) {
+		why(m, "[%#llx, %#llx) overlaps a System RAM or device resource "
+		    "(register_memory_resource)", (unsigned long long)start_pfn << PAGE_SHIFT,
+		    (unsigned long long)end_pfn << PAGE_SHIFT);
+		return -EEXIST;
+	}
+	if (h->nr_ram == h->cap_ram) {
+		h->cap_ram = h->cap_ram ? 2 * h->cap_ram : 8;
+		h->ram = host_reallocarray(h->ram, h->cap_ram, sizeof(*h->ram),
+					   "requesting a System RAM resource");
+	}
+	for (i = h->nr_ram; i > 0 && h->ram[i - 1].start_pfn > start_pfn; i--)
+		h->ram[i] = h->ram[i - 1];
+	h->ram[i] = (struct mhp_ram){ start_pfn, end_pfn };
+	h->nr_ram++;
+	return 0;
+}
+
+/* release_mem_region_adjustable: [start, end) leaves the resources, which may split */
+static void release_mem_region_adjustable(struct machine *m, unsigned long start_pfn,
+					  unsigned long end_pfn)
+{
+	struct memory_hotplug *h = mhp(m);
+	unsigned long n = 0;
+	struct mhp_ram *out = host_calloc(h->nr_ram + 1, sizeof(*out), "releasing a resource");
+
+	for (unsigned long i = 0; i < h->nr_ram; i++) {
+		struct mhp_ram r = h->ram[i];
+
+		if (r.end_pfn <= start_pfn || r.start_pfn >= end_pfn) {
+			out[n++] = r;
+			continue;
+		}
+		if (r.start_pfn < start_pfn)
+			out[n++] = (struct mhp_ram){ r.start_pfn, start_pfn };
+		if (r.end_pfn > end_pfn)
+			out[n++] = (struct mhp_ram){ end_pfn, r.end_pfn };
+	}
+	host_free(h->ram);
+	h->ram = out;
+	h->nr_ram = n;
+	h->cap_ram = h->nr_ram + 1;
+}
+
+/*
+ * x86's memory_add_physaddr_to_nid looks the address up in numa_meminfo
+ * (the SRAT's ranges).  The model's: the node of the boot memory at or
+ * nearest below the address.  Above every node that is the last node, as
+ * on a q35 guest, whose SRAT gives the hotpluggable range above RAM to the
+ * last node; below any memory, node 0 (numa_meminfo's first block).
+ */
+int memory_add_physaddr_to_nid(struct machine *m, uint64_t start)
+{
+	unsigned long pfn = (unsigned long)(start >> PAGE_SHIFT), best = 0;
+	int nid = 0;
+
+	for (int i = 0; i < m->memblock.memory.cnt; i++) {
+		const struct memblock_region *r = &m->memblock.memory.regions[i];
+
+		if (r->base_pfn <= pfn && r->base_pfn >= best) {
+			best = r->base_pfn;
+			nid = r->nid;
+		}
+	}
+	return nid;
+}
+
+bool mhp_supports_memmap_on_memory(struct machine *m, uint64_t size)
+{
+	uint64_t vmemmap_size = (size >> PAGE_SHIFT) * m->sps;
+	uint64_t remaining = size - vmemmap_size;
+
+	/* one block, whole vmemmap PMDs, whole pageblocks left for the buddy */
+	return mhp(m)->memmap_on_memory && size == memory_block_size_bytes(m) &&
+	       !(vmemmap_size & (PMD_SIZE - 1)) &&
+	       !(remaining & ((pageblock_nr_pages << PAGE_SHIFT) - 1));
+}
+
+/* check_hotplug_memory_range: whole blocks */
+static bool check_hotplug_memory_range(struct machine *m, uint64_t start, uint64_t size)
+{
+	uint64_t bs = memory_block_size_bytes(m);
+
+	if (size && !(start & (bs - 1)) && !(size & (bs - 1)))
+		return true;
+	why(m, "block size [%#llx] unaligned hotplug range: start %#llx, size %#llx",
+	    (unsigned long long)bs, (unsigned long long)start, (unsigned long long)size);
+	return false;
+}
+
+/* add_memory_resource: with device_hotplug_lock held */
+static int add_memory_resource(struct machine *m, int nid, uint64_t start, uint64_t size,
+			       mhp_t mhp_flags)
+{
+	struct mhp_params params = { .pgprot = PAGE_KERNEL };
+	struct vmem_altmap mhp_altmap = { 0 };
+	unsigned long start_pfn = (unsigned long)(start >> PAGE_SHIFT);
+	unsigned long nr_pages = (unsigned long)(size >> PAGE_SHIFT);
+	int ret;
+
+	if (!check_hotplug_memory_range(m, start, size))
+		return -EINVAL;
+	if (nid < 0 || nid >= m->nr_nodes) {
+		why(m, "node %d was absent from the node_possible_map", nid);
+		return -EINVAL;
+	}
+	mem_hotplug_begin(m);
+	/* CONFIG_ARCH_KEEP_MEMBLOCK is not set on x86: memblock stays as boot left it */
+	if (mhp_flags & MHP_MEMMAP_ON_MEMORY) {
+		if (!mhp_supports_memmap_on_memory(m, size)) {
+			why(m, "memmap_on_memory: the range cannot hold its own memmap");
+			ret = -EINVAL;
+			goto out;
+		}
+		mhp_altmap.free = nr_pages;
+		mhp_altmap.base_pfn = start_pfn;
+		params.altmap = &mhp_altmap;
+	}
+	ret = arch_add_memory(m, nid, start_pfn, nr_pages, &params);
+	if (ret < 0) {
+		why(m, "arch_add_memory: %s", errno_name(-ret));
+		goto out;
+	}
+	ret = create_memory_block_devices(m, nid, start, size, mhp_altmap.alloc);
+	if (ret) {
+		arch_remove_memory(m, start_pfn, nr_pages, params.altmap);
+		why(m, "create_memory_block_devices: %s", errno_name(-ret));
+		goto out;
+	}
+	mem_hotplug_done(m);
+	/* device_online takes mem_hotplug_lock itself */
+	if (mhp(m)->default_online_type != MMOP_OFFLINE)
+		online_memory_blocks(m, start, size);
+	return 0;
+out:
+	mem_hotplug_done(m);
+	return ret;
+}
+
+/* __add_memory: with device_hotplug_lock held */
+static int __add_memory(struct machine *m, int nid, uint64_t start, uint64_t size,
+			mhp_t mhp_flags)
+{
+	const uint64_t max = (uint64_t)MAX_PHYS_PFN << PAGE_SHIFT;
+	int ret;
+
+	/* mhp_range_allowed */
+	if (!size || start >= max || size > max - start) {
+		why(m, "[%#llx, +%#llx) is beyond the hotpluggable range (%d physical address bits)",
+		    (unsigned long long)start, (unsigned long long)size, MAX_PHYSMEM_BITS);
+		ret = -E2BIG;
+	} else {
+		ret = register_memory_resource(m, (unsigned long)(start >> PAGE_SHIFT),
+					       (unsigned long)((start + size) >> PAGE_SHIFT));
+	}
+	if (!ret) {
+		ret = add_memory_resource(m, nid, start, size, mhp_flags);
+		if (ret < 0)
+			release_mem_region_adjustable(m, (unsigned long)(start >> PAGE_SHIFT),
+						      (unsigned long)((start + size) >> PAGE_SHIFT));
+	}
+	if (ret)
+		mhp(m)->stats.add_failed++;
+	else
+		mhp(m)->stats.added++;
+	return ret;
+}
+
+int add_memory(struct machine *m, int nid, uint64_t start, uint64_t size, mhp_t mhp_flags)
+{
+	int ret;
+
+	mhp(m)->why[0] = '\0';
+	lock_device_hotplug(m);
+	ret = __add_memory(m, nid, start, size, mhp_flags);
+	unlock_device_hotplug(m);
+	return ret;
+}
+
+/* try_remove_memory: with device_hotplug_lock held */
+static int try_remove_memory(struct machine *m, uint64_t start, uint64_t size)
+{
+	unsigned long start_pfn = (unsigned long)(start >> PAGE_SHIFT);
+	unsigned long nr_pages = (unsigned long)(size >> PAGE_SHIFT);
+	unsigned long bs = memory_block_size_bytes(m), nr_vmemmap_pages = 0;
+	struct vmem_altmap mhp_altmap = { 0 }, *altmap = NULL;
+
+	/* the kernel BUG()s on a misaligned range and WARNs on memory nobody added */
+	if (!check_hotplug_memory_range(m, start, size))
+		return -EINVAL;
+	if (start + size > (uint64_t)MAX_PHYS_PFN << PAGE_SHIFT ||
+	    !mhp_range_is_hotadded(m, start_pfn, start_pfn + nr_pages)) {
+		why(m, "[%#llx, %#llx) is not memory that hotplug added", (unsigned long long)start,
+		    (unsigned long long)(start + size));
+		return -EINVAL;
+	}
+	/* check_memblock_offlined_cb: every block offline */
+	for (uint64_t a = start; a < start + size; a += bs) {
+		struct memory_block *mem = find_memory_block_by_id(m, (unsigned long)(a / bs));
+
+		if (mem && mem->state != MEM_OFFLINE) {
+			why(m, "removing memory fails, because memory [%#llx-%#llx] is onlined",
+			    (unsigned long long)a, (unsigned long long)(a + bs - 1));
+			return -EBUSY;
+		}
+		if (mem && !nr_vmemmap_pages)
+			nr_vmemmap_pages = mem->nr_vmemmap_pages;	/* get_nr_vmemmap_pages_cb */
+	}
+	/* memory added with its own memmap goes as it came: one block */
+	if (mhp(m)->memmap_on_memory && nr_vmemmap_pages) {
+		if (size != bs) {
+			why(m, "Refuse to remove %#llx - %#llx, wrong granularity",
+			    (unsigned long long)start, (unsigned long long)(start + size));
+			return -EINVAL;
+		}
+		mhp_altmap.alloc = nr_vmemmap_pages;
+		altmap = &mhp_altmap;
+	}
+	remove_memory_block_devices(m, start, size);
+	mem_hotplug_begin(m);
+	arch_remove_memory(m, start_pfn, nr_pages, altmap);
+	release_mem_region_adjustable(m, start_pfn, start_pfn + nr_pages);
+	/* try_offline_node: the model's nodes stay online */
+	mem_hotplug_done(m);
+	return 0;
+}
+
+int remove_memory(struct machine *m, uint64_t start, uint64_t size)
+{
+	int ret;
+
+	mhp(m)->why[0] = '\0';
+	lock_device_hotplug(m);
+	ret = try_remove_memory(m, start, size);
+	unlock_device_hotplug(m);
+	if (ret)
+		mhp(m)->stats.remove_failed++;
+	else
+		mhp(m)->stats.removed++;
+	return ret;
+}
+
+/* -------------------------------------------------------------------------
  * The files: /sys/devices/system/memory and memory_hotplug's parameters
  */
 enum mhp_file {
-	MF_BLOCK_SIZE, MF_AUTO_ONLINE, MF_PHYS_INDEX, MF_STATE, MF_PHYS_DEVICE, MF_REMOVABLE,
+	MF_PROBE, MF_BLOCK_SIZE, MF_AUTO_ONLINE, MF_PHYS_INDEX, MF_STATE, MF_PHYS_DEVICE, MF_REMOVABLE,
 	MF_VALID_ZONES, MF_ONLINE, MF_ONLINE_POLICY, MF_AUTO_MOVABLE_RATIO,
 	MF_AUTO_MOVABLE_NUMA_AWARE, MF_MEMMAP_ON_MEMORY,
 };
@@ -1300,7 +1654,7 @@ static bool mhp_file_show(struct machine *m, const struct mm_file_args *a, struc
 		sb_printf(sb, "%c\n", h->auto_movable_numa_aware ? 'Y' : 'N');
 		break;
 	case MF_MEMMAP_ON_MEMORY:
-		sb_puts(sb, "N\n");
+		sb_printf(sb, "%c\n", h->memmap_on_memory ? 'Y' : 'N');
 		break;
 	default:
 		return false;
@@ -1351,6 +1705,20 @@ static int mhp_file_store(struct machine *m, const struct mm_file_args *a, const
 	if (a->block >= 0 && !(mem = find_memory_block_by_id(m, (unsigned long)a->block)))
 		return -ENOENT;
 	switch (a->file->tag) {
+	case MF_PROBE:
+		/* probe_store: one block at a block-aligned address, on its SRAT node */
+		ret = kstrtoull(val, 0, &v);
+		if (ret)
+			return mm_file_error(a, -ret, "kstrtoull", err, errlen);
+		if (v & (h->block_size - 1))
+			return mm_file_error(a, EINVAL, "not aligned to the memory block size",
+					     err, errlen);
+		h->why[0] = '\0';
+		lock_device_hotplug(m);
+		ret = __add_memory(m, memory_add_physaddr_to_nid(m, v), v,
+				   MIN_MEMORY_BLOCK_SIZE * h->sections_per_block, MHP_NONE);
+		unlock_device_hotplug(m);
+		return block_write_result(m, a, ret, err, errlen);
 	case MF_AUTO_ONLINE:
 		type = mhp_online_type_from_str(val);
 		if (type < 0)
@@ -1406,6 +1774,7 @@ static int mhp_file_store(struct machine *m, const struct mm_file_args *a, const
 
 /* In drivers/base/memory.c's order: the root attributes, then a block's */
 static const struct mm_file mhp_files[] = {
+	{ .pattern = MEM_DIR "probe", .store = mhp_file_store, .tag = MF_PROBE },	/* write-only */
 	MHP_FILE(MEM_DIR "block_size_bytes", MF_BLOCK_SIZE, NULL),
 	MHP_FILE(MEM_DIR "auto_online_blocks", MF_AUTO_ONLINE, mhp_file_store),
 	MHP_FILE(MEM_DIR "memory%M/phys_index", MF_PHYS_INDEX, NULL),
@@ -1428,7 +1797,11 @@ static void mhp_counters(struct machine *m, struct vout *vo)
 	static const struct mhp_stats none;
 	struct memory_hotplug *h = mhp(m);
 	const struct mhp_stats *st = h ? &h->stats : &none;
-	long blocks = 0, online = 0, offline = 0;
+	long blocks = 0, online = 0, offline = 0, ram_blocks = 0;
+
+	for (unsigned long i = 0; h && i < h->nr_ram; i++)
+		ram_blocks += (long)((h->ram[i].end_pfn - h->ram[i].start_pfn) /
+				     (PAGES_PER_SECTION * h->sections_per_block));
 
 	for (unsigned long id = 0; h && id < h->nr_blocks; id++) {
 		const struct memory_block *mem = h->blocks[id];
@@ -1450,6 +1823,11 @@ static void mhp_counters(struct machine *m, struct vout *vo)
 	vo_rec(vo, (long)st->offline_migrated, "hotplug.offline_migrated");
 	vo_rec(vo, (long)st->offline_dissolved, "hotplug.offline_dissolved");
 	vo_rec(vo, (long)st->offline_rounds, "hotplug.offline_rounds");
+	vo_rec(vo, (long)st->added, "hotplug.added");
+	vo_rec(vo, (long)st->add_failed, "hotplug.add_failed");
+	vo_rec(vo, (long)st->removed, "hotplug.removed");
+	vo_rec(vo, (long)st->remove_failed, "hotplug.remove_failed");
+	vo_rec(vo, ram_blocks, "hotplug.ram_blocks");
 }
 
 static const struct counter_ns mhp_counter_ns[] = {
@@ -1477,6 +1855,22 @@ static bool chk_fail(char *err, size_t errlen, const char *fmt, ...)
 	vsnprintf(err, errlen, fmt, ap);
 	va_end(ap);
 	return false;
+}
+
+/* The pages of [start, end) in online sections, added to present[nid] (nid < 0: the section's) */
+static void online_sections_pages(struct machine *m, unsigned long start, unsigned long end,
+				  int nid, unsigned long *present)
+{
+	for (unsigned long pfn = start; pfn < end;) {
+		unsigned long next = ((pfn >> PFN_SECTION_SHIFT) + 1) << PFN_SECTION_SHIFT;
+		const struct mem_section *ms = &m->sections[pfn >> PFN_SECTION_SHIFT];
+
+		if (next > end)
+			next = end;
+		if (ms->online)
+			present[nid < 0 ? ms->nid : nid] += next - pfn;
+		pfn = next;
+	}
 }
 
 bool memory_hotplug_check(struct machine *m, char *err, size_t errlen)
@@ -1533,15 +1927,30 @@ bool memory_hotplug_check(struct machine *m, char *err, size_t errlen)
 	for (int i = 0; i < m->memblock.memory.cnt; i++) {
 		const struct memblock_region *r = &m->memblock.memory.regions[i];
 
-		for (unsigned long pfn = r->base_pfn; pfn < r->end_pfn;) {
-			unsigned long next = ((pfn >> PFN_SECTION_SHIFT) + 1) << PFN_SECTION_SHIFT;
+		online_sections_pages(m, r->base_pfn, r->end_pfn, r->nid, present);
+	}
+	/* hot-added System RAM: whole sections of one node; none present beyond a resource */
+	for (unsigned long i = 0; i < h->nr_ram; i++) {
+		const struct mhp_ram *r = &h->ram[i];
 
-			if (next > r->end_pfn)
-				next = r->end_pfn;
-			if (m->sections[pfn >> PFN_SECTION_SHIFT].online)
-				present[r->nid] += next - pfn;
-			pfn = next;
+		for (unsigned long s = r->start_pfn >> PFN_SECTION_SHIFT;
+		     s < r->end_pfn >> PFN_SECTION_SHIFT; s++) {
+			const struct mem_section *ms = &m->sections[s];
+
+			if (ms->online && (!ms->present || ms->early))
+				return chk_fail(err, errlen, "section %lu of hot-added memory is online "
+						"but %s", s, ms->present ? "early" : "not present");
 		}
+		online_sections_pages(m, r->start_pfn, r->end_pfn, -1, present);
+	}
+	for (unsigned long s = 0; s < m->nr_sections; s++) {
+		const struct mem_section *ms = &m->sections[s];
+		unsigned long pfn = s << PFN_SECTION_SHIFT;
+
+		if (ms->online && ms->present && !ms->early &&
+		    !mhp_range_is_hotadded(m, pfn, pfn + PAGES_PER_SECTION))
+			return chk_fail(err, errlen, "section %lu is online, hot-added, and in no "
+					"System RAM resource", s);
 	}
 	for (int n = 0; n < m->nr_nodes; n++) {
 		unsigned long zones = 0;

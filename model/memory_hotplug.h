@@ -14,11 +14,17 @@
  *   echo online_movable > /sys/devices/system/memory/memory9/state
  * or memory_block_set_online() below.
  *
- * Hot-add and hot-remove of sections (arch_add_memory/arch_remove_memory,
- * model/sparse.c) slot in through create_memory_block_devices() and
- * remove_memory_block_devices(): add_memory_resource creates the blocks
- * offline and onlines them with auto_online_blocks' type; remove_memory
- * needs every block offline first (memory_blocks_offlined).
+ * Hot-add and hot-remove of whole blocks sit on sparse.c's
+ * arch_add_memory/arch_remove_memory: add_memory (a driver, or a write of
+ * an address to /sys/devices/system/memory/probe) requests a System RAM
+ * resource, adds the sections (present, not online), creates their block
+ * devices offline and onlines them with auto_online_blocks' type;
+ * remove_memory needs every block of the range offline, removes the
+ * devices, the sections and their memmap, and releases the resource.
+ * With memory_hotplug.memmap_on_memory and a driver's add of one block
+ * (MHP_MEMMAP_ON_MEMORY), the block's memmap is carved from its own first
+ * pages (a struct vmem_altmap), which onlining puts in the zone unmovable
+ * and self-hosted and offlining takes out again.
  *
  * Counters (read with counter_read, module.h):
  *   hotplug.blocks, hotplug.blocks_online, hotplug.blocks_offline
@@ -28,6 +34,9 @@
  *   hotplug.offline_dissolved                 pages of free hugepages it dissolved
  *   hotplug.offline_rounds                    rounds of its scan/migrate loop
  *   hotplug.block_size                        memory_block_size_bytes()
+ *   hotplug.added, hotplug.add_failed         add_memory / probe writes
+ *   hotplug.removed, hotplug.remove_failed    remove_memory
+ *   hotplug.ram_blocks                        blocks of hot-added System RAM now
  */
 #ifndef MMSIM_MEMORY_HOTPLUG_H
 #define MMSIM_MEMORY_HOTPLUG_H
@@ -49,6 +58,11 @@ enum { ONLINE_POLICY_CONTIG_ZONES, ONLINE_POLICY_AUTO_MOVABLE };
 
 #define MIN_MEMORY_BLOCK_SIZE	(1UL << SECTION_SIZE_BITS)
 
+/* mhp_t: how add_memory adds (include/linux/memory_hotplug.h) */
+typedef int mhp_t;
+#define MHP_NONE		0
+#define MHP_MEMMAP_ON_MEMORY	(1 << 1)	/* the memmap from the range itself */
+
 struct memory_block {
 	unsigned long start_section_nr;
 	unsigned long state;		/* MEM_ONLINE, MEM_GOING_OFFLINE, MEM_OFFLINE */
@@ -63,6 +77,12 @@ struct memory_block {
 struct mhp_stats {
 	unsigned long online, online_failed, offline, offline_failed;
 	unsigned long offline_migrated, offline_dissolved, offline_rounds;
+	unsigned long added, add_failed, removed, remove_failed;
+};
+
+/* A System RAM resource memory hotplug requested (iomem_resource's child): [start, end) pfns */
+struct mhp_ram {
+	unsigned long start_pfn, end_pfn;
 };
 
 struct memory_hotplug {
@@ -84,9 +104,12 @@ struct memory_hotplug {
 	unsigned int auto_movable_ratio;
 	bool auto_movable_numa_aware;
 	bool movable_node_enabled;
+	bool memmap_on_memory;			/* memory_hotplug.memmap_on_memory (boot only) */
 	struct memory_block **blocks;		/* by block id, NULL: none */
 	unsigned long nr_blocks;		/* slots in blocks[] */
 	unsigned long present_early_pages[MAX_NUMNODES][MAX_NR_ZONES];
+	struct mhp_ram *ram;			/* hot-added System RAM, sorted, disjoint */
+	unsigned long nr_ram, cap_ram;
 	struct mhp_stats stats;
 	char why[200];				/* why the last online/offline failed */
 };
@@ -138,9 +161,34 @@ int offline_pages(struct machine *m, unsigned long start_pfn, unsigned long nr_p
 int memory_block_set_state(struct machine *m, struct memory_block *mem, int online_type);
 
 /*
- * Hot-add and hot-remove (drivers/base/memory.c): the block devices of
- * [start, start + size) bytes, created offline, or removed (they must be
- * offline).  0, -EINVAL (not block aligned) or -EEXIST.
+ * Hot-add (add_memory): memory at [start, start + size) bytes on node nid,
+ * sections present but offline, blocks created and onlined as
+ * auto_online_blocks says; with MHP_MEMMAP_ON_MEMORY (and the parameter
+ * on, one block whose memmap fills whole PMDs) the memmap comes from the
+ * range itself.  Takes device_hotplug_lock.  0, or -EINVAL (not block
+ * aligned, no such node, memmap_on_memory not possible), -E2BIG (beyond
+ * MAX_PHYSMEM_BITS), -EEXIST (overlaps System RAM or a driver's memory),
+ * arch_add_memory's errors (-ENOMEM, -EEXIST); m->hotplug->why says why.
+ */
+int add_memory(struct machine *m, int nid, uint64_t start, uint64_t size, mhp_t mhp_flags);
+/*
+ * Hot-remove (remove_memory): every block of the range must be offline
+ * (-EBUSY otherwise, nothing changed).  The range must be block aligned
+ * and hot-added System RAM (the kernel BUG()s or WARNs otherwise: -EINVAL
+ * here, with why filled).  0 or a negative errno.
+ */
+int remove_memory(struct machine *m, uint64_t start, uint64_t size);
+/* probe_store's node: memory_add_physaddr_to_nid */
+int memory_add_physaddr_to_nid(struct machine *m, uint64_t start);
+/* mhp_supports_memmap_on_memory: could a range of size bytes host its own memmap? */
+bool mhp_supports_memmap_on_memory(struct machine *m, uint64_t size);
+/* Is [start_pfn, end_pfn) all System RAM memory hotplug added? */
+bool mhp_range_is_hotadded(struct machine *m, unsigned long start_pfn, unsigned long end_pfn);
+
+/*
+ * The block devices of [start, start + size) bytes (drivers/base/memory.c),
+ * created offline, or removed (they must be offline).  0, -EINVAL (not
+ * block aligned) or -EEXIST.
  */
 int create_memory_block_devices(struct machine *m, int nid, unsigned long start,
 				unsigned long size, unsigned long vmemmap_pages);

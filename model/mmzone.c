@@ -15,6 +15,11 @@
  */
 int pfn_to_nid(const struct machine *m, unsigned long pfn)
 {
+	unsigned long sec = pfn >> PFN_SECTION_SHIFT;
+
+	/* memory added after boot is one node's, whatever the spans say */
+	if (sec < m->nr_sections && m->sections[sec].present && !m->sections[sec].early)
+		return m->sections[sec].nid;
 	for (int n = 0; n < m->nr_nodes; n++) {
 		const struct pglist_data *pg = &m->node[n];
 

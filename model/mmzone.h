@@ -238,7 +238,7 @@ struct mem_section {
  * but not online (hot-added and not onlined, or offlined) and not being
  * onlined, or of a driver's sub-section, is in no zone: NULL.
  */
-int pfn_to_nid(const struct machine *m, unsigned long pfn);
+int pfn_to_nid(const struct machine *m, unsigned long pfn);	/* a hot-added section's own */
 struct zone *pfn_zone(struct machine *m, unsigned long pfn);
 bool pfn_valid(const struct machine *m, unsigned long pfn);	/* has memmap */
 /* pfn_to_online_page(pfn) != NULL: an online section and a valid sub-section */

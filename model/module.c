@@ -245,6 +245,7 @@ int mm_file_error(const struct mm_file_args *a, int e, const char *what, char *e
 {
 	static const char *const reason[] = {
 		[ENOENT] = "No such file or directory",
+		[E2BIG] = "Argument list too long",
 		[EIO] = "Input/output error",
 		[EACCES] = "Permission denied",
 		[EINVAL] = "Invalid argument",

@@ -552,7 +552,8 @@ static const struct bootparam bootparams[] = {
 	{ .name = "hugetlb_cma", .kind = BP_NOT_MODELLED },
 	{ .name = "kernelcore", .kind = BP_NOT_MODELLED },
 	{ .name = "movablecore", .kind = BP_NOT_MODELLED },
-	{ .name = "memmap_on_memory", .kind = BP_NOT_MODELLED },
+	{ .name = "memory_hotplug.memmap_on_memory", .kind = BP_BOOL,
+	  .off = BP_OPT(memmap_on_memory) },
 };
 
 /*
@@ -601,6 +602,9 @@ static bool parse_cmdline(struct parser *p)
 			if (n == strlen("min_free_kbytes") && !strncmp(t->s, "min_free_kbytes", n))
 				return perr(p, t->col, "unknown boot parameter 'min_free_kbytes' "
 					    "(the kernel spells it sysctl.vm.min_free_kbytes)");
+			if (n == strlen("memmap_on_memory") && !strncmp(t->s, "memmap_on_memory", n))
+				return perr(p, t->col, "unknown boot parameter 'memmap_on_memory' "
+					    "(the kernel spells it memory_hotplug.memmap_on_memory)");
 			return perr(p, t->col, "unknown boot parameter '%.*s'", (int)n, t->s);
 		}
 		if (bp->kind == BP_NOT_MODELLED)
@@ -1668,6 +1672,65 @@ static bool parse_subsection(struct parser *p)
 	return true;
 }
 
+/*
+ * memory add ADDR SIZE [node=N] | memory remove ADDR SIZE: a driver (ACPI,
+ * dax/kmem) adds System RAM with add_memory or removes it with
+ * remove_memory.  Checked here: whole 128 MiB sections (the smallest
+ * memory block), a size, the 46-bit limit, the node.  The machine's block
+ * size, overlaps and what is online are the runner's.
+ */
+static bool parse_memory(struct parser *p)
+{
+	static const char usage[] = "memory add ADDR SIZE [node=N] | memory remove ADDR SIZE";
+	const uint64_t sec = 1UL << SECTION_SIZE_BITS, max = MAX_PHYS_PFN << PAGE_SHIFT;
+	struct kv kv[] = { KV("node"), KV_END };
+	uint64_t addr, size;
+	const char *why;
+	bool remove;
+	int nid = -1;
+	struct scn_stmt *st;
+
+	if (!want_args(p, "memory", 3, -1, usage))
+		return false;
+	if (strcmp(p->tk.t[1].s, "add") && strcmp(p->tk.t[1].s, "remove"))
+		return perr(p, p->tk.t[1].col, "memory: expected 'add' or 'remove', got '%s'",
+			    p->tk.t[1].s);
+	remove = p->tk.t[1].s[0] == 'r';
+	if (!num_at(p, p->tk.t[2].s, p->tk.t[2].col, &addr))
+		return false;
+	if (!scn_parse_size(p->tk.t[3].s, &size, &why))
+		return perr(p, p->tk.t[3].col, "%s: '%s'", why, p->tk.t[3].s);
+	if (addr % sec)
+		return perr(p, p->tk.t[2].col, "memory: %#llx is not 128 MiB aligned (memory comes "
+			    "and goes in memory blocks of whole sections)", (unsigned long long)addr);
+	if (!size || size % sec)
+		return perr(p, p->tk.t[3].col, "memory: size %s is not a non-zero multiple of "
+			    "128 MiB", p->tk.t[3].s);
+	if (addr >= max || size > max - addr)
+		return perr(p, p->tk.t[2].col, "memory: [%#llx, +%#llx) ends beyond "
+			    "MAX_PHYSMEM_BITS (%d bits: %#llx)", (unsigned long long)addr,
+			    (unsigned long long)size, MAX_PHYSMEM_BITS, (unsigned long long)max);
+	if (remove) {
+		if (p->tk.n > 4)
+			return perr(p, p->tk.t[4].col, "memory remove: unexpected '%s' (usage: %s)",
+				    p->tk.t[4].s, usage);
+	} else {
+		if (!parse_kv(p, 4, "memory add", kv))
+			return false;
+		if (kv[0].val && !node_at(p, kv[0].val, kv[0].col, &nid))
+			return false;
+	}
+	if (!need_boot(p, p->tk.t[0].col))
+		return false;
+	st = new_stmt(p, SCN_MEMORY, p->tk.t[0].col);
+	st->mode = remove;
+	st->offset = addr;
+	st->count = size;
+	st->node = nid;
+	st->name_col = p->tk.t[2].col;
+	return true;
+}
+
 /* mount -t tmpfs|hugetlbfs [-o OPTIONS] SOURCE DIR */
 static bool parse_mount(struct parser *p)
 {
@@ -2159,6 +2222,7 @@ static const struct verb verbs[] = {
 	VERB("strace", parse_strace),
 	VERB("khugepaged", parse_khugepaged),
 	VERB("subsection", parse_subsection),
+	VERB("memory", parse_memory),
 };
 
 const char *scn_verb_name(size_t i)

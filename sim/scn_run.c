@@ -57,6 +57,7 @@
 #include "filemap.h"
 #include "hugetlb.h"
 #include "khugepaged.h"
+#include "memory_hotplug.h"
 #include "memremap.h"
 #include "rcu.h"
 #include "memory.h"
@@ -1526,6 +1527,36 @@ static enum scn_status step_subsection(struct scn_runner *run, const struct scn_
 	return SCN_OK;
 }
 
+/*
+ * A driver's add_memory or remove_memory.  What the kernel answers is the
+ * driver's to report: an error goes to stderr and the run goes on.  A
+ * remove the kernel would BUG() or WARN on (not whole blocks, memory no
+ * one added) is an input error.
+ */
+static enum scn_status step_memory(struct scn_runner *run, const struct scn_stmt *st)
+{
+	struct machine *m = run->m;
+	int nid, rc;
+
+	if (st->mode) {
+		rc = remove_memory(m, st->offset, st->count);
+		if (rc == -EINVAL)
+			return rt_error(run, st->name_col, "memory remove: %s", m->hotplug->why);
+	} else {
+		nid = st->node >= 0 ? st->node : memory_add_physaddr_to_nid(m, st->offset);
+		/* as ACPI's memory driver: its own memmap when the range can hold it */
+		rc = add_memory(m, nid, st->offset, st->count,
+				mhp_supports_memmap_on_memory(m, st->count) ? MHP_MEMMAP_ON_MEMORY :
+				MHP_NONE);
+	}
+	if (rc < 0) {
+		err_printf(run, "mmsim: memory %s %#lx %#lx: %s (%s)\n", st->mode ? "remove" : "add",
+			   st->offset, st->count, strerror(-rc), m->hotplug->why);
+		run->c.write_errors++;
+	}
+	return SCN_OK;
+}
+
 static enum scn_status step_strace(struct scn_runner *run, const struct scn_stmt *st)
 {
 	run->strace = st->mode;
@@ -1557,6 +1588,7 @@ static const step_fn steps[] = {
 	[SCN_STRACE] = step_strace,
 	[SCN_KHUGEPAGED] = step_khugepaged,
 	[SCN_SUBSECTION] = step_subsection,
+	[SCN_MEMORY] = step_memory,
 };
 
 /* -------------------------------------------------------------------------

@@ -32,7 +32,9 @@
  *            section, 72-byte struct pages
  *   hotplug  offline + online cycles per second of one 128 MiB block of
  *            boot memory through its sysfs state file, free, and with
- *            2048 movable pages that offlining migrates out
+ *            2048 movable pages that offlining migrates out; section
+ *            hot-add + online + offline + remove cycles per second (the
+ *            probe file, state, remove_memory)
  *
  * Each boot figure comes from a child process, so its peak RSS is its own.
  * When a sibling binary mmsim-bench-jemalloc exists (the same driver
@@ -55,6 +57,7 @@
 #include "huge_memory.h"
 #include "hugetlb.h"
 #include "khugepaged.h"
+#include "memory_hotplug.h"
 #include "memory.h"
 #include "migrate.h"
 #include "mman.h"
@@ -564,6 +567,7 @@ static struct sparse_figs bench_sparse(bool quick)
 struct hotplug_figs {
 	double free_cycles_per_s;	/* offline + online of a free 128 MiB block */
 	double migrate_cycles_per_s;	/* the same with 8 MiB of movable pages to migrate */
+	double hotadd_cycles_per_s;	/* probe + online + offline + remove of a 128 MiB block */
 };
 
 static void bench_set_block(struct machine *m, const char *path, const char *state)
@@ -615,6 +619,34 @@ static struct hotplug_figs bench_hotplug(bool quick)
 		secs += now() - t0;
 	}
 	f.migrate_cycles_per_s = cycles / secs;
+
+	/*
+	 * A block above the machine's memory, hot-added through the probe
+	 * file, onlined, offlined and removed (remove_memory, as a driver
+	 * does): section, memmap, block device, zone span, all of it.
+	 */
+	{
+		uint64_t addr = ((uint64_t)m->max_pfn << PAGE_SHIFT) + (1ULL << 30);
+		char path[96], val[32];
+		unsigned long id;
+
+		addr &= ~((128ULL << 20) - 1);
+		id = (unsigned long)(addr >> 27);
+		snprintf(val, sizeof(val), "%#llx", (unsigned long long)addr);
+		snprintf(path, sizeof(path), "/sys/devices/system/memory/memory%lu/state", id);
+		cycles = quick ? 50 : 500;
+		t0 = now();
+		for (int i = 0; i < cycles; i++) {
+			bench_set_block(m, "/sys/devices/system/memory/probe", val);
+			bench_set_block(m, path, "online");
+			bench_set_block(m, path, "offline");
+			if (remove_memory(m, addr, 128ULL << 20)) {
+				fprintf(stderr, "mmsim-bench: remove_memory: %s\n", m->hotplug->why);
+				exit(1);
+			}
+		}
+		f.hotadd_cycles_per_s = cycles / (now() - t0);
+	}
 	machine_destroy(m);
 	return f;
 }
@@ -701,6 +733,8 @@ int main(int argc, char **argv)
 		printf("  offline + online, free 128 MiB block:    %6.0f /s\n", f.free_cycles_per_s);
 		printf("  the same, 2048 pages migrated out:       %6.0f /s\n",
 		       f.migrate_cycles_per_s);
+		printf("  section hot-add+online+offline+remove:   %6.0f /s\n",
+		       f.hotadd_cycles_per_s);
 	}
 	if (!only || !strcmp(only, "seed000")) {
 		static const char *const pols[] = { "reuse-head", "new-head" };

@@ -205,7 +205,9 @@ def test_files_are_the_files_scenarios_reach(mmsim, run_scenario):
         path = pattern.replace("<nid>", "1").replace("<kB>", "2048").replace("<block>", "1")
         if "r" in mode:
             text.append(f"cat {path}")
-        if mode == "w":
+        if mode == "w" and path.endswith("/memory/probe"):
+            text.append(f"echo 0x48000000 > {path}")   # a block above the machine's memory
+        elif mode == "w":
             text.append(f"echo 1 > {path}")
         if mode == "r":
             text.append(f"echo 1 > {path}")

@@ -160,3 +160,95 @@ def test_counters(run_scenario):
                      "expect hotplug.block_size == 134217728\n")
     assert r.returncode == 0, r.stderr
     assert "memory7/state: write error: Device or resource busy" in r.stderr
+
+
+# ---- hot-add and hot-remove ------------------------------------------------
+
+
+def test_hot_add(mmsim):
+    """The issue's two cases on a probed block: removal refused while it is
+    online, the movable pages migrated out by the offline, then removed
+    with the vmemmap back at boot's count; an unmovable page keeps the
+    block (EBUSY for offline and remove) until it is freed."""
+    r = mmsim.run_file(HP / "hot-add.scn", "--check")
+    assert r.returncode == 0, r.stderr
+    assert r.stdout == "offline\nNormal Movable\nonline\n"
+    busy = ("mmsim: memory remove 0x48000000 0x8000000: Device or resource busy "
+            "(removing memory fails, because memory [0x48000000-0x4fffffff] is onlined)")
+    assert r.stderr.splitlines() == [
+        busy,
+        f"mmsim: {MEM}/memory9/state: write error: Device or resource busy (offline_pages: "
+        "failure to isolate range: unmovable page at pfn 0x48000)",
+        busy,
+    ]
+
+
+@pytest.mark.parametrize("policy, pmds, leaked", [("leak", 10, 1), ("unused-0xfd", 9, 0)])
+def test_cycle_72_vmemmap_pmds(mmsim, policy, pmds, leaked):
+    """Three probe/online_movable/offline/remove rounds with 72-byte struct
+    pages: boot has 9 vmemmap PMDs; leak keeps one, never more."""
+    r = mmsim("run", HP / "cycle-72.scn", "--check", "--policy", f"vmemmap-subpmd={policy}")
+    assert r.returncode == 0, r.stderr
+    got = re.findall(r"^vmemmap\.pmds (\d+)$", r.stdout, re.M)
+    lost = re.findall(r"^vmemmap\.pmds_leaked (\d+)$", r.stdout, re.M)
+    assert got == [str(pmds)] * 3
+    assert lost == [str(leaked)] * 3
+
+
+def test_memmap_on_memory(mmsim):
+    r = mmsim.run_file(HP / "memmap-on-memory.scn", "--check")
+    assert r.returncode == 0, r.stderr
+    assert r.stdout == "Y\nMovable\n"
+    assert r.stderr == ""
+
+
+@pytest.mark.parametrize("name", ["hot-add.scn", "cycle-72.scn", "memmap-on-memory.scn"])
+def test_hot_add_deterministic(mmsim, name):
+    a = mmsim.run_file(HP / name)
+    b = mmsim.run_file(HP / name)
+    assert a.stdout == b.stdout and a.stderr == b.stderr
+
+
+def test_probe_refusals(run_scenario):
+    """What the kernel's probe_store and add_memory refuse: write errors the
+    run survives; a read of the write-only file is an input error."""
+    r = run_scenario("machine nodes=1 mem=1G\n"
+                     f"echo 0x48000000 > {MEM}/probe\n"
+                     f"echo 0x48000000 > {MEM}/probe\n"
+                     f"echo 0x10000000 > {MEM}/probe\n"
+                     f"echo 0x48001000 > {MEM}/probe\n"
+                     f"echo pear > {MEM}/probe\n"
+                     f"echo 0x400000000000 > {MEM}/probe\n"
+                     "expect hotplug.added == 1\n"
+                     "expect hotplug.add_failed == 3\n"
+                     "expect scn.write_errors == 5\n")
+    assert r.returncode == 0, r.stderr
+    assert [e.split(": write error: ")[1] for e in r.stderr.splitlines()] == [
+        "File exists ([0x48000000, 0x50000000) overlaps a System RAM or device resource "
+        "(register_memory_resource))",
+        "File exists ([0x10000000, 0x18000000) overlaps a System RAM or device resource "
+        "(register_memory_resource))",
+        "Invalid argument (not aligned to the memory block size)",
+        "Invalid argument (kstrtoull)",
+        "Argument list too long ([0x400000000000, +0x8000000) is beyond the hotpluggable "
+        "range (46 physical address bits))",
+    ]
+    r = run_scenario(f"machine nodes=1 mem=1G\ncat {MEM}/probe\n")
+    assert r.returncode == 2
+    assert "not a readable file of the model" in r.stderr
+
+
+def test_memory_add_refusals(run_scenario):
+    """memory add's errors from the kernel: a range that is not whole
+    blocks of a 64 GiB machine (2 GiB blocks), memory_hotplug's own
+    EEXIST over a driver's sub-sections; the run goes on."""
+    r = run_scenario("machine nodes=1 mem=64G holes=none\n"
+                     "memory add 0x1080000000 128M\n"
+                     "subsection add 0x1100000000 2M\n"
+                     "memory add 0x1100000000 2G\n"
+                     "expect hotplug.add_failed == 2\n")
+    assert r.returncode == 0, r.stderr
+    errors = r.stderr.splitlines()
+    assert errors[0] == ("mmsim: memory add 0x1080000000 0x8000000: Invalid argument (block size "
+                         "[0x80000000] unaligned hotplug range: start 0x1080000000, size 0x8000000)")
+    assert errors[1].startswith("mmsim: memory add 0x1100000000 0x80000000: File exists")

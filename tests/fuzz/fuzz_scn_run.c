@@ -30,6 +30,8 @@
  * (known_kernel_hazard()).
  */
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "fuzz.h"
 #include "policy.h"
@@ -81,6 +83,24 @@ static bool small_machine(const struct machine_opts *o)
 }
 
 /*
+ * Memory the script hot-adds (`memory add`, a write to memory/probe) ends
+ * below FUZZ_MAX_PHYS too: onlined far up, it would stretch a zone's span
+ * (and the checker's bitmap over it) to terabytes.
+ */
+static bool small_hotadd(const struct scn_stmt *st)
+{
+	unsigned long long v;
+	char *end;
+
+	if (st->verb == SCN_MEMORY)
+		return st->offset + st->count <= FUZZ_MAX_PHYS;
+	if (st->verb != SCN_STORE || strcmp(st->path, "/sys/devices/system/memory/probe"))
+		return true;
+	v = strtoull(st->text, &end, 0);
+	return v < FUZZ_MAX_PHYS;
+}
+
+/*
  * Allocation attempts of the script's fills: count= and tries= say it;
  * until= fills at most the node (or the machine), one block at a time.
  */
@@ -94,6 +114,8 @@ static bool small_workload(const struct scn_script *s)
 		const struct scn_stmt *st = &s->stmts[i];
 		unsigned long a;
 
+		if (!small_hotadd(st))
+			return false;
 		if (st->verb != SCN_FILL)
 			continue;
 		if (st->mode == SCN_FILL_COUNT || st->mode == SCN_FILL_TRIES)

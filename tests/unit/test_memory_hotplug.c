@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * test_memory_hotplug.c - memory blocks, online_pages and offline_pages
- * (model/memory_hotplug.c, model/page_isolation.c).
+ * test_memory_hotplug.c - memory blocks, online_pages and offline_pages,
+ * hot-add and hot-remove of blocks (model/memory_hotplug.c,
+ * model/page_isolation.c, on model/sparse.c).
  *
  * Most tests use a 1 GiB node without holes (testlib's t_opts): 128 MiB
  * blocks memory0..memory7; memory0 holds ZONE_DMA and the start of
@@ -14,10 +15,12 @@
 #include <string.h>
 
 #include "hugetlb.h"
+#include "hugetlb_vmemmap.h"
 #include "memory_hotplug.h"
 #include "migrate.h"
 #include "module.h"
 #include "sbuf.h"
+#include "sparse.h"
 #include "testlib.h"
 #include "vmstat.h"
 
@@ -28,8 +31,8 @@
 
 /* Blocks the test holds, as the scenario runner holds its allocations */
 struct held {
-	unsigned long pfn[64];
-	unsigned int order[64];
+	unsigned long pfn[4096];
+	unsigned int order[4096];
 	int n;
 };
 
@@ -737,6 +740,417 @@ static void test_online_policy_auto_movable(void **state)
 	machine_destroy(m);
 }
 
+/* ---- hot-add and hot-remove ---------------------------------------------- */
+
+#define GiB	(1ULL << 30)
+#define BLOCK	(128ULL << 20)
+
+static int probe(struct machine *m, uint64_t addr, char *err, size_t errlen)
+{
+	char val[32];
+
+	snprintf(val, sizeof(val), "%#llx", (unsigned long long)addr);
+	return write_file(m, MEM "probe", val, err, errlen);
+}
+
+/* Free pages wherever they sit: the buddy lists and every CPU's pagesets */
+static long free_and_pcp(struct machine *m)
+{
+	long n = (long)global_zone_page_state(m, NR_FREE_PAGES);
+	struct zone *z;
+
+	for_each_zone_of(m, z)
+		for (int c = 0; z->pcp && c < m->nr_cpus; c++)
+			n += z->pcp[c].count;
+	return n;
+}
+
+static unsigned long census_pmds(struct machine *m)
+{
+	struct vmemmap_census c;
+
+	vmemmap_census(m, &c);
+	return c.pmds;
+}
+
+/*
+ *   | memory0 ... memory7 | memory8 |
+ *     boot memory [0, 1G)   probed: [1G, 1G + 128M)
+ * A probe adds one block: its section is present and has a memmap (one
+ * more 2 MiB vmemmap PMD, from the buddy allocator) but is not online, so
+ * its pages are in no zone and none is free; the block device appears
+ * offline, and would go to ZONE_NORMAL or ZONE_MOVABLE.  Then the
+ * kernel's refusals: the same block again and boot memory (EEXIST: the
+ * System RAM resource exists), a misaligned address and a word (EINVAL,
+ * probe_store's own checks), an address beyond 46 bits (E2BIG).
+ */
+static void test_probe(void **state)
+{
+	struct machine *m = t_machine(1, 1024, 2);
+	unsigned long pfn = GiB >> PAGE_SHIFT, pmds = census_pmds(m);
+	unsigned long ram = totalram_pages(m), memmap = m->node[0].nr_memmap_pages;
+	const struct mem_section *ms;
+	long free;
+	char err[512];
+
+	(void)state;
+	drain_all_pages(m, NULL);
+	free = free_and_pcp(m);
+	assert_int_equal(probe(m, GiB, err, sizeof(err)), 0);
+	ms = &m->sections[pfn >> PFN_SECTION_SHIFT];
+	assert_true(ms->present && ms->has_memmap && !ms->online && !ms->early);
+	assert_int_equal(ms->nid, 0);
+	assert_null(pfn_zone(m, pfn));
+	assert_false(pfn_is_online(m, pfn));
+	assert_true(pfn_present_mem(m, pfn + BLOCK_PAGES - 1));
+	assert_int_equal(m->max_pfn, pfn + BLOCK_PAGES);
+	assert_file(m, MEM "memory8/state", "offline\n");
+	assert_file(m, MEM "memory8/online", "0\n");
+	assert_file(m, MEM "memory8/phys_index", "00000008\n");
+	assert_file(m, MEM "memory8/valid_zones", "Normal Movable\n");
+	assert_int_equal(census_pmds(m), pmds + 1);
+	assert_int_equal(m->node[0].nr_memmap_pages, memmap + 512);
+	assert_int_equal(totalram_pages(m), ram);
+	assert_int_equal(free_and_pcp(m), free - 512);		/* the memmap's 2 MiB */
+	assert_int_equal(counter(m, "hotplug.added"), 1);
+	assert_int_equal(counter(m, "hotplug.ram_blocks"), 1);
+	assert_int_equal(counter(m, "hotplug.blocks"), 9);
+	assert_int_equal(counter(m, "hotplug.blocks_offline"), 1);
+	t_check(m);
+
+	assert_int_equal(probe(m, GiB, err, sizeof(err)), -EEXIST);
+	assert_non_null(strstr(err, "File exists ([0x40000000, 0x48000000) overlaps"));
+	assert_int_equal(probe(m, 3 * BLOCK, err, sizeof(err)), -EEXIST);
+	assert_int_equal(probe(m, GiB + BLOCK + 4096, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "not aligned to the memory block size"));
+	assert_int_equal(write_file(m, MEM "probe", "banana", err, sizeof(err)), -EINVAL);
+	assert_int_equal(probe(m, 1ULL << MAX_PHYSMEM_BITS, err, sizeof(err)), -E2BIG);
+	assert_int_equal(counter(m, "hotplug.add_failed"), 3);
+	assert_int_equal(counter(m, "hotplug.ram_blocks"), 1);
+	assert_false(mm_show_file(m, MEM "probe", &(struct sbuf){ 0 }));	/* write-only */
+	t_check(m);
+	machine_destroy(m);
+}
+
+/*
+ * remove_memory's refusals: a block still online (EBUSY, and nothing
+ * changes), boot memory and a range that is not whole blocks (the kernel
+ * BUG()s or WARNs there: EINVAL in the model, the runner's input error).
+ */
+static void test_remove_memory_refusals(void **state)
+{
+	struct machine *m = t_machine(1, 1024, 2);
+	unsigned long pmds;
+	char err[512];
+
+	(void)state;
+	assert_int_equal(probe(m, GiB, err, sizeof(err)), 0);
+	assert_int_equal(set_block(m, 8, "online_movable"), 0);
+	pmds = census_pmds(m);
+	assert_int_equal(remove_memory(m, GiB, BLOCK), -EBUSY);
+	assert_non_null(strstr(m->hotplug->why, "memory [0x40000000-0x47ffffff] is onlined"));
+	assert_file(m, MEM "memory8/state", "online\n");
+	assert_int_equal(census_pmds(m), pmds);
+	assert_int_equal(remove_memory(m, 3 * BLOCK, BLOCK), -EINVAL);
+	assert_non_null(strstr(m->hotplug->why, "not memory that hotplug added"));
+	assert_int_equal(remove_memory(m, GiB, BLOCK / 2), -EINVAL);
+	assert_non_null(strstr(m->hotplug->why, "unaligned hotplug range"));
+	assert_int_equal(counter(m, "hotplug.remove_failed"), 3);
+	assert_int_equal(counter(m, "hotplug.removed"), 0);
+	t_check(m);
+	machine_destroy(m);
+}
+
+/*
+ *   | DMA32 [0, 1G)           | Movable: memory8, probed   |
+ *   | ... held elsewhere ...  | 2048 movable pages, held  |
+ * The issue's first case: hot-remove after online_movable when only
+ * movable pages are there.  Removal refuses the online block (EBUSY);
+ * offlining migrates the 2048 pages out (to DMA32, the only other zone
+ * they may use) and empties ZONE_MOVABLE; removal then takes the block,
+ * its section and its memmap.  Nothing is lost: every held page is still
+ * held, now below 1 GiB, the free pages are what they were before the
+ * probe less the 2048 migrated ones, and the totals are boot's.  The
+ * invariant checker runs after every step.
+ */
+static void test_hot_remove_movable(void **state)
+{
+	struct machine *m = t_machine(1, 1024, 2);
+	struct zone *movable = zone_of(m, 0, ZONE_MOVABLE);
+	unsigned long base = GiB >> PAGE_SHIFT, ram = totalram_pages(m), pmds = census_pmds(m);
+	unsigned long present = m->node[0].node_present_pages;
+	struct held h = { .n = 0 };
+	long free;
+	char err[512];
+
+	(void)state;
+	hold(m, &h);
+	drain_all_pages(m, NULL);
+	free = free_and_pcp(m);
+	assert_int_equal(probe(m, GiB, err, sizeof(err)), 0);
+	assert_int_equal(set_block(m, 8, "online_movable"), 0);
+	assert_int_equal(movable->zone_start_pfn, base);
+	assert_int_equal(movable->spanned_pages, BLOCK_PAGES);
+	assert_int_equal(movable->managed_pages, BLOCK_PAGES);
+	assert_int_equal(totalram_pages(m), ram + BLOCK_PAGES);
+	t_check(m);
+	for (unsigned long i = 0; i < 2048; i++)
+		place_page(m, &h, base + 3 * i, true);
+	t_check(m);
+
+	assert_int_equal(remove_memory(m, GiB, BLOCK), -EBUSY);
+	t_check(m);
+	assert_int_equal(set_block(m, 8, "offline"), 0);
+	assert_int_equal(counter(m, "hotplug.offline_migrated"), 2048);
+	assert_int_equal(movable->spanned_pages, 0);
+	assert_int_equal(movable->present_pages, 0);
+	for (int i = 0; i < h.n; i++)
+		assert_true(h.pfn[i] < base && page_ref_count(m, h.pfn[i]) == 1);
+	t_check(m);
+
+	assert_int_equal(remove_memory(m, GiB, BLOCK), 0);
+	assert_false(m->sections[base >> PFN_SECTION_SHIFT].present);
+	assert_false(mm_show_file(m, MEM "memory8/state", &(struct sbuf){ 0 }));
+	assert_int_equal(counter(m, "hotplug.blocks"), 8);
+	assert_int_equal(counter(m, "hotplug.ram_blocks"), 0);
+	assert_int_equal(census_pmds(m), pmds);
+	assert_int_equal(totalram_pages(m), ram);
+	assert_int_equal(m->node[0].node_present_pages, present);
+	drain_all_pages(m, NULL);
+	assert_int_equal(free_and_pcp(m), free - 2048);
+	assert_int_equal(h.n, 2048);
+	t_check(m);
+	machine_destroy(m);
+}
+
+/*
+ *   | DMA32 [0, 1G)  | Normal: memory8, probed          |
+ *                    | . . U . . . . . . . . . . . . . . |  U: a kernel page
+ * The second case: with an unmovable page the block cannot go offline
+ * (EBUSY, the page named) and so cannot be removed (EBUSY); nothing
+ * changes, the checker finds everything in place.  (An unmovable page
+ * cannot land in ZONE_MOVABLE; one pinned there makes 6.1 retry for
+ * ever, test_offline_pinned_in_movable_is_eintr.)  Once it is freed the
+ * block goes offline and away.
+ */
+static void test_hot_remove_unmovable_is_busy(void **state)
+{
+	struct machine *m = t_machine(1, 1024, 2);
+	struct zone *normal = zone_of(m, 0, ZONE_NORMAL);
+	unsigned long base = GiB >> PAGE_SHIFT, bad = base + 700;
+	struct held h = { .n = 0 };
+	struct zone_snap before, after;
+	char err[512], want[64];
+	long free;
+
+	(void)state;
+	hold(m, &h);
+	assert_int_equal(probe(m, GiB, err, sizeof(err)), 0);
+	assert_int_equal(set_block(m, 8, "online_kernel"), 0);
+	assert_int_equal(normal->zone_start_pfn, base);
+	place_page(m, &h, base + 5, true);
+	place_page(m, &h, bad, false);
+	drain_all_pages(m, NULL);
+	snap_zone(m, normal, &before);
+	free = free_and_pcp(m);
+	t_check(m);
+
+	assert_int_equal(write_file(m, MEM "memory8/state", "offline", err, sizeof(err)), -EBUSY);
+	snprintf(want, sizeof(want), "unmovable page at pfn %#lx", bad);
+	assert_non_null(strstr(err, want));
+	t_check(m);
+	assert_int_equal(remove_memory(m, GiB, BLOCK), -EBUSY);
+	t_check(m);
+	assert_file(m, MEM "memory8/state", "online\n");
+	snap_zone(m, normal, &after);
+	assert_zone_snap_equal(&after, &before, true);
+	assert_int_equal(free_and_pcp(m), free);
+	assert_int_equal(h.pfn[0], base + 5);
+	assert_int_equal(h.pfn[1], bad);
+	assert_int_equal(m->vm_events[PGMIGRATE_SUCCESS], 0);
+
+	__free_pages(m, bad, 0);
+	h.n = 1;
+	assert_int_equal(set_block(m, 8, "offline"), 0);
+	assert_int_equal(remove_memory(m, GiB, BLOCK), 0);
+	assert_int_equal(normal->spanned_pages, 0);
+	assert_true(h.pfn[0] < base);
+	t_check(m);
+	machine_destroy(m);
+}
+
+/*
+ * probe -> online_movable -> offline -> remove -> probe, and the vmemmap
+ * PMDs (vmemmap.pmds) at each step, on 1 GiB without holes (sections
+ * 0..7 at boot, memory8 = section 8).
+ *
+ * 64-byte struct pages: a section's memmap is one PMD of its own:
+ *   PMDs  | s0 | s1 | ... | s7 | s8 |      8 at boot, 9 with memory8
+ * 72-byte: 2.25 MiB a section, so boot's 8 sections fill 9 PMDs exactly
+ * and section 8's memmap takes PMD 9 and the first quarter of PMD 10:
+ *   PMDs  | 0 | 1 | ... | 8 | 9 (s8) | 10 (s8, 1/4) |   9 at boot, 11 added
+ * Removing section 8 frees PMD 9 (whole) and, under unused-0xfd, PMD 10
+ * (all 0xFD now); under leak, PMD 10 stays, leaked, and the next probe
+ * uses it again: the count comes back where it was only in the other
+ * cases, and never grows beyond one leaked PMD for this address.
+ */
+static void test_hotplug_cycle_vmemmap_pmds(void **state)
+{
+	static const struct {
+		unsigned int sps;
+		const char *policy;
+		unsigned long boot, added, removed, leaked;
+	} cases[] = {
+		{ 64, "leak", 8, 9, 8, 0 },
+		{ 64, "unused-0xfd", 8, 9, 8, 0 },
+		{ 72, "leak", 9, 11, 10, 1 },
+		{ 72, "unused-0xfd", 9, 11, 9, 0 },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct machine_opts o;
+		struct machine *m;
+		struct vmemmap_census c;
+		char err[512];
+
+		t_opts(&o, 1, 1024, 2);
+		o.struct_page_size = cases[i].sps;
+		assert_true(policy_set_pick(&o.policies, "vmemmap-subpmd", cases[i].policy));
+		m = t_boot(&o);
+		assert_int_equal(census_pmds(m), cases[i].boot);
+		for (int round = 0; round < 2; round++) {
+			assert_int_equal(probe(m, GiB, err, sizeof(err)), 0);
+			assert_int_equal(census_pmds(m), cases[i].added);
+			t_check(m);
+			assert_int_equal(set_block(m, 8, "online_movable"), 0);
+			t_check(m);
+			assert_int_equal(set_block(m, 8, "offline"), 0);
+			t_check(m);
+			assert_int_equal(remove_memory(m, GiB, BLOCK), 0);
+			vmemmap_census(m, &c);
+			assert_int_equal(c.pmds, cases[i].removed);
+			assert_int_equal(c.pmds_leaked, cases[i].leaked);
+			t_check(m);
+		}
+		machine_destroy(m);
+	}
+}
+
+/*
+ * memory_hotplug.memmap_on_memory: ACPI adds memory8 with
+ * MHP_MEMMAP_ON_MEMORY, and its memmap (2 MiB: 512 pages of 64 bytes a
+ * struct page for 32768 pages) is memory8's own first 512 pages:
+ *   | memory8: [memmap 512 pages][ 32256 pages for the buddy ] |
+ * nothing comes from the buddy allocator for it.  Online: the 512 pages
+ * are in the zone, present but not managed, PG_reserved and
+ * VmemmapSelfHosted, so HVO leaves alone a hugepage whose vmemmap they
+ * hold; offline and remove give everything back.  With 72-byte struct
+ * pages the memmap does not fill whole PMDs: the add is refused (EINVAL),
+ * as mhp_supports_memmap_on_memory says; without the flag it works.
+ */
+static void test_memmap_on_memory(void **state)
+{
+	static const struct hstate h2m = { .order = 9 };
+	struct machine_opts o;
+	struct machine *m;
+	struct zone *movable;
+	unsigned long base = GiB >> PAGE_SHIFT, memmap, frame;
+	long free;
+	bool w;
+
+	(void)state;
+	t_opts(&o, 1, 1024, 2);
+	o.memmap_on_memory = true;
+	o.hugetlb_free_vmemmap = true;
+	m = t_boot(&o);
+	movable = zone_of(m, 0, ZONE_MOVABLE);
+	assert_file(m, "/sys/module/memory_hotplug/parameters/memmap_on_memory", "Y\n");
+	assert_true(mhp_supports_memmap_on_memory(m, BLOCK));
+	assert_false(mhp_supports_memmap_on_memory(m, 2 * BLOCK));
+	drain_all_pages(m, NULL);
+	free = free_and_pcp(m);
+	memmap = m->node[0].nr_memmap_pages;
+	assert_int_equal(add_memory(m, 0, GiB, BLOCK, MHP_MEMMAP_ON_MEMORY), 0);
+	assert_true(vmemmap_peek(m, page_va(m, base), &frame, &w, NULL));
+	assert_int_equal(frame, base);
+	assert_true(vmemmap_peek(m, page_va(m, base + BLOCK_PAGES - 1), &frame, &w, NULL));
+	assert_int_equal(frame, base + 511);
+	assert_int_equal(m->node[0].nr_memmap_pages, memmap);
+	assert_int_equal(free_and_pcp(m), free);
+	assert_int_equal(find_memory_block_by_id(m, 8)->nr_vmemmap_pages, 512);
+	t_check(m);
+
+	assert_int_equal(set_block(m, 8, "online_movable"), 0);
+	assert_int_equal(movable->present_pages, BLOCK_PAGES);
+	assert_int_equal(movable->managed_pages, BLOCK_PAGES - 512);
+	assert_int_equal(movable->zone_start_pfn, base);
+	assert_true(PageReserved(m, base) && PageVmemmapSelfHosted(m, base + 511));
+	assert_int_equal(page_zone(m, base), movable);
+	assert_false(PageVmemmapSelfHosted(m, base + 512));
+	assert_false(vmemmap_should_optimize(m, &h2m, base + 512));
+	assert_true(vmemmap_should_optimize(m, &h2m, 3 * BLOCK_PAGES));
+	t_check(m);
+	assert_int_equal(set_block(m, 8, "offline"), 0);
+	assert_int_equal(movable->present_pages, 0);
+	assert_int_equal(movable->spanned_pages, 0);
+	t_check(m);
+	assert_int_equal(remove_memory(m, GiB, BLOCK), 0);
+	assert_int_equal(free_and_pcp(m), free);
+	assert_int_equal(counter(m, "hotplug.ram_blocks"), 0);
+	t_check(m);
+	machine_destroy(m);
+
+	o.struct_page_size = 72;
+	m = t_boot(&o);
+	assert_false(mhp_supports_memmap_on_memory(m, BLOCK));
+	assert_int_equal(add_memory(m, 0, GiB, BLOCK, MHP_MEMMAP_ON_MEMORY), -EINVAL);
+	assert_int_equal(counter(m, "hotplug.ram_blocks"), 0);
+	assert_int_equal(add_memory(m, 0, GiB, BLOCK, MHP_NONE), 0);
+	t_check(m);
+	machine_destroy(m);
+}
+
+/*
+ * Zone choice for a hot-added block, as valid_zones shows it: Normal by
+ * default (no kernel zone spans it, contig-zones), Movable first under
+ * online_policy=auto-movable while ZONE_MOVABLE stays within 301% of the
+ * early kernel memory; onlined with `online`, it goes to the default.
+ * On two nodes, a probe above all memory is the last node's.
+ */
+static void test_hotadd_zone_choice(void **state)
+{
+	struct machine *m = t_machine(1, 1024, 2);
+	char err[512];
+
+	(void)state;
+	assert_int_equal(probe(m, GiB, err, sizeof(err)), 0);
+	assert_int_equal(probe(m, GiB + BLOCK, err, sizeof(err)), 0);
+	assert_file(m, MEM "memory8/valid_zones", "Normal Movable\n");
+	assert_int_equal(write_file(m, "/sys/module/memory_hotplug/parameters/online_policy",
+				    "auto-movable", err, sizeof(err)), 0);
+	assert_file(m, MEM "memory8/valid_zones", "Movable Normal\n");
+	assert_int_equal(set_block(m, 8, "online"), 0);
+	assert_file(m, MEM "memory8/valid_zones", "Movable\n");
+	assert_int_equal(write_file(m, "/sys/module/memory_hotplug/parameters/online_policy",
+				    "contig-zones", err, sizeof(err)), 0);
+	assert_int_equal(set_block(m, 9, "online"), 0);
+	assert_file(m, MEM "memory9/valid_zones", "Normal\n");
+	t_check(m);
+	machine_destroy(m);
+
+	m = t_machine(2, 1024, 2);
+	assert_int_equal(memory_add_physaddr_to_nid(m, 2 * GiB), 1);
+	assert_int_equal(memory_add_physaddr_to_nid(m, GiB / 2), 0);
+	assert_int_equal(probe(m, 2 * GiB, err, sizeof(err)), 0);
+	assert_int_equal(m->sections[(2 * GiB) >> (PAGE_SHIFT + PFN_SECTION_SHIFT)].nid, 1);
+	assert_int_equal(pfn_to_nid(m, (2 * GiB) >> PAGE_SHIFT), 1);
+	assert_int_equal(set_block(m, 16, "online"), 0);
+	assert_int_equal(page_to_nid(m, (2 * GiB) >> PAGE_SHIFT), 1);
+	t_check(m);
+	machine_destroy(m);
+}
+
 /* The locks are free between operations, and a reader may hold mem_hotplug_lock */
 static void test_locks(void **state)
 {
@@ -775,6 +1189,13 @@ int main(void)
 		cmocka_unit_test(test_write_semantics),
 		cmocka_unit_test(test_online_policy_auto_movable),
 		cmocka_unit_test(test_locks),
+		cmocka_unit_test(test_probe),
+		cmocka_unit_test(test_remove_memory_refusals),
+		cmocka_unit_test(test_hot_remove_movable),
+		cmocka_unit_test(test_hot_remove_unmovable_is_busy),
+		cmocka_unit_test(test_hotplug_cycle_vmemmap_pmds),
+		cmocka_unit_test(test_memmap_on_memory),
+		cmocka_unit_test(test_hotadd_zone_choice),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
