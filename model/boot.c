@@ -17,6 +17,7 @@
  *     it, per node the pglist_data, then per node the memmap:
  *     sparse_buffer_init() takes one node-local, top-down, PMD-aligned
  *     buffer of section_map_size() per present section; vmemmap_populate
+ *     (sparse.c, with the sub-PMD rules of the vmemmap-subpmd policy)
  *     maps the memmap with 2 MiB PMDs taken from it in order, and the
  *     unused tail of the buffer is given back (sparse_buffer_fini); then
  *     the percpu first chunk per node (setup_per_cpu_areas).
@@ -45,11 +46,13 @@
 #include "hugetlb.h"
 #include "machine.h"
 #include "memblock.h"
+#include "memory_hotplug.h"
 #include "mmzone.h"
 #include "page.h"
 #include "task.h"
 #include "page_alloc.h"
 #include "pgtable.h"
+#include "sparse.h"
 
 #define PERCPU_UNIT_BYTES	(256UL << 10)	/* pcpu-alloc: u262144 on Debian 6.1 */
 #define PGLIST_DATA_BYTES	(176UL << 10)
@@ -103,6 +106,8 @@ static bool init_sections(struct machine *m, char *e, size_t el)
 			if (!ms->present)
 				ms->nid = r->nid;
 			ms->present = true;
+			ms->early = true;
+			ms->online = true;	/* boot memory is online */
 			ms->subsection_map |= 1ULL << ((pfn & (PAGES_PER_SECTION - 1)) /
 						       PAGES_PER_SUBSECTION);
 		}
@@ -217,9 +222,6 @@ static unsigned long next_hole_start(const struct machine_opts *o, unsigned long
 			best = o->hole[h].start;
 	return best;
 }
-
-/* x86_64 with 4-level paging: physical addresses have 46 bits */
-#define MAX_PHYSMEM_BITS	46
 
 static bool layout_memory(struct machine *m, char *e, size_t el)
 {
@@ -454,20 +456,24 @@ static bool section_present(struct machine *m, unsigned long sec)
 }
 
 /*
- * sparse_init_nid + vmemmap_populate: map every present section's memmap
- * with PMDs carved from the node's sparse buffer.
+ * sparse_init_nid: map every present section's memmap with
+ * vmemmap_populate (sparse.c), whose 2 MiB blocks come from the node's
+ * sparse buffer first; the buffer's unused tail goes back to memblock
+ * (sparse_buffer_fini).
  */
 static bool populate_memmap(struct machine *m, char *e, size_t el)
 {
 	unsigned long nsec = (m->max_pfn + PAGES_PER_SECTION - 1) >> PFN_SECTION_SHIFT;
 	unsigned long map_size = section_map_size(m) >> PAGE_SHIFT;
+	struct vmemmap_state *st = &m->vmemmap;
 
+	st->defer_fills = true;		/* until vmemmap_boot_fills_apply */
 	for (int n = 0; n < m->nr_nodes; n++) {
 		struct pglist_data *pg = &m->node[n];
 		unsigned long first_sec = pg->node_start_pfn >> PFN_SECTION_SHIFT;
 		unsigned long end_sec = (pg->node_start_pfn + pg->node_spanned_pages +
 					 PAGES_PER_SECTION - 1) >> PFN_SECTION_SHIFT;
-		unsigned long count = 0, buf, cur, buf_end;
+		unsigned long count = 0, buf;
 
 		for (unsigned long s = first_sec; s < end_sec && s < nsec; s++)
 			if (section_present(m, s) && pfn_to_nid(m, s << PFN_SECTION_SHIFT) == n)
@@ -476,56 +482,22 @@ static bool populate_memmap(struct machine *m, char *e, size_t el)
 			continue;
 		buf = memblock_alloc_try_nid(m, count * map_size, map_size, DMA_PFN_END, ~0UL, n, true,
 					     "memmap");
-		if (buf == PFN_NONE)
-			buf = 0;	/* no buffer: populate block by block below */
-		cur = buf;
-		buf_end = buf ? buf + count * map_size : 0;
+		/* sparse_buffer_init; no buffer: vmemmap_alloc_block block by block */
+		st->sparsemap_buf = buf == PFN_NONE ? 0 : buf;
+		st->sparsemap_buf_end = buf == PFN_NONE ? 0 : buf + count * map_size;
 		for (unsigned long s = first_sec; s < end_sec && s < nsec; s++) {
-			uint64_t va, vend;
+			unsigned long pfn = s << PFN_SECTION_SHIFT;
 
-			if (!section_present(m, s) || pfn_to_nid(m, s << PFN_SECTION_SHIFT) != n)
+			if (!section_present(m, s) || pfn_to_nid(m, pfn) != n)
 				continue;
 			m->sections[s].has_memmap = true;
-			va = page_va(m, s << PFN_SECTION_SHIFT) & ~(PMD_SIZE - 1);
-			vend = page_va(m, (s + 1) << PFN_SECTION_SHIFT);
-			for (; va < vend; va += PMD_SIZE) {
-				unsigned long blk = PFN_NONE;
-				enum pt_level lvl;
-
-				if (pte_present(pt_walk(m, m->init_mm, va, &lvl, NULL, NULL)))
-					continue;	/* vmemmap_use_sub_pmd: already there */
-				if (cur + (PMD_SIZE >> PAGE_SHIFT) <= buf_end) {
-					blk = cur;
-					cur += PMD_SIZE >> PAGE_SHIFT;
-				} else {
-					blk = memblock_alloc_try_nid(m, PMD_SIZE >> PAGE_SHIFT,
-								     PMD_SIZE >> PAGE_SHIFT, DMA_PFN_END,
-								     ~0UL, n, false, "memmap");
-				}
-				if (blk != PFN_NONE) {
-					if (pt_map(m, m->init_mm, va, blk, PAGE_KERNEL_LARGE, PT_PMD, n))
-						return err(e, el, "no memory for vmemmap page tables");
-					fstore_add_origin(m, blk, PMD_SIZE >> PAGE_SHIFT, va);
-					pg->memmap_pages += PMD_SIZE >> PAGE_SHIFT;
-					continue;
-				}
-				/* no 2 MiB block: base pages (vmemmap_populate_basepages) */
-				for (uint64_t pva = va; pva < va + PMD_SIZE; pva += PAGE_SIZE) {
-					unsigned long f = memblock_alloc_try_nid(m, 1, 1, DMA_PFN_END, ~0UL,
-										 n, false, "memmap");
-
-					if (f == PFN_NONE)
-						return err(e, el, "impossible machine: node %d cannot hold its memmap", n);
-					if (pt_map(m, m->init_mm, pva, f, PAGE_KERNEL, PT_PTE, n))
-						return err(e, el, "no memory for vmemmap page tables");
-					fstore_add_origin(m, f, 1, pva);
-					pg->memmap_pages++;
-				}
-			}
+			if (vmemmap_populate(m, page_va(m, pfn), page_va(m, pfn + PAGES_PER_SECTION), n,
+					     NULL))
+				return err(e, el, "impossible machine: node %d cannot hold its memmap", n);
 		}
-		if (cur < buf_end)
-			memblock_free(m, cur, buf_end);		/* sparse_buffer_fini */
-
+		if (st->sparsemap_buf < st->sparsemap_buf_end)
+			memblock_free(m, st->sparsemap_buf, st->sparsemap_buf_end);
+		st->sparsemap_buf = st->sparsemap_buf_end = 0;
 	}
 	return true;
 }
@@ -675,6 +647,7 @@ struct machine *machine_create(const struct machine_opts *o, char *e, size_t el)
 	if (hugetlb_reserve_bootmem(m, e, el))
 		goto fail;
 
+	vmemmap_boot_fills_apply(m);	/* every memblock reservation is made */
 	fstore_flush_xc(m);
 	memmap_init_pageblocks(m);
 	for_each_free_mem_range(m, free_range_to_buddy, NULL);
@@ -690,6 +663,7 @@ struct machine *machine_create(const struct machine_opts *o, char *e, size_t el)
 	if (hugetlb_init(m, e, el))
 		goto fail;
 	khugepaged_min_free_kbytes_update(m);
+	memory_dev_init(m);
 	m->booted = true;
 	if (m->fail.failed) {
 		err(e, el, "boot failed: %s", m->fail.msg);
@@ -706,6 +680,7 @@ void machine_destroy(struct machine *m)
 	if (!m)
 		return;
 	proc_ctx_destroy(m);
+	memory_hotplug_destroy(m);
 	for (int n = 0; n < MAX_NUMNODES; n++)
 		for (int zi = 0; zi < MAX_NR_ZONES; zi++) {
 			host_free(m->node[n].node_zones[zi].pageblock_flags);
@@ -715,6 +690,7 @@ void machine_destroy(struct machine *m)
 	fstore_destroy(m);
 	memblock_destroy(m);
 	host_free(m->sections);
+	host_free(m->vmemmap.fills);
 	host_free(m->init_mm);
 	host_free(m);
 }

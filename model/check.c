@@ -31,10 +31,12 @@
 #include "hugetlb.h"
 #include "machine.h"
 #include "memory.h"
+#include "memory_hotplug.h"
 #include "mmap.h"
 #include "mmzone.h"
 #include "page.h"
 #include "page_alloc.h"
+#include "pgtable.h"
 #include "rcu.h"
 #include "rmap.h"
 #include "task.h"
@@ -127,6 +129,13 @@ static void chk_zone(struct chk *c, struct zone *z)
 						 page_ref_count(m, pfn));
 					return;
 				}
+				/* memory hotplug: offline memory is in no free list */
+				if (!pfn_is_online(m, pfn) || pfn_zone(m, pfn) != z) {
+					chk_fail(c, "node %d %s order %u: free block %#lx lies in %s",
+						 nid, zn, o, pfn, pfn_is_online(m, pfn) ?
+						 "another zone's section" : "an offline section");
+					return;
+				}
 				chk_mark(c, pfn, 1UL << o, "free block");
 				prev = pfn;
 				n++;
@@ -175,6 +184,11 @@ static void chk_zone(struct chk *c, struct zone *z)
 						 "or from another zone", cpu, nid, zn, l, pfn);
 					return;
 				}
+				if (!pfn_is_online(m, pfn)) {
+					chk_fail(c, "cpu %d node %d %s pcp list %d: page %#lx lies in an "
+						 "offline section", cpu, nid, zn, l, pfn);
+					return;
+				}
 				chk_mark(c, pfn, 1UL << order, "pcp page");
 				if (c->ok && (pfn & ((1UL << order) - 1)))
 					chk_fail(c, "cpu %d node %d %s pcp list %d: order-%u page %#lx "
@@ -192,9 +206,17 @@ static void chk_zone(struct chk *c, struct zone *z)
 	}
 
 	for (unsigned long b = z->zone_start_pfn & ~(pageblock_nr_pages - 1); b < zone_end_pfn(z);
-	     b += pageblock_nr_pages)
-		if (get_pfnblock_migratetype(z, b) == MIGRATE_HIGHATOMIC)
+	     b += pageblock_nr_pages) {
+		unsigned long p = b < z->zone_start_pfn ? z->zone_start_pfn : b;
+		int mt;
+
+		/* the zone's own online pageblocks: hotplug leaves others in its span */
+		if (!pfn_is_online(m, p) || pfn_zone(m, p) != z)
+			continue;
+		mt = get_pfnblock_migratetype(z, b);
+		if (mt == MIGRATE_HIGHATOMIC)
 			highatomic_blocks++;
+	}
 	if (c->ok && highatomic_blocks * pageblock_nr_pages != z->nr_reserved_highatomic)
 		chk_fail(c, "node %d %s: nr_reserved_highatomic %lu but %lu HighAtomic pageblocks",
 			 nid, zn, z->nr_reserved_highatomic, highatomic_blocks);
@@ -210,6 +232,9 @@ static void chk_inuse(void *cbpriv, unsigned long pfn, unsigned int order)
 			continue;
 		if (c->bits[i / 64] & (1ULL << (i % 64)))
 			chk_fail(c, "page %#lx is in use (block %#lx order %u) and also free or on a pcp list",
+				 pfn + k, pfn, order);
+		else if (!pfn_is_online(c->m, pfn + k))
+			chk_fail(c, "page %#lx is in use (block %#lx order %u) in an offline section",
 				 pfn + k, pfn, order);
 	}
 }
@@ -1257,13 +1282,78 @@ void mm_set_inuse_iter(struct machine *m, mm_inuse_iter_fn fn, void *priv)
 	m->inuse_priv = priv;
 }
 
+/*
+ * Sections added after boot (sparse.c): every sub-section the map says is
+ * present has its struct pages mapped, in frames that are not free; a
+ * section that is not online has no page in the buddy; a driver's
+ * sub-sections are present ones.
+ */
+static void chk_sparse(struct chk *c)
+{
+	struct machine *m = c->m;
+
+	for (unsigned long s = 0; s < m->nr_sections && c->ok; s++) {
+		const struct mem_section *ms = &m->sections[s];
+		unsigned long base = s << PFN_SECTION_SHIFT;
+
+		if ((ms->zone_device_map & ms->subsection_map) != ms->zone_device_map) {
+			chk_fail(c, "section %lu: driver sub-sections %#llx are not all present (%#llx)",
+				 s, (unsigned long long)ms->zone_device_map,
+				 (unsigned long long)ms->subsection_map);
+			return;
+		}
+		if (!ms->present || ms->early)
+			continue;
+		if (!ms->has_memmap || !ms->subsection_map) {
+			chk_fail(c, "hot-added section %lu is present without a memmap", s);
+			return;
+		}
+		for (unsigned int i = 0; i < 64; i++) {
+			unsigned long pfn = base + i * PAGES_PER_SUBSECTION;
+			unsigned long ends[2] = { pfn, pfn + PAGES_PER_SUBSECTION - 1 };
+
+			if (!(ms->subsection_map >> i & 1))
+				continue;
+			for (int k = 0; k < 2; k++) {
+				uint64_t va = page_va(m, ends[k]);
+				unsigned long frame;
+				bool w;
+
+				if (!vmemmap_peek(m, va, &frame, &w, NULL) ||
+				    !vmemmap_peek(m, va + m->sps - 1, &frame, &w, NULL)) {
+					chk_fail(c, "hot-added section %lu: the struct page of pfn %#lx "
+						 "is not mapped", s, ends[k]);
+					return;
+				}
+				if (chk_is_free(c, frame)) {
+					chk_fail(c, "hot-added section %lu: the struct page of pfn %#lx "
+						 "lives in frame %#lx, which is free", s, ends[k], frame);
+					return;
+				}
+			}
+			if (ms->online)
+				continue;
+			for (unsigned long p = pfn; p < pfn + PAGES_PER_SUBSECTION; p++)
+				if (chk_is_free(c, p)) {
+					chk_fail(c, "pfn %#lx of hot-added section %lu, not online, is "
+						 "free in the buddy allocator", p, s);
+					return;
+				}
+		}
+	}
+}
+
 bool mm_check_invariants(struct machine *m, char *err, size_t errlen)
 {
 	struct chk c = { .m = m, .err = err, .errlen = errlen, .ok = true };
 	struct zone *z;
 
+	/* the pfns zones span: free pages are there and nowhere else */
 	c.base = 0;
-	c.nbits = m->max_pfn;
+	c.nbits = 0;
+	for_each_zone_of(m, z)
+		if (z->spanned_pages && zone_end_pfn(z) > c.nbits)
+			c.nbits = zone_end_pfn(z);
 	c.bits = host_calloc((c.nbits + 63) / 64 + 1, sizeof(uint64_t), "checking invariants");
 	for_each_zone_of(m, z)
 		if (c.ok && z->pcp)
@@ -1272,6 +1362,10 @@ bool mm_check_invariants(struct machine *m, char *err, size_t errlen)
 		m->inuse_iter(m->inuse_priv, chk_inuse, &c);
 	if (c.ok)
 		chk_user(&c);
+	if (c.ok && !memory_hotplug_check(m, err, errlen))
+		c.ok = false;
+	if (c.ok)
+		chk_sparse(&c);
 	if (c.ok && m->fail.failed)
 		chk_fail(&c, "simulated kernel failure: %s", m->fail.msg);
 	host_free(c.bits);

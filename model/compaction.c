@@ -116,7 +116,7 @@ struct compact_control {
 	struct capture_control *capc;
 };
 
-static bool is_movable_data(struct machine *m, unsigned long pfn)
+bool is_movable_data(struct machine *m, unsigned long pfn)
 {
 	return PageLRU(m, pfn) && page_mapping(m, pfn) == PAGE_MAPPING_MOVABLE_DATA;
 }
@@ -150,8 +150,10 @@ static inline unsigned long order_block_end(unsigned long pfn, int order)
 static bool pageblock_in_zone(struct machine *m, struct zone *z, unsigned long start,
 			      unsigned long end)
 {
-	return pfn_present_mem(m, start) && pfn_zone(m, start) == z &&
-	       pfn_present_mem(m, end - 1) && pfn_zone(m, end - 1) == z;
+	/* memory hotplug leaves offline sections inside zone spans */
+	return pfn_present_mem(m, start) && pfn_is_online(m, start) && pfn_zone(m, start) == z &&
+	       pfn_present_mem(m, end - 1) && pfn_is_online(m, end - 1) &&
+	       pfn_zone(m, end - 1) == z;
 }
 
 static void count_compact_events(struct machine *m, enum vm_event_item item, long n)
@@ -1047,8 +1049,9 @@ static bool isolate_migratepages(struct machine *m, struct compact_control *cc)
 	return cc->migratepages.nr > 0;
 }
 
-/* Move one movable order-0 page's contents to dst (migrate_page_move_mapping + copy) */
-static void migrate_one(struct machine *m, unsigned long src, unsigned long dst, unsigned int order)
+/* Move one movable block's contents to dst (migrate_page_move_mapping + copy) */
+void migrate_movable_block(struct machine *m, unsigned long src, unsigned long dst,
+			   unsigned int order)
 {
 	set_page_mapping(m, dst, page_mapping(m, src));
 	set_page_index(m, dst, page_index(m, src));
@@ -1077,7 +1080,7 @@ static int compact_migrate_pages(struct machine *m, struct compact_control *cc)
 		}
 		cc->migratepages.nr--;
 		if (page_mapping(m, src) == PAGE_MAPPING_MOVABLE_DATA)
-			migrate_one(m, src, dst, 0);
+			migrate_movable_block(m, src, dst, 0);
 		else
 			migrate_anon_page(m, src, dst);
 	}
@@ -1380,7 +1383,7 @@ int alloc_contig_range(struct machine *m, unsigned long start, unsigned long end
 			break;
 		}
 		ClearPageLRU(m, pfn);
-		migrate_one(m, pfn, dst, o);
+		migrate_movable_block(m, pfn, dst, o);
 		pfn += 1UL << o;
 	}
 	drain_all_pages(m, z);

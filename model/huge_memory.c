@@ -55,9 +55,9 @@ struct thp_settings *thp_settings(struct machine *m)
 
 	if (!pc->thp.init) {
 		pc->thp.init = true;
-		pc->thp.enabled = m->opts.thp_enabled;
-		pc->thp.defrag = THP_DEFRAG_MADVISE;
-		pc->thp.use_zero_page = true;
+		pc->thp.enabled = m->thp_off_at_boot ? THP_NEVER : m->opts.thp_enabled;
+		pc->thp.defrag = m->thp_off_at_boot ? THP_DEFRAG_NEVER : THP_DEFRAG_MADVISE;
+		pc->thp.use_zero_page = !m->thp_off_at_boot;
 		pc->thp.shmem_enabled = SHMEM_HUGE_NEVER;
 		pc->thp.huge_zero_pfn = PFN_NONE;
 	}

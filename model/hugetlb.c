@@ -1392,6 +1392,63 @@ static unsigned long available_huge_pages(const struct hstate *h)
 }
 
 /*
+ * dissolve_free_huge_page: give a free pool page back to the buddy
+ * allocator, as memory offlining does with the free hugepages of the range
+ * (a gigantic page goes whole, also what lies outside the range).  0 when
+ * pfn is no hugetlb page or its page was dissolved; -EBUSY for a page in
+ * use or one the reservations need; the vmemmap restore's error (-ENOMEM)
+ * leaves the page in the pool.  Like the pool resizing above, it does not
+ * take hugetlb_lock; the kernel's retry for a page not yet on the free
+ * list cannot happen in a sequential run.
+ */
+static int dissolve_free_huge_page(struct machine *m, unsigned long pfn)
+{
+	unsigned long head;
+	struct hstate *h;
+	int rc;
+
+	if (!PageHuge(m, pfn))
+		return 0;
+	if (page_ref_count(m, pfn))
+		return -EBUSY;
+	head = compound_head(m, pfn);
+	h = hugetlb_order_to_hstate(m, compound_order(m, head));
+	if (!h || !available_huge_pages(h) || !HPageFreed(m, head))
+		return -EBUSY;
+	remove_hugetlb_page(m, h, head, false);
+	h->max_huge_pages--;
+	rc = hugetlb_restore(m, h, head);
+	if (!rc) {
+		update_and_free_page(m, h, head);
+	} else {
+		add_hugetlb_page(m, h, head, false);
+		h->max_huge_pages++;
+	}
+	return rc;
+}
+
+int dissolve_free_huge_pages(struct machine *m, unsigned long start_pfn, unsigned long end_pfn)
+{
+	struct hugetlb_ctx *ctx = m->hugetlb;
+	unsigned int order = ~0U;
+	int rc = 0;
+
+	if (!ctx)
+		return 0;
+	for (int i = 0; i < HUGE_MAX_HSTATE; i++)
+		if (ctx->hstates[i].order && ctx->hstates[i].order < order)
+			order = ctx->hstates[i].order;
+	if (order == ~0U)
+		return 0;
+	for (unsigned long pfn = start_pfn; pfn < end_pfn; pfn += 1UL << order) {
+		rc = dissolve_free_huge_page(m, pfn);
+		if (rc)
+			break;
+	}
+	return rc;
+}
+
+/*
  * dequeue_huge_page_vma: a free page for vma, consuming its reservation
  * when it has one (chg from vma_needs_reservation/the subpool).  Without
  * one, only pages beyond the reserved ones may be taken, so that a child

@@ -169,6 +169,14 @@ struct hstate *hugetlb_default_hstate(struct machine *m);
 int hugetlb_set_max_huge_pages(struct machine *m, struct hstate *h, unsigned long count,
 			       int nid);
 
+/*
+ * dissolve_free_huge_pages: free pool pages in [start_pfn, end_pfn) go back
+ * to the buddy allocator (memory offlining); 0, or the first page's error
+ * (-EBUSY: a page in use or needed by reservations; -ENOMEM: its vmemmap
+ * could not be restored), after which the pages before stay dissolved
+ */
+int dissolve_free_huge_pages(struct machine *m, unsigned long start_pfn, unsigned long end_pfn);
+
 /* The kernel's boot messages about hugetlb (pr_warn/pr_info lines) */
 void hugetlb_show_boot_log(struct machine *m, struct sbuf *sb);
 

@@ -10,18 +10,35 @@
  * The mechanism here is 6.1's walk over init_mm's real page tables:
  *   - before the walk the policy may allocate a new head page
  *     (hvo_ops.alloc_head);
- *   - split each vmemmap PMD on the way (a PTE table page from the buddy,
- *     split_page() of the backing block unless it is boot memmap, a flush
- *     of the PMD range);
- *   - without a new head, the first PTE's frame becomes the reuse page;
- *     every other PTE goes to the policy's remap_pte, which maps it onto
- *     the reuse page and queues its frame;
- *   - one flush of the range, then the policy frees the queued frames
- *     (hvo_ops.free_vmemmap_page_list).
- * A split that fails undoes the walk with the policy's restore_pte.
- * Restore allocates the frames back (the policy's gfp, on the hugepage's
- * node), has restore_pte copy the reuse page into each and map it
+ *   - mmap_read_lock(&init_mm), then the page walk (pagewalk.h) over the
+ *     hugepage's vmemmap with the walker the policy's kernel uses
+ *     (hvo_ops.walk: HVO's own up to 6.7, walk_page_range_novma from
+ *     6.8, whose lock assertion is the pagewalk-lock policy's);
+ *   - its pmd_entry splits each vmemmap PMD on the way (a PTE table page
+ *     from the buddy, split_page() of the backing block unless it is
+ *     boot memmap, a flush of the PMD range);
+ *   - its pte_entry: without a new head, the first PTE's frame becomes
+ *     the reuse page; every other PTE goes to the policy's remap_pte,
+ *     which maps it onto the reuse page and queues its frame;
+ *   - one flush of the range, mmap_read_unlock, then the policy frees the
+ *     queued frames (hvo_ops.free_vmemmap_page_list).
+ * A split that fails undoes the walk with the policy's restore_pte, in a
+ * second walk under the same lock.  Restore allocates the frames back
+ * (the policy's gfp, on the hugepage's node), then under the lock walks
+ * again, has restore_pte copy the reuse page into each and map it
  * read-write, and flushes; it fails with -ENOMEM when memory is short.
+ * The batch's split-only walk (6.7+) holds the lock too.
+ *
+ * Where the lock is taken: 6.1 to 6.7 take mmap_read_lock(&init_mm) in
+ * vmemmap_remap_free (across the walk, the undo walk and the flush),
+ * vmemmap_remap_alloc and vmemmap_remap_split; 6.8 takes it inside
+ * vmemmap_remap_range, around each walk, and flushes after dropping it.
+ * The model takes it the first way for every policy: the same walks run
+ * under it, and nothing in the model takes init_mm's mmap lock for
+ * write.  Each down_read/up_read and each entry the walk reads is a
+ * scheduling point under the explorer.  Not modelled: the
+ * init_mm.page_table_lock the kernel's split takes around its check and
+ * its pmd_populate.
  *
  * Everything that differs between the kernels the policies model is in
  * their ops (policies/hvo.c), reached through hvo_ops(m); the mechanism
@@ -116,65 +133,120 @@ unsigned long vmemmap_alloc_head(struct machine *m, int nid, gfp_t gfp)
 }
 
 /*
- * split_vmemmap_huge_pmd: give the PMD covering va a PTE table.  The new
- * table page comes from the running CPU's node, as pte_alloc_one_kernel.
+ * split_vmemmap_huge_pmd: give the PMD @pmd (covering addr) a PTE table.
+ * The new table page comes from the running CPU's node, as
+ * pte_alloc_one_kernel.
  */
-static int split_vmemmap_huge_pmd(struct machine *m, uint64_t va, unsigned int flags)
+static int split_vmemmap_huge_pmd(struct machine *m, const struct pt_slot *pmd, uint64_t addr,
+				  unsigned int flags)
 {
 	SCHED_WHERE(m);
-	enum pt_level level;
-	pteval_t e = pt_walk(m, m->init_mm, va, &level, NULL, NULL);
+	pteval_t e = pt_slot_read(m, pmd);
+	uint64_t start = addr & ~(PMD_SIZE - 1);
 	unsigned long head;
 	int ret;
 
-	if (level != PT_PMD || !pmd_leaf(e))
+	if (!pmd_leaf(e))
 		return 0;
 	head = pte_pfn(e);
-	ret = pt_split_pmd(m, m->init_mm, va, -1);
+	ret = pt_split_pmd(m, m->init_mm, addr, -1);
 	if (ret)
 		return ret;
 	if (!PageReserved(m, head))
 		split_page(m, head, pageblock_order);
 	m->hvo_stats.pmd_splits++;
 	if (!(flags & VMEMMAP_SPLIT_NO_TLB_FLUSH))
-		flush_tlb_kernel_range(m, va & ~(PMD_SIZE - 1), (va & ~(PMD_SIZE - 1)) + PMD_SIZE);
+		flush_tlb_kernel_range(m, start, start + PMD_SIZE);
 	return 0;
+}
+
+/*
+ * The walk's callbacks: each PMD is split on the way (only that, with no
+ * remap_pte: ACTION_CONTINUE), each PTE goes to walk->remap_pte with the
+ * frame it maps.
+ */
+static int vmemmap_pmd_entry(struct machine *m, const struct pt_slot *pmd, uint64_t addr,
+			     uint64_t next, struct mm_walk *walk)
+{
+	struct vmemmap_remap_walk *w = walk->private;
+
+	if (!w->remap_pte)
+		walk->action = ACTION_CONTINUE;
+	return split_vmemmap_huge_pmd(m, pmd, addr, w->flags);
+}
+
+static int vmemmap_pte_entry(struct machine *m, const struct pt_slot *pte, uint64_t addr,
+			     uint64_t next, struct mm_walk *walk)
+{
+	struct vmemmap_remap_walk *w = walk->private;
+
+	return w->remap_pte(m, pte, addr, pte_pfn(pt_slot_read(m, pte)), w);
+}
+
+static const struct mm_walk_ops vmemmap_remap_ops = {
+	.pmd_entry = vmemmap_pmd_entry,
+	.pte_entry = vmemmap_pte_entry,
+};
+
+/*
+ * vmemmap_remap_range: walk [start, end) of init_mm with the walker the
+ * policy's kernel uses.  The caller holds mmap_read_lock(&init_mm).
+ */
+static int vmemmap_remap_range(struct machine *m, uint64_t start, uint64_t end,
+			       struct vmemmap_remap_walk *walk)
+{
+	return hvo_ops(m)->walk(m, start, end, &vmemmap_remap_ops, walk);
 }
 
 /* vmemmap_remap_split: split every PMD of [start, end) without flushing */
 static int vmemmap_remap_split(struct machine *m, uint64_t start, uint64_t end)
 {
-	for (uint64_t va = start & ~(PMD_SIZE - 1); va < end; va += PMD_SIZE) {
-		int ret = split_vmemmap_huge_pmd(m, va, VMEMMAP_SPLIT_NO_TLB_FLUSH);
+	struct vmemmap_remap_walk w = { .flags = VMEMMAP_SPLIT_NO_TLB_FLUSH };
+	int ret;
 
-		if (ret)
-			return ret;
+	down_read(m, &m->init_mm->mmap_lock);	/* mmap_read_lock(&init_mm) */
+	ret = vmemmap_remap_range(m, start, end, &w);
+	up_read(m, &m->init_mm->mmap_lock);
+	return ret;
+}
+
+/* The remap: the first PTE gives the reuse page unless there is a new head */
+static int vmemmap_remap_one(struct machine *m, const struct pt_slot *pte, uint64_t addr,
+			     unsigned long frame, struct vmemmap_remap_walk *w)
+{
+	if (addr == w->reuse_addr) {
+		w->old_head = frame;
+		if (w->reuse_page == PFN_NONE) {
+			w->reuse_page = frame;	/* no new head: keep this one */
+			return 0;
+		}
 	}
+	hvo_ops(m)->remap_pte(m, pte, addr, frame, w);
 	return 0;
 }
 
-void vmemmap_set_pte(struct machine *m, uint64_t va, unsigned long frame, pteval_t prot)
+/*
+ * Undo a partial remap (vmemmap_restore_pte over what was walked): each
+ * queued PTE gets its own frame back; the head PTE, remapped to a new
+ * head, gets the old head back with the new head's contents.
+ */
+static int vmemmap_undo_one(struct machine *m, const struct pt_slot *pte, uint64_t addr,
+			    unsigned long frame, struct vmemmap_remap_walk *w)
 {
-	enum pt_level level;
-	unsigned long table;
-	unsigned int idx;
+	unsigned long i = w->nr_undone;
 
-	pt_walk(m, m->init_mm, va, &level, &table, &idx);
-	if (MM_BUG_ON(m, level != PT_PTE, "vmemmap PTE for %#llx missing", (unsigned long long)va))
-		return;
-	pt_write(m, table, idx, pfn_pte(frame, prot));
-}
-
-/* Undo a partial remap: give the walked PTEs their own frames back */
-static void vmemmap_restore_walked(struct machine *m, const struct hvo_ops *ops,
-				   struct vmemmap_remap_walk *w)
-{
-	for (unsigned long i = 0; i < w->nr_queued; i++) {
-		if (w->queued_va[i] == w->reuse_addr)
-			continue;
-		ops->restore_pte(m, w->queued_va[i], w->queued[i], w->reuse_page);
+	if (i == w->nr_queued || w->queued_va[i] != addr)
+		return 0;	/* not remapped: the reuse page itself */
+	w->nr_undone++;
+	if (addr == w->reuse_addr) {
+		if (frame == w->new_head) {
+			fstore_frame_copy(m, w->old_head, w->new_head);
+			vmemmap_set_pte(m, pte, w->old_head, PAGE_KERNEL);
+		}
+		return 0;
 	}
-	w->nr_queued = 0;
+	hvo_ops(m)->restore_pte(m, pte, addr, w->queued[i], w->reuse_page);
+	return 0;
 }
 
 int vmemmap_remap_free(struct machine *m, int nid, uint64_t reuse, uint64_t end,
@@ -182,8 +254,10 @@ int vmemmap_remap_free(struct machine *m, int nid, uint64_t reuse, uint64_t end,
 {
 	const struct hvo_ops *ops = hvo_ops(m);
 	unsigned long nr = (unsigned long)((end - reuse) >> PAGE_SHIFT);
-	struct vmemmap_remap_walk w = { .reuse_addr = reuse, .reuse_page = PFN_NONE };
-	unsigned long new_head, old_head = PFN_NONE;
+	struct vmemmap_remap_walk w = {
+		.reuse_addr = reuse, .reuse_page = PFN_NONE, .remap_pte = vmemmap_remap_one,
+		.flags = flags, .old_head = PFN_NONE,
+	};
 	int ret;
 	SCHED_WHERE(m);
 
@@ -193,44 +267,29 @@ int vmemmap_remap_free(struct machine *m, int nid, uint64_t reuse, uint64_t end,
 	ret = ops->alloc_head(m, &w, nid, ops->head_gfp);
 	if (ret)
 		goto out;
-	new_head = w.reuse_page;
+	w.new_head = w.reuse_page;
 
-	for (uint64_t va = reuse; va < end; va += PAGE_SIZE) {
-		unsigned long frame;
-
-		if (va == reuse || !(va & (PMD_SIZE - 1))) {
-			ret = split_vmemmap_huge_pmd(m, va, flags);
-			if (ret)
-				break;
-		}
-		frame = vmemmap_frame(m, va);
-		if (va == reuse) {
-			old_head = frame;
-			if (w.reuse_page == PFN_NONE) {
-				w.reuse_page = frame;	/* no new head: keep this one */
-				continue;
-			}
-		}
-		ops->remap_pte(m, va, frame, &w);
-	}
-
+	down_read(m, &m->init_mm->mmap_lock);	/* mmap_read_lock(&init_mm) */
+	ret = vmemmap_remap_range(m, reuse, end, &w);
 	if (ret) {
-		/* a split failed: put back what was walked (vmemmap_restore_pte) */
-		if (w.nr_queued)
-			vmemmap_restore_walked(m, ops, &w);
-		if (new_head != PFN_NONE) {
-			if (vmemmap_frame(m, reuse) == new_head) {
-				fstore_frame_copy(m, old_head, new_head);
-				vmemmap_set_pte(m, reuse, old_head, PAGE_KERNEL);
-			}
+		/* a split failed: put back what was walked, then the head */
+		if (w.nr_queued) {
+			w.remap_pte = vmemmap_undo_one;
+			w.flags = 0;
+			vmemmap_remap_range(m, reuse, w.queued_va[w.nr_queued - 1] + PAGE_SIZE, &w);
+		}
+		if (w.new_head != PFN_NONE)
 			flush_tlb_kernel_range(m, reuse, end);
-			m->node[page_to_nid(m, new_head)].nr_memmap_pages--;
-			__free_pages(m, new_head, 0);
+		up_read(m, &m->init_mm->mmap_lock);
+		if (w.new_head != PFN_NONE) {
+			m->node[page_to_nid(m, w.new_head)].nr_memmap_pages--;
+			__free_pages(m, w.new_head, 0);
 		}
 		goto out;
 	}
 	if (!(flags & VMEMMAP_REMAP_NO_TLB_FLUSH))
-		flush_tlb_kernel_range(m, new_head != PFN_NONE ? reuse : reuse + PAGE_SIZE, end);
+		flush_tlb_kernel_range(m, w.new_head != PFN_NONE ? reuse : reuse + PAGE_SIZE, end);
+	up_read(m, &m->init_mm->mmap_lock);
 	if (out) {
 		for (unsigned long i = 0; i < w.nr_queued; i++)
 			fl_add(out, w.queued[i]);
@@ -309,13 +368,36 @@ void hugetlb_vmemmap_optimize_folios(struct machine *m, const struct hstate *h,
 	host_free(l.pfn);
 }
 
+/*
+ * vmemmap_remap_alloc's walk: the first PTE gives the reuse page, every
+ * other must map it and gets the next of walk->pages, filled from it.
+ */
+static int vmemmap_restore_one(struct machine *m, const struct pt_slot *pte, uint64_t addr,
+			       unsigned long frame, struct vmemmap_remap_walk *w)
+{
+	if (addr == w->reuse_addr) {
+		w->reuse_page = frame;
+		return 0;
+	}
+	if (MM_BUG_ON(m, frame != w->reuse_page,
+		      "vmemmap_restore_pte: %#llx does not map the reuse page",
+		      (unsigned long long)addr))
+		return -EFAULT;
+	hvo_ops(m)->restore_pte(m, pte, addr, w->pages[w->nr_restored++], w->reuse_page);
+	return 0;
+}
+
 int hugetlb_vmemmap_restore(struct machine *m, const struct hstate *h, unsigned long head)
 {
 	const struct hvo_ops *ops = hvo_ops(m);
 	uint64_t reuse = page_va(m, head);
 	uint64_t end = reuse + hugetlb_vmemmap_size(m, h);
 	unsigned long nr = (unsigned long)((end - reuse) >> PAGE_SHIFT) - 1, i = 0;
-	unsigned long *pages, reuse_page;
+	struct vmemmap_remap_walk w = {
+		.reuse_addr = reuse, .reuse_page = PFN_NONE, .remap_pte = vmemmap_restore_one,
+		.old_head = PFN_NONE, .new_head = PFN_NONE,
+	};
+	unsigned long *pages;
 	int nid = page_to_nid(m, head);
 
 	if (!HPageVmemmapOptimized(m, head))
@@ -347,17 +429,11 @@ int hugetlb_vmemmap_restore(struct machine *m, const struct hstate *h, unsigned 
 	}
 	m->hvo_stats.restore_pages += nr;
 	m->node[nid].nr_memmap_pages += (long)nr;
-	reuse_page = vmemmap_frame(m, reuse);
-	for (i = 0; i < nr; i++) {
-		uint64_t va = reuse + ((i + 1) << PAGE_SHIFT);
-
-		if (MM_BUG_ON(m, vmemmap_frame(m, va) != reuse_page,
-			      "vmemmap_restore_pte: %#llx does not map the reuse page",
-			      (unsigned long long)va))
-			break;
-		ops->restore_pte(m, va, pages[i], reuse_page);
-	}
+	w.pages = pages;
+	down_read(m, &m->init_mm->mmap_lock);	/* mmap_read_lock(&init_mm) */
+	vmemmap_remap_range(m, reuse, end, &w);
 	flush_tlb_kernel_range(m, reuse + PAGE_SIZE, end);
+	up_read(m, &m->init_mm->mmap_lock);
 	host_free(pages);
 	ClearHPageVmemmapOptimized(m, head);
 	m->hvo_stats.optimized--;

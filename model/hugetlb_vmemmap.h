@@ -9,6 +9,7 @@
 
 #include "hugetlb.h"
 #include "page_alloc.h"
+#include "pagewalk.h"
 #include "pgtable.h"
 
 /* Bytes of vmemmap a hugepage of h owns, and how many of them HVO frees */
@@ -60,9 +61,11 @@ struct frame_list {
 };
 
 /*
- * One remap of the vmemmap of a hugepage (struct vmemmap_remap_walk):
- * the tails are mapped onto reuse_page, and the frames taken out of the
- * vmemmap are queued, with the address each backed, to be freed.
+ * One walk of the vmemmap of a hugepage (struct vmemmap_remap_walk), the
+ * private data of the page walk (pagewalk.h) every remap, restore and
+ * split goes through: the tails are mapped onto reuse_page, and the
+ * frames taken out of the vmemmap are queued, with the address each
+ * backed, to be freed.
  */
 struct vmemmap_remap_walk {
 	uint64_t reuse_addr;		/* the head vmemmap page */
@@ -70,6 +73,19 @@ struct vmemmap_remap_walk {
 	unsigned long *queued;
 	uint64_t *queued_va;
 	unsigned long nr_queued;
+	/*
+	 * The mechanism's own: what each PTE of the walk gets (@frame is what
+	 * it maps now; NULL: the walk only splits PMDs), the VMEMMAP_* flags,
+	 * and the state of an undo or a restore.
+	 */
+	int (*remap_pte)(struct machine *m, const struct pt_slot *pte, uint64_t addr,
+			 unsigned long frame, struct vmemmap_remap_walk *walk);
+	unsigned int flags;
+	unsigned long old_head;		/* the frame the head PTE mapped before the walk */
+	unsigned long new_head;		/* a head page allocated for the walk, or PFN_NONE */
+	unsigned long nr_undone;	/* undo: queued entries put back */
+	const unsigned long *pages;	/* restore: the frames the tails get, in order */
+	unsigned long nr_restored;
 };
 
 #define VMEMMAP_SPLIT_NO_TLB_FLUSH	0x1
@@ -77,8 +93,12 @@ struct vmemmap_remap_walk {
 
 /* The frame backing vmemmap address va, found through init_mm */
 unsigned long vmemmap_frame(struct machine *m, uint64_t va);
-/* Set the PTE mapping va (the PMD above it is split) */
-void vmemmap_set_pte(struct machine *m, uint64_t va, unsigned long frame, pteval_t prot);
+/* Make the vmemmap PTE at @pte map @frame */
+static inline void vmemmap_set_pte(struct machine *m, const struct pt_slot *pte,
+				   unsigned long frame, pteval_t prot)
+{
+	pt_slot_write(m, pte, pfn_pte(frame, prot));
+}
 /* Queue frame, which backed va, on the walk's list of pages to free */
 static inline void vmemmap_walk_queue(struct vmemmap_remap_walk *walk, unsigned long frame,
 				      uint64_t va)

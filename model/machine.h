@@ -72,6 +72,7 @@ struct machine_opts {
 	struct hugetlb_boot hugetlb_boot[MAX_HUGETLB_BOOT];
 	unsigned long default_hugepagesz;	/* 0: 2 MiB */
 	bool hugetlb_free_vmemmap;		/* hugetlb_free_vmemmap=on */
+	bool memmap_on_memory;			/* memory_hotplug.memmap_on_memory=1 */
 	/*
 	 * One entry per policy family (policy.h); a family not picked runs
 	 * its default.  machine_create() resolves it once into the
@@ -176,6 +177,7 @@ struct fstore;	/* page.c */
 struct hugetlb_ctx;	/* hugetlb.c */
 struct mm_struct;	/* pgtable.h */
 struct proc_ctx;	/* task.h */
+struct memory_hotplug;	/* memory_hotplug.h */
 
 /* What the vmemmap optimisation did, for reports and compare */
 struct hvo_stats {
@@ -192,6 +194,40 @@ struct hvo_stats {
 };
 struct fstore_cpu;	/* page.h */
 
+/*
+ * The sparse vmemmap after boot (sparse.c): x86's unused_pmd_start (the
+ * start of the last populated PMD's unused tail, not yet marked
+ * PAGE_UNUSED; 0 for none), boot's per-node sparse buffer
+ * (sparse_buffer_init, as pfns [buf, buf_end); 0 when there is none),
+ * and what populate and free did, for the vmemmap.* counters.
+ */
+struct vmemmap_fill {
+	uint64_t va, len;
+	uint8_t byte;
+};
+
+struct vmemmap_state {
+	uint64_t unused_pmd_start;
+	unsigned long sparsemap_buf, sparsemap_buf_end;
+	/*
+	 * Boot: the memmap is not initialised yet (the frame store's lazy
+	 * boot state stands for memmap_init, which runs later), so
+	 * vmemmap_memset queues its fills here until boot applies them
+	 * (vmemmap_boot_fills_apply).
+	 */
+	bool defer_fills;
+	struct vmemmap_fill *fills;
+	size_t nr_fills, cap_fills;
+	unsigned long pmds_populated;		/* 2 MiB blocks mapped */
+	unsigned long pmds_freed;		/* ... unmapped and freed */
+	unsigned long ptes_populated;		/* base pages mapped */
+	unsigned long ptes_freed;
+	unsigned long basepage_fallbacks;	/* PMDs populated with base pages instead */
+	unsigned long pte_on_huge_pmd;		/* base-page populate met a huge PMD */
+	unsigned long sections_added;		/* sparse_add_section calls that succeeded */
+	unsigned long sections_removed;		/* sparse_remove_section calls */
+};
+
 struct machine {
 	struct machine_opts opts;
 	unsigned int sps;		/* struct page size in bytes */
@@ -200,17 +236,20 @@ struct machine {
 	int nr_cpus;
 	int cpu_node[MAX_CPUS];
 	int cur_cpu;
-	unsigned long max_pfn;		/* highest present pfn + 1 */
+	unsigned long max_pfn;		/* highest present pfn + 1 (hot-add raises it) */
 	struct memblock memblock;
-	unsigned long nr_sections;
+	unsigned long nr_sections;	/* grows with hot-add (sparse_index_init) */
 	struct mem_section *sections;	/* [nr_sections] */
 	bool booted;
 	struct fstore *fstore;
 	struct hugetlb_ctx *hugetlb;
 	struct proc_ctx *procs;		/* processes and files, created on first use */
+	struct memory_hotplug *hotplug;	/* memory blocks (memory_dev_init) */
 	struct mm_struct *init_mm;	/* kernel page tables (the vmemmap) */
 	bool buddy_up;			/* memblock_free_all has run */
+	bool thp_off_at_boot;		/* hugepage_init: below 512 MiB of RAM */
 	struct hvo_stats hvo_stats;
+	struct vmemmap_state vmemmap;
 	struct mm_inject inject;
 	unsigned long tlb_flushes;	/* flush_tlb_* calls */
 	/*
@@ -230,6 +269,13 @@ struct machine {
 	 * never goes below it */
 	long user_min_free_kbytes;
 	unsigned long totalreserve_pages;
+	/*
+	 * khugepaged runs (khugepaged_thread): hugepage_init starts it with
+	 * THP on, a write to THP's `enabled` starts or stops it
+	 * (set_recommended_min_free_kbytes keeps this); memory hotplug's
+	 * init_per_zone_wmark_min raises min_free_kbytes again when it runs
+	 */
+	bool khugepaged_thread;
 	unsigned long vm_events[NR_VM_EVENT_ITEMS];
 	uint64_t rng[4];		/* xoshiro256** state */
 	struct sched_hooks *sched;

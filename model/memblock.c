@@ -176,7 +176,18 @@ bool memblock_is_reserved(const struct machine *m, unsigned long pfn)
 
 bool pfn_present_mem(const struct machine *m, unsigned long pfn)
 {
-	return mb_overlaps(&m->memblock.memory, pfn, pfn + 1);
+	unsigned long sec = pfn >> PFN_SECTION_SHIFT;
+	const struct mem_section *ms;
+	unsigned int sub;
+
+	if (mb_overlaps(&m->memblock.memory, pfn, pfn + 1))
+		return true;
+	if (sec >= m->nr_sections)
+		return false;
+	ms = &m->sections[sec];
+	sub = (unsigned int)((pfn & (PAGES_PER_SECTION - 1)) / PAGES_PER_SUBSECTION);
+	return ms->present && !ms->early && (ms->subsection_map >> sub & 1) &&
+	       !(ms->zone_device_map >> sub & 1);
 }
 
 bool memblock_overlaps_memory(const struct machine *m, unsigned long start, unsigned long end)

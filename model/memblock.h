@@ -48,7 +48,12 @@ void for_each_free_mem_range(struct machine *m, memblock_range_fn fn, void *priv
 unsigned long memblock_reserved_pages(struct machine *m, unsigned long start, unsigned long end);
 
 /* Queries on memblock.memory and memblock.reserved, after boot too */
-bool pfn_present_mem(const struct machine *m, unsigned long pfn);	/* memblock.memory */
+/*
+ * Is pfn System RAM: in memblock.memory, or in memory added after boot
+ * (a present sub-section of a section that is not early, and no driver's:
+ * x86 does not extend memblock on hot-add)?
+ */
+bool pfn_present_mem(const struct machine *m, unsigned long pfn);
 bool memblock_is_reserved(const struct machine *m, unsigned long pfn);
 bool memblock_range_plain(const struct machine *m, unsigned long start, unsigned long end);
 bool memblock_overlaps_memory(const struct machine *m, unsigned long start, unsigned long end);

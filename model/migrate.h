@@ -26,6 +26,16 @@ void mm_set_migrate_notify(struct machine *m, migrate_notify_fn fn, void *priv);
 #define PAGE_MAPPING_ANON		0x1UL
 #define PAGE_MAPPING_FLAGS		0x3UL
 bool mm_mark_movable_data(struct machine *m, unsigned long pfn, unsigned int order);
+/* Is pfn such a block (its head)?  compaction.c */
+bool is_movable_data(struct machine *m, unsigned long pfn);
+/*
+ * migrate_pages for one such block, isolated from the LRU by the caller
+ * (PG_lru cleared): its contents and tag move to dst, a block of the same
+ * order the caller allocated (alloc_migration_target), the owner is told,
+ * and the source is freed.  compaction.c
+ */
+void migrate_movable_block(struct machine *m, unsigned long src, unsigned long dst,
+			   unsigned int order);
 
 /*
  * Anonymous user pages (migrate.c): isolate an order-0 anon page from the

@@ -45,6 +45,9 @@
 #define HPAGE_PMD_ORDER		9	/* a THP: one PMD of 4 KiB pages */
 #define HPAGE_PMD_NR		(1UL << HPAGE_PMD_ORDER)
 #define HPAGE_PMD_SIZE		PMD_SIZE
+/* x86_64 with 4-level paging: physical addresses have 46 bits */
+#define MAX_PHYSMEM_BITS	46
+#define MAX_PHYS_PFN		(1UL << (MAX_PHYSMEM_BITS - PAGE_SHIFT))
 
 #define VMEMMAP_START		0xffffea0000000000UL
 #define PAGE_OFFSET		0xffff888000000000UL	/* direct map */

@@ -15,6 +15,11 @@
  */
 int pfn_to_nid(const struct machine *m, unsigned long pfn)
 {
+	unsigned long sec = pfn >> PFN_SECTION_SHIFT;
+
+	/* memory added after boot is one node's, whatever the spans say */
+	if (sec < m->nr_sections && m->sections[sec].present && !m->sections[sec].early)
+		return m->sections[sec].nid;
 	for (int n = 0; n < m->nr_nodes; n++) {
 		const struct pglist_data *pg = &m->node[n];
 
@@ -27,6 +32,20 @@ int pfn_to_nid(const struct machine *m, unsigned long pfn)
 struct zone *pfn_zone(struct machine *m, unsigned long pfn)
 {
 	struct pglist_data *pg = &m->node[pfn_to_nid(m, pfn)];
+	unsigned long sec = pfn >> PFN_SECTION_SHIFT;
+
+	if (sec < m->nr_sections) {
+		const struct mem_section *ms = &m->sections[sec];
+
+		/* onlined by memory hotplug (zone spans may overlap there) */
+		if (ms->zone)
+			return ms->zone;
+		if (ms->present && !ms->online)
+			return NULL;	/* hot-added not onlined, or offline */
+		if (ms->zone_device_map &&
+		    (ms->zone_device_map >> ((pfn & (PAGES_PER_SECTION - 1)) / PAGES_PER_SUBSECTION) & 1))
+			return NULL;	/* a driver's memory */
+	}
 
 	for (int z = 0; z < MAX_NR_ZONES; z++)
 		if (pg->node_zones[z].spanned_pages && zone_spans_pfn(&pg->node_zones[z], pfn))
@@ -46,6 +65,13 @@ bool pfn_valid(const struct machine *m, unsigned long pfn)
 	ms = &m->sections[sec];
 	return ms->has_memmap &&
 	       (ms->subsection_map >> ((pfn & (PAGES_PER_SECTION - 1)) / PAGES_PER_SUBSECTION) & 1);
+}
+
+bool pfn_is_online(const struct machine *m, unsigned long pfn)
+{
+	unsigned long sec = pfn >> PFN_SECTION_SHIFT;
+
+	return sec < m->nr_sections && m->sections[sec].online && pfn_valid(m, pfn);
 }
 
 /* -------------------------------------------------------------------------

@@ -120,6 +120,7 @@ struct zone {
 	/* one byte per pageblock: migratetype in bits 0-2, skip bit 3 */
 	uint8_t *pageblock_flags;
 	struct per_cpu_pages *pcp;	/* [machine.nr_cpus] */
+	int pageset_high, pageset_batch;	/* what zone_pcp_update gave every CPU */
 	/* compaction scanner state (struct zone, CONFIG_COMPACTION) */
 	unsigned long compact_cached_free_pfn;
 	unsigned long compact_cached_migrate_pfn[2];	/* [0] async, [1] sync */
@@ -210,19 +211,44 @@ struct pglist_data {
 /*
  * A 128 MiB memory section (struct mem_section): which of its 64 2 MiB
  * sub-sections hold memory (subsection_map, as SPARSEMEM_VMEMMAP tracks
- * for hotplug), its node, and whether its memmap is populated.
+ * for hotplug), its node, and the section_mem_map flags: present
+ * (SECTION_MARKED_PRESENT), memmap populated (SECTION_HAS_MEM_MAP),
+ * online (SECTION_IS_ONLINE: boot sections, and hot-added ones once
+ * onlined; memory hotplug takes a section offline and back with
+ * online_mem_sections), early (SECTION_IS_EARLY: present at boot).
+ * zone_device_map marks the sub-sections a driver added (memremap_pages,
+ * memremap.h): device memory in no zone of the model.  The table grows
+ * when memory is hot-added above it (sparse.c: sparse_index_init).
+ *
+ * zone is the model's: the zone memory hotplug onlined the section into
+ * (memory_hotplug.c), what page_zone() of its pages says, or NULL for
+ * boot sections, whose zone the zone spans decide (pfn_zone).  Hotplug
+ * lets zone spans overlap (a block onlined movable inside ZONE_NORMAL's
+ * span), which spans alone cannot resolve.
  */
 struct mem_section {
 	uint64_t subsection_map;
+	uint64_t zone_device_map;
 	int nid;
 	bool present;
 	bool has_memmap;
+	bool online;
+	bool early;
+	struct zone *zone;
 };
 
-/* pfn -> node and zone by range lookup (the model's page_zone()) */
-int pfn_to_nid(const struct machine *m, unsigned long pfn);
+/*
+ * pfn -> node and zone (the model's page_zone() before the memmap says
+ * it): the zone memory hotplug onlined the pfn's section into, else by
+ * range lookup over the zone spans.  A pfn of a section that is present
+ * but not online (hot-added and not onlined, or offlined) and not being
+ * onlined, or of a driver's sub-section, is in no zone: NULL.
+ */
+int pfn_to_nid(const struct machine *m, unsigned long pfn);	/* a hot-added section's own */
 struct zone *pfn_zone(struct machine *m, unsigned long pfn);
 bool pfn_valid(const struct machine *m, unsigned long pfn);	/* has memmap */
+/* pfn_to_online_page(pfn) != NULL: an online section and a valid sub-section */
+bool pfn_is_online(const struct machine *m, unsigned long pfn);
 
 /* Total pages on a node's or the machine's free lists, for meminfo */
 unsigned long global_zone_page_state(struct machine *m, int item);

@@ -9,7 +9,7 @@
  * of `mmsim files` and of file lookups.  It keeps the counter order
  * `print counters` always had: the kernel views, hvo.*, node.*,
  * hugepages.*; then the processes' proc.*.  mremap registers only its
- * policy family (hugetlb-mremap).
+ * policy family (hugetlb-mremap), pagewalk only its own (pagewalk-lock).
  */
 #include <ctype.h>
 #include <errno.h>
@@ -31,7 +31,10 @@
 	F(task_mmu)		\
 	F(mremap)		\
 	F(uprobes)		\
-	F(trace_uprobe)
+	F(trace_uprobe)		\
+	F(sparse)		\
+	F(pagewalk)		\
+	F(memory_hotplug)
 
 #define MM_MODULE_DECLARE(n)	extern const struct mm_module mm_module_##n;
 #define MM_MODULE_REF(n)	&mm_module_##n,
@@ -96,7 +99,7 @@ bool mm_file_match(const char *pattern, const char *path, struct mm_file_args *a
 	unsigned long v;
 	size_t n;
 
-	*a = (struct mm_file_args){ .path = path, .nid = -1, .pid = -1 };
+	*a = (struct mm_file_args){ .path = path, .nid = -1, .pid = -1, .block = -1 };
 	while (*p) {
 		if (*p != '%') {
 			if (*s != *p)
@@ -127,6 +130,11 @@ bool mm_file_match(const char *pattern, const char *path, struct mm_file_args *a
 				return false;
 			}
 			break;
+		case 'M':
+			if (!match_number(&s, LONG_MAX, &v))
+				return false;
+			a->block = (long)v;
+			break;
 		case 'S':
 			n = strcspn(s, "/");
 			if (!n)
@@ -145,7 +153,7 @@ bool mm_file_match(const char *pattern, const char *path, struct mm_file_args *a
 
 static const struct mm_file *mm_file_find(const char *path, struct mm_file_args *a)
 {
-	*a = (struct mm_file_args){ .path = path, .nid = -1, .pid = -1 };
+	*a = (struct mm_file_args){ .path = path, .nid = -1, .pid = -1, .block = -1 };
 	for (size_t i = 0; i < mm_nr_modules(); i++) {
 		const struct mm_module *mod = mm_modules[i];
 
@@ -237,6 +245,7 @@ int mm_file_error(const struct mm_file_args *a, int e, const char *what, char *e
 {
 	static const char *const reason[] = {
 		[ENOENT] = "No such file or directory",
+		[E2BIG] = "Argument list too long",
 		[EIO] = "Input/output error",
 		[EACCES] = "Permission denied",
 		[EINVAL] = "Invalid argument",
@@ -244,6 +253,7 @@ int mm_file_error(const struct mm_file_args *a, int e, const char *what, char *e
 		[EBUSY] = "Device or resource busy",
 		[EEXIST] = "File exists",
 		[ENOMEM] = "Cannot allocate memory",
+		[EINTR] = "Interrupted system call",
 	};
 
 	if (err && errlen)
@@ -328,6 +338,7 @@ void mm_file_pattern_text(const char *pattern, struct sbuf *sb)
 			case 'N': ph = "<nid>"; break;
 			case 'K': ph = "<kB>"; break;
 			case 'P': ph = "<pid>"; break;
+			case 'M': ph = "<block>"; break;
 			case 'S': ph = "<name>"; break;
 			default: break;
 			}

@@ -51,6 +51,7 @@ struct mm_file;
  *   %P   a process: its id, written the same way, at most INT_MAX
  *        ("/proc/100/smaps"), or its name as the scenario spells it, a
  *        letter or '_' then letters, digits and '_' ("/proc/parent/smaps")
+ *   %M   a memory block id, written as a node id is ("memory%M": memory9)
  *   %S   the rest of a path component (no '/', not empty): the pattern
  *        goes on with '/' or ends after it
  * Everything else matches literally.  Whether a node, a size or a process
@@ -64,6 +65,7 @@ struct mm_file_args {
 	long pid;			/* %P as a number, or -1 */
 	const char *proc_name;		/* %P as a name (points into the path), or NULL */
 	size_t proc_name_len;
+	long block;			/* %M, or -1 */
 	const char *name;		/* %S (points into the path), or NULL */
 	size_t name_len;
 	bool append;			/* a store through `>>` (O_APPEND), not `>` (O_TRUNC) */
@@ -166,7 +168,7 @@ int mm_check_store(const char *path, const char *val, size_t *errpos, char *err,
 int mm_file_error(const struct mm_file_args *a, int e, const char *what, char *err,
 		  size_t errlen);
 
-/* The pattern as `mmsim files` prints it: %N as <nid>, %K <kB>, %P <pid>, %S <name> */
+/* The pattern as `mmsim files` prints it: %N as <nid>, %K <kB>, %P <pid>, %M <block>, %S <name> */
 void mm_file_pattern_text(const char *pattern, struct sbuf *sb);
 /* "r", "w" or "rw" */
 const char *mm_file_mode(const struct mm_file *f);

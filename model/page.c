@@ -26,8 +26,16 @@
  * untouched chunk of it reads as the boot state of the struct pages that
  * originally lived there, wherever it is mapped now.
  *
- * Bytes of a vmemmap PMD that no struct page occupies read as PAGE_UNUSED
- * (0xFD), as x86 fills them since 5.12.
+ * Bytes of a vmemmap PMD that no struct page occupies read as what the
+ * memory held, 0 in the model (fresh memory in a guest reads 0), until
+ * the sub-PMD code (sparse.c) fills them with PAGE_UNUSED (0xFD), as x86
+ * does since 5.12.  A fill of a whole frame costs no chunks: the frame's
+ * record keeps the byte its untouched chunks read (origin_va below
+ * FST_ORIGIN_FILL_MAX).
+ *
+ * The index by section grows when memory is hot-added above the boot
+ * machine (fstore_grow, from sparse_index_init): a machine pays for the
+ * sections it has, not for MAX_PHYSMEM_BITS.
  *
  * Under the interleaving explorer.  Accesses take fstore_access_sched():
  * translate through the running CPU's TLB (a miss is a SCHED_TLB_FILL
@@ -71,8 +79,6 @@
 #include "mmzone.h"
 #include "page.h"
 #include "pgtable.h"
-
-#define PAGE_UNUSED	0xFD
 
 /* A boot vmemmap mapping: nr frames from pfn backed [va, va + nr pages) */
 struct fst_origin {
@@ -270,17 +276,20 @@ static uint64_t fstore_origin_va(struct machine *m, unsigned long pfn)
  * node and zone in the flags, no mapping, _mapcount -1, and either
  * reserved with one reference (holes inside a section and memblock
  * reservations, as reserve_bootmem_region and init_unavailable_range leave
- * them) or free with none (everything memblock_free_all released).  A pfn
- * beyond the machine has no struct page: its bytes are PAGE_UNUSED.
+ * them, up to the end of the last section) or free with none (everything
+ * memblock_free_all released).  A pfn of a section that had no memory at
+ * boot has no struct page: its bytes are what the memory held, 0, until
+ * the sub-PMD code marks them PAGE_UNUSED.
  */
 void page_boot_state(struct machine *m, unsigned long pfn, uint8_t *buf)
 {
+	unsigned long sec_start = pfn & ~(PAGES_PER_SECTION - 1);
 	struct zone *z;
 	uint64_t flags;
 	uint32_t mapcount = (uint32_t)-1, ref;
 
-	if (pfn >= m->max_pfn) {
-		memset(buf, PAGE_UNUSED, m->sps);
+	if (!memblock_overlaps_memory(m, sec_start, sec_start + PAGES_PER_SECTION)) {
+		memset(buf, 0, m->sps);
 		return;
 	}
 	memset(buf, 0, m->sps);
@@ -638,12 +647,85 @@ static uint8_t *fstore_chunk(struct machine *m, unsigned long pfn, unsigned int 
 		return NULL;
 	if (!pf->chunk[ci]) {
 		pf->chunk[ci] = fst_chunk_alloc(m->fstore);
-		if (pf->origin_va)
+		if (pf->origin_va >= FST_ORIGIN_FILL_MAX)
 			fstore_fill_chunk(m, pf->chunk[ci], pf->origin_va + ((uint64_t)ci << FST_CHUNK_SHIFT));
 		else
-			memset(pf->chunk[ci], 0, FST_CHUNK_SIZE);
+			memset(pf->chunk[ci], (int)pf->origin_va, FST_CHUNK_SIZE);
 	}
 	return pf->chunk[ci];
+}
+
+void fstore_frame_fill(struct machine *m, unsigned long pfn, unsigned int off, unsigned int len,
+		       uint8_t byte)
+{
+	struct pframe *pf = fstore_frame(m, pfn);
+
+	if (!pf || !len)
+		return;
+	if (off == 0 && len == PAGE_SIZE) {
+		for (unsigned int ci = 0; ci < FST_CHUNKS_PER_FRAME; ci++)
+			if (pf->chunk[ci])
+				memset(pf->chunk[ci], byte, FST_CHUNK_SIZE);
+		pf->origin_va = byte;
+		return;
+	}
+	while (len) {
+		unsigned int ci = off >> FST_CHUNK_SHIFT, co = off & (FST_CHUNK_SIZE - 1);
+		unsigned int n = FST_CHUNK_SIZE - co < len ? FST_CHUNK_SIZE - co : len;
+		uint8_t *c = fstore_chunk(m, pfn, ci);
+
+		memset(c + co, byte, n);
+		off += n;
+		len -= n;
+	}
+}
+
+static unsigned int count_byte(const uint8_t *p, unsigned int n, uint8_t byte)
+{
+	unsigned int k = 0;
+
+	for (unsigned int i = 0; i < n; i++)
+		k += p[i] == byte;
+	return k;
+}
+
+unsigned int fstore_frame_count(struct machine *m, unsigned long pfn, unsigned int off,
+				unsigned int len, uint8_t byte)
+{
+	struct pframe *pf = fst_frame_peek(m->fstore, pfn);
+	uint8_t tmp[FST_CHUNK_SIZE];
+	unsigned int k = 0;
+
+	while (len) {
+		unsigned int ci = off >> FST_CHUNK_SHIFT, co = off & (FST_CHUNK_SIZE - 1);
+		unsigned int n = FST_CHUNK_SIZE - co < len ? FST_CHUNK_SIZE - co : len;
+		uint64_t origin = pf ? pf->origin_va : fstore_origin_va(m, pfn);
+
+		if (pf && pf->chunk[ci])
+			k += count_byte(pf->chunk[ci] + co, n, byte);
+		else if (origin < FST_ORIGIN_FILL_MAX)
+			k += origin == byte ? n : 0;
+		else {
+			fstore_fill_chunk(m, tmp, origin + ((uint64_t)ci << FST_CHUNK_SHIFT));
+			k += count_byte(tmp + co, n, byte);
+		}
+		off += n;
+		len -= n;
+	}
+	return k;
+}
+
+void fstore_grow(struct machine *m, unsigned long nr_sec)
+{
+	struct fstore *fs = m->fstore;
+
+	if (nr_sec <= fs->ix.nr_sec)
+		return;
+	fs->ix.sec = host_reallocarray(fs->ix.sec, nr_sec, sizeof(*fs->ix.sec),
+				       "growing the frame store for hot-added memory");
+	memset(fs->ix.sec + fs->ix.nr_sec, 0, (nr_sec - fs->ix.nr_sec) * sizeof(*fs->ix.sec));
+	fs->host_bytes += (nr_sec - fs->ix.nr_sec) * sizeof(*fs->ix.sec);
+	fs->ix.nr_sec = nr_sec;
 }
 
 uint8_t *fstore_frame_bytes(struct machine *m, unsigned long pfn, unsigned int off)

@@ -85,6 +85,9 @@ enum pageflags {
 #define PGOFF_MEMCG		56
 #define STRUCT_PAGE_MIN_SIZE	56
 
+/* What x86 writes into vmemmap bytes no struct page uses (init_64.c, 5.12+) */
+#define PAGE_UNUSED		0xFD
+
 /* -------------------------------------------------------------------------
  * Translation of vmemmap addresses to frame contents.
  *
@@ -687,9 +690,16 @@ static inline bool pfnlist_empty(const struct pfnlist_head *h)
  * a call; everything else, materialising included, is page.c's.
  */
 struct pframe {
-	uint64_t origin_va;		/* vmemmap page it backed at boot */
+	/*
+	 * The vmemmap page it backed at boot, whose boot state an untouched
+	 * chunk reads; or, below FST_ORIGIN_FILL_MAX, the byte every
+	 * untouched chunk reads (0 for a frame nobody wrote,
+	 * PAGE_UNUSED after a fill: fstore_frame_fill).
+	 */
+	uint64_t origin_va;
 	uint8_t *chunk[FST_CHUNKS_PER_FRAME];
 };
+#define FST_ORIGIN_FILL_MAX	0x100
 
 /*
  * Page-table entries are read by frame number (pgtable.h), and a walk
@@ -764,6 +774,17 @@ static inline uint8_t *fstore_table_bytes(struct machine *m, unsigned long pfn, 
 	return fstore_table_bytes_fill(m, pfn, off);
 }
 void fstore_frame_zero(struct machine *m, unsigned long pfn);
+/*
+ * memset(frame + off, byte, len) within one frame.  A whole frame is
+ * filled without materialising its untouched chunks (they read byte).
+ */
+void fstore_frame_fill(struct machine *m, unsigned long pfn, unsigned int off, unsigned int len,
+		       uint8_t byte);
+/* How many of the len bytes at frame + off equal byte (nothing is materialised) */
+unsigned int fstore_frame_count(struct machine *m, unsigned long pfn, unsigned int off,
+				unsigned int len, uint8_t byte);
+/* Make the frame index cover nr_sec sections (memory hot-added above it) */
+void fstore_grow(struct machine *m, unsigned long nr_sec);
 void fstore_frame_copy(struct machine *m, unsigned long dst, unsigned long src);
 void fstore_frame_release(struct machine *m, unsigned long pfn);
 /* The vmemmap translation through init_mm (pgtable.c) */

@@ -42,6 +42,7 @@
 
 #include "page_alloc.h"
 #include "compaction.h"
+#include "host.h"
 #include "machine.h"
 #include "memblock.h"
 #include "migrate.h"
@@ -1353,21 +1354,83 @@ static int zone_highsize(struct machine *m, struct zone *z, int batch)
 	return high;
 }
 
+/* zone_pcp_update (zone_set_pageset_high_and_batch): one zone's batch and high from its size */
+void zone_pcp_update(struct machine *m, struct zone *z)
+{
+	int batch = zone_batchsize(z) > 1 ? zone_batchsize(z) : 1;
+	int high = zone_highsize(m, z, batch);
+
+	if (!z->pcp)
+		return;
+	z->pageset_high = high;
+	z->pageset_batch = batch;
+	for (int c = 0; c < m->nr_cpus; c++) {
+		z->pcp[c].batch = batch;
+		z->pcp[c].high = high;
+	}
+}
+
 void zone_pcp_setup(struct machine *m)
 {
 	struct zone *z;
 
-	for_each_zone_of(m, z) {
-		if (!z->pcp)
-			continue;
-		int batch = zone_batchsize(z) > 1 ? zone_batchsize(z) : 1;
-		int high = zone_highsize(m, z, batch);
+	for_each_zone_of(m, z)
+		zone_pcp_update(m, z);
+}
 
-		for (int c = 0; c < m->nr_cpus; c++) {
-			z->pcp[c].batch = batch;
-			z->pcp[c].high = high;
-		}
+/* setup_zone_pageset: a zone that gains memory after boot gets its own pagesets */
+void setup_zone_pageset(struct machine *m, struct zone *z)
+{
+	if (!z->pcp) {
+		z->pcp = host_calloc((size_t)m->nr_cpus, sizeof(struct per_cpu_pages),
+				     "setting up the per-cpu lists");
+		for (int c = 0; c < m->nr_cpus; c++)
+			for (int l = 0; l < NR_PCP_LISTS; l++)
+				pfnlist_init(&z->pcp[c].lists[l]);
 	}
+	zone_pcp_update(m, z);
+}
+
+/*
+ * zone_pcp_disable: high 0 and batch 1 on every CPU, then drain them, so
+ * a page freed meanwhile goes straight to the buddy lists (an isolated
+ * pageblock's to the isolate list); zone_pcp_enable puts back the values
+ * zone_pcp_update last gave (computing them again could differ: a boosted
+ * watermark raises the low mark they come from).
+ */
+void zone_pcp_disable(struct machine *m, struct zone *z)
+{
+	for (int c = 0; c < m->nr_cpus; c++) {
+		z->pcp[c].high = 0;
+		z->pcp[c].batch = 1;
+	}
+	drain_all_pages(m, z);
+}
+
+void zone_pcp_enable(struct machine *m, struct zone *z)
+{
+	for (int c = 0; c < m->nr_cpus; c++) {
+		z->pcp[c].high = z->pageset_high;
+		z->pcp[c].batch = z->pageset_batch;
+	}
+}
+
+/* zone_pcp_reset: a zone left without memory goes back to the boot pageset */
+void zone_pcp_reset(struct machine *m, struct zone *z)
+{
+	if (!z->pcp)
+		return;
+	MM_BUG_ON(m, pcp_total(m, z), "zone_pcp_reset: %s still has %lu pages on per-cpu lists",
+		  z->name, pcp_total(m, z));
+	host_free(z->pcp);
+	z->pcp = NULL;
+}
+
+void adjust_managed_page_count(struct machine *m, unsigned long pfn, long count)
+{
+	struct zone *z = page_zone(m, pfn);	/* the memmap's: pfn may be offline already */
+
+	z->managed_pages = (unsigned long)((long)z->managed_pages + count);
 }
 
 static void __setup_per_zone_wmarks(struct machine *m)
@@ -1416,6 +1479,19 @@ static void calculate_min_free_kbytes(struct machine *m)
 
 void init_per_zone_wmark_min(struct machine *m)
 {
+	if (m->booted) {
+		/*
+		 * Memory hotplug: the kernel's function as it runs after boot,
+		 * ending with khugepaged_min_free_kbytes_update (the raise
+		 * when khugepaged runs)
+		 */
+		calculate_min_free_kbytes(m);
+		setup_per_zone_wmarks(m);
+		setup_per_zone_lowmem_reserve(m);
+		if (m->khugepaged_thread)
+			set_recommended_min_free_kbytes(m, true);
+		return;
+	}
 	m->user_min_free_kbytes = -1;
 	if (!m->opts.min_free_kbytes) {
 		calculate_min_free_kbytes(m);
@@ -1455,6 +1531,7 @@ static unsigned long recommended_min_free_kbytes(struct machine *m)
  */
 void set_recommended_min_free_kbytes(struct machine *m, bool thp_enabled)
 {
+	m->khugepaged_thread = thp_enabled;	/* start_stop_khugepaged */
 	if (thp_enabled) {
 		unsigned long rec = recommended_min_free_kbytes(m);
 
@@ -1474,8 +1551,18 @@ void set_recommended_min_free_kbytes(struct machine *m, bool thp_enabled)
  */
 void khugepaged_min_free_kbytes_update(struct machine *m)
 {
-	if (!m->opts.thp)
+	/*
+	 * hugepage_init: with less than 512 MiB of RAM THP starts off
+	 * altogether (transparent_hugepage_flags = 0: enabled and defrag
+	 * never, no huge zero page, even over transparent_hugepage=), so
+	 * khugepaged neither starts nor raises min_free_kbytes.  An admin's
+	 * write to `enabled` turns it on (set_recommended_min_free_kbytes).
+	 */
+	if (totalram_pages(m) < (512UL << (20 - PAGE_SHIFT)))
+		m->thp_off_at_boot = true;
+	if (!m->opts.thp || m->thp_off_at_boot)
 		return;
+	m->khugepaged_thread = true;	/* hugepage_init starts khugepaged */
 	if (!m->opts.min_free_kbytes) {
 		unsigned long rec = recommended_min_free_kbytes(m);
 

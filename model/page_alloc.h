@@ -84,6 +84,13 @@ unsigned long pcp_total(struct machine *m, struct zone *z);	/* pages on all cpus
 void setup_per_zone_wmarks(struct machine *m);
 void setup_per_zone_lowmem_reserve(struct machine *m);
 void zone_pcp_setup(struct machine *m);
+/* One zone's pagesets, for memory hotplug (mm/page_alloc.c) */
+void zone_pcp_update(struct machine *m, struct zone *z);
+void setup_zone_pageset(struct machine *m, struct zone *z);
+void zone_pcp_disable(struct machine *m, struct zone *z);
+void zone_pcp_enable(struct machine *m, struct zone *z);
+void zone_pcp_reset(struct machine *m, struct zone *z);
+void adjust_managed_page_count(struct machine *m, unsigned long pfn, long count);
 /* m->zonelists from node_order and the zones' spans (once the zones are set up) */
 void build_zonelists(struct machine *m);
 bool zone_watermark_ok(struct machine *m, struct zone *z, unsigned int order,
@@ -110,6 +117,12 @@ int move_freepages_block(struct machine *m, struct zone *z, unsigned long pfn, i
 			 int *num_movable);
 int find_suitable_fallback(struct free_area *area, unsigned int order, int mt,
 			   bool only_stealable, bool *can_steal);
+/*
+ * At boot: min_free_kbytes (from sysctl.vm.min_free_kbytes= or computed),
+ * watermarks, reserves.  After boot (memory hotplug), the kernel's
+ * function: recomputed unless the user's value is larger, then raised
+ * again for THP while khugepaged runs (m->khugepaged_thread).
+ */
 void init_per_zone_wmark_min(struct machine *m);
 void khugepaged_min_free_kbytes_update(struct machine *m);
 /* start_stop_khugepaged's min_free_kbytes: raised with THP on, recomputed off */

@@ -123,11 +123,59 @@ void policy_set_put(struct policy_set *s, const struct policy_family *f,
 	}
 }
 
-const struct policy *policy_set_get(const struct policy_set *s, const struct policy_family *f)
+/* The set's own pick for @f, or NULL */
+static const struct policy *policy_set_picked(const struct policy_set *s,
+					      const struct policy_family *f)
 {
 	for (unsigned int i = 0; s && i < s->n; i++)
 		if (s->sel[i].family == f)
 			return s->sel[i].policy;
+	return NULL;
+}
+
+bool policy_implies(const struct policy *p, const struct policy_family **fam,
+		    const struct policy **pol)
+{
+	const char *eq = p && p->implies ? strchr(p->implies, '=') : NULL;
+	const struct policy_family *f;
+
+	if (!eq)
+		return false;
+	f = policy_family_find(p->implies, (size_t)(eq - p->implies));
+	*pol = f ? policy_find(f, eq + 1, strlen(eq + 1)) : NULL;
+	*fam = f;
+	return *pol != NULL;
+}
+
+const struct policy *policy_set_implied(const struct policy_set *s, const struct policy_family *f)
+{
+	const struct policy_family *g;
+
+	/* one step only: what an implied entry would imply in turn is not followed */
+	for_each_policy_family(g, i) {
+		const struct policy *p = policy_set_picked(s, g);
+		const struct policy_family *tf;
+		const struct policy *tp;
+
+		if (g == f)
+			continue;
+		if (!p && g->nr_policies)
+			p = &g->policies[g->default_idx];
+		if (policy_implies(p, &tf, &tp) && tf == f)
+			return tp;
+	}
+	return NULL;
+}
+
+const struct policy *policy_set_get(const struct policy_set *s, const struct policy_family *f)
+{
+	const struct policy *p = policy_set_picked(s, f);
+
+	if (p)
+		return p;
+	p = policy_set_implied(s, f);
+	if (p)
+		return p;
 	return f->nr_policies ? &f->policies[f->default_idx] : NULL;
 }
 

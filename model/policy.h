@@ -8,7 +8,10 @@
  * "reuse-head", "new-head", ...  A scenario picks one entry per family
  * (`policy hvo=new-head`, or `--policy hvo=new-head` on the command
  * line); a family nobody picks runs its default entry, the unpatched 6.1
- * behaviour, which is a policy like the others and never a special case.
+ * behaviour, which is a policy like the others and never a special case,
+ * unless an entry picked in another family implies one of its entries
+ * (struct policy.implies: a kernel's HVO comes with that kernel's page
+ * walker).
  *
  * Each entry is behaviour, not a bag of flags: its ops are the family's
  * hooks (struct hvo_ops in policies/hvo.h), called by the mechanism at the
@@ -66,6 +69,14 @@ struct policy {
 	 * kernel failure, not as a fault of the model.
 	 */
 	bool breaks_books;
+	/*
+	 * "FAMILY=NAME": the entry of another family this one comes with,
+	 * used for that family when the selection does not pick it (a 6.12
+	 * HVO walks with 6.12's page walker: hvo=new-head-6.12 implies
+	 * pagewalk-lock=6.17).  An explicit pick of that family wins.  NULL:
+	 * none.
+	 */
+	const char *implies;
 };
 
 /*
@@ -118,14 +129,24 @@ bool policy_parse_one(const char *spec, const struct policy_family **fam,
 /* Put a selection into a set, replacing an earlier pick for the same family */
 void policy_set_put(struct policy_set *s, const struct policy_family *f,
 		    const struct policy *p);
-/* The entry a set picks for @f (its default when the set has none) */
+/*
+ * The entry a set picks for @f; when it has none, the entry another
+ * family's pick (or default) implies for @f (struct policy.implies, the
+ * first family in registry order that implies one), else @f's default.
+ */
 const struct policy *policy_set_get(const struct policy_set *s, const struct policy_family *f);
+/* Only the implied entry: what @s's picks and the defaults imply for @f, or NULL */
+const struct policy *policy_set_implied(const struct policy_set *s, const struct policy_family *f);
+/* The entry @p implies for another family (struct policy.implies): family and entry, or false */
+bool policy_implies(const struct policy *p, const struct policy_family **fam,
+		    const struct policy **pol);
 /* Overlay @over on @base: @over's picks win */
 void policy_set_merge(struct policy_set *base, const struct policy_set *over);
 
 /*
  * Resolve a selection: @dst gets, for every registered family in registry
- * order, @picks' entry or the family's default.  False, with @err filled,
+ * order, @picks' entry, the entry another one implies, or the family's
+ * default (policy_set_get).  False, with @err filled,
  * when @picks names a family that is not registered or an entry that is
  * not one of its family's.  @dst and @picks are different sets.
  * machine_create() does this once.

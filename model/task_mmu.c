@@ -77,13 +77,13 @@
 #include "memory.h"
 #include "mmzone.h"
 #include "page.h"
+#include "pagewalk.h"
 #include "rmap.h"
 #include "sbuf.h"
 #include "task.h"
 #include "vout.h"
 
 #define PSS_SHIFT		12
-#define PUD_SIZE		(1UL << PUD_SHIFT)
 #define KERNEL_MAX_NUMNODES	1024		/* Debian's NODES_SHIFT = 10 */
 #define CAP_FULL_SET		0x000001ffffffffffULL	/* CAP_LAST_CAP = 40 */
 
@@ -342,83 +342,85 @@ static bool pmd_huge_entry(pteval_t pmd)
 }
 
 /*
- * walk_hugetlb_range with smaps_hugetlb_range: a page mapped more than once,
- * or mapped through a PMD table other mms share, is shared
+ * smaps_pte_range, the walk's pmd_entry: a huge PMD counts as one
+ * (under pmd_trans_huge_lock), else every PTE of its table (under the
+ * table's lock)
  */
-static void smaps_hugetlb_range(struct machine *m, struct vm_area_struct *vma,
-				struct mem_size_stats *mss)
+static int smaps_pte_range(struct machine *m, const struct pt_slot *pmd, uint64_t addr,
+			   uint64_t end, struct mm_walk *walk)
 {
-	struct hstate *h = hstate_vma(vma);
-	unsigned long hsz = huge_page_size(h);
+	struct mem_size_stats *mss = walk->private;
+	bool locked = walk->vma->vm_flags & VM_LOCKED;
+	pteval_t e = pt_slot_read(m, pmd);
+	unsigned long pte_table;
+	spinlock_t *ptl;
 
-	for (uint64_t addr = vma->vm_start; addr < vma->vm_end; addr += hsz) {
-		struct huge_pte ptep;
-		spinlock_t *ptl;
-		pteval_t e;
-
-		if (!huge_pte_offset(m, vma->vm_mm, addr, hsz, &ptep))
-			continue;
-		ptl = huge_pte_lockptr(m, vma->vm_mm, &ptep);
+	if (pmd_huge_entry(e)) {
+		ptl = table_lock(m, walk->mm, pmd->table);
 		spin_lock(m, ptl);
-		e = pt_read(m, ptep.table, ptep.idx);
-		if (pte_present(e)) {
-			unsigned long head = pte_pfn(e);
-			int mapcount = (int)pg_read32(m, head + 1, PGOFF_COMPOUND_MAPCOUNT) + 1;
-
-			if (mapcount >= 2 || hugetlb_pmd_shared(m, &ptep))
-				mss->shared_hugetlb += hsz;
-			else
-				mss->private_hugetlb += hsz;
-		}
+		e = pt_slot_read(m, pmd);
+		if (pmd_huge_entry(e))
+			smaps_pmd_entry(m, mss, e, locked);
 		spin_unlock(m, ptl);
+		if (pmd_huge_entry(e))
+			return 0;
 	}
+	if (!pte_present(e))	/* pmd_trans_unstable */
+		return 0;
+	pte_table = pte_pfn(e);
+	ptl = table_lock(m, walk->mm, pte_table);
+	spin_lock(m, ptl);
+	for (uint64_t a = addr; a < end; a += PAGE_SIZE)
+		smaps_pte_entry(m, mss, pt_read(m, pte_table, (a >> PAGE_SHIFT) &
+						(PTRS_PER_TABLE - 1)), locked);
+	spin_unlock(m, ptl);
+	return 0;
 }
 
-/* smap_gather_stats: walk_page_vma with smaps_pte_range at each PMD */
+/*
+ * smaps_hugetlb_range, the walk's hugetlb_entry: a page mapped more than
+ * once, or mapped through a PMD table other mms share, is shared
+ */
+static int smaps_hugetlb_range(struct machine *m, const struct huge_pte *ptep, uint64_t hmask,
+			       uint64_t addr, uint64_t end, struct mm_walk *walk)
+{
+	struct mem_size_stats *mss = walk->private;
+	unsigned long hsz = huge_page_size(hstate_vma(walk->vma));
+	spinlock_t *ptl = huge_pte_lockptr(m, walk->mm, ptep);
+	pteval_t e;
+
+	spin_lock(m, ptl);
+	e = pt_read(m, ptep->table, ptep->idx);
+	if (pte_present(e)) {
+		unsigned long head = pte_pfn(e);
+		int mapcount = (int)pg_read32(m, head + 1, PGOFF_COMPOUND_MAPCOUNT) + 1;
+
+		if (mapcount >= 2 || hugetlb_pmd_shared(m, ptep))
+			mss->shared_hugetlb += hsz;
+		else
+			mss->private_hugetlb += hsz;
+	}
+	spin_unlock(m, ptl);
+	return 0;
+}
+
+/*
+ * smaps_walk_ops.  Without a test_walk the walker skips a VM_PFNMAP VMA;
+ * with no swap in the model smaps_shmem_walk_ops (a pte_hole counting
+ * shmem's swapped pages) is never needed.  The read lock is enough
+ * (PGWALK_RDLOCK).
+ */
+static const struct mm_walk_ops smaps_walk_ops = {
+	.pmd_entry = smaps_pte_range,
+	.hugetlb_entry = smaps_hugetlb_range,
+	.walk_lock = PGWALK_RDLOCK,
+};
+
+/* smap_gather_stats: walk_page_vma (pagewalk.c); the caller holds the mmap lock */
 static void smap_gather_stats(struct machine *m, struct vm_area_struct *vma,
 			      struct mem_size_stats *mss)
 {
-	struct mm_struct *mm = vma->vm_mm;
-	bool locked = vma->vm_flags & VM_LOCKED;
-	uint64_t addr, next;
-
-	/*
-	 * walk_page_test: a VM_PFNMAP VMA is not walked; a hugetlb VMA goes
-	 * to smaps_hugetlb_range.  shmem's swap usage is 0: the model has no
-	 * swap.
-	 */
-	if (vma->vm_flags & VM_PFNMAP)
-		return;
-	if (is_vm_hugetlb_page(vma)) {
-		smaps_hugetlb_range(m, vma, mss);
-		return;
-	}
-	for (addr = vma->vm_start; addr < vma->vm_end; addr = next) {
-		unsigned long pmd_table, pte_table;
-		unsigned int pmd_idx;
-		pteval_t pmd;
-
-		if (!pmd_slot(m, mm, addr, false, &pmd_table, &pmd_idx, NULL)) {
-			next = (addr + PUD_SIZE) & ~(PUD_SIZE - 1);	/* no PMD table here */
-			if (next > vma->vm_end || !next)
-				next = vma->vm_end;
-			continue;
-		}
-		next = (addr + PMD_SIZE) & ~(PMD_SIZE - 1);
-		if (next > vma->vm_end)
-			next = vma->vm_end;
-		pmd = pt_read(m, pmd_table, pmd_idx);
-		if (pmd_huge_entry(pmd)) {
-			smaps_pmd_entry(m, mss, pmd, locked);
-			continue;
-		}
-		if (!pte_present(pmd))
-			continue;
-		pte_table = pte_pfn(pmd);
-		for (uint64_t a = addr; a < next; a += PAGE_SIZE)
-			smaps_pte_entry(m, mss, pt_read(m, pte_table, (a >> PAGE_SHIFT) &
-							(PTRS_PER_TABLE - 1)), locked);
-	}
+	walk_page_vma(m, vma, &smaps_walk_ops, mss);
 }
 
 /* -------------------------------------------------------------------------

@@ -488,13 +488,12 @@ static void buddyinfo_view(struct machine *m, struct vout *vo)
  * Does the pageblock step at pfn have a struct page the kernel would hand
  * out (pfn_to_online_page)?  Boot marks every 2 MiB sub-section that
  * overlaps memory as valid, so a block counts when its sub-section holds
- * any memory, even if pfn itself sits in a small hole.
+ * any memory, even if pfn itself sits in a small hole; memory hotplug
+ * takes whole sections offline.
  */
 static bool pfn_block_online(const struct machine *m, unsigned long pfn)
 {
-	unsigned long start = pfn & ~(PAGES_PER_SUBSECTION - 1);
-
-	return memblock_overlaps_memory(m, start, start + PAGES_PER_SUBSECTION);
+	return pfn_is_online(m, pfn);
 }
 
 static void pagetypeinfo_showfree(struct machine *m, struct pglist_data *pgdat,

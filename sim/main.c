@@ -171,10 +171,14 @@ static int cmd_policies(void)
 		const struct policy_family *f = policy_family_at(i);
 
 		printf("%s: %s\n", f->name, f->summary ? f->summary : "");
-		for (unsigned int j = 0; j < f->nr_policies; j++)
-			printf("  %-20s %s%s\n", f->policies[j].name,
-			       f->policies[j].summary ? f->policies[j].summary : "",
-			       j == f->default_idx ? " (default)" : "");
+		for (unsigned int j = 0; j < f->nr_policies; j++) {
+			const struct policy *p = &f->policies[j];
+
+			printf("  %-20s %s", p->name, p->summary ? p->summary : "");
+			if (p->implies)
+				printf(" (implies %s unless picked)", p->implies);
+			printf("%s\n", j == f->default_idx ? " (default)" : "");
+		}
 	}
 	return 0;
 }

@@ -477,6 +477,11 @@ static int plan_stmt(struct planner *pl, const struct scn_stmt *st, const struct
 		}
 		return 0;
 	case SCN_STORE:
+		if (!strcmp(st->path, "/sys/devices/system/memory/probe"))
+			return refuse(pl, st->path_col, "Debian's 6.1 kernel is built without "
+				      "CONFIG_ARCH_MEMORY_PROBE: the guest has no memory/probe file "
+				      "to add memory with");
+		/* fall through */
 	case SCN_PRINT_TEXT:
 		sb_init(&cmd);
 		sb_puts(&cmd, st->verb == SCN_PRINT_TEXT && !st->mode ? "echo -n " : "echo ");
@@ -545,6 +550,12 @@ static int plan_stmt(struct planner *pl, const struct scn_stmt *st, const struct
 		return 0;
 	case SCN_EXPECT:
 		return plan_expect(pl, st);
+	case SCN_SUBSECTION:
+		return refuse(pl, st->col, "sub-sections are added by drivers (memremap_pages); "
+			      "no file adds them");
+	case SCN_MEMORY:
+		return refuse(pl, st->col, "memory is added and removed by drivers (ACPI, dax/kmem: "
+			      "add_memory, remove_memory); no file removes it");
 	case SCN_KHUGEPAGED:
 		return refuse(pl, st->col, "khugepaged wakes on its own timer in a real kernel; "
 			      "no file makes it scan now");

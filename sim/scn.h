@@ -150,6 +150,8 @@ enum scn_verb {
 	SCN_RM,			/* rm PATH */
 	SCN_STRACE,		/* strace on|off */
 	SCN_KHUGEPAGED,		/* khugepaged [N] */
+	SCN_SUBSECTION,		/* subsection add ADDR SIZE [node=N] | subsection remove ADDR SIZE */
+	SCN_MEMORY,		/* memory add ADDR SIZE [node=N] | memory remove ADDR SIZE */
 };
 
 /* System calls (and the touch pseudo-call) of simulated processes */

@@ -54,6 +54,12 @@ struct parser {
 	char dir[512];		/* the scenario's directory, for replay paths */
 	int *proc_exit_line;	/* [s->nprocs]: where each process exited, 0: alive */
 	int *proc_def_line;	/* [s->nprocs]: where each process was made */
+	/* `subsection add` ranges not removed yet, [start, end) bytes, and their lines */
+	struct dev_range {
+		uint64_t start, end;
+		int line;
+	} *dev;
+	int ndev;
 };
 
 static bool perr(struct parser *p, int col, const char *fmt, ...)
@@ -546,7 +552,8 @@ static const struct bootparam bootparams[] = {
 	{ .name = "hugetlb_cma", .kind = BP_NOT_MODELLED },
 	{ .name = "kernelcore", .kind = BP_NOT_MODELLED },
 	{ .name = "movablecore", .kind = BP_NOT_MODELLED },
-	{ .name = "memmap_on_memory", .kind = BP_NOT_MODELLED },
+	{ .name = "memory_hotplug.memmap_on_memory", .kind = BP_BOOL,
+	  .off = BP_OPT(memmap_on_memory) },
 };
 
 /*
@@ -595,6 +602,9 @@ static bool parse_cmdline(struct parser *p)
 			if (n == strlen("min_free_kbytes") && !strncmp(t->s, "min_free_kbytes", n))
 				return perr(p, t->col, "unknown boot parameter 'min_free_kbytes' "
 					    "(the kernel spells it sysctl.vm.min_free_kbytes)");
+			if (n == strlen("memmap_on_memory") && !strncmp(t->s, "memmap_on_memory", n))
+				return perr(p, t->col, "unknown boot parameter 'memmap_on_memory' "
+					    "(the kernel spells it memory_hotplug.memmap_on_memory)");
 			return perr(p, t->col, "unknown boot parameter '%.*s'", (int)n, t->s);
 		}
 		if (bp->kind == BP_NOT_MODELLED)
@@ -1581,6 +1591,146 @@ static bool parse_khugepaged(struct parser *p)
 	return true;
 }
 
+/*
+ * subsection add ADDR SIZE [node=N] | subsection remove ADDR SIZE: a
+ * driver maps (memremap_pages) or unmaps device memory in 2 MiB
+ * sub-sections, as pmem does.  What can be told before the machine
+ * boots is checked here: alignment, size, the 46-bit limit, the node, an
+ * add overlapping an earlier one not removed yet, a remove of something
+ * no add mapped (a driver unmaps its range whole).  An add over System
+ * RAM is the runner's to find.
+ */
+static bool parse_subsection(struct parser *p)
+{
+	static const char usage[] = "subsection add ADDR SIZE [node=N] | subsection remove ADDR SIZE";
+	struct kv kv[] = { KV("node"), KV_END };
+	uint64_t addr, size;
+	const char *why;
+	bool remove;
+	int nid = 0, i;
+	struct scn_stmt *st;
+
+	if (!want_args(p, "subsection", 3, -1, usage))
+		return false;
+	if (strcmp(p->tk.t[1].s, "add") && strcmp(p->tk.t[1].s, "remove"))
+		return perr(p, p->tk.t[1].col, "subsection: expected 'add' or 'remove', got '%s'",
+			    p->tk.t[1].s);
+	remove = p->tk.t[1].s[0] == 'r';
+	if (!num_at(p, p->tk.t[2].s, p->tk.t[2].col, &addr))
+		return false;
+	if (!scn_parse_size(p->tk.t[3].s, &size, &why))
+		return perr(p, p->tk.t[3].col, "%s: '%s'", why, p->tk.t[3].s);
+	if (addr % (2UL << 20))
+		return perr(p, p->tk.t[2].col, "subsection: %#llx is not 2 MiB aligned (a sub-section "
+			    "starts on a 2 MiB boundary)", (unsigned long long)addr);
+	if (!size || size % (2UL << 20))
+		return perr(p, p->tk.t[3].col, "subsection: size %s is not a non-zero multiple of "
+			    "2 MiB", p->tk.t[3].s);
+	if (addr >= MAX_PHYS_PFN << PAGE_SHIFT || size > (MAX_PHYS_PFN << PAGE_SHIFT) - addr)
+		return perr(p, p->tk.t[2].col, "subsection: [%#llx, +%#llx) ends beyond "
+			    "MAX_PHYSMEM_BITS (%d bits: %#lx)", (unsigned long long)addr,
+			    (unsigned long long)size, MAX_PHYSMEM_BITS, MAX_PHYS_PFN << PAGE_SHIFT);
+	if (remove) {
+		if (p->tk.n > 4)
+			return perr(p, p->tk.t[4].col, "subsection remove: unexpected '%s' (usage: %s)",
+				    p->tk.t[4].s, usage);
+	} else {
+		if (!parse_kv(p, 4, "subsection add", kv))
+			return false;
+		if (kv[0].val && !node_at(p, kv[0].val, kv[0].col, &nid))
+			return false;
+	}
+	for (i = 0; i < p->ndev; i++) {
+		const struct dev_range *r = &p->dev[i];
+
+		if (remove && r->start == addr && r->end == addr + size)
+			break;
+		if (!remove && r->start < addr + size && addr < r->end)
+			return perr(p, p->tk.t[2].col, "subsection add: [%#llx, %#llx) overlaps "
+				    "[%#llx, %#llx), added at line %d", (unsigned long long)addr,
+				    (unsigned long long)(addr + size), (unsigned long long)r->start,
+				    (unsigned long long)r->end, r->line);
+	}
+	if (remove && i == p->ndev)
+		return perr(p, p->tk.t[2].col, "subsection remove: no 'subsection add' mapped "
+			    "[%#llx, %#llx) (a driver unmaps the range it mapped, whole)",
+			    (unsigned long long)addr, (unsigned long long)(addr + size));
+	if (!need_boot(p, p->tk.t[0].col))
+		return false;
+	if (remove) {
+		p->dev[i] = p->dev[--p->ndev];
+	} else {
+		p->dev = xreallocarray(p->dev, (size_t)p->ndev + 1, sizeof(*p->dev));
+		p->dev[p->ndev++] = (struct dev_range){ addr, addr + size, p->line };
+	}
+	st = new_stmt(p, SCN_SUBSECTION, p->tk.t[0].col);
+	st->mode = remove;
+	st->offset = addr;
+	st->count = size;
+	st->node = nid;
+	st->name_col = p->tk.t[2].col;
+	return true;
+}
+
+/*
+ * memory add ADDR SIZE [node=N] | memory remove ADDR SIZE: a driver (ACPI,
+ * dax/kmem) adds System RAM with add_memory or removes it with
+ * remove_memory.  Checked here: whole 128 MiB sections (the smallest
+ * memory block), a size, the 46-bit limit, the node.  The machine's block
+ * size, overlaps and what is online are the runner's.
+ */
+static bool parse_memory(struct parser *p)
+{
+	static const char usage[] = "memory add ADDR SIZE [node=N] | memory remove ADDR SIZE";
+	const uint64_t sec = 1UL << SECTION_SIZE_BITS, max = MAX_PHYS_PFN << PAGE_SHIFT;
+	struct kv kv[] = { KV("node"), KV_END };
+	uint64_t addr, size;
+	const char *why;
+	bool remove;
+	int nid = -1;
+	struct scn_stmt *st;
+
+	if (!want_args(p, "memory", 3, -1, usage))
+		return false;
+	if (strcmp(p->tk.t[1].s, "add") && strcmp(p->tk.t[1].s, "remove"))
+		return perr(p, p->tk.t[1].col, "memory: expected 'add' or 'remove', got '%s'",
+			    p->tk.t[1].s);
+	remove = p->tk.t[1].s[0] == 'r';
+	if (!num_at(p, p->tk.t[2].s, p->tk.t[2].col, &addr))
+		return false;
+	if (!scn_parse_size(p->tk.t[3].s, &size, &why))
+		return perr(p, p->tk.t[3].col, "%s: '%s'", why, p->tk.t[3].s);
+	if (addr % sec)
+		return perr(p, p->tk.t[2].col, "memory: %#llx is not 128 MiB aligned (memory comes "
+			    "and goes in memory blocks of whole sections)", (unsigned long long)addr);
+	if (!size || size % sec)
+		return perr(p, p->tk.t[3].col, "memory: size %s is not a non-zero multiple of "
+			    "128 MiB", p->tk.t[3].s);
+	if (addr >= max || size > max - addr)
+		return perr(p, p->tk.t[2].col, "memory: [%#llx, +%#llx) ends beyond "
+			    "MAX_PHYSMEM_BITS (%d bits: %#llx)", (unsigned long long)addr,
+			    (unsigned long long)size, MAX_PHYSMEM_BITS, (unsigned long long)max);
+	if (remove) {
+		if (p->tk.n > 4)
+			return perr(p, p->tk.t[4].col, "memory remove: unexpected '%s' (usage: %s)",
+				    p->tk.t[4].s, usage);
+	} else {
+		if (!parse_kv(p, 4, "memory add", kv))
+			return false;
+		if (kv[0].val && !node_at(p, kv[0].val, kv[0].col, &nid))
+			return false;
+	}
+	if (!need_boot(p, p->tk.t[0].col))
+		return false;
+	st = new_stmt(p, SCN_MEMORY, p->tk.t[0].col);
+	st->mode = remove;
+	st->offset = addr;
+	st->count = size;
+	st->node = nid;
+	st->name_col = p->tk.t[2].col;
+	return true;
+}
+
 /* mount -t tmpfs|hugetlbfs [-o OPTIONS] SOURCE DIR */
 static bool parse_mount(struct parser *p)
 {
@@ -2071,6 +2221,8 @@ static const struct verb verbs[] = {
 	VERB("rm", parse_rm),
 	VERB("strace", parse_strace),
 	VERB("khugepaged", parse_khugepaged),
+	VERB("subsection", parse_subsection),
+	VERB("memory", parse_memory),
 };
 
 const char *scn_verb_name(size_t i)
@@ -2165,6 +2317,7 @@ struct scn_script *scn_parse_string(const char *file, const char *text, struct s
 	}
 	host_free(buf);
 	host_free(p.proc_exit_line);
+	host_free(p.dev);
 	host_free(p.proc_def_line);
 	scn_toks_free(&p.tk);
 	/*

@@ -57,6 +57,8 @@
 #include "filemap.h"
 #include "hugetlb.h"
 #include "khugepaged.h"
+#include "memory_hotplug.h"
+#include "memremap.h"
 #include "rcu.h"
 #include "memory.h"
 #include "mman.h"
@@ -1501,6 +1503,60 @@ static enum scn_status step_khugepaged(struct scn_runner *run, const struct scn_
 	return SCN_OK;
 }
 
+/* The parser checked alignment, size, node and overlaps between the script's own ranges */
+static enum scn_status step_subsection(struct scn_runner *run, const struct scn_stmt *st)
+{
+	unsigned long pfn = st->offset >> PAGE_SHIFT, nr = st->count >> PAGE_SHIFT;
+	int rc;
+
+	if (st->mode) {
+		rc = memunmap_pages(run->m, pfn, nr);
+	} else {
+		rc = memremap_pages(run->m, st->node, pfn, nr);
+		if (rc == -ENXIO)
+			return rt_error(run, st->name_col, "subsection add: [%#lx, %#lx) overlaps "
+					"System RAM (memremap_pages refuses it)", st->offset,
+					st->offset + st->count);
+	}
+	if (rc < 0) {
+		/* like a driver's probe failing: report it and go on */
+		err_printf(run, "mmsim: subsection %s %#lx %#lx: %s\n", st->mode ? "remove" : "add",
+			   st->offset, st->count, strerror(-rc));
+		run->c.write_errors++;
+	}
+	return SCN_OK;
+}
+
+/*
+ * A driver's add_memory or remove_memory.  What the kernel answers is the
+ * driver's to report: an error goes to stderr and the run goes on.  A
+ * remove the kernel would BUG() or WARN on (not whole blocks, memory no
+ * one added) is an input error.
+ */
+static enum scn_status step_memory(struct scn_runner *run, const struct scn_stmt *st)
+{
+	struct machine *m = run->m;
+	int nid, rc;
+
+	if (st->mode) {
+		rc = remove_memory(m, st->offset, st->count);
+		if (rc == -EINVAL)
+			return rt_error(run, st->name_col, "memory remove: %s", m->hotplug->why);
+	} else {
+		nid = st->node >= 0 ? st->node : memory_add_physaddr_to_nid(m, st->offset);
+		/* as ACPI's memory driver: its own memmap when the range can hold it */
+		rc = add_memory(m, nid, st->offset, st->count,
+				mhp_supports_memmap_on_memory(m, st->count) ? MHP_MEMMAP_ON_MEMORY :
+				MHP_NONE);
+	}
+	if (rc < 0) {
+		err_printf(run, "mmsim: memory %s %#lx %#lx: %s (%s)\n", st->mode ? "remove" : "add",
+			   st->offset, st->count, strerror(-rc), m->hotplug->why);
+		run->c.write_errors++;
+	}
+	return SCN_OK;
+}
+
 static enum scn_status step_strace(struct scn_runner *run, const struct scn_stmt *st)
 {
 	run->strace = st->mode;
@@ -1531,6 +1587,8 @@ static const step_fn steps[] = {
 	[SCN_RM] = step_rm,
 	[SCN_STRACE] = step_strace,
 	[SCN_KHUGEPAGED] = step_khugepaged,
+	[SCN_SUBSECTION] = step_subsection,
+	[SCN_MEMORY] = step_memory,
 };
 
 /* -------------------------------------------------------------------------

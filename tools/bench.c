@@ -27,13 +27,21 @@
  *            on after reading their 512 PTEs: read-only) and collapses per
  *            second (4 KiB anonymous pages into THPs), on 1 GiB (--quick:
  *            256 MiB) of one process
+ *   sparse   memory hot-add + remove cycles per second (arch_add_memory,
+ *            arch_remove_memory) of a 2 MiB sub-section and of a 128 MiB
+ *            section, 72-byte struct pages
+ *   hotplug  offline + online cycles per second of one 128 MiB block of
+ *            boot memory through its sysfs state file, free, and with
+ *            2048 movable pages that offlining migrates out; section
+ *            hot-add + online + offline + remove cycles per second (the
+ *            probe file, state, remove_memory)
  *
  * Each boot figure comes from a child process, so its peak RSS is its own.
  * When a sibling binary mmsim-bench-jemalloc exists (the same driver
  * linked with jemalloc), the driver runs it too and prints both columns;
  * that is how the project decides whether jemalloc earns its place.
  *
- *   mmsim-bench [--quick] [--only pcp|buddy|boot|seed000|proc|hugetlb|khugepaged] [--no-jemalloc]
+ *   mmsim-bench [--quick] [--only pcp|buddy|boot|seed000|proc|hugetlb|khugepaged|sparse|hotplug] [--no-jemalloc]
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -49,12 +57,15 @@
 #include "huge_memory.h"
 #include "hugetlb.h"
 #include "khugepaged.h"
+#include "memory_hotplug.h"
 #include "memory.h"
+#include "migrate.h"
 #include "mman.h"
 #include "mmap.h"
 #include "mremap.h"
 #include "task.h"
 #include "module.h"
+#include "sparse.h"
 #include "vmstat.h"
 
 static double now(void)
@@ -495,6 +506,151 @@ static struct kh_figs bench_khugepaged(bool quick)
 	return f;
 }
 
+/* ---- sparse ------------------------------------------------------------- */
+/*
+ * Memory hot-add and remove cycles per second (arch_add_memory +
+ * arch_remove_memory, model/sparse.c) on a 1 GiB machine with 72-byte
+ * struct pages: one 2 MiB sub-section above 4G (its memmap in base pages),
+ * and one whole 128 MiB section (2 MiB PMDs, one of them partly used, so
+ * the sub-PMD rules mark it 0xFD and check all of it on removal).
+ */
+struct sparse_figs {
+	double sub_per_s, sec_per_s;
+};
+
+static double bench_hotplug_cycles(struct machine *m, unsigned long nr_pages, long cycles)
+{
+	struct mhp_params p = { .pgprot = PAGE_KERNEL };
+	const unsigned long base = (4UL << 30) >> PAGE_SHIFT;
+	double t0 = now();
+
+	for (long i = 0; i < cycles; i++) {
+		/* walk over 16 sections, so the PMDs are not always the same */
+		unsigned long pfn = base + (unsigned long)(i % 16) * 2 * PAGES_PER_SECTION;
+
+		if (arch_add_memory(m, 0, pfn, nr_pages, &p)) {
+			fprintf(stderr, "mmsim-bench: arch_add_memory failed\n");
+			exit(1);
+		}
+		arch_remove_memory(m, pfn, nr_pages, NULL);
+	}
+	if (m->fail.failed) {
+		fprintf(stderr, "mmsim-bench: %s\n", m->fail.msg);
+		exit(1);
+	}
+	return (double)cycles / (now() - t0);
+}
+
+static struct sparse_figs bench_sparse(bool quick)
+{
+	struct machine_opts o;
+	struct machine *m;
+	struct sparse_figs f;
+	char err[256];
+
+	machine_opts_default(&o);
+	o.node[0].mem_bytes = 1UL << 30;
+	o.struct_page_size = 72;
+	m = machine_create(&o, err, sizeof(err));
+	if (!m) {
+		fprintf(stderr, "mmsim-bench: %s\n", err);
+		exit(1);
+	}
+	f.sub_per_s = bench_hotplug_cycles(m, PAGES_PER_SUBSECTION, quick ? 20000 : 200000);
+	f.sec_per_s = bench_hotplug_cycles(m, PAGES_PER_SECTION, quick ? 500 : 5000);
+	machine_destroy(m);
+	return f;
+}
+
+/* ---- memory hotplug ------------------------------------------------------ */
+
+struct hotplug_figs {
+	double free_cycles_per_s;	/* offline + online of a free 128 MiB block */
+	double migrate_cycles_per_s;	/* the same with 8 MiB of movable pages to migrate */
+	double hotadd_cycles_per_s;	/* probe + online + offline + remove of a 128 MiB block */
+};
+
+static void bench_set_block(struct machine *m, const char *path, const char *state)
+{
+	char err[512];
+
+	if (mm_store_file(m, path, state, err, sizeof(err))) {
+		fprintf(stderr, "mmsim-bench: %s\n", err);
+		exit(1);
+	}
+}
+
+/*
+ * One 128 MiB block of a 4 GiB machine, offline and online again, as
+ * `echo offline > .../memory5/state` and `echo online > ...` do it: first
+ * free, then holding 2048 movable pages that each offline migrates out
+ * (they come back as the next cycle's pages are put there again).
+ */
+static struct hotplug_figs bench_hotplug(bool quick)
+{
+	static const char state[] = "/sys/devices/system/memory/memory5/state";
+	struct machine *m = bench_machine(1, 4, 2);
+	unsigned long base = 5UL << (27 - PAGE_SHIFT);
+	int cycles = quick ? 50 : 500;
+	struct hotplug_figs f;
+	double t0, secs;
+
+	t0 = now();
+	for (int i = 0; i < cycles; i++) {
+		bench_set_block(m, state, "offline");
+		bench_set_block(m, state, "online");
+	}
+	f.free_cycles_per_s = cycles / (now() - t0);
+
+	/* only the offline and online are timed, not putting the pages there */
+	cycles /= 5;
+	secs = 0;
+	for (int i = 0; i < cycles; i++) {
+		for (unsigned long p = base; p < base + 2048; p++) {
+			if (alloc_contig_range(m, p, p + 1, MIGRATE_MOVABLE, GFP_KERNEL)) {
+				fprintf(stderr, "mmsim-bench: no page at %#lx\n", p);
+				exit(1);
+			}
+			mm_mark_movable_data(m, p, 0);
+		}
+		t0 = now();
+		bench_set_block(m, state, "offline");
+		bench_set_block(m, state, "online");
+		secs += now() - t0;
+	}
+	f.migrate_cycles_per_s = cycles / secs;
+
+	/*
+	 * A block above the machine's memory, hot-added through the probe
+	 * file, onlined, offlined and removed (remove_memory, as a driver
+	 * does): section, memmap, block device, zone span, all of it.
+	 */
+	{
+		uint64_t addr = ((uint64_t)m->max_pfn << PAGE_SHIFT) + (1ULL << 30);
+		char path[96], val[32];
+		unsigned long id;
+
+		addr &= ~((128ULL << 20) - 1);
+		id = (unsigned long)(addr >> 27);
+		snprintf(val, sizeof(val), "%#llx", (unsigned long long)addr);
+		snprintf(path, sizeof(path), "/sys/devices/system/memory/memory%lu/state", id);
+		cycles = quick ? 50 : 500;
+		t0 = now();
+		for (int i = 0; i < cycles; i++) {
+			bench_set_block(m, "/sys/devices/system/memory/probe", val);
+			bench_set_block(m, path, "online");
+			bench_set_block(m, path, "offline");
+			if (remove_memory(m, addr, 128ULL << 20)) {
+				fprintf(stderr, "mmsim-bench: remove_memory: %s\n", m->hotplug->why);
+				exit(1);
+			}
+		}
+		f.hotadd_cycles_per_s = cycles / (now() - t0);
+	}
+	machine_destroy(m);
+	return f;
+}
+
 int main(int argc, char **argv)
 {
 	bool quick = false, jemalloc_sibling = true;
@@ -510,7 +666,7 @@ int main(int argc, char **argv)
 			only = argv[++i];
 		else {
 			fprintf(stderr, "usage: mmsim-bench [--quick] [--only pcp|buddy|boot|"
-				"seed000|proc|hugetlb|khugepaged] [--no-jemalloc]\n");
+				"seed000|proc|hugetlb|khugepaged|sparse|hotplug] [--no-jemalloc]\n");
 			return 2;
 		}
 	}
@@ -563,6 +719,22 @@ int main(int argc, char **argv)
 		printf("  khugepaged scan (read-only ranges):      %6.2f M pages/s\n",
 		       f.scanned_per_s / 1e6);
 		printf("  khugepaged collapses (anon 2 MiB):       %6.0f /s\n", f.collapses_per_s);
+	}
+	if (!only || !strcmp(only, "sparse")) {
+		struct sparse_figs f = bench_sparse(quick);
+
+		printf("  hot-add+remove, 2 MiB sub-section (72 B): %6.1f k cycles/s\n",
+		       f.sub_per_s / 1e3);
+		printf("  hot-add+remove, 128 MiB section (72 B):   %6.0f cycles/s\n", f.sec_per_s);
+	}
+	if (!only || !strcmp(only, "hotplug")) {
+		struct hotplug_figs f = bench_hotplug(quick);
+
+		printf("  offline + online, free 128 MiB block:    %6.0f /s\n", f.free_cycles_per_s);
+		printf("  the same, 2048 pages migrated out:       %6.0f /s\n",
+		       f.migrate_cycles_per_s);
+		printf("  section hot-add+online+offline+remove:   %6.0f /s\n",
+		       f.hotadd_cycles_per_s);
 	}
 	if (!only || !strcmp(only, "seed000")) {
 		static const char *const pols[] = { "reuse-head", "new-head" };

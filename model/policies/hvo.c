@@ -49,6 +49,13 @@
  *		after hugetlb_vmemmap_restore_folio, which warns on a
  *		nonzero refcount): the struct pages that restore fills with
  *		byte copies of the head so carry refcount 0 into the buddy.
+ *		It walks the vmemmap with the generic page walker under
+ *		init_mm's read lock (seed 002, 6.8; 6.12.101 on spell it
+ *		walk_kernel_page_table_range): it implies pagewalk-lock=6.17,
+ *		and under an explicit pagewalk-lock=6.1 the walk's assertion
+ *		(the write lock) fails.
+ * Every other entry walks with HVO's own walker, as kernels before 6.8
+ * do, which asserts nothing.
  */
 #include <errno.h>
 #include <string.h>
@@ -124,22 +131,23 @@ static int alloc_head_copy_or_skip(struct machine *m, struct vmemmap_remap_walk 
  * queued.  6.1's has no head case: without a new head the walk never
  * passes the head PTE here.
  */
-static void vmemmap_remap_pte(struct machine *m, uint64_t addr, unsigned long frame,
-			      struct vmemmap_remap_walk *walk)
+static void vmemmap_remap_pte(struct machine *m, const struct pt_slot *pte, uint64_t addr,
+			      unsigned long frame, struct vmemmap_remap_walk *walk)
 {
 	pteval_t prot = addr == walk->reuse_addr ? PAGE_KERNEL : PAGE_KERNEL_RO;
 
-	vmemmap_set_pte(m, addr, walk->reuse_page, prot);
+	vmemmap_set_pte(m, pte, walk->reuse_page, prot);
 	vmemmap_walk_queue(walk, frame, addr);
 }
 
 /* seed v1: the head is copied into the new page at the head PTE, after the PMD split */
-static void vmemmap_remap_pte_copy_head(struct machine *m, uint64_t addr, unsigned long frame,
+static void vmemmap_remap_pte_copy_head(struct machine *m, const struct pt_slot *pte,
+					uint64_t addr, unsigned long frame,
 					struct vmemmap_remap_walk *walk)
 {
 	if (addr == walk->reuse_addr)
 		fstore_frame_copy(m, walk->reuse_page, frame);
-	vmemmap_remap_pte(m, addr, frame, walk);
+	vmemmap_remap_pte(m, pte, addr, frame, walk);
 }
 
 /* -------------------------------------------------------------------------
@@ -255,20 +263,43 @@ static void reset_struct_pages(struct machine *m, unsigned long frame)
 }
 
 /* vmemmap_restore_pte (6.1): a copy of the reuse page, then reset_struct_pages */
-static void vmemmap_restore_pte(struct machine *m, uint64_t addr, unsigned long page,
-				unsigned long reuse_page)
+static void vmemmap_restore_pte(struct machine *m, const struct pt_slot *pte, uint64_t addr,
+				unsigned long page, unsigned long reuse_page)
 {
 	fstore_frame_copy(m, page, reuse_page);
 	reset_struct_pages(m, page);
-	vmemmap_set_pte(m, addr, page, PAGE_KERNEL);
+	vmemmap_set_pte(m, pte, page, PAGE_KERNEL);
 }
 
 /* 6.12: a byte copy of the reuse page, no reset_struct_pages */
-static void vmemmap_restore_pte_no_reset(struct machine *m, uint64_t addr, unsigned long page,
+static void vmemmap_restore_pte_no_reset(struct machine *m, const struct pt_slot *pte,
+					 uint64_t addr, unsigned long page,
 					 unsigned long reuse_page)
 {
 	fstore_frame_copy(m, page, reuse_page);
-	vmemmap_set_pte(m, addr, page, PAGE_KERNEL);
+	vmemmap_set_pte(m, pte, page, PAGE_KERNEL);
+}
+
+/* -------------------------------------------------------------------------
+ * The walker (walk)
+ */
+
+/*
+ * 6.1 to 6.7: vmemmap_remap_range's own pgd -> p4d -> pud -> pmd -> pte
+ * loop, which splits each PMD and remaps each PTE as the page walker's
+ * callbacks do here: the walker's core, with no lock assertion of its own.
+ */
+static int vmemmap_walk_own(struct machine *m, uint64_t start, uint64_t end,
+			    const struct mm_walk_ops *ops, void *private)
+{
+	return __walk_page_range_novma(m, m->init_mm, start, end, ops, PFN_NONE, private);
+}
+
+/* 6.8 on (seed 002 patch 2): walk_page_range_novma(&init_mm, ...) */
+static int vmemmap_walk_novma(struct machine *m, uint64_t start, uint64_t end,
+			      const struct mm_walk_ops *ops, void *private)
+{
+	return walk_page_range_novma(m, m->init_mm, start, end, ops, PFN_NONE, private);
 }
 
 /* -------------------------------------------------------------------------
@@ -291,6 +322,7 @@ static const struct policy hvo_policies[] = {
 			.optimize_folio = __hugetlb_vmemmap_optimize,
 			.restore_pte = vmemmap_restore_pte,
 			.restore_gfp = GFP_RESTORE_6_1,
+			.walk = vmemmap_walk_own,
 		},
 	},
 	{
@@ -305,6 +337,7 @@ static const struct policy hvo_policies[] = {
 			.optimize_folio = __hugetlb_vmemmap_optimize,
 			.restore_pte = vmemmap_restore_pte,
 			.restore_gfp = GFP_RESTORE_6_1,
+			.walk = vmemmap_walk_own,
 		},
 	},
 	{
@@ -319,6 +352,7 @@ static const struct policy hvo_policies[] = {
 			.optimize_folio = __hugetlb_vmemmap_optimize,
 			.restore_pte = vmemmap_restore_pte,
 			.restore_gfp = GFP_RESTORE_6_1,
+			.walk = vmemmap_walk_own,
 		},
 	},
 	{
@@ -333,6 +367,7 @@ static const struct policy hvo_policies[] = {
 			.optimize_folio = __hugetlb_vmemmap_optimize,
 			.restore_pte = vmemmap_restore_pte,
 			.restore_gfp = GFP_RESTORE_6_1,
+			.walk = vmemmap_walk_own,
 		},
 	},
 	{
@@ -347,6 +382,7 @@ static const struct policy hvo_policies[] = {
 			.optimize_folio = __hugetlb_vmemmap_optimize,
 			.restore_pte = vmemmap_restore_pte,
 			.restore_gfp = GFP_RESTORE_6_1,
+			.walk = vmemmap_walk_own,
 		},
 	},
 	{
@@ -361,6 +397,7 @@ static const struct policy hvo_policies[] = {
 			.optimize_folio = __hugetlb_vmemmap_optimize_folio,
 			.restore_pte = vmemmap_restore_pte,
 			.restore_gfp = GFP_RESTORE_6_7,
+			.walk = vmemmap_walk_own,
 			.batch = true,
 		},
 	},
@@ -368,6 +405,7 @@ static const struct policy hvo_policies[] = {
 		.name = "new-head-6.12",
 		.summary = "Debian 6.12: GFP_KERNEL head or no HVO, head/tail scheme",
 		.models = "Debian 6.12.117, mm/hugetlb: refactor code around vmemmap_walk",
+		.implies = "pagewalk-lock=6.17",
 		.ops = &(const struct hvo_ops){
 			.alloc_head = alloc_head_copy_or_skip,
 			.head_gfp = GFP_KERNEL,
@@ -376,6 +414,7 @@ static const struct policy hvo_policies[] = {
 			.optimize_folio = __hugetlb_vmemmap_optimize_folio,
 			.restore_pte = vmemmap_restore_pte_no_reset,
 			.restore_gfp = GFP_RESTORE_6_7,
+			.walk = vmemmap_walk_novma,
 			.batch = true,
 			.restore_frozen = true,
 		},

@@ -28,13 +28,13 @@ struct hvo_ops {
 	int (*alloc_head)(struct machine *m, struct vmemmap_remap_walk *walk, int nid, gfp_t gfp);
 	gfp_t head_gfp;
 	/*
-	 * walk->remap_pte: map the PTE of @addr, which maps @frame, onto
+	 * walk->remap_pte: map the PTE @pte of @addr, which maps @frame, onto
 	 * walk->reuse_page and queue @frame (vmemmap_walk_queue).  Called
 	 * for every PTE but the first, and for the first when there is a
 	 * new head.
 	 */
-	void (*remap_pte)(struct machine *m, uint64_t addr, unsigned long frame,
-			  struct vmemmap_remap_walk *walk);
+	void (*remap_pte)(struct machine *m, const struct pt_slot *pte, uint64_t addr,
+			  unsigned long frame, struct vmemmap_remap_walk *walk);
 	/* Free the vmemmap pages a remap took out (vmemmap_free_account each); empties @list */
 	void (*free_vmemmap_page_list)(struct machine *m, struct frame_list *list);
 	/*
@@ -46,13 +46,24 @@ struct hvo_ops {
 	int (*optimize_folio)(struct machine *m, const struct hstate *h, unsigned long head,
 			      unsigned int flags, struct frame_list *list);
 	/*
-	 * walk->restore_pte: give the PTE of @addr its own page @page again,
-	 * filled from @reuse_page, mapped read-write.  Used by restore and
-	 * to undo a remap whose split failed.
+	 * walk->restore_pte: give the PTE @pte of @addr its own page @page
+	 * again, filled from @reuse_page, mapped read-write.  Used by restore
+	 * and to undo a remap whose split failed.
 	 */
-	void (*restore_pte)(struct machine *m, uint64_t addr, unsigned long page,
-			    unsigned long reuse_page);
+	void (*restore_pte)(struct machine *m, const struct pt_slot *pte, uint64_t addr,
+			    unsigned long page, unsigned long reuse_page);
 	gfp_t restore_gfp;		/* restore's order-0 allocations */
+	/*
+	 * The walk of init_mm's tables over [start, end) every remap,
+	 * restore and split goes through (vmemmap_remap_range), with the
+	 * mechanism's @ops and @private; the caller holds init_mm's mmap
+	 * lock for read, as every kernel's HVO takes it.  Up to 6.7 HVO
+	 * walks with a walker of its own, which asserts nothing; from 6.8
+	 * with walk_page_range_novma (6.17: walk_kernel_page_table_range),
+	 * which asserts what the pagewalk-lock policy says.
+	 */
+	int (*walk)(struct machine *m, uint64_t start, uint64_t end, const struct mm_walk_ops *ops,
+		    void *private);
 	/*
 	 * How hugetlb (hugetlb.c) treats pool pages around the mechanism;
 	 * its code differs with these, read through hugetlb_vmemmap_batched()

@@ -112,7 +112,8 @@ def test_policies_lists_families(mmsim):
     assert r.returncode == 0
     lines = r.stdout.splitlines()
     heads = [i for i, line in enumerate(lines) if not line.startswith("  ")]
-    assert [lines[i].split(":")[0] for i in heads] == ["hvo", "hugetlb-mremap", "thp-uprobe"]
+    assert [lines[i].split(":")[0] for i in heads] == ["hvo", "hugetlb-mremap", "thp-uprobe",
+                                                       "vmemmap-subpmd", "pagewalk-lock"]
     assert lines[0] == "hvo: HugeTLB vmemmap optimisation: what happens to the head vmemmap page"
     families = {}
     for line in lines:
@@ -121,7 +122,7 @@ def test_policies_lists_families(mmsim):
             families[name] = []
         else:
             families[name].append(line)
-    assert list(families) == ["hvo", "hugetlb-mremap", "thp-uprobe"]
+    assert list(families) == ["hvo", "hugetlb-mremap", "thp-uprobe", "vmemmap-subpmd", "pagewalk-lock"]
     entries = families["hvo"]
     assert [line.split()[0] for line in entries][:2] == ["reuse-head", "new-head"]
     assert [line for line in entries if line.endswith(" (default)")] == [
@@ -129,6 +130,12 @@ def test_policies_lists_families(mmsim):
     assert [line.split()[0] for line in families["thp-uprobe"]
             if line.endswith(" (default)")] == ["split-pmd-collapse"]
     assert [line.split()[0] for line in families["hugetlb-mremap"]] == ["reject", "move-v1", "move-noclear", "move"]
+    assert [line.split()[0] for line in families["pagewalk-lock"]] == ["6.1", "6.8", "6.17"]
+    assert families["pagewalk-lock"][0].endswith(" (default)")
+    # an entry that brings another family's entry says so, and only it
+    assert [line.split()[0] for line in lines if "(implies " in line] == ["new-head-6.12"]
+    assert [line for line in entries if line.split()[0] == "new-head-6.12"][0].endswith(
+        " (implies pagewalk-lock=6.17 unless picked)")
     r = mmsim("policies", "hvo")
     assert r.returncode == 2
     assert r.stderr.startswith("mmsim: policies: unexpected argument 'hvo'\n" + USAGE)
@@ -195,10 +202,12 @@ def test_files_are_the_files_scenarios_reach(mmsim, run_scenario):
         pattern, mode, _ = line.split()
         if "<pid>" in pattern or "<name>" in pattern:
             continue
-        path = pattern.replace("<nid>", "1").replace("<kB>", "2048")
+        path = pattern.replace("<nid>", "1").replace("<kB>", "2048").replace("<block>", "1")
         if "r" in mode:
             text.append(f"cat {path}")
-        if mode == "w":
+        if mode == "w" and path.endswith("/memory/probe"):
+            text.append(f"echo 0x48000000 > {path}")   # a block above the machine's memory
+        elif mode == "w":
             text.append(f"echo 1 > {path}")
         if mode == "r":
             text.append(f"echo 1 > {path}")

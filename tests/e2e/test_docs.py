@@ -211,11 +211,12 @@ def test_files_match_the_modules(mmsim):
 
 
 PLACEHOLDER = {"<nid>": r"(?:\d+|<nid>)", "<kB>": r"(?:\d+|<kB>)",
-               "<pid>": r"(?:\d+|<pid>|[A-Za-z_]\w*)", "<name>": r"[^/]+"}
+               "<pid>": r"(?:\d+|<pid>|[A-Za-z_]\w*)", "<block>": r"(?:\d+|<block>)",
+               "<name>": r"[^/]+"}
 
 
 def pattern_regex(path):
-    parts = re.split(r"(<nid>|<kB>|<pid>|<name>)", path)
+    parts = re.split(r"(<nid>|<kB>|<pid>|<block>|<name>)", path)
     return "".join(PLACEHOLDER.get(p, re.escape(p)) for p in parts)
 
 
@@ -235,7 +236,8 @@ def test_files_spelled_anywhere_are_listed():
     """A kernel path that README.md or the language page spells in
     backticks (alone or in a cat/echo line) is one of the listed files or
     the directory of some; node0 and hugepages-2048kB match the
-    placeholders <nid> and <kB>, a pid or a process name <pid>."""
+    placeholders <nid> and <kB>, a pid or a process name <pid>, memory9
+    <block>."""
     files = docs_files()
     problems = []
     for path in (README, LANG):

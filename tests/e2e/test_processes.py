@@ -301,3 +301,37 @@ def test_bad_process_verbs(run_scenario, line, err):
     r = run_scenario("machine nodes=1 mem=64M\n" + line + "\n")
     assert r.returncode == 2
     assert r.stderr.startswith(err), r.stderr
+
+
+def test_thp_starts_off_below_512m(run_scenario):
+    # 6.1's hugepage_init: with less than 512 MiB of RAM (totalram_pages, so
+    # a 512M machine too) transparent_hugepage_flags = 0, even over the
+    # boot parameter: enabled and defrag never, no huge zero page, and
+    # khugepaged never raises min_free_kbytes (a real 512 MiB guest: DMA32
+    # min 653 pages).  Writing `enabled` turns THP on and raises it then.
+    r = run_scenario(
+        "machine nodes=1 mem=512M\n"
+        "cmdline transparent_hugepage=always\n"
+        "cat /sys/kernel/mm/transparent_hugepage/enabled\n"
+        "cat /sys/kernel/mm/transparent_hugepage/defrag\n"
+        "cat /sys/kernel/mm/transparent_hugepage/use_zero_page\n"
+        "expect zoneinfo.0.DMA32.min < 700\n"
+        "process p\n"
+        "p: a = mmap(NULL, 4M, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0)\n"
+        "p: touch(a, 4M, WRITE)\n"
+        "expect proc.p.AnonHugePages == 0\n"
+        "echo always > /sys/kernel/mm/transparent_hugepage/enabled\n"
+        "expect zoneinfo.0.DMA32.min > 3000\n"
+        "p: b = mmap(NULL, 4M, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0)\n"
+        "p: touch(b, 4M, WRITE)\n"
+        "expect proc.p.AnonHugePages >= 2048\n", "--check")
+    assert r.returncode == 0, r.stderr
+    assert r.stdout == ("always madvise [never]\n"
+                        "always defer defer+madvise madvise [never]\n"
+                        "0\n")
+    # 1 GiB: THP as configured
+    r = run_scenario("machine nodes=1 mem=1G\n"
+                     "cat /sys/kernel/mm/transparent_hugepage/enabled\n"
+                     "expect zoneinfo.0.DMA32.min > 3000\n")
+    assert r.returncode == 0, r.stderr
+    assert r.stdout == "[always] madvise never\n"

@@ -189,6 +189,7 @@ static void *ur_setup(struct xp_ctx *x, void *arg)
 		xp_fail(x, "machine_create: %s", err);
 		return s;
 	}
+	s->m->thp_off_at_boot = false;	/* THP on at 64 MiB, as t_boot has it */
 	/* the program: one THP in the page cache, every subpage its own bytes */
 	if (shmem_mount(s->m, "/mnt", "huge=always", err, sizeof(err)) ||
 	    do_truncate_path(s->m, "/mnt/prog", PMD_SIZE)) {

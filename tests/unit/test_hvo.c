@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "testlib.h"
+#include "cpu.h"
 #include "pgtable.h"
 #include "hugetlb.h"
 #include "hugetlb_vmemmap.h"
@@ -906,6 +907,7 @@ static void test_policy_table(void **state)
 		assert_non_null(ops->optimize_folio);
 		assert_non_null(ops->restore_pte);
 		assert_true(ops->restore_gfp & GFP_KERNEL);
+		assert_non_null(ops->walk);
 	}
 	assert_null(policy_find(f, "no-such-policy", 14));
 	assert_false(policy_set_pick(&none, "hvo", "no-such-policy"));
@@ -924,6 +926,108 @@ static void test_policy_table(void **state)
 	assert_ptr_equal(hvo_ops(m), policy_find(f, "new-head-6.12", 13)->ops);
 	assert_true(hugetlb_vmemmap_batched(m));
 	assert_true(hugetlb_vmemmap_restore_frozen(m));
+	machine_destroy(m);
+}
+
+
+/* -------------------------------------------------------------------------
+ * Seed 002: the walk HVO's remap goes through, and the lock it holds.
+ *
+ *   hvo entry       walker                       pagewalk-lock: none  6.1    6.8  6.17
+ *   reuse-head      its own (6.1)                              ok    ok     ok   ok
+ *   new-head-6.7    its own (6.7 < 6.8)                        ok    ok     ok   ok
+ *   new-head-6.12   walk_page_range_novma                      ok*   WARN   ok   ok
+ *
+ * Every HVO holds mmap_read_lock(&init_mm) around its walks.  6.1's
+ * walk_page_range_novma wants the write lock even for init_mm, so a 6.12
+ * HVO on 6.1's walker warns (the reason seed 002's first patch exists);
+ * nothing picked, new-head-6.12 brings 6.17's walker (*).  The remap
+ * completes all the same: the assertion is a WARNING.
+ */
+#define W_61_READ "WARNING: walk_page_range_novma on CPU#0: mmap_assert_write_locked(init_mm) " \
+		  "failed: the mmap lock is held for read"
+
+static struct machine *walk_machine(const char *hvo, const char *lock)
+{
+	struct machine_opts o;
+
+	t_opts(&o, 1, 256, 2);
+	o.hugetlb_free_vmemmap = true;
+	assert_true(policy_set_pick(&o.policies, "hvo", hvo));
+	if (lock)
+		assert_true(policy_set_pick(&o.policies, "pagewalk-lock", lock));
+	return t_boot(&o);
+}
+
+static void test_walk_lock_by_policy(void **state)
+{
+	static const char *const hvos[] = { "reuse-head", "new-head-6.7", "new-head-6.12" };
+	static const char *const locks[] = { NULL, "6.1", "6.8", "6.17" };
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(hvos); i++) {
+		for (size_t j = 0; j < ARRAY_SIZE(locks); j++) {
+			struct machine *m = walk_machine(hvos[i], locks[j]);
+			bool warns = i == 2 && j == 1;
+			unsigned long head;
+
+			assert_int_equal(alloc_hugepages(m, &head, 1, NULL), 1);
+			hugetlb_vmemmap_optimize(m, &h2m, head);
+			if (warns != m->fail.failed)
+				fail_msg("hvo=%s pagewalk-lock=%s: %s", hvos[i], locks[j] ? locks[j] : "-",
+					 m->fail.failed ? m->fail.msg : "no warning");
+			if (warns)
+				assert_string_equal(m->fail.msg, W_61_READ);
+			assert_true(HPageVmemmapOptimized(m, head));
+			assert_int_equal(m->hvo_stats.optimized, 1);
+			/* mmap_read_unlock(&init_mm): nobody holds it afterwards */
+			assert_false(rwsem_is_locked(&m->init_mm->mmap_lock));
+			machine_destroy(m);
+		}
+	}
+}
+
+/* new-head-6.12 with nothing picked walks with 6.17's walker: the implied entry */
+static void test_612_implies_617_walker(void **state)
+{
+	const struct policy_family *f = policy_family_find("pagewalk-lock", 13);
+	struct machine *m = walk_machine("new-head-6.12", NULL);
+
+	(void)state;
+	assert_non_null(f);
+	assert_ptr_equal(machine_policy(m, f), policy_find(f, "6.17", 4)->ops);
+	machine_destroy(m);
+	m = walk_machine("new-head-6.12", "6.8");
+	assert_ptr_equal(machine_policy(m, f), policy_find(f, "6.8", 3)->ops);
+	machine_destroy(m);
+	m = walk_machine("reuse-head", NULL);
+	assert_ptr_equal(machine_policy(m, f), f->policies[f->default_idx].ops);
+	assert_string_equal(f->policies[f->default_idx].name, "6.1");
+	machine_destroy(m);
+}
+
+/*
+ * The other walks of a 6.12 HVO on 6.1's walker warn the same way: the
+ * batch's split-only walk (hugetlb_vmemmap_optimize_folios) and the
+ * restore (vmemmap_remap_alloc).
+ */
+static void test_612_on_61_walker_split_and_restore(void **state)
+{
+	struct machine *m = walk_machine("new-head-6.12", "6.1");
+	unsigned long heads[2];
+
+	(void)state;
+	assert_int_equal(alloc_hugepages(m, heads, 2, NULL), 2);
+	hugetlb_vmemmap_optimize_folios(m, &h2m, heads, 2);
+	assert_string_equal(m->fail.msg, W_61_READ);
+	assert_int_equal(m->hvo_stats.optimized, 2);
+	m->fail.failed = false;
+	m->fail.msg[0] = '\0';
+	assert_int_equal(hugetlb_vmemmap_restore(m, &h2m, heads[0]), 0);
+	assert_string_equal(m->fail.msg, W_61_READ);
+	assert_int_equal(m->hvo_stats.restored, 1);
+	assert_false(rwsem_is_locked(&m->init_mm->mmap_lock));
+	m->fail.failed = false;
 	machine_destroy(m);
 }
 
@@ -959,6 +1063,9 @@ int main(void)
 		cmocka_unit_test(test_remap_split_fails_new_head),
 		cmocka_unit_test(test_restore_partial_alloc_gives_back),
 		cmocka_unit_test(test_batch_enomem_nothing_collected),
+		cmocka_unit_test(test_walk_lock_by_policy),
+		cmocka_unit_test(test_612_implies_617_walker),
+		cmocka_unit_test(test_612_on_61_walker_split_and_restore),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -63,6 +63,26 @@ static void test_match_literal(void **state)
 	assert_true(match("", "", &a));
 }
 
+/* %M: a memory block directory, numbered as a node's is */
+static void test_match_memory_block(void **state)
+{
+	static const char pat[] = "/sys/devices/system/memory/memory%M/state";
+	struct mm_file_args a;
+
+	(void)state;
+	assert_true(match(pat, "/sys/devices/system/memory/memory9/state", &a));
+	assert_int_equal(a.block, 9);
+	assert_int_equal(a.nid, -1);
+	assert_true(match(pat, "/sys/devices/system/memory/memory0/state", &a));
+	assert_int_equal(a.block, 0);
+	assert_true(match("/proc/buddyinfo", "/proc/buddyinfo", &a));
+	assert_int_equal(a.block, -1);
+	no_match(pat, "/sys/devices/system/memory/memory09/state");
+	no_match(pat, "/sys/devices/system/memory/memory/state");
+	no_match(pat, "/sys/devices/system/memory/memory0x9/state");
+	no_match(pat, "/sys/devices/system/memory/memory-1/state");
+}
+
 /* %N and %K: a node directory and a size directory, as hugetlb uses them */
 static void test_match_node_and_size(void **state)
 {
@@ -253,6 +273,9 @@ static void test_pattern_text_and_mode(void **state)
 	mm_file_pattern_text("/proc/%P/%S", &sb);
 	assert_string_equal(sb.buf, "/proc/<pid>/<name>");
 	sb_reset(&sb);
+	mm_file_pattern_text("/sys/devices/system/memory/memory%M/valid_zones", &sb);
+	assert_string_equal(sb.buf, "/sys/devices/system/memory/memory<block>/valid_zones");
+	sb_reset(&sb);
 	mm_file_pattern_text("/proc/buddyinfo", &sb);
 	assert_string_equal(sb.buf, "/proc/buddyinfo");
 	sb_free(&sb);
@@ -297,7 +320,7 @@ static void test_tables(void **state)
 
 			assert_true(f->pattern[0] == '/');
 			for (const char *p = strchr(f->pattern, '%'); p; p = strchr(p + 2, '%'))
-				if (!p[1] || !strchr("NKPS", p[1]))
+				if (!p[1] || !strchr("NKPMS", p[1]))
 					fail_msg("%s: bad placeholder", f->pattern);
 			if (f->view && f->show)
 				fail_msg("%s: both a view and a show handler", f->pattern);
@@ -327,7 +350,7 @@ static void test_tables(void **state)
 	}
 }
 
-/* The pattern with sample values: node 0, 2 MiB pages, pid 100, name "x" */
+/* The pattern with sample values: node 0, 2 MiB pages, pid 100, memory block 1, name "x" */
 static void instantiate(const char *pattern, char *buf, size_t len)
 {
 	size_t o = 0;
@@ -339,7 +362,7 @@ static void instantiate(const char *pattern, char *buf, size_t len)
 		}
 		p++;
 		o += (size_t)snprintf(buf + o, len - o, "%s", *p == 'N' ? "0" :
-				      *p == 'K' ? "2048" : *p == 'P' ? "100" : "x");
+				      *p == 'K' ? "2048" : *p == 'P' ? "100" : *p == 'M' ? "1" : "x");
 	}
 	buf[o] = '\0';
 }
@@ -555,6 +578,7 @@ int main(void)
 		cmocka_unit_test(test_kstrtoull),
 		cmocka_unit_test(test_match_literal),
 		cmocka_unit_test(test_match_node_and_size),
+		cmocka_unit_test(test_match_memory_block),
 		cmocka_unit_test(test_match_process),
 		cmocka_unit_test(test_match_process_name),
 		cmocka_unit_test(test_match_name),

@@ -29,6 +29,7 @@
 #include "testlib.h"
 #include "memblock.h"
 #include "pgtable.h"
+#include "policies/vmemmap_subpmd.h"
 
 static const unsigned int sps_matrix[] = { 56, 64, 72 };
 
@@ -199,12 +200,15 @@ static void test_boot_state_lazy(void **state)
 
 /*
  *   vmemmap PMD [2M, 4M) for sps 56 on a 128+128 MiB machine:
- *   | struct pages of the last pfns | 0xFD 0xFD ... 0xFD |
- *   2M                         max_pfn*56 (3.5M)          4M
- * Bytes of a populated vmemmap PMD that no struct page uses read
- * PAGE_UNUSED (0xFD), from the byte after the last struct page to the PMD
- * end.  With 64-byte pages the memmap ends exactly on a PMD boundary, so
- * the next address is not mapped: reading it is a simulated page fault.
+ *   | struct pages of the last pfns | 0 ... 0  -> flush ->  0xFD ... 0xFD |
+ *   2M                         max_pfn*56 (3.5M)                          4M
+ * Bytes of a populated vmemmap PMD that no struct page uses hold what the
+ * memory held (0) after boot: x86 leaves the tail after the last section
+ * pending in unused_pmd_start, and only the next populate or remove fills
+ * it with PAGE_UNUSED (0xFD, vmemmap_flush_unused_pmd).  With 64-byte
+ * pages the memmap ends exactly on a PMD boundary, so nothing is pending
+ * and the next address is not mapped: reading it is a simulated page
+ * fault.
  */
 static void test_page_unused_fill(void **state)
 {
@@ -227,6 +231,10 @@ static void test_page_unused_fill(void **state)
 			continue;
 		}
 		assert_int_not_equal(end_va & (PMD_SIZE - 1), 0);
+		assert_int_equal(m->vmemmap.unused_pmd_start, end_va);
+		assert_int_equal(pg_read64(m, m->max_pfn, 0), 0);
+		vmemmap_flush_unused_pmd(m);
+		assert_int_equal(m->vmemmap.unused_pmd_start, 0);
 		/* first unused byte, one in the middle, the last byte of the PMD */
 		assert_int_equal(pg_read64(m, m->max_pfn, 0), 0xfdfdfdfdfdfdfdfdULL);
 		assert_int_equal(pg_read8(m, m->max_pfn + 3, 11), 0xfd);

@@ -1386,7 +1386,8 @@ static void test_zone_watermarks_matrix(void **state)
  * lowmem zones, with the marks before the raise); only ever raises.
  *   2 GiB: DMA + DMA32                    -> 2 * 22528 = 45056 kB
  *   6 GiB, 1 GiB movable: DMA, DMA32, Normal (+ Movable) -> 67584 kB
- *   256 MiB: 2 zones but 5% of lowmem is less than 45056 kB -> the cap
+ *   640 MiB: 2 zones but 5% of lowmem is less than 45056 kB -> the cap
+ *   256 MiB: below 512 MiB of RAM hugepage_init starts THP off: no raise
  *   THP off: the square-root value stays
  */
 static void test_thp_raises_min_free_kbytes(void **state)
@@ -1412,7 +1413,7 @@ static void test_thp_raises_min_free_kbytes(void **state)
 	assert_int_equal(m->min_free_kbytes, 3 * 22528);
 	machine_destroy(m);
 
-	t_opts(&o, 1, 256, 1);
+	t_opts(&o, 1, 640, 1);
 	o.thp = true;
 	m = t_boot(&o);
 	sq = isqrt(lowmem_managed(m) * 64);
@@ -1422,6 +1423,12 @@ static void test_thp_raises_min_free_kbytes(void **state)
 			nfb += z->managed_pages - w[0][z->idx][WMARK_HIGH];
 	assert_int_equal(m->min_free_kbytes, nfb / 20 * 4);
 	assert_true(m->min_free_kbytes < 2 * 22528);
+	machine_destroy(m);
+
+	t_opts(&o, 1, 256, 1);
+	o.thp = true;
+	m = t_boot(&o);
+	assert_int_equal(m->min_free_kbytes, isqrt(lowmem_managed(m) * 64));
 	machine_destroy(m);
 
 	t_opts(&o, 1, 2048, 1);

@@ -200,6 +200,12 @@ static void test_plan_refusals(void **state)
 	refused("machine nodes=1 mem=1G holes=none\n", 1, 24, "e820");
 	refused("machine nodes=2 mem=1G\nnode 1 mem=1G movable=512M\n", 2, 15, "ZONE_MOVABLE");
 	refused("machine nodes=1 mem=1G\nreserve 16M 4M\n", 2, 1, "memblock");
+	/* Debian's 6.1 has no memory/probe file; nothing removes memory from userspace */
+	refused("machine nodes=1 mem=1G\necho 0x48000000 > /sys/devices/system/memory/probe\n",
+		2, 19, "CONFIG_ARCH_MEMORY_PROBE");
+	refused("machine nodes=1 mem=1G\nmemory remove 0x48000000 128M\n", 2, 1,
+		"remove_memory");
+	refused("machine nodes=1 mem=1G\nmemory add 0x48000000 128M\n", 2, 1, "add_memory");
 }
 
 /* ---- the data stream ----------------------------------------------------- */

@@ -261,7 +261,9 @@ static void test_machine_errors(void **state)
 	parse_err(M2 "cmdline min_free_kbytes=5\n", 2, 9, "sysctl.vm.min_free_kbytes");
 	parse_err(M2 "cmdline page_alloc.shuffle=maybe\n", 2, 28, "expected y/n, 1/0");
 	parse_err(M2 "cmdline transparent_hugepage=sometimes\n", 2, 30, "always, madvise or never");
-	parse_err(M2 "cmdline memmap_on_memory=1\n", 2, 9, "not modelled yet");
+	parse_err(M2 "cmdline kernelcore=1G\n", 2, 9, "not modelled yet");
+	parse_err(M2 "cmdline memmap_on_memory=1\n", 2, 9, "memory_hotplug.memmap_on_memory");
+	parse_err(M2 "cmdline memory_hotplug.memmap_on_memory=maybe\n", 2, 41, "expected y/n");
 	parse_err(M2 "cmdline hugepagesz=3M\n", 2, 20, "3M");
 	/* policy families: none registered yet */
 	parse_err(M2 "policy thp=reuse-head\n", 2, 8, "unknown policy family 'thp'");

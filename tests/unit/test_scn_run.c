@@ -197,13 +197,14 @@ static void test_fill_count_and_tries(void **state)
 }
 
 /*
- * until=low / until=min / until=fail on DMA alone (3840 free pages, min 187,
- * low 233), with movable allocations (no pageblock steal, so no watermark
- * boost moves the marks):
+ * until=low / until=min / until=fail on DMA alone (3840 free pages, min 62,
+ * low 77: a 64 MiB machine starts with THP off, so khugepaged never raises
+ * min_free_kbytes), with movable allocations (no pageblock steal, so no
+ * watermark boost moves the marks):
  *
- *   until=low   stops when one more page would leave free < low: free 233,
- *               3840 - 233 = 3607 members, no failure
- *   until=min   goes on to free = min = 187: 46 more, no failure
+ *   until=low   stops when one more page would leave free < low: free 77,
+ *               3840 - 77 = 3763 members, no failure
+ *   until=min   goes on to free = min = 62: 15 more, no failure
  *   until=fail  nothing more is allowed (a normal allocation needs
  *               free > min): 0 members, 1 failure
  *   GFP_ATOMIC  may still dip below min (__zone_watermark_ok: ALLOC_HIGH
@@ -221,10 +222,10 @@ static void test_fill_until_watermarks(void **state)
 		   "alloc at order=0 gfp=GFP_ATOMIC|__GFP_DMA expect=ok\n"
 		   "print counters zoneinfo.0.DMA.free scn.last_alloc scn.alloc_failures\n",
 		   SCN_OK,
-		   "zoneinfo.0.DMA.free 233\nscn.members.lo 3607\nscn.failures.lo 0\n"
-		   "zoneinfo.0.DMA.free 187\nscn.members.mi 46\nscn.failures.mi 0\n"
-		   "zoneinfo.0.DMA.free 187\nscn.members.fa 0\nscn.failures.fa 1\n"
-		   "zoneinfo.0.DMA.free 186\nscn.alloc_failures 1\nscn.last_alloc 1\n", "");
+		   "zoneinfo.0.DMA.free 77\nscn.members.lo 3763\nscn.failures.lo 0\n"
+		   "zoneinfo.0.DMA.free 62\nscn.members.mi 15\nscn.failures.mi 0\n"
+		   "zoneinfo.0.DMA.free 62\nscn.members.fa 0\nscn.failures.fa 1\n"
+		   "zoneinfo.0.DMA.free 61\nscn.alloc_failures 1\nscn.last_alloc 1\n", "");
 }
 
 /*
@@ -418,7 +419,7 @@ static void test_print_snapshot_and_diff(void **state)
 		   "      1      1      3 \n"
 		   "Node 0, zone    DMA32      1      0      0      1      2      0      2      2"
 		   "      2      2      9 \n"
-		   "2936\n"
+		   "981\n"
 		   "-- s2 prefixes\n"
 		   "scn.allocs 5\nscn.alloc_failures 0\nscn.live_allocs 5\nscn.live_pages 40\n"
 		   "scn.allocated.g 5\n"
@@ -489,7 +490,7 @@ static void test_snapshot_unreadable_file(void **state)
 		   "t.scn:2:12: snapshot: /proc/nosuch: not a readable file of the model\n");
 	run_expect(M64
 		   "cat /proc/sys/vm/min_free_kbytes /proc/nosuch\n",
-		   SCN_BAD_INPUT, "2936\n",
+		   SCN_BAD_INPUT, "981\n",
 		   "t.scn:2:34: cat: /proc/nosuch: not a readable file of the model\n");
 }
 

@@ -40,6 +40,31 @@
 #define FAKE_PAGES	2048UL
 #define FAKE_BLOCKS	(FAKE_PAGES / pageblock_nr_pages)
 
+/*
+ * The sections boot would record for the memory regions (sparse_init):
+ * present, online, with a memmap, and the 2 MiB sub-sections that hold
+ * memory valid, so pfn_to_online_page answers as on a booted machine
+ */
+static void fake_sections(struct machine *m)
+{
+	free(m->sections);
+	m->nr_sections = (m->max_pfn + PAGES_PER_SECTION - 1) >> PFN_SECTION_SHIFT;
+	m->sections = calloc(m->nr_sections, sizeof(*m->sections));
+	assert_non_null(m->sections);
+	for (int i = 0; i < m->memblock.memory.cnt; i++) {
+		const struct memblock_region *r = &m->memblock.memory.regions[i];
+
+		for (unsigned long pfn = r->base_pfn; pfn < r->end_pfn;
+		     pfn = (pfn | (PAGES_PER_SUBSECTION - 1)) + 1) {
+			struct mem_section *ms = &m->sections[pfn >> PFN_SECTION_SHIFT];
+
+			ms->present = ms->online = ms->has_memmap = true;
+			ms->subsection_map |= 1ULL << ((pfn & (PAGES_PER_SECTION - 1)) /
+						       PAGES_PER_SUBSECTION);
+		}
+	}
+}
+
 static struct machine *fake_machine(void)
 {
 	struct machine *m = calloc(1, sizeof(*m));
@@ -76,6 +101,7 @@ static struct machine *fake_machine(void)
 	m->memblock.memory.regions[0] = (struct memblock_region){
 		.base_pfn = FAKE_START, .end_pfn = FAKE_START + FAKE_PAGES, .nid = 0 };
 	m->max_pfn = FAKE_START + FAKE_PAGES;
+	fake_sections(m);
 	return m;
 }
 
@@ -86,6 +112,7 @@ static void fake_free(struct machine *m)
 	free(z->pageblock_flags);
 	free(z->pcp);
 	free(m->memblock.memory.regions);
+	free(m->sections);
 	free(m);
 }
 
@@ -366,6 +393,7 @@ static void test_pagetypeinfo_blocks_holes(void **state)
 	r[1] = (struct memblock_region){ FAKE_START + 612, FAKE_START + 1024, 0, NULL };
 	r[2] = (struct memblock_region){ FAKE_START + 1536, FAKE_START + 2048, 0, NULL };
 	m->memblock.memory.cnt = 3;
+	fake_sections(m);
 	memset(fake_normal(m)->pageblock_flags, MIGRATE_MOVABLE, FAKE_BLOCKS);
 	assert_int_equal(counter(m, "blocks.0.Normal.Movable"), 3);
 	assert_int_equal(counter(m, "blocks.0.Normal.Unmovable"), 0);
