@@ -236,6 +236,7 @@ static bool layout_memory(struct machine *m, char *e, size_t el)
 
 		pg->node_id = n;
 		pg->mem_bytes = left;
+		pg->kswapd_highest_zoneidx = MAX_NR_ZONES;	/* kswapd() starts so */
 		while (left) {
 			const struct hole_desc *h = hole_at(o, phys);
 			unsigned long chunk, nh;

@@ -283,6 +283,8 @@ struct machine {
 	void (*migrate_notify)(void *priv, unsigned long old_pfn, unsigned long new_pfn,
 			       unsigned int order);
 	void *migrate_priv;
+	/* the running direct compaction's claim on the block it frees (compaction.h) */
+	struct capture_control *capture_control;
 	/* lists the blocks the scenario holds, for the invariant checker (check.h) */
 	void (*inuse_iter)(void *priv, void (*cb)(void *cbpriv, unsigned long pfn,
 						 unsigned int order), void *cbpriv);

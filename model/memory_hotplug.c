@@ -253,8 +253,11 @@ static void zone_set_span(struct machine *m, struct zone *z, unsigned long start
 	}
 	host_free(z->pageblock_flags);
 	z->pageblock_flags = flags;
-	z->compact_cached_migrate_pfn = z->zone_start_pfn;
-	z->compact_cached_free_pfn = zone_end_pfn(z);
+	/* the scanners start over (compaction.c's reset_cached_positions) */
+	z->compact_cached_migrate_pfn[0] = z->zone_start_pfn;
+	z->compact_cached_migrate_pfn[1] = z->zone_start_pfn;
+	z->compact_cached_free_pfn = z->spanned_pages ?
+				     (zone_end_pfn(z) - 1) & ~(pageblock_nr_pages - 1) : 0;
 }
 
 static void resize_zone_range(struct machine *m, struct zone *z, unsigned long start_pfn,

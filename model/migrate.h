@@ -37,4 +37,14 @@ bool is_movable_data(struct machine *m, unsigned long pfn);
 void migrate_movable_block(struct machine *m, unsigned long src, unsigned long dst,
 			   unsigned int order);
 
+/*
+ * Anonymous user pages (migrate.c): isolate an order-0 anon page from the
+ * LRU for compaction (false when it is not one, or is pinned beyond its
+ * mappings), put it back, or move it to dst, a free page the caller
+ * isolated (every PTE follows; the old page is freed).
+ */
+bool isolate_anon_lru_page(struct machine *m, unsigned long pfn);
+void putback_anon_lru_page(struct machine *m, unsigned long pfn);
+void migrate_anon_page(struct machine *m, unsigned long src, unsigned long dst);
+
 #endif /* MMSIM_MIGRATE_H */

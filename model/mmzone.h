@@ -123,9 +123,11 @@ struct zone {
 	int pageset_high, pageset_batch;	/* what zone_pcp_update gave every CPU */
 	/* compaction scanner state (struct zone, CONFIG_COMPACTION) */
 	unsigned long compact_cached_free_pfn;
-	unsigned long compact_cached_migrate_pfn;
+	unsigned long compact_cached_migrate_pfn[2];	/* [0] async, [1] sync */
+	unsigned long compact_init_migrate_pfn, compact_init_free_pfn;
 	unsigned int compact_considered, compact_defer_shift;
 	int compact_order_failed;
+	bool compact_blockskip_flush;	/* clear the skip hints when kswapd sleeps */
 	bool boosted_watermark;		/* ZONE_BOOSTED_WATERMARK: kswapd to wake */
 };
 
@@ -200,6 +202,10 @@ struct pglist_data {
 	unsigned long memmap_pages;		/* memmap backing, at boot */
 	/* 6.12's nr_memmap_pages / nr_memmap_boot_pages (mm/vmstat.c) */
 	long nr_memmap_pages, nr_memmap_boot_pages;
+	/* kswapd (mm/vmscan.c): woken and not yet run, and what for */
+	bool kswapd_woken;
+	int kswapd_order, kswapd_highest_zoneidx;	/* MAX_NR_ZONES: none asked */
+	int kswapd_failures;		/* balance_pgdat runs that reclaimed nothing */
 };
 
 /*

@@ -337,9 +337,35 @@ static bool buddy_merge_likely(struct machine *m, struct zone *z, unsigned long 
 	return page_is_buddy(m, z, higher ^ (1UL << (order + 1)), order + 1);
 }
 
+/* The running direct compaction's capture control, for frees into its zone */
+static inline struct capture_control *task_capc(struct machine *m, struct zone *z)
+{
+	struct capture_control *capc = m->capture_control;
+
+	return unlikely(capc) && capc->page == PFN_NONE && capc->zone == z ? capc : NULL;
+}
+
+/*
+ * compaction_capture: a block of the compactor's order is its; never from
+ * CMA or isolated blocks, nor a movable one smaller than a pageblock
+ */
+static inline bool compaction_capture(struct capture_control *capc, unsigned long pfn,
+				      unsigned int order, int migratetype)
+{
+	if (!capc || (int)order != capc->order)
+		return false;
+	if (migratetype == MIGRATE_CMA || migratetype == MIGRATE_ISOLATE)
+		return false;
+	if (order < pageblock_order && migratetype == MIGRATE_MOVABLE)
+		return false;
+	capc->page = pfn;
+	return true;
+}
+
 void __free_one_page(struct machine *m, unsigned long pfn, struct zone *z,
 		     unsigned int order, int migratetype, fpi_t fpi)
 {
+	struct capture_control *capc = task_capc(m, z);
 	unsigned long buddy_pfn = 0, combined;
 	bool to_tail;
 
@@ -349,6 +375,10 @@ void __free_one_page(struct machine *m, unsigned long pfn, struct zone *z,
 		__mod_zone_freepage_state(z, 1L << order, migratetype);
 
 	while (order < MAX_ORDER - 1) {
+		if (compaction_capture(capc, pfn, order, migratetype)) {
+			__mod_zone_freepage_state(z, -(1L << order), migratetype);
+			return;
+		}
 		buddy_pfn = pfn ^ (1UL << order);
 		if (!page_is_buddy(m, z, buddy_pfn, order))
 			break;
@@ -1542,25 +1572,174 @@ void khugepaged_min_free_kbytes_update(struct machine *m)
 	setup_per_zone_wmarks(m);
 }
 
-/* kswapd's balance_pgdat, as far as this model has it: reset the boosts */
+/*
+ * kswapd (mm/vmscan.c) with nothing to reclaim.  pgdat_balanced: some
+ * zone up to highest_zoneidx meets its high watermark (boost included) at
+ * this order.
+ */
+static bool pgdat_balanced(struct machine *m, struct pglist_data *pgdat, int order,
+			   int highest_zoneidx)
+{
+	bool managed = false;
+
+	for (int zi = 0; zi <= highest_zoneidx; zi++) {
+		struct zone *z = &pgdat->node_zones[zi];
+
+		if (!managed_zone(z))
+			continue;
+		managed = true;
+		if (zone_watermark_ok(m, z, (unsigned int)order, high_wmark_pages(z),
+				      highest_zoneidx, 0))
+			return true;
+	}
+	return !managed;
+}
+
+/*
+ * balance_pgdat: a run that had to reclaim (the node is not balanced at
+ * this order, or a zone is boosted) reclaims nothing and counts a failure;
+ * the boosts it found are taken back.  Returns the order it ends at (no
+ * progress: the order it was asked for).
+ */
+static int balance_pgdat(struct machine *m, struct pglist_data *pgdat, int order,
+			 int highest_zoneidx)
+{
+	unsigned long nr_boost_reclaim = 0, zone_boosts[MAX_NR_ZONES] = { 0 };
+	bool boosted;
+
+	count_vm_event(m, PAGEOUTRUN);
+	for (int zi = 0; zi <= highest_zoneidx; zi++) {
+		struct zone *z = &pgdat->node_zones[zi];
+
+		if (!managed_zone(z))
+			continue;
+		nr_boost_reclaim += z->watermark_boost;
+		zone_boosts[zi] = z->watermark_boost;
+	}
+	boosted = nr_boost_reclaim;
+	if (pgdat_balanced(m, pgdat, order, highest_zoneidx)) {
+		if (!nr_boost_reclaim)
+			goto out;
+	}
+	/* the priority loop: nothing is reclaimable */
+	pgdat->kswapd_failures++;
+out:
+	if (boosted) {
+		for (int zi = 0; zi <= highest_zoneidx; zi++) {
+			struct zone *z = &pgdat->node_zones[zi];
+
+			z->watermark_boost -= z->watermark_boost < zone_boosts[zi] ?
+					      z->watermark_boost : zone_boosts[zi];
+		}
+	}
+	return order;
+}
+
+/* prepare_kswapd_sleep: a hopeless node, or a balanced one, lets kswapd sleep */
+static bool prepare_kswapd_sleep(struct machine *m, struct pglist_data *pgdat, int order,
+				 int highest_zoneidx)
+{
+	if (pgdat->kswapd_failures >= MAX_RECLAIM_RETRIES)
+		return true;
+	return pgdat_balanced(m, pgdat, order, highest_zoneidx);
+}
+
+static int kswapd_highest_zoneidx(struct pglist_data *pgdat, int prev)
+{
+	return pgdat->kswapd_highest_zoneidx == MAX_NR_ZONES ? prev :
+	       pgdat->kswapd_highest_zoneidx;
+}
+
+/*
+ * kswapd(): one wake-up, run until it sleeps.  Between scenario steps
+ * nothing wakes it again meanwhile, so its short sleep (HZ/10) is never
+ * cut short.  Going to sleep clears the compaction skip hints where a
+ * direct compaction's scanners met (reset_isolation_suitable); it would
+ * also wake kcompactd for the order it was woken for, and kcompactd is
+ * not modelled (see docs/model-notes.md).
+ */
 void kswapd_run(struct machine *m, int nid)
 {
-	count_vm_event(m, PAGEOUTRUN);
-	for (int zi = 0; zi < MAX_NR_ZONES; zi++) {
-		zone_of(m, nid, zi)->watermark_boost = 0;
-		zone_of(m, nid, zi)->boosted_watermark = false;
+	struct pglist_data *pgdat = &m->node[nid];
+	int highest = kswapd_highest_zoneidx(pgdat, MAX_NR_ZONES - 1);
+	int alloc_order = pgdat->kswapd_order, reclaim_order;
+
+	pgdat->kswapd_woken = false;
+	pgdat->kswapd_order = 0;
+	pgdat->kswapd_highest_zoneidx = MAX_NR_ZONES;
+	for (;;) {
+		/* no progress: balance_pgdat ends at the order it began with */
+		balance_pgdat(m, pgdat, alloc_order, highest);
+		/* kswapd_try_to_sleep: nobody asked for more, so for order 0 */
+		alloc_order = reclaim_order = 0;
+		if (prepare_kswapd_sleep(m, pgdat, reclaim_order, highest)) {
+			reset_isolation_suitable(m, nid);
+			break;
+		}
 	}
+}
+
+/*
+ * wakeup_kswapd: record the order and zone asked for; a hopeless node, or
+ * one balanced and not boosted, is not woken
+ */
+static void wakeup_kswapd(struct machine *m, struct zone *z, int order, int highest_zoneidx)
+{
+	struct pglist_data *pgdat = z->zone_pgdat;
+
+	if (!managed_zone(z))
+		return;
+	if (pgdat->kswapd_highest_zoneidx == MAX_NR_ZONES ||
+	    pgdat->kswapd_highest_zoneidx < highest_zoneidx)
+		pgdat->kswapd_highest_zoneidx = highest_zoneidx;
+	if (pgdat->kswapd_order < order)
+		pgdat->kswapd_order = order;
+	if (pgdat->kswapd_woken)
+		return;
+	if (pgdat->kswapd_failures >= MAX_RECLAIM_RETRIES)
+		return;
+	if (pgdat_balanced(m, pgdat, order, highest_zoneidx)) {
+		bool boosted = false;
+
+		for (int zi = 0; zi <= highest_zoneidx; zi++)
+			boosted |= pgdat->node_zones[zi].watermark_boost != 0;
+		if (!boosted)
+			return;
+	}
+	pgdat->kswapd_woken = true;
+}
+
+/*
+ * The kswapds the slow path woke run once the allocating task reaches a
+ * scheduling point: its direct reclaim or compaction.  kswapd is bound to
+ * its node's CPUs and preempts the waker there (or runs at once on an idle
+ * one); a balance_pgdat with nothing to reclaim is short.  So by the time
+ * the allocation compacts, kswapd has failed once more and gone back to
+ * sleep, clearing the skip hints if a direct compaction's scanners had met.
+ */
+static void kswapd_run_woken(struct machine *m)
+{
+	for (int nid = 0; nid < m->nr_nodes; nid++)
+		if (m->node[nid].kswapd_woken)
+			kswapd_run(m, nid);
 }
 
 /* What the kernel's background threads do while the scenario pauses */
 void mm_background_work(struct machine *m)
 {
 	for (int nid = 0; nid < m->nr_nodes; nid++) {
-		bool wake = false;
+		struct pglist_data *pgdat = &m->node[nid];
 
-		for (int zi = 0; zi < MAX_NR_ZONES; zi++)
-			wake |= zone_of(m, nid, zi)->boosted_watermark;
-		if (wake)
+		/* rmqueue's wake-up for a zone whose watermark a fallback boosted */
+		for (int zi = 0; zi < MAX_NR_ZONES; zi++) {
+			struct zone *z = &pgdat->node_zones[zi];
+
+			if (z->boosted_watermark) {
+				z->boosted_watermark = false;
+				wakeup_kswapd(m, z, 0, zi);
+			}
+		}
+		if (pgdat->kswapd_woken)
 			kswapd_run(m, nid);
 	}
 }
@@ -1742,21 +1921,27 @@ static unsigned long __alloc_pages_direct_compact(struct machine *m, gfp_t gfp, 
 
 	if (!order)
 		return PFN_NONE;
-	*result = try_to_compact_pages(m, gfp, order, ac->preferred_nid, alloc_flags, prio, NULL);
+	kswapd_run_woken(m);
+	*result = try_to_compact_pages(m, gfp, order, ac->preferred_nid, alloc_flags, prio, &pfn);
 	if (*result == COMPACT_SKIPPED)
 		return PFN_NONE;
 	count_vm_event(m, COMPACTSTALL);
-	pfn = get_page_from_freelist(m, gfp, order, alloc_flags & ~ALLOC_NO_WATERMARKS, ac);
+	/* a block captured while it was freed needs no watermark check */
+	if (pfn != PFN_NONE)
+		prep_new_page(m, pfn, (struct page_handle){ 0 }, order, gfp);
+	else
+		pfn = get_page_from_freelist(m, gfp, order, alloc_flags, ac);
 	if (pfn != PFN_NONE) {
-		compaction_defer_reset(page_zone(m, pfn), (int)order, true);
+		struct zone *z = page_zone(m, pfn);
+
+		z->compact_blockskip_flush = false;
+		compaction_defer_reset(z, (int)order, true);
 		count_vm_event(m, COMPACTSUCCESS);
 		return pfn;
 	}
 	count_vm_event(m, COMPACTFAIL);
 	return PFN_NONE;
 }
-
-#define MAX_RECLAIM_RETRIES	16
 
 /*
  * __alloc_pages_direct_reclaim when nothing can be reclaimed (every page
@@ -1773,6 +1958,7 @@ static unsigned long __alloc_pages_direct_reclaim(struct machine *m, gfp_t gfp, 
 	(void)gfp;
 	(void)order;
 	(void)alloc_flags;
+	kswapd_run_woken(m);
 	count_vm_event(m, ALLOCSTALL_DMA + ac->highest_zoneidx);
 	return PFN_NONE;
 }
@@ -1793,14 +1979,30 @@ static bool should_reclaim_retry(struct machine *m, unsigned int order, struct a
 	return false;
 }
 
+/* wake_all_kswapds: each node of the zonelist once */
+static void wake_all_kswapds(struct machine *m, unsigned int order, struct alloc_context *ac)
+{
+	struct pglist_data *last_pgdat = NULL;
+	struct zone *z;
+
+	for_each_zone_in_list(ac, z, zr) {
+		if (last_pgdat != z->zone_pgdat) {
+			wakeup_kswapd(m, z, (int)order, ac->highest_zoneidx);
+			last_pgdat = z->zone_pgdat;
+		}
+	}
+}
+
 /*
  * __alloc_pages_slowpath as 6.1.192 runs it when reclaim cannot make
- * progress (see the header comment): an async compaction first for costly
- * and non-movable high orders, then direct reclaim (a stall that frees
- * nothing) and compaction at DEF_COMPACT_PRIORITY; should_compact_retry is
- * only consulted after reclaim progress, so it never is here; the OOM
- * killer is not invoked for costly, __GFP_RETRY_MAYFAIL or __GFP_THISNODE
- * requests, and has nothing to kill otherwise.
+ * progress (see the header comment): kswapd is woken (it runs between
+ * scenario steps), an async compaction comes first for costly and
+ * non-movable high orders, then each retry tries the free lists, direct
+ * reclaim (a stall that frees nothing) and compaction at
+ * DEF_COMPACT_PRIORITY.  should_compact_retry, which would raise the
+ * priority, is only consulted after reclaim progress, so it never is
+ * here; the OOM killer is not invoked for costly, __GFP_RETRY_MAYFAIL or
+ * __GFP_THISNODE requests, and has nothing to kill otherwise.
  */
 static unsigned long __alloc_pages_slowpath(struct machine *m, gfp_t gfp, unsigned int order,
 					    struct alloc_context *ac)
@@ -1809,20 +2011,21 @@ static unsigned long __alloc_pages_slowpath(struct machine *m, gfp_t gfp, unsign
 	bool costly = order > PAGE_ALLOC_COSTLY_ORDER;
 	bool can_compact = (gfp & __GFP_IO) != 0;	/* gfp_compaction_allowed */
 	unsigned int alloc_flags = gfp_to_alloc_flags(gfp, order);
-	enum compact_priority prio = COMPACT_PRIO_SYNC_LIGHT;	/* DEF_COMPACT_PRIORITY */
+	enum compact_priority prio = DEF_COMPACT_PRIORITY;
 	enum compact_result cres = COMPACT_SKIPPED;
 	int no_progress_loops = 0;
 	unsigned long pfn;
 
+	if (alloc_flags & ALLOC_KSWAPD)
+		wake_all_kswapds(m, order, ac);
 	pfn = get_page_from_freelist(m, gfp, order, alloc_flags, ac);
 	if (pfn != PFN_NONE)
 		return pfn;
-	if (!can_direct_reclaim)
-		return PFN_NONE;
 
-	if (can_compact && (costly || (order > 0 && ac->migratetype != MIGRATE_MOVABLE))) {
+	if (can_direct_reclaim && can_compact &&
+	    (costly || (order > 0 && ac->migratetype != MIGRATE_MOVABLE))) {
 		pfn = __alloc_pages_direct_compact(m, gfp, order, alloc_flags, ac,
-						   COMPACT_PRIO_ASYNC, &cres);
+						   INIT_COMPACT_PRIORITY, &cres);
 		if (pfn != PFN_NONE)
 			return pfn;
 		if (costly && (gfp & __GFP_NORETRY)) {
@@ -1830,26 +2033,31 @@ static unsigned long __alloc_pages_slowpath(struct machine *m, gfp_t gfp, unsign
 				return PFN_NONE;
 			if (gfp & __GFP_THISNODE)
 				return PFN_NONE;
-			prio = COMPACT_PRIO_ASYNC;		/* INIT_COMPACT_PRIORITY */
+			prio = INIT_COMPACT_PRIORITY;	/* keep to async compaction */
 		}
 	}
 
-	for (;;) {
+	for (;;) {	/* retry: */
+		if (alloc_flags & ALLOC_KSWAPD)
+			wake_all_kswapds(m, order, ac);
+		pfn = get_page_from_freelist(m, gfp, order, alloc_flags, ac);
+		if (pfn != PFN_NONE)
+			return pfn;
+		if (!can_direct_reclaim)
+			return PFN_NONE;
 		pfn = __alloc_pages_direct_reclaim(m, gfp, order, alloc_flags, ac);
 		if (pfn != PFN_NONE)
 			return pfn;
-		if (can_compact) {
-			pfn = __alloc_pages_direct_compact(m, gfp, order, alloc_flags, ac, prio, &cres);
-			if (pfn != PFN_NONE)
-				return pfn;
-		}
+		pfn = __alloc_pages_direct_compact(m, gfp, order, alloc_flags, ac, prio, &cres);
+		if (pfn != PFN_NONE)
+			return pfn;
 		if (gfp & __GFP_NORETRY)
 			return PFN_NONE;
 		if (costly && (!can_compact || !(gfp & __GFP_RETRY_MAYFAIL)))
 			return PFN_NONE;
 		if (should_reclaim_retry(m, order, ac, alloc_flags, &no_progress_loops))
 			continue;
-		/* __alloc_pages_may_oom: nothing to kill, no progress */
+		/* no reclaim progress: no should_compact_retry; __alloc_pages_may_oom: nothing */
 		return PFN_NONE;
 	}
 }

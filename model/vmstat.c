@@ -41,6 +41,7 @@
 #include <string.h>
 
 #include "vmstat.h"
+#include "vmscan.h"
 #include "compaction.h"
 #include "host.h"
 #include "hugetlb.h"
@@ -695,7 +696,8 @@ static void zoneinfo_print_zone(struct machine *m, struct pglist_data *pgdat, in
 	}
 	vo_rec(vo, pcp_count, "zoneinfo.%d.%s.pcp_count", nid, zn);
 
-	unsigned int unreclaimable = 0;	/* the model has no kswapd failures */
+	/* kswapd gave up on the node: 16 runs that reclaimed nothing (vmscan.h) */
+	unsigned int unreclaimable = pgdat->kswapd_failures >= MAX_RECLAIM_RETRIES;
 
 	vo_text(vo, "\n  node_unreclaimable:  %u", unreclaimable);
 	vo_rec(vo, unreclaimable, "zoneinfo.%d.%s.node_unreclaimable", nid, zn);

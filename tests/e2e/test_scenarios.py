@@ -308,12 +308,17 @@ def test_watermark_boost_lasts_until_kswapd_runs(run_scenario):
     # 99% freed, 0.99^512 of the blocks would become wholly free, and a
     # whole-block steal does not boost) boost
     # the zone's watermarks (boost_watermark) and wake kswapd, which runs
-    # between steps and takes the boost back.
+    # between steps and takes the boost back.  The fill that empties the
+    # zone must not wake kswapd (GFP_HIGHUSER_MOVABLE without
+    # __GFP_KSWAPD_RECLAIM): its failing allocation would, and with nothing
+    # to reclaim and nothing free kswapd fails 16 times and leaves the node
+    # hopeless, never woken again, so no boost would ever be taken back.
     r = run_scenario(
         "machine nodes=1 mem=1G holes=none\n"
         "cmdline sysctl.vm.min_free_kbytes=128\n"
         "boot\n"
-        "fill anon order=0 gfp=GFP_HIGHUSER_MOVABLE until=fail\n"
+        "fill anon order=0 gfp=__GFP_DIRECT_RECLAIM|__GFP_IO|__GFP_FS|__GFP_HARDWALL|"
+        "__GFP_HIGHMEM|__GFP_MOVABLE until=fail\n"
         "free anon random=90%\n"
         "expect vmstat.pageoutrun == 0\n"
         "fill k order=0 gfp=GFP_KERNEL count=3000\n"

@@ -1945,9 +1945,14 @@ static void test_nofragment_locality_beats_fragmentation(void **state)
  */
 
 /*
- * Every page of the zone held, then every odd pfn freed:
- *   | held | free | held | free | ...     (free memory all order 0)
- * movable: the held pages are user data compaction may migrate.
+ * Every page of the zone held, then every even pfn freed:
+ *   | free | held | free | held | ...     (free memory all order 0)
+ * movable: the held pages are user data compaction may migrate.  The
+ * free pages are at even pfns so that async compaction's free scanner,
+ * which looks at every 32nd pfn of a block, and kswapd's reset of the
+ * skip hints, which samples every 8th, see them, as they would see the
+ * free pages of a real fragmented zone (they would see none of a
+ * checkerboard with its free pages at odd pfns).
  */
 static void checkerboard(struct machine *m, struct zone *z, bool movable)
 {
@@ -1957,7 +1962,7 @@ static void checkerboard(struct machine *m, struct zone *z, bool movable)
 			continue;
 		if (movable)
 			mm_mark_movable_data(m, pfn, 0);
-		if (pfn & 1)
+		if (!(pfn & 1))
 			__free_pages(m, pfn, 0);
 	}
 	drain_all_pages(m, NULL);
@@ -2094,8 +2099,8 @@ static void test_compaction_cannot_move_unmovable(void **state)
 	assert_int_equal(ev(m, COMPACTFAIL) - fail, ev(m, COMPACTSTALL) - stall);
 	assert_int_equal(ev(m, COMPACTSUCCESS), success);
 	assert_int_equal(ev(m, PGMIGRATE_SUCCESS), migrated);
-	assert_int_equal(page_ref_count(m, z->zone_start_pfn), 1);
-	assert_false(PageBuddy(m, z->zone_start_pfn));
+	assert_int_equal(page_ref_count(m, z->zone_start_pfn + 1), 1);
+	assert_false(PageBuddy(m, z->zone_start_pfn + 1));
 	t_check(m);
 	machine_destroy(m);
 }
@@ -2887,9 +2892,11 @@ static void test_try_to_compact_rules(void **state)
 	assert_int_equal(z->compact_defer_shift, 6);
 	assert_int_equal(z->compact_order_failed, 2);
 	assert_true(ev(m, COMPACTMIGRATE_SCANNED) > scanned);
-	/* the whole zone: the scanners start again from its ends */
-	assert_int_equal(z->compact_cached_migrate_pfn, z->zone_start_pfn);
-	assert_int_equal(z->compact_cached_free_pfn, zone_end_pfn(z));
+	/* the whole zone: the scanners start again from its ends (the last block's start) */
+	assert_int_equal(z->compact_cached_migrate_pfn[0], z->zone_start_pfn);
+	assert_int_equal(z->compact_cached_migrate_pfn[1], z->zone_start_pfn);
+	assert_int_equal(z->compact_cached_free_pfn,
+			 (zone_end_pfn(z) - 1) & ~(pageblock_nr_pages - 1));
 	assert_int_equal(try_to_compact_pages(m, GFP_KERNEL, 4, 0, flags, COMPACT_PRIO_SYNC_FULL,
 					      NULL), COMPACT_COMPLETE);
 	assert_int_equal(z->compact_defer_shift, 6);	/* COMPACT_MAX_DEFER_SHIFT */
