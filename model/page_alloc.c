@@ -2153,8 +2153,9 @@ void __free_pages_core(struct machine *m, unsigned long pfn, unsigned int order)
 
 static bool shuffle_valid_page(struct machine *m, struct zone *z, unsigned long pfn)
 {
-	return pfn_present_mem(m, pfn) && page_zone(m, pfn) == z && PageBuddy(m, pfn) &&
-	       buddy_order(m, pfn) == SHUFFLE_ORDER;
+	/* pfn_to_online_page: memory added and not onlined has no memmap to trust */
+	return pfn_present_mem(m, pfn) && pfn_is_online(m, pfn) && page_zone(m, pfn) == z &&
+	       PageBuddy(m, pfn) && buddy_order(m, pfn) == SHUFFLE_ORDER;
 }
 
 void shuffle_zone(struct machine *m, struct zone *z)

@@ -27,6 +27,7 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "cpu.h"
 #include "huge_memory.h"
@@ -35,6 +36,8 @@
 #include "memory.h"
 #include "mmap.h"
 #include "module.h"
+#include "mmzone.h"
+#include "page.h"
 #include "pagewalk.h"
 #include "policies/pagewalk_lock.h"
 #include "task.h"
@@ -90,6 +93,40 @@ static inline struct pt_slot pt_offset(struct machine *m, const struct pt_slot *
 				       enum pt_level level)
 {
 	return (struct pt_slot){ pte_pfn(pt_slot_read(m, s)), pt_idx(addr, level) };
+}
+
+/* -------------------------------------------------------------------------
+ * Use-after-free of a table, under the explorer
+ */
+
+/* The frame's refcount as its struct page holds it, read without a scheduling point */
+static bool table_frame_free(struct machine *m, unsigned long table)
+{
+	uint64_t va = page_va(m, table) + PGOFF_REFCOUNT;
+	unsigned long frame;
+	uint32_t ref;
+	uint8_t *b;
+	bool w;
+
+	if (!pfn_valid(m, table) || !vmemmap_peek(m, va, &frame, &w, NULL))
+		return false;
+	b = fstore_frame_bytes(m, frame, (unsigned int)(va & (PAGE_SIZE - 1)));
+	if (!b)
+		return false;
+	memcpy(&ref, b, sizeof(ref));
+	return ref == 0;
+}
+
+void pt_slot_read_check(struct machine *m, const struct pt_slot *s)
+{
+	char msg[256];
+
+	if (!table_frame_free(m, s->table))
+		return;
+	snprintf(msg, sizeof(msg), "use after free: cpu%d in %s reads entry %u of page table %#lx, "
+		 "a free page: the table was freed under the walker", m->cur_cpu,
+		 m->sched->where ? m->sched->where : "a page walk", s->idx, s->table);
+	sched_fail(m, msg);
 }
 
 /* -------------------------------------------------------------------------
@@ -451,6 +488,8 @@ int __walk_page_range_novma(struct machine *m, struct mm_struct *mm, uint64_t st
 int walk_page_range_novma(struct machine *m, struct mm_struct *mm, uint64_t start, uint64_t end,
 			  const struct mm_walk_ops *ops, unsigned long pgd, void *private)
 {
+	SCHED_WHERE(m);
+
 	if (start >= end || !mm)
 		return -EINVAL;
 	pagewalk_lock_ops(m)->assert_novma(m, mm);

@@ -9,7 +9,8 @@
  * pointer to an entry (pmd_t *pmd) the model passes the entry's place:
  * its table frame and index (struct pt_slot).  A callback reads the entry
  * with pt_slot_read() when it needs it, as the kernel's dereferences
- * *pmd; every read is a scheduling point under the explorer, as pt_read.
+ * *pmd; every read is a scheduling point under the explorer, as pt_read,
+ * and a read of a table that was freed is reported there.
  *
  * x86_64 with 4-level paging: the p4d level is folded into the pgd, so
  * the model's PT_PGD tables are the kernel's p4d tables as well.
@@ -39,9 +40,23 @@ struct pt_slot {
 	unsigned int idx;		/* 0..511 */
 };
 
+/*
+ * Under the explorer a walker's read of an entry in a table frame that is
+ * free (refcount 0: back in the buddy allocator or on a per-cpu list) is
+ * a use-after-free of a page-table page, reported to the explorer
+ * (pagewalk.c).  Frees that race lockless walkers of init_mm announce a
+ * write of the whole frame (sparse.c's remove_pagetable), so a read and
+ * the free are ordered against each other in the search.
+ */
+void pt_slot_read_check(struct machine *m, const struct pt_slot *s);
+
 static inline pteval_t pt_slot_read(struct machine *m, const struct pt_slot *s)
 {
-	return pt_read(m, s->table, s->idx);
+	pteval_t v = pt_read(m, s->table, s->idx);
+
+	if (unlikely(m->sched))
+		pt_slot_read_check(m, s);	/* in the same step as the read */
+	return v;
 }
 
 static inline void pt_slot_write(struct machine *m, const struct pt_slot *s, pteval_t v)

@@ -34,6 +34,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "cpu.h"
 #include "gfp.h"
 #include "host.h"
 #include "machine.h"
@@ -549,21 +550,52 @@ int vmemmap_populate(struct machine *m, uint64_t start, uint64_t end, int node,
 /* -------------------------------------------------------------------------
  * vmemmap_free: remove_pagetable and its helpers (arch/x86/mm/init_64.c)
  */
+/*
+ * Has the table no entry left?  Under the explorer the scan is one step,
+ * a read of the whole table: 512 steps would multiply the places another
+ * CPU's IPI can land in, and no writer that may race it changes whether
+ * an entry is empty (HVO turns a present vmemmap entry into another
+ * present one; populating and removing run under mem_hotplug_lock, as
+ * this scan does).
+ */
 static bool table_empty(struct machine *m, unsigned long t)
 {
+	if (unlikely(m->sched)) {
+		sched_point(m, SCHED_READ, (uint64_t)t << PAGE_SHIFT, PAGE_SIZE);
+		for (unsigned int i = 0; i < PTRS_PER_TABLE; i++) {
+			const uint8_t *p = pt_entry_bytes(m, t, i);
+			pteval_t v = 0;
+
+			if (p)
+				memcpy(&v, p, sizeof(v));
+			if (v)
+				return false;
+		}
+		return true;
+	}
 	for (unsigned int i = 0; i < PTRS_PER_TABLE; i++)
 		if (pt_read(m, t, i))
 			return false;
 	return true;
 }
 
-/* free_pte_table, free_pmd_table: a table with no entry left goes */
+/*
+ * free_pte_table, free_pmd_table: a table with no entry left goes, then
+ * its entry in the parent is cleared (under init_mm's page_table_lock in
+ * the kernel, which no walker of init_mm takes).  Only mem_hotplug_lock
+ * keeps a walker out of the table meanwhile.  Under the explorer the
+ * frame, once free, is announced as written whole (whoever gets it next
+ * may write any of it), so a walker's read of the table is ordered
+ * against the free; the walker reports a read of a free table
+ * (pagewalk.h).
+ */
 static void free_table_if_empty(struct machine *m, unsigned long t, unsigned long parent,
 				unsigned int idx)
 {
 	if (!table_empty(m, t))
 		return;
 	free_pagetable(m, t, 0);
+	sched_point(m, SCHED_WRITE, (uint64_t)t << PAGE_SHIFT, PAGE_SIZE);
 	m->init_mm->nr_pgtables--;
 	pt_write(m, parent, idx, 0);
 }
