@@ -53,6 +53,20 @@
 #include "sbuf.h"
 #include "scn.h"
 
+/*
+ * Every guest's kernel command line starts with these.  The model's machine
+ * is x86_64 with 4-level page tables and its kernel image at 16 MiB, so:
+ *   no5lvl         TCG's `-cpu max` offers LA57, and a guest would
+ *                  otherwise run 5-level paging: a P4D table more per
+ *                  process (PageTables) and a different kernel map
+ *   nokaslr        the image at CONFIG_PHYSICAL_START (16 MiB) as the
+ *                  model puts it, not at a random place on either node:
+ *                  KASLR's placement was most of the difference between
+ *                  two boots of one scenario
+ *   init_on_alloc=0  untouched hugepages cost the host nothing
+ */
+#define RK_CMDLINE_BASE "console=ttyS0 panic=-1 init_on_alloc=0 no5lvl nokaslr"
+
 /* What a scenario becomes in a guest */
 struct rk_plan {
 	struct sbuf init;	/* /init of the initramfs (busybox sh) */

@@ -85,12 +85,18 @@ static const char init_head[] =
 	"\n"
 	"# rk_cat LINE FILE: the file's text, framed.  Read with the shell's own\n"
 	"# read and echo: a cat process would be counted (its page tables, its\n"
-	"# pages) in the very figures it reads\n"
+	"# pages) in the very figures it reads.  Except /proc/sys: the shell reads\n"
+	"# one byte per read(), and a sysctl answers only a read at offset 0 (936\n"
+	"# hugepages would read as 9), so those take busybox's cat, a process\n"
+	"# (this busybox has no NOFORK applets in its shell)\n"
 	"rk_cat() {\n"
 	"\techo \"@@mmsim cat $1 $2\" >&3\n"
-	"\trk_f=$(rk_path \"$2\")\n"
+	"\trk_path \"$2\"\n"
 	"\tif [ -r \"$rk_f\" ] && [ ! -d \"$rk_f\" ]; then\n"
-	"\t\twhile IFS= read -r rk_l || [ -n \"$rk_l\" ]; do echo \"$rk_l\"; done < \"$rk_f\" >&3\n"
+	"\t\tcase $rk_f in\n"
+	"\t\t/proc/sys/*) cat \"$rk_f\" ;;\n"
+	"\t\t*) while IFS= read -r rk_l || [ -n \"$rk_l\" ]; do echo \"$rk_l\"; done < \"$rk_f\" ;;\n"
+	"\t\tesac >&3\n"
 	"\t\trk_rc=$?\n"
 	"\telse\n"
 	"\t\techo \"cat: can't open '$2'\" >&3\n"
@@ -157,16 +163,18 @@ static const char init_head[] =
 	"\t*) rk_gone $rk_pid ;;\n"
 	"\tesac\n"
 	"}\n"
-	"# rk_path PATH: /proc/NAME/... of a scenario process as /proc/PID/...\n"
+	"# rk_path PATH: rk_f becomes PATH, /proc/NAME/... of a scenario process\n"
+	"# as /proc/PID/...; no command substitution, which would fork a subshell\n"
 	"rk_path() {\n"
+	"\trk_f=$1\n"
 	"\tcase $1 in\n"
 	"\t/proc/*/*)\n"
 	"\t\trk_n=${1#/proc/}; rk_n=${rk_n%%/*}\n"
 	"\t\tif [ -e /run/rk/$rk_n.pid ]; then\n"
-	"\t\t\techo /proc/$(cat /run/rk/$rk_n.pid)/${1#/proc/$rk_n/}; return\n"
+	"\t\t\tread -r rk_p < /run/rk/$rk_n.pid\n"
+	"\t\t\trk_f=/proc/$rk_p/${1#/proc/$rk_n/}\n"
 	"\t\tfi ;;\n"
 	"\tesac\n"
-	"\techo \"$1\"\n"
 	"}\n"
 	"# rk_cpu GUEST_CPU: the init shell and everything it starts run there\n"
 	"rk_cpu() {\n"
@@ -583,7 +591,7 @@ int rk_plan_build(const struct scn_script *s, struct rk_plan *p, struct scn_diag
 	const char *text = s->text, *e;
 	int next = 0, rc = 0;
 
-	sb_puts(&p->cmdline, "console=ttyS0 panic=-1 init_on_alloc=0");
+	sb_puts(&p->cmdline, RK_CMDLINE_BASE);
 	sb_puts(&p->init, init_head);
 	sb_printf(&p->init, "rk_cpu %d\n", rk_guest_cpu(0));
 	plan_machine(&pl);

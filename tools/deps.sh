@@ -30,6 +30,7 @@ PACKAGES=(
 	pkg-config
 	clang-14		# tools/fuzz.sh: the libFuzzer targets (tests/fuzz)
 	libclang-rt-14-dev	# libFuzzer and the sanitizer runtimes for clang
+	'busybox-static|busybox'	# the guest's shell helpers, tested on the host
 )
 if [[ ${1:-} == realkernel ]]; then
 	PACKAGES=(
@@ -49,12 +50,17 @@ if ! command -v dpkg-query >/dev/null 2>&1; then
 	exit 0
 fi
 
+# A|B: either will do (they conflict); the first is installed when neither is
 missing() {
-	local p st
+	local p a st ok
 	for p in "${PACKAGES[@]}"; do
-		st=$(dpkg-query -W -f='${db:Status-Abbrev}' "$p" 2>/dev/null || true)
-		# "ii " is installed; anything else (absent, "rc", half-installed) is not
-		[[ $st == ii* ]] || printf '%s\n' "$p"
+		ok=
+		for a in ${p//|/ }; do
+			st=$(dpkg-query -W -f='${db:Status-Abbrev}' "$a" 2>/dev/null || true)
+			# "ii " is installed; anything else (absent, "rc", half-installed) is not
+			[[ $st == ii* ]] && ok=1
+		done
+		[[ -n $ok ]] || printf '%s\n' "${p%%|*}"
 	done
 }
 

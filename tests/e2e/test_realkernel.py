@@ -35,8 +35,59 @@ def test_guest_plan_writes_the_guest(mmsim, tmp_path):
     args = (out / "qemu-args").read_text().split("\n")
     assert args[:6] == ["-machine", "q35,max-ram-below-4g=2G", "-smp",
                          "3,sockets=3,cores=1,threads=1", "-m", "2048M"]
-    assert (out / "cmdline").read_text() == "console=ttyS0 panic=-1 init_on_alloc=0"
+    assert (out / "cmdline").read_text() == "console=ttyS0 panic=-1 init_on_alloc=0 no5lvl nokaslr"
     assert (out / "scenario.scn").read_text() == scn.read_text()
+
+
+def _guest_helpers(mmsim, tmp_path):
+    """The shell functions of a guest's /init, without its set-up lines"""
+    scn = tmp_path / "t.scn"
+    scn.write_text("machine nodes=1 mem=1G\ncat /proc/meminfo\n")
+    r = mmsim("guest-plan", scn, tmp_path / "plan")
+    assert r.returncode == 0, r.stderr
+    init = (tmp_path / "plan" / "init").read_text()
+    return init[init.index("# rk_cat LINE FILE"):init.index("# rk_cpu GUEST_CPU")]
+
+
+def _busybox():
+    bb = shutil.which("busybox")
+    assert bb, "tools/deps.sh installs busybox-static (or busybox)"
+    return bb
+
+
+def test_guest_cat_reads_a_sysctl_whole(mmsim, tmp_path):
+    # A /proc/sys file answers only a read at offset 0: the shell's `read`
+    # takes one byte per read() and got "5" of "50" (936 hugepages read 9)
+    want = pathlib.Path("/proc/sys/vm/overcommit_ratio").read_text()
+    assert len(want.strip()) > 1
+    sh = tmp_path / "t.sh"
+    sh.write_text(_guest_helpers(mmsim, tmp_path) +
+                  "exec 3>" + str(tmp_path / "out") + "\n"
+                  "rk_cat 7 /proc/sys/vm/overcommit_ratio\n")
+    r = subprocess.run([_busybox(), "sh", str(sh)], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    assert (tmp_path / "out").read_text() == (
+        "@@mmsim cat 7 /proc/sys/vm/overcommit_ratio\n" + want + "\n@@mmsim end 0\n")
+
+
+def test_guest_cat_runs_no_process(mmsim, tmp_path):
+    # Outside /proc/sys, rk_cat reads with the shell's own read and rk_path
+    # takes no subshell: /proc/self/stat read by rk_cat is the shell's own,
+    # and the scenario process's name resolves to its pid
+    (tmp_path / "rk").mkdir()
+    (tmp_path / "rk" / "p.pid").write_text("1\n")
+    helpers = _guest_helpers(mmsim, tmp_path).replace("/run/rk/", str(tmp_path / "rk") + "/")
+    sh = tmp_path / "t.sh"
+    sh.write_text(helpers + "exec 3>" + str(tmp_path / "out") + "\n"
+                  "echo $$ > " + str(tmp_path / "pid") + "\n"
+                  "rk_cat 3 /proc/self/stat\nrk_path /proc/p/status\necho $rk_f >&3\n")
+    r = subprocess.run([_busybox(), "sh", str(sh)], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    out = (tmp_path / "out").read_text().split("\n")
+    shell = (tmp_path / "pid").read_text().strip()
+    assert out[0] == "@@mmsim cat 3 /proc/self/stat"
+    assert out[1].split()[0] == shell
+    assert out[-2] == "/proc/1/status"
 
 
 @pytest.mark.parametrize("line, col, why", [

@@ -91,7 +91,7 @@ static void test_plan_machine(void **state)
 			    "-numa\nnode,nodeid=1,memdev=mem1,cpus=2\n"
 			    "-numa\ndist,src=0,dst=1,val=21\n-numa\ndist,src=1,dst=0,val=21\n");
 	assert_string_equal(p.cmdline.buf,
-			    "console=ttyS0 panic=-1 init_on_alloc=0 page_alloc.shuffle=1");
+			    RK_CMDLINE_BASE " page_alloc.shuffle=1");
 	rk_plan_free(&p);
 }
 
