@@ -3,10 +3,12 @@
  * boot.c - build a machine and boot it the way x86_64 Linux 6.1 does,
  * as far as memory is concerned.
  *
- *  1. Lay out each node's memory in physical address order, skipping the
- *     holes the scenario names (by default a q35 guest's: the first
- *     page, [0x9f000, 1M) and the PCI hole [2G, 4G)), and register it with
- *     memblock (e820 -> memblock_add_node).
+ *  1. Lay out each node's memory in physical address order around the
+ *     holes the scenario names and register it with memblock (e820 ->
+ *     memblock_add_node).  By default a q35 guest's, as the real-kernel
+ *     harness runs qemu: the first page, [0x9f000, 1M) and SeaBIOS's top
+ *     128 KiB of the RAM below 2 GiB are carve-outs (RAM the kernel never
+ *     gets), the PCI hole [2G, 4G) moves RAM above 4 GiB.
  *  2. Derive zones per node: DMA [0, 16M), DMA32 [16M, 4G), Normal above,
  *     and Movable for the top of a node when asked (movablecore-like,
  *     rounded to MAX_ORDER_NR_PAGES as find_zone_movable_pfns_for_nodes
@@ -63,13 +65,16 @@ void machine_opts_default(struct machine_opts *o)
 	o->nr_nodes = 1;
 	o->node[0].mem_bytes = 4UL << 30;
 	/*
-	 * A q35 guest's e820: the first page and [0x9f000, 1M) are not RAM,
-	 * and the PCI hole takes [2G, 4G) once memory passes 2.75 GiB.
+	 * A q35 guest's e820 as the real-kernel harness runs it
+	 * (max-ram-below-4g=2G): the first page (x86 keeps it), [0x9f000, 1M)
+	 * and the top 128 KiB of RAM below 2 GiB (SeaBIOS's tables) are RAM
+	 * the kernel never gets; the PCI hole [2G, 4G) moves RAM above 4G.
 	 */
 	o->nr_holes = 3;
-	o->hole[0] = (struct hole_desc){ 0, 0x1000 };
-	o->hole[1] = (struct hole_desc){ 0x9f000, 0x100000 };
-	o->hole[2] = (struct hole_desc){ 2UL << 30, 4UL << 30 };
+	o->hole[0] = (struct hole_desc){ 0, 0x1000, true };
+	o->hole[1] = (struct hole_desc){ 0x9f000, 0x100000, true };
+	o->hole[2] = (struct hole_desc){ 2UL << 30, 4UL << 30, false };
+	o->bios_top_reserved = true;
 	o->nr_cpus = 2;
 	o->struct_page_size = 64;
 	o->kernel_image_bytes = 32UL << 20;
@@ -222,14 +227,26 @@ static unsigned long next_hole_start(const struct machine_opts *o, unsigned long
 	return best;
 }
 
+#define BIOS_TOP_BYTES	(128UL << 10)
+
 static bool layout_memory(struct machine *m, char *e, size_t el)
 {
-	const struct machine_opts *o = &m->opts;
+	struct machine_opts *o = &m->opts;
 	const unsigned long phys_limit = 1UL << MAX_PHYSMEM_BITS;
-	unsigned long phys = 0;
+	unsigned long phys = 0, total = 0;
+
+	/* SeaBIOS's reservation: the top of the RAM below 2 GiB, a carve-out */
+	for (int n = 0; n < o->nr_nodes; n++)
+		total += o->node[n].mem_bytes;
+	if (o->bios_top_reserved && o->nr_holes < MAX_HOLES) {
+		unsigned long top = total < (2UL << 30) ? total : 2UL << 30;
+
+		o->hole[o->nr_holes++] = (struct hole_desc){ top - BIOS_TOP_BYTES, top, true };
+		o->bios_top_reserved = false;	/* once: m->opts is the machine's copy */
+	}
 
 	for (int n = 0; n < o->nr_nodes; n++) {
-		unsigned long left = o->node[n].mem_bytes;
+		unsigned long left = o->node[n].mem_bytes, ram_end = phys;
 		struct pglist_data *pg = &m->node[n];
 		bool first = true;
 
@@ -240,6 +257,9 @@ static bool layout_memory(struct machine *m, char *e, size_t el)
 			unsigned long chunk, nh;
 
 			if (h) {
+				/* a carve-out takes the node's RAM behind it */
+				if (h->carve)
+					left -= h->end - phys < left ? h->end - phys : left;
 				phys = h->end;
 				continue;
 			}
@@ -256,11 +276,17 @@ static bool layout_memory(struct machine *m, char *e, size_t el)
 			memblock_add_node(m, phys >> PAGE_SHIFT, (phys + chunk) >> PAGE_SHIFT, n);
 			phys += chunk;
 			left -= chunk;
+			ram_end = phys;
 		}
-		pg->node_spanned_pages = (phys >> PAGE_SHIFT) - pg->node_start_pfn;
-		pg->node_present_pages = o->node[n].mem_bytes >> PAGE_SHIFT;
+		/* the span ends with the node's last RAM, not a carve-out after it */
+		pg->node_spanned_pages = (ram_end >> PAGE_SHIFT) - pg->node_start_pfn;
+		pg->node_present_pages = 0;
+		for (int i = 0; i < m->memblock.memory.cnt; i++)
+			if (m->memblock.memory.regions[i].nid == n)
+				pg->node_present_pages += m->memblock.memory.regions[i].end_pfn -
+							  m->memblock.memory.regions[i].base_pfn;
+		m->max_pfn = ram_end >> PAGE_SHIFT;
 	}
-	m->max_pfn = phys >> PAGE_SHIFT;
 	return true;
 }
 

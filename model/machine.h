@@ -30,6 +30,12 @@ struct node_desc {
 
 struct hole_desc {
 	unsigned long start, end;	/* physical byte range [start, end) */
+	/*
+	 * false: a hole in the address space that memory moves past (the
+	 * PCI hole); true: memory the firmware keeps (e820 reserved inside
+	 * RAM): the node loses those bytes.
+	 */
+	bool carve;
 };
 
 struct reserve_desc {
@@ -53,6 +59,7 @@ struct machine_opts {
 	struct node_desc node[MAX_NUMNODES];
 	int nr_holes;
 	struct hole_desc hole[MAX_HOLES];
+	bool bios_top_reserved;		/* SeaBIOS keeps the top 128 KiB of RAM below 2 GiB */
 	int nr_reserves;
 	struct reserve_desc reserve[MAX_RESERVES];
 	int nr_cpus;			/* spread round-robin over nodes */

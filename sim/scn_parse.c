@@ -379,8 +379,10 @@ static bool parse_machine(struct parser *p)
 	}
 	if (kv[5].val) {
 		/* the defaults are a q35 guest's e820 holes (machine_opts_default) */
-		if (!strcmp(kv[5].val, "none"))
+		if (!strcmp(kv[5].val, "none")) {
 			o->nr_holes = 0;
+			o->bios_top_reserved = false;
+		}
 		else if (strcmp(kv[5].val, "q35"))
 			return perr(p, kv[5].col, "holes= takes q35 or none, not '%s'", kv[5].val);
 	}

@@ -136,7 +136,8 @@ def test_seed_changes_a_shuffled_run(run_scenario):
 def test_seed_line_is_the_default_seed(run_scenario):
     a = run_scenario("seed 9\n" + SHUFFLED)
     b = run_scenario(SHUFFLED, "--seed", "9")
-    c = run_scenario("seed 9\n" + SHUFFLED, "--seed", "10")
+    # (seeds 9 and 10 happen to shuffle this machine alike)
+    c = run_scenario("seed 9\n" + SHUFFLED, "--seed", "11")
     assert a.stdout == b.stdout
     assert c.stdout != a.stdout
 
