@@ -549,7 +549,7 @@ static void test_trace_errors(void **state)
 static void test_run_captures_and_repeats(void **state)
 {
 	struct scn_script *s = parse_ok(
-		"machine nodes=1 mem=64M cpus=1 holes=none\n"
+		"machine nodes=1 mem=64M cpus=1 holes=none kernel=32M\n"
 		"alloc a order=2 gfp=GFP_KERNEL\n"
 		"print counters scn.live\n"
 		"echo oops > /proc/sys/vm/min_free_kbytes\n"
@@ -578,7 +578,7 @@ static void test_run_captures_and_repeats(void **state)
 static void test_run_expect_failure_is_status_1(void **state)
 {
 	struct scn_script *s = parse_ok(
-		"machine nodes=1 mem=64M cpus=1 holes=none\n"
+		"machine nodes=1 mem=64M cpus=1 holes=none kernel=32M\n"
 		"expect scn.live_pages > 0\n"
 		"echo not reached\n");
 	struct scn_run_opts o = { 0 };
@@ -609,7 +609,7 @@ static void test_run_expect_failure_is_status_1(void **state)
  * AUTO makes 4 checks; --check one per step (7); --no-check none.
  */
 static const char check_text[] =
-	"machine nodes=1 mem=64M cpus=1 holes=none\n"
+	"machine nodes=1 mem=64M cpus=1 holes=none kernel=32M\n"
 	"alloc a order=0 gfp=GFP_KERNEL\n"
 	"cat /proc/buddyinfo\n"
 	"fill g order=0 gfp=GFP_KERNEL count=2000\n"
@@ -678,7 +678,7 @@ static void test_expect_operator_boundaries(void **state)
 					snprintf(cond, sizeof(cond), "scn.live_pages %s scn.live_allocs + %d",
 						 ops[i].op, 2 + d);
 				snprintf(text, sizeof(text),
-					 "machine nodes=1 mem=64M cpus=1 holes=none\n"
+					 "machine nodes=1 mem=64M cpus=1 holes=none kernel=32M\n"
 					 "alloc a order=2 gfp=GFP_KERNEL\n"
 					 "expect %s\n", cond);
 				s = parse_ok(text);
@@ -707,7 +707,7 @@ static void test_expect_operator_boundaries(void **state)
 static void test_run_alloc_expect_is_expect_failure(void **state)
 {
 	struct scn_script *s = parse_ok(
-		"machine nodes=1 mem=64M cpus=1 holes=none\n"
+		"machine nodes=1 mem=64M cpus=1 holes=none kernel=32M\n"
 		"alloc a order=0 gfp=GFP_KERNEL expect=fail\n");
 	struct scn_run_opts o = { .check = true };
 	struct scn_result r;
