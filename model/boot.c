@@ -25,15 +25,17 @@
  *     unused tail of the buffer is given back (sparse_buffer_fini); the
  *     percpu first chunk (setup_per_cpu_areas, sized as
  *     pcpu_embed_first_chunk does); boot gigantic hugepages (hugepages=);
- *     swiotlb's 64 MiB below 4G and its slot array when memory reaches
- *     above 4G (mem_init).
+ *     on a one-node machine the dentry and inode hash tables
+ *     (vfs_caches_init_early); swiotlb's 64 MiB below 4G and its slot
+ *     array when memory reaches above 4G (mem_init).
  *  4. memblock_free_all: every free range goes to the buddy allocator in
  *     the largest naturally aligned blocks, each to the tail of its list
  *     (__free_pages_core with FPI_TO_TAIL), lowest addresses first.
  *  5. Watermarks, lowmem reserves, per-cpu list sizes
- *     (init_per_zone_wmark_min); boot hugepages (hugetlb_init);
- *     khugepaged's min_free_kbytes raise, in initcall order; last the
- *     image's init sections go back (free_initmem).
+ *     (init_per_zone_wmark_min); the kernel's own allocations
+ *     (boot_alloc.c: slab, stacks, hash tables, buffers); boot hugepages
+ *     (hugetlb_init); khugepaged's min_free_kbytes raise, in initcall
+ *     order; last the image's init sections go back (free_initmem).
  *
  * Simplified: the image sits where it is linked (16 MiB, as with
  * nokaslr; Debian's KASLR puts it at a random 2 MiB-aligned address);
@@ -478,8 +480,6 @@ static bool reserve_early(struct machine *m, char *e, size_t el)
  * back to memblock.  Without a PMD-aligned block the kernel builds the
  * chunk page by page (pcpu_page_first_chunk).
  */
-/* Debian 6.1.192's: "percpu: Embedded 62 pages/cpu s217088 r8192 d28672" */
-#define PCPU_FC_SIZE_SUM	(217088UL + 8192 + 28672)
 #define PCPU_MIN_UNIT_SIZE	(32UL << 10)
 #define PCPU_ATOM_SIZE		PMD_SIZE
 
@@ -533,6 +533,8 @@ static bool setup_per_cpu_areas(struct machine *m, char *e, size_t el)
 	upa = pcpu_best_upa(m, group_cnt, nr_groups, alloc_size, min_unit);
 	unit = alloc_size / upa;
 	unit_pages = unit >> PAGE_SHIFT;
+	m->kmem.pcpu_unit_size = unit;
+	m->kmem.pcpu_nr_populated = pages;
 	/* first every group's block, then the unused parts back */
 	for (int g = 0; g < nr_groups; g++) {
 		units[g] = (group_cnt[g] + upa - 1) / upa * upa;
@@ -544,7 +546,9 @@ static bool setup_per_cpu_areas(struct machine *m, char *e, size_t el)
 			goto page_first_chunk;
 		}
 	}
+	m->kmem.pcpu_nr_units = 0;
 	for (int g = 0; g < nr_groups; g++) {
+		m->kmem.pcpu_nr_units += units[g];
 		for (unsigned long u = 0; u < units[g]; u++) {
 			unsigned long ub = base[g] + u * unit_pages;
 
@@ -555,6 +559,8 @@ static bool setup_per_cpu_areas(struct machine *m, char *e, size_t el)
 	return true;
 page_first_chunk:
 	/* a unit per CPU, page by page on the CPU's node */
+	m->kmem.pcpu_unit_size = size_sum;
+	m->kmem.pcpu_nr_units = (unsigned long)m->nr_cpus;
 	for (int c = 0; c < m->nr_cpus; c++)
 		if (memblock_alloc_try_nid(m, pages, 1, DMA_PFN_END, ~0UL, m->cpu_node[c], false,
 					   "percpu (page first chunk)") == PFN_NONE)
@@ -631,6 +637,28 @@ static bool populate_memmap(struct machine *m, char *e, size_t el)
 		if (st->sparsemap_buf < st->sparsemap_buf_end)
 			memblock_free(m, st->sparsemap_buf, st->sparsemap_buf_end);
 		st->sparsemap_buf = st->sparsemap_buf_end = 0;
+	}
+	return true;
+}
+
+/*
+ * vfs_caches_init_early: with one node of memory (hashdist off) the
+ * dentry and inode hash tables come from memblock (HASH_EARLY), sized
+ * from memory (boot_alloc.c); with more they are vmalloc'd later.
+ */
+static bool vfs_caches_init_early(struct machine *m, char *e, size_t el)
+{
+	static const char *const early[] = { "Dentry cache", "Inode-cache" };
+
+	if (m->nr_nodes > 1 || m->opts.no_kernel_alloc)
+		return true;
+	for (size_t i = 0; i < ARRAY_SIZE(early); i++) {
+		unsigned long pages = (large_system_hash_bytes(m, early[i]) + PAGE_SIZE - 1) >>
+				      PAGE_SHIFT;
+
+		if (memblock_alloc_try_nid(m, pages, 1, 0, ~0UL, -1, false, early[i]) == PFN_NONE)
+			return err(e, el, "impossible machine: no room for the %s hash table",
+				   early[i]);
 	}
 	return true;
 }
@@ -814,7 +842,7 @@ struct machine *machine_create(const struct machine_opts *o, char *e, size_t el)
 		m->node[n].nr_memmap_boot_pages = (long)m->node[n].memmap_pages;
 	if (hugetlb_reserve_bootmem(m, e, el))	/* parse_args: hugepages= */
 		goto fail;
-	if (!swiotlb_init(m, e, el))
+	if (!vfs_caches_init_early(m, e, el) || !swiotlb_init(m, e, el))
 		goto fail;
 
 	vmemmap_boot_fills_apply(m);	/* every memblock reservation is made */
@@ -830,6 +858,15 @@ struct machine *machine_create(const struct machine_opts *o, char *e, size_t el)
 				shuffle_zone(m, z);
 	}
 	init_per_zone_wmark_min(m);
+	if (!o->no_kernel_alloc) {
+		const char *what = boot_kernel_alloc(m);
+
+		if (what) {
+			err(e, el, "impossible machine: no memory for the kernel's own %s at boot "
+			    "(kernel_alloc=n leaves them out)", what);
+			goto fail;
+		}
+	}
 	if (hugetlb_init(m, e, el))
 		goto fail;
 	khugepaged_min_free_kbytes_update(m);

@@ -15,6 +15,7 @@
 #define MMSIM_MACHINE_H
 
 #include "mm.h"
+#include "boot_alloc.h"
 #include "memblock.h"
 #include "mmzone.h"
 #include "policy.h"
@@ -70,6 +71,7 @@ struct machine_opts {
 	unsigned int percpu_pagelist_high_fraction;
 	bool page_alloc_shuffle;	/* page_alloc.shuffle=1 */
 	bool no_deferred_struct_page_init;	/* CONFIG_DEFERRED_STRUCT_PAGE_INIT=n */
+	bool no_kernel_alloc;		/* kernel_alloc=n: no boot_kernel_alloc */
 	bool thp;			/* khugepaged's min_free_kbytes bump */
 	int thp_enabled;		/* transparent_hugepage= (enum thp_enabled) */
 	uint64_t seed;
@@ -253,6 +255,7 @@ struct machine {
 	bool buddy_up;			/* memblock_free_all has run */
 	bool thp_off_at_boot;		/* hugepage_init: below 512 MiB of RAM */
 	struct hvo_stats hvo_stats;
+	struct kmem_state kmem;		/* the kernel's own memory (boot_alloc.h) */
 	struct vmemmap_state vmemmap;
 	struct mm_inject inject;
 	unsigned long tlb_flushes;	/* flush_tlb_* calls */

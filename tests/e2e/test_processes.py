@@ -299,7 +299,7 @@ def test_shmem_placement_as_shmem_get_unmapped_area(run_scenario, scn):
     ("process", "t.scn:2:8: process: missing arguments"),
 ])
 def test_bad_process_verbs(run_scenario, line, err):
-    r = run_scenario("machine nodes=1 mem=64M kernel=32M\n" + line + "\n")
+    r = run_scenario("machine nodes=1 mem=64M kernel=32M kernel_alloc=n\n" + line + "\n")
     assert r.returncode == 2
     assert r.stderr.startswith(err), r.stderr
 

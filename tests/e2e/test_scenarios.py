@@ -98,12 +98,16 @@ def test_boot_128g_pagetypeinfo_headers(mmsim):
     assert blocks
     # 64 GiB = 32768 pageblocks, movable after boot but for those past
     # first_deferred_pfn that start in reserved memory: the node's memmap
-    # (1 GiB, 512 blocks) and its percpu area and page tables (a real 6.1
-    # boot: 552 Unmovable, 6 Reclaimable with the kernel's own allocations)
-    unmovable, movable, *rest = [int(x) for x in blocks.group(1).split()]
-    assert 512 <= unmovable <= 520
-    assert unmovable + movable == 32768
-    assert rest == [0, 0, 0]
+    # (1 GiB, 512 blocks), its percpu area and page tables; and those the
+    # kernel's own allocations took: its half of the interleaved dentry
+    # and inode hash tables (2 MiB pages, 24 blocks) and the slab, stacks
+    # and buffers of its CPU (a real 6.1 boot: 550 Unmovable and 2 or 6
+    # Reclaimable; the model: 547 and 2)
+    unmovable, movable, reclaimable, *rest = [int(x) for x in blocks.group(1).split()]
+    assert 540 <= unmovable <= 555
+    assert 2 <= reclaimable <= 6
+    assert unmovable + movable + reclaimable == 32768
+    assert rest == [0, 0]
 
 
 def test_default_is_deterministic(mmsim):

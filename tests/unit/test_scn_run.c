@@ -31,7 +31,7 @@
 #include "page_alloc.h"
 #include "scn.h"
 
-#define M64	"machine nodes=1 mem=64M cpus=2 holes=none kernel=0\n"
+#define M64	"machine nodes=1 mem=64M cpus=2 holes=none kernel=0 kernel_alloc=n\n"
 #define DMA_MOV	"gfp=GFP_USER|__GFP_MOVABLE|__GFP_DMA"
 
 /* -------------------------------------------------------------------------
@@ -240,7 +240,7 @@ static void test_fill_until_low_on_one_node(void **state)
 	struct scn_result r;
 
 	assert_int_equal(run_text(
-		"machine nodes=2 mem=64M cpus=2 holes=none kernel=0\n"
+		"machine nodes=2 mem=64M cpus=2 holes=none kernel=0 kernel_alloc=n\n"
 		"snapshot boot\n"
 		"fill g order=0 gfp=GFP_HIGHUSER_MOVABLE|__GFP_THISNODE node=1 until=low\n"
 		"expect zoneinfo.1.DMA32.free + zoneinfo.1.DMA32.pcp_count >= zoneinfo.1.DMA32.low\n"
@@ -306,7 +306,7 @@ static void test_alloc_counters(void **state)
  */
 static void test_cpu_switching(void **state)
 {
-	run_expect("machine nodes=2 mem=64M cpus=2 holes=none kernel=0\n"
+	run_expect("machine nodes=2 mem=64M cpus=2 holes=none kernel=0 kernel_alloc=n\n"
 		   "alloc a gfp=GFP_KERNEL\n"
 		   "cpu 1\n"
 		   "alloc b gfp=GFP_KERNEL\n"
@@ -596,7 +596,7 @@ static void test_compact_one_node(void **state)
 	struct scn_result r;
 
 	assert_int_equal(run_text(
-		"machine nodes=2 mem=64M cpus=2 holes=none kernel=0\n"
+		"machine nodes=2 mem=64M cpus=2 holes=none kernel=0 kernel_alloc=n\n"
 		"fill a order=0 gfp=GFP_HIGHUSER_MOVABLE|__GFP_THISNODE node=0 count=2000\n"
 		"fill b order=0 gfp=GFP_HIGHUSER_MOVABLE|__GFP_THISNODE node=1 count=2000\n"
 		"free a every=2\n"

@@ -19,6 +19,7 @@ void t_opts(struct machine_opts *o, int nodes, unsigned long mb_per_node, int cp
 	o->kernel_image_bytes = 0;
 	o->nr_cpus = cpus;
 	o->thp = false;
+	o->no_kernel_alloc = true;	/* a bare allocator: no slab, stacks, hash tables */
 }
 
 struct machine *t_boot(const struct machine_opts *o)
