@@ -3,34 +3,44 @@
  * boot.c - build a machine and boot it the way x86_64 Linux 6.1 does,
  * as far as memory is concerned.
  *
- *  1. Lay out each node's memory in physical address order, skipping the
- *     holes the scenario names (by default a q35 guest's: the first
- *     page, [0x9f000, 1M) and the PCI hole [2G, 4G)), and register it with
- *     memblock (e820 -> memblock_add_node).
+ *  1. Lay out each node's memory in physical address order around the
+ *     holes the scenario names and register it with memblock (e820 ->
+ *     memblock_add_node).  By default a q35 guest's, as the real-kernel
+ *     harness runs qemu: the first page, [0x9f000, 1M) and SeaBIOS's top
+ *     128 KiB of the RAM below 2 GiB are carve-outs (RAM the kernel never
+ *     gets), the PCI hole [2G, 4G) moves RAM above 4 GiB.
  *  2. Derive zones per node: DMA [0, 16M), DMA32 [16M, 4G), Normal above,
  *     and Movable for the top of a node when asked (movablecore-like,
  *     rounded to MAX_ORDER_NR_PAGES as find_zone_movable_pfns_for_nodes
  *     does).
  *  3. Carve memblock reservations in boot order: the first 1 MiB (x86
- *     reserves it since 5.13), the kernel image at 16 MiB, the scenario's
- *     reservations, swiotlb's 64 MiB below 4G when memory reaches above
- *     it, per node the pglist_data, then per node the memmap:
+ *     reserves it since 5.13), the kernel image at 16 MiB (Debian
+ *     6.1.192's, _text to the end of brk), the scenario's reservations,
+ *     per node the pglist_data, the mem_section root array and a page of
+ *     mem_sections per root in use, then per node the memmap:
  *     sparse_buffer_init() takes one node-local, top-down, PMD-aligned
  *     buffer of section_map_size() per present section; vmemmap_populate
  *     (sparse.c, with the sub-PMD rules of the vmemmap-subpmd policy)
  *     maps the memmap with 2 MiB PMDs taken from it in order, and the
- *     unused tail of the buffer is given back (sparse_buffer_fini); then
- *     the percpu first chunk per node (setup_per_cpu_areas).
+ *     unused tail of the buffer is given back (sparse_buffer_fini); the
+ *     percpu first chunk (setup_per_cpu_areas, sized as
+ *     pcpu_embed_first_chunk does); boot gigantic hugepages (hugepages=);
+ *     on a one-node machine the dentry and inode hash tables
+ *     (vfs_caches_init_early); swiotlb's 64 MiB below 4G and its slot
+ *     array when memory reaches above 4G (mem_init).
  *  4. memblock_free_all: every free range goes to the buddy allocator in
  *     the largest naturally aligned blocks, each to the tail of its list
  *     (__free_pages_core with FPI_TO_TAIL), lowest addresses first.
  *  5. Watermarks, lowmem reserves, per-cpu list sizes
- *     (init_per_zone_wmark_min); boot hugepages (hugetlb_init); then
- *     khugepaged's min_free_kbytes raise, in initcall order.
+ *     (init_per_zone_wmark_min); the kernel's own allocations
+ *     (boot_alloc.c: slab, stacks, hash tables, buffers); boot hugepages
+ *     (hugetlb_init); khugepaged's min_free_kbytes raise, in initcall
+ *     order; last the image's init sections go back (free_initmem).
  *
- * Simplified: the kernel image, percpu and other early allocations have
- * plausible fixed sizes (the scenario can change the kernel's); page
- * tables of the direct map are not modelled (1 GiB pages make them tiny).
+ * Simplified: the image sits where it is linked (16 MiB, as with
+ * nokaslr; Debian's KASLR puts it at a random 2 MiB-aligned address);
+ * memblock allocations smaller than a page and the direct map's page
+ * tables (from the image's brk; 1 GiB pages make them tiny) are left out.
  *
  * Only machine_opts_default, machine_create and machine_destroy are
  * exported (machine.h), and no other model file calls them: the helpers
@@ -54,9 +64,33 @@
 #include "pgtable.h"
 #include "sparse.h"
 
-#define PERCPU_UNIT_BYTES	(256UL << 10)	/* pcpu-alloc: u262144 on Debian 6.1 */
-#define PGLIST_DATA_BYTES	(176UL << 10)
+/* NODE_DATA(nid): sizeof(pg_data_t) page-aligned, "NODE_DATA(0) allocated [mem ...]" */
+#define PGLIST_DATA_BYTES	0x2b000UL
 #define SWIOTLB_BYTES		(64UL << 20)
+/* swiotlb's slot array: 24 bytes per 2 KiB slot (struct io_tlb_slot) */
+#define SWIOTLB_SLOTS_BYTES	(SWIOTLB_BYTES / 2048 * 24)
+/* mem_section[]: a root pointer per 128 sections (32-byte mem_section), 46 bits */
+#define SECTIONS_PER_ROOT	(PAGE_SIZE / 32)
+#define NR_SECTION_ROOTS	((1UL << (MAX_PHYSMEM_BITS - SECTION_SIZE_BITS)) / SECTIONS_PER_ROOT)
+
+/*
+ * Debian 6.1.192's vmlinux as a guest shows it: /proc/iomem's "Kernel
+ * code" start to the end of the brk area memblock reserves, sections
+ * 2 MiB aligned.  At the end of boot the kernel frees parts of it
+ * ("Freeing unused kernel image ... memory" and the like), at these
+ * offsets from _text: 8044 KiB, 2011 pages.
+ */
+#define KERNEL_IMAGE_BYTES	0x3411000UL
+static const struct {
+	unsigned long start, end;	/* bytes from _text, [start, end) */
+	const char *what;
+} kernel_init_freed[] = {
+	{ 0x0e02000, 0x1000000, "text/rodata gap (mark_rodata_ro)" },
+	{ 0x18eb000, 0x1a00000, "rodata/data gap (mark_rodata_ro)" },
+	{ 0x1c4a000, 0x1f0c000, "initmem (free_initmem)" },
+	{ 0x1f0c000, 0x1f15000, "SMP alternatives (alternatives_smp_unlock)" },
+	{ 0x3203000, 0x3400000, "unused decrypted bss (mem_encrypt_free_decrypted_mem)" },
+};
 
 void machine_opts_default(struct machine_opts *o)
 {
@@ -64,16 +98,19 @@ void machine_opts_default(struct machine_opts *o)
 	o->nr_nodes = 1;
 	o->node[0].mem_bytes = 4UL << 30;
 	/*
-	 * A q35 guest's e820: the first page and [0x9f000, 1M) are not RAM,
-	 * and the PCI hole takes [2G, 4G) once memory passes 2.75 GiB.
+	 * A q35 guest's e820 as the real-kernel harness runs it
+	 * (max-ram-below-4g=2G): the first page (x86 keeps it), [0x9f000, 1M)
+	 * and the top 128 KiB of RAM below 2 GiB (SeaBIOS's tables) are RAM
+	 * the kernel never gets; the PCI hole [2G, 4G) moves RAM above 4G.
 	 */
 	o->nr_holes = 3;
-	o->hole[0] = (struct hole_desc){ 0, 0x1000 };
-	o->hole[1] = (struct hole_desc){ 0x9f000, 0x100000 };
-	o->hole[2] = (struct hole_desc){ 2UL << 30, 4UL << 30 };
+	o->hole[0] = (struct hole_desc){ 0, 0x1000, true };
+	o->hole[1] = (struct hole_desc){ 0x9f000, 0x100000, true };
+	o->hole[2] = (struct hole_desc){ 2UL << 30, 4UL << 30, false };
+	o->bios_top_reserved = true;
 	o->nr_cpus = 2;
 	o->struct_page_size = 64;
-	o->kernel_image_bytes = 32UL << 20;
+	o->kernel_image_bytes = KERNEL_IMAGE_BYTES;
 	o->watermark_scale_factor = 10;
 	o->thp = true;
 	o->thp_enabled = 0;	/* THP_ALWAYS: Debian's CONFIG_TRANSPARENT_HUGEPAGE_ALWAYS */
@@ -223,14 +260,26 @@ static unsigned long next_hole_start(const struct machine_opts *o, unsigned long
 	return best;
 }
 
+#define BIOS_TOP_BYTES	(128UL << 10)
+
 static bool layout_memory(struct machine *m, char *e, size_t el)
 {
-	const struct machine_opts *o = &m->opts;
+	struct machine_opts *o = &m->opts;
 	const unsigned long phys_limit = 1UL << MAX_PHYSMEM_BITS;
-	unsigned long phys = 0;
+	unsigned long phys = 0, total = 0;
+
+	/* SeaBIOS's reservation: the top of the RAM below 2 GiB, a carve-out */
+	for (int n = 0; n < o->nr_nodes; n++)
+		total += o->node[n].mem_bytes;
+	if (o->bios_top_reserved && o->nr_holes < MAX_HOLES) {
+		unsigned long top = total < (2UL << 30) ? total : 2UL << 30;
+
+		o->hole[o->nr_holes++] = (struct hole_desc){ top - BIOS_TOP_BYTES, top, true };
+		o->bios_top_reserved = false;	/* once: m->opts is the machine's copy */
+	}
 
 	for (int n = 0; n < o->nr_nodes; n++) {
-		unsigned long left = o->node[n].mem_bytes;
+		unsigned long left = o->node[n].mem_bytes, ram_end = phys;
 		struct pglist_data *pg = &m->node[n];
 		bool first = true;
 
@@ -242,6 +291,9 @@ static bool layout_memory(struct machine *m, char *e, size_t el)
 			unsigned long chunk, nh;
 
 			if (h) {
+				/* a carve-out takes the node's RAM behind it */
+				if (h->carve)
+					left -= h->end - phys < left ? h->end - phys : left;
 				phys = h->end;
 				continue;
 			}
@@ -258,11 +310,17 @@ static bool layout_memory(struct machine *m, char *e, size_t el)
 			memblock_add_node(m, phys >> PAGE_SHIFT, (phys + chunk) >> PAGE_SHIFT, n);
 			phys += chunk;
 			left -= chunk;
+			ram_end = phys;
 		}
-		pg->node_spanned_pages = (phys >> PAGE_SHIFT) - pg->node_start_pfn;
-		pg->node_present_pages = o->node[n].mem_bytes >> PAGE_SHIFT;
+		/* the span ends with the node's last RAM, not a carve-out after it */
+		pg->node_spanned_pages = (ram_end >> PAGE_SHIFT) - pg->node_start_pfn;
+		pg->node_present_pages = 0;
+		for (int i = 0; i < m->memblock.memory.cnt; i++)
+			if (m->memblock.memory.regions[i].nid == n)
+				pg->node_present_pages += m->memblock.memory.regions[i].end_pfn -
+							  m->memblock.memory.regions[i].base_pfn;
+		m->max_pfn = ram_end >> PAGE_SHIFT;
 	}
-	m->max_pfn = phys >> PAGE_SHIFT;
 	return true;
 }
 
@@ -406,11 +464,6 @@ static bool reserve_early(struct machine *m, char *e, size_t el)
 					   rd->size, rd->nid);
 		}
 	}
-	if (m->max_pfn > DMA32_PFN_END) {
-		if (memblock_alloc_try_nid(m, SWIOTLB_BYTES >> PAGE_SHIFT, 1, 0, DMA32_PFN_END, -1, false,
-					   "swiotlb") == PFN_NONE)
-			return err(e, el, "impossible machine: no room for swiotlb below 4G");
-	}
 	for (int n = 0; n < m->nr_nodes; n++)
 		if (memblock_alloc_try_nid(m, PGLIST_DATA_BYTES >> PAGE_SHIFT, 1, dma_limit, ~0UL, n,
 					   false, "node_data") == PFN_NONE)
@@ -420,28 +473,100 @@ static bool reserve_early(struct machine *m, char *e, size_t el)
 
 /*
  * setup_per_cpu_areas, which runs after sparse_init: the embedded first
- * chunk wants PMD-aligned memory per node; without it the kernel falls
- * back to a page-by-page first chunk (pcpu_page_first_chunk).
+ * chunk (pcpu_embed_first_chunk).  pcpu_build_alloc_info groups the CPUs
+ * by node and picks how many units share a PMD-sized allocation (upa):
+ * as many as fit, unless that wastes more than a third of the CPUs'
+ * worth of units, and never more allocations than a larger upa needs.
+ * Each group gets one PMD-aligned block on its node; of each unit the
+ * part past the first chunk's size (and all of a unit no CPU uses) goes
+ * back to memblock.  Without a PMD-aligned block the kernel builds the
+ * chunk page by page (pcpu_page_first_chunk).
  */
+#define PCPU_MIN_UNIT_SIZE	(32UL << 10)
+#define PCPU_ATOM_SIZE		PMD_SIZE
+
+static unsigned long pcpu_best_upa(struct machine *m, const int *group_cnt, int nr_groups,
+				   unsigned long alloc_size, unsigned long min_unit)
+{
+	unsigned long upa = alloc_size / min_unit, best = 0;
+	int last_allocs = -1;
+
+	while (alloc_size % upa || (alloc_size / upa) % PAGE_SIZE)
+		upa--;
+	for (; upa; upa--) {
+		int allocs = 0, wasted = 0;
+
+		if (alloc_size % upa || (alloc_size / upa) % PAGE_SIZE)
+			continue;
+		for (int g = 0; g < nr_groups; g++) {
+			int this_allocs = (int)((group_cnt[g] + upa - 1) / upa);
+
+			allocs += this_allocs;
+			wasted += this_allocs * (int)upa - group_cnt[g];
+		}
+		if (wasted > m->nr_cpus / 3)
+			continue;
+		if (last_allocs >= 0 && allocs > last_allocs)
+			break;
+		last_allocs = allocs;
+		best = upa;
+	}
+	return best;
+}
+
 static bool setup_per_cpu_areas(struct machine *m, char *e, size_t el)
 {
-	for (int n = 0; n < m->nr_nodes; n++) {
-		unsigned long bytes, pages;
-		int cpus = 0;
+	unsigned long size_sum = PCPU_FC_SIZE_SUM, pages = size_sum >> PAGE_SHIFT;
+	unsigned long min_unit = size_sum > PCPU_MIN_UNIT_SIZE ? size_sum : PCPU_MIN_UNIT_SIZE;
+	unsigned long alloc_size = (min_unit + PCPU_ATOM_SIZE - 1) & ~(PCPU_ATOM_SIZE - 1);
+	int group_cnt[MAX_NUMNODES] = { 0 }, group_nid[MAX_NUMNODES], nr_groups = 0;
+	unsigned long upa, unit, unit_pages, base[MAX_NUMNODES], units[MAX_NUMNODES];
 
-		for (int c = 0; c < m->nr_cpus; c++)
-			cpus += m->cpu_node[c] == n;
-		if (!cpus)
-			continue;
-		bytes = (cpus * PERCPU_UNIT_BYTES + PMD_SIZE - 1) & ~(PMD_SIZE - 1);
-		if (memblock_alloc_try_nid(m, bytes >> PAGE_SHIFT, PMD_SIZE >> PAGE_SHIFT, DMA_PFN_END,
-					   ~0UL, n, false, "percpu") != PFN_NONE)
-			continue;
-		pages = (unsigned long)cpus * PERCPU_UNIT_BYTES >> PAGE_SHIFT;
-		if (memblock_alloc_try_nid(m, pages, 1, DMA_PFN_END, ~0UL, n, false,
-					   "percpu (page first chunk)") == PFN_NONE)
-			return err(e, el, "impossible machine: no room for node %d's percpu area", n);
+	/* groups in the order their first CPU appears */
+	for (int c = 0; c < m->nr_cpus; c++) {
+		int g = 0;
+
+		while (g < nr_groups && group_nid[g] != m->cpu_node[c])
+			g++;
+		if (g == nr_groups)
+			group_nid[nr_groups++] = m->cpu_node[c];
+		group_cnt[g]++;
 	}
+	upa = pcpu_best_upa(m, group_cnt, nr_groups, alloc_size, min_unit);
+	unit = alloc_size / upa;
+	unit_pages = unit >> PAGE_SHIFT;
+	m->kmem.pcpu_unit_size = unit;
+	m->kmem.pcpu_nr_populated = pages;
+	/* first every group's block, then the unused parts back */
+	for (int g = 0; g < nr_groups; g++) {
+		units[g] = (group_cnt[g] + upa - 1) / upa * upa;
+		base[g] = memblock_alloc_try_nid(m, units[g] * unit_pages, PCPU_ATOM_SIZE >> PAGE_SHIFT,
+						 DMA_PFN_END, ~0UL, group_nid[g], false, "percpu");
+		if (base[g] == PFN_NONE) {
+			while (g--)
+				memblock_free(m, base[g], base[g] + units[g] * unit_pages);
+			goto page_first_chunk;
+		}
+	}
+	m->kmem.pcpu_nr_units = 0;
+	for (int g = 0; g < nr_groups; g++) {
+		m->kmem.pcpu_nr_units += units[g];
+		for (unsigned long u = 0; u < units[g]; u++) {
+			unsigned long ub = base[g] + u * unit_pages;
+
+			memblock_free(m, u < (unsigned long)group_cnt[g] ? ub + pages : ub,
+				      ub + unit_pages);
+		}
+	}
+	return true;
+page_first_chunk:
+	/* a unit per CPU, page by page on the CPU's node */
+	m->kmem.pcpu_unit_size = size_sum;
+	m->kmem.pcpu_nr_units = (unsigned long)m->nr_cpus;
+	for (int c = 0; c < m->nr_cpus; c++)
+		if (memblock_alloc_try_nid(m, pages, 1, DMA_PFN_END, ~0UL, m->cpu_node[c], false,
+					   "percpu (page first chunk)") == PFN_NONE)
+			return err(e, el, "impossible machine: no room for CPU %d's percpu area", c);
 	return true;
 }
 
@@ -468,6 +593,22 @@ static bool populate_memmap(struct machine *m, char *e, size_t el)
 	struct vmemmap_state *st = &m->vmemmap;
 
 	st->defer_fills = true;		/* until vmemmap_boot_fills_apply */
+	/*
+	 * memblocks_present: the mem_section root array (anywhere, top-down),
+	 * then a page of mem_sections per root that has a present section,
+	 * on that section's node (sparse_index_alloc)
+	 */
+	memblock_alloc_try_nid(m, (NR_SECTION_ROOTS * sizeof(void *)) >> PAGE_SHIFT, 1, 0, ~0UL, -1,
+			       false, "mem_section roots");
+	for (unsigned long root = 0; root * SECTIONS_PER_ROOT < nsec; root++)
+		for (unsigned long s = root * SECTIONS_PER_ROOT;
+		     s < (root + 1) * SECTIONS_PER_ROOT && s < nsec; s++)
+			if (section_present(m, s)) {
+				memblock_alloc_try_nid(m, 1, 1, 0, ~0UL,
+						       pfn_to_nid(m, s << PFN_SECTION_SHIFT), false,
+						       "mem_section");
+				break;
+			}
 	for (int n = 0; n < m->nr_nodes; n++) {
 		struct pglist_data *pg = &m->node[n];
 		unsigned long first_sec = pg->node_start_pfn >> PFN_SECTION_SHIFT;
@@ -500,6 +641,63 @@ static bool populate_memmap(struct machine *m, char *e, size_t el)
 		st->sparsemap_buf = st->sparsemap_buf_end = 0;
 	}
 	return true;
+}
+
+/*
+ * vfs_caches_init_early: with one node of memory (hashdist off) the
+ * dentry and inode hash tables come from memblock (HASH_EARLY), sized
+ * from memory (boot_alloc.c); with more they are vmalloc'd later.
+ */
+static bool vfs_caches_init_early(struct machine *m, char *e, size_t el)
+{
+	static const char *const early[] = { "Dentry cache", "Inode-cache" };
+
+	if (m->nr_nodes > 1 || m->opts.no_kernel_alloc)
+		return true;
+	for (size_t i = 0; i < ARRAY_SIZE(early); i++) {
+		unsigned long pages = (large_system_hash_bytes(m, early[i]) + PAGE_SIZE - 1) >>
+				      PAGE_SHIFT;
+
+		if (memblock_alloc_try_nid(m, pages, 1, 0, ~0UL, -1, false, early[i]) == PFN_NONE)
+			return err(e, el, "impossible machine: no room for the %s hash table",
+				   early[i]);
+	}
+	return true;
+}
+
+/*
+ * mem_init's pci_iommu_alloc: with memory above 4 GiB, swiotlb's 64 MiB
+ * bounce buffer below 4 GiB (memblock_alloc_low) and its slot array
+ * anywhere, after every other boot reservation.
+ */
+static bool swiotlb_init(struct machine *m, char *e, size_t el)
+{
+	if (m->max_pfn <= DMA32_PFN_END)
+		return true;
+	if (memblock_alloc_try_nid(m, SWIOTLB_BYTES >> PAGE_SHIFT, 1, 0, DMA32_PFN_END, -1, false,
+				   "swiotlb") == PFN_NONE)
+		return err(e, el, "impossible machine: no room for swiotlb below 4G");
+	memblock_alloc_try_nid(m, SWIOTLB_SLOTS_BYTES >> PAGE_SHIFT, 1, 0, ~0UL, -1, false,
+			       "swiotlb slots");
+	return true;
+}
+
+/*
+ * The end of kernel_init: the parts of the kernel image boot no longer
+ * needs go to the buddy allocator page by page (free_reserved_area, so
+ * through the boot CPU's per-cpu lists).  Only for Debian's image, the
+ * default: a scenario's kernel=SIZE is all resident.
+ */
+static void free_initmem(struct machine *m)
+{
+	unsigned long text = 16UL * SZ_1M >> PAGE_SHIFT;
+
+	if (m->opts.kernel_image_bytes != KERNEL_IMAGE_BYTES)
+		return;
+	for (size_t i = 0; i < ARRAY_SIZE(kernel_init_freed); i++)
+		for (unsigned long pfn = text + (kernel_init_freed[i].start >> PAGE_SHIFT);
+		     pfn < text + (kernel_init_freed[i].end >> PAGE_SHIFT); pfn++)
+			free_bootmem_page(m, pfn);
 }
 
 /*
@@ -644,7 +842,9 @@ struct machine *machine_create(const struct machine_opts *o, char *e, size_t el)
 		goto fail;
 	for (int n = 0; n < m->nr_nodes; n++)
 		m->node[n].nr_memmap_boot_pages = (long)m->node[n].memmap_pages;
-	if (hugetlb_reserve_bootmem(m, e, el))
+	if (hugetlb_reserve_bootmem(m, e, el))	/* parse_args: hugepages= */
+		goto fail;
+	if (!vfs_caches_init_early(m, e, el) || !swiotlb_init(m, e, el))
 		goto fail;
 
 	vmemmap_boot_fills_apply(m);	/* every memblock reservation is made */
@@ -660,10 +860,20 @@ struct machine *machine_create(const struct machine_opts *o, char *e, size_t el)
 				shuffle_zone(m, z);
 	}
 	init_per_zone_wmark_min(m);
+	if (!o->no_kernel_alloc) {
+		const char *what = boot_kernel_alloc(m);
+
+		if (what) {
+			err(e, el, "impossible machine: no memory for the kernel's own %s at boot "
+			    "(kernel_alloc=n leaves them out)", what);
+			goto fail;
+		}
+	}
 	if (hugetlb_init(m, e, el))
 		goto fail;
 	khugepaged_min_free_kbytes_update(m);
 	memory_dev_init(m);
+	free_initmem(m);
 	m->booted = true;
 	if (m->fail.failed) {
 		err(e, el, "boot failed: %s", m->fail.msg);

@@ -15,6 +15,7 @@
 #define MMSIM_MACHINE_H
 
 #include "mm.h"
+#include "boot_alloc.h"
 #include "memblock.h"
 #include "mmzone.h"
 #include "policy.h"
@@ -30,6 +31,12 @@ struct node_desc {
 
 struct hole_desc {
 	unsigned long start, end;	/* physical byte range [start, end) */
+	/*
+	 * false: a hole in the address space that memory moves past (the
+	 * PCI hole); true: memory the firmware keeps (e820 reserved inside
+	 * RAM): the node loses those bytes.
+	 */
+	bool carve;
 };
 
 struct reserve_desc {
@@ -53,6 +60,7 @@ struct machine_opts {
 	struct node_desc node[MAX_NUMNODES];
 	int nr_holes;
 	struct hole_desc hole[MAX_HOLES];
+	bool bios_top_reserved;		/* SeaBIOS keeps the top 128 KiB of RAM below 2 GiB */
 	int nr_reserves;
 	struct reserve_desc reserve[MAX_RESERVES];
 	int nr_cpus;			/* spread round-robin over nodes */
@@ -63,6 +71,7 @@ struct machine_opts {
 	unsigned int percpu_pagelist_high_fraction;
 	bool page_alloc_shuffle;	/* page_alloc.shuffle=1 */
 	bool no_deferred_struct_page_init;	/* CONFIG_DEFERRED_STRUCT_PAGE_INIT=n */
+	bool no_kernel_alloc;		/* kernel_alloc=n: no boot_kernel_alloc */
 	bool thp;			/* khugepaged's min_free_kbytes bump */
 	int thp_enabled;		/* transparent_hugepage= (enum thp_enabled) */
 	uint64_t seed;
@@ -249,6 +258,7 @@ struct machine {
 	bool buddy_up;			/* memblock_free_all has run */
 	bool thp_off_at_boot;		/* hugepage_init: below 512 MiB of RAM */
 	struct hvo_stats hvo_stats;
+	struct kmem_state kmem;		/* the kernel's own memory (boot_alloc.h) */
 	struct vmemmap_state vmemmap;
 	struct mm_inject inject;
 	unsigned long tlb_flushes;	/* flush_tlb_* calls */

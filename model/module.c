@@ -8,8 +8,9 @@
  * file.  The order is the order of `print counters`, of `mmsim policies`,
  * of `mmsim files` and of file lookups.  It keeps the counter order
  * `print counters` always had: the kernel views, hvo.*, node.*,
- * hugepages.*; then the processes' proc.*.  mremap registers only its
- * policy family (hugetlb-mremap), pagewalk only its own (pagewalk-lock).
+ * hugepages.*; then the processes' proc.*; the kernel's own boot
+ * allocations' kmem.* last.  mremap registers only its policy family
+ * (hugetlb-mremap), pagewalk only its own (pagewalk-lock).
  */
 #include <ctype.h>
 #include <errno.h>
@@ -34,7 +35,8 @@
 	F(trace_uprobe)		\
 	F(sparse)		\
 	F(pagewalk)		\
-	F(memory_hotplug)
+	F(memory_hotplug)	\
+	F(boot_alloc)
 
 #define MM_MODULE_DECLARE(n)	extern const struct mm_module mm_module_##n;
 #define MM_MODULE_REF(n)	&mm_module_##n,

@@ -822,9 +822,9 @@ static void meminfo_view(struct machine *m, struct vout *vo)
 	show_val_kb(vo, "CommitLimit:    ", commit_limit);
 	show_val_kb(vo, "Committed_AS:   ", 0);
 	meminfo_line(vo, "VmallocTotal:   ", 8, VMALLOC_TOTAL >> 10, true);
-	show_val_kb(vo, "VmallocUsed:    ", 0);
+	show_val_kb(vo, "VmallocUsed:    ", m->kmem.vmalloc_pages);
 	show_val_kb(vo, "VmallocChunk:   ", 0);
-	show_val_kb(vo, "Percpu:         ", 0);
+	show_val_kb(vo, "Percpu:         ", pcpu_nr_pages(m));
 	meminfo_line(vo, "HardwareCorrupted: ", 5, 0, true);
 	show_val_kb(vo, "AnonHugePages:  ", global_node_raw(m, NR_ANON_THPS));
 	show_val_kb(vo, "ShmemHugePages: ", global_node_raw(m, NR_SHMEM_THPS));

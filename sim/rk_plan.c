@@ -300,6 +300,10 @@ static int plan_description(struct planner *pl, const struct scn_toks *tk)
 			note(pl, "machine deferred_struct_page_init=n: Debian's kernels defer it, so "
 				 "the guest's boot-reserved pageblocks past each node's first section "
 				 "stay Unmovable where the model's are Movable");
+		t = tok_with(tk, "kernel_alloc=");
+		if (t && strchr("nN0", t->s[strlen("kernel_alloc=")]))
+			note(pl, "machine kernel_alloc=n: a real kernel allocates its slab, stacks, "
+				 "hash tables and buffers at boot, the model's machine does not");
 		return 0;
 	}
 	if (!strcmp(v, "node")) {

@@ -335,8 +335,9 @@ static bool parse_machine(struct parser *p)
 {
 	struct machine_opts *o = &p->s->opts;
 	struct kv kv[] = { KV("nodes"), KV("mem"), KV("cpus"), KV("struct_page_size"),
-			   KV("kernel"), KV("holes"), KV("deferred_struct_page_init"), KV_END };
-	bool deferred;
+			   KV("kernel"), KV("holes"), KV("deferred_struct_page_init"),
+			   KV("kernel_alloc"), KV_END };
+	bool deferred, kalloc;
 	uint64_t v;
 	int col = p->tk.t[0].col;
 
@@ -379,8 +380,10 @@ static bool parse_machine(struct parser *p)
 	}
 	if (kv[5].val) {
 		/* the defaults are a q35 guest's e820 holes (machine_opts_default) */
-		if (!strcmp(kv[5].val, "none"))
+		if (!strcmp(kv[5].val, "none")) {
 			o->nr_holes = 0;
+			o->bios_top_reserved = false;
+		}
 		else if (strcmp(kv[5].val, "q35"))
 			return perr(p, kv[5].col, "holes= takes q35 or none, not '%s'", kv[5].val);
 	}
@@ -390,6 +393,12 @@ static bool parse_machine(struct parser *p)
 			return perr(p, kv[6].col, "deferred_struct_page_init= takes y or n, not '%s'",
 				    kv[6].val);
 		o->no_deferred_struct_page_init = !deferred;
+	}
+	if (kv[7].val) {
+		/* the kernel's own allocations at boot (model/boot_alloc.c) */
+		if (!parse_kbool(kv[7].val, &kalloc))
+			return perr(p, kv[7].col, "kernel_alloc= takes y or n, not '%s'", kv[7].val);
+		o->no_kernel_alloc = !kalloc;
 	}
 	p->s->have_machine = true;
 	p->machine_line = p->line;

@@ -152,9 +152,9 @@ def test_verbs_lists_what_the_parser_knows(mmsim, run_scenario):
     assert len(set(verbs)) == len(verbs)
     assert all(re.fullmatch(r"[a-z]+", v) for v in verbs)
     for v in verbs:
-        r = run_scenario(f"machine nodes=1 mem=64M\n{v}\n")
+        r = run_scenario(f"machine nodes=1 mem=64M kernel=32M kernel_alloc=n\n{v}\n")
         assert "unknown verb" not in r.stderr, (v, r.stderr)
-    r = run_scenario("machine nodes=1 mem=64M\nverbs\n")
+    r = run_scenario("machine nodes=1 mem=64M kernel=32M kernel_alloc=n\nverbs\n")
     assert r.returncode == 2 and r.stderr == "t.scn:2:1: unknown verb 'verbs'\n"
     r = mmsim("verbs", "all")
     assert r.returncode == 2

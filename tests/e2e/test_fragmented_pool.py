@@ -5,6 +5,8 @@ node a process fragmented gets far fewer pages than after compact_memory
 pages move with their page tables consistent (--check)."""
 import re
 
+import pytest
+
 from conftest import SCENARIOS
 
 
@@ -14,6 +16,11 @@ def diff_values(text, name):
             for m in re.finditer(r"^%s (\d+) -> (\d+) " % re.escape(name), text, re.M)]
 
 
+@pytest.mark.xfail(strict=True, reason=(
+    "since the kernel's own boot allocations are modelled, direct compaction "
+    "takes 92 pages where a 6.1.192 guest (nokaslr) stops at 61 and grows to 111 "
+    "after compact_memory; the model's holes sit one page off the guest's two "
+    "(issue 14, docs/realkernel.md)"))
 def test_fragmented_pool_direct_then_compact_memory(mmsim):
     r = mmsim.run_file("compaction/fragmented-pool.scn", cwd=SCENARIOS)
     assert r.stderr == ""

@@ -22,7 +22,7 @@ SYS_1G = "/sys/kernel/mm/hugepages/hugepages-1048576kB/nr_hugepages"
 CASES = {
     "2m-1node": ("machine nodes=1 mem=1G cpus=2", "/proc/sys/vm/nr_hugepages", 128, 7),
     "2m-2nodes": ("machine nodes=2 mem=1G cpus=2", "/proc/sys/vm/nr_hugepages", 256, 7),
-    "1g-2nodes": ("machine nodes=2 mem=3G holes=none cpus=2", SYS_1G, 2, 4095),
+    "1g-2nodes": ("machine nodes=2 mem=4G holes=none cpus=2", SYS_1G, 2, 4095),
 }
 
 

@@ -56,7 +56,7 @@ def test_wakeups_and_sysfs_counters(run_scenario):
     ("pages_collapsed", "0", "Permission denied"),
 ])
 def test_sysfs_value_checks(run_scenario, file, value, err):
-    r = run_scenario("machine nodes=1 mem=64M\n"
+    r = run_scenario("machine nodes=1 mem=64M kernel=32M kernel_alloc=n\n"
                      f"echo {value} > {KH}{file}\nexpect scn.write_errors == 1\n")
     assert r.returncode == 0, r.stderr
     assert r.stderr.startswith(f"mmsim: {KH}{file}: write error: {err}"), r.stderr
@@ -117,6 +117,6 @@ def test_tmpfs_collapse_maps_by_pmd_again(run_scenario):
     ("khugepaged > /x", "t.scn:2:12: khugepaged: unexpected redirection"),
 ])
 def test_bad_khugepaged_verb(run_scenario, line, err):
-    r = run_scenario("machine nodes=1 mem=64M\n" + line + "\n")
+    r = run_scenario("machine nodes=1 mem=64M kernel=32M kernel_alloc=n\n" + line + "\n")
     assert r.returncode == 2
     assert r.stderr.startswith(err), r.stderr

@@ -73,14 +73,14 @@ def test_memory_past_the_physical_limit_is_refused(run_scenario, machine):
 ])
 def test_expect_arithmetic_overflow_is_an_error(run_scenario, expr, col):
     """64-bit overflow in an expect is reported at its term, not wrapped."""
-    r = run_scenario(f"machine nodes=1 mem=64M\nexpect {expr}\n")
+    r = run_scenario(f"machine nodes=1 mem=64M kernel=32M kernel_alloc=n\nexpect {expr}\n")
     assert r.returncode == 2
     assert r.stderr == f"t.scn:2:{col}: expect: the value overflows 64-bit arithmetic here\n"
 
 
 def test_expect_arithmetic_at_the_limits_still_works(run_scenario):
     """The largest and smallest 64-bit values are fine where nothing overflows."""
-    r = run_scenario("machine nodes=1 mem=64M\n"
+    r = run_scenario("machine nodes=1 mem=64M kernel=32M kernel_alloc=n\n"
                      "expect 9223372036854775807 - 1 + 1 == 9223372036854775807\n"
                      "expect 0 - 9223372036854775807 - 1 < 0\n")
     assert r.returncode == 0, r.stderr
@@ -117,7 +117,7 @@ def test_a_scenario_without_steps_still_checks_its_machine(run_scenario, text, m
 
 
 def test_a_machine_without_steps_boots(run_scenario):
-    r = run_scenario("machine nodes=1 mem=64M\n")
+    r = run_scenario("machine nodes=1 mem=64M kernel=32M kernel_alloc=n\n")
     assert r.returncode == 0 and r.stdout == "" and r.stderr == ""
 
 
@@ -140,7 +140,7 @@ def test_trace_accepts_every_gfp_name_ftrace_prints(run_scenario):
 
 # --- host resources as outcomes -------------------------------------------
 
-INJECT = """machine nodes=1 mem=64M cpus=2
+INJECT = """machine nodes=1 mem=64M cpus=2 kernel=32M kernel_alloc=n
 alloc a order=2 gfp=GFP_KERNEL
 fill g order=0 gfp=GFP_HIGHUSER_MOVABLE count=50
 free g every=2
@@ -222,7 +222,7 @@ def test_host_memory_limit_option(run_scenario):
 
 @pytest.mark.parametrize("arg", ["--host-mem-limit", "--host-mem-limit=12Q"])
 def test_host_memory_limit_bad_value(run_scenario, arg):
-    r = run_scenario("machine nodes=1 mem=64M\n", arg)
+    r = run_scenario("machine nodes=1 mem=64M kernel=32M kernel_alloc=n\n", arg)
     assert r.returncode == 2
     assert "--host-mem-limit" in r.stderr
 
@@ -230,7 +230,7 @@ def test_host_memory_limit_bad_value(run_scenario, arg):
 def test_unread_snapshots_cost_nothing(run_scenario):
     """100,000 snapshot lines used to grow to 4.95 GB: one nobody reads
     is not stored, so they fit a 64 MiB limit."""
-    text = "machine nodes=1 mem=64M\n" + "".join(f"snapshot s{i}\n" for i in range(100000))
+    text = "machine nodes=1 mem=64M kernel=32M kernel_alloc=n\n" + "".join(f"snapshot s{i}\n" for i in range(100000))
     r = run_scenario(text, "--host-mem-limit", "64M")
     assert r.returncode == 0, r.stderr[:500]
 
@@ -239,9 +239,9 @@ def test_read_snapshots_past_the_limit_are_refused(run_scenario):
     """Snapshots that are read later are kept; too many of them end the run
     with exit 3 at the limit, not in the host's OOM killer."""
     n = 2000      # about 16 KiB each: 32 MiB, over a limit the machine alone fits in
-    text = ("machine nodes=1 mem=64M\n" + "".join(f"snapshot s{i}\n" for i in range(n)) +
+    text = ("machine nodes=1 mem=64M kernel=32M kernel_alloc=n\n" + "".join(f"snapshot s{i}\n" for i in range(n)) +
             "".join(f"expect s{i}:vmstat.nr_free_pages > 0\n" for i in range(n)))
-    assert run_scenario("machine nodes=1 mem=64M\nsnapshot s\nexpect s:scn.allocs == 0\n",
+    assert run_scenario("machine nodes=1 mem=64M kernel=32M kernel_alloc=n\nsnapshot s\nexpect s:scn.allocs == 0\n",
                         "--host-mem-limit", "8M").returncode == 0
     r = run_scenario(text, "--host-mem-limit", "8M")
     assert r.returncode == HOST_OOM
@@ -251,7 +251,7 @@ def test_read_snapshots_past_the_limit_are_refused(run_scenario):
 def test_a_snapshot_is_dropped_after_its_last_reader(run_scenario):
     """Retaking a name reads the new values; reads of the old take are counted
     apart (each take lives only until its own last reader)."""
-    r = run_scenario("machine nodes=1 mem=64M\n"
+    r = run_scenario("machine nodes=1 mem=64M kernel=32M kernel_alloc=n\n"
                      "snapshot s\n"
                      "expect s:scn.allocs == 0\n"
                      "alloc a order=0 gfp=GFP_KERNEL\n"

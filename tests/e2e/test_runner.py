@@ -9,7 +9,7 @@ import subprocess
 
 import pytest
 
-M64 = "machine nodes=1 mem=64M cpus=2 holes=none kernel=0\n"
+M64 = "machine nodes=1 mem=64M cpus=2 holes=none kernel=0 kernel_alloc=n\n"
 
 
 def test_diagnostics_come_in_order_with_the_output(mmsim, tmp_path):

@@ -98,12 +98,16 @@ def test_boot_128g_pagetypeinfo_headers(mmsim):
     assert blocks
     # 64 GiB = 32768 pageblocks, movable after boot but for those past
     # first_deferred_pfn that start in reserved memory: the node's memmap
-    # (1 GiB, 512 blocks) and its percpu area and page tables (a real 6.1
-    # boot: 552 Unmovable, 6 Reclaimable with the kernel's own allocations)
-    unmovable, movable, *rest = [int(x) for x in blocks.group(1).split()]
-    assert 512 <= unmovable <= 520
-    assert unmovable + movable == 32768
-    assert rest == [0, 0, 0]
+    # (1 GiB, 512 blocks), its percpu area and page tables; and those the
+    # kernel's own allocations took: its half of the interleaved dentry
+    # and inode hash tables (2 MiB pages, 24 blocks) and the slab, stacks
+    # and buffers of its CPU (a real 6.1 boot: 550 Unmovable and 2 or 6
+    # Reclaimable; the model: 547 and 2)
+    unmovable, movable, reclaimable, *rest = [int(x) for x in blocks.group(1).split()]
+    assert 540 <= unmovable <= 555
+    assert 2 <= reclaimable <= 6
+    assert unmovable + movable + reclaimable == 32768
+    assert rest == [0, 0]
 
 
 def test_default_is_deterministic(mmsim):
@@ -114,10 +118,12 @@ def test_default_is_deterministic(mmsim):
     assert a.stdout != ""
 
 
+# (20000 pages: the first ~2000 come from the image's init sections boot
+# freed last, in pieces smaller than the shuffled order-10 blocks)
 SHUFFLED = """machine nodes=1 mem=1G
 cmdline page_alloc.shuffle=1
 alloc first order=0 gfp=GFP_KERNEL
-fill f order=0 gfp=GFP_HIGHUSER_MOVABLE count=2000
+fill f order=0 gfp=GFP_HIGHUSER_MOVABLE count=20000
 free f random=50%
 print counters scn.pfn.first
 cat /proc/buddyinfo
@@ -136,7 +142,8 @@ def test_seed_changes_a_shuffled_run(run_scenario):
 def test_seed_line_is_the_default_seed(run_scenario):
     a = run_scenario("seed 9\n" + SHUFFLED)
     b = run_scenario(SHUFFLED, "--seed", "9")
-    c = run_scenario("seed 9\n" + SHUFFLED, "--seed", "10")
+    # (seeds 9 and 10 happen to shuffle this machine alike)
+    c = run_scenario("seed 9\n" + SHUFFLED, "--seed", "11")
     assert a.stdout == b.stdout
     assert c.stdout != a.stdout
 
@@ -187,7 +194,7 @@ expect scn.migrated == vmstat.pgmigrate_success
 free user all
 drain
 expect scn.live_pages == 0
-expect vmstat.nr_free_pages == boot:vmstat.nr_free_pages
+expect vmstat.nr_free_pages == boot:vmstat.nr_free_pages + boot:node.0.pcp_pages
 """
 
 
@@ -212,7 +219,7 @@ def test_ids_follow_migration(run_scenario):
                      "free mine\n"
                      "free b all\n"
                      "drain\n"
-                     "expect vmstat.nr_free_pages == boot:vmstat.nr_free_pages\n",
+                     "expect vmstat.nr_free_pages == boot:vmstat.nr_free_pages + boot:node.0.pcp_pages\n",
                      "--check")
     assert r.returncode == 0, r.stderr
     assert re.fullmatch(r"scn\.pfn\.mine \d+\n", r.stdout)
@@ -313,17 +320,20 @@ def test_watermark_boost_lasts_until_kswapd_runs(run_scenario):
     # __GFP_KSWAPD_RECLAIM): its failing allocation would, and with nothing
     # to reclaim and nothing free kswapd fails 16 times and leaves the node
     # hopeless, never woken again, so no boost would ever be taken back.
+    # (The movable fill itself ends by falling back into the blocks the
+    # kernel's own boot allocations took, which boosts once already.)
     r = run_scenario(
         "machine nodes=1 mem=1G holes=none\n"
         "cmdline sysctl.vm.min_free_kbytes=128\n"
         "boot\n"
+        "expect vmstat.pageoutrun == 0\n"
         "fill anon order=0 gfp=__GFP_DIRECT_RECLAIM|__GFP_IO|__GFP_FS|__GFP_HARDWALL|"
         "__GFP_HIGHMEM|__GFP_MOVABLE until=fail\n"
         "free anon random=90%\n"
-        "expect vmstat.pageoutrun == 0\n"
+        "snapshot freed\n"
         "fill k order=0 gfp=GFP_KERNEL count=3000\n"
         "expect zoneinfo.0.DMA32.boost == 0\n"
-        "expect vmstat.pageoutrun == 1\n")
+        "expect vmstat.pageoutrun == freed:vmstat.pageoutrun + 1\n")
     assert r.returncode == 0, r.stderr
 
 

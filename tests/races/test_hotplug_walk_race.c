@@ -134,7 +134,7 @@ static void *hw_setup(struct xp_ctx *x, void *arg)
 
 	t_opts(&o, 1, s->body == B_HVO ? 192 : 256, 2);
 	if (s->body == B_HVO) {
-		o.hole[o.nr_holes++] = (struct hole_desc){ 96UL << 20, 64 * GiB };
+		o.hole[o.nr_holes++] = (struct hole_desc){ 96UL << 20, 64 * GiB, false };
 		o.hugetlb_free_vmemmap = true;
 		o.memmap_on_memory = true;
 	}

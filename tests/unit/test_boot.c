@@ -52,16 +52,18 @@ static void assert_zone(struct machine *m, int nid, int zid, unsigned long start
 }
 
 /*
- * The default machine: a q35 guest with 4 GiB, e820 holes at the first
- * page, [0x9f000, 1M) and the PCI hole [2G, 4G):
- *   phys 0 4K       0x9f000  1M          2G          4G              6G+1M-0x9e000
- *        |h| RAM    | hole   | RAM        | PCI hole  | RAM (rest)    |
+ * The default machine: a q35 guest with 4 GiB as the harness runs it
+ * (max-ram-below-4g=2G): the first page, [0x9f000, 1M) and the top
+ * 128 KiB below 2G are RAM the firmware keeps, the PCI hole [2G, 4G)
+ * moves the rest above 4G:
+ *   phys 0 4K       0x9f000  1M        2G-128K 2G          4G            6G
+ *        |h| RAM    | e820   | RAM        | e820 | PCI hole  | RAM       |
  *   DMA  [1, 0x1000)         spanned 4095, present 158 + 3840 = 3998
- *   DMA32 [0x1000, 0x100000) spanned 1044480 (hole included), present 520192
- *   Normal [0x100000, ...)   present = spanned = 524386
- * These are the numbers a real 6.1 q35 guest prints ("DMA zone: 3998
- * pages").  Reserved: the first 1 MiB, the kernel image [16M, 48M),
- * swiotlb's 64 MiB right below the PCI hole.
+ *   DMA32 [0x1000, 0x100000) spanned 1044480 (hole included), present 520160
+ *   Normal [0x100000, ...)   present = spanned = 524288
+ * These are a real 6.1 guest's /proc/zoneinfo figures for the same
+ * machine.  Reserved: the first 1 MiB, the kernel image [16M, 68M + 68K),
+ * swiotlb's 64 MiB right below the firmware's 128 KiB under 2G.
  */
 static void test_default_q35_layout(void **state)
 {
@@ -73,12 +75,14 @@ static void test_default_q35_layout(void **state)
 	m = t_boot(&o);
 	assert_int_equal(m->nr_nodes, 1);
 	assert_int_equal(m->node[0].node_start_pfn, 1);
-	assert_int_equal(m->node[0].node_present_pages, 1UL << 20);
+	assert_int_equal(m->node[0].node_present_pages, 3998 + 520160 + 524288);
 	assert_zone(m, 0, ZONE_DMA, 1, 4095, 3998);
-	assert_zone(m, 0, ZONE_DMA32, 0x1000, 0x100000 - 0x1000, 520192);
-	assert_zone(m, 0, ZONE_NORMAL, 0x100000, 524386, 524386);
+	assert_zone(m, 0, ZONE_DMA32, 0x1000, 0x100000 - 0x1000, 520160);
+	assert_zone(m, 0, ZONE_NORMAL, 0x100000, 524288, 524288);
 	assert_false(populated_zone(zone_of(m, 0, ZONE_MOVABLE)));
-	assert_int_equal(m->max_pfn, 0x100000 + 524386);
+	assert_int_equal(m->max_pfn, 0x100000 + 524288);
+	assert_false(pfn_present_mem(m, 0x80000 - 1));		/* SeaBIOS's 128 KiB */
+	assert_true(pfn_present_mem(m, 0x80000 - 33));
 
 	/* holes: not memory; inside a section with a memmap they read reserved */
 	assert_false(pfn_present_mem(m, 0));
@@ -94,10 +98,12 @@ static void test_default_q35_layout(void **state)
 
 	/* fixed reservations */
 	assert_int_equal(memblock_reserved_pages(m, 0, 0x100), 0x100);
-	assert_int_equal(memblock_reserved_pages(m, 0x1000, 0x3000), 0x2000);
-	assert_false(memblock_is_reserved(m, 0x3000));
-	assert_int_equal(memblock_reserved_pages(m, 0x80000 - PFN_MB(64), 0x80000), PFN_MB(64));
-	assert_false(memblock_is_reserved(m, 0x80000 - PFN_MB(64) - 1));
+	/* Debian 6.1.192's image, _text to the end of brk: 0x3411000 bytes */
+	assert_int_equal(memblock_reserved_pages(m, 0x1000, 0x1000 + 0x3411), 0x3411);
+	assert_false(memblock_is_reserved(m, 0x1000 + 0x3411));
+	/* swiotlb: top-down below 4G, so right under SeaBIOS's 32 pages */
+	assert_int_equal(memblock_reserved_pages(m, 0x7ffe0 - PFN_MB(64), 0x7ffe0), PFN_MB(64));
+	assert_false(memblock_is_reserved(m, 0x7ffe0 - PFN_MB(64) - 1));
 
 	/*
 	 * Pageblock types (real 6.1: "DMA 1 Unmovable 7 Movable" after boot):
@@ -108,6 +114,7 @@ static void test_default_q35_layout(void **state)
 	assert_int_equal(get_pageblock_migratetype(m, 1), MIGRATE_UNMOVABLE);
 	assert_int_equal(get_pageblock_migratetype(m, 0x200), MIGRATE_MOVABLE);
 	assert_int_equal(get_pageblock_migratetype(m, 0x80000 - PFN_MB(64)), MIGRATE_MOVABLE);
+	assert_int_equal(get_pageblock_migratetype(m, 0x7ffe0 - PFN_MB(64)), MIGRATE_MOVABLE);
 	t_check(m);
 	machine_destroy(m);
 }
@@ -177,7 +184,7 @@ static void test_hole_inside_zone(void **state)
 	(void)state;
 	t_opts(&o, 1, 256, 1);
 	o.nr_holes = 1;
-	o.hole[0] = (struct hole_desc){ MB(64), MB(96) };
+	o.hole[0] = (struct hole_desc){ MB(64), MB(96), false };
 	m = t_boot(&o);
 	z = zone_of(m, 0, ZONE_DMA32);
 	assert_int_equal(m->max_pfn, PFN_MB(288));
@@ -509,16 +516,16 @@ static void test_invalid_machines(void **state)
 		case BAD_MOVABLE: o.node[0].movable_bytes = MB(64); break;
 		case BAD_HOLE_EMPTY:
 			o.nr_holes = 1;
-			o.hole[0] = (struct hole_desc){ MB(32), MB(32) };
+			o.hole[0] = (struct hole_desc){ MB(32), MB(32), false };
 			break;
 		case BAD_HOLE_UNALIGNED:
 			o.nr_holes = 1;
-			o.hole[0] = (struct hole_desc){ MB(32) + 1, MB(33) };
+			o.hole[0] = (struct hole_desc){ MB(32) + 1, MB(33), false };
 			break;
 		case BAD_KERNEL_IN_HOLE:
 			o.kernel_image_bytes = MB(8);
 			o.nr_holes = 1;
-			o.hole[0] = (struct hole_desc){ MB(16), MB(20) };
+			o.hole[0] = (struct hole_desc){ MB(16), MB(20), false };
 			break;
 		case BAD_FIXED_RESERVE:
 			o.nr_reserves = 1;
@@ -589,7 +596,7 @@ static void test_more_invalid_machines(void **state)
 
 	t_opts(&o, 1, 64, 1);
 	o.nr_holes = 1;
-	o.hole[0] = (struct hole_desc){ MB(32), MB(33) + 1 };
+	o.hole[0] = (struct hole_desc){ MB(32), MB(33) + 1, false };
 	refused(&o, "impossible machine: hole 0 [0x2000000, 0x2100001) is empty or not page aligned");
 
 	t_opts(&o, 1, 64, 1);
@@ -607,7 +614,7 @@ static void test_more_invalid_machines(void **state)
 
 	t_opts(&o, 1, 96, 1);
 	o.nr_holes = 1;
-	o.hole[0] = (struct hole_desc){ MB(32), 4UL << 30 };
+	o.hole[0] = (struct hole_desc){ MB(32), 4UL << 30, false };
 	refused(&o, "impossible machine: no room for swiotlb below 4G");
 }
 
@@ -633,7 +640,7 @@ static void test_movable_part_spans_regions(void **state)
 	o.node[0].movable_bytes = MB(384);
 	o.node[1].movable_bytes = MB(64);
 	o.nr_holes = 1;
-	o.hole[0] = (struct hole_desc){ MB(256), MB(384) };
+	o.hole[0] = (struct hole_desc){ MB(256), MB(384), false };
 	m = t_boot(&o);
 	assert_zone(m, 0, ZONE_MOVABLE, PFN_MB(128), PFN_MB(640 - 128), PFN_MB(384));
 	assert_zone(m, 0, ZONE_DMA32, PFN_MB(16), PFN_MB(128 - 16), PFN_MB(128 - 16));

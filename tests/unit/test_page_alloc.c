@@ -71,7 +71,7 @@ static struct machine *one_zone(unsigned long mb, int cpus)
 
 	t_opts(&o, 1, mb, cpus);
 	o.nr_holes = 1;
-	o.hole[0] = (struct hole_desc){ 0, MB(16) };
+	o.hole[0] = (struct hole_desc){ 0, MB(16), false };
 	return t_boot(&o);
 }
 
@@ -87,7 +87,7 @@ static struct machine *dma32_normal(unsigned long normal_mb, unsigned long node1
 	t_opts(&o, node1_mb ? 2 : 1, node1_mb ? node1_mb : 64, 2);
 	o.node[0].mem_bytes = MB(128 + normal_mb);
 	o.nr_holes = 1;
-	o.hole[0] = (struct hole_desc){ MB(128), 4UL << 30 };
+	o.hole[0] = (struct hole_desc){ MB(128), 4UL << 30, false };
 	return t_boot(&o);
 }
 
@@ -592,7 +592,7 @@ static void test_no_boost_on_small_zone(void **state)
 	(void)state;
 	t_opts(&o, 1, 256, 1);
 	o.nr_holes = 1;
-	o.hole[0] = (struct hole_desc){ MB(1), MB(12) };
+	o.hole[0] = (struct hole_desc){ MB(1), MB(12), false };
 	m = t_boot(&o);
 	z = zone_of(m, 0, ZONE_DMA);
 	assert_int_equal(z->managed_pages, 1024);
@@ -815,7 +815,7 @@ static void shuffle_run(uint64_t seed, bool shuffle, struct shuffle_log *l)
 
 	t_opts(&o, 1, 128, 1);
 	o.nr_holes = 1;
-	o.hole[0] = (struct hole_desc){ 0, MB(16) };
+	o.hole[0] = (struct hole_desc){ 0, MB(16), false };
 	o.page_alloc_shuffle = shuffle;
 	o.seed = seed;
 	m = t_boot(&o);

@@ -551,7 +551,7 @@ static void test_trace_errors(void **state)
 static void test_run_captures_and_repeats(void **state)
 {
 	struct scn_script *s = parse_ok(
-		"machine nodes=1 mem=64M cpus=1 holes=none\n"
+		"machine nodes=1 mem=64M cpus=1 holes=none kernel=32M kernel_alloc=n\n"
 		"alloc a order=2 gfp=GFP_KERNEL\n"
 		"print counters scn.live\n"
 		"echo oops > /proc/sys/vm/min_free_kbytes\n"
@@ -580,7 +580,7 @@ static void test_run_captures_and_repeats(void **state)
 static void test_run_expect_failure_is_status_1(void **state)
 {
 	struct scn_script *s = parse_ok(
-		"machine nodes=1 mem=64M cpus=1 holes=none\n"
+		"machine nodes=1 mem=64M cpus=1 holes=none kernel=32M kernel_alloc=n\n"
 		"expect scn.live_pages > 0\n"
 		"echo not reached\n");
 	struct scn_run_opts o = { 0 };
@@ -611,7 +611,7 @@ static void test_run_expect_failure_is_status_1(void **state)
  * AUTO makes 4 checks; --check one per step (7); --no-check none.
  */
 static const char check_text[] =
-	"machine nodes=1 mem=64M cpus=1 holes=none\n"
+	"machine nodes=1 mem=64M cpus=1 holes=none kernel=32M kernel_alloc=n\n"
 	"alloc a order=0 gfp=GFP_KERNEL\n"
 	"cat /proc/buddyinfo\n"
 	"fill g order=0 gfp=GFP_KERNEL count=2000\n"
@@ -680,7 +680,7 @@ static void test_expect_operator_boundaries(void **state)
 					snprintf(cond, sizeof(cond), "scn.live_pages %s scn.live_allocs + %d",
 						 ops[i].op, 2 + d);
 				snprintf(text, sizeof(text),
-					 "machine nodes=1 mem=64M cpus=1 holes=none\n"
+					 "machine nodes=1 mem=64M cpus=1 holes=none kernel=32M kernel_alloc=n\n"
 					 "alloc a order=2 gfp=GFP_KERNEL\n"
 					 "expect %s\n", cond);
 				s = parse_ok(text);
@@ -709,7 +709,7 @@ static void test_expect_operator_boundaries(void **state)
 static void test_run_alloc_expect_is_expect_failure(void **state)
 {
 	struct scn_script *s = parse_ok(
-		"machine nodes=1 mem=64M cpus=1 holes=none\n"
+		"machine nodes=1 mem=64M cpus=1 holes=none kernel=32M kernel_alloc=n\n"
 		"alloc a order=0 gfp=GFP_KERNEL expect=fail\n");
 	struct scn_run_opts o = { .check = true };
 	struct scn_result r;
@@ -874,13 +874,15 @@ static void test_machine_option_diags(void **state)
 		   "t.scn:1:30: holes= takes q35 or none, not 'pc'");
 	parse_diag("machine nodes=1 mem=1G deferred_struct_page_init=maybe\n",
 		   "t.scn:1:50: deferred_struct_page_init= takes y or n, not 'maybe'");
+	parse_diag("machine nodes=1 mem=1G kernel_alloc=maybe\n",
+		   "t.scn:1:37: kernel_alloc= takes y or n, not 'maybe'");
 	parse_diag("machine nodes=1 mem=1G > x\n", "t.scn:1:24: machine: unexpected redirection");
 	parse_diag("machine nodes=1 =1G\n",
 		   "t.scn:1:17: unexpected '=1G' (machine takes nodes=, mem=, cpus=, "
-		   "struct_page_size=, kernel=, holes=, deferred_struct_page_init=)");
+		   "struct_page_size=, kernel=, holes=, deferred_struct_page_init=, kernel_alloc=)");
 	parse_diag("machine nodes=1 1G\n",
 		   "t.scn:1:17: unexpected '1G' (machine takes nodes=, mem=, cpus=, "
-		   "struct_page_size=, kernel=, holes=, deferred_struct_page_init=)");
+		   "struct_page_size=, kernel=, holes=, deferred_struct_page_init=, kernel_alloc=)");
 	parse_diag("machine nodes=1 mem=\n", "t.scn:1:21: missing value after 'mem='");
 	parse_diag(M1 "cat /proc/buddyinfo\nmachine nodes=1 mem=1G\n",
 		   "t.scn:3:1: 'machine' describes the machine, but it already booted at line 2");

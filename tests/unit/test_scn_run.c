@@ -31,7 +31,7 @@
 #include "page_alloc.h"
 #include "scn.h"
 
-#define M64	"machine nodes=1 mem=64M cpus=2 holes=none kernel=0\n"
+#define M64	"machine nodes=1 mem=64M cpus=2 holes=none kernel=0 kernel_alloc=n\n"
 #define DMA_MOV	"gfp=GFP_USER|__GFP_MOVABLE|__GFP_DMA"
 
 /* -------------------------------------------------------------------------
@@ -222,10 +222,10 @@ static void test_fill_until_watermarks(void **state)
 		   "alloc at order=0 gfp=GFP_ATOMIC|__GFP_DMA expect=ok\n"
 		   "print counters zoneinfo.0.DMA.free scn.last_alloc scn.alloc_failures\n",
 		   SCN_OK,
-		   "zoneinfo.0.DMA.free 77\nscn.members.lo 3763\nscn.failures.lo 0\n"
-		   "zoneinfo.0.DMA.free 62\nscn.members.mi 15\nscn.failures.mi 0\n"
-		   "zoneinfo.0.DMA.free 62\nscn.members.fa 0\nscn.failures.fa 1\n"
-		   "zoneinfo.0.DMA.free 61\nscn.alloc_failures 1\nscn.last_alloc 1\n", "");
+		   "zoneinfo.0.DMA.free 76\nscn.members.lo 3764\nscn.failures.lo 0\n"
+		   "zoneinfo.0.DMA.free 61\nscn.members.mi 15\nscn.failures.mi 0\n"
+		   "zoneinfo.0.DMA.free 61\nscn.members.fa 0\nscn.failures.fa 1\n"
+		   "zoneinfo.0.DMA.free 60\nscn.alloc_failures 1\nscn.last_alloc 1\n", "");
 }
 
 /*
@@ -240,7 +240,7 @@ static void test_fill_until_low_on_one_node(void **state)
 	struct scn_result r;
 
 	assert_int_equal(run_text(
-		"machine nodes=2 mem=64M cpus=2 holes=none kernel=0\n"
+		"machine nodes=2 mem=64M cpus=2 holes=none kernel=0 kernel_alloc=n\n"
 		"snapshot boot\n"
 		"fill g order=0 gfp=GFP_HIGHUSER_MOVABLE|__GFP_THISNODE node=1 until=low\n"
 		"expect zoneinfo.1.DMA32.free + zoneinfo.1.DMA32.pcp_count >= zoneinfo.1.DMA32.low\n"
@@ -306,7 +306,7 @@ static void test_alloc_counters(void **state)
  */
 static void test_cpu_switching(void **state)
 {
-	run_expect("machine nodes=2 mem=64M cpus=2 holes=none kernel=0\n"
+	run_expect("machine nodes=2 mem=64M cpus=2 holes=none kernel=0 kernel_alloc=n\n"
 		   "alloc a gfp=GFP_KERNEL\n"
 		   "cpu 1\n"
 		   "alloc b gfp=GFP_KERNEL\n"
@@ -412,22 +412,22 @@ static void test_print_snapshot_and_diff(void **state)
 		   "-- s0 files\n"
 		   "Node 0, zone      DMA      0      0      0      0      0      0      0      0"
 		   "      1      1      3 \n"
-		   "Node 0, zone    DMA32      1      0      0      0      1      0      1      1"
+		   "Node 0, zone    DMA32      1      2      0      1      0      0      3      3"
 		   "      1      1     10 \n"
 		   "-- s2 files\n"
 		   "Node 0, zone      DMA      0      0      0      0      0      0      0      0"
 		   "      1      1      3 \n"
-		   "Node 0, zone    DMA32      1      0      0      1      2      0      2      2"
+		   "Node 0, zone    DMA32      1      2      0      2      1      0      4      4"
 		   "      2      2      9 \n"
-		   "981\n"
+		   "993\n"
 		   "-- s2 prefixes\n"
 		   "scn.allocs 5\nscn.alloc_failures 0\nscn.live_allocs 5\nscn.live_pages 40\n"
 		   "scn.allocated.g 5\n"
 		   "-- s1 prefixes\n"
-		   "buddyinfo.0.DMA32.3 0\nscn.allocs 0\n"
+		   "buddyinfo.0.DMA32.3 1\nscn.allocs 0\n"
 		   "-- s1 s2\n"
-		   "buddyinfo.0.DMA32.3 0 -> 1 (+1)\nbuddyinfo.0.DMA32.4 1 -> 2 (+1)\n"
-		   "buddyinfo.0.DMA32.6 1 -> 2 (+1)\nbuddyinfo.0.DMA32.7 1 -> 2 (+1)\n"
+		   "buddyinfo.0.DMA32.3 1 -> 2 (+1)\nbuddyinfo.0.DMA32.4 0 -> 1 (+1)\n"
+		   "buddyinfo.0.DMA32.6 3 -> 4 (+1)\nbuddyinfo.0.DMA32.7 3 -> 4 (+1)\n"
 		   "buddyinfo.0.DMA32.8 1 -> 2 (+1)\nbuddyinfo.0.DMA32.9 1 -> 2 (+1)\n"
 		   "buddyinfo.0.DMA32.10 10 -> 9 (-1)\n"
 		   "scn.allocs 0 -> 5 (+5)\nscn.allocated.g 0 -> 5 (+5)\n"
@@ -490,7 +490,7 @@ static void test_snapshot_unreadable_file(void **state)
 		   "t.scn:2:12: snapshot: /proc/nosuch: not a readable file of the model\n");
 	run_expect(M64
 		   "cat /proc/sys/vm/min_free_kbytes /proc/nosuch\n",
-		   SCN_BAD_INPUT, "981\n",
+		   SCN_BAD_INPUT, "993\n",
 		   "t.scn:2:34: cat: /proc/nosuch: not a readable file of the model\n");
 }
 
@@ -596,7 +596,7 @@ static void test_compact_one_node(void **state)
 	struct scn_result r;
 
 	assert_int_equal(run_text(
-		"machine nodes=2 mem=64M cpus=2 holes=none kernel=0\n"
+		"machine nodes=2 mem=64M cpus=2 holes=none kernel=0 kernel_alloc=n\n"
 		"fill a order=0 gfp=GFP_HIGHUSER_MOVABLE|__GFP_THISNODE node=0 count=2000\n"
 		"fill b order=0 gfp=GFP_HIGHUSER_MOVABLE|__GFP_THISNODE node=1 count=2000\n"
 		"free a every=2\n"

@@ -853,8 +853,8 @@ static void test_booted_views_agree(void **state)
 	/* 2 x 4 GiB with the legacy ISA hole and the PCI hole */
 	t_opts(&opts, 2, 4096, 4);
 	opts.nr_holes = 2;
-	opts.hole[0] = (struct hole_desc){ 0xA0000, 0x100000 };
-	opts.hole[1] = (struct hole_desc){ 3UL << 30, 4UL << 30 };
+	opts.hole[0] = (struct hole_desc){ 0xA0000, 0x100000, false };
+	opts.hole[1] = (struct hole_desc){ 3UL << 30, 4UL << 30, false };
 	m = t_boot(&opts);
 
 	char *bi = read_file(m, "/proc/buddyinfo");

@@ -15,9 +15,11 @@ void t_opts(struct machine_opts *o, int nodes, unsigned long mb_per_node, int cp
 	for (int n = 0; n < nodes; n++)
 		o->node[n].mem_bytes = mb_per_node << 20;
 	o->nr_holes = 0;
+	o->bios_top_reserved = false;
 	o->kernel_image_bytes = 0;
 	o->nr_cpus = cpus;
 	o->thp = false;
+	o->no_kernel_alloc = true;	/* a bare allocator: no slab, stacks, hash tables */
 }
 
 struct machine *t_boot(const struct machine_opts *o)

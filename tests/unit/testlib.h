@@ -2,7 +2,8 @@
 /*
  * testlib.h - small machines for unit tests.
  *
- * t_opts() gives a machine without holes, reservations or kernel image, so
+ * t_opts() gives a machine without holes, reservations, kernel image or
+ * the kernel's own boot allocations (kernel_alloc=n), so
  * a test knows exactly which pfns are free after boot; tests add what they
  * need on top and call t_boot().
  */
