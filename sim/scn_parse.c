@@ -335,7 +335,8 @@ static bool parse_machine(struct parser *p)
 {
 	struct machine_opts *o = &p->s->opts;
 	struct kv kv[] = { KV("nodes"), KV("mem"), KV("cpus"), KV("struct_page_size"),
-			   KV("kernel"), KV("holes"), KV("deferred_struct_page_init"), KV_END };
+			   KV("kernel"), KV("holes"), KV("deferred_struct_page_init"), KV("version"),
+			   KV_END };
 	bool deferred;
 	uint64_t v;
 	int col = p->tk.t[0].col;
@@ -391,6 +392,8 @@ static bool parse_machine(struct parser *p)
 				    kv[6].val);
 		o->no_deferred_struct_page_init = !deferred;
 	}
+	if (kv[7].val && !mm_kver_parse(kv[7].val, &o->kver))
+		return perr(p, kv[7].col, "version= takes 6.1 or 6.12, not '%s'", kv[7].val);
 	p->s->have_machine = true;
 	p->machine_line = p->line;
 	return true;
