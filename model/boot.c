@@ -115,6 +115,7 @@ void machine_opts_default(struct machine_opts *o)
 	o->thp = true;
 	o->thp_enabled = 0;	/* THP_ALWAYS: Debian's CONFIG_TRANSPARENT_HUGEPAGE_ALWAYS */
 	o->seed = 1;
+	o->kver = MM_KVER_DEFAULT;
 }
 
 static bool err(char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -219,6 +220,9 @@ static bool validate_opts(const struct machine_opts *o, char *e, size_t el)
 	    o->struct_page_size % 8)
 		return err(e, el, "impossible machine: struct page size %u (a multiple of 8 in [%d, 256])",
 			   o->struct_page_size, STRUCT_PAGE_MIN_SIZE);
+	if (o->kver && strcmp(mm_kver_name(o->kver), "?") == 0)
+		return err(e, el, "impossible machine: kernel version %u.%u (6.1 or 6.12)",
+			   o->kver >> 8, o->kver & 0xff);
 	for (int n = 0; n < o->nr_nodes; n++) {
 		const struct node_desc *nd = &o->node[n];
 
@@ -814,6 +818,8 @@ struct machine *machine_create(const struct machine_opts *o, char *e, size_t el)
 	m = host_calloc(1, sizeof(*m), "creating the machine");
 	m->opts = *o;
 	m->opts.policies = policies;	/* the selection, for the machine's life */
+	if (!m->opts.kver)
+		m->opts.kver = MM_KVER_DEFAULT;	/* opts not from machine_opts_default */
 	m->sps = o->struct_page_size;
 	m->nr_nodes = o->nr_nodes;
 	m->nr_cpus = o->nr_cpus;

@@ -1111,6 +1111,7 @@ static enum compact_result compact_zone(struct machine *m, struct compact_contro
 	enum compact_result ret;
 	bool update_cached;
 
+	mm_kver_unmodelled(m, KVER_COMPACTION);
 	cc->total_migrate_scanned = cc->total_free_scanned = 0;
 	ret = (enum compact_result)compaction_suitable(m, z, cc->order, cc->alloc_flags,
 						       cc->highest_zoneidx);

@@ -10,6 +10,7 @@
  */
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "machine.h"
 
@@ -24,6 +25,68 @@ bool mm_fail(struct machine *m, const char *fmt, ...)
 	vsnprintf(m->fail.msg, sizeof(m->fail.msg), fmt, ap);
 	va_end(ap);
 	return false;
+}
+
+/* -------------------------------------------------------------------------
+ * The kernel version
+ */
+static const struct {
+	const char *name;
+	unsigned int kver;
+} kvers[] = {
+	{ "6.1", MM_KVER(6, 1) },
+	{ "6.12", MM_KVER(6, 12) },
+};
+
+bool mm_kver_parse(const char *s, unsigned int *kver)
+{
+	for (size_t i = 0; i < sizeof(kvers) / sizeof(kvers[0]); i++) {
+		if (!strcmp(s, kvers[i].name)) {
+			*kver = kvers[i].kver;
+			return true;
+		}
+	}
+	return false;
+}
+
+const char *mm_kver_name(unsigned int kver)
+{
+	for (size_t i = 0; i < sizeof(kvers) / sizeof(kvers[0]); i++)
+		if (kvers[i].kver == kver)
+			return kvers[i].name;
+	return "?";
+}
+
+static const char *const kver_rule_names[NR_KVER_RULES] = {
+	[KVER_PCP_AUTOTUNE]	= "per-cpu list sizing and auto-tuning (pcp->high, free_count, batch)",
+	[KVER_FALLBACK]		= "the allocator's fallback and pageblock claiming",
+	[KVER_HIGHATOMIC]	= "the highatomic reserve (sizing, unreserve)",
+	[KVER_COMPACTION]	= "compaction",
+	[KVER_HUGETLB_BATCH]	= "hugetlb's batched pool allocation and freeing",
+	[KVER_HVO]		= "the hugetlb vmemmap optimisation",
+	[KVER_VIEWS]		= "the /proc/vmstat and /proc/zoneinfo fields",
+};
+
+const char *mm_kver_rule_name(enum kver_rule rule)
+{
+	return rule < NR_KVER_RULES ? kver_rule_names[rule] : "?";
+}
+
+const char *mm_kver_take_warning(struct machine *m, char *buf, size_t len)
+{
+	unsigned int pending = m->kver_reached & ~m->kver_reported;
+
+	if (!pending)
+		return NULL;
+	for (int r = 0; r < NR_KVER_RULES; r++) {
+		if (!(pending & (1u << r)))
+			continue;
+		m->kver_reported |= 1u << r;
+		snprintf(buf, len, "mmsim: version=%s: %s is modelled as 6.1 does it",
+			 mm_kver_name(m->opts.kver), kver_rule_names[r]);
+		return buf;
+	}
+	return NULL;
 }
 
 /* -------------------------------------------------------------------------

@@ -82,6 +82,7 @@ struct machine_opts {
 	unsigned long default_hugepagesz;	/* 0: 2 MiB */
 	bool hugetlb_free_vmemmap;		/* hugetlb_free_vmemmap=on */
 	bool memmap_on_memory;			/* memory_hotplug.memmap_on_memory=1 */
+	unsigned int kver;			/* MM_KVER(6, 1) or MM_KVER(6, 12) */
 	/*
 	 * One entry per policy family (policy.h); a family not picked runs
 	 * its default.  machine_create() resolves it once into the
@@ -91,6 +92,34 @@ struct machine_opts {
 };
 
 void machine_opts_default(struct machine_opts *o);
+
+/* -------------------------------------------------------------------------
+ * The kernel version the machine runs (`machine ... version=`): 6.1, the
+ * model's baseline, or 6.12.  Code that models a rule 6.12 changed tests
+ * mm_kver_ge(m, 6, 12); a rule 6.12 changed that the model does not model
+ * yet calls mm_kver_unmodelled() where a run reaches it, so that the run
+ * says so once instead of silently running 6.1's rule.
+ */
+#define MM_KVER(major, minor)	((unsigned int)(major) << 8 | (unsigned int)(minor))
+#define MM_KVER_DEFAULT		MM_KVER(6, 1)
+
+/* The versions a machine can run, for parsers and compare */
+bool mm_kver_parse(const char *s, unsigned int *kver);
+/* "6.1", "6.12" */
+const char *mm_kver_name(unsigned int kver);
+
+/* The rules 6.12 changed that the model runs as 6.1 does (docs/model-notes.md) */
+enum kver_rule {
+	KVER_PCP_AUTOTUNE,		/* pcp->high decay/growth, free_count, batch scaling */
+	KVER_FALLBACK,			/* fallback and block claiming */
+	KVER_HIGHATOMIC,		/* highatomic reserve sizing and unreserve */
+	KVER_COMPACTION,		/* compaction's 6.1 -> 6.12 changes */
+	KVER_HUGETLB_BATCH,		/* hugetlb's batched allocation and freeing */
+	KVER_HVO,			/* HVO as 6.12 does it */
+	KVER_VIEWS,			/* /proc/vmstat and /proc/zoneinfo fields */
+	NR_KVER_RULES
+};
+
 
 /* -------------------------------------------------------------------------
  * Hooks for the interleaving explorer (sim/explore.c fills them in): every
@@ -300,6 +329,12 @@ struct machine {
 						 unsigned int order), void *cbpriv);
 	void *inuse_priv;
 	struct mm_failure fail;
+	/*
+	 * mm_kver_unmodelled: the rules (bits of enum kver_rule) a run on a
+	 * newer kernel reached and the model ran as 6.1 does, and those the
+	 * runner has reported (mm_kver_take_warning).
+	 */
+	unsigned int kver_reached, kver_reported;
 	/* node fallback: zonelist order per node, by distance */
 	int node_order[MAX_NUMNODES][MAX_NUMNODES];
 	int distance[MAX_NUMNODES][MAX_NUMNODES];
@@ -322,6 +357,32 @@ bool mm_fail(struct machine *m, const char *fmt, ...)
 
 #define MM_BUG_ON(m, cond, ...) \
 	(unlikely(cond) ? (mm_fail((m), __VA_ARGS__), true) : false)
+
+static inline bool mm_kver_ge(const struct machine *m, unsigned int major, unsigned int minor)
+{
+	return m->opts.kver >= MM_KVER(major, minor);
+}
+
+/*
+ * A run on 6.12 reached rule, which the model runs as 6.1 does: note it
+ * (no-op on 6.1).  The runner reports each rule once (after the step that
+ * reached it) through mm_kver_take_warning.
+ */
+static inline void mm_kver_unmodelled(struct machine *m, enum kver_rule rule)
+{
+	if (m->opts.kver > MM_KVER_DEFAULT)
+		m->kver_reached |= 1u << rule;
+}
+
+/*
+ * The next rule reached and not yet reported, as a line for stderr
+ * ("mmsim: version=6.12: ... is modelled as 6.1 does it", no newline),
+ * marked reported; NULL when there is none.  buf holds the text.
+ */
+const char *mm_kver_take_warning(struct machine *m, char *buf, size_t len);
+
+/* What a rule is, for the warning and the docs test */
+const char *mm_kver_rule_name(enum kver_rule rule);
 
 /* A node's zone, and walks over the machine's nodes and zones */
 static inline struct zone *zone_of(struct machine *m, int nid, int zid)

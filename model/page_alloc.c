@@ -620,6 +620,7 @@ static void free_unref_page_commit(struct machine *m, struct zone *z, struct per
 	bool free_high;
 	int high;
 
+	mm_kver_unmodelled(m, KVER_PCP_AUTOTUNE);
 	count_vm_events(m, PGFREE, 1L << order);
 	pfnlist_add(m, &pcp->lists[pindex], pfn);
 	pcp->lists_count[pindex]++;
@@ -916,6 +917,7 @@ static bool __rmqueue_fallback(struct machine *m, struct zone *z, int order, int
 	int current_order, min_order = order, fmt = -1;
 	bool can_steal = false;
 
+	mm_kver_unmodelled(m, KVER_FALLBACK);
 	if (order < pageblock_order && (alloc_flags & ALLOC_NOFRAGMENT))
 		min_order = pageblock_order;
 
@@ -1100,6 +1102,7 @@ static unsigned long rmqueue_pcplist(struct machine *m, struct zone *z, unsigned
 	struct per_cpu_pages *pcp = this_pcp(m, z);
 	unsigned int pindex = order_to_pindex(mt, order);
 
+	mm_kver_unmodelled(m, KVER_PCP_AUTOTUNE);
 	pcp->free_factor >>= 1;
 	if (pfnlist_empty(&pcp->lists[pindex])) {
 		int batch = pcp->batch;
@@ -1807,6 +1810,7 @@ static void reserve_highatomic_pageblock(struct machine *m, unsigned long pfn, s
 	unsigned long max_managed = z->managed_pages / 100 + pageblock_nr_pages;
 	int mt;
 
+	mm_kver_unmodelled(m, KVER_HIGHATOMIC);
 	if (z->nr_reserved_highatomic >= max_managed)
 		return;
 	mt = get_pfnblock_migratetype(z, pfn);

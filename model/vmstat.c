@@ -962,6 +962,7 @@ void show_pagetypeinfo(struct machine *m, struct sbuf *sb)
 
 void show_zoneinfo(struct machine *m, struct sbuf *sb)
 {
+	mm_kver_unmodelled(m, KVER_VIEWS);
 	show_view(m, sb, zoneinfo_view);
 }
 
@@ -972,6 +973,7 @@ void show_meminfo(struct machine *m, struct sbuf *sb)
 
 void show_vmstat(struct machine *m, struct sbuf *sb)
 {
+	mm_kver_unmodelled(m, KVER_VIEWS);
 	show_view(m, sb, vmstat_view);
 }
 

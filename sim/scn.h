@@ -286,6 +286,7 @@ enum scn_check_mode {
 struct scn_run_opts {
 	bool seed_set;			/* override the scenario's seed */
 	uint64_t seed;
+	unsigned int kver;		/* MM_KVER: override the machine's version= (0: keep) */
 	enum scn_check_mode check;
 	bool quiet;			/* no step output on stdout */
 	const struct policy_set *policies;	/* override the scenario's picks */

@@ -336,7 +336,7 @@ static bool parse_machine(struct parser *p)
 	struct machine_opts *o = &p->s->opts;
 	struct kv kv[] = { KV("nodes"), KV("mem"), KV("cpus"), KV("struct_page_size"),
 			   KV("kernel"), KV("holes"), KV("deferred_struct_page_init"),
-			   KV("kernel_alloc"), KV_END };
+			   KV("kernel_alloc"), KV("version"), KV_END };
 	bool deferred, kalloc;
 	uint64_t v;
 	int col = p->tk.t[0].col;
@@ -400,6 +400,8 @@ static bool parse_machine(struct parser *p)
 			return perr(p, kv[7].col, "kernel_alloc= takes y or n, not '%s'", kv[7].val);
 		o->no_kernel_alloc = !kalloc;
 	}
+	if (kv[8].val && !mm_kver_parse(kv[8].val, &o->kver))
+		return perr(p, kv[8].col, "version= takes 6.1 or 6.12, not '%s'", kv[8].val);
 	p->s->have_machine = true;
 	p->machine_line = p->line;
 	return true;

@@ -630,6 +630,8 @@ static enum scn_status step_boot(struct scn_runner *run, const struct scn_stmt *
 
 	if (run->o->seed_set)
 		opts.seed = run->o->seed;
+	if (run->o->kver)
+		opts.kver = run->o->kver;
 	opts.policies = run->r->policies;	/* machine_create resolves the rest */
 	run->m = machine_create(&opts, err, sizeof(err));
 	if (!run->m)
@@ -1659,6 +1661,7 @@ static enum scn_status run_check(struct scn_runner *run, const struct scn_stmt *
 
 static enum scn_status after_step(struct scn_runner *run, const struct scn_stmt *st)
 {
+	char warn[256];
 	long moved;
 
 	if (!run->m)
@@ -1667,6 +1670,9 @@ static enum scn_status after_step(struct scn_runner *run, const struct scn_stmt 
 	rcu_barrier_tables(run->m);	/* an RCU grace period ends between steps */
 	if (run->o->step_hook)
 		run->o->step_hook(run->o->step_hook_priv, run->m, st->line);
+	/* a newer kernel's rule the model runs as 6.1 does: said once per run */
+	while (mm_kver_take_warning(run->m, warn, sizeof(warn)))
+		err_printf(run, "%s\n", warn);
 	if (run->m->fail.failed) {
 		err_printf(run, "%s:%d: simulated kernel failure: %s\n", run->s->file, st->line,
 			   run->m->fail.msg);

@@ -477,7 +477,7 @@ enum bad_case {
 	BAD_NODES0, BAD_NODES17, BAD_CPUS0, BAD_CPUS65, BAD_SPS48, BAD_SPS60, BAD_SPS264,
 	BAD_MEM0, BAD_MEM_UNALIGNED, BAD_MEM_SMALL, BAD_MOVABLE, BAD_HOLE_EMPTY,
 	BAD_HOLE_UNALIGNED, BAD_KERNEL_IN_HOLE, BAD_FIXED_RESERVE, BAD_RESERVE_NODE,
-	BAD_RESERVE_TOO_BIG, BAD_PHYSMEM_BITS, NR_BAD
+	BAD_RESERVE_TOO_BIG, BAD_PHYSMEM_BITS, BAD_KVER, NR_BAD
 };
 
 static void test_invalid_machines(void **state)
@@ -492,7 +492,7 @@ static void test_invalid_machines(void **state)
 		[BAD_HOLE_EMPTY] = "hole", [BAD_HOLE_UNALIGNED] = "hole",
 		[BAD_KERNEL_IN_HOLE] = "kernel image", [BAD_FIXED_RESERVE] = "reservation",
 		[BAD_RESERVE_NODE] = "does not exist", [BAD_RESERVE_TOO_BIG] = "no room",
-		[BAD_PHYSMEM_BITS] = "MAX_PHYSMEM_BITS",
+		[BAD_PHYSMEM_BITS] = "MAX_PHYSMEM_BITS", [BAD_KVER] = "kernel version 6.5",
 	};
 
 	(void)state;
@@ -540,6 +540,7 @@ static void test_invalid_machines(void **state)
 			o.reserve[0] = (struct reserve_desc){ 0, MB(63), 0 };
 			break;
 		case BAD_PHYSMEM_BITS: o.node[0].mem_bytes = (1UL << 46) + MB(16); break;
+		case BAD_KVER: o.kver = MM_KVER(6, 5); break;
 		}
 		m = machine_create(&o, err, sizeof(err));
 		if (m) {
@@ -549,6 +550,51 @@ static void test_invalid_machines(void **state)
 		if (!strstr(err, "impossible machine") || !strstr(err, want[c]))
 			fail_msg("case %d: message \"%s\" does not name \"%s\"", c, err, want[c]);
 	}
+}
+
+/*
+ * The kernel version: 6.1 unless asked; mm_kver_ge orders versions; a rule
+ * reached on 6.12 gives one warning however often it is reached, and a
+ * rule reached on 6.1 none.
+ */
+static void test_kver_and_warn_once(void **state)
+{
+	struct machine_opts o;
+	struct machine *m;
+	char buf[256];
+	const char *w;
+
+	(void)state;
+	t_opts(&o, 1, 64, 1);
+	m = t_boot(&o);
+	assert_true(mm_kver_ge(m, 6, 1));
+	assert_false(mm_kver_ge(m, 6, 12));
+	mm_kver_unmodelled(m, KVER_HVO);
+	assert_null(mm_kver_take_warning(m, buf, sizeof(buf)));
+	machine_destroy(m);
+
+	o.kver = 0;	/* opts built by hand: the default version */
+	m = t_boot(&o);
+	assert_int_equal(m->opts.kver, MM_KVER(6, 1));
+	machine_destroy(m);
+
+	t_opts(&o, 1, 64, 1);
+	assert_true(mm_kver_parse("6.12", &o.kver));
+	assert_false(mm_kver_parse("6.11", &o.kver));
+	assert_string_equal(mm_kver_name(o.kver), "6.12");
+	m = t_boot(&o);
+	assert_true(mm_kver_ge(m, 6, 1) && mm_kver_ge(m, 6, 12));
+	assert_false(mm_kver_ge(m, 6, 13));
+	mm_kver_unmodelled(m, KVER_HVO);
+	mm_kver_unmodelled(m, KVER_HVO);
+	w = mm_kver_take_warning(m, buf, sizeof(buf));
+	assert_non_null(w);
+	assert_string_equal(w, "mmsim: version=6.12: the hugetlb vmemmap optimisation is "
+			       "modelled as 6.1 does it");
+	assert_null(mm_kver_take_warning(m, buf, sizeof(buf)));
+	mm_kver_unmodelled(m, KVER_HVO);	/* reached again: already said */
+	assert_null(mm_kver_take_warning(m, buf, sizeof(buf)));
+	machine_destroy(m);
 }
 
 /* machine_create refuses o with exactly msg */
@@ -683,6 +729,7 @@ int main(void)
 		cmocka_unit_test(test_more_invalid_machines),
 		cmocka_unit_test(test_movable_part_spans_regions),
 		cmocka_unit_test(test_first_failure_wins),
+		cmocka_unit_test(test_kver_and_warn_once),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -876,16 +876,101 @@ static void test_machine_option_diags(void **state)
 		   "t.scn:1:50: deferred_struct_page_init= takes y or n, not 'maybe'");
 	parse_diag("machine nodes=1 mem=1G kernel_alloc=maybe\n",
 		   "t.scn:1:37: kernel_alloc= takes y or n, not 'maybe'");
+	parse_diag("machine nodes=1 mem=1G version=6.2\n",
+		   "t.scn:1:32: version= takes 6.1 or 6.12, not '6.2'");
+	parse_diag("machine nodes=1 mem=1G version=6.12.117\n",
+		   "t.scn:1:32: version= takes 6.1 or 6.12, not '6.12.117'");
+	parse_diag("machine nodes=1 mem=1G version=6.1 version=6.12\n",
+		   "t.scn:1:36: version= given twice");
+	parse_diag("machine nodes=1 mem=1G version=\n", "t.scn:1:32: missing value after 'version='");
 	parse_diag("machine nodes=1 mem=1G > x\n", "t.scn:1:24: machine: unexpected redirection");
 	parse_diag("machine nodes=1 =1G\n",
 		   "t.scn:1:17: unexpected '=1G' (machine takes nodes=, mem=, cpus=, "
-		   "struct_page_size=, kernel=, holes=, deferred_struct_page_init=, kernel_alloc=)");
+		   "struct_page_size=, kernel=, holes=, deferred_struct_page_init=, "
+		   "kernel_alloc=, version=)");
 	parse_diag("machine nodes=1 1G\n",
 		   "t.scn:1:17: unexpected '1G' (machine takes nodes=, mem=, cpus=, "
-		   "struct_page_size=, kernel=, holes=, deferred_struct_page_init=, kernel_alloc=)");
+		   "struct_page_size=, kernel=, holes=, deferred_struct_page_init=, "
+		   "kernel_alloc=, version=)");
 	parse_diag("machine nodes=1 mem=\n", "t.scn:1:21: missing value after 'mem='");
 	parse_diag(M1 "cat /proc/buddyinfo\nmachine nodes=1 mem=1G\n",
 		   "t.scn:3:1: 'machine' describes the machine, but it already booted at line 2");
+}
+
+/* version= is the machine's kernel version; 6.1 when not given */
+static void test_machine_version(void **state)
+{
+	struct scn_script *s = parse_ok(M1);
+
+	assert_int_equal(s->opts.kver, MM_KVER(6, 1));
+	scn_script_free(s);
+	s = parse_ok("machine nodes=1 mem=1G version=6.12\n");
+	assert_int_equal(s->opts.kver, MM_KVER(6, 12));
+	scn_script_free(s);
+	s = parse_ok("machine nodes=1 mem=1G version=6.1\n");
+	assert_int_equal(s->opts.kver, MM_KVER(6, 1));
+	scn_script_free(s);
+}
+
+/*
+ * A run on 6.12 that reaches a rule 6.12 changed and the model does not
+ * model says so once on stderr, whatever the number of times it is
+ * reached; a run on 6.1 says nothing.
+ */
+static void test_run_version_warns_once(void **state)
+{
+	const char *body =
+		"alloc a order=0 gfp=GFP_KERNEL\n"
+		"free a\n"
+		"alloc b order=0 gfp=GFP_KERNEL\n"
+		"free b\n"
+		"cat /proc/zoneinfo\n"
+		"cat /proc/zoneinfo\n";
+	char text[512];
+	struct scn_run_opts o = { .check = true };
+	struct scn_result r;
+	struct scn_script *s;
+	const char *w, *again;
+
+	snprintf(text, sizeof(text), "machine nodes=1 mem=64M cpus=1 holes=none kernel=32M kernel_alloc=n "
+		 "version=6.12\n%s",
+		 body);
+	s = parse_ok(text);
+	scn_result_init(&r);
+	assert_int_equal(scn_run(s, &o, &r), SCN_OK);
+	/* at least one rule was reached, and each is said once, as a whole line */
+	assert_non_null(r.err.buf);
+	w = strstr(r.err.buf, "mmsim: version=6.12: ");
+	assert_non_null(w);
+	for (; w; w = strstr(w + 1, "mmsim: version=6.12: ")) {
+		char line[256];
+		size_t n = strcspn(w, "\n");
+
+		assert_true(n < sizeof(line));
+		assert_int_equal(w[n], '\n');
+		memcpy(line, w, n);
+		line[n] = '\0';
+		assert_non_null(strstr(line, " is modelled as 6.1 does it"));
+		again = strstr(w + n, line);
+		assert_null(again);
+	}
+	scn_result_free(&r);
+	/* the same script with the version overridden to 6.1: nothing said */
+	o.kver = MM_KVER(6, 1);
+	scn_result_init(&r);
+	assert_int_equal(scn_run(s, &o, &r), SCN_OK);
+	assert_true(!r.err.buf || !strstr(r.err.buf, "version="));
+	scn_result_free(&r);
+	scn_script_free(s);
+
+	snprintf(text, sizeof(text), "machine nodes=1 mem=64M cpus=1 holes=none kernel=32M "
+		 "kernel_alloc=n\n%s", body);
+	s = parse_ok(text);
+	scn_result_init(&r);
+	assert_int_equal(scn_run(s, &o, &r), SCN_OK);
+	assert_true(!r.err.buf || !strstr(r.err.buf, "version="));
+	scn_result_free(&r);
+	scn_script_free(s);
 }
 
 /* holes=q35 keeps the default e820 holes that holes=none drops */
@@ -1802,6 +1887,8 @@ int main(void)
 		cmocka_unit_test(test_diag_format),
 		cmocka_unit_test(test_machine_option_diags),
 		cmocka_unit_test(test_machine_holes_q35),
+		cmocka_unit_test(test_machine_version),
+		cmocka_unit_test(test_run_version_warns_once),
 		cmocka_unit_test(test_node_hole_diags),
 		cmocka_unit_test(test_node_movable_only),
 		cmocka_unit_test(test_too_many_holes_and_reserves),
