@@ -39,6 +39,7 @@ PASSED=0
 FAILED=0
 SKIPPED=0
 SUMMARY=()		# one line per phase, printed at the end
+declare -A FRESH	# build dirs whose mmsim is this run's
 T_START=${EPOCHREALTIME:-$SECONDS}
 
 now() { printf '%s' "${EPOCHREALTIME:-$SECONDS}"; }
@@ -75,14 +76,21 @@ build() {
 	t0=$(now)
 	banner "$name: build ($dir)"
 	mkdir -p "$dir"
-	# A failed link must not leave the last good mmsim for pytest to test
-	rm -f "$dir/mmsim"
+	# A failed link must not leave the last good mmsim for pytest to test;
+	# it is not deleted either (a user may be running it: CMake replaces
+	# it with a rename): a failed build's mmsim counts only if it is newer
+	# than this stamp
+	touch "$dir/.build-start"
 	log="$dir/build.log"
 	if ! cmake -S . -B "$dir" "$@" >"$log" 2>&1; then
 		rc=1
 	else
 		if [[ -f $dir/build.ninja ]]; then keep_going=(-k 0); else keep_going=(-k); fi
 		cmake --build "$dir" -j"$JOBS" -- "${keep_going[@]}" >>"$log" 2>&1 || rc=1
+	fi
+	# Up to date: built now, or nothing to relink after a clean build
+	if ((rc == 0)) || [[ $dir/mmsim -nt $dir/.build-start ]]; then
+		FRESH[$dir]=1
 	fi
 	if ((rc)); then
 		echo "BUILD FAILED; last lines of $log:"
@@ -135,7 +143,7 @@ run_pytest() {
 		record "$name/pytest" "$(since "$t0")" 0 0 0 "no $E2E directory"
 		return
 	fi
-	if [[ ! -x $dir/mmsim ]]; then
+	if [[ ! -x $dir/mmsim || -z ${FRESH[$dir]:-} ]]; then
 		# only possible when the build failed, which is counted already
 		record "$name/pytest" "$(since "$t0")" 0 0 0 "not run: $dir/mmsim was not built"
 		return
