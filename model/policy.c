@@ -13,6 +13,7 @@
 #include "machine.h"
 #include "module.h"
 #include "policy.h"
+#include "suggest.h"
 
 /*
  * Families are found through the modules that hold their mechanism
@@ -81,7 +82,19 @@ bool policy_parse_one(const char *spec, const struct policy_family **fam,
 	flen = (size_t)(eq - spec);
 	f = policy_family_find(spec, flen);
 	if (!f) {
-		snprintf(err, errlen, "unknown policy family '%.*s'", (int)flen, spec);
+		char fam_name[64];
+		struct suggest sg;
+
+		snprintf(fam_name, sizeof(fam_name), "%.*s", (int)flen, spec);
+		suggest_init(&sg, fam_name);
+		for (size_t i = 0; i < policy_nr_families(); i++)
+			suggest_offer(&sg, policy_family_at(i)->name);
+		if (suggest_result(&sg))
+			snprintf(err, errlen, "unknown policy family '%s': did you mean '%s'?",
+				 fam_name, suggest_result(&sg));
+		else
+			snprintf(err, errlen, "unknown policy family '%s' (`mmsim policies` lists "
+				 "them)", fam_name);
 		return false;
 	}
 	*errpos = flen + 1;
@@ -91,8 +104,18 @@ bool policy_parse_one(const char *spec, const struct policy_family **fam,
 	}
 	p = policy_find(f, eq + 1, strlen(eq + 1));
 	if (!p) {
-		used = (size_t)snprintf(err, errlen, "unknown policy '%s' in family '%s' (known:",
-					eq + 1, f->name);
+		struct suggest sg;
+
+		suggest_init(&sg, eq + 1);
+		for (unsigned int i = 0; i < f->nr_policies; i++)
+			suggest_offer(&sg, f->policies[i].name);
+		if (suggest_result(&sg))
+			used = (size_t)snprintf(err, errlen, "unknown policy '%s' in family '%s': "
+						"did you mean '%s'? (known:", eq + 1, f->name,
+						suggest_result(&sg));
+		else
+			used = (size_t)snprintf(err, errlen, "unknown policy '%s' in family '%s' "
+						"(known:", eq + 1, f->name);
 		for (unsigned int i = 0; i < f->nr_policies && used < errlen; i++) {
 			off = used;
 			used += (size_t)snprintf(err + off, errlen - off, " %s", f->policies[i].name);

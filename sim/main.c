@@ -31,6 +31,7 @@
 #include "compare.h"
 #include "host.h"
 #include "realkernel.h"
+#include "suggest.h"
 
 static const char usage_text[] =
 	"usage: mmsim run FILE [--seed N] [--check|--no-check] [--policy FAMILY=NAME]... [--quiet]\n"
@@ -82,6 +83,27 @@ static int usage_error(const char *fmt, const char *arg)
 	fputc('\n', stderr);
 	fputs(usage_text, stderr);
 	return SCN_BAD_INPUT;
+}
+
+/* Every command main() knows, for "did you mean" */
+static const char *const commands[] = {
+	"run", "compare", "policies", "verbs", "files", "guest-plan", "diff-real",
+};
+
+static int unknown_command(const char *cmd)
+{
+	struct suggest sg;
+	char msg[256];
+
+	suggest_init(&sg, cmd);
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		suggest_offer(&sg, commands[i]);
+	if (suggest_result(&sg))
+		snprintf(msg, sizeof(msg), "unknown command '%%s': did you mean '%s'?",
+			 suggest_result(&sg));
+	else
+		snprintf(msg, sizeof(msg), "unknown command '%%s'");
+	return usage_error(msg, cmd);
 }
 
 /* "--name VALUE" or "--name=VALUE"; returns the value or NULL */
@@ -293,5 +315,5 @@ int main(int argc, char **argv)
 		return cmd_guest_plan(argc, argv);
 	if (!strcmp(cmd, "diff-real"))
 		return cmd_diff_real(argc, argv);
-	return usage_error("unknown command '%s'", cmd);
+	return unknown_command(cmd);
 }

@@ -29,6 +29,7 @@
 #include "mman.h"
 #include "mmap.h"
 #include "module.h"
+#include "suggest.h"
 
 enum name_kind { NAME_ID, NAME_GROUP, NAME_SNAP };
 
@@ -2241,6 +2242,30 @@ const char *scn_verb_name(size_t i)
 	return i < ARRAY_SIZE(verbs) ? verbs[i].name : NULL;
 }
 
+/* "unknown verb": the closest verb if there is one, and the list */
+static bool unknown_verb(struct parser *p)
+{
+	struct suggest sg;
+	struct sbuf list;
+	const char *v;
+	bool ret;
+
+	suggest_init(&sg, p->tk.t[0].s);
+	sb_init(&list);
+	for (size_t i = 0; (v = scn_verb_name(i)); i++) {
+		suggest_offer(&sg, v);
+		sb_printf(&list, "%s%s", i ? " " : "", v);
+	}
+	if (suggest_result(&sg))
+		ret = perr(p, p->tk.t[0].col, "unknown verb '%s': did you mean '%s'? (verbs: %s)",
+			   p->tk.t[0].s, suggest_result(&sg), list.buf);
+	else
+		ret = perr(p, p->tk.t[0].col, "unknown verb '%s' (verbs: %s)", p->tk.t[0].s,
+			   list.buf);
+	sb_free(&list);
+	return ret;
+}
+
 static bool parse_line(struct parser *p, const char *line)
 {
 	const char *q = line;
@@ -2280,7 +2305,7 @@ static bool parse_line(struct parser *p, const char *line)
 	if (!strcmp(p->tk.t[0].s, "sysctl"))
 		return perr(p, p->tk.t[0].col, "unknown verb 'sysctl' (write the file: "
 			    "echo VALUE > /proc/sys/vm/NAME)");
-	return perr(p, p->tk.t[0].col, "unknown verb '%s'", p->tk.t[0].s);
+	return unknown_verb(p);
 }
 
 static void set_dir(struct parser *p, const char *file)

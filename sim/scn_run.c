@@ -54,6 +54,7 @@
 #include "page_alloc.h"
 #include "vmscan.h"
 #include "module.h"
+#include "suggest.h"
 #include "filemap.h"
 #include "hugetlb.h"
 #include "khugepaged.h"
@@ -411,6 +412,69 @@ static void all_counter_dump(struct scn_runner *run, struct sbuf *sb)
 	runner_counter_dump(run, sb);
 }
 
+/*
+ * " (did you mean 'X'?)" for a counter or file name nothing matched, into
+ * @out; empty when no name is close.  Counters are every name a dump
+ * prints; files are the model's fixed paths that can be read (patterns
+ * with <N> parts are left out: `mmsim files` lists them).
+ */
+static void counter_suggestion(struct scn_runner *run, const char *name, char *out, size_t len)
+{
+	struct suggest sg;
+	struct sbuf names;
+	const char *best;
+
+	sb_init(&names);
+	all_counter_dump(run, &names);
+	suggest_init(&sg, name);
+	/* one "name value" per line: cut each line at its blank */
+	for (char *l = names.buf; l && *l;) {
+		char *nl = strchr(l, '\n'), *sp = strchr(l, ' ');
+
+		if (sp && (!nl || sp < nl))
+			*sp = '\0';
+		suggest_offer(&sg, l);
+		l = nl ? nl + 1 : NULL;
+	}
+	best = suggest_result(&sg);
+	snprintf(out, len, best ? " (did you mean '%s'?)" : "%s", best ? best : "");
+	sb_free(&names);
+}
+
+static void file_suggestion(const char *path, char *out, size_t len)
+{
+	struct suggest sg;
+	struct sbuf pats;
+	const char *best;
+
+	sb_init(&pats);
+	for (size_t i = 0; i < mm_nr_modules(); i++) {
+		const struct mm_module *mod = mm_module_at(i);
+
+		for (unsigned int j = 0; j < mod->nr_files; j++) {
+			/* readable files only: a write-only one is no answer to cat */
+			if (!mod->files[j].view && !mod->files[j].show)
+				continue;
+			mm_file_pattern_text(mod->files[j].pattern, &pats);
+			sb_puts(&pats, "\n");
+		}
+	}
+	suggest_init(&sg, path);
+	for (char *l = pats.buf; l && *l;) {
+		char *nl = strchr(l, '\n');
+
+		if (nl)
+			*nl = '\0';
+		if (!strchr(l, '<') && strcmp(l, path))
+			suggest_offer(&sg, l);
+		l = nl ? nl + 1 : NULL;
+	}
+	best = suggest_result(&sg);
+	snprintf(out, len, best ? " (did you mean '%s'?)" : " (`mmsim files` lists them)",
+		 best ? best : "");
+	sb_free(&pats);
+}
+
 /* -------------------------------------------------------------------------
  * Snapshots
  */
@@ -647,9 +711,14 @@ static enum scn_status step_cat(struct scn_runner *run, const struct scn_stmt *s
 {
 	for (int i = 0; i < st->nargs; i++) {
 		sb_reset(&run->tmp);
-		if (!mm_show_file(run->m, st->args[i], &run->tmp))
-			return rt_error(run, st->argcol[i], "cat: %s: not a readable file of the model",
-					st->args[i]);
+		if (!mm_show_file(run->m, st->args[i], &run->tmp)) {
+			char hint[320];
+
+			file_suggestion(st->args[i], hint, sizeof(hint));
+			return rt_error(run, st->argcol[i],
+					"cat: %s: not a readable file of the model%s", st->args[i],
+					hint);
+		}
 		out_write(run, run->tmp.buf ? run->tmp.buf : "", run->tmp.len);
 	}
 	return SCN_OK;
@@ -916,9 +985,13 @@ static enum scn_status step_snapshot(struct scn_runner *run, const struct scn_st
 	snap_clear(sn);
 	sn->uses_left = run->snap_uses[st - run->s->stmts];
 	for (int i = 0; i < st->nargs; i++) {
-		if (!mm_show_file(run->m, st->args[i], &sn->views))
+		if (!mm_show_file(run->m, st->args[i], &sn->views)) {
+			char hint[320];
+
+			file_suggestion(st->args[i], hint, sizeof(hint));
 			return rt_error(run, st->argcol[i], "snapshot: %s: not a readable file "
-					"of the model", st->args[i]);
+					"of the model%s", st->args[i], hint);
+		}
 		sn->nviews++;
 	}
 	if (!sn->uses_left)
@@ -1041,8 +1114,12 @@ static enum scn_status eval_expr(struct scn_runner *run, const struct scn_expr *
 			break;
 		case SCN_TERM_COUNTER:
 			if (!strncmp(t->name, "scn.", 4) ? !runner_counter(run, t->name, &v)
-							 : !counter_read(run->m, t->name, &v))
-				return rt_error(run, t->col, "unknown counter '%s'", t->name);
+							 : !counter_read(run->m, t->name, &v)) {
+				char hint[320];
+
+				counter_suggestion(run, t->name, hint, sizeof(hint));
+				return rt_error(run, t->col, "unknown counter '%s'%s", t->name, hint);
+			}
 			break;
 		case SCN_TERM_SNAP: {
 			if (!snap_get(run, &run->snaps[t->snap], t->name, &v))

@@ -65,13 +65,21 @@ def mmsim(mmsim_bin):
     return Mmsim(mmsim_bin)
 
 
+@pytest.fixture(scope="session")
+def unknown_verb(mmsim):
+    """The parser's message for a word that is no verb and close to none:
+    unknown_verb("t.scn:2:1", "foo") -> "t.scn:2:1: unknown verb 'foo' (verbs: ...)\\n"."""
+    verbs = " ".join(mmsim("verbs").stdout.split())
+    return lambda where, word: f"{where}: unknown verb '{word}' (verbs: {verbs})\n"
+
+
 @pytest.fixture
 def run_scenario(mmsim, tmp_path):
     """Write scenario text to tmp_path/NAME and run it from tmp_path.
 
     Messages then name the file as NAME, so tests can compare them exactly:
         r = run_scenario("machine nodes=1 mem=1G\\nfoo\\n")
-        assert r.stderr == "t.scn:2:1: unknown verb 'foo'\\n"
+        assert r.stderr == unknown_verb("t.scn:2:1", "foo")
     """
     def run(text, *args, name="t.scn", files=None):
         (tmp_path / name).write_text(text)

@@ -4,6 +4,8 @@ import os
 import re
 import subprocess
 
+import pytest
+
 USAGE = "usage: mmsim run FILE [--seed N] [--check|--no-check] [--policy FAMILY=NAME]... [--quiet]"
 
 OK_SCENARIO = """machine nodes=1 mem=256M
@@ -38,6 +40,32 @@ def test_unknown_command(mmsim):
     r = mmsim("frobnicate")
     assert r.returncode == 2
     assert r.stderr.startswith("mmsim: unknown command 'frobnicate'\n" + USAGE)
+    r = mmsim("comapre")
+    assert r.returncode == 2
+    assert r.stderr.startswith("mmsim: unknown command 'comapre': did you mean 'compare'?\n")
+
+
+@pytest.mark.parametrize("line, want", [
+    # each typo of a name the model has, with the name suggested
+    ("allocc a order=0 gfp=GFP_KERNEL", "t.scn:2:1: unknown verb 'allocc': did you mean "
+     "'alloc'? (verbs: machine "),
+    ("cat /proc/buddyinf", "t.scn:2:5: cat: /proc/buddyinf: not a readable file of the "
+     "model (did you mean '/proc/buddyinfo'?)\n"),
+    ("cat /proc/nothing/like/it", "t.scn:2:5: cat: /proc/nothing/like/it: not a readable "
+     "file of the model (`mmsim files` lists them)\n"),
+    ("expect vmstat.pgfre == 0", "t.scn:2:8: unknown counter 'vmstat.pgfre' (did you mean "
+     "'vmstat.pgfree'?)\n"),
+    ("expect scn.live_page == 0", "t.scn:2:8: unknown counter 'scn.live_page' (did you mean "
+     "'scn.live_pages'?)\n"),
+    ("expect vmstat.zzzzzzzz == 0", "t.scn:2:8: unknown counter 'vmstat.zzzzzzzz'\n"),
+    ("policy hvo=reuse-hed", "t.scn:2:12: unknown policy 'reuse-hed' in family 'hvo': did "
+     "you mean 'reuse-head'? (known: reuse-head "),
+    ("policy hov=reuse-head", "t.scn:2:8: unknown policy family 'hov': did you mean 'hvo'?"),
+])
+def test_did_you_mean(run_scenario, line, want):
+    r = run_scenario("machine nodes=1 mem=512M\n" + line + "\n")
+    assert r.returncode == 2
+    assert r.stderr.startswith(want), r.stderr
 
 
 def test_run_needs_a_file(mmsim):
@@ -76,7 +104,7 @@ def test_bad_seed(mmsim, tmp_path):
 def test_unknown_policy_family(mmsim, tmp_path):
     r = mmsim("run", "a.scn", "--policy", "thp=reuse-head", cwd=tmp_path)
     assert r.returncode == 2
-    assert r.stderr.startswith("mmsim: --policy: unknown policy family 'thp'\n" + USAGE)
+    assert r.stderr.startswith("mmsim: --policy: unknown policy family 'thp' (`mmsim policies` lists them)\n" + USAGE)
     r = mmsim("run", "a.scn", "--policy=hvo", cwd=tmp_path)
     assert r.returncode == 2
     assert "expected FAMILY=NAME" in r.stderr
@@ -141,7 +169,7 @@ def test_policies_lists_families(mmsim):
     assert r.stderr.startswith("mmsim: policies: unexpected argument 'hvo'\n" + USAGE)
 
 
-def test_verbs_lists_what_the_parser_knows(mmsim, run_scenario):
+def test_verbs_lists_what_the_parser_knows(mmsim, run_scenario, unknown_verb):
     """`mmsim verbs` prints the parser's verbs, one per line, expect among
     them: a line starting with any of them is parsed as that verb (whatever
     else it says), and a word that is not one is an unknown verb."""
@@ -155,7 +183,7 @@ def test_verbs_lists_what_the_parser_knows(mmsim, run_scenario):
         r = run_scenario(f"machine nodes=1 mem=64M kernel=32M kernel_alloc=n\n{v}\n")
         assert "unknown verb" not in r.stderr, (v, r.stderr)
     r = run_scenario("machine nodes=1 mem=64M kernel=32M kernel_alloc=n\nverbs\n")
-    assert r.returncode == 2 and r.stderr == "t.scn:2:1: unknown verb 'verbs'\n"
+    assert r.returncode == 2 and r.stderr == unknown_verb("t.scn:2:1", "verbs")
     r = mmsim("verbs", "all")
     assert r.returncode == 2
     assert r.stderr.startswith("mmsim: verbs: unexpected argument 'all'\n" + USAGE)
@@ -321,12 +349,12 @@ def test_exit_1_on_failed_expect(run_scenario):
     assert r.stderr == "t.scn:5: expect failed: scn.live_allocs == 2 (got 1)\n"
 
 
-def test_exit_2_on_bad_input_runs_nothing(run_scenario):
+def test_exit_2_on_bad_input_runs_nothing(run_scenario, unknown_verb):
     # the whole file is parsed first: the echo on line 2 never prints
     r = run_scenario("machine nodes=1 mem=256M\necho hello\nfoo\n")
     assert r.returncode == 2
     assert r.stdout == ""
-    assert r.stderr == "t.scn:3:1: unknown verb 'foo'\n"
+    assert r.stderr == unknown_verb("t.scn:3:1", "foo")
 
 
 def test_options_before_the_file(mmsim, tmp_path):

@@ -129,7 +129,8 @@ def test_hugetlb_mremap_family(mmsim, run_scenario, tmp_path):
     r = run_scenario("policy hugetlb-mremap=move-v2\n" + text)
     assert r.returncode == 2
     assert r.stderr.startswith("t.scn:1:23: unknown policy 'move-v2' in family "
-                               "'hugetlb-mremap' (known: reject move-v1 move-noclear move)"), r.stderr
+                               "'hugetlb-mremap': did you mean 'move-v1'? (known: reject "
+                               "move-v1 move-noclear move)"), r.stderr
 
     (tmp_path / "c.scn").write_text(text)
     r = mmsim("compare", "c.scn", "--policy", "hugetlb-mremap=reject,move-v1,move",

@@ -45,8 +45,10 @@ def test_quiet_prints_only_diagnostics(run_scenario):
 @pytest.mark.parametrize("line,err", [
     ("free g[4]", "t.scn:4:6: group 'g' has no member 4 (it has 4)"),
     ("snapshot s /proc/vmstat /proc/nosuch",
-     "t.scn:4:25: snapshot: /proc/nosuch: not a readable file of the model"),
-    ("expect scn.allocated.h == 0", "t.scn:4:8: unknown counter 'scn.allocated.h'"),
+     "t.scn:4:25: snapshot: /proc/nosuch: not a readable file of the model "
+     "(`mmsim files` lists them)"),
+    ("expect scn.allocated.h == 0", "t.scn:4:8: unknown counter 'scn.allocated.h' "
+     "(did you mean 'scn.allocated.g'?)"),
     ("echo 1 > /proc/sys/vm/nosuch", "t.scn:4:10: /proc/sys/vm/nosuch: not a file the "
      "model provides"),
 ])

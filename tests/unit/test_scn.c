@@ -339,7 +339,8 @@ static void test_statements(void **state)
 
 static void test_workload_errors(void **state)
 {
-	parse_err(M2 "frobnicate 3\n", 2, 1, "unknown verb 'frobnicate'");
+	parse_err(M2 "frobnicate 3\n", 2, 1, "unknown verb 'frobnicate' (verbs: machine node ");
+	parse_err(M2 "aloc a\n", 2, 1, "unknown verb 'aloc': did you mean 'alloc'?");
 	parse_err(M2 "   sysctl -w vm.x=1\n", 2, 4, "unknown verb 'sysctl'");
 	parse_err(M2 "alloc a order=11 gfp=GFP_KERNEL\n", 2, 15, "order 11 out of range");
 	parse_err(M2 "alloc a order=x gfp=GFP_KERNEL\n", 2, 15, "expected a number");
@@ -1434,7 +1435,8 @@ static void test_other_verb_diags(void **state)
 	parse_diag("print counters\n", no_machine);
 	parse_diag(M1 "> /proc/buddyinfo\n", "t.scn:2:1: line starts with a redirection");
 	parse_diag(M1 "  >> /proc/buddyinfo\n", "t.scn:2:3: line starts with a redirection");
-	parse_diag(M1 "expected 3\n", "t.scn:2:1: unknown verb 'expected'");
+	parse_err(M1 "expected 3\n", 2, 1, "unknown verb 'expected': did you mean 'expect'? "
+		  "(verbs: machine node ");
 }
 
 /*

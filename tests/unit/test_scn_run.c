@@ -361,16 +361,23 @@ static void test_scn_counters_in_expect(void **state)
 	assert_string_equal(str(&r.err), "");
 	scn_result_free(&r);
 
-	static const char *const unknown[] = {
-		"scn.nosuch", "scn.allocated.nog", "scn.members.nog", "scn.failures.nog",
-		"scn.pfn.noid", "scn.pfn.", "vmstat.nosuch",
+	/* each unknown name, and the counter "did you mean" finds for it */
+	static const char *const unknown[][2] = {
+		{ "scn.nosuch", "" },
+		{ "scn.allocated.nog", " (did you mean 'scn.allocated.f'?)" },
+		{ "scn.members.nog", " (did you mean 'scn.members.f'?)" },
+		{ "scn.failures.nog", " (did you mean 'scn.failures.f'?)" },
+		{ "scn.pfn.noid", "" },
+		{ "scn.pfn.", " (did you mean 'scn.pfn.a'?)" },
+		{ "vmstat.nosuch", "" },
 	};
 	for (size_t i = 0; i < sizeof(unknown) / sizeof(unknown[0]); i++) {
-		char text[256], err[128];
+		char text[256], err[160];
 
 		snprintf(text, sizeof(text), M64 "fill f order=0 gfp=GFP_KERNEL count=1\n"
-			 "alloc a gfp=GFP_KERNEL\nexpect 1 + %s == 0\n", unknown[i]);
-		snprintf(err, sizeof(err), "t.scn:4:12: unknown counter '%s'\n", unknown[i]);
+			 "alloc a gfp=GFP_KERNEL\nexpect 1 + %s == 0\n", unknown[i][0]);
+		snprintf(err, sizeof(err), "t.scn:4:12: unknown counter '%s'%s\n", unknown[i][0],
+			 unknown[i][1]);
 		run_expect(text, SCN_BAD_INPUT, "", err);
 	}
 }
@@ -482,16 +489,18 @@ static void test_snapshot_unreadable_file(void **state)
 		   "snapshot s /proc/buddyinfo /proc/sys/vm/compact_memory\n",
 		   SCN_BAD_INPUT, "",
 		   "t.scn:2:28: snapshot: /proc/sys/vm/compact_memory: not a readable file of "
-		   "the model\n");
+		   "the model (`mmsim files` lists them)\n");
 	run_expect(M64
 		   "snapshot s /proc/nosuch\n"
 		   "print snapshot s\n",
 		   SCN_BAD_INPUT, "",
-		   "t.scn:2:12: snapshot: /proc/nosuch: not a readable file of the model\n");
+		   "t.scn:2:12: snapshot: /proc/nosuch: not a readable file of the model "
+		   "(`mmsim files` lists them)\n");
 	run_expect(M64
 		   "cat /proc/sys/vm/min_free_kbytes /proc/nosuch\n",
 		   SCN_BAD_INPUT, "993\n",
-		   "t.scn:2:34: cat: /proc/nosuch: not a readable file of the model\n");
+		   "t.scn:2:34: cat: /proc/nosuch: not a readable file of the model "
+		   "(`mmsim files` lists them)\n");
 }
 
 /* A counter a snapshot does not have is an input error naming both. */
