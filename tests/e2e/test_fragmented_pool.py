@@ -18,9 +18,9 @@ def diff_values(text, name):
 
 @pytest.mark.xfail(strict=True, reason=(
     "since the kernel's own boot allocations are modelled, direct compaction "
-    "takes 92 pages where a 6.1.192 guest (nokaslr) stops at 61 and grows to 111 "
-    "after compact_memory; the model's holes sit one page off the guest's two "
-    "(issue 14, docs/realkernel.md)"))
+    "takes all 92 pages where a 6.1.192 guest (nokaslr, no process per call) "
+    "stops at 44 and grows to 49 after compact_memory (issue 14, "
+    "docs/realkernel.md)"))
 def test_fragmented_pool_direct_then_compact_memory(mmsim):
     r = mmsim.run_file("compaction/fragmented-pool.scn", cwd=SCENARIOS)
     assert r.stderr == ""
