@@ -327,9 +327,10 @@ bool hugetlb_vmemmap_batched(struct machine *m)
 	return hvo_ops(m)->batch;
 }
 
+/* 6.12's hugetlb.c keeps the page frozen whatever the entry; an entry of 6.12 does on 6.1 too */
 bool hugetlb_vmemmap_restore_frozen(struct machine *m)
 {
-	return hvo_ops(m)->restore_frozen;
+	return hvo_ops(m)->restore_frozen || mm_kver_ge(m, 6, 12);
 }
 
 /*
@@ -389,6 +390,12 @@ static int vmemmap_restore_one(struct machine *m, const struct pt_slot *pte, uin
 
 int hugetlb_vmemmap_restore(struct machine *m, const struct hstate *h, unsigned long head)
 {
+	return hugetlb_vmemmap_restore_flags(m, h, head, 0);
+}
+
+int hugetlb_vmemmap_restore_flags(struct machine *m, const struct hstate *h, unsigned long head,
+				  unsigned int flags)
+{
 	const struct hvo_ops *ops = hvo_ops(m);
 	uint64_t reuse = page_va(m, head);
 	uint64_t end = reuse + hugetlb_vmemmap_size(m, h);
@@ -432,7 +439,8 @@ int hugetlb_vmemmap_restore(struct machine *m, const struct hstate *h, unsigned 
 	w.pages = pages;
 	down_read(m, &m->init_mm->mmap_lock);	/* mmap_read_lock(&init_mm) */
 	vmemmap_remap_range(m, reuse, end, &w);
-	flush_tlb_kernel_range(m, reuse + PAGE_SIZE, end);
+	if (!(flags & VMEMMAP_REMAP_NO_TLB_FLUSH))
+		flush_tlb_kernel_range(m, reuse + PAGE_SIZE, end);
 	up_read(m, &m->init_mm->mmap_lock);
 	host_free(pages);
 	ClearHPageVmemmapOptimized(m, head);

@@ -474,5 +474,10 @@ const struct policy_family policy_family_hvo = {
 	.policies = hvo_policies,
 	.nr_policies = ARRAY_SIZE(hvo_policies),
 	.default_idx = 0,
+	/* Debian's 6.12 is new-head-6.12 (and, implied, pagewalk-lock=6.17) */
+	.kver_defaults = (const struct policy_kver_default[]){
+		{ MM_KVER(6, 12), "new-head-6.12" },
+		{ 0, NULL },
+	},
 	.figures = hvo_compare_figures,
 };
