@@ -436,6 +436,13 @@ int hugetlb_vmemmap_restore_flags(struct machine *m, const struct hstate *h, uns
 	}
 	m->hvo_stats.restore_pages += nr;
 	m->node[nid].nr_memmap_pages += (long)nr;
+	/* a LIFO list of the new pages: the first tail gets the last one allocated */
+	for (i = 0; ops->restore_lifo && i < nr / 2; i++) {
+		unsigned long t = pages[i];
+
+		pages[i] = pages[nr - 1 - i];
+		pages[nr - 1 - i] = t;
+	}
 	w.pages = pages;
 	down_read(m, &m->init_mm->mmap_lock);	/* mmap_read_lock(&init_mm) */
 	vmemmap_remap_range(m, reuse, end, &w);

@@ -238,6 +238,58 @@ static void test_shrink_restores_then_frees(void **state)
 	assert_int_equal(f61, f612 + 1);
 }
 
+/*
+ * new-head-6.12 against 6.12's mm/hugetlb_vmemmap.c: the pages a remap
+ * takes out are a LIFO list, so the old head page (taken out first) is
+ * freed last and is the first page the CPU's next order-0 allocation of
+ * its type gets; and restore's pages are a LIFO list too, so the tails
+ * get them in the reverse of their allocation order.  new-head-6.7 (the
+ * list in walk order, as 6.1) gets the last tail page and ascending
+ * tails.
+ */
+static void check_612_list_order(const char *policy, bool lifo)
+{
+	struct machine_opts o;
+	struct machine *m;
+	struct hstate *h;
+	unsigned long head, old[8], f, prev = 0, got;
+	uint64_t va;
+	bool rw;
+
+	opts(&o, MM_KVER(6, 1), 1, 512, policy);
+	o.hugetlb_free_vmemmap = false;
+	m = t_boot(&o);
+	h = hugetlb_default_hstate(m);
+	assert_int_equal(hugetlb_set_max_huge_pages(m, h, 1, NUMA_NO_NODE), 0);
+	head = h->hugepage_freelists[0].first;
+	va = page_va(m, head);
+	for (int k = 0; k < 8; k++)
+		assert_true(vmemmap_translate(m, va + ((uint64_t)k << PAGE_SHIFT), &old[k], &rw));
+	hugetlb_vmemmap_set_enabled(m, true);
+	hugetlb_vmemmap_optimize(m, h, head);
+	assert_true(HPageVmemmapOptimized(m, head));
+	got = alloc_pages_node(m, 0, GFP_KERNEL, 0);
+	assert_int_equal(got, lifo ? old[0] : old[7]);
+	__free_pages(m, got, 0);
+	drain_all_pages(m, NULL);
+	assert_true(page_ref_freeze(m, head, 1) || page_ref_count(m, head) == 0);
+	assert_int_equal(hugetlb_vmemmap_restore(m, h, head), 0);
+	for (int k = 1; k < 8; k++) {
+		assert_true(vmemmap_translate(m, va + ((uint64_t)k << PAGE_SHIFT), &f, &rw));
+		if (k > 1)
+			assert_true(lifo ? f < prev : f > prev);
+		prev = f;
+	}
+	machine_destroy(m);
+}
+
+static void test_612_list_order(void **state)
+{
+	(void)state;
+	check_612_list_order("new-head-6.12", true);
+	check_612_list_order("new-head-6.7", false);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -247,6 +299,7 @@ int main(void)
 		cmocka_unit_test(test_gigantic_boot_batch),
 		cmocka_unit_test(test_node_write_with_surplus),
 		cmocka_unit_test(test_shrink_restores_then_frees),
+		cmocka_unit_test(test_612_list_order),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
