@@ -25,6 +25,12 @@
  *     that model 6.12, stays frozen until after it);
  *   - the HVO calls exactly where 6.1 makes them (__prep_new_huge_page,
  *     __update_and_free_page);
+ *   - on a 6.12 machine (mm_kver_ge(m, 6, 12)), 6.12's batches: pool
+ *     growth through prep_and_add_allocated_folios, shrinking through
+ *     update_and_free_pages_bulk (every restore, then every free), the 2
+ *     MiB boot allocation in padata chunks, the gigantic boot pages per
+ *     node before the smaller sizes, and a node's write counting the
+ *     other nodes' persistent pages (docs/model-notes.md, "Linux 6.12");
  *   - the sysfs and sysctl files with the kernel's parsers (kstrtoul for
  *     sysfs, proc_doulongvec_minmax and proc_dobool for /proc/sys/vm) and
  *     hugetlb_report_meminfo.

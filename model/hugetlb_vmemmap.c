@@ -272,8 +272,15 @@ int vmemmap_remap_free(struct machine *m, int nid, uint64_t reuse, uint64_t end,
 	down_read(m, &m->init_mm->mmap_lock);	/* mmap_read_lock(&init_mm) */
 	ret = vmemmap_remap_range(m, reuse, end, &w);
 	if (ret) {
-		/* a split failed: put back what was walked, then the head */
+		/*
+		 * A split failed: put back what was walked, then the head.
+		 * 6.12's rollback ("mm/hugetlb_vmemmap: fix incorrect vmemmap
+		 * restore in rollback", 6.12 stable) keeps the new head mapped
+		 * and gives the tails pages from the freed list, newest first;
+		 * only a 1 GiB page's walk (8 PMDs) can fail past its first.
+		 */
 		if (w.nr_queued) {
+			mm_kver_unmodelled(m, KVER_HVO);
 			w.remap_pte = vmemmap_undo_one;
 			w.flags = 0;
 			vmemmap_remap_range(m, reuse, w.queued_va[w.nr_queued - 1] + PAGE_SIZE, &w);
