@@ -810,10 +810,12 @@ static void free_range_to_buddy(struct machine *m, unsigned long start, unsigned
 
 struct machine *machine_create(const struct machine_opts *o, char *e, size_t el)
 {
-	struct policy_set policies;
+	struct policy_set policies, picks = o->policies;
 	struct machine *m;
 
-	if (!validate_opts(o, e, el) || !policy_set_resolve(&policies, &o->policies, e, el))
+	/* the kernel version's defaults (HVO on 6.12), unless picked */
+	policy_set_apply_kver(&picks, o->kver ? o->kver : MM_KVER_DEFAULT);
+	if (!validate_opts(o, e, el) || !policy_set_resolve(&policies, &picks, e, el))
 		return NULL;
 	m = host_calloc(1, sizeof(*m), "creating the machine");
 	m->opts = *o;

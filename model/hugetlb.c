@@ -25,6 +25,12 @@
  *     that model 6.12, stays frozen until after it);
  *   - the HVO calls exactly where 6.1 makes them (__prep_new_huge_page,
  *     __update_and_free_page);
+ *   - on a 6.12 machine (mm_kver_ge(m, 6, 12)), 6.12's batches: pool
+ *     growth through prep_and_add_allocated_folios, shrinking through
+ *     update_and_free_pages_bulk (every restore, then every free), the 2
+ *     MiB boot allocation in padata chunks, the gigantic boot pages per
+ *     node before the smaller sizes, and a node's write counting the
+ *     other nodes' persistent pages (docs/model-notes.md, "Linux 6.12");
  *   - the sysfs and sysctl files with the kernel's parsers (kstrtoul for
  *     sysfs, proc_doulongvec_minmax and proc_dobool for /proc/sys/vm) and
  *     hugetlb_report_meminfo.
@@ -72,6 +78,7 @@
 struct huge_bootmem_page {
 	unsigned long pfn;
 	struct hstate *h;
+	int nid;	/* the node whose list it is on (huge_boot_pages[nid]): the one asked */
 };
 
 struct hugetlb_ctx {
@@ -178,11 +185,12 @@ static int get_valid_node_allowed(int nid, unsigned long mask)
 	return nid;
 }
 
-static int hstate_next_node_to_alloc(struct hstate *h, unsigned long mask)
+/* @next_node: the hstate's next_nid_to_alloc, or (6.12's boot) a caller's own */
+static int hstate_next_node_to_alloc(int *next_node, unsigned long mask)
 {
-	int nid = get_valid_node_allowed(h->next_nid_to_alloc, mask);
+	int nid = get_valid_node_allowed(*next_node, mask);
 
-	h->next_nid_to_alloc = next_node_in(nid, mask);
+	*next_node = next_node_in(nid, mask);
 	return nid;
 }
 
@@ -194,9 +202,9 @@ static int hstate_next_node_to_free(struct hstate *h, unsigned long mask)
 	return nid;
 }
 
-#define for_each_node_mask_to_alloc(h, nr, node, mask)				\
+#define for_each_node_mask_to_alloc(next_node, nr, node, mask)			\
 	for ((nr) = nodes_weight(mask);						\
-	     (nr) > 0 && (((node) = hstate_next_node_to_alloc((h), (mask))), 1);	\
+	     (nr) > 0 && (((node) = hstate_next_node_to_alloc((next_node), (mask))), 1); \
 	     (nr)--)
 
 #define for_each_node_mask_to_free(h, nr, node, mask)				\
@@ -312,14 +320,20 @@ static void hugetlb_optimize(struct machine *m, struct hstate *h, unsigned long 
 		h->nr_vmemmap_optimized++;
 }
 
-static int hugetlb_restore(struct machine *m, struct hstate *h, unsigned long head)
+static int hugetlb_restore_flags(struct machine *m, struct hstate *h, unsigned long head,
+				 unsigned int flags)
 {
 	bool was = HPageVmemmapOptimized(m, head);
-	int ret = hugetlb_vmemmap_restore(m, h, head);
+	int ret = hugetlb_vmemmap_restore_flags(m, h, head, flags);
 
 	if (was && !HPageVmemmapOptimized(m, head))
 		h->nr_vmemmap_optimized--;
 	return ret;
+}
+
+static int hugetlb_restore(struct machine *m, struct hstate *h, unsigned long head)
+{
+	return hugetlb_restore_flags(m, h, head, 0);
 }
 
 /* -------------------------------------------------------------------------
@@ -529,6 +543,92 @@ static void __update_and_free_page(struct machine *m, struct hstate *h, unsigned
 static void update_and_free_page(struct machine *m, struct hstate *h, unsigned long head)
 {
 	__update_and_free_page(m, h, head);
+}
+
+/*
+ * hugetlb_vmemmap_restore_folios (6.7+): restore the vmemmap of each
+ * optimised page of @list, in list order and without a flush each,
+ * moving every page it passes to the head of @non_hvo (so that list ends
+ * reversed); stop at the first failure, which stays on @list with the
+ * pages after it.  One flush_tlb_all when anything was restored.  The
+ * number restored, or the failure's error.
+ */
+static long hugetlb_restore_folios(struct machine *m, struct hstate *h,
+				   struct pfnlist_head *list, struct pfnlist_head *non_hvo)
+{
+	long restored = 0;
+	int ret = 0;
+
+	while (!pfnlist_empty(list)) {
+		unsigned long head = list->first;
+
+		if (HPageVmemmapOptimized(m, head)) {
+			ret = hugetlb_restore_flags(m, h, head, VMEMMAP_REMAP_NO_TLB_FLUSH);
+			if (ret)
+				break;
+			restored++;
+		}
+		pfnlist_del(m, list, head);
+		pfnlist_add(m, non_hvo, head);
+	}
+	if (restored)
+		flush_tlb_all(m);
+	return ret ? ret : restored;
+}
+
+/*
+ * bulk_vmemmap_restore_error: the bulk restore ran out of memory.  Free
+ * the pages it did restore, so that the retry finds their memory; with
+ * none, restore the pages one by one, keeping each that fails as a
+ * surplus page, until one is restored and freed.
+ */
+static void bulk_vmemmap_restore_error(struct machine *m, struct hstate *h,
+				       struct pfnlist_head *list, struct pfnlist_head *non_hvo)
+{
+	if (!pfnlist_empty(non_hvo)) {
+		while (!pfnlist_empty(non_hvo))
+			update_and_free_page(m, h, pfnlist_pop_head(m, non_hvo));
+		return;
+	}
+	while (!pfnlist_empty(list)) {
+		unsigned long head = pfnlist_pop_head(m, list);
+
+		if (hugetlb_restore(m, h, head)) {
+			add_hugetlb_page(m, h, head, true);
+		} else {
+			update_and_free_page(m, h, head);
+			break;
+		}
+	}
+}
+
+/*
+ * update_and_free_pages_bulk: free the pool pages of @list (removed from
+ * the pool, in the kernel's list order: the last removed first).  6.1
+ * takes them one at a time, each restoring its vmemmap and going to the
+ * buddy before the next one's restore allocates, so a later restore can
+ * take the memory of a hugepage freed before it.  6.12 ("hugetlb:
+ * perform vmemmap restoration on a list of pages", "hugetlb: batch TLB
+ * flushes when restoring vmemmap", 6.7) restores every page's vmemmap
+ * first, with one flush, and only then frees them (in the reverse order,
+ * the first removed first), so the restores eat what was free before any
+ * hugepage came back.
+ */
+static void update_and_free_pages_bulk(struct machine *m, struct hstate *h,
+				       struct pfnlist_head *list)
+{
+	struct pfnlist_head non_hvo;
+
+	if (!mm_kver_ge(m, 6, 12)) {
+		while (!pfnlist_empty(list))
+			update_and_free_page(m, h, pfnlist_pop_head(m, list));
+		return;
+	}
+	pfnlist_init(&non_hvo);
+	while (hugetlb_restore_folios(m, h, list, &non_hvo) < 0)
+		bulk_vmemmap_restore_error(m, h, list, &non_hvo);
+	while (!pfnlist_empty(&non_hvo))
+		update_and_free_page(m, h, pfnlist_pop_head(m, &non_hvo));
 }
 
 /* hugetlb_page_subpool: the subpool page[1].private names, or NULL */
@@ -742,6 +842,46 @@ static void prep_and_add_allocated_pages(struct machine *m, struct hstate *h,
 	}
 }
 
+/*
+ * alloc_pool_huge_folio (6.7+): a prepared page for a batch, nodes taken
+ * round-robin from *@next_node (the hstate's next_nid_to_alloc, or the
+ * boot batch's own).
+ */
+static unsigned long alloc_pool_huge_folio(struct machine *m, struct hstate *h,
+					   unsigned long nodes_allowed,
+					   unsigned long *node_alloc_noretry, int *next_node)
+{
+	gfp_t gfp = htlb_alloc_mask(h) | __GFP_THISNODE;
+	int nr_nodes, node;
+
+	for_each_node_mask_to_alloc(next_node, nr_nodes, node, nodes_allowed) {
+		unsigned long pfn = alloc_fresh_huge_page_batch(m, h, gfp, node, node_alloc_noretry,
+								true);
+
+		if (pfn != PFN_NONE)
+			return pfn;
+	}
+	return PFN_NONE;
+}
+
+/* Append @pfn to a batch the host keeps in an array that grows with what was allocated */
+static void batch_add(unsigned long **pages, unsigned long *n, unsigned long *cap,
+		      unsigned long pfn)
+{
+	if (*n == *cap) {
+		*cap = *cap ? 2 * *cap : 64;
+		*pages = host_reallocarray(*pages, *cap, sizeof(**pages),
+					   "collecting a hugetlb batch");
+	}
+	(*pages)[(*n)++] = pfn;
+}
+
+/* Pool growth and the boot allocation batched: 6.12's hugetlb.c, or an HVO entry of 6.7+ */
+static bool hugetlb_batched(struct machine *m)
+{
+	return mm_kver_ge(m, 6, 12) || hugetlb_vmemmap_batched(m);
+}
+
 /* alloc_pool_huge_page: one page for the pool, nodes taken round-robin */
 static int alloc_pool_huge_page(struct machine *m, struct hstate *h, unsigned long nodes_allowed,
 				unsigned long *node_alloc_noretry)
@@ -750,7 +890,7 @@ static int alloc_pool_huge_page(struct machine *m, struct hstate *h, unsigned lo
 	unsigned long pfn = PFN_NONE;
 	int nr_nodes, node;
 
-	for_each_node_mask_to_alloc(h, nr_nodes, node, nodes_allowed) {
+	for_each_node_mask_to_alloc(&h->next_nid_to_alloc, nr_nodes, node, nodes_allowed) {
 		pfn = alloc_fresh_huge_page(m, h, gfp, node, node_alloc_noretry);
 		if (pfn != PFN_NONE)
 			break;
@@ -784,7 +924,7 @@ static int adjust_pool_surplus(struct hstate *h, unsigned long nodes_allowed, in
 	int nr_nodes, node;
 
 	if (delta < 0) {
-		for_each_node_mask_to_alloc(h, nr_nodes, node, nodes_allowed)
+		for_each_node_mask_to_alloc(&h->next_nid_to_alloc, nr_nodes, node, nodes_allowed)
 			if (h->surplus_huge_pages_node[node])
 				goto found;
 	} else {
@@ -808,8 +948,18 @@ static int set_max_huge_pages(struct machine *m, struct hstate *h, unsigned long
 	if (nid != NUMA_NO_NODE) {
 		unsigned long old_count = count;
 
-		/* the node's file: the other nodes keep what they have */
-		count += h->nr_huge_pages - h->nr_huge_pages_node[nid];
+		/*
+		 * The node's file: the other nodes keep what they have.  6.12
+		 * counts their persistent pages only ("mm/hugetlb: fix nodes
+		 * huge page allocation when there are surplus pages"); 6.1
+		 * counts their surplus pages too, so a node's write asks for
+		 * that many pages fewer.
+		 */
+		if (mm_kver_ge(m, 6, 12))
+			count += persistent_huge_pages(h) -
+				 (h->nr_huge_pages_node[nid] - h->surplus_huge_pages_node[nid]);
+		else
+			count += h->nr_huge_pages - h->nr_huge_pages_node[nid];
 		if (count < old_count)
 			count = ~0UL;
 	}
@@ -818,7 +968,7 @@ static int set_max_huge_pages(struct machine *m, struct hstate *h, unsigned long
 	while (h->surplus_huge_pages && count > persistent_huge_pages(h))
 		if (!adjust_pool_surplus(h, nodes_allowed, -1))
 			break;
-	if (hugetlb_vmemmap_batched(m)) {
+	if (hugetlb_batched(m)) {
 		/*
 		 * 6.7+: allocate the whole batch, then optimise and add it.
 		 * The kernel threads the batch through folio->lru; here it
@@ -827,28 +977,17 @@ static int set_max_huge_pages(struct machine *m, struct hstate *h, unsigned long
 		 */
 		unsigned long want = count - persistent_huge_pages(h), n = 0, cap = 0;
 		unsigned long *pages = NULL;
-		gfp_t gfp = htlb_alloc_mask(h) | __GFP_THISNODE;
 
 		if (count <= persistent_huge_pages(h))
 			want = 0;
 		while (n < want) {
-			unsigned long pfn = PFN_NONE;
-			int nr_nodes, node;
+			unsigned long pfn = alloc_pool_huge_folio(m, h, nodes_allowed,
+								  &node_alloc_noretry,
+								  &h->next_nid_to_alloc);
 
-			for_each_node_mask_to_alloc(h, nr_nodes, node, nodes_allowed) {
-				pfn = alloc_fresh_huge_page_batch(m, h, gfp, node, &node_alloc_noretry,
-								  true);
-				if (pfn != PFN_NONE)
-					break;
-			}
 			if (pfn == PFN_NONE)
 				break;
-			if (n == cap) {
-				cap = cap ? 2 * cap : 64;
-				pages = host_reallocarray(pages, cap, sizeof(*pages),
-							  "collecting a hugetlb batch");
-			}
-			pages[n++] = pfn;
+			batch_add(&pages, &n, &cap, pfn);
 		}
 		prep_and_add_allocated_pages(m, h, pages, n);
 		host_free(pages);
@@ -872,9 +1011,7 @@ static int set_max_huge_pages(struct machine *m, struct hstate *h, unsigned long
 			break;
 		pfnlist_add(m, &page_list, pfn);
 	}
-	/* update_and_free_pages_bulk: from the list head, the last removed first */
-	while (!pfnlist_empty(&page_list))
-		update_and_free_page(m, h, pfnlist_pop_head(m, &page_list));
+	update_and_free_pages_bulk(m, h, &page_list);
 
 	/* what is still in use above the target becomes surplus */
 	while (count < persistent_huge_pages(h))
@@ -1312,8 +1449,7 @@ static void return_unused_surplus_pages(struct machine *m, struct hstate *h,
 		pfnlist_add(m, &page_list, pfn);
 	}
 	spin_unlock(m, lock);
-	while (!pfnlist_empty(&page_list))
-		update_and_free_page(m, h, pfnlist_pop_head(m, &page_list));
+	update_and_free_pages_bulk(m, h, &page_list);
 	spin_lock(m, lock);
 }
 
@@ -1546,12 +1682,13 @@ static int alloc_bootmem_huge_page(struct machine *m, struct hstate *h, int nid)
 {
 	struct hugetlb_ctx *ctx = m->hugetlb;
 	unsigned long nr = pages_per_huge_page(h), pfn = PFN_NONE;
-	int nr_nodes, node;
+	int nr_nodes, node = nid;
 
 	if (nid != NUMA_NO_NODE) {
 		pfn = memblock_alloc_try_nid(m, nr, nr, 0, ~0UL, nid, false, "hugetlb");
 	} else {
-		for_each_node_mask_to_alloc(h, nr_nodes, node, all_nodes_mask(m)) {
+		for_each_node_mask_to_alloc(&h->next_nid_to_alloc, nr_nodes, node,
+					    all_nodes_mask(m)) {
 			pfn = memblock_alloc_try_nid(m, nr, nr, 0, ~0UL, node, false, "hugetlb");
 			break;	/* the kernel gives up after the first node's attempt */
 		}
@@ -1565,7 +1702,7 @@ static int alloc_bootmem_huge_page(struct machine *m, struct hstate *h, int nid)
 						    "recording boot-time gigantic pages");
 		ctx->boot_pages_cap = cap;
 	}
-	ctx->boot_pages[ctx->nr_boot_pages++] = (struct huge_bootmem_page){ pfn, h };
+	ctx->boot_pages[ctx->nr_boot_pages++] = (struct huge_bootmem_page){ pfn, h, node };
 	return 1;
 }
 
@@ -1596,6 +1733,69 @@ static void hugetlb_hstate_alloc_pages_onenode(struct machine *m, struct hstate 
 	h->max_huge_pages_node[nid] = i;
 }
 
+/*
+ * hugetlb_pages_alloc_boot_node (6.12): the pages [start, end) of the boot
+ * allocation as one batch, with node round-robin and the noretry mask of
+ * its own, starting at the first node: allocate them all, then optimise
+ * and add them (prep_and_add_allocated_folios).
+ */
+static void hugetlb_pages_alloc_boot_node(struct machine *m, struct hstate *h,
+					  unsigned long start, unsigned long end)
+{
+	unsigned long node_alloc_noretry = 0, n = 0, cap = 0, *pages = NULL;
+	int next_node = 0;	/* first_online_node */
+
+	for (unsigned long i = start; i < end; i++) {
+		unsigned long pfn = alloc_pool_huge_folio(m, h, all_nodes_mask(m),
+							  &node_alloc_noretry, &next_node);
+
+		if (pfn == PFN_NONE)
+			break;
+		batch_add(&pages, &n, &cap, pfn);
+	}
+	prep_and_add_allocated_pages(m, h, pages, n);
+	host_free(pages);
+}
+
+/*
+ * hugetlb_pages_alloc_boot (6.12; "hugetlb: parallelize 2M hugetlb
+ * allocation and initialization", 6.10): the boot allocation of a
+ * non-gigantic size without per-node counts is a padata job of
+ * max_huge_pages items cut into chunks (padata_do_multithreaded: up to
+ * two works per node, chunks of at least max_huge_pages / nodes / 2,
+ * aligned), each chunk a batch of its own (hugetlb_pages_alloc_boot_node).
+ * The kernel runs the chunks on several CPUs at once; the model runs them
+ * one after another, in order, on the booting CPU.  What it keeps: each
+ * chunk starts its round-robin at node 0 (so small counts pile up on the
+ * first nodes) and leaves the hstate's next_nid_to_alloc alone, and each
+ * chunk's vmemmap is optimised before the next chunk allocates.  Returns
+ * the pages allocated.
+ */
+static unsigned long hugetlb_pages_alloc_boot(struct machine *m, struct hstate *h)
+{
+	unsigned long size = h->max_huge_pages, nodes = (unsigned long)nodes_weight(all_nodes_mask(m));
+	unsigned long max_threads = nodes * 2, min_chunk = size / nodes / 2;
+	unsigned long nworks, chunk;
+
+	nworks = size / (min_chunk ? min_chunk : 1);
+	if (!nworks)
+		nworks = 1;
+	if (nworks > max_threads)
+		nworks = max_threads;
+	if (nworks == 1) {
+		chunk = size;
+	} else {
+		chunk = size / (nworks * 4);	/* load_balance_factor */
+		if (chunk < min_chunk)
+			chunk = min_chunk;
+		if (!chunk)
+			chunk = 1;
+	}
+	for (unsigned long start = 0; start < size; start += chunk)
+		hugetlb_pages_alloc_boot_node(m, h, start, start + chunk < size ? start + chunk : size);
+	return h->nr_huge_pages;
+}
+
 static void hugetlb_hstate_alloc_pages(struct machine *m, struct hstate *h)
 {
 	unsigned long i, node_alloc_noretry = 0;
@@ -1613,12 +1813,17 @@ static void hugetlb_hstate_alloc_pages(struct machine *m, struct hstate *h)
 	if (node_specific_alloc)
 		return;
 
-	for (i = 0; i < h->max_huge_pages; i++) {
-		if (hstate_is_gigantic(h)) {
-			if (!alloc_bootmem_huge_page(m, h, NUMA_NO_NODE))
+	if (!hstate_is_gigantic(h) && mm_kver_ge(m, 6, 12)) {
+		i = hugetlb_pages_alloc_boot(m, h);
+	} else {
+		for (i = 0; i < h->max_huge_pages; i++) {
+			if (hstate_is_gigantic(h)) {
+				if (!alloc_bootmem_huge_page(m, h, NUMA_NO_NODE))
+					break;
+			} else if (!alloc_pool_huge_page(m, h, all_nodes_mask(m),
+							 &node_alloc_noretry)) {
 				break;
-		} else if (!alloc_pool_huge_page(m, h, all_nodes_mask(m), &node_alloc_noretry)) {
-			break;
+			}
 		}
 	}
 	if (i < h->max_huge_pages) {
@@ -1737,9 +1942,60 @@ int hugetlb_reserve_bootmem(struct machine *m, char *err, size_t errlen)
 	return 0;
 }
 
+/*
+ * gather_bootmem_prealloc_node (6.12; "hugetlb: parallelize 1G hugetlb
+ * initialization", 6.10): node @nid's boot pages, its huge_boot_pages
+ * list (LIFO) made into one batch per hstate, optimised together and then
+ * added in the batch's order (the order they were allocated in).  The
+ * kernel runs the nodes in parallel; the model one after another.
+ */
+static void gather_bootmem_prealloc_node(struct machine *m, struct hugetlb_ctx *ctx, int nid)
+{
+	unsigned long *pages = NULL, n = 0, cap = 0;
+	struct hstate *prev_h = NULL;
+
+	for (int i = ctx->nr_boot_pages - 1; i >= 0; i--) {
+		unsigned long pfn = ctx->boot_pages[i].pfn;
+		struct hstate *h = ctx->boot_pages[i].h;
+
+		if (ctx->boot_pages[i].nid != nid)
+			continue;
+		if (h != prev_h && prev_h) {
+			prep_and_add_allocated_pages(m, prev_h, pages, n);
+			n = 0;
+		}
+		prev_h = h;
+		if (MM_BUG_ON(m, page_ref_count(m, pfn) != 1,
+			      "WARNING: bootmem hugepage %#lx has refcount %d", pfn,
+			      page_ref_count(m, pfn)))
+			continue;
+		if (!prep_compound_gigantic_page(m, pfn, huge_page_order(h))) {
+			free_gigantic_page(m, pfn, huge_page_order(h));
+		} else {
+			__prep_new_huge_page(m, h, pfn, false);
+			batch_add(&pages, &n, &cap, pfn);
+		}
+		page_zone(m, pfn)->managed_pages += pages_per_huge_page(h);
+	}
+	/*
+	 * The kernel list_adds each page to the batch while it walks the LIFO
+	 * list, so the batch runs in allocation order: the array's reverse,
+	 * which is how prep_and_add_allocated_pages reads it.
+	 */
+	if (prev_h)
+		prep_and_add_allocated_pages(m, prev_h, pages, n);
+	host_free(pages);
+}
+
 /* gather_bootmem_prealloc: memblock's gigantic pages become pool pages */
 static void gather_bootmem_prealloc(struct machine *m, struct hugetlb_ctx *ctx)
 {
+	if (mm_kver_ge(m, 6, 12)) {
+		for (int nid = 0; nid < m->nr_nodes; nid++)
+			gather_bootmem_prealloc_node(m, ctx, nid);
+		ctx->nr_boot_pages = 0;
+		return;
+	}
 	/* the kernel's list is LIFO: the last page allocated comes first */
 	for (int i = ctx->nr_boot_pages - 1; i >= 0; i--) {
 		unsigned long pfn = ctx->boot_pages[i].pfn;
@@ -1798,11 +2054,20 @@ int hugetlb_init(struct machine *m, char *err, size_t errlen)
 		}
 		ctx->bootmem_done = true;
 	}
+	/*
+	 * 6.12 gathers the gigantic boot pages from page_alloc_init_late,
+	 * once the deferred memmap is up, before any initcall ("mm/hugetlb:
+	 * initialize gigantic bootmem hugepage struct pages earlier", 6.12
+	 * stable); 6.1 from hugetlb_init, after the smaller sizes.
+	 */
+	if (mm_kver_ge(m, 6, 12))
+		gather_bootmem_prealloc(m, ctx);
 	/* hugetlb_init_hstates: the non-gigantic boot pages, from the buddy */
 	for_each_hstate(ctx, h)
 		if (!hstate_is_gigantic(h))
 			hugetlb_hstate_alloc_pages(m, h);
-	gather_bootmem_prealloc(m, ctx);
+	if (!mm_kver_ge(m, 6, 12))
+		gather_bootmem_prealloc(m, ctx);
 	report_hugepages(m, ctx);
 	ctx->init_done = true;
 	return 0;

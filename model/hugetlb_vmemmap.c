@@ -272,8 +272,15 @@ int vmemmap_remap_free(struct machine *m, int nid, uint64_t reuse, uint64_t end,
 	down_read(m, &m->init_mm->mmap_lock);	/* mmap_read_lock(&init_mm) */
 	ret = vmemmap_remap_range(m, reuse, end, &w);
 	if (ret) {
-		/* a split failed: put back what was walked, then the head */
+		/*
+		 * A split failed: put back what was walked, then the head.
+		 * 6.12's rollback ("mm/hugetlb_vmemmap: fix incorrect vmemmap
+		 * restore in rollback", 6.12 stable) keeps the new head mapped
+		 * and gives the tails pages from the freed list, newest first;
+		 * only a 1 GiB page's walk (8 PMDs) can fail past its first.
+		 */
 		if (w.nr_queued) {
+			mm_kver_unmodelled(m, KVER_HVO);
 			w.remap_pte = vmemmap_undo_one;
 			w.flags = 0;
 			vmemmap_remap_range(m, reuse, w.queued_va[w.nr_queued - 1] + PAGE_SIZE, &w);
@@ -327,9 +334,10 @@ bool hugetlb_vmemmap_batched(struct machine *m)
 	return hvo_ops(m)->batch;
 }
 
+/* 6.12's hugetlb.c keeps the page frozen whatever the entry; an entry of 6.12 does on 6.1 too */
 bool hugetlb_vmemmap_restore_frozen(struct machine *m)
 {
-	return hvo_ops(m)->restore_frozen;
+	return hvo_ops(m)->restore_frozen || mm_kver_ge(m, 6, 12);
 }
 
 /*
@@ -389,6 +397,12 @@ static int vmemmap_restore_one(struct machine *m, const struct pt_slot *pte, uin
 
 int hugetlb_vmemmap_restore(struct machine *m, const struct hstate *h, unsigned long head)
 {
+	return hugetlb_vmemmap_restore_flags(m, h, head, 0);
+}
+
+int hugetlb_vmemmap_restore_flags(struct machine *m, const struct hstate *h, unsigned long head,
+				  unsigned int flags)
+{
 	const struct hvo_ops *ops = hvo_ops(m);
 	uint64_t reuse = page_va(m, head);
 	uint64_t end = reuse + hugetlb_vmemmap_size(m, h);
@@ -429,10 +443,18 @@ int hugetlb_vmemmap_restore(struct machine *m, const struct hstate *h, unsigned 
 	}
 	m->hvo_stats.restore_pages += nr;
 	m->node[nid].nr_memmap_pages += (long)nr;
+	/* a LIFO list of the new pages: the first tail gets the last one allocated */
+	for (i = 0; ops->restore_lifo && i < nr / 2; i++) {
+		unsigned long t = pages[i];
+
+		pages[i] = pages[nr - 1 - i];
+		pages[nr - 1 - i] = t;
+	}
 	w.pages = pages;
 	down_read(m, &m->init_mm->mmap_lock);	/* mmap_read_lock(&init_mm) */
 	vmemmap_remap_range(m, reuse, end, &w);
-	flush_tlb_kernel_range(m, reuse + PAGE_SIZE, end);
+	if (!(flags & VMEMMAP_REMAP_NO_TLB_FLUSH))
+		flush_tlb_kernel_range(m, reuse + PAGE_SIZE, end);
 	up_read(m, &m->init_mm->mmap_lock);
 	host_free(pages);
 	ClearHPageVmemmapOptimized(m, head);

@@ -28,6 +28,9 @@ static inline bool hugetlb_vmemmap_optimizable(struct machine *m, const struct h
  */
 void hugetlb_vmemmap_optimize(struct machine *m, const struct hstate *h, unsigned long head);
 int hugetlb_vmemmap_restore(struct machine *m, const struct hstate *h, unsigned long head);
+/* The same with VMEMMAP_* @flags: VMEMMAP_REMAP_NO_TLB_FLUSH for a batch (6.7+) */
+int hugetlb_vmemmap_restore_flags(struct machine *m, const struct hstate *h, unsigned long head,
+				  unsigned int flags);
 
 /*
  * 6.7+ batching: a pool write allocates all its pages first, then
@@ -42,7 +45,8 @@ void hugetlb_vmemmap_optimize_folios(struct machine *m, const struct hstate *h,
 /*
  * 6.12: a pool page is restored while still frozen and gets its reference
  * only afterwards; 6.1 takes the reference first (remove_hugetlb_page).
- * hugetlb asks which (hvo_ops.restore_frozen).
+ * hugetlb asks which: a 6.12 machine (its hugetlb.c), or an entry that
+ * models 6.12 (hvo_ops.restore_frozen).
  */
 bool hugetlb_vmemmap_restore_frozen(struct machine *m);
 

@@ -62,8 +62,7 @@ static const char *const kver_rule_names[NR_KVER_RULES] = {
 	[KVER_FALLBACK]		= "the allocator's fallback and pageblock claiming",
 	[KVER_HIGHATOMIC]	= "the highatomic reserve (sizing, unreserve)",
 	[KVER_COMPACTION]	= "compaction",
-	[KVER_HUGETLB_BATCH]	= "hugetlb's batched pool allocation and freeing",
-	[KVER_HVO]		= "the hugetlb vmemmap optimisation",
+	[KVER_HVO]		= "the rollback of a failed HVO remap",
 	[KVER_VIEWS]		= "the /proc/vmstat and /proc/zoneinfo fields",
 };
 

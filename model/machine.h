@@ -114,8 +114,7 @@ enum kver_rule {
 	KVER_FALLBACK,			/* fallback and block claiming */
 	KVER_HIGHATOMIC,		/* highatomic reserve sizing and unreserve */
 	KVER_COMPACTION,		/* compaction's 6.1 -> 6.12 changes */
-	KVER_HUGETLB_BATCH,		/* hugetlb's batched allocation and freeing */
-	KVER_HVO,			/* HVO as 6.12 does it */
+	KVER_HVO,			/* HVO's rollback of a failed remap */
 	KVER_VIEWS,			/* /proc/vmstat and /proc/zoneinfo fields */
 	NR_KVER_RULES
 };

@@ -245,6 +245,28 @@ bool policy_set_resolve(struct policy_set *dst, const struct policy_set *picks, 
 	return true;
 }
 
+const struct policy *policy_kver_default(const struct policy_family *f, unsigned int kver)
+{
+	for (const struct policy_kver_default *d = f->kver_defaults; d && d->kver; d++)
+		if (kver >= d->kver)
+			return policy_find(f, d->name, strlen(d->name));
+	return NULL;
+}
+
+void policy_set_apply_kver(struct policy_set *s, unsigned int kver)
+{
+	const struct policy_family *f;
+	struct policy_set picks = *s;
+
+	/* what the picks imply is decided on the picks alone, not on each other's defaults */
+	for_each_policy_family(f, i) {
+		const struct policy *p = policy_kver_default(f, kver);
+
+		if (p && !policy_set_picked(&picks, f) && !policy_set_implied(&picks, f))
+			policy_set_put(s, f, p);
+	}
+}
+
 bool policy_set_pick(struct policy_set *s, const char *family, const char *name)
 {
 	const struct policy_family *f = policy_family_find(family, strlen(family));

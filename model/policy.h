@@ -94,12 +94,25 @@ struct policy_figure {
 /* A figure's value for "it never happened": compare prints "never" */
 #define POLICY_FIG_NEVER	LONG_MIN
 
+/*
+ * The default a family has on a newer kernel (`machine ... version=`): on
+ * @kver (MM_KVER(), machine.h) and later, a selection that neither picks
+ * nor implies an entry of the family gets entry @name instead of the
+ * family's default (HVO on 6.12 is new-head-6.12).
+ */
+struct policy_kver_default {
+	unsigned int kver;
+	const char *name;
+};
+
 struct policy_family {
 	const char *name;		/* "hvo", "hugetlb-mremap", "thp-uprobe": [a-z0-9_-]+ */
 	const char *summary;
 	const struct policy *policies;
 	unsigned int nr_policies;
 	unsigned int default_idx;	/* the unpatched kernel's behaviour */
+	/* Defaults by kernel version, newest first, ended by kver 0.  Optional. */
+	const struct policy_kver_default *kver_defaults;
 	/* What compare prints for the family, ended by a NULL label.  Optional. */
 	const struct policy_figure *figures;
 };
@@ -153,6 +166,17 @@ void policy_set_merge(struct policy_set *base, const struct policy_set *over);
  */
 bool policy_set_resolve(struct policy_set *dst, const struct policy_set *picks, char *err,
 			size_t errlen);
+
+/*
+ * The defaults of kernel version @kver (struct policy_kver_default) as
+ * picks of @s, for each family @s neither picks nor implies an entry of.
+ * machine_create() applies them before it resolves the machine's picks,
+ * so that an explicit pick wins and an implied entry follows from them.
+ */
+void policy_set_apply_kver(struct policy_set *s, unsigned int kver);
+
+/* The entry of @f kernel version @kver defaults to, or NULL: the family's default */
+const struct policy *policy_kver_default(const struct policy_family *f, unsigned int kver);
 
 /* Pick @family's entry @name by names (tests, tools); false when either is unknown */
 bool policy_set_pick(struct policy_set *s, const char *family, const char *name);

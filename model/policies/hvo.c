@@ -41,7 +41,10 @@
  *		copy is always allocated with plain GFP_KERNEL and failure
  *		leaves the page unoptimised; PTE 0 maps the copy read-write,
  *		the rest read-only; every original page is freed; restore
- *		copies without reset_struct_pages.  Batched as in 6.7.  A
+ *		copies without reset_struct_pages.  Batched as in 6.7.  The
+ *		pages the walk takes out and the pages restore allocates are
+ *		LIFO lists (list_add): freed newest first, the last allocated
+ *		backing the first tail.  A
  *		pool page on its way back to the buddy stays frozen
  *		(refcount 0) until its vmemmap is restored
  *		(remove_hugetlb_folio takes no reference;
@@ -168,6 +171,20 @@ static void free_vmemmap_page(struct machine *m, unsigned long pfn)
 static void free_vmemmap_page_list(struct machine *m, struct frame_list *l)
 {
 	for (size_t i = 0; i < l->n; i++)
+		free_vmemmap_page(m, l->pfn[i]);
+	l->n = 0;
+}
+
+/*
+ * 6.12: the walk list_adds each page it takes out (vmemmap_remap_pte), so
+ * the list, a whole batch's in optimize_folios, is freed newest first:
+ * the last page of the last hugepage first, the first head last.  Freed
+ * through the per-cpu lists, that page is the first the next order-0
+ * allocation on the CPU gets.
+ */
+static void free_vmemmap_page_list_lifo(struct machine *m, struct frame_list *l)
+{
+	for (size_t i = l->n; i-- > 0;)
 		free_vmemmap_page(m, l->pfn[i]);
 	l->n = 0;
 }
@@ -410,10 +427,11 @@ static const struct policy hvo_policies[] = {
 			.alloc_head = alloc_head_copy_or_skip,
 			.head_gfp = GFP_KERNEL,
 			.remap_pte = vmemmap_remap_pte,
-			.free_vmemmap_page_list = free_vmemmap_page_list,
+			.free_vmemmap_page_list = free_vmemmap_page_list_lifo,
 			.optimize_folio = __hugetlb_vmemmap_optimize_folio,
 			.restore_pte = vmemmap_restore_pte_no_reset,
 			.restore_gfp = GFP_RESTORE_6_7,
+			.restore_lifo = true,
 			.walk = vmemmap_walk_novma,
 			.batch = true,
 			.restore_frozen = true,
@@ -474,5 +492,10 @@ const struct policy_family policy_family_hvo = {
 	.policies = hvo_policies,
 	.nr_policies = ARRAY_SIZE(hvo_policies),
 	.default_idx = 0,
+	/* Debian's 6.12 is new-head-6.12 (and, implied, pagewalk-lock=6.17) */
+	.kver_defaults = (const struct policy_kver_default[]){
+		{ MM_KVER(6, 12), "new-head-6.12" },
+		{ 0, NULL },
+	},
 	.figures = hvo_compare_figures,
 };

@@ -54,6 +54,12 @@ struct hvo_ops {
 			    unsigned long page, unsigned long reuse_page);
 	gfp_t restore_gfp;		/* restore's order-0 allocations */
 	/*
+	 * 6.12: restore's new pages are a LIFO list (alloc_vmemmap_page_list
+	 * list_adds them), so the first tail PTE gets the last page
+	 * allocated; 6.1 list_add_tails them, the first gets the first.
+	 */
+	bool restore_lifo;
+	/*
 	 * The walk of init_mm's tables over [start, end) every remap,
 	 * restore and split goes through (vmemmap_remap_range), with the
 	 * mechanism's @ops and @private; the caller holds init_mm's mmap

@@ -589,7 +589,7 @@ static void test_kver_and_warn_once(void **state)
 	mm_kver_unmodelled(m, KVER_HVO);
 	w = mm_kver_take_warning(m, buf, sizeof(buf));
 	assert_non_null(w);
-	assert_string_equal(w, "mmsim: version=6.12: the hugetlb vmemmap optimisation is "
+	assert_string_equal(w, "mmsim: version=6.12: the rollback of a failed HVO remap is "
 			       "modelled as 6.1 does it");
 	assert_null(mm_kver_take_warning(m, buf, sizeof(buf)));
 	mm_kver_unmodelled(m, KVER_HVO);	/* reached again: already said */
