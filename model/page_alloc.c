@@ -1543,9 +1543,10 @@ static int zone_highsize(struct machine *m, struct zone *z, int batch, unsigned 
  * 6.12's zone_set_pageset_high_and_batch: high_min as 6.1's high, high_max
  * from an eighth of the zone (MIN_PERCPU_PAGELIST_HIGH_FRACTION); a
  * percpu_pagelist_high_fraction set by the admin fixes both, which turns
- * the auto-tuning off.  pcp->high itself is left where it is (each use
- * clamps it into the new range); a new pageset starts at high_min, as the
- * boot's own allocations on every CPU leave it before anyone looks.
+ * the auto-tuning off.  The kernel leaves pcp->high to be clamped into
+ * the new range by each CPU's next use of its list, which a running system
+ * makes at once; the model clamps it here (a new pageset starts at
+ * high_min), so that zoneinfo shows what it would.
  */
 #define MIN_PERCPU_PAGELIST_HIGH_FRACTION	8
 
@@ -1568,8 +1569,7 @@ static void zone_pcp_update_612(struct machine *m, struct zone *z, int batch)
 		pcp->batch = batch;
 		pcp->high_min = high_min;
 		pcp->high_max = high_max;
-		if (!pcp->high)
-			pcp->high = high_min;
+		pcp->high = clamp_int(pcp->high, high_min, high_max);
 		/* cacheinfo: a TCG guest's LLC slice holds more than 3 batches */
 		pcp->flags |= PCPF_FREE_HIGH_BATCH;
 	}
