@@ -103,7 +103,6 @@ const char *mm_kver_name(unsigned int kver);
 enum kver_rule {
 	KVER_PCP_AUTOTUNE,		/* pcp->high decay/growth, free_count, batch scaling */
 	KVER_FALLBACK,			/* fallback and block claiming */
-	KVER_HIGHATOMIC,		/* highatomic reserve sizing and unreserve */
 	KVER_COMPACTION,		/* compaction's 6.1 -> 6.12 changes */
 	KVER_HUGETLB_BATCH,		/* hugetlb's batched allocation and freeing */
 	KVER_HVO,			/* HVO as 6.12 does it */

@@ -1352,13 +1352,30 @@ out:
  */
 /* Free pages a request may not count: its own order's tail, the highatomic
  * reserve unless it may use reserves, CMA unless it may use CMA */
-static inline long __zone_watermark_unusable_free(struct zone *z, unsigned int order,
+/* 6.12's nr_free_highatomic: the free pages on the highatomic lists */
+static long nr_free_highatomic(const struct zone *z)
+{
+	long n = 0;
+
+	for (unsigned int o = 0; o < MAX_ORDER; o++)
+		n += (long)z->free_area[o].nr_free_mt[MIGRATE_HIGHATOMIC] << o;
+	return n;
+}
+
+static inline long __zone_watermark_unusable_free(struct machine *m, struct zone *z,
+						  unsigned int order,
 					   unsigned int alloc_flags)
 {
 	long unusable = (1L << order) - 1;
 
+	/*
+	 * 6.12 counts the free pages of the highatomic reserve
+	 * (nr_free_highatomic, kept since 6.10's per-migratetype free page
+	 * accounting) where 6.1 counts the whole reserve, free or not
+	 */
 	if (!(alloc_flags & ALLOC_RESERVES))
-		unusable += (long)z->nr_reserved_highatomic;
+		unusable += mm_kver_ge(m, 6, 12) ? nr_free_highatomic(z)
+						 : (long)z->nr_reserved_highatomic;
 	if (!(alloc_flags & ALLOC_CMA))
 		unusable += (long)zone_page_state(z, NR_FREE_CMA_PAGES);
 	return unusable;
@@ -1370,7 +1387,7 @@ bool __zone_watermark_ok(struct machine *m, struct zone *z, unsigned int order,
 {
 	long min = (long)mark;
 
-	free_pages -= __zone_watermark_unusable_free(z, order, alloc_flags);
+	free_pages -= __zone_watermark_unusable_free(m, z, order, alloc_flags);
 	if (alloc_flags & ALLOC_RESERVES) {
 		/* __GFP_HIGH: half of min; non-blocking on top: a quarter more */
 		if (alloc_flags & ALLOC_MIN_RESERVE) {
@@ -1418,7 +1435,7 @@ static inline bool zone_watermark_fast(struct machine *m, struct zone *z, unsign
 
 	if (!order) {
 		long usable = free_pages;
-		long reserved = __zone_watermark_unusable_free(z, 0, alloc_flags);
+		long reserved = __zone_watermark_unusable_free(m, z, 0, alloc_flags);
 
 		usable -= reserved < usable ? reserved : usable;
 		if (usable > (long)mark + z->lowmem_reserve[highest_zoneidx])
@@ -1426,8 +1443,15 @@ static inline bool zone_watermark_fast(struct machine *m, struct zone *z, unsign
 	}
 	if (__zone_watermark_ok(m, z, order, mark, highest_zoneidx, alloc_flags, free_pages))
 		return true;
-	/* an atomic order-0 request may ignore the boost */
-	if (!order && (gfp & __GFP_ATOMIC) && z->watermark_boost &&
+	/*
+	 * an atomic order-0 request may ignore the boost; 6.12 asks for
+	 * ALLOC_MIN_RESERVE (__GFP_HIGH) since 6.3 removed __GFP_ATOMIC ("mm/
+	 * page_alloc: explicitly define how __GFP_HIGH non-blocking
+	 * allocations accesses reserves")
+	 */
+	if (!order && (mm_kver_ge(m, 6, 12) ? (alloc_flags & ALLOC_MIN_RESERVE) != 0
+					     : (gfp & __GFP_ATOMIC) != 0) &&
+	    z->watermark_boost &&
 	    (alloc_flags & ALLOC_WMARK_MASK) == WMARK_MIN)
 		return __zone_watermark_ok(m, z, order, z->_watermark[WMARK_MIN],
 					   highest_zoneidx, alloc_flags, free_pages);
@@ -1671,13 +1695,27 @@ static void __setup_per_zone_wmarks(struct machine *m)
 	unsigned long lowmem_pages = 0;
 	struct zone *z;
 
+	/*
+	 * 6.12 treats ZONE_MOVABLE as 6.1 treats highmem: it does not count
+	 * in lowmem_pages and its min is a small fixed share ("mm/page_alloc:
+	 * fix min_free_kbytes calculation regarding ZONE_MOVABLE", 6.5)
+	 */
+	bool movable_apart = mm_kver_ge(m, 6, 12);
+
 	for_each_zone_of(m, z)
-		lowmem_pages += z->managed_pages;
+		if (!movable_apart || z->idx != ZONE_MOVABLE)
+			lowmem_pages += z->managed_pages;
 	for_each_zone_of(m, z) {
 		unsigned long tmp = lowmem_pages ? pages_min * z->managed_pages / lowmem_pages : 0;
 		unsigned long scaled = z->managed_pages * m->opts.watermark_scale_factor / 10000;
 
 		z->_watermark[WMARK_MIN] = tmp;
+		if (movable_apart && z->idx == ZONE_MOVABLE) {
+			unsigned long min_pages = z->managed_pages / 1024;
+
+			min_pages = min_pages < 32 ? 32 : min_pages > 128 ? 128 : min_pages;
+			z->_watermark[WMARK_MIN] = min_pages;	/* SWAP_CLUSTER_MAX..128 */
+		}
 		tmp = tmp >> 2 > scaled ? tmp >> 2 : scaled;
 		z->watermark_boost = 0;
 		z->_watermark[WMARK_LOW] = z->_watermark[WMARK_MIN] + tmp;
@@ -2047,12 +2085,54 @@ static void prep_new_page(struct machine *m, unsigned long pfn, struct page_hand
 		prep_compound_page(m, pfn, order);
 }
 
-static void reserve_highatomic_pageblock(struct machine *m, unsigned long pfn, struct zone *z)
+/*
+ * 6.12 sizes the reserve as about 1% of the zone rounded up to a
+ * pageblock, and none when 1% is less than a pageblock (6.1: 1% plus a
+ * pageblock), and an allocation of pageblock order or more retypes all its
+ * blocks ("mm: page_alloc: fix highatomic typing in multi-block buddies",
+ * 6.11, and the sizing change with it in 6.12)
+ */
+static void reserve_highatomic_pageblock_612(struct machine *m, unsigned long pfn,
+					     unsigned int order, struct zone *z)
+{
+	unsigned long max_managed = z->managed_pages / 100;
+	int mt;
+
+	if (max_managed < pageblock_nr_pages)
+		return;
+	max_managed = (max_managed + pageblock_nr_pages - 1) & ~(pageblock_nr_pages - 1);
+	if (z->nr_reserved_highatomic >= max_managed)
+		return;
+	mt = get_pfnblock_migratetype(z, pfn);
+	if (!migratetype_is_mergeable(mt))
+		return;
+	if (order < pageblock_order) {
+		unsigned long start = pfn & ~(pageblock_nr_pages - 1);
+
+		/* 6.10's move_freepages_block refuses a block the zone does not span whole */
+		if (!zone_spans_pfn(z, start) || !zone_spans_pfn(z, start + pageblock_nr_pages - 1))
+			return;
+		set_pfnblock_migratetype(z, pfn, MIGRATE_HIGHATOMIC);
+		move_freepages_block(m, z, pfn, MIGRATE_HIGHATOMIC, NULL);
+		z->nr_reserved_highatomic += pageblock_nr_pages;
+	} else {
+		for (unsigned long b = 0; b < 1UL << (order - pageblock_order); b++)
+			set_pfnblock_migratetype(z, pfn + b * pageblock_nr_pages,
+						 MIGRATE_HIGHATOMIC);
+		z->nr_reserved_highatomic += 1UL << order;
+	}
+}
+
+static void reserve_highatomic_pageblock(struct machine *m, unsigned long pfn,
+					 unsigned int order, struct zone *z)
 {
 	unsigned long max_managed = z->managed_pages / 100 + pageblock_nr_pages;
 	int mt;
 
-	mm_kver_unmodelled(m, KVER_HIGHATOMIC);
+	if (mm_kver_ge(m, 6, 12)) {
+		reserve_highatomic_pageblock_612(m, pfn, order, z);
+		return;
+	}
 	if (z->nr_reserved_highatomic >= max_managed)
 		return;
 	mt = get_pfnblock_migratetype(z, pfn);
@@ -2106,7 +2186,7 @@ try_this_zone:
 		if (pfn != PFN_NONE) {
 			prep_new_page(m, pfn, p, order, gfp);
 			if (alloc_flags & ALLOC_HIGHATOMIC)
-				reserve_highatomic_pageblock(m, pfn, z);
+				reserve_highatomic_pageblock(m, pfn, order, z);
 			return pfn;
 		}
 	}
