@@ -123,3 +123,46 @@ def test_compare_version_errors(mmsim, tmp_path, args, message):
     r = mmsim("compare", "t.scn", *args, cwd=tmp_path)
     assert r.returncode == 2
     assert r.stderr.splitlines()[0] == message
+
+
+def test_views_612(mmsim, tmp_path):
+    """/proc/vmstat and /proc/zoneinfo as 6.12 prints them (Debian's
+    config): the items 6.12 added where it prints them, pgdemote_* moved
+    from the events to the node counters, and the promo line; 6.1's views
+    have none of it"""
+    text = "machine nodes=1 mem=512M version={}\ncat /proc/vmstat\ncat /proc/zoneinfo\n"
+    r61 = run(mmsim, tmp_path, text.format("6.1"))
+    r = run(mmsim, tmp_path, text.format("6.12"))
+    assert r.returncode == 0 and r61.returncode == 0
+    assert r.stderr == ""      # the views are modelled: no warning
+    names = [line.split()[0] for line in r.stdout.splitlines() if line and line[0] != " "
+             and not line.startswith("Node")]
+    names61 = [line.split()[0] for line in r61.stdout.splitlines() if line and line[0] != " "
+               and not line.startswith("Node")]
+    vm = names[:names.index("nr_unstable") + 1]
+    vm61 = names61[:names61.index("nr_unstable") + 1]
+    added = ["nr_unaccepted", "nr_iommu_pages", "pgdemote_khugepaged", "nr_memmap_pages",
+             "nr_memmap_boot_pages", "pgsteal_khugepaged", "pgscan_khugepaged",
+             "zone_reclaim_success", "thp_underused_split_page", "swpin_zero", "swpout_zero",
+             "zswpwb"]
+    assert sorted(set(vm) - set(vm61)) == sorted(added)
+    assert set(vm61) - set(vm) == set()
+    assert len(vm) == len(vm61) + len(added)
+    for a, b in [("nr_free_cma", "nr_unaccepted"), ("nr_sec_page_table_pages", "nr_iommu_pages"),
+                 ("pgpromote_candidate", "pgdemote_kswapd"), ("pgdemote_direct", "pgdemote_khugepaged"),
+                 ("nr_dirty_background_threshold", "nr_memmap_pages"),
+                 ("pgsteal_direct", "pgsteal_khugepaged"), ("pgscan_direct", "pgscan_khugepaged"),
+                 ("zone_reclaim_success", "zone_reclaim_failed"),
+                 ("thp_deferred_split_page", "thp_underused_split_page"),
+                 ("swap_ra_hit", "swpin_zero"), ("zswpout", "zswpwb")]:
+        assert vm.index(b) == vm.index(a) + 1, (a, b)
+    # 6.1 counts demotion among the events, after pgsteal_direct
+    assert vm61.index("pgdemote_kswapd") == vm61.index("pgsteal_direct") + 1
+    assert "        promo    " not in r61.stdout
+    zi = r.stdout[r.stdout.index("Node 0, zone"):]
+    assert re.search(r"\n        high     \d+\n        promo    \d+\n        spanned", zi)
+    # the empty Movable zone's min is SWAP_CLUSTER_MAX on 6.12, 0 on 6.1
+    mov = zi[zi.index("zone  Movable"):]
+    assert "\n        min      32\n" in mov
+    mov61 = r61.stdout[r61.stdout.index("zone  Movable"):]
+    assert "\n        min      0\n" in mov61
