@@ -32,7 +32,7 @@ static struct machine *one_zone(unsigned long mb, int cpus, unsigned int kver)
 
 	t_opts(&o, 1, mb, cpus);
 	o.nr_holes = 1;
-	o.hole[0] = (struct hole_desc){ 0, MB(16) };
+	o.hole[0] = (struct hole_desc){ .start = 0, .end = MB(16) };
 	o.kver = kver;
 	return t_boot(&o);
 }
@@ -90,7 +90,7 @@ static void test_pcp_high_range(void **state)
 
 		t_opts(&o, 1, 256, 2);
 		o.nr_holes = 1;
-		o.hole[0] = (struct hole_desc){ 0, MB(16) };
+		o.hole[0] = (struct hole_desc){ .start = 0, .end = MB(16) };
 		o.kver = MM_KVER(6, 12);
 		o.percpu_pagelist_high_fraction = 16;
 		m = t_boot(&o);

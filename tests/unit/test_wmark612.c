@@ -24,7 +24,7 @@ static struct machine *boot_v(unsigned long mb, unsigned long movable_mb, unsign
 
 	t_opts(&o, 1, mb, 1);
 	o.nr_holes = 1;
-	o.hole[0] = (struct hole_desc){ 0, MB(16) };
+	o.hole[0] = (struct hole_desc){ .start = 0, .end = MB(16) };
 	o.node[0].movable_bytes = MB(movable_mb);
 	o.kver = kver;
 	return t_boot(&o);
