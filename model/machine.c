@@ -58,12 +58,9 @@ const char *mm_kver_name(unsigned int kver)
 }
 
 static const char *const kver_rule_names[NR_KVER_RULES] = {
-	[KVER_PCP_AUTOTUNE]	= "per-cpu list sizing and auto-tuning (pcp->high, free_count, batch)",
 	[KVER_FALLBACK]		= "the allocator's fallback and pageblock claiming",
-	[KVER_HIGHATOMIC]	= "the highatomic reserve (sizing, unreserve)",
 	[KVER_COMPACTION]	= "compaction",
 	[KVER_HVO]		= "the rollback of a failed HVO remap",
-	[KVER_VIEWS]		= "the /proc/vmstat and /proc/zoneinfo fields",
 };
 
 const char *mm_kver_rule_name(enum kver_rule rule)

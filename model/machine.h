@@ -110,12 +110,9 @@ const char *mm_kver_name(unsigned int kver);
 
 /* The rules 6.12 changed that the model runs as 6.1 does (docs/model-notes.md) */
 enum kver_rule {
-	KVER_PCP_AUTOTUNE,		/* pcp->high decay/growth, free_count, batch scaling */
 	KVER_FALLBACK,			/* fallback and block claiming */
-	KVER_HIGHATOMIC,		/* highatomic reserve sizing and unreserve */
 	KVER_COMPACTION,		/* compaction's 6.1 -> 6.12 changes */
 	KVER_HVO,			/* HVO's rollback of a failed remap */
-	KVER_VIEWS,			/* /proc/vmstat and /proc/zoneinfo fields */
 	NR_KVER_RULES
 };
 

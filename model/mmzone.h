@@ -90,6 +90,15 @@ struct per_cpu_pages {
 	int high;			/* free to the buddy above this */
 	int batch;			/* chunk size for refill and drain */
 	short free_factor;		/* batch scaling for consecutive frees */
+	/*
+	 * 6.12 (mm_kver_ge(m, 6, 12)): high moves within [high_min,
+	 * high_max]; free_count counts consecutive frees (halved on each
+	 * allocation) and alloc_factor scales refills; flags PCPF_*
+	 */
+	int high_min, high_max;
+	int free_count;
+	short alloc_factor;
+	unsigned char flags;
 	struct pfnlist_head lists[NR_PCP_LISTS];
 	unsigned int lists_count[NR_PCP_LISTS];
 };
@@ -121,6 +130,8 @@ struct zone {
 	uint8_t *pageblock_flags;
 	struct per_cpu_pages *pcp;	/* [machine.nr_cpus] */
 	int pageset_high, pageset_batch;	/* what zone_pcp_update gave every CPU */
+	int pageset_high_min, pageset_high_max;	/* 6.12: the same, auto-tuned range */
+	bool below_high;		/* 6.12 ZONE_BELOW_HIGH: free pages under the high mark */
 	/* compaction scanner state (struct zone, CONFIG_COMPACTION) */
 	unsigned long compact_cached_free_pfn;
 	unsigned long compact_cached_migrate_pfn[2];	/* [0] async, [1] sync */

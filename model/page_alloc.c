@@ -581,11 +581,21 @@ static void free_pcppages_bulk(struct machine *m, struct zone *z, int count,
 		nr = 1 << order;
 		do {
 			unsigned long pfn = pcp_pop(m, pcp, (unsigned int)pindex, true);
-			int mt = (int)page_index(m, pfn);	/* get_pcppage_migratetype */
+			int mt;
 
-			/* the pageblock may have been isolated meanwhile */
-			if (unlikely(get_pfnblock_migratetype(z, pfn) == MIGRATE_ISOLATE))
-				mt = MIGRATE_ISOLATE;
+			/*
+			 * 6.12 reads the block's type now ("mm: page_alloc:
+			 * remove pcppage migratetype caching", 6.10); 6.1 the
+			 * type the page was freed with, unless the block has
+			 * been isolated meanwhile
+			 */
+			if (mm_kver_ge(m, 6, 12)) {
+				mt = get_pfnblock_migratetype(z, pfn);
+			} else {
+				mt = (int)page_index(m, pfn);	/* get_pcppage_migratetype */
+				if (unlikely(get_pfnblock_migratetype(z, pfn) == MIGRATE_ISOLATE))
+					mt = MIGRATE_ISOLATE;
+			}
 			count -= nr;
 			pcp->count -= nr;
 			__free_one_page(m, pfn, z, order, mt, FPI_NONE);
@@ -613,6 +623,158 @@ static int nr_pcp_free(struct per_cpu_pages *pcp, int high, int batch, bool free
 	return batch;
 }
 
+/*
+ * 6.12's per-cpu list auto-tuning (6.7: "mm: add framework for PCP high
+ * auto-tuning", "mm: tune PCP high automatically", "mm, pcp: decrease PCP
+ * high if free pages < high watermark", "mm, pcp: reduce detecting time of
+ * consecutive high order page freeing", "mm, page_alloc: scale the number
+ * of pages that are batch allocated", "mm: restrict the pcp batch scale
+ * factor to avoid too long latency").  pcp->high moves within [high_min,
+ * high_max]: it grows by a batch on each refill while the zone is above
+ * its high watermark, shrinks on frees while it is below it, and decays
+ * by an eighth per vmstat update.  No reclaim runs in the model, so the
+ * ZONE_RECLAIM_ACTIVE limit never applies.
+ */
+#define PCP_BATCH_SCALE_MAX		5	/* CONFIG_PCP_BATCH_SCALE_MAX, Debian's default */
+#define PCPF_PREV_FREE_HIGH_ORDER	0x01
+#define PCPF_FREE_HIGH_BATCH		0x02
+
+static inline int clamp_int(int v, int lo, int hi)
+{
+	return v < lo ? lo : v > hi ? hi : v;
+}
+
+static int nr_pcp_free_612(struct per_cpu_pages *pcp, int batch, int high, bool free_high)
+{
+	if (unlikely(free_high))
+		return pcp->count < batch << PCP_BATCH_SCALE_MAX ? pcp->count
+								 : batch << PCP_BATCH_SCALE_MAX;
+	if (unlikely(high < batch))
+		return 1;
+	/* free as many as were freed in a row, leaving at least a batch */
+	return clamp_int(pcp->free_count, batch, high - batch);
+}
+
+static int nr_pcp_high_612(struct per_cpu_pages *pcp, struct zone *z, int batch, bool free_high)
+{
+	int high = pcp->high = clamp_int(pcp->high, pcp->high_min, pcp->high_max);
+	int free_count = pcp->free_count > batch ? pcp->free_count : batch;
+
+	if (unlikely(!high))
+		return 0;
+	if (unlikely(free_high)) {
+		pcp->high = high - (batch << PCP_BATCH_SCALE_MAX) > pcp->high_min ?
+			    high - (batch << PCP_BATCH_SCALE_MAX) : pcp->high_min;
+		return 0;
+	}
+	if (pcp->high_min == pcp->high_max)
+		return high;
+	if (z->below_high) {
+		pcp->high = high - free_count > pcp->high_min ? high - free_count : pcp->high_min;
+		high = pcp->count > pcp->high_min ? pcp->count : pcp->high_min;
+	} else if (pcp->count >= high) {
+		int need_high = pcp->free_count + batch;
+
+		if (pcp->high < need_high)
+			pcp->high = clamp_int(need_high, pcp->high_min, pcp->high_max);
+	}
+	return high;
+}
+
+static void free_unref_page_commit_612(struct machine *m, struct zone *z,
+				       struct per_cpu_pages *pcp, unsigned long pfn, int mt,
+				       unsigned int order)
+{
+	unsigned int pindex = order_to_pindex(mt, order);
+	int batch = pcp->batch, high;
+	bool free_high = false;
+
+	pcp->alloc_factor >>= 1;
+	count_vm_events(m, PGFREE, 1L << order);
+	pfnlist_add(m, &pcp->lists[pindex], pfn);
+	pcp->lists_count[pindex]++;
+	pcp->count += 1 << order;
+	/* orders 1-3 freed in a row without allocations are pushed out early */
+	if (order && order <= PAGE_ALLOC_COSTLY_ORDER) {
+		free_high = pcp->free_count >= batch && (pcp->flags & PCPF_PREV_FREE_HIGH_ORDER) &&
+			    (!(pcp->flags & PCPF_FREE_HIGH_BATCH) || pcp->count >= batch);
+		pcp->flags |= PCPF_PREV_FREE_HIGH_ORDER;
+	} else {
+		pcp->flags &= ~PCPF_PREV_FREE_HIGH_ORDER;
+	}
+	if (pcp->free_count < batch << PCP_BATCH_SCALE_MAX)
+		pcp->free_count += 1 << order;
+	high = nr_pcp_high_612(pcp, z, batch, free_high);
+	if (pcp->count >= high) {
+		free_pcppages_bulk(m, z, nr_pcp_free_612(pcp, batch, high, free_high), pcp,
+				   (int)pindex);
+		if (z->below_high &&
+		    zone_watermark_ok(m, z, 0, high_wmark_pages(z), ZONE_MOVABLE, 0))
+			z->below_high = false;
+	}
+}
+
+/*
+ * 6.12's refill size: a batch, doubled for each refill in a row without a
+ * free (alloc_factor, up to PCP_BATCH_SCALE_MAX), bounded by the room
+ * below high; each refill also raises high by that batch while the zone
+ * is above its high watermark.
+ */
+static int nr_pcp_alloc(struct per_cpu_pages *pcp, struct zone *z, unsigned int order)
+{
+	int base_batch = pcp->batch, batch, max_nr_alloc;
+	int high = pcp->high = clamp_int(pcp->high, pcp->high_min, pcp->high_max);
+
+	if (unlikely(high < base_batch))
+		return 1;
+	batch = order ? base_batch : base_batch << pcp->alloc_factor;
+	if (pcp->high_min != pcp->high_max && !z->below_high)
+		high = pcp->high = high + batch < pcp->high_max ? high + batch : pcp->high_max;
+	if (!order) {
+		max_nr_alloc = high - pcp->count - base_batch > base_batch ?
+			       high - pcp->count - base_batch : base_batch;
+		if (batch <= max_nr_alloc && pcp->alloc_factor < PCP_BATCH_SCALE_MAX)
+			pcp->alloc_factor++;
+		if (batch > max_nr_alloc)
+			batch = max_nr_alloc;
+	}
+	if (batch > 1) {
+		batch >>= order;
+		if (batch < 2)
+			batch = 2;
+	}
+	return batch;
+}
+
+/*
+ * decay_pcp_high (6.7), from vmstat's periodic refresh on each CPU: high
+ * loses an eighth (at most down to count - a scaled batch, at least
+ * high_min) and what lies above it goes back to the buddy lists a batch
+ * at a time.  Returns whether there is more to do.
+ */
+bool decay_pcp_high(struct machine *m, struct zone *z, struct per_cpu_pages *pcp)
+{
+	int batch = pcp->batch, to_drain;
+	bool todo = false;
+
+	if (pcp->high > pcp->high_min) {
+		int h = pcp->count - (batch << PCP_BATCH_SCALE_MAX);
+
+		if (h < pcp->high - (pcp->high >> 3))
+			h = pcp->high - (pcp->high >> 3);
+		if (h < pcp->high_min)
+			h = pcp->high_min;
+		pcp->high = h;
+		if (pcp->high > pcp->high_min)
+			todo = true;
+	}
+	for (to_drain = pcp->count - pcp->high; to_drain > 0; to_drain -= batch) {
+		free_pcppages_bulk(m, z, to_drain < batch ? to_drain : batch, pcp, 0);
+		todo = true;
+	}
+	return todo;
+}
+
 static void free_unref_page_commit(struct machine *m, struct zone *z, struct per_cpu_pages *pcp,
 				   unsigned long pfn, int mt, unsigned int order)
 {
@@ -620,7 +782,10 @@ static void free_unref_page_commit(struct machine *m, struct zone *z, struct per
 	bool free_high;
 	int high;
 
-	mm_kver_unmodelled(m, KVER_PCP_AUTOTUNE);
+	if (mm_kver_ge(m, 6, 12)) {
+		free_unref_page_commit_612(m, z, pcp, pfn, mt, order);
+		return;
+	}
 	count_vm_events(m, PGFREE, 1L << order);
 	pfnlist_add(m, &pcp->lists[pindex], pfn);
 	pcp->lists_count[pindex]++;
@@ -712,6 +877,19 @@ static void drain_pages_zone(struct machine *m, int cpu, struct zone *z)
 {
 	struct per_cpu_pages *pcp = &z->pcp[cpu];
 
+	/*
+	 * 6.12 drains in rounds of a scaled batch ("mm: page_alloc: control
+	 * latency caused by zone PCP draining", 6.10); each round starts
+	 * again from the first list
+	 */
+	if (mm_kver_ge(m, 6, 12)) {
+		while (pcp->count) {
+			int n = pcp->batch << PCP_BATCH_SCALE_MAX;
+
+			free_pcppages_bulk(m, z, pcp->count < n ? pcp->count : n, pcp, 0);
+		}
+		return;
+	}
 	if (pcp->count)
 		free_pcppages_bulk(m, z, pcp->count, pcp, 0);
 }
@@ -1101,17 +1279,21 @@ static unsigned long rmqueue_pcplist(struct machine *m, struct zone *z, unsigned
 {
 	struct per_cpu_pages *pcp = this_pcp(m, z);
 	unsigned int pindex = order_to_pindex(mt, order);
+	int batch;
 
-	mm_kver_unmodelled(m, KVER_PCP_AUTOTUNE);
-	pcp->free_factor >>= 1;
-	if (pfnlist_empty(&pcp->lists[pindex])) {
-		int batch = pcp->batch;
-
+	if (mm_kver_ge(m, 6, 12)) {
+		pcp->free_count >>= 1;
+		batch = pfnlist_empty(&pcp->lists[pindex]) ? nr_pcp_alloc(pcp, z, order) : 0;
+	} else {
+		pcp->free_factor >>= 1;
+		batch = pcp->batch;
 		if (batch > 1) {
 			batch >>= order;
 			if (batch < 2)
 				batch = 2;
 		}
+	}
+	if (pfnlist_empty(&pcp->lists[pindex])) {
 		pcp->count += rmqueue_bulk(m, z, order, batch, pcp, pindex, mt, alloc_flags) << order;
 		if (pfnlist_empty(&pcp->lists[pindex]))
 			return PFN_NONE;
@@ -1170,13 +1352,30 @@ out:
  */
 /* Free pages a request may not count: its own order's tail, the highatomic
  * reserve unless it may use reserves, CMA unless it may use CMA */
-static inline long __zone_watermark_unusable_free(struct zone *z, unsigned int order,
+/* 6.12's nr_free_highatomic: the free pages on the highatomic lists */
+static long nr_free_highatomic(const struct zone *z)
+{
+	long n = 0;
+
+	for (unsigned int o = 0; o < MAX_ORDER; o++)
+		n += (long)z->free_area[o].nr_free_mt[MIGRATE_HIGHATOMIC] << o;
+	return n;
+}
+
+static inline long __zone_watermark_unusable_free(struct machine *m, struct zone *z,
+						  unsigned int order,
 					   unsigned int alloc_flags)
 {
 	long unusable = (1L << order) - 1;
 
+	/*
+	 * 6.12 counts the free pages of the highatomic reserve
+	 * (nr_free_highatomic, kept since 6.10's per-migratetype free page
+	 * accounting) where 6.1 counts the whole reserve, free or not
+	 */
 	if (!(alloc_flags & ALLOC_RESERVES))
-		unusable += (long)z->nr_reserved_highatomic;
+		unusable += mm_kver_ge(m, 6, 12) ? nr_free_highatomic(z)
+						 : (long)z->nr_reserved_highatomic;
 	if (!(alloc_flags & ALLOC_CMA))
 		unusable += (long)zone_page_state(z, NR_FREE_CMA_PAGES);
 	return unusable;
@@ -1188,7 +1387,7 @@ bool __zone_watermark_ok(struct machine *m, struct zone *z, unsigned int order,
 {
 	long min = (long)mark;
 
-	free_pages -= __zone_watermark_unusable_free(z, order, alloc_flags);
+	free_pages -= __zone_watermark_unusable_free(m, z, order, alloc_flags);
 	if (alloc_flags & ALLOC_RESERVES) {
 		/* __GFP_HIGH: half of min; non-blocking on top: a quarter more */
 		if (alloc_flags & ALLOC_MIN_RESERVE) {
@@ -1236,7 +1435,7 @@ static inline bool zone_watermark_fast(struct machine *m, struct zone *z, unsign
 
 	if (!order) {
 		long usable = free_pages;
-		long reserved = __zone_watermark_unusable_free(z, 0, alloc_flags);
+		long reserved = __zone_watermark_unusable_free(m, z, 0, alloc_flags);
 
 		usable -= reserved < usable ? reserved : usable;
 		if (usable > (long)mark + z->lowmem_reserve[highest_zoneidx])
@@ -1244,8 +1443,15 @@ static inline bool zone_watermark_fast(struct machine *m, struct zone *z, unsign
 	}
 	if (__zone_watermark_ok(m, z, order, mark, highest_zoneidx, alloc_flags, free_pages))
 		return true;
-	/* an atomic order-0 request may ignore the boost */
-	if (!order && (gfp & __GFP_ATOMIC) && z->watermark_boost &&
+	/*
+	 * an atomic order-0 request may ignore the boost; 6.12 asks for
+	 * ALLOC_MIN_RESERVE (__GFP_HIGH) since 6.3 removed __GFP_ATOMIC ("mm/
+	 * page_alloc: explicitly define how __GFP_HIGH non-blocking
+	 * allocations accesses reserves")
+	 */
+	if (!order && (mm_kver_ge(m, 6, 12) ? (alloc_flags & ALLOC_MIN_RESERVE) != 0
+					     : (gfp & __GFP_ATOMIC) != 0) &&
+	    z->watermark_boost &&
 	    (alloc_flags & ALLOC_WMARK_MASK) == WMARK_MIN)
 		return __zone_watermark_ok(m, z, order, z->_watermark[WMARK_MIN],
 					   highest_zoneidx, alloc_flags, free_pages);
@@ -1337,15 +1543,15 @@ static int zone_batchsize(struct zone *z)
 	return batch - 1;
 }
 
-static int zone_highsize(struct machine *m, struct zone *z, int batch)
+static int zone_highsize(struct machine *m, struct zone *z, int batch, unsigned int high_fraction)
 {
 	unsigned long total;
 	int nr_split_cpus = 0, high;
 
-	if (!m->opts.percpu_pagelist_high_fraction)
+	if (!high_fraction)
 		total = low_wmark_pages(z);
 	else
-		total = z->managed_pages / m->opts.percpu_pagelist_high_fraction;
+		total = z->managed_pages / high_fraction;
 	for (int c = 0; c < m->nr_cpus; c++)
 		if (m->cpu_node[c] == z->zone_pgdat->node_id)
 			nr_split_cpus++;
@@ -1357,16 +1563,56 @@ static int zone_highsize(struct machine *m, struct zone *z, int batch)
 	return high;
 }
 
+/*
+ * 6.12's zone_set_pageset_high_and_batch: high_min as 6.1's high, high_max
+ * from an eighth of the zone (MIN_PERCPU_PAGELIST_HIGH_FRACTION); a
+ * percpu_pagelist_high_fraction set by the admin fixes both, which turns
+ * the auto-tuning off.  The kernel leaves pcp->high to be clamped into
+ * the new range by each CPU's next use of its list, which a running system
+ * makes at once; the model clamps it here (a new pageset starts at
+ * high_min), so that zoneinfo shows what it would.
+ */
+#define MIN_PERCPU_PAGELIST_HIGH_FRACTION	8
+
+static void zone_pcp_update_612(struct machine *m, struct zone *z, int batch)
+{
+	unsigned int frac = m->opts.percpu_pagelist_high_fraction;
+	int high_min, high_max;
+
+	if (frac) {
+		high_min = high_max = zone_highsize(m, z, batch, frac);
+	} else {
+		high_min = zone_highsize(m, z, batch, 0);
+		high_max = zone_highsize(m, z, batch, MIN_PERCPU_PAGELIST_HIGH_FRACTION);
+	}
+	z->pageset_high_min = high_min;
+	z->pageset_high_max = high_max;
+	for (int c = 0; c < m->nr_cpus; c++) {
+		struct per_cpu_pages *pcp = &z->pcp[c];
+
+		pcp->batch = batch;
+		pcp->high_min = high_min;
+		pcp->high_max = high_max;
+		pcp->high = clamp_int(pcp->high, high_min, high_max);
+		/* cacheinfo: a TCG guest's LLC slice holds more than 3 batches */
+		pcp->flags |= PCPF_FREE_HIGH_BATCH;
+	}
+}
+
 /* zone_pcp_update (zone_set_pageset_high_and_batch): one zone's batch and high from its size */
 void zone_pcp_update(struct machine *m, struct zone *z)
 {
 	int batch = zone_batchsize(z) > 1 ? zone_batchsize(z) : 1;
-	int high = zone_highsize(m, z, batch);
+	int high = zone_highsize(m, z, batch, m->opts.percpu_pagelist_high_fraction);
 
 	if (!z->pcp)
 		return;
 	z->pageset_high = high;
 	z->pageset_batch = batch;
+	if (mm_kver_ge(m, 6, 12)) {
+		zone_pcp_update_612(m, z, batch);
+		return;
+	}
 	for (int c = 0; c < m->nr_cpus; c++) {
 		z->pcp[c].batch = batch;
 		z->pcp[c].high = high;
@@ -1406,6 +1652,7 @@ void zone_pcp_disable(struct machine *m, struct zone *z)
 	for (int c = 0; c < m->nr_cpus; c++) {
 		z->pcp[c].high = 0;
 		z->pcp[c].batch = 1;
+		z->pcp[c].high_min = z->pcp[c].high_max = 0;	/* 6.12 */
 	}
 	drain_all_pages(m, z);
 }
@@ -1415,6 +1662,12 @@ void zone_pcp_enable(struct machine *m, struct zone *z)
 	for (int c = 0; c < m->nr_cpus; c++) {
 		z->pcp[c].high = z->pageset_high;
 		z->pcp[c].batch = z->pageset_batch;
+		if (mm_kver_ge(m, 6, 12)) {
+			/* 6.12 leaves high at 0 until its next use clamps it */
+			z->pcp[c].high = 0;
+			z->pcp[c].high_min = z->pageset_high_min;
+			z->pcp[c].high_max = z->pageset_high_max;
+		}
 	}
 }
 
@@ -1442,13 +1695,27 @@ static void __setup_per_zone_wmarks(struct machine *m)
 	unsigned long lowmem_pages = 0;
 	struct zone *z;
 
+	/*
+	 * 6.12 treats ZONE_MOVABLE as 6.1 treats highmem: it does not count
+	 * in lowmem_pages and its min is a small fixed share ("mm/page_alloc:
+	 * fix min_free_kbytes calculation regarding ZONE_MOVABLE", 6.5)
+	 */
+	bool movable_apart = mm_kver_ge(m, 6, 12);
+
 	for_each_zone_of(m, z)
-		lowmem_pages += z->managed_pages;
+		if (!movable_apart || z->idx != ZONE_MOVABLE)
+			lowmem_pages += z->managed_pages;
 	for_each_zone_of(m, z) {
 		unsigned long tmp = lowmem_pages ? pages_min * z->managed_pages / lowmem_pages : 0;
 		unsigned long scaled = z->managed_pages * m->opts.watermark_scale_factor / 10000;
 
 		z->_watermark[WMARK_MIN] = tmp;
+		if (movable_apart && z->idx == ZONE_MOVABLE) {
+			unsigned long min_pages = z->managed_pages / 1024;
+
+			min_pages = min_pages < 32 ? 32 : min_pages > 128 ? 128 : min_pages;
+			z->_watermark[WMARK_MIN] = min_pages;	/* SWAP_CLUSTER_MAX..128 */
+		}
 		tmp = tmp >> 2 > scaled ? tmp >> 2 : scaled;
 		z->watermark_boost = 0;
 		z->_watermark[WMARK_LOW] = z->_watermark[WMARK_MIN] + tmp;
@@ -1730,6 +1997,19 @@ static void kswapd_run_woken(struct machine *m)
 /* What the kernel's background threads do while the scenario pauses */
 void mm_background_work(struct machine *m)
 {
+	/*
+	 * 6.12: vmstat's refresh decays each CPU's pcp->high (once per
+	 * second while there is more to do); the model counts one refresh
+	 * per pause between steps
+	 */
+	if (mm_kver_ge(m, 6, 12)) {
+		struct zone *z;
+
+		for_each_zone_of(m, z)
+			if (z->pcp && populated_zone(z))
+				for (int c = 0; c < m->nr_cpus; c++)
+					decay_pcp_high(m, z, &z->pcp[c]);
+	}
 	for (int nid = 0; nid < m->nr_nodes; nid++) {
 		struct pglist_data *pgdat = &m->node[nid];
 
@@ -1805,12 +2085,54 @@ static void prep_new_page(struct machine *m, unsigned long pfn, struct page_hand
 		prep_compound_page(m, pfn, order);
 }
 
-static void reserve_highatomic_pageblock(struct machine *m, unsigned long pfn, struct zone *z)
+/*
+ * 6.12 sizes the reserve as about 1% of the zone rounded up to a
+ * pageblock, and none when 1% is less than a pageblock (6.1: 1% plus a
+ * pageblock), and an allocation of pageblock order or more retypes all its
+ * blocks ("mm: page_alloc: fix highatomic typing in multi-block buddies",
+ * 6.11, and the sizing change with it in 6.12)
+ */
+static void reserve_highatomic_pageblock_612(struct machine *m, unsigned long pfn,
+					     unsigned int order, struct zone *z)
+{
+	unsigned long max_managed = z->managed_pages / 100;
+	int mt;
+
+	if (max_managed < pageblock_nr_pages)
+		return;
+	max_managed = (max_managed + pageblock_nr_pages - 1) & ~(pageblock_nr_pages - 1);
+	if (z->nr_reserved_highatomic >= max_managed)
+		return;
+	mt = get_pfnblock_migratetype(z, pfn);
+	if (!migratetype_is_mergeable(mt))
+		return;
+	if (order < pageblock_order) {
+		unsigned long start = pfn & ~(pageblock_nr_pages - 1);
+
+		/* 6.10's move_freepages_block refuses a block the zone does not span whole */
+		if (!zone_spans_pfn(z, start) || !zone_spans_pfn(z, start + pageblock_nr_pages - 1))
+			return;
+		set_pfnblock_migratetype(z, pfn, MIGRATE_HIGHATOMIC);
+		move_freepages_block(m, z, pfn, MIGRATE_HIGHATOMIC, NULL);
+		z->nr_reserved_highatomic += pageblock_nr_pages;
+	} else {
+		for (unsigned long b = 0; b < 1UL << (order - pageblock_order); b++)
+			set_pfnblock_migratetype(z, pfn + b * pageblock_nr_pages,
+						 MIGRATE_HIGHATOMIC);
+		z->nr_reserved_highatomic += 1UL << order;
+	}
+}
+
+static void reserve_highatomic_pageblock(struct machine *m, unsigned long pfn,
+					 unsigned int order, struct zone *z)
 {
 	unsigned long max_managed = z->managed_pages / 100 + pageblock_nr_pages;
 	int mt;
 
-	mm_kver_unmodelled(m, KVER_HIGHATOMIC);
+	if (mm_kver_ge(m, 6, 12)) {
+		reserve_highatomic_pageblock_612(m, pfn, order, z);
+		return;
+	}
 	if (z->nr_reserved_highatomic >= max_managed)
 		return;
 	mt = get_pfnblock_migratetype(z, pfn);
@@ -1843,15 +2165,28 @@ retry:
 			alloc_flags &= ~ALLOC_NOFRAGMENT;
 			goto retry;
 		}
+		/*
+		 * 6.12 notes a zone whose free pages fell below its high mark
+		 * (ZONE_BELOW_HIGH, "mm, pcp: decrease PCP high if free pages <
+		 * high watermark", 6.7): its per-cpu lists then shrink on free;
+		 * a zone above it is taken without the allocation's own check
+		 */
+		if (mm_kver_ge(m, 6, 12) && !z->below_high) {
+			if (zone_watermark_fast(m, z, order, high_wmark_pages(z), ac->highest_zoneidx,
+						alloc_flags, gfp))
+				goto try_this_zone;
+			z->below_high = true;
+		}
 		mark = wmark_pages(z, alloc_flags & ALLOC_WMARK_MASK);
 		if (!(alloc_flags & ALLOC_NO_WATERMARKS) &&
 		    !zone_watermark_fast(m, z, order, mark, ac->highest_zoneidx, alloc_flags, gfp))
 			continue;
+try_this_zone:
 		pfn = rmqueue(m, z, order, gfp, alloc_flags, ac->migratetype, &p);
 		if (pfn != PFN_NONE) {
 			prep_new_page(m, pfn, p, order, gfp);
 			if (alloc_flags & ALLOC_HIGHATOMIC)
-				reserve_highatomic_pageblock(m, pfn, z);
+				reserve_highatomic_pageblock(m, pfn, order, z);
 			return pfn;
 		}
 	}

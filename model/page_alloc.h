@@ -78,6 +78,8 @@ void split_page(struct machine *m, unsigned long pfn, unsigned int order);
 void drain_local_pages(struct machine *m, struct zone *z);
 void drain_all_pages(struct machine *m, struct zone *z);	/* z NULL: all zones */
 void drain_zone_pages(struct machine *m, struct zone *z, struct per_cpu_pages *pcp);
+/* 6.12: vmstat's periodic decay of one CPU's pcp->high; true while more is to do */
+bool decay_pcp_high(struct machine *m, struct zone *z, struct per_cpu_pages *pcp);
 unsigned long pcp_total(struct machine *m, struct zone *z);	/* pages on all cpus */
 
 /* Watermarks */

@@ -267,6 +267,83 @@ static const struct vm_item event_items[] = {
 	VM_ITEM("direct_map_level3_splits", -1),
 };
 
+/*
+ * 6.12's vmstat_text differs from 6.1's (Debian's configs): items added
+ * after an anchor (the counters the model does not keep: printed as 0)
+ * and items gone.  vm_items_612() applies them to a 6.1 table.
+ */
+struct vm_item_edit {
+	const char *after;	/* insert after this item; NULL: remove `item` */
+	struct vm_item item;
+};
+
+static const struct vm_item_edit zone_items_612[] = {
+	{ "nr_free_cma", VM_ITEM("nr_unaccepted", -1) },	/* CONFIG_UNACCEPTED_MEMORY=y */
+};
+
+static const struct vm_item_edit node_items_612[] = {
+	{ "nr_sec_page_table_pages", VM_ITEM("nr_iommu_pages", -1) },
+	/* demotion moved from the events to the node counters (6.9) */
+	{ "pgpromote_candidate", VM_ITEM("pgdemote_kswapd", -1) },
+	{ "pgdemote_kswapd", VM_ITEM("pgdemote_direct", -1) },
+	{ "pgdemote_direct", VM_ITEM("pgdemote_khugepaged", -1) },
+};
+
+static const struct vm_item_edit event_items_612[] = {
+	{ NULL, VM_ITEM("pgdemote_kswapd", -1) },
+	{ NULL, VM_ITEM("pgdemote_direct", -1) },
+	{ "pgsteal_direct", VM_ITEM("pgsteal_khugepaged", -1) },
+	{ "pgscan_direct", VM_ITEM("pgscan_khugepaged", -1) },
+	{ "pgsteal_file", VM_ITEM("zone_reclaim_success", -1) },
+	{ "thp_deferred_split_page", VM_ITEM("thp_underused_split_page", -1) },
+	{ "swap_ra_hit", VM_ITEM("swpin_zero", -1) },
+	{ "swpin_zero", VM_ITEM("swpout_zero", -1) },
+	{ "zswpout", VM_ITEM("zswpwb", -1) },
+};
+
+#define VM_ITEMS_MAX	(ARRAY_SIZE(event_items) + ARRAY_SIZE(event_items_612))
+
+/*
+ * The items m's kernel prints: tab itself on 6.1; on 6.12 a copy into out
+ * (VM_ITEMS_MAX entries) with edits applied.  Sets *n.
+ */
+static const struct vm_item *vm_items(const struct machine *m, const struct vm_item *tab,
+				      size_t ntab, const struct vm_item_edit *ed, size_t ned,
+				      struct vm_item *out, size_t *n)
+{
+	size_t k = 0;
+
+	if (!mm_kver_ge(m, 6, 12)) {
+		*n = ntab;
+		return tab;
+	}
+	for (size_t i = 0; i < ntab; i++) {
+		bool gone = false;
+		const char *last;
+
+		for (size_t e = 0; e < ned; e++)
+			if (!ed[e].after && !strcmp(ed[e].item.name, tab[i].name))
+				gone = true;
+		if (gone)
+			continue;
+		out[k++] = tab[i];
+		/* then what goes after it, and after those, in turn */
+		last = tab[i].name;
+		for (size_t e = 0; e < ned; e++) {
+			if (ed[e].after && !strcmp(ed[e].after, last)) {
+				out[k++] = ed[e].item;
+				last = ed[e].item.name;
+				e = (size_t)-1;		/* look again from the start */
+			}
+		}
+	}
+	*n = k;
+	return out;
+}
+
+#define VM_ITEMS(m, tab, ed, out, n) \
+	vm_items((m), (tab), ARRAY_SIZE(tab), (ed), ARRAY_SIZE(ed), (out), (n))
+
 /* -------------------------------------------------------------------------
  * Counter sums (global_zone_page_state and friends; negatives read as 0)
  */
@@ -633,11 +710,16 @@ static void zoneinfo_print_zone(struct machine *m, struct pglist_data *pgdat, in
 		{ "\n        cma      %lu", "cma", z->cma_pages },
 	};
 
+	struct vm_item items[VM_ITEMS_MAX];
+	const struct vm_item *tab;
+	size_t ntab;
+
 	vo_text(vo, "Node %d, zone %8s", nid, zn);
 	if (zid < MAX_NR_ZONES && is_zone_first_populated(pgdat, zid)) {
 		vo_text(vo, "\n  per-node stats");
-		for (size_t i = 0; i < ARRAY_SIZE(node_stat_items); i++) {
-			const struct vm_item *it = &node_stat_items[i];
+		tab = VM_ITEMS(m, node_stat_items, node_items_612, items, &ntab);
+		for (size_t i = 0; i < ntab; i++) {
+			const struct vm_item *it = &tab[i];
 			unsigned long v = node_item(pgdat, it);
 
 			vo_text(vo, "\n      %-12s %lu", it->name, v);
@@ -647,6 +729,13 @@ static void zoneinfo_print_zone(struct machine *m, struct pglist_data *pgdat, in
 	for (size_t i = 0; i < ARRAY_SIZE(wm); i++) {
 		vo_text(vo, wm[i].text, wm[i].v);
 		vo_rec(vo, (long)wm[i].v, "zoneinfo.%d.%s.%s", nid, zn, wm[i].key);
+		/* 6.12 prints the promotion mark after high (6.1 keeps it unprinted) */
+		if (mm_kver_ge(m, 6, 12) && !strcmp(wm[i].key, "high")) {
+			unsigned long promo = z->_watermark[WMARK_PROMO] + z->watermark_boost;
+
+			vo_text(vo, "\n        promo    %lu", promo);
+			vo_rec(vo, (long)promo, "zoneinfo.%d.%s.promo", nid, zn);
+		}
 	}
 	for (int j = 0; j < VM_NR_ZONES; j++) {
 		long r = zid < MAX_NR_ZONES ? zone_protection(z, j) : 0;
@@ -661,8 +750,9 @@ static void zoneinfo_print_zone(struct machine *m, struct pglist_data *pgdat, in
 		return;
 	}
 
-	for (size_t i = 0; i < ARRAY_SIZE(zone_stat_items); i++) {
-		const struct vm_item *it = &zone_stat_items[i];
+	tab = VM_ITEMS(m, zone_stat_items, zone_items_612, items, &ntab);
+	for (size_t i = 0; i < ntab; i++) {
+		const struct vm_item *it = &tab[i];
 		unsigned long v = zone_item(z, it->idx);
 
 		vo_text(vo, "\n      %-12s %lu", it->name, v);
@@ -873,20 +963,36 @@ static void vmstat_line(struct vout *vo, const char *name, unsigned long v)
 
 static void vmstat_view(struct machine *m, struct vout *vo)
 {
+	struct vm_item items[VM_ITEMS_MAX];
+	const struct vm_item *tab;
 	unsigned long bg, dirty;
+	size_t ntab;
 
-	for (size_t i = 0; i < ARRAY_SIZE(zone_stat_items); i++)
-		vmstat_line(vo, zone_stat_items[i].name,
-			    global_zone_item(m, zone_stat_items[i].idx));
+	tab = VM_ITEMS(m, zone_stat_items, zone_items_612, items, &ntab);
+	for (size_t i = 0; i < ntab; i++)
+		vmstat_line(vo, tab[i].name, global_zone_item(m, tab[i].idx));
 	for (size_t i = 0; i < ARRAY_SIZE(numa_stat_names); i++)
 		vmstat_line(vo, numa_stat_names[i], 0);
-	for (size_t i = 0; i < ARRAY_SIZE(node_stat_items); i++)
-		vmstat_line(vo, node_stat_items[i].name, global_node_item(m, &node_stat_items[i]));
+	tab = VM_ITEMS(m, node_stat_items, node_items_612, items, &ntab);
+	for (size_t i = 0; i < ntab; i++)
+		vmstat_line(vo, tab[i].name, global_node_item(m, &tab[i]));
 	global_dirty_limits(m, &bg, &dirty);
 	vmstat_line(vo, "nr_dirty_threshold", dirty);
 	vmstat_line(vo, "nr_dirty_background_threshold", bg);
-	for (size_t i = 0; i < ARRAY_SIZE(event_items); i++)
-		vmstat_line(vo, event_items[i].name, event_item(m, &event_items[i]));
+	if (mm_kver_ge(m, 6, 12)) {
+		/* 6.12's system-wide memmap counters (6.11) */
+		long memmap = 0, boot = 0;
+
+		for (int n = 0; n < m->nr_nodes; n++) {
+			memmap += m->node[n].nr_memmap_pages;
+			boot += m->node[n].nr_memmap_boot_pages;
+		}
+		vmstat_line(vo, "nr_memmap_pages", clamp_pos(memmap));
+		vmstat_line(vo, "nr_memmap_boot_pages", clamp_pos(boot));
+	}
+	tab = VM_ITEMS(m, event_items, event_items_612, items, &ntab);
+	for (size_t i = 0; i < ntab; i++)
+		vmstat_line(vo, tab[i].name, event_item(m, &tab[i]));
 	/* deprecated, kept by the kernel for old readers */
 	vmstat_line(vo, "nr_unstable", 0);
 }
@@ -962,7 +1068,6 @@ void show_pagetypeinfo(struct machine *m, struct sbuf *sb)
 
 void show_zoneinfo(struct machine *m, struct sbuf *sb)
 {
-	mm_kver_unmodelled(m, KVER_VIEWS);
 	show_view(m, sb, zoneinfo_view);
 }
 
@@ -973,7 +1078,6 @@ void show_meminfo(struct machine *m, struct sbuf *sb)
 
 void show_vmstat(struct machine *m, struct sbuf *sb)
 {
-	mm_kver_unmodelled(m, KVER_VIEWS);
 	show_view(m, sb, vmstat_view);
 }
 

@@ -460,7 +460,7 @@ void cmp_table_json(const struct cmp_table *t, const char *file, struct sbuf *sb
  */
 static const char cmp_usage_text[] =
 	"usage: mmsim compare FILE --policy FAMILY=A,B,... [--policy FAMILY2=X,Y,...]... "
-	"[--format text|json] [--seed N] [--check|--no-check]\n";
+	"[--format text|json] [--seed N] [--check|--no-check] [--version V,...]\n";
 
 static int cmp_usage(const char *fmt, const char *arg)
 {
@@ -470,6 +470,23 @@ static int cmp_usage(const char *fmt, const char *arg)
 	fputs(cmp_usage_text, stderr);
 	return SCN_BAD_INPUT;
 }
+
+/*
+ * --version 6.1,6.12: the machine's kernel version as one more axis.  It is
+ * not a policy family of the registry (machine_create would not know it):
+ * its picks name versions, and the run function takes its pick out of the
+ * set and runs the scenario with that version (scn_run_opts.kver).
+ */
+static const struct policy kver_picks[] = {
+	{ .name = "6.1", .summary = "Linux 6.1", .models = "machine version=6.1" },
+	{ .name = "6.12", .summary = "Linux 6.12", .models = "machine version=6.12" },
+};
+static const struct policy_family kver_family = {
+	.name = "version",
+	.summary = "the machine's kernel version (machine ... version=)",
+	.policies = kver_picks,
+	.nr_policies = 2,
+};
 
 /* What the command line's run function needs: the parsed scenario, the options */
 struct cmp_cli {
@@ -483,10 +500,17 @@ static enum scn_status cli_run(void *priv, const struct policy_set *set,
 {
 	const struct cmp_cli *c = priv;
 	struct scn_run_opts o = c->o;
+	struct policy_set picks = { 0 };
 	struct scn_result r;
 	enum scn_status st;
 
-	o.policies = set;
+	for (unsigned int i = 0; i < set->n; i++) {
+		if (set->sel[i].family == &kver_family)
+			mm_kver_parse(set->sel[i].policy->name, &o.kver);
+		else
+			picks.sel[picks.n++] = set->sel[i];
+	}
+	o.policies = &picks;
 	o.at_end = at_end;
 	o.at_end_arg = arg;
 	scn_result_init(&r);
@@ -498,6 +522,17 @@ static enum scn_status cli_run(void *priv, const struct policy_set *set,
 				set->sel[i].policy->name);
 		fputs(": ", stderr);
 		fputs(r.err.len ? r.err.buf : "run failed\n", stderr);
+	} else {
+		/* a run that went well still says which 6.12 rules ran as 6.1's */
+		const char *l = r.err.len ? r.err.buf : "";
+
+		while (*l) {
+			size_t n = strcspn(l, "\n");
+
+			if (!strncmp(l, "mmsim: version=", 15))
+				fprintf(stderr, "%.*s\n", (int)n, l);
+			l += n + (l[n] == '\n');
+		}
 	}
 	scn_result_free(&r);
 	return st;
@@ -513,7 +548,10 @@ static int parse_axis(struct cmp_grid *g, const char *spec)
 
 	if (!eq)
 		return cmp_usage("--policy '%s': expected FAMILY=A,B,...", spec);
-	fam = policy_family_find(spec, (size_t)(eq - spec));
+	if (eq - spec == 7 && !memcmp(spec, "version", 7))
+		fam = &kver_family;	/* --version */
+	else
+		fam = policy_family_find(spec, (size_t)(eq - spec));
 	if (!fam) {
 		char name[64];
 
@@ -531,6 +569,11 @@ static int parse_axis(struct cmp_grid *g, const char *spec)
 		size_t n = c ? (size_t)(c - p) : strlen(p);
 		const struct policy *pol = policy_find(fam, p, n);
 
+		if (!pol && fam == &kver_family) {
+			fprintf(stderr, "mmsim: compare: --version: unknown version '%.*s' "
+				"(6.1 or 6.12)\n", (int)n, p);
+			return SCN_BAD_INPUT;
+		}
 		if (!pol) {
 			fprintf(stderr, "mmsim: compare: unknown %s policy '%.*s'\n", fam->name,
 				(int)n, p);
@@ -556,6 +599,7 @@ int cmd_compare(int argc, char **argv)
 	const char *file = NULL, *format = "text";
 	const char *spec[CMP_MAX_AXES];
 	unsigned int nr_specs = 0;
+	char vspec[128] = "";
 	struct cmp_cli cli = { 0 };
 	struct cmp_grid grid = { 0 };
 	struct cmp_table t;
@@ -597,6 +641,15 @@ int cmd_compare(int argc, char **argv)
 				return cmp_usage("--seed: bad number '%s'", v);
 			cli.o.seed = seed;
 			cli.o.seed_set = true;
+		} else if (!strcmp(a, "--version") || !strncmp(a, "--version=", 10)) {
+			/* the last axis: each policy combination on each version */
+			v = a[9] ? a + 10 : i + 1 < argc ? argv[++i] : NULL;
+			if (!v)
+				return cmp_usage("%s needs a value", a);
+			if (vspec[0])
+				return cmp_usage("%s", "--version given twice: name every version in "
+						 "one --version V,...");
+			snprintf(vspec, sizeof(vspec), "version=%s", v);
 		} else if (!strcmp(a, "--check")) {
 			cli.o.check = SCN_CHECK_STEPS;
 		} else if (!strcmp(a, "--no-check")) {
@@ -611,6 +664,11 @@ int cmd_compare(int argc, char **argv)
 	}
 	if (!file)
 		return cmp_usage("%s", "missing scenario FILE");
+	if (vspec[0]) {
+		if (nr_specs == CMP_MAX_AXES)
+			return cmp_usage("%s", "at most 8 --policy options, one per family");
+		spec[nr_specs++] = vspec;
+	}
 	if (!nr_specs)
 		return cmp_usage("%s", "missing --policy FAMILY=A,B,...");
 	if (strcmp(format, "text") && strcmp(format, "json"))

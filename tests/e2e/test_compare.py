@@ -27,7 +27,7 @@ drain
 """
 
 USAGE = ("usage: mmsim compare FILE --policy FAMILY=A,B,... [--policy FAMILY2=X,Y,...]... "
-         "[--format text|json] [--seed N] [--check|--no-check]")
+         "[--format text|json] [--seed N] [--check|--no-check] [--version V,...]")
 
 
 def compare(mmsim, tmp_path, text, *args, name="t.scn"):

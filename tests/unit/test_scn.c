@@ -926,7 +926,8 @@ static void test_run_version_warns_once(void **state)
 		"alloc b order=0 gfp=GFP_KERNEL\n"
 		"free b\n"
 		"cat /proc/zoneinfo\n"
-		"cat /proc/zoneinfo\n";
+		"echo 1 > /proc/sys/vm/compact_memory\n"
+		"echo 1 > /proc/sys/vm/compact_memory\n";
 	char text[512];
 	struct scn_run_opts o = { .check = true };
 	struct scn_result r;
