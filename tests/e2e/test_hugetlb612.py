@@ -118,6 +118,6 @@ def test_pool_to_the_limit_and_back(run_scenario, hvo):
         # freeing the pool back: the restores eat what HVO left at orders 0-2
         assert low(back) <= low(boot) + 5
     if not hvo:
-        # without HVO the versions' pools are alike
+        # without HVO the versions' pools are alike; the free blocks left
+        # beside them are not: 6.12's per-cpu lists and watermarks differ
         assert got["6.1"][0] == got["6.12"][0]
-        assert got["6.1"][2] == got["6.12"][2]

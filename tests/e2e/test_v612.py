@@ -83,8 +83,14 @@ def test_pool_drain_both_versions(mmsim, tmp_path, hvo):
     # and the decay between steps (an eighth each) brings it back down
     assert b612[CPU0 + "high"] == b61[CPU0 + "high"]
     before612, after612 = out["6.12"][2], out["6.12"][3]
-    assert before612[CPU0 + "high"] > b612[CPU0 + "high"]
-    assert b612[CPU0 + "high"] <= after612[CPU0 + "high"] < before612[CPU0 + "high"]
+    if hvo:
+        # with hugetlb's 6.12 batching (the whole write allocated before
+        # HVO frees any vmemmap page) CPU 0's high does not rise here
+        assert before612[CPU0 + "high"] >= b612[CPU0 + "high"]
+        assert b612[CPU0 + "high"] <= after612[CPU0 + "high"] <= before612[CPU0 + "high"]
+    else:
+        assert before612[CPU0 + "high"] > b612[CPU0 + "high"]
+        assert b612[CPU0 + "high"] <= after612[CPU0 + "high"] < before612[CPU0 + "high"]
     assert "zoneinfo.0.DMA32.cpu.1.high" in before612
 
 
