@@ -63,8 +63,11 @@ void cmp_key_word(char *dst, size_t len, const char *label)
 		if (c >= 'A' && c <= 'Z')
 			c = (char)(c - 'A' + 'a');
 		if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
-			if (sep && n && n + 2 < len)
+			if (sep && n) {
+				if (n + 2 >= len)
+					break;
 				dst[n++] = '_';
+			}
 			dst[n++] = c;
 			sep = false;
 		} else {
@@ -684,21 +687,33 @@ static void text_net_memory(const struct cmp_table *t, struct sbuf *sb)
 {
 	bool any = false;
 
-	if (!t->run[0].read)
+	if (!t->run[0].read || t->identical || t->nr_runs < 2)
 		return;
 	for (unsigned int k = 0; k < t->nr_rows && !any; k++)
 		any = ends_with(t->rows[k].key, ".net_saved_pages");
-	if (!any || t->nr_runs < 2)
+	if (!any)
 		return;
-	sb_printf(sb, "\nMemory saved against run 0 (%s): its pages in use outside hugetlb\n"
-		  "pages (present - free - per-cpu lists - hugetlb pages) minus the run's.\n",
-		  t->run[0].label);
+	sb_printf(sb, "\nMemory saved against run 0, %s: run 0's pages in use\n"
+		  "outside hugetlb pages minus the run's (in use: present\n"
+		  "- free - per-cpu lists - hugetlb pages).\n", t->run[0].label);
 	for (unsigned int i = 1; i < t->nr_runs; i++) {
-		sb_printf(sb, "run %u %s\n", i, t->run[i].label);
+		bool differs = false;
+
+		sb_printf(sb, "run %u %s", i, t->run[i].label);
 		if (!t->run[i].read) {
-			sb_printf(sb, "  no figures: the run %s\n", status_name(t->run[i].status));
+			sb_printf(sb, ": no figures, the run %s\n",
+				  t->run[i].status == SCN_FAILED ? "failed" : "had bad input");
 			continue;
 		}
+		for (unsigned int k = 0; k < t->nr_rows; k++)
+			if (ends_with(t->rows[k].key, ".net_saved_pages") && t->rows[k].have[i] &&
+			    t->rows[k].v[i])
+				differs = true;
+		if (!differs) {
+			sb_puts(sb, ": the same everywhere\n");
+			continue;
+		}
+		sb_puts(sb, "\n");
 		for (unsigned int k = 0; k < t->nr_rows; k++) {
 			const struct cmp_row *row = &t->rows[k];
 			const char *colon = strchr(row->label, ':');
@@ -714,6 +729,28 @@ static void text_net_memory(const struct cmp_table *t, struct sbuf *sb)
 					  labs(v), (double)labs(v) * PAGE_SIZE / (1 << 20));
 		}
 	}
+}
+
+/*
+ * A label too long for the label column: on lines of its own, broken at
+ * blanks to fit @width, then the label column's blanks for the values
+ */
+static void put_long_label(struct sbuf *sb, const char *label, unsigned int width,
+			   unsigned int lw)
+{
+	const char *p = label;
+
+	while (strlen(p) > width) {
+		const char *cut = p + width;
+
+		while (cut > p && *cut != ' ')
+			cut--;
+		if (cut == p)			/* no blank: cut the word */
+			cut = p + width;
+		sb_printf(sb, "%.*s\n", (int)(cut - p), p);
+		p = *cut == ' ' ? cut + 1 : cut;
+	}
+	sb_printf(sb, "%s\n%-*s", p, (int)lw, "");
 }
 
 void cmp_table_text(const struct cmp_table *t, const char *file, const struct cmp_text_opts *o,
@@ -820,7 +857,7 @@ void cmp_table_text(const struct cmp_table *t, const char *file, const struct cm
 			if (!show[k])
 				continue;
 			if (strlen(row->label) > lw)
-				sb_printf(sb, "%s\n%-*s", row->label, (int)lw, "");
+				put_long_label(sb, row->label, width, lw);
 			else
 				sb_printf(sb, "%-*s", (int)lw, row->label);
 			for (unsigned int i = first; i < end; i++) {
@@ -831,7 +868,10 @@ void cmp_table_text(const struct cmp_table *t, const char *file, const struct cm
 		}
 		first = end;
 	}
-	if (hidden)
+	if (t->identical && hidden)
+		sb_printf(sb, "\nEvery run produced identical figures (%u): the policies made no "
+			  "difference\nto this scenario (--all shows them).\n", hidden);
+	else if (hidden)
 		sb_printf(sb, "\n%u figure%s the same in every run not shown (--all shows them)\n",
 			  hidden, hidden == 1 ? "" : "s");
 	text_net_memory(t, sb);
