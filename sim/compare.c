@@ -480,8 +480,12 @@ static bool ends_with(const char *s, const char *suffix)
 static void add_net_saved_row(struct row_vec *rv, const struct cmp_row *used, unsigned int nr_runs)
 {
 	size_t scope = strlen(used->key) - strlen(USED_SUFFIX);
-	struct cmp_row *row = row_vec_add(rv);
 	const char *colon = strchr(used->label, ':');
+	struct cmp_row *row;
+
+	if (!used->have[0])		/* nothing to save against */
+		return;
+	row = row_vec_add(rv);
 
 	snprintf(row->key, sizeof(row->key), "%.*s.net_saved_pages", (int)scope, used->key);
 	snprintf(row->label, sizeof(row->label), "%.*s: pages saved against run 0",
@@ -525,11 +529,15 @@ static void build_rows(struct cmp_table *t)
 	t->rows = out.row;
 	t->nr_rows = out.n;
 
-	/* identical: two runs or more read figures, and no row tells them apart */
+	/*
+	 * identical: two runs or more, every one read figures (a run that
+	 * failed where another did not is a difference), and no row tells
+	 * them apart
+	 */
 	for (unsigned int i = 0; i < t->nr_runs; i++)
 		if (t->run[i].read && !readers++)
 			first = i;
-	t->identical = readers >= 2;
+	t->identical = readers >= 2 && readers == t->nr_runs;
 	for (unsigned int k = 0; k < t->nr_rows && t->identical; k++)
 		for (unsigned int i = 0; i < t->nr_runs; i++)
 			if (t->run[i].read && (!t->rows[k].have[i] ||

@@ -122,7 +122,7 @@ struct cmp_table {
 	/* Where the figures are from: a snapshot (name, line) or, NULL, the end */
 	const char *at;
 	int at_line;
-	/* At least two runs have figures and every row is the same in all of them */
+	/* Two runs or more, all with figures, and every row the same in all of them */
 	bool identical;
 };
 
