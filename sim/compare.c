@@ -41,6 +41,7 @@
 #include "compare.h"
 #include "host.h"
 #include "hugetlb.h"
+#include "memblock.h"
 #include "mmzone.h"
 #include "page.h"
 #include "page_alloc.h"
@@ -156,11 +157,40 @@ static bool inuse_movable(struct machine *m, unsigned long pfn, unsigned int ord
 }
 
 /*
+ * Boot marks every page memblock reserved PageReserved.  While nothing
+ * wrote the vmemmap chunk holding a page's flags, it still is, and the
+ * frame store can say so without materialising the chunk
+ * (fstore_frame_bytes_present), which reading the flags would do: on a
+ * 1 TiB machine that is the whole boot memmap, 256 MiB of host memory.
+ * Returns the first pfn after @pfn whose flags are not known that way
+ * (@pfn itself when its own are not).
+ */
+static unsigned long skip_boot_reserved(struct machine *m, unsigned long pfn, unsigned long end)
+{
+	uint64_t va = page_va(m, pfn), chunk_end;
+	unsigned long frame;
+	bool writable;
+
+	if (m->sched || !memblock_is_reserved(m, pfn) ||
+	    !vmemmap_peek(m, va, &frame, &writable, NULL) ||
+	    fstore_frame_bytes_present(m, frame, (unsigned int)(va & (PAGE_SIZE - 1))))
+		return pfn;
+	chunk_end = (va | (FST_CHUNK_SIZE - 1)) + 1;
+	/* the next pages' flags in the same untouched chunk read the same way */
+	do
+		pfn++;
+	while (pfn < end && page_va(m, pfn) + sizeof(uint64_t) <= chunk_end &&
+	       memblock_is_reserved(m, pfn));
+	return pfn;
+}
+
+/*
  * The pageblocks of @z per migratetype that hold an in-use block of
  * another mobility: pagetypeinfo's "Number of mixed blocks", which needs
  * PAGE_OWNER (off in Debian, absent from the model), computed from the
  * struct pages the way its walk goes (pagetypeinfo_showmixedcount_print):
- * free blocks and reserved pages are skipped, a block counts once, under
+ * free blocks and reserved pages are skipped (boot's without reading
+ * them, skip_boot_reserved), a block counts once, under
  * its type, at the first page that does not match.  Movable blocks match
  * movable pages; Unmovable and Reclaimable ones unmovable pages (the model
  * cannot tell the two apart); HighAtomic and Isolate blocks match nothing.
@@ -182,9 +212,14 @@ static void mixed_pageblocks(struct machine *m, struct zone *z, long count[MIGRA
 			block_end = end;
 		bmt = get_pfnblock_migratetype(z, pfn);
 		for (; pfn < block_end; pfn++) {
+			unsigned long next = skip_boot_reserved(m, pfn, block_end);
 			unsigned int order = 0;
 			bool movable, match;
 
+			if (next != pfn) {
+				pfn = next - 1;
+				continue;
+			}
 			if (page_zone(m, pfn) != z)
 				continue;
 			if (PageBuddy(m, pfn)) {

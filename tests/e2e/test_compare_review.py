@@ -206,3 +206,26 @@ def test_new_usage_errors(mmsim, tmp_path, args, message):
     r = compare(mmsim, tmp_path, POOL, "--policy", "hvo=reuse-head", *args)
     assert r.returncode == 2
     assert r.stderr.startswith(f"mmsim: compare: {message}\nusage: mmsim compare FILE")
+
+
+def test_mixed_pageblocks_after_stealing(mmsim, tmp_path):
+    """Movable pages fill the zone, every other one is freed, then kernel
+    allocations fall back to Movable blocks and claim them (half of each is
+    free): the claimed blocks turn Unmovable with the user pages still in
+    them, which is what "mixed" counts.  No Movable block holds a kernel
+    page: the fallback claimed every block it took from."""
+    text = ("machine nodes=1 mem=256M cpus=1\n"
+            "fill base order=0 gfp=GFP_HIGHUSER_MOVABLE until=min\n"
+            "free base every=2\n"
+            "snapshot before\n"
+            "fill slab order=0 gfp=GFP_KERNEL count=4096\n"
+            "drain\n")
+    before, after = (json.loads(compare(mmsim, tmp_path, text, "--policy", "hvo=reuse-head",
+                                        "--format", "json", *at).stdout)["runs"][0]["figures"]
+                     for at in (["--at", "before"], []))
+    assert before["node0.dma32.mixed_pageblocks.unmovable"] == 0
+    mixed = after["node0.dma32.mixed_pageblocks.unmovable"]
+    claimed = after["node0.dma32.pageblocks.unmovable"] - before["node0.dma32.pageblocks.unmovable"]
+    assert 0 < mixed <= after["node0.dma32.pageblocks.unmovable"]
+    assert mixed >= claimed - 1
+    assert after["node0.dma32.mixed_pageblocks.movable"] == 0
