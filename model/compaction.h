@@ -67,5 +67,6 @@ int fragmentation_index(struct zone *z, unsigned int order);
 int unusable_free_index(struct zone *z, unsigned int order);
 /* The same from free block counts by order (e.g. summed over zones) */
 int unusable_free_index_blocks(const unsigned long nr_free[MAX_ORDER], unsigned int order);
+int fragmentation_index_blocks(const unsigned long nr_free[MAX_ORDER], unsigned int order);
 
 #endif /* MMSIM_COMPACTION_H */

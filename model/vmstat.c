@@ -530,6 +530,16 @@ int unusable_free_index_blocks(const unsigned long nr_free[MAX_ORDER], unsigned 
 	return __unusable_free_index(order, &info);
 }
 
+/* The fragmentation index the same way (compare's per-zone figures, tests) */
+int fragmentation_index_blocks(const unsigned long nr_free[MAX_ORDER], unsigned int order)
+{
+	struct contig_page_info info = { 0 };
+
+	for (unsigned int o = 0; o < MAX_ORDER; o++)
+		contig_page_info_add(&info, nr_free[o], o, order);
+	return __fragmentation_index(order, &info);
+}
+
 /* -------------------------------------------------------------------------
  * /proc/buddyinfo
  */

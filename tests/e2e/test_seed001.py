@@ -9,6 +9,8 @@ import json
 
 import pytest
 
+from compare_text import rows, value
+
 from conftest import SCENARIOS
 
 SEED = SCENARIOS / "seed001"
@@ -46,16 +48,16 @@ def test_compare_tells_the_policies_apart(mmsim):
     fs, sp = runs["foll-split"]["figures"], runs["split-pmd"]["figures"]
     # 5.3: the first THP was split for good; the copies stayed (2 pages x 2 processes);
     # khugepaged made a new THP of its pages, which the copies keep PTE-mapped
-    assert fs["split THPs"] == 1
-    assert fs["PTE-mapped THPs"] == 1
-    assert fs["anon pages"] == 4
+    assert fs["thp_uprobe.split_thps"] == 1
+    assert fs["thp_uprobe.pte_mapped_thps"] == 1
+    assert fs["thp_uprobe.anon_pages"] == 4
     # the series without collapse: the THP is whole, PTE-mapped, the copies gone
-    assert sp["split THPs"] == 0
-    assert sp["PTE-mapped THPs"] == 1
-    assert sp["anon pages"] == 0
+    assert sp["thp_uprobe.split_thps"] == 0
+    assert sp["thp_uprobe.pte_mapped_thps"] == 1
+    assert sp["thp_uprobe.anon_pages"] == 0
     for f in (fs, sp):
-        assert f["PMD-mapped THPs"] == 1
-        assert f["page-table pages"] == 4
+        assert f["thp_uprobe.pmd_mapped_thps"] == 1
+        assert f["thp_uprobe.page_table_pages"] == 4
 
 
 def test_compare_khugepaged_figures(mmsim):
@@ -68,34 +70,37 @@ def test_compare_khugepaged_figures(mmsim):
     runs = {run["policy"]: run for run in json.loads(r.stdout)["runs"]}
     want = {
         #                     wake-ups full  collapsed made  until
-        "foll-split":         (4,       4,    0,        1,    "never"),
-        "split-pmd":          (4,       4,    0,        0,    "never"),
+        "foll-split":         (4,       4,    0,        1,    None),
+        "split-pmd":          (4,       4,    0,        0,    None),
         "split-pmd-collapse": (4,       4,    0,        0,    0),
         "collapse-6.6":       (4,       4,    16,       0,    0),
     }
     for policy, w in want.items():
         f = runs[policy]["figures"]
-        got = (f["khugepaged wake-ups"], f["khugepaged full scans"],
-               f["khugepaged pages_collapsed"], f["THPs khugepaged made"],
-               f["wake-ups until PMD-mapped"])
+        got = (f["thp_uprobe.khugepaged_wake_ups"], f["thp_uprobe.khugepaged_full_scans"],
+               f["thp_uprobe.khugepaged_pages_collapsed"], f["thp_uprobe.thps_khugepaged_made"],
+               f["thp_uprobe.wake_ups_until_pmd_mapped"])
         assert got == w, (policy, got)
-    # never against a number has no difference
-    assert runs["split-pmd"]["difference"]["wake-ups until PMD-mapped"] == 0
-    assert runs["split-pmd-collapse"]["difference"]["wake-ups until PMD-mapped"] is None
-    assert runs["collapse-6.6"]["difference"]["khugepaged pages_collapsed"] == 16
+    # never (null) against a number has no difference
+    assert runs["split-pmd"]["difference"]["thp_uprobe.wake_ups_until_pmd_mapped"] == 0
+    assert runs["split-pmd-collapse"]["difference"]["thp_uprobe.wake_ups_until_pmd_mapped"] \
+        is None
+    assert runs["collapse-6.6"]["difference"]["thp_uprobe.khugepaged_pages_collapsed"] == 16
 
 
 def test_compare_text_says_never(mmsim):
     r = mmsim("compare", SEED / "uprobe-text.scn", "--policy",
               "thp-uprobe=split-pmd,split-pmd-collapse")
     assert r.returncode == 0, r.stderr
-    table, diff = r.stdout.split("\ndifference against split-pmd\n")
-    rows = {line[:28].strip(): line[28:].split() for line in table.splitlines()}
-    assert rows["wake-ups until PMD-mapped"] == ["never", "0"]
-    assert rows["khugepaged wake-ups"] == ["4", "4"]
-    drows = {line[:28].strip(): line[28:].split() for line in diff.splitlines()}
-    assert drows["wake-ups until PMD-mapped"] == ["-"]
-    assert drows["PMD-mapped THPs"] == ["+1"]
+    t = rows(r.stdout)
+    # never against a number: no difference
+    assert t["machine: wake-ups until PMD-mapped"] == ["never", "0 (       -)"]
+    # the same in both runs: not shown unless asked for
+    assert "machine: khugepaged wake-ups" not in t
+    assert t["machine: PMD-mapped THPs"] == ["1", "2 ( 100.00%)"]
+    r = mmsim("compare", SEED / "uprobe-text.scn", "--policy",
+              "thp-uprobe=split-pmd,split-pmd-collapse", "--all")
+    assert rows(r.stdout)["machine: khugepaged wake-ups"] == ["4", "4 (   0.00%)"]
 
 
 def test_define_enable_disable_delete(run_scenario):

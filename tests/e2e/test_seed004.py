@@ -13,6 +13,8 @@ import json
 
 import pytest
 
+from compare_text import rows, value
+
 from conftest import SCENARIOS
 
 SEED = SCENARIOS / "seed004"
@@ -44,21 +46,21 @@ def test_compare_prints_both(mmsim):
     runs = data["runs"]
     assert [run["policy"] for run in runs] == ["unused-0xfd", "leak"]
     fig = {name: [run["figures"][name] for run in runs] for name in runs[0]["figures"]}
-    assert fig["vmemmap PMDs leaked"] == [0, 4]
-    assert fig["vmemmap PMDs freed"] == [4, 0]
-    assert fig["vmemmap PMDs mapped"][1] == fig["vmemmap PMDs mapped"][0] + 4
-    assert fig["vmemmap pages mapped"][1] == fig["vmemmap pages mapped"][0] + 4 * 512
-    assert fig["node 0 memmap pages"] == [0, 2048]
+    assert fig["vmemmap_subpmd.vmemmap_pmds_leaked"] == [0, 4]
+    assert fig["vmemmap_subpmd.vmemmap_pmds_freed"] == [4, 0]
+    assert fig["vmemmap_subpmd.vmemmap_pmds_mapped"][1] == \
+        fig["vmemmap_subpmd.vmemmap_pmds_mapped"][0] + 4
+    assert fig["vmemmap_subpmd.vmemmap_pages_mapped"][1] == \
+        fig["vmemmap_subpmd.vmemmap_pages_mapped"][0] + 4 * 512
+    assert fig["node0.memmap_pages"] == [0, 2048]
 
 
 def test_compare_text(mmsim):
     r = mmsim("compare", SEED / "subsections.scn", "--policy", FAMILY)
     assert r.returncode == 0, r.stderr
-    table = r.stdout.split("\ndifference against", 1)[0]
-    rows = {line.rsplit(None, 2)[0].strip(): line.split()[-2:] for line in table.splitlines()
-            if line.startswith("vmemmap PMDs")}
-    assert rows["vmemmap PMDs leaked"] == ["0", "4"]
-    assert rows["vmemmap PMDs freed"] == ["4", "0"]
+    t = rows(r.stdout)
+    assert [value(c) for c in t["machine: vmemmap PMDs leaked"]] == ["0", "4"]
+    assert [value(c) for c in t["machine: vmemmap PMDs freed"]] == ["4", "0"]
 
 
 def test_sixty_four_byte_pages_fill_their_pmds(mmsim, tmp_path):

@@ -104,18 +104,16 @@ def test_compare_version_axis(mmsim, tmp_path):
     (tmp_path / "t.scn").write_text(POOL)
     r = mmsim("compare", "t.scn", "--version", "6.1,6.12", cwd=tmp_path)
     assert r.returncode == 0, r.stderr
-    assert r.stdout.startswith("mmsim compare t.scn, version=6.1,6.12\n\n")
-    head = r.stdout.split("\n\n")[1].splitlines()[0].split()
-    assert head == ["6.1", "6.12"]
-    assert "difference against 6.1" in r.stdout
+    assert r.stdout.startswith("mmsim compare t.scn, version=6.1,6.12\n")
+    assert "\nrun 0  6.1                  ok        baseline\nrun 1  6.12 " in r.stdout
     # the 6.12 run says which rules ran as 6.1's, once each
     assert r.stderr and all(WARN.match(line) for line in r.stderr.splitlines())
     # with a policy axis: every combination, the version innermost
     r = mmsim("compare", "t.scn", "--policy", "hvo=reuse-head,new-head",
               "--version=6.1,6.12", cwd=tmp_path)
     assert r.returncode == 0, r.stderr
-    head = r.stdout.split("\n\n")[1].splitlines()[0].split()
-    assert head == ["reuse-head/6.1", "reuse-head/6.12", "new-head/6.1", "new-head/6.12"]
+    runs = [line.split()[2] for line in r.stdout.splitlines() if re.match(r"run \d+  ", line)]
+    assert runs == ["reuse-head/6.1", "reuse-head/6.12", "new-head/6.1", "new-head/6.12"]
 
 
 @pytest.mark.parametrize("args,message", [
