@@ -23,6 +23,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "explore.h"
 #include "policy.h"
@@ -91,5 +92,8 @@ struct race_inst {
 int race_prepare(struct race_inst *ri, const struct race_def *r, const struct policy_set *picks,
 		 const struct race_expect *e, char *err, size_t errlen);
 void race_release(struct race_inst *ri);
+
+/* `mmsim explore ...` (explore_cmd.c): argv[1] is "explore"; returns the exit status */
+int explore_main(int argc, char **argv, FILE *out, FILE *err);
 
 #endif /* MMSIM_RACES_H */
