@@ -61,6 +61,8 @@ static void print_expectations(FILE *out, const struct race_def *r)
 			e->policy ? " " : "", e->fails ? "fails" : "clean");
 		if (e->fails && e->msg)
 			fprintf(out, " ('%s')", e->msg);
+		if (e->note)
+			fprintf(out, " [%s]", e->note);
 	}
 	fprintf(out, "\n");
 }

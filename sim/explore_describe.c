@@ -50,38 +50,64 @@ struct xd_frame {
 	unsigned int seen;		/* the walk number that last found it */
 };
 
+/* The roles seen so far, an open-addressing hash on (frame, kind) */
 struct xp_desc_state {
-	struct xd_frame *f;
+	struct xd_frame *f;		/* frame PFN_NONE: a free slot */
 	size_t n, cap;
 	unsigned int walk;		/* walks so far */
 };
 
+static size_t xd_slot(const struct xp_desc_state *d, unsigned long frame, enum xd_kind kind)
+{
+	uint64_t h = ((uint64_t)frame * 2 + kind) * 0x9e3779b97f4a7c15ULL;
+	size_t i = (size_t)(h >> 20) & (d->cap - 1);
+
+	while (d->f[i].frame != PFN_NONE && (d->f[i].frame != frame || d->f[i].kind != kind))
+		i = (i + 1) & (d->cap - 1);
+	return i;
+}
+
 static struct xd_frame *xd_find(struct xp_desc_state *d, unsigned long frame, enum xd_kind kind)
 {
-	for (size_t i = 0; i < d->n; i++)
-		if (d->f[i].frame == frame && d->f[i].kind == kind)
-			return &d->f[i];
-	return NULL;
+	struct xd_frame *f;
+
+	if (!d->cap)
+		return NULL;
+	f = &d->f[xd_slot(d, frame, kind)];
+	return f->frame == PFN_NONE ? NULL : f;
+}
+
+static void xd_grow(struct xp_desc_state *d)
+{
+	struct xd_frame *old = d->f;
+	size_t oc = d->cap;
+
+	d->cap = oc ? 2 * oc : 1024;
+	d->f = host_calloc(d->cap, sizeof(*d->f), "describing a trace");
+	for (size_t i = 0; i < d->cap; i++)
+		d->f[i].frame = PFN_NONE;
+	for (size_t i = 0; i < oc; i++)
+		if (old[i].frame != PFN_NONE)
+			d->f[xd_slot(d, old[i].frame, old[i].kind)] = old[i];
+	host_free(old);
 }
 
 static void xd_note(struct xp_desc_state *d, const struct xd_frame *e)
 {
-	struct xd_frame *f = xd_find(d, e->frame, e->kind);
+	struct xd_frame *f;
 
-	if (f) {
+	if (2 * (d->n + 1) > d->cap)
+		xd_grow(d);
+	f = &d->f[xd_slot(d, e->frame, e->kind)];
+	if (f->frame != PFN_NONE) {
 		/* a vmemmap frame keeps its first (or first writable) mapping */
 		if (e->kind == XD_VMEMMAP && f->seen == d->walk && (f->writable || !e->writable))
 			return;
-		*f = *e;
-		f->seen = d->walk;
-		return;
+	} else {
+		d->n++;
 	}
-	if (d->n == d->cap) {
-		d->cap = d->cap ? 2 * d->cap : 64;
-		d->f = host_reallocarray(d->f, d->cap, sizeof(*d->f), "describing a trace");
-	}
-	d->f[d->n] = *e;
-	d->f[d->n++].seen = d->walk;
+	*f = *e;
+	f->seen = d->walk;
 }
 
 static pteval_t raw_entry(struct machine *m, unsigned long table, unsigned int idx)

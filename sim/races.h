@@ -35,6 +35,7 @@ struct race_expect {
 	const char *msg;		/* ... whose message contains this */
 	const char *const *windows;	/* a clean search must open these (NULL: none) */
 	const char *test;		/* the CMocka test checking it (tests/races/) */
+	const char *note;		/* a caveat `mmsim explore` prints with it */
 	bool one_schedule;		/* clean in a single schedule: the CPUs never
 					 * overlap (a test then need not see more) */
 };

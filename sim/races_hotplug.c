@@ -354,7 +354,8 @@ HW_RACE(race_ptdump_remove_memory, "ptdump-remove-memory", "pagewalk-lock",
 	PTDUMP ": get_online_mems, the mmap lock", REMOVE_512,
 	((struct hw){ .body = B_PTDUMP, .online_mems = true }), s_ptdump,
 	{ .policy = "6.8", .windows = s_ptdump,
-	  .test = "ptdump_walk_vs_remove_memory_online_mems" });
+	  .test = "ptdump_walk_vs_remove_memory_online_mems" },
+	{ .policy = "6.1" }, { .policy = "6.17" });
 /* ... without get_online_mems: the use-after-free, whatever the mmap lock */
 static const struct hw no_online_cfg = { .body = B_PTDUMP };
 static const struct race_expect no_online_expect[] = {

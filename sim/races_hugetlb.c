@@ -71,6 +71,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
 
 #include "races_int.h"
 #include "check.h"
@@ -333,6 +334,7 @@ static void sr_final(struct xp_ctx *x, void *state)
 	struct machine *m = s->m;
 	struct hstate *h = hugetlb_default_hstate(m);
 	unsigned long p1 = huge_page(m, s->pb->mm, B_VA + M2), b_table;
+	uint64_t a_now = s->dst;
 	char err[512];
 
 	if (!race_pcp_untouched(x, m, s->buddy0))
@@ -341,7 +343,10 @@ static void sr_final(struct xp_ctx *x, void *state)
 		xp_fail(x, "after the race: %s", err);
 		return;
 	}
-	if (s->res[0] != (long)s->dst || s->res[1] != UA_OK) {
+	/* hugetlb-mremap=reject refuses the move: a stays where it was */
+	if (s->res[0] == -EINVAL && s->b.policy && !strcmp(s->b.policy->name, "reject"))
+		a_now = s->a_va;
+	if ((s->res[0] != (long)s->dst && a_now == s->dst) || s->res[1] != UA_OK) {
 		xp_fail(x, "mremap returned %#lx, b's read %ld", s->res[0], s->res[1]);
 		return;
 	}
@@ -352,14 +357,14 @@ static void sr_final(struct xp_ctx *x, void *state)
 	b_table = race_pmd_table(m, s->pb->mm, B_VA);
 	race_window(x, &s->b, "b shared a's table before the move and kept P1",
 			b_table == s->old_table &&
-			huge_page(m, s->a->mm, s->dst + M2) == PFN_NONE);
+			huge_page(m, s->a->mm, a_now + M2) == PFN_NONE);
 	race_window(x, &s->b, "b shared a's table after the move emptied it",
 			b_table == s->old_table &&
-			huge_page(m, s->a->mm, s->dst + M2) == p1);
+			huge_page(m, s->a->mm, a_now + M2) == p1);
 	race_window(x, &s->b, "b came after a's old range went", b_table != s->old_table);
 
 	/* everything back: unmap both, truncate F */
-	if (vm_munmap(m, s->a, s->dst, G1) || vm_munmap(m, s->pb, B_VA, G1) ||
+	if (vm_munmap(m, s->a, a_now, G1) || vm_munmap(m, s->pb, B_VA, G1) ||
 	    do_ftruncate(m, s->a, s->fd, 0)) {
 		xp_fail(x, "the unmaps or the truncation failed");
 		return;
@@ -398,18 +403,26 @@ static const char *const windows[] = { W_SHARED_KEPT, W_SHARED_EMPTY, W_AFTER, N
 
 SR_RACE(race_hugetlb_mremap_fault, "hugetlb-mremap-fault", MOVE_1G,
 	((struct sr){ .a_va = G1, .dst = 2 * G1 + M2 }), windows,
-	{ .policy = "move", .windows = windows, .test = "hugetlb_mremap_race" });
+	{ .policy = "move", .windows = windows, .test = "hugetlb_mremap_race" },
+	{ .policy = "reject" }, { .policy = "move-v1", .fails = true, .msg = "BUG_ON(vma_shareable" },
+	{ .policy = "move-noclear", .fails = true, .msg = "BUG_ON(vma_shareable" });
 SR_RACE(race_hugetlb_mremap_fault_no_vma_lock, "hugetlb-mremap-fault-no-vma-lock",
 	MOVE_1G ", without the VMA lock (m->inject.hugetlb_move_skip_vma_lock)",
 	((struct sr){ .a_va = G1, .dst = 2 * G1 + M2, .skip_vma_lock = true }), windows,
-	{ .policy = "move", .windows = windows, .test = "hugetlb_mremap_race_no_vma_lock" });
+	{ .policy = "move", .windows = windows, .test = "hugetlb_mremap_race_no_vma_lock" },
+	{ .policy = "reject" }, { .policy = "move-v1", .fails = true, .msg = "BUG_ON(vma_shareable" },
+	{ .policy = "move-noclear", .fails = true, .msg = "BUG_ON(vma_shareable" });
 SR_RACE(race_hugetlb_mremap_shareable_fault, "hugetlb-mremap-shareable-fault", MOVE_1G_2M,
 	((struct sr){ .a_va = G1 + M2, .dst = 3 * G1 }), windows,
 	{ .policy = "move", .fails = true, .msg = "deadlock",
-	  .test = "hugetlb_mremap_race_6_1_deadlock" });
+	  .test = "hugetlb_mremap_race_6_1_deadlock" },
+	{ .policy = "reject" }, { .policy = "move-v1" }, { .policy = "move-noclear" });
 SR_RACE(race_hugetlb_mremap_shareable_fault_no_locks, "hugetlb-mremap-shareable-fault-no-locks",
 	MOVE_1G_2M ", without the VMA lock and i_mmap_rwsem "
 	"(m->inject.hugetlb_move_skip_locks)",
 	((struct sr){ .a_va = G1 + M2, .dst = 3 * G1, .skip_locks = true }), windows,
 	{ .policy = "move", .fails = true, .msg = "compound_mapcount",
-	  .test = "hugetlb_mremap_race_no_locks" });
+	  .test = "hugetlb_mremap_race_no_locks" },
+	{ .policy = "reject" },
+	{ .policy = "move-v1", .fails = true, .msg = "compound_mapcount" },
+	{ .policy = "move-noclear", .fails = true, .msg = "compound_mapcount" });

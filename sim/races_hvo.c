@@ -301,7 +301,10 @@ HVO_RACE(race_hvo_frozen_gup, "hvo-frozen-gup",
 	 ((struct hvo_race){ .frozen = true, .unfreeze = true, .final_ref = 1,
 			     .cpu1 = C1_GUP_FAST }), w_gup,
 	 LIST({ .policy = "new-head", .windows = w_gup,
-		.test = "seed000_new_head_frozen_gup" }));
+		.test = "seed000_new_head_frozen_gup" },
+	      { .policy = "reuse-head" }, { .policy = "new-head-v1" },
+	      { .policy = "new-head-boot" }, { .policy = "new-head-aligned" },
+	      { .policy = "new-head-6.7" }, { .policy = "new-head-6.12" }));
 
 /*
  *   H: flags ---copy---> N: flags (no PG_hwpoison)
@@ -313,7 +316,11 @@ HVO_RACE(race_hvo_memory_failure, "hvo-memory-failure",
 			     .cpu1 = C1_MEMORY_FAILURE }), w_hwpoison,
 	 LIST({ .policy = "new-head", .fails = true, .msg = "lost update",
 		.windows = w_hwpoison, .test = "seed000_new_head_memory_failure" },
-	      { .policy = "reuse-head" }));
+	      { .policy = "reuse-head" }, { .policy = "new-head-boot" },
+	      { .policy = "new-head-v1", .fails = true, .msg = "lost update" },
+	      { .policy = "new-head-aligned", .fails = true, .msg = "lost update" },
+	      { .policy = "new-head-6.7", .fails = true, .msg = "lost update" },
+	      { .policy = "new-head-6.12", .fails = true, .msg = "lost update" }));
 
 /*
  *   boot (CPU0): copy H->N, remap, flush, free H; booted = 1
@@ -323,7 +330,10 @@ HVO_RACE(race_hvo_boot_get_put, "hvo-boot-get-put",
 	 "waits until boot is over, then page_ref_add_return(head, +1), -1",
 	 ((struct hvo_race){ .boot = true, .final_ref = 1, .cpu1 = C1_AFTER_BOOT }), w_get_put,
 	 LIST({ .policy = "new-head-boot", .windows = w_new_head,
-		.test = "seed000_new_head_boot", .one_schedule = true }));
+		.test = "seed000_new_head_boot", .one_schedule = true },
+	      { .policy = "reuse-head" }, { .policy = "new-head" }, { .policy = "new-head-v1" },
+	      { .policy = "new-head-aligned" }, { .policy = "new-head-6.7" },
+	      { .policy = "new-head-6.12" }));
 
 /* -------------------------------------------------------------------------
  * The lost-update check itself, on a remap that is wrong on purpose

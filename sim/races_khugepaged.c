@@ -396,31 +396,47 @@ static const char *const s_kr_all[] = {
 
 KR_RACE(race_retract_cow_fault, "retract-cow-fault", RETRACT, "write q's page 1 (COW)",
 	((struct kr){ .body = B_WRITE }),
-	{ .policy = "split-pmd-collapse", .windows = s_cow, .test = "retract_vs_cow_fault" });
+	{ .policy = "split-pmd-collapse", .windows = s_cow, .test = "retract_vs_cow_fault" },
+	{ .policy = "foll-split" }, { .policy = "split-pmd" },
+	{ .policy = "collapse-6.6", .fails = true, .msg = "invariants: ", .note = "measured, not analysed: 6.6 retracts without the mmap lock" });
 KR_RACE(race_retract_read_fault, "retract-read-fault", RETRACT, "read q's page 1",
 	((struct kr){ .body = B_READ }),
-	{ .policy = "split-pmd-collapse", .windows = s_read, .test = "retract_vs_read_fault" });
+	{ .policy = "split-pmd-collapse", .windows = s_read, .test = "retract_vs_read_fault" },
+	{ .policy = "foll-split" }, { .policy = "split-pmd" },
+	{ .policy = "collapse-6.6", .fails = true, .msg = "invariants: ", .note = "measured, not analysed: 6.6 retracts without the mmap lock" });
 KR_RACE(race_retract_cow_fault_unlock_early, "retract-cow-fault-unlock-early",
 	RETRACT ", T unlocked first (m->inject.khugepaged_unlock_early)",
 	"write q's page 1 (COW)", ((struct kr){ .body = B_WRITE, .unlock_early = true }),
 	{ .policy = "split-pmd-collapse", .windows = s_cow_early,
-	  .test = "retract_vs_cow_fault_unlock_early" });
+	  .test = "retract_vs_cow_fault_unlock_early" },
+	{ .policy = "foll-split" }, { .policy = "split-pmd" },
+	{ .policy = "collapse-6.6", .fails = true, .msg = "invariants: ", .note = "measured, not analysed: 6.6 retracts without the mmap lock" });
 KR_RACE(race_retract_read_fault_unlock_early, "retract-read-fault-unlock-early",
 	RETRACT ", T unlocked first (m->inject.khugepaged_unlock_early)", "read q's page 1",
 	((struct kr){ .body = B_READ, .unlock_early = true }),
 	{ .policy = "split-pmd-collapse", .fails = true, .msg = "invariants: ",
-	  .test = "retract_vs_read_fault_unlock_early" });
+	  .test = "retract_vs_read_fault_unlock_early" },
+	{ .policy = "foll-split", .fails = true, .msg = "invariants: " },
+	{ .policy = "split-pmd", .fails = true, .msg = "invariants: " },
+	{ .policy = "collapse-6.6", .fails = true, .msg = "invariants: ", .note = "measured, not analysed: 6.6 retracts without the mmap lock" });
 KR_RACE(race_retract_lockless_walker, "retract-lockless-walker", RETRACT_66,
 	"rcu_read_lock, read q's PMD and PTEs (GUP-fast under RCU)",
 	((struct kr){ .body = B_WALK }),
-	{ .policy = "collapse-6.6", .windows = s_walk, .test = "retract_66_vs_lockless_walker" });
+	{ .policy = "collapse-6.6", .windows = s_walk, .test = "retract_66_vs_lockless_walker" },
+	{ .policy = "split-pmd-collapse", .fails = true, .msg = "was freed while the walker",
+	  .note = "the walker stands for GUP-fast under RCU; before 6.6 tables go at once and GUP-fast relies on disabled interrupts, which it does not model" },
+	{ .policy = "split-pmd", .fails = true, .msg = "was freed while the walker", .note = "the walker stands for GUP-fast under RCU; before 6.6 tables go at once and GUP-fast relies on disabled interrupts, which it does not model" },
+	{ .policy = "foll-split", .fails = true, .msg = "was freed while the walker", .note = "the walker stands for GUP-fast under RCU; before 6.6 tables go at once and GUP-fast relies on disabled interrupts, which it does not model" });
 KR_RACE(race_retract_lockless_walker_no_grace_period, "retract-lockless-walker-no-grace-period",
 	RETRACT_66 ", the table freed at once (m->inject.khugepaged_free_table_early)",
 	"rcu_read_lock, read q's PMD and PTEs (GUP-fast under RCU)",
 	((struct kr){ .body = B_WALK, .free_early = true }),
 	{ .policy = "collapse-6.6", .fails = true,
 	  .msg = "was freed while the walker was still in its read-side section",
-	  .test = "retract_66_vs_lockless_walker_no_grace_period" });
+	  .test = "retract_66_vs_lockless_walker_no_grace_period" },
+	{ .policy = "split-pmd-collapse", .fails = true, .msg = "was freed while the walker" },
+	{ .policy = "split-pmd", .fails = true, .msg = "was freed while the walker" },
+	{ .policy = "foll-split", .fails = true, .msg = "was freed while the walker" });
 
 /* -------------------------------------------------------------------------
  * The uprobe races
@@ -708,10 +724,12 @@ UR_RACE(race_uprobe_madv_collapse, "uprobe-madv-collapse",
 	"MADV_COLLAPSE: mmap_write_lock, collapse_pte_mapped_thp(p, A, true)",
 	((struct ur){ .cpu0 = C_MADVISE }), s_madvise,
 	{ .policy = "split-pmd-collapse", .windows = s_madvise,
-	  .test = "madv_collapse_vs_uprobe_register" });
+	  .test = "madv_collapse_vs_uprobe_register" },
+	{ .policy = "split-pmd" }, { .policy = "collapse-6.6" });
 UR_RACE(race_uprobe_madv_collapse_no_subpage_check, "uprobe-madv-collapse-no-subpage-check",
 	"MADV_COLLAPSE without the subpage check "
 	"(m->inject.khugepaged_cpmt_skip_subpage_check)",
 	((struct ur){ .cpu0 = C_MADVISE, .skip_subpage_check = true }), s_madvise,
 	{ .policy = "split-pmd-collapse", .fails = true, .msg = "mapcount underflow",
-	  .test = "madv_collapse_vs_uprobe_register_no_subpage_check" });
+	  .test = "madv_collapse_vs_uprobe_register_no_subpage_check" },
+	{ .policy = "split-pmd" }, { .policy = "collapse-6.6" });
