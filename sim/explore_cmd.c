@@ -25,6 +25,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "explore_int.h"
+#include "host.h"
 #include "races.h"
 #include "scn.h"
 
@@ -178,6 +180,13 @@ int explore_main(int argc, char **argv, FILE *out, FILE *err)
 	}
 	if (!name)
 		return explore_error(err, "%s", "missing RACE (mmsim explore --list lists them)");
+	if (replay) {
+		struct xp_parsed p;
+
+		if (xp_parse_schedule(replay, &p, msg, sizeof(msg)))
+			return explore_error(err, "--replay: %s", msg);
+		host_free(p.choices);
+	}
 	r = race_find(name);
 	if (!r) {
 		fprintf(err, "mmsim explore: no race '%s'; the races are:\n", name);

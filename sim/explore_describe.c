@@ -363,7 +363,10 @@ void xp_describe_fp(struct xp_ctx *x, const struct xp_fp *fp, char **desc, char 
 	if (fp->op == SCHED_YIELD)
 		return;
 	if (fp->op == SCHED_TLB_FLUSH) {
-		va_range_str(m, fp->addr, fp->len, buf, sizeof(buf));
+		if (fp->len == UINT32_MAX)
+			snprintf(buf, sizeof(buf), "every address");
+		else
+			va_range_str(m, fp->addr, fp->len, buf, sizeof(buf));
 		*desc = host_strdup(buf, "describing a trace");
 		return;
 	}
