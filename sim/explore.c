@@ -942,7 +942,8 @@ static void describe_step(struct xp_ctx *x, size_t i)
 		while (cap <= i)
 			cap *= 2;
 		x->desc = host_reallocarray(x->desc, cap, sizeof(*x->desc), "describing a trace");
-		x->fdesc = host_reallocarray(x->fdesc, cap, sizeof(*x->fdesc), "describing a trace");
+		x->fdesc = host_reallocarray(x->fdesc, cap, sizeof(*x->fdesc),
+					     "describing a trace");
 		x->dframe = host_reallocarray(x->dframe, cap, sizeof(*x->dframe),
 					      "describing a trace");
 		for (size_t k = old; k < cap; k++) {

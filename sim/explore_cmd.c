@@ -70,9 +70,8 @@ static void print_expectations(FILE *out, const struct race_def *r)
 }
 
 /* The failure and its trace, the replay string */
-static void print_failure(FILE *out, const struct race_def *r, const struct race_inst *ri,
-			  const struct xp_result *res, const struct xp_result *described,
-			  int argc, char **argv, bool full)
+static void print_failure(FILE *out, const struct race_def *r, const struct xp_result *res,
+			  const struct xp_result *described, int argc, char **argv, bool full)
 {
 	const struct xp_result *t = described ? described : res;
 
@@ -91,7 +90,6 @@ static void print_failure(FILE *out, const struct race_def *r, const struct race
 		fprintf(out, "  (in the tests: MMSIM_REPLAY='%s' MMSIM_REPLAY_TEST=NAME)\n",
 			res->schedule);
 	}
-	(void)ri;
 	if (!t->ntrace)
 		return;
 	if (full) {
@@ -105,8 +103,9 @@ static void print_failure(FILE *out, const struct race_def *r, const struct race
 static void print_windows(FILE *out, const struct xp_result *res)
 {
 	for (unsigned int i = 0; i < res->nwindows; i++)
-		fprintf(out, "window %s: %s (%lu)\n", res->windows[i].hits ? "opened" : "never opened",
-			res->windows[i].name, res->windows[i].hits);
+		fprintf(out, "window %s: %s (%lu)\n",
+			res->windows[i].hits ? "opened" : "never opened", res->windows[i].name,
+			res->windows[i].hits);
 }
 
 int explore_main(int argc, char **argv, FILE *out, FILE *err)
@@ -220,13 +219,15 @@ int explore_main(int argc, char **argv, FILE *out, FILE *err)
 	case XP_OK:
 	case XP_FAIL_SOMETIMES:
 		if (replay)
-			fprintf(out, "verdict: clean: the replayed schedule ran without a failure\n");
+			fprintf(out, "verdict: clean: the replayed schedule ran without a "
+				"failure\n");
 		else if (res.stats.complete)
 			fprintf(out, "verdict: clean: no failure in %lu schedules, every schedule "
 				"explored\n", res.stats.schedules);
 		else
-			fprintf(out, "verdict: clean as far as it went: no failure in %lu schedules; "
-				"the search was cut short by --budget %lu, so this is no proof\n",
+			fprintf(out, "verdict: clean as far as it went: no failure in %lu "
+				"schedules; the search was cut short by --budget %lu, so this is "
+				"no proof\n",
 				res.stats.schedules, budget);
 		if (!replay)
 			print_windows(out, &res);
@@ -251,13 +252,13 @@ int explore_main(int argc, char **argv, FILE *out, FILE *err)
 			if (!have_described)
 				xp_result_free(&described);
 		}
-		print_failure(out, r, &ri, &res, have_described ? &described : NULL, argc, argv,
-			      full);
+		print_failure(out, r, &res, have_described ? &described : NULL, argc, argv, full);
 		rc = 1;
 		break;
 	}
 	if (e && rc != SCN_BAD_INPUT && !replay) {
-		bool as = (rc == 1) == e->fails && (!e->fails || !e->msg || strstr(res.msg, e->msg));
+		bool as = (rc == 1) == e->fails &&
+			  (!e->fails || !e->msg || strstr(res.msg, e->msg));
 
 		fprintf(out, "%s\n", as ? "as expected" : "NOT as expected");
 	}

@@ -44,7 +44,8 @@ struct xd_frame {
 	unsigned long frame;
 	enum xd_kind kind;
 	int level;			/* XD_TABLE: enum pt_level */
-	uint64_t va;			/* table: start of what it maps; vmemmap: the va it backs */
+	uint64_t va;			/* table: start of what it maps;
+					 * vmemmap: the va it backs */
 	char mm[24];			/* table: the owner's name */
 	bool writable;			/* vmemmap: mapped writable */
 	unsigned int seen;		/* the walk number that last found it */

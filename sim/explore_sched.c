@@ -365,7 +365,8 @@ static bool steps_conflict(const struct xp_trace_ent *a, const struct xp_trace_e
 		return false;
 	if (!op_writes(a->op) && !op_writes(b->op))
 		return false;
-	return a->addr < b->addr + (b->len ? b->len : 1) && b->addr < a->addr + (a->len ? a->len : 1);
+	return a->addr < b->addr + (b->len ? b->len : 1) &&
+	       b->addr < a->addr + (a->len ? a->len : 1);
 }
 
 static bool same_line(const struct xp_trace_ent *a, const struct xp_trace_ent *b)
@@ -379,7 +380,7 @@ void xp_print_condensed(FILE *f, const struct xp_result *r)
 {
 	bool *keep = host_calloc(r->ntrace + 1, sizeof(*keep), "condensing a trace");
 	uint64_t *cpus = host_calloc(r->ntrace + 1, sizeof(*cpus), "condensing a trace");
-	size_t kept = 0, lines = 0;
+	size_t kept = 0;
 
 	for (size_t i = 0; i < r->ntrace; i++) {
 		const struct xp_trace_ent *e = &r->trace[i];
@@ -406,10 +407,10 @@ void xp_print_condensed(FILE *f, const struct xp_result *r)
 
 		if (!keep[i])
 			continue;
-		while (i + n < r->ntrace && keep[i + n] && same_line(&r->trace[i], &r->trace[i + n]))
+		while (i + n < r->ntrace && keep[i + n] &&
+		       same_line(&r->trace[i], &r->trace[i + n]))
 			n++;
 		print_step(f, "  ", &r->trace[i], n);
-		lines++;
 		i += n - 1;
 	}
 	/* the frames more than one CPU touched, with what they are */
@@ -425,9 +426,9 @@ void xp_print_condensed(FILE *f, const struct xp_result *r)
 		if (first)
 			fprintf(f, "shared frames:\n");
 		first = 0;
-		fprintf(f, "  %#lx  %s\n", (unsigned long)r->trace[i].frame, r->trace[i].frame_desc);
+		fprintf(f, "  %#lx  %s\n", (unsigned long)r->trace[i].frame,
+			r->trace[i].frame_desc);
 	}
-	(void)lines;
 	host_free(keep);
 	host_free(cpus);
 }

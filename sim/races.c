@@ -123,7 +123,8 @@ int race_prepare(struct race_inst *ri, const struct race_def *r, const struct po
 	b = ri->cfg;
 	memset(b, 0, sizeof(*b));
 	if (fam && e && e->policy && !policy_set_pick(&b->policies, r->family, e->policy)) {
-		snprintf(err, errlen, "race %s: %s has no entry '%s'", r->name, r->family, e->policy);
+		snprintf(err, errlen, "race %s: %s has no entry '%s'", r->name, r->family,
+			 e->policy);
 		race_release(ri);
 		return -1;
 	}

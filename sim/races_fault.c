@@ -83,7 +83,7 @@
 #define WARM_BASE	(1UL << 30)
 #define WARM_STRIDE	(PMD_SIZE / 2)
 
-#define VA_A		0x40200000UL		/* 1 GiB + 2 MiB: 2 MiB aligned, not 1 GiB */
+#define VA_A		0x40200000UL	/* 1 GiB + 2 MiB: 2 MiB aligned, not 1 GiB */
 #define VMA_START	(VA_A - PAGE_SIZE)
 #define VMA_LEN		(3 * PAGE_SIZE)
 

@@ -41,7 +41,8 @@
  *    128 MiB at 64 GiB (a hole between): a hugepage in section 512 (boot
  *    memory, ZONE_NORMAL; another one there was optimised before, so the
  *    section's vmemmap PMD is split already), while CPU1 removes
- *    memory513, hot-added next to it.  T1 maps both sections' memmap; the removal clears entry 1 and
+ *    memory513, hot-added next to it.  T1 maps both sections' memmap; the
+ *    removal clears entry 1 and
  *    checks T1 for emptiness, but entry 0 maps the hugepage's own vmemmap
  *    (a huge PMD, or the PTE table HVO splits it into), so T1 stays, and
  *    nothing HVO walks is freed: clean in every schedule.  That is the

@@ -404,13 +404,15 @@ static const char *const windows[] = { W_SHARED_KEPT, W_SHARED_EMPTY, W_AFTER, N
 SR_RACE(race_hugetlb_mremap_fault, "hugetlb-mremap-fault", MOVE_1G,
 	((struct sr){ .a_va = G1, .dst = 2 * G1 + M2 }), windows,
 	{ .policy = "move", .windows = windows, .test = "hugetlb_mremap_race" },
-	{ .policy = "reject" }, { .policy = "move-v1", .fails = true, .msg = "BUG_ON(vma_shareable" },
+	{ .policy = "reject" },
+	{ .policy = "move-v1", .fails = true, .msg = "BUG_ON(vma_shareable" },
 	{ .policy = "move-noclear", .fails = true, .msg = "BUG_ON(vma_shareable" });
 SR_RACE(race_hugetlb_mremap_fault_no_vma_lock, "hugetlb-mremap-fault-no-vma-lock",
 	MOVE_1G ", without the VMA lock (m->inject.hugetlb_move_skip_vma_lock)",
 	((struct sr){ .a_va = G1, .dst = 2 * G1 + M2, .skip_vma_lock = true }), windows,
 	{ .policy = "move", .windows = windows, .test = "hugetlb_mremap_race_no_vma_lock" },
-	{ .policy = "reject" }, { .policy = "move-v1", .fails = true, .msg = "BUG_ON(vma_shareable" },
+	{ .policy = "reject" },
+	{ .policy = "move-v1", .fails = true, .msg = "BUG_ON(vma_shareable" },
 	{ .policy = "move-noclear", .fails = true, .msg = "BUG_ON(vma_shareable" });
 SR_RACE(race_hugetlb_mremap_shareable_fault, "hugetlb-mremap-shareable-fault", MOVE_1G_2M,
 	((struct sr){ .a_va = G1 + M2, .dst = 3 * G1 }), windows,

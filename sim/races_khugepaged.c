@@ -393,24 +393,33 @@ static const char *const s_kr_all[] = {
 
 #define RETRACT	"collapse_file_finish: retract_page_tables, unlock T"
 #define RETRACT_66	RETRACT " (6.6: then rcu_barrier_tables)"
+#define NOTE_66		"measured, not analysed: 6.6 retracts without the mmap lock"
+#define NOTE_WALKER	"the walker stands for GUP-fast under RCU; before 6.6 tables go at " \
+			"once and GUP-fast relies on disabled interrupts, which it does not model"
+#define FREED		"was freed while the walker"
 
 KR_RACE(race_retract_cow_fault, "retract-cow-fault", RETRACT, "write q's page 1 (COW)",
 	((struct kr){ .body = B_WRITE }),
-	{ .policy = "split-pmd-collapse", .windows = s_cow, .test = "retract_vs_cow_fault" },
+	{ .policy = "split-pmd-collapse", .windows = s_cow,
+	  .test = "retract_vs_cow_fault" },
 	{ .policy = "foll-split" }, { .policy = "split-pmd" },
-	{ .policy = "collapse-6.6", .fails = true, .msg = "invariants: ", .note = "measured, not analysed: 6.6 retracts without the mmap lock" });
+	{ .policy = "collapse-6.6", .fails = true, .msg = "invariants: ", 
+	  .note = NOTE_66 });
 KR_RACE(race_retract_read_fault, "retract-read-fault", RETRACT, "read q's page 1",
 	((struct kr){ .body = B_READ }),
-	{ .policy = "split-pmd-collapse", .windows = s_read, .test = "retract_vs_read_fault" },
+	{ .policy = "split-pmd-collapse", .windows = s_read,
+	  .test = "retract_vs_read_fault" },
 	{ .policy = "foll-split" }, { .policy = "split-pmd" },
-	{ .policy = "collapse-6.6", .fails = true, .msg = "invariants: ", .note = "measured, not analysed: 6.6 retracts without the mmap lock" });
+	{ .policy = "collapse-6.6", .fails = true, .msg = "invariants: ", 
+	  .note = NOTE_66 });
 KR_RACE(race_retract_cow_fault_unlock_early, "retract-cow-fault-unlock-early",
 	RETRACT ", T unlocked first (m->inject.khugepaged_unlock_early)",
 	"write q's page 1 (COW)", ((struct kr){ .body = B_WRITE, .unlock_early = true }),
 	{ .policy = "split-pmd-collapse", .windows = s_cow_early,
 	  .test = "retract_vs_cow_fault_unlock_early" },
 	{ .policy = "foll-split" }, { .policy = "split-pmd" },
-	{ .policy = "collapse-6.6", .fails = true, .msg = "invariants: ", .note = "measured, not analysed: 6.6 retracts without the mmap lock" });
+	{ .policy = "collapse-6.6", .fails = true, .msg = "invariants: ", 
+	  .note = NOTE_66 });
 KR_RACE(race_retract_read_fault_unlock_early, "retract-read-fault-unlock-early",
 	RETRACT ", T unlocked first (m->inject.khugepaged_unlock_early)", "read q's page 1",
 	((struct kr){ .body = B_READ, .unlock_early = true }),
@@ -418,15 +427,19 @@ KR_RACE(race_retract_read_fault_unlock_early, "retract-read-fault-unlock-early",
 	  .test = "retract_vs_read_fault_unlock_early" },
 	{ .policy = "foll-split", .fails = true, .msg = "invariants: " },
 	{ .policy = "split-pmd", .fails = true, .msg = "invariants: " },
-	{ .policy = "collapse-6.6", .fails = true, .msg = "invariants: ", .note = "measured, not analysed: 6.6 retracts without the mmap lock" });
+	{ .policy = "collapse-6.6", .fails = true, .msg = "invariants: ", 
+	  .note = NOTE_66 });
 KR_RACE(race_retract_lockless_walker, "retract-lockless-walker", RETRACT_66,
 	"rcu_read_lock, read q's PMD and PTEs (GUP-fast under RCU)",
 	((struct kr){ .body = B_WALK }),
-	{ .policy = "collapse-6.6", .windows = s_walk, .test = "retract_66_vs_lockless_walker" },
-	{ .policy = "split-pmd-collapse", .fails = true, .msg = "was freed while the walker",
-	  .note = "the walker stands for GUP-fast under RCU; before 6.6 tables go at once and GUP-fast relies on disabled interrupts, which it does not model" },
-	{ .policy = "split-pmd", .fails = true, .msg = "was freed while the walker", .note = "the walker stands for GUP-fast under RCU; before 6.6 tables go at once and GUP-fast relies on disabled interrupts, which it does not model" },
-	{ .policy = "foll-split", .fails = true, .msg = "was freed while the walker", .note = "the walker stands for GUP-fast under RCU; before 6.6 tables go at once and GUP-fast relies on disabled interrupts, which it does not model" });
+	{ .policy = "collapse-6.6", .windows = s_walk,
+	  .test = "retract_66_vs_lockless_walker" },
+	{ .policy = "split-pmd-collapse", .fails = true, .msg = FREED,
+	  .note = NOTE_WALKER },
+	{ .policy = "split-pmd", .fails = true, .msg = FREED,
+	  .note = NOTE_WALKER },
+	{ .policy = "foll-split", .fails = true, .msg = FREED,
+	  .note = NOTE_WALKER });
 KR_RACE(race_retract_lockless_walker_no_grace_period, "retract-lockless-walker-no-grace-period",
 	RETRACT_66 ", the table freed at once (m->inject.khugepaged_free_table_early)",
 	"rcu_read_lock, read q's PMD and PTEs (GUP-fast under RCU)",
@@ -673,7 +686,8 @@ static void ur_final(struct xp_ctx *x, void *state)
 	}
 	if (!probe_in(m, s->p->mm)) {
 		xp_fail(x, "after the register, p does not run the probe's copy at %#lx (its PMD "
-			"%#llx)", VA + PROBE_OFF, (unsigned long long)race_pmd_entry(m, s->p->mm, VA));
+			"%#llx)", VA + PROBE_OFF,
+			(unsigned long long)race_pmd_entry(m, s->p->mm, VA));
 		return;
 	}
 	race_window(x, &s->b, "the collapse retracted p's table before the probe went in",
@@ -685,15 +699,18 @@ static void ur_final(struct xp_ctx *x, void *state)
 	race_window(x, &s->b, "the probe went in while CPU0 was under way, before its collapse",
 			s->overlap_install);
 	if (s->cpu0 == C_KHUGEPAGED)
-		race_window(x, &s->b, "khugepaged found p's mmap lock taken: p's range stays in its "
-				"array", khugepaged_nr_pte_mapped_thp(m, s->p->mm, NULL) == 1);
+		race_window(x, &s->b, "khugepaged found p's mmap lock taken: p's range "
+			    "stays in its array",
+			    khugepaged_nr_pte_mapped_thp(m, s->p->mm, NULL) == 1);
 }
 
 #define W_CPMT_RETRACTED	"the collapse retracted p's table before the probe went in"
 #define W_CPMT_GAVE_UP		"the collapse found the probe's copy in p and gave up"
-#define W_OVERLAP_COLLAPSE	"the register had begun while the collapse held p's mmap lock and T"
+#define W_OVERLAP_COLLAPSE	\
+	"the register had begun while the collapse held p's mmap lock and T"
 #define W_OVERLAP_INSTALL	"the probe went in while CPU0 was under way, before its collapse"
-#define W_TRYLOCK		"khugepaged found p's mmap lock taken: p's range stays in its array"
+#define W_TRYLOCK		\
+	"khugepaged found p's mmap lock taken: p's range stays in its array"
 
 static const char *const s_khugepaged[] = {
 	W_CPMT_RETRACTED, W_CPMT_GAVE_UP, W_OVERLAP_COLLAPSE, W_OVERLAP_INSTALL, W_TRYLOCK, NULL,
