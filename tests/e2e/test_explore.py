@@ -175,3 +175,23 @@ def test_race_that_cannot_run_under_a_policy(mmsim):
     r = mmsim("explore", "uprobe-khugepaged", "--policy", "thp-uprobe=split-pmd")
     assert r.returncode == 2
     assert "khugepaged did not put p's range in its array" in r.stderr
+
+
+def test_replay_string_reproduces_in_the_race_test(mmsim, mmsim_bin):
+    """The CMocka test of a race runs the same search: the string the
+    command prints replays there, MMSIM_REPLAY_TEST runs that test alone,
+    and the binary exits non-zero because the failure reproduces."""
+    import os
+    import subprocess
+
+    binary = mmsim_bin.parent / "test_page_lock"
+    if not binary.exists():
+        pytest.skip(f"{binary} not built")
+    schedule = replay_string(explore(mmsim, "page-lock-abba", None).stdout)
+    env = dict(os.environ, MMSIM_REPLAY=schedule, MMSIM_REPLAY_TEST="page_lock_abba_deadlock",
+               CMOCKA_MESSAGE_OUTPUT="STDOUT")
+    r = subprocess.run([str(binary)], env=env, capture_output=True, text=True, timeout=60)
+    assert r.returncode != 0, r.stdout
+    assert "the replay reproduced the failure: deadlock" in r.stdout + r.stderr
+    assert "[ RUN      ] page_lock_mutual_exclusion" not in r.stdout
+    assert "[ RUN      ] page_lock_abba_deadlock" in r.stdout
