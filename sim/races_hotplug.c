@@ -124,7 +124,8 @@ static void *hw_setup(struct xp_ctx *x, void *arg)
 
 	race_opts(&o, 1, s->body == B_HVO ? 192 : 256, 2);
 	if (s->body == B_HVO) {
-		o.hole[o.nr_holes++] = (struct hole_desc){ 96UL << 20, 64 * GiB };
+		o.hole[o.nr_holes++] = (struct hole_desc){ .start = 96UL << 20,
+								 .end = 64 * GiB };
 		o.hugetlb_free_vmemmap = true;
 		o.memmap_on_memory = true;
 	}
