@@ -933,6 +933,41 @@ static void deliver_event(struct xp_ctx *x, struct xp_event *e)
 	x->hooks.where = saved;
 }
 
+/* xp_opts.describe: step i's address as the machine is before it runs */
+static void describe_step(struct xp_ctx *x, size_t i)
+{
+	if (i >= x->desc_cap) {
+		size_t cap = x->desc_cap ? x->desc_cap : 256, old = x->desc_cap;
+
+		while (cap <= i)
+			cap *= 2;
+		x->desc = host_reallocarray(x->desc, cap, sizeof(*x->desc), "describing a trace");
+		x->fdesc = host_reallocarray(x->fdesc, cap, sizeof(*x->fdesc),
+					     "describing a trace");
+		x->dframe = host_reallocarray(x->dframe, cap, sizeof(*x->dframe),
+					      "describing a trace");
+		for (size_t k = old; k < cap; k++) {
+			x->desc[k] = x->fdesc[k] = NULL;
+			x->dframe[k] = -1;
+		}
+		x->desc_cap = cap;
+	}
+	host_free(x->desc[i]);
+	host_free(x->fdesc[i]);
+	xp_describe_fp(x, &x->steps[i].fp, &x->desc[i], &x->fdesc[i], &x->dframe[i]);
+}
+
+static void describe_reset(struct xp_ctx *x)
+{
+	for (size_t k = 0; k < x->desc_cap; k++) {
+		host_free(x->desc[k]);
+		host_free(x->fdesc[k]);
+		x->desc[k] = x->fdesc[k] = NULL;
+		x->dframe[k] = -1;
+	}
+	xp_describe_free(x);
+}
+
 static void exec_step(struct xp_ctx *x, int tid, xmask enabled)
 {
 	size_t i = x->n++;
@@ -953,6 +988,8 @@ static void exec_step(struct xp_ctx *x, int tid, xmask enabled)
 		compute_clock(x, i);
 	}
 	x->cur_step = (int)i;
+	if (x->o.describe && x->m)
+		describe_step(x, i);
 	if (tid < x->ncpus)
 		resume_cpu(x, tid);
 	else
@@ -1014,6 +1051,7 @@ static void begin_run(struct xp_ctx *x)
 	x->m = NULL;
 	x->cur_cpu = &x->cur_cpu_dummy;
 	x->hooks.where = NULL;
+	describe_reset(x);
 	for (int t = 0; t < XP_MAX_THREADS; t++) {
 		x->ev_of_tid[t] = -1;
 		x->last_step[t] = -1;
@@ -1189,6 +1227,10 @@ void xp_ctx_free(struct xp_ctx *x)
 		return;
 	for (int c = 0; c < x->ncpus; c++)
 		coro_destroy(&x->cpu[c].co);
+	describe_reset(x);
+	host_free(x->desc);
+	host_free(x->fdesc);
+	host_free(x->dframe);
 	host_free(x->steps);
 	host_free(x->clk);
 	host_free(x);
@@ -1381,6 +1423,11 @@ static void finish_stats(struct xp_ctx *x, struct xp_result *r)
 {
 	x->stats.seconds = now_seconds(&x->t0);
 	r->stats = x->stats;
+	r->nwindows = 0;
+	for (int i = 0; i < x->nst; i++) {
+		r->windows[r->nwindows].name = x->st[i].name;
+		r->windows[r->nwindows++].hits = x->st[i].hits;
+	}
 }
 
 static void result_init(struct xp_result *r)
@@ -1486,6 +1533,10 @@ double xp_estimate(const struct xp_test *t, const struct xp_opts *o, unsigned in
 
 void xp_result_free(struct xp_result *r)
 {
+	for (size_t i = 0; r->trace && i < r->ntrace; i++) {
+		host_free(r->trace[i].desc);
+		host_free(r->trace[i].frame_desc);
+	}
 	host_free(r->schedule);
 	host_free(r->trace);
 	r->schedule = NULL;

@@ -117,6 +117,9 @@ struct xp_opts {
 	const char *replay;		/* replay this schedule instead of searching */
 	bool keep_going;		/* go on after a failing schedule; stats.failed
 					 * counts them, the result is the first */
+	bool describe;			/* describe each step's address in the model's
+					 * terms as it runs (trace desc; meant for a
+					 * replay: it walks every page table per step) */
 };
 
 struct xp_test {
@@ -161,6 +164,10 @@ struct xp_trace_ent {
 	const char *name;	/* xp_name_range() covering addr, or NULL */
 	uint64_t off;		/* addr - start of that range */
 	bool preempt;		/* this step preempted a runnable CPU */
+	/* with xp_opts.describe (host strings, freed with the result): */
+	char *desc;		/* the address in the model's terms, or NULL */
+	char *frame_desc;	/* the whole frame, for a physical address */
+	long frame;		/* the frame of a physical address, else -1 */
 };
 
 struct xp_stats {
@@ -186,6 +193,9 @@ struct xp_result {
 	struct xp_trace_ent *trace;
 	size_t ntrace;
 	struct xp_stats stats;
+	/* the sometimes points (windows) of the search and how often each held */
+	struct { const char *name; unsigned long hits; } windows[XP_MAX_SOMETIMES];
+	unsigned int nwindows;
 };
 
 /*
@@ -209,6 +219,16 @@ const char *xp_fail_kind_name(enum xp_fail_kind k);
 const char *xp_op_name(enum sched_op op);
 /* The failure, its replay string and trace */
 void xp_print_failure(FILE *f, const struct xp_result *r);
+/*
+ * The failure and its trace condensed to the steps that matter: the
+ * accesses that conflict with another CPU's (same bytes, one writes),
+ * TLB flushes and their deliveries, the last step; runs of one CPU's
+ * identical steps as one line; then the frames more than one CPU touched.
+ * Addresses are described if the trace was (xp_opts.describe).
+ */
+void xp_print_condensed(FILE *f, const struct xp_result *r);
+/* Print the trace only, all of it (prefix before every line) */
+void xp_print_trace(FILE *f, const struct xp_result *r, const char *prefix);
 void xp_print_stats(FILE *f, const char *name, const struct xp_opts *o,
 		    const struct xp_result *r);
 

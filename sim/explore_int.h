@@ -160,6 +160,12 @@ struct xp_ctx {
 		st[XP_MAX_SOMETIMES];
 	int nst;
 
+	/* xp_opts.describe: per step of the run (explore_describe.c) */
+	struct xp_desc_state *desc_state;
+	char **desc, **fdesc;
+	long *dframe;
+	size_t desc_cap;
+
 	/* what produced this run, for its schedule string */
 	char strat[16];
 	char params[64];
@@ -173,6 +179,11 @@ void xp_run_one(struct xp_ctx *x);
 struct xp_ctx *xp_ctx_new(const struct xp_test *t, const struct xp_opts *o, char *err,
 			  size_t errlen);
 void xp_ctx_free(struct xp_ctx *x);
+
+/* explore_describe.c */
+void xp_describe_fp(struct xp_ctx *x, const struct xp_fp *fp, char **desc, char **frame_desc,
+		    long *frame);
+void xp_describe_free(struct xp_ctx *x);
 
 /* explore_sched.c */
 char *xp_format_schedule(struct xp_ctx *x);

@@ -268,6 +268,13 @@ void xp_capture(struct xp_ctx *x, struct xp_result *r)
 		e->len = s->fp.len;
 		e->where = s->fp.where;
 		e->preempt = s->preempted;
+		e->frame = -1;
+		if (i < x->desc_cap) {
+			e->desc = x->desc[i];
+			e->frame_desc = x->fdesc[i];
+			e->frame = x->dframe[i];
+			x->desc[i] = x->fdesc[i] = NULL;
+		}
 		for (int k = 0; k < x->nnames; k++)
 			if (s->fp.addr >= x->names[k].base &&
 			    s->fp.addr - x->names[k].base < x->names[k].len) {
@@ -278,6 +285,53 @@ void xp_capture(struct xp_ctx *x, struct xp_result *r)
 	}
 }
 
+static void thread_name(const struct xp_trace_ent *e, char *th, size_t len)
+{
+	if (e->event >= 0)
+		snprintf(th, len, "e%d>%d", e->event, e->cpu);
+	else
+		snprintf(th, len, "cpu%d", e->cpu);
+}
+
+static void addr_name(const struct xp_trace_ent *e, char *ad, size_t len)
+{
+	if (e->name)
+		snprintf(ad, len, "%s+%llu/%u", e->name, (unsigned long long)e->off, e->len);
+	else if (e->op == SCHED_YIELD && !e->addr)
+		snprintf(ad, len, "-");
+	else
+		snprintf(ad, len, "%#llx/%u", (unsigned long long)e->addr, e->len);
+}
+
+static void print_step(FILE *f, const char *prefix, const struct xp_trace_ent *e,
+		       unsigned long repeat)
+{
+	char th[24], ad[64], rep[32] = "";
+
+	thread_name(e, th, sizeof(th));
+	addr_name(e, ad, sizeof(ad));
+	if (repeat > 1)
+		snprintf(rep, sizeof(rep), " (x%lu)", repeat);
+	fprintf(f, "%s%5u%c %-7s %-9s %-24s %s%s", prefix, e->step, e->preempt ? '*' : ' ', th,
+		xp_op_name(e->op), ad, e->where ? e->where : "?", rep);
+	if (e->desc)
+		fprintf(f, "\n%s%17s %s", prefix, "", e->desc);
+	fputc('\n', f);
+}
+
+static void print_header(FILE *f, const char *prefix)
+{
+	fprintf(f, "%s%5s  %-7s %-9s %-24s %s\n", prefix, "step", "thread", "op", "address",
+		"where");
+}
+
+void xp_print_trace(FILE *f, const struct xp_result *r, const char *prefix)
+{
+	print_header(f, prefix);
+	for (size_t i = 0; i < r->ntrace; i++)
+		print_step(f, prefix, &r->trace[i], 1);
+}
+
 void xp_print_failure(FILE *f, const struct xp_result *r)
 {
 	fprintf(f, "xp: FAILED (%s): %s\n", xp_fail_kind_name(r->kind), r->msg);
@@ -286,25 +340,97 @@ void xp_print_failure(FILE *f, const struct xp_result *r)
 	if (!r->ntrace)
 		return;
 	fprintf(f, "xp:   %zu steps, %u preemptions (*):\n", r->ntrace, r->preemptions);
-	fprintf(f, "xp:   %5s  %-7s %-9s %-24s %s\n", "step", "thread", "op", "address", "where");
+	xp_print_trace(f, r, "xp:   ");
+}
+
+/* -------------------------------------------------------------------------
+ * Condensed traces
+ */
+static bool op_writes(enum sched_op op)
+{
+	return op == SCHED_WRITE || op == SCHED_RMW || op == SCHED_COPY || op == SCHED_LOCK ||
+	       op == SCHED_UNLOCK;
+}
+
+static bool op_local(enum sched_op op)
+{
+	return op == SCHED_TLB_FLUSH || op == SCHED_YIELD;
+}
+
+/* Two steps of different CPUs on overlapping bytes, one of them writing */
+static bool steps_conflict(const struct xp_trace_ent *a, const struct xp_trace_ent *b)
+{
+	if (a->cpu == b->cpu || a->event >= 0 || b->event >= 0 || op_local(a->op) ||
+	    op_local(b->op))
+		return false;
+	if (!op_writes(a->op) && !op_writes(b->op))
+		return false;
+	return a->addr < b->addr + (b->len ? b->len : 1) &&
+	       b->addr < a->addr + (a->len ? a->len : 1);
+}
+
+static bool same_line(const struct xp_trace_ent *a, const struct xp_trace_ent *b)
+{
+	return a->cpu == b->cpu && a->event == b->event && a->op == b->op && !b->preempt &&
+	       a->where == b->where && a->name == b->name &&
+	       (a->desc && b->desc ? !strcmp(a->desc, b->desc) : a->addr == b->addr);
+}
+
+void xp_print_condensed(FILE *f, const struct xp_result *r)
+{
+	bool *keep = host_calloc(r->ntrace + 1, sizeof(*keep), "condensing a trace");
+	uint64_t *cpus = host_calloc(r->ntrace + 1, sizeof(*cpus), "condensing a trace");
+	size_t kept = 0;
+
 	for (size_t i = 0; i < r->ntrace; i++) {
 		const struct xp_trace_ent *e = &r->trace[i];
-		char th[24], ad[64];
 
-		if (e->event >= 0)
-			snprintf(th, sizeof(th), "e%d>%d", e->event, e->cpu);
-		else
-			snprintf(th, sizeof(th), "cpu%d", e->cpu);
-		if (e->name)
-			snprintf(ad, sizeof(ad), "%s+%llu/%u", e->name, (unsigned long long)e->off,
-				 e->len);
-		else if (e->op == SCHED_YIELD && !e->addr)
-			snprintf(ad, sizeof(ad), "-");
-		else
-			snprintf(ad, sizeof(ad), "%#llx/%u", (unsigned long long)e->addr, e->len);
-		fprintf(f, "xp:   %5u%c %-7s %-9s %-24s %s\n", e->step, e->preempt ? '*' : ' ', th,
-			xp_op_name(e->op), ad, e->where ? e->where : "?");
+		if (e->event >= 0 || e->op == SCHED_TLB_FLUSH || i + 1 == r->ntrace)
+			keep[i] = true;
+		for (size_t j = i + 1; j < r->ntrace; j++)
+			if (steps_conflict(e, &r->trace[j])) {
+				keep[i] = keep[j] = true;
+				/* the frame is shared: note both CPUs */
+				if (e->frame >= 0)
+					cpus[i] |= 1ULL << (e->cpu & 63) |
+						   1ULL << (r->trace[j].cpu & 63);
+			}
 	}
+	for (size_t i = 0; i < r->ntrace; i++)
+		kept += keep[i];
+	fprintf(f, "trace: %zu of %zu steps, %u preemptions (*); the accesses that conflict "
+		"with another CPU's, TLB flushes, the last step (--full for every step):\n",
+		kept, r->ntrace, r->preemptions);
+	print_header(f, "  ");
+	for (size_t i = 0; i < r->ntrace; i++) {
+		unsigned long n = 1;
+
+		if (!keep[i])
+			continue;
+		while (i + n < r->ntrace && keep[i + n] &&
+		       same_line(&r->trace[i], &r->trace[i + n]))
+			n++;
+		print_step(f, "  ", &r->trace[i], n);
+		i += n - 1;
+	}
+	/* the frames more than one CPU touched, with what they are */
+	for (size_t i = 0, first = 1; i < r->ntrace; i++) {
+		bool dup = false;
+
+		if (!cpus[i] || !r->trace[i].frame_desc)
+			continue;
+		for (size_t k = 0; k < i && !dup; k++)
+			dup = cpus[k] && r->trace[k].frame == r->trace[i].frame;
+		if (dup)
+			continue;
+		if (first)
+			fprintf(f, "shared frames:\n");
+		first = 0;
+		fprintf(f, "  %#lx  %s\n", (unsigned long)r->trace[i].frame,
+			r->trace[i].frame_desc);
+	}
+	host_free(keep);
+	host_free(cpus);
 }
 
 void xp_print_stats(FILE *f, const char *name, const struct xp_opts *o,

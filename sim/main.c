@@ -10,6 +10,8 @@
  *   mmsim files
  *   mmsim guest-plan FILE DIR
  *   mmsim diff-real DIR [--tolerance N|P%] [--all] [--format text|json]
+ *   mmsim explore --list | RACE [--policy FAMILY=NAME]... [--budget N] [--replay STRING]
+ *                 [--condensed|--full]
  *   mmsim --help | --version
  *
  * run and compare also take --host-mem-limit SIZE (host.h).  The
@@ -31,6 +33,7 @@
 #include "compare.h"
 #include "host.h"
 #include "realkernel.h"
+#include "races.h"
 #include "suggest.h"
 
 static const char usage_text[] =
@@ -44,6 +47,8 @@ static const char usage_text[] =
 	"       mmsim files\n"
 	"       mmsim guest-plan FILE DIR\n"
 	"       mmsim diff-real DIR [--tolerance N|P%] [--all] [--format text|json]\n"
+	"       mmsim explore --list | RACE [--policy FAMILY=NAME]... [--budget N]\n"
+	"                     [--replay STRING] [--condensed|--full]\n"
 	"       mmsim --help | --version\n";
 
 static const char help_text[] =
@@ -64,6 +69,8 @@ static const char help_text[] =
 	"  diff-real DIR   the scenario in the model against what a real guest\n"
 	"                  printed (DIR from tools/realkernel/run); exit 1 on a\n"
 	"                  difference beyond --tolerance N or P%\n"
+	"  explore RACE    search a named race of the explorer's library for a failing\n"
+	"                  interleaving under the policies picked; --list lists them\n"
 	"\n"
 	"Options of run:\n"
 	"  --seed N              override the scenario's seed\n"
@@ -76,8 +83,17 @@ static const char help_text[] =
 	"  --host-mem-limit SIZE the most host memory the run may use (default: half\n"
 	"                        of the host's RAM; 0: no limit)\n"
 	"\n"
+	"Options of explore (docs/explorer.md):\n"
+	"  --policy FAMILY=NAME  the entry of the race's family (or any family) to run\n"
+	"  --budget N            explore at most N schedules (default: all of them)\n"
+	"  --replay STRING       run the schedule a failure printed instead of searching\n"
+	"  --condensed           the failing run's trace: the steps that conflict across\n"
+	"                        CPUs, addresses described (the default)\n"
+	"  --full                every step of the failing run's trace\n"
+	"\n"
 	"Exit status: 0 ok, 1 expect failed / invariant broken / simulated kernel\n"
-	"failure, 2 bad input or usage, 3 out of host memory.\n";
+	"failure / explore found a failing schedule, 2 bad input or usage, 3 out of\n"
+	"host memory.\n";
 
 static int usage_error(const char *fmt, const char *arg)
 {
@@ -90,7 +106,7 @@ static int usage_error(const char *fmt, const char *arg)
 
 /* Every command main() knows, for "did you mean" */
 static const char *const commands[] = {
-	"run", "compare", "policies", "verbs", "files", "guest-plan", "diff-real",
+	"run", "compare", "policies", "verbs", "files", "guest-plan", "diff-real", "explore",
 };
 
 static int unknown_command(const char *cmd)
@@ -318,5 +334,7 @@ int main(int argc, char **argv)
 		return cmd_guest_plan(argc, argv);
 	if (!strcmp(cmd, "diff-real"))
 		return cmd_diff_real(argc, argv);
+	if (!strcmp(cmd, "explore"))
+		return explore_main(argc, argv, stdout, stderr);
 	return unknown_command(cmd);
 }
