@@ -6,7 +6,7 @@
  * first.
  *
  *   mmsim compare FILE --policy FAMILY=A,B,... [--policy FAMILY2=X,Y,...]...
- *                 [--format text|json] [--seed N] [--check|--no-check]
+ *                 [--format text|json] [--seed N] [--set NAME=VALUE]... [--check|--no-check]
  *
  * The scenario is parsed once and run on a fresh machine per combination,
  * all output captured.  Every figure is a number read from the machine at
@@ -558,6 +558,7 @@ int cmd_compare(int argc, char **argv)
 	unsigned int nr_specs = 0;
 	struct cmp_cli cli = { 0 };
 	struct cmp_grid grid = { 0 };
+	struct scn_vars vars = { 0 };
 	struct cmp_table t;
 	struct scn_script *s;
 	struct scn_diag d;
@@ -567,16 +568,22 @@ int cmd_compare(int argc, char **argv)
 	for (int i = 2; i < argc; i++) {
 		const char *a = argv[i], *v = NULL;
 
-		/* --policy, --format and --seed take "--opt VALUE" or "--opt=VALUE" */
-		if (!strcmp(a, "--policy") || !strcmp(a, "--format") || !strcmp(a, "--seed")) {
+		/* --policy, --format, --seed and --set take "--opt VALUE" or "--opt=VALUE" */
+		if (!strcmp(a, "--policy") || !strcmp(a, "--format") || !strcmp(a, "--seed") ||
+		    !strcmp(a, "--set")) {
 			if (i + 1 >= argc)
 				return cmp_usage("%s needs a value", a);
 			v = argv[++i];
 		} else if (!strncmp(a, "--policy=", 9) || !strncmp(a, "--format=", 9) ||
-			   !strncmp(a, "--seed=", 7)) {
+			   !strncmp(a, "--seed=", 7) || !strncmp(a, "--set=", 6)) {
 			v = strchr(a, '=') + 1;
 		}
-		if (v && !strncmp(a, "--policy", 8)) {
+		if (v && !strncmp(a, "--set", 5)) {
+			char err[512];
+
+			if (!scn_vars_parse(&vars, v, err, sizeof(err)))
+				return cmp_usage("--set: %s", err);
+		} else if (v && !strncmp(a, "--policy", 8)) {
 			size_t fl = spec_family_len(v);
 
 			/* a family's picks go in one --policy: a second would be ambiguous */
@@ -629,7 +636,7 @@ int cmd_compare(int argc, char **argv)
 	}
 
 	memset(&d, 0, sizeof(d));
-	s = scn_parse_file(file, &d);
+	s = scn_parse_file_set(file, &vars, &d);
 	if (!s) {
 		struct sbuf sb;
 

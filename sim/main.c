@@ -2,9 +2,10 @@
 /*
  * main.c - the mmsim command line.
  *
- *   mmsim run FILE [--seed N] [--check|--no-check] [--policy FAMILY=NAME]... [--quiet]
+ *   mmsim run FILE [--seed N] [--check|--no-check] [--policy FAMILY=NAME]...
+ *             [--set NAME=VALUE]... [--quiet]
  *   mmsim compare FILE --policy FAMILY=A,B,... [--policy FAMILY2=X,Y,...]...
- *                 [--format text|json]
+ *                 [--format text|json] [--set NAME=VALUE]...
  *   mmsim policies
  *   mmsim verbs
  *   mmsim files
@@ -36,7 +37,7 @@ static const char usage_text[] =
 	"usage: mmsim run FILE [--seed N] [--check|--no-check] [--policy FAMILY=NAME]... [--quiet]\n"
 	"       mmsim compare FILE --policy FAMILY=A,B,... [--policy FAMILY2=X,Y,...]...\n"
 	"                     [--format text|json]\n"
-	"       (run and compare also take --host-mem-limit SIZE)\n"
+	"       (run and compare also take --host-mem-limit SIZE and --set NAME=VALUE...)\n"
 	"       mmsim policies\n"
 	"       mmsim verbs\n"
 	"       mmsim files\n"
@@ -68,6 +69,8 @@ static const char help_text[] =
 	"                        as a check reads, and at the end)\n"
 	"  --no-check            never check the invariants (for benchmarks)\n"
 	"  --policy FAMILY=NAME  pick a policy (repeatable; wins over the scenario's)\n"
+	"  --set NAME=VALUE      give the scenario's variable NAME (`var NAME=...`)\n"
+	"                        this value (repeatable, once per name)\n"
 	"  --quiet               print nothing but diagnostics\n"
 	"  --host-mem-limit SIZE the most host memory the run may use (default: half\n"
 	"                        of the host's RAM; 0: no limit)\n"
@@ -108,6 +111,7 @@ static int cmd_run(int argc, char **argv)
 {
 	struct scn_run_opts o = { .out = stdout, .err = stderr };
 	struct policy_set pols = { 0 };
+	struct scn_vars vars = { 0 };
 	struct scn_result r;
 	const char *file = NULL, *v;
 	bool bad;
@@ -142,6 +146,13 @@ static int cmd_run(int argc, char **argv)
 			if (!policy_parse_one(v, &f, &p, err, sizeof(err), &pos))
 				return usage_error("--policy: %s", err);
 			policy_set_put(&pols, f, p);
+		} else if ((v = opt_value(argc, argv, &i, "--set", &bad)) || bad) {
+			char err[512];
+
+			if (bad)
+				return usage_error("%s needs a value", "--set");
+			if (!scn_vars_parse(&vars, v, err, sizeof(err)))
+				return usage_error("--set: %s", err);
 		} else if (a[0] == '-' && a[1]) {
 			return usage_error("unknown option '%s'", a);
 		} else if (file) {
@@ -153,6 +164,7 @@ static int cmd_run(int argc, char **argv)
 	if (!file)
 		return usage_error("%s: missing scenario FILE", "run");
 	o.policies = &pols;
+	o.vars = &vars;
 	scn_result_init(&r);
 	scn_run_file(file, &o, &r);
 	scn_result_free(&r);
