@@ -32,6 +32,7 @@
 #include "compare.h"
 #include "host.h"
 #include "realkernel.h"
+#include "sweep.h"
 
 static const char usage_text[] =
 	"usage: mmsim run FILE [--seed N] [--check|--no-check] [--policy FAMILY=NAME]... [--quiet]\n"
@@ -301,6 +302,8 @@ int main(int argc, char **argv)
 				: cmd_files();
 	if (!strcmp(cmd, "compare"))
 		return cmd_compare(argc, argv);
+	if (!strcmp(cmd, "sweep"))
+		return cmd_sweep(argc, argv);
 	if (!strcmp(cmd, "guest-plan"))
 		return cmd_guest_plan(argc, argv);
 	if (!strcmp(cmd, "diff-real"))
