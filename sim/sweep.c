@@ -501,6 +501,10 @@ static bool write_result(const struct sbuf *sb, const char *dir, unsigned long j
 		fwrite(sb->buf, 1, sb->len, stdout);
 		return fflush(stdout) == 0;
 	}
+	if (mkdir(dir, 0755) && errno != EEXIST) {
+		fprintf(stderr, "mmsim: sweep: %s: %s\n", dir, strerror(errno));
+		return false;
+	}
 	snprintf(path, sizeof(path), "%s/job-%06lu.result", dir, job);
 	snprintf(tmp, sizeof(tmp), "%s.tmp%ld", path, (long)getpid());
 	f = fopen(tmp, "w");
@@ -1032,13 +1036,19 @@ static void wrap(struct sbuf *sb, const char *text, int indent)
 {
 	int col = 0;
 
+	/* leading blanks are kept */
+	while (*text == ' ') {
+		sb_puts(sb, " ");
+		text++;
+		col++;
+	}
 	for (const char *p = text; *p;) {
 		size_t n = strcspn(p, " ");
 
-		if (col && col + 1 + (int)n > WIDTH) {
+		if (col > indent && col + 1 + (int)n > WIDTH) {
 			sb_printf(sb, "\n%*s", indent, "");
 			col = indent;
-		} else if (col) {
+		} else if (p != text) {
 			sb_puts(sb, " ");
 			col++;
 		}
@@ -1777,7 +1787,8 @@ static void emit_slurm(struct sbuf *sb, const struct sweep_grid *g, const char *
 	sb_puts(sb, "#!/bin/bash\n");
 	sb_printf(sb, "# mmsim sweep of %s as a Slurm job array: one task per run,\n"
 		  "# %lu runs.  Submit with `sbatch THIS_FILE`; each task writes its result to\n"
-		  "# %s (on a file system every node shares), then\n"
+		  "# %s (made when this was written; it must be on a file system\n"
+		  "# every node shares), then\n"
 		  "#   mmsim sweep collect %s\n"
 		  "# prints the statistics.  Slurm's default MaxArraySize (1001) limits an\n"
 		  "# array to indices 0..1000.\n", g->file, g->nr_jobs, dir, dir);
@@ -2046,6 +2057,10 @@ int cmd_sweep(int argc, char **argv)
 			emit_parallel(&sb, &g, mmsim, po.check);
 		} else {
 			abs_dir = absolute(dir);
+			/* Slurm does not make the directory of --output */
+			if (mkdir(abs_dir, 0755) && errno != EEXIST)
+				fprintf(stderr, "mmsim: sweep: warning: %s: %s\n", abs_dir,
+					strerror(errno));
 			emit_slurm(&sb, &g, mmsim, abs_dir, po.check);
 		}
 		fwrite(sb.buf, 1, sb.len, stdout);
@@ -2053,9 +2068,9 @@ int cmd_sweep(int argc, char **argv)
 		if (!po.quiet && !strcmp(emit, "parallel"))
 			fprintf(stderr, "mmsim: sweep: %lu jobs; run them with\n"
 				"  parallel --results DIR/{#} < JOBLIST\n"
-				"(with --sshloginfile FILE for other machines: each needs %s and "
-				"%s at those paths), then\n  mmsim sweep collect DIR\n",
-				g.nr_jobs, mmsim, g.file);
+				"(add --sshloginfile FILE to use other machines: each needs\n"
+				"  %s\n  %s\nat those paths), then\n"
+				"  mmsim sweep collect DIR\n", g.nr_jobs, mmsim, g.file);
 		host_free(abs_dir);
 		rc = 0;
 		goto out_grid;
