@@ -6,6 +6,8 @@
  *             [--set NAME=VALUE]... [--quiet]
  *   mmsim compare FILE --policy FAMILY=A,B,... [--policy FAMILY2=X,Y,...]...
  *                 [--format text|json] [--set NAME=VALUE]...
+ *   mmsim sweep FILE --policy FAMILY=A,B,... --seeds LIST [--set NAME=V1,V2,...]... (sweep.h)
+ *   mmsim sweep collect DIR
  *   mmsim policies
  *   mmsim verbs
  *   mmsim files
@@ -39,6 +41,9 @@ static const char usage_text[] =
 	"       mmsim compare FILE --policy FAMILY=A,B,... [--policy FAMILY2=X,Y,...]...\n"
 	"                     [--format text|json]\n"
 	"       (run and compare also take --host-mem-limit SIZE and --set NAME=VALUE...)\n"
+	"       mmsim sweep FILE --policy FAMILY=A,B,... --seeds LIST [--set NAME=V1,V2,...]...\n"
+	"                   [-j N] ... (mmsim sweep --help)\n"
+	"       mmsim sweep collect DIR\n"
 	"       mmsim policies\n"
 	"       mmsim verbs\n"
 	"       mmsim files\n"
@@ -53,6 +58,9 @@ static const char help_text[] =
 	"  run FILE        run a scenario file (see docs/scenario-language.md)\n"
 	"  compare FILE    run a scenario once per policy and compare the results\n"
 	"                  (a --policy per family varied: once per combination)\n"
+	"  sweep FILE      run the grid policies x seeds x variable values, in\n"
+	"                  parallel, and print statistics per cell (docs/sweep.md)\n"
+	"  sweep collect DIR  the same from the results of GNU parallel or Slurm\n"
 	"  policies        list the policy families and their entries\n"
 	"  verbs           list the scenario language's verbs, one per line\n"
 	"  files           list the kernel files the model provides: path pattern,\n"

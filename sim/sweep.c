@@ -1807,11 +1807,38 @@ static void emit_slurm(struct sbuf *sb, const struct sweep_grid *g, const char *
  */
 static const char sweep_usage_text[] =
 	"usage: mmsim sweep FILE --policy FAMILY=A,B,... [--policy ...]... --seeds LIST\n"
-	"                   [--set NAME=V1,V2,...]... [-j N] [--quiet] [--format text|json]\n"
-	"                   [--test welch|mann-whitney] [--dir DIR] [--check|--no-check]\n"
+	"                   [--set NAME=V1,V2,...]... [-j N] [--quiet]\n"
+	"                   [--format text|json] [--test welch|mann-whitney] [--dir DIR]\n"
+	"                   [--check|--no-check]\n"
 	"       mmsim sweep FILE ... --emit parallel|slurm [--dir DIR] [--mmsim PATH]\n"
 	"       mmsim sweep FILE ... --job N [--out DIR]\n"
 	"       mmsim sweep collect DIR [--format text|json] [--test welch|mann-whitney]\n";
+
+static const char sweep_help_text[] =
+	"\n"
+	"Runs every combination of the --policy picks, the --seeds and the --set values\n"
+	"(the scenario declares each NAME with `var NAME=DEFAULT`) and prints, per cell\n"
+	"and figure, n, min, median, mean, stddev, the difference against the first\n"
+	"policy and its two-sided p-value (docs/sweep.md).\n"
+	"\n"
+	"  --policy FAMILY=A,B,...  the policies; the first is the baseline (repeatable,\n"
+	"                        one per family: every combination)\n"
+	"  --seeds LIST          1..20, 1,5,9 or 1..4,10: one run per seed per cell\n"
+	"  --set NAME=V1,V2,...  values of a scenario variable (repeatable)\n"
+	"  -j N                  runs at a time (default: the number of CPUs)\n"
+	"  --quiet               no progress lines on stderr\n"
+	"  --format text|json    80-column text (default) or JSON\n"
+	"  --test welch|mann-whitney  the test the text shows (JSON has both)\n"
+	"  --dir DIR             keep each run's result in DIR (collect reads it)\n"
+	"  --check, --no-check   passed to every run\n"
+	"  --emit parallel       print the runs as a GNU parallel job list\n"
+	"  --emit slurm          print a Slurm job-array script (needs --dir)\n"
+	"  --mmsim PATH          the binary the job list names (default: this one)\n"
+	"  --job N [--out DIR]   run job N of the grid, its result to stdout or DIR\n"
+	"  collect DIR           the statistics of the results under DIR\n"
+	"\n"
+	"Exit status: the worst run's (0, 1, 2), 1 when a run has no result, 2 on a\n"
+	"usage error.\n";
 
 static int sweep_usage(const char *fmt, const char *arg)
 {
@@ -1905,6 +1932,12 @@ int cmd_sweep(int argc, char **argv)
 
 	if (argc > 2 && !strcmp(argv[2], "collect"))
 		return cmd_collect(argc, argv);
+	for (int i = 2; i < argc; i++)
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			fputs(sweep_usage_text, stdout);
+			fputs(sweep_help_text, stdout);
+			return 0;
+		}
 	sb_init(&g.spec);
 	for (int i = 2; i < argc; i++) {
 		const char *a = argv[i], *v = NULL;

@@ -391,3 +391,15 @@ def test_slurm_script_without_a_cluster(mmsim, tmp_path):
     c = mmsim("sweep", "collect", tmp_path / "res", cwd=tmp_path)
     assert c.returncode == 1
     assert "runs: 20: 2 ok, 0 failed, 0 bad input, 18 missing" in c.stdout
+
+
+def test_help(mmsim):
+    r = mmsim("sweep", "--help")
+    assert r.returncode == 0 and r.stderr == ""
+    assert r.stdout.startswith("usage: mmsim sweep FILE --policy FAMILY=A,B,...")
+    for flag in ("--policy", "--seeds", "--set", "-j", "--quiet", "--format", "--test",
+                 "--dir", "--check", "--no-check", "--emit", "--mmsim", "--job", "--out",
+                 "collect"):
+        assert re.search(r"^  %s\b" % re.escape(flag), r.stdout, re.M) or \
+            flag in ("--no-check", "--out"), flag
+    assert all(len(l) <= 80 for l in r.stdout.splitlines())
