@@ -70,6 +70,9 @@ struct parser {
 	const struct scn_vars *set;	/* --set values, or NULL */
 	struct sbuf var_line;		/* a `var` line as the expanded text spells it */
 	bool var_line_set;
+	struct sbuf eline;		/* the line being parsed, expanded */
+	struct sbuf etext;		/* the file as parsed, once a line changed */
+	bool changed;
 };
 
 static bool perr(struct parser *p, int col, const char *fmt, ...)
@@ -2447,6 +2450,41 @@ static bool check_set(struct parser *p, const struct scn_vars *set)
 	return true;
 }
 
+/*
+ * Expand the variables of line @buf (which starts at @line in the file's
+ * @text) and parse it.  From the first line that expansion or a `var`
+ * changes, the file as parsed is kept in p->etext (the lines before it
+ * copied from @text as they are).
+ */
+static bool parse_expanded(struct parser *p, const char *buf, const char *text,
+			   const char *line)
+{
+	struct scn_script *s = p->s;
+	const char *parsed = buf;
+	int before = s->nexp, col;
+	bool unknown, ok;
+	char msg[256];
+
+	if (strchr(buf, '$')) {
+		if (!scn_expand(buf, p->line, svar_lookup, s, &p->eline, &s->exp, &s->nexp,
+				&s->expcap, &col, &unknown, msg, sizeof(msg)))
+			return expand_error(p, buf, col, unknown, msg);
+		if (s->nexp > before)
+			parsed = p->eline.buf;
+	}
+	p->var_line_set = false;
+	ok = parse_line(p, parsed);
+	if (!p->changed && (s->nexp > before || p->var_line_set)) {
+		p->changed = true;
+		sb_printf(&p->etext, "%.*s", (int)(line - text), text);
+	}
+	if (p->changed) {
+		sb_puts(&p->etext, p->var_line_set ? p->var_line.buf : parsed);
+		sb_puts(&p->etext, "\n");
+	}
+	return ok;
+}
+
 struct scn_script *scn_parse_string(const char *file, const char *text, struct scn_diag *d)
 {
 	return scn_parse_string_set(file, text, NULL, d);
@@ -2457,16 +2495,14 @@ struct scn_script *scn_parse_string_set(const char *file, const char *text,
 {
 	struct scn_script *s = xcalloc(1, sizeof(*s));
 	struct parser p = { .s = s, .d = d, .set = set };
-	struct sbuf eline, etext;
 	const char *line = text;
-	bool changed = false;
 	char *buf = NULL;
 	size_t cap = 0;
 	bool ok = true;
 
 	memset(d, 0, sizeof(*d));
-	sb_init(&eline);
-	sb_init(&etext);
+	sb_init(&p.eline);
+	sb_init(&p.etext);
 	sb_init(&p.var_line);
 	s->file = xstrdup(file);
 	s->text = xstrdup(text);
@@ -2487,40 +2523,18 @@ struct scn_script *scn_parse_string_set(const char *file, const char *text,
 		}
 		memcpy(buf, line, end);
 		buf[end] = '\0';
-		{
-			const char *parsed = buf;
-			int before = s->nexp, col;
-			bool unknown;
-			char msg[256];
-
-			if (strchr(buf, '$')) {
-				if (!scn_expand(buf, p.line, svar_lookup, s, &eline, &s->exp, &s->nexp,
-						&s->expcap, &col, &unknown, msg, sizeof(msg))) {
-					ok = expand_error(&p, buf, col, unknown, msg);
-					break;
-				}
-				if (s->nexp > before) {
-					parsed = eline.buf;
-					changed = true;
-				}
-			}
-			p.var_line_set = false;
-			ok = parse_line(&p, parsed);
-			changed |= p.var_line_set;
-			sb_puts(&etext, p.var_line_set ? p.var_line.buf : parsed);
-			sb_puts(&etext, "\n");
-		}
+		ok = parse_expanded(&p, buf, text, line);
 		line = nl ? nl + 1 : line + len;
 	}
 	if (ok)
 		ok = check_set(&p, set);
 	/* the file as parsed, for the guest plan and the saved scenario.scn */
-	if (ok && changed) {
+	if (ok && p.changed) {
 		host_free(s->text);
-		s->text = sb_steal(&etext);
+		s->text = sb_steal(&p.etext);
 	}
-	sb_free(&etext);
-	sb_free(&eline);
+	sb_free(&p.etext);
+	sb_free(&p.eline);
 	sb_free(&p.var_line);
 	host_free(buf);
 	host_free(p.proc_exit_line);
