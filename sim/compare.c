@@ -7,7 +7,7 @@
  *
  *   mmsim compare FILE --policy FAMILY=A,B,... [--policy FAMILY2=X,Y,...]...
  *                 [--at SNAPSHOT] [--figures PREFIX[,PREFIX...]]... [--all]
- *                 [--format text|json] [--seed N] [--check|--no-check]
+ *                 [--format text|json] [--seed N] [--set NAME=VALUE]... [--check|--no-check]
  *
  * The scenario is parsed once and run on a fresh machine per combination,
  * all output captured.  Every figure is a number read from the machine at
@@ -1239,6 +1239,7 @@ int cmd_compare(int argc, char **argv)
 	char vspec[128] = "";
 	struct cmp_cli cli = { 0 };
 	struct cmp_grid grid = { 0 };
+	struct scn_vars vars = { 0 };
 	struct cmp_table t;
 	struct scn_script *s;
 	struct scn_diag d;
@@ -1247,7 +1248,7 @@ int cmd_compare(int argc, char **argv)
 
 	for (int i = 2; i < argc; i++) {
 		static const char *const valued[] = { "--policy", "--format", "--seed", "--at",
-						      "--figures" };
+						      "--figures", "--set" };
 		const char *a = argv[i], *v = NULL, *opt = NULL;
 
 		/* the valued options take "--opt VALUE" or "--opt=VALUE" */
@@ -1267,7 +1268,14 @@ int cmd_compare(int argc, char **argv)
 				v = a + n + 1;
 			}
 		}
-		if (opt && !strcmp(opt, "--policy")) {
+		if (opt && !strcmp(opt, "--set")) {
+			char err[512];
+
+			if (!scn_vars_parse(&vars, v, err, sizeof(err))) {
+				rc = cmp_usage("--set: %s", err);
+				goto out_prefixes;
+			}
+		} else if (opt && !strcmp(opt, "--policy")) {
 			size_t fl = spec_family_len(v);
 
 			/* a family's picks go in one --policy: a second would be ambiguous */
@@ -1378,7 +1386,7 @@ int cmd_compare(int argc, char **argv)
 		goto out_prefixes;
 
 	memset(&d, 0, sizeof(d));
-	s = scn_parse_file(file, &d);
+	s = scn_parse_file_set(file, &vars, &d);
 	if (!s) {
 		struct sbuf sb;
 

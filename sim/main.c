@@ -2,9 +2,13 @@
 /*
  * main.c - the mmsim command line.
  *
- *   mmsim run FILE [--seed N] [--check|--no-check] [--policy FAMILY=NAME]... [--quiet]
+ *   mmsim run FILE [--seed N] [--check|--no-check] [--policy FAMILY=NAME]...
+ *             [--set NAME=VALUE]... [--quiet]
  *   mmsim compare FILE --policy FAMILY=A,B,... [--policy FAMILY2=X,Y,...]...
  *                 [--at SNAPSHOT] [--figures PREFIX,...]... [--all] [--format text|json]
+ *                 [--set NAME=VALUE]... [--version V,...]
+ *   mmsim sweep FILE --policy FAMILY=A,B,... --seeds LIST [--set NAME=V1,V2,...]... (sweep.h)
+ *   mmsim sweep collect DIR
  *   mmsim policies
  *   mmsim verbs
  *   mmsim files
@@ -35,13 +39,17 @@
 #include "realkernel.h"
 #include "races.h"
 #include "suggest.h"
+#include "sweep.h"
 
 static const char usage_text[] =
 	"usage: mmsim run FILE [--seed N] [--check|--no-check] [--policy FAMILY=NAME]... [--quiet]\n"
 	"       mmsim compare FILE --policy FAMILY=A,B,... [--policy FAMILY2=X,Y,...]...\n"
 	"                     [--at SNAPSHOT] [--figures PREFIX,...]... [--all]\n"
 	"                     [--format text|json] [--seed N] [--check|--no-check]\n"
-	"       (run and compare also take --host-mem-limit SIZE)\n"
+	"       (run and compare also take --host-mem-limit SIZE and --set NAME=VALUE...)\n"
+	"       mmsim sweep FILE --policy FAMILY=A,B,... --seeds LIST [--set NAME=V1,V2,...]...\n"
+	"                   [-j N] ... (mmsim sweep --help)\n"
+	"       mmsim sweep collect DIR\n"
 	"       mmsim policies\n"
 	"       mmsim verbs\n"
 	"       mmsim files\n"
@@ -60,6 +68,9 @@ static const char help_text[] =
 	"                  (a --policy per family varied: once per combination);\n"
 	"                  --at reads them at a snapshot, --figures picks rows,\n"
 	"                  --all prints rows the same in every run (docs/compare.md)\n"
+	"  sweep FILE      run the grid policies x seeds x variable values, in\n"
+	"                  parallel, and print statistics per cell (docs/sweep.md)\n"
+	"  sweep collect DIR  the same from the results of GNU parallel or Slurm\n"
 	"  policies        list the policy families and their entries\n"
 	"  verbs           list the scenario language's verbs, one per line\n"
 	"  files           list the kernel files the model provides: path pattern,\n"
@@ -79,6 +90,8 @@ static const char help_text[] =
 	"                        as a check reads, and at the end)\n"
 	"  --no-check            never check the invariants (for benchmarks)\n"
 	"  --policy FAMILY=NAME  pick a policy (repeatable; wins over the scenario's)\n"
+	"  --set NAME=VALUE      give the scenario's variable NAME (`var NAME=...`)\n"
+	"                        this value (repeatable, once per name)\n"
 	"  --quiet               print nothing but diagnostics\n"
 	"  --host-mem-limit SIZE the most host memory the run may use (default: half\n"
 	"                        of the host's RAM; 0: no limit)\n"
@@ -106,7 +119,8 @@ static int usage_error(const char *fmt, const char *arg)
 
 /* Every command main() knows, for "did you mean" */
 static const char *const commands[] = {
-	"run", "compare", "policies", "verbs", "files", "guest-plan", "diff-real", "explore",
+	"run", "compare", "sweep", "policies", "verbs", "files", "guest-plan", "diff-real",
+	"explore",
 };
 
 static int unknown_command(const char *cmd)
@@ -149,6 +163,7 @@ static int cmd_run(int argc, char **argv)
 {
 	struct scn_run_opts o = { .out = stdout, .err = stderr };
 	struct policy_set pols = { 0 };
+	struct scn_vars vars = { 0 };
 	struct scn_result r;
 	const char *file = NULL, *v;
 	bool bad;
@@ -183,6 +198,13 @@ static int cmd_run(int argc, char **argv)
 			if (!policy_parse_one(v, &f, &p, err, sizeof(err), &pos))
 				return usage_error("--policy: %s", err);
 			policy_set_put(&pols, f, p);
+		} else if ((v = opt_value(argc, argv, &i, "--set", &bad)) || bad) {
+			char err[512];
+
+			if (bad)
+				return usage_error("%s needs a value", "--set");
+			if (!scn_vars_parse(&vars, v, err, sizeof(err)))
+				return usage_error("--set: %s", err);
 		} else if (a[0] == '-' && a[1]) {
 			return usage_error("unknown option '%s'", a);
 		} else if (file) {
@@ -194,6 +216,7 @@ static int cmd_run(int argc, char **argv)
 	if (!file)
 		return usage_error("%s: missing scenario FILE", "run");
 	o.policies = &pols;
+	o.vars = &vars;
 	scn_result_init(&r);
 	scn_run_file(file, &o, &r);
 	scn_result_free(&r);
@@ -330,6 +353,8 @@ int main(int argc, char **argv)
 				: cmd_files();
 	if (!strcmp(cmd, "compare"))
 		return cmd_compare(argc, argv);
+	if (!strcmp(cmd, "sweep"))
+		return cmd_sweep(argc, argv);
 	if (!strcmp(cmd, "guest-plan"))
 		return cmd_guest_plan(argc, argv);
 	if (!strcmp(cmd, "diff-real"))

@@ -97,6 +97,65 @@ bool scn_parse_size(const char *s, uint64_t *out, const char **why);
 bool scn_is_ident(const char *s);
 
 /* -------------------------------------------------------------------------
+ * Scenario variables (scn_lex.c): `var NAME=VALUE` declares one with its
+ * default, `$NAME` or `${NAME}` anywhere a word may be (outside single
+ * quotes and comments, as a shell expands) is replaced by its value before
+ * the line is parsed, and `--set NAME=VALUE` on the command line replaces
+ * the default.  A value is one word: see scn_var_value_bad.
+ */
+#define SCN_SET_MAX		32
+#define SCN_VAR_NAME_MAX	64
+#define SCN_VAR_VALUE_MAX	256
+
+/* Values given on the command line (--set NAME=VALUE), copied */
+struct scn_vars {
+	unsigned int n;
+	struct {
+		char name[SCN_VAR_NAME_MAX];
+		char value[SCN_VAR_VALUE_MAX];
+	} v[SCN_SET_MAX];
+};
+
+/* Add "NAME=VALUE" to @v; false with a message in @err (bad name or value, twice, full) */
+bool scn_vars_parse(struct scn_vars *v, const char *spec, char *err, size_t errlen);
+/* Add NAME and VALUE; the same checks */
+bool scn_vars_put(struct scn_vars *v, const char *name, const char *value, char *err,
+		  size_t errlen);
+/* The value @v gives @name, or NULL */
+const char *scn_vars_get(const struct scn_vars *v, const char *name);
+/*
+ * A value must read back as the same single word wherever it lands: the
+ * index of its first character that could not (blanks, quotes, '\', '$',
+ * '#', '>', '<', ';', '&', '(', ')', '`', control characters), -1 when it
+ * has none, or 0 for an empty value.
+ */
+int scn_var_value_bad(const char *value);
+
+/* One $NAME replaced in a line, for mapping columns back to the file */
+struct scn_expansion {
+	int line;
+	int col, len;		/* of "$NAME" or "${NAME}" in the file's line */
+	int ecol, elen;		/* of its value in the expanded line */
+	int var;		/* the variable's index (struct scn_script.svars) */
+};
+
+/* The value of variable @name (@len bytes) and its index, or NULL when unknown */
+typedef const char *(*scn_var_lookup)(void *priv, const char *name, size_t len, int *idx);
+
+/*
+ * Expand the variables of @line (line number @lineno) into @out (reset
+ * first), appending one record per expansion to *@exp (*@nexp of *@cap,
+ * grown with host memory).  False on an unknown variable or a malformed
+ * "${": *@col is its column in @line, @msg says why and *@unknown is set
+ * for an unknown variable (then @msg is "unknown variable '$NAME'").
+ */
+bool scn_expand(const char *line, int lineno, scn_var_lookup look, void *priv, struct sbuf *out,
+		struct scn_expansion **exp, int *nexp, int *cap, int *col, bool *unknown,
+		char *msg, size_t msglen);
+/* The column in the file of column @col of a line's expanded text */
+int scn_expansion_col(const struct scn_expansion *exp, int nexp, int line, int col);
+
+/* -------------------------------------------------------------------------
  * Trace files (trace.c): ftrace text of kmem:mm_page_alloc/mm_page_free.
  */
 enum trace_ev_kind { TRACE_ALLOC, TRACE_FREE };
@@ -260,10 +319,33 @@ struct scn_script {
 	char **proc_names, **var_names;
 	struct scn_names *names;	/* parse-time name table (uthash) */
 	struct scn_names *snap_index;	/* snapshot names -> slots (uthash) */
+	/*
+	 * Scenario variables (`var`), in declaration order, with the value
+	 * each took (--set or the default), and every $NAME expanded, in
+	 * line order.  @text is then the expanded file.
+	 */
+	int nsvars;
+	struct scn_svar {
+		char *name, *value;
+		int line, col;		/* of the declaration's name */
+		bool set;		/* the value came from --set */
+	} *svars;
+	int nexp, expcap;
+	struct scn_expansion *exp;
 };
 
 struct scn_script *scn_parse_string(const char *file, const char *text, struct scn_diag *d);
 struct scn_script *scn_parse_file(const char *path, struct scn_diag *d);
+/*
+ * The same with values for the scenario's variables (--set); @set may be
+ * NULL.  A name @set gives that the scenario does not declare is an error.
+ */
+struct scn_script *scn_parse_string_set(const char *file, const char *text,
+					const struct scn_vars *set, struct scn_diag *d);
+struct scn_script *scn_parse_file_set(const char *path, const struct scn_vars *set,
+				      struct scn_diag *d);
+/* The column in the file of column @col of line @line as parsed (after expansion) */
+int scn_col_orig(const struct scn_script *s, int line, int col);
 /* The i-th verb the parser knows (`mmsim verbs`), NULL past the last */
 const char *scn_verb_name(size_t i);
 void scn_script_free(struct scn_script *s);
@@ -290,6 +372,7 @@ struct scn_run_opts {
 	enum scn_check_mode check;
 	bool quiet;			/* no step output on stdout */
 	const struct policy_set *policies;	/* override the scenario's picks */
+	const struct scn_vars *vars;	/* scn_run_file: --set values, or NULL */
 	/*
 	 * Where output goes: a stream (written as the run goes), or, when
 	 * NULL, the result's sbufs.

@@ -283,3 +283,197 @@ enum scn_read scn_read_text(const char *path, struct sbuf *sb, int *errnum)
 	fclose(f);
 	return ret;
 }
+
+/* -------------------------------------------------------------------------
+ * Variables
+ */
+int scn_var_value_bad(const char *value)
+{
+	if (!*value)
+		return 0;
+	for (const char *c = value; *c; c++)
+		if ((unsigned char)*c <= ' ' || (unsigned char)*c >= 0x7f ||
+		    strchr("'\"\\$#><;&()`", *c))
+			return (int)(c - value);
+	return -1;
+}
+
+bool scn_vars_put(struct scn_vars *v, const char *name, const char *value, char *err,
+		  size_t errlen)
+{
+	int bad;
+
+	if (!scn_is_ident(name) || strlen(name) >= SCN_VAR_NAME_MAX) {
+		snprintf(err, errlen, "'%s' is not a variable name (letters, digits and '_', "
+			 "not starting with a digit, at most %d)", name, SCN_VAR_NAME_MAX - 1);
+		return false;
+	}
+	bad = scn_var_value_bad(value);
+	if (bad >= 0) {
+		if (!*value)
+			snprintf(err, errlen, "%s: empty value", name);
+		else
+			snprintf(err, errlen, "%s=%s: a value is one word, without '%c'", name,
+				 value, value[bad]);
+		return false;
+	}
+	if (strlen(value) >= SCN_VAR_VALUE_MAX) {
+		snprintf(err, errlen, "%s: value longer than %d characters", name,
+			 SCN_VAR_VALUE_MAX - 1);
+		return false;
+	}
+	if (scn_vars_get(v, name)) {
+		snprintf(err, errlen, "%s given twice", name);
+		return false;
+	}
+	if (v->n == SCN_SET_MAX) {
+		snprintf(err, errlen, "at most %d variables", SCN_SET_MAX);
+		return false;
+	}
+	snprintf(v->v[v->n].name, sizeof(v->v[v->n].name), "%s", name);
+	snprintf(v->v[v->n].value, sizeof(v->v[v->n].value), "%s", value);
+	v->n++;
+	return true;
+}
+
+bool scn_vars_parse(struct scn_vars *v, const char *spec, char *err, size_t errlen)
+{
+	const char *eq = strchr(spec, '=');
+	char name[SCN_VAR_NAME_MAX];
+
+	if (!eq || eq == spec) {
+		snprintf(err, errlen, "'%s': expected NAME=VALUE", spec);
+		return false;
+	}
+	if ((size_t)(eq - spec) >= sizeof(name)) {
+		snprintf(err, errlen, "'%.*s' is not a variable name (at most %d characters)",
+			 (int)(eq - spec), spec, SCN_VAR_NAME_MAX - 1);
+		return false;
+	}
+	snprintf(name, sizeof(name), "%.*s", (int)(eq - spec), spec);
+	return scn_vars_put(v, name, eq + 1, err, errlen);
+}
+
+const char *scn_vars_get(const struct scn_vars *v, const char *name)
+{
+	for (unsigned int i = 0; v && i < v->n; i++)
+		if (!strcmp(v->v[i].name, name))
+			return v->v[i].value;
+	return NULL;
+}
+
+static bool is_ident_start(char c)
+{
+	return isalpha((unsigned char)c) || c == '_';
+}
+
+static bool is_ident_char(char c)
+{
+	return isalnum((unsigned char)c) || c == '_';
+}
+
+/*
+ * A shell's view of the line: '...' quotes everything, "..." quotes but
+ * expands, a backslash escapes the next character, '#' at the start of a
+ * word (after a blank or a redirection) begins a comment, where nothing
+ * expands.  '$' not followed by a name or '{' stays a '$'.
+ */
+bool scn_expand(const char *line, int lineno, scn_var_lookup look, void *priv, struct sbuf *out,
+		struct scn_expansion **exp, int *nexp, int *cap, int *col, bool *unknown,
+		char *msg, size_t msglen)
+{
+	bool single = false, dbl = false, word_start = true;
+	const char *p = line;
+
+	sb_reset(out);
+	sb_puts(out, "");
+	*unknown = false;
+	while (*p) {
+		const char *name, *end;
+		const char *val;
+		int idx = -1;
+
+		if (!single && !dbl && is_blank(*p)) {
+			word_start = true;
+			sb_printf(out, "%c", *p++);
+			continue;
+		}
+		if (!single && !dbl && *p == '#' && word_start) {
+			sb_puts(out, p);
+			break;
+		}
+		word_start = !single && !dbl && *p == '>';
+		if (!single && *p == '\\' && p[1]) {
+			sb_printf(out, "%c%c", p[0], p[1]);
+			p += 2;
+			continue;
+		}
+		if (*p == '\'' && !dbl)
+			single = !single;
+		else if (*p == '"' && !single)
+			dbl = !dbl;
+		if (single || *p != '$' || (!is_ident_start(p[1]) && p[1] != '{')) {
+			sb_printf(out, "%c", *p++);
+			continue;
+		}
+		/* $NAME or ${NAME} */
+		if (p[1] == '{') {
+			name = p + 2;
+			for (end = name; is_ident_char(*end); end++)
+				;
+			if (end == name || !is_ident_start(*name) || *end != '}') {
+				*col = (int)(p - line) + 1;
+				snprintf(msg, msglen, "malformed '${': expected ${NAME}");
+				return false;
+			}
+		} else {
+			name = p + 1;
+			for (end = name; is_ident_char(*end); end++)
+				;
+		}
+		val = look(priv, name, (size_t)(end - name), &idx);
+		if (!val) {
+			*col = (int)(p - line) + 1;
+			*unknown = true;
+			snprintf(msg, msglen, "unknown variable '$%.*s'", (int)(end - name), name);
+			return false;
+		}
+		if (*nexp == *cap) {
+			*cap = *cap ? 2 * *cap : 8;
+			*exp = host_reallocarray(*exp, (size_t)*cap, sizeof(**exp),
+						 "reading the scenario");
+		}
+		(*exp)[*nexp] = (struct scn_expansion){
+			.line = lineno,
+			.col = (int)(p - line) + 1,
+			.len = (int)(end - p) + (p[1] == '{'),
+			.ecol = (int)out->len + 1,
+			.elen = (int)strlen(val),
+			.var = idx,
+		};
+		(*nexp)++;
+		sb_puts(out, val);
+		p = end + (p[1] == '{');
+	}
+	return true;
+}
+
+int scn_expansion_col(const struct scn_expansion *exp, int nexp, int line, int col)
+{
+	int shift = 0;
+
+	if (col <= 0)
+		return col;
+	for (int i = 0; i < nexp; i++) {
+		const struct scn_expansion *e = &exp[i];
+
+		if (e->line != line)
+			continue;
+		if (col < e->ecol)
+			break;
+		if (col < e->ecol + e->elen)
+			return e->col;
+		shift += e->len - e->elen;
+	}
+	return col + shift;
+}

@@ -14,6 +14,12 @@
  * Ids (alloc), groups (fill, replay) and snapshots are resolved here: a
  * scenario has no control flow, so the text order is the run order and a
  * free of an unknown id or a double free is a parse error.
+ *
+ * Variables (`var NAME=VALUE`, `$NAME`) are expanded in each line before
+ * it is parsed (scn_expand), so a value is checked exactly as the same
+ * text written in the file would be; columns in messages are mapped back
+ * to the file's, and a message about a column inside an expansion says
+ * which variable it was and where its value came from.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -21,6 +27,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "scn.h"
 #include "hash.h"
@@ -61,21 +68,49 @@ struct parser {
 		int line;
 	} *dev;
 	int ndev;
+	const struct scn_vars *set;	/* --set values, or NULL */
+	struct sbuf var_line;		/* a `var` line as the expanded text spells it */
+	bool var_line_set;
+	struct sbuf eline;		/* the line being parsed, expanded */
+	struct sbuf etext;		/* the file as parsed, once a line changed */
+	bool changed;
 };
 
 static bool perr(struct parser *p, int col, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/*
+ * @col is a column of the line as parsed, after expansion: the message
+ * gets the file's column, and, inside a variable's value, the variable.
+ */
 static bool perr(struct parser *p, int col, const char *fmt, ...)
 {
+	const struct scn_script *s = p->s;
 	va_list ap;
+	size_t len;
 
 	p->d->line = p->line;
-	p->d->col = col;
-	snprintf(p->d->file, sizeof(p->d->file), "%s", p->s->file);
+	p->d->col = scn_expansion_col(s->exp, s->nexp, p->line, col);
+	snprintf(p->d->file, sizeof(p->d->file), "%s", s->file);
 	va_start(ap, fmt);
 	vsnprintf(p->d->msg, sizeof(p->d->msg), fmt, ap);
 	va_end(ap);
+	for (int i = s->nexp - 1; i >= 0 && s->exp[i].line == p->line; i--) {
+		const struct scn_expansion *e = &s->exp[i];
+		const struct scn_svar *v = &s->svars[e->var];
+
+		if (col < e->ecol || col >= e->ecol + e->elen)
+			continue;
+		len = strlen(p->d->msg);
+		if (v->set)
+			snprintf(p->d->msg + len, sizeof(p->d->msg) - len,
+				 " ($%s is '%s', from --set)", v->name, v->value);
+		else
+			snprintf(p->d->msg + len, sizeof(p->d->msg) - len,
+				 " ($%s is '%s', its default at line %d)", v->name, v->value,
+				 v->line);
+		break;
+	}
 	return false;
 }
 
@@ -685,6 +720,110 @@ static bool parse_seed(struct parser *p)
 	p->s->opts.seed = v;
 	p->s->seed_set = true;
 	return true;
+}
+
+/*
+ * var NAME=VALUE...: variables and their defaults; --set NAME=VALUE wins
+ * over the default, and a `var NAME` without one must be given with --set.
+ * The expansion of later lines reads them (svar_lookup).
+ */
+static bool parse_var(struct parser *p)
+{
+	struct scn_script *s = p->s;
+
+	if (!want_args(p, "var", 1, -1, "var NAME=VALUE..."))
+		return false;
+	sb_reset(&p->var_line);
+	sb_puts(&p->var_line, "var");
+	for (int i = 1; i < p->tk.n; i++) {
+		const struct scn_tok *t = &p->tk.t[i];
+		const char *eq = strchr(t->s, '='), *setv, *val;
+		size_t n = eq ? (size_t)(eq - t->s) : strlen(t->s);
+		char name[SCN_VAR_NAME_MAX];
+		struct scn_svar *v;
+		int bad;
+
+		snprintf(name, sizeof(name), "%.*s", (int)n, t->s);
+		if (!n || n >= sizeof(name) || !scn_is_ident(name))
+			return perr(p, t->col, "'%.*s' is not a variable name (letters, digits and "
+				    "'_', not starting with a digit, at most %d)", (int)n, t->s,
+				    SCN_VAR_NAME_MAX - 1);
+		for (int j = 0; j < s->nsvars; j++)
+			if (!strcmp(s->svars[j].name, name))
+				return perr(p, t->col, "variable '%s' already declared at line %d",
+					    name, s->svars[j].line);
+		setv = scn_vars_get(p->set, name);
+		if (eq) {
+			bad = scn_var_value_bad(eq + 1);
+			if (bad >= 0 && !eq[1])
+				return perr(p, t->col, "var %s: empty default", name);
+			if (bad >= 0)
+				return perr(p, t->col + (int)n + 1 + bad,
+					    "var %s: a value is one word, without '%c'", name,
+					    eq[1 + bad]);
+		} else if (!setv) {
+			return perr(p, t->col, "variable '%s' has no default: give it a value "
+				    "with --set %s=VALUE", name, name);
+		}
+		val = setv ? setv : eq + 1;
+		s->svars = xreallocarray(s->svars, (size_t)s->nsvars + 1, sizeof(*s->svars));
+		v = &s->svars[s->nsvars++];
+		v->name = xstrdup(name);
+		v->value = xstrdup(val);
+		v->line = p->line;
+		v->col = t->col;
+		v->set = setv != NULL;
+		sb_printf(&p->var_line, " %s=%s", name, val);
+	}
+	p->var_line_set = true;
+	return true;
+}
+
+static const char *svar_lookup(void *priv, const char *name, size_t len, int *idx)
+{
+	const struct scn_script *s = priv;
+
+	for (int i = 0; i < s->nsvars; i++)
+		if (strlen(s->svars[i].name) == len && !strncmp(s->svars[i].name, name, len)) {
+			*idx = i;
+			return s->svars[i].value;
+		}
+	return NULL;
+}
+
+/* An error of the expansion itself: @col is already the file's */
+static bool expand_error(struct parser *p, const char *line, int col, bool unknown,
+			 const char *msg)
+{
+	const struct scn_script *s = p->s;
+	const char *name = line + col;		/* after the '$' */
+	size_t n, len;
+
+	scn_diag_set(p->d, s->file, p->line, col, "%s", msg);
+	if (!unknown)
+		return false;
+	name += *name == '{';
+	for (n = 0; isalnum((unsigned char)name[n]) || name[n] == '_'; n++)
+		;
+	len = strlen(p->d->msg);
+	for (int i = 0; i < s->nsvars; i++)
+		if (strlen(s->svars[i].name) == n && !strncasecmp(s->svars[i].name, name, n)) {
+			snprintf(p->d->msg + len, sizeof(p->d->msg) - len,
+				 " (did you mean '$%s'?)", s->svars[i].name);
+			return false;
+		}
+	if (!s->nsvars) {
+		snprintf(p->d->msg + len, sizeof(p->d->msg) - len,
+			 " (declare it before its first use: var %.*s=VALUE)", (int)n, name);
+		return false;
+	}
+	len += (size_t)snprintf(p->d->msg + len, sizeof(p->d->msg) - len, " (declared so far:");
+	for (int i = 0; i < s->nsvars && len < sizeof(p->d->msg); i++)
+		len += (size_t)snprintf(p->d->msg + len, sizeof(p->d->msg) - len, "%s %s",
+					i ? "," : "", s->svars[i].name);
+	if (len < sizeof(p->d->msg))
+		snprintf(p->d->msg + len, sizeof(p->d->msg) - len, ")");
+	return false;
 }
 
 static bool parse_policy(struct parser *p)
@@ -2214,6 +2353,7 @@ static const struct verb verbs[] = {
 	VERB("cmdline", parse_cmdline),
 	VERB("seed", parse_seed),
 	VERB("policy", parse_policy),
+	VERB("var", parse_var),
 	VERB("boot", parse_boot),
 	VERB("cpu", parse_cpu),
 	VERB("alloc", parse_alloc),
@@ -2319,16 +2459,87 @@ static void set_dir(struct parser *p, const char *file)
 		snprintf(p->dir, sizeof(p->dir), "%.*s", (int)(slash - file), file);
 }
 
+/* Every name @set gives is declared by the scenario */
+static bool check_set(struct parser *p, const struct scn_vars *set)
+{
+	const struct scn_script *s = p->s;
+
+	for (unsigned int i = 0; set && i < set->n; i++) {
+		const char *name = set->v[i].name;
+		struct sbuf sb;
+		int idx;
+
+		if (svar_lookup((void *)s, name, strlen(name), &idx))
+			continue;
+		sb_init(&sb);
+		for (int j = 0; j < s->nsvars; j++)
+			sb_printf(&sb, "%s%s", j ? ", " : "", s->svars[j].name);
+		if (s->nsvars)
+			scn_diag_set(p->d, s->file, 0, 0, "--set %s: the scenario declares no "
+				     "variable '%s' (it declares: %s)", name, name, sb.buf);
+		else
+			scn_diag_set(p->d, s->file, 0, 0, "--set %s: the scenario declares no "
+				     "variables (a line 'var %s=VALUE' declares one)", name, name);
+		sb_free(&sb);
+		return false;
+	}
+	return true;
+}
+
+/*
+ * Expand the variables of line @buf (which starts at @line in the file's
+ * @text) and parse it.  From the first line that expansion or a `var`
+ * changes, the file as parsed is kept in p->etext (the lines before it
+ * copied from @text as they are).
+ */
+static bool parse_expanded(struct parser *p, const char *buf, const char *text,
+			   const char *line)
+{
+	struct scn_script *s = p->s;
+	const char *parsed = buf;
+	int before = s->nexp, col;
+	bool unknown, ok;
+	char msg[256];
+
+	if (strchr(buf, '$')) {
+		if (!scn_expand(buf, p->line, svar_lookup, s, &p->eline, &s->exp, &s->nexp,
+				&s->expcap, &col, &unknown, msg, sizeof(msg)))
+			return expand_error(p, buf, col, unknown, msg);
+		if (s->nexp > before)
+			parsed = p->eline.buf;
+	}
+	p->var_line_set = false;
+	ok = parse_line(p, parsed);
+	if (!p->changed && (s->nexp > before || p->var_line_set)) {
+		p->changed = true;
+		sb_printf(&p->etext, "%.*s", (int)(line - text), text);
+	}
+	if (p->changed) {
+		sb_puts(&p->etext, p->var_line_set ? p->var_line.buf : parsed);
+		sb_puts(&p->etext, "\n");
+	}
+	return ok;
+}
+
 struct scn_script *scn_parse_string(const char *file, const char *text, struct scn_diag *d)
 {
+	return scn_parse_string_set(file, text, NULL, d);
+}
+
+struct scn_script *scn_parse_string_set(const char *file, const char *text,
+					const struct scn_vars *set, struct scn_diag *d)
+{
 	struct scn_script *s = xcalloc(1, sizeof(*s));
-	struct parser p = { .s = s, .d = d };
+	struct parser p = { .s = s, .d = d, .set = set };
 	const char *line = text;
 	char *buf = NULL;
 	size_t cap = 0;
 	bool ok = true;
 
 	memset(d, 0, sizeof(*d));
+	sb_init(&p.eline);
+	sb_init(&p.etext);
+	sb_init(&p.var_line);
 	s->file = xstrdup(file);
 	s->text = xstrdup(text);
 	machine_opts_default(&s->opts);
@@ -2348,9 +2559,19 @@ struct scn_script *scn_parse_string(const char *file, const char *text, struct s
 		}
 		memcpy(buf, line, end);
 		buf[end] = '\0';
-		ok = parse_line(&p, buf);
+		ok = parse_expanded(&p, buf, text, line);
 		line = nl ? nl + 1 : line + len;
 	}
+	if (ok)
+		ok = check_set(&p, set);
+	/* the file as parsed, for the guest plan and the saved scenario.scn */
+	if (ok && p.changed) {
+		host_free(s->text);
+		s->text = sb_steal(&p.etext);
+	}
+	sb_free(&p.etext);
+	sb_free(&p.eline);
+	sb_free(&p.var_line);
 	host_free(buf);
 	host_free(p.proc_exit_line);
 	host_free(p.dev);
@@ -2381,6 +2602,17 @@ struct scn_script *scn_parse_string(const char *file, const char *text, struct s
 
 struct scn_script *scn_parse_file(const char *path, struct scn_diag *d)
 {
+	return scn_parse_file_set(path, NULL, d);
+}
+
+int scn_col_orig(const struct scn_script *s, int line, int col)
+{
+	return scn_expansion_col(s->exp, s->nexp, line, col);
+}
+
+struct scn_script *scn_parse_file_set(const char *path, const struct scn_vars *set,
+				      struct scn_diag *d)
+{
 	struct scn_script *s = NULL;
 	struct sbuf sb;
 	int e = 0;
@@ -2388,7 +2620,7 @@ struct scn_script *scn_parse_file(const char *path, struct scn_diag *d)
 	sb_init(&sb);
 	switch (scn_read_text(path, &sb, &e)) {
 	case SCN_READ_OK:
-		s = scn_parse_string(path, sb.buf, d);
+		s = scn_parse_string_set(path, sb.buf, set, d);
 		break;
 	case SCN_READ_OPEN:
 		scn_diag_set(d, path, 0, 0, "cannot open: %s", strerror(e));
@@ -2460,6 +2692,12 @@ void scn_script_free(struct scn_script *s)
 		host_free(n->name);
 		host_free(n);
 	}
+	for (int i = 0; i < s->nsvars; i++) {
+		host_free(s->svars[i].name);
+		host_free(s->svars[i].value);
+	}
+	host_free(s->svars);
+	host_free(s->exp);
 	host_free(s->file);
 	host_free(s->text);
 	host_free(s);

@@ -209,7 +209,8 @@ static enum scn_status rt_error(struct scn_runner *run, int col, const char *fmt
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	err_printf(run, "%s:%d:%d: %s\n", run->s->file, run->st->line, col, msg);
+	err_printf(run, "%s:%d:%d: %s\n", run->s->file, run->st->line,
+		   scn_col_orig(run->s, run->st->line, col), msg);
 	return SCN_BAD_INPUT;
 }
 
@@ -1868,7 +1869,7 @@ enum scn_status scn_run_file(const char *path, const struct scn_run_opts *o,
 			     struct scn_result *r)
 {
 	struct scn_diag d;
-	struct scn_script *s = scn_parse_file(path, &d);
+	struct scn_script *s = scn_parse_file_set(path, o->vars, &d);
 	enum scn_status rc;
 
 	if (!s) {

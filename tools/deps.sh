@@ -28,6 +28,7 @@ PACKAGES=(
 	python3-pytest		# end-to-end tests (run as /usr/bin/python3 -m pytest)
 	gcovr			# tools/coverage.sh
 	pkg-config
+	parallel		# GNU parallel: `mmsim sweep --emit parallel` (tests/e2e/test_sweep.py)
 	clang-14		# tools/fuzz.sh: the libFuzzer targets (tests/fuzz)
 	libclang-rt-14-dev	# libFuzzer and the sanitizer runtimes for clang
 	'busybox-static|busybox'	# the guest's shell helpers, tested on the host
