@@ -468,6 +468,25 @@ static bool apply_zone(struct machine *m, struct zone *z, const struct mm_import
 
 	take_free_lists(m, z, &p);
 
+	/*
+	 * The model's boot kept more out of the allocator: the kernel image,
+	 * which the model puts at 16 MiB and Debian's KASLR anywhere, gives
+	 * the difference back (its pages hold nothing the model reads)
+	 */
+	if (z->managed_pages < iz->managed) {
+		unsigned long text = 16UL * SZ_1M >> PAGE_SHIFT;
+		unsigned long image = (m->opts.kernel_image_bytes + PAGE_SIZE - 1) >> PAGE_SHIFT;
+
+		for (unsigned long pfn = text; pfn < text + image && z->managed_pages < iz->managed;
+		     pfn++) {
+			if (!zone_spans_pfn(z, pfn) || pfn_zone(m, pfn) != z || !PageReserved(m, pfn))
+				continue;
+			ClearPageReserved(m, pfn);
+			set_page_count(m, pfn, 0);
+			adjust_managed_page_count(m, pfn, 1);
+			p.state[pfn - p.first_pfn] = IMP_USED;
+		}
+	}
 	/* the real kernel kept more out of the allocator: reserve the difference at the top */
 	if (z->managed_pages < iz->managed) {
 		fail(err, errlen, imp, IMPORT_ZONEINFO, iz->managed_pos,
