@@ -491,7 +491,9 @@ static bool apply_zone(struct machine *m, struct zone *z, const struct mm_import
 	if (z->managed_pages < iz->managed) {
 		fail(err, errlen, imp, IMPORT_ZONEINFO, iz->managed_pos,
 		     "managed %lu: the model's boot leaves only %lu pages of node %d zone %s to "
-		     "the allocator", iz->managed, z->managed_pages, z->zone_pgdat->node_id, z->name);
+		     "the allocator (memory the kernel gave the allocator after boot, such as "
+		     "the memmap HVO frees, cannot be imported: take the dump before)",
+		     iz->managed, z->managed_pages, z->zone_pgdat->node_id, z->name);
 		goto out;
 	}
 	{
