@@ -533,27 +533,37 @@ static bool apply_zone(struct machine *m, struct zone *z, const struct mm_import
 	for (size_t i = 0; i < p.nr_free_blocks; i++)
 		__free_one_page(m, p.free[i].pfn, z, p.free[i].order, p.free[i].mt, FPI_TO_TAIL);
 
-	/* per-cpu lists: order-0 pages, Movable pageblocks first, from the top */
-	for (int c = 0; c < m->nr_cpus && c < iz->nr_cpus; c++) {
-		int left = iz->pcp_count[c];
+	/*
+	 * per-cpu lists: order-0 pages, Movable pageblocks first, from the
+	 * top; one downward cursor per pass, shared by the CPUs in turn
+	 */
+	{
+		int left[MAX_CPUS] = { 0 };
+		unsigned long cursor[2] = { nr_pages, nr_pages };
 
-		for (int pass = 0; pass < 2 && left; pass++)
-			for (unsigned long i = nr_pages; left && i-- > 0;) {
-				int mt = p.block_mt[i >> pageblock_order];
+		for (int c = 0; c < m->nr_cpus && c < iz->nr_cpus; c++)
+			left[c] = iz->pcp_count[c];
+		for (int pass = 0; pass < 2; pass++)
+			for (int c = 0; c < m->nr_cpus && c < iz->nr_cpus; c++)
+				while (left[c] && cursor[pass] > 0) {
+					unsigned long i = --cursor[pass];
+					int mt = p.block_mt[i >> pageblock_order];
 
-				if (p.state[i] != IMP_USED || (pass == 0 && mt != MIGRATE_MOVABLE))
-					continue;
-				p.state[i] |= IMP_PCP;
-				pcp_import_page(m, z, c, p.first_pfn + i,
-						mt >= 0 && mt < MIGRATE_PCPTYPES ? mt : MIGRATE_MOVABLE);
-				left--;
+					if (p.state[i] != IMP_USED || (pass == 0 && mt != MIGRATE_MOVABLE))
+						continue;
+					p.state[i] |= IMP_PCP;
+					pcp_import_page(m, z, c, p.first_pfn + i,
+							mt >= 0 && mt < MIGRATE_PCPTYPES ? mt :
+							MIGRATE_MOVABLE);
+					left[c]--;
+				}
+		for (int c = 0; c < m->nr_cpus && c < iz->nr_cpus; c++)
+			if (left[c]) {
+				fail(err, errlen, imp, IMPORT_ZONEINFO, iz->zone_pos,
+				     "node %d zone %s: no room for cpu %d's %d per-cpu pages",
+				     z->zone_pgdat->node_id, z->name, c, iz->pcp_count[c]);
+				goto out;
 			}
-		if (left) {
-			fail(err, errlen, imp, IMPORT_ZONEINFO, iz->zone_pos,
-			     "node %d zone %s: no room for cpu %d's %d per-cpu pages",
-			     z->zone_pgdat->node_id, z->name, c, iz->pcp_count[c]);
-			goto out;
-		}
 	}
 
 	/* everything else is held */
