@@ -2559,3 +2559,19 @@ bool mm_mark_movable_data(struct machine *m, unsigned long pfn, unsigned int ord
 	SetPageLRU(m, pfn);
 	return true;
 }
+
+/*
+ * A free order-0 page onto cpu's per-cpu list of migratetype mt, without
+ * the free path's drain (import.c rebuilds a dumped machine's lists).
+ */
+void pcp_import_page(struct machine *m, struct zone *z, int cpu, unsigned long pfn, int mt)
+{
+	struct per_cpu_pages *pcp = &z->pcp[cpu];
+	unsigned int pindex = order_to_pindex(mt, 0);
+
+	set_page_count(m, pfn, 0);
+	set_page_index(m, pfn, (unsigned long)mt);
+	pfnlist_add_tail(m, &pcp->lists[pindex], pfn);
+	pcp->lists_count[pindex]++;
+	pcp->count++;
+}

@@ -93,6 +93,8 @@ void zone_pcp_disable(struct machine *m, struct zone *z);
 void zone_pcp_enable(struct machine *m, struct zone *z);
 void zone_pcp_reset(struct machine *m, struct zone *z);
 void adjust_managed_page_count(struct machine *m, unsigned long pfn, long count);
+/* import.c: a free order-0 page onto cpu's per-cpu list of mt, no drain */
+void pcp_import_page(struct machine *m, struct zone *z, int cpu, unsigned long pfn, int mt);
 /* m->zonelists from node_order and the zones' spans (once the zones are set up) */
 void build_zonelists(struct machine *m);
 bool zone_watermark_ok(struct machine *m, struct zone *z, unsigned int order,

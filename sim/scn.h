@@ -311,6 +311,11 @@ struct scn_script {
 	bool have_machine;
 	bool seed_set;		/* a `seed` line */
 	struct policy_set policies;
+	/* import DIR: the dump (model/import.h), its seed, its groups' slots */
+	struct mm_import *import;
+	bool import_seed_set;
+	uint64_t import_seed;
+	int import_user_group, import_kernel_group;
 	int nstmts, cap;
 	struct scn_stmt *stmts;
 	int nids, ngroups, nsnaps;

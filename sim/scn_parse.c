@@ -30,6 +30,7 @@
 #include <strings.h>
 
 #include "scn.h"
+#include "import_dump.h"
 #include "hash.h"
 #include "hugetlb.h"
 #include "host.h"
@@ -380,7 +381,8 @@ static bool parse_machine(struct parser *p)
 	if (!before_boot(p, "machine"))
 		return false;
 	if (p->s->have_machine)
-		return perr(p, col, "machine already described at line %d", p->machine_line);
+		return perr(p, col, "machine already described at line %d%s", p->machine_line,
+			    p->s->import ? " (by import)" : "");
 	if (!want_args(p, "machine", 0, -1, "") || !parse_kv(p, 1, "machine", kv))
 		return false;
 	if (!kv_require(p, &kv[0], "machine", col) || !kv_require(p, &kv[1], "machine", col))
@@ -447,6 +449,10 @@ static bool need_machine(struct parser *p, const char *verb)
 {
 	if (!before_boot(p, verb))
 		return false;
+	if (p->s->import && (!strcmp(verb, "node") || !strcmp(verb, "hole") ||
+			     !strcmp(verb, "reserve")))
+		return perr(p, p->tk.t[0].col, "'%s' after 'import' (line %d): the dump describes "
+			    "the machine", verb, p->machine_line);
 	if (!p->s->have_machine)
 		return perr(p, p->tk.t[0].col, "'%s' before the 'machine' line", verb);
 	return true;
@@ -2341,6 +2347,56 @@ static bool parse_drain(struct parser *p)
 	return true;
 }
 
+/*
+ * import DIR [seed=N]: the machine and its free lists from a real machine's
+ * DIR/zoneinfo, DIR/pagetypeinfo and DIR/buddyinfo (sim/import.c reads
+ * them); the pages in use become the groups import_user and import_kernel
+ */
+static bool parse_import(struct parser *p)
+{
+	struct kv kv[] = { KV("seed"), KV_END };
+	int col = p->tk.t[0].col;
+	const char *dir;
+	char path[1024];
+	struct scn_diag d;
+
+	if (!before_boot(p, "import"))
+		return false;
+	if (p->s->have_machine)
+		return perr(p, col, "import describes the machine, already described at line %d",
+			    p->machine_line);
+	if (p->tk.n < 2 || p->tk.t[1].kind != SCN_TOK_WORD || strchr(p->tk.t[1].s, '='))
+		return perr(p, p->tk.n < 2 ? col : p->tk.t[1].col, "usage: import DIR [seed=N]");
+	if (!parse_kv(p, 2, "import", kv))
+		return false;
+	if (kv[0].val) {
+		if (!num_at(p, kv[0].val, kv[0].col, &p->s->import_seed))
+			return false;
+		p->s->import_seed_set = true;
+	}
+	dir = p->tk.t[1].s;
+	if (dir[0] == '/' || !p->dir[0])
+		snprintf(path, sizeof(path), "%s", dir);
+	else
+		snprintf(path, sizeof(path), "%s%s%s", p->dir, strcmp(p->dir, "/") ? "/" : "", dir);
+	p->s->import = import_load(path, &d);
+	if (!p->s->import || !import_machine_opts(p->s->import, &p->s->opts, &d)) {
+		*p->d = d;
+		return false;
+	}
+	for (int i = 0; i < 2; i++) {
+		const char *g = i ? "import_kernel" : "import_user";
+
+		if (name_find(p, g))
+			return perr(p, col, "import: the name %s is taken", g);
+		*(i ? &p->s->import_kernel_group : &p->s->import_user_group) =
+			name_add(p, g, NAME_GROUP)->slot;
+	}
+	p->s->have_machine = true;
+	p->machine_line = p->line;
+	return true;
+}
+
 #define VERB(n, f)		{ .name = (n), .fn = (f), .raw = NULL }
 #define RAW_VERB(n, f)		{ .name = (n), .fn = NULL, .raw = (f) }
 
@@ -2375,6 +2431,7 @@ static const struct verb verbs[] = {
 	VERB("khugepaged", parse_khugepaged),
 	VERB("subsection", parse_subsection),
 	VERB("memory", parse_memory),
+	VERB("import", parse_import),
 };
 
 const char *scn_verb_name(size_t i)
@@ -2649,6 +2706,7 @@ void scn_script_free(struct scn_script *s)
 
 	if (!s)
 		return;
+	host_free(s->import);
 	for (int i = 0; i < s->nstmts; i++) {
 		struct scn_stmt *st = &s->stmts[i];
 

@@ -66,6 +66,7 @@
 #include "mmap.h"
 #include "mremap.h"
 #include "task.h"
+#include "import.h"
 
 #define GROUP_CHUNK_SHIFT	12
 #define GROUP_CHUNK		(1UL << GROUP_CHUNK_SHIFT)
@@ -688,6 +689,16 @@ static void runner_inuse_iter(void *priv, mm_inuse_cb cb, void *cbpriv)
 		cb(cbpriv, o->pfn, o->order);
 }
 
+/* import_apply's callback: a block in use on the dumped machine joins its group */
+static void runner_import_hold(void *priv, unsigned long pfn, unsigned int order, bool user)
+{
+	struct scn_runner *run = priv;
+	int slot = user ? run->s->import_user_group : run->s->import_kernel_group;
+	struct scn_obj *o = group_new_member(&run->groups[slot]);
+
+	obj_own(run, o, pfn, order, (uint32_t)slot);
+}
+
 static enum scn_status step_boot(struct scn_runner *run, const struct scn_stmt *st)
 {
 	struct machine_opts opts = run->s->opts;
@@ -705,6 +716,15 @@ static enum scn_status step_boot(struct scn_runner *run, const struct scn_stmt *
 	run->rng = opts.seed ^ 0x6d6d73696d2d7363ULL;	/* "mmsim-sc" */
 	mm_set_migrate_notify(run->m, runner_migrated, run);
 	mm_set_inuse_iter(run->m, runner_inuse_iter, run);
+	if (run->s->import) {
+		uint64_t seed = run->s->import_seed_set ? run->s->import_seed : opts.seed;
+
+		if (!import_apply(run->m, run->s->import, seed, runner_import_hold, run, err,
+				  sizeof(err))) {
+			err_printf(run, "%s\n", err);
+			return SCN_BAD_INPUT;
+		}
+	}
 	return SCN_OK;
 }
 
