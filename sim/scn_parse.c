@@ -62,10 +62,18 @@ struct parser {
 	int ndev;
 };
 
-static bool perr(struct parser *p, int col, const char *fmt, ...)
+static void perr_set(struct parser *p, int col, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
-static bool perr(struct parser *p, int col, const char *fmt, ...)
+/*
+ * Record a diagnostic; the value is false, for `return perr(...)`.  A macro,
+ * so the compiler sees that false where it inlines a helper returning it:
+ * a call it cannot see into would leave the helper's out parameters
+ * "maybe uninitialized" on that path at -O3.
+ */
+#define perr(p, col, ...)	({ perr_set((p), (col), __VA_ARGS__); false; })
+
+static void perr_set(struct parser *p, int col, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -75,7 +83,6 @@ static bool perr(struct parser *p, int col, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(p->d->msg, sizeof(p->d->msg), fmt, ap);
 	va_end(ap);
-	return false;
 }
 
 static void *xcalloc(size_t n, size_t sz)
