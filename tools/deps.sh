@@ -30,6 +30,7 @@ PACKAGES=(
 	pkg-config
 	clang-14		# tools/fuzz.sh: the libFuzzer targets (tests/fuzz)
 	libclang-rt-14-dev	# libFuzzer and the sanitizer runtimes for clang
+	valgrind		# mmsim-bench --instructions: callgrind and valgrind/callgrind.h
 )
 if [[ ${1:-} == realkernel ]]; then
 	PACKAGES=(
