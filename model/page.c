@@ -1271,19 +1271,6 @@ void pfnlist_init(struct pfnlist_head *h)
 	h->first = h->last = PFN_NONE;
 }
 
-void pfnlist_add(struct machine *m, struct pfnlist_head *h, unsigned long pfn)
-{
-	struct page_handle p = page_handle(m, pfn);
-
-	ph_set_page_lru_prev(m, &p, PFN_NONE);
-	ph_set_page_lru_next(m, &p, h->first);
-	if (h->first != PFN_NONE)
-		set_page_lru_prev(m, h->first, pfn);
-	else
-		h->last = pfn;
-	h->first = pfn;
-}
-
 void pfnlist_add_tail(struct machine *m, struct pfnlist_head *h, unsigned long pfn)
 {
 	struct page_handle p = page_handle(m, pfn);
