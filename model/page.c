@@ -224,6 +224,7 @@ void fstore_flush_xc(struct machine *m)
 	for (int c = 0; c < m->nr_cpus; c++) {
 		for (unsigned long i = 0; i < FST_XC_SIZE; i++)
 			fst_xc_drop(&m->fstore_cpu[c].xc[i]);
+		m->fstore_cpu[c].filled = 0;
 		for (unsigned int i = 0; i < FST_PMDC_SIZE; i++)
 			m->fstore_cpu[c].pmdc_tag[i] = FST_TAG_NONE;
 	}
@@ -235,9 +236,12 @@ void fstore_flush_xc_range(struct machine *m, int cpu, uint64_t start, uint64_t 
 
 	for (unsigned int i = 0; i < FST_PMDC_SIZE; i++)
 		c->pmdc_tag[i] = FST_TAG_NONE;
+	if (!c->filled)		/* nothing cached since the last full drop */
+		return;
 	if ((end - start) >> FST_CHUNK_SHIFT >= FST_XC_SIZE) {
 		for (unsigned long i = 0; i < FST_XC_SIZE; i++)
 			fst_xc_drop(&c->xc[i]);
+		c->filled = 0;
 		return;
 	}
 	for (uint64_t t = start >> FST_CHUNK_SHIFT; t < (end + FST_CHUNK_SIZE - 1) >> FST_CHUNK_SHIFT; t++)
@@ -939,6 +943,7 @@ uint8_t *fstore_xlate_slow(struct machine *m, uint64_t va, bool write)
 	e->host = chunk;
 	e->fw = (uint64_t)frame << 1 | writable;
 	fstore_cpu(m)->misses++;
+	fstore_cpu(m)->filled++;
 	return chunk + (va & (FST_CHUNK_SIZE - 1));
 }
 
@@ -990,6 +995,7 @@ static bool fst_fill_sched(struct machine *m, uint64_t va, bool write)
 		e->wtag = rw ? tag : FST_TAG_NONE;
 		e->host = chunk;
 		e->fw = (uint64_t)frame << 1 | rw;
+		c->filled++;
 	}
 	c->misses++;
 	return true;

@@ -149,6 +149,11 @@ struct fstore_cpu {
 	uint64_t pmdc_tag[FST_PMDC_SIZE];	/* va >> PMD_SHIFT, or FST_TAG_NONE */
 	uint64_t pmdc_val[FST_PMDC_SIZE];	/* the PMD entry */
 	unsigned long hits, misses;
+	/*
+	 * Entries filled since the whole TLB was last dropped: 0 means it
+	 * holds nothing, and a range flush has nothing to look for
+	 */
+	unsigned long filled;
 	struct fst_access last;			/* explorer only */
 };
 
