@@ -38,8 +38,9 @@
  * figures' CPU time is the driver's user + system time over the measured
  * part, and rates are per CPU second (the driver is one thread: what one
  * core did), so a loaded machine changes them less than wall time.  Wall
- * and CPU time depend on the machine's load; instructions do not.  --instructions first runs the same figures (at --quick sizes)
- * under `valgrind --tool=callgrind` with collection off except inside
+ * and CPU time depend on the machine's load; instructions do not.
+ * --instructions first runs the same figures (at --quick sizes) under
+ * `valgrind --tool=callgrind` with collection off except inside
  * each measured part, which dumps its count under the figure's name
  * (client requests, valgrind/callgrind.h), then runs them natively and
  * prints the count per operation beside each.  perf_event_open is not
