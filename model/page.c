@@ -146,6 +146,25 @@ struct fstore {
 	size_t nr_origins, cap_origins;
 	bool origins_sorted;
 	size_t host_bytes;
+	/*
+	 * The last free-at-boot chunk fstore_fill_chunk built: its bytes are
+	 * a function of the flags word and of where the first struct page
+	 * starts in the chunk (phase), nothing else, so a chunk with the same
+	 * two is a copy.  tmpl_phase FST_CHUNK_SIZE: none yet.
+	 */
+	uint64_t tmpl_flags;
+	unsigned int tmpl_phase;
+	uint8_t tmpl[FST_CHUNK_SIZE];
+	/*
+	 * Inside a fill scope (fst_fill_scope_begin: a run of struct page
+	 * writes during which nothing changes memblock, sections, nodes or
+	 * zones) fstore_fill_chunk remembers the last sub-section it found
+	 * free at boot and in one zone, [memo_lo, memo_hi) with its flags
+	 * word, and asks memblock and the zones again only outside it.
+	 */
+	unsigned int fill_scope;
+	unsigned long memo_lo, memo_hi;
+	uint64_t memo_flags;
 };
 
 void fstore_init(struct machine *m)
@@ -157,6 +176,7 @@ void fstore_init(struct machine *m)
 	m->fstore_cpu = host_calloc((size_t)m->nr_cpus, sizeof(struct fstore_cpu), "creating the TLBs");
 	fs->host_bytes = sizeof(*fs) + fs->ix.nr_sec * sizeof(*fs->ix.sec) +
 			 sizeof(struct fstore_cpu) * (size_t)m->nr_cpus;
+	fs->tmpl_phase = FST_CHUNK_SIZE;
 	m->fstore = fs;
 	/* calloc left every TLB and PMD-cache tag FST_TAG_NONE */
 }
@@ -204,6 +224,7 @@ void fstore_flush_xc(struct machine *m)
 	for (int c = 0; c < m->nr_cpus; c++) {
 		for (unsigned long i = 0; i < FST_XC_SIZE; i++)
 			fst_xc_drop(&m->fstore_cpu[c].xc[i]);
+		m->fstore_cpu[c].filled = 0;
 		for (unsigned int i = 0; i < FST_PMDC_SIZE; i++)
 			m->fstore_cpu[c].pmdc_tag[i] = FST_TAG_NONE;
 	}
@@ -215,9 +236,12 @@ void fstore_flush_xc_range(struct machine *m, int cpu, uint64_t start, uint64_t 
 
 	for (unsigned int i = 0; i < FST_PMDC_SIZE; i++)
 		c->pmdc_tag[i] = FST_TAG_NONE;
+	if (!c->filled)		/* nothing cached since the last full drop */
+		return;
 	if ((end - start) >> FST_CHUNK_SHIFT >= FST_XC_SIZE) {
 		for (unsigned long i = 0; i < FST_XC_SIZE; i++)
 			fst_xc_drop(&c->xc[i]);
+		c->filled = 0;
 		return;
 	}
 	for (uint64_t t = start >> FST_CHUNK_SHIFT; t < (end + FST_CHUNK_SIZE - 1) >> FST_CHUNK_SHIFT; t++)
@@ -308,6 +332,69 @@ void page_boot_state(struct machine *m, unsigned long pfn, uint8_t *buf)
 }
 
 /*
+ * [lo, hi) has no node or zone boundary inside it: every pfn in it lies in
+ * the same node and zone spans as lo, so pfn_zone() gives all of them
+ * lo's zone (given one section and one sub-section, which the caller's
+ * alignment makes sure of)
+ */
+static bool fst_no_boundary_inside(const struct machine *m, unsigned long lo, unsigned long hi)
+{
+	for (int n = 0; n < m->nr_nodes; n++) {
+		const struct pglist_data *pg = &m->node[n];
+		unsigned long s = pg->node_start_pfn, e = s + pg->node_spanned_pages;
+
+		if ((s > lo && s < hi) || (e > lo && e < hi))
+			return false;
+		for (int z = 0; z < MAX_NR_ZONES; z++) {
+			const struct zone *zn = &pg->node_zones[z];
+
+			s = zn->zone_start_pfn;
+			e = s + zn->spanned_pages;
+			if (zn->spanned_pages && ((s > lo && s < hi) || (e > lo && e < hi)))
+				return false;
+		}
+	}
+	return true;
+}
+
+/*
+ * Inside a fill scope: pfn's chunk was found free at boot in zone z;
+ * remember pfn's whole sub-section when all of it is, so the next
+ * chunks there need neither memblock nor the zones
+ */
+static void fst_fill_memo(struct machine *m, unsigned long pfn, struct zone *z, uint64_t flags)
+{
+	struct fstore *fs = m->fstore;
+	unsigned long lo = pfn & ~(PAGES_PER_SUBSECTION - 1), hi = lo + PAGES_PER_SUBSECTION;
+
+	if (hi > m->max_pfn || !memblock_range_plain(m, lo, hi) || pfn_zone(m, lo) != z ||
+	    !zone_spans_pfn(z, hi - 1) || !fst_no_boundary_inside(m, lo, hi))
+		return;
+	fs->memo_lo = lo;
+	fs->memo_hi = hi;
+	fs->memo_flags = flags;
+}
+
+/*
+ * A run of struct page writes that changes nothing the boot state depends
+ * on (memblock, sections, nodes, zones): prep_compound_page.  Not under
+ * the explorer, where other CPUs run between its steps.
+ */
+static void fst_fill_scope_begin(struct machine *m)
+{
+	if (!m->sched)
+		m->fstore->fill_scope++;
+}
+
+static void fst_fill_scope_end(struct machine *m)
+{
+	struct fstore *fs = m->fstore;
+
+	if (fs->fill_scope && !--fs->fill_scope)
+		fs->memo_lo = fs->memo_hi = 0;
+}
+
+/*
  * Fill one chunk of a frame that backed [origin_va, origin_va + 4K).
  * The common case, every struct page in the chunk free memory of one
  * zone, stamps one template; anything else goes page by page.
@@ -318,32 +405,51 @@ static void fstore_fill_chunk(struct machine *m, uint8_t *dst, uint64_t chunk_va
 	uint64_t end = chunk_va + FST_CHUNK_SIZE;
 	unsigned long pfn = (chunk_va - VMEMMAP_START) / m->sps;
 	unsigned long last = (end - 1 - VMEMMAP_START) / m->sps;
+	struct fstore *fs = m->fstore;
+	struct zone *z = NULL;
+	bool plain = false;
+	uint64_t flags = 0;
 
-	if (last < m->max_pfn && memblock_range_plain(m, pfn, last + 1)) {
-		struct zone *z = pfn_zone(m, pfn);
-
+	if (fs->fill_scope && pfn >= fs->memo_lo && last < fs->memo_hi) {
+		plain = true;
+		flags = fs->memo_flags;
+	} else if (last < m->max_pfn && memblock_range_plain(m, pfn, last + 1)) {
+		z = pfn_zone(m, pfn);
 		if (z && zone_spans_pfn(z, last)) {
-			/*
-			 * Free at boot: node and zone in flags, _mapcount -1,
-			 * everything else 0.  Fields are 8-byte aligned in a
-			 * struct page and sps is a multiple of 8, so each of
-			 * the two non-zero words lies wholly inside the chunk
-			 * or wholly outside it.
-			 */
-			uint64_t flags = ((uint64_t)z->zone_pgdat->node_id << NODES_PGSHIFT) |
-					 ((uint64_t)z->idx << ZONES_PGSHIFT);
-			uint32_t mapcount = (uint32_t)-1;
-			uint64_t pva = page_va(m, pfn);
+			plain = true;
+			flags = ((uint64_t)z->zone_pgdat->node_id << NODES_PGSHIFT) |
+				((uint64_t)z->idx << ZONES_PGSHIFT);
+			if (fs->fill_scope)
+				fst_fill_memo(m, pfn, z, flags);
+		}
+	}
+	if (plain) {
+		/*
+		 * Free at boot: node and zone in flags, _mapcount -1,
+		 * everything else 0.  Fields are 8-byte aligned in a struct
+		 * page and sps is a multiple of 8, so each of the two non-zero
+		 * words lies wholly inside the chunk or wholly outside it.
+		 */
+		uint32_t mapcount = (uint32_t)-1;
+		uint64_t pva = page_va(m, pfn);
+		/* how far before the chunk the first struct page in it starts */
+		unsigned int phase = (unsigned int)(chunk_va - pva);
 
-			memset(dst, 0, FST_CHUNK_SIZE);
-			for (; pva < end; pva += m->sps) {
-				if (pva + PGOFF_FLAGS >= chunk_va && pva + PGOFF_FLAGS < end)
-					memcpy(dst + (pva + PGOFF_FLAGS - chunk_va), &flags, 8);
-				if (pva + PGOFF_MAPCOUNT >= chunk_va && pva + PGOFF_MAPCOUNT < end)
-					memcpy(dst + (pva + PGOFF_MAPCOUNT - chunk_va), &mapcount, 4);
-			}
+		if (fs->tmpl_phase == phase && fs->tmpl_flags == flags) {
+			memcpy(dst, fs->tmpl, FST_CHUNK_SIZE);
 			return;
 		}
+		memset(dst, 0, FST_CHUNK_SIZE);
+		for (; pva < end; pva += m->sps) {
+			if (pva + PGOFF_FLAGS >= chunk_va && pva + PGOFF_FLAGS < end)
+				memcpy(dst + (pva + PGOFF_FLAGS - chunk_va), &flags, 8);
+			if (pva + PGOFF_MAPCOUNT >= chunk_va && pva + PGOFF_MAPCOUNT < end)
+				memcpy(dst + (pva + PGOFF_MAPCOUNT - chunk_va), &mapcount, 4);
+		}
+		memcpy(fs->tmpl, dst, FST_CHUNK_SIZE);
+		fs->tmpl_phase = phase;
+		fs->tmpl_flags = flags;
+		return;
 	}
 
 	for (; page_va(m, pfn) < end; pfn++) {
@@ -837,6 +943,7 @@ uint8_t *fstore_xlate_slow(struct machine *m, uint64_t va, bool write)
 	e->host = chunk;
 	e->fw = (uint64_t)frame << 1 | writable;
 	fstore_cpu(m)->misses++;
+	fstore_cpu(m)->filled++;
 	return chunk + (va & (FST_CHUNK_SIZE - 1));
 }
 
@@ -888,6 +995,7 @@ static bool fst_fill_sched(struct machine *m, uint64_t va, bool write)
 		e->wtag = rw ? tag : FST_TAG_NONE;
 		e->host = chunk;
 		e->fw = (uint64_t)frame << 1 | rw;
+		c->filled++;
 	}
 	c->misses++;
 	return true;
@@ -1228,17 +1336,42 @@ void prep_compound_page(struct machine *m, unsigned long pfn, unsigned int order
 {
 	unsigned long nr = 1UL << order, i;
 	uint64_t head = page_va(m, pfn) | 1;
+	const unsigned int sps = m->sps;
 	struct page_handle t;
 
 	SetPageHead(m, pfn);
-	t = page_handle(m, pfn);
-	for (i = 1; i < nr; i++) {
-		/* each tail's accesses follow the last one's: page_handle_next holds */
-		t = page_handle_next(m, &t);
+	fst_fill_scope_begin(m);
+	for (i = 1; i < nr;) {
+		unsigned long run, k;
+		uint8_t *w;
+
+		/*
+		 * The tails whose struct pages lie wholly in the chunk of tail
+		 * i's: with a write translation at hand the same TLB entry
+		 * stands behind each of their two writes, nothing else comes
+		 * between, so they are plain stores in the same order.  A miss,
+		 * a read-only entry, a struct page across two chunks and the
+		 * explorer (no handle) take the general path, one tail at a
+		 * time, each write its own access as before.
+		 */
+		t = page_handle(m, pfn + i);
+		if (likely(t.w)) {
+			run = (FST_CHUNK_SIZE - (page_va(m, pfn + i) & (FST_CHUNK_SIZE - 1))) / sps;
+			if (run > nr - i)
+				run = nr - i;
+			for (w = t.w, k = 0; k < run; k++, w += sps) {
+				memcpy(w + PGOFF_COMPOUND_HEAD, &head, 8);
+				/* tails carry no references of their own */
+				memset(w + PGOFF_REFCOUNT, 0, 4);
+			}
+			i += run;
+			continue;
+		}
 		ph_write64(m, &t, PGOFF_COMPOUND_HEAD, head);
-		/* tails carry no references of their own */
 		ph_set_page_count(m, &t, 0);
+		i++;
 	}
+	fst_fill_scope_end(m);
 	if (nr > 1) {
 		pg_write8(m, pfn + 1, PGOFF_COMPOUND_DTOR, 1);	/* COMPOUND_PAGE_DTOR */
 		pg_write8(m, pfn + 1, PGOFF_COMPOUND_ORDER, (uint8_t)order);
@@ -1269,19 +1402,6 @@ void destroy_compound_page(struct machine *m, unsigned long pfn, unsigned int or
 void pfnlist_init(struct pfnlist_head *h)
 {
 	h->first = h->last = PFN_NONE;
-}
-
-void pfnlist_add(struct machine *m, struct pfnlist_head *h, unsigned long pfn)
-{
-	struct page_handle p = page_handle(m, pfn);
-
-	ph_set_page_lru_prev(m, &p, PFN_NONE);
-	ph_set_page_lru_next(m, &p, h->first);
-	if (h->first != PFN_NONE)
-		set_page_lru_prev(m, h->first, pfn);
-	else
-		h->last = pfn;
-	h->first = pfn;
 }
 
 void pfnlist_add_tail(struct machine *m, struct pfnlist_head *h, unsigned long pfn)

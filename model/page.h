@@ -149,6 +149,11 @@ struct fstore_cpu {
 	uint64_t pmdc_tag[FST_PMDC_SIZE];	/* va >> PMD_SHIFT, or FST_TAG_NONE */
 	uint64_t pmdc_val[FST_PMDC_SIZE];	/* the PMD entry */
 	unsigned long hits, misses;
+	/*
+	 * Entries filled since the whole TLB was last dropped: 0 means it
+	 * holds nothing, and a range flush has nothing to look for
+	 */
+	unsigned long filled;
 	struct fst_access last;			/* explorer only */
 };
 
@@ -629,8 +634,37 @@ static inline void ph_set_page_lru_prev(struct machine *m, struct page_handle *h
 	ph_write64(m, h, PGOFF_LRU_PREV, lru_link(prev));
 }
 
+/*
+ * page_ref_add_return through a handle: with a write translation at hand
+ * (never under the explorer) the atomic add is a plain update of the
+ * handle's bytes, as the general path's would be; else the general path
+ */
+static inline int ph_page_ref_add_return(struct machine *m, struct page_handle *h, int nr)
+{
+	int32_t v;
+
+	if (unlikely(!h->w))
+		return page_ref_add_return(m, h->pfn, nr);
+	memcpy(&v, h->w + PGOFF_REFCOUNT, 4);
+	v += nr;
+	memcpy(h->w + PGOFF_REFCOUNT, &v, 4);
+	return v;
+}
+
 void pfnlist_init(struct pfnlist_head *h);
-void pfnlist_add(struct machine *m, struct pfnlist_head *h, unsigned long pfn);
+/* inline: the pcp free path's list insertion */
+static inline void pfnlist_add(struct machine *m, struct pfnlist_head *h, unsigned long pfn)
+{
+	struct page_handle p = page_handle(m, pfn);
+
+	ph_set_page_lru_prev(m, &p, PFN_NONE);
+	ph_set_page_lru_next(m, &p, h->first);
+	if (h->first != PFN_NONE)
+		set_page_lru_prev(m, h->first, pfn);
+	else
+		h->last = pfn;
+	h->first = pfn;
+}
 void pfnlist_add_tail(struct machine *m, struct pfnlist_head *h, unsigned long pfn);
 void pfnlist_del(struct machine *m, struct pfnlist_head *h, unsigned long pfn);
 void pfnlist_swap(struct machine *m, struct pfnlist_head *h, unsigned long a, unsigned long b);

@@ -455,24 +455,29 @@ static bool free_tail_pages_prepare(struct machine *m, unsigned long head, unsig
  * Check a page on its way to the allocator (free_pages_prepare): report a
  * bad page state as a simulated kernel failure, then clear what the free
  * path clears.  Returns the page's flags (0 when the page was bad), which
- * carry its zone and node.
+ * carry its zone and node.  p: a handle to the page (page.h says when one
+ * holds; empty under the explorer, where each access is its own step),
+ * taken again here after the compound case touched the tails.  Inline:
+ * the order-0 free path's call and return were an eighth of its cost.
  */
-static uint64_t free_pages_prepare(struct machine *m, unsigned long pfn, unsigned int order)
+static __attribute__((always_inline)) inline uint64_t
+free_pages_prepare(struct machine *m, struct page_handle *p, unsigned int order)
 {
-	uint64_t flags = page_flags(m, pfn);
-	uint64_t counts = pg_read64(m, pfn, PGOFF_MAPCOUNT);	/* _mapcount, _refcount */
+	unsigned long pfn = p->pfn;
+	uint64_t flags = ph_page_flags(m, p);
+	uint64_t counts = ph_read64(m, p, PGOFF_MAPCOUNT);	/* _mapcount, _refcount */
 	int mapcount = (int)(uint32_t)counts, ref = (int)(uint32_t)(counts >> 32);
-	uint64_t mapping = page_mapping(m, pfn);
+	uint64_t mapping = ph_read64(m, p, PGOFF_MAPPING);
 
 	/* user data the scenario held: release it as the LRU release path does */
 	if (mapping == PAGE_MAPPING_MOVABLE_DATA) {
-		set_page_mapping(m, pfn, 0);
+		ph_set_page_mapping(m, p, 0);
 		mapping = 0;
 		flags &= ~(1UL << PG_lru);
-		set_page_flags(m, pfn, flags);
+		ph_set_page_flags(m, p, flags);
 	} else if (mapping & PAGE_MAPPING_FLAGS) {
 		/* an anon page keeps its anon_vma to the end (PageMappingFlags) */
-		set_page_mapping(m, pfn, 0);
+		ph_set_page_mapping(m, p, 0);
 		mapping = 0;
 	}
 	if (unlikely(flags & PAGE_FLAGS_CHECK_AT_FREE || mapcount != -1 || mapping || ref)) {
@@ -494,10 +499,11 @@ static uint64_t free_pages_prepare(struct machine *m, unsigned long pfn, unsigne
 		if (!free_tail_pages_prepare(m, pfn, order))
 			return 0;
 		flags = page_flags(m, pfn);
+		*p = page_handle(m, pfn);	/* the tails' accesses came between */
 	}
 	if (flags & PAGE_FLAGS_CHECK_AT_PREP) {
 		flags &= ~PAGE_FLAGS_CHECK_AT_PREP;
-		set_page_flags(m, pfn, flags);
+		ph_set_page_flags(m, p, flags);
 	}
 	return flags | FREE_PREP_OK;
 }
@@ -510,7 +516,8 @@ static inline struct zone *flags_zone(struct machine *m, uint64_t flags)
 
 static void __free_pages_ok(struct machine *m, unsigned long pfn, unsigned int order, fpi_t fpi)
 {
-	uint64_t flags = free_pages_prepare(m, pfn, order);
+	struct page_handle p = page_handle(m, pfn);
+	uint64_t flags = free_pages_prepare(m, &p, order);
 	struct zone *z;
 
 	if (!flags)
@@ -798,9 +805,11 @@ static void free_unref_page_commit(struct machine *m, struct zone *z, struct per
 				   (int)pindex);
 }
 
-void free_unref_page(struct machine *m, unsigned long pfn, unsigned int order)
+/* p: a handle to pfn, possibly empty */
+static void free_unref_page_ph(struct machine *m, struct page_handle *p, unsigned int order)
 {
-	uint64_t flags = free_pages_prepare(m, pfn, order);
+	uint64_t flags = free_pages_prepare(m, p, order);
+	unsigned long pfn = p->pfn;
 	struct zone *z;
 	int mt, pcpmt;
 
@@ -808,7 +817,7 @@ void free_unref_page(struct machine *m, unsigned long pfn, unsigned int order)
 		return;
 	z = flags_zone(m, flags);
 	mt = pcpmt = get_pfnblock_migratetype(z, pfn);
-	set_page_index(m, pfn, (unsigned long)mt);		/* set_pcppage_migratetype */
+	ph_set_page_index(m, p, (unsigned long)mt);		/* set_pcppage_migratetype */
 	if (unlikely(mt >= MIGRATE_PCPTYPES)) {
 		if (mt == MIGRATE_ISOLATE) {
 			free_one_page(m, z, pfn, order, mt, FPI_NONE);	/* no PGFREE here in 6.1 */
@@ -817,6 +826,13 @@ void free_unref_page(struct machine *m, unsigned long pfn, unsigned int order)
 		pcpmt = MIGRATE_MOVABLE;
 	}
 	free_unref_page_commit(m, z, this_pcp(m, z), pfn, pcpmt, order);
+}
+
+void free_unref_page(struct machine *m, unsigned long pfn, unsigned int order)
+{
+	struct page_handle p = page_handle(m, pfn);
+
+	free_unref_page_ph(m, &p, order);
 }
 
 static void free_the_page(struct machine *m, unsigned long pfn, unsigned int order)
@@ -835,10 +851,15 @@ void __free_pages(struct machine *m, unsigned long pfn, unsigned int order)
 {
 	/* PageHead before the reference goes; it only matters above order 0 */
 	bool head = order && PageHead(m, pfn);
-	int ref = page_ref_add_return(m, pfn, -1);
+	struct page_handle p = page_handle(m, pfn);
+	int ref = ph_page_ref_add_return(m, &p, -1);
 
 	if (ref == 0) {
-		free_the_page(m, pfn, order);
+		/* the handle still holds: nothing touched another struct page */
+		if (pcp_allowed_order(order))
+			free_unref_page_ph(m, &p, order);
+		else
+			__free_pages_ok(m, pfn, order, FPI_NONE);
 	} else if (ref < 0) {
 		/*
 		 * put_page_testzero's VM_BUG_ON_PAGE(page_ref_count(page) == 0):
@@ -2073,9 +2094,10 @@ void build_zonelists(struct machine *m)
 		if ((z)->idx > (ac)->highest_zoneidx || !managed_zone(z)) {} else
 #define for_each_zone_in_list(ac, z, zr)	for_next_zone_in_list(ac, z, zr, (ac)->zonelist)
 
-/* p: a handle to pfn if one holds, else empty */
-static void prep_new_page(struct machine *m, unsigned long pfn, struct page_handle p,
-			  unsigned int order, gfp_t gfp)
+/* p: a handle to pfn if one holds, else empty; inline: the fast path's */
+static __attribute__((always_inline)) inline void
+prep_new_page(struct machine *m, unsigned long pfn, struct page_handle p, unsigned int order,
+	      gfp_t gfp)
 {
 	if (!p.r)
 		p = page_handle(m, pfn);

@@ -77,14 +77,21 @@ struct parser {
 	bool changed;
 };
 
-static bool perr(struct parser *p, int col, const char *fmt, ...)
+static void perr_set(struct parser *p, int col, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
 /*
+ * Record a diagnostic; the value is false, for `return perr(...)`.  A macro,
+ * so the compiler sees that false where it inlines a helper returning it:
+ * a call it cannot see into would leave the helper's out parameters
+ * "maybe uninitialized" on that path at -O3.
+ *
  * @col is a column of the line as parsed, after expansion: the message
  * gets the file's column, and, inside a variable's value, the variable.
  */
-static bool perr(struct parser *p, int col, const char *fmt, ...)
+#define perr(p, col, ...)	({ perr_set((p), (col), __VA_ARGS__); false; })
+
+static void perr_set(struct parser *p, int col, const char *fmt, ...)
 {
 	const struct scn_script *s = p->s;
 	va_list ap;
@@ -112,7 +119,6 @@ static bool perr(struct parser *p, int col, const char *fmt, ...)
 				 v->line);
 		break;
 	}
-	return false;
 }
 
 static void *xcalloc(size_t n, size_t sz)

@@ -32,6 +32,7 @@ PACKAGES=(
 	clang-14		# tools/fuzz.sh: the libFuzzer targets (tests/fuzz)
 	libclang-rt-14-dev	# libFuzzer and the sanitizer runtimes for clang
 	'busybox-static|busybox'	# the guest's shell helpers, tested on the host
+	valgrind		# mmsim-bench --instructions: callgrind and valgrind/callgrind.h
 )
 if [[ ${1:-} == realkernel ]]; then
 	PACKAGES=(
