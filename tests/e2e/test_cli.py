@@ -364,3 +364,17 @@ def test_options_before_the_file(mmsim, tmp_path):
     r = mmsim("run", "--seed", "7", "t.scn", cwd=tmp_path)
     assert r.returncode == 0
     assert r.stdout == "scn.live_allocs 0\nscn.live_pages 0\n"
+
+
+@pytest.mark.parametrize("cmd", ["run", "compare", "explore"])
+def test_help_lists_every_flag_of_each_command(mmsim, cmd):
+    """Each flag a command's own usage names is explained in mmsim --help"""
+    usage = mmsim(cmd).stderr
+    usage = usage[usage.index("usage:"):]
+    # the command's own lines: from "mmsim CMD" to the next command's
+    own = re.findall(rf"mmsim {cmd} (?:.*\n(?!\s*mmsim ))*.*", usage)
+    flags = set(re.findall(r"--[a-z][a-z-]*", "\n".join(own)))
+    assert flags, usage
+    help_text = mmsim("--help").stdout
+    explained = set(re.findall(r"^  (--[a-z][a-z-]*)", help_text, re.M))
+    assert flags - {"--help"} <= explained | {"--no-check"}, flags - explained
