@@ -583,6 +583,26 @@ static bool pfn_block_online(const struct machine *m, unsigned long pfn)
 	return pfn_is_online(m, pfn);
 }
 
+void zone_pageblock_counts(struct machine *m, struct zone *z,
+			   unsigned long count[MIGRATE_TYPES])
+{
+	for (unsigned long pfn = z->zone_start_pfn; pfn < zone_end_pfn(z);
+	     pfn += pageblock_nr_pages) {
+		struct zone *pz;
+		int mt;
+
+		if (!pfn_block_online(m, pfn))
+			continue;
+		/* page_zone(): holes inside the span belong to the zone */
+		pz = pfn_zone(m, pfn);
+		if (pz ? pz != z : !zone_spans_pfn(z, pfn))
+			continue;
+		mt = get_pfnblock_migratetype(z, pfn);
+		if (mt < MIGRATE_TYPES)
+			count[mt]++;
+	}
+}
+
 static void pagetypeinfo_showfree(struct machine *m, struct pglist_data *pgdat,
 				  struct vout *vo)
 {
@@ -632,21 +652,7 @@ static void pagetypeinfo_showblockcount(struct machine *m, struct pglist_data *p
 
 		if (!populated_zone(z))
 			continue;
-		for (unsigned long pfn = z->zone_start_pfn; pfn < zone_end_pfn(z);
-		     pfn += pageblock_nr_pages) {
-			struct zone *pz;
-			int mt;
-
-			if (!pfn_block_online(m, pfn))
-				continue;
-			/* page_zone(): holes inside the span belong to the zone */
-			pz = pfn_zone(m, pfn);
-			if (pz ? pz != z : !zone_spans_pfn(z, pfn))
-				continue;
-			mt = get_pfnblock_migratetype(z, pfn);
-			if (mt < MIGRATE_TYPES)
-				count[mt]++;
-		}
+		zone_pageblock_counts(m, z, count);
 
 		vo_text(vo, "Node %d, zone %8s ", pgdat->node_id, zn);
 		for (size_t i = 0; i < ARRAY_SIZE(shown_migratetypes); i++) {

@@ -10,6 +10,7 @@
 #define MMSIM_VMSTAT_H
 
 #include "mm.h"
+#include "mmzone.h"
 #include "sbuf.h"
 
 void show_buddyinfo(struct machine *m, struct sbuf *sb);	/* /proc/buddyinfo */
@@ -19,6 +20,10 @@ void show_meminfo(struct machine *m, struct sbuf *sb);		/* /proc/meminfo */
 void show_vmstat(struct machine *m, struct sbuf *sb);		/* /proc/vmstat */
 void show_unusable_index(struct machine *m, struct sbuf *sb);	/* extfrag/unusable_index */
 void show_extfrag_index(struct machine *m, struct sbuf *sb);	/* extfrag/extfrag_index */
+
+/* Pageblocks of @z per migratetype, added to @count, as pagetypeinfo counts them */
+void zone_pageblock_counts(struct machine *m, struct zone *z,
+			   unsigned long count[MIGRATE_TYPES]);
 
 /*
  * Counters (read with counter_read, module.h), every number the views

@@ -48,6 +48,7 @@
 #include "policy.h"
 #include "revision.h"
 #include "scn.h"
+#include "vmstat.h"
 
 /* -------------------------------------------------------------------------
  * Reading the figures of a run
@@ -250,25 +251,6 @@ static void mixed_pageblocks(struct machine *m, struct zone *z, long count[MIGRA
 	}
 }
 
-/* Pageblocks of @z per migratetype, as pagetypeinfo counts them */
-static void zone_pageblocks(struct machine *m, struct zone *z, long count[MIGRATE_TYPES])
-{
-	for (unsigned long pfn = z->zone_start_pfn; pfn < zone_end_pfn(z);
-	     pfn += pageblock_nr_pages) {
-		struct zone *pz;
-		int mt;
-
-		if (!pfn_is_online(m, pfn))
-			continue;
-		pz = pfn_zone(m, pfn);
-		if (pz ? pz != z : !zone_spans_pfn(z, pfn))
-			continue;
-		mt = get_pfnblock_migratetype(z, pfn);
-		if (mt < MIGRATE_TYPES)
-			count[mt]++;
-	}
-}
-
 /* The migratetypes pagetypeinfo shows (Debian: no CMA) */
 static const int shown_types[] = {
 	MIGRATE_UNMOVABLE, MIGRATE_MOVABLE, MIGRATE_RECLAIMABLE, MIGRATE_HIGHATOMIC,
@@ -280,7 +262,8 @@ static void read_zone(struct cmp_run *r, struct machine *m, int nid, int zid)
 	struct zone *z = &m->node[nid].node_zones[zid];
 	const char *zn = zone_names[zid];
 	unsigned long nr_free[MAX_ORDER];
-	long blocks[MIGRATE_TYPES] = { 0 }, mixed[MIGRATE_TYPES] = { 0 };
+	unsigned long blocks[MIGRATE_TYPES] = { 0 };
+	long mixed[MIGRATE_TYPES] = { 0 };
 	char zk[16], tk[16];
 
 	cmp_key_word(zk, sizeof(zk), zn);
@@ -300,13 +283,13 @@ static void read_zone(struct cmp_run *r, struct machine *m, int nid, int zid)
 		     "node%d.%s.extfrag_index.order%u", nid, zk, o);
 		label(r, "node %d %s: extfrag index order %u", nid, zn, o);
 	}
-	zone_pageblocks(m, z, blocks);
+	zone_pageblock_counts(m, z, blocks);
 	mixed_pageblocks(m, z, mixed);
 	for (size_t i = 0; i < ARRAY_SIZE(shown_types); i++) {
 		const char *tn = migratetype_names[shown_types[i]];
 
 		cmp_key_word(tk, sizeof(tk), tn);
-		push(r, CMP_COUNT, blocks[shown_types[i]], "node%d.%s.pageblocks.%s", nid, zk, tk);
+		push(r, CMP_COUNT, (long)blocks[shown_types[i]], "node%d.%s.pageblocks.%s", nid, zk, tk);
 		label(r, "node %d %s: pageblocks %s", nid, zn, tn);
 	}
 	for (size_t i = 0; i < ARRAY_SIZE(shown_types); i++) {
