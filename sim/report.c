@@ -242,13 +242,19 @@ static void ttab_text(const struct ttab *t, struct sbuf *sb)
 	for (unsigned int k = 0; k < t->nrows; k++)
 		if (!t->row[k].heading && strlen(t->row[k].label) > lw)
 			lw = (unsigned int)strlen(t->row[k].label);
-	if (lw > 30)
-		lw = 30;
 	for (unsigned int c = 0; c < t->ncols; c++) {
 		cw[c] = (unsigned int)strlen(t->head[c]);
 		for (unsigned int k = 0; k < t->nrows; k++)
 			if ((unsigned int)strlen(t->row[k].cell[c]) > cw[c])
 				cw[c] = (unsigned int)strlen(t->row[k].cell[c]);
+	}
+	/* as wide as the labels, leaving room for the baseline and one more column */
+	{
+		unsigned int room = 2 + cw[0] + (t->ncols > 1 ? 2 + cw[1] : 0);
+		unsigned int cap = room + 20 < WIDTH ? WIDTH - room : 20;
+
+		if (lw > cap)
+			lw = cap;
 	}
 	for (unsigned int first = 1; first < t->ncols || first == 1;) {
 		unsigned int cols[RPT_MAX_RUNS], nc = 0, w = lw + 2 + cw[0];
@@ -824,8 +830,12 @@ void report_text(const struct report *r, const struct rpt_opts *o, struct sbuf *
 			sb_printf(sb, "\n== %s ==\n", b->set);
 		sb_puts(sb, "\n");
 		for (unsigned int i = 0; i < b->nruns; i++)
-			sb_printf(sb, "run %-2u %-20s %-10s%s\n", i, b->run[i].label, b->run[i].status,
-				  i ? "" : " baseline");
+			if (i)
+				sb_printf(sb, "run %-2u %-20s %s\n", i, b->run[i].label,
+					  b->run[i].status);
+			else
+				sb_printf(sb, "run %-2u %-20s %-10s baseline\n", i, b->run[i].label,
+					  b->run[i].status);
 
 		zp = b->have_detail ? zones_point(r, b) : NULL;
 		if (zp) {
@@ -834,9 +844,9 @@ void report_text(const struct report *r, const struct rpt_opts *o, struct sbuf *
 			sb_init(&zs);
 			for (unsigned int z = 0; z < zp->nzones; z++)
 				text_pagetypeinfo_zone(r, b, &zp->zone[z], &zs);
-			sb_printf(sb, "\n--- /proc/pagetypeinfo, the zones that changed (seed %" PRIu64
-				  "; rows split to fit 80 columns, rows that did not change left "
-				  "out) ---\n\n", b->det[0].seed);
+			sb_printf(sb, "\n--- /proc/pagetypeinfo of the zones that changed, seed %"
+				  PRIu64 " ---\n(rows split to fit 80 columns; rows that did not "
+				  "change left out)\n\n", b->det[0].seed);
 			sb_puts(sb, zs.len ? zs.buf : "no zone changed\n\n");
 			sb_free(&zs);
 		} else {
