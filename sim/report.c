@@ -790,7 +790,10 @@ static void text_header(const struct report *r, struct sbuf *sb)
 	rpt_wrap(sb, l.buf, WIDTH, 2);
 	sb_reset(&l);
 	if (r->policies[0]) {
-		sb_printf(&l, "policies: %s", r->policies);
+		/* "hvo=a,b,c" as "hvo=a, b, c": lines break after a comma */
+		sb_puts(&l, "policies: ");
+		for (const char *p = r->policies; *p; p++)
+			sb_printf(&l, *p == ',' ? ", " : "%c", *p);
 		rpt_wrap(sb, l.buf, WIDTH, 10);
 		sb_reset(&l);
 	}
@@ -831,8 +834,8 @@ void report_text(const struct report *r, const struct rpt_opts *o, struct sbuf *
 		sb_puts(sb, "\n");
 		for (unsigned int i = 0; i < b->nruns; i++)
 			if (i)
-				sb_printf(sb, "run %-2u %-20s %s\n", i, b->run[i].label,
-					  b->run[i].status);
+				sb_printf(sb, "run %-2u %-20s%s%s\n", i, b->run[i].label,
+					  b->run[i].status[0] ? " " : "", b->run[i].status);
 			else
 				sb_printf(sb, "run %-2u %-20s %-10s baseline\n", i, b->run[i].label,
 					  b->run[i].status);
@@ -850,9 +853,10 @@ void report_text(const struct report *r, const struct rpt_opts *o, struct sbuf *
 			sb_puts(sb, zs.len ? zs.buf : "no zone changed\n\n");
 			sb_free(&zs);
 		} else {
-			sb_puts(sb, "\n(no pagetypeinfo rows: the input has no per-zone state; "
-				"`mmsim report FILE.scn --policy ...` runs the scenario and has "
-				"them)\n");
+			sb_puts(sb, "\n");
+			rpt_wrap(sb, "(no pagetypeinfo rows, pageblock maps or vmstat: the input "
+				 "has no per-zone state; `mmsim report FILE.scn --policy ...` runs "
+				 "the scenario and has them)", WIDTH, 1);
 		}
 
 		sb_printf(sb, "\n--- figures, against %s ---\n\n", b->run[0].label);
