@@ -248,10 +248,13 @@ static void ttab_text(const struct ttab *t, struct sbuf *sb)
 			if ((unsigned int)strlen(t->row[k].cell[c]) > cw[c])
 				cw[c] = (unsigned int)strlen(t->row[k].cell[c]);
 	}
-	/* as wide as the labels, leaving room for the baseline and one more column */
+	/* as wide as the labels, leaving room for the baseline and two more columns */
 	{
-		unsigned int room = 2 + cw[0] + (t->ncols > 1 ? 2 + cw[1] : 0);
-		unsigned int cap = room + 20 < WIDTH ? WIDTH - room : 20;
+		unsigned int room = 2 + cw[0], cap;
+
+		for (unsigned int c = 1; c < t->ncols && c < 3; c++)
+			room += 2 + cw[c];
+		cap = room + 12 < WIDTH ? WIDTH - room : 12;
 
 		if (lw > cap)
 			lw = cap;
@@ -408,6 +411,19 @@ static const char *verdict(const struct stats_test *t, char *buf, size_t len)
 	}
 }
 
+/* Every run's values are all the same (each run its own value) */
+static bool no_spread(const struct rpt_block *b, const struct rpt_row *row)
+{
+	for (unsigned int i = 0; i < b->nruns; i++) {
+		if (row->never[i] && row->n[i])
+			return false;
+		for (unsigned int k = 1; k < row->n[i]; k++)
+			if (row->v[i][k] != row->v[i][0])
+				return false;
+	}
+	return true;
+}
+
 /* Build the figures table of @b; returns the rows left out as the same everywhere */
 static unsigned int figures_table(const struct report *r, const struct rpt_block *b,
 				  const struct rpt_opts *o, struct ttab *t)
@@ -432,7 +448,8 @@ static unsigned int figures_table(const struct report *r, const struct rpt_block
 		}
 		for (unsigned int i = 0; i < b->nruns; i++)
 			stats_summarise(row->v[i], row->n[i], &s[i]);
-		if (!stats) {
+		/* no spread in any run: one line, the value every seed gave */
+		if (!stats || no_spread(b, row)) {
 			tr = ttab_add(t, row->label, row->key, false);
 			for (unsigned int i = 0; i < b->nruns; i++) {
 				char v[32], d[32];
@@ -618,93 +635,113 @@ static void mt_counts_line(struct sbuf *sb, const long *n)
 	sb_free(&line);
 }
 
+/* The rows of one zone's state: the changed migratetypes' counts, the block counts */
+static void zone_rows(struct sbuf *sb, const struct rpt_zone *z, const bool *rows, bool blocks)
+{
+	for (int t = 0; t < RPT_TYPES; t++) {
+		if (!rows[t])
+			continue;
+		sb_printf(sb, "Node %4d, zone %8s, type %12s\n", z->nid, z->name, rpt_type_names[t]);
+		mt_counts_line(sb, z->free_mt[t]);
+	}
+	if (blocks) {
+		sb_printf(sb, "Node %4d, zone %8s, blocks\n", z->nid, z->name);
+		for (int t = 0; t < RPT_TYPES; t++) {
+			char c[40];
+
+			snprintf(c, sizeof(c), "%ld (%ld)", z->blocks[t], z->mixed[t]);
+			sb_printf(sb, "%14s", c);
+		}
+		sb_puts(sb, "\n");
+	}
+}
+
+static bool zone_state_equal(const struct rpt_zone *a, const struct rpt_zone *b)
+{
+	return a && b && !memcmp(a->free_mt, b->free_mt, sizeof(a->free_mt)) &&
+	       blocks_equal(a, b);
+}
+
+/*
+ * One zone's pagetypeinfo rows before and after, when they changed: the
+ * before state once when every run had the same, each run's after state,
+ * or the run whose state it repeats
+ */
 static void text_pagetypeinfo_zone(const struct report *r, const struct rpt_block *b,
 				   const struct rpt_zone *z, struct sbuf *sb)
 {
 	bool rows[RPT_TYPES], blocks = false, any = false, same_before = true;
-	const struct rpt_zone *b0 = NULL;
+	const struct rpt_zone *b0 = NULL, *after[RPT_MAX_RUNS] = { NULL };
 	char where[96];
 
 	for (int t = 0; t < RPT_TYPES; t++)
 		any |= rows[t] = mt_row_changed(r, b, z->nid, z->name, t);
-	/* the block counts, when they moved */
 	for (unsigned int i = 0; i < b->nruns; i++) {
 		const struct rpt_detail *d = &b->det[i];
 		int af = point_after(r, d), bf = point_before(r, d, af);
-		const struct rpt_zone *za, *zb;
 
 		if (af < 0)
 			continue;
-		za = rzone_of(&d->pt[af], z->nid, z->name);
+		after[i] = rzone_of(&d->pt[af], z->nid, z->name);
 		if (bf >= 0) {
-			zb = rzone_of(&d->pt[bf], z->nid, z->name);
-			blocks |= !blocks_equal(za, zb);
+			const struct rpt_zone *zb = rzone_of(&d->pt[bf], z->nid, z->name);
+
+			blocks |= !blocks_equal(after[i], zb);
 			if (!b0)
 				b0 = zb;
 			else
-				same_before &= !memcmp(b0->free_mt, zb->free_mt, sizeof(b0->free_mt)) &&
-					       blocks_equal(b0, zb);
+				same_before &= zone_state_equal(b0, zb);
 		}
-		if (i && (b->det[0].npts && point_after(r, &b->det[0]) >= 0))
-			blocks |= !blocks_equal(rzone_of(&b->det[0].pt[point_after(r, &b->det[0])],
-							 z->nid, z->name), za);
+		for (unsigned int j = 0; j < i; j++)
+			if (after[j])
+				blocks |= !blocks_equal(after[j], after[i]);
 	}
 	if (!any && !blocks)
 		return;
 	sb_printf(sb, "Node %d, zone %s\n", z->nid, z->name);
+	if (any) {
+		sb_puts(sb, "Free pages count per migrate type at order\n");
+		for (int o = 0; o < RPT_ORDERS; o++)
+			sb_printf(sb, "%6d%s", o, o + 1 < RPT_ORDERS ? " " : "\n");
+	}
+	if (blocks) {
+		sb_puts(sb, "Number of blocks type (mixed ones in brackets)\n");
+		for (int t = 0; t < RPT_TYPES; t++)
+			sb_printf(sb, "%14s", rpt_type_names[t]);
+		sb_puts(sb, "\n");
+	}
 	for (unsigned int i = 0, printed_before = 0; i < b->nruns; i++) {
 		const struct rpt_detail *d = &b->det[i];
 		int af = point_after(r, d), bf = point_before(r, d, af);
+		unsigned int j;
 
 		if (af < 0) {
-			sb_printf(sb, "\n%s: no state (the run %s)\n", b->run[i].label,
+			sb_printf(sb, "* %s: no state (the run %s)\n", b->run[i].label,
 				  b->run[i].status);
 			continue;
 		}
-		for (int which = 0; which < 2; which++) {
-			const struct rpt_point *p;
-			const struct rpt_zone *zz;
+		if (bf >= 0 && !(same_before && printed_before)) {
+			const struct rpt_zone *zb = rzone_of(&d->pt[bf], z->nid, z->name);
 
-			if (!which && (bf < 0 || (same_before && printed_before)))
-				continue;
-			p = &d->pt[which ? af : bf];
-			zz = rzone_of(p, z->nid, z->name);
-			if (!zz)
-				continue;
-			point_label(where, sizeof(where), p);
-			if (!which) {
-				printed_before = 1;
-				sb_printf(sb, "\n* Before (%s), %s:\n", where,
-					  same_before ? "every policy" : b->run[i].label);
-			} else {
-				sb_printf(sb, "\n* After (%s), %s:\n", where, b->run[i].label);
-			}
-			if (any) {
-				sb_puts(sb, "Free pages count per migrate type at order\n");
-				for (int o = 0; o < RPT_ORDERS; o++)
-					sb_printf(sb, "%6d%s", o, o + 1 < RPT_ORDERS ? " " : "\n");
-				for (int t = 0; t < RPT_TYPES; t++) {
-					if (!rows[t])
-						continue;
-					sb_printf(sb, "Node %4d, zone %8s, type %12s\n", zz->nid,
-						  zz->name, rpt_type_names[t]);
-					mt_counts_line(sb, zz->free_mt[t]);
-				}
-			}
-			if (blocks) {
-				sb_puts(sb, "Number of blocks type (mixed ones in brackets)\n");
-				for (int t = 0; t < RPT_TYPES; t++)
-					sb_printf(sb, "%14s", rpt_type_names[t]);
-				sb_puts(sb, "\n");
-				for (int t = 0; t < RPT_TYPES; t++) {
-					char c[40];
-
-					snprintf(c, sizeof(c), "%ld (%ld)", zz->blocks[t], zz->mixed[t]);
-					sb_printf(sb, "%14s", c);
-				}
-				sb_puts(sb, "\n");
-			}
+			printed_before = 1;
+			point_label(where, sizeof(where), &d->pt[bf]);
+			sb_printf(sb, "* Before (%s), %s:\n", where,
+				  same_before ? "every policy" : b->run[i].label);
+			if (zb)
+				zone_rows(sb, zb, rows, blocks);
 		}
+		point_label(where, sizeof(where), &d->pt[af]);
+		for (j = 0; j < i; j++)
+			if (zone_state_equal(after[j], after[i]))
+				break;
+		if (j < i) {
+			sb_printf(sb, "* After (%s), %s: as %s\n", where, b->run[i].label,
+				  b->run[j].label);
+			continue;
+		}
+		sb_printf(sb, "* After (%s), %s:\n", where, b->run[i].label);
+		if (after[i])
+			zone_rows(sb, after[i], rows, blocks);
 	}
 	sb_puts(sb, "\n");
 }
@@ -802,7 +839,8 @@ static void text_header(const struct report *r, struct sbuf *sb)
 		sb_printf(&l, "seeds %s (%u per policy): statistics over the seeds, the "
 			  "differences of each against the first policy's in %% of it, p: %s, "
 			  "two-sided (identical: every run of both gave the same value; fixed: "
-			  "no spread within either, so the difference is the same on every seed)",
+			  "no spread within either, so the difference is the same on every seed); "
+			  "a figure no seed changed in any run takes one line, its value",
 			  r->seeds, r->nseeds, r->test == RPT_WELCH ? "Welch's t-test" :
 			  "the Mann-Whitney U test");
 	else
