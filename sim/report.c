@@ -1037,7 +1037,8 @@ static void svg_ab(struct sbuf *sb, const struct report *r, const struct rpt_blo
 
 /*
  * The pageblock map of one zone at run @i's after point: the blocks in
- * rows of @cols, a rect per run of equal blocks within a row
+ * rows, a rect per run of equal blocks within a row (a 64 GiB zone of
+ * mostly Movable blocks is a few hundred rects, at worst one per block)
  */
 static void svg_map(struct sbuf *sb, const struct report *r, const struct rpt_block *b,
 		    unsigned int i, const struct rpt_zone *z0)
@@ -1050,9 +1051,14 @@ static void svg_map(struct sbuf *sb, const struct report *r, const struct rpt_bl
 
 	if (af < 0 || !(z = rzone_of(&b->det[i].pt[af], z0->nid, z0->name)) || !z->seg)
 		return;
-	cols = z->nblocks < 256 ? z->nblocks : 256;
-	if (!cols)
+	/* about twice as wide as tall, at most 256 blocks a row: 64 GiB is 256 x 128 */
+	if (!z->nblocks)
 		return;
+	cols = (unsigned long)ceil(sqrt(2.0 * (double)z->nblocks));
+	if (cols > 256)
+		cols = 256;
+	if (cols > z->nblocks)
+		cols = z->nblocks;
 	rows = (z->nblocks + cols - 1) / cols;
 	cell = 512.0 / (double)cols;
 	if (cell > 24)
@@ -1090,7 +1096,7 @@ static const char html_style[] =
 	"body{font-family:sans-serif;margin:1em 2em;color:#111}"
 	"h1{font-size:1.3em}h2{font-size:1.15em;margin-top:1.6em}h3{font-size:1em}"
 	"table{border-collapse:collapse;font-size:12px;margin:.5em 0}"
-	"td,th{border:1px solid #ccc;padding:2px 6px;text-align:right}"
+	"td,th{border:1px solid #ccc;padding:2px 6px;text-align:right;white-space:pre}"
 	"td:first-child{text-align:left}tr.head th{text-align:left;background:#eee}"
 	"figure{display:inline-block;margin:.3em 1em .3em 0;vertical-align:top}"
 	"figcaption{font-size:12px}pre{font-size:12px}"
