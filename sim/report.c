@@ -2090,7 +2090,8 @@ int cmd_report(int argc, char **argv)
 	struct scn_vars vars = { 0 };
 	struct cmp_grid grid = { 0 };
 	enum scn_check_mode check = SCN_CHECK_STEPS;
-	bool check_set = false, all = false;
+	bool check_set = false, all = false, test_set = false;
+	enum rpt_test test = RPT_WELCH;
 	struct report r;
 	struct rpt_opts o;
 	struct sbuf out;
@@ -2164,10 +2165,11 @@ int cmd_report(int argc, char **argv)
 		} else if (!strcmp(opt, "--before")) {
 			snprintf(r.before, sizeof(r.before), "%s", v);
 		} else if (!strcmp(opt, "--test")) {
+			test_set = true;
 			if (!strcmp(v, "welch"))
-				r.test = RPT_WELCH;
+				test = RPT_WELCH;
 			else if (!strcmp(v, "mann-whitney"))
-				r.test = RPT_MANN_WHITNEY;
+				test = RPT_MANN_WHITNEY;
 			else
 				rc = report_usage("--test takes welch or mann-whitney, not '%s'", v);
 		} else if (!strcmp(opt, "--figures")) {
@@ -2278,6 +2280,8 @@ int cmd_report(int argc, char **argv)
 		}
 	}
 
+	if (test_set)		/* over the one a sweep's JSON names */
+		r.test = test;
 	o = (struct rpt_opts){ .all = all, .prefix = prefix, .nprefix = nprefix };
 	for (unsigned int k = 0; k < nprefix; k++) {
 		bool hit = false;

@@ -117,34 +117,40 @@ def test_text_from_scenario(mmsim, tmp_path):
 
 def test_text_with_seeds_has_sweeps_statistics(mmsim, tmp_path):
     """With --seeds: Min/Median/Amean/Stddev per run and Welch's p, the
-    numbers `mmsim sweep` computes for the same grid."""
+    numbers `mmsim sweep` computes for the same grid; from the sweep's JSON
+    with --test mann-whitney, the Mann-Whitney p the sweep computed."""
     name = write(tmp_path)
-    r = mmsim("report", name, "--policy", POL, "--seeds", "1..4", cwd=tmp_path)
+    r = mmsim("report", name, "--policy", POL, "--seeds", "1..3", cwd=tmp_path)
     assert r.returncode == 0, r.stderr
     fits(r.stdout)
-    assert "seeds 1..4 (4 per policy)" in r.stdout
+    assert "seeds 1..3 (3 per policy)" in r.stdout
     assert "p: Welch's t-test" in " ".join(r.stdout.split())
-    s = mmsim("sweep", name, "--policy", POL, "--seeds", "1..4", "-q", "-j", "1",
-              "--format", "json", cwd=tmp_path)
+    s = mmsim("sweep", name, "--policy", POL, "--seeds", "1..3", "-q", "--format", "json",
+              cwd=tmp_path)
     assert s.returncode == 0, s.stderr
     cells = json.loads(s.stdout)["cells"]
-    fig = section(r.stdout, "figures")
-    lines = fig.splitlines()
-    i = lines.index("machine: free blocks order 0")
-    stat = {lines[k].split()[0]: lines[k] for k in range(i + 1, i + 6)}
     f0 = [c["figures"]["machine.free_blocks.order0"] for c in cells]
     assert f0[0]["stddev"] > 0     # the seeds do spread it
-    assert stat["Amean"].split()[1] == f"{f0[0]['mean']:.2f}"
-    assert stat["Amean"].split()[2] == f"{f0[1]['mean']:.2f}"
-    assert stat["Stddev"].split()[1] == f"{f0[0]['stddev']:.2f}"
-    assert stat["Min"].split()[1] == f"{f0[0]['min']:.0f}.00"
-    p = f0[2]["difference"]["welch"]["p"]
-    assert stat["Welch"].split()[-1] == f"{p:.4f}"
-    # the same with Mann-Whitney
-    r = mmsim("report", name, "--policy", POL, "--seeds", "1..4", "--test", "mann-whitney",
-              cwd=tmp_path)
-    assert "p: the Mann-Whitney U test" in " ".join(r.stdout.split())
-    assert "  MannW p" in r.stdout
+
+    def stats(text, label="machine: free blocks order 0"):
+        lines = section(text, "figures").splitlines()
+        i = lines.index(label)
+        return {lines[k].split()[0]: lines[k].split() for k in range(i + 1, i + 6)}
+
+    stat = stats(r.stdout)
+    assert stat["Amean"][1] == f"{f0[0]['mean']:.2f}"
+    assert stat["Amean"][2] == f"{f0[1]['mean']:.2f}"
+    assert stat["Stddev"][1] == f"{f0[0]['stddev']:.2f}"
+    assert stat["Min"][1] == f"{f0[0]['min']:.0f}.00"
+    assert stat["Median"][1] == f"{f0[0]['median']:.2f}"
+    assert stat["Welch"][-1] == f"{f0[2]['difference']['welch']['p']:.4f}"
+    (tmp_path / "s.json").write_text(s.stdout)
+    m = mmsim("report", "s.json", "--test", "mann-whitney", cwd=tmp_path)
+    assert m.returncode == 0, m.stderr
+    assert "p: the Mann-Whitney U test" in " ".join(m.stdout.split())
+    stat = stats(m.stdout, "machine.free_blocks.order0")    # a sweep has keys, no labels
+    assert stat["MannW"][-1] == f"{f0[2]['difference']['mann_whitney']['p']:.4f}"
+    assert stat["Amean"][1] == f"{f0[0]['mean']:.2f}"
 
 
 def test_text_from_compare_json(mmsim, tmp_path):
