@@ -1035,6 +1035,37 @@ static void svg_ab(struct sbuf *sb, const struct report *r, const struct rpt_blo
 	sb_puts(sb, "</svg></figure>\n");
 }
 
+/* ": N pageblocks differ from <baseline>" (type or mixed), in the map's caption */
+static void map_differences(struct sbuf *sb, const struct report *r, const struct rpt_block *b,
+			    unsigned int i, const struct rpt_zone *z)
+{
+	int a0 = point_after(r, &b->det[0]);
+	const struct rpt_zone *z0;
+	unsigned long n = 0;
+
+	if (a0 < 0 || !(z0 = rzone_of(&b->det[0].pt[a0], z->nid, z->name)) || !z0->seg ||
+	    z0->nblocks != z->nblocks)
+		return;
+	/* walk both run lists together: each step ends at the nearer segment end */
+	for (unsigned int sa = 0, sb0 = 0; sa < z->nseg && sb0 < z0->nseg;) {
+		const struct rpt_seg *x = &z->seg[sa], *y = &z0->seg[sb0];
+		unsigned long from = x->start > y->start ? x->start : y->start;
+		unsigned long xe = (unsigned long)x->start + x->len, ye = (unsigned long)y->start + y->len;
+		unsigned long to = xe < ye ? xe : ye;
+
+		if (x->code != y->code && to > from)
+			n += to - from;
+		if (xe <= ye)
+			sa++;
+		if (ye <= xe)
+			sb0++;
+	}
+	sb_printf(sb, ": <span class=\"differ\" data-differ=\"%lu\">%lu pageblock%s differ%s from ",
+		  n, n, n == 1 ? "" : "s", n == 1 ? "s" : "");
+	html_esc(sb, b->run[0].label);
+	sb_puts(sb, "</span>");
+}
+
 /*
  * The pageblock map of one zone at run @i's after point: the blocks in
  * rows, a rect per run of equal blocks within a row (a 64 GiB zone of
@@ -1066,6 +1097,8 @@ static void svg_map(struct sbuf *sb, const struct report *r, const struct rpt_bl
 	zone_id(zid, sizeof(zid), z);
 	sb_puts(sb, "<figure><figcaption>");
 	html_esc(sb, b->run[i].label);
+	if (i)
+		map_differences(sb, r, b, i, z);
 	sb_printf(sb, "</figcaption>\n<svg class=\"pbmap\" data-run=\"%u\" data-zone=\"%s\" "
 		  "data-blocks=\"%lu\" data-cols=\"%lu\" width=\"%.0f\" height=\"%.0f\" "
 		  "xmlns=\"http://www.w3.org/2000/svg\">\n", i, zid, z->nblocks, cols,
@@ -1370,8 +1403,6 @@ static bool jp_value(struct jp *j, struct jv *v, int depth)
 			if (obj)
 				v->key = host_reallocarray(v->key, v->n + 1, sizeof(*v->key),
 							   "reading JSON");
-			else if (v->key)
-				v->key = NULL;
 			if (obj)
 				v->key[v->n] = key;
 			memset(&v->item[v->n], 0, sizeof(v->item[v->n]));

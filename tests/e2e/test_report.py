@@ -256,6 +256,24 @@ def check_dom(dom, c, npoints):
             assert got == figs[key], (m["data-zone"], t)
             mixed_seen += got
     assert mixed_seen > 0
+    # the caption of each run's map counts the blocks that differ from the baseline's
+    def blocks(m):
+        out = {}
+        for e in dom.cls("pb"):
+            if e["_svg"] is m:
+                for k in range(int(e["data-start"]), int(e["data-start"]) + int(e["data-n"])):
+                    out[k] = (e["data-type"], e["data-mixed"])
+        return out
+    differ = dom.cls("differ")
+    assert len(differ) == (len(runs) - 1) * len(zones)
+    base = {m["data-zone"]: blocks(m) for m in maps if m["data-run"] == "0"}
+    want = []
+    for m in maps:
+        if m["data-run"] != "0":
+            mine = blocks(m)
+            want.append(sum(mine[k] != base[m["data-zone"]][k] for k in mine))
+    assert sorted(int(e["data-differ"]) for e in differ) == sorted(want)
+    assert any(want)
     # free blocks per order: every point, every order; the end is compare's figure
     fb = dom.cls("fb")
     assert len(fb) == len(runs) * npoints * 11     # DMA32 changed, DMA did not
