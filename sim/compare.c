@@ -195,8 +195,11 @@ static unsigned long skip_boot_reserved(struct machine *m, unsigned long pfn, un
  * its type, at the first page that does not match.  Movable blocks match
  * movable pages; Unmovable and Reclaimable ones unmovable pages (the model
  * cannot tell the two apart); HighAtomic and Isolate blocks match nothing.
+ * @mark, when given, is called with the pfn that made each block mixed
+ * (mmsim report's pageblock map).
  */
-static void mixed_pageblocks(struct machine *m, struct zone *z, long count[MIGRATE_TYPES])
+void cmp_zone_mixed(struct machine *m, struct zone *z, long count[],
+		    void (*mark)(void *arg, unsigned long pfn), void *arg)
 {
 	unsigned long end = zone_end_pfn(z);
 
@@ -243,6 +246,8 @@ static void mixed_pageblocks(struct machine *m, struct zone *z, long count[MIGRA
 				match = false;
 			if (!match) {
 				count[bmt]++;
+				if (mark)
+					mark(arg, pfn);
 				pfn = block_end;
 				break;
 			}
@@ -284,7 +289,7 @@ static void read_zone(struct cmp_run *r, struct machine *m, int nid, int zid)
 		label(r, "node %d %s: extfrag index order %u", nid, zn, o);
 	}
 	zone_pageblock_counts(m, z, blocks);
-	mixed_pageblocks(m, z, mixed);
+	cmp_zone_mixed(m, z, mixed, NULL, NULL);
 	for (size_t i = 0; i < ARRAY_SIZE(shown_types); i++) {
 		const char *tn = migratetype_names[shown_types[i]];
 

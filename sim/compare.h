@@ -158,6 +158,15 @@ void cmp_table_text(const struct cmp_table *t, const char *file,
 		    const struct cmp_text_opts *o, struct sbuf *sb);
 void cmp_table_json(const struct cmp_table *t, const char *file, struct sbuf *sb);
 
+struct zone;
+/*
+ * The mixed pageblocks of @z per migratetype (compare's mixed_pageblocks
+ * figures), added to @count; @mark(@arg, pfn), when not NULL, is called
+ * once per mixed block with the pfn of its first mismatching page.
+ */
+void cmp_zone_mixed(struct machine *m, struct zone *z, long count[], void (*mark)(void *arg,
+		    unsigned long pfn), void *arg);
+
 /* A figure's key from a label: lower case, runs of other characters as '_' */
 void cmp_key_word(char *dst, size_t len, const char *label);
 

@@ -9,6 +9,7 @@
  *                 [--set NAME=VALUE]... [--version V,...]
  *   mmsim sweep FILE --policy FAMILY=A,B,... --seeds LIST [--set NAME=V1,V2,...]... (sweep.h)
  *   mmsim sweep collect DIR
+ *   mmsim report FILE.scn --policy FAMILY=A,B,... | COMPARE.json | SWEEP.json | DIR (report.h)
  *   mmsim policies
  *   mmsim verbs
  *   mmsim files
@@ -38,6 +39,7 @@
 #include "host.h"
 #include "realkernel.h"
 #include "races.h"
+#include "report.h"
 #include "suggest.h"
 #include "sweep.h"
 
@@ -51,6 +53,9 @@ static const char usage_text[] =
 	"       mmsim sweep FILE --policy FAMILY=A,B,... --seeds LIST [--set NAME=V1,V2,...]...\n"
 	"                   [-j N] ... (mmsim sweep --help)\n"
 	"       mmsim sweep collect DIR\n"
+	"       mmsim report FILE.scn --policy FAMILY=A,B,... [--seeds LIST] ...\n"
+	"       mmsim report COMPARE.json|SWEEP.json|DIR [--format text|html] [-o FILE]\n"
+	"                    ... (mmsim report --help)\n"
 	"       mmsim policies\n"
 	"       mmsim verbs\n"
 	"       mmsim files\n"
@@ -73,6 +78,11 @@ static const char help_text[] =
 	"  sweep FILE      run the grid policies x seeds x variable values, in\n"
 	"                  parallel, and print statistics per cell (docs/sweep.md)\n"
 	"  sweep collect DIR  the same from the results of GNU parallel or Slurm\n"
+	"  report INPUT    an email-ready 80-column text or a self-contained HTML page\n"
+	"                  from a scenario run under the policies (--seeds: with\n"
+	"                  statistics), a compare JSON, or a sweep's JSON or DIR:\n"
+	"                  pagetypeinfo rows, figures with deltas, vmstat, charts\n"
+	"                  (docs/report.md; mmsim report --help)\n"
 	"  policies        list the policy families and their entries\n"
 	"  verbs           list the scenario language's verbs, one per line\n"
 	"  files           list the kernel files the model provides: path pattern,\n"
@@ -110,6 +120,17 @@ static const char help_text[] =
 	"  --all                 also the figures that are the same in every run\n"
 	"  --format text|json    80-column text (default) or JSON with stable keys\n"
 	"\n"
+	"Options of report (docs/report.md; also --policy, --set, --check, --no-check\n"
+	"as for compare, and --at, --figures, --all as for compare):\n"
+	"  --seeds LIST          run each policy once per seed (1..10, 1,5,9) and print\n"
+	"                        min, median, mean, stddev and the test's p per figure\n"
+	"  --before SNAPSHOT     the pagetypeinfo and vmstat \"before\" state (default:\n"
+	"                        the first snapshot the scenario takes)\n"
+	"  --test welch|mann-whitney  the significance test printed (default welch)\n"
+	"  --format text|html    80-column text (default) or one self-contained page\n"
+	"  -o FILE               write the report to FILE instead of stdout\n"
+	"  --quiet               accepted; report prints no progress yet\n"
+	"\n"
 	"Options of explore (docs/explorer.md):\n"
 	"  --list                the races, with the family each varies\n"
 	"  --policy FAMILY=NAME  the entry of the race's family (or any family) to run\n"
@@ -134,7 +155,7 @@ static int usage_error(const char *fmt, const char *arg)
 
 /* Every command main() knows, for "did you mean" */
 static const char *const commands[] = {
-	"run", "compare", "sweep", "policies", "verbs", "files", "guest-plan", "diff-real",
+	"run", "compare", "sweep", "report", "policies", "verbs", "files", "guest-plan", "diff-real",
 	"explore",
 };
 
@@ -370,6 +391,8 @@ int main(int argc, char **argv)
 		return cmd_compare(argc, argv);
 	if (!strcmp(cmd, "sweep"))
 		return cmd_sweep(argc, argv);
+	if (!strcmp(cmd, "report"))
+		return cmd_report(argc, argv);
 	if (!strcmp(cmd, "guest-plan"))
 		return cmd_guest_plan(argc, argv);
 	if (!strcmp(cmd, "diff-real"))

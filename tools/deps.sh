@@ -33,6 +33,7 @@ PACKAGES=(
 	libclang-rt-14-dev	# libFuzzer and the sanitizer runtimes for clang
 	'busybox-static|busybox'	# the guest's shell helpers, tested on the host
 	valgrind		# mmsim-bench --instructions: callgrind and valgrind/callgrind.h
+	chromium		# headless: the browser test of `mmsim report --format html`
 )
 if [[ ${1:-} == realkernel ]]; then
 	PACKAGES=(

@@ -366,7 +366,7 @@ def test_options_before_the_file(mmsim, tmp_path):
     assert r.stdout == "scn.live_allocs 0\nscn.live_pages 0\n"
 
 
-@pytest.mark.parametrize("cmd", ["run", "compare", "explore"])
+@pytest.mark.parametrize("cmd", ["run", "compare", "explore", "report"])
 def test_help_lists_every_flag_of_each_command(mmsim, cmd):
     """Each flag a command's own usage names is explained in mmsim --help"""
     usage = mmsim(cmd).stderr
