@@ -1277,6 +1277,26 @@ enum compact_result try_to_compact_pages(struct machine *m, gfp_t gfp, unsigned 
 	return rc;
 }
 
+/*
+ * compaction_zonelist_suitable: would a zone of the list pass the order-0
+ * watermark compaction needs if reclaim went on?  (The kernel adds an
+ * order-th of the zone's reclaimable pages; the model has none.)
+ */
+bool compaction_zonelist_suitable(struct machine *m, struct zone *const *zonelist,
+				  int highest_zoneidx, int order, unsigned int alloc_flags)
+{
+	for (struct zone *const *zr = zonelist; *zr; zr++) {
+		struct zone *z = *zr;
+
+		if (z->idx > highest_zoneidx || !managed_zone(z))
+			continue;
+		if (__compaction_suitable(m, z, order, alloc_flags, highest_zoneidx,
+					  zone_page_state(z, NR_FREE_PAGES)) == COMPACT_CONTINUE)
+			return true;
+	}
+	return false;
+}
+
 void compact_node(struct machine *m, int nid)
 {
 	for (int zi = 0; zi < MAX_NR_ZONES; zi++) {

@@ -51,6 +51,13 @@ enum compact_result try_to_compact_pages(struct machine *m, gfp_t gfp, unsigned 
 int compaction_suitable(struct machine *m, struct zone *z, int order,
 			unsigned int alloc_flags, int highest_zoneidx);
 /*
+ * should_compact_retry's question after a skipped compaction: would some
+ * zone of the zonelist (up to highest_zoneidx) have order-0 room enough
+ * for compaction at this order?
+ */
+bool compaction_zonelist_suitable(struct machine *m, struct zone *const *zonelist,
+				  int highest_zoneidx, int order, unsigned int alloc_flags);
+/*
  * An allocation in z of this order is expected (false) or succeeded
  * (true) after compaction: the zone's deferral is reset for it
  */

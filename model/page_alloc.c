@@ -14,11 +14,13 @@
  *
  * Simplified, and what it changes:
  * - There is no reclaim: every allocated page is held by the scenario, so
- *   reclaim could never make progress.  The slow path runs as 6.1's does
- *   in that case: compaction is the only rescue, should_compact_retry is
- *   never reached (it needs reclaim progress), and the allocation fails
- *   where the kernel would OOM-kill.  Highatomic reserves are never
- *   unreserved (unreserve_highatomic_pageblock is not modelled).
+ *   reclaim never frees anything.  The slow path runs as 6.1's does in
+ *   that case: compaction is the only rescue; for a costly order, direct
+ *   reclaim that skipped a compaction_ready zone still reports progress
+ *   (do_try_to_free_pages), which drains every CPU's lists and lets
+ *   should_compact_retry decide; the allocation fails where the kernel
+ *   would OOM-kill.  Highatomic reserves are never unreserved
+ *   (unreserve_highatomic_pageblock is not modelled).
  * - kswapd runs between scenario steps (mm_background_work): a fallback
  *   that boosted a zone's watermark wakes it, and, with nothing to
  *   reclaim, balance_pgdat ends by taking the boost back.  Within one step
@@ -2305,37 +2307,145 @@ static unsigned long __alloc_pages_direct_compact(struct machine *m, gfp_t gfp, 
 }
 
 /*
- * __alloc_pages_direct_reclaim when nothing can be reclaimed (every page
- * is held by the scenario): do_try_to_free_pages counts the stall in
- * allocstall_<zone of gfp_zone()> and makes no progress, and 6.1 then
- * returns at once: the get_page_from_freelist retry and the
- * drain_all_pages that follows a failed retry run only after progress.
- * Pages on other CPUs' pcp lists stay there.
+ * compaction_ready (mm/vmscan.c): for a costly order, is there already
+ * room enough in z to compact rather than reclaim?  Yes when the order is
+ * there at the min watermark, or when compaction may run (order-0 room
+ * for its targets and a fragmentation index over the threshold) and the
+ * zone is above its high watermark plus compact_gap.
+ */
+static bool compaction_ready(struct machine *m, struct zone *z, gfp_t gfp, int order,
+			     int reclaim_idx)
+{
+	int suitable;
+
+	if (!(gfp & __GFP_IO))			/* gfp_compaction_allowed */
+		return false;
+	suitable = compaction_suitable(m, z, order, 0, reclaim_idx);
+	if (suitable == COMPACT_SUCCESS)
+		return true;
+	if (suitable == COMPACT_SKIPPED)
+		return false;
+	return __zone_watermark_ok(m, z, 0, high_wmark_pages(z) + (2UL << order), reclaim_idx, 0,
+				   (long)zone_page_state(z, NR_FREE_PAGES));	/* _safe */
+}
+
+/*
+ * try_to_free_pages / do_try_to_free_pages with nothing reclaimable (every
+ * page is held by the scenario, so shrink_node frees nothing): the stall
+ * is counted in allocstall_<zone of gfp_zone()>, and each priority pass
+ * of shrink_zones skips, for a costly order, every zone that is
+ * compaction_ready.  When one was, reclaim was aborted to let compaction
+ * run and 6.1 reports one page of progress ("don't OOM"); otherwise none.
+ * throttle_direct_reclaim never waits: allow_direct_reclaim counts only
+ * zones with reclaimable pages, and there are none.
+ */
+static unsigned long try_to_free_pages(struct machine *m, gfp_t gfp, unsigned int order,
+				       struct alloc_context *ac)
+{
+	int reclaim_idx = gfp_zone(gfp);
+	bool ready = false;
+	struct zone *z;
+
+	count_vm_event(m, ALLOCSTALL_DMA + reclaim_idx);
+	if (order <= PAGE_ALLOC_COSTLY_ORDER)
+		return 0;
+	/* the zones do not change between priority passes: one pass decides */
+	for_each_zone_in_list(ac, z, zr)
+		if (compaction_ready(m, z, gfp, (int)order, reclaim_idx))
+			ready = true;
+	return ready ? 1 : 0;
+}
+
+/*
+ * __alloc_pages_direct_reclaim: __perform_reclaim (kswapd, woken, runs at
+ * its cond_resched), and only after progress the free lists again, then,
+ * if they still fail, drain_all_pages(NULL): every CPU's lists of every
+ * zone, and once more the free lists.  With no progress 6.1 returns at
+ * once and pages on other CPUs' lists stay there.  The
+ * unreserve_highatomic_pageblock before the drain is not modelled.
  */
 static unsigned long __alloc_pages_direct_reclaim(struct machine *m, gfp_t gfp, unsigned int order,
 						  unsigned int alloc_flags,
-						  struct alloc_context *ac)
+						  struct alloc_context *ac,
+						  unsigned long *did_some_progress)
 {
-	(void)gfp;
-	(void)order;
-	(void)alloc_flags;
+	unsigned long pfn;
+
 	kswapd_run_woken(m);
-	count_vm_event(m, ALLOCSTALL_DMA + ac->highest_zoneidx);
-	return PFN_NONE;
+	*did_some_progress = try_to_free_pages(m, gfp, order, ac);
+	if (!*did_some_progress)
+		return PFN_NONE;
+	pfn = get_page_from_freelist(m, gfp, order, alloc_flags, ac);
+	if (pfn == PFN_NONE) {
+		drain_all_pages(m, NULL);
+		pfn = get_page_from_freelist(m, gfp, order, alloc_flags, ac);
+	}
+	return pfn;
 }
 
-/* should_reclaim_retry with no reclaim progress: only free memory counts */
+/*
+ * should_reclaim_retry: costly orders count every loop as without
+ * progress; a retry is worth it while some zone would meet the min
+ * watermark at this order with its free (and, in the kernel, reclaimable:
+ * none here) pages
+ */
 static bool should_reclaim_retry(struct machine *m, unsigned int order, struct alloc_context *ac,
-				 unsigned int alloc_flags, int *no_progress_loops)
+				 unsigned int alloc_flags, bool did_some_progress,
+				 int *no_progress_loops)
 {
 	struct zone *z;
 
-	if (++*no_progress_loops > MAX_RECLAIM_RETRIES)
+	if (did_some_progress && order <= PAGE_ALLOC_COSTLY_ORDER)
+		*no_progress_loops = 0;
+	else
+		++*no_progress_loops;
+	if (*no_progress_loops > MAX_RECLAIM_RETRIES)
 		return false;
 	for_each_zone_in_list(ac, z, zr) {
 		if (__zone_watermark_ok(m, z, order, min_wmark_pages(z), ac->highest_zoneidx,
 					alloc_flags, (long)zone_page_state(z, NR_FREE_PAGES)))
 			return true;
+	}
+	return false;
+}
+
+#define MAX_COMPACT_RETRIES	16
+
+/*
+ * should_compact_retry, reached only after reclaim progress: a compaction
+ * that succeeded but whose page went elsewhere is retried (a quarter as
+ * often for costly orders); one skipped for want of order-0 targets is
+ * retried while some zone would be suitable; any other failure raises the
+ * priority, down to sync-light for costly orders and sync-full otherwise
+ */
+static bool should_compact_retry(struct machine *m, struct alloc_context *ac, unsigned int order,
+				 unsigned int alloc_flags, enum compact_result result,
+				 enum compact_priority *prio, int *compaction_retries)
+{
+	int max_retries = MAX_COMPACT_RETRIES;
+	enum compact_priority min_prio;
+
+	if (!order)
+		return false;
+	if (result == COMPACT_SUCCESS)		/* compaction_made_progress */
+		++*compaction_retries;
+	if (result == COMPACT_SKIPPED)		/* compaction_needs_reclaim */
+		return compaction_zonelist_suitable(m, ac->zonelist, ac->highest_zoneidx,
+						    (int)order, alloc_flags);
+	if (result != COMPACT_COMPLETE && result != COMPACT_DEFERRED &&
+	    result != COMPACT_CONTENDED && result != COMPACT_PARTIAL_SKIPPED) {
+		if (order > PAGE_ALLOC_COSTLY_ORDER)
+			max_retries /= 4;
+		if (*compaction_retries <= max_retries)
+			return true;
+	}
+	/* check_priority: failed, withdrawn, or out of retries */
+	min_prio = order > PAGE_ALLOC_COSTLY_ORDER ? MIN_COMPACT_COSTLY_PRIORITY
+						   : MIN_COMPACT_PRIORITY;
+	if (*prio > min_prio) {
+		(*prio)--;
+		*compaction_retries = 0;
+		return true;
 	}
 	return false;
 }
@@ -2355,15 +2465,16 @@ static void wake_all_kswapds(struct machine *m, unsigned int order, struct alloc
 }
 
 /*
- * __alloc_pages_slowpath as 6.1.192 runs it when reclaim cannot make
- * progress (see the header comment): kswapd is woken (it runs between
- * scenario steps), an async compaction comes first for costly and
+ * __alloc_pages_slowpath as 6.1.192 runs it with nothing reclaimable (see
+ * the header comment): kswapd is woken (it runs at the allocating task's
+ * next scheduling point), an async compaction comes first for costly and
  * non-movable high orders, then each retry tries the free lists, direct
- * reclaim (a stall that frees nothing) and compaction at
- * DEF_COMPACT_PRIORITY.  should_compact_retry, which would raise the
- * priority, is only consulted after reclaim progress, so it never is
- * here; the OOM killer is not invoked for costly, __GFP_RETRY_MAYFAIL or
- * __GFP_THISNODE requests, and has nothing to kill otherwise.
+ * reclaim and compaction at compact_priority.  Reclaim frees nothing, but
+ * for a costly order it reports progress when it left a zone alone as
+ * compaction_ready (try_to_free_pages); then the per-cpu lists are drained
+ * and should_compact_retry may retry or raise the priority.  The OOM
+ * killer is not invoked for costly, __GFP_RETRY_MAYFAIL or __GFP_THISNODE
+ * requests, and has nothing to kill otherwise.
  */
 static unsigned long __alloc_pages_slowpath(struct machine *m, gfp_t gfp, unsigned int order,
 					    struct alloc_context *ac)
@@ -2374,7 +2485,8 @@ static unsigned long __alloc_pages_slowpath(struct machine *m, gfp_t gfp, unsign
 	unsigned int alloc_flags = gfp_to_alloc_flags(gfp, order);
 	enum compact_priority prio = DEF_COMPACT_PRIORITY;
 	enum compact_result cres = COMPACT_SKIPPED;
-	int no_progress_loops = 0;
+	unsigned long did_some_progress;
+	int no_progress_loops = 0, compaction_retries = 0;
 	unsigned long pfn;
 
 	if (alloc_flags & ALLOC_KSWAPD)
@@ -2406,7 +2518,8 @@ static unsigned long __alloc_pages_slowpath(struct machine *m, gfp_t gfp, unsign
 			return pfn;
 		if (!can_direct_reclaim)
 			return PFN_NONE;
-		pfn = __alloc_pages_direct_reclaim(m, gfp, order, alloc_flags, ac);
+		pfn = __alloc_pages_direct_reclaim(m, gfp, order, alloc_flags, ac,
+						   &did_some_progress);
 		if (pfn != PFN_NONE)
 			return pfn;
 		pfn = __alloc_pages_direct_compact(m, gfp, order, alloc_flags, ac, prio, &cres);
@@ -2416,9 +2529,14 @@ static unsigned long __alloc_pages_slowpath(struct machine *m, gfp_t gfp, unsign
 			return PFN_NONE;
 		if (costly && (!can_compact || !(gfp & __GFP_RETRY_MAYFAIL)))
 			return PFN_NONE;
-		if (should_reclaim_retry(m, order, ac, alloc_flags, &no_progress_loops))
+		if (should_reclaim_retry(m, order, ac, alloc_flags, did_some_progress > 0,
+					 &no_progress_loops))
 			continue;
-		/* no reclaim progress: no should_compact_retry; __alloc_pages_may_oom: nothing */
+		if (did_some_progress > 0 && can_compact &&
+		    should_compact_retry(m, ac, order, alloc_flags, cres, &prio,
+					 &compaction_retries))
+			continue;
+		/* __alloc_pages_may_oom: nothing to kill, no progress */
 		return PFN_NONE;
 	}
 }

@@ -592,6 +592,48 @@ static void test_costly_retry_mayfail_slowpath(void **state)
 }
 
 /*
+ *   B0..B15: u/. with the first four pages of each eight free, and 64
+ *   more free pages sitting on CPU 1's per-cpu list
+ * The same costly allocation from CPU 0.  Nothing is reclaimable, but the
+ * zone is compaction_ready (its order-0 pages clear the high watermark
+ * plus compact_gap and it is fragmented, not short of memory), so 6.1's
+ * shrink_zones leaves it alone and do_try_to_free_pages reports one page
+ * of progress so as not to OOM.  __alloc_pages_direct_reclaim then drains
+ * every CPU's lists (drain_all_pages(NULL)) before sync-light compaction.
+ * Without the room (high watermark raised past the free pages) reclaim
+ * makes no progress and CPU 1's list stays full.
+ */
+static void test_direct_reclaim_progress_when_compaction_ready(void **state)
+{
+	for (int ready = 1; ready >= 0; ready--) {
+		struct machine *m = small_zone(2);
+		struct zone *z = dz(m);
+		unsigned long held[64];
+
+		(void)state;
+		grab_zone(m, z);
+		for (int i = 0; i < NBLOCKS; i++)
+			layout(m, z, i, false, first4of8);
+		drain_all_pages(m, NULL);
+		/* 64 order-0 pages of B0's held half onto CPU 1's list */
+		for (int i = 0; i < 64; i++)
+			held[i] = blk(z, 0) + 4 + (unsigned long)(i / 4) * 8 + (unsigned long)(i % 4);
+		m->cur_cpu = 1;
+		for (int i = 0; i < 64; i++)
+			__free_pages(m, held[i], 0);
+		m->cur_cpu = 0;
+		assert_int_equal(z->pcp[1].count, 64);
+		if (!ready)
+			z->_watermark[WMARK_HIGH] = zone_page_state(z, NR_FREE_PAGES);
+		assert_int_equal(__alloc_pages(m, ANON_GFP, 9, 0), PFN_NONE);
+		assert_int_equal(ev(m, ALLOCSTALL_DMA + ZONE_MOVABLE), 1);
+		assert_int_equal(z->pcp[1].count, ready ? 0 : 64);
+		t_check(m);
+		machine_destroy(m);
+	}
+}
+
+/*
  *   the whole zone held by the scenario: nothing free
  * An order-0 allocation fails and wakes kswapd (it runs at the direct
  * reclaim); with nothing free, order 0 is not balanced either, so kswapd
@@ -732,6 +774,7 @@ int main(void)
 		cmocka_unit_test(test_finishes_the_pageblock),
 		cmocka_unit_test(test_no_target_fails_one_page),
 		cmocka_unit_test(test_costly_retry_mayfail_slowpath),
+		cmocka_unit_test(test_direct_reclaim_progress_when_compaction_ready),
 		cmocka_unit_test(test_kswapd_gives_up_after_16_failures),
 		cmocka_unit_test(test_compact_migrates_anon_pages),
 		cmocka_unit_test(test_pinned_anon_page_stays),
