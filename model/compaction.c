@@ -1437,14 +1437,42 @@ int alloc_contig_range(struct machine *m, unsigned long start, unsigned long end
 	return ret;
 }
 
+/*
+ * 6.1's loop reads, pfn by pfn: is it present memory, is its zone z, is it
+ * not PageReserved.  Presence comes here a run at a time (memblock
+ * regions, sub-sections), which gives the same answer for each pfn; the
+ * zone and PG_reserved come from one read of the page's flags where the
+ * loop makes two with nothing between them, which reads the same word
+ * through the same TLB entry.  Under the explorer each of those reads is
+ * a scheduling point of its own, so the loop is 6.1's there.
+ */
 static bool pfn_range_valid_contig(struct machine *m, struct zone *z, unsigned long start,
 				   unsigned long nr)
 {
-	for (unsigned long pfn = start; pfn < start + nr; pfn++) {
-		if (!pfn_present_mem(m, pfn) || page_zone(m, pfn) != z)
+	unsigned long end = start + nr;
+
+	if (unlikely(m->sched)) {
+		for (unsigned long pfn = start; pfn < end; pfn++) {
+			if (!pfn_present_mem(m, pfn) || page_zone(m, pfn) != z)
+				return false;
+			if (PageReserved(m, pfn))
+				return false;
+		}
+		return true;
+	}
+	for (unsigned long pfn = start; pfn < end;) {
+		unsigned long run = pfn_present_mem_end(m, pfn, end);
+
+		if (run == pfn)
 			return false;
-		if (PageReserved(m, pfn))
-			return false;
+		for (; pfn < run; pfn++) {
+			uint64_t f = page_flags(m, pfn);
+
+			if (&m->node[(f >> NODES_PGSHIFT) & NODES_MASK]
+				     .node_zones[(f >> ZONES_PGSHIFT) & ZONES_MASK] != z ||
+			    (f & (1UL << PG_reserved)))
+				return false;
+		}
 	}
 	return true;
 }
