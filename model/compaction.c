@@ -1328,10 +1328,22 @@ static void undo_isolate_range(struct machine *m, struct zone *z, unsigned long 
 {
 	for (unsigned long b = start & ~(pageblock_nr_pages - 1), i = 0; b < end;
 	     b += pageblock_nr_pages, i++) {
-		/* free pages on the isolate list go back, and are accounted again */
-		for (unsigned long pfn = b; pfn < b + pageblock_nr_pages;) {
-			if (pfn_present_mem(m, pfn) && PageBuddy(m, pfn) &&
-			    (int)page_index(m, pfn) == MIGRATE_ISOLATE) {
+		unsigned long e = b + pageblock_nr_pages, present_end = b;
+
+		/*
+		 * free pages on the isolate list go back, and are accounted
+		 * again; presence is asked a run at a time (present_end: the
+		 * end of the run pfn is in), which reads no struct page
+		 */
+		for (unsigned long pfn = b; pfn < e;) {
+			if (pfn >= present_end) {
+				present_end = pfn_present_mem_end(m, pfn, e);
+				if (present_end == pfn) {
+					pfn++;
+					continue;
+				}
+			}
+			if (PageBuddy(m, pfn) && (int)page_index(m, pfn) == MIGRATE_ISOLATE) {
 				unsigned int o = buddy_order(m, pfn);
 
 				del_page_from_free_list(m, pfn, z, o, MIGRATE_ISOLATE);
