@@ -32,9 +32,16 @@
  *            2 MiB hugepages on node 0 twice, with a drain between), under
  *            every hvo policy and with HVO off (--quick: reuse-head and
  *            new-head); process time and peak RSS of a child process
+ *   scale    only with --only scale: boot + buddyinfo of 1, 4 and 16 TiB
+ *            (two nodes), and seed 000's full-node write (every 2 MiB page
+ *            of node 0, HVO on) on 2 x {8 .. 256} GiB under reuse-head and
+ *            new-head-6.12, each size in a child, with the ratio of time
+ *            and RSS to the size before (--quick: 1 TiB, 2 x {8, 16, 32})
  *
- * Each boot and seed-000 figure comes from a child process, so its peak
- * RSS and its CPU time (user + system, from wait4) are its own.  Other
+ * Each boot, seed-000 and scale figure comes from a child process, so its
+ * peak RSS and its CPU time (user + system, from wait4) are its own.
+ * Children run under a host memory limit (--host-mem-limit, host.h): one
+ * that would go over it stops, and its figure is printed as not measured.  Other
  * figures' CPU time is the driver's user + system time over the measured
  * part, and rates are per CPU second (the driver is one thread: what one
  * core did), so a loaded machine changes them less than wall time.  Wall
@@ -51,6 +58,7 @@
  * that is how the project decides whether jemalloc earns its place.
  *
  *   mmsim-bench [--quick] [--only FIGURES] [--no-jemalloc] [--instructions]
+ *               [--host-mem-limit SIZE]
  *   mmsim-bench --help
  */
 #include <stdio.h>
