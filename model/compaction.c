@@ -1348,10 +1348,22 @@ static void undo_isolate_range(struct machine *m, struct zone *z, unsigned long 
 {
 	for (unsigned long b = start & ~(pageblock_nr_pages - 1), i = 0; b < end;
 	     b += pageblock_nr_pages, i++) {
-		/* free pages on the isolate list go back, and are accounted again */
-		for (unsigned long pfn = b; pfn < b + pageblock_nr_pages;) {
-			if (pfn_present_mem(m, pfn) && PageBuddy(m, pfn) &&
-			    (int)page_index(m, pfn) == MIGRATE_ISOLATE) {
+		unsigned long e = b + pageblock_nr_pages, present_end = b;
+
+		/*
+		 * free pages on the isolate list go back, and are accounted
+		 * again; presence is asked a run at a time (present_end: the
+		 * end of the run pfn is in), which reads no struct page
+		 */
+		for (unsigned long pfn = b; pfn < e;) {
+			if (pfn >= present_end) {
+				present_end = pfn_present_mem_end(m, pfn, e);
+				if (present_end == pfn) {
+					pfn++;
+					continue;
+				}
+			}
+			if (PageBuddy(m, pfn) && (int)page_index(m, pfn) == MIGRATE_ISOLATE) {
 				unsigned int o = buddy_order(m, pfn);
 
 				del_page_from_free_list(m, pfn, z, o, MIGRATE_ISOLATE);
@@ -1457,14 +1469,42 @@ int alloc_contig_range(struct machine *m, unsigned long start, unsigned long end
 	return ret;
 }
 
+/*
+ * 6.1's loop reads, pfn by pfn: is it present memory, is its zone z, is it
+ * not PageReserved.  Presence comes here a run at a time (memblock
+ * regions, sub-sections), which gives the same answer for each pfn; the
+ * zone and PG_reserved come from one read of the page's flags where the
+ * loop makes two with nothing between them, which reads the same word
+ * through the same TLB entry.  Under the explorer each of those reads is
+ * a scheduling point of its own, so the loop is 6.1's there.
+ */
 static bool pfn_range_valid_contig(struct machine *m, struct zone *z, unsigned long start,
 				   unsigned long nr)
 {
-	for (unsigned long pfn = start; pfn < start + nr; pfn++) {
-		if (!pfn_present_mem(m, pfn) || page_zone(m, pfn) != z)
+	unsigned long end = start + nr;
+
+	if (unlikely(m->sched)) {
+		for (unsigned long pfn = start; pfn < end; pfn++) {
+			if (!pfn_present_mem(m, pfn) || page_zone(m, pfn) != z)
+				return false;
+			if (PageReserved(m, pfn))
+				return false;
+		}
+		return true;
+	}
+	for (unsigned long pfn = start; pfn < end;) {
+		unsigned long run = pfn_present_mem_end(m, pfn, end);
+
+		if (run == pfn)
 			return false;
-		if (PageReserved(m, pfn))
-			return false;
+		for (; pfn < run; pfn++) {
+			uint64_t f = page_flags(m, pfn);
+
+			if (&m->node[(f >> NODES_PGSHIFT) & NODES_MASK]
+				     .node_zones[(f >> ZONES_PGSHIFT) & ZONES_MASK] != z ||
+			    (f & (1UL << PG_reserved)))
+				return false;
+		}
 	}
 	return true;
 }

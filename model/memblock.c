@@ -190,6 +190,25 @@ bool pfn_present_mem(const struct machine *m, unsigned long pfn)
 	       !(ms->zone_device_map >> sub & 1);
 }
 
+unsigned long pfn_present_mem_end(const struct machine *m, unsigned long pfn, unsigned long end)
+{
+	const struct memblock_type *t = &m->memblock.memory;
+
+	while (pfn < end) {
+		int i = mb_search(t, pfn);
+
+		if (i < t->cnt && t->regions[i].base_pfn <= pfn) {
+			pfn = t->regions[i].end_pfn;	/* the whole region is */
+			continue;
+		}
+		/* outside memblock.memory a sub-section answers as one */
+		if (!pfn_present_mem(m, pfn))
+			return pfn;
+		pfn = (pfn | (PAGES_PER_SUBSECTION - 1)) + 1;
+	}
+	return end;
+}
+
 bool memblock_overlaps_memory(const struct machine *m, unsigned long start, unsigned long end)
 {
 	return mb_overlaps(&m->memblock.memory, start, end);

@@ -54,6 +54,8 @@ unsigned long memblock_reserved_pages(struct machine *m, unsigned long start, un
  * x86 does not extend memblock on hot-add)?
  */
 bool pfn_present_mem(const struct machine *m, unsigned long pfn);
+/* The first pfn of [pfn, end) that is not pfn_present_mem, or end: runs, not pfns */
+unsigned long pfn_present_mem_end(const struct machine *m, unsigned long pfn, unsigned long end);
 bool memblock_is_reserved(const struct machine *m, unsigned long pfn);
 bool memblock_range_plain(const struct machine *m, unsigned long start, unsigned long end);
 bool memblock_overlaps_memory(const struct machine *m, unsigned long start, unsigned long end);

@@ -784,9 +784,37 @@ bool decay_pcp_high(struct machine *m, struct zone *z, struct per_cpu_pages *pcp
 	return todo;
 }
 
-static void free_unref_page_commit(struct machine *m, struct zone *z, struct per_cpu_pages *pcp,
-				   unsigned long pfn, int mt, unsigned int order)
+/*
+ * pfnlist_add through the handle the free path already holds (p: pfn's,
+ * possibly empty): the same accesses in the same order, without looking
+ * the page up in the TLB again; nothing touched a struct page since p
+ * was last used
+ */
+static __attribute__((always_inline)) inline void pcp_list_add_ph(struct machine *m,
+								   struct pfnlist_head *h,
+								   struct page_handle *p)
 {
+	unsigned long pfn = p->pfn;
+
+	ph_set_page_lru_prev(m, p, PFN_NONE);
+	ph_set_page_lru_next(m, p, h->first);
+	if (h->first != PFN_NONE)
+		set_page_lru_prev(m, h->first, pfn);
+	else
+		h->last = pfn;
+	h->first = pfn;
+}
+
+/*
+ * Inline into the order-0 free path (see __free_pages), where the order is
+ * a constant: its tests on the order fold away
+ */
+static __attribute__((always_inline)) inline void
+free_unref_page_commit(struct machine *m, struct zone *z, struct per_cpu_pages *pcp,
+		       struct page_handle *p, int mt, unsigned int order)
+{
+	unsigned long pfn = p->pfn;
+
 	unsigned int pindex = order_to_pindex(mt, order);
 	bool free_high;
 	int high;
@@ -796,7 +824,7 @@ static void free_unref_page_commit(struct machine *m, struct zone *z, struct per
 		return;
 	}
 	count_vm_events(m, PGFREE, 1L << order);
-	pfnlist_add(m, &pcp->lists[pindex], pfn);
+	pcp_list_add_ph(m, &pcp->lists[pindex], p);
 	pcp->lists_count[pindex]++;
 	pcp->count += 1 << order;
 
@@ -807,8 +835,9 @@ static void free_unref_page_commit(struct machine *m, struct zone *z, struct per
 				   (int)pindex);
 }
 
-/* p: a handle to pfn, possibly empty */
-static void free_unref_page_ph(struct machine *m, struct page_handle *p, unsigned int order)
+/* p: a handle to pfn, possibly empty; inline where the order is a constant */
+static __attribute__((always_inline)) inline void
+__free_unref_page_ph(struct machine *m, struct page_handle *p, unsigned int order)
 {
 	uint64_t flags = free_pages_prepare(m, p, order);
 	unsigned long pfn = p->pfn;
@@ -827,7 +856,12 @@ static void free_unref_page_ph(struct machine *m, struct page_handle *p, unsigne
 		}
 		pcpmt = MIGRATE_MOVABLE;
 	}
-	free_unref_page_commit(m, z, this_pcp(m, z), pfn, pcpmt, order);
+	free_unref_page_commit(m, z, this_pcp(m, z), p, pcpmt, order);
+}
+
+static void free_unref_page_ph(struct machine *m, struct page_handle *p, unsigned int order)
+{
+	__free_unref_page_ph(m, p, order);
 }
 
 void free_unref_page(struct machine *m, unsigned long pfn, unsigned int order)
@@ -858,7 +892,9 @@ void __free_pages(struct machine *m, unsigned long pfn, unsigned int order)
 
 	if (ref == 0) {
 		/* the handle still holds: nothing touched another struct page */
-		if (pcp_allowed_order(order))
+		if (likely(!order))
+			__free_unref_page_ph(m, &p, 0);		/* the order-0 path, inline */
+		else if (pcp_allowed_order(order))
 			free_unref_page_ph(m, &p, order);
 		else
 			__free_pages_ok(m, pfn, order, FPI_NONE);
@@ -1297,8 +1333,9 @@ static __attribute__((noinline)) int rmqueue_bulk(struct machine *m, struct zone
 	return i;
 }
 
-static unsigned long rmqueue_pcplist(struct machine *m, struct zone *z, unsigned int order,
-				     int mt, unsigned int alloc_flags, struct page_handle *p)
+static __attribute__((always_inline)) inline unsigned long
+rmqueue_pcplist(struct machine *m, struct zone *z, unsigned int order, int mt,
+		unsigned int alloc_flags, struct page_handle *p)
 {
 	struct per_cpu_pages *pcp = this_pcp(m, z);
 	unsigned int pindex = order_to_pindex(mt, order);
@@ -1350,8 +1387,9 @@ static unsigned long rmqueue_buddy(struct machine *m, struct zone *z, unsigned i
  * hand; nothing after it touches a struct page, so it holds for the
  * caller's prep_new_page
  */
-static unsigned long rmqueue(struct machine *m, struct zone *z, unsigned int order, gfp_t gfp,
-			     unsigned int alloc_flags, int mt, struct page_handle *p)
+static __attribute__((always_inline)) inline unsigned long
+rmqueue(struct machine *m, struct zone *z, unsigned int order, gfp_t gfp, unsigned int alloc_flags,
+	int mt, struct page_handle *p)
 {
 	unsigned long pfn;
 
@@ -2167,8 +2205,10 @@ static void reserve_highatomic_pageblock(struct machine *m, unsigned long pfn,
 	move_freepages_block(m, z, pfn, MIGRATE_HIGHATOMIC, NULL);
 }
 
-static unsigned long get_page_from_freelist(struct machine *m, gfp_t gfp, unsigned int order,
-					    unsigned int alloc_flags, struct alloc_context *ac)
+/* Inline into __alloc_pages' order-0 call, where the order is a constant */
+static __attribute__((always_inline)) inline unsigned long
+__get_page_from_freelist(struct machine *m, gfp_t gfp, unsigned int order, unsigned int alloc_flags,
+			 struct alloc_context *ac)
 {
 	struct zone *z;
 	bool no_fallback;
@@ -2219,6 +2259,12 @@ try_this_zone:
 		goto retry;
 	}
 	return PFN_NONE;
+}
+
+static unsigned long get_page_from_freelist(struct machine *m, gfp_t gfp, unsigned int order,
+					    unsigned int alloc_flags, struct alloc_context *ac)
+{
+	return __get_page_from_freelist(m, gfp, order, alloc_flags, ac);
 }
 
 static unsigned int alloc_flags_nofragment(struct machine *m, struct zone *z, gfp_t gfp)
@@ -2558,7 +2604,10 @@ unsigned long __alloc_pages(struct machine *m, gfp_t gfp, unsigned int order, in
 	alloc_flags |= alloc_flags_nofragment(m, ac.preferred_zone, gfp);
 	if (gfp_migratetype(gfp) == MIGRATE_MOVABLE)
 		alloc_flags |= ALLOC_CMA;
-	pfn = get_page_from_freelist(m, gfp, order, alloc_flags, &ac);
+	if (likely(!order))
+		pfn = __get_page_from_freelist(m, gfp, 0, alloc_flags, &ac);
+	else
+		pfn = get_page_from_freelist(m, gfp, order, alloc_flags, &ac);
 	if (pfn == PFN_NONE)
 		pfn = __alloc_pages_slowpath(m, gfp, order, &ac);
 	return pfn;

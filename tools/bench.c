@@ -32,9 +32,16 @@
  *            2 MiB hugepages on node 0 twice, with a drain between), under
  *            every hvo policy and with HVO off (--quick: reuse-head and
  *            new-head); process time and peak RSS of a child process
+ *   scale    only with --only scale: boot + buddyinfo of 1, 4 and 16 TiB
+ *            (two nodes), and seed 000's full-node write (every 2 MiB page
+ *            of node 0, HVO on) on 2 x {8 .. 256} GiB under reuse-head and
+ *            new-head-6.12, each size in a child, with the ratio of time
+ *            and RSS to the size before (--quick: 1 TiB, 2 x {8, 16, 32})
  *
- * Each boot and seed-000 figure comes from a child process, so its peak
- * RSS and its CPU time (user + system, from wait4) are its own.  Other
+ * Each boot, seed-000 and scale figure comes from a child process, so its
+ * peak RSS and its CPU time (user + system, from wait4) are its own.
+ * Children run under a host memory limit (--host-mem-limit, host.h): one
+ * that would go over it stops, and its figure is printed as not measured.  Other
  * figures' CPU time is the driver's user + system time over the measured
  * part, and rates are per CPU second (the driver is one thread: what one
  * core did), so a loaded machine changes them less than wall time.  Wall
@@ -51,6 +58,7 @@
  * that is how the project decides whether jemalloc earns its place.
  *
  *   mmsim-bench [--quick] [--only FIGURES] [--no-jemalloc] [--instructions]
+ *               [--host-mem-limit SIZE]
  *   mmsim-bench --help
  */
 #include <stdio.h>
@@ -88,6 +96,7 @@
 #include "module.h"
 #include "sparse.h"
 #include "vmstat.h"
+#include "host.h"
 #include "scn.h"
 
 static double now(void)
@@ -227,7 +236,12 @@ struct boot_fig {
 	size_t store_bytes;
 	long hugepages;
 	struct meas ms;		/* cpu: the child's whole user + system time */
+	struct meas part;	/* a part the job measures itself (scale: the write) */
+	int status;		/* the child's exit status; -1: killed */
 };
+
+/* The host memory a child may use (--host-mem-limit): over it, it exits HOST_EXIT_OOM */
+static size_t child_mem_limit;
 
 /*
  * Run job(arg) in a child process, so its peak RSS and CPU time are its
@@ -240,7 +254,7 @@ static struct boot_fig in_child(struct machine *(*job)(void *arg, struct boot_fi
 {
 	struct boot_fig f = { 0 };
 	struct rusage ru;
-	int fd[2];
+	int fd[2], st;
 	pid_t pid;
 
 	fflush(stdout);
@@ -250,6 +264,7 @@ static struct boot_fig in_child(struct machine *(*job)(void *arg, struct boot_fi
 	if (pid == 0) {
 		struct machine *m;
 
+		host_mem.limit = child_mem_limit;
 		meas_begin(&f.ms);
 		m = job(arg, &f);
 		meas_end(&f.ms, key, 1);
@@ -265,8 +280,14 @@ static struct boot_fig in_child(struct machine *(*job)(void *arg, struct boot_fi
 	if (read(fd[0], &f, sizeof(f)) != sizeof(f))
 		f.seconds = -1;
 	close(fd[0]);
-	if (wait4(pid, NULL, 0, &ru) == pid)
+	f.status = -1;
+	if (wait4(pid, &st, 0, &ru) == pid) {
 		f.ms.cpu = tv_sec(ru.ru_utime) + tv_sec(ru.ru_stime);
+		if (WIFEXITED(st))
+			f.status = WEXITSTATUS(st);
+		if (f.status)
+			f.rss_kb = ru.ru_maxrss;
+	}
 	return f;
 }
 
@@ -958,10 +979,165 @@ static void print_fig(const struct report *rp, const char *label, const char *va
 	putchar('\n');
 }
 
+/* ---- scale ---------------------------------------------------------------- */
+/*
+ * How costs grow with the machine: boot of 1, 4 and 16 TiB (two nodes,
+ * the boot figure's job), and the full-node write of seed 000 (every
+ * 2 MiB page of node 0 asked for at once, HVO on, under reuse-head and
+ * new-head-6.12) on 2 x {8 .. 256} GiB.  Each size runs in a child under
+ * the host memory limit; a child over it exits HOST_EXIT_OOM and its
+ * size is printed as not measured.
+ */
+struct write_job {
+	unsigned long gb_per_node;
+	const char *policy;
+};
+
+static struct machine *write_job(void *arg, struct boot_fig *f)
+{
+	struct write_job *j = arg;
+	struct machine_opts o;
+	char err[256];
+	struct machine *m;
+	struct hstate *h;
+	unsigned long want = j->gb_per_node << (30 - PMD_SHIFT);
+
+	machine_opts_default(&o);
+	o.nr_nodes = 2;
+	o.node[0].mem_bytes = o.node[1].mem_bytes = j->gb_per_node << 30;
+	o.nr_cpus = 4;
+	o.no_deferred_struct_page_init = true;
+	o.hugetlb_free_vmemmap = true;
+	if (!policy_set_pick(&o.policies, "hvo", j->policy))
+		_exit(1);
+	m = machine_create(&o, err, sizeof(err));
+	if (!m) {
+		fprintf(stderr, "mmsim-bench: %s\n", err);
+		_exit(1);
+	}
+	h = hugetlb_size_to_hstate(m, PMD_SIZE);
+	meas_begin(&f->part);
+	hugetlb_set_max_huge_pages(m, h, want, 0);
+	meas_end(&f->part, "scale-write", 1);
+	f->hugepages = (long)h->nr_huge_pages;
+	return m;
+}
+
+/* MemAvailable from /proc/meminfo, in bytes; 0 if unknown */
+static size_t mem_available(void)
+{
+	FILE *f = fopen("/proc/meminfo", "r");
+	char line[256];
+	size_t kb = 0;
+
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "MemAvailable: %zu kB", &kb) == 1)
+			break;
+	fclose(f);
+	return kb << 10;
+}
+
+static void bench_scale(const struct report *rp, bool quick)
+{
+	static const unsigned long boot_tb[] = { 1, 4, 16 };
+	static const unsigned long write_gb[] = { 8, 16, 32, 64, 128, 256 };
+	static const char *const pols[] = { "reuse-head", "new-head-6.12" };
+	unsigned int nb = quick ? 1 : 3, nw = quick ? 3 : 6;
+	double prev_cpu = 0, prev_rss = 0;
+	char value[96], lab[64];
+
+	printf("  scale: children limited to %zu MiB of host memory (--host-mem-limit); "
+	       "MemAvailable %zu MiB\n", child_mem_limit >> 20, mem_available() >> 20);
+	for (unsigned int i = 0; i < nb; i++) {
+		struct boot_job j = { 2, boot_tb[i] << 9 };
+		struct boot_fig f;
+
+		snprintf(lab, sizeof(lab), "boot + buddyinfo, %lu TiB (2 nodes):", boot_tb[i]);
+		/* the last size measured says what this one would need: linear growth */
+		if (i && prev_rss * (double)(boot_tb[i] / boot_tb[i - 1]) * 1024 >
+			 (double)child_mem_limit) {
+			printf("  %-42s not measured: about %.0f MiB of RSS (%lux the %lu TiB "
+			       "boot's), over the limit of %zu MiB\n", lab,
+			       prev_rss * (double)(boot_tb[i] / boot_tb[i - 1]),
+			       boot_tb[i] / boot_tb[i - 1], boot_tb[i - 1], child_mem_limit >> 20);
+			prev_rss *= (double)(boot_tb[i] / boot_tb[i - 1]);
+			continue;
+		}
+		snprintf(value, sizeof(value), "boot-%lut", boot_tb[i]);
+		f = in_child(boot_job, &j, value);
+		if (f.status) {
+			printf("  %-42s not measured: the child %s\n", lab,
+			       f.status == HOST_EXIT_OOM ? "went over the host memory limit"
+							 : "failed");
+			break;
+		}
+		snprintf(value, sizeof(value), "RSS %5ld MiB (store %zu)", f.rss_kb / 1024,
+			 f.store_bytes >> 20);
+		print_fig_nonl(rp, lab, value, &f.ms, "", NULL, 0, NO_BUDGET);
+		if (i && prev_cpu > 0)
+			printf("  x%.2f cpu, x%.2f RSS for x%lu", f.ms.cpu / prev_cpu,
+			       (double)f.rss_kb / 1024 / prev_rss, boot_tb[i] / boot_tb[i - 1]);
+		putchar('\n');
+		prev_cpu = f.ms.cpu;
+		prev_rss = (double)f.rss_kb / 1024;
+	}
+	for (unsigned int p = 0; p < 2; p++) {
+		prev_cpu = prev_rss = 0;
+		for (unsigned int i = 0; i < nw; i++) {
+			struct write_job j = { write_gb[i], pols[p] };
+			struct boot_fig f;
+
+			snprintf(lab, sizeof(lab), "node write, 2 x %lu GiB, %s:", write_gb[i],
+				 pols[p]);
+			f = in_child(write_job, &j, "scale");
+			if (f.status) {
+				printf("  %-42s not measured: the child %s\n", lab,
+				       f.status == HOST_EXIT_OOM ? "went over the host memory limit"
+								 : "failed");
+				break;
+			}
+			snprintf(value, sizeof(value), "RSS %5ld MiB, %6ld pages", f.rss_kb / 1024,
+				 f.hugepages);
+			/* the write's own time; the child's CPU time with boot beside it */
+			printf("  %-42s %-26s write: wall %7.3f s  cpu %7.3f s  (child cpu %7.3f s)",
+			       lab, value, f.part.wall, f.part.cpu, f.ms.cpu);
+			if (i && prev_cpu > 0)
+				printf("  x%.2f cpu, x%.2f RSS for x2", f.part.cpu / prev_cpu,
+				       (double)f.rss_kb / 1024 / prev_rss);
+			if (write_gb[i] == 128 && p == 1)
+				print_budget(f.part.cpu, AT_MOST(1, "write cpu < 1 s"));
+			putchar('\n');
+			prev_cpu = f.part.cpu;
+			prev_rss = (double)f.rss_kb / 1024;
+		}
+	}
+}
+
+/* "512M", "8G", "1T" or bytes; 0 on a bad size */
+static size_t parse_size(const char *a)
+{
+	char *end;
+	unsigned long long v = strtoull(a, &end, 0);
+	int shift = 0;
+
+	switch (*end) {
+	case 'K': case 'k': shift = 10; end++; break;
+	case 'M': case 'm': shift = 20; end++; break;
+	case 'G': case 'g': shift = 30; end++; break;
+	case 'T': case 't': shift = 40; end++; break;
+	}
+	if (*end || end == a || v > (~0ULL >> shift))
+		return 0;
+	return (size_t)(v << shift);
+}
+
 static void usage(FILE *f)
 {
 	fprintf(f,
 "usage: mmsim-bench [--quick] [--only FIGURES] [--no-jemalloc] [--instructions]\n"
+"                   [--host-mem-limit SIZE]\n"
 "       mmsim-bench --help\n"
 "\n"
 "Prints mmsim's benchmark figures, each with its wall and CPU time and, where\n"
@@ -970,17 +1146,30 @@ static void usage(FILE *f)
 "\n"
 "  --quick          smaller counts (seconds instead of a minute)\n"
 "  --only FIGURES   one group: pcp buddy boot proc hugetlb khugepaged sparse\n"
-"                   hotplug seed000\n"
+"                   hotplug seed000 scale (scale runs only when named here)\n"
 "  --no-jemalloc    do not run mmsim-bench-jemalloc (the same driver linked with\n"
 "                   jemalloc) after this one\n"
 "  --instructions   also print instructions per operation: runs the figures\n"
 "                   first under valgrind --tool=callgrind (--quick sizes,\n"
 "                   collection on only inside each measured part), a count that\n"
 "                   does not depend on the machine's load; needs valgrind\n"
+"                   (not for scale, whose children boot up to 16 TiB)\n"
+"  --host-mem-limit SIZE  the most host memory each child process (boot,\n"
+"                   seed000, scale) may use, e.g. 8G; a child over it stops and\n"
+"                   its figure is printed as not measured (default: half the\n"
+"                   host's RAM or three quarters of MemAvailable, the smaller)\n"
 "\n"
 "seed000 runs scenarios/seed000/hvo-2m.scn (both writes) in a child process\n"
 "under every hvo policy and with HVO off; its budget is 0.1 s of process\n"
-"time and 256 MiB of peak RSS.\n");
+"time and 256 MiB of peak RSS.\n"
+"\n"
+"scale shows how costs grow: boot + buddyinfo of 2 x {512 GiB, 2 TiB, 8 TiB}\n"
+"(1, 4, 16 TiB), and the full-node write of seed 000 (every 2 MiB page of\n"
+"node 0 at once, HVO on) on 2 x {8, 16, 32, 64, 128, 256} GiB under reuse-head\n"
+"and new-head-6.12, each size in a child process, with the ratio to the size\n"
+"before it (time and RSS); a size whose estimate (the size before, scaled)\n"
+"exceeds the host memory limit is printed as not measured.  --quick: 1 TiB,\n"
+"and 2 x {8, 16, 32} GiB.\n");
 }
 
 int main(int argc, char **argv)
@@ -1000,6 +1189,14 @@ int main(int argc, char **argv)
 			instructions = true;
 		else if (!strcmp(argv[i], "--only") && i + 1 < argc)
 			only = argv[++i];
+		else if (!strcmp(argv[i], "--host-mem-limit") && i + 1 < argc) {
+			child_mem_limit = parse_size(argv[++i]);
+			if (!child_mem_limit) {
+				fprintf(stderr, "mmsim-bench: --host-mem-limit: bad size '%s'\n",
+					argv[i]);
+				return 2;
+			}
+		}
 		else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
 			usage(stdout);
 			return 0;
@@ -1009,6 +1206,17 @@ int main(int argc, char **argv)
 		}
 	}
 	pairs = quick ? 2000000 : 20000000;
+	if (!child_mem_limit) {
+		size_t avail = mem_available() / 4 * 3;
+
+		child_mem_limit = host_mem_default_limit();
+		if (avail && avail < child_mem_limit)
+			child_mem_limit = avail;
+	}
+	if (instructions && only && !strcmp(only, "scale")) {
+		fprintf(stderr, "mmsim-bench: no instruction counts for scale\n");
+		instructions = false;
+	}
 	if (instructions) {
 		if (!BENCH_HAVE_CALLGRIND)
 			fprintf(stderr, "mmsim-bench: built without valgrind/callgrind.h: "
@@ -1146,6 +1354,8 @@ int main(int argc, char **argv)
 			putchar('\n');
 		}
 	}
+	if (only && !strcmp(only, "scale"))
+		bench_scale(&rp, quick);
 	fflush(stdout);
 	free(rp.in);
 

@@ -362,10 +362,42 @@ static void test_free_ranges_walk(void **state)
 	bare_free(m);
 }
 
+/*
+ * pfn_present_mem_end answers for a run what pfn_present_mem answers pfn
+ * by pfn: memory [0x100, 0x200) n0, [0x200, 0x300) n1 (adjacent, two
+ * regions), [0x400, 0x480); no sections, so nothing outside memblock is
+ * present.  Every (start, end) on a grid, including ends inside and at
+ * region edges, against the naive loop (an answer that stopped at a
+ * region's end, jumped over a hole, or overshot end fails).
+ */
+static void test_present_mem_end_matches_pfn_loop(void **state)
+{
+	struct machine *m = bare();
+
+	(void)state;
+	memblock_add_node(m, 0x100, 0x200, 0);
+	memblock_add_node(m, 0x200, 0x300, 1);
+	memblock_add_node(m, 0x400, 0x480, 0);
+	for (unsigned long s = 0; s < 0x500; s += 0x1f) {
+		for (unsigned long e = s; e <= 0x500; e += 0x17) {
+			unsigned long want = s;
+
+			while (want < e && pfn_present_mem(m, want))
+				want++;
+			assert_int_equal(pfn_present_mem_end(m, s, e), want);
+		}
+	}
+	assert_int_equal(pfn_present_mem_end(m, 0x100, 0x480), 0x300);
+	assert_int_equal(pfn_present_mem_end(m, 0x410, 0x1000), 0x480);
+	assert_int_equal(pfn_present_mem_end(m, 0x300, 0x400), 0x300);
+	bare_free(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_add_merges_same_node_only),
+		cmocka_unit_test(test_present_mem_end_matches_pfn_loop),
 		cmocka_unit_test(test_add_overlap_merges),
 		cmocka_unit_test(test_add_overlap_other_node_keeps_owner),
 		cmocka_unit_test(test_reserve_merges_and_lookup),
