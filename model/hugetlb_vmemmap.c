@@ -23,7 +23,8 @@
  *   - one flush of the range, mmap_read_unlock, then the policy frees the
  *     queued frames (hvo_ops.free_vmemmap_page_list).
  * A split that fails undoes the walk with the policy's restore_pte, in a
- * second walk under the same lock.  Restore allocates the frames back
+ * second walk under the same lock (6.12 undoes it from the list of pages
+ * the walk took out, hvo_ops.undo_from_list).  Restore allocates the frames back
  * (the policy's gfp, on the hugepage's node), then under the lock walks
  * again, has restore_pte copy the reuse page into each and map it
  * read-write, and flushes; it fails with -ENOMEM when memory is short.
@@ -249,6 +250,63 @@ static int vmemmap_undo_one(struct machine *m, const struct pt_slot *pte, uint64
 	return 0;
 }
 
+/*
+ * 6.12's undo (hvo_ops.undo_from_list): a walked PTE that maps the shared
+ * page (the new head) gets the newest page still on the walk's list, a
+ * byte copy of the shared page, read-write; one that maps anything else
+ * stays.  The walk queued its pages in address order, so the first PTE
+ * gets the page of the last one walked.
+ */
+static int vmemmap_undo_from_list(struct machine *m, const struct pt_slot *pte, uint64_t addr,
+				  unsigned long frame, struct vmemmap_remap_walk *w)
+{
+	unsigned long dst;
+
+	if (frame != w->new_head)
+		return 0;
+	if (MM_BUG_ON(m, w->nr_undone == w->nr_queued,
+		      "vmemmap rollback: %#llx maps the shared page but the list is empty",
+		      (unsigned long long)addr))
+		return -EFAULT;
+	dst = w->queued[w->nr_queued - 1 - w->nr_undone++];
+	fstore_frame_copy(m, dst, frame);
+	vmemmap_set_pte(m, pte, dst, PAGE_KERNEL);
+	return 0;
+}
+
+/*
+ * A failed remap as 6.12 undoes it, under the lock the remap took: the
+ * rollback walk over the PTEs walked, from the head, then its flush.  The
+ * new head is mapped nowhere after it and stays allocated (and counted as
+ * memmap): nothing frees it.  With nothing walked the new head is still
+ * on the list: it goes to @out or, without one, is freed now, as a
+ * vmemmap page.
+ */
+static void vmemmap_remap_undo_612(struct machine *m, struct vmemmap_remap_walk *w,
+				   uint64_t reuse, struct frame_list *out)
+{
+	const struct hvo_ops *ops = hvo_ops(m);
+	uint64_t end = reuse + ((uint64_t)w->nr_queued << PAGE_SHIFT);
+
+	if (w->nr_queued) {
+		w->remap_pte = vmemmap_undo_from_list;
+		w->flags = 0;
+		vmemmap_remap_range(m, reuse, end, w);
+		flush_tlb_kernel_range(m, reuse, end);
+		m->hvo_stats.rollback_heads_lost++;
+		return;
+	}
+	if (w->new_head == PFN_NONE)
+		return;
+	if (out) {
+		fl_add(out, w->new_head);
+	} else {
+		struct frame_list l = { .pfn = &w->new_head, .n = 1, .cap = 1 };
+
+		ops->free_vmemmap_page_list(m, &l);
+	}
+}
+
 int vmemmap_remap_free(struct machine *m, int nid, uint64_t reuse, uint64_t end,
 		       unsigned int flags, struct frame_list *out)
 {
@@ -271,16 +329,17 @@ int vmemmap_remap_free(struct machine *m, int nid, uint64_t reuse, uint64_t end,
 
 	down_read(m, &m->init_mm->mmap_lock);	/* mmap_read_lock(&init_mm) */
 	ret = vmemmap_remap_range(m, reuse, end, &w);
+	if (ret && ops->undo_from_list) {
+		vmemmap_remap_undo_612(m, &w, reuse, out);
+		up_read(m, &m->init_mm->mmap_lock);
+		goto out;
+	}
 	if (ret) {
 		/*
 		 * A split failed: put back what was walked, then the head.
-		 * 6.12's rollback ("mm/hugetlb_vmemmap: fix incorrect vmemmap
-		 * restore in rollback", 6.12 stable) keeps the new head mapped
-		 * and gives the tails pages from the freed list, newest first;
-		 * only a 1 GiB page's walk (8 PMDs) can fail past its first.
+		 * Only a 1 GiB page's walk (8 PMDs) can fail past its first.
 		 */
 		if (w.nr_queued) {
-			mm_kver_unmodelled(m, KVER_HVO);
 			w.remap_pte = vmemmap_undo_one;
 			w.flags = 0;
 			vmemmap_remap_range(m, reuse, w.queued_va[w.nr_queued - 1] + PAGE_SIZE, &w);
@@ -480,6 +539,7 @@ static void hugetlb_vmemmap_counters(struct machine *m, struct vout *vo)
 	vo_rec(vo, (long)st->restore_failed, "hvo.restore_failed");
 	vo_rec(vo, (long)st->restore_pages, "hvo.restore_pages");
 	vo_rec(vo, (long)st->batch_retries, "hvo.batch_retries");
+	vo_rec(vo, (long)st->rollback_heads_lost, "hvo.rollback_heads_lost");
 	vo_rec(vo, m->init_mm ? m->init_mm->nr_pgtables : 0, "hvo.pgtable_pages");
 	vo_rec(vo, (long)m->tlb_flushes, "hvo.tlb_flushes");
 	for (int n = 0; n < m->nr_nodes; n++)

@@ -139,6 +139,8 @@ int vmemmap_remap_free(struct machine *m, int nid, uint64_t reuse, uint64_t end,
  *   hvo.restored, hvo.restore_failed, hvo.restore_pages
  *                                restores, failed ones, pages allocated
  *   hvo.batch_retries            6.7 batching: retries after -ENOMEM
+ *   hvo.rollback_heads_lost      6.12: new heads a failed remap's rollback
+ *                                left mapped nowhere and allocated
  *   hvo.pgtable_pages            init_mm's page table pages
  *   hvo.tlb_flushes              kernel TLB flushes
  *   hvo.heads_allocated.<nid>    new head pages, by node

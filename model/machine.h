@@ -112,7 +112,6 @@ const char *mm_kver_name(unsigned int kver);
 enum kver_rule {
 	KVER_FALLBACK,			/* fallback and block claiming */
 	KVER_COMPACTION,		/* compaction's 6.1 -> 6.12 changes */
-	KVER_HVO,			/* HVO's rollback of a failed remap */
 	NR_KVER_RULES
 };
 
@@ -225,6 +224,7 @@ struct hvo_stats {
 	unsigned long restore_failed;		/* restore ENOMEM (page kept as surplus) */
 	unsigned long restore_pages;		/* frames allocated by restore */
 	unsigned long batch_retries;		/* 6.7 batch: ENOMEM retries */
+	unsigned long rollback_heads_lost;	/* 6.12: new heads a rollback left unmapped */
 };
 struct fstore_cpu;	/* page.h */
 

@@ -141,7 +141,17 @@ struct rk_data {
 	struct rk_snap *snaps;
 	struct rk_expect *expects;	/* filled by rk_diff_run */
 	bool guest_cpus;	/* renumber zoneinfo's CPUs (rk_model_cpu) */
+	/* the version the model ran because the guest ran it, where the
+	 * scenario's machine line names another (0: the scenario's) */
+	unsigned int kver;
 };
+
+/*
+ * The machine version (MM_KVER) of a guest's `uname -r`: "6.1.0-57-amd64"
+ * is 6.1, "6.12.118+deb13-amd64" 6.12; false for a release the model has
+ * no version of.
+ */
+bool rk_release_kver(const char *release, unsigned int *kver);
 
 /* false with "line N: message" in @why on a malformed stream (and @d
  * emptied); rk_data_free() @d after a success */

@@ -638,6 +638,19 @@ static void eval_expects(const struct scn_script *s, struct rk_data *d,
 	}
 }
 
+bool rk_release_kver(const char *release, unsigned int *kver)
+{
+	unsigned int major, minor;
+	char v[32];
+	int n = 0;
+
+	if (!release || sscanf(release, "%u.%u%n", &major, &minor, &n) != 2 ||
+	    isdigit((unsigned char)release[n]))
+		return false;
+	snprintf(v, sizeof(v), "%u.%u", major, minor);
+	return mm_kver_parse(v, kver);
+}
+
 enum scn_status rk_diff_run(const struct scn_script *s, struct rk_data *d,
 			    const struct rk_diff_opts *o, struct sbuf *out, struct sbuf *err,
 			    bool *differs)
@@ -655,6 +668,15 @@ enum scn_status rk_diff_run(const struct scn_script *s, struct rk_data *d,
 	enum scn_status st;
 
 	d->guest_cpus = true;
+	/*
+	 * The model runs the kernel the guest ran: a scenario without a
+	 * version= (6.1) booted on a 6.12 guest is compared as version=6.12,
+	 * with its rules and its default policies (hvo=new-head-6.12).
+	 */
+	if (rk_release_kver(d->release, &d->kver) && d->kver != s->opts.kver)
+		ro.kver = d->kver;
+	else
+		d->kver = 0;
 	for (int i = 0; i < d->nrecs; i++)
 		for (int j = 0; j < s->nstmts; j++)
 			if (d->recs[i].kind == RK_CALL && s->stmts[j].line == d->recs[i].line &&
@@ -1021,11 +1043,18 @@ bool rk_diff_print(const struct rk_data *d, const char *scenario, const struct r
 		json_str(out, d->release ? d->release : "");
 		sb_puts(out, ",\n  \"cmdline\": ");
 		json_str(out, d->cmdline ? d->cmdline : "");
+		if (d->kver) {
+			sb_puts(out, ",\n  \"model_version\": ");
+			json_str(out, mm_kver_name(d->kver));
+		}
 		sb_printf(out, ",\n  \"complete\": %s,\n  \"tolerance\": {\"abs\": %lld, \"pct\": %g},\n"
 			  "  \"groups\": [", d->done ? "true" : "false", o->tol_abs, o->tol_pct);
 	} else {
 		sb_printf(out, "scenario: %s\nkernel:   Linux %s\ncmdline:  %s\n", scenario,
 			  d->release ? d->release : "?", d->cmdline ? d->cmdline : "?");
+		if (d->kver)
+			sb_printf(out, "version:  %s, the guest's (the scenario's machine line says "
+				  "otherwise)\n", mm_kver_name(d->kver));
 		if (o->policies) {
 			sb_puts(out, "model:   ");
 			for (unsigned int k = 0; k < o->policies->n; k++)

@@ -52,6 +52,11 @@
  *		after hugetlb_vmemmap_restore_folio, which warns on a
  *		nonzero refcount): the struct pages that restore fills with
  *		byte copies of the head so carry refcount 0 into the buddy.
+ *		A remap that fails past its first PTE (a 1 GiB page whose
+ *		split of a later PMD fails) is rolled back from the list
+ *		(hvo.h, undo_from_list): the walked PTEs get the freed pages
+ *		newest first, each a copy of the new head, and the new head
+ *		leaks.
  *		It walks the vmemmap with the generic page walker under
  *		init_mm's read lock (seed 002, 6.8; 6.12.101 on spell it
  *		walk_kernel_page_table_range): it implies pagewalk-lock=6.17,
@@ -432,6 +437,7 @@ static const struct policy hvo_policies[] = {
 			.restore_pte = vmemmap_restore_pte_no_reset,
 			.restore_gfp = GFP_RESTORE_6_7,
 			.restore_lifo = true,
+			.undo_from_list = true,
 			.walk = vmemmap_walk_novma,
 			.batch = true,
 			.restore_frozen = true,

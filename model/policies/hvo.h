@@ -60,6 +60,23 @@ struct hvo_ops {
 	 */
 	bool restore_lifo;
 	/*
+	 * A remap whose walk fails (a PMD split out of memory), as 6.12
+	 * undoes it (vmemmap_remap_free's rollback with vmemmap_restore_pte,
+	 * "mm/hugetlb_vmemmap: fix incorrect vmemmap restore in rollback"):
+	 * the walked PTEs that map the shared page are restored, in address
+	 * order, from the head of the walk's LIFO list (the newest page the
+	 * walk took out first), each with a byte copy of the shared page; in
+	 * 6.12 the head page is the shared page, so the head PTE is restored
+	 * too and the new head, already off the list, is mapped nowhere and
+	 * never freed.  A walk that failed before its first PTE leaves the new
+	 * head on the list: freed with it (the batch's list, which is then not
+	 * empty, so the batch frees it and retries the page).  Without this
+	 * (6.1 to 6.7) every walked PTE gets its own page back, the head PTE
+	 * the old head with the new head's contents, and the new head is
+	 * freed at once.
+	 */
+	bool undo_from_list;
+	/*
 	 * The walk of init_mm's tables over [start, end) every remap,
 	 * restore and split goes through (vmemmap_remap_range), with the
 	 * mechanism's @ops and @private; the caller holds init_mm's mmap

@@ -131,11 +131,14 @@ def test_diff_real_on_recorded_guest(mmsim, tmp_path, rec):
     assert r.returncode == 1, r.stderr    # a real kernel is not the model
     release = (d / "kernel.txt").read_text().split()[0].replace("linux-image-", "")
     assert f"kernel:   Linux {release}\n" in r.stdout
+    # the scenario names no version: the model runs the guest's
+    assert ("version:  6.12, the guest's" in r.stdout) == (rec == "tiny-6.12")
     assert "== line 8: snapshot after (changes since boot) ==" in r.stdout
     assert "are not files of the model" in r.stdout
     j = mmsim("diff-real", d, "--format", "json", "--figures", "hugepages.", "--all")
     assert j.returncode == 0, j.stderr    # the pool sizes agree exactly
     doc = json.loads(j.stdout)
+    assert doc.get("model_version") == ("6.12" if rec == "tiny-6.12" else None)
     after = [g for g in doc["groups"] if g["snapshot"] == "after"][0]
     total = {f["name"]: f for f in after["figures"]}["hugepages.2048kB.nr_hugepages"]
     assert (total["kernel"], total["model"]) == (16, 16)

@@ -779,6 +779,174 @@ static void test_remap_split_fails_new_head(void **state)
 }
 
 /*
+ * The same failure as check_remap_split_fails on each version, with the
+ * version's default HVO (6.1 reuse-head, 6.12 new-head-6.12): a 1 GiB
+ * page p, the split of its third vmemmap PMD fails, 2 x 512 PTEs were
+ * walked:
+ *   PTE     | 0 .. 1023: walked, then rolled back   | 1024 .. 4095 |
+ *   6.1     | each its own frame again, tails clean | untouched    |
+ *   6.12    | frame 1023 - j, a copy of the new head | untouched   |
+ * On 6.12 the rollback restores every PTE that maps the shared page,
+ * which in 6.12 is the head page too, from the list of pages the walk
+ * took out, newest first, so PTE 0 gets the frame PTE 1023 had; every
+ * restored page is a byte copy of the head page, so the struct page at
+ * the start of each reads as a head (PG_head) with p no longer
+ * optimised; the new head is mapped nowhere and never freed (one page
+ * fewer free, one more memmap page).  p is unoptimised either way.
+ */
+static void check_rollback_by_version(bool v612)
+{
+	enum { K = 3, WALKED = (K - 1) * 512, NV = 4096 };
+	struct machine_opts o;
+	struct machine *m;
+	struct zone *z;
+	static unsigned long frames[NV];
+	unsigned long p, free0;
+	const char *pol;
+	long memmap0;
+	uint64_t va;
+
+	t_opts(&o, 1, 4096, 2);
+	o.hugetlb_free_vmemmap = true;
+	o.kver = v612 ? MM_KVER(6, 12) : MM_KVER(6, 1);
+	m = t_boot(&o);
+	pol = v612 ? "new-head-6.12" : "reuse-head";
+	assert_ptr_equal(hvo_ops(m), policy_find(&policy_family_hvo, pol, strlen(pol))->ops);
+	z = zone_of(m, 0, ZONE_DMA32);
+	p = alloc_contig_pages(m, 1UL << 18, GFP_HIGHUSER_MOVABLE | __GFP_THISNODE, 0);
+	assert_int_not_equal(p, PFN_NONE);
+	prep_compound_page(m, p, 18);
+	set_page_count(m, p, 0);
+	va = page_va(m, p);
+	for (int j = 0; j < NV; j++)
+		frames[j] = vframe(m, va + ((uint64_t)j << PAGE_SHIFT));
+	drain_all_pages(m, NULL);
+	free0 = zone_page_state(z, NR_FREE_PAGES);
+	memmap0 = m->node[0].nr_memmap_pages;
+	m->inject.pgtable_allocs = 0;
+	m->inject.pgtable_fail_from = K;
+	m->inject.pgtable_fail_count = 1;
+	hugetlb_vmemmap_optimize(m, &h1g, p);
+	m->inject.pgtable_fail_count = 0;
+
+	assert_false(m->fail.failed);
+	assert_false(HPageVmemmapOptimized(m, p));
+	assert_int_equal(m->hvo_stats.optimized, 0);
+	assert_int_equal(m->hvo_stats.vmemmap_pages_freed, 0);
+	assert_int_equal(m->hvo_stats.pmd_splits, K - 1);
+	assert_int_equal(m->hvo_stats.heads_allocated[0], v612 ? 1 : 0);
+	assert_int_equal(m->hvo_stats.rollback_heads_lost, v612 ? 1 : 0);
+	for (int j = 0; j < NV; j++) {
+		unsigned long f, want = v612 && j < WALKED ? frames[WALKED - 1 - j] : frames[j];
+		bool rw;
+
+		assert_true(vmemmap_translate(m, va + ((uint64_t)j << PAGE_SHIFT), &f, &rw));
+		assert_true(rw);
+		if (f != want)
+			fail_msg("6.%d: vmemmap page %d maps %#lx, not %#lx", v612 ? 12 : 1, j, f,
+				 want);
+	}
+	assert_true(PageHeadRaw(m, p));
+	for (unsigned long j = 1; j < NV; j++) {
+		unsigned long first = p + j * 64;	/* the first struct page of vmemmap page j */
+		bool fake = v612 && j < WALKED;
+
+		if (PageHeadRaw(m, first) != fake)
+			fail_msg("6.%d: struct page %lu: PG_head %d", v612 ? 12 : 1, j * 64,
+				 PageHeadRaw(m, first));
+		assert_int_equal(compound_head(m, first), fake ? first : p);
+		assert_int_equal(compound_head(m, first + 5), p);
+	}
+	drain_all_pages(m, NULL);
+	assert_int_equal(zone_page_state(z, NR_FREE_PAGES), free0 - (K - 1) - (v612 ? 1 : 0));
+	assert_int_equal(m->node[0].nr_memmap_pages, memmap0 + (v612 ? 1 : 0));
+	machine_destroy(m);
+}
+
+static void test_rollback_61(void **s) { (void)s; check_rollback_by_version(false); }
+static void test_rollback_612(void **s) { (void)s; check_rollback_by_version(true); }
+
+/*
+ * 6.12: a 1 GiB page whose first split fails walks nothing; the new head
+ * is still on the list and is freed with it, as a vmemmap page (6.1: no
+ * new head at all).  No page is lost.
+ */
+static void test_rollback_612_nothing_walked(void **state)
+{
+	struct machine_opts o;
+	struct machine *m;
+	struct zone *z;
+	unsigned long p, free0;
+
+	(void)state;
+	t_opts(&o, 1, 4096, 2);
+	o.hugetlb_free_vmemmap = true;
+	o.kver = MM_KVER(6, 12);
+	m = t_boot(&o);
+	z = zone_of(m, 0, ZONE_DMA32);
+	p = alloc_contig_pages(m, 1UL << 18, GFP_HIGHUSER_MOVABLE | __GFP_THISNODE, 0);
+	assert_int_not_equal(p, PFN_NONE);
+	prep_compound_page(m, p, 18);
+	set_page_count(m, p, 0);
+	drain_all_pages(m, NULL);
+	free0 = zone_page_state(z, NR_FREE_PAGES);
+	m->inject.pgtable_allocs = 0;
+	m->inject.pgtable_fail_from = 1;
+	m->inject.pgtable_fail_count = 1;
+	hugetlb_vmemmap_optimize(m, &h1g, p);
+	m->inject.pgtable_fail_count = 0;
+	assert_false(HPageVmemmapOptimized(m, p));
+	assert_int_equal(m->hvo_stats.heads_allocated[0], 1);
+	assert_int_equal(m->hvo_stats.vmemmap_pages_freed, 1);
+	assert_int_equal(m->hvo_stats.rollback_heads_lost, 0);
+	assert_int_equal(m->hvo_stats.pmd_splits, 0);
+	drain_all_pages(m, NULL);
+	assert_int_equal(zone_page_state(z, NR_FREE_PAGES), free0);
+	t_check(m);
+	machine_destroy(m);
+}
+
+/*
+ * 6.12's batch with test_batch_enomem_nothing_collected's failures: h0's
+ * remap fails before its first PTE, but its new head is on the batch's
+ * list, so the list is not empty: the batch frees it and retries h0,
+ * whose split then succeeds.  All four pages are optimised (6.7: three).
+ */
+static void test_batch_612_retries_with_the_head(void **state)
+{
+	struct machine_opts o;
+	struct machine *m;
+	static unsigned long all[256];
+	unsigned long *heads = NULL;
+	int n;
+
+	(void)state;
+	t_opts(&o, 1, 1024, 2);
+	o.hugetlb_free_vmemmap = true;
+	o.kver = MM_KVER(6, 12);
+	m = t_boot(&o);
+	n = alloc_hugepages(m, all, 256, NULL);
+	for (int i = 0; i + 4 <= n && !heads; i++)
+		if (!(page_va(m, all[i]) & (PMD_SIZE - 1)) && all[i + 3] == all[i] + 3 * 512)
+			heads = &all[i];
+	assert_non_null(heads);
+	m->inject.pgtable_allocs = 0;
+	m->inject.pgtable_fail_from = 1;
+	m->inject.pgtable_fail_count = 2;
+	hugetlb_vmemmap_optimize_folios(m, &h2m, heads, 4);
+	assert_int_equal(m->hvo_stats.batch_retries, 1);
+	for (int i = 0; i < 4; i++)
+		assert_true(HPageVmemmapOptimized(m, heads[i]));
+	assert_int_equal(m->hvo_stats.optimized, 4);
+	assert_int_equal(m->hvo_stats.pmd_splits, 1);
+	assert_int_equal(m->hvo_stats.heads_allocated[0], 5);
+	/* 8 per page, and the head of h0's failed attempt */
+	assert_int_equal(m->hvo_stats.vmemmap_pages_freed, 4 * 8 + 1);
+	t_check(m);
+	machine_destroy(m);
+}
+
+/*
  *   256 MiB, no watermarks or reserves, p optimised, then every free page
  *   taken but 3:
  *   | 3 free order-0 pages | everything else held |
@@ -1041,6 +1209,10 @@ int main(void)
 		cmocka_unit_test(test_new_head_aligned),
 		cmocka_unit_test(test_new_head_boot_runtime),
 		cmocka_unit_test(test_new_head_boot_early),
+		cmocka_unit_test(test_rollback_61),
+		cmocka_unit_test(test_rollback_612),
+		cmocka_unit_test(test_rollback_612_nothing_walked),
+		cmocka_unit_test(test_batch_612_retries_with_the_head),
 		cmocka_unit_test(test_gigantic_reuse),
 		cmocka_unit_test(test_gigantic_new),
 		cmocka_unit_test(test_restore),

@@ -517,7 +517,11 @@ static char *slurp(const char *path)
  * snapshot's files all found in the model, every figure named as the
  * model names it), and the model side is filled at the right lines.
  */
-static void diff_recorded(const char *dir, const char *release)
+/*
+ * The model runs the guest's version: 6.12's /proc/vmstat has
+ * nr_memmap_pages, 6.1's has not, and the scenario names no version.
+ */
+static void diff_recorded(const char *dir, const char *release, bool v612)
 {
 	char path[512], why[128], *text;
 	struct rk_diff_opts o = { .json = true };
@@ -544,6 +548,9 @@ static void diff_recorded(const char *dir, const char *release)
 	snprintf(path, sizeof(path), "\"kernel\": \"%s\"", release);
 	expect_after(out.buf, NULL, path);
 	expect_after(out.buf, NULL, "\"not_in_model\": 0, \"calls\": 0");
+	assert_int_equal(s->opts.kver, MM_KVER(6, 1));
+	assert_int_equal(d.kver, v612 ? MM_KVER(6, 12) : 0);
+	assert_int_equal(!!strstr(out.buf, "\"model_version\": \"6.12\""), v612);
 	for (int i = 0; i < d.nrecs; i++) {
 		struct rk_rec *r = &d.recs[i];
 
@@ -557,6 +564,8 @@ static void diff_recorded(const char *dir, const char *release)
 			rk_figures(r->path, r->model, false, &mf);
 			after = i;
 		}
+		if (!strcmp(r->path, "/proc/vmstat"))
+			assert_int_equal(!!strstr(r->model, "\nnr_memmap_pages "), v612);
 	}
 	assert_true(after >= 0);
 	assert_int_equal(fig(&kf, "meminfo.HugePages_Total"), 16);
@@ -575,14 +584,33 @@ static void diff_recorded(const char *dir, const char *release)
 	scn_script_free(s);
 }
 
+/* uname -r to the machine's version */
+static void test_release_kver(void **state)
+{
+	unsigned int v = 0;
+
+	(void)state;
+	assert_true(rk_release_kver("6.1.0-57-amd64", &v));
+	assert_int_equal(v, MM_KVER(6, 1));
+	assert_true(rk_release_kver("6.12.118+deb13-amd64", &v));
+	assert_int_equal(v, MM_KVER(6, 12));
+	assert_true(rk_release_kver("6.12", &v));
+	assert_int_equal(v, MM_KVER(6, 12));
+	assert_false(rk_release_kver("6.13.2-amd64", &v));
+	assert_false(rk_release_kver("6.10.0", &v));
+	assert_false(rk_release_kver("6.123.0", &v));
+	assert_false(rk_release_kver("x", &v));
+	assert_false(rk_release_kver(NULL, &v));
+}
+
 static void test_diff_recorded_61(void **state)
 {
-	diff_recorded(MMSIM_TEST_DATA_DIR "/realkernel/tiny-6.1", "6.1.0-57-amd64");
+	diff_recorded(MMSIM_TEST_DATA_DIR "/realkernel/tiny-6.1", "6.1.0-57-amd64", false);
 }
 
 static void test_diff_recorded_612(void **state)
 {
-	diff_recorded(MMSIM_TEST_DATA_DIR "/realkernel/tiny-6.12", "6.12.118+deb13-amd64");
+	diff_recorded(MMSIM_TEST_DATA_DIR "/realkernel/tiny-6.12", "6.12.118+deb13-amd64", true);
 }
 
 int main(void)
@@ -599,6 +627,7 @@ int main(void)
 		cmocka_unit_test(test_diff_print),
 		cmocka_unit_test(test_counter_files),
 		cmocka_unit_test(test_expects_on_both_sides),
+		cmocka_unit_test(test_release_kver),
 		cmocka_unit_test(test_diff_recorded_61),
 		cmocka_unit_test(test_diff_recorded_612),
 	};
