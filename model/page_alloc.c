@@ -31,6 +31,10 @@
  *   allocations, with 6.1.192's reserve flags (ALLOC_NON_BLOCK,
  *   ALLOC_MIN_RESERVE, ALLOC_HIGHATOMIC, backported from 6.3).
  *
+ * On `machine ... version=6.12` the fallback is Debian 6.12's (claim, then
+ * steal) over its freelist hygiene (free pages on their block's list);
+ * see "6.12's fallback" below and docs/model-notes.md.
+ *
  * Declared in page_alloc.h, except the gfp helpers (gfp.h), the marking of
  * movable user data and the migration callback (migrate.h), and kswapd
  * (vmscan.h); the zone and migratetype names are mmzone.h's.
