@@ -366,6 +366,56 @@ static void test_isolate_free_page_moves_block(void **state)
 	}
 }
 
+/* Free blocks of z on a list other than their pageblock's type */
+static unsigned long misplaced(struct machine *m, struct zone *z)
+{
+	unsigned long n = 0;
+
+	for (unsigned int o = 0; o < MAX_ORDER; o++)
+		for (int t = 0; t < MIGRATE_TYPES; t++) {
+			unsigned long pfn;
+
+			pfnlist_for_each(m, pfn, &z->free_area[o].free_list[t])
+				n += get_pageblock_migratetype(m, pfn) != t;
+		}
+	return n;
+}
+
+/*
+ * Movable pages fill the zone, every third one is freed, then unmovable
+ * pages are allocated until the zone is at its min mark, and a third of
+ * them freed again.  On 6.12 every free block is on its pageblock's list
+ * throughout; 6.1's fallback leaves free pages of unclaimed movable
+ * blocks on the unmovable lists.
+ */
+static void test_free_pages_on_their_blocks_list(void **state)
+{
+	(void)state;
+	for (int v = 0; v < 2; v++) {
+		struct machine *m = one_zone(v ? V612 : V61);
+		struct zone *z = dz(m);
+		unsigned long *held = calloc(1UL << 15, sizeof(*held)), n = 0, k = 0, bad;
+
+		assert_non_null(held);
+		while (n < 1UL << 15 && (held[n] = alloc_mt(m, M, 0)) != PFN_NONE)
+			n++;
+		for (unsigned long i = 0; i < n; i += 3)
+			__free_pages(m, held[i], 0);
+		while (k < 1UL << 14 && (held[k] = alloc_mt(m, U, 0)) != PFN_NONE)
+			k++;
+		for (unsigned long i = 0; i < k; i += 3)
+			__free_pages(m, held[i], 0);
+		drain_all_pages(m, NULL);
+		bad = misplaced(m, z);
+		if (v)
+			assert_int_equal(bad, 0);
+		else
+			assert_true(bad > 0);
+		free(held);
+		machine_destroy(m);
+	}
+}
+
 /* A 6.12 run no longer warns that the fallback is modelled as 6.1's */
 static void test_fallback_does_not_warn(void **state)
 {
@@ -396,6 +446,7 @@ int main(void)
 		cmocka_unit_test(test_merge_retypes_buddy),
 		cmocka_unit_test(test_split_large_buddy),
 		cmocka_unit_test(test_isolate_free_page_moves_block),
+		cmocka_unit_test(test_free_pages_on_their_blocks_list),
 		cmocka_unit_test(test_fallback_does_not_warn),
 	};
 
