@@ -33,6 +33,10 @@
  *   allocations, with 6.1.192's reserve flags (ALLOC_NON_BLOCK,
  *   ALLOC_MIN_RESERVE, ALLOC_HIGHATOMIC, backported from 6.3).
  *
+ * On `machine ... version=6.12` the fallback is Debian 6.12's (claim, then
+ * steal) over its freelist hygiene (free pages on their block's list);
+ * see "6.12's fallback" below and docs/model-notes.md.
+ *
  * Declared in page_alloc.h, except the gfp helpers (gfp.h), the marking of
  * movable user data and the migration callback (migrate.h), and kswapd
  * (vmscan.h); the zone and migratetype names are mmzone.h's.
@@ -364,6 +368,14 @@ static inline bool compaction_capture(struct capture_control *capc, unsigned lon
 	return true;
 }
 
+/* Set the type of the pageblocks of a block of start_order >= pageblock_order */
+static void change_pageblock_range(struct zone *z, unsigned long pfn, unsigned int start_order,
+				   int mt)
+{
+	for (unsigned long i = 0; i < 1UL << (start_order - pageblock_order); i++)
+		set_pfnblock_migratetype(z, pfn + i * pageblock_nr_pages, mt);
+}
+
 void __free_one_page(struct machine *m, unsigned long pfn, struct zone *z,
 		     unsigned int order, int migratetype, fpi_t fpi)
 {
@@ -395,6 +407,15 @@ void __free_one_page(struct machine *m, unsigned long pfn, struct zone *z,
 				break;
 		}
 		del_page_from_free_list(m, buddy_pfn, z, order, buddy_list);
+		/*
+		 * 6.12 retypes a merged buddy's pageblocks to the freed block's
+		 * type, so that what expand() later splits off lands on its
+		 * block's list ("mm: page_alloc: fix up block types when
+		 * merging compatible blocks", 6.10)
+		 */
+		if (order >= pageblock_order && mm_kver_ge(m, 6, 12) &&
+		    get_pfnblock_migratetype(z, buddy_pfn) != migratetype)
+			change_pageblock_range(z, buddy_pfn, order, migratetype);
 		combined = buddy_pfn & pfn;
 		pfn = combined;
 		order++;
@@ -415,9 +436,31 @@ void __free_one_page(struct machine *m, unsigned long pfn, struct zone *z,
 		add_to_free_list(m, pfn, z, order, migratetype);
 }
 
+/*
+ * 6.12's split_large_buddy: a block larger than a pageblock is freed a
+ * pageblock at a time, each to its own block's type, so that the free
+ * pages land on their blocks' lists; they merge again in
+ * __free_one_page, the later block's type winning ("mm: page_alloc:
+ * close migratetype race between freeing and stealing", "mm:
+ * page_isolation: prepare for hygienic freelists", 6.10)
+ */
+static void split_large_buddy(struct machine *m, struct zone *z, unsigned long pfn,
+			      unsigned int order, fpi_t fpi)
+{
+	unsigned long end = pfn + (1UL << order);
+	unsigned int o = order > pageblock_order ? pageblock_order : order;
+
+	for (; pfn < end; pfn += 1UL << o)
+		__free_one_page(m, pfn, z, o, get_pfnblock_migratetype(z, pfn), fpi);
+}
+
 static void free_one_page(struct machine *m, struct zone *z, unsigned long pfn,
 			  unsigned int order, int mt, fpi_t fpi)
 {
+	if (mm_kver_ge(m, 6, 12)) {
+		split_large_buddy(m, z, pfn, order, fpi);
+		return;
+	}
 	if (mt == MIGRATE_ISOLATE)
 		mt = get_pfnblock_migratetype(z, pfn);
 	__free_one_page(m, pfn, z, order, mt, fpi);
@@ -1154,7 +1197,6 @@ static bool __rmqueue_fallback(struct machine *m, struct zone *z, int order, int
 	int current_order, min_order = order, fmt = -1;
 	bool can_steal = false;
 
-	mm_kver_unmodelled(m, KVER_FALLBACK);
 	if (order < pageblock_order && (alloc_flags & ALLOC_NOFRAGMENT))
 		min_order = pageblock_order;
 
@@ -1190,10 +1232,249 @@ static unsigned long __rmqueue_cma_fallback(struct machine *m, struct zone *z, u
 	return __rmqueue_smallest(m, z, order, MIGRATE_CMA);
 }
 
-static unsigned long __rmqueue(struct machine *m, struct zone *z, unsigned int order, int mt,
-			       unsigned int alloc_flags)
+/* -------------------------------------------------------------------------
+ * 6.12's fallback, as Debian's 6.12 has it: the freelist hygiene series of
+ * 6.10 (free pages always on their pageblock's list; a block's type and
+ * its free pages change together, under the zone lock) and the claim and
+ * steal split that Debian backports from 6.15 ("mm: page_alloc: don't
+ * steal single pages from biggest buddy", "mm: page_alloc: speed up
+ * fallbacks in rmqueue_bulk()").  find_suitable_fallback,
+ * can_steal_fallback and boost_watermark are 6.1's.
+ */
+
+/*
+ * __move_freepages_block: every free block of the pageblock at start goes
+ * to the tail of new_mt's lists, and the pageblock becomes new_mt.  The
+ * list each block is on is the one it recorded (old_mt in the kernel).
+ */
+static int __move_freepages_block(struct machine *m, struct zone *z, unsigned long start,
+				  int new_mt)
+{
+	int moved = 0;
+
+	for (unsigned long pfn = start; pfn < start + pageblock_nr_pages;) {
+		if (!pfn_present_mem(m, pfn) || !PageBuddy(m, pfn)) {
+			pfn++;
+			continue;
+		}
+		unsigned int order = buddy_order(m, pfn);
+
+		move_to_free_list(m, pfn, z, order, free_block_list_mt(m, z, pfn, order), new_mt);
+		pfn += 1UL << order;
+		moved += 1 << order;
+	}
+	set_pfnblock_migratetype(z, start, new_mt);
+	return moved;
+}
+
+/*
+ * prep_move_freepages_block: false for a pageblock the zone does not span
+ * whole; else its first pfn, and with num_free its free pages and the
+ * in-use pages that look movable (as 6.1's move_freepages counts them)
+ */
+static bool prep_move_freepages_block(struct machine *m, struct zone *z, unsigned long pfn,
+				      unsigned long *start_pfn, int *num_free, int *num_movable)
+{
+	unsigned long start = pfn & ~(pageblock_nr_pages - 1), end = start + pageblock_nr_pages;
+
+	if (!zone_spans_pfn(z, start) || !zone_spans_pfn(z, end - 1))
+		return false;
+	*start_pfn = start;
+	if (!num_free)
+		return true;
+	*num_free = *num_movable = 0;
+	for (pfn = start; pfn < end;) {
+		if (!pfn_present_mem(m, pfn)) {
+			pfn++;
+			continue;
+		}
+		if (PageBuddy(m, pfn)) {
+			int nr = 1 << buddy_order(m, pfn);
+
+			*num_free += nr;
+			pfn += (unsigned long)nr;
+			continue;
+		}
+		if (PageLRU(m, pfn) || (page_mapping(m, pfn) & PAGE_MAPPING_MOVABLE_DATA))
+			(*num_movable)++;
+		pfn++;
+	}
+	return true;
+}
+
+/* 6.12's move_freepages_block: -1 for a block the zone does not span whole */
+static int move_freepages_block_612(struct machine *m, struct zone *z, unsigned long pfn,
+				    int new_mt)
+{
+	unsigned long start;
+
+	if (!prep_move_freepages_block(m, z, pfn, &start, NULL, NULL))
+		return -1;
+	return __move_freepages_block(m, z, start, new_mt);
+}
+
+/* page_del_and_expand: a block off mt's list, the rest split back onto mt's lists */
+static unsigned long page_del_and_expand(struct machine *m, struct zone *z, unsigned long pfn,
+					 unsigned int low, unsigned int high, int mt)
+{
+	del_page_from_free_list(m, pfn, z, high, free_block_list_mt(m, z, pfn, high));
+	expand(m, z, pfn, low, high, mt);
+	set_page_index(m, pfn, (unsigned long)mt);	/* which list it left, for the accounting */
+	return pfn;
+}
+
+/*
+ * try_to_steal_block (Debian's 6.12 name; mainline renamed it
+ * try_to_claim_block in 6.15): a block of pageblock order or more is
+ * retyped and allocated from; a smaller one boosts the watermark and
+ * claims its whole pageblock (free pages moved, type changed) when at
+ * least half of it is free or alike, and allocates from start_type's
+ * lists; otherwise nothing changes and it returns PFN_NONE.  A
+ * highatomic block is never claimed.
+ */
+static unsigned long try_to_steal_block(struct machine *m, struct zone *z, unsigned long pfn,
+					unsigned int current_order, unsigned int order,
+					int start_type, unsigned int alloc_flags)
+{
+	int block_type = get_pfnblock_migratetype(z, pfn);
+	int free_pages, movable_pages, alike_pages;
+	unsigned long start;
+
+	if (block_type == MIGRATE_HIGHATOMIC)
+		return PFN_NONE;
+	if (current_order >= pageblock_order) {
+		del_page_from_free_list(m, pfn, z, current_order,
+					free_block_list_mt(m, z, pfn, current_order));
+		change_pageblock_range(z, pfn, current_order, start_type);
+		expand(m, z, pfn, order, current_order, start_type);
+		set_page_index(m, pfn, (unsigned long)start_type);
+		return pfn;
+	}
+	if (boost_watermark(z) && (alloc_flags & ALLOC_KSWAPD))
+		z->boosted_watermark = true;	/* rmqueue wakes kswapd */
+	if (!prep_move_freepages_block(m, z, pfn, &start, &free_pages, &movable_pages))
+		return PFN_NONE;
+	if (start_type == MIGRATE_MOVABLE)
+		alike_pages = movable_pages;
+	else if (block_type == MIGRATE_MOVABLE)
+		alike_pages = (int)pageblock_nr_pages - (free_pages + movable_pages);
+	else
+		alike_pages = 0;
+	if (free_pages + alike_pages >= (1 << (pageblock_order - 1))) {
+		__move_freepages_block(m, z, start, start_type);
+		return __rmqueue_smallest(m, z, order, start_type);
+	}
+	return PFN_NONE;
+}
+
+/*
+ * __rmqueue_claim: from the largest order down, claim the block of the
+ * first fallback list's first free block; an order where the fallback
+ * exists but may not be claimed (can_steal false) ends the search.
+ */
+static unsigned long __rmqueue_claim(struct machine *m, struct zone *z, int order, int start_mt,
+				     unsigned int alloc_flags)
+{
+	int min_order = order;
+	bool can_steal;
+
+	if (order < pageblock_order && (alloc_flags & ALLOC_NOFRAGMENT))
+		min_order = pageblock_order;
+	for (int co = MAX_ORDER - 1; co >= min_order; co--) {
+		struct free_area *area = &z->free_area[co];
+		int fmt = find_suitable_fallback(area, (unsigned int)co, start_mt, false, &can_steal);
+		unsigned long pfn;
+
+		if (fmt == -1)
+			continue;
+		if (!can_steal)
+			break;
+		pfn = try_to_steal_block(m, z, area->free_list[fmt].first, (unsigned int)co,
+					 (unsigned int)order, start_mt, alloc_flags);
+		if (pfn != PFN_NONE)
+			return pfn;
+	}
+	return PFN_NONE;
+}
+
+/*
+ * __rmqueue_steal: the smallest fallback block, split on its own lists;
+ * one page leaves, the pageblock keeps its type and nothing is boosted
+ */
+static unsigned long __rmqueue_steal(struct machine *m, struct zone *z, unsigned int order,
+				     int start_mt)
+{
+	bool can_steal;
+
+	for (unsigned int co = order; co < MAX_ORDER; co++) {
+		struct free_area *area = &z->free_area[co];
+		int fmt = find_suitable_fallback(area, co, start_mt, false, &can_steal);
+
+		if (fmt == -1)
+			continue;
+		return page_del_and_expand(m, z, area->free_list[fmt].first, order, co, fmt);
+	}
+	return PFN_NONE;
+}
+
+/*
+ * Where the last __rmqueue of an rmqueue_bulk found its page: the next
+ * one starts there (nothing else touches the lists under the zone lock)
+ */
+enum rmqueue_mode { RMQUEUE_NORMAL, RMQUEUE_CMA, RMQUEUE_CLAIM, RMQUEUE_STEAL };
+
+static unsigned long __rmqueue_612(struct machine *m, struct zone *z, unsigned int order, int mt,
+				   unsigned int alloc_flags, enum rmqueue_mode *mode)
 {
 	unsigned long pfn;
+
+	if ((alloc_flags & ALLOC_CMA) &&
+	    zone_page_state(z, NR_FREE_CMA_PAGES) > zone_page_state(z, NR_FREE_PAGES) / 2) {
+		pfn = __rmqueue_cma_fallback(m, z, order);
+		if (pfn != PFN_NONE)
+			return pfn;
+	}
+	switch (*mode) {
+	case RMQUEUE_NORMAL:
+		pfn = __rmqueue_smallest(m, z, order, mt);
+		if (pfn != PFN_NONE)
+			return pfn;
+		/* fall through */
+	case RMQUEUE_CMA:
+		if (alloc_flags & ALLOC_CMA) {
+			pfn = __rmqueue_cma_fallback(m, z, order);
+			if (pfn != PFN_NONE) {
+				*mode = RMQUEUE_CMA;
+				return pfn;
+			}
+		}
+		/* fall through */
+	case RMQUEUE_CLAIM:
+		pfn = __rmqueue_claim(m, z, (int)order, mt, alloc_flags);
+		if (pfn != PFN_NONE) {
+			*mode = RMQUEUE_NORMAL;
+			return pfn;
+		}
+		/* fall through */
+	case RMQUEUE_STEAL:
+		if (!(alloc_flags & ALLOC_NOFRAGMENT)) {
+			pfn = __rmqueue_steal(m, z, order, mt);
+			if (pfn != PFN_NONE) {
+				*mode = RMQUEUE_STEAL;
+				return pfn;
+			}
+		}
+	}
+	return PFN_NONE;
+}
+
+static unsigned long __rmqueue(struct machine *m, struct zone *z, unsigned int order, int mt,
+			       unsigned int alloc_flags, enum rmqueue_mode *mode)
+{
+	unsigned long pfn;
+
+	if (mm_kver_ge(m, 6, 12))
+		return __rmqueue_612(m, z, order, mt, alloc_flags, mode);
 
 	if ((alloc_flags & ALLOC_CMA) &&
 	    zone_page_state(z, NR_FREE_CMA_PAGES) > zone_page_state(z, NR_FREE_PAGES) / 2) {
@@ -1310,6 +1591,7 @@ static __attribute__((noinline)) int rmqueue_bulk(struct machine *m, struct zone
 						  struct per_cpu_pages *pcp, unsigned int pindex,
 						  int mt, unsigned int alloc_flags)
 {
+	enum rmqueue_mode rmqm = RMQUEUE_NORMAL;
 	int i = 0;
 
 	/* __rmqueue's CMA-first test cannot change while only mt's lists are used */
@@ -1320,7 +1602,7 @@ static __attribute__((noinline)) int rmqueue_bulk(struct machine *m, struct zone
 		pcp->lists_count[pindex] += (unsigned int)i;
 	}
 	for (; i < count; i++) {
-		unsigned long pfn = __rmqueue(m, z, order, mt, alloc_flags);
+		unsigned long pfn = __rmqueue(m, z, order, mt, alloc_flags, &rmqm);
 
 		if (pfn == PFN_NONE)
 			break;
@@ -1371,7 +1653,9 @@ static unsigned long rmqueue_buddy(struct machine *m, struct zone *z, unsigned i
 	if (alloc_flags & ALLOC_HIGHATOMIC)
 		pfn = __rmqueue_smallest(m, z, order, MIGRATE_HIGHATOMIC);
 	if (pfn == PFN_NONE) {
-		pfn = __rmqueue(m, z, order, mt, alloc_flags);
+		enum rmqueue_mode rmqm = RMQUEUE_NORMAL;
+
+		pfn = __rmqueue(m, z, order, mt, alloc_flags, &rmqm);
 		/* failing now is worse: OOM and atomic order-0 may take the reserve */
 		if (pfn == PFN_NONE && (alloc_flags & (ALLOC_OOM | ALLOC_NON_BLOCK)))
 			pfn = __rmqueue_smallest(m, z, order, MIGRATE_HIGHATOMIC);
@@ -2169,18 +2453,12 @@ static void reserve_highatomic_pageblock_612(struct machine *m, unsigned long pf
 	if (!migratetype_is_mergeable(mt))
 		return;
 	if (order < pageblock_order) {
-		unsigned long start = pfn & ~(pageblock_nr_pages - 1);
-
 		/* 6.10's move_freepages_block refuses a block the zone does not span whole */
-		if (!zone_spans_pfn(z, start) || !zone_spans_pfn(z, start + pageblock_nr_pages - 1))
+		if (move_freepages_block_612(m, z, pfn, MIGRATE_HIGHATOMIC) == -1)
 			return;
-		set_pfnblock_migratetype(z, pfn, MIGRATE_HIGHATOMIC);
-		move_freepages_block(m, z, pfn, MIGRATE_HIGHATOMIC, NULL);
 		z->nr_reserved_highatomic += pageblock_nr_pages;
 	} else {
-		for (unsigned long b = 0; b < 1UL << (order - pageblock_order); b++)
-			set_pfnblock_migratetype(z, pfn + b * pageblock_nr_pages,
-						 MIGRATE_HIGHATOMIC);
+		change_pageblock_range(z, pfn, order, MIGRATE_HIGHATOMIC);
 		z->nr_reserved_highatomic += 1UL << order;
 	}
 }
@@ -2640,10 +2918,19 @@ int __isolate_free_page(struct machine *m, unsigned long pfn, unsigned int order
 		__mod_zone_freepage_state(z, -(long)nr, mt);
 	}
 	del_page_from_free_list(m, pfn, z, order, free_block_list_mt(m, z, pfn, order));
+	/*
+	 * 6.12 moves the block's other free pages with its type (the freelist
+	 * hygiene series, 6.10: "mm: page_alloc: move free pages when
+	 * converting block during isolation"); 6.1 changes the type only
+	 */
 	if (order >= pageblock_order - 1)
 		for (unsigned long b = pfn; b < pfn + nr; b += pageblock_nr_pages)
-			if (migratetype_is_mergeable(get_pfnblock_migratetype(z, b)))
-				set_pfnblock_migratetype(z, b, MIGRATE_MOVABLE);
+			if (migratetype_is_mergeable(get_pfnblock_migratetype(z, b))) {
+				if (mm_kver_ge(m, 6, 12))
+					move_freepages_block_612(m, z, b, MIGRATE_MOVABLE);
+				else
+					set_pfnblock_migratetype(z, b, MIGRATE_MOVABLE);
+			}
 	return (int)nr;
 }
 
@@ -2668,6 +2955,11 @@ void __free_pages_core(struct machine *m, unsigned long pfn, unsigned int order)
 	set_page_flags(m, pfn, page_flags(m, pfn) & ~(1UL << PG_reserved));
 	set_page_count(m, pfn, 0);
 	z->managed_pages += 1UL << order;
+	/* 6.12 frees it through __free_pages_ok, so a pageblock at a time */
+	if (mm_kver_ge(m, 6, 12)) {
+		split_large_buddy(m, z, pfn, order, FPI_TO_TAIL);
+		return;
+	}
 	__free_one_page(m, pfn, z, order, get_pfnblock_migratetype(z, pfn), FPI_TO_TAIL);
 }
 
