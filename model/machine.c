@@ -59,7 +59,6 @@ const char *mm_kver_name(unsigned int kver)
 
 static const char *const kver_rule_names[NR_KVER_RULES] = {
 	[KVER_FALLBACK]		= "the allocator's fallback and pageblock claiming",
-	[KVER_COMPACTION]	= "compaction",
 	[KVER_HVO]		= "the rollback of a failed HVO remap",
 };
 

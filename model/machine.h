@@ -111,7 +111,6 @@ const char *mm_kver_name(unsigned int kver);
 /* The rules 6.12 changed that the model runs as 6.1 does (docs/model-notes.md) */
 enum kver_rule {
 	KVER_FALLBACK,			/* fallback and block claiming */
-	KVER_COMPACTION,		/* compaction's 6.1 -> 6.12 changes */
 	KVER_HVO,			/* HVO's rollback of a failed remap */
 	NR_KVER_RULES
 };
