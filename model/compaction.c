@@ -1264,6 +1264,9 @@ static int compact_migrate_pages(struct machine *m, struct compact_control *cc)
 			return -ENOMEM;
 		}
 		cc->migratepages.nr--;
+		/* migrate_pages counts a large folio's pages */
+		if (order)
+			count_vm_events(m, PGMIGRATE_SUCCESS, (1L << order) - 1);
 		if (page_mapping(m, src) == PAGE_MAPPING_MOVABLE_DATA)
 			migrate_movable_block(m, src, dst, order);
 		else
