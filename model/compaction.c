@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * compaction.c - memory compaction and contiguous range allocation
- * (mm/compaction.c, mm/page_alloc.c:alloc_contig_range, Linux 6.1).
+ * (mm/compaction.c, mm/page_alloc.c:alloc_contig_range, Linux 6.1, and
+ * Debian's 6.12 on a version=6.12 machine: cc->v612 and the KVER612_*
+ * comments, docs/model-notes.md "Compaction on 6.12").
  *
  * A migrate scanner walks the zone upward a pageblock at a time and
  * isolates movable in-use pages; a free scanner walks down from the top and
