@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * compaction.c - memory compaction and contiguous range allocation
- * (mm/compaction.c, mm/page_alloc.c:alloc_contig_range, Linux 6.1).
+ * (mm/compaction.c, mm/page_alloc.c:alloc_contig_range, Linux 6.1, and
+ * Debian's 6.12 on a version=6.12 machine: cc->v612 and the KVER612_*
+ * comments, docs/model-notes.md "Compaction on 6.12").
  *
  * A migrate scanner walks the zone upward a pageblock at a time and
  * isolates movable in-use pages; a free scanner walks down from the top and
@@ -89,6 +91,24 @@ static void pfn_vec_push(struct pfn_vec *pv, unsigned long pfn)
 	pv->v[pv->nr++] = pfn;
 }
 
+/* 6.12's per-order lists: list_add puts pfn at the head (index 0) */
+static void pfn_vec_push_head(struct pfn_vec *pv, unsigned long pfn)
+{
+	pfn_vec_push(pv, pfn);
+	memmove(pv->v + 1, pv->v, (size_t)(pv->nr - 1) * sizeof(*pv->v));
+	pv->v[0] = pfn;
+}
+
+/* ... and list_first_entry + list_del take it from there */
+static unsigned long pfn_vec_pop_head(struct pfn_vec *pv)
+{
+	unsigned long pfn = pv->v[0];
+
+	memmove(pv->v, pv->v + 1, (size_t)(pv->nr - 1) * sizeof(*pv->v));
+	pv->nr--;
+	return pfn;
+}
+
 struct compact_control {
 	struct zone *zone;
 	int order;			/* -1: compact everything */
@@ -114,7 +134,30 @@ struct compact_control {
 	 */
 	struct pfn_vec migratepages, freepages;
 	struct capture_control *capc;
+	/*
+	 * 6.12 (v612): cc->freepages[order], the isolated free blocks kept
+	 * whole, each list's head at index 0; nr_freepages and
+	 * nr_migratepages count pages (compaction_alloc takes both down)
+	 */
+	bool v612;
+	struct pfn_vec freelists[MAX_ORDER];
+	unsigned long nr_freepages, nr_migratepages;
 };
+
+/*
+ * What the scanners compare: pages isolated on each side.  6.1 splits its
+ * targets into order-0 pages and (compaction skipping compound pages)
+ * isolates order-0 sources, so the lists' lengths are the counts.
+ */
+static unsigned long cc_nr_free(const struct compact_control *cc)
+{
+	return cc->v612 ? cc->nr_freepages : (unsigned long)cc->freepages.nr;
+}
+
+static unsigned long cc_nr_migrate(const struct compact_control *cc)
+{
+	return cc->v612 ? cc->nr_migratepages : (unsigned long)cc->migratepages.nr;
+}
 
 bool is_movable_data(struct machine *m, unsigned long pfn)
 {
@@ -332,7 +375,8 @@ static bool test_and_set_skip(struct machine *m, struct compact_control *cc, uns
 {
 	bool skip;
 
-	if (cc->ignore_skip_hint || !pageblock_aligned(pfn))
+	/* 6.12 is handed the block's first page scanned (KVER612_FINISH_PAGEBLOCK) */
+	if (cc->ignore_skip_hint || (!cc->v612 && !pageblock_aligned(pfn)))
 		return false;
 	skip = get_pageblock_skip(m, pfn);
 	if (!skip)
@@ -493,6 +537,15 @@ static unsigned int freelist_scan_limit(const struct compact_control *cc)
 static void add_freepages(struct machine *m, struct compact_control *cc, unsigned long pfn,
 			  unsigned int order)
 {
+	/*
+	 * 6.12 keeps the block whole on cc->freepages[order] (tail) and
+	 * splits it only in compaction_alloc (KVER612_FREE_LISTS)
+	 */
+	if (cc->v612) {
+		pfn_vec_push(&cc->freelists[order], pfn);
+		cc->nr_freepages += 1UL << order;
+		return;
+	}
 	for (unsigned long i = 0; i < 1UL << order; i++) {
 		set_page_count(m, pfn + i, 1);
 		pfn_vec_push(&cc->freepages, pfn + i);
@@ -519,6 +572,18 @@ static unsigned long isolate_freepages_block(struct machine *m, struct compact_c
 			continue;
 		if (PageCompound(m, blockpfn)) {
 			order = compound_order(m, blockpfn);
+			/*
+			 * 6.12 skips a compound page only when it ends in the
+			 * block, and counts its pages scanned
+			 * (KVER612_SCANNED_COUNTS)
+			 */
+			if (cc->v612) {
+				if (order < MAX_ORDER && blockpfn + (1UL << order) <= end_pfn) {
+					blockpfn += (1UL << order) - 1;
+					nr_scanned += (1UL << order) - 1;
+				}
+				continue;
+			}
 			if (order < MAX_ORDER)
 				blockpfn += (1UL << order) - 1;
 			continue;
@@ -532,7 +597,7 @@ static unsigned long isolate_freepages_block(struct machine *m, struct compact_c
 		add_freepages(m, cc, blockpfn, order);
 		nr_scanned += (unsigned long)isolated - 1;
 		total_isolated += (unsigned long)isolated;
-		if (cc->migratepages.nr <= cc->freepages.nr) {
+		if (cc_nr_migrate(cc) <= cc_nr_free(cc)) {
 			blockpfn += (unsigned long)isolated;
 			break;
 		}
@@ -556,7 +621,13 @@ static unsigned long isolate_freepages_block(struct machine *m, struct compact_c
 static bool suitable_migration_target(struct machine *m, struct compact_control *cc,
 				      unsigned long pfn)
 {
-	if (PageBuddy(m, pfn) && buddy_order(m, pfn) >= pageblock_order)
+	/*
+	 * 6.12 refuses a block whose first page is a free block of the
+	 * wanted order already (KVER612_TARGET_ORDER)
+	 */
+	unsigned int limit = cc->v612 && cc->order > 0 ? (unsigned int)cc->order : pageblock_order;
+
+	if (PageBuddy(m, pfn) && buddy_order(m, pfn) >= limit)
 		return false;
 	if (cc->ignore_block_suitable)
 		return true;
@@ -569,7 +640,7 @@ static void fast_isolate_around(struct machine *m, struct compact_control *cc, u
 	struct zone *z = cc->zone;
 	unsigned long start, end;
 
-	if (cc->freepages.nr >= cc->migratepages.nr)
+	if (cc_nr_free(cc) >= cc_nr_migrate(cc))
 		return;
 	if (cc->direct_compaction && cc->mode == MIGRATE_ASYNC)
 		return;
@@ -582,8 +653,12 @@ static void fast_isolate_around(struct machine *m, struct compact_control *cc, u
 	if (!pageblock_in_zone(m, z, start, end))
 		return;
 	isolate_freepages_block(m, cc, &start, end, 1);
-	/* full or nearly: skip it from now on */
-	if (cc->freepages.nr < cc->migratepages.nr)
+	/*
+	 * 6.12 marks the block when the scan reached its end, 6.1 when it
+	 * could not supply every source (KVER612_FAST_AROUND_SKIP, see
+	 * docs/model-notes.md for the upstream change)
+	 */
+	if (cc->v612 ? start == end : cc->freepages.nr < cc->migratepages.nr)
 		set_pageblock_skip(m, pfn, true);
 }
 
@@ -688,6 +763,9 @@ static void fast_isolate_freepages(struct machine *m, struct compact_control *cc
 				page = PFN_NONE;
 			}
 		}
+		/* 6.12: enough targets, no further order (KVER612_FAST_FREE) */
+		if (cc->v612 && cc_nr_free(cc) >= cc_nr_migrate(cc))
+			break;
 		if (order_scanned >= limit) {
 			limit >>= 1;
 			if (limit < 1)
@@ -708,6 +786,10 @@ static void fast_isolate_freepages(struct machine *m, struct compact_control *cc
 					end = zone_end_pfn(z);
 				if (pageblock_in_zone(m, z, min_pfn, end))
 					page = min_pfn;
+				/* 6.12 takes it only as a target block (KVER612_FAST_FREE) */
+				if (cc->v612 && page != PFN_NONE &&
+				    !suitable_migration_target(m, cc, page))
+					page = PFN_NONE;
 				cc->free_pfn = min_pfn;
 			}
 		}
@@ -729,7 +811,7 @@ static void isolate_freepages(struct machine *m, struct compact_control *cc)
 	unsigned int stride;
 
 	fast_isolate_freepages(m, cc);
-	if (cc->freepages.nr)
+	if (cc_nr_free(cc))
 		return;
 	isolate_start = cc->free_pfn;
 	block_start = pageblock_start_pfn(isolate_start);
@@ -751,10 +833,17 @@ static void isolate_freepages(struct machine *m, struct compact_control *cc)
 		if (!isolation_suitable(m, cc, block_start))
 			continue;
 		nr_isolated = isolate_freepages_block(m, cc, &isolate_start, block_end, stride);
-		/* scanned to its end: nothing more to take here */
-		if (isolate_start == block_end)
+		/*
+		 * scanned to its end: nothing more to take here; 6.12 resumes
+		 * in the block below (KVER612_CACHED_FREE)
+		 */
+		if (isolate_start == block_end) {
 			update_pageblock_skip(m, cc, block_start);
-		if (cc->freepages.nr >= cc->migratepages.nr) {
+			if (cc->v612 &&
+			    block_start - pageblock_nr_pages < cc->zone->compact_cached_free_pfn)
+				cc->zone->compact_cached_free_pfn = block_start - pageblock_nr_pages;
+		}
+		if (cc_nr_free(cc) >= cc_nr_migrate(cc)) {
 			/* resume in the block below if this one is done */
 			if (isolate_start >= block_end)
 				isolate_start = block_start - pageblock_nr_pages;
@@ -766,6 +855,43 @@ static void isolate_freepages(struct machine *m, struct compact_control *cc)
 					    COMPACT_CLUSTER_MAX);
 	}
 	cc->free_pfn = isolate_start;
+}
+
+/*
+ * 6.12's compaction_alloc: a target of the source's order from the
+ * smallest isolated block that has one, the first isolated of its order;
+ * what is left of the block goes back to the heads of the lower lists,
+ * and the target is the block's first pages (KVER612_FREE_LISTS)
+ */
+static unsigned long compaction_alloc_612(struct machine *m, struct compact_control *cc,
+					  unsigned int order)
+{
+	bool isolated = false;
+	unsigned int o;
+	unsigned long pfn;
+
+	for (;;) {
+		for (o = order; o < MAX_ORDER; o++)
+			if (cc->freelists[o].nr)
+				break;
+		if (o < MAX_ORDER)
+			break;
+		if (isolated)
+			return PFN_NONE;
+		isolate_freepages(m, cc);
+		isolated = true;
+	}
+	pfn = pfn_vec_pop_head(&cc->freelists[o]);
+	while (o > order) {
+		o--;
+		pfn_vec_push_head(&cc->freelists[o], pfn + (1UL << o));
+	}
+	set_page_count(m, pfn, 1);
+	if (order)
+		prep_compound_page(m, pfn, order);
+	cc->nr_freepages -= 1UL << order;
+	cc->nr_migratepages -= 1UL << order;
+	return pfn;
 }
 
 /* compaction_alloc: the next target, isolating more when none is left */
@@ -816,6 +942,18 @@ static void isolate_candidate(struct machine *m, unsigned long pfn, bool data)
 		isolate_anon_lru_page(m, pfn);
 }
 
+/*
+ * skip_isolation_on_order: 6.12 migrates a folio smaller than the order
+ * compaction is for (and than a pageblock); compact_memory any below a
+ * pageblock (KVER612_LARGE_FOLIOS)
+ */
+static bool skip_isolation_on_order(int order, int target_order)
+{
+	if (target_order >= 0 && order >= target_order)
+		return true;
+	return order >= (int)pageblock_order;
+}
+
 static void putback_movable_pages(struct machine *m, struct compact_control *cc)
 {
 	for (int i = 0; i < cc->migratepages.nr; i++) {
@@ -827,6 +965,7 @@ static void putback_movable_pages(struct machine *m, struct compact_control *cc)
 			putback_anon_lru_page(m, pfn);
 	}
 	cc->migratepages.nr = 0;
+	cc->nr_migratepages = 0;
 }
 
 /*
@@ -857,8 +996,13 @@ static void isolate_migratepages_block(struct machine *m, struct compact_control
 			next_skip_pfn = order_block_end(low_pfn, cc->order);
 		}
 		nr_scanned++;
-		/* a block marked since the caller looked is passed whole */
-		if (valid_page == PFN_NONE && pageblock_aligned(low_pfn)) {
+		/*
+		 * a block marked since the caller looked is passed whole; 6.12
+		 * looks at a zone's unaligned first block too (KVER612_ZONE_START)
+		 */
+		if (valid_page == PFN_NONE &&
+		    (pageblock_aligned(low_pfn) ||
+		     (cc->v612 && low_pfn == cc->zone->zone_start_pfn))) {
 			if (!isolation_suitable(m, cc, low_pfn)) {
 				low_pfn = end_pfn;
 				goto isolate_abort;
@@ -870,16 +1014,27 @@ static void isolate_migratepages_block(struct machine *m, struct compact_control
 		if (PageBuddy(m, low_pfn)) {
 			unsigned int o = buddy_order(m, low_pfn);
 
-			if (o > 0 && o < MAX_ORDER)
+			if (o > 0 && o < MAX_ORDER) {
 				low_pfn += (1UL << o) - 1;
+				if (cc->v612)	/* KVER612_SCANNED_COUNTS */
+					nr_scanned += (1UL << o) - 1;
+			}
 			continue;
 		}
-		/* compound pages are skipped whole; a lone tail counts one pfn */
-		if (PageCompound(m, low_pfn)) {
+		/*
+		 * compound pages are skipped whole (6.12: those
+		 * skip_isolation_on_order refuses, counting their pages
+		 * scanned); a lone tail counts one pfn
+		 */
+		if (PageCompound(m, low_pfn) &&
+		    (!cc->v612 || skip_isolation_on_order((int)compound_order(m, low_pfn), cc->order))) {
 			unsigned int o = compound_order(m, low_pfn);
 
-			if (o < MAX_ORDER)
+			if (o < MAX_ORDER) {
 				low_pfn += (1UL << o) - 1;
+				if (cc->v612)
+					nr_scanned += (1UL << o) - 1;
+			}
 			goto isolate_fail;
 		}
 		/*
@@ -890,15 +1045,39 @@ static void isolate_migratepages_block(struct machine *m, struct compact_control
 		if (!migrate_candidate(m, low_pfn, &data))
 			goto isolate_fail;
 		/* the first page taken under the LRU lock marks its block */
-		if (!skip_updated) {
+		if (cc->v612) {
+			/*
+			 * 6.12 marks the block (its first page, if the scan
+			 * began there) whatever page is taken first, and a
+			 * block already marked is left at once, unless it is
+			 * to be finished (KVER612_FINISH_PAGEBLOCK)
+			 */
+			if (!skip_updated && valid_page != PFN_NONE) {
+				skip_updated = true;
+				if (test_and_set_skip(m, cc, valid_page) && !cc->rescan) {
+					low_pfn = end_pfn;
+					goto isolate_abort;
+				}
+			}
+		} else if (!skip_updated) {
 			skip_updated = true;
 			if (test_and_set_skip(m, cc, low_pfn))
 				goto isolate_abort;
 		}
 		isolate_candidate(m, low_pfn, data);
 		pfn_vec_push(&cc->migratepages, low_pfn);
-		nr_isolated++;
-		if (cc->migratepages.nr >= COMPACT_CLUSTER_MAX && !cc->rescan) {
+		if (cc->v612) {
+			/* a large folio goes whole (KVER612_LARGE_FOLIOS) */
+			unsigned long nr = 1UL << compound_order(m, low_pfn);
+
+			cc->nr_migratepages += nr;
+			nr_isolated += nr;
+			nr_scanned += nr - 1;
+			low_pfn += nr - 1;
+		} else {
+			nr_isolated++;
+		}
+		if (cc_nr_migrate(cc) >= COMPACT_CLUSTER_MAX && !cc->rescan) {
 			++low_pfn;
 			break;
 		}
@@ -961,6 +1140,9 @@ static unsigned long fast_find_migrateblock(struct machine *m, struct compact_co
 
 	if (cc->ignore_skip_hint)
 		return pfn;
+	/* 6.12: a block to be finished is not traded for another (KVER612_FINISH_PAGEBLOCK) */
+	if (cc->v612 && cc->rescan)
+		return pfn;
 	/* in the middle of a block: a continuation of the last scan */
 	if (pfn != z->zone_start_pfn && pfn != pageblock_start_pfn(pfn))
 		return pfn;
@@ -1001,7 +1183,9 @@ static unsigned long fast_find_migrateblock(struct machine *m, struct compact_co
 				pfn = z->zone_start_pfn;
 			cc->fast_search_fail = 0;
 			found_block = true;
-			set_pageblock_skip(m, freepage, true);
+			/* 6.12 leaves the hint to the scan (KVER612_FAST_MIGRATE) */
+			if (!cc->v612)
+				set_pageblock_skip(m, freepage, true);
 			break;
 		}
 	}
@@ -1035,7 +1219,8 @@ static bool isolate_migratepages(struct machine *m, struct compact_control *cc)
 	     block_end += pageblock_nr_pages) {
 		if (!pageblock_in_zone(m, z, block_start, block_end))
 			continue;
-		if (pageblock_aligned(low_pfn) && !fast_find_block &&
+		if ((pageblock_aligned(low_pfn) ||
+		     (cc->v612 && low_pfn == z->zone_start_pfn)) && !fast_find_block &&
 		    !isolation_suitable(m, cc, block_start))
 			continue;
 		/* async direct compaction scans movable blocks only */
@@ -1072,15 +1257,20 @@ static int compact_migrate_pages(struct machine *m, struct compact_control *cc)
 {
 	while (cc->migratepages.nr) {
 		unsigned long src = cc->migratepages.v[cc->migratepages.nr - 1];
-		unsigned long dst = compaction_alloc(m, cc);
+		unsigned int order = cc->v612 ? compound_order(m, src) : 0;
+		unsigned long dst = cc->v612 ? compaction_alloc_612(m, cc, order) :
+					       compaction_alloc(m, cc);
 
 		if (dst == PFN_NONE) {
-			count_vm_event(m, PGMIGRATE_FAIL);
+			count_vm_events(m, PGMIGRATE_FAIL, 1L << order);
 			return -ENOMEM;
 		}
 		cc->migratepages.nr--;
+		/* migrate_pages counts a large folio's pages */
+		if (order)
+			count_vm_events(m, PGMIGRATE_SUCCESS, (1L << order) - 1);
 		if (page_mapping(m, src) == PAGE_MAPPING_MOVABLE_DATA)
-			migrate_movable_block(m, src, dst, 0);
+			migrate_movable_block(m, src, dst, order);
 		else
 			migrate_anon_page(m, src, dst);
 	}
@@ -1091,6 +1281,25 @@ static int compact_migrate_pages(struct machine *m, struct compact_control *cc)
 static unsigned long release_freepages(struct machine *m, struct compact_control *cc)
 {
 	unsigned long high = 0;
+
+	/* 6.12's release_free_list: each block whole, order by order, list order */
+	if (cc->v612) {
+		for (unsigned int o = 0; o < MAX_ORDER; o++) {
+			struct pfn_vec *pv = &cc->freelists[o];
+
+			for (int i = 0; i < pv->nr; i++) {
+				unsigned long pfn = pv->v[i];
+
+				if (pfn > high)
+					high = pfn;
+				set_page_count(m, pfn, 1);
+				__free_pages(m, pfn, o);
+			}
+			pv->nr = 0;
+		}
+		cc->nr_freepages = 0;
+		return high;
+	}
 
 	while (cc->freepages.nr) {
 		unsigned long pfn = cc->freepages.v[--cc->freepages.nr];
@@ -1111,7 +1320,7 @@ static enum compact_result compact_zone(struct machine *m, struct compact_contro
 	enum compact_result ret;
 	bool update_cached;
 
-	mm_kver_unmodelled(m, KVER_COMPACTION);
+	cc->v612 = mm_kver_ge(m, 6, 12);
 	cc->total_migrate_scanned = cc->total_free_scanned = 0;
 	ret = (enum compact_result)compaction_suitable(m, z, cc->order, cc->alloc_flags,
 						       cc->highest_zoneidx);
@@ -1151,13 +1360,51 @@ static enum compact_result compact_zone(struct machine *m, struct compact_contro
 		/* a second pass over the block just migrated from takes it all */
 		cc->rescan = pageblock_start_pfn(last_migrated_pfn) ==
 			     pageblock_start_pfn(iteration_start_pfn);
+rescan:
 		if (!isolate_migratepages(m, cc)) {
 			if (update_cached)
 				z->compact_cached_migrate_pfn[1] = z->compact_cached_migrate_pfn[0];
 			goto check_drain;
 		}
 		update_cached = false;
-		last_migrated_pfn = iteration_start_pfn;
+		/*
+		 * 6.12: the pageblock the isolated pages came from, not where
+		 * the iteration began (KVER612_LAST_MIGRATED)
+		 */
+		if (cc->v612) {
+			last_migrated_pfn = pageblock_start_pfn(cc->migrate_pfn - 1);
+			if (last_migrated_pfn < start_pfn)
+				last_migrated_pfn = start_pfn;
+		} else {
+			last_migrated_pfn = iteration_start_pfn;
+		}
+		if (cc->v612) {
+			if (compact_migrate_pages(m, cc)) {
+				putback_movable_pages(m, cc);
+				if (!compact_scanners_met(cc)) {
+					ret = COMPACT_CONTENDED;
+					goto out;
+				}
+				/*
+				 * a page failed in the block: finish the block
+				 * (which marks it) instead of giving up its
+				 * order-aligned part (KVER612_FINISH_PAGEBLOCK)
+				 */
+				if (!pageblock_aligned(cc->migrate_pfn) && !cc->ignore_skip_hint &&
+				    !cc->rescan && cc->mode < MIGRATE_SYNC) {
+					cc->rescan = true;
+					if (cc->order == (int)pageblock_order)
+						last_migrated_pfn = 0;
+					goto rescan;
+				}
+			}
+			/* a captured block ends the run before the drain (KVER612_CAPTURE) */
+			if (cc->capc && cc->capc->page != PFN_NONE) {
+				ret = COMPACT_SUCCESS;
+				break;
+			}
+			goto check_drain;
+		}
 		if (compact_migrate_pages(m, cc)) {
 			putback_movable_pages(m, cc);
 			if (!compact_scanners_met(cc)) {
@@ -1178,14 +1425,14 @@ check_drain:
 				last_migrated_pfn = 0;
 			}
 		}
-		if (cc->capc && cc->capc->page != PFN_NONE) {
+		if (!cc->v612 && cc->capc && cc->capc->page != PFN_NONE) {
 			ret = COMPACT_SUCCESS;
 			break;
 		}
 	}
 out:
 	/* unused targets go back; the free scanner resumes no lower than they were */
-	if (cc->freepages.nr) {
+	if (cc_nr_free(cc)) {
 		unsigned long free_pfn = pageblock_start_pfn(release_freepages(m, cc));
 
 		if (free_pfn > z->compact_cached_free_pfn)
@@ -1193,6 +1440,10 @@ out:
 	}
 	host_free(cc->freepages.v);
 	host_free(cc->migratepages.v);
+	for (unsigned int o = 0; o < MAX_ORDER; o++) {
+		host_free(cc->freelists[o].v);
+		cc->freelists[o] = (struct pfn_vec){ 0 };
+	}
 	cc->freepages = (struct pfn_vec){ 0 };
 	cc->migratepages = (struct pfn_vec){ 0 };
 	count_compact_events(m, COMPACTMIGRATE_SCANNED, (long)cc->total_migrate_scanned);
@@ -1212,7 +1463,11 @@ static enum compact_result compact_zone_order(struct machine *m, struct zone *z,
 					      unsigned int alloc_flags, int highest_zoneidx,
 					      unsigned long *capture)
 {
-	struct capture_control capc = { .zone = z, .order = order, .page = PFN_NONE };
+	struct capture_control capc = {
+		.zone = z, .order = order, .page = PFN_NONE,
+		/* KVER612_CAPTURE */
+		.capture_movable = mm_kver_ge(m, 6, 12) && gfp_migratetype(gfp) == MIGRATE_MOVABLE,
+	};
 	struct compact_control cc = {
 		.zone = z, .order = order, .search_order = order,
 		.migratetype = gfp_migratetype(gfp),

@@ -37,6 +37,11 @@ struct capture_control {
 	struct zone *zone;
 	int order;
 	unsigned long page;		/* the captured block, or PFN_NONE */
+	/*
+	 * 6.12: a compactor for movable pages may capture a movable block
+	 * smaller than a pageblock (compaction_capture; docs/model-notes.md)
+	 */
+	bool capture_movable;
 };
 
 /*

@@ -58,7 +58,7 @@ const char *mm_kver_name(unsigned int kver)
 }
 
 static const char *const kver_rule_names[NR_KVER_RULES] = {
-	[KVER_COMPACTION]	= "compaction",
+	[KVER_ISOLATION]	= "pageblock isolation's split of a larger free buddy",
 };
 
 const char *mm_kver_rule_name(enum kver_rule rule)

@@ -110,7 +110,7 @@ const char *mm_kver_name(unsigned int kver);
 
 /* The rules 6.12 changed that the model runs as 6.1 does (docs/model-notes.md) */
 enum kver_rule {
-	KVER_COMPACTION,		/* compaction's 6.1 -> 6.12 changes */
+	KVER_ISOLATION,			/* move_freepages_block_isolate's split */
 	NR_KVER_RULES
 };
 

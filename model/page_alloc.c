@@ -354,6 +354,7 @@ static inline struct capture_control *task_capc(struct machine *m, struct zone *
 /*
  * compaction_capture: a block of the compactor's order is its; never from
  * CMA or isolated blocks, nor a movable one smaller than a pageblock
+ * unless (6.12) the compactor wants movable pages itself
  */
 static inline bool compaction_capture(struct capture_control *capc, unsigned long pfn,
 				      unsigned int order, int migratetype)
@@ -362,7 +363,7 @@ static inline bool compaction_capture(struct capture_control *capc, unsigned lon
 		return false;
 	if (migratetype == MIGRATE_CMA || migratetype == MIGRATE_ISOLATE)
 		return false;
-	if (order < pageblock_order && migratetype == MIGRATE_MOVABLE)
+	if (order < pageblock_order && migratetype == MIGRATE_MOVABLE && !capc->capture_movable)
 		return false;
 	capc->page = pfn;
 	return true;

@@ -109,6 +109,16 @@ static int set_migratetype_isolate(struct machine *m, unsigned long pfn, int fla
 				  block_end < end_pfn ? block_end : end_pfn, flags);
 	if (bad == PFN_NONE) {
 		mt = get_pfnblock_migratetype(z, pfn);
+		/*
+		 * 6.12's move_freepages_block_isolate splits a free buddy
+		 * larger than this pageblock and isolates only this block's
+		 * part; the model moves the whole buddy as 6.1 does.  Both
+		 * end the same once the rest of the range is isolated, so the
+		 * difference shows only to another CPU under the explorer.
+		 */
+		if (m->sched && PageBuddy(m, pfn & ~(pageblock_nr_pages - 1)) &&
+		    buddy_order(m, pfn & ~(pageblock_nr_pages - 1)) > pageblock_order)
+			mm_kver_unmodelled(m, KVER_ISOLATION);
 		set_pfnblock_migratetype(z, pfn, MIGRATE_ISOLATE);
 		nr = move_freepages_block(m, z, pfn, MIGRATE_ISOLATE, NULL);
 		mod_zone_freepage_state(z, -nr, mt);
