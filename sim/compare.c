@@ -907,20 +907,6 @@ void cmp_table_text(const struct cmp_table *t, const char *file, const struct cm
 /* -------------------------------------------------------------------------
  * JSON
  */
-static void json_str(struct sbuf *sb, const char *s)
-{
-	sb_puts(sb, "\"");
-	for (; *s; s++) {
-		if (*s == '"' || *s == '\\')
-			sb_printf(sb, "\\%c", *s);
-		else if ((unsigned char)*s < 0x20)
-			sb_printf(sb, "\\u%04x", *s);
-		else
-			sb_printf(sb, "%c", *s);
-	}
-	sb_puts(sb, "\"");
-}
-
 /*
  * One family: "family" and each run's "policy", as before grids.  A grid:
  * "families" in axis order and each run's "policies" by family.  Figures
@@ -932,22 +918,22 @@ void cmp_table_json(const struct cmp_table *t, const char *file, struct sbuf *sb
 	bool one = g->nr_axes == 1;
 
 	sb_puts(sb, "{\n  \"schema\": \"mmsim-compare/2\",\n  \"scenario\": ");
-	json_str(sb, file);
+	sb_json_str(sb, file);
 	if (one) {
 		sb_puts(sb, ",\n  \"family\": ");
-		json_str(sb, g->axis[0].family->name);
+		sb_json_str(sb, g->axis[0].family->name);
 	} else {
 		sb_puts(sb, ",\n  \"families\": [");
 		for (unsigned int a = 0; a < g->nr_axes; a++) {
 			sb_puts(sb, a ? ", " : "");
-			json_str(sb, g->axis[a].family->name);
+			sb_json_str(sb, g->axis[a].family->name);
 		}
 		sb_puts(sb, "]");
 	}
 	sb_puts(sb, ",\n  \"at\": ");
 	if (t->at) {
 		sb_puts(sb, "{\"point\": \"snapshot\", \"snapshot\": ");
-		json_str(sb, t->at);
+		sb_json_str(sb, t->at);
 		sb_printf(sb, ", \"line\": %d}", t->at_line);
 	} else {
 		sb_puts(sb, "{\"point\": \"end\"}");
@@ -960,29 +946,29 @@ void cmp_table_json(const struct cmp_table *t, const char *file, struct sbuf *sb
 
 		if (one) {
 			sb_puts(sb, "    {\"policy\": ");
-			json_str(sb, r->set.sel[0].policy->name);
+			sb_json_str(sb, r->set.sel[0].policy->name);
 		} else {
 			sb_puts(sb, "    {\"policies\": {");
 			for (unsigned int a = 0; a < r->set.n; a++) {
 				sb_puts(sb, a ? ", " : "");
-				json_str(sb, r->set.sel[a].family->name);
+				sb_json_str(sb, r->set.sel[a].family->name);
 				sb_puts(sb, ": ");
-				json_str(sb, r->set.sel[a].policy->name);
+				sb_json_str(sb, r->set.sel[a].policy->name);
 			}
 			sb_puts(sb, "}");
 		}
 		sb_puts(sb, ", \"label\": ");
-		json_str(sb, r->label);
+		sb_json_str(sb, r->label);
 		sb_puts(sb, ", \"status\": ");
-		json_str(sb, status_name(r->status));
+		sb_json_str(sb, status_name(r->status));
 		if (r->seed_known)
 			sb_printf(sb, ",\n     \"seed\": %" PRIu64, r->seed);
 		else
 			sb_puts(sb, ",\n     \"seed\": null");
 		sb_puts(sb, ", \"mmsim_version\": ");
-		json_str(sb, mmsim_version());
+		sb_json_str(sb, mmsim_version());
 		sb_puts(sb, ", \"git_revision\": ");
-		json_str(sb, mmsim_revision());
+		sb_json_str(sb, mmsim_revision());
 		sb_puts(sb, ",\n     \"figures\": {");
 		for (unsigned int k = 0; k < t->nr_rows; k++) {
 			const struct cmp_row *row = &t->rows[k];
@@ -991,7 +977,7 @@ void cmp_table_json(const struct cmp_table *t, const char *file, struct sbuf *sb
 				continue;
 			sb_puts(sb, firstk ? "" : ", ");
 			firstk = false;
-			json_str(sb, row->key);
+			sb_json_str(sb, row->key);
 			if (row->v[i] == POLICY_FIG_NEVER)
 				sb_puts(sb, ": null");
 			else
@@ -1007,7 +993,7 @@ void cmp_table_json(const struct cmp_table *t, const char *file, struct sbuf *sb
 				continue;
 			sb_puts(sb, firstk ? "" : ", ");
 			firstk = false;
-			json_str(sb, row->key);
+			sb_json_str(sb, row->key);
 			if (a == POLICY_FIG_NEVER || b == POLICY_FIG_NEVER)
 				sb_puts(sb, a == b ? ": 0" : ": null");
 			else
@@ -1018,9 +1004,9 @@ void cmp_table_json(const struct cmp_table *t, const char *file, struct sbuf *sb
 	sb_puts(sb, "  ],\n  \"figure_info\": {");
 	for (unsigned int k = 0; k < t->nr_rows; k++) {
 		sb_puts(sb, k ? ",\n    " : "\n    ");
-		json_str(sb, t->rows[k].key);
+		sb_json_str(sb, t->rows[k].key);
 		sb_puts(sb, ": {\"label\": ");
-		json_str(sb, t->rows[k].label);
+		sb_json_str(sb, t->rows[k].label);
 		sb_printf(sb, ", \"unit\": \"%s\"}",
 			  t->rows[k].kind == CMP_INDEX ? "index_x1000" : "count");
 	}

@@ -1282,20 +1282,6 @@ static void sweep_text(struct sbuf *sb, const struct sweep_results *r, const str
 /* -------------------------------------------------------------------------
  * JSON
  */
-static void json_str(struct sbuf *sb, const char *s)
-{
-	sb_puts(sb, "\"");
-	for (; *s; s++) {
-		if (*s == '"' || *s == '\\')
-			sb_printf(sb, "\\%c", *s);
-		else if ((unsigned char)*s < 0x20)
-			sb_printf(sb, "\\u%04x", *s);
-		else
-			sb_printf(sb, "%c", *s);
-	}
-	sb_puts(sb, "\"");
-}
-
 static void json_num(struct sbuf *sb, double v)
 {
 	if (isnan(v) || isinf(v))
@@ -1343,17 +1329,17 @@ static void sweep_json(struct sbuf *sb, const struct sweep_results *r, const str
 	unsigned long ok = 0, failed = 0, bad = 0, missing = 0;
 
 	sb_puts(sb, "{\n  \"scenario\": ");
-	json_str(sb, g->file);
+	sb_json_str(sb, g->file);
 	sb_puts(sb, ",\n  \"mmsim\": ");
-	json_str(sb, r->version);
+	sb_json_str(sb, r->version);
 	sb_puts(sb, ",\n  \"families\": {");
 	for (unsigned int a = 0; a < g->pol.nr_axes; a++) {
 		sb_puts(sb, a ? ", " : "");
-		json_str(sb, g->pol.axis[a].family->name);
+		sb_json_str(sb, g->pol.axis[a].family->name);
 		sb_puts(sb, ": [");
 		for (unsigned int i = 0; i < g->pol.axis[a].nr; i++) {
 			sb_puts(sb, i ? ", " : "");
-			json_str(sb, g->pol.axis[a].pick[i]->name);
+			sb_json_str(sb, g->pol.axis[a].pick[i]->name);
 		}
 		sb_puts(sb, "]");
 	}
@@ -1363,11 +1349,11 @@ static void sweep_json(struct sbuf *sb, const struct sweep_results *r, const str
 	sb_puts(sb, "],\n  \"variables\": {");
 	for (unsigned int v = 0; v < g->nr_vars; v++) {
 		sb_puts(sb, v ? ", " : "");
-		json_str(sb, g->var[v].name);
+		sb_json_str(sb, g->var[v].name);
 		sb_puts(sb, ": [");
 		for (unsigned int i = 0; i < g->var[v].nr; i++) {
 			sb_puts(sb, i ? ", " : "");
-			json_str(sb, g->var[v].value[i]);
+			sb_json_str(sb, g->var[v].value[i]);
 		}
 		sb_puts(sb, "]");
 	}
@@ -1395,7 +1381,7 @@ static void sweep_json(struct sbuf *sb, const struct sweep_results *r, const str
 			continue;
 		job_describe(g, j, &d);
 		sb_printf(sb, "%s\n    {\"job\": %lu, \"run\": ", n++ ? "," : "", j);
-		json_str(sb, d.label);
+		sb_json_str(sb, d.label);
 		sb_printf(sb, ", \"status\": \"%s\"}",
 			  jr->present ? status_name(jr->status) : "missing");
 	}
@@ -1411,18 +1397,18 @@ static void sweep_json(struct sbuf *sb, const struct sweep_results *r, const str
 		sb_puts(sb, "    {\"set\": {");
 		for (unsigned int v = 0; v < g->nr_vars; v++) {
 			sb_puts(sb, v ? ", " : "");
-			json_str(sb, g->var[v].name);
+			sb_json_str(sb, g->var[v].name);
 			sb_puts(sb, ": ");
-			json_str(sb, g->var[v].value[value[v]]);
+			sb_json_str(sb, g->var[v].value[value[v]]);
 		}
 		sb_puts(sb, "}, \"policy\": ");
-		json_str(sb, label);
+		sb_json_str(sb, label);
 		sb_puts(sb, ", \"policies\": {");
 		for (unsigned int a = 0; a < g->pol.nr_axes; a++) {
 			sb_puts(sb, a ? ", " : "");
-			json_str(sb, g->pol.axis[a].family->name);
+			sb_json_str(sb, g->pol.axis[a].family->name);
 			sb_puts(sb, ": ");
-			json_str(sb, pick[a]->name);
+			sb_json_str(sb, pick[a]->name);
 		}
 		sb_printf(sb, "}, \"baseline\": %s,\n     \"runs\": {\"ok\": %u, \"failed\": %u, "
 			  "\"bad-input\": %u, \"missing\": %u},\n     \"figures\": {",
@@ -1431,7 +1417,7 @@ static void sweep_json(struct sbuf *sb, const struct sweep_results *r, const str
 			const struct fig_stats *f = &ce->f[k];
 
 			sb_puts(sb, k ? ",\n       " : "\n       ");
-			json_str(sb, r->by_id[r->order[k]]->label);
+			sb_json_str(sb, r->by_id[r->order[k]]->label);
 			sb_printf(sb, ": {\"n\": %u, \"never\": %u", f->sum.n, f->never);
 			sb_puts(sb, ", \"min\": ");
 			json_num(sb, f->sum.n ? f->sum.min : NAN);
