@@ -78,3 +78,17 @@ char *sb_steal(struct sbuf *sb)
 	sb_init(sb);
 	return s;
 }
+
+void sb_json_str(struct sbuf *sb, const char *s)
+{
+	sb_puts(sb, "\"");
+	for (; s && *s; s++) {
+		if (*s == '"' || *s == '\\')
+			sb_printf(sb, "\\%c", *s);
+		else if ((unsigned char)*s < 0x20)
+			sb_printf(sb, "\\u%04x", *s);
+		else
+			sb_printf(sb, "%c", *s);
+	}
+	sb_puts(sb, "\"");
+}

@@ -21,5 +21,7 @@ void sb_printf(struct sbuf *sb, const char *fmt, ...) __attribute__((format(prin
 void sb_puts(struct sbuf *sb, const char *s);
 /* Detach the string (caller frees); the buffer is left empty */
 char *sb_steal(struct sbuf *sb);
+/* @s as a JSON string, quotes included (NULL as ""): \" \\ and \u00XX for controls */
+void sb_json_str(struct sbuf *sb, const char *s);
 
 #endif /* MMSIM_SBUF_H */

@@ -45,6 +45,7 @@
 #include "mmzone.h"
 #include "page.h"
 #include "page_alloc.h"
+#include "cli.h"
 #include "policy.h"
 #include "revision.h"
 #include "scn.h"
@@ -635,18 +636,6 @@ void cmp_table_free(struct cmp_table *t)
 /* -------------------------------------------------------------------------
  * Text
  */
-static const char *status_name(enum scn_status s)
-{
-	switch (s) {
-	case SCN_OK:
-		return "ok";
-	case SCN_FAILED:
-		return "failed";
-	default:
-		return "bad-input";
-	}
-}
-
 static unsigned int nr_read(const struct cmp_table *t)
 {
 	unsigned int n = 0;
@@ -835,12 +824,13 @@ void cmp_table_text(const struct cmp_table *t, const char *file, const struct cm
 
 		if (!r->read)
 			sb_printf(sb, "run %-2u %-20s %-9s no figures\n", i, r->label,
-				  status_name(r->status));
+				  scn_status_name(r->status));
 		else if (!i)
 			sb_printf(sb, "run %-2u %-20s %-9s baseline\n", i, r->label,
-				  status_name(r->status));
+				  scn_status_name(r->status));
 		else
-			sb_printf(sb, "run %-2u %-20s %s\n", i, r->label, status_name(r->status));
+			sb_printf(sb, "run %-2u %-20s %s\n", i, r->label,
+				  scn_status_name(r->status));
 	}
 
 	for (unsigned int k = 0; k < t->nr_rows; k++) {
@@ -912,20 +902,6 @@ void cmp_table_text(const struct cmp_table *t, const char *file, const struct cm
 /* -------------------------------------------------------------------------
  * JSON
  */
-static void json_str(struct sbuf *sb, const char *s)
-{
-	sb_puts(sb, "\"");
-	for (; *s; s++) {
-		if (*s == '"' || *s == '\\')
-			sb_printf(sb, "\\%c", *s);
-		else if ((unsigned char)*s < 0x20)
-			sb_printf(sb, "\\u%04x", *s);
-		else
-			sb_printf(sb, "%c", *s);
-	}
-	sb_puts(sb, "\"");
-}
-
 /*
  * One family: "family" and each run's "policy", as before grids.  A grid:
  * "families" in axis order and each run's "policies" by family.  Figures
@@ -937,22 +913,22 @@ void cmp_table_json(const struct cmp_table *t, const char *file, struct sbuf *sb
 	bool one = g->nr_axes == 1;
 
 	sb_puts(sb, "{\n  \"schema\": \"mmsim-compare/2\",\n  \"scenario\": ");
-	json_str(sb, file);
+	sb_json_str(sb, file);
 	if (one) {
 		sb_puts(sb, ",\n  \"family\": ");
-		json_str(sb, g->axis[0].family->name);
+		sb_json_str(sb, g->axis[0].family->name);
 	} else {
 		sb_puts(sb, ",\n  \"families\": [");
 		for (unsigned int a = 0; a < g->nr_axes; a++) {
 			sb_puts(sb, a ? ", " : "");
-			json_str(sb, g->axis[a].family->name);
+			sb_json_str(sb, g->axis[a].family->name);
 		}
 		sb_puts(sb, "]");
 	}
 	sb_puts(sb, ",\n  \"at\": ");
 	if (t->at) {
 		sb_puts(sb, "{\"point\": \"snapshot\", \"snapshot\": ");
-		json_str(sb, t->at);
+		sb_json_str(sb, t->at);
 		sb_printf(sb, ", \"line\": %d}", t->at_line);
 	} else {
 		sb_puts(sb, "{\"point\": \"end\"}");
@@ -965,29 +941,29 @@ void cmp_table_json(const struct cmp_table *t, const char *file, struct sbuf *sb
 
 		if (one) {
 			sb_puts(sb, "    {\"policy\": ");
-			json_str(sb, r->set.sel[0].policy->name);
+			sb_json_str(sb, r->set.sel[0].policy->name);
 		} else {
 			sb_puts(sb, "    {\"policies\": {");
 			for (unsigned int a = 0; a < r->set.n; a++) {
 				sb_puts(sb, a ? ", " : "");
-				json_str(sb, r->set.sel[a].family->name);
+				sb_json_str(sb, r->set.sel[a].family->name);
 				sb_puts(sb, ": ");
-				json_str(sb, r->set.sel[a].policy->name);
+				sb_json_str(sb, r->set.sel[a].policy->name);
 			}
 			sb_puts(sb, "}");
 		}
 		sb_puts(sb, ", \"label\": ");
-		json_str(sb, r->label);
+		sb_json_str(sb, r->label);
 		sb_puts(sb, ", \"status\": ");
-		json_str(sb, status_name(r->status));
+		sb_json_str(sb, scn_status_name(r->status));
 		if (r->seed_known)
 			sb_printf(sb, ",\n     \"seed\": %" PRIu64, r->seed);
 		else
 			sb_puts(sb, ",\n     \"seed\": null");
 		sb_puts(sb, ", \"mmsim_version\": ");
-		json_str(sb, mmsim_version());
+		sb_json_str(sb, mmsim_version());
 		sb_puts(sb, ", \"git_revision\": ");
-		json_str(sb, mmsim_revision());
+		sb_json_str(sb, mmsim_revision());
 		sb_puts(sb, ",\n     \"figures\": {");
 		for (unsigned int k = 0; k < t->nr_rows; k++) {
 			const struct cmp_row *row = &t->rows[k];
@@ -996,7 +972,7 @@ void cmp_table_json(const struct cmp_table *t, const char *file, struct sbuf *sb
 				continue;
 			sb_puts(sb, firstk ? "" : ", ");
 			firstk = false;
-			json_str(sb, row->key);
+			sb_json_str(sb, row->key);
 			if (row->v[i] == POLICY_FIG_NEVER)
 				sb_puts(sb, ": null");
 			else
@@ -1012,7 +988,7 @@ void cmp_table_json(const struct cmp_table *t, const char *file, struct sbuf *sb
 				continue;
 			sb_puts(sb, firstk ? "" : ", ");
 			firstk = false;
-			json_str(sb, row->key);
+			sb_json_str(sb, row->key);
 			if (a == POLICY_FIG_NEVER || b == POLICY_FIG_NEVER)
 				sb_puts(sb, a == b ? ": 0" : ": null");
 			else
@@ -1023,9 +999,9 @@ void cmp_table_json(const struct cmp_table *t, const char *file, struct sbuf *sb
 	sb_puts(sb, "  ],\n  \"figure_info\": {");
 	for (unsigned int k = 0; k < t->nr_rows; k++) {
 		sb_puts(sb, k ? ",\n    " : "\n    ");
-		json_str(sb, t->rows[k].key);
+		sb_json_str(sb, t->rows[k].key);
 		sb_puts(sb, ": {\"label\": ");
-		json_str(sb, t->rows[k].label);
+		sb_json_str(sb, t->rows[k].label);
 		sb_printf(sb, ", \"unit\": \"%s\"}",
 			  t->rows[k].kind == CMP_INDEX ? "index_x1000" : "count");
 	}
@@ -1038,7 +1014,8 @@ void cmp_table_json(const struct cmp_table *t, const char *file, struct sbuf *sb
 static const char cmp_usage_text[] =
 	"usage: mmsim compare FILE --policy FAMILY=A,B,... [--policy FAMILY2=X,Y,...]... "
 	"[--at SNAPSHOT] [--figures PREFIX[,PREFIX...]]... [--all] "
-	"[--format text|json] [--seed N] [--check|--no-check] [--version V,...]\n";
+	"[--format text|json] [--seed N] [--check|--no-check] [--version V,...] "
+	"[--quiet] [--progress]\n";
 
 static int cmp_usage(const char *fmt, const char *arg)
 {
@@ -1071,6 +1048,7 @@ struct cmp_cli {
 	const struct scn_script *s;
 	struct scn_run_opts o;
 	const char *at;			/* --at: the snapshot to read at, or NULL */
+	struct progress *progress;	/* a line per run */
 };
 
 /* --at: read the figures when the scenario takes the snapshot named */
@@ -1096,8 +1074,11 @@ static enum scn_status cli_run(void *priv, const struct policy_set *set,
 	struct scn_run_opts o = c->o;
 	struct cmp_at at = { .name = c->at, .read = read, .arg = arg };
 	struct policy_set picks = { 0 };
+	double start = progress_now(c->progress);
 	struct scn_result r;
 	enum scn_status st;
+	char label[256];
+	int len = 0;
 
 	/* the --version axis is the machine's version, not a policy */
 	for (unsigned int i = 0; i < set->n; i++) {
@@ -1136,6 +1117,10 @@ static enum scn_status cli_run(void *priv, const struct policy_set *set,
 		}
 	}
 	scn_result_free(&r);
+	for (unsigned int i = 0; i < set->n && len < (int)sizeof(label); i++)
+		len += snprintf(label + len, sizeof(label) - (size_t)len, "%s%s=%s", i ? " " : "",
+				set->sel[i].family->name, set->sel[i].policy->name);
+	progress_step_since(c->progress, start, "%s: %s", label, scn_status_name(st));
 	return st;
 }
 
@@ -1228,6 +1213,8 @@ int cmd_compare(int argc, char **argv)
 	struct cmp_cli cli = { 0 };
 	struct cmp_grid grid = { 0 };
 	struct scn_vars vars = { 0 };
+	struct cli_flags flags = { 0 };
+	struct progress progress;
 	struct cmp_table t;
 	struct scn_script *s;
 	struct scn_diag d;
@@ -1236,74 +1223,78 @@ int cmd_compare(int argc, char **argv)
 
 	for (int i = 2; i < argc; i++) {
 		static const char *const valued[] = { "--policy", "--format", "--seed", "--at",
-						      "--figures", "--set" };
-		const char *a = argv[i], *v = NULL, *opt = NULL;
+						      "--figures", "--set", "--version", NULL };
+		const char *a = argv[i], *v = NULL, *opt;
+		bool missing;
 
 		/* the valued options take "--opt VALUE" or "--opt=VALUE" */
-		for (size_t k = 0; k < ARRAY_SIZE(valued) && !opt; k++) {
-			size_t n = strlen(valued[k]);
-
-			if (!strcmp(a, valued[k])) {
-				if (i + 1 >= argc)
-					{
-						rc = cmp_usage("%s needs a value", a);
-						goto out_prefixes;
-					}
-				opt = valued[k];
-				v = argv[++i];
-			} else if (!strncmp(a, valued[k], n) && a[n] == '=') {
-				opt = valued[k];
-				v = a + n + 1;
-			}
+		opt = cli_valued(argc, argv, &i, valued, &v, &missing);
+		if (missing) {
+			rc = cmp_usage("%s needs a value", a);
+			goto out_prefixes;
 		}
-		if (opt && !strcmp(opt, "--set")) {
+		if (!opt) {
+			if (cli_flag(a, &flags))
+				continue;
+			if (!strcmp(a, "--all")) {
+				to.all = true;
+				continue;
+			}
+			if (a[0] == '-' && a[1]) {
+				rc = cmp_usage("unknown option '%s'", a);
+				goto out_prefixes;
+			}
+			if (file) {
+				rc = cmp_usage("unexpected argument '%s'", a);
+				goto out_prefixes;
+			}
+			file = a;
+			continue;
+		}
+		if (!strcmp(opt, "--set")) {
 			char err[512];
 
 			if (!scn_vars_parse(&vars, v, err, sizeof(err))) {
 				rc = cmp_usage("--set: %s", err);
 				goto out_prefixes;
 			}
-		} else if (opt && !strcmp(opt, "--policy")) {
+		} else if (!strcmp(opt, "--policy")) {
 			size_t fl = spec_family_len(v);
 
 			/* a family's picks go in one --policy: a second would be ambiguous */
-			for (unsigned int j = 0; j < nr_specs; j++)
-				if (spec_family_len(spec[j]) == fl && !memcmp(spec[j], v, fl))
-					{
-						rc = cmp_usage("%s", "--policy given twice: name every policy "
-							 "in one --policy FAMILY=A,B,...");
-						goto out_prefixes;
-					}
-			if (nr_specs == CMP_MAX_AXES)
-				{
-					rc = cmp_usage("%s", "at most 8 --policy options, one per family");
+			for (unsigned int j = 0; j < nr_specs; j++) {
+				if (spec_family_len(spec[j]) == fl && !memcmp(spec[j], v, fl)) {
+					rc = cmp_usage("%s", "--policy given twice: name every "
+						       "policy in one --policy FAMILY=A,B,...");
 					goto out_prefixes;
 				}
+			}
+			if (nr_specs == CMP_MAX_AXES) {
+				rc = cmp_usage("%s", "at most 8 --policy options, one per family");
+				goto out_prefixes;
+			}
 			spec[nr_specs++] = v;
-		} else if (opt && !strcmp(opt, "--format")) {
+		} else if (!strcmp(opt, "--format")) {
 			format = v;
-		} else if (opt && !strcmp(opt, "--at")) {
-			if (cli.at)
-				{
-					rc = cmp_usage("%s", "--at given twice: the figures come from one "
-						 "point of the run");
-					goto out_prefixes;
-				}
+		} else if (!strcmp(opt, "--at")) {
+			if (cli.at) {
+				rc = cmp_usage("%s", "--at given twice: the figures come from one "
+					       "point of the run");
+				goto out_prefixes;
+			}
 			cli.at = v;
-		} else if (opt && !strcmp(opt, "--figures")) {
+		} else if (!strcmp(opt, "--figures")) {
 			/* comma-separated; kept in place until the end (prefix_buf) */
 			char *copy, *save = NULL;
 
-			if (!*v)
-				{
-					rc = cmp_usage("%s", "--figures needs a PREFIX");
-					goto out_prefixes;
-				}
-			if (nr_prefix_bufs == CMP_MAX_PREFIXES)
-				{
-					rc = cmp_usage("%s", "at most 64 --figures options");
-					goto out_prefixes;
-				}
+			if (!*v) {
+				rc = cmp_usage("%s", "--figures needs a PREFIX");
+				goto out_prefixes;
+			}
+			if (nr_prefix_bufs == CMP_MAX_PREFIXES) {
+				rc = cmp_usage("%s", "at most 64 --figures options");
+				goto out_prefixes;
+			}
 			copy = host_strdup(v, "reading --figures");
 			prefix_buf[nr_prefix_bufs++] = copy;
 			for (char *p = strtok_r(copy, ",", &save); p; p = strtok_r(NULL, ",", &save)) {
@@ -1313,7 +1304,15 @@ int cmd_compare(int argc, char **argv)
 				}
 				prefix[nr_prefixes++] = p;
 			}
-		} else if (opt) {
+		} else if (!strcmp(opt, "--version")) {
+			/* the last axis: each policy combination on each version */
+			if (vspec[0]) {
+				rc = cmp_usage("%s", "--version given twice: name every version in "
+					       "one --version V,...");
+				goto out_prefixes;
+			}
+			snprintf(vspec, sizeof(vspec), "version=%s", v);
+		} else {	/* --seed */
 			const char *why;
 			uint64_t seed;
 
@@ -1323,35 +1322,9 @@ int cmd_compare(int argc, char **argv)
 			}
 			cli.o.seed = seed;
 			cli.o.seed_set = true;
-		} else if (!strcmp(a, "--version") || !strncmp(a, "--version=", 10)) {
-			/* the last axis: each policy combination on each version */
-			v = a[9] ? a + 10 : i + 1 < argc ? argv[++i] : NULL;
-			if (!v) {
-				rc = cmp_usage("%s needs a value", a);
-				goto out_prefixes;
-			}
-			if (vspec[0]) {
-				rc = cmp_usage("%s", "--version given twice: name every version in "
-					       "one --version V,...");
-				goto out_prefixes;
-			}
-			snprintf(vspec, sizeof(vspec), "version=%s", v);
-		} else if (!strcmp(a, "--check")) {
-			cli.o.check = SCN_CHECK_STEPS;
-		} else if (!strcmp(a, "--no-check")) {
-			cli.o.check = SCN_CHECK_OFF;
-		} else if (!strcmp(a, "--all")) {
-			to.all = true;
-		} else if (a[0] == '-' && a[1]) {
-			rc = cmp_usage("unknown option '%s'", a);
-			goto out_prefixes;
-		} else if (file) {
-			rc = cmp_usage("unexpected argument '%s'", a);
-			goto out_prefixes;
-		} else {
-			file = a;
 		}
 	}
+	cli.o.check = flags.check;
 	if (!file)
 		rc = cmp_usage("%s", "missing scenario FILE");
 	else if (vspec[0] && nr_specs == CMP_MAX_AXES)
@@ -1398,6 +1371,8 @@ int cmd_compare(int argc, char **argv)
 	}
 	cli.s = s;
 	cli.o.quiet = true;
+	progress_init(&progress, cli_progress_mode(&flags), stderr, cmp_grid_nr_runs(&grid), NULL);
+	cli.progress = &progress;
 	cmp_table_build(&t, &grid, cli_run, &cli);
 	t.at = cli.at;
 	t.at_line = cli.at ? snapshot_line(s, cli.at) : 0;

@@ -3,10 +3,10 @@
  * main.c - the mmsim command line.
  *
  *   mmsim run FILE [--seed N] [--check|--no-check] [--policy FAMILY=NAME]...
- *             [--set NAME=VALUE]... [--quiet]
+ *             [--set NAME=VALUE]... [--quiet] [--progress]
  *   mmsim compare FILE --policy FAMILY=A,B,... [--policy FAMILY2=X,Y,...]...
  *                 [--at SNAPSHOT] [--figures PREFIX,...]... [--all] [--format text|json]
- *                 [--set NAME=VALUE]... [--version V,...]
+ *                 [--set NAME=VALUE]... [--version V,...] [--quiet] [--progress]
  *   mmsim sweep FILE --policy FAMILY=A,B,... --seeds LIST [--set NAME=V1,V2,...]... (sweep.h)
  *   mmsim sweep collect DIR
  *   mmsim report FILE.scn --policy FAMILY=A,B,... | COMPARE.json | SWEEP.json | DIR (report.h)
@@ -19,7 +19,9 @@
  *                 [--condensed|--full]
  *   mmsim --help | --version
  *
- * run and compare also take --host-mem-limit SIZE (host.h).  The
+ * run and compare also take --host-mem-limit SIZE (host.h).  run, compare
+ * and sweep print progress lines on stderr (progress.h) when it is a
+ * terminal or with --progress; --quiet silences them.  The
  * environment variable MMSIM_FAIL_ALLOC=N fails the Nth host allocation,
  * for tests that check every failure point ends cleanly.
  *
@@ -32,6 +34,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli.h"
 #include "module.h"
 #include "policy.h"
 #include "scn.h"
@@ -45,10 +48,11 @@
 
 static const char usage_text[] =
 	"usage: mmsim run FILE [--seed N] [--check|--no-check] [--policy FAMILY=NAME]... [--quiet]\n"
+	"                 [--progress]\n"
 	"       mmsim compare FILE --policy FAMILY=A,B,... [--policy FAMILY2=X,Y,...]...\n"
 	"                     [--at SNAPSHOT] [--figures PREFIX,...]... [--all]\n"
 	"                     [--format text|json] [--seed N] [--check|--no-check]\n"
-	"                     [--version V,...]\n"
+	"                     [--version V,...] [--quiet] [--progress]\n"
 	"       (run and compare also take --host-mem-limit SIZE and --set NAME=VALUE...)\n"
 	"       mmsim sweep FILE --policy FAMILY=A,B,... --seeds LIST [--set NAME=V1,V2,...]...\n"
 	"                   [-j N] ... (mmsim sweep --help)\n"
@@ -104,12 +108,17 @@ static const char help_text[] =
 	"  --policy FAMILY=NAME  pick a policy (repeatable; wins over the scenario's)\n"
 	"  --set NAME=VALUE      give the scenario's variable NAME (`var NAME=...`)\n"
 	"                        this value (repeatable, once per name)\n"
-	"  --quiet               print nothing but diagnostics\n"
+	"  --quiet               print nothing but diagnostics (and no progress lines\n"
+	"                        unless --progress)\n"
+	"  --progress            a line on stderr after the boot, each snapshot, each\n"
+	"                        line that can move much memory and the end, with\n"
+	"                        its time; by default only when stderr is a terminal\n"
 	"  --host-mem-limit SIZE the most host memory the run may use (default: half\n"
 	"                        of the host's RAM; 0: no limit)\n"
 	"\n"
 	"Options of compare (docs/compare.md; also --seed, --check, --no-check,\n"
-	"--set and --host-mem-limit as for run):\n"
+	"--set and --host-mem-limit as for run, and --progress and --quiet for its\n"
+	"line per run on stderr):\n"
 	"  --policy FAMILY=A,B,...  the entries to compare (one option per family\n"
 	"                        varied; every combination runs)\n"
 	"  --version V,...       the machine's kernel version as one more axis\n"
@@ -178,26 +187,14 @@ static int unknown_command(const char *cmd)
 /* "--name VALUE" or "--name=VALUE"; returns the value or NULL */
 static const char *opt_value(int argc, char **argv, int *i, const char *name, bool *bad)
 {
-	size_t n = strlen(name);
-	const char *a = argv[*i];
-
-	*bad = false;
-	if (strncmp(a, name, n))
-		return NULL;
-	if (a[n] == '=')
-		return a + n + 1;
-	if (a[n])
-		return NULL;
-	if (*i + 1 >= argc) {
-		*bad = true;
-		return NULL;
-	}
-	return argv[++*i];
+	return cli_value(argc, argv, i, name, bad);
 }
 
 static int cmd_run(int argc, char **argv)
 {
 	struct scn_run_opts o = { .out = stdout, .err = stderr };
+	struct cli_flags flags = { 0 };
+	struct progress progress;
 	struct policy_set pols = { 0 };
 	struct scn_vars vars = { 0 };
 	struct scn_result r;
@@ -207,12 +204,8 @@ static int cmd_run(int argc, char **argv)
 	for (int i = 2; i < argc; i++) {
 		const char *a = argv[i];
 
-		if (!strcmp(a, "--check")) {
-			o.check = SCN_CHECK_STEPS;
-		} else if (!strcmp(a, "--no-check")) {
-			o.check = SCN_CHECK_OFF;
-		} else if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) {
-			o.quiet = true;
+		if (cli_flag(a, &flags)) {
+			continue;
 		} else if ((v = opt_value(argc, argv, &i, "--seed", &bad)) || bad) {
 			const char *why;
 			uint64_t seed;
@@ -251,6 +244,10 @@ static int cmd_run(int argc, char **argv)
 	}
 	if (!file)
 		return usage_error("%s: missing scenario FILE", "run");
+	o.check = flags.check;
+	o.quiet = flags.quiet;
+	progress_init(&progress, cli_progress_mode(&flags), stderr, 0, NULL);
+	o.progress = &progress;
 	o.policies = &pols;
 	o.vars = &vars;
 	scn_result_init(&r);

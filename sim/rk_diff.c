@@ -753,20 +753,6 @@ struct tally {
 	long figures, differ, only_kernel, only_model, text_differ, missing;
 };
 
-static void json_str(struct sbuf *sb, const char *s)
-{
-	sb_puts(sb, "\"");
-	for (; s && *s; s++) {
-		if (*s == '"' || *s == '\\')
-			sb_printf(sb, "\\%c", *s);
-		else if ((unsigned char)*s < 0x20)
-			sb_printf(sb, "\\u%04x", *s);
-		else
-			sb_printf(sb, "%c", *s);
-	}
-	sb_puts(sb, "\"");
-}
-
 /* The first line where two texts differ, for files without figures */
 static int first_diff_line(const char *a, const char *b)
 {
@@ -883,7 +869,7 @@ static bool print_group(const struct rk_figs *kf, const struct rk_figs *mf,
 				continue;
 			if (o->json) {
 				sb_printf(out, "%s\n        {\"name\": ", any ? "," : "");
-				json_str(out, name);
+				sb_json_str(out, name);
 				json_val(out, "kernel", k ? &k->val : NULL);
 				json_val(out, "model", m ? &m->val : NULL);
 				if (pk) {
@@ -961,11 +947,11 @@ static long diff_calls(const struct rk_data *d, const struct rk_diff_opts *o, st
 		n += !!strcmp(k, m);
 		if (o->json) {
 			sb_printf(out, "%s\n    {\"line\": %d, \"process\": ", any ? "," : "", r->line);
-			json_str(out, r->path);
+			sb_json_str(out, r->path);
 			sb_puts(out, ", \"kernel\": ");
-			json_str(out, k);
+			sb_json_str(out, k);
 			sb_puts(out, ", \"model\": ");
-			json_str(out, m);
+			sb_json_str(out, m);
 			sb_puts(out, "}");
 		} else {
 			if (!any)
@@ -999,7 +985,7 @@ static long print_expects(const struct rk_data *d, const struct rk_diff_opts *o,
 			continue;
 		if (o->json) {
 			sb_printf(out, "%s\n    {\"line\": %d, \"expect\": ", any ? "," : "", x->line);
-			json_str(out, x->src);
+			sb_json_str(out, x->src);
 			sb_printf(out, ", \"kernel\": \"%s\", \"model\": \"%s\"",
 				  verdict(x->kernel_ok), verdict(x->model_ok));
 			if (x->kernel_ok >= 0)
@@ -1038,14 +1024,14 @@ bool rk_diff_print(const struct rk_data *d, const char *scenario, const struct r
 
 	if (o->json) {
 		sb_puts(out, "{\n  \"scenario\": ");
-		json_str(out, scenario);
+		sb_json_str(out, scenario);
 		sb_puts(out, ",\n  \"kernel\": ");
-		json_str(out, d->release ? d->release : "");
+		sb_json_str(out, d->release ? d->release : "");
 		sb_puts(out, ",\n  \"cmdline\": ");
-		json_str(out, d->cmdline ? d->cmdline : "");
+		sb_json_str(out, d->cmdline ? d->cmdline : "");
 		if (d->kver) {
 			sb_puts(out, ",\n  \"model_version\": ");
-			json_str(out, mm_kver_name(d->kver));
+			sb_json_str(out, mm_kver_name(d->kver));
 		}
 		sb_printf(out, ",\n  \"complete\": %s,\n  \"tolerance\": {\"abs\": %lld, \"pct\": %g},\n"
 			  "  \"groups\": [", d->done ? "true" : "false", o->tol_abs, o->tol_pct);
@@ -1098,12 +1084,12 @@ bool rk_diff_print(const struct rk_data *d, const char *scenario, const struct r
 			sb_printf(out, "%s\n    {\"line\": %d, \"snapshot\": ", first_group ? "" : ",",
 				  line);
 			if (snap)
-				json_str(out, snap);
+				sb_json_str(out, snap);
 			else
 				sb_puts(out, "null");
 			sb_puts(out, ", \"since\": ");
 			if (have_prev)
-				json_str(out, prev_name);
+				sb_json_str(out, prev_name);
 			else
 				sb_puts(out, "null");
 			sb_printf(out, ", \"figures\": [%s]}", rows.buf ? rows.buf : "");

@@ -414,6 +414,13 @@ struct scn_run_opts {
 	 */
 	void (*call_hook)(void *priv, int line, long ret, int signo);
 	void *hook_priv_call;
+	/*
+	 * `run`'s progress lines (progress.h), or NULL: scn_run sets the
+	 * total and prints one after the boot, each snapshot and each line
+	 * that can move a machine's worth of memory (echo > FILE, fill,
+	 * compact, replay, memory, khugepaged, touch()), and one at the end.
+	 */
+	struct progress *progress;
 };
 
 /*
@@ -441,6 +448,9 @@ struct scn_result {
 
 void scn_result_init(struct scn_result *r);
 void scn_result_free(struct scn_result *r);
+
+/* "ok", "failed", "bad-input": a status as compare and sweep print it */
+const char *scn_status_name(enum scn_status s);
 
 /* Run a parsed scenario on a new machine; returns r->status */
 enum scn_status scn_run(const struct scn_script *s, const struct scn_run_opts *o,

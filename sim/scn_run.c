@@ -44,6 +44,7 @@
 		}								\
 	} while (0)
 
+#include "progress.h"
 #include "scn.h"
 #include "hash.h"
 #include "vmstat.h"
@@ -1697,6 +1698,18 @@ static const step_fn steps[] = {
 /* -------------------------------------------------------------------------
  * The run
  */
+const char *scn_status_name(enum scn_status s)
+{
+	switch (s) {
+	case SCN_OK:
+		return "ok";
+	case SCN_FAILED:
+		return "failed";
+	default:
+		return "bad-input";
+	}
+}
+
 void scn_result_init(struct scn_result *r)
 {
 	memset(r, 0, sizeof(*r));
@@ -1802,6 +1815,59 @@ static enum scn_status after_run(struct scn_runner *run, const struct scn_stmt *
 	return run_check(run, last, "at the end of the run (last step)");
 }
 
+/*
+ * The steps `run` shows progress after: the boot, each snapshot (the
+ * author's own milestones), and the lines that can move a machine's worth
+ * of memory, so that a large machine's run shows where it is without a
+ * line for each of a scenario's thousands of small steps.
+ */
+static bool progress_stmt(const struct scn_stmt *st)
+{
+	switch (st->verb) {
+	case SCN_BOOT:
+	case SCN_SNAPSHOT:
+	case SCN_STORE:
+	case SCN_FILL:
+	case SCN_COMPACT:
+	case SCN_REPLAY:
+	case SCN_MEMORY:
+	case SCN_KHUGEPAGED:
+		return true;
+	case SCN_CALL:
+		return st->call->kind == SC_TOUCH;
+	default:
+		return false;
+	}
+}
+
+static void progress_setup(const struct scn_script *s, struct progress *p)
+{
+	unsigned long n = 1;	/* the end */
+
+	for (int i = 0; i < s->nstmts; i++)
+		n += progress_stmt(&s->stmts[i]);
+	progress_set_total(p, n);
+}
+
+#define PROGRESS_SOURCE_MAX	60
+
+/* "line 12: echo 64 > /proc/sys/vm/nr_hugepages", long lines cut with "..." */
+static void progress_after(struct scn_runner *run, const struct scn_stmt *st)
+{
+	char src[512];
+
+	if (!progress_stmt(st))
+		return;
+	if (st->implicit) {
+		progress_step(run->o->progress, "boot");
+		return;
+	}
+	stmt_source(run, st, src, sizeof(src));
+	if (strlen(src) > PROGRESS_SOURCE_MAX)
+		strcpy(src + PROGRESS_SOURCE_MAX - 3, "...");
+	progress_step(run->o->progress, "line %d: %s", st->line, src);
+}
+
 static void runner_destroy(struct scn_runner *run)
 {
 	struct scn_tent *te, *tmp;
@@ -1862,6 +1928,8 @@ enum scn_status scn_run(const struct scn_script *s, const struct scn_run_opts *o
 	r->fail = SCN_FAIL_NONE;
 	r->policies = s->policies;
 	policy_set_merge(&r->policies, o->policies);
+	if (progress_on(o->progress))
+		progress_setup(s, o->progress);
 
 	for (int i = 0; i < s->nstmts && rc == SCN_OK; i++) {
 		const struct scn_stmt *st = &s->stmts[i];
@@ -1871,6 +1939,8 @@ enum scn_status scn_run(const struct scn_script *s, const struct scn_run_opts *o
 		stmt_snap_reads(st, drop_read, &run);
 		if (rc == SCN_OK)
 			rc = after_step(&run, st);
+		if (rc == SCN_OK && progress_on(o->progress))
+			progress_after(&run, st);
 	}
 	if (rc == SCN_OK && s->nstmts)
 		rc = after_run(&run, &s->stmts[s->nstmts - 1]);
@@ -1882,6 +1952,7 @@ enum scn_status scn_run(const struct scn_script *s, const struct scn_run_opts *o
 		fflush(o->out);
 	runner_destroy(&run);
 	r->status = rc;
+	progress_end(o->progress, "end: %s", scn_status_name(rc));
 	return rc;
 }
 

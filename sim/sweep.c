@@ -47,7 +47,9 @@
 #include "compare.h"
 #include "hash.h"
 #include "host.h"
+#include "cli.h"
 #include "policy.h"
+#include "progress.h"
 #include "scn.h"
 #include "stats.h"
 #include "sweep.h"
@@ -444,18 +446,6 @@ static void job_vars(const struct sweep_grid *g, const struct job_desc *d, struc
 /* -------------------------------------------------------------------------
  * One job: a run, and its result
  */
-static const char *status_name(enum scn_status s)
-{
-	switch (s) {
-	case SCN_OK:
-		return "ok";
-	case SCN_FAILED:
-		return "failed";
-	default:
-		return "bad-input";
-	}
-}
-
 struct job_ctx {
 	const struct scn_script *s;
 	struct scn_run_opts o;
@@ -488,7 +478,7 @@ static void result_head(struct sbuf *sb, const struct sweep_grid *g, unsigned lo
 {
 	sb_printf(sb, "%s\nmmsim %s\nscenario %s\ngrid %s\njob %lu\nrun %s\nstatus %s\n"
 		  "machine %s\n", SWEEP_MAGIC, MMSIM_VERSION, g->file, g->spec.buf, job, d->label,
-		  status_name(st), machine ? "yes" : "no");
+		  scn_status_name(st), machine ? "yes" : "no");
 }
 
 /* Write @sb to @dir/job-N.result through a temporary name, or to stdout */
@@ -1179,7 +1169,7 @@ static void problem_lines(struct sbuf *sb, const struct sweep_results *r)
 		shown++;
 		job_describe(&r->g, j, &d);
 		snprintf(line, sizeof(line), "  job %lu, %s: %s", j, d.label,
-			 !jr->present ? "missing" : status_name(jr->status));
+			 !jr->present ? "missing" : scn_status_name(jr->status));
 		wrap(sb, line, 4);
 	}
 	if (total > shown)
@@ -1282,20 +1272,6 @@ static void sweep_text(struct sbuf *sb, const struct sweep_results *r, const str
 /* -------------------------------------------------------------------------
  * JSON
  */
-static void json_str(struct sbuf *sb, const char *s)
-{
-	sb_puts(sb, "\"");
-	for (; *s; s++) {
-		if (*s == '"' || *s == '\\')
-			sb_printf(sb, "\\%c", *s);
-		else if ((unsigned char)*s < 0x20)
-			sb_printf(sb, "\\u%04x", *s);
-		else
-			sb_printf(sb, "%c", *s);
-	}
-	sb_puts(sb, "\"");
-}
-
 static void json_num(struct sbuf *sb, double v)
 {
 	if (isnan(v) || isinf(v))
@@ -1343,17 +1319,17 @@ static void sweep_json(struct sbuf *sb, const struct sweep_results *r, const str
 	unsigned long ok = 0, failed = 0, bad = 0, missing = 0;
 
 	sb_puts(sb, "{\n  \"scenario\": ");
-	json_str(sb, g->file);
+	sb_json_str(sb, g->file);
 	sb_puts(sb, ",\n  \"mmsim\": ");
-	json_str(sb, r->version);
+	sb_json_str(sb, r->version);
 	sb_puts(sb, ",\n  \"families\": {");
 	for (unsigned int a = 0; a < g->pol.nr_axes; a++) {
 		sb_puts(sb, a ? ", " : "");
-		json_str(sb, g->pol.axis[a].family->name);
+		sb_json_str(sb, g->pol.axis[a].family->name);
 		sb_puts(sb, ": [");
 		for (unsigned int i = 0; i < g->pol.axis[a].nr; i++) {
 			sb_puts(sb, i ? ", " : "");
-			json_str(sb, g->pol.axis[a].pick[i]->name);
+			sb_json_str(sb, g->pol.axis[a].pick[i]->name);
 		}
 		sb_puts(sb, "]");
 	}
@@ -1363,11 +1339,11 @@ static void sweep_json(struct sbuf *sb, const struct sweep_results *r, const str
 	sb_puts(sb, "],\n  \"variables\": {");
 	for (unsigned int v = 0; v < g->nr_vars; v++) {
 		sb_puts(sb, v ? ", " : "");
-		json_str(sb, g->var[v].name);
+		sb_json_str(sb, g->var[v].name);
 		sb_puts(sb, ": [");
 		for (unsigned int i = 0; i < g->var[v].nr; i++) {
 			sb_puts(sb, i ? ", " : "");
-			json_str(sb, g->var[v].value[i]);
+			sb_json_str(sb, g->var[v].value[i]);
 		}
 		sb_puts(sb, "]");
 	}
@@ -1395,9 +1371,9 @@ static void sweep_json(struct sbuf *sb, const struct sweep_results *r, const str
 			continue;
 		job_describe(g, j, &d);
 		sb_printf(sb, "%s\n    {\"job\": %lu, \"run\": ", n++ ? "," : "", j);
-		json_str(sb, d.label);
+		sb_json_str(sb, d.label);
 		sb_printf(sb, ", \"status\": \"%s\"}",
-			  jr->present ? status_name(jr->status) : "missing");
+			  jr->present ? scn_status_name(jr->status) : "missing");
 	}
 	sb_puts(sb, "],\n  \"cells\": [\n");
 	for (unsigned int i = 0; i < g->nr_sets * g->nr_pols; i++) {
@@ -1411,18 +1387,18 @@ static void sweep_json(struct sbuf *sb, const struct sweep_results *r, const str
 		sb_puts(sb, "    {\"set\": {");
 		for (unsigned int v = 0; v < g->nr_vars; v++) {
 			sb_puts(sb, v ? ", " : "");
-			json_str(sb, g->var[v].name);
+			sb_json_str(sb, g->var[v].name);
 			sb_puts(sb, ": ");
-			json_str(sb, g->var[v].value[value[v]]);
+			sb_json_str(sb, g->var[v].value[value[v]]);
 		}
 		sb_puts(sb, "}, \"policy\": ");
-		json_str(sb, label);
+		sb_json_str(sb, label);
 		sb_puts(sb, ", \"policies\": {");
 		for (unsigned int a = 0; a < g->pol.nr_axes; a++) {
 			sb_puts(sb, a ? ", " : "");
-			json_str(sb, g->pol.axis[a].family->name);
+			sb_json_str(sb, g->pol.axis[a].family->name);
 			sb_puts(sb, ": ");
-			json_str(sb, pick[a]->name);
+			sb_json_str(sb, pick[a]->name);
 		}
 		sb_printf(sb, "}, \"baseline\": %s,\n     \"runs\": {\"ok\": %u, \"failed\": %u, "
 			  "\"bad-input\": %u, \"missing\": %u},\n     \"figures\": {",
@@ -1431,7 +1407,7 @@ static void sweep_json(struct sbuf *sb, const struct sweep_results *r, const str
 			const struct fig_stats *f = &ce->f[k];
 
 			sb_puts(sb, k ? ",\n       " : "\n       ");
-			json_str(sb, r->by_id[r->order[k]]->label);
+			sb_json_str(sb, r->by_id[r->order[k]]->label);
 			sb_printf(sb, ": {\"n\": %u, \"never\": %u", f->sum.n, f->never);
 			sb_puts(sb, ", \"min\": ");
 			json_num(sb, f->sum.n ? f->sum.min : NAN);
@@ -1501,18 +1477,11 @@ static int report(const struct sweep_results *r, bool json, enum sweep_test test
  */
 struct pool_opts {
 	unsigned int jobs;
-	bool quiet;
+	bool quiet;			/* no "N runs" line, no progress lines... */
+	bool progress;			/* ... but these with --progress */
 	enum scn_check_mode check;
 	const char *self;
 };
-
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 /* argv of a job: this binary, "sweep", the file, the grid, --job N, the rest */
 static char **job_argv(const struct sweep_grid *g, const char *self, unsigned long job,
@@ -1608,9 +1577,12 @@ static bool run_pool(const struct sweep_grid *g, const struct pool_opts *po, con
 	struct child *run = host_calloc(po->jobs, sizeof(*run), "a sweep");
 	unsigned long next = 0, done = 0;
 	unsigned int active = 0;
-	int width = snprintf(NULL, 0, "%lu", g->nr_jobs);
-	double t0 = now_s();
+	struct progress prog;
 	bool ok = true;
+
+	/* a line per run, wherever stderr goes, unless --quiet */
+	progress_init(&prog, po->quiet && !po->progress ? PROGRESS_OFF : PROGRESS_ON, stderr,
+		      g->nr_jobs, NULL);
 
 	while (done < g->nr_jobs) {
 		int wst;
@@ -1629,7 +1601,7 @@ static bool run_pool(const struct sweep_grid *g, const struct pool_opts *po, con
 				break;
 			}
 			run[slot].job = next++;
-			run[slot].start = now_s();
+			run[slot].start = progress_now(&prog);
 			active++;
 		}
 		if (!active)
@@ -1651,7 +1623,7 @@ static bool run_pool(const struct sweep_grid *g, const struct pool_opts *po, con
 			done++;
 			if (WIFEXITED(wst) && WEXITSTATUS(wst) <= SCN_BAD_INPUT)
 				snprintf(how, sizeof(how), "%s",
-					 status_name((enum scn_status)WEXITSTATUS(wst)));
+					 scn_status_name((enum scn_status)WEXITSTATUS(wst)));
 			else if (WIFEXITED(wst) && WEXITSTATUS(wst) == 3)
 				snprintf(how, sizeof(how), "out of host memory");
 			else if (WIFEXITED(wst))
@@ -1659,11 +1631,9 @@ static bool run_pool(const struct sweep_grid *g, const struct pool_opts *po, con
 			else
 				snprintf(how, sizeof(how), "killed by signal %d", WTERMSIG(wst));
 			pass_stderr(dir, run[i].job);
-			if (!po->quiet) {
+			if (progress_on(&prog)) {
 				job_describe(g, run[i].job, &d);
-				fprintf(stderr, "[%*lu/%lu] %s: %s, %.1f s (%.0f s)\n", width, done,
-					g->nr_jobs, d.label, how, now_s() - run[i].start,
-					now_s() - t0);
+				progress_step_since(&prog, run[i].start, "%s: %s", d.label, how);
 			}
 		}
 	}
@@ -1810,7 +1780,7 @@ static void emit_slurm(struct sbuf *sb, const struct sweep_grid *g, const char *
  */
 static const char sweep_usage_text[] =
 	"usage: mmsim sweep FILE --policy FAMILY=A,B,... [--policy ...]... --seeds LIST\n"
-	"                   [--set NAME=V1,V2,...]... [-j N] [--quiet]\n"
+	"                   [--set NAME=V1,V2,...]... [-j N] [--quiet] [--progress]\n"
 	"                   [--format text|json] [--test welch|mann-whitney] [--dir DIR]\n"
 	"                   [--check|--no-check]\n"
 	"       mmsim sweep FILE ... --emit parallel|slurm [--dir DIR] [--mmsim PATH]\n"
@@ -1830,6 +1800,7 @@ static const char sweep_help_text[] =
 	"  --set NAME=V1,V2,...  values of a scenario variable (repeatable)\n"
 	"  -j N                  runs at a time (default: the number of CPUs)\n"
 	"  --quiet               no progress lines on stderr\n"
+	"  --progress            the progress lines even with --quiet\n"
 	"  --format text|json    80-column text (default) or JSON\n"
 	"  --test welch|mann-whitney  the test the text shows (JSON has both)\n"
 	"  --dir DIR             keep each run's result in DIR (collect reads it)\n"
@@ -1884,19 +1855,17 @@ static int cmd_collect(int argc, char **argv)
 	int rc;
 
 	for (int i = 3; i < argc; i++) {
-		const char *a = argv[i];
+		static const char *const valued[] = { "--format", "--test", NULL };
+		const char *a = argv[i], *v, *opt;
+		bool missing;
 
-		if (!strcmp(a, "--format") || !strcmp(a, "--test")) {
-			if (i + 1 >= argc)
-				return sweep_usage("%s needs a value", a);
-			if (!strcmp(a, "--format"))
-				format = argv[++i];
-			else
-				test = argv[++i];
-		} else if (!strncmp(a, "--format=", 9)) {
-			format = a + 9;
-		} else if (!strncmp(a, "--test=", 7)) {
-			test = a + 7;
+		opt = cli_valued(argc, argv, &i, valued, &v, &missing);
+		if (missing)
+			return sweep_usage("%s needs a value", a);
+		if (opt && !strcmp(opt, "--format")) {
+			format = v;
+		} else if (opt) {
+			test = v;
 		} else if (a[0] == '-' && a[1]) {
 			return sweep_usage("collect: unknown option '%s'", a);
 		} else if (dir) {
@@ -1927,6 +1896,7 @@ int cmd_sweep(int argc, char **argv)
 	const char *format = "text", *test = "welch", *emit = NULL, *dir = NULL, *out = NULL;
 	const char *mmsim = NULL, *job_s = NULL;
 	struct pool_opts po = { .jobs = nr_cpus() };
+	struct cli_flags flags = { 0 };
 	struct sweep_grid g = { 0 };
 	struct sweep_results r;
 	char err[512], self[PATH_MAX];
@@ -1947,37 +1917,19 @@ int cmd_sweep(int argc, char **argv)
 		static const char *const valued[] = { "--policy", "--seeds", "--set", "--format",
 						      "--test", "--emit", "--dir", "--out",
 						      "--mmsim", "--job", "-j", NULL };
-		const char *opt = NULL;
+		const char *opt;
 		char name[32];
+		bool missing;
 		int taken;
 
-		for (const char *const *o = valued; *o; o++) {
-			size_t n = strlen(*o);
-
-			if (!strcmp(a, *o)) {
-				if (i + 1 >= argc) {
-					grid_free(&g);
-					return sweep_usage("%s needs a value", a);
-				}
-				opt = *o;
-				v = argv[++i];
-			} else if (!strncmp(a, *o, n) && a[n] == '=') {
-				opt = *o;
-				v = a + n + 1;
-			} else if (!strcmp(*o, "-j") && !strncmp(a, "-j", 2) && a[2]) {
-				opt = *o;
-				v = a + 2;
-			}
-			if (opt)
-				break;
+		opt = cli_valued(argc, argv, &i, valued, &v, &missing);
+		if (missing) {
+			grid_free(&g);
+			return sweep_usage("%s needs a value", a);
 		}
 		if (!opt) {
-			if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) {
-				po.quiet = true;
-			} else if (!strcmp(a, "--check")) {
-				po.check = SCN_CHECK_STEPS;
-			} else if (!strcmp(a, "--no-check")) {
-				po.check = SCN_CHECK_OFF;
+			if (cli_flag(a, &flags)) {
+				continue;
 			} else if (a[0] == '-' && a[1]) {
 				grid_free(&g);
 				return sweep_usage("unknown option '%s'", a);
@@ -2022,6 +1974,9 @@ int cmd_sweep(int argc, char **argv)
 			po.jobs = (unsigned int)n;
 		}
 	}
+	po.quiet = flags.quiet;
+	po.progress = flags.progress;
+	po.check = flags.check;
 	rc = SCN_BAD_INPUT;
 	if (!g.file) {
 		rc = sweep_usage("%s", "missing scenario FILE");

@@ -4,7 +4,7 @@
  * values of the scenario's variables, with statistics per cell.
  *
  *   mmsim sweep FILE --policy FAMILY=A,B,... [--policy ...]... --seeds LIST
- *               [--set NAME=V1,V2,...]... [-j N] [--quiet] [--format text|json]
+ *               [--set NAME=V1,V2,...]... [-j N] [--quiet] [--progress] [--format text|json]
  *               [--test welch|mann-whitney] [--dir DIR] [--check|--no-check]
  *   mmsim sweep FILE ... --emit parallel|slurm [--dir DIR] [--mmsim PATH]
  *   mmsim sweep FILE ... --job N [--out DIR]

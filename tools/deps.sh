@@ -27,7 +27,9 @@ PACKAGES=(
 	python3
 	python3-pytest		# end-to-end tests (run as /usr/bin/python3 -m pytest)
 	gcovr			# tools/coverage.sh
-	pkg-config
+	pkg-config		# tests/e2e/test_install.py: the installed mmsim.pc
+	groff-base		# tests/e2e/test_manpage.py: groff renders docs/mmsim.1
+	man-db			# ... and man -l, as a user reads it
 	parallel		# GNU parallel: `mmsim sweep --emit parallel` (tests/e2e/test_sweep.py)
 	clang-14		# tools/fuzz.sh: the libFuzzer targets (tests/fuzz)
 	libclang-rt-14-dev	# libFuzzer and the sanitizer runtimes for clang

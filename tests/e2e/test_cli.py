@@ -6,7 +6,8 @@ import subprocess
 
 import pytest
 
-USAGE = "usage: mmsim run FILE [--seed N] [--check|--no-check] [--policy FAMILY=NAME]... [--quiet]"
+USAGE = ("usage: mmsim run FILE [--seed N] [--check|--no-check] [--policy FAMILY=NAME]... "
+         "[--quiet]\n                 [--progress]")
 
 OK_SCENARIO = """machine nodes=1 mem=256M
 alloc a order=0 gfp=GFP_KERNEL

@@ -30,7 +30,8 @@ drain
 
 USAGE = ("usage: mmsim compare FILE --policy FAMILY=A,B,... [--policy FAMILY2=X,Y,...]... "
          "[--at SNAPSHOT] [--figures PREFIX[,PREFIX...]]... [--all] "
-         "[--format text|json] [--seed N] [--check|--no-check] [--version V,...]")
+         "[--format text|json] [--seed N] [--check|--no-check] [--version V,...] "
+         "[--quiet] [--progress]")
 
 
 def compare(mmsim, tmp_path, text, *args, name="t.scn"):
@@ -155,7 +156,7 @@ SEVENTEEN = "hvo=" + ",".join(["reuse-head"] * 17)
     (["t.scn", "--policy", "hvo=reuse-head", "--seed"], "--seed needs a value"),
     (["t.scn", "--policy", "hvo=reuse-head", "--seed", "x"], "--seed: bad number 'x'"),
     (["t.scn", "--policy", "hvo=reuse-head", "--seed=-1"], "--seed: bad number '-1'"),
-    (["t.scn", "--policy", "hvo=reuse-head", "--quiet"], "unknown option '--quiet'"),
+    (["t.scn", "--policy", "hvo=reuse-head", "--verbose"], "unknown option '--verbose'"),
     (["t.scn", "u.scn", "--policy", "hvo=reuse-head"], "unexpected argument 'u.scn'"),
     (["--policy", "hvo=reuse-head"], "missing scenario FILE"),
     (["t.scn", "--policy", "hvo"], "--policy 'hvo': expected FAMILY=A,B,..."),
