@@ -10,6 +10,33 @@
  * per free block head rather than every struct page.  Frames are found
  * through a two-level index by physical section, like mem_section[].
  *
+ * Patterns.  A chunk whose struct pages all hold the same bytes keeps one
+ * struct page image instead (struct fst_pat, shared by the chunks of a
+ * run and counted): the tails of a compound page, struct pages boot left
+ * free in one zone, a frame filled with one byte.  An untouched
+ * chunk that is read becomes a pattern when it is one; prep_compound_page
+ * and destroy_compound_page change a pattern chunk, or an untouched one
+ * that is uniform, in one step (fst_uniform_write), so a 2 MiB hugepage
+ * costs one chunk with bytes (head and first tails) instead of 64, and a
+ * batch of 32768 of them 16 MiB instead of 1 GiB.  A write that is not the
+ * same for every struct page in the chunk gives the chunk its bytes (the
+ * image repeated); bytes never turn back into a pattern while the frame
+ * lives, because a TLB entry may point at them.
+ *
+ * The TLB of each CPU is two things in one slot: the simulated entry
+ * (stag: the chunk it translates, xc[].fw: frame and permission), which
+ * decides what an access reaches exactly as a TLB would, and the host's
+ * shortcut to the chunk's bytes (xc[].tag, .wtag, .host), which the
+ * inline accessors use and which exists only while the chunk has bytes.
+ * An access to a pattern chunk finds the entry without a shortcut and
+ * takes the out-of-line path: a read reads the image (no bytes are made),
+ * a write gives the chunk bytes and the slot its shortcut.  Which entries
+ * exist, when they are filled and what they translate to is the same as
+ * when every chunk had bytes, and so is every TLB miss: compound
+ * preparation translates each chunk once, in order, as its first write
+ * would (one page-table walk per vmemmap page: nothing changes the tables
+ * in between).
+ *
  * Figures that decided the chunk size (1 TiB machine, 64-byte struct
  * pages, 262144 free order-10 heads after boot): 4 KiB granules would keep
  * 1 GiB of host memory for the heads alone; 512-byte chunks keep 128 MiB
@@ -57,7 +84,14 @@
  *   - a TLB entry whose chunk was given back (fstore_frame_release())
  *     would be a host use-after-free: it is reported before any byte is
  *     touched (each TLB entry keeps its frame, and the frame's current
- *     chunk must be the one the entry points at).
+ *     chunk must be the one the entry points at; an entry filled to a
+ *     pattern before the explorer ran has no chunk to compare, and
+ *     compares the frame's release count, pframe.gen, with the one it
+ *     saw at the fill).
+ * Under the explorer every chunk an access reaches gets bytes (a fill
+ * materialises the page's eight chunks), and compound preparation makes
+ * its accesses one by one, each its own scheduling point at its physical
+ * address, as before patterns existed.
  * The first two rules give the same verdict whichever order a write and
  * another CPU's remap take, as the explorer's reduction needs (the two
  * steps touch different addresses): written before the remap, the write
@@ -163,6 +197,7 @@ struct fstore {
 	struct fst_origin *origins;	/* sorted by pfn once boot is done */
 	size_t nr_origins, cap_origins;
 	bool origins_sorted;
+	size_t origin_hint;		/* the origin the last lookup found */
 	size_t host_bytes;
 	/*
 	 * Patterns (struct fst_pat): a free list, the chunk they are being
@@ -171,6 +206,7 @@ struct fstore {
 	 */
 	void *free_pats;
 	uint8_t *pat_cur, *pat_end;
+	size_t nr_chunks;		/* chunks holding a frame's bytes */
 	unsigned int pat_size;
 	struct fst_pat *pat_memo[FST_PAT_PHASES];
 	/*
@@ -247,6 +283,11 @@ size_t fstore_host_bytes(struct machine *m)
 	return m->fstore ? m->fstore->host_bytes : 0;
 }
 
+size_t fstore_nr_chunks(struct machine *m)
+{
+	return m->fstore ? m->fstore->nr_chunks : 0;
+}
+
 void fstore_flush_xc(struct machine *m)
 {
 	for (int c = 0; c < m->nr_cpus; c++) {
@@ -308,6 +349,12 @@ static uint64_t fstore_origin_va(struct machine *m, unsigned long pfn)
 			qsort(fs->origins, fs->nr_origins, sizeof(*fs->origins), origin_cmp);
 		fs->origins_sorted = true;
 	}
+	if (fs->origin_hint < fs->nr_origins) {
+		const struct fst_origin *o = &fs->origins[fs->origin_hint];
+
+		if (pfn >= o->pfn && pfn < o->pfn + o->nr)
+			return o->va + ((uint64_t)(pfn - o->pfn) << PAGE_SHIFT);
+	}
 	hi = fs->nr_origins;
 	while (lo < hi) {
 		size_t mid = (lo + hi) / 2;
@@ -317,8 +364,10 @@ static uint64_t fstore_origin_va(struct machine *m, unsigned long pfn)
 			hi = mid;
 		else if (pfn >= o->pfn + o->nr)
 			lo = mid + 1;
-		else
+		else {
+			fs->origin_hint = mid;
 			return o->va + ((uint64_t)(pfn - o->pfn) << PAGE_SHIFT);
+		}
 	}
 	return 0;
 }
@@ -655,7 +704,7 @@ static bool fst_untouched_image(struct machine *m, const struct pframe *pf, unsi
 				uint8_t *img, unsigned int *phase)
 {
 	uint64_t chunk_va, flags;
-	uint32_t mapcount = (uint32_t)-1;
+	uint32_t mapcount = (uint32_t)-1, ref;
 
 	if (pf->origin_va < FST_ORIGIN_FILL_MAX) {
 		memset(img, (int)pf->origin_va, m->sps);
@@ -665,10 +714,12 @@ static bool fst_untouched_image(struct machine *m, const struct pframe *pf, unsi
 	chunk_va = pf->origin_va + ((uint64_t)ci << FST_CHUNK_SHIFT);
 	if (!fst_chunk_plain(m, chunk_va, &flags))
 		return false;
+	ref = 0;
 	*phase = (unsigned int)((chunk_va - VMEMMAP_START) % m->sps);
 	memset(img, 0, m->sps);
 	memcpy(img + PGOFF_FLAGS, &flags, 8);
 	memcpy(img + PGOFF_MAPCOUNT, &mapcount, 4);
+	memcpy(img + PGOFF_REFCOUNT, &ref, 4);
 	return true;
 }
 
@@ -690,6 +741,7 @@ static uint8_t *fst_materialise(struct machine *m, struct pframe *pf, unsigned i
 		memset(b, (int)pf->origin_va, FST_CHUNK_SIZE);
 	}
 	pf->chunk[ci] = b;
+	fs->nr_chunks++;
 	return b;
 }
 
@@ -720,6 +772,7 @@ static void fst_chunk_drop(struct fstore *fs, struct pframe *pf, unsigned int ci
 	} else {
 		memcpy(c, &fs->free_chunks, sizeof(void *));
 		fs->free_chunks = c;
+		fs->nr_chunks--;
 	}
 	pf->chunk[ci] = NULL;
 }
@@ -1674,13 +1727,13 @@ struct fst_uniform {
 static bool fst_same_boot_chunk(struct machine *m, uint64_t a, uint64_t b)
 {
 	const struct fstore *fs = m->fstore;
-	uint64_t oa = a - VMEMMAP_START, ob = b - VMEMMAP_START;
+	uint64_t lo = page_va(m, fs->memo_lo), hi = page_va(m, fs->memo_hi);
+	uint64_t d = a > b ? a - b : b - a;
 
-	if (!fs->fill_scope || oa / m->sps < fs->memo_lo ||
-	    (oa + FST_CHUNK_SIZE - 1) / m->sps >= fs->memo_hi ||
-	    ob / m->sps < fs->memo_lo || (ob + FST_CHUNK_SIZE - 1) / m->sps >= fs->memo_hi)
+	if (!fs->fill_scope || a < lo || a + FST_CHUNK_SIZE > hi || b < lo ||
+	    b + FST_CHUNK_SIZE > hi)
 		return false;
-	return oa % m->sps == ob % m->sps;
+	return !(m->sps & (m->sps - 1)) ? !(d & (m->sps - 1)) : !(d % m->sps);
 }
 
 /* The running CPU's write translation of the chunk at va, as its first write would make it */

@@ -92,10 +92,13 @@ enum pageflags {
  * Translation of vmemmap addresses to frame contents.
  *
  * Frame contents are stored in 512-byte chunks, materialised on first
- * touch and filled with the state boot left there (see page.c).  Each CPU
- * has a direct-mapped translation cache keyed by the chunk's virtual
- * address, so the common struct page access is a multiply, a compare and
- * a load.  The cache is flushed whenever a vmemmap mapping changes.
+ * touch and filled with the state boot left there, or kept as a pattern
+ * (one struct page image) while every struct page in the chunk is alike
+ * (see page.c).  Each CPU has a direct-mapped translation cache keyed by
+ * the chunk's virtual address, so the common struct page access is a
+ * multiply, a compare and a load; a chunk held as a pattern has no such
+ * shortcut and its accesses take the out-of-line path.  The cache is
+ * flushed whenever a vmemmap mapping changes.
  *
  * Under the interleaving explorer (m->sched set) every access takes the
  * out-of-line path fstore_access_sched(): a TLB miss is a scheduling point
@@ -870,6 +873,8 @@ void fstore_pt_changed(struct machine *m);
 bool fstore_frame_copied(struct machine *m, unsigned long frame);
 /* Host memory the store uses, for benchmarks */
 size_t fstore_host_bytes(struct machine *m);
+/* Chunks that hold bytes (not untouched, not a pattern) */
+size_t fstore_nr_chunks(struct machine *m);
 /* Fill buf[0..sps) with the struct page state boot leaves for pfn */
 void page_boot_state(struct machine *m, unsigned long pfn, uint8_t *buf);
 
