@@ -10,6 +10,33 @@
  * per free block head rather than every struct page.  Frames are found
  * through a two-level index by physical section, like mem_section[].
  *
+ * Patterns.  A chunk whose struct pages all hold the same bytes keeps one
+ * struct page image instead (struct fst_pat, shared by the chunks of a
+ * run and counted): the tails of a compound page, struct pages boot left
+ * free in one zone, a frame filled with one byte.  An untouched
+ * chunk that is read becomes a pattern when it is one; prep_compound_page
+ * and destroy_compound_page change a pattern chunk, or an untouched one
+ * that is uniform, in one step (fst_uniform_write), so a 2 MiB hugepage
+ * costs one chunk with bytes (head and first tails) instead of 64, and a
+ * batch of 32768 of them 16 MiB instead of 1 GiB.  A write that is not the
+ * same for every struct page in the chunk gives the chunk its bytes (the
+ * image repeated); bytes never turn back into a pattern while the frame
+ * lives, because a TLB entry may point at them.
+ *
+ * The TLB of each CPU is two things in one slot: the simulated entry
+ * (stag: the chunk it translates, xc[].fw: frame and permission), which
+ * decides what an access reaches exactly as a TLB would, and the host's
+ * shortcut to the chunk's bytes (xc[].tag, .wtag, .host), which the
+ * inline accessors use and which exists only while the chunk has bytes.
+ * An access to a pattern chunk finds the entry without a shortcut and
+ * takes the out-of-line path: a read reads the image (no bytes are made),
+ * a write gives the chunk bytes and the slot its shortcut.  Which entries
+ * exist, when they are filled and what they translate to is the same as
+ * when every chunk had bytes, and so is every TLB miss: compound
+ * preparation translates each chunk once, in order, as its first write
+ * would (one page-table walk per vmemmap page: nothing changes the tables
+ * in between).
+ *
  * Figures that decided the chunk size (1 TiB machine, 64-byte struct
  * pages, 262144 free order-10 heads after boot): 4 KiB granules would keep
  * 1 GiB of host memory for the heads alone; 512-byte chunks keep 128 MiB
@@ -57,7 +84,14 @@
  *   - a TLB entry whose chunk was given back (fstore_frame_release())
  *     would be a host use-after-free: it is reported before any byte is
  *     touched (each TLB entry keeps its frame, and the frame's current
- *     chunk must be the one the entry points at).
+ *     chunk must be the one the entry points at; an entry filled to a
+ *     pattern before the explorer ran has no chunk to compare, and
+ *     compares the frame's release count, pframe.gen, with the one it
+ *     saw at the fill).
+ * Under the explorer every chunk an access reaches gets bytes (a fill
+ * materialises the page's eight chunks), and compound preparation makes
+ * its accesses one by one, each its own scheduling point at its physical
+ * address, as before patterns existed.
  * The first two rules give the same verdict whichever order a write and
  * another CPU's remap take, as the explorer's reduction needs (the two
  * steps touch different addresses): written before the remap, the write
@@ -123,6 +157,24 @@ struct fst_track {
 };
 
 /*
+ * A pattern: a chunk every struct page of which (those it holds in part
+ * included) has the same bytes, img, so the chunk's byte b is
+ * img[(phase + b) % sps].  Compound tails (prep_compound_page), free
+ * struct pages and the state boot left are such chunks; they keep a
+ * pattern instead of 512 bytes until a write that is not the same for
+ * every struct page in them (fst_chunk_bytes), and the chunks of one run
+ * share one pattern, counted in refs.  phase is a multiple of 8 below
+ * sps, so at most FST_PAT_PHASES of them.
+ */
+#define FST_PAT_PHASES	(256 / 8)
+
+struct fst_pat {
+	uint32_t refs;
+	uint32_t phase;
+	uint8_t img[];
+};
+
+/*
  * Frame records come in blocks, so a machine is torn down in a few frees
  * however many frames it touched (the explorer builds one per schedule).
  */
@@ -145,7 +197,18 @@ struct fstore {
 	struct fst_origin *origins;	/* sorted by pfn once boot is done */
 	size_t nr_origins, cap_origins;
 	bool origins_sorted;
+	size_t origin_hint;		/* the origin the last lookup found */
 	size_t host_bytes;
+	/*
+	 * Patterns (struct fst_pat): a free list, the chunk they are being
+	 * carved from, and per phase the last one made, which the next
+	 * chunk of a run of identical struct pages shares
+	 */
+	void *free_pats;
+	uint8_t *pat_cur, *pat_end;
+	size_t nr_chunks;		/* chunks holding a frame's bytes */
+	unsigned int pat_size;
+	struct fst_pat *pat_memo[FST_PAT_PHASES];
 	/*
 	 * The last free-at-boot chunk fstore_fill_chunk built: its bytes are
 	 * a function of the flags word and of where the first struct page
@@ -177,6 +240,7 @@ void fstore_init(struct machine *m)
 	fs->host_bytes = sizeof(*fs) + fs->ix.nr_sec * sizeof(*fs->ix.sec) +
 			 sizeof(struct fstore_cpu) * (size_t)m->nr_cpus;
 	fs->tmpl_phase = FST_CHUNK_SIZE;
+	fs->pat_size = (unsigned int)((sizeof(struct fst_pat) + m->sps + 7) & ~7UL);
 	m->fstore = fs;
 	/* calloc left every TLB and PMD-cache tag FST_TAG_NONE */
 }
@@ -219,11 +283,16 @@ size_t fstore_host_bytes(struct machine *m)
 	return m->fstore ? m->fstore->host_bytes : 0;
 }
 
+size_t fstore_nr_chunks(struct machine *m)
+{
+	return m->fstore ? m->fstore->nr_chunks : 0;
+}
+
 void fstore_flush_xc(struct machine *m)
 {
 	for (int c = 0; c < m->nr_cpus; c++) {
 		for (unsigned long i = 0; i < FST_XC_SIZE; i++)
-			fst_xc_drop(&m->fstore_cpu[c].xc[i]);
+			fst_xc_drop(&m->fstore_cpu[c], i);
 		m->fstore_cpu[c].filled = 0;
 		for (unsigned int i = 0; i < FST_PMDC_SIZE; i++)
 			m->fstore_cpu[c].pmdc_tag[i] = FST_TAG_NONE;
@@ -240,13 +309,13 @@ void fstore_flush_xc_range(struct machine *m, int cpu, uint64_t start, uint64_t 
 		return;
 	if ((end - start) >> FST_CHUNK_SHIFT >= FST_XC_SIZE) {
 		for (unsigned long i = 0; i < FST_XC_SIZE; i++)
-			fst_xc_drop(&c->xc[i]);
+			fst_xc_drop(c, i);
 		c->filled = 0;
 		return;
 	}
 	for (uint64_t t = start >> FST_CHUNK_SHIFT; t < (end + FST_CHUNK_SIZE - 1) >> FST_CHUNK_SHIFT; t++)
-		if (c->xc[t & (FST_XC_SIZE - 1)].tag == t)
-			fst_xc_drop(&c->xc[t & (FST_XC_SIZE - 1)]);
+		if (c->stag[t & (FST_XC_SIZE - 1)] == t)
+			fst_xc_drop(c, t & (FST_XC_SIZE - 1));
 }
 
 void fstore_add_origin(struct machine *m, unsigned long pfn, unsigned long nr, uint64_t va)
@@ -280,6 +349,12 @@ static uint64_t fstore_origin_va(struct machine *m, unsigned long pfn)
 			qsort(fs->origins, fs->nr_origins, sizeof(*fs->origins), origin_cmp);
 		fs->origins_sorted = true;
 	}
+	if (fs->origin_hint < fs->nr_origins) {
+		const struct fst_origin *o = &fs->origins[fs->origin_hint];
+
+		if (pfn >= o->pfn && pfn < o->pfn + o->nr)
+			return o->va + ((uint64_t)(pfn - o->pfn) << PAGE_SHIFT);
+	}
 	hi = fs->nr_origins;
 	while (lo < hi) {
 		size_t mid = (lo + hi) / 2;
@@ -289,8 +364,10 @@ static uint64_t fstore_origin_va(struct machine *m, unsigned long pfn)
 			hi = mid;
 		else if (pfn >= o->pfn + o->nr)
 			lo = mid + 1;
-		else
+		else {
+			fs->origin_hint = mid;
 			return o->va + ((uint64_t)(pfn - o->pfn) << PAGE_SHIFT);
+		}
 	}
 	return 0;
 }
@@ -399,31 +476,44 @@ static void fst_fill_scope_end(struct machine *m)
  * The common case, every struct page in the chunk free memory of one
  * zone, stamps one template; anything else goes page by page.
  */
+/*
+ * Are the struct pages of the chunk at chunk_va (in part or whole) all
+ * free at boot in one zone?  Then boot left each of them the same bytes:
+ * *flags (node and zone), _mapcount -1, everything else 0.
+ */
+static bool fst_chunk_plain(struct machine *m, uint64_t chunk_va, uint64_t *flags)
+{
+	uint64_t end = chunk_va + FST_CHUNK_SIZE;
+	unsigned long pfn = (chunk_va - VMEMMAP_START) / m->sps;
+	unsigned long last = (end - 1 - VMEMMAP_START) / m->sps;
+	struct fstore *fs = m->fstore;
+	struct zone *z;
+
+	if (fs->fill_scope && pfn >= fs->memo_lo && last < fs->memo_hi) {
+		*flags = fs->memo_flags;
+		return true;
+	}
+	if (last >= m->max_pfn || !memblock_range_plain(m, pfn, last + 1))
+		return false;
+	z = pfn_zone(m, pfn);
+	if (!z || !zone_spans_pfn(z, last))
+		return false;
+	*flags = ((uint64_t)z->zone_pgdat->node_id << NODES_PGSHIFT) |
+		 ((uint64_t)z->idx << ZONES_PGSHIFT);
+	if (fs->fill_scope)
+		fst_fill_memo(m, pfn, z, *flags);
+	return true;
+}
+
 static void fstore_fill_chunk(struct machine *m, uint8_t *dst, uint64_t chunk_va)
 {
 	uint8_t tmp[256];
 	uint64_t end = chunk_va + FST_CHUNK_SIZE;
 	unsigned long pfn = (chunk_va - VMEMMAP_START) / m->sps;
-	unsigned long last = (end - 1 - VMEMMAP_START) / m->sps;
 	struct fstore *fs = m->fstore;
-	struct zone *z = NULL;
-	bool plain = false;
 	uint64_t flags = 0;
 
-	if (fs->fill_scope && pfn >= fs->memo_lo && last < fs->memo_hi) {
-		plain = true;
-		flags = fs->memo_flags;
-	} else if (last < m->max_pfn && memblock_range_plain(m, pfn, last + 1)) {
-		z = pfn_zone(m, pfn);
-		if (z && zone_spans_pfn(z, last)) {
-			plain = true;
-			flags = ((uint64_t)z->zone_pgdat->node_id << NODES_PGSHIFT) |
-				((uint64_t)z->idx << ZONES_PGSHIFT);
-			if (fs->fill_scope)
-				fst_fill_memo(m, pfn, z, flags);
-		}
-	}
-	if (plain) {
+	if (fst_chunk_plain(m, chunk_va, &flags)) {
 		/*
 		 * Free at boot: node and zone in flags, _mapcount -1,
 		 * everything else 0.  Fields are 8-byte aligned in a struct
@@ -527,6 +617,164 @@ static struct pframe *fst_frame_peek(struct fstore *fs, unsigned long frame)
 	if (s >= fs->ix.nr_sec || !fs->ix.sec[s])
 		return NULL;
 	return fs->ix.sec[s][frame & (PAGES_PER_SECTION - 1)];
+}
+
+/* -------------------------------------------------------------------------
+ * Patterns (struct fst_pat)
+ */
+static inline struct fst_pat *fst_pat_of(const uint8_t *c)
+{
+	return (struct fst_pat *)((uintptr_t)c & ~FST_PAT_BIT);
+}
+
+/* A new reference to p, as a chunk slot holds it */
+static inline uint8_t *fst_pat_ref(struct fst_pat *p)
+{
+	p->refs++;
+	return (uint8_t *)((uintptr_t)p | FST_PAT_BIT);
+}
+
+static void fst_pat_put(struct fstore *fs, struct fst_pat *p)
+{
+	if (--p->refs)
+		return;
+	if (fs->pat_memo[p->phase / 8] == p)
+		fs->pat_memo[p->phase / 8] = NULL;
+	memcpy(p, &fs->free_pats, sizeof(void *));
+	fs->free_pats = p;
+}
+
+/*
+ * A pattern of img at phase (no reference taken): the last one made at
+ * that phase when it has the same image, so a run of chunks shares one
+ */
+static struct fst_pat *fst_pat_get(struct machine *m, const uint8_t *img, unsigned int phase)
+{
+	struct fstore *fs = m->fstore;
+	struct fst_pat *p = fs->pat_memo[phase / 8];
+
+	if (p && !memcmp(p->img, img, m->sps))
+		return p;
+	if (fs->free_pats) {
+		p = fs->free_pats;
+		memcpy(&fs->free_pats, p, sizeof(void *));
+	} else {
+		if ((size_t)(fs->pat_end - fs->pat_cur) < fs->pat_size) {
+			fs->pat_cur = fst_chunk_alloc(fs);
+			fs->pat_end = fs->pat_cur + FST_CHUNK_SIZE;
+		}
+		p = (struct fst_pat *)(void *)fs->pat_cur;
+		fs->pat_cur += fs->pat_size;
+	}
+	p->refs = 0;
+	p->phase = phase;
+	memcpy(p->img, img, m->sps);
+	fs->pat_memo[phase / 8] = p;
+	return p;
+}
+
+/* The 512 bytes a pattern stands for */
+static void fst_pat_expand(const struct fst_pat *p, uint8_t *dst, unsigned int sps)
+{
+	unsigned int o = p->phase, b = 0;
+
+	while (b < FST_CHUNK_SIZE) {
+		unsigned int n = sps - o < FST_CHUNK_SIZE - b ? sps - o : FST_CHUNK_SIZE - b;
+
+		memcpy(dst + b, p->img + o, n);
+		b += n;
+		o = 0;
+	}
+}
+
+const uint8_t *fstore_pattern_bytes(struct machine *m, const uint8_t *chunk, unsigned int off)
+{
+	const struct fst_pat *p = fst_pat_of(chunk);
+	unsigned int sps = m->sps, o = p->phase + off;
+
+	/* sps is a power of two but for the odd sizes (56, 72, ...) */
+	return p->img + (likely(!(sps & (sps - 1))) ? o & (sps - 1) : o % sps);
+}
+
+/*
+ * The image and phase of an untouched chunk ci of pf when every struct
+ * page in it reads the same: free at boot in one zone, or a fill byte
+ */
+static bool fst_untouched_image(struct machine *m, const struct pframe *pf, unsigned int ci,
+				uint8_t *img, unsigned int *phase)
+{
+	uint64_t chunk_va, flags;
+	uint32_t mapcount = (uint32_t)-1, ref;
+
+	if (pf->origin_va < FST_ORIGIN_FILL_MAX) {
+		memset(img, (int)pf->origin_va, m->sps);
+		*phase = 0;
+		return true;
+	}
+	chunk_va = pf->origin_va + ((uint64_t)ci << FST_CHUNK_SHIFT);
+	if (!fst_chunk_plain(m, chunk_va, &flags))
+		return false;
+	ref = 0;
+	*phase = (unsigned int)((chunk_va - VMEMMAP_START) % m->sps);
+	memset(img, 0, m->sps);
+	memcpy(img + PGOFF_FLAGS, &flags, 8);
+	memcpy(img + PGOFF_MAPCOUNT, &mapcount, 4);
+	memcpy(img + PGOFF_REFCOUNT, &ref, 4);
+	return true;
+}
+
+/* Chunk ci of pf with bytes: a pattern or an untouched chunk gets them now */
+static uint8_t *fst_materialise(struct machine *m, struct pframe *pf, unsigned int ci)
+{
+	struct fstore *fs = m->fstore;
+	uint8_t *c = pf->chunk[ci], *b;
+
+	if (likely(c && !fst_is_pat(c)))
+		return c;
+	b = fst_chunk_alloc(fs);
+	if (c) {
+		fst_pat_expand(fst_pat_of(c), b, m->sps);
+		fst_pat_put(fs, fst_pat_of(c));
+	} else if (pf->origin_va >= FST_ORIGIN_FILL_MAX) {
+		fstore_fill_chunk(m, b, pf->origin_va + ((uint64_t)ci << FST_CHUNK_SHIFT));
+	} else {
+		memset(b, (int)pf->origin_va, FST_CHUNK_SIZE);
+	}
+	pf->chunk[ci] = b;
+	fs->nr_chunks++;
+	return b;
+}
+
+/* Chunk ci of pf for reading: an untouched one becomes a pattern if it is one */
+static uint8_t *fst_chunk_for_read(struct machine *m, struct pframe *pf, unsigned int ci)
+{
+	uint8_t img[256];
+	unsigned int phase;
+
+	if (pf->chunk[ci])
+		return pf->chunk[ci];
+	if (fst_untouched_image(m, pf, ci, img, &phase))
+		pf->chunk[ci] = fst_pat_ref(fst_pat_get(m, img, phase));
+	else
+		fst_materialise(m, pf, ci);
+	return pf->chunk[ci];
+}
+
+/* Drop chunk ci of pf: its bytes to the free list, or its pattern reference */
+static void fst_chunk_drop(struct fstore *fs, struct pframe *pf, unsigned int ci)
+{
+	uint8_t *c = pf->chunk[ci];
+
+	if (!c)
+		return;
+	if (fst_is_pat(c)) {
+		fst_pat_put(fs, fst_pat_of(c));
+	} else {
+		memcpy(c, &fs->free_chunks, sizeof(void *));
+		fs->free_chunks = c;
+		fs->nr_chunks--;
+	}
+	pf->chunk[ci] = NULL;
 }
 
 /* -------------------------------------------------------------------------
@@ -735,13 +983,10 @@ void fstore_frame_release(struct machine *m, unsigned long pfn)
 
 		if (e->key == key)	/* the chunk is going: so is its cached address */
 			e->key = 0;
-		if (!pf->chunk[ci])
-			continue;
-		memcpy(pf->chunk[ci], &fs->free_chunks, sizeof(void *));
-		fs->free_chunks = pf->chunk[ci];
-		pf->chunk[ci] = NULL;
+		fst_chunk_drop(fs, pf, ci);
 	}
 	pf->origin_va = 0;
+	pf->gen++;
 }
 
 /* Chunk ci of frame pfn, materialised if needed (NULL beyond memory) */
@@ -749,16 +994,7 @@ static uint8_t *fstore_chunk(struct machine *m, unsigned long pfn, unsigned int 
 {
 	struct pframe *pf = fstore_frame(m, pfn);
 
-	if (!pf)
-		return NULL;
-	if (!pf->chunk[ci]) {
-		pf->chunk[ci] = fst_chunk_alloc(m->fstore);
-		if (pf->origin_va >= FST_ORIGIN_FILL_MAX)
-			fstore_fill_chunk(m, pf->chunk[ci], pf->origin_va + ((uint64_t)ci << FST_CHUNK_SHIFT));
-		else
-			memset(pf->chunk[ci], (int)pf->origin_va, FST_CHUNK_SIZE);
-	}
-	return pf->chunk[ci];
+	return pf ? fst_materialise(m, pf, ci) : NULL;
 }
 
 void fstore_frame_fill(struct machine *m, unsigned long pfn, unsigned int off, unsigned int len,
@@ -770,7 +1006,9 @@ void fstore_frame_fill(struct machine *m, unsigned long pfn, unsigned int off, u
 		return;
 	if (off == 0 && len == PAGE_SIZE) {
 		for (unsigned int ci = 0; ci < FST_CHUNKS_PER_FRAME; ci++)
-			if (pf->chunk[ci])
+			if (fst_is_pat(pf->chunk[ci]))
+				fst_chunk_drop(m->fstore, pf, ci);	/* now reads byte */
+			else if (pf->chunk[ci])
 				memset(pf->chunk[ci], byte, FST_CHUNK_SIZE);
 		pf->origin_va = byte;
 		return;
@@ -807,7 +1045,10 @@ unsigned int fstore_frame_count(struct machine *m, unsigned long pfn, unsigned i
 		unsigned int n = FST_CHUNK_SIZE - co < len ? FST_CHUNK_SIZE - co : len;
 		uint64_t origin = pf ? pf->origin_va : fstore_origin_va(m, pfn);
 
-		if (pf && pf->chunk[ci])
+		if (pf && fst_is_pat(pf->chunk[ci])) {
+			fst_pat_expand(fst_pat_of(pf->chunk[ci]), tmp, m->sps);
+			k += count_byte(tmp + co, n, byte);
+		} else if (pf && pf->chunk[ci])
 			k += count_byte(pf->chunk[ci] + co, n, byte);
 		else if (origin < FST_ORIGIN_FILL_MAX)
 			k += origin == byte ? n : 0;
@@ -836,10 +1077,11 @@ void fstore_grow(struct machine *m, unsigned long nr_sec)
 
 uint8_t *fstore_frame_bytes(struct machine *m, unsigned long pfn, unsigned int off)
 {
-	uint8_t *c = fstore_frame_bytes_present(m, pfn, off);
+	struct pframe *pf = fst_frame_peek(m->fstore, pfn);
+	uint8_t *c = pf ? pf->chunk[off >> FST_CHUNK_SHIFT] : NULL;
 
-	if (likely(c))
-		return c;
+	if (likely(c && !fst_is_pat(c)))
+		return c + (off & (FST_CHUNK_SIZE - 1));
 	c = fstore_chunk(m, pfn, off >> FST_CHUNK_SHIFT);
 
 	return c ? c + (off & (FST_CHUNK_SIZE - 1)) : NULL;
@@ -870,6 +1112,8 @@ void fstore_frame_zero(struct machine *m, unsigned long pfn)
 		return;
 	pf->origin_va = 0;
 	for (unsigned int ci = 0; ci < FST_CHUNKS_PER_FRAME; ci++) {
+		if (fst_is_pat(pf->chunk[ci]))
+			fst_chunk_drop(m->fstore, pf, ci);
 		if (!pf->chunk[ci])
 			fstore_chunk(m, pfn, ci);
 		else
@@ -888,10 +1132,26 @@ void fstore_frame_copy(struct machine *m, unsigned long dst, unsigned long src)
 	pt_note_change(m, PT_CHANGE_FRAME);	/* the frame may be a page table */
 	sched_point(m, SCHED_COPY, (uint64_t)src << PAGE_SHIFT, PAGE_SIZE);
 	for (unsigned int ci = 0; ci < FST_CHUNKS_PER_FRAME; ci++) {
-		uint8_t *s = fstore_chunk(m, src, ci), *d = fstore_chunk(m, dst, ci);
+		struct pframe *spf = fstore_frame(m, src), *dpf;
+		uint8_t *s, *d;
 
-		if (s && d)
-			memcpy(d, s, FST_CHUNK_SIZE);
+		if (!spf)
+			continue;
+		s = fst_chunk_for_read(m, spf, ci);
+		dpf = fstore_frame(m, dst);
+		if (!dpf)
+			continue;
+		d = dpf->chunk[ci];
+		if (!fst_is_pat(s)) {
+			memcpy(fst_materialise(m, dpf, ci), s, FST_CHUNK_SIZE);
+		} else if (d && !fst_is_pat(d)) {
+			/* bytes stay bytes: a TLB entry may point at them */
+			fst_pat_expand(fst_pat_of(s), d, m->sps);
+		} else if (d != s) {
+			dpf->chunk[ci] = fst_pat_ref(fst_pat_of(s));
+			if (d)
+				fst_pat_put(m->fstore, fst_pat_of(d));
+		}
 	}
 	if (unlikely(m->sched))
 		fst_track_copy(m, dst, src);
@@ -917,33 +1177,93 @@ static void fst_beyond_memory(struct machine *m, uint64_t va, unsigned long fram
 		(unsigned long long)va, frame);
 }
 
-uint8_t *fstore_xlate_slow(struct machine *m, uint64_t va, bool write)
+/* Give slot i of c (which translates tag) the shortcut to chunk, if it has bytes */
+static inline void fst_xc_shortcut(struct fstore_cpu *c, unsigned long i, uint64_t tag,
+				   uint8_t *chunk)
 {
-	unsigned long frame;
-	bool writable;
-	uint8_t *chunk;
-	struct fst_xc_ent *e;
+	struct fst_xc_ent *e = &c->xc[i];
 
+	if (chunk && !fst_is_pat(chunk)) {
+		e->tag = tag;
+		e->wtag = (e->fw & 1) ? tag : FST_TAG_NONE;
+		e->host = chunk;
+	} else {
+		e->tag = FST_TAG_NONE;
+		e->wtag = FST_TAG_NONE;
+		e->host = NULL;
+	}
+}
+
+/* A TLB miss outside the explorer fills slot i of c: va's chunk maps frame (record pf) */
+static void fst_xc_fill(struct fstore_cpu *c, unsigned long i, uint64_t tag, unsigned long frame,
+			bool writable, const struct pframe *pf)
+{
+	c->stag[i] = tag;
+	c->sgen[i] = pf->gen;
+	c->xc[i].fw = (uint64_t)frame << 1 | writable;
+	c->misses++;
+	c->filled++;
+}
+
+/*
+ * The running CPU's translation of va (slot i, tag) for an access: a hit
+ * in the simulated TLB, or a walk that fills it.  NULL when the access
+ * faults (reported only if report), as the access itself would.
+ */
+static struct pframe *fst_tlb_lookup(struct machine *m, uint64_t va, bool write, bool report)
+{
+	struct fstore_cpu *c = fstore_cpu(m);
+	uint64_t tag = va >> FST_CHUNK_SHIFT;
+	unsigned long i = tag & (FST_XC_SIZE - 1), frame;
+	struct pframe *pf;
+	bool writable;
+
+	if (c->stag[i] == tag && (!write || (c->xc[i].fw & 1)))
+		return fst_frame_peek(m->fstore, (unsigned long)(c->xc[i].fw >> 1));
 	if (!vmemmap_translate(m, va, &frame, &writable)) {
-		fst_fault_not_present(m, va, write);
+		if (report)
+			fst_fault_not_present(m, va, write);
 		return NULL;
 	}
 	if (write && !writable) {
-		fst_fault_read_only(m, va, frame);
+		if (report)
+			fst_fault_read_only(m, va, frame);
 		return NULL;
 	}
-	chunk = fstore_chunk(m, frame, (va >> FST_CHUNK_SHIFT) & (FST_CHUNKS_PER_FRAME - 1));
-	if (!chunk) {
-		fst_beyond_memory(m, va, frame);
+	pf = fstore_frame(m, frame);
+	if (!pf) {
+		if (report)
+			fst_beyond_memory(m, va, frame);
 		return NULL;
 	}
-	e = &fstore_cpu(m)->xc[(va >> FST_CHUNK_SHIFT) & (FST_XC_SIZE - 1)];
-	e->tag = va >> FST_CHUNK_SHIFT;
-	e->wtag = writable ? e->tag : FST_TAG_NONE;
-	e->host = chunk;
-	e->fw = (uint64_t)frame << 1 | writable;
-	fstore_cpu(m)->misses++;
-	fstore_cpu(m)->filled++;
+	fst_xc_fill(c, i, tag, frame, writable, pf);
+	return pf;
+}
+
+/*
+ * A struct page access that missed the shortcut (outside the explorer).
+ * A read of a pattern chunk reads the pattern and leaves the slot without
+ * a shortcut; anything else gives the chunk bytes and the slot its
+ * shortcut.
+ */
+uint8_t *fstore_xlate_slow(struct machine *m, uint64_t va, bool write)
+{
+	struct fstore_cpu *c = fstore_cpu(m);
+	uint64_t tag = va >> FST_CHUNK_SHIFT;
+	unsigned long i = tag & (FST_XC_SIZE - 1);
+	unsigned int ci = (unsigned int)tag & (FST_CHUNKS_PER_FRAME - 1);
+	struct pframe *pf = fst_tlb_lookup(m, va, write, true);
+	uint8_t *chunk;
+
+	if (!pf)
+		return NULL;
+	if (!write) {
+		chunk = fst_chunk_for_read(m, pf, ci);
+		if (fst_is_pat(chunk))
+			return (uint8_t *)fstore_pattern_bytes(m, chunk, va & (FST_CHUNK_SIZE - 1));
+	}
+	chunk = fst_materialise(m, pf, ci);
+	fst_xc_shortcut(c, i, tag, chunk);
 	return chunk + (va & (FST_CHUNK_SIZE - 1));
 }
 
@@ -983,18 +1303,18 @@ static bool fst_fill_sched(struct machine *m, uint64_t va, bool write)
 	}
 	c = fstore_cpu(m);
 	for (unsigned int ci = 0; ci < FST_CHUNKS_PER_FRAME; ci++) {
-		uint8_t *chunk = fstore_chunk(m, frame, ci);
+		struct pframe *pf = fstore_frame(m, frame);
 		uint64_t tag = (page >> FST_CHUNK_SHIFT) + ci;
-		struct fst_xc_ent *e = &c->xc[tag & (FST_XC_SIZE - 1)];
+		unsigned long i = tag & (FST_XC_SIZE - 1);
 
-		if (!chunk) {
+		if (!pf) {
 			fst_beyond_memory(m, va, frame);
 			return false;
 		}
-		e->tag = tag;
-		e->wtag = rw ? tag : FST_TAG_NONE;
-		e->host = chunk;
-		e->fw = (uint64_t)frame << 1 | rw;
+		c->stag[i] = tag;
+		c->sgen[i] = pf->gen;
+		c->xc[i].fw = (uint64_t)frame << 1 | rw;
+		fst_xc_shortcut(c, i, tag, fst_materialise(m, pf, ci));
 		c->filled++;
 	}
 	c->misses++;
@@ -1006,6 +1326,8 @@ uint8_t *fstore_access_sched(struct machine *m, enum sched_op op, uint64_t va, u
 	bool write = op != SCHED_READ;
 	uint64_t tag = va >> FST_CHUNK_SHIFT;
 	unsigned int ci = (unsigned int)tag & (FST_CHUNKS_PER_FRAME - 1);
+	unsigned long i = tag & (FST_XC_SIZE - 1);
+	struct fstore_cpu *c;
 	struct fst_xc_ent *e;
 	struct fst_access *a;
 	struct pframe *pf;
@@ -1013,24 +1335,36 @@ uint8_t *fstore_access_sched(struct machine *m, enum sched_op op, uint64_t va, u
 	uint8_t *host;
 
 	for (;;) {
-		e = &fstore_cpu(m)->xc[tag & (FST_XC_SIZE - 1)];
-		if (e->tag != tag || (write && !(e->fw & 1))) {
+		c = fstore_cpu(m);
+		e = &c->xc[i];
+		if (c->stag[i] != tag || (write && !(e->fw & 1))) {
 			if (!fst_fill_sched(m, va, write))
 				return NULL;
 			continue;
 		}
 		frame = (unsigned long)(e->fw >> 1);
-		host = e->host;
+		if (e->tag != tag) {
+			/*
+			 * Filled outside the explorer to a pattern chunk: the
+			 * chunk gets bytes and the slot its shortcut, unless the
+			 * frame was released since (checked below)
+			 */
+			pf = fst_frame_peek(m->fstore, frame);
+			if (pf && pf->gen == c->sgen[i])
+				fst_xc_shortcut(c, i, tag, fst_materialise(m, pf, ci));
+		}
+		host = e->tag == tag ? e->host : NULL;
 		sched_point(m, op, ((uint64_t)frame << PAGE_SHIFT) | (va & (PAGE_SIZE - 1)), len);
 		/* a flush may have reached this CPU while it was stopped */
-		e = &fstore_cpu(m)->xc[tag & (FST_XC_SIZE - 1)];
-		if (e->tag == tag && e->host == host && (unsigned long)(e->fw >> 1) == frame &&
-		    (!write || (e->fw & 1)))
+		c = fstore_cpu(m);
+		e = &c->xc[i];
+		if (c->stag[i] == tag && (e->tag == tag ? e->host : NULL) == host &&
+		    (unsigned long)(e->fw >> 1) == frame && (!write || (e->fw & 1)))
 			break;
 	}
-	fstore_cpu(m)->hits++;
+	c->hits++;
 	pf = fst_frame_peek(m->fstore, frame);
-	if (!pf || pf->chunk[ci] != host) {
+	if (!pf || !host || pf->chunk[ci] != host) {
 		fst_report(m, "use after free: cpu%d in %s %s %#llx through a TLB entry for frame "
 			  "%#lx, whose storage was released: the frame was freed before a flush "
 			  "reached this CPU", m->cur_cpu, fst_where(m), write ? "writes" : "reads",
@@ -1332,46 +1666,174 @@ unsigned long compound_head(struct machine *m, unsigned long pfn)
 	return ((h - 1) - VMEMMAP_START) / m->sps;
 }
 
-void prep_compound_page(struct machine *m, unsigned long pfn, unsigned int order)
+/*
+ * Uniform writes: the same value into the same fields of a run of struct
+ * pages, as compound preparation and destruction make them.  Field
+ * offsets ascend, so the accesses one by one go up through the vmemmap
+ * chunk by chunk, each chunk translated once, in order.
+ */
+struct fst_field {
+	unsigned int off, len;	/* len 4 or 8 */
+	uint64_t val;
+};
+
+/*
+ * The fields of the struct pages in [first, end) that lie in the chunk at
+ * va, one access each in the order the code makes them
+ */
+static void fst_fields_in_chunk(struct machine *m, unsigned long first, unsigned long end,
+				uint64_t va, const struct fst_field *f, unsigned int nf)
 {
-	unsigned long nr = 1UL << order, i;
-	uint64_t head = page_va(m, pfn) | 1;
-	const unsigned int sps = m->sps;
-	struct page_handle t;
+	unsigned long p = (unsigned long)((va - VMEMMAP_START) / m->sps);
 
-	SetPageHead(m, pfn);
-	fst_fill_scope_begin(m);
-	for (i = 1; i < nr;) {
-		unsigned long run, k;
-		uint8_t *w;
+	if (p < first)
+		p = first;
+	for (; p < end && page_va(m, p) < va + FST_CHUNK_SIZE; p++)
+		for (unsigned int k = 0; k < nf; k++) {
+			uint64_t fva = page_va(m, p) + f[k].off;
 
-		/*
-		 * The tails whose struct pages lie wholly in the chunk of tail
-		 * i's: with a write translation at hand the same TLB entry
-		 * stands behind each of their two writes, nothing else comes
-		 * between, so they are plain stores in the same order.  A miss,
-		 * a read-only entry, a struct page across two chunks and the
-		 * explorer (no handle) take the general path, one tail at a
-		 * time, each write its own access as before.
-		 */
-		t = page_handle(m, pfn + i);
-		if (likely(t.w)) {
-			run = (FST_CHUNK_SIZE - (page_va(m, pfn + i) & (FST_CHUNK_SIZE - 1))) / sps;
-			if (run > nr - i)
-				run = nr - i;
-			for (w = t.w, k = 0; k < run; k++, w += sps) {
-				memcpy(w + PGOFF_COMPOUND_HEAD, &head, 8);
-				/* tails carry no references of their own */
-				memset(w + PGOFF_REFCOUNT, 0, 4);
-			}
-			i += run;
-			continue;
+			if (fva < va || fva >= va + FST_CHUNK_SIZE)
+				continue;
+			if (f[k].len == 8)
+				pg_write64(m, p, f[k].off, f[k].val);
+			else
+				pg_write32(m, p, f[k].off, (uint32_t)f[k].val);
 		}
-		ph_write64(m, &t, PGOFF_COMPOUND_HEAD, head);
-		ph_set_page_count(m, &t, 0);
-		i++;
+}
+
+/*
+ * What a run of uniform writes keeps between chunks: the walk of the
+ * current vmemmap page (the same translation for each of its chunks:
+ * nothing changes the page tables between them), and the last change
+ * made, so the next chunk in the same state takes the same pattern.
+ */
+struct fst_uniform {
+	const struct fst_field *f;
+	unsigned int nf;
+	uint64_t page;			/* the walked page, or FST_TAG_NONE */
+	unsigned long frame;
+	bool ok, writable;
+	struct pframe *pf;		/* the walked frame's record */
+	const uint8_t *src;		/* the last chunk state changed (NULL: untouched) */
+	uint64_t src_key;		/* untouched: origin_va of the chunk */
+	struct fst_pat *res;		/* what it became, or NULL */
+};
+
+/*
+ * Do untouched chunks that backed boot vmemmap addresses a and b read the
+ * same?  Yes when both lie in the fill scope's plain sub-section (same
+ * flags) at the same phase.
+ */
+static bool fst_same_boot_chunk(struct machine *m, uint64_t a, uint64_t b)
+{
+	const struct fstore *fs = m->fstore;
+	uint64_t lo = page_va(m, fs->memo_lo), hi = page_va(m, fs->memo_hi);
+	uint64_t d = a > b ? a - b : b - a;
+
+	if (!fs->fill_scope || a < lo || a + FST_CHUNK_SIZE > hi || b < lo ||
+	    b + FST_CHUNK_SIZE > hi)
+		return false;
+	return !(m->sps & (m->sps - 1)) ? !(d & (m->sps - 1)) : !(d % m->sps);
+}
+
+/* The running CPU's write translation of the chunk at va, as its first write would make it */
+static struct pframe *fst_uniform_lookup(struct machine *m, struct fst_uniform *u, uint64_t va)
+{
+	struct fstore_cpu *c = fstore_cpu(m);
+	uint64_t tag = va >> FST_CHUNK_SHIFT, page = va & ~(PAGE_SIZE - 1);
+	unsigned long i = tag & (FST_XC_SIZE - 1);
+
+	if (c->stag[i] == tag && (c->xc[i].fw & 1))
+		return fst_frame_peek(m->fstore, (unsigned long)(c->xc[i].fw >> 1));
+	if (u->page != page) {
+		u->page = page;
+		u->ok = vmemmap_translate(m, va, &u->frame, &u->writable);
+		u->pf = u->ok && u->writable ? fstore_frame(m, u->frame) : NULL;
+	}
+	if (!u->pf)
+		return NULL;	/* the access faults: made one by one, it says so */
+	fst_xc_fill(c, i, tag, u->frame, true, u->pf);
+	return u->pf;
+}
+
+/*
+ * The chunk at va lies wholly in the run: if the running CPU's TLB gives
+ * a write translation (filling it as the first access would) and the
+ * chunk holds a pattern, or is untouched with every struct page alike,
+ * the writes become one change of the pattern.  False: nothing written,
+ * the accesses are to be made one by one (a fault, a chunk with bytes).
+ */
+static bool fst_uniform_chunk(struct machine *m, struct fst_uniform *u, uint64_t va)
+{
+	uint64_t tag = va >> FST_CHUNK_SHIFT, key = 0;
+	unsigned int ci = (unsigned int)tag & (FST_CHUNKS_PER_FRAME - 1), phase;
+	struct pframe *pf = fst_uniform_lookup(m, u, va);
+	uint8_t img[256], *cur;
+	struct fst_pat *res;
+
+	if (!pf)
+		return false;
+	cur = pf->chunk[ci];
+	if (!cur)
+		key = pf->origin_va < FST_ORIGIN_FILL_MAX ? pf->origin_va :
+		      pf->origin_va + ((uint64_t)ci << FST_CHUNK_SHIFT);
+	if (u->res && cur == u->src && (cur || (key < FST_ORIGIN_FILL_MAX ? key == u->src_key :
+		    u->src_key >= FST_ORIGIN_FILL_MAX && fst_same_boot_chunk(m, key, u->src_key)))) {
+		res = u->res;
+	} else {
+		if (fst_is_pat(cur)) {
+			memcpy(img, fst_pat_of(cur)->img, m->sps);
+			phase = fst_pat_of(cur)->phase;
+		} else if (cur || !fst_untouched_image(m, pf, ci, img, &phase)) {
+			/* bytes: the accesses one by one hit the shortcut */
+			fst_xc_shortcut(fstore_cpu(m), tag & (FST_XC_SIZE - 1), tag,
+					fst_materialise(m, pf, ci));
+			return false;
+		}
+		for (unsigned int k = 0; k < u->nf; k++)
+			memcpy(img + u->f[k].off, &u->f[k].val, u->f[k].len);
+		res = fst_pat_get(m, img, phase);
+		u->src = cur;
+		u->src_key = key;
+		u->res = res;
+	}
+	pf->chunk[ci] = fst_pat_ref(res);
+	if (cur) {
+		if (fst_pat_of(cur)->refs == 1)
+			u->res = NULL;	/* cur is freed: its address may come back */
+		fst_pat_put(m->fstore, fst_pat_of(cur));
+	}
+	return true;
+}
+
+/* The fields f into every struct page of [first, end) */
+static void fst_uniform_write(struct machine *m, unsigned long first, unsigned long end,
+			      const struct fst_field *f, unsigned int nf)
+{
+	uint64_t lo = page_va(m, first), hi = page_va(m, end);
+	struct fst_uniform u = { .f = f, .nf = nf, .page = FST_TAG_NONE };
+
+	fst_fill_scope_begin(m);
+	for (uint64_t va = lo & ~(FST_CHUNK_SIZE - 1); va < hi; va += FST_CHUNK_SIZE) {
+		if (!m->sched && va >= lo && va + FST_CHUNK_SIZE <= hi && fst_uniform_chunk(m, &u, va))
+			continue;
+		fst_fields_in_chunk(m, first, end, va, f, nf);
+		u.page = FST_TAG_NONE;	/* those accesses may have filled or faulted */
+		u.res = NULL;
 	}
 	fst_fill_scope_end(m);
+}
+
+void prep_compound_page(struct machine *m, unsigned long pfn, unsigned int order)
+{
+	unsigned long nr = 1UL << order;
+	const struct fst_field tail[] = {
+		{ PGOFF_COMPOUND_HEAD, 8, page_va(m, pfn) | 1 },
+		{ PGOFF_REFCOUNT, 4, 0 },	/* tails carry no references of their own */
+	};
+
+	SetPageHead(m, pfn);
+	fst_uniform_write(m, pfn + 1, pfn + nr, tail, ARRAY_SIZE(tail));
 	if (nr > 1) {
 		pg_write8(m, pfn + 1, PGOFF_COMPOUND_DTOR, 1);	/* COMPOUND_PAGE_DTOR */
 		pg_write8(m, pfn + 1, PGOFF_COMPOUND_ORDER, (uint8_t)order);
@@ -1383,13 +1845,14 @@ void prep_compound_page(struct machine *m, unsigned long pfn, unsigned int order
 
 void destroy_compound_page(struct machine *m, unsigned long pfn, unsigned int order)
 {
-	unsigned long nr = 1UL << order, i;
+	unsigned long nr = 1UL << order;
+	const struct fst_field tail[] = {
+		{ PGOFF_COMPOUND_HEAD, 8, 0 },
+		{ PGOFF_MAPPING, 8, 0 },
+	};
 
 	ClearPageHead(m, pfn);
-	for (i = 1; i < nr; i++) {
-		pg_write64(m, pfn + i, PGOFF_COMPOUND_HEAD, 0);
-		pg_write64(m, pfn + i, PGOFF_MAPPING, 0);
-	}
+	fst_uniform_write(m, pfn + 1, pfn + nr, tail, ARRAY_SIZE(tail));
 	if (nr > 1) {
 		pg_write64(m, pfn + 1, PGOFF_COMPOUND_DTOR, 0);	/* dtor, order, mapcount */
 		pg_write32(m, pfn + 1, PGOFF_COMPOUND_NR, 0);

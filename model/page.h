@@ -92,10 +92,13 @@ enum pageflags {
  * Translation of vmemmap addresses to frame contents.
  *
  * Frame contents are stored in 512-byte chunks, materialised on first
- * touch and filled with the state boot left there (see page.c).  Each CPU
- * has a direct-mapped translation cache keyed by the chunk's virtual
- * address, so the common struct page access is a multiply, a compare and
- * a load.  The cache is flushed whenever a vmemmap mapping changes.
+ * touch and filled with the state boot left there, or kept as a pattern
+ * (one struct page image) while every struct page in the chunk is alike
+ * (see page.c).  Each CPU has a direct-mapped translation cache keyed by
+ * the chunk's virtual address, so the common struct page access is a
+ * multiply, a compare and a load; a chunk held as a pattern has no such
+ * shortcut and its accesses take the out-of-line path.  The cache is
+ * flushed whenever a vmemmap mapping changes.
  *
  * Under the interleaving explorer (m->sched set) every access takes the
  * out-of-line path fstore_access_sched(): a TLB miss is a scheduling point
@@ -121,12 +124,6 @@ struct fst_xc_ent {
 	uint64_t fw;		/* frame << 1 | writable */
 };
 
-/* Drop one cached translation (both tags: a write hit needs wtag) */
-static inline void fst_xc_drop(struct fst_xc_ent *e)
-{
-	e->tag = FST_TAG_NONE;
-	e->wtag = FST_TAG_NONE;
-}
 
 /*
  * A CPU's paging-structure cache: the PMD entries of recent walks, so a
@@ -146,6 +143,17 @@ struct fst_access {
 
 struct fstore_cpu {
 	struct fst_xc_ent xc[FST_XC_SIZE];
+	/*
+	 * The simulated TLB entry of each slot: the chunk tag it translates
+	 * (frame and permission in xc[].fw), or FST_TAG_NONE.  xc[].tag and
+	 * .wtag are the host's shortcut to the chunk's bytes and are set only
+	 * while the entry's chunk has bytes (not a pattern, page.c), so a
+	 * slot can hold a translation with no shortcut: its accesses take the
+	 * out-of-line path, which reads the pattern, or gives the chunk bytes
+	 * on a write.  xc[i].tag != FST_TAG_NONE implies stag[i] == xc[i].tag.
+	 */
+	uint64_t stag[FST_XC_SIZE];
+	uint32_t sgen[FST_XC_SIZE];	/* the frame's gen (struct pframe) at the fill */
 	uint64_t pmdc_tag[FST_PMDC_SIZE];	/* va >> PMD_SHIFT, or FST_TAG_NONE */
 	uint64_t pmdc_val[FST_PMDC_SIZE];	/* the PMD entry */
 	unsigned long hits, misses;
@@ -167,6 +175,14 @@ void fstore_note_write(struct machine *m, uint64_t va, unsigned int len);
 static inline struct fstore_cpu *fstore_cpu(struct machine *m)
 {
 	return &m->fstore_cpu[m->cur_cpu];
+}
+
+/* Drop one simulated TLB entry and its shortcut (both tags: a write hit needs wtag) */
+static inline void fst_xc_drop(struct fstore_cpu *c, unsigned long i)
+{
+	c->xc[i].tag = FST_TAG_NONE;
+	c->xc[i].wtag = FST_TAG_NONE;
+	c->stag[i] = FST_TAG_NONE;
 }
 
 static inline uint64_t page_va(const struct machine *m, unsigned long pfn)
@@ -731,9 +747,21 @@ struct pframe {
 	 * PAGE_UNUSED after a fill: fstore_frame_fill).
 	 */
 	uint64_t origin_va;
+	/*
+	 * Each chunk: NULL (untouched: reads as origin_va says), its bytes,
+	 * or with bit 0 set (FST_PAT_BIT) a pattern: one struct page image
+	 * every struct page in the chunk holds (struct fst_pat, page.c)
+	 */
 	uint8_t *chunk[FST_CHUNKS_PER_FRAME];
+	uint32_t gen;		/* times its contents were released */
 };
 #define FST_ORIGIN_FILL_MAX	0x100
+#define FST_PAT_BIT		1UL
+
+static inline bool fst_is_pat(const uint8_t *c)
+{
+	return (uintptr_t)c & FST_PAT_BIT;
+}
 
 /*
  * Page-table entries are read by frame number (pgtable.h), and a walk
@@ -769,9 +797,16 @@ struct fstore_index {
 	struct fst_ptc_ent ptc[FST_PTC_SIZE];
 };
 
-/* Frame pfn's bytes at off if its chunk exists, else NULL (nothing is created) */
-static inline uint8_t *fstore_frame_bytes_present(struct machine *m, unsigned long pfn,
-						  unsigned int off)
+/* The bytes of a field at off of a pattern chunk (page.c), for reading only */
+const uint8_t *fstore_pattern_bytes(struct machine *m, const uint8_t *chunk, unsigned int off);
+
+/*
+ * Frame pfn's bytes at off if its chunk exists, else NULL (nothing is
+ * created).  A pattern chunk exists: the result then points at the
+ * pattern's copy of the field at off, for reading at most one field.
+ */
+static inline const uint8_t *fstore_frame_bytes_present(struct machine *m, unsigned long pfn,
+							unsigned int off)
 {
 	const struct fstore_index *ix = (const struct fstore_index *)m->fstore;
 	unsigned long s = pfn >> PFN_SECTION_SHIFT;
@@ -784,6 +819,8 @@ static inline uint8_t *fstore_frame_bytes_present(struct machine *m, unsigned lo
 	if (unlikely(!pf))
 		return NULL;
 	c = pf->chunk[off >> FST_CHUNK_SHIFT];
+	if (unlikely(fst_is_pat(c)))
+		return fstore_pattern_bytes(m, c, off & (FST_CHUNK_SIZE - 1));
 	return likely(c) ? c + (off & (FST_CHUNK_SIZE - 1)) : NULL;
 }
 
@@ -836,6 +873,8 @@ void fstore_pt_changed(struct machine *m);
 bool fstore_frame_copied(struct machine *m, unsigned long frame);
 /* Host memory the store uses, for benchmarks */
 size_t fstore_host_bytes(struct machine *m);
+/* Chunks that hold bytes (not untouched, not a pattern) */
+size_t fstore_nr_chunks(struct machine *m);
 /* Fill buf[0..sps) with the struct page state boot leaves for pfn */
 void page_boot_state(struct machine *m, unsigned long pfn, uint8_t *buf);
 

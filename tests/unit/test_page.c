@@ -606,6 +606,48 @@ static void test_compound_and_list_corners(void **state)
 	machine_destroy(m);
 }
 
+/*
+ * Compound tails are a pattern, for every struct page size:
+ *   | head t1 .. | t.. | t.. | ... | t511 |   one order-9 compound page
+ *     bytes        pattern chunks (one image: tail of head)
+ * Preparing it gives at most a few chunks bytes (the head's, the buddy
+ * split's), not the 64-74 its tails span; every tail reads compound_head
+ * = head and refcount 0.  A write to one tail gives its chunk bytes and
+ * leaves its neighbours' fields as they were; freeing the page clears
+ * every tail (destroy_compound_page) and the checker agrees.
+ */
+static void test_compound_tails_pattern(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(sps_matrix); i++) {
+		struct machine *m = machine_sps(sps_matrix[i], 256, 1);
+		size_t before = fstore_nr_chunks(m);
+		unsigned long head = __alloc_pages(m, GFP_KERNEL | __GFP_COMP, 9, 0);
+
+		assert_int_not_equal(head, PFN_NONE);
+		assert_true(fstore_nr_chunks(m) - before <= 4);
+		for (unsigned long p = head + 1; p < head + 512; p++) {
+			assert_int_equal(compound_head(m, p), head);
+			assert_int_equal(page_ref_count(m, p), 0);
+			assert_int_equal(page_mapcount_raw(m, p), -1);
+			assert_int_equal(page_zonenum(m, p), page_zonenum(m, head));
+		}
+		assert_int_equal(compound_order(m, head), 9);
+		set_page_private(m, head + 300, 77);
+		assert_int_equal(page_private(m, head + 300), 77);
+		assert_int_equal(page_private(m, head + 299), 0);
+		assert_int_equal(page_private(m, head + 301), 0);
+		assert_int_equal(compound_head(m, head + 299), head);
+		assert_int_equal(compound_head(m, head + 301), head);
+		set_page_private(m, head + 300, 0);
+		__free_pages(m, head, 9);
+		for (unsigned long p = head + 1; p < head + 512; p++)
+			assert_int_equal(page_compound_head_raw(m, p), 0);
+		t_check(m);
+		machine_destroy(m);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -621,6 +663,7 @@ int main(void)
 		cmocka_unit_test(test_vmemmap_maps_beyond_memory),
 		cmocka_unit_test(test_atomic_ops_fault),
 		cmocka_unit_test(test_compound_and_list_corners),
+		cmocka_unit_test(test_compound_tails_pattern),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
