@@ -30,8 +30,8 @@
  *   seed000  the seed-000 experiment as `mmsim run --quiet
  *            scenarios/seed000/hvo-2m.scn` runs it (boot 2 x 64 GiB, 32768
  *            2 MiB hugepages on node 0 twice, with a drain between), under
- *            every hvo policy and with HVO off (--quick: reuse-head and
- *            new-head); process time and peak RSS of a child process
+ *            every hvo policy and with HVO off (--quick: reuse-head,
+ *            new-head and off); process time and peak RSS of a child process
  *   scale    only with --only scale: boot + buddyinfo of 1, 4 and 16 TiB
  *            (two nodes), and seed 000's full-node write (every 2 MiB page
  *            of node 0, HVO on) on 2 x {8 .. 256} GiB under reuse-head and
@@ -339,9 +339,14 @@ static struct machine *seed000_job(void *arg, struct boot_fig *f)
 		_exit(1);
 	}
 	if (!strcmp(pol, "off")) {
-		on = strstr(text.buf, "hugetlb_free_vmemmap=on");
-		if (on)
-			memcpy(on + strlen("hugetlb_free_vmemmap="), "no", 2);
+		/* the command line's, not the header comment's first mention */
+		on = strstr(text.buf, "\ncmdline hugetlb_free_vmemmap=on");
+		if (!on) {
+			fprintf(stderr, "mmsim-bench: %s has no hugetlb_free_vmemmap=on line\n",
+				SEED000_SCN);
+			_exit(1);
+		}
+		memcpy(on + strlen("\ncmdline hugetlb_free_vmemmap="), "no", 2);
 	} else if (!policy_set_pick(&ps, "hvo", pol)) {
 		_exit(1);
 	}
@@ -1336,10 +1341,11 @@ int main(int argc, char **argv)
 	}
 	if (!only || !strcmp(only, "seed000")) {
 		const struct policy_family *hvo = policy_family_find("hvo", 3);
-		unsigned int n = quick ? 2 : hvo->nr_policies + 1;
+		/* --quick: reuse-head, new-head and HVO off */
+		unsigned int n = quick ? 3 : hvo->nr_policies + 1;
 
 		for (unsigned int i = 0; i < n; i++) {
-			const char *pol = i < hvo->nr_policies ? hvo->policies[i].name : "off";
+			const char *pol = i < n - 1 ? hvo->policies[i].name : "off";
 			char key[64], lab[64];
 			struct boot_fig f;
 
