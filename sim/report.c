@@ -38,6 +38,7 @@
 #include "page_alloc.h"
 #include "module.h"
 #include "policy.h"
+#include "progress.h"
 #include "report.h"
 #include "revision.h"
 #include "scn.h"
@@ -1834,6 +1835,7 @@ struct rctx {
 	struct rpt_block *b;
 	bool detail;
 	unsigned int cur;
+	struct progress *progress;	/* a line per run */
 	void (*read)(void *arg, struct machine *m);
 	void *arg;
 };
@@ -1863,6 +1865,7 @@ static enum scn_status rpt_run(void *priv, const struct policy_set *set,
 {
 	struct rctx *c = priv;
 	struct scn_run_opts o = c->o;
+	double start = progress_now(c->progress);
 	struct scn_result res;
 	enum scn_status st;
 
@@ -1886,6 +1889,18 @@ static enum scn_status rpt_run(void *priv, const struct policy_set *set,
 		fputs(res.err.len ? res.err.buf : "run failed\n", stderr);
 	}
 	scn_result_free(&res);
+	if (progress_on(c->progress)) {
+		char label[256];
+		int len = 0;
+
+		for (unsigned int i = 0; i < set->n && len < (int)sizeof(label); i++)
+			len += snprintf(label + len, sizeof(label) - (size_t)len, "%s%s=%s",
+					i ? " " : "", set->sel[i].family->name,
+					set->sel[i].policy->name);
+		if (o.seed_set && len < (int)sizeof(label))
+			snprintf(label + len, sizeof(label) - (size_t)len, " seed %" PRIu64, o.seed);
+		progress_step_since(c->progress, start, "%s: %s", label, scn_status_name(st));
+	}
 	c->cur++;
 	return st;
 }
@@ -1899,7 +1914,7 @@ static const char report_usage_text[] =
 	"       mmsim report COMPARE.json | SWEEP.json | SWEEP-DIR\n"
 	"       options of both: [--format text|html] [-o FILE] [--at SNAPSHOT]\n"
 	"                    [--before SNAPSHOT] [--figures PREFIX,...] [--all]\n"
-	"                    [--test welch|mann-whitney] [--quiet]\n";
+	"                    [--test welch|mann-whitney] [--quiet] [--progress]\n";
 
 static int report_usage(const char *fmt, const char *arg)
 {
@@ -2009,8 +2024,9 @@ static int parse_policy(struct cmp_grid *g, const char *spec, struct report *r)
 /* Run the scenario: every policy combination once per seed */
 static int run_scenario(struct report *r, const char *file, const struct cmp_grid *g,
 			const struct scn_vars *vars, const uint64_t *seeds, unsigned int nseeds,
-			enum scn_check_mode check, bool check_set)
+			enum scn_check_mode check, bool check_set, enum progress_mode pmode)
 {
+	struct progress progress;
 	struct scn_diag d;
 	struct scn_script *s;
 	struct rctx c = { 0 };
@@ -2046,6 +2062,8 @@ static int run_scenario(struct report *r, const char *file, const struct cmp_gri
 	b = block_add(r, "");
 	c.s = s;
 	c.o.quiet = true;
+	progress_init(&progress, pmode, stderr, cmp_grid_nr_runs(g) * (nseeds ? nseeds : 1), NULL);
+	c.progress = &progress;
 	if (check_set)
 		c.o.check = check;
 	c.at = r->at[0] ? r->at : NULL;
@@ -2121,7 +2139,7 @@ int cmd_report(int argc, char **argv)
 	struct scn_vars vars = { 0 };
 	struct cmp_grid grid = { 0 };
 	enum scn_check_mode check = SCN_CHECK_STEPS;
-	bool check_set = false, all = false, test_set = false;
+	bool check_set = false, all = false, test_set = false, quiet = false, progress = false;
 	enum rpt_test test = RPT_WELCH;
 	struct report r;
 	struct rpt_opts o;
@@ -2161,7 +2179,9 @@ int cmd_report(int argc, char **argv)
 			else if (!strcmp(a, "--no-check"))
 				check = SCN_CHECK_OFF, check_set = true;
 			else if (!strcmp(a, "--quiet") || !strcmp(a, "-q"))
-				;	/* report prints no progress yet: nothing to silence */
+				quiet = true;
+			else if (!strcmp(a, "--progress"))
+				progress = true;
 			else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
 				fputs(report_usage_text, stdout);
 				puts("\ndocs/report.md says what the report holds.");
@@ -2303,7 +2323,8 @@ int cmd_report(int argc, char **argv)
 			}
 			if (rc != SCN_OK)
 				goto out;
-			worst = run_scenario(&r, file, &grid, &vars, seeds, nseeds, check, check_set);
+			worst = run_scenario(&r, file, &grid, &vars, seeds, nseeds, check, check_set,
+					     progress_mode_of(quiet, progress));
 			if (!r.nblk) {
 				rc = worst;
 				goto out;

@@ -16,6 +16,7 @@ pages depend on the policy.
 """
 import json
 import os
+import re
 import shutil
 import struct
 import subprocess
@@ -448,3 +449,22 @@ def test_at_and_figures(mmsim, tmp_path):
     fig = section(r.stdout, "figures")
     assert "machine: hugepages, all sizes" in fig
     assert "vmemmap" not in fig
+
+
+def test_progress_lines_per_run_and_quiet(mmsim, tmp_path):
+    # From a scenario, report runs each policy once per seed: with
+    # --progress one "[i/n] hvo=...: ok" line per run reaches stderr, in
+    # the order of the grid; --quiet alone prints none (stderr is a pipe).
+    scn = tmp_path / "small.scn"
+    scn.write_text("machine nodes=1 mem=256M\nsnapshot before\n"
+                   "echo 4 > /proc/sys/vm/nr_hugepages\n")
+    args = ("report", scn, "--policy", "hvo=reuse-head,new-head", "--seeds", "1,2")
+    r = mmsim(*args, "--progress")
+    assert r.returncode == 0, r.stderr
+    lines = r.stderr.splitlines()
+    assert [re.sub(r", [0-9.]+ s.*$", "", l) for l in lines] == [
+        "[1/4] hvo=reuse-head seed 1: ok", "[2/4] hvo=new-head seed 1: ok",
+        "[3/4] hvo=reuse-head seed 2: ok", "[4/4] hvo=new-head seed 2: ok"], lines
+    q = mmsim(*args, "--quiet")
+    assert q.returncode == 0 and q.stderr == ""
+    assert q.stdout == r.stdout
