@@ -914,9 +914,11 @@ static void test_machine_version(void **state)
 }
 
 /*
- * A run on 6.12 that reaches a rule 6.12 changed and the model does not
- * model says so once on stderr, whatever the number of times it is
- * reached; a run on 6.1 says nothing.
+ * A run on 6.12 that allocates, falls back and compacts reaches only
+ * rules the model runs as 6.12 does: it says nothing about versions on
+ * stderr, and neither does 6.1.  (The one rule still run as 6.1's,
+ * KVER_ISOLATION, is reached only under the explorer; test_boot checks
+ * the warning's once-per-rule mechanics directly.)
  */
 static void test_run_version_warns_once(void **state)
 {
@@ -932,7 +934,6 @@ static void test_run_version_warns_once(void **state)
 	struct scn_run_opts o = { .check = true };
 	struct scn_result r;
 	struct scn_script *s;
-	const char *w, *again;
 
 	snprintf(text, sizeof(text), "machine nodes=1 mem=64M cpus=1 holes=none kernel=32M kernel_alloc=n "
 		 "version=6.12\n%s",
@@ -940,28 +941,17 @@ static void test_run_version_warns_once(void **state)
 	s = parse_ok(text);
 	scn_result_init(&r);
 	assert_int_equal(scn_run(s, &o, &r), SCN_OK);
-	/* at least one rule was reached, and each is said once, as a whole line */
-	assert_non_null(r.err.buf);
-	w = strstr(r.err.buf, "mmsim: version=6.12: ");
-	assert_non_null(w);
-	for (; w; w = strstr(w + 1, "mmsim: version=6.12: ")) {
-		char line[256];
-		size_t n = strcspn(w, "\n");
-
-		assert_true(n < sizeof(line));
-		assert_int_equal(w[n], '\n');
-		memcpy(line, w, n);
-		line[n] = '\0';
-		assert_non_null(strstr(line, " is modelled as 6.1 does it"));
-		again = strstr(w + n, line);
-		assert_null(again);
-	}
+	assert_true(!r.err.buf || !strstr(r.err.buf, "version="));
+	/* it did run as 6.12: zoneinfo has 6.12's promo line */
+	assert_non_null(r.out.buf);
+	assert_non_null(strstr(r.out.buf, "        promo "));
 	scn_result_free(&r);
 	/* the same script with the version overridden to 6.1: nothing said */
 	o.kver = MM_KVER(6, 1);
 	scn_result_init(&r);
 	assert_int_equal(scn_run(s, &o, &r), SCN_OK);
 	assert_true(!r.err.buf || !strstr(r.err.buf, "version="));
+	assert_null(strstr(r.out.buf, "        promo "));
 	scn_result_free(&r);
 	scn_script_free(s);
 
