@@ -2232,9 +2232,13 @@ int cmd_report(int argc, char **argv)
 			}
 			copy = host_strdup(v, "reading --figures");
 			prefix_buf[nbufs++] = copy;
-			for (char *p = strtok_r(copy, ",", &save); p; p = strtok_r(NULL, ",", &save))
-				if (nprefix < RPT_MAX_PREFIXES)
+			for (char *p = strtok_r(copy, ",", &save); p && rc == SCN_OK;
+			     p = strtok_r(NULL, ",", &save)) {
+				if (nprefix == RPT_MAX_PREFIXES)
+					rc = report_usage("%s", "at most 64 --figures prefixes");
+				else
 					prefix[nprefix++] = p;
+			}
 		}
 	}
 	if (rc == SCN_OK && !file)
@@ -2358,8 +2362,12 @@ int cmd_report(int argc, char **argv)
 		report_text(&r, &o, &out);
 	if (out_path) {
 		FILE *f = fopen(out_path, "w");
+		bool written = f && fwrite(out.buf, 1, out.len, f) == out.len;
 
-		if (!f || fwrite(out.buf, 1, out.len, f) != out.len || fclose(f)) {
+		/* closed whether or not the write went through */
+		if (f && fclose(f))
+			written = false;
+		if (!written) {
 			fprintf(stderr, "mmsim: report: %s: %s\n", out_path, strerror(errno));
 			worst = SCN_BAD_INPUT;
 		}

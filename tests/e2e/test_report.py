@@ -468,3 +468,13 @@ def test_progress_lines_per_run_and_quiet(mmsim, tmp_path):
     q = mmsim(*args, "--quiet")
     assert q.returncode == 0 and q.stderr == ""
     assert q.stdout == r.stdout
+
+
+def test_too_many_figures_prefixes_is_an_error(mmsim, tmp_path):
+    # the 65th prefix used to be dropped without a word
+    scn = tmp_path / "small.scn"
+    scn.write_text("machine nodes=1 mem=256M\n")
+    prefixes = ",".join(f"p{i}" for i in range(65))
+    r = mmsim("report", scn, "--policy", "hvo=reuse-head", "--figures", prefixes)
+    assert r.returncode == 2
+    assert r.stderr.startswith("mmsim: report: at most 64 --figures prefixes\n")

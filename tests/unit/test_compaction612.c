@@ -433,7 +433,6 @@ static void test_no_compaction_warning(void **state)
 	struct machine *m = small_zone612();
 	struct zone *z = dz(m);
 	char buf[256];
-	const char *w;
 
 	(void)state;
 	grab_zone(m, z);
@@ -443,8 +442,8 @@ static void test_no_compaction_warning(void **state)
 	drain_all_pages(m, NULL);
 	compact(m, COMPACT_PRIO_SYNC_LIGHT, 9, NULL);
 	assert_true(ev(m, PGMIGRATE_SUCCESS) > 0);
-	while ((w = mm_kver_take_warning(m, buf, sizeof(buf))))
-		assert_null(strstr(w, "compaction"));
+	/* no rule at all was left to 6.1's code on the way */
+	assert_null(mm_kver_take_warning(m, buf, sizeof(buf)));
 	machine_destroy(m);
 }
 

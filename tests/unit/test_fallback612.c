@@ -422,7 +422,6 @@ static void test_fallback_does_not_warn(void **state)
 	struct machine *m = one_zone(V612);
 	struct zone *z = dz(m);
 	char buf[256];
-	const char *w;
 	unsigned long b;
 
 	(void)state;
@@ -431,8 +430,8 @@ static void test_fallback_does_not_warn(void **state)
 	give_back(m, b, 7);
 	low_watermarks(z);
 	assert_int_equal(alloc_mt(m, U, 4), b);
-	while ((w = mm_kver_take_warning(m, buf, sizeof(buf))))
-		assert_null(strstr(w, "fallback"));
+	/* no rule at all was left to 6.1's code on the way */
+	assert_null(mm_kver_take_warning(m, buf, sizeof(buf)));
 	machine_destroy(m);
 }
 
