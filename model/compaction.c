@@ -1234,7 +1234,11 @@ static bool isolate_migratepages(struct machine *m, struct compact_control *cc)
 	return cc->migratepages.nr > 0;
 }
 
-/* Move one movable block's contents to dst (migrate_page_move_mapping + copy) */
+/*
+ * Move one movable block's contents to dst (migrate_page_move_mapping +
+ * copy).  migrate_pages counts a folio's pages, not the folio, in
+ * pgmigrate_success (stats->nr_succeeded += nr_pages).
+ */
 void migrate_movable_block(struct machine *m, unsigned long src, unsigned long dst,
 			   unsigned int order)
 {
@@ -1244,7 +1248,7 @@ void migrate_movable_block(struct machine *m, unsigned long src, unsigned long d
 	if (m->migrate_notify)
 		m->migrate_notify(m->migrate_priv, src, dst, order);
 	set_page_mapping(m, src, 0);
-	count_vm_event(m, PGMIGRATE_SUCCESS);
+	count_vm_events(m, PGMIGRATE_SUCCESS, 1L << order);
 	__free_pages(m, src, order);
 }
 
@@ -1266,13 +1270,14 @@ static int compact_migrate_pages(struct machine *m, struct compact_control *cc)
 			return -ENOMEM;
 		}
 		cc->migratepages.nr--;
-		/* migrate_pages counts a large folio's pages */
-		if (order)
-			count_vm_events(m, PGMIGRATE_SUCCESS, (1L << order) - 1);
-		if (page_mapping(m, src) == PAGE_MAPPING_MOVABLE_DATA)
+		if (page_mapping(m, src) == PAGE_MAPPING_MOVABLE_DATA) {
 			migrate_movable_block(m, src, dst, order);
-		else
+		} else {
+			/* migrate_pages counts a large folio's pages */
+			if (order)
+				count_vm_events(m, PGMIGRATE_SUCCESS, (1L << order) - 1);
 			migrate_anon_page(m, src, dst);
+		}
 	}
 	return 0;
 }

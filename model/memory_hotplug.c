@@ -686,7 +686,7 @@ static void do_migrate_range(struct machine *m, unsigned long start_pfn, unsigne
 		dst = alloc_migration_target(m, head, order);
 		if (dst == PFN_NONE) {
 			SetPageLRU(m, head);	/* putback_movable_pages */
-			count_vm_event(m, PGMIGRATE_FAIL);
+			count_vm_events(m, PGMIGRATE_FAIL, 1L << order);	/* nr_failed_pages */
 			migrate_failed(r, head, false, "no memory to migrate it to");
 			continue;
 		}
