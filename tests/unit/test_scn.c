@@ -920,7 +920,7 @@ static void test_machine_version(void **state)
  * KVER_ISOLATION, is reached only under the explorer; test_boot checks
  * the warning's once-per-rule mechanics directly.)
  */
-static void test_run_version_warns_once(void **state)
+static void test_run_version_says_nothing_when_modelled(void **state)
 {
 	const char *body =
 		"alloc a order=0 gfp=GFP_KERNEL\n"
@@ -1881,7 +1881,7 @@ int main(void)
 		cmocka_unit_test(test_machine_option_diags),
 		cmocka_unit_test(test_machine_holes_q35),
 		cmocka_unit_test(test_machine_version),
-		cmocka_unit_test(test_run_version_warns_once),
+		cmocka_unit_test(test_run_version_says_nothing_when_modelled),
 		cmocka_unit_test(test_node_hole_diags),
 		cmocka_unit_test(test_node_movable_only),
 		cmocka_unit_test(test_too_many_holes_and_reserves),
